@@ -1,0 +1,28 @@
+"""mlwarden: a security linter for machine-learning code.
+
+Public API::
+
+    from mlwarden import check_paths, check_source, Finding
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "check_paths", "check_source", "Finding", "Severity"]
+
+
+def __getattr__(name: str):  # lazy: keep `import mlwarden` cheap
+    if name == "check_source":
+        from mlwarden.core.engine import check_source
+
+        return check_source
+    if name == "check_paths":
+        from mlwarden.commands.check import check_paths
+
+        return check_paths
+    if name in ("Finding", "Severity"):
+        from mlwarden.core import finding
+
+        return getattr(finding, name)
+    raise AttributeError(name)

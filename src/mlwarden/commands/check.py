@@ -1,0 +1,148 @@
+"""Check files and directories for ML security problems.
+
+Exit status: 0 no findings, 1 findings, 2 usage error or input that could not
+be checked (one line on stderr per such file; the other files are still
+checked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Iterator, List, Optional, Sequence, Tuple
+
+from mlwarden.core.config import Config, ConfigError, load_config
+from mlwarden.core.engine import UnitResult, check_file
+from mlwarden.core.finding import Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument("--select", metavar="CODES", help="comma-separated rule codes or prefixes to enable (replaces the config)")
+    parser.add_argument("--extend-select", metavar="CODES", help="rule codes or prefixes to enable in addition")
+    parser.add_argument("--ignore", metavar="CODES", help="comma-separated rule codes or prefixes to disable")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="output format (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--config", metavar="FILE", help="read [tool.mlwarden] from FILE instead of the nearest pyproject.toml")
+    parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to report: low, medium, high, critical")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--verbose", "-v", action="store_true", help="also print notes (skipped files, assumptions)")
+
+
+def _codes(text: Optional[str]) -> Optional[List[str]]:
+    if text is None:
+        return None
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def build_config(args: argparse.Namespace) -> Config:
+    """Config file, then command-line overrides. Raises ConfigError."""
+    from mlwarden.core.registry import validate_codes
+
+    if args.isolated:
+        config = Config()
+    else:
+        config = load_config(Path(args.config) if args.config else None)
+    try:
+        if args.select is not None:
+            config.select = validate_codes(_codes(args.select) or [], "--select")
+        if args.extend_select is not None:
+            config.extend_select = config.extend_select + validate_codes(_codes(args.extend_select) or [], "--extend-select")
+        if args.ignore is not None:
+            config.ignore = config.ignore + validate_codes(_codes(args.ignore) or [], "--ignore")
+        if args.severity is not None:
+            config.severity = Severity.parse(args.severity)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return config
+
+
+def iter_files(paths: Sequence[str], config: Config) -> Iterator[Tuple[Path, Optional[str], str]]:
+    """(path, kind, display) for every file to check, in a stable order.
+
+    ``kind`` is None for a named path that does not exist or that mlwarden
+    cannot read; the caller reports it."""
+    from mlwarden.sources import classify, classify_explicit
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            if config.is_excluded(path, walking=False) and raw not in (".", "./"):
+                continue
+            for root, dirs, files in os.walk(path):
+                root_path = Path(root)
+                dirs[:] = sorted(d for d in dirs if not config.is_excluded(root_path / d, walking=True))
+                for name in sorted(files):
+                    file_path = root_path / name
+                    kind = classify(file_path)
+                    if kind is None or config.is_excluded(file_path, walking=True):
+                        continue
+                    yield file_path, kind, os.path.normpath(str(file_path))
+        elif path.exists() or path.is_symlink():
+            if config.is_excluded(path, walking=False):
+                continue
+            yield path, classify_explicit(path), os.path.normpath(raw)
+        else:
+            yield path, None, raw
+
+
+def check_paths(paths: Sequence[str], config: Optional[Config] = None) -> Tuple[List[UnitResult], int]:
+    """Check ``paths``; returns (results, number of files checked)."""
+    config = config or Config()
+    rules = config.rules()
+    results: List[UnitResult] = []
+    count = 0
+    for path, kind, display in iter_files(paths, config):
+        if kind is None:
+            if not path.exists():
+                results.append(UnitResult(path=display, errors=[f"{display}: no such file or directory"]))
+            continue
+        count += 1
+        results.append(check_file(path, kind, rules, config, display))
+    return results, count
+
+
+def run(args: argparse.Namespace) -> int:
+    from mlwarden.output import Report, renderer
+
+    try:
+        config = build_config(args)
+    except ConfigError as exc:
+        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    results, count = check_paths(args.paths or ["."], config)
+    findings = [f for r in results for f in r.findings]
+    errors = [e for r in results for e in r.errors]
+    for error in errors:
+        print(error, file=sys.stderr)
+    report = Report(findings=findings, errors=errors, rules=config.rules(), files_checked=count, verbose=args.verbose)
+    if args.verbose and config.source is not None:
+        report.notes.append(f"configuration: {config.source}")
+    text = renderer(args.format)(report)
+    if args.output:
+        from mlwarden.fixers.atomic import write_text_atomic
+
+        try:
+            write_text_atomic(Path(args.output), text)
+        except OSError as exc:
+            print(f"mlwarden: error: {args.output}: cannot write report: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if errors:
+        return EXIT_ERROR
+    if findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="mlwarden check", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))

@@ -1,0 +1,275 @@
+"""``[tool.mlwarden]`` configuration.
+
+Read from the nearest ``pyproject.toml`` (searching upward from the current
+directory) that has a ``[tool.mlwarden]`` table, or from ``--config FILE``.
+Every error is a :class:`ConfigError` with a one-line message naming the file
+and the key; nothing here raises a traceback for user input.
+
+Keys (kebab-case, as in ruff):
+
+``select``, ``extend-select``, ``ignore``
+    rule codes or prefixes (``MLW1``), ``ALL``.
+``per-file-ignores``
+    ``{"tests/*" = ["MLW101"]}``: glob (relative to the config's directory) ->
+    codes.
+``exclude``, ``extend-exclude``
+    globs of paths to skip (applied to files named on the command line too, so
+    pre-commit respects them). ``exclude`` replaces the default list.
+``severity``
+    the lowest severity reported (``low``, ``medium``, ``high``, ``critical``).
+rule options
+    any option a rule declares in its ``OPTIONS`` (``mlwarden explain`` lists
+    them), e.g. ``trusted-models``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from mlwarden.core.finding import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on old Pythons only
+    import tomli as tomllib
+
+DEFAULT_EXCLUDE: Tuple[str, ...] = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".tox",
+    ".nox",
+    ".venv",
+    "venv",
+    ".direnv",
+    "__pypackages__",
+    "__pycache__",
+    "node_modules",
+    "build",
+    "dist",
+    ".eggs",
+    "*.egg-info",
+    "site-packages",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".mlwarden_cache",
+    ".ipynb_checkpoints",
+)
+
+CORE_KEYS = {
+    "select",
+    "extend-select",
+    "ignore",
+    "extend-ignore",
+    "per-file-ignores",
+    "exclude",
+    "extend-exclude",
+    "severity",
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem; ``str()`` is the one-line message."""
+
+
+@dataclass
+class Config:
+    select: Optional[List[str]] = None
+    extend_select: List[str] = field(default_factory=list)
+    ignore: List[str] = field(default_factory=list)
+    per_file_ignores: Dict[str, List[str]] = field(default_factory=dict)
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    severity: Severity = Severity.LOW
+    options: Dict[str, Any] = field(default_factory=dict)
+    #: directory globs are relative to (the config file's directory, or cwd)
+    root: Path = field(default_factory=Path.cwd)
+    source: Optional[Path] = None
+
+    # -- selection ----------------------------------------------------------
+    def rules(self):
+        from mlwarden.core.registry import select_rules
+
+        return select_rules(self.select, self.ignore, self.extend_select)
+
+    def rule_option(self, rule: Any, key: str) -> Any:
+        if key in self.options:
+            return self.options[key]
+        declared = getattr(rule, "OPTIONS", {})
+        if key not in declared:
+            raise KeyError(f"{rule.id} declares no option {key!r}")
+        return declared[key]
+
+    # -- paths --------------------------------------------------------------
+    def relpath(self, path: os.PathLike) -> str:
+        p = Path(path)
+        try:
+            rel = os.path.relpath(p.resolve(), self.root.resolve())
+        except ValueError:  # other drive on Windows
+            rel = str(p)
+        return PurePosixPath(Path(rel)).as_posix()
+
+    def is_excluded(self, path: os.PathLike, *, walking: bool) -> bool:
+        """``walking``: a path met while walking a directory (default excludes
+        apply). Explicit paths are checked against user excludes only."""
+        patterns: Tuple[str, ...] = self.extend_exclude
+        if walking or self.exclude is not DEFAULT_EXCLUDE:
+            patterns = patterns + tuple(self.exclude)
+        if not patterns:
+            return False
+        rel = self.relpath(path)
+        parts = PurePosixPath(rel).parts
+        for pattern in patterns:
+            pattern = pattern.rstrip("/")
+            if "/" in pattern:
+                if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern + "/*"):
+                    return True
+            elif any(fnmatch.fnmatch(part, pattern) for part in parts):
+                return True
+        return False
+
+    def ignored_for(self, path: os.PathLike) -> List[str]:
+        if not self.per_file_ignores:
+            return []
+        rel = self.relpath(path)
+        base = PurePosixPath(rel).name
+        codes: List[str] = []
+        for pattern, pattern_codes in self.per_file_ignores.items():
+            if fnmatch.fnmatch(rel, pattern) or ("/" not in pattern and fnmatch.fnmatch(base, pattern)):
+                codes.extend(pattern_codes)
+        return codes
+
+
+def find_config(start: Optional[Path] = None) -> Optional[Path]:
+    """The nearest pyproject.toml with a [tool.mlwarden] table, upward from start."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if "[tool.mlwarden" in text or "tool.mlwarden" in text:
+                return candidate
+    return None
+
+
+def load_config(path: Optional[Path] = None, *, search: bool = True) -> Config:
+    """Load ``path`` (or the discovered config). Raises ConfigError."""
+    if path is None and search:
+        path = find_config()
+    if path is None:
+        return Config()
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: cannot read config: not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("mlwarden", {})
+    else:
+        table = data.get("tool", {}).get("mlwarden", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.mlwarden] must be a table")
+    return config_from_mapping(table, where=f"{path}: [tool.mlwarden]", root=path.parent.resolve(), source=path)
+
+
+def _codes(value: Any, where: str) -> List[str]:
+    from mlwarden.core.registry import validate_codes
+
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of rule codes")
+    try:
+        return validate_codes(value, where)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _globs(value: Any, where: str) -> Tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of glob patterns")
+    return tuple(value)
+
+
+def declared_options() -> Dict[str, Tuple[Any, List[str]]]:
+    """option -> (default, ids of the rules that read it)."""
+    from mlwarden.core.registry import all_rules
+
+    out: Dict[str, Tuple[Any, List[str]]] = {}
+    for rule in all_rules():
+        for key, default in rule.OPTIONS.items():
+            if key in out:
+                out[key][1].append(rule.id)
+            else:
+                out[key] = (default, [rule.id])
+    return out
+
+
+def _check_option_type(key: str, value: Any, default: Any, where: str) -> Any:
+    expected = type(default)
+    if default is None or isinstance(value, expected):
+        if isinstance(default, list) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where} {key}: expected a list of strings")
+        return value
+    if isinstance(default, bool) or not (isinstance(default, float) and isinstance(value, int)):
+        names = {list: "a list", dict: "a table", str: "a string", bool: "true or false", int: "an integer", float: "a number"}
+        raise ConfigError(f"{where} {key}: expected {names.get(expected, expected.__name__)}, got {value!r}")
+    return value
+
+
+def config_from_mapping(
+    table: Mapping[str, Any], *, where: str = "[tool.mlwarden]", root: Optional[Path] = None, source: Optional[Path] = None
+) -> Config:
+    config = Config(root=root or Path.cwd(), source=source)
+    options = declared_options()
+    for key, value in table.items():
+        if key == "select":
+            config.select = _codes(value, f"{where} select")
+        elif key == "extend-select":
+            config.extend_select = _codes(value, f"{where} extend-select")
+        elif key in ("ignore", "extend-ignore"):
+            config.ignore += _codes(value, f"{where} {key}")
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} per-file-ignores: expected a table of glob = [codes]")
+            config.per_file_ignores = {
+                str(pattern): _codes(codes, f"{where} per-file-ignores {pattern!r}") for pattern, codes in value.items()
+            }
+        elif key == "exclude":
+            config.exclude = _globs(value, f"{where} exclude")
+        elif key == "extend-exclude":
+            config.extend_exclude = _globs(value, f"{where} extend-exclude")
+        elif key == "severity":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where} severity: expected a string")
+            try:
+                config.severity = Severity.parse(value)
+            except ValueError as exc:
+                raise ConfigError(f"{where} severity: {exc}") from None
+        elif key in options:
+            config.options[key] = _check_option_type(key, value, options[key][0], where)
+        else:
+            hint = ""
+            snake = key.replace("_", "-")
+            if snake in CORE_KEYS or snake in options:
+                hint = f" (did you mean {snake!r}?)"
+            raise ConfigError(f"{where}: unknown option {key!r}{hint}")
+    return config

@@ -1,0 +1,295 @@
+"""The engine: the only place rules run.
+
+For a unit with Python code the pipeline is, cheapest first:
+
+1. **word prefilter** — a regex over the raw text for the trigger words of the
+   selected code rules; a file that mentions none of them is never parsed;
+2. **ast gate** — ``ast.parse`` (about 8x cheaper than libcst) and a walk that
+   keeps only the rules whose trigger words occur as identifiers, keywords,
+   imports or short string constants (not in docstrings or comments);
+3. **libcst** — one parse, one import-alias table, one batched pass over the
+   remaining rules; positions (``PositionProvider``) are resolved only when a
+   rule reported something.
+
+File rules then run on the units of the kinds they apply to. ``# noqa``,
+per-file ignores and the severity threshold are applied here, so every front
+door (CLI, flake8, pre-commit) behaves the same.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+
+from mlwarden.core.config import Config
+from mlwarden.core.finding import Edit, Finding, Fix
+from mlwarden.core.registry import matches
+from mlwarden.core.rule import CodeRule, FileRule
+from mlwarden.core.suppress import is_suppressed
+from mlwarden.sources import LoadError, Unit, load
+
+#: A string constant longer than this is prose, not a trigger.
+_MAX_TRIGGER_STRING = 100
+
+
+@dataclass
+class UnitResult:
+    path: str
+    findings: List[Finding] = field(default_factory=list)
+    #: one-line messages ``path: reason`` for input we could not check
+    errors: List[str] = field(default_factory=list)
+    unit: Optional[Unit] = None
+
+
+class ParseFailure(Exception):
+    """The code view does not parse; ``str()`` is the reason."""
+
+
+# ---------------------------------------------------------------------------
+# prefilter
+
+
+@lru_cache(maxsize=64)
+def _trigger_regex(words: FrozenSet[str]) -> "re.Pattern[str]":
+    alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
+
+
+def words_in_text(text: str, words: FrozenSet[str]) -> Set[str]:
+    if not words:
+        return set()
+    return set(_trigger_regex(words).findall(text))
+
+
+def code_words(tree: ast.AST, limit: FrozenSet[str]) -> Set[str]:
+    """Identifiers used as code (names, attributes, keywords, imports, short
+    string constants), intersected with ``limit``."""
+    seen: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            word = node.id
+        elif isinstance(node, ast.Attribute):
+            word = node.attr
+        elif isinstance(node, ast.keyword):
+            word = node.arg or ""
+        elif isinstance(node, ast.alias):
+            for part in node.name.split("."):
+                if part in limit:
+                    seen.add(part)
+            word = node.asname or ""
+        elif isinstance(node, ast.ImportFrom):
+            for part in (node.module or "").split("."):
+                if part in limit:
+                    seen.add(part)
+            continue
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= _MAX_TRIGGER_STRING:
+            seen.update(words_in_text(node.value, limit))
+            continue
+        else:
+            continue
+        if word in limit:
+            seen.add(word)
+    return seen
+
+
+def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] = None) -> List[type]:
+    """Rules that can fire on ``source``; word prefilter, then (with a tree) the ast gate."""
+    always = [r for r in rules if not r.triggers]
+    gated = [r for r in rules if r.triggers]
+    if not gated:
+        return always
+    words = frozenset().union(*(r.triggers for r in gated))
+    found = words_in_text(source, words)
+    if tree is not None and found:
+        found = code_words(tree, frozenset(found))
+    return always + [r for r in gated if r.triggers & found]
+
+
+# ---------------------------------------------------------------------------
+# code rules
+
+
+def parse_ast(source: str) -> ast.AST:
+    """``ast.parse`` with every failure turned into ParseFailure."""
+    try:
+        return ast.parse(source)
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}" + (f":{exc.offset}" if exc.offset else "") if exc.lineno else "unknown line"
+        raise ParseFailure(f"syntax error at {where}: {exc.msg}") from None
+    except (ValueError, TypeError) as exc:  # null bytes and friends
+        raise ParseFailure(f"cannot parse: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ParseFailure("cannot parse: expression nested too deeply") from None
+
+
+def run_code_rules(unit: Unit, rules: Sequence[type], config: Config) -> List[Finding]:
+    """Run code rules over ``unit.code``. Raises ParseFailure."""
+    view = unit.code
+    assert view is not None
+    code_rules = [r for r in rules if issubclass(r, CodeRule)]
+    if not code_rules:
+        return []
+    source = view.source
+    if not candidate_rules(source, code_rules):
+        return []
+    tree = parse_ast(source)
+    chosen = candidate_rules(source, code_rules, tree)
+    if not chosen:
+        return []
+    del tree
+
+    import libcst as cst
+    from mlwarden.core.names import Context
+
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        raise ParseFailure(f"syntax error at line {exc.raw_line}:{exc.raw_column + 1}: {exc.message}") from None
+    except (RecursionError, MemoryError):
+        raise ParseFailure("cannot parse: expression nested too deeply") from None
+    except Exception as exc:  # the native parser's own errors
+        raise ParseFailure(f"cannot parse: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    try:
+        ctx = Context(module)
+        instances = [rule(ctx, config, unit) for rule in chosen]
+        cst.visit_batched(module, instances)
+    except RecursionError:
+        raise ParseFailure("cannot analyse: code nested too deeply") from None
+    except Exception as exc:  # a bug in a rule must not end the run
+        raise ParseFailure(f"internal error while checking ({type(exc).__name__}: {exc}); please report this") from None
+    reports = [(inst, rep) for inst in instances for rep in inst.reports]
+    if not reports:
+        return []
+    return _reports_to_findings(unit, module, reports)
+
+
+def _reports_to_findings(unit: Unit, module, reports) -> List[Finding]:
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    try:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    except RecursionError:
+        raise ParseFailure("cannot analyse: code nested too deeply") from None
+    view = unit.code
+    findings: List[Finding] = []
+    seen: Set[Tuple[str, int, int]] = set()
+    for rule, report in reports:
+        where = positions[report.node]
+        start = view.locate(where.start.line, where.start.column)
+        end = view.locate(where.end.line, where.end.column)
+        key = (rule.id, where.start.line, where.start.column)
+        if key in seen:  # one finding per rule and place
+            continue
+        seen.add(key)
+        fix = None
+        if report.replacements:
+            edits = []
+            for old, new in report.replacements:
+                span = positions[old]
+                edits.append(
+                    Edit(span.start.line, span.start.column, span.end.line, span.end.column, module.code_for_node(new))
+                )
+            fix = Fix(edits=tuple(edits), safe=report.fix_safe, description=report.fix_description)
+        findings.append(
+            Finding(
+                rule_id=rule.id,
+                rule_name=rule.name,
+                path=unit.path,
+                line=start.line,
+                col=start.col,
+                end_line=end.line if end.cell == start.cell else None,
+                end_col=end.col if end.cell == start.cell else None,
+                cell=start.cell,
+                file_line=start.file_line,
+                message=report.message,
+                severity=report.severity,
+                fix=fix,
+                snippet_hash=_snippet_hash(module.code_for_node(report.node)),
+            )
+        )
+        # noqa lives on the code-view line
+        if is_suppressed(rule.id, view.line_text(where.start.line)):
+            findings.pop()
+    return findings
+
+
+def _snippet_hash(code: str) -> str:
+    from mlwarden.core.finding import sha256_hex
+
+    return sha256_hex(" ".join(code.split()))
+
+
+# ---------------------------------------------------------------------------
+# units and paths
+
+
+def check_unit(unit: Unit, rules: Sequence[type], config: Config) -> UnitResult:
+    result = UnitResult(path=unit.path, unit=unit)
+    if unit.code is not None:
+        try:
+            result.findings.extend(run_code_rules(unit, rules, config))
+        except ParseFailure as exc:
+            result.errors.append(f"{unit.path}: {exc}")
+    for rule in rules:
+        if issubclass(rule, FileRule) and unit.kind in rule.applies_to:
+            for finding in rule(config).check(unit):
+                if unit.text is not None and finding.cell is None and is_suppressed(finding.rule_id, unit.line_text(finding.line)):
+                    continue
+                result.findings.append(finding)
+    result.findings = _filter(result.findings, unit, config)
+    return result
+
+
+def _filter(findings: Iterable[Finding], unit: Unit, config: Config) -> List[Finding]:
+    ignored = config.ignored_for(unit.path)
+    out = [
+        f
+        for f in findings
+        if f.severity.rank >= config.severity.rank and not (ignored and matches(f.rule_id, ignored))
+    ]
+    out.sort(key=lambda f: f.sort_key)
+    return out
+
+
+def check_file(path: Path, kind: str, rules: Sequence[type], config: Config, display: Optional[str] = None) -> UnitResult:
+    shown = display if display is not None else str(path)
+    try:
+        unit = load(path, kind, shown)
+    except LoadError as exc:
+        return UnitResult(path=shown, errors=[f"{shown}: {exc}"])
+    return check_unit(unit, rules, config)
+
+
+def check_source(
+    source: str,
+    filename: str = "<string>",
+    *,
+    config: Optional[Config] = None,
+    rules: Optional[Sequence[type]] = None,
+    kind: Optional[str] = None,
+) -> UnitResult:
+    """Check source text (the flake8 plugin and the tests use this)."""
+    from mlwarden.sources import classify
+
+    config = config or Config()
+    rules = list(rules) if rules is not None else config.rules()
+    kind = kind or classify(Path(filename)) or "python"
+    raw = source.encode("utf-8", "surrogatepass")
+    try:
+        if kind == "python":
+            from mlwarden.sources import CodeView
+
+            unit = Unit(path=filename, kind="python", raw=raw, text=source, code=CodeView(source), extra={"encoding": "utf-8"})
+        else:
+            unit = load(Path(filename), kind, filename, raw=raw)
+    except LoadError as exc:
+        return UnitResult(path=filename, errors=[f"{filename}: {exc}"])
+    return check_unit(unit, rules, config)
+
+
+def rules_by_id(rules: Iterable[type]) -> Dict[str, type]:
+    return {r.id: r for r in rules}

@@ -1,0 +1,130 @@
+"""The values every part of mlwarden passes around: findings, fixes, severities.
+
+A :class:`Finding` is frozen and holds everything a formatter needs. Secret
+findings never hold the secret: only a masked preview and a hash (see
+:func:`redact`), so no output format can leak it.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Optional, Tuple
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is. Ordered: critical > high > medium > low."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @property
+    def sarif_level(self) -> str:
+        return {"critical": "error", "high": "error", "medium": "warning", "low": "note"}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls(text.lower())
+        except ValueError:
+            names = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+
+_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2, Severity.CRITICAL: 3}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two positions (1-based lines, 0-based columns
+    counted in characters) of a unit's code view with ``text``."""
+
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A fix: one or more non-overlapping edits. ``safe`` fixes keep behaviour;
+    unsafe ones (e.g. ``weights_only=True`` may reject an old checkpoint) are
+    applied only with ``--unsafe-fixes``."""
+
+    edits: Tuple[Edit, ...]
+    safe: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one place.
+
+    ``line``/``col`` are 1-based and point into the file, or, for notebooks,
+    into the cell numbered ``cell`` (1-based, counting every cell).
+    ``file_line`` is the line in the file on disk (equal to ``line`` for plain
+    files; the notebook JSON line for cells). ``output`` is the 0-based output
+    index for findings in notebook outputs. ``snippet_hash`` identifies the
+    offending text for baselines without line numbers.
+    """
+
+    rule_id: str
+    path: str
+    line: int
+    col: int
+    message: str
+    severity: Severity
+    end_line: Optional[int] = None
+    end_col: Optional[int] = None
+    cell: Optional[int] = None
+    output: Optional[int] = None
+    file_line: Optional[int] = None
+    fix: Optional[Fix] = field(default=None, compare=False)
+    snippet_hash: Optional[str] = None
+    secret_preview: Optional[str] = None
+    rule_name: str = ""
+
+    @property
+    def sort_key(self):
+        return (self.path, self.cell or 0, self.output if self.output is not None else -1, self.line, self.col, self.rule_id)
+
+    def location(self) -> str:
+        """``path:line:col`` or ``path:cell N:line:col`` (ruff's notebook style)."""
+        if self.cell is not None:
+            where = f"{self.path}:cell {self.cell}"
+            if self.output is not None:
+                where += f":output {self.output + 1}"
+            return f"{where}:{self.line}:{self.col}"
+        return f"{self.path}:{self.line}:{self.col}"
+
+    def with_(self, **changes) -> "Finding":
+        return replace(self, **changes)
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def redact(secret: str) -> str:
+    """A masked preview that never reveals the secret: a short prefix (the
+    provider marker, e.g. ``hf_``) and the last three characters, at most a
+    quarter of the value in all."""
+    if len(secret) <= 8:
+        return "****"
+    show = max(1, min(4, len(secret) // 8))
+    # keep a provider prefix like "hf_" / "sk-" readable when short
+    head = secret[:show]
+    for sep in ("_", "-"):
+        idx = secret.find(sep)
+        if 0 < idx <= 7 and idx + 1 <= len(secret) // 4:
+            head = secret[: idx + 1]
+            break
+    return f"{head}****…{secret[-3:]}"

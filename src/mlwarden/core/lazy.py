@@ -1,0 +1,35 @@
+"""A module proxy that imports on first attribute access.
+
+Rule modules write ``from mlwarden.core.lazy import cst`` and use ``cst.Call``
+inside methods: the ~150 ms libcst import is then paid only when a file
+actually reaches the parser, not by every pre-commit run that touches no
+model-loading code.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any, Optional
+
+
+class LazyModule:
+    def __init__(self, name: str) -> None:
+        self.__dict__["_name"] = name
+        self.__dict__["_module"] = None
+
+    def _load(self) -> ModuleType:
+        module: Optional[ModuleType] = self.__dict__["_module"]
+        if module is None:
+            module = importlib.import_module(self.__dict__["_name"])
+            self.__dict__["_module"] = module
+        return module
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._load(), attr)
+
+    def __repr__(self) -> str:
+        return f"<lazy module {self.__dict__['_name']!r}>"
+
+
+cst: Any = LazyModule("libcst")

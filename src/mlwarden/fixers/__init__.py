@@ -1,0 +1,1 @@
+"""Writers that change files: atomic, idempotent, only on change."""

@@ -1,0 +1,104 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+Notebook findings are located on the notebook file itself (``startLine`` is
+the line of the ``.ipynb`` JSON), with ``properties.cell`` (1-based) and
+``properties.cellLine`` giving the position inside the cell.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import Any, Dict, List
+
+from mlwarden import __version__
+from mlwarden.core import docs
+from mlwarden.core.finding import Finding, Severity
+from mlwarden.output import Report
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+_SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
+
+
+def _rule_descriptor(rule: type) -> Dict[str, Any]:
+    text = docs.rule_doc(rule)
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.message},
+        "fullDescription": {"text": docs.summary(rule) or rule.message},
+        "help": {"text": text, "markdown": docs.render(rule)},
+        "helpUri": docs.help_uri(rule),
+        "defaultConfiguration": {"level": rule.severity.sarif_level, "enabled": bool(rule.default_enabled)},
+        "properties": {
+            "tags": docs.tags(rule),
+            "precision": "high",
+            "problem.severity": "error" if rule.severity.sarif_level == "error" else "warning" if rule.severity.sarif_level == "warning" else "recommendation",
+            "security-severity": _SECURITY_SEVERITY[rule.severity],
+        },
+    }
+
+
+def _uri(path: str) -> str:
+    p = PurePath(path)
+    return p.as_posix() if not p.is_absolute() else p.as_uri()
+
+
+def _result(f: Finding, index: Dict[str, int]) -> Dict[str, Any]:
+    region: Dict[str, Any] = {"startLine": max(1, f.file_line or f.line)}
+    props: Dict[str, Any] = {"severity": f.severity.value}
+    if f.cell is None:
+        region["startColumn"] = max(1, f.col)
+        if f.end_line is not None and f.end_col is not None and (f.end_line, f.end_col) >= (f.line, f.col):
+            region["endLine"] = f.end_line
+            region["endColumn"] = max(1, f.end_col)
+    else:
+        props["cell"] = f.cell
+        props["cellLine"] = f.line
+        props["cellColumn"] = f.col
+        if f.output is not None:
+            props["output"] = f.output
+    result: Dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "level": f.severity.sarif_level,
+        "message": {"text": f.message},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"}, "region": region}}
+        ],
+        "properties": props,
+    }
+    if f.rule_id in index:
+        result["ruleIndex"] = index[f.rule_id]
+    if f.snippet_hash:
+        result["partialFingerprints"] = {"mlwarden/v1": f.snippet_hash}
+    if f.secret_preview is not None:
+        props["secretPreview"] = f.secret_preview
+    return result
+
+
+def render(report: Report) -> str:
+    rules = list(report.rules)
+    index = {r.id: i for i, r in enumerate(rules)}
+    notifications: List[Dict[str, Any]] = [
+        {"level": "error", "message": {"text": error}, "descriptor": {"id": "input-error"}} for error in report.errors
+    ]
+    run: Dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "mlwarden",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": "https://github.com/mlwarden/mlwarden",
+                "rules": [_rule_descriptor(r) for r in rules],
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory mlwarden was run from."}}},
+        "invocations": [
+            {"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}
+        ],
+        "results": [_result(f, index) for f in report.findings],
+    }
+    doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,25 @@
+"""``path:line:col: MLW102 message`` (ruff-style; ``path:cell N:line:col`` in notebooks)."""
+
+from __future__ import annotations
+
+from mlwarden.output import Report
+
+
+def render(report: Report) -> str:
+    lines = [f"{f.location()}: {f.rule_id} {f.message}" for f in report.findings]
+    if report.verbose:
+        lines.extend(f"note: {note}" for note in report.notes)
+    n = len(report.findings)
+    fixable = sum(1 for f in report.findings if f.fix is not None)
+    files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''} checked"
+    if n:
+        summary = f"Found {n} finding{'s' if n != 1 else ''} ({files})."
+        if fixable:
+            safe = sum(1 for f in report.findings if f.fix is not None and f.fix.safe)
+            summary += f" {fixable} fixable with --fix" + ("" if safe == fixable else " --unsafe-fixes") + "."
+    else:
+        summary = f"No findings ({files})."
+    if report.errors:
+        summary += f" {len(report.errors)} file{'s' if len(report.errors) != 1 else ''} could not be checked."
+    lines.append(summary)
+    return "\n".join(lines) + "\n"

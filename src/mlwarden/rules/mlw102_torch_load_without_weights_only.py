@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.core.values import UNKNOWN, is_truthy
+from mlwarden.rules._helpers import add_keyword, keyword_arg
+
+TARGETS = ("torch.load", "torch.serialization.load")
+
+
+class TorchLoadWithoutWeightsOnly(CodeRule):
+    """## What it does
+    Flags `torch.load` (and `torch.serialization.load`) calls that do not pass
+    `weights_only=True`: an explicit `weights_only=False`, an omitted
+    `weights_only`, a value that is not a literal `True` (after following
+    module-level constants), and `**kwargs` that hide it.
+
+    `torch.jit.load` and `torch.utils.cpp_extension.load` are other functions
+    and are not flagged.
+
+    ## Why is this bad?
+    With `weights_only=False`, `torch.load` is `pickle.load`: a checkpoint can
+    run arbitrary code when it is loaded. `weights_only=True` restricts the
+    unpickler to tensors, primitive types and allow-listed classes.
+    Before PyTorch 2.6 the default was `weights_only=False`; code that omits
+    the argument is unsafe wherever an older torch may be installed
+    (CVE-2025-32434 also showed that `weights_only=True` itself was
+    bypassable before 2.6, so pin `torch>=2.6`).
+
+    ## Example
+    ```python
+    import torch
+
+    state = torch.load("checkpoint.pt", map_location="cpu")
+    ```
+
+    ## Use instead
+    ```python
+    import torch
+
+    state = torch.load("checkpoint.pt", map_location="cpu", weights_only=True)
+    ```
+    Better still, save and load weights with safetensors.
+
+    ## Fix safety
+    The fix adds `weights_only=True` (or turns `False` into `True`). It is
+    **unsafe**: a checkpoint that pickles custom classes will then fail to
+    load until those classes are allow-listed with
+    `torch.serialization.add_safe_globals`. No fix is offered when
+    `pickle_module=` is passed.
+
+    ## Options
+    Non-literal values: a `weights_only` held in a module-level constant is
+    followed; any other expression (a parameter, an attribute) is reported,
+    because it may be `False` at run time.
+
+    ## References
+    - [PyTorch docs: torch.load](https://pytorch.org/docs/stable/generated/torch.load.html)
+    - [CVE-2025-32434](https://nvd.nist.gov/vuln/detail/CVE-2025-32434)
+    - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    """
+
+    id = "MLW102"
+    name = "torch-load-without-weights-only"
+    severity = Severity.HIGH
+    cwe = (502,)
+    owasp = ("ML06:2023",)
+    message = "`torch.load` without `weights_only=True` can run code from the checkpoint; pass `weights_only=True` or load safetensors"
+    triggers = frozenset({"load"})
+
+    VALID = [
+        Valid("import torch\ntorch.load(p, weights_only=True)"),
+        Valid("import torch\nSAFE = True\ntorch.load(p, weights_only=SAFE)"),
+        Valid("import torch\ntorch.jit.load(p)"),
+        Valid("from torch.utils.cpp_extension import load\nload(name='ext', sources=['a.cpp'])"),
+        Valid("import torch\ntorch.load(p, **{'weights_only': True})"),
+    ]
+    INVALID = [
+        Invalid(
+            "import torch\ntorch.load(p)",
+            fixed="import torch\ntorch.load(p, weights_only=True)",
+            unsafe_fix=True,
+        ),
+        Invalid(
+            "import torch as t\nt.load(p, weights_only=False)",
+            fixed="import torch as t\nt.load(p, weights_only=True)",
+            unsafe_fix=True,
+        ),
+        Invalid("from torch import load\nload(p, map_location='cpu')",
+                fixed="from torch import load\nload(p, map_location='cpu', weights_only=True)", unsafe_fix=True),
+        Invalid("import torch.serialization\ntorch.serialization.load(f, weights_only=flag)"),
+        Invalid("import torch\nimport pickle\ntorch.load(p, pickle_module=pickle)"),
+        Invalid("import torch\ntorch.load(p, **load_kwargs)"),
+        Invalid("import torch\nUNSAFE = False\ntorch.load(p, weights_only=UNSAFE)"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        target = self.ctx.call_to(node, TARGETS)
+        if not target:
+            return
+        present, value = self.ctx.keyword(node, "weights_only")
+        if present is None:
+            self.report(node, f"`{target}` gets its arguments from `**kwargs`, so `weights_only=True` cannot be verified; pass `weights_only=True` explicitly")
+            return
+        if present:
+            resolved = self.ctx.value(value)
+            truth = is_truthy(resolved)
+            if truth:
+                return
+            direct = keyword_arg(node, "weights_only")
+            fix = ((direct.value, cst.Name("True")),) if direct is not None else None
+            if truth is None:
+                self.report(
+                    node,
+                    f"`{target}` with a `weights_only` value that is not a literal `True` may unpickle arbitrary code; pass `weights_only=True`",
+                )
+            else:
+                self.report(
+                    node,
+                    f"`{target}(..., weights_only=False)` unpickles arbitrary code from the checkpoint; use `weights_only=True` or safetensors",
+                    replace=fix,
+                    fix_description="set weights_only=True",
+                )
+            return
+        if self.ctx.keyword(node, "pickle_module")[0]:
+            self.report(node, f"`{target}` with a custom `pickle_module` and no `weights_only=True` can run code from the checkpoint; pass `weights_only=True` or load safetensors")
+            return
+        self.report(
+            node,
+            f"`{target}` without `weights_only=True` can run code from the checkpoint (the default was `False` before torch 2.6); pass `weights_only=True` or load safetensors",
+            replace=((node, add_keyword(node, "weights_only", "True")),),
+            fix_description="add weights_only=True",
+        )

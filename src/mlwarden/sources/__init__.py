@@ -1,0 +1,140 @@
+"""How bytes on disk become units the engine can check.
+
+A :class:`Unit` is one file of one *kind*. Its optional :class:`CodeView` is the
+Python code that code rules see (the file itself, or a notebook's code cells
+joined into one virtual module) plus a map back to file/cell positions.
+
+:data:`KINDS` maps a kind to the predicate that recognises a path and the
+loader (``"module:function"``, imported lazily) that builds the unit. Add a
+source by adding one entry. A loader raises :class:`LoadError` with a short
+reason for input it cannot read; the engine prints ``path: reason``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+
+class LoadError(Exception):
+    """Input we cannot read; ``str()`` is the one-line reason (no path)."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a code-view position lives in the file the user sees."""
+
+    line: int
+    col: int  # 1-based
+    cell: Optional[int] = None  # 1-based, counting every cell
+    file_line: Optional[int] = None  # line in the file on disk
+
+
+class CodeView:
+    """Python source for code rules. The base maps positions one to one."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._lines: Optional[List[str]] = None
+
+    @property
+    def lines(self) -> List[str]:
+        if self._lines is None:
+            self._lines = self.source.splitlines()
+        return self._lines
+
+    def line_text(self, line: int) -> str:
+        """Physical line ``line`` (1-based) of the code view, for ``# noqa``."""
+        lines = self.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def locate(self, line: int, col0: int) -> Location:
+        """Map a code-view position (1-based line, 0-based column)."""
+        return Location(line=line, col=col0 + 1, file_line=line)
+
+
+@dataclass
+class Unit:
+    path: str  # as displayed
+    kind: str
+    raw: bytes
+    text: Optional[str] = None
+    code: Optional[CodeView] = None
+    #: kind-specific data (notebook JSON, magic-line records, …)
+    extra: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lines(self) -> List[str]:
+        if "_lines" not in self.extra:
+            self.extra["_lines"] = (self.text or "").splitlines()
+        return self.extra["_lines"]
+
+    def line_text(self, line: int) -> str:
+        lines = self.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+Predicate = Callable[[Path], bool]
+
+
+def _suffix(*suffixes: str) -> Predicate:
+    def predicate(path: Path) -> bool:
+        return path.suffix.lower() in suffixes
+
+    return predicate
+
+
+#: kind -> (recognises a path, "module:loader"). Order matters: first match wins.
+KINDS: List[Tuple[str, Predicate, str]] = [
+    ("python", _suffix(".py", ".pyw"), "mlwarden.sources.python:load"),
+]
+
+
+def classify(path: Path) -> Optional[str]:
+    """The kind of ``path`` by its name, or None if mlwarden does not read it."""
+    for kind, predicate, _loader in KINDS:
+        if predicate(path):
+            return kind
+    return None
+
+
+def classify_explicit(path: Path) -> Optional[str]:
+    """Like :func:`classify`, plus content sniffing for files named on the
+    command line (pre-commit passes extension-less Python scripts)."""
+    kind = classify(path)
+    if kind is not None:
+        return kind
+    try:
+        with open(path, "rb") as handle:
+            head = handle.readline(256)
+    except OSError:
+        return None
+    if head.startswith(b"#!") and b"python" in head:
+        return "python"
+    return None
+
+
+_LOADERS: Dict[str, Callable[..., Unit]] = {}
+
+
+def loader_for(kind: str) -> Callable[..., Unit]:
+    if kind not in _LOADERS:
+        target = next(spec for k, _p, spec in KINDS if k == kind)
+        module_name, func = target.split(":")
+        _LOADERS[kind] = getattr(importlib.import_module(module_name), func)
+    return _LOADERS[kind]
+
+
+def load(path: Path, kind: str, display: Optional[str] = None, raw: Optional[bytes] = None) -> Unit:
+    """Read ``path`` as ``kind``. Raises LoadError for unreadable input."""
+    if raw is None:
+        try:
+            raw = Path(path).read_bytes()
+        except IsADirectoryError:
+            raise LoadError("is a directory") from None
+        except OSError as exc:
+            raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
+    return loader_for(kind)(raw, display if display is not None else os.fspath(path))

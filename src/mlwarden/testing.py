@@ -1,0 +1,75 @@
+"""Test harness for rules, usable by third-party rule packs too.
+
+* :func:`expected_markers` reads ``# error: MLW101[, MLW102]`` markers.
+* :func:`check_example` runs one rule on a snippet.
+* :func:`assert_rule_examples` checks a rule's VALID/INVALID cases, including
+  that an ``Invalid(fixed=...)`` fix produces exactly ``fixed``, that the fixed
+  code no longer triggers the rule, and that fixing is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, List, Mapping, Optional, Set, Tuple
+
+from mlwarden.core.config import Config, config_from_mapping
+from mlwarden.core.engine import check_source
+from mlwarden.core.finding import Finding
+from mlwarden.core.fixes import MAX_PASSES, apply_fixes
+
+MARKER_RE = re.compile(r"#\s*error:\s*(?P<codes>MLW\d{3}(?:\s*,\s*MLW\d{3})*)")
+
+
+def expected_markers(text: str) -> Set[Tuple[int, str]]:
+    """``{(line, rule_id)}`` for every ``# error: MLWnnn`` marker in ``text``."""
+    out: Set[Tuple[int, str]] = set()
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        match = MARKER_RE.search(line)
+        if match:
+            for code in match.group("codes").split(","):
+                out.add((lineno, code.strip()))
+    return out
+
+
+def _config(options: Optional[Mapping[str, Any]]) -> Config:
+    return config_from_mapping(dict(options or {}))
+
+
+def check_example(rule: type, code: str, filename: str = "example.py", options: Optional[Mapping[str, Any]] = None) -> List[Finding]:
+    result = check_source(code, filename, config=_config(options), rules=[rule])
+    if result.errors:
+        raise AssertionError(f"{rule.id} example could not be checked: {result.errors}")
+    return [f for f in result.findings if f.rule_id == rule.id]
+
+
+def fix_all(rule: type, code: str, filename: str = "example.py", options=None, unsafe: bool = True) -> str:
+    for _ in range(MAX_PASSES):
+        findings = check_example(rule, code, filename, options)
+        code, applied = apply_fixes(code, findings, unsafe=unsafe)
+        if not applied:
+            break
+    return code
+
+
+def assert_rule_examples(rule: type) -> None:
+    for case in rule.VALID:
+        found = check_example(rule, case.code, case.filename, case.options)
+        assert not found, f"{rule.id} flagged VALID example:\n{case.code}\n-> {[f.location() for f in found]}"
+    for case in rule.INVALID:
+        found = check_example(rule, case.code, case.filename, case.options)
+        expected = {line for line, code in expected_markers(case.code) if code == rule.id}
+        if not expected:
+            lines = case.code.rstrip("\n").splitlines()
+            expected = {max(i for i, text in enumerate(lines, start=1) if text.strip())}
+        got = {f.line for f in found}
+        assert got == expected, f"{rule.id} INVALID example:\n{case.code}\nexpected lines {sorted(expected)}, got {sorted(got)}"
+        if case.fixed is not None:
+            fixes = [f.fix for f in found if f.fix is not None]
+            assert fixes, f"{rule.id} offers no fix for:\n{case.code}"
+            assert all((not fx.safe) == case.unsafe_fix for fx in fixes), f"{rule.id}: fix safety differs from unsafe_fix={case.unsafe_fix}"
+            fixed = fix_all(rule, case.code, case.filename, case.options)
+            assert fixed == case.fixed, f"{rule.id} fix:\n{case.code}\nexpected:\n{case.fixed}\ngot:\n{fixed}"
+            left = check_example(rule, fixed, case.filename, case.options)
+            assert not left, f"{rule.id} still fires after its fix:\n{fixed}"
+            again = fix_all(rule, fixed, case.filename, case.options)
+            assert again == fixed, f"{rule.id} fix is not idempotent"

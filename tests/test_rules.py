@@ -1,0 +1,101 @@
+"""Every rule, from the registry: metadata, examples, docs, fixtures.
+
+Adding a rule adds its cases here automatically."""
+
+import re
+
+import pytest
+
+from conftest import FIXTURES, ROOT, run_tool
+from mlwarden.commands.check import check_paths
+from mlwarden.core import docs
+from mlwarden.core.config import Config
+from mlwarden.core.registry import all_rules
+from mlwarden.core.rule import CodeRule
+from mlwarden.testing import assert_rule_examples, check_example, expected_markers
+
+RULES = all_rules()
+IDS = [r.id for r in RULES]
+RULE_FIXTURES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.name.startswith("MLW"))
+
+
+def all_selected() -> Config:
+    return Config(select=list(IDS))
+
+
+def test_registry_ids_unique_and_sorted():
+    assert IDS == sorted(set(IDS))
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_examples(rule):
+    assert rule.VALID and rule.INVALID, f"{rule.id} needs VALID and INVALID examples"
+    assert_rule_examples(rule)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if issubclass(r, CodeRule)], ids=lambda r: r.id)
+def test_doc_examples_run(rule):
+    """The docs' Example block triggers the rule; the Use instead block does not."""
+    parts = docs.sections(rule)
+    bad = [code for lang, code in docs.code_blocks(parts["Example"]) if lang in ("python", "py")]
+    good = [code for lang, code in docs.code_blocks(parts["Use instead"]) if lang in ("python", "py")]
+    assert bad, f"{rule.id}: the Example section needs a ```python block"
+    assert any(check_example(rule, code) for code in bad), f"{rule.id}: Example block is not flagged"
+    for code in good:
+        assert not check_example(rule, code), f"{rule.id}: Use instead block is flagged:\n{code}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_docs_page_is_current(rule):
+    page = ROOT / "docs" / "rules" / f"{rule.id}.md"
+    assert page.exists(), f"run `python scripts/gen_rule_docs.py` to create {page.name}"
+    assert page.read_text(encoding="utf-8") == docs.render(rule), f"{page.name} is stale: run scripts/gen_rule_docs.py"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_every_rule_has_a_marked_fixture(rule):
+    marked = set()
+    for path in RULE_FIXTURES:
+        if path.name.startswith(rule.id):
+            marked |= {code for _, code in expected_markers(path.read_text(encoding="utf-8"))}
+    assert rule.id in marked, f"fixtures/rules/{rule.id}.* must mark at least one `# error: {rule.id}`"
+
+
+def _cli_found(path):
+    results, _ = check_paths([str(path)], all_selected())
+    errors = [e for r in results for e in r.errors]
+    assert not errors, errors
+    return {(f.line, f.rule_id) for r in results for f in r.findings}
+
+
+PY_FIXTURES = [p for p in RULE_FIXTURES if p.suffix == ".py"]
+
+
+@pytest.mark.parametrize("path", PY_FIXTURES, ids=lambda p: p.name)
+def test_fixture_exact_cli(path):
+    """Exactly the marked (line, id) pairs: nothing missing, nothing extra."""
+    assert _cli_found(path) == expected_markers(path.read_text(encoding="utf-8"))
+
+
+def test_fixtures_exact_flake8():
+    """Real flake8, one subprocess for every Python fixture: same pairs as the CLI."""
+    proc = run_tool(
+        "flake8", "--isolated", "--select", "MLW", "--format", "%(path)s::%(row)d::%(code)s", *PY_FIXTURES, cwd=ROOT
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    found = {}
+    for line in proc.stdout.splitlines():
+        path, row, code = line.split("::")
+        found.setdefault(path, set()).add((int(row), code))
+    for path in PY_FIXTURES:
+        expected = {(l, c) for l, c in expected_markers(path.read_text(encoding="utf-8")) if not c.startswith("MLW9")}
+        key = next((k for k in found if k.endswith(path.name)), None)
+        assert found.get(key, set()) == expected, f"flake8 on {path.name}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_message_style(rule):
+    assert re.match(r"^`[^`]+`", rule.message)
+    assert not rule.message.endswith(".")
+    assert len(rule.message) < 200
