@@ -126,9 +126,9 @@ def parse_ast(source: str) -> ast.AST:
         raise ParseFailure("cannot parse: expression nested too deeply") from None
 
 
-def run_code_rules(unit: Unit, rules: Sequence[type], config: Config) -> List[Finding]:
-    """Run code rules over ``unit.code``. Raises ParseFailure."""
-    view = unit.code
+def run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None) -> List[Finding]:
+    """Run code rules over ``view`` (default ``unit.code``). Raises ParseFailure."""
+    view = view if view is not None else unit.code
     assert view is not None
     code_rules = [r for r in rules if issubclass(r, CodeRule)]
     if not code_rules:
@@ -164,17 +164,16 @@ def run_code_rules(unit: Unit, rules: Sequence[type], config: Config) -> List[Fi
     reports = [(inst, rep) for inst in instances for rep in inst.reports]
     if not reports:
         return []
-    return _reports_to_findings(unit, module, reports)
+    return _reports_to_findings(unit, view, module, reports)
 
 
-def _reports_to_findings(unit: Unit, module, reports) -> List[Finding]:
+def _reports_to_findings(unit: Unit, view, module, reports) -> List[Finding]:
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     try:
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     except RecursionError:
         raise ParseFailure("cannot analyse: code nested too deeply") from None
-    view = unit.code
     findings: List[Finding] = []
     seen: Set[Tuple[str, int, int]] = set()
     for rule, report in reports:
@@ -193,7 +192,7 @@ def _reports_to_findings(unit: Unit, module, reports) -> List[Finding]:
                 edits.append(
                     Edit(span.start.line, span.start.column, span.end.line, span.end.column, module.code_for_node(new))
                 )
-            fix = Fix(edits=tuple(edits), safe=report.fix_safe, description=report.fix_description)
+            fix = Fix(edits=tuple(edits), safe=report.fix_safe, description=report.fix_description, view=view)
         findings.append(
             Finding(
                 rule_id=rule.id,
@@ -233,7 +232,17 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config) -> UnitResult:
         try:
             result.findings.extend(run_code_rules(unit, rules, config))
         except ParseFailure as exc:
-            result.errors.append(f"{unit.path}: {exc}")
+            fallbacks = unit.code.fallback_views()
+            if not fallbacks:
+                result.errors.append(f"{unit.path}: {exc}")
+            # e.g. a notebook whose cells do not parse as one module: check
+            # each cell alone and name only the cells that fail
+            for view in fallbacks:
+                try:
+                    result.findings.extend(run_code_rules(unit, rules, config, view))
+                except ParseFailure as cell_exc:
+                    label = view.fallback_label()
+                    result.errors.append(f"{unit.path}:{label}: {cell_exc}" if label else f"{unit.path}: {cell_exc}")
     for rule in rules:
         if issubclass(rule, FileRule) and unit.kind in rule.applies_to:
             for finding in rule(config).check(unit):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field, replace
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 
 class Severity(str, enum.Enum):
@@ -62,6 +62,8 @@ class Fix:
     edits: Tuple[Edit, ...]
     safe: bool
     description: str = ""
+    #: the CodeView whose coordinates ``edits`` use (None: the unit's own)
+    view: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

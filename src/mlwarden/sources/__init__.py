@@ -16,7 +16,7 @@ import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 
 class LoadError(Exception):
@@ -55,6 +55,38 @@ class CodeView:
         """Map a code-view position (1-based line, 0-based column)."""
         return Location(line=line, col=col0 + 1, file_line=line)
 
+    def fallback_views(self) -> "List[CodeView]":
+        """Smaller views to check one by one when this one does not parse
+        (a notebook falls back to cell by cell). Plain files have none."""
+        return []
+
+    def fallback_label(self) -> str:
+        """How an error in this view names its place (``cell 4``), or ''."""
+        return ""
+
+    def apply_edits(self, unit: "Unit", edits: "Sequence[Any]") -> bytes:
+        """The file's new bytes after applying code-view edits (fixes)."""
+        from mlwarden.core.fixes import apply_edits
+
+        text = apply_edits(self.source, edits)
+        encoding = unit.extra.get("encoding", "utf-8")
+        return text.encode(encoding)
+
+
+@dataclass(frozen=True)
+class ShellLine:
+    """An IPython line the Python parser never sees (``!cmd``, ``%magic``,
+    a ``%%cell`` magic body line), kept for dependency, secret and download
+    rules. Positions are 1-based; ``line``/``col`` are within the cell."""
+
+    cell: int
+    line: int
+    col: int
+    file_line: int
+    kind: str  # "shell" (!cmd), "line_magic" (%pip …), "cell_magic" (a line of a %%bash cell)
+    magic: Optional[str]  # "pip", "env", "bash", … (None for !cmd)
+    command: str  # the text after the ! or %magic marker (for %%bash bodies: the line itself)
+
 
 @dataclass
 class Unit:
@@ -63,8 +95,10 @@ class Unit:
     raw: bytes
     text: Optional[str] = None
     code: Optional[CodeView] = None
-    #: kind-specific data (notebook JSON, magic-line records, …)
+    #: kind-specific data (notebook JSON, …)
     extra: Dict[str, Any] = field(default_factory=dict)
+    #: IPython shell/magic lines (notebooks); empty for plain files
+    shell_lines: List[ShellLine] = field(default_factory=list)
 
     @property
     def lines(self) -> List[str]:
