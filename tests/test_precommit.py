@@ -1,0 +1,44 @@
+"""The pre-commit hooks, run for real (see precommit_helpers.py)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from precommit_helpers import ROOT, _env, git, precommit_exe, snapshot_repo, try_repo
+
+BAD = "import pickle\n\nwith open('model.pkl', 'rb') as f:\n    model = pickle.load(f)\n"
+CLEAN = "import json\n\nwith open('config.json') as f:\n    config = json.load(f)\n"
+
+
+def hook_ids():
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    return re.findall(r"^- id: *([\w-]+)", text, flags=re.M)
+
+
+def test_hooks_file_lists_hooks():
+    assert "mlwarden" in hook_ids()
+
+
+@pytest.mark.parametrize("hook_id", hook_ids())
+def test_every_hook_is_documented_in_readme(hook_id):
+    # pre-commit-hooks' readme test: a user must be able to find every hook id
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"(?<![\w-])id: {re.escape(hook_id)}(?![\w-])", readme) or f"`{hook_id}`" in readme, hook_id
+
+
+@pytest.mark.slow
+def test_check_hook_fails_on_staged_pickle_load(tmp_path):
+    proc = try_repo(tmp_path, "mlwarden", {"train.py": BAD})
+    assert proc.returncode == 1, proc.stdout
+    assert "train.py:4:13: MLW101 " in proc.stdout, proc.stdout
+
+
+@pytest.mark.slow
+def test_check_hook_passes_on_clean_file(tmp_path):
+    proc = try_repo(tmp_path, "mlwarden", {"train.py": CLEAN})
+    assert proc.returncode == 0, proc.stdout
+    assert re.search(r"^mlwarden.*Passed$", proc.stdout, flags=re.M), proc.stdout
