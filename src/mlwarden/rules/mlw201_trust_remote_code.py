@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from typing import Any, Optional, Set
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.core.values import UNKNOWN
+from mlwarden.rules.mlw202_unpinned_hub_revision import (
+    ParamDefaults,
+    display_target,
+    hub_id_value,
+    hub_load,
+    is_trusted,
+    revision_problem,
+)
+
+KEY = "trust_remote_code"
+_SHA = "ac2ae5fab2ce3f9f40dc79b5ca9f637430d24971"
+
+
+class TrustRemoteCode(ParamDefaults, CodeRule):
+    """## What it does
+    Flags `trust_remote_code=<truthy>` in any call: transformers
+    `from_pretrained` of any Auto*/model/config/tokenizer class, `pipeline`,
+    datasets `load_dataset`, sentence-transformers, vLLM `LLM(...)`,
+    LangChain `HuggingFaceEmbeddings(model_kwargs=...)` and anything else
+    that accepts it. Truthy means what Python means: `True`, `1`, `"true"`
+    and even `"false"` (a non-empty string) all enable remote code. The
+    argument is found when written directly, through a `**{...}` literal or a
+    `**CONSTANT` module-level dict, and inside a keyword argument whose value
+    is a dict literal or constant (`model_kwargs={"trust_remote_code": True}`).
+    A dict literal holding `"trust_remote_code": True` that is not passed to
+    a call directly (`kwargs = {...}` then `f(**kwargs)`) is reported where
+    it is written.
+
+    The same finding also checks the pin, so this rule covers "remote code
+    without a pinned revision" too (there is no separate rule for it): the
+    message says whether `revision` is a full 40-hex commit SHA, and whether
+    a `code_revision` (used when the modeling code lives in another
+    repository) is pinned.
+
+    ## Why is this bad?
+    `trust_remote_code=True` downloads Python files (`modeling_*.py`,
+    dataset scripts) from the model or dataset repository and imports them:
+    whoever controls that repository runs code on your machine, with your
+    credentials. Without a pinned commit, a later push to the repository (or
+    to the repository named in its `auto_map`) changes the code you run
+    without any change to yours.
+
+    ## Example
+    ```python
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained("some-org/new-model", trust_remote_code=True)
+    ```
+
+    ## Use instead
+    ```python
+    from transformers import AutoModelForCausalLM
+
+    # the architecture is in transformers itself: no remote code needed
+    model = AutoModelForCausalLM.from_pretrained(
+        "some-org/new-model", revision="ac2ae5fab2ce3f9f40dc79b5ca9f637430d24971"
+    )
+    ```
+    When you do need remote code, review it at one commit, pin that commit
+    with `revision=` (and `code_revision=` when the code lives in another
+    repository) and silence the reviewed call with `# noqa: MLW201`.
+
+    ## Fix safety
+    No fix is offered: removing `trust_remote_code=True` breaks models whose
+    architecture exists only as remote code, and mlwarden never turns it off
+    behind your back.
+
+    ## Options
+    `trusted-models` (list of globs, shared with MLW202): literal repo ids
+    that match are exempt, e.g. `trusted-models = ["my-org/*"]`.
+
+    Non-literal values: a module-level constant and the literal default of
+    the enclosing function's parameter are followed; any other expression
+    (`trust_remote_code=args.trust_remote_code`, the usual opt-in flag of
+    training scripts) is not reported. When `datasets >= 4` is guaranteed by
+    the project's pins, `load_dataset(..., trust_remote_code=True)` is
+    reported at low severity as dead code (datasets 4 removed dataset
+    scripts).
+
+    ## References
+    - [Hugging Face: Using custom code (trust_remote_code)](https://huggingface.co/docs/transformers/en/custom_models#using-a-model-with-custom-code)
+    - [CWE-94: Improper Control of Generation of Code](https://cwe.mitre.org/data/definitions/94.html)
+    - [CWE-829: Inclusion of Functionality from Untrusted Control Sphere](https://cwe.mitre.org/data/definitions/829.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    - [OWASP LLM03:2025 Supply Chain](https://genai.owasp.org/llmrisk/llm032025-supply-chain/)
+    """
+
+    id = "MLW201"
+    name = "trust-remote-code"
+    severity = Severity.HIGH
+    cwe = (94, 829)
+    owasp = ("ML06:2023", "LLM03:2025")
+    message = "`trust_remote_code=True` runs Python code from the model repository; use a model supported natively or review and pin the code to a commit"
+    OPTIONS = {"trusted-models": []}
+    triggers = frozenset({KEY})
+
+    VALID = [
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/name')"),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/name', trust_remote_code=False)"),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/name', trust_remote_code=args.trust_remote_code)"),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('my-org/m', trust_remote_code=True)", options={"trusted-models": ["my-org/*"]}),
+        Valid("config = {'trust_remote_code': False}"),
+        Valid("def load(name, trust_remote_code=False):\n    return AutoModel.from_pretrained(name, trust_remote_code=trust_remote_code)"),
+    ]
+    INVALID = [
+        Invalid("from transformers import AutoModel\nAutoModel.from_pretrained('org/name', trust_remote_code=True)"),
+        Invalid("from transformers import pipeline\npipe = pipeline('text-generation', model='org/name', trust_remote_code=1)"),
+        Invalid("from datasets import load_dataset\nds = load_dataset('org/data', trust_remote_code='true')"),
+        Invalid("from vllm import LLM\nllm = LLM(model='org/name', **{'trust_remote_code': True})"),
+        Invalid("from transformers import AutoConfig\nKW = dict(trust_remote_code=True)\ncfg = AutoConfig.from_pretrained('org/name', **KW)"),
+        Invalid("from sentence_transformers import SentenceTransformer\nm = SentenceTransformer('org/name', model_kwargs={'trust_remote_code': True})"),
+        Invalid(f"from transformers import AutoModel\nAutoModel.from_pretrained('org/name', trust_remote_code=True, revision='{_SHA}')"),
+        Invalid("def build(load):\n    kwargs = {\n        'trust_remote_code': True,  # error: MLW201\n    }\n    return load(**kwargs)"),
+        Invalid("def build(load):\n    kwargs = dict(trust_remote_code=True)  # error: MLW201\n    return load(**kwargs)"),
+        Invalid("def load(name, trust_remote_code=True):\n    return AutoModel.from_pretrained(name, trust_remote_code=trust_remote_code)"),
+    ]
+
+    def __init__(self, ctx: Any, config: Any, unit: Any) -> None:
+        super().__init__(ctx, config, unit)
+        self._consumed: Set[int] = set()
+        self._dicts: list = []
+
+    # -- calls -------------------------------------------------------------
+    def visit_Call(self, node) -> None:
+        for arg in node.args:
+            # dicts passed straight to a call are judged with the call
+            if isinstance(arg.value, cst.Dict) or _is_dict_call(self.ctx, arg.value):
+                self._consumed.add(id(arg.value))
+            elif isinstance(arg.value, cst.Name):
+                bound = self.ctx.constants.values.get(arg.value.value)
+                if isinstance(bound, cst.Dict) or _is_dict_call(self.ctx, bound):
+                    self._consumed.add(id(bound))
+        if _is_dict_call(self.ctx, node):
+            self._dicts.append(node)
+            return
+        present, value = self.ctx.keyword(node, KEY)
+        via = None
+        if present and self._truthy(value):
+            via = "direct"
+        else:
+            for arg in node.args:
+                if arg.keyword is None:
+                    continue
+                mapping = self.ctx.value(arg.value)
+                if isinstance(mapping, dict) and KEY in mapping and self._truthy(mapping[KEY]):
+                    via = arg.keyword.value
+                    break
+        if via is None:
+            return
+        self._report_call(node, via)
+
+    def _truthy(self, value: Any) -> bool:
+        resolved = self.resolve(value)
+        return resolved is not UNKNOWN and bool(resolved)
+
+    def _report_call(self, node, via: str) -> None:
+        found = hub_load(self.ctx, node)
+        target = display_target(found[0]) if found else _call_name(node)
+        name: Optional[str] = None
+        if found:
+            name, exact = hub_id_value(self.ctx, found[1])
+            if exact and name is not None and is_trusted(name, self.option("trusted-models")):
+                return
+        pattern = f"`{target}(..., trust_remote_code=True)`" if via == "direct" else f"`{target}(..., {via}={{'trust_remote_code': True}})`"
+        if self._datasets_dead_code(found):
+            self.report(
+                node,
+                f"{pattern} is dead code with datasets >= 4, which no longer runs dataset scripts; remove `trust_remote_code`",
+                severity=Severity.LOW,
+            )
+            return
+        pin = self._pin_state(node)
+        self.report(node, f"{pattern} runs Python code from the model repository {pin}")
+
+    def _pin_state(self, node) -> str:
+        present, rev_expr = self.ctx.keyword(node, "revision")
+        code_present, code_expr = self.ctx.keyword(node, "code_revision")
+        revision = self.resolve(rev_expr) if present else None
+        code_revision = self.resolve(code_expr) if code_present else None
+        if isinstance(code_revision, str) and revision_problem(code_revision):
+            return f"and `code_revision` `{code_revision}` is {revision_problem(code_revision)}; review the code and pin `code_revision=` to a full 40-hex commit SHA"
+        if isinstance(revision, str) and revision_problem(revision) is None:
+            return "(pinned to a commit); review the code at that commit, then silence this line with `# noqa: MLW201`"
+        if present is None or revision is UNKNOWN:
+            return "and its `revision` cannot be verified as a commit pin; review the code and pin `revision=` to a full 40-hex commit SHA"
+        if isinstance(revision, str):
+            return f"at revision `{revision}`, {revision_problem(revision)}; review the code and pin `revision=` to a full 40-hex commit SHA"
+        return "without a pinned revision, so the repository owner can change it at any time; avoid remote code or review it and pin `revision=` to a commit SHA"
+
+    def _datasets_dead_code(self, found) -> bool:
+        if not found or not found[0].startswith("datasets."):
+            return False
+        try:
+            from mlwarden.core.versions import project_versions
+        except ImportError:
+            return False
+        try:
+            return bool(project_versions(self.config, self.unit.path).at_least("datasets", "4"))
+        except Exception:  # a version problem must never hide the finding
+            return False
+
+    # -- dict literals not passed to a call ----------------------------------
+    def visit_Dict(self, node) -> None:
+        self._dicts.append(node)
+
+    def leave_Module(self, original_node) -> None:
+        for node in self._dicts:
+            if id(node) in self._consumed:
+                continue
+            if isinstance(node, cst.Call):
+                pairs = [(arg, arg.keyword.value if arg.keyword else None, arg.value) for arg in node.args]
+            else:
+                pairs = [(e, self.ctx.value(e.key), e.value) for e in node.elements if isinstance(e, cst.DictElement)]
+            for element, key, value in pairs:
+                if key == KEY and self._truthy(value):
+                    self.report(
+                        element,
+                        "`{'trust_remote_code': True}` lets the call that receives these arguments run Python code from the model repository; avoid remote code or review it and pin `revision=` to a commit SHA",
+                    )
+
+
+def _is_dict_call(ctx: Any, node: Any) -> bool:
+    """``dict(...)``, the builtin (not an imported name)."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "dict"
+        and "dict" not in ctx.imports.aliases
+    )
+
+
+def _call_name(node) -> str:
+    func = node.func
+    parts = []
+    while isinstance(func, cst.Attribute):
+        parts.append(func.attr.value)
+        func = func.value
+    if isinstance(func, cst.Name):
+        parts.append(func.value)
+    elif parts:
+        parts.append("…")
+    return ".".join(reversed(parts[:2])) if parts else "call"

@@ -1,0 +1,511 @@
+from __future__ import annotations
+
+import fnmatch
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.core.values import UNKNOWN
+
+# ---------------------------------------------------------------------------
+# Hub helpers shared by the MLW2xx rules (MLW201 imports them from here).
+
+#: The only revision that is a pin: a full, lower-case commit SHA.
+FULL_SHA_RE = re.compile(r"[0-9a-f]{40}")
+_SHORT_SHA_RE = re.compile(r"[0-9a-fA-F]{7,40}")
+#: A Hugging Face repo id: ``name`` or ``org/name``.
+_HUB_ID_RE = re.compile(r"[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9_][\w.-]*)?")
+_FILE_SUFFIXES = (
+    ".bin", ".pt", ".pth", ".ckpt", ".safetensors", ".json", ".yaml", ".yml", ".txt", ".csv", ".tsv",
+    ".parquet", ".arrow", ".py", ".gguf", ".onnx", ".h5", ".pkl", ".zip", ".tar", ".gz", ".jsonl", ".npz", ".npy",
+)
+
+#: Top-level packages whose ``X.from_pretrained(id)`` downloads from the Hub.
+HUB_LIBRARIES = frozenset(
+    {
+        "transformers", "diffusers", "sentence_transformers", "peft", "optimum", "huggingface_hub", "setfit",
+        "span_marker", "timm", "open_clip", "trl", "adapters", "gliner", "tokenizers", "unsloth", "auto_gptq",
+        "awq", "controlnet_aux", "flair", "bitsandbytes", "accelerate", "lerobot", "transformers_neuronx",
+    }
+)
+
+#: ``datasets.load_dataset`` builder names that read local/packaged data.
+PACKAGED_BUILDERS = frozenset(
+    {
+        "csv", "json", "parquet", "text", "arrow", "pandas", "sql", "xml", "generator", "imagefolder",
+        "audiofolder", "videofolder", "webdataset", "spark", "cache", "folder_based_builder", "pdffolder", "hdf5",
+        "niftifolder", "eval",
+    }
+)
+
+#: Keyword names under which hub loaders take the repo id (after position 0).
+_ID_KEYWORDS = ("pretrained_model_name_or_path", "model_name_or_path", "model_id", "model_name", "repo_id", "path", "model", "identifier")
+
+#: function -> (position of the repo id, its keyword)
+HUB_FUNCTIONS: Dict[str, Tuple[int, str]] = {
+    "huggingface_hub.hf_hub_download": (0, "repo_id"),
+    "huggingface_hub.snapshot_download": (0, "repo_id"),
+    "huggingface_hub.hf_hub_url": (0, "repo_id"),
+    "huggingface_hub.file_download.hf_hub_download": (0, "repo_id"),
+    "huggingface_hub._snapshot_download.snapshot_download": (0, "repo_id"),
+    "datasets.load_dataset": (0, "path"),
+    "datasets.load_dataset_builder": (0, "path"),
+    "transformers.pipeline": (1, "model"),
+    "sentence_transformers.SentenceTransformer": (0, "model_name_or_path"),
+    "sentence_transformers.CrossEncoder": (0, "model_name_or_path"),
+    "sentence_transformers.SparseEncoder": (0, "model_name_or_path"),
+    "sentence_transformers.cross_encoder.CrossEncoder": (0, "model_name"),
+    "vllm.LLM": (0, "model"),
+}
+
+#: Functions that take ``hf_hub:``/``hf-hub:`` model names (no ``revision``).
+HUB_PREFIX_FUNCTIONS = frozenset(
+    {
+        "timm.create_model",
+        "timm.models.create_model",
+        "open_clip.create_model",
+        "open_clip.create_model_and_transforms",
+        "open_clip.create_model_from_pretrained",
+        "open_clip.get_tokenizer",
+    }
+)
+_HUB_PREFIXES = ("hf_hub:", "hf-hub:")
+
+
+def revision_problem(revision: str) -> Optional[str]:
+    """None when ``revision`` is a pin, else why it is not (for messages)."""
+    if FULL_SHA_RE.fullmatch(revision):
+        return None
+    if _SHORT_SHA_RE.fullmatch(revision):
+        if len(revision) == 40:
+            return "which is not a lower-case commit SHA"
+        return "a short commit SHA, which is not a pin"
+    if revision.startswith("refs/pr/"):
+        return "a pull-request ref that its author can update"
+    if revision in ("main", "master") or revision.startswith("refs/heads/"):
+        return "a branch that moves"
+    return "a branch or tag name that can be moved"
+
+
+def display_target(target: str) -> str:
+    """``transformers.AutoModel.from_pretrained`` -> ``AutoModel.from_pretrained``."""
+    if target.endswith(".from_pretrained"):
+        return ".".join(target.split(".")[-2:])
+    return target
+
+
+def is_local_path(name: str, unit: Any = None, config: Any = None) -> bool:
+    """A model/dataset name that points at the file system, not the Hub."""
+    if not name or name in (".", ".."):
+        return True
+    if name.startswith(("./", "../", "/", "~", "\\", ".\\", "..\\", "file:")) or "\\" in name:
+        return True
+    if re.match(r"[A-Za-z]:[\\/]", name):
+        return True
+    if name.endswith("/") or name.count("/") > 1:
+        return True
+    if name.lower().endswith(_FILE_SUFFIXES):
+        return True
+    return existing_directory(name, unit, config)
+
+
+def existing_directory(name: str, unit: Any = None, config: Any = None) -> bool:
+    """``name`` is a directory next to the checked file or under the project root."""
+    bases: List[Path] = []
+    path = getattr(unit, "path", None)
+    if path and not str(path).startswith("<"):
+        bases.append(Path(path).parent)
+    root = getattr(config, "root", None)
+    if root is not None:
+        bases.append(Path(root))
+    for base in bases:
+        try:
+            if (base / name).is_dir():
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
+def looks_like_hub_id(name: str) -> bool:
+    return bool(_HUB_ID_RE.fullmatch(name)) and ".." not in name and "--" not in name
+
+
+def is_trusted(name: str, patterns: Any) -> bool:
+    """``name`` matches one of the ``trusted-models`` globs (``my-org/*``)."""
+    repo = name
+    for prefix in _HUB_PREFIXES:
+        if repo.startswith(prefix):
+            repo = repo[len(prefix):]
+    repo = repo.split("@", 1)[0]
+    return any(fnmatch.fnmatchcase(repo, pattern) for pattern in patterns or ())
+
+
+def leading_text(ctx: Any, expr: Any) -> Optional[str]:
+    """The statically known beginning of a string expression: a literal or
+    constant (all of it), an f-string up to its first placeholder, the left
+    side of ``+``, the template of ``"...".format()`` / ``"..." % x``."""
+    if expr is None:
+        return None
+    value = ctx.value(expr)
+    if isinstance(value, str):
+        return value
+    if isinstance(expr, cst.FormattedString):
+        text = ""
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text += part.value
+            else:
+                break
+        return text
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Add, cst.Modulo)):
+        return leading_text(ctx, expr.left)
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "format":
+        return leading_text(ctx, expr.func.value)
+    return None
+
+
+def string_value(ctx: Any, expr: Any, _depth: int = 0) -> Optional[str]:
+    """A string known statically: a literal or constant, an f-string whose
+    placeholders are constants (``f"org/repo:{SHA}"``), or ``a + b`` of such."""
+    if expr is None or _depth > 8:
+        return None
+    value = ctx.value(expr)
+    if isinstance(value, str):
+        return value
+    if isinstance(expr, cst.FormattedString):
+        out = []
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append(part.value)
+                continue
+            if part.conversion is not None or part.format_spec is not None:
+                return None
+            inner = ctx.value(part.expression)
+            if not isinstance(inner, (str, int)) or isinstance(inner, bool):
+                return None
+            out.append(str(inner))
+        return "".join(out)
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        left = string_value(ctx, expr.left, _depth + 1)
+        right = string_value(ctx, expr.right, _depth + 1) if left is not None else None
+        return left + right if right is not None else None
+    return None
+
+
+def hub_id_value(ctx: Any, expr: Any) -> Tuple[Optional[str], bool]:
+    """``(name, exact)``: the repo id (exact for literals/constants; for an
+    f-string like ``f"org/{name}"`` the text with placeholders as ``x``), or
+    ``(None, False)`` when it is not statically known."""
+    if expr is None:
+        return None, False
+    value = string_value(ctx, expr)
+    if isinstance(value, str):
+        return value, True
+    if isinstance(expr, cst.FormattedString) and expr.parts and isinstance(expr.parts[0], cst.FormattedStringText):
+        text = "".join(p.value if isinstance(p, cst.FormattedStringText) else "x" for p in expr.parts)
+        return text, False
+    return None, False
+
+
+class ParamDefaults:
+    """Mixin: follow a name to the literal default of a parameter of the
+    enclosing function (``def load(name, revision="main")``)."""
+
+    def _param_stack(self) -> List[Dict[str, Any]]:
+        stack = self.__dict__.get("_params")
+        if stack is None:
+            stack = self.__dict__["_params"] = []
+        return stack
+
+    def visit_FunctionDef(self, node) -> None:
+        params = node.params
+        scope: Dict[str, Any] = {}
+        for p in (*params.posonly_params, *params.params, *params.kwonly_params):
+            scope[p.name.value] = p.default
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                scope[star.name.value] = None
+        self._param_stack().append(scope)
+
+    def leave_FunctionDef(self, original_node) -> None:
+        stack = self._param_stack()
+        if stack:
+            stack.pop()
+
+    def resolve(self, expr: Any) -> object:
+        """``ctx.value``, but a parameter name gives its literal default."""
+        if isinstance(expr, cst.Name):
+            for scope in reversed(self._param_stack()):
+                if expr.value in scope:
+                    default = scope[expr.value]
+                    return self.ctx.value(default) if default is not None else UNKNOWN
+        value = self.ctx.value(expr)
+        if value is UNKNOWN and isinstance(expr, (cst.FormattedString, cst.BinaryOperation)):
+            text = string_value(self.ctx, expr)
+            return text if text is not None else UNKNOWN
+        return value
+
+
+def hub_load(ctx: Any, node: Any) -> Optional[Tuple[str, Any, bool]]:
+    """``(display name, repo-id expression, strict)`` when ``node`` is a call
+    that loads from the Hugging Face Hub; ``strict`` means the callee is a
+    known Hub library (a bare name such as ``"gpt2"`` is then a Hub id)."""
+    func = node.func
+    names = ctx.qualnames(func)
+    for name in sorted(names):
+        if name in HUB_FUNCTIONS:
+            pos, keyword = HUB_FUNCTIONS[name]
+            return name, ctx.arg(node, pos, keyword), True
+        if name.endswith(".from_pretrained"):
+            root = name.split(".", 1)[0]
+            if root in HUB_LIBRARIES:
+                owner = name.split(".")[-2]
+                if root == "peft" and owner.startswith(("PeftModel", "PeftMixedModel")):
+                    return name, ctx.arg(node, 1, "model_id"), True
+                return name, _id_arg(ctx, node), True
+    if isinstance(func, cst.Attribute) and func.attr.value == "from_pretrained":
+        # a receiver we cannot resolve (self.model_class, a local class, …)
+        shown = ".".join(p for p in (_tail(func.value), "from_pretrained") if p)
+        return shown, _id_arg(ctx, node), False
+    return None
+
+
+def dotted_parts(expr: Any) -> List[str]:
+    """``c.ServerApp.token`` -> ["c", "ServerApp", "token"]; [] otherwise."""
+    parts: List[str] = []
+    while isinstance(expr, cst.Attribute):
+        parts.append(expr.attr.value)
+        expr = expr.value
+    if not isinstance(expr, cst.Name):
+        return []
+    parts.append(expr.value)
+    return parts[::-1]
+
+
+def _tail(expr: Any) -> str:
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return ""
+
+
+def _id_arg(ctx: Any, node: Any) -> Any:
+    for keyword in _ID_KEYWORDS:
+        present, value = ctx.keyword(node, keyword)
+        if present:
+            return value
+    return ctx.arg(node, 0)
+
+
+def hub_prefix_load(ctx: Any, node: Any) -> Optional[Tuple[str, str]]:
+    """``(function, "hf_hub:org/name[@rev]")`` for timm/open_clip Hub names."""
+    target = ctx.call_to(node, sorted(HUB_PREFIX_FUNCTIONS))
+    if not target:
+        return None
+    value = string_value(ctx, ctx.arg(node, 0, "model_name"))
+    if isinstance(value, str) and value.startswith(_HUB_PREFIXES):
+        return target, value
+    return None
+
+
+# ---------------------------------------------------------------------------
+
+
+class UnpinnedHubRevision(ParamDefaults, CodeRule):
+    """## What it does
+    Flags downloads from the Hugging Face Hub that are not pinned to a full
+    40-character commit SHA: `from_pretrained` of transformers, diffusers,
+    sentence-transformers, peft, timm, tokenizers, … classes,
+    `pipeline(model=...)`, `SentenceTransformer(...)`, `hf_hub_download`,
+    `snapshot_download`, `hf_hub_url`, `load_dataset`, vLLM `LLM(...)`, and
+    timm / open_clip `hf_hub:` / `hf-hub:` model names.
+
+    Only `revision="<40 lower-case hex digits>"` is a pin. A branch
+    (`"main"`), a tag (`"v1.0"`), a pull-request ref (`"refs/pr/3"`) and a
+    short SHA are not, and the message says which one it found.
+
+    ## Why is this bad?
+    A Hub repository is mutable: its owner, anyone who takes over the account
+    or a leaked write token can push new weights, tokenizer files or remote
+    code under the same name, and every unpinned download picks them up on
+    the next cache miss. Branches and tags move; a short SHA is resolved by
+    prefix. A full commit SHA is the only reference that always names the
+    same files.
+
+    ## Example
+    ```python
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained("bigscience/bloom-560m", revision="main")
+    ```
+
+    ## Use instead
+    ```python
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(
+        "bigscience/bloom-560m",
+        revision="ac2ae5fab2ce3f9f40dc79b5ca9f637430d24971",
+    )
+    ```
+
+    ## Options
+    `trusted-models` (list of globs, default `[]`): repos exempt from this
+    rule, e.g. `trusted-models = ["my-org/*", "gpt2"]`.
+
+    `check-dynamic-ids` (default `false`): also report calls of a known Hub
+    library whose model id is computed at run time (`args.model_name_or_path`).
+
+    Which calls count as Hub loads:
+    - the repo id must be statically known: a literal, a module-level
+      constant, or an f-string that starts with literal text
+      (`f"unsloth/{name}-GGUF"`). Local paths are not Hub loads: names
+      starting with `./`, `../`, `/`, `~`, a drive letter, names with more
+      than one `/`, file names (`model.bin`) and names of directories that
+      exist next to the checked file or under the project root.
+    - a `revision` held in a module-level constant or in the literal default
+      of the enclosing function's parameter (`def load(revision="main")`) is
+      followed; any other expression (`revision=args.revision`) is treated
+      as the project's own pinning mechanism and not reported.
+    - `X.from_pretrained(...)` where `X` resolves to an import from a Hub
+      library (transformers, diffusers, peft, …) treats any non-local name
+      as a Hub id, including bare names such as `"gpt2"`. When `X` cannot be
+      resolved (`self.model_class.from_pretrained`, a class defined in the
+      project), the call is checked only when its first argument is a literal
+      `"org/name"` id.
+    - `local_files_only=True` is not a download; `**kwargs` that may carry a
+      `revision` are given the benefit of the doubt.
+    - `load_dataset` of a packaged builder (`"csv"`, `"json"`, `"parquet"`,
+      `"imagefolder"`, …) or of a local script reads local data.
+
+    ## References
+    - [Hugging Face: Download files from the Hub (revision)](https://huggingface.co/docs/huggingface_hub/en/guides/download)
+    - [CWE-494: Download of Code Without Integrity Check](https://cwe.mitre.org/data/definitions/494.html)
+    - [CWE-829: Inclusion of Functionality from Untrusted Control Sphere](https://cwe.mitre.org/data/definitions/829.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    - [OWASP LLM03:2025 Supply Chain](https://genai.owasp.org/llmrisk/llm032025-supply-chain/)
+    """
+
+    id = "MLW202"
+    name = "unpinned-hub-revision"
+    severity = Severity.MEDIUM
+    cwe = (494, 829)
+    owasp = ("ML06:2023", "LLM03:2025")
+    message = "`from_pretrained` downloads from the Hugging Face Hub without a pinned revision; pass `revision=` a full 40-hex commit SHA"
+    OPTIONS = {"trusted-models": [], "check-dynamic-ids": False}
+    triggers = frozenset(
+        {"from_pretrained", "revision", *(n.rsplit(".", 1)[-1] for n in HUB_FUNCTIONS), *(n.rsplit(".", 1)[-1] for n in HUB_PREFIX_FUNCTIONS)}
+    )
+
+    SHA = "ac2ae5fab2ce3f9f40dc79b5ca9f637430d24971"
+    VALID = [
+        Valid(f"from transformers import AutoModel\nAutoModel.from_pretrained('gpt2', revision='{SHA}')"),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('./checkpoints/best')"),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('/models/llama')"),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('my-org/private-model')", options={"trusted-models": ["my-org/*"]}),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained(args.model_name_or_path)"),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/name', local_files_only=True)"),
+        Valid("from datasets import load_dataset\nload_dataset('csv', data_files='train.csv')"),
+        Valid(f"from huggingface_hub import hf_hub_download\nREV = '{SHA}'\nhf_hub_download('org/name', 'model.safetensors', revision=REV)"),
+        Valid("self.model_class.from_pretrained(model_dir)"),
+        Valid("Model.from_pretrained('checkpoint')"),
+        Valid(f"import timm\ntimm.create_model('hf_hub:timm/vit_base_patch16_224.augreg_in21k@{SHA}', pretrained=True)"),
+        Valid("from transformers import AutoModel\ndef load(name, revision):\n    return AutoModel.from_pretrained('org/name', revision=revision)"),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/name', **kwargs)"),
+    ]
+    INVALID = [
+        Invalid("from transformers import AutoModel\nAutoModel.from_pretrained('bert-base-uncased')"),
+        Invalid("import transformers as tf\ntf.AutoTokenizer.from_pretrained('org/name', revision='v1.0')"),
+        Invalid("from transformers import AutoModel\nAutoModel.from_pretrained('org/name', revision='abc1234')"),
+        Invalid("from transformers import pipeline\npipe = pipeline('text-generation', model='gpt2')"),
+        Invalid("from huggingface_hub import snapshot_download\nsnapshot_download(repo_id='org/name', revision='refs/pr/1')"),
+        Invalid("from datasets import load_dataset\nds = load_dataset('imdb')"),
+        Invalid("from sentence_transformers import SentenceTransformer\nm = SentenceTransformer('sentence-transformers/all-MiniLM-L6-v2')"),
+        Invalid("from peft import PeftModel\nm = PeftModel.from_pretrained(base, 'org/lora-adapter')"),
+        Invalid("import timm\nm = timm.create_model('hf_hub:timm/resnet50.a1_in1k', pretrained=True)"),
+        Invalid("self.model_class.from_pretrained('org/name')"),
+        Invalid("from huggingface_hub import hf_hub_download\nname = 'x'\nhf_hub_download(f'unsloth/{name}-GGUF', 'model.gguf')"),
+        Invalid("from transformers import AutoModel\ndef load(name, revision='main'):\n    return AutoModel.from_pretrained(name, revision=revision)"),
+        Invalid("from transformers import AutoModel\nAutoModel.from_pretrained(args.model_name_or_path)", options={"check-dynamic-ids": True}),
+    ]
+
+    def visit_Call(self, node) -> None:
+        prefixed = hub_prefix_load(self.ctx, node)
+        if prefixed:
+            self._check_prefixed(node, *prefixed)
+            return
+        found = hub_load(self.ctx, node)
+        if not found:
+            return
+        target, id_expr, strict = found
+        if target == "transformers.pipeline" and id_expr is None:
+            return  # the task's default model, pinned by transformers itself
+        if self._truthy_keyword(node, "local_files_only"):
+            return
+        present, rev_expr = self.ctx.keyword(node, "revision")
+        if present is None:
+            return  # **kwargs we cannot see into may carry the revision
+        name, exact = hub_id_value(self.ctx, id_expr)
+        revision: object = self.resolve(rev_expr) if present else None
+        if present and revision is UNKNOWN:
+            return  # a revision chosen at run time: the project's pinning mechanism
+        if isinstance(revision, str) and revision_problem(revision) is None:
+            return
+        if name is None:
+            if not (strict and (self.option("check-dynamic-ids") or isinstance(revision, str))):
+                return
+            shown = "a run-time model id"
+        else:
+            if exact and target.startswith("datasets.") and (name in PACKAGED_BUILDERS or name.endswith(".py")):
+                return
+            if is_local_path(name, self.unit, self.config) or not looks_like_hub_id(name.replace("{", "").replace("}", "")):
+                return
+            if not strict and "/" not in name:
+                return  # unresolved receiver: only "org/name" literals count
+            if not exact and (isinstance(id_expr, cst.FormattedString) and "/" not in _static_head(id_expr)):
+                return  # f"{out_dir}/model": the organisation is not literal
+            if is_trusted(name, self.option("trusted-models")):
+                return
+            shown = f"`{name}`" if exact else f"`{self.ctx.module.code_for_node(id_expr)}`"
+        self.report(node, self._message(target, shown, revision))
+
+    def _message(self, target: str, shown: str, revision: object) -> str:
+        func = display_target(target)
+        if isinstance(revision, str):
+            return f"`{func}` loads {shown} from the Hugging Face Hub at revision `{revision}`, {revision_problem(revision)}; pin `revision=` to a full 40-hex commit SHA"
+        return f"`{func}` loads {shown} from the Hugging Face Hub without a pinned revision; pass `revision=` a full 40-hex commit SHA"
+
+    def _check_prefixed(self, node, target: str, value: str) -> None:
+        repo = value.split(":", 1)[1]
+        repo_id, _, rev = repo.partition("@")
+        if is_trusted(repo_id, self.option("trusted-models")):
+            return
+        if rev and revision_problem(rev) is None:
+            return
+        if target.startswith("timm."):
+            advice = f"append `@<40-hex commit SHA>` to the name"
+        else:
+            advice = "download a pinned snapshot with `snapshot_download(..., revision=<40-hex commit SHA>)` and load it from disk"
+        state = f"at revision `{rev}`, {revision_problem(rev)}" if rev else "without a pinned revision"
+        self.report(node, f"`{target}` loads `{repo_id}` from the Hugging Face Hub {state}; {advice}")
+
+    def _truthy_keyword(self, node, keyword: str) -> bool:
+        present, value = self.ctx.keyword(node, keyword)
+        if not present:
+            return False
+        resolved = self.resolve(value)
+        return resolved is not UNKNOWN and bool(resolved)
+
+
+def _static_head(expr: Any) -> str:
+    text = ""
+    for part in expr.parts:
+        if not isinstance(part, cst.FormattedStringText):
+            break
+        text += part.value
+    return text

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.core.values import UNKNOWN
+from mlwarden.rules._helpers import keyword_arg
+from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
+
+KEY = "use_safetensors"
+
+
+class SafetensorsDisabled(ParamDefaults, CodeRule):
+    """## What it does
+    Flags `use_safetensors=False` (or another falsy value that is not `None`)
+    in any call: transformers and diffusers `from_pretrained`,
+    `save_pretrained` and pipelines. The argument is also found through a
+    `**{...}` literal or a `**CONSTANT` dict.
+
+    ## Why is this bad?
+    `use_safetensors=False` forces the pickle-based `pytorch_model.bin` /
+    `diffusion_pytorch_model.bin` weights even when a safetensors file is
+    available. Loading a pickle runs any code its author embedded
+    (CWE-502), while safetensors files hold only tensors. `None` (the
+    default) prefers safetensors and is not flagged.
+
+    ## Example
+    ```python
+    from diffusers import DiffusionPipeline
+
+    pipe = DiffusionPipeline.from_pretrained("org/pipeline", use_safetensors=False)
+    ```
+
+    ## Use instead
+    ```python
+    from diffusers import DiffusionPipeline
+
+    pipe = DiffusionPipeline.from_pretrained("org/pipeline", use_safetensors=True)
+    ```
+
+    ## Fix safety
+    The fix sets `use_safetensors=True`. It is **unsafe**: a repository that
+    has only pickle weights then fails to load (which is the point, but it
+    changes behaviour). Values from `**` dicts are not fixed.
+
+    ## Options
+    Non-literal values: module-level constants and literal parameter
+    defaults are followed; any other expression is not reported.
+
+    ## References
+    - [Hugging Face: safetensors](https://huggingface.co/docs/safetensors/index)
+    - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    """
+
+    id = "MLW204"
+    name = "safetensors-disabled"
+    severity = Severity.HIGH
+    cwe = (502,)
+    owasp = ("ML06:2023",)
+    message = "`use_safetensors=False` loads pickle-based weights that can run code; use `use_safetensors=True` or leave the default"
+    triggers = frozenset({KEY})
+
+    VALID = [
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/m', use_safetensors=True)"),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/m', use_safetensors=None)"),
+        Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/m', use_safetensors=args.safe)"),
+    ]
+    INVALID = [
+        Invalid(
+            "from transformers import AutoModel\nAutoModel.from_pretrained('org/m', use_safetensors=False)",
+            fixed="from transformers import AutoModel\nAutoModel.from_pretrained('org/m', use_safetensors=True)",
+            unsafe_fix=True,
+        ),
+        Invalid(
+            "import diffusers\nSAFE = False\npipe = diffusers.DiffusionPipeline.from_pretrained(path, use_safetensors=SAFE)",
+            fixed="import diffusers\nSAFE = False\npipe = diffusers.DiffusionPipeline.from_pretrained(path, use_safetensors=True)",
+            unsafe_fix=True,
+        ),
+        Invalid("model.save_pretrained(out, **{'use_safetensors': 0})"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        present, value = self.ctx.keyword(node, KEY)
+        if not present:
+            return
+        resolved = self.resolve(value)
+        if resolved is UNKNOWN or resolved is None or bool(resolved):
+            return
+        direct = keyword_arg(node, KEY)
+        fix = ((direct.value, cst.Name("True")),) if direct is not None else None
+        self.report(
+            node,
+            "`use_safetensors=False` loads or writes pickle-based weights that can run code when loaded; use `use_safetensors=True` or leave the default",
+            replace=fix,
+            fix_safe=False,
+            fix_description="set use_safetensors=True",
+        )

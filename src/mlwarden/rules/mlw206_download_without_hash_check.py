@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.core.values import UNKNOWN
+from mlwarden.rules._helpers import last_words
+from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
+
+#: function -> (position, keyword) of the integrity argument
+TARGETS = {
+    "torch.hub.load_state_dict_from_url": (4, "check_hash"),
+    "torch.utils.model_zoo.load_url": (4, "check_hash"),
+    "torchvision.models.utils.load_state_dict_from_url": (4, "check_hash"),
+    "torch.hub.download_url_to_file": (2, "hash_prefix"),
+}
+
+
+class DownloadWithoutHashCheck(ParamDefaults, CodeRule):
+    """## What it does
+    Flags `torch.hub.load_state_dict_from_url` (also as
+    `torch.utils.model_zoo.load_url`) without `check_hash=True`, and
+    `torch.hub.download_url_to_file` without a `hash_prefix`.
+
+    ## Why is this bad?
+    Without a hash check, whatever the server (or anyone between you and it,
+    or whoever replaced the file) returns is cached and loaded; checkpoint
+    files are usually pickles, so a swapped file runs code. With
+    `check_hash=True`, torch compares the file's SHA-256 with the prefix
+    embedded in its file name (`resnet50-11ad3fa6.pth`) and refuses a
+    mismatch.
+
+    ## Example
+    ```python
+    import torch
+
+    state = torch.hub.load_state_dict_from_url("https://example.com/weights/resnet50.pth")
+    ```
+
+    ## Use instead
+    ```python
+    import torch
+
+    state = torch.hub.load_state_dict_from_url(
+        "https://example.com/weights/resnet50-11ad3fa6.pth", check_hash=True, weights_only=True
+    )
+    ```
+
+    ## Options
+    A `check_hash`/`hash_prefix` held in a module-level constant or a
+    literal parameter default is followed; another expression is given the
+    benefit of the doubt. `**kwargs` that may carry it are not reported.
+
+    ## References
+    - [PyTorch docs: torch.hub.load_state_dict_from_url](https://pytorch.org/docs/stable/hub.html#torch.hub.load_state_dict_from_url)
+    - [CWE-494: Download of Code Without Integrity Check](https://cwe.mitre.org/data/definitions/494.html)
+    - [CWE-353: Missing Support for Integrity Check](https://cwe.mitre.org/data/definitions/353.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    """
+
+    id = "MLW206"
+    name = "download-without-hash-check"
+    severity = Severity.MEDIUM
+    cwe = (494, 353)
+    owasp = ("ML06:2023",)
+    message = "`torch.hub.load_state_dict_from_url` without `check_hash=True` loads whatever file the server returns; name the file with its hash and pass `check_hash=True`"
+    triggers = last_words(TARGETS)
+
+    VALID = [
+        Valid("import torch\ntorch.hub.load_state_dict_from_url(url, check_hash=True)"),
+        Valid("import torch\ntorch.hub.download_url_to_file(url, dst, 'ab12cd34')"),
+        Valid("import torch\ntorch.hub.load_state_dict_from_url(url, **opts)"),
+        Valid("from torch.hub import load_state_dict_from_url\nload_state_dict_from_url(url, None, 'cpu', True, True)"),
+    ]
+    INVALID = [
+        Invalid("import torch\nsd = torch.hub.load_state_dict_from_url(url)"),
+        Invalid("from torch.utils import model_zoo\nsd = model_zoo.load_url(url, check_hash=False)"),
+        Invalid("import torch\ntorch.hub.download_url_to_file(url, dst, hash_prefix=None)"),
+        Invalid("from torch.hub import download_url_to_file as dl\ndl('https://example.com/m.pt', 'm.pt')"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        target = self.ctx.call_to(node, TARGETS)
+        if not target:
+            return
+        pos, keyword = TARGETS[target]
+        present, _ = self.ctx.keyword(node, keyword)
+        if present is None:
+            return
+        expr = self.ctx.arg(node, pos, keyword)
+        if expr is not None:
+            value = self.resolve(expr)
+            if value is UNKNOWN or (value is not None and bool(value)):
+                return
+        if keyword == "check_hash":
+            message = f"`{target}` without `check_hash=True` loads whatever file the server returns; name the file with its SHA-256 prefix and pass `check_hash=True`"
+        else:
+            message = f"`{target}` without `hash_prefix` saves whatever file the server returns; pass `hash_prefix=` the file's SHA-256 (or a prefix of it)"
+        self.report(node, message)

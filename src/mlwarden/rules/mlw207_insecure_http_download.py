@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.rules._helpers import last_words
+from mlwarden.rules.mlw202_unpinned_hub_revision import leading_text
+
+#: function -> (position, keyword) of the URL argument
+TARGETS = {
+    "urllib.request.urlretrieve": (0, "url"),
+    "urllib.request.urlopen": (0, "url"),
+    "urllib.request.Request": (0, "url"),
+    "urllib.urlretrieve": (0, "url"),
+    "urllib.urlopen": (0, "url"),
+    "urllib2.urlopen": (0, "url"),
+    "requests.get": (0, "url"),
+    "requests.request": (1, "url"),
+    "requests.api.get": (0, "url"),
+    "httpx.get": (0, "url"),
+    "httpx.stream": (1, "url"),
+    "wget.download": (0, "url"),
+    "gdown.download": (0, "url"),
+    "keras.utils.get_file": (1, "origin"),
+    "keras.utils.data_utils.get_file": (1, "origin"),
+    "torch.hub.load_state_dict_from_url": (0, "url"),
+    "torch.hub.download_url_to_file": (0, "url"),
+    "torch.utils.model_zoo.load_url": (0, "url"),
+    "torchvision.datasets.utils.download_url": (0, "url"),
+    "torchvision.datasets.utils.download_and_extract_archive": (0, "url"),
+    "pandas.read_csv": (0, "filepath_or_buffer"),
+    "pandas.read_table": (0, "filepath_or_buffer"),
+    "pandas.read_json": (0, "path_or_buf"),
+    "pandas.read_parquet": (0, "path"),
+    "pandas.read_pickle": (0, "filepath_or_buffer"),
+    "pandas.read_excel": (0, "io"),
+    "pandas.read_feather": (0, "path"),
+    "numpy.load": (0, "file"),
+}
+
+_LOOPBACK_RE = re.compile(r"http://(?:localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?:[:/?#]|$)", re.I)
+
+
+def insecure_url(text: Optional[str]) -> bool:
+    return bool(text) and text[:7].lower() == "http://" and not _LOOPBACK_RE.match(text)
+
+
+class InsecureHttpDownload(CodeRule):
+    """## What it does
+    Flags model and data downloads over plain `http://`: `urllib.request`
+    (`urlretrieve`, `urlopen`, `Request`), `requests.get`, `httpx.get`,
+    `wget.download`, `keras.utils.get_file` (also as `tf.keras.utils`),
+    `torch.hub.load_state_dict_from_url` / `download_url_to_file`,
+    torchvision's `download_url`, and `pandas.read_*` / `numpy.load` of a
+    URL. The URL may be a literal, a module-level constant, an f-string, a
+    `+` concatenation or a `"...".format()` template whose fixed beginning
+    is `http://`. Loopback addresses (`localhost`, `127.0.0.1`) are not
+    flagged.
+
+    `wget`/`curl` in notebook shell lines are covered by the notebook rules.
+
+    ## Why is this bad?
+    Plain HTTP has no integrity: anyone on the network path (a café Wi-Fi, a
+    compromised proxy, a cloud neighbour) can replace the model, the
+    checkpoint (often a pickle that runs code) or the training data
+    (poisoning) in transit.
+
+    ## Example
+    ```python
+    import urllib.request
+
+    urllib.request.urlretrieve("http://example.com/models/resnet.pth", "resnet.pth")
+    ```
+
+    ## Use instead
+    ```python
+    import urllib.request
+
+    urllib.request.urlretrieve("https://example.com/models/resnet.pth", "resnet.pth")
+    ```
+    Also verify a checksum of what you downloaded.
+
+    ## Fix safety
+    The fix rewrites `http://` to `https://` in a string literal written in
+    the call. It is **unsafe**: the server may not offer HTTPS, or offer it
+    under another host name.
+
+    ## References
+    - [CWE-319: Cleartext Transmission of Sensitive Information](https://cwe.mitre.org/data/definitions/319.html)
+    - [CWE-494: Download of Code Without Integrity Check](https://cwe.mitre.org/data/definitions/494.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    - [OWASP ML02:2023 Data Poisoning Attack](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML02_2023-Data_Poisoning_Attack)
+    """
+
+    id = "MLW207"
+    name = "insecure-http-download"
+    severity = Severity.MEDIUM
+    cwe = (319, 494)
+    owasp = ("ML06:2023", "ML02:2023")
+    message = "`urllib.request.urlretrieve` downloads over plain `http://`, so the file can be swapped in transit; use `https://` and verify a checksum"
+    triggers = last_words(TARGETS)
+
+    VALID = [
+        Valid("import urllib.request\nurllib.request.urlretrieve('https://example.com/m.pth', 'm.pth')"),
+        Valid("import requests\nrequests.get('http://localhost:8000/health')"),
+        Valid("import requests\nrequests.get(url)"),
+        Valid("import pandas as pd\npd.read_csv('data/http_logs.csv')"),
+    ]
+    INVALID = [
+        Invalid(
+            "import urllib.request\nurllib.request.urlretrieve('http://example.com/m.pth', 'm.pth')",
+            fixed="import urllib.request\nurllib.request.urlretrieve('https://example.com/m.pth', 'm.pth')",
+            unsafe_fix=True,
+        ),
+        Invalid(
+            "import tensorflow as tf\npath = tf.keras.utils.get_file('flowers', origin=f'http://example.com/{name}.tgz')",
+            fixed="import tensorflow as tf\npath = tf.keras.utils.get_file('flowers', origin=f'https://example.com/{name}.tgz')",
+            unsafe_fix=True,
+        ),
+        Invalid("import requests\nBASE = 'http://example.com/data'\nr = requests.get(BASE + '/train.csv')"),
+        Invalid("import pandas as pd\ndf = pd.read_csv('http://example.com/iris.csv')",
+                fixed="import pandas as pd\ndf = pd.read_csv('https://example.com/iris.csv')", unsafe_fix=True),
+        Invalid("from torch.hub import load_state_dict_from_url\nsd = load_state_dict_from_url('http://{}/w.pth'.format(host))"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        target = self.ctx.call_to(node, TARGETS)
+        if not target:
+            return
+        pos, keyword = TARGETS[target]
+        url = self.ctx.arg(node, pos, keyword)
+        if not insecure_url(leading_text(self.ctx, url)):
+            return
+        new = _https(url)
+        self.report(
+            node,
+            f"`{target}` downloads over plain `http://`, so the file can be swapped in transit; use `https://` and verify a checksum",
+            replace=((url, new),) if new is not None else None,
+            fix_safe=False,
+            fix_description="use https://",
+        )
+
+
+def _https(expr: Any) -> Any:
+    """The literal with ``http://`` -> ``https://``, or None if not a literal in place."""
+    if isinstance(expr, cst.SimpleString):
+        prefix_len = len(expr.prefix) + len(expr.quote)
+        body = expr.value[prefix_len:]
+        if body[:7].lower() == "http://":
+            return expr.with_changes(value=expr.value[:prefix_len] + body[:4] + "s" + body[4:])
+        return None
+    if isinstance(expr, cst.FormattedString) and expr.parts and isinstance(expr.parts[0], cst.FormattedStringText):
+        first = expr.parts[0]
+        if first.value[:7].lower() == "http://":
+            parts = [first.with_changes(value=first.value[:4] + "s" + first.value[4:]), *expr.parts[1:]]
+            return expr.with_changes(parts=parts)
+    return None

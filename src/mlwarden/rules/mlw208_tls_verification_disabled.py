@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from typing import Any
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.core.values import UNKNOWN
+from mlwarden.rules._helpers import keyword_arg
+from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
+
+#: HTTP client libraries whose calls take ``verify=``
+_HTTP_ROOTS = ("requests", "httpx", "huggingface_hub", "openai", "gdown")
+#: method names of HTTP clients (``session.get(url, verify=False)``)
+_HTTP_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send", "Client", "AsyncClient", "download", "urlopen"}
+)
+#: environment variables that turn verification off when set to ""/"0"
+_CA_VARS = {"CURL_CA_BUNDLE": ("",), "REQUESTS_CA_BUNDLE": ("",), "PYTHONHTTPSVERIFY": ("0", "")}
+
+
+class TlsVerificationDisabled(ParamDefaults, CodeRule):
+    """## What it does
+    Flags ways of turning off TLS certificate verification, as ML code does
+    to get past a proxy when downloading models and datasets:
+
+    - `verify=False` in `requests` / `httpx` calls and clients, and in
+      `.get/.post/.request/...` method calls on a session or client;
+    - `ssl._create_default_https_context = ssl._create_unverified_context`
+      and calls of `ssl._create_unverified_context()`;
+    - `<context>.verify_mode = ssl.CERT_NONE`;
+    - `os.environ["CURL_CA_BUNDLE"] = ""` (the widespread Hugging Face Hub
+      workaround), `REQUESTS_CA_BUNDLE = ""` and `PYTHONHTTPSVERIFY = "0"`.
+
+    ## Why is this bad?
+    Without certificate verification, HTTPS no longer proves who you are
+    talking to: anyone on the network path can serve their own model,
+    checkpoint (often a pickle that runs code when loaded) or dataset, and
+    read the tokens you send.
+
+    ## Example
+    ```python
+    import requests
+
+    weights = requests.get("https://example.com/model.safetensors", verify=False).content
+    ```
+
+    ## Use instead
+    ```python
+    import requests
+
+    weights = requests.get("https://example.com/model.safetensors", timeout=60).content
+    ```
+    Behind a corporate proxy, point `REQUESTS_CA_BUNDLE` / `SSL_CERT_FILE`
+    at the proxy's CA certificate instead of turning verification off.
+
+    ## Fix safety
+    The fix turns a literal `verify=False` into `verify=True`. It is
+    **unsafe**: a download that only worked because verification was off
+    then fails.
+
+    ## Options
+    `verify` values held in module-level constants or literal parameter
+    defaults are followed; other expressions are not reported.
+
+    ## References
+    - [requests: SSL Cert Verification](https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification)
+    - [CWE-295: Improper Certificate Validation](https://cwe.mitre.org/data/definitions/295.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    """
+
+    id = "MLW208"
+    name = "tls-verification-disabled"
+    severity = Severity.HIGH
+    cwe = (295,)
+    owasp = ("ML06:2023",)
+    message = "`verify=False` turns off TLS certificate checks, so downloads can be swapped in transit; keep verification on and trust your proxy's CA instead"
+    triggers = frozenset({"verify", "verify_mode", "_create_unverified_context", "_create_default_https_context", *_CA_VARS})
+
+    VALID = [
+        Valid("import requests\nrequests.get(url, verify=True)"),
+        Valid("import requests\nrequests.get(url, verify='/etc/ssl/corp-ca.pem')"),
+        Valid("import requests\nrequests.get(url, verify=args.verify)"),
+        Valid("config.get('verify', False)"),
+        Valid("import os\nos.environ['REQUESTS_CA_BUNDLE'] = '/etc/ssl/corp-ca.pem'"),
+    ]
+    INVALID = [
+        Invalid(
+            "import requests\nr = requests.get(url, verify=False)",
+            fixed="import requests\nr = requests.get(url, verify=True)",
+            unsafe_fix=True,
+        ),
+        Invalid("import requests\ns = requests.Session()\nr = s.get(url, stream=True, verify=False)",
+                fixed="import requests\ns = requests.Session()\nr = s.get(url, stream=True, verify=True)", unsafe_fix=True),
+        Invalid("import httpx\nclient = httpx.Client(**{'verify': False})"),
+        Invalid("import ssl\nssl._create_default_https_context = ssl._create_unverified_context"),
+        Invalid("import ssl\nctx = ssl.create_default_context()\nctx.verify_mode = ssl.CERT_NONE"),
+        Invalid("import os\nos.environ['CURL_CA_BUNDLE'] = ''"),
+        Invalid("import os\nos.environ.setdefault('PYTHONHTTPSVERIFY', '0')"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        if self.ctx.call_to(node, ("ssl._create_unverified_context",)):
+            self.report(node, "`ssl._create_unverified_context()` creates a TLS context that accepts any certificate; use `ssl.create_default_context()`")
+            return
+        if self.ctx.call_to(node, ("os.environ.setdefault", "os.putenv")):
+            self._env(node, self.ctx.arg(node, 0), self.ctx.arg(node, 1))
+            return
+        present, value = self.ctx.keyword(node, "verify")
+        if not present or not self._http_call(node):
+            return
+        resolved = self.resolve(value)
+        if resolved is UNKNOWN or resolved is None or bool(resolved):
+            return
+        direct = keyword_arg(node, "verify")
+        self.report(
+            node,
+            "`verify=False` turns off TLS certificate checks, so downloads can be swapped in transit; keep verification on and trust your proxy's CA instead",
+            replace=((direct.value, cst.Name("True")),) if direct is not None else None,
+            fix_description="set verify=True",
+        )
+
+    def _http_call(self, node) -> bool:
+        for name in self.ctx.qualnames(node.func):
+            if name.split(".", 1)[0] in _HTTP_ROOTS:
+                return True
+        func = node.func
+        return isinstance(func, cst.Attribute) and func.attr.value in _HTTP_METHODS and not self.ctx.qualnames(func)
+
+    def visit_Assign(self, node) -> None:
+        for target in node.targets:
+            t = target.target
+            if "ssl._create_default_https_context" in self.ctx.qualnames(t) and "ssl._create_unverified_context" in self.ctx.qualnames(node.value):
+                self.report(node, "`ssl._create_default_https_context = ssl._create_unverified_context` turns off certificate checks for every download in the process; remove it and trust your proxy's CA instead")
+            elif isinstance(t, cst.Attribute) and t.attr.value == "verify_mode" and "ssl.CERT_NONE" in self.ctx.qualnames(node.value):
+                self.report(node, "`verify_mode = ssl.CERT_NONE` accepts any certificate; keep `ssl.CERT_REQUIRED`")
+            elif isinstance(t, cst.Subscript) and "os.environ" in self.ctx.qualnames(t.value) and len(t.slice) == 1:
+                index = t.slice[0].slice
+                if isinstance(index, cst.Index):
+                    self._env(node, index.value, node.value)
+
+    def _env(self, node, key_expr: Any, value_expr: Any) -> None:
+        key = self.ctx.value(key_expr) if key_expr is not None else None
+        if not isinstance(key, str) or key not in _CA_VARS:
+            return
+        value = self.resolve(value_expr) if value_expr is not None else UNKNOWN
+        if isinstance(value, str) and value in _CA_VARS[key]:
+            self.report(node, f"`os.environ[{key!r}] = {value!r}` turns off TLS certificate checks for downloads; point it at your proxy's CA bundle instead")
