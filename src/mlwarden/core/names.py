@@ -39,6 +39,7 @@ _CANONICAL_PREFIXES: Tuple[Tuple[str, str], ...] = (
     ("cPickle.", "pickle."),
     ("pickle5.", "pickle."),
     ("sklearn.externals.joblib.", "joblib."),
+    ("torch.distributed.distributed_c10d.", "torch.distributed."),
 )
 
 

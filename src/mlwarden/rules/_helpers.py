@@ -42,3 +42,59 @@ def keyword_arg(call: Any, name: str) -> Optional[Any]:
 
 def display_name(qualified: str) -> str:
     return qualified
+
+
+def remove_arg(call: Any, target: Any) -> Any:
+    """``f(a, x=1, b)`` minus the ``Arg`` node ``target`` -> ``f(a, b)``.
+
+    When the removed argument is the last one, the previous argument takes its
+    comma (a trailing comma and a closing parenthesis on its own line survive;
+    ``f(a, x=1)`` becomes ``f(a)``)."""
+    args = list(call.args)
+    index = next(i for i, arg in enumerate(args) if arg is target)
+    removed = args.pop(index)
+    if index > 0:
+        prev = args[index - 1]
+        kept = prev.comma.whitespace_after if isinstance(prev.comma, cst.Comma) else cst.SimpleWhitespace("")
+        if isinstance(removed.comma, cst.Comma):  # the comma after the kept argument stays
+            args[index - 1] = prev.with_changes(
+                comma=removed.comma.with_changes(
+                    whitespace_before=prev.comma.whitespace_before if isinstance(prev.comma, cst.Comma) else cst.SimpleWhitespace(""),
+                    whitespace_after=_merge_space(kept, removed.comma.whitespace_after),
+                )
+            )
+        else:  # the removed argument was the last, without a trailing comma
+            args[index - 1] = prev.with_changes(
+                comma=cst.MaybeSentinel.DEFAULT,
+                whitespace_after_arg=_merge_space(kept, removed.whitespace_after_arg),
+            )
+    return call.with_changes(args=args)
+
+
+def _merge_space(kept: Any, tail: Any) -> Any:
+    """Whitespace after a kept argument whose successor was removed: keep its
+    own end-of-line comment, take the layout of what followed the removed one."""
+    if isinstance(kept, cst.ParenthesizedWhitespace) and kept.first_line.comment is not None:
+        if isinstance(tail, cst.ParenthesizedWhitespace):
+            return kept.with_changes(indent=tail.indent, last_line=tail.last_line)
+        return kept.with_changes(indent=False, last_line=cst.SimpleWhitespace(""))
+    return tail
+
+
+def remove_keyword(call: Any, name: str) -> Optional[Any]:
+    """The call without keyword ``name`` written directly in it (None if absent)."""
+    arg = keyword_arg(call, name)
+    return remove_arg(call, arg) if arg is not None else None
+
+
+def follow_constant(ctx: Any, expr: Any, depth: int = 8) -> Any:
+    """``expr`` with module-level constant names replaced by their value node
+    (``LOADER = yaml.SafeLoader``; ``yaml.load(f, Loader=LOADER)``). Import
+    aliases are never followed."""
+    while depth and isinstance(expr, cst.Name):
+        bound = ctx.constants.values.get(expr.value)
+        if bound is None or expr.value in ctx.imports.aliases:
+            break
+        expr = bound
+        depth -= 1
+    return expr

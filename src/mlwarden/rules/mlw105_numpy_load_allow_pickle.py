@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.core.values import is_truthy
+from mlwarden.rules._helpers import keyword_arg, last_words, remove_keyword
+
+TARGETS = ("numpy.load", "numpy.lib.npyio.load", "numpy.lib._npyio_impl.load")
+#: numpy.load(file, mmap_mode=None, allow_pickle=False, ...)
+_POSITION = 2
+
+
+class NumpyLoadAllowPickle(CodeRule):
+    """## What it does
+    Flags `numpy.load` (`np.load`, `from numpy import load`) called with
+    `allow_pickle` set to anything that is not known to be false.
+
+    ## Why is this bad?
+    With `allow_pickle=True`, `numpy.load` unpickles object arrays stored in
+    `.npy`/`.npz` files, so a crafted file runs arbitrary code when loaded
+    (CVE-2019-6446 is the reason the default became `False` in NumPy 1.16.3).
+    Arrays of numbers, strings and structured dtypes never need pickles.
+
+    ## Example
+    ```python
+    import numpy as np
+
+    data = np.load("features.npz", allow_pickle=True)
+    ```
+
+    ## Use instead
+    ```python
+    import numpy as np
+
+    data = np.load("features.npz")
+    ```
+    Store ragged or nested data as several plain arrays, or as JSON/Parquet.
+
+    ## Options
+    Value policy: the default (`allow_pickle` omitted) and any value known to
+    be false (`False`, `0`, `None`, a module-level constant holding one) are
+    fine; a value known to be true is reported; any other expression (a
+    parameter, an attribute, a function call) is reported with a message
+    saying it **cannot be verified**, because it may be true at run time.
+    `allow_pickle` given positionally (third argument) and inside a `**{...}`
+    literal or a `**CONSTANT` dict is seen; an opaque `**kwargs` is not
+    reported (the default is safe).
+
+    ## Fix safety
+    The fix removes `allow_pickle=True`. It is **unsafe**: files that really
+    contain object arrays will then fail to load with a `ValueError`.
+
+    ## References
+    - [NumPy docs: numpy.load](https://numpy.org/doc/stable/reference/generated/numpy.load.html)
+    - [CVE-2019-6446](https://nvd.nist.gov/vuln/detail/CVE-2019-6446)
+    - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    """
+
+    id = "MLW105"
+    name = "numpy-load-allow-pickle"
+    severity = Severity.HIGH
+    cwe = (502,)
+    owasp = ("ML06:2023",)
+    message = "`numpy.load(..., allow_pickle=True)` unpickles object arrays and can run code from the file; remove `allow_pickle=True`"
+    triggers = last_words(TARGETS) | {"allow_pickle"}
+
+    VALID = [
+        Valid("import numpy as np\nnp.load('x.npy')"),
+        Valid("import numpy as np\nnp.load('x.npy', allow_pickle=False)"),
+        Valid("import numpy as np\nSAFE = False\nnp.load('x.npy', allow_pickle=SAFE)"),
+        Valid("import numpy as np\nnp.load('x.npy', mmap_mode='r')"),
+        Valid("import numpy as np\nnp.load('x.npy', **kwargs)"),
+        Valid("import numpy as np\nnp.save('x.npy', arr, allow_pickle=True)"),
+        Valid("import torch\ntorch.load('x.pt', weights_only=True)"),
+    ]
+    INVALID = [
+        Invalid(
+            "import numpy as np\ndata = np.load('x.npz', allow_pickle=True)",
+            fixed="import numpy as np\ndata = np.load('x.npz')",
+            unsafe_fix=True,
+        ),
+        Invalid(
+            "from numpy import load\nload(\n    path,\n    allow_pickle=True,  # error: MLW105\n)",
+            fixed="from numpy import load\nload(\n    path,  # error: MLW105\n)",
+            unsafe_fix=True,
+        ),
+        Invalid(
+            "import numpy\nALLOW = True\nnumpy.load(f, allow_pickle=ALLOW, encoding='latin1')",
+            fixed="import numpy\nALLOW = True\nnumpy.load(f, encoding='latin1')",
+            unsafe_fix=True,
+        ),
+        Invalid("import numpy as np\nnp.load(f, allow_pickle=args.allow_pickle)"),
+        Invalid("import numpy as np\nnp.load(f, None, True)"),
+        Invalid("import numpy as np\nnp.load(f, **{'allow_pickle': True})"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        target = self.ctx.call_to(node, TARGETS)
+        if not target:
+            return
+        value = self.ctx.arg(node, _POSITION, "allow_pickle")
+        if value is None:
+            return  # omitted (or hidden in opaque **kwargs): the default is False
+        truth = is_truthy(self.ctx.value(value))
+        if truth is False:
+            return
+        where = keyword_arg(node, "allow_pickle")
+        report_at = where if where is not None else node
+        if truth is None:
+            self.report(
+                report_at,
+                f"`{target}` with an `allow_pickle` value that cannot be verified may unpickle object arrays and run code from the file; pass `allow_pickle=False`",
+            )
+            return
+        fixed = remove_keyword(node, "allow_pickle")
+        self.report(
+            report_at,
+            f"`{target}(..., allow_pickle=True)` unpickles object arrays and can run code from the file; remove `allow_pickle=True`",
+            replace=((node, fixed),) if fixed is not None else None,
+            fix_description="remove allow_pickle=True",
+        )

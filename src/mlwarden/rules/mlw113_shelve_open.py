@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.rules._helpers import last_words
+
+TARGETS = ("shelve.open", "shelve.Shelf", "shelve.DbfilenameShelf", "shelve.BsdDbShelf")
+
+
+class ShelveOpen(CodeRule):
+    """## What it does
+    Flags `shelve.open` and direct construction of `shelve.Shelf`,
+    `shelve.DbfilenameShelf` and `shelve.BsdDbShelf`.
+
+    ## Why is this bad?
+    A shelf is a `dbm` database whose values are pickles: reading any key of a
+    shelf file that someone else wrote unpickles it and can run arbitrary
+    code. Shelves are a common quick cache for embeddings and features, and
+    such caches get shared and downloaded.
+
+    ## Example
+    ```python
+    import shelve
+
+    with shelve.open("embeddings.db") as db:
+        vectors = db["train"]
+    ```
+
+    ## Use instead
+    ```python
+    import sqlite3
+
+    con = sqlite3.connect("embeddings.sqlite")
+    ```
+    Store plain values (JSON text, NumPy arrays saved without pickles) in
+    SQLite, LMDB or Parquet.
+
+    ## Known problems
+    Opening a shelf only for writing is flagged too; a shelf that only your
+    own process ever reads is safe, silence it with `# noqa: MLW113`.
+
+    ## References
+    - [Python docs: shelve — security warning](https://docs.python.org/3/library/shelve.html)
+    - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    """
+
+    id = "MLW113"
+    name = "shelve-open"
+    severity = Severity.HIGH
+    cwe = (502,)
+    owasp = ("ML06:2023",)
+    message = "`shelve.open` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data"
+    triggers = last_words(TARGETS)
+
+    VALID = [
+        Valid("import shelve\nf = open('x.db')"),
+        Valid("import dbm\ndb = dbm.open('cache', 'c')"),
+    ]
+    INVALID = [
+        Invalid("import shelve\nwith shelve.open('cache.db') as db:  # error: MLW113\n    x = db['k']"),
+        Invalid("import shelve as sh\ndb = sh.open(path, flag='r')"),
+        Invalid("from shelve import DbfilenameShelf\nDbfilenameShelf('cache')"),
+        Invalid("import shelve, dbm\nshelve.Shelf(dbm.open('x'))"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        target = self.ctx.call_to(node, TARGETS)
+        if target:
+            self.report(node, f"`{target}` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data")

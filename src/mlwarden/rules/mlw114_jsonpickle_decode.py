@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.rules._helpers import last_words
+
+TARGETS = (
+    "jsonpickle.decode",
+    "jsonpickle.loads",
+    "jsonpickle.Unpickler",
+    "jsonpickle.unpickler.decode",
+    "jsonpickle.unpickler.Unpickler",
+)
+
+
+class JsonpickleDecode(CodeRule):
+    """## What it does
+    Flags `jsonpickle.decode`, `jsonpickle.loads` and `jsonpickle.Unpickler`
+    (also through `jsonpickle.unpickler`).
+
+    ## Why is this bad?
+    jsonpickle looks like JSON but restores arbitrary Python objects: its
+    `py/object`, `py/reduce` and `py/function` tags import and call any
+    function named in the document, so decoding an untrusted string runs its
+    author's code. The `safe=True` argument (the default in recent versions)
+    only disables `py/repr` evaluation; `py/reduce` still calls arbitrary
+    callables (CVE-2020-22083). The jsonpickle documentation says never to
+    decode untrusted data.
+
+    ## Example
+    ```python
+    import jsonpickle
+
+    config = jsonpickle.decode(payload)
+    ```
+
+    ## Use instead
+    ```python
+    import json
+
+    config = json.loads(payload)
+    ```
+    Rebuild your objects from plain JSON explicitly (dataclasses, pydantic
+    models).
+
+    ## References
+    - [jsonpickle docs — security warning](https://jsonpickle.github.io/)
+    - [CVE-2020-22083](https://nvd.nist.gov/vuln/detail/CVE-2020-22083)
+    - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    """
+
+    id = "MLW114"
+    name = "jsonpickle-decode"
+    severity = Severity.HIGH
+    cwe = (502,)
+    owasp = ("ML06:2023",)
+    message = "`jsonpickle.decode` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead"
+    triggers = last_words(TARGETS)
+
+    VALID = [
+        Valid("import jsonpickle\ns = jsonpickle.encode(obj)"),
+        Valid("import json\njson.loads(s)"),
+        Valid("import base64\nbase64.b64decode(s)"),
+    ]
+    INVALID = [
+        Invalid("import jsonpickle\nobj = jsonpickle.decode(s)"),
+        Invalid("import jsonpickle as jp\njp.loads(s, safe=True)"),
+        Invalid("from jsonpickle.unpickler import Unpickler\nUnpickler().restore(data)"),
+        Invalid("from jsonpickle import decode\ndecode(s)"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        target = self.ctx.call_to(node, TARGETS)
+        if target:
+            self.report(node, f"`{target}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead")

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from typing import Any
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.core.values import UNKNOWN, is_truthy
+from mlwarden.rules._helpers import follow_constant, last_words
+
+TARGETS = ("skops.io.load", "skops.io.loads", "skops.io._persist.load", "skops.io._persist.loads")
+UNTRUSTED_TYPES = ("skops.io.get_untrusted_types", "skops.io._persist.get_untrusted_types")
+#: load(file, trusted=None) / loads(data, trusted=None)
+_POSITION = 1
+
+
+class SkopsTrustedLoad(CodeRule):
+    """## What it does
+    Flags `skops.io.load` / `skops.io.loads` calls whose `trusted` argument
+    trusts more than nothing:
+
+    - `trusted=True` (skops < 0.10 meaning "trust every type"; since 0.10 it
+      is an error, so it also marks code written for the old API) — high;
+    - `trusted=get_untrusted_types(...)` passed straight through, which
+      trusts whatever types the file asks for — high;
+    - a non-literal value that cannot be verified — medium;
+    - a non-empty list or tuple of type names — low: a reviewed allow-list is
+      the intended use, the finding asks you to check that every listed type
+      is safe to construct (no `builtins.eval`, `os.system`, `functools.partial`
+      of arbitrary callables …).
+
+    `trusted` omitted, `None`, `False` or an empty list is fine.
+
+    ## Why is this bad?
+    skops exists to load scikit-learn models without pickle's code execution:
+    it refuses any type that is not in its safe defaults or in `trusted`.
+    Trusting all types, or trusting the list that the file itself reports,
+    makes `skops.io.load` as dangerous as `pickle.load` on a model from a
+    hub.
+
+    ## Example
+    ```python
+    import skops.io as sio
+
+    model = sio.load("model.skops", trusted=sio.get_untrusted_types(file="model.skops"))
+    ```
+
+    ## Use instead
+    ```python
+    import skops.io as sio
+
+    print(sio.get_untrusted_types(file="model.skops"))  # review once
+    model = sio.load("model.skops")
+    ```
+    If the review shows types you expect (your own estimator classes), list
+    them explicitly: `trusted=["my_pkg.MyTransformer"]`.
+
+    ## References
+    - [skops docs: secure persistence](https://skops.readthedocs.io/en/stable/persistence.html)
+    - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    """
+
+    id = "MLW115"
+    name = "skops-trusted-load"
+    severity = Severity.HIGH
+    cwe = (502,)
+    owasp = ("ML06:2023",)
+    message = "`skops.io.load(..., trusted=True)` trusts every type in the file and can run code from it; pass a reviewed list of type names"
+    triggers = last_words(TARGETS) | {"trusted"}
+
+    VALID = [
+        Valid("import skops.io as sio\nsio.load('m.skops')"),
+        Valid("import skops.io as sio\nsio.load('m.skops', trusted=None)"),
+        Valid("import skops.io as sio\nsio.loads(blob, trusted=[])"),
+        Valid("import skops.io as sio\nsio.dump(model, 'm.skops')"),
+        Valid("import joblib\njoblib.dump(model, 'm', trusted=True)"),
+    ]
+    INVALID = [
+        Invalid("import skops.io as sio\nmodel = sio.load('m.skops', trusted=True)"),
+        Invalid("from skops.io import load\nload(path, True)"),
+        Invalid("from skops.io import loads, get_untrusted_types\nloads(blob, trusted=get_untrusted_types(data=blob))"),
+        Invalid("import skops.io as sio\nsio.load(p, trusted=sio.get_untrusted_types(file=p))"),
+        Invalid("import skops.io as sio\nsio.load(p, trusted=trusted_types)"),
+        Invalid("import skops.io as sio\nsio.load(p, trusted=['my_pkg.MyTransformer'])"),
+        Invalid("import skops.io as sio\nsio.load(p, **{'trusted': True})"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        target = self.ctx.call_to(node, TARGETS)
+        if not target:
+            return
+        value = self.ctx.arg(node, _POSITION, "trusted")
+        if value is None:
+            return
+        expr = follow_constant(self.ctx, value)
+        if isinstance(expr, cst.Call) and self.ctx.call_to(expr, UNTRUSTED_TYPES):
+            self.report(
+                node,
+                f"`{target}` with `trusted=get_untrusted_types(...)` trusts whatever types the file asks for and can run code from it; review the types once and list them explicitly",
+            )
+            return
+        if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+            if expr.elements:
+                self.report(
+                    node,
+                    f"`{target}` trusts the listed types; make sure none of them can call arbitrary functions, or load without `trusted`",
+                    severity=Severity.LOW,
+                )
+            return
+        resolved = self.ctx.value(value)
+        if resolved is UNKNOWN:
+            self.report(
+                node,
+                f"`{target}` with a `trusted` value that cannot be verified may trust every type in the file; pass a reviewed list of type names",
+                severity=Severity.MEDIUM,
+            )
+            return
+        if resolved is True:
+            self.report(node, f"`{target}(..., trusted=True)` trusts every type in the file and can run code from it; pass a reviewed list of type names")
+        elif is_truthy(resolved):
+            self.report(
+                node,
+                f"`{target}` with a non-list `trusted` value may trust every type in the file; pass a reviewed list of type names",
+                severity=Severity.MEDIUM,
+            )
