@@ -72,6 +72,7 @@ CORE_KEYS = {
     "exclude",
     "extend-exclude",
     "severity",
+    "assume-versions",
 }
 
 
@@ -92,6 +93,8 @@ class Config:
     #: directory globs are relative to (the config file's directory, or cwd)
     root: Path = field(default_factory=Path.cwd)
     source: Optional[Path] = None
+    #: ``assume-versions = {torch = "2.7"}``: versions to assume installed (core/versions.py)
+    assume_versions: Dict[str, str] = field(default_factory=dict)
 
     # -- selection ----------------------------------------------------------
     def rules(self):
@@ -209,6 +212,24 @@ def _globs(value: Any, where: str) -> Tuple[str, ...]:
     return tuple(value)
 
 
+def _versions(value: Any, where: str) -> Dict[str, str]:
+    """``{torch = "2.7"}``: package names -> PEP 440 versions."""
+    from packaging.version import InvalidVersion, Version
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of package = \"version\", e.g. {{torch = \"2.7\"}}")
+    out: Dict[str, str] = {}
+    for name, version in value.items():
+        if not isinstance(version, str):
+            raise ConfigError(f"{where} {name}: expected a version string, got {version!r}")
+        try:
+            Version(version)
+        except InvalidVersion:
+            raise ConfigError(f"{where} {name}: {version!r} is not a valid version (expected e.g. \"2.7\" or \"2.6.0\")") from None
+        out[str(name)] = version
+    return out
+
+
 def declared_options() -> Dict[str, Tuple[Any, List[str]]]:
     """option -> (default, ids of the rules that read it)."""
     from mlwarden.core.registry import all_rules
@@ -264,6 +285,8 @@ def config_from_mapping(
                 config.severity = Severity.parse(value)
             except ValueError as exc:
                 raise ConfigError(f"{where} severity: {exc}") from None
+        elif key == "assume-versions":
+            config.assume_versions = _versions(value, f"{where} assume-versions")
         elif key in options:
             config.options[key] = _check_option_type(key, value, options[key][0], where)
         else:

@@ -249,6 +249,9 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config) -> UnitResult:
                 if unit.text is not None and finding.cell is None and is_suppressed(finding.rule_id, unit.line_text(finding.line)):
                     continue
                 result.findings.append(finding)
+    # per-line problems a loader or rule recorded ("3: cannot parse ..."); the rest was still checked
+    for message in unit.extra.get("errors", ()):
+        result.errors.append(f"{unit.path}:{message}")
     result.findings = _filter(result.findings, unit, config)
     return result
 

@@ -121,9 +121,26 @@ def _suffix(*suffixes: str) -> Predicate:
     return predicate
 
 
+def _dependency(name: str) -> Predicate:
+    """A path predicate from mlwarden.sources.dependencies, imported on first use."""
+
+    def predicate(path: Path) -> bool:
+        from mlwarden.sources import dependencies
+
+        return getattr(dependencies, name)(path)
+
+    return predicate
+
+
 #: kind -> (recognises a path, "module:loader"). Order matters: first match wins.
 KINDS: List[Tuple[str, Predicate, str]] = [
     ("python", _suffix(".py", ".pyw"), "mlwarden.sources.python:load"),
+    # dependency files (mlwarden/sources/dependencies): MLW3xx rules, versions
+    ("requirements", _dependency("is_requirements_path"), "mlwarden.sources.dependencies:load_requirements"),
+    ("pyproject", _dependency("is_pyproject_path"), "mlwarden.sources.dependencies:load_pyproject"),
+    ("setup-cfg", _dependency("is_setup_cfg_path"), "mlwarden.sources.dependencies:load_setup_cfg"),
+    ("conda-env", _dependency("is_conda_env_path"), "mlwarden.sources.dependencies:load_conda_env"),
+    ("pipfile", _dependency("is_pipfile_path"), "mlwarden.sources.dependencies:load_pipfile"),
 ]
 
 

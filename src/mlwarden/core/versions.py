@@ -1,0 +1,287 @@
+"""Which versions of a package a project is guaranteed to run.
+
+::
+
+    pv = project_versions(config, path)    # cached per run and project directory
+    pv.at_least("torch", "2.6")            # True iff every allowed version is >= 2.6
+    pv.minimum("torch")                    # lowest allowed Version, or None
+    pv.notes()                             # ["torch >=2.6 (requirements.txt:3)", ...]
+
+The project directory is the nearest directory, upward from the checked file,
+holding a dependency file (pyproject.toml, requirements*.txt, constraints*.txt,
+setup.cfg, environment.yml, Pipfile, or a lock file). The walk stops at the
+configuration root when the file is inside it, and at a repository root
+(a directory with ``.git``).
+
+Resolution (see docs/versions.md):
+
+* ``[tool.mlwarden] assume-versions = {torch = "2.7"}`` wins over files;
+* each file is one install path: its lines for a package are intersected
+  (``torch>=2.4`` and ``torch!=2.5.0`` → 2.4); lines with different
+  environment markers are alternatives, so the lowest of them counts;
+* a file constrains a package when its lines give a lower bound (``==``,
+  ``>=``, ``>``, ``~=``, ``===``, conda ``=1.2.3``, Poetry ``^2.6``); a bare
+  name, ``<``/``<=``/``!=`` alone, a URL or a VCS reference guarantee nothing;
+* lock files (uv.lock, poetry.lock, pdm.lock, Pipfile.lock) constrain with
+  their exact version;
+* across files, the lowest minimum wins (conservative: any of those files may
+  be what gets installed); no constraining file at all means unconstrained.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
+MARKER_FILES = ("pyproject.toml", "setup.cfg", "Pipfile") + LOCK_FILES
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The lowest version one file allows for one package."""
+
+    minimum: Version
+    spec: str  # as shown in notes: ">=2.6", "==2.5.1"
+    where: str  # "requirements.txt:3"
+
+
+@dataclass
+class ProjectVersions:
+    directory: Optional[Path] = None
+    #: canonical name -> one bound per constraining file
+    bounds: Dict[str, List[Bound]] = field(default_factory=dict)
+    #: canonical name -> (version, where) from [tool.mlwarden] assume-versions
+    assumed: Dict[str, Tuple[Version, str]] = field(default_factory=dict)
+    problems: List[str] = field(default_factory=list)
+    files: List[str] = field(default_factory=list)
+
+    def minimum(self, name: str) -> Optional[Version]:
+        """The lowest version the project may run with, or None when nothing
+        constrains ``name`` from below."""
+        key = canonicalize_name(name)
+        if key in self.assumed:
+            return self.assumed[key][0]
+        bounds = self.bounds.get(key)
+        if not bounds:
+            return None
+        return min(b.minimum for b in bounds)
+
+    def at_least(self, name: str, version: str) -> bool:
+        """True iff every version allowed for ``name`` is >= ``version``."""
+        low = self.minimum(name)
+        return low is not None and low >= Version(version)
+
+    def notes(self) -> List[str]:
+        """Human-readable reasons, for ``--verbose``."""
+        out: List[str] = []
+        for key, (version, where) in sorted(self.assumed.items()):
+            out.append(f"{key} =={version} (assumed: {where})")
+        for key in sorted(self.bounds):
+            if key in self.assumed:
+                continue
+            for bound in sorted(self.bounds[key], key=lambda b: (b.minimum, b.where)):
+                out.append(f"{key} {bound.spec} ({bound.where})")
+        out.extend(self.problems)
+        return out
+
+
+# -- lower bounds --------------------------------------------------------------------
+
+
+def lower_bound(specifier: str) -> Optional[Tuple[Version, str]]:
+    """(lowest allowed version, the specifier that sets it) or None."""
+    try:
+        specs = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return None
+    best: Optional[Tuple[Version, str]] = None
+    for spec in specs:
+        version_text = spec.version
+        if spec.operator in ("==", "===", ">=", ">", "~="):
+            if version_text.endswith(".*"):
+                version_text = version_text[:-2]
+            try:
+                version = Version(version_text)
+            except InvalidVersion:
+                continue
+            if best is None or version > best[0]:
+                best = (version, f"{spec.operator}{spec.version}")
+    return best
+
+
+#: entries installed only on request (extras, dependency groups)
+OPTIONAL_CONTEXTS = frozenset({"optional-dependencies", "dependency-groups", "poetry-group", "uv"})
+
+
+def _file_bounds(entries: Iterable, where_for) -> Dict[str, Bound]:
+    """Per package, the lowest version one file allows.
+
+    Required, unmarked lines are intersected; a line with an environment
+    marker or in an extra/group is an alternative (it applies only in some
+    installs), so the lowest alternative counts."""
+    required: Dict[str, List] = {}
+    alternatives_of: Dict[str, List] = {}
+    optional_seen: Dict[str, bool] = {}
+    for entry in entries:
+        if not entry.name or entry.url or entry.local or entry.specifier is None:
+            continue
+        optional = entry.context in OPTIONAL_CONTEXTS
+        if entry.marker or optional:
+            alternatives_of.setdefault(entry.name, []).append(entry)
+            optional_seen[entry.name] = optional_seen.get(entry.name, False) or optional
+        else:
+            required.setdefault(entry.name, []).append(entry)
+    out: Dict[str, Bound] = {}
+    for name in set(required) | set(alternatives_of):
+        base = required.get(name, [])
+        alternatives = [base + [m] for m in alternatives_of.get(name, [])]
+        if not alternatives or (base and optional_seen.get(name)):
+            alternatives.append(base)
+        lows: List[Bound] = []
+        for group in alternatives:
+            best: Optional[Bound] = None
+            for entry in group:
+                found = lower_bound(entry.specifier or "")
+                if found and (best is None or found[0] > best.minimum):
+                    best = Bound(found[0], found[1], where_for(entry))
+            if best is None:
+                lows = []  # one alternative with no lower bound: nothing guaranteed
+                break
+            lows.append(best)
+        if lows:
+            out[name] = min(lows, key=lambda b: b.minimum)
+    return out
+
+
+# -- discovery -----------------------------------------------------------------------
+
+
+def _is_marker(directory: Path) -> bool:
+    from mlwarden.sources.dependencies import is_conda_env_path, is_requirements_path
+
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return False
+    for name in names:
+        if name in MARKER_FILES or is_requirements_path(directory / name) or is_conda_env_path(directory / name):
+            return True
+    return False
+
+
+def find_project_dir(path: Path, root: Optional[Path]) -> Optional[Path]:
+    try:
+        start = path.resolve()
+    except OSError:
+        return None
+    here = start if start.is_dir() else start.parent
+    stop = None
+    if root is not None:
+        try:
+            resolved_root = root.resolve()
+            here.relative_to(resolved_root)
+            stop = resolved_root
+        except (OSError, ValueError):
+            stop = None
+    for directory in (here, *here.parents):
+        if _is_marker(directory):
+            return directory
+        if directory == stop or (directory / ".git").exists():
+            return None
+    return None
+
+
+def _dependency_files(directory: Path) -> List[Tuple[Path, str]]:
+    from mlwarden.sources.dependencies import (
+        is_conda_env_path,
+        is_pipfile_path,
+        is_pyproject_path,
+        is_requirements_path,
+        is_setup_cfg_path,
+    )
+
+    out: List[Tuple[Path, str]] = []
+    candidates = []
+    for sub in (directory, directory / "requirements"):
+        try:
+            candidates += sorted(sub.iterdir())
+        except OSError:
+            continue
+    for path in candidates:
+        if not path.is_file():
+            continue
+        if is_requirements_path(path):
+            out.append((path, "requirements"))
+        elif is_pyproject_path(path):
+            out.append((path, "pyproject"))
+        elif is_setup_cfg_path(path):
+            out.append((path, "setup-cfg"))
+        elif is_conda_env_path(path):
+            out.append((path, "conda-env"))
+        elif is_pipfile_path(path):
+            out.append((path, "pipfile"))
+        elif path.name in LOCK_FILES:
+            out.append((path, "lock"))
+    return out
+
+
+def _shown(path: Path, root: Optional[Path]) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except (OSError, ValueError):
+            pass
+    return str(path)
+
+
+def _read(directory: Path, root: Optional[Path]) -> ProjectVersions:
+    from mlwarden.sources import LoadError
+    from mlwarden.sources.dependencies.manifests import lock_versions
+
+    pv = ProjectVersions(directory=directory)
+    for path, kind in _dependency_files(directory):
+        shown = _shown(path, root)
+        pv.files.append(shown)
+        try:
+            if kind == "lock":
+                seen: Dict[str, Bound] = {}
+                for name, version, line in lock_versions(path):
+                    if name not in seen or version < seen[name].minimum:
+                        seen[name] = Bound(version, f"=={version}", f"{shown}:{line}")
+                found = seen
+            else:
+                from mlwarden.sources import load
+
+                unit = load(path, kind, str(path))  # absolute: includes resolve from the file
+                deps = unit.extra["deps"]
+                entries = [e for e in deps.entries if e.context != "build-system"]
+                found = _file_bounds(entries, lambda e: f"{_shown(Path(e.path), root)}:{e.line}")
+        except LoadError as exc:
+            pv.problems.append(f"versions: cannot read {shown}: {exc}")
+            continue
+        for name, bound in found.items():
+            pv.bounds.setdefault(name, []).append(bound)
+    return pv
+
+
+def project_versions(config, path) -> ProjectVersions:
+    """The project versions for the file at ``path`` (cached per ``config``
+    and project directory). A path that does not exist (a snippet checked
+    from memory) gets the configured assumptions only."""
+    cache: Dict[Optional[Path], ProjectVersions] = config.__dict__.setdefault("_project_versions", {})
+    target = Path(path)
+    directory = find_project_dir(target, getattr(config, "root", None)) if target.exists() else None
+    if directory not in cache:
+        pv = _read(directory, getattr(config, "root", None)) if directory is not None else ProjectVersions()
+        for name, version in (getattr(config, "assume_versions", None) or {}).items():
+            where = str(config.source) if getattr(config, "source", None) else "configuration"
+            pv.assumed[canonicalize_name(name)] = (Version(version), where)
+        cache[directory] = pv
+    return cache[directory]
