@@ -32,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to report: low, medium, high, critical")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--verbose", "-v", action="store_true", help="also print notes (skipped files, assumptions)")
+    add_fix_arguments(parser)
 
 
 def _codes(text: Optional[str]) -> Optional[List[str]]:
@@ -108,6 +109,8 @@ def check_paths(paths: Sequence[str], config: Optional[Config] = None) -> Tuple[
 
 
 def run(args: argparse.Namespace) -> int:
+    if fixing(args):
+        return run_fixes(args)
     from mlwarden.output import Report, renderer
 
     try:
@@ -140,6 +143,100 @@ def run(args: argparse.Namespace) -> int:
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+# ---------------------------------------------------------------------------
+# --fix / --unsafe-fixes / --diff
+
+
+def add_fix_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what is left")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour (implies --fix)")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them (exit 1 if there is a diff)")
+
+
+def fixing(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "fix", False) or getattr(args, "unsafe_fixes", False) or getattr(args, "diff", False))
+
+
+def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool, announce=None):
+    """Fix every file under ``paths``. Returns ``(outcomes, errors)``: the
+    :class:`~mlwarden.core.fixes.FixOutcome` of each file that changed (or
+    would change), and one-line errors (unreadable input, write failures).
+    Files that cannot be read or parsed are never touched."""
+    from mlwarden.core.fixes import fix_unit
+    from mlwarden.fixers.atomic import write_bytes_atomic
+    from mlwarden.sources import LoadError, load
+
+    rules = config.rules()
+    outcomes = []
+    errors: List[str] = []
+    for path, kind, display in iter_files(paths, config):
+        if kind is None:
+            if not path.exists():
+                errors.append(f"{display}: no such file or directory")
+            continue
+        try:
+            unit = load(path, kind, display)
+        except LoadError as exc:
+            errors.append(f"{display}: {exc}")
+            continue
+        if unit.code is None:
+            continue  # only code views carry fixes
+
+        def reload(raw: bytes, _path=path, _kind=kind, _display=display):
+            return load(_path, _kind, _display, raw=raw)
+
+        outcome = fix_unit(unit, rules, config, unsafe=unsafe, reload=reload)
+        errors.extend(outcome.result.errors)
+        if not outcome.changed:
+            continue
+        outcome.path, outcome.kind, outcome.display = path, kind, display
+        outcome.encoding = unit.extra.get("encoding", "utf-8")
+        if write:
+            try:
+                write_bytes_atomic(path, outcome.raw)
+            except OSError as exc:
+                errors.append(f"{display}: cannot write fixes: {exc.strerror or exc}")
+                continue
+            if announce is not None:
+                announce(f"Fixing {display}")
+        outcomes.append(outcome)
+    return outcomes, errors
+
+
+def run_fixes(args: argparse.Namespace) -> int:
+    """``--fix``/``--unsafe-fixes``: fix, then run the normal check (which
+    reports what is left). ``--diff``: print the diff, write nothing."""
+    from mlwarden.core.fixes import unified_diff
+
+    try:
+        config = build_config(args)
+    except ConfigError as exc:
+        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    paths = args.paths or ["."]
+    stream = sys.stdout if args.format == "text" and not args.diff else sys.stderr
+    outcomes, errors = fix_paths(
+        paths, config, unsafe=args.unsafe_fixes, write=not args.diff, announce=lambda line: print(line, file=stream)
+    )
+    if args.diff:
+        for error in errors:
+            print(error, file=sys.stderr)
+        for outcome in outcomes:
+            sys.stdout.write(unified_diff(outcome.display, outcome.original, outcome.raw, outcome.encoding))
+        fixes = sum(o.applied for o in outcomes)
+        if outcomes:
+            print(f"Would fix {fixes} finding{'s' if fixes != 1 else ''} in {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.", file=sys.stderr)
+        if errors:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if outcomes else EXIT_CLEAN
+    rest = argparse.Namespace(**vars(args))
+    rest.fix = rest.unsafe_fixes = rest.diff = False
+    code = run(rest)  # reports the remaining findings (and unreadable files)
+    if outcomes and code == EXIT_CLEAN and not args.exit_zero:
+        code = EXIT_FINDINGS  # files were modified: a fixer's exit status
+    return code
 
 
 def main(argv: Optional[List[str]] = None) -> int:
