@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from mlwarden.core.finding import Severity, redact
+from mlwarden.core.lazy import cst
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.core.suppress import allowlisted_secret
+from mlwarden.rules._helpers import last_words
+from mlwarden.secrets.names import (
+    CREDENTIAL_ATTRIBUTES,
+    CREDENTIAL_KEYWORDS,
+    POSITIONAL_SINKS,
+    is_credential_env,
+    is_ml_package,
+    sink_keyword,
+)
+from mlwarden.secrets.patterns import is_placeholder
+
+ENV_TARGETS = ("os.environ",)
+ENV_CALLS = ("os.environ.setdefault", "os.putenv", "os.environ.update")
+
+
+class HardcodedApiCredential(CodeRule):
+    """## What it does
+    Flags a string literal passed as a credential to an ML API, whatever its
+    format:
+
+    - a credential keyword of an ML SDK call: `huggingface_hub.login(token="…")`,
+      `from_pretrained(..., token="…")`, `OpenAI(api_key="…")`,
+      `Anthropic(api_key="…")`, `ChatOpenAI(openai_api_key="…")`,
+      `boto3.client(..., aws_secret_access_key="…")`, `wandb.login(key="…")`;
+    - the positional credential of `huggingface_hub.login("…")`,
+      `cohere.Client("…")`, `replicate.Client("…")`;
+    - a module attribute: `openai.api_key = "…"`;
+    - a credential environment variable set in code:
+      `os.environ["HF_TOKEN"] = "…"`, `os.environ.setdefault("OPENAI_API_KEY", "…")`,
+      `os.environ.update(WANDB_API_KEY="…")`, `os.putenv(…)`.
+
+    Values are followed through module-level constants. A value that MLW401
+    reports is left to it, so one secret gives one finding: a recognised token
+    format (an `hf_…` token, an OpenAI key …, reported with its type), or a
+    detect-secrets keyword hit such as `openai.api_key = "…"` or
+    `password = "…"` on the same statement.
+
+    ## Why is this bad?
+    The literal is a credential: committing it leaks it to everyone who can
+    read the repository and its history. This rule also catches keys whose
+    format no detector knows (self-hosted endpoints, new providers) because
+    the *place* says it is a credential.
+
+    ## Example
+    ```python
+    from huggingface_hub import login
+
+    login(token="team-read-token-7d1e9a0c3b")
+    ```
+
+    ## Use instead
+    ```python
+    import os
+
+    from huggingface_hub import login
+
+    login(token=os.environ["HF_TOKEN"])
+    ```
+    For notebooks, `huggingface_hub.notebook_login()` or `getpass.getpass()`
+    prompt for the token without storing it in the notebook.
+
+    ## Known problems
+    Placeholders (`"<your token>"`, `"hf_xxx"`, `"${TOKEN}"`, values shorter
+    than 8 characters) are not reported, and neither are non-literal values
+    (`os.environ[...]`, `getpass()`, function parameters). The flake8 plugin
+    runs only code rules, so it shows this rule but not MLW401.
+    `# pragma: allowlist secret` and `# noqa: MLW402` silence a statement.
+
+    ## References
+    - [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
+    - [OWASP LLM02:2025 Sensitive Information Disclosure](https://genai.owasp.org/llmrisk/llm022025-sensitive-information-disclosure/)
+    - [huggingface_hub: login](https://huggingface.co/docs/huggingface_hub/package_reference/authentication)
+    """
+
+    id = "MLW402"
+    name = "hardcoded-api-credential"
+    severity = Severity.HIGH
+    cwe = (798,)
+    owasp = ("LLM02:2025",)
+    message = "`literal credential` passed to an ML API; read it from an environment variable or a secret store and revoke this one"
+    triggers = (
+        CREDENTIAL_KEYWORDS
+        | CREDENTIAL_ATTRIBUTES
+        | last_words(POSITIONAL_SINKS)
+        | last_words(ENV_CALLS)
+        | frozenset({"key", "environ"})
+    )
+
+    VALID = [
+        Valid("import os\nfrom huggingface_hub import login\nlogin(token=os.environ['HF_TOKEN'])"),
+        Valid("from huggingface_hub import login\nlogin(token='<your token>')"),
+        Valid("from huggingface_hub import notebook_login\nnotebook_login()"),
+        Valid("from getpass import getpass\nimport openai\nopenai.api_key = getpass()"),
+        Valid("from transformers import AutoTokenizer\nAutoTokenizer.from_pretrained(m, pad_token='<pad-token-here>', eos_token='</s-long-eos>')"),
+        Valid("import os\nos.environ['TOKENIZERS_PARALLELISM'] = 'false'\nos.environ['HF_TOKEN_PATH'] = '/secrets/hf/token'"),
+        Valid("import openai\nopenai.api_key = 'my-team-key-2f9c81d7e4'  # pragma: allowlist secret"),
+        Valid("import wandb\nwandb.login(key=None, relogin=True)"),
+        Valid("requests.get(url, token='abcdefgh12345678')"),
+    ]
+    INVALID = [
+        Invalid("from huggingface_hub import login\nlogin(token='team-token-7d1e9a0c3b')"),
+        Invalid("import huggingface_hub as hub\nhub.login('team-token-7d1e9a0c3b')"),
+        Invalid("import wandb\nwandb.login(key='local-2f9c81d7e4a5b6c7')"),
+        Invalid("import openai\nKEY = 'my-team-key-2f9c81d7e4'\nopenai.api_key = KEY"),
+        Invalid("from openai import OpenAI\nclient = OpenAI(api_key='proxy-key-0c3b2a1d9e')"),
+        Invalid("from anthropic import Anthropic\nclient = Anthropic(api_key='proxy-key-0c3b2a1d9e')"),
+        Invalid("import os\nos.environ['HF_TOKEN'] = 'team-token-7d1e9a0c3b'"),
+        Invalid("import os\nos.environ.setdefault('OPENAI_API_KEY', 'proxy-key-0c3b2a1d9e')"),
+        Invalid("from transformers import AutoModel\nTOKEN = 'team-token-7d1e9a0c3b'\nm = AutoModel.from_pretrained('org/m', token=TOKEN)"),
+    ]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._statement: Optional[Any] = None
+
+    # the statement being visited, to honour an allowlist pragma and to leave
+    # values that MLW401 reports to it
+    def visit_SimpleStatementLine(self, node) -> None:
+        self._statement = node
+
+    def leave_SimpleStatementLine(self, node) -> None:
+        self._statement = None
+
+    def visit_Call(self, node) -> None:
+        names = self.ctx.qualnames(node.func)
+        if not names:
+            return
+        for target in sorted(names):
+            if target in ENV_CALLS:
+                self._env_call(node, target)
+                return
+            if not is_ml_package(target) and target not in POSITIONAL_SINKS:
+                continue
+            for arg in node.args:
+                if arg.keyword is not None and sink_keyword(target, arg.keyword.value):
+                    self._check(node, target, arg.value)
+                    return
+                if arg.star == "**":
+                    mapping = self.ctx.value(arg.value)
+                    if isinstance(mapping, dict):
+                        for key, value in mapping.items():
+                            if isinstance(key, str) and sink_keyword(target, key):
+                                self._check(node, target, value)
+                                return
+            if target in POSITIONAL_SINKS:
+                position, keyword = POSITIONAL_SINKS[target]
+                value = self.ctx.arg(node, position)
+                if value is not None:
+                    self._check(node, target, value)
+            return
+
+    def visit_Assign(self, node) -> None:
+        for target in node.targets:
+            expr = target.target
+            if isinstance(expr, cst.Attribute) and expr.attr.value in CREDENTIAL_ATTRIBUTES:
+                for name in self.ctx.qualnames(expr):
+                    if is_ml_package(name):
+                        self._check(node, name, node.value)
+                        return
+            if isinstance(expr, cst.Subscript) and "os.environ" in self.ctx.qualnames(expr.value):
+                if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+                    key = self.ctx.value(expr.slice[0].slice.value)
+                    if isinstance(key, str) and is_credential_env(key):
+                        self._check(node, f"os.environ[{key!r}]", node.value)
+                        return
+
+    def _env_call(self, node, target: str) -> None:
+        if target == "os.environ.update":
+            for arg in node.args:
+                if arg.keyword is not None and is_credential_env(arg.keyword.value):
+                    self._check(node, f"os.environ[{arg.keyword.value!r}]", arg.value)
+                    return
+                if arg.keyword is None and not arg.star:
+                    mapping = self.ctx.value(arg.value)
+                    if isinstance(mapping, dict):
+                        for key, value in mapping.items():
+                            if isinstance(key, str) and is_credential_env(key):
+                                self._check(node, f"os.environ[{key!r}]", value)
+                                return
+            return
+        key = self.ctx.value(self.ctx.arg(node, 0, "key"))
+        if isinstance(key, str) and is_credential_env(key):
+            value = self.ctx.arg(node, 1, "value" if target == "os.putenv" else "default")
+            if value is not None:
+                self._check(node, f"os.environ[{key!r}]", value)
+
+    def _check(self, node, sink: str, expr) -> None:
+        value = self.ctx.value(expr)
+        if not isinstance(value, str) or is_placeholder(value):
+            return
+        statement = self.ctx.module.code_for_node(self._statement) if self._statement is not None else ""
+        if allowlisted_secret(statement) or _reported_by_mlw401(statement, value):
+            return
+        self.report(
+            node,
+            f"`{sink}` gets a literal credential (`{redact(value)}`); read it from an environment variable or a secret store and revoke this one",
+        )
+
+
+def _reported_by_mlw401(statement: str, value: str) -> bool:
+    """Would MLW401 report ``value`` (a known token format, or a keyword
+    detector hit on this statement)? Then it owns the finding."""
+    from mlwarden.secrets.adapter import Session
+
+    with Session("code") as session:
+        hits = session.scan(statement.splitlines(), "source.py") + session.scan([f"_ = {value!r}"], "source.py")
+    return any(hit.secret == value for hit in hits)
