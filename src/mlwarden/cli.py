@@ -14,6 +14,7 @@ COMMANDS = {
     "check": ("mlwarden.commands.check", "check files and directories for ML security problems"),
     "rules": ("mlwarden.commands.rules", "list every rule"),
     "explain": ("mlwarden.commands.explain", "show the documentation of a rule"),
+    "baseline": ("mlwarden.commands.baseline", "record current findings so `check --baseline` reports only new ones"),
 }
 
 

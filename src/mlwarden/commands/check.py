@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--verbose", "-v", action="store_true", help="also print notes (skipped files, assumptions)")
     add_fix_arguments(parser)
+    add_baseline_arguments(parser)
 
 
 def _codes(text: Optional[str]) -> Optional[List[str]]:
@@ -70,6 +71,7 @@ def iter_files(paths: Sequence[str], config: Config) -> Iterator[Tuple[Path, Opt
     cannot read; the caller reports it."""
     from mlwarden.sources import classify, classify_explicit
 
+    skip = _walk_skips(config)
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -81,7 +83,7 @@ def iter_files(paths: Sequence[str], config: Config) -> Iterator[Tuple[Path, Opt
                 for name in sorted(files):
                     file_path = root_path / name
                     kind = classify(file_path)
-                    if kind is None or config.is_excluded(file_path, walking=True):
+                    if kind is None or kind in skip or config.is_excluded(file_path, walking=True):
                         continue
                     yield file_path, kind, os.path.normpath(str(file_path))
         elif path.exists() or path.is_symlink():
@@ -90,6 +92,17 @@ def iter_files(paths: Sequence[str], config: Config) -> Iterator[Tuple[Path, Opt
             yield path, classify_explicit(path), os.path.normpath(raw)
         else:
             yield path, None, raw
+
+
+def _walk_skips(config: Config) -> "set[str]":
+    """Kinds a directory walk does not read: ``text`` (config/env files) is
+    read only when a selected rule checks it (the secrets rules), so a walk
+    for the code rules does not open every JSON/YAML file. Files named
+    explicitly are always read."""
+    from mlwarden.core.rule import FileRule
+
+    wanted = {kind for rule in config.rules() if issubclass(rule, FileRule) for kind in rule.applies_to}
+    return {"text"} - wanted
 
 
 def check_paths(paths: Sequence[str], config: Optional[Config] = None) -> Tuple[List[UnitResult], int]:
@@ -119,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"mlwarden: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     results, count = check_paths(args.paths or ["."], config)
+    if not apply_baseline(args, results):
+        return EXIT_ERROR
     findings = [f for r in results for f in r.findings]
     errors = [e for r in results for e in r.errors]
     for error in errors:
@@ -143,6 +158,29 @@ def run(args: argparse.Namespace) -> int:
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+# ---------------------------------------------------------------------------
+# --baseline
+
+
+def add_baseline_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE (written by `mlwarden baseline`)")
+
+
+def apply_baseline(args: argparse.Namespace, results: List[UnitResult]) -> bool:
+    """Drop baselined findings from ``results`` in place. False (after a
+    one-line error on stderr) when the baseline file cannot be used."""
+    if not getattr(args, "baseline", None):
+        return True
+    from mlwarden.core.baseline import BaselineError, filter_results
+
+    try:
+        filter_results(results, Path(args.baseline))
+    except BaselineError as exc:
+        print(f"{args.baseline}: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------

@@ -132,6 +132,14 @@ def _dependency(name: str) -> Predicate:
     return predicate
 
 
+def _text_config(path: Path) -> bool:
+    """Config/env files for the secrets rules; yields to every other kind
+    whatever the order of KINDS (see mlwarden/secrets/textfile.py)."""
+    from mlwarden.secrets.textfile import is_text_config
+
+    return is_text_config(path) and not any(k != "text" and p(path) for k, p, _l in KINDS)
+
+
 #: kind -> (recognises a path, "module:loader"). Order matters: first match wins.
 KINDS: List[Tuple[str, Predicate, str]] = [
     ("python", _suffix(".py", ".pyw"), "mlwarden.sources.python:load"),
@@ -141,6 +149,8 @@ KINDS: List[Tuple[str, Predicate, str]] = [
     ("setup-cfg", _dependency("is_setup_cfg_path"), "mlwarden.sources.dependencies:load_setup_cfg"),
     ("conda-env", _dependency("is_conda_env_path"), "mlwarden.sources.dependencies:load_conda_env"),
     ("pipfile", _dependency("is_pipfile_path"), "mlwarden.sources.dependencies:load_pipfile"),
+    # keep last: secrets rules only (text kind yields to the kinds above)
+    ("text", _text_config, "mlwarden.secrets.textfile:load"),
 ]
 
 
