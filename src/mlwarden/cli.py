@@ -15,6 +15,7 @@ COMMANDS = {
     "rules": ("mlwarden.commands.rules", "list every rule"),
     "explain": ("mlwarden.commands.explain", "show the documentation of a rule"),
     "baseline": ("mlwarden.commands.baseline", "record current findings so `check --baseline` reports only new ones"),
+    "strip": ("mlwarden.commands.strip", "strip outputs and volatile metadata from Jupyter notebooks"),
 }
 
 

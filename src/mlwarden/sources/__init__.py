@@ -143,6 +143,8 @@ def _text_config(path: Path) -> bool:
 #: kind -> (recognises a path, "module:loader"). Order matters: first match wins.
 KINDS: List[Tuple[str, Predicate, str]] = [
     ("python", _suffix(".py", ".pyw"), "mlwarden.sources.python:load"),
+    ("notebook", _suffix(".ipynb"), "mlwarden.sources.notebook:load"),
+    ("ipython", _suffix(".ipy"), "mlwarden.sources.notebook:load_ipython"),
     # dependency files (mlwarden/sources/dependencies): MLW3xx rules, versions
     ("requirements", _dependency("is_requirements_path"), "mlwarden.sources.dependencies:load_requirements"),
     ("pyproject", _dependency("is_pyproject_path"), "mlwarden.sources.dependencies:load_pyproject"),
