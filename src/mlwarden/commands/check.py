@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
     report = Report(findings=findings, errors=errors, rules=config.rules(), files_checked=count, verbose=args.verbose)
     if args.verbose and config.source is not None:
         report.notes.append(f"configuration: {config.source}")
+    if args.verbose:
+        report.notes.extend(version_notes(config, [r.path for r in results]))
     text = renderer(args.format)(report)
     if args.output:
         from mlwarden.fixers.atomic import write_text_atomic
@@ -185,6 +187,27 @@ def apply_baseline(args: argparse.Namespace, results: List[UnitResult]) -> bool:
 
 # ---------------------------------------------------------------------------
 # --fix / --unsafe-fixes / --diff
+
+
+def version_notes(config: Config, paths: Sequence[str]) -> List[str]:
+    """``--verbose``: the package versions the version-aware rules assumed,
+    once per project directory."""
+    from mlwarden.core.versions import project_versions
+
+    notes: List[str] = []
+    seen = set()
+    for path in paths:
+        try:
+            pv = project_versions(config, path)
+        except Exception as exc:  # never let a note break the report
+            notes.append(f"versions: cannot read the pins for {path}: {exc}")
+            continue
+        if id(pv) in seen:
+            continue
+        seen.add(id(pv))
+        where = getattr(pv, "directory", None) or "configuration"
+        notes.extend(f"assumed version ({where}): {note}" for note in pv.notes())
+    return notes
 
 
 def add_fix_arguments(parser: argparse.ArgumentParser) -> None:
