@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from packaging.version import Version
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
@@ -7,6 +9,9 @@ from mlwarden.core.values import UNKNOWN, is_truthy
 from mlwarden.rules._helpers import add_keyword, keyword_arg
 
 TARGETS = ("torch.load", "torch.serialization.load")
+
+#: torch.load defaults to weights_only=True from this version on
+_TORCH_SAFE_DEFAULT = Version("2.6")
 
 
 class TorchLoadWithoutWeightsOnly(CodeRule):
@@ -50,6 +55,16 @@ class TorchLoadWithoutWeightsOnly(CodeRule):
     `torch.serialization.add_safe_globals`. No fix is offered when
     `pickle_module=` is passed.
 
+    ## Version awareness
+    An omitted `weights_only` is not reported when the project guarantees
+    torch >= 2.6 (every version its requirements, pyproject or lock files
+    allow is >= 2.6, or `assume-versions = {torch = "2.6"}` in
+    `[tool.mlwarden]`): the default is then `weights_only=True`. Otherwise
+    the message names CVE-2025-32434 and the lowest torch the project allows.
+    `weights_only=False`, a custom `pickle_module` (which turns the default
+    back to `False`) and `**kwargs` are reported whatever the version.
+    `mlwarden check --verbose` prints the versions it assumed.
+
     ## Options
     Non-literal values: a `weights_only` held in a module-level constant is
     followed; any other expression (a parameter, an attribute) is reported,
@@ -76,6 +91,7 @@ class TorchLoadWithoutWeightsOnly(CodeRule):
         Valid("import torch\ntorch.jit.load(p)"),
         Valid("from torch.utils.cpp_extension import load\nload(name='ext', sources=['a.cpp'])"),
         Valid("import torch\ntorch.load(p, **{'weights_only': True})"),
+        Valid("import torch\ntorch.load(p)", options={"assume-versions": {"torch": "2.6"}}),
     ]
     INVALID = [
         Invalid(
@@ -94,6 +110,10 @@ class TorchLoadWithoutWeightsOnly(CodeRule):
         Invalid("import torch\nimport pickle\ntorch.load(p, pickle_module=pickle)"),
         Invalid("import torch\ntorch.load(p, **load_kwargs)"),
         Invalid("import torch\nUNSAFE = False\ntorch.load(p, weights_only=UNSAFE)"),
+        Invalid("import torch\ntorch.load(p)", options={"assume-versions": {"torch": "2.5.1"}},
+                fixed="import torch\ntorch.load(p, weights_only=True)", unsafe_fix=True),
+        Invalid("import torch\ntorch.load(p, weights_only=False)", options={"assume-versions": {"torch": "2.7"}},
+                fixed="import torch\ntorch.load(p, weights_only=True)", unsafe_fix=True),
     ]
 
     def visit_Call(self, node) -> None:
@@ -127,9 +147,25 @@ class TorchLoadWithoutWeightsOnly(CodeRule):
         if self.ctx.keyword(node, "pickle_module")[0]:
             self.report(node, f"`{target}` with a custom `pickle_module` and no `weights_only=True` can run code from the checkpoint; pass `weights_only=True` or load safetensors")
             return
+        low = torch_minimum(self.config, self.unit)
+        if low is not None and low >= _TORCH_SAFE_DEFAULT:
+            return  # torch >= 2.6 guaranteed: weights_only defaults to True
+        allows = f"this project allows torch {low}" if low is not None else "no torch>=2.6 pin was found"
         self.report(
             node,
-            f"`{target}` without `weights_only=True` can run code from the checkpoint (the default was `False` before torch 2.6); pass `weights_only=True` or load safetensors",
+            f"`{target}` without `weights_only=True` can run code from the checkpoint: before torch 2.6 the default is `False` and `weights_only` can be bypassed (CVE-2025-32434), and {allows}; pass `weights_only=True` and require torch>=2.6",
             replace=((node, add_keyword(node, "weights_only", "True")),),
             fix_description="add weights_only=True",
         )
+
+
+def torch_minimum(config, unit):
+    """The lowest torch version the checked file's project allows, or None
+    (unknown or no pin). Never raises: a version problem must not hide a
+    finding."""
+    try:
+        from mlwarden.core.versions import project_versions
+
+        return project_versions(config, unit.path).minimum("torch")
+    except Exception:
+        return None

@@ -159,7 +159,7 @@ class KerasUnsafeDeserialization(CodeRule):
                 fixed = remove_keyword(node, "safe_mode") if keyword_arg(node, "safe_mode") is not None else None
                 self.report(
                     node,
-                    f"`{target}(..., safe_mode=False)` runs Python code stored in the model file; keep `safe_mode=True` and avoid `Lambda` layers",
+                    f"`{target}(..., safe_mode=False)` runs Python code stored in the model file; keep `safe_mode=True` and avoid `Lambda` layers{keras_note(self.config, self.unit)}",
                     replace=((node, fixed),) if fixed is not None else None,
                     fix_description="remove safe_mode=False",
                 )
@@ -167,7 +167,7 @@ class KerasUnsafeDeserialization(CodeRule):
             if truth is None:
                 self.report(
                     node,
-                    f"`{target}` with a `safe_mode` value that cannot be verified may run Python code stored in the model file; pass `safe_mode=True`",
+                    f"`{target}` with a `safe_mode` value that cannot be verified may run Python code stored in the model file; pass `safe_mode=True`{keras_note(self.config, self.unit)}",
                 )
                 return
         if target in LOAD_MODEL:
@@ -177,3 +177,16 @@ class KerasUnsafeDeserialization(CodeRule):
                     node,
                     f"`{target}` of a legacy HDF5 file does not enforce `safe_mode`, so `Lambda` layers in it run code; convert the model to `.keras` from a trusted copy",
                 )
+
+
+def keras_note(config, unit) -> str:
+    """Message suffix while keras >= 3.11.3 (the first release whose
+    `safe_mode` holds) is not guaranteed by the project's pins."""
+    try:
+        from mlwarden.core.versions import project_versions
+
+        if project_versions(config, unit.path).at_least("keras", "3.11.3"):
+            return ""
+    except Exception:  # a version problem must never hide a finding
+        pass
+    return " (and require keras>=3.11.3: `safe_mode` is bypassable before it)"
