@@ -33,6 +33,7 @@ Every hit then passes our placeholder filter
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -45,6 +46,9 @@ _KEYWORD = {"KeywordDetector"}
 
 # detect-secrets filters: its defaults (the heuristic ones and the inline
 # allowlist pragma). Verification (network calls) is never enabled.
+# ``is_indirect_reference`` drops every line shaped ``x = f(...)``; it is
+# meant for the keyword detector (``password = get_secret()``), so it is
+# applied to keyword hits only (``api = HfApi(token="hf_…")`` is a leak).
 _FILTERS = [
     {"path": "detect_secrets.filters.allowlist.is_line_allowlisted"},
     {"path": "detect_secrets.filters.heuristic.is_sequential_string"},
@@ -52,13 +56,15 @@ _FILTERS = [
     {"path": "detect_secrets.filters.heuristic.is_likely_id_string"},
     {"path": "detect_secrets.filters.heuristic.is_templated_secret"},
     {"path": "detect_secrets.filters.heuristic.is_prefixed_with_dollar_sign"},
-    {"path": "detect_secrets.filters.heuristic.is_indirect_reference"},
     {"path": "detect_secrets.filters.heuristic.is_lock_file"},
     {"path": "detect_secrets.filters.heuristic.is_not_alphanumeric_string"},
     {"path": "detect_secrets.filters.heuristic.is_swagger_file"},
 ]
 
 _OWN_TYPES = frozenset(PROVIDER_PATTERNS)
+
+#: what the high-entropy detectors can report: a quoted run of 20+ base64/hex characters
+_LONG_QUOTED = re.compile(r"[\"'][A-Za-z0-9+/=_\-]{20,}")
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,8 @@ class Session:
             self._settings = None
 
     def scan(self, lines: Sequence[str], filename: str) -> List[Hit]:
-        indexes = [i for i, line in enumerate(lines) if is_candidate(line)]
+        entropy = self.high_entropy and self.profile == "code"
+        indexes = [i for i, line in enumerate(lines) if is_candidate(line) or (entropy and _LONG_QUOTED.search(line))]
         if not indexes:
             return []
         if self._plugins is None:
@@ -235,6 +242,7 @@ def _standard_plugin_names() -> Tuple[str, ...]:
 
 def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> List[Hit]:
     from detect_secrets.core.scan import _is_filtered_out, _scan_line
+    from detect_secrets.filters.heuristic import is_indirect_reference
     from detect_secrets.util.code_snippet import get_code_snippet
 
     content = [line.rstrip("\r\n") for line in lines]
@@ -256,6 +264,8 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                     line=line,
                     context=context,
                 ):
+                    continue
+                if secret.type == "Secret Keyword" and is_indirect_reference(line):
                     continue
                 col = line.find(value)
                 hits.append(Hit(number, col + 1 if col >= 0 else 1, value, secret.type))

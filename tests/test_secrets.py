@@ -1,0 +1,407 @@
+"""Secrets: ML-provider detectors (true/false-positive tables), the
+detect-secrets adapter, MLW4xx/MLW51x on code, text files and notebooks,
+redaction in every output, and the detectors inside detect-secrets itself.
+
+Token-shaped strings are assembled at run time (``tok(...)``) so none sits in
+the repository as a literal; the committed fixtures use obvious FAKE values
+listed in .secrets.baseline."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, run_tool
+from mlwarden.commands.check import check_paths
+from mlwarden.core.config import Config
+from mlwarden.core.registry import all_rules
+from mlwarden.secrets import adapter
+from mlwarden.secrets.patterns import PROVIDER_PATTERNS, is_placeholder
+from mlwarden.testing import expected_markers
+
+ALL = Config(select=[r.id for r in all_rules()])
+MINE = ("MLW4", "MLW51")
+RNG = random.Random(20240601)
+ALNUM = string.ascii_letters + string.digits
+HEX = "0123456789abcdef"
+
+
+def rand(n: int, alphabet: str = ALNUM) -> str:
+    return "".join(RNG.choice(alphabet) for _ in range(n))
+
+
+def tok(*parts: str) -> str:
+    return "".join(parts)
+
+
+# secret_type -> (line with a true positive, the secret) built at run time
+def true_positives():
+    hf = tok("hf", "_", rand(34))
+    org = tok("api", "_org_", rand(34))
+    proj = tok("sk", "-proj-", rand(64, ALNUM + "_-"), "T3BlbkFJ", rand(64))
+    svc = tok("sk", "-svcacct-", rand(80))
+    admin = tok("sk", "-admin-", rand(80))
+    legacy = tok("sk", "-", rand(20), "T3BlbkFJ", rand(20))
+    legacy48 = tok("sk", "-", rand(48))
+    ant = tok("sk", "-ant-api03-", rand(93, ALNUM + "_-"), "AA")
+    ant_admin = tok("sk", "-ant-admin01-", rand(93), "AA")
+    cohere = rand(40)
+    wandb = rand(40, HEX)
+    r8 = tok("r8", "_", rand(37))
+    gsk = tok("gsk", "_", rand(52))
+    lsv2 = tok("lsv2", "_pt_", rand(32, HEX), "_", rand(10, HEX))
+    lsv2sk = tok("lsv2", "_sk_", rand(32, HEX), "_", rand(10, HEX))
+    pcsk = tok("pcsk", "_", rand(6), "_", rand(63))
+    dapi = tok("dapi", rand(32, HEX))
+    aiza = tok("AI", "za", rand(35, ALNUM + "_-"))
+    xai = tok("xai", "-", rand(80))
+    orr = tok("sk", "-or-v1-", rand(64, HEX))
+    nv = tok("nvapi", "-", rand(64, ALNUM + "_-"))
+    pplx = tok("pplx", "-", rand(48))
+    kaggle = rand(32, HEX)
+    absk = tok("ABSK", "QmVkcm9ja0FQSUtleS", rand(100, ALNUM + "+/"))
+    bedrock = tok("bedrock", "-api-key-", rand(120, ALNUM + "+/"), "=")
+    return [
+        ("Hugging Face Token", f'login(token="{hf}")', hf),
+        ("Hugging Face Token", f"HF_TOKEN={hf}", hf),
+        ("Hugging Face Organization Token", f"token = '{org}'", org),
+        ("OpenAI API Key", f'client = OpenAI(api_key="{proj}")', proj),
+        ("OpenAI API Key", f"OPENAI_API_KEY={svc}", svc),
+        ("OpenAI API Key", f"key: {admin}", admin),
+        ("OpenAI API Key", f'openai.api_key = "{legacy}"', legacy),
+        ("OpenAI API Key", f"{{'k': '{legacy48}'}}", legacy48),
+        ("Anthropic API Key", f'Anthropic(api_key="{ant}")', ant),
+        ("Anthropic API Key", f"ANTHROPIC_ADMIN_KEY={ant_admin}", ant_admin),
+        ("Cohere API Key", f'co = cohere.Client("{cohere}")', cohere),
+        ("Cohere API Key", f"CO_API_KEY={cohere}", cohere),
+        ("Weights & Biases API Key", f'wandb.login(key="{wandb}")', wandb),
+        ("Weights & Biases API Key", f"WANDB_API_KEY={wandb}", wandb),
+        ("Replicate API Token", f"REPLICATE_API_TOKEN={r8}", r8),
+        ("Groq API Key", f'Groq(api_key="{gsk}")', gsk),
+        ("LangSmith API Key", f"LANGCHAIN_API_KEY={lsv2}", lsv2),
+        ("LangSmith API Key", f'"{lsv2sk}"', lsv2sk),
+        ("Pinecone API Key", f'Pinecone(api_key="{pcsk}")', pcsk),
+        ("Databricks Token", f"DATABRICKS_TOKEN={dapi}", dapi),
+        ("Google API Key", f'genai.configure(api_key="{aiza}")', aiza),
+        ("xAI API Key", f"XAI_API_KEY={xai}", xai),
+        ("OpenRouter API Key", f'base_url=u, api_key="{orr}"', orr),
+        ("NVIDIA API Key", f"NVIDIA_API_KEY={nv}", nv),
+        ("Perplexity API Key", f"PPLX_API_KEY={pplx}", pplx),
+        ("Kaggle API Key", f"KAGGLE_KEY={kaggle}", kaggle),
+        ("Kaggle API Key", f'{{"username":"someone","key":"{kaggle}"}}', kaggle),
+        ("AWS Bedrock API Key", f"AWS_BEARER_TOKEN_BEDROCK={absk}", absk),
+        ("AWS Bedrock API Key", f"AWS_BEARER_TOKEN_BEDROCK={bedrock}", bedrock),
+    ]
+
+
+TP = true_positives()
+
+# look-alikes: no provider detector may fire on these
+FALSE_POSITIVES = [
+    'login(token="hf_xxx")',
+    'token = "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
+    'token = "<your hf token>"',
+    "HF_TOKEN=${HF_TOKEN}",
+    'tokenizer = AutoTokenizer.from_pretrained("hf_internal_testing_tiny_random_model_name")',
+    "class hf_" + "A" * 2 + "Model: pass",
+    'name = "sk-learn-' + "regression-pipeline-v2" + '"',
+    "sk-" + "ant-api03-" + "short",
+    'revision = "' + "4f3a9c2b1d0e8f7a6b5c4d3e2f1a0b9c8d7e6f5a" + '"',  # a pinned commit SHA
+    "sha256 = '" + "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" + "'",
+    "wandb.init(project='x', id='" + "0123456789abcdef0123456789abcdef01234567"[::-1][:8] + "')",
+    "commit = '" + "0123456789abcdef0123456789abcdef01234567" + "'  # not near wandb",
+    "my_hf_" + "tokenizer_" + "a" * 30,
+    "AIza" + "short",
+    "r8_" + "tooShort",
+    "dapi" + "nothex" * 6,
+    "xai-" + "grok-2-latest",
+    "pplx-" + "7b-online",
+    "nvapi-" + "docs",
+    '"key": "' + "0123456789abcdef0123456789abcdef" + '"',  # a 32-hex "key" outside kaggle context
+    "os.environ['KAGGLE_KEY']",
+]
+
+
+@pytest.mark.parametrize("secret_type,line,secret", TP, ids=[f"{t}-{i}" for i, (t, _l, _s) in enumerate(TP)])
+def test_provider_true_positive(secret_type, line, secret):
+    hits = adapter.scan_lines([line], "example.env" if "=" in line.split()[0] else "example.py")
+    assert (secret_type, secret) in {(h.type, h.secret) for h in hits}, hits
+    assert adapter.is_candidate(line), "the prefilter must let every detectable line through"
+    col = line.index(secret) + 1
+    assert any(h.col == col for h in hits if h.secret == secret)
+
+
+@pytest.mark.parametrize("line", FALSE_POSITIVES)
+def test_provider_false_positive(line):
+    assert [h for h in adapter.scan_lines([line], "example.py") if h.provider] == []
+
+
+def test_every_provider_has_a_true_positive():
+    assert {t for t, _l, _s in TP} == set(PROVIDER_PATTERNS)
+
+
+def test_detector_classes_are_detect_secrets_plugins():
+    from detect_secrets.plugins.base import RegexBasedDetector
+
+    from mlwarden.secrets import detectors
+
+    assert len(detectors.ALL_DETECTORS) == len(PROVIDER_PATTERNS)
+    for cls in detectors.ALL_DETECTORS:
+        assert issubclass(cls, RegexBasedDetector)
+        assert cls.__name__.endswith("TokenDetector")
+        assert cls.secret_type in PROVIDER_PATTERNS
+    # frozen: baselines depend on these strings
+    assert detectors.HuggingFaceTokenDetector.secret_type == "Hugging Face Token"
+    assert detectors.OpenAITokenDetector.secret_type == "OpenAI API Key"
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [("<your token>", True), ("hf_xxx", True), ("${HF_TOKEN}", True), ("sk-...", True), ("abababababab", True),
+     ("team-token-7d1e9a0c3b", False), ("s3cr3t-Pa55word-2024", False)],
+)
+def test_placeholders(value, expected):
+    assert is_placeholder(value) is expected
+
+
+# -- adapter ----------------------------------------------------------------
+
+
+def test_detect_secrets_settings_are_not_mutated():
+    from detect_secrets.settings import get_settings
+
+    before = get_settings().json()
+    adapter.scan_lines([f'token = "{TP[0][2]}"', 'password = "hunter2-but-longer"'], "x.py")
+    assert get_settings().json() == before
+
+
+def test_no_detect_secrets_import_without_candidates(tmp_path):
+    code = (
+        "import sys\nfrom mlwarden.core.engine import check_source\n"
+        "r = check_source('import torch\\nx = torch.zeros(3)\\n', 'a.py')\n"
+        "print('detect_secrets' in sys.modules, len(r.findings))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "0"]
+
+
+def test_high_entropy_detectors_are_opt_in():
+    blob = "ZWxlcGhhbnQtc2VjcmV0LWJhbmFuYS1yb2NrZXQtOTk4Nzc2NjU1"
+    line = f'config = {{"blob": "{blob}"}}'
+    assert adapter.scan_lines([line], "x.py") == []
+    assert [h.type for h in adapter.scan_lines([line], "x.py", high_entropy=True)] == ["Base64 High Entropy String"]
+
+
+def test_output_profile_has_no_keyword_detector():
+    line = 'password = "hunter2-but-longer"'
+    assert [h.type for h in adapter.scan_lines([line], "x.py")] == ["Secret Keyword"]
+    assert adapter.scan_lines([line], "x.py", profile="output") == []
+
+
+# -- fixtures ---------------------------------------------------------------
+
+
+def found(path, config=ALL):
+    results, _ = check_paths([str(path)], config)
+    errors = [e for r in results for e in r.errors]
+    assert not errors, errors
+    return [f for r in results for f in r.findings]
+
+
+@pytest.mark.parametrize("name", ["MLW401.env", "MLW403.env", "MLW402.py"])
+def test_text_and_python_fixtures_exact(name):
+    path = FIXTURES / "rules" / name
+    assert {(f.line, f.rule_id) for f in found(path)} == expected_markers(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["MLW510", "MLW511"])
+def test_notebook_fixtures_match_sidecar(name):
+    """Output and metadata findings cannot carry markers: the sidecar in
+    fixtures/rules lists them (only this family's rules are compared)."""
+    sidecar = FIXTURES / "rules" / f"{name}.findings.txt"
+    expected = set()
+    for line in sidecar.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            where, rule = line.split("  #")[0].rsplit(": ", 1)
+            expected.add((where, rule))
+    notebook = FIXTURES / "secrets" / f"{name}.ipynb"
+    got = {(f.location().split(":", 1)[1], f.rule_id) for f in found(notebook) if f.rule_id.startswith(MINE)}
+    assert got == expected
+
+
+def test_fixture_markers_are_also_flagged_as_file_lines():
+    """MLW510/MLW401 in the notebook fixture: file_line is the .ipynb line that holds the token."""
+    notebook = FIXTURES / "secrets" / "MLW510.ipynb"
+    lines = notebook.read_text(encoding="utf-8").splitlines()
+    for f in found(notebook):
+        if f.rule_id in ("MLW401", "MLW510"):
+            assert "error: " + f.rule_id in lines[f.file_line - 1], (f.location(), lines[f.file_line - 1])
+
+
+# -- the notebook scenario of the issue ------------------------------------
+
+
+def leaky_notebook(tmp_path: Path, token: str) -> Path:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    png = base64.b64encode(bytes(range(256)) * 8).decode()
+    png = png[:500] + "/" + token + "+" + png[500:]  # token-like text inside an image blob
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+    nb.cells = [
+        new_code_cell('import os\nprint("the token is: \\"' + token + '\\"")'),  # (a) escaped quotes in the JSON
+        new_code_cell("print(os.environ['HF_TOKEN'])", outputs=[new_output("stream", name="stdout", text=f"{token}\n")]),  # (b)
+        new_code_cell(
+            "login(token=t)",
+            outputs=[new_output("error", ename="ValueError", evalue="bad token",
+                                traceback=["\x1b[0;31mValueError\x1b[0m Traceback", f"\x1b[0;32m----> 1\x1b[0m login(token=\x1b[38;5;124m\"{token}\"\x1b[39m)"])],
+        ),  # (c)
+        new_code_cell("plot()", outputs=[new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})]),  # (d)
+    ]
+    path = tmp_path / "leaky.ipynb"
+    nbformat.write(nb, str(path))
+    assert '\\"' + token + '\\"' in path.read_text()  # the code cell's quotes really are escaped in the JSON
+    return path
+
+
+def test_notebook_code_output_traceback_found_image_not(tmp_path):
+    token = tok("hf", "_", rand(34))
+    path = leaky_notebook(tmp_path, token)
+    findings = [f for f in found(path) if f.rule_id.startswith(MINE)]
+    assert {(f.rule_id, f.cell, f.output, f.line) for f in findings} == {
+        ("MLW401", 1, None, 2),  # (a)
+        ("MLW510", 2, 0, 1),  # (b)
+        ("MLW510", 3, 0, 2),  # (c)
+    }
+    text = path.read_text()
+    for f in findings:
+        assert token in text.splitlines()[f.file_line - 1] or f.rule_id == "MLW510"
+        assert token not in f.message and f.secret_preview and token not in f.secret_preview
+
+
+def test_secrets_in_kept_outputs(tmp_path):
+    from mlwarden.secrets.notebook import secrets_in_kept_outputs
+
+    token = tok("hf", "_", rand(34))
+    nb = json.loads(leaky_notebook(tmp_path, token).read_text())
+    messages = secrets_in_kept_outputs(nb)
+    assert messages == [
+        f"cell 2: output 1: Hugging Face Token ({adapter_preview(token)})",
+        f"cell 3: output 1: Hugging Face Token ({adapter_preview(token)})",
+    ]
+    assert all(token not in m for m in messages)
+    nb["cells"][1]["outputs"] = nb["cells"][2]["outputs"] = []
+    assert secrets_in_kept_outputs(nb) == []
+
+
+def adapter_preview(secret):
+    from mlwarden.core.finding import redact
+
+    return redact(secret)
+
+
+# -- suppression ------------------------------------------------------------
+
+
+def test_pragma_and_noqa_suppress_in_python_and_cells(tmp_path):
+    from nbformat.v4 import new_code_cell
+
+    from test_notebook import write_nb
+
+    token = tok("hf", "_", rand(34))
+    py = tmp_path / "a.py"
+    py.write_text(
+        f'A = "{token}"  # pragma: allowlist secret\n'
+        f'B = "{token}"  # noqa: MLW401\n'
+        f'C = "{token}"  # noqa: MLW1\n'
+        f"# pragma: allowlist nextline secret\nD = \"{token}\"\n"
+    )
+    assert [(f.line, f.rule_id) for f in found(py)] == [(3, "MLW401")]
+    nb = write_nb(tmp_path / "a.ipynb", new_code_cell(f'A = "{token}"  # noqa: MLW401\nB = "{token}"  # pragma: allowlist secret\nC = "{token}"'))
+    assert [(f.cell, f.line, f.rule_id) for f in found(nb)] == [(1, 3, "MLW401")]
+
+
+def test_env_magic_in_notebook(tmp_path):
+    from nbformat.v4 import new_code_cell
+
+    from test_notebook import write_nb
+
+    token = tok("hf", "_", rand(34))
+    nb = write_nb(tmp_path / "env.ipynb", new_code_cell(f"%env HF_TOKEN={token}\n%env WANDB_API_KEY=local-team-key-2f9c81d7\n%env TOKENIZERS_PARALLELISM=false"))
+    assert sorted((f.cell, f.line, f.rule_id) for f in found(nb)) == [(1, 1, "MLW401"), (1, 2, "MLW403")]
+
+
+# -- text files and walks ---------------------------------------------------
+
+
+def test_walk_reads_text_files_only_for_secrets_rules(tmp_path):
+    token = tok("hf", "_", rand(34))
+    (tmp_path / "config.yaml").write_text(f"hub:\n  token: {token}\n")
+    (tmp_path / "kaggle.json").write_text('{\n  "username": "someone",\n  "key": "' + rand(32, HEX) + '"\n}\n')
+    (tmp_path / "blob.json").write_bytes(b'{"a": "\x00\x01"}')
+    results, count = check_paths([str(tmp_path)], ALL)
+    assert {(Path(f.path).name, f.line, f.rule_id) for r in results for f in r.findings} == {
+        ("config.yaml", 2, "MLW401"), ("kaggle.json", 3, "MLW401")}
+    assert not [e for r in results for e in r.errors]
+    results, count = check_paths([str(tmp_path)], Config(select=["MLW1"]))
+    assert count == 0  # no text file opened for the code rules
+    results, count = check_paths([str(tmp_path / "config.yaml")], Config(select=["MLW4"]))
+    assert count == 1 and [f.rule_id for r in results for f in r.findings] == ["MLW401"]
+
+
+# -- redaction ----------------------------------------------------------------
+
+
+def fixture_secrets():
+    """Every secret value in the committed fixtures (from the findings' hashes)."""
+    import re
+
+    values = set()
+    for path in [*(FIXTURES / "rules").glob("MLW4*"), *(FIXTURES / "secrets").glob("*.ipynb")]:
+        values |= set(re.findall(r"(?:hf_|sk-proj-|sk-ant-api03-|gsk_|r8_)[A-Za-z0-9_\-]{20,}", path.read_text()))
+        values |= {"s3cr3t-Pa55word-FAKE", "team-token-FAKE7d1e9a0c", "local-team-key-FAKE2f9c81d7", "typed-in-FAKE-secret-4821"}
+    return values
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_outputs_never_contain_a_fixture_secret(run_cli, fmt):
+    paths = [FIXTURES / "rules" / n for n in ("MLW401.env", "MLW402.py", "MLW403.env")] + sorted((FIXTURES / "secrets").glob("*.ipynb"))
+    code, out, err = run_cli("check", "--isolated", "--format", fmt, *paths)
+    assert code == 1, err
+    assert "MLW401" in out and "MLW510" in out and "MLW511" in out
+    for secret in fixture_secrets():
+        assert secret not in out and secret not in err, (fmt, secret[:6])
+
+
+def test_error_messages_never_contain_a_secret(run_cli, tmp_path):
+    token = tok("hf", "_", rand(34))
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text('{"cells": [{"cell_type": "code", "source": "x = \'' + token + '\'", ')  # truncated JSON
+    broken = tmp_path / "broken.py"
+    broken.write_text(f'x = "{token}"\ndef (:\n')
+    code, out, err = run_cli("check", "--isolated", bad, broken)
+    assert code == 2 and err
+    assert token not in out and token not in err
+
+
+# -- detect-secrets itself ------------------------------------------------------
+
+
+def test_plugins_work_inside_detect_secrets(tmp_path):
+    from mlwarden.secrets import detectors
+
+    token = tok("hf", "_", rand(34))
+    (tmp_path / "train.py").write_text(f'from huggingface_hub import login\nlogin(token="{token}")\n')
+    proc = run_tool("detect-secrets", "scan", "--plugin", detectors.__file__, "--all-files", ".", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout)["results"]
+    found_types = {(r["type"], r["line_number"]) for r in results["train.py"]}
+    assert ("Hugging Face Token", 2) in found_types
+    assert token not in proc.stdout  # detect-secrets stores a hash only
