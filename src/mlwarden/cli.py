@@ -14,6 +14,7 @@ COMMANDS = {
     "check": ("mlwarden.commands.check", "check files and directories for ML security problems"),
     "rules": ("mlwarden.commands.rules", "list every rule"),
     "explain": ("mlwarden.commands.explain", "show the documentation of a rule"),
+    "scan-model": ("mlwarden.commands.scan_model", "scan model files (pickles, PyTorch/Keras archives) without loading them"),
     "baseline": ("mlwarden.commands.baseline", "record current findings so `check --baseline` reports only new ones"),
     "strip": ("mlwarden.commands.strip", "strip outputs and volatile metadata from Jupyter notebooks"),
 }

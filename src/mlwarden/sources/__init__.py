@@ -151,6 +151,8 @@ KINDS: List[Tuple[str, Predicate, str]] = [
     ("setup-cfg", _dependency("is_setup_cfg_path"), "mlwarden.sources.dependencies:load_setup_cfg"),
     ("conda-env", _dependency("is_conda_env_path"), "mlwarden.sources.dependencies:load_conda_env"),
     ("pipfile", _dependency("is_pipfile_path"), "mlwarden.sources.dependencies:load_pipfile"),
+    # model files (mlwarden/sources/model.py): MLW6xx; by extension here, by content for named files
+    ("model", _suffix(".pkl", ".pickle", ".pt", ".pth", ".bin", ".ckpt", ".joblib", ".npy", ".npz", ".dill", ".keras", ".h5", ".hdf5", ".model", ".sav"), "mlwarden.sources.model:load"),
     # keep last: secrets rules only (text kind yields to the kinds above)
     ("text", _text_config, "mlwarden.secrets.textfile:load"),
 ]
@@ -177,6 +179,10 @@ def classify_explicit(path: Path) -> Optional[str]:
         return None
     if head.startswith(b"#!") and b"python" in head:
         return "python"
+    from mlwarden.sources.model import is_model_content
+
+    if is_model_content(path):
+        return "model"
     return None
 
 
@@ -191,8 +197,15 @@ def loader_for(kind: str) -> Callable[..., Unit]:
     return _LOADERS[kind]
 
 
+#: kinds whose loader gets the path instead of the bytes (model files can be
+#: gigabytes: the loader streams them)
+STREAMING_KINDS = frozenset({"model"})
+
+
 def load(path: Path, kind: str, display: Optional[str] = None, raw: Optional[bytes] = None) -> Unit:
     """Read ``path`` as ``kind``. Raises LoadError for unreadable input."""
+    if raw is None and kind in STREAMING_KINDS:
+        return loader_for(kind)(Path(path), display if display is not None else os.fspath(path))
     if raw is None:
         try:
             raw = Path(path).read_bytes()

@@ -1,0 +1,41 @@
+"""Helpers the MLW6xx rules share: one finding per distinct fact, at line 1
+column 1 of the file, with the member and offset in the message and a
+baseline identity (``snippet_hash``) that ignores offsets."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Iterable, Iterator, Optional, Set, Tuple
+
+from mlwarden.core.finding import sha256_hex
+
+
+def where(member: str, offset: Optional[int]) -> str:
+    parts = []
+    if member:
+        parts.append(f"member `{member}`")
+    if offset is not None:
+        parts.append(f"offset {offset}")
+    return ", ".join(parts) or "the file"
+
+
+def identity(rule_id: str, *parts: str) -> str:
+    return sha256_hex("\x00".join((rule_id, *parts)))
+
+
+def filename(path: str) -> str:
+    return PurePath(path).name or path
+
+
+def first_of_each(items: Iterable, key) -> Iterator:
+    """Items with a new ``key(item)``, in order (first offset wins)."""
+    seen: Set[Tuple] = set()
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            yield item
+
+
+def is_trusted(name: str, prefixes: Tuple[str, ...]) -> bool:
+    return any(name.startswith(p) for p in prefixes)

@@ -1,0 +1,174 @@
+"""A small byte stream for the opcode reader: ``read``/``readline``/``tell``
+over any source, with a per-read size limit (a pickle that declares a 4 GB
+string is refused before anything is allocated), a time bound, CRC-32 of every
+byte produced, and ``skip`` for data we only need to step over."""
+
+from __future__ import annotations
+
+import time
+import zlib
+from typing import Callable, Optional
+
+
+class ScanLimit(Exception):
+    """A limit was reached (size, time, count); ``str()`` says which."""
+
+
+class Stream:
+    def __init__(
+        self,
+        source: Callable[[int], bytes],
+        *,
+        max_read: int,
+        deadline: Optional[float] = None,
+        crc: bool = False,
+        max_line: int = 1 << 20,
+    ) -> None:
+        self._source = source
+        self._buf = b""
+        self._pos = 0  # bytes handed out
+        self.max_read = max_read
+        self.max_line = max_line
+        self.deadline = deadline
+        self.crc: Optional[int] = 0 if crc else None
+        self.eof = False
+        self.produced = 0
+
+    # -- source -----------------------------------------------------------------
+    def _pull(self, n: int) -> bool:
+        if self.eof:
+            return False
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ScanLimit("time limit reached")
+        chunk = self._source(max(n, 1 << 16))
+        if not chunk:
+            self.eof = True
+            return False
+        if self.crc is not None:
+            self.crc = zlib.crc32(chunk, self.crc)
+        self.produced += len(chunk)
+        self._buf += chunk
+        return True
+
+    # -- file protocol used by pickletools ---------------------------------------
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            raise ScanLimit("unbounded read")
+        if n > self.max_read:
+            raise ScanLimit(f"an object of {n} bytes exceeds the {self.max_read}-byte limit")
+        while len(self._buf) < n and self._pull(n - len(self._buf)):
+            pass
+        out, self._buf = self._buf[:n], self._buf[n:]
+        self._pos += len(out)
+        return out
+
+    def readline(self, limit: int = -1) -> bytes:
+        start = 0
+        while True:
+            idx = self._buf.find(b"\n", start)
+            if idx >= 0:
+                return self.read(idx + 1)
+            if len(self._buf) > self.max_line:
+                raise ScanLimit(f"a text line longer than {self.max_line} bytes")
+            start = len(self._buf)
+            if not self._pull(1 << 12):
+                return self.read(len(self._buf))
+
+    def tell(self) -> int:
+        return self._pos
+
+    def peek(self, n: int) -> bytes:
+        while len(self._buf) < n and self._pull(n - len(self._buf)):
+            pass
+        return self._buf[:n]
+
+    def skip(self, n: int) -> int:
+        """Step over ``n`` bytes (still hashed); returns how many existed."""
+        done = 0
+        while done < n:
+            if not self._buf and not self._pull(min(n - done, 1 << 20)):
+                break
+            take = min(n - done, len(self._buf))
+            self._buf = self._buf[take:]
+            done += take
+        self._pos += done
+        return done
+
+    def drain(self) -> int:
+        """Consume everything left (to finish the CRC); returns the count."""
+        left = len(self._buf)
+        self._pos += left
+        self._buf = b""
+        while self._pull(1 << 20):
+            self._pos += len(self._buf)
+            left += len(self._buf)
+            self._buf = b""
+        return left
+
+
+def file_region(handle, start: int, length: Optional[int]) -> Callable[[int], bytes]:
+    """A source reading ``length`` bytes of ``handle`` from ``start`` (None: to EOF)."""
+    state = {"pos": start, "left": length}
+
+    def source(n: int) -> bytes:
+        left = state["left"]
+        if left is not None:
+            if left <= 0:
+                return b""
+            n = min(n, left)
+        handle.seek(state["pos"])
+        data = handle.read(n)
+        state["pos"] += len(data)
+        if left is not None:
+            state["left"] = left - len(data)
+        return data
+
+    return source
+
+
+def bytes_source(data: bytes) -> Callable[[int], bytes]:
+    view = memoryview(data)
+    state = {"pos": 0}
+
+    def source(n: int) -> bytes:
+        pos = state["pos"]
+        chunk = bytes(view[pos : pos + n])
+        state["pos"] = pos + len(chunk)
+        return chunk
+
+    return source
+
+
+class Inflate:
+    """A raw-deflate source with an output cap (zip bombs stop at the cap)."""
+
+    def __init__(self, source: Callable[[int], bytes], max_out: int) -> None:
+        self._source = source
+        self._z = zlib.decompressobj(-15)
+        self.max_out = max_out
+        self.out = 0
+        self.consumed = 0
+        self.truncated = False
+        self.over = False
+
+    def __call__(self, n: int) -> bytes:
+        while True:
+            if self._z.unconsumed_tail:
+                data = self._z.decompress(self._z.unconsumed_tail, n)
+            else:
+                if self._z.eof:
+                    return b""
+                chunk = self._source(1 << 16)
+                if not chunk:
+                    self.truncated = not self._z.eof
+                    data = self._z.flush()
+                    self.out += len(data)
+                    return data
+                self.consumed += len(chunk)
+                data = self._z.decompress(chunk, n)
+            if data:
+                self.out += len(data)
+                if self.out > self.max_out:
+                    self.over = True
+                    raise ScanLimit(f"decompressed data exceeds {self.max_out} bytes")
+                return data

@@ -1,0 +1,155 @@
+"""Scan model files (pickles, PyTorch/Keras archives, numpy files) without loading them.
+
+    mlwarden scan-model model.pt weights/*.bin
+    mlwarden scan-model --list-globals model.pt     # every global, allowed or not
+
+Files are chosen by content, not extension: a file that is not a model format
+is skipped (named with ``-v``). Findings come from the same MLW6xx rules as
+``mlwarden check`` (config, select/ignore and ``allow-globals`` apply). Exit
+status: 0 clean, 1 findings, 2 unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from mlwarden.commands.check import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="FILE", help="model files (directories are walked for model extensions)")
+    parser.add_argument("--list-globals", action="store_true", help="print every global each file imports, with its verdict (to build an allowlist)")
+    parser.add_argument("--full-crc", action="store_true", help="also CRC-check large tensor data members")
+    parser.add_argument("--select", metavar="CODES", help="comma-separated rule codes or prefixes to enable (default: MLW6)")
+    parser.add_argument("--ignore", metavar="CODES", help="comma-separated rule codes or prefixes to disable")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="output format for findings")
+    parser.add_argument("--config", metavar="FILE", help="read [tool.mlwarden] from FILE")
+    parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--verbose", "-v", action="store_true", help="name skipped files and print scan notes")
+
+
+def _files(paths: List[str]):
+    from mlwarden.sources.model import MODEL_SUFFIXES
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if Path(name).suffix.lower() in MODEL_SUFFIXES:
+                        yield Path(root) / name, os.path.normpath(os.path.join(root, name))
+        else:
+            yield path, os.path.normpath(raw)
+
+
+def verdict(name: str, extra: List[str], trusted=()) -> str:
+    from mlwarden.artifacts.allowlist import builtin_allowlist, danger, is_allowed
+
+    why = danger(name)
+    if why:
+        return f"DANGEROUS ({why})"
+    if any(name.startswith(p) for p in trusted):
+        return "allowed (resolved by TorchScript, not imported)"
+    _v, entries = builtin_allowlist()
+    if name in entries:
+        return "allowed"
+    if is_allowed(name, extra):
+        return "allowed (config)" if name not in entries else "allowed"
+    return "NOT ALLOWED"
+
+
+def run(args: argparse.Namespace) -> int:
+    from mlwarden.artifacts import Limits
+    from mlwarden.artifacts.formats import sniff_path
+    from mlwarden.commands.check import _codes
+    from mlwarden.core.config import Config, ConfigError, load_config
+    from mlwarden.core.engine import check_unit
+    from mlwarden.core.registry import validate_codes
+    from mlwarden.output import Report, renderer
+    from mlwarden.sources import LoadError
+    from mlwarden.sources.model import load, model_report
+
+    try:
+        config = Config() if args.isolated else load_config(Path(args.config) if args.config else None)
+        if args.select:
+            config.select = validate_codes(_codes(args.select) or [], "--select")
+        else:
+            # the default model rules, plus opt-in ones the config enables (MLW610)
+            from mlwarden.core.registry import all_rules
+
+            enabled = {r.id for r in config.rules()}
+            config.select = [r.id for r in all_rules() if "model" in getattr(r, "applies_to", ()) and (r.default_enabled or r.id in enabled)]
+            config.extend_select = []
+        if args.ignore:
+            config.ignore = config.ignore + validate_codes(_codes(args.ignore) or [], "--ignore")
+    except (ConfigError, ValueError) as exc:
+        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    rules = [r for r in config.rules() if "model" in getattr(r, "applies_to", ())]
+    limits = Limits(crc_all=args.full_crc)
+    findings, errors, notes, count = [], [], [], 0
+    extra = list(config.options.get("allow-globals", []))
+    listing: List[str] = []
+    for path, display in _files(args.paths):
+        if not path.exists():
+            errors.append(f"{display}: no such file or directory")
+            continue
+        if sniff_path(path) is None:
+            if args.verbose:
+                notes.append(f"{display}: not a model format mlwarden reads; skipped")
+            continue
+        try:
+            unit = load(path, display)
+        except LoadError as exc:
+            errors.append(f"{display}: {exc}")
+            continue
+        from mlwarden.artifacts import formats
+
+        try:
+            unit.extra["model_report"] = formats.scan_file(path, limits, display=display)
+        except OSError as exc:
+            errors.append(f"{display}: cannot read file: {exc.strerror or exc}")
+            continue
+        count += 1
+        report = model_report(unit)
+        findings.extend(check_unit(unit, rules, config).findings)
+        if args.verbose:
+            notes.extend(f"{display}: {n}" for n in report.notes)
+        if args.list_globals:
+            listing.append(f"{display}: {report.format or 'not a model'}{' (pickle-based)' if report.pickle_based else ''}")
+            seen = set()
+            for ref in report.globals:
+                key = (ref.member, ref.name)
+                if key in seen:
+                    continue
+                seen.add(key)
+                spelled = f" (written {ref.raw})" if ref.raw != ref.name else ""
+                where = f"{ref.member}@{ref.offset}" if ref.member else f"@{ref.offset}"
+                listing.append(f"  {ref.name}{spelled}  {where}  {verdict(ref.name, extra, report.trusted_prefixes)}")
+            if not report.globals:
+                listing.append("  (no globals)")
+    for error in errors:
+        print(error, file=sys.stderr)
+    if listing:
+        sys.stdout.write("\n".join(listing) + "\n")
+    out = Report(findings=findings, errors=errors, rules=rules, files_checked=count, verbose=args.verbose)
+    out.notes.extend(notes)
+    sys.stdout.write(renderer(args.format)(out))
+    sys.stdout.flush()
+    if errors:
+        return EXIT_ERROR
+    if findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="mlwarden scan-model", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from mlwarden.artifacts import examples as ex
+from mlwarden.core.finding import Severity
+from mlwarden.core.rule import FileRule, Invalid, Valid
+
+
+class PickleGlobalNotAllowlisted(FileRule):
+    """## What it does
+    Flags every global a committed model file would import that is not on
+    mlwarden's allowlist of what legitimate checkpoints need (torch tensor,
+    parameter and storage rebuilds, dtypes, `collections.OrderedDict`, numpy
+    `_reconstruct`/`dtype`/`ndarray`/`scalar`, plain builtins such as `set`,
+    `slice`, `bytearray`, joblib's array wrapper …). The allowlist is a
+    versioned data file, `mlwarden/data/pickle_allowlist.toml`, with the
+    reason for every entry. Known gadgets are reported by MLW601 instead.
+
+    ## Why is this bad?
+    Denylists fail open: every published bypass of picklescan-style scanners
+    is a callable the denylist forgot (`pip.main`, `pkgutil.resolve_name`,
+    `cProfile.run`, `asyncio` subprocess transports, …). Importing any module
+    named by the file runs that module's import-time code, and calling any
+    function it names with attacker-chosen arguments is rarely safe. An
+    allowlist fails closed: what is not known to be harmless is reported.
+
+    ## Example
+    ```python
+    import torch
+
+    torch.save(model, "model.pt")  # pickles mypkg.models.Net itself, not just tensors
+    ```
+
+    ## Use instead
+    ```python
+    import torch
+
+    torch.save(model.state_dict(), "model.pt")  # tensors only: all globals are allowlisted
+    ```
+    Or save as safetensors. If the class is yours and you trust the file,
+    allow it in `pyproject.toml`.
+
+    ## Options
+    `allow-globals`: extra dotted names to accept, e.g.
+    `allow-globals = ["mypkg.models.MyConfig", "mypkg.configs.*"]` (`.*`
+    accepts public, undotted attributes of that module). Known gadgets stay
+    reported by MLW601 whatever this option says.
+
+    ## Known problems
+    Whole-model pickles (`torch.save(model)`) and scikit-learn pickles
+    reference many library classes; each is reported until allowed.
+
+    ## References
+    - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    - [PyTorch: torch.load weights_only allowlist](https://pytorch.org/docs/stable/notes/serialization.html#weights-only)
+    """
+
+    id = "MLW602"
+    name = "pickle-global-not-allowlisted"
+    severity = Severity.HIGH
+    cwe = (502,)
+    owasp = ("ML06:2023",)
+    message = "`mypkg.Model` in a model file is not on the pickle allowlist; store weights as safetensors or add the name to `allow-globals` if you trust it"
+    applies_to = frozenset({"model"})
+    OPTIONS = {"allow-globals": []}
+
+    VALID = [
+        Valid(ex.P0_ORDERED_DICT, filename="model.pkl"),
+        Valid(ex.P0_LIST, filename="model.pkl"),
+        Valid(ex.P0_UNLISTED, filename="model.pkl", options={"allow-globals": ["mypkg.models.Config"]}),
+        Valid(ex.P0_UNLISTED, filename="model.pkl", options={"allow-globals": ["mypkg.models.*"]}),
+        Valid(ex.P0_OS_SYSTEM, filename="model.pkl"),  # MLW601's, not this rule's
+    ]
+    INVALID = [
+        Invalid(ex.P0_UNLISTED, filename="model.pkl"),
+        Invalid(ex.P0_UNLISTED, filename="model.pkl", options={"allow-globals": ["mypkg.other.Config"]}),
+    ]
+
+    def check(self, unit):
+        from mlwarden.artifacts.allowlist import danger, is_allowed
+        from mlwarden.artifacts.findings import first_of_each, identity, is_trusted, where
+        from mlwarden.sources.model import model_report
+
+        report = model_report(unit)
+        extra = list(self.option("allow-globals"))
+        for ref in first_of_each(report.globals, lambda g: (g.member, g.name)):
+            if danger(ref.name) or danger(ref.raw) or is_allowed(ref.name, extra) or is_trusted(ref.name, report.trusted_prefixes):
+                continue
+            yield self.finding(
+                unit,
+                1,
+                1,
+                f"`{ref.name}` in a model file is not on the pickle allowlist ({where(ref.member, ref.offset)}); "
+                "store weights as safetensors or add the name to `allow-globals` if you trust it",
+                snippet_hash=identity(self.id, ref.member, ref.name),
+            )

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from mlwarden.artifacts import examples as ex
+from mlwarden.core.finding import Severity
+from mlwarden.core.rule import FileRule, Invalid, Valid
+
+
+class UnverifiableModelFile(FileRule):
+    """## What it does
+    Flags model files that mlwarden cannot read to the end, so it cannot say
+    what loading them would do: truncated or corrupt pickles, opcodes that
+    only make sense to a different parser (a memo key read before it is
+    stored, a stack underflow, `STACK_GLOBAL` names that are not strings, a
+    callable computed while loading, extension-registry codes), nested
+    pickles whose bytes cannot be seen, encrypted members, and files that hit
+    a limit (object or member size, member count, compression ratio,
+    decompressed size, nesting depth, time per file).
+
+    ## Why is this bad?
+    A scanner that stops at what it cannot parse and reports nothing is the
+    most common pickle-scanner bypass: the attacker makes the scanner choke
+    where the real unpickler does not. mlwarden fails closed: what it cannot
+    verify is a finding. After the simulation gives up it still sweeps the
+    remaining opcodes for globals, so MLW601/MLW602 report what follows.
+
+    ## Example
+    ```python
+    data = open("model.pkl", "rb").read()
+    open("model.pkl", "wb").write(data[:-1])  # the committed, truncated model.pkl is flagged
+    ```
+
+    ## Use instead
+    ```python
+    from safetensors.torch import save_file
+
+    save_file(state_dict, "model.safetensors")  # a format that holds no code
+    ```
+
+    ## Known problems
+    A benign but damaged file is reported too: regenerate it. Limits are
+    generous for real checkpoints (objects up to 1 GiB, 65,536 members,
+    200:1 compression, 120 s per file).
+
+    ## References
+    - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
+    - [CWE-636: Not Failing Securely](https://cwe.mitre.org/data/definitions/636.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    """
+
+    id = "MLW603"
+    name = "unverifiable-model-file"
+    severity = Severity.HIGH
+    cwe = (502, 636)
+    owasp = ("ML06:2023",)
+    message = "`model.pkl` cannot be verified without loading it; treat it as unsafe and regenerate it as safetensors"
+    applies_to = frozenset({"model"})
+
+    VALID = [
+        Valid(ex.P0_ORDERED_DICT, filename="model.pkl"),
+        Valid(ex._TOK, filename="model.pt"),
+        Valid("just some text, not a model", filename="notes.bin"),
+    ]
+    INVALID = [
+        Invalid(ex.P0_TRUNCATED, filename="model.pkl"),
+        Invalid(ex.P0_MEMO_MISS, filename="model.ckpt"),
+    ]
+
+    def check(self, unit):
+        from mlwarden.artifacts.findings import filename, first_of_each, identity, where
+        from mlwarden.artifacts.report import UNVERIFIABLE
+        from mlwarden.sources.model import model_report
+
+        report = model_report(unit)
+        for issue in first_of_each(report.of_kind(UNVERIFIABLE), lambda i: (i.member, i.key)):
+            yield self.finding(
+                unit,
+                1,
+                1,
+                f"`{filename(unit.path)}` cannot be verified without loading it: {issue.detail} ({where(issue.member, issue.offset)}); "
+                "treat it as unsafe and regenerate it as safetensors",
+                snippet_hash=identity(self.id, issue.member, issue.key),
+            )

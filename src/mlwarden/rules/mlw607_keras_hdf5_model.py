@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from mlwarden.artifacts import examples as ex
+from mlwarden.core.finding import Severity
+from mlwarden.core.rule import FileRule, Invalid, Valid
+
+
+class KerasHdf5Model(FileRule):
+    """## What it does
+    Flags committed Keras models in the legacy HDF5 format (`.h5`/`.hdf5`,
+    recognised by the HDF5 signature — also after a user block — and the
+    `model_config` attribute). HDF5 files that hold only data are not flagged.
+
+    ## Why is this bad?
+    Keras' `safe_mode` applies to the `.keras` format only: loading an `.h5`
+    model deserialises `Lambda` layers (marshalled bytecode) without it, so
+    a `.h5` file from an untrusted source can run code on `load_model`.
+
+    ## Example
+    ```python
+    model.save("model.h5")  # the committed model.h5 is flagged
+    ```
+
+    ## Use instead
+    ```python
+    model.save("model.keras")  # loads with safe_mode=True by default
+    ```
+
+    ## References
+    - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    - [Keras: saving and loading (the .keras format)](https://keras.io/guides/serialization_and_saving/)
+    - [CVE-2024-3660](https://nvd.nist.gov/vuln/detail/CVE-2024-3660)
+    """
+
+    id = "MLW607"
+    name = "keras-hdf5-model"
+    severity = Severity.MEDIUM
+    cwe = (502,)
+    owasp = ("ML06:2023",)
+    message = "`model.h5` is a Keras HDF5 model, whose loading ignores `safe_mode`; save and load the `.keras` format instead"
+    applies_to = frozenset({"model"})
+
+    VALID = [
+        Valid(ex.H5_DATA, filename="data.h5"),
+        Valid(ex._KOK, filename="model.keras"),
+    ]
+    INVALID = [
+        Invalid(ex.H5_KERAS, filename="model.h5"),
+        Invalid(ex.H5_KERAS, filename="weights.hdf5"),
+    ]
+
+    def check(self, unit):
+        from mlwarden.artifacts.findings import filename, identity
+        from mlwarden.artifacts.report import KERAS_H5
+        from mlwarden.sources.model import model_report
+
+        report = model_report(unit)
+        if report.of_kind(KERAS_H5):
+            yield self.finding(
+                unit,
+                1,
+                1,
+                f"`{filename(unit.path)}` is a Keras HDF5 model, whose loading ignores `safe_mode`; save and load the `.keras` format instead",
+                snippet_hash=identity(self.id, "keras-h5"),
+            )

@@ -1,0 +1,536 @@
+"""Model files: every case is generated here (tests/model_factory.py), written
+to a temporary directory and checked through the real CLI path with all rules
+selected. The expected rule ids per case are the `# error:` markers in
+fixtures/rules/MLW6*.md, compared exactly; nothing is ever loaded."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import struct
+import sys
+from pathlib import Path
+
+import pytest
+
+import model_factory as mf
+from conftest import FIXTURES, ROOT
+from mlwarden.artifacts import Limits, scan_bytes, scan_file
+from mlwarden.commands.check import check_paths
+from mlwarden.core.config import Config, config_from_mapping
+from mlwarden.core.registry import all_rules
+
+P = mf.binunicode
+
+
+def evil_call(module="os", name="system", arg="echo pwned", protocol=2) -> bytes:
+    return mf.wrap(mf.call(module, name, P(arg), protocol=protocol), protocol)
+
+
+def _sd_zip(pickle_bytes: bytes, **knobs) -> bytes:
+    return mf.torch_zip(pickle_bytes, {"0": struct.pack("<6f", *range(6)), "1": struct.pack("<3f", 1, 2, 3)}, **knobs)
+
+
+SD = mf.state_dict_pickle({"weight": (6, (3, 2)), "bias": (3, (3,))})
+OS_SYSTEM = evil_call()
+
+
+def _memo_stack_global() -> bytes:
+    # names stored in the memo, read back for STACK_GLOBAL (protocol 4)
+    body = mf.unicode("os") + mf.MEMOIZE + mf.POP + mf.unicode("system") + mf.MEMOIZE + mf.POP
+    body += mf.stack_global("collections", "OrderedDict") + mf.EMPTY_TUPLE + mf.REDUCE + mf.POP
+    body += b"h\x00" + b"h\x01" + b"\x93" + P("id") + mf.TUPLE1 + mf.REDUCE
+    return mf.wrap(mf.frame(body), 4)
+
+
+def _memo_overwrite() -> bytes:
+    # memo slot 0 first holds a benign module name, then is overwritten with "os"
+    body = P("collections") + mf.binput(0) + mf.POP + P("os") + mf.binput(0) + mf.POP
+    body += mf.binget(0) + P("system") + b"\x93" + P("id") + mf.TUPLE1 + mf.REDUCE
+    return mf.wrap(body, 4)
+
+
+def _getattr_chain() -> bytes:
+    imp = mf.call("builtins", "__import__", P("os"))
+    body = mf.global0("builtins", "getattr") + mf.MARK + imp + P("system") + mf.TUPLE + mf.REDUCE + mf.MARK + P("id") + mf.TUPLE + mf.REDUCE
+    return mf.wrap(body, 2)
+
+
+def _pkgutil() -> bytes:
+    body = mf.call("pkgutil", "resolve_name", P("os:system")) + mf.MARK + P("id") + mf.TUPLE + mf.REDUCE
+    return mf.wrap(body, 2)
+
+
+def _nested_loads() -> bytes:
+    return mf.wrap(mf.call("pickle", "loads", mf.binbytes(OS_SYSTEM)), 2)
+
+
+def _inst() -> bytes:
+    return b"(S'echo pwned'\nios\nsystem\n."
+
+
+def _obj() -> bytes:
+    return b"(csubprocess\nPopen\n(S'id'\nlo."
+
+
+def _odd_whitespace() -> bytes:
+    return b"cos \nsystem\n(S'id'\ntR."
+
+
+def _crlf() -> bytes:
+    return b"cos\r\nsystem\r\n(S'id'\r\ntR."
+
+
+def _builtin_py2() -> bytes:
+    return b"c__builtin__\neval\n(S'1'\ntR."
+
+
+def _newobj() -> bytes:
+    return mf.wrap(mf.global0("subprocess", "Popen") + mf.MARK + P("id") + mf.TUPLE + mf.NEWOBJ, 2)
+
+
+def _build_on_global() -> bytes:
+    body = mf.global0("torch", "Tensor") + mf.EMPTY_DICT + P("__reduce_ex__") + mf.global0("collections", "OrderedDict") + mf.SETITEM + mf.BUILD
+    return mf.wrap(body, 2)
+
+
+def _dotted_name() -> bytes:
+    return mf.wrap(mf.frame(mf.stack_global("torch._utils", "os.system") + P("id") + mf.TUPLE1 + mf.REDUCE), 4)
+
+
+def _ext() -> bytes:
+    return mf.wrap(b"\x82\x01" + mf.EMPTY_TUPLE + mf.REDUCE, 2)
+
+
+def _stack_global_computed() -> bytes:
+    # module name produced by a call: cannot be resolved without loading
+    body = mf.call("builtins", "str", P("os")) + P("system") + b"\x93" + P("id") + mf.TUPLE1 + mf.REDUCE
+    return mf.wrap(mf.frame(body), 4)
+
+
+def _legacy_evil() -> bytes:
+    return mf.legacy_torch(OS_SYSTEM)
+
+
+def _npy_object_evil() -> bytes:
+    return mf.npy("|O", (1,), evil_call(protocol=3))
+
+
+def _joblib_evil() -> bytes:
+    # the gadget comes after the array bytes: the reader must skip them exactly
+    data = mf.joblib_like()
+    tail = mf.global0("os", "system") + mf.MARK + P("id") + mf.TUPLE + mf.REDUCE + mf.POP
+    return data[:-1] + tail + mf.STOP
+
+
+def _duplicate_member() -> bytes:
+    return mf.make_zip([mf.ZipEntry("archive/data.pkl", SD), mf.ZipEntry("archive/data.pkl", OS_SYSTEM), mf.ZipEntry("archive/version", b"3\n")])
+
+
+def _overlap() -> bytes:
+    blob = bytearray(_sd_zip(SD))
+    # point the central record of archive/version (second to last) at
+    # data.pkl's local header: two names, one set of bytes
+    records = [m.start() for m in re.finditer(b"PK\x01\x02", bytes(blob))]
+    struct.pack_into("<I", blob, records[-2] + 42, 0)
+    return bytes(blob)
+
+
+def _zip_bomb_keras() -> bytes:
+    config = b'{"class_name": "Sequential", "config": {"pad": "' + b" " * (8 << 20) + b'"}}'
+    return mf.make_zip([mf.ZipEntry("config.json", config, method=8), mf.ZipEntry("metadata.json", b"{}")])
+
+
+def _torchscript() -> bytes:
+    body = mf.global0("__torch__.model", "Net") + mf.EMPTY_TUPLE + mf.NEWOBJ + mf.EMPTY_DICT + P("training") + b"\x88" + mf.SETITEM + mf.BUILD
+    pkl = mf.wrap(body, 2)
+    return mf.make_zip(
+        [
+            mf.ZipEntry("model/data.pkl", pkl),
+            mf.ZipEntry("model/code/__torch__/model.py", b"class Net(Module):\n  training : bool\n"),
+            mf.ZipEntry("model/constants.pkl", mf.wrap(mf.EMPTY_TUPLE, 2)),
+            mf.ZipEntry("model/version", b"3\n"),
+        ]
+    )
+
+
+def _keras_nested_lambda() -> bytes:
+    inner = {"class_name": "Functional", "config": {"layers": [mf.keras_layer("Dense", "d"), mf.keras_layer("Lambda", "deep")]}}
+    wrapper = mf.keras_layer("TimeDistributed", "td", layer=inner)
+    return mf.keras_zip({"class_name": "Sequential", "config": {"layers": [wrapper]}})
+
+
+def _truncated_zip() -> bytes:
+    return _sd_zip(SD)[:200]
+
+
+CASES = {
+    # --- benign ----------------------------------------------------------------
+    "state_dict.pt": lambda: mf.small_state_dict_zip(),
+    "state_dict_legacy.pt": lambda: mf.legacy_torch(SD),
+    "state_dict.pkl": lambda: SD,
+    "numpy_array_p2.pkl": lambda: mf.numpy_array_pickle(2),
+    "numpy_array_p4.pkl": lambda: mf.numpy_array_pickle(4),
+    "ordered_dict_p0.pkl": lambda: pickle.dumps(__import__("collections").OrderedDict(a=1), protocol=0),
+    "ordered_dict_p5.pkl": lambda: pickle.dumps(__import__("collections").OrderedDict(a=1), protocol=5),
+    "plain_set_p1.pkl": lambda: pickle.dumps([{1, 2}, slice(1, 2), bytearray(b"x"), frozenset({3})], protocol=1),
+    "floats.npy": lambda: mf.npy("<f8", (3,), struct.pack("<3d", 1, 2, 3)),
+    "arrays.npz": lambda: mf.make_zip([mf.ZipEntry("a.npy", mf.npy("<i8", (2,), struct.pack("<2q", 1, 2))), mf.ZipEntry("b.npy", mf.npy("<f4", (1,), b"\0" * 4))]),
+    "array.joblib": lambda: mf.joblib_like(),
+    "array_unaligned.joblib": lambda: mf.joblib_like(aligned=False),
+    "array_gzip.joblib": lambda: mf.gz(mf.joblib_like()),
+    "vocab.bin": lambda: b"hello\nworld\n",
+    "safetensors_like.bin": lambda: struct.pack("<Q", 2) + b"{}",
+    "data.h5": lambda: b"\x89HDF\r\n\x1a\n" + bytes(64) + b"dataset",
+    "model.keras": lambda: mf.keras_zip({"class_name": "Sequential", "config": {"layers": [mf.keras_layer("Dense", "d")]}}),
+    "torchscript.pt": _torchscript,
+    # --- malicious -----------------------------------------------------------------
+    "pip_main.bin": lambda: evil_call("pip", "main", "install"),
+    "pkgutil_resolve_name.pkl": _pkgutil,
+    "memo_stack_global.pkl": _memo_stack_global,
+    "memo_overwrite.pkl": _memo_overwrite,
+    "getattr_chain.pkl": _getattr_chain,
+    "nested_pickle_loads.pkl": _nested_loads,
+    "inst_opcode.pkl": _inst,
+    "obj_opcode.pkl": _obj,
+    "proto0_whitespace.pkl": _odd_whitespace,
+    "proto0_crlf.pkl": _crlf,
+    "builtin_py2.pkl": _builtin_py2,
+    "newobj_popen.pkl": _newobj,
+    "build_on_global.pkl": _build_on_global,
+    "dotted_attribute.pkl": _dotted_name,
+    "asyncio_transport.pkl": lambda: evil_call("asyncio.unix_events", "_UnixSubprocessTransport"),
+    "cprofile_run.pkl": lambda: evil_call("cProfile", "run", "import os"),
+    "functools_partial.pkl": lambda: evil_call("functools", "partial"),
+    "webbrowser_open.pkl": lambda: evil_call("webbrowser", "open", "http://x"),
+    "runpy_run_path.pkl": lambda: evil_call("runpy", "run_path", "x.py"),
+    "plain_pickle_named.bin": lambda: OS_SYSTEM,
+    "gzip_wrapped.pkl": lambda: mf.gz(OS_SYSTEM),
+    "legacy_torch_gadget.pt": _legacy_evil,
+    "object_array.npy": _npy_object_evil,
+    "joblib_after_array.joblib": _joblib_evil,
+    "torch_zip_gadget.pt": lambda: _sd_zip(OS_SYSTEM),
+    "bad_crc.pt": lambda: _bad_crc(),
+    "name_mismatch.pt": lambda: _name_mismatch(),
+    "odd_flag_bits.pt": lambda: _odd_flags(),
+    "encrypted_member.pt": lambda: _encrypted(),
+    "duplicate_member.pt": _duplicate_member,
+    "overlapping_members.pt": _overlap,
+    "prefixed_zip.pt": lambda: _prefixed(),
+    "unlisted_class.pkl": lambda: mf.wrap(mf.call("sklearn.linear_model._base", "LinearRegression"), 2),
+    "ext_opcode.pkl": _ext,
+    "stack_global_computed.pkl": _stack_global_computed,
+    "truncated.pkl": lambda: SD[:-5],
+    "truncated_zip.pt": _truncated_zip,
+    "zip_bomb.keras": _zip_bomb_keras,
+    "keras_nested_lambda.keras": _keras_nested_lambda,
+    "keras_custom.keras": lambda: mf.keras_zip({"class_name": "Sequential", "config": {"layers": [mf.keras_layer("Scale", "s", module="my_layers")]}}),
+    "keras_model.h5": lambda: mf.keras_h5('{"class_name": "Sequential", "config": {"layers": [{"class_name": "Lambda", "config": {"name": "l"}}]}}'),
+}
+
+
+def _bad_crc() -> bytes:
+    entries = [mf.ZipEntry("archive/data.pkl", OS_SYSTEM, crc=0xDEADBEEF), mf.ZipEntry("archive/version", b"3\n")]
+    return mf.make_zip(entries)
+
+
+def _name_mismatch() -> bytes:
+    return mf.make_zip([mf.ZipEntry("archive/data.pkl", SD, local_name="archive/data.pkx"), mf.ZipEntry("archive/version", b"3\n")])
+
+
+def _odd_flags() -> bytes:
+    return mf.make_zip([mf.ZipEntry("archive/data.pkl", SD, flags=0x0010), mf.ZipEntry("archive/version", b"3\n")])
+
+
+def _encrypted() -> bytes:
+    return mf.make_zip([mf.ZipEntry("archive/data.pkl", OS_SYSTEM, flags=0x0001), mf.ZipEntry("archive/version", b"3\n")])
+
+
+def _prefixed() -> bytes:
+    # a pickle first, a ZIP after it: torch takes the legacy (pickle) path
+    return SD + mf.small_state_dict_zip()
+
+
+# --------------------------------------------------------------------------
+# the fixtures: `- `case`: description  # error: MLW601, MLW610`
+
+BULLET = re.compile(r"^- `(?P<case>[^`]+)`:(?P<text>.*)$")
+MARKS = re.compile(r"#\s*error:\s*(?P<codes>MLW\d{3}(?:\s*,\s*MLW\d{3})*)")
+
+
+def fixture_cases():
+    out = {}
+    for path in sorted((FIXTURES / "rules").glob("MLW6*.md")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = BULLET.match(line)
+            if not m:
+                continue
+            marks = MARKS.search(m.group("text"))
+            codes = {c.strip() for c in marks.group("codes").split(",")} if marks else set()
+            assert m.group("case") not in out or out[m.group("case")] == codes, f"{m.group('case')} marked differently in two fixtures"
+            out[m.group("case")] = codes
+    return out
+
+
+FIXTURE_CASES = fixture_cases()
+
+
+def all_selected() -> Config:
+    return Config(select=[r.id for r in all_rules()])
+
+
+def found_ids(path: Path, config=None):
+    results, _ = check_paths([str(path)], config or all_selected())
+    errors = [e for r in results for e in r.errors]
+    assert not errors, errors
+    findings = [f for r in results for f in r.findings]
+    assert all((f.line, f.col) == (1, 1) for f in findings)
+    return {f.rule_id for f in findings}, findings
+
+
+def test_fixtures_and_cases_match():
+    assert set(FIXTURE_CASES) == set(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_case_exact(case, tmp_path):
+    path = tmp_path / case
+    path.write_bytes(CASES[case]())
+    got, findings = found_ids(path)
+    assert got == FIXTURE_CASES[case], "\n".join(f.message for f in findings)
+
+
+def test_benign_corpus_has_no_critical_and_malicious_has_no_miss(tmp_path):
+    for case, build in CASES.items():
+        (tmp_path / case).write_bytes(build())
+    results, count = check_paths([str(tmp_path)], all_selected())
+    assert count == len(CASES)
+    by_file = {Path(r.path).name: {f.rule_id for f in r.findings} for r in results}
+    benign = {c for c, codes in FIXTURE_CASES.items() if codes <= {"MLW610"}}
+    assert benign, "no benign cases"
+    for case in benign:
+        assert by_file.get(case, set()) <= {"MLW610"}, case
+    malicious = set(CASES) - benign
+    for case in malicious:
+        assert by_file[case] - {"MLW610"}, f"missed {case}"
+
+
+def test_default_rules_benign_checkpoint_gives_nothing(tmp_path):
+    path = tmp_path / "pytorch_model.bin"
+    path.write_bytes(mf.small_state_dict_zip())
+    results, _ = check_paths([str(path)], Config())
+    assert [f for r in results for f in r.findings] == []
+
+
+def test_allow_globals_option_reaches_the_rule(tmp_path):
+    path = tmp_path / "model.pkl"
+    path.write_bytes(CASES["unlisted_class.pkl"]())
+    assert found_ids(path, Config())[0] == {"MLW602"}
+    config = config_from_mapping({"allow-globals": ["sklearn.linear_model._base.LinearRegression"]})
+    assert found_ids(path, config)[0] == set()
+    # a gadget is never allowed
+    path.write_bytes(OS_SYSTEM)
+    config = config_from_mapping({"allow-globals": ["os.system", "posix.system"]})
+    assert found_ids(path, config)[0] == {"MLW601"}
+
+
+def test_pyproject_allow_globals(tmp_path, run_cli, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.mlwarden]\nallow-globals = ["sklearn.*"]\n')
+    (tmp_path / "m.pkl").write_bytes(mf.wrap(mf.call("sklearn", "Thing"), 2))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli("check", "m.pkl")
+    assert (code, err) == (0, ""), out
+
+
+def test_messages_name_member_and_offset(tmp_path):
+    path = tmp_path / "model.pt"
+    path.write_bytes(_sd_zip(OS_SYSTEM))
+    _, findings = found_ids(path, Config())
+    assert [f.message for f in findings] == [
+        "`os.system` in a model file can run code when it is loaded (member `archive/data.pkl`, offset 2: runs commands and touches files); "
+        "do not load it and re-export the weights as safetensors"
+    ]
+
+
+# --------------------------------------------------------------------------
+# the reader itself
+
+
+def test_nested_pickle_is_scanned():
+    report = scan_bytes(_nested_loads(), "x.pkl")
+    assert [(g.name, g.member) for g in report.globals] == [("pickle.loads", ""), ("os.system", "pickle.loads@52")]
+
+
+def test_memo_names_resolve_to_the_overwritten_value():
+    report = scan_bytes(_memo_overwrite(), "x.pkl")
+    assert [g.name for g in report.globals] == ["os.system"]
+    assert report.issues == []
+
+
+def test_sweep_reports_globals_after_an_unresolvable_point():
+    data = mf.wrap(b"h\x09" + mf.global0("os", "system") + mf.POP, 2)
+    report = scan_bytes(data, "x.pkl")
+    assert [g.name for g in report.globals] == ["os.system"]
+    assert [i.kind for i in report.issues] == ["unverifiable"]
+
+
+def test_python2_names_are_mapped_only_below_protocol_3():
+    assert [g.name for g in scan_bytes(b"c__builtin__\nset\n)R.", "a.pkl").globals] == ["builtins.set"]
+    p3 = mf.wrap(mf.global0("__builtin__", "set") + mf.EMPTY_TUPLE + mf.REDUCE, 3)
+    assert [g.name for g in scan_bytes(p3, "a.pkl").globals] == ["__builtin__.set"]
+
+
+@pytest.mark.parametrize(
+    "limits, expected",
+    [
+        (Limits(time_limit=0.0), "scan stopped: time limit reached"),
+        (Limits(max_object_bytes=16), "an object of 24 bytes exceeds the 16-byte limit"),
+    ],
+)
+def test_limits_fail_closed(limits, expected):
+    data = mf.wrap(mf.binbytes(b"x" * 24), 2)
+    report = scan_bytes(data, "a.pkl", limits)
+    assert [i.kind for i in report.issues] == ["unverifiable"]
+    assert expected in report.issues[0].detail
+
+
+def test_member_count_limit():
+    report = scan_bytes(mf.small_state_dict_zip(), "m.pt", Limits(max_members=3))
+    assert [i.key for i in report.issues] == ["zip-too-many"]
+
+
+def test_large_tensor_members_are_not_read_unless_full_crc(tmp_path):
+    big = struct.pack("<f", 1.0) * (1 << 19)  # 2 MiB tensor
+    blob = bytearray(mf.torch_zip(SD, {"0": big, "1": b"\0" * 12}))
+    idx = blob.find(big[:64], 100)
+    blob[idx + 1000] ^= 0xFF  # corrupt the tensor data: its CRC no longer matches
+    path = tmp_path / "m.pt"
+    path.write_bytes(bytes(blob))
+    assert scan_file(path).issues == []
+    full = scan_file(path, Limits(crc_all=True))
+    assert [i.key for i in full.issues] == ["zip-crc:archive/data/0"]
+
+
+def test_directory_walk_includes_model_files(tmp_path, run_cli):
+    (tmp_path / "weights").mkdir()
+    (tmp_path / "weights" / "pytorch_model.bin").write_bytes(OS_SYSTEM)
+    (tmp_path / "train.py").write_text("print('hi')\n")
+    code, out, err = run_cli("check", tmp_path)
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"{tmp_path / 'weights' / 'pytorch_model.bin'}:1:1: MLW601 `os.system`")
+
+
+def test_explicit_file_without_model_extension_is_sniffed(tmp_path, run_cli):
+    path = tmp_path / "weights"
+    path.write_bytes(mf.small_state_dict_zip())
+    code, out, err = run_cli("check", "--select", "MLW610", path)
+    assert code == 1 and "MLW610" in out, (out, err)
+
+
+def test_unreadable_and_missing_files(tmp_path, run_cli):
+    code, out, err = run_cli("scan-model", tmp_path / "nope.pt")
+    assert code == 2 and err.strip() == f"{tmp_path / 'nope.pt'}: no such file or directory"
+
+
+def test_scan_model_list_globals(tmp_path, run_cli):
+    (tmp_path / "a.pkl").write_bytes(_nested_loads())
+    (tmp_path / "b.pt").write_bytes(mf.small_state_dict_zip())
+    code, out, err = run_cli("scan-model", "--isolated", "--list-globals", tmp_path / "a.pkl", tmp_path / "b.pt")
+    a, b = tmp_path / "a.pkl", tmp_path / "b.pt"
+    assert code == 1
+    assert out.splitlines()[:8] == [
+        f"{a}: pickle (pickle-based)",
+        "  pickle.loads  @2  DANGEROUS (nested unpickling (pickle.loads) escapes the outer scan)",
+        "  os.system  pickle.loads@52@2  DANGEROUS (runs commands and touches files)",
+        f"{b}: torch-zip (pickle-based)",
+        "  collections.OrderedDict  archive/data.pkl@2  allowed",
+        "  torch._utils._rebuild_tensor_v2  archive/data.pkl@45  allowed",
+        "  torch.FloatStorage  archive/data.pkl@92  allowed",
+        f"{a}:1:1: MLW601 `pickle.loads` in a model file can run code when it is loaded (offset 2: nested unpickling (pickle.loads) escapes the outer scan); do not load it and re-export the weights as safetensors",
+    ]
+
+
+def test_scan_model_skips_non_models(tmp_path, run_cli):
+    (tmp_path / "notes.bin").write_bytes(b"plain text")
+    code, out, err = run_cli("scan-model", "-v", tmp_path / "notes.bin")
+    assert code == 0
+    assert "not a model format mlwarden reads; skipped" in out
+
+
+def test_nothing_is_imported_or_executed(tmp_path):
+    """A payload that would create a file if executed, and a global naming a
+    module that does not exist: scanning must do neither."""
+    marker = tmp_path / "pwned"
+    data = evil_call("os", "system", f"touch {marker}")
+    data2 = mf.wrap(mf.call("mlwarden_test_never_imported", "boom"), 2)
+    before = set(sys.modules)
+    scan_bytes(data, "a.pkl")
+    scan_bytes(data2, "b.pkl")
+    assert not marker.exists()
+    assert "mlwarden_test_never_imported" not in sys.modules
+    assert not {m for m in set(sys.modules) - before if m.startswith(("pip", "subprocess"))}
+
+
+def test_rule_examples_are_reproducible():
+    """artifacts/examples.py holds ASCII ZIPs built by model_factory.ascii_zip."""
+    from mlwarden.artifacts import examples as ex
+
+    rebuilt = mf.ascii_zip(
+        [("archive/data.pkl", b"S'# ok'\n0ccollections\nOrderedDict\n)R."), ("archive/version", b"3")],
+        pad_members=("archive/data.pkl", "archive/version"),
+    )
+    assert rebuilt == ex._TOK
+
+
+# --------------------------------------------------------------------------
+# real libraries (skipped when absent)
+
+
+def test_real_torch_state_dict(tmp_path):
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "model.pt"
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.BatchNorm1d(3))
+    torch.save(model.state_dict(), path)
+    legacy = tmp_path / "legacy.pt"
+    torch.save(model.state_dict(), legacy, _use_new_zipfile_serialization=False)
+    for p in (path, legacy):
+        report = scan_file(p)
+        assert report.issues == [], report.issues
+        assert {g.name for g in report.globals} <= {"collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch.FloatStorage", "torch.LongStorage"}
+        assert found_ids(p, Config())[0] == set()
+        assert found_ids(p)[0] == {"MLW610"}
+
+
+def test_real_torch_whole_model_is_not_allowlisted(tmp_path):
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "model.pt"
+    torch.save(torch.nn.Linear(2, 2), path)
+    ids, findings = found_ids(path, Config())
+    assert ids == {"MLW602"}
+    assert "`torch.nn.modules.linear.Linear`" in " ".join(f.message for f in findings)
+
+
+def test_real_numpy(tmp_path):
+    np = pytest.importorskip("numpy")
+    plain, objs = tmp_path / "a.npy", tmp_path / "b.npy"
+    np.save(plain, np.arange(5.0))
+    np.save(objs, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    npz = tmp_path / "c.npz"
+    np.savez_compressed(npz, x=np.arange(3), y=np.ones((2, 2)))
+    assert found_ids(plain)[0] == set()
+    assert found_ids(objs)[0] == {"MLW610"}
+    assert found_ids(npz)[0] == set()
+    pkl = tmp_path / "d.pkl"
+    pkl.write_bytes(pickle.dumps({"x": np.arange(3), "s": np.float32(1.5), "d": np.dtype("U3")}, protocol=2))
+    assert found_ids(pkl, Config())[0] == set()
+
+
+def test_real_joblib(tmp_path):
+    joblib = pytest.importorskip("joblib")
+    np = pytest.importorskip("numpy")
+    for compress in (0, 3, ("gzip", 3)):
+        path = tmp_path / f"m{compress!r}.joblib".replace(" ", "")
+        joblib.dump({"w": np.arange(100.0), "meta": [1, "a"]}, path, compress=compress)
+        report = scan_file(path)
+        assert report.issues == [], (compress, report.issues)
+        assert found_ids(path, Config())[0] == set()
