@@ -41,10 +41,13 @@ from typing import Any, Dict, List, Optional, Tuple
 from mlwarden.sources import LoadError, Unit
 
 #: file kinds whose requirements must be pinned whatever the project is
-ALWAYS_PIN_KINDS = frozenset({"requirements", "conda-env", "pipfile", "notebook"})
+ALWAYS_PIN_KINDS = frozenset({"requirements", "conda-env", "pipfile", "notebook", "ipython"})
 #: manifest kinds whose pins depend on the pin policy (library vs application)
 POLICY_KINDS = frozenset({"pyproject", "setup-cfg"})
 DEPENDENCY_KINDS = frozenset({"requirements", "pyproject", "setup-cfg", "conda-env", "pipfile"})
+#: notebook-like kinds whose ``%pip``/``!pip`` lines install packages
+SHELL_KINDS = frozenset({"notebook", "ipython"})
+ALL_KINDS = DEPENDENCY_KINDS | SHELL_KINDS
 
 
 @dataclass(frozen=True)
@@ -264,3 +267,31 @@ def location_kwargs(entry: Any) -> Dict[str, Any]:
         out["cell"] = entry.cell
         out["file_line"] = entry.file_line
     return out
+
+
+def finding_for(rule: Any, unit: Unit, item: Any, message: str) -> Any:
+    """A finding of ``rule`` at ``item`` (an Entry or IndexSetting), in the
+    file that holds it (an included file that is not checked on its own)."""
+    from mlwarden.core.finding import sha256_hex
+
+    text = getattr(item, "text", None) or f"{item.option} {item.value}"
+    finding = rule.finding(unit, item.line, item.col, message, snippet_hash=sha256_hex(" ".join(text.split())), **location_kwargs(item))
+    if item.path != unit.path:
+        finding = finding.with_(path=item.path)
+    return finding
+
+
+def pins_required(unit: Unit, deps: DependencySet, policy: str) -> bool:
+    """Whether unpinned requirements in ``unit`` are findings under ``policy``
+    ("auto", "application" or "library")."""
+    if unit.kind in ALWAYS_PIN_KINDS:
+        return True
+    if policy == "auto":
+        policy = deps.project_type or "application"
+    return policy == "application"
+
+
+def short(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut to ``limit`` characters for a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
