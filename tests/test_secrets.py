@@ -405,3 +405,46 @@ def test_plugins_work_inside_detect_secrets(tmp_path):
     found_types = {(r["type"], r["line_number"]) for r in results["train.py"]}
     assert ("Hugging Face Token", 2) in found_types
     assert token not in proc.stdout  # detect-secrets stores a hash only
+
+
+# -- with the notebook stripper and pre-commit ----------------------------------
+
+
+def test_stripper_fails_on_a_kept_output_with_a_secret(tmp_path, run_cli):
+    """E's stripper calls our hook: a keep_output cell keeps its output, and the token in it fails the run."""
+    from nbformat.v4 import new_code_cell, new_output
+
+    from test_notebook import write_nb
+
+    token = tok("hf", "_", rand(34))
+    kept = new_code_cell("print(token)", outputs=[new_output("stream", name="stdout", text=f"{token}\n")])
+    kept.metadata["tags"] = ["keep_output"]
+    path = write_nb(tmp_path / "kept.ipynb", kept, new_code_cell("print(1)", outputs=[new_output("stream", name="stdout", text="1\n")]))
+    code, out, err = run_cli("strip", path)
+    assert code == 1
+    assert "cell 1: output 1: Hugging Face Token" in out + err
+    assert token not in out + err
+    assert token in path.read_text()  # kept on purpose: still there, still failing
+    code, out, err = run_cli("check", "--isolated", "--select", "MLW510", path)
+    assert code == 1 and "kept.ipynb:cell 1:output 1:1:1: MLW510" in out
+
+
+@pytest.mark.slow
+def test_precommit_secrets_hook(tmp_path):
+    from precommit_helpers import try_repo
+
+    token = tok("hf", "_", rand(34))
+    files = {
+        ".env": f"HF_TOKEN={token}\n",
+        "conf/train.yaml": "lr: 0.1\n",
+        "kaggle.json": '{"username": "someone", "key": "' + rand(32, HEX) + '"}\n',
+        "weights.json": b"\x00\x01binary",
+        "train.py": "x = 1\n",
+    }
+    proc = try_repo(tmp_path, "mlwarden-secrets", files)
+    assert proc.returncode == 1, proc.stdout
+    assert ".env:1:10: MLW401" in proc.stdout and "kaggle.json:1:" in proc.stdout
+    assert "train.yaml" not in proc.stdout and "weights.json" not in proc.stdout
+    assert token not in proc.stdout
+    clean = try_repo(tmp_path / "clean", "mlwarden-secrets", {".env": "HF_TOKEN=\n", "conf/a.yaml": "token: <your token>\n"})
+    assert clean.returncode == 0, clean.stdout
