@@ -418,7 +418,45 @@ def test_nbqa_flake8_reports_our_findings(tmp_path):
     )
     proc = run_tool("nbqa", "flake8", path.name, "--select", "MLW", cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert proc.stdout.splitlines() == [
-        "nb.ipynb:cell_2:1:9: MLW102 `torch.load` without `weights_only=True` can run code from the checkpoint "
-        "(the default was `False` before torch 2.6); pass `weights_only=True` or load safetensors"
-    ]
+    (finding,) = found(path, Config())
+    assert (finding.cell, finding.line, finding.col, finding.rule_id) == (3, 1, 9, "MLW102")
+    assert proc.stdout.splitlines() == [f"nb.ipynb:cell_2:1:9: MLW102 {finding.message}"]
+
+
+# ---------------------------------------------------------------------------
+# every code rule runs on notebooks: each Python rule fixture, cut into cells
+
+
+def _cells_from_python(text: str):
+    """Cut a module into cells before each top-level statement that follows a
+    blank line; returns (cells, {file line: (cell, line in cell)})."""
+    import ast
+
+    lines = text.splitlines()
+    starts = sorted({getattr(n, "lineno", 1) - len(getattr(n, "decorator_list", [])) for n in ast.parse(text).body})
+    cuts = [0] + [s - 1 for s in starts if s > 1 and not lines[s - 2].strip()]
+    cuts = sorted(set(cuts)) + [len(lines)]
+    cells, where = [], {}
+    for number, (a, b) in enumerate(zip(cuts, cuts[1:]), start=1):
+        cells.append("\n".join(lines[a:b]))
+        for offset in range(b - a):
+            where[a + offset + 1] = (number, offset + 1)
+    return cells, where
+
+
+PY_RULE_FIXTURES = sorted((FIXTURES / "rules").glob("MLW*.py"))
+CODE_IDS = {r.id for r in all_rules() if r.kind() == "code"}
+
+
+@pytest.mark.parametrize("path", PY_RULE_FIXTURES, ids=lambda p: p.name)
+def test_python_fixture_as_notebook(path, tmp_path):
+    from mlwarden.testing import expected_markers
+
+    text = path.read_text(encoding="utf-8")
+    cells, where = _cells_from_python(text)
+    nb_path = write_nb(tmp_path / (path.stem + ".ipynb"), *(new_code_cell(c) for c in cells))
+    expected = {(*where[line], code) for line, code in expected_markers(text) if code in CODE_IDS}
+    results, _ = check_paths([str(nb_path)], ALL)
+    assert not [e for r in results for e in r.errors]
+    got = {(f.cell, f.line, f.rule_id) for r in results for f in r.findings if f.rule_id in CODE_IDS}
+    assert got == expected
