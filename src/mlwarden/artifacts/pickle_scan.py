@@ -178,6 +178,35 @@ class PickleScanner:
                 raise Unresolved(f"unknown opcode 0x{code[0]:02x}")
             if op.name in ("GLOBAL", "INST"):
                 arg = (self._line(f), self._line(f))
+            elif op.name in _BLOBS:
+                # length-prefixed payloads: skip large ones instead of reading
+                # them (a 500 MB array pickle scans in bounded memory)
+                fmt, size = _BLOBS[op.name]
+                raw = f.read(size)
+                if len(raw) < size:
+                    raise Unresolved(f"the pickle stream ends inside {op.name} (truncated)")
+                n = int.from_bytes(raw, "little", signed=(op.name == "BINSTRING"))
+                if n < 0:
+                    raise Unresolved(f"negative length in {op.name} at offset {pos}")
+                if n > self.max_nested_bytes:
+                    if f.skip(n) < n:
+                        raise Unresolved(f"the pickle stream ends inside {op.name} (truncated)")
+                    arg = Opaque(f"{n} bytes")
+                else:
+                    data = f.read(n)
+                    if len(data) < n:
+                        raise Unresolved(f"the pickle stream ends inside {op.name} (truncated)")
+                    if op.name in ("BINUNICODE", "BINUNICODE8"):
+                        try:
+                            arg = data.decode("utf-8", "surrogatepass")
+                        except UnicodeDecodeError:
+                            raise Unresolved(f"{op.name} at offset {pos} is not valid UTF-8") from None
+                    elif op.name == "BINSTRING":
+                        arg = data.decode("latin-1")
+                    elif op.name == "BYTEARRAY8":
+                        arg = bytearray(data)
+                    else:
+                        arg = data
             elif op.arg is None:
                 arg = None
             else:
@@ -255,10 +284,7 @@ class PickleScanner:
         # Python's unpickler keeps the items above a MARK in `stack` and the
         # outer stack on `metastack`; we mirror that exactly.
         if name in _PUSH_ARG:
-            if isinstance(arg, (bytes, bytearray)) and len(arg) > self.max_nested_bytes:
-                stack.append(Opaque(f"{len(arg)} bytes"))
-            else:
-                stack.append(arg)
+            stack.append(arg)
         elif name == "NONE":
             stack.append(None)
         elif name == "NEWTRUE":
@@ -469,6 +495,16 @@ class PickleScanner:
             return
         raise Unresolved(f"BUILD on {describe(target)} at offset {pos}")
 
+
+#: opcode -> (unused, size of its little-endian length prefix)
+_BLOBS = {
+    "BINBYTES": ("<I", 4),
+    "BINBYTES8": ("<Q", 8),
+    "BYTEARRAY8": ("<Q", 8),
+    "BINUNICODE": ("<I", 4),
+    "BINUNICODE8": ("<Q", 8),
+    "BINSTRING": ("<i", 4),
+}
 
 _PUSH_ARG = {
     "INT",
