@@ -534,3 +534,18 @@ def test_real_joblib(tmp_path):
         report = scan_file(path)
         assert report.issues == [], (compress, report.issues)
         assert found_ids(path, Config())[0] == set()
+
+
+# --------------------------------------------------------------------------
+# the pre-commit hook, for real
+
+
+@pytest.mark.slow
+def test_models_hook_fails_on_staged_gadget_and_passes_benign(tmp_path):
+    from precommit_helpers import try_repo
+
+    bad = try_repo(tmp_path / "bad", "mlwarden-models", {"weights/pytorch_model.bin": OS_SYSTEM, "notes.txt": "x"})
+    assert bad.returncode == 1, bad.stdout
+    assert "weights/pytorch_model.bin:1:1: MLW601 `os.system`" in bad.stdout, bad.stdout
+    good = try_repo(tmp_path / "good", "mlwarden-models", {"model.pt": mf.small_state_dict_zip(), "vocab.bin": b"plain text"})
+    assert good.returncode == 0, good.stdout
