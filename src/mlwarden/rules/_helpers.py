@@ -12,6 +12,20 @@ def last_words(names: Iterable[str]) -> frozenset:
     return frozenset(name.rsplit(".", 1)[-1] for name in names)
 
 
+def root_words(names: Iterable[str], *aliases: str) -> frozenset:
+    """Trigger words for qualified names: their first components (the module
+    every import that resolves to them must name), plus ``aliases``: the
+    roots of import paths that ``names.canonical`` maps onto them
+    (``tensorflow`` for ``keras``, ``_pickle`` for ``pickle``).
+
+    Sound like :func:`last_words`, and far more selective when the last
+    components are everyday words (``open``, ``decode``, ``loads``): a rule
+    matching only ``shelve.*`` calls cannot fire in a file whose code never
+    mentions ``shelve``. Do not use it for rules that also match keywords or
+    strings."""
+    return frozenset(name.split(".", 1)[0] for name in names) | frozenset(aliases)
+
+
 def add_keyword(call: Any, name: str, value: str) -> Any:
     """``f(a)`` -> ``f(a, name=value)``, keeping the call's formatting."""
     args = list(call.args)

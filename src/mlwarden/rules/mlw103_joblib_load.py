@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import last_words
+from mlwarden.rules._helpers import root_words
 
 # `sklearn.externals.joblib` is canonicalised to `joblib` by the name resolver.
 TARGETS = ("joblib.load", "joblib.numpy_pickle.load")
@@ -58,7 +58,8 @@ class JoblibLoad(CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`joblib.load` unpickles the file and can run code from it; load only trusted files or use skops, ONNX or safetensors"
-    triggers = last_words(TARGETS)
+    # `from sklearn.externals import joblib` names `joblib` too
+    triggers = root_words(TARGETS)
 
     VALID = [
         Valid("import joblib\njoblib.dump(model, 'model.joblib')"),

@@ -5,7 +5,7 @@ from typing import Any, Optional, Tuple
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import follow_constant, keyword_arg, last_words, remove_arg
+from mlwarden.rules._helpers import follow_constant, keyword_arg, root_words, remove_arg
 
 _LOADS = ("yaml.load", "yaml.load_all")
 _ALWAYS = ("yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all")
@@ -93,7 +93,7 @@ class YamlUnsafeLoad(CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`yaml.load` without a safe `Loader` can construct arbitrary Python objects and run code; use `yaml.safe_load`"
-    triggers = last_words(TARGETS)
+    triggers = root_words(TARGETS)
 
     VALID = [
         Valid("import yaml\nyaml.safe_load(f)"),

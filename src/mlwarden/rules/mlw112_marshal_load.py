@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import last_words
+from mlwarden.rules._helpers import root_words
 
 TARGETS = ("marshal.load", "marshal.loads")
 
@@ -51,7 +51,7 @@ class MarshalLoad(CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`marshal.load` is not safe for untrusted data and returns code objects; use JSON or another data-only format"
-    triggers = last_words(TARGETS)
+    triggers = root_words(TARGETS)
 
     VALID = [
         Valid("import marshal\nblob = marshal.dumps(table)"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import last_words
+from mlwarden.rules._helpers import root_words
 
 TARGETS = ("shelve.open", "shelve.Shelf", "shelve.DbfilenameShelf", "shelve.BsdDbShelf")
 
@@ -51,7 +51,7 @@ class ShelveOpen(CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`shelve.open` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data"
-    triggers = last_words(TARGETS)
+    triggers = root_words(TARGETS)  # not `open`: every file calls the builtin
 
     VALID = [
         Valid("import shelve\nf = open('x.db')"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import last_words
+from mlwarden.rules._helpers import root_words
 
 TARGETS = (
     "jsonpickle.decode",
@@ -56,7 +56,7 @@ class JsonpickleDecode(CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`jsonpickle.decode` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead"
-    triggers = last_words(TARGETS)
+    triggers = root_words(TARGETS)  # not `decode`/`loads`: everyday words
 
     VALID = [
         Valid("import jsonpickle\ns = jsonpickle.encode(obj)"),

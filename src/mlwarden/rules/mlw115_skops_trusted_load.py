@@ -6,7 +6,7 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN, is_truthy
-from mlwarden.rules._helpers import follow_constant, last_words
+from mlwarden.rules._helpers import follow_constant, root_words
 
 TARGETS = ("skops.io.load", "skops.io.loads", "skops.io._persist.load", "skops.io._persist.loads")
 UNTRUSTED_TYPES = ("skops.io.get_untrusted_types", "skops.io._persist.get_untrusted_types")
@@ -67,7 +67,7 @@ class SkopsTrustedLoad(CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`skops.io.load(..., trusted=True)` trusts every type in the file and can run code from it; pass a reviewed list of type names"
-    triggers = last_words(TARGETS) | {"trusted"}
+    triggers = root_words(TARGETS)  # `trusted` only matters inside skops calls
 
     VALID = [
         Valid("import skops.io as sio\nsio.load('m.skops')"),
