@@ -42,9 +42,11 @@ class KerasUnsafeDeserialization(CodeRule):
     - `keras.config.enable_unsafe_deserialization()` (and its
       `keras.saving.serialization_lib` spelling), which turns `safe_mode` off
       for the whole process;
-    - `load_model` of a literal `.h5`/`.hdf5` path: the legacy HDF5 format
-      does not implement `safe_mode` at all, so `Lambda` layers in it run
-      their (marshalled) Python bytecode when the model is loaded.
+    - `load_model` of a literal `.h5`/`.hdf5` path: Keras 2 and Keras 3
+      before 3.11.3 ignore `safe_mode` for the legacy HDF5 format
+      (CVE-2025-9905), so `Lambda` layers in it run their (marshalled)
+      Python bytecode when the model is loaded. It is reported whatever the
+      pinned version, because `tf.keras` may be Keras 2.
 
     ## Why is this bad?
     A `.keras` file can contain `Lambda` layers whose Python code is
@@ -175,7 +177,7 @@ class KerasUnsafeDeserialization(CodeRule):
             if isinstance(path, str) and path.lower().endswith(_H5_SUFFIXES):
                 self.report(
                     node,
-                    f"`{target}` of a legacy HDF5 file does not enforce `safe_mode`, so `Lambda` layers in it run code; convert the model to `.keras` from a trusted copy",
+                    f"`{target}` of a legacy HDF5 file ignores `safe_mode` in Keras 2 and before keras 3.11.3, so `Lambda` layers in it can run code; convert the model to `.keras` from a trusted copy",
                 )
 
 
