@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import model_factory as mf
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 from mlwarden.artifacts import Limits, scan_bytes, scan_file
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config, config_from_mapping

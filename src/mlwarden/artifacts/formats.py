@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import ast
 import io
-import json
 import math
 import os
 import time
@@ -354,8 +353,6 @@ class _Scan:
                 except ScanLimit as exc:
                     if str(exc) != "compression ratio":
                         self.report.add(UNVERIFIABLE, f"cannot be read: {exc}", prefix + m.name, key=f"zip-read:{m.name}")
-            if self.report.format == "npz" and self.report.pickle_based:
-                pass
         else:
             self._set_format("zip")
             self.report.notes.append("a ZIP archive that holds no pickle, .npy or Keras config")
