@@ -5,6 +5,7 @@ byte produced, and ``skip`` for data we only need to step over."""
 
 from __future__ import annotations
 
+import lzma
 import time
 import zlib
 from typing import Callable, Optional
@@ -40,7 +41,12 @@ class Stream:
             return False
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise ScanLimit("time limit reached")
-        chunk = self._source(max(n, 1 << 16))
+        try:
+            chunk = self._source(max(n, 1 << 16))
+        except ScanLimit:
+            raise
+        except (zlib.error, lzma.LZMAError, EOFError, ValueError, OSError) as exc:  # corrupt compressed data (zlib, bz2, lzma)
+            raise ScanLimit(f"corrupt compressed data ({str(exc)[:60]})") from None
         if not chunk:
             self.eof = True
             return False
