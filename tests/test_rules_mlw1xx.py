@@ -91,6 +91,7 @@ QUIET = [
     "import yaml\nyaml.load(\n    f,  # the stream\n    Loader=yaml.CSafeLoader,  # fast and safe\n)",
     "import yaml\nclass A(yaml.SafeLoader):\n    pass\nclass B(A):\n    pass\nyaml.load(f, Loader=B)",
     "import yaml\nyaml.add_constructor('!x', f, Loader=yaml.Loader)",
+    "import yaml\nyaml.load(f, Loader=(yaml.CSafeLoader if fast else getattr(yaml, 'SafeLoader')))",
     "import ruamel.yaml as yaml\nyaml.load(f)",
     "import os\nos.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = 'false'",
     "import os\nos.environ[1:2] = x",

@@ -36,7 +36,8 @@ class YamlUnsafeLoad(CodeRule):
     `SafeLoader`, `CSafeLoader`, `BaseLoader` or `CBaseLoader` (through import
     aliases, `try: from yaml import CSafeLoader as L / except ImportError:
     from yaml import SafeLoader as L`, module-level constants,
-    `getattr(yaml, "CSafeLoader", yaml.SafeLoader)`), or when it is a class
+    `getattr(yaml, "CSafeLoader", yaml.SafeLoader)`, a conditional expression
+    whose both branches are safe), or when it is a class
     defined in the same module whose bases are safe loaders.
     `yaml.safe_load`, `yaml.safe_load_all` and `ruamel.yaml` are not flagged.
 
@@ -108,6 +109,7 @@ class YamlUnsafeLoad(CodeRule):
         Valid("import yaml\nyaml.load(f, Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))"),
         Valid("import yaml\nclass ConfigLoader(yaml.SafeLoader):\n    pass\nyaml.load(f, Loader=ConfigLoader)"),
         Valid("import yaml\nLOADER = yaml.SafeLoader\nyaml.load(f, Loader=LOADER)"),
+        Valid("import yaml\nyaml.load(f, Loader=yaml.CSafeLoader if fast else yaml.SafeLoader)"),
         Valid("from ruamel.yaml import YAML\nYAML(typ='safe').load(f)"),
         Valid("from ruamel import yaml\nyaml.load(f)"),
         Valid("import json\njson.load(f)"),
@@ -129,6 +131,7 @@ class YamlUnsafeLoad(CodeRule):
         ),
         Invalid("import yaml\nclass MyLoader(yaml.FullLoader):\n    pass\nyaml.load(f, Loader=MyLoader)"),
         Invalid("import yaml\nyaml.load(f, Loader=self.loader)"),
+        Invalid("import yaml\nyaml.load(f, Loader=yaml.SafeLoader if safe else yaml.UnsafeLoader)"),
         Invalid("import yaml\nyaml.load(f, **opts)"),
         Invalid("import yaml\nyaml.load(f, **{'Loader': yaml.UnsafeLoader})"),
         Invalid("import yaml\nyaml.load(f, Loader=None)", fixed="import yaml\nyaml.safe_load(f)"),
@@ -143,6 +146,9 @@ class YamlUnsafeLoad(CodeRule):
             return UNSAFE  # same as omitting it (old PyYAML)
         if isinstance(expr, cst.Call):
             return self._classify_getattr(expr, depth)
+        if isinstance(expr, cst.IfExp):  # `yaml.CSafeLoader if fast else yaml.SafeLoader`
+            verdicts = {self._classify(expr.body, depth + 1), self._classify(expr.orelse, depth + 1)}
+            return UNSAFE if UNSAFE in verdicts else SAFE if verdicts == {SAFE} else UNKNOWN
         names = self.ctx.qualnames(expr)
         if names:
             if names <= SAFE_LOADERS:
