@@ -86,13 +86,9 @@ class HardcodedApiCredential(CodeRule):
     cwe = (798,)
     owasp = ("LLM02:2025",)
     message = "`literal credential` passed to an ML API; read it from an environment variable or a secret store and revoke this one"
-    triggers = (
-        CREDENTIAL_KEYWORDS
-        | CREDENTIAL_ATTRIBUTES
-        | last_words(POSITIONAL_SINKS)
-        | last_words(ENV_CALLS)
-        | frozenset({"key", "environ"})
-    )
+    # `os.environ.update/setdefault` always mention `environ`; `wandb.login(key=)`
+    # always mentions `login`: neither `update` nor `key` is needed as a trigger
+    triggers = CREDENTIAL_KEYWORDS | CREDENTIAL_ATTRIBUTES | last_words(POSITIONAL_SINKS) | frozenset({"environ", "putenv"})
 
     VALID = [
         Valid("import os\nfrom huggingface_hub import login\nlogin(token=os.environ['HF_TOKEN'])"),

@@ -102,16 +102,16 @@ KAGGLE_JSON_KEY = re.compile(r"\"key\"\s*:\s*\"([0-9a-f]{32})\"")
 #: its keyword detector needs. A text with none of these cannot hold a secret
 #: any enabled detector finds, so detect-secrets is never imported for it.
 PREFILTER = re.compile(
+    # provider prefixes and token formats (case-sensitive)
     r"hf_|api_org_|sk-|gsk_|r8_|lsv2_|pcsk_|dapi|AIza|xai-|nvapi-|pplx-|ABSK|bedrock-api-key"
-    r"|cohere|co_api_key|wandb|weights_and_biases|kaggle|\"username\""
-    # detect-secrets' token formats
-    r"|A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|aws|AccountKey|://[^\s/:@]+:[^\s/@]+@|cloudant|discord"
-    r"|[MNO][\w-]{23,25}\.[\w-]{6}\.[\w-]{27}|gh[pousr]_|github_pat_|gl[a-z]{2,4}-|ibm|eyJ|-us\d"
-    r"|_authToken|PRIVATE KEY|pypi-|SG\.|xox|hooks\.slack|softlayer|sq0|sk_live|rk_live|pk_live"
-    r"|\d{8,10}:[\w-]{35}|(?:AC|SK)[0-9a-f]{32}|AKC|AP[0-9ABCDEF]"
-    # keyword detector words
-    r"|pass|pwd|secret|token|key|auth|contrase",
-    re.IGNORECASE,
+    r"|A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AccountKey|://[^\s/:@]+:[^\s/@]+@"
+    r"|[MNO][\w-]{23,25}\.[\w-]{6}\.[\w-]{27}|gh[pousr]_|github_pat_|gl[a-z]{2,4}-|eyJ|[0-9a-z]{32}-us\d"
+    r"|_authToken|PRIVATE KEY|pypi-|SG\.|xox|hooks\.slack|sq0|sk_live|rk_live|\d{8,10}:[\w-]{35}"
+    r"|(?:AC|SK)[0-9a-f]{32}|AKC[a-zA-Z0-9]{10}|AP[0-9A-F][a-zA-Z0-9]{8}"
+    # context words of the context-based detectors, and the keyword
+    # detector's words (api_key, password, secret …), case-insensitive
+    r"|(?i:cohere|co_api_key|wandb|weights_and_biases|kaggle|\"username\"|aws.{0,20}?(?:key|pw|pass|token)|cloudant|discord|ibm|softlayer"
+    r"|(?:api|auth|service|account|db|database|priv|private|client)_?key|pass|pwd|secret|contrase)",
 )
 
 # -- placeholders -----------------------------------------------------------
