@@ -448,3 +448,31 @@ def test_precommit_secrets_hook(tmp_path):
     assert token not in proc.stdout
     clean = try_repo(tmp_path / "clean", "mlwarden-secrets", {".env": "HF_TOKEN=\n", "conf/a.yaml": "token: <your token>\n"})
     assert clean.returncode == 0, clean.stdout
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'SECRET_KEY_ENV = "AWS_SECRET_ACCESS_KEY"',
+        'secret_name = "secrets-manager"',
+        'password = "MyTestDatabaseSecret"',
+        '"Password": "The password for the kmsuser crypto user in the CloudHSM cluster."',
+        '"SecretCreated": "2016-09-08T21:47:36Z"',
+        'PEM_HEADER = "-----BEGIN RSA PRIVATE KEY-----"',
+    ],
+)
+def test_generic_detector_noise_is_dropped(line):
+    """Measured on botocore/IPython/pytest sources: names, prose, timestamps and bare PEM headers are not secrets."""
+    assert adapter.scan_lines([line], "x.py") == []
+
+
+def test_keyword_and_private_key_true_positives_kept():
+    body = rand(64, ALNUM + "+/")
+    lines = ['db_password = "3s0K_;xh4~8XXI"', tok("-----BEGIN RSA ", "PRIVATE KEY-----"), body, "-----END RSA PRIVATE KEY-----"]
+    assert [(h.line, h.type) for h in adapter.scan_lines(lines, "x.py")] == [(1, "Secret Keyword"), (2, "Private Key")]
+
+
+def test_basic_auth_docs_dropped_real_kept():
+    assert adapter.scan_lines([":param proxy_url: The proxy url, i.e. https://username:password@proxy.com"], "x.py") == []
+    found = adapter.scan_lines(['url = "https://trainer:' + "Zq8" + 'v-41kPx@db.internal/x"'], "x.py")
+    assert [h.type for h in found] == ["Basic Auth Credentials"]

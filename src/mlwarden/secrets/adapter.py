@@ -63,6 +63,34 @@ _FILTERS = [
 
 _OWN_TYPES = frozenset(PROVIDER_PATTERNS)
 
+_GENERIC_TYPES = frozenset({"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String", "Basic Auth Credentials"})
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d)?")
+_NAME = re.compile(r"^[A-Za-z]+(?:[_\-.][A-Za-z]+)*$")
+_SELF_DESCRIBING = re.compile(r"pass(?:word|wd)|secret|token|api_?key|credential", re.IGNORECASE)
+_KEY_BODY = re.compile(r"[A-Za-z0-9+/]{40,}")
+
+
+def generic_noise(value: str) -> bool:
+    """Keyword/entropy hits that are not credentials (measured on botocore,
+    IPython and pytest sources): prose (``"The password for …"``),
+    timestamps, identifier-like names (``AWS_SECRET_ACCESS_KEY``,
+    ``AWSSecretKey``, ``secrets-manager``) and values that name themselves
+    (``"MyTestDatabaseSecret"``, ``"mypassword"``)."""
+    text = value.strip()
+    if " " in text or _DATE.match(text) or _SELF_DESCRIBING.search(text):
+        return True
+    return bool(_NAME.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)))
+
+
+def _has_key_body(content: Sequence[str], index: int, line: str) -> bool:
+    """A ``-----BEGIN … PRIVATE KEY-----`` header with key material after it
+    (same line, e.g. a JSON string with ``\\n``, or the next line); a header
+    alone (docs, parsers) is not a key."""
+    rest = line.split("PRIVATE KEY", 1)[-1]
+    following = content[index + 1] if index + 1 < len(content) else ""
+    return bool(_KEY_BODY.search(rest) or _KEY_BODY.search(following))
+
+
 #: what the high-entropy detectors can report: a quoted run of 20+ base64/hex characters
 _LONG_QUOTED = re.compile(r"[\"'][A-Za-z0-9+/=_\-]{20,}")
 
@@ -277,7 +305,9 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                     context=context,
                 ):
                     continue
-                if secret.type == "Secret Keyword" and is_indirect_reference(line):
+                if secret.type in _GENERIC_TYPES and (is_indirect_reference(line) or generic_noise(value)):
+                    continue
+                if secret.type == "Private Key" and not _has_key_body(content, index, line):
                     continue
                 col = line.find(value)
                 hits.append(Hit(number, col + 1 if col >= 0 else 1, value, secret.type))
