@@ -398,8 +398,10 @@ class UnpinnedHubRevision(ParamDefaults, CodeRule):
     owasp = ("ML06:2023", "LLM03:2025")
     message = "`from_pretrained` downloads from the Hugging Face Hub without a pinned revision; pass `revision=` a full 40-hex commit SHA"
     OPTIONS = {"trusted-models": [], "check-dynamic-ids": False}
+    # module names, not `pipeline`/`LLM`/`create_model`: a call resolves only
+    # through an import that names its module (the ast gate sees import names)
     triggers = frozenset(
-        {"from_pretrained", "revision", *(n.rsplit(".", 1)[-1] for n in HUB_FUNCTIONS), *(n.rsplit(".", 1)[-1] for n in HUB_PREFIX_FUNCTIONS)}
+        {"from_pretrained", *(n.split(".", 1)[0] for n in HUB_FUNCTIONS), *(n.split(".", 1)[0] for n in HUB_PREFIX_FUNCTIONS)}
     )
 
     SHA = "ac2ae5fab2ce3f9f40dc79b5ca9f637430d24971"

@@ -5,7 +5,6 @@ from typing import Optional
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
-from mlwarden.rules._helpers import last_words
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults, revision_problem
 
 TARGETS = ("torch.hub.load", "torch.hub.list", "torch.hub.help")
@@ -62,7 +61,8 @@ class TorchHubUnpinned(ParamDefaults, CodeRule):
     cwe = (494, 829)
     owasp = ("ML06:2023",)
     message = "`torch.hub.load` imports code from a GitHub repository that is not pinned to a commit; use `owner/repo:<40-hex commit SHA>`"
-    triggers = last_words(TARGETS)
+    # `list`/`help`/`load` are everywhere; every spelling of torch.hub.X names `hub`
+    triggers = frozenset({"hub"})
 
     SHA = "cb0b7f4c5fb2d0b43e8f9c1cbf9a7d38a5c5b0d2"
     VALID = [

@@ -38,8 +38,9 @@ TARGETS = {
     "pandas.read_pickle": (0, "filepath_or_buffer"),
     "pandas.read_excel": (0, "io"),
     "pandas.read_feather": (0, "path"),
-    "numpy.load": (0, "file"),
 }
+
+_BY_MODULE = frozenset({"requests", "urllib", "urllib2", "httpx", "wget", "gdown"})
 
 _LOOPBACK_RE = re.compile(r"http://(?:localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?:[:/?#]|$)", re.I)
 
@@ -54,7 +55,7 @@ class InsecureHttpDownload(CodeRule):
     (`urlretrieve`, `urlopen`, `Request`), `requests.get`, `httpx.get`,
     `wget.download`, `keras.utils.get_file` (also as `tf.keras.utils`),
     `torch.hub.load_state_dict_from_url` / `download_url_to_file`,
-    torchvision's `download_url`, and `pandas.read_*` / `numpy.load` of a
+    torchvision's `download_url`, and `pandas.read_*` of a
     URL. The URL may be a literal, a module-level constant, an f-string, a
     `+` concatenation or a `"...".format()` template whose fixed beginning
     is `http://`. Loopback addresses (`localhost`, `127.0.0.1`) are not
@@ -101,7 +102,12 @@ class InsecureHttpDownload(CodeRule):
     cwe = (319, 494)
     owasp = ("ML06:2023", "ML02:2023")
     message = "`urllib.request.urlretrieve` downloads over plain `http://`, so the file can be swapped in transit; use `https://` and verify a checksum"
-    triggers = last_words(TARGETS)
+    # generic names (`get`, `request`, `download`) would send almost every
+    # file to the parser: for those modules the import's name is the trigger
+    # (a call resolves only through an import that names the module)
+    triggers = frozenset(
+        name.split(".", 1)[0] if name.split(".", 1)[0] in _BY_MODULE else name.rsplit(".", 1)[-1] for name in TARGETS
+    )
 
     VALID = [
         Valid("import urllib.request\nurllib.request.urlretrieve('https://example.com/m.pth', 'm.pth')"),

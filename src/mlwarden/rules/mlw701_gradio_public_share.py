@@ -65,7 +65,8 @@ class GradioPublicShare(ParamDefaults, CodeRule):
     cwe = (668, 306)
     owasp = ("ML05:2023",)
     message = "`launch(share=True)` publishes the app on a public gradio.live URL without authentication; add `auth=` or serve it privately"
-    triggers = frozenset({"share"})
+    # the rule needs a gradio import: no generic `share`
+    triggers = frozenset({"gradio"})
 
     VALID = [
         Valid("import gradio as gr\ndemo = gr.Interface(fn, 'text', 'text')\ndemo.launch()"),

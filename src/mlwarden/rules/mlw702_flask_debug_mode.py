@@ -58,7 +58,8 @@ class FlaskDebugMode(ParamDefaults, CodeRule):
     cwe = (489, 94)
     owasp = ("ML05:2023",)
     message = "`app.run(debug=True)` serves the Werkzeug debugger, an interactive Python console; turn debug off outside local development"
-    triggers = frozenset({"debug", "use_debugger"})
+    # the rule needs a flask import (or werkzeug's run_simple): no generic `debug`
+    triggers = frozenset({"flask", "run_simple"})
 
     VALID = [
         Valid("from flask import Flask\napp = Flask(__name__)\napp.run()"),

@@ -7,7 +7,9 @@ from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules.mlw202_unpinned_hub_revision import dotted_parts
 
-_APPS = frozenset({"ServerApp", "NotebookApp", "IdentityProvider", "LabApp", "LabServerApp", "SingleUserNotebookApp"})
+_APPS = frozenset(
+    {"ServerApp", "NotebookApp", "IdentityProvider", "PasswordIdentityProvider", "LabApp", "LabServerApp", "SingleUserNotebookApp"}
+)
 _PASSWORD_ATTRS = frozenset({"password", "hashed_password"})
 
 
@@ -56,7 +58,7 @@ class JupyterServerWithoutToken(CodeRule):
     cwe = (306,)
     owasp = ("ML05:2023",)
     message = "`c.ServerApp.token = \"\"` turns off authentication, giving anyone who reaches the port a Python kernel; keep the token or set a password"
-    triggers = frozenset({"token"})
+    triggers = _APPS
 
     VALID = [
         Valid("c = get_config()\nc.ServerApp.token = 'a-long-random-token'"),
@@ -77,7 +79,7 @@ class JupyterServerWithoutToken(CodeRule):
     def visit_Assign(self, node) -> None:
         for target in node.targets:
             parts = dotted_parts(target.target)
-            if len(parts) < 2 or parts[-2] not in _APPS and not parts[-2].endswith("IdentityProvider"):
+            if len(parts) < 2 or parts[-2] not in _APPS:
                 continue
             value = self.ctx.value(node.value)
             if parts[-1] == "token" and value == "":
