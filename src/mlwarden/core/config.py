@@ -117,6 +117,8 @@ class Config:
             rel = os.path.relpath(p.resolve(), self.root.resolve())
         except ValueError:  # other drive on Windows
             rel = str(p)
+        except (RuntimeError, OSError):  # a symlink loop: the loader reports it
+            rel = os.path.relpath(os.path.abspath(p), os.path.abspath(self.root))
         return PurePosixPath(Path(rel)).as_posix()
 
     def is_excluded(self, path: os.PathLike, *, walking: bool) -> bool:
@@ -157,10 +159,11 @@ def find_config(start: Optional[Path] = None) -> Optional[Path]:
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
             try:
-                text = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                raw = candidate.read_bytes()
+            except OSError:
                 continue
-            if "[tool.mlwarden" in text or "tool.mlwarden" in text:
+            # bytes, so that a config that is not valid UTF-8 is found and reported
+            if b"tool.mlwarden" in raw:
                 return candidate
     return None
 
@@ -294,5 +297,11 @@ def config_from_mapping(
             snake = key.replace("_", "-")
             if snake in CORE_KEYS or snake in options:
                 hint = f" (did you mean {snake!r}?)"
+            else:
+                import difflib
+
+                close = difflib.get_close_matches(snake, sorted(CORE_KEYS | set(options)), n=1, cutoff=0.6)
+                if close:
+                    hint = f" (did you mean {close[0]!r}?)"
             raise ConfigError(f"{where}: unknown option {key!r}{hint}")
     return config

@@ -49,6 +49,11 @@ class ParseFailure(Exception):
     """The code view does not parse; ``str()`` is the reason."""
 
 
+class TooDeep(ParseFailure):
+    """Python's recursion limit was hit (deeply nested code): retried once on
+    a thread with a large stack, see :func:`run_code_rules`."""
+
+
 # ---------------------------------------------------------------------------
 # prefilter
 
@@ -122,12 +127,83 @@ def parse_ast(source: str) -> ast.AST:
         raise ParseFailure(f"syntax error at {where}: {exc.msg}") from None
     except (ValueError, TypeError) as exc:  # null bytes and friends
         raise ParseFailure(f"cannot parse: {exc}") from None
-    except (RecursionError, MemoryError):
-        raise ParseFailure("cannot parse: expression nested too deeply") from None
+    except RecursionError:
+        raise TooDeep("cannot parse: code nested too deeply") from None
+    except MemoryError:  # the PEG parser's own stack limit
+        raise ParseFailure("cannot parse: code nested too deeply for Python's parser") from None
+
+
+#: Deeply nested code (a 400-branch ``elif`` chain, a long ``a + b + …``)
+#: exceeds Python's default recursion limit in libcst's recursive visitors,
+#: and libcst's native parser overflows the 8 MB main-thread C stack (a
+#: segfault, not an exception) somewhere between 5,000 and 10,000 levels.
+#: Code nested deeper than _MAIN_THREAD_NESTING is therefore checked on a
+#: thread with a large stack and a high recursion limit (measured: every
+#: construct up to 2,000 levels passes on an 8 MB stack; we give 512 MB).
+_MAIN_THREAD_NESTING = 120
+_DEEP_RECURSION_LIMIT = 60_000
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+#: Beyond this many nested syntax levels libcst's parser gets very slow
+#: (a chain of 2,000 calls ``f(1)(1)…`` takes about 20 s, 3,000 over a
+#: minute), so such a file is reported as not checked instead.
+MAX_NESTING = 2000
 
 
 def run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None) -> List[Finding]:
     """Run code rules over ``view`` (default ``unit.code``). Raises ParseFailure."""
+    try:
+        return _run_code_rules(unit, rules, config, view)
+    except TooDeep:
+        return _on_deep_stack(_run_code_rules, unit, rules, config, view, True)
+
+
+def nesting_depth(tree: ast.AST) -> int:
+    """How deeply libcst will nest ``tree`` (iterative: safe on any depth).
+
+    As ``ast`` nests, except that ``a and b and c`` (one flat ``BoolOp`` in
+    ``ast``) is a chain of binary operations in libcst."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+        step = len(node.values) - 1 if type(node) is ast.BoolOp else 1
+        stack.extend((child, depth + max(step, 1)) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _on_deep_stack(func, *args):
+    """``func(*args)`` on a thread with a large stack and a high recursion limit."""
+    import sys
+    import threading
+
+    box: Dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = func(*args)
+        except BaseException as exc:  # re-raised in the calling thread
+            box["error"] = exc
+
+    old_limit, old_size = sys.getrecursionlimit(), threading.stack_size()
+    try:
+        threading.stack_size(_DEEP_STACK_BYTES)
+        sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
+        thread = threading.Thread(target=target, name="mlwarden-deep-code", daemon=True)
+        thread.start()
+        thread.join()
+    except (ValueError, RuntimeError, MemoryError):  # no big stacks on this platform
+        raise ParseFailure("cannot analyse: code nested too deeply") from None
+    finally:
+        sys.setrecursionlimit(old_limit)
+        threading.stack_size(old_size)
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]
+
+
+def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None, deep: bool = False) -> List[Finding]:
     view = view if view is not None else unit.code
     assert view is not None
     code_rules = [r for r in rules if issubclass(r, CodeRule)]
@@ -140,6 +216,11 @@ def run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None)
     chosen = candidate_rules(source, code_rules, tree)
     if not chosen:
         return []
+    depth = nesting_depth(tree)
+    if depth > MAX_NESTING:
+        raise ParseFailure(f"not checked: code nested more than {MAX_NESTING} levels deep")
+    if depth > _MAIN_THREAD_NESTING and not deep:
+        raise TooDeep("code nested too deeply for the main thread")
     del tree
 
     import libcst as cst
@@ -149,8 +230,10 @@ def run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None)
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         raise ParseFailure(f"syntax error at line {exc.raw_line}:{exc.raw_column + 1}: {exc.message}") from None
-    except (RecursionError, MemoryError):
-        raise ParseFailure("cannot parse: expression nested too deeply") from None
+    except RecursionError:
+        raise TooDeep("cannot parse: code nested too deeply") from None
+    except MemoryError:
+        raise ParseFailure("cannot parse: out of memory") from None
     except Exception as exc:  # the native parser's own errors
         raise ParseFailure(f"cannot parse: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     try:
@@ -158,7 +241,7 @@ def run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None)
         instances = [rule(ctx, config, unit) for rule in chosen]
         cst.visit_batched(module, instances)
     except RecursionError:
-        raise ParseFailure("cannot analyse: code nested too deeply") from None
+        raise TooDeep("cannot analyse: code nested too deeply") from None
     except Exception as exc:  # a bug in a rule must not end the run
         raise ParseFailure(f"internal error while checking ({type(exc).__name__}: {exc}); please report this") from None
     reports = [(inst, rep) for inst in instances for rep in inst.reports]
@@ -173,7 +256,7 @@ def _reports_to_findings(unit: Unit, view, module, reports) -> List[Finding]:
     try:
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     except RecursionError:
-        raise ParseFailure("cannot analyse: code nested too deeply") from None
+        raise TooDeep("cannot analyse: code nested too deeply") from None
     findings: List[Finding] = []
     seen: Set[Tuple[str, int, int]] = set()
     for rule, report in reports:
