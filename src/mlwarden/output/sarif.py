@@ -32,7 +32,8 @@ def _rule_descriptor(rule: type) -> Dict[str, Any]:
         "helpUri": docs.help_uri(rule),
         "defaultConfiguration": {"level": rule.severity.sarif_level, "enabled": bool(rule.default_enabled)},
         "properties": {
-            "tags": docs.tags(rule),
+            # GitHub code scanning reads CWEs from CodeQL-style `external/cwe/cwe-N` tags
+            "tags": docs.tags(rule) + [f"external/cwe/cwe-{c}" for c in rule.cwe],
             "precision": "high",
             "problem.severity": "error" if rule.severity.sarif_level == "error" else "warning" if rule.severity.sarif_level == "warning" else "recommendation",
             "security-severity": _SECURITY_SEVERITY[rule.severity],
