@@ -16,7 +16,6 @@ _TRUE_VALUES = ("1", "y", "yes", "true")
 TORCH_LOADS = ("torch.load", "torch.serialization.load")
 SAFE_GLOBALS = ("torch.serialization.add_safe_globals", "torch.serialization.safe_globals")
 _ENV_SET = ("os.environ.setdefault", "os.putenv")
-_ENV_UPDATE = ("os.environ.update",)
 _ENV_UNSET = ("os.environ.pop", "os.unsetenv")
 
 _DANGEROUS = frozenset(
@@ -52,9 +51,11 @@ class WeightsOnlyBypass(CodeRule):
     a whole process or after a failure:
 
     - `TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` set to a true value from code
-      (`os.environ[...] = ...`, `os.environ.setdefault`, `os.environ.update`
-      with a dict or keywords, `os.environ |= {...}`, `os.putenv`), including
-      when the variable name is held in a module-level constant;
+      (`os.environ[...] = ...`, `os.environ.setdefault`, `os.putenv`, and
+      any dict literal or keyword argument that sets it: `os.environ.update`,
+      `os.environ |= {...}`, `env={...}` or `env=dict(os.environ, ...)` for a
+      subprocess, `mock.patch.dict`), including when the variable name is
+      held in a module-level constant;
     - `TORCH_FORCE_WEIGHTS_ONLY_LOAD` set to a false value, deleted or popped
       (it is the operator's way of forcing safe loads);
     - a `try:` that calls `torch.load(..., weights_only=True)` (or without
@@ -137,6 +138,8 @@ class WeightsOnlyBypass(CodeRule):
         Invalid("import os\nos.environ.update(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')"),
         Invalid("import os\nos.putenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', value)"),
         Invalid("import os\nos.environ |= {'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD': '1'}"),
+        Invalid("import os, subprocess\nsubprocess.run(cmd, env={**os.environ, 'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD': '1'})"),
+        Invalid("import os, subprocess\nsubprocess.run(cmd, env=dict(os.environ, TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1'))"),
         Invalid("import os\nos.environ['TORCH_FORCE_WEIGHTS_ONLY_LOAD'] = '0'"),
         Invalid("import os\nos.environ.pop('TORCH_FORCE_WEIGHTS_ONLY_LOAD', None)"),
         Invalid("import os\ndel os.environ['TORCH_FORCE_WEIGHTS_ONLY_LOAD']"),
@@ -179,15 +182,6 @@ class WeightsOnlyBypass(CodeRule):
     def _is_environ(self, expr: Any) -> bool:
         return "os.environ" in self.ctx.qualnames(expr)
 
-    def _check_mapping(self, node: Any, mapping_expr: Any) -> None:
-        mapping = self.ctx.value(follow_constant(self.ctx, mapping_expr))
-        if isinstance(mapping, dict):
-            for key, value in mapping.items():
-                message = self._env_verdict(cst.SimpleString(repr(key)) if isinstance(key, str) else None, value)
-                if message:
-                    self.report(node, message)
-                    return
-
     def visit_Assign(self, node) -> None:
         for target in node.targets:
             sub = target.target
@@ -199,9 +193,14 @@ class WeightsOnlyBypass(CodeRule):
                         self.report(node, message)
                         return
 
-    def visit_AugAssign(self, node) -> None:
-        if isinstance(node.operator, cst.BitOrAssign) and self._is_environ(node.target):
-            self._check_mapping(node, node.value)
+    def visit_Dict(self, node) -> None:
+        """Any dict literal that sets the variable: `os.environ.update({...})`,
+        `os.environ |= {...}`, `env={...}` for a subprocess, `mock.patch.dict`."""
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                message = self._env_verdict(element.key, element.value)
+                if message:
+                    self.report(element, message)
 
     def visit_Del(self, node) -> None:
         targets = [e.target for e in node.target.elements] if isinstance(node.target, cst.Tuple) else [node.target]
@@ -217,15 +216,6 @@ class WeightsOnlyBypass(CodeRule):
             message = self._env_verdict(self.ctx.arg(node, 0, "key"), self.ctx.arg(node, 1, "value"))
             if message:
                 self.report(node, message)
-        elif self.ctx.call_to(node, _ENV_UPDATE):
-            for arg in node.args:
-                if arg.keyword is not None:
-                    message = self._env_verdict(cst.SimpleString(repr(arg.keyword.value)), arg.value)
-                    if message:
-                        self.report(node, message)
-                        return
-                elif arg.star != "*":
-                    self._check_mapping(node, arg.value)
         elif self.ctx.call_to(node, _ENV_UNSET):
             if self._env_verdict(self.ctx.arg(node, 0, "key"), None, removal=True):
                 self.report(node, self._message_removed())
@@ -233,6 +223,12 @@ class WeightsOnlyBypass(CodeRule):
             target = self.ctx.call_to(node, SAFE_GLOBALS)
             if target:
                 self._check_safe_globals(node, target)
+        # the variable as a keyword: `os.environ.update(NAME="1")`, `dict(os.environ, NAME="1")`
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in (NO_WEIGHTS_ONLY, FORCE_WEIGHTS_ONLY):
+                message = self._env_verdict(cst.SimpleString(repr(arg.keyword.value)), arg.value)
+                if message:
+                    self.report(arg, message)
 
     # -- add_safe_globals ----------------------------------------------------
     def _dangerous(self, expr: Any) -> Optional[str]:
