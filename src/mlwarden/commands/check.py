@@ -34,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="also print notes (skipped files, assumptions)")
     add_fix_arguments(parser)
     add_baseline_arguments(parser)
+    add_speed_arguments(parser)
 
 
 def _codes(text: Optional[str]) -> Optional[List[str]]:
@@ -105,20 +106,83 @@ def _walk_skips(config: Config) -> "set[str]":
     return {"text"} - wanted
 
 
-def check_paths(paths: Sequence[str], config: Optional[Config] = None) -> Tuple[List[UnitResult], int]:
-    """Check ``paths``; returns (results, number of files checked)."""
+def add_speed_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=0, metavar="N",
+        help="worker processes (default: all cores when more than 32 files need checking, else 1)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help=f"do not read or write the results cache ({CACHE_DIR})")
+
+
+CACHE_DIR = ".mlwarden_cache/"
+
+
+def speed_options(args: argparse.Namespace) -> dict:
+    """``check_paths`` keywords from --jobs/--no-cache."""
+    return {"jobs": max(0, getattr(args, "jobs", 0) or 0), "cache": not getattr(args, "no_cache", False)}
+
+
+def check_paths(
+    paths: Sequence[str], config: Optional[Config] = None, *, jobs: Optional[int] = 1, cache: bool = False
+) -> Tuple[List[UnitResult], int]:
+    """Check ``paths``; returns (results, number of files checked), in a
+    stable order whatever ``jobs`` is.
+
+    ``jobs``: worker processes (0/None: all cores for large runs, see
+    :mod:`mlwarden.core.parallel`). ``cache``: reuse and store results in
+    ``.mlwarden_cache/`` (see :mod:`mlwarden.core.cache`). With either, a
+    result may come from another process or an earlier run: it then has no
+    ``unit`` and its fixes no ``view`` (fixing re-checks in-process)."""
     config = config or Config()
     rules = config.rules()
-    results: List[UnitResult] = []
+    slots: List[Optional[UnitResult]] = []
+    todo: List[Tuple[int, Path, str, str]] = []
     count = 0
     for path, kind, display in iter_files(paths, config):
         if kind is None:
             if not path.exists():
-                results.append(UnitResult(path=display, errors=[f"{display}: no such file or directory"]))
+                slots.append(UnitResult(path=display, errors=[f"{display}: no such file or directory"]))
             continue
         count += 1
-        results.append(check_file(path, kind, rules, config, display))
-    return results, count
+        slots.append(None)
+        todo.append((len(slots) - 1, path, kind, display))
+    if jobs == 1 and not cache:
+        for index, path, kind, display in todo:
+            slots[index] = check_file(path, kind, rules, config, display)
+        return slots, count  # type: ignore[return-value]
+    store = None
+    if cache:
+        from mlwarden.core.cache import ResultCache, content_hash
+
+        store = ResultCache.for_run(config, rules)
+    digests = {}
+    if store is not None:
+        misses = []
+        for entry in todo:
+            index, path, kind, display = entry
+            try:
+                with open(path, "rb") as handle:
+                    digest = content_hash(handle.read())
+            except OSError:
+                misses.append(entry)  # check_file reports it
+                continue
+            hit = store.get(path, display, kind, digest)
+            if hit is None:
+                digests[index] = digest
+                misses.append(entry)
+            else:
+                slots[index] = UnitResult(path=display, findings=hit[0], errors=hit[1])
+        todo = misses
+    from mlwarden.core.parallel import check_many
+
+    done = check_many([(path, kind, display) for _i, path, kind, display in todo], rules, config, jobs)
+    for (index, path, kind, display), result in zip(todo, done):
+        slots[index] = result
+        if store is not None and index in digests:
+            store.put(path, display, kind, digests[index], result.findings, result.errors)
+    if store is not None:
+        store.save()
+    return slots, count  # type: ignore[return-value]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -131,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"mlwarden: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    results, count = check_paths(args.paths or ["."], config)
+    results, count = check_paths(args.paths or ["."], config, **speed_options(args))
     if not apply_baseline(args, results):
         return EXIT_ERROR
     findings = [f for r in results for f in r.findings]
