@@ -357,3 +357,37 @@ def test_notebook_imports_in_one_cell_resolve_calls_in_another():
     result = check_source(json.dumps(nb), "nb.ipynb", config=Config(select=MY_IDS))
     assert not result.errors, result.errors
     assert {(f.cell, f.rule_id) for f in result.findings} == {(3, "MLW106"), (3, "MLW105")}
+
+
+# -- triggers ----------------------------------------------------------------
+
+def test_root_words_helper():
+    from mlwarden.rules._helpers import root_words
+
+    assert root_words(["shelve.open", "shelve.Shelf"]) == {"shelve"}
+    assert root_words(["keras.models.load_model"], "tensorflow", "tf_keras") == {"keras", "tensorflow", "tf_keras"}
+
+
+MODULE_TRIGGERED = [
+    ("from shelve import *\ndb = open('cache')", "MLW113"),
+    ("import jsonpickle.unpickler\njsonpickle.unpickler.decode(s)", "MLW114"),
+    ("from sklearn.externals.joblib import load as l\nl(p)", "MLW103"),
+    ("import yaml.cyaml as c\nimport yaml\nyaml.load(f, c.CLoader)", "MLW106"),
+    ("from skops import io\nio.load(p, trusted=True)", "MLW115"),
+]
+
+
+@pytest.mark.parametrize("code, rule_id", MODULE_TRIGGERED, ids=[r for _, r in MODULE_TRIGGERED])
+def test_module_name_triggers_are_sound(code, rule_id):
+    """Rules triggered by their module's name still see every import form."""
+    assert found(code, rule_id) == {(2 if rule_id != "MLW106" else 3, rule_id)}
+
+
+def test_everyday_words_alone_do_not_wake_module_triggered_rules():
+    from mlwarden.core.engine import candidate_rules
+
+    rules = [rule_by_id(i) for i in ("MLW103", "MLW106", "MLW112", "MLW113", "MLW114", "MLW115")]
+    code = "import json\nwith open(p) as f:\n    data = json.loads(f.read().decode())\nmodel.load(p)\n"
+    import ast
+
+    assert candidate_rules(code, rules, ast.parse(code)) == []
