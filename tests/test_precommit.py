@@ -42,3 +42,41 @@ def test_check_hook_passes_on_clean_file(tmp_path):
     proc = try_repo(tmp_path, "mlwarden", {"train.py": CLEAN})
     assert proc.returncode == 0, proc.stdout
     assert re.search(r"^mlwarden.*Passed$", proc.stdout, flags=re.M), proc.stdout
+
+
+@pytest.mark.slow
+def test_literal_try_repo_with_files(tmp_path):
+    """The documented `pre-commit try-repo REPO mlwarden --files …` (its own
+    temporary store, so it builds the hook environment again)."""
+    snapshot, rev = snapshot_repo()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git("init", "-q", "-b", "main", cwd=repo)
+    (repo / "train.py").write_text(BAD)
+    (repo / "clean.py").write_text(CLEAN)
+    git("add", "train.py", "clean.py", cwd=repo)
+    cmd = [precommit_exe(), "try-repo", str(snapshot), "mlwarden", "--ref", rev, "--color", "never", "--files"]
+    bad = subprocess.run(cmd + ["train.py"], cwd=repo, env=_env(), capture_output=True, text=True, timeout=900)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "train.py:4:13: MLW101 " in bad.stdout
+    good = subprocess.run(cmd + ["clean.py"], cwd=repo, env=_env(), capture_output=True, text=True, timeout=900)
+    assert good.returncode == 0, good.stdout + good.stderr
+
+
+@pytest.mark.slow
+def test_check_hook_bare_noqa_does_not_pass_but_coded_noqa_does(tmp_path):
+    proc = try_repo(tmp_path / "a", "mlwarden", {"train.py": BAD.replace("pickle.load(f)", "pickle.load(f)  # noqa")})
+    assert proc.returncode == 1, proc.stdout
+    proc = try_repo(tmp_path / "b", "mlwarden", {"train.py": BAD.replace("pickle.load(f)", "pickle.load(f)  # noqa: MLW101")})
+    assert proc.returncode == 0, proc.stdout
+
+
+@pytest.mark.slow
+def test_check_hook_respects_pyproject_and_unstaged_files_are_not_checked(tmp_path):
+    files = {"pyproject.toml": '[tool.mlwarden]\nextend-exclude = ["legacy"]\n', "legacy/old.py": BAD, "src/ok.py": CLEAN}
+    proc = try_repo(tmp_path, "mlwarden", files)
+    assert proc.returncode == 0, proc.stdout
+    # a bad file that is not staged is not part of the commit
+    (tmp_path / "repo" / "scratch.py").write_text(BAD)
+    proc = try_repo(tmp_path, "mlwarden", {})
+    assert "scratch.py" not in proc.stdout
