@@ -119,11 +119,16 @@ CACHE_DIR = ".mlwarden_cache/"
 
 def speed_options(args: argparse.Namespace) -> dict:
     """``check_paths`` keywords from --jobs/--no-cache."""
-    return {"jobs": max(0, getattr(args, "jobs", 0) or 0), "cache": not getattr(args, "no_cache", False)}
+    return {"jobs": max(0, getattr(args, "jobs", 0) or 0), "cache": not getattr(args, "no_cache", False), "keep_units": False}
 
 
 def check_paths(
-    paths: Sequence[str], config: Optional[Config] = None, *, jobs: Optional[int] = 1, cache: bool = False
+    paths: Sequence[str],
+    config: Optional[Config] = None,
+    *,
+    jobs: Optional[int] = 1,
+    cache: bool = False,
+    keep_units: bool = True,
 ) -> Tuple[List[UnitResult], int]:
     """Check ``paths``; returns (results, number of files checked), in a
     stable order whatever ``jobs`` is.
@@ -132,7 +137,9 @@ def check_paths(
     :mod:`mlwarden.core.parallel`). ``cache``: reuse and store results in
     ``.mlwarden_cache/`` (see :mod:`mlwarden.core.cache`). With either, a
     result may come from another process or an earlier run: it then has no
-    ``unit`` and its fixes no ``view`` (fixing re-checks in-process)."""
+    ``unit`` and its fixes no ``view`` (fixing re-checks in-process).
+    ``keep_units=False`` drops units in a serial run too: holding every
+    file's text and lines until the end doubled peak memory on large runs."""
     config = config or Config()
     rules = config.rules()
     slots: List[Optional[UnitResult]] = []
@@ -146,7 +153,7 @@ def check_paths(
         count += 1
         slots.append(None)
         todo.append((len(slots) - 1, path, kind, display))
-    if jobs == 1 and not cache:
+    if jobs == 1 and not cache and keep_units:
         for index, path, kind, display in todo:
             slots[index] = check_file(path, kind, rules, config, display)
         return slots, count  # type: ignore[return-value]

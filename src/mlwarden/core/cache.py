@@ -14,7 +14,7 @@ Each entry is keyed by the displayed path and the file's kind and is valid
 while the SHA-256 of the file's bytes and the fingerprint of its project's
 dependency files (what the version-aware rules read, see
 :mod:`mlwarden.core.versions`) are unchanged. A new input that rules read
-from *other* files must be added to :func:`context_fingerprint`.
+from *other* files must be added to :class:`_ContextFingerprints`.
 
 Robustness: a missing, unreadable, corrupt or foreign cache file (or entry)
 is ignored; writes go to a temporary file that is renamed into place (two
@@ -120,35 +120,45 @@ def settings_key(config: Any, rules: Sequence[type]) -> str:
 
 
 class _ContextFingerprints:
-    """Fingerprint of the dependency files a file's version-aware rules read,
-    memoised per directory (one walk up per directory, not per file)."""
+    """Fingerprint of the dependency files a file's version-aware rules may
+    read: those of every directory from the file's up to the configuration
+    root or the repository root (a superset of the one project directory
+    :func:`mlwarden.core.versions.find_project_dir` picks), memoised per
+    directory, so each directory is listed once per run, not once per file."""
 
     def __init__(self, config: Any) -> None:
-        self.config = config
+        root = getattr(config, "root", None)
+        self.root = os.path.abspath(root) if root is not None else None
         self._by_dir: Dict[str, str] = {}
+        self._own: Dict[str, str] = {}
 
-    def __call__(self, path: Path) -> Optional[str]:
-        directory = os.path.dirname(os.path.abspath(path))
-        if directory not in self._by_dir:
-            self._by_dir[directory] = context_fingerprint(Path(directory), self.config)
-        return self._by_dir[directory]
+    def __call__(self, path: Path) -> str:
+        return self._chain(os.path.dirname(os.path.abspath(path)))
 
+    def _chain(self, directory: str) -> str:
+        found = self._by_dir.get(directory)
+        if found is None:
+            own = self._own_fingerprint(directory)
+            parent = os.path.dirname(directory)
+            stop = parent == directory or directory == self.root or os.path.exists(os.path.join(directory, ".git"))
+            found = own if stop else hashlib.sha256(f"{own}|{self._chain(parent)}".encode()).hexdigest()[:24]
+            self._by_dir[directory] = found
+        return found
 
-def context_fingerprint(directory: Path, config: Any) -> str:
-    """What, outside the file itself, its findings depend on."""
-    try:
-        from mlwarden.core import versions
+    def _own_fingerprint(self, directory: str) -> str:
+        try:
+            from mlwarden.core import versions
 
-        project = versions.find_project_dir(directory, getattr(config, "root", None))
-        if project is None:
-            return "-"
-        digest = hashlib.sha256(str(project).encode("utf-8", "surrogatepass"))
-        for path, kind in versions._dependency_files(project):
-            digest.update(f"{path.name}:{kind}:".encode("utf-8", "surrogatepass"))
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        return digest.hexdigest()[:24]
-    except Exception:  # cannot tell: a value that never matches, so no reuse
-        return "?" + os.urandom(8).hex()
+            files = versions._dependency_files(Path(directory))
+            if not files:
+                return "-"
+            digest = hashlib.sha256()
+            for path, kind in files:
+                digest.update(f"{path.name}:{kind}:".encode("utf-8", "surrogatepass"))
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            return digest.hexdigest()[:24]
+        except Exception:  # cannot tell: a value that never matches, so no reuse
+            return "?" + os.urandom(8).hex()
 
 
 # ---------------------------------------------------------------------------

@@ -101,14 +101,14 @@ def _size(path: Path) -> int:
 
 
 def check_many(items: Sequence[Item], rules: Sequence[type], config: Any, jobs: Optional[int] = 1) -> List[UnitResult]:
-    """Check ``items``; results in input order. See the module docs."""
+    """Check ``items``; portable results in input order (see the module docs)."""
     jobs = effective_jobs(jobs, len(items))
     results: List[Optional[UnitResult]] = [None] * len(items)
     if jobs > 1:
         _run_pool(items, rules, config, jobs, results)
     for index, item in enumerate(items):  # serial run, or what a broken pool left
         if results[index] is None:
-            results[index] = check_one(item, rules, config)
+            results[index] = portable(check_one(item, rules, config))
     return results  # type: ignore[return-value]
 
 
