@@ -121,6 +121,14 @@ def _suffix(*suffixes: str) -> Predicate:
     return predicate
 
 
+def _text_config(path: Path) -> bool:
+    """Config/env files for the secrets rules; yields to every other kind
+    whatever the order of KINDS (see mlwarden/secrets/textfile.py)."""
+    from mlwarden.secrets.textfile import is_text_config
+
+    return is_text_config(path) and not any(k != "text" and p(path) for k, p, _l in KINDS)
+
+
 def _dependency(name: str) -> Predicate:
     """A path predicate from mlwarden.sources.dependencies, imported on first use."""
 
@@ -130,14 +138,6 @@ def _dependency(name: str) -> Predicate:
         return getattr(dependencies, name)(path)
 
     return predicate
-
-
-def _text_config(path: Path) -> bool:
-    """Config/env files for the secrets rules; yields to every other kind
-    whatever the order of KINDS (see mlwarden/secrets/textfile.py)."""
-    from mlwarden.secrets.textfile import is_text_config
-
-    return is_text_config(path) and not any(k != "text" and p(path) for k, p, _l in KINDS)
 
 
 #: kind -> (recognises a path, "module:loader"). Order matters: first match wins.
