@@ -315,7 +315,13 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
         raise TooDeep("cannot analyse: code nested too deeply") from None
     except Exception as exc:  # a bug in a rule must not end the run
         raise ParseFailure(f"internal error while checking ({type(exc).__name__}: {exc}); please report this") from None
-    reports = [(inst, rep) for inst in instances for rep in inst.reports]
+    for inst in instances:
+        if inst.failure is not None:
+            # the loop in check_unit prefixes the path; the other rules' findings stand
+            unit.extra.setdefault("errors", []).append(
+                f" internal error in rule {inst.id} ({inst.failure}); its findings for this file may be missing; please report this"
+            )
+    reports = [(inst, rep) for inst in instances for rep in inst.reports if inst.failure is None]
     if not reports:
         return []
     return _reports_to_findings(unit, view, module, reports)
@@ -399,10 +405,16 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config) -> UnitResult:
                     result.errors.append(f"{unit.path}:{label}: {cell_exc}" if label else f"{unit.path}: {cell_exc}")
     for rule in rules:
         if issubclass(rule, FileRule) and unit.kind in rule.applies_to:
-            for finding in rule(config).check(unit):
-                if unit.text is not None and finding.cell is None and is_suppressed(finding.rule_id, unit.line_text(finding.line)):
-                    continue
-                result.findings.append(finding)
+            try:
+                for finding in rule(config).check(unit):
+                    if unit.text is not None and finding.cell is None and is_suppressed(finding.rule_id, unit.line_text(finding.line)):
+                        continue
+                    result.findings.append(finding)
+            except Exception as exc:  # noqa: BLE001 - a rule bug must not end the run
+                result.errors.append(
+                    f"{unit.path}: internal error in rule {rule.id} ({type(exc).__name__}: {exc}); "
+                    "its findings for this file may be missing; please report this"
+                )
     # per-line problems a loader or rule recorded ("3: cannot parse ..."); the rest was still checked
     for message in unit.extra.get("errors", ()):
         result.errors.append(f"{unit.path}:{message}")

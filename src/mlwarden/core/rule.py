@@ -148,6 +148,8 @@ class CodeRule(_RuleMeta):
         self.config = config
         self.unit = unit
         self.reports: List[Report] = []
+        #: set when a visitor method raised (see get_visitors)
+        self.failure: Optional[str] = None
 
     @classmethod
     def kind(cls) -> str:
@@ -159,10 +161,28 @@ class CodeRule(_RuleMeta):
     # libcst's visit_batched only needs this
     def get_visitors(self) -> Dict[str, Any]:
         return {
-            attr: getattr(self, attr)
+            attr: self._guarded(getattr(self, attr))
             for attr in dir(self)
             if (attr.startswith("visit_") or attr.startswith("leave_")) and callable(getattr(self, attr))
         }
+
+    def _guarded(self, method: Any) -> Any:
+        """A bug in one rule must not cost the other rules their findings:
+        the first exception switches this rule off for the file and is kept
+        in ``self.failure`` for the engine to report."""
+
+        def guarded(node: Any) -> Any:
+            if self.failure is not None:
+                return None
+            try:
+                return method(node)
+            except RecursionError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - reported by the engine
+                self.failure = f"{type(exc).__name__}: {exc}"
+                return None
+
+        return guarded
 
     def report(
         self,

@@ -203,7 +203,13 @@ class WeightsOnlyBypass(CodeRule):
                     self.report(element, message)
 
     def visit_Del(self, node) -> None:
-        targets = [e.target for e in node.target.elements] if isinstance(node.target, cst.Tuple) else [node.target]
+        targets, stack = [], [node.target]
+        while stack:  # `del a, b` / `del (a, [b, c])`: elements hold `.value`
+            item = stack.pop()
+            if isinstance(item, (cst.Tuple, cst.List)):
+                stack.extend(element.value for element in item.elements)
+            else:
+                targets.append(item)
         for sub in targets:
             if isinstance(sub, cst.Subscript) and self._is_environ(sub.value) and len(sub.slice) == 1:
                 index = sub.slice[0].slice

@@ -1,0 +1,63 @@
+"""Engine behaviour that no single rule owns: rule isolation."""
+
+from mlwarden.core.config import Config
+from mlwarden.core.engine import check_source
+from mlwarden.core.finding import Severity
+from mlwarden.core.registry import rule_by_id
+from mlwarden.core.rule import CodeRule, FileRule
+
+_DOC = """## What it does
+x
+## Why is this bad?
+x
+## Example
+x
+## Use instead
+x
+"""
+
+
+class CrashingCodeRule(CodeRule):
+    __doc__ = _DOC
+    id, name, severity, cwe = "MLW998", "crashing-code-rule", Severity.LOW, (1,)
+    message = "`boom` test rule"
+    triggers = frozenset({"boom"})
+
+    def visit_Call(self, node):
+        raise AttributeError("'Element' object has no attribute 'target'")
+
+
+class CrashingFileRule(FileRule):
+    __doc__ = _DOC
+    id, name, severity, cwe = "MLW997", "crashing-file-rule", Severity.LOW, (1,)
+    message = "`boom` test rule"
+    applies_to = frozenset({"python"})
+
+    def check(self, unit):
+        yield self.finding(unit, 1)
+        raise ValueError("bad state")
+
+
+SOURCE = "import pickle\nboom()\npickle.loads(b)\n"
+
+
+def test_a_crashing_code_rule_costs_only_its_own_findings():
+    result = check_source(SOURCE, "x.py", config=Config(), rules=[rule_by_id("MLW101"), CrashingCodeRule])
+    assert [(f.line, f.rule_id) for f in result.findings] == [(3, "MLW101")]
+    assert result.errors == [
+        "x.py: internal error in rule MLW998 (AttributeError: 'Element' object has no attribute 'target'); "
+        "its findings for this file may be missing; please report this"
+    ]
+
+
+def test_a_crashing_file_rule_is_reported_and_the_run_goes_on():
+    result = check_source(SOURCE, "x.py", config=Config(), rules=[rule_by_id("MLW101"), CrashingFileRule])
+    assert [(f.line, f.rule_id) for f in result.findings] == [(1, "MLW997"), (3, "MLW101")]
+    assert len(result.errors) == 1 and "internal error in rule MLW997 (ValueError: bad state)" in result.errors[0]
+
+
+def test_mlw107_del_of_a_tuple_does_not_crash():
+    source = 'import os\ndel (a, b)\ndel a, [b, c]\ndel os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"], x\n'
+    result = check_source(source, "x.py", config=Config(), rules=[rule_by_id("MLW107")])
+    assert result.errors == []
+    assert [(f.line, f.rule_id) for f in result.findings] == [(4, "MLW107")]
