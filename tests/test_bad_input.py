@@ -295,4 +295,7 @@ def test_engine_internal_error_is_one_line(d, run_cli, monkeypatch):
     (d / "x.py").write_text(PICKLE)
     code, out, err = run_cli("check", "--select", "MLW101", "x.py")
     assert code == 2
-    assert err == "x.py: internal error while checking (ZeroDivisionError: rule bug); please report this\n"
+    assert err == (
+        "x.py: internal error in rule MLW101 (ZeroDivisionError: rule bug); "
+        "its findings for this file may be missing; please report this\n"
+    )

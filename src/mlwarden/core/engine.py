@@ -170,20 +170,29 @@ def code_words(tree: ast.AST, limit: FrozenSet[str]) -> Set[str]:
     return seen
 
 
+@lru_cache(maxsize=32)
+def _gate_plan(rules: Tuple[type, ...]):
+    """Per selection, once: rules without triggers, (rule, trigger groups),
+    and every word any trigger needs (rules with many qualified triggers,
+    such as MLW402's package x keyword pairs, cost nothing per file)."""
+    always = tuple(r for r in rules if not r.triggers)
+    gated = [(r, trigger_groups(r)) for r in rules if r.triggers]
+    words = frozenset(w for _r, groups in gated for trigger in groups for group in trigger for w in group)
+    return always, gated, words
+
+
 def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] = None) -> List[type]:
     """Rules that can fire on ``source``; word prefilter, then (with a tree)
     the ast gate. Plain and qualified triggers: see :func:`trigger_groups`."""
-    always = [r for r in rules if not r.triggers]
-    gated = [(r, trigger_groups(r)) for r in rules if r.triggers]
+    always, gated, words = _gate_plan(tuple(rules))
     if not gated:
-        return always
-    words = frozenset(w for _r, groups in gated for trigger in groups for group in trigger for w in group)
+        return list(always)
     found = words_in_text(source, words)
     gated = [(r, groups) for r, groups in gated if _fires(groups, found)]
     if tree is not None and gated:
         found = code_words(tree, frozenset(found))
         gated = [(r, groups) for r, groups in gated if _fires(groups, found)]
-    return always + [r for r, _groups in gated]
+    return list(always) + [r for r, _groups in gated]
 
 # ---------------------------------------------------------------------------
 # code rules

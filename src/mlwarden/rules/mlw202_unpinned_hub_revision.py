@@ -398,11 +398,11 @@ class UnpinnedHubRevision(ParamDefaults, CodeRule):
     owasp = ("ML06:2023", "LLM03:2025")
     message = "`from_pretrained` downloads from the Hugging Face Hub without a pinned revision; pass `revision=` a full 40-hex commit SHA"
     OPTIONS = {"trusted-models": [], "check-dynamic-ids": False}
-    # module names, not `pipeline`/`LLM`/`create_model`: a call resolves only
-    # through an import that names its module (the ast gate sees import names)
-    triggers = frozenset(
-        {"from_pretrained", *(n.split(".", 1)[0] for n in HUB_FUNCTIONS), *(n.split(".", 1)[0] for n in HUB_PREFIX_FUNCTIONS)}
-    )
+    # qualified triggers (the file must use every component as code, see
+    # engine.trigger_groups): importing `huggingface_hub` for something else
+    # no longer wakes the rule. `from_pretrained` stays a plain word because
+    # `self.x.from_pretrained("org/name")` is checked without an import.
+    triggers = frozenset({"from_pretrained", *HUB_FUNCTIONS, *HUB_PREFIX_FUNCTIONS})
 
     SHA = "ac2ae5fab2ce3f9f40dc79b5ca9f637430d24971"
     VALID = [

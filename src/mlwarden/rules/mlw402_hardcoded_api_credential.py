@@ -6,10 +6,10 @@ from mlwarden.core.finding import Severity, redact
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.suppress import allowlisted_secret
-from mlwarden.rules._helpers import last_words
 from mlwarden.secrets.names import (
     CREDENTIAL_ATTRIBUTES,
     CREDENTIAL_KEYWORDS,
+    ML_PACKAGES,
     POSITIONAL_SINKS,
     is_credential_env,
     is_ml_package,
@@ -88,7 +88,14 @@ class HardcodedApiCredential(CodeRule):
     message = "`literal credential` passed to an ML API; read it from an environment variable or a secret store and revoke this one"
     # `os.environ.update/setdefault` always mention `environ`; `wandb.login(key=)`
     # always mentions `login`: neither `update` nor `key` is needed as a trigger
-    triggers = CREDENTIAL_KEYWORDS | CREDENTIAL_ATTRIBUTES | last_words(POSITIONAL_SINKS) | frozenset({"environ", "putenv"})
+    # a sink is an ML package's call or attribute *and* a credential word:
+    # qualified "package.word" triggers need both in the code (a `token=`
+    # keyword alone, in every other file of an ML code base, is not enough)
+    triggers = frozenset(
+        {f"{package}.{word}" for package in ML_PACKAGES for word in CREDENTIAL_KEYWORDS | CREDENTIAL_ATTRIBUTES | {"key"}}
+        | set(POSITIONAL_SINKS)
+        | {"os.environ", "os.putenv"}
+    )
 
     VALID = [
         Valid("import os\nfrom huggingface_hub import login\nlogin(token=os.environ['HF_TOKEN'])"),
