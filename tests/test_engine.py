@@ -61,3 +61,42 @@ def test_mlw107_del_of_a_tuple_does_not_crash():
     result = check_source(source, "x.py", config=Config(), rules=[rule_by_id("MLW107")])
     assert result.errors == []
     assert [(f.line, f.rule_id) for f in result.findings] == [(4, "MLW107")]
+
+
+# --- the gate must be sound: never skip a file a rule would report ---------
+
+import ast  # noqa: E402
+
+import pytest  # noqa: E402
+
+from conftest import FIXTURES  # noqa: E402
+from mlwarden.core.engine import candidate_rules  # noqa: E402
+from mlwarden.core.registry import all_rules  # noqa: E402
+
+GATED = [r for r in all_rules() if issubclass(r, CodeRule) and r.ast_gate is not None]
+
+
+@pytest.mark.parametrize("rule", GATED, ids=lambda r: r.id)
+def test_ast_gate_admits_every_invalid_example_and_fixture(rule):
+    sources = [case.code for case in rule.INVALID]
+    fixture = FIXTURES / "rules" / f"{rule.id}.py"
+    if fixture.exists():
+        sources.append(fixture.read_text(encoding="utf-8"))
+    for source in sources:
+        assert rule.ast_gate(ast.parse(source)), source
+
+
+def test_mlw402_gate_skips_pass_through_tokens_but_not_literals():
+    rule = rule_by_id("MLW402")
+    skip = "from huggingface_hub import hf_hub_download\ndef get(repo, token):\n    return hf_hub_download(repo, 'f', token=token)\n"
+    assert candidate_rules(skip, [rule], ast.parse(skip)) == []
+    for keep in (
+        "from huggingface_hub import hf_hub_download\nhf_hub_download('r', 'f', token='abc-123-secret')\n",
+        "from huggingface_hub import login\nTOKEN = 'abc-123-secret'\nlogin(TOKEN)\n",
+        "import openai\nopenai.api_key = 'abc-123-secret'\n",
+        "import os\nos.environ['HF_TOKEN'] = 'abc-123-secret'\n",
+        "import os\nos.environ.update({'HF_TOKEN': 'abc-123-secret'})\n",
+        "from openai import OpenAI\nOpenAI(**{'api_key': 'abc-123-secret'})\n",
+    ):
+        assert candidate_rules(keep, [rule], ast.parse(keep)) == [rule], keep
+        assert check_source(keep, "x.py", config=Config(), rules=[rule]).findings, keep
