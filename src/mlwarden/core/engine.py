@@ -191,7 +191,7 @@ def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] 
     gated = [(r, groups) for r, groups in gated if _fires(groups, found)]
     if tree is not None and gated:
         found = code_words(tree, frozenset(found))
-        gated = [(r, groups) for r, groups in gated if _fires(groups, found)]
+        gated = [(r, groups) for r, groups in gated if _fires(groups, found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
     return list(always) + [r for r, _groups in gated]
 
 # ---------------------------------------------------------------------------

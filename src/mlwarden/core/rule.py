@@ -90,6 +90,11 @@ class _RuleMeta:
     #: Identifier-like words this rule can only fire near (prefilter).
     #: Empty means "always run".
     triggers: ClassVar[FrozenSet[str]] = frozenset()
+    #: Optional cheap refinement of the gate: a classmethod ``(ast.Module) ->
+    #: bool`` run only when the triggers matched; False means the rule cannot
+    #: fire in this file, so it need not reach libcst. It must be sound
+    #: (never False where the rule would report).
+    ast_gate: ClassVar[Any] = None
     #: Rule options: ``{"option-name": default}``; read from [tool.mlwarden].
     OPTIONS: ClassVar[Dict[str, Any]] = {}
     VALID: ClassVar[Sequence[Valid]] = ()

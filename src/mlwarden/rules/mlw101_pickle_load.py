@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import last_words
 
 _MODULES = ("pickle", "dill", "cloudpickle")
 TARGETS = tuple(f"{m}.{f}" for m in _MODULES for f in ("load", "loads", "Unpickler")) + (
@@ -61,7 +60,7 @@ class PickleLoad(CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`pickle.load` runs code embedded in the data; load only trusted files or use a safe format such as safetensors or JSON"
-    triggers = last_words(TARGETS)
+    triggers = frozenset(TARGETS)  # qualified: see engine.trigger_groups
 
     VALID = [
         Valid("import pickle\ndata = pickle.dumps(obj)"),

@@ -5,7 +5,7 @@ from packaging.version import Version
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.core.values import UNKNOWN, is_truthy
+from mlwarden.core.values import is_truthy
 from mlwarden.rules._helpers import add_keyword, keyword_arg
 
 TARGETS = ("torch.load", "torch.serialization.load")
@@ -83,7 +83,7 @@ class TorchLoadWithoutWeightsOnly(CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`torch.load` without `weights_only=True` can run code from the checkpoint; pass `weights_only=True` or load safetensors"
-    triggers = frozenset({"load"})
+    triggers = frozenset(TARGETS)  # qualified: see engine.trigger_groups
 
     VALID = [
         Valid("import torch\ntorch.load(p, weights_only=True)"),

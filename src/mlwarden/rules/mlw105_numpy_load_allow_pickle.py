@@ -3,7 +3,7 @@ from __future__ import annotations
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import is_truthy
-from mlwarden.rules._helpers import keyword_arg, last_words, remove_keyword
+from mlwarden.rules._helpers import keyword_arg, remove_keyword
 
 TARGETS = ("numpy.load", "numpy.lib.npyio.load", "numpy.lib._npyio_impl.load")
 #: numpy.load(file, mmap_mode=None, allow_pickle=False, ...)
@@ -63,7 +63,7 @@ class NumpyLoadAllowPickle(CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`numpy.load(..., allow_pickle=True)` unpickles object arrays and can run code from the file; remove `allow_pickle=True`"
-    triggers = last_words(TARGETS) | {"allow_pickle"}
+    triggers = frozenset(TARGETS)  # qualified; a positional allow_pickle needs no keyword word
 
     VALID = [
         Valid("import numpy as np\nnp.load('x.npy')"),

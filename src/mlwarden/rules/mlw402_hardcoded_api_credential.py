@@ -126,6 +126,13 @@ class HardcodedApiCredential(CodeRule):
 
     # the statement being visited, to honour an allowlist pragma and to leave
     # values that MLW401 reports to it
+    @classmethod
+    def ast_gate(cls, tree) -> bool:
+        """Only a literal string (or a module-level name that may hold one)
+        in a credential position can be reported; ML code bases pass
+        ``token=token`` everywhere, and those files need no libcst pass."""
+        return _may_hold_literal_credential(tree)
+
     def visit_SimpleStatementLine(self, node) -> None:
         self._statement = node
 
@@ -216,3 +223,53 @@ def _reported_by_mlw401(statement: str, value: str) -> bool:
     with Session("code") as session:
         hits = session.scan(statement.splitlines(), "source.py") + session.scan([f"_ = {value!r}"], "source.py")
     return any(hit.secret == value for hit in hits)
+
+
+_POSITIONAL_SINK_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in POSITIONAL_SINKS)
+
+
+def _may_hold_literal_credential(tree) -> bool:
+    """Sound over-approximation of what :class:`HardcodedApiCredential`
+    reports: its values go through ``ctx.value``, which yields a string only
+    for a string literal or a module-level name bound to one (dict literals
+    and ``dict(...)`` are looked into)."""
+    import ast
+
+    module_names = set()
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        module_names.update(t.id for t in targets if isinstance(t, ast.Name))
+
+    def literal(value) -> bool:
+        if isinstance(value, ast.Constant):
+            return isinstance(value.value, str)
+        if isinstance(value, ast.Name):
+            return value.id in module_names
+        if isinstance(value, ast.Call):
+            return isinstance(value.func, ast.Name) and value.func.id == "dict"
+        return isinstance(value, ast.Dict)
+
+    def environ(expr) -> bool:  # `os.environ`, `environ`
+        return (isinstance(expr, ast.Attribute) and expr.attr == "environ") or (isinstance(expr, ast.Name) and expr.id == "environ")
+
+    keywords = CREDENTIAL_KEYWORDS | {"key"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword):
+            if (node.arg is None or node.arg in keywords) and literal(node.value):
+                return True
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            sink = name in _POSITIONAL_SINK_NAMES or name == "putenv" or (
+                name in ("update", "setdefault") and isinstance(func, ast.Attribute) and environ(func.value)
+            )
+            if sink and (any(literal(a) for a in node.args) or any(literal(k.value) for k in node.keywords)):
+                return True
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and literal(node.value):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if (isinstance(target, ast.Subscript) and environ(target.value)) or (
+                    isinstance(target, ast.Attribute) and target.attr in CREDENTIAL_ATTRIBUTES
+                ):
+                    return True
+    return False

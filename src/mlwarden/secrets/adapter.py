@@ -8,7 +8,7 @@ every scan runs inside ``detect_secrets.settings.transient_settings``.
 
 Cost control: detect-secrets (and ``requests``, which it imports) costs about
 130 ms to import. :func:`scan_lines` first runs a cheap regex
-(:data:`~mlwarden.secrets.patterns.PREFILTER`) over each line and imports
+(:func:`~mlwarden.secrets.patterns.prefilter_match`) over each line and imports
 detect-secrets only when some line is a candidate; only candidate lines are
 scanned.
 
@@ -32,12 +32,20 @@ Every hit then passes our placeholder filter
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from mlwarden.secrets.patterns import KAGGLE_JSON_KEY, PREFILTER, PROVIDER_PATTERNS, is_placeholder
+from mlwarden.secrets.patterns import (
+    KAGGLE_JSON_KEY,
+    PREFILTER_EXACT,
+    PREFILTER_FOLDED,
+    PROVIDER_PATTERNS,
+    is_placeholder,
+    prefilter_match,
+)
 
 #: detect-secrets plugins never used (not credentials / too noisy).
 _NEVER = {"IPPublicDetector", "OpenAIDetector"}  # ours covers every OpenAI format
@@ -113,7 +121,25 @@ class Hit:
 
 def is_candidate(text: str) -> bool:
     """Cheap test: could ``text`` hold a secret any detector finds?"""
-    return PREFILTER.search(text) is not None
+    return prefilter_match(text)
+
+
+def candidate_lines(lines: Sequence[str]) -> List[int]:
+    """Indexes of the lines :func:`is_candidate` accepts, found with one
+    search of each prefilter over the joined text (no match spans a newline)
+    instead of one per line: seconds on a large repository."""
+    text = "\n".join(lines)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # rare Unicode case changes length: per line
+        return [i for i, line in enumerate(lines) if is_candidate(line)]
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    found = set()
+    for pattern, haystack in ((PREFILTER_EXACT, text), (PREFILTER_FOLDED, lowered)):
+        for match in pattern.finditer(haystack):
+            found.add(bisect.bisect_right(starts, match.start()) - 1)
+    return sorted(found)
 
 
 def provider_type(value: str) -> Optional[str]:
@@ -168,7 +194,10 @@ class Session:
 
     def scan(self, lines: Sequence[str], filename: str) -> List[Hit]:
         entropy = self.high_entropy and self.profile == "code"
-        indexes = [i for i, line in enumerate(lines) if is_candidate(line) or (entropy and _LONG_QUOTED.search(line))]
+        if entropy:
+            indexes = [i for i, line in enumerate(lines) if is_candidate(line) or _LONG_QUOTED.search(line)]
+        else:
+            indexes = candidate_lines(lines)
         if not indexes:
             return []
         if self._plugins is None:
