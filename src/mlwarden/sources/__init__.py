@@ -129,6 +129,14 @@ def _text_config(path: Path) -> bool:
     return is_text_config(path) and not any(k != "text" and p(path) for k, p, _l in KINDS)
 
 
+def _model_path(path: Path) -> bool:
+    """Model files by name (the walk and the hook); the format itself is
+    always chosen by content. Owned by :mod:`mlwarden.sources.model`."""
+    from mlwarden.sources.model import is_model_path
+
+    return is_model_path(path)
+
+
 def _dependency(name: str) -> Predicate:
     """A path predicate from mlwarden.sources.dependencies, imported on first use."""
 
@@ -152,7 +160,7 @@ KINDS: List[Tuple[str, Predicate, str]] = [
     ("conda-env", _dependency("is_conda_env_path"), "mlwarden.sources.dependencies:load_conda_env"),
     ("pipfile", _dependency("is_pipfile_path"), "mlwarden.sources.dependencies:load_pipfile"),
     # model files (mlwarden/sources/model.py): MLW6xx; by extension here, by content for named files
-    ("model", _suffix(".pkl", ".pickle", ".pt", ".pth", ".bin", ".ckpt", ".joblib", ".npy", ".npz", ".dill", ".keras", ".h5", ".hdf5", ".model", ".sav"), "mlwarden.sources.model:load"),
+    ("model", _model_path, "mlwarden.sources.model:load"),
     # keep last: secrets rules only (text kind yields to the kinds above)
     ("text", _text_config, "mlwarden.secrets.textfile:load"),
 ]

@@ -19,6 +19,11 @@ from mlwarden.sources import LoadError, Unit
 MODEL_SUFFIXES = (".pkl", ".pickle", ".pt", ".pth", ".bin", ".ckpt", ".joblib", ".npy", ".npz", ".dill", ".keras", ".h5", ".hdf5", ".model", ".sav")
 
 
+def is_model_path(path: Path) -> bool:
+    """Whether the directory walk reads ``path`` as a model file (by name)."""
+    return path.suffix.lower() in MODEL_SUFFIXES
+
+
 def load(source: Union[bytes, bytearray, Path], path: str) -> Unit:
     if isinstance(source, (bytes, bytearray)):
         return Unit(path=path, kind="model", raw=bytes(source), extra={"model_bytes": bytes(source)})
