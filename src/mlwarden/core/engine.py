@@ -432,6 +432,9 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config) -> UnitResult:
 
 
 def _filter(findings: Iterable[Finding], unit: Unit, config: Config) -> List[Finding]:
+    from mlwarden.core.context import adjust
+
+    findings = adjust(list(findings), unit, config)
     ignored = config.ignored_for(unit.path)
     out = [
         f

@@ -94,6 +94,14 @@ class Finding:
     secret_preview: Optional[str] = None
     rule_name: str = ""
 
+    def __post_init__(self) -> None:
+        # one redaction point for every output format, the cache and baselines
+        from mlwarden.core.redact import redact_text
+
+        clean = redact_text(self.message)
+        if clean is not self.message:
+            object.__setattr__(self, "message", clean)
+
     @property
     def sort_key(self):
         return (self.path, self.cell or 0, self.output if self.output is not None else -1, self.line, self.col, self.rule_id)
