@@ -7,7 +7,7 @@ Public API::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from mlwarden._version import __version__
 
 __all__ = ["__version__", "check_paths", "check_source", "Finding", "Severity"]
 
@@ -18,7 +18,7 @@ def __getattr__(name: str):  # lazy: keep `import mlwarden` cheap
 
         return check_source
     if name == "check_paths":
-        from mlwarden.commands.check import check_paths
+        from mlwarden.core.run import check_paths
 
         return check_paths
     if name in ("Finding", "Severity"):

@@ -8,14 +8,17 @@ checked).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence
 
 from mlwarden.core.config import Config, ConfigError, load_config
-from mlwarden.core.engine import UnitResult, check_file
+from mlwarden.core.engine import UnitResult
 from mlwarden.core.finding import Severity
+from mlwarden.core.registry import split_codes as _codes
+# the walker and the check/fix pipeline live in the core (re-exported here)
+from mlwarden.core.run import check_paths, fix_paths  # noqa: F401
+from mlwarden.core.walk import _walk_skips, iter_files  # noqa: F401
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -35,12 +38,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_fix_arguments(parser)
     add_baseline_arguments(parser)
     add_speed_arguments(parser)
-
-
-def _codes(text: Optional[str]) -> Optional[List[str]]:
-    if text is None:
-        return None
-    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def build_config(args: argparse.Namespace) -> Config:
@@ -65,47 +62,6 @@ def build_config(args: argparse.Namespace) -> Config:
     return config
 
 
-def iter_files(paths: Sequence[str], config: Config) -> Iterator[Tuple[Path, Optional[str], str]]:
-    """(path, kind, display) for every file to check, in a stable order.
-
-    ``kind`` is None for a named path that does not exist or that mlwarden
-    cannot read; the caller reports it."""
-    from mlwarden.sources import classify, classify_explicit
-
-    skip = _walk_skips(config)
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            if config.is_excluded(path, walking=False) and raw not in (".", "./"):
-                continue
-            for root, dirs, files in os.walk(path):
-                root_path = Path(root)
-                dirs[:] = sorted(d for d in dirs if not config.is_excluded(root_path / d, walking=True))
-                for name in sorted(files):
-                    file_path = root_path / name
-                    kind = classify(file_path)
-                    if kind is None or kind in skip or config.is_excluded(file_path, walking=True):
-                        continue
-                    yield file_path, kind, os.path.normpath(str(file_path))
-        elif path.exists() or path.is_symlink():
-            if config.is_excluded(path, walking=False):
-                continue
-            yield path, classify_explicit(path), os.path.normpath(raw)
-        else:
-            yield path, None, raw
-
-
-def _walk_skips(config: Config) -> "set[str]":
-    """Kinds a directory walk does not read: ``text`` (config/env files) is
-    read only when a selected rule checks it (the secrets rules), so a walk
-    for the code rules does not open every JSON/YAML file. Files named
-    explicitly are always read."""
-    from mlwarden.core.rule import FileRule
-
-    wanted = {kind for rule in config.rules() if issubclass(rule, FileRule) for kind in rule.applies_to}
-    return {"text"} - wanted
-
-
 def add_speed_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", "-j", type=int, default=0, metavar="N",
@@ -120,76 +76,6 @@ CACHE_DIR = ".mlwarden_cache/"
 def speed_options(args: argparse.Namespace) -> dict:
     """``check_paths`` keywords from --jobs/--no-cache."""
     return {"jobs": max(0, getattr(args, "jobs", 0) or 0), "cache": not getattr(args, "no_cache", False), "keep_units": False}
-
-
-def check_paths(
-    paths: Sequence[str],
-    config: Optional[Config] = None,
-    *,
-    jobs: Optional[int] = 1,
-    cache: bool = False,
-    keep_units: bool = True,
-) -> Tuple[List[UnitResult], int]:
-    """Check ``paths``; returns (results, number of files checked), in a
-    stable order whatever ``jobs`` is.
-
-    ``jobs``: worker processes (0/None: all cores for large runs, see
-    :mod:`mlwarden.core.parallel`). ``cache``: reuse and store results in
-    ``.mlwarden_cache/`` (see :mod:`mlwarden.core.cache`). With either, a
-    result may come from another process or an earlier run: it then has no
-    ``unit`` and its fixes no ``view`` (fixing re-checks in-process).
-    ``keep_units=False`` drops units in a serial run too: holding every
-    file's text and lines until the end doubled peak memory on large runs."""
-    config = config or Config()
-    rules = config.rules()
-    slots: List[Optional[UnitResult]] = []
-    todo: List[Tuple[int, Path, str, str]] = []
-    count = 0
-    for path, kind, display in iter_files(paths, config):
-        if kind is None:
-            if not path.exists():
-                slots.append(UnitResult(path=display, errors=[f"{display}: no such file or directory"]))
-            continue
-        count += 1
-        slots.append(None)
-        todo.append((len(slots) - 1, path, kind, display))
-    if jobs == 1 and not cache and keep_units:
-        for index, path, kind, display in todo:
-            slots[index] = check_file(path, kind, rules, config, display)
-        return slots, count  # type: ignore[return-value]
-    store = None
-    if cache:
-        from mlwarden.core.cache import ResultCache, content_hash
-
-        store = ResultCache.for_run(config, rules)
-    digests = {}
-    if store is not None:
-        misses = []
-        for entry in todo:
-            index, path, kind, display = entry
-            try:
-                with open(path, "rb") as handle:
-                    digest = content_hash(handle.read())
-            except OSError:
-                misses.append(entry)  # check_file reports it
-                continue
-            hit = store.get(path, display, kind, digest)
-            if hit is None:
-                digests[index] = digest
-                misses.append(entry)
-            else:
-                slots[index] = UnitResult(path=display, findings=hit[0], errors=hit[1])
-        todo = misses
-    from mlwarden.core.parallel import check_many
-
-    done = check_many([(path, kind, display) for _i, path, kind, display in todo], rules, config, jobs)
-    for (index, path, kind, display), result in zip(todo, done):
-        slots[index] = result
-        if store is not None and index in digests:
-            store.put(path, display, kind, digests[index], result.findings, result.errors)
-    if store is not None:
-        store.save()
-    return slots, count  # type: ignore[return-value]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -289,52 +175,6 @@ def add_fix_arguments(parser: argparse.ArgumentParser) -> None:
 
 def fixing(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "fix", False) or getattr(args, "unsafe_fixes", False) or getattr(args, "diff", False))
-
-
-def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool, announce=None):
-    """Fix every file under ``paths``. Returns ``(outcomes, errors)``: the
-    :class:`~mlwarden.core.fixes.FixOutcome` of each file that changed (or
-    would change), and one-line errors (unreadable input, write failures).
-    Files that cannot be read or parsed are never touched."""
-    from mlwarden.core.fixes import fix_unit
-    from mlwarden.fixers.atomic import write_bytes_atomic
-    from mlwarden.sources import LoadError, load
-
-    rules = config.rules()
-    outcomes = []
-    errors: List[str] = []
-    for path, kind, display in iter_files(paths, config):
-        if kind is None:
-            if not path.exists():
-                errors.append(f"{display}: no such file or directory")
-            continue
-        try:
-            unit = load(path, kind, display)
-        except LoadError as exc:
-            errors.append(f"{display}: {exc}")
-            continue
-        if unit.code is None:
-            continue  # only code views carry fixes
-
-        def reload(raw: bytes, _path=path, _kind=kind, _display=display):
-            return load(_path, _kind, _display, raw=raw)
-
-        outcome = fix_unit(unit, rules, config, unsafe=unsafe, reload=reload)
-        errors.extend(outcome.result.errors)
-        if not outcome.changed:
-            continue
-        outcome.path, outcome.kind, outcome.display = path, kind, display
-        outcome.encoding = unit.extra.get("encoding", "utf-8")
-        if write:
-            try:
-                write_bytes_atomic(path, outcome.raw)
-            except OSError as exc:
-                errors.append(f"{display}: cannot write fixes: {exc.strerror or exc}")
-                continue
-            if announce is not None:
-                announce(f"Fixing {display}")
-        outcomes.append(outcome)
-    return outcomes, errors
 
 
 def run_fixes(args: argparse.Namespace) -> int:

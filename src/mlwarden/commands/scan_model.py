@@ -12,7 +12,6 @@ status: 0 clean, 1 findings, 2 unreadable input.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -31,21 +30,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--verbose", "-v", action="store_true", help="name skipped files and print scan notes")
-
-
-def _files(paths: List[str]):
-    from mlwarden.sources.model import MODEL_SUFFIXES
-
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if Path(name).suffix.lower() in MODEL_SUFFIXES:
-                        yield Path(root) / name, os.path.normpath(os.path.join(root, name))
-        else:
-            yield path, os.path.normpath(raw)
 
 
 def verdict(name: str, extra: List[str], trusted=()) -> str:
@@ -67,10 +51,10 @@ def verdict(name: str, extra: List[str], trusted=()) -> str:
 def run(args: argparse.Namespace) -> int:
     from mlwarden.artifacts import Limits
     from mlwarden.artifacts.formats import sniff_path
-    from mlwarden.commands.check import _codes
     from mlwarden.core.config import Config, ConfigError, load_config
     from mlwarden.core.engine import check_unit
-    from mlwarden.core.registry import validate_codes
+    from mlwarden.core.registry import split_codes as _codes, validate_codes
+    from mlwarden.core.walk import iter_files
     from mlwarden.output import Report, renderer
     from mlwarden.sources import LoadError
     from mlwarden.sources.model import load, model_report
@@ -96,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     findings, errors, notes, count = [], [], [], 0
     extra = list(config.options.get("allow-globals", []))
     listing: List[str] = []
-    for path, display in _files(args.paths):
+    for path, _kind, display in iter_files(args.paths, config, kinds={"model"}):
         if not path.exists():
             errors.append(f"{display}: no such file or directory")
             continue

@@ -34,7 +34,7 @@ import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from mlwarden import __version__
+from mlwarden._version import __version__
 from mlwarden.core.finding import Edit, Finding, Fix, Severity
 
 CACHE_DIR_NAME = ".mlwarden_cache"

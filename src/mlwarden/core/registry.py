@@ -61,6 +61,14 @@ def matches(rule_id: str, codes: Iterable[str]) -> bool:
     return False
 
 
+def split_codes(text: Optional[str]) -> Optional[List[str]]:
+    """``"MLW1, MLW201"`` (a command-line option) -> ``["MLW1", "MLW201"]``;
+    None stays None (the option was not given)."""
+    if text is None:
+        return None
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
 def validate_codes(codes: Sequence[str], where: str) -> List[str]:
     """Upper-case and check selectors; raise ValueError naming ``where``."""
     known = [r.id for r in all_rules()]

@@ -1,0 +1,134 @@
+"""Running checks and fixes over paths: the one pipeline behind the CLI,
+the public API (``mlwarden.check_paths``), ``baseline`` and ``--fix``.
+
+:func:`check_paths` walks (:mod:`mlwarden.core.walk`), reuses cached
+results (:mod:`mlwarden.core.cache`), checks the rest serially or in worker
+processes (:mod:`mlwarden.core.parallel`) and returns results in walk order.
+:func:`fix_paths` applies fixes file by file (:mod:`mlwarden.core.fixes`) and
+writes atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
+
+from mlwarden.core.config import Config
+from mlwarden.core.engine import UnitResult, check_file
+from mlwarden.core.walk import iter_files
+
+
+def check_paths(
+    paths: Sequence[str],
+    config: Optional[Config] = None,
+    *,
+    jobs: Optional[int] = 1,
+    cache: bool = False,
+    keep_units: bool = True,
+) -> Tuple[List[UnitResult], int]:
+    """Check ``paths``; returns (results, number of files checked), in a
+    stable order whatever ``jobs`` is.
+
+    ``jobs``: worker processes (0/None: all cores for large runs, see
+    :mod:`mlwarden.core.parallel`). ``cache``: reuse and store results in
+    ``.mlwarden_cache/`` (see :mod:`mlwarden.core.cache`). With either, a
+    result may come from another process or an earlier run: it then has no
+    ``unit`` and its fixes no ``view`` (fixing re-checks in-process).
+    ``keep_units=False`` drops units in a serial run too: holding every
+    file's text and lines until the end doubled peak memory on large runs."""
+    config = config or Config()
+    rules = config.rules()
+    slots: List[Optional[UnitResult]] = []
+    todo: List[Tuple[int, Path, str, str]] = []
+    count = 0
+    for path, kind, display in iter_files(paths, config):
+        if kind is None:
+            if not path.exists():
+                slots.append(UnitResult(path=display, errors=[f"{display}: no such file or directory"]))
+            continue
+        count += 1
+        slots.append(None)
+        todo.append((len(slots) - 1, path, kind, display))
+    if jobs == 1 and not cache and keep_units:
+        for index, path, kind, display in todo:
+            slots[index] = check_file(path, kind, rules, config, display)
+        return slots, count  # type: ignore[return-value]
+    store = None
+    if cache:
+        from mlwarden.core.cache import ResultCache, content_hash
+
+        store = ResultCache.for_run(config, rules)
+    digests = {}
+    if store is not None:
+        misses = []
+        for entry in todo:
+            index, path, kind, display = entry
+            try:
+                with open(path, "rb") as handle:
+                    digest = content_hash(handle.read())
+            except OSError:
+                misses.append(entry)  # check_file reports it
+                continue
+            hit = store.get(path, display, kind, digest)
+            if hit is None:
+                digests[index] = digest
+                misses.append(entry)
+            else:
+                slots[index] = UnitResult(path=display, findings=hit[0], errors=hit[1])
+        todo = misses
+    from mlwarden.core.parallel import check_many
+
+    done = check_many([(path, kind, display) for _i, path, kind, display in todo], rules, config, jobs)
+    for (index, path, kind, display), result in zip(todo, done):
+        slots[index] = result
+        if store is not None and index in digests:
+            store.put(path, display, kind, digests[index], result.findings, result.errors)
+    if store is not None:
+        store.save()
+    return slots, count  # type: ignore[return-value]
+
+
+def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool, announce=None):
+    """Fix every file under ``paths``. Returns ``(outcomes, errors)``: the
+    :class:`~mlwarden.core.fixes.FixOutcome` of each file that changed (or
+    would change), and one-line errors (unreadable input, write failures).
+    Files that cannot be read or parsed are never touched."""
+    from mlwarden.core.fixes import fix_unit
+    from mlwarden.fixers.atomic import write_bytes_atomic
+    from mlwarden.sources import LoadError, load
+
+    rules = config.rules()
+    outcomes = []
+    errors: List[str] = []
+    for path, kind, display in iter_files(paths, config):
+        if kind is None:
+            if not path.exists():
+                errors.append(f"{display}: no such file or directory")
+            continue
+        try:
+            unit = load(path, kind, display)
+        except LoadError as exc:
+            errors.append(f"{display}: {exc}")
+            continue
+        if unit.code is None:
+            continue  # only code views carry fixes
+
+        def reload(raw: bytes, _path=path, _kind=kind, _display=display):
+            return load(_path, _kind, _display, raw=raw)
+
+        outcome = fix_unit(unit, rules, config, unsafe=unsafe, reload=reload)
+        errors.extend(outcome.result.errors)
+        if not outcome.changed:
+            continue
+        outcome.path, outcome.kind, outcome.display = path, kind, display
+        outcome.encoding = unit.extra.get("encoding", "utf-8")
+        if write:
+            try:
+                write_bytes_atomic(path, outcome.raw)
+            except OSError as exc:
+                errors.append(f"{display}: cannot write fixes: {exc.strerror or exc}")
+                continue
+            if announce is not None:
+                announce(f"Fixing {display}")
+        outcomes.append(outcome)
+    return outcomes, errors
