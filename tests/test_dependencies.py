@@ -22,7 +22,7 @@ from mlwarden.core.registry import all_rules
 from mlwarden.sources import ShellLine, Unit, classify
 from mlwarden.sources.dependencies import for_unit, pinned_example
 from mlwarden.sources.dependencies.manifests import conda_entry, poetry_to_pep440
-from mlwarden.sources.dependencies.requirements import parse_shell_lines
+from mlwarden.sources.dependencies.installs import parse_shell_lines
 from mlwarden.testing import check_example, expected_markers
 
 RULES = [r for r in all_rules() if r.id.startswith(("MLW3", "MLW90"))]

@@ -93,10 +93,8 @@ def content_hash(raw: bytes) -> str:
 
 def _package_fingerprint() -> str:
     """Version plus (name, size, mtime) of every module of the package."""
-    import mlwarden
-
     digest = hashlib.sha256(__version__.encode())
-    root = Path(mlwarden.__file__).parent
+    root = Path(__file__).resolve().parent.parent  # the mlwarden package
     for directory, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):

@@ -1,61 +1,11 @@
-"""The ``text`` source kind: configuration and environment files that can
-hold credentials (``.env``, ``*.yaml``, ``*.json``, ``*.cfg``, ``*.toml``,
-``*.ini``, ``kaggle.json``).
+"""Moved to :mod:`mlwarden.sources.text` (sources turn bytes into units;
+this re-export keeps old imports working)."""
 
-Only the secrets rules read these units. A directory walk yields ``text``
-files only when one of those rules is selected (see
-``commands/check.py:_walk_skips``); a file named explicitly (pre-commit's
-``mlwarden-secrets`` hook) is always read. Binary data, files that are not
-UTF-8 and files over :data:`MAX_BYTES` are skipped silently (the unit has no
-text): they are not what this source is for, and a data set that happens to be
-a big JSON file must not fail a commit.
-"""
-
-from __future__ import annotations
-
-from pathlib import Path
-
-from mlwarden.sources import Unit
-
-#: Larger files are data, not configuration.
-MAX_BYTES = 2_000_000
-
-SUFFIXES = frozenset({".yaml", ".yml", ".json", ".cfg", ".toml", ".ini", ".env"})
-
-
-def is_text_config(path: Path) -> bool:
-    """``.env``, ``.env.local``, ``prod.env``, ``*.yaml`` … (by name)."""
-    name = path.name.lower()
-    if name == ".env" or name.startswith(".env.") or name == "kaggle.json":
-        return True
-    return path.suffix.lower() in SUFFIXES
-
-
-def is_dotenv(name: str) -> bool:
-    """A dotenv file (``NAME=value`` lines)."""
-    base = Path(name).name.lower()
-    return base == ".env" or base.startswith(".env.") or base.endswith(".env")
-
-
-#: baselines hold hashes of secrets, not secrets
-BASELINE_NAMES = frozenset({".mlwarden-baseline.json", ".secrets.baseline"})
-
-
-def load(raw: bytes, path: str) -> Unit:
-    unit = Unit(path=path, kind="text", raw=raw)
-    if Path(path).name in BASELINE_NAMES:
-        unit.extra["skipped"] = "baseline file"
-        return unit
-    if len(raw) > MAX_BYTES:
-        unit.extra["skipped"] = f"larger than {MAX_BYTES} bytes"
-        return unit
-    if b"\x00" in raw:
-        unit.extra["skipped"] = "binary"
-        return unit
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        unit.extra["skipped"] = "not UTF-8"
-        return unit
-    unit.text = text[1:] if text.startswith("\ufeff") else text
-    return unit
+from mlwarden.sources.text import (  # noqa: F401
+    BASELINE_NAMES,
+    MAX_BYTES,
+    SUFFIXES,
+    is_dotenv,
+    is_text_config,
+    load,
+)

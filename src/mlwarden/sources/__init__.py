@@ -14,101 +14,12 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
+from mlwarden.sources.base import CodeView, LoadError, Location, ShellLine, Unit
 
-class LoadError(Exception):
-    """Input we cannot read; ``str()`` is the one-line reason (no path)."""
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a code-view position lives in the file the user sees."""
-
-    line: int
-    col: int  # 1-based
-    cell: Optional[int] = None  # 1-based, counting every cell
-    file_line: Optional[int] = None  # line in the file on disk
-
-
-class CodeView:
-    """Python source for code rules. The base maps positions one to one."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self._lines: Optional[List[str]] = None
-
-    @property
-    def lines(self) -> List[str]:
-        if self._lines is None:
-            self._lines = self.source.splitlines()
-        return self._lines
-
-    def line_text(self, line: int) -> str:
-        """Physical line ``line`` (1-based) of the code view, for ``# noqa``."""
-        lines = self.lines
-        return lines[line - 1] if 0 < line <= len(lines) else ""
-
-    def locate(self, line: int, col0: int) -> Location:
-        """Map a code-view position (1-based line, 0-based column)."""
-        return Location(line=line, col=col0 + 1, file_line=line)
-
-    def fallback_views(self) -> "List[CodeView]":
-        """Smaller views to check one by one when this one does not parse
-        (a notebook falls back to cell by cell). Plain files have none."""
-        return []
-
-    def fallback_label(self) -> str:
-        """How an error in this view names its place (``cell 4``), or ''."""
-        return ""
-
-    def apply_edits(self, unit: "Unit", edits: "Sequence[Any]") -> bytes:
-        """The file's new bytes after applying code-view edits (fixes)."""
-        from mlwarden.core.fixes import apply_edits
-
-        text = apply_edits(self.source, edits)
-        encoding = unit.extra.get("encoding", "utf-8")
-        return text.encode(encoding)
-
-
-@dataclass(frozen=True)
-class ShellLine:
-    """An IPython line the Python parser never sees (``!cmd``, ``%magic``,
-    a ``%%cell`` magic body line), kept for dependency, secret and download
-    rules. Positions are 1-based; ``line``/``col`` are within the cell."""
-
-    cell: int
-    line: int
-    col: int
-    file_line: int
-    kind: str  # "shell" (!cmd), "line_magic" (%pip …), "cell_magic" (a line of a %%bash cell)
-    magic: Optional[str]  # "pip", "env", "bash", … (None for !cmd)
-    command: str  # the text after the ! or %magic marker (for %%bash bodies: the line itself)
-
-
-@dataclass
-class Unit:
-    path: str  # as displayed
-    kind: str
-    raw: bytes
-    text: Optional[str] = None
-    code: Optional[CodeView] = None
-    #: kind-specific data (notebook JSON, …)
-    extra: Dict[str, Any] = field(default_factory=dict)
-    #: IPython shell/magic lines (notebooks); empty for plain files
-    shell_lines: List[ShellLine] = field(default_factory=list)
-
-    @property
-    def lines(self) -> List[str]:
-        if "_lines" not in self.extra:
-            self.extra["_lines"] = (self.text or "").splitlines()
-        return self.extra["_lines"]
-
-    def line_text(self, line: int) -> str:
-        lines = self.lines
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+__all__ = ["CodeView", "LoadError", "Location", "ShellLine", "Unit", "KINDS", "classify", "classify_explicit", "load", "loader_for"]
 
 
 Predicate = Callable[[Path], bool]
@@ -123,8 +34,8 @@ def _suffix(*suffixes: str) -> Predicate:
 
 def _text_config(path: Path) -> bool:
     """Config/env files for the secrets rules; yields to every other kind
-    whatever the order of KINDS (see mlwarden/secrets/textfile.py)."""
-    from mlwarden.secrets.textfile import is_text_config
+    whatever the order of KINDS (see mlwarden/sources/text.py)."""
+    from mlwarden.sources.text import is_text_config
 
     return is_text_config(path) and not any(k != "text" and p(path) for k, p, _l in KINDS)
 
@@ -138,12 +49,12 @@ def _model_path(path: Path) -> bool:
 
 
 def _dependency(name: str) -> Predicate:
-    """A path predicate from mlwarden.sources.dependencies, imported on first use."""
+    """A path predicate from mlwarden.sources.dependencies.paths, imported on first use."""
 
     def predicate(path: Path) -> bool:
-        from mlwarden.sources import dependencies
+        from mlwarden.sources.dependencies import paths
 
-        return getattr(dependencies, name)(path)
+        return getattr(paths, name)(path)
 
     return predicate
 
@@ -162,7 +73,7 @@ KINDS: List[Tuple[str, Predicate, str]] = [
     # model files (mlwarden/sources/model.py): MLW6xx; by extension here, by content for named files
     ("model", _model_path, "mlwarden.sources.model:load"),
     # keep last: secrets rules only (text kind yields to the kinds above)
-    ("text", _text_config, "mlwarden.secrets.textfile:load"),
+    ("text", _text_config, "mlwarden.sources.text:load"),
 ]
 
 

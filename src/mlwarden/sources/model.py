@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Union
 
-from mlwarden.sources import LoadError, Unit
+from mlwarden.sources.base import LoadError, Unit
 
 #: extensions the directory walk and the pre-commit hook look at; the format
 #: itself is always chosen by content

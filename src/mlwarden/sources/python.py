@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import tokenize
 
-from mlwarden.sources import CodeView, LoadError, Unit
+from mlwarden.sources.base import CodeView, LoadError, Unit
 
 
 def decode_python(raw: bytes) -> "tuple[str, str]":

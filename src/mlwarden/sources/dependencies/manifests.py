@@ -13,16 +13,10 @@ from packaging.requirements import InvalidRequirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from mlwarden.sources import LoadError
-from mlwarden.sources.dependencies import DependencySet, Entry
-from mlwarden.sources.dependencies.requirements import (
-    _read_into,
-    exact_specifier,
-    index_setting,
-    is_http_url,
-    parse_requirement,
-    url_facts,
-)
+from mlwarden.sources.base import LoadError
+from mlwarden.sources.dependencies.entries import DependencySet, Entry
+from mlwarden.sources.dependencies.requirement import exact_specifier, index_setting, parse_requirement, url_facts
+from mlwarden.sources.dependencies.requirements import _read_into
 from mlwarden.sources.dependencies.tomlpos import Positions
 
 if sys.version_info >= (3, 11):

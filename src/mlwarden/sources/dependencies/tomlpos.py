@@ -14,7 +14,7 @@ import bisect
 import re
 import sys
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -224,9 +224,3 @@ def _decode(token: str) -> str:
         return tomllib.loads(f"x = {token}")["x"]
     except Exception:
         return token.strip("\"'")
-
-
-def line_col(positions: Optional[Positions], path: Path_, value: Optional[str] = None) -> Tuple[int, int]:
-    if positions is None:
-        return 1, 1
-    return positions.string(path, value) if value is not None else positions.key(path)

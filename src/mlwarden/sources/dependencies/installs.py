@@ -1,0 +1,186 @@
+"""``pip``/``conda`` install commands in notebooks and IPython scripts.
+
+:func:`parse_shell_lines` turns a unit's ``%pip install``, ``!pip install``,
+``!python -m pip install`` and ``!conda install`` records
+(``unit.shell_lines``) into a
+:class:`~mlwarden.sources.dependencies.entries.DependencySet`, positioned on
+the cell line where each requirement or option is written.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+
+from mlwarden.sources.dependencies.entries import DependencySet
+from mlwarden.sources.dependencies.paths import is_requirements_path
+from mlwarden.sources.dependencies.requirement import VALUE_OPTIONS, Token, _is_localhost, index_setting, split_words
+from mlwarden.sources.dependencies.manifests import conda_entry
+from mlwarden.sources.dependencies.requirements import _add_requirement, _include
+
+SHELL_SEPARATORS = {"&&", "||", ";", "|", "&"}
+PYTHON_RE = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|py)$|^\{sys\.executable\}$|^\$\{?PYTHON\}?$")
+PIP_RE = re.compile(r"^(?:.*/)?pip(?:\d+(?:\.\d+)?)?$")
+CONDA_RE = re.compile(r"^(?:.*/)?(?:conda|mamba|micromamba)$")
+
+CONDA_VALUE_OPTIONS = {"-c", "--channel", "-n", "--name", "-p", "--prefix", "--file"}
+
+
+def install_commands(words: Sequence[Token]) -> Iterator[Tuple[str, List[Token]]]:
+    """("pip" | "conda", argument words after ``install``) for each install
+    command in a shell word list (``cd x && pip install -q a b``)."""
+    command: List[Token] = []
+    for word in list(words) + [Token(";", -1)]:
+        if word.text in SHELL_SEPARATORS:
+            found = _install_args(command)
+            if found:
+                yield found
+            command = []
+        else:
+            command.append(word)
+
+
+def _install_args(words: List[Token]) -> Optional[Tuple[str, List[Token]]]:
+    i = 0
+    while i < len(words) and (re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[i].text) or words[i].text in ("sudo", "env", "time")):
+        i += 1
+    rest = words[i:]
+    if not rest:
+        return None
+    head = rest[0].text
+    if PYTHON_RE.match(head):
+        # python -m pip install …
+        j = 1
+        while j < len(rest) and rest[j].text.startswith("-") and rest[j].text != "-m":
+            j += 1
+        if j + 1 < len(rest) and rest[j].text == "-m" and PIP_RE.match(rest[j + 1].text):
+            rest = rest[j + 1 :]
+            head = rest[0].text
+        else:
+            return None
+    if head == "uv" and len(rest) > 1 and rest[1].text == "pip":
+        rest = rest[1:]
+        head = "pip"
+    if PIP_RE.match(head):
+        tool = "pip"
+    elif CONDA_RE.match(head):
+        tool = "conda"
+    else:
+        return None
+    for j in range(1, len(rest)):
+        word = rest[j].text
+        if word == "install":
+            return tool, rest[j + 1 :]
+        if not word.startswith("-"):
+            return None  # another subcommand (pip show, conda create …)
+    return None
+
+
+def _dynamic(text: str) -> bool:
+    """An IPython/shell expansion whose value we cannot know."""
+    return "{" in text or "$" in text or "`" in text
+
+
+def parse_shell_lines(unit) -> DependencySet:
+    """Dependencies installed by a notebook's ``%pip``/``!pip``/``!conda`` lines."""
+    deps = DependencySet(kind="notebook", path=unit.path)
+    base_dir = Path(unit.path).parent
+    seen: Set[str] = set()
+    for shell in unit.shell_lines:
+        magic = (shell.magic or "").lower()
+        if shell.kind == "line_magic":
+            if magic not in ("pip", "conda", "mamba", "micromamba", "uv"):
+                continue
+            words = [Token(magic, -1)] + split_words(shell.command, comments=True)
+        elif shell.kind == "shell" or (shell.kind == "cell_magic" and magic in ("bash", "sh", "script", "system")):
+            words = split_words(shell.command, comments=True)
+        else:
+            continue
+        offset_base = _command_column(unit, shell)
+        for tool, args in install_commands(words):
+            _parse_install(deps, tool, args, shell, offset_base, base_dir, seen)
+    return deps
+
+
+def _command_column(unit, shell) -> int:
+    """1-based column where ``shell.command`` starts in its cell line (the
+    record keeps the marker's column and the stripped command)."""
+    line_text = None
+    for cell in unit.extra.get("cells") or ():
+        if getattr(cell, "index", None) == shell.cell and isinstance(getattr(cell, "source", None), str):
+            lines = cell.source.splitlines()
+            if 0 < shell.line <= len(lines):
+                line_text = lines[shell.line - 1]
+            break
+    if line_text is not None and shell.command:
+        found = line_text.find(shell.command.split("\n", 1)[0][:40], max(shell.col - 1, 0))
+        if found >= 0:
+            return found + 1
+    marker = 1 + len(shell.magic or "") if shell.kind == "line_magic" else (1 if shell.kind == "shell" else 0)
+    return shell.col + marker + (1 if shell.kind == "line_magic" else 0)
+
+
+def _parse_install(deps, tool, args, shell, offset_base, base_dir, seen) -> None:
+    def where(token: Token) -> Dict[str, int]:
+        return {"line": shell.line, "col": offset_base + max(token.start, 0), "cell": shell.cell, "file_line": shell.file_line}
+
+
+    def error(_line: int, reason: str) -> None:
+        deps.errors.append(f"cell {shell.cell}:{shell.line}: {reason}")
+
+    i = 0
+    while i < len(args):
+        tok = args[i]
+        text = tok.text
+        if _dynamic(text):
+            i += 1
+            continue
+        if text.startswith("-"):
+            name, value, value_tok = text, None, None
+            if text.startswith("--") and "=" in text:
+                name, value = text.split("=", 1)
+                value_tok = Token(value, tok.start + len(name) + 1)
+            elif tool == "pip" and len(text) > 2 and not text.startswith("--") and text[:2] in VALUE_OPTIONS:
+                name, value = text[:2], text[2:]
+                value_tok = Token(value, tok.start + 2)
+            takes_value = (name in VALUE_OPTIONS) if tool == "pip" else (name in CONDA_VALUE_OPTIONS)
+            if takes_value and value is None and i + 1 < len(args):
+                value_tok = args[i + 1]
+                value = value_tok.text
+                i += 1
+            i += 1
+            if value is None or _dynamic(value):
+                continue
+            canonical = VALUE_OPTIONS.get(name, name) if tool == "pip" else name
+            pos = where(tok)
+            if canonical in ("--index-url", "--extra-index-url", "--find-links"):
+                deps.indexes.append(index_setting(canonical, value, path=deps.path, **pos))
+            elif canonical == "--trusted-host":
+                deps.indexes.append(index_setting(canonical, value, path=deps.path, insecure=not _is_localhost(value), **pos))
+            elif canonical in ("-c", "--channel") and tool == "conda":
+                if "://" in value:
+                    deps.indexes.append(index_setting("channel", value, path=deps.path, extra=False, **pos))
+            elif canonical in ("--requirement", "--constraint"):
+                target_path = base_dir / value
+                if is_requirements_path(target_path):
+                    continue  # checked as a file of its own
+                if not target_path.exists():
+                    continue  # the notebook may create it; nothing to follow
+                _include(deps, value, deps.path, Path(deps.path), shell.line, canonical == "--constraint", True, seen,
+                         (f"cell {shell.cell}:{shell.line}", deps.path), error)
+            elif canonical == "--editable":
+                pos = where(value_tok) if value_tok is not None else pos
+                _add_requirement(deps, value, deps.path, pos["line"], pos["col"], "notebook", (), True, False, True, error,
+                                 cell=shell.cell, file_line=shell.file_line)
+            continue
+        pos = where(tok)
+        if tool == "conda":
+            entry = conda_entry(text, path=deps.path, line=pos["line"], col=pos["col"], context="notebook",
+                                cell=shell.cell, file_line=shell.file_line)
+            if entry is not None:
+                deps.entries.append(entry)
+        else:
+            _add_requirement(deps, text, deps.path, pos["line"], pos["col"], "notebook", (), False, False, True, error,
+                             cell=shell.cell, file_line=shell.file_line)
+        i += 1
