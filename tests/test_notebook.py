@@ -229,6 +229,51 @@ def test_noqa_in_cell(tmp_path):
     assert [(f.cell, f.line) for f in found(path, Config(select=["MLW101"]))] == [(1, 3)]
 
 
+@pytest.mark.parametrize(
+    "rule, line",
+    [
+        ("MLW301", "%pip install requests"),
+        ("MLW301", "!pip install requests"),
+        ("MLW221", "!curl -fsSL https://x.example/i.sh | sh"),
+        ("MLW220", "!wget http://x.example/m.bin"),
+        ("MLW120", "%env TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1"),
+        ("MLW706", "!jupyter lab --ServerApp.token=''"),
+    ],
+)
+def test_noqa_on_shell_lines_in_cells_and_ipy(tmp_path, rule, line):
+    """Bug: the engine applied noqa only to findings without a cell, so a
+    `# noqa: MLW301` on a `%pip install` line was ignored. One rule's noqa
+    silences only that rule, on that line, in notebooks and .ipy alike."""
+    config = Config(select=[rule])
+    plain = write_nb(tmp_path / "plain.ipynb", new_code_cell(f"x = 1\n{line}"))
+    assert [(f.cell, f.line, f.rule_id) for f in found(plain, config)] == [(1, 2, rule)]
+    silenced = write_nb(tmp_path / "silenced.ipynb", new_code_cell(f"x = 1\n{line}  # noqa: {rule}"))
+    assert found(silenced, config) == []
+    other = write_nb(tmp_path / "other.ipynb", new_code_cell(f"x = 1\n{line}  # noqa: MLW999"))
+    assert [(f.cell, f.line) for f in found(other, config)] == [(1, 2)]
+    script = tmp_path / "s.ipy"
+    script.write_text(f"x = 1\n{line}  # noqa: {rule}\n{line}\n")
+    assert [(f.cell, f.line, f.rule_id) for f in found(script, config)] == [(None, 3, rule)]
+
+
+def test_ipy_shell_line_positions_have_no_cell(tmp_path, run_cli):
+    """Bug: `.ipy` findings on `%pip`/`!pip` lines printed `s.ipy:cell 0:2:14`."""
+    script = tmp_path / "s.ipy"
+    script.write_text("import os\n!pip install requests\n%pip install -q torch\n")
+    code, out, err = run_cli("check", "--isolated", "--select", "MLW301", script)
+    assert (code, err) == (1, "")
+    assert [line.split(": MLW")[0] for line in out.splitlines()[:-1]] == [f"{script}:2:14", f"{script}:3:17"]
+    assert "cell" not in out
+
+
+def test_ipy_bad_requirement_error_names_the_line(tmp_path, run_cli):
+    script = tmp_path / "s.ipy"
+    script.write_text("import os\n%pip install 'torch>>2'\n")
+    code, _out, err = run_cli("check", "--isolated", "--select", "MLW301", script)
+    assert code == 2
+    assert err.startswith(f"{script}:2: cannot parse requirement 'torch>>2'"), err
+
+
 def test_directory_walk_picks_up_notebooks(tmp_path, run_cli):
     write_nb(tmp_path / "a.ipynb", new_code_cell("import pickle\npickle.load(f)"))
     (tmp_path / ".ipynb_checkpoints").mkdir()

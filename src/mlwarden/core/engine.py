@@ -379,9 +379,6 @@ def _reports_to_findings(unit: Unit, view, module, reports) -> List[Finding]:
                 snippet_hash=_snippet_hash(module.code_for_node(report.node)),
             )
         )
-        # noqa lives on the code-view line
-        if is_suppressed(rule.id, view.line_text(where.start.line)):
-            findings.pop()
     return findings
 
 
@@ -415,10 +412,7 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config) -> UnitResult:
     for rule in rules:
         if issubclass(rule, FileRule) and unit.kind in rule.applies_to:
             try:
-                for finding in rule(config).check(unit):
-                    if unit.text is not None and finding.cell is None and is_suppressed(finding.rule_id, unit.line_text(finding.line)):
-                        continue
-                    result.findings.append(finding)
+                result.findings.extend(rule(config).check(unit))
             except Exception as exc:  # noqa: BLE001 - a rule bug must not end the run
                 result.errors.append(
                     f"{unit.path}: internal error in rule {rule.id} ({type(exc).__name__}: {exc}); "
@@ -427,8 +421,48 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config) -> UnitResult:
     # per-line problems a loader or rule recorded ("3: cannot parse ..."); the rest was still checked
     for message in unit.extra.get("errors", ()):
         result.errors.append(f"{unit.path}:{message}")
-    result.findings = _filter(result.findings, unit, config)
+    result.findings = _filter(unsuppressed(result.findings, unit), unit, config)
     return result
+
+
+def unsuppressed(findings: Iterable[Finding], unit: Unit) -> List[Finding]:
+    """``findings`` without those silenced by a ``# noqa: MLWnnn`` on their
+    line: the one place noqa is applied, for every finding of every rule. The
+    line is the cell's line for a notebook cell (code and ``%pip``/``!cmd``
+    lines alike), the file's line otherwise (an ``.ipy`` file, a dependency
+    file, a file another one includes). Outputs and binaries hold no
+    comments."""
+    lines = _LineSource(unit)
+    return [f for f in findings if not is_suppressed(f.rule_id, lines.text(f))]
+
+
+class _LineSource:
+    """The source line a finding points at (see :func:`unsuppressed`)."""
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self._cells: Optional[Dict[int, object]] = None
+        self._other_files: Dict[str, List[str]] = {}
+
+    def text(self, finding: Finding) -> str:
+        unit = self.unit
+        if finding.output is not None:
+            return ""
+        if finding.cell is not None:
+            if self._cells is None:
+                self._cells = {c.index: c for c in unit.extra.get("cells", ()) if hasattr(c, "line_text")}
+            cell = self._cells.get(finding.cell)
+            return cell.line_text(finding.line) if cell is not None else ""
+        if finding.path != unit.path:
+            lines = self._other_files.get(finding.path)
+            if lines is None:
+                try:
+                    lines = Path(finding.path).read_text(encoding="utf-8", errors="replace").splitlines()
+                except OSError:
+                    lines = []
+                self._other_files[finding.path] = lines
+            return lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+        return unit.line_text(finding.line)
 
 
 def _filter(findings: Iterable[Finding], unit: Unit, config: Config) -> List[Finding]:

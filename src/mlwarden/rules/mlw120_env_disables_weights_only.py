@@ -82,7 +82,7 @@ class EnvDisablesWeightsOnly(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import env_assignments, record_position, record_suppressed, shell_pipelines
+        from mlwarden.sources.notebook import env_assignments, record_position, shell_pipelines
 
         for record in unit.shell_lines:
             if VARIABLE not in record.command:
@@ -99,6 +99,6 @@ class EnvDisablesWeightsOnly(FileRule):
                     for words in pipeline:
                         if any(name == VARIABLE and _value_enables(value) for name, value in env_assignments(words)):
                             hit = "export" if words[0] == "export" else "shell"
-            if hit is None or record_suppressed(unit, record, self.id):
+            if hit is None:
                 continue
             yield self.finding(unit, record.line, record.col, **record_position(unit, record))

@@ -87,7 +87,7 @@ class ShellDownloadOverHttp(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, record_suppressed, shell_pipelines
+        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, shell_pipelines
 
         for record, command in iter_shell_commands(unit):
             lowered = command.lower()
@@ -95,7 +95,7 @@ class ShellDownloadOverHttp(FileRule):
                 continue
             for pipeline in shell_pipelines(command):
                 urls = [url for words in pipeline for name, args in [program(words)] if name in DOWNLOADERS for url in plain_urls(args)]
-                if urls and not record_suppressed(unit, record, self.id):
+                if urls:
                     tool = next(program(w)[0] for w in pipeline if program(w)[0] in DOWNLOADERS)
                     yield self.finding(
                         unit, record.line, record.col,

@@ -70,14 +70,14 @@ class ShellDownloadWithoutTlsVerification(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, record_suppressed, shell_pipelines
+        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, shell_pipelines
 
         for record, command in iter_shell_commands(unit):
             if "curl" not in command and "wget" not in command and "aria2c" not in command:
                 continue
             for pipeline in shell_pipelines(command):
                 hits = [(name, flag) for words in pipeline for name, args in [program(words)] for flag in [insecure_flag(name, args)] if flag]
-                if hits and not record_suppressed(unit, record, self.id):
+                if hits:
                     name, flag = hits[0]
                     yield self.finding(
                         unit, record.line, record.col,

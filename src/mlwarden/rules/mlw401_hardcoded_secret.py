@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity, redact, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
-from mlwarden.core.suppress import is_suppressed
 
 #: unit kinds whose own text is scanned (dependency-file kinds included:
 #: ``--extra-index-url https://user:token@…`` is a credential too)
@@ -112,8 +111,6 @@ class HardcodedSecret(FileRule):
         high_entropy = bool(self.option("secrets-high-entropy"))
         with Session("code", high_entropy) as session:
             for where in source_hits(unit, session):
-                if where.cell is not None and is_suppressed(self.id, where.text):
-                    continue
                 hit = where.hit
                 preview = redact(hit.secret)
                 yield self.finding(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity, redact, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
-from mlwarden.core.suppress import allowlisted_secret, is_suppressed
+from mlwarden.core.suppress import allowlisted_secret
 
 
 class CredentialEnvAssignment(FileRule):
@@ -98,8 +98,6 @@ class CredentialEnvAssignment(FileRule):
                     candidates.append((number, parsed[2] + 1, None, number, parsed[0], parsed[1], text))
         for line, col, cell, file_line, name, value, text in candidates:
             if not is_credential_env(name) or is_placeholder(value) or allowlisted_secret(text):
-                continue
-            if cell is not None and is_suppressed(self.id, text):
                 continue
             if _reported_by_mlw401(text, value, unit.path if unit.kind == "text" else "cell.py"):
                 continue

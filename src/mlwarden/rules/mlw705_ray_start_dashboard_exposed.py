@@ -72,7 +72,7 @@ class RayStartDashboardExposed(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, record_suppressed, shell_pipelines
+        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, shell_pipelines
 
         for record, command in iter_shell_commands(unit):
             if "ray" not in command or "dashboard-host" not in command:
@@ -85,7 +85,7 @@ class RayStartDashboardExposed(FileRule):
                         host = option_value(args, "--dashboard-host")
                         if exposed_host(host):
                             hit = host
-                if hit is not None and not record_suppressed(unit, record, self.id):
+                if hit is not None:
                     yield self.finding(
                         unit, record.line, record.col,
                         f"`ray start --dashboard-host={hit}` exposes the unauthenticated Ray Jobs API (ShadowRay, CVE-2023-48022); keep the dashboard on 127.0.0.1",

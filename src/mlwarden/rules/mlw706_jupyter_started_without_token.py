@@ -62,7 +62,7 @@ class JupyterStartedWithoutToken(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, record_suppressed, shell_pipelines
+        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, shell_pipelines
 
         for record, command in iter_shell_commands(unit):
             if "jupyter" not in command or "token" not in command:
@@ -78,7 +78,7 @@ class JupyterStartedWithoutToken(FileRule):
                             option = f"--{app}.token"
                             if word == option + "=" or (word == option and i + 1 < len(args) and args[i + 1] == ""):
                                 hit = option
-                if hit and not record_suppressed(unit, record, self.id):
+                if hit:
                     yield self.finding(
                         unit, record.line, record.col,
                         f"`jupyter {hit}=''` starts a server without authentication, giving anyone who reaches the port a Python kernel; keep the generated token or set a password",

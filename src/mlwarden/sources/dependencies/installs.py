@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from mlwarden.sources.dependencies.entries import DependencySet
 from mlwarden.sources.dependencies.paths import is_requirements_path
 from mlwarden.sources.dependencies.requirement import VALUE_OPTIONS, Token, _is_localhost, index_setting, split_words
 from mlwarden.sources.dependencies.manifests import conda_entry
 from mlwarden.sources.dependencies.requirements import _add_requirement, _include
+from mlwarden.sources.shell import command_column, record_label, record_position
 
 SHELL_SEPARATORS = {"&&", "||", ";", "|", "&"}
 PYTHON_RE = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|py)$|^\{sys\.executable\}$|^\$\{?PYTHON\}?$")
@@ -97,37 +98,22 @@ def parse_shell_lines(unit) -> DependencySet:
             words = split_words(shell.command, comments=True)
         else:
             continue
-        offset_base = _command_column(unit, shell)
         for tool, args in install_commands(words):
-            _parse_install(deps, tool, args, shell, offset_base, base_dir, seen)
+            _parse_install(deps, unit, tool, args, shell, base_dir, seen)
     return deps
 
 
-def _command_column(unit, shell) -> int:
-    """1-based column where ``shell.command`` starts in its cell line (the
-    record keeps the marker's column and the stripped command)."""
-    line_text = None
-    for cell in unit.extra.get("cells") or ():
-        if getattr(cell, "index", None) == shell.cell and isinstance(getattr(cell, "source", None), str):
-            lines = cell.source.splitlines()
-            if 0 < shell.line <= len(lines):
-                line_text = lines[shell.line - 1]
-            break
-    if line_text is not None and shell.command:
-        found = line_text.find(shell.command.split("\n", 1)[0][:40], max(shell.col - 1, 0))
-        if found >= 0:
-            return found + 1
-    marker = 1 + len(shell.magic or "") if shell.kind == "line_magic" else (1 if shell.kind == "shell" else 0)
-    return shell.col + marker + (1 if shell.kind == "line_magic" else 0)
+def _parse_install(deps, unit, tool, args, shell, base_dir, seen) -> None:
+    offset_base = command_column(unit, shell)
+    position = record_position(unit, shell)
+    cell, file_line = position.get("cell"), position.get("file_line")
+    label = record_label(unit, shell)
 
-
-def _parse_install(deps, tool, args, shell, offset_base, base_dir, seen) -> None:
-    def where(token: Token) -> Dict[str, int]:
-        return {"line": shell.line, "col": offset_base + max(token.start, 0), "cell": shell.cell, "file_line": shell.file_line}
-
+    def where(token: Token) -> Dict[str, Any]:
+        return {"line": shell.line, "col": offset_base + max(token.start, 0), "cell": cell, "file_line": file_line}
 
     def error(_line: int, reason: str) -> None:
-        deps.errors.append(f"cell {shell.cell}:{shell.line}: {reason}")
+        deps.errors.append(f"{label}: {reason}")
 
     i = 0
     while i < len(args):
@@ -168,19 +154,19 @@ def _parse_install(deps, tool, args, shell, offset_base, base_dir, seen) -> None
                 if not target_path.exists():
                     continue  # the notebook may create it; nothing to follow
                 _include(deps, value, deps.path, Path(deps.path), shell.line, canonical == "--constraint", True, seen,
-                         (f"cell {shell.cell}:{shell.line}", deps.path), error)
+                         (label, deps.path), error)
             elif canonical == "--editable":
                 pos = where(value_tok) if value_tok is not None else pos
                 _add_requirement(deps, value, deps.path, pos["line"], pos["col"], "notebook", (), True, False, True, error,
-                                 cell=shell.cell, file_line=shell.file_line)
+                                 cell=cell, file_line=file_line)
             continue
         pos = where(tok)
         if tool == "conda":
             entry = conda_entry(text, path=deps.path, line=pos["line"], col=pos["col"], context="notebook",
-                                cell=shell.cell, file_line=shell.file_line)
+                                cell=cell, file_line=file_line)
             if entry is not None:
                 deps.entries.append(entry)
         else:
             _add_requirement(deps, text, deps.path, pos["line"], pos["col"], "notebook", (), False, False, True, error,
-                             cell=shell.cell, file_line=shell.file_line)
+                             cell=cell, file_line=file_line)
         i += 1
