@@ -182,3 +182,97 @@ def test_flake8_never_fixes(tmp_path):
     proc = run_tool("flake8", "--isolated", "--select", "MLW", path)
     assert "MLW106" in proc.stdout and "MLW102" in proc.stdout
     assert path.read_text() == SOURCE
+
+
+# ---------------------------------------------------------------------------
+# every fixable rule keeps the call's layout (bug: MLW102 --unsafe-fixes on a
+# multi-line call moved the arguments and the closing parenthesis)
+
+LAYOUTS = {
+    "MLW102": [
+        ("import torch\nstate = torch.load(\n    filename, map_location='cpu')\n",
+         "import torch\nstate = torch.load(\n    filename, map_location='cpu', weights_only=True)\n"),
+        ("import torch\nstate = torch.load(\n    filename,\n    map_location='cpu',\n)\n",
+         "import torch\nstate = torch.load(\n    filename,\n    map_location='cpu',\n    weights_only=True,\n)\n"),
+        ("import torch\nstate = torch.load(\n    filename,  # the checkpoint\n    map_location='cpu'  # on CPU\n)\n",
+         "import torch\nstate = torch.load(\n    filename,  # the checkpoint\n    map_location='cpu',  # on CPU\n    weights_only=True\n)\n"),
+        ("import torch\nstate = torch.load(f, weights_only=False,)\n", "import torch\nstate = torch.load(f, weights_only=True,)\n"),
+    ],
+    "MLW105": [
+        ("import numpy as np\nd = np.load(\n    path,\n    allow_pickle=True,\n    mmap_mode='r',\n)\n",
+         "import numpy as np\nd = np.load(\n    path,\n    mmap_mode='r',\n)\n"),
+        ("import numpy as np\nd = np.load(path,  # the file\n            allow_pickle=True)\n",
+         "import numpy as np\nd = np.load(path  # the file\n)\n"),
+        ("import numpy as np\nd = np.load(\n    path, allow_pickle=True,\n)\n", "import numpy as np\nd = np.load(\n    path,\n)\n"),
+    ],
+    "MLW106": [
+        ("import yaml\ncfg = yaml.load(\n    stream,\n    Loader=yaml.FullLoader,  # old files\n)\n",
+         "import yaml\ncfg = yaml.safe_load(\n    stream,  # old files\n)\n"),
+        ("import yaml\ncfg = yaml.load(stream,\n                Loader=yaml.Loader)\n", "import yaml\ncfg = yaml.safe_load(stream)\n"),
+    ],
+    "MLW108": [
+        ("import keras\nm = keras.saving.load_model(\n    path,\n    safe_mode=False,\n    compile=False,\n)\n",
+         "import keras\nm = keras.saving.load_model(\n    path,\n    compile=False,\n)\n"),
+        ("import keras\nm = keras.saving.load_model(path,  # from the hub\n                              safe_mode=False)\n",
+         "import keras\nm = keras.saving.load_model(path  # from the hub\n)\n"),
+    ],
+    "MLW204": [
+        ("from transformers import AutoModel\nm = AutoModel.from_pretrained(\n    'org/m',\n    use_safetensors=False,  # old repo\n)\n",
+         "from transformers import AutoModel\nm = AutoModel.from_pretrained(\n    'org/m',\n    use_safetensors=True,  # old repo\n)\n"),
+    ],
+    "MLW207": [
+        ("import urllib.request\nurllib.request.urlretrieve(\n    'http://example.com/m.pth',  # mirror\n    'm.pth',\n)\n",
+         "import urllib.request\nurllib.request.urlretrieve(\n    'https://example.com/m.pth',  # mirror\n    'm.pth',\n)\n"),
+    ],
+    "MLW208": [
+        ("import requests\nr = requests.get(\n    url,\n    verify=False,  # self-signed\n    timeout=5,\n)\n",
+         "import requests\nr = requests.get(\n    url,\n    verify=True,  # self-signed\n    timeout=5,\n)\n"),
+    ],
+}
+
+
+def test_every_fixable_rule_has_layout_cases():
+    assert set(LAYOUTS) == {r.id for r in FIXABLE}
+
+
+@pytest.mark.parametrize("rule_id, before, after", [(r, b, a) for r, cases in LAYOUTS.items() for b, a in cases])
+def test_fix_keeps_the_call_layout(tmp_path, run_cli, rule_id, before, after):
+    path = write(tmp_path / "layout.py", before)
+    code, out, err = run_cli("check", "--isolated", "--select", rule_id, "--unsafe-fixes", path)
+    assert path.read_text(encoding="utf-8") == after
+    assert (code, out.splitlines()[-1], err) == (1, "No findings (1 file checked).", "")  # fixed, nothing left
+
+
+@pytest.mark.parametrize("rule_id, before, after", [(r, cases[0][0], cases[0][1]) for r, cases in LAYOUTS.items()])
+def test_fix_keeps_the_call_layout_in_a_notebook_cell(tmp_path, run_cli, rule_id, before, after):
+    """The same fix inside a cell after a magic line: only that cell's source changes."""
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# title"]},
+            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+             "source": ("%matplotlib inline\n" + before).splitlines(keepends=True)},
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "layout.ipynb"
+    path.write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")
+    code, out, err = run_cli("check", "--isolated", "--select", rule_id, "--unsafe-fixes", path)
+    after_nb = json.loads(path.read_text(encoding="utf-8"))
+    assert "".join(after_nb["cells"][1]["source"]) == "%matplotlib inline\n" + after
+    assert after_nb["cells"][0] == nb["cells"][0]
+    assert (code, out.splitlines()[-1], err) == (1, "No findings (1 file checked).", "")
+
+
+def test_fix_edits_only_the_changed_text():
+    """A fix is the narrowest edit: adding a keyword inserts text and
+    replaces nothing, so two fixes in one statement never overlap."""
+    from mlwarden.core.engine import check_source
+
+    result = check_source("import torch\nx = torch.load(torch.load(a), map_location=m)\n", rules=[r for r in FIXABLE if r.id == "MLW102"])
+    edits = sorted((e.start_line, e.start_col, e.end_line, e.end_col, e.text) for f in result.findings for e in f.fix.edits)
+    assert edits == [
+        (2, 27, 2, 27, ", weights_only=True"),
+        (2, 44, 2, 44, ", weights_only=True"),
+    ]

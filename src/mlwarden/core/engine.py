@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from mlwarden.core.config import Config
+from mlwarden.core.edits import line_offsets, minimal_edit, text_between
 from mlwarden.core.finding import Edit, Finding, Fix
 from mlwarden.core.registry import matches
 from mlwarden.core.rule import CodeRule, FileRule
@@ -345,6 +346,7 @@ def _reports_to_findings(unit: Unit, view, module, reports) -> List[Finding]:
         raise TooDeep("cannot analyse: code nested too deeply") from None
     findings: List[Finding] = []
     seen: Set[Tuple[str, int, int]] = set()
+    offsets = None
     for rule, report in reports:
         where = positions[report.node]
         start = view.locate(where.start.line, where.start.column)
@@ -358,9 +360,14 @@ def _reports_to_findings(unit: Unit, view, module, reports) -> List[Finding]:
             edits = []
             for old, new in report.replacements:
                 span = positions[old]
-                edits.append(
-                    Edit(span.start.line, span.start.column, span.end.line, span.end.column, module.code_for_node(new))
-                )
+                begin, stop = (span.start.line, span.start.column), (span.end.line, span.end.column)
+                old_code, new_code = module.code_for_node(old), module.code_for_node(new)
+                if offsets is None:
+                    offsets = line_offsets(view.source)
+                if text_between(view.source, offsets, begin, stop) == old_code:
+                    edits.append(minimal_edit(old_code, new_code, *begin))
+                else:  # a node whose code is not exactly its span: replace the span
+                    edits.append(Edit(*begin, *stop, new_code))
             fix = Fix(edits=tuple(edits), safe=report.fix_safe, description=report.fix_description, view=view)
         findings.append(
             Finding(

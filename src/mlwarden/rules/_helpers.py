@@ -27,22 +27,50 @@ def root_words(names: Iterable[str], *aliases: str) -> frozenset:
 
 
 def add_keyword(call: Any, name: str, value: str) -> Any:
-    """``f(a)`` -> ``f(a, name=value)``, keeping the call's formatting."""
-    args = list(call.args)
+    """``f(a)`` -> ``f(a, name=value)``, in the call's own layout.
+
+    The new argument follows the last one the way the arguments are already
+    separated (``", "`` on one line, or a new line at the same indentation
+    when they are one per line, as a lone argument is when ``(`` and ``)``
+    are on lines of their own); whatever followed the last argument (a
+    trailing comma, the newline and indentation before ``)``) follows the
+    new one; a comment at the end of the last argument's line stays on that
+    line."""
     new_arg = cst.Arg(
         keyword=cst.Name(name),
         value=cst.parse_expression(value),
         equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
     )
-    if args:
-        last = args[-1]
-        if last.comma is cst.MaybeSentinel.DEFAULT or last.comma is None:
-            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        else:
-            # a trailing comma already there: keep layout, add after it
-            new_arg = new_arg.with_changes(comma=last.comma)
-            args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=last.comma.whitespace_after))
-            return call.with_changes(args=[*args, new_arg])
+    args = list(call.args)
+    if not args:
+        return call.with_changes(args=[new_arg])
+    last = args[-1]
+    trailing_comma = isinstance(last.comma, cst.Comma)
+    tail = last.comma.whitespace_after if trailing_comma else last.whitespace_after_arg
+    if len(args) > 1 and isinstance(args[-2].comma, cst.Comma):
+        separator = args[-2].comma.whitespace_after
+    elif isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace) and isinstance(tail, cst.ParenthesizedWhitespace):
+        separator = call.whitespace_before_args  # one argument, on a line of its own, and `)` on the next
+    else:
+        separator = cst.SimpleWhitespace(" ")
+    if isinstance(separator, cst.ParenthesizedWhitespace):
+        if isinstance(tail, cst.ParenthesizedWhitespace):
+            # the last line's comment stays with the last argument
+            separator = separator.with_changes(first_line=tail.first_line)
+            tail = tail.with_changes(first_line=cst.TrailingWhitespace())
+        elif isinstance(separator.first_line, cst.TrailingWhitespace) and separator.first_line.comment is not None:
+            separator = separator.with_changes(first_line=cst.TrailingWhitespace())
+    elif isinstance(separator, cst.SimpleWhitespace) and separator.value == "":
+        separator = cst.SimpleWhitespace(" ") if not trailing_comma else separator
+    comma_before = last.comma.whitespace_before if trailing_comma else cst.SimpleWhitespace("")
+    args[-1] = last.with_changes(
+        comma=cst.Comma(whitespace_before=comma_before, whitespace_after=separator),
+        whitespace_after_arg=last.whitespace_after_arg if trailing_comma else cst.SimpleWhitespace(""),
+    )
+    if trailing_comma:
+        new_arg = new_arg.with_changes(comma=cst.Comma(whitespace_after=tail))
+    else:
+        new_arg = new_arg.with_changes(whitespace_after_arg=tail)
     return call.with_changes(args=[*args, new_arg])
 
 
@@ -54,45 +82,51 @@ def keyword_arg(call: Any, name: str) -> Optional[Any]:
     return None
 
 
-def display_name(qualified: str) -> str:
-    return qualified
-
-
 def remove_arg(call: Any, target: Any) -> Any:
-    """``f(a, x=1, b)`` minus the ``Arg`` node ``target`` -> ``f(a, b)``.
+    """``f(a, x=1, b)`` minus the ``Arg`` node ``target`` -> ``f(a, b)``, in
+    the call's own layout.
 
-    When the removed argument is the last one, the previous argument takes its
-    comma (a trailing comma and a closing parenthesis on its own line survive;
-    ``f(a, x=1)`` becomes ``f(a)``)."""
+    The argument goes with its comma and one of the two spaces around it:
+    the line break, if either is one, so arguments that were on their own
+    lines stay there. A comment survives unless the line it explained goes
+    away whole (or the argument before keeps its own comment). When the
+    removed argument was the last one, what followed it (a trailing comma,
+    the newline before ``)``) now follows the argument before it."""
     args = list(call.args)
     index = next(i for i, arg in enumerate(args) if arg is target)
     removed = args.pop(index)
-    if index > 0:
-        prev = args[index - 1]
-        kept = prev.comma.whitespace_after if isinstance(prev.comma, cst.Comma) else cst.SimpleWhitespace("")
-        if isinstance(removed.comma, cst.Comma):  # the comma after the kept argument stays
-            args[index - 1] = prev.with_changes(
-                comma=removed.comma.with_changes(
-                    whitespace_before=prev.comma.whitespace_before if isinstance(prev.comma, cst.Comma) else cst.SimpleWhitespace(""),
-                    whitespace_after=_merge_space(kept, removed.comma.whitespace_after),
-                )
-            )
-        else:  # the removed argument was the last, without a trailing comma
-            args[index - 1] = prev.with_changes(
-                comma=cst.MaybeSentinel.DEFAULT,
-                whitespace_after_arg=_merge_space(kept, removed.whitespace_after_arg),
-            )
+    if not args:
+        return call.with_changes(args=[], whitespace_before_args=cst.SimpleWhitespace(""))
+    if index == 0:
+        before = call.whitespace_before_args
+    else:
+        before = args[index - 1].comma.whitespace_after if isinstance(args[index - 1].comma, cst.Comma) else cst.SimpleWhitespace("")
+
+    def set_before(space: Any) -> Any:
+        if index == 0:
+            return call.with_changes(args=args, whitespace_before_args=space)
+        args[index - 1] = args[index - 1].with_changes(comma=args[index - 1].comma.with_changes(whitespace_after=space))
+        return call.with_changes(args=args)
+
+    if index < len(args):  # not the last: the next argument takes one of the spaces
+        after = removed.comma.whitespace_after if isinstance(removed.comma, cst.Comma) else cst.SimpleWhitespace("")
+        if isinstance(after, cst.ParenthesizedWhitespace) and not isinstance(before, cst.ParenthesizedWhitespace):
+            return set_before(after)
+        return set_before(before)
+    prev = args[-1]
+    trailing_comma = isinstance(removed.comma, cst.Comma)
+    tail = removed.comma.whitespace_after if trailing_comma else removed.whitespace_after_arg
+    kept_comment = isinstance(before, cst.ParenthesizedWhitespace) and before.first_line.comment is not None
+    if isinstance(tail, cst.ParenthesizedWhitespace):
+        if kept_comment:
+            tail = tail.with_changes(first_line=before.first_line)
+    elif kept_comment:
+        tail = before.with_changes(indent=True, last_line=cst.SimpleWhitespace(""))  # `)` below the kept comment
+    if trailing_comma:
+        args[-1] = prev.with_changes(comma=prev.comma.with_changes(whitespace_after=tail))
+    else:
+        args[-1] = prev.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=tail)
     return call.with_changes(args=args)
-
-
-def _merge_space(kept: Any, tail: Any) -> Any:
-    """Whitespace after a kept argument whose successor was removed: keep its
-    own end-of-line comment, take the layout of what followed the removed one."""
-    if isinstance(kept, cst.ParenthesizedWhitespace) and kept.first_line.comment is not None:
-        if isinstance(tail, cst.ParenthesizedWhitespace):
-            return kept.with_changes(indent=tail.indent, last_line=tail.last_line)
-        return kept.with_changes(indent=False, last_line=cst.SimpleWhitespace(""))
-    return tail
 
 
 def remove_keyword(call: Any, name: str) -> Optional[Any]:
