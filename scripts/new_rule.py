@@ -9,10 +9,12 @@ writes
     fixtures/rules/MLW123.py                     one marked finding, one look-alike
     docs/rules/MLW123.md                         generated from the rule's docstring
 
-The rule starts complete (metadata, all docs headings, VALID/INVALID examples)
-so that the test suite passes from the first run; then make it right: real
-targets and triggers, the docs, more examples and fixture lines, and run
-`python scripts/gen_rule_docs.py` after every change to the docstring.
+and then runs ``scripts/gen_rule_docs.py`` of that checkout, which also adds
+the rule to the README's rule table. The rule starts complete (metadata, all
+docs headings, VALID/INVALID examples), so the test suite passes from the
+first run; then make it right: real targets and triggers, the docs, more
+examples and fixture lines, and run `python scripts/gen_rule_docs.py` after
+every change to the docstring.
 Nothing is overwritten (exit 1 if a file exists). ``--root`` writes into
 another checkout (the tests scaffold into a temporary directory).
 """
@@ -182,6 +184,20 @@ def scaffold(
     return out
 
 
+def regenerate_docs(root: Path) -> Optional[str]:
+    """Run ``root``'s ``scripts/gen_rule_docs.py`` in a fresh interpreter (it
+    imports ``root``'s own ``src``, new rule included): docs pages and the
+    README rule table. Returns its error output on failure, None on success
+    or when ``root`` has no such script."""
+    script = root / "scripts" / "gen_rule_docs.py"
+    if not script.is_file():
+        return None
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-I", str(script)], cwd=root, capture_output=True, text=True)
+    return None if proc.returncode == 0 else (proc.stderr.strip() or proc.stdout.strip() or f"exit status {proc.returncode}")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--id", required=True, help="rule id, e.g. MLW123")
@@ -199,7 +215,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1
     for path in written.values():
         print(f"created {path}")
-    print("next: fill in the TODOs, then run `python scripts/gen_rule_docs.py` and `python -m pytest -q --skip-slow`")
+    problem = regenerate_docs(args.root)
+    if problem is not None:
+        print(f"new_rule: error: scripts/gen_rule_docs.py failed: {problem}", file=sys.stderr)
+        return 1
+    print("next: fill in the TODOs, run `python scripts/gen_rule_docs.py` after editing the docstring, and `python -m pytest -q`")
     return 0
 
 

@@ -80,3 +80,29 @@ def test_existing_id_in_this_repo_is_refused(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.startswith("new_rule: error: MLW101 is already used")
     assert not (ROOT / "src" / "mlwarden" / "rules" / "mlw101_pickle_again.py").exists()
+
+
+def test_scaffolded_rule_passes_the_docs_checks_without_a_manual_step(tmp_path):
+    """Adding a rule touches the rule module and its fixture; the script
+    regenerates the docs page and the README table itself, so the docs
+    check passes on the first run (it failed until gen_rule_docs.py was run
+    by hand)."""
+    import shutil
+
+    for name in ("src", "scripts", "docs"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    check = [sys.executable, "-I", str(tmp_path / "scripts" / "gen_rule_docs.py"), "--check"]
+    assert subprocess.run(check, capture_output=True, text=True, timeout=300).returncode == 0
+    proc = subprocess.run(
+        [sys.executable, str(tmp_path / "scripts" / "new_rule.py"), "--id", "MLW199", "--name", "foo-bar-load", "--root", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    after = subprocess.run(check, capture_output=True, text=True, timeout=300)
+    assert after.returncode == 0, after.stdout + after.stderr
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "[MLW199](docs/rules/MLW199.md)" in readme
+    assert readme.replace(readme[readme.index("<!-- rules:begin -->"):readme.index("<!-- rules:end -->")], "") == (
+        lambda r: r.replace(r[r.index("<!-- rules:begin -->"):r.index("<!-- rules:end -->")], "")
+    )((ROOT / "README.md").read_text(encoding="utf-8"))

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"mlwarden: error: unknown rule {args.rule!r} (see `mlwarden rules`)", file=sys.stderr)
         return 2
-    sys.stdout.write(docs.render(rule))
+    sys.stdout.write(docs.render(rule, for_file=False))
     return 0
 
 

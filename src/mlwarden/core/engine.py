@@ -520,7 +520,3 @@ def check_source(
     except LoadError as exc:
         return UnitResult(path=filename, errors=[f"{filename}: {exc}"])
     return check_unit(unit, rules, config)
-
-
-def rules_by_id(rules: Iterable[type]) -> Dict[str, type]:
-    return {r.id: r for r in rules}
