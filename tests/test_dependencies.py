@@ -16,7 +16,8 @@ import pytest
 from conftest import FIXTURES, ROOT
 from mlwarden.commands.check import check_paths
 from mlwarden.core import docs
-from mlwarden.core.config import Config, config_from_mapping
+from mlwarden.core.config import Config, ConfigError, config_from_mapping
+from mlwarden.core.finding import Severity
 from mlwarden.core.engine import check_source
 from mlwarden.core.registry import all_rules
 from mlwarden.sources import ShellLine, Unit, classify
@@ -123,10 +124,30 @@ def test_noqa_silences_one_rule_on_one_line():
     assert {(f.line, f.rule_id) for f in result.findings} == {(1, "MLW901"), (2, "MLW301"), (2, "MLW901")}
 
 
-def test_pin_policy_option_is_validated():
-    config = config_from_mapping({"pin-policy": "apps"})
-    result = check_source('[project]\nname = "a"\ndependencies = ["torch"]\n', "pyproject.toml", config=config)
-    assert result.errors == ["pyproject.toml: [tool.mlwarden] pin-policy: expected one of auto, application, library, got 'apps'"]
+def test_pin_policy_option_is_validated_when_the_config_is_loaded(tmp_path, run_cli):
+    """An invalid `pin-policy` is one config error, not one error per dependency file."""
+    with pytest.raises(ConfigError, match=r'^\[tool.mlwarden\] pin-policy: expected one of "auto", "application", "library", got \'apps\'$'):
+        config_from_mapping({"pin-policy": "apps"})
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "requirements.txt").write_text("torch\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.mlwarden]\npin-policy = "apps"\n')
+    code, out, err = run_cli("check", "--config", tmp_path / "pyproject.toml", tmp_path)
+    assert (code, out) == (2, "")
+    assert err == f'mlwarden: error: {tmp_path / "pyproject.toml"}: [tool.mlwarden] pin-policy: expected one of "auto", "application", "library", got \'apps\'\n'
+    for good in ("auto", "application", "library"):
+        assert config_from_mapping({"pin-policy": good}).options["pin-policy"] == good
+
+
+def test_option_choices_must_include_the_default():
+    from mlwarden.core.rule import FileRule
+
+    with pytest.raises(TypeError, match="OPTION_CHOICES"):
+        type("BadChoices", (FileRule,), {
+            "__doc__": "## What it does\n## Why is this bad?\n## Example\n## Use instead\n",
+            "id": "MLW998", "name": "bad-choices", "severity": Severity.LOW, "cwe": (1,), "message": "`x` y",
+            "applies_to": frozenset({"text"}), "OPTIONS": {"mode": "fast"}, "OPTION_CHOICES": {"mode": ("slow",)},
+        })
 
 
 # -- documentation examples (FileRules: ```text/```toml/```yaml blocks) -------------

@@ -247,6 +247,24 @@ def declared_options() -> Dict[str, Tuple[Any, List[str]]]:
     return out
 
 
+def declared_choices() -> Dict[str, Tuple[Any, ...]]:
+    """option -> the values it may take (rules' ``OPTION_CHOICES``)."""
+    from mlwarden.core.registry import all_rules
+
+    out: Dict[str, Tuple[Any, ...]] = {}
+    for rule in all_rules():
+        for key, choices in rule.OPTION_CHOICES.items():
+            out[key] = tuple(v for v in out.get(key, choices) if v in choices)
+    return out
+
+
+def _check_option_choice(key: str, value: Any, choices: Tuple[Any, ...], where: str) -> Any:
+    if value not in choices:
+        expected = ", ".join(repr(c) if not isinstance(c, str) else f'"{c}"' for c in choices)
+        raise ConfigError(f"{where} {key}: expected one of {expected}, got {value!r}")
+    return value
+
+
 def _check_option_type(key: str, value: Any, default: Any, where: str) -> Any:
     expected = type(default)
     if default is None or isinstance(value, expected):
@@ -264,6 +282,7 @@ def config_from_mapping(
 ) -> Config:
     config = Config(root=root or Path.cwd(), source=source)
     options = declared_options()
+    choices = declared_choices()
     for key, value in table.items():
         if key == "select":
             config.select = _codes(value, f"{where} select")
@@ -292,6 +311,8 @@ def config_from_mapping(
             config.assume_versions = _versions(value, f"{where} assume-versions")
         elif key in options:
             config.options[key] = _check_option_type(key, value, options[key][0], where)
+            if key in choices:
+                _check_option_choice(key, value, choices[key], where)
         else:
             hint = ""
             snake = key.replace("_", "-")

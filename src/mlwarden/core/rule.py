@@ -97,6 +97,10 @@ class _RuleMeta:
     ast_gate: ClassVar[Any] = None
     #: Rule options: ``{"option-name": default}``; read from [tool.mlwarden].
     OPTIONS: ClassVar[Dict[str, Any]] = {}
+    #: The values an option may take, when they are a fixed set:
+    #: ``{"pin-policy": ("auto", "application", "library")}``. A config with
+    #: another value is one error when it is loaded, not one per file.
+    OPTION_CHOICES: ClassVar[Dict[str, Tuple[Any, ...]]] = {}
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 
@@ -122,6 +126,9 @@ class _RuleMeta:
                 problems.append(f"docstring lacks {heading!r}")
         if not isinstance(cls.triggers, frozenset):
             problems.append("triggers must be a frozenset")
+        for key, choices in cls.OPTION_CHOICES.items():
+            if key not in cls.OPTIONS or cls.OPTIONS[key] not in choices:
+                problems.append(f"OPTION_CHOICES[{key!r}] must name an option whose default is one of the choices")
         if problems:
             raise TypeError(f"invalid rule {where}: " + "; ".join(problems))
 

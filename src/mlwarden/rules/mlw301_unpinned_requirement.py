@@ -79,6 +79,7 @@ class UnpinnedRequirement(FileRule):
     message = "`package>=1.0` is not pinned to an exact version; pin one, e.g. `package==X.Y.Z`, and add hashes"
     applies_to = ALL_KINDS
     OPTIONS = {"pin-policy": "auto"}
+    OPTION_CHOICES = {"pin-policy": POLICIES}
 
     VALID = [
         Valid("torch==2.6.0\ntransformers[torch]==4.46.0 ; python_version >= '3.9'\n", filename="requirements.txt"),
@@ -102,12 +103,7 @@ class UnpinnedRequirement(FileRule):
         deps = for_unit(unit)
         if deps is None:
             return
-        policy = self.option("pin-policy")
-        if policy not in POLICIES:
-            unit.extra.setdefault("errors", []).append(
-                f" [tool.mlwarden] pin-policy: expected one of {', '.join(POLICIES)}, got {policy!r}"
-            )
-            return
+        policy = self.option("pin-policy")  # one of POLICIES: checked when the config is loaded
         if not pins_required(unit, deps, policy):
             return
         for entry in deps.entries:
