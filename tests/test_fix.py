@@ -153,7 +153,7 @@ def test_json_output_stays_valid_while_fixing(tmp_path, run_cli):
 
 
 def test_notebook_fix_changes_only_the_cell(tmp_path, run_cli):
-    nbformat = pytest.importorskip("nbformat")
+    import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     nb = new_notebook()

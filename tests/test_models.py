@@ -19,6 +19,7 @@ from mlwarden.artifacts import Limits, scan_bytes, scan_file
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config, config_from_mapping
 from mlwarden.core.registry import all_rules
+from mlwarden.testing import marker_codes
 
 P = mf.binunicode
 
@@ -255,7 +256,6 @@ def _prefixed() -> bytes:
 # the fixtures: `- `case`: description  # error: MLW601, MLW610`
 
 BULLET = re.compile(r"^- `(?P<case>[^`]+)`:(?P<text>.*)$")
-MARKS = re.compile(r"#\s*error:\s*(?P<codes>MLW\d{3}(?:\s*,\s*MLW\d{3})*)")
 
 
 def fixture_cases():
@@ -265,8 +265,7 @@ def fixture_cases():
             m = BULLET.match(line)
             if not m:
                 continue
-            marks = MARKS.search(m.group("text"))
-            codes = {c.strip() for c in marks.group("codes").split(",")} if marks else set()
+            codes = marker_codes(m.group("text"))
             assert m.group("case") not in out or out[m.group("case")] == codes, f"{m.group('case')} marked differently in two fixtures"
             out[m.group("case")] = codes
     return out
@@ -511,7 +510,7 @@ def test_real_torch_whole_model_is_not_allowlisted(tmp_path):
 
 
 def test_real_numpy(tmp_path):
-    np = pytest.importorskip("numpy")
+    import numpy as np
     plain, objs = tmp_path / "a.npy", tmp_path / "b.npy"
     np.save(plain, np.arange(5.0))
     np.save(objs, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
@@ -526,8 +525,8 @@ def test_real_numpy(tmp_path):
 
 
 def test_real_joblib(tmp_path):
-    joblib = pytest.importorskip("joblib")
-    np = pytest.importorskip("numpy")
+    import joblib
+    import numpy as np
     for compress in (0, 3, ("gzip", 3)):
         path = tmp_path / f"m{compress!r}.joblib".replace(" ", "")
         joblib.dump({"w": np.arange(100.0), "meta": [1, "a"]}, path, compress=compress)

@@ -227,7 +227,6 @@ def _nb_with_kept_secret(path: Path) -> Path:
 
 
 def test_kept_output_with_a_secret_fails(tmp_path, run_cli):
-    pytest.importorskip("mlwarden.secrets.notebook")
     path = _nb_with_kept_secret(tmp_path / "leak.ipynb")
     code, out, err = run_cli("strip", path)
     assert code == 1
