@@ -14,7 +14,6 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 from mlwarden.commands.check import check_paths
-from mlwarden.core import docs
 from mlwarden.core.config import Config, ConfigError, config_from_mapping
 from mlwarden.core.finding import Severity
 from mlwarden.core.engine import check_source
@@ -23,7 +22,7 @@ from mlwarden.sources import ShellLine, Unit, classify
 from mlwarden.sources.dependencies import for_unit, pinned_example
 from mlwarden.sources.dependencies.manifests import conda_entry, poetry_to_pep440
 from mlwarden.sources.dependencies.installs import parse_shell_lines
-from mlwarden.testing import check_example, expected_markers
+from mlwarden.testing import expected_markers
 
 RULES = [r for r in all_rules() if r.id.startswith(("MLW3", "MLW90"))]
 DEPS = FIXTURES / "deps"
