@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 import sys
@@ -10,16 +11,29 @@ FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
 
 
+def run_slow(config) -> bool:
+    """Slow tests (real pre-commit runs, large inputs) run in
+    CI (the ``CI`` environment variable is set, as ``.ci/run`` and CI services
+    do) or with ``--run-slow``; a default local run skips them. ``--skip-slow``
+    skips them everywhere."""
+    if config.getoption("--skip-slow"):
+        return False
+    return bool(config.getoption("--run-slow") or os.environ.get("CI"))
+
+
 def pytest_addoption(parser):
-    parser.addoption("--skip-slow", action="store_true", help="skip tests marked slow (pre-commit try-repo, corpora)")
+    parser.addoption("--run-slow", action="store_true", help="also run the tests marked slow (the default when CI is set)")
+    parser.addoption("--skip-slow", action="store_true", help="skip the tests marked slow, even in CI")
 
 
 def pytest_collection_modifyitems(config, items):
-    if config.getoption("--skip-slow"):
-        skip = pytest.mark.skip(reason="--skip-slow given")
-        for item in items:
-            if "slow" in item.keywords:
-                item.add_marker(skip)
+    if run_slow(config):
+        return
+    why = "--skip-slow given" if config.getoption("--skip-slow") else "slow: runs in CI or with --run-slow"
+    skip = pytest.mark.skip(reason=why)
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture
