@@ -114,9 +114,17 @@ def test_unparseable_file_is_e999_only(d):
     assert {c for *_, c in found} == {"E999"}
 
 
-def test_file_libcst_rejects_but_python_accepts_yields_nothing(d):
-    # libcst fails on 5,000 implicitly concatenated strings; CPython does not
+def test_statement_libcst_rejects_does_not_hide_the_others(d):
+    # libcst fails on 5,000 implicitly concatenated strings; CPython does not.
+    # libcst sees only the statements a rule can fire in, so the finding stands.
     (d / "cat.py").write_text("import pickle\nx = " + " ".join(['"s"'] * 5000) + "\npickle.load(f)\n")
+    code, found = flake8(d, "--isolated", "--select", "MLW", "cat.py")
+    assert (code, found) == (1, {("cat.py", 3, 1, "MLW101")})
+
+
+def test_file_libcst_rejects_where_a_rule_fires_yields_nothing(d):
+    # the statement libcst cannot parse is one a rule must see: nothing (flake8 shows no E999, CPython parses it)
+    (d / "cat.py").write_text("import pickle\npickle.load(" + " ".join(['"s"'] * 5000) + ")\n")
     code, found = flake8(d, "--isolated", "--select", "MLW", "cat.py")
     assert (code, found) == (0, set())
 

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from mlwarden.core import engine
+from mlwarden.core import engine, gate  # noqa: F401
 from mlwarden.core.engine import HEAD_SPELLINGS, candidate_rules, code_words, trigger_groups, words_in_text
 
 
@@ -101,7 +101,7 @@ def test_trigger_groups():
 def test_head_spellings_cover_every_canonical_prefix():
     """A canonicalised import path must still contain a word of the head's
     spellings, or a qualified trigger would skip a file the rule flags."""
-    from mlwarden.core.names import _CANONICAL_PREFIXES
+    from mlwarden.core.bindings import _CANONICAL_PREFIXES
 
     for prefix, replacement in _CANONICAL_PREFIXES:
         head = replacement.split(".")[0]
@@ -115,7 +115,7 @@ def test_words_in_text_matches_the_word_boundary_regex():
     alphabet = ["load", "loads", "torch", "trust_remote_code", "x", "_", "1", " ", ".", "(", "é", "\n", "ü", "-"]
     for _ in range(500):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-        expected = set(engine._trigger_regex(words).findall(text))
+        expected = set(gate._trigger_regex(words).findall(text))
         assert words_in_text(text, words) == expected, text
 
 

@@ -81,7 +81,8 @@ def test_aliases(code, rule_id):
 # -- look-alikes that must stay quiet -------------------------------------
 
 QUIET = [
-    "joblib.load(p)",  # never imported: not the library
+    "joblib = make_loader()\njoblib.load(p)",  # a local binding, not the library
+    "def f(joblib):\n    return joblib.load(p)",  # a parameter
     "import joblib\nclass A:\n    def load(self):\n        pass\nA().load()",
     "import pandas as pd\npd.DataFrame().to_pickle(p)",
     "import numpy as np\nnp.load(p, allow_pickle=False, mmap_mode='r')",
@@ -154,8 +155,17 @@ def test_numpy_constant_reassigned_is_unknown():
 def test_yaml_loader_constant_and_reassignment():
     safe = "import yaml\nL = yaml.SafeLoader\nyaml.load(f, Loader=L)\n"
     rebound = "import yaml\nL = yaml.SafeLoader\nL = yaml.Loader\nyaml.load(f, Loader=L)\n"
+    branches = "import yaml\nif fast:\n    L = yaml.CSafeLoader\nelse:\n    L = yaml.Loader\nyaml.load(f, Loader=L)\n"
+    unknown = "import yaml\nL = yaml.SafeLoader\nL = pick()\nyaml.load(f, Loader=L)\n"
     assert found(safe) == set()
+    # the name is followed flow-sensitively (core/bindings.py): here it is yaml.Loader
     [finding] = findings(rebound, "MLW106")
+    assert finding.severity is Severity.HIGH and "unsafe `Loader`" in finding.message
+    # either branch may have run: the unsafe one counts
+    [finding] = findings(branches, "MLW106")
+    assert finding.severity is Severity.HIGH
+    # the last binding is not a loader we know
+    [finding] = findings(unknown, "MLW106")
     assert finding.severity is Severity.MEDIUM and "cannot be verified" in finding.message
 
 

@@ -19,23 +19,25 @@ door (CLI, flake8, pre-commit) behaves the same.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from mlwarden.core.config import Config
+from mlwarden.core.gate import (  # noqa: F401  (re-exported: the gate used to live here)
+    HEAD_SPELLINGS,
+    _fires,
+    candidate_rules,
+    code_words,
+    trigger_groups,
+    words_in_text,
+)
 from mlwarden.core.edits import line_offsets, minimal_edit, text_between
 from mlwarden.core.finding import Edit, Finding, Fix
 from mlwarden.core.registry import matches
 from mlwarden.core.rule import CodeRule, FileRule
 from mlwarden.core.suppress import is_suppressed
 from mlwarden.sources import LoadError, Unit, load
-
-#: A string constant longer than this is prose, not a trigger.
-_MAX_TRIGGER_STRING = 100
-
 
 @dataclass
 class UnitResult:
@@ -54,146 +56,6 @@ class TooDeep(ParseFailure):
     """Python's recursion limit was hit (deeply nested code): retried once on
     a thread with a large stack, see :func:`run_code_rules`."""
 
-
-# ---------------------------------------------------------------------------
-# prefilter
-
-
-#: ``\w+`` runs of the text; a trigger word is found when it is one of them
-#: (the same word boundaries as ``(?<!\w)word(?!\w)``, about 4x faster than an
-#: alternation of 100+ words on large files).
-_WORD_RE = re.compile(r"\w+")
-
-#: Qualified triggers (``"torch.hub.load"``) are resolved through imports,
-#: which canonicalise some module prefixes (see ``names._CANONICAL_PREFIXES``):
-#: a canonical head may be spelled otherwise in the file. Kept in step with
-#: that table by ``tests/test_prefilter.py``.
-HEAD_SPELLINGS: Dict[str, FrozenSet[str]] = {
-    "keras": frozenset({"keras", "tf_keras"}),
-    "pickle": frozenset({"pickle", "_pickle", "cPickle", "pickle5"}),
-}
-
-
-@lru_cache(maxsize=64)
-def _trigger_regex(words: FrozenSet[str]) -> "re.Pattern[str]":
-    alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
-
-
-def words_in_text(text: str, words: FrozenSet[str]) -> Set[str]:
-    if not words:
-        return set()
-    plain = {w for w in words if _WORD_RE.fullmatch(w)}
-    found = plain.intersection(_WORD_RE.findall(text)) if plain else set()
-    odd = words.difference(plain)
-    if odd:  # not a plain word (a trigger with "-" or "."): match it as text
-        found.update(_trigger_regex(frozenset(odd)).findall(text))
-    return found
-
-
-@lru_cache(maxsize=None)
-def trigger_groups(rule: type) -> Tuple[Tuple[FrozenSet[str], ...], ...]:
-    """A rule's triggers as alternatives of word groups: the rule is a
-    candidate when, for one trigger, every group has a word in the file.
-
-    A plain word is one group. A qualified trigger ``"torch.hub.load"`` means
-    "a name that resolves through the imports to torch.hub.load": whichever
-    way it is imported and spelled (``import torch``, ``from torch import
-    hub``, ``from torch.hub import load as L``, ``import torch.hub as th``),
-    each component appears as code in an import or in the attribute chain,
-    so all of ``torch``, ``hub`` and ``load`` must occur (the head in any
-    spelling of :data:`HEAD_SPELLINGS`). Middle components may be left out:
-    ``"transformers.from_pretrained"`` covers
-    ``transformers.AutoModel.from_pretrained`` and every other class.
-
-    Use a qualified trigger only for names the rule matches through
-    ``ctx.call_to``/``ctx.qualnames`` (which resolve through imports); a
-    keyword or a method on any object stays a plain word."""
-    groups = []
-    for trigger in sorted(rule.triggers):
-        parts = trigger.split(".") if "." in trigger and all(_WORD_RE.fullmatch(p) for p in trigger.split(".")) else [trigger]
-        head = HEAD_SPELLINGS.get(parts[0], frozenset({parts[0]}))
-        groups.append((head, *(frozenset({p}) for p in parts[1:])))
-    return tuple(groups)
-
-
-def _fires(groups: Tuple[Tuple[FrozenSet[str], ...], ...], found: Set[str]) -> bool:
-    return any(all(not group.isdisjoint(found) for group in trigger) for trigger in groups)
-
-
-def code_words(tree: ast.AST, limit: FrozenSet[str]) -> Set[str]:
-    """Identifiers used as code (names, attributes, keywords, imports, short
-    string constants that are not docstrings), intersected with ``limit``."""
-    seen: Set[str] = set()
-    plain = frozenset(w for w in limit if _WORD_RE.fullmatch(w))
-    odd = limit - plain
-    node_type = ast.AST
-    stack: List[ast.AST] = [tree]
-    pop, push = stack.pop, stack.append
-    # an explicit stack over ``_fields``: about 1.7x faster than ast.walk
-    while stack:
-        node = pop()
-        kind = type(node)
-        if kind is ast.Name:
-            if node.id in limit:
-                seen.add(node.id)
-            continue
-        if kind is ast.Attribute:
-            if node.attr in limit:
-                seen.add(node.attr)
-        elif kind is ast.Constant:
-            value = node.value
-            if type(value) is str and len(value) <= _MAX_TRIGGER_STRING:
-                seen.update(plain.intersection(_WORD_RE.findall(value)))
-                if odd:
-                    seen.update(words_in_text(value, odd))
-            continue
-        elif kind is ast.keyword:
-            if node.arg in limit:
-                seen.add(node.arg)
-        elif kind is ast.alias:
-            seen.update(limit.intersection(node.name.split(".")))
-            if node.asname in limit:
-                seen.add(node.asname)
-            continue
-        elif kind is ast.ImportFrom:
-            seen.update(limit.intersection((node.module or "").split(".")))
-        elif kind is ast.Expr and type(node.value) is ast.Constant:
-            continue  # a docstring or a bare string: prose, whatever its length
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, node_type):
-                push(value)
-            elif type(value) is list:
-                for item in value:
-                    if isinstance(item, node_type):
-                        push(item)
-    return seen
-
-
-@lru_cache(maxsize=32)
-def _gate_plan(rules: Tuple[type, ...]):
-    """Per selection, once: rules without triggers, (rule, trigger groups),
-    and every word any trigger needs (rules with many qualified triggers,
-    such as MLW402's package x keyword pairs, cost nothing per file)."""
-    always = tuple(r for r in rules if not r.triggers)
-    gated = [(r, trigger_groups(r)) for r in rules if r.triggers]
-    words = frozenset(w for _r, groups in gated for trigger in groups for group in trigger for w in group)
-    return always, gated, words
-
-
-def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] = None) -> List[type]:
-    """Rules that can fire on ``source``; word prefilter, then (with a tree)
-    the ast gate. Plain and qualified triggers: see :func:`trigger_groups`."""
-    always, gated, words = _gate_plan(tuple(rules))
-    if not gated:
-        return list(always)
-    found = words_in_text(source, words)
-    gated = [(r, groups) for r, groups in gated if _fires(groups, found)]
-    if tree is not None and gated:
-        found = code_words(tree, frozenset(found))
-        gated = [(r, groups) for r, groups in gated if _fires(groups, found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
-    return list(always) + [r for r, _groups in gated]
 
 # ---------------------------------------------------------------------------
 # code rules
@@ -230,12 +92,16 @@ _DEEP_STACK_BYTES = 512 * 1024 * 1024
 MAX_NESTING = 2000
 
 
-def run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None) -> List[Finding]:
-    """Run code rules over ``view`` (default ``unit.code``). Raises ParseFailure."""
+def run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None, *, full: bool = False) -> List[Finding]:
+    """Run code rules over ``view`` (default ``unit.code``). Raises ParseFailure.
+
+    ``full``: the equivalence mode: no gate, every rule on the whole module's
+    libcst tree (the test suite checks it finds exactly what the fast path
+    finds)."""
     try:
-        return _run_code_rules(unit, rules, config, view)
+        return _run_code_rules(unit, rules, config, view, False, full)
     except TooDeep:
-        return _on_deep_stack(_run_code_rules, unit, rules, config, view, True)
+        return _on_deep_stack(_run_code_rules, unit, rules, config, view, True, full)
 
 
 def nesting_depth(tree: ast.AST) -> int:
@@ -284,17 +150,17 @@ def _on_deep_stack(func, *args):
     return box["value"]
 
 
-def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None, deep: bool = False) -> List[Finding]:
+def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None, deep: bool = False, full: bool = False) -> List[Finding]:
     view = view if view is not None else unit.code
     assert view is not None
     code_rules = [r for r in rules if issubclass(r, CodeRule)]
     if not code_rules:
         return []
     source = view.source
-    if not candidate_rules(source, code_rules):
+    if not full and not candidate_rules(source, code_rules):
         return []
     tree = parse_ast(source)
-    chosen = candidate_rules(source, code_rules, tree)
+    chosen = code_rules if full else candidate_rules(source, code_rules, tree)
     if not chosen:
         return []
     depth = nesting_depth(tree)
@@ -302,23 +168,36 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
         raise ParseFailure(f"not checked: code nested more than {MAX_NESTING} levels deep")
     if depth > _MAIN_THREAD_NESTING and not deep:
         raise TooDeep("code nested too deeply for the main thread")
+
+    from mlwarden.core.bindings import ModuleFacts
+    from mlwarden.core.locate import Pruned, class_headers, plan
+
+    facts = ModuleFacts.from_ast(tree)
+    pruned = None if full else plan(tree, source, chosen, facts)
     del tree
+    if pruned is not None and not pruned.lines:
+        return []  # no statement holds what any rule needs
+    if pruned is None:
+        pruned = Pruned(source, [])  # the whole view, line for line
+    module = _parse_cst(pruned.source)
 
     import libcst as cst
-    from mlwarden.core.names import Context
+    from mlwarden.core.names import Context, positions_of
+
+    position = positions_of(module)
+    line_map = pruned.view_line if pruned.lines else (lambda line: line)
+
+    def line_of(node):
+        found = position(node)
+        return line_map(found.start.line) if found is not None else None
+
+    offsets = line_offsets(source)
+
+    def lines(first: int, last: int) -> str:
+        return source[offsets[first - 1] : offsets[last] if last < len(offsets) else len(source)]
 
     try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        raise ParseFailure(f"syntax error at line {exc.raw_line}:{exc.raw_column + 1}: {exc.message}") from None
-    except RecursionError:
-        raise TooDeep("cannot parse: code nested too deeply") from None
-    except MemoryError:
-        raise ParseFailure("cannot parse: out of memory") from None
-    except Exception as exc:  # the native parser's own errors
-        raise ParseFailure(f"cannot parse: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-    try:
-        ctx = Context(module)
+        ctx = Context(module, facts, line_of, class_headers(facts, lines) if pruned.lines else None)
         instances = [rule(ctx, config, unit) for rule in chosen]
         cst.visit_batched(module, instances)
     except RecursionError:
@@ -334,33 +213,52 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
     reports = [(inst, rep) for inst in instances for rep in inst.reports if inst.failure is None]
     if not reports:
         return []
-    return _reports_to_findings(unit, view, module, reports)
-
-
-def _reports_to_findings(unit: Unit, view, module, reports) -> List[Finding]:
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
     try:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return _reports_to_findings(unit, view, module, reports, position, line_map, ctx.assumed_nodes)
     except RecursionError:
         raise TooDeep("cannot analyse: code nested too deeply") from None
+
+
+def _parse_cst(source: str):
+    """libcst's tree of ``source``; every failure is a ParseFailure."""
+    import libcst as cst
+
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        raise ParseFailure(f"syntax error at line {exc.raw_line}:{exc.raw_column + 1}: {exc.message}") from None
+    except RecursionError:
+        raise TooDeep("cannot parse: code nested too deeply") from None
+    except MemoryError:
+        raise ParseFailure("cannot parse: out of memory") from None
+    except Exception as exc:  # the native parser's own errors
+        raise ParseFailure(f"cannot parse: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+
+
+def _reports_to_findings(unit: Unit, view, module, reports, position, line_map, assumed) -> List[Finding]:
+    """Findings from the rules' reports: positions in the parsed tree (all or
+    part of the view) mapped to view lines (``line_map``), then to the file."""
     findings: List[Finding] = []
     seen: Set[Tuple[str, int, int]] = set()
     offsets = None
+    assumed_spans = [(position(node), name) for node, name in assumed.values()]
     for rule, report in reports:
-        where = positions[report.node]
-        start = view.locate(where.start.line, where.start.column)
-        end = view.locate(where.end.line, where.end.column)
-        key = (rule.id, where.start.line, where.start.column)
+        where = position(report.node)
+        start_line, end_line = line_map(where.start.line), line_map(where.end.line)
+        start = view.locate(start_line, where.start.column)
+        end = view.locate(end_line, where.end.column)
+        key = (rule.id, start_line, where.start.column)
         if key in seen:  # one finding per rule and place
             continue
         seen.add(key)
+        message = report.message + _assumed_note(where, assumed_spans)
         fix = None
         if report.replacements:
             edits = []
             for old, new in report.replacements:
-                span = positions[old]
-                begin, stop = (span.start.line, span.start.column), (span.end.line, span.end.column)
+                span = position(old)
+                begin = (line_map(span.start.line), span.start.column)
+                stop = (line_map(span.end.line), span.end.column)
                 old_code, new_code = module.code_for_node(old), module.code_for_node(new)
                 if offsets is None:
                     offsets = line_offsets(view.source)
@@ -380,13 +278,34 @@ def _reports_to_findings(unit: Unit, view, module, reports) -> List[Finding]:
                 end_col=end.col if end.cell == start.cell else None,
                 cell=start.cell,
                 file_line=start.file_line,
-                message=report.message,
+                message=message,
                 severity=report.severity,
                 fix=fix,
                 snippet_hash=_snippet_hash(module.code_for_node(report.node)),
             )
         )
     return findings
+
+
+def _assumed_note(where, assumed_spans) -> str:
+    """``; `pickle` has no import ...`` when the reported code holds a name
+    resolved only by assuming a well-known module (see core/bindings.py)."""
+    names = sorted(
+        {
+            name
+            for span, name in assumed_spans
+            if span is not None
+            and (span.start.line, span.start.column) >= (where.start.line, where.start.column)
+            and (span.end.line, span.end.column) <= (where.end.line, where.end.column)
+        }
+    )
+    if not names:
+        return ""
+    from mlwarden.core.bindings import WELL_KNOWN_MODULES
+
+    shown = ", ".join(f"`{n}`" for n in names)
+    modules = ", ".join(f"`{WELL_KNOWN_MODULES[n]}`" for n in names)
+    return f" ({shown} is bound nowhere in this file and was taken to be the {modules} module)"
 
 
 def _snippet_hash(code: str) -> str:
@@ -399,11 +318,13 @@ def _snippet_hash(code: str) -> str:
 # units and paths
 
 
-def check_unit(unit: Unit, rules: Sequence[type], config: Config) -> UnitResult:
+def check_unit(unit: Unit, rules: Sequence[type], config: Config, *, full: bool = False) -> UnitResult:
+    """Every finding in ``unit``: code rules, file rules, noqa, severity and
+    per-file ignores. ``full``: the equivalence mode (see :func:`run_code_rules`)."""
     result = UnitResult(path=unit.path, unit=unit)
     if unit.code is not None:
         try:
-            result.findings.extend(run_code_rules(unit, rules, config))
+            result.findings.extend(run_code_rules(unit, rules, config, full=full))
         except ParseFailure as exc:
             fallbacks = unit.code.fallback_views()
             if not fallbacks:
@@ -412,7 +333,7 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config) -> UnitResult:
             # each cell alone and name only the cells that fail
             for view in fallbacks:
                 try:
-                    result.findings.extend(run_code_rules(unit, rules, config, view))
+                    result.findings.extend(run_code_rules(unit, rules, config, view, full=full))
                 except ParseFailure as cell_exc:
                     label = view.fallback_label()
                     result.errors.append(f"{unit.path}:{label}: {cell_exc}" if label else f"{unit.path}: {cell_exc}")
@@ -486,13 +407,13 @@ def _filter(findings: Iterable[Finding], unit: Unit, config: Config) -> List[Fin
     return out
 
 
-def check_file(path: Path, kind: str, rules: Sequence[type], config: Config, display: Optional[str] = None) -> UnitResult:
+def check_file(path: Path, kind: str, rules: Sequence[type], config: Config, display: Optional[str] = None, *, full: bool = False) -> UnitResult:
     shown = display if display is not None else str(path)
     try:
         unit = load(path, kind, shown)
     except LoadError as exc:
         return UnitResult(path=shown, errors=[f"{shown}: {exc}"])
-    return check_unit(unit, rules, config)
+    return check_unit(unit, rules, config, full=full)
 
 
 def check_source(
@@ -502,8 +423,10 @@ def check_source(
     config: Optional[Config] = None,
     rules: Optional[Sequence[type]] = None,
     kind: Optional[str] = None,
+    full: bool = False,
 ) -> UnitResult:
-    """Check source text (the flake8 plugin and the tests use this)."""
+    """Check source text: a Python file, notebook JSON, a dependency file...
+    (the flake8 plugin, the language server and the tests use this)."""
     from mlwarden.sources import classify
 
     config = config or Config()
@@ -519,4 +442,4 @@ def check_source(
             unit = load(Path(filename), kind, filename, raw=raw)
     except LoadError as exc:
         return UnitResult(path=filename, errors=[f"{filename}: {exc}"])
-    return check_unit(unit, rules, config)
+    return check_unit(unit, rules, config, full=full)

@@ -1,21 +1,39 @@
-"""Cheap qualified-name and value resolution over a libcst module.
+"""Qualified names and values for code rules, over a libcst tree.
 
 libcst's ``QualifiedNameProvider`` needs full scope analysis, which costs about
-8x the parse itself on large ML code bases. A module's imports are few, so we
-build an import-alias table once per module and resolve attribute chains
-against it:
+8x the parse itself on large ML code bases. Instead, the module's bindings are
+read once from its ``ast`` (:mod:`mlwarden.core.bindings`: imports, every
+other way a name is bound, scopes, constants) and attribute chains resolve
+against them:
 
 * ``import torch as t; t.load(p)``        -> ``torch.load``
 * ``from torch import load as L; L(p)``   -> ``torch.load``
 * ``import torch.serialization``          -> ``torch.serialization.load``
 * ``from tensorflow import keras``        -> ``keras.models.load_model``
   (``tensorflow.keras``/``tf_keras`` are canonicalised to ``keras``)
+* ``load = pickle.load; load(f)``, ``def f(pm=pickle): pm.load(x)`` -> ``pickle.load``
 
-The table is flow-insensitive: an import anywhere in the module (in a function,
-in a ``try``) counts. A name that is re-bound by assignment after being
-imported keeps its import meaning; this is the documented trade-off for speed.
+Shadowing is honoured: a local or module-level assignment shadows an import
+(``yaml = ruamel.yaml.YAML()`` makes ``yaml.load(...)`` nothing PyYAML's), a
+parameter or loop variable does too, and where a name is bound both ways the
+resolution is flow-sensitive as far as is sound and cheap (see
+:mod:`mlwarden.core.bindings` for the exact rules). A name whose meaning
+depends on where it is used is resolved by position, which is computed only
+for such names.
 
-Values: :func:`Context.value` evaluates literals and follows simple
+Assumed modules: a well-known module name bound nowhere in the file
+(``pickle.loads(x)`` in a snippet) resolves to that module
+(:data:`mlwarden.core.bindings.WELL_KNOWN_MODULES`). A rule learns it with
+:meth:`Context.assumed`; the engine also adds a note to the message of any
+finding whose reported code holds such a name, so rules need not.
+
+The API rules use (backward compatible): :meth:`Context.qualnames`,
+:meth:`Context.call_to`, :meth:`Context.value`, :meth:`Context.keyword`,
+:meth:`Context.arg`, :meth:`Context.assumed`, ``ctx.imports`` (an
+:class:`ImportTable`: every import, flow-insensitive), ``ctx.constants``
+and ``ctx.module``.
+
+Values: :meth:`Context.value` evaluates literals and follows simple
 module-level constants (``NAME = <literal>`` assigned exactly once at the top
 level). Anything else is :data:`UNKNOWN`; each rule documents its policy for
 unknown values.
@@ -23,34 +41,13 @@ unknown values.
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
+import ast
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 import libcst as cst
 
+from mlwarden.core.bindings import ModuleFacts, canonical  # noqa: F401  (canonical re-exported)
 from mlwarden.core.values import UNKNOWN, is_truthy  # noqa: F401  (re-exported)
-
-# Module prefixes that are the same API under another import path.
-_CANONICAL_PREFIXES: Tuple[Tuple[str, str], ...] = (
-    ("tensorflow.keras.", "keras."),
-    ("tensorflow.python.keras.", "keras."),
-    ("tf_keras.", "keras."),
-    ("keras.src.", "keras."),
-    ("_pickle.", "pickle."),
-    ("cPickle.", "pickle."),
-    ("pickle5.", "pickle."),
-    ("sklearn.externals.joblib.", "joblib."),
-    ("torch.distributed.distributed_c10d.", "torch.distributed."),
-)
-
-
-def canonical(name: str) -> str:
-    """Map equivalent import paths onto one spelling (see module docs)."""
-    for prefix, repl in _CANONICAL_PREFIXES:
-        if name.startswith(prefix):
-            return repl + name[len(prefix):]
-        if name == prefix[:-1]:
-            return repl[:-1]
-    return name
 
 
 def dotted(expr: cst.BaseExpression) -> Optional[List[str]]:
@@ -66,27 +63,30 @@ def dotted(expr: cst.BaseExpression) -> Optional[List[str]]:
     return None
 
 
-def _attr_chain_text(node: Union[cst.Attribute, cst.Name]) -> str:
-    parts = dotted(node)
-    return ".".join(parts) if parts else ""
+def _head(expr: cst.BaseExpression) -> Optional[cst.Name]:
+    while isinstance(expr, cst.Attribute):
+        expr = expr.value
+    return expr if isinstance(expr, cst.Name) else None
 
 
 class ImportTable:
-    """Local binding -> qualified name, collected from every import statement."""
+    """Local binding -> qualified names, from every import statement
+    (flow-insensitive; shadowing is :class:`Context`'s business)."""
 
-    def __init__(self) -> None:
-        self.aliases: Dict[str, Set[str]] = {}
-        self.star_modules: List[str] = []
+    def __init__(self, aliases: Optional[Dict[str, Set[str]]] = None, star_modules: Optional[List[str]] = None) -> None:
+        self.aliases: Dict[str, Set[str]] = aliases if aliases is not None else {}
+        self.star_modules: List[str] = star_modules if star_modules is not None else []
 
     def add(self, local: str, qualified: str) -> None:
         self.aliases.setdefault(local, set()).add(canonical(qualified))
 
     @classmethod
+    def from_facts(cls, facts: ModuleFacts) -> "ImportTable":
+        return cls(facts.imports, facts.star_modules)
+
+    @classmethod
     def from_module(cls, module: cst.Module) -> "ImportTable":
-        table = cls()
-        collector = _ImportCollector(table)
-        module.visit(collector)
-        return table
+        return cls.from_facts(ModuleFacts.from_ast(ast.parse(module.code)))
 
     def resolve_parts(self, parts: List[str]) -> FrozenSet[str]:
         head, rest = parts[0], parts[1:]
@@ -98,48 +98,18 @@ class ImportTable:
         return frozenset()
 
 
-class _ImportCollector(cst.CSTVisitor):
-    def __init__(self, table: ImportTable) -> None:
-        super().__init__()
-        self.table = table
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        for alias in node.names:
-            full = _attr_chain_text(alias.name)
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.table.add(alias.asname.name.value, full)
-            else:
-                # `import a.b.c` binds `a`; `a.b.c.x` then resolves through it
-                first = full.split(".")[0]
-                self.table.add(first, first)
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if node.relative or node.module is None:
-            return False
-        module = _attr_chain_text(node.module)
-        if isinstance(node.names, cst.ImportStar):
-            self.table.star_modules.append(canonical(module))
-            return False
-        for alias in node.names:
-            name = _attr_chain_text(alias.name)
-            local = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            self.table.add(local, f"{module}.{name}")
-        return False
-
-    # imports never live inside expressions; skip the bulk of the tree quickly
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in node.body)
-
-
 class Constants:
-    """Module-level ``NAME = <expr>`` assigned exactly once (also annotated)."""
+    """Module-level ``NAME = <expr>`` assigned exactly once (also annotated).
 
-    def __init__(self, module: cst.Module) -> None:
+    ``names`` (from :class:`~mlwarden.core.bindings.ModuleFacts`) says which
+    names are constants in the whole file: the module given may hold only
+    part of it (the engine hands libcst only the code rules can fire on).
+    ``classes`` maps every module-level class name to its ``ClassDef`` (one
+    parsed from its header alone when the class is not in ``module``)."""
+
+    def __init__(self, module: cst.Module, names: Optional[Set[str]] = None, classes: Optional[Mapping[str, Any]] = None) -> None:
         seen: Dict[str, Optional[cst.BaseExpression]] = {}
-        self.classes: Dict[str, cst.ClassDef] = {}
+        found_classes: Dict[str, cst.ClassDef] = {}
         for stmt in module.body:
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -159,25 +129,97 @@ class Constants:
                             name = target.value
                             seen[name] = None if name in seen else value
             elif isinstance(stmt, cst.ClassDef):
-                self.classes[stmt.name.value] = stmt
-        self.values: Dict[str, cst.BaseExpression] = {k: v for k, v in seen.items() if v is not None}
+                found_classes[stmt.name.value] = stmt
+        self.values: Dict[str, cst.BaseExpression] = {
+            k: v for k, v in seen.items() if v is not None and (names is None or k in names)
+        }
+        self.classes: Mapping[str, Any] = found_classes if classes is None else _Classes(found_classes, classes)
+
+
+class _Classes(Mapping):
+    """Module-level classes: the ``ClassDef`` in the checked tree, else one
+    parsed on first use from ``class Name(bases):`` alone."""
+
+    def __init__(self, present: Dict[str, Any], headers: Mapping[str, Callable[[], Any]]) -> None:
+        self._present = present
+        self._headers = headers
+        self._parsed: Dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._present:
+            return self._present[name]
+        if name not in self._headers:
+            raise KeyError(name)
+        if name not in self._parsed:
+            self._parsed[name] = self._headers[name]()
+        return self._parsed[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._present or name in self._headers
+
+    def __iter__(self):
+        return iter(set(self._present) | set(self._headers))
+
+    def __len__(self) -> int:
+        return len(set(self._present) | set(self._headers))
 
 
 class Context:
-    """Per-module facts shared by every code rule: imports and constants."""
+    """Per-module facts shared by every code rule: names, imports, constants.
 
-    def __init__(self, module: cst.Module) -> None:
+    ``Context(module)`` reads the bindings from the module's own code. The
+    engine passes ``facts`` (from the file's ``ast``), ``line_of`` (a node's
+    line in the file, for names whose meaning depends on where they are used)
+    and ``classes`` when ``module`` holds only part of the file."""
+
+    def __init__(
+        self,
+        module: cst.Module,
+        facts: Optional[ModuleFacts] = None,
+        line_of: Optional[Callable[[Any], Optional[int]]] = None,
+        classes: Optional[Mapping[str, Callable[[], Any]]] = None,
+    ) -> None:
         self.module = module
-        self.imports = ImportTable.from_module(module)
-        self.constants = Constants(module)
+        if facts is None:
+            facts = ModuleFacts.from_ast(ast.parse(module.code))
+            line_of = line_of or _lazy_lines(module)
+        self.facts = facts
+        self._line_of = line_of
+        self.imports = ImportTable.from_facts(facts)
+        self.constants = Constants(module, facts.constants, classes)
+        #: head ``Name`` nodes resolved through an assumed module (see :meth:`assumed`)
+        self.assumed_nodes: Dict[int, Tuple[Any, str]] = {}
 
     # -- names -----------------------------------------------------------
+    def _resolution(self, expr: cst.BaseExpression):
+        head = _head(expr)
+        if head is None:
+            return None
+        line = None
+        if self._line_of is not None and self.facts.needs_position(head.value):
+            line = self._line_of(head)
+        return self.facts.resolve(head.value, line)
+
     def qualnames(self, expr: cst.BaseExpression) -> FrozenSet[str]:
-        """Every qualified name ``expr`` may refer to (empty if not an import)."""
+        """Every qualified name ``expr`` may refer to (empty if not a module's)."""
         parts = dotted(expr)
         if not parts:
             return frozenset()
-        return self.imports.resolve_parts(parts)
+        found = self._resolution(expr)
+        if found is None or not found.qualnames:
+            return frozenset()
+        if found.assumed is not None:
+            head = _head(expr)
+            self.assumed_nodes[id(head)] = (head, parts[0])
+        rest = parts[1:]
+        return frozenset(canonical(".".join([q, *rest])) for q in found.qualnames)
+
+    def assumed(self, expr: cst.BaseExpression) -> Optional[str]:
+        """The module ``expr``'s head name was assumed to be (``pickle`` for
+        ``pickle.loads`` in a file that binds ``pickle`` nowhere), or None
+        when it resolves through the file's own bindings."""
+        found = self._resolution(expr)
+        return found.assumed if found is not None else None
 
     def call_to(self, node: cst.Call, targets: Iterable[str]) -> Optional[str]:
         """The first of ``targets`` that ``node`` calls, or None."""
@@ -281,3 +323,28 @@ class Context:
                 return arg.value
             index += 1
         return None
+
+
+def positions_of(module: cst.Module) -> Callable[[Any], Optional[Any]]:
+    """``node -> CodeRange`` for nodes of ``module`` (None for others),
+    computed on first use: most files never need a position."""
+    box: Dict[str, Any] = {}
+
+    def position(node: Any) -> Optional[Any]:
+        if "positions" not in box:
+            from libcst.metadata import MetadataWrapper, PositionProvider
+
+            box["positions"] = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return box["positions"].get(node)
+
+    return position
+
+
+def _lazy_lines(module: cst.Module) -> Callable[[Any], Optional[int]]:
+    position = positions_of(module)
+
+    def line_of(node: Any) -> Optional[int]:
+        found = position(node)
+        return found.start.line if found is not None else None
+
+    return line_of

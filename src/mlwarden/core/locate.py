@@ -1,0 +1,276 @@
+"""ast locates, libcst judges: the parts of a file libcst must see.
+
+libcst costs about ten times ``ast`` per line, and rules fire near their
+trigger words. So a file that passes the gate (:mod:`mlwarden.core.gate`) is
+cut into **pieces**: every top-level statement, except that a ``class`` is
+cut into its header (decorators, ``class Name(bases):``) and its members,
+recursively; a function is one piece, whole, so everything a rule sees
+inside a function (its parameters, locals, ``try``/``except``) is there.
+
+A piece is kept for a rule when the rule's triggers fire on the piece's own
+code words (:func:`mlwarden.core.gate.code_words`) **plus** the words of what
+the names it uses are bound to anywhere in the module: ``L(p)`` after
+``from torch import load as L`` carries ``torch`` and ``load``;
+``yaml.load(f, Loader=LOADER)`` carries the words of ``LOADER = ...``. The
+module-level assignments of the constants a kept piece uses are kept with it
+(``ctx.value`` follows them), and every kept member brings its class headers.
+libcst then parses just those lines (joined in order, each line unchanged),
+and positions and fixes map back line for line (:class:`Pruned`).
+
+A rule gets the whole module instead when
+
+* it declares ``scope = "module"`` (its findings depend on statements that
+  do not hold its trigger words), or
+* one of its plain trigger words is a module this file imports: such a word
+  is a guard (``flask``: "this file uses Flask") rather than a word found
+  where the rule reports (``app.run(debug=True)``).
+
+If the kept lines are most of the file, the whole module is parsed.
+The equivalence mode of the engine (no gate, whole modules) is run by the
+test suite on every fixture, example and the demo project and must give the
+same findings and fixes (``tests/test_equivalence.py``).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+
+from mlwarden.core.bindings import WELL_KNOWN_MODULES, ModuleFacts, first_line
+from mlwarden.core.edits import line_offsets
+from mlwarden.core.gate import _fires, code_words, trigger_groups
+
+#: Parse the whole module when the kept lines are more than this share of it.
+WHOLE_MODULE_SHARE = 0.75
+
+
+@dataclass
+class Piece:
+    """A statement libcst may see alone (a class member, or a top-level statement)."""
+
+    node: ast.stmt
+    first: int  # 1-based, decorators included
+    last: int
+    #: (first, last) line ranges of the headers of the classes around it
+    headers: Tuple[Tuple[int, int], ...] = ()
+    words: Set[str] = field(default_factory=set)
+    names: Set[str] = field(default_factory=set)
+
+
+def pieces(tree: ast.Module) -> List[Piece]:
+    """Every piece of ``tree``, in source order."""
+    out: List[Piece] = []
+
+    def walk(body: Sequence[ast.stmt], headers: Tuple[Tuple[int, int], ...]) -> None:
+        for stmt in body:
+            start = first_line(stmt)
+            if isinstance(stmt, ast.ClassDef) and stmt.body:
+                body_start = first_line(stmt.body[0])
+                if body_start > stmt.lineno:
+                    walk(stmt.body, headers + ((start, body_start - 1),))
+                    continue
+            out.append(Piece(stmt, start, stmt.end_lineno or stmt.lineno, headers))
+
+    walk(tree.body, ())
+    return out
+
+
+def _class_headers(tree: ast.Module) -> List[Tuple[Tuple[int, int], List[ast.AST]]]:
+    """((first, last), header nodes) of every class :func:`pieces` cuts up."""
+    out: List[Tuple[Tuple[int, int], List[ast.AST]]] = []
+
+    def walk(body: Sequence[ast.stmt]) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.ClassDef) and stmt.body and first_line(stmt.body[0]) > stmt.lineno:
+                out.append(((first_line(stmt), first_line(stmt.body[0]) - 1), [*stmt.decorator_list, *stmt.bases, *stmt.keywords]))
+                walk(stmt.body)
+
+    walk(tree.body)
+    return out
+
+
+@dataclass
+class Pruned:
+    """The lines of a view that libcst parses, and where each one came from."""
+
+    source: str
+    #: line in ``source`` (1-based) -> line in the view
+    lines: List[int]
+
+    def view_line(self, line: int) -> int:
+        if 0 < line <= len(self.lines):
+            return self.lines[line - 1]
+        return self.lines[-1] + (line - len(self.lines)) if self.lines else line
+
+
+def module_scoped(rule: type, facts: ModuleFacts) -> bool:
+    """Whether ``rule`` must see the whole module of this file (module docs)."""
+    if getattr(rule, "scope", "local") == "module":
+        return True
+    imported = _imported_words(facts)
+    return any("." not in trigger and trigger in imported for trigger in rule.triggers)
+
+
+def _imported_words(facts: ModuleFacts) -> Set[str]:
+    words: Set[str] = set()
+    for local, quals in facts.imports.items():
+        words.add(local)
+        for qual in quals:
+            words.update(qual.split("."))
+    for module in facts.star_modules:
+        words.update(module.split("."))
+    return words
+
+
+class _Expansions:
+    """The words a name stands for, anywhere in the module (memoised)."""
+
+    def __init__(self, facts: ModuleFacts, limit: FrozenSet[str]) -> None:
+        self.facts = facts
+        self.limit = limit
+        self.memo: Dict[str, Set[str]] = {}
+        self.names = frozenset(
+            set(facts.imports) | set(facts.module_assignments) | set(facts.constants) | set(WELL_KNOWN_MODULES) | _alias_names(facts)
+        )
+
+    def words(self, name: str) -> Set[str]:
+        if name in self.memo:
+            return self.memo[name]
+        self.memo[name] = set()  # cycles: `a = b; b = a`
+        found: Set[str] = set()
+        for qual in self.facts.resolve(name).qualnames:  # every meaning, wherever used
+            found.update(qual.split("."))
+        for value in self.facts.module_assignments.get(name, ()):
+            inner: Set[str] = set()
+            found |= code_words(value, self.limit, self.names, inner)
+            for other in inner:
+                found |= self.words(other)
+        found &= self.limit
+        self.memo[name] = found
+        return found
+
+
+def _alias_names(facts: ModuleFacts) -> Set[str]:
+    names: Set[str] = set()
+    for scope in facts._all_scopes():
+        for name, bindings in scope.bindings.items():
+            if any(b.qualnames for b in bindings):
+                names.add(name)
+    return names
+
+
+def plan(tree: ast.Module, source: str, rules: Sequence[type], facts: ModuleFacts) -> Optional[Pruned]:
+    """The lines of ``source`` the ``rules`` can fire in, or None for the
+    whole module."""
+    if any(module_scoped(rule, facts) for rule in rules):
+        return None
+    all_pieces = pieces(tree)
+    if len(all_pieces) <= 1:
+        return None
+    groups = [trigger_groups(rule) for rule in rules if rule.triggers]
+    if len(groups) < len(rules):  # a rule without triggers runs everywhere
+        return None
+    limit = frozenset(w for g in groups for trigger in g for group in trigger for w in group)
+    expansions = _Expansions(facts, limit)
+    # a bare name may come from any star-imported module
+    everywhere = {w for module in facts.star_modules for w in module.split(".")} & limit
+    keep: Set[int] = set()
+    for index, piece in enumerate(all_pieces):
+        piece.words = code_words(piece.node, limit, expansions.names, piece.names) | everywhere
+        for name in piece.names:
+            piece.words |= expansions.words(name)
+        if any(_fires(g, piece.words) for g in groups):
+            keep.add(index)
+    # a rule that fires on a class header (decorators, bases, keywords) sees the whole class
+    for header, parts in _class_headers(tree):
+        words = set(everywhere)
+        names: Set[str] = set()
+        for node in parts:
+            words |= code_words(node, limit, expansions.names, names)
+        for name in names:
+            words |= expansions.words(name)
+        if any(_fires(g, words) for g in groups):
+            keep.update(i for i, piece in enumerate(all_pieces) if header in piece.headers)
+    if not keep:
+        return Pruned("", [])
+    _keep_constants(all_pieces, keep, facts)
+    lines: Set[int] = set()
+    for index in keep:
+        piece = all_pieces[index]
+        for first, last in piece.headers:
+            lines.update(range(first, last + 1))
+        lines.update(range(piece.first, piece.last + 1))
+    offsets = line_offsets(source)
+    total = len(offsets) if offsets[-1] < len(source) else len(offsets) - 1
+    if len(lines) >= WHOLE_MODULE_SHARE * max(total, 1):
+        return None
+    ordered = sorted(lines)
+    chunks = []
+    for line in ordered:
+        start = offsets[line - 1]
+        end = offsets[line] if line < len(offsets) else len(source)
+        chunks.append(source[start:end])
+    text = "".join(chunks)
+    if text and not text.endswith(("\n", "\r")):
+        text += "\n"
+    return Pruned(text, ordered)
+
+
+def _keep_constants(all_pieces: List[Piece], keep: Set[int], facts: ModuleFacts) -> None:
+    """Add the statements that define the module constants kept pieces use
+    (transitively): ``ctx.value`` follows them to their nodes."""
+    defining: Dict[str, int] = {}
+    for index, piece in enumerate(all_pieces):
+        node = piece.node
+        if piece.headers:
+            continue
+        targets: Iterable[ast.expr] = ()
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = (node.target,)
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in facts.constants:
+                defining[target.id] = index
+    if not defining:
+        return
+    todo = [i for i in keep]
+    seen_names: Set[str] = set()
+    while todo:
+        piece = all_pieces[todo.pop()]
+        used = {n.id for n in ast.walk(piece.node) if isinstance(n, ast.Name)} & set(defining)
+        for name in used - seen_names:
+            seen_names.add(name)
+            index = defining[name]
+            if index not in keep:
+                keep.add(index)
+                todo.append(index)
+
+
+def class_headers(facts: ModuleFacts, lines: Callable[[int, int], str]) -> Dict[str, Callable[[], Any]]:
+    """Module-level class name -> a function that parses its ``ClassDef``
+    from the header alone (``Constants.classes`` when the class is not in the
+    pruned tree). ``lines(first, last)`` returns source lines."""
+    out: Dict[str, Callable[[], Any]] = {}
+    for name, node in facts.classes.items():
+        out[name] = _header_parser(node, lines)
+    return out
+
+
+def _header_parser(node: ast.ClassDef, lines: Callable[[int, int], str]) -> Callable[[], Any]:
+    def parse() -> Any:
+        import libcst as cst
+
+        start = first_line(node)
+        body_start = first_line(node.body[0]) if node.body else node.lineno + 1
+        if body_start > node.lineno:
+            text = lines(start, body_start - 1).rstrip("\r\n") + "\n    pass\n"
+        else:
+            text = lines(start, node.end_lineno or node.lineno)
+        try:
+            return cst.parse_module(text).body[0]
+        except Exception:
+            return cst.parse_module(lines(start, node.end_lineno or node.lineno)).body[0]
+
+    return parse
