@@ -1,4 +1,5 @@
-"""Regenerate docs/rules/MLWnnn.md and the README rule table from the rules.
+"""Regenerate docs/rules/MLWnnn.md, the README rule table and the engine's
+rule index (src/mlwarden/rules/_index.py) from the rules.
 
     python scripts/gen_rule_docs.py          # write
     python scripts/gen_rule_docs.py --check  # exit 1 if anything is stale
@@ -17,13 +18,14 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from mlwarden.commands.rules import markdown_table  # noqa: E402
 from mlwarden.core import docs  # noqa: E402
-from mlwarden.core.registry import all_rules  # noqa: E402
+from mlwarden.core.registry import all_rules, index_source  # noqa: E402
 
 BEGIN, END = "<!-- rules:begin -->", "<!-- rules:end -->"
 
 
 def expected_files() -> dict:
     files = {ROOT / "docs" / "rules" / f"{rule.id}.md": docs.render(rule) for rule in all_rules()}
+    files[ROOT / "src" / "mlwarden" / "rules" / "_index.py"] = index_source()
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     if BEGIN in text and END in text:

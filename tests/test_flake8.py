@@ -156,3 +156,30 @@ def test_parallel_jobs(d):
         (d / f"m{i}.py").write_text(PICKLE)
     _, found = flake8(d, "--isolated", "--select", "MLW", "-j", "2", ".")
     assert found == {(f"./m{i}.py", 3, 9, "MLW101") for i in range(8)}
+
+
+TORCH = "import torch\n\nstate = torch.load('ckpt.pt')\n"
+
+
+@pytest.mark.parametrize("saved", [True, False])
+def test_unsaved_buffer_uses_its_projects_pins(d, run_cli, monkeypatch, saved):
+    """An editor passes an unsaved buffer on stdin with --stdin-display-name:
+    the version pins of the display name's project apply, as in the CLI (the
+    project requires torch>=2.7, where `torch.load` defaults to weights_only)."""
+    project = d / "proj"
+    (project / "pkg").mkdir(parents=True)
+    (project / "requirements.txt").write_text("torch==2.7.0\n")
+    other = d / "other"
+    other.mkdir()
+    buffer = project / "pkg" / "new.py"
+    if saved:
+        buffer.write_text(TORCH)
+    code, found = flake8(d, "--isolated", "--select", "MLW", "-", "--stdin-display-name", "proj/pkg/new.py", input=TORCH)
+    assert (code, found) == (0, set())
+    # the same buffer outside the project is flagged
+    code, found = flake8(d, "--isolated", "--select", "MLW", "-", "--stdin-display-name", "other/new.py", input=TORCH)
+    assert (code, found) == (1, {("other/new.py", 3, 9, "MLW102")})
+    # the CLI agrees on the saved file
+    buffer.write_text(TORCH)
+    monkeypatch.chdir(d)
+    assert run_cli("check", "--isolated", "proj/pkg/new.py")[0] == 0

@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     errors = [e for r in results for e in r.errors]
     for error in errors:
         print(error, file=sys.stderr)
-    report = Report(findings=findings, errors=errors, rules=config.rules(), files_checked=count, verbose=args.verbose)
+    report = Report(findings=findings, errors=errors, rules=SelectedRules(config), files_checked=count, verbose=args.verbose)
     if args.verbose and config.source is not None:
         report.notes.append(f"configuration: {config.source}")
     if args.verbose:
@@ -117,6 +117,27 @@ def run(args: argparse.Namespace) -> int:
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+class SelectedRules(Sequence):
+    """The selected rule classes, imported when a format first asks (JSON and
+    SARIF describe every rule; the text format never does, so a clean run
+    imports no rule it did not need)."""
+
+    def __init__(self, config: Config) -> None:
+        self._config = config
+        self._rules: Optional[List[type]] = None
+
+    def _loaded(self) -> List[type]:
+        if self._rules is None:
+            self._rules = [ref.load() for ref in self._config.rule_refs()]
+        return self._rules
+
+    def __getitem__(self, index):
+        return self._loaded()[index]
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 # ---------------------------------------------------------------------------

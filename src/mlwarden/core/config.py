@@ -98,9 +98,17 @@ class Config:
 
     # -- selection ----------------------------------------------------------
     def rules(self):
+        """The selected rule classes (imports every rule module)."""
         from mlwarden.core.registry import select_rules
 
         return select_rules(self.select, self.ignore, self.extend_select)
+
+    def rule_refs(self):
+        """The selected rules as :class:`~mlwarden.core.registry.RuleRef`
+        records: what the engine runs, importing a rule only when a file needs it."""
+        from mlwarden.core.registry import select_rule_refs
+
+        return select_rule_refs(self.select, self.ignore, self.extend_select)
 
     def rule_option(self, rule: Any, key: str) -> Any:
         if key in self.options:
@@ -235,10 +243,10 @@ def _versions(value: Any, where: str) -> Dict[str, str]:
 
 def declared_options() -> Dict[str, Tuple[Any, List[str]]]:
     """option -> (default, ids of the rules that read it)."""
-    from mlwarden.core.registry import all_rules
+    from mlwarden.core.registry import rule_refs
 
     out: Dict[str, Tuple[Any, List[str]]] = {}
-    for rule in all_rules():
+    for rule in rule_refs():
         for key, default in rule.OPTIONS.items():
             if key in out:
                 out[key][1].append(rule.id)
@@ -249,10 +257,10 @@ def declared_options() -> Dict[str, Tuple[Any, List[str]]]:
 
 def declared_choices() -> Dict[str, Tuple[Any, ...]]:
     """option -> the values it may take (rules' ``OPTION_CHOICES``)."""
-    from mlwarden.core.registry import all_rules
+    from mlwarden.core.registry import rule_refs
 
     out: Dict[str, Tuple[Any, ...]] = {}
-    for rule in all_rules():
+    for rule in rule_refs():
         for key, choices in rule.OPTION_CHOICES.items():
             out[key] = tuple(v for v in out.get(key, choices) if v in choices)
     return out

@@ -35,7 +35,6 @@ from mlwarden.core.gate import (  # noqa: F401  (re-exported: the gate used to l
 from mlwarden.core.edits import line_offsets, minimal_edit, text_between
 from mlwarden.core.finding import Edit, Finding, Fix
 from mlwarden.core.registry import matches
-from mlwarden.core.rule import CodeRule, FileRule
 from mlwarden.core.suppress import is_suppressed
 from mlwarden.sources import LoadError, Unit, load
 
@@ -153,13 +152,15 @@ def _on_deep_stack(func, *args):
 def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None, deep: bool = False, full: bool = False) -> List[Finding]:
     view = view if view is not None else unit.code
     assert view is not None
-    code_rules = [r for r in rules if issubclass(r, CodeRule)]
+    code_rules = [r for r in rules if r.kind() == "code"]
     if not code_rules:
         return []
     source = view.source
     if not full and not candidate_rules(source, code_rules):
         return []
-    tree = parse_ast(source)
+    tree = unit.extra.get("ast") if view is unit.code else None
+    if tree is None:
+        tree = parse_ast(source)
     chosen = code_rules if full else candidate_rules(source, code_rules, tree)
     if not chosen:
         return []
@@ -198,7 +199,7 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
 
     try:
         ctx = Context(module, facts, line_of, class_headers(facts, lines) if pruned.lines else None)
-        instances = [rule(ctx, config, unit) for rule in chosen]
+        instances = [rule.load()(ctx, config, unit) for rule in chosen]
         cst.visit_batched(module, instances)
     except RecursionError:
         raise TooDeep("cannot analyse: code nested too deeply") from None
@@ -338,9 +339,9 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config, *, full: bool 
                     label = view.fallback_label()
                     result.errors.append(f"{unit.path}:{label}: {cell_exc}" if label else f"{unit.path}: {cell_exc}")
     for rule in rules:
-        if issubclass(rule, FileRule) and unit.kind in rule.applies_to:
+        if rule.kind() == "file" and unit.kind in rule.applies_to:
             try:
-                result.findings.extend(rule(config).check(unit))
+                result.findings.extend(rule.load()(config).check(unit))
             except Exception as exc:  # noqa: BLE001 - a rule bug must not end the run
                 result.errors.append(
                     f"{unit.path}: internal error in rule {rule.id} ({type(exc).__name__}: {exc}); "
@@ -424,13 +425,14 @@ def check_source(
     rules: Optional[Sequence[type]] = None,
     kind: Optional[str] = None,
     full: bool = False,
+    tree: Optional[ast.Module] = None,
 ) -> UnitResult:
     """Check source text: a Python file, notebook JSON, a dependency file...
     (the flake8 plugin, the language server and the tests use this)."""
     from mlwarden.sources import classify
 
     config = config or Config()
-    rules = list(rules) if rules is not None else config.rules()
+    rules = list(rules) if rules is not None else config.rule_refs()
     kind = kind or classify(Path(filename)) or "python"
     raw = source.encode("utf-8", "surrogatepass")
     try:
@@ -438,6 +440,8 @@ def check_source(
             from mlwarden.sources import CodeView
 
             unit = Unit(path=filename, kind="python", raw=raw, text=source, code=CodeView(source), extra={"encoding": "utf-8"})
+            if tree is not None:
+                unit.extra["ast"] = tree  # already parsed by the caller (flake8)
         else:
             unit = load(Path(filename), kind, filename, raw=raw)
     except LoadError as exc:

@@ -132,6 +132,17 @@ class _RuleMeta:
         if problems:
             raise TypeError(f"invalid rule {where}: " + "; ".join(problems))
 
+    #: ``"module"``: the rule's findings depend on statements that do not
+    #: hold its trigger words, so libcst must give it the whole module
+    #: (see :mod:`mlwarden.core.locate`); ``"local"`` (default) otherwise.
+    scope: ClassVar[str] = "local"
+
+    @classmethod
+    def load(cls) -> Any:
+        """The rule class itself (a :class:`~mlwarden.core.registry.RuleRef`
+        imports it; the engine calls ``load()`` on either)."""
+        return cls
+
     @classmethod
     def fixable(cls) -> bool:
         return any(case.fixed is not None for case in cls.INVALID)

@@ -25,6 +25,7 @@ def check_paths(
     jobs: Optional[int] = 1,
     cache: bool = False,
     keep_units: bool = True,
+    full: bool = False,
 ) -> Tuple[List[UnitResult], int]:
     """Check ``paths``; returns (results, number of files checked), in a
     stable order whatever ``jobs`` is.
@@ -35,9 +36,11 @@ def check_paths(
     result may come from another process or an earlier run: it then has no
     ``unit`` and its fixes no ``view`` (fixing re-checks in-process).
     ``keep_units=False`` drops units in a serial run too: holding every
-    file's text and lines until the end doubled peak memory on large runs."""
+    file's text and lines until the end doubled peak memory on large runs.
+    ``full``: the engine's equivalence mode (no gate, whole modules; serial,
+    no cache), for tests."""
     config = config or Config()
-    rules = config.rules()
+    rules = config.rule_refs()
     slots: List[Optional[UnitResult]] = []
     todo: List[Tuple[int, Path, str, str]] = []
     count = 0
@@ -49,9 +52,9 @@ def check_paths(
         count += 1
         slots.append(None)
         todo.append((len(slots) - 1, path, kind, display))
-    if jobs == 1 and not cache and keep_units:
+    if full or (jobs == 1 and not cache and keep_units):
         for index, path, kind, display in todo:
-            slots[index] = check_file(path, kind, rules, config, display)
+            slots[index] = check_file(path, kind, rules, config, display, full=full)
         return slots, count  # type: ignore[return-value]
     store = None
     if cache:
@@ -97,7 +100,7 @@ def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool
     from mlwarden.fixers.atomic import write_bytes_atomic
     from mlwarden.sources import LoadError, load
 
-    rules = config.rules()
+    rules = config.rule_refs()
     outcomes = []
     errors: List[str] = []
     for path, kind, display in iter_files(paths, config):

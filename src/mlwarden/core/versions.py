@@ -273,11 +273,20 @@ def _read(directory: Path, root: Optional[Path]) -> ProjectVersions:
 
 def project_versions(config, path) -> ProjectVersions:
     """The project versions for the file at ``path`` (cached per ``config``
-    and project directory). A path that does not exist (a snippet checked
-    from memory) gets the configured assumptions only."""
+    and project directory). An absolute path that does not exist yet in an
+    existing directory (an unsaved editor buffer, flake8's
+    ``--stdin-display-name``) gets that directory's project; any other path
+    that does not exist (a snippet checked from memory) gets the configured
+    assumptions only."""
     cache: Dict[Optional[Path], ProjectVersions] = config.__dict__.setdefault("_project_versions", {})
     target = Path(path)
-    directory = find_project_dir(target, getattr(config, "root", None)) if target.exists() else None
+    root = getattr(config, "root", None)
+    if target.exists():
+        directory = find_project_dir(target, root)
+    elif target.is_absolute() and target.parent.is_dir():
+        directory = find_project_dir(target.parent, root)
+    else:
+        directory = None
     if directory not in cache:
         pv = _read(directory, getattr(config, "root", None)) if directory is not None else ProjectVersions()
         for name, version in (getattr(config, "assume_versions", None) or {}).items():

@@ -58,7 +58,5 @@ def _walk_skips(config: Config) -> "set[str]":
     read only when a selected rule checks it (the secrets rules), so a walk
     for the code rules does not open every JSON/YAML file. Files named
     explicitly are always read."""
-    from mlwarden.core.rule import FileRule
-
-    wanted = {kind for rule in config.rules() if issubclass(rule, FileRule) for kind in rule.applies_to}
+    wanted = {kind for rule in config.rule_refs() if rule.kind() == "file" for kind in rule.applies_to}
     return {"text"} - wanted

@@ -1,16 +1,20 @@
 """flake8 plugin: entry point ``MLW`` in the ``flake8.extension`` group.
 
 flake8 owns selection, ``# noqa`` (including a bare ``# noqa``) and output; we
-run every code rule through the same engine as the CLI and yield
+run every code rule through the same engine and fast path as the CLI (word
+prefilter, ast gate, libcst only on the statements a rule can fire in; the
+``ast`` tree is flake8's own, not parsed twice) and yield
 ``(line, col, "MLWnnn message", type)``. Opt-in rules (MLW9xx) are in flake8's
 default ignore list, so ``--select``/``--extend-select`` turns them on as usual.
 A file libcst cannot parse yields nothing here (flake8 reports E999).
 Rule options come from the ``[tool.mlwarden]`` table of the nearest
-pyproject.toml.
+pyproject.toml, and version pins from the file's project, also for a buffer
+that is not saved yet (``--stdin-display-name path/to/new.py``).
 """
 
 from __future__ import annotations
 
+import ast
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, List, Tuple
@@ -37,7 +41,7 @@ class Plugin:
     version = __version__
 
     def __init__(self, tree: Any, lines: List[str], filename: str) -> None:
-        # flake8 passes `tree` when a plugin asks for it; we parse ourselves
+        self.tree = tree
         self.lines = lines
         self.filename = filename
 
@@ -47,18 +51,23 @@ class Plugin:
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         from mlwarden.core.engine import check_source
-        from mlwarden.core.rule import CodeRule
 
         source = "".join(self.lines)
-        name = self.filename if self.filename not in ("-", "stdin") else "stdin.py"
-        config = _config_for(str(Path(name).resolve().parent) if name != "stdin.py" else str(Path.cwd()))
-        rules = [r for r in _all_rules() if issubclass(r, CodeRule)]
-        result = check_source(source, name, config=config, rules=rules, kind="python")
+        if self.filename in ("-", "stdin"):
+            name, directory = "stdin.py", str(Path.cwd())
+        else:
+            # absolute: a buffer not saved yet still gets its project's pins (core/versions.py)
+            name = str(Path(self.filename).resolve())
+            directory = str(Path(name).parent)
+        config = _config_for(directory)
+        tree = self.tree if isinstance(self.tree, ast.Module) else None
+        result = check_source(source, name, config=config, rules=_code_rules(), kind="python", tree=tree)
         for finding in result.findings:
             yield finding.line, finding.col - 1, f"{finding.rule_id} {finding.message}", type(self)
 
 
-def _all_rules():
-    from mlwarden.core.registry import all_rules
+@lru_cache(maxsize=1)
+def _code_rules():
+    from mlwarden.core.registry import rule_refs
 
-    return all_rules()
+    return tuple(r for r in rule_refs() if r.kind() == "code")

@@ -1,0 +1,109 @@
+"""The fast path loses nothing: the engine's equivalence mode (no word
+prefilter, no ast gate, every rule on whole-module libcst trees) finds
+exactly what the normal run finds, with the same fixes, on every fixture,
+on the demo project, on every rule example and on every docs example.
+
+The fast path (core/gate.py, core/locate.py) decides which rules run and
+which statements libcst sees; a difference here is a finding it would lose
+(or invent) on real code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from mlwarden.core import docs
+from mlwarden.core.config import Config, config_from_mapping
+from mlwarden.core.engine import check_source
+from mlwarden.core.registry import all_rules
+from mlwarden.core.rule import CodeRule
+from mlwarden.core.run import check_paths
+from test_fixtures import FIXTURE_FILES, all_selected
+from test_rules import DOC_EXAMPLES_NOT_TEXT, file_rule_example_name
+
+RULES = all_rules()
+
+
+def comparable(findings) -> List[tuple]:
+    """Everything a finding shows, and its fix's edits."""
+    out = []
+    for f in findings:
+        edits = tuple((e.start_line, e.start_col, e.end_line, e.end_col, e.text) for e in f.fix.edits) if f.fix else None
+        out.append((f.path, f.rule_id, f.cell, f.output, f.line, f.col, f.end_line, f.end_col, f.file_line, f.message,
+                    f.severity, f.snippet_hash, edits, f.fix.safe if f.fix else None))
+    return sorted(out, key=repr)
+
+
+def both_modes_paths(paths, config):
+    fast, _ = check_paths([str(p) for p in paths], config)
+    full, _ = check_paths([str(p) for p in paths], config, full=True)
+    return fast, full
+
+
+def assert_same_results(fast, full):
+    assert [r.errors for r in fast] == [r.errors for r in full]
+    assert comparable(f for r in fast for f in r.findings) == comparable(f for r in full for f in r.findings)
+
+
+@pytest.mark.parametrize("path", sorted({p for p, _ in FIXTURE_FILES}), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_fixtures(path):
+    assert_same_results(*both_modes_paths([path], all_selected()))
+
+
+def test_demo_project():
+    config = Config(root=ROOT)
+    fast, full = both_modes_paths([FIXTURES / "demo"], config)
+    assert any(r.findings for r in fast)
+    assert_same_results(fast, full)
+
+
+def _cases():
+    for rule in RULES:
+        for kind, cases in (("valid", rule.VALID), ("invalid", rule.INVALID)):
+            for number, case in enumerate(cases):
+                yield pytest.param(rule, case.code, case.filename, case.options, id=f"{rule.id}-{kind}-{number}")
+                if getattr(case, "fixed", None) is not None:
+                    yield pytest.param(rule, case.fixed, case.filename, case.options, id=f"{rule.id}-{kind}-{number}-fixed")
+        parts = docs.sections(rule)
+        for section in ("Example", "Use instead"):
+            for number, (lang, code) in enumerate(docs.code_blocks(parts.get(section, ""))):
+                if issubclass(rule, CodeRule):
+                    if lang not in ("python", "py"):
+                        continue
+                    filename = "example.py"
+                elif rule.id in DOC_EXAMPLES_NOT_TEXT:
+                    continue
+                else:
+                    filename = file_rule_example_name(rule, lang)
+                yield pytest.param(rule, code, filename, None, id=f"{rule.id}-docs-{section.replace(' ', '-').lower()}-{number}")
+
+
+@pytest.mark.parametrize("rule, code, filename, options", list(_cases()))
+def test_examples(rule, code, filename, options):
+    """Each rule alone (as the example tests run it) and every rule together."""
+    for rules in ([rule], [r for r in RULES]):
+        config = config_from_mapping(dict(options or {}))
+        fast = check_source(code, filename, config=config, rules=rules)
+        full = check_source(code, filename, config=config, rules=rules, full=True)
+        assert fast.errors == full.errors
+        assert comparable(fast.findings) == comparable(full.findings), rules if len(rules) == 1 else "all rules"
+
+
+def test_the_fast_path_skips_work():
+    """The premise: on a file where one function can fire, libcst sees only
+    that function (the test above would pass trivially if it saw everything)."""
+    from mlwarden.core.bindings import ModuleFacts
+    from mlwarden.core.locate import plan
+    import ast
+
+    source = "import torch\n\n\ndef a():\n    return 1\n\n\nclass B:\n    def c(self):\n        return torch.load(p)\n\n    def d(self):\n        return 2\n"
+    tree = ast.parse(source)
+    rules = [r for r in RULES if r.id == "MLW102"]
+    pruned = plan(tree, source, rules, ModuleFacts.from_ast(tree))
+    assert pruned is not None
+    assert pruned.source == "class B:\n    def c(self):\n        return torch.load(p)\n"
+    assert pruned.lines == [8, 9, 10]
