@@ -145,9 +145,9 @@ class _ContextFingerprints:
 
     def _own_fingerprint(self, directory: str) -> str:
         try:
-            from mlwarden.core import versions
+            from mlwarden.sources.dependencies.paths import dependency_files
 
-            files = versions._dependency_files(Path(directory))
+            files = dependency_files(Path(directory))
             if not files:
                 return "-"
             digest = hashlib.sha256()

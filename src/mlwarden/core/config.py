@@ -33,11 +33,6 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from mlwarden.core.finding import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on old Pythons only
-    import tomli as tomllib
-
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
     ".git",
     ".hg",
@@ -187,6 +182,10 @@ def load_config(path: Optional[Path] = None, *, search: bool = True) -> Config:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    if sys.version_info >= (3, 11):  # imported here: a run without a config file never needs it
+        import tomllib
+    else:  # pragma: no cover - exercised on old Pythons only
+        import tomli as tomllib
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -15,10 +15,12 @@ statement by statement, which parts of a file libcst must see
 
 from __future__ import annotations
 
-import ast
 import re
 from functools import lru_cache
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    import ast
 
 #: A string constant longer than this is prose, not a trigger.
 _MAX_TRIGGER_STRING = 100
@@ -122,6 +124,8 @@ def code_words(tree: ast.AST, limit: FrozenSet[str], names: Optional[FrozenSet[s
 
     With ``names``, every ``ast.Name`` in ``names`` that is used is also added
     to ``names_seen`` (the gate follows such names to their bindings)."""
+    import ast  # here: a file with no trigger word never needs it
+
     seen: Set[str] = set()
     plain = frozenset(w for w in limit if _WORD_RE.fullmatch(w))
     odd = limit - plain

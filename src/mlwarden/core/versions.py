@@ -39,7 +39,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
+from mlwarden.sources.dependencies.paths import LOCK_FILES, dependency_files as _dependency_files  # noqa: E402,F401
 MARKER_FILES = ("pyproject.toml", "setup.cfg", "Pipfile") + LOCK_FILES
 
 
@@ -196,40 +196,6 @@ def find_project_dir(path: Path, root: Optional[Path]) -> Optional[Path]:
         if directory == stop or (directory / ".git").exists():
             return None
     return None
-
-
-def _dependency_files(directory: Path) -> List[Tuple[Path, str]]:
-    from mlwarden.sources.dependencies import (
-        is_conda_env_path,
-        is_pipfile_path,
-        is_pyproject_path,
-        is_requirements_path,
-        is_setup_cfg_path,
-    )
-
-    out: List[Tuple[Path, str]] = []
-    candidates = []
-    for sub in (directory, directory / "requirements"):
-        try:
-            candidates += sorted(sub.iterdir())
-        except OSError:
-            continue
-    for path in candidates:
-        if not path.is_file():
-            continue
-        if is_requirements_path(path):
-            out.append((path, "requirements"))
-        elif is_pyproject_path(path):
-            out.append((path, "pyproject"))
-        elif is_setup_cfg_path(path):
-            out.append((path, "setup-cfg"))
-        elif is_conda_env_path(path):
-            out.append((path, "conda-env"))
-        elif is_pipfile_path(path):
-            out.append((path, "pipfile"))
-        elif path.name in LOCK_FILES:
-            out.append((path, "lock"))
-    return out
 
 
 def _shown(path: Path, root: Optional[Path]) -> str:

@@ -5,6 +5,10 @@ classifying a path never imports a parser."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import List, Tuple
+
+#: lock files that pin exact versions (core/versions.py reads them)
+LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 
 
 def is_requirements_path(path: Path) -> bool:
@@ -35,3 +39,31 @@ def is_setup_cfg_path(path: Path) -> bool:
 
 def is_pipfile_path(path: Path) -> bool:
     return path.name == "Pipfile"
+
+
+def dependency_files(directory: Path) -> List[Tuple[Path, str]]:
+    """(path, kind) of the dependency and lock files that pin a project's
+    versions: in ``directory`` and its ``requirements/`` folder."""
+    out: List[Tuple[Path, str]] = []
+    candidates = []
+    for sub in (directory, directory / "requirements"):
+        try:
+            candidates += sorted(sub.iterdir())
+        except OSError:
+            continue
+    for path in candidates:
+        if not path.is_file():
+            continue
+        if is_requirements_path(path):
+            out.append((path, "requirements"))
+        elif is_pyproject_path(path):
+            out.append((path, "pyproject"))
+        elif is_setup_cfg_path(path):
+            out.append((path, "setup-cfg"))
+        elif is_conda_env_path(path):
+            out.append((path, "conda-env"))
+        elif is_pipfile_path(path):
+            out.append((path, "pipfile"))
+        elif path.name in LOCK_FILES:
+            out.append((path, "lock"))
+    return out

@@ -14,9 +14,6 @@ import re
 from typing import Dict, List, Optional, Sequence
 from urllib.parse import urlsplit
 
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
-
 from mlwarden.sources.dependencies.entries import Entry, IndexSetting
 
 VCS_SCHEMES = ("git", "hg", "svn", "bzr")
@@ -214,6 +211,9 @@ def parse_requirement(
 ) -> Entry:
     """One pip requirement (PEP 508 string, URL or local path). Raises
     InvalidRequirement with packaging's reason."""
+    from packaging.requirements import Requirement  # imported when a requirement is read
+    from packaging.utils import canonicalize_name
+
     text = text.strip()
     common = dict(
         path=path, line=line, col=col, context=context, hashes=tuple(hashes), editable=editable,

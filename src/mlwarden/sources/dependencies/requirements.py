@@ -15,8 +15,6 @@ import re
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
-from packaging.requirements import InvalidRequirement
-
 from mlwarden.sources.base import LoadError
 from mlwarden.sources.dependencies.entries import DependencySet, Entry, decode
 from mlwarden.sources.dependencies.paths import is_requirements_path
@@ -215,6 +213,8 @@ def _read_into(
 
 def _add_requirement(deps, text, display, line, col, context, hashes, editable, constraint, own, error,
                      cell=None, file_line=None) -> Optional[Entry]:
+    from packaging.requirements import InvalidRequirement  # imported when a requirement is read
+
     try:
         entry = parse_requirement(
             text, path=display, line=line, col=col, context=context, hashes=hashes, editable=editable,
