@@ -165,6 +165,8 @@ class ModuleFacts:
         self.constants: Set[str] = set()
         #: module-level ``class`` statements by name (the last one wins)
         self.classes: Dict[str, ast.ClassDef] = {}
+        #: module-level class name -> (first line, first line of its body, last line)
+        self.class_ranges: Dict[str, Tuple[int, int, int]] = {}
         #: name -> value expressions of its module-level assignments (for the gate)
         self.module_assignments: Dict[str, List[ast.expr]] = {}
         self._function_scopes: List[Scope] = []
@@ -174,6 +176,12 @@ class ModuleFacts:
     def from_ast(cls, tree: ast.Module) -> "ModuleFacts":
         facts = cls()
         _Collector(facts).module(tree)
+        facts.finish()
+        return facts
+
+    def finish(self) -> None:
+        """Derive the per-name summaries once every binding is recorded."""
+        facts = self
         kinds: Dict[str, Set[str]] = {}
         for scope in facts._all_scopes():
             for name, bindings in scope.bindings.items():
@@ -189,7 +197,6 @@ class ModuleFacts:
             if (OTHER in k and (IMPORT in k or ALIAS in k)) or (ALIAS in k and counts[name] > 1)
         }
         facts._function_scopes.sort(key=lambda s: (s.first, -s.last))
-        return facts
 
     def _all_scopes(self) -> Iterable[Scope]:
         stack = [self.module_scope]
@@ -365,6 +372,8 @@ class _Collector:
             self._bind(scope, stmt.name, OTHER, stmt.lineno, group)
             if top:
                 self.facts.classes[stmt.name] = stmt
+                body_first = first_line(stmt.body[0]) if stmt.body else stmt.lineno + 1
+                self.facts.class_ranges[stmt.name] = (first_line(stmt), body_first, stmt.end_lineno or stmt.lineno)
             self._body(stmt.body, self._new_scope("class", stmt, scope))
             return
         if kind is ast.Global:
@@ -544,7 +553,12 @@ class _Collector:
                 self._bind(target_scope, node.target.id, OTHER, node.lineno, group if target_scope is scope else target_scope.group_at(node.lineno))
                 stack.append(node.value)
                 continue
-            stack.extend(ast.iter_child_nodes(node))
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, ast.AST):
+                    stack.append(value)
+                elif type(value) is list:
+                    stack.extend(item for item in value if isinstance(item, ast.AST))
 
     # -- constants -----------------------------------------------------------------------
     def _constants(self, body: List[ast.stmt]) -> None:

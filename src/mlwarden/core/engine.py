@@ -26,6 +26,7 @@ from mlwarden.core.config import Config
 from mlwarden.core.gate import (  # noqa: F401  (re-exported: the gate used to live here)
     HEAD_SPELLINGS,
     _fires,
+    nesting_depth,
     candidate_rules,
     code_words,
     trigger_groups,
@@ -107,24 +108,6 @@ def run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None,
         return _on_deep_stack(_run_code_rules, unit, rules, config, view, True, full)
 
 
-def nesting_depth(tree: ast.AST) -> int:
-    """How deeply libcst will nest ``tree`` (iterative: safe on any depth).
-
-    As ``ast`` nests, except that ``a and b and c`` (one flat ``BoolOp`` in
-    ``ast``) is a chain of binary operations in libcst."""
-    import ast
-
-    deepest = 0
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > deepest:
-            deepest = depth
-        step = len(node.values) - 1 if type(node) is ast.BoolOp else 1
-        stack.extend((child, depth + max(step, 1)) for child in ast.iter_child_nodes(node))
-    return deepest
-
-
 def _on_deep_stack(func, *args):
     """``func(*args)`` on a thread with a large stack and a high recursion limit."""
     import sys
@@ -162,28 +145,25 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
     if not code_rules:
         return []
     source = view.source
-    if not full and not candidate_rules(source, code_rules):
-        return []
-    tree = unit.extra.get("ast") if view is unit.code else None
-    if tree is None:
-        tree = parse_ast(source)
-    chosen = code_rules if full else candidate_rules(source, code_rules, tree)
-    if not chosen:
-        return []
-    depth = nesting_depth(tree)
-    if depth > MAX_NESTING:
-        raise ParseFailure(f"not checked: code nested more than {MAX_NESTING} levels deep")
-    if depth > _MAIN_THREAD_NESTING and not deep:
-        raise TooDeep("code nested too deeply for the main thread")
+    if not full:
+        code_rules = candidate_rules(source, code_rules)
+        if not code_rules:
+            return []
+    from mlwarden.core.chunks import BIG_SOURCE, MAX_SOURCE
 
-    from mlwarden.core.bindings import ModuleFacts
-    from mlwarden.core.locate import Pruned, class_headers, plan
+    if len(source) > MAX_SOURCE and not full:
+        raise ParseFailure(
+            f"not checked: {len(source) / 1e6:.1f} MB of Python code is more than the {MAX_SOURCE // 1_000_000} MB "
+            "mlwarden analyses in one file; split the file or exclude it"
+        )
+    if len(source) > BIG_SOURCE and not full and unit.extra.get("ast") is None:
+        chosen, facts, pruned = _locate_in_chunks(source, code_rules, deep)
+    else:
+        chosen, facts, pruned = _locate(unit, view, source, code_rules, deep, full)
+    if not chosen or (pruned is not None and not pruned.lines):
+        return []  # no rule can fire, or no statement holds what any rule needs
+    from mlwarden.core.locate import Pruned, class_headers
 
-    facts = ModuleFacts.from_ast(tree)
-    pruned = None if full else plan(tree, source, chosen, facts)
-    del tree
-    if pruned is not None and not pruned.lines:
-        return []  # no statement holds what any rule needs
     if pruned is None:
         pruned = Pruned(source, [])  # the whole view, line for line
     module = _parse_cst(pruned.source)
@@ -224,6 +204,53 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
         return _reports_to_findings(unit, view, module, reports, position, line_map, ctx.assumed_nodes)
     except RecursionError:
         raise TooDeep("cannot analyse: code nested too deeply") from None
+
+
+def _check_depth(depth: int, deep: bool) -> None:
+    if depth > MAX_NESTING:
+        raise ParseFailure(f"not checked: code nested more than {MAX_NESTING} levels deep")
+    if depth > _MAIN_THREAD_NESTING and not deep:
+        raise TooDeep("code nested too deeply for the main thread")
+
+
+def _locate(unit: Unit, view, source: str, rules: Sequence[type], deep: bool, full: bool):
+    """(rules that can fire, bindings, pruned source or None for all of it)
+    from the view's ``ast``: the gate and :func:`mlwarden.core.locate.plan`."""
+    tree = unit.extra.get("ast") if view is unit.code else None
+    if tree is None:
+        tree = parse_ast(source)
+    chosen = list(rules) if full else candidate_rules(source, rules, tree)
+    if not chosen:
+        return [], None, None
+    from mlwarden.core.bindings import ModuleFacts
+    from mlwarden.core.locate import plan
+
+    _check_depth(nesting_depth(tree), deep)
+    facts = ModuleFacts.from_ast(tree)
+    return chosen, facts, None if full else plan(tree, source, chosen, facts)
+
+
+def _locate_in_chunks(source: str, rules: Sequence[type], deep: bool):
+    """:func:`_locate` for a big source, parsed chunk by chunk
+    (:mod:`mlwarden.core.chunks`): memory bounded by the largest chunk."""
+    from mlwarden.core import chunks
+    from mlwarden.core.locate import module_scoped, plan_pieces, prune
+
+    try:
+        located = chunks.chunks(source, rules)
+    except SyntaxError:
+        parse_ast(source)  # the parser's own message, as for any file
+        raise ParseFailure("cannot parse: syntax error") from None
+    except chunks.TooMuchCode as exc:
+        raise ParseFailure(str(exc)) from None
+    all_pieces, facts = located.pieces, located.facts
+    pruned = plan_pieces(all_pieces, located.headers, source, rules, facts, whole_share=2.0, summaries=located.summaries)
+    chosen = [r for r in rules if not r.triggers or any(_fires(trigger_groups(r), p.words) for p in all_pieces)]
+    if any(module_scoped(r, facts) for r in chosen):
+        pruned = prune(all_pieces, set(range(len(all_pieces))), source, whole_share=2.0)
+    kept = set(pruned.lines) if pruned is not None else set()
+    _check_depth(max((p.depth for p in all_pieces if p.first in kept), default=0), deep)
+    return chosen, facts, pruned
 
 
 def _parse_cst(source: str):

@@ -47,11 +47,22 @@ def _trigger_regex(words: FrozenSet[str]) -> "re.Pattern[str]":
     return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
 
 
+#: Larger texts are scanned a slice at a time (the list of every word of a
+#: 50 MB file would take several hundred MB).
+_SLICE = 1 << 20
+
+
 def words_in_text(text: str, words: FrozenSet[str]) -> Set[str]:
     if not words:
         return set()
     plain = {w for w in words if _WORD_RE.fullmatch(w)}
-    found = plain.intersection(_WORD_RE.findall(text)) if plain else set()
+    found: Set[str] = set()
+    if plain:
+        start = 0
+        while start < len(text):
+            end = len(text) if len(text) - start <= _SLICE else text.find("\n", start + _SLICE) + 1 or len(text)
+            found.update(plain.intersection(_WORD_RE.findall(text, start, end)))
+            start = end
     odd = words.difference(plain)
     if odd:  # not a plain word (a trigger with "-" or "."): match it as text
         found.update(_trigger_regex(frozenset(odd)).findall(text))
@@ -85,6 +96,16 @@ def trigger_groups(rule: type) -> Tuple[Tuple[FrozenSet[str], ...], ...]:
 
 
 Groups = Tuple[Tuple[FrozenSet[str], ...], ...]
+
+
+class _AllNames(frozenset):
+    """``names=ALL_NAMES`` makes :func:`code_words` record every name used."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+ALL_NAMES: FrozenSet[str] = _AllNames()
 
 
 def _fires(groups: Groups, found: Set[str]) -> bool:
@@ -198,3 +219,31 @@ def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] 
         found = code_words(tree, frozenset(found))
         gated = [(r, groups) for r, groups in gated if _fires(groups, found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
     return list(always) + [r for r, _groups in gated]
+
+
+def nesting_depth(tree: ast.AST) -> int:
+    """How deeply libcst will nest ``tree`` (iterative: safe on any depth).
+
+    As ``ast`` nests, except that ``a and b and c`` (one flat ``BoolOp`` in
+    ``ast``) is a chain of binary operations in libcst."""
+    import ast
+
+    deepest = 0
+    node_type, bool_op = ast.AST, ast.BoolOp
+    stack = [(tree, 1)]
+    pop, push = stack.pop, stack.append
+    # the `_fields` stack of gate.code_words: several times faster than ast.iter_child_nodes
+    while stack:
+        node, depth = pop()
+        if depth > deepest:
+            deepest = depth
+        inner = depth + (max(len(node.values) - 1, 1) if type(node) is bool_op else 1)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                push((value, inner))
+            elif type(value) is list:
+                for item in value:
+                    if isinstance(item, node_type):
+                        push((item, inner))
+    return deepest

@@ -49,17 +49,62 @@ WHOLE_MODULE_SHARE = 0.75
 class Piece:
     """A statement libcst may see alone (a class member, or a top-level statement)."""
 
-    node: ast.stmt
+    node: Optional[ast.stmt]  # None once summarised (a big file's chunk is dropped)
     first: int  # 1-based, decorators included
     last: int
     #: (first, last) line ranges of the headers of the classes around it
     headers: Tuple[Tuple[int, int], ...] = ()
     words: Set[str] = field(default_factory=set)
     names: Set[str] = field(default_factory=set)
+    #: set by :func:`summarise`: ``words`` and ``names`` (every name used) are final
+    summarised: bool = False
+    depth: int = 0
+    #: the module constants this statement assigns
+    defines: Tuple[str, ...] = ()
+
+    def summarise(self, limit: FrozenSet[str]) -> None:
+        """Keep what the plan needs and drop the tree (big files)."""
+        from mlwarden.core.gate import ALL_NAMES, nesting_depth
+
+        node = self.node
+        self.words = code_words(node, limit, ALL_NAMES, self.names)
+        self.defines = _assigned_names(node) if not self.headers else ()
+        self.depth = nesting_depth(node)
+        self.node = None
+        self.summarised = True
+
+
+def _assigned_names(node: ast.stmt) -> Tuple[str, ...]:
+    """Names a module-level ``NAME = ...`` statement assigns (constant candidates)."""
+    targets: Iterable[ast.expr] = ()
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        targets = (node.target,)
+    return tuple(t.id for t in targets if isinstance(t, ast.Name))
+
+
+#: a class header: (first, last) lines, the code words and the names it uses
+Header = Tuple[Tuple[int, int], Set[str], Set[str]]
+
+
+def summarise_header(cls: ast.ClassDef, limit: FrozenSet[str]) -> Header:
+    from mlwarden.core.gate import ALL_NAMES
+
+    words: Set[str] = set()
+    names: Set[str] = set()
+    for node in header_nodes(cls):
+        words |= code_words(node, limit, ALL_NAMES, names)
+    return header_range(cls), words, names
 
 
 def pieces(tree: ast.Module) -> List[Piece]:
     """Every piece of ``tree``, in source order."""
+    return pieces_of(tree.body)
+
+
+def pieces_of(body: Sequence[ast.stmt], headers: Tuple[Tuple[int, int], ...] = ()) -> List[Piece]:
+    """The pieces of statements ``body`` under the class ``headers``."""
     out: List[Piece] = []
 
     def walk(body: Sequence[ast.stmt], headers: Tuple[Tuple[int, int], ...]) -> None:
@@ -72,22 +117,30 @@ def pieces(tree: ast.Module) -> List[Piece]:
                     continue
             out.append(Piece(stmt, start, stmt.end_lineno or stmt.lineno, headers))
 
-    walk(tree.body, ())
+    walk(body, headers)
     return out
 
 
-def _class_headers(tree: ast.Module) -> List[Tuple[Tuple[int, int], List[ast.AST]]]:
-    """((first, last), header nodes) of every class :func:`pieces` cuts up."""
-    out: List[Tuple[Tuple[int, int], List[ast.AST]]] = []
+def classes_cut(body: Sequence[ast.stmt]) -> List[ast.ClassDef]:
+    """Every class :func:`pieces_of` cuts up (into header and members)."""
+    out: List[ast.ClassDef] = []
 
     def walk(body: Sequence[ast.stmt]) -> None:
         for stmt in body:
             if isinstance(stmt, ast.ClassDef) and stmt.body and first_line(stmt.body[0]) > stmt.lineno:
-                out.append(((first_line(stmt), first_line(stmt.body[0]) - 1), [*stmt.decorator_list, *stmt.bases, *stmt.keywords]))
+                out.append(stmt)
                 walk(stmt.body)
 
-    walk(tree.body)
+    walk(body)
     return out
+
+
+def header_range(cls: ast.ClassDef) -> Tuple[int, int]:
+    return (first_line(cls), first_line(cls.body[0]) - 1)
+
+
+def header_nodes(cls: ast.ClassDef) -> List[ast.AST]:
+    return [*cls.decorator_list, *cls.bases, *cls.keywords]
 
 
 @dataclass
@@ -124,11 +177,14 @@ def _imported_words(facts: ModuleFacts) -> Set[str]:
 
 
 class _Expansions:
-    """The words a name stands for, anywhere in the module (memoised)."""
+    """The words a name stands for, anywhere in the module (memoised).
+    ``summaries`` (big files): name -> [(words, names)] of its module-level
+    values, computed while the chunk was parsed."""
 
-    def __init__(self, facts: ModuleFacts, limit: FrozenSet[str]) -> None:
+    def __init__(self, facts: ModuleFacts, limit: FrozenSet[str], summaries: Optional[Dict[str, List[Tuple[Set[str], Set[str]]]]] = None) -> None:
         self.facts = facts
         self.limit = limit
+        self.summaries = summaries
         self.memo: Dict[str, Set[str]] = {}
         self.names = frozenset(
             set(facts.imports) | set(facts.module_assignments) | set(facts.constants) | set(WELL_KNOWN_MODULES) | _alias_names(facts)
@@ -141,6 +197,11 @@ class _Expansions:
         found: Set[str] = set()
         for qual in self.facts.resolve(name).qualnames:  # every meaning, wherever used
             found.update(qual.split("."))
+        if self.summaries is not None:
+            for words, names in self.summaries.get(name, ()):
+                found |= words
+                for other in names & self.names:
+                    found |= self.words(other)
         for value in self.facts.module_assignments.get(name, ()):
             inner: Set[str] = set()
             found |= code_words(value, self.limit, self.names, inner)
@@ -168,33 +229,51 @@ def plan(tree: ast.Module, source: str, rules: Sequence[type], facts: ModuleFact
     all_pieces = pieces(tree)
     if len(all_pieces) <= 1:
         return None
+    limit = trigger_words(rules)
+    headers = [summarise_header(cls, limit) for cls in classes_cut(tree.body)]
+    return plan_pieces(all_pieces, headers, source, rules, facts)
+
+
+def trigger_words(rules: Sequence[type]) -> FrozenSet[str]:
+    return frozenset(w for rule in rules for trigger in trigger_groups(rule) for group in trigger for w in group)
+
+
+def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
+                rules: Sequence[type], facts: ModuleFacts, whole_share: float = WHOLE_MODULE_SHARE,
+                summaries: Optional[Dict[str, List[Tuple[Set[str], Set[str]]]]] = None) -> Optional[Pruned]:
+    """:func:`plan` over pieces already cut (a big file's chunks, summarised)."""
     groups = [trigger_groups(rule) for rule in rules if rule.triggers]
     if len(groups) < len(rules):  # a rule without triggers runs everywhere
         return None
     limit = frozenset(w for g in groups for trigger in g for group in trigger for w in group)
-    expansions = _Expansions(facts, limit)
+    expansions = _Expansions(facts, limit, summaries)
     # a bare name may come from any star-imported module
     everywhere = {w for module in facts.star_modules for w in module.split(".")} & limit
     keep: Set[int] = set()
     for index, piece in enumerate(all_pieces):
-        piece.words = code_words(piece.node, limit, expansions.names, piece.names) | everywhere
-        for name in piece.names:
+        if not piece.summarised:
+            piece.words = code_words(piece.node, limit, expansions.names, piece.names)
+        piece.words = piece.words | everywhere
+        for name in piece.names & expansions.names:
             piece.words |= expansions.words(name)
         if any(_fires(g, piece.words) for g in groups):
             keep.add(index)
     # a rule that fires on a class header (decorators, bases, keywords) sees the whole class
-    for header, parts in _class_headers(tree):
-        words = set(everywhere)
-        names: Set[str] = set()
-        for node in parts:
-            words |= code_words(node, limit, expansions.names, names)
-        for name in names:
+    for header, header_words, names in headers:
+        words = set(everywhere) | header_words
+        for name in names & expansions.names:
             words |= expansions.words(name)
         if any(_fires(g, words) for g in groups):
             keep.update(i for i, piece in enumerate(all_pieces) if header in piece.headers)
     if not keep:
         return Pruned("", [])
     _keep_constants(all_pieces, keep, facts)
+    return prune(all_pieces, keep, source, whole_share)
+
+
+def prune(all_pieces: List[Piece], keep: Set[int], source: str, whole_share: float = WHOLE_MODULE_SHARE) -> Optional[Pruned]:
+    """The lines of the ``keep`` pieces and their class headers, in order (None:
+    so much of the file that parsing it whole is as cheap)."""
     lines: Set[int] = set()
     for index in keep:
         piece = all_pieces[index]
@@ -203,7 +282,7 @@ def plan(tree: ast.Module, source: str, rules: Sequence[type], facts: ModuleFact
         lines.update(range(piece.first, piece.last + 1))
     offsets = line_offsets(source)
     total = len(offsets) if offsets[-1] < len(source) else len(offsets) - 1
-    if len(lines) >= WHOLE_MODULE_SHARE * max(total, 1):
+    if len(lines) >= whole_share * max(total, 1):
         return None
     ordered = sorted(lines)
     chunks = []
@@ -222,25 +301,19 @@ def _keep_constants(all_pieces: List[Piece], keep: Set[int], facts: ModuleFacts)
     (transitively): ``ctx.value`` follows them to their nodes."""
     defining: Dict[str, int] = {}
     for index, piece in enumerate(all_pieces):
-        node = piece.node
         if piece.headers:
             continue
-        targets: Iterable[ast.expr] = ()
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets = (node.target,)
-        for target in targets:
-            if isinstance(target, ast.Name) and target.id in facts.constants:
-                defining[target.id] = index
+        for name in piece.defines if piece.summarised else _assigned_names(piece.node):
+            if name in facts.constants:
+                defining[name] = index
     if not defining:
         return
-    todo = [i for i in keep]
+    todo = list(keep)
     seen_names: Set[str] = set()
     while todo:
         piece = all_pieces[todo.pop()]
-        used = {n.id for n in ast.walk(piece.node) if isinstance(n, ast.Name)} & set(defining)
-        for name in used - seen_names:
+        names = piece.names if piece.summarised else {n.id for n in ast.walk(piece.node) if isinstance(n, ast.Name)}
+        for name in (names & set(defining)) - seen_names:
             seen_names.add(name)
             index = defining[name]
             if index not in keep:
@@ -252,25 +325,18 @@ def class_headers(facts: ModuleFacts, lines: Callable[[int, int], str]) -> Dict[
     """Module-level class name -> a function that parses its ``ClassDef``
     from the header alone (``Constants.classes`` when the class is not in the
     pruned tree). ``lines(first, last)`` returns source lines."""
-    out: Dict[str, Callable[[], Any]] = {}
-    for name, node in facts.classes.items():
-        out[name] = _header_parser(node, lines)
-    return out
+    return {name: _header_parser(span, lines) for name, span in facts.class_ranges.items()}
 
 
-def _header_parser(node: ast.ClassDef, lines: Callable[[int, int], str]) -> Callable[[], Any]:
+def _header_parser(span: Tuple[int, int, int], lines: Callable[[int, int], str]) -> Callable[[], Any]:
+    start, body_start, last = span
+
     def parse() -> Any:
         import libcst as cst
 
-        start = first_line(node)
-        body_start = first_line(node.body[0]) if node.body else node.lineno + 1
-        if body_start > node.lineno:
-            text = lines(start, body_start - 1).rstrip("\r\n") + "\n    pass\n"
-        else:
-            text = lines(start, node.end_lineno or node.lineno)
         try:
-            return cst.parse_module(text).body[0]
-        except Exception:
-            return cst.parse_module(lines(start, node.end_lineno or node.lineno)).body[0]
+            return cst.parse_module(lines(start, body_start - 1).rstrip("\r\n") + "\n    pass\n").body[0]
+        except Exception:  # the body starts on the header's line
+            return cst.parse_module(lines(start, last)).body[0]
 
     return parse
