@@ -155,6 +155,8 @@ class ModuleFacts:
         self.imports: Dict[str, Set[str]] = {}
         #: modules imported with ``*``
         self.star_modules: List[str] = []
+        #: every module an import statement names (``import a.b``, ``from a.b import c``: ``a.b``)
+        self.imported_modules: Set[str] = set()
         self.module_scope = Scope("module", 1, 1 << 30)
         #: every name bound anywhere, by any means
         self.bound_anywhere: Set[str] = set()
@@ -170,6 +172,8 @@ class ModuleFacts:
         #: name -> value expressions of its module-level assignments (for the gate)
         self.module_assignments: Dict[str, List[ast.expr]] = {}
         self._function_scopes: List[Scope] = []
+        #: name -> every meaning its bindings give it (set by finish())
+        self._meanings: Dict[str, Resolution] = {}
 
     # -- building --------------------------------------------------------------
     @classmethod
@@ -183,14 +187,17 @@ class ModuleFacts:
         """Derive the per-name summaries once every binding is recorded."""
         facts = self
         kinds: Dict[str, Set[str]] = {}
+        counts: Dict[str, int] = {}
+        meanings: Dict[str, Set[str]] = {}
         for scope in facts._all_scopes():
             for name, bindings in scope.bindings.items():
                 kinds.setdefault(name, set()).update(b.kind for b in bindings)
-        facts.bound_anywhere = set(kinds)
-        counts: Dict[str, int] = {}
-        for scope in facts._all_scopes():
-            for name, bindings in scope.bindings.items():
                 counts[name] = counts.get(name, 0) + len(bindings)
+                quals = meanings.setdefault(name, set())
+                for binding in bindings:
+                    quals |= binding.qualnames
+        facts.bound_anywhere = set(kinds)
+        facts._meanings = {name: Resolution(frozenset(quals)) for name, quals in meanings.items()}
         facts.ambiguous = {
             name
             for name, k in kinds.items()
@@ -232,12 +239,7 @@ class ModuleFacts:
                 return Resolution(star | {assumed}, assumed)
             return Resolution(star) if star else _NONE
         if name not in self.ambiguous or line is None:
-            # one kind of binding, or no position: every meaning it may have
-            quals: Set[str] = set()
-            for scope in self._all_scopes():
-                for binding in scope.bindings.get(name, ()):
-                    quals |= binding.qualnames
-            return Resolution(frozenset(quals))
+            return self._meanings[name]  # one kind of binding, or no position: every meaning it may have
         return self._resolve_in_scopes(name, line)
 
     def _resolve_in_scopes(self, name: str, line: Optional[int]) -> Resolution:
@@ -333,6 +335,7 @@ class _Collector:
         kind = type(stmt)
         if kind is ast.Import:
             for alias in stmt.names:
+                self.facts.imported_modules.add(alias.name)
                 if alias.asname:
                     local, qual = alias.asname, alias.name
                 else:
@@ -342,6 +345,8 @@ class _Collector:
             return
         if kind is ast.ImportFrom:
             module = stmt.module or ""
+            if module and not stmt.level:
+                self.facts.imported_modules.add(module)
             for alias in stmt.names:
                 if alias.name == "*":
                     if not stmt.level and module:

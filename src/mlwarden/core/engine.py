@@ -219,15 +219,23 @@ def _locate(unit: Unit, view, source: str, rules: Sequence[type], deep: bool, fu
     tree = unit.extra.get("ast") if view is unit.code else None
     if tree is None:
         tree = parse_ast(source)
-    chosen = list(rules) if full else candidate_rules(source, rules, tree)
+    if full:
+        chosen, all_pieces, headers = list(rules), None, None
+    else:
+        from mlwarden.core.locate import cut, trigger_words
+
+        # one walk gives each statement's code words; together they are the file's (the ast gate)
+        all_pieces, headers = cut(tree, trigger_words(rules))
+        found = set().union(*(p.words for p in all_pieces), *(h[1] for h in headers))
+        chosen = [r for r in rules if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
     if not chosen:
         return [], None, None
     from mlwarden.core.bindings import ModuleFacts
-    from mlwarden.core.locate import plan
+    from mlwarden.core.locate import plan_cut
 
     _check_depth(nesting_depth(tree), deep)
     facts = ModuleFacts.from_ast(tree)
-    return chosen, facts, None if full else plan(tree, source, chosen, facts)
+    return chosen, facts, None if full else plan_cut(all_pieces, headers, source, chosen, facts)
 
 
 def _locate_in_chunks(source: str, rules: Sequence[type], deep: bool):

@@ -21,8 +21,8 @@ A rule gets the whole module instead when
 
 * it declares ``scope = "module"`` (its findings depend on statements that
   do not hold its trigger words), or
-* one of its plain trigger words is a module this file imports: such a word
-  is a guard (``flask``: "this file uses Flask") rather than a word found
+* one of its plain trigger words names a module this file imports: such a
+  word is a guard (``flask``: "this file uses Flask") rather than a word found
   where the rule reports (``app.run(debug=True)``).
 
 If the kept lines are most of the file, the whole module is parsed.
@@ -158,22 +158,15 @@ class Pruned:
 
 
 def module_scoped(rule: type, facts: ModuleFacts) -> bool:
-    """Whether ``rule`` must see the whole module of this file (module docs)."""
+    """Whether ``rule`` must see the whole module of this file (module docs):
+    it says so, or a plain trigger word names a module this file imports
+    (``import flask``, ``from flask import Flask``: a guard). A name imported
+    from a module (``from torchvision.datasets.utils import download_url``)
+    is written where it is used, so it is no guard."""
     if getattr(rule, "scope", "local") == "module":
         return True
-    imported = _imported_words(facts)
-    return any("." not in trigger and trigger in imported for trigger in rule.triggers)
-
-
-def _imported_words(facts: ModuleFacts) -> Set[str]:
-    words: Set[str] = set()
-    for local, quals in facts.imports.items():
-        words.add(local)
-        for qual in quals:
-            words.update(qual.split("."))
-    for module in facts.star_modules:
-        words.update(module.split("."))
-    return words
+    modules = {word for module in facts.imported_modules for word in module.split(".")}
+    return any("." not in trigger and trigger in modules for trigger in rule.triggers)
 
 
 class _Expansions:
@@ -224,13 +217,30 @@ def _alias_names(facts: ModuleFacts) -> Set[str]:
 def plan(tree: ast.Module, source: str, rules: Sequence[type], facts: ModuleFacts) -> Optional[Pruned]:
     """The lines of ``source`` the ``rules`` can fire in, or None for the
     whole module."""
+    all_pieces, headers = cut(tree, trigger_words(rules))
+    return plan_cut(all_pieces, headers, source, rules, facts)
+
+
+def cut(tree: ast.Module, limit: FrozenSet[str]) -> Tuple[List[Piece], List["Header"]]:
+    """The pieces and class headers of ``tree`` with their code words (in
+    ``limit``) and every name they use: one walk, shared by the gate (their
+    union is the file's code words) and the plan."""
+    from mlwarden.core.gate import ALL_NAMES
+
+    all_pieces = pieces(tree)
+    for piece in all_pieces:
+        piece.words = code_words(piece.node, limit, ALL_NAMES, piece.names)
+        piece.defines = _assigned_names(piece.node) if not piece.headers else ()
+        piece.summarised = True
+    return all_pieces, [summarise_header(cls, limit) for cls in classes_cut(tree.body)]
+
+
+def plan_cut(all_pieces: List[Piece], headers: List["Header"], source: str, rules: Sequence[type], facts: ModuleFacts) -> Optional[Pruned]:
+    """:func:`plan` once the tree is :func:`cut`."""
     if any(module_scoped(rule, facts) for rule in rules):
         return None
-    all_pieces = pieces(tree)
     if len(all_pieces) <= 1:
         return None
-    limit = trigger_words(rules)
-    headers = [summarise_header(cls, limit) for cls in classes_cut(tree.body)]
     return plan_pieces(all_pieces, headers, source, rules, facts)
 
 
