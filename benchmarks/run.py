@@ -54,6 +54,18 @@ COMMIT_FILES = (
     "transformers/trainer.py",
     "transformers/modeling_utils.py",
 )
+#: the second commit of issue 12: hub code that reaches the rules, and a model
+COMMIT_FILES_HUB = (
+    "transformers/dynamic_module_utils.py",
+    "transformers/utils/hub.py",
+    "transformers/models/llama/configuration_llama.py",
+    "transformers/models/llama/modeling_llama.py",
+    "transformers/models/llama/tokenization_llama.py",
+)
+#: one file that reaches the rules and has findings' neighbours: hub downloads
+ONE_HUB = "transformers/utils/hub.py"
+#: the 4-line file of issue 12 (written next to the file list)
+TORCH_LOAD_FILE = "import torch\n\n# load the checkpoint\nstate = torch.load('model.pt')\n"
 #: start-up cost: a file no rule applies to
 ONE_FILE = "transformers/models/bert/__init__.py"
 #: one file that goes through libcst (MLW202's trigger `huggingface_hub`)
@@ -143,7 +155,10 @@ class Command:
     #: a process pool: also sample the memory of the whole process tree
     tree: bool = False
     setup: Optional[List[str]] = None  # run once before the first timing (cache priming)
+    #: the command whose median this one is compared with (same files), if not bandit -r
+    versus: Optional[str] = None
     times: List[float] = field(default_factory=list)
+    cpu: List[float] = field(default_factory=list)
     peak_mb: List[float] = field(default_factory=list)
     tree_mb: List[float] = field(default_factory=list)
     codes: List[int] = field(default_factory=list)
@@ -204,6 +219,7 @@ def measure(command: Command, cwd: Path) -> None:
         sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     command.times.append(elapsed)
+    command.cpu.append(usage.ru_utime + usage.ru_stime)  # this process and the children it waited for
     command.codes.append(proc.returncode)
     # ru_maxrss: kilobytes on Linux, bytes on macOS; covers the process and
     # the descendants it waited for (the largest one, not the sum)
@@ -226,10 +242,17 @@ def build_commands(corpus: Path, list_file: Path, only: Optional[Sequence[str]])
     commit = [str(corpus / f) for f in COMMIT_FILES if (corpus / f).is_file()]
     if len(commit) < 5:  # another layout: five files spread over the corpus
         commit = [str(files[i * n // 5]) for i in range(5)]
+    commit_hub = [str(corpus / f) for f in COMMIT_FILES_HUB if (corpus / f).is_file()]
+    if len(commit_hub) < 5:
+        commit_hub = [str(files[(i * n // 5 + 1) % n]) for i in range(5)]
     one = str(corpus / ONE_FILE) if (corpus / ONE_FILE).is_file() else commit[0]
     parsed = str(corpus / ONE_PARSED) if (corpus / ONE_PARSED).is_file() else commit[-1]
+    hub = str(corpus / ONE_HUB) if (corpus / ONE_HUB).is_file() else commit_hub[0]
+    torch_file = list_file.parent / "load_checkpoint.py"
+    torch_file.write_text(TORCH_LOAD_FILE, encoding="utf-8")
     py = sys.executable
-    mlw = [py, "-m", "mlwarden", "check", "--isolated", "--exit-zero"]
+    # the console script, as pre-commit runs it (not `python -m` from a repository root)
+    mlw = [tool("mlwarden") or "mlwarden", "check", "--isolated", "--exit-zero"]
     out: List[Command] = []
     warm_cfg = list_file.parent / "pyproject.toml"  # the warm cache lives next to it
     warm_cfg.write_text("[tool.mlwarden]\n", encoding="utf-8")
@@ -238,8 +261,8 @@ def build_commands(corpus: Path, list_file: Path, only: Optional[Sequence[str]])
         Command("mlwarden-N", f"mlwarden check, {os.cpu_count()} processes", mlw + ["--no-cache", "--jobs", str(os.cpu_count() or 1), str(corpus)], n, tree=True),
         Command(
             "mlwarden-warm", "mlwarden check, warm cache",
-            [py, "-m", "mlwarden", "check", "--config", str(warm_cfg), "--exit-zero", str(corpus)], n,
-            setup=[py, "-m", "mlwarden", "check", "--config", str(warm_cfg), "--exit-zero", str(corpus)],
+            [mlw[0], "check", "--config", str(warm_cfg), "--exit-zero", str(corpus)], n,
+            setup=[mlw[0], "check", "--config", str(warm_cfg), "--exit-zero", str(corpus)],
         ),
     ]
     bandit, ruff, flake8 = tool("bandit"), tool("ruff"), tool("flake8")
@@ -251,16 +274,29 @@ def build_commands(corpus: Path, list_file: Path, only: Optional[Sequence[str]])
     if ruff:
         out.append(Command("ruff-S", "ruff check --select S --no-cache", [ruff, "check", "--isolated", "--select", "S", "--no-cache", "--exit-zero", "-q", str(corpus)], n))
     if flake8:
-        out.append(Command("flake8-MLW", "flake8 --select MLW (our plugin, its default jobs)", [flake8, "--isolated", "--select", "MLW", "--exit-zero", str(corpus)], n, tree=True))
+        out += [
+            Command("flake8-MLW", "flake8 --select MLW (our plugin, its default jobs)", [flake8, "--isolated", "--select", "MLW", "--exit-zero", str(corpus)], n, tree=True, versus="flake8-E9"),
+            Command(
+                "flake8-E9", "the same flake8 without the plugin (--select E9)",
+                [py, str(HERE / "flake8_without_plugin.py"), "--isolated", "--select", "E9", "--exit-zero", str(corpus)], n, tree=True,
+            ),
+        ]
     out += [
-        Command("commit-5", "hook command on 5 files (`mlwarden check`, no cache)", mlw + ["--no-cache", *commit], 5),
-        Command("one-file", "hook command on 1 file (start-up: no rule applies)", mlw + ["--no-cache", one], 1),
-        Command("one-parsed", "hook command on 1 file that goes through libcst", mlw + ["--no-cache", parsed], 1),
+        Command("commit-5", "hook command on 5 files (`mlwarden check`, no cache)", mlw + ["--no-cache", *commit], 5, versus="bandit-5"),
+        Command("commit-5-hub", "hook command on issue 12's 5 files (hub code, llama)", mlw + ["--no-cache", *commit_hub], 5, versus="bandit-5-hub"),
+        Command("one-file", "hook command on 1 file (start-up: no rule applies)", mlw + ["--no-cache", one], 1, versus="bandit-1"),
+        Command("one-parsed", "hook command on 1 file that goes through libcst", mlw + ["--no-cache", parsed], 1, versus="bandit-1-parsed"),
+        Command("one-hub", "hook command on utils/hub.py (reaches the rules)", mlw + ["--no-cache", hub], 1, versus="bandit-1-hub"),
+        Command("one-torch", "hook command on a 4-line file with one torch.load", mlw + ["--no-cache", str(torch_file)], 1, versus="bandit-1-torch"),
     ]
     if bandit:
         out += [
             Command("bandit-5", "bandit on the same 5 files", [bandit, "-q", *commit], 5),
+            Command("bandit-5-hub", "bandit on issue 12's 5 files", [bandit, "-q", *commit_hub], 5),
             Command("bandit-1", "bandit on the same 1 file (start-up)", [bandit, "-q", one], 1),
+            Command("bandit-1-parsed", "bandit on the libcst file", [bandit, "-q", parsed], 1),
+            Command("bandit-1-hub", "bandit on utils/hub.py", [bandit, "-q", hub], 1),
+            Command("bandit-1-torch", "bandit on the 4-line torch.load file", [bandit, "-q", str(torch_file)], 1),
         ]
     if ruff:
         out.append(Command("ruff-1", "ruff --select S on the same 1 file", [ruff, "check", "--isolated", "--select", "S", "--no-cache", "--exit-zero", "-q", one], 1))
@@ -326,7 +362,7 @@ LIBCST_VERSION = "import importlib.metadata as m; print(m.version('libcst'))"
 
 def render(commands: List[Command], corpus: Path, repeat: int, loads: List[str], started: str) -> str:
     med = {c.name: statistics.median(c.times) for c in commands if c.times}
-    bandit, ruff = med.get("bandit-all"), med.get("ruff-S")
+    ruff = med.get("ruff-S")
     py = sys.executable
     lines = [
         START,
@@ -340,25 +376,32 @@ def render(commands: List[Command], corpus: Path, repeat: int, loads: List[str],
         f"{_version([tool('ruff') or 'ruff', '--version'])}; flake8 {_version([tool('flake8') or 'flake8', '--version']).split(' ')[0]}; "
         f"libcst {_version([py, '-c', LIBCST_VERSION])}",
         "",
-        "| what | files | median s | spread s | files/s | peak MB (largest process / all processes) | vs bandit | vs ruff | exit codes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| what | files | median s | spread s | median CPU s | files/s | peak MB (largest process / all processes) | vs bandit | vs bandit, CPU | vs ruff | exit codes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    cpu = {c.name: statistics.median(c.cpu) for c in commands if c.cpu}
     for c in commands:
         if not c.times:
             continue
         m = med[c.name]
         spread = f"{_fmt(min(c.times))}-{_fmt(max(c.times))}"
         memory = f"{max(c.peak_mb):.0f}" + (f" / {max(c.tree_mb):.0f}" if c.tree else "")
-        vs_bandit = f"{m / bandit:.3f}x" if bandit and c.files > 5 else "-"
-        vs_ruff = f"{m / ruff:.1f}x" if ruff and c.files > 5 else "-"
+        base = c.versus if c.versus in med else ("bandit-all" if c.files > 5 and not c.versus else None)
+        vs_bandit = f"{m / med[base]:.3f}x" if base and med.get(base) else "-"
+        vs_cpu = f"{cpu[c.name] / cpu[base]:.3f}x" if base and cpu.get(base) else "-"
+        if c.versus and base:
+            vs_bandit += f" ({base})"
+        vs_ruff = f"{m / ruff:.1f}x" if ruff and c.files > 5 and not c.versus else "-"
         codes = ",".join(sorted({str(x) for x in c.codes}))
         lines.append(
-            f"| {c.label} | {c.files} | {_fmt(m)} | {spread} | {c.files / m:,.0f} | {memory} | {vs_bandit} | {vs_ruff} | {codes} |"
+            f"| {c.label} | {c.files} | {_fmt(m)} | {spread} | {_fmt(cpu[c.name])} | {c.files / m:,.0f} | {memory} | {vs_bandit} | {vs_cpu} | {vs_ruff} | {codes} |"
         )
     lines += [
         "",
         "`vs bandit` / `vs ruff`: median time divided by the median of `bandit -r` (all tests) / `ruff --select S`, "
-        "same run (lower is faster). Commands: `benchmarks/run.py --list`.",
+        "or of the command named in brackets (the same files), same run (lower is faster); `vs bandit, CPU` compares "
+        "median CPU time (user + system, the process and its workers), which a busy machine disturbs less. "
+        "Commands: `benchmarks/run.py --list`.",
         END,
     ]
     return "\n".join(lines) + "\n"
@@ -409,7 +452,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     commands = build_commands(corpus, list_file, [o.strip() for o in args.only.split(",")] if args.only else None)
     if args.list:
         for c in commands:
-            print(f"{c.name:14} {' '.join(c.argv)}")
+            print(f"{c.name:16} {' '.join(c.argv)}")
         shutil.rmtree(work, ignore_errors=True)
         return 0
     started = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")

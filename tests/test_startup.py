@@ -74,7 +74,7 @@ def test_clean_file_imports_only_the_rules_that_run(tmp_path, name, text, kind):
                 todo.append(target)
     imported = {m for m in loaded if m.startswith("mlwarden.rules.mlw")}
     assert set(expected) <= imported <= reachable
-    assert not [m for m in loaded if m.startswith(("mlwarden.artifacts", "mlwarden.core.names", "mlwarden.core.locate", "mlwarden.core.bindings"))]
+    assert not [m for m in loaded if m.startswith(("mlwarden.artifacts", "mlwarden.core.names", "mlwarden.core.bindings"))]
     assert "mlwarden.commands.strip" not in loaded  # only the command that runs
 
 

@@ -56,6 +56,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
+from mlwarden.core.gate import first_line  # noqa: F401  (re-exported)
+
 # Module prefixes that are the same API under another import path.
 _CANONICAL_PREFIXES: Tuple[Tuple[str, str], ...] = (
     ("tensorflow.keras.", "keras."),
@@ -292,12 +294,6 @@ def dotted_parts(expr: ast.AST) -> Optional[List[str]]:
         parts.reverse()
         return parts
     return None
-
-
-def first_line(node: ast.AST) -> int:
-    """The first line of a statement, decorators included."""
-    decorators = getattr(node, "decorator_list", None)
-    return min([node.lineno, *(d.lineno for d in decorators)]) if decorators else node.lineno
 
 
 class _Collector:

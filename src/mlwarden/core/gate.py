@@ -247,3 +247,9 @@ def nesting_depth(tree: ast.AST) -> int:
                     if isinstance(item, node_type):
                         push((item, inner))
     return deepest
+
+
+def first_line(node: ast.AST) -> int:
+    """The first line of a statement, decorators included."""
+    decorators = getattr(node, "decorator_list", None)
+    return min([node.lineno, *(d.lineno for d in decorators)]) if decorators else node.lineno

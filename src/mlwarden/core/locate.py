@@ -35,9 +35,12 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
-from mlwarden.core.bindings import WELL_KNOWN_MODULES, ModuleFacts, first_line
+from mlwarden.core.gate import first_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mlwarden.core.bindings import ModuleFacts
 from mlwarden.core.edits import line_offsets
 from mlwarden.core.gate import _fires, code_words, trigger_groups
 
@@ -175,6 +178,8 @@ class _Expansions:
     values, computed while the chunk was parsed."""
 
     def __init__(self, facts: ModuleFacts, limit: FrozenSet[str], summaries: Optional[Dict[str, List[Tuple[Set[str], Set[str]]]]] = None) -> None:
+        from mlwarden.core.bindings import WELL_KNOWN_MODULES
+
         self.facts = facts
         self.limit = limit
         self.summaries = summaries
