@@ -197,3 +197,97 @@ def test_positional_args():
     # positions after *args are unknowable
     ctx, call = ctx_and_last_call("f(*args, b)")
     assert ctx.arg(call, 0) is None
+
+
+# -- bindings: shadowing, flow, assumed modules (core/bindings.py) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "source,expected",
+    [
+        # a module-level assignment shadows an import (ruamel's YAML instance named `yaml`)
+        ("import yaml\nfrom ruamel.yaml import YAML\nyaml = YAML(typ='rt')\nyaml.load(f)", set()),
+        ("from ruamel.yaml import YAML\nyaml = YAML()\nyaml.load(f)", set()),
+        # ...from then on: a use before the assignment still sees the import
+        ("import yaml\nyaml.load(f)\nyaml = YAML()", {"yaml.load"}),
+        # a local assignment or a parameter shadows it inside the function only
+        ("import yaml\ndef f():\n    yaml = YAML()\n    return yaml.load(s)", set()),
+        ("import yaml\ndef f(yaml):\n    return yaml.load(s)", set()),
+        ("import yaml\ndef f(yaml):\n    pass\nyaml.load(s)", {"yaml.load"}),
+        # a try/except fallback keeps the import meaning
+        ("try:\n    import yaml\nexcept ImportError:\n    yaml = None\ndef f():\n    return yaml.load(s)", {"yaml.load"}),
+        # the last top-level binding before a function runs decides
+        ("import yaml\nyaml = make()\ndef f():\n    return yaml.load(s)", set()),
+        # either branch may have run: the import counts
+        ("if fast:\n    import yaml\nelse:\n    yaml = YAML()\nyaml.load(s)", {"yaml.load"}),
+        # global: the function's assignment rebinds the module name
+        ("import pickle\ndef f():\n    global pickle\n    pickle = Safe()\n    return pickle.loads(b)", set()),
+        # a method does not see class-level names
+        ("import pickle\nclass A:\n    pickle = None\n    def f(self):\n        return pickle.loads(b)", {"pickle.loads"}),
+        # comprehension variables are local to the comprehension
+        ("import pickle\n[pickle.loads(b) for x in y]", {"pickle.loads"}),
+        # aliases: an assignment or a parameter default that names a module's attribute
+        ("import pickle\nload = pickle.load\nload(f)", {"pickle.load"}),
+        ("import pickle\ndef restore(f, pm=pickle):\n    return pm.load(f)", {"pickle.load"}),
+        ("import torch\nt = torch\nt.load(p)", {"torch.load"}),
+    ],
+)
+def test_shadowing_and_flow(source, expected):
+    """The names of the last call whose function is spelled ``...load``/``...loads``."""
+    module = cst.parse_module(source)
+    calls = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Call(self, node):
+            if module.code_for_node(node.func).endswith(("load", "loads")):
+                calls.append(node)
+
+    module.visit(Collect())
+    assert set(Context(module).qualnames(calls[-1].func)) == expected
+
+
+@pytest.mark.parametrize(
+    "source,expected,assumed",
+    [
+        ("pickle.loads(x)", {"pickle.loads"}, "pickle"),
+        ("np.load(p, allow_pickle=True)", {"numpy.load"}, "numpy"),
+        ("def f(b):\n    return torch.load(b)", {"torch.load"}, "torch"),
+        # a parameter default with no binding for the module anywhere
+        ("def restore(data, pickle_module=pickle):\n    return pickle_module.loads(data)", {"pickle.loads"}, "pickle"),
+        # any binding anywhere in the file wins
+        ("pickle = Safe()\npickle.loads(x)", set(), None),
+        ("def f(pickle):\n    pass\npickle.loads(x)", set(), None),
+        ("from . import pickle\npickle.loads(x)", set(), None),
+        ("for np in arrays:\n    pass\nnp.load(p)", set(), None),
+        # not a well-known module: nothing assumed
+        ("joblib_like.load(p)", set(), None),
+    ],
+)
+def test_assumed_well_known_modules(source, expected, assumed):
+    ctx, call = ctx_and_last_call(source)
+    assert set(ctx.qualnames(call.func)) == expected
+    assert ctx.assumed(call.func) == assumed
+
+
+def test_assumed_binding_is_noted_in_the_message():
+    from mlwarden.core.engine import check_source
+    from mlwarden.core.registry import rule_refs
+
+    rules = [r for r in rule_refs() if r.id == "MLW101"]
+    [finding] = check_source("data = pickle.loads(blob)\n", "snippet.py", rules=rules).findings
+    assert (finding.line, finding.col) == (1, 8)
+    assert finding.message.endswith("(`pickle` is bound nowhere in this file and was taken to be the `pickle` module)")
+    [finding] = check_source("import pickle\ndata = pickle.loads(blob)\n", "snippet.py", rules=rules).findings
+    assert "bound nowhere" not in finding.message
+
+
+def test_position_is_only_computed_for_names_that_need_it():
+    """Most names mean one thing wherever they are used: no positions then."""
+    import ast
+
+    from mlwarden.core.bindings import ModuleFacts
+
+    facts = ModuleFacts.from_ast(ast.parse("import torch\nimport yaml\nyaml = YAML()\ndef f(x):\n    return torch.load(x)\n"))
+    assert not facts.needs_position("torch")
+    assert not facts.needs_position("x")
+    assert facts.needs_position("yaml")

@@ -117,6 +117,8 @@ class Binding:
     #: index of the top-level statement of its scope that holds it (flow groups)
     group: int
     qualnames: FrozenSet[str] = frozenset()
+    #: an ALIAS of an assumed well-known module (``def f(pm=pickle)`` with no ``import pickle``)
+    assumed: Optional[str] = None
 
 
 @dataclass
@@ -199,7 +201,10 @@ class ModuleFacts:
                 for binding in bindings:
                     quals |= binding.qualnames
         facts.bound_anywhere = set(kinds)
-        facts._meanings = {name: Resolution(frozenset(quals)) for name, quals in meanings.items()}
+        facts._meanings = {}
+        for name, quals in meanings.items():
+            every = [b for scope in facts._all_scopes() for b in scope.bindings.get(name, ()) if b.qualnames]
+            facts._meanings[name] = Resolution(frozenset(quals), _assumed_of(every))
         facts.ambiguous = {
             name
             for name, k in kinds.items()
@@ -266,9 +271,15 @@ class ModuleFacts:
         return _NONE
 
 
+def _assumed_of(bindings: List[Binding]) -> Optional[str]:
+    """The assumed module when every binding with a meaning is an alias of it."""
+    modules = {b.assumed for b in bindings}
+    return modules.pop() if bindings and len(modules) == 1 and None not in modules else None
+
+
 def _verdict(scope: Scope, bindings: List[Binding], line: Optional[int]) -> Resolution:
     if all(b.kind != OTHER for b in bindings):
-        return Resolution(frozenset(q for b in bindings for q in b.qualnames))
+        return Resolution(frozenset(q for b in bindings for q in b.qualnames), _assumed_of([b for b in bindings if b.qualnames]))
     if all(b.kind == OTHER for b in bindings):
         return _NONE
     if line is None:
@@ -280,7 +291,7 @@ def _verdict(scope: Scope, bindings: List[Binding], line: Optional[int]) -> Reso
             return Resolution(frozenset(q for b in bindings for q in b.qualnames))
         group = max(b.group for b in before)
     chosen = [b for b in bindings if b.group == group]
-    return Resolution(frozenset(q for b in chosen for q in b.qualnames))
+    return Resolution(frozenset(q for b in chosen for q in b.qualnames), _assumed_of([b for b in chosen if b.qualnames]))
 
 
 def dotted_parts(expr: ast.AST) -> Optional[List[str]]:
@@ -301,6 +312,8 @@ class _Collector:
 
     def __init__(self, facts: ModuleFacts) -> None:
         self.facts = facts
+        #: set by _alias_of: the module assumed for the alias it just resolved
+        self.last_assumed: Optional[str] = None
 
     # -- scopes ------------------------------------------------------------------
     def module(self, tree: ast.Module) -> None:
@@ -320,11 +333,11 @@ class _Collector:
             self.facts._function_scopes.append(scope)
         return scope
 
-    def _bind(self, scope: Scope, name: str, kind: str, line: int, group: int, qualnames: Iterable[str] = ()) -> None:
+    def _bind(self, scope: Scope, name: str, kind: str, line: int, group: int, qualnames: Iterable[str] = (), assumed: Optional[str] = None) -> None:
         if name in scope.globals and scope is not self.facts.module_scope:
             scope = self.facts.module_scope
             group = scope.group_at(line)
-        scope.bindings.setdefault(name, []).append(Binding(kind, line, group, frozenset(qualnames)))
+        scope.bindings.setdefault(name, []).append(Binding(kind, line, group, frozenset(qualnames), assumed))
 
     # -- statements ----------------------------------------------------------------
     def _stmt(self, stmt: ast.stmt, scope: Scope, group: int, top: bool) -> None:
@@ -462,7 +475,7 @@ class _Collector:
         if isinstance(target, ast.Name):
             alias = self._alias_of(value, scope) if value is not None else None
             if alias:
-                self._bind(scope, target.id, ALIAS, target.lineno, group, alias)
+                self._bind(scope, target.id, ALIAS, target.lineno, group, alias, self.last_assumed)
             else:
                 self._bind(scope, target.id, OTHER, target.lineno, group)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -486,8 +499,10 @@ class _Collector:
             for binding in probe.bindings.get(head, ()):
                 quals |= binding.qualnames
             probe = probe.parent
+        self.last_assumed = None
         if not quals and head in WELL_KNOWN_MODULES and not self._bound_so_far(head):
             quals = {WELL_KNOWN_MODULES[head]}
+            self.last_assumed = WELL_KNOWN_MODULES[head]
         return {canonical(".".join([q, *parts[1:]])) for q in quals} or None
 
     def _bound_so_far(self, name: str) -> bool:
@@ -517,7 +532,7 @@ class _Collector:
             default = defaults.get(arg.arg)
             alias = self._alias_of(default, outer) if default is not None else None
             if alias:
-                self._bind(inner, arg.arg, ALIAS, arg.lineno, 0, alias)
+                self._bind(inner, arg.arg, ALIAS, arg.lineno, 0, alias, self.last_assumed)
             else:
                 self._bind(inner, arg.arg, OTHER, arg.lineno, 0)
             if arg.annotation is not None:
