@@ -76,26 +76,16 @@ def _parse(source: str, start: int, end: int, first: int, wrapper: str = "") -> 
 def _renumber(tree: ast.Module) -> ast.Module:
     """Move every line number of ``tree`` by its parse shift (as
     ``ast.increment_lineno``, with the faster walk of ``gate.code_words``)."""
+    from mlwarden.core.gate import iter_nodes
+
     shift = getattr(tree, "mlwarden_shift", 0)
     if not shift:
         return tree
-    node_type = ast.AST
-    stack: List[ast.AST] = [tree]
-    pop, push = stack.pop, stack.append
-    while stack:
-        node = pop()
+    for node in iter_nodes(tree):
         if "lineno" in node._attributes:
             node.lineno += shift
             if getattr(node, "end_lineno", None) is not None:
                 node.end_lineno += shift
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, node_type):
-                push(value)
-            elif type(value) is list:
-                for item in value:
-                    if isinstance(item, node_type):
-                        push(item)
     return tree
 
 
