@@ -1,19 +1,34 @@
 """The engine: the only place rules run.
 
-For a unit with Python code the pipeline is, cheapest first:
+For a unit with Python code the pipeline is, cheapest first ("ast locates,
+libcst judges"):
 
-1. **word prefilter** — a regex over the raw text for the trigger words of the
-   selected code rules; a file that mentions none of them is never parsed;
-2. **ast gate** — ``ast.parse`` (about 8x cheaper than libcst) and a walk that
-   keeps only the rules whose trigger words occur as identifiers, keywords,
-   imports or short string constants (not in docstrings or comments);
-3. **libcst** — one parse, one import-alias table, one batched pass over the
-   remaining rules; positions (``PositionProvider``) are resolved only when a
-   rule reported something.
+1. **word prefilter** (:mod:`mlwarden.core.gate`) — the words of the raw
+   text against the trigger words of the selected code rules; a file that
+   mentions none of them is never parsed;
+2. **ast** — ``ast.parse`` (about 8x cheaper than libcst), then one walk
+   that gives every statement its code words (identifiers, keywords,
+   imports, short string constants; not docstrings or comments): together
+   they are the ast gate, and the bindings of every name are read once
+   (:mod:`mlwarden.core.bindings`);
+3. **locate** (:mod:`mlwarden.core.locate`) — only the statements a rule
+   can fire in (its trigger words, through the names they use), with the
+   constants they follow and their class headers, go to libcst; a rule that
+   needs the whole module (``scope = "module"``, or a guard word) gets it;
+4. **libcst** — one parse of those lines, one batched pass over the rules;
+   positions are resolved for reported nodes (and names whose meaning
+   depends on where they are used) and map back line for line, fixes too.
 
-File rules then run on the units of the kinds they apply to. ``# noqa``,
-per-file ignores and the severity threshold are applied here, so every front
-door (CLI, flake8, pre-commit) behaves the same.
+A source over 1 MB is parsed chunk by chunk (:mod:`mlwarden.core.chunks`).
+``full=True`` is the equivalence mode: no gate, whole-module trees; the test
+suite checks it finds exactly what the fast path finds.
+
+File rules then run on the units of the kinds they apply to. ``# noqa``
+(for every finding, notebook cells included), per-file ignores and the
+severity threshold are applied here, so every front door (CLI, flake8,
+pre-commit, the language server) behaves the same. Rules arrive as
+:class:`~mlwarden.core.registry.RuleRef` records (or classes): a rule's
+module is imported when a file needs it.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ findings never hold the secret: only a masked preview and a hash (see
 from __future__ import annotations
 
 import enum
-import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Tuple
 
@@ -120,6 +119,8 @@ class Finding:
 
 
 def sha256_hex(text: str) -> str:
+    import hashlib  # here: OpenSSL's start-up is a visible part of a one-file hook run
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -52,10 +52,21 @@ def _trigger_regex(words: FrozenSet[str]) -> "re.Pattern[str]":
 _SLICE = 1 << 20
 
 
+@lru_cache(maxsize=64)
+def _split_words(words: FrozenSet[str]) -> Tuple[FrozenSet[str], FrozenSet[str]]:
+    """(plain ``\\w+`` words, the others), once per word set."""
+    plain = frozenset(w for w in words if _is_word(w))
+    return plain, words - plain
+
+
+def _is_word(text: str) -> bool:
+    return text.isidentifier() or bool(_WORD_RE.fullmatch(text))
+
+
 def words_in_text(text: str, words: FrozenSet[str]) -> Set[str]:
     if not words:
         return set()
-    plain = {w for w in words if _WORD_RE.fullmatch(w)}
+    plain, odd = _split_words(words)
     found: Set[str] = set()
     if plain:
         start = 0
@@ -63,7 +74,6 @@ def words_in_text(text: str, words: FrozenSet[str]) -> Set[str]:
             end = len(text) if len(text) - start <= _SLICE else text.find("\n", start + _SLICE) + 1 or len(text)
             found.update(plain.intersection(_WORD_RE.findall(text, start, end)))
             start = end
-    odd = words.difference(plain)
     if odd:  # not a plain word (a trigger with "-" or "."): match it as text
         found.update(_trigger_regex(frozenset(odd)).findall(text))
     return found
@@ -88,10 +98,13 @@ def trigger_groups(rule: type) -> Tuple[Tuple[FrozenSet[str], ...], ...]:
     ``ctx.call_to``/``ctx.qualnames`` (which resolve through imports); a
     keyword or a method on any object stays a plain word."""
     groups = []
+    singles: Dict[str, FrozenSet[str]] = {}  # one frozenset per word, shared (MLW402 has a thousand triggers)
     for trigger in sorted(rule.triggers):
-        parts = trigger.split(".") if "." in trigger and all(_WORD_RE.fullmatch(p) for p in trigger.split(".")) else [trigger]
-        head = HEAD_SPELLINGS.get(parts[0], frozenset({parts[0]}))
-        groups.append((head, *(frozenset({p}) for p in parts[1:])))
+        parts = trigger.split(".")
+        if len(parts) < 2 or not all(_is_word(p) for p in parts):
+            parts = [trigger]
+        head = HEAD_SPELLINGS.get(parts[0]) or singles.setdefault(parts[0], frozenset((parts[0],)))
+        groups.append((head, *(singles.setdefault(p, frozenset((p,))) for p in parts[1:])))
     return tuple(groups)
 
 
@@ -148,8 +161,7 @@ def code_words(tree: ast.AST, limit: FrozenSet[str], names: Optional[FrozenSet[s
     import ast  # here: a file with no trigger word never needs it
 
     seen: Set[str] = set()
-    plain = frozenset(w for w in limit if _WORD_RE.fullmatch(w))
-    odd = limit - plain
+    plain, odd = _split_words(frozenset(limit))
     node_type = ast.AST
     stack: List[ast.AST] = [tree]
     pop, push = stack.pop, stack.append
@@ -198,13 +210,23 @@ def code_words(tree: ast.AST, limit: FrozenSet[str], names: Optional[FrozenSet[s
 
 @lru_cache(maxsize=32)
 def _gate_plan(rules: Tuple[type, ...]):
-    """Per selection, once: rules without triggers, (rule, trigger groups),
-    and every word any trigger needs (rules with many qualified triggers,
-    such as MLW402's package x keyword pairs, cost nothing per file)."""
+    """Per selection, once: rules without triggers, the others with every
+    word their triggers hold, and the union of those words. The trigger
+    groups themselves are built only for a rule whose words a file has
+    (MLW402's thousand package x keyword pairs cost nothing on other files)."""
     always = tuple(r for r in rules if not r.triggers)
-    gated = [(r, trigger_groups(r)) for r in rules if r.triggers]
-    words = frozenset(w for _r, groups in gated for trigger in groups for group in trigger for w in group)
+    gated = [(r, gate_words(r)) for r in rules if r.triggers]
+    words = frozenset(w for _r, rule_words in gated for w in rule_words)
     return always, gated, words
+
+
+def gate_words(rule: type) -> FrozenSet[str]:
+    """Every word of every group of ``rule``'s triggers (a
+    :class:`~mlwarden.core.registry.RuleRef` carries them precomputed)."""
+    precomputed = getattr(rule, "gate_words", None)
+    if isinstance(precomputed, frozenset):
+        return precomputed
+    return frozenset(w for trigger in trigger_groups(rule) for group in trigger for w in group)
 
 
 def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] = None) -> List[type]:
@@ -214,11 +236,11 @@ def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] 
     if not gated:
         return list(always)
     found = words_in_text(source, words)
-    gated = [(r, groups) for r, groups in gated if _fires(groups, found)]
-    if tree is not None and gated:
+    chosen = [r for r, rule_words in gated if not rule_words.isdisjoint(found) and _fires(trigger_groups(r), found)]
+    if tree is not None and chosen:
         found = code_words(tree, frozenset(found))
-        gated = [(r, groups) for r, groups in gated if _fires(groups, found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
-    return list(always) + [r for r, _groups in gated]
+        chosen = [r for r in chosen if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
+    return list(always) + chosen
 
 
 def nesting_depth(tree: ast.AST) -> int:

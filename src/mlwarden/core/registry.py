@@ -22,7 +22,6 @@ import pkgutil
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Type
 
-from mlwarden.core.rule import CodeRule, FileRule
 
 RuleClass = Type[object]
 
@@ -33,6 +32,7 @@ REMOVED: Dict[str, str] = {}
 @lru_cache(maxsize=None)
 def all_rules() -> Tuple[RuleClass, ...]:
     import mlwarden.rules as package
+    from mlwarden.core.rule import CodeRule, FileRule
 
     found: Dict[str, RuleClass] = {}
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
@@ -163,6 +163,7 @@ class RuleRef:
         OPTION_CHOICES: Dict[str, Tuple[Any, ...]],
         scope: str,
         has_ast_gate: bool,
+        gate_words: Iterable[str] = (),
     ) -> None:
         self.id = id
         self.name = name
@@ -176,6 +177,8 @@ class RuleRef:
         self.OPTION_CHOICES = dict(OPTION_CHOICES)
         self.scope = scope
         self.has_ast_gate = has_ast_gate
+        #: every word of every trigger group (core/gate.py), so the word prefilter needs no parsing of triggers
+        self.gate_words: FrozenSet[str] = frozenset(gate_words)
 
     def kind(self) -> str:
         return self._kind
@@ -201,14 +204,21 @@ class RuleRef:
         return cls(
             rule.id, rule.name, rule.__module__.rsplit(".", 1)[-1], rule.__name__, rule.kind(), rule.default_enabled,
             sorted(rule.triggers), sorted(getattr(rule, "applies_to", ())), dict(rule.OPTIONS), dict(rule.OPTION_CHOICES),
-            getattr(rule, "scope", "local"), rule.ast_gate is not None,
+            getattr(rule, "scope", "local"), rule.ast_gate is not None, sorted(_gate_words_of(rule)),
         )
 
     def as_tuple(self) -> Tuple[Any, ...]:
         return (
             self.id, self.name, self.module, self.cls_name, self._kind, self.default_enabled, tuple(sorted(self.triggers)),
             tuple(sorted(self.applies_to)), self.OPTIONS, self.OPTION_CHOICES, self.scope, self.has_ast_gate,
+            tuple(sorted(self.gate_words)),
         )
+
+
+def _gate_words_of(rule: Any) -> FrozenSet[str]:
+    from mlwarden.core.gate import gate_words
+
+    return gate_words(rule) if rule.triggers else frozenset()
 
 
 def rules_fingerprint() -> Optional[Dict[str, int]]:
