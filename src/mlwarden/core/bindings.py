@@ -190,26 +190,22 @@ class ModuleFacts:
     def finish(self) -> None:
         """Derive the per-name summaries once every binding is recorded."""
         facts = self
-        kinds: Dict[str, Set[str]] = {}
-        counts: Dict[str, int] = {}
-        meanings: Dict[str, Set[str]] = {}
+        everything: Dict[str, List[Tuple[Scope, Binding]]] = {}
         for scope in facts._all_scopes():
             for name, bindings in scope.bindings.items():
-                kinds.setdefault(name, set()).update(b.kind for b in bindings)
-                counts[name] = counts.get(name, 0) + len(bindings)
-                quals = meanings.setdefault(name, set())
-                for binding in bindings:
-                    quals |= binding.qualnames
-        facts.bound_anywhere = set(kinds)
+                everything.setdefault(name, []).extend((scope, b) for b in bindings)
+        facts.bound_anywhere = set(everything)
         facts._meanings = {}
-        for name, quals in meanings.items():
-            every = [b for scope in facts._all_scopes() for b in scope.bindings.get(name, ()) if b.qualnames]
-            facts._meanings[name] = Resolution(frozenset(quals), _assumed_of(every))
-        facts.ambiguous = {
-            name
-            for name, k in kinds.items()
-            if (OTHER in k and (IMPORT in k or ALIAS in k)) or (ALIAS in k and counts[name] > 1)
-        }
+        facts.ambiguous = set()
+        for name, pairs in everything.items():
+            bindings = [b for _scope, b in pairs]
+            meaningful = [b for b in bindings if b.qualnames]
+            facts._meanings[name] = Resolution(frozenset(q for b in meaningful for q in b.qualnames), _assumed_of(meaningful))
+            kinds = {b.kind for b in bindings}
+            varies = (OTHER in kinds and len(kinds) > 1) or (ALIAS in kinds and len(bindings) > 1)
+            # within one flow group of one scope every use sees the same bindings
+            if varies and len({(id(scope), b.group) for scope, b in pairs}) > 1:
+                facts.ambiguous.add(name)
         facts._function_scopes.sort(key=lambda s: (s.first, -s.last))
 
     def _all_scopes(self) -> Iterable[Scope]:

@@ -33,6 +33,7 @@ module is imported when a file needs it.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Set, Tuple
@@ -117,10 +118,29 @@ def run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None,
     ``full``: the equivalence mode: no gate, every rule on the whole module's
     libcst tree (the test suite checks it finds exactly what the fast path
     finds)."""
+    with _gc_paused():
+        try:
+            return _run_code_rules(unit, rules, config, view, False, full)
+        except TooDeep:
+            return _on_deep_stack(_run_code_rules, unit, rules, config, view, True, full)
+
+
+@contextmanager
+def _gc_paused():
+    """Python's cycle collector off while one file is analysed: ``ast`` and
+    libcst allocate millions of acyclic nodes, and the collections they
+    trigger cost about a fifth of the parse (measured on transformers: 5.6 s
+    -> 4.4 s for the 1,364 files that are parsed). Whatever cycles the rules
+    leave are collected once it is back on."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return _run_code_rules(unit, rules, config, view, False, full)
-    except TooDeep:
-        return _on_deep_stack(_run_code_rules, unit, rules, config, view, True, full)
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _on_deep_stack(func, *args):

@@ -228,15 +228,13 @@ def plan(tree: ast.Module, source: str, rules: Sequence[type], facts: ModuleFact
 
 def cut(tree: ast.Module, limit: FrozenSet[str]) -> Tuple[List[Piece], List["Header"]]:
     """The pieces and class headers of ``tree`` with their code words (in
-    ``limit``) and every name they use: one walk, shared by the gate (their
-    union is the file's code words) and the plan."""
-    from mlwarden.core.gate import ALL_NAMES
-
+    ``limit``): one walk, shared by the gate (their union is the file's code
+    words) and the plan (which reads the names they use only for the few
+    files some rule can fire in)."""
     all_pieces = pieces(tree)
     for piece in all_pieces:
-        piece.words = code_words(piece.node, limit, ALL_NAMES, piece.names)
+        piece.words = code_words(piece.node, limit)
         piece.defines = _assigned_names(piece.node) if not piece.headers else ()
-        piece.summarised = True
     return all_pieces, [summarise_header(cls, limit) for cls in classes_cut(tree.body)]
 
 
@@ -267,7 +265,9 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
     keep: Set[int] = set()
     for index, piece in enumerate(all_pieces):
         if not piece.summarised:
-            piece.words = code_words(piece.node, limit, expansions.names, piece.names)
+            words = code_words(piece.node, limit, expansions.names, piece.names)
+            piece.words = words if not piece.words else piece.words | words
+            piece.summarised = True
         piece.words = piece.words | everywhere
         for name in piece.names & expansions.names:
             piece.words |= expansions.words(name)
