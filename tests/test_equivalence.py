@@ -10,7 +10,6 @@ which statements libcst sees; a difference here is a finding it would lose
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import List
 
 import pytest
