@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,7 @@ import yaml
 from conftest import ROOT
 from model_factory import call, unicode, wrap
 from precommit_helpers import _env as clean_env
-from precommit_helpers import git
+from precommit_helpers import git, write_files
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 VENV_BIN = Path(sys.executable).parent
@@ -76,13 +77,7 @@ def project_files() -> Dict[str, object]:
 def make_repo(path: Path, files: Dict[str, object]) -> Path:
     path.mkdir(parents=True)
     git("init", "-q", "-b", "main", cwd=path)
-    for rel, content in files.items():
-        target = path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+    write_files(path, files)
     git("add", "-A", cwd=path)
     return path
 
@@ -432,3 +427,25 @@ def test_artifact_location_outside_the_repository_is_an_absolute_uri(tmp_path):
     plain = tmp_path / "plain"
     plain.mkdir()
     assert source_root(plain) == plain
+
+
+def test_update_data_failure_warns_and_checks_with_the_bundled_list(tmp_path, repo, monkeypatch):
+    """`update-data: true` runs `mlwarden update-data` first; when the
+    download fails (here: a proxy on a closed loopback port, so nothing leaves
+    the machine) the step warns and still checks."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    for name in ("https_proxy", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.setenv("MLWARDEN_DATA_DIR", str(tmp_path / "data"))
+    run = run_action(tmp_path, repo, **{"update-data": "true"})
+    proc = run.results["check"]
+    assert "mlwarden: error: https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip: " in proc.stderr
+    assert "::warning::mlwarden update-data failed; checking with the bundled malicious-package list" in proc.stderr
+    assert proc.returncode == 1
+    assert "requirements.txt:1:1: MLW306 " in proc.stdout
+    assert not (tmp_path / "data").exists()

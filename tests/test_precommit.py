@@ -36,7 +36,7 @@ def readme_config() -> dict:
 
 
 def readme_try_repo_command() -> list:
-    (line,) = [l for l in readme_section("pre-commit").splitlines() if l.startswith("pre-commit try-repo ")]
+    (line,) = [text for text in readme_section("pre-commit").splitlines() if text.startswith("pre-commit try-repo ")]
     return shlex.split(line)
 
 

@@ -40,9 +40,14 @@ class UpdateError(Exception):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--url", default=DEFAULT_URL, help=f"zip of OSV records to download (default: {DEFAULT_URL}); https only, except on loopback")
+    source.add_argument(
+        "--url", default=DEFAULT_URL, help=f"zip of OSV records to download (default: {DEFAULT_URL}); https only, except on loopback"
+    )
     source.add_argument("--input", metavar="PATH", help="read OSV records from a local zip or directory instead of downloading")
-    parser.add_argument("--output", "-o", metavar="FILE", help="snapshot to write (default: malicious_packages.json in $MLWARDEN_DATA_DIR, else in the user data directory)")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE",
+        help="snapshot to write (default: malicious_packages.json in $MLWARDEN_DATA_DIR, else in the user data directory)",
+    )
     parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="network timeout (default: 60)")
 
 
@@ -122,7 +127,9 @@ def build_snapshot(records: Iterable[Any], source: str, today: Optional[datetime
                 continue
             found = True
             key = canonicalize_name(name)
-            current = merged.setdefault(key, {"name": key, "ids": [], "summary": entry["summary"], "_every": False, "versions": [], "ranges": []})
+            current = merged.setdefault(
+                key, {"name": key, "ids": [], "summary": entry["summary"], "_every": False, "versions": [], "ranges": []}
+            )
             current["ids"] = sorted(set(current["ids"]) | set(entry["ids"]))
             if "versions" not in entry:
                 current["_every"] = True
