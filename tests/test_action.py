@@ -33,7 +33,7 @@ import yaml
 from conftest import ROOT
 from model_factory import call, unicode, wrap
 from precommit_helpers import _env as clean_env
-from precommit_helpers import git, write_files
+from precommit_helpers import git, snapshot_repo, write_files
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 VENV_BIN = Path(sys.executable).parent
@@ -91,8 +91,11 @@ _EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 class ActionRun:
     """Runs action.yml's steps as GitHub does, in ``workspace``."""
 
-    def __init__(self, workspace: Path, temp: Path, inputs: Dict[str, str], install: Optional[Dict[str, str]] = None):
+    def __init__(
+        self, workspace: Path, temp: Path, inputs: Dict[str, str], install: Optional[Dict[str, str]] = None, action_path: Path = ROOT
+    ):
         self.workspace = workspace
+        self.action_path = action_path
         self.temp = temp
         self.temp.mkdir(parents=True, exist_ok=True)
         unknown = set(inputs) - set(ACTION["inputs"])
@@ -114,7 +117,7 @@ class ActionRun:
         if parts[0] == "steps" and len(parts) == 4 and parts[2] == "outputs":
             return self.outputs.get(parts[1], {}).get(parts[3], "")
         if expr == "github.action_path":
-            return str(ROOT)
+            return str(self.action_path)
         raise AssertionError(f"the test runner does not know the expression {expr!r}")
 
     def render(self, text: str) -> str:
@@ -159,7 +162,7 @@ class ActionRun:
             env.update({k: self.render(v) for k, v in step.get("env", {}).items()})
             env.update(
                 GITHUB_ACTIONS="true",
-                GITHUB_ACTION_PATH=str(ROOT),
+                GITHUB_ACTION_PATH=str(self.action_path),
                 GITHUB_WORKSPACE=str(self.workspace),
                 GITHUB_OUTPUT=str(output_file),
                 GITHUB_STEP_SUMMARY=str(self.summary),
@@ -398,8 +401,11 @@ def test_unreadable_input_fails_even_with_fail_on_none(tmp_path, repo):
 
 @pytest.mark.slow
 def test_all_steps_with_a_real_install(tmp_path, repo):
-    """The install step too: a fresh venv with mlwarden built from this checkout."""
-    run = ActionRun(repo, tmp_path / "runner-temp", {"upload-sarif": "true", "python": sys.executable}).run(skip=())
+    """The install step too: a fresh venv with mlwarden built from the action's
+    checkout (a copy of this working tree, as GitHub checks the action out)."""
+    snapshot, _ = snapshot_repo()
+    inputs = {"upload-sarif": "true", "python": sys.executable}
+    run = ActionRun(repo, tmp_path / "runner-temp", inputs, action_path=snapshot).run(skip=())
     install = run.results["install"]
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     venv_dir = tmp_path / "runner-temp" / "mlwarden-action"
