@@ -17,6 +17,7 @@ COMMANDS = {
     "scan-model": ("mlwarden.commands.scan_model", "scan model files (pickles, PyTorch/Keras archives) without loading them"),
     "baseline": ("mlwarden.commands.baseline", "record current findings so `check --baseline` reports only new ones"),
     "strip": ("mlwarden.commands.strip", "strip outputs and volatile metadata from Jupyter notebooks"),
+    "update-data": ("mlwarden.commands.update_data", "download the OpenSSF malicious-package list (MLW306; the only command that uses the network)"),
 }
 
 

@@ -214,6 +214,8 @@ def run(args: argparse.Namespace) -> int:
         report.notes.append(f"configuration: {config.source}")
     if args.verbose:
         report.notes.extend(version_notes(config, [r.path for r in results]))
+        for rule in report.rules:  # the data a rule reads (MLW306's malicious-package snapshot date)
+            report.notes.extend(getattr(rule, "data_notes", list)())
     text = renderer(args.format)(report)
     if args.output:
         from mlwarden.fixers.atomic import write_text_atomic

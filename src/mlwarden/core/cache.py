@@ -112,7 +112,14 @@ def _package_fingerprint() -> str:
 def settings_key(config: Any, rules: Sequence[type]) -> str:
     public = {k: v for k, v in sorted(vars(config).items()) if not k.startswith("_")}
     blob = json.dumps(
-        {"format": FORMAT, "package": _package_fingerprint(), "rules": sorted(r.id for r in rules), "config": public},
+        {
+            "format": FORMAT,
+            "package": _package_fingerprint(),
+            "rules": sorted(r.id for r in rules),
+            "config": public,
+            # data files a rule reads from outside the package (MLW306: `mlwarden update-data`)
+            "data": [r.data_fingerprint() for r in sorted(rules, key=lambda r: r.id) if hasattr(r, "data_fingerprint")],
+        },
         sort_keys=True,
         default=repr,
     )
