@@ -17,6 +17,7 @@ COMMANDS = {
     "scan-model": ("mlwarden.commands.scan_model", "scan model files (pickles, PyTorch/Keras archives) without loading them"),
     "baseline": ("mlwarden.commands.baseline", "record current findings so `check --baseline` reports only new ones"),
     "strip": ("mlwarden.commands.strip", "strip outputs and volatile metadata from Jupyter notebooks"),
+    "server": ("mlwarden.commands.server", "run the language server (LSP over stdio) for editors; needs mlwarden[server]"),
 }
 
 
