@@ -106,7 +106,8 @@ async def wait_for(client: "LanguageClient", predicate, start: int = 0, timeout:
         seen = max(seen, len(published))
         remaining = deadline - loop.time()
         if remaining <= 0:
-            raise AssertionError(f"no matching publishDiagnostics within {timeout} s; got {[(u, v, len(d)) for u, v, d in published]}")
+            got = [(u, v, len(d)) for u, v, d in published[start:]]
+            raise AssertionError(f"no matching publishDiagnostics within {timeout} s; {len(got)} others, the last: {got[-5:]}")
         client.changed.clear()  # type: ignore[attr-defined]
         if len(client.published) > seen:  # type: ignore[attr-defined]
             continue

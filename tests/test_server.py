@@ -376,8 +376,12 @@ async def test_dependency_files_and_secrets(client, root):
     conda = h.open_text(client, directory / "environment.yml", language="yaml")
     assert "MLW301" in [c for c, *_ in h.codes(await h.diagnostics(client, conda, version=1))]
 
+    start = h.mark(client)
     unknown = h.open_text(client, directory / "notes.txt", text="torch\n", language="plaintext")
-    assert await h.diagnostics(client, unknown, version=1) == []  # not a file mlwarden reads
+    marker = h.open_text(client, directory / "after.py", text="x = 1\n")
+    await h.diagnostics(client, marker, version=1, start=start)  # answered after notes.txt, in order
+    assert [u for u, _v, _d in client.published[start:]] == [marker]  # not a file mlwarden reads: nothing published
+    assert unknown not in client.diagnostics
 
     assert all(HF_TOKEN not in m.message and "s3cretFAKEpass" not in m.message for m in client.log_messages)
 
@@ -460,7 +464,7 @@ def big_script(lines: int) -> str:
 
 
 async def test_a_superseded_result_is_dropped(client, root):
-    directory = project(root, "stale", {"big.py": big_script(6000)})
+    directory = project(root, "stale", {"big.py": big_script(3000)})
     uri = h.open_text(client, directory / "big.py")
     # wait until the check of version 1 has started, then change the text
     started = f"checking {uri} (version 1)"

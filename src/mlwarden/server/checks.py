@@ -98,11 +98,11 @@ def _run(text: str, name: str, kind: str, config) -> Any:
 
 def _check_text(snapshot: TextSnapshot, project: Project, encoding: str) -> Outcome:
     outcome = Outcome(snapshot.key, snapshot.version)
-    outcome.diagnostics[snapshot.uri] = []
-    outcome.versions[snapshot.uri] = snapshot.version
     kind = document_kind(snapshot.name, snapshot.language_id)
     if kind is None:
-        return outcome
+        return outcome  # not a file mlwarden reads: publish nothing (an including file may report on it)
+    outcome.diagnostics[snapshot.uri] = []
+    outcome.versions[snapshot.uri] = snapshot.version
     resolved = project.resolve(snapshot.path)
     outcome.config_error = resolved.error
     if resolved.excluded:
@@ -112,6 +112,12 @@ def _check_text(snapshot: TextSnapshot, project: Project, encoding: str) -> Outc
     raw_json = kind == "notebook"  # an .ipynb opened as text: positions are JSON lines
     noqa = _noqa_style(snapshot.name, kind)
     for finding in result.findings:
+        if finding.path != snapshot.name:  # in an included file (`-r common.in`) that is not checked on its own
+            included = _included(finding.path, snapshot.path, encoding)
+            if included is not None:
+                uri, other = included
+                _add(outcome, uri, finding, convert.finding_range(finding, other), None, "text")
+            continue
         if raw_json:
             where = lines.line_range((finding.file_line or finding.line) - 1)
             fixes = None
@@ -167,6 +173,20 @@ def _check_notebook(snapshot: NotebookSnapshot, project: Project, encoding: str)
     for error in result.errors:
         _add_error(outcome, error, snapshot.name, result.unit, cell_uri, lines_of)
     return outcome
+
+
+def _included(name: str, document: Optional[Path], encoding: str) -> Optional[Tuple[str, Lines]]:
+    """The URI and lines (from disk) of a file a dependency file includes."""
+    path = Path(name)
+    if not path.is_absolute():
+        if document is None:
+            return None
+        path = document.parent / path
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return path.as_uri(), Lines(text, encoding)
 
 
 def _noqa_style(name: str, kind: str) -> Optional[str]:
