@@ -407,14 +407,16 @@ def watched(client, *paths: Path, kind=types.FileChangeType.Changed) -> None:
 
 
 async def test_config_and_pins_reload_when_files_change(client, root):
-    directory = project(root, "reload", {"a.py": "import torch, yaml\nm = torch.load(p)\nc = yaml.load(f)\n", ".git/HEAD": ""})
+    directory = project(
+        root, "reload", {"a.py": "import torch, yaml\nm = torch.load(p)\nc = yaml.load(f)\n", "requirements.txt": "torch>=2.4\n", ".git/HEAD": ""}
+    )
     uri = h.open_text(client, directory / "a.py")
     assert [c for c, *_ in h.codes(await h.diagnostics(client, uri, version=1))] == ["MLW102", "MLW106"]
 
-    # a torch>=2.6 pin: torch.load is safe by default there
+    # the pin moves to torch>=2.6: torch.load is safe by default there
     (directory / "requirements.txt").write_text("torch>=2.6\n")
     start = h.mark(client)
-    watched(client, directory / "requirements.txt", kind=types.FileChangeType.Created)
+    watched(client, directory / "requirements.txt")
     _u, _v, diags = await h.wait_for(client, lambda u, v, d: u == uri and "MLW102" not in [x.code for x in d], start)
     assert [d.code for d in diags] == ["MLW106"]
 

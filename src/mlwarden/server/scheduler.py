@@ -40,8 +40,8 @@ class Scheduler:
         self._generation: Dict[str, int] = {}
         self._due: Dict[str, float] = {}
         self._tasks: Dict[str, "asyncio.Task[None]"] = {}
-        #: driver tasks waiting out their debounce delay (not checking)
-        self._sleeping: Set["asyncio.Task[None]"] = set()
+        #: driver tasks whose check runs on the executor (the others only wait)
+        self._checking: Set["asyncio.Task[None]"] = set()
 
     def request(self, key: str, delay: float = 0.0) -> None:
         """Check ``key`` once ``delay`` seconds pass without another request."""
@@ -51,7 +51,7 @@ class Scheduler:
         self._due[key] = due
         task = self._tasks.get(key)
         if task is not None and not task.done():
-            if task in self._sleeping:
+            if task not in self._checking:
                 task.cancel()  # still debouncing: restart the wait (a save does not wait for a keystroke's delay)
             else:
                 return  # checking: its result is stale now, the driver goes round again
@@ -61,7 +61,7 @@ class Scheduler:
         """The document closed: a running check's result is dropped."""
         self._generation[key] = self._generation.get(key, 0) + 1
         task = self._tasks.pop(key, None)
-        if task is not None and task in self._sleeping:
+        if task is not None and task not in self._checking:
             task.cancel()
         self._due.pop(key, None)
 
@@ -77,22 +77,22 @@ class Scheduler:
         loop = asyncio.get_running_loop()
         me = asyncio.current_task()
         while True:
-            self._sleeping.add(me)  # type: ignore[arg-type]
-            try:
-                while True:
-                    wait = self._due.get(key, 0.0) - loop.time()
-                    if wait <= 0:
-                        break
-                    await asyncio.sleep(wait)
-            finally:
-                self._sleeping.discard(me)  # type: ignore[arg-type]
+            while True:
+                wait = self._due.get(key, 0.0) - loop.time()
+                if wait <= 0:
+                    break
+                await asyncio.sleep(wait)
             generation = self._generation.get(key)
             job = self._job_for(key)
             if job is None:
                 return
             if self._on_start is not None:
                 self._on_start(key)
-            result = await loop.run_in_executor(self._executor, job)
+            self._checking.add(me)  # type: ignore[arg-type]
+            try:
+                result = await loop.run_in_executor(self._executor, job)
+            finally:
+                self._checking.discard(me)  # type: ignore[arg-type]
             if self._generation.get(key) != generation:
                 if self._on_drop is not None:
                     self._on_drop(key)
