@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default and only transport)")
     parser.add_argument(
         "--debounce", type=float, default=None, metavar="MS",
-        help="milliseconds to wait after an edit before checking (default: 40; initializationOptions.debounce overrides)",
+        help="milliseconds to wait after an edit before checking (default: 25; initializationOptions.debounce overrides)",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="log every check and dropped result to the client (window/logMessage)")
 

@@ -28,7 +28,7 @@ from mlwarden.server.scheduler import Scheduler
 #: didChange -> check delay. Short: one check runs per document at a time and
 #: a check superseded while it runs is dropped, so fast typing costs at most
 #: one check in flight; the delay only merges bursts (paste, multi-cursor).
-DEFAULT_DEBOUNCE_MS = 40.0
+DEFAULT_DEBOUNCE_MS = 25.0
 COMMAND_FIX_ALL = "mlwarden.applyFixAll"
 
 
@@ -188,7 +188,10 @@ class MlwardenServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         self.published[key] = now
         count = sum(len(d) for d in outcome.diagnostics.values())
-        self.log(types.MessageType.Log, f"checked {key} (version {outcome.version}) in {outcome.seconds * 1000:.0f} ms: {count} diagnostics")
+        self.log(
+            types.MessageType.Log,
+            f"checked {key} (version {outcome.version}) in {outcome.seconds * 1000:.0f} ms (cpu {outcome.cpu_seconds * 1000:.0f} ms): {count} diagnostics",
+        )
 
     def close(self, key: str) -> None:
         self.scheduler.forget(key)

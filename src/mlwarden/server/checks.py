@@ -56,6 +56,8 @@ class Outcome:
     logs: List[Log] = field(default_factory=list)
     config_error: Optional[str] = None
     seconds: float = 0.0
+    #: CPU time of the check's thread (what other processes' load does not inflate)
+    cpu_seconds: float = 0.0
     #: False: the check itself failed; keep what the client shows
     ok: bool = True
 
@@ -77,7 +79,7 @@ def _internal_error(what: str, exc: BaseException) -> str:
 
 def check(snapshot: Snapshot, project: Project, encoding: str) -> Outcome:
     """Diagnostics for a snapshot; never raises."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     try:
         if isinstance(snapshot, NotebookSnapshot):
             outcome = _check_notebook(snapshot, project, encoding)
@@ -87,6 +89,7 @@ def check(snapshot: Snapshot, project: Project, encoding: str) -> Outcome:
         outcome = Outcome(snapshot.key, snapshot.version, ok=False)
         outcome.logs.append((types.MessageType.Error, _internal_error(f"checking {snapshot.name}", exc)))
     outcome.seconds = time.perf_counter() - started
+    outcome.cpu_seconds = time.thread_time() - cpu
     return outcome
 
 
