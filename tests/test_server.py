@@ -41,6 +41,15 @@ async def client(lsp_client: LanguageClient, root):
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(config=h.config(), scope="module")
+async def plain(lsp_client: LanguageClient, root):
+    """A client like older editors: UTF-8 positions, no file watching, no
+    code action resolve, plain ``changes`` in workspace edits."""
+    await h.initialize(lsp_client, root, utf8=True, watch=False, resolve=False, document_changes=False)
+    yield
+    await lsp_client.shutdown_session()
+
+
 def project(root: Path, name: str, files: dict) -> Path:
     directory = root / name
     directory.mkdir()
@@ -131,17 +140,16 @@ async def test_open_and_change_python(client, root):
     assert await h.diagnostics(client, uri, start=start + 1) == []
 
 
-async def test_utf8_position_encoding(root):
-    other = await h.config().start()
-    try:
-        await h.initialize(other, root, utf8=True)
-        directory = project(root, "utf8", {"a.py": 'import torch\nx = "é"; torch.load(p)\n'})
-        uri = h.open_text(other, directory / "a.py")
-        diags = await h.diagnostics(other, uri)
-        assert h.codes(diags) == [("MLW102", 1, len('x = "é"; '.encode("utf-8")))]
-        await other.shutdown_session()
-    finally:
-        await other.stop()
+async def test_utf8_positions_and_eager_fix_all_for_older_clients(plain, root):
+    directory = project(root, "utf8", {"a.py": 'import torch, yaml\nx = "é"; torch.load(p)\nc = yaml.load(f)\n'})
+    uri = h.open_text(plain, directory / "a.py")
+    diags = await h.diagnostics(plain, uri)
+    assert h.codes(diags) == [("MLW102", 1, len('x = "é"; '.encode("utf-8"))), ("MLW106", 2, 4)]
+    actions = await actions_for(plain, uri, by_code(diags, "MLW106"))
+    fix_all = [a for a in actions if a.kind == "source.fixAll.mlwarden"]
+    assert len(fix_all) == 1 and fix_all[0].edit.changes and not fix_all[0].edit.document_changes  # no resolve: computed at once
+    fixed = h.apply_edits(directory.joinpath("a.py").read_text(), fix_all[0].edit.changes[uri], "utf-8")
+    assert fixed.endswith("c = yaml.safe_load(f)\n")
 
 
 async def test_quick_fixes_safe_preferred_unsafe_marked(client, root):
@@ -268,6 +276,30 @@ async def test_unparsable_python_says_it_was_not_checked(client, root):
     assert [d.code for d in diags] == [None]
     assert diags[0].message.startswith("mlwarden could not check this file: syntax error")
     assert diags[0].severity == types.DiagnosticSeverity.Information
+
+
+async def test_a_python_document_named_like_a_notebook_is_python(client, root):
+    """jupyterlab-lsp's virtual document of a notebook: its code cells as
+    Python text under the notebook's name."""
+    directory = project(root, "virtual", {})
+    uri = h.open_text(client, directory / ".virtual_documents" / "nb.ipynb", text="import torch\n\n\nm = torch.load(p)\n")
+    assert h.codes(await h.diagnostics(client, uri, version=1)) == [("MLW102", 3, 4)]
+
+
+async def test_a_notebook_opened_as_json_gets_diagnostics_on_its_json_lines(client, root):
+    """An editor without notebook sync (Neovim, Helix) shows the .ipynb as JSON."""
+    directory = project(root, "nb-json", {})
+    path = directory / "train.ipynb"
+    h.write_notebook(path, CELLS)
+    text = path.read_text()
+    uri = h.open_text(client, path, language="json")
+    diags = await h.diagnostics(client, uri, version=1)
+    lines = text.splitlines()
+    assert sorted(d.code for d in diags) == ["MLW102", "MLW106"]
+    for d in diags:
+        line = lines[d.range.start.line]
+        assert ("torch.load" in line) if d.code == "MLW102" else ("yaml.load" in line)
+        assert "fix" not in d.data  # edits would have to re-encode the JSON
 
 
 # ---------------------------------------------------------------------------
@@ -440,6 +472,21 @@ async def test_config_and_pins_reload_when_files_change(client, root):
     start = h.mark(client)
     watched(client, directory / "pyproject.toml")
     _u, _v, diags = await h.wait_for(client, lambda u, v, d: u == uri and not d, start)
+    assert diags == []
+
+
+async def test_saving_a_requirements_file_in_the_editor_reloads_pins(plain, root):
+    """A client that cannot watch files: saving the dependency file reloads."""
+    directory = project(root, "save-reload", {"a.py": "import torch\nm = torch.load(p)\n", "requirements.txt": "torch>=2.4\n", ".git/HEAD": ""})
+    uri = h.open_text(plain, directory / "a.py")
+    assert [d.code for d in await h.diagnostics(plain, uri, version=1)] == ["MLW102"]
+    assert plain.registrations == []
+    requirements = h.open_text(plain, directory / "requirements.txt", language="pip-requirements")
+    await h.diagnostics(plain, requirements, version=1)
+    (directory / "requirements.txt").write_text("torch>=2.6\n")
+    start = h.mark(plain)
+    plain.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=requirements)))
+    _u, _v, diags = await h.wait_for(plain, lambda u, v, d: u == uri, start)
     assert diags == []
 
 

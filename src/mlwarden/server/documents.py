@@ -104,13 +104,15 @@ def display_name(uri: str, path: Optional[Path], language_id: str = "") -> str:
 
 def document_kind(name: str, language_id: str = "") -> Optional[str]:
     """The engine's kind for a document (``mlwarden.sources.classify``), or
-    None when mlwarden does not read it. A Python buffer without a ``.py``
-    name (a script with a shebang) is Python, as pre-commit identifies it.
+    None when mlwarden does not read it. A document the client calls Python
+    is Python whatever its name (pre-commit identifies scripts the same way).
     Model files are binary: editors do not open them as text."""
     from mlwarden.sources import classify
 
     kind = classify(Path(name))
-    if kind is None and language_id == "python":
+    if language_id == "python" and kind in (None, "notebook"):
+        # a script with a shebang, or jupyterlab-lsp's virtual document of a
+        # notebook's code cells (`.virtual_documents/nb.ipynb`, Python text)
         return "python"
     if kind == "model":
         return None
