@@ -330,6 +330,24 @@ def _retype(line: str, step: int) -> str:
     return re.sub(r"\d+$", str(100 + step), line) if re.search(r"\d+$", line) else line + " " * (step % 2)
 
 
+async def _typing(session: Session, uri: str, lines: List[str], send, edits: int, warmup: int) -> List[float]:
+    """Retype a number on one line, edit after edit; each edit is sent once
+    the previous one's diagnostics arrived. Milliseconds per measured edit."""
+    index = _edit_line(lines)
+    current = lines[index]
+    latencies = []
+    for step in range(warmup + edits):
+        version = step + 2
+        new = _retype(current, step)
+        sent = time.perf_counter()
+        send(version, index, current, new)
+        arrived = await session.wait(uri, version)
+        current = new
+        if step >= warmup:
+            latencies.append((arrived - sent) * 1000)
+    return latencies
+
+
 async def measure_script(session: Session, path: Path, edits: int, warmup: int) -> Dict[str, object]:
     t = session.types
     text = path.read_text()
@@ -338,18 +356,11 @@ async def measure_script(session: Session, path: Path, edits: int, warmup: int) 
     session.client.text_document_did_open(t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
     first = await session.wait(uri, 1) - opened
     lines = text.split("\n")
-    index = _edit_line(lines)
-    current = lines[index]
-    latencies = []
-    for step in range(warmup + edits):
-        version = step + 2
-        new = _retype(current, step)
-        sent = time.perf_counter()
-        session.client.text_document_did_change(session.edit(uri, version, index, current, new))
-        arrived = await session.wait(uri, version)
-        current = new
-        if step >= warmup:
-            latencies.append((arrived - sent) * 1000)
+
+    def send(version: int, index: int, old: str, new: str) -> None:
+        session.client.text_document_did_change(session.edit(uri, version, index, old, new))
+
+    latencies = await _typing(session, uri, lines, send, edits, warmup)
     checks = [(ms, cpu) for u, ms, cpu in session.checks if u == uri][-edits:]
     return {"document": f"{path.name} ({len(lines)} lines)", "open_ms": first * 1000, "latencies": latencies, "checks": checks, "findings": session.counts.get(uri, 0)}
 
@@ -375,14 +386,9 @@ async def measure_notebook(session: Session, path: Path, cells: List[Tuple[str, 
     code_cells = [i for i, (kind, _s) in enumerate(cells) if kind == "code"]
     target = next((i for i in code_cells if i >= len(cells) // 2 and re.search(r"= \d+$", cells[i][1], re.M)), code_cells[-1])
     lines = cells[target][1].split("\n")
-    index = _edit_line(lines)
-    current = lines[index]
-    latencies = []
-    for step in range(warmup + edits):
-        version = step + 2
-        new = _retype(current, step)
-        change = session.edit(uris[target], version, index, current, new)
-        sent = time.perf_counter()
+
+    def send(version: int, index: int, old: str, new: str) -> None:
+        change = session.edit(uris[target], version, index, old, new)
         session.client.notebook_document_did_change(
             t.DidChangeNotebookDocumentParams(
                 notebook_document=t.VersionedNotebookDocumentIdentifier(uri=path.as_uri(), version=version),
@@ -393,10 +399,8 @@ async def measure_notebook(session: Session, path: Path, cells: List[Tuple[str, 
                 ),
             )
         )
-        arrived = await session.wait(uris[target], version)
-        current = new
-        if step >= warmup:
-            latencies.append((arrived - sent) * 1000)
+
+    latencies = await _typing(session, uris[target], lines, send, edits, warmup)
     checks = [(ms, cpu) for u, ms, cpu in session.checks if u == path.as_uri()][-edits:]
     findings = sum(session.counts.get(u, 0) for u in uris)
     code = sum(1 for k, _s in cells if k == "code")

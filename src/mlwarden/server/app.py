@@ -301,6 +301,15 @@ def create_server(debounce_ms: Optional[float] = None, verbose: bool = False) ->
         ls.close(params.notebook_document.uri)
 
     # -- configuration ----------------------------------------------------------
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: MlwardenServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        removed = {uri_to_path(f.uri) for f in params.event.removed}
+        roots = [r for r in ls.project.roots if r not in removed]
+        roots += [p for p in (uri_to_path(f.uri) for f in params.event.added) if p is not None and p not in roots]
+        ls.project.roots = roots
+        ls.project.invalidate()
+        ls.recheck_all()
+
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files(ls: MlwardenServer, params: types.DidChangeWatchedFilesParams) -> None:
         paths = [uri_to_path(change.uri) for change in params.changes]
