@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pytest_lsp", reason="pytest-lsp 1.x needs Python >= 3.10 (the server itself runs on 3.9)")
+if sys.version_info < (3, 10):  # the test extra installs pytest-lsp only there
+    pytest.skip("pytest-lsp 1.x needs Python >= 3.10 (the server itself runs on 3.9)", allow_module_level=True)
 
 import pytest_lsp  # noqa: E402
 from pytest_lsp import LanguageClient  # noqa: E402

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pygls", reason="the server extra (pygls) is part of the test extra")
-
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "lsp_latency.py"
 
 

@@ -14,16 +14,14 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pygls", reason="the server extra (pygls) is part of the test extra")
+from lsprotocol import types
 
-from lsprotocol import types  # noqa: E402
-
-from mlwarden.server import convert  # noqa: E402
-from mlwarden.server.actions import noqa_edit  # noqa: E402
-from mlwarden.server.checks import check, fix_all  # noqa: E402
-from mlwarden.server.documents import CellSnapshot, DiskNotebook, NotebookSnapshot, TextSnapshot, match_disk_cells, notebook_json  # noqa: E402
-from mlwarden.server.project import Project, affects_project  # noqa: E402
-from mlwarden.server.scheduler import Scheduler  # noqa: E402
+from mlwarden.server import convert
+from mlwarden.server.actions import noqa_edit
+from mlwarden.server.checks import check, fix_all
+from mlwarden.server.documents import CellSnapshot, DiskNotebook, NotebookSnapshot, TextSnapshot, match_disk_cells, notebook_json
+from mlwarden.server.project import Project, affects_project
+from mlwarden.server.scheduler import Scheduler
 
 
 def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -381,4 +381,3 @@ def create_server(debounce_ms: Optional[float] = None, verbose: bool = False) ->
         return actions.hover(ls.outcomes.get(ls.key_of(uri)), uri, params.position)
 
     return server
-

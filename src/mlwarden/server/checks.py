@@ -347,4 +347,3 @@ def versions_of(snapshot: Snapshot) -> Dict[str, Optional[int]]:
     if isinstance(snapshot, NotebookSnapshot):
         return {c.uri: c.version for c in snapshot.cells}
     return {snapshot.uri: snapshot.version}
-

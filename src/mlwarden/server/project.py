@@ -168,4 +168,3 @@ def _with_pins_of(config: Config, directory: Path) -> Config:
     clone = copy.copy(config)
     clone.__dict__["_project_versions"] = {None: pins}
     return clone
-

@@ -101,4 +101,3 @@ class Scheduler:
                 continue
             self._publish(key, result)
             return
-
