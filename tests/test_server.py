@@ -572,6 +572,20 @@ class CrashingRule(CodeRule):
 
 real = registry.all_rules
 registry.all_rules = lambda: real() + (CrashingRule,)
+
+# and an engine bug outside any rule, on one input
+from mlwarden.core import engine
+
+real_check_source = engine.check_source
+
+
+def exploding_check_source(source, *args, **kwargs):
+    if "EXPLODE" in source:
+        raise RuntimeError("engine bug near https://deploy:s3cretFAKEpass@example.com/y")
+    return real_check_source(source, *args, **kwargs)
+
+
+engine.check_source = exploding_check_source
 from mlwarden.cli import main
 sys.exit(main(["server"]))
 '''
@@ -595,6 +609,22 @@ async def test_a_crash_in_a_rule_is_logged_and_the_server_lives(root, tmp_path):
         assert all("s3cretFAKEpass" not in m for m in errors)
         h.change_text(other, uri, 2, "import torch\nm = torch.load(p, weights_only=True)\n")
         assert await h.diagnostics(other, uri, version=2) == []  # still serving
+
+        h.change_text(other, uri, 3, "EXPLODE = 1\n")
+        h.change_text(other, uri, 4, "import yaml\nyaml.load(f)\n")
+        assert [d.code for d in await h.diagnostics(other, uri, version=4)] == ["MLW106"]
+        errors = [m.message for m in other.log_messages if m.type == types.MessageType.Error]
+        exploded = [m for m in errors if "internal error while checking" in m]
+        # version 3 may have been superseded before it ran; if it ran, it was logged, redacted
+        assert all("RuntimeError" in m and "s3cretFAKEpass" not in m for m in exploded)
+        h.change_text(other, uri, 5, "EXPLODE = 2\n")
+        for _ in range(500):
+            if any("internal error while checking" in m.message for m in other.log_messages):
+                break
+            await asyncio.sleep(0.01)
+        exploded = [m.message for m in other.log_messages if "internal error while checking" in m.message]
+        assert exploded and all("s3cretFAKEpass" not in m for m in exploded), exploded
+        assert [d.code for d in other.diagnostics[uri]] == ["MLW106"]  # what the client shows is kept
         await other.shutdown_session()
         assert other._server.returncode == 0
     finally:

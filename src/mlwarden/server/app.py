@@ -153,7 +153,11 @@ class MlwardenServer(LanguageServer):
                 self.request_check(doc.uri, 0)
 
     def _job_for(self, key: str):
-        snap = self.snapshot(key)
+        try:
+            snap = self.snapshot(key)
+        except Exception as exc:  # noqa: BLE001
+            self.log(types.MessageType.Error, checks.internal_error(f"reading {key}", exc))
+            return None
         if snap is None:
             return None
         project, encoding = self.project, self.encoding
@@ -167,6 +171,12 @@ class MlwardenServer(LanguageServer):
         self.log(types.MessageType.Log, f"dropped a stale result for {key} (version {self._snapshot_versions.get(key)}): the document changed during the check")
 
     def _publish(self, key: str, outcome: Outcome) -> None:
+        try:
+            self._publish_outcome(key, outcome)
+        except Exception as exc:  # noqa: BLE001 - a bug here must not stop later checks
+            self.log(types.MessageType.Error, checks.internal_error(f"publishing the diagnostics of {key}", exc))
+
+    def _publish_outcome(self, key: str, outcome: Outcome) -> None:
         for kind, message in outcome.logs:
             self.log(kind, message)
         if outcome.config_error and outcome.config_error not in self._config_errors_shown:
@@ -208,7 +218,7 @@ class MlwardenServer(LanguageServer):
         try:
             changes = await self.scheduler.run_job(lambda: checks.fix_all(snap, project, encoding))
         except Exception as exc:  # noqa: BLE001
-            self.log(types.MessageType.Error, checks._internal_error(f"fixing {snap.name}", exc))
+            self.log(types.MessageType.Error, checks.internal_error(f"fixing {snap.name}", exc))
             return None
         if not changes:
             return None

@@ -62,7 +62,7 @@ class Outcome:
     ok: bool = True
 
 
-def _internal_error(what: str, exc: BaseException) -> str:
+def internal_error(what: str, exc: BaseException) -> str:
     """One line for the log: the exception and where it was raised, never
     the text being checked (a message can quote it: redacted)."""
     tb = exc.__traceback__
@@ -87,7 +87,7 @@ def check(snapshot: Snapshot, project: Project, encoding: str) -> Outcome:
             outcome = _check_text(snapshot, project, encoding)
     except Exception as exc:  # noqa: BLE001 - the server outlives any bug
         outcome = Outcome(snapshot.key, snapshot.version, ok=False)
-        outcome.logs.append((types.MessageType.Error, _internal_error(f"checking {snapshot.name}", exc)))
+        outcome.logs.append((types.MessageType.Error, internal_error(f"checking {snapshot.name}", exc)))
     outcome.seconds = time.perf_counter() - started
     outcome.cpu_seconds = time.thread_time() - cpu
     return outcome
