@@ -355,6 +355,48 @@ async def test_notebook_diagnostics_land_on_their_cells(client, root):
     )
 
 
+async def test_notebook_cells_added_and_removed(client, root):
+    directory = project(root, "nb-structure", {})
+    path = directory / "cells.ipynb"
+    cells = [("code", "import torch"), ("code", "a = torch.load(p)"), ("code", "b = 1")]
+    h.write_notebook(path, cells)
+    uris = h.open_notebook(client, path, cells)
+    assert h.codes(await h.diagnostics(client, uris[1])) == [("MLW102", 0, 4)]
+    new_uri = h.cell_uri(path, 7)
+    start = h.mark(client)
+    # delete cell 2, append a new cell that loads without weights_only
+    client.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(uri=path.as_uri(), version=2),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    structure=types.NotebookDocumentCellChangeStructure(
+                        array=types.NotebookCellArrayChange(start=1, delete_count=1),
+                        did_close=[types.TextDocumentIdentifier(uri=uris[1])],
+                    )
+                )
+            ),
+        )
+    )
+    client.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(uri=path.as_uri(), version=3),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    structure=types.NotebookDocumentCellChangeStructure(
+                        array=types.NotebookCellArrayChange(
+                            start=2, delete_count=0, cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=new_uri)]
+                        ),
+                        did_open=[types.TextDocumentItem(uri=new_uri, language_id="python", version=1, text="c = torch.load(q)")],
+                    )
+                )
+            ),
+        )
+    )
+    assert h.codes(await h.diagnostics(client, new_uri, start=start)) == [("MLW102", 0, 4)]
+    assert await h.diagnostics(client, uris[1], start=start) == []  # the deleted cell's diagnostics are cleared
+
+
 async def test_notebook_outputs_come_from_the_saved_file(client, root):
     directory = project(root, "nb-out", {})
     path = directory / "leak.ipynb"
