@@ -235,6 +235,16 @@ def change_cell(client: "LanguageClient", path: Path, notebook_version: int, uri
     )
 
 
+def change_structure(client: "LanguageClient", path: Path, notebook_version: int, structure: types.NotebookDocumentCellChangeStructure) -> None:
+    """Cells added, removed or moved (``notebookDocument/didChange``)."""
+    client.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(uri=path.as_uri(), version=notebook_version),
+            change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(structure=structure)),
+        )
+    )
+
+
 def write_notebook(path: Path, cells: Sequence[Tuple[str, str]], outputs: Optional[Dict[int, list]] = None) -> None:
     """A real nbformat v4 notebook on disk (cells: (kind, source))."""
     import nbformat

@@ -365,33 +365,18 @@ async def test_notebook_cells_added_and_removed(client, root):
     new_uri = h.cell_uri(path, 7)
     start = h.mark(client)
     # delete cell 2, append a new cell that loads without weights_only
-    client.notebook_document_did_change(
-        types.DidChangeNotebookDocumentParams(
-            notebook_document=types.VersionedNotebookDocumentIdentifier(uri=path.as_uri(), version=2),
-            change=types.NotebookDocumentChangeEvent(
-                cells=types.NotebookDocumentCellChanges(
-                    structure=types.NotebookDocumentCellChangeStructure(
-                        array=types.NotebookCellArrayChange(start=1, delete_count=1),
-                        did_close=[types.TextDocumentIdentifier(uri=uris[1])],
-                    )
-                )
-            ),
-        )
+    h.change_structure(
+        client, path, 2,
+        types.NotebookDocumentCellChangeStructure(
+            array=types.NotebookCellArrayChange(start=1, delete_count=1), did_close=[types.TextDocumentIdentifier(uri=uris[1])]
+        ),
     )
-    client.notebook_document_did_change(
-        types.DidChangeNotebookDocumentParams(
-            notebook_document=types.VersionedNotebookDocumentIdentifier(uri=path.as_uri(), version=3),
-            change=types.NotebookDocumentChangeEvent(
-                cells=types.NotebookDocumentCellChanges(
-                    structure=types.NotebookDocumentCellChangeStructure(
-                        array=types.NotebookCellArrayChange(
-                            start=2, delete_count=0, cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=new_uri)]
-                        ),
-                        did_open=[types.TextDocumentItem(uri=new_uri, language_id="python", version=1, text="c = torch.load(q)")],
-                    )
-                )
-            ),
-        )
+    h.change_structure(
+        client, path, 3,
+        types.NotebookDocumentCellChangeStructure(
+            array=types.NotebookCellArrayChange(start=2, delete_count=0, cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=new_uri)]),
+            did_open=[types.TextDocumentItem(uri=new_uri, language_id="python", version=1, text="c = torch.load(q)")],
+        ),
     )
     assert h.codes(await h.diagnostics(client, new_uri, start=start)) == [("MLW102", 0, 4)]
     assert await h.diagnostics(client, uris[1], start=start) == []  # the deleted cell's diagnostics are cleared
