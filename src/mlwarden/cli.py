@@ -18,6 +18,7 @@ COMMANDS = {
     "baseline": ("mlwarden.commands.baseline", "record current findings so `check --baseline` reports only new ones"),
     "strip": ("mlwarden.commands.strip", "strip outputs and volatile metadata from Jupyter notebooks"),
     "update-data": ("mlwarden.commands.update_data", "download the OpenSSF malicious-package list (MLW306; the only command that uses the network)"),
+    "server": ("mlwarden.commands.server", "run the language server (LSP over stdio) for editors; needs mlwarden[server]"),
 }
 
 
