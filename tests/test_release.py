@@ -35,6 +35,9 @@ else:  # pragma: no cover
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 #: what `pip install mlwarden` must pull in, and nothing more (README "Dependencies")
 CORE = {"libcst", "nbformat", "detect-secrets", "packaging", "pyyaml", "tomli"}
+#: the only places that may import an optional extra's packages: the package
+#: (relative to src/mlwarden) -> the extra whose requirements it may import
+OPTIONAL_PARTS = {"server/": "server"}
 
 
 def dist_name(requirement: str) -> str:
@@ -134,9 +137,14 @@ def _distribution_of(name: str) -> str:
 def test_every_import_is_a_core_dependency():
     """mlwarden imports nothing at run time (eagerly or lazily) that a core
     install lacks: no flake8, no pre-commit, no requests."""
-    allowed = CORE | {"mlwarden"}
+    extras = PYPROJECT["project"]["optional-dependencies"]
     bad = []
     for path in sorted((ROOT / "src" / "mlwarden").rglob("*.py")):
+        allowed = CORE | {"mlwarden"}
+        relative = path.relative_to(ROOT / "src" / "mlwarden").as_posix()
+        for prefix, extra in OPTIONAL_PARTS.items():
+            if relative.startswith(prefix):
+                allowed = allowed | {dist_name(r) for r in extras[extra]}
         for name, line in _imported_top_levels(path):
             if name == "mlwarden" or name == "tomllib" or _is_stdlib(name):
                 continue
