@@ -78,7 +78,11 @@ def iter_files(paths: Sequence[str], config: Config) -> Iterator[Tuple[Path, Opt
         if path.is_dir():
             if config.is_excluded(path, walking=False) and raw not in (".", "./"):
                 continue
-            for root, dirs, files in os.walk(path):
+            unreadable: List[OSError] = []
+            for root, dirs, files in os.walk(path, onerror=unreadable.append):
+                while unreadable:  # a directory os.walk could not list: the caller reports it
+                    failed = unreadable.pop(0)
+                    yield Path(failed.filename), None, os.path.normpath(failed.filename)
                 root_path = Path(root)
                 dirs[:] = sorted(d for d in dirs if not config.is_excluded(root_path / d, walking=True))
                 for name in sorted(files):
@@ -87,12 +91,28 @@ def iter_files(paths: Sequence[str], config: Config) -> Iterator[Tuple[Path, Opt
                     if kind is None or kind in skip or config.is_excluded(file_path, walking=True):
                         continue
                     yield file_path, kind, os.path.normpath(str(file_path))
+            for failed in unreadable:
+                yield Path(failed.filename), None, os.path.normpath(failed.filename)
         elif path.exists() or path.is_symlink():
             if config.is_excluded(path, walking=False):
                 continue
             yield path, classify_explicit(path), os.path.normpath(raw)
         else:
             yield path, None, raw
+
+
+def input_error(path: Path, display: str) -> Optional[str]:
+    """The one-line error for a path :func:`iter_files` yielded without a
+    kind, or None when it is simply not a file mlwarden reads."""
+    if not path.exists() and not path.is_symlink():
+        return f"{display}: no such file or directory"
+    if path.is_dir():
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as exc:
+            return f"{display}: cannot read directory: {exc.strerror or exc}"
+    return None
 
 
 def _walk_skips(config: Config) -> "set[str]":
@@ -147,8 +167,9 @@ def check_paths(
     count = 0
     for path, kind, display in iter_files(paths, config):
         if kind is None:
-            if not path.exists():
-                slots.append(UnitResult(path=display, errors=[f"{display}: no such file or directory"]))
+            error = input_error(path, display)
+            if error is not None:
+                slots.append(UnitResult(path=display, errors=[error]))
             continue
         count += 1
         slots.append(None)
@@ -160,6 +181,7 @@ def check_paths(
     store = None
     if cache:
         from mlwarden.core.cache import ResultCache, content_hash
+        from mlwarden.sources import LoadError, read_regular
 
         store = ResultCache.for_run(config, rules)
     digests = {}
@@ -168,9 +190,8 @@ def check_paths(
         for entry in todo:
             index, path, kind, display = entry
             try:
-                with open(path, "rb") as handle:
-                    digest = content_hash(handle.read())
-            except OSError:
+                digest = content_hash(read_regular(path))  # never blocks on a FIFO
+            except LoadError:
                 misses.append(entry)  # check_file reports it
                 continue
             hit = store.get(path, display, kind, digest)
@@ -296,38 +317,30 @@ def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool
     :class:`~mlwarden.core.fixes.FixOutcome` of each file that changed (or
     would change), and one-line errors (unreadable input, write failures).
     Files that cannot be read or parsed are never touched."""
-    from mlwarden.core.fixes import fix_unit
-    from mlwarden.fixers.atomic import write_bytes_atomic
-    from mlwarden.sources import LoadError, load
+    from mlwarden.fixers.atomic import WriteConflict, write_fixed
 
     rules = config.rules()
     outcomes = []
     errors: List[str] = []
     for path, kind, display in iter_files(paths, config):
         if kind is None:
-            if not path.exists():
-                errors.append(f"{display}: no such file or directory")
+            error = input_error(path, display)
+            if error is not None:
+                errors.append(error)
             continue
-        try:
-            unit = load(path, kind, display)
-        except LoadError as exc:
-            errors.append(f"{display}: {exc}")
+        try:  # the same guard as `check` (mlwarden.core.parallel.check_one): one line, never a traceback
+            outcome = _fix_one(path, kind, display, rules, config, unsafe, errors)
+        except Exception as exc:  # noqa: BLE001 - a bug must not end the run
+            errors.append(f"{display}: internal error while fixing ({type(exc).__name__}: {exc}); the file was not changed; please report this")
             continue
-        if unit.code is None:
-            continue  # only code views carry fixes
-
-        def reload(raw: bytes, _path=path, _kind=kind, _display=display):
-            return load(_path, _kind, _display, raw=raw)
-
-        outcome = fix_unit(unit, rules, config, unsafe=unsafe, reload=reload)
-        errors.extend(outcome.result.errors)
-        if not outcome.changed:
+        if outcome is None or not outcome.changed:
             continue
-        outcome.path, outcome.kind, outcome.display = path, kind, display
-        outcome.encoding = unit.extra.get("encoding", "utf-8")
         if write:
             try:
-                write_bytes_atomic(path, outcome.raw)
+                write_fixed(path, outcome.original, outcome.raw)
+            except WriteConflict as exc:
+                errors.append(f"{display}: fixes not written: {exc}")
+                continue
             except OSError as exc:
                 errors.append(f"{display}: cannot write fixes: {exc.strerror or exc}")
                 continue
@@ -335,6 +348,29 @@ def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool
                 announce(f"Fixing {display}")
         outcomes.append(outcome)
     return outcomes, errors
+
+
+def _fix_one(path: Path, kind: str, display: str, rules, config: Config, unsafe: bool, errors: List[str]):
+    """The FixOutcome of one file (None: nothing to fix); appends one-line errors."""
+    from mlwarden.core.fixes import fix_unit
+    from mlwarden.sources import LoadError, load
+
+    try:
+        unit = load(path, kind, display)
+    except LoadError as exc:
+        errors.append(f"{display}: {exc}")
+        return None
+    if unit.code is None:
+        return None  # only code views carry fixes
+
+    def reload(raw: bytes):
+        return load(path, kind, display, raw=raw)
+
+    outcome = fix_unit(unit, rules, config, unsafe=unsafe, reload=reload)
+    errors.extend(outcome.result.errors)  # any error (e.g. code that does not compile): nothing was changed
+    outcome.path, outcome.kind, outcome.display = path, kind, display
+    outcome.encoding = unit.extra.get("encoding", "utf-8")
+    return outcome
 
 
 def run_fixes(args: argparse.Namespace) -> int:
@@ -355,8 +391,10 @@ def run_fixes(args: argparse.Namespace) -> int:
     if args.diff:
         for error in errors:
             print(error, file=sys.stderr)
-        for outcome in outcomes:
-            sys.stdout.write(unified_diff(outcome.display, outcome.original, outcome.raw, outcome.encoding))
+        from mlwarden.core.redact import redact_text
+
+        for outcome in outcomes:  # a report, not a patch: credentials in context lines are masked
+            sys.stdout.write(redact_text(unified_diff(outcome.display, outcome.original, outcome.raw, outcome.encoding)))
         fixes = sum(o.applied for o in outcomes)
         if outcomes:
             print(f"Would fix {fixes} finding{'s' if fixes != 1 else ''} in {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.", file=sys.stderr)

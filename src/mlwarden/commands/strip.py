@@ -79,16 +79,11 @@ class NotebookError(Exception):
 
 
 def secrets_in_kept_outputs(nb: dict) -> List[str]:
-    """Messages for credentials in the outputs that stripping keeps.
+    """Messages for credentials in the outputs that stripping keeps (one per
+    secret, redacted, e.g. ``cell 3: output 1: Hugging Face Token
+    (hf_****…9aZ)``), from the secrets engine."""
+    from mlwarden.secrets.notebook import secrets_in_kept_outputs as scan
 
-    The hook for the secrets engine: ``mlwarden.secrets.notebook`` provides
-    ``secrets_in_kept_outputs(nb) -> list[str]`` (one message per secret,
-    redacted, e.g. ``cell 3: output 1: Hugging Face Token (hf_****…9aZ)``).
-    Without it (a build without the secrets engine) nothing is reported."""
-    try:
-        from mlwarden.secrets.notebook import secrets_in_kept_outputs as scan
-    except ImportError:
-        return []
     return list(scan(nb))
 
 
@@ -144,45 +139,66 @@ def _notebook_paths(paths: List[str]) -> List[Tuple[Path, str]]:
     return out
 
 
-def strip_files(args: argparse.Namespace, options) -> int:
-    from mlwarden.fixers.atomic import write_bytes_atomic
+#: how often a notebook that changed on disk while it was being stripped
+#: (saved by an editor) is re-read and stripped again before giving up
+WRITE_ATTEMPTS = 3
 
+
+def strip_files(args: argparse.Namespace, options) -> int:
     status = EXIT_CLEAN
     errors = False
     for path, display in _notebook_paths(args.paths):
+        outcome = _strip_file(path, display, options, write=not args.check)
+        if outcome == "error":
+            errors = True
+        elif outcome in ("changed", "secrets"):
+            status = EXIT_CHANGED
+    return EXIT_ERROR if errors else status
+
+
+def _strip_file(path: Path, display: str, options, write: bool) -> str:
+    """Strip one notebook: "clean", "changed", "secrets" (unchanged, but a
+    kept output holds a secret) or "error" (one line on stderr; the file is
+    untouched). A save by another program while we work is never lost: the
+    write happens only if the file still holds what was read, else the file
+    is read and stripped again (at most WRITE_ATTEMPTS times)."""
+    from mlwarden.fixers.atomic import WriteConflict, write_fixed
+    from mlwarden.sources import LoadError, read_regular
+
+    for _attempt in range(WRITE_ATTEMPTS):
         try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            print(f"{display}: no such file or directory", file=sys.stderr)
-            errors = True
-            continue
-        except OSError as exc:
-            print(f"{display}: cannot read file: {exc.strerror or exc}", file=sys.stderr)
-            errors = True
-            continue
+            raw = read_regular(path)
+        except LoadError as exc:
+            reason = "no such file or directory" if not path.exists() and not path.is_symlink() else str(exc)
+            print(f"{display}: {reason}", file=sys.stderr)
+            return "error"
         try:
             new, secrets = strip_bytes(raw, options)
         except NotebookError as exc:
             print(f"{display}: {exc}", file=sys.stderr)
-            errors = True
-            continue
-        for message in secrets:
-            print(f"{display}: {message}", file=sys.stderr)
-            status = EXIT_CHANGED
+            return "error"
         if new is None or new == raw:
-            continue
-        status = EXIT_CHANGED
-        if args.check:
+            for message in secrets:
+                print(f"{display}: {message}", file=sys.stderr)
+            return "secrets" if secrets else "clean"
+        if not write:
+            for message in secrets:
+                print(f"{display}: {message}", file=sys.stderr)
             print(f"Would fix {display}")
-            continue
+            return "changed"
         try:
-            write_bytes_atomic(path, new)
+            write_fixed(path, raw, new)
+        except WriteConflict:
+            continue  # saved by someone else meanwhile: strip what is there now
         except OSError as exc:
             print(f"{display}: cannot write file: {exc.strerror or exc}", file=sys.stderr)
-            errors = True
-            continue
+            return "error"
+        for message in secrets:
+            print(f"{display}: {message}", file=sys.stderr)
         print(f"Fixing {display}")
-    return EXIT_ERROR if errors else status
+        return "changed"
+    print(f"{display}: not stripped: the file kept changing while it was being stripped; left as it is", file=sys.stderr)
+    return "error"
 
 
 def strip_stdin(options) -> int:
@@ -203,10 +219,12 @@ def strip_stdin(options) -> int:
 
 
 def strip_textconv(path: str, options) -> int:
+    from mlwarden.sources import LoadError, read_regular
+
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        print(f"{path}: cannot read file: {exc.strerror or exc}", file=sys.stderr)
+        raw = read_regular(path)
+    except LoadError as exc:
+        print(f"{path}: {exc}", file=sys.stderr)
         return EXIT_ERROR
     try:
         new, _secrets = strip_bytes(raw, options)
@@ -228,7 +246,29 @@ def _filter_command(args: argparse.Namespace) -> str:
         flags.append(f"--extra-keys={shlex.quote(key)}")
     for key in args.keep_metadata_keys:
         flags.append(f"--keep-metadata-keys={shlex.quote(key)}")
-    return " ".join([shlex.quote(sys.executable), "-m", "mlwarden", "strip", *flags])
+    return " ".join([*(shlex.quote(part) for part in mlwarden_command()), "strip", *flags])
+
+
+def mlwarden_command() -> List[str]:
+    """How a git filter runs this mlwarden without running the repository's
+    code: git starts filters in the repository root, where ``python -m
+    mlwarden`` would import the repository's ``argparse.py``, ``runpy.py`` or
+    ``mlwarden.py`` first. ``python -I`` (isolated mode, Python 3.4+) puts
+    neither the working directory nor PYTHON* variables nor the user site on
+    ``sys.path``; if this mlwarden is not importable that way (installed with
+    ``PYTHONPATH`` or ``pip --user``), its directory is appended explicitly."""
+    import mlwarden
+
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(mlwarden.__file__)))
+    probe = "import mlwarden, os, sys; sys.stdout.write(os.path.dirname(os.path.dirname(os.path.abspath(mlwarden.__file__))))"
+    try:
+        found = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        found = ""
+    if found == package_parent:
+        return [sys.executable, "-I", "-m", "mlwarden"]
+    bootstrap = f"import sys; sys.path.append({package_parent!r}); from mlwarden.cli import main; sys.exit(main())"
+    return [sys.executable, "-I", "-c", bootstrap]
 
 
 def _attributes_lines() -> List[str]:

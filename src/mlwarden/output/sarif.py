@@ -7,14 +7,13 @@ the line of the ``.ipynb`` JSON), with ``properties.cell`` (1-based) and
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePath
 from typing import Any, Dict, List
 
 from mlwarden import __version__
 from mlwarden.core import docs
 from mlwarden.core.finding import Finding, Severity
-from mlwarden.output import Report
+from mlwarden.output import Report, dumps_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -82,7 +81,7 @@ def render(report: Report) -> str:
     rules = list(report.rules)
     index = {r.id: i for i, r in enumerate(rules)}
     notifications: List[Dict[str, Any]] = [
-        {"level": "error", "message": {"text": error}, "descriptor": {"id": "input-error"}} for error in report.errors
+        {"level": "error", "message": {"text": error}, "descriptor": {"id": "input-error"}} for error in report.safe_errors()
     ]
     run: Dict[str, Any] = {
         "tool": {
@@ -102,4 +101,4 @@ def render(report: Report) -> str:
         "results": [_result(f, index) for f in report.findings],
     }
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dumps_json(doc)
