@@ -96,7 +96,7 @@ _MAYBE = re.compile(r"@|%(?:25)?40|[?&;][A-Za-z_\-]+=|bearer|authorization|[A-Za
 def _mask_userinfo(scheme: str, userinfo: str, colon: "re.Pattern[str]") -> str:
     found = colon.search(userinfo)
     if found is None:
-        if userinfo in _CONVENTIONAL_USERS or userinfo == _MASK:
+        if userinfo in _CONVENTIONAL_USERS or not any(c.isalnum() for c in userinfo):  # `…@`, `****@`
             return f"{scheme}{userinfo}"
         return f"{scheme}{_MASK}"
     # user:password -> keep the user name unless it looks like a token itself
