@@ -312,12 +312,13 @@ def fixing(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "fix", False) or getattr(args, "unsafe_fixes", False) or getattr(args, "diff", False))
 
 
-def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool, announce=None):
+def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool, announce=None, write_errors=None):
     """Fix every file under ``paths``. Returns ``(outcomes, errors)``: the
     :class:`~mlwarden.core.fixes.FixOutcome` of each file that changed (or
-    would change), and one-line errors (unreadable input, write failures).
+    would change), and one-line errors (unreadable input, write failures;
+    the write failures also go to ``write_errors`` when it is a list).
     Files that cannot be read or parsed are never touched."""
-    from mlwarden.fixers.atomic import WriteConflict, write_fixed
+    from mlwarden.fixers.atomic import write_fixed
 
     rules = config.rules()
     outcomes = []
@@ -331,18 +332,21 @@ def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool
         try:  # the same guard as `check` (mlwarden.core.parallel.check_one): one line, never a traceback
             outcome = _fix_one(path, kind, display, rules, config, unsafe, errors)
         except Exception as exc:  # noqa: BLE001 - a bug must not end the run
-            errors.append(f"{display}: internal error while fixing ({type(exc).__name__}: {exc}); the file was not changed; please report this")
+            failure = f"{display}: internal error while fixing ({type(exc).__name__}: {exc}); the file was not changed; please report this"
+            errors.append(failure)
+            if write_errors is not None:
+                write_errors.append(failure)
             continue
         if outcome is None or not outcome.changed:
             continue
         if write:
             try:
                 write_fixed(path, outcome.original, outcome.raw)
-            except WriteConflict as exc:
-                errors.append(f"{display}: fixes not written: {exc}")
-                continue
-            except OSError as exc:
-                errors.append(f"{display}: cannot write fixes: {exc.strerror or exc}")
+            except OSError as exc:  # WriteConflict, WriteRefused (read-only, hard links) or a failed write
+                failure = f"{display}: fixes not written: {exc.strerror or exc}"
+                errors.append(failure)
+                if write_errors is not None:
+                    write_errors.append(failure)
                 continue
             if announce is not None:
                 announce(f"Fixing {display}")
@@ -385,8 +389,10 @@ def run_fixes(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     paths = args.paths or ["."]
     stream = sys.stdout if args.format == "text" and not args.diff else sys.stderr
+    write_errors: List[str] = []
     outcomes, errors = fix_paths(
-        paths, config, unsafe=args.unsafe_fixes, write=not args.diff, announce=lambda line: print(line, file=stream)
+        paths, config, unsafe=args.unsafe_fixes, write=not args.diff, announce=lambda line: print(line, file=stream),
+        write_errors=write_errors,
     )
     if args.diff:
         for error in errors:
@@ -401,9 +407,13 @@ def run_fixes(args: argparse.Namespace) -> int:
         if errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if outcomes else EXIT_CLEAN
+    for failure in write_errors:  # the check below reports unreadable input again, not these
+        print(failure, file=sys.stderr)
     rest = argparse.Namespace(**vars(args))
     rest.fix = rest.unsafe_fixes = rest.diff = False
     code = run(rest)  # reports the remaining findings (and unreadable files)
+    if write_errors:
+        return EXIT_ERROR
     if outcomes and code == EXIT_CLEAN and not args.exit_zero:
         code = EXIT_FINDINGS  # files were modified: a fixer's exit status
     return code
