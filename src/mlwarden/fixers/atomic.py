@@ -68,10 +68,9 @@ def write_bytes_atomic(path: "os.PathLike[str] | str", data: bytes, expected: Op
     file must still hold exactly them, else :class:`WriteConflict`. Raises
     :class:`WriteRefused` for a file that must not be replaced and OSError
     for a failed write; in every case the file is unchanged."""
-    target = os.path.realpath(os.fspath(path))  # a symlink: write through to its target
-    directory = os.path.dirname(target) or "."
+    path = os.fspath(path)
     try:
-        st: Optional[os.stat_result] = os.stat(target)
+        st: Optional[os.stat_result] = os.stat(path)  # through symlinks, /dev/stdout included
     except FileNotFoundError:
         st = None
         if expected is not None:
@@ -79,9 +78,11 @@ def write_bytes_atomic(path: "os.PathLike[str] | str", data: bytes, expected: Op
     if st is not None and not stat.S_ISREG(st.st_mode):
         if expected is not None:
             raise WriteRefused("not a regular file")
-        with open(target, "wb") as handle:  # -o /dev/stdout, a FIFO: stream into it, never replace it
+        with open(path, "wb") as handle:  # -o /dev/stdout, a FIFO: stream into it, never replace it
             handle.write(data)
         return
+    target = os.path.realpath(path)  # a symlink: write through to its target
+    directory = os.path.dirname(target) or "."
     _check_writable(target, directory, st)
     mode = stat.S_IMODE(st.st_mode) if st is not None else _default_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".mlwarden-tmp", dir=directory)
