@@ -90,8 +90,6 @@ def secrets_in_kept_outputs(nb: dict) -> List[str]:
 def strip_bytes(raw: bytes, options) -> Tuple[Optional[bytes], List[str]]:
     """``(new bytes or None if unchanged, secret messages)``. Raises
     NotebookError for input that is not a notebook we can read."""
-    import warnings
-
     from mlwarden.fixers.notebook_outputs import StripError, detect_style, dumps_like, strip_notebook
     from mlwarden.sources import LoadError
     from mlwarden.sources.notebook import parse_notebook_json, raw_cells
@@ -101,6 +99,23 @@ def strip_bytes(raw: bytes, options) -> Tuple[Optional[bytes], List[str]]:
         raw_cells(nb)
     except LoadError as exc:
         raise NotebookError(str(exc)) from None
+    _nbformat_reads(text, "cannot read notebook with nbformat")
+    try:
+        stripped = strip_notebook(nb, options)
+    except StripError as exc:
+        raise NotebookError(str(exc)) from None
+    secrets = secrets_in_kept_outputs(stripped)
+    if stripped == nb:
+        return None, secrets
+    out = dumps_like(stripped, detect_style(text))
+    # never write what nbformat could not read back (odd input, e.g. a null cell_type)
+    _nbformat_reads(out, "not stripped: the stripped notebook would not be readable by nbformat")
+    return out.encode("utf-8"), secrets
+
+
+def _nbformat_reads(text: str, what: str) -> None:
+    import warnings
+
     import nbformat
 
     try:
@@ -109,15 +124,7 @@ def strip_bytes(raw: bytes, options) -> Tuple[Optional[bytes], List[str]]:
             nbformat.reads(text, as_version=nbformat.NO_CONVERT)
     except Exception as exc:  # nbformat raises many types for bad input
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise NotebookError(f"cannot read notebook with nbformat: {reason}") from None
-    try:
-        stripped = strip_notebook(nb, options)
-    except StripError as exc:
-        raise NotebookError(str(exc)) from None
-    secrets = secrets_in_kept_outputs(stripped)
-    if stripped == nb:
-        return None, secrets
-    return dumps_like(stripped, detect_style(text)).encode("utf-8"), secrets
+        raise NotebookError(f"{what}: {reason}") from None
 
 
 # ---------------------------------------------------------------------------
