@@ -16,6 +16,8 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 from mlwarden.core.config import Config, ConfigError, load_config
 from mlwarden.core.engine import UnitResult, check_file
 from mlwarden.core.finding import Severity
+from mlwarden.core.redact import safe_line
+from mlwarden.output import eprint
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -221,7 +223,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = build_config(args)
     except ConfigError as exc:
-        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        eprint(f"mlwarden: error: {exc}")
         return EXIT_ERROR
     results, count = check_paths(args.paths or ["."], config, **speed_options(args))
     if not apply_baseline(args, results):
@@ -229,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
     findings = [f for r in results for f in r.findings]
     errors = [e for r in results for e in r.errors]
     for error in errors:
-        print(error, file=sys.stderr)
+        eprint(error)
     report = Report(findings=findings, errors=errors, rules=config.rules(), files_checked=count, verbose=args.verbose)
     if args.verbose and config.source is not None:
         report.notes.append(f"configuration: {config.source}")
@@ -242,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_text_atomic(Path(args.output), text)
         except OSError as exc:
-            print(f"mlwarden: error: {args.output}: cannot write report: {exc.strerror or exc}", file=sys.stderr)
+            eprint(f"mlwarden: error: {args.output}: cannot write report: {exc.strerror or exc}")
             return EXIT_ERROR
     else:
         sys.stdout.write(text)
@@ -272,7 +274,7 @@ def apply_baseline(args: argparse.Namespace, results: List[UnitResult]) -> bool:
     try:
         filter_results(results, Path(args.baseline))
     except BaselineError as exc:
-        print(f"{args.baseline}: {exc}", file=sys.stderr)
+        eprint(f"{args.baseline}: {exc}")
         return False
     return True
 
@@ -385,30 +387,30 @@ def run_fixes(args: argparse.Namespace) -> int:
     try:
         config = build_config(args)
     except ConfigError as exc:
-        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        eprint(f"mlwarden: error: {exc}")
         return EXIT_ERROR
     paths = args.paths or ["."]
     stream = sys.stdout if args.format == "text" and not args.diff else sys.stderr
     write_errors: List[str] = []
     outcomes, errors = fix_paths(
-        paths, config, unsafe=args.unsafe_fixes, write=not args.diff, announce=lambda line: print(line, file=stream),
+        paths, config, unsafe=args.unsafe_fixes, write=not args.diff, announce=lambda line: print(safe_line(line), file=stream),
         write_errors=write_errors,
     )
     if args.diff:
         for error in errors:
-            print(error, file=sys.stderr)
+            eprint(error)
         from mlwarden.core.redact import redact_text
 
         for outcome in outcomes:  # a report, not a patch: credentials in context lines are masked
             sys.stdout.write(redact_text(unified_diff(outcome.display, outcome.original, outcome.raw, outcome.encoding)))
         fixes = sum(o.applied for o in outcomes)
         if outcomes:
-            print(f"Would fix {fixes} finding{'s' if fixes != 1 else ''} in {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.", file=sys.stderr)
+            eprint(f"Would fix {fixes} finding{'s' if fixes != 1 else ''} in {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.")
         if errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if outcomes else EXIT_CLEAN
     for failure in write_errors:  # the check below reports unreadable input again, not these
-        print(failure, file=sys.stderr)
+        eprint(failure)
     rest = argparse.Namespace(**vars(args))
     rest.fix = rest.unsafe_fixes = rest.diff = False
     code = run(rest)  # reports the remaining findings (and unreadable files)

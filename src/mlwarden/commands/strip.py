@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Tuple
 
+from mlwarden.output import eprint, oprint
+
 EXIT_CLEAN, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 FILTER_NAME = "mlwarden-strip"
 
@@ -177,34 +179,34 @@ def _strip_file(path: Path, display: str, options, write: bool) -> str:
             raw = read_regular(path)
         except LoadError as exc:
             reason = "no such file or directory" if not path.exists() and not path.is_symlink() else str(exc)
-            print(f"{display}: {reason}", file=sys.stderr)
+            eprint(f"{display}: {reason}")
             return "error"
         try:
             new, secrets = strip_bytes(raw, options)
         except NotebookError as exc:
-            print(f"{display}: {exc}", file=sys.stderr)
+            eprint(f"{display}: {exc}")
             return "error"
         if new is None or new == raw:
             for message in secrets:
-                print(f"{display}: {message}", file=sys.stderr)
+                eprint(f"{display}: {message}")
             return "secrets" if secrets else "clean"
         if not write:
             for message in secrets:
-                print(f"{display}: {message}", file=sys.stderr)
-            print(f"Would fix {display}")
+                eprint(f"{display}: {message}")
+            oprint(f"Would fix {display}")
             return "changed"
         try:
             write_fixed(path, raw, new)
         except WriteConflict:
             continue  # saved by someone else meanwhile: strip what is there now
         except OSError as exc:
-            print(f"{display}: cannot write file: {exc.strerror or exc}", file=sys.stderr)
+            eprint(f"{display}: cannot write file: {exc.strerror or exc}")
             return "error"
         for message in secrets:
-            print(f"{display}: {message}", file=sys.stderr)
-        print(f"Fixing {display}")
+            eprint(f"{display}: {message}")
+        oprint(f"Fixing {display}")
         return "changed"
-    print(f"{display}: not stripped: the file kept changing while it was being stripped; left as it is", file=sys.stderr)
+    eprint(f"{display}: not stripped: the file kept changing while it was being stripped; left as it is")
     return "error"
 
 
@@ -216,12 +218,12 @@ def strip_stdin(options) -> int:
     try:
         new, secrets = strip_bytes(raw, options)
     except NotebookError as exc:
-        print(f"<stdin>: {exc}", file=sys.stderr)
+        eprint(f"<stdin>: {exc}")
         return EXIT_ERROR
     sys.stdout.buffer.write(raw if new is None else new)
     sys.stdout.flush()
     for message in secrets:
-        print(f"<stdin>: {message}", file=sys.stderr)
+        eprint(f"<stdin>: {message}")
     return EXIT_CHANGED if secrets else EXIT_CLEAN
 
 
@@ -231,7 +233,7 @@ def strip_textconv(path: str, options) -> int:
     try:
         raw = read_regular(path)
     except LoadError as exc:
-        print(f"{path}: {exc}", file=sys.stderr)
+        eprint(f"{path}: {exc}")
         return EXIT_ERROR
     try:
         new, _secrets = strip_bytes(raw, options)
@@ -287,7 +289,7 @@ def install_filter(args: argparse.Namespace) -> int:
 
     top = _git("rev-parse", "--show-toplevel")
     if top.returncode != 0:
-        print("mlwarden strip: error: not inside a git repository", file=sys.stderr)
+        eprint("mlwarden strip: error: not inside a git repository")
         return EXIT_ERROR
     root = top.stdout.strip()
     command = _filter_command(args)
@@ -300,13 +302,13 @@ def install_filter(args: argparse.Namespace) -> int:
     for key, value in settings:
         proc = _git("config", "--local", key, value, cwd=root)
         if proc.returncode != 0:
-            print(f"mlwarden strip: error: git config {key} failed: {proc.stderr.strip()}", file=sys.stderr)
+            eprint(f"mlwarden strip: error: git config {key} failed: {proc.stderr.strip()}")
             return EXIT_ERROR
     attributes = Path(args.attributes) if args.attributes else Path(root) / ".gitattributes"
     try:
         existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"{attributes}: cannot read file: {exc}", file=sys.stderr)
+        eprint(f"{attributes}: cannot read file: {exc}")
         return EXIT_ERROR
     present = {line.strip() for line in existing.splitlines()}
     missing = [line for line in _attributes_lines() if line not in present]
@@ -322,7 +324,7 @@ def uninstall_filter(args: argparse.Namespace) -> int:
 
     top = _git("rev-parse", "--show-toplevel")
     if top.returncode != 0:
-        print("mlwarden strip: error: not inside a git repository", file=sys.stderr)
+        eprint("mlwarden strip: error: not inside a git repository")
         return EXIT_ERROR
     root = top.stdout.strip()
     for section in (f"filter.{FILTER_NAME}", f"diff.{FILTER_NAME}"):
@@ -341,7 +343,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         options = options_from(args)
     except ValueError as exc:
-        print(f"mlwarden strip: error: {exc}", file=sys.stderr)
+        eprint(f"mlwarden strip: error: {exc}")
         return EXIT_ERROR
     if args.install_filter:
         return install_filter(args)
@@ -352,7 +354,7 @@ def run(args: argparse.Namespace) -> int:
     if args.textconv:
         return strip_textconv(args.textconv, options)
     if not args.paths:
-        print("mlwarden strip: error: no notebooks given (use --stdin to filter standard input)", file=sys.stderr)
+        eprint("mlwarden strip: error: no notebooks given (use --stdin to filter standard input)")
         return EXIT_ERROR
     return strip_files(args, options)
 

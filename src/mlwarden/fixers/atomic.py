@@ -28,7 +28,6 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from pathlib import Path
 from typing import Optional
 
 

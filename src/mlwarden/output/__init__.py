@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, List, Sequence
 
 from mlwarden.core.finding import Finding
 
@@ -57,6 +57,23 @@ def dumps_json(doc: object) -> str:
 
     text = json.dumps(doc, indent=2, ensure_ascii=False)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+
+
+def eprint(text: str) -> None:
+    """One line on stderr: credentials masked, control characters (a newline
+    in a file name included) escaped, never a forged workflow command."""
+    import sys
+
+    from mlwarden.core.redact import safe_line
+
+    print(safe_line(text), file=sys.stderr)
+
+
+def oprint(text: str) -> None:
+    """One line on stdout (``Fixing <path>``), made safe like :func:`eprint`."""
+    from mlwarden.core.redact import safe_line
+
+    print(safe_line(text))
 
 
 def renderer(name: str) -> Callable[[Report], str]:
