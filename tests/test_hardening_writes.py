@@ -269,3 +269,16 @@ def test_no_temporary_files_are_left_after_a_refused_write(d, run_cli):
     (d / "a.py").chmod(0o444)
     run_cli("check", "--fix", "--no-cache", "a.py")
     assert sorted(p.name for p in d.iterdir()) == ["a.py", "pyproject.toml"]
+
+
+def test_strip_reports_an_unreadable_directory(d, tmp_path):
+    permissions_apply_check(tmp_path)
+    locked = d / "nbs"
+    locked.mkdir()
+    (locked / "nb.ipynb").write_text(notebook(1))
+    locked.chmod(0)
+    try:
+        proc = run_unprivileged([console("mlwarden"), "strip", "."], cwd=d)
+        assert proc.returncode == 2 and proc.stderr == "nbs: cannot read directory: Permission denied\n"
+    finally:
+        locked.chmod(0o755)

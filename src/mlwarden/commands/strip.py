@@ -133,18 +133,25 @@ def _nbformat_reads(text: str, what: str) -> None:
 # modes
 
 
-def _notebook_paths(paths: List[str]) -> List[Tuple[Path, str]]:
-    """Named files as given; ``.ipynb`` files found under named directories
-    (skipping the default excludes such as ``.ipynb_checkpoints``)."""
-    from mlwarden.commands.check import iter_files
+def _notebook_paths(paths: List[str]) -> List[Tuple[Path, str, Optional[str]]]:
+    """``(path, display, error)``: named files as given; ``.ipynb`` files found
+    under named directories (skipping the default excludes such as
+    ``.ipynb_checkpoints``); a directory that cannot be read has an error."""
+    from mlwarden.commands.check import input_error, iter_files
     from mlwarden.core.config import Config
 
-    out: List[Tuple[Path, str]] = []
+    out: List[Tuple[Path, str, Optional[str]]] = []
     for raw in paths:
         if Path(raw).is_dir():
-            out.extend((path, display) for path, kind, display in iter_files([raw], Config()) if kind == "notebook")
+            for path, kind, display in iter_files([raw], Config()):
+                if kind == "notebook":
+                    out.append((path, display, None))
+                elif kind is None:
+                    error = input_error(path, display)
+                    if error is not None:
+                        out.append((path, display, error))
         else:
-            out.append((Path(raw), os.path.normpath(raw)))
+            out.append((Path(raw), os.path.normpath(raw), None))
     return out
 
 
@@ -156,7 +163,11 @@ WRITE_ATTEMPTS = 3
 def strip_files(args: argparse.Namespace, options) -> int:
     status = EXIT_CLEAN
     errors = False
-    for path, display in _notebook_paths(args.paths):
+    for path, display, error in _notebook_paths(args.paths):
+        if error is not None:
+            eprint(error)
+            errors = True
+            continue
         outcome = _strip_file(path, display, options, write=not args.check)
         if outcome == "error":
             errors = True
