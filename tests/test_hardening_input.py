@@ -201,3 +201,16 @@ def test_scan_model_of_a_fifo(d):
     os.mkfifo(d / "model.pkl")
     proc = _cli(["scan-model", "model.pkl"], d)
     assert proc.returncode == 2 and proc.stderr == "model.pkl: skipped: not a regular file (a FIFO)\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="/dev/zero")
+@pytest.mark.parametrize("option, reason", [("--config", "not a regular file (a device)"), ("--baseline", "cannot read baseline: skipped: not a regular file (a device)")])
+def test_config_and_baseline_never_read_a_device(d, option, reason):
+    proc = _cli(["check", option, "/dev/zero", "good.py"], d)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and reason in proc.stderr, proc.stderr
+
+
+def test_deeply_nested_config(d, run_cli):
+    (d / "deep.toml").write_text("[tool.mlwarden]\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+    code, out, err = run_cli("check", "--config", "deep.toml", "good.py")
+    assert code == 2 and err == "mlwarden: error: deep.toml: invalid TOML: nested too deeply\n"
