@@ -282,3 +282,14 @@ def test_strip_reports_an_unreadable_directory(d, tmp_path):
         assert proc.returncode == 2 and proc.stderr == "nbs: cannot read directory: Permission denied\n"
     finally:
         locked.chmod(0o755)
+
+
+def test_install_filter_with_a_read_only_gitattributes_is_one_line(d, run_cli):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=d, check=True)
+    (d / ".gitattributes").write_text("*.bin binary\n")
+    (d / ".gitattributes").chmod(0o444)
+    code, out, err = run_cli("strip", "--install-filter")
+    assert code == 2 and err == ".gitattributes: cannot write file: the file is read-only\n".replace(".gitattributes", str(d / ".gitattributes"))
+    assert (d / ".gitattributes").read_text() == "*.bin binary\n"

@@ -325,7 +325,11 @@ def install_filter(args: argparse.Namespace) -> int:
     missing = [line for line in _attributes_lines() if line not in present]
     if missing:
         text = existing + ("" if not existing or existing.endswith("\n") else "\n") + "".join(line + "\n" for line in missing)
-        write_text_atomic(attributes, text)
+        try:
+            write_text_atomic(attributes, text)
+        except OSError as exc:
+            eprint(f"{attributes}: cannot write file: {exc.strerror or exc}")
+            return EXIT_ERROR
     print(f"Installed the {FILTER_NAME} git filter in {root} ({attributes.name}: {', '.join(_attributes_lines())})")
     return EXIT_CLEAN
 
@@ -342,10 +346,18 @@ def uninstall_filter(args: argparse.Namespace) -> int:
         _git("config", "--local", "--remove-section", section, cwd=root)  # absent is fine
     attributes = Path(args.attributes) if args.attributes else Path(root) / ".gitattributes"
     if attributes.exists():
-        lines = attributes.read_text(encoding="utf-8").splitlines(keepends=True)
+        try:
+            lines = attributes.read_text(encoding="utf-8").splitlines(keepends=True)
+        except (OSError, UnicodeDecodeError) as exc:
+            eprint(f"{attributes}: cannot read file: {getattr(exc, 'strerror', None) or exc}")
+            return EXIT_ERROR
         kept = [line for line in lines if line.strip() not in _attributes_lines()]
         if kept != lines:
-            write_text_atomic(attributes, "".join(kept))
+            try:
+                write_text_atomic(attributes, "".join(kept))
+            except OSError as exc:
+                eprint(f"{attributes}: cannot write file: {exc.strerror or exc}")
+                return EXIT_ERROR
     print(f"Removed the {FILTER_NAME} git filter from {root}")
     return EXIT_CLEAN
 
