@@ -176,7 +176,7 @@ def test_output_file_and_cached_rerun_hold_no_credential(project, run_cli, monke
 
 def test_model_file_global_name_is_redacted(project, run_cli, monkeypatch):
     monkeypatch.chdir(project)
-    for args in (("check", "--severity", "low", "model.pkl"), ("scan-model", "model.pkl")):
+    for args in (("check", "--severity", "low", "model.pkl"), ("scan-model", "model.pkl"), ("scan-model", "--list-globals", "model.pkl")):
         code, out, err = run_cli(*args)
         assert code == 1, err
         assert "MLW60" in out

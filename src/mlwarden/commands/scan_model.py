@@ -142,7 +142,9 @@ def run(args: argparse.Namespace) -> int:
     for error in errors:
         print(error, file=sys.stderr)
     if listing:
-        sys.stdout.write("\n".join(listing) + "\n")
+        from mlwarden.core.redact import safe_line  # a global's name can carry a token or escapes
+
+        sys.stdout.write("\n".join(safe_line(line) for line in listing) + "\n")
     out = Report(findings=findings, errors=errors, rules=rules, files_checked=count, verbose=args.verbose)
     out.notes.extend(notes)
     sys.stdout.write(renderer(args.format)(out))
