@@ -5,7 +5,9 @@ Public API::
     from mlwarden import check_paths, check_source, Finding
 """
 
-from __future__ import annotations
+# Imports nothing (not even ``__future__``): ``python -m mlwarden`` runs this
+# before ``__main__`` can drop the working directory from ``sys.path``, so an
+# import here could load a module planted in the scanned repository.
 
 __version__ = "0.1.0"
 

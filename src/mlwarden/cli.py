@@ -1,11 +1,19 @@
-"""``mlwarden`` command line: a dispatcher only; the work is in commands/."""
+"""``mlwarden`` command line: a dispatcher only; the work is in commands/.
+
+Two guards wrap every subcommand: standard error goes through
+:class:`SafeStream` (each line redacted and control characters escaped, see
+:mod:`mlwarden.core.redact`), and an unexpected exception is one line and
+exit 2, never a traceback (``MLWARDEN_DEBUG=1`` shows it).
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import os
 import sys
-from typing import List, Optional
+from typing import List, Optional, TextIO
 
 from mlwarden import __version__
 
@@ -40,7 +48,68 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class SafeStream(io.TextIOBase):
+    """A text stream that writes whole lines through
+    :func:`mlwarden.core.redact.safe_line`: a credential or a control
+    character in a message (a file name, an echoed requirement) never
+    reaches the terminal or a CI log raw. A partial line waits for its
+    newline (``print`` writes the text and the newline separately)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        from mlwarden.core.redact import safe_line
+
+        self._pending += text
+        if "\n" in self._pending:
+            *lines, self._pending = self._pending.split("\n")
+            self.stream.write("".join(safe_line(line) + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def close_pending(self) -> None:
+        """Write a last line that has no newline."""
+        if self._pending:
+            from mlwarden.core.redact import safe_line
+
+            self.stream.write(safe_line(self._pending))
+            self._pending = ""
+        self.stream.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self):  # type: ignore[override]
+        return getattr(self.stream, "encoding", "utf-8")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    original = sys.stderr
+    guarded = SafeStream(original)
+    sys.stderr = guarded
+    try:
+        return _main(argv)
+    finally:
+        try:
+            guarded.close_pending()
+        except (OSError, ValueError):
+            pass
+        sys.stderr = original
+
+
+def _main(argv: Optional[List[str]]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -53,6 +122,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 130
     except BrokenPipeError:  # `mlwarden check | head`
         return 1
+    except Exception as exc:  # noqa: BLE001 - a bug is one line, never a traceback
+        if os.environ.get("MLWARDEN_DEBUG"):
+            raise
+        reason = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"mlwarden: internal error ({type(exc).__name__}{': ' + reason if reason else ''}); please report this (MLWARDEN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

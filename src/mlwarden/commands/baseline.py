@@ -11,11 +11,11 @@ that could not be checked (the baseline is still written for the rest).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 from mlwarden.core.baseline import DEFAULT_NAME
+from mlwarden.output import eprint
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -40,18 +40,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = build_config(args)
     except ConfigError as exc:
-        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        eprint(f"mlwarden: error: {exc}")
         return EXIT_ERROR
     output = Path(args.output)
     results, count = check_paths(args.paths or ["."], config)
     errors = [e for r in results for e in r.errors]
     for error in errors:
-        print(error, file=sys.stderr)
+        eprint(error)
     doc = build(results, output.resolve().parent)
     try:
         write_text_atomic(output, dumps(doc))
     except OSError as exc:
-        print(f"mlwarden: error: {args.output}: cannot write baseline: {exc.strerror or exc}", file=sys.stderr)
+        eprint(f"mlwarden: error: {args.output}: cannot write baseline: {exc.strerror or exc}")
         return EXIT_ERROR
     total = sum(entry["count"] for entry in doc["findings"])
     print(f"Wrote {total} finding{'s' if total != 1 else ''} ({count} file{'s' if count != 1 else ''} checked) to {args.output}")

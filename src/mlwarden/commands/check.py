@@ -16,6 +16,8 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 from mlwarden.core.config import Config, ConfigError, load_config
 from mlwarden.core.engine import UnitResult, check_file
 from mlwarden.core.finding import Severity
+from mlwarden.core.redact import safe_line
+from mlwarden.output import eprint
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -78,7 +80,11 @@ def iter_files(paths: Sequence[str], config: Config) -> Iterator[Tuple[Path, Opt
         if path.is_dir():
             if config.is_excluded(path, walking=False) and raw not in (".", "./"):
                 continue
-            for root, dirs, files in os.walk(path):
+            unreadable: List[OSError] = []
+            for root, dirs, files in os.walk(path, onerror=unreadable.append):
+                while unreadable:  # a directory os.walk could not list: the caller reports it
+                    failed = unreadable.pop(0)
+                    yield Path(failed.filename), None, os.path.normpath(failed.filename)
                 root_path = Path(root)
                 dirs[:] = sorted(d for d in dirs if not config.is_excluded(root_path / d, walking=True))
                 for name in sorted(files):
@@ -87,12 +93,28 @@ def iter_files(paths: Sequence[str], config: Config) -> Iterator[Tuple[Path, Opt
                     if kind is None or kind in skip or config.is_excluded(file_path, walking=True):
                         continue
                     yield file_path, kind, os.path.normpath(str(file_path))
+            for failed in unreadable:
+                yield Path(failed.filename), None, os.path.normpath(failed.filename)
         elif path.exists() or path.is_symlink():
             if config.is_excluded(path, walking=False):
                 continue
             yield path, classify_explicit(path), os.path.normpath(raw)
         else:
             yield path, None, raw
+
+
+def input_error(path: Path, display: str) -> Optional[str]:
+    """The one-line error for a path :func:`iter_files` yielded without a
+    kind, or None when it is simply not a file mlwarden reads."""
+    if not path.exists() and not path.is_symlink():
+        return f"{display}: no such file or directory"
+    if path.is_dir():
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as exc:
+            return f"{display}: cannot read directory: {exc.strerror or exc}"
+    return None
 
 
 def _walk_skips(config: Config) -> "set[str]":
@@ -147,8 +169,9 @@ def check_paths(
     count = 0
     for path, kind, display in iter_files(paths, config):
         if kind is None:
-            if not path.exists():
-                slots.append(UnitResult(path=display, errors=[f"{display}: no such file or directory"]))
+            error = input_error(path, display)
+            if error is not None:
+                slots.append(UnitResult(path=display, errors=[error]))
             continue
         count += 1
         slots.append(None)
@@ -160,6 +183,7 @@ def check_paths(
     store = None
     if cache:
         from mlwarden.core.cache import ResultCache, content_hash
+        from mlwarden.sources import LoadError, read_regular
 
         store = ResultCache.for_run(config, rules)
     digests = {}
@@ -168,9 +192,8 @@ def check_paths(
         for entry in todo:
             index, path, kind, display = entry
             try:
-                with open(path, "rb") as handle:
-                    digest = content_hash(handle.read())
-            except OSError:
+                digest = content_hash(read_regular(path))  # never blocks on a FIFO
+            except LoadError:
                 misses.append(entry)  # check_file reports it
                 continue
             hit = store.get(path, display, kind, digest)
@@ -200,7 +223,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = build_config(args)
     except ConfigError as exc:
-        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        eprint(f"mlwarden: error: {exc}")
         return EXIT_ERROR
     results, count = check_paths(args.paths or ["."], config, **speed_options(args))
     if not apply_baseline(args, results):
@@ -208,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
     findings = [f for r in results for f in r.findings]
     errors = [e for r in results for e in r.errors]
     for error in errors:
-        print(error, file=sys.stderr)
+        eprint(error)
     report = Report(findings=findings, errors=errors, rules=config.rules(), files_checked=count, verbose=args.verbose)
     if args.verbose and config.source is not None:
         report.notes.append(f"configuration: {config.source}")
@@ -223,7 +246,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_text_atomic(Path(args.output), text)
         except OSError as exc:
-            print(f"mlwarden: error: {args.output}: cannot write report: {exc.strerror or exc}", file=sys.stderr)
+            eprint(f"mlwarden: error: {args.output}: cannot write report: {exc.strerror or exc}")
             return EXIT_ERROR
     else:
         sys.stdout.write(text)
@@ -253,7 +276,7 @@ def apply_baseline(args: argparse.Namespace, results: List[UnitResult]) -> bool:
     try:
         filter_results(results, Path(args.baseline))
     except BaselineError as exc:
-        print(f"{args.baseline}: {exc}", file=sys.stderr)
+        eprint(f"{args.baseline}: {exc}")
         return False
     return True
 
@@ -293,50 +316,69 @@ def fixing(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "fix", False) or getattr(args, "unsafe_fixes", False) or getattr(args, "diff", False))
 
 
-def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool, announce=None):
+def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool, announce=None, write_errors=None):
     """Fix every file under ``paths``. Returns ``(outcomes, errors)``: the
     :class:`~mlwarden.core.fixes.FixOutcome` of each file that changed (or
-    would change), and one-line errors (unreadable input, write failures).
+    would change), and one-line errors (unreadable input, write failures;
+    the write failures also go to ``write_errors`` when it is a list).
     Files that cannot be read or parsed are never touched."""
-    from mlwarden.core.fixes import fix_unit
-    from mlwarden.fixers.atomic import write_bytes_atomic
-    from mlwarden.sources import LoadError, load
+    from mlwarden.fixers.atomic import write_fixed
 
     rules = config.rules()
     outcomes = []
     errors: List[str] = []
     for path, kind, display in iter_files(paths, config):
         if kind is None:
-            if not path.exists():
-                errors.append(f"{display}: no such file or directory")
+            error = input_error(path, display)
+            if error is not None:
+                errors.append(error)
             continue
-        try:
-            unit = load(path, kind, display)
-        except LoadError as exc:
-            errors.append(f"{display}: {exc}")
+        try:  # the same guard as `check` (mlwarden.core.parallel.check_one): one line, never a traceback
+            outcome = _fix_one(path, kind, display, rules, config, unsafe, errors)
+        except Exception as exc:  # noqa: BLE001 - a bug must not end the run
+            failure = f"{display}: internal error while fixing ({type(exc).__name__}: {exc}); the file was not changed; please report this"
+            errors.append(failure)
+            if write_errors is not None:
+                write_errors.append(failure)
             continue
-        if unit.code is None:
-            continue  # only code views carry fixes
-
-        def reload(raw: bytes, _path=path, _kind=kind, _display=display):
-            return load(_path, _kind, _display, raw=raw)
-
-        outcome = fix_unit(unit, rules, config, unsafe=unsafe, reload=reload)
-        errors.extend(outcome.result.errors)
-        if not outcome.changed:
+        if outcome is None or not outcome.changed:
             continue
-        outcome.path, outcome.kind, outcome.display = path, kind, display
-        outcome.encoding = unit.extra.get("encoding", "utf-8")
         if write:
             try:
-                write_bytes_atomic(path, outcome.raw)
-            except OSError as exc:
-                errors.append(f"{display}: cannot write fixes: {exc.strerror or exc}")
+                write_fixed(path, outcome.original, outcome.raw)
+            except OSError as exc:  # WriteConflict, WriteRefused (read-only, hard links) or a failed write
+                failure = f"{display}: fixes not written: {exc.strerror or exc}"
+                errors.append(failure)
+                if write_errors is not None:
+                    write_errors.append(failure)
                 continue
             if announce is not None:
                 announce(f"Fixing {display}")
         outcomes.append(outcome)
     return outcomes, errors
+
+
+def _fix_one(path: Path, kind: str, display: str, rules, config: Config, unsafe: bool, errors: List[str]):
+    """The FixOutcome of one file (None: nothing to fix); appends one-line errors."""
+    from mlwarden.core.fixes import fix_unit
+    from mlwarden.sources import LoadError, load
+
+    try:
+        unit = load(path, kind, display)
+    except LoadError as exc:
+        errors.append(f"{display}: {exc}")
+        return None
+    if unit.code is None:
+        return None  # only code views carry fixes
+
+    def reload(raw: bytes):
+        return load(path, kind, display, raw=raw)
+
+    outcome = fix_unit(unit, rules, config, unsafe=unsafe, reload=reload)
+    errors.extend(outcome.result.errors)  # any error (e.g. code that does not compile): nothing was changed
+    outcome.path, outcome.kind, outcome.display = path, kind, display
+    outcome.encoding = unit.extra.get("encoding", "utf-8")
+    return outcome
 
 
 def run_fixes(args: argparse.Namespace) -> int:
@@ -347,27 +389,35 @@ def run_fixes(args: argparse.Namespace) -> int:
     try:
         config = build_config(args)
     except ConfigError as exc:
-        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        eprint(f"mlwarden: error: {exc}")
         return EXIT_ERROR
     paths = args.paths or ["."]
     stream = sys.stdout if args.format == "text" and not args.diff else sys.stderr
+    write_errors: List[str] = []
     outcomes, errors = fix_paths(
-        paths, config, unsafe=args.unsafe_fixes, write=not args.diff, announce=lambda line: print(line, file=stream)
+        paths, config, unsafe=args.unsafe_fixes, write=not args.diff, announce=lambda line: print(safe_line(line), file=stream),
+        write_errors=write_errors,
     )
     if args.diff:
         for error in errors:
-            print(error, file=sys.stderr)
-        for outcome in outcomes:
-            sys.stdout.write(unified_diff(outcome.display, outcome.original, outcome.raw, outcome.encoding))
+            eprint(error)
+        from mlwarden.core.redact import redact_text
+
+        for outcome in outcomes:  # a report, not a patch: credentials in context lines are masked
+            sys.stdout.write(redact_text(unified_diff(outcome.display, outcome.original, outcome.raw, outcome.encoding)))
         fixes = sum(o.applied for o in outcomes)
         if outcomes:
-            print(f"Would fix {fixes} finding{'s' if fixes != 1 else ''} in {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.", file=sys.stderr)
+            eprint(f"Would fix {fixes} finding{'s' if fixes != 1 else ''} in {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.")
         if errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if outcomes else EXIT_CLEAN
+    for failure in write_errors:  # the check below reports unreadable input again, not these
+        eprint(failure)
     rest = argparse.Namespace(**vars(args))
     rest.fix = rest.unsafe_fixes = rest.diff = False
     code = run(rest)  # reports the remaining findings (and unreadable files)
+    if write_errors:
+        return EXIT_ERROR
     if outcomes and code == EXIT_CLEAN and not args.exit_zero:
         code = EXIT_FINDINGS  # files were modified: a fixer's exit status
     return code

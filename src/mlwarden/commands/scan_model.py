@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from mlwarden.core.engine import check_unit
     from mlwarden.core.registry import validate_codes
     from mlwarden.output import Report, renderer
-    from mlwarden.sources import LoadError
+    from mlwarden.sources import LoadError, check_regular
     from mlwarden.sources.model import load, model_report
 
     try:
@@ -99,6 +99,11 @@ def run(args: argparse.Namespace) -> int:
     for path, display in _files(args.paths):
         if not path.exists():
             errors.append(f"{display}: no such file or directory")
+            continue
+        try:
+            check_regular(path)  # a FIFO or a device would block or never end
+        except LoadError as exc:
+            errors.append(f"{display}: {exc}")
             continue
         if sniff_path(path) is None:
             if args.verbose:
@@ -137,7 +142,9 @@ def run(args: argparse.Namespace) -> int:
     for error in errors:
         print(error, file=sys.stderr)
     if listing:
-        sys.stdout.write("\n".join(listing) + "\n")
+        from mlwarden.core.redact import safe_line  # a global's name can carry a token or escapes
+
+        sys.stdout.write("\n".join(safe_line(line) for line in listing) + "\n")
     out = Report(findings=findings, errors=errors, rules=rules, files_checked=count, verbose=args.verbose)
     out.notes.extend(notes)
     sys.stdout.write(renderer(args.format)(out))

@@ -36,6 +36,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from mlwarden import __version__
 from mlwarden.core.finding import Edit, Finding, Fix, Severity
+from mlwarden.core.redact import redact_text, safe_text
 
 CACHE_DIR_NAME = ".mlwarden_cache"
 #: bump when the file layout changes
@@ -59,8 +60,8 @@ def finding_to_json(finding: Finding) -> Dict[str, Any]:
         if name == "severity":
             value = value.value
         elif name == "fix" and value is not None:
-            value = {
-                "edits": [[e.start_line, e.start_col, e.end_line, e.end_col, e.text] for e in value.edits],
+            value = {  # fix texts redacted: a cached fix is only reported, never applied
+                "edits": [[e.start_line, e.start_col, e.end_line, e.end_col, redact_text(e.text)] for e in value.edits],
                 "safe": value.safe,
                 "description": value.description,
             }
@@ -226,7 +227,7 @@ class ResultCache:
             encoded = [finding_to_json(f) for f in findings]
         except Unserialisable:
             return
-        self.entries[self._slot(display, kind)] = [digest, self.context(path), encoded, list(errors)]
+        self.entries[self._slot(display, kind)] = [digest, self.context(path), encoded, [safe_text(e) for e in errors]]
         self.dirty = True
 
     def save(self) -> bool:

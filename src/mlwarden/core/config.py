@@ -175,16 +175,20 @@ def load_config(path: Optional[Path] = None, *, search: bool = True) -> Config:
     if path is None:
         return Config()
     path = Path(path)
+    from mlwarden.sources import LoadError, read_regular
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+        raw = read_regular(path)  # never a FIFO or /dev/zero
+    except LoadError as exc:
+        raise ConfigError(f"{path}: {exc}".replace("cannot read file", "cannot read config")) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: cannot read config: not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("mlwarden", {})
     else:

@@ -213,6 +213,22 @@ def parse_ast(source: str) -> ast.AST:
         raise ParseFailure("cannot parse: code nested too deeply for Python's parser") from None
 
 
+def check_compiles(tree: ast.AST, kind: str) -> None:
+    """Raise ParseFailure when Python would refuse code that parses
+    (``return``/``nonlocal`` at module level, ``await`` outside ``async def``
+    in a plain module, ``break`` outside a loop): such a file gets a parse
+    error and never a fix. Compiled from the tree, never run; notebooks may
+    ``await`` at the top level."""
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if kind in ("notebook", "ipython") else 0
+    try:
+        compile(tree, "<mlwarden>", "exec", flags=flags, dont_inherit=True)
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}" + (f":{exc.offset}" if exc.offset else "") if exc.lineno else "unknown line"
+        raise ParseFailure(f"syntax error at {where}: {exc.msg}") from None
+    except (ValueError, TypeError, RecursionError, MemoryError):  # the compiler's own limits: judged elsewhere
+        pass
+
+
 #: Deeply nested code (a 400-branch ``elif`` chain, a long ``a + b + …``)
 #: exceeds Python's default recursion limit in libcst's recursive visitors,
 #: and libcst's native parser overflows the 8 MB main-thread C stack (a
@@ -301,6 +317,7 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
         raise ParseFailure(f"not checked: code nested more than {MAX_NESTING} levels deep")
     if depth > _MAIN_THREAD_NESTING and not deep:
         raise TooDeep("code nested too deeply for the main thread")
+    check_compiles(tree, unit.kind)
     del tree
 
     import libcst as cst

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from mlwarden import __version__
 from mlwarden.core import docs
 from mlwarden.core.finding import Finding, Severity
-from mlwarden.output import Report
+from mlwarden.output import Report, dumps_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -113,7 +113,7 @@ def render(report: Report) -> str:
     root = source_root()
     index = {r.id: i for i, r in enumerate(rules)}
     notifications: List[Dict[str, Any]] = [
-        {"level": "error", "message": {"text": error}, "descriptor": {"id": "input-error"}} for error in report.errors
+        {"level": "error", "message": {"text": error}, "descriptor": {"id": "input-error"}} for error in report.safe_errors()
     ]
     run: Dict[str, Any] = {
         "tool": {
@@ -135,4 +135,4 @@ def render(report: Report) -> str:
         "results": [_result(f, index, root) for f in report.findings],
     }
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dumps_json(doc)

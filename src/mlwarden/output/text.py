@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from mlwarden.core.redact import safe_line
 from mlwarden.output import Report
 
 
 def render(report: Report) -> str:
-    lines = [f"{f.location()}: {f.rule_id} {f.message}" for f in report.findings]
+    # paths can hold newlines and ANSI escapes: every line is escaped
+    lines = [safe_line(f"{f.location()}: {f.rule_id} {f.message}") for f in report.findings]
     if report.verbose:
-        lines.extend(f"note: {note}" for note in report.notes)
+        lines.extend(f"note: {note}" for note in report.safe_notes())
     n = len(report.findings)
     fixable = sum(1 for f in report.findings if f.fix is not None)
     files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''} checked"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -181,9 +182,8 @@ def classify_explicit(path: Path) -> Optional[str]:
     if kind is not None:
         return kind
     try:
-        with open(path, "rb") as handle:
-            head = handle.readline(256)
-    except OSError:
+        head = read_head(path, 256)
+    except LoadError:  # unreadable, or a FIFO or device: never sniffed
         return None
     if head.startswith(b"#!") and b"python" in head:
         return "python"
@@ -210,15 +210,67 @@ def loader_for(kind: str) -> Callable[..., Unit]:
 STREAMING_KINDS = frozenset({"model"})
 
 
-def load(path: Path, kind: str, display: Optional[str] = None, raw: Optional[bytes] = None) -> Unit:
-    """Read ``path`` as ``kind``. Raises LoadError for unreadable input."""
-    if raw is None and kind in STREAMING_KINDS:
-        return loader_for(kind)(Path(path), display if display is not None else os.fspath(path))
-    if raw is None:
-        try:
-            raw = Path(path).read_bytes()
-        except IsADirectoryError:
+def special_file_reason(mode: int) -> Optional[str]:
+    """Why a file of this ``st_mode`` is not read (None for a regular file):
+    a FIFO would block forever, a device (``/dev/zero``) never ends."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
+    return f"skipped: not a regular file ({kind})"
+
+
+def check_regular(path: "os.PathLike[str] | str") -> None:
+    """Raise LoadError unless ``path`` (after symlinks) is a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
+    reason = special_file_reason(mode)
+    if reason is not None:
+        raise LoadError(reason)
+
+
+def read_head(path: "os.PathLike[str] | str", size: int) -> bytes:
+    """The first line (at most ``size`` bytes) of a regular file; LoadError otherwise."""
+    return read_regular(path, size).split(b"\n", 1)[0]
+
+
+def read_regular(path: "os.PathLike[str] | str", size: int = -1) -> bytes:
+    """The bytes of ``path`` if it is a regular file (symlinks followed).
+    Raises LoadError otherwise: opened without blocking and checked on the
+    open descriptor, so a FIFO, a device or a file swapped for one after a
+    check is never read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if isinstance(exc, IsADirectoryError):
             raise LoadError("is a directory") from None
-        except OSError as exc:
-            raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
-    return loader_for(kind)(raw, display if display is not None else os.fspath(path))
+        raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        reason = special_file_reason(os.fstat(fd).st_mode)
+        if reason is not None:
+            raise LoadError(reason)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(size)
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def load(path: Path, kind: str, display: Optional[str] = None, raw: Optional[bytes] = None) -> Unit:
+    """Read ``path`` as ``kind``. Raises LoadError for unreadable input and
+    for anything but a regular file."""
+    shown = display if display is not None else os.fspath(path)
+    try:
+        if raw is None and kind in STREAMING_KINDS:
+            check_regular(path)
+            return loader_for(kind)(Path(path), shown)
+        if raw is None:
+            raw = read_regular(path)
+        return loader_for(kind)(raw, shown)
+    except RecursionError:  # deeply nested TOML, YAML or JSON
+        raise LoadError("cannot parse: nested too deeply") from None
