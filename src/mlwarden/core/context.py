@@ -94,6 +94,17 @@ def lowered_in_context(rule_id: str, severity: Severity, context: str) -> Severi
     return lower(severity)
 
 
+def context_ladder(rule_id: str, severity: Severity) -> str:
+    """One line for the rule's docs page: what code context does to it."""
+    if severity is Severity.CRITICAL or rule_id in _NEVER or (rule_id.startswith(_NEVER_PREFIXES) and rule_id not in _TO_LOW_IN):
+        return "never lowered (see docs/context.md)"
+    if rule_id in _TO_LOW_IN:
+        return f"low in {', '.join(sorted(_TO_LOW_IN[rule_id]))} code, unchanged elsewhere"
+    if rule_id in _TO_LOW:
+        return "low"
+    return "one step lower (high -> medium, medium -> low)"
+
+
 def path_context(relpath: str) -> Optional[str]:
     """The context a path implies (``tests/x.py`` -> "test"), or None."""
     parts = [p.lower() for p in PurePosixPath(relpath.replace("\\", "/")).parts]

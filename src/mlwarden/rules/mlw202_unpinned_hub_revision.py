@@ -447,6 +447,28 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     prefix. A full commit SHA is the only reference that always names the
     same files.
 
+    ## Severity
+    From what the load can do when the repository changes under you:
+    - **high** when it can run code: `trust_remote_code=True` in the same
+      call, `use_safetensors=False`, an `hf_hub_download` of a pickle-capable
+      file (`.bin`, `.pt`, `.pth`, `.ckpt`, `.pkl`, `.joblib`, `.h5`, `.npy`,
+      `.py`, …), or `load_dataset` in a project whose pins allow
+      `datasets < 3` (which runs dataset scripts without asking);
+    - **medium** for other model, pipeline and dataset loads (weights may
+      be pickles; data and tokenizer templates can be swapped);
+    - **low** when it reads data files only: `use_safetensors=True`,
+      tokenizer, config, processor, feature-extractor and scheduler classes
+      (`AutoTokenizer`, `AutoConfig`, `CLIPTokenizer`, `DDIMScheduler`, …),
+      `hf_hub_download` of a `.safetensors`/`.json`/`.txt`/`.gguf`/… file,
+      `snapshot_download(allow_patterns=...)` of such files only, and
+      `load_dataset` when the project requires `datasets >= 4` (no scripts).
+
+    Then one step lower when the repository belongs to the project's own
+    organisation (the owner of its git remote or project URLs, `owner-orgs`,
+    or a `push_to_hub` target in the same file; see `docs/context.md`), and
+    low in tests, docs, examples and tutorial notebooks. `trusted-models`
+    still exempts a repository completely.
+
     ## Example
     ```python
     from transformers import AutoModel

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from mlwarden.core.finding import Finding, Severity
+from mlwarden.core.finding import Finding, Severity, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
 from mlwarden.sources.dependencies import ALL_KINDS, finding_for, for_unit, pinned_example, pins_required, short
 
@@ -59,6 +59,11 @@ class UnpinnedRequirement(FileRule):
     library, and everything else (no build backend, `[tool.uv] package =
     false`, Poetry `package-mode = false`) as an application.
 
+    ## Notebook behavior
+    One finding per install line (`!pip install torch transformers
+    datasets`), at its first unpinned package, listing every unpinned
+    package of the line; the baseline fingerprint covers the whole list.
+
     ## Known problems
     `pip`, and `python` in conda environments, are not reported. The fix is
     not automatic: mlwarden cannot know the version to pin offline, so the
@@ -110,6 +115,8 @@ class UnpinnedRequirement(FileRule):
             return
         if not pins_required(unit, deps, policy):
             return
+        # notebooks: one finding per install line, listing its packages
+        install_lines: Dict[Tuple[str, Optional[int], int], List[Any]] = {}
         for entry in deps.entries:
             if not entry.own or entry.exact or entry.url or entry.local or entry.editable or not entry.name:
                 continue
@@ -119,12 +126,29 @@ class UnpinnedRequirement(FileRule):
                 continue
             if entry.specifier is None and entry.ecosystem != "conda":
                 continue  # a constraint we cannot read (Poetry "||"): not ours to judge
-            instead = pinned_example(entry)
             if entry.context == "notebook":
-                tool = "%conda install" if entry.ecosystem == "conda" else "%pip install"
-                message = f"`{short(entry.text)}` is installed without an exact version; pin one, e.g. `{tool} {instead}`"
-            else:
-                message = f"`{short(entry.text)}` is not pinned to an exact version; pin one, e.g. `{instead}`"
-                if entry.syntax == "pip":
-                    message += ", and add hashes"
+                key = (entry.path, entry.cell, entry.line)
+                install_lines.setdefault(key, []).append(entry)
+                continue
+            instead = pinned_example(entry)
+            message = f"`{short(entry.text)}` is not pinned to an exact version; pin one, e.g. `{instead}`"
+            if entry.syntax == "pip":
+                message += ", and add hashes"
             yield finding_for(self, unit, entry, message)
+        for entries in install_lines.values():
+            yield self._install_line(unit, entries)
+
+    def _install_line(self, unit, entries: List[Any]) -> Finding:
+        """One finding for the unpinned packages of one notebook install line."""
+        first = entries[0]
+        tool = "%conda install" if first.ecosystem == "conda" else "%pip install"
+        if len(entries) == 1:
+            message = f"`{short(first.text)}` is installed without an exact version; pin one, e.g. `{tool} {pinned_example(first)}`"
+        else:
+            names = ", ".join(f"`{short(e.text, 40)}`" for e in entries[:8]) + (f" and {len(entries) - 8} more" if len(entries) > 8 else "")
+            example = " ".join(pinned_example(e) for e in entries[:3]) + (" …" if len(entries) > 3 else "")
+            message = f"`{tool}` installs {len(entries)} packages without an exact version ({names}); pin each, e.g. `{tool} {example}`"
+        finding = finding_for(self, unit, first, message)
+        if len(entries) > 1:
+            finding = finding.with_(snippet_hash=sha256_hex(" ".join(" ".join(e.text.split()) for e in entries)))
+        return finding
