@@ -26,6 +26,11 @@ class Report:
     notes: List[str] = field(default_factory=list)
     verbose: bool = False
     show_fixes: bool = False
+    #: lines the text format prints after its summary (--statistics, the
+    #: first-run summary); other formats ignore them
+    trailer: List[str] = field(default_factory=list)
+    #: False with --statistics: the text format prints counts, not findings
+    show_findings: bool = True
 
 
 def renderer(name: str) -> Callable[[Report], str]:

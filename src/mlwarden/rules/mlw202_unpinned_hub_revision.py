@@ -635,18 +635,18 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         if present:
             resolved = self.resolve(value)
             if resolved is not UNKNOWN and not resolved:
-                return Severity.HIGH, "as pickle files (`use_safetensors=False`)"
+                return Severity.HIGH, "and reads pickle files (`use_safetensors=False`), which can run code"
             if resolved is not UNKNOWN and resolved:
                 return Severity.LOW, ""
         if target.startswith("datasets."):
             severity, why = datasets_risk(self.config, self.unit)
-            return severity, (f"({why})" if why and severity is Severity.HIGH else "")
+            return severity, (f"and {why}" if why and severity is Severity.HIGH else "")
         if target.endswith(("hf_hub_download", "hf_hub_url")):
             filename = string_value(self.ctx, self.ctx.arg(node, 1, "filename"))
             if isinstance(filename, str):
                 lowered = filename.lower()
                 if lowered.endswith(PICKLE_SUFFIXES):
-                    return Severity.HIGH, f"as `{filename}`, a format that can run code when loaded"
+                    return Severity.HIGH, f"and `{filename}` is a format that can run code when loaded"
                 if lowered.endswith(DATA_SUFFIXES):
                     return Severity.LOW, ""
             return Severity.MEDIUM, ""
@@ -667,10 +667,10 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
 
     def _message(self, target: str, shown: str, revision: object, why: str = "") -> str:
         func = display_target(target)
-        what = f"{shown} {why}" if why else shown
+        why = f", {why}" if why else ""
         if isinstance(revision, str):
-            return f"`{func}` loads {what} from the Hugging Face Hub at revision `{revision}`, {revision_problem(revision)}; pin `revision=` to a full 40-hex commit SHA"
-        return f"`{func}` loads {what} from the Hugging Face Hub without a pinned revision; pass `revision=` a full 40-hex commit SHA"
+            return f"`{func}` loads {shown} from the Hugging Face Hub at revision `{revision}`, {revision_problem(revision)}{why}; pin `revision=` to a full 40-hex commit SHA"
+        return f"`{func}` loads {shown} from the Hugging Face Hub without a pinned revision{why}; pass `revision=` a full 40-hex commit SHA"
 
     def _check_prefixed(self, node, target: str, value: str) -> None:
         repo = value.split(":", 1)[1]
