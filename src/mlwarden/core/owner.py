@@ -261,6 +261,7 @@ def project_owners(config: Any, path: Any) -> Owners:
     infer = getattr(config, "infer_owner", True)
     cache: Dict[Any, Owners] = config.__dict__.setdefault("_project_owners", {})
     target = Path(str(path))
+    # a snippet checked from memory has no project: only owner-orgs apply
     dirs = _project_dirs(target, getattr(config, "root", None)) if infer and target.exists() else (None, None)
     if dirs not in cache:
         owners = Owners()

@@ -651,10 +651,8 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
                     return Severity.LOW, ""
             return Severity.MEDIUM, ""
         if target.endswith("snapshot_download"):
-            patterns = self.resolve(self.ctx.arg(node, 99, "allow_patterns"))
-            if isinstance(patterns, str):
-                patterns = [patterns]
-            if isinstance(patterns, (list, tuple)) and patterns and all(
+            patterns = self._string_list(self.ctx.keyword(node, "allow_patterns")[1])
+            if patterns and all(
                 isinstance(p, str) and p.lower().endswith(DATA_SUFFIXES) for p in patterns
             ):
                 return Severity.LOW, ""
@@ -664,6 +662,19 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
             if _DATA_ONLY_CLASS_RE.search(owner):
                 return Severity.LOW, ""
         return Severity.MEDIUM, ""
+
+    def _string_list(self, expr: Any) -> Optional[List[str]]:
+        """A literal string or list/tuple of strings (constants followed)."""
+        if isinstance(expr, cst.Name):
+            expr = self.ctx.constants.values.get(expr.value, expr)
+        single = string_value(self.ctx, expr)
+        if isinstance(single, str):
+            return [single]
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            out = [string_value(self.ctx, e.value) for e in expr.elements if not isinstance(e, cst.StarredElement)]
+            if len(out) == len(expr.elements) and all(isinstance(v, str) for v in out):
+                return out  # type: ignore[return-value]
+        return None
 
     def _message(self, target: str, shown: str, revision: object, why: str = "") -> str:
         func = display_target(target)
