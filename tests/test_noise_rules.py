@@ -285,3 +285,30 @@ def test_mlw305_messages_of_long_urls_differ():
     messages = [m for _l, _s, m in check(text, "MLW305", filename="requirements.txt")]
     assert len(messages) == 2 and messages[0] != messages[1]
     assert "cp311-cp311-linux_x86_64.whl" in messages[0] and "cp310-cp310-linux_x86_64.whl" in messages[1]
+
+
+# -- MLW301: a library's install requirements -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        ({"setup.py": "from pathlib import Path\nfrom setuptools import setup\nsetup(install_requires=Path('requirements.txt').read_text().split())\n"}, Severity.LOW),
+        ({"pyproject.toml": '[build-system]\nrequires = ["hatchling", "hatch-requirements-txt"]\n[project]\nname = "x"\ndynamic = ["dependencies"]\n'
+                            '[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ["requirements.txt"]\n'}, Severity.LOW),
+        ({"pyproject.toml": '[project]\nname = "x"\ndynamic = ["dependencies"]\n[tool.setuptools.dynamic]\ndependencies = {file = ["requirements.txt"]}\n'}, Severity.LOW),
+        # a setup.py that does not read this file, and no setup.py at all: an application's requirements
+        ({"setup.py": "from setuptools import setup\nsetup(install_requires=['torch>=2'])\n"}, Severity.MEDIUM),
+        ({}, Severity.MEDIUM),
+    ],
+)
+def test_mlw301_library_install_requirements_are_low(tmp_path, files, expected):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "requirements.txt").write_text("torch>=2.0\n")
+    results, _ = check_paths([str(tmp_path / "requirements.txt")], Config(select=["MLW301"], severity=Severity.LOW, root=tmp_path))
+    assert [(f.line, f.severity) for r in results for f in r.findings] == [(1, expected)]
+    if files:
+        config = Config(select=["MLW301"], severity=Severity.LOW, root=tmp_path, options={"pin-policy": "application"})
+        results, _ = check_paths([str(tmp_path / "requirements.txt")], config)
+        assert [(f.line, f.severity) for r in results for f in r.findings] == [(1, Severity.MEDIUM)]
