@@ -54,6 +54,11 @@ def findings(tmp_path, files, **kw):
         ("notebooks/eda.ipynb", "example"),
         ("getting-started/intro.ipynb", "example"),
         ("tests/docs/x.py", "test"),
+        ("3p/groq/groq-example-templates/app/main.py", "example"),
+        ("agents/DeepLearningai_Course_Notebooks/l1.ipynb", "example"),
+        ("end-to-end-use-cases/rag/requirements.txt", "example"),
+        ("demo/app.py", None),  # a demo is often a served app
+        ("fixtures/demo/train.py", None),
         # no context: names that only look alike
         ("src/attestation.py", None),
         ("contest.py", None),
@@ -61,6 +66,9 @@ def findings(tmp_path, files, **kw):
         ("src/protester.py", None),
         ("train.py", None),
         ("src/pkg/examples_registry.py", None),
+        ("src/samplers/ddim.py", None),
+        ("src/demonstration/x.py", None),
+        ("src/pkg/courses/x.py", None),
     ],
 )
 def test_path_context(path, expected):

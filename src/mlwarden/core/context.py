@@ -17,9 +17,11 @@ Contexts (first match wins):
 ``docs``
     a path component ``docs``/``doc``/``documentation``/``docs_src``;
 ``example``
-    a path component ``examples``/``example``/``samples``/``demo(s)``/
-    ``tutorial(s)``/``notebooks``/``cookbook(s)``/``getting-started``
-    /``quickstart``;
+    a directory whose name has the word ``examples``/``example``/
+    ``samples``/``tutorial(s)``/``notebooks``/``cookbook(s)``/
+    ``quickstart``/``course``/``workshop``/``walkthrough`` (split at ``-``,
+    ``_`` and ``.``: ``groq-example-templates``) or the phrase
+    ``getting-started``/``use-cases``/``how-to``;
 ``tutorial``
     any other notebook that reads as a tutorial: at least two Markdown cells,
     one of them with a heading.
@@ -58,12 +60,18 @@ CONTEXTS = ("test", "docs", "example", "tutorial")
 
 _TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests", "integration_tests", "e2e_tests"})
 _DOCS_DIRS = frozenset({"docs", "doc", "documentation", "docs_src", "docs-src"})
-_EXAMPLE_DIRS = frozenset(
+#: words that make a directory name an example's ("examples", "groq-example-templates",
+#: "getting-started", "DeepLearningai_Course_Notebooks", "end-to-end-use-cases").
+#: Not "demo": a demo directory is often an app that is served (a gradio
+#: `share=True` there is exactly the exposure MLW701 is about).
+_EXAMPLE_WORDS = frozenset(
     {
-        "examples", "example", "samples", "sample", "demo", "demos", "tutorials", "tutorial", "notebooks",
-        "cookbook", "cookbooks", "getting-started", "getting_started", "quickstart", "quickstarts",
+        "examples", "example", "samples", "sample", "tutorials", "tutorial", "notebooks",
+        "cookbook", "cookbooks", "quickstart", "quickstarts", "course", "workshop", "walkthrough", "walkthroughs",
     }
 )
+_EXAMPLE_PHRASES = ("getting-started", "use-cases", "usecases", "how-to")
+_WORD_SPLIT_RE = re.compile(r"[-_. ]+")
 _TEST_FILE_RE = re.compile(r"(?:test_.*|.*_tests?|conftest)\.(?:py|ipynb)$")
 
 _NEVER_PREFIXES = ("MLW1", "MLW4", "MLW51", "MLW6")
@@ -115,8 +123,9 @@ def path_context(relpath: str) -> Optional[str]:
         return "test"
     if any(d in _DOCS_DIRS for d in dirs):
         return "docs"
-    if any(d in _EXAMPLE_DIRS for d in dirs):
-        return "example"
+    for d in dirs:
+        if _EXAMPLE_WORDS.intersection(_WORD_SPLIT_RE.split(d)) or any(p in d.replace("_", "-") for p in _EXAMPLE_PHRASES):
+            return "example"
     return None
 
 
