@@ -312,3 +312,8 @@ def test_mlw301_library_install_requirements_are_low(tmp_path, files, expected):
         config = Config(select=["MLW301"], severity=Severity.LOW, root=tmp_path, options={"pin-policy": "application"})
         results, _ = check_paths([str(tmp_path / "requirements.txt")], config)
         assert [(f.line, f.severity) for r in results for f in r.findings] == [(1, Severity.MEDIUM)]
+
+
+def test_mlw202_run_time_model_with_remote_code_is_at_most_medium():
+    code = "from transformers import AutoTokenizer\ndef load(path, revision='main'):\n    return AutoTokenizer.from_pretrained(path, revision=revision, trust_remote_code=True)\n"
+    assert severities(code, "MLW202") == [(3, Severity.MEDIUM)]

@@ -10,12 +10,15 @@ Contexts (first match wins):
 
 ``test``
     a path component ``tests``/``test``/``testing`` (or ``*_tests``,
-    ``tests_*``), a file ``test_*.py``, ``*_test.py``, ``*_tests.py``,
-    ``conftest.py``; in other Python files, code inside a pytest test
+    ``tests_*``, ``test_*``, ``testing_*``), a file ``test_*.py``,
+    ``*_test.py``, ``*_tests.py``, ``conftest.py``, ``testing*.py``, a
+    requirements file for tests (``requirements-test.txt``,
+    ``test-requirements.txt``); in other Python files, code inside a pytest test
     function (``def test_*``), a ``@pytest.fixture``, a ``Test*`` class or a
     ``unittest.TestCase`` subclass, when the file imports pytest or unittest;
 ``docs``
-    a path component ``docs``/``doc``/``documentation``/``docs_src``;
+    a path component ``docs``/``doc``/``documentation``/``docs_src``, a
+    requirements file for docs (``requirements-docs.txt``);
 ``example``
     a directory whose name has the word ``examples``/``example``/
     ``samples``/``tutorial(s)``/``notebooks``/``cookbook(s)``/
@@ -72,7 +75,9 @@ _EXAMPLE_WORDS = frozenset(
 )
 _EXAMPLE_PHRASES = ("getting-started", "use-cases", "usecases", "how-to")
 _WORD_SPLIT_RE = re.compile(r"[-_. ]+")
-_TEST_FILE_RE = re.compile(r"(?:test_.*|.*_tests?|conftest)\.(?:py|ipynb)$")
+_TEST_FILE_RE = re.compile(r"(?:test_.*|.*_tests?|conftest|testing(?:_.*)?)\.(?:py|ipynb)$")
+#: requirement files for tests or docs: ``requirements-test.txt``, ``test-requirements.txt``, ``docs_requirements.txt``
+_REQ_CONTEXT_RE = re.compile(r"(?:.*[-_.])?(?P<word>tests?|testing|docs?)(?:[-_.].*)?\.txt$")
 
 _NEVER_PREFIXES = ("MLW1", "MLW4", "MLW51", "MLW6")
 #: rules lowered to low in any context
@@ -119,8 +124,12 @@ def path_context(relpath: str) -> Optional[str]:
     if not parts:
         return None
     dirs, name = parts[:-1], parts[-1]
-    if _TEST_FILE_RE.fullmatch(name) or any(d in _TEST_DIRS or d.endswith("_tests") or d.startswith("tests_") for d in dirs):
+    if _TEST_FILE_RE.fullmatch(name) or any(d in _TEST_DIRS or d.endswith("_tests") or d.startswith(("tests_", "test_", "testing_")) for d in dirs):
         return "test"
+    if "requirements" in name or "constraints" in name or (dirs and dirs[-1] in ("requirements", "requirements.d", "reqs")):
+        match = _REQ_CONTEXT_RE.fullmatch(name)
+        if match:
+            return "docs" if match.group("word").startswith("doc") else "test"
     if any(d in _DOCS_DIRS for d in dirs):
         return "docs"
     for d in dirs:

@@ -463,6 +463,9 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
       `snapshot_download(allow_patterns=...)` of such files only, and
       `load_dataset` when the project requires `datasets >= 4` (no scripts).
 
+    A run-time model id (reported only with a literal `revision`, or with
+    `check-dynamic-ids`) is at most medium.
+
     Then one step lower when the repository belongs to the project's own
     organisation (the owner of its git remote or project URLs, `owner-orgs`,
     or a `push_to_hub` target in the same file; see `docs/context.md`), and
@@ -608,6 +611,8 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
                 return
             shown = f"`{name}`" if exact else f"`{self.ctx.module.code_for_node(id_expr)}`"
         severity, why = self._risk(node, target)
+        if name is None and severity is Severity.HIGH:
+            severity = Severity.MEDIUM  # a run-time model: what it can run is MLW201's opt-in finding
         repo = name if exact else (owner_of(self.ctx, id_expr) or "") + "/x" if name is not None else None
         self._pending.append((node, self._message(target, shown, revision, why), severity, repo))
 
