@@ -297,7 +297,7 @@ def show(ident: str, context: int = 4) -> None:
 
 
 def _per10k(n: int, lines: int) -> str:
-    return f"{n * 10000 / lines:.1f}" if lines else "-"
+    return f"{n * 10000 / lines:.2f}" if lines else "-"
 
 
 def render(labels: Sequence[str]) -> str:
@@ -308,14 +308,15 @@ def render(labels: Sequence[str]) -> str:
     first = next(iter(results.values()))
     projects = list(first["projects"])
     head = " | ".join(f"{label} all | {label} default" for label in results)
-    out.append(f"| project | lines | {head} |")
-    out.append("|---|---:|" + "---:|---:|" * len(results))
+    per = " | ".join(f"{label} default /10k lines" for label in results)
+    out.append(f"| project | lines | {head} | {per} |")
+    out.append("|---|---:|" + "---:|---:|" * len(results) + "---:|" * len(results))
     totals = collections.Counter()
     lines_total = 0
     for project in projects:
         lines = first["projects"][project]["lines"]
         lines_total += lines
-        cells = []
+        cells, rates = [], []
         for label, result in results.items():
             data = result["projects"].get(project, {"findings": []})
             n_all = len(data["findings"])
@@ -323,9 +324,11 @@ def render(labels: Sequence[str]) -> str:
             totals[(label, "all")] += n_all
             totals[(label, "default")] += n_default
             cells.append(f"{n_all} | {n_default}")
-        out.append(f"| {project} | {lines:,} | " + " | ".join(cells) + " |")
+            rates.append(_per10k(n_default, lines))
+        out.append(f"| {project} | {lines:,} | " + " | ".join(cells) + " | " + " | ".join(rates) + " |")
     cells = [f"**{totals[(label, 'all')]}** | **{totals[(label, 'default')]}**" for label in results]
-    out.append(f"| **total** | {lines_total:,} | " + " | ".join(cells) + " |")
+    rates = [_per10k(totals[(label, "default")], lines_total) for label in results]
+    out.append(f"| **total** | {lines_total:,} | " + " | ".join(cells) + " | " + " | ".join(rates) + " |")
     if len(results) >= 2:
         a, b = list(results)[:2]
         da, db = totals[(a, "default")], totals[(b, "default")]

@@ -51,9 +51,9 @@ def test_report_counts_default_runs_per_version_and_precision(noise):
         {"id": 3, "label": "after", "project": "p-1.0", "location": "a.py:8:1", "rule": "MLW202", "severity": "medium", "verdict": "acceptable", "reason": "y"},
     ])
     table = noise.render(["before", "after"])
-    assert "| p-1.0 | 20,000 | 9 | 9 | 9 | 2 |" in table
+    assert "| p-1.0 | 20,000 | 9 | 9 | 9 | 2 | 4.50 | 1.00 |" in table
     assert "Default-run findings, before -> after: 9 -> 2 (4.5x fewer)" in table
-    assert "| MLW202 | 4.0 | 4.0 | 4.0 | 0.5 |" in table
+    assert "| MLW202 | 4.00 | 4.00 | 4.00 | 0.50 |" in table
     # a label counts in every default run that shows its finding: label 1 only before
     assert "| before default run | 3 | 1 | 1 | 1 | 66.7% |" in table
     assert "| after default run | 2 | 1 | 1 | 0 | 100.0% |" in table
