@@ -165,28 +165,28 @@ def git_remote_owners(directory: Path) -> Iterator[Tuple[str, str]]:
 
 def manifest_owners(directory: Path) -> Iterator[Tuple[str, str]]:
     """(owner, where) from the project URLs of pyproject.toml, setup.cfg, setup.py."""
-    pyproject = directory / "pyproject.toml"
-    if pyproject.is_file():
-        for url in _pyproject_urls(pyproject):
+    sources = (
+        ("pyproject.toml", _pyproject_urls, "pyproject.toml project URLs"),
+        ("setup.cfg", _setup_cfg_urls, "setup.cfg url"),
+        ("setup.py", _setup_py_urls, "setup.py url"),
+    )
+    for name, read_urls, where in sources:
+        path = directory / name
+        if not path.is_file():
+            continue
+        for url in read_urls(path):
             owner = url_owner(url)
             if owner:
-                yield owner, "pyproject.toml project URLs"
-    setup_cfg = directory / "setup.cfg"
-    if setup_cfg.is_file():
-        for url in _setup_cfg_urls(setup_cfg):
-            owner = url_owner(url)
-            if owner:
-                yield owner, "setup.cfg url"
-    setup_py = directory / "setup.py"
-    if setup_py.is_file():
-        try:
-            text = setup_py.read_text(encoding="utf-8", errors="replace")[:200_000]
-        except OSError:
-            text = ""
-        for match in _SETUP_PY_URL_RE.finditer(text):
-            owner = url_owner(match.group("url"))
-            if owner:
-                yield owner, "setup.py url"
+                yield owner, where
+
+
+def _setup_py_urls(path: Path) -> Iterable[str]:
+    """``url=``/``project_urls`` string literals of a setup.py, matched as text (never run)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")[:200_000]
+    except OSError:
+        return []
+    return [match.group("url") for match in _SETUP_PY_URL_RE.finditer(text)]
 
 
 def _pyproject_urls(path: Path) -> Iterable[str]:
