@@ -49,6 +49,7 @@ def findings(tmp_path, files, **kw):
         ("src/pkg/testing/fixtures.py", "test"),
         ("integration_tests/run.py", "test"),
         ("src/accelerate/test_utils/scripts/run.py", "test"),
+        ("src/test_results/report.py", None),
         ("src/diffusers/utils/testing_utils.py", "test"),
         ("requirements-test.txt", "test"),
         ("test-requirements.txt", "test"),
@@ -221,3 +222,24 @@ def test_no_context_flag_and_default_threshold(tmp_path, run_cli, monkeypatch):
     code, out, _ = run_cli("check", "--isolated", "--severity", "low", "--format", "json", ".")
     (finding,) = json.loads(out)["findings"]
     assert (finding["severity"], finding["context"]) == ("low", "test")
+
+
+def test_directories_above_the_project_do_not_count(tmp_path):
+    """Paths are read below the configuration root, or below the file's own
+    project when it is outside the root; pytest's ``test_x0`` directories and
+    a checkout under ``~/tests/`` say nothing about the code."""
+    from mlwarden.core.context import context_path
+
+    outside = tmp_path / "tests" / "checkout"
+    (outside / "examples").mkdir(parents=True)
+    (outside / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    for name in ("train.py", "examples/run.py"):
+        (outside / name).write_text("x = 1\n")
+    root = tmp_path / "elsewhere"
+    root.mkdir()
+    config = Config(root=root)
+    assert context_path(str(outside / "train.py"), config) == "train.py"
+    assert context_path(str(outside / "examples" / "run.py"), config) == "examples/run.py"
+    assert context_path(str(tmp_path / "loose.py"), config) == "loose.py"
+    inside = Config(root=tmp_path)
+    assert context_path(str(outside / "train.py"), inside) == "tests/checkout/train.py"

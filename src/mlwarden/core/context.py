@@ -9,8 +9,8 @@ so every front door sees the same severities. It **lowers, never drops**:
 Contexts (first match wins):
 
 ``test``
-    a path component ``tests``/``test``/``testing`` (or ``*_tests``,
-    ``tests_*``, ``test_*``, ``testing_*``), a file ``test_*.py``,
+    a path component ``tests``/``test``/``testing``/``test_utils``/
+    ``testing_utils`` (or ``*_tests``, ``tests_*``), a file ``test_*.py``,
     ``*_test.py``, ``*_tests.py``, ``conftest.py``, ``testing*.py``, a
     requirements file for tests (``requirements-test.txt``,
     ``test-requirements.txt``); in other Python files, code inside a pytest test
@@ -53,15 +53,21 @@ still set, so ``--statistics`` still shows where findings come from).
 from __future__ import annotations
 
 import ast
+import os
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from mlwarden.core.finding import Finding, Severity
 
 CONTEXTS = ("test", "docs", "example", "tutorial")
 
-_TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests", "integration_tests", "e2e_tests"})
+_TEST_DIRS = frozenset(
+    {
+        "tests", "test", "testing", "unittests", "unit_tests", "integration_tests", "e2e_tests",
+        "test_utils", "testing_utils", "test_helpers", "testutils",
+    }
+)
 _DOCS_DIRS = frozenset({"docs", "doc", "documentation", "docs_src", "docs-src"})
 #: words that make a directory name an example's ("examples", "groq-example-templates",
 #: "getting-started", "DeepLearningai_Course_Notebooks", "end-to-end-use-cases").
@@ -124,7 +130,7 @@ def path_context(relpath: str) -> Optional[str]:
     if not parts:
         return None
     dirs, name = parts[:-1], parts[-1]
-    if _TEST_FILE_RE.fullmatch(name) or any(d in _TEST_DIRS or d.endswith("_tests") or d.startswith(("tests_", "test_", "testing_")) for d in dirs):
+    if _TEST_FILE_RE.fullmatch(name) or any(d in _TEST_DIRS or d.endswith("_tests") or d.startswith("tests_") for d in dirs):
         return "test"
     if "requirements" in name or "constraints" in name or (dirs and dirs[-1] in ("requirements", "requirements.d", "reqs")):
         match = _REQ_CONTEXT_RE.fullmatch(name)
@@ -147,10 +153,34 @@ def is_tutorial_notebook(unit: Any) -> bool:
     return any(re.search(r"^\s{0,3}#{1,6}\s", getattr(c, "source", "") or "", re.MULTILINE) for c in markdown)
 
 
+_PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
+
+
+def context_path(path: str, config: Any) -> str:
+    """The part of ``path`` whose directory names say what the code is: the
+    path below the configuration root, or, for a file outside it, below the
+    file's own project directory (``.git``, ``pyproject.toml``, ``setup.py``,
+    ``setup.cfg``), else the file name alone. Directories above the project
+    (``/home/me/tests-archive/proj``, pytest's ``test_x0`` temporary
+    directories) say nothing about the code."""
+    if not path or path.startswith("<") or not hasattr(config, "relpath"):
+        return path
+    rel = config.relpath(path)
+    if not rel.startswith("../") and rel != ".." and not PurePosixPath(rel).is_absolute():
+        return rel
+    try:
+        here = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return PurePosixPath(rel).name
+    for directory in here.parents:
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in _PROJECT_MARKERS):
+            return here.relative_to(directory).as_posix()
+    return here.name
+
+
 def unit_context(unit: Any, config: Any) -> Optional[str]:
     path = str(getattr(unit, "path", "") or "")
-    relpath = config.relpath(path) if hasattr(config, "relpath") and path and not path.startswith("<") else path
-    found = path_context(relpath)
+    found = path_context(context_path(path, config))
     if found is None and getattr(unit, "kind", None) == "notebook" and is_tutorial_notebook(unit):
         found = "tutorial"
     return found
