@@ -613,7 +613,10 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         severity, why = self._risk(node, target)
         if name is None and severity is Severity.HIGH:
             severity = Severity.MEDIUM  # a run-time model: what it can run is MLW201's opt-in finding
-        repo = name if exact else (owner_of(self.ctx, id_expr) or "") + "/x" if name is not None else None
+        repo: Optional[str] = name if exact else None
+        if not exact and name is not None:  # f"org/{name}": the organisation is literal
+            org = owner_of(self.ctx, id_expr)
+            repo = f"{org}/x" if org else None
         self._pending.append((node, self._message(target, shown, revision, why), severity, repo))
 
     @property
