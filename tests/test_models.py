@@ -417,7 +417,7 @@ def test_directory_walk_includes_model_files(tmp_path, run_cli):
     (tmp_path / "train.py").write_text("print('hi')\n")
     code, out, err = run_cli("check", tmp_path)
     assert code == 1
-    assert out.splitlines()[0].startswith(f"{tmp_path / 'weights' / 'pytorch_model.bin'}:1:1: MLW601 `os.system`")
+    assert out.splitlines()[0].startswith(f"{tmp_path / 'weights' / 'pytorch_model.bin'}:1:1: MLW601 [critical] `os.system`")
 
 
 def test_explicit_file_without_model_extension_is_sniffed(tmp_path, run_cli):
@@ -446,7 +446,7 @@ def test_scan_model_list_globals(tmp_path, run_cli):
         "  collections.OrderedDict  archive/data.pkl@2  allowed",
         "  torch._utils._rebuild_tensor_v2  archive/data.pkl@45  allowed",
         "  torch.FloatStorage  archive/data.pkl@92  allowed",
-        f"{a}:1:1: MLW601 `pickle.loads` in a model file can run code when it is loaded (offset 2: nested unpickling (pickle.loads) escapes the outer scan); do not load it and re-export the weights as safetensors",
+        f"{a}:1:1: MLW601 [critical] `pickle.loads` in a model file can run code when it is loaded (offset 2: nested unpickling (pickle.loads) escapes the outer scan); do not load it and re-export the weights as safetensors",
     ]
 
 
@@ -546,7 +546,7 @@ def test_models_hook_fails_on_staged_gadget_and_passes_benign(tmp_path):
 
     bad = try_repo(tmp_path / "bad", "mlwarden-models", {"weights/pytorch_model.bin": OS_SYSTEM, "notes.txt": "x"})
     assert bad.returncode == 1, bad.stdout
-    assert "weights/pytorch_model.bin:1:1: MLW601 `os.system`" in bad.stdout, bad.stdout
+    assert "weights/pytorch_model.bin:1:1: MLW601 [critical] `os.system`" in bad.stdout, bad.stdout
     good = try_repo(tmp_path / "good", "mlwarden-models", {"model.pt": mf.small_state_dict_zip(), "vocab.bin": b"plain text"})
     assert good.returncode == 0, good.stdout
 

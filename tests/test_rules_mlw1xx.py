@@ -24,7 +24,7 @@ def found(code, *ids, filename="example.py"):
 
 
 def findings(code, rule_id):
-    result = check_source(code, "example.py", config=Config(select=[rule_id]))
+    result = check_source(code, "example.py", config=Config(select=[rule_id], severity=Severity.LOW))  # every severity
     assert not result.errors, result.errors
     return result.findings
 

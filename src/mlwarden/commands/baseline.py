@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", metavar="CODES", help="comma-separated rule codes or prefixes to disable")
     parser.add_argument("--config", metavar="FILE", help="read [tool.mlwarden] from FILE instead of the nearest pyproject.toml")
     parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
-    parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to record: low, medium, high, critical")
+    parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to record: low, medium, high, critical (default: low, every finding)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,6 +42,12 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         eprint(f"mlwarden: error: {exc}")
         return EXIT_ERROR
+    if args.severity is None:
+        from mlwarden.core.finding import Severity
+
+        # record every finding: one that a later run shows (`--severity low`,
+        # a changed context) is still known
+        config.severity = Severity.LOW
     output = Path(args.output)
     results, count = check_paths(args.paths or ["."], config)
     errors = [e for r in results for e in r.errors]

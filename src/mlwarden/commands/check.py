@@ -34,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to report: low, medium, high, critical")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--verbose", "-v", action="store_true", help="also print notes (skipped files, assumptions)")
+    parser.add_argument("--statistics", action="store_true", help="text format: print counts per rule and per context (test, docs, example, tutorial, code) instead of the findings")
+    parser.add_argument("--no-context", action="store_true", help="do not lower the severity of findings in tests, docs, examples and tutorial notebooks")
     add_fix_arguments(parser)
     add_baseline_arguments(parser)
     add_speed_arguments(parser)
@@ -62,6 +64,8 @@ def build_config(args: argparse.Namespace) -> Config:
             config.ignore = config.ignore + validate_codes(_codes(args.ignore) or [], "--ignore")
         if args.severity is not None:
             config.severity = Severity.parse(args.severity)
+        if getattr(args, "no_context", False):
+            config.context = False
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     return config
@@ -225,10 +229,16 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         eprint(f"mlwarden: error: {exc}")
         return EXIT_ERROR
+    # check at every severity, then apply the threshold here: the report can
+    # say how many findings the threshold hides (lowered, never dropped)
+    threshold = config.severity
+    config.severity = Severity.LOW
     results, count = check_paths(args.paths or ["."], config, **speed_options(args))
+    config.severity = threshold
     if not apply_baseline(args, results):
         return EXIT_ERROR
-    findings = [f for r in results for f in r.findings]
+    every = [f for r in results for f in r.findings]
+    findings = [f for f in every if f.severity.rank >= threshold.rank]
     errors = [e for r in results for e in r.errors]
     for error in errors:
         eprint(error)
@@ -239,6 +249,16 @@ def run(args: argparse.Namespace) -> int:
         report.notes.extend(version_notes(config, [r.path for r in results]))
         for rule in report.rules:  # the data a rule reads (MLW306's malicious-package snapshot date)
             report.notes.extend(getattr(rule, "data_notes", list)())
+    if args.format == "text":
+        from mlwarden.commands import summary
+
+        hidden = len(every) - len(findings)
+        if args.statistics:
+            report.trailer.extend(summary.statistics_lines(findings, config.rules()))
+            report.show_findings = False
+        elif len(findings) > summary.screenful():
+            report.trailer.extend(summary.first_run_lines(findings, config.rules()))
+        report.trailer.extend(summary.footer_lines(len(findings), hidden, threshold, pre_commit=summary.under_pre_commit()))
     text = renderer(args.format)(report)
     if args.output:
         from mlwarden.fixers.atomic import write_text_atomic

@@ -158,6 +158,8 @@ class _ContextFingerprints:
             from mlwarden.core import versions
 
             files = versions._dependency_files(Path(directory))
+            # owner inference (core/owner.py) also reads these
+            files += [(Path(directory, name), "owner") for name in ("setup.py", os.path.join(".git", "config")) if os.path.isfile(os.path.join(directory, name))]
             if not files:
                 return "-"
             digest = hashlib.sha256()

@@ -93,6 +93,10 @@ class Finding:
     snippet_hash: Optional[str] = None
     secret_preview: Optional[str] = None
     rule_name: str = ""
+    #: where the finding lives when that lowered (or could lower) its
+    #: severity: "test", "docs", "example", "tutorial"; None for other code
+    #: (set by :func:`mlwarden.core.context.adjust`)
+    context: Optional[str] = None
 
     def __post_init__(self) -> None:
         # one redaction point for every output format, the cache, baselines,

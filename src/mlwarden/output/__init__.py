@@ -32,6 +32,11 @@ class Report:
     #: extra lines for the text format (assumed versions, …) shown with --verbose
     notes: List[str] = field(default_factory=list)
     verbose: bool = False
+    #: lines the text format prints after its summary (--statistics, the
+    #: first-run summary); other formats ignore them
+    trailer: List[str] = field(default_factory=list)
+    #: False with --statistics: the text format prints counts, not findings
+    show_findings: bool = True
 
     def safe_errors(self) -> List[str]:
         from mlwarden.core.redact import safe_text

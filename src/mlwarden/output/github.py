@@ -28,7 +28,7 @@ def render(report: Report) -> str:
         col = "" if f.cell is not None else f",col={f.col}"
         where = f" (cell {f.cell})" if f.cell is not None else ""
         lines.append(
-            f"::{level} file={_escape(f.path, True)},line={line}{col},title={_escape(f.rule_id, True)}::{_escape(f.message + where)}"
+            f"::{level} file={_escape(f.path, True)},line={line}{col},title={_escape(f.rule_id + ' (' + f.severity.value + ')', True)}::{_escape(f.message + where)}"
         )
     for error in report.errors:
         lines.append(f"::error::{_escape(error)}")

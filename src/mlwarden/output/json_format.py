@@ -18,6 +18,7 @@ def finding_dict(f: Finding, rules: Dict[str, type]) -> Dict[str, Any]:
         "rule_id": f.rule_id,
         "rule_name": f.rule_name or (rule.name if rule else ""),
         "severity": f.severity.value,
+        "context": f.context,
         "path": f.path,
         "line": f.line,
         "col": f.col,

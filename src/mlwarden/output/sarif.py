@@ -77,7 +77,9 @@ def artifact_location(path: str, root: Path, cwd: Optional[Path] = None) -> Dict
 
 def _result(f: Finding, index: Dict[str, int], root: Path) -> Dict[str, Any]:
     region: Dict[str, Any] = {"startLine": max(1, f.file_line or f.line)}
-    props: Dict[str, Any] = {"severity": f.severity.value}
+    props: Dict[str, Any] = {"severity": f.severity.value, "security-severity": _SECURITY_SEVERITY[f.severity]}
+    if f.context is not None:
+        props["context"] = f.context
     if f.cell is None:
         region["startColumn"] = max(1, f.col)
         if f.end_line is not None and f.end_col is not None and (f.end_line, f.end_col) >= (f.line, f.col):

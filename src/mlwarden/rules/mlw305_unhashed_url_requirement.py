@@ -57,6 +57,11 @@ class UnhashedUrlRequirement(FileRule):
         Invalid("https://example.com/pkg-1.0-py3-none-any.whl\n", filename="requirements.txt"),
         Invalid("pkg @ https://example.com/pkg-1.0.tar.gz ; python_version >= '3.10'\n", filename="requirements.txt"),
         Invalid('[tool.uv.sources]\npkg = { url = "https://example.com/pkg-1.0.tar.gz" }\n', filename="pyproject.toml"),
+        Invalid(
+            "https://github.com/Dao-AILab/flash-attention/releases/download/v2.6.3/flash_attn-2.6.3+cu123torch2.4cxx11abiFALSE-cp311-cp311-linux_x86_64.whl  # error: MLW305\n"
+            "https://github.com/Dao-AILab/flash-attention/releases/download/v2.6.3/flash_attn-2.6.3+cu123torch2.4cxx11abiFALSE-cp310-cp310-linux_x86_64.whl  # error: MLW305\n",
+            filename="requirements.txt",
+        ),
     ]
 
     def check(self, unit) -> Iterator[Finding]:
@@ -70,5 +75,24 @@ class UnhashedUrlRequirement(FileRule):
                 self,
                 unit,
                 entry,
-                f"`{short(entry.url, 70)}` is installed without an integrity check; append `#sha256=<digest>` to the URL or add `--hash=sha256:<digest>`",
+                f"`{short_url(entry.url)}` is installed without an integrity check; append `#sha256=<digest>` to the URL or add `--hash=sha256:<digest>`",
             )
+
+
+def short_url(url: str, limit: int = 120) -> str:
+    """``url`` for a message: whole when it fits, else the scheme and host,
+    an ellipsis and the whole last path segment (the file name, which is what
+    tells two URLs of one host apart: consecutive findings never look the
+    same)."""
+    url = " ".join(url.split())
+    if len(url) <= limit:
+        return url
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return short(url, limit)
+    host, _, path = rest.partition("/")
+    tail = path.rstrip("/").rsplit("/", 1)[-1]
+    if not tail or tail == path:
+        return url if len(url) <= 2 * limit else short(url, 2 * limit)
+    shown = f"{scheme}://{host}/…/{tail}"
+    return shown if len(shown) <= 2 * limit else f"{scheme}://{host}/…{tail[-(2 * limit - len(host) - 8):]}"
