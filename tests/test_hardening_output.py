@@ -59,7 +59,7 @@ def test_names_cannot_forge_lines_in_any_format(d, run_cli, fmt):
         _only_our_commands(out)
         lines = out.splitlines()
         assert len(lines) == 2
-        assert lines[0].startswith("::error file=x\\n%3A%3Aerror file=evil.py%2Cline=1%3A%3Apwned\\x1b[2J\\u202e.py,line=2,col=1,title=MLW101::")
+        assert lines[0].startswith("::error file=x\\n%3A%3Aerror file=evil.py%2Cline=1%3A%3Apwned\\x1b[2J\\u202e.py,line=2,col=1,title=MLW101 (high)::")
         assert lines[1].startswith("::error::y\\n::warning::bad")  # data: only %, CR and LF are special
     else:  # JSON keeps the real name, escaped as JSON
         doc = json.loads(out)

@@ -205,7 +205,7 @@ def test_results_cache_notices_new_data(tmp_path, data_dir, run_cli, monkeypatch
     code, _, err = run_cli("update-data", "--input", write_records_dir(tmp_path / "osv"))
     assert code == 0, err
     code, out, _ = run_cli("check", "--select", "MLW306", "requirements.txt")
-    assert code == 1 and "requirements.txt:1:1: MLW306 `mlw-test-stealer`" in out
+    assert code == 1 and "requirements.txt:1:1: MLW306 [critical] `mlw-test-stealer`" in out
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -285,7 +285,7 @@ def test_corrupt_snapshot_warns_and_the_curated_list_still_works(tmp_path, data_
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli("check", "--select", "MLW306", "--no-cache", "requirements.txt")
     assert code == 1
-    assert "requirements.txt:1:1: MLW306 `torchtriton`" in out
+    assert "requirements.txt:1:1: MLW306 [critical] `torchtriton`" in out
     assert "malicious_packages.json: unsupported format 99 (this mlwarden reads format 1); run `mlwarden update-data` again" in err
 
 

@@ -158,13 +158,26 @@ def _looks_random_body(body: str) -> bool:
     return bool(chunks) and sum(map(len, chunks)) / len(chunks) <= 4.0
 
 
+#: separators inside a run; a run made only of short separated pieces is a
+#: name (``flash_attn-2.6.3+cu123torch2.4cxx11abiFALSE-cp310-linux_x86_64``),
+#: not a token
+_PIECES = re.compile(r"[-_+]")
+_MIN_RANDOM_PIECE = 16
+
+
+def _random_piece(part: str) -> bool:
+    if _PIECES.search(part) is None:
+        return _looks_random(part)
+    return any(_looks_random(piece, min_length=_MIN_RANDOM_PIECE) for piece in _PIECES.split(part))
+
+
 def _random_run(match: "re.Match[str]") -> str:
     run = match.group(0)
     if "/" in run:
         parts = run.split("/")
         if any(_PATH_WORD.fullmatch(part) for part in parts):  # a path: judge each part
-            return "/".join(preview(part) if _looks_random(part) else part for part in parts)
-    return preview(run) if _looks_random(run) else run
+            return "/".join(preview(part) if _random_piece(part) else part for part in parts)
+    return preview(run) if _random_piece(run) else run
 
 
 def redact_text(text: str) -> str:
