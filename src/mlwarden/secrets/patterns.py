@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from typing import Dict, Pattern, Tuple
 
+# the shared placeholder and noise filter (re-exported for older imports)
+from mlwarden.secrets.noise import is_placeholder  # noqa: F401
+
 # (?<![A-Za-z0-9_-]) ... (?![A-Za-z0-9_-]): not part of a longer token
 _B = r"(?<![A-Za-z0-9_\-])"
 _E = r"(?![A-Za-z0-9_\-])"
@@ -26,6 +29,11 @@ def _re(body: str, flags: int = 0) -> Pattern[str]:
     return re.compile(body, flags)
 
 
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# base64 tokens: not part of a longer base64 run
+_B64B = r"(?<![A-Za-z0-9+/=_\-])"
+_B64E = r"(?![A-Za-z0-9+/=])"
+
 #: secret_type -> regexes (a capturing group, when present, is the secret).
 #: ``secret_type`` strings are part of baselines: never change one once released.
 PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
@@ -36,20 +44,27 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(api_org_[A-Za-z0-9]{34,40})" + _E),
     ),
     "OpenAI API Key": (
-        # project, service-account and admin keys
-        _re(_B + r"(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,250})" + _E),
-        # legacy user keys (the T3BlbkFJ marker is base64 of "OpenAI")
+        # project, service-account and admin keys; every current key holds the
+        # T3BlbkFJ marker (base64 of "OpenAI")
+        _re(_B + r"(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,160}T3BlbkFJ[A-Za-z0-9_\-]{20,160})" + _E),
+        # legacy user keys
         _re(_B + r"(sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})" + _E),
-        _re(_B + r"(sk-[A-Za-z0-9]{48})" + _E),
+    ),
+    "Generic API Key": (
+        # `sk-` + 32-64 alphanumerics without a provider's marker: legacy
+        # OpenAI, DeepSeek, Moonshot and others share the shape, so no
+        # provider is named
+        _re(_B + r"(sk-[A-Za-z0-9]{32,64})" + _E),
     ),
     "Anthropic API Key": (
-        _re(_B + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,120})" + _E),
+        _re(_B + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,110}AA)" + _E),
     ),
     "Cohere API Key": (
         _re(r"(?i:cohere|co_api_key)" + _CTX + r"([A-Za-z0-9]{40})" + _E),
     ),
     "Weights & Biases API Key": (
-        _re(r"(?i:wandb|weights_and_biases)" + _CTX + r"([0-9a-f]{40})" + _E),
+        _re(r"(?i:wandb|weights_and_biases|weightsandbiases)" + _CTX + r"([0-9a-f]{40})" + _E),
+        _re(_B + r"(wandb_v1_[A-Za-z0-9_]{77})" + _E),
     ),
     "Replicate API Token": (
         _re(_B + r"(r8_[A-Za-z0-9]{37})" + _E),
@@ -58,10 +73,12 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(gsk_[A-Za-z0-9]{52})" + _E),
     ),
     "LangSmith API Key": (
-        _re(_B + r"(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})" + _E),
+        _re(_B + r"(lsv2_(?:pt|sk)_[0-9a-fA-F]{32}_[0-9a-fA-F]{10})" + _E),
     ),
     "Pinecone API Key": (
-        _re(_B + r"(pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{50,80})" + _E),
+        _re(_B + r"(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})" + _E),
+        # legacy keys: a UUID next to `pinecone`
+        _re(r"(?i:pinecone)" + _CTX + r"(" + _UUID + r")" + _E),
     ),
     "Databricks Token": (
         _re(_B + r"(dapi[0-9a-f]{32}(?:-\d)?)" + _E),
@@ -70,13 +87,13 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(AIza[0-9A-Za-z_\-]{35})" + _E),
     ),
     "xAI API Key": (
-        _re(_B + r"(xai-[A-Za-z0-9]{70,90})" + _E),
+        _re(_B + r"(xai-[A-Za-z0-9_\-]{70,120})" + _E),
     ),
     "OpenRouter API Key": (
         _re(_B + r"(sk-or-v1-[0-9a-f]{64})" + _E),
     ),
     "NVIDIA API Key": (
-        _re(_B + r"(nvapi-[A-Za-z0-9_\-]{64})" + _E),
+        _re(_B + r"(nvapi-[A-Za-z0-9_\-]{60,70})" + _E),
     ),
     "Perplexity API Key": (
         _re(_B + r"(pplx-[A-Za-z0-9]{48})" + _E),
@@ -88,9 +105,37 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
     ),
     "AWS Bedrock API Key": (
         # long-term keys: "ABSK" + base64("BedrockAPIKey-…")
-        _re(_B + r"(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{20,400}={0,2})" + r"(?![A-Za-z0-9+/=])"),
-        # short-term keys
-        _re(_B + r"(bedrock-api-key-[A-Za-z0-9+/]{40,2000}={0,2})" + r"(?![A-Za-z0-9+/=])"),
+        _re(_B64B + r"(ABSK(?=QmVkcm9ja0FQSUtleS)[A-Za-z0-9+/]{100,300}={0,2})" + _B64E),
+        # short-term keys: "bedrock-api-key-" + base64("bedrock.amazonaws.com/…")
+        _re(_B + r"(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]*={0,2})" + _B64E),
+    ),
+    "AWS Secret Access Key": (
+        _re(r"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key|aws_?secret)" + _CTX + r"([A-Za-z0-9/+]{40})" + _B64E),
+    ),
+    "AWS Session Token": (
+        # STS session tokens start with base64 of their own header
+        _re(_B64B + r"((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/]{80,1900}={0,2})" + _B64E),
+        _re(r"(?i:aws_?session_?token|aws_?security_?token|session_?token)" + _CTX + r"([A-Za-z0-9/+]{100,1900}={0,2})" + _B64E),
+    ),
+    "GitHub Access Token": (
+        # classic, OAuth, user-to-server, server-to-server, refresh tokens
+        _re(_B + r"(gh[pousr]_[A-Za-z0-9]{36})" + _E),
+        _re(_B + r"(ghr_[A-Za-z0-9]{76})" + _E),
+        # fine-grained personal access tokens
+        _re(_B + r"(github_pat_[A-Za-z0-9_]{82})" + _E),
+    ),
+    "GitLab Access Token": (
+        _re(_B + r"((?:glpat|gldt|glft|glsoat|glrt|glimt|glptt|gloas|glcbt|glagent)-[A-Za-z0-9_\-]{20,64})" + _E),
+    ),
+    "Azure AD Client Secret": (
+        # Entra ID application secrets: three characters, a digit, "Q~", 31-34 more
+        _re(r"(?:^|(?<=[\\'\"`\s>=:(,)]))([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?=$|[\\'\"`\s<),;])"),
+    ),
+    "Clojars API Token": (
+        _re(_B + r"(CLOJARS_[A-Za-z0-9]{60})" + _E),
+    ),
+    "Private AI API Key": (
+        _re(r"(?i:private[_\-]?ai)" + _CTX + r"([A-Za-z0-9]{32})" + _E),
     ),
 }
 
@@ -109,7 +154,7 @@ KAGGLE_JSON_KEY = re.compile(r"\"key\"\s*:\s*\"([0-9a-f]{32})\"")
 #: lower-cased text (PREFILTER_FOLDED) instead of with re.IGNORECASE. On the
 #: transformers sources: 15 s -> 4 s, the same lines.
 PREFILTER_EXACT = re.compile(
-    r"hf_|api_org_|sk-|gsk_|r8_|lsv2_|pcsk_|dapi|AIza|xai-|nvapi-|pplx-|ABSK|bedrock-api-key"
+    r"hf_|api_org_|sk-|gsk_|r8_|lsv2_|pcsk_|dapi|AIza|xai-|nvapi-|pplx-|ABSK|bedrock-api-key|Q~|CLOJARS_|IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE"
     r"|A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AccountKey|://[^\s/:@]+:[^\s/@]+@"
     r"|\.[\w-]{6}\.[\w-]{27}|gh[pousr]_|github_pat_|gl[a-z]{2,4}-|eyJ|-us\d"
     r"|_authToken|PRIVATE KEY|pypi-|SG\.|xox|hooks\.slack|sq0|sk_live|rk_live|:[\w-]{35}"
@@ -118,7 +163,8 @@ PREFILTER_EXACT = re.compile(
 #: Searched in ``text.lower()``: context words of the context-based
 #: detectors and the keyword detector's words (api_key, password, secret …).
 PREFILTER_FOLDED = re.compile(
-    r"(?=[cwk\"aidspbc])(?:cohere|co_api_key|wandb|weights_and_biases|kaggle|\"username\"|aws.{0,20}?(?:key|pw|pass|token)"
+    r"(?=[cwk\"aidspbcg])(?:cohere|co_api_key|wandb|weights_?and_?biases|kaggle|\"username\"|aws.{0,20}?(?:key|pw|pass|token)"
+    r"|pinecone|private.?ai|session_?token|security_?token|gl[a-z]{2,6}-"
     r"|cloudant|discord|ibm|softlayer|(?:api|auth|service|account|db|database|priv|private|client)_?key|pwd|secret|contrase"
     # `pass` only where a keyword detector could fire (password, "pass": …,
     # pass = …); the bare Python statement is most of these words in code
@@ -129,30 +175,3 @@ PREFILTER_FOLDED = re.compile(
 def prefilter_match(text: str) -> bool:
     """Could ``text`` hold a secret any enabled detector finds?"""
     return PREFILTER_EXACT.search(text) is not None or PREFILTER_FOLDED.search(text.lower()) is not None
-
-
-# -- placeholders -----------------------------------------------------------
-
-_PLACEHOLDER_WORDS = re.compile(
-    r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|<|>|\{|\}|\$|\.\.\.|…|\*\*\*",
-    re.IGNORECASE,
-)
-_REPEATED = re.compile(r"(.)\1{5,}")
-
-
-def is_placeholder(value: str) -> bool:
-    """``"<your token>"``, ``"hf_xxx…"``, ``"sk-..."``, ``"${TOKEN}"``,
-    ``"****"``: documentation placeholders, not secrets. (An obvious ``FAKE``
-    marker in a regex-valid test token is *not* a placeholder: test tokens
-    that look real get committed and copied.)"""
-    body = value.strip()
-    if len(body) < 8:
-        return True
-    if _PLACEHOLDER_WORDS.search(body):
-        return True
-    # hf_xxxxxxxx…, sk-000000…, aaaaaa: six or more of one character in a row
-    if _REPEATED.search(body):
-        return True
-    # hf_abababab…: the longest alphanumeric run uses three characters or fewer
-    longest = max(re.findall(r"[A-Za-z0-9]+", body) or [""], key=len)
-    return len(longest) >= 8 and len(set(longest.lower())) <= 3
