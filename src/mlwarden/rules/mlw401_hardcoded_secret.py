@@ -14,7 +14,7 @@ KINDS = frozenset(
 _GENERIC = {"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String"}
 
 # test tokens are assembled here so no token-shaped literal sits in the repo
-_HF = "hf_" + "FAKE" + "x7Qm2Lp9Rt4Vw8Yz3Bn6Cd1Fg5Hj0Ks"
+_HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0Ea"
 
 
 class HardcodedSecret(FileRule):
@@ -41,7 +41,7 @@ class HardcodedSecret(FileRule):
     ```python
     from huggingface_hub import HfApi
 
-    api = HfApi(token="hf_FAKEx7Qm2Lp9Rt4Vw8Yz3Bn6Cd1Fg5Hj0Ks")  # pragma: allowlist secret
+    api = HfApi(token="hf_Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0Ea")  # pragma: allowlist secret
     ```
     (the pragma only keeps the project's own secret scanners quiet about this
     documentation example)

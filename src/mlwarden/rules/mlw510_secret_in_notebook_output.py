@@ -3,7 +3,7 @@ from __future__ import annotations
 from mlwarden.core.finding import Severity, redact, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
 
-_HF = "hf_" + "FAKE" + "x7Qm2Lp9Rt4Vw8Yz3Bn6Cd1Fg5Hj0Ks"
+_HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0Ea"
 
 
 def _nb(outputs: str) -> str:

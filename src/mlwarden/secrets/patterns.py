@@ -31,7 +31,7 @@ def _re(body: str, flags: int = 0) -> Pattern[str]:
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # base64 tokens: not part of a longer base64 run
-_B64B = r"(?<![A-Za-z0-9+/=_\-])"
+_B64B = r"(?<![A-Za-z0-9+/])"
 _B64E = r"(?![A-Za-z0-9+/=])"
 
 #: secret_type -> regexes (a capturing group, when present, is the secret).
