@@ -139,6 +139,60 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
     ),
 }
 
+#: The shape each provider format has, in words: the explain pages of the
+#: secrets rules list these (``providers_markdown``), and a test checks that
+#: every type in PROVIDER_PATTERNS has one, so the docs cannot drift.
+PROVIDER_SHAPES: Dict[str, str] = {
+    "Hugging Face Token": "`hf_` + 34-40 alphanumerics",
+    "Hugging Face Organization Token": "`api_org_` + 34-40 alphanumerics",
+    "OpenAI API Key": "`sk-proj-`, `sk-svcacct-`, `sk-admin-` keys and legacy `sk-` keys holding the `T3BlbkFJ` marker",
+    "Generic API Key": "`sk-` + 32-64 alphanumerics with no provider marker (legacy OpenAI, DeepSeek, Moonshot … share it)",
+    "Anthropic API Key": "`sk-ant-api03-` / `sk-ant-admin01-` + 80-110 characters ending in `AA`",
+    "Cohere API Key": "40 alphanumerics next to `cohere` / `CO_API_KEY`",
+    "Weights & Biases API Key": "40 hex next to `wandb` / `WANDB_API_KEY`; `wandb_v1_` + 77",
+    "Replicate API Token": "`r8_` + 37 alphanumerics",
+    "Groq API Key": "`gsk_` + 52 alphanumerics",
+    "LangSmith API Key": "`lsv2_pt_` / `lsv2_sk_` + 32 hex + `_` + 10 hex",
+    "Pinecone API Key": "`pcsk_` + 4-8 + `_` + 50-80 alphanumerics; a UUID next to `pinecone` (legacy keys)",
+    "Databricks Token": "`dapi` + 32 hex (optional `-N`)",
+    "Google API Key": "`AIza` + 35 of `[A-Za-z0-9_-]` (Gemini, Google Cloud, Firebase)",
+    "xAI API Key": "`xai-` + 70-120 of `[A-Za-z0-9_-]`",
+    "OpenRouter API Key": "`sk-or-v1-` + 64 hex",
+    "NVIDIA API Key": "`nvapi-` + 60-70 of `[A-Za-z0-9_-]`",
+    "Perplexity API Key": "`pplx-` + 48 alphanumerics",
+    "Kaggle API Key": "32 hex next to `KAGGLE_KEY` / `kaggle…key`, the `key` of `kaggle.json`",
+    "AWS Bedrock API Key": "long-term `ABSK` + base64 of `BedrockAPIKey-…`; short-term `bedrock-api-key-` + base64 of `bedrock.amazonaws.com…`",
+    "AWS Secret Access Key": "40 base64 characters named `aws_secret_access_key`, `SecretAccessKey`, `aws_secret` …",
+    "AWS Session Token": "STS tokens starting `IQoJb3JpZ2luX2Vj` / `FwoGZXIvYXdzE`, or 100+ base64 characters named `aws_session_token`",
+    "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76, fine-grained `github_pat_` + 82",
+    "GitLab Access Token": "`glpat-`, `gldt-`, `glft-`, `glsoat-`, `glrt-`, `glimt-`, `glptt-`, `gloas-`, `glcbt-`, `glagent-` + 20-64",
+    "Azure AD Client Secret": "Entra ID application secrets: 3 characters, a digit, `Q~`, 31-34 more",
+    "Clojars API Token": "`CLOJARS_` + 60 alphanumerics",
+    "Private AI API Key": "32 alphanumerics next to `private_ai` / `privateai`",
+}
+
+#: detect-secrets' own format detectors that mlwarden runs (their types)
+DETECT_SECRETS_FORMATS = (
+    "AWS Access Key (`AKIA…`, `ASIA…`)", "Azure Storage account key", "Basic Auth credentials in URLs",
+    "Cloudant", "Discord bot token", "IBM Cloud IAM", "IBM COS HMAC", "JSON Web Token", "Mailchimp", "npm",
+    "private keys (with key material)", "PyPI", "SendGrid", "Slack", "SoftLayer", "Square OAuth", "Stripe",
+    "Telegram bot token", "Twilio",
+)
+
+
+def providers_markdown() -> str:
+    """The provider formats as a Markdown list (for the explain pages)."""
+    lines = [f"- **{name}**: {PROVIDER_SHAPES[name]}" for name in PROVIDER_PATTERNS]
+    lines.append("- detect-secrets' format detectors: " + ", ".join(DETECT_SECRETS_FORMATS))
+    return "\n".join(lines)
+
+
+def with_providers(doc: str) -> str:
+    """A rule docstring with ``{providers}`` replaced by :func:`providers_markdown`
+    (indented like the docstring)."""
+    return doc.replace("{providers}", providers_markdown().replace("\n", "\n    "))
+
+
 #: A ``"key": "<32 hex>"`` line inside a file named kaggle.json (multi-line form).
 KAGGLE_JSON_KEY = re.compile(r"\"key\"\s*:\s*\"([0-9a-f]{32})\"")
 
