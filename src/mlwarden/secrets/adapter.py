@@ -50,10 +50,9 @@ from mlwarden.secrets import keywords
 from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason
 from mlwarden.secrets.patterns import (
     KAGGLE_JSON_KEY,
-    PREFILTER_EXACT,
-    PREFILTER_FOLDED,
     PROVIDER_PATTERNS,
     prefilter_match,
+    prefilter_regexes,
 )
 
 #: detect-secrets plugins never used (not credentials / too noisy).
@@ -126,6 +125,9 @@ def _has_key_body(content: Sequence[str], index: int, line: str) -> bool:
     return bool(_KEY_BODY.search(rest) or _KEY_BODY.search(following))
 
 
+#: a base64 run long enough to be blanked (see noise.blank_blobs)
+_LONG_RUN = re.compile(r"[A-Za-z0-9+/=_\-]{2000}")
+
 #: what the high-entropy detectors can report: a quoted run of 20+ base64/hex characters
 _LONG_QUOTED = re.compile(r"[\"'][A-Za-z0-9+/=_\-]{20,}")
 
@@ -154,22 +156,29 @@ def is_candidate(text: str) -> bool:
     return prefilter_match(text)
 
 
-def candidate_lines(lines: Sequence[str], lowered: Optional[str] = None) -> List[int]:
-    """Indexes of the lines :func:`is_candidate` accepts, found with one
-    search of each prefilter over the joined text (no match spans a newline)
-    instead of one per line: seconds on a large repository."""
-    text = "\n".join(lines)
+def candidate_lines(lines: Sequence[str], text: Optional[str] = None, lowered: Optional[str] = None, starts: Optional[List[int]] = None) -> List[int]:
+    """Indexes of the lines :func:`is_candidate` accepts, found by searching
+    the joined text once (no match spans a newline) with only the prefilter
+    parts whose literals occur in it: seconds on a large repository."""
+    text = "\n".join(lines) if text is None else text
     lowered = text.lower() if lowered is None else lowered
     if len(lowered) != len(text):  # rare Unicode case changes length: per line
         return [i for i, line in enumerate(lines) if is_candidate(line)]
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
     found = set()
-    for pattern, haystack in ((PREFILTER_EXACT, text), (PREFILTER_FOLDED, lowered)):
+    for pattern, haystack in prefilter_regexes(text, lowered):
+        if starts is None:
+            starts = line_starts(lines)
         for match in pattern.finditer(haystack):
             found.add(bisect.bisect_right(starts, match.start()) - 1)
     return sorted(found)
+
+
+def line_starts(lines: Sequence[str]) -> List[int]:
+    """Offsets of each line in ``"\\n".join(lines)``."""
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    return starts
 
 
 def scan_lines(
@@ -208,16 +217,19 @@ class Session:
             self._settings = None
 
     def scan(self, lines: Sequence[str], filename: str) -> List[Hit]:
-        lines = [blank_blobs(line) for line in lines]
-        entropy = self.high_entropy and self.profile == "code"
         text = "\n".join(lines)
+        if "base64," in text or _LONG_RUN.search(text):
+            lines = [blank_blobs(line) for line in lines]
+            text = "\n".join(lines)
+        entropy = self.high_entropy and self.profile == "code"
         lowered = text.lower()
-        indexes = candidate_lines(lines, lowered)
+        starts = line_starts(lines)
+        indexes = candidate_lines(lines, text, lowered, starts)
         if entropy:
             indexes = sorted(set(indexes) | {i for i, line in enumerate(lines) if _LONG_QUOTED.search(line)})
         hits = _own_hits(lines, indexes)
         if self.profile == "code":
-            hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE) for i, col, value in keywords.scan_lines(lines, lowered))
+            hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE) for i, col, value in keywords.scan_lines(lines, lowered, starts))
         ds_indexes = [i for i in indexes if _DS_CANDIDATE.search(lines[i])] if not entropy else indexes
         if ds_indexes:
             if self._plugins is None:

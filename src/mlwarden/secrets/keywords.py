@@ -154,6 +154,10 @@ def assignment_at(line: str, pos: int) -> Optional[Tuple[str, int, str]]:
         return None
     if op in ("(", ",") and match.group("q") is None:
         return None  # `f(token, x)`: an expression, not a literal
+    if op == "(" and not any(w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key" for w in split_words(match.group("key").rsplit(".", 1)[-1])):
+        # `AutoModelForTokenClassification.from_pretrained("org/model")`: the
+        # credential word names a class, not what the call takes
+        return None
     if match.group("q") is not None:
         value, col = match.group("qv"), match.start("qv")
     else:
@@ -183,15 +187,14 @@ def judge(key: str, value: str) -> Optional[Tuple[str, int]]:
     return credential, value.find(credential)
 
 
-def scan_lines(lines: Sequence[str], lowered: Optional[str] = None) -> Iterator[Tuple[int, int, str]]:
+def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Optional[List[int]] = None) -> Iterator[Tuple[int, int, str]]:
     """(0-based line, 0-based column, value) of every generic keyword secret
-    in ``lines``. ``lowered`` is ``"\\n".join(lines).lower()`` when the caller
-    has it."""
-    text = "\n".join(lines)
-    low = lowered if lowered is not None else text.lower()
-    if len(low) != len(text):
+    in ``lines``. ``lowered`` is ``"\\n".join(lines).lower()`` and ``starts``
+    the line offsets in it, when the caller has them."""
+    low = lowered if lowered is not None else "\n".join(lines).lower()
+    if len(low) != sum(map(len, lines)) + len(lines) - 1:
         low = "\n".join(line.lower() if len(line.lower()) == len(line) else "?" * len(line) for line in lines)
-    starts = None
+        starts = None
     seen = set()
     for pattern in (TRIGGER, TRIGGER_BLOCK):
         for match in pattern.finditer(low):

@@ -256,6 +256,10 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return "identifier-like name"
     if _RESOURCE.match(text) or _identifier_like(text):
         return "resource identifier"
+    if "/" in text and re.search(r"[-_]", text) and all(
+        p.isalpha() or p.isdigit() or _NAMEISH.match(p) or _identifier_like(p) for p in text.split("/") if p
+    ):
+        return "a path or repository id"
     if re.fullmatch(r"[A-Za-z_.\-]+", text):
         return "letters only"
     if re.fullmatch(r"[\d.\-_:]+", text):

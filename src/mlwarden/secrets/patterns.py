@@ -199,31 +199,76 @@ KAGGLE_JSON_KEY = re.compile(r"\"key\"\s*:\s*\"([0-9a-f]{32})\"")
 #: Cheap prefilter: every provider prefix or context word above, the
 #: distinctive parts of detect-secrets' own detectors, and credential words
 #: its keyword detector needs. A text with none of these cannot hold a secret
-#: any enabled detector finds, so detect-secrets is never imported for it.
-#: Two patterns, because speed matters (a whole repository goes through them):
-#: every alternative of PREFILTER_EXACT starts with a literal (the token
-#: formats that start with a character class are searched from their first
-#: literal part, a superset: `.xxxxxx.` for Discord, `-us1` for Mailchimp,
-#: `:` for Telegram), and the case-insensitive words are searched in
-#: lower-cased text (PREFILTER_FOLDED) instead of with re.IGNORECASE. On the
-#: transformers sources: 15 s -> 4 s, the same lines.
-PREFILTER_EXACT = re.compile(
-    r"hf_|api_org_|sk-|gsk_|r8_|lsv2_|pcsk_|dapi|AIza|xai-|nvapi-|pplx-|ABSK|bedrock-api-key|Q~|CLOJARS_|IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE"
-    r"|A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AccountKey|://[^\s/:@]+:[^\s/@]+@"
-    r"|\.[\w-]{6}\.[\w-]{27}|gh[pousr]_|github_pat_|gl[a-z]{2,4}-|eyJ|-us\d"
-    r"|_authToken|PRIVATE KEY|pypi-|SG\.|xox|hooks\.slack|sq0|sk_live|rk_live|:[\w-]{35}"
-    r"|AC[0-9a-f]{32}|SK[0-9a-f]{32}|AKC[a-zA-Z0-9]{10}|AP[0-9A-F][a-zA-Z0-9]{8}"
+#: any enabled format detector finds, so detect-secrets is never imported for
+#: it. Each part is (literals, regex): the regex can only match where one of
+#: the literals occurs (the first characters of the literals form the
+#: regexes' leading lookahead). Case-sensitive parts search the text; folded parts
+#: search ``text.lower()``.
+_EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
+    ((literal,), re.escape(literal))
+    for literal in (
+        "hf_", "api_org_", "sk-", "gsk_", "r8_", "lsv2_", "pcsk_", "dapi", "AIza", "xai-", "nvapi-", "pplx-", "ABSK",
+        "bedrock-api-key", "Q~", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
+        "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
+        "sk_live", "rk_live",
+    )
+) + (
+    (("A3T",), r"A3T[A-Z0-9]"),
+    (("://",), r"://[^\s/:@]+:[^\s/@]+@"),
+    ((".",), r"\.[\w-]{6}\.[\w-]{27}"),  # Discord, searched from its first literal
+    (("gh",), r"gh[pousr]_"),
+    (("gl",), r"gl[a-z]{2,6}-"),
+    (("-us",), r"-us\d"),  # Mailchimp
+    ((":",), r":[\w-]{35}"),  # Telegram
+    (("AC",), r"AC[0-9a-f]{32}"),
+    (("SK",), r"SK[0-9a-f]{32}"),
+    (("AKC",), r"AKC[a-zA-Z0-9]{10}"),
+    (("AP",), r"AP[0-9A-F][a-zA-Z0-9]{8}"),
 )
-#: Searched in ``text.lower()``: context words of the context-based
-#: detectors and the keyword detector's words (api_key, password, secret …).
-PREFILTER_FOLDED = re.compile(
-    r"(?=[cwk\"aidspbcg])(?:cohere|co_api_key|wandb|weights_?and_?biases|kaggle|\"username\"|aws.{0,20}?(?:key|pw|pass|token)"
-    r"|pinecone|private.?ai|session_?token|security_?token|gl[a-z]{2,6}-"
-    r"|cloudant|discord|ibm|softlayer|(?:api|auth|service|account|db|database|priv|private|client)_?key|pwd|secret|contrase"
+_FOLDED_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = (
+    (("cohere",), "cohere"),
+    (("co_api_key",), "co_api_key"),
+    (("wandb",), "wandb"),
+    (("weights",), "weights_?and_?biases"),
+    (("kaggle",), "kaggle"),
+    (('"username"',), '"username"'),
+    (("aws",), "aws.{0,20}?(?:key|pw|pass|token)"),
+    (("pinecone",), "pinecone"),
+    (("private",), "private.?ai"),
+    (("token",), "(?:session|security)_?token"),
+    (("cloudant",), "cloudant"),
+    (("discord",), "discord"),
+    (("ibm",), "ibm"),
+    (("softlayer",), "softlayer"),
+    (("pwd",), "pwd"),
+    (("secret",), "secret"),
+    (("contrase",), "contrase"),
     # `pass` only where a keyword detector could fire (password, "pass": …,
     # pass = …); the bare Python statement is most of these words in code
-    r"|pass(?=[\w\"'\])]|\s*[=:]))"
+    (("pass",), "pass(?=[\\w\"'\\])]|\\s*[=:])"),
 )
+
+def _first_chars(parts) -> str:
+    chars = set()
+    for literals, _regex in parts:
+        chars.update(literal[0] for literal in literals)
+    return "".join(sorted(chars)).replace("\\", "\\\\").replace("]", "\\]").replace("-", "\\-").replace("^", "\\^")
+
+
+# a leading lookahead on the parts' first characters lets the regex engine
+# skip most positions at C speed (measured: 1.9 s -> 1.7 s and 2.5 s -> 0.5 s
+# on 20 MB of transformers sources)
+PREFILTER_EXACT = re.compile(f"(?=[{_first_chars(_EXACT_PARTS)}])(?:" + "|".join(regex for _, regex in _EXACT_PARTS) + ")")
+#: Searched in ``text.lower()``: context words of the context-based
+#: detectors and the keyword detector's words (password, secret …; the
+#: credential names such as ``api_key`` are found by the keyword trigger,
+#: :data:`mlwarden.secrets.keywords.TRIGGER`).
+PREFILTER_FOLDED = re.compile(f"(?=[{_first_chars(_FOLDED_PARTS)}])(?:" + "|".join(regex for _, regex in _FOLDED_PARTS) + ")")
+
+
+def prefilter_regexes(text: str, lowered: str) -> Tuple[Tuple[Pattern[str], str], ...]:
+    """(regex, haystack) pairs that find every candidate of ``text``."""
+    return ((PREFILTER_EXACT, text), (PREFILTER_FOLDED, lowered))
 
 
 def prefilter_match(text: str) -> bool:
