@@ -175,10 +175,9 @@ def candidate_lines(lines: Sequence[str], text: Optional[str] = None, lowered: O
 
 def line_starts(lines: Sequence[str]) -> List[int]:
     """Offsets of each line in ``"\\n".join(lines)``."""
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    return starts
+    import itertools
+
+    return [0, *itertools.accumulate(len(line) + 1 for line in lines[:-1])]
 
 
 def scan_lines(

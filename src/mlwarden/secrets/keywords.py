@@ -37,7 +37,12 @@ _OP = r"(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)|,|\(|>)"
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
 TRIGGER = re.compile(
-    r"(?:pass|pwd|psw|pw\b|secret|token|key|auth|cred|bearer|contrase)[\w.$@\-]{0,40}?[\"'`]?\]?[ \t]*"
+    # a credential word; the lookaheads skip names the judge always rejects
+    # (plurals, `tokenizer`, `token_type_ids`, `key_states` …: ML code is full
+    # of them, and each would cost a Python-level look)
+    r"(?=[pskactb])(?:pass(?!e[sd]|ing|age)|pwd|psw|pw\b|secret(?!s)|token(?!s|iz|_type|_ids?\b|_idx|_index|_mask)"
+    r"|key(?!s|_states|_values|_value_head|_layer|_proj|points?|word|board|frame|_ids?\b)|auth(?!or(?!iz))|cred|bearer|contrase)"
+    r"[\w.$@\-]{0,40}?[\"'`]?\]?[ \t]*"
     r"(?::[ \t]*[a-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)[ \t]*|[ \t]+(?:string|str|const|final|bytes)[ \t]*(?=:?=))?"
     + _OP
     + r"[ \t]*(?:@|[rbuf]{1,2}(?=[\"']))?[\"'`]?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6}"
@@ -85,7 +90,7 @@ AFTER_EXCLUDED = frozenset(
         "obj", "object", "chars", "map", "mapping", "dict", "list", "set", "ref", "reference", "source", "generator",
         "getter", "setter", "encoding", "algorithm", "alg", "cipher", "event", "down", "up", "press", "pressed",
         "board", "alias", "ring", "tab", "pair", "selector", "frame", "manager", "strategy", "exists", "present",
-        "required", "field", "widget", "input", "tag",
+        "required", "field", "widget", "input", "tag", "states", "values", "proj", "projection",
     }
 )
 #: anywhere in the name, a word that makes it another kind of key or token:
@@ -234,10 +239,9 @@ def _block_value(lines: Sequence[str], index: int, pos: int):
 
 
 def _line_starts(lines: Sequence[str]) -> List[int]:
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    return starts
+    import itertools
+
+    return [0, *itertools.accumulate(len(line) + 1 for line in lines[:-1])]
 
 
 def _line_of(starts: List[int], offset: int) -> int:
