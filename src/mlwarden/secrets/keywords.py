@@ -47,8 +47,11 @@ TRIGGER = re.compile(
     + _OP
     + r"[ \t]*(?:@|[rbuf]{1,2}(?=[\"']))?[\"'`]?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6}"
 )
-#: the value on the next line: ``key: |`` (YAML block) or ``<key>`` (XML)
-TRIGGER_BLOCK = re.compile(r"(?:pass|pwd|secret|token|key|auth|cred)[\w.\-]*(?:[\"']?:[ \t]*[|>][-+]?|>)[ \t]*$", re.M)
+#: the value on the next line: ``key: |`` (YAML block) or ``<key>`` (XML);
+#: found from the line end (``|``/``>`` ends few lines of code), the key is
+#: checked before it (:data:`_BLOCK_KEY`)
+TRIGGER_BLOCK = re.compile(r"[|>][-+]?[ \t]*$", re.M)
+_BLOCK_KEY = re.compile(r"(?:pass|pwd|secret|token|key|auth|cred)[\w.\-]*(?:[\"']?:[ \t]*[|>][-+]?|>)[ \t]*$")
 
 _KEY_CHARS = re.compile(r"[\w.$@\-]")
 _ASSIGN = re.compile(
@@ -208,7 +211,11 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
             index = _line_of(starts, match.start())
             line = lines[index]
             pos = match.start() - starts[index]
-            found = _block_value(lines, index, pos) if pattern is TRIGGER_BLOCK else assignment_at(line, pos)
+            if pattern is TRIGGER_BLOCK:
+                block = _BLOCK_KEY.search(line.lower())
+                found = _block_value(lines, index, block.start()) if block else None
+            else:
+                found = assignment_at(line, pos)
             if found is None:
                 continue
             key, col, value = found
