@@ -129,3 +129,23 @@ def test_detect_secrets_plugin_uses_the_same_judge():
     plugin = GenericSecretDetector()
     assert list(plugin.analyze_string(f'api_key = "{V}"')) == [V]
     assert list(plugin.analyze_string('api_key = "<your-api-key>"')) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["tokens", "tokenizer", "tokenize", "token_type", "token_type_ids", "token_ids", "token_id", "token_idx",
+     "token_index", "token_mask", "key_states", "key_values", "key_value_head", "key_layer", "key_proj", "keypoints",
+     "keyword", "keyboard", "keyframe", "key_id", "secrets", "author", "passed", "passes", "passing", "passage"],
+)
+def test_trigger_lookaheads_only_skip_names_the_judge_rejects(name):
+    """The keyword trigger's lookaheads are a fast path: each name it skips
+    must be one key_strength rejects anyway, so no result changes."""
+    assert keywords.key_strength(name) is None
+
+
+def test_every_provider_type_has_a_documented_shape():
+    from mlwarden.secrets.patterns import PROVIDER_PATTERNS, PROVIDER_SHAPES, providers_markdown
+
+    assert set(PROVIDER_SHAPES) == set(PROVIDER_PATTERNS)
+    doc = providers_markdown()
+    assert all(f"**{name}**" in doc for name in PROVIDER_PATTERNS)
