@@ -12,7 +12,7 @@ KINDS = frozenset(
 )
 
 #: detectors of a token *format*; the rest (keyword, entropy) are weaker
-_GENERIC = {"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String"}
+_GENERIC = {"Secret Keyword", "Generic Secret", "Base64 High Entropy String", "Hex High Entropy String"}
 
 # test tokens are assembled here so no token-shaped literal sits in the repo
 _HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU"
