@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _files(paths: List[str]):
-    from mlwarden.sources.model import MODEL_SUFFIXES
+    from mlwarden.sources.model import is_model_path
 
     for raw in paths:
         path = Path(raw)
@@ -42,31 +42,33 @@ def _files(paths: List[str]):
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if Path(name).suffix.lower() in MODEL_SUFFIXES:
+                    if is_model_path(Path(root) / name):
                         yield Path(root) / name, os.path.normpath(os.path.join(root, name))
         else:
             yield path, os.path.normpath(raw)
 
 
+#: formats whose loaders read only data (when the header is valid)
+_NO_CODE = ("safetensors", "gguf", "numpy", "npz", "hdf5", "onnx")
+
+
 def verdict(name: str, extra: List[str], trusted=()) -> str:
-    from mlwarden.artifacts.allowlist import builtin_allowlist, danger, is_allowed
+    from mlwarden.artifacts.allowlist import danger, is_allowed
 
     why = danger(name)
     if why:
         return f"DANGEROUS ({why})"
     if any(name.startswith(p) for p in trusted):
         return "allowed (resolved by TorchScript, not imported)"
-    _v, entries = builtin_allowlist()
-    if name in entries:
+    if is_allowed(name):
         return "allowed"
     if is_allowed(name, extra):
-        return "allowed (config)" if name not in entries else "allowed"
+        return "allowed (config)"
     return "NOT ALLOWED"
 
 
 def run(args: argparse.Namespace) -> int:
     from mlwarden.artifacts import Limits
-    from mlwarden.artifacts.formats import sniff_path
     from mlwarden.commands.check import _codes
     from mlwarden.core.config import Config, ConfigError, load_config
     from mlwarden.core.engine import check_unit
@@ -100,10 +102,6 @@ def run(args: argparse.Namespace) -> int:
         if not path.exists():
             errors.append(f"{display}: no such file or directory")
             continue
-        if sniff_path(path) is None:
-            if args.verbose:
-                notes.append(f"{display}: not a model format mlwarden reads; skipped")
-            continue
         try:
             unit = load(path, display)
         except LoadError as exc:
@@ -116,8 +114,13 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             errors.append(f"{display}: cannot read file: {exc.strerror or exc}")
             continue
-        count += 1
         report = model_report(unit)
+        if report.format is None and not report.issues:
+            # identified by content as no model format (and not model-named)
+            if args.verbose:
+                notes.append(f"{display}: not a model format mlwarden reads; skipped")
+            continue
+        count += 1
         findings.extend(check_unit(unit, rules, config).findings)
         if args.verbose:
             notes.extend(f"{display}: {n}" for n in report.notes)
@@ -133,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
                 where = f"{ref.member}@{ref.offset}" if ref.member else f"@{ref.offset}"
                 listing.append(f"  {ref.name}{spelled}  {where}  {verdict(ref.name, extra, report.trusted_prefixes)}")
             if not report.globals:
-                listing.append("  (no globals)")
+                listing.append(f"  (no globals: {'a weight format that holds no code' if report.format in _NO_CODE else 'nothing is imported'})")
     for error in errors:
         print(error, file=sys.stderr)
     if listing:

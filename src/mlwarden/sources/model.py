@@ -14,14 +14,16 @@ from typing import Union
 
 from mlwarden.sources import LoadError, Unit
 
-#: extensions the directory walk and the pre-commit hook look at; the format
-#: itself is always chosen by content
-MODEL_SUFFIXES = (".pkl", ".pickle", ".pt", ".pth", ".bin", ".ckpt", ".joblib", ".npy", ".npz", ".dill", ".keras", ".h5", ".hdf5", ".model", ".sav")
-
-
 def is_model_path(path: Path) -> bool:
-    """Whether the directory walk reads ``path`` as a model file (by name)."""
-    return path.suffix.lower() in MODEL_SUFFIXES
+    """Whether the directory walk reads ``path`` as a model file (by name).
+
+    The single predicate of the walk; ``.pre-commit-hooks.yaml``'s
+    ``mlwarden-models`` ``files`` pattern is the same regular expression
+    (:data:`mlwarden.artifacts.names.MODEL_FILES_REGEX`). The format itself
+    is always chosen by content."""
+    from mlwarden.artifacts.names import is_model_name
+
+    return is_model_name(path)
 
 
 def load(source: Union[bytes, bytearray, Path], path: str) -> Unit:
