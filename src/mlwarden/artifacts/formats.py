@@ -79,7 +79,7 @@ class Limits:
     max_decompressed: int = 8 << 30  # gzip/bz2/xz/lz4/7z output
     max_config_bytes: int = 64 << 20  # keras config.json, yaml configs, manifests
     max_depth: int = 4  # nested files (pickle.loads(b"..."), gzip in zip …)
-    max_ops: int = 4_000_000  # pickle opcodes per stream (CPU bombs)
+    max_ops: int = 2_000_000  # pickle opcodes per stream (CPU bombs: about 6 s of work)
     max_streams: int = 64  # concatenated pickle streams in one file
     time_limit: float = 60.0  # seconds per file
     crc_member_bytes: int = 1 << 20  # CRC-check every member up to this size
@@ -647,6 +647,7 @@ class _Scan:
         import tarfile
 
         try:
+            f.seek(0)
             archive = tarfile.open(fileobj=f, mode="r:")  # type: ignore[call-overload]
             members = []
             for info in archive:

@@ -27,6 +27,7 @@ class Stream:
     ) -> None:
         self._source = source
         self._buf = b""
+        self._off = 0  # bytes of _buf already handed out (no O(n) slicing per read)
         self._pos = 0  # bytes handed out
         self.max_read = max_read
         self.max_line = max_line
@@ -53,8 +54,12 @@ class Stream:
         if self.crc is not None:
             self.crc = zlib.crc32(chunk, self.crc)
         self.produced += len(chunk)
-        self._buf += chunk
+        self._buf = self._buf[self._off :] + chunk if self._off < len(self._buf) else chunk
+        self._off = 0
         return True
+
+    def _avail(self) -> int:
+        return len(self._buf) - self._off
 
     # -- file protocol used by pickletools ---------------------------------------
     def read(self, n: int = -1) -> bytes:
@@ -62,53 +67,55 @@ class Stream:
             raise ScanLimit("unbounded read")
         if n > self.max_read:
             raise ScanLimit(f"an object of {n} bytes exceeds the {self.max_read}-byte limit")
-        while len(self._buf) < n and self._pull(n - len(self._buf)):
+        while self._avail() < n and self._pull(n - self._avail()):
             pass
-        out, self._buf = self._buf[:n], self._buf[n:]
+        out = self._buf[self._off : self._off + n]
+        self._off += len(out)
         self._pos += len(out)
         return out
 
     def readline(self, limit: int = -1) -> bytes:
-        start = 0
+        start = self._off
         while True:
             idx = self._buf.find(b"\n", start)
             if idx >= 0:
-                return self.read(idx + 1)
-            if len(self._buf) > self.max_line:
+                return self.read(idx + 1 - self._off)
+            if self._avail() > self.max_line:
                 raise ScanLimit(f"a text line longer than {self.max_line} bytes")
-            start = len(self._buf)
+            start = len(self._buf) - self._off
             if not self._pull(1 << 12):
-                return self.read(len(self._buf))
+                return self.read(self._avail())
+            start = self._off + start
 
     def tell(self) -> int:
         return self._pos
 
     def peek(self, n: int) -> bytes:
-        while len(self._buf) < n and self._pull(n - len(self._buf)):
+        while self._avail() < n and self._pull(n - self._avail()):
             pass
-        return self._buf[:n]
+        return self._buf[self._off : self._off + n]
 
     def skip(self, n: int) -> int:
         """Step over ``n`` bytes (still hashed); returns how many existed."""
         done = 0
         while done < n:
-            if not self._buf and not self._pull(min(n - done, 1 << 20)):
+            if not self._avail() and not self._pull(min(n - done, 1 << 20)):
                 break
-            take = min(n - done, len(self._buf))
-            self._buf = self._buf[take:]
+            take = min(n - done, self._avail())
+            self._off += take
             done += take
         self._pos += done
         return done
 
     def drain(self) -> int:
         """Consume everything left (to finish the CRC); returns the count."""
-        left = len(self._buf)
+        left = self._avail()
         self._pos += left
-        self._buf = b""
+        self._buf, self._off = b"", 0
         while self._pull(1 << 20):
             self._pos += len(self._buf)
             left += len(self._buf)
-            self._buf = b""
+            self._buf, self._off = b"", 0
         return left
 
 
