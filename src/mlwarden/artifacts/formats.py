@@ -175,7 +175,14 @@ def _is_tar(head: bytes) -> bool:
     return stored == computed and head[0] not in (0,)
 
 
-def probe_pickle(data: bytes) -> bool:
+def is_pickle(scanner: PickleScanner, strength: str) -> bool:
+    """The identification rule (see the module doc): an effect (a name
+    ``__import__`` can resolve, an extension code, a persistent id), or a
+    complete stream that has a PROTO header or a model name."""
+    return bool(scanner.effects) or (scanner.outcome == "stop" and (scanner.headed or strength == MODEL))
+
+
+def probe_pickle(data: bytes, strength: str = "") -> bool:
     """Whether bytes parse as a pickle (see the module doc): used for quick
     identification of files named on the command line."""
     report = ScanReport(path="")
@@ -185,7 +192,7 @@ def probe_pickle(data: bytes) -> bool:
         scanner.scan(stream)
     except ScanLimit:
         return True
-    if scanner.outcome == "stop" or scanner.effects:
+    if is_pickle(scanner, strength):
         return True
     # ran out of probe bytes while still parsing: a long data pickle
     return len(data) >= _PROBE_BYTES and stream.tell() >= len(data) - 16
@@ -200,7 +207,7 @@ def sniff_path(path: os.PathLike) -> Optional[str]:
             kind = magic(head[:1024], handle, size)
             if kind is not None:
                 return kind
-            if probe_pickle(head):
+            if probe_pickle(head, name_strength(path)):
                 return "pickle"
             from mlwarden.artifacts import protobuf
 
@@ -267,7 +274,7 @@ class _Scan:
 
             self._set_format("safetensors")
             safetensors.scan(f, size, self.report, member)
-        elif not self.protobuf(f, size, name, member) and not self.pickles(self._stream(f, size), member, depth, probe=True):
+        elif not self.protobuf(f, size, name, member) and not self.pickles(self._stream(f, size), member, depth, probe=True, strength=strength):
             self.unidentified(name, member, strength, size)
         self._polyglot(f, size, kind, member)
 
@@ -303,11 +310,11 @@ class _Scan:
         self.report.format = fmt
 
     # -- pickles ----------------------------------------------------------------------
-    def pickles(self, stream: Stream, member: str, depth: int, probe: bool = False) -> bool:
+    def pickles(self, stream: Stream, member: str, depth: int, probe: bool = False, strength: str = "") -> bool:
         """A pickle and any pickles concatenated after it. With ``probe``,
         return False (and report nothing) if the first is not a pickle by
         structure."""
-        first, scanner = self._one_pickle(stream, member, depth, probe=probe)
+        first, scanner = self._one_pickle(stream, member, depth, probe=probe, strength=strength)
         if scanner is None:
             return False
         self._set_format("pickle")
@@ -327,14 +334,14 @@ class _Scan:
                 return True
             offset = stream.tell()
             # another stream: whoever calls pickle.load again reads it
-            _value, scanner = self._one_pickle(stream, member, depth, probe=True)
+            _value, scanner = self._one_pickle(stream, member, depth, probe=True, strength=strength)
             if scanner is None:
                 self.report.notes.append(f"{member or 'file'}: data after the last pickle at offset {offset} (not a pickle by structure)")
                 return True
         self.report.add(UNVERIFIABLE, f"more than {self.limits.max_streams} concatenated pickle streams", member, key="too-many-streams")
         return True
 
-    def _one_pickle(self, stream: Stream, member: str, depth: int, probe: bool = False) -> Tuple[Any, Optional[PickleScanner]]:
+    def _one_pickle(self, stream: Stream, member: str, depth: int, probe: bool = False, strength: str = MODEL) -> Tuple[Any, Optional[PickleScanner]]:
         outer = self.report
         target = ScanReport(path=outer.path, format=outer.format) if probe else outer
         scanner = PickleScanner(
@@ -353,7 +360,7 @@ class _Scan:
             detail, offset = scanner.failure
             self.report.add(UNVERIFIABLE, detail, member, offset, key=f"failed:{detail}")
         if probe:
-            if scanner.outcome != "stop" and not scanner.effects:
+            if not is_pickle(scanner, strength):
                 return None, None
             self.report.globals.extend(target.globals)
             self.report.issues.extend(target.issues)
@@ -427,7 +434,7 @@ class _Scan:
                 self.report.add(UNVERIFIABLE, "an object array without its pickle (truncated)", member, start, key="npy-no-pickle")
                 return
             fmt = self.report.format
-            if not self.pickles(stream, member, depth, probe=True):
+            if not self.pickles(stream, member, depth, probe=True, strength=MODEL):
                 self.report.add(UNVERIFIABLE, "an object array whose data is not a pickle numpy can read", member, start, key="npy-bad-pickle")
             self.report.format = fmt
 
@@ -488,7 +495,7 @@ class _Scan:
             self.npy(inner, label, depth + 1)
         elif inner_kind is None and len(head) < 1024 and not head:
             self.report.notes.append(f"{label or 'file'}: an empty {kind} stream")
-        elif inner_kind is None and self.pickles(inner, label, depth + 1, probe=True):
+        elif inner_kind is None and self.pickles(inner, label, depth + 1, probe=True, strength=strength if strength == MODEL else name_strength(inner_name)):
             pass
         elif inner_kind is None and not head[:1] in (b"\x08", b"\x0a", b"\x12"):
             self.unidentified(inner_name, member, strength if strength == MODEL else name_strength(inner_name), len(head))
@@ -588,7 +595,7 @@ class _Scan:
                 self.report.format = fmt
             elif head:
                 fmt = self.report.format
-                if self.pickles(stream, label, depth + 1, probe=True):
+                if self.pickles(stream, label, depth + 1, probe=True, strength=role or name_strength(m.name)):
                     self.report.pickle_based = True
                 else:
                     self.unidentified(m.name, label, role or name_strength(m.name), len(head))

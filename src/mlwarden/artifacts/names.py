@@ -54,7 +54,7 @@ _WRAP = "|".join(WRAPPER_EXTENSIONS)
 #: the ONE predicate for which paths are model files (directory walk,
 #: ``is_model_path``) — ``.pre-commit-hooks.yaml``'s ``mlwarden-models``
 #: ``files`` pattern is this exact string (a test checks it)
-MODEL_FILES_REGEX = rf"(?i)(\.({_EXT})|\.({_INNER})\.({_WRAP})|\.(pth|pt|ckpt|pkl)\.tar\.(gz|bz2|xz)|(^|/)saved_model\.pbtxt)$"
+MODEL_FILES_REGEX = rf"(?i)(\.({_EXT})|\.({_INNER})\.({_WRAP})|\.(pth|pt|ckpt|pkl)\.tar\.(gz|bz2|xz))$"
 _MODEL_FILES = re.compile(MODEL_FILES_REGEX)
 
 MODEL = "model"

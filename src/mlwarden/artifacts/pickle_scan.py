@@ -18,6 +18,7 @@ names so that what follows is still reported.
 from __future__ import annotations
 
 import pickletools
+import re
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -26,6 +27,7 @@ from mlwarden.artifacts.report import DANGEROUS, UNVERIFIABLE, GlobalRef, ScanRe
 from mlwarden.artifacts.stream import ScanLimit, Stream
 
 _CODE2OP = {op.code.encode("latin-1"): op for op in pickletools.opcodes}
+_IMPORTABLE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 _MAX_ITEMS = 4096  # items kept per symbolic container (the rest are counted only)
 
 #: callables whose first argument is itself a serialized object; a literal
@@ -173,10 +175,15 @@ class PickleScanner:
         #: here) or "gave-up" (this reader cannot follow; swept for globals)
         self.outcome = ""
         self.failure: Optional[Tuple[str, int]] = None
+        #: the stream's first opcode was PROTO (a header: pickle.dump writes one from protocol 2)
+        self.headed = False
 
     # -- reporting -------------------------------------------------------------
     def _global(self, module: str, name: str, offset: int, opcode: str) -> Global:
-        self.effects += 1
+        if _IMPORTABLE.match(module.strip()) and _IMPORTABLE.match(name.strip()):
+            # only a name `__import__` can resolve is an effect: a GLOBAL made
+            # of prose ("c" + "opyright (c) 2020") fails without importing
+            self.effects += 1
         raw = f"{module}.{name}"
         qual = canonical(module, name) if self.proto < 3 else raw
         self.report.globals.append(GlobalRef(name=qual, raw=raw, member=self.member, offset=offset, opcode=opcode))
@@ -257,6 +264,7 @@ class PickleScanner:
         :class:`ScanLimit`, which the drivers report as unverifiable."""
         self.proto = 0
         self.outcome = ""
+        self.headed = f.peek(1) == b"\x80"
         stack: List[Any] = []
         metastack: List[List[Any]] = []
         memo: Dict[int, Any] = {}

@@ -1,0 +1,301 @@
+"""Model files, issue 17: file selection (walk and hook agree), optional
+readers (py7zr, lz4, h5py) present and absent, numpy's dtype parsing, real
+libraries' files, and the identification rule. The per-class cases (one
+generated file each) live in test_models.py and fixtures/rules/MLW6*.md."""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import model_factory as mf
+from conftest import ROOT
+from mlwarden.artifacts import Limits, scan_bytes, scan_file
+from mlwarden.artifacts.formats import descr_has_object
+from mlwarden.artifacts.names import GENERIC, MODEL, MODEL_FILES_REGEX, OTHER, name_strength
+from mlwarden.commands.check import check_paths
+from mlwarden.core.config import Config
+from mlwarden.core.registry import all_rules
+from mlwarden.sources.model import is_model_path
+
+OS_SYSTEM = mf.wrap(mf.call("os", "system", mf.binunicode("echo pwned")), 2)
+
+WALKED = [
+    "checkpoint.pth.tar", "model.pkl.gz", "x.p", "handler.mar", "model.safetensors", "llama.Q4_K_M.gguf", "model.onnx",
+    "export/saved_model.pb", "asr.nemo", "weights.7z", "a.pk", "b.dat", "pytorch_model.bin", "MODEL.PT", "w.pt.zip",
+    "clf.joblib", "tokenizer.model", "x.npz", "best.ckpt", "m.keras", "m.h5", "policy.pth.tar.gz", "x.pkl.bz2",
+]
+NOT_WALKED = ["README.md", "data.zip", "images.tar.gz", "train.py", "notes.txt", "config.json", "x.pbtxt", "a.tar"]
+
+
+def _hook_files_regex() -> str:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    return next(h["files"] for h in hooks if h["id"] == "mlwarden-models")
+
+
+def test_hook_and_walk_use_the_same_predicate():
+    assert _hook_files_regex() == MODEL_FILES_REGEX
+    hook = re.compile(_hook_files_regex())
+    for name in WALKED + NOT_WALKED:
+        # pre-commit matches `files` with re.search on the repository-relative path
+        assert bool(hook.search(name)) == is_model_path(Path(name)), name
+    assert all(is_model_path(Path(n)) for n in WALKED)
+    assert not any(is_model_path(Path(n)) for n in NOT_WALKED)
+
+
+@pytest.mark.parametrize(
+    "name, strength",
+    [
+        ("model.pt", MODEL), ("x.pkl.gz", MODEL), ("checkpoint.pth.tar", MODEL), ("pytorch_model.bin", MODEL), ("training_args.bin", MODEL),
+        ("vocab.bin", GENERIC), ("data.dat", GENERIC), ("spm.model", GENERIC), ("graph.pb", GENERIC), ("saved_model.pb", MODEL),
+        ("README.md", OTHER), ("data.txt", OTHER),
+    ],
+)
+def test_name_strength(name, strength):
+    assert name_strength(name) == strength
+
+
+def test_directory_walk_reads_the_new_names(tmp_path, run_cli):
+    files = {
+        "checkpoint.pth.tar": mf.legacy_torch_tar(pickle_member=OS_SYSTEM),
+        "model.pkl.gz": mf.gz(OS_SYSTEM),
+        "labels.p": b"cos\nsystem\n(S'id'\ntR.",
+        "model.mar": mf.mar(serialized=mf.torch_zip(OS_SYSTEM, {}), handler_name="image_classifier"),
+        "w.nemo": mf.nemo("model:\n  _target_: os.system\n"),
+        "m.gguf": mf.gguf_template("{{ ''.__class__ }}"),
+        "README.md": b"# not scanned",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    code, out, err = run_cli("check", "--isolated", tmp_path)
+    assert code == 1, (out, err)
+    flagged = {Path(line.split(":", 1)[0]).name for line in out.splitlines() if ":1:1: MLW6" in line}
+    assert flagged == set(files) - {"README.md"}
+
+
+def test_scan_model_walk_matches_check_walk(tmp_path, run_cli):
+    (tmp_path / "a.pkl.gz").write_bytes(mf.gz(OS_SYSTEM))
+    (tmp_path / "b.zip").write_bytes(mf.make_zip([mf.ZipEntry("x.pkl", OS_SYSTEM)]))
+    code, out, _ = run_cli("scan-model", "--isolated", tmp_path)
+    assert code == 1 and "a.pkl.gz:1:1: MLW601" in out and "b.zip" not in out
+    # named explicitly, the plain archive is read by content
+    code, out, _ = run_cli("scan-model", "--isolated", tmp_path / "b.zip")
+    assert code == 1 and "member `x.pkl`" in out
+
+
+def test_noise_short_bin_is_not_an_unverifiable_pickle(tmp_path, run_cli):
+    path = tmp_path / "vocab.bin"
+    path.write_bytes(b"cvocab1")
+    code, out, _ = run_cli("scan-model", "--isolated", "-v", path)
+    assert code == 0, out
+    assert "not a model format mlwarden reads" in out
+    named = tmp_path / "pytorch_model.bin"
+    named.write_bytes(b"cvocab1")
+    code, out, _ = run_cli("scan-model", "--isolated", named)
+    assert code == 1 and "MLW603" in out and "named like a model file" in out and "pickle" not in out.split("named like")[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"Copyright (c) 2020 The Authors\nAll rights reserved.\n",
+        b"cat\ndog\nbird\n",  # GLOBAL `at.dog` would be imported: identified, and reported
+        b"hello world. this is a readme.",
+    ],
+)
+def test_identification_rule_for_text_in_archives(text):
+    """A text member of an archive is a pickle only when the unpickler would
+    import a resolvable name; prose that reaches a `.` is not."""
+    report = scan_bytes(mf.make_zip([mf.ZipEntry("notes/readme.txt", text)]), "bundle.zip")
+    names = [g.name for g in report.globals]
+    if text.startswith(b"cat\n"):
+        assert names == ["at.dog"]
+    else:
+        assert names == [] and report.issues == [] and not report.pickle_based
+
+
+# --------------------------------------------------------------------------
+# optional readers
+
+
+def test_7z_without_py7zr_fails_closed(tmp_path, monkeypatch):
+    pytest.importorskip("py7zr")
+    blob = mf.sevenz([("data.pkl", OS_SYSTEM)])
+    monkeypatch.setitem(sys.modules, "py7zr", None)  # as if the extra were not installed
+    report = scan_bytes(blob, "weights.7z")
+    assert [(i.kind, i.key) for i in report.issues] == [("unverifiable", "7z-missing")]
+    assert "mlwarden[models]" in report.issues[0].detail
+
+
+def test_7z_bomb_and_corrupt_archive():
+    pytest.importorskip("py7zr")
+    blob = mf.sevenz([("big.bin", bytes(4 << 20))])
+    report = scan_bytes(blob, "a.7z", Limits(max_decompressed=1 << 20))
+    assert [i.key for i in report.issues] == ["7z-size"]
+    report = scan_bytes(blob[:40], "a.7z")
+    assert [i.key for i in report.issues] == ["7z-corrupt"]
+
+
+def test_lz4_joblib(tmp_path, monkeypatch):
+    lz4_frame = pytest.importorskip("lz4.frame")
+    joblib = pytest.importorskip("joblib")
+    np = pytest.importorskip("numpy")
+    path = tmp_path / "m.joblib"
+    joblib.dump({"w": np.arange(50.0)}, path, compress="lz4")
+    assert scan_file(path).issues == []
+    assert check_paths([str(path)], Config())[0][0].findings == []
+    evil = lz4_frame.compress(OS_SYSTEM)
+    assert {g.name for g in scan_bytes(evil, "m.joblib").globals} == {"os.system"}
+    monkeypatch.setitem(sys.modules, "lz4", None)
+    monkeypatch.setitem(sys.modules, "lz4.frame", None)
+    assert [i.key for i in scan_bytes(evil, "m.joblib").issues] == ["lz4-missing"]
+
+
+def _real_h5(path: Path, config: str) -> None:
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "3.6.0"
+        f.attrs["model_config"] = config
+        f.create_dataset("model_weights/dense/kernel", data=[[1.0, 2.0]])
+
+
+LAMBDA_CONFIG = '{"class_name": "Sequential", "config": {"layers": [{"class_name": "Lambda", "config": {"name": "l"}}]}}'
+
+
+@pytest.mark.parametrize("with_h5py", [True, False])
+def test_real_hdf5_keras_model(tmp_path, monkeypatch, with_h5py):
+    path = tmp_path / "model.h5"
+    _real_h5(path, LAMBDA_CONFIG)
+    data_only = tmp_path / "data.h5"
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(data_only, "w") as f:
+        f.create_dataset("x", data=[1, 2, 3])
+    if not with_h5py:
+        monkeypatch.setitem(sys.modules, "h5py", None)  # the bounded byte search
+    ids = {f.rule_id for r in check_paths([str(path)], Config(select=[r.id for r in all_rules()]))[0] for f in r.findings}
+    assert ids == {"MLW605", "MLW607"}
+    assert check_paths([str(data_only)], Config())[0][0].findings == []
+
+
+# --------------------------------------------------------------------------
+# numpy's own parsing is the reference for object dtypes
+
+
+DESCRS = [
+    "|O", "O", "<O8", "object", "object_", "i4,O", "(2,)O", "2O", "(2,3)<f8", "<f8", "|b1", "<U10", "|S5", "i4,f8", "3i4",
+    [("a", "<i4"), ("b", "|O")], [("a", [("b", "|O")])], [("a", "<i4"), ("b", "<f8")], [("a", "<f8", (2, 2))], [("a", "|O", (3,))],
+    "<M8[ns]", "<m8[s]", "?", "bool", "float64", "complex128", "V8",
+]
+
+
+@pytest.mark.parametrize("descr", DESCRS, ids=[str(d) for d in DESCRS])
+def test_descr_has_object_matches_numpy(descr):
+    np = pytest.importorskip("numpy")
+    from numpy.lib.format import descr_to_dtype
+
+    try:
+        expected = descr_to_dtype(descr).hasobject
+    except (TypeError, ValueError):
+        expected = np.dtype(descr).hasobject
+    assert descr_has_object(descr) is expected
+
+
+def test_unparseable_descr_fails_closed():
+    report = scan_bytes(mf.npy("weird[[", (1,), b"\0"), "a.npy")
+    assert [i.key for i in report.issues] == ["npy-descr"]
+
+
+def test_real_numpy_object_descr_spellings(tmp_path):
+    np = pytest.importorskip("numpy")
+    path = tmp_path / "a.npy"
+    np.save(path, np.zeros(2, dtype=[("a", "<i4"), ("b", "O")]), allow_pickle=True)
+    report = scan_file(path)
+    assert report.pickle_based and report.issues == []
+
+
+# --------------------------------------------------------------------------
+# weight formats: a valid file is benign, and says so
+
+
+def test_list_globals_says_safetensors_holds_no_code(tmp_path, run_cli):
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(mf.safetensors({"w": ("F32", (2,), (0, 8))}, metadata={"format": "pt"}))
+    code, out, err = run_cli("scan-model", "--isolated", "--list-globals", "-v", path)
+    assert code == 0, (out, err)
+    assert f"{path}: safetensors" in out
+    assert "(no globals: a weight format that holds no code)" in out
+    assert "safetensors with 1 tensors: tensors only, no code" in out
+
+
+@pytest.mark.parametrize("kind", ["safetensors", "gguf"])
+def test_sparse_2gb_weight_file_reads_the_header_only(tmp_path, kind):
+    """A 2 GB sparse file: only the header is read (timings are in
+    benchmarks/models.py, not here); the verdict is the same as for a small file."""
+    path = tmp_path / f"big.{kind}"
+    size = 2 << 30
+    if kind == "safetensors":
+        header = mf.safetensors({"w": ("F32", (size // 4 - 1024,), (0, size - 4096))}, data=b"")
+    else:
+        header = mf.gguf_template("{% for m in messages %}{{ m['content'] }}{% endfor %}")
+    with open(path, "wb") as f:
+        f.write(header)
+        f.truncate(len(header) + (size - 4096 if kind == "safetensors" else size))
+    report = scan_file(path)
+    assert report.format == kind and report.issues == [], report.issues
+
+
+def test_onnx_external_data_symlink_escape(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.bin").write_bytes(b"x")
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    os.symlink(outside / "secret.bin", model_dir / "weights.bin")
+    path = model_dir / "model.onnx"
+    path.write_bytes(mf.onnx_model(initializers=[mf.onnx_tensor("w", "weights.bin")]))
+    report = scan_file(path)
+    assert [i.kind for i in report.issues] == ["external-data"]
+    assert "symlink" in report.issues[0].detail
+    (model_dir / "weights.bin").unlink()
+    (model_dir / "weights.bin").write_bytes(b"x")
+    assert scan_file(path).issues == []
+
+
+def test_real_onnx_model(tmp_path):
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper
+
+    node = helper.make_node("Relu", ["x"], ["y"])
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+    path = tmp_path / "m.onnx"
+    onnx.save(helper.make_model(graph), path)
+    report = scan_file(path)
+    assert report.format == "onnx" and report.issues == []
+
+
+def test_chat_template_risks_of_real_templates():
+    from mlwarden.artifacts.gguf import template_risks
+
+    benign = [
+        "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate') }}{% endif %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% endfor %}",
+        "{%- if tools %}{{- '<|im_start|>system\\n' }}{%- for tool in tools %}{{- tool | tojson }}{%- endfor %}{%- endif %}{{ '<|im_start|>' + message.role }}",
+        "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' %}{{ content }}{% endfor %}{{ strftime_now('%d %b %Y') }}",
+        "__init__ and __class__ in literal text outside any tag are not code",
+    ]
+    for template in benign:
+        assert template_risks(template) == [], template
+    for template in [
+        "{{ self._TemplateReference__context.cycler.__init__.__globals__.os.popen('id').read() }}",
+        "{{ lipsum.__globals__['os'].popen('id').read() }}",
+        "{% set x = ''|attr('\\x5f\\x5fclass\\x5f\\x5f') %}",
+        "{{ request|attr('application') }}",
+        "{% for c in [].__class__.__base__.__subclasses__() %}{% endfor %}",
+        "{{ x['__cla' ~ 'ss__'] }}",
+    ]:
+        assert template_risks(template), template
