@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, BinaryIO, Callable, Iterator, List, Optional, Tuple
+from functools import lru_cache
+from typing import Any, BinaryIO, Callable, FrozenSet, Iterator, List, Optional, Tuple
 
 from mlwarden.artifacts.report import DANGEROUS, KERAS_CUSTOM, KERAS_LAMBDA, UNVERIFIABLE, ScanReport
 
@@ -33,6 +34,15 @@ def _walk(node: Any, path: str, depth: int = 0) -> Iterator[Tuple[str, dict]]:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _walk(value, f"{path}[{i}]", depth + 1)
+
+
+@lru_cache(maxsize=1)
+def builtin_names() -> FrozenSet[str]:
+    """Keras' own class and function names (data/keras_builtins.txt)."""
+    from importlib import resources
+
+    text = resources.files("mlwarden").joinpath("data/keras_builtins.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def _layer_name(node: dict) -> str:
@@ -72,6 +82,10 @@ def scan_tree(tree: Any, report: ScanReport, member: str, nested: Optional[Calla
                     pass
             continue
         if not isinstance(module, str) or not module:
+            # a legacy (.h5 / tf.keras) config names classes without a module:
+            # one Keras does not define needs custom code (custom_objects)
+            if cls not in builtin_names() and cls != "function":
+                report.add(KERAS_CUSTOM, f"custom object `{cls}` {label} is not a Keras class: loading it runs code registered by the loader (custom_objects)", member, key=f"custom:{cls}")
             continue
         # a serialized function: {"module": "os", "class_name": "function", "config": "system"}
         target = f"{module}.{config}" if cls == "function" and isinstance(config, str) else f"{module}.{cls}"
@@ -93,6 +107,28 @@ def scan_config(data: bytes, report: ScanReport, member: str, nested: Optional[C
         report.add(UNVERIFIABLE, "the Keras config is not valid JSON", member, key="keras-config-json")
         return
     scan_tree(tree, report, member, nested)
+    if isinstance(tree, dict) and ("loss" in tree or "metrics" in tree):
+        _training_names(tree, report, member)
+
+
+def _training_names(tree: dict, report: ScanReport, member: str) -> None:
+    """``training_config``: losses and metrics named by string must be Keras' own."""
+    names: List[str] = []
+    for key in ("loss", "metrics", "weighted_metrics"):
+        value = tree.get(key)
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                names.append(item)
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict) and "class_name" not in item:
+                stack.extend(item.values())
+    builtins = builtin_names()
+    for name in names:
+        if name not in builtins:
+            report.add(KERAS_CUSTOM, f"custom object `{name}` (a loss or metric) is not a Keras function: loading it runs code registered by the loader (custom_objects)", member, key=f"custom:{name}")
 
 
 _H5_STARTS = (b'{"class_name"', b'{"module"', b'{"config"', b'{"loss"')

@@ -112,25 +112,42 @@ class Reader:
 
 
 def classify(buf, size: int) -> Optional[str]:
-    """"onnx", "savedmodel", "graphdef" or None, from the top-level fields."""
+    """"onnx", "savedmodel", "graphdef" or None, from the top-level fields
+    and the shape of the first node (other protobufs — a sentencepiece
+    ``.model``, say — share field numbers, never the node shape)."""
     r = Reader(buf)
     seen: Set[Tuple[int, int]] = set()
+    first: dict = {}
     try:
-        for n, w, _a, _b in r.iter(0, size):
+        for n, w, a, b in r.iter(0, size):
             seen.add((n, w))
+            if w == 2 and n not in first:
+                first[n] = (a, b)
             if len(seen) > 40:
                 return None
+        numbers = {n for n, _ in seen}
+        if (7, 2) in seen and (1, 0) in seen:
+            return "onnx"
+        if numbers <= {1, 2} and (2, 2) in seen:
+            # SavedModel: meta_graphs (2) -> graph_def (2) -> a NodeDef (1)
+            for ga, gb in r.messages(*first[2], 2):
+                node = next(r.messages(ga, gb, 1), None)
+                return "savedmodel" if node is None or _is_node(r, *node) else None
+            return None
+        if (1, 2) in seen and numbers <= {1, 2, 3, 4} and _is_node(r, *first[1]):
+            return "graphdef"
     except Bad:
         return None
-    numbers = {n for n, _ in seen}
-    if (7, 2) in seen and (1, 0) in seen:
-        return "onnx"
-    if numbers <= {1, 2} and (2, 2) in seen:
-        # SavedModel: meta_graphs (2) holding a graph_def (2) with nodes
-        return "savedmodel"
-    if (1, 2) in seen and numbers <= {1, 2, 3, 4}:
-        return "graphdef"
     return None
+
+
+def _is_node(r: Reader, start: int, end: int) -> bool:
+    """A TensorFlow NodeDef: a name (1) and an op (2) that reads like an op name."""
+    fields = {n: (a, b) for n, w, a, b in r.iter(start, end) if w == 2 and n in (1, 2)}
+    if set(fields) != {1, 2}:
+        return False
+    op = r.text(*fields[2])
+    return bool(op) and op[0].isupper() and op.replace("_", "").replace(">", "").isalnum()
 
 
 # -- ONNX ------------------------------------------------------------------------------
