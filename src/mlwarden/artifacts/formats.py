@@ -67,7 +67,7 @@ _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _HDF5_OFFSETS = (0, 512, 1024, 2048, 4096, 8192)
 SEVENZ_MAGIC = b"7z\xbc\xaf\x27\x1c"
 LZ4_MAGIC = b"\x04\x22\x4d\x18"
-COMPRESSED = ("gzip", "bz2", "xz", "zlib", "lz4")
+COMPRESSED = ("gzip", "bz2", "xz", "lzma", "zlib", "lz4")
 _PROBE_BYTES = 1 << 16
 
 
@@ -143,6 +143,10 @@ def magic(head: bytes, f: Optional[BinaryIO] = None, size: int = 0) -> Optional[
         return "xz"
     if head.startswith(LZ4_MAGIC):
         return "lz4"
+    if head.startswith(b"\x5d\x00\x00") and len(head) >= 13:
+        # LZMA "alone" (.lzma, joblib's compress="lzma"): lc/lp/pb 3/0/2, a
+        # power-of-two dictionary; as a pickle `]\x00` fails at its 2nd byte
+        return "lzma"
     if head.startswith(b"GGUF"):
         return "gguf"
     if head.startswith(_HDF5_MAGIC):
@@ -452,6 +456,8 @@ class _Scan:
             dec = bz2.BZ2Decompressor()
         elif kind == "xz":
             dec = lzma.LZMADecompressor()
+        elif kind == "lzma":
+            dec = lzma.LZMADecompressor(format=lzma.FORMAT_ALONE)
         else:
             try:
                 import lz4.frame  # type: ignore[import-not-found]

@@ -26,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--full-crc", action="store_true", help="also CRC-check large tensor data members")
     parser.add_argument("--select", metavar="CODES", help="comma-separated rule codes or prefixes to enable (default: MLW6)")
     parser.add_argument("--ignore", metavar="CODES", help="comma-separated rule codes or prefixes to disable")
+    parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to report: low, medium, high, critical")
     parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="output format for findings")
     parser.add_argument("--config", metavar="FILE", help="read [tool.mlwarden] from FILE")
     parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -90,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
             config.extend_select = []
         if args.ignore:
             config.ignore = config.ignore + validate_codes(_codes(args.ignore) or [], "--ignore")
+        if args.severity:
+            from mlwarden.core.finding import Severity
+
+            config.severity = Severity.parse(args.severity)
     except (ConfigError, ValueError) as exc:
         print(f"mlwarden: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

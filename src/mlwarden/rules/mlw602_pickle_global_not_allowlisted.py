@@ -45,6 +45,11 @@ class PickleGlobalNotAllowlisted(FileRule):
     accepts public, undotted attributes of that module). Known gadgets stay
     reported by MLW601 whatever this option says.
 
+    Severity is low for `__main__.ClassName`, a class the loading script
+    defines itself (pickles of models defined in a notebook or a training
+    script): nothing new can be imported through it. Shown with
+    `--severity low`.
+
     ## Known problems
     Whole-model pickles (`torch.save(model)`) and scikit-learn pickles
     reference many library classes; each is reported until allowed.
@@ -92,5 +97,14 @@ class PickleGlobalNotAllowlisted(FileRule):
                 1,
                 f"`{ref.name}` in a model file is not on the pickle allowlist ({where(ref.member, ref.offset)}); "
                 "store weights as safetensors or add the name to `allow-globals` if you trust it",
+                severity=Severity.LOW if _own_class(ref.name) else None,
                 snippet_hash=identity(self.id, ref.member, ref.name),
             )
+
+
+def _own_class(name: str) -> bool:
+    """``__main__.ClassName``: a class the loading script defines itself.
+    The unpickler cannot import anything new through it, so the risk is
+    low; functions (lower-case) and attribute chains keep the rule's severity."""
+    module, _, attr = name.partition(".")
+    return module == "__main__" and attr.isidentifier() and attr[:1].isupper() and not attr.startswith("_")
