@@ -66,17 +66,13 @@ class UnverifiableModelFile(FileRule):
     ]
 
     def check(self, unit):
-        from mlwarden.artifacts.findings import filename, first_of_each, identity, where
+        from mlwarden.artifacts.findings import filename, issue_findings, where
         from mlwarden.artifacts.report import UNVERIFIABLE
-        from mlwarden.sources.model import model_report
 
-        report = model_report(unit)
-        for issue in first_of_each(report.of_kind(UNVERIFIABLE), lambda i: (i.member, i.key)):
-            yield self.finding(
-                unit,
-                1,
-                1,
-                f"`{filename(unit.path)}` cannot be verified without loading it: {issue.detail} ({where(issue.member, issue.offset)}); "
-                "treat it as unsafe and regenerate it as safetensors",
-                snippet_hash=identity(self.id, issue.member, issue.key),
-            )
+        yield from issue_findings(
+            self,
+            unit,
+            UNVERIFIABLE,
+            lambda i: f"`{filename(unit.path)}` cannot be verified without loading it: {i.detail} ({where(i.member, i.offset)}); "
+            "treat it as unsafe and regenerate it as safetensors",
+        )
