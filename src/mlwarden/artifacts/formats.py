@@ -540,7 +540,11 @@ class _Scan:
         pkl_roots = {n.split("/", 1)[0] for n in names if n.endswith("/data.pkl") and n.count("/") == 1}
         torch_like = bool(pkl_roots) or any(n.endswith(".pkl") for n in names)
         torchscript = any("/code/" in n or n.startswith("code/") for n in names) or any(n.endswith("constants.pkl") for n in names)
-        keras_like = "config.json" in lower and ("metadata.json" in lower or "model.weights.h5" in lower)
+        # Keras reads a root `config.json`; a model config names classes
+        keras_cfg = None
+        if "config.json" in lower:
+            keras_cfg = archive.read(lower["config.json"], limit=lim.max_config_bytes, deadline=self.deadline, max_ratio=lim.max_ratio)
+        keras_like = keras_cfg is not None and ("metadata.json" in lower or "model.weights.h5" in lower or b'"class_name"' in keras_cfg)
         is_mar = "mar-inf/manifest.json" in lower
         is_npz = bool(names) and not torch_like and not keras_like and any(n.endswith(".npy") for n in names)
         if torch_like:
@@ -558,11 +562,8 @@ class _Scan:
             self._set_format("npz")
         if len(pkl_roots) > 1:
             self.report.add(MALFORMED, f"several archive roots hold a data.pkl ({', '.join(sorted(pkl_roots))}); loaders disagree on which one they read", prefix.rstrip(" >"), key="zip-roots")
-        if keras_like:
-            cfg = lower["config.json"]
-            data = archive.read(cfg, limit=lim.max_config_bytes, deadline=self.deadline, max_ratio=lim.max_ratio)
-            if data is not None:
-                keras_scan.scan_config(data, self.report, prefix + cfg.name, nested=lambda blob, label: self.bytes_(blob, label, depth + 1))
+        if keras_like and keras_cfg is not None:
+            keras_scan.scan_config(keras_cfg, self.report, prefix + lower["config.json"].name, nested=lambda blob, label: self.bytes_(blob, label, depth + 1))
         if is_mar:
             self._mar(archive, lower["mar-inf/manifest.json"], prefix)
         for m in archive.members:

@@ -42,10 +42,8 @@ GENERIC_EXTENSIONS = ("bin", "dat", "model", "pb")
 WRAPPER_EXTENSIONS = ("gz", "tgz", "bz2", "xz", "lzma", "lz4", "z", "zip", "tar", "7z")
 #: stems that make a generic-extension file a model file (Hugging Face and
 #: PyTorch Lightning names: pytorch_model.bin, training_args.bin, optimizer.bin …)
-MODEL_STEMS = re.compile(
-    r"(?i)^(pytorch_model|tf_model|flax_model|adapter_model|model|weights?|checkpoint|ckpt|optimizer|scheduler|"
-    r"training_args|rng_state|scaler|state_dict)([-_.][^/]*)?$"
-)
+#: (not ``model.bin``: CTranslate2 and fastText write their own formats under that name)
+MODEL_STEMS = re.compile(r"(?i)^(pytorch_model|adapter_model|training_args|optimizer|scheduler|rng_state|scaler)([-_.][^/]*)?$")
 
 _EXT = "|".join(MODEL_EXTENSIONS + GENERIC_EXTENSIONS)
 _INNER = "|".join(MODEL_EXTENSIONS + ("bin",))
