@@ -299,3 +299,28 @@ def test_chat_template_risks_of_real_templates():
         "{{ x['__cla' ~ 'ss__'] }}",
     ]:
         assert template_risks(template), template
+
+
+def _v7_header(tar_bytes: bytes, checksum_field) -> bytes:
+    """Turn a ustar header into a pre-POSIX one (no magic) with the checksum
+    written by ``checksum_field(sum)``: tarfile (and so torch.load) still opens it."""
+    block = bytearray(tar_bytes[:512])
+    block[257:265] = bytes(8)
+    block[148:156] = b" " * 8
+    block[148:156] = checksum_field(sum(block))
+    return bytes(block) + tar_bytes[512:]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [lambda c: b"%06o\x00 " % c, lambda c: (b"%o\x00" % c + b"junk")[:8], lambda c: b"\x80" + c.to_bytes(7, "big")],
+    ids=["octal", "octal-then-junk", "base-256"],
+)
+def test_tar_headers_that_tarfile_accepts_are_tars(field):
+    import io
+    import tarfile
+
+    blob = _v7_header(mf.tar([("pickle", OS_SYSTEM)]), field)
+    names = [m.name for m in tarfile.open(fileobj=io.BytesIO(blob), mode="r:")]
+    assert names == ["pickle"]  # what torch.load's legacy path opens
+    assert [g.name for g in scan_bytes(blob, "old.pt").globals] == ["os.system"]

@@ -167,16 +167,27 @@ def magic(head: bytes, f: Optional[BinaryIO] = None, size: int = 0) -> Optional[
 
 
 def _is_tar(head: bytes) -> bool:
+    """What ``tarfile.open`` accepts as a first header (torch tries tar
+    before anything else for a file that is not a ZIP): ``ustar``, or a
+    checksum field (octal up to the first NUL, or base-256) that matches the
+    unsigned or signed byte sum."""
     if len(head) < 512:
         return False
     if head[257:262] == b"ustar":
         return True
-    try:
-        stored = int(head[148:156].strip(b" \x00") or b"-1", 8)
-    except ValueError:
-        return False
-    computed = sum(head[:148]) + 8 * 32 + sum(head[156:512])
-    return stored == computed and head[0] not in (0,)
+    field = head[148:156]
+    if field[:1] in (b"\x80", b"\xff"):
+        stored = int.from_bytes(field[1:], "big") if field[:1] == b"\x80" else -1
+    else:
+        text = field.split(b"\x00", 1)[0].strip()
+        try:
+            stored = int(text or b"0", 8)
+        except ValueError:
+            return False
+    block = head[:148] + b" " * 8 + head[156:512]
+    unsigned = sum(block)
+    signed = sum(b - 256 if b > 127 else b for b in block)
+    return stored in (unsigned, signed) and head[:512].count(0) < 512
 
 
 def is_pickle(scanner: PickleScanner, strength: str) -> bool:
