@@ -324,3 +324,20 @@ def test_tar_headers_that_tarfile_accepts_are_tars(field):
     names = [m.name for m in tarfile.open(fileobj=io.BytesIO(blob), mode="r:")]
     assert names == ["pickle"]  # what torch.load's legacy path opens
     assert [g.name for g in scan_bytes(blob, "old.pt").globals] == ["os.system"]
+
+
+def test_zstd_pickle(monkeypatch):
+    """pandas.read_pickle("x.pkl.zst") decompresses zstd and unpickles."""
+    from mlwarden.artifacts import formats
+
+    if formats._zstd_decompressor() is None:
+        pytest.skip("no zstd module")
+    try:
+        from compression import zstd  # type: ignore[import-not-found]
+    except ImportError:
+        from backports import zstd  # type: ignore[import-not-found,no-redef]
+    blob = zstd.compress(OS_SYSTEM)
+    assert is_model_path(Path("frame.pkl.zst"))
+    assert [g.name for g in scan_bytes(blob, "frame.pkl.zst").globals] == ["os.system"]
+    monkeypatch.setattr(formats, "_zstd_decompressor", lambda: None)
+    assert [i.key for i in scan_bytes(blob, "frame.pkl.zst").issues] == ["zstd-missing"]

@@ -67,7 +67,8 @@ _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _HDF5_OFFSETS = (0, 512, 1024, 2048, 4096, 8192)
 SEVENZ_MAGIC = b"7z\xbc\xaf\x27\x1c"
 LZ4_MAGIC = b"\x04\x22\x4d\x18"
-COMPRESSED = ("gzip", "bz2", "xz", "lzma", "zlib", "lz4")
+COMPRESSED = ("gzip", "bz2", "xz", "lzma", "zlib", "lz4", "zstd")
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _PROBE_BYTES = 1 << 16
 
 
@@ -143,6 +144,8 @@ def magic(head: bytes, f: Optional[BinaryIO] = None, size: int = 0) -> Optional[
         return "xz"
     if head.startswith(LZ4_MAGIC):
         return "lz4"
+    if head.startswith(ZSTD_MAGIC):
+        return "zstd"
     if head.startswith(b"\x5d\x00\x00") and len(head) >= 13:
         # LZMA "alone" (.lzma, joblib's compress="lzma"): lc/lp/pb 3/0/2, a
         # power-of-two dictionary; as a pickle `]\x00` fails at its 2nd byte
@@ -469,6 +472,11 @@ class _Scan:
             dec = lzma.LZMADecompressor()
         elif kind == "lzma":
             dec = lzma.LZMADecompressor(format=lzma.FORMAT_ALONE)
+        elif kind == "zstd":
+            dec = _zstd_decompressor()
+            if dec is None:
+                self.report.add(UNVERIFIABLE, "a zstd-compressed file (pandas reads `.pkl.zst`) cannot be read without a zstd module: install `mlwarden[models]`", member, key="zstd-missing")
+                return
         else:
             try:
                 import lz4.frame  # type: ignore[import-not-found]
@@ -864,6 +872,22 @@ def _storage_elsize(record: Any) -> Optional[int]:
         return None
     name = record[2].name.rsplit(".", 1)[-1]
     return _ELSIZE.get(name[: -len("Storage")]) if name.endswith("Storage") else None
+
+
+def _zstd_decompressor() -> Any:
+    """Python 3.14's compression.zstd, its backport (a py7zr dependency), or
+    the zstandard package; None when none is installed."""
+    for name in ("compression.zstd", "backports.zstd"):
+        try:
+            module = __import__(name, fromlist=["ZstdDecompressor"])
+            return module.ZstdDecompressor()
+        except ImportError:
+            continue
+    try:
+        import zstandard  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return zstandard.ZstdDecompressor().decompressobj()
 
 
 def _read_all(f: BinaryIO, size: int, limits: Limits) -> Optional[bytes]:

@@ -39,7 +39,7 @@ MODEL_EXTENSIONS = (
 #: extensions shared with plain data: read by content, unidentified is a note
 GENERIC_EXTENSIONS = ("bin", "dat", "model", "pb")
 #: wrappers around a model file: ``x.pkl.gz``, ``checkpoint.pth.tar``, ``w.pt.zip``
-WRAPPER_EXTENSIONS = ("gz", "tgz", "bz2", "xz", "lzma", "lz4", "z", "zip", "tar", "7z")
+WRAPPER_EXTENSIONS = ("gz", "tgz", "bz2", "xz", "lzma", "lz4", "zst", "z", "zip", "tar", "7z")
 #: stems that make a generic-extension file a model file (Hugging Face and
 #: PyTorch Lightning names: pytorch_model.bin, training_args.bin, optimizer.bin …)
 #: (not ``model.bin``: CTranslate2 and fastText write their own formats under that name)
