@@ -158,6 +158,8 @@ def magic(head: bytes, f: Optional[BinaryIO] = None, size: int = 0) -> Optional[
         return "zlib"
     if _is_tar(head):
         return "tar"
+    if head.startswith(b"version https://git-lfs.github.com/spec/") and len(head) < 1024 and b"\noid sha256:" in head:
+        return "lfs-pointer"
     from mlwarden.artifacts import safetensors
 
     if size and safetensors.looks_like(head, size):
@@ -292,6 +294,10 @@ class _Scan:
 
             self._set_format("safetensors")
             safetensors.scan(f, size, self.report, member)
+        elif kind == "lfs-pointer":
+            # the working tree holds a pointer, not the model: nothing here can be loaded
+            self._set_format("git-lfs-pointer")
+            self.report.notes.append(f"{member or 'file'}: a Git LFS pointer; the model is not in this checkout (scan it after `git lfs pull`)")
         elif not self.protobuf(f, size, name, member) and not self.pickles(self._stream(f, size), member, depth, probe=True, strength=strength):
             self.unidentified(name, member, strength, size)
         self._polyglot(f, size, kind, member)
@@ -303,7 +309,7 @@ class _Scan:
         elif strength == MODEL:
             self.report.add(
                 UNVERIFIABLE,
-                f"`{shown}` is named like a model file, but its content is no format mlwarden identifies (not a pickle by structure, nor an archive or weight format)",
+                f"it is named like a model file (`{shown}`), but its content is no format mlwarden identifies (not a pickle by structure, nor an archive or weight format)",
                 member,
                 key="unidentified",
             )
