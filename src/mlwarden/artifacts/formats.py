@@ -70,6 +70,8 @@ LZ4_MAGIC = b"\x04\x22\x4d\x18"
 COMPRESSED = ("gzip", "bz2", "xz", "lzma", "zlib", "lz4", "zstd")
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _PROBE_BYTES = 1 << 16
+#: first bytes of the protobuf formats (field 1 varint / length-delimited, field 2): never pickle opcodes
+_PROTOBUF_FIRST = (b"\x08", b"\x0a", b"\x12")
 
 
 @dataclass
@@ -522,17 +524,18 @@ class _Scan:
         if self.report.format == kind:
             self.report.format = None
         label = member or ""
+        inner_strength = strength if strength == MODEL else name_strength(inner_name)
         if inner_kind == "numpy":
             self.npy(inner, label, depth + 1)
-        elif inner_kind is None and len(head) < 1024 and not head:
+        elif not head:
             self.report.notes.append(f"{label or 'file'}: an empty {kind} stream")
-        elif inner_kind is None and self.pickles(inner, label, depth + 1, probe=True, strength=strength if strength == MODEL else name_strength(inner_name)):
-            pass
-        elif inner_kind is None and not head[:1] in (b"\x08", b"\x0a", b"\x12"):
-            self.unidentified(inner_name, member, strength if strength == MODEL else name_strength(inner_name), len(head))
+        elif inner_kind is None and head[:1] not in _PROTOBUF_FIRST:
+            # a stream format: a pickle is read straight from the decompressor
+            if not self.pickles(inner, label, depth + 1, probe=True, strength=inner_strength):
+                self.unidentified(inner_name, member, inner_strength, len(head))
         else:
-            # a container inside: keep the bytes (bounded) and identify them again
-            spool = self._spool(inner, head_only=False)
+            # a container or a protobuf inside: keep the bytes (bounded) and identify them again
+            spool = self._spool(inner)
             size = spool.seek(0, 2)
             self.blob(spool, size, inner_name, member or f"{kind} stream", depth + 1, strength=strength if strength == MODEL else "")
         if self.report.format in ("pickle", "numpy", "joblib", "torch-legacy", "tar", "torch-legacy-tar"):
@@ -540,7 +543,7 @@ class _Scan:
         elif self.report.format is None:
             self.report.format = kind
 
-    def _spool(self, stream: Stream, head_only: bool = False):
+    def _spool(self, stream: Stream):
         spool = tempfile.SpooledTemporaryFile(max_size=self.limits.spool_bytes)
         while True:
             chunk = stream.read(min(1 << 20, stream.max_read)) if stream.peek(1) else b""
@@ -619,7 +622,7 @@ class _Scan:
             return
         head = stream.peek(1024)
         kind = magic(head)
-        if kind is None and head[:1] not in (b"\x08", b"\x0a", b"\x12") or kind == "numpy":
+        if kind is None and head[:1] not in _PROTOBUF_FIRST or kind == "numpy":
             # stream formats: read straight from the archive, CRC-checked as read
             if kind == "numpy":
                 fmt = self.report.format
@@ -843,7 +846,7 @@ class _Scan:
         from mlwarden.artifacts import protobuf
 
         head = _read_at(f, 0, 16)
-        if not head or head[0] not in (0x08, 0x0A, 0x12) or size < 2:
+        if not head or head[:1] not in _PROTOBUF_FIRST or size < 2:
             return False
         buf = _mm(f, size) if hasattr(f, "fileno") and not isinstance(f, Region) else _read_all(f, size, self.limits)
         if buf is None:
