@@ -350,3 +350,20 @@ def test_git_lfs_pointer_is_not_a_finding(tmp_path, run_cli):
     code, out, _ = run_cli("scan-model", "--isolated", "-v", path)
     assert code == 0, out
     assert "a Git LFS pointer" in out
+
+
+@pytest.mark.parametrize(
+    "name, data, note",
+    [
+        ("old.ggml", b"tjgg\x03\x00\x00\x00" + bytes(64), "a legacy GGML model"),
+        ("easy-install.pth", b"/opt/venv/lib/python3.11/site-packages\nimport sys; sys.path.insert(0, 'x')\n", "a Python path configuration"),
+    ],
+)
+def test_model_named_look_alikes_are_identified_not_flagged(name, data, note):
+    report = scan_bytes(data, name)
+    assert report.issues == [] and any(note in n for n in report.notes), report
+
+
+def test_binary_pth_that_is_nothing_is_flagged():
+    report = scan_bytes(bytes(range(1, 256)), "weights.pth")
+    assert [i.key for i in report.issues] == ["unidentified"]

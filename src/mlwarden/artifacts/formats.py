@@ -154,6 +154,8 @@ def magic(head: bytes, f: Optional[BinaryIO] = None, size: int = 0) -> Optional[
         return "lzma"
     if head.startswith(b"GGUF"):
         return "gguf"
+    if head[:4] in (b"lmgg", b"fmgg", b"tjgg", b"algg"):
+        return "ggml"  # GGUF's predecessors (GGML, GGMF, GGJT, LoRA): weights and a vocabulary only
     if head.startswith(_HDF5_MAGIC):
         return "hdf5"
     if len(head) >= 2 and head[0] == 0x78 and head[1] in (0x01, 0x5E, 0x9C, 0xDA):
@@ -256,6 +258,7 @@ class _Scan:
         self.limits = limits
         self.deadline = time.monotonic() + limits.time_limit
         self.model_dir = model_dir
+        self._head = b""
 
     def _set_format(self, fmt: str) -> None:
         if self.report.format is None:
@@ -271,7 +274,7 @@ class _Scan:
             self.report.add(UNVERIFIABLE, f"nested more than {self.limits.max_depth} levels deep", member, key="too-deep")
             return
         strength = strength or name_strength(name)
-        head = _read_at(f, 0, 1024)
+        head = self._head = _read_at(f, 0, 1024)
         kind = magic(head, f, size)
         prefix = member + " > " if member else ""
         if kind == "zip":
@@ -296,6 +299,9 @@ class _Scan:
 
             self._set_format("safetensors")
             safetensors.scan(f, size, self.report, member)
+        elif kind == "ggml":
+            self._set_format("ggml")
+            self.report.notes.append(f"{member or 'file'}: a legacy GGML model: weights and a vocabulary, no code or template")
         elif kind == "lfs-pointer":
             # the working tree holds a pointer, not the model: nothing here can be loaded
             self._set_format("git-lfs-pointer")
@@ -308,6 +314,9 @@ class _Scan:
         shown = PurePosixPath(name).name or "the file"
         if strength == MODEL and not name:
             self.report.add(UNVERIFIABLE, "nested data handed to a loader is no format mlwarden can read", member, key="nested-unknown")
+        elif strength == MODEL and shown.lower().endswith(".pth") and size < 1 << 20 and _is_text(self._head):
+            # site's path configuration files share the extension with checkpoints
+            self.report.notes.append(f"{member or shown}: a text `.pth` file (a Python path configuration), not a checkpoint")
         elif strength == MODEL:
             self.report.add(
                 UNVERIFIABLE,
@@ -881,6 +890,14 @@ def _storage_elsize(record: Any) -> Optional[int]:
         return None
     name = record[2].name.rsplit(".", 1)[-1]
     return _ELSIZE.get(name[: -len("Storage")]) if name.endswith("Storage") else None
+
+
+def _is_text(head: bytes) -> bool:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return bool(text) and all(ch.isprintable() or ch in "\r\n\t" for ch in text)
 
 
 def _zstd_decompressor() -> Any:
