@@ -10,7 +10,9 @@ are not the test suite's cases: other gadgets, first opcodes, containers and
 nestings) and, when present, reads other projects' published test files
 from sdists unpacked in ``benchmarks/.corpus/sdists/`` (``pip download
 --no-binary :all: --no-deps modelaudit`` …), labelled below by what a real
-loader would do. Nothing is ever loaded.
+loader would do, and files re-created locally from other projects'
+published test recipes in ``benchmarks/.corpus/external/<project>/{malicious,benign}/``.
+Nothing is ever loaded.
 """
 
 from __future__ import annotations
@@ -313,6 +315,11 @@ def evaluate(args: argparse.Namespace) -> int:
     for pattern, malicious in EXTERNAL_LABELS.items():
         for path in sorted(sdists.glob(pattern)):
             labelled.append((path, malicious, path.relative_to(sdists).parts[0]))
+    # other projects' test files re-created locally from their published
+    # recipes: benchmarks/.corpus/external/<project>/{malicious,benign}/ (never committed)
+    for folder in sorted((CORPUS / "external").glob("*/malicious")) + sorted((CORPUS / "external").glob("*/benign")):
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            labelled.append((path, folder.name == "malicious", folder.parent.name))
     tp = fp = fn = tn = 0
     misses, false_alarms = [], []
     for path, malicious, source in labelled:
