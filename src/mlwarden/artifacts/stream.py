@@ -63,6 +63,12 @@ class Stream:
 
     # -- file protocol used by pickletools ---------------------------------------
     def read(self, n: int = -1) -> bytes:
+        off = self._off
+        end = off + (n or 0)
+        if n is not None and 0 <= n and end <= len(self._buf):  # fast path: the bytes are buffered
+            self._off = end
+            self._pos += n
+            return self._buf[off:end]
         if n is None or n < 0:
             raise ScanLimit("unbounded read")
         if n > self.max_read:
