@@ -65,7 +65,7 @@ class Stream:
     def read(self, n: int = -1) -> bytes:
         off = self._off
         end = off + (n or 0)
-        if n is not None and 0 <= n and end <= len(self._buf):  # fast path: the bytes are buffered
+        if n is not None and 0 <= n <= self.max_read and end <= len(self._buf):  # fast path: buffered bytes
             self._off = end
             self._pos += n
             return self._buf[off:end]
