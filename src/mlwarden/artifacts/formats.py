@@ -787,10 +787,13 @@ class _Scan:
         label = prefix.rstrip(" >")
         try:
             import py7zr  # type: ignore[import-not-found]
-            from py7zr.io import Py7zIO, WriterFactory  # type: ignore[import-not-found]
         except ImportError:
             self.report.add(UNVERIFIABLE, "a 7z archive cannot be opened without `py7zr`: install `mlwarden[models]`; its members are not verified", label, key="7z-missing")
             return
+        try:
+            from py7zr.io import Py7zIO, WriterFactory  # type: ignore[import-not-found]
+        except ImportError:  # py7zr < 1.0 (Python 3.9): members are read into memory
+            Py7zIO = WriterFactory = object  # type: ignore[misc,assignment]
         limits = self.limits
         spools = {}
 
@@ -837,7 +840,16 @@ class _Scan:
                 if total > limits.max_decompressed:
                     self.report.add(UNVERIFIABLE, f"the 7z archive unpacks to {total} bytes (limit {limits.max_decompressed})", label, key="7z-size")
                     return
-                archive.extract(factory=_Factory())
+                if WriterFactory is object:
+                    if total > limits.spool_bytes * 16:
+                        self.report.add(UNVERIFIABLE, f"the 7z archive unpacks to {total} bytes, too much for this py7zr version's in-memory reader", label, key="7z-size")
+                        return
+                    for mname, data in archive.readall().items():
+                        out = _Out(mname)
+                        out.write(data.getvalue())
+                        spools[mname] = out
+                else:
+                    archive.extract(factory=_Factory())
         except ScanLimit:
             raise
         except Exception as exc:  # py7zr raises many types for corrupt input
