@@ -357,6 +357,7 @@ def test_git_lfs_pointer_is_not_a_finding(tmp_path, run_cli):
     [
         ("old.ggml", b"tjgg\x03\x00\x00\x00" + bytes(64), "a legacy GGML model"),
         ("easy-install.pth", b"/opt/venv/lib/python3.11/site-packages\nimport sys; sys.path.insert(0, 'x')\n", "a Python path configuration"),
+        ("survey.sav", b"$FL2@(#) IBM SPSS STATISTICS 64-bit Linux" + bytes(64), "an SPSS data file"),
     ],
 )
 def test_model_named_look_alikes_are_identified_not_flagged(name, data, note):

@@ -154,6 +154,8 @@ def magic(head: bytes, f: Optional[BinaryIO] = None, size: int = 0) -> Optional[
         return "lzma"
     if head.startswith(b"GGUF"):
         return "gguf"
+    if head[:4] in (b"$FL2", b"$FL3", b"MAR1"):
+        return "other-data"  # SPSS `.sav` data, Mozilla update `.mar` archives: share a model extension, never loaded as models
     if head[:4] in (b"lmgg", b"fmgg", b"tjgg", b"algg"):
         return "ggml"  # GGUF's predecessors (GGML, GGMF, GGJT, LoRA): weights and a vocabulary only
     if head.startswith(_HDF5_MAGIC):
@@ -299,6 +301,8 @@ class _Scan:
 
             self._set_format("safetensors")
             safetensors.scan(f, size, self.report, member)
+        elif kind == "other-data":
+            self.report.notes.append(f"{member or 'file'}: {'an SPSS data file' if head.startswith(b'$FL') else 'a Mozilla update archive'}, not a model (same extension)")
         elif kind == "ggml":
             self._set_format("ggml")
             self.report.notes.append(f"{member or 'file'}: a legacy GGML model: weights and a vocabulary, no code or template")
