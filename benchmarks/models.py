@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
-import json
 import lzma
 import os
 import statistics
