@@ -367,6 +367,7 @@ def keras_names(args: argparse.Namespace) -> int:
                 if any(f"/{part}/" in member for part in ("losses", "metrics", "activations", "initializers", "regularizers", "constraints", "optimizers")):
                     names.update(re.findall(r"^def ([a-z]\w*)\(", src, re.M))
     names |= {"mse", "mae", "mape", "msle", "acc", "accuracy", "ce", "crossentropy", "bce", "cosine_proximity", "kld", "logcosh", "huber_loss"}
+    names |= {"__bytes__", "__typespec__", "__tensor__", "__numpy__", "__ellipsis__", "__tuple__", "__slice__", "__keras_tensor__", "__passive_serialization__", "__dtype__", "__list__", "__dict__"}
     target = ROOT / "src" / "mlwarden" / "data" / "keras_builtins.txt"
     head = [line for line in target.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     target.write_text("\n".join(head + sorted(names)) + "\n", encoding="utf-8")

@@ -367,3 +367,18 @@ def test_model_named_look_alikes_are_identified_not_flagged(name, data, note):
 def test_binary_pth_that_is_nothing_is_flagged():
     report = scan_bytes(bytes(range(1, 256)), "weights.pth")
     assert [i.key for i in report.issues] == ["unidentified"]
+
+
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        ("relu", set()),  # Keras' own function, written under module "builtins"
+        ("exec", {"MLW601"}),  # Python's exec: what CVE-2025-1550 configs call
+        ("my_activation", {"MLW606"}),  # a registered custom function
+    ],
+)
+def test_keras_functions_under_module_builtins(tmp_path, config, expected):
+    layer = mf.keras_layer("Dense", "d", activation={"module": "builtins", "class_name": "function", "config": config, "registered_name": "function"})
+    path = tmp_path / "m.keras"
+    path.write_bytes(mf.keras_zip({"class_name": "Sequential", "config": {"layers": [layer]}}))
+    assert {f.rule_id for r in check_paths([str(path)], Config())[0] for f in r.findings} == expected

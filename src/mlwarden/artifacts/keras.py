@@ -89,6 +89,10 @@ def scan_tree(tree: Any, report: ScanReport, member: str, nested: Optional[Calla
             continue
         # a serialized function: {"module": "os", "class_name": "function", "config": "system"}
         target = f"{module}.{config}" if cls == "function" and isinstance(config, str) else f"{module}.{cls}"
+        if cls == "function" and module == "builtins" and isinstance(config, str) and config in builtin_names():
+            # Keras writes its own functions as module "builtins" (`relu`, `mse`):
+            # Keras looks them up in its own modules
+            continue
         why = danger(target)
         if why:
             report.add(DANGEROUS, f"the config makes Keras import and call `{target}` {label} ({why}); `safe_mode` does not stop it (CVE-2025-1550)", member, key=f"keras-gadget:{target}")
