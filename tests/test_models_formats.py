@@ -382,3 +382,56 @@ def test_keras_functions_under_module_builtins(tmp_path, config, expected):
     path = tmp_path / "m.keras"
     path.write_bytes(mf.keras_zip({"class_name": "Sequential", "config": {"layers": [layer]}}))
     assert {f.rule_id for r in check_paths([str(path)], Config())[0] for f in r.findings} == expected
+
+
+_KERAS_SCRIPT = """
+import sys, keras
+out = sys.argv[1]
+m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu"), keras.layers.Dropout(0.1), keras.layers.Dense(1, activation="sigmoid")])
+m.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+m.save(out + "/dense.keras")
+m.save(out + "/dense.h5")
+inp = keras.Input((4,))
+x = keras.layers.Dense(3)(inp)
+y = keras.layers.Lambda(lambda t: t * 2)(keras.layers.Add()([x, x]))
+f = keras.Model(inp, y)
+f.compile(loss=keras.losses.MeanSquaredError(), metrics=[keras.metrics.AUC()])
+f.save(out + "/lambda.keras")
+f.save(out + "/lambda.h5")
+"""
+
+
+def test_real_keras_models(tmp_path):
+    """Files written by Keras itself (in a subprocess: Keras picks its
+    backend at import): built-in layers give nothing at medium, a Lambda is
+    reported once per layer, a `.h5` is MLW607."""
+    import subprocess
+
+    if not _importable("keras"):
+        pytest.skip("keras is not installed")
+    backend = "torch" if _importable("torch") else "jax" if _importable("jax") else None
+    if backend is None:
+        pytest.skip("Keras needs torch or jax here")
+    env = dict(os.environ, KERAS_BACKEND="numpy" if backend == "jax" else backend)
+    proc = subprocess.run([sys.executable, "-c", _KERAS_SCRIPT, str(tmp_path)], env=env, capture_output=True, text=True, timeout=300)
+    if proc.returncode and ("ModuleNotFoundError" in proc.stderr or "ImportError" in proc.stderr):
+        pytest.skip(f"Keras cannot load its {backend} backend here: {proc.stderr.strip().splitlines()[-1][:200]}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    every = Config(select=[r.id for r in all_rules()])
+
+    def ids(name, config):
+        return sorted(f.rule_id for r in check_paths([str(tmp_path / name)], config)[0] for f in r.findings)
+
+    assert ids("dense.keras", every) == []
+    assert ids("dense.h5", every) == ["MLW607"]
+    assert ids("lambda.keras", every) == ["MLW605"]
+    assert ids("lambda.h5", every) == ["MLW605", "MLW607"]
+    from mlwarden.core.finding import Severity
+
+    assert ids("dense.h5", Config(severity=Severity.MEDIUM)) == []
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None

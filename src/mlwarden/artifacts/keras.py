@@ -55,6 +55,7 @@ def _layer_name(node: dict) -> str:
 def scan_tree(tree: Any, report: ScanReport, member: str, nested: Optional[Callable[[bytes, str], None]] = None) -> None:
     from mlwarden.artifacts.allowlist import danger
 
+    lambdas: List[str] = []
     for path, node in _walk(tree, ""):
         for key, value in node.items():
             if isinstance(value, str) and value.rsplit(".", 1)[-1] == "enable_unsafe_deserialization":
@@ -67,7 +68,9 @@ def scan_tree(tree: Any, report: ScanReport, member: str, nested: Optional[Calla
         label = f"`{name}`" if name else f"at `{path or 'root'}`"
         config = node.get("config")
         if cls in _LAMBDA_CLASSES:
-            report.add(KERAS_LAMBDA, f"`{cls}` layer {label} runs Python code when the model is loaded or called", member, key=f"lambda:{path}")
+            if not any(path.startswith(outer + ".") for outer in lambdas):  # a Lambda's own `__lambda__` function
+                report.add(KERAS_LAMBDA, f"`{cls}` layer {label} runs Python code when the model is loaded or called", member, key=f"lambda:{path}")
+            lambdas.append(path)
             continue
         if cls == "TorchModuleWrapper":
             report.add(KERAS_LAMBDA, f"`TorchModuleWrapper` layer {label} unpickles a torch module with `torch.load` when the model is loaded (CVE-2025-49655)", member, key=f"torch-wrapper:{path}")
