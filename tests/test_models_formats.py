@@ -435,3 +435,20 @@ def _importable(name: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(name) is not None
+
+
+@pytest.mark.parametrize("compress", [0, 3, ("gzip", 3), ("bz2", 3), ("xz", 3), ("lzma", 3), ("lz4", 3)], ids=str)
+def test_real_joblib_object_arrays(tmp_path, compress):
+    """joblib writes object arrays as embedded pickles: they are read, not skipped."""
+    joblib = pytest.importorskip("joblib")
+    np = pytest.importorskip("numpy")
+    if compress[0] == "lz4" if isinstance(compress, tuple) else False:
+        pytest.importorskip("lz4")
+    path = tmp_path / "m.joblib"
+    data = {"objs": np.array([{"a": 1}, "x", None], dtype=object), "rec": np.zeros(2, dtype=[("a", "<i4"), ("b", "O")]), "f": np.arange(5.0)}
+    joblib.dump(data, path, compress=compress)
+    report = scan_file(path)
+    assert report.issues == [] and report.format.endswith("joblib"), report
+    # the embedded pickles were parsed: their numpy rebuild globals are seen
+    assert {"numpy.ndarray", "numpy.dtype"} <= {g.name for g in report.globals}
+    assert any(g.name.endswith("multiarray._reconstruct") for g in report.globals)
