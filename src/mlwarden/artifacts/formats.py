@@ -373,7 +373,8 @@ class _Scan:
                 return True
             offset = stream.tell()
             # another stream: whoever calls pickle.load again reads it
-            _value, scanner = self._one_pickle(stream, member, depth, probe=True, strength=strength)
+            # a later stream counts only with a header or an effect (raw data after a pickle is common)
+            _value, scanner = self._one_pickle(stream, member, depth, probe=True, strength="")
             if scanner is None:
                 self.report.notes.append(f"{member or 'file'}: data after the last pickle at offset {offset} (not a pickle by structure)")
                 return True
