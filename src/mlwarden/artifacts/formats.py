@@ -373,8 +373,8 @@ class _Scan:
                 return True
             offset = stream.tell()
             # another stream: whoever calls pickle.load again reads it
-            # a later stream counts only with a header or an effect (raw data after a pickle is common)
-            _value, scanner = self._one_pickle(stream, member, depth, probe=True, strength="")
+            # whoever calls pickle.load again reads any complete stream
+            _value, scanner = self._one_pickle(stream, member, depth, probe=True, strength=MODEL)
             if scanner is None:
                 self.report.notes.append(f"{member or 'file'}: data after the last pickle at offset {offset} (not a pickle by structure)")
                 return True
@@ -402,7 +402,8 @@ class _Scan:
         if probe:
             if not is_pickle(scanner, strength):
                 return None, None
-            self.report.globals.extend(target.globals)
+            if scanner.effects:  # without an importable name, recorded "globals" are noise that imports nothing
+                self.report.globals.extend(target.globals)
             self.report.issues.extend(target.issues)
             self.report.notes.extend(target.notes)
             self.report.pickles_scanned += target.pickles_scanned
