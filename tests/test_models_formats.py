@@ -452,3 +452,14 @@ def test_real_joblib_object_arrays(tmp_path, compress):
     # the embedded pickles were parsed: their numpy rebuild globals are seen
     assert {"numpy.ndarray", "numpy.dtype"} <= {g.name for g in report.globals}
     assert any(g.name.endswith("multiarray._reconstruct") for g in report.globals)
+
+
+def test_old_joblib_zfile():
+    """joblib < 0.10 wrote compressed files as "ZF" + the hex length padded to 19 bytes + zlib."""
+    import zlib
+
+    blob = b"ZF" + hex(len(OS_SYSTEM)).encode().ljust(19) + zlib.compress(OS_SYSTEM)
+    assert [g.name for g in scan_bytes(blob, "model.pkl").globals] == ["os.system"]
+    benign = mf.state_dict_pickle({"w": (1, (1,))})
+    report = scan_bytes(b"ZF" + hex(len(benign)).encode().ljust(19) + zlib.compress(benign), "model.pkl")
+    assert report.issues == [] and report.format == "zlib+pickle"

@@ -148,6 +148,8 @@ def magic(head: bytes, f: Optional[BinaryIO] = None, size: int = 0) -> Optional[
         return "lz4"
     if head.startswith(ZSTD_MAGIC):
         return "zstd"
+    if head.startswith(b"ZF0x") and len(head) > 23 and head[21:22] == b"\x78":
+        return "joblib-zfile"  # joblib < 0.10: "ZF", the hex length padded to 19 bytes, then zlib
     if head.startswith(b"\x5d\x00\x00") and len(head) >= 13:
         # LZMA "alone" (.lzma, joblib's compress="lzma"): lc/lp/pb 3/0/2, a
         # power-of-two dictionary; as a pickle `]\x00` fails at its 2nd byte
@@ -287,6 +289,10 @@ class _Scan:
             self.tar(f, size, prefix, depth, name)
         elif kind in COMPRESSED:
             self.decompress(self._stream(f, size), kind, name, member, depth, strength)
+        elif kind == "joblib-zfile":
+            stream = self._stream(f, size)
+            stream.skip(21)
+            self.decompress(stream, "zlib", name, member, depth, strength)
         elif kind == "numpy":
             self.npy(self._stream(f, size), member, depth)
         elif kind == "hdf5":
