@@ -463,3 +463,11 @@ def test_old_joblib_zfile():
     benign = mf.state_dict_pickle({"w": (1, (1,))})
     report = scan_bytes(b"ZF" + hex(len(benign)).encode().ljust(19) + zlib.compress(benign), "model.pkl")
     assert report.issues == [] and report.format == "zlib+pickle"
+
+
+def test_chat_template_string_literals_alone_are_text():
+    from mlwarden.artifacts.gguf import template_risks
+
+    assert template_risks("{{ '<__media__>' + message['content'] }}") == []
+    assert template_risks("{{ 'a__b' }}{% for m in messages %}{{ m['content'] }}{% endfor %}") == []
+    assert template_risks("{{ m['__cla' ~ 'ss__'] }}") != []

@@ -151,9 +151,12 @@ def template_risks(text: str) -> List[str]:
         for pattern, why in _CODE_RISKS:
             if pattern.search(bare) and why not in risks:
                 risks.append(why)
+        # a dunder spelled as strings only matters where a name is looked up: x['__cla' ~ 'ss__'], attr('__x__')
+        lookup = "[" in bare or re.search(r"\battr\b", bare) is not None
         for lit in literals:
             body = lit[1:-1]
-            if ("__" in body or (body and set(body) <= {"_"})) and "builds a dunder name" not in " ".join(risks):
+            dunderish = body.startswith("__") or body.endswith("__") or (body and set(body) <= {"_"})
+            if lookup and dunderish and "builds a dunder name" not in " ".join(risks):
                 risks.append("builds a dunder name from string literals (`'__cla' ~ 'ss__'`)")
             if re.search(r"\\x5f|\\u005f", body, re.I) and not any("escape" in r for r in risks):
                 risks.append("spells `_` with an escape, hiding an attribute name")
