@@ -50,7 +50,7 @@ def _files(paths: List[str]):
 
 
 #: formats whose loaders read only data (when the header is valid)
-_NO_CODE = ("safetensors", "gguf", "numpy", "npz", "hdf5", "onnx")
+_NO_CODE = ("safetensors", "numpy", "npz", "hdf5", "ggml")
 
 
 def verdict(name: str, extra: List[str], trusted=()) -> str:
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
                 where = f"{ref.member}@{ref.offset}" if ref.member else f"@{ref.offset}"
                 listing.append(f"  {ref.name}{spelled}  {where}  {verdict(ref.name, extra, report.trusted_prefixes)}")
             if not report.globals:
-                listing.append(f"  (no globals: {'a weight format that holds no code' if report.format in _NO_CODE else 'nothing is imported'})")
+                listing.append(f"  (no globals: {'a weight format that holds no code' if report.format in _NO_CODE else 'nothing in it is unpickled'})")
     for error in errors:
         print(error, file=sys.stderr)
     if listing:
