@@ -509,3 +509,13 @@ def test_fuzz_model_readers_seeded():
                     internal.setdefault(issue.detail, case)
     assert count > 5000
     assert internal == {}
+
+
+def test_explicit_files_are_identified_by_parsing(tmp_path, run_cli):
+    odd = tmp_path / "weights"
+    odd.write_bytes(b"K\x00" + mf.POP + mf.call("os", "system", mf.binunicode("id")) + mf.STOP)  # no header, odd first opcode
+    prose = tmp_path / "NOTES"
+    prose.write_bytes(b"Copyright (c) 2020 The Authors. cat\ndog\n. All rights reserved.\n")
+    code, out, err = run_cli("check", "--isolated", odd, prose)
+    assert code == 1 and f"{odd}:1:1: MLW601" in out, (out, err)
+    assert str(prose) not in out + err
