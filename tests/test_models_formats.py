@@ -519,3 +519,12 @@ def test_explicit_files_are_identified_by_parsing(tmp_path, run_cli):
     code, out, err = run_cli("check", "--isolated", odd, prose)
     assert code == 1 and f"{odd}:1:1: MLW601" in out, (out, err)
     assert str(prose) not in out + err
+
+
+@pytest.mark.parametrize("data", [b"cvocab1", b"cos\nsys", b"cfoo\nba", b"c\x00\x01\x02\x03\x04\x05", b"i\nabcde"])
+def test_seven_bytes_that_start_like_a_global_are_not_a_pickle(data):
+    """The opcode is incomplete: a generic name is a note, a model name MLW603 (never 'an unverifiable pickle')."""
+    generic = scan_bytes(data, "vocab.bin")
+    assert generic.issues == [] and generic.format is None and not generic.pickle_based
+    named = scan_bytes(data, "model.pkl")
+    assert [i.key for i in named.issues] == ["unidentified"]

@@ -177,10 +177,11 @@ class PickleScanner:
         self.failure: Optional[Tuple[str, int]] = None
         #: the stream's first opcode was PROTO (a header: pickle.dump writes one from protocol 2)
         self.headed = False
+        self._cut_line = False
 
     # -- reporting -------------------------------------------------------------
     def _global(self, module: str, name: str, offset: int, opcode: str) -> Global:
-        if _IMPORTABLE.match(module.strip()) and _IMPORTABLE.match(name.strip()):
+        if _IMPORTABLE.match(module.strip()) and _IMPORTABLE.match(name.strip()) and not self._cut_line:
             # only a name `__import__` can resolve is an effect: a GLOBAL made
             # of prose ("c" + "opyright (c) 2020") fails without importing
             self.effects += 1
@@ -245,11 +246,15 @@ class PickleScanner:
             if op.name == "STOP":
                 return
 
-    @staticmethod
-    def _line(f: Stream) -> str:
+    def _line(self, f: Stream) -> str:
         data = f.readline()
-        if len(data) < 2 and not data.endswith(b"\n"):
-            raise Failed("a GLOBAL/INST name is not terminated by a newline (truncated)")
+        if not data.endswith(b"\n"):
+            if len(data) < 2:
+                raise Failed("a GLOBAL/INST name is not terminated by a newline (truncated)")
+            # CPython still uses a last line cut by the end of the stream (minus
+            # its last byte); the opcode is incomplete, so it is no evidence that
+            # the content is a pickle (see `effects`), but its name is reported
+            self._cut_line = True
         try:
             # exactly what pickle does: drop the one newline byte, decode UTF-8
             return data[:-1].decode("utf-8")
