@@ -528,3 +528,29 @@ def test_seven_bytes_that_start_like_a_global_are_not_a_pickle(data):
     assert generic.issues == [] and generic.format is None and not generic.pickle_based
     named = scan_bytes(data, "model.pkl")
     assert [i.key for i in named.issues] == ["unidentified"]
+
+
+def test_real_numpy_random_state_pickles_are_allowed(tmp_path):
+    """sklearn estimators pickle their RNGs; numpy.random._pickle is numpy's module, not Python's _pickle."""
+    np = pytest.importorskip("numpy")
+    import pickle
+
+    for i, obj in enumerate([np.random.RandomState(0), np.random.default_rng(0), np.random.PCG64(3)]):
+        path = tmp_path / f"rng{i}.pkl"
+        path.write_bytes(pickle.dumps({"random_state": obj}, protocol=4))
+        assert check_paths([str(path)], Config())[0][0].findings == [], obj
+
+
+@pytest.mark.parametrize(
+    "module, name, expected",
+    [
+        ("scipy.signal._filter_design", "Butter", {"MLW602"}),  # a package's own `signal` submodule: unknown, not a gadget
+        ("torch._utils", "os.system", {"MLW601"}),  # attribute traversal still reaches os
+        ("signal", "signal", {"MLW601"}),  # Python's signal module
+        ("pip._internal.utils.subprocess", "call_subprocess", {"MLW601"}),
+    ],
+)
+def test_dangerous_module_names_match_the_imported_module(tmp_path, module, name, expected):
+    path = tmp_path / "m.pkl"
+    path.write_bytes(mf.wrap(mf.stack_global(module, name) + mf.EMPTY_TUPLE + mf.REDUCE, 4))
+    assert {f.rule_id for r in check_paths([str(path)], Config())[0] for f in r.findings} == expected

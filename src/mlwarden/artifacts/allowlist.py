@@ -275,16 +275,25 @@ def canonical(module: str, name: str) -> str:
     return f"{module}.{name}"
 
 
-def danger(qualname: str) -> Optional[str]:
+def danger(qualname: str, module: Optional[str] = None) -> Optional[str]:
     """Why ``qualname`` is a known gadget, or None. Whitespace and Python 2
-    spellings are normalised first: ``"os "`` and ``__builtin__.eval`` count."""
+    spellings are normalised first: ``"os "`` and ``__builtin__.eval`` count.
+
+    With ``module`` (the part the unpickler imports), a dangerous module name
+    is matched on the module's first component and on every component of the
+    attribute path (``torch._utils`` + ``os.system``), but not on the
+    package's own submodules: ``numpy.random._pickle`` is numpy's, not
+    Python's ``_pickle``. Without it, every component is matched."""
     parts = [p.strip() for p in qualname.split(".")]
     parts = [_ALIASES.get(p, p) for p in parts]
     for i in range(len(parts), 0, -1):
         prefix = ".".join(parts[:i])
         if prefix in DANGEROUS_NAMES:
             return DANGEROUS_NAMES[prefix]
-    for part in parts:
+    submodules = range(1, len(module.split("."))) if module else range(0)
+    for i, part in enumerate(parts):
+        if i in submodules:
+            continue
         reason = DANGEROUS_MODULES.get(part)
         if reason:
             return reason
@@ -293,6 +302,15 @@ def danger(qualname: str) -> Optional[str]:
         if part in DANGEROUS_ATTRS:
             return f"`{part}` reaches code execution"
     return None
+
+
+def ref_danger(ref) -> Optional[str]:
+    """:func:`danger` of a :class:`~mlwarden.artifacts.report.GlobalRef`, as
+    resolved and as written (Python 2 names)."""
+    why = danger(ref.name, ref.module or None)
+    if why is None and ref.raw != ref.name:
+        why = danger(ref.raw, ref.raw_module or None)
+    return why
 
 
 @lru_cache(maxsize=1)

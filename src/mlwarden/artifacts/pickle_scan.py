@@ -187,7 +187,8 @@ class PickleScanner:
             self.effects += 1
         raw = f"{module}.{name}"
         qual = canonical(module, name) if self.proto < 3 else raw
-        self.report.globals.append(GlobalRef(name=qual, raw=raw, member=self.member, offset=offset, opcode=opcode))
+        qual_module = qual[: len(qual) - len(name) - 1] if qual.endswith("." + name) else module
+        self.report.globals.append(GlobalRef(name=qual, raw=raw, member=self.member, offset=offset, opcode=opcode, module=qual_module, raw_module=module))
         return Global(qual, offset)
 
     def _unverifiable(self, detail: str, offset: Optional[int], key: str = "") -> None:

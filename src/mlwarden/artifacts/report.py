@@ -27,6 +27,8 @@ class GlobalRef:
     member: str  # archive member ('' for a plain file); nested pickles add ' > ...'
     offset: int  # byte offset of the opcode inside the member / stream
     opcode: str  # GLOBAL, STACK_GLOBAL, INST
+    module: str = ""  # the module part of `name` (what the unpickler imports)
+    raw_module: str = ""  # the module part of `raw`
 
 
 @dataclass(frozen=True)

@@ -53,10 +53,10 @@ def _files(paths: List[str]):
 _NO_CODE = ("safetensors", "numpy", "npz", "hdf5", "ggml")
 
 
-def verdict(name: str, extra: List[str], trusted=()) -> str:
+def verdict(name: str, extra: List[str], trusted=(), module: Optional[str] = None) -> str:
     from mlwarden.artifacts.allowlist import danger, is_allowed
 
-    why = danger(name)
+    why = danger(name, module)
     if why:
         return f"DANGEROUS ({why})"
     if any(name.startswith(p) for p in trusted):
@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
                 seen.add(key)
                 spelled = f" (written {ref.raw})" if ref.raw != ref.name else ""
                 where = f"{ref.member}@{ref.offset}" if ref.member else f"@{ref.offset}"
-                listing.append(f"  {ref.name}{spelled}  {where}  {verdict(ref.name, extra, report.trusted_prefixes)}")
+                listing.append(f"  {ref.name}{spelled}  {where}  {verdict(ref.name, extra, report.trusted_prefixes, ref.module or None)}")
             if not report.globals:
                 listing.append(f"  (no globals: {'a weight format that holds no code' if report.format in _NO_CODE else 'nothing in it is unpickled'})")
     for error in errors:

@@ -82,14 +82,14 @@ class PickleGlobalNotAllowlisted(FileRule):
     ]
 
     def check(self, unit):
-        from mlwarden.artifacts.allowlist import danger, is_allowed
+        from mlwarden.artifacts.allowlist import is_allowed, ref_danger
         from mlwarden.artifacts.findings import first_of_each, identity, is_trusted, where
         from mlwarden.sources.model import model_report
 
         report = model_report(unit)
         extra = list(self.option("allow-globals"))
         for ref in first_of_each(report.globals, lambda g: (g.member, g.name)):
-            if danger(ref.name) or danger(ref.raw) or is_allowed(ref.name, extra) or is_trusted(ref.name, report.trusted_prefixes):
+            if ref_danger(ref) or is_allowed(ref.name, extra) or is_trusted(ref.name, report.trusted_prefixes):
                 continue
             yield self.finding(
                 unit,
