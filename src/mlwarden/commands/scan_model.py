@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         count += 1
         findings.extend(check_unit(unit, rules, config).findings)
         if args.verbose:
-            notes.extend(f"{display}: {n}" for n in report.notes)
+            notes.extend(f"{display}: {n[6:] if n.startswith('file: ') else n}" for n in report.notes)
         if args.list_globals:
             listing.append(f"{display}: {report.format or 'not a model'}{' (pickle-based)' if report.pickle_based else ''}")
             seen = set()
