@@ -42,6 +42,10 @@ class UntrustedLoaderCode(FileRule):
     `text_classifier` …) or review the handler's source before registering
     the archive.
 
+    ## Options
+    `allow-globals`: callables (`mypkg.models.Net`, `mypkg.models.*`) and
+    handler modules to accept after review, shared with MLW602 and MLW606.
+
     ## References
     - [CWE-94: Code Injection](https://cwe.mitre.org/data/definitions/94.html)
     - [CWE-829: Inclusion of Functionality from Untrusted Control Sphere](https://cwe.mitre.org/data/definitions/829.html)
@@ -58,21 +62,27 @@ class UntrustedLoaderCode(FileRule):
     message = "`_target_` in a model archive makes its loader import and call code; use framework classes or review the code it names"
     applies_to = frozenset({"model"})
 
+    OPTIONS = {"allow-globals": []}
+
     VALID = [
         Valid(ex.NEMO_NEMO, filename="model.nemo"),
         Valid(ex.GGUF_BENIGN, filename="model.gguf"),
+        Valid(ex.NEMO_TARGET, filename="model.nemo", options={"allow-globals": ["mypkg.models.*"]}),
     ]
     INVALID = [
         Invalid(ex.NEMO_TARGET, filename="model.nemo"),
     ]
 
     def check(self, unit):
+        from mlwarden.artifacts.allowlist import allowed_by
         from mlwarden.artifacts.findings import issue_findings, where
         from mlwarden.artifacts.report import LOADER_CODE
 
+        extra = list(self.option("allow-globals"))
         yield from issue_findings(
             self,
             unit,
             LOADER_CODE,
             lambda i: f"{i.detail} ({where(i.member, None)}); use framework classes or review the code it names",
+            keep=lambda i: not allowed_by(i.key.split(":", 1)[1], extra),
         )
