@@ -28,6 +28,10 @@ class MalformedModelArchive(FileRule):
     published bypasses of picklescan and modelscan do exactly this. A
     checkpoint written by `torch.save` is never malformed.
 
+    Severity is high for archives (a loader may read another pickle than a
+    scanner), medium for safetensors and GGUF headers (no code; their
+    readers refuse them, and other readers may disagree).
+
     ## Example
     ```python
     blob = bytearray(open("model.pt", "rb").read())
@@ -81,4 +85,6 @@ class MalformedModelArchive(FileRule):
             MALFORMED,
             lambda i: f"`{filename(unit.path)}` is malformed: {i.detail} ({where(i.member, i.offset)}); "
             "regenerate it with the framework's own writer or as safetensors",
+            # weight-format headers hold no code: their readers refuse them, so the risk is a parser difference only
+            lambda i: Severity.MEDIUM if i.key.startswith(("safetensors-", "gguf-")) else None,
         )
