@@ -12,7 +12,14 @@ import os
 from pathlib import Path
 from typing import Union
 
+from mlwarden.artifacts.names import GENERIC_EXTENSIONS, MODEL_EXTENSIONS, is_model_name
 from mlwarden.sources import LoadError, Unit
+
+#: single extensions of model files, kept for code that imported this name;
+#: the walk's predicate is :func:`is_model_path` (it also knows wrapped names
+#: such as ``x.pkl.gz`` and ``checkpoint.pth.tar``)
+MODEL_SUFFIXES = tuple("." + ext for ext in MODEL_EXTENSIONS + GENERIC_EXTENSIONS)
+
 
 def is_model_path(path: Path) -> bool:
     """Whether the directory walk reads ``path`` as a model file (by name).
@@ -21,8 +28,6 @@ def is_model_path(path: Path) -> bool:
     ``mlwarden-models`` ``files`` pattern is the same regular expression
     (:data:`mlwarden.artifacts.names.MODEL_FILES_REGEX`). The format itself
     is always chosen by content."""
-    from mlwarden.artifacts.names import is_model_name
-
     return is_model_name(path)
 
 
