@@ -554,3 +554,17 @@ def test_dangerous_module_names_match_the_imported_module(tmp_path, module, name
     path = tmp_path / "m.pkl"
     path.write_bytes(mf.wrap(mf.stack_global(module, name) + mf.EMPTY_TUPLE + mf.REDUCE, 4))
     assert {f.rule_id for r in check_paths([str(path)], Config())[0] for f in r.findings} == expected
+
+
+@pytest.mark.parametrize("method", ["ZIP_BZIP2", "ZIP_LZMA"])
+def test_npz_members_compressed_with_bzip2_or_lzma_are_read(method):
+    """numpy reads .npz with zipfile, which decompresses bzip2 and LZMA members."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=getattr(zipfile, method)) as z:
+        z.writestr("weights.npy", mf.npy("|O", (1,), OS_SYSTEM))
+    report = scan_bytes(buf.getvalue(), "arrays.npz")
+    assert [g.name for g in report.globals] == ["os.system"]
+    assert {i.kind for i in report.issues} == {"malformed"}  # a method torch does not read (MLW604)

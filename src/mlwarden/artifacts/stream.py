@@ -8,7 +8,7 @@ from __future__ import annotations
 import lzma
 import time
 import zlib
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 
 class ScanLimit(Exception):
@@ -159,11 +159,12 @@ def bytes_source(data: bytes) -> Callable[[int], bytes]:
 
 
 class Inflate:
-    """A raw-deflate source with an output cap (zip bombs stop at the cap)."""
+    """A raw-deflate source with an output cap (zip bombs stop at the cap).
+    ``decompressor`` replaces raw deflate (bzip2 and LZMA ZIP members)."""
 
-    def __init__(self, source: Callable[[int], bytes], max_out: int) -> None:
+    def __init__(self, source: Callable[[int], bytes], max_out: int, decompressor: Any = None) -> None:
         self._source = source
-        self._z = zlib.decompressobj(-15)
+        self._z = decompressor if decompressor is not None else zlib.decompressobj(-15)
         self.max_out = max_out
         self.out = 0
         self.consumed = 0
@@ -171,8 +172,9 @@ class Inflate:
         self.over = False
 
     def __call__(self, n: int) -> bytes:
+        zlib_like = hasattr(self._z, "unconsumed_tail")
         while True:
-            if self._z.unconsumed_tail:
+            if zlib_like and self._z.unconsumed_tail:
                 data = self._z.decompress(self._z.unconsumed_tail, n)
             else:
                 if self._z.eof:
@@ -180,11 +182,11 @@ class Inflate:
                 chunk = self._source(1 << 16)
                 if not chunk:
                     self.truncated = not self._z.eof
-                    data = self._z.flush()
+                    data = self._z.flush() if zlib_like else b""
                     self.out += len(data)
                     return data
                 self.consumed += len(chunk)
-                data = self._z.decompress(chunk, n)
+                data = self._z.decompress(chunk, n) if zlib_like else self._z.decompress(chunk)
             if data:
                 self.out += len(data)
                 if self.out > self.max_out:
