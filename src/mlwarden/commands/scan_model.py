@@ -26,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--full-crc", action="store_true", help="also CRC-check large tensor data members")
     parser.add_argument("--select", metavar="CODES", help="comma-separated rule codes or prefixes to enable (default: MLW6)")
     parser.add_argument("--ignore", metavar="CODES", help="comma-separated rule codes or prefixes to disable")
+    parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to report: low, medium, high, critical")
     parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="output format for findings")
     parser.add_argument("--config", metavar="FILE", help="read [tool.mlwarden] from FILE")
     parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -34,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _files(paths: List[str]):
-    from mlwarden.sources.model import MODEL_SUFFIXES
+    from mlwarden.sources.model import is_model_path
 
     for raw in paths:
         path = Path(raw)
@@ -42,31 +43,33 @@ def _files(paths: List[str]):
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if Path(name).suffix.lower() in MODEL_SUFFIXES:
+                    if is_model_path(Path(root) / name):
                         yield Path(root) / name, os.path.normpath(os.path.join(root, name))
         else:
             yield path, os.path.normpath(raw)
 
 
-def verdict(name: str, extra: List[str], trusted=()) -> str:
-    from mlwarden.artifacts.allowlist import builtin_allowlist, danger, is_allowed
+#: formats whose loaders read only data (when the header is valid)
+_NO_CODE = ("safetensors", "numpy", "npz", "hdf5", "ggml")
 
-    why = danger(name)
+
+def verdict(name: str, extra: List[str], trusted=(), module: Optional[str] = None) -> str:
+    from mlwarden.artifacts.allowlist import danger, is_allowed
+
+    why = danger(name, module)
     if why:
         return f"DANGEROUS ({why})"
     if any(name.startswith(p) for p in trusted):
         return "allowed (resolved by TorchScript, not imported)"
-    _v, entries = builtin_allowlist()
-    if name in entries:
+    if is_allowed(name):
         return "allowed"
     if is_allowed(name, extra):
-        return "allowed (config)" if name not in entries else "allowed"
+        return "allowed (config)"
     return "NOT ALLOWED"
 
 
 def run(args: argparse.Namespace) -> int:
     from mlwarden.artifacts import Limits
-    from mlwarden.artifacts.formats import sniff_path
     from mlwarden.commands.check import _codes
     from mlwarden.core.config import Config, ConfigError, load_config
     from mlwarden.core.engine import check_unit
@@ -88,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
             config.extend_select = []
         if args.ignore:
             config.ignore = config.ignore + validate_codes(_codes(args.ignore) or [], "--ignore")
+        if args.severity:
+            from mlwarden.core.finding import Severity
+
+            config.severity = Severity.parse(args.severity)
     except (ConfigError, ValueError) as exc:
         print(f"mlwarden: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -105,10 +112,6 @@ def run(args: argparse.Namespace) -> int:
         except LoadError as exc:
             errors.append(f"{display}: {exc}")
             continue
-        if sniff_path(path) is None:
-            if args.verbose:
-                notes.append(f"{display}: not a model format mlwarden reads; skipped")
-            continue
         try:
             unit = load(path, display)
         except LoadError as exc:
@@ -121,11 +124,16 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             errors.append(f"{display}: cannot read file: {exc.strerror or exc}")
             continue
-        count += 1
         report = model_report(unit)
+        if report.format is None and not report.issues:
+            # identified by content as no model format (and not model-named)
+            if args.verbose:
+                notes.append(f"{display}: not a model format mlwarden reads; skipped")
+            continue
+        count += 1
         findings.extend(check_unit(unit, rules, config).findings)
         if args.verbose:
-            notes.extend(f"{display}: {n}" for n in report.notes)
+            notes.extend(f"{display}: {n[6:] if n.startswith('file: ') else n}" for n in report.notes)
         if args.list_globals:
             listing.append(f"{display}: {report.format or 'not a model'}{' (pickle-based)' if report.pickle_based else ''}")
             seen = set()
@@ -136,9 +144,9 @@ def run(args: argparse.Namespace) -> int:
                 seen.add(key)
                 spelled = f" (written {ref.raw})" if ref.raw != ref.name else ""
                 where = f"{ref.member}@{ref.offset}" if ref.member else f"@{ref.offset}"
-                listing.append(f"  {ref.name}{spelled}  {where}  {verdict(ref.name, extra, report.trusted_prefixes)}")
+                listing.append(f"  {ref.name}{spelled}  {where}  {verdict(ref.name, extra, report.trusted_prefixes, ref.module or None)}")
             if not report.globals:
-                listing.append("  (no globals)")
+                listing.append(f"  (no globals: {'a weight format that holds no code' if report.format in _NO_CODE else 'nothing in it is unpickled'})")
     for error in errors:
         print(error, file=sys.stderr)
     if listing:
