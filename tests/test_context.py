@@ -22,7 +22,8 @@ HUB = "from transformers import AutoModel\nm = AutoModel.from_pretrained('strang
 REMOTE = "from transformers import AutoModel\nm = AutoModel.from_pretrained('stranger/model', trust_remote_code=True)\n"
 # a random-looking synthetic token, built at run time (placeholders such as
 # ``FAKE…`` are filtered by the secret detectors)
-TOKEN = "HF_TOKEN = 'hf_" + "".join(random.Random(14).choice(string.ascii_letters + string.digits) for _ in range(34)) + "'\n"
+_RNG = random.Random(14)
+TOKEN = "HF_TOKEN = 'hf_" + "".join(_RNG.choice(string.ascii_letters) for _ in range(34)) + "'\n"
 
 
 def low_config(**kw):

@@ -37,7 +37,10 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 CORE = {"libcst", "nbformat", "detect-secrets", "packaging", "pyyaml", "tomli"}
 #: the only places that may import an optional extra's packages: the package
 #: (relative to src/mlwarden) -> the extra whose requirements it may import
-OPTIONAL_PARTS = {"server/": "server"}
+OPTIONAL_PARTS = {"server/": "server", "artifacts/": "models"}
+#: optional readers a part may use when present, beside its extra's own:
+#: the model scanner falls back to the zstandard package for zstd streams
+OPTIONAL_FALLBACKS = {"artifacts/": {"zstandard"}}
 
 
 def dist_name(requirement: str) -> str:
@@ -144,7 +147,7 @@ def test_every_import_is_a_core_dependency():
         relative = path.relative_to(ROOT / "src" / "mlwarden").as_posix()
         for prefix, extra in OPTIONAL_PARTS.items():
             if relative.startswith(prefix):
-                allowed = allowed | {dist_name(r) for r in extras[extra]}
+                allowed = allowed | {dist_name(r) for r in extras[extra]} | OPTIONAL_FALLBACKS.get(prefix, set())
         for name, line in _imported_top_levels(path):
             if name == "mlwarden" or name == "tomllib" or _is_stdlib(name):
                 continue
