@@ -62,6 +62,8 @@ DUMPS: FrozenSet[str] = frozenset(
         "msgpack_numpy.packb",
         "msgpack_numpy.dumps",
         "joblib.dumps",
+        # JSON text carries no YAML tags and is no pickle: safe for every loader
+        "json.dumps",
     ]
 )
 #: yaml dumpers return text only when no stream is given (second argument)

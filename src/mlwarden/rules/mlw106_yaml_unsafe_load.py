@@ -416,7 +416,7 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
 
     def _ruamel_instance(self, node: Any, func: Any) -> None:
         if not any(
-            n.split(".", 1)[0] in ("ruamel", "ruamel_yaml") or n.startswith("srsly.ruamel_yaml")
+            n.split(".", 1)[0] in ("ruamel", "ruamel_yaml", "srsly")
             for names in self.ctx.imports.aliases.values()
             for n in names
         ):
@@ -477,7 +477,10 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
         for scope_node in [*reversed(functions), self.ctx.module]:
             found = analysis.scope(scope_node).bindings.get(name)
             if found:
-                return [b.value if b.kind in ("assign", "with") else None for b in found]
+                # an import of the same name is shadowed by the assignment
+                # (`import yaml` … `yaml = YAML()`): either way it is judged
+                kept = [b for b in found if not isinstance(b.node, (cst.Import, cst.ImportFrom))]
+                return [b.value if b.kind in ("assign", "with") else None for b in kept]
         return []
 
     def _attr_values(self, owner: str, attr: str) -> List[Any]:
