@@ -457,3 +457,28 @@ def test_round_trips_hold_for_the_whole_family_selection():
     result = check_source(code, "x.py", config=Config(select=FAMILY))
     assert not result.errors
     assert {(f.line, f.rule_id) for f in result.findings} == {(7, "MLW101")}
+
+
+def test_archive_the_test_just_built_is_not_a_finding():
+    code = """
+        import tarfile
+        def test_extract(tmp_path):
+            archive = tmp_path / "a.tar"
+            with tarfile.open(archive, "w") as tar:
+                tar.add(src, arcname="x")
+            with tarfile.open(archive) as tar:
+                tar.extractall(tmp_path / "out")
+        """
+    assert lines(code, "MLW210") == []
+
+
+def test_archive_opened_for_reading_twice_is_still_a_finding():
+    code = """
+        import tarfile
+        def test_extract(tmp_path):
+            archive = tmp_path / "a.tar"
+            download(URL, archive)
+            with tarfile.open(archive) as tar:
+                tar.extractall(tmp_path / "out")
+        """
+    assert lines(code, "MLW210") == [7]

@@ -93,6 +93,13 @@ WRITERS: Dict[str, Tuple[int, str]] = {
     "msgpack.pack": (1, "stream"),
     "msgpack.dump": (1, "stream"),
 }
+#: calls that write only in a writing mode: name -> (path position, path
+#: keyword, mode position)
+MODE_WRITERS: Dict[str, Tuple[int, str, int]] = {
+    "tarfile.open": (0, "name", 1),
+    "tarfile.TarFile": (0, "name", 1),
+    "zipfile.ZipFile": (0, "file", 1),
+}
 #: writer methods on any receiver (``df.to_pickle(p)``, ``model.save(p)``,
 #: ``arr.dump(p)``, ``db.save_local(p)``): attribute -> (position, keyword)
 WRITER_METHODS: Dict[str, Tuple[int, str]] = {
@@ -640,6 +647,12 @@ class _Query:
         name = self.call_name(call, WRITERS)
         if name is not None and self.arg(call, WRITERS[name]) is arg.value:
             return "write"
+        moded = self.call_name(call, MODE_WRITERS)
+        if moded is not None:
+            pos, keyword, mode_pos = MODE_WRITERS[moded]
+            if self.ctx.arg(call, pos, keyword) is arg.value:
+                mode = self._mode(self.ctx.arg(call, mode_pos, "mode"))
+                return "other" if mode is None else "write" if any(c in mode for c in "wax") else "read"
         func = call.func
         if isinstance(func, cst.Attribute) and not self.ctx.qualnames(func):
             method = func.attr.value
@@ -777,8 +790,13 @@ class _Query:
         writing, or directly), or None."""
         dest = None
         name = self.call_name(call, WRITERS)
+        moded = self.call_name(call, MODE_WRITERS)
         if name is not None:
             dest = self.arg(call, WRITERS[name])
+        elif moded is not None:
+            pos, keyword, mode_pos = MODE_WRITERS[moded]
+            mode = self._mode(self.ctx.arg(call, mode_pos, "mode"))
+            return self.ctx.arg(call, pos, keyword) if mode is not None and any(c in mode for c in "wax") else None
         else:
             func = call.func
             if isinstance(func, cst.Attribute) and not self.ctx.qualnames(func):

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.rules._helpers import last_words
+
+# Qualified names this rule flags (import aliases are resolved for you).
+TARGETS = ('builtins.exec',)
+
+
+class LlmOutputExecuted(CodeRule):
+    """## What it does
+    Flags calls to `builtins.exec`.
+
+    ## Why is this bad?
+    TODO: explain the attack in two or three sentences: who controls the
+    input, and what running it gives them.
+
+    ## Example
+    ```python
+    import builtins
+
+    builtins.exec(path)
+    ```
+
+    ## Use instead
+    ```python
+    import json
+
+    json.load(path)
+    ```
+
+    ## References
+    - [CWE-502](https://cwe.mitre.org/data/definitions/502.html)
+    - OWASP ML06:2023
+    """
+
+    id = 'MLW211'
+    name = 'llm-output-executed'
+    severity = Severity.HIGH
+    cwe = (502,)
+    owasp = ('ML06:2023',)
+    message = "`builtins.exec` TODO says what is wrong; TODO say what to do instead"
+    triggers = last_words(TARGETS)
+
+    VALID = [
+        Valid("import json\njson.load(f)"),
+        Valid("obj.exec(path)"),
+    ]
+    INVALID = [
+        Invalid("import builtins\nbuiltins.exec(path)"),
+        Invalid("import builtins as alias\nalias.exec(path)"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        if self.ctx.call_to(node, TARGETS):
+            self.report(node)
