@@ -265,8 +265,9 @@ _STRAIGHT = (
 @dataclass
 class Binding:
     #: "assign" (value is the assigned expression), "with" (value is the
-    #: with item's expression), "param", "fixture" (a pytest tmp fixture) or
-    #: "other" (anything we cannot follow)
+    #: with item's expression), "for" (a loop target; value is the iterable),
+    #: "param", "fixture" (a pytest tmp fixture) or "other" (anything we
+    #: cannot follow)
     kind: str
     value: Any
     order: int
@@ -343,7 +344,10 @@ class ScopeIndex:
                 self._bind_target(node.target, None, "other", node)
             elif kind is cst.NamedExpr:
                 self._bind_target(node.target, node.value, "assign", node)
-            elif kind in (cst.For, cst.CompFor):
+            elif kind is cst.For:
+                # a loop target: "for" with the iterable (never a round trip)
+                self._bind_target(node.target, node.iter, "for", node)
+            elif kind is cst.CompFor:
                 self._bind_target(node.target, None, "other", node)
             elif kind is cst.WithItem:
                 if node.asname is not None:
@@ -541,7 +545,7 @@ class _Query:
             return None
         if self.scope.is_module and name in self.a.globals_declared():
             return None
-        if any(b.kind in ("other", "param") for b in found):
+        if any(b.kind in ("other", "param", "for") for b in found):
             return None
         return found
 
