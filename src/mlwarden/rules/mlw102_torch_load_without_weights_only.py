@@ -138,7 +138,7 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         target = self.ctx.call_to(node, TARGETS)
         if not target:
             for value, found in passed_references(self.ctx, node, TARGETS):
-                if self.ctx.call_to(node, PARTIAL) and node.args[0].value is value:
+                if _is_partial(self.ctx, node) and node.args[0].value is value:
                     self._judge(node, f"functools.partial({found})")  # the partial's keywords are the load's
                 else:
                     self._reference(value, found)
@@ -199,6 +199,15 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             replace=((node, add_keyword(node, "weights_only", "True")),),
             fix_description="add weights_only=True",
         )
+
+
+def _is_partial(ctx, call) -> bool:
+    """``functools.partial(...)``, or a bare ``partial(...)`` that nothing
+    else in the file defines (snippets that omit the import)."""
+    if ctx.call_to(call, PARTIAL):
+        return True
+    func = call.func
+    return isinstance(func, cst.Name) and func.value == "partial" and not ctx.qualnames(func)
 
 
 def torch_minimum(config, unit):

@@ -298,8 +298,8 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
             names = self.ctx.qualnames(expr.func)
             if _PIPELINE in names:
                 return True
-            if callable_only:
-                return False
+            if callable_only:  # `llm(prompt)`: LangChain LLMs are callable, API clients are not
+                return any(n.split(".", 1)[0].startswith("langchain") for n in names)
             if any(n.split(".", 1)[0] in LLM_ROOTS for n in names):
                 return True
             func = expr.func
