@@ -187,7 +187,8 @@ def test_module_level_ruamel_instance_shadows_pyyaml():
     assert findings(code) == []
 
 
-@NEEDS_SHADOWING
+# a binding inside the function is judged by the MLW1xx rules themselves
+# (RoundTripAware.shadowed), so these hold on this branch already
 def test_local_ruamel_instance_shadows_pyyaml():
     code = "import yaml\nfrom ruamel.yaml import YAML\ndef read(p):\n    yaml = YAML(typ='safe')\n    return yaml.load(p)"
     assert findings(code) == []
@@ -200,8 +201,12 @@ def test_shadowed_unsafe_instance_is_reported_as_ruamel():
     assert "YAML(typ='unsafe')" in finding.message
 
 
-@NEEDS_SHADOWING
 def test_local_assignment_shadows_a_pickle_import():
     code = "import pickle\ndef f(data):\n    pickle = RestrictedPickle()\n    return pickle.loads(data)"
     result = check_source(code, "x.py", config=Config(select=["MLW101"]))
     assert result.findings == []
+
+
+def test_parameter_named_like_the_module_is_not_the_module():
+    code = "import yaml\ndef load(yaml, f):\n    return yaml.load(f)"
+    assert findings(code) == []

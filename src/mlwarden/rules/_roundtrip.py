@@ -950,6 +950,22 @@ class RoundTripAware:
         if parent is not None:
             parent(original_node)
 
+    def shadowed(self, call: Any) -> bool:
+        """The head name of ``call.func`` is bound in the enclosing function
+        other than by an import: a local variable or parameter that shadows
+        the module of the same name (module-level rebinding is left to the
+        engine's name resolution)."""
+        func = call.func
+        while isinstance(func, cst.Attribute):
+            func = func.value
+        if not isinstance(func, cst.Name) or func.value not in self.ctx.imports.aliases:
+            return False  # not resolved through an import: nothing to shadow
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        if not functions:
+            return False
+        found = analysis_for(self.ctx).scope(functions[-1]).bindings.get(func.value)
+        return bool(found) and any(not isinstance(b.node, (cst.Import, cst.ImportFrom)) for b in found)
+
     def _rt_query(self, call: Any) -> Optional[_Query]:
         stack = self._rt_stack()
         function = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
@@ -976,10 +992,15 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - an analysis problem must never hide a finding
             return False
 
-    def round_trip(self, call: Any, target: str, data: Any = None) -> bool:
+    def round_trip(self, call: Any, target: str, data: Any = None, check_shadow: bool = True) -> bool:
         """True when the data ``call`` (a call to ``target``) loads was
-        produced by a matching dump in the same scope (see module docs).
-        ``data`` overrides the data argument found from :data:`DATA_ARG`."""
+        produced by a matching dump in the same scope (see module docs), or
+        when ``call`` is not the library's function at all because the
+        function binds the import's name locally (``yaml = YAML()``,
+        ``def f(pickle): pickle.loads(x)``). ``data`` overrides the data
+        argument found from :data:`DATA_ARG`."""
+        if check_shadow and self.shadowed(call):
+            return True
         if data is None:
             spec = DATA_ARG.get(target, (0, ""))
             data = self.ctx.arg(call, spec[0], spec[1] or None)

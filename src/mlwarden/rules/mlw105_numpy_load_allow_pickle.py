@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.core.values import is_truthy
@@ -80,6 +81,7 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
         Valid("import torch\ntorch.load('x.pt', weights_only=True)"),
         Valid("import numpy as np\ndef test_obj(tmp_path):\n    np.save(tmp_path / 'a.npy', arr, allow_pickle=True)\n    b = np.load(tmp_path / 'a.npy', allow_pickle=True)"),
         Valid("import io\nimport numpy as np\nbuf = io.BytesIO()\nnp.save(buf, arr)\nbuf.seek(0)\nnp.load(buf, allow_pickle=True)"),
+        Valid("import numpy\nq = numpy.load(p, allow_pickle=[])"),
     ]
     INVALID = [
         Invalid(
@@ -111,6 +113,10 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
         if value is None:
             return  # omitted (or hidden in opaque **kwargs): the default is False
         truth = is_truthy(self.ctx.value(value))
+        if isinstance(value, (cst.List, cst.Tuple, cst.Set, cst.Dict)) and not any(
+            isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in value.elements
+        ):
+            truth = bool(value.elements)  # `allow_pickle=[]` is falsy, `[0]` truthy
         if truth is False or self.round_trip(node, target):
             return
         where = keyword_arg(node, "allow_pickle")

@@ -328,7 +328,7 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
 
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
-        if target:
+        if target and not self.shadowed(node):
             self._pyyaml(node, target)
             return
         names = frozenset(ruamel_name(n) for n in self.ctx.qualnames(node.func))
@@ -424,7 +424,7 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
         verdict, construction = self._ruamel_construction(func.value)
         if verdict in (None, SAFE):
             return
-        if self.round_trip(node, "yaml.load", self.ctx.arg(node, 0, "stream")):
+        if self.round_trip(node, "yaml.load", self.ctx.arg(node, 0, "stream"), check_shadow=False):
             return
         if verdict == UNKNOWN:
             self.report(

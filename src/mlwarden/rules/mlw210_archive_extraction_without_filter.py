@@ -30,7 +30,8 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
 
     - `TarFile.extractall(...)` and `TarFile.extract(...)` on an archive
       opened with `tarfile.open` / `tarfile.TarFile` (inline, bound to a name
-      in the same function or module, or by a `with` statement), without
+      in the same function or module, or by a `with` statement) or on a
+      parameter annotated `tarfile.TarFile`, without
       `filter="data"` or `filter="tar"` (or `tarfile.data_filter` /
       `tarfile.tar_filter`, or `extraction_filter` set to one of them);
       `filter="fully_trusted"` is reported too;
@@ -122,6 +123,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
                 fixed="from shutil import unpack_archive\nunpack_archive(downloaded, 'data/', filter=\"data\")", unsafe_fix=True),
         Invalid("import tarfile\nclass Loader:\n    def __init__(self, p):\n        self.tar = tarfile.open(p)\n    def unpack(self, d):\n        self.tar.extractall(d)  # error: MLW210"),
         Invalid(notebook_json("import tarfile\ntar = tarfile.open('data.tgz')", "tar.extractall()"), filename="example.ipynb"),
+        Invalid("from tarfile import TarFile\ndef unpack(tar: TarFile, dest):\n    tar.extract('m', dest)"),
     ]
 
     def visit_Call(self, node) -> None:
@@ -140,7 +142,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         verdict = self._filter_verdict(node, func.value)
         if verdict == "safe" or self._python_default_safe():
             return
-        if self.round_trip(node, "tarfile.open", self.ctx.arg(opened, 0, "name")):
+        if isinstance(opened, cst.Call) and self.round_trip(node, "tarfile.open", self.ctx.arg(opened, 0, "name")):
             return
         self._report(node, f"TarFile.{method}", verdict)
 
@@ -222,6 +224,8 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
             return receiver
         values: List[Any] = []
         if isinstance(receiver, cst.Name):
+            if self._annotated_tar(receiver.value):
+                return receiver  # `def f(tar: tarfile.TarFile)`: the caller opened it
             values = self._bound_values(receiver.value)
         elif isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and receiver.value.value in ("self", "cls"):
             classes = [n for n in self._rt_stack() if isinstance(n, cst.ClassDef)]
@@ -230,6 +234,16 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         if values and all(self._is_tar_open(v) for v in values):
             return values[0]
         return None
+
+    def _annotated_tar(self, name: str) -> bool:
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        if not functions:
+            return False
+        found = analysis_for(self.ctx).scope(functions[-1]).bindings.get(name)
+        if not found or len(found) != 1 or found[0].kind != "param":
+            return False
+        annotation = getattr(found[0].node, "annotation", None)
+        return annotation is not None and "tarfile.TarFile" in self.ctx.qualnames(annotation.annotation)
 
     def _bound_values(self, name: str) -> List[Any]:
         analysis = analysis_for(self.ctx)
