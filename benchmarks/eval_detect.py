@@ -126,18 +126,43 @@ def run_mlwarden(src: Path, paths: List[Path]) -> Dict:
 
 
 def statement_spans(path: Path) -> Dict[int, Tuple[int, int]]:
-    """First line -> (first, last) of every statement in the file."""
+    """First line -> (first, last) of every statement in the file; an
+    assignment's span runs to the end of the statement after it (semgrep's
+    two-statement patterns, ``tar = tarfile.open(p)`` / ``tar.extractall()``,
+    are labelled on the first)."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
     except SyntaxError:
         return {}
     spans: Dict[int, Tuple[int, int]] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.stmt):
-            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-            spans.setdefault(first, (first, node.end_lineno or node.lineno))
-            spans.setdefault(node.lineno, (node.lineno, node.end_lineno or node.lineno))
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for i, stmt in enumerate(block):
+                if not isinstance(stmt, ast.stmt):
+                    continue
+                first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+                last = stmt.end_lineno or stmt.lineno
+                if isinstance(stmt, ast.Assign) and i + 1 < len(block):
+                    last = block[i + 1].end_lineno or last
+                spans.setdefault(first, (first, last))
+                spans.setdefault(stmt.lineno, (stmt.lineno, last))
     return spans
+
+
+def statement_end(path: Path, first: int, last: int) -> int:
+    """The last line of the statement starting at ``first`` (without the
+    two-statement extension of :func:`statement_spans`)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except SyntaxError:
+        return last
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and node.lineno == first:
+            return node.end_lineno or first
+    return last
 
 
 def category_of(rule: str) -> str:
@@ -180,12 +205,17 @@ def all_labels() -> Dict[str, Tuple[str, str]]:
     return labels
 
 
-def score(src: Path) -> Dict[str, Dict[str, int]]:
+RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}
+
+
+def score(src: Path, severity: str = "LOW") -> Dict[str, Dict[str, int]]:
     labels = all_labels()
     files = sorted({key.rsplit(":", 1)[0] for key in labels})
     data = run_mlwarden(src, [EVAL / f for f in files])
     found = defaultdict(set)  # (path, category) -> lines
     for f in data["findings"]:
+        if RANK[f["severity"]] < RANK[severity]:
+            continue
         rel = os.path.relpath(f["path"], EVAL) if os.path.isabs(f["path"]) else f["path"]
         found[(rel, CATEGORY.get(f["rule"], "other"))].add(f["line"])
     spans = {f: statement_spans(EVAL / f) for f in files}
@@ -196,6 +226,8 @@ def score(src: Path) -> Dict[str, Dict[str, int]]:
             continue
         rel, line = key.rsplit(":", 1)
         first, last = spans[rel].get(int(line), (int(line), int(line)))
+        if verdict == "neg":  # an ok label covers its own statement only
+            first, last = first, statement_end(EVAL / rel, first, last)
         hit = any(first <= l <= last for l in found[(rel, category)])
         c = counts[(rel.split("/", 1)[0], category)]
         if verdict == "pos":
@@ -254,13 +286,14 @@ def main(argv=None) -> int:
     s = sub.add_parser("score")
     s.add_argument("--src", type=Path, default=HERE.parent / "src")
     s.add_argument("--misses", action="store_true")
+    s.add_argument("--severity", default="low", help="lowest severity that counts (low: every finding; medium: the default report)")
     c = sub.add_parser("candidates")
     c.add_argument("root", type=Path)
     args = parser.parse_args(argv)
     if args.cmd == "candidates":
         candidates(args.root)
         return 0
-    counts = score(args.src.resolve())
+    counts = score(args.src.resolve(), args.severity.upper())
     keys = {k for k in counts if isinstance(k, tuple)}
     groups = []
     for where in ("third_party", "real"):

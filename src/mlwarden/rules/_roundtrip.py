@@ -37,7 +37,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
+from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
+
+#: message tail of a load from a literal (reported at low severity)
+LITERAL_NOTE = " (low: it reads a literal or a literal path the project names, not data handed in at run time)"
 
 # ---------------------------------------------------------------------------
 # tables
@@ -879,6 +883,31 @@ class _Query:
     def _key_or_none(self, expr: Any) -> Any:
         return self.path_key(expr) if expr is not None else None
 
+    # -- literal sources ---------------------------------------------------------------
+    def literal_source(self, data: Any) -> bool:
+        """The data is a literal in the code (``pickle.loads(b"...")``) or is
+        read from a literal path (``torch.load("model.pt")``,
+        ``open("cache.pkl", "rb")``, a module constant, a local variable
+        bound once to one): a file the project names itself, not one handed
+        in at run time. URLs do not count."""
+        if data is None:
+            return False
+        if isinstance(data, (cst.SimpleString, cst.ConcatenatedString)):
+            value = self.ctx.value(data)
+            return bool(value) and not (isinstance(value, str) and "://" in value)
+        source = data if isinstance(data, cst.Call) else self.handle_source(data)
+        path, _mode = self.opened_path(source) if source is not None else (None, None)
+        if path is None and isinstance(data, cst.Call) and isinstance(data.func, cst.Attribute) and data.func.attr.value in ("read_bytes", "read_text", "read"):
+            return self.literal_source(data.func.value)
+        target = path if path is not None else data
+        if self.local_path(target) != "literal":
+            return False
+        value = self.ctx.value(target)
+        if value == "":
+            return False  # `path = ""`: a placeholder for a run-time value, not a file
+        text = value if isinstance(value, str) else _code(self.ctx, target)
+        return "://" not in text
+
     # -- the data argument ---------------------------------------------------------
     def data_is_ours(self, data: Any) -> bool:
         if data is None:
@@ -991,6 +1020,30 @@ class RoundTripAware:
             raise
         except Exception:  # noqa: BLE001 - an analysis problem must never hide a finding
             return False
+
+    def literal_data(self, call: Any, target: str, data: Any = None) -> bool:
+        """``call`` reads a literal or a literal path (see
+        :meth:`_Query.literal_source`): reported at low severity by the
+        rules that use it."""
+        if data is None:
+            spec = DATA_ARG.get(target, (0, ""))
+            data = self.ctx.arg(call, spec[0], spec[1] or None)
+        query = self._rt_query(call)
+        try:
+            return query is not None and query.literal_source(data)
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - never hide a finding
+            return False
+
+    def report_load(self, node: Any, target: str, message: Optional[str] = None, *, data: Any = None, at: Any = None, **kwargs: Any) -> None:
+        """Report a load; at low severity, with a note, when it reads a
+        literal or a literal path (:meth:`literal_data`)."""
+        message = message or self.message  # type: ignore[attr-defined]
+        if self.literal_data(node, target, data):
+            message += LITERAL_NOTE
+            kwargs["severity"] = Severity.LOW
+        self.report(at if at is not None else node, message, **kwargs)  # type: ignore[attr-defined]
 
     def round_trip(self, call: Any, target: str, data: Any = None, check_shadow: bool = True) -> bool:
         """True when the data ``call`` (a call to ``target``) loads was

@@ -31,6 +31,13 @@ class PickleLoad(RoundTripAware, CodeRule):
     `tmp_path`/`tempfile`/literal path). See `_roundtrip` in the source for
     the exact conditions; anything else keeps the finding.
 
+    Severity: high, and low when the data is a literal in the code or is
+    read from a literal path (`open("cache.pkl", "rb")`, a module constant,
+    a local variable bound once to a literal): a file the project names
+    itself rather than one handed in at run time. The same holds for the
+    other loaders of the family (MLW102 without an explicit
+    `weights_only=False`, MLW103–MLW105, MLW112–MLW114).
+
     ## Why is this bad?
     Unpickling runs code chosen by whoever wrote the bytes: a pickle's `REDUCE`
     opcode calls any importable function (`os.system`, `subprocess.Popen`, …)
@@ -113,8 +120,9 @@ class PickleLoad(RoundTripAware, CodeRule):
         target = self.ctx.call_to(node, TARGETS)
         if target:
             if not self.round_trip(node, target):
-                self.report(
+                self.report_load(
                     node,
+                    target,
                     f"`{target}` runs code embedded in the data; load only trusted files or use a safe format such as safetensors or JSON",
                 )
             return

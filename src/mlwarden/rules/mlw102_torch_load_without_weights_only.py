@@ -28,7 +28,10 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
 
     A round trip is not flagged: a checkpoint that the same function just
     wrote with `torch.save` to a temporary or literal path, or to an
-    `io.BytesIO` buffer (see MLW101).
+    `io.BytesIO` buffer (see MLW101). An omitted `weights_only` on a literal
+    path (`torch.load("model.pt")`, a module constant) is reported at low
+    severity: the project names that file itself; an explicit
+    `weights_only=False` stays high wherever the file comes from.
 
     `torch.jit.load` and `torch.utils.cpp_extension.load` are other functions
     and are not flagged.
@@ -193,8 +196,9 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         if low is not None and low >= _TORCH_SAFE_DEFAULT:
             return  # torch >= 2.6 guaranteed: weights_only defaults to True
         allows = f"this project allows torch {low}" if low is not None else "no torch>=2.6 pin was found"
-        self.report(
+        self.report_load(
             node,
+            target,
             f"`{target}` without `weights_only=True` can run code from the checkpoint: before torch 2.6 the default is `False` and `weights_only` can be bypassed (CVE-2025-32434), and {allows}; pass `weights_only=True` and require torch>=2.6",
             replace=((node, add_keyword(node, "weights_only", "True")),),
             fix_description="add weights_only=True",

@@ -79,7 +79,7 @@ class PandasReadPickle(RoundTripAware, CodeRule):
         target = self.ctx.call_to(node, TARGETS)
         if target:
             if not self.round_trip(node, target):
-                self.report(node)
+                self.report_load(node, target)
             return
         for value, found in passed_references(self.ctx, node, TARGETS):
             self.report(value, f"`{found}` handed over as a function unpickles whatever file it is called with and can run code from it; use Parquet, Feather or CSV")

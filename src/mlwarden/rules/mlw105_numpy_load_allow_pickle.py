@@ -128,9 +128,11 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
             )
             return
         fixed = remove_keyword(node, "allow_pickle")
-        self.report(
-            report_at,
+        self.report_load(
+            node,
+            target,
             f"`{target}(..., allow_pickle=True)` unpickles object arrays and can run code from the file; remove `allow_pickle=True`",
+            at=report_at,
             replace=((node, fixed),) if fixed is not None else None,
             fix_description="remove allow_pickle=True",
         )

@@ -127,7 +127,8 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
                          "loads a shared library of custom operators, running its native code; load only libraries built from reviewed source at a path you control")
 
     def _report(self, node: Any, target: str, source: Any, what: str) -> None:
-        literal = source is not None and isinstance(self.resolve(source), str)
+        value = self.resolve(source) if source is not None else None
+        literal = isinstance(value, str) and value != ""  # `path = ""` is a placeholder
         self.report(
             node,
             f"`{target}` {what}" + (" (here a literal path the project ships)" if literal else ""),

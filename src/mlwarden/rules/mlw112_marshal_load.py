@@ -76,4 +76,4 @@ class MarshalLoad(RoundTripAware, CodeRule):
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target and not self.round_trip(node, target):
-            self.report(node, f"`{target}` is not safe for untrusted data and returns code objects; use JSON or another data-only format")
+            self.report_load(node, target, f"`{target}` is not safe for untrusted data and returns code objects; use JSON or another data-only format")

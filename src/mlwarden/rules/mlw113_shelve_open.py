@@ -75,4 +75,4 @@ class ShelveOpen(RoundTripAware, CodeRule):
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target and not self.round_trip(node, target) and not self.fresh_temp_path(node, self.ctx.arg(node, 0, "filename")):
-            self.report(node, f"`{target}` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data")
+            self.report_load(node, target, f"`{target}` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data")

@@ -100,7 +100,7 @@ class JsonpickleDecode(RoundTripAware, CodeRule):
             self._restored.add(id(func.value))
             data = self.ctx.arg(node, 0, "obj")
             if data is None or not self.round_trip(func.value, inner, data):
-                self.report(func.value, f"`{inner}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead")
+                self.report_load(func.value, inner, f"`{inner}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead", data=data)
             return
         if target and not self.round_trip(node, target):
-            self.report(node, f"`{target}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead")
+            self.report_load(node, target, f"`{target}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead")
