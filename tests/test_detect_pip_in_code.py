@@ -202,3 +202,27 @@ def test_notebook_code_cell_and_magic_both_count(tmp_path):
 def test_noqa_on_the_argument_line(tmp_path):
     code = 'import subprocess\nsubprocess.run([\n    "pip", "install",\n    "torch",  # noqa: MLW301\n])\n'
     assert found(code) == []
+
+
+def test_pip_helpers_and_argument_lists():
+    code = textwrap.dedent(
+        """
+        from . import utils
+        def install_help_extra(io):
+            pip_install_cmd = [
+                "aider-chat[help]",
+                "--extra-index-url",
+                "https://download.pytorch.org/whl/cpu",
+            ]
+            return utils.check_pip_install_extra(io, "x", "need help extras", pip_install_cmd)
+        def update(io):
+            return utils.check_pip_install_extra(io, None, "dev", ["git+https://github.com/org/tool.git"])
+        cmd = utils.get_pip_install(["tool[playwright]==1.2.0"])
+        """
+    )
+    assert found(code) == [(5, 9, "MLW301"), (6, 9, "MLW302"), (11, 60, "MLW304")]
+
+
+def test_list_that_is_already_a_command_is_not_doubled():
+    code = 'import subprocess, sys\npip_install_cmd = [sys.executable, "-m", "pip", "install", "x"]\nsubprocess.run(pip_install_cmd)\n'
+    assert found(code) == [(2, 60, "MLW301")]

@@ -221,16 +221,57 @@ class ServingEndpointExposed(ParamDefaults, CodeRule):
                 return None
             return f"launch(server_name={_show(self.ctx, host)})", host, False
         if method == "run":
+            if self.ctx.qualnames(func):
+                return None  # subprocess.run, asyncio.run, …: a module function, not an app
+            app = self._app_framework(func.value)
             for module, default_all in RUN_FRAMEWORKS.items():
-                if imports_module(self.ctx, module) or any(n.startswith(module + ".") for n in self.ctx.qualnames(func)):
+                if app == module or (app is None and not default_all and imports_module(self.ctx, module)):
                     if self.ctx.keyword(node, "host")[0] is None:
                         return None
                     host = self.ctx.arg(node, 0, "host") if module != "litserve" else self.ctx.keyword(node, "host")[1]
-                    if host is None and not default_all:
+                    if host is None and (not default_all or app != module):
                         return None
                     receiver = _show(self.ctx, func.value, 20)
                     return (f"{receiver}.run(host={_show(self.ctx, host)})" if host is not None else f"{receiver}.run()"), host, default_all
         return None
+
+    def _app_framework(self, receiver: Any) -> Optional[str]:
+        """The framework whose app class built ``receiver`` (``Flask(...)``,
+        ``ls.LitServer(...)``, inline or a name bound only to such calls),
+        or None when it cannot be seen."""
+        from mlwarden.rules._roundtrip import analysis_for
+
+        values: List[Any] = [receiver]
+        if isinstance(receiver, cst.Name):
+            values = []
+            for scope in [*reversed([n for n in self._function_stack()]), self.ctx.module]:
+                found = analysis_for(self.ctx).scope(scope).bindings.get(receiver.value)
+                if found:
+                    values = [b.value if b.kind == "assign" else None for b in found]
+                    break
+        frameworks = set()
+        for value in values:
+            if not isinstance(value, cst.Call):
+                return None
+            roots = {n.split(".", 1)[0] for n in self.ctx.qualnames(value.func)}
+            hit = roots & set(RUN_FRAMEWORKS)
+            if not hit:
+                return None
+            frameworks |= hit
+        return frameworks.pop() if len(frameworks) == 1 else None
+
+    def _function_stack(self) -> List[Any]:
+        return self.__dict__.setdefault("_functions", [])
+
+    def visit_FunctionDef(self, node) -> None:
+        self._function_stack().append(node)
+        super().visit_FunctionDef(node)
+
+    def leave_FunctionDef(self, original_node) -> None:
+        stack = self._function_stack()
+        if stack:
+            stack.pop()
+        super().leave_FunctionDef(original_node)
 
     def _ray_host(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
         present, options = self.ctx.keyword(node, "http_options")

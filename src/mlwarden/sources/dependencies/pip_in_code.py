@@ -15,6 +15,10 @@ the argument's position, in ``.py`` files and in notebook code cells alike.
 
 What is read:
 
+* helpers that wrap pip by name (``check_pip_install_extra(..., ["pkg"])``,
+  ``get_pip_install(["pkg"])``) and lists bound to such names
+  (``pip_install_cmd = ["pkg", "--extra-index-url", URL]``): ``pip install``
+  plus the list's words;
 * calls: ``subprocess.run/call/check_call/check_output/Popen``,
   ``subprocess.getoutput/getstatusoutput``, ``os.system``, ``os.popen``,
   ``asyncio.create_subprocess_exec/shell``, ``pip.main`` (and
@@ -38,6 +42,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -150,12 +155,50 @@ def _place(unit: Any, deps: Any, record: Any, words: List[Word]) -> Any:
 # finding the commands with ast
 
 
+#: helpers that wrap ``pip install`` (``check_pip_install_extra(io, mod, msg,
+#: ["pkg[extra]"])``, ``get_pip_install(["pkg"])``) and names of lists of
+#: install arguments (``pip_install_cmd = ["pkg", "--extra-index-url", URL]``)
+PIP_HELPER = re.compile(r"pip_?install|install_?pip|pip_?args", re.IGNORECASE)
+
+
 def _commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
+    seen: set = set()
+    for words in _all_commands(tree, source):
+        key = tuple((w.line, w.col, w.text) for w in words if w.text not in ("pip", "install"))
+        if key not in seen:  # a list named pip_install_cmd and the helper call it is passed to
+            seen.add(key)
+            yield words
+
+
+def _install_arguments(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -> Optional[List[Word]]:
+    """``["pkg[extra]", "--extra-index-url", URL]`` handed to a pip helper:
+    ``pip install`` + its words (None when it already is a whole command)."""
+    words = _argv_words(node, lines, lists) if isinstance(node, (ast.List, ast.Tuple, ast.Name)) else None
+    if not words or any(w.text in ("pip", "install", "-m") for w in words):
+        return None
+    at = (node.lineno, node.col_offset)
+    return [Word("pip", *at), Word("install", *at)] + words
+
+
+def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
     aliases = _aliases(tree)
     lists = _list_bindings(tree)
     lines = source.splitlines()
     for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if PIP_HELPER.search(node.targets[0].id) and isinstance(node.value, (ast.List, ast.Tuple)):
+                words = _install_arguments(node.value, lines, lists)
+                if words:
+                    yield words
+            continue
         if not isinstance(node, ast.Call):
+            continue
+        helper = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+        if PIP_HELPER.search(helper) and _qualname(node.func, aliases) not in PIP_MAINS:
+            for arg in node.args:
+                words = _install_arguments(arg, lines, lists)
+                if words:
+                    yield words
             continue
         name = _qualname(node.func, aliases)
         words: Optional[List[Word]] = None
