@@ -165,28 +165,26 @@ def test_references_that_are_not_loads(code, rule):
     assert findings(code, rule, **options) == []
 
 
-# -- severity of loads from literals ------------------------------------------------------
+# -- severity of loads of literal data ------------------------------------------------------
 
 SEVERITY = [
-    ("import torch\nstate = torch.load('model.pt')", "MLW102", Severity.LOW),
-    ("import torch\nPATH = 'weights/best.pt'\nstate = torch.load(PATH, map_location='cpu')", "MLW102", Severity.LOW),
-    ("import torch\ndef f():\n    ckpt = 'runs/last.pt'\n    return torch.load(ckpt)", "MLW102", Severity.LOW),
-    ("import torch\nstate = torch.load('model.pt', weights_only=False)", "MLW102", Severity.HIGH),
-    ("import torch\ndef f(path):\n    return torch.load(path)", "MLW102", Severity.HIGH),
-    ("import joblib\nclf = joblib.load('model.joblib')", "MLW103", Severity.LOW),
-    ("import joblib\nclf = joblib.load('s3://bucket/model.joblib')", "MLW103", Severity.HIGH),
-    ("import joblib\nclf = joblib.load(hf_hub_download(repo, 'model.joblib'))", "MLW103", Severity.HIGH),
-    ("import pickle\nwith open('cache.pkl', 'rb') as f:\n    data = pickle.load(f)", "MLW101", Severity.LOW),
     ("import pickle\nobj = pickle.loads(b'\\x80\\x04K\\x01.')", "MLW101", Severity.LOW),
-    ("import pickle\nwith open(args.cache, 'rb') as f:\n    data = pickle.load(f)", "MLW101", Severity.HIGH),
+    ("import pickle\nBLOB = b'\\x80\\x04K\\x01.'\nobj = pickle.loads(BLOB)", "MLW101", Severity.LOW),
+    ("import pickle\nobj = pickle.loads(b'')", "MLW101", Severity.HIGH),
     ("import jsonpickle\nobj = jsonpickle.decode('foobar')", "MLW114", Severity.LOW),
-    ("import numpy as np\na = np.load('objects.npy', allow_pickle=True)", "MLW105", Severity.LOW),
+    ("import marshal\ncode = marshal.loads(b'\\xe3')", "MLW112", Severity.LOW),
+    # a literal path may name a downloaded file: unchanged
+    ("import torch\nstate = torch.load('model.pt')", "MLW102", Severity.HIGH),
+    ("import joblib\nclf = joblib.load('model.joblib')", "MLW103", Severity.HIGH),
+    ("import pickle\nwith open('cache.pkl', 'rb') as f:\n    data = pickle.load(f)", "MLW101", Severity.HIGH),
+    ("import numpy as np\na = np.load('objects.npy', allow_pickle=True)", "MLW105", Severity.HIGH),
+    ("import pickle\ndef f(blob):\n    return pickle.loads(blob)", "MLW101", Severity.HIGH),
     ("import yaml\nyaml.load('{}', Loader=yaml.Loader)", "MLW106", Severity.HIGH),
 ]
 
 
 @pytest.mark.parametrize("code, rule, severity", SEVERITY)
-def test_literal_sources_are_low(code, rule, severity):
+def test_literal_data_is_low(code, rule, severity):
     [finding] = findings(code, rule)
     assert finding.severity is severity
-    assert ("literal path" in finding.message) is (severity is Severity.LOW)
+    assert ("literal in the code" in finding.message) is (severity is Severity.LOW)

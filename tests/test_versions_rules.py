@@ -8,7 +8,7 @@ from conftest import run_tool
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config, load_config
 
-TORCH_LOAD = "import torch\n\nstate = torch.load(checkpoint_path)\n"
+TORCH_LOAD = "import torch\n\nstate = torch.load('model.pt')\n"
 
 
 def project(tmp_path, files):

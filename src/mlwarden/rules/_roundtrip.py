@@ -40,13 +40,18 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 
-#: message tail of a load from a literal (reported at low severity)
-LITERAL_NOTE = " (low: it reads a literal or a literal path the project names, not data handed in at run time)"
+#: message tail of a load of literal data (reported at low severity)
+LITERAL_NOTE = " (low: the data is a literal in the code, not input handed in at run time)"
 
 # ---------------------------------------------------------------------------
 # tables
 
 _PICKLERS = ("pickle", "dill", "cloudpickle")
+#: loaders whose argument is the serialized data itself (not a path or file)
+DATA_LOADERS = frozenset(
+    [f"{m}.loads" for m in _PICKLERS]
+    + ["marshal.loads", "jsonpickle.decode", "jsonpickle.loads", "jsonpickle.unpickler.decode", "skops.io.loads", "msgpack.unpackb", "msgpack_numpy.unpackb"]
+)
 
 #: calls that return serialized bytes/text (in memory)
 DUMPS: FrozenSet[str] = frozenset(
@@ -883,30 +888,21 @@ class _Query:
     def _key_or_none(self, expr: Any) -> Any:
         return self.path_key(expr) if expr is not None else None
 
-    # -- literal sources ---------------------------------------------------------------
+    # -- literal data -----------------------------------------------------------------
     def literal_source(self, data: Any) -> bool:
-        """The data is a literal in the code (``pickle.loads(b"...")``) or is
-        read from a literal path (``torch.load("model.pt")``,
-        ``open("cache.pkl", "rb")``, a module constant, a local variable
-        bound once to one): a file the project names itself, not one handed
-        in at run time. URLs do not count."""
-        if data is None:
+        """The data is a literal written in the code (``pickle.loads(b"...")``,
+        ``jsonpickle.decode('{"a": 1}')``, a module constant holding one): its
+        bytes are fixed by the project, not handed in at run time. Paths do
+        not count (a literal path may name a downloaded file)."""
+        if isinstance(data, cst.Name):
+            bound = self.ctx.constants.values.get(data.value)
+            local = not self.scope.is_module and data.value in self.scope.bindings
+            if bound is None or local or data.value in self.ctx.imports.aliases:
+                return False
+            data = bound
+        if not isinstance(data, (cst.SimpleString, cst.ConcatenatedString)):
             return False
-        if isinstance(data, (cst.SimpleString, cst.ConcatenatedString)):
-            value = self.ctx.value(data)
-            return bool(value) and not (isinstance(value, str) and "://" in value)
-        source = data if isinstance(data, cst.Call) else self.handle_source(data)
-        path, _mode = self.opened_path(source) if source is not None else (None, None)
-        if path is None and isinstance(data, cst.Call) and isinstance(data.func, cst.Attribute) and data.func.attr.value in ("read_bytes", "read_text", "read"):
-            return self.literal_source(data.func.value)
-        target = path if path is not None else data
-        if self.local_path(target) != "literal":
-            return False
-        value = self.ctx.value(target)
-        if value == "":
-            return False  # `path = ""`: a placeholder for a run-time value, not a file
-        text = value if isinstance(value, str) else _code(self.ctx, target)
-        return "://" not in text
+        return bool(self.ctx.value(data))
 
     # -- the data argument ---------------------------------------------------------
     def data_is_ours(self, data: Any) -> bool:
@@ -1022,9 +1018,11 @@ class RoundTripAware:
             return False
 
     def literal_data(self, call: Any, target: str, data: Any = None) -> bool:
-        """``call`` reads a literal or a literal path (see
-        :meth:`_Query.literal_source`): reported at low severity by the
-        rules that use it."""
+        """``call`` (a loader of :data:`DATA_LOADERS`) loads a literal written
+        in the code (see :meth:`_Query.literal_source`): reported at low
+        severity by the rules that use it."""
+        if target not in DATA_LOADERS:
+            return False
         if data is None:
             spec = DATA_ARG.get(target, (0, ""))
             data = self.ctx.arg(call, spec[0], spec[1] or None)
@@ -1037,8 +1035,8 @@ class RoundTripAware:
             return False
 
     def report_load(self, node: Any, target: str, message: Optional[str] = None, *, data: Any = None, at: Any = None, **kwargs: Any) -> None:
-        """Report a load; at low severity, with a note, when it reads a
-        literal or a literal path (:meth:`literal_data`)."""
+        """Report a load; at low severity, with a note, when the data is a
+        literal in the code (:meth:`literal_data`)."""
         message = message or self.message  # type: ignore[attr-defined]
         if self.literal_data(node, target, data):
             message += LITERAL_NOTE

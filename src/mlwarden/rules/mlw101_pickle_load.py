@@ -31,12 +31,11 @@ class PickleLoad(RoundTripAware, CodeRule):
     `tmp_path`/`tempfile`/literal path). See `_roundtrip` in the source for
     the exact conditions; anything else keeps the finding.
 
-    Severity: high, and low when the data is a literal in the code or is
-    read from a literal path (`open("cache.pkl", "rb")`, a module constant,
-    a local variable bound once to a literal): a file the project names
-    itself rather than one handed in at run time. The same holds for the
-    other loaders of the family (MLW102 without an explicit
-    `weights_only=False`, MLW103–MLW105, MLW112–MLW114).
+    Severity: high, and low when the data is a literal written in the code
+    (`pickle.loads(b"...")`, a module constant holding one): its bytes are
+    fixed by the project. A literal *path* keeps the high severity: the file
+    it names may have been downloaded. The same holds for the other
+    data-taking loaders of the family (`marshal.loads`, `jsonpickle.decode`).
 
     ## Why is this bad?
     Unpickling runs code chosen by whoever wrote the bytes: a pickle's `REDUCE`

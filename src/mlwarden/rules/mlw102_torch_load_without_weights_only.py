@@ -28,10 +28,7 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
 
     A round trip is not flagged: a checkpoint that the same function just
     wrote with `torch.save` to a temporary or literal path, or to an
-    `io.BytesIO` buffer (see MLW101). An omitted `weights_only` on a literal
-    path (`torch.load("model.pt")`, a module constant) is reported at low
-    severity: the project names that file itself; an explicit
-    `weights_only=False` stays high wherever the file comes from.
+    `io.BytesIO` buffer (see MLW101).
 
     `torch.jit.load` and `torch.utils.cpp_extension.load` are other functions
     and are not flagged.
