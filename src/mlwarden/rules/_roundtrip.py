@@ -991,6 +991,22 @@ class RoundTripAware:
         found = analysis_for(self.ctx).scope(functions[-1]).bindings.get(func.value)
         return bool(found) and any(not isinstance(b.node, (cst.Import, cst.ImportFrom)) for b in found)
 
+    def bound_values(self, name: str, *, skip_imports: bool = False) -> List[Any]:
+        """What ``name`` is bound to in the innermost enclosing function that
+        binds it, else at module level: the assigned (or ``with``)
+        expression of each binding, None for one that cannot be followed
+        (a parameter, a loop target, an import unless ``skip_imports``);
+        [] when nothing binds it."""
+        analysis = analysis_for(self.ctx)  # type: ignore[attr-defined]
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        for scope_node in [*reversed(functions), self.ctx.module]:  # type: ignore[attr-defined]
+            found = analysis.scope(scope_node).bindings.get(name)
+            if found:
+                if skip_imports:
+                    found = [b for b in found if not isinstance(b.node, (cst.Import, cst.ImportFrom))]
+                return [b.value if b.kind in ("assign", "with") else None for b in found]
+        return []
+
     def _rt_query(self, call: Any) -> Optional[_Query]:
         stack = self._rt_stack()
         function = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
@@ -1042,6 +1058,21 @@ class RoundTripAware:
             message += LITERAL_NOTE
             kwargs["severity"] = Severity.LOW
         self.report(at if at is not None else node, message, **kwargs)  # type: ignore[attr-defined]
+
+    def check_loader(self, node: Any, targets: Any, reference_message: str, message: Optional[str] = None) -> None:
+        """The common ``visit_Call`` of a loader rule: a call to one of
+        ``targets`` is reported unless it is a round trip; a target handed
+        over as a function (``map(joblib.load, paths)``) is reported with
+        ``reference_message`` (``{}`` is the target)."""
+        from mlwarden.rules._helpers import passed_references
+
+        target = self.ctx.call_to(node, targets)  # type: ignore[attr-defined]
+        if target:
+            if not self.round_trip(node, target):
+                self.report_load(node, target, message.format(target) if message else None)
+            return
+        for value, found in passed_references(self.ctx, node, targets):  # type: ignore[attr-defined]
+            self.report(value, reference_message.format(found))  # type: ignore[attr-defined]
 
     def round_trip(self, call: Any, target: str, data: Any = None, check_shadow: bool = True) -> bool:
         """True when the data ``call`` (a call to ``target``) loads was

@@ -3,10 +3,11 @@ from __future__ import annotations
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._roundtrip import RoundTripAware
-from mlwarden.rules._helpers import assigned_reference, notebook_json, passed_references, root_words
+from mlwarden.rules._helpers import assigned_reference, notebook_json, root_words
 
 # `sklearn.externals.joblib` is canonicalised to `joblib` by the name resolver.
 TARGETS = ("joblib.load", "joblib.numpy_pickle.load")
+REFERENCE = "`{}` handed over as a function unpickles whatever file it is called with and can run code from it; load only trusted files"
 
 
 class JoblibLoad(RoundTripAware, CodeRule):
@@ -87,15 +88,9 @@ class JoblibLoad(RoundTripAware, CodeRule):
     ]
 
     def visit_Call(self, node) -> None:
-        target = self.ctx.call_to(node, TARGETS)
-        if target:
-            if not self.round_trip(node, target):
-                self.report_load(node, target)
-            return
-        for value, found in passed_references(self.ctx, node, TARGETS):
-            self.report(value, f"`{found}` handed over as a function unpickles whatever file it is called with and can run code from it; load only trusted files")
+        self.check_loader(node, TARGETS, REFERENCE)
 
     def visit_Assign(self, node) -> None:
         found = assigned_reference(self.ctx, node, TARGETS)
         if found:
-            self.report(node.value, f"`{found}` handed over as a function unpickles whatever file it is called with and can run code from it; load only trusted files")
+            self.report(node.value, REFERENCE.format(found))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._roundtrip import RoundTripAware
-from mlwarden.rules._helpers import last_words, notebook_json, passed_references
+from mlwarden.rules._helpers import last_words, notebook_json
 
 TARGETS = ("pandas.read_pickle", "pandas.io.pickle.read_pickle", "pandas.io.api.read_pickle")
 
@@ -76,10 +76,6 @@ class PandasReadPickle(RoundTripAware, CodeRule):
     ]
 
     def visit_Call(self, node) -> None:
-        target = self.ctx.call_to(node, TARGETS)
-        if target:
-            if not self.round_trip(node, target):
-                self.report_load(node, target)
-            return
-        for value, found in passed_references(self.ctx, node, TARGETS):
-            self.report(value, f"`{found}` handed over as a function unpickles whatever file it is called with and can run code from it; use Parquet, Feather or CSV")
+        self.check_loader(
+            node, TARGETS, "`{}` handed over as a function unpickles whatever file it is called with and can run code from it; use Parquet, Feather or CSV"
+        )

@@ -459,7 +459,9 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
             return self._typ_of(receiver), receiver
         values: List[Any] = []
         if isinstance(receiver, cst.Name):
-            values = self._name_values(receiver.value)
+            # an import of the same name is shadowed by the assignment
+            # (`import yaml` … `yaml = YAML()`): either way it is judged
+            values = self.bound_values(receiver.value, skip_imports=True)
         elif isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
             values = self._attr_values(receiver.value.value, receiver.attr.value)
         if not values or not all(self._is_yaml_class(v) for v in values):
@@ -467,21 +469,6 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
         verdicts = [self._typ_of(v) for v in values]
         worst = _worst(*verdicts)
         return worst, values[verdicts.index(worst)]
-
-    def _name_values(self, name: str) -> List[Any]:
-        from mlwarden.rules._roundtrip import analysis_for
-
-        analysis = analysis_for(self.ctx)
-        stack = self._rt_stack()
-        functions = [n for n in stack if isinstance(n, cst.FunctionDef)]
-        for scope_node in [*reversed(functions), self.ctx.module]:
-            found = analysis.scope(scope_node).bindings.get(name)
-            if found:
-                # an import of the same name is shadowed by the assignment
-                # (`import yaml` … `yaml = YAML()`): either way it is judged
-                kept = [b for b in found if not isinstance(b.node, (cst.Import, cst.ImportFrom))]
-                return [b.value if b.kind in ("assign", "with") else None for b in kept]
-        return []
 
     def _attr_values(self, owner: str, attr: str) -> List[Any]:
         from mlwarden.rules._roundtrip import analysis_for

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid

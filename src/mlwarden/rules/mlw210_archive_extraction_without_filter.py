@@ -226,7 +226,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         if isinstance(receiver, cst.Name):
             if self._annotated_tar(receiver.value):
                 return receiver  # `def f(tar: tarfile.TarFile)`: the caller opened it
-            values = self._bound_values(receiver.value)
+            values = self.bound_values(receiver.value)
         elif isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and receiver.value.value in ("self", "cls"):
             classes = [n for n in self._rt_stack() if isinstance(n, cst.ClassDef)]
             if classes:
@@ -244,15 +244,6 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
             return False
         annotation = getattr(found[0].node, "annotation", None)
         return annotation is not None and "tarfile.TarFile" in self.ctx.qualnames(annotation.annotation)
-
-    def _bound_values(self, name: str) -> List[Any]:
-        analysis = analysis_for(self.ctx)
-        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
-        for scope_node in [*reversed(functions), self.ctx.module]:
-            found = analysis.scope(scope_node).bindings.get(name)
-            if found:
-                return [b.value if b.kind in ("assign", "with") else None for b in found]
-        return []
 
 
 def _code(ctx: Any, node: Any) -> str:

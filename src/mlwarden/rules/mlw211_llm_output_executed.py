@@ -313,24 +313,9 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr) and not callable_only:
             return self._is_llm(expr.left, depth + 1) or self._is_llm(expr.right, depth + 1)
         if isinstance(expr, cst.Name):
-            values = self._values(expr.value)
+            values = self.bound_values(expr.value)
             return bool(values) and all(v is not None and self._is_llm(v, depth + 1, callable_only) for v in values)
         return False
-
-    def _values(self, name: str) -> List[Any]:
-        """Values bound to ``name`` in the function (or, not bound there, at
-        module level); [] when a binding cannot be followed."""
-        analysis = analysis_for(self.ctx)
-        scopes = self._scopes()
-        if scopes[0] is not self.ctx.module:
-            scopes = scopes + [self.ctx.module]
-        for scope in scopes:
-            found = analysis.scope(scope).bindings.get(name)
-            if found:
-                if any(b.kind not in ("assign", "with") for b in found):
-                    return []
-                return [b.value for b in found]
-        return []
 
     def _tainted(self, expr: Any, depth: int = 0) -> Optional[str]:
         """The model call ``expr``'s value comes from, or None."""

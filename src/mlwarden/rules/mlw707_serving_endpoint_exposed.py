@@ -7,6 +7,7 @@ from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
 from mlwarden.rules._helpers import notebook_json
+from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
 from mlwarden.rules.mlw701_gradio_public_share import imports_module
 
@@ -58,7 +59,7 @@ AUTH_NAMES = frozenset(
 AUTH_MODULES = ("flask_httpauth", "flask_login", "flask_jwt_extended", "fastapi.security", "aiohttp_security", "starlette.authentication", "fastapi_users", "authlib", "flask_basicauth")
 
 
-class ServingEndpointExposed(ParamDefaults, CodeRule):
+class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     """## What it does
     Flags model-serving apps started on every network interface with no
     authentication configured in the file:
@@ -239,39 +240,16 @@ class ServingEndpointExposed(ParamDefaults, CodeRule):
         """The framework whose app class built ``receiver`` (``Flask(...)``,
         ``ls.LitServer(...)``, inline or a name bound only to such calls),
         or None when it cannot be seen."""
-        from mlwarden.rules._roundtrip import analysis_for
-
-        values: List[Any] = [receiver]
-        if isinstance(receiver, cst.Name):
-            values = []
-            for scope in [*reversed([n for n in self._function_stack()]), self.ctx.module]:
-                found = analysis_for(self.ctx).scope(scope).bindings.get(receiver.value)
-                if found:
-                    values = [b.value if b.kind == "assign" else None for b in found]
-                    break
+        values = self.bound_values(receiver.value) if isinstance(receiver, cst.Name) else [receiver]
         frameworks = set()
         for value in values:
             if not isinstance(value, cst.Call):
                 return None
-            roots = {n.split(".", 1)[0] for n in self.ctx.qualnames(value.func)}
-            hit = roots & set(RUN_FRAMEWORKS)
+            hit = {n.split(".", 1)[0] for n in self.ctx.qualnames(value.func)} & set(RUN_FRAMEWORKS)
             if not hit:
                 return None
             frameworks |= hit
         return frameworks.pop() if len(frameworks) == 1 else None
-
-    def _function_stack(self) -> List[Any]:
-        return self.__dict__.setdefault("_functions", [])
-
-    def visit_FunctionDef(self, node) -> None:
-        self._function_stack().append(node)
-        super().visit_FunctionDef(node)
-
-    def leave_FunctionDef(self, original_node) -> None:
-        stack = self._function_stack()
-        if stack:
-            stack.pop()
-        super().leave_FunctionDef(original_node)
 
     def _ray_host(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
         present, options = self.ctx.keyword(node, "http_options")

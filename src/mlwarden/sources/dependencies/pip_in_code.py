@@ -44,7 +44,7 @@ import ast
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 #: calls whose first argument is a shell command line
 SHELL_CALLS = frozenset(
