@@ -144,13 +144,20 @@ def test_not_python_syntax_yields_nothing_here():
 
 
 def test_gate_does_not_change_results(monkeypatch):
-    """The `pip`+`install` word gate is sound: the same findings without it."""
-    for code, _expected in CASES.values():
+    """The word gate (`pip`+`install` and a command-running call) is sound:
+    every case, quiet ones included, gives the same findings without it."""
+    for code in [c for c, _expected in CASES.values()] + QUIET:
         with_gate = found(code)
-        monkeypatch.setattr(pip_in_code, "GATE_WORDS", ())
+        monkeypatch.setattr(pip_in_code, "may_install", lambda source: True)
         without = found(code)
         monkeypatch.undo()
-        assert with_gate == without
+        assert with_gate == without, code
+
+
+def test_gate_skips_messages():
+    assert not pip_in_code.may_install('raise ImportError("run `pip install accelerate` first")\n')
+    assert pip_in_code.may_install('import subprocess\nsubprocess.run(["pip", "install", "x"])\n')
+    assert pip_in_code.may_install('from pip._internal import main\nmain(["install", "x"])\n')
 
 
 def test_file_without_install_words_is_not_parsed(monkeypatch):
@@ -159,6 +166,7 @@ def test_file_without_install_words_is_not_parsed(monkeypatch):
 
     monkeypatch.setattr(pip_in_code.ast, "parse", boom)
     assert found("import subprocess\nsubprocess.run(['ls'])\n") == []
+    assert found('raise ImportError("run `pip install accelerate` first")\n') == []
 
 
 def test_pin_policy_library_still_reports_code_installs():

@@ -31,8 +31,9 @@ What is read:
   concatenations, f-strings), split like a shell line;
 * non-literal words (a variable package name, ``*extras``) are never judged.
 
-Cost: nothing unless the text holds both ``pip`` and ``install``; then one
-``ast.parse`` of the code. A syntax error yields nothing here (the code rules
+Cost: nothing unless the text holds both ``pip`` and ``install`` and names a
+call that can run a command (:func:`may_install`); then one ``ast.parse``
+of the code. A syntax error yields nothing here (the code rules
 report it). Positions: each list element's own line and column; inside a
 single-line string literal without escapes, the word's column; otherwise the
 string's start.
@@ -74,6 +75,19 @@ CODE_KINDS = frozenset({"python"})
 #: every install command spells both (``pip3``, ``python -m pip``, ``uv pip``,
 #: ``pip.main(["install", …])``): a file without them pays one substring test
 GATE_WORDS = ("pip", "install")
+#: and every call read here names one of these (``subprocess``/``os.system``/
+#: ``os.popen``/``getoutput``, pip's own ``main``, IPython, a pip helper):
+#: a file that only mentions ``pip install`` in a message is not parsed
+CALL_WORDS = re.compile(
+    r"subprocess|system|popen|getoutput|get_ipython|pip\s*\.\s*(?:main|_internal)|from\s+pip\b|import\s+pip\b"
+    r"|pip_?install|install_?pip|pip_?args",
+    re.IGNORECASE,
+)
+
+
+def may_install(source: str) -> bool:
+    """The cheap gate: False means no install command can be found here."""
+    return all(word in source for word in GATE_WORDS) and CALL_WORDS.search(source) is not None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,7 +104,7 @@ def add_code_installs(unit: Any, deps: Any) -> Any:
     if code is None:
         return deps
     source = code.source
-    if not all(word in source for word in GATE_WORDS):
+    if not may_install(source):
         return deps
     try:
         tree = ast.parse(source)
