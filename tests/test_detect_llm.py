@@ -171,3 +171,24 @@ def test_dict_value_that_cannot_be_verified_is_medium():
 
 def test_dangerous_requests_dict_config():
     assert lines("opts = {'allow_dangerous_requests': True}\nsafe = {'allow_dangerous_requests': False}\n", "MLW212") == [1]
+
+
+def test_notebook_fixture_exact():
+    """fixtures/rules/MLW211.ipynb: exactly the marked (cell, line) pairs."""
+    import json
+
+    from conftest import FIXTURES
+    from mlwarden.commands.check import check_paths
+    from mlwarden.testing import MARKER_RE
+
+    path = FIXTURES / "rules" / "MLW211.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    expected = set()
+    for number, cell in enumerate(nb["cells"], start=1):
+        if cell["cell_type"] == "code":
+            for line_no, line in enumerate("".join(cell["source"]).splitlines(), start=1):
+                if MARKER_RE.search(line):
+                    expected.add((number, line_no, "MLW211"))
+    results, _ = check_paths([str(path)], Config(select=["MLW211"]))
+    assert not [e for r in results for e in r.errors]
+    assert {(f.cell, f.line, f.rule_id) for r in results for f in r.findings} == expected == {(3, 3, "MLW211"), (4, 1, "MLW211")}

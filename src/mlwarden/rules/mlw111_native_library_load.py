@@ -5,7 +5,7 @@ from typing import Any
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import last_words, notebook_json
+from mlwarden.rules._helpers import notebook_json
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
 from mlwarden.rules.mlw701_gradio_public_share import imports_module
 
@@ -86,7 +86,8 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
     cwe = (114, 829)
     owasp = ("ML06:2023",)
     message = "`torch.ops.load_library` runs native code from the library file; load only libraries built from reviewed source at a path you control"
-    triggers = last_words(TARGETS + COMPILERS) | frozenset(METHODS)
+    # qualified (see engine.trigger_groups): `compile` alone is every torch.compile
+    triggers = frozenset(TARGETS + COMPILERS) | frozenset(METHODS)
 
     VALID = [
         Valid("import torch\ntorch.ops.aten.add(a, b)"),

@@ -5,7 +5,6 @@ from typing import Any, Dict, List, Optional
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import notebook_json
 from mlwarden.rules._roundtrip import RoundTripAware, analysis_for
 
 #: functions that call a model, by qualified name
@@ -87,6 +86,8 @@ PROCESS_SINKS = (
 )
 #: interpreters whose "-c" argument is code
 _INTERPRETERS = ("sh", "bash", "zsh", "python", "python3", "node", "perl", "ruby", "pwsh", "powershell", "cmd")
+#: the last names of every sink (for the ast gate)
+_SINK_WORDS = frozenset({"exec", "eval"} | {n.rsplit(".", 1)[1] for n in SHELL_SINKS + PROCESS_SINKS})
 _PROVIDERS = frozenset(root for _chain, roots in MODEL_CHAINS for root in roots) | LLM_ROOTS | {"litellm", "transformers"}
 
 
@@ -196,8 +197,22 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
             "from transformers import pipeline\ngen = pipeline('text-generation', model='gpt2')\n"
             "for block in gen(prompt)[0]['generated_text'].split('\\n\\n'):\n    exec(block)  # error: MLW211"
         ),
-        Invalid(notebook_json("from openai import OpenAI\nclient = OpenAI()", "exec(client.responses.create(model='m', input=q).output_text)"), filename="example.ipynb"),
     ]
+
+    @classmethod
+    def ast_gate(cls, tree) -> bool:
+        """Only a file that calls a sink (``exec``, ``eval``, ``system``,
+        ``popen``, a subprocess function …, by any spelling) can be
+        reported: the provider words alone pull in most ML code."""
+        import ast
+
+        for node in ast.walk(tree):
+            if type(node) is ast.Call:
+                func = node.func
+                name = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else None
+                if name in _SINK_WORDS:
+                    return True
+        return False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
