@@ -88,7 +88,15 @@ PROCESS_SINKS = (
 _INTERPRETERS = ("sh", "bash", "zsh", "python", "python3", "node", "perl", "ruby", "pwsh", "powershell", "cmd")
 #: the last names of every sink (for the ast gate)
 _SINK_WORDS = frozenset({"exec", "eval"} | {n.rsplit(".", 1)[1] for n in SHELL_SINKS + PROCESS_SINKS})
-_PROVIDERS = frozenset(root for _chain, roots in MODEL_CHAINS for root in roots) | LLM_ROOTS | {"litellm", "transformers"}
+#: trigger words: a provider that is only ever imported by LLM code, or a
+#: qualified pair for libraries whose name is everywhere in ML code
+#: (``transformers`` + ``pipeline``/``generate``, ``google`` + ``generate_content``;
+#: ``together`` is an English word: its client needs ``completions`` + an import)
+_PROVIDERS = (
+    frozenset(root for _chain, roots in MODEL_CHAINS for root in roots if root not in ("google", "together"))
+    | (LLM_ROOTS - {"google"})
+    | {"litellm", "generate_content", "completions", "transformers.pipeline", "transformers.generate"}
+)
 
 
 class LlmOutputExecuted(RoundTripAware, CodeRule):

@@ -137,7 +137,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     cwe = (306, 668)
     owasp = ("ML05:2023",)
     message = "`uvicorn.run(app, host=\"0.0.0.0\")` serves on every network interface with no authentication in this file; bind to 127.0.0.1 behind an authenticating proxy, or add authentication"
-    triggers = frozenset({"uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "serve"})
+    triggers = frozenset({"uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve"})
 
     VALID = [
         Valid("import uvicorn\nuvicorn.run(app, host='127.0.0.1', port=8000)"),
