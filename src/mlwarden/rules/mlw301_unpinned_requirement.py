@@ -4,11 +4,12 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from mlwarden.core.finding import Finding, Severity, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS
 from mlwarden.sources.dependencies import ALL_KINDS, finding_for, for_unit, pinned_example, pins_required, short
 
 POLICIES = ("auto", "application", "library")
 #: tooling that conda environments and notebooks list without a version on purpose
-TOOLING = {"conda": frozenset({"python", "pip"}), "notebook": frozenset({"pip"})}
+TOOLING = {"conda": frozenset({"python", "pip"}), "notebook": frozenset({"pip"}), "code": frozenset({"pip"})}
 
 
 class UnpinnedRequirement(FileRule):
@@ -91,7 +92,7 @@ class UnpinnedRequirement(FileRule):
     cwe = (1357, 829)
     owasp = ("ML06:2023",)
     message = "`package>=1.0` is not pinned to an exact version; pin one, e.g. `package==X.Y.Z`, and add hashes"
-    applies_to = ALL_KINDS
+    applies_to = ALL_KINDS | CODE_KINDS  # CODE_KINDS: pip commands built in Python code
     OPTIONS = {"pin-policy": "auto"}
 
     VALID = [
