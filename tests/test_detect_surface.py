@@ -15,6 +15,7 @@ from mlwarden.core.finding import Severity
 def findings(code, rule, **options):
     config = config_from_mapping(dict(options)) if options else Config()
     config.select = [rule]
+    config.severity = Severity.LOW  # every finding: these tests judge severities
     result = check_source(textwrap.dedent(code), "m.py", config=config)
     assert not result.errors, result.errors
     return result.findings

@@ -15,6 +15,7 @@ def findings(code, **options):
 
     config = config_from_mapping(dict(options)) if options else Config()
     config.select = ["MLW106"]
+    config.severity = Severity.LOW  # every finding: these tests judge severities
     result = check_source(code, "example.py", config=config)
     assert not result.errors, result.errors
     return result.findings
@@ -93,7 +94,7 @@ def test_full_loader_reads_the_project_pin(tmp_path, pin, severity):
     (tmp_path / "requirements.txt").write_text(pin + "\n")
     script = tmp_path / "load.py"
     script.write_text("import yaml\ncfg = yaml.full_load(open('c.yaml'))\n")
-    results, _ = check_paths([str(script)], Config(select=["MLW106"], root=tmp_path))
+    results, _ = check_paths([str(script)], Config(select=["MLW106"], root=tmp_path, severity=Severity.LOW))
     [finding] = [f for r in results for f in r.findings]
     assert finding.severity is severity
 
