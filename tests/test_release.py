@@ -264,7 +264,7 @@ def test_fresh_install_runs_the_demo(fresh_venv, tmp_path):
     (tmp_path / "requirements.txt").write_text("torchtriton==2.0.0\n")
     deps = run_in(fresh_venv, "mlwarden", "check", "--no-cache", "--verbose", "requirements.txt", cwd=tmp_path,
                   env={"MLWARDEN_DATA_DIR": str(tmp_path / "data")})
-    assert "requirements.txt:1:1: MLW306 `torchtriton`" in deps.stdout, deps.stdout + deps.stderr
+    assert "requirements.txt:1:1: MLW306 [critical] `torchtriton`" in deps.stdout, deps.stdout + deps.stderr
     assert "note: MLW306 malicious-package data: curated list of " in deps.stdout
     model = tmp_path / "model.pkl"
     model.write_bytes(b"\x80\x02cos\nsystem\nq\x00X\x04\x00\x00\x00trueq\x01\x85q\x02Rq\x03.")
