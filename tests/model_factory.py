@@ -219,10 +219,11 @@ def legacy_torch(obj_pickle: bytes) -> bytes:
     return magic + version + sys_info + obj_pickle + keys + storage
 
 
-def joblib_like(shape: Tuple[int, ...] = (4,), aligned: bool = True) -> bytes:
+def joblib_like(shape: Tuple[int, ...] = (4,), aligned: bool = True, dtype: str = "f8", raw: Optional[bytes] = None) -> bytes:
     """joblib.dump(np.arange(4.0)): a NumpyArrayWrapper whose BUILD is
     followed by (a padding byte, padding and) the raw array bytes."""
-    dtype = call("numpy", "dtype", binunicode("f8"), NEWFALSE, b"\x88") + MARK + binint(3) + binunicode("<") + NONE + NONE + NONE + b"J\xff\xff\xff\xff" + b"J\xff\xff\xff\xff" + binint(0) + TUPLE + BUILD
+    code = dtype
+    dtype = call("numpy", "dtype", binunicode(code), NEWFALSE, b"\x88") + MARK + binint(3) + binunicode("<" if code != "O8" else "|") + NONE + NONE + NONE + b"J\xff\xff\xff\xff" + b"J\xff\xff\xff\xff" + binint(0 if code != "O8" else 63) + TUPLE + BUILD
     state = EMPTY_DICT + MARK + binunicode("subclass") + global0("numpy", "ndarray") + binunicode("shape") + MARK + b"".join(binint(n) for n in shape) + TUPLE
     state += binunicode("order") + binunicode("C") + binunicode("dtype") + dtype + binunicode("allow_mmap") + NEWFALSE
     if aligned:
@@ -238,7 +239,7 @@ def joblib_like(shape: Tuple[int, ...] = (4,), aligned: bool = True) -> bytes:
         pos = len(head) + 1
         pad = 16 - pos % 16
         data += bytes([pad]) + b"\xff" * pad
-    data += struct.pack(f"<{n}d", *range(n))
+    data += raw if raw is not None else struct.pack(f"<{n}d", *range(n))
     return head + data + STOP
 
 
@@ -301,3 +302,150 @@ def ascii_zip(entries: List[Tuple[str, bytes]], *, bad_crc: str = "", pad_member
             if b"# error: MLW" in first or b"# ok" in first:
                 return blob.decode("ascii")
     raise AssertionError("no ASCII layout found")
+
+
+# --------------------------------------------------------------------------
+# weight and graph formats (protobuf, GGUF, safetensors) and other containers
+
+
+def varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def pb(number: int, value) -> bytes:
+    """One protobuf field: an int is a varint, bytes/str are length-delimited."""
+    if isinstance(value, int):
+        return varint(number << 3) + varint(value)
+    data = value.encode() if isinstance(value, str) else value
+    return varint(number << 3 | 2) + varint(len(data)) + data
+
+
+def onnx_tensor(name: str, location: Optional[str] = None) -> bytes:
+    body = pb(1, 1) + pb(2, 1) + pb(8, name)  # dims, data_type FLOAT, name
+    if location is not None:
+        body += pb(13, pb(1, "location") + pb(2, location)) + pb(14, 1)
+    else:
+        body += pb(9, b"\x00\x00\x80\x3f")  # raw_data
+    return body
+
+
+def onnx_node(op: str, domain: str = "", attrs: bytes = b"") -> bytes:
+    return pb(1, "x") + pb(2, "y") + pb(4, op) + (pb(7, domain) if domain else b"") + attrs
+
+
+def onnx_model(nodes: Sequence[bytes] = (), initializers: Sequence[bytes] = (), producer: str = "mlwarden-tests", first: bytes = b"") -> bytes:
+    """A ModelProto: ir_version 9, producer, graph(nodes, initializers), opset 17."""
+    graph = b"".join(pb(1, n) for n in nodes) + pb(2, "g") + b"".join(pb(5, t) for t in initializers)
+    return pb(1, 9) + first + pb(2, producer) + pb(7, graph) + pb(8, pb(1, "") + pb(2, 17))
+
+
+def tf_node(name: str, op: str) -> bytes:
+    return pb(1, name) + pb(2, op)
+
+
+def graphdef(nodes: Sequence[bytes], functions: Sequence[Sequence[bytes]] = ()) -> bytes:
+    lib = b"".join(pb(1, pb(1, pb(1, f"fn{i}")) + b"".join(pb(3, n) for n in fn)) for i, fn in enumerate(functions))
+    return b"".join(pb(1, n) for n in nodes) + (pb(2, lib) if lib else b"") + pb(4, pb(1, 1000))
+
+
+def saved_model(nodes: Sequence[bytes], functions: Sequence[Sequence[bytes]] = ()) -> bytes:
+    """SavedModel{schema 1, meta_graphs[MetaGraphDef{graph_def}]}."""
+    return pb(1, 1) + pb(2, pb(2, graphdef(nodes, functions)))
+
+
+def gguf_string(text: str) -> bytes:
+    data = text.encode()
+    return struct.pack("<Q", len(data)) + data
+
+
+def gguf(kv: Sequence[Tuple[str, int, bytes]], tensors: int = 0, version: int = 3, tail: bytes = b"") -> bytes:
+    """GGUF header: ``kv`` is (key, value type, encoded value)."""
+    out = b"GGUF" + struct.pack("<IQQ", version, tensors, len(kv))
+    for key, vtype, value in kv:
+        out += gguf_string(key) + struct.pack("<I", vtype) + value
+    return out + tail
+
+
+def gguf_template(template: str, extra: Sequence[Tuple[str, int, bytes]] = ()) -> bytes:
+    kv = [("general.architecture", 8, gguf_string("llama"))] + list(extra) + [("tokenizer.chat_template", 8, gguf_string(template))]
+    return gguf(kv)
+
+
+def safetensors(tensors: Dict[str, Tuple[str, Sequence[int], Tuple[int, int]]], metadata=None, data: Optional[bytes] = None, pad: int = 0) -> bytes:
+    import json
+
+    header: dict = {}
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    for name, (dtype, shape, offsets) in tensors.items():
+        header[name] = {"dtype": dtype, "shape": list(shape), "data_offsets": list(offsets)}
+    raw = json.dumps(header, separators=(",", ":")).encode() + b" " * pad
+    if data is None:
+        data = bytes(max((o[1] for _d, _s, o in tensors.values()), default=0))
+    return struct.pack("<Q", len(raw)) + raw + data
+
+
+def tar(members: Sequence[Tuple[str, bytes]], links: Sequence[Tuple[str, str]] = ()) -> bytes:
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 0
+            t.addfile(info, io.BytesIO(data))
+        for name, target in links:
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.SYMTYPE
+            info.linkname = target
+            t.addfile(info)
+    return buf.getvalue()
+
+
+def legacy_torch_tar(storages_record: bytes = b"", pickle_member: Optional[bytes] = None) -> bytes:
+    """torch's pre-0.1.10 tar checkpoint: ``sys_info``, ``storages`` (count,
+    then per storage a ``(key, location, type)`` pickle, an 8-byte element
+    count and the raw data), ``tensors`` and ``pickle``."""
+    rec = storages_record or wrap(MARK + binunicode("0") + binunicode("cpu") + global0("torch", "FloatStorage") + TUPLE, 2)
+    storages = wrap(binint(2), 2) + rec + struct.pack("<q", 2) + struct.pack("<2f", 1, 2)
+    storages += wrap(MARK + binunicode("1") + binunicode("cpu") + global0("torch", "LongStorage") + TUPLE, 2) + struct.pack("<q", 1) + struct.pack("<q", 7)
+    tensors = wrap(binint(1), 2) + wrap(MARK + binunicode("t0") + binunicode("0") + global0("torch", "FloatTensor") + TUPLE, 2) + struct.pack("<i", 1) + b"\0" * 4 + struct.pack("<qqq", 2, 1, 0)
+    obj = pickle_member if pickle_member is not None else wrap(global0("collections", "OrderedDict") + EMPTY_TUPLE + REDUCE, 2)
+    sys_info = wrap(EMPTY_DICT + binunicode("little_endian") + b"\x88" + SETITEM, 2)
+    return tar([("sys_info", sys_info), ("storages", storages), ("tensors", tensors), ("pickle", obj)])
+
+
+def sevenz(members: Sequence[Tuple[str, bytes]]) -> bytes:
+    import io
+
+    import py7zr
+
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, mode="w") as archive:
+        for name, data in members:
+            archive.writestr(data, name)
+    return buf.getvalue()
+
+
+def mar(handler: bytes = b"from ts.torch_handler.base_handler import BaseHandler\n", serialized: Optional[bytes] = None, handler_name: str = "handler.py") -> bytes:
+    import json
+
+    manifest = {"runtime": "python", "model": {"modelName": "m", "serializedFile": "model.pt", "handler": handler_name}, "archiverVersion": "0.9.0"}
+    entries = [ZipEntry("MAR-INF/MANIFEST.json", json.dumps(manifest).encode()), ZipEntry("model.pt", serialized if serialized is not None else small_state_dict_zip())]
+    if handler_name.endswith(".py"):
+        entries.append(ZipEntry(handler_name, handler))
+    return make_zip(entries)
+
+
+def nemo(config_yaml: str, weights: Optional[bytes] = None) -> bytes:
+    return gz(tar([("./model_config.yaml", config_yaml.encode()), ("./model_weights.ckpt", weights if weights is not None else small_state_dict_zip())]))

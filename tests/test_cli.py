@@ -64,7 +64,7 @@ def test_exit_1_and_exact_text_line(project, run_cli):
     code, out, err = run_cli("check", "train.py")
     assert code == 1
     assert err == ""
-    assert out == f"train.py:3:9: MLW101 {MSG101}\nFound 1 finding (1 file checked).\n"
+    assert out == f"train.py:3:9: MLW101 [high] {MSG101}\nFound 1 finding (1 file checked).\n"
 
 
 def test_exit_2_on_missing_path_other_files_still_checked(project, run_cli):
@@ -219,7 +219,7 @@ def test_format_github(project, run_cli):
     write(project, "a.py", PICKLE)
     code, out, _ = run_cli("check", "--format", "github", "a.py")
     assert code == 1
-    assert out == f"::error file=a.py,line=3,col=9,title=MLW101::{MSG101}\n"
+    assert out == f"::error file=a.py,line=3,col=9,title=MLW101 (high)::{MSG101}\n"
 
 
 def test_format_sarif_is_json_with_result(project, run_cli):
@@ -248,7 +248,7 @@ def test_output_file_text(project, run_cli):
     write(project, "a.py", PICKLE)
     code, out, _ = run_cli("check", "-o", "report.txt", "a.py")
     assert code == 1 and out == ""
-    assert (project / "report.txt").read_text() == f"a.py:3:9: MLW101 {MSG101}\nFound 1 finding (1 file checked).\n"
+    assert (project / "report.txt").read_text() == f"a.py:3:9: MLW101 [high] {MSG101}\nFound 1 finding (1 file checked).\n"
 
 
 # -- configuration ----------------------------------------------------------------------------
@@ -450,7 +450,7 @@ def test_python_dash_m(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.splitlines()[0] == f"a.py:3:9: MLW101 {MSG101}"
+    assert proc.stdout.splitlines()[0] == f"a.py:3:9: MLW101 [high] {MSG101}"
     assert proc.stderr == ""
 
 

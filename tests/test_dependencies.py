@@ -33,7 +33,7 @@ RULE_FIXTURES = sorted(
 
 
 def all_selected() -> Config:
-    return Config(select=[r.id for r in all_rules()], root=ROOT)
+    return Config(select=[r.id for r in all_rules()], root=ROOT, severity=Severity.LOW)  # fixtures mark low findings too
 
 
 def found_in(paths, config=None):
@@ -99,7 +99,7 @@ def test_cli_exit_codes_and_positions(run_cli, tmp_path):
     code, out, err = run_cli("check", "--isolated", tmp_path / "requirements.txt")
     assert code == 1 and err == ""
     assert out.splitlines()[0] == (
-        f"{tmp_path / 'requirements.txt'}:2:3: MLW301 `transformers>=4` is not pinned to an exact version; "
+        f"{tmp_path / 'requirements.txt'}:2:3: MLW301 [medium] `transformers>=4` is not pinned to an exact version; "
         "pin one, e.g. `transformers==X.Y.Z`, and add hashes"
     )
     (tmp_path / "requirements.txt").write_text("torch===\n")

@@ -19,6 +19,7 @@ from mlwarden.artifacts import Limits, scan_bytes, scan_file
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config, config_from_mapping
 from mlwarden.core.registry import all_rules
+from mlwarden.sources.model import is_model_path
 from mlwarden.testing import marker_codes
 
 P = mf.binunicode
@@ -253,6 +254,231 @@ def _prefixed() -> bytes:
 
 
 # --------------------------------------------------------------------------
+# issue 17: the fail-open classes, archives by content, new formats, gadgets
+
+GADGET = mf.call("os", "system", P("echo pwned"))  # protocol 2 ops, no PROTO, no STOP
+
+
+def _first_op(prefix: bytes) -> bytes:
+    """A gadget pickle whose first opcode is ``prefix`` (no PROTO header)."""
+    return prefix + GADGET + mf.STOP
+
+
+def _proto4_no_header() -> bytes:
+    return mf.frame(mf.stack_global("os", "system") + P("id") + mf.TUPLE1 + mf.REDUCE) + mf.STOP
+
+
+def _npy_descr(descr) -> bytes:
+    return mf.npy(descr, (1,), evil_call(protocol=3))
+
+
+def _npz(members) -> bytes:
+    return mf.make_zip([mf.ZipEntry(name, data) for name, data in members])
+
+
+def _joblib_object_array() -> bytes:
+    """joblib writes an object array as a NumpyArrayWrapper with
+    dtype('O') whose "data" is an embedded pickle of the array."""
+    return mf.joblib_like(aligned=False, dtype="O8", raw=evil_call(protocol=2))
+
+
+def _h5_late_config() -> bytes:
+    cfg = '{"class_name": "Sequential", "config": {"layers": [{"class_name": "Lambda", "config": {"name": "late"}}]}}'
+    return b"\x89HDF\r\n\x1a\n" + bytes(9 << 20) + b"keras_version\x003.6.0\x00model_config\x00" + cfg.encode() + bytes(32)
+
+
+def _polyglot_keras_torch() -> bytes:
+    keras_cfg = b'{"class_name": "Sequential", "config": {"layers": []}}'
+    return mf.make_zip(
+        [
+            mf.ZipEntry("config.json", keras_cfg),
+            mf.ZipEntry("metadata.json", b'{"keras_version": "3.6.0"}'),
+            mf.ZipEntry("archive/data.pkl", OS_SYSTEM),
+            mf.ZipEntry("archive/version", b"3\n"),
+        ]
+    )
+
+
+def _nested_zip(depth: int) -> bytes:
+    data = OS_SYSTEM
+    for i in range(depth):
+        data = mf.make_zip([mf.ZipEntry(f"level{i}.bin", data)])
+    return data
+
+
+def _bytes_list_nested() -> bytes:
+    ints = mf.EMPTY_LIST + mf.MARK + b"".join(mf.binint(b) for b in OS_SYSTEM) + mf.APPENDS
+    rebuilt = mf.global0("builtins", "bytes") + mf.MARK + ints + mf.TUPLE + mf.REDUCE
+    return mf.wrap(mf.global0("pickle", "loads") + mf.MARK + rebuilt + mf.TUPLE + mf.REDUCE, 2)
+
+
+def _base64_nested() -> bytes:
+    import base64
+
+    text = base64.b64encode(OS_SYSTEM).decode()
+    return mf.wrap(mf.call("pickle", "loads", mf.call("base64", "b64decode", P(text))), 2)
+
+
+def _memo_mixed() -> bytes:
+    # BINPUT 1 then MEMOIZE (which stores at len(memo) == 1, overwriting): "os" ends in slot 1
+    body = P("collections") + mf.binput(1) + mf.POP + P("os") + mf.MEMOIZE + mf.POP + P("system") + mf.binput(5) + mf.POP
+    body += mf.binget(1) + mf.binget(5) + b"\x93" + P("id") + mf.TUPLE1 + mf.REDUCE
+    return mf.wrap(body, 4)
+
+
+def _concatenated() -> bytes:
+    return mf.wrap(mf.EMPTY_DICT, 2) + b"\x88." + evil_call()
+
+
+def _gadget_then_garbage() -> bytes:
+    return mf.proto(2) + GADGET + b"\xff\xfe garbage: pickle.load fails after running os.system"
+
+
+def _safetensors_ok() -> bytes:
+    return mf.safetensors({"w": ("F32", (2, 2), (0, 16)), "b": ("F16", (2,), (16, 20))}, metadata={"format": "pt"})
+
+
+def _saved_model(op: str, in_function: bool = False) -> bytes:
+    saver = [mf.tf_node("save/SaveV2", "SaveV2"), mf.tf_node("save/RestoreV2", "RestoreV2")]
+    if in_function:
+        return mf.saved_model(saver, functions=[[mf.tf_node("inner", op)]])
+    return mf.saved_model(saver + [mf.tf_node("leak", op)])
+
+
+def _keras_function(module: str, fn: str) -> bytes:
+    layer = mf.keras_layer("Dense", "d", activation={"module": module, "class_name": "function", "config": fn, "registered_name": "function"})
+    return mf.keras_zip({"class_name": "Sequential", "config": {"layers": [layer]}})
+
+
+def _keras_torch_wrapper() -> bytes:
+    import base64
+
+    layer = {"module": "keras.layers", "class_name": "TorchModuleWrapper", "config": {"name": "tw", "module": base64.b64encode(_sd_zip(OS_SYSTEM)).decode()}}
+    return mf.keras_zip({"class_name": "Sequential", "config": {"layers": [layer]}})
+
+
+def _keras_unsafe_deser() -> bytes:
+    layer = mf.keras_layer("Lambda", "l")
+    enable = {"module": "keras.config", "class_name": "function", "config": "enable_unsafe_deserialization", "registered_name": "function"}
+    return mf.keras_zip({"class_name": "Sequential", "config": {"layers": [mf.keras_layer("Dense", "d", activation=enable), layer]}})
+
+
+NEW_CASES = {
+    # item 1: any first opcode, protocol 0/1 under pickle extensions, inside gzip/zlib
+    "first_op_binint.bin": lambda: _first_op(mf.binint(0) + mf.POP),
+    "first_op_frame.pkl": lambda: mf.frame(GADGET + mf.STOP),
+    "first_op_newtrue.p": lambda: _first_op(b"\x88" + mf.POP),
+    "first_op_empty_set.dat": lambda: _first_op(b"\x8f" + mf.POP),
+    "first_op_mark.pk": lambda: _first_op(mf.MARK + mf.binint(1) + b"1"),
+    "proto4_no_header.pkl": _proto4_no_header,
+    "proto0_named.p": lambda: b"cos\nsystem\n(S'id'\ntR.",
+    "proto1_named.dat": lambda: b"cposix\nsystem\nq\x00(X\x02\x00\x00\x00idtR.",
+    "zlib_proto0.pkl": lambda: __import__("zlib").compress(b"cos\nsystem\n(S'id'\ntR."),
+    "gzip_first_op.pkl.gz": lambda: mf.gz(_first_op(mf.binint(7) + mf.POP)),
+    "unidentified.pt": lambda: b"\x01\x02\x03 not a checkpoint \xff" * 4,
+    "short_global_like.bin": lambda: b"cvocab1",
+    "pytorch_model.bin": lambda: b"cvocab1",
+    # item 2: legacy torch tar checkpoints
+    "checkpoint.pth.tar": lambda: mf.legacy_torch_tar(pickle_member=OS_SYSTEM),
+    "legacy_storage_record.pth": lambda: mf.legacy_torch_tar(storages_record=evil_call()),
+    "legacy_tar_benign.pt": lambda: mf.legacy_torch_tar(),
+    # items 3-4: polyglots and case-insensitive member names
+    "polyglot_keras_torch.pt": _polyglot_keras_torch,
+    "upper_case_member.pt": lambda: mf.make_zip([mf.ZipEntry("archive/DATA.PKL", OS_SYSTEM), mf.ZipEntry("archive/version", b"3\n")]),
+    # item 5: .npz
+    "npz_extra_member.npz": lambda: _npz([("a.npy", _npy_descr("|O")), ("notes.txt", b"hello")]),
+    "npz_magic_other_name.npz": lambda: _npz([("a.npy", mf.npy("<f8", (1,), b"\0" * 8)), ("weights.bin", _npy_descr("|O"))]),
+    "npz_upper_npy.npz": lambda: _npz([("A.NPY", _npy_descr("|O"))]),
+    # item 6: object dtypes parsed like numpy
+    "descr_object.npy": lambda: _npy_descr("object"),
+    "descr_object_.npy": lambda: _npy_descr("object_"),
+    "descr_i4_O.npy": lambda: _npy_descr("i4,O"),
+    "descr_subarray_O.npy": lambda: _npy_descr("(2,)O"),
+    "descr_repeat_O.npy": lambda: _npy_descr("2O"),
+    "descr_struct_O.npy": lambda: _npy_descr([("a", "<i4"), ("b", "|O")]),
+    "descr_nested_O.npy": lambda: _npy_descr([("a", [("b", "|O")])]),
+    "descr_struct_numbers.npy": lambda: mf.npy([("a", "<i4"), ("b", "<f8")], (1,), b"\0" * 12),
+    # item 7: joblib object arrays
+    "joblib_object_array.joblib": _joblib_object_array,
+    # item 8: Keras .h5 with model_config past 8 MB
+    "keras_late_config.h5": _h5_late_config,
+    # item 10: a CPU bomb is bounded and unverifiable
+    "cpu_bomb.pkl.gz": lambda: mf.gz(b"N0" * 5_000_000 + b"N."),
+    # archives by content
+    "sevenz_pickle.7z": lambda: mf.sevenz([("model/data.txt", OS_SYSTEM)]),
+    "sevenz_torch.bin": lambda: mf.sevenz([("pytorch_model.bin", _sd_zip(OS_SYSTEM))]),
+    "zip_pickle_named_txt.zip": lambda: mf.make_zip([mf.ZipEntry("data.txt", OS_SYSTEM, method=8)]),
+    "tar_gz_pickle.tar.gz": lambda: mf.gz(mf.tar([("inner/readme.md", b"# model"), ("inner/weights.dat", OS_SYSTEM)])),
+    "xz_torch_zip.pt.xz": lambda: __import__("lzma").compress(_sd_zip(OS_SYSTEM)),
+    "bz2_pickle.pkl.bz2": lambda: __import__("bz2").compress(OS_SYSTEM),
+    "nested_zip_depth3.pkl.zip": lambda: _nested_zip(3),
+    "nested_zip_depth6.pkl.zip": lambda: _nested_zip(6),
+    "tar_traversal.tar": lambda: mf.tar([("../outside.pkl", SD)]),
+    "tar_symlink.nemo": lambda: mf.tar([("model_config.yaml", b"model: {}\n")], links=[("model_weights.ckpt", "/etc/passwd")]),
+    # gadgets and parser bypasses
+    "memo_mixed.pkl": _memo_mixed,
+    "stack_global_not_str.pkl": lambda: mf.wrap(mf.binint(1) + P("system") + b"\x93" + P("id") + mf.TUPLE1 + mf.REDUCE, 4),
+    "concatenated_streams.pkl": _concatenated,
+    "nested_bytes_list.pkl": _bytes_list_nested,
+    "nested_base64.pkl": _base64_nested,
+    "gadget_then_garbage.pkl": _gadget_then_garbage,
+    "idlelib_gadget.pkl": lambda: evil_call("idlelib.pyshell", "ModifiedInterpreter"),
+    "typing_get_type_hints.pkl": lambda: evil_call("typing", "get_type_hints"),
+    "torch_dynamo_gadget.pkl": lambda: evil_call("torch._dynamo.utils", "compile_times"),
+    "logging_config_listen.pkl": lambda: evil_call("logging.config", "listen"),
+    "dataclasses_create_fn.pkl": lambda: evil_call("dataclasses", "_create_fn"),
+    "six_moves_builtins.pkl": lambda: evil_call("six.moves.builtins", "eval"),
+    "multiprocessing_util.pkl": lambda: evil_call("multiprocessing.util", "spawnv_passfds"),
+    "pydoc_pipepager.pkl": lambda: evil_call("pydoc", "pipepager"),
+    # safetensors
+    "model.safetensors": _safetensors_ok,
+    "overlap.safetensors": lambda: mf.safetensors({"a": ("F32", (4,), (0, 16)), "b": ("F32", (4,), (8, 24))}, data=bytes(24)),
+    "bad_size.safetensors": lambda: mf.safetensors({"a": ("F32", (4,), (0, 12))}),
+    "out_of_range.safetensors": lambda: mf.safetensors({"a": ("F32", (4,), (0, 16))}, data=bytes(8)),
+    "bad_dtype.safetensors": lambda: mf.safetensors({"a": ("X99", (4,), (0, 16))}),
+    "metadata_not_str.safetensors": lambda: mf.safetensors({"a": ("F32", (1,), (0, 4))}, metadata={"epoch": 3}),
+    "header_too_big.safetensors": lambda: struct.pack("<Q", 1 << 40) + b'{"a":1}',
+    # GGUF
+    "chat_ssti.gguf": lambda: mf.gguf_template("{% for m in messages %}{{ m.content }}{% endfor %}{{ cycler.__init__.__globals__.os.popen('id').read() }}"),
+    "chat_escape.gguf": lambda: mf.gguf_template("{{ messages|attr('\\x5f\\x5fclass\\x5f\\x5f') }}"),
+    "chat_benign.gguf": lambda: mf.gguf_template("{%- set ns = namespace(system='') -%}{% for m in messages %}{% if m['role'] == 'system' %}{% set ns.system = m['content'] %}{% endif %}<|{{ m['role'] }}|>{{ m['content'] }}{% endfor %}{{ raise_exception('x') if false }}"),
+    "truncated.gguf": lambda: mf.gguf_template("{{ x }}")[:-3],
+    # ONNX
+    "escape.onnx": lambda: mf.onnx_model(initializers=[mf.onnx_tensor("w", "../../.ssh/id_rsa")]),
+    "absolute.onnx": lambda: mf.onnx_model(nodes=[mf.onnx_node("If", attrs=mf.pb(5, mf.pb(1, "then_branch") + mf.pb(6, mf.pb(5, mf.onnx_tensor("t", "/etc/shadow")))))]),
+    "custom_domain.onnx": lambda: mf.onnx_model(nodes=[mf.onnx_node("Tokenize", "com.example.ops")]),
+    "pyop.onnx": lambda: mf.onnx_model(nodes=[mf.onnx_node("PyOp", "ai.onnx.contrib")]),
+    "relu.onnx": lambda: mf.onnx_model(nodes=[mf.onnx_node("Relu"), mf.onnx_node("FusedMatMul", "com.microsoft")], initializers=[mf.onnx_tensor("w"), mf.onnx_tensor("e", "model.onnx.data")]),
+    # TensorFlow
+    "saved_model.pb": lambda: _saved_model("ReadFile"),
+    "pyfunc_saved_model.pb": lambda: _saved_model("EagerPyFunc", in_function=True),
+    "frozen_graph.pb": lambda: mf.graphdef([mf.tf_node("w", "WriteFile")]),
+    "benign_saved_model.pb": lambda: _saved_model("MatMul"),
+    # Keras .keras configs
+    "keras_function_gadget.keras": lambda: _keras_function("os", "system"),
+    "keras_torch_wrapper.keras": _keras_torch_wrapper,
+    "keras_unsafe_deser.keras": _keras_unsafe_deser,
+    "keras_builtin_activation.keras": lambda: _keras_function("keras.activations", "relu"),
+    # NeMo / Hydra
+    "target_gadget.nemo": lambda: mf.nemo("model:\n  _target_: os.system\n  command: id\n"),
+    "target_custom.nemo": lambda: mf.nemo("model:\n  _target_: mypkg.models.Net\n  encoder:\n    _target_: nemo.collections.asr.modules.ConformerEncoder\n"),
+    "target_benign.nemo": lambda: mf.nemo("model:\n  _target_: nemo.collections.asr.models.EncDecCTCModel\n  optim:\n    _target_: torch.optim.AdamW\n"),
+    # TorchServe
+    "custom_handler.mar": lambda: mf.mar(),
+    "builtin_handler.mar": lambda: mf.mar(handler_name="image_classifier"),
+    "evil_model.mar": lambda: mf.mar(serialized=_sd_zip(OS_SYSTEM), handler_name="image_classifier"),
+}
+CASES.update(NEW_CASES)
+NEEDS_PY7ZR = {"sevenz_pickle.7z", "sevenz_torch.bin"}
+
+
+def _has_py7zr() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("py7zr") is not None
+
+
+# --------------------------------------------------------------------------
 # the fixtures: `- `case`: description  # error: MLW601, MLW610`
 
 BULLET = re.compile(r"^- `(?P<case>[^`]+)`:(?P<text>.*)$")
@@ -293,6 +519,8 @@ def test_fixtures_and_cases_match():
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_case_exact(case, tmp_path):
+    if case in NEEDS_PY7ZR:
+        pytest.importorskip("py7zr")  # the test extra installs it; needed to *write* a 7z
     path = tmp_path / case
     path.write_bytes(CASES[case]())
     got, findings = found_ids(path)
@@ -300,16 +528,20 @@ def test_case_exact(case, tmp_path):
 
 
 def test_benign_corpus_has_no_critical_and_malicious_has_no_miss(tmp_path):
-    for case, build in CASES.items():
+    cases = {c: b for c, b in CASES.items() if c not in NEEDS_PY7ZR or _has_py7zr()}
+    for case, build in cases.items():
         (tmp_path / case).write_bytes(build())
     results, count = check_paths([str(tmp_path)], all_selected())
-    assert count == len(CASES)
+    # a walk reads model names only; plain archives (.zip, .tar.gz) are read when named
+    walked = {c for c in cases if is_model_path(Path(c))}
+    assert walked == set(cases) - {"zip_pickle_named_txt.zip", "tar_gz_pickle.tar.gz", "tar_traversal.tar"}
+    assert count == len(walked)
     by_file = {Path(r.path).name: {f.rule_id for f in r.findings} for r in results}
     benign = {c for c, codes in FIXTURE_CASES.items() if codes <= {"MLW610"}}
     assert benign, "no benign cases"
     for case in benign:
         assert by_file.get(case, set()) <= {"MLW610"}, case
-    malicious = set(CASES) - benign
+    malicious = walked - benign
     for case in malicious:
         assert by_file[case] - {"MLW610"}, f"missed {case}"
 
@@ -416,7 +648,7 @@ def test_directory_walk_includes_model_files(tmp_path, run_cli):
     (tmp_path / "train.py").write_text("print('hi')\n")
     code, out, err = run_cli("check", tmp_path)
     assert code == 1
-    assert out.splitlines()[0].startswith(f"{tmp_path / 'weights' / 'pytorch_model.bin'}:1:1: MLW601 `os.system`")
+    assert out.splitlines()[0].startswith(f"{tmp_path / 'weights' / 'pytorch_model.bin'}:1:1: MLW601 [critical] `os.system`")
 
 
 def test_explicit_file_without_model_extension_is_sniffed(tmp_path, run_cli):
@@ -445,7 +677,7 @@ def test_scan_model_list_globals(tmp_path, run_cli):
         "  collections.OrderedDict  archive/data.pkl@2  allowed",
         "  torch._utils._rebuild_tensor_v2  archive/data.pkl@45  allowed",
         "  torch.FloatStorage  archive/data.pkl@92  allowed",
-        f"{a}:1:1: MLW601 `pickle.loads` in a model file can run code when it is loaded (offset 2: nested unpickling (pickle.loads) escapes the outer scan); do not load it and re-export the weights as safetensors",
+        f"{a}:1:1: MLW601 [critical] `pickle.loads` in a model file can run code when it is loaded (offset 2: nested unpickling (pickle.loads) escapes the outer scan); do not load it and re-export the weights as safetensors",
     ]
 
 
@@ -545,7 +777,7 @@ def test_models_hook_fails_on_staged_gadget_and_passes_benign(tmp_path):
 
     bad = try_repo(tmp_path / "bad", "mlwarden-models", {"weights/pytorch_model.bin": OS_SYSTEM, "notes.txt": "x"})
     assert bad.returncode == 1, bad.stdout
-    assert "weights/pytorch_model.bin:1:1: MLW601 `os.system`" in bad.stdout, bad.stdout
+    assert "weights/pytorch_model.bin:1:1: MLW601 [critical] `os.system`" in bad.stdout, bad.stdout
     good = try_repo(tmp_path / "good", "mlwarden-models", {"model.pt": mf.small_state_dict_zip(), "vocab.bin": b"plain text"})
     assert good.returncode == 0, good.stdout
 
@@ -557,6 +789,8 @@ def test_mutated_files_never_crash_or_pass_silently_when_truncated():
 
     rng = random.Random(7)
     for case, build in sorted(CASES.items()):
+        if case in NEEDS_PY7ZR and not _has_py7zr():
+            continue
         base = build()
         for _ in range(20):
             data = bytearray(base)

@@ -24,7 +24,7 @@ def found(code, *ids, filename="example.py"):
 
 
 def findings(code, rule_id):
-    result = check_source(code, "example.py", config=Config(select=[rule_id]))
+    result = check_source(code, "example.py", config=Config(select=[rule_id], severity=Severity.LOW))  # every severity
     assert not result.errors, result.errors
     return result.findings
 
@@ -93,7 +93,7 @@ QUIET = [
     "import yaml\nclass A(yaml.SafeLoader):\n    pass\nclass B(A):\n    pass\nyaml.load(f, Loader=B)",
     "import yaml\nyaml.add_constructor('!x', f, Loader=yaml.Loader)",
     "import yaml\nyaml.load(f, Loader=(yaml.CSafeLoader if fast else getattr(yaml, 'SafeLoader')))",
-    "import ruamel.yaml as yaml\nyaml.load(f)",
+    "from ruamel.yaml import YAML\nyaml = YAML()\nyaml.load(f)",
     "import os\nos.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = 'false'",
     "import os\nos.environ[1:2] = x",
     "import os\nos.environ.update()",
@@ -101,9 +101,9 @@ QUIET = [
     "import torch\ntorch.serialization.add_safe_globals()",
     "import torch\ntorch.serialization.add_safe_globals(my_list)",
     "import torch\ntry:\n    pass\nfinally:\n    torch.load(p, weights_only=True)",
-    "import keras\nkeras.models.load_model(p, safe_mode=1)",
+    "import keras\nkeras.models.load_model('m.keras', safe_mode=1)",
     "import keras\nkeras.models.load_model('model.keras.bak')",
-    "import keras\nkeras.models.load_model(f'{name}.h5', safe_mode=True)",
+    "import keras\nMODEL = 'm.keras'\nkeras.models.load_model(MODEL, safe_mode=True)",
     "x = {'allow_dangerous_deserialization': False, **other}",
     "f(**{'allow_dangerous_deserialization': False})",
     "import torch.distributed as dist\ndist.send_object_list(o, dst=1)",
@@ -234,8 +234,10 @@ def test_keras_h5_only_for_literal_h5_paths():
         "keras.models.load_model(path)\n"
         "keras.models.load_model('c.keras')\n"
     )
-    assert found(code) == {(2, "MLW108"), (3, "MLW108")}
-    assert all("HDF5" in f.message for f in findings(code, "MLW108"))
+    assert found(code) == {(2, "MLW108"), (3, "MLW108"), (4, "MLW108")}
+    by_line = {f.line: f for f in findings(code, "MLW108")}
+    assert "HDF5" in by_line[2].message and "HDF5" in by_line[3].message
+    assert "not a literal" in by_line[4].message and by_line[4].severity is Severity.MEDIUM
 
 
 def test_skops_severities():
@@ -261,6 +263,9 @@ MESSAGES = [
     ("import yaml\nyaml.load(f)", "MLW106",
      "`yaml.load` without a safe `Loader` can construct arbitrary Python objects and run code; use `yaml.safe_load`"),
     ("import yaml\nyaml.load(f, Loader=yaml.FullLoader)", "MLW106",
+     "`yaml.load` with `FullLoader` builds Python objects and had code-execution bypasses before PyYAML 5.4 "
+     "(CVE-2020-14343); use `yaml.safe_load` and require pyyaml>=5.4"),
+    ("import yaml\nyaml.load(f, Loader=yaml.Loader)", "MLW106",
      "`yaml.load` with an unsafe `Loader` can construct arbitrary Python objects and run code; use `yaml.safe_load`"),
     ("import os, torch\ntorch.serialization.add_safe_globals([os.system])", "MLW107",
      "`torch.serialization.add_safe_globals` allow-lists `os.system`, which lets a checkpoint run code under "

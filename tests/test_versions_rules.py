@@ -7,6 +7,7 @@ import pytest
 from conftest import run_tool
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config, load_config
+from mlwarden.core.finding import Severity
 
 TORCH_LOAD = "import torch\n\nstate = torch.load('model.pt')\n"
 
@@ -107,7 +108,8 @@ def test_keras_safe_mode_message_depends_on_keras(tmp_path):
 def test_load_dataset_remote_code_is_dead_code_on_datasets_4(tmp_path):
     code = "from datasets import load_dataset\nds = load_dataset('org/data', trust_remote_code=True)\n"
     root = project(tmp_path, {"requirements.txt": "datasets>=4.0\n", "src/d.py": code, ".git/HEAD": ""})
-    assert found(root, ["MLW201"]) == [
+    assert found(root, ["MLW201"]) == []  # low: hidden by a default run
+    assert found(root, ["MLW201"], Config(select=["MLW201"], root=root, severity=Severity.LOW)) == [
         (
             "MLW201",
             2,
@@ -116,7 +118,7 @@ def test_load_dataset_remote_code_is_dead_code_on_datasets_4(tmp_path):
         )
     ]
     (root / "requirements.txt").write_text("datasets>=3.6\n", encoding="utf-8")
-    ((rule, line, severity, message),) = found(root, ["MLW201"], Config(select=["MLW201"], root=root))
+    ((rule, line, severity, message),) = found(root, ["MLW201"], Config(select=["MLW201"], root=root, severity=Severity.LOW))
     assert (rule, line, severity) == ("MLW201", 2, "high")
     assert "runs Python code from the model repository" in message
 

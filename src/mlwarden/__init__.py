@@ -5,7 +5,11 @@ Public API::
     from mlwarden import check_paths, check_source, Finding
 """
 
-from __future__ import annotations
+# Imports nothing outside the package (not even ``__future__``): ``python -m
+# mlwarden`` runs this before ``__main__`` can drop the working directory from
+# ``sys.path``, so such an import could load a module planted in the scanned
+# repository. ``mlwarden._version`` is found through the package's own
+# ``__path__``, never through ``sys.path``.
 
 from mlwarden._version import __version__
 

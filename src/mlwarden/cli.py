@@ -1,11 +1,19 @@
-"""``mlwarden`` command line: a dispatcher only; the work is in commands/."""
+"""``mlwarden`` command line: a dispatcher only; the work is in commands/.
+
+Two guards wrap every subcommand: standard error goes through
+:class:`SafeStream` (each line redacted and control characters escaped, see
+:mod:`mlwarden.core.redact`), and an unexpected exception is one line and
+exit 2, never a traceback (``MLWARDEN_DEBUG=1`` shows it).
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import os
 import sys
-from typing import List, Optional
+from typing import List, Optional, TextIO
 
 from mlwarden import __version__
 
@@ -17,6 +25,8 @@ COMMANDS = {
     "scan-model": ("mlwarden.commands.scan_model", "scan model files (pickles, PyTorch/Keras archives) without loading them"),
     "baseline": ("mlwarden.commands.baseline", "record current findings so `check --baseline` reports only new ones"),
     "strip": ("mlwarden.commands.strip", "strip outputs and volatile metadata from Jupyter notebooks"),
+    "update-data": ("mlwarden.commands.update_data", "download the OpenSSF malicious-package list (MLW306; the only command that uses the network)"),
+    "server": ("mlwarden.commands.server", "run the language server (LSP over stdio) for editors; needs mlwarden[server]"),
 }
 
 
@@ -43,7 +53,68 @@ def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
     return parser
 
 
+class SafeStream(io.TextIOBase):
+    """A text stream that writes whole lines through
+    :func:`mlwarden.core.redact.safe_line`: a credential or a control
+    character in a message (a file name, an echoed requirement) never
+    reaches the terminal or a CI log raw. A partial line waits for its
+    newline (``print`` writes the text and the newline separately)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        from mlwarden.core.redact import safe_line
+
+        self._pending += text
+        if "\n" in self._pending:
+            *lines, self._pending = self._pending.split("\n")
+            self.stream.write("".join(safe_line(line) + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def close_pending(self) -> None:
+        """Write a last line that has no newline."""
+        if self._pending:
+            from mlwarden.core.redact import safe_line
+
+            self.stream.write(safe_line(self._pending))
+            self._pending = ""
+        self.stream.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self):  # type: ignore[override]
+        return getattr(self.stream, "encoding", "utf-8")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    original = sys.stderr
+    guarded = SafeStream(original)
+    sys.stderr = guarded
+    try:
+        return _main(argv)
+    finally:
+        try:
+            guarded.close_pending()
+        except (OSError, ValueError):
+            pass
+        sys.stderr = original
+
+
+def _main(argv: Optional[List[str]]) -> int:
     first = (sys.argv[1:] if argv is None else argv)[:1]
     parser = build_parser(first[0] if first and first[0] in COMMANDS else None)
     args = parser.parse_args(argv)
@@ -57,6 +128,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 130
     except BrokenPipeError:  # `mlwarden check | head`
         return 1
+    except Exception as exc:  # noqa: BLE001 - a bug is one line, never a traceback
+        if os.environ.get("MLWARDEN_DEBUG"):
+            raise
+        reason = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"mlwarden: internal error ({type(exc).__name__}{': ' + reason if reason else ''}); please report this (MLWARDEN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

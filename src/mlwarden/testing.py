@@ -98,7 +98,11 @@ def found_places(findings: "Any") -> Set[Place]:
 
 
 def _config(options: Optional[Mapping[str, Any]]) -> Config:
-    return config_from_mapping(dict(options or {}))
+    """Examples are checked at every severity (a rule's low findings are
+    findings too) unless the case sets ``severity``."""
+    table = dict(options or {})
+    table.setdefault("severity", "low")
+    return config_from_mapping(table)
 
 
 def check_example(rule: type, code: str, filename: str = "example.py", options: Optional[Mapping[str, Any]] = None) -> List[Finding]:

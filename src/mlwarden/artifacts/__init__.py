@@ -15,5 +15,28 @@ without ever executing or importing anything from them.
 its facts, so a file is read once however many rules are selected.
 """
 
-from mlwarden.artifacts.report import GlobalRef, Issue, ScanReport  # noqa: F401
-from mlwarden.artifacts.formats import Limits, scan_bytes, scan_file, sniff_path  # noqa: F401
+from typing import Any
+
+# Imported on first use: the directory walk imports `mlwarden.artifacts.names`
+# for every run and must not pay for the readers.
+_LAZY = {
+    "GlobalRef": "mlwarden.artifacts.report",
+    "Issue": "mlwarden.artifacts.report",
+    "ScanReport": "mlwarden.artifacts.report",
+    "Limits": "mlwarden.artifacts.formats",
+    "scan_bytes": "mlwarden.artifacts.formats",
+    "scan_file": "mlwarden.artifacts.formats",
+    "sniff_path": "mlwarden.artifacts.formats",
+}
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -90,6 +90,32 @@ DANGEROUS_MODULES: Dict[str, str] = {
     "threading": "runs callables in threads",
     "_thread": "runs callables in threads",
     "asyncio": "asyncio subprocess transports spawn processes",
+    "idlelib": "IDLE's shell runs source (idlelib.pyshell, idlelib.run)",
+    "_pyrepl": "an interactive console: runs source",
+    "rlcompleter": "evaluates expressions to complete them",
+    "atexit": "registers callables that run at exit",
+    "sched": "runs callables later",
+    "compileall": "compiles and writes files",
+    "py_compile": "compiles and writes files",
+    "zipapp": "writes executable archives",
+    "sqlite3": "opens databases, loads extensions",
+    "cgitb": "writes tracebacks with local values to files",
+    "winreg": "edits the Windows registry",
+    "_winreg": "edits the Windows registry",
+    "msvcrt": "console and process access on Windows",
+    "_xxsubinterpreters": "runs source in a subinterpreter",
+    "_interpreters": "runs source in a subinterpreter",
+    "IPython": "runs shell commands and source",
+    "jinja2": "templates can reach Python objects",
+    "mako": "templates compile to Python",
+    "lib2to3": "pgen's make_label evaluates strings",
+    "aiohttp": "network client",
+    "imaplib": "network client; IMAP4_stream runs a command",
+    "poplib": "network client",
+    "nntplib": "network client",
+    "_aix_support": "runs commands",
+    "_osx_support": "runs commands",
+    "_operator": "",
     "signal": "installs signal handlers",
     "sys": "sys.modules / sys.settrace change the interpreter",
     "gc": "gc.get_objects reaches every object",
@@ -175,6 +201,41 @@ DANGEROUS_NAMES: Dict[str, str] = {
     "torch.utils.cpp_extension.load": "compiles and loads native code",
     "torch.utils.cpp_extension.load_inline": "compiles and loads native code",
     "keras.models.load_model": "nested model load",
+    "typing.get_type_hints": "evaluates annotation strings with eval",
+    "typing._eval_type": "evaluates annotation strings with eval",
+    "typing.ForwardRef": "ForwardRef._evaluate runs eval",
+    "dataclasses._create_fn": "compiles a function from source with exec",
+    "dataclasses._FuncBuilder": "compiles functions from source with exec",
+    "logging.config": "logging.config.listen/dictConfig import and call any callable",
+    "torch._dynamo": "compiles and runs bytecode",
+    "torch._inductor": "compiles and loads generated code",
+    "torch.fx.graph_module": "runs generated Python source",
+    "torch.package": "imports code from a package archive",
+    "torch.utils.collect_env": "runs shell commands",
+    "torch.testing._internal": "test utilities that run commands",
+    "numpy.f2py": "compiles and runs Fortran builds",
+    "numpy.distutils": "builds and runs code",
+    "pandas.read_pickle": "nested unpickling",
+    "pandas.io.pickle": "nested unpickling",
+    "pandas.io.clipboard": "runs clipboard commands",
+    "pandas.eval": "evaluates expressions",
+    "sklearn.utils._testing": "test utilities that run commands",
+    "six.moves": "re-exports builtins, urllib and subprocess-like modules",
+    "tensorflow.py_function": "runs a Python function",
+    "tensorflow.numpy_function": "runs a Python function",
+    "uuid._get_command_stdout": "runs commands",
+    "_operator.attrgetter": "reaches any attribute",
+    "_operator.methodcaller": "calls any method",
+    "_operator.itemgetter": "reaches any item (gadget building block)",
+    "_operator.call": "calls any callable",
+    "torch.utils.bottleneck": "profiles (runs) source code",
+    "torch.fx.experimental.symbolic_shapes": "evaluates guard expressions with eval",
+    "torch.utils.data.datapipes.utils.decoder": "decodes pickles",
+    "torch.jit.unsupported_tensor_ops": "execWrapper runs source",
+    "torch.utils._config_module": "load_config unpickles",
+    "test.support": "CPython's test helpers run scripts and commands",
+    "logging.FileHandler": "creates and writes files",
+    "logging.handlers": "writes files, sockets and e-mails",
     "keras.saving.load_model": "nested model load",
     "keras.config.enable_unsafe_deserialization": "disables keras safe_mode",
     "tensorflow.io.read_file": "reads files",
@@ -214,16 +275,25 @@ def canonical(module: str, name: str) -> str:
     return f"{module}.{name}"
 
 
-def danger(qualname: str) -> Optional[str]:
+def danger(qualname: str, module: Optional[str] = None) -> Optional[str]:
     """Why ``qualname`` is a known gadget, or None. Whitespace and Python 2
-    spellings are normalised first: ``"os "`` and ``__builtin__.eval`` count."""
+    spellings are normalised first: ``"os "`` and ``__builtin__.eval`` count.
+
+    With ``module`` (the part the unpickler imports), a dangerous module name
+    is matched on the module's first component and on every component of the
+    attribute path (``torch._utils`` + ``os.system``), but not on the
+    package's own submodules: ``numpy.random._pickle`` is numpy's, not
+    Python's ``_pickle``. Without it, every component is matched."""
     parts = [p.strip() for p in qualname.split(".")]
     parts = [_ALIASES.get(p, p) for p in parts]
     for i in range(len(parts), 0, -1):
         prefix = ".".join(parts[:i])
         if prefix in DANGEROUS_NAMES:
             return DANGEROUS_NAMES[prefix]
-    for part in parts:
+    submodules = range(1, len(module.split("."))) if module else range(0)
+    for i, part in enumerate(parts):
+        if i in submodules:
+            continue
         reason = DANGEROUS_MODULES.get(part)
         if reason:
             return reason
@@ -232,6 +302,15 @@ def danger(qualname: str) -> Optional[str]:
         if part in DANGEROUS_ATTRS:
             return f"`{part}` reaches code execution"
     return None
+
+
+def ref_danger(ref) -> Optional[str]:
+    """:func:`danger` of a :class:`~mlwarden.artifacts.report.GlobalRef`, as
+    resolved and as written (Python 2 names)."""
+    why = danger(ref.name, ref.module or None)
+    if why is None and ref.raw != ref.name:
+        why = danger(ref.raw, ref.raw_module or None)
+    return why
 
 
 @lru_cache(maxsize=1)

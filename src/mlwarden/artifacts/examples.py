@@ -68,3 +68,59 @@ H5_KERAS = (
     + 'keras_version\x003.1.1\x00model_config\x00{"class_name": "Sequential", "config": {"layers": []}}\x00'
 )
 H5_DATA = "# data" + " " * 505 + "\x89HDF\r\n\x1a\n" + "\x00" * 16 + "dataset\x00"
+
+
+# --------------------------------------------------------------------------
+# GGUF, ONNX and NeMo examples, built here from their specs (every length is
+# below 0x80 and every byte ASCII, so the bytes survive being a str; the
+# marker, where there is one, sits before the first line-break byte)
+
+
+def _u32(n: int) -> str:
+    return "".join(chr((n >> (8 * i)) & 0xFF) for i in range(4))
+
+
+def _u64(n: int) -> str:
+    return _u32(n) + "\x00" * 4
+
+
+def _gguf(template: str) -> str:
+    key = "tokenizer.chat_template"
+    return "GGUF" + _u32(3) + _u64(0) + _u64(1) + _u64(len(key)) + key + _u32(8) + _u64(len(template)) + template
+
+
+def _pb(number: int, value) -> str:
+    if isinstance(value, int):
+        return chr(number << 3) + chr(value)
+    assert len(value) < 0x80
+    return chr(number << 3 | 2) + chr(len(value)) + value
+
+
+def _onnx(producer: str, node: str = "", initializer: str = "") -> str:
+    graph = (_pb(1, node) if node else "") + _pb(2, "g") + (_pb(5, initializer) if initializer else "")
+    return _pb(1, 9) + _pb(2, producer) + _pb(7, graph) + _pb(8, _pb(2, 17))
+
+
+def _onnx_external(location: str) -> str:
+    return _pb(8, "w") + _pb(13, _pb(1, "location") + _pb(2, location)) + _pb(14, 1)
+
+
+def _ustar(name: str, data: str) -> str:
+    """One ustar member (no padding block at the end: tar readers stop at EOF)."""
+    fields = name.ljust(100, "\x00") + "0000644\x00" + "0000000\x00" * 2 + oct(len(data))[2:].rjust(11, "0") + "\x00" + "0" * 11 + "\x00"
+    rest = "0" + "\x00" * 100 + "ustar\x0000" + "\x00" * 247
+    checksum = sum(map(ord, fields + " " * 8 + rest))
+    header = fields + oct(checksum)[2:].rjust(6, "0") + "\x00 " + rest
+    return header + data + "\x00" * (-len(data) % 512) + "\x00" * 1024
+
+
+GGUF_SSTI = _gguf("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+GGUF_ATTR = _gguf("{{ messages|attr('__cla' ~ 'ss__') }}")
+GGUF_BENIGN = _gguf("{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}{% endfor %}")
+ONNX_ESCAPE = _onnx("# error: MLW612", initializer=_onnx_external("../../secrets/key.bin"))
+ONNX_ABSOLUTE = _onnx("# error: MLW612", initializer=_onnx_external("/etc/passwd"))
+ONNX_LOCAL = _onnx("# ok", initializer=_onnx_external("weights/w.bin"))
+ONNX_PYOP = _onnx("# error: MLW613", node=_pb(4, "PyOp") + _pb(7, "ai.onnx.contrib"))
+ONNX_RELU = _onnx("# ok", node=_pb(4, "Relu"))
+NEMO_TARGET = _ustar("model_config.yaml", "# error: MLW614\nmodel:\n  _target_: mypkg.models.Net\n")
+NEMO_NEMO = _ustar("model_config.yaml", "# ok\nmodel:\n  _target_: nemo.collections.asr.models.EncDecCTCModel\n")

@@ -39,3 +39,24 @@ def first_of_each(items: Iterable, key) -> Iterator:
 
 def is_trusted(name: str, prefixes: Tuple[str, ...]) -> bool:
     return any(name.startswith(p) for p in prefixes)
+
+
+def issue_findings(rule, unit, kind: str, message, severity_of=None, keep=None) -> Iterator:
+    """One finding of ``rule`` per distinct (member, key) issue of ``kind``
+    in the unit's scan report; ``message(issue)`` words it,
+    ``severity_of(issue)`` may lower or raise the rule's severity, and
+    ``keep(issue)`` False drops an issue the user allowed."""
+    from mlwarden.sources.model import model_report
+
+    report = model_report(unit)
+    for issue in first_of_each(report.of_kind(kind), lambda i: (i.member, i.key)):
+        if keep is not None and not keep(issue):
+            continue
+        yield rule.finding(
+            unit,
+            1,
+            1,
+            message(issue),
+            severity=severity_of(issue) if severity_of else None,
+            snippet_hash=identity(rule.id, issue.member, issue.key),
+        )

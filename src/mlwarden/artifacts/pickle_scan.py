@@ -18,6 +18,7 @@ names so that what follows is still reported.
 from __future__ import annotations
 
 import pickletools
+import re
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -26,6 +27,7 @@ from mlwarden.artifacts.report import DANGEROUS, UNVERIFIABLE, GlobalRef, ScanRe
 from mlwarden.artifacts.stream import ScanLimit, Stream
 
 _CODE2OP = {op.code.encode("latin-1"): op for op in pickletools.opcodes}
+_IMPORTABLE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 _MAX_ITEMS = 4096  # items kept per symbolic container (the rest are counted only)
 
 #: callables whose first argument is itself a serialized object; a literal
@@ -38,6 +40,10 @@ NESTED_LOADERS = {
     "dill._dill.loads",
     "cloudpickle.loads",
     "torch.storage._load_from_bytes",
+    "numpy.loads",
+    "numpy.core.numeric.loads",
+    "pickle._Unpickler",
+    "pandas.compat.pickle_compat.loads",
 }
 
 
@@ -116,6 +122,11 @@ class Unresolved(Exception):
     """The simulation cannot continue faithfully; str() is the reason."""
 
 
+class Failed(Unresolved):
+    """The real unpickler fails here too (truncation, unknown opcode, memo
+    miss, wrong types): what follows is never loaded."""
+
+
 def describe(value: Any) -> str:
     if isinstance(value, (Global, Obj, Opaque)):
         return repr(value)
@@ -147,19 +158,37 @@ class PickleScanner:
         nested: Optional[Callable[[bytes, str], None]] = None,
         on_build: Optional[Callable[["PickleScanner", Obj, Stream, int], None]] = None,
         max_nested_bytes: int = 64 << 20,
+        max_ops: int = 0,
     ) -> None:
         self.report = report
         self.member = member
         self.nested = nested
         self.on_build = on_build
         self.max_nested_bytes = max_nested_bytes
+        self.max_ops = max_ops
         self.proto = 0
+        #: opcodes that make the unpickler import or call something
+        #: (GLOBAL, STACK_GLOBAL, INST, EXT*, PERSID): 0 means that loading
+        #: the stream had no effect before it ended or failed
+        self.effects = 0
+        #: "stop" (reached STOP), "failed" (the unpickler itself would fail
+        #: here) or "gave-up" (this reader cannot follow; swept for globals)
+        self.outcome = ""
+        self.failure: Optional[Tuple[str, int]] = None
+        #: the stream's first opcode was PROTO (a header: pickle.dump writes one from protocol 2)
+        self.headed = False
+        self._cut_line = False
 
     # -- reporting -------------------------------------------------------------
     def _global(self, module: str, name: str, offset: int, opcode: str) -> Global:
+        if _IMPORTABLE.match(module.strip()) and _IMPORTABLE.match(name.strip()) and not self._cut_line:
+            # only a name `__import__` can resolve is an effect: a GLOBAL made
+            # of prose ("c" + "opyright (c) 2020") fails without importing
+            self.effects += 1
         raw = f"{module}.{name}"
         qual = canonical(module, name) if self.proto < 3 else raw
-        self.report.globals.append(GlobalRef(name=qual, raw=raw, member=self.member, offset=offset, opcode=opcode))
+        qual_module = qual[: len(qual) - len(name) - 1] if qual.endswith("." + name) else module
+        self.report.globals.append(GlobalRef(name=qual, raw=raw, member=self.member, offset=offset, opcode=opcode, module=qual_module, raw_module=module))
         return Global(qual, offset)
 
     def _unverifiable(self, detail: str, offset: Optional[int], key: str = "") -> None:
@@ -172,10 +201,10 @@ class PickleScanner:
             pos = f.tell()
             code = f.read(1)
             if not code:
-                raise Unresolved("the pickle stream ends before its STOP opcode (truncated)")
+                raise Failed("the pickle stream ends before its STOP opcode (truncated)")
             op = _CODE2OP.get(code)
             if op is None:
-                raise Unresolved(f"unknown opcode 0x{code[0]:02x}")
+                raise Failed(f"unknown opcode 0x{code[0]:02x}")
             if op.name in ("GLOBAL", "INST"):
                 arg = (self._line(f), self._line(f))
             elif op.name in _BLOBS:
@@ -184,23 +213,23 @@ class PickleScanner:
                 fmt, size = _BLOBS[op.name]
                 raw = f.read(size)
                 if len(raw) < size:
-                    raise Unresolved(f"the pickle stream ends inside {op.name} (truncated)")
+                    raise Failed(f"the pickle stream ends inside {op.name} (truncated)")
                 n = int.from_bytes(raw, "little", signed=(op.name == "BINSTRING"))
                 if n < 0:
-                    raise Unresolved(f"negative length in {op.name} at offset {pos}")
+                    raise Failed(f"negative length in {op.name} at offset {pos}")
                 if n > self.max_nested_bytes:
                     if f.skip(n) < n:
-                        raise Unresolved(f"the pickle stream ends inside {op.name} (truncated)")
+                        raise Failed(f"the pickle stream ends inside {op.name} (truncated)")
                     arg = Opaque(f"{n} bytes")
                 else:
                     data = f.read(n)
                     if len(data) < n:
-                        raise Unresolved(f"the pickle stream ends inside {op.name} (truncated)")
+                        raise Failed(f"the pickle stream ends inside {op.name} (truncated)")
                     if op.name in ("BINUNICODE", "BINUNICODE8"):
                         try:
                             arg = data.decode("utf-8", "surrogatepass")
                         except UnicodeDecodeError:
-                            raise Unresolved(f"{op.name} at offset {pos} is not valid UTF-8") from None
+                            raise Failed(f"{op.name} at offset {pos} is not valid UTF-8") from None
                     elif op.name == "BINSTRING":
                         arg = data.decode("latin-1")
                     elif op.name == "BYTEARRAY8":
@@ -213,25 +242,35 @@ class PickleScanner:
                 try:
                     arg = op.arg.reader(f)
                 except ValueError as exc:
-                    raise Unresolved(f"bad argument of {op.name}: {str(exc)[:80]}") from None
+                    raise Failed(f"bad argument of {op.name}: {str(exc)[:80]}") from None
             yield op, arg, pos
             if op.name == "STOP":
                 return
 
-    @staticmethod
-    def _line(f: Stream) -> str:
+    def _line(self, f: Stream) -> str:
         data = f.readline()
         if not data.endswith(b"\n"):
-            raise Unresolved("a GLOBAL/INST name is not terminated by a newline (truncated)")
+            if len(data) < 2:
+                raise Failed("a GLOBAL/INST name is not terminated by a newline (truncated)")
+            # CPython still uses a last line cut by the end of the stream (minus
+            # its last byte); the opcode is incomplete, so it is no evidence that
+            # the content is a pickle (see `effects`), but its name is reported
+            self._cut_line = True
         try:
             # exactly what pickle does: drop the one newline byte, decode UTF-8
             return data[:-1].decode("utf-8")
         except UnicodeDecodeError:
-            raise Unresolved("a GLOBAL/INST name is not valid UTF-8") from None
+            raise Failed("a GLOBAL/INST name is not valid UTF-8") from None
 
     def scan(self, f: Stream, deadline: Optional[float] = None) -> Any:
-        """Scan one pickle (up to STOP). Returns the symbolic top value (or None)."""
+        """Scan one pickle (up to STOP). Returns the symbolic top value (or None).
+
+        Bounded by ``max_ops`` opcodes and the deadline (a 39 KB gzip of
+        ``N0`` x 20 million is 40 million opcodes): reaching either raises
+        :class:`ScanLimit`, which the drivers report as unverifiable."""
         self.proto = 0
+        self.outcome = ""
+        self.headed = f.peek(1) == b"\x80"
         stack: List[Any] = []
         metastack: List[List[Any]] = []
         memo: Dict[int, Any] = {}
@@ -241,31 +280,51 @@ class PickleScanner:
         try:
             for op, arg, pos in ops:
                 count += 1
-                if deadline is not None and not count & 0xFFF and time.monotonic() > deadline:
-                    raise ScanLimit("time limit reached")
+                if not count & 0xFFF:
+                    self._bound(count, deadline)
                 result = self._step(op.name, arg, pos, stack, metastack, memo, f)
                 if op.name == "STOP":
+                    self.outcome = "stop"
                     return result
+        except (Failed, Underflow) as exc:
+            self.outcome = "failed"
+            before = self.effects
+            self.failure = (f"{exc}; the unpickler fails here", f.tell())
+            self._sweep(ops, count, deadline)
+            if before:
+                self._unverifiable(f"{exc}; a loader runs everything before this point and then fails", self.failure[1], key=f"failed:{exc}")
+            elif self.effects:
+                self._unverifiable(f"{exc}; the unpickler fails here, and the rest of the stream was swept for globals", self.failure[1], key=f"failed:{exc}")
         except Unresolved as exc:
+            self.outcome = "gave-up"
             self._unverifiable(f"{exc}; the rest of the stream was only swept for globals", f.tell(), key=f"unresolved:{exc}")
-            self._sweep(ops)
-        except Underflow as exc:
-            self._unverifiable(f"{exc}; a loader would fail or disagree with this reader", f.tell(), key="underflow")
-            self._sweep(ops)
+            self._sweep(ops, count, deadline)
         return None
 
-    def _sweep(self, ops) -> None:
+    def _bound(self, count: int, deadline: Optional[float]) -> None:
+        if self.max_ops and count > self.max_ops:
+            raise ScanLimit(f"more than {self.max_ops} pickle opcodes (a CPU bomb or an unusually large pickle)")
+        if deadline is not None and time.monotonic() > deadline:
+            raise ScanLimit("time limit reached")
+
+    def _sweep(self, ops, count: int = 0, deadline: Optional[float] = None) -> None:
         """After the simulation gave up: report GLOBAL/INST names (and
         STACK_GLOBAL after two pushed strings) until STOP or a read error."""
         recent: List[Any] = []
         try:
             for op, arg, pos in ops:
+                count += 1
+                if not count & 0xFFF:
+                    self._bound(count, deadline)
+                if op.name in ("EXT1", "EXT2", "EXT4", "PERSID", "BINPERSID"):
+                    self.effects += 1
                 if op.name in ("GLOBAL", "INST"):
                     self._global(arg[0], arg[1], pos, op.name)
                 elif op.name == "STACK_GLOBAL":
                     if len(recent) >= 2 and isinstance(recent[-1], str) and isinstance(recent[-2], str):
                         self._global(recent[-2], recent[-1], pos, "STACK_GLOBAL")
                     else:
+                        self.effects += 1
                         self._unverifiable("a STACK_GLOBAL whose names cannot be resolved", pos, key="stack-global-unresolved")
                 if isinstance(arg, str):
                     recent = (recent + [arg])[-2:]
@@ -293,7 +352,7 @@ class PickleScanner:
             stack.append(False)
         elif name == "PROTO":
             if not 0 <= arg <= 5:
-                raise Unresolved(f"unsupported pickle protocol {arg}")
+                raise Failed(f"unsupported pickle protocol {arg}")
             self.proto = arg
         elif name == "FRAME":
             pass
@@ -357,7 +416,7 @@ class PickleScanner:
             if not stack:
                 raise Underflow(f"stack underflow at {name} (offset {pos})")
             if arg < 0:
-                raise Unresolved(f"negative memo index at offset {pos}")
+                raise Failed(f"negative memo index at offset {pos}")
             memo[arg] = stack[-1]
         elif name == "MEMOIZE":
             if not stack:
@@ -365,9 +424,10 @@ class PickleScanner:
             memo[len(memo)] = stack[-1]
         elif name in ("GET", "BINGET", "LONG_BINGET"):
             if arg not in memo:
-                raise Unresolved(f"memo key {arg} is read before it is stored (offset {pos})")
+                raise Failed(f"memo key {arg} is read before it is stored (offset {pos})")
             stack.append(memo[arg])
         elif name in ("EXT1", "EXT2", "EXT4"):
+            self.effects += 1
             raise Unresolved(f"extension code {arg} names a global chosen by the loading process's copyreg registry (offset {pos})")
         elif name == "GLOBAL":
             stack.append(self._global(arg[0], arg[1], pos, "GLOBAL"))
@@ -375,6 +435,7 @@ class PickleScanner:
             attr = pop()
             module = pop()
             if not isinstance(module, str) or not isinstance(attr, str):
+                self.effects += 1
                 raise Unresolved(
                     f"STACK_GLOBAL at offset {pos} takes its names from {describe(module)} and {describe(attr)}, not from strings"
                 )
@@ -408,6 +469,7 @@ class PickleScanner:
             target = stack[-1]
             self._build(target, state, pos, f)
         elif name in ("PERSID", "BINPERSID"):
+            self.effects += 1  # the loader's persistent_load runs
             pid = arg if name == "PERSID" else pop()
             stack.append(Pid(pid))
         elif name in ("NEXT_BUFFER",):
@@ -438,7 +500,7 @@ class PickleScanner:
         target = stack[-1]
         if isinstance(target, SList):
             if name in ("SETITEM", "SETITEMS"):
-                raise Unresolved(f"{name} on a list at offset {pos}")
+                return  # list.__setitem__ with an index: no code runs
             room = _MAX_ITEMS - len(target)
             target.extend(items[: max(room, 0)])
             target.dropped += max(len(items) - max(room, 0), 0)
@@ -464,8 +526,13 @@ class PickleScanner:
 
     def _call(self, func: Any, args: Any, pos: int, opname: str) -> Obj:
         obj = Obj(func, args, pos)
+        if not isinstance(func, (Global, Obj, Opaque, Pid)):
+            raise Failed(f"{opname} at offset {pos} calls {describe(func)}, which is not callable")
         if not isinstance(func, Global):
             raise Unresolved(f"{opname} at offset {pos} calls {describe(func)}, which only exists while loading")
+        rebuilt = _rebuild_bytes(func.name, args)
+        if rebuilt is not None:
+            return rebuilt  # type: ignore[return-value]
         if func.name in NESTED_LOADERS:
             payload = args[0] if isinstance(args, tuple) and args else None
             if isinstance(payload, (bytes, bytearray)) and self.nested is not None:
@@ -528,6 +595,42 @@ _PUSH_ARG = {
     "FLOAT",
     "BINFLOAT",
 }
+
+
+#: calls that turn literal arguments into bytes: followed so that a nested
+#: pickle built as ``bytes([128, 4, ...])`` or base64 text is still scanned
+_BYTES_BUILDERS = {"builtins.bytes", "builtins.bytearray", "_codecs.encode", "codecs.encode", "base64.b64decode", "base64.decodebytes", "binascii.a2b_base64", "binascii.unhexlify", "binascii.a2b_hex"}
+
+
+def _rebuild_bytes(name: str, args: Any) -> Optional[bytes]:
+    if name not in _BYTES_BUILDERS or not isinstance(args, tuple) or not args:
+        return None
+    first = args[0]
+    try:
+        if name in ("builtins.bytes", "builtins.bytearray"):
+            if isinstance(first, SList) and not first.dropped and all(isinstance(i, int) and not isinstance(i, bool) for i in first):
+                return bytes(first)
+            if isinstance(first, (bytes, bytearray)):
+                return bytes(first)
+            if isinstance(first, str) and len(args) > 1 and isinstance(args[1], str):
+                return first.encode(args[1])
+            return None
+        if name in ("_codecs.encode", "codecs.encode"):
+            if isinstance(first, str):
+                enc = args[1] if len(args) > 1 and isinstance(args[1], str) else "utf-8"
+                return first.encode(enc)
+            return None
+        import base64
+        import binascii
+
+        data = first.encode("latin-1") if isinstance(first, str) else first
+        if not isinstance(data, (bytes, bytearray)):
+            return None
+        if name in ("binascii.unhexlify", "binascii.a2b_hex"):
+            return binascii.unhexlify(data)
+        return base64.b64decode(data)
+    except (ValueError, LookupError, TypeError):
+        return None
 
 
 def _slist(items: List[Any]) -> SList:

@@ -12,6 +12,10 @@ MALFORMED = "malformed"  # MLW604: an archive anomaly a loader may accept
 KERAS_LAMBDA = "keras-lambda"  # MLW605
 KERAS_CUSTOM = "keras-custom"  # MLW606
 KERAS_H5 = "keras-h5"  # MLW607
+CHAT_TEMPLATE = "chat-template"  # MLW611: a Jinja chat template that reaches Python objects
+EXTERNAL_DATA = "external-data"  # MLW612: a model points its loader at files outside its directory
+GRAPH_OP = "graph-op"  # MLW613: a graph op that touches files, runs Python or needs a native library
+LOADER_CODE = "loader-code"  # MLW614: code or callables a model archive makes its loader import
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class GlobalRef:
     member: str  # archive member ('' for a plain file); nested pickles add ' > ...'
     offset: int  # byte offset of the opcode inside the member / stream
     opcode: str  # GLOBAL, STACK_GLOBAL, INST
+    module: str = ""  # the module part of `name` (what the unpickler imports)
+    raw_module: str = ""  # the module part of `raw`
 
 
 @dataclass(frozen=True)

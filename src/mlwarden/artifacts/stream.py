@@ -8,7 +8,7 @@ from __future__ import annotations
 import lzma
 import time
 import zlib
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 
 class ScanLimit(Exception):
@@ -27,6 +27,7 @@ class Stream:
     ) -> None:
         self._source = source
         self._buf = b""
+        self._off = 0  # bytes of _buf already handed out (no O(n) slicing per read)
         self._pos = 0  # bytes handed out
         self.max_read = max_read
         self.max_line = max_line
@@ -53,62 +54,74 @@ class Stream:
         if self.crc is not None:
             self.crc = zlib.crc32(chunk, self.crc)
         self.produced += len(chunk)
-        self._buf += chunk
+        self._buf = self._buf[self._off :] + chunk if self._off < len(self._buf) else chunk
+        self._off = 0
         return True
+
+    def _avail(self) -> int:
+        return len(self._buf) - self._off
 
     # -- file protocol used by pickletools ---------------------------------------
     def read(self, n: int = -1) -> bytes:
+        off = self._off
+        end = off + (n or 0)
+        if n is not None and 0 <= n <= self.max_read and end <= len(self._buf):  # fast path: buffered bytes
+            self._off = end
+            self._pos += n
+            return self._buf[off:end]
         if n is None or n < 0:
             raise ScanLimit("unbounded read")
         if n > self.max_read:
             raise ScanLimit(f"an object of {n} bytes exceeds the {self.max_read}-byte limit")
-        while len(self._buf) < n and self._pull(n - len(self._buf)):
+        while self._avail() < n and self._pull(n - self._avail()):
             pass
-        out, self._buf = self._buf[:n], self._buf[n:]
+        out = self._buf[self._off : self._off + n]
+        self._off += len(out)
         self._pos += len(out)
         return out
 
     def readline(self, limit: int = -1) -> bytes:
-        start = 0
+        start = self._off
         while True:
             idx = self._buf.find(b"\n", start)
             if idx >= 0:
-                return self.read(idx + 1)
-            if len(self._buf) > self.max_line:
+                return self.read(idx + 1 - self._off)
+            if self._avail() > self.max_line:
                 raise ScanLimit(f"a text line longer than {self.max_line} bytes")
-            start = len(self._buf)
+            start = len(self._buf) - self._off
             if not self._pull(1 << 12):
-                return self.read(len(self._buf))
+                return self.read(self._avail())
+            start = self._off + start
 
     def tell(self) -> int:
         return self._pos
 
     def peek(self, n: int) -> bytes:
-        while len(self._buf) < n and self._pull(n - len(self._buf)):
+        while self._avail() < n and self._pull(n - self._avail()):
             pass
-        return self._buf[:n]
+        return self._buf[self._off : self._off + n]
 
     def skip(self, n: int) -> int:
         """Step over ``n`` bytes (still hashed); returns how many existed."""
         done = 0
         while done < n:
-            if not self._buf and not self._pull(min(n - done, 1 << 20)):
+            if not self._avail() and not self._pull(min(n - done, 1 << 20)):
                 break
-            take = min(n - done, len(self._buf))
-            self._buf = self._buf[take:]
+            take = min(n - done, self._avail())
+            self._off += take
             done += take
         self._pos += done
         return done
 
     def drain(self) -> int:
         """Consume everything left (to finish the CRC); returns the count."""
-        left = len(self._buf)
+        left = self._avail()
         self._pos += left
-        self._buf = b""
+        self._buf, self._off = b"", 0
         while self._pull(1 << 20):
             self._pos += len(self._buf)
             left += len(self._buf)
-            self._buf = b""
+            self._buf, self._off = b"", 0
         return left
 
 
@@ -146,11 +159,12 @@ def bytes_source(data: bytes) -> Callable[[int], bytes]:
 
 
 class Inflate:
-    """A raw-deflate source with an output cap (zip bombs stop at the cap)."""
+    """A raw-deflate source with an output cap (zip bombs stop at the cap).
+    ``decompressor`` replaces raw deflate (bzip2 and LZMA ZIP members)."""
 
-    def __init__(self, source: Callable[[int], bytes], max_out: int) -> None:
+    def __init__(self, source: Callable[[int], bytes], max_out: int, decompressor: Any = None) -> None:
         self._source = source
-        self._z = zlib.decompressobj(-15)
+        self._z = decompressor if decompressor is not None else zlib.decompressobj(-15)
         self.max_out = max_out
         self.out = 0
         self.consumed = 0
@@ -158,8 +172,9 @@ class Inflate:
         self.over = False
 
     def __call__(self, n: int) -> bytes:
+        zlib_like = hasattr(self._z, "unconsumed_tail")
         while True:
-            if self._z.unconsumed_tail:
+            if zlib_like and self._z.unconsumed_tail:
                 data = self._z.decompress(self._z.unconsumed_tail, n)
             else:
                 if self._z.eof:
@@ -167,11 +182,11 @@ class Inflate:
                 chunk = self._source(1 << 16)
                 if not chunk:
                     self.truncated = not self._z.eof
-                    data = self._z.flush()
+                    data = self._z.flush() if zlib_like else b""
                     self.out += len(data)
                     return data
                 self.consumed += len(chunk)
-                data = self._z.decompress(chunk, n)
+                data = self._z.decompress(chunk, n) if zlib_like else self._z.decompress(chunk)
             if data:
                 self.out += len(data)
                 if self.out > self.max_out:

@@ -186,6 +186,12 @@ class ZipArchive:
                 raise ScanLimit("compression ratio")
             inflate = Inflate(file_region(self.handle, m.data_offset, m.csize), min(max_out, m.usize + 1))
             return Stream(inflate, max_read=max_read, deadline=deadline, crc=True), inflate
+        if m.method in (12, 14):
+            # bzip2 / LZMA: torch cannot read them, Python's zipfile (numpy's .npz reader) can
+            region = file_region(self.handle, m.data_offset, m.csize)
+            decompressor = _zip_decompressor(m.method, region)
+            inflate = Inflate(region, min(max_out, m.usize + 1), decompressor)
+            return Stream(inflate, max_read=max_read, deadline=deadline, crc=True), inflate
         if m.method != 0:
             raise ScanLimit(f"compression method {m.method}")
         return Stream(file_region(self.handle, m.data_offset, m.csize), max_read=max_read, deadline=deadline, crc=True), None
@@ -217,6 +223,25 @@ class ZipArchive:
             self._issue(f"cannot be read: {type(exc).__name__}", m.name, kind=UNVERIFIABLE, key=f"zip-read:{m.name}")
             return None
         return data
+
+
+def _zip_decompressor(method: int, region):
+    """A decompressor for a bzip2 (12) or LZMA (14) member, as zipfile reads
+    them; an LZMA member starts with a 4-byte header and its properties."""
+    import bz2
+    import lzma
+
+    if method == 12:
+        return bz2.BZ2Decompressor()
+    head = region(4)
+    if len(head) < 4:
+        raise ScanLimit("member cannot be read")
+    props = region(struct.unpack("<H", head[2:4])[0])
+    try:
+        filters = [lzma._decode_filter_properties(lzma.FILTER_LZMA1, props)]  # type: ignore[attr-defined]
+        return lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=filters)
+    except (lzma.LZMAError, ValueError, AttributeError):
+        raise ScanLimit("member cannot be read") from None
 
 
 def _zip64(extra: bytes, usize: int, csize: int, hoff: int) -> Tuple[int, int, int]:

@@ -11,11 +11,11 @@ that could not be checked (the baseline is still written for the rest).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 from mlwarden.core.baseline import DEFAULT_NAME
+from mlwarden.output import eprint
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", metavar="CODES", help="comma-separated rule codes or prefixes to disable")
     parser.add_argument("--config", metavar="FILE", help="read [tool.mlwarden] from FILE instead of the nearest pyproject.toml")
     parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
-    parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to record: low, medium, high, critical")
+    parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to record: low, medium, high, critical (default: low, every finding)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,18 +40,24 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = build_config(args)
     except ConfigError as exc:
-        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        eprint(f"mlwarden: error: {exc}")
         return EXIT_ERROR
+    if args.severity is None:
+        from mlwarden.core.finding import Severity
+
+        # record every finding: one that a later run shows (`--severity low`,
+        # a changed context) is still known
+        config.severity = Severity.LOW
     output = Path(args.output)
     results, count = check_paths(args.paths or ["."], config)
     errors = [e for r in results for e in r.errors]
     for error in errors:
-        print(error, file=sys.stderr)
+        eprint(error)
     doc = build(results, output.resolve().parent)
     try:
         write_text_atomic(output, dumps(doc))
     except OSError as exc:
-        print(f"mlwarden: error: {args.output}: cannot write baseline: {exc.strerror or exc}", file=sys.stderr)
+        eprint(f"mlwarden: error: {args.output}: cannot write baseline: {exc.strerror or exc}")
         return EXIT_ERROR
     total = sum(entry["count"] for entry in doc["findings"])
     print(f"Wrote {total} finding{'s' if total != 1 else ''} ({count} file{'s' if count != 1 else ''} checked) to {args.output}")

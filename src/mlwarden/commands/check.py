@@ -18,7 +18,9 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.registry import split_codes as _codes
 # the walker and the check/fix pipeline live in the core (re-exported here)
 from mlwarden.core.run import check_paths, fix_paths  # noqa: F401
-from mlwarden.core.walk import _walk_skips, iter_files  # noqa: F401
+from mlwarden.core.walk import _walk_skips, input_error, iter_files  # noqa: F401
+from mlwarden.core.redact import safe_line
+from mlwarden.output import eprint
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -35,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to report: low, medium, high, critical")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--verbose", "-v", action="store_true", help="also print notes (skipped files, assumptions)")
+    parser.add_argument("--statistics", action="store_true", help="text format: print counts per rule and per context (test, docs, example, tutorial, code) instead of the findings")
+    parser.add_argument("--no-context", action="store_true", help="do not lower the severity of findings in tests, docs, examples and tutorial notebooks")
     add_fix_arguments(parser)
     add_baseline_arguments(parser)
     add_speed_arguments(parser)
@@ -57,6 +61,8 @@ def build_config(args: argparse.Namespace) -> Config:
             config.ignore = config.ignore + validate_codes(_codes(args.ignore) or [], "--ignore")
         if args.severity is not None:
             config.severity = Severity.parse(args.severity)
+        if getattr(args, "no_context", False):
+            config.context = False
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     return config
@@ -86,20 +92,38 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = build_config(args)
     except ConfigError as exc:
-        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        eprint(f"mlwarden: error: {exc}")
         return EXIT_ERROR
+    # check at every severity, then apply the threshold here: the report can
+    # say how many findings the threshold hides (lowered, never dropped)
+    threshold = config.severity
+    config.severity = Severity.LOW
     results, count = check_paths(args.paths or ["."], config, **speed_options(args))
+    config.severity = threshold
     if not apply_baseline(args, results):
         return EXIT_ERROR
-    findings = [f for r in results for f in r.findings]
+    every = [f for r in results for f in r.findings]
+    findings = [f for f in every if f.severity.rank >= threshold.rank]
     errors = [e for r in results for e in r.errors]
     for error in errors:
-        print(error, file=sys.stderr)
+        eprint(error)
     report = Report(findings=findings, errors=errors, rules=SelectedRules(config), files_checked=count, verbose=args.verbose)
     if args.verbose and config.source is not None:
         report.notes.append(f"configuration: {config.source}")
     if args.verbose:
         report.notes.extend(version_notes(config, [r.path for r in results]))
+        for rule in report.rules:  # the data a rule reads (MLW306's malicious-package snapshot date)
+            report.notes.extend(getattr(rule, "data_notes", list)())
+    if args.format == "text":
+        from mlwarden.commands import summary
+
+        hidden = len(every) - len(findings)
+        if args.statistics:
+            report.trailer.extend(summary.statistics_lines(findings, config.rules()))
+            report.show_findings = False
+        elif len(findings) > summary.screenful():
+            report.trailer.extend(summary.first_run_lines(findings, config.rules()))
+        report.trailer.extend(summary.footer_lines(len(findings), hidden, threshold, pre_commit=summary.under_pre_commit()))
     text = renderer(args.format)(report)
     if args.output:
         from mlwarden.fixers.atomic import write_text_atomic
@@ -107,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_text_atomic(Path(args.output), text)
         except OSError as exc:
-            print(f"mlwarden: error: {args.output}: cannot write report: {exc.strerror or exc}", file=sys.stderr)
+            eprint(f"mlwarden: error: {args.output}: cannot write report: {exc.strerror or exc}")
             return EXIT_ERROR
     else:
         sys.stdout.write(text)
@@ -158,7 +182,7 @@ def apply_baseline(args: argparse.Namespace, results: List[UnitResult]) -> bool:
     try:
         filter_results(results, Path(args.baseline))
     except BaselineError as exc:
-        print(f"{args.baseline}: {exc}", file=sys.stderr)
+        eprint(f"{args.baseline}: {exc}")
         return False
     return True
 
@@ -206,27 +230,35 @@ def run_fixes(args: argparse.Namespace) -> int:
     try:
         config = build_config(args)
     except ConfigError as exc:
-        print(f"mlwarden: error: {exc}", file=sys.stderr)
+        eprint(f"mlwarden: error: {exc}")
         return EXIT_ERROR
     paths = args.paths or ["."]
     stream = sys.stdout if args.format == "text" and not args.diff else sys.stderr
+    write_errors: List[str] = []
     outcomes, errors = fix_paths(
-        paths, config, unsafe=args.unsafe_fixes, write=not args.diff, announce=lambda line: print(line, file=stream)
+        paths, config, unsafe=args.unsafe_fixes, write=not args.diff, announce=lambda line: print(safe_line(line), file=stream),
+        write_errors=write_errors,
     )
     if args.diff:
         for error in errors:
-            print(error, file=sys.stderr)
-        for outcome in outcomes:
-            sys.stdout.write(unified_diff(outcome.display, outcome.original, outcome.raw, outcome.encoding))
+            eprint(error)
+        from mlwarden.core.redact import redact_text
+
+        for outcome in outcomes:  # a report, not a patch: credentials in context lines are masked
+            sys.stdout.write(redact_text(unified_diff(outcome.display, outcome.original, outcome.raw, outcome.encoding)))
         fixes = sum(o.applied for o in outcomes)
         if outcomes:
-            print(f"Would fix {fixes} finding{'s' if fixes != 1 else ''} in {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.", file=sys.stderr)
+            eprint(f"Would fix {fixes} finding{'s' if fixes != 1 else ''} in {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.")
         if errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if outcomes else EXIT_CLEAN
+    for failure in write_errors:  # the check below reports unreadable input again, not these
+        eprint(failure)
     rest = argparse.Namespace(**vars(args))
     rest.fix = rest.unsafe_fixes = rest.diff = False
     code = run(rest)  # reports the remaining findings (and unreadable files)
+    if write_errors:
+        return EXIT_ERROR
     if outcomes and code == EXIT_CLEAN and not args.exit_zero:
         code = EXIT_FINDINGS  # files were modified: a fixer's exit status
     return code

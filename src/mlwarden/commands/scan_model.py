@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--full-crc", action="store_true", help="also CRC-check large tensor data members")
     parser.add_argument("--select", metavar="CODES", help="comma-separated rule codes or prefixes to enable (default: MLW6)")
     parser.add_argument("--ignore", metavar="CODES", help="comma-separated rule codes or prefixes to disable")
+    parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to report: low, medium, high, critical")
     parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="output format for findings")
     parser.add_argument("--config", metavar="FILE", help="read [tool.mlwarden] from FILE")
     parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -32,31 +33,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="name skipped files and print scan notes")
 
 
-def verdict(name: str, extra: List[str], trusted=()) -> str:
-    from mlwarden.artifacts.allowlist import builtin_allowlist, danger, is_allowed
+#: formats whose loaders read only data (when the header is valid)
+_NO_CODE = ("safetensors", "numpy", "npz", "hdf5", "ggml")
 
-    why = danger(name)
+
+def verdict(name: str, extra: List[str], trusted=(), module: Optional[str] = None) -> str:
+    from mlwarden.artifacts.allowlist import danger, is_allowed
+
+    why = danger(name, module)
     if why:
         return f"DANGEROUS ({why})"
     if any(name.startswith(p) for p in trusted):
         return "allowed (resolved by TorchScript, not imported)"
-    _v, entries = builtin_allowlist()
-    if name in entries:
+    if is_allowed(name):
         return "allowed"
     if is_allowed(name, extra):
-        return "allowed (config)" if name not in entries else "allowed"
+        return "allowed (config)"
     return "NOT ALLOWED"
 
 
 def run(args: argparse.Namespace) -> int:
     from mlwarden.artifacts import Limits
-    from mlwarden.artifacts.formats import sniff_path
     from mlwarden.core.config import Config, ConfigError, load_config
     from mlwarden.core.engine import check_unit
     from mlwarden.core.registry import split_codes as _codes, validate_codes
-    from mlwarden.core.walk import iter_files
+    from mlwarden.core.walk import input_error, iter_files
     from mlwarden.output import Report, renderer
-    from mlwarden.sources import LoadError
+    from mlwarden.sources import LoadError, check_regular
     from mlwarden.sources.model import load, model_report
 
     try:
@@ -72,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
             config.extend_select = []
         if args.ignore:
             config.ignore = config.ignore + validate_codes(_codes(args.ignore) or [], "--ignore")
+        if args.severity:
+            from mlwarden.core.finding import Severity
+
+            config.severity = Severity.parse(args.severity)
     except (ConfigError, ValueError) as exc:
         print(f"mlwarden: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -81,12 +88,14 @@ def run(args: argparse.Namespace) -> int:
     extra = list(config.options.get("allow-globals", []))
     listing: List[str] = []
     for path, _kind, display in iter_files(args.paths, config, kinds={"model"}):
-        if not path.exists():
-            errors.append(f"{display}: no such file or directory")
+        error = input_error(path, display) if _kind is None else None
+        if error is not None:  # missing, or a directory the walk could not list
+            errors.append(error)
             continue
-        if sniff_path(path) is None:
-            if args.verbose:
-                notes.append(f"{display}: not a model format mlwarden reads; skipped")
+        try:
+            check_regular(path)  # a FIFO or a device would block or never end
+        except LoadError as exc:
+            errors.append(f"{display}: {exc}")
             continue
         try:
             unit = load(path, display)
@@ -100,11 +109,16 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             errors.append(f"{display}: cannot read file: {exc.strerror or exc}")
             continue
-        count += 1
         report = model_report(unit)
+        if report.format is None and not report.issues:
+            # identified by content as no model format (and not model-named)
+            if args.verbose:
+                notes.append(f"{display}: not a model format mlwarden reads; skipped")
+            continue
+        count += 1
         findings.extend(check_unit(unit, rules, config).findings)
         if args.verbose:
-            notes.extend(f"{display}: {n}" for n in report.notes)
+            notes.extend(f"{display}: {n[6:] if n.startswith('file: ') else n}" for n in report.notes)
         if args.list_globals:
             listing.append(f"{display}: {report.format or 'not a model'}{' (pickle-based)' if report.pickle_based else ''}")
             seen = set()
@@ -115,13 +129,15 @@ def run(args: argparse.Namespace) -> int:
                 seen.add(key)
                 spelled = f" (written {ref.raw})" if ref.raw != ref.name else ""
                 where = f"{ref.member}@{ref.offset}" if ref.member else f"@{ref.offset}"
-                listing.append(f"  {ref.name}{spelled}  {where}  {verdict(ref.name, extra, report.trusted_prefixes)}")
+                listing.append(f"  {ref.name}{spelled}  {where}  {verdict(ref.name, extra, report.trusted_prefixes, ref.module or None)}")
             if not report.globals:
-                listing.append("  (no globals)")
+                listing.append(f"  (no globals: {'a weight format that holds no code' if report.format in _NO_CODE else 'nothing in it is unpickled'})")
     for error in errors:
         print(error, file=sys.stderr)
     if listing:
-        sys.stdout.write("\n".join(listing) + "\n")
+        from mlwarden.core.redact import safe_line  # a global's name can carry a token or escapes
+
+        sys.stdout.write("\n".join(safe_line(line) for line in listing) + "\n")
     out = Report(findings=findings, errors=errors, rules=rules, files_checked=count, verbose=args.verbose)
     out.notes.extend(notes)
     sys.stdout.write(renderer(args.format)(out))

@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Tuple
 
+from mlwarden.output import eprint, oprint
+
 EXIT_CLEAN, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 FILTER_NAME = "mlwarden-strip"
 
@@ -79,24 +81,17 @@ class NotebookError(Exception):
 
 
 def secrets_in_kept_outputs(nb: dict) -> List[str]:
-    """Messages for credentials in the outputs that stripping keeps.
+    """Messages for credentials in the outputs that stripping keeps (one per
+    secret, redacted, e.g. ``cell 3: output 1: Hugging Face Token
+    (hf_****…9aZ)``), from the secrets engine."""
+    from mlwarden.secrets.notebook import secrets_in_kept_outputs as scan
 
-    The hook for the secrets engine: ``mlwarden.secrets.notebook`` provides
-    ``secrets_in_kept_outputs(nb) -> list[str]`` (one message per secret,
-    redacted, e.g. ``cell 3: output 1: Hugging Face Token (hf_****…9aZ)``).
-    Without it (a build without the secrets engine) nothing is reported."""
-    try:
-        from mlwarden.secrets.notebook import secrets_in_kept_outputs as scan
-    except ImportError:
-        return []
     return list(scan(nb))
 
 
 def strip_bytes(raw: bytes, options) -> Tuple[Optional[bytes], List[str]]:
     """``(new bytes or None if unchanged, secret messages)``. Raises
     NotebookError for input that is not a notebook we can read."""
-    import warnings
-
     from mlwarden.fixers.notebook_outputs import StripError, detect_style, dumps_like, strip_notebook
     from mlwarden.sources import LoadError
     from mlwarden.sources.notebook import parse_notebook_json, raw_cells
@@ -106,6 +101,23 @@ def strip_bytes(raw: bytes, options) -> Tuple[Optional[bytes], List[str]]:
         raw_cells(nb)
     except LoadError as exc:
         raise NotebookError(str(exc)) from None
+    _nbformat_reads(text, "cannot read notebook with nbformat")
+    try:
+        stripped = strip_notebook(nb, options)
+    except StripError as exc:
+        raise NotebookError(str(exc)) from None
+    secrets = secrets_in_kept_outputs(stripped)
+    if stripped == nb:
+        return None, secrets
+    out = dumps_like(stripped, detect_style(text))
+    # never write what nbformat could not read back (odd input, e.g. a null cell_type)
+    _nbformat_reads(out, "not stripped: the stripped notebook would not be readable by nbformat")
+    return out.encode("utf-8"), secrets
+
+
+def _nbformat_reads(text: str, what: str) -> None:
+    import warnings
+
     import nbformat
 
     try:
@@ -114,75 +126,99 @@ def strip_bytes(raw: bytes, options) -> Tuple[Optional[bytes], List[str]]:
             nbformat.reads(text, as_version=nbformat.NO_CONVERT)
     except Exception as exc:  # nbformat raises many types for bad input
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise NotebookError(f"cannot read notebook with nbformat: {reason}") from None
-    try:
-        stripped = strip_notebook(nb, options)
-    except StripError as exc:
-        raise NotebookError(str(exc)) from None
-    secrets = secrets_in_kept_outputs(stripped)
-    if stripped == nb:
-        return None, secrets
-    return dumps_like(stripped, detect_style(text)).encode("utf-8"), secrets
+        raise NotebookError(f"{what}: {reason}") from None
 
 
 # ---------------------------------------------------------------------------
 # modes
 
 
-def _notebook_paths(paths: List[str]) -> List[Tuple[Path, str]]:
-    """Named files as given; ``.ipynb`` files found under named directories
-    (skipping the default excludes such as ``.ipynb_checkpoints``)."""
-    from mlwarden.commands.check import iter_files
+def _notebook_paths(paths: List[str]) -> List[Tuple[Path, str, Optional[str]]]:
+    """``(path, display, error)``: named files as given; ``.ipynb`` files found
+    under named directories (skipping the default excludes such as
+    ``.ipynb_checkpoints``); a directory that cannot be read has an error."""
+    from mlwarden.commands.check import input_error, iter_files
     from mlwarden.core.config import Config
 
-    out: List[Tuple[Path, str]] = []
+    out: List[Tuple[Path, str, Optional[str]]] = []
     for raw in paths:
         if Path(raw).is_dir():
-            out.extend((path, display) for path, kind, display in iter_files([raw], Config()) if kind == "notebook")
+            for path, kind, display in iter_files([raw], Config()):
+                if kind == "notebook":
+                    out.append((path, display, None))
+                elif kind is None:
+                    error = input_error(path, display)
+                    if error is not None:
+                        out.append((path, display, error))
         else:
-            out.append((Path(raw), os.path.normpath(raw)))
+            out.append((Path(raw), os.path.normpath(raw), None))
     return out
 
 
-def strip_files(args: argparse.Namespace, options) -> int:
-    from mlwarden.fixers.atomic import write_bytes_atomic
+#: how often a notebook that changed on disk while it was being stripped
+#: (saved by an editor) is re-read and stripped again before giving up
+WRITE_ATTEMPTS = 3
 
+
+def strip_files(args: argparse.Namespace, options) -> int:
     status = EXIT_CLEAN
     errors = False
-    for path, display in _notebook_paths(args.paths):
+    for path, display, error in _notebook_paths(args.paths):
+        if error is not None:
+            eprint(error)
+            errors = True
+            continue
+        outcome = _strip_file(path, display, options, write=not args.check)
+        if outcome == "error":
+            errors = True
+        elif outcome in ("changed", "secrets"):
+            status = EXIT_CHANGED
+    return EXIT_ERROR if errors else status
+
+
+def _strip_file(path: Path, display: str, options, write: bool) -> str:
+    """Strip one notebook: "clean", "changed", "secrets" (unchanged, but a
+    kept output holds a secret) or "error" (one line on stderr; the file is
+    untouched). A save by another program while we work is never lost: the
+    write happens only if the file still holds what was read, else the file
+    is read and stripped again (at most WRITE_ATTEMPTS times)."""
+    from mlwarden.fixers.atomic import WriteConflict, write_fixed
+    from mlwarden.sources import LoadError, read_regular
+
+    for _attempt in range(WRITE_ATTEMPTS):
         try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            print(f"{display}: no such file or directory", file=sys.stderr)
-            errors = True
-            continue
-        except OSError as exc:
-            print(f"{display}: cannot read file: {exc.strerror or exc}", file=sys.stderr)
-            errors = True
-            continue
+            raw = read_regular(path)
+        except LoadError as exc:
+            reason = "no such file or directory" if not path.exists() and not path.is_symlink() else str(exc)
+            eprint(f"{display}: {reason}")
+            return "error"
         try:
             new, secrets = strip_bytes(raw, options)
         except NotebookError as exc:
-            print(f"{display}: {exc}", file=sys.stderr)
-            errors = True
-            continue
-        for message in secrets:
-            print(f"{display}: {message}", file=sys.stderr)
-            status = EXIT_CHANGED
+            eprint(f"{display}: {exc}")
+            return "error"
         if new is None or new == raw:
-            continue
-        status = EXIT_CHANGED
-        if args.check:
-            print(f"Would fix {display}")
-            continue
+            for message in secrets:
+                eprint(f"{display}: {message}")
+            return "secrets" if secrets else "clean"
+        if not write:
+            for message in secrets:
+                eprint(f"{display}: {message}")
+            oprint(f"Would fix {display}")
+            return "changed"
         try:
-            write_bytes_atomic(path, new)
+            write_fixed(path, raw, new)
+        except WriteConflict:
+            continue  # saved by someone else meanwhile: strip what is there now
         except OSError as exc:
-            print(f"{display}: cannot write file: {exc.strerror or exc}", file=sys.stderr)
-            errors = True
-            continue
-        print(f"Fixing {display}")
-    return EXIT_ERROR if errors else status
+            eprint(f"{display}: cannot write file: {exc.strerror or exc}")
+            return "error"
+        for message in secrets:
+            eprint(f"{display}: {message}")
+        oprint(f"Fixing {display}")
+        return "changed"
+    eprint(f"{display}: not stripped: the file kept changing while it was being stripped; left as it is")
+    return "error"
 
 
 def strip_stdin(options) -> int:
@@ -193,20 +229,22 @@ def strip_stdin(options) -> int:
     try:
         new, secrets = strip_bytes(raw, options)
     except NotebookError as exc:
-        print(f"<stdin>: {exc}", file=sys.stderr)
+        eprint(f"<stdin>: {exc}")
         return EXIT_ERROR
     sys.stdout.buffer.write(raw if new is None else new)
     sys.stdout.flush()
     for message in secrets:
-        print(f"<stdin>: {message}", file=sys.stderr)
+        eprint(f"<stdin>: {message}")
     return EXIT_CHANGED if secrets else EXIT_CLEAN
 
 
 def strip_textconv(path: str, options) -> int:
+    from mlwarden.sources import LoadError, read_regular
+
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        print(f"{path}: cannot read file: {exc.strerror or exc}", file=sys.stderr)
+        raw = read_regular(path)
+    except LoadError as exc:
+        eprint(f"{path}: {exc}")
         return EXIT_ERROR
     try:
         new, _secrets = strip_bytes(raw, options)
@@ -228,7 +266,29 @@ def _filter_command(args: argparse.Namespace) -> str:
         flags.append(f"--extra-keys={shlex.quote(key)}")
     for key in args.keep_metadata_keys:
         flags.append(f"--keep-metadata-keys={shlex.quote(key)}")
-    return " ".join([shlex.quote(sys.executable), "-m", "mlwarden", "strip", *flags])
+    return " ".join([*(shlex.quote(part) for part in mlwarden_command()), "strip", *flags])
+
+
+def mlwarden_command() -> List[str]:
+    """How a git filter runs this mlwarden without running the repository's
+    code: git starts filters in the repository root, where ``python -m
+    mlwarden`` would import the repository's ``argparse.py``, ``runpy.py`` or
+    ``mlwarden.py`` first. ``python -I`` (isolated mode, Python 3.4+) puts
+    neither the working directory nor PYTHON* variables nor the user site on
+    ``sys.path``; if this mlwarden is not importable that way (installed with
+    ``PYTHONPATH`` or ``pip --user``), its directory is appended explicitly."""
+    import mlwarden
+
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(mlwarden.__file__)))
+    probe = "import mlwarden, os, sys; sys.stdout.write(os.path.dirname(os.path.dirname(os.path.abspath(mlwarden.__file__))))"
+    try:
+        found = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        found = ""
+    if found == package_parent:
+        return [sys.executable, "-I", "-m", "mlwarden"]
+    bootstrap = f"import sys; sys.path.append({package_parent!r}); from mlwarden.cli import main; sys.exit(main())"
+    return [sys.executable, "-I", "-c", bootstrap]
 
 
 def _attributes_lines() -> List[str]:
@@ -240,7 +300,7 @@ def install_filter(args: argparse.Namespace) -> int:
 
     top = _git("rev-parse", "--show-toplevel")
     if top.returncode != 0:
-        print("mlwarden strip: error: not inside a git repository", file=sys.stderr)
+        eprint("mlwarden strip: error: not inside a git repository")
         return EXIT_ERROR
     root = top.stdout.strip()
     command = _filter_command(args)
@@ -253,19 +313,23 @@ def install_filter(args: argparse.Namespace) -> int:
     for key, value in settings:
         proc = _git("config", "--local", key, value, cwd=root)
         if proc.returncode != 0:
-            print(f"mlwarden strip: error: git config {key} failed: {proc.stderr.strip()}", file=sys.stderr)
+            eprint(f"mlwarden strip: error: git config {key} failed: {proc.stderr.strip()}")
             return EXIT_ERROR
     attributes = Path(args.attributes) if args.attributes else Path(root) / ".gitattributes"
     try:
         existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"{attributes}: cannot read file: {exc}", file=sys.stderr)
+        eprint(f"{attributes}: cannot read file: {exc}")
         return EXIT_ERROR
     present = {line.strip() for line in existing.splitlines()}
     missing = [line for line in _attributes_lines() if line not in present]
     if missing:
         text = existing + ("" if not existing or existing.endswith("\n") else "\n") + "".join(line + "\n" for line in missing)
-        write_text_atomic(attributes, text)
+        try:
+            write_text_atomic(attributes, text)
+        except OSError as exc:
+            eprint(f"{attributes}: cannot write file: {exc.strerror or exc}")
+            return EXIT_ERROR
     print(f"Installed the {FILTER_NAME} git filter in {root} ({attributes.name}: {', '.join(_attributes_lines())})")
     return EXIT_CLEAN
 
@@ -275,17 +339,25 @@ def uninstall_filter(args: argparse.Namespace) -> int:
 
     top = _git("rev-parse", "--show-toplevel")
     if top.returncode != 0:
-        print("mlwarden strip: error: not inside a git repository", file=sys.stderr)
+        eprint("mlwarden strip: error: not inside a git repository")
         return EXIT_ERROR
     root = top.stdout.strip()
     for section in (f"filter.{FILTER_NAME}", f"diff.{FILTER_NAME}"):
         _git("config", "--local", "--remove-section", section, cwd=root)  # absent is fine
     attributes = Path(args.attributes) if args.attributes else Path(root) / ".gitattributes"
     if attributes.exists():
-        lines = attributes.read_text(encoding="utf-8").splitlines(keepends=True)
+        try:
+            lines = attributes.read_text(encoding="utf-8").splitlines(keepends=True)
+        except (OSError, UnicodeDecodeError) as exc:
+            eprint(f"{attributes}: cannot read file: {getattr(exc, 'strerror', None) or exc}")
+            return EXIT_ERROR
         kept = [line for line in lines if line.strip() not in _attributes_lines()]
         if kept != lines:
-            write_text_atomic(attributes, "".join(kept))
+            try:
+                write_text_atomic(attributes, "".join(kept))
+            except OSError as exc:
+                eprint(f"{attributes}: cannot write file: {exc.strerror or exc}")
+                return EXIT_ERROR
     print(f"Removed the {FILTER_NAME} git filter from {root}")
     return EXIT_CLEAN
 
@@ -294,7 +366,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         options = options_from(args)
     except ValueError as exc:
-        print(f"mlwarden strip: error: {exc}", file=sys.stderr)
+        eprint(f"mlwarden strip: error: {exc}")
         return EXIT_ERROR
     if args.install_filter:
         return install_filter(args)
@@ -305,7 +377,7 @@ def run(args: argparse.Namespace) -> int:
     if args.textconv:
         return strip_textconv(args.textconv, options)
     if not args.paths:
-        print("mlwarden strip: error: no notebooks given (use --stdin to filter standard input)", file=sys.stderr)
+        eprint("mlwarden strip: error: no notebooks given (use --stdin to filter standard input)")
         return EXIT_ERROR
     return strip_files(args, options)
 

@@ -90,12 +90,16 @@ def dumps(doc: Dict[str, Any]) -> str:
 
 def load(path: Path) -> Counter:
     """The fingerprint counts in a baseline file. Raises BaselineError."""
+    from mlwarden.sources import LoadError, read_regular
+
+    if not Path(path).exists():
+        raise BaselineError("baseline file not found (create it with `mlwarden baseline`)")
     try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError("baseline file not found (create it with `mlwarden baseline`)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"cannot read baseline: {getattr(exc, 'strerror', None) or exc}") from None
+        raw = read_regular(path).decode("utf-8")  # never a FIFO or /dev/zero
+    except LoadError as exc:
+        raise BaselineError(f"cannot read baseline: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise BaselineError(f"cannot read baseline: {exc}") from None
     try:
         doc = json.loads(raw)
     except json.JSONDecodeError as exc:

@@ -36,6 +36,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from mlwarden._version import __version__
 from mlwarden.core.finding import Edit, Finding, Fix, Severity
+from mlwarden.core.redact import redact_text, safe_text
+from mlwarden.core.registry import reads_data
 
 CACHE_DIR_NAME = ".mlwarden_cache"
 #: bump when the file layout changes
@@ -59,8 +61,8 @@ def finding_to_json(finding: Finding) -> Dict[str, Any]:
         if name == "severity":
             value = value.value
         elif name == "fix" and value is not None:
-            value = {
-                "edits": [[e.start_line, e.start_col, e.end_line, e.end_col, e.text] for e in value.edits],
+            value = {  # fix texts redacted: a cached fix is only reported, never applied
+                "edits": [[e.start_line, e.start_col, e.end_line, e.end_col, redact_text(e.text)] for e in value.edits],
                 "safe": value.safe,
                 "description": value.description,
             }
@@ -110,7 +112,14 @@ def _package_fingerprint() -> str:
 def settings_key(config: Any, rules: Sequence[type]) -> str:
     public = {k: v for k, v in sorted(vars(config).items()) if not k.startswith("_")}
     blob = json.dumps(
-        {"format": FORMAT, "package": _package_fingerprint(), "rules": sorted(r.id for r in rules), "config": public},
+        {
+            "format": FORMAT,
+            "package": _package_fingerprint(),
+            "rules": sorted(r.id for r in rules),
+            "config": public,
+            # data files a rule reads from outside the package (MLW306: `mlwarden update-data`)
+            "data": [r.load().data_fingerprint() for r in sorted(rules, key=lambda r: r.id) if reads_data(r)],
+        },
         sort_keys=True,
         default=repr,
     )
@@ -148,6 +157,8 @@ class _ContextFingerprints:
             from mlwarden.sources.dependencies.paths import dependency_files
 
             files = dependency_files(Path(directory))
+            # owner inference (core/owner.py) also reads these
+            files += [(Path(directory, name), "owner") for name in ("setup.py", os.path.join(".git", "config")) if os.path.isfile(os.path.join(directory, name))]
             if not files:
                 return "-"
             digest = hashlib.sha256()
@@ -217,7 +228,7 @@ class ResultCache:
             encoded = [finding_to_json(f) for f in findings]
         except Unserialisable:
             return
-        self.entries[self._slot(display, kind)] = [digest, self.context(path), encoded, list(errors)]
+        self.entries[self._slot(display, kind)] = [digest, self.context(path), encoded, [safe_text(e) for e in errors]]
         self.dirty = True
 
     def save(self) -> bool:

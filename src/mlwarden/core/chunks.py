@@ -30,7 +30,7 @@ import ast
 import bisect
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from mlwarden.core.edits import line_offsets
 
@@ -117,8 +117,9 @@ class Located:
     summaries: Dict[str, list]
 
 
-def chunks(source: str, rules: Sequence[type]) -> Located:
-    """Parse ``source`` chunk by chunk for ``rules`` (see the module docs).
+def chunks(source: str, rules: Sequence[type], check: Optional[Callable[[ast.Module], None]] = None) -> Located:
+    """Parse ``source`` chunk by chunk for ``rules`` (see the module docs);
+    ``check`` is called with the tree of every walked chunk (file line numbers).
 
     Raises SyntaxError when the source does not parse (the caller reports it
     as for a small file) and :class:`TooMuchCode`."""
@@ -201,6 +202,8 @@ def chunks(source: str, rules: Sequence[type]) -> Located:
         if worth_walking(source[start:stop]):
             first = bisect.bisect_right(offsets, start)
             tree = _renumber(_parse(source, start, stop, first, "class _:\n" if header else ""))
+            if check is not None:
+                check(tree)
             take(list(tree.body[0].body) if header else list(tree.body), header)
             del tree
     collector._constants(constant_statements)

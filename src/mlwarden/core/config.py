@@ -16,7 +16,15 @@ Keys (kebab-case, as in ruff):
     globs of paths to skip (applied to files named on the command line too, so
     pre-commit respects them). ``exclude`` replaces the default list.
 ``severity``
-    the lowest severity reported (``low``, ``medium``, ``high``, ``critical``).
+    the lowest severity reported (``low``, ``medium``, ``high``, ``critical``;
+    default ``medium``: ``low`` shows every finding).
+``context``
+    ``true`` (default): lower the severity of findings in test code, docs,
+    examples and tutorial notebooks (see :mod:`mlwarden.core.context`).
+``owner-orgs``, ``infer-owner``
+    the project's own hub organisations (added to those inferred from the
+    git remotes and project URLs unless ``infer-owner = false``; see
+    :mod:`mlwarden.core.owner`).
 rule options
     any option a rule declares in its ``OPTIONS`` (``mlwarden explain`` lists
     them), e.g. ``trusted-models``.
@@ -68,6 +76,9 @@ CORE_KEYS = {
     "extend-exclude",
     "severity",
     "assume-versions",
+    "context",
+    "owner-orgs",
+    "infer-owner",
 }
 
 
@@ -83,13 +94,19 @@ class Config:
     per_file_ignores: Dict[str, List[str]] = field(default_factory=dict)
     exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: Tuple[str, ...] = ()
-    severity: Severity = Severity.LOW
+    #: a default run shows what a reviewer should act on; ``low`` shows everything
+    severity: Severity = Severity.MEDIUM
     options: Dict[str, Any] = field(default_factory=dict)
     #: directory globs are relative to (the config file's directory, or cwd)
     root: Path = field(default_factory=Path.cwd)
     source: Optional[Path] = None
     #: ``assume-versions = {torch = "2.7"}``: versions to assume installed (core/versions.py)
     assume_versions: Dict[str, str] = field(default_factory=dict)
+    #: lower findings in tests/docs/examples/tutorials (core/context.py)
+    context: bool = True
+    #: the project's own hub organisations, besides the inferred ones (core/owner.py)
+    owner_orgs: List[str] = field(default_factory=list)
+    infer_owner: bool = True
 
     # -- selection ----------------------------------------------------------
     def rules(self):
@@ -178,10 +195,13 @@ def load_config(path: Optional[Path] = None, *, search: bool = True) -> Config:
     if path is None:
         return Config()
     path = Path(path)
+    from mlwarden.sources.base import LoadError
+    from mlwarden.sources.files import read_regular
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+        raw = read_regular(path)  # never a FIFO or /dev/zero
+    except LoadError as exc:
+        raise ConfigError(f"{path}: {exc}".replace("cannot read file", "cannot read config")) from None
     if sys.version_info >= (3, 11):  # imported here: a run without a config file never needs it
         import tomllib
     else:  # pragma: no cover - exercised on old Pythons only
@@ -192,6 +212,8 @@ def load_config(path: Optional[Path] = None, *, search: bool = True) -> Config:
         raise ConfigError(f"{path}: cannot read config: not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("mlwarden", {})
     else:
@@ -316,6 +338,16 @@ def config_from_mapping(
                 raise ConfigError(f"{where} severity: {exc}") from None
         elif key == "assume-versions":
             config.assume_versions = _versions(value, f"{where} assume-versions")
+        elif key in ("context", "infer-owner"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} {key}: expected true or false, got {value!r}")
+            setattr(config, key.replace("-", "_"), value)
+        elif key == "owner-orgs":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) and v and "/" not in v for v in value):
+                raise ConfigError(f"{where} owner-orgs: expected a list of organisation names, e.g. [\"my-org\"]")
+            config.owner_orgs = list(value)
         elif key in options:
             config.options[key] = _check_option_type(key, value, options[key][0], where)
             if key in choices:

@@ -1,19 +1,284 @@
 """Code context and computed severity (see the noise issue).
 
 :func:`adjust` is the one place where a finding's severity is changed after a
-rule reported it, from what the engine knows about where the finding lives
-(test code, docs, examples, tutorials) and the project. The engine calls it
-once per unit, before the severity threshold is applied, so every front door
-sees the same severities. It lowers, never drops.
+rule reported it, from what the engine knows about where the finding lives.
+The engine calls it once per unit, before the severity threshold is applied,
+so every front door sees the same severities. It **lowers, never drops**:
+``--severity low`` shows every finding.
+
+Contexts (first match wins):
+
+``test``
+    a path component ``tests``/``test``/``testing``/``test_utils``/
+    ``testing_utils`` (or ``*_tests``, ``tests_*``), a file ``test_*.py``,
+    ``*_test.py``, ``*_tests.py``, ``conftest.py``, ``testing*.py``, a
+    requirements file for tests (``requirements-test.txt``,
+    ``test-requirements.txt``); in other Python files, code inside a pytest test
+    function (``def test_*``), a ``@pytest.fixture``, a ``Test*`` class or a
+    ``unittest.TestCase`` subclass, when the file imports pytest or unittest;
+``docs``
+    a path component ``docs``/``doc``/``documentation``/``docs_src``, a
+    requirements file for docs (``requirements-docs.txt``);
+``example``
+    a directory whose name has the word ``examples``/``example``/
+    ``samples``/``tutorial(s)``/``notebooks``/``cookbook(s)``/
+    ``quickstart``/``course``/``workshop``/``walkthrough`` (split at ``-``,
+    ``_`` and ``.``: ``groq-example-templates``) or the phrase
+    ``getting-started``/``use-cases``/``how-to``;
+``tutorial``
+    any other notebook that reads as a tutorial: at least two Markdown cells,
+    one of them with a heading.
+
+What each context does, by rule (the ladder is also on each rule's page):
+
+* never lowered: deserialization of files (MLW1xx except MLW110), secrets
+  (MLW4xx, MLW51x), model files (MLW6xx), known-malicious packages (MLW306)
+  and anything critical. Code that loads a file in a test may load a file it
+  did not write; a secret in a test is still a secret.
+* lowered to low: unpinned hub revisions (MLW202) and unpinned, unhashed or
+  VCS requirements (MLW301, MLW304, MLW305, MLW901) — pins in a test, a
+  doc or a tutorial protect nobody's production;
+* lowered to low in tests only: object collectives (MLW110) — a test's
+  ranks are its own processes;
+* lowered one step: the other supply-chain and exposure rules (MLW201,
+  MLW204-MLW209, MLW22x, MLW302, MLW303, MLW7xx): remote code in a test
+  still runs on a CI machine with its secrets, so it stays visible
+  (high -> medium).
+
+``[tool.mlwarden] context = false`` or ``mlwarden check --no-context``
+turns this off (findings keep the rule's severity; ``Finding.context`` is
+still set, so ``--statistics`` still shows where findings come from).
 """
 
 from __future__ import annotations
 
-from typing import Any, List, Sequence
+import ast
+import os
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from mlwarden.core.finding import Finding
+from mlwarden.core.finding import Finding, Severity
+
+CONTEXTS = ("test", "docs", "example", "tutorial")
+
+_TEST_DIRS = frozenset(
+    {
+        "tests", "test", "testing", "unittests", "unit_tests", "integration_tests", "e2e_tests",
+        "test_utils", "testing_utils", "test_helpers", "testutils",
+    }
+)
+_DOCS_DIRS = frozenset({"docs", "doc", "documentation", "docs_src", "docs-src"})
+#: words that make a directory name an example's ("examples", "groq-example-templates",
+#: "getting-started", "DeepLearningai_Course_Notebooks", "end-to-end-use-cases").
+#: Not "demo": a demo directory is often an app that is served (a gradio
+#: `share=True` there is exactly the exposure MLW701 is about).
+_EXAMPLE_WORDS = frozenset(
+    {
+        "examples", "example", "samples", "sample", "tutorials", "tutorial", "notebooks",
+        "cookbook", "cookbooks", "quickstart", "quickstarts", "course", "workshop", "walkthrough", "walkthroughs",
+    }
+)
+_EXAMPLE_PHRASES = ("getting-started", "use-cases", "usecases", "how-to")
+_WORD_SPLIT_RE = re.compile(r"[-_. ]+")
+_TEST_FILE_RE = re.compile(r"(?:test_.*|.*_tests?|conftest|testing(?:_.*)?)\.(?:py|ipynb)$")
+#: requirement files for tests or docs: ``requirements-test.txt``, ``test-requirements.txt``, ``docs_requirements.txt``
+_REQ_CONTEXT_RE = re.compile(r"(?:.*[-_.])?(?P<word>tests?|testing|docs?)(?:[-_.].*)?\.txt$")
+
+_NEVER_PREFIXES = ("MLW1", "MLW4", "MLW51", "MLW6")
+#: rules lowered to low in any context
+_TO_LOW = frozenset({"MLW202", "MLW301", "MLW304", "MLW305", "MLW901"})
+#: rule -> contexts that lower it to low
+_TO_LOW_IN = {"MLW110": frozenset({"test"})}
+_NEVER = frozenset({"MLW306"})
+
+_ORDER = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
+
+
+def lower(severity: Severity, steps: int = 1) -> Severity:
+    """``severity`` lowered ``steps`` steps, never below low."""
+    return _ORDER[max(0, _ORDER.index(severity) - steps)]
+
+
+def lowered_in_context(rule_id: str, severity: Severity, context: str) -> Severity:
+    """The severity of a ``rule_id`` finding in ``context`` (see the module doc)."""
+    if severity is Severity.CRITICAL or rule_id in _NEVER:
+        return severity
+    if rule_id in _TO_LOW_IN:
+        return Severity.LOW if context in _TO_LOW_IN[rule_id] else severity
+    if rule_id.startswith(_NEVER_PREFIXES):
+        return severity
+    if rule_id in _TO_LOW:
+        return Severity.LOW
+    return lower(severity)
+
+
+def context_ladder(rule_id: str, severity: Severity) -> str:
+    """One line for the rule's docs page: what code context does to it."""
+    if severity is Severity.CRITICAL or rule_id in _NEVER or (rule_id.startswith(_NEVER_PREFIXES) and rule_id not in _TO_LOW_IN):
+        return "never lowered (see docs/context.md)"
+    if rule_id in _TO_LOW_IN:
+        return f"low in {', '.join(sorted(_TO_LOW_IN[rule_id]))} code, unchanged elsewhere"
+    if rule_id in _TO_LOW:
+        return "low"
+    return "one step lower (high -> medium, medium -> low)"
+
+
+def path_context(relpath: str) -> Optional[str]:
+    """The context a path implies (``tests/x.py`` -> "test"), or None."""
+    parts = [p.lower() for p in PurePosixPath(relpath.replace("\\", "/")).parts]
+    if not parts:
+        return None
+    dirs, name = parts[:-1], parts[-1]
+    if _TEST_FILE_RE.fullmatch(name) or any(d in _TEST_DIRS or d.endswith("_tests") or d.startswith("tests_") for d in dirs):
+        return "test"
+    if "requirements" in name or "constraints" in name or (dirs and dirs[-1] in ("requirements", "requirements.d", "reqs")):
+        match = _REQ_CONTEXT_RE.fullmatch(name)
+        if match:
+            return "docs" if match.group("word").startswith("doc") else "test"
+    if any(d in _DOCS_DIRS for d in dirs):
+        return "docs"
+    for d in dirs:
+        if _EXAMPLE_WORDS.intersection(_WORD_SPLIT_RE.split(d)) or any(p in d.replace("_", "-") for p in _EXAMPLE_PHRASES):
+            return "example"
+    return None
+
+
+def is_tutorial_notebook(unit: Any) -> bool:
+    """A notebook with at least two Markdown cells, one with a heading."""
+    cells = (getattr(unit, "extra", None) or {}).get("cells") or ()
+    markdown = [c for c in cells if getattr(c, "cell_type", None) == "markdown"]
+    if len(markdown) < 2:
+        return False
+    return any(re.search(r"^\s{0,3}#{1,6}\s", getattr(c, "source", "") or "", re.MULTILINE) for c in markdown)
+
+
+_PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
+
+
+def context_path(path: str, config: Any) -> str:
+    """The part of ``path`` whose directory names say what the code is: the
+    path below the configuration root, or, for a file outside it, below the
+    file's own project directory (``.git``, ``pyproject.toml``, ``setup.py``,
+    ``setup.cfg``), else the file name alone. Directories above the project
+    (``/home/me/tests-archive/proj``, pytest's ``test_x0`` temporary
+    directories) say nothing about the code."""
+    if not path or path.startswith("<") or not hasattr(config, "relpath"):
+        return path
+    rel = config.relpath(path)
+    if not rel.startswith("../") and rel != ".." and not PurePosixPath(rel).is_absolute():
+        return rel
+    try:
+        here = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return PurePosixPath(rel).name
+    for directory in here.parents:
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in _PROJECT_MARKERS):
+            return here.relative_to(directory).as_posix()
+    return here.name
+
+
+def unit_context(unit: Any, config: Any) -> Optional[str]:
+    path = str(getattr(unit, "path", "") or "")
+    found = path_context(context_path(path, config))
+    if found is None and getattr(unit, "kind", None) == "notebook" and is_tutorial_notebook(unit):
+        found = "tutorial"
+    return found
+
+
+# -- test functions inside other files --------------------------------------------------
+
+
+_TEST_IMPORT_RE = re.compile(r"^\s*(?:import|from)\s+(?:pytest|unittest)\b", re.MULTILINE)
+
+
+def ranges_of_test_code(source: str) -> List[Tuple[int, int]]:
+    """(first, last) line ranges of pytest tests, fixtures and test classes
+    in ``source``; empty unless the module imports pytest or unittest."""
+    if not _TEST_IMPORT_RE.search(source):
+        return []
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    ranges: List[Tuple[int, int]] = []
+    stack: List[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if child.name.startswith("test") or any(_is_fixture(d) for d in child.decorator_list):
+                    ranges.append((_first_line(child), getattr(child, "end_lineno", child.lineno) or child.lineno))
+                    continue
+            elif isinstance(child, ast.ClassDef):
+                if child.name.startswith("Test") or any(_is_test_case(b) for b in child.bases):
+                    ranges.append((_first_line(child), getattr(child, "end_lineno", child.lineno) or child.lineno))
+                    continue
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.With, ast.Try)):
+                stack.append(child)
+    return ranges
+
+
+def _first_line(node: Any) -> int:
+    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+
+
+def _dotted(node: Any) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _is_fixture(decorator: Any) -> bool:
+    return _dotted(decorator) in ("pytest.fixture", "fixture", "pytest.yield_fixture")
+
+
+def _is_test_case(base: Any) -> bool:
+    return _dotted(base).endswith(("TestCase", "IsolatedAsyncioTestCase"))
+
+
+def _in_ranges(line: int, ranges: Sequence[Tuple[int, int]]) -> bool:
+    return any(first <= line <= last for first, last in ranges)
+
+
+# -- the seam ------------------------------------------------------------------------------
 
 
 def adjust(findings: Sequence[Finding], unit: Any, config: Any) -> List[Finding]:
-    """The unit's findings with their final severities (today: unchanged)."""
-    return list(findings)
+    """The unit's findings with their final severities and contexts."""
+    if not findings:
+        return []
+    found = unit_context(unit, config)
+    enabled = getattr(config, "context", True)
+    ranges: Optional[List[Tuple[int, int]]] = None
+    out: List[Finding] = []
+    for finding in findings:
+        context = found
+        if context is None and finding.cell is None and getattr(unit, "kind", None) == "python":
+            if ranges is None:
+                code = getattr(unit, "code", None)
+                ranges = ranges_of_test_code(code.source) if code is not None else []
+            if ranges and _in_ranges(finding.line, ranges):
+                context = "test"
+        if context is None:
+            out.append(finding)
+            continue
+        severity = lowered_in_context(finding.rule_id, finding.severity, context) if enabled else finding.severity
+        out.append(finding.with_(severity=severity, context=context))
+    return out
+
+
+def statistics(findings: Sequence[Finding]) -> Dict[str, Dict[str, int]]:
+    """``{rule_id: {context: count}}`` with "code" for findings outside any context."""
+    table: Dict[str, Dict[str, int]] = {}
+    for finding in findings:
+        row = table.setdefault(finding.rule_id, {})
+        key = finding.context or "code"
+        row[key] = row.get(key, 0) + 1
+    return table

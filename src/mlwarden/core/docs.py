@@ -53,6 +53,9 @@ def metadata_lines(rule: type) -> List[str]:
         lines.append(f"- **OWASP:** {', '.join(rule.owasp)}")
     lines.append(f"- **Applies to:** {'Python code and notebook code cells' if rule.kind() == 'code' else ', '.join(sorted(rule.applies_to))}")
     lines.append(f"- **Fixable:** {'yes' if rule.fixable() else 'no'}")
+    from mlwarden.core.context import context_ladder
+
+    lines.append(f"- **In tests, docs, examples and tutorials:** {context_ladder(rule.id, rule.severity)}")
     lines.append(f"- **Enabled by default:** {'yes' if rule.default_enabled else 'no (select it explicitly)'}")
     if rule.OPTIONS:
         opts = ", ".join(f"`{k}` (default `{v!r}`)" for k, v in rule.OPTIONS.items())

@@ -96,6 +96,24 @@ def parse_ast(source: str) -> ast.AST:
         raise ParseFailure("cannot parse: code nested too deeply for Python's parser") from None
 
 
+def check_compiles(tree: ast.AST, kind: str) -> None:
+    """Raise ParseFailure when Python would refuse code that parses
+    (``return``/``nonlocal`` at module level, ``await`` outside ``async def``
+    in a plain module, ``break`` outside a loop): such a file gets a parse
+    error and never a fix. Compiled from the tree, never run; notebooks may
+    ``await`` at the top level."""
+    import ast
+
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if kind in ("notebook", "ipython") else 0
+    try:
+        compile(tree, "<mlwarden>", "exec", flags=flags, dont_inherit=True)
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}" + (f":{exc.offset}" if exc.offset else "") if exc.lineno else "unknown line"
+        raise ParseFailure(f"syntax error at {where}: {exc.msg}") from None
+    except (ValueError, TypeError, RecursionError, MemoryError):  # the compiler's own limits: judged elsewhere
+        pass
+
+
 #: Deeply nested code (a 400-branch ``elif`` chain, a long ``a + b + …``)
 #: exceeds Python's default recursion limit in libcst's recursive visitors,
 #: and libcst's native parser overflows the 8 MB main-thread C stack (a
@@ -192,7 +210,7 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
             "mlwarden analyses in one file; split the file or exclude it"
         )
     if len(source) > BIG_SOURCE and not full and unit.extra.get("ast") is None:
-        chosen, facts, pruned = _locate_in_chunks(source, code_rules, deep)
+        chosen, facts, pruned = _locate_in_chunks(source, code_rules, deep, unit.kind)
     else:
         chosen, facts, pruned = _locate(unit, view, source, code_rules, deep, full)
     if not chosen or (pruned is not None and not pruned.lines):
@@ -256,6 +274,8 @@ def _locate(unit: Unit, view, source: str, rules: Sequence[type], deep: bool, fu
         tree = parse_ast(source)
     if full:
         chosen, all_pieces, headers = list(rules), None, None
+        # code that does not compile is an error where the fast path runs a rule, there only
+        gated = bool(candidate_rules(source, rules, tree))
     else:
         from mlwarden.core.locate import cut, trigger_words
 
@@ -263,8 +283,11 @@ def _locate(unit: Unit, view, source: str, rules: Sequence[type], deep: bool, fu
         all_pieces, headers = cut(tree, trigger_words(rules))
         found = set().union(*(p.words for p in all_pieces), *(h[1] for h in headers))
         chosen = [r for r in rules if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
+        gated = bool(chosen)
     if not chosen:
         return [], None, None
+    if gated:
+        check_compiles(tree, unit.kind)
     from mlwarden.core.bindings import ModuleFacts
     from mlwarden.core.locate import plan_cut
 
@@ -273,14 +296,23 @@ def _locate(unit: Unit, view, source: str, rules: Sequence[type], deep: bool, fu
     return chosen, facts, None if full else plan_cut(all_pieces, headers, source, chosen, facts)
 
 
-def _locate_in_chunks(source: str, rules: Sequence[type], deep: bool):
+def _locate_in_chunks(source: str, rules: Sequence[type], deep: bool, kind: str = "python"):
     """:func:`_locate` for a big source, parsed chunk by chunk
     (:mod:`mlwarden.core.chunks`): memory bounded by the largest chunk."""
     from mlwarden.core import chunks
     from mlwarden.core.locate import module_scoped, plan_pieces, prune
 
+    refused: List[ParseFailure] = []
+
+    def compiles(tree) -> None:  # the walked chunks only: no whole tree of a big file is ever built
+        if not refused:
+            try:
+                check_compiles(tree, kind)
+            except ParseFailure as exc:
+                refused.append(exc)
+
     try:
-        located = chunks.chunks(source, rules)
+        located = chunks.chunks(source, rules, check=compiles)
     except SyntaxError:
         parse_ast(source)  # the parser's own message, as for any file
         raise ParseFailure("cannot parse: syntax error") from None
@@ -289,6 +321,8 @@ def _locate_in_chunks(source: str, rules: Sequence[type], deep: bool):
     all_pieces, facts = located.pieces, located.facts
     pruned = plan_pieces(all_pieces, located.headers, source, rules, facts, whole_share=2.0, summaries=located.summaries)
     chosen = [r for r in rules if not r.triggers or any(_fires(trigger_groups(r), p.words) for p in all_pieces)]
+    if chosen and refused:
+        raise refused[0]
     if any(module_scoped(r, facts) for r in chosen):
         pruned = prune(all_pieces, set(range(len(all_pieces))), source, whole_share=2.0)
     kept = set(pruned.lines) if pruned is not None else set()

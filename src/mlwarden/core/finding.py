@@ -92,12 +92,17 @@ class Finding:
     snippet_hash: Optional[str] = None
     secret_preview: Optional[str] = None
     rule_name: str = ""
+    #: where the finding lives when that lowered (or could lower) its
+    #: severity: "test", "docs", "example", "tutorial"; None for other code
+    #: (set by :func:`mlwarden.core.context.adjust`)
+    context: Optional[str] = None
 
     def __post_init__(self) -> None:
-        # one redaction point for every output format, the cache and baselines
-        from mlwarden.core.redact import redact_text
+        # one redaction point for every output format, the cache, baselines,
+        # flake8 and editors: credentials masked, control characters escaped
+        from mlwarden.core.redact import safe_text
 
-        clean = redact_text(self.message)
+        clean = safe_text(self.message)
         if clean is not self.message:
             object.__setattr__(self, "message", clean)
 
@@ -125,17 +130,8 @@ def sha256_hex(text: str) -> str:
 
 
 def redact(secret: str) -> str:
-    """A masked preview that never reveals the secret: a short prefix (the
-    provider marker, e.g. ``hf_``) and the last three characters, at most a
-    quarter of the value in all."""
-    if len(secret) <= 8:
-        return "****"
-    show = max(1, min(4, len(secret) // 8))
-    # keep a provider prefix like "hf_" / "sk-" readable when short
-    head = secret[:show]
-    for sep in ("_", "-"):
-        idx = secret.find(sep)
-        if 0 < idx <= 7 and idx + 1 <= len(secret) // 4:
-            head = secret[: idx + 1]
-            break
-    return f"{head}****…{secret[-3:]}"
+    """A masked preview that never reveals the secret (see
+    :func:`mlwarden.core.redact.preview`)."""
+    from mlwarden.core.redact import preview
+
+    return preview(secret)

@@ -164,6 +164,7 @@ class RuleRef:
         scope: str,
         has_ast_gate: bool,
         gate_words: Iterable[str] = (),
+        reads_data: bool = False,
     ) -> None:
         self.id = id
         self.name = name
@@ -179,6 +180,9 @@ class RuleRef:
         self.has_ast_gate = has_ast_gate
         #: every word of every trigger group (core/gate.py), so the word prefilter needs no parsing of triggers
         self.gate_words: FrozenSet[str] = frozenset(gate_words)
+        #: the rule reads data files from outside the package (``data_fingerprint``/``data_notes``
+        #: classmethods, MLW306's ``mlwarden update-data`` snapshot): see :func:`reads_data`
+        self.reads_data = reads_data
 
     def kind(self) -> str:
         return self._kind
@@ -205,14 +209,22 @@ class RuleRef:
             rule.id, rule.name, rule.__module__.rsplit(".", 1)[-1], rule.__name__, rule.kind(), rule.default_enabled,
             sorted(rule.triggers), sorted(getattr(rule, "applies_to", ())), dict(rule.OPTIONS), dict(rule.OPTION_CHOICES),
             getattr(rule, "scope", "local"), rule.ast_gate is not None, sorted(_gate_words_of(rule)),
+            hasattr(rule, "data_fingerprint"),
         )
 
     def as_tuple(self) -> Tuple[Any, ...]:
         return (
             self.id, self.name, self.module, self.cls_name, self._kind, self.default_enabled, tuple(sorted(self.triggers)),
             tuple(sorted(self.applies_to)), self.OPTIONS, self.OPTION_CHOICES, self.scope, self.has_ast_gate,
-            tuple(sorted(self.gate_words)),
+            tuple(sorted(self.gate_words)), self.reads_data,
         )
+
+
+def reads_data(rule: Any) -> bool:
+    """Whether ``rule`` (a class or a :class:`RuleRef`) reads data files from
+    outside the package: its class then has ``data_fingerprint()`` (part of
+    the results-cache key) and ``data_notes()`` (``check --verbose``)."""
+    return rule.reads_data if isinstance(rule, RuleRef) else hasattr(rule, "data_fingerprint")
 
 
 def _gate_words_of(rule: Any) -> FrozenSet[str]:

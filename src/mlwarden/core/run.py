@@ -15,7 +15,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from mlwarden.core.config import Config
 from mlwarden.core.engine import UnitResult, check_file
-from mlwarden.core.walk import iter_files
+from mlwarden.core.walk import input_error, iter_files
 
 
 def check_paths(
@@ -46,8 +46,9 @@ def check_paths(
     count = 0
     for path, kind, display in iter_files(paths, config):
         if kind is None:
-            if not path.exists():
-                slots.append(UnitResult(path=display, errors=[f"{display}: no such file or directory"]))
+            error = input_error(path, display)
+            if error is not None:
+                slots.append(UnitResult(path=display, errors=[error]))
             continue
         count += 1
         slots.append(None)
@@ -59,6 +60,7 @@ def check_paths(
     store = None
     if cache:
         from mlwarden.core.cache import ResultCache, content_hash
+        from mlwarden.sources import LoadError, read_regular
 
         store = ResultCache.for_run(config, rules)
     digests = {}
@@ -67,9 +69,8 @@ def check_paths(
         for entry in todo:
             index, path, kind, display = entry
             try:
-                with open(path, "rb") as handle:
-                    digest = content_hash(handle.read())
-            except OSError:
+                digest = content_hash(read_regular(path))  # never blocks on a FIFO
+            except LoadError:
                 misses.append(entry)  # check_file reports it
                 continue
             hit = store.get(path, display, kind, digest)
@@ -91,47 +92,66 @@ def check_paths(
     return slots, count  # type: ignore[return-value]
 
 
-def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool, announce=None):
+def fix_paths(paths: Sequence[str], config: Config, *, unsafe: bool, write: bool, announce=None, write_errors=None):
     """Fix every file under ``paths``. Returns ``(outcomes, errors)``: the
     :class:`~mlwarden.core.fixes.FixOutcome` of each file that changed (or
-    would change), and one-line errors (unreadable input, write failures).
+    would change), and one-line errors (unreadable input, write failures;
+    the write failures also go to ``write_errors`` when it is a list).
     Files that cannot be read or parsed are never touched."""
-    from mlwarden.core.fixes import fix_unit
-    from mlwarden.fixers.atomic import write_bytes_atomic
-    from mlwarden.sources import LoadError, load
+    from mlwarden.fixers.atomic import write_fixed
 
     rules = config.rule_refs()
     outcomes = []
     errors: List[str] = []
     for path, kind, display in iter_files(paths, config):
         if kind is None:
-            if not path.exists():
-                errors.append(f"{display}: no such file or directory")
+            error = input_error(path, display)
+            if error is not None:
+                errors.append(error)
             continue
-        try:
-            unit = load(path, kind, display)
-        except LoadError as exc:
-            errors.append(f"{display}: {exc}")
+        try:  # the same guard as `check` (mlwarden.core.parallel.check_one): one line, never a traceback
+            outcome = _fix_one(path, kind, display, rules, config, unsafe, errors)
+        except Exception as exc:  # noqa: BLE001 - a bug must not end the run
+            failure = f"{display}: internal error while fixing ({type(exc).__name__}: {exc}); the file was not changed; please report this"
+            errors.append(failure)
+            if write_errors is not None:
+                write_errors.append(failure)
             continue
-        if unit.code is None:
-            continue  # only code views carry fixes
-
-        def reload(raw: bytes, _path=path, _kind=kind, _display=display):
-            return load(_path, _kind, _display, raw=raw)
-
-        outcome = fix_unit(unit, rules, config, unsafe=unsafe, reload=reload)
-        errors.extend(outcome.result.errors)
-        if not outcome.changed:
+        if outcome is None or not outcome.changed:
             continue
-        outcome.path, outcome.kind, outcome.display = path, kind, display
-        outcome.encoding = unit.extra.get("encoding", "utf-8")
         if write:
             try:
-                write_bytes_atomic(path, outcome.raw)
-            except OSError as exc:
-                errors.append(f"{display}: cannot write fixes: {exc.strerror or exc}")
+                write_fixed(path, outcome.original, outcome.raw)
+            except OSError as exc:  # WriteConflict, WriteRefused (read-only, hard links) or a failed write
+                failure = f"{display}: fixes not written: {exc.strerror or exc}"
+                errors.append(failure)
+                if write_errors is not None:
+                    write_errors.append(failure)
                 continue
             if announce is not None:
                 announce(f"Fixing {display}")
         outcomes.append(outcome)
     return outcomes, errors
+
+
+def _fix_one(path: Path, kind: str, display: str, rules, config: Config, unsafe: bool, errors: List[str]):
+    """The FixOutcome of one file (None: nothing to fix); appends one-line errors."""
+    from mlwarden.core.fixes import fix_unit
+    from mlwarden.sources import LoadError, load
+
+    try:
+        unit = load(path, kind, display)
+    except LoadError as exc:
+        errors.append(f"{display}: {exc}")
+        return None
+    if unit.code is None:
+        return None  # only code views carry fixes
+
+    def reload(raw: bytes):
+        return load(path, kind, display, raw=raw)
+
+    outcome = fix_unit(unit, rules, config, unsafe=unsafe, reload=reload)
+    errors.extend(outcome.result.errors)  # any error (e.g. code that does not compile): nothing was changed
+    outcome.path, outcome.kind, outcome.display = path, kind, display
+    outcome.encoding = unit.extra.get("encoding", "utf-8")
+    return outcome

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import AbstractSet, Iterator, Optional, Sequence, Tuple
+from typing import AbstractSet, Iterator, List, Optional, Sequence, Tuple
 
 from mlwarden.core.config import Config
 
@@ -23,7 +23,8 @@ def iter_files(
     """(path, kind, display) for every file to check, in a stable order.
 
     ``kind`` is None for a named path that does not exist or that mlwarden
-    cannot read; the caller reports it. ``kinds`` limits what a directory
+    cannot read (a directory the walk cannot list is yielded the same way);
+    the caller reports it with :func:`input_error`. ``kinds`` limits what a directory
     walk yields (``scan-model`` walks for model files only); files named
     explicitly are yielded whatever their kind."""
     from mlwarden.sources import classify, classify_explicit
@@ -34,7 +35,11 @@ def iter_files(
         if path.is_dir():
             if config.is_excluded(path, walking=False) and raw not in (".", "./"):
                 continue
-            for root, dirs, files in os.walk(path):
+            unreadable: List[OSError] = []
+            for root, dirs, files in os.walk(path, onerror=unreadable.append):
+                while unreadable:  # a directory os.walk could not list: the caller reports it
+                    failed = unreadable.pop(0)
+                    yield Path(failed.filename), None, os.path.normpath(failed.filename)
                 root_path = Path(root)
                 dirs[:] = sorted(d for d in dirs if not config.is_excluded(root_path / d, walking=True))
                 for name in sorted(files):
@@ -45,12 +50,28 @@ def iter_files(
                     if config.is_excluded(file_path, walking=True):
                         continue
                     yield file_path, kind, os.path.normpath(str(file_path))
+            for failed in unreadable:
+                yield Path(failed.filename), None, os.path.normpath(failed.filename)
         elif path.exists() or path.is_symlink():
             if config.is_excluded(path, walking=False):
                 continue
             yield path, classify_explicit(path), os.path.normpath(raw)
         else:
             yield path, None, raw
+
+
+def input_error(path: Path, display: str) -> Optional[str]:
+    """The one-line error for a path :func:`iter_files` yielded without a
+    kind, or None when it is simply not a file mlwarden reads."""
+    if not path.exists() and not path.is_symlink():
+        return f"{display}: no such file or directory"
+    if path.is_dir():
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as exc:
+            return f"{display}: cannot read directory: {exc.strerror or exc}"
+    return None
 
 
 def _walk_skips(config: Config) -> "set[str]":

@@ -83,10 +83,15 @@ def cells(nb: Dict[str, Any]) -> List[Dict[str, Any]]:
     if isinstance(nb.get("cells"), list):
         return [c for c in nb["cells"] if isinstance(c, dict)]
     out: List[Dict[str, Any]] = []
-    for sheet in nb.get("worksheets") or []:
+    for sheet in _worksheets(nb):
         if isinstance(sheet, dict) and isinstance(sheet.get("cells"), list):
             out.extend(c for c in sheet["cells"] if isinstance(c, dict))
     return out
+
+
+def _worksheets(nb: Dict[str, Any]) -> List[Any]:
+    sheets = nb.get("worksheets")
+    return sheets if isinstance(sheets, list) else []
 
 
 def keep_output_for(cell: Dict[str, Any], default: bool) -> bool:
@@ -149,7 +154,7 @@ def strip_notebook(nb: Dict[str, Any], options: Optional[StripOptions] = None) -
     if options.drop_empty_cells:
         if isinstance(nb.get("cells"), list):
             nb["cells"] = [c for c in nb["cells"] if not isinstance(c, dict) or keep_cell(c)]
-        for sheet in nb.get("worksheets") or []:
+        for sheet in _worksheets(nb):
             if isinstance(sheet, dict) and isinstance(sheet.get("cells"), list):
                 sheet["cells"] = [c for c in sheet["cells"] if not isinstance(c, dict) or keep_cell(c)]
 

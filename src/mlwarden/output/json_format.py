@@ -1,13 +1,15 @@
-"""Machine-readable findings. Secrets appear only as a masked preview and hash."""
+"""Machine-readable findings. Secrets appear only as a masked preview and hash;
+fix texts and errors are redacted too (a fix that rewrites a URL would
+otherwise echo its credentials)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict
 
 from mlwarden import __version__
 from mlwarden.core.finding import Finding
-from mlwarden.output import Report
+from mlwarden.core.redact import redact_text
+from mlwarden.output import Report, dumps_json
 
 
 def finding_dict(f: Finding, rules: Dict[str, type]) -> Dict[str, Any]:
@@ -16,6 +18,7 @@ def finding_dict(f: Finding, rules: Dict[str, type]) -> Dict[str, Any]:
         "rule_id": f.rule_id,
         "rule_name": f.rule_name or (rule.name if rule else ""),
         "severity": f.severity.value,
+        "context": f.context,
         "path": f.path,
         "line": f.line,
         "col": f.col,
@@ -36,7 +39,7 @@ def finding_dict(f: Finding, rules: Dict[str, type]) -> Dict[str, Any]:
             "safe": f.fix.safe,
             "description": f.fix.description,
             "edits": [
-                {"start": [e.start_line, e.start_col + 1], "end": [e.end_line, e.end_col + 1], "text": e.text}
+                {"start": [e.start_line, e.start_col + 1], "end": [e.end_line, e.end_col + 1], "text": redact_text(e.text)}
                 for e in f.fix.edits
             ],
         }
@@ -49,7 +52,7 @@ def render(report: Report) -> str:
         "tool": "mlwarden",
         "version": __version__,
         "findings": [finding_dict(f, rules) for f in report.findings],
-        "errors": list(report.errors),
+        "errors": report.safe_errors(),
         "summary": {"findings": len(report.findings), "errors": len(report.errors), "files_checked": report.files_checked},
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dumps_json(doc)

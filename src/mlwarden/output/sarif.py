@@ -1,20 +1,27 @@
 """SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
-Notebook findings are located on the notebook file itself (``startLine`` is
-the line of the ``.ipynb`` JSON), with ``properties.cell`` (1-based) and
-``properties.cellLine`` giving the position inside the cell.
+Locations are relative to ``%SRCROOT%``, the repository root (the nearest
+directory above the working directory that holds ``.git``; the working
+directory outside a repository), so GitHub code scanning finds the file
+whichever directory mlwarden ran in; a file outside it gets an absolute
+``file:`` URI. Notebook findings are located on the notebook file itself
+(``startLine`` is the line of the ``.ipynb`` JSON), with the cell named in the
+message and in ``properties.cell`` (1-based), ``properties.cellLine`` giving
+the position inside the cell.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import PurePath
-from typing import Any, Dict, List
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+from urllib.parse import quote
 
 from mlwarden import __version__
 from mlwarden.core import docs
 from mlwarden.core.finding import Finding, Severity
-from mlwarden.output import Report
+from mlwarden.output import Report, dumps_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -41,14 +48,38 @@ def _rule_descriptor(rule: type) -> Dict[str, Any]:
     }
 
 
-def _uri(path: str) -> str:
-    p = PurePath(path)
-    return p.as_posix() if not p.is_absolute() else p.as_uri()
+SRCROOT = "%SRCROOT%"
 
 
-def _result(f: Finding, index: Dict[str, int]) -> Dict[str, Any]:
+def source_root(cwd: Optional[Path] = None) -> Path:
+    """The repository root holding ``cwd`` (default: the working directory),
+    or ``cwd`` itself outside a repository: what ``%SRCROOT%`` stands for."""
+    cwd = Path(os.path.abspath(cwd or os.getcwd()))
+    for directory in (cwd, *cwd.parents):
+        if (directory / ".git").exists():
+            return directory
+    return cwd
+
+
+def artifact_location(path: str, root: Path, cwd: Optional[Path] = None) -> Dict[str, str]:
+    """``{"uri", "uriBaseId"}`` for ``path`` (as displayed, relative to ``cwd``):
+    a percent-encoded path relative to ``root``, or an absolute ``file:`` URI
+    (and no base id) for a file outside ``root``."""
+    absolute = Path(os.path.normpath(os.path.join(cwd or os.getcwd(), path)))
+    for candidate, base in ((absolute, root), (absolute.resolve(), root.resolve())):
+        try:
+            relative = candidate.relative_to(base)
+        except ValueError:
+            continue
+        return {"uri": quote(relative.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": absolute.as_uri()}
+
+
+def _result(f: Finding, index: Dict[str, int], root: Path) -> Dict[str, Any]:
     region: Dict[str, Any] = {"startLine": max(1, f.file_line or f.line)}
-    props: Dict[str, Any] = {"severity": f.severity.value}
+    props: Dict[str, Any] = {"severity": f.severity.value, "security-severity": _SECURITY_SEVERITY[f.severity]}
+    if f.context is not None:
+        props["context"] = f.context
     if f.cell is None:
         region["startColumn"] = max(1, f.col)
         if f.end_line is not None and f.end_col is not None and (f.end_line, f.end_col) >= (f.line, f.col):
@@ -60,13 +91,14 @@ def _result(f: Finding, index: Dict[str, int]) -> Dict[str, Any]:
         props["cellColumn"] = f.col
         if f.output is not None:
             props["output"] = f.output
+    message = f.message
+    if f.cell is not None:  # code scanning shows the message, not properties
+        message += f" (cell {f.cell}" + (f", output {f.output + 1}" if f.output is not None else f", line {f.line}") + ")"
     result: Dict[str, Any] = {
         "ruleId": f.rule_id,
         "level": f.severity.sarif_level,
-        "message": {"text": f.message},
-        "locations": [
-            {"physicalLocation": {"artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"}, "region": region}}
-        ],
+        "message": {"text": message},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(f.path, root), "region": region}}],
         "properties": props,
     }
     if f.rule_id in index:
@@ -80,9 +112,10 @@ def _result(f: Finding, index: Dict[str, int]) -> Dict[str, Any]:
 
 def render(report: Report) -> str:
     rules = list(report.rules)
+    root = source_root()
     index = {r.id: i for i, r in enumerate(rules)}
     notifications: List[Dict[str, Any]] = [
-        {"level": "error", "message": {"text": error}, "descriptor": {"id": "input-error"}} for error in report.errors
+        {"level": "error", "message": {"text": error}, "descriptor": {"id": "input-error"}} for error in report.safe_errors()
     ]
     run: Dict[str, Any] = {
         "tool": {
@@ -95,11 +128,13 @@ def render(report: Report) -> str:
             }
         },
         "columnKind": "unicodeCodePoints",
-        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory mlwarden was run from."}}},
+        "originalUriBaseIds": {
+            SRCROOT: {"description": {"text": "The root of the repository mlwarden ran in (its working directory outside a repository)."}}
+        },
         "invocations": [
             {"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}
         ],
-        "results": [_result(f, index) for f in report.findings],
+        "results": [_result(f, index, root) for f in report.findings],
     }
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dumps_json(doc)

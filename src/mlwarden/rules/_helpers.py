@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional, Tuple
 
 from mlwarden.core.lazy import cst
 
@@ -146,3 +146,90 @@ def follow_constant(ctx: Any, expr: Any, depth: int = 8) -> Any:
         expr = bound
         depth -= 1
     return expr
+
+
+#: calls that look at a function without running it
+_INTROSPECTION = frozenset({"isinstance", "issubclass", "getattr", "hasattr", "setattr", "delattr", "id", "type", "callable", "print", "repr", "str", "vars", "dir", "inspect.signature", "inspect.getsource"})
+
+
+def reference_to(ctx: Any, expr: Any, targets: Iterable[str]) -> Optional[str]:
+    """The target that ``expr`` (a bare name or attribute chain, not a call)
+    names, e.g. ``pickle.load`` in ``map(pickle.load, files)``; None
+    otherwise. Cheap: only chains ending in a target's last word are
+    resolved."""
+    if isinstance(expr, cst.Attribute):
+        last = expr.attr.value
+    elif isinstance(expr, cst.Name):
+        last = expr.value
+    else:
+        return None
+    targets = tuple(targets)
+    if not any(t.rsplit(".", 1)[-1] == last for t in targets):
+        return None
+    names = ctx.qualnames(expr)
+    return next((t for t in targets if t in names), None)
+
+
+def passed_references(ctx: Any, call: Any, targets: Iterable[str]) -> Iterator[Tuple[Any, str]]:
+    """``(argument value, target)`` for each argument of ``call`` that hands
+    one of ``targets`` over as a function (``map(pickle.load, files)``,
+    ``partial(torch.load, …)``, ``DataLoader(loader=pickle.load)``), except
+    to introspection (``isinstance``, ``getattr`` …)."""
+    func = call.func
+    if isinstance(func, cst.Name) and func.value in _INTROSPECTION and not ctx.qualnames(func):
+        return
+    if ctx.qualnames(func) & _INTROSPECTION:
+        return
+    targets = tuple(targets)
+    for arg in call.args:
+        if arg.star:
+            continue
+        found = reference_to(ctx, arg.value, targets)
+        if found:
+            yield arg.value, found
+
+
+def assigned_reference(ctx: Any, node: Any, targets: Iterable[str]) -> Optional[str]:
+    """The target an ``Assign``/``AnnAssign`` binds to a new name
+    (``loader = pickle.load``), or None."""
+    value = getattr(node, "value", None)
+    return reference_to(ctx, value, targets) if value is not None else None
+
+
+def notebook_json(*cells: str) -> str:
+    """A one-line nbformat 4 notebook with one code cell per argument, for a
+    rule's notebook examples: put the flagged call on the first line of its
+    cell, so that the cell line (what the finding reports) is line 1 of the
+    example, as the harness expects."""
+    import json
+
+    return json.dumps(
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {},
+            "cells": [
+                {"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None, "outputs": [], "source": src}
+                for i, src in enumerate(cells, start=1)
+            ],
+        }
+    )
+
+
+def append_keyword(call: Any, name: str, value: str) -> Any:
+    """``f(a)`` -> ``f(a, name=value)``, like :func:`add_keyword`, but a call
+    laid out one argument per line with a trailing comma gets the new
+    argument on its own line with the same indentation."""
+    args = list(call.args)
+    if not args or not isinstance(args[-1].comma, cst.Comma):
+        return add_keyword(call, name, value)
+    last = args[-1]
+    separator = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else call.whitespace_before_args
+    new_arg = cst.Arg(
+        keyword=cst.Name(name),
+        value=cst.parse_expression(value),
+        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
+        comma=last.comma,
+    )
+    args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator))
+    return call.with_changes(args=[*args, new_arg])

@@ -2,19 +2,40 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.rules._helpers import assigned_reference, notebook_json, passed_references
+from mlwarden.rules._roundtrip import RoundTripAware
 
 _MODULES = ("pickle", "dill", "cloudpickle")
 TARGETS = tuple(f"{m}.{f}" for m in _MODULES for f in ("load", "loads", "Unpickler")) + (
     "dill.load_session",
     "dill.load_module",
 )
+#: functions (not classes) that are flagged when handed over as a value
+FUNCTIONS = tuple(t for t in TARGETS if not t.endswith("Unpickler"))
 
 
-class PickleLoad(CodeRule):
+class PickleLoad(RoundTripAware, CodeRule):
     """## What it does
     Flags calls that unpickle data: `pickle.load`, `pickle.loads` and
     `pickle.Unpickler` (also through `_pickle`, `cPickle` and `pickle5`), and the
-    same functions of `dill` and `cloudpickle`.
+    same functions of `dill` and `cloudpickle`; and those functions handed
+    over as a value (`map(pickle.load, files)`, `loader = pickle.loads`,
+    `partial(dill.load, ...)`), which unpickle whatever they are later
+    called with.
+
+    A **round trip** is not flagged: data that the same scope produced with
+    the matching dump (`pickle.loads(pickle.dumps(x))`, a variable assigned
+    only from `dumps`, an `io.BytesIO`/`tempfile.TemporaryFile` that only a
+    pickler wrote into, an attribute the class only ever sets from `dumps`,
+    or a file the same function just wrote with `pickle.dump` at a
+    `tmp_path`/`tempfile`/literal path). See `_roundtrip` in the source for
+    the exact conditions; anything else keeps the finding.
+
+    Severity: high, and low when the data is a literal written in the code
+    (`pickle.loads(b"...")`, a module constant holding one): its bytes are
+    fixed by the project. A literal *path* keeps the high severity: the file
+    it names may have been downloaded. The same holds for the other
+    data-taking loaders of the family (`marshal.loads`, `jsonpickle.decode`).
 
     ## Why is this bad?
     Unpickling runs code chosen by whoever wrote the bytes: a pickle's `REDUCE`
@@ -44,9 +65,9 @@ class PickleLoad(CodeRule):
     subclass is not flagged).
 
     ## Known problems
-    Any call is flagged, whatever the data's origin: mlwarden cannot know
-    that a file was written by your own process a moment earlier. Silence a
-    reviewed call with `# noqa: MLW101`.
+    Beyond the round trips above, mlwarden cannot know that a file was
+    written by your own process (in another function, or by another
+    program of yours). Silence a reviewed call with `# noqa: MLW101`.
 
     ## References
     - [Python docs: pickle — "The pickle module is not secure"](https://docs.python.org/3/library/pickle.html)
@@ -67,6 +88,14 @@ class PickleLoad(CodeRule):
         Valid("import json\njson.load(f)"),
         Valid("class Model:\n    def load(self, f):\n        pass\nModel().load(f)"),
         Valid("import pickle\nclass Restricted(pickle.Unpickler):\n    def find_class(self, m, n):\n        raise ValueError(n)\nRestricted(f).load()"),
+        Valid("import pickle\nclone = pickle.loads(pickle.dumps(model))"),
+        Valid("import pickle as pk\ndef test_roundtrip(obj):\n    blob = pk.dumps(obj)\n    assert pk.loads(blob) == obj"),
+        Valid("import io, pickle\nbuf = io.BytesIO()\npickle.dump(obj, buf)\nbuf.seek(0)\nrestored = pickle.load(buf)"),
+        Valid(
+            "import pickle\ndef test_save(tmp_path):\n    path = tmp_path / 'm.pkl'\n    with open(path, 'wb') as f:\n"
+            "        pickle.dump(obj, f)\n    with open(path, 'rb') as f:\n        assert pickle.load(f) == obj"
+        ),
+        Valid("import pickle\nisinstance(fn, type(pickle.load))"),
     ]
     INVALID = [
         Invalid("import pickle\npickle.load(f)"),
@@ -75,12 +104,35 @@ class PickleLoad(CodeRule):
         Invalid("import _pickle\n_pickle.Unpickler(f).load()"),
         Invalid("import dill\ndill.load(f)"),
         Invalid("import cloudpickle\nobj = cloudpickle.loads(blob)"),
+        Invalid("import pickle\nobjects = list(map(pickle.load, handles))"),
+        Invalid("from pickle import loads\ndecode = loads"),
+        Invalid("import pickle\nblob = pickle.dumps(obj)\nblob = sock.recv(4096)\npickle.loads(blob)"),
+        Invalid(
+            "import pickle\ndef load(path):\n    with open(path, 'wb') as f:\n        pickle.dump(obj, f)\n"
+            "    with open(path, 'rb') as f:\n        return pickle.load(f)  # error: MLW101"
+        ),
+        # a notebook: the import in one cell, the load in another
+        Invalid(notebook_json("import pickle", "obj = pickle.load(open('m.pkl', 'rb'))"), filename="example.ipynb"),
     ]
 
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target:
-            self.report(
-                node,
-                f"`{target}` runs code embedded in the data; load only trusted files or use a safe format such as safetensors or JSON",
-            )
+            if not self.round_trip(node, target):
+                self.report_load(
+                    node,
+                    target,
+                    f"`{target}` runs code embedded in the data; load only trusted files or use a safe format such as safetensors or JSON",
+                )
+            return
+        for value, found in passed_references(self.ctx, node, FUNCTIONS):
+            self.report(value, _reference_message(found))
+
+    def visit_Assign(self, node) -> None:
+        found = assigned_reference(self.ctx, node, FUNCTIONS)
+        if found:
+            self.report(node.value, _reference_message(found))
+
+
+def _reference_message(target: str) -> str:
+    return f"`{target}` handed over as a function unpickles whatever it is called with, running code embedded in the data; load only trusted files or use a safe format"

@@ -6,20 +6,29 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import is_truthy
-from mlwarden.rules._helpers import add_keyword, keyword_arg
+from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg, notebook_json, passed_references
+from mlwarden.rules._roundtrip import RoundTripAware
 
 TARGETS = ("torch.load", "torch.serialization.load")
+PARTIAL = ("functools.partial",)
 
 #: torch.load defaults to weights_only=True from this version on
 _TORCH_SAFE_DEFAULT = Version("2.6")
 
 
-class TorchLoadWithoutWeightsOnly(CodeRule):
+class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     """## What it does
     Flags `torch.load` (and `torch.serialization.load`) calls that do not pass
     `weights_only=True`: an explicit `weights_only=False`, an omitted
     `weights_only`, a value that is not a literal `True` (after following
-    module-level constants), and `**kwargs` that hide it.
+    module-level constants), and `**kwargs` that hide it. The same applies
+    to `functools.partial(torch.load, ...)`, and `torch.load` handed over as
+    a function (`map(torch.load, paths)`, `loader = torch.load`) is judged as
+    a call without `weights_only`.
+
+    A round trip is not flagged: a checkpoint that the same function just
+    wrote with `torch.save` to a temporary or literal path, or to an
+    `io.BytesIO` buffer (see MLW101).
 
     `torch.jit.load` and `torch.utils.cpp_extension.load` are other functions
     and are not flagged.
@@ -92,6 +101,9 @@ class TorchLoadWithoutWeightsOnly(CodeRule):
         Valid("from torch.utils.cpp_extension import load\nload(name='ext', sources=['a.cpp'])"),
         Valid("import torch\ntorch.load(p, **{'weights_only': True})"),
         Valid("import torch\ntorch.load(p)", options={"assume-versions": {"torch": "2.6"}}),
+        Valid("import io, torch\nbuf = io.BytesIO()\ntorch.save(model.state_dict(), buf)\nbuf.seek(0)\nstate = torch.load(buf)"),
+        Valid("import torch\ndef test_ckpt(tmp_path):\n    torch.save(sd, tmp_path / 'c.pt')\n    assert torch.load(tmp_path / 'c.pt')"),
+        Valid("import functools, torch\nload = functools.partial(torch.load, map_location='cpu', weights_only=True)"),
     ]
     INVALID = [
         Invalid(
@@ -114,12 +126,42 @@ class TorchLoadWithoutWeightsOnly(CodeRule):
                 fixed="import torch\ntorch.load(p, weights_only=True)", unsafe_fix=True),
         Invalid("import torch\ntorch.load(p, weights_only=False)", options={"assume-versions": {"torch": "2.7"}},
                 fixed="import torch\ntorch.load(p, weights_only=True)", unsafe_fix=True),
+        Invalid("from functools import partial\nimport torch\nload = partial(torch.load, map_location='cpu')",
+                fixed="from functools import partial\nimport torch\nload = partial(torch.load, map_location='cpu', weights_only=True)",
+                unsafe_fix=True),
+        Invalid("import torch\nstates = [*map(torch.load, paths)]"),
+        Invalid("import torch\ndef restore(path):\n    torch.save(sd, path)\n    return torch.load(path)"),
+        Invalid(notebook_json("import torch", "state = torch.load(path, weights_only=False)"), filename="example.ipynb"),
     ]
 
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target:
+            for value, found in passed_references(self.ctx, node, TARGETS):
+                if _is_partial(self.ctx, node) and node.args[0].value is value:
+                    self._judge(node, f"functools.partial({found})")  # the partial's keywords are the load's
+                else:
+                    self._reference(value, found)
             return
+        if self.round_trip(node, target):
+            return
+        self._judge(node, target)
+
+    def visit_Assign(self, node) -> None:
+        found = assigned_reference(self.ctx, node, TARGETS)
+        if found:
+            self._reference(node.value, found)
+
+    def _reference(self, value, target: str) -> None:
+        low = torch_minimum(self.config, self.unit)
+        if low is not None and low >= _TORCH_SAFE_DEFAULT:
+            return
+        self.report(
+            value,
+            f"`{target}` handed over as a function loads checkpoints without `weights_only=True`, which can run code from them before torch 2.6; wrap it as `partial({target}, weights_only=True)`",
+        )
+
+    def _judge(self, node, target: str) -> None:
         present, value = self.ctx.keyword(node, "weights_only")
         if present is None:
             self.report(node, f"`{target}` gets its arguments from `**kwargs`, so `weights_only=True` cannot be verified; pass `weights_only=True` explicitly")
@@ -151,12 +193,22 @@ class TorchLoadWithoutWeightsOnly(CodeRule):
         if low is not None and low >= _TORCH_SAFE_DEFAULT:
             return  # torch >= 2.6 guaranteed: weights_only defaults to True
         allows = f"this project allows torch {low}" if low is not None else "no torch>=2.6 pin was found"
-        self.report(
+        self.report_load(
             node,
+            target,
             f"`{target}` without `weights_only=True` can run code from the checkpoint: before torch 2.6 the default is `False` and `weights_only` can be bypassed (CVE-2025-32434), and {allows}; pass `weights_only=True` and require torch>=2.6",
             replace=((node, add_keyword(node, "weights_only", "True")),),
             fix_description="add weights_only=True",
         )
+
+
+def _is_partial(ctx, call) -> bool:
+    """``functools.partial(...)``, or a bare ``partial(...)`` that nothing
+    else in the file defines (snippets that omit the import)."""
+    if ctx.call_to(call, PARTIAL):
+        return True
+    func = call.func
+    return isinstance(func, cst.Name) and func.value == "partial" and not ctx.qualnames(func)
 
 
 def torch_minimum(config, unit):

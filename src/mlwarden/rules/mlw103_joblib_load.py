@@ -2,17 +2,24 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import root_words
+from mlwarden.rules._roundtrip import RoundTripAware
+from mlwarden.rules._helpers import assigned_reference, notebook_json, root_words
 
 # `sklearn.externals.joblib` is canonicalised to `joblib` by the name resolver.
 TARGETS = ("joblib.load", "joblib.numpy_pickle.load")
+REFERENCE = "`{}` handed over as a function unpickles whatever file it is called with and can run code from it; load only trusted files"
 
 
-class JoblibLoad(CodeRule):
+class JoblibLoad(RoundTripAware, CodeRule):
     """## What it does
     Flags `joblib.load` calls, however `joblib` was imported (`import joblib as
     jl`, `from joblib import load`, the old `sklearn.externals.joblib`, and
     `joblib.numpy_pickle.load`).
+
+    A round trip is not flagged: data the same scope produced with the
+    matching dump (an in-memory dump, a buffer only a serializer wrote
+    into, or a file the same function just wrote to a temporary or literal
+    path; see MLW101).
 
     ## Why is this bad?
     `joblib.load` is `pickle.load` with efficient storage for NumPy arrays: any
@@ -66,6 +73,8 @@ class JoblibLoad(CodeRule):
         Valid("from joblib import Parallel, delayed\nParallel(n_jobs=2)(delayed(f)(x) for x in xs)"),
         Valid("import pickle\nmodel.load('model.joblib')"),
         Valid("import joblib\nmemory = joblib.Memory('cache')"),
+        Valid("import joblib\ndef test_dump(tmp_path):\n    joblib.dump(clf, tmp_path / 'm.joblib')\n    assert joblib.load(tmp_path / 'm.joblib')"),
+        Valid("import joblib, tempfile, os\nwith tempfile.TemporaryDirectory() as d:\n    path = os.path.join(d, 'm.pkl')\n    joblib.dump(clf, path)\n    clf2 = joblib.load(path)"),
     ]
     INVALID = [
         Invalid("import joblib\nmodel = joblib.load('model.joblib')"),
@@ -73,9 +82,15 @@ class JoblibLoad(CodeRule):
         Invalid("from joblib import load\nclf = load(f)"),
         Invalid("from sklearn.externals import joblib\njoblib.load('clf.pkl')"),
         Invalid("from sklearn.externals.joblib import load as jload\njload(p)"),
+        Invalid("import joblib\nmodels = [*map(joblib.load, paths)]"),
+        Invalid("import joblib\ndef cached(path):\n    joblib.dump(clf, path)\n    return joblib.load(path)"),
+        Invalid(notebook_json("import joblib", "clf = joblib.load('model.joblib')"), filename="example.ipynb"),
     ]
 
     def visit_Call(self, node) -> None:
-        target = self.ctx.call_to(node, TARGETS)
-        if target:
-            self.report(node)
+        self.check_loader(node, TARGETS, REFERENCE)
+
+    def visit_Assign(self, node) -> None:
+        found = assigned_reference(self.ctx, node, TARGETS)
+        if found:
+            self.report(node.value, REFERENCE.format(found))

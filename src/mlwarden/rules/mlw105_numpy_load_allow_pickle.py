@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.core.values import is_truthy
 from mlwarden.rules._helpers import keyword_arg, remove_keyword
 
@@ -10,10 +12,14 @@ TARGETS = ("numpy.load", "numpy.lib.npyio.load", "numpy.lib._npyio_impl.load")
 _POSITION = 2
 
 
-class NumpyLoadAllowPickle(CodeRule):
+class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
     """## What it does
     Flags `numpy.load` (`np.load`, `from numpy import load`) called with
     `allow_pickle` set to anything that is not known to be false.
+
+    A round trip is not flagged: data the same scope produced itself (an
+    in-memory dump, a buffer only a serializer wrote into, or a file the
+    same function just wrote to a temporary or literal path; see MLW101).
 
     ## Why is this bad?
     With `allow_pickle=True`, `numpy.load` unpickles object arrays stored in
@@ -73,6 +79,9 @@ class NumpyLoadAllowPickle(CodeRule):
         Valid("import numpy as np\nnp.load('x.npy', **kwargs)"),
         Valid("import numpy as np\nnp.save('x.npy', arr, allow_pickle=True)"),
         Valid("import torch\ntorch.load('x.pt', weights_only=True)"),
+        Valid("import numpy as np\ndef test_obj(tmp_path):\n    np.save(tmp_path / 'a.npy', arr, allow_pickle=True)\n    b = np.load(tmp_path / 'a.npy', allow_pickle=True)"),
+        Valid("import io\nimport numpy as np\nbuf = io.BytesIO()\nnp.save(buf, arr)\nbuf.seek(0)\nnp.load(buf, allow_pickle=True)"),
+        Valid("import numpy\nq = numpy.load(p, allow_pickle=[])"),
     ]
     INVALID = [
         Invalid(
@@ -93,6 +102,7 @@ class NumpyLoadAllowPickle(CodeRule):
         Invalid("import numpy as np\nnp.load(f, allow_pickle=args.allow_pickle)"),
         Invalid("import numpy as np\nnp.load(f, None, True)"),
         Invalid("import numpy as np\nnp.load(f, **{'allow_pickle': True})"),
+        Invalid("import numpy as np\ndef test(param_path):\n    with open(param_path, 'wb') as f:\n        pickle.dump(payload, f)\n    y = np.load(param_path, allow_pickle=True)"),
     ]
 
     def visit_Call(self, node) -> None:
@@ -103,7 +113,11 @@ class NumpyLoadAllowPickle(CodeRule):
         if value is None:
             return  # omitted (or hidden in opaque **kwargs): the default is False
         truth = is_truthy(self.ctx.value(value))
-        if truth is False:
+        if isinstance(value, (cst.List, cst.Tuple, cst.Set, cst.Dict)) and not any(
+            isinstance(e, (cst.StarredElement, cst.StarredDictElement)) for e in value.elements
+        ):
+            truth = bool(value.elements)  # `allow_pickle=[]` is falsy, `[0]` truthy
+        if truth is False or self.round_trip(node, target):
             return
         where = keyword_arg(node, "allow_pickle")
         report_at = where if where is not None else node
@@ -114,9 +128,11 @@ class NumpyLoadAllowPickle(CodeRule):
             )
             return
         fixed = remove_keyword(node, "allow_pickle")
-        self.report(
-            report_at,
+        self.report_load(
+            node,
+            target,
             f"`{target}(..., allow_pickle=True)` unpickles object arrays and can run code from the file; remove `allow_pickle=True`",
+            at=report_at,
             replace=((node, fixed),) if fixed is not None else None,
             fix_description="remove allow_pickle=True",
         )

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import follow_constant, keyword_arg, root_words, remove_arg
+from mlwarden.core.values import UNKNOWN as UNKNOWN_VALUE
+from mlwarden.rules._helpers import follow_constant, keyword_arg, notebook_json, remove_arg
+from mlwarden.rules._roundtrip import RoundTripAware
 
 _LOADS = ("yaml.load", "yaml.load_all")
 _ALWAYS = ("yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all")
@@ -17,20 +19,74 @@ def _loader_names(*names: str) -> frozenset:
 
 
 SAFE_LOADERS = _loader_names("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
-UNSAFE_LOADERS = _loader_names("Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader", "CFullLoader")
+UNSAFE_LOADERS = _loader_names("Loader", "UnsafeLoader", "CLoader", "CUnsafeLoader")
+#: unsafe before PyYAML 5.4 (CVE-2020-1747, CVE-2020-14343); restricted after
+FULL_LOADERS = _loader_names("FullLoader", "CFullLoader")
+_FULL_SAFE_FROM = "5.4"
 
-SAFE, UNSAFE, UNKNOWN = "safe", "unsafe", "unknown"
+SAFE, UNSAFE, FULL, UNKNOWN = "safe", "unsafe", "full", "unknown"
+
+# -- ruamel.yaml ------------------------------------------------------------
+#: spellings of ruamel.yaml's import path (``ruamel_yaml`` is conda's, srsly
+#: vendors it)
+_RUAMEL_PREFIXES = ("ruamel.yaml.main.", "ruamel.yaml.", "ruamel_yaml.main.", "ruamel_yaml.", "srsly.ruamel_yaml.main.", "srsly.ruamel_yaml.")
+#: the old module-level API (removed in ruamel.yaml 0.18): load(stream, Loader=None, ...)
+#: used UnsafeLoader when no Loader was given
+RUAMEL_OLD_LOADS = ("ruamel.yaml.load", "ruamel.yaml.load_all")
+RUAMEL_OLD_UNSAFE = ("ruamel.yaml.unsafe_load", "ruamel.yaml.unsafe_load_all")
+_RUAMEL_SAFE_LOADERS = frozenset(
+    f"ruamel.yaml.{m}{n}"
+    for m in ("", "loader.", "cyaml.")
+    for n in ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader", "RoundTripLoader")
+)
+_RUAMEL_UNSAFE_LOADERS = frozenset(
+    f"ruamel.yaml.{m}{n}" for m in ("", "loader.", "cyaml.") for n in ("Loader", "UnsafeLoader", "CLoader", "CUnsafeLoader")
+)
+RUAMEL_YAML = "ruamel.yaml.YAML"
+#: YAML(typ=[...]) picks the first of these found in the list (ruamel's
+#: YAML.__init__); only "unsafe" builds the unrestricted Constructor ("full"
+#: can only dump, other names are plug-ins)
+_TYP_PRECEDENCE = ("rt", "safe", "base", "unsafe", "full", "rtsc")
+_RUAMEL_REMOVED_OLD_API = "0.18"
 
 
-class YamlUnsafeLoad(CodeRule):
+def ruamel_name(name: str) -> str:
+    """``srsly.ruamel_yaml.main.YAML`` -> ``ruamel.yaml.YAML``."""
+    for prefix in _RUAMEL_PREFIXES:
+        if name.startswith(prefix):
+            return "ruamel.yaml." + name[len(prefix):]
+    return name
+
+
+def typ_verdict(value: object) -> str:
+    """SAFE, UNSAFE or UNKNOWN for a resolved ``typ`` value."""
+    if value is None:
+        return SAFE  # the round-trip loader
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        return UNKNOWN
+    for typ in _TYP_PRECEDENCE:
+        if typ in value:
+            return UNSAFE if typ == "unsafe" else SAFE
+    return UNKNOWN  # a plug-in typ
+
+
+class YamlUnsafeLoad(RoundTripAware, CodeRule):
     """## What it does
-    Flags PyYAML loads that can build arbitrary Python objects:
+    Flags YAML loads that can build arbitrary Python objects.
+
+    PyYAML:
 
     - `yaml.load` / `yaml.load_all` without a `Loader` (keyword or second
-      positional argument), with `Loader=None`, or with `Loader`, `UnsafeLoader`,
-      `FullLoader`, `CLoader`, `CUnsafeLoader` or `CFullLoader`;
-    - `yaml.unsafe_load`, `yaml.unsafe_load_all`, `yaml.full_load` and
-      `yaml.full_load_all`.
+      positional argument), with `Loader=None`, or with `Loader`,
+      `UnsafeLoader`, `CLoader` or `CUnsafeLoader`;
+    - `yaml.unsafe_load` and `yaml.unsafe_load_all`;
+    - `FullLoader`/`CFullLoader`, `yaml.full_load` and `yaml.full_load_all`:
+      high unless the project guarantees PyYAML >= 5.4 (before it they had
+      code-execution bypasses); from 5.4 on they are reported at low
+      severity, because they still build Python objects of any class that is
+      already imported.
 
     A `Loader` counts as safe when it resolves by qualified name to
     `SafeLoader`, `CSafeLoader`, `BaseLoader` or `CBaseLoader` (through import
@@ -39,7 +95,27 @@ class YamlUnsafeLoad(CodeRule):
     `getattr(yaml, "CSafeLoader", yaml.SafeLoader)`, a conditional expression
     whose both branches are safe), or when it is a class
     defined in the same module whose bases are safe loaders.
-    `yaml.safe_load`, `yaml.safe_load_all` and `ruamel.yaml` are not flagged.
+
+    ruamel.yaml:
+
+    - `.load(...)`/`.load_all(...)` on a `YAML(typ=...)` instance whose loader
+      is the unsafe one: `typ="unsafe"`, or a list such as
+      `typ=["unsafe", "pure"]` (ruamel picks the first of `rt`, `safe`,
+      `base`, `unsafe`, … that the list holds, so `["safe", "unsafe"]` is
+      safe); `pure=True` changes nothing. The instance may be created inline
+      (`YAML(typ="unsafe").load(f)`), bound to a name in the same function or
+      module, or to `self.<attr>`/a class attribute. Creating such an
+      instance only to dump is not flagged. The default (`rt`), `safe` and
+      `base` loaders are safe;
+    - the old module-level API of ruamel.yaml < 0.18: `ruamel.yaml.load` /
+      `load_all` without a safe `Loader` (their default was `UnsafeLoader`)
+      and `ruamel.yaml.unsafe_load`. Not reported when the project guarantees
+      ruamel.yaml >= 0.18, which removed them.
+
+    A round trip is not flagged: `yaml.unsafe_load(yaml.dump(cfg))`, a
+    document dumped into a variable or buffer a few lines above, JSON text
+    from `json.dumps`, or a file the same function just wrote (see MLW101).
+    `yaml.safe_load` and `yaml.safe_load_all` are never flagged.
 
     ## Why is this bad?
     The full and unsafe loaders honour tags such as
@@ -65,23 +141,34 @@ class YamlUnsafeLoad(CodeRule):
     with open("config.yaml") as f:
         config = yaml.safe_load(f)
     ```
+    With ruamel.yaml, use `YAML()` (round-trip) or `YAML(typ="safe")`.
 
     ## Options
-    Value policy: a `Loader` that cannot be resolved to a known PyYAML loader
-    (a parameter, an attribute, a class imported from another module, an
-    opaque `**kwargs`) is reported at medium severity with a message saying it
-    cannot be verified.
+    Value policy: a `Loader` (or a ruamel `typ`) that cannot be resolved to a
+    known loader (a parameter, an attribute, a class imported from another
+    module, an opaque `**kwargs`) is reported at medium severity with a
+    message saying it cannot be verified.
+
+    ## Version awareness
+    `FullLoader`/`full_load` are high severity unless every PyYAML the project
+    allows is >= 5.4 (`assume-versions = {pyyaml = "6.0"}` or a pin), low
+    otherwise. The old ruamel.yaml functions are not reported when every
+    ruamel.yaml the project allows is >= 0.18.
 
     ## Fix safety
     `yaml.load(x)`, `yaml.load(x, Loader=<unsafe loader>)` and
     `yaml.full_load(x)` become `yaml.safe_load(x)` (`_all` variants likewise),
-    keeping the module alias you used (`y.safe_load`). The fix is marked safe:
-    documents that only hold plain data load the same way. No fix is offered
-    when the function was imported by name (`from yaml import load`), for
-    `unsafe_load` (which states an intent) or for an unverifiable `Loader`.
+    keeping the module alias you used (`y.safe_load`), and an inline
+    `YAML(typ="unsafe").load(x)` becomes `YAML(typ="safe").load(x)`. The fix
+    is marked safe: documents that only hold plain data load the same way. No
+    fix is offered when the function was imported by name (`from yaml import
+    load`), for `unsafe_load` (which states an intent), for an unverifiable
+    `Loader`, or for a named ruamel instance (it may also dump Python
+    objects).
 
     ## References
     - [PyYAML: yaml.load(input) deprecation](https://github.com/yaml/pyyaml/wiki/PyYAML-yaml.load(input)-Deprecation)
+    - [ruamel.yaml: basic usage and `typ`](https://yaml.dev/doc/ruamel.yaml/basicuse)
     - [CVE-2017-18342](https://nvd.nist.gov/vuln/detail/CVE-2017-18342)
     - [CVE-2020-14343](https://nvd.nist.gov/vuln/detail/CVE-2020-14343)
     - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
@@ -94,7 +181,8 @@ class YamlUnsafeLoad(CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`yaml.load` without a safe `Loader` can construct arbitrary Python objects and run code; use `yaml.safe_load`"
-    triggers = root_words(TARGETS)
+    # `yaml` names PyYAML and `ruamel.yaml`; `ruamel_yaml` the conda and srsly spellings
+    triggers = frozenset({"yaml", "ruamel_yaml"})
 
     VALID = [
         Valid("import yaml\nyaml.safe_load(f)"),
@@ -111,8 +199,14 @@ class YamlUnsafeLoad(CodeRule):
         Valid("import yaml\nLOADER = yaml.SafeLoader\nyaml.load(f, Loader=LOADER)"),
         Valid("import yaml\nyaml.load(f, Loader=yaml.CSafeLoader if fast else yaml.SafeLoader)"),
         Valid("from ruamel.yaml import YAML\nYAML(typ='safe').load(f)"),
-        Valid("from ruamel import yaml\nyaml.load(f)"),
+        Valid("from ruamel.yaml import YAML\nyaml = YAML()\ncfg = yaml.load(path)"),
+        Valid("from ruamel.yaml import YAML\nYAML(typ=['safe', 'unsafe']).load(f)"),
+        Valid("from ruamel.yaml import YAML\nyaml = YAML(typ='unsafe', pure=True)\nyaml.dump(config, out)"),
+        Valid("from ruamel import yaml\nyaml.load(f)", options={"assume-versions": {"ruamel.yaml": "0.18.6"}}),
+        Valid("import ruamel.yaml\nruamel.yaml.load(f, Loader=ruamel.yaml.RoundTripLoader)"),
         Valid("import json\njson.load(f)"),
+        Valid("import yaml\nclone = yaml.unsafe_load(yaml.dump(cfg))"),
+        Valid("import yaml\ntext = yaml.dump(cfg)\nsame = yaml.full_load(text)"),
     ]
     INVALID = [
         Invalid("import yaml\nyaml.load(f)", fixed="import yaml\nyaml.safe_load(f)"),
@@ -135,6 +229,17 @@ class YamlUnsafeLoad(CodeRule):
         Invalid("import yaml\nyaml.load(f, **opts)"),
         Invalid("import yaml\nyaml.load(f, **{'Loader': yaml.UnsafeLoader})"),
         Invalid("import yaml\nyaml.load(f, Loader=None)", fixed="import yaml\nyaml.safe_load(f)"),
+        Invalid("import yaml\nyaml.full_load(f)", options={"assume-versions": {"pyyaml": "6.0.1"}}, fixed="import yaml\nyaml.safe_load(f)"),
+        Invalid("from yaml import CLoader as Loader, load\nload(stream, Loader)"),
+        Invalid("from ruamel.yaml import YAML\ndata = YAML(typ='unsafe', pure=True).load(f)",
+                fixed="from ruamel.yaml import YAML\ndata = YAML(typ='safe', pure=True).load(f)"),
+        Invalid("from ruamel.yaml import YAML\nyaml = YAML(typ=['unsafe', 'pure'])\nfor doc in yaml.load_all(f):  # error: MLW106\n    pass"),
+        Invalid("import ruamel.yaml\nclass Config:\n    _yaml = ruamel.yaml.YAML(typ='unsafe')\n    def read(self, f):\n        return self._yaml.load(f)  # error: MLW106"),
+        Invalid("from ruamel import yaml\nyaml.load(f)"),
+        Invalid("import ruamel.yaml\nruamel.yaml.load(f, Loader=ruamel.yaml.Loader)"),
+        Invalid("import ruamel.yaml as ry\nry.unsafe_load(f)"),
+        Invalid("import yaml\ntext = yaml.dump(cfg)\ntext = request.body\nyaml.unsafe_load(text)"),
+        Invalid(notebook_json("import yaml", "cfg = yaml.load(open('config.yaml'))"), filename="example.ipynb"),
     ]
 
     # -- loader classification -------------------------------------------
@@ -147,21 +252,22 @@ class YamlUnsafeLoad(CodeRule):
         if isinstance(expr, cst.Call):
             return self._classify_getattr(expr, depth)
         if isinstance(expr, cst.IfExp):  # `yaml.CSafeLoader if fast else yaml.SafeLoader`
-            verdicts = {self._classify(expr.body, depth + 1), self._classify(expr.orelse, depth + 1)}
-            return UNSAFE if UNSAFE in verdicts else SAFE if verdicts == {SAFE} else UNKNOWN
+            return _worst(self._classify(expr.body, depth + 1), self._classify(expr.orelse, depth + 1))
         names = self.ctx.qualnames(expr)
         if names:
-            if names <= SAFE_LOADERS:
+            names = frozenset(ruamel_name(n) for n in names)
+            if names <= SAFE_LOADERS | _RUAMEL_SAFE_LOADERS:
                 return SAFE
-            if names & UNSAFE_LOADERS:
+            if names & (UNSAFE_LOADERS | _RUAMEL_UNSAFE_LOADERS):
                 return UNSAFE
+            if names & FULL_LOADERS:
+                return FULL
             return UNKNOWN
         if isinstance(expr, cst.Name) and expr.value in self.ctx.constants.classes:
             bases = [self._classify(base.value, depth + 1) for base in self.ctx.constants.classes[expr.value].bases]
-            if UNSAFE in bases:
-                return UNSAFE
-            if SAFE in bases:
-                return SAFE
+            for verdict in (UNSAFE, FULL, SAFE):
+                if verdict in bases:
+                    return verdict
         return UNKNOWN
 
     def _classify_getattr(self, call: Any, depth: int) -> str:
@@ -174,12 +280,11 @@ class YamlUnsafeLoad(CodeRule):
         attr = self.ctx.value(args[1].value)
         if not isinstance(attr, str):
             return UNKNOWN
-        verdicts = {SAFE if f"yaml.{attr}" in SAFE_LOADERS else UNSAFE if f"yaml.{attr}" in UNSAFE_LOADERS else UNKNOWN}
+        name = f"yaml.{attr}"
+        verdict = SAFE if name in SAFE_LOADERS else UNSAFE if name in UNSAFE_LOADERS else FULL if name in FULL_LOADERS else UNKNOWN
         if len(args) == 3:
-            verdicts.add(self._classify(args[2].value, depth + 1))
-        if UNSAFE in verdicts:
-            return UNSAFE
-        return SAFE if verdicts == {SAFE} else UNKNOWN
+            verdict = _worst(verdict, self._classify(args[2].value, depth + 1))
+        return verdict
 
     def _loader_arg(self, node: Any) -> Tuple[Optional[bool], Any, Any]:
         """(present, value, the Arg node written in the call or None)."""
@@ -195,6 +300,21 @@ class YamlUnsafeLoad(CodeRule):
             return True, positional[1].value, positional[1]
         return False, None, None
 
+    # -- versions ------------------------------------------------------------
+    def _at_least(self, package: str, version: str) -> bool:
+        try:
+            from mlwarden.core.versions import project_versions
+
+            return project_versions(self.config, self.unit.path).at_least(package, version)
+        except Exception:  # a version problem must never hide a finding
+            return False
+
+    def _full_severity(self) -> Tuple[Severity, str]:
+        """Severity and message tail for FullLoader/full_load."""
+        if self._at_least("pyyaml", _FULL_SAFE_FROM):
+            return Severity.LOW, "builds Python objects of already-imported classes; use `yaml.safe_load`"
+        return Severity.HIGH, "builds Python objects and had code-execution bypasses before PyYAML 5.4 (CVE-2020-14343); use `yaml.safe_load` and require pyyaml>=5.4"
+
     # -- fix ---------------------------------------------------------------
     def _fix(self, node: Any, target: str, loader_arg: Any) -> Optional[Any]:
         func = node.func
@@ -208,17 +328,33 @@ class YamlUnsafeLoad(CodeRule):
 
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
-        if not target:
+        if target and not self.shadowed(node):
+            self._pyyaml(node, target)
             return
+        names = frozenset(ruamel_name(n) for n in self.ctx.qualnames(node.func))
+        old = next((n for n in RUAMEL_OLD_LOADS + RUAMEL_OLD_UNSAFE if n in names), None)
+        if old:
+            self._ruamel_old(node, old)
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("load", "load_all"):
+            self._ruamel_instance(node, func)
+
+    # -- PyYAML ----------------------------------------------------------------
+    def _pyyaml(self, node: Any, target: str) -> None:
         short = target.split(".", 1)[1]
         if target in _ALWAYS:
+            if self.round_trip(node, target):
+                return
             if short.startswith("unsafe"):
                 self.report(node, f"`{target}` constructs arbitrary Python objects and can run code from the document; use `yaml.safe_load`")
                 return
             fixed = self._fix(node, target, None)
+            severity, tail = self._full_severity()
             self.report(
                 node,
-                f"`{target}` builds Python objects and its loader has had code-execution bypasses; use `yaml.safe_load`",
+                f"`{target}` {tail}",
+                severity=severity,
                 replace=((node, fixed),) if fixed is not None else None,
                 fix_safe=True,
                 fix_description=f"use yaml.safe_load{'_all' if short.endswith('_all') else ''}",
@@ -226,14 +362,15 @@ class YamlUnsafeLoad(CodeRule):
             return
         present, value, loader_arg = self._loader_arg(node)
         if present is None:
-            self.report(
-                node,
-                f"`{target}` takes its arguments from `*args`/`**kwargs`, so a safe `Loader` cannot be verified; use `yaml.safe_load` or pass `Loader=yaml.SafeLoader`",
-                severity=Severity.MEDIUM,
-            )
+            if not self.round_trip(node, target):
+                self.report(
+                    node,
+                    f"`{target}` takes its arguments from `*args`/`**kwargs`, so a safe `Loader` cannot be verified; use `yaml.safe_load` or pass `Loader=yaml.SafeLoader`",
+                    severity=Severity.MEDIUM,
+                )
             return
         verdict = self._classify(value) if present else UNSAFE
-        if verdict == SAFE:
+        if verdict == SAFE or self.round_trip(node, target):
             return
         if verdict == UNKNOWN:
             self.report(
@@ -244,11 +381,140 @@ class YamlUnsafeLoad(CodeRule):
             return
         # a Loader hidden in a `**{...}` literal: renaming alone would break the call
         fixed = self._fix(node, target, loader_arg) if not present or loader_arg is not None else None
-        what = f"`{target}` without a safe `Loader`" if not present or loader_arg is None else f"`{target}` with an unsafe `Loader`"
-        self.report(
-            node,
-            f"{what} can construct arbitrary Python objects and run code; use `yaml.safe_load`",
+        fix = dict(
             replace=((node, fixed),) if fixed is not None else None,
             fix_safe=True,
             fix_description=f"use yaml.{'safe_load_all' if short.endswith('_all') else 'safe_load'}",
         )
+        if verdict == FULL:
+            severity, tail = self._full_severity()
+            self.report(node, f"`{target}` with `FullLoader` {tail}", severity=severity, **fix)
+            return
+        what = f"`{target}` without a safe `Loader`" if not present or loader_arg is None else f"`{target}` with an unsafe `Loader`"
+        self.report(node, f"{what} can construct arbitrary Python objects and run code; use `yaml.safe_load`", **fix)
+
+    # -- ruamel.yaml -------------------------------------------------------------
+    def _ruamel_old(self, node: Any, target: str) -> None:
+        if self._at_least("ruamel.yaml", _RUAMEL_REMOVED_OLD_API) or self.round_trip(node, target.replace("ruamel.", "", 1)):
+            return
+        if target in RUAMEL_OLD_LOADS:
+            present, value, _arg = self._loader_arg(node)
+            verdict = UNKNOWN if present is None else self._classify(value) if present else UNSAFE
+            if verdict == SAFE:
+                return
+            if verdict == UNKNOWN:
+                self.report(
+                    node,
+                    f"`{target}` with a `Loader` that cannot be verified as safe may construct arbitrary Python objects; use `YAML(typ='safe').load`",
+                    severity=Severity.MEDIUM,
+                )
+                return
+        self.report(
+            node,
+            f"`{target}` (ruamel.yaml < 0.18) uses the unsafe loader and can run code from the document; use `YAML(typ='safe').load` or the default `YAML().load`",
+        )
+
+    def _ruamel_instance(self, node: Any, func: Any) -> None:
+        if not any(
+            n.split(".", 1)[0] in ("ruamel", "ruamel_yaml", "srsly")
+            for names in self.ctx.imports.aliases.values()
+            for n in names
+        ):
+            return  # no ruamel import: not a YAML instance
+        verdict, construction = self._ruamel_construction(func.value)
+        if verdict in (None, SAFE):
+            return
+        if self.round_trip(node, "yaml.load", self.ctx.arg(node, 0, "stream"), check_shadow=False):
+            return
+        if verdict == UNKNOWN:
+            self.report(
+                node,
+                f"`YAML(typ=...).{func.attr.value}` with a `typ` that cannot be verified may use the unsafe loader and run code from the document; use `typ='safe'` or the default",
+                severity=Severity.MEDIUM,
+            )
+            return
+        fix = None
+        if construction is func.value:  # inline: YAML(typ='unsafe').load(x)
+            fixed = self._safe_typ(construction)
+            if fixed is not None:
+                fix = ((construction, fixed),)
+        self.report(
+            node,
+            f"`YAML(typ='unsafe').{func.attr.value}` constructs arbitrary Python objects and can run code from the document; use `YAML(typ='safe')` or the default round-trip loader",
+            replace=fix,
+            fix_safe=True,
+            fix_description="use typ='safe'",
+        )
+
+    def _is_yaml_class(self, call: Any) -> bool:
+        return isinstance(call, cst.Call) and any(ruamel_name(n) == RUAMEL_YAML for n in self.ctx.qualnames(call.func))
+
+    def _ruamel_construction(self, receiver: Any) -> Tuple[Optional[str], Any]:
+        """(verdict, the ``YAML(...)`` call) for the instance ``receiver``
+        when we can see how it was made: inline, a name bound in the
+        function (or, unbound there, at module level), ``self.<attr>`` or a
+        class attribute; several constructions: the least safe decides.
+        (None, None) when it is not (only) a ``YAML`` instance."""
+        if self._is_yaml_class(receiver):
+            return self._typ_of(receiver), receiver
+        values: List[Any] = []
+        if isinstance(receiver, cst.Name):
+            # an import of the same name is shadowed by the assignment
+            # (`import yaml` … `yaml = YAML()`): either way it is judged
+            values = self.bound_values(receiver.value, skip_imports=True)
+        elif isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
+            values = self._attr_values(receiver.value.value, receiver.attr.value)
+        if not values or not all(self._is_yaml_class(v) for v in values):
+            return None, None
+        verdicts = [self._typ_of(v) for v in values]
+        worst = _worst(*verdicts)
+        return worst, values[verdicts.index(worst)]
+
+    def _attr_values(self, owner: str, attr: str) -> List[Any]:
+        from mlwarden.rules._roundtrip import analysis_for
+
+        classes = [n for n in self._rt_stack() if isinstance(n, cst.ClassDef)]
+        if owner in ("self", "cls") and classes:
+            cls = classes[-1]
+        else:
+            cls = self.ctx.constants.classes.get(owner)
+            if cls is None:
+                return []
+        values: List[Any] = list(analysis_for(self.ctx).class_attrs(cls).get(attr, ()))
+        for stmt in cls.body.body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Assign) and any(
+                        isinstance(t.target, cst.Name) and t.target.value == attr for t in small.targets
+                    ):
+                        values.append(small.value)
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == attr and small.value is not None:
+                        values.append(small.value)
+        return values
+
+    def _typ_of(self, call: Any) -> str:
+        typ = self.ctx.arg(call, 99, "typ")
+        if typ is None:
+            present, _ = self.ctx.keyword(call, "typ")
+            return UNKNOWN if present is None else SAFE
+        if isinstance(typ, (cst.List, cst.Tuple)):
+            values = [self.ctx.value(e.value) if isinstance(e, cst.Element) else UNKNOWN for e in typ.elements]
+            return typ_verdict(values) if all(isinstance(v, str) for v in values) else UNKNOWN
+        value = self.ctx.value(typ)
+        return UNKNOWN if value is UNKNOWN_VALUE else typ_verdict(value)
+
+    def _safe_typ(self, call: Any) -> Optional[Any]:
+        arg = keyword_arg(call, "typ")
+        if arg is None or not isinstance(arg.value, cst.SimpleString):
+            return None
+        quote = arg.value.value[-1]
+        return call.with_changes(
+            args=[a.with_changes(value=cst.SimpleString(f"{quote}safe{quote}")) if a is arg else a for a in call.args]
+        )
+
+
+def _worst(*verdicts: str) -> str:
+    for verdict in (UNSAFE, FULL, UNKNOWN):
+        if verdict in verdicts:
+            return verdict
+    return SAFE

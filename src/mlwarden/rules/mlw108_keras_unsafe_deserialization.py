@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from packaging.version import Version
+
 from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.core.values import is_truthy
-from mlwarden.rules._helpers import keyword_arg, last_words, remove_keyword
+from mlwarden.core.values import UNKNOWN, is_truthy
+from mlwarden.rules._helpers import keyword_arg, last_words, notebook_json, remove_keyword
+from mlwarden.rules._roundtrip import RoundTripAware, analysis_for
 
 # `tensorflow.keras`, `tf_keras` and `keras.src` are canonicalised to `keras`.
 LOAD_MODEL = (
@@ -29,9 +33,11 @@ ENABLE_UNSAFE = (
     "keras.utils.enable_unsafe_deserialization",
 )
 _H5_SUFFIXES = (".h5", ".hdf5")
+#: the first Keras whose safe_mode holds for .keras and .h5 files
+KERAS_SAFE = "3.11.3"
 
 
-class KerasUnsafeDeserialization(CodeRule):
+class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
     """## What it does
     Flags Keras model loading that does not enforce `safe_mode`:
 
@@ -46,7 +52,19 @@ class KerasUnsafeDeserialization(CodeRule):
       before 3.11.3 ignore `safe_mode` for the legacy HDF5 format
       (CVE-2025-9905), so `Lambda` layers in it run their (marshalled)
       Python bytecode when the model is loaded. It is reported whatever the
-      pinned version, because `tf.keras` may be Keras 2.
+      pinned version, because `tf.keras` may be Keras 2;
+    - `load_model` of a path that is not a literal (a parameter, a value
+      computed at run time): the file may be a legacy `.h5` (CVE-2025-9905)
+      or a `.keras` archive crafted for the `safe_mode` bypasses
+      (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906). Like `torch.load`
+      without `weights_only`, this is version-aware: not reported when the
+      project guarantees keras >= 3.11.3, medium severity otherwise. A path
+      held in a module constant or in a local variable assigned a single
+      literal is judged as that literal (`.keras` is fine).
+
+    A round trip is not flagged: a model the same function just saved
+    (`model.save(path)` then `load_model(path)` at a temporary or literal
+    path; see MLW101).
 
     ## Why is this bad?
     A `.keras` file can contain `Lambda` layers whose Python code is
@@ -82,8 +100,13 @@ class KerasUnsafeDeserialization(CodeRule):
     Value policy: a `safe_mode` known to be true (literal or module-level
     constant) is fine; known false is reported with a fix; any other
     expression is reported with a message saying it cannot be verified. An
-    opaque `**kwargs` is not reported (the default is safe). `.h5` detection
-    only sees literal paths and module-level constants.
+    opaque `**kwargs` is not reported (the default is safe).
+
+    ## Version awareness
+    A non-literal path is not reported when every keras the project allows
+    (requirements, pyproject, lock files, or `assume-versions = {keras =
+    "3.11.3"}`) is >= 3.11.3. `safe_mode=False`, `enable_unsafe_deserialization()`
+    and literal `.h5` paths are reported whatever the version.
 
     ## Fix safety
     The fix removes `safe_mode=False`. It is **unsafe**: a model that really
@@ -110,11 +133,14 @@ class KerasUnsafeDeserialization(CodeRule):
     VALID = [
         Valid("import keras\nkeras.models.load_model('model.keras')"),
         Valid("import keras\nkeras.saving.load_model('m.keras', safe_mode=True)"),
-        Valid("import tensorflow as tf\ntf.keras.models.load_model(path, compile=False)"),
-        Valid("import keras\nkeras.models.load_model(path, **kwargs)"),
+        Valid("import tensorflow as tf\ntf.keras.models.load_model(path, compile=False)", options={"assume-versions": {"keras": "3.12"}}),
+        Valid("import keras\nkeras.models.load_model(path, **kwargs)", options={"assume-versions": {"keras": "3.12"}}),
         Valid("import keras\nmodel.save('model.h5')"),
         Valid("import tensorflow as tf\ntf.saved_model.load(export_dir)"),
         Valid("from transformers import AutoModel\nAutoModel.from_pretrained('x', safe_mode=False)"),
+        Valid("import keras\nkeras.models.load_model(path)", options={"assume-versions": {"keras": "3.11.3"}}),
+        Valid("import keras\ndef test_save(tmp_path):\n    model.save(tmp_path / 'm.keras')\n    keras.models.load_model(tmp_path / 'm.keras')"),
+        Valid("from keras.models import load_model\ndef main():\n    path = 'model.keras'\n    return load_model(path)"),
     ]
     INVALID = [
         Invalid(
@@ -126,6 +152,7 @@ class KerasUnsafeDeserialization(CodeRule):
             "import tensorflow as tf\nm = tf.keras.models.load_model(path, custom_objects=objs, safe_mode=False)",
             fixed="import tensorflow as tf\nm = tf.keras.models.load_model(path, custom_objects=objs)",
             unsafe_fix=True,
+            options={"assume-versions": {"keras": "3.12"}},
         ),
         Invalid("from tensorflow import keras\nkeras.saving.load_model(p, None, True, False)"),
         Invalid("from keras.models import load_model\nload_model(p, safe_mode=cfg.safe)"),
@@ -134,6 +161,10 @@ class KerasUnsafeDeserialization(CodeRule):
         Invalid("from keras.models import load_model\nmodel = load_model('weights/model.h5')"),
         Invalid("import tf_keras\nMODEL = 'best.hdf5'\ntf_keras.models.load_model(MODEL)"),
         Invalid("import keras\nkeras.saving.deserialize_keras_object(cfg, safe_mode=False)"),
+        Invalid("from keras.models import load_model\ndef serve(model_path):\n    return load_model(model_path)"),
+        Invalid("import tensorflow as tf\nmodel = tf.keras.models.load_model(args.model, compile=False)",
+                options={"assume-versions": {"keras": "3.10.0"}}),
+        Invalid(notebook_json("from tensorflow import keras", "model = keras.saving.load_model(downloaded)"), filename="example.ipynb"),
     ]
 
     def _safe_mode(self, node: Any, position: int) -> Optional[Any]:
@@ -173,12 +204,52 @@ class KerasUnsafeDeserialization(CodeRule):
                 )
                 return
         if target in LOAD_MODEL:
-            path = self.ctx.value(self.ctx.arg(node, 0, "filepath"))
-            if isinstance(path, str) and path.lower().endswith(_H5_SUFFIXES):
-                self.report(
-                    node,
-                    f"`{target}` of a legacy HDF5 file ignores `safe_mode` in Keras 2 and before keras 3.11.3, so `Lambda` layers in it can run code; convert the model to `.keras` from a trusted copy",
-                )
+            expr = self.ctx.arg(node, 0, "filepath")
+            if expr is None:
+                return
+            path = self._literal_path(expr)
+            if isinstance(path, str):
+                if path.lower().endswith(_H5_SUFFIXES) and not self.round_trip(node, target, expr):
+                    self.report(
+                        node,
+                        f"`{target}` of a legacy HDF5 file ignores `safe_mode` in Keras 2 and before keras 3.11.3, so `Lambda` layers in it can run code; convert the model to `.keras` from a trusted copy",
+                    )
+                return
+            low = keras_minimum(self.config, self.unit)
+            if low is not None and low >= Version(KERAS_SAFE):
+                return
+            if self.round_trip(node, target, expr):
+                return
+            allows = f"this project allows keras {low}" if low is not None else "no keras>=3.11.3 pin was found"
+            self.report(
+                node,
+                f"`{target}` of a path that is not a literal can load a legacy `.h5` file, which ignores `safe_mode` (CVE-2025-9905), or a `.keras` file crafted for the `safe_mode` bypasses (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906), and {allows}; require keras>=3.11.3 and load only models you trust",
+                severity=Severity.MEDIUM,
+            )
+
+    def _literal_path(self, expr: Any) -> object:
+        """The path's literal value: a literal, a module constant, or a
+        local variable assigned exactly one literal in the function."""
+        value = self.ctx.value(expr)
+        if value is not UNKNOWN or not isinstance(expr, cst.Name):
+            return value
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        if not functions:
+            return UNKNOWN
+        found = analysis_for(self.ctx).scope(functions[-1]).bindings.get(expr.value)
+        if found and len(found) == 1 and found[0].kind == "assign":
+            return self.ctx.value(found[0].value)
+        return UNKNOWN
+
+
+def keras_minimum(config, unit):
+    """The lowest keras the checked file's project allows, or None."""
+    try:
+        from mlwarden.core.versions import project_versions
+
+        return project_versions(config, unit.path).minimum("keras")
+    except Exception:  # a version problem must never hide a finding
+        return None
 
 
 def keras_note(config, unit) -> str:

@@ -6,17 +6,22 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import is_truthy
+from mlwarden.rules._roundtrip import RoundTripAware
 
 FLAG = "allow_dangerous_deserialization"
 
 
-class LangchainDangerousDeserialization(CodeRule):
+class LangchainDangerousDeserialization(RoundTripAware, CodeRule):
     """## What it does
     Flags `allow_dangerous_deserialization` set to a value that is not known
     to be false, in **any** call (`FAISS.load_local`, `Annoy.load_local`,
     `SKLearnVectorStore`, `load_chain`, a wrapper of your own …), written as a
     keyword, inside a `**{...}` literal or a `dict(...)` call, and as a key of
     a dict literal (`load_kwargs = {"allow_dangerous_deserialization": True}`).
+
+    A round trip is not flagged: `X.load_local(path, ...)` of an index the
+    same function just wrote with `db.save_local(path)` at a temporary or
+    literal path (see MLW101).
 
     ## Why is this bad?
     LangChain loaders that read pickles (the FAISS docstore index, Annoy,
@@ -76,6 +81,10 @@ class LangchainDangerousDeserialization(CodeRule):
         ),
         Valid("opts = {'allow_dangerous_deserialization': False}"),
         Valid("print('allow_dangerous_deserialization')"),
+        Valid(
+            "from langchain_community.vectorstores import FAISS\ndef test_index(tmp_path):\n    db.save_local(str(tmp_path))\n"
+            "    back = FAISS.load_local(str(tmp_path), emb, allow_dangerous_deserialization=True)"
+        ),
     ]
     INVALID = [
         Invalid("from langchain_community.vectorstores import FAISS\ndb = FAISS.load_local('i', emb, allow_dangerous_deserialization=True)"),
@@ -87,6 +96,10 @@ class LangchainDangerousDeserialization(CodeRule):
         Invalid(
             "db = FAISS.load_local(\n    folder_path=path,\n    embeddings=emb,\n"
             "    allow_dangerous_deserialization=True,  # error: MLW109\n)"
+        ),
+        Invalid(
+            "from langchain_community.vectorstores import FAISS\ndef load(folder):\n    db.save_local(folder)\n"
+            "    return FAISS.load_local(folder, emb, allow_dangerous_deserialization=True)  # error: MLW109"
         ),
     ]
 
@@ -108,12 +121,19 @@ class LangchainDangerousDeserialization(CodeRule):
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value == FLAG:
                 message = self._verdict(arg.value)
-                if message:
+                if message and not self._saved_here(node):
                     self.report(arg, message)
                 return
             if arg.star == "**" and isinstance(arg.value, cst.Dict):
                 self._reported_dicts.add(id(arg.value))
                 self._check_dict(arg.value)
+
+    def _saved_here(self, node) -> bool:
+        """``X.load_local(path, …)`` of an index ``save_local(path)`` just wrote."""
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "load_local"):
+            return False
+        return self.round_trip(node, "langchain.load_local", self.ctx.arg(node, 0, "folder_path"))
 
     def visit_Dict(self, node) -> None:
         if id(node) not in self._reported_dicts:

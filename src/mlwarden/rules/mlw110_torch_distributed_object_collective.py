@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any, Dict, List, Optional, Tuple
+
 from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._helpers import last_words
 
@@ -13,6 +16,19 @@ TARGETS = tuple(f"torch.distributed.{f}" for f in _FUNCTIONS) + (
     "accelerate.utils.operations.broadcast_object_list",
     "accelerate.utils.operations.gather_object",
 )
+
+
+#: function name -> (position, keyword) of the object this rank sends
+PAYLOAD: Dict[str, Tuple[int, str]] = {
+    "broadcast_object_list": (0, "object_list"),
+    "all_gather_object": (1, "obj"),
+    "gather_object": (0, "obj"),
+    "scatter_object_list": (1, "scatter_object_input_list"),
+}
+#: calls whose result is a string or a number (or a list of them)
+_PLAIN_BUILTINS = frozenset({"str", "int", "float", "bool", "len", "round", "repr", "format", "abs", "min", "max", "sum"})
+_PLAIN_METHODS = frozenset({"item", "tolist", "hexdigest", "decode", "batch_decode", "format", "join", "strip", "lower", "upper", "dumps"})
+_MAX_DEPTH = 6
 
 
 class TorchDistributedObjectCollective(CodeRule):
@@ -37,6 +53,16 @@ class TorchDistributedObjectCollective(CodeRule):
     public interface, a shared cluster, federated or cross-organisation
     training, elastic jobs that admit new workers). That is why the severity
     is medium: review that the process group is closed to untrusted peers.
+
+    ## Severity
+    Medium. Low when the object this rank sends is built in the same
+    function from strings and numbers only (literals, f-strings,
+    `str()`/`int()`/`len()`/`.item()`/`.decode()` results, lists, tuples,
+    dicts and comprehensions of those, or a local variable assigned only
+    such values): gathering log lines or a seed across the ranks of one job.
+    The receiving side still unpickles what arrives, so the finding stays
+    (`--severity low`); in test code it is low too (the ranks are the test's
+    own processes).
 
     ## Example
     ```python
@@ -85,9 +111,104 @@ class TorchDistributedObjectCollective(CodeRule):
         Invalid("from torch.distributed.distributed_c10d import scatter_object_list\nscatter_object_list(out, inp, src=0)"),
         Invalid("import torch.distributed as dist\ndist.recv_object_list(objs, src=1)"),
         Invalid("from accelerate.utils import gather_object\ngather_object(preds)"),
+        Invalid("from accelerate.utils import gather_object\ndef log(model):\n    gather_object([model.name])"),
+        # plain data: still a finding, at low severity (see test_noise_rules.py)
+        Invalid("from accelerate.utils import gather_object\ndef log(step):\n    lines = [f'step {step}']\n    gather_object(lines)"),
     ]
 
+    def __init__(self, ctx: Any, config: Any, unit: Any) -> None:
+        super().__init__(ctx, config, unit)
+        #: one dict per enclosing function: local name -> assigned values
+        self._scopes: List[Dict[str, List[Any]]] = [{}]
+
+    def visit_FunctionDef(self, node) -> None:
+        self._scopes.append({})
+
+    def leave_FunctionDef(self, original_node) -> None:
+        if len(self._scopes) > 1:
+            self._scopes.pop()
+
+    def visit_Assign(self, node) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._scopes[-1].setdefault(target.target.value, []).append(node.value)
+            else:  # a, b = ...: the names get parts we do not follow
+                for name in _names(target.target):
+                    self._scopes[-1].setdefault(name, []).append(None)
+
+    def visit_AnnAssign(self, node) -> None:
+        if isinstance(node.target, cst.Name):
+            self._scopes[-1].setdefault(node.target.value, []).append(node.value)
+
+    def visit_AugAssign(self, node) -> None:
+        if isinstance(node.target, cst.Name):
+            self._scopes[-1].setdefault(node.target.value, []).append(node.value)
+
     def visit_Call(self, node) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in ("append", "extend", "insert", "add", "update"):
+            # lst.append(x): x becomes part of lst
+            values = self._scopes[-1].get(func.value.value)
+            if values is not None:
+                values.extend(arg.value for arg in node.args)
         target = self.ctx.call_to(node, TARGETS)
-        if target:
-            self.report(node, f"`{target}` unpickles what other ranks send; exchange tensors or make sure every peer is trusted")
+        if not target:
+            return
+        payload = PAYLOAD.get(target.rsplit(".", 1)[-1])
+        expr = self.ctx.arg(node, *payload) if payload else None
+        if expr is not None and self._plain(expr, 0, set()):
+            self.report(
+                node,
+                f"`{target}` unpickles what other ranks send, here plain data (strings and numbers); send it as a tensor or JSON bytes, or make sure every peer is trusted",
+                severity=Severity.LOW,
+            )
+            return
+        self.report(node, f"`{target}` unpickles what other ranks send; exchange tensors or make sure every peer is trusted")
+
+    def _plain(self, expr: Any, depth: int, seen: set) -> bool:
+        """``expr`` is built from strings and numbers only."""
+        if expr is None or depth > _MAX_DEPTH:
+            return False
+        if isinstance(expr, (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.FormattedString, cst.ConcatenatedString)):
+            return True
+        if isinstance(expr, cst.Name):
+            if expr.value in ("True", "False", "None"):
+                return True
+            if expr.value in seen:
+                return True  # x = x + [...]: judged by the other values
+            values = self._scopes[-1].get(expr.value) if len(self._scopes) > 1 else None
+            if not values:
+                return False  # a parameter, a global, an attribute: not known here
+            return all(self._plain(v, depth + 1, seen | {expr.value}) for v in values)
+        if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+            return all(not isinstance(e, cst.StarredElement) and self._plain(e.value, depth + 1, seen) for e in expr.elements)
+        if isinstance(expr, cst.Dict):
+            return all(
+                isinstance(e, cst.DictElement) and self._plain(e.key, depth + 1, seen) and self._plain(e.value, depth + 1, seen)
+                for e in expr.elements
+            )
+        if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            return self._plain(expr.elt, depth + 1, seen)
+        if isinstance(expr, cst.DictComp):
+            return self._plain(expr.key, depth + 1, seen) and self._plain(expr.value, depth + 1, seen)
+        if isinstance(expr, cst.BinaryOperation):
+            if isinstance(expr.operator, cst.Multiply) and isinstance(expr.left, (cst.List, cst.Tuple)):
+                return self._plain(expr.left, depth + 1, seen)  # [None] * n
+            return self._plain(expr.left, depth + 1, seen) and self._plain(expr.right, depth + 1, seen)
+        if isinstance(expr, cst.UnaryOperation):
+            return self._plain(expr.expression, depth + 1, seen)
+        if isinstance(expr, cst.Call):
+            func = expr.func
+            if isinstance(func, cst.Name) and func.value in _PLAIN_BUILTINS and func.value not in self.ctx.imports.aliases:
+                return True
+            if isinstance(func, cst.Attribute) and func.attr.value in _PLAIN_METHODS:
+                return True
+        return False
+
+
+def _names(target: Any) -> List[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _names(e.value)]
+    return []

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import last_words
+from mlwarden.rules._helpers import notebook_json
+from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
+from mlwarden.rules.mlw701_gradio_public_share import imports_module
 
 TARGETS = (
     "torch.classes.load_library",
@@ -13,14 +18,30 @@ TARGETS = (
     "tensorflow.python.framework.load_library.load_library",
     "tensorflow.python.framework.load_library.load_op_library",
     "numpy.ctypeslib.load_library",
+    "tensorflow.experimental.register_filesystem_plugin",
+    "tensorflow.python.framework.load_library.register_filesystem_plugin",
 )
+#: compilers that build and import native code from source
+COMPILERS = ("numpy.f2py.compile",)
+#: methods on an instance we cannot resolve (``SessionOptions()`` is usually
+#: a variable): attribute -> the module the file must import
+METHODS = {"register_custom_ops_library": "onnxruntime"}
 
 
-class NativeLibraryLoad(CodeRule):
+class NativeLibraryLoad(ParamDefaults, CodeRule):
     """## What it does
-    Flags the ML frameworks' native-library loaders: `torch.classes.load_library`,
-    `torch.ops.load_library`, `tf.load_library`, `tf.load_op_library` and
-    `numpy.ctypeslib.load_library`.
+    Flags the ML frameworks' native-code loaders: `torch.classes.load_library`,
+    `torch.ops.load_library`, `tf.load_library`, `tf.load_op_library`,
+    `tf.experimental.register_filesystem_plugin`,
+    `numpy.ctypeslib.load_library`, onnxruntime's
+    `SessionOptions.register_custom_ops_library` (on any receiver, in a file
+    that imports onnxruntime), and `numpy.f2py.compile`, which compiles
+    Fortran source into an extension module and imports it.
+
+    Severity follows where the library comes from: a literal path (or a
+    module constant, or a parameter's literal default) names a file the
+    project ships, so it is reported at low severity; a path computed at
+    run time (a parameter, user input, a download) at medium severity.
 
     ## Why is this bad?
     Loading a shared library (`.so`, `.dll`, `.dylib`) runs its initialisers
@@ -65,12 +86,16 @@ class NativeLibraryLoad(CodeRule):
     cwe = (114, 829)
     owasp = ("ML06:2023",)
     message = "`torch.ops.load_library` runs native code from the library file; load only libraries built from reviewed source at a path you control"
-    triggers = last_words(TARGETS)
+    # qualified (see engine.trigger_groups): `compile` alone is every torch.compile
+    triggers = frozenset(TARGETS + COMPILERS) | frozenset(METHODS)
 
     VALID = [
         Valid("import torch\ntorch.ops.aten.add(a, b)"),
         Valid("import ctypes\nctypes.CDLL('libc.so.6')"),
         Valid("import tensorflow as tf\ntf.saved_model.load(path)"),
+        Valid("from numpy import f2py\nf2py.get_include()"),
+        Valid("opts.register_custom_ops_library(path)"),
+        Valid("import onnxruntime as ort\nopts = ort.SessionOptions()\nopts.enable_profiling = True"),
     ]
     INVALID = [
         Invalid("import torch\ntorch.classes.load_library('libops.so')"),
@@ -79,9 +104,34 @@ class NativeLibraryLoad(CodeRule):
         Invalid("import tensorflow as tf\ntf.load_library(path)"),
         Invalid("import numpy as np\nlib = np.ctypeslib.load_library('libmy', '.')"),
         Invalid("from numpy.ctypeslib import load_library\nload_library('libmy', here)"),
+        Invalid("import onnxruntime\nso = onnxruntime.SessionOptions()\nso.register_custom_ops_library(lib)"),
+        Invalid("import onnxruntime as ort\nort.SessionOptions().register_custom_ops_library(get_library_path())"),
+        Invalid("from numpy import f2py\ndef build(src):\n    return f2py.compile(src, modulename='mul')"),
+        Invalid("import tensorflow as tf\ntf.experimental.register_filesystem_plugin(plugin_path)"),
+        Invalid(notebook_json("import torch", "torch.ops.load_library(downloaded_so)"), filename="example.ipynb"),
     ]
 
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target:
-            self.report(node, f"`{target}` runs native code from the library file; load only libraries built from reviewed source at a path you control")
+            self._report(node, target, self.ctx.arg(node, 0, "library_filename" if "register" not in target else "plugin_location"),
+                         "runs native code from the library file; load only libraries built from reviewed source at a path you control")
+            return
+        target = self.ctx.call_to(node, COMPILERS)
+        if target:
+            self._report(node, target, self.ctx.arg(node, 0, "source"),
+                         "compiles the given source into an extension module and imports it; compile only reviewed source at build time")
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in METHODS and imports_module(self.ctx, METHODS[func.attr.value]):
+            self._report(node, f"SessionOptions.{func.attr.value}", self.ctx.arg(node, 0, "library_path"),
+                         "loads a shared library of custom operators, running its native code; load only libraries built from reviewed source at a path you control")
+
+    def _report(self, node: Any, target: str, source: Any, what: str) -> None:
+        value = self.resolve(source) if source is not None else None
+        literal = isinstance(value, str) and value != ""  # `path = ""` is a placeholder
+        self.report(
+            node,
+            f"`{target}` {what}" + (" (here a literal path the project ships)" if literal else ""),
+            severity=Severity.LOW if literal else Severity.MEDIUM,
+        )

@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import root_words
+from mlwarden.rules._roundtrip import RoundTripAware
+from mlwarden.rules._helpers import notebook_json, root_words
 
 TARGETS = ("marshal.load", "marshal.loads")
 
 
-class MarshalLoad(CodeRule):
+class MarshalLoad(RoundTripAware, CodeRule):
     """## What it does
     Flags `marshal.load` and `marshal.loads`.
+
+    A round trip is not flagged: data the same scope produced with the
+    matching dump (an in-memory dump, a buffer only a serializer wrote
+    into, or a file the same function just wrote to a temporary or literal
+    path; see MLW101).
 
     ## Why is this bad?
     `marshal` is CPython's internal format for `.pyc` files. The Python
@@ -56,14 +62,18 @@ class MarshalLoad(CodeRule):
     VALID = [
         Valid("import marshal\nblob = marshal.dumps(table)"),
         Valid("import json\njson.loads(s)"),
+        Valid("import marshal\nserialized = marshal.dumps({'a': 1})\nprint(marshal.loads(serialized))"),
+        Valid("import marshal, tempfile\nfile_obj = tempfile.TemporaryFile()\nmarshal.dump(range(5), file_obj)\nfile_obj.seek(0)\nprint(marshal.load(file_obj))"),
     ]
     INVALID = [
         Invalid("import marshal\nmarshal.load(f)"),
         Invalid("import marshal as m\ncode = m.loads(blob)"),
         Invalid("from marshal import loads\nexec(loads(blob))"),
+        Invalid("import marshal, tempfile\nfile_obj = tempfile.TemporaryFile()\nfile_obj.write(sock.recv(1024))\nfile_obj.seek(0)\nmarshal.load(file_obj)"),
+        Invalid(notebook_json("import marshal", "code = marshal.loads(blob)"), filename="example.ipynb"),
     ]
 
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
-        if target:
-            self.report(node, f"`{target}` is not safe for untrusted data and returns code objects; use JSON or another data-only format")
+        if target and not self.round_trip(node, target):
+            self.report_load(node, target, f"`{target}` is not safe for untrusted data and returns code objects; use JSON or another data-only format")

@@ -2,15 +2,21 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import root_words
+from mlwarden.rules._roundtrip import RoundTripAware
+from mlwarden.rules._helpers import notebook_json, root_words
 
 TARGETS = ("shelve.open", "shelve.Shelf", "shelve.DbfilenameShelf", "shelve.BsdDbShelf")
 
 
-class ShelveOpen(CodeRule):
+class ShelveOpen(RoundTripAware, CodeRule):
     """## What it does
     Flags `shelve.open` and direct construction of `shelve.Shelf`,
     `shelve.DbfilenameShelf` and `shelve.BsdDbShelf`.
+
+    A round trip is not flagged: data the same scope produced with the
+    matching dump (an in-memory dump, a buffer only a serializer wrote
+    into, or a file the same function just wrote to a temporary or literal
+    path; see MLW101).
 
     ## Why is this bad?
     A shelf is a `dbm` database whose values are pickles: reading any key of a
@@ -56,15 +62,17 @@ class ShelveOpen(CodeRule):
     VALID = [
         Valid("import shelve\nf = open('x.db')"),
         Valid("import dbm\ndb = dbm.open('cache', 'c')"),
+        Valid("import os, shelve, tempfile\nwith tempfile.TemporaryDirectory() as d:\n    filename = os.path.join(d, 'shelf')\n    with shelve.open(filename) as db:\n        db['k'] = 1\n    with shelve.open(filename) as db:\n        print(db['k'])"),
     ]
     INVALID = [
         Invalid("import shelve\nwith shelve.open('cache.db') as db:  # error: MLW113\n    x = db['k']"),
         Invalid("import shelve as sh\ndb = sh.open(path, flag='r')"),
         Invalid("from shelve import DbfilenameShelf\nDbfilenameShelf('cache')"),
         Invalid("import shelve, dbm\nshelve.Shelf(dbm.open('x'))"),
+        Invalid(notebook_json("import shelve", "db = shelve.open('cache')"), filename="example.ipynb"),
     ]
 
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
-        if target:
-            self.report(node, f"`{target}` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data")
+        if target and not self.round_trip(node, target) and not self.fresh_temp_path(node, self.ctx.arg(node, 0, "filename")):
+            self.report_load(node, target, f"`{target}` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data")

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import root_words
+from mlwarden.rules._roundtrip import RoundTripAware
+from mlwarden.rules._helpers import notebook_json, root_words
 
 TARGETS = (
     "jsonpickle.decode",
@@ -13,10 +15,15 @@ TARGETS = (
 )
 
 
-class JsonpickleDecode(CodeRule):
+class JsonpickleDecode(RoundTripAware, CodeRule):
     """## What it does
     Flags `jsonpickle.decode`, `jsonpickle.loads` and `jsonpickle.Unpickler`
     (also through `jsonpickle.unpickler`).
+
+    A round trip is not flagged: data the same scope produced with the
+    matching dump (an in-memory dump, a buffer only a serializer wrote
+    into, or a file the same function just wrote to a temporary or literal
+    path; see MLW101).
 
     ## Why is this bad?
     jsonpickle looks like JSON but restores arbitrary Python objects: its
@@ -62,15 +69,38 @@ class JsonpickleDecode(CodeRule):
         Valid("import jsonpickle\ns = jsonpickle.encode(obj)"),
         Valid("import json\njson.loads(s)"),
         Valid("import base64\nbase64.b64decode(s)"),
+        Valid("import jsonpickle\npick = jsonpickle.encode({'a': 1})\nprint(jsonpickle.decode(pick))\nprint(jsonpickle.unpickler.Unpickler().restore(pick))"),
     ]
     INVALID = [
         Invalid("import jsonpickle\nobj = jsonpickle.decode(s)"),
         Invalid("import jsonpickle as jp\njp.loads(s, safe=True)"),
         Invalid("from jsonpickle.unpickler import Unpickler\nUnpickler().restore(data)"),
         Invalid("from jsonpickle import decode\ndecode(s)"),
+        Invalid("import jsonpickle\nobj = jsonpickle.Unpickler().restore(request.json)"),
+        Invalid(notebook_json("import jsonpickle", "obj = jsonpickle.decode(text)"), filename="example.ipynb"),
     ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._restored = set()
 
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
-        if target:
-            self.report(node, f"`{target}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead")
+        if target and id(node) in self._restored:
+            return  # judged with its `.restore(data)` call
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == "restore"
+            and isinstance(func.value, cst.Call)
+            and self.ctx.call_to(func.value, TARGETS)
+        ):
+            # `Unpickler().restore(data)`: the data is the restore argument
+            inner = self.ctx.call_to(func.value, TARGETS)
+            self._restored.add(id(func.value))
+            data = self.ctx.arg(node, 0, "obj")
+            if data is None or not self.round_trip(func.value, inner, data):
+                self.report_load(func.value, inner, f"`{inner}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead", data=data)
+            return
+        if target and not self.round_trip(node, target):
+            self.report_load(node, target, f"`{target}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead")

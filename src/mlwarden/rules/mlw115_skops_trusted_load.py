@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.core.values import UNKNOWN, is_truthy
 from mlwarden.rules._helpers import follow_constant, root_words
 
@@ -14,7 +13,7 @@ UNTRUSTED_TYPES = ("skops.io.get_untrusted_types", "skops.io._persist.get_untrus
 _POSITION = 1
 
 
-class SkopsTrustedLoad(CodeRule):
+class SkopsTrustedLoad(RoundTripAware, CodeRule):
     """## What it does
     Flags `skops.io.load` / `skops.io.loads` calls whose `trusted` argument
     trusts more than nothing:
@@ -30,6 +29,10 @@ class SkopsTrustedLoad(CodeRule):
       of arbitrary callables …).
 
     `trusted` omitted, `None`, `False` or an empty list is fine.
+
+    A round trip is not flagged: data the same scope produced itself (an
+    in-memory dump, a buffer only a serializer wrote into, or a file the
+    same function just wrote to a temporary or literal path; see MLW101).
 
     ## Why is this bad?
     skops exists to load scikit-learn models without pickle's code execution:
@@ -75,6 +78,7 @@ class SkopsTrustedLoad(CodeRule):
         Valid("import skops.io as sio\nsio.loads(blob, trusted=[])"),
         Valid("import skops.io as sio\nsio.dump(model, 'm.skops')"),
         Valid("import joblib\njoblib.dump(model, 'm', trusted=True)"),
+        Valid("import skops.io as sio\nblob = sio.dumps(clf)\nclf2 = sio.loads(blob, trusted=True)"),
     ]
     INVALID = [
         Invalid("import skops.io as sio\nmodel = sio.load('m.skops', trusted=True)"),
@@ -91,7 +95,7 @@ class SkopsTrustedLoad(CodeRule):
         if not target:
             return
         value = self.ctx.arg(node, _POSITION, "trusted")
-        if value is None:
+        if value is None or self.round_trip(node, target):
             return
         expr = follow_constant(self.ctx, value)
         if isinstance(expr, cst.Call) and self.ctx.call_to(expr, UNTRUSTED_TYPES):

@@ -6,12 +6,16 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
+from mlwarden.core.context import lower
 from mlwarden.rules.mlw202_unpinned_hub_revision import (
     ParamDefaults,
+    PublishedOwners,
     display_target,
     hub_id_value,
     hub_load,
+    is_local_path,
     is_trusted,
+    owner_of,
     revision_problem,
 )
 
@@ -19,7 +23,7 @@ KEY = "trust_remote_code"
 _SHA = "ac2ae5fab2ce3f9f40dc79b5ca9f637430d24971"
 
 
-class TrustRemoteCode(ParamDefaults, CodeRule):
+class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
     """## What it does
     Flags `trust_remote_code=<truthy>` in any call: transformers
     `from_pretrained` of any Auto*/model/config/tokenizer class, `pipeline`,
@@ -47,6 +51,24 @@ class TrustRemoteCode(ParamDefaults, CodeRule):
     credentials. Without a pinned commit, a later push to the repository (or
     to the repository named in its `auto_map`) changes the code you run
     without any change to yours.
+
+    ## Severity
+    - **high**: a Hub repository named in the code (a literal or constant
+      id) whose code runs unpinned;
+    - **medium**: the model path is chosen at run time
+      (`from_pretrained(args.model, trust_remote_code=True)`): whoever picks
+      the model runs its code and nothing lets them say no, so make remote
+      code opt-in (a flag defaulting to False); also medium when the load is
+      pinned to a full commit SHA (review that commit), for a local
+      directory, and for a `{"trust_remote_code": True}` dict whose receiver
+      is not known;
+    - **low**: `load_dataset(..., trust_remote_code=True)` when the project
+      requires `datasets >= 4` (dead code).
+
+    Then one step lower for a repository of the project's own organisation
+    (see MLW202) and one step lower in tests, docs, examples and tutorial
+    notebooks (remote code in a test still runs on a CI machine with its
+    secrets, so a high finding stays visible as medium).
 
     ## Example
     ```python
@@ -127,9 +149,12 @@ class TrustRemoteCode(ParamDefaults, CodeRule):
         super().__init__(ctx, config, unit)
         self._consumed: Set[int] = set()
         self._dicts: list = []
+        #: (node, message, severity, repo id or None), reported in leave_Module
+        self._calls: list = []
 
     # -- calls -------------------------------------------------------------
     def visit_Call(self, node) -> None:
+        self.note_publisher(node)
         for arg in node.args:
             # dicts passed straight to a call are judged with the call
             if isinstance(arg.value, cst.Dict) or _is_dict_call(self.ctx, arg.value):
@@ -165,35 +190,50 @@ class TrustRemoteCode(ParamDefaults, CodeRule):
         found = hub_load(self.ctx, node)
         target = display_target(found[0]) if found else _call_name(node)
         name: Optional[str] = None
+        exact = False
         if found:
             name, exact = hub_id_value(self.ctx, found[1])
             if exact and name is not None and is_trusted(name, self.option("trusted-models")):
                 return
         pattern = f"`{target}(..., trust_remote_code=True)`" if via == "direct" else f"`{target}(..., {via}={{'trust_remote_code': True}})`"
         if self._datasets_dead_code(found):
-            self.report(
+            self._calls.append((
                 node,
                 f"{pattern} is dead code with datasets >= 4, which no longer runs dataset scripts; remove `trust_remote_code`",
-                severity=Severity.LOW,
-            )
+                Severity.LOW,
+                None,
+            ))
             return
-        pin = self._pin_state(node)
-        self.report(node, f"{pattern} runs Python code from the model repository {pin}")
+        if name is None:
+            # the repository is chosen at run time: whoever picks the model
+            # path runs its code, with no way to say no
+            self._calls.append((
+                node,
+                f"{pattern} runs Python code from whatever repository the run-time model path names; make remote code opt-in (a flag defaulting to False) and pin `revision=` where the model is known",
+                Severity.MEDIUM,
+                None,
+            ))
+            return
+        pinned, pin = self._pin_state(node)
+        severity = Severity.MEDIUM if pinned or (exact and is_local_path(name, self.unit, self.config)) else Severity.HIGH
+        repo = name if exact else (f"{owner_of(self.ctx, found[1])}/x" if found and owner_of(self.ctx, found[1]) else None)
+        self._calls.append((node, f"{pattern} runs Python code from the model repository {pin}", severity, repo))
 
-    def _pin_state(self, node) -> str:
+    def _pin_state(self, node) -> "tuple[bool, str]":
+        """(pinned to a commit, how the message ends)."""
         present, rev_expr = self.ctx.keyword(node, "revision")
         code_present, code_expr = self.ctx.keyword(node, "code_revision")
         revision = self.resolve(rev_expr) if present else None
         code_revision = self.resolve(code_expr) if code_present else None
         if isinstance(code_revision, str) and revision_problem(code_revision):
-            return f"and `code_revision` `{code_revision}` is {revision_problem(code_revision)}; review the code and pin `code_revision=` to a full 40-hex commit SHA"
+            return False, f"and `code_revision` `{code_revision}` is {revision_problem(code_revision)}; review the code and pin `code_revision=` to a full 40-hex commit SHA"
         if isinstance(revision, str) and revision_problem(revision) is None:
-            return "(pinned to a commit); review the code at that commit, then silence this line with `# noqa: MLW201`"
+            return True, "(pinned to a commit); review the code at that commit, then silence this line with `# noqa: MLW201`"
         if present is None or revision is UNKNOWN:
-            return "and its `revision` cannot be verified as a commit pin; review the code and pin `revision=` to a full 40-hex commit SHA"
+            return False, "and its `revision` cannot be verified as a commit pin; review the code and pin `revision=` to a full 40-hex commit SHA"
         if isinstance(revision, str):
-            return f"at revision `{revision}`, {revision_problem(revision)}; review the code and pin `revision=` to a full 40-hex commit SHA"
-        return "without a pinned revision, so the repository owner can change it at any time; avoid remote code or review it and pin `revision=` to a commit SHA"
+            return False, f"at revision `{revision}`, {revision_problem(revision)}; review the code and pin `revision=` to a full 40-hex commit SHA"
+        return False, "without a pinned revision, so the repository owner can change it at any time; avoid remote code or review it and pin `revision=` to a commit SHA"
 
     def _datasets_dead_code(self, found) -> bool:
         if not found or not found[0].startswith("datasets."):
@@ -212,6 +252,12 @@ class TrustRemoteCode(ParamDefaults, CodeRule):
         self._dicts.append(node)
 
     def leave_Module(self, original_node) -> None:
+        for node, message, severity, repo in self._calls:
+            where = self.own_organisation(repo)
+            if where is not None:
+                severity = lower(severity)
+                message += f" (the project's own organisation, from {where})"
+            self.report(node, message, severity=severity)
         for node in self._dicts:
             if id(node) in self._consumed:
                 continue
@@ -223,7 +269,8 @@ class TrustRemoteCode(ParamDefaults, CodeRule):
                 if key == KEY and self._truthy(value):
                     self.report(
                         element,
-                        "`{'trust_remote_code': True}` lets the call that receives these arguments run Python code from the model repository; avoid remote code or review it and pin `revision=` to a commit SHA",
+                        "`{'trust_remote_code': True}` lets the call that receives these arguments run Python code from the model repository; make remote code opt-in (a flag defaulting to False), or review it and pin `revision=` to a commit SHA",
+                        severity=Severity.MEDIUM,
                     )
 
 

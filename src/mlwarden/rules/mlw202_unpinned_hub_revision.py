@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from mlwarden.core.context import lower
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
@@ -314,9 +315,118 @@ def hub_prefix_load(ctx: Any, node: Any) -> Optional[Tuple[str, str]]:
 
 
 # ---------------------------------------------------------------------------
+# Risk of a hub load (the severity ladder of MLW202, shared with MLW201).
+
+#: files whose loaders unpickle (or may run code)
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".dill", ".h5", ".hdf5", ".keras", ".npy", ".npz", ".py")
+#: files that are data only: parsing them runs no code
+DATA_SUFFIXES = (
+    ".safetensors", ".json", ".txt", ".md", ".yaml", ".yml", ".model", ".tiktoken", ".vocab", ".merges", ".csv", ".tsv",
+    ".parquet", ".arrow", ".jsonl", ".png", ".jpg", ".jpeg", ".wav", ".mp3", ".flac", ".gguf", ".onnx", ".spm",
+)
+#: ``X.from_pretrained`` classes that read configuration or vocabulary files only
+_DATA_ONLY_CLASS_RE = re.compile(r"(Tokenizer(Fast)?|Config|Processor|FeatureExtractor|ImageProcessor|Scheduler)$")
+#: calls that publish to a Hub repository: function/method name -> (position, keyword) of the repo id
+PUBLISHERS: Dict[str, Tuple[int, str]] = {
+    "push_to_hub": (0, "repo_id"),
+    "create_repo": (0, "repo_id"),
+    "upload_folder": (-1, "repo_id"),
+    "upload_file": (-1, "repo_id"),
+    "upload_large_folder": (-1, "repo_id"),
+}
 
 
-class UnpinnedHubRevision(ParamDefaults, CodeRule):
+def owner_of(ctx: Any, expr: Any) -> Optional[str]:
+    """The organisation of a repo id expression: ``"org/x"``, ``ORG + "/x"``,
+    ``f"{ORG}/{name}"`` with ``ORG`` a constant; None when not static."""
+    from mlwarden.core.owner import repo_owner
+
+    if expr is None:
+        return None
+    value = string_value(ctx, expr)
+    if isinstance(value, str):
+        return repo_owner(value)
+    text = ""
+    if isinstance(expr, cst.FormattedString):
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text += part.value
+            else:
+                inner = ctx.value(part.expression)
+                if not isinstance(inner, str):
+                    break
+                text += inner
+            if "/" in text:
+                break
+    elif isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        text = leading_text(ctx, expr) or ""
+    return repo_owner(text) if "/" in text else None
+
+
+class PublishedOwners:
+    """Mixin: the organisations the checked file publishes to (``push_to_hub``
+    targets, ``hub_model_id=``, ``create_repo``/``upload_folder`` repo ids),
+    collected on every call; rules that report on the Hub defer their
+    reports to ``leave_Module`` so that a later push counts too."""
+
+    def _published(self) -> Dict[str, str]:
+        found = self.__dict__.get("_published_orgs")
+        if found is None:
+            found = self.__dict__["_published_orgs"] = {}
+        return found
+
+    def note_publisher(self, node: Any) -> None:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        exprs = []
+        if name in PUBLISHERS:
+            pos, keyword = PUBLISHERS[name]
+            exprs.append(self.ctx.arg(node, pos, keyword) if pos >= 0 else self.ctx.keyword(node, keyword)[1])
+        for keyword in ("hub_model_id", "push_to_hub_model_id"):
+            present, value = self.ctx.keyword(node, keyword)
+            if present:
+                exprs.append(value)
+        for expr in exprs:
+            org = owner_of(self.ctx, expr)
+            if org:
+                self._published().setdefault(org, "a `push_to_hub` target in this file")
+
+    def own_organisation(self, repo_id: Optional[str]) -> Optional[str]:
+        """Where the owner of ``repo_id`` was found to be the project's own, or None."""
+        from mlwarden.core.owner import project_owners, repo_owner
+
+        if not repo_id:
+            return None
+        org = repo_owner(repo_id)
+        if org is None:
+            return None
+        if org in self._published():
+            return self._published()[org]
+        try:
+            return project_owners(self.config, self.unit.path).orgs.get(org)
+        except Exception:  # an unreadable project file must never hide a finding
+            return None
+
+
+def datasets_risk(config: Any, unit: Any) -> Tuple[Severity, str]:
+    """Severity of an unpinned ``load_dataset`` from the project's datasets pins."""
+    try:
+        from mlwarden.core.versions import project_versions
+
+        low = project_versions(config, unit.path).minimum("datasets")
+    except Exception:
+        low = None
+    if low is not None and low.major >= 4:
+        return Severity.LOW, "datasets >= 4 runs no dataset scripts"
+    if low is not None and low.major < 3:
+        return Severity.HIGH, f"this project allows datasets {low}, which runs dataset scripts from the repository"
+    return Severity.MEDIUM, ""
+
+
+# ---------------------------------------------------------------------------
+
+
+class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     """## What it does
     Flags downloads from the Hugging Face Hub that are not pinned to a full
     40-character commit SHA: `from_pretrained` of transformers, diffusers,
@@ -336,6 +446,31 @@ class UnpinnedHubRevision(ParamDefaults, CodeRule):
     the next cache miss. Branches and tags move; a short SHA is resolved by
     prefix. A full commit SHA is the only reference that always names the
     same files.
+
+    ## Severity
+    From what the load can do when the repository changes under you:
+    - **high** when it can run code: `trust_remote_code=True` in the same
+      call, `use_safetensors=False`, an `hf_hub_download` of a pickle-capable
+      file (`.bin`, `.pt`, `.pth`, `.ckpt`, `.pkl`, `.joblib`, `.h5`, `.npy`,
+      `.py`, …), or `load_dataset` in a project whose pins allow
+      `datasets < 3` (which runs dataset scripts without asking);
+    - **medium** for other model, pipeline and dataset loads (weights may
+      be pickles; data and tokenizer templates can be swapped);
+    - **low** when it reads data files only: `use_safetensors=True`,
+      tokenizer, config, processor, feature-extractor and scheduler classes
+      (`AutoTokenizer`, `AutoConfig`, `CLIPTokenizer`, `DDIMScheduler`, …),
+      `hf_hub_download` of a `.safetensors`/`.json`/`.txt`/`.gguf`/… file,
+      `snapshot_download(allow_patterns=...)` of such files only, and
+      `load_dataset` when the project requires `datasets >= 4` (no scripts).
+
+    A run-time model id (reported only with a literal `revision`, or with
+    `check-dynamic-ids`) is at most medium.
+
+    Then one step lower when the repository belongs to the project's own
+    organisation (the owner of its git remote or project URLs, `owner-orgs`,
+    or a `push_to_hub` target in the same file; see `docs/context.md`), and
+    low in tests, docs, examples and tutorial notebooks. `trusted-models`
+    still exempts a repository completely.
 
     ## Example
     ```python
@@ -437,6 +572,7 @@ class UnpinnedHubRevision(ParamDefaults, CodeRule):
     ]
 
     def visit_Call(self, node) -> None:
+        self.note_publisher(node)
         prefixed = hub_prefix_load(self.ctx, node)
         if prefixed:
             self._check_prefixed(node, *prefixed)
@@ -474,13 +610,86 @@ class UnpinnedHubRevision(ParamDefaults, CodeRule):
             if is_trusted(name, self.option("trusted-models")):
                 return
             shown = f"`{name}`" if exact else f"`{self.ctx.module.code_for_node(id_expr)}`"
-        self.report(node, self._message(target, shown, revision))
+        severity, why = self._risk(node, target)
+        if name is None and severity is Severity.HIGH:
+            severity = Severity.MEDIUM  # a run-time model: what it can run is MLW201's opt-in finding
+        repo: Optional[str] = name if exact else None
+        if not exact and name is not None:  # f"org/{name}": the organisation is literal
+            org = owner_of(self.ctx, id_expr)
+            repo = f"{org}/x" if org else None
+        self._pending.append((node, self._message(target, shown, revision, why), severity, repo))
 
-    def _message(self, target: str, shown: str, revision: object) -> str:
+    @property
+    def _pending(self) -> list:
+        pending = self.__dict__.get("_pending_reports")
+        if pending is None:
+            pending = self.__dict__["_pending_reports"] = []
+        return pending
+
+    def leave_Module(self, original_node) -> None:
+        for node, message, severity, repo in self._pending:
+            where = self.own_organisation(repo)
+            if where is not None:
+                severity = lower(severity)
+                message = message.replace(" from the Hugging Face Hub", f" from the Hugging Face Hub (the project's own organisation, from {where})", 1)
+            self.report(node, message, severity=severity)
+
+    def _risk(self, node, target: str) -> Tuple[Severity, str]:
+        """How bad an unpinned load is: high when it can run code, low when
+        it reads data files only (see the rule's docs)."""
+        if self._truthy_keyword(node, "trust_remote_code"):
+            return Severity.HIGH, "and runs Python code from it (`trust_remote_code`)"
+        present, value = self.ctx.keyword(node, "use_safetensors")
+        if present:
+            resolved = self.resolve(value)
+            if resolved is not UNKNOWN and not resolved:
+                return Severity.HIGH, "and reads pickle files (`use_safetensors=False`), which can run code"
+            if resolved is not UNKNOWN and resolved:
+                return Severity.LOW, ""
+        if target.startswith("datasets."):
+            severity, why = datasets_risk(self.config, self.unit)
+            return severity, (f"and {why}" if why and severity is Severity.HIGH else "")
+        if target.endswith(("hf_hub_download", "hf_hub_url")):
+            filename = string_value(self.ctx, self.ctx.arg(node, 1, "filename"))
+            if isinstance(filename, str):
+                lowered = filename.lower()
+                if lowered.endswith(PICKLE_SUFFIXES):
+                    return Severity.HIGH, f"and `{filename}` is a format that can run code when loaded"
+                if lowered.endswith(DATA_SUFFIXES):
+                    return Severity.LOW, ""
+            return Severity.MEDIUM, ""
+        if target.endswith("snapshot_download"):
+            patterns = self._string_list(self.ctx.keyword(node, "allow_patterns")[1])
+            if patterns and all(
+                isinstance(p, str) and p.lower().endswith(DATA_SUFFIXES) for p in patterns
+            ):
+                return Severity.LOW, ""
+            return Severity.MEDIUM, ""
+        if target.endswith(".from_pretrained"):
+            owner = target.split(".")[-2]
+            if _DATA_ONLY_CLASS_RE.search(owner):
+                return Severity.LOW, ""
+        return Severity.MEDIUM, ""
+
+    def _string_list(self, expr: Any) -> Optional[List[str]]:
+        """A literal string or list/tuple of strings (constants followed)."""
+        if isinstance(expr, cst.Name):
+            expr = self.ctx.constants.values.get(expr.value, expr)
+        single = string_value(self.ctx, expr)
+        if isinstance(single, str):
+            return [single]
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            out = [string_value(self.ctx, e.value) for e in expr.elements if not isinstance(e, cst.StarredElement)]
+            if len(out) == len(expr.elements) and all(isinstance(v, str) for v in out):
+                return out  # type: ignore[return-value]
+        return None
+
+    def _message(self, target: str, shown: str, revision: object, why: str = "") -> str:
         func = display_target(target)
+        why = f", {why}" if why else ""
         if isinstance(revision, str):
-            return f"`{func}` loads {shown} from the Hugging Face Hub at revision `{revision}`, {revision_problem(revision)}; pin `revision=` to a full 40-hex commit SHA"
-        return f"`{func}` loads {shown} from the Hugging Face Hub without a pinned revision; pass `revision=` a full 40-hex commit SHA"
+            return f"`{func}` loads {shown} from the Hugging Face Hub at revision `{revision}`, {revision_problem(revision)}{why}; pin `revision=` to a full 40-hex commit SHA"
+        return f"`{func}` loads {shown} from the Hugging Face Hub without a pinned revision{why}; pass `revision=` a full 40-hex commit SHA"
 
     def _check_prefixed(self, node, target: str, value: str) -> None:
         repo = value.split(":", 1)[1]
@@ -494,7 +703,7 @@ class UnpinnedHubRevision(ParamDefaults, CodeRule):
         else:
             advice = "download a pinned snapshot with `snapshot_download(..., revision=<40-hex commit SHA>)` and load it from disk"
         state = f"at revision `{rev}`, {revision_problem(rev)}" if rev else "without a pinned revision"
-        self.report(node, f"`{target}` loads `{repo_id}` from the Hugging Face Hub {state}; {advice}")
+        self._pending.append((node, f"`{target}` loads `{repo_id}` from the Hugging Face Hub {state}; {advice}", Severity.MEDIUM, repo_id))
 
     def _truthy_keyword(self, node, keyword: str) -> bool:
         present, value = self.ctx.keyword(node, keyword)

@@ -6,7 +6,6 @@ from typing import Any, Optional
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import last_words
 from mlwarden.rules.mlw202_unpinned_hub_revision import leading_text
 
 #: function -> (position, keyword) of the URL argument

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from mlwarden.core.finding import Finding, Severity
+from mlwarden.core.finding import Finding, Severity, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS
 from mlwarden.sources.dependencies import ALL_KINDS, finding_for, for_unit, pinned_example, pins_required, short
 
 POLICIES = ("auto", "application", "library")
 #: tooling that conda environments and notebooks list without a version on purpose
-TOOLING = {"conda": frozenset({"python", "pip"}), "notebook": frozenset({"pip"})}
+TOOLING = {"conda": frozenset({"python", "pip"}), "notebook": frozenset({"pip"}), "code": frozenset({"pip"})}
 
 
 class UnpinnedRequirement(FileRule):
@@ -59,6 +60,20 @@ class UnpinnedRequirement(FileRule):
     library, and everything else (no build backend, `[tool.uv] package =
     false`, Poetry `package-mode = false`) as an application.
 
+    ## Severity
+    Medium. Low for the requirements file a library builds its install
+    requirements from (a `setup.py` next to it that names it and passes
+    `install_requires`, or a `pyproject.toml` whose setuptools `dynamic`
+    dependencies or `hatch-requirements-txt` hook list it): like a library's
+    `pyproject.toml` dependencies, it keeps ranges so that its users can
+    resolve (`pin-policy = "application"` keeps it medium). Low in tests,
+    docs, examples and tutorial notebooks.
+
+    ## Notebook behavior
+    One finding per install line (`!pip install torch transformers
+    datasets`), at its first unpinned package, listing every unpinned
+    package of the line; the baseline fingerprint covers the whole list.
+
     ## Known problems
     `pip`, and `python` in conda environments, are not reported. The fix is
     not automatic: mlwarden cannot know the version to pin offline, so the
@@ -77,7 +92,7 @@ class UnpinnedRequirement(FileRule):
     cwe = (1357, 829)
     owasp = ("ML06:2023",)
     message = "`package>=1.0` is not pinned to an exact version; pin one, e.g. `package==X.Y.Z`, and add hashes"
-    applies_to = ALL_KINDS
+    applies_to = ALL_KINDS | CODE_KINDS  # CODE_KINDS: pip commands built in Python code
     OPTIONS = {"pin-policy": "auto"}
     OPTION_CHOICES = {"pin-policy": POLICIES}
 
@@ -106,6 +121,10 @@ class UnpinnedRequirement(FileRule):
         policy = self.option("pin-policy")  # one of POLICIES: checked when the config is loaded
         if not pins_required(unit, deps, policy):
             return
+        # a requirements file that is a library's install requirements keeps ranges on purpose
+        library_file = policy != "application" and unit.kind == "requirements" and install_requirements_of_library(unit.path)
+        # notebooks: one finding per install line, listing its packages
+        install_lines: Dict[Tuple[str, Optional[int], int], List[Any]] = {}
         for entry in deps.entries:
             if not entry.own or entry.exact or entry.url or entry.local or entry.editable or not entry.name:
                 continue
@@ -115,12 +134,79 @@ class UnpinnedRequirement(FileRule):
                 continue
             if entry.specifier is None and entry.ecosystem != "conda":
                 continue  # a constraint we cannot read (Poetry "||"): not ours to judge
-            instead = pinned_example(entry)
             if entry.context == "notebook":
-                tool = "%conda install" if entry.ecosystem == "conda" else "%pip install"
-                message = f"`{short(entry.text)}` is installed without an exact version; pin one, e.g. `{tool} {instead}`"
-            else:
-                message = f"`{short(entry.text)}` is not pinned to an exact version; pin one, e.g. `{instead}`"
-                if entry.syntax == "pip":
-                    message += ", and add hashes"
+                key = (entry.path, entry.cell, entry.line)
+                install_lines.setdefault(key, []).append(entry)
+                continue
+            instead = pinned_example(entry)
+            message = f"`{short(entry.text)}` is not pinned to an exact version; pin one, e.g. `{instead}`"
+            if entry.syntax == "pip":
+                message += ", and add hashes"
+            if library_file and entry.path == unit.path:
+                yield finding_for(self, unit, entry, message + f" (low: {library_file} reads this file as the library's install requirements, where ranges are expected; pin deployments with a lock or constraints file)").with_(severity=Severity.LOW)
+                continue
             yield finding_for(self, unit, entry, message)
+        for entries in install_lines.values():
+            yield self._install_line(unit, entries)
+
+    def _install_line(self, unit, entries: List[Any]) -> Finding:
+        """One finding for the unpinned packages of one notebook install line."""
+        first = entries[0]
+        tool = "%conda install" if first.ecosystem == "conda" else "%pip install"
+        if len(entries) == 1:
+            message = f"`{short(first.text)}` is installed without an exact version; pin one, e.g. `{tool} {pinned_example(first)}`"
+        else:
+            names = ", ".join(f"`{short(e.text, 40)}`" for e in entries[:8]) + (f" and {len(entries) - 8} more" if len(entries) > 8 else "")
+            example = " ".join(pinned_example(e) for e in entries[:3]) + (" …" if len(entries) > 3 else "")
+            message = f"`{tool}` installs {len(entries)} packages without an exact version ({names}); pin each, e.g. `{tool} {example}`"
+        finding = finding_for(self, unit, first, message)
+        if len(entries) > 1:
+            finding = finding.with_(snippet_hash=sha256_hex(" ".join(" ".join(e.text.split()) for e in entries)))
+        return finding
+
+
+def install_requirements_of_library(path: str) -> str:
+    """The file that makes the requirements file at ``path`` a library's
+    install requirements ("setup.py", "pyproject.toml"), or "": a
+    ``setup.py`` next to it that names it and passes ``install_requires``,
+    or a ``pyproject.toml`` whose setuptools ``dynamic`` dependencies or
+    ``hatch-requirements-txt`` hook list it. Read as text; never run."""
+    import re
+    from pathlib import Path
+
+    req = Path(path)
+    name = req.name
+    directory = req.parent
+    setup_py = directory / "setup.py"
+    try:
+        if setup_py.is_file():
+            text = setup_py.read_text(encoding="utf-8", errors="replace")[:200_000]
+            if "install_requires" in text and re.search(rf"[\"'/]{re.escape(name)}[\"']", text):
+                return "setup.py"
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            from mlwarden.core.config import tomllib
+
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+            dynamic = (tool.get("setuptools") or {}).get("dynamic") or {}
+            hatch = (((tool.get("hatch") or {}).get("metadata") or {}).get("hooks") or {}).get("requirements_txt") or {}
+            listed = []
+            for key in ("dependencies", "optional-dependencies"):
+                value = dynamic.get(key) if isinstance(dynamic, dict) else None
+                if isinstance(value, dict) and isinstance(value.get("file"), (str, list)):
+                    listed += [value["file"]] if isinstance(value["file"], str) else value["file"]
+                elif isinstance(value, dict):  # optional-dependencies: {extra = {file = [...]}}
+                    for sub in value.values():
+                        if isinstance(sub, dict) and isinstance(sub.get("file"), (str, list)):
+                            listed += [sub["file"]] if isinstance(sub["file"], str) else sub["file"]
+            if isinstance(hatch, dict):
+                files = hatch.get("files")
+                listed += [files] if isinstance(files, str) else list(files or [])
+            if any(isinstance(item, str) and Path(item).name == name and (directory / item).resolve() == req.resolve() for item in listed):
+                return "pyproject.toml"
+    except (OSError, ValueError, UnicodeDecodeError, AttributeError, TypeError):
+        return ""
+    except Exception:  # a TOML error: not our file to report here
+        return ""
+    return ""

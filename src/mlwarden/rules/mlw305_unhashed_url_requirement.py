@@ -4,6 +4,7 @@ from typing import Iterator
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS
 from mlwarden.sources.dependencies import ALL_KINDS, finding_for, for_unit, short
 
 
@@ -44,7 +45,7 @@ class UnhashedUrlRequirement(FileRule):
     cwe = (494,)
     owasp = ("ML06:2023",)
     message = "`https://…/pkg.whl` is installed without an integrity check; append `#sha256=<digest>` or add `--hash=sha256:<digest>`"
-    applies_to = ALL_KINDS
+    applies_to = ALL_KINDS | CODE_KINDS  # CODE_KINDS: pip commands built in Python code
 
     VALID = [
         Valid("https://example.com/pkg-1.0-py3-none-any.whl#sha256=0c6e1b5f0f4b1a9d2c3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c\n",
@@ -57,6 +58,11 @@ class UnhashedUrlRequirement(FileRule):
         Invalid("https://example.com/pkg-1.0-py3-none-any.whl\n", filename="requirements.txt"),
         Invalid("pkg @ https://example.com/pkg-1.0.tar.gz ; python_version >= '3.10'\n", filename="requirements.txt"),
         Invalid('[tool.uv.sources]\npkg = { url = "https://example.com/pkg-1.0.tar.gz" }\n', filename="pyproject.toml"),
+        Invalid(
+            "https://github.com/Dao-AILab/flash-attention/releases/download/v2.6.3/flash_attn-2.6.3+cu123torch2.4cxx11abiFALSE-cp311-cp311-linux_x86_64.whl  # error: MLW305\n"
+            "https://github.com/Dao-AILab/flash-attention/releases/download/v2.6.3/flash_attn-2.6.3+cu123torch2.4cxx11abiFALSE-cp310-cp310-linux_x86_64.whl  # error: MLW305\n",
+            filename="requirements.txt",
+        ),
     ]
 
     def check(self, unit) -> Iterator[Finding]:
@@ -70,5 +76,24 @@ class UnhashedUrlRequirement(FileRule):
                 self,
                 unit,
                 entry,
-                f"`{short(entry.url, 70)}` is installed without an integrity check; append `#sha256=<digest>` to the URL or add `--hash=sha256:<digest>`",
+                f"`{short_url(entry.url)}` is installed without an integrity check; append `#sha256=<digest>` to the URL or add `--hash=sha256:<digest>`",
             )
+
+
+def short_url(url: str, limit: int = 120) -> str:
+    """``url`` for a message: whole when it fits, else the scheme and host,
+    an ellipsis and the whole last path segment (the file name, which is what
+    tells two URLs of one host apart: consecutive findings never look the
+    same)."""
+    url = " ".join(url.split())
+    if len(url) <= limit:
+        return url
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return short(url, limit)
+    host, _, path = rest.partition("/")
+    tail = path.rstrip("/").rsplit("/", 1)[-1]
+    if not tail or tail == path:
+        return url if len(url) <= 2 * limit else short(url, 2 * limit)
+    shown = f"{scheme}://{host}/…/{tail}"
+    return shown if len(shown) <= 2 * limit else f"{scheme}://{host}/…{tail[-(2 * limit - len(host) - 8):]}"

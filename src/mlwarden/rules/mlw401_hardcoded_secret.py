@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity, redact, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.secrets.patterns import with_providers
 
 #: unit kinds whose own text is scanned (dependency-file kinds included:
 #: ``--extra-index-url https://user:token@…`` is a credential too)
@@ -10,10 +11,10 @@ KINDS = frozenset(
 )
 
 #: detectors of a token *format*; the rest (keyword, entropy) are weaker
-_GENERIC = {"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String"}
+_GENERIC = {"Secret Keyword", "Generic Secret", "Base64 High Entropy String", "Hex High Entropy String"}
 
 # test tokens are assembled here so no token-shaped literal sits in the repo
-_HF = "hf_" + "FAKE" + "x7Qm2Lp9Rt4Vw8Yz3Bn6Cd1Fg5Hj0Ks"
+_HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU"
 
 
 class HardcodedSecret(FileRule):
@@ -21,13 +22,24 @@ class HardcodedSecret(FileRule):
     Finds credentials written into source code, notebook cells (code,
     markdown and magics such as `%env`), and configuration or environment
     files (`.env`, `*.yaml`, `*.json`, `*.toml`, `*.cfg`, `*.ini`,
-    `kaggle.json`, dependency files). Detection uses detect-secrets' detectors
-    and filters plus mlwarden's ML-provider detectors: Hugging Face (`hf_`,
-    `api_org_`), OpenAI, Anthropic, Cohere, Weights & Biases, Replicate, Groq,
-    LangSmith, Pinecone, Databricks, Google/Gemini, xAI, OpenRouter, NVIDIA,
-    Perplexity, Kaggle and Amazon Bedrock keys (see `docs/secrets.md`). The
-    message names the type of credential and shows a masked preview; the
+    `kaggle.json`, dependency files). The message names the type of
+    credential (the provider when the format identifies it, `Generic Secret`
+    or `Generic API Key` when it does not) and shows a masked preview; the
     secret itself never appears in any output.
+
+    Token formats it knows (see `docs/secrets.md`):
+
+    {providers}
+
+    Generic keyword secrets (`Generic Secret`, and detect-secrets'
+    `Secret Keyword`): a literal assigned to a credential-named key in code or
+    config syntax (`api_key = "…"`, `client_secret: …`, `MY_SERVICE_TOKEN=…`,
+    `"apiKey": "…"`, `headers = {"Authorization": "Bearer …"}`,
+    `<authToken>…</authToken>`). The credential word must be a whole word of
+    the name (`monkey`, `tokenizer`, `author` are not), names that describe the
+    value (`secret_name`, `token_url`, `key_id`, `public_key`, `pad_token`) are
+    skipped, and the value must look random for token and key names (any
+    non-placeholder value for password names).
 
     ## Why is this bad?
     A token committed to a repository is readable by everyone who can read
@@ -40,7 +52,7 @@ class HardcodedSecret(FileRule):
     ```python
     from huggingface_hub import HfApi
 
-    api = HfApi(token="hf_FAKEx7Qm2Lp9Rt4Vw8Yz3Bn6Cd1Fg5Hj0Ks")  # pragma: allowlist secret
+    api = HfApi(token="hf_Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU")  # pragma: allowlist secret
     ```
     (the pragma only keeps the project's own secret scanners quiet about this
     documentation example)
@@ -62,9 +74,13 @@ class HardcodedSecret(FileRule):
     checksums and ids that they report. They never run on notebook outputs.
 
     ## Known problems
-    Placeholders are not reported: values containing `your`, `example`,
-    `<…>`, `${…}`, `...`, six repeated characters (`hf_xxxxxx…`), or an
-    alphanumeric run of three distinct characters or fewer (`abababab`). An inline
+    Placeholders and noise are not reported, whatever the detector: values
+    containing `your`, `example`, `<…>`, `${…}`, `...`, `****`, `xxxx`, a
+    `FAKE`/`TEST`/`DUMMY`/`SAMPLE` marker, six repeated characters, a
+    six-character sequence (`abcdef`, `123456`), a small alphabet
+    (`ACGTACGT…`), capitalised prose (`hf_HubDownloadConfig…`), vendors'
+    documented example keys, and base64 image data or base64 runs of 2,000+
+    characters (images pasted into code cells). An inline
     `# pragma: allowlist secret` (detect-secrets' convention) or
     `# noqa: MLW401` silences a line. Tokens split over several string
     literals are not found.
@@ -93,8 +109,14 @@ class HardcodedSecret(FileRule):
         Valid("from getpass import getpass\npassword = getpass()"),
         Valid('revision = "4f3a9c2b1d0e8f7a6b5c4d3e2f1a0b9c8d7e6f5a"'),
         Valid("HF_TOKEN=\nOPENAI_API_KEY=${OPENAI_API_KEY}\n", filename=".env"),
+        Valid('api_key = "<your-api-key>"\nsecret_name = "prod/ml/db-password"\ntokenizer_name = "bert-base-uncased-v2"'),
+        Valid('AWS_ACCESS_KEY_ID = "AKIA' + 'IOSFODNN7' + 'EXAMPLE"'),
     ]
     INVALID = [
+        Invalid('import boto3\ns3 = boto3.client("s3", aws_secret_access_key="' + "wK3pZr8Tq2Lm5Vx9Nb4Hc7Jd1Fg6Sy0Ua+Ee/Ri3Ow" + '")'),
+        Invalid('GITHUB_TOKEN = "gh' + "p_" + "Rw4nTq8mZ2xLp5Kv9Ny3Bs6Dc1Gf7Hj0EaUo" + '"'),
+        Invalid("client_secret: Xq7" + "8Q~" + "Lm2Vr9Tz4Kw8Np3Hd6Fs1Gb5Jc0Ye7Ua.Xo", filename="app.yaml"),
+        Invalid('api_key = "' + "Zt4Qm8Wr2Lx6Vn9Bk3Hp7Df1Gs5Jc0Ey" + '"'),
         Invalid(f'from huggingface_hub import login\nlogin("{_HF}")'),
         Invalid(f'HEADERS = {{"Authorization": "Bearer {_HF}"}}'),
         Invalid('db_password = "s3cr3t-Pa55word-2024"'),
@@ -124,3 +146,6 @@ class HardcodedSecret(FileRule):
                     snippet_hash=sha256_hex(hit.secret),
                     secret_preview=preview,
                 )
+
+
+HardcodedSecret.__doc__ = with_providers(HardcodedSecret.__doc__ or "")

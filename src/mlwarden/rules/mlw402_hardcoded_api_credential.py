@@ -7,15 +7,18 @@ from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.suppress import allowlisted_secret
 from mlwarden.secrets.names import (
+    AUTH_HEADERS,
     CREDENTIAL_ATTRIBUTES,
     CREDENTIAL_KEYWORDS,
+    HEADER_KEYWORDS,
+    HTTP_PACKAGES,
     ML_PACKAGES,
     POSITIONAL_SINKS,
     is_credential_env,
     is_ml_package,
     sink_keyword,
 )
-from mlwarden.secrets.patterns import is_placeholder
+from mlwarden.secrets.noise import auth_scheme_value, is_placeholder
 
 ENV_TARGETS = ("os.environ",)
 ENV_CALLS = ("os.environ.setdefault", "os.putenv", "os.environ.update")
@@ -32,12 +35,18 @@ class HardcodedApiCredential(CodeRule):
       `boto3.client(..., aws_secret_access_key="…")`, `wandb.login(key="…")`;
     - the positional credential of `huggingface_hub.login("…")`,
       `cohere.Client("…")`, `replicate.Client("…")`;
+    - an `Authorization` (or `X-API-Key`) header written as a literal in the
+      `headers=` of an ML SDK or HTTP client call:
+      `requests.post(url, headers={"Authorization": "Bearer …"})`,
+      `OpenAI(default_headers={"X-API-Key": "…"})`;
     - a module attribute: `openai.api_key = "…"`;
     - a credential environment variable set in code:
       `os.environ["HF_TOKEN"] = "…"`, `os.environ.setdefault("OPENAI_API_KEY", "…")`,
       `os.environ.update(WANDB_API_KEY="…")`, `os.putenv(…)`.
 
-    Values are followed through module-level constants. A value that MLW401
+    The finding points at the argument (`token=…`, `aws_secret_access_key=…`,
+    `headers=…`), in code files and notebook cells alike. Values are followed
+    through module-level constants. A value that MLW401
     reports is left to it, so one secret gives one finding: a recognised token
     format (an `hf_…` token, an OpenAI key …, reported with its type), or a
     detect-secrets keyword hit such as `openai.api_key = "…"` or
@@ -95,6 +104,7 @@ class HardcodedApiCredential(CodeRule):
         {f"{package}.{word}" for package in ML_PACKAGES for word in CREDENTIAL_KEYWORDS | CREDENTIAL_ATTRIBUTES | {"key"}}
         | set(POSITIONAL_SINKS)
         | {"os.environ", "os.putenv"}
+        | {f"{package}.{word}" for package in ML_PACKAGES | HTTP_PACKAGES for word in HEADER_KEYWORDS}
     )
 
     VALID = [
@@ -107,6 +117,8 @@ class HardcodedApiCredential(CodeRule):
         Valid("import openai\nopenai.api_key = 'my-team-key-2f9c81d7e4'  # pragma: allowlist secret"),
         Valid("import wandb\nwandb.login(key=None, relogin=True)"),
         Valid("requests.get(url, token='abcdefgh12345678')"),
+        Valid("import requests, os\nrequests.post(url, headers={'Authorization': f'Bearer {os.environ[\"TOKEN\"]}'})"),
+        Valid("import requests\nrequests.post(url, headers={'Content-Type': 'application/json', 'Authorization': 'Bearer <token>'})"),
     ]
     INVALID = [
         Invalid("from huggingface_hub import login\nlogin(token='team-token-7d1e9a0c3b')"),
@@ -118,6 +130,8 @@ class HardcodedApiCredential(CodeRule):
         Invalid("import os\nos.environ['HF_TOKEN'] = 'team-token-7d1e9a0c3b'"),
         Invalid("import os\nos.environ.setdefault('OPENAI_API_KEY', 'proxy-key-0c3b2a1d9e')"),
         Invalid("from transformers import AutoModel\nTOKEN = 'team-token-7d1e9a0c3b'\nm = AutoModel.from_pretrained('org/m', token=TOKEN)"),
+        Invalid("import boto3\ns3 = boto3.client('s3', aws_secret_access_key='team-secret-7d1e9a0c3b')"),
+        Invalid("import requests\nrequests.post(url, headers={'Authorization': 'Bearer team-token-7d1e9a0c3b'})"),
     ]
 
     def __init__(self, *args: Any) -> None:
@@ -147,25 +161,44 @@ class HardcodedApiCredential(CodeRule):
             if target in ENV_CALLS:
                 self._env_call(node, target)
                 return
+            if target.split(".")[0] in HTTP_PACKAGES and self._headers(node, target):
+                return
             if not is_ml_package(target) and target not in POSITIONAL_SINKS:
                 continue
+            if self._headers(node, target):
+                return
             for arg in node.args:
                 if arg.keyword is not None and sink_keyword(target, arg.keyword.value):
-                    self._check(node, target, arg.value)
+                    self._check(arg, target, arg.value)
                     return
                 if arg.star == "**":
                     mapping = self.ctx.value(arg.value)
                     if isinstance(mapping, dict):
                         for key, value in mapping.items():
                             if isinstance(key, str) and sink_keyword(target, key):
-                                self._check(node, target, value)
+                                self._check(arg, target, value)
                                 return
             if target in POSITIONAL_SINKS:
                 position, keyword = POSITIONAL_SINKS[target]
                 value = self.ctx.arg(node, position)
                 if value is not None:
-                    self._check(node, target, value)
+                    where = next((a for a in node.args if a.value is value), node)
+                    self._check(where, target, value)
             return
+
+    def _headers(self, node, target: str) -> bool:
+        """``headers={"Authorization": "Bearer <literal>"}``: reported at the argument."""
+        for arg in node.args:
+            if arg.keyword is None or arg.keyword.value not in HEADER_KEYWORDS:
+                continue
+            mapping = self.ctx.value(arg.value)
+            if not isinstance(mapping, dict):
+                continue
+            for key, value in mapping.items():
+                if isinstance(key, str) and key.lower() in AUTH_HEADERS:
+                    if self._check(arg, f"{target}({arg.keyword.value}={{{key!r}: …}})", value, transform=auth_scheme_value):
+                        return True
+        return False
 
     def visit_Assign(self, node) -> None:
         for target in node.targets:
@@ -202,17 +235,23 @@ class HardcodedApiCredential(CodeRule):
             if value is not None:
                 self._check(node, f"os.environ[{key!r}]", value)
 
-    def _check(self, node, sink: str, expr) -> None:
+    def _check(self, node, sink: str, expr, transform=None) -> bool:
+        """Report ``node`` when ``expr`` is a literal credential; True when reported."""
         value = self.ctx.value(expr)
-        if not isinstance(value, str) or is_placeholder(value):
-            return
+        if not isinstance(value, str):
+            return False
+        if transform is not None:
+            value = transform(value)
+        if is_placeholder(value):
+            return False
         statement = self.ctx.module.code_for_node(self._statement) if self._statement is not None else ""
         if allowlisted_secret(statement) or _reported_by_mlw401(statement, value):
-            return
+            return False
         self.report(
             node,
             f"`{sink}` gets a literal credential (`{redact(value)}`); read it from an environment variable or a secret store and revoke this one",
         )
+        return True
 
 
 def _reported_by_mlw401(statement: str, value: str) -> bool:
@@ -252,7 +291,7 @@ def _may_hold_literal_credential(tree) -> bool:
     def environ(expr) -> bool:  # `os.environ`, `environ`
         return (isinstance(expr, ast.Attribute) and expr.attr == "environ") or (isinstance(expr, ast.Name) and expr.id == "environ")
 
-    keywords = CREDENTIAL_KEYWORDS | {"key"}
+    keywords = CREDENTIAL_KEYWORDS | HEADER_KEYWORDS | {"key"}
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword):
             if (node.arg is None or node.arg in keywords) and literal(node.value):

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from mlwarden.core.finding import Severity, redact, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.secrets.patterns import with_providers
 
-_HF = "hf_" + "FAKE" + "x7Qm2Lp9Rt4Vw8Yz3Bn6Cd1Fg5Hj0Ks"
+_HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU"
 
 
 def _nb(outputs: str) -> str:
@@ -26,6 +27,11 @@ class SecretInNotebookOutput(FileRule):
     detected (ML providers, cloud and SaaS keys, private keys): the generic
     keyword and high-entropy detectors stay out of outputs, where base64
     images, ids and hashes would bury the real leaks in noise.
+
+    Token formats it knows (the same filter for placeholders and base64
+    blobs as MLW401):
+
+    {providers}
 
     ## Why is this bad?
     A token printed once (`print(os.environ["HF_TOKEN"])`, a traceback of a
@@ -112,3 +118,6 @@ def _file_line(text: str, start, secret: str):
         if found >= 0:
             return text.count("\n", 0, found) + 1
     return start
+
+
+SecretInNotebookOutput.__doc__ = with_providers(SecretInNotebookOutput.__doc__ or "")

@@ -4,8 +4,9 @@ import json
 
 from mlwarden.core.finding import Severity, redact, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.secrets.patterns import with_providers
 
-_HF = "hf_" + "FAKE" + "x7Qm2Lp9Rt4Vw8Yz3Bn6Cd1Fg5Hj0Ks"
+_HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU"
 
 
 class SecretInNotebookMetadata(FileRule):
@@ -15,6 +16,11 @@ class SecretInNotebookMetadata(FileRule):
     any password widget, such as the one `huggingface_hub.notebook_login()`
     shows, whatever the token's format). Only token formats are detected
     (no keyword or high-entropy detectors: widget state is full of ids).
+
+    Token formats it knows (the same filter for placeholders and base64
+    blobs as MLW401):
+
+    {providers}
 
     ## Why is this bad?
     Jupyter saves widget state and extension metadata into the `.ipynb`
@@ -109,3 +115,6 @@ def _position(text: str, secret: str):
             line = text.count("\n", 0, offset) + 1
             return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
     return 1, 1
+
+
+SecretInNotebookMetadata.__doc__ = with_providers(SecretInNotebookMetadata.__doc__ or "")

@@ -84,14 +84,14 @@ class DangerousPickleGlobal(FileRule):
     ]
 
     def check(self, unit):
-        from mlwarden.artifacts.allowlist import danger
+        from mlwarden.artifacts.allowlist import ref_danger
         from mlwarden.artifacts.findings import first_of_each, identity, where
         from mlwarden.artifacts.report import DANGEROUS
         from mlwarden.sources.model import model_report
 
         report = model_report(unit)
         for ref in first_of_each(report.globals, lambda g: (g.member, g.name)):
-            why = danger(ref.name) or (danger(ref.raw) if ref.raw != ref.name else None)
+            why = ref_danger(ref)
             if why:
                 shown = f"`{ref.name}`" if ref.raw == ref.name else f"`{ref.name}` (written `{ref.raw}`)"
                 yield self.finding(

@@ -45,6 +45,11 @@ class PickleGlobalNotAllowlisted(FileRule):
     accepts public, undotted attributes of that module). Known gadgets stay
     reported by MLW601 whatever this option says.
 
+    Severity is low for `__main__.ClassName`, a class the loading script
+    defines itself (pickles of models defined in a notebook or a training
+    script): nothing new can be imported through it. Shown with
+    `--severity low`.
+
     ## Known problems
     Whole-model pickles (`torch.save(model)`) and scikit-learn pickles
     reference many library classes; each is reported until allowed.
@@ -77,14 +82,14 @@ class PickleGlobalNotAllowlisted(FileRule):
     ]
 
     def check(self, unit):
-        from mlwarden.artifacts.allowlist import danger, is_allowed
+        from mlwarden.artifacts.allowlist import is_allowed, ref_danger
         from mlwarden.artifacts.findings import first_of_each, identity, is_trusted, where
         from mlwarden.sources.model import model_report
 
         report = model_report(unit)
         extra = list(self.option("allow-globals"))
         for ref in first_of_each(report.globals, lambda g: (g.member, g.name)):
-            if danger(ref.name) or danger(ref.raw) or is_allowed(ref.name, extra) or is_trusted(ref.name, report.trusted_prefixes):
+            if ref_danger(ref) or is_allowed(ref.name, extra) or is_trusted(ref.name, report.trusted_prefixes):
                 continue
             yield self.finding(
                 unit,
@@ -92,5 +97,14 @@ class PickleGlobalNotAllowlisted(FileRule):
                 1,
                 f"`{ref.name}` in a model file is not on the pickle allowlist ({where(ref.member, ref.offset)}); "
                 "store weights as safetensors or add the name to `allow-globals` if you trust it",
+                severity=Severity.LOW if _own_class(ref.name) else None,
                 snippet_hash=identity(self.id, ref.member, ref.name),
             )
+
+
+def _own_class(name: str) -> bool:
+    """``__main__.ClassName``: a class the loading script defines itself.
+    The unpickler cannot import anything new through it, so the risk is
+    low; functions (lower-case) and attribute chains keep the rule's severity."""
+    module, _, attr = name.partition(".")
+    return module == "__main__" and attr.isidentifier() and attr[:1].isupper() and not attr.startswith("_")

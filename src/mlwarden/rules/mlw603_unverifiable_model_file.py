@@ -12,9 +12,15 @@ class UnverifiableModelFile(FileRule):
     only make sense to a different parser (a memo key read before it is
     stored, a stack underflow, `STACK_GLOBAL` names that are not strings, a
     callable computed while loading, extension-registry codes), nested
-    pickles whose bytes cannot be seen, encrypted members, and files that hit
-    a limit (object or member size, member count, compression ratio,
-    decompressed size, nesting depth, time per file).
+    pickles whose bytes cannot be seen, encrypted members, a stream that
+    runs code and then breaks, 7z or lz4 files when the optional readers of
+    `mlwarden[models]` are missing, files that hit a limit (object or member
+    size, member count, compression ratio, decompressed size, nesting depth,
+    pickle opcodes, time per file), and a file **named like a model**
+    (`.pt`, `.pkl`, `pytorch_model.bin`, `checkpoint.pth.tar` …) whose
+    content is no format mlwarden identifies. A generic name (`.bin`, `.dat`,
+    `.model`, `.pb`) with unidentifiable content is data, not a finding: see
+    docs/model-files.md, "Identification".
 
     ## Why is this bad?
     A scanner that stops at what it cannot parse and reports nothing is the
@@ -39,7 +45,7 @@ class UnverifiableModelFile(FileRule):
     ## Known problems
     A benign but damaged file is reported too: regenerate it. Limits are
     generous for real checkpoints (objects up to 1 GiB, 65,536 members,
-    200:1 compression, 120 s per file).
+    200:1 compression, 2,000,000 pickle opcodes, 60 s per file).
 
     ## References
     - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
@@ -66,17 +72,13 @@ class UnverifiableModelFile(FileRule):
     ]
 
     def check(self, unit):
-        from mlwarden.artifacts.findings import filename, first_of_each, identity, where
+        from mlwarden.artifacts.findings import filename, issue_findings, where
         from mlwarden.artifacts.report import UNVERIFIABLE
-        from mlwarden.sources.model import model_report
 
-        report = model_report(unit)
-        for issue in first_of_each(report.of_kind(UNVERIFIABLE), lambda i: (i.member, i.key)):
-            yield self.finding(
-                unit,
-                1,
-                1,
-                f"`{filename(unit.path)}` cannot be verified without loading it: {issue.detail} ({where(issue.member, issue.offset)}); "
-                "treat it as unsafe and regenerate it as safetensors",
-                snippet_hash=identity(self.id, issue.member, issue.key),
-            )
+        yield from issue_findings(
+            self,
+            unit,
+            UNVERIFIABLE,
+            lambda i: f"`{filename(unit.path)}` cannot be verified without loading it: {i.detail} ({where(i.member, i.offset)}); "
+            "treat it as unsafe and regenerate it as safetensors",
+        )

@@ -13,6 +13,11 @@ class MalformedModelArchive(FileRule):
     differ, unusual flag bits, duplicate or overlapping members, data before
     the archive or inside the central directory, sizes that do not add up,
     compression methods torch does not read, and several `data.pkl` roots.
+    Also: member names that escape the extraction directory and links in zip,
+    tar and 7z archives, pickle/ZIP polyglots, and safetensors and GGUF
+    headers that their loaders refuse or read differently (bad offsets,
+    overlapping or out-of-range tensors, unknown dtypes, non-string
+    metadata, truncated metadata).
 
     ## Why is this bad?
     Loaders and scanners read malformed archives differently. Python's
@@ -22,6 +27,10 @@ class MalformedModelArchive(FileRule):
     difference lets a scanner check one pickle while torch loads another:
     published bypasses of picklescan and modelscan do exactly this. A
     checkpoint written by `torch.save` is never malformed.
+
+    Severity is high for archives (a loader may read another pickle than a
+    scanner), medium for safetensors and GGUF headers (no code; their
+    readers refuse them, and other readers may disagree).
 
     ## Example
     ```python
@@ -54,7 +63,7 @@ class MalformedModelArchive(FileRule):
     severity = Severity.HIGH
     cwe = (502, 436)
     owasp = ("ML06:2023",)
-    message = "`model.pt` is a malformed archive that loaders read differently; regenerate it with `torch.save` or as safetensors"
+    message = "`model.pt` is a malformed model file that loaders read differently; regenerate it with the framework's own writer or as safetensors"
     applies_to = frozenset({"model"})
 
     VALID = [
@@ -67,17 +76,15 @@ class MalformedModelArchive(FileRule):
     ]
 
     def check(self, unit):
-        from mlwarden.artifacts.findings import filename, first_of_each, identity, where
+        from mlwarden.artifacts.findings import filename, issue_findings, where
         from mlwarden.artifacts.report import MALFORMED
-        from mlwarden.sources.model import model_report
 
-        report = model_report(unit)
-        for issue in first_of_each(report.of_kind(MALFORMED), lambda i: (i.member, i.key)):
-            yield self.finding(
-                unit,
-                1,
-                1,
-                f"`{filename(unit.path)}` is a malformed archive: {issue.detail} ({where(issue.member, issue.offset)}); "
-                "regenerate it with `torch.save` or as safetensors",
-                snippet_hash=identity(self.id, issue.member, issue.key),
-            )
+        yield from issue_findings(
+            self,
+            unit,
+            MALFORMED,
+            lambda i: f"`{filename(unit.path)}` is malformed: {i.detail} ({where(i.member, i.offset)}); "
+            "regenerate it with the framework's own writer or as safetensors",
+            # weight-format headers hold no code: their readers refuse them, so the risk is a parser difference only
+            lambda i: Severity.MEDIUM if i.key.startswith(("safetensors-", "gguf-")) else None,
+        )

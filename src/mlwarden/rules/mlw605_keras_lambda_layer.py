@@ -64,16 +64,12 @@ class KerasLambdaLayer(FileRule):
     ]
 
     def check(self, unit):
-        from mlwarden.artifacts.findings import first_of_each, identity, where
+        from mlwarden.artifacts.findings import issue_findings, where
         from mlwarden.artifacts.report import KERAS_LAMBDA
-        from mlwarden.sources.model import model_report
 
-        report = model_report(unit)
-        for issue in first_of_each(report.of_kind(KERAS_LAMBDA), lambda i: (i.member, i.key)):
-            yield self.finding(
-                unit,
-                1,
-                1,
-                f"{issue.detail} ({where(issue.member, None)}); replace it with a registered layer class and keep `safe_mode=True`",
-                snippet_hash=identity(self.id, issue.member, issue.key),
-            )
+        yield from issue_findings(
+            self,
+            unit,
+            KERAS_LAMBDA,
+            lambda i: f"{i.detail} ({where(i.member, None)}); replace it with a registered layer class and keep `safe_mode=True`",
+        )

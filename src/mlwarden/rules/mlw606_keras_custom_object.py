@@ -9,7 +9,10 @@ class KerasCustomObject(FileRule):
     """## What it does
     Flags objects in a committed Keras `.keras` config whose `module` lies
     outside Keras (`keras`, `keras.*`, `tf_keras`, `keras_hub`, `keras_nlp`,
-    `keras_cv`, `tensorflow.keras`), at any depth.
+    `keras_cv`, `tensorflow.keras`), at any depth; in legacy `.h5`
+    configs, which carry no module names, classes, losses and metrics that
+    Keras does not define (`MaliciousLayer`, `loss: "my_loss"`), which need
+    code registered with the loader (`custom_objects`).
 
     ## Why is this bad?
     To rebuild a custom object Keras imports the module the config names.
@@ -48,7 +51,7 @@ class KerasCustomObject(FileRule):
     severity = Severity.MEDIUM
     cwe = (829, 502)
     owasp = ("ML06:2023",)
-    message = "`my_layers.Scale` in a Keras model makes Keras import a module outside keras; use built-in layers or add it to `allow-globals` after review"
+    message = "`my_layers.Scale` in a Keras model is not one of Keras' own objects; use built-in layers or add it to `allow-globals` after review"
     applies_to = frozenset({"model"})
     OPTIONS = {"allow-globals": []}
 
@@ -76,7 +79,7 @@ class KerasCustomObject(FileRule):
                 unit,
                 1,
                 1,
-                f"`{qualname}` in a Keras model makes Keras import a module outside keras ({issue.detail}, {where(issue.member, None)}); "
+                f"`{qualname}` in a Keras model is not one of Keras' own objects ({issue.detail}, {where(issue.member, None)}); "
                 "use built-in layers or add it to `allow-globals` after review",
                 snippet_hash=identity(self.id, issue.member, issue.key),
             )

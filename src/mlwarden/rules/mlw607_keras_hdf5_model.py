@@ -16,6 +16,11 @@ class KerasHdf5Model(FileRule):
     model deserialises `Lambda` layers (marshalled bytecode) without it, so
     a `.h5` file from an untrusted source can run code on `load_model`.
 
+    Severity follows the config: high enough to show by default (medium)
+    when the model also has `Lambda` layers, custom objects or gadgets; low
+    (shown with `--severity low`) when every layer and function is Keras'
+    own, since then loading runs nothing.
+
     ## Example
     ```python
     model.save("model.h5")  # the committed model.h5 is flagged
@@ -52,15 +57,18 @@ class KerasHdf5Model(FileRule):
 
     def check(self, unit):
         from mlwarden.artifacts.findings import filename, identity
-        from mlwarden.artifacts.report import KERAS_H5
+        from mlwarden.artifacts.report import DANGEROUS, KERAS_CUSTOM, KERAS_H5, KERAS_LAMBDA
         from mlwarden.sources.model import model_report
 
         report = model_report(unit)
         if report.of_kind(KERAS_H5):
+            # only built-in layers and functions: nothing to run, the risk is low
+            risky = report.of_kind(KERAS_LAMBDA) or report.of_kind(KERAS_CUSTOM) or report.of_kind(DANGEROUS)
             yield self.finding(
                 unit,
                 1,
                 1,
                 f"`{filename(unit.path)}` is a Keras HDF5 model, whose loading ignores `safe_mode`; save and load the `.keras` format instead",
+                severity=None if risky else Severity.LOW,
                 snippet_hash=identity(self.id, "keras-h5"),
             )

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any, List
 
 from mlwarden.core.finding import Severity
-from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules.mlw202_unpinned_hub_revision import dotted_parts
 

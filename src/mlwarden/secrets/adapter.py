@@ -6,11 +6,14 @@ held in memory (code cells, notebook outputs, config files) and returns
 :class:`Hit` values. It never mutates detect-secrets' process-global settings:
 every scan runs inside ``detect_secrets.settings.transient_settings``.
 
-Cost control: detect-secrets (and ``requests``, which it imports) costs about
-130 ms to import. :func:`scan_lines` first runs a cheap regex
-(:func:`~mlwarden.secrets.patterns.prefilter_match`) over each line and imports
-detect-secrets only when some line is a candidate; only candidate lines are
-scanned.
+Cost control: detect-secrets costs about 20 ms to import, and ``requests``,
+which its plugin base module imports at the top, another 130 ms; mlwarden
+never imports ``requests`` (see :func:`import_detect_secrets`). mlwarden's
+own detectors (provider formats, :mod:`~mlwarden.secrets.keywords`) are plain
+regular expressions run here directly. :func:`scan_lines` first runs a cheap
+regex (:func:`~mlwarden.secrets.patterns.prefilter_match`) over the text and
+imports detect-secrets only when a line is a candidate for one of *its*
+detectors; only candidate lines are scanned.
 
 Profiles (which detectors run where):
 
@@ -26,8 +29,10 @@ Profiles (which detectors run where):
     ``password: ****`` prompts and log lines), no high-entropy detectors
     (base64 images, ids and hashes are exactly what outputs are full of).
 
-Every hit then passes our placeholder filter
-(:func:`~mlwarden.secrets.patterns.is_placeholder`).
+Base64 image data and long base64 runs are blanked before any detector runs,
+and every hit then passes the shared placeholder and noise filter
+(:mod:`mlwarden.secrets.noise`): the same filter for every detector, in code,
+notebook cells and outputs, and text files.
 """
 
 from __future__ import annotations
@@ -35,20 +40,31 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import sys
+import threading
+import types
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from mlwarden.secrets import keywords
+from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason
 from mlwarden.secrets.patterns import (
     KAGGLE_JSON_KEY,
-    PREFILTER_EXACT,
-    PREFILTER_FOLDED,
     PROVIDER_PATTERNS,
-    is_placeholder,
     prefilter_match,
+    prefilter_regexes,
 )
 
 #: detect-secrets plugins never used (not credentials / too noisy).
-_NEVER = {"IPPublicDetector", "OpenAIDetector"}  # ours covers every OpenAI format
+_NEVER = {
+    "IPPublicDetector",
+    "OpenAIDetector",  # ours covers every OpenAI format
+    # their patterns have a capturing group around the prefix only, so they
+    # report "ghp"/"glpat" instead of the token (dropped as too short): ours
+    # (GitHub Access Token, GitLab Access Token) replace them
+    "GitHubTokenDetector",
+    "GitLabTokenDetector",
+}
 _ENTROPY = {"Base64HighEntropyString", "HexHighEntropyString"}
 _KEYWORD = {"KeywordDetector"}
 
@@ -69,25 +85,35 @@ _FILTERS = [
     {"path": "detect_secrets.filters.heuristic.is_swagger_file"},
 ]
 
-_OWN_TYPES = frozenset(PROVIDER_PATTERNS)
+_OWN_TYPES = frozenset(PROVIDER_PATTERNS) | {keywords.SECRET_TYPE}
 
-_GENERIC_TYPES = frozenset({"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String", "Basic Auth Credentials"})
-_DATE = re.compile(r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d)?")
-_NAME = re.compile(r"^[A-Za-z]+(?:[_\-.][A-Za-z]+)*$")
-_SELF_DESCRIBING = re.compile(r"pass(?:word|wd)|secret|token|api_?key|credential", re.IGNORECASE)
+#: detect-secrets' generic detectors (no token format): their values go
+#: through the keyword judge of :mod:`mlwarden.secrets.keywords`
+_GENERIC_TYPES = frozenset({"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String", "Basic Auth Credentials", keywords.SECRET_TYPE})
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/]{40,}")
+
+#: when two detectors report the same value on a line, the most specific wins
+_RANK = {name: i for i, name in enumerate(t for t in PROVIDER_PATTERNS if t != "Generic API Key")}
+_RANK.update({"Generic API Key": 90, "Secret Keyword": 95, keywords.SECRET_TYPE: 96})
+
+# detect-secrets' inline allowlist comments (same line; the line before)
+_ALLOW_LINE = re.compile(r"(?:#|//|/\*|'|--|<!--)[ \t]*pragma: ?(?:allow|white)list[ -]secret", re.IGNORECASE)
+_ALLOW_NEXT = re.compile(r"^[ \t]*(?:#|//|/\*|'|--|<!--)[ \t]*pragma: ?allowlist[ -]nextline[ -]secret", re.IGNORECASE)
+#: the distinctive parts of detect-secrets' own detectors (ours run without it)
+_DS_CANDIDATE = re.compile(
+    r"A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AccountKey|://[^\s/:@]+:[^\s/@]+@|\.[\w-]{6}\.[\w-]{27}|eyJ|-us\d"
+    r"|_authToken|PRIVATE KEY|PuTTY|pypi-|SG\.|xox|hooks\.slack|sq0|sk_live|rk_live|:[\w-]{35}"
+    r"|AC[0-9a-f]{32}|SK[0-9a-f]{32}|AKC[a-zA-Z0-9]{10}|AP[0-9A-F][a-zA-Z0-9]{8}"
+    r"|(?i:aws|cloudant|ibm|softlayer|discord|cos|api_?key|auth_?key|service_?key|account_?key|db_?key|database_?key"
+    r"|priv_?key|private_?key|client_?key|db_?pass|database_?pass|key_?pass|passw|pwd|secret|contrase)"
+)
 
 
 def generic_noise(value: str) -> bool:
-    """Keyword/entropy hits that are not credentials (measured on botocore,
-    IPython and pytest sources): prose (``"The password for …"``),
-    timestamps, identifier-like names (``AWS_SECRET_ACCESS_KEY``,
-    ``AWSSecretKey``, ``secrets-manager``) and values that name themselves
-    (``"MyTestDatabaseSecret"``, ``"mypassword"``)."""
-    text = value.strip()
-    if " " in text or _DATE.match(text) or _SELF_DESCRIBING.search(text):
-        return True
-    return bool(_NAME.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)))
+    """Keyword/entropy hits that are not credentials: prose, timestamps,
+    names, key names used as values, resource ids, low-entropy values (see
+    :func:`mlwarden.secrets.noise.generic_reason`)."""
+    return generic_reason(value, "password") is not None
 
 
 def _has_key_body(content: Sequence[str], index: int, line: str) -> bool:
@@ -115,47 +141,40 @@ class Hit:
 
     @property
     def provider(self) -> bool:
-        """True for our ML-provider formats."""
-        return self.type in _OWN_TYPES
+        """True for a token format that names its provider (not a keyword
+        or generic hit)."""
+        return self.type in _OWN_TYPES and self.type not in _GENERIC_TYPES and self.type != "Generic API Key"
 
 
 def is_candidate(text: str) -> bool:
-    """Cheap test: could ``text`` hold a secret any detector finds?"""
+    """Cheap test: could ``text`` hold a secret a token-format detector finds?
+    (The keyword detector has its own trigger,
+    :data:`mlwarden.secrets.keywords.TRIGGER`.)"""
     return prefilter_match(text)
 
 
-def candidate_lines(lines: Sequence[str]) -> List[int]:
-    """Indexes of the lines :func:`is_candidate` accepts, found with one
-    search of each prefilter over the joined text (no match spans a newline)
-    instead of one per line: seconds on a large repository."""
-    text = "\n".join(lines)
-    lowered = text.lower()
+def candidate_lines(lines: Sequence[str], text: Optional[str] = None, lowered: Optional[str] = None, starts: Optional[List[int]] = None) -> List[int]:
+    """Indexes of the lines :func:`is_candidate` accepts, found by searching
+    the joined text once (no match spans a newline) with only the prefilter
+    parts whose literals occur in it: seconds on a large repository."""
+    text = "\n".join(lines) if text is None else text
+    lowered = text.lower() if lowered is None else lowered
     if len(lowered) != len(text):  # rare Unicode case changes length: per line
         return [i for i, line in enumerate(lines) if is_candidate(line)]
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
     found = set()
-    for pattern, haystack in ((PREFILTER_EXACT, text), (PREFILTER_FOLDED, lowered)):
+    for pattern, haystack in prefilter_regexes(text, lowered):
+        if starts is None:
+            starts = line_starts(lines)
         for match in pattern.finditer(haystack):
             found.add(bisect.bisect_right(starts, match.start()) - 1)
     return sorted(found)
 
 
-def provider_type(value: str) -> Optional[str]:
-    """The ML-provider type whose format ``value`` matches in full (no
-    detect-secrets import)."""
-    for secret_type, patterns in PROVIDER_PATTERNS.items():
-        for pattern in patterns:
-            for match in pattern.finditer(value):
-                found = match.group(1) if pattern.groups else match.group(0)
-                if found == value.strip():
-                    return secret_type
-    return None
+def line_starts(lines: Sequence[str]) -> List[int]:
+    """Offsets of each line in ``"\\n".join(lines)``."""
+    import itertools
 
-
-def scan_text(text: str, filename: str, *, profile: str = "code", high_entropy: bool = False) -> List[Hit]:
-    return scan_lines(text.splitlines(), filename, profile=profile, high_entropy=high_entropy)
+    return [0, *itertools.accumulate(len(line) + 1 for line in lines[:-1])]
 
 
 def scan_lines(
@@ -174,7 +193,8 @@ def scan_lines(
 class Session:
     """Many scans under one ``transient_settings`` (entering it costs about
     2 ms; a notebook has many cells and outputs). detect-secrets is imported
-    and configured on the first scan that has a candidate line."""
+    and configured on the first scan that has a candidate line for one of its
+    detectors."""
 
     def __init__(self, profile: str = "code", high_entropy: bool = False) -> None:
         if profile not in ("code", "output"):
@@ -193,36 +213,76 @@ class Session:
             self._settings = None
 
     def scan(self, lines: Sequence[str], filename: str) -> List[Hit]:
+        text = "\n".join(lines)
+        # blobs: a `data:…;base64,` payload, or a line long enough to hold a
+        # 2,000-character base64 run (max(map(len)) is C-speed; the regex is not)
+        if "base64," in text or (lines and max(map(len, lines)) >= 2000):
+            lines = [blank_blobs(line) for line in lines]
+            text = "\n".join(lines)
         entropy = self.high_entropy and self.profile == "code"
+        lowered = text.lower()
+        starts = line_starts(lines)
+        indexes = candidate_lines(lines, text, lowered, starts)
         if entropy:
-            indexes = [i for i, line in enumerate(lines) if is_candidate(line) or _LONG_QUOTED.search(line)]
-        else:
-            indexes = candidate_lines(lines)
-        if not indexes:
-            return []
-        if self._plugins is None:
-            self._settings = _settings(self.profile, self.high_entropy)
-            self._plugins = self._settings.__enter__()
-        hits = _scan(lines, indexes, filename, self._plugins)
+            indexes = sorted(set(indexes) | {i for i, line in enumerate(lines) if _LONG_QUOTED.search(line)})
+        hits = _own_hits(lines, indexes)
+        if self.profile == "code":
+            hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE) for i, col, value in keywords.scan_lines(lines, lowered, starts))
+        ds_indexes = [i for i in indexes if _DS_CANDIDATE.search(lines[i])] if not entropy else indexes
+        if ds_indexes:
+            if self._plugins is None:
+                self._settings = _settings(self.profile, self.high_entropy)
+                self._plugins = self._settings.__enter__()
+            hits.extend(_scan(lines, ds_indexes, filename, self._plugins))
         if os.path.basename(filename).lower() == "kaggle.json":
             hits.extend(_kaggle_json(lines, {(h.line, h.secret) for h in hits}))
+        if not hits:
+            return []
         out: List[Hit] = []
         seen = set()
-        for hit in sorted(hits, key=lambda h: (h.line, h.col, h.type not in _OWN_TYPES)):
+        for hit in sorted(hits, key=lambda h: (h.line, h.col, _RANK.get(h.type, 50))):
             key = (hit.line, hit.secret)
-            if key in seen or is_placeholder(hit.secret):
+            if key in seen or _allowlisted(lines, hit.line - 1):
+                continue
+            # generic hits were judged with their key (a short password is a password)
+            if hit.type not in _GENERIC_TYPES and placeholder_reason(hit.secret):
                 continue
             seen.add(key)
             out.append(hit)
         return _drop_contained(out)
 
 
+def _allowlisted(lines: Sequence[str], index: int) -> bool:
+    return bool(_ALLOW_LINE.search(lines[index]) or (index > 0 and _ALLOW_NEXT.search(lines[index - 1])))
+
+
+def _own_hits(lines: Sequence[str], indexes: List[int]) -> List[Hit]:
+    """mlwarden's provider formats on the candidate lines (plain regexes)."""
+    hits = []
+    for index in indexes:
+        line = lines[index]
+        for secret_type, patterns in PROVIDER_PATTERNS.items():
+            for pattern in patterns:
+                for match in pattern.finditer(line):
+                    group = 1 if pattern.groups else 0
+                    value = match.group(group)
+                    if value:
+                        hits.append(Hit(index + 1, match.start(group) + 1, value, secret_type))
+    return hits
+
+
 def _drop_contained(hits: List[Hit]) -> List[Hit]:
-    """Keep a provider hit over a generic hit that contains or is contained in it."""
+    """Keep the most specific hit when one hit's value contains or is
+    contained in another's on the same line (a provider format over a
+    generic or keyword hit)."""
     out = []
     for hit in hits:
-        if hit.type not in _OWN_TYPES and any(
-            other.line == hit.line and other.type in _OWN_TYPES and (other.secret in hit.secret or hit.secret in other.secret)
+        rank = _RANK.get(hit.type, 50)
+        if any(
+            other is not hit
+            and other.line == hit.line
+            and _RANK.get(other.type, 50) < rank
+            and (other.secret in hit.secret or hit.secret in other.secret)
             for other in hits
         ):
             continue
@@ -240,21 +300,81 @@ def _kaggle_json(lines: Sequence[str], seen) -> List[Hit]:
 
 
 # ---------------------------------------------------------------------------
-# detect-secrets
+# detect-secrets, without `requests`
+
+_IMPORT_LOCK = threading.RLock()
+
+
+class _RequestsStandIn(types.ModuleType):
+    """Stands in for ``requests`` while detect-secrets is imported: its
+    plugins import it at module level for verification, which mlwarden never
+    enables. Attributes read during the import (type annotations) get a
+    placeholder class; any later use imports the real ``requests`` then."""
+
+    _importing = True
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if _RequestsStandIn._importing:
+            return type(name, (Exception,), {})
+        with _IMPORT_LOCK:
+            import importlib
+
+            real = sys.modules.get("requests")
+            if real is None or real is self:
+                sys.modules.pop("requests", None)
+                real = importlib.import_module("requests")
+            return getattr(real, name)
+
+
+def import_detect_secrets() -> None:
+    """Import detect-secrets and all its plugin modules without importing
+    ``requests`` (130 ms, and network code a linter has no use for).
+
+    While the import runs, ``sys.modules["requests"]`` is a stand-in module;
+    it is removed right after, so ``requests`` stays unimported and a later
+    ``import requests`` (by the user's code in the same process) gets the
+    real package. When ``requests`` is already imported nothing is replaced."""
+    if "detect_secrets.plugins.base" in sys.modules:
+        return
+    with _IMPORT_LOCK:
+        if "detect_secrets.plugins.base" in sys.modules:
+            return
+        stand_in = None
+        if "requests" not in sys.modules:
+            stand_in = _RequestsStandIn("requests")
+            sys.modules["requests"] = stand_in
+        try:
+            import importlib
+            import pkgutil
+
+            import detect_secrets.core.scan  # noqa: F401
+            import detect_secrets.filters
+            import detect_secrets.settings  # noqa: F401
+
+            _standard_plugin_names()  # imports every plugin module
+            # and every filter module (settings import them by name later)
+            for info in pkgutil.iter_modules(detect_secrets.filters.__path__):
+                importlib.import_module(f"detect_secrets.filters.{info.name}")
+        finally:
+            if stand_in is not None:
+                _RequestsStandIn._importing = False
+                if sys.modules.get("requests") is stand_in:
+                    del sys.modules["requests"]
 
 
 class _settings:
     """``transient_settings`` configured for a profile; yields the plugin
-    instances to run (detect-secrets' configured ones plus ours)."""
+    instances to run (detect-secrets' configured ones)."""
 
     def __init__(self, profile: str, high_entropy: bool) -> None:
         self.profile = profile
         self.high_entropy = high_entropy
 
     def __enter__(self):
+        import_detect_secrets()
         from detect_secrets.settings import get_plugins, transient_settings
-
-        from mlwarden.secrets.detectors import ALL_DETECTORS
 
         names = _standard_plugin_names()
         skip = set(_NEVER)
@@ -268,7 +388,7 @@ class _settings:
         }
         self._cm = transient_settings(config)
         self._cm.__enter__()
-        return list(get_plugins()) + [cls() for cls in ALL_DETECTORS]
+        return list(get_plugins())
 
     def __exit__(self, *exc):
         return self._cm.__exit__(*exc)
@@ -300,9 +420,8 @@ def _standard_plugin_names() -> Tuple[str, ...]:
 def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> List[Hit]:
     from detect_secrets.core.scan import _is_filtered_out, _scan_line
     from detect_secrets.filters.heuristic import is_indirect_reference
-    from detect_secrets.util.code_snippet import get_code_snippet
-
     from detect_secrets.plugins.base import RegexBasedDetector
+    from detect_secrets.util.code_snippet import get_code_snippet
 
     content = [line.rstrip("\r\n") for line in lines]
     hits: List[Hit] = []
@@ -334,12 +453,50 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                     context=context,
                 ):
                     continue
-                if secret.type in _GENERIC_TYPES and (is_indirect_reference(line) or generic_noise(value)):
-                    continue
+                col = line.find(value)
+                if secret.type in _BOUNDED and not _bounded(line, col, value):
+                    continue  # `TODAYINASIAASACKOFRICE`: inside a longer word
+                if secret.type in _GENERIC_TYPES:
+                    if is_indirect_reference(line) or not _generic_ok(line, col, value, secret.type):
+                        continue
                 if secret.type == "Private Key" and not _has_key_body(content, index, line):
                     continue
-                col = line.find(value)
                 hits.append(Hit(number, col + 1 if col >= 0 else 1, value, secret.type))
     return hits
 
 
+#: detect-secrets format detectors whose patterns have no word boundaries
+_BOUNDED = frozenset({"AWS Access Key", "Twilio API Key", "Mailchimp Access Key", "Artifactory Credentials", "Stripe Access Key", "SendGrid API Key", "Square OAuth Secret", "Discord Bot Token", "Telegram Bot Token"})
+
+
+def _bounded(line: str, col: int, value: str) -> bool:
+    end = col + len(value)
+    before = line[col - 1] if col > 0 else " "
+    after = line[end] if end < len(line) else " "
+    return not (before.isalnum() or after.isalnum())
+
+
+def _generic_ok(line: str, col: int, value: str, secret_type: str) -> bool:
+    """detect-secrets' keyword, entropy and basic-auth hits judged like ours:
+    by the name the value is assigned to (a password name takes any
+    non-placeholder value; token and key names need a random-looking one)."""
+    if secret_type == "Basic Auth Credentials":
+        return generic_reason(value, "password") is None
+    key = _key_before(line, col)
+    strength = keywords.key_strength(key) if key else None
+    if secret_type == "Secret Keyword" and key and strength is None:
+        # the keyword is inside another word (`monkey`, `tokenizer`) or the
+        # name says the value is not the credential (`secret_name`)
+        return False
+    return generic_reason(value, strength or "token") is None
+
+
+_KEY_BEFORE = re.compile(r"([A-Za-z_$@][\w.$@\-]*)[\"'`\]]*[ \t]*(?::{1,3}=|[?+.!]?={1,3}|=>|:|,|\()[ \t]*[@rRbBuUfF]{0,2}[\"'`]?[ \t]*$")
+
+
+def _key_before(line: str, col: int) -> str:
+    """The name a value at ``col`` is assigned to (``""`` when unknown)."""
+    if col < 0:
+        return ""
+    match = _KEY_BEFORE.search(line[:col])
+    return match.group(1) if match else ""

@@ -12,9 +12,16 @@ identify secrets by them. The regular expressions live in
 
 from __future__ import annotations
 
-from detect_secrets.plugins.base import RegexBasedDetector
+from typing import Any, Generator, Set
 
-from mlwarden.secrets.patterns import PROVIDER_PATTERNS
+from mlwarden.secrets.adapter import import_detect_secrets
+
+import_detect_secrets()  # without `requests` (verification is never used)
+
+from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector  # noqa: E402
+
+from mlwarden.secrets import keywords  # noqa: E402
+from mlwarden.secrets.patterns import PROVIDER_PATTERNS  # noqa: E402
 
 
 class HuggingFaceTokenDetector(RegexBasedDetector):
@@ -32,14 +39,21 @@ class HuggingFaceOrgTokenDetector(RegexBasedDetector):
 
 
 class OpenAITokenDetector(RegexBasedDetector):
-    """OpenAI keys: legacy ``sk-…``, ``sk-proj-``, ``sk-svcacct-``, ``sk-admin-``."""
+    """OpenAI keys with the ``T3BlbkFJ`` marker: ``sk-proj-``, ``sk-svcacct-``, ``sk-admin-``, legacy ``sk-``."""
 
     secret_type = "OpenAI API Key"
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class GenericApiKeyTokenDetector(RegexBasedDetector):
+    """``sk-`` + 32-64 alphanumerics with no provider marker (several providers share the shape)."""
+
+    secret_type = "Generic API Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class AnthropicTokenDetector(RegexBasedDetector):
-    """Anthropic keys: ``sk-ant-api03-…``, ``sk-ant-admin01-…``."""
+    """Anthropic keys: ``sk-ant-api03-…AA``, ``sk-ant-admin01-…AA``."""
 
     secret_type = "Anthropic API Key"
     denylist = PROVIDER_PATTERNS[secret_type]
@@ -53,7 +67,7 @@ class CohereTokenDetector(RegexBasedDetector):
 
 
 class WandbTokenDetector(RegexBasedDetector):
-    """Weights & Biases API keys (40 hex near ``wandb``)."""
+    """Weights & Biases API keys: 40 hex near ``wandb``, ``wandb_v1_…``."""
 
     secret_type = "Weights & Biases API Key"
     denylist = PROVIDER_PATTERNS[secret_type]
@@ -81,7 +95,7 @@ class LangSmithTokenDetector(RegexBasedDetector):
 
 
 class PineconeTokenDetector(RegexBasedDetector):
-    """Pinecone API keys (``pcsk_…``)."""
+    """Pinecone API keys: ``pcsk_…``, legacy UUID keys near ``pinecone``."""
 
     secret_type = "Pinecone API Key"
     denylist = PROVIDER_PATTERNS[secret_type]
@@ -102,7 +116,7 @@ class GoogleTokenDetector(RegexBasedDetector):
 
 
 class XAITokenDetector(RegexBasedDetector):
-    """xAI (Grok) API keys (``xai-…``)."""
+    """xAI (Grok) API keys (``xai-`` + 70-120)."""
 
     secret_type = "xAI API Key"
     denylist = PROVIDER_PATTERNS[secret_type]
@@ -116,7 +130,7 @@ class OpenRouterTokenDetector(RegexBasedDetector):
 
 
 class NvidiaTokenDetector(RegexBasedDetector):
-    """NVIDIA API catalog keys (``nvapi-…``)."""
+    """NVIDIA API catalog keys (``nvapi-`` + 60-70)."""
 
     secret_type = "NVIDIA API Key"
     denylist = PROVIDER_PATTERNS[secret_type]
@@ -143,11 +157,94 @@ class AWSBedrockTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
-#: Every detector above, in a stable order (most specific formats first).
+class AWSSecretAccessKeyTokenDetector(RegexBasedDetector):
+    """AWS secret access keys (40 base64 characters named ``aws_secret_access_key`` …)."""
+
+    secret_type = "AWS Secret Access Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class AWSSessionTokenDetector(RegexBasedDetector):
+    """AWS STS session tokens (``IQoJb3JpZ2luX2Vj…``, ``FwoGZXIvYXdzE…``, or named ``aws_session_token``)."""
+
+    secret_type = "AWS Session Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class GitHubAccessTokenDetector(RegexBasedDetector):
+    """GitHub tokens: ``ghp_``, ``gho_``, ``ghu_``, ``ghs_``, ``ghr_``, fine-grained ``github_pat_``."""
+
+    secret_type = "GitHub Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class GitLabAccessTokenDetector(RegexBasedDetector):
+    """GitLab tokens: ``glpat-``, ``gldt-``, ``glrt-``, ``glcbt-`` and the other ``gl…-`` prefixes."""
+
+    secret_type = "GitLab Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class AzureADClientSecretTokenDetector(RegexBasedDetector):
+    """Azure AD / Entra ID client secrets (``xxx8Q~…``)."""
+
+    secret_type = "Azure AD Client Secret"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class ClojarsTokenDetector(RegexBasedDetector):
+    """Clojars deploy tokens (``CLOJARS_`` + 60)."""
+
+    secret_type = "Clojars API Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class PrivateAITokenDetector(RegexBasedDetector):
+    """Private AI API keys (32 alphanumerics near ``private_ai`` / ``privateai``)."""
+
+    secret_type = "Private AI API Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class GenericSecretDetector(BasePlugin):
+    """A literal assigned to a credential-named key (``api_key = "…"``,
+    ``client_secret: …``, ``*_TOKEN=…``, ``"Authorization": "Bearer …"``),
+    judged by :mod:`mlwarden.secrets.keywords` (whole-word names, random-looking
+    values, the shared noise filter)."""
+
+    secret_type = keywords.SECRET_TYPE
+
+    def analyze_string(self, string: str) -> Generator[str, None, None]:
+        for _line, _col, value in keywords.scan_lines([string]):
+            yield value
+
+    def analyze_line(self, filename: str, line: str, line_number: int = 0, context: Any = None, **kwargs: Any) -> Set[Any]:
+        from detect_secrets.core.potential_secret import PotentialSecret
+
+        lines = [line]
+        following = getattr(context, "lines", None)
+        if following is not None and getattr(context, "target_index", None) is not None:
+            after = following[context.target_index + 1: context.target_index + 2]
+            lines.extend(after)
+        found = set()
+        for index, _col, value in keywords.scan_lines(lines):
+            if index == 0 or len(lines) == 1:
+                found.add(PotentialSecret(type=self.secret_type, filename=filename, secret=value, line_number=line_number))
+        return found
+
+
+#: Every format detector above, in a stable order (most specific formats first).
 ALL_DETECTORS = (
     AnthropicTokenDetector,
     OpenRouterTokenDetector,
     OpenAITokenDetector,
+    GitHubAccessTokenDetector,
+    GitLabAccessTokenDetector,
+    AzureADClientSecretTokenDetector,
+    ClojarsTokenDetector,
+    AWSSessionTokenDetector,
+    AWSSecretAccessKeyTokenDetector,
+    PrivateAITokenDetector,
     HuggingFaceTokenDetector,
     HuggingFaceOrgTokenDetector,
     ReplicateTokenDetector,
@@ -163,4 +260,5 @@ ALL_DETECTORS = (
     KaggleTokenDetector,
     CohereTokenDetector,
     WandbTokenDetector,
+    GenericApiKeyTokenDetector,
 )

@@ -28,9 +28,17 @@ CREDENTIAL_KEYWORDS = frozenset(
         "api_secret", "secret_key", "openai_api_key", "anthropic_api_key", "cohere_api_key", "google_api_key",
         "groq_api_key", "pinecone_api_key", "huggingfacehub_api_token", "replicate_api_token", "langchain_api_key",
         "mistral_api_key", "together_api_key", "nvidia_api_key", "xai_api_key", "openrouter_api_key",
-        "aws_secret_access_key", "aws_session_token",
+        "aws_secret_access_key", "aws_session_token", "client_secret", "secret", "password", "github_token",
+        "private_key", "service_account_key",
     }
 )
+
+#: HTTP client packages whose ``headers=`` may carry an Authorization literal.
+HTTP_PACKAGES = frozenset({"requests", "httpx", "aiohttp", "urllib3", "urllib"})
+#: Keyword arguments that hold HTTP headers.
+HEADER_KEYWORDS = frozenset({"headers", "default_headers", "extra_headers", "http_headers"})
+#: Header names (lower case) whose value is a credential.
+AUTH_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "x-auth-token", "x-access-token", "proxy-authorization"})
 
 #: Calls whose positional argument is the credential: qualified name -> (position, keyword).
 POSITIONAL_SINKS = {

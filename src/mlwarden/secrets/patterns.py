@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from typing import Dict, Pattern, Tuple
 
+# the shared placeholder and noise filter (re-exported for older imports)
+from mlwarden.secrets.noise import is_placeholder  # noqa: F401
+
 # (?<![A-Za-z0-9_-]) ... (?![A-Za-z0-9_-]): not part of a longer token
 _B = r"(?<![A-Za-z0-9_\-])"
 _E = r"(?![A-Za-z0-9_\-])"
@@ -26,6 +29,11 @@ def _re(body: str, flags: int = 0) -> Pattern[str]:
     return re.compile(body, flags)
 
 
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# base64 tokens: not part of a longer base64 run
+_B64B = r"(?<![A-Za-z0-9+/])"
+_B64E = r"(?![A-Za-z0-9+/=])"
+
 #: secret_type -> regexes (a capturing group, when present, is the secret).
 #: ``secret_type`` strings are part of baselines: never change one once released.
 PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
@@ -36,20 +44,27 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(api_org_[A-Za-z0-9]{34,40})" + _E),
     ),
     "OpenAI API Key": (
-        # project, service-account and admin keys
-        _re(_B + r"(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,250})" + _E),
-        # legacy user keys (the T3BlbkFJ marker is base64 of "OpenAI")
+        # project, service-account and admin keys; every current key holds the
+        # T3BlbkFJ marker (base64 of "OpenAI")
+        _re(_B + r"(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,160}T3BlbkFJ[A-Za-z0-9_\-]{20,160})" + _E),
+        # legacy user keys
         _re(_B + r"(sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})" + _E),
-        _re(_B + r"(sk-[A-Za-z0-9]{48})" + _E),
+    ),
+    "Generic API Key": (
+        # `sk-` + 32-64 alphanumerics without a provider's marker: legacy
+        # OpenAI, DeepSeek, Moonshot and others share the shape, so no
+        # provider is named
+        _re(_B + r"(sk-[A-Za-z0-9]{32,64})" + _E),
     ),
     "Anthropic API Key": (
-        _re(_B + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,120})" + _E),
+        _re(_B + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,110}AA)" + _E),
     ),
     "Cohere API Key": (
         _re(r"(?i:cohere|co_api_key)" + _CTX + r"([A-Za-z0-9]{40})" + _E),
     ),
     "Weights & Biases API Key": (
-        _re(r"(?i:wandb|weights_and_biases)" + _CTX + r"([0-9a-f]{40})" + _E),
+        _re(r"(?i:wandb|weights_and_biases|weightsandbiases)" + _CTX + r"([0-9a-f]{40})" + _E),
+        _re(_B + r"(wandb_v1_[A-Za-z0-9_]{77})" + _E),
     ),
     "Replicate API Token": (
         _re(_B + r"(r8_[A-Za-z0-9]{37})" + _E),
@@ -58,10 +73,12 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(gsk_[A-Za-z0-9]{52})" + _E),
     ),
     "LangSmith API Key": (
-        _re(_B + r"(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})" + _E),
+        _re(_B + r"(lsv2_(?:pt|sk)_[0-9a-fA-F]{32}_[0-9a-fA-F]{10})" + _E),
     ),
     "Pinecone API Key": (
-        _re(_B + r"(pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{50,80})" + _E),
+        _re(_B + r"(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})" + _E),
+        # legacy keys: a UUID next to `pinecone`
+        _re(r"(?i:pinecone)" + _CTX + r"(" + _UUID + r")" + _E),
     ),
     "Databricks Token": (
         _re(_B + r"(dapi[0-9a-f]{32}(?:-\d)?)" + _E),
@@ -70,13 +87,13 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(AIza[0-9A-Za-z_\-]{35})" + _E),
     ),
     "xAI API Key": (
-        _re(_B + r"(xai-[A-Za-z0-9]{70,90})" + _E),
+        _re(_B + r"(xai-[A-Za-z0-9_\-]{70,120})" + _E),
     ),
     "OpenRouter API Key": (
         _re(_B + r"(sk-or-v1-[0-9a-f]{64})" + _E),
     ),
     "NVIDIA API Key": (
-        _re(_B + r"(nvapi-[A-Za-z0-9_\-]{64})" + _E),
+        _re(_B + r"(nvapi-[A-Za-z0-9_\-]{60,70})" + _E),
     ),
     "Perplexity API Key": (
         _re(_B + r"(pplx-[A-Za-z0-9]{48})" + _E),
@@ -88,11 +105,93 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
     ),
     "AWS Bedrock API Key": (
         # long-term keys: "ABSK" + base64("BedrockAPIKey-…")
-        _re(_B + r"(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{20,400}={0,2})" + r"(?![A-Za-z0-9+/=])"),
-        # short-term keys
-        _re(_B + r"(bedrock-api-key-[A-Za-z0-9+/]{40,2000}={0,2})" + r"(?![A-Za-z0-9+/=])"),
+        _re(_B64B + r"(ABSK(?=QmVkcm9ja0FQSUtleS)[A-Za-z0-9+/]{100,300}={0,2})" + _B64E),
+        # short-term keys: "bedrock-api-key-" + base64("bedrock.amazonaws.com/…")
+        _re(_B + r"(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]*={0,2})" + _B64E),
+    ),
+    "AWS Secret Access Key": (
+        _re(r"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key|aws_?secret)" + _CTX + r"([A-Za-z0-9/+]{40})" + _B64E),
+    ),
+    "AWS Session Token": (
+        # STS session tokens start with base64 of their own header
+        _re(_B64B + r"((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/]{80,1900}={0,2})" + _B64E),
+        _re(r"(?i:aws_?session_?token|aws_?security_?token|session_?token)" + _CTX + r"([A-Za-z0-9/+]{100,1900}={0,2})" + _B64E),
+    ),
+    "GitHub Access Token": (
+        # classic, OAuth, user-to-server, server-to-server, refresh tokens
+        _re(_B + r"(gh[pousr]_[A-Za-z0-9]{36})" + _E),
+        _re(_B + r"(ghr_[A-Za-z0-9]{76})" + _E),
+        # fine-grained personal access tokens
+        _re(_B + r"(github_pat_[A-Za-z0-9_]{82})" + _E),
+    ),
+    "GitLab Access Token": (
+        _re(_B + r"((?:glpat|gldt|glft|glsoat|glrt|glimt|glptt|gloas|glcbt|glagent)-[A-Za-z0-9_\-]{20,64})" + _E),
+    ),
+    "Azure AD Client Secret": (
+        # Entra ID application secrets: three characters, a digit, "Q~", 31-34 more
+        _re(r"(?:^|(?<=[\\'\"`\s>=:(,)]))([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?=$|[\\'\"`\s<),;])"),
+    ),
+    "Clojars API Token": (
+        _re(_B + r"(CLOJARS_[A-Za-z0-9]{60})" + _E),
+    ),
+    "Private AI API Key": (
+        _re(r"(?i:private[_\-]?ai)" + _CTX + r"([A-Za-z0-9]{32})" + _E),
     ),
 }
+
+#: The shape each provider format has, in words: the explain pages of the
+#: secrets rules list these (``providers_markdown``), and a test checks that
+#: every type in PROVIDER_PATTERNS has one, so the docs cannot drift.
+PROVIDER_SHAPES: Dict[str, str] = {
+    "Hugging Face Token": "`hf_` + 34-40 alphanumerics",
+    "Hugging Face Organization Token": "`api_org_` + 34-40 alphanumerics",
+    "OpenAI API Key": "`sk-proj-`, `sk-svcacct-`, `sk-admin-` keys and legacy `sk-` keys holding the `T3BlbkFJ` marker",
+    "Generic API Key": "`sk-` + 32-64 alphanumerics with no provider marker (legacy OpenAI, DeepSeek, Moonshot … share it)",
+    "Anthropic API Key": "`sk-ant-api03-` / `sk-ant-admin01-` + 80-110 characters ending in `AA`",
+    "Cohere API Key": "40 alphanumerics next to `cohere` / `CO_API_KEY`",
+    "Weights & Biases API Key": "40 hex next to `wandb` / `WANDB_API_KEY`; `wandb_v1_` + 77",
+    "Replicate API Token": "`r8_` + 37 alphanumerics",
+    "Groq API Key": "`gsk_` + 52 alphanumerics",
+    "LangSmith API Key": "`lsv2_pt_` / `lsv2_sk_` + 32 hex + `_` + 10 hex",
+    "Pinecone API Key": "`pcsk_` + 4-8 + `_` + 50-80 alphanumerics; a UUID next to `pinecone` (legacy keys)",
+    "Databricks Token": "`dapi` + 32 hex (optional `-N`)",
+    "Google API Key": "`AIza` + 35 of `[A-Za-z0-9_-]` (Gemini, Google Cloud, Firebase)",
+    "xAI API Key": "`xai-` + 70-120 of `[A-Za-z0-9_-]`",
+    "OpenRouter API Key": "`sk-or-v1-` + 64 hex",
+    "NVIDIA API Key": "`nvapi-` + 60-70 of `[A-Za-z0-9_-]`",
+    "Perplexity API Key": "`pplx-` + 48 alphanumerics",
+    "Kaggle API Key": "32 hex next to `KAGGLE_KEY` / `kaggle…key`, the `key` of `kaggle.json`",
+    "AWS Bedrock API Key": "long-term `ABSK` + base64 of `BedrockAPIKey-…`; short-term `bedrock-api-key-` + base64 of `bedrock.amazonaws.com…`",
+    "AWS Secret Access Key": "40 base64 characters named `aws_secret_access_key`, `SecretAccessKey`, `aws_secret` …",
+    "AWS Session Token": "STS tokens starting `IQoJb3JpZ2luX2Vj` / `FwoGZXIvYXdzE`, or 100+ base64 characters named `aws_session_token`",
+    "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76, fine-grained `github_pat_` + 82",
+    "GitLab Access Token": "`glpat-`, `gldt-`, `glft-`, `glsoat-`, `glrt-`, `glimt-`, `glptt-`, `gloas-`, `glcbt-`, `glagent-` + 20-64",
+    "Azure AD Client Secret": "Entra ID application secrets: 3 characters, a digit, `Q~`, 31-34 more",
+    "Clojars API Token": "`CLOJARS_` + 60 alphanumerics",
+    "Private AI API Key": "32 alphanumerics next to `private_ai` / `privateai`",
+}
+
+#: detect-secrets' own format detectors that mlwarden runs (their types)
+DETECT_SECRETS_FORMATS = (
+    "AWS Access Key (`AKIA…`, `ASIA…`)", "Azure Storage account key", "Basic Auth credentials in URLs",
+    "Cloudant", "Discord bot token", "IBM Cloud IAM", "IBM COS HMAC", "JSON Web Token", "Mailchimp", "npm",
+    "private keys (with key material)", "PyPI", "SendGrid", "Slack", "SoftLayer", "Square OAuth", "Stripe",
+    "Telegram bot token", "Twilio",
+)
+
+
+def providers_markdown() -> str:
+    """The provider formats as a Markdown list (for the explain pages)."""
+    lines = [f"- **{name}**: {PROVIDER_SHAPES[name]}" for name in PROVIDER_PATTERNS]
+    lines.append("- detect-secrets' format detectors: " + ", ".join(DETECT_SECRETS_FORMATS))
+    return "\n".join(lines)
+
+
+def with_providers(doc: str) -> str:
+    """A rule docstring with ``{providers}`` replaced by :func:`providers_markdown`
+    (indented like the docstring)."""
+    return doc.replace("{providers}", providers_markdown().replace("\n", "\n    "))
+
 
 #: A ``"key": "<32 hex>"`` line inside a file named kaggle.json (multi-line form).
 KAGGLE_JSON_KEY = re.compile(r"\"key\"\s*:\s*\"([0-9a-f]{32})\"")
@@ -100,59 +199,78 @@ KAGGLE_JSON_KEY = re.compile(r"\"key\"\s*:\s*\"([0-9a-f]{32})\"")
 #: Cheap prefilter: every provider prefix or context word above, the
 #: distinctive parts of detect-secrets' own detectors, and credential words
 #: its keyword detector needs. A text with none of these cannot hold a secret
-#: any enabled detector finds, so detect-secrets is never imported for it.
-#: Two patterns, because speed matters (a whole repository goes through them):
-#: every alternative of PREFILTER_EXACT starts with a literal (the token
-#: formats that start with a character class are searched from their first
-#: literal part, a superset: `.xxxxxx.` for Discord, `-us1` for Mailchimp,
-#: `:` for Telegram), and the case-insensitive words are searched in
-#: lower-cased text (PREFILTER_FOLDED) instead of with re.IGNORECASE. On the
-#: transformers sources: 15 s -> 4 s, the same lines.
-PREFILTER_EXACT = re.compile(
-    r"hf_|api_org_|sk-|gsk_|r8_|lsv2_|pcsk_|dapi|AIza|xai-|nvapi-|pplx-|ABSK|bedrock-api-key"
-    r"|A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AccountKey|://[^\s/:@]+:[^\s/@]+@"
-    r"|\.[\w-]{6}\.[\w-]{27}|gh[pousr]_|github_pat_|gl[a-z]{2,4}-|eyJ|-us\d"
-    r"|_authToken|PRIVATE KEY|pypi-|SG\.|xox|hooks\.slack|sq0|sk_live|rk_live|:[\w-]{35}"
-    r"|AC[0-9a-f]{32}|SK[0-9a-f]{32}|AKC[a-zA-Z0-9]{10}|AP[0-9A-F][a-zA-Z0-9]{8}"
+#: any enabled format detector finds, so detect-secrets is never imported for
+#: it. Each part is (literals, regex): the regex can only match where one of
+#: the literals occurs (the first characters of the literals form the
+#: regexes' leading lookahead). Case-sensitive parts search the text; folded parts
+#: search ``text.lower()``.
+_EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
+    ((literal,), re.escape(literal))
+    for literal in (
+        "hf_", "api_org_", "sk-", "gsk_", "r8_", "lsv2_", "pcsk_", "dapi", "AIza", "xai-", "nvapi-", "pplx-", "ABSK",
+        "bedrock-api-key", "Q~", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
+        "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
+        "sk_live", "rk_live",
+    )
+) + (
+    (("A3T",), r"A3T[A-Z0-9]"),
+    (("://",), r"://[^\s/:@]+:[^\s/@]+@"),
+    ((".",), r"\.[\w-]{6}\.[\w-]{27}"),  # Discord, searched from its first literal
+    (("gh",), r"gh[pousr]_"),
+    (("gl",), r"gl[a-z]{2,6}-"),
+    (("-us",), r"-us\d"),  # Mailchimp
+    ((":",), r":[\w-]{35}"),  # Telegram
+    (("AC",), r"AC[0-9a-f]{32}"),
+    (("SK",), r"SK[0-9a-f]{32}"),
+    (("AKC",), r"AKC[a-zA-Z0-9]{10}"),
+    (("AP",), r"AP[0-9A-F][a-zA-Z0-9]{8}"),
 )
-#: Searched in ``text.lower()``: context words of the context-based
-#: detectors and the keyword detector's words (api_key, password, secret …).
-PREFILTER_FOLDED = re.compile(
-    r"(?=[cwk\"aidspbc])(?:cohere|co_api_key|wandb|weights_and_biases|kaggle|\"username\"|aws.{0,20}?(?:key|pw|pass|token)"
-    r"|cloudant|discord|ibm|softlayer|(?:api|auth|service|account|db|database|priv|private|client)_?key|pwd|secret|contrase"
+_FOLDED_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = (
+    (("cohere",), "cohere"),
+    (("co_api_key",), "co_api_key"),
+    (("wandb",), "wandb"),
+    (("weights",), "weights_?and_?biases"),
+    (("kaggle",), "kaggle"),
+    (('"username"',), '"username"'),
+    (("aws",), "aws.{0,20}?(?:key|pw|pass|token)"),
+    (("pinecone",), "pinecone"),
+    (("private",), "private.?ai"),
+    (("token",), "(?:session|security)_?token"),
+    (("cloudant",), "cloudant"),
+    (("discord",), "discord"),
+    (("ibm",), "ibm"),
+    (("softlayer",), "softlayer"),
+    (("pwd",), "pwd"),
+    (("secret",), "secret"),
+    (("contrase",), "contrase"),
     # `pass` only where a keyword detector could fire (password, "pass": …,
     # pass = …); the bare Python statement is most of these words in code
-    r"|pass(?=[\w\"'\])]|\s*[=:]))"
+    (("pass",), "pass(?=[\\w\"'\\])]|\\s*[=:])"),
 )
+
+def _first_chars(parts) -> str:
+    chars = set()
+    for literals, _regex in parts:
+        chars.update(literal[0] for literal in literals)
+    return "".join(sorted(chars)).replace("\\", "\\\\").replace("]", "\\]").replace("-", "\\-").replace("^", "\\^")
+
+
+# a leading lookahead on the parts' first characters lets the regex engine
+# skip most positions at C speed (measured: 1.9 s -> 1.7 s and 2.5 s -> 0.5 s
+# on 20 MB of transformers sources)
+PREFILTER_EXACT = re.compile(f"(?=[{_first_chars(_EXACT_PARTS)}])(?:" + "|".join(regex for _, regex in _EXACT_PARTS) + ")")
+#: Searched in ``text.lower()``: context words of the context-based
+#: detectors and the keyword detector's words (password, secret …; the
+#: credential names such as ``api_key`` are found by the keyword trigger,
+#: :data:`mlwarden.secrets.keywords.TRIGGER`).
+PREFILTER_FOLDED = re.compile(f"(?=[{_first_chars(_FOLDED_PARTS)}])(?:" + "|".join(regex for _, regex in _FOLDED_PARTS) + ")")
+
+
+def prefilter_regexes(text: str, lowered: str) -> Tuple[Tuple[Pattern[str], str], ...]:
+    """(regex, haystack) pairs that find every candidate of ``text``."""
+    return ((PREFILTER_EXACT, text), (PREFILTER_FOLDED, lowered))
 
 
 def prefilter_match(text: str) -> bool:
     """Could ``text`` hold a secret any enabled detector finds?"""
     return PREFILTER_EXACT.search(text) is not None or PREFILTER_FOLDED.search(text.lower()) is not None
-
-
-# -- placeholders -----------------------------------------------------------
-
-_PLACEHOLDER_WORDS = re.compile(
-    r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|<|>|\{|\}|\$|\.\.\.|…|\*\*\*",
-    re.IGNORECASE,
-)
-_REPEATED = re.compile(r"(.)\1{5,}")
-
-
-def is_placeholder(value: str) -> bool:
-    """``"<your token>"``, ``"hf_xxx…"``, ``"sk-..."``, ``"${TOKEN}"``,
-    ``"****"``: documentation placeholders, not secrets. (An obvious ``FAKE``
-    marker in a regex-valid test token is *not* a placeholder: test tokens
-    that look real get committed and copied.)"""
-    body = value.strip()
-    if len(body) < 8:
-        return True
-    if _PLACEHOLDER_WORDS.search(body):
-        return True
-    # hf_xxxxxxxx…, sk-000000…, aaaaaa: six or more of one character in a row
-    if _REPEATED.search(body):
-        return True
-    # hf_abababab…: the longest alphanumeric run uses three characters or fewer
-    longest = max(re.findall(r"[A-Za-z0-9]+", body) or [""], key=len)
-    return len(longest) >= 8 and len(set(longest.lower())) <= 3

@@ -18,8 +18,12 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 from mlwarden.sources.base import CodeView, LoadError, Location, ShellLine, Unit
+from mlwarden.sources.files import check_regular, read_head, read_regular, special_file_reason
 
-__all__ = ["CodeView", "LoadError", "Location", "ShellLine", "Unit", "KINDS", "classify", "classify_explicit", "load", "loader_for"]
+__all__ = [
+    "CodeView", "LoadError", "Location", "ShellLine", "Unit", "KINDS", "classify", "classify_explicit", "load", "loader_for",
+    "check_regular", "read_head", "read_regular", "special_file_reason",
+]
 
 
 Predicate = Callable[[Path], bool]
@@ -92,9 +96,8 @@ def classify_explicit(path: Path) -> Optional[str]:
     if kind is not None:
         return kind
     try:
-        with open(path, "rb") as handle:
-            head = handle.readline(256)
-    except OSError:
+        head = read_head(path, 256)
+    except LoadError:  # unreadable, or a FIFO or device: never sniffed
         return None
     if head.startswith(b"#!") and b"python" in head:
         return "python"
@@ -122,14 +125,15 @@ STREAMING_KINDS = frozenset({"model"})
 
 
 def load(path: Path, kind: str, display: Optional[str] = None, raw: Optional[bytes] = None) -> Unit:
-    """Read ``path`` as ``kind``. Raises LoadError for unreadable input."""
-    if raw is None and kind in STREAMING_KINDS:
-        return loader_for(kind)(Path(path), display if display is not None else os.fspath(path))
-    if raw is None:
-        try:
-            raw = Path(path).read_bytes()
-        except IsADirectoryError:
-            raise LoadError("is a directory") from None
-        except OSError as exc:
-            raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
-    return loader_for(kind)(raw, display if display is not None else os.fspath(path))
+    """Read ``path`` as ``kind``. Raises LoadError for unreadable input and
+    for anything but a regular file."""
+    shown = display if display is not None else os.fspath(path)
+    try:
+        if raw is None and kind in STREAMING_KINDS:
+            check_regular(path)
+            return loader_for(kind)(Path(path), shown)
+        if raw is None:
+            raw = read_regular(path)
+        return loader_for(kind)(raw, shown)
+    except RecursionError:  # deeply nested TOML, YAML or JSON
+        raise LoadError("cannot parse: nested too deeply") from None

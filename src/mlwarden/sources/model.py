@@ -12,16 +12,23 @@ import os
 from pathlib import Path
 from typing import Union
 
+from mlwarden.artifacts.names import GENERIC_EXTENSIONS, MODEL_EXTENSIONS, is_model_name
 from mlwarden.sources.base import LoadError, Unit
 
-#: extensions the directory walk and the pre-commit hook look at; the format
-#: itself is always chosen by content
-MODEL_SUFFIXES = (".pkl", ".pickle", ".pt", ".pth", ".bin", ".ckpt", ".joblib", ".npy", ".npz", ".dill", ".keras", ".h5", ".hdf5", ".model", ".sav")
+#: single extensions of model files, kept for code that imported this name;
+#: the walk's predicate is :func:`is_model_path` (it also knows wrapped names
+#: such as ``x.pkl.gz`` and ``checkpoint.pth.tar``)
+MODEL_SUFFIXES = tuple("." + ext for ext in MODEL_EXTENSIONS + GENERIC_EXTENSIONS)
 
 
 def is_model_path(path: Path) -> bool:
-    """Whether the directory walk reads ``path`` as a model file (by name)."""
-    return path.suffix.lower() in MODEL_SUFFIXES
+    """Whether the directory walk reads ``path`` as a model file (by name).
+
+    The single predicate of the walk; ``.pre-commit-hooks.yaml``'s
+    ``mlwarden-models`` ``files`` pattern is the same regular expression
+    (:data:`mlwarden.artifacts.names.MODEL_FILES_REGEX`). The format itself
+    is always chosen by content."""
+    return is_model_name(path)
 
 
 def load(source: Union[bytes, bytearray, Path], path: str) -> Unit:

@@ -126,6 +126,8 @@ def parse_notebook_json(raw: bytes) -> Tuple[Dict[str, Any], str, str]:
         raise LoadError(f"cannot parse notebook: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise LoadError("cannot parse notebook: JSON nested too deeply") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits (Python's int/str limit)
+        raise LoadError(f"cannot parse notebook: {str(exc).split(':')[0]}") from None
     if not isinstance(nb, dict):
         raise LoadError(f"not a Jupyter notebook: the JSON is {type(nb).__name__ if nb is not None else 'null'}, not an object")
     major = nb.get("nbformat")

@@ -22,10 +22,12 @@ def decode_python(raw: bytes) -> "tuple[str, str]":
         raise LoadError(f"cannot decode: {exc.msg if hasattr(exc, 'msg') else exc}") from None
     try:
         text = raw.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
+    except (UnicodeError, LookupError) as exc:  # UnicodeError: `# coding: undefined`
         if isinstance(exc, UnicodeDecodeError):
             line = raw[: exc.start].count(b"\n") + 1
             raise LoadError(f"cannot decode as {encoding}: invalid byte 0x{raw[exc.start]:02x} at line {line}") from None
+        if isinstance(exc, UnicodeError):
+            raise LoadError(f"cannot decode: the coding cookie names {encoding!r}, which cannot decode text") from None
         raise LoadError(f"cannot decode: unknown encoding {encoding!r}") from None
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -48,7 +48,7 @@ from mlwarden.sources.dependencies.paths import (  # noqa: F401  (re-exported)
 )
 
 #: file kinds whose requirements must be pinned whatever the project is
-ALWAYS_PIN_KINDS = frozenset({"requirements", "conda-env", "pipfile", "notebook", "ipython"})
+ALWAYS_PIN_KINDS = frozenset({"requirements", "conda-env", "pipfile", "notebook", "ipython", "python"})
 #: manifest kinds whose pins depend on the pin policy (library vs application)
 POLICY_KINDS = frozenset({"pyproject", "setup-cfg"})
 DEPENDENCY_KINDS = frozenset({"requirements", "pyproject", "setup-cfg", "conda-env", "pipfile"})
@@ -108,17 +108,20 @@ def for_unit(unit: Unit) -> Optional[DependencySet]:
     files, built lazily from ``unit.shell_lines`` for notebooks (and cached),
     None for other kinds."""
     deps = unit.extra.get("deps")
-    if deps is not None:
+    if deps is not None or "deps" in unit.extra:
         return deps
     if unit.shell_lines:
         from mlwarden.sources.dependencies.installs import parse_shell_lines
 
         deps = parse_shell_lines(unit)
-        unit.extra["deps"] = deps
         if deps.errors:
             unit.extra.setdefault("errors", []).extend(deps.errors)
-        return deps
-    return None
+    if unit.code is not None:  # pip commands built in Python code (files and notebook cells)
+        from mlwarden.sources.dependencies.pip_in_code import add_code_installs
+
+        deps = add_code_installs(unit, deps)
+    unit.extra["deps"] = deps
+    return deps
 
 
 def pinned_example(entry: Entry) -> str:

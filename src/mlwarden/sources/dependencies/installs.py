@@ -103,8 +103,12 @@ def parse_shell_lines(unit) -> DependencySet:
     return deps
 
 
-def _parse_install(deps, unit, tool, args, shell, base_dir, seen) -> None:
-    offset_base = command_column(unit, shell)
+def _parse_install(deps, unit, tool, args, shell, base_dir, seen, offset_base: Optional[int] = None) -> None:
+    """Entries and index settings of one install command. A word is placed at
+    ``offset_base + token.start`` on ``shell.line`` (``offset_base``: where the
+    command starts on its line, found from the record when not given)."""
+    if offset_base is None:
+        offset_base = command_column(unit, shell)
     position = record_position(unit, shell)
     cell, file_line = position.get("cell"), position.get("file_line")
     label = record_label(unit, shell)

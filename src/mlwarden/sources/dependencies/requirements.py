@@ -142,7 +142,7 @@ def parse_requirements_file(text: str, display: str, fs_path: Optional[Path]) ->
 def _key(path: Path) -> str:
     try:
         return str(path.resolve())
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return str(path)
 
 
@@ -159,10 +159,12 @@ def _read_into(
     via: Optional[Tuple[int, str]],
     line_offset: int = 0,
     col_offset: int = 0,
+    depth: int = 0,
 ) -> None:
     """Parse requirement-file ``text`` into ``deps``. ``via`` is (line in the
     unit's file, display path) when reading an include whose errors must be
-    attributed to the including line."""
+    attributed to the including line; ``depth`` is how many ``-r``/``-c``
+    includes deep ``text`` is."""
 
     def error(line: int, reason: str) -> None:
         if via is None:
@@ -199,7 +201,8 @@ def _read_into(
                 if not value:
                     error(o_line, f"{name} needs a file name")
                     continue
-                _include(deps, value, display, fs_path, o_line, name == "--constraint" or constraint, own, seen, via, error)
+                _include(deps, value, display, fs_path, o_line, name == "--constraint" or constraint, own, seen, via, error,
+                         depth=depth)
             elif name == "--editable":
                 if not value:
                     error(o_line, "--editable needs a path or URL")
@@ -230,9 +233,17 @@ def _add_requirement(deps, text, display, line, col, context, hashes, editable, 
     return entry
 
 
-def _include(deps, target, display, fs_path, line, constraint, own, seen, via, error) -> None:
+#: ``-r``/``-c`` includes deeper than this are not followed (a chain of
+#: thousands of includes would exhaust the stack; pip itself has no limit)
+MAX_INCLUDE_DEPTH = 50
+
+
+def _include(deps, target, display, fs_path, line, constraint, own, seen, via, error, depth: int = 0) -> None:
     if "://" in target:
         return  # remote includes are not fetched
+    if depth >= MAX_INCLUDE_DEPTH:
+        error(line, f"not following {'-c' if constraint else '-r'} {target!r}: includes nested more than {MAX_INCLUDE_DEPTH} deep")
+        return
     base = fs_path.parent if fs_path is not None else Path(".")
     inc_path = base / target
     inc_display = str(Path(display).parent / target) if Path(display).parent != Path(".") else target
@@ -240,13 +251,15 @@ def _include(deps, target, display, fs_path, line, constraint, own, seen, via, e
     if key in seen:
         return  # include cycle, or a file already read
     seen.add(key)
-    try:
-        raw = inc_path.read_bytes()
-    except FileNotFoundError:
+    from mlwarden.sources.files import read_regular
+
+    if not inc_path.exists() and not inc_path.is_symlink():
         error(line, f"cannot read {'-c' if constraint else '-r'} target {target!r}: no such file")
         return
-    except OSError as exc:
-        error(line, f"cannot read {'-c' if constraint else '-r'} target {target!r}: {exc.strerror or exc}")
+    try:
+        raw = read_regular(inc_path)  # a FIFO or /dev/zero is never read
+    except LoadError as exc:
+        error(line, f"cannot read {'-c' if constraint else '-r'} target {target!r}: {exc}")
         return
     try:
         text = decode(raw)
@@ -259,5 +272,5 @@ def _include(deps, target, display, fs_path, line, constraint, own, seen, via, e
     context = "constraints" if constraint else "requirements"
     _read_into(
         deps, text, inc_display, inc_path, context=context, constraint=constraint, own=reported, seen=seen,
-        via=via or (line, display),
+        via=via or (line, display), depth=depth + 1,
     )

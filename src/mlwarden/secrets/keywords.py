@@ -1,0 +1,257 @@
+"""Generic keyword secrets: a literal assigned to a credential-named key.
+
+``api_key = "…"``, ``SECRET = "…"``, ``client_secret: …``, ``MY_SERVICE_TOKEN=…``,
+``"apiKey": "…"``, ``headers = {"Authorization": "Bearer …"}``,
+``<authToken>…</authToken>``, ``auth_token: |`` + a value on the next line,
+``System.setProperty("X_TOKEN", "…")``, and the same in Go, Java, Kotlin, PHP,
+Makefile, INI, YAML, JSON and XML syntax.
+
+The *name* decides whether a value is looked at, the *value* whether it is
+reported:
+
+- names are split into words (``mySecretString`` -> my, secret, string); a
+  credential word must be a whole word (``monkey``, ``turkey``, ``author``,
+  ``tokenizer``, ``keyboard`` are not), and a word that says the value is not
+  the credential itself excludes the name (``secret_name``, ``token_url``,
+  ``key_id``, ``public_key``, ``pad_token``, ``max_tokens`` …);
+- password-like names (``password``, ``passwd``, ``pwd``) report any value
+  that is not a placeholder; token, secret and API-key names need a value
+  that looks random (:func:`mlwarden.secrets.noise.generic_reason`); a bare
+  ``key`` needs a long high-entropy value.
+
+Pure functions over text (no detect-secrets import): the adapter runs them on
+whole files at once, and :class:`~mlwarden.secrets.detectors.GenericSecretDetector`
+wraps them as a detect-secrets plugin.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, List, Optional, Sequence, Tuple
+
+from mlwarden.secrets.noise import auth_scheme_value, generic_reason
+
+SECRET_TYPE = "Generic Secret"
+
+_OP = r"(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)|,|\(|>)"
+#: searched in lower-cased text: a credential word, a short rest of the name,
+#: an assignment operator and the first 8 characters of a value
+TRIGGER = re.compile(
+    # a credential word; the lookaheads skip names the judge always rejects
+    # (plurals, `tokenizer`, `token_type_ids`, `key_states` …: ML code is full
+    # of them, and each would cost a Python-level look)
+    r"(?=[pskactb])(?:pass(?!e[sd]|ing|age)|pwd|psw|pw\b|secret(?!s)|token(?!s|iz|_type|_ids?\b|_idx|_index|_mask)"
+    r"|key(?!s|_states|_values|_value_head|_layer|_proj|points?|word|board|frame|_ids?\b)|auth(?!or(?!iz))|cred|bearer|contrase)"
+    r"[\w.$@\-]{0,40}?[\"'`]?\]?[ \t]*"
+    r"(?::[ \t]*[a-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)[ \t]*|[ \t]+(?:string|str|const|final|bytes)[ \t]*(?=:?=))?"
+    + _OP
+    + r"[ \t]*(?:@|[rbuf]{1,2}(?=[\"']))?[\"'`]?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6}"
+)
+#: the value on the next line: ``key: |`` (YAML block) or ``<key>`` (XML);
+#: found from the line end (``|``/``>`` ends few lines of code), the key is
+#: checked before it (:data:`_BLOCK_KEY`)
+TRIGGER_BLOCK = re.compile(r"[|>][-+]?[ \t]*$", re.M)
+_BLOCK_KEY = re.compile(r"(?:pass|pwd|secret|token|key|auth|cred)[\w.\-]*(?:[\"']?:[ \t]*[|>][-+]?|>)[ \t]*$")
+
+_KEY_CHARS = re.compile(r"[\w.$@\-]")
+_ASSIGN = re.compile(
+    r"(?P<key>[\"'`]?[A-Za-z_$@][\w.$@\-]*[\"'`]?)"
+    r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)|[ \t]+(?:string|str|String|const|final|bytes)(?=[ \t]*:?=))?"
+    r"[ \t]*\]?[ \t]*(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
+    r"(?:(?P<q>[\"'`])(?P<qv>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)|(?P<uv>(?:(?:Bearer|Token|Basic|bearer|token|basic)[ \t]+)?[^\s\"'`,;:\\<>(){}\[\]]{1,600}))"
+)
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "pw", "psw", "passwort", "contrasena", "contraseña"})
+TOKEN_WORDS = frozenset(
+    {
+        "token", "secret", "apikey", "credential", "credentials", "creds", "cred", "auth", "authorization", "bearer",
+        "accesstoken", "authtoken", "apitoken", "secretkey", "clientsecret", "privatekey", "accesskey", "apisecret",
+    }
+)
+#: words that make ``key`` a credential: ``api_key``, ``access_key``, ``private-key`` …
+KEY_QUALIFIERS = frozenset(
+    {
+        "api", "access", "private", "priv", "secret", "client", "auth", "service", "account", "master", "signing",
+        "encryption", "app", "consumer", "subscription", "license", "session", "shared", "admin", "root", "x", "db",
+        "database", "bot", "webhook", "hmac", "jwt", "openai", "anthropic", "hf", "groq", "cohere", "wandb", "mistral",
+    }
+)
+#: after the credential word, a word that says the value is about the
+#: credential, not the credential (``secret_name``, ``token_url``, ``key_id``,
+#: ``password_hash``)
+AFTER_EXCLUDED = frozenset(
+    {
+        "id", "ids", "name", "names", "url", "uri", "urls", "endpoint", "path", "paths", "file", "files", "filename",
+        "dir", "folder", "length", "len", "size", "type", "types", "count", "version", "prefix", "suffix", "format",
+        "field", "fields", "label", "env", "var", "variable", "placeholder", "example", "description", "desc", "help",
+        "hint", "prompt", "message", "msg", "text", "title", "location", "region", "host", "port", "hash", "checksum",
+        "digest", "fingerprint", "expiry", "expires", "expiration", "ttl", "timeout", "limit", "index", "idx",
+        "position", "pos", "offset", "regex", "pattern", "policy", "provider", "mode", "method", "scheme", "usage",
+        "param", "params", "arg", "args", "column", "col", "flag", "enabled", "required", "valid", "validator",
+        "store", "manager", "handler", "callback", "factory", "class", "cls", "fn", "func", "function", "module",
+        "obj", "object", "chars", "map", "mapping", "dict", "list", "set", "ref", "reference", "source", "generator",
+        "getter", "setter", "encoding", "algorithm", "alg", "cipher", "event", "down", "up", "press", "pressed",
+        "board", "alias", "ring", "tab", "pair", "selector", "frame", "manager", "strategy", "exists", "present",
+        "required", "field", "widget", "input", "tag", "states", "values", "proj", "projection",
+    }
+)
+#: anywhere in the name, a word that makes it another kind of key or token:
+#: ``public_key``, ``csrf_token``, ``primary_key``, tokenizer special tokens
+MODIFIER_EXCLUDED = frozenset(
+    {
+        "public", "pub", "csrf", "xsrf", "primary", "foreign", "sort", "cache", "schema", "sequence", "bucket",
+        "partition", "row", "hash", "dict", "map", "lookup", "cursor", "page", "pagination", "next", "prev",
+        "previous", "last", "first", "max", "min", "num", "total", "placeholder", "example", "dummy", "fake", "mock",
+        "pad", "eos", "bos", "unk", "sep", "mask", "special", "added", "start", "end", "stop", "vocab", "image",
+        "audio", "video", "vision", "think", "tool", "chat", "template", "boi", "eoi", "fim", "middle", "begin",
+        "newline", "im", "sp", "decoder", "encoder", "embedding", "embeddings", "logits", "dim", "dims", "budget",
+        "rate", "price", "cost", "per", "pool", "layer", "layers", "head", "heads", "input", "output", "generated",
+        "predicted", "target", "prompt", "completion", "reasoning", "cached", "sample", "eval", "train",
+    }
+)
+
+
+def split_words(name: str) -> List[str]:
+    return [w.lower() for w in _WORDS.findall(name)]
+
+
+def key_strength(name: str) -> Optional[str]:
+    """``"password"``, ``"token"``, ``"weak"`` (a bare ``key``) or ``None``
+    (not a credential name) for an assignment's key."""
+    raw = name.strip("\"'`$@[]")
+    words = split_words(raw)
+    credential = [i for i, w in enumerate(words) if w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key"]
+    if not credential or any(w in MODIFIER_EXCLUDED for w in words):
+        return None
+    if any(w in AFTER_EXCLUDED for w in words[credential[-1] + 1:]):
+        return None
+    if any(w in PASSWORD_WORDS for w in words):
+        return "password"
+    if any(w in TOKEN_WORDS for w in words):
+        return "token"
+    if "key" in words:
+        i = words.index("key")
+        if any(w in KEY_QUALIFIERS for w in words[:i]):
+            return "token"
+        # env-style `ACME_KEY`, `WEATHER_API_KEY`: a credential by convention
+        if re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_KEY", raw):
+            return "token"
+        return "weak"
+    return None
+
+
+def _key_start(text: str, pos: int) -> int:
+    start = pos
+    while start > 0 and _KEY_CHARS.match(text, start - 1) and pos - start < 120:
+        start -= 1
+    if start > 0 and text[start - 1] in "\"'`":
+        start -= 1
+    return start
+
+
+def assignment_at(line: str, pos: int) -> Optional[Tuple[str, int, str]]:
+    """The (key, 0-based column of the value, value) of an assignment whose
+    key contains position ``pos`` of ``line``."""
+    start = _key_start(line, pos)
+    match = _ASSIGN.match(line, start)
+    if not match:
+        return None
+    op = match.group("op")
+    if op == ">" and not line[:start].rstrip().endswith("<"):
+        return None
+    if op in ("(", ",") and match.group("q") is None:
+        return None  # `f(token, x)`: an expression, not a literal
+    if op == "(" and not any(w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key" for w in split_words(match.group("key").rsplit(".", 1)[-1])):
+        # `AutoModelForTokenClassification.from_pretrained("org/model")`: the
+        # credential word names a class, not what the call takes
+        return None
+    if match.group("q") is not None:
+        value, col = match.group("qv"), match.start("qv")
+    else:
+        value, col = match.group("uv"), match.start("uv")
+        after = line[match.end("uv"):match.end("uv") + 1]
+        # `password = getpass()`, `token = config.token`, `secret = SECRET`:
+        # an expression, not a literal
+        if after in ("(", "[", ".") or re.fullmatch(r"[A-Za-z_][A-Za-z_.]*", value):
+            return None
+    return match.group("key"), col, value
+
+
+def judge(key: str, value: str) -> Optional[Tuple[str, int]]:
+    """The credential (and its offset in ``value``) when ``key = value`` is
+    reported, else ``None``."""
+    strength = key_strength(key)
+    if strength is None:
+        return None
+    words = split_words(key)
+    credential = value
+    if "authorization" in words or "bearer" in words or "auth" in words:
+        credential = auth_scheme_value(value)
+    elif credential != auth_scheme_value(credential):
+        credential = auth_scheme_value(credential)
+    if generic_reason(credential, strength) is not None:
+        return None
+    return credential, value.find(credential)
+
+
+def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Optional[List[int]] = None) -> Iterator[Tuple[int, int, str]]:
+    """(0-based line, 0-based column, value) of every generic keyword secret
+    in ``lines``. ``lowered`` is ``"\\n".join(lines).lower()`` and ``starts``
+    the line offsets in it, when the caller has them."""
+    low = lowered if lowered is not None else "\n".join(lines).lower()
+    if len(low) != sum(map(len, lines)) + len(lines) - 1:
+        low = "\n".join(line.lower() if len(line.lower()) == len(line) else "?" * len(line) for line in lines)
+        starts = None
+    seen = set()
+    for pattern in (TRIGGER, TRIGGER_BLOCK):
+        for match in pattern.finditer(low):
+            if starts is None:
+                starts = _line_starts(lines)
+            index = _line_of(starts, match.start())
+            line = lines[index]
+            pos = match.start() - starts[index]
+            if pattern is TRIGGER_BLOCK:
+                block = _BLOCK_KEY.search(line.lower())
+                found = _block_value(lines, index, block.start()) if block else None
+            else:
+                found = assignment_at(line, pos)
+            if found is None:
+                continue
+            key, col, value = found
+            verdict = judge(key, value)
+            if verdict is None:
+                continue
+            credential, offset = verdict
+            where = (found[0] if pattern is TRIGGER_BLOCK else index, col + offset)
+            line_index = index + 1 if pattern is TRIGGER_BLOCK else index
+            if (line_index, credential) in seen:
+                continue
+            seen.add((line_index, credential))
+            yield line_index, col + offset, credential
+
+
+def _block_value(lines: Sequence[str], index: int, pos: int):
+    """``key: |`` / ``<key>`` with the value alone on the next line."""
+    if index + 1 >= len(lines):
+        return None
+    line = lines[index]
+    start = _key_start(line, pos)
+    key = line[start:].split(">")[0].split(":")[0]
+    following = lines[index + 1]
+    value = following.strip()
+    if not value or " " in value or "<" in value:
+        return None
+    return key, following.index(value), value
+
+
+def _line_starts(lines: Sequence[str]) -> List[int]:
+    import itertools
+
+    return [0, *itertools.accumulate(len(line) + 1 for line in lines[:-1])]
+
+
+def _line_of(starts: List[int], offset: int) -> int:
+    import bisect
+
+    return bisect.bisect_right(starts, offset) - 1

@@ -1,0 +1,301 @@
+"""The placeholder and noise filter every secret detector shares.
+
+One function, :func:`noise_reason`, decides whether a value a detector
+matched is a credential or noise, for every detector (mlwarden's provider
+formats, detect-secrets' own detectors, the keyword detectors) and every
+place (code, notebook cells and outputs, text and config files). It returns
+the reason a value is noise (for tests and ``--verbose`` diagnostics) or
+``None`` for a value that stays reported. Imports nothing heavy.
+
+Classes of noise, each with a test in ``tests/test_secrets_noise.py``:
+
+- placeholders: ``<your-key>``, ``${TOKEN}``, ``{{ secrets.x }}``, ``...``,
+  ``****``, ``xxxx``, values containing ``EXAMPLE``, ``FAKE``, ``TEST``,
+  ``DUMMY``, ``SAMPLE``, ``PLACEHOLDER``, ``CHANGEME``, ``REDACTED``;
+- sequential or repeated alphabets after a valid prefix (``ghp_`` + ``xxxx…``,
+  ``hf_abcdefgh…``, ``AKIA`` + ``XXXX…``, ``sk-1234567890…``) and long runs
+  of a small alphabet (``ACGTACGT…``, ``0101…``);
+- vendors' documented example keys and their variants (the documented body
+  behind another prefix or inside a longer value);
+- for the keyword (generic) detectors only: a key *name* used as a value
+  (``"OPENAI_API_KEY"``, ``"prod/ml/db-password"``), short resource
+  identifiers (a word and a few digits: ``bucket42``, ``cmp2-qat-1208``),
+  capitalised prose (``ThisIsTheDefaultValue``), paths, URLs, dotted names,
+  timestamps, values with spaces, low-entropy values.
+
+Base64 image data and long base64 runs are not values at all: the adapter
+blanks them before any detector runs (:func:`blank_blobs`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from typing import Optional
+
+# -- placeholders -------------------------------------------------------------
+
+_PLACEHOLDER_TEXT = re.compile(
+    r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx|\*\*\*|\.\.\.|…"
+    r"|[<>{}]|\$\{|^\$[A-Za-z_]|%\(|%s\b",
+    re.IGNORECASE,
+)
+#: marker words that make a value a test or placeholder value when they start
+#: a word of it (``FAKE_TOKEN``, ``fakeKey``, ``test-secret``, ``MyTestKey``);
+#: ``latest``/``contest`` do not count (the word does not start there)
+_MARKER_WORDS = ("fake", "test", "dummy", "sample", "example", "mock", "placeholder", "redacted")
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_REPEATED = re.compile(r"(.)\1{5,}")
+_SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
+
+#: provider prefixes stripped before the body is judged (``ghp_``, ``sk-proj-`` …)
+_PREFIX = re.compile(
+    r"^(?:github_pat_|gh[pousr]_|glpat-|hf_|api_org_|sk-ant-(?:api|admin)\d\d-|sk-or-v1-|sk-(?:proj|svcacct|admin)-|sk-|"
+    r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
+    r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|SG\.|npm_|pypi-)"
+)
+
+#: documentation key fragments, matched case-insensitively inside a value
+#: (these are public, non-secret strings the vendors print in their docs)
+_DOCUMENTED_FRAGMENTS = re.compile(
+    r"16C7e42F292c6912E7710c838347Ae178B4a"  # GitHub REST docs token body
+    r"|IOSFODNN7|wJalrXUtnFEMI/K7MDENG|AKIAI44QH8DHB|je7MtGbClwBF/2Zp9Utk"  # AWS docs access keys
+    r"|SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"  # jwt.io example signature
+    r"|Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw"  # Azurite key
+    r"|4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2",  # Stripe docs
+    re.IGNORECASE,
+)
+
+
+#: SHA-256 of whole keys that vendors publish as samples in their SDKs and
+#: documentation (not secrets, copied into many repositories): Google's
+#: Firebase SDK sample configuration API keys (firebase-android-sdk)
+DOCUMENTED_KEYS = frozenset(
+    {
+        "f56e323494a6ffc2064e7a955908957d84f0755e5f975dabd64328d0359a8f7c",
+        "2037abcaffb2b77785da716cf7ccff4ff4d00c4ea930db0167b7d71f50af7eb4",
+        "3f370c9dd8225c63b5c77de1f785edc9712958f18bb612d5fa2e0ae33aeca682",
+        "e4a5542bb7fd7b67e943c71ad29c34b5972c9840597e7eda53e666f44d5da0b9",
+        "a19f89ab3555eac10c40741f6df79ecf0935998f15569f8db9d67bce0181fff6",
+        "0b476bdf9acf2123d547b5ae76f1e59884d8ec9553ee0c47e9f31fd4768f3f3c",
+        "eb540d2b6ee2a0a47c5779bc8a0141784c6b753840d4c6f4e2428a6e86e9e0b1",
+        "37f8f09bdf12c2f2eae4ead7273a62ddb0c23459cbf902892f282b57f7ed6619",
+        "8731261cb72d86267a32a532ebd3df429e2144e5e4ced7e13568bc9e6c8fb1b1",
+        "49f777db995e8260da7ca9ffdf0c08d66f0453e97ec967018baf2cdfe3b582d0",
+        "27a9a42931dff7eb2f8434e20a9bce976ea364e7bee49187f19d5cfeca9c7045",
+        "dc0fcf046c61640cbd1e8b999ada3262d722c2ca4bf42dceac999020ffdbb614",
+        "4c98242dcadc8b29005c6b4aad526552d5ea1842149154c0694adeec75847583",
+        "ea9bb1082cf95663f5faca23b8b15ef2aa0fce0a5c6df9c32dcb85b2e0a4513d",
+        "3a8b61d0f636b007840c0d40ba12bcf48465dc054cdc1a68704a33521d84b665",
+        "a6c814bc555ae62c7bd8b58ec07bf559c7ed3a009976a1e0acc9cef0d4473b41",
+    }
+)
+
+
+def strip_prefix(value: str) -> str:
+    return _PREFIX.sub("", value, count=1)
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not value:
+        return 0.0
+    counts = {}
+    for char in value:
+        counts[char] = counts.get(char, 0) + 1
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def _sequential(body: str, run: int = 6) -> bool:
+    low = body.lower()
+    for seq in _SEQUENCES:
+        for text in (seq, seq[::-1]):
+            for i in range(len(text) - run + 1):
+                if text[i:i + run] in low:
+                    return True
+    return False
+
+
+def _marker_word(value: str) -> bool:
+    for word in _WORDS.findall(value):
+        low = word.lower()
+        if any(low.startswith(m) for m in _MARKER_WORDS):
+            return True
+    return False
+
+
+def placeholder_reason(value: str) -> Optional[str]:
+    """Why ``value`` is a placeholder or a test value (any detector)."""
+    body = value.strip()
+    if len(body) < 8:
+        return "shorter than 8 characters"
+    if _PLACEHOLDER_TEXT.search(body):
+        return "placeholder text"
+    if _marker_word(body):
+        return "test or example marker"
+    if _DOCUMENTED_FRAGMENTS.search(body) or hashlib.sha256(body.encode("utf-8", "replace")).hexdigest() in DOCUMENTED_KEYS:
+        return "documented example key"
+    core = strip_prefix(body)
+    if _REPEATED.search(core):
+        return "repeated characters"
+    if _sequential(core):
+        return "sequential characters"
+    if is_prose(core):
+        return "capitalised prose"
+    longest = max(re.findall(r"[A-Za-z0-9]+", core) or [""], key=len)
+    if len(longest) >= 8 and len(set(longest.lower())) <= 4:
+        return "small alphabet"
+    if len(core) >= 16 and entropy(core) < 2.5:
+        return "low entropy"
+    return None
+
+
+def is_placeholder(value: str) -> bool:
+    return placeholder_reason(value) is not None
+
+
+# -- values of the keyword (generic) detectors ---------------------------------
+
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d)?")
+_NAMEISH = re.compile(r"^[A-Za-z]+(?:[_\-.][A-Za-z0-9]+)*$")
+_SELF_DESCRIBING = re.compile(
+    r"pass(?:word|wd|phrase)|secret|token|api[_\- ]?key|credential|private[_\- ]?key|access[_\- ]?key|auth", re.IGNORECASE
+)
+_RESOURCE = re.compile(r"^[A-Za-z]+[_\-.]?\d{1,8}(?:[._\-]\d+)*$")
+_CAMEL_WORD = re.compile(r"[A-Z]?[a-z]+")
+
+
+def is_prose(text: str) -> bool:
+    """``ThisIsTheDefaultValue``, ``requiredCharacteristicTypesFor``:
+    capitalised words (each with a vowel, vowels common overall), not the
+    random case of a token."""
+    if len(text) < 12 or not re.fullmatch(r"(?:[A-Z]?[a-z]+)+", text):
+        return False
+    words = _CAMEL_WORD.findall(text)
+    if len(words) < 3 or sum(not re.search(r"[aeiouy]", w, re.IGNORECASE) for w in words) > max(1, len(words) // 4):
+        return False
+    vowels = sum(c in "aeiouyAEIOUY" for c in text)
+    return vowels / len(text) >= 0.28
+_PATHISH = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:\\)|://|\.(?:json|ya?ml|txt|pem|key|crt|cer|p12|pfx|env|cfg|ini|toml|py|sh|csv|html?|md)$", re.IGNORECASE)
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_AUTH_SCHEME = re.compile(r"^(?:Bearer|Token|Basic|token|bearer|basic)\s+(\S+)$")
+
+
+def auth_scheme_value(value: str) -> str:
+    """``"Bearer abc…"`` -> ``"abc…"`` (the credential of an Authorization value)."""
+    match = _AUTH_SCHEME.match(value.strip())
+    return match.group(1) if match else value
+
+
+def _identifier_like(value: str) -> bool:
+    """``cmp2-qat-1208358310``, ``prod5-cmk``, ``DOC_Vector_5_32``,
+    ``jetbrains.mps.v8_elimination``: segments that are words, numbers or
+    short codes, the shape of resource names and ids, not of keys."""
+    parts = re.split(r"[_\-.:]", value)
+    if len(parts) < 2:
+        return False
+    for part in parts:
+        if not part or part.isalpha() or part.isdigit() or len(part) <= 5:
+            continue
+        return False
+    return True
+
+
+_LITERALS = frozenset(
+    {"undefined", "null", "none", "nil", "true", "false", "empty", "required", "optional", "string", "secret", "password",
+     "changeit", "default", "unset", "missing", "todo", "tbd", "na", "n/a", "nan", "disabled", "enabled"}
+)
+#: algorithm and cipher names (``AES-256-GCM``, ``RSA/ECB/OAEPWithSHA-256AndMGF1Padding``)
+_ALGORITHM = re.compile(
+    r"AES|RSA|SHA-?\d|HMAC|CHACHA|POLY1305|SALSA|PBKDF|PBE[SW]|OAEP|GCM|ECB|CBC|CTR|CFB|OFB|DES|SM\d|HS\d{3}|RS\d{3}"
+    r"|A\d{3}KW|ECDSA|ED25519|X25519|MD5"
+)
+#: values that are encrypted or hashed, not plain credentials
+_PROTECTED = re.compile(r"^(?:ENC\(|U2FsdGVkX1|\$(?:2[aby]|argon2\w*|pbkdf2[\w-]*|scrypt|[156])\$|vault:v\d+:|\{cipher\}|AQICAH|gAAAAA)")
+
+
+def generic_reason(value: str, strength: str = "token") -> Optional[str]:
+    """Why a keyword-detector value is not a credential. ``strength`` is
+    ``"password"`` for password-like names (any non-placeholder value is a
+    password) and ``"token"`` for token, key and secret names (the value must
+    look random: long, mixed, high-entropy), ``"weak"`` for a bare ``key``."""
+    text = value.strip()
+    if strength == "password" and 6 <= len(text) < 8 and not _PLACEHOLDER_TEXT.search(text) and not _marker_word(text):
+        reason = None  # `hunter2`: short passwords are passwords
+    else:
+        reason = placeholder_reason(text)
+    if reason:
+        return reason
+    if text.lower() in _LITERALS:
+        return "a literal, not a value"
+    if _PROTECTED.match(text):
+        return "encrypted or hashed"
+    if re.fullmatch(r"[A-Za-z0-9/_+\-]+", text) and _ALGORITHM.search(text) and not re.search(r"[a-z]\d|\d[a-z]", text):
+        return "an algorithm name"
+    if " " in text or "\t" in text:
+        if strength != "password" or len(text.split()) > 5 or _SELF_DESCRIBING.search(text):
+            return "prose"
+    if _DATE.match(text):
+        return "timestamp"
+    if _SELF_DESCRIBING.search(text) and (strength != "password" or re.fullmatch(r"[A-Za-z_\-. ]+", text)):
+        return "a key name, not a key"
+    if re.match(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", text):
+        return "an environment variable name"
+    if _PATHISH.search(text):
+        return "a path or URL"
+    if is_prose(text):
+        return "capitalised prose"
+    if strength == "password":
+        if re.fullmatch(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[A-Z_]+", text) or " " in text and not re.search(r"[^\w ]", text) and text.islower() is False:
+            return "identifier-like name"
+        return None
+    if _NAMEISH.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)):
+        return "identifier-like name"
+    if _RESOURCE.match(text) or _identifier_like(text):
+        return "resource identifier"
+    if "/" in text and re.search(r"[-_]", text) and all(
+        p.isalpha() or p.isdigit() or _NAMEISH.match(p) or _identifier_like(p) for p in text.split("/") if p
+    ):
+        return "a path or repository id"
+    if re.fullmatch(r"[A-Za-z_.\-]+", text):
+        return "letters only"
+    if re.fullmatch(r"[\d.\-_:]+", text):
+        return "a number or version"
+    if _UUID.match(text):
+        return None if strength == "token" else "uuid"
+    length = len(text)
+    h = entropy(text)
+    if strength == "weak":
+        return None if length >= 32 and h >= 4.0 and not _HEX.match(text) else "not random enough for a bare `key`"
+    if length < 12:
+        return "too short"
+    if _HEX.match(text):
+        return None if length >= 24 and h >= 3.0 else "short or low-entropy hex"
+    if h < (3.0 if length >= 32 else 3.3):
+        return "low entropy"
+    if length < 16 and not (re.search(r"\d", text) and re.search(r"[A-Za-z]", text)):
+        return "too short"
+    return None
+
+
+# -- blobs ---------------------------------------------------------------------
+
+#: ``data:<mime>;base64,<payload>`` (images pasted into code cells and HTML)
+_DATA_URI = re.compile(r"data:[\w.+\-]+/[\w.+\-]+(?:;[\w=.\-]+)*;base64,[A-Za-z0-9+/=\s\\n]*")
+#: a run of base64 too long to be a credential (keys are under 2,000 characters)
+_B64_RUN = re.compile(r"[A-Za-z0-9+/=_\-]{2000,}")
+
+
+def blank_blobs(line: str) -> str:
+    """``line`` with base64 image data and long base64 runs replaced by spaces
+    (same length, so columns stay right). Cheap when there is none."""
+    if len(line) < 200:
+        return line
+    if "base64," in line:
+        line = _DATA_URI.sub(lambda m: " " * len(m.group(0)), line)
+    if len(line) >= 2000:
+        line = _B64_RUN.sub(lambda m: " " * len(m.group(0)), line)
+    return line

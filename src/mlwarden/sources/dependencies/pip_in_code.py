@@ -1,0 +1,410 @@
+"""pip commands built in Python code, as dependency records.
+
+Installer scripts, notebooks and "bootstrap" helpers install packages at run
+time::
+
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "torch>=2", "--extra-index-url", URL])
+    os.system("pip install -q transformers")
+    pip.main(["install", "--trusted-host", "pypi.internal", "pkg"])
+
+:func:`add_code_installs` finds such calls with :mod:`ast` and feeds their
+literal arguments through the same install-command parser the notebook
+``%pip`` lines use (``requirements.install_commands`` and
+``_parse_install``), so the dependency rules (MLW301–MLW306) report them at
+the argument's position, in ``.py`` files and in notebook code cells alike.
+
+What is read:
+
+* helpers that wrap pip by name (``check_pip_install_extra(..., ["pkg"])``,
+  ``get_pip_install(["pkg"])``) and lists bound to such names
+  (``pip_install_cmd = ["pkg", "--extra-index-url", URL]``): ``pip install``
+  plus the list's words;
+* calls: ``subprocess.run/call/check_call/check_output/Popen``,
+  ``subprocess.getoutput/getstatusoutput``, ``os.system``, ``os.popen``,
+  ``asyncio.create_subprocess_exec/shell``, ``pip.main`` (and
+  ``pip._internal.main``, ``pip._internal.cli.main.main``), IPython's
+  ``get_ipython().system(...)`` and ``run_line_magic("pip", ...)``;
+* arguments: a list or tuple literal (one word per element; ``sys.executable``
+  and any non-literal program followed by ``-m pip`` count as Python), a
+  ``+`` of lists, a name bound once to such a list in the same function or at
+  module level, ``" ".join([...])``, and command strings (literals, implicit
+  concatenations, f-strings), split like a shell line;
+* non-literal words (a variable package name, ``*extras``) are never judged.
+
+Cost: nothing unless the text holds both ``pip`` and ``install`` and names a
+call that can run a command (:func:`may_install`); then one ``ast.parse``
+of the code. A syntax error yields nothing here (the code rules
+report it). Positions: each list element's own line and column; inside a
+single-line string literal without escapes, the word's column; otherwise the
+string's start.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Sequence
+
+#: calls whose first argument is a shell command line
+SHELL_CALLS = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+        "asyncio.create_subprocess_shell",
+        "commands.getoutput",
+    }
+)
+#: calls whose first argument is a program and its arguments (a list, or a string)
+EXEC_CALLS = frozenset(
+    {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen"}
+)
+#: pip's own entry points: the arguments after "pip"
+PIP_MAINS = frozenset({"pip.main", "pip._internal.main", "pip._internal.cli.main.main", "pip._internal.main.main"})
+#: modules assumed by their usual name when the file does not import them
+#: (snippets, notebooks whose import cell is elsewhere)
+_WELL_KNOWN = ("subprocess", "os", "asyncio", "pip", "sys")
+#: the word a non-literal program stands for
+_DYNAMIC = "{…}"
+
+#: dependency kinds of units whose Python code is read here
+CODE_KINDS = frozenset({"python"})
+#: every install command spells both (``pip3``, ``python -m pip``, ``uv pip``,
+#: ``pip.main(["install", …])``): a file without them pays one substring test
+GATE_WORDS = ("pip", "install")
+#: and every call read here names one of these (``subprocess``/``os.system``/
+#: ``os.popen``/``getoutput``, pip's own ``main``, IPython, a pip helper):
+#: a file that only mentions ``pip install`` in a message is not parsed
+CALL_WORDS = re.compile(
+    r"subprocess|system|popen|getoutput|get_ipython|pip\s*\.\s*(?:main|_internal)|from\s+pip\b|import\s+pip\b"
+    r"|pip_?install|install_?pip|pip_?args",
+    re.IGNORECASE,
+)
+
+
+def may_install(source: str) -> bool:
+    """The cheap gate: False means no install command can be found here."""
+    return all(word in source for word in GATE_WORDS) and CALL_WORDS.search(source) is not None
+
+
+@dataclasses.dataclass(frozen=True)
+class Word:
+    text: str
+    line: int  # code-view line, 1-based
+    col: int  # code-view column, 0-based
+
+
+def add_code_installs(unit: Any, deps: Any) -> Any:
+    """``deps`` (created when None) with the pip installs found in the
+    unit's Python code; None when there is no code or no install."""
+    code = getattr(unit, "code", None)
+    if code is None:
+        return deps
+    source = code.source
+    if not may_install(source):
+        return deps
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
+        return deps  # the code rules report what does not parse
+    commands = list(_commands(tree, source))
+    if not commands:
+        return deps
+    if deps is None:
+        from mlwarden.sources.dependencies.entries import DependencySet
+
+        deps = DependencySet(kind=unit.kind, path=unit.path)
+    _parse(unit, deps, commands)
+    return deps
+
+
+# ---------------------------------------------------------------------------
+# parsing with the notebook install-command parser
+
+
+class _Where:
+    """A stand-in for a notebook ShellLine: the install parser places a
+    word at ``(shell.line, offset + token.start)``; giving each token a
+    synthetic start (its index) lets us map every record back to the word's
+    own line and column afterwards."""
+
+    line = 0
+    cell = None
+    file_line = None
+
+
+def _parse(unit: Any, deps: Any, commands: Sequence[List[Word]]) -> None:
+    from mlwarden.sources.dependencies.installs import _parse_install, install_commands
+    from mlwarden.sources.dependencies.requirement import Token
+
+    base_dir = Path(unit.path).parent
+    seen: set = set()
+    for words in commands:
+        tokens = [Token(w.text, i) for i, w in enumerate(words)]
+        n_entries, n_indexes, n_errors = len(deps.entries), len(deps.indexes), len(deps.errors)
+        for tool, args in install_commands(tokens):
+            if tool != "pip":
+                continue
+            _parse_install(deps, unit, tool, args, _Where(), base_dir, seen, offset_base=0)
+        del deps.errors[n_errors:]  # a word pip may reject is not an input error of this file
+        deps.entries[n_entries:] = [_place(unit, deps, e, words) for e in deps.entries[n_entries:]]
+        deps.indexes[n_indexes:] = [_place(unit, deps, s, words) for s in deps.indexes[n_indexes:]]
+
+
+def _place(unit: Any, deps: Any, record: Any, words: List[Word]) -> Any:
+    """``record`` at its word's position in the file (cell and line for notebooks)."""
+    if record.path != deps.path or not 0 <= record.col < len(words):
+        return record  # from an included file: its own position
+    word = words[record.col]
+    where = unit.code.locate(word.line, word.col)
+    changes: Dict[str, Any] = {"line": where.line, "col": where.col, "cell": where.cell, "file_line": where.file_line}
+    if hasattr(record, "context"):
+        changes["context"] = "code"
+    return dataclasses.replace(record, **changes)
+
+
+# ---------------------------------------------------------------------------
+# finding the commands with ast
+
+
+#: helpers that wrap ``pip install`` (``check_pip_install_extra(io, mod, msg,
+#: ["pkg[extra]"])``, ``get_pip_install(["pkg"])``) and names of lists of
+#: install arguments (``pip_install_cmd = ["pkg", "--extra-index-url", URL]``)
+PIP_HELPER = re.compile(r"pip_?install|install_?pip|pip_?args", re.IGNORECASE)
+
+
+def _commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
+    seen: set = set()
+    for words in _all_commands(tree, source):
+        key = tuple((w.line, w.col, w.text) for w in words if w.text not in ("pip", "install"))
+        if key not in seen:  # a list named pip_install_cmd and the helper call it is passed to
+            seen.add(key)
+            yield words
+
+
+def _install_arguments(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -> Optional[List[Word]]:
+    """``["pkg[extra]", "--extra-index-url", URL]`` handed to a pip helper:
+    ``pip install`` + its words (None when it already is a whole command)."""
+    words = _argv_words(node, lines, lists) if isinstance(node, (ast.List, ast.Tuple, ast.Name)) else None
+    if not words or any(w.text in ("pip", "install", "-m") for w in words):
+        return None
+    at = (node.lineno, node.col_offset)
+    return [Word("pip", *at), Word("install", *at)] + words
+
+
+def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
+    aliases = _aliases(tree)
+    lists = _list_bindings(tree)
+    lines = source.splitlines()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if PIP_HELPER.search(node.targets[0].id) and isinstance(node.value, (ast.List, ast.Tuple)):
+                words = _install_arguments(node.value, lines, lists)
+                if words:
+                    yield words
+            continue
+        if not isinstance(node, ast.Call):
+            continue
+        helper = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+        if PIP_HELPER.search(helper) and _qualname(node.func, aliases) not in PIP_MAINS:
+            for arg in node.args:
+                words = _install_arguments(arg, lines, lists)
+                if words:
+                    yield words
+            continue
+        name = _qualname(node.func, aliases)
+        words: Optional[List[Word]] = None
+        if name in SHELL_CALLS and node.args:
+            words = _shell_words(node.args[0], lines, lists)
+        elif name in EXEC_CALLS and node.args:
+            words = _argv_words(node.args[0], lines, lists)
+        elif name == "asyncio.create_subprocess_exec":
+            words = [w for arg in node.args for w in _element_words(arg, lines, lists)]
+        elif name in PIP_MAINS and node.args:
+            argv = _argv_words(node.args[0], lines, lists)
+            if argv is not None:
+                words = [Word("pip", node.lineno, node.col_offset)] + argv
+        elif _is_ipython_call(node, "system") and node.args:
+            words = _shell_words(node.args[0], lines, lists)
+        elif _is_ipython_call(node, "run_line_magic") and len(node.args) >= 2:
+            magic = node.args[0]
+            if isinstance(magic, ast.Constant) and magic.value in ("pip", "uv"):
+                rest = _shell_words(node.args[1], lines, lists)
+                if rest is not None:
+                    words = [Word(str(magic.value), magic.lineno, magic.col_offset)] + rest
+        if words:
+            if len(words) > 2 and words[0].text == _DYNAMIC and words[1].text == "-m":
+                words[0] = dataclasses.replace(words[0], text="python")  # python_exe -m pip …
+            yield words
+
+
+def _aliases(tree: ast.AST) -> Dict[str, str]:
+    """Local name -> qualified name, from every import in the module."""
+    out: Dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    out[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".")[0]
+                    out[head] = head
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                out[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return out
+
+
+def _qualname(func: ast.AST, aliases: Dict[str, str]) -> Optional[str]:
+    parts: List[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return None
+    parts.append(func.id)
+    parts.reverse()
+    head = aliases.get(parts[0])
+    if head is None:
+        if parts[0] not in _WELL_KNOWN:
+            return None
+        head = parts[0]
+    return ".".join([head, *parts[1:]])
+
+
+def _is_ipython_call(node: ast.Call, method: str) -> bool:
+    func = node.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == method
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, (ast.Name, ast.Attribute))
+        and (func.value.func.id if isinstance(func.value.func, ast.Name) else func.value.func.attr) == "get_ipython"
+    )
+
+
+def _list_bindings(tree: ast.AST) -> Dict[int, ast.AST]:
+    """``id(Name node)`` -> the list it names, for names assigned exactly
+    once in their function (or module) to a list/tuple literal or a ``+`` of
+    them: ``cmd = [sys.executable, "-m", "pip", "install", "x"]``."""
+    out: Dict[int, ast.AST] = {}
+    scopes = [tree] + [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for scope in scopes:
+        assigned: Dict[str, List[Any]] = {}
+        uses: List[ast.Name] = []
+        stack = list(ast.iter_child_nodes(scope))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue  # their own scope
+            if isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Store):
+                    assigned.setdefault(node.id, []).append(None)
+                elif isinstance(node.ctx, ast.Load):
+                    uses.append(node)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                assigned.setdefault(node.targets[0].id, []).append(node.value)
+                stack.append(node.value)
+                continue
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                assigned.setdefault(node.target.id, []).append(None)
+            stack.extend(ast.iter_child_nodes(node))
+        for use in uses:
+            values = assigned.get(use.id)
+            if values and len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple, ast.BinOp)):
+                out[id(use)] = values[0]
+    return out
+
+
+def _string_words(node: ast.AST, lines: List[str]) -> Optional[List[Word]]:
+    """Shell words of a string expression, each at its own column when the
+    literal sits on one line without escapes; None if not a string."""
+    from mlwarden.sources.dependencies.requirement import split_words
+
+    text = _string_text(node)
+    if text is None:
+        return None
+    base = _literal_offset(node, text, lines)
+    words = []
+    for token in split_words(text):
+        if base is not None:
+            words.append(Word(token.text, node.lineno, base + token.start))
+        else:
+            words.append(Word(token.text, node.lineno, node.col_offset))
+    return words
+
+
+def _string_text(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            else:
+                parts.append(_DYNAMIC)
+        return "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _string_text(node.left), _string_text(node.right)
+        if left is None and right is None:
+            return None
+        return (left if left is not None else _DYNAMIC) + (right if right is not None else _DYNAMIC)
+    return None
+
+
+def _literal_offset(node: ast.AST, text: str, lines: List[str]) -> Optional[int]:
+    """Column of the string's first character, when the source spells the
+    value verbatim (one line, no escapes, no prefix other than quotes)."""
+    if not isinstance(node, ast.Constant) or getattr(node, "end_lineno", None) != node.lineno:
+        return None
+    line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+    segment = line[node.col_offset : node.end_col_offset]
+    for quote in ('"""', "'''", '"', "'"):
+        if segment.startswith(quote) and segment.endswith(quote) and segment[len(quote) : len(segment) - len(quote)] == text:
+            return node.col_offset + len(quote)
+    return None
+
+
+def _element_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -> List[Word]:
+    """Words of one element of an argument list."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [Word(node.value, node.lineno, node.col_offset)]
+    if isinstance(node, ast.Attribute) and node.attr == "executable" and isinstance(node.value, ast.Name) and node.value.id == "sys":
+        return [Word("{sys.executable}", node.lineno, node.col_offset)]
+    if isinstance(node, ast.Starred):
+        inner = _argv_words(node.value, lines, lists)
+        return inner if inner is not None else [Word(_DYNAMIC, node.lineno, node.col_offset)]
+    return [Word(_DYNAMIC, node.lineno, node.col_offset)]
+
+
+def _argv_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST], depth: int = 0) -> Optional[List[Word]]:
+    """Words of a program-and-arguments value (a list, or a command string)."""
+    if depth > 5:
+        return None
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [w for element in node.elts for w in _element_words(element, lines, lists)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = _argv_words(node.left, lines, lists, depth + 1)
+        right = _argv_words(node.right, lines, lists, depth + 1)
+        if left is not None or right is not None:
+            return (left or [Word(_DYNAMIC, node.lineno, node.col_offset)]) + (right or [Word(_DYNAMIC, node.lineno, node.col_offset)])
+        return None
+    if isinstance(node, ast.Name) and id(node) in lists:
+        return _argv_words(lists[id(node)], lines, lists, depth + 1)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and not node.args:
+        return _string_words(node.func.value, lines)  # "pip install x".split()
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and isinstance(node.func.value, ast.Name) and node.func.value.id == "shlex":
+        return _string_words(node.args[0], lines) if node.args else None
+    return _shell_words(node, lines, lists, depth + 1)
+
+
+def _shell_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST], depth: int = 0) -> Optional[List[Word]]:
+    """Words of a shell command line: a string, or ``" ".join([...])``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join" and node.args:
+        if isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str) and not node.func.value.value.strip():
+            return _argv_words(node.args[0], lines, lists, depth + 1)
+    return _string_words(node, lines)

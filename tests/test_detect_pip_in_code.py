@@ -1,0 +1,236 @@
+"""pip commands built in Python code (sources/dependencies/pip_in_code.py):
+the dependency rules report them at the argument's position, in .py files
+and notebook code cells; non-literal words are never judged."""
+
+import json
+import textwrap
+
+import pytest
+
+from mlwarden.commands.check import check_paths
+from mlwarden.core.config import Config
+from mlwarden.core.engine import check_source
+from mlwarden.sources.dependencies import pip_in_code
+
+DEP_RULES = ["MLW301", "MLW302", "MLW303", "MLW304", "MLW305", "MLW306"]
+
+
+def found(code, filename="installer.py"):
+    result = check_source(textwrap.dedent(code), filename, config=Config(select=DEP_RULES))
+    assert not result.errors, result.errors
+    return sorted((f.line, f.col, f.rule_id) for f in result.findings)
+
+
+CASES = {
+    "list-with-sys-executable": (
+        'import subprocess, sys\nsubprocess.check_call([sys.executable, "-m", "pip", "install", "torch>=2.1"])\n',
+        [(2, 64, "MLW301")],
+    ),
+    "extra-index-url": (
+        'import subprocess\nsubprocess.run(["pip", "install", "torch==2.3.0", "--extra-index-url", "https://download.pytorch.org/whl/cu121"])\n',
+        [(2, 51, "MLW302")],
+    ),
+    "os-system-string": (
+        'import os\nos.system("pip install -q accelerate==0.30.0 peft")\n',
+        [(2, 46, "MLW301")],
+    ),
+    "shell-true": (
+        'import subprocess\nsubprocess.run("pip install --trusted-host pypi.corp.example internal-tool==1.0", shell=True)\n',
+        [(2, 29, "MLW303")],
+    ),
+    "http-index": (
+        'import subprocess\nsubprocess.check_output(["pip", "install", "-i", "http://mirror.example/simple", "x==1.0"])\n',
+        [(2, 44, "MLW303")],
+    ),
+    "vcs-branch": (
+        'import subprocess\nsubprocess.Popen(["pip", "install", "git+https://github.com/org/repo@main"])\n',
+        [(2, 37, "MLW304")],
+    ),
+    "url-without-hash": (
+        'import os\nos.system("pip install https://example.com/pkg-1.0.tar.gz")\n',
+        [(2, 24, "MLW305")],
+    ),
+    "pip-main": (
+        'import pip\npip.main(["install", "requests"])\n',
+        [(2, 22, "MLW301")],
+    ),
+    "pip-internal-main": (
+        'from pip._internal import main as pipmain\npipmain(["install", "numpy<2"])\n',
+        [(2, 21, "MLW301")],
+    ),
+    "variable-list": (
+        """
+        import subprocess, sys
+        def bootstrap():
+            cmd = [sys.executable, "-m", "pip", "install",
+                   "transformers"]
+            subprocess.check_call(cmd)
+        """,
+        [(5, 12, "MLW301")],
+    ),
+    "list-concatenation": (
+        'import subprocess, sys\nsubprocess.check_call([sys.executable, "-m", "pip", "install"] + ["scipy"])\n',
+        [(2, 67, "MLW301")],
+    ),
+    "join": (
+        'import os\nos.system(" ".join(["pip", "install", "pandas"]))\n',
+        [(2, 39, "MLW301")],
+    ),
+    "f-string-literal-part": (
+        'import os, sys\nos.system(f"{sys.executable} -m pip install datasets")\n',
+        [(2, 11, "MLW301")],
+    ),
+    "python-exe-variable": (
+        'import subprocess\nsubprocess.run([python_exe, "-m", "pip", "install", "einops"])\n',
+        [(2, 53, "MLW301")],
+    ),
+    "uv-pip": (
+        'import subprocess\nsubprocess.run(["uv", "pip", "install", "vllm"])\n',
+        [(2, 41, "MLW301")],
+    ),
+    "asyncio-exec": (
+        'import asyncio\nasync def f():\n    await asyncio.create_subprocess_exec("pip", "install", "httpx")\n',
+        [(3, 60, "MLW301")],
+    ),
+    "get-ipython-system": (
+        'get_ipython().system("pip install seaborn")\n',
+        [(1, 35, "MLW301")],
+    ),
+    "run-line-magic": (
+        'get_ipython().run_line_magic("pip", "install lightgbm")\n',
+        [(1, 46, "MLW301")],
+    ),
+    "shlex-split": (
+        'import shlex, subprocess\nsubprocess.run(shlex.split("pip install xgboost"))\n',
+        [(2, 41, "MLW301")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_pip_in_code(name):
+    code, expected = CASES[name]
+    assert found(code) == expected
+
+
+QUIET = [
+    'import subprocess, sys\nsubprocess.check_call([sys.executable, "-m", "pip", "install", package])\n',
+    'import subprocess, sys\nsubprocess.check_call([sys.executable, "-m", "pip", "install", *requirements])\n',
+    'import subprocess, sys\nsubprocess.check_call([sys.executable, "-m", "pip", "install", "--upgrade", "pip"])\n',
+    'import subprocess\nsubprocess.run(["pip", "install", "-r", "requirements.txt"])\n',
+    'import subprocess\nsubprocess.run(["pip", "install", "-e", "."])\n',
+    'import subprocess\nsubprocess.run(["pip", "download", "torch"])\n',
+    'import subprocess\nsubprocess.run(["pip", "show", "torch"])\n',
+    'import subprocess\nsubprocess.run(["conda", "install", "numpy"])\n',
+    'import os\nos.system(f"pip install {pkg}")\n',
+    'import os\nos.system("pip install torch==2.3.0 --index-url https://download.pytorch.org/whl/cu121")\n',
+    'print("pip install torch")\n',
+    'msg = "run pip install torch to get started"\n',
+    'import subprocess\ncmd = ["pip", "install"]\ncmd = ["pip", "install", "x"] if a else other\nsubprocess.run(cmd)\n',
+    'import subprocess\nsubprocess.run(["pip", "install", "pkg @ https://example.com/p-1.0.tar.gz#sha256=' + "a" * 64 + '"])\n',
+    "import subprocess\nsubprocess.run(['pip', 'install', 'weird name!!'])\n",
+]
+
+
+@pytest.mark.parametrize("code", QUIET)
+def test_quiet(code):
+    assert found(code) == []
+
+
+def test_not_python_syntax_yields_nothing_here():
+    """A file that does not parse: the code rules report it; no install records."""
+    result = check_source('os.system("pip install x"\n', "bad.py", config=Config(select=DEP_RULES))
+    assert result.findings == []
+
+
+def test_gate_does_not_change_results(monkeypatch):
+    """The word gate (`pip`+`install` and a command-running call) is sound:
+    every case, quiet ones included, gives the same findings without it."""
+    for code in [c for c, _expected in CASES.values()] + QUIET:
+        with_gate = found(code)
+        monkeypatch.setattr(pip_in_code, "may_install", lambda source: True)
+        without = found(code)
+        monkeypatch.undo()
+        assert with_gate == without, code
+
+
+def test_gate_skips_messages():
+    assert not pip_in_code.may_install('raise ImportError("run `pip install accelerate` first")\n')
+    assert pip_in_code.may_install('import subprocess\nsubprocess.run(["pip", "install", "x"])\n')
+    assert pip_in_code.may_install('from pip._internal import main\nmain(["install", "x"])\n')
+
+
+def test_file_without_install_words_is_not_parsed(monkeypatch):
+    def boom(*_args, **_kwargs):
+        raise AssertionError("parsed a file without pip/install")
+
+    monkeypatch.setattr(pip_in_code.ast, "parse", boom)
+    assert found("import subprocess\nsubprocess.run(['ls'])\n") == []
+    assert found('raise ImportError("run `pip install accelerate` first")\n') == []
+
+
+def test_pin_policy_library_still_reports_code_installs():
+    from mlwarden.core.config import config_from_mapping
+
+    config = config_from_mapping({"pin-policy": "library"})
+    config.select = DEP_RULES
+    result = check_source('import os\nos.system("pip install flask")\n', "x.py", config=config)
+    assert [(f.line, f.rule_id) for f in result.findings] == [(2, "MLW301")]
+
+
+def test_notebook_code_cell_and_magic_both_count(tmp_path):
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "code", "id": "a", "metadata": {}, "execution_count": None, "outputs": [], "source": "%pip install einops\n"},
+            {
+                "cell_type": "code",
+                "id": "b",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": "import subprocess, sys\n\nsubprocess.check_call([sys.executable, '-m', 'pip', 'install', 'timm'])\n",
+            },
+        ],
+    }
+    path = tmp_path / "setup.ipynb"
+    path.write_text(json.dumps(nb, indent=1))
+    results, _ = check_paths([str(path)], Config(select=DEP_RULES))
+    assert not [e for r in results for e in r.errors]
+    got = sorted((f.cell, f.line, f.col, f.rule_id) for r in results for f in r.findings)
+    assert got == [(1, 1, 14, "MLW301"), (2, 3, 64, "MLW301")]
+    # the file line points into the .ipynb at the code line
+    text = path.read_text().splitlines()
+    timm = next(f for r in results for f in r.findings if f.cell == 2)
+    assert "timm" in text[timm.file_line - 1]
+
+
+def test_noqa_on_the_argument_line(tmp_path):
+    code = 'import subprocess\nsubprocess.run([\n    "pip", "install",\n    "torch",  # noqa: MLW301\n])\n'
+    assert found(code) == []
+
+
+def test_pip_helpers_and_argument_lists():
+    code = textwrap.dedent(
+        """
+        from . import utils
+        def install_help_extra(io):
+            pip_install_cmd = [
+                "aider-chat[help]",
+                "--extra-index-url",
+                "https://download.pytorch.org/whl/cpu",
+            ]
+            return utils.check_pip_install_extra(io, "x", "need help extras", pip_install_cmd)
+        def update(io):
+            return utils.check_pip_install_extra(io, None, "dev", ["git+https://github.com/org/tool.git"])
+        cmd = utils.get_pip_install(["tool[playwright]==1.2.0"])
+        """
+    )
+    assert found(code) == [(5, 9, "MLW301"), (6, 9, "MLW302"), (11, 60, "MLW304")]
+
+
+def test_list_that_is_already_a_command_is_not_doubled():
+    code = 'import subprocess, sys\npip_install_cmd = [sys.executable, "-m", "pip", "install", "x"]\nsubprocess.run(pip_install_cmd)\n'
+    assert found(code) == [(2, 60, "MLW301")]

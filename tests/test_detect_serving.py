@@ -1,0 +1,93 @@
+"""MLW707: model-serving endpoints bound to every interface, where the host
+comes from, and the severity drop when authentication is visible."""
+
+import textwrap
+
+import pytest
+
+from mlwarden.core.config import Config
+from mlwarden.core.engine import check_source
+from mlwarden.core.finding import Severity
+
+
+def findings(code):
+    result = check_source(textwrap.dedent(code), "serve.py", config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert not result.errors, result.errors
+    return result.findings
+
+
+EXPOSED = {
+    "uvicorn-positional-app": "import uvicorn\nuvicorn.run('api:app', host='0.0.0.0', port=80)\n",
+    "uvicorn-ipv6": "import uvicorn\nuvicorn.run(app, host='::')\n",
+    "uvicorn-config": "import uvicorn\nconfig = uvicorn.Config(app, host='0.0.0.0')\n",
+    "flask-empty-host": "from flask import Flask\napp = Flask(__name__)\napp.run(host='')\n",
+    "flask-module-constant": "from flask import Flask\nHOST = '0.0.0.0'\napp = Flask(__name__)\napp.run(HOST, 8080)\n",
+    "sanic": "from sanic import Sanic\napp = Sanic('m')\napp.run(host='0.0.0.0', port=8000)\n",
+    "aiohttp-tcpsite": "from aiohttp import web\nsite = web.TCPSite(runner, port=8080)\n",
+    "werkzeug": "from werkzeug.serving import run_simple\nrun_simple('0.0.0.0', 8000, app)\n",
+    "waitress": "from waitress import serve\nserve(app, port=8080)\n",
+    "ray-serve": "from ray import serve\nserve.start(http_options={'host': '0.0.0.0'})\n",
+    "gradio-blocks": "import gradio as gr\nwith gr.Blocks() as demo:\n    pass\ndemo.launch(server_name='0.0.0.0', server_port=7860)\n",
+    "env-default": "import os, uvicorn\nuvicorn.run(app, host=os.environ.get('HOST', '0.0.0.0'))\n",
+    "argparse-default": (
+        "import argparse, uvicorn\np = argparse.ArgumentParser()\np.add_argument('-H', '--host', type=str, default='0.0.0.0')\n"
+        "opt = p.parse_args()\nuvicorn.run(app, host=opt.host)\n"
+    ),
+    "pydantic-settings-field": (
+        "import uvicorn\nfrom pydantic import Field\nfrom pydantic_settings import BaseSettings\n"
+        "class Settings(BaseSettings):\n    host: str = Field('0.0.0.0')\nsettings = Settings()\nuvicorn.run(app, host=settings.host)\n"
+    ),
+    "parameter-default": "import uvicorn\ndef main(host: str = '0.0.0.0', port: int = 8000):\n    uvicorn.run(app, host=host, port=port)\n",
+    "litserve-default": "import litserve as ls\nls.LitServer(api, accelerator='gpu').run(port=8000)\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPOSED))
+def test_exposed_is_medium(name):
+    [finding] = findings(EXPOSED[name])
+    assert finding.severity is Severity.MEDIUM
+    assert "every network interface" in finding.message
+
+
+QUIET = [
+    "import uvicorn\nuvicorn.run(app, host='127.0.0.1')\n",
+    "import uvicorn\nuvicorn.run(app, host='localhost')\n",
+    "import uvicorn\nuvicorn.run(app, host=os.environ['HOST'])\n",
+    "import uvicorn\nuvicorn.run(app, **server_kwargs)\n",
+    "import argparse, uvicorn\np = argparse.ArgumentParser()\np.add_argument('--host', default='127.0.0.1')\nuvicorn.run(app, host=p.parse_args().host)\n",
+    "from flask import Flask\napp = Flask(__name__)\napp.run(debug=False)\n",
+    "import gradio as gr\ndemo.launch(server_name='127.0.0.1')\n",
+    "from aiohttp import web\nweb.run_app(app, host='127.0.0.1', port=8080)\n",
+    "import litserve as ls\nls.LitServer(api).run(host='127.0.0.1', port=8000)\n",
+    "job.run(host='0.0.0.0')\n",
+]
+
+
+@pytest.mark.parametrize("code", QUIET)
+def test_quiet(code):
+    assert findings(code) == []
+
+
+AUTH = [
+    (
+        "import uvicorn\nfrom fastapi import Depends, FastAPI\nfrom fastapi.security import HTTPBearer\n"
+        "app = FastAPI(dependencies=[Depends(HTTPBearer())])\nuvicorn.run(app, host='0.0.0.0')\n"
+    ),
+    (
+        "from flask import Flask\nfrom flask_httpauth import HTTPBasicAuth\napp = Flask(__name__)\nauth = HTTPBasicAuth()\n"
+        "@app.route('/predict')\n@auth.login_required\ndef predict():\n    return 'ok'\napp.run(host='0.0.0.0')\n"
+    ),
+    "from flask import Flask\nfrom .security import token_required\napp = Flask(__name__)\napp.run(host='0.0.0.0')\n",
+]
+
+
+@pytest.mark.parametrize("code", AUTH)
+def test_visible_authentication_lowers_severity(code):
+    [finding] = findings(code)
+    assert finding.severity is Severity.LOW
+    assert "authentication appears in this file" in finding.message
+
+
+def test_reported_at_the_call():
+    [finding] = findings("import uvicorn\n\nif __name__ == '__main__':\n    uvicorn.run(\n        app,\n        host='0.0.0.0',\n    )\n")
+    assert (finding.line, finding.col) == (4, 5)

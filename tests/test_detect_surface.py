@@ -1,0 +1,191 @@
+"""The rest of the ML code-execution surface: native code (MLW111),
+torch.package (MLW116), msgpack-numpy (MLW117), the datasets "pandas"
+builder (MLW118), tar extraction (MLW210), and loader functions handed over
+as values (MLW101/102/103/104)."""
+
+import textwrap
+
+import pytest
+
+from mlwarden.core.config import Config, config_from_mapping
+from mlwarden.core.engine import check_source
+from mlwarden.core.finding import Severity
+
+
+def findings(code, rule, **options):
+    config = config_from_mapping(dict(options)) if options else Config()
+    config.select = [rule]
+    config.severity = Severity.LOW  # every finding: these tests judge severities
+    result = check_source(textwrap.dedent(code), "m.py", config=config)
+    assert not result.errors, result.errors
+    return result.findings
+
+
+# -- MLW111: literal paths are low, computed paths medium ---------------------------
+
+NATIVE = [
+    ("import torch\ntorch.ops.load_library('build/libcustom.so')", Severity.LOW),
+    ("import torch\nLIB = 'ext/ops.so'\ntorch.classes.load_library(LIB)", Severity.LOW),
+    ("import torch\ndef load(lib):\n    torch.ops.load_library(lib)", Severity.MEDIUM),
+    ("import tensorflow\ntensorflow.load_op_library(input())", Severity.MEDIUM),
+    ("import tensorflow\ndef f(p):\n    return tensorflow.load_library(p + '.so')", Severity.MEDIUM),
+    ("from numpy import f2py\nf2py.compile('subroutine s\\nend', modulename='s')", Severity.LOW),
+    ("from numpy import f2py\nf2py.compile(input(), modulename='sub')", Severity.MEDIUM),
+    ("import onnxruntime as ort\nso = ort.SessionOptions()\nso.register_custom_ops_library('libortcustomops.so')", Severity.LOW),
+    ("import onnxruntime as ort\nso = ort.SessionOptions()\nso.register_custom_ops_library(get_library_path())", Severity.MEDIUM),
+]
+
+
+@pytest.mark.parametrize("code, severity", NATIVE)
+def test_native_code_severity(code, severity):
+    [finding] = findings(code, "MLW111")
+    assert finding.severity is severity
+
+
+def test_f2py_module_name_is_not_the_source():
+    assert [f.severity for f in findings("from numpy import f2py\nSRC = 'x'\nf2py.compile(SRC, modulename=input())", "MLW111")] == [Severity.LOW]
+
+
+# -- MLW116 / MLW117 / MLW118 -----------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import torch.package\nimp = torch.package.PackageImporter(path)",
+        "from torch.package import package_importer\nimp = package_importer.PackageImporter(buf)",
+        "import torch\nimp = torch.package.PackageImporter(path)",
+    ],
+)
+def test_torch_package_importer(code):
+    assert len(findings(code, "MLW116")) == 1
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("import msgpack, msgpack_numpy\nmsgpack.unpackb(b, object_hook=msgpack_numpy.decode)", 1),
+        ("import msgpack\nfrom msgpack_numpy import decode\nmsgpack.unpackb(b, object_hook=decode)", 1),
+        ("import msgpack, msgpack_numpy as m\nm.patch()\nu = msgpack.Unpacker(f)", 1),
+        ("import msgpack, msgpack_numpy as m\nmsgpack.unpackb(b)", 0),
+        ("import msgpack, msgpack_numpy as m\nm.packb(x)", 0),
+        ("import msgpack_numpy as m\nm.unpackb(m.packb(x))", 0),
+    ],
+)
+def test_msgpack_numpy(code, expected):
+    assert len(findings(code, "MLW117")) == expected
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("import datasets\nds = datasets.load_dataset('pandas', data_files='d.pkl')", 1),
+        ("from datasets.load import load_dataset\nds = load_dataset(path='pandas')", 1),
+        ("import datasets\nds = datasets.load_dataset('json', data_files='d.json')", 0),
+        ("import datasets\nds = datasets.load_dataset(name)", 0),
+    ],
+)
+def test_datasets_pandas_builder(code, expected):
+    assert len(findings(code, "MLW118")) == expected
+
+
+# -- MLW210 ---------------------------------------------------------------------------------
+
+TAR = {
+    "tarfile-TarFile": ("import tarfile\nt = tarfile.TarFile('a.tar')\nt.extractall('out')", 1),
+    "gzopen": ("import tarfile\nt = tarfile.TarFile.gzopen(p)\nt.extractall(d)", 1),
+    "filter-none": ("import tarfile\ntarfile.open(p).extractall(d, filter=None)", 1),
+    "filter-data-filter": ("import tarfile\ntarfile.open(p).extractall(d, filter=tarfile.data_filter)", 0),
+    "custom-filter": ("import tarfile\ntarfile.open(p).extractall(d, filter=my_filter)", 0),
+    "class-filter-set": (
+        "import tarfile\ntarfile.TarFile.extraction_filter = staticmethod(tarfile.data_filter)\ntarfile.open(p).extractall(d)",
+        0,
+    ),
+    "members-getmembers": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=t.getmembers())", 0),
+    "unpack-format-zip": ("import shutil\nshutil.unpack_archive(p, d, format='zip')", 0),
+    "unpack-format-gztar": ("import shutil\nshutil.unpack_archive(p, d, format='gztar')", 1),
+    "unpack-tar-literal": ("import shutil\nshutil.unpack_archive('data.tar.gz', 'data')", 1),
+    "unknown-receiver": ("import tarfile\ndef f(archive):\n    archive.extractall('x')", 0),
+    "zipfile": ("import zipfile\nzipfile.ZipFile(p).extractall(d)", 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TAR))
+def test_tar_extraction(name):
+    code, expected = TAR[name]
+    assert len(findings(code, "MLW210")) == expected
+
+
+def test_python_314_default_filter_is_version_aware():
+    code = "import tarfile\ntarfile.open(p).extractall(d)"
+    assert findings(code, "MLW210", **{"assume-versions": {"python": "3.14"}}) == []
+    assert len(findings(code, "MLW210", **{"assume-versions": {"python": "3.12"}})) == 1
+
+
+def test_tar_fix_adds_data_filter_after_a_trailing_comma():
+    from mlwarden.core.registry import rule_by_id
+    from mlwarden.testing import fix_all
+
+    code = "import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(\n        path,\n    )\n"
+    fixed = fix_all(rule_by_id("MLW210"), code)
+    # one argument per line, the trailing comma kept (the engine renders a
+    # replaced node without its block indentation: valid inside brackets)
+    assert fixed == 'import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(\n    path,\n    filter="data",\n)\n'
+    assert findings(fixed, "MLW210") == []
+    compile(fixed, "fixed.py", "exec")
+
+
+# -- loader functions handed over as values ------------------------------------------------
+
+REFERENCES = [
+    ("import pickle\nwith Pool() as p:\n    objs = p.map(pickle.loads, blobs)", "MLW101"),
+    ("import pickle\nfrom functools import partial\nload = partial(pickle.load, encoding='latin1')", "MLW101"),
+    ("import dill\nhooks = {'load': dill.load}\nregister(loader=dill.load)", "MLW101"),
+    ("import joblib\nloader = joblib.load", "MLW103"),
+    ("import pandas as pd\ndfs = [*map(pd.read_pickle, paths)]", "MLW104"),
+    ("import torch\ndataset = DatasetFolder(root, loader=torch.load, extensions=('.pt',))", "MLW102"),
+]
+
+
+@pytest.mark.parametrize("code, rule", REFERENCES)
+def test_function_handed_over(code, rule):
+    assert len(findings(code, rule)) >= 1
+
+
+@pytest.mark.parametrize(
+    "code, rule",
+    [
+        ("import pickle\nassert callable(pickle.load)", "MLW101"),
+        ("import pickle\nif hasattr(pickle, 'load'):\n    pass", "MLW101"),
+        ("import torch\nloader = partial(torch.load, weights_only=True)", "MLW102"),
+        ("import torch\nfrom functools import partial\nloader = partial(torch.load, weights_only=True)", "MLW102"),
+        ("import torch\ndataset = DatasetFolder(root, loader=torch.load)", "MLW102"),
+    ],
+)
+def test_references_that_are_not_loads(code, rule):
+    options = {"assume-versions": {"torch": "2.6"}} if "DatasetFolder" in code else {}
+    assert findings(code, rule, **options) == []
+
+
+# -- severity of loads of literal data ------------------------------------------------------
+
+SEVERITY = [
+    ("import pickle\nobj = pickle.loads(b'\\x80\\x04K\\x01.')", "MLW101", Severity.LOW),
+    ("import pickle\nBLOB = b'\\x80\\x04K\\x01.'\nobj = pickle.loads(BLOB)", "MLW101", Severity.LOW),
+    ("import pickle\nobj = pickle.loads(b'')", "MLW101", Severity.HIGH),
+    ("import jsonpickle\nobj = jsonpickle.decode('foobar')", "MLW114", Severity.LOW),
+    ("import marshal\ncode = marshal.loads(b'\\xe3')", "MLW112", Severity.LOW),
+    # a literal path may name a downloaded file: unchanged
+    ("import torch\nstate = torch.load('model.pt')", "MLW102", Severity.HIGH),
+    ("import joblib\nclf = joblib.load('model.joblib')", "MLW103", Severity.HIGH),
+    ("import pickle\nwith open('cache.pkl', 'rb') as f:\n    data = pickle.load(f)", "MLW101", Severity.HIGH),
+    ("import numpy as np\na = np.load('objects.npy', allow_pickle=True)", "MLW105", Severity.HIGH),
+    ("import pickle\ndef f(blob):\n    return pickle.loads(blob)", "MLW101", Severity.HIGH),
+    ("import yaml\nyaml.load('{}', Loader=yaml.Loader)", "MLW106", Severity.HIGH),
+]
+
+
+@pytest.mark.parametrize("code, rule, severity", SEVERITY)
+def test_literal_data_is_low(code, rule, severity):
+    [finding] = findings(code, rule)
+    assert finding.severity is severity
+    assert ("literal in the code" in finding.message) is (severity is Severity.LOW)

@@ -1,0 +1,151 @@
+"""Generic keyword secrets (mlwarden.secrets.keywords): a true-positive and a
+false-positive table over the assignment syntaxes code and config use, and
+the detect-secrets plugin that wraps the same logic. Values are built at run
+time."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from mlwarden.secrets import adapter, keywords
+
+RNG = random.Random(777)
+ALNUM = string.ascii_letters + string.digits
+
+
+def rand(n: int, alphabet: str = ALNUM) -> str:
+    while True:
+        value = "".join(RNG.choice(alphabet) for _ in range(n))
+        if any(c.isdigit() for c in value):
+            return value
+
+
+V = rand(32)
+HEX = rand(40, "0123456789abcdef")
+
+TRUE_POSITIVES = [
+    f'api_key = "{V}"',
+    f"API_KEY: str = '{V}'",
+    f'secret = "{V}"',
+    f'client_secret = "{V}"',
+    f'MY_SERVICE_TOKEN = "{V}"',
+    f"ACME_API_KEY={V}",
+    f'{{"apiKey": "{V}"}}',
+    f"auth_token: {V}",
+    f'config["access_token"] = "{V}"',
+    f'requests.post(url, headers={{"Authorization": "Bearer {V}"}})',
+    f'headers = {{"X-API-Key": "{V}"}}',
+    f'client = Client(api_key="{V}")',
+    f'var acmeToken string = "{V}"',
+    f'String acmeToken = "{V}";',
+    f"acmeToken := `{V}`",
+    f'$acmeToken .= "{V}"',
+    f'ACME_TOKEN ?= "{V}"',
+    f'  "acmeToken" => "{V}"',
+    f'System.setProperty("ACME_TOKEN", "{V}")',
+    f'{{"config.ini": "ACME_TOKEN={V}\\nDEBUG=true"}}',
+    f"<acmeToken>{V}</acmeToken>",
+    f'"credentials": "{HEX}"',
+    f"creds = {V}",
+    'db_password = "' + rand(14, ALNUM + "!#%") + '"',
+    "password: hunter2",
+    f'utils.get_env_or_default("api_token", "{"-".join(rand(n, "0123456789abcdef") for n in (8, 4, 4, 4, 12))}")',
+]
+
+FALSE_POSITIVES = [
+    'api_key = "<your-api-key>"',
+    'API_KEY = "YOUR_API_KEY_HERE"',
+    f'token_url = "https://login.example.org/{V}"',
+    f'secret_name = "{V}"',
+    f'api_key_id = "{V}"',
+    f'public_key = "{V}"',
+    f'primaryKey = "{V}"',
+    f'key_down_event = "{V}"',
+    f'pad_token = "{V}"',
+    f'max_tokens = "{V}"',
+    f'accessor = "{V}"',
+    f'monkey = "{V}"',
+    'password_prompt = "Enter your password"',
+    "token = None",
+    "use_auth_token = True",
+    'api_key = os.getenv("ACME_API_KEY")',
+    "password = config.password",
+    f"api_key = get_key({V!r})" if False else "api_key = get_key(name)",
+    "tokens = tokenizer(text)",
+    'api_version = "2024-02-15-preview"',
+    'LLM_SECRET_NAME = "NEXUS-GPT4-API-KEY"',
+    'keyVaultToStoreSecrets: cmp2-qat-1208358310',
+    'sequenceKey = "18"',
+    "import { chain_Anvil1_Key, chain_Anvil2_Key } from './consts'",
+    "withCredentials([usernamePassword(credentialsId: 'jenkins-creds')])",
+    f'key = "{rand(40, "0123456789abcdef")}"',  # a bare `key` with a hex value (a hash, an id)
+]
+
+
+@pytest.mark.parametrize("line", TRUE_POSITIVES)
+def test_keyword_true_positive(line):
+    hits = [h for h in adapter.scan_lines(line.split("\n"), "example.py")]
+    assert hits, line
+    assert {h.type for h in hits} <= {keywords.SECRET_TYPE, "Secret Keyword"}
+
+
+@pytest.mark.parametrize("line", FALSE_POSITIVES)
+def test_keyword_false_positive(line):
+    assert adapter.scan_lines([line], "example.py") == []
+
+
+def test_value_on_the_next_line():
+    """YAML block scalars and XML elements put the value on its own line."""
+    for lines in ([f"acme_token: |", f"  {V}"], [f"<acmeToken>", f"    {V}", "</acmeToken>"]):
+        hits = adapter.scan_lines(lines, "config.yaml")
+        assert [(h.line, h.secret) for h in hits] == [(2, V)], lines
+
+
+def test_authorization_value_reports_the_credential_only():
+    line = f'headers = {{"Authorization": "Bearer {V}"}}'
+    (hit,) = adapter.scan_lines([line], "x.py")
+    assert hit.secret == V and hit.col == line.index(V) + 1
+
+
+@pytest.mark.parametrize(
+    "name,strength",
+    [
+        ("password", "password"), ("DB_PASSWD", "password"), ("api_key", "token"), ("apiKey", "token"),
+        ("client_secret", "token"), ("MY_SERVICE_TOKEN", "token"), ("private-key", "token"), ("ACME_KEY", "token"),
+        ("key", "weak"), ("cache_key", None), ("secret_name", None), ("tokenizer", None), ("monkey", None),
+        ("author", None), ("pad_token", None), ("public_key", None), ("token_url", None), ("user_auth", "token"),
+    ],
+)
+def test_key_strength(name, strength):
+    assert keywords.key_strength(name) == strength
+
+
+def test_detect_secrets_plugin_uses_the_same_judge():
+    from mlwarden.secrets.detectors import GenericSecretDetector
+
+    plugin = GenericSecretDetector()
+    assert list(plugin.analyze_string(f'api_key = "{V}"')) == [V]
+    assert list(plugin.analyze_string('api_key = "<your-api-key>"')) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["tokens", "tokenizer", "tokenize", "token_type", "token_type_ids", "token_ids", "token_id", "token_idx",
+     "token_index", "token_mask", "key_states", "key_values", "key_value_head", "key_layer", "key_proj", "keypoints",
+     "keyword", "keyboard", "keyframe", "key_id", "secrets", "author", "passed", "passes", "passing", "passage"],
+)
+def test_trigger_lookaheads_only_skip_names_the_judge_rejects(name):
+    """The keyword trigger's lookaheads are a fast path: each name it skips
+    must be one key_strength rejects anyway, so no result changes."""
+    assert keywords.key_strength(name) is None
+
+
+def test_every_provider_type_has_a_documented_shape():
+    from mlwarden.secrets.patterns import PROVIDER_PATTERNS, PROVIDER_SHAPES, providers_markdown
+
+    assert set(PROVIDER_SHAPES) == set(PROVIDER_PATTERNS)
+    doc = providers_markdown()
+    assert all(f"**{name}**" in doc for name in PROVIDER_PATTERNS)

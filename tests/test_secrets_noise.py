@@ -1,0 +1,164 @@
+"""The shared placeholder and noise filter (mlwarden.secrets.noise): one test
+per noise class, through the filter itself and through a real scan, so a
+class that stops being filtered (or a real token that starts being filtered)
+fails here. Token-shaped strings are built at run time."""
+
+from __future__ import annotations
+
+import base64
+import random
+import string
+
+import pytest
+
+from mlwarden.secrets import adapter, noise
+
+RNG = random.Random(4242)
+ALNUM = string.ascii_letters + string.digits
+
+
+def rand(n: int, alphabet: str = ALNUM) -> str:
+    return "".join(RNG.choice(alphabet) for _ in range(n))
+
+
+def found(line: str, filename: str = "x.py"):
+    return adapter.scan_lines([line], filename)
+
+
+# -- values every detector drops ----------------------------------------------------
+
+PLACEHOLDERS = {
+    "repeated after a prefix": "gh" + "p_" + "x" * 36,
+    "repeated capitals": "AKIA" + "X" * 16,
+    "sequential alphabet after a prefix": "hf_" + string.ascii_lowercase + "ABCDEFGH",
+    "sequential digits": "sk-" + "0123456789" * 4 + "abcdefgh",
+    "EXAMPLE marker": "AKIA" + "IOSFODNN7" + "EXAMPLE",
+    "FAKE marker": "hf_FAKE" + rand(30),
+    "TEST marker": "gsk_TestKeyFor" + rand(38),
+    "xxxx": "sk-proj-" + rand(20) + "xxxx" + rand(20),
+    "****": "sk-****" + rand(20),
+    "<your-key>": "<your-api-key>",
+    "${VAR}": "${OPENAI_API_KEY}",
+    "{{ template }}": "{{ secrets.hf_token }}",
+    "small alphabet": "token_" + "ACGT" * 8,
+    "binary run": "01101001" * 4,
+    "documented key variant": "gh" + "o_" + "16C7e42F292c6912E7710c838347Ae178B4a",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLACEHOLDERS))
+def test_placeholder_classes(name):
+    assert noise.placeholder_reason(PLACEHOLDERS[name]) is not None
+
+
+@pytest.mark.parametrize("name", sorted(PLACEHOLDERS))
+def test_placeholder_classes_are_not_reported(name):
+    assert found(f'token = "{PLACEHOLDERS[name]}"') == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "gh" + "p_" + rand(36),
+        "hf_" + rand(34, string.ascii_letters),
+        "AKIA" + rand(16, string.ascii_uppercase + "234567"),
+        rand(40, ALNUM + "+/"),
+        "sk-ant-api03-" + rand(93, ALNUM + "_-") + "AA",
+        "latest-" + rand(24),  # `test` inside another word is not a marker
+        "contest" + rand(24),
+    ],
+)
+def test_random_tokens_are_not_placeholders(value):
+    assert noise.placeholder_reason(value) is None
+
+
+def test_capitalised_prose_after_a_prefix():
+    prose = "hf_" + "Hub" + "DownloadConfigurationResolverCls"
+    assert noise.placeholder_reason(prose) == "capitalised prose"
+    assert found(f"x = {prose}") == []
+    # a random letters-only token (the real Hugging Face shape) is not prose
+    assert noise.placeholder_reason("hf_" + rand(34, string.ascii_letters)) is None
+
+
+# -- values of keyword (generic) detectors --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value,reason",
+    [
+        ("OPENAI_API_KEY", "a key name, not a key"),
+        ("prod/ml/db-password", "a key name, not a key"),
+        ("NEXUS-GPT4-API-KEY", "a key name, not a key"),
+        ("bucket42", "resource identifier"),
+        ("cmp2-qat-1208358310", "resource identifier"),
+        ("SalesResults-1.2", "identifier-like name"),
+        ("ThisIsTheDefaultConfigurationValue", "capitalised prose"),
+        ("https://models.acme.io/v2/weights", "a path or URL"),
+        ("2024-02-15T10:00", "timestamp"),
+        ("Enter the value here", "prose"),
+    ],
+)
+def test_generic_value_classes(value, reason):
+    assert noise.generic_reason(value, "token") == reason
+
+
+def test_password_names_take_short_and_unusual_passwords():
+    assert noise.generic_reason("hunter2", "password") is None
+    assert noise.generic_reason("hunter2", "token") is not None  # too weak for a token name
+    assert noise.generic_reason("ENC(" + rand(20) + ")", "password") == "encrypted or hashed"
+    assert noise.generic_reason("CHACHA20-POLY1305", "password") == "an algorithm name"
+    assert noise.generic_reason("undefined", "password") == "a literal, not a value"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'api_key = "OPENAI_API_KEY"',
+        'secret_name = "' + rand(32) + '"',  # the name says it is not the secret
+        'monkey = "' + rand(20) + '"',  # a keyword inside another word
+        'tokenizer_name = "' + rand(24) + '"',
+        'turkey = "' + rand(24) + '"',
+        'author = "' + rand(24) + '"',
+        'pad_token = "' + rand(24) + '"',
+        'key_name = "prod5-cmk"',
+        'public_key = "' + rand(44) + '"',
+        'csrf_token = "' + rand(40) + '"',
+        'token = "run-2024"',
+        "password = getpass()",
+        'token = os.environ["HF_TOKEN"]',
+    ],
+)
+def test_keyword_noise_is_not_reported(line):
+    assert found(line) == []
+
+
+# -- base64 blobs ---------------------------------------------------------------
+
+
+def _blob_with_key_shape(size: int) -> str:
+    text = base64.b64encode(bytes(RNG.randrange(256) for _ in range(size))).decode()
+    key = "/AKIA" + rand(16, string.ascii_uppercase + "234567") + "+"
+    return text[: len(text) // 2] + key + text[len(text) // 2:]
+
+
+def test_image_data_uri_is_blanked_at_any_column():
+    """Images pasted into code cells: `data:image/...;base64,` at columns
+    160,000-990,000 of one line, with an access-key shape inside."""
+    blob = _blob_with_key_shape(3000)
+    line = "x = 1; " + " " * 160_000 + 'img = "data:image/png;base64,' + blob + '"'
+    assert noise.blank_blobs(line).strip().startswith("x = 1;")
+    assert len(noise.blank_blobs(line)) == len(line)  # columns are kept
+    assert found(line) == []
+
+
+def test_long_base64_run_is_blanked_but_a_token_next_to_it_is_found():
+    blob = _blob_with_key_shape(4000)
+    token = "gh" + "p_" + rand(36)
+    line = f'PNG = "{blob}"; TOKEN = "{token}"'
+    hits = found(line)
+    assert [(h.type, h.secret, h.col) for h in hits] == [("GitHub Access Token", token, line.index(token) + 1)]
+
+
+def test_blob_blanking_is_exact_on_short_lines():
+    line = 'token = "' + "gh" + "p_" + rand(36) + '"'
+    assert noise.blank_blobs(line) is line
