@@ -127,9 +127,8 @@ def test_tar_fix_adds_data_filter_after_a_trailing_comma():
 
     code = "import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(\n        path,\n    )\n"
     fixed = fix_all(rule_by_id("MLW210"), code)
-    # one argument per line, the trailing comma kept (the engine renders a
-    # replaced node without its block indentation: valid inside brackets)
-    assert fixed == 'import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(\n    path,\n    filter="data",\n)\n'
+    # one argument per line, the trailing comma kept, the block's indentation too
+    assert fixed == 'import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(\n        path,\n        filter="data",\n    )\n'
     assert findings(fixed, "MLW210") == []
     compile(fixed, "fixed.py", "exec")
 

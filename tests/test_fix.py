@@ -197,6 +197,11 @@ LAYOUTS = {
         ("import torch\nstate = torch.load(\n    filename,  # the checkpoint\n    map_location='cpu'  # on CPU\n)\n",
          "import torch\nstate = torch.load(\n    filename,  # the checkpoint\n    map_location='cpu',  # on CPU\n    weights_only=True\n)\n"),
         ("import torch\nstate = torch.load(f, weights_only=False,)\n", "import torch\nstate = torch.load(f, weights_only=True,)\n"),
+        # inside blocks: the continuation lines keep the block's indentation
+        ("import torch\nwith ctx:\n    state = torch.load(\n        filename,\n        map_location='cpu',\n    )\n",
+         "import torch\nwith ctx:\n    state = torch.load(\n        filename,\n        map_location='cpu',\n        weights_only=True,\n    )\n"),
+        ("import torch\nclass A:\n\tdef f(self):\n\t\treturn torch.load(\n\t\t\tself.p\n\t\t)\n",
+         "import torch\nclass A:\n\tdef f(self):\n\t\treturn torch.load(\n\t\t\tself.p,\n\t\t\tweights_only=True\n\t\t)\n"),
     ],
     "MLW105": [
         ("import numpy as np\nd = np.load(\n    path,\n    allow_pickle=True,\n    mmap_mode='r',\n)\n",
@@ -210,11 +215,18 @@ LAYOUTS = {
          "import yaml\ncfg = yaml.safe_load(\n    stream,  # old files\n)\n"),
         ("import yaml\ncfg = yaml.load(stream,\n                Loader=yaml.Loader)\n", "import yaml\ncfg = yaml.safe_load(stream)\n"),
     ],
+    # (a literal path: a load of any path is also reported, unfixably, without a keras>=3.11.3 pin)
     "MLW108": [
-        ("import keras\nm = keras.saving.load_model(\n    path,\n    safe_mode=False,\n    compile=False,\n)\n",
-         "import keras\nm = keras.saving.load_model(\n    path,\n    compile=False,\n)\n"),
-        ("import keras\nm = keras.saving.load_model(path,  # from the hub\n                              safe_mode=False)\n",
-         "import keras\nm = keras.saving.load_model(path  # from the hub\n)\n"),
+        ("import keras\nm = keras.saving.load_model(\n    'm.keras',\n    safe_mode=False,\n    compile=False,\n)\n",
+         "import keras\nm = keras.saving.load_model(\n    'm.keras',\n    compile=False,\n)\n"),
+        ("import keras\nm = keras.saving.load_model('m.keras',  # from the hub\n                              safe_mode=False)\n",
+         "import keras\nm = keras.saving.load_model('m.keras'  # from the hub\n)\n"),
+    ],
+    "MLW210": [
+        ("import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(\n        out,  # here\n    )\n",
+         "import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(\n        out,  # here\n        filter=\"data\",\n    )\n"),
+        ("import tarfile\ntarfile.open(p).extractall(out,\n                           numeric_owner=True)\n",
+         "import tarfile\ntarfile.open(p).extractall(out,\n                           numeric_owner=True,\n                           filter=\"data\")\n"),
     ],
     "MLW204": [
         ("from transformers import AutoModel\nm = AutoModel.from_pretrained(\n    'org/m',\n    use_safetensors=False,  # old repo\n)\n",

@@ -62,12 +62,13 @@ def test_version_has_one_source():
     Version(__version__)  # PEP 440
     project = PYPROJECT["project"]
     assert "version" not in project and "version" in project["dynamic"]
-    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "mlwarden.__version__"}
-    init = (ROOT / "src" / "mlwarden" / "__init__.py").read_text(encoding="utf-8")
-    assert re.findall(r"^__version__ = \"([^\"]+)\"$", init, flags=re.M) == [__version__]
+    # mlwarden/_version.py: readable by any module without importing the package's API (no import cycle)
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "mlwarden._version.__version__"}
+    source = ROOT / "src" / "mlwarden" / "_version.py"
+    assert re.findall(r"^__version__ = \"([^\"]+)\"$", source.read_text(encoding="utf-8"), flags=re.M) == [__version__]
     # nothing else in the package spells the current version out
     for path in (ROOT / "src" / "mlwarden").rglob("*.py"):
-        if path.name == "__init__.py" and path.parent.name == "mlwarden":
+        if path == source:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__version__" for t in node.targets):

@@ -599,6 +599,8 @@ class CrashingRule(CodeRule):
 
 real = registry.all_rules
 registry.all_rules = lambda: real() + (CrashingRule,)
+real_refs = registry.rule_refs  # what the engine runs: the lazy rule index
+registry.rule_refs = lambda: real_refs() + (CrashingRule,)
 
 # and an engine bug outside any rule, on one input
 from mlwarden.core import engine

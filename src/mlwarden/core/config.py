@@ -188,6 +188,16 @@ def find_config(start: Optional[Path] = None) -> Optional[Path]:
     return None
 
 
+def toml_module() -> Any:
+    """``tomllib`` (``tomli`` before Python 3.11), imported when first
+    needed: a run without a config file never pays for it."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on old Pythons only
+        import tomli as tomllib
+    return tomllib
+
+
 def load_config(path: Optional[Path] = None, *, search: bool = True) -> Config:
     """Load ``path`` (or the discovered config). Raises ConfigError."""
     if path is None and search:
@@ -202,10 +212,7 @@ def load_config(path: Optional[Path] = None, *, search: bool = True) -> Config:
         raw = read_regular(path)  # never a FIFO or /dev/zero
     except LoadError as exc:
         raise ConfigError(f"{path}: {exc}".replace("cannot read file", "cannot read config")) from None
-    if sys.version_info >= (3, 11):  # imported here: a run without a config file never needs it
-        import tomllib
-    else:  # pragma: no cover - exercised on old Pythons only
-        import tomli as tomllib
+    tomllib = toml_module()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

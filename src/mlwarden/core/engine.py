@@ -323,7 +323,7 @@ def _locate_in_chunks(source: str, rules: Sequence[type], deep: bool, kind: str 
     chosen = [r for r in rules if not r.triggers or any(_fires(trigger_groups(r), p.words) for p in all_pieces)]
     if chosen and refused:
         raise refused[0]
-    if any(module_scoped(r, facts) for r in chosen):
+    if any(module_scoped(r, facts, source) for r in chosen):
         pruned = prune(all_pieces, set(range(len(all_pieces))), source, whole_share=2.0)
     kept = set(pruned.lines) if pruned is not None else set()
     _check_depth(max((p.depth for p in all_pieces if p.first in kept), default=0), deep)
@@ -370,10 +370,11 @@ def _reports_to_findings(unit: Unit, view, module, reports, position, line_map, 
                 span = position(old)
                 begin = (line_map(span.start.line), span.start.column)
                 stop = (line_map(span.end.line), span.end.column)
-                old_code, new_code = module.code_for_node(old), module.code_for_node(new)
                 if offsets is None:
                     offsets = line_offsets(view.source)
-                if text_between(view.source, offsets, begin, stop) == old_code:
+                written = text_between(view.source, offsets, begin, stop)
+                old_code, new_code = _codes_in_place(module, old, new, written, view.source, offsets, begin[0])
+                if written == old_code:
                     edits.append(minimal_edit(old_code, new_code, *begin))
                 else:  # a node whose code is not exactly its span: replace the span
                     edits.append(Edit(*begin, *stop, new_code))
@@ -396,6 +397,42 @@ def _reports_to_findings(unit: Unit, view, module, reports, position, line_map, 
             )
         )
     return findings
+
+
+def _codes_in_place(module, old, new, written: str, source: str, offsets, line: int) -> Tuple[str, str]:
+    """The code of ``old`` and of its replacement ``new`` as written where
+    ``old`` is. libcst renders a node alone as if at module level, so the
+    continuation lines of a call inside a block (``indent=True`` newlines)
+    lose the block's indentation; the block's indentation is found among
+    the leading whitespace of the lines up to ``old``'s first one (the one
+    with which ``old`` renders exactly as ``written``), and both are
+    rendered with it."""
+    old_code = module.code_for_node(old)
+    if old_code == written or "\n" not in written:
+        return old_code, module.code_for_node(new)
+    try:
+        from libcst._nodes.internal import CodegenState
+    except ImportError:  # pragma: no cover - libcst moved its internals: replace the span, unindented
+        return old_code, module.code_for_node(new)
+
+    def render(node, indent: str) -> str:
+        state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline, indent_tokens=[indent] if indent else [])
+        node._codegen(state)
+        return "".join(state.tokens)
+
+    tried = set()
+    for number in range(line, max(0, line - 200), -1):
+        start = offsets[number - 1]
+        text = source[start : offsets[number] if number < len(offsets) else len(source)]
+        indent = text[: len(text) - len(text.lstrip(" \t"))]
+        if indent in tried:
+            continue
+        tried.add(indent)
+        if render(old, indent) == written:
+            return written, render(new, indent)
+        if not indent:
+            break
+    return old_code, module.code_for_node(new)
 
 
 def _assumed_note(where, assumed_spans) -> str:

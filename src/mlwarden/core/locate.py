@@ -160,13 +160,16 @@ class Pruned:
         return self.lines[-1] + (line - len(self.lines)) if self.lines else line
 
 
-def module_scoped(rule: type, facts: ModuleFacts) -> bool:
+def module_scoped(rule: type, facts: ModuleFacts, source: str = "") -> bool:
     """Whether ``rule`` must see the whole module of this file (module docs):
-    it says so, or a plain trigger word names a module this file imports
-    (``import flask``, ``from flask import Flask``: a guard). A name imported
-    from a module (``from torchvision.datasets.utils import download_url``)
-    is written where it is used, so it is no guard."""
+    it says so, the source holds one of its ``module_words``, or a plain
+    trigger word names a module this file imports (``import flask``,
+    ``from flask import Flask``: a guard). A name imported from a module
+    (``from torchvision.datasets.utils import download_url``) is written
+    where it is used, so it is no guard."""
     if getattr(rule, "scope", "local") == "module":
+        return True
+    if any(word in source for word in getattr(rule, "module_words", ())):
         return True
     modules = {word for module in facts.imported_modules for word in module.split(".")}
     return any("." not in trigger and trigger in modules for trigger in rule.triggers)
@@ -240,7 +243,7 @@ def cut(tree: ast.Module, limit: FrozenSet[str]) -> Tuple[List[Piece], List["Hea
 
 def plan_cut(all_pieces: List[Piece], headers: List["Header"], source: str, rules: Sequence[type], facts: ModuleFacts) -> Optional[Pruned]:
     """:func:`plan` once the tree is :func:`cut`."""
-    if any(module_scoped(rule, facts) for rule in rules):
+    if any(module_scoped(rule, facts, source) for rule in rules):
         return None
     if len(all_pieces) <= 1:
         return None

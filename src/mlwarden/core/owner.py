@@ -190,8 +190,9 @@ def _setup_py_urls(path: Path) -> Iterable[str]:
 
 
 def _pyproject_urls(path: Path) -> Iterable[str]:
-    from mlwarden.core.config import tomllib
+    from mlwarden.core.config import toml_module
 
+    tomllib = toml_module()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

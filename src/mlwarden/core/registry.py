@@ -165,6 +165,7 @@ class RuleRef:
         has_ast_gate: bool,
         gate_words: Iterable[str] = (),
         reads_data: bool = False,
+        module_words: Iterable[str] = (),
     ) -> None:
         self.id = id
         self.name = name
@@ -183,11 +184,16 @@ class RuleRef:
         #: the rule reads data files from outside the package (``data_fingerprint``/``data_notes``
         #: classmethods, MLW306's ``mlwarden update-data`` snapshot): see :func:`reads_data`
         self.reads_data = reads_data
+        #: see :attr:`mlwarden.core.rule.CodeRule.module_words`
+        self.module_words: FrozenSet[str] = frozenset(module_words)
 
     def kind(self) -> str:
         return self._kind
 
     def load(self) -> RuleClass:
+        known = self.__dict__.get("_cls")  # made by :meth:`of` from the class itself
+        if known is not None:
+            return known
         return getattr(importlib.import_module(f"mlwarden.rules.{self.module}"), self.cls_name)
 
     @property
@@ -205,18 +211,26 @@ class RuleRef:
 
     @classmethod
     def of(cls, rule: Any) -> "RuleRef":
+        """The record of a rule class (which :meth:`load` then returns as it
+        is: a rule defined outside :mod:`mlwarden.rules` loads too)."""
+        ref = cls._of(rule)
+        ref.__dict__["_cls"] = rule
+        return ref
+
+    @classmethod
+    def _of(cls, rule: Any) -> "RuleRef":
         return cls(
             rule.id, rule.name, rule.__module__.rsplit(".", 1)[-1], rule.__name__, rule.kind(), rule.default_enabled,
             sorted(rule.triggers), sorted(getattr(rule, "applies_to", ())), dict(rule.OPTIONS), dict(rule.OPTION_CHOICES),
             getattr(rule, "scope", "local"), rule.ast_gate is not None, sorted(_gate_words_of(rule)),
-            hasattr(rule, "data_fingerprint"),
+            hasattr(rule, "data_fingerprint"), sorted(getattr(rule, "module_words", ())),
         )
 
     def as_tuple(self) -> Tuple[Any, ...]:
         return (
             self.id, self.name, self.module, self.cls_name, self._kind, self.default_enabled, tuple(sorted(self.triggers)),
             tuple(sorted(self.applies_to)), self.OPTIONS, self.OPTION_CHOICES, self.scope, self.has_ast_gate,
-            tuple(sorted(self.gate_words)), self.reads_data,
+            tuple(sorted(self.gate_words)), self.reads_data, tuple(sorted(self.module_words)),
         )
 
 

@@ -95,6 +95,12 @@ class _RuleMeta:
     #: fire in this file, so it need not reach libcst. It must be sound
     #: (never False where the rule would report).
     ast_gate: ClassVar[Any] = None
+    #: Text that, when the file holds it, makes the rule see the whole
+    #: module rather than the pieces its triggers fire in: what decides a
+    #: finding may sit in statements without a trigger word (the dump of a
+    #: round trip, :mod:`mlwarden.rules._roundtrip`). A substring test on
+    #: the source: sound as long as every such statement holds one.
+    module_words: ClassVar[FrozenSet[str]] = frozenset()
     #: Rule options: ``{"option-name": default}``; read from [tool.mlwarden].
     OPTIONS: ClassVar[Dict[str, Any]] = {}
     #: The values an option may take, when they are a fixed set:

@@ -214,22 +214,3 @@ def notebook_json(*cells: str) -> str:
             ],
         }
     )
-
-
-def append_keyword(call: Any, name: str, value: str) -> Any:
-    """``f(a)`` -> ``f(a, name=value)``, like :func:`add_keyword`, but a call
-    laid out one argument per line with a trailing comma gets the new
-    argument on its own line with the same indentation."""
-    args = list(call.args)
-    if not args or not isinstance(args[-1].comma, cst.Comma):
-        return add_keyword(call, name, value)
-    last = args[-1]
-    separator = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else call.whitespace_before_args
-    new_arg = cst.Arg(
-        keyword=cst.Name(name),
-        value=cst.parse_expression(value),
-        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
-        comma=last.comma,
-    )
-    args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator))
-    return call.with_changes(args=[*args, new_arg])

@@ -937,9 +937,21 @@ def _merge(kinds: List[Optional[str]]) -> Optional[str]:
 # the mixin
 
 
+#: text every statement a round trip depends on holds (a dump or writer,
+#: an anonymous handle, a temporary path): a load rule sees the whole module
+#: of a file that has one (``CodeRule.module_words``), so a round trip at
+#: module level or across a class's methods is seen as in the equivalence mode
+ROUND_TRIP_WORDS = frozenset(
+    {"dump", "Pickler", "save", "to_pickle", "shelve", "PackageExporter", "pack", "tarfile", "ZipFile",
+     "BytesIO", "StringIO", "Temporary", "encode", "mkdtemp", "gettempdir", "mktemp", "tmp"}
+)
+
+
 class RoundTripAware:
     """Rule mixin: tracks the enclosing function and class, and answers
     :meth:`round_trip`. Put it before ``CodeRule`` in the bases."""
+
+    module_words = ROUND_TRIP_WORDS
 
     def _rt_stack(self) -> List[Any]:
         stack = self.__dict__.get("_rt_scopes")

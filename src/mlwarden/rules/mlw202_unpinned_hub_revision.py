@@ -369,6 +369,10 @@ class PublishedOwners:
     collected on every call; rules that report on the Hub defer their
     reports to ``leave_Module`` so that a later push counts too."""
 
+    #: a push anywhere in the file counts (also outside the pieces the
+    #: rule's triggers fire in): such a file is seen whole
+    module_words = frozenset({*PUBLISHERS, "hub_model_id"})
+
     def _published(self) -> Dict[str, str]:
         found = self.__dict__.get("_published_orgs")
         if found is None:

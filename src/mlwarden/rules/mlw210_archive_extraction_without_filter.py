@@ -7,7 +7,7 @@ from packaging.version import Version
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._helpers import append_keyword, notebook_json
+from mlwarden.rules._helpers import add_keyword, notebook_json
 from mlwarden.rules._roundtrip import RoundTripAware, analysis_for
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
 
@@ -163,7 +163,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
             return
         fix = None
         if self.ctx.keyword(node, "filter")[0] is False and not any(a.star for a in node.args):
-            fix = ((node, append_keyword(node, "filter", '"data"')),)
+            fix = ((node, add_keyword(node, "filter", '"data"')),)
         self.report(
             node,
             f"`{what}` without `filter=\"data\"` lets archive members write outside the destination (CVE-2007-4559) before Python 3.14; pass `filter=\"data\"`",

@@ -185,7 +185,9 @@ def install_requirements_of_library(path: str) -> str:
                 return "setup.py"
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
-            from mlwarden.core.config import tomllib
+            from mlwarden.core.config import toml_module
+
+            tomllib = toml_module()
 
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
