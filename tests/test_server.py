@@ -355,6 +355,21 @@ async def test_notebook_diagnostics_land_on_their_cells(client, root):
     )
 
 
+async def test_a_reopened_notebook_gets_every_cell_published_again(client, root):
+    """A second open of a notebook (after a close the client never sent, or
+    a client that reopens) publishes every cell again, not only changed ones."""
+    directory = project(root, "nb-reopen", {})
+    path = directory / "again.ipynb"
+    h.write_notebook(path, CELLS)
+    uris = h.open_notebook(client, path, CELLS)
+    assert h.codes(await h.diagnostics(client, uris[3])) == [("MLW102", 1, 8), ("MLW106", 0, 6)]
+    start = h.mark(client)
+    h.open_notebook(client, path, CELLS)
+    for uri in uris:
+        await h.wait_for(client, lambda u, v, d, uri=uri: u == uri, start)
+    assert h.codes(await h.diagnostics(client, uris[3], start=start)) == [("MLW102", 1, 8), ("MLW106", 0, 6)]
+
+
 async def test_notebook_cells_added_and_removed(client, root):
     directory = project(root, "nb-structure", {})
     path = directory / "cells.ipynb"

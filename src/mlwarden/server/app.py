@@ -295,6 +295,9 @@ def create_server(debounce_ms: Optional[float] = None, verbose: bool = False) ->
     # -- notebooks ------------------------------------------------------------
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     def notebook_open(ls: MlwardenServer, params: types.DidOpenNotebookDocumentParams) -> None:
+        # an open starts afresh: every cell gets its diagnostics published,
+        # even if a previous open of the same notebook published the same ones
+        ls.published.pop(params.notebook_document.uri, None)
         ls.request_check(params.notebook_document.uri, 0)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
