@@ -18,6 +18,7 @@ from conftest import FIXTURES, ROOT
 from mlwarden.core import docs
 from mlwarden.core.config import Config, config_from_mapping
 from mlwarden.core.engine import check_source
+from mlwarden.core.finding import Severity
 from mlwarden.core.registry import all_rules
 from mlwarden.core.rule import CodeRule
 from mlwarden.core.run import check_paths
@@ -106,3 +107,42 @@ def test_the_fast_path_skips_work():
     assert pruned is not None
     assert pruned.source == "class B:\n    def c(self):\n        return torch.load(p)\n"
     assert pruned.lines == [8, 9, 10]
+
+
+ROUND_TRIPS = [
+    # module level: the dump, the handle and the load are three pieces
+    ("import io, pickle\nbuf = io.BytesIO()\npickle.dump(obj, buf)\nbuf.seek(0)\nx = pickle.load(buf)\n", []),
+    # the handle leaks to another call before the load: no round trip, reported
+    ("import io, pickle\nbuf = io.BytesIO()\npickle.dump(obj, buf)\nfill(buf)\nbuf.seek(0)\nx = pickle.load(buf)\n", [6]),
+    # a class that unpickles what its own __init__ pickled
+    ("import pickle\n\nclass Box:\n    def __init__(self, v):\n        self.blob = pickle.dumps(v)\n\n    def get(self):\n        return pickle.loads(self.blob)\n", []),
+    ("import pickle\n\nclass Box:\n    def __init__(self, v):\n        self.blob = v\n\n    def get(self):\n        return pickle.loads(self.blob)\n", [8]),
+]
+
+
+@pytest.mark.parametrize("source, lines", ROUND_TRIPS)
+def test_round_trips_across_pieces_are_seen_as_in_the_equivalence_mode(source, lines):
+    """A round trip spread over module-level statements or a class's methods
+    (pieces of their own) is judged on the whole module: ``module_words``."""
+    rules = [r for r in RULES if r.id == "MLW101"]
+    fast = check_source(source, "rt.py", config=Config(severity=Severity.LOW), rules=rules)
+    full = check_source(source, "rt.py", config=Config(severity=Severity.LOW), rules=rules, full=True)
+    assert [f.line for f in fast.findings] == [f.line for f in full.findings] == lines
+
+
+def test_module_words_do_not_widen_a_load_inside_a_function():
+    """``save`` elsewhere in the file does not make libcst parse the whole
+    module when the load is in a top-level function (a whole scope)."""
+    from mlwarden.core.bindings import ModuleFacts
+    from mlwarden.core.locate import plan
+    import ast
+
+    source = "import torch\n\n\ndef a(m):\n    torch.save(m, 'x.pt')\n\n\ndef b(p):\n    return torch.load(p)\n\n\nclass C:\n    def d(self):\n        return 2\n"
+    tree = ast.parse(source)
+    rules = [r for r in RULES if r.id == "MLW102"]
+    pruned = plan(tree, source, rules, ModuleFacts.from_ast(tree))
+    assert pruned is not None and pruned.lines == [8, 9]
+    # at module level, the same words make it whole
+    source = "import torch\nm = make()\ntorch.save(m, 'x.pt')\nx = torch.load('x.pt')\n\n\ndef unrelated():\n    return 1\n"
+    tree = ast.parse(source)
+    assert plan(tree, source, rules, ModuleFacts.from_ast(tree)) is None

@@ -323,7 +323,7 @@ def _locate_in_chunks(source: str, rules: Sequence[type], deep: bool, kind: str 
     chosen = [r for r in rules if not r.triggers or any(_fires(trigger_groups(r), p.words) for p in all_pieces)]
     if chosen and refused:
         raise refused[0]
-    if any(module_scoped(r, facts, source) for r in chosen):
+    if pruned is None or any(module_scoped(r, facts, source) for r in chosen):
         pruned = prune(all_pieces, set(range(len(all_pieces))), source, whole_share=2.0)
     kept = set(pruned.lines) if pruned is not None else set()
     _check_depth(max((p.depth for p in all_pieces if p.first in kept), default=0), deep)

@@ -62,6 +62,9 @@ class Piece:
     #: set by :func:`summarise`: ``words`` and ``names`` (every name used) are final
     summarised: bool = False
     depth: int = 0
+    #: a top-level function: a whole scope (a load and the dump of its round
+    #: trip are both inside, see ``CodeRule.module_words``)
+    function: bool = False
     #: the module constants this statement assigns
     defines: Tuple[str, ...] = ()
 
@@ -118,7 +121,8 @@ def pieces_of(body: Sequence[ast.stmt], headers: Tuple[Tuple[int, int], ...] = (
                 if body_start > stmt.lineno:
                     walk(stmt.body, headers + ((start, body_start - 1),))
                     continue
-            out.append(Piece(stmt, start, stmt.end_lineno or stmt.lineno, headers))
+            function = not headers and isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+            out.append(Piece(stmt, start, stmt.end_lineno or stmt.lineno, headers, function=function))
 
     walk(body, headers)
     return out
@@ -162,14 +166,16 @@ class Pruned:
 
 def module_scoped(rule: type, facts: ModuleFacts, source: str = "") -> bool:
     """Whether ``rule`` must see the whole module of this file (module docs):
-    it says so, the source holds one of its ``module_words``, or a plain
-    trigger word names a module this file imports (``import flask``,
+    it says so, the ``source`` (when given: big files) holds one of its
+    ``module_words`` (for other files :func:`plan_pieces` asks only where
+    the rule fires outside a top-level function), or a plain trigger word
+    names a module this file imports (``import flask``,
     ``from flask import Flask``: a guard). A name imported from a module
     (``from torchvision.datasets.utils import download_url``) is written
     where it is used, so it is no guard."""
     if getattr(rule, "scope", "local") == "module":
         return True
-    if any(word in source for word in getattr(rule, "module_words", ())):
+    if source and any(word in source for word in getattr(rule, "module_words", ())):
         return True
     modules = {word for module in facts.imported_modules for word in module.split(".")}
     return any("." not in trigger and trigger in modules for trigger in rule.triggers)
@@ -243,7 +249,7 @@ def cut(tree: ast.Module, limit: FrozenSet[str]) -> Tuple[List[Piece], List["Hea
 
 def plan_cut(all_pieces: List[Piece], headers: List["Header"], source: str, rules: Sequence[type], facts: ModuleFacts) -> Optional[Pruned]:
     """:func:`plan` once the tree is :func:`cut`."""
-    if any(module_scoped(rule, facts, source) for rule in rules):
+    if any(module_scoped(rule, facts) for rule in rules):
         return None
     if len(all_pieces) <= 1:
         return None
@@ -276,12 +282,22 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
             piece.words |= expansions.words(name)
         if any(_fires(g, piece.words) for g in groups):
             keep.add(index)
+            # a rule whose findings depend on statements without its trigger
+            # words (module_words) sees the whole module when it fires
+            # outside a top-level function (at module level, in a class)
+            if not piece.function and any(
+                _fires(g, piece.words) and any(w in source for w in getattr(rule, "module_words", ()))
+                for rule, g in zip(rules, groups)
+            ):
+                return None
     # a rule that fires on a class header (decorators, bases, keywords) sees the whole class
     for header, header_words, names in headers:
         words = set(everywhere) | header_words
         for name in names & expansions.names:
             words |= expansions.words(name)
         if any(_fires(g, words) for g in groups):
+            if any(_fires(g, words) and any(w in source for w in getattr(rule, "module_words", ())) for rule, g in zip(rules, groups)):
+                return None
             keep.update(i for i, piece in enumerate(all_pieces) if header in piece.headers)
     if not keep:
         return Pruned("", [])
