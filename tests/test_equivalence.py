@@ -142,6 +142,11 @@ def test_module_words_do_not_widen_a_load_inside_a_function():
     rules = [r for r in RULES if r.id == "MLW102"]
     pruned = plan(tree, source, rules, ModuleFacts.from_ast(tree))
     assert pruned is not None and pruned.lines == [8, 9]
+    # an import fires a qualified trigger but is no load: still the fast path
+    source = "from torch import load\nimport torch\nMODEL = torch.nn.Linear(2, 2)\ntorch.save(MODEL, 'x.pt')\n\n\ndef b(p):\n    return load(p)\n"
+    tree = ast.parse(source)
+    pruned = plan(tree, source, rules, ModuleFacts.from_ast(tree))
+    assert pruned is not None and pruned.lines == [1, 7, 8]
     # at module level, the same words make it whole
     source = "import torch\nm = make()\ntorch.save(m, 'x.pt')\nx = torch.load('x.pt')\n\n\ndef unrelated():\n    return 1\n"
     tree = ast.parse(source)

@@ -284,8 +284,9 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
             keep.add(index)
             # a rule whose findings depend on statements without its trigger
             # words (module_words) sees the whole module when it fires
-            # outside a top-level function (at module level, in a class)
-            if not piece.function and any(
+            # outside a top-level function (at module level, in a class),
+            # other than in an import (which a qualified trigger fires in)
+            if not piece.function and not isinstance(piece.node, (ast.Import, ast.ImportFrom)) and any(
                 _fires(g, piece.words) and any(w in source for w in getattr(rule, "module_words", ()))
                 for rule, g in zip(rules, groups)
             ):

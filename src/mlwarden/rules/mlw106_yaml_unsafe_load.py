@@ -181,8 +181,11 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`yaml.load` without a safe `Loader` can construct arbitrary Python objects and run code; use `yaml.safe_load`"
-    # `yaml` names PyYAML and `ruamel.yaml`; `ruamel_yaml` the conda and srsly spellings
-    triggers = frozenset({"yaml", "ruamel_yaml"})
+    # PyYAML's loads, qualified (a file that imports yaml only to safe_load or
+    # dump never reaches libcst); `ruamel` and `ruamel_yaml` (conda's and
+    # srsly's spelling) are guards: a file importing ruamel.yaml is seen whole,
+    # since `y.load(f)` on a YAML instance made elsewhere is reported
+    triggers = frozenset(TARGETS) | frozenset({"ruamel", "ruamel_yaml"})
 
     VALID = [
         Valid("import yaml\nyaml.safe_load(f)"),
