@@ -332,12 +332,26 @@ def positions_of(module: cst.Module) -> Callable[[Any], Optional[Any]]:
 
     def position(node: Any) -> Optional[Any]:
         if "positions" not in box:
-            from libcst.metadata import MetadataWrapper, PositionProvider
-
-            box["positions"] = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+            box["positions"] = _positions(module)
         return box["positions"].get(node)
 
     return position
+
+
+def _positions(module: cst.Module) -> Any:
+    """PositionProvider's ``node -> CodeRange`` map of ``module``: one
+    codegen pass. ``MetadataWrapper.resolve`` would also run an empty batched
+    visit of the whole tree first (libcst always visits for the batchable
+    providers, none here), which costs as much again; the provider is run
+    directly, through the wrapper only if libcst's internals move."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    provider = PositionProvider()
+    try:
+        provider._gen_impl(module)
+        return provider._computed
+    except AttributeError:  # pragma: no cover - another libcst
+        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
 
 
 def _lazy_lines(module: cst.Module) -> Callable[[Any], Optional[int]]:
