@@ -117,6 +117,12 @@ ROUND_TRIPS = [
     # a class that unpickles what its own __init__ pickled
     ("import pickle\n\nclass Box:\n    def __init__(self, v):\n        self.blob = pickle.dumps(v)\n\n    def get(self):\n        return pickle.loads(self.blob)\n", []),
     ("import pickle\n\nclass Box:\n    def __init__(self, v):\n        self.blob = v\n\n    def get(self):\n        return pickle.loads(self.blob)\n", [8]),
+    # through a local name and a wrapper; another method that overwrites the attribute breaks it
+    ("import io, pickle\n\nclass Box:\n    def __init__(self, v):\n        self.blob = pickle.dumps(v)\n\n"
+     "    def get(self):\n        data = io.BytesIO(self.blob)\n        return pickle.load(data)\n", []),
+    ("import io, pickle\n\nclass Box:\n    def __init__(self, v):\n        self.blob = pickle.dumps(v)\n\n"
+     "    def get(self):\n        data = io.BytesIO(self.blob)\n        return pickle.load(data)\n\n"
+     "    def other(self):\n        return 1\n\n    def set(self, raw):\n        self.blob = raw\n", [9]),
 ]
 
 
@@ -147,6 +153,12 @@ def test_module_words_do_not_widen_a_load_inside_a_function():
     tree = ast.parse(source)
     pruned = plan(tree, source, rules, ModuleFacts.from_ast(tree))
     assert pruned is not None and pruned.lines == [1, 7, 8]
+    # in a method: the members that assign the attribute the load reads, not the whole class
+    source = ("import pickle\n\n\nclass Box:\n    def __init__(self, v):\n        self.blob = pickle.dumps(v)\n\n"
+              "    def size(self):\n        return 3\n\n    def get(self):\n        return pickle.loads(self.blob)\n")
+    tree = ast.parse(source)
+    pruned = plan(tree, source, [r for r in RULES if r.id == "MLW101"], ModuleFacts.from_ast(tree))
+    assert pruned is not None and pruned.lines == [4, 5, 6, 11, 12]
     # at module level, the same words make it whole
     source = "import torch\nm = make()\ntorch.save(m, 'x.pt')\nx = torch.load('x.pt')\n\n\ndef unrelated():\n    return 1\n"
     tree = ast.parse(source)

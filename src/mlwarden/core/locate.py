@@ -272,6 +272,7 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
     # a bare name may come from any star-imported module
     everywhere = {w for module in facts.star_modules for w in module.split(".")} & limit
     keep: Set[int] = set()
+    widen: List[Tuple[int, list]] = []  # class members a module-words rule fires in, with its triggers
     for index, piece in enumerate(all_pieces):
         if not piece.summarised:
             words = code_words(piece.node, limit, expansions.names, piece.names)
@@ -290,7 +291,9 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
                 _fires(g, piece.words) and any(w in source for w in getattr(rule, "module_words", ()))
                 for rule, g in zip(rules, groups)
             ):
-                return None
+                if not piece.headers or piece.node is None:
+                    return None  # module level (or a summarised chunk): the whole module
+                widen.append((index, [g for rule, g in zip(rules, groups) if getattr(rule, "module_words", ()) and _fires(g, piece.words)]))
     # a rule that fires on a class header (decorators, bases, keywords) sees the whole class
     for header, header_words, names in headers:
         words = set(everywhere) | header_words
@@ -302,8 +305,79 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
             keep.update(i for i, piece in enumerate(all_pieces) if header in piece.headers)
     if not keep:
         return Pruned("", [])
+    if widen:
+        _keep_attribute_writers(all_pieces, widen, keep, source)
     _keep_constants(all_pieces, keep, facts)
     return prune(all_pieces, keep, source, whole_share)
+
+
+#: the last name of the loads of rules/_roundtrip.py's DATA_ARG (rules whose triggers are module names)
+_LOAD_NAMES = frozenset({"load", "loads", "load_all", "unsafe_load", "unsafe_load_all", "full_load", "full_load_all",
+                         "Unpickler", "read_pickle", "decode", "unpackb", "unpack", "PackageImporter"})
+#: the keyword names of a load's data argument (rules/_roundtrip.py DATA_ARG)
+_DATA_KEYWORDS = frozenset({"f", "file", "data", "filename", "filepath_or_buffer", "bytes", "string", "packed", "stream", "file_or_buffer", "path"})
+
+
+def _keep_attribute_writers(all_pieces: List[Piece], widen: List[Tuple[int, list]], keep: Set[int], source: str) -> None:
+    """For a class member (a method) a round-trip rule fires in: keep every
+    member of the same class that mentions an attribute of ``self`` passed
+    to one of the rule's calls (``.blob`` for ``pickle.loads(self.blob)``):
+    the round trip of ``self.blob`` is decided by every assignment to it in
+    the class, and each of those members mentions it."""
+    lines = source.splitlines(keepends=True)
+    for index, groups in widen:
+        piece = all_pieces[index]
+        node = piece.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not (node.args.posonlyargs or node.args.args):
+            continue  # a class-level statement or a method without `self`: no attribute round trip
+        me = (node.args.posonlyargs or node.args.args)[0].arg
+        calls = {w for g in groups for trigger in g for w in trigger[-1]} | _LOAD_NAMES
+        # the round trip follows the data argument through wrappers
+        # (`io.BytesIO(...)`, `.getvalue()`) and local names to a `self.X`
+        assigned: Dict[str, List[ast.AST]] = {}
+        for sub in ast.walk(node):
+            if isinstance(sub, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and sub.value is not None:
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                for target in targets:
+                    for name in ast.walk(target):
+                        if isinstance(name, ast.Name):
+                            assigned.setdefault(name.id, []).append(sub.value)
+            elif isinstance(sub, ast.withitem) and sub.optional_vars is not None:
+                for name in ast.walk(sub.optional_vars):
+                    if isinstance(name, ast.Name):
+                        assigned.setdefault(name.id, []).append(sub.context_expr)
+        todo: List[ast.AST] = []
+        for call in ast.walk(node):
+            if not isinstance(call, ast.Call):
+                continue
+            func = call.func
+            last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            if last in calls:
+                # the data a load reads is its first argument (DATA_ARG in rules/_roundtrip.py)
+                todo.extend([*call.args[:1], *(k.value for k in call.keywords if k.arg in _DATA_KEYWORDS)])
+        names: Set[str] = set()
+        seen: Set[str] = set()
+        while todo:  # the shapes `_Query.produced` follows (a superset)
+            expr = todo.pop()
+            if isinstance(expr, ast.Attribute):
+                if isinstance(expr.value, ast.Name) and expr.value.id in (me, "self", "cls"):
+                    names.add("." + expr.attr)
+            elif isinstance(expr, ast.Call):  # wrappers (`io.BytesIO(x)`) and receivers (`x.getvalue()`)
+                todo.extend(expr.args[:1])
+                todo.extend(k.value for k in expr.keywords if k.arg == "initial_bytes")
+                if isinstance(expr.func, ast.Attribute):
+                    todo.append(expr.func.value)
+            elif isinstance(expr, ast.Name) and expr.id not in seen:
+                seen.add(expr.id)
+                todo.extend(assigned.get(expr.id, ()))
+        if not names:
+            continue
+        for other, member in enumerate(all_pieces):
+            if other in keep or member.headers[: len(piece.headers)] != piece.headers:
+                continue
+            text = "".join(lines[member.first - 1 : member.last])
+            if any(name in text for name in names):
+                keep.add(other)
 
 
 def prune(all_pieces: List[Piece], keep: Set[int], source: str, whole_share: float = WHOLE_MODULE_SHARE) -> Optional[Pruned]:
