@@ -272,6 +272,8 @@ def _locate(unit: Unit, view, source: str, rules: Sequence[type], deep: bool, fu
     tree = unit.extra.get("ast") if view is unit.code else None
     if tree is None:
         tree = parse_ast(source)
+        if view is unit.code:
+            unit.extra["ast"] = tree  # the file rules reading code (pip installs) parse it no more
     if full:
         chosen, all_pieces, headers = list(rules), None, None
         # code that does not compile is an error where the fast path runs a rule, there only
@@ -470,6 +472,7 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config, *, full: bool 
     """Every finding in ``unit``: code rules, file rules, noqa, severity and
     per-file ignores. ``full``: the equivalence mode (see :func:`run_code_rules`)."""
     result = UnitResult(path=unit.path, unit=unit)
+    given_tree = "ast" in unit.extra  # flake8 hands its tree in; ours is dropped at the end (memory)
     if unit.code is not None:
         try:
             result.findings.extend(run_code_rules(unit, rules, config, full=full))
@@ -494,6 +497,8 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config, *, full: bool 
                     f"{unit.path}: internal error in rule {rule.id} ({type(exc).__name__}: {exc}); "
                     "its findings for this file may be missing; please report this"
                 )
+    if not given_tree:
+        unit.extra.pop("ast", None)
     # per-line problems a loader or rule recorded ("3: cannot parse ..."); the rest was still checked
     for message in unit.extra.get("errors", ()):
         result.errors.append(f"{unit.path}:{message}")

@@ -257,7 +257,18 @@ def plan_cut(all_pieces: List[Piece], headers: List["Header"], source: str, rule
 
 
 def trigger_words(rules: Sequence[type]) -> FrozenSet[str]:
-    return frozenset(w for rule in rules for trigger in trigger_groups(rule) for group in trigger for w in group)
+    """Every word of every trigger of ``rules`` (the same rules for every
+    file of a run: memoised on them)."""
+    key = tuple(rules)
+    found = _TRIGGER_WORDS.get(key)
+    if found is None:
+        if len(_TRIGGER_WORDS) > 64:
+            _TRIGGER_WORDS.clear()
+        found = _TRIGGER_WORDS[key] = frozenset(w for rule in rules for trigger in trigger_groups(rule) for group in trigger for w in group)
+    return found
+
+
+_TRIGGER_WORDS: Dict[Tuple[Any, ...], FrozenSet[str]] = {}
 
 
 def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,

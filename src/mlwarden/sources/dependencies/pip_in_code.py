@@ -45,7 +45,7 @@ import ast
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
 
 #: calls whose first argument is a shell command line
 SHELL_CALLS = frozenset(
@@ -106,10 +106,12 @@ def add_code_installs(unit: Any, deps: Any) -> Any:
     source = code.source
     if not may_install(source):
         return deps
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
-        return deps  # the code rules report what does not parse
+    tree = unit.extra.get("ast")  # the engine's, when the code rules parsed this code
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
+            return deps  # the code rules report what does not parse
     commands = list(_commands(tree, source))
     if not commands:
         return deps
@@ -196,10 +198,15 @@ def _install_arguments(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST
 
 
 def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
-    aliases = _aliases(tree)
-    lists = _list_bindings(tree)
+    from mlwarden.core.gate import iter_nodes
+
+    # one walk (the engine's, faster than ast.walk): imports, assignments and calls, in source order
+    nodes = [n for n in iter_nodes(tree) if isinstance(n, (ast.Call, ast.Assign, ast.Import, ast.ImportFrom))]
+    nodes.sort(key=lambda n: (n.lineno, n.col_offset))
+    aliases = _aliases(n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom)))
+    lists = _LazyLists(tree)
     lines = source.splitlines()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             if PIP_HELPER.search(node.targets[0].id) and isinstance(node.value, (ast.List, ast.Tuple)):
                 words = _install_arguments(node.value, lines, lists)
@@ -241,10 +248,36 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
             yield words
 
 
-def _aliases(tree: ast.AST) -> Dict[str, str]:
+class _LazyLists(dict):
+    """:func:`_list_bindings`, computed when a command first names a list
+    (most files with a subprocess call never do)."""
+
+    def __init__(self, tree: ast.AST) -> None:
+        super().__init__()
+        self._tree: Optional[ast.AST] = tree
+
+    def _fill(self) -> None:
+        if self._tree is not None:
+            tree, self._tree = self._tree, None
+            self.update(_list_bindings(tree))
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._fill()
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._fill()
+        return super().get(key, default)
+
+
+def _aliases(imports: Iterable[ast.AST]) -> Dict[str, str]:
     """Local name -> qualified name, from every import in the module."""
     out: Dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in imports:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
