@@ -42,12 +42,18 @@ def modules(proc):
     return json.loads(proc.stdout.rsplit("MODULES=", 1)[1].split("\n", 1)[0])
 
 
-def rule_modules_for(kind: str):
+def rule_modules_for(kind: str, text: str):
     """The rule modules a clean file of ``kind`` must import: the file rules
-    that read every such file (code rules wait for their trigger words)."""
+    that read every such file (code rules wait for their trigger words, and
+    a file rule with a ``text_gate`` for its words in a Python file)."""
     from mlwarden.core.registry import rule_refs
 
-    return sorted(f"mlwarden.rules.{r.module}" for r in rule_refs() if r.kind() == "file" and kind in r.applies_to and r.default_enabled)
+    return sorted(
+        f"mlwarden.rules.{r.module}"
+        for r in rule_refs()
+        if r.kind() == "file" and kind in r.applies_to and r.default_enabled
+        and not (kind == "python" and not all(w in text for w in r.text_gate))
+    )
 
 
 @pytest.mark.parametrize("name, text, kind", [
@@ -61,7 +67,7 @@ def test_clean_file_imports_only_the_rules_that_run(tmp_path, name, text, kind):
     assert code == 0, proc.stderr
     assert heavy == []
     loaded = modules(proc)
-    expected = rule_modules_for(kind)
+    expected = rule_modules_for(kind, text)
     # a rule module may import another one it builds on (core code does not)
     from test_imports import SRC, import_edges
 
@@ -76,6 +82,9 @@ def test_clean_file_imports_only_the_rules_that_run(tmp_path, name, text, kind):
     assert set(expected) <= imported <= reachable
     assert not [m for m in loaded if m.startswith(("mlwarden.artifacts", "mlwarden.core.names", "mlwarden.core.bindings"))]
     assert "mlwarden.commands.strip" not in loaded  # only the command that runs
+    if kind == "python":  # the dependency rules wait for `pip` and `install` in a Python file
+        assert "mlwarden.rules.mlw301_unpinned_requirement" not in loaded
+        assert "mlwarden.sources.dependencies.pip_in_code" not in loaded
 
 
 @pytest.mark.parametrize("extra", [[], ["--no-cache"], ["--format", "sarif"], ["--format", "json", "--jobs", "2"]])

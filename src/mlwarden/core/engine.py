@@ -490,6 +490,9 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config, *, full: bool 
                     result.errors.append(f"{unit.path}:{label}: {cell_exc}" if label else f"{unit.path}: {cell_exc}")
     for rule in rules:
         if rule.kind() == "file" and unit.kind in rule.applies_to:
+            gate = getattr(rule, "text_gate", ())
+            if gate and unit.kind == "python" and unit.code is not None and not all(w in unit.code.source for w in gate):
+                continue
             try:
                 result.findings.extend(rule.load()(config).check(unit))
             except Exception as exc:  # noqa: BLE001 - a rule bug must not end the run

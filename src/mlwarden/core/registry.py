@@ -166,6 +166,7 @@ class RuleRef:
         gate_words: Iterable[str] = (),
         reads_data: bool = False,
         module_words: Iterable[str] = (),
+        text_gate: Iterable[str] = (),
     ) -> None:
         self.id = id
         self.name = name
@@ -186,6 +187,8 @@ class RuleRef:
         self.reads_data = reads_data
         #: see :attr:`mlwarden.core.rule.CodeRule.module_words`
         self.module_words: FrozenSet[str] = frozenset(module_words)
+        #: see :attr:`mlwarden.core.rule.FileRule.text_gate`
+        self.text_gate: Tuple[str, ...] = tuple(text_gate)
 
     def kind(self) -> str:
         return self._kind
@@ -223,14 +226,14 @@ class RuleRef:
             rule.id, rule.name, rule.__module__.rsplit(".", 1)[-1], rule.__name__, rule.kind(), rule.default_enabled,
             sorted(rule.triggers), sorted(getattr(rule, "applies_to", ())), dict(rule.OPTIONS), dict(rule.OPTION_CHOICES),
             getattr(rule, "scope", "local"), rule.ast_gate is not None, sorted(_gate_words_of(rule)),
-            hasattr(rule, "data_fingerprint"), sorted(getattr(rule, "module_words", ())),
+            hasattr(rule, "data_fingerprint"), sorted(getattr(rule, "module_words", ())), tuple(getattr(rule, "text_gate", ())),
         )
 
     def as_tuple(self) -> Tuple[Any, ...]:
         return (
             self.id, self.name, self.module, self.cls_name, self._kind, self.default_enabled, tuple(sorted(self.triggers)),
             tuple(sorted(self.applies_to)), self.OPTIONS, self.OPTION_CHOICES, self.scope, self.has_ast_gate,
-            tuple(sorted(self.gate_words)), self.reads_data, tuple(sorted(self.module_words)),
+            tuple(sorted(self.gate_words)), self.reads_data, tuple(sorted(self.module_words)), self.text_gate,
         )
 
 

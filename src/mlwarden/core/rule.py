@@ -243,6 +243,12 @@ class FileRule(_RuleMeta):
     ``check`` yields :class:`Finding` values (use :meth:`finding`).
     """
 
+    #: For a Python file (a unit of kind ``python``): words that must all be
+    #: in its text for the rule to run there (the rule module is not even
+    #: imported otherwise). The dependency rules read ``pip install``
+    #: commands built in code: ``("pip", "install")``.
+    text_gate: ClassVar[Tuple[str, ...]] = ()
+
     applies_to: ClassVar[FrozenSet[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
