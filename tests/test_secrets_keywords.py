@@ -87,7 +87,7 @@ FALSE_POSITIVES = [
 
 @pytest.mark.parametrize("line", TRUE_POSITIVES)
 def test_keyword_true_positive(line):
-    hits = [h for h in adapter.scan_lines(line.split("\n"), "example.py")]
+    hits = [h for h in adapter.scan_lines(line.split("\n"), "example.txt")]
     assert hits, line
     assert {h.type for h in hits} <= {keywords.SECRET_TYPE, "Secret Keyword"}
 
@@ -149,3 +149,31 @@ def test_every_provider_type_has_a_documented_shape():
     assert set(PROVIDER_SHAPES) == set(PROVIDER_PATTERNS)
     doc = providers_markdown()
     assert all(f"**{name}**" in doc for name in PROVIDER_PATTERNS)
+
+
+@pytest.mark.parametrize("line", [
+    "        token_mixer: Type[nn.Module] = InceptionDWConv2d,",
+    "    token_mixers=InceptionDWConv2d,",
+    '                "from the previous DFR pass (`return_dict=True`)."',
+    "    api_key = SecretStr2FromEnv",
+])
+def test_python_code_needs_quotes(line):
+    """In Python a literal is quoted: an unquoted value is a name (a class,
+    a constant) and backticks quote code in prose."""
+    assert adapter.scan_lines([line], "model.py") == []
+
+
+@pytest.mark.parametrize("line, filename", [
+    ('ACME_API_KEY = "oCCxKr1vIWc7C6QNJyMs4h7hSe4vg2V7"', "settings.py"),
+    ("headers = {'Authorization': 'Bearer oCCxKr1vIWc7C6QNJyMs4h7hSe4vg2V7'}", "client.py"),
+    ("ACME_API_KEY=oCCxKr1vIWc7C6QNJyMs4h7hSe4vg2V7", ".env"),
+    ("auth_token: oCCxKr1vIWc7C6QNJyMs4h7hSe4vg2V7", "config.yaml"),
+])
+def test_quoted_in_python_unquoted_elsewhere_still_found(line, filename):
+    assert [h.type for h in adapter.scan_lines([line], filename)] == [keywords.SECRET_TYPE]
+
+
+def test_python_comments_are_prose():
+    """A commented-out environment line in a Python file is still a leak."""
+    hits = adapter.scan_lines(["# export PASSWORD=lJPgGflANktuKs5s9fWDPcEi", "x = 1"], "train.py")
+    assert [h.line for h in hits] == [1]

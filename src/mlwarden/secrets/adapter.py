@@ -227,7 +227,8 @@ class Session:
             indexes = sorted(set(indexes) | {i for i, line in enumerate(lines) if _LONG_QUOTED.search(line)})
         hits = _own_hits(lines, indexes)
         if self.profile == "code":
-            hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE) for i, col, value in keywords.scan_lines(lines, lowered, starts))
+            python = filename.endswith((".py", ".pyi", ".pyw"))  # notebook code is scanned as x.py
+            hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE) for i, col, value in keywords.scan_lines(lines, lowered, starts, python))
         ds_indexes = [i for i in indexes if _DS_CANDIDATE.search(lines[i])] if not entropy else indexes
         if ds_indexes:
             if self._plugins is None:

@@ -150,13 +150,23 @@ def _key_start(text: str, pos: int) -> int:
     return start
 
 
-def assignment_at(line: str, pos: int) -> Optional[Tuple[str, int, str]]:
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[str, int, str]]:
     """The (key, 0-based column of the value, value) of an assignment whose
-    key contains position ``pos`` of ``line``."""
+    key contains position ``pos`` of ``line``. ``python``: the line is
+    Python code, where an unquoted name is a name (``token_mixer =
+    InceptionDWConv2d`` is a class) and backticks quote code in docstrings;
+    after a ``#`` the line is prose again."""
     start = _key_start(line, pos)
     match = _ASSIGN.match(line, start)
     if not match:
         return None
+    if python and "#" not in line[:start]:  # Python code (a comment is prose: anything goes)
+        quote = match.group("q")
+        if quote == "`" or (quote is None and _IDENTIFIER.fullmatch(match.group("uv") or "")):
+            return None
     op = match.group("op")
     if op == ">" and not line[:start].rstrip().endswith("<"):
         return None
@@ -195,10 +205,11 @@ def judge(key: str, value: str) -> Optional[Tuple[str, int]]:
     return credential, value.find(credential)
 
 
-def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Optional[List[int]] = None) -> Iterator[Tuple[int, int, str]]:
+def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Optional[List[int]] = None, python: bool = False) -> Iterator[Tuple[int, int, str]]:
     """(0-based line, 0-based column, value) of every generic keyword secret
     in ``lines``. ``lowered`` is ``"\\n".join(lines).lower()`` and ``starts``
-    the line offsets in it, when the caller has them."""
+    the line offsets in it, when the caller has them; ``python``: the lines
+    are Python code (see :func:`assignment_at`)."""
     low = lowered if lowered is not None else "\n".join(lines).lower()
     if len(low) != sum(map(len, lines)) + len(lines) - 1:
         low = "\n".join(line.lower() if len(line.lower()) == len(line) else "?" * len(line) for line in lines)
@@ -215,7 +226,7 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
                 block = _BLOCK_KEY.search(line.lower())
                 found = _block_value(lines, index, block.start()) if block else None
             else:
-                found = assignment_at(line, pos)
+                found = assignment_at(line, pos, python)
             if found is None:
                 continue
             key, col, value = found
