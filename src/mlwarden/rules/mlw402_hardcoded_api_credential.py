@@ -18,7 +18,7 @@ from mlwarden.secrets.names import (
     is_ml_package,
     sink_keyword,
 )
-from mlwarden.secrets.noise import auth_scheme_value, is_placeholder
+from mlwarden.secrets.noise import auth_scheme_value, is_placeholder, names_a_credential
 
 ENV_TARGETS = ("os.environ",)
 ENV_CALLS = ("os.environ.setdefault", "os.putenv", "os.environ.update")
@@ -114,6 +114,7 @@ class HardcodedApiCredential(CodeRule):
         Valid("from getpass import getpass\nimport openai\nopenai.api_key = getpass()"),
         Valid("from transformers import AutoTokenizer\nAutoTokenizer.from_pretrained(m, pad_token='<pad-token-here>', eos_token='</s-long-eos>')"),
         Valid("import os\nos.environ['TOKENIZERS_PARALLELISM'] = 'false'\nos.environ['HF_TOKEN_PATH'] = '/secrets/hf/token'"),
+        Valid("import os\nos.environ['LANGCHAIN_API_KEY'] = 'LANGCHAIN_API_KEY'\nos.environ['HF_TOKEN'] = 'place_hugging_face_access_token here'"),
         Valid("import openai\nopenai.api_key = 'my-team-key-2f9c81d7e4'  # pragma: allowlist secret"),
         Valid("import wandb\nwandb.login(key=None, relogin=True)"),
         Valid("requests.get(url, token='abcdefgh12345678')"),
@@ -242,7 +243,7 @@ class HardcodedApiCredential(CodeRule):
             return False
         if transform is not None:
             value = transform(value)
-        if is_placeholder(value):
+        if is_placeholder(value) or names_a_credential(value):  # `'LANGCHAIN_API_KEY'`, `"your hf token here"`
             return False
         statement = self.ctx.module.code_for_node(self._statement) if self._statement is not None else ""
         if allowlisted_secret(statement) or _reported_by_mlw401(statement, value):

@@ -217,6 +217,16 @@ _ALGORITHM = re.compile(
 _PROTECTED = re.compile(r"^(?:ENC\(|U2FsdGVkX1|\$(?:2[aby]|argon2\w*|pbkdf2[\w-]*|scrypt|[156])\$|vault:v\d+:|\{cipher\}|AQICAH|gAAAAA)")
 
 
+def names_a_credential(value: str) -> bool:
+    """``value`` says what should be there instead of being it: the name of
+    a credential (``LANGCHAIN_API_KEY``, ``hf-access-token``) or a sentence
+    about one (``place_hugging_face_access_token here``)."""
+    text = value.strip()
+    if not _SELF_DESCRIBING.search(text):
+        return False
+    return " " in text or "\t" in text or re.fullmatch(r"[A-Za-z_\-. ]+", text) is not None
+
+
 def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     """Why a keyword-detector value is not a credential. ``strength`` is
     ``"password"`` for password-like names (any non-placeholder value is a
