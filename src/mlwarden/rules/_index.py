@@ -4,8 +4,8 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 1306879163,
- '_roundtrip': 4131993312,
- 'mlw101_pickle_load': 1658362400,
+ '_roundtrip': 923089549,
+ 'mlw101_pickle_load': 2171167842,
  'mlw102_torch_load_without_weights_only': 321145608,
  'mlw103_joblib_load': 3669308086,
  'mlw104_pandas_read_pickle': 2613057005,

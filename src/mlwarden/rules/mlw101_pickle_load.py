@@ -84,6 +84,7 @@ class PickleLoad(RoundTripAware, CodeRule):
     triggers = frozenset(TARGETS)  # qualified: see engine.trigger_groups
 
     VALID = [
+        Valid("import pickle\ncopy = lambda x: pickle.loads(pickle.dumps(x))"),
         Valid("import pickle\ndata = pickle.dumps(obj)"),
         Valid("import json\njson.load(f)"),
         Valid("class Model:\n    def load(self, f):\n        pass\nModel().load(f)"),
