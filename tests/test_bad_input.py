@@ -203,6 +203,7 @@ def _table(rows: int) -> str:
     return "TABLE = [\n" + "".join(f"    ({i}, {i * 7 % 1000}, 'row{i}', {i / 3:.3f}),\n" for i in range(rows)) + "]\n"
 
 
+@pytest.mark.slow  # a large input: runs in CI and with --run-slow
 def test_big_generated_file(d, run_cli):
     """5 MB of generated data that mentions no rule's words in code: the word
     prefilter and the ast gate keep libcst away from it (about a second)."""

@@ -89,6 +89,7 @@ def test_deeply_nested_toml(d, run_cli):
     _check_both(run_cli, d, os.path.join("sub", "pyproject.toml"), "nested too deeply")
 
 
+@pytest.mark.slow  # a large input: runs in CI and with --run-slow
 def test_deeply_nested_yaml(d, run_cli):
     (d / "environment.yml").write_text("dependencies: " + "[" * 20000 + "]" * 20000 + "\n")
     _check_both(run_cli, d, "environment.yml", "nested too deeply")

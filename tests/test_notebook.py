@@ -415,6 +415,7 @@ def test_bad_notebooks_are_one_line_errors(tmp_path, run_cli):
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
+@pytest.mark.slow  # a large input: runs in CI and with --run-slow
 def test_huge_output_blob_is_checked_quickly(tmp_path):
     blob = "A" * (100 * 1024 * 1024)
     path = write_nb(

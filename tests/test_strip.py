@@ -202,6 +202,7 @@ def test_source_list_or_string_both_fine(tmp_path, run_cli):
     assert [c["outputs"] for c in after["cells"]] == [[], []]
 
 
+@pytest.mark.slow  # a large input: runs in CI and with --run-slow
 def test_huge_output_is_stripped(tmp_path, run_cli):
     path = tmp_path / "big.ipynb"
     nb = new_notebook()
