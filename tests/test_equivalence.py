@@ -163,3 +163,14 @@ def test_module_words_do_not_widen_a_load_inside_a_function():
     source = "import torch\nm = make()\ntorch.save(m, 'x.pt')\nx = torch.load('x.pt')\n\n\ndef unrelated():\n    return 1\n"
     tree = ast.parse(source)
     assert plan(tree, source, rules, ModuleFacts.from_ast(tree)) is None
+
+
+def test_the_plan_knows_every_load_the_round_trips_follow():
+    """core/locate.py cannot import the rules, so it keeps its own names of
+    the loads and data keywords of rules/_roundtrip.py's DATA_ARG: a load
+    added there must be added here, or its class round trips lose members."""
+    from mlwarden.core.locate import _DATA_KEYWORDS, _LOAD_NAMES
+    from mlwarden.rules._roundtrip import DATA_ARG
+
+    assert {name.rsplit(".", 1)[-1] for name in DATA_ARG} - {"open"} <= _LOAD_NAMES  # shelve.open reads a path
+    assert {keyword for _position, keyword in DATA_ARG.values()} <= _DATA_KEYWORDS

@@ -283,7 +283,12 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
     # a bare name may come from any star-imported module
     everywhere = {w for module in facts.star_modules for w in module.split(".")} & limit
     keep: Set[int] = set()
-    widen: List[Tuple[int, list]] = []  # class members a module-words rule fires in, with its triggers
+    # a rule whose findings depend on statements without its trigger words
+    # (``CodeRule.module_words``, held by this file) sees more than the pieces
+    # it fires in: the whole module where it fires at module level, the
+    # attribute writers of the class where it fires in a method
+    widening = [g for rule, g in zip(rules, groups) if any(w in source for w in getattr(rule, "module_words", ()))]
+    widen: List[Tuple[int, list]] = []  # class members a widening rule fires in, with its triggers
     for index, piece in enumerate(all_pieces):
         if not piece.summarised:
             words = code_words(piece.node, limit, expansions.names, piece.names)
@@ -294,24 +299,20 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
             piece.words |= expansions.words(name)
         if any(_fires(g, piece.words) for g in groups):
             keep.add(index)
-            # a rule whose findings depend on statements without its trigger
-            # words (module_words) sees the whole module when it fires
-            # outside a top-level function (at module level, in a class),
-            # other than in an import (which a qualified trigger fires in)
-            if not piece.function and not isinstance(piece.node, (ast.Import, ast.ImportFrom)) and any(
-                _fires(g, piece.words) and any(w in source for w in getattr(rule, "module_words", ()))
-                for rule, g in zip(rules, groups)
-            ):
+            # not in a top-level function (a whole scope already), nor in an
+            # import (which a qualified trigger fires in)
+            fired = [g for g in widening if _fires(g, piece.words)] if widening and not piece.function and not isinstance(piece.node, (ast.Import, ast.ImportFrom)) else []
+            if fired:
                 if not piece.headers or piece.node is None:
                     return None  # module level (or a summarised chunk): the whole module
-                widen.append((index, [g for rule, g in zip(rules, groups) if getattr(rule, "module_words", ()) and _fires(g, piece.words)]))
+                widen.append((index, fired))
     # a rule that fires on a class header (decorators, bases, keywords) sees the whole class
     for header, header_words, names in headers:
         words = set(everywhere) | header_words
         for name in names & expansions.names:
             words |= expansions.words(name)
         if any(_fires(g, words) for g in groups):
-            if any(_fires(g, words) and any(w in source for w in getattr(rule, "module_words", ())) for rule, g in zip(rules, groups)):
+            if any(_fires(g, words) for g in widening):
                 return None
             keep.update(i for i, piece in enumerate(all_pieces) if header in piece.headers)
     if not keep:

@@ -231,27 +231,14 @@ def _project_dirs(path: Path, root: Optional[Path]) -> Tuple[Optional[Path], Opt
     """(nearest directory with a project file, nearest directory with .git)
     upward from ``path``; the walk stops at a repository root, and at the
     configuration root when the file is inside it."""
-    try:
-        here = path.resolve()
-    except OSError:
-        return None, None
-    here = here if here.is_dir() else here.parent
-    stop = None
-    if root is not None:
-        try:
-            resolved = root.resolve()
-            here.relative_to(resolved)
-            stop = resolved
-        except (OSError, ValueError):
-            stop = None
+    from mlwarden.sources.files import dirs_upward
+
     project = None
-    for directory in (here, *here.parents):
+    for directory in dirs_upward(path, root):
         if project is None and any((directory / name).is_file() for name in _PROJECT_FILES):
             project = directory
         if (directory / ".git").exists():
             return project, directory
-        if directory == stop:
-            break
     return project, None
 
 

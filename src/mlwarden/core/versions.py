@@ -177,23 +177,12 @@ def _is_marker(directory: Path) -> bool:
 
 
 def find_project_dir(path: Path, root: Optional[Path]) -> Optional[Path]:
-    try:
-        start = path.resolve()
-    except OSError:
-        return None
-    here = start if start.is_dir() else start.parent
-    stop = None
-    if root is not None:
-        try:
-            resolved_root = root.resolve()
-            here.relative_to(resolved_root)
-            stop = resolved_root
-        except (OSError, ValueError):
-            stop = None
-    for directory in (here, *here.parents):
+    from mlwarden.sources.files import dirs_upward
+
+    for directory in dirs_upward(path, root):
         if _is_marker(directory):
             return directory
-        if directory == stop or (directory / ".git").exists():
+        if (directory / ".git").exists():
             return None
     return None
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Optional
+from pathlib import Path
+from typing import Iterator, Optional
 
 from mlwarden.sources.base import LoadError
 
@@ -64,3 +65,27 @@ def read_regular(path: "os.PathLike[str] | str", size: int = -1) -> bytes:
         raise LoadError(f"cannot read file: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def dirs_upward(path: Path, root: Optional[Path]) -> Iterator[Path]:
+    """The directories from ``path`` (its own directory for a file) upward,
+    ending at the configuration ``root`` when ``path`` is inside it; none
+    when ``path`` cannot be resolved. The project searches (version pins,
+    owner inference) walk this, each stopping early where it needs to."""
+    try:
+        start = path.resolve()
+    except OSError:
+        return
+    here = start if start.is_dir() else start.parent
+    stop = None
+    if root is not None:
+        try:
+            resolved = root.resolve()
+            here.relative_to(resolved)
+            stop = resolved
+        except (OSError, ValueError):
+            stop = None
+    for directory in (here, *here.parents):
+        yield directory
+        if directory == stop:
+            return
