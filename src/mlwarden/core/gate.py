@@ -2,7 +2,8 @@
 
 1. **word prefilter** (:func:`words_in_text`): the ``\\w+`` words of the raw
    text against the trigger words of the selected code rules; a file that
-   mentions none of them is never parsed;
+   mentions none of them is never parsed; then a rule's optional
+   ``source_gate`` (a test of the text, given the words found);
 2. **ast gate** (:func:`code_words`): the same words, counted only where they
    are code (names, attributes, keywords, imports, short string constants;
    not docstrings or comments), plus a rule's optional ``ast_gate``.
@@ -237,6 +238,8 @@ def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] 
         return list(always)
     found = words_in_text(source, words)
     chosen = [r for r, rule_words in gated if not rule_words.isdisjoint(found) and _fires(trigger_groups(r), found)]
+    # a rule's optional text test, before anything is parsed (MLW402's)
+    chosen = [r for r in chosen if getattr(r, "source_gate", None) is None or r.source_gate(source, found)]
     if tree is not None and chosen:
         found = code_words(tree, frozenset(found))
         chosen = [r for r in chosen if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]

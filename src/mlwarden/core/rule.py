@@ -95,6 +95,11 @@ class _RuleMeta:
     #: fire in this file, so it need not reach libcst. It must be sound
     #: (never False where the rule would report).
     ast_gate: ClassVar[Any] = None
+    #: Optional test of the text run before the file is parsed, when the
+    #: triggers matched: a classmethod ``(source: str, words: set) -> bool``
+    #: (``words``: the trigger words found in the text). False means the rule
+    #: cannot fire in this file. It must be sound, like ``ast_gate``.
+    source_gate: ClassVar[Any] = None
     #: Text that, when the file holds it, makes the rule see the whole
     #: module rather than the pieces its triggers fire in: what decides a
     #: finding may sit in statements without a trigger word (the dump of a

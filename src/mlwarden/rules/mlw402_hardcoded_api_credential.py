@@ -139,6 +139,17 @@ class HardcodedApiCredential(CodeRule):
         super().__init__(*args)
         self._statement: Optional[Any] = None
 
+    @classmethod
+    def source_gate(cls, source: str, words) -> bool:
+        """Before parsing: a credential keyword, ``**``, a positional sink or
+        ``os.environ`` followed by something that can be a literal (a string,
+        a dict, a module-level name); see :mod:`mlwarden.secrets.textgate`.
+        ``token=token`` pass-throughs, in almost every file of an ML code
+        base, need no parse for this rule."""
+        from mlwarden.secrets.textgate import may_hold_credential
+
+        return may_hold_credential(source, words)
+
     # the statement being visited, to honour an allowlist pragma and to leave
     # values that MLW401 reports to it
     @classmethod
@@ -266,6 +277,7 @@ def _reported_by_mlw401(statement: str, value: str) -> bool:
 
 
 _POSITIONAL_SINK_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in POSITIONAL_SINKS)
+_ALIASED_SINKS = _POSITIONAL_SINK_NAMES | {"environ", "putenv"}
 
 
 def _may_hold_literal_credential(tree) -> bool:
@@ -292,8 +304,22 @@ def _may_hold_literal_credential(tree) -> bool:
     def environ(expr) -> bool:  # `os.environ`, `environ`
         return (isinstance(expr, ast.Attribute) and expr.attr == "environ") or (isinstance(expr, ast.Name) and expr.id == "environ")
 
+    def last_name(expr) -> str:
+        return expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
+
+    def binds_sink(value) -> bool:  # `fn = hub.login`, `env = os.environ`, `def f(put=os.environ.setdefault)`
+        name = last_name(value)
+        return name in _ALIASED_SINKS or (name in ("update", "setdefault") and environ(getattr(value, "value", None)))
+
     keywords = CREDENTIAL_KEYWORDS | HEADER_KEYWORDS | {"key"}
     for node in ast.walk(tree):
+        # a sink bound to another name (the rule resolves it): the file goes on
+        if isinstance(node, ast.alias) and node.asname and node.name.rsplit(".", 1)[-1] in _ALIASED_SINKS:
+            return True
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and node.value is not None and binds_sink(node.value):
+            return True
+        if isinstance(node, ast.arguments) and any(binds_sink(d) for d in [*node.defaults, *node.kw_defaults] if d is not None):
+            return True
         if isinstance(node, ast.keyword):
             if (node.arg is None or node.arg in keywords) and literal(node.value):
                 return True
