@@ -34,3 +34,50 @@ def test_bare_pass_statement_is_not_a_candidate_but_password_is():
     assert not is_candidate("    pass")
     assert is_candidate("password = 'x'")
     assert is_candidate(f"x = '{HF}'")
+
+
+# ---------------------------------------------------------------------------
+# the per-character regexes (speed) find what the single alternations find
+
+import random  # noqa: E402
+
+from mlwarden.secrets import keywords  # noqa: E402
+from mlwarden.secrets.patterns import _EXACT_PARTS, _FOLDED_PARTS  # noqa: E402
+
+_PIECES = (
+    [literal for literals, _ in _EXACT_PARTS + _FOLDED_PARTS for literal in literals]
+    + ["token", "key", "pass", "pw", "auth", "secret", "cred", "bearer", "contrase", "Tokenizer", "key_states", "passes"]
+    + [" = ", "=", ": ", ":", "(", ",", "'", '"', "`", "_", ".", "-", " ", "\n", "\n", "\t", "[", "]", "=>", ":=", "|", ">"]
+    + ["abcdEFGH1234", "Xq9-wZ_2", "0123456789abcdef" * 2, "user:pw@host", "AKIA", "eyJ", "hf_"]
+)
+
+
+def _random_text(rng: random.Random, size: int) -> str:
+    return "".join(rng.choice(_PIECES) for _ in range(size))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_candidate_lines_are_the_lines_of_the_single_alternations(seed):
+    from mlwarden.secrets.patterns import PREFILTER_EXACT, PREFILTER_FOLDED
+
+    text = _random_text(random.Random(seed), 3000)
+    lines = text.split("\n")
+    expected = [i for i, line in enumerate(lines) if PREFILTER_EXACT.search(line) or PREFILTER_FOLDED.search(line.lower())]
+    assert candidate_lines(lines) == expected
+    assert expected  # the text is dense enough to test something
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_keyword_trigger_by_letter_gives_the_matches_of_the_alternation(seed):
+    low = _random_text(random.Random(1000 + seed), 3000).lower()
+    expected = [(m.start(), m.end()) for m in keywords.TRIGGER.finditer(low)]
+    assert [(m.start(), m.end()) for m in keywords.leftmost(keywords._TRIGGER_BY_CHAR, low)] == expected
+    assert expected
+
+
+def test_leftmost_skips_what_an_earlier_match_covers():
+    # `token = "key=abcdefgh"`: the alternation's match at `token` covers `key=`
+    low = 'token = "key=abcdefgh12" and key = "zz"'
+    matches = [m.group(0) for m in keywords.leftmost(keywords._TRIGGER_BY_CHAR, low)]
+    assert matches == [m.group(0) for m in keywords.TRIGGER.finditer(low)]
+    assert len(matches) == 1 and matches[0].startswith("token")

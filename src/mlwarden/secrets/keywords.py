@@ -36,17 +36,64 @@ SECRET_TYPE = "Generic Secret"
 _OP = r"(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)|,|\(|>)"
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
-TRIGGER = re.compile(
+_TRIGGER_WORDS = (
     # a credential word; the lookaheads skip names the judge always rejects
     # (plurals, `tokenizer`, `token_type_ids`, `key_states` …: ML code is full
     # of them, and each would cost a Python-level look)
-    r"(?=[pskactb])(?:pass(?!e[sd]|ing|age)|pwd|psw|pw\b|secret(?!s)|token(?!s|iz|_type|_ids?\b|_idx|_index|_mask)"
-    r"|key(?!s|_states|_values|_value_head|_layer|_proj|points?|word|board|frame|_ids?\b)|auth(?!or(?!iz))|cred|bearer|contrase)"
+    "pass(?!e[sd]|ing|age)", "pwd", "psw", r"pw\b", "secret(?!s)", r"token(?!s|iz|_type|_ids?\b|_idx|_index|_mask)",
+    r"key(?!s|_states|_values|_value_head|_layer|_proj|points?|word|board|frame|_ids?\b)", "auth(?!or(?!iz))", "cred",
+    "bearer", "contrase",
+)
+_TRIGGER_REST = (
     r"[\w.$@\-]{0,40}?[\"'`]?\]?[ \t]*"
     r"(?::[ \t]*[a-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)[ \t]*|[ \t]+(?:string|str|const|final|bytes)[ \t]*(?=:?=))?"
     + _OP
     + r"[ \t]*(?:@|[rbuf]{1,2}(?=[\"']))?[\"'`]?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6}"
 )
+#: searched in lower-cased text: a credential word, a short rest of the name,
+#: an assignment operator and the first 8 characters of a value
+TRIGGER = re.compile(r"(?=[pskactb])(?:" + "|".join(_TRIGGER_WORDS) + ")" + _TRIGGER_REST)
+
+
+def _by_first_char(words: Sequence[str], rest: str) -> Tuple["re.Pattern[str]", ...]:
+    groups: dict = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word)
+    return tuple(re.compile("(?:" + "|".join(group) + ")" + rest) for group in groups.values())
+
+
+#: :data:`TRIGGER` as one regex per first letter: each is searched with
+#: ``re``'s literal scan (the alternation's leading class holds common
+#: letters and is tried at most positions of a file); :func:`leftmost`
+#: combines their matches into exactly the matches of ``TRIGGER.finditer``.
+_TRIGGER_BY_CHAR = _by_first_char(_TRIGGER_WORDS, _TRIGGER_REST)
+
+
+def leftmost(patterns: Sequence["re.Pattern[str]"], text: str) -> Iterator["re.Match[str]"]:
+    """The matches ``re.compile("|".join(patterns)).finditer(text)`` would
+    give, for patterns that can never match at the same position (each
+    starts with its own literal character) and never match empty: at each
+    step the leftmost next match of any pattern, then the search goes on
+    after it."""
+    pending = {}
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match is not None:
+            pending[pattern] = match
+    pos = 0
+    while pending:
+        pattern, match = min(pending.items(), key=lambda item: item[1].start())
+        yield match
+        pos = match.end()
+        for other, waiting in list(pending.items()):
+            if waiting.start() < pos:
+                again = other.search(text, pos)
+                if again is None:
+                    del pending[other]
+                else:
+                    pending[other] = again
+
+
 #: the value on the next line: ``key: |`` (YAML block) or ``<key>`` (XML);
 #: found from the line end (``|``/``>`` ends few lines of code), the key is
 #: checked before it (:data:`_BLOCK_KEY`)
@@ -216,7 +263,7 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
         starts = None
     seen = set()
     for pattern in (TRIGGER, TRIGGER_BLOCK):
-        for match in pattern.finditer(low):
+        for match in leftmost(_TRIGGER_BY_CHAR, low) if pattern is TRIGGER else pattern.finditer(low):
             if starts is None:
                 starts = _line_starts(lines)
             index = _line_of(starts, match.start())

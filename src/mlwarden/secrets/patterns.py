@@ -12,7 +12,7 @@ Formats and sources are documented in ``docs/secrets.md``.
 from __future__ import annotations
 
 import re
-from typing import Dict, Pattern, Tuple
+from typing import Dict, List, Pattern, Tuple
 
 # the shared placeholder and noise filter (re-exported for older imports)
 from mlwarden.secrets.noise import is_placeholder  # noqa: F401
@@ -266,9 +266,30 @@ PREFILTER_EXACT = re.compile(f"(?=[{_first_chars(_EXACT_PARTS)}])(?:" + "|".join
 PREFILTER_FOLDED = re.compile(f"(?=[{_first_chars(_FOLDED_PARTS)}])(?:" + "|".join(regex for _, regex in _FOLDED_PARTS) + ")")
 
 
+def _by_first_char(parts) -> Tuple[Pattern[str], ...]:
+    """One regex per first character of the parts' literals: a regex that
+    starts with one literal character is searched with ``re``'s literal
+    scan, and tries its alternatives only where that character is. Over a
+    whole file that is about 3x faster than the one alternation above, whose
+    leading character class holds common letters (``a``, ``e``, ``s`` …):
+    33 searches cost 1.2 s of CPU on the 53 MB of transformers, the
+    alternation 3.7 s. The lines they find are the same (no part spans a
+    newline)."""
+    groups: Dict[str, List[str]] = {}
+    for literals, regex in parts:
+        groups.setdefault(literals[0][0], []).append(regex)
+    return tuple(re.compile("(?:" + "|".join(regexes) + ")") for regexes in groups.values())
+
+
+_EXACT_BY_CHAR = _by_first_char(_EXACT_PARTS)
+_FOLDED_BY_CHAR = _by_first_char(_FOLDED_PARTS)
+
+
 def prefilter_regexes(text: str, lowered: str) -> Tuple[Tuple[Pattern[str], str], ...]:
-    """(regex, haystack) pairs that find every candidate of ``text``."""
-    return ((PREFILTER_EXACT, text), (PREFILTER_FOLDED, lowered))
+    """(regex, haystack) pairs that together find every candidate of
+    ``text`` (the lines :data:`PREFILTER_EXACT` and :data:`PREFILTER_FOLDED`
+    match, faster on large texts)."""
+    return tuple((regex, text) for regex in _EXACT_BY_CHAR) + tuple((regex, lowered) for regex in _FOLDED_BY_CHAR)
 
 
 def prefilter_match(text: str) -> bool:
