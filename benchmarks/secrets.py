@@ -3,6 +3,7 @@
 
     python benchmarks/secrets.py eval                 # P/R/F1, this tree and the base commit
     python benchmarks/secrets.py speed --repeat 5     # secrets scan of the transformers corpus
+    python benchmarks/secrets.py phases --base REV    # CPU per phase of a whole check, this tree and REV
     python benchmarks/secrets.py notebooks DIR...     # secret findings on real notebooks
 
 ``eval`` scores the secrets rules (MLW4xx, MLW51x) on labelled true and false
@@ -23,13 +24,19 @@ positives of every token class the secrets detectors cover:
 Each sample is checked as a file of each kind given with ``--as`` (default a
 Python file); a sample counts as reported when any secrets finding is reported
 at the default severity. ``--base REV`` scores the tree at a git revision in
-the same run (a temporary ``git worktree``), so before and after share the
+the same run (``git archive`` into a temporary directory), so before and after share the
 samples. Numbers are written to stdout; ``docs/secrets.md`` and
 ``benchmarks/SECRETS.md`` record them by hand.
 
 ``speed`` times the secrets rules alone (``--select MLW4,MLW51``) on the
 transformers wheel that ``benchmarks/run.py`` downloads, for this tree and a
-base revision, alternating runs.
+base revision, alternating runs; the ratio is of CPU time (user + system of
+the child), which a shared machine disturbs far less than wall clock.
+
+``phases`` runs a whole ``check`` (every default rule, one process) and
+reports the CPU time of the phases the secrets rules own or cause: MLW401's
+scan, ``ast.parse``, the word prefilter with the rules' text gates, and
+MLW402's text and ast gates.
 
 ``notebooks`` runs the secrets rules on every ``.ipynb`` below the given
 directories and prints each finding with the text around it, so a person can
@@ -39,10 +46,12 @@ label it; it fails when a finding sits inside image data.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
 import re
+import shutil
 import statistics
 import string
 import subprocess
@@ -478,13 +487,20 @@ def score(samples: List[dict], results: List[dict], kind: str, classes: Optional
 
 
 def _worktree(rev: str) -> Path:
+    """The sources of ``rev`` in a temporary directory (``git archive``: the
+    repository's list of worktrees is not touched)."""
     target = Path(tempfile.mkdtemp(prefix="mlwarden-base-"))
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(target), rev], check=True, capture_output=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev, "src"], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(target, filter="data")
+        else:  # pragma: no cover - Python without extraction filters
+            tar.extractall(target)
     return target
 
 
 def _drop_worktree(path: Path) -> None:
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)], capture_output=True)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def cmd_eval(args) -> int:
@@ -550,6 +566,7 @@ def cmd_speed(args) -> int:
         base = _worktree(args.base)
         trees.insert(0, (f"base {args.base}", base / "src"))
     times: Dict[str, List[float]] = {label: [] for label, _ in trees}
+    cpu: Dict[str, List[float]] = {label: [] for label, _ in trees}
     found: Dict[str, str] = {}
     try:
         for rep in range(args.repeat):
@@ -557,29 +574,117 @@ def cmd_speed(args) -> int:
             for label, src in order:
                 cmd = [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(src)!r}); from mlwarden.cli import main; sys.exit(main(sys.argv[1:]))",
                        "check", "--isolated", "--no-cache", "--jobs", str(args.jobs), "--select", "MLW4,MLW51", "--exit-zero", "--format", "json", str(corpus)]
-                start = time.perf_counter()
+                start, used = time.perf_counter(), _children_cpu()
                 proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tempfile.gettempdir())
                 times[label].append(time.perf_counter() - start)
+                cpu[label].append(_children_cpu() - used)
                 try:
                     data = json.loads(proc.stdout)
                     findings = data["findings"] if isinstance(data, dict) else data
                     found[label] = f"{len(findings)} findings"
                 except (ValueError, KeyError, TypeError):
                     found[label] = f"exit {proc.returncode}: {proc.stderr[-200:]}"
-                print(f"[{rep + 1}/{args.repeat}] {label:20} {times[label][-1]:7.2f} s  {found[label]}", file=sys.stderr)
+                print(f"[{rep + 1}/{args.repeat}] {label:20} {times[label][-1]:7.2f} s  cpu {cpu[label][-1]:7.2f} s  {found[label]}", file=sys.stderr)
     finally:
         if base is not None:
             _drop_worktree(base)
     print(f"\ncorpus `{corpus.name}`, {args.jobs} process(es), {args.repeat} alternating runs each\n")
-    print("| tree | median | min - max | findings |")
-    print("|---|---|---|---|")
+    print("| tree | CPU median | CPU min - max | wall median | findings |")
+    print("|---|---|---|---|---|")
     for label, _ in trees:
-        t = times[label]
-        print(f"| {label} | {statistics.median(t):.2f} s | {min(t):.2f} - {max(t):.2f} s | {found[label]} |")
+        c, t = cpu[label], times[label]
+        print(f"| {label} | {statistics.median(c):.2f} s | {min(c):.2f} - {max(c):.2f} s | {statistics.median(t):.2f} s | {found[label]} |")
     if len(trees) == 2:
-        ratio = statistics.median(times[trees[1][0]]) / statistics.median(times[trees[0][0]])
-        print(f"\nthis tree / base: {ratio:.2f}")
+        # CPU time: the machine is shared, wall clock measures the neighbours
+        ratio = statistics.median(cpu[trees[1][0]]) / statistics.median(cpu[trees[0][0]])
+        print(f"\nthis tree / base (CPU): {ratio:.2f}")
     return 0
+
+
+#: Run in a fresh interpreter for one tree: ``check`` of the corpus with every
+#: default rule, and the CPU time (``time.process_time``) spent in each phase
+#: the secrets rules own or cause, printed as JSON.
+_PHASES = r"""
+import functools, json, sys, time
+sys.path.insert(0, sys.argv[1])
+from mlwarden.core import engine
+from mlwarden.core.config import Config
+from mlwarden.core.run import check_paths
+from mlwarden.rules.mlw401_hardcoded_secret import HardcodedSecret
+from mlwarden.rules.mlw402_hardcoded_api_credential import HardcodedApiCredential
+
+spent, calls = {}, {}
+
+def timed(key, func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            spent[key] = spent.get(key, 0.0) + time.process_time() - start
+            calls[key] = calls.get(key, 0) + 1
+    return wrapper
+
+engine.parse_ast = timed("ast.parse", engine.parse_ast)
+engine.candidate_rules = timed("word prefilter (with text gates)", engine.candidate_rules)
+for name in ("ast_gate", "source_gate"):
+    gate = getattr(HardcodedApiCredential, name, None)
+    if gate is not None:
+        setattr(HardcodedApiCredential, name, classmethod(timed(f"MLW402 {name}", gate.__func__)))
+check = HardcodedSecret.check
+HardcodedSecret.check = timed("MLW401 scan", lambda self, unit: list(check(self, unit)))
+start = time.process_time()
+results, count = check_paths([sys.argv[2]], Config(), jobs=1, cache=False)
+print(json.dumps({"total": time.process_time() - start, "files": count, "findings": sum(len(r.findings) for r in results),
+                  "phases": {k: [spent[k], calls[k]] for k in sorted(spent)}}))
+"""
+
+
+def cmd_phases(args) -> int:
+    sys.path.insert(0, str(HERE))
+    from run import DEFAULT_VERSION, prepare_corpus
+
+    corpus = Path(args.corpus).resolve() if args.corpus else prepare_corpus(args.version or DEFAULT_VERSION, offline=args.offline)
+    trees = [("this tree", ROOT / "src")]
+    base = None
+    if args.base:
+        base = _worktree(args.base)
+        trees.insert(0, (f"base {args.base}", base / "src"))
+    runs: Dict[str, List[dict]] = {label: [] for label, _ in trees}
+    try:
+        for rep in range(args.repeat):
+            for label, src in trees if rep % 2 == 0 else trees[::-1]:
+                proc = subprocess.run([sys.executable, "-I", "-c", _PHASES, str(src), str(corpus)], capture_output=True, text=True, cwd=tempfile.gettempdir())
+                if proc.returncode != 0:
+                    print(f"{label}: exit {proc.returncode}: {proc.stderr[-400:]}", file=sys.stderr)
+                    return 2
+                runs[label].append(json.loads(proc.stdout))
+                print(f"[{rep + 1}/{args.repeat}] {label:20} {runs[label][-1]['total']:7.2f} s CPU", file=sys.stderr)
+    finally:
+        if base is not None:
+            _drop_worktree(base)
+    phases = sorted({phase for label in runs for run in runs[label] for phase in run["phases"]})
+    print(f"\ncorpus `{corpus.name}`, one process, every default rule; CPU seconds, median of {args.repeat} (calls)\n")
+    print("| phase | " + " | ".join(label for label, _ in trees) + " |")
+    print("|---|" + "---:|" * len(trees))
+    for phase in phases + ["total"]:
+        cells = []
+        for label, _ in trees:
+            values = [run["total"] if phase == "total" else run["phases"].get(phase, [0.0, 0])[0] for run in runs[label]]
+            count = "" if phase == "total" else f" ({runs[label][0]['phases'].get(phase, [0, 0])[1]})"
+            cells.append(f"{statistics.median(values):.2f}{count}")
+        print(f"| {phase} | " + " | ".join(cells) + " |")
+    print("\nfindings: " + ", ".join(f"{label} {runs[label][0]['findings']}" for label, _ in trees))
+    return 0
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # ---------------------------------------------------------------------------
@@ -622,11 +727,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     sp.add_argument("--corpus")
     sp.add_argument("--version")
     sp.add_argument("--offline", action="store_true")
+    ph = sub.add_parser("phases", help="CPU of the secrets rules' phases in a whole `check` (one process, all default rules)")
+    ph.add_argument("--base", metavar="REV")
+    ph.add_argument("--repeat", type=int, default=2)
+    ph.add_argument("--corpus")
+    ph.add_argument("--version")
+    ph.add_argument("--offline", action="store_true")
     nb = sub.add_parser("notebooks", help="secret findings on real notebooks")
     nb.add_argument("dirs", nargs="+")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE))
-    return {"eval": cmd_eval, "speed": cmd_speed, "notebooks": cmd_notebooks}[args.command](args)
+    return {"eval": cmd_eval, "speed": cmd_speed, "phases": cmd_phases, "notebooks": cmd_notebooks}[args.command](args)
 
 
 if __name__ == "__main__":
