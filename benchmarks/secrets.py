@@ -555,7 +555,9 @@ def cmd_eval(args) -> int:
 # speed
 
 
-def cmd_speed(args) -> int:
+def _corpus_and_trees(args) -> Tuple[Path, List[Tuple[str, Path]], Optional[Path]]:
+    """The corpus, the (label, src) trees to compare (the base first), and
+    the base's temporary directory (to drop)."""
     sys.path.insert(0, str(HERE))
     from run import DEFAULT_VERSION, prepare_corpus
 
@@ -565,6 +567,11 @@ def cmd_speed(args) -> int:
     if args.base:
         base = _worktree(args.base)
         trees.insert(0, (f"base {args.base}", base / "src"))
+    return corpus, trees, base
+
+
+def cmd_speed(args) -> int:
+    corpus, trees, base = _corpus_and_trees(args)
     times: Dict[str, List[float]] = {label: [] for label, _ in trees}
     cpu: Dict[str, List[float]] = {label: [] for label, _ in trees}
     found: Dict[str, str] = {}
@@ -642,15 +649,7 @@ print(json.dumps({"total": time.process_time() - start, "files": count, "finding
 
 
 def cmd_phases(args) -> int:
-    sys.path.insert(0, str(HERE))
-    from run import DEFAULT_VERSION, prepare_corpus
-
-    corpus = Path(args.corpus).resolve() if args.corpus else prepare_corpus(args.version or DEFAULT_VERSION, offline=args.offline)
-    trees = [("this tree", ROOT / "src")]
-    base = None
-    if args.base:
-        base = _worktree(args.base)
-        trees.insert(0, (f"base {args.base}", base / "src"))
+    corpus, trees, base = _corpus_and_trees(args)
     runs: Dict[str, List[dict]] = {label: [] for label, _ in trees}
     try:
         for rep in range(args.repeat):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import AbstractSet, Dict, Optional
+from typing import AbstractSet, Dict, Iterator, Optional, Tuple
 
 from mlwarden.secrets.names import CREDENTIAL_ATTRIBUTES, CREDENTIAL_KEYWORDS, HEADER_KEYWORDS, POSITIONAL_SINKS
 
@@ -210,28 +210,43 @@ def _arguments_may_hold_literal(source: str, pos: int, constants: "_Constants") 
     return any(name == "dict" or name in constants for name in set(re.findall(r"[^\W\d]\w*", region)))
 
 
+def _code(source: str, pos: int) -> Iterator[Tuple[int, Optional[str]]]:
+    """(index, character) of the code from ``pos`` on, for _SPAN characters:
+    strings and comments are skipped; ``None`` as the character: a string
+    that does not end."""
+    i, limit = pos, min(len(source), pos + _SPAN)
+    while i < limit:
+        char = source[i]
+        if char in "'\"":
+            end = _string_end(source, i)
+            if end is None:
+                yield i, None
+                return
+            i = end
+            continue
+        if char == "#":
+            newline = source.find("\n", i)
+            if newline < 0:
+                return
+            i = newline
+            continue
+        yield i, char
+        i += 1
+
+
 def _closing(source: str, pos: int) -> Optional[int]:
     """Just past the bracket that closes the one opened before ``pos``
     (strings and comments skipped), None when not found within _SPAN."""
-    depth, i, limit = 1, pos, min(len(source), pos + _SPAN)
-    while i < limit:
-        char = source[i]
+    depth = 1
+    for i, char in _code(source, pos):
+        if char is None:
+            return None
         if char in _OPEN:
             depth += 1
         elif char in _CLOSE:
             depth -= 1
             if depth == 0:
                 return i + 1
-        elif char in "'\"":
-            i = _string_end(source, i)
-            if i is None:
-                return None
-            continue
-        elif char == "#":
-            newline = source.find("\n", i)
-            i = limit if newline < 0 else newline
-            continue
-        i += 1
     return None
 
 
@@ -252,26 +267,21 @@ def _string_end(source: str, i: int) -> Optional[int]:
 
 def _chained(source: str, pos: int) -> bool:
     """Is there, after the name ending at ``pos`` and in the same statement
-    and bracket level, an ``=`` that is an assignment (a chained target)?"""
-    depth, i, limit = 0, pos, min(len(source), pos + _SPAN)
-    while i < limit:
-        char = source[i]
+    and bracket level, an ``=`` that is an assignment (a chained target)?
+    True when it cannot tell (an unended string, a statement longer than _SPAN)."""
+    depth = 0
+    for i, char in _code(source, pos):
+        if char is None:
+            return True
         if char in _OPEN:
             depth += 1
         elif char in _CLOSE:
             depth -= 1
             if depth < 0:
                 return False
-        elif char in "'\"":
-            end = _string_end(source, i)
-            if end is None:
-                return True
-            i = end
-            continue
         elif depth == 0:
-            if char in ",;#" or (char == "\n" and source[i - 1] != "\\"):
+            if char in ",;" or (char == "\n" and source[i - 1] != "\\"):
                 return False
             if char == "=" and source[i - 1] not in "=!<>:" and source[i + 1 : i + 2] != "=":
                 return True
-        i += 1
     return True
