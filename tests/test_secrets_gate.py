@@ -244,3 +244,23 @@ def test_the_gate_words_are_the_rules_trigger_words():
     ref = next(r for r in rule_refs() if r.id == "MLW402")
     assert WORDS <= gate_words(RULE)
     assert ref.has_source_gate and ref.source_gate is not None
+
+
+def test_many_names_are_found_in_one_pass_with_the_same_answers():
+    from mlwarden.secrets import textgate
+
+    names = [f"name_{i}" for i in range(100)]
+    source = "".join(
+        [f"{n} = 'v'\n" if i % 3 == 0 else f"def f{i}():\n    {n} = 1\n" if i % 3 == 1 else f"x = {n} = 2\n" for i, n in enumerate(names)]
+    )
+    one_by_one = {n for n in names if textgate._top_level_target(source, n)}
+    assert textgate._top_level_targets(source) & set(names) == one_by_one
+    scan = textgate._Scan(source)
+    assert {n for n in names if n in scan} == one_by_one and scan.all_targets is not None
+    assert len(one_by_one) == 67
+
+
+def test_an_odd_text_too_long_to_walk_goes_to_the_parser():
+    # `a ** b ** c …` on one line: each `**` would walk the rest of the statement
+    source = "import transformers\nx = " + " ** ".join(f"v{i}" for i in range(300_000)) + "\n"
+    assert may_hold_credential(source)

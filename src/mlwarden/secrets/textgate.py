@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import AbstractSet, Dict, Iterator, Optional, Tuple
+from typing import AbstractSet, Dict, Iterator, Optional, Set, Tuple
 
 from mlwarden.secrets.names import CREDENTIAL_ATTRIBUTES, CREDENTIAL_KEYWORDS, HEADER_KEYWORDS, POSITIONAL_SINKS
 
@@ -80,7 +80,13 @@ def may_hold_credential(source: str, words: Optional[AbstractSet[str]] = None) -
     when the caller knows them (the engine's word prefilter does); else
     every word of :data:`WORDS` that occurs in it as text is looked at."""
     present = WORDS.intersection(words) if words is not None else {w for w in WORDS if w in source}
-    constants = _Constants(source)
+    try:
+        return _sinks_may_hold_literal(source, present, _Scan(source))
+    except _Exhausted:
+        return True
+
+
+def _sinks_may_hold_literal(source: str, present: AbstractSet[str], constants: "_Scan") -> bool:
     for word in present:
         if word == "key" and "login" not in source:
             continue
@@ -107,7 +113,7 @@ def may_hold_credential(source: str, words: Optional[AbstractSet[str]] = None) -
     return False
 
 
-def _environ_sink(source: str, start: int, end: int, constants: "_Constants") -> bool:
+def _environ_sink(source: str, start: int, end: int, constants: "_Scan") -> bool:
     """``environ.update(…)`` / ``environ.setdefault(…)`` with a literal, ``environ[…] = <literal>``,
     or ``environ`` bound to another name."""
     call = _ENV_METHOD_CALL.match(source, end)
@@ -115,7 +121,7 @@ def _environ_sink(source: str, start: int, end: int, constants: "_Constants") ->
         return _arguments_may_hold_literal(source, call.end(), constants)
     subscript = _SUBSCRIPT.match(source, end)
     if subscript is not None:
-        close = _closing(source, subscript.end())
+        close = _closing(source, subscript.end(), constants)
         if close is None:
             return True
         after = _ASSIGN.match(source, close)
@@ -123,21 +129,47 @@ def _environ_sink(source: str, start: int, end: int, constants: "_Constants") ->
     return _aliased(source, start, end)
 
 
-class _Constants:
-    """Which names may be assigned by a top-level statement (the module
-    constants ``Context.value`` follows), found per name on first need."""
+class _Scan:
+    """What one call of :func:`may_hold_credential` learns as it goes: which
+    names a top-level statement may assign (the module constants
+    ``Context.value`` follows), and how many characters the Python-level
+    walks may still read."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.known: Dict[str, bool] = {}
+        self.all_targets: Optional[Set[str]] = None
+        self.budget = _BUDGET
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str) or name in _NOT_CONSTANTS:
             return False
+        if self.all_targets is not None:
+            return name in self.all_targets
         found = self.known.get(name)
         if found is None:
+            if len(self.known) >= _LOOKUPS:
+                # many names: one pass over the text for all of them, not one per name
+                self.all_targets = _top_level_targets(self.source)
+                return name in self.all_targets
             found = self.known[name] = _top_level_target(self.source, name)
         return found
+
+    def spend(self, chars: int) -> None:
+        self.budget -= chars
+        if self.budget < 0:
+            raise _Exhausted
+
+
+class _Exhausted(Exception):
+    """The text is too odd to read cheaply: it goes on to the parser."""
+
+
+#: Names looked up one by one (a search of the text each) before one pass finds them all.
+_LOOKUPS = 32
+#: Characters the bracket and statement walks may read per file (several
+#: times what real files need) before the file is simply let through.
+_BUDGET = 1_000_000
 
 
 #: after a target: ``=`` or an annotation (``NAME: T = …``), perhaps across a backslash
@@ -153,19 +185,30 @@ def _top_level_target(source: str, name: str) -> bool:
     ``NAME: T = …``, ``x = NAME = …``, ``a = 1; NAME = …``, ``(NAME) = …``)?
     Over-approximated from the text: a string or an indented chained
     assignment may look like one."""
-    for match in _target(name).finditer(source):
-        line_start = max(source.rfind("\n", 0, match.start()), source.rfind("\r", 0, match.start())) + 1
-        head = source[line_start : match.start()]
-        if head.strip("\f\ufeff") == "":
-            return True  # column 0
-        head = head.rstrip(" \t")
-        if head == "" and source[max(0, line_start - 3) : line_start].rstrip("\r\n").endswith("\\"):
-            return True  # after a backslash continuation
-        if head.endswith((";", "=")) and not head.endswith(("==", "!=", "<=", ">=")):
-            return True  # `a = 1; NAME = …`, `x = NAME = …`
-        if head.endswith("(") and ")" in match.group(0)[len(name) :] and match.group(0).endswith("="):
-            return True  # `(NAME) = …`
-    return False
+    return any(_target_position(source, match.start(), match.group(0)[len(name) :]) for match in _target(name).finditer(source))
+
+
+_ANY_TARGET = re.compile(r"(?<!\w)([^\W\d]\w*)(" + _TARGET_TAIL + ")")
+
+
+def _top_level_targets(source: str) -> Set[str]:
+    """Every name :func:`_top_level_target` says yes to, in one pass."""
+    return {m.group(1) for m in _ANY_TARGET.finditer(source) if _target_position(source, m.start(), m.group(2))}
+
+
+def _target_position(source: str, start: int, tail: str) -> bool:
+    """Is the name at ``start``, followed by ``tail`` (``=`` or an
+    annotation), placed as a top-level target may be?"""
+    line_start = max(source.rfind("\n", 0, start), source.rfind("\r", 0, start)) + 1
+    head = source[line_start:start]
+    if head.strip("\f\ufeff") == "":
+        return True  # column 0
+    head = head.rstrip(" \t")
+    if head == "" and source[max(0, line_start - 3) : line_start].rstrip("\r\n").endswith("\\"):
+        return True  # after a backslash continuation
+    if head.endswith((";", "=")) and not head.endswith(("==", "!=", "<=", ">=")):
+        return True  # `a = 1; NAME = …`, `x = NAME = …`
+    return head.endswith("(") and ")" in tail and tail.endswith("=")  # `(NAME) = …`
 
 
 _AS = re.compile(_FILL + r"as(?!\w)")
@@ -186,7 +229,7 @@ def _aliased(source: str, start: int, end: int) -> bool:
     return _BOUND_BEFORE.search(source, max(0, start - 200), start) is not None
 
 
-def _value_may_be_literal(source: str, pos: int, constants: "_Constants") -> bool:
+def _value_may_be_literal(source: str, pos: int, constants: "_Scan") -> bool:
     """Can the expression at ``pos`` evaluate (for ``Context.value``) to a
     string or a mapping? Its first token decides, except for a chained
     assignment (``os.environ["K"] = d["x"] = "…"``), which lets it through."""
@@ -196,12 +239,12 @@ def _value_may_be_literal(source: str, pos: int, constants: "_Constants") -> boo
     start = match.group("start")
     if not start[-1].isalnum() and start[-1] != "_":  # a quote or `{`
         return True
-    return start == "dict" or start in constants or _chained(source, match.end())
+    return start == "dict" or start in constants or _chained(source, match.end(), constants)
 
 
-def _arguments_may_hold_literal(source: str, pos: int, constants: "_Constants") -> bool:
+def _arguments_may_hold_literal(source: str, pos: int, constants: "_Scan") -> bool:
     """The argument list opened just before ``pos``: any string, dict or module constant in it?"""
-    end = _closing(source, pos)
+    end = _closing(source, pos, constants)
     if end is None:
         return True
     region = source[pos:end]
@@ -210,7 +253,7 @@ def _arguments_may_hold_literal(source: str, pos: int, constants: "_Constants") 
     return any(name == "dict" or name in constants for name in set(re.findall(r"[^\W\d]\w*", region)))
 
 
-def _code(source: str, pos: int) -> Iterator[Tuple[int, Optional[str]]]:
+def _code(source: str, pos: int, scan: "_Scan") -> Iterator[Tuple[int, Optional[str]]]:
     """(index, character) of the code from ``pos`` on, for _SPAN characters:
     strings and comments are skipped; ``None`` as the character: a string
     that does not end."""
@@ -222,6 +265,7 @@ def _code(source: str, pos: int) -> Iterator[Tuple[int, Optional[str]]]:
             if end is None:
                 yield i, None
                 return
+            scan.spend(end - i)
             i = end
             continue
         if char == "#":
@@ -230,15 +274,16 @@ def _code(source: str, pos: int) -> Iterator[Tuple[int, Optional[str]]]:
                 return
             i = newline
             continue
+        scan.spend(1)
         yield i, char
         i += 1
 
 
-def _closing(source: str, pos: int) -> Optional[int]:
+def _closing(source: str, pos: int, scan: "_Scan") -> Optional[int]:
     """Just past the bracket that closes the one opened before ``pos``
     (strings and comments skipped), None when not found within _SPAN."""
     depth = 1
-    for i, char in _code(source, pos):
+    for i, char in _code(source, pos, scan):
         if char is None:
             return None
         if char in _OPEN:
@@ -265,12 +310,12 @@ def _string_end(source: str, i: int) -> Optional[int]:
         j += 1
 
 
-def _chained(source: str, pos: int) -> bool:
+def _chained(source: str, pos: int, scan: "_Scan") -> bool:
     """Is there, after the name ending at ``pos`` and in the same statement
     and bracket level, an ``=`` that is an assignment (a chained target)?
     True when it cannot tell (an unended string, a statement longer than _SPAN)."""
     depth = 0
-    for i, char in _code(source, pos):
+    for i, char in _code(source, pos, scan):
         if char is None:
             return True
         if char in _OPEN:
