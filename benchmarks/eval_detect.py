@@ -17,6 +17,13 @@ other projects' test files and source code, which are never committed):
 with verdict ``"pos"`` (a finding belongs there), ``"neg"`` (none must be
 there) or ``"n/a"`` (not a detection target, e.g. ``pickle.dumps``).
 
+``benchmarks/eval_detect_labels.json`` (committed) holds the reviewed
+corrections, each with its reason: a label on the wrong line, or a
+third-party ``ok`` that our documented policy reports (a literal path names
+a file the code did not write). ``null`` removes a label. ``score
+--as-labelled`` scores without them, as the sources labelled. The results
+and their history are in ``benchmarks/DETECT.md``.
+
     python benchmarks/eval_detect.py score                  # this checkout
     python benchmarks/eval_detect.py score --src OLD/src    # another version (before/after)
     python benchmarks/eval_detect.py candidates real/x      # lines to label
@@ -192,7 +199,10 @@ def annotated_labels(path: Path, rel: str) -> Dict[str, Tuple[str, str]]:
     return labels
 
 
-def all_labels() -> Dict[str, Tuple[str, str]]:
+CORRECTIONS = HERE / "eval_detect_labels.json"
+
+
+def all_labels(corrections: bool = True) -> Dict[str, Tuple[str, str]]:
     labels: Dict[str, Tuple[str, str]] = {}
     for path in sorted((EVAL / "third_party").rglob("*.py")):
         rel = str(path.relative_to(EVAL))
@@ -202,14 +212,22 @@ def all_labels() -> Dict[str, Tuple[str, str]]:
     if manual.exists():
         for key, (category, verdict) in json.loads(manual.read_text(encoding="utf-8")).items():
             labels[key] = (category, verdict)
+    if corrections:
+        for key, entry in json.loads(CORRECTIONS.read_text(encoding="utf-8")).items():
+            if key.startswith("_"):
+                continue
+            if entry["label"] is None:
+                labels.pop(key, None)
+            else:
+                labels[key] = tuple(entry["label"])
     return labels
 
 
 RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}
 
 
-def score(src: Path, severity: str = "LOW") -> Dict[str, Dict[str, int]]:
-    labels = all_labels()
+def score(src: Path, severity: str = "LOW", corrections: bool = True) -> Dict[str, Dict[str, int]]:
+    labels = all_labels(corrections)
     files = sorted({key.rsplit(":", 1)[0] for key in labels})
     data = run_mlwarden(src, [EVAL / f for f in files])
     found = defaultdict(set)  # (path, category) -> lines
@@ -287,13 +305,14 @@ def main(argv=None) -> int:
     s.add_argument("--src", type=Path, default=HERE.parent / "src")
     s.add_argument("--misses", action="store_true")
     s.add_argument("--severity", default="low", help="lowest severity that counts (low: every finding; medium: the default report)")
+    s.add_argument("--as-labelled", action="store_true", help="ignore the reviewed corrections in eval_detect_labels.json")
     c = sub.add_parser("candidates")
     c.add_argument("root", type=Path)
     args = parser.parse_args(argv)
     if args.cmd == "candidates":
         candidates(args.root)
         return 0
-    counts = score(args.src.resolve(), args.severity.upper())
+    counts = score(args.src.resolve(), args.severity.upper(), corrections=not args.as_labelled)
     keys = {k for k in counts if isinstance(k, tuple)}
     groups = []
     for where in ("third_party", "real"):
