@@ -34,6 +34,7 @@ call ``self.round_trip(call, target)`` before reporting.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
@@ -171,6 +172,24 @@ ANONYMOUS = frozenset(
 _HANDLE_METHODS = frozenset(
     {"seek", "flush", "close", "getvalue", "getbuffer", "read", "readline", "tell", "name", "truncate", "fileno", "readable"}
 )
+#: what a ``unittest.mock`` object records of the calls made to it
+MOCK_RECORDS = frozenset({"call_args", "call_args_list", "mock_calls", "method_calls", "await_args", "await_args_list"})
+#: methods that take a part of bytes or text without adding foreign data
+_PART_METHODS = frozenset({"split", "rsplit", "partition", "rpartition", "strip", "lstrip", "rstrip", "removeprefix", "removesuffix", "decode", "encode", "splitlines"})
+#: a project's own serializer, by its name: ``dump_exception(exc)``,
+#: ``serialize(obj)``, ``self._pickle_state()``; the load/read/receive words
+#: name something else
+_DUMP_HELPER = re.compile(r"(?:^|_)(?:dumps?|serialize|serialise|pickle|to_pickle|to_bytes)(?:_|$)", re.IGNORECASE)
+_NOT_A_DUMP = re.compile(r"load|read|recv|receive|get|fetch|download|decode|deserial|unpickle|request|open", re.IGNORECASE)
+#: library functions with such names that do not return in-memory data
+_NOT_DUMP_HELPERS = frozenset({"pickle.dump", "dill.dump", "cloudpickle.dump", "marshal.dump", "joblib.dump", "json.dump", "yaml.dump", "yaml.safe_dump", "msgpack.dump"})
+
+
+def _is_dump_helper(func: Any) -> bool:
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return bool(name) and _DUMP_HELPER.search(name) is not None and _NOT_A_DUMP.search(name) is None
+
+
 #: calls returning a fresh temporary directory or file name
 TEMP_CALLS = frozenset({"tempfile.mkdtemp", "tempfile.gettempdir", "tempfile.mktemp", "tempfile.gettempdirb"})
 TEMP_DIRS = frozenset({"tempfile.TemporaryDirectory"})
@@ -275,6 +294,7 @@ _STRAIGHT = (
 class Binding:
     #: "assign" (value is the assigned expression), "with" (value is the
     #: with item's expression), "for" (a loop target; value is the iterable),
+    #: "unpack" (one name of ``a, b = value``; value is the whole value),
     #: "param", "fixture" (a pytest tmp fixture) or "other" (anything we
     #: cannot follow)
     kind: str
@@ -323,7 +343,10 @@ class ScopeIndex:
             )
             for i, element in enumerate(elements):
                 inner = element.value
-                self._bind_target(inner, values[i].value if paired else None, kind if paired else "other", node)
+                if paired:
+                    self._bind_target(inner, values[i].value, kind, node)
+                else:  # `a, b = data.split(sep)`: a part of the value, followed only by `captured`
+                    self._bind_target(inner, value if kind == "assign" else None, "unpack" if kind == "assign" else "other", node)
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, None, "other", node)
         # attributes and subscripts bind no name
@@ -554,7 +577,7 @@ class _Query:
             return None
         if self.scope.is_module and name in self.a.globals_declared():
             return None
-        if any(b.kind in ("other", "param", "for") for b in found):
+        if any(b.kind in ("other", "param", "for", "unpack") for b in found):
             return None
         return found
 
@@ -563,10 +586,14 @@ class _Query:
         """``expr`` evaluates to serializer output made by this code."""
         if expr is None or depth > 6:
             return False
+        if self.captured(expr):
+            return True
         if isinstance(expr, cst.Call):
             name = self.call_name(expr, DUMPS)
             if name is not None:
                 return not (name in _STREAM_OPTIONAL and self.arg(expr, (1, "stream")) is not None)
+            if _is_dump_helper(expr.func) and not (self.names_of(expr.func) & _NOT_DUMP_HELPERS):
+                return True  # pickle.loads(dump_exception(exc)): the project's own serializer, called in place
             if isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("getvalue", "getbuffer", "read", "encode"):
                 receiver = expr.func.value
                 if expr.func.attr.value == "encode":
@@ -589,6 +616,30 @@ class _Query:
             values = self.self_attr_values(expr)
             if values:
                 return all(v is not None and self.produced(v, depth + 1) for v in values)
+        return False
+
+    def captured(self, expr: Any, depth: int = 0) -> bool:
+        """``expr`` is (a part of) what the code under test handed to a mock:
+        ``sock.send.call_args[0][0]``, ``payload = m.call_args.args[0]``,
+        ``_, data = sent.split(b"|", 1)``. A test that unpickles it checks
+        what the code in this process serialized, not outside data."""
+        if expr is None or depth > 8:
+            return False
+        if isinstance(expr, cst.Subscript):
+            return self.captured(expr.value, depth + 1)
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value in MOCK_RECORDS:
+                return True
+            return expr.attr.value in ("args", "kwargs") and self.captured(expr.value, depth + 1)
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in _PART_METHODS:
+            return self.captured(expr.func.value, depth + 1)
+        if isinstance(expr, cst.Name):
+            found = self.scope.bindings.get(expr.value)
+            if not found or (self.scope.is_module and expr.value in self.a.globals_declared()):
+                return False
+            if not any(self.scope.before(b.node, self.load) for b in found):
+                return False
+            return all(b.kind in ("assign", "unpack") and self.captured(b.value, depth + 1) for b in found)
         return False
 
     def self_attr_values(self, expr: Any) -> Optional[List[Any]]:
