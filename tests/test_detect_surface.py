@@ -168,10 +168,13 @@ def test_references_that_are_not_loads(code, rule):
 # -- severity of loads of literal data ------------------------------------------------------
 
 SEVERITY = [
-    ("import pickle\nobj = pickle.loads(b'\\x80\\x04K\\x01.')", "MLW101", Severity.LOW),
-    ("import pickle\nBLOB = b'\\x80\\x04K\\x01.'\nobj = pickle.loads(BLOB)", "MLW101", Severity.LOW),
+    # a literal that imports or calls something: low (its bytes are the project's)
+    ("import pickle\nobj = pickle.loads(b'cos\\nsystem\\n(S\\'id\\'\\ntR.')", "MLW101", Severity.LOW),
+    ("import pickle\nBLOB = b'c__main__\\nC\\n)\\x81.'\nobj = pickle.loads(BLOB)", "MLW101", Severity.LOW),
     ("import pickle\nobj = pickle.loads(b'')", "MLW101", Severity.HIGH),
-    ("import jsonpickle\nobj = jsonpickle.decode('foobar')", "MLW114", Severity.LOW),
+    ("import jsonpickle\nobj = jsonpickle.decode('{\"py/object\": \"os.system\"}')", "MLW114", Severity.LOW),
+    # a malformed literal pickle is not judged inert
+    ("import dill\nobj = dill.loads(b'\\x80\\x04K')", "MLW101", Severity.LOW),
     ("import marshal\ncode = marshal.loads(b'\\xe3')", "MLW112", Severity.LOW),
     # a literal path may name a downloaded file: unchanged
     ("import torch\nstate = torch.load('model.pt')", "MLW102", Severity.HIGH),
@@ -181,6 +184,27 @@ SEVERITY = [
     ("import pickle\ndef f(blob):\n    return pickle.loads(blob)", "MLW101", Severity.HIGH),
     ("import yaml\nyaml.load('{}', Loader=yaml.Loader)", "MLW106", Severity.HIGH),
 ]
+
+
+#: literals that can only become plain data: no finding (nothing in them can run)
+INERT = [
+    ("import pickle\nobj = pickle.loads(b'\\x80\\x04K\\x01.')", "MLW101"),
+    ("import pickle as pk\nBLOB = b'\\x80\\x04\\x95\\t\\x00\\x00\\x00\\x00\\x00\\x00\\x00]\\x94(K\\x01K\\x02e.'\nobj = pk.loads(BLOB)", "MLW101"),
+    ("import jsonpickle\nobj = jsonpickle.decode('foobar')", "MLW114"),
+    ("from jsonpickle import decode\nobj = decode('{\"a\": [1, 2]}')", "MLW114"),
+]
+
+
+@pytest.mark.parametrize("code, rule", INERT)
+def test_inert_literal_is_not_a_finding(code, rule):
+    assert findings(code, rule) == []
+
+
+def test_inert_literal_needs_a_literal():
+    """The same call on a parameter, or a name rebound locally, keeps the finding."""
+    assert len(findings("import jsonpickle\ndef f(s):\n    return jsonpickle.decode(s)", "MLW114")) == 1
+    code = "import pickle\nBLOB = b'\\x80\\x04K\\x01.'\ndef f(sock):\n    BLOB = sock.recv(9)\n    return pickle.loads(BLOB)"
+    assert [f.severity for f in findings(code, "MLW101")] == [Severity.HIGH]
 
 
 @pytest.mark.parametrize("code, rule, severity", SEVERITY)

@@ -978,6 +978,32 @@ class _Query:
         return self.file_written(data)
 
 
+#: pickle opcodes that import or call something; a pickle without them
+#: builds only numbers, strings, bytes and containers of them
+_CODE_OPCODES = frozenset(
+    {"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "REDUCE", "NEWOBJ", "NEWOBJ_EX", "BUILD", "EXT1", "EXT2", "EXT4", "PERSID", "BINPERSID"}
+)
+
+
+def inert_literal(target: str, value: Any) -> bool:
+    """A literal payload that the loader ``target`` turns into plain data
+    only, read without executing anything: a pickle (``pickle``/``dill``/
+    ``cloudpickle.loads``) whose opcodes import and call nothing, or
+    jsonpickle text without a ``py/`` tag. Anything else, or anything that
+    does not parse, is not inert."""
+    if isinstance(value, str) and target.startswith("jsonpickle."):
+        return "py/" not in value
+    if isinstance(value, bytes) and target.split(".")[0] in _PICKLERS and target.endswith(".loads") and value:
+        import pickletools
+
+        try:
+            ops = [op.name for op, _arg, _pos in pickletools.genops(value)]
+        except Exception:  # noqa: BLE001 - a malformed pickle is not inert
+            return False
+        return bool(ops) and ops[-1] == "STOP" and not _CODE_OPCODES.intersection(ops)
+    return False
+
+
 def _merge(kinds: List[Optional[str]]) -> Optional[str]:
     if any(k is None for k in kinds):
         return None
@@ -1113,11 +1139,30 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - never hide a finding
             return False
 
+    def literal_value(self, call: Any, target: str, data: Any = None) -> Any:
+        """The value of the literal ``call`` loads (see :meth:`literal_data`),
+        or None."""
+        if target not in DATA_LOADERS:
+            return None
+        if data is None:
+            spec = DATA_ARG.get(target, (0, ""))
+            data = self.ctx.arg(call, spec[0], spec[1] or None)
+        if isinstance(data, cst.Name):
+            data = self.ctx.constants.values.get(data.value)
+        try:
+            value = self.ctx.value(data) if data is not None else None
+        except Exception:  # noqa: BLE001 - no value, no verdict
+            return None
+        return value if isinstance(value, (str, bytes)) else None
+
     def report_load(self, node: Any, target: str, message: Optional[str] = None, *, data: Any = None, at: Any = None, **kwargs: Any) -> None:
         """Report a load; at low severity, with a note, when the data is a
-        literal in the code (:meth:`literal_data`)."""
+        literal in the code (:meth:`literal_data`); not at all when that
+        literal cannot build an object that runs code (:func:`inert_literal`)."""
         message = message or self.message  # type: ignore[attr-defined]
         if self.literal_data(node, target, data):
+            if inert_literal(target, self.literal_value(node, target, data)):
+                return
             message += LITERAL_NOTE
             kwargs["severity"] = Severity.LOW
         self.report(at if at is not None else node, message, **kwargs)  # type: ignore[attr-defined]
