@@ -215,3 +215,22 @@ def test_literal_data_is_low(code, rule, severity):
     [finding] = findings(code, rule)
     assert finding.severity is severity
     assert ("literal in the code" in finding.message) is (severity is Severity.LOW)
+
+
+# -- a module bound by an import call (core/bindings.IMPORT_CALLS) ---------------------------
+
+IMPORTED_BY_CALL = [
+    ("import importlib\npk = importlib.import_module('pickle')\ndef f(b):\n    return pk.loads(b)", "MLW101", [4]),
+    ("from importlib import import_module\nyaml = import_module('yaml')\ncfg = yaml.unsafe_load(stream)", "MLW106", [3]),
+    ("from .utils import lazy_import\ntorch = lazy_import('torch')\nstate = torch.load(path, weights_only=False)", "MLW102", [3]),
+    ("np = __import__('numpy')\na = np.load(p, allow_pickle=True)", "MLW105", [2]),
+    # a computed name, a relative name, a fromlist: not followed
+    ("import importlib\npk = importlib.import_module(name)\npk.loads(b)", "MLW101", []),
+    ("import importlib\npk = importlib.import_module('.pickle', 'pkg')\npk.loads(b)", "MLW101", []),
+    ("m = __import__('os.path', globals(), locals(), ['join'], 0)\nm.loads(b)", "MLW101", []),
+]
+
+
+@pytest.mark.parametrize("code, rule, lines", IMPORTED_BY_CALL)
+def test_module_bound_by_an_import_call(code, rule, lines):
+    assert sorted(f.line for f in findings(code, rule)) == lines

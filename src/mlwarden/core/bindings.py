@@ -290,6 +290,30 @@ def _verdict(scope: Scope, bindings: List[Binding], line: Optional[int]) -> Reso
     return Resolution(frozenset(q for b in chosen for q in b.qualnames), _assumed_of([b for b in chosen if b.qualnames]))
 
 
+#: calls that import the module named by their literal first argument and
+#: return it: ``uvicorn = lazy_import("uvicorn")``, ``yaml =
+#: importlib.import_module("yaml")`` (``__import__("a.b")`` returns ``a``)
+IMPORT_CALLS = frozenset({"import_module", "lazy_import", "import_optional_dependency", "__import__"})
+
+
+def _imported_by_call(value: ast.expr) -> Optional[str]:
+    if not isinstance(value, ast.Call) or not value.args:
+        return None
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    first = value.args[0]
+    if name not in IMPORT_CALLS or not isinstance(first, ast.Constant) or not isinstance(first.value, str):
+        return None
+    module = first.value
+    if not module or module.startswith(".") or not all(part.isidentifier() for part in module.split(".")):
+        return None
+    if name == "__import__":
+        if len(value.args) > 3 or value.keywords:
+            return None  # a fromlist returns the submodule: not followed
+        module = module.split(".")[0]
+    return module
+
+
 def dotted_parts(expr: ast.AST) -> Optional[List[str]]:
     """``a.b.c`` -> ["a", "b", "c"]; None for anything else."""
     parts: List[str] = []
@@ -484,7 +508,13 @@ class _Collector:
 
     def _alias_of(self, value: ast.expr, scope: Scope) -> Optional[Set[str]]:
         """Qualified names of a plain dotted name that resolves through an
-        import (or an assumed module) as the tree is walked; None otherwise."""
+        import (or an assumed module) as the tree is walked, or of a module
+        imported by a call (:data:`IMPORT_CALLS`); None otherwise."""
+        imported = _imported_by_call(value)
+        if imported is not None:
+            self.last_assumed = None
+            self.facts.imported_modules.add(imported)
+            return {canonical(imported)}
         parts = dotted_parts(value)
         if not parts:
             return None

@@ -71,7 +71,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       aiohttp `web.run_app(app)` / `web.TCPSite(runner)` (all interfaces by
       default), `waitress.serve(app)`, werkzeug `run_simple("0.0.0.0", …)`,
       Ray Serve `serve.start(http_options={"host": "0.0.0.0"})`;
-    - gradio `launch(server_name="0.0.0.0")` without `auth=`.
+    - gradio `launch(server_name="0.0.0.0")` without `auth=`, or with an
+      `auth` variable that is `None` unless an option sets it (medium: the
+      default run is open).
 
     The host may be a literal (`"0.0.0.0"`, `""`, `"::"`), a module constant,
     a parameter default, `os.environ.get("HOST", "0.0.0.0")`, or an
@@ -149,6 +151,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("trainer.run(host='0.0.0.0')"),
         Valid("from aiohttp import web\nweb.run_app(app, host='127.0.0.1')"),
         Valid("import uvicorn\nuvicorn.run(app, host=args.host)"),
+        Valid("import gradio as gr\ndef main(args):\n    auth = read_creds(args.auth_file)\n    demo.launch(server_name='0.0.0.0', auth=auth)"),
+        Valid("import importlib\nuvicorn = importlib.import_module(name)\nuvicorn.run(app, host='0.0.0.0')"),
     ]
     INVALID = [
         Invalid("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, host='0.0.0.0', port=8000)"),
@@ -167,12 +171,25 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("import os\nfrom flask import Flask\napp = Flask(__name__)\napp.run(host=os.environ.get('HOST', '0.0.0.0'))"),
         Invalid("import litserve as ls\nserver = ls.LitServer(api)\nserver.run(port=8000)"),
         Invalid(notebook_json("import uvicorn", "uvicorn.run(app, host=\"0.0.0.0\")"), filename="example.ipynb"),
+        Invalid(
+            "import gradio as gr\ndef main(args):\n    auth = None\n    if args.auth_file:\n        auth = read_creds(args.auth_file)\n"
+            "    demo.queue().launch(server_name='0.0.0.0', auth=auth)"
+        ),
+        Invalid("from .utils import lazy_import\nuvicorn = lazy_import('uvicorn')\ndef serve(app, host='0.0.0.0'):\n    uvicorn.run(app, host=host)"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._all_interface_attrs: Optional[FrozenSet[str]] = None
         self._auth: Optional[bool] = None
+        self._optional_auth: Any = None
+
+    def _may_be_none(self, expr: Any) -> bool:
+        """``expr`` is a name one of whose bindings is ``None`` (``auth =
+        None`` then ``if args.auth_path: auth = parse(...)``)."""
+        if not isinstance(expr, cst.Name):
+            return False
+        return any(isinstance(v, cst.Name) and v.value == "None" for v in self.bound_values(expr.value, skip_imports=True))
 
     # -- where servers start ---------------------------------------------------
     def visit_Call(self, node) -> None:
@@ -187,6 +204,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         else:
             verdict = self._all_interfaces(host)
         if not verdict:
+            return
+        if node is self._optional_auth:
+            self.report(
+                node,
+                f"`{shown}` serves on every network interface and its `auth` is None unless an option sets it; require authentication, or bind to 127.0.0.1 behind an authenticating proxy",
+                severity=Severity.MEDIUM,
+            )
             return
         auth = self._auth_visible()
         self.report(
@@ -218,7 +242,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if not present:
                 return None
             auth_present, auth = self.ctx.keyword(node, "auth")
-            if auth_present is None or (auth_present and self.resolve(auth) is not None):
+            if auth_present is None:
+                return None
+            if auth_present and self._may_be_none(auth):
+                self._optional_auth = node  # `auth = None` unless an option is given: off by default
+            elif auth_present and self.resolve(auth) is not None:
                 return None
             return f"launch(server_name={_show(self.ctx, host)})", host, False
         if method == "run":
