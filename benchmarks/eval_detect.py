@@ -70,6 +70,7 @@ CATEGORY = {
     "MLW116": "torch-package",
     "MLW117": "msgpack",
     "MLW118": "datasets",
+    "MLW119": "tensorflow",
     "MLW120": "torch",
     "MLW209": "llm",
     "MLW211": "llm",
@@ -85,7 +86,7 @@ CATEGORY = {
     "MLW305": "pip",
     "MLW306": "pip",
 }
-FAMILY = {"pickle", "torch", "joblib", "pandas", "numpy", "yaml", "keras", "distributed", "marshal", "shelve", "jsonpickle", "skops", "torch-package", "msgpack", "datasets", "native", "archive"}
+FAMILY = {"pickle", "torch", "joblib", "pandas", "numpy", "yaml", "keras", "distributed", "marshal", "shelve", "jsonpickle", "skops", "torch-package", "msgpack", "datasets", "native", "archive", "tensorflow"}
 
 #: third-party rule names -> category (semgrep-style annotations)
 SOURCE_RULES = [
@@ -96,6 +97,7 @@ SOURCE_RULES = [
     (r"pytorch|torch-load", "torch"),
     (r"keras", "keras"),
     (r"numpy-load-library|load-library|load-op-library|classes-load|f2py|onnx-session", "native"),
+    (r"tensorflow|saved-model", "tensorflow"),
     (r"numpy", "numpy"),
     (r"pandas", "pandas"),
     (r"joblib|sklearn", "joblib"),

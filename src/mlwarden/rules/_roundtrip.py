@@ -100,6 +100,7 @@ WRITERS: Dict[str, Tuple[int, str]] = {
     "keras.models.save_model": (1, "filepath"),
     "keras.saving.save_model": (1, "filepath"),
     "torch.package.PackageExporter": (0, "f"),
+    "tensorflow.saved_model.save": (1, "export_dir"),
     "msgpack.pack": (1, "stream"),
     "msgpack.dump": (1, "stream"),
 }
