@@ -171,6 +171,9 @@ class ModuleFacts:
         self.constants: Set[str] = set()
         #: module-level ``class`` statements by name (the last one wins)
         self.classes: Dict[str, ast.ClassDef] = {}
+        #: module-level ``def`` statements by name (the last one wins): pytest
+        #: fixtures a test's parameters name
+        self.functions: Dict[str, ast.AST] = {}
         #: module-level class name -> (first line, first line of its body, last line)
         self.class_ranges: Dict[str, Tuple[int, int, int]] = {}
         #: name -> value expressions of its module-level assignments (for the gate)
@@ -396,6 +399,8 @@ class _Collector:
             if stmt.returns is not None:
                 self._expr(stmt.returns, scope, group)
             self._bind(scope, stmt.name, OTHER, stmt.lineno, group)
+            if top:
+                self.facts.functions[stmt.name] = stmt
             inner = self._new_scope("function", stmt, scope)
             self._parameters(stmt.args, inner, scope, group)
             self._body(stmt.body, inner)

@@ -69,7 +69,7 @@ FINGERPRINT = {'_helpers': 1306879163,
  'mlw704_jupyter_server_without_token': 3058309156,
  'mlw705_ray_start_dashboard_exposed': 3834452904,
  'mlw706_jupyter_started_without_token': 3548028777,
- 'mlw707_serving_endpoint_exposed': 1183440500,
+ 'mlw707_serving_endpoint_exposed': 2449846653,
  'mlw901_requirement_without_hash': 4041240572}
 
 RULES = (('MLW101',

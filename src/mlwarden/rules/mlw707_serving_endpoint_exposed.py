@@ -82,6 +82,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     class field with that default (a dataclass or settings class:
     `host: str = "0.0.0.0"` … `cfg.host`).
 
+    The app is known from its constructor (`Flask(...)`, `ls.LitServer(...)`)
+    in place, through a name bound only to such calls, or, for a test's
+    parameter, through the module's pytest fixture of that name
+    (`@pytest.fixture def server(): return ls.LitServer(api)`).
+
     Severity is medium: a container image legitimately binds all interfaces
     and relies on the platform in front of it. It is low when the file shows
     authentication (FastAPI security dependencies, `flask_httpauth`,
@@ -269,11 +274,50 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         ``ls.LitServer(...)``, inline or a name bound only to such calls),
         or None when it cannot be seen."""
         values = self.bound_values(receiver.value) if isinstance(receiver, cst.Name) else [receiver]
+        if isinstance(receiver, cst.Name) and values == [None]:
+            return self._fixture_framework(receiver.value)  # a parameter: a pytest fixture of that name?
+        if len(values) == 1 and isinstance(values[0], cst.Name) and self.bound_values(values[0].value) == [None]:
+            return self._fixture_framework(values[0].value)  # `server = server_fixture`
         frameworks = set()
         for value in values:
             if not isinstance(value, cst.Call):
                 return None
             hit = {n.split(".", 1)[0] for n in self.ctx.qualnames(value.func)} & set(RUN_FRAMEWORKS)
+            if not hit:
+                return None
+            frameworks |= hit
+        return frameworks.pop() if len(frameworks) == 1 else None
+
+    def _fixture_framework(self, name: str) -> Optional[str]:
+        """The framework of the app a module-level pytest fixture called
+        ``name`` returns or yields (``@pytest.fixture def server(): return
+        ls.LitServer(api)``, or a name bound once to such a call in it); a
+        test's parameter of that name is that app."""
+        import ast
+
+        facts = self.ctx.facts
+        fixture = next(
+            (f for f in facts.functions.values() if _fixture_name(f) == name), None
+        )
+        if fixture is None:
+            return None
+        assigned: Dict[str, List[Any]] = {}
+        results: List[Any] = []
+        for node in ast.walk(fixture):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                assigned.setdefault(node.targets[0].id, []).append(node.value)
+            elif isinstance(node, (ast.Return, ast.Yield)) and node.value is not None:
+                results.append(node.value)
+        frameworks = set()
+        for value in results:
+            if isinstance(value, ast.Name) and len(assigned.get(value.id, ())) == 1:
+                value = assigned[value.id][0]
+            head = value.func if isinstance(value, ast.Call) else None
+            while isinstance(head, ast.Attribute):
+                head = head.value
+            if not isinstance(head, ast.Name):
+                return None
+            hit = {q.split(".", 1)[0] for q in facts.resolve(head.id).qualnames} & set(RUN_FRAMEWORKS)
             if not hit:
                 return None
             frameworks |= hit
@@ -372,6 +416,24 @@ def _argparse_dest(ctx: Any, node: Any) -> List[str]:
     longs = [n for n in names if isinstance(n, str) and n.startswith("--")]
     chosen = longs[0] if longs else next((n for n in names if isinstance(n, str)), None)
     return [chosen.lstrip("-").replace("-", "_")] if chosen else []
+
+
+def _fixture_name(function: Any) -> Optional[str]:
+    """The name pytest injects a module-level function under when it is a
+    fixture (``@pytest.fixture``, ``@fixture(name="x")``), else None."""
+    import ast
+
+    for decorator in function.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        target = call.func if call is not None else decorator
+        last = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        if last != "fixture":
+            continue
+        for keyword in call.keywords if call is not None else ():
+            if keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+                return keyword.value.value
+        return function.name
+    return None
 
 
 def _show(ctx: Any, node: Any, limit: int = 30) -> str:
