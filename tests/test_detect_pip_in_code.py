@@ -140,6 +140,11 @@ CASES = {
         'def lint(session):\n    session.run("pip", "install", "--extra-index-url", "https://mirror.example/simple", "black==24.1.0")\n',
         [(2, 35, "MLW302")],
     ),
+    "command-string-variable": (
+        'import os\ndef setup(cuda):\n    if cuda:\n        cmd = "pip install xformers==0.0.23 --extra-index-url https://download.pytorch.org/whl/cu118"\n'
+        '    else:\n        cmd = "pip install xformers"\n    os.system(cmd)\n',
+        [(4, 45, "MLW302"), (6, 28, "MLW301")],
+    ),
     "shlex-split": (
         'import shlex, subprocess\nsubprocess.run(shlex.split("pip install xgboost"))\n',
         [(2, 41, "MLW301")],
@@ -176,6 +181,7 @@ QUIET = [
     'def t(c):\n    c.run("pip install -e .")\n',
     'def t(c, pkg):\n    c.run(f"pip install {pkg}")\n',
     'import logging\nlogging.info("pip install torch")\n',
+    'import os\ncmd = "pip install torch"\ncmd = cmd + extra\nos.system(cmd)\n',
 ]
 
 

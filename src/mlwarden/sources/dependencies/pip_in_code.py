@@ -34,7 +34,8 @@ What is read:
   ``+`` of lists, a name bound once to such a list in the same function or at
   module level, ``" ".join([...])``, and command strings (literals, implicit
   concatenations, f-strings; a name bound only to strings, each binding
-  read), split like a shell line;
+  read, for ``os.system(cmd)``, ``subprocess.run(cmd, shell=True)`` and the
+  runners), split like a shell line;
 * loop variables: ``for installer in installers: run([*installer,
   "install", "x"])`` and ``f"{combo[0]} install x"`` take the first value of
   the loop (a literal, or a list grown by ``.append``) that names pip;
@@ -246,6 +247,13 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
             continue
         name = _qualname(node.func, aliases)
         words: Optional[List[Word]] = None
+        held = lists.string_values(node.args[0]) if node.args and isinstance(node.args[0], ast.Name) and (name in SHELL_CALLS or name in EXEC_CALLS or _is_ipython_call(node, "system")) else []
+        if held:  # cmd = "pip install …" (in each branch) … os.system(cmd)
+            for value in held:
+                found = _string_words(value, lines, lists)
+                if found:
+                    yield found
+            continue
         if name in SHELL_CALLS and node.args:
             words = _shell_words(node.args[0], lines, lists)
         elif name in EXEC_CALLS and node.args:
