@@ -21,6 +21,14 @@ What counts, in the scope (function, or module top level) of the load:
   written anywhere before the load; a literal path (which may name a file
   that existed before) only in a *function*, and only by a write that runs
   unconditionally before the load (not inside ``if``/``for``/``try``).
+  Into a temporary location, the project's own saver of its own state
+  counts too (a call named ``save_*``/``*_save``/``export_*``/``dump_*``…
+  whose only positional argument is the path: ``trainer.save_checkpoint(
+  tmp_path / "c.pt")``), and a directory it filled covers the files in it
+  (``model.save_pretrained(d)`` … ``torch.load(os.path.join(d, "x.bin"))``);
+* **in memory, by name** — the project's own serializer called in place
+  (``pickle.loads(dump_exception(e))``), and what the code under test handed
+  to a mock (``m.send.call_args[0][0]`` and parts of it);
 
 Soundness: every variable involved must be bound only in ways we can see
 (no parameters except the pytest temporary-path fixtures, no ``global``, no
@@ -184,6 +192,17 @@ _DUMP_HELPER = re.compile(r"(?:^|_)(?:dumps?|serialize|serialise|pickle|to_pickl
 _NOT_A_DUMP = re.compile(r"load|read|recv|receive|get|fetch|download|decode|deserial|unpickle|request|open", re.IGNORECASE)
 #: library functions with such names that do not return in-memory data
 _NOT_DUMP_HELPERS = frozenset({"pickle.dump", "dill.dump", "cloudpickle.dump", "marshal.dump", "joblib.dump", "json.dump", "yaml.dump", "yaml.safe_dump", "msgpack.dump"})
+
+
+#: a project's own saver, by its name: ``save_checkpoint``, ``save_pretrained``,
+#: ``export_model``, ``dump_cache``; names that fetch, copy or unpack are not
+_SAVE_HELPER = re.compile(r"(?:^|_)(?:save|dump|export|serialize|serialise|persist)(?:_|$)|^_?write_", re.IGNORECASE)
+_NOT_A_SAVE = re.compile(r"load|read|download|fetch|copy|url|hub|remote|http|open|move|link|extract|unpack|untar|unzip|sync|pull|clone|restore|get", re.IGNORECASE)
+
+
+def _is_save_helper(func: Any) -> bool:
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return bool(name) and _SAVE_HELPER.search(name) is not None and _NOT_A_SAVE.search(name) is None
 
 
 def _is_dump_helper(func: Any) -> bool:
@@ -874,6 +893,16 @@ class _Query:
                     dest = call.args[1].value
                 elif method in WRITER_METHODS and len(call.args) >= 1:
                     dest = self.arg(call, WRITER_METHODS[method])
+        if dest is None and _is_save_helper(call.func):
+            # the project's own saver of its own state into a fresh temporary
+            # location, the path its only positional argument
+            # (`trainer.save_checkpoint(tmp_path / "c.pt")`, `model.save_pretrained(d)`):
+            # nobody else writes there. `save_cache(data, path)` may be
+            # handed downloaded bytes: not followed.
+            positional = [a.value for a in call.args if not a.keyword]
+            if len(positional) == 1 and not any(a.star for a in call.args) and self.local_path(positional[0]) == "temp":
+                return positional[0]
+            return None
         if dest is None:
             return None
         path, mode = self.opened_path(dest)
@@ -903,6 +932,16 @@ class _Query:
             return False  # a literal path at module level may name a file that was there before
         key = self.path_key(path)
         writes = [c for c in self.scope.calls if self.scope.before(c, self.load) and self._key_or_none(self.writes_to(c)) == key]
+        if not writes and kind == "temp":
+            # a file inside a temporary directory a saver just filled:
+            # `model.save_pretrained(d)` … `torch.load(os.path.join(d, "pytorch_model.bin"))`
+            base = self._path_base(path)
+            if base is not None and self.local_path(base) == "temp":
+                key = self.path_key(base)
+                writes = [
+                    c for c in self.scope.calls
+                    if self.scope.before(c, self.load) and _is_save_helper(c.func) and self._key_or_none(self.writes_to(c)) == key
+                ]
         if not writes:
             return False
         if kind == "literal" and not any(self.scope.straight_before(w, self.load) for w in writes):
@@ -921,6 +960,26 @@ class _Query:
                         continue  # an open() for reading or for the write itself
                     return False
         return True
+
+    def _path_base(self, expr: Any) -> Any:
+        """The directory part of a path built from one: ``d / "x"``,
+        ``os.path.join(d, "x")``, ``d.joinpath("x")``, ``f"{d}/x"``, inside
+        ``str()``/``Path()``; None otherwise."""
+        for _ in range(4):
+            if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].keyword and (
+                self.call_name(expr, ("os.fspath", "pathlib.Path", "str", "Path"))
+                or (isinstance(expr.func, cst.Name) and expr.func.value in ("str", "Path"))
+            ):
+                expr = expr.args[0].value
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
+            return expr.left
+        if isinstance(expr, cst.Call) and len(expr.args) >= 2 and self.call_name(expr, ("os.path.join",)):
+            return expr.args[0].value
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "joinpath":
+            return expr.func.value
+        if isinstance(expr, cst.FormattedString) and expr.parts and isinstance(expr.parts[0], cst.FormattedStringExpression):
+            return expr.parts[0].expression
+        return None
 
     def fresh_temp(self, path: Any) -> bool:
         """``path`` is in a temporary location that nothing but known
