@@ -140,6 +140,15 @@ CASES = {
         'def lint(session):\n    session.run("pip", "install", "--extra-index-url", "https://mirror.example/simple", "black==24.1.0")\n',
         [(2, 35, "MLW302")],
     ),
+    "loop-over-package-names": (
+        'import subprocess, sys\nfor pkg in ["numpy", "scipy==1.13.0", "pandas"]:\n'
+        '    subprocess.check_call([sys.executable, "-m", "pip", "install", pkg])\n',
+        [(2, 13, "MLW301"), (2, 39, "MLW301")],
+    ),
+    "loop-over-package-names-f-string": (
+        'import os\ndef f():\n    for p in ("rich", "typer==0.12.0"):\n        os.system(f"pip install {p}")\n',
+        [(4, 19, "MLW301")],
+    ),
     "command-string-variable": (
         'import os\ndef setup(cuda):\n    if cuda:\n        cmd = "pip install xformers==0.0.23 --extra-index-url https://download.pytorch.org/whl/cu118"\n'
         '    else:\n        cmd = "pip install xformers"\n    os.system(cmd)\n',
@@ -182,6 +191,9 @@ QUIET = [
     'def t(c, pkg):\n    c.run(f"pip install {pkg}")\n',
     'import logging\nlogging.info("pip install torch")\n',
     'import os\ncmd = "pip install torch"\ncmd = cmd + extra\nos.system(cmd)\n',
+    'import subprocess\nfor tool in ("npm", "yarn"):\n    subprocess.run([tool, "install", "left-pad"])\n',
+    'import subprocess, sys\nfor pkg in ["numpy==1.26.4", "scipy==1.13.0"]:\n    subprocess.run([sys.executable, "-m", "pip", "install", pkg])\n',
+    'import subprocess, sys\nfor pkg in PKGS + ["x"]:\n    subprocess.run([sys.executable, "-m", "pip", "install", pkg])\n',
 ]
 
 

@@ -38,7 +38,9 @@ What is read:
   runners), split like a shell line;
 * loop variables: ``for installer in installers: run([*installer,
   "install", "x"])`` and ``f"{combo[0]} install x"`` take the first value of
-  the loop (a literal, or a list grown by ``.append``) that names pip;
+  the loop (a literal, or a list grown by ``.append``) that names pip; a
+  loop over string literals (``for pkg in ["numpy", "scipy"]: … install
+  pkg``) stands for all of them, each judged at its own place;
 * non-literal words (a variable package name, ``*extras``) are never judged.
 
 Cost: nothing unless the text holds both ``pip`` and ``install`` and names a
@@ -478,8 +480,11 @@ def _string_text(node: ast.AST, lines: Optional[List[str]] = None, lists: Any = 
                 parts.append(value.value)
                 continue
             picked = _installer_value(value.value, lines or [], lists) if isinstance(value, ast.FormattedValue) and lists is not None else None
+            every = _loop_strings(value.value, lists) if isinstance(value, ast.FormattedValue) and lists is not None and picked is None else []
             if isinstance(picked, ast.Constant) and isinstance(picked.value, str) and not value.format_spec and value.conversion == -1:
                 parts.append(picked.value)  # f"{pip} install x" in `for pip in ("pip", "pip3")`
+            elif every and not value.format_spec and value.conversion == -1 and all(v.value.split() == [v.value] for v in every):
+                parts.append(" ".join(v.value for v in every))  # f"pip install {pkg}" in `for pkg in [...]`
             else:
                 parts.append(_DYNAMIC)
         return "".join(parts)
@@ -519,7 +524,21 @@ def _element_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -
     picked = _installer_value(node, lines, lists)
     if isinstance(picked, ast.Constant) and isinstance(picked.value, str):
         return [Word(picked.value, picked.lineno, picked.col_offset)]
+    every = _loop_strings(node, lists)
+    if every:  # for pkg in ["numpy", "scipy"]: run([..., "install", pkg]): each value, at its own place
+        return [Word(v.value, v.lineno, v.col_offset) for v in every]
     return [Word(_DYNAMIC, node.lineno, node.col_offset)]
+
+
+def _loop_strings(node: ast.AST, lists: Any) -> List[ast.Constant]:
+    """Every value of a loop variable that runs over string literals only
+    (``for pkg in ("numpy", "scipy==1.13")``), or []."""
+    if not isinstance(node, ast.Name) or not hasattr(lists, "loop_values"):
+        return []
+    values = lists.loop_values(node)
+    if values and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values):
+        return values
+    return []
 
 
 def _installer_value(node: ast.AST, lines: List[str], lists: Any) -> Optional[ast.AST]:
