@@ -149,6 +149,11 @@ CASES = {
         'import os\ndef f():\n    for p in ("rich", "typer==0.12.0"):\n        os.system(f"pip install {p}")\n',
         [(4, 19, "MLW301")],
     ),
+    "loop-over-module-level-list": (
+        'import subprocess, sys\nREQUIRED = ["einops", "timm==1.0.9"]\ndef bootstrap():\n    for name in REQUIRED:\n'
+        '        subprocess.check_call([sys.executable, "-m", "pip", "install", name])\n',
+        [(2, 13, "MLW301")],
+    ),
     "command-string-variable": (
         'import os\ndef setup(cuda):\n    if cuda:\n        cmd = "pip install xformers==0.0.23 --extra-index-url https://download.pytorch.org/whl/cu118"\n'
         '    else:\n        cmd = "pip install xformers"\n    os.system(cmd)\n',
@@ -191,6 +196,7 @@ QUIET = [
     'def t(c, pkg):\n    c.run(f"pip install {pkg}")\n',
     'import logging\nlogging.info("pip install torch")\n',
     'import os\ncmd = "pip install torch"\ncmd = cmd + extra\nos.system(cmd)\n',
+    'import subprocess, sys\nREQUIRED = ["einops"]\ndef f(REQUIRED):\n    for n in REQUIRED:\n        subprocess.run([sys.executable, "-m", "pip", "install", n])\n',
     'import subprocess\nfor tool in ("npm", "yarn"):\n    subprocess.run([tool, "install", "left-pad"])\n',
     'import subprocess, sys\nfor pkg in ["numpy==1.26.4", "scipy==1.13.0"]:\n    subprocess.run([sys.executable, "-m", "pip", "install", pkg])\n',
     'import subprocess, sys\nfor pkg in PKGS + ["x"]:\n    subprocess.run([sys.executable, "-m", "pip", "install", pkg])\n',

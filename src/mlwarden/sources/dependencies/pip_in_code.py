@@ -389,11 +389,18 @@ def _list_bindings(tree: ast.AST, loops: Optional[Dict[int, List[ast.AST]]] = No
     a name all of whose bindings are string expressions."""
     out: Dict[int, ast.AST] = {}
     scopes = [tree] + [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    module_assigned: Dict[str, List[Any]] = {}
+    module_grown: Dict[str, List[ast.AST]] = {}
     for scope in scopes:
         assigned: Dict[str, List[Any]] = {}
         iterables: Dict[str, List[ast.AST]] = {}
         grown: Dict[str, List[ast.AST]] = {}
         uses: List[ast.Name] = []
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = scope.args
+            for arg in (*params.posonlyargs, *params.args, *params.kwonlyargs, params.vararg, params.kwarg):
+                if arg is not None:
+                    assigned.setdefault(arg.arg, []).append(None)  # a parameter: not the module's list
         stack = list(ast.iter_child_nodes(scope))
         while stack:
             node = stack.pop()
@@ -428,13 +435,17 @@ def _list_bindings(tree: ast.AST, loops: Optional[Dict[int, List[ast.AST]]] = No
                 assigned.setdefault(node.target.id, []).append(None)
             stack.extend(ast.iter_child_nodes(node))
 
+        if scope is tree:
+            module_assigned, module_grown = assigned, grown
+
         def elements(iterable: ast.AST) -> List[ast.AST]:
             if isinstance(iterable, (ast.List, ast.Tuple)):
                 return list(iterable.elts)
             if isinstance(iterable, ast.Name):
-                values = assigned.get(iterable.id)
+                here = iterable.id in assigned
+                values = assigned.get(iterable.id) if here else module_assigned.get(iterable.id)  # a module-level list
                 if values and len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple)):
-                    extra = grown.get(iterable.id, [])
+                    extra = (grown if here else module_grown).get(iterable.id, [])
                     if all(e is not None for e in extra):
                         return list(values[0].elts) + extra
             return []
