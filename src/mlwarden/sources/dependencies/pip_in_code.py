@@ -562,7 +562,7 @@ def _installer_value(node: ast.AST, lines: List[str], lists: Any) -> Optional[as
 
     index: Optional[int] = None
     if isinstance(node, ast.Subscript):
-        key = node.slice.value if isinstance(node.slice, ast.Index) else node.slice  # type: ignore[attr-defined]
+        key = node.slice  # an expression since Python 3.9
         if not (isinstance(key, ast.Constant) and type(key.value) is int):
             return None
         index, node = key.value, node.value
