@@ -234,3 +234,13 @@ IMPORTED_BY_CALL = [
 @pytest.mark.parametrize("code, rule, lines", IMPORTED_BY_CALL)
 def test_module_bound_by_an_import_call(code, rule, lines):
     assert sorted(f.line for f in findings(code, rule)) == lines
+
+
+def test_parameter_defaulting_to_an_assumed_module():
+    """Framework code that receives `pickle` as a parameter default, with no
+    import of it in the file: reported once, with the note naming the module
+    (this used to stop the file with an internal error)."""
+    code = "def load(f, pickle_module=pickle, **kw):\n    return pickle_module.load(f, **kw)\n"
+    [finding] = findings(code, "MLW101")
+    assert finding.line == 2
+    assert "`pickle` is bound nowhere in this file and was taken to be the `pickle` module" in finding.message
