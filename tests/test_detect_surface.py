@@ -244,3 +244,16 @@ def test_parameter_defaulting_to_an_assumed_module():
     [finding] = findings(code, "MLW101")
     assert finding.line == 2
     assert "`pickle` is bound nowhere in this file and was taken to be the `pickle` module" in finding.message
+
+
+def test_head_spellings_cover_the_assumed_aliases():
+    """`np.load(...)` in a file with no numpy import and no word `numpy`
+    reaches the rules: every alias of an assumed well-known module is a
+    spelling of its head in the word gate."""
+    from mlwarden.core.bindings import WELL_KNOWN_MODULES
+    from mlwarden.core.gate import HEAD_SPELLINGS
+
+    for alias, module in WELL_KNOWN_MODULES.items():
+        assert alias in HEAD_SPELLINGS.get(module, frozenset({module})), (alias, module)
+    [finding] = findings("def k(p):\n    return np.load(p, allow_pickle=True)\n", "MLW105")
+    assert finding.line == 2
