@@ -4,7 +4,7 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 1306879163,
- '_roundtrip': 820350596,
+ '_roundtrip': 2768595204,
  'mlw101_pickle_load': 1590167202,
  'mlw102_torch_load_without_weights_only': 3416411013,
  'mlw103_joblib_load': 3669308086,

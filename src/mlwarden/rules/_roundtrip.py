@@ -830,14 +830,7 @@ class _Query:
     def path_key(self, expr: Any) -> Any:
         """Comparable form of a path expression: wrappers (``str``,
         ``Path``, ``os.fspath``) removed, literals by value."""
-        for _ in range(4):
-            if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].keyword and (
-                self.call_name(expr, ("os.fspath", "pathlib.Path", "str", "Path"))
-                or (isinstance(expr.func, cst.Name) and expr.func.value in ("str", "Path"))
-            ):
-                expr = expr.args[0].value
-            else:
-                break
+        expr = self._unwrap_path(expr)
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
             try:
                 return ("literal", expr.evaluated_value)
@@ -961,16 +954,24 @@ class _Query:
                     return False
         return True
 
-    def _path_base(self, expr: Any) -> Any:
-        """The directory part of a path built from one: ``d / "x"``,
-        ``os.path.join(d, "x")``, ``d.joinpath("x")``, ``f"{d}/x"``, inside
-        ``str()``/``Path()``; None otherwise."""
+    def _unwrap_path(self, expr: Any) -> Any:
+        """``expr`` without the wrappers that keep a path what it is
+        (``str(...)``, ``Path(...)``, ``os.fspath(...)``)."""
         for _ in range(4):
             if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].keyword and (
                 self.call_name(expr, ("os.fspath", "pathlib.Path", "str", "Path"))
                 or (isinstance(expr.func, cst.Name) and expr.func.value in ("str", "Path"))
             ):
                 expr = expr.args[0].value
+            else:
+                break
+        return expr
+
+    def _path_base(self, expr: Any) -> Any:
+        """The directory part of a path built from one: ``d / "x"``,
+        ``os.path.join(d, "x")``, ``d.joinpath("x")``, ``f"{d}/x"``, inside
+        ``str()``/``Path()``; None otherwise."""
+        expr = self._unwrap_path(expr)
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
             return expr.left
         if isinstance(expr, cst.Call) and len(expr.args) >= 2 and self.call_name(expr, ("os.path.join",)):
