@@ -17,6 +17,13 @@ other projects' test files and source code, which are never committed):
 with verdict ``"pos"`` (a finding belongs there), ``"neg"`` (none must be
 there) or ``"n/a"`` (not a detection target, e.g. ``pickle.dumps``).
 
+``benchmarks/eval_detect_labels.json`` (committed) holds the reviewed
+corrections, each with its reason: a label on the wrong line, or a
+third-party ``ok`` that our documented policy reports (a literal path names
+a file the code did not write). ``null`` removes a label. ``score
+--as-labelled`` scores without them, as the sources labelled. The results
+and their history are in ``benchmarks/DETECT.md``.
+
     python benchmarks/eval_detect.py score                  # this checkout
     python benchmarks/eval_detect.py score --src OLD/src    # another version (before/after)
     python benchmarks/eval_detect.py candidates real/x      # lines to label
@@ -63,6 +70,7 @@ CATEGORY = {
     "MLW116": "torch-package",
     "MLW117": "msgpack",
     "MLW118": "datasets",
+    "MLW119": "tensorflow",
     "MLW120": "torch",
     "MLW209": "llm",
     "MLW211": "llm",
@@ -78,7 +86,7 @@ CATEGORY = {
     "MLW305": "pip",
     "MLW306": "pip",
 }
-FAMILY = {"pickle", "torch", "joblib", "pandas", "numpy", "yaml", "keras", "distributed", "marshal", "shelve", "jsonpickle", "skops", "torch-package", "msgpack", "datasets", "native", "archive"}
+FAMILY = {"pickle", "torch", "joblib", "pandas", "numpy", "yaml", "keras", "distributed", "marshal", "shelve", "jsonpickle", "skops", "torch-package", "msgpack", "datasets", "native", "archive", "tensorflow"}
 
 #: third-party rule names -> category (semgrep-style annotations)
 SOURCE_RULES = [
@@ -89,6 +97,7 @@ SOURCE_RULES = [
     (r"pytorch|torch-load", "torch"),
     (r"keras", "keras"),
     (r"numpy-load-library|load-library|load-op-library|classes-load|f2py|onnx-session", "native"),
+    (r"tensorflow|saved-model", "tensorflow"),
     (r"numpy", "numpy"),
     (r"pandas", "pandas"),
     (r"joblib|sklearn", "joblib"),
@@ -192,7 +201,10 @@ def annotated_labels(path: Path, rel: str) -> Dict[str, Tuple[str, str]]:
     return labels
 
 
-def all_labels() -> Dict[str, Tuple[str, str]]:
+CORRECTIONS = HERE / "eval_detect_labels.json"
+
+
+def all_labels(corrections: bool = True) -> Dict[str, Tuple[str, str]]:
     labels: Dict[str, Tuple[str, str]] = {}
     for path in sorted((EVAL / "third_party").rglob("*.py")):
         rel = str(path.relative_to(EVAL))
@@ -202,14 +214,22 @@ def all_labels() -> Dict[str, Tuple[str, str]]:
     if manual.exists():
         for key, (category, verdict) in json.loads(manual.read_text(encoding="utf-8")).items():
             labels[key] = (category, verdict)
+    if corrections:
+        for key, entry in json.loads(CORRECTIONS.read_text(encoding="utf-8")).items():
+            if key.startswith("_"):
+                continue
+            if entry["label"] is None:
+                labels.pop(key, None)
+            else:
+                labels[key] = tuple(entry["label"])
     return labels
 
 
 RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}
 
 
-def score(src: Path, severity: str = "LOW") -> Dict[str, Dict[str, int]]:
-    labels = all_labels()
+def score(src: Path, severity: str = "LOW", corrections: bool = True) -> Dict[str, Dict[str, int]]:
+    labels = all_labels(corrections)
     files = sorted({key.rsplit(":", 1)[0] for key in labels})
     data = run_mlwarden(src, [EVAL / f for f in files])
     found = defaultdict(set)  # (path, category) -> lines
@@ -272,7 +292,7 @@ def candidates(root: Path) -> None:
     pattern = re.compile(
         r"pickle\.|\bdill\.|joblib\.load|torch\.load|np\.load|numpy\.load|read_pickle|yaml\.(?:unsafe_|full_)?load|load_model\(|"
         r"marshal\.load|shelve\.open|jsonpickle|extractall|unpack_archive|\.run\(.*host|uvicorn\.run|launch\(|run_app|"
-        r"pip.{0,40}install|\bexec\(|\beval\(|os\.system|load_library|PackageImporter|msgpack"
+        r"pip.{0,40}install|\bexec\(|\beval\(|os\.system|load_library|PackageImporter|msgpack|saved_model\.load|TFSMLayer|read_array|load_state_dict_from_url"
     )
     for path in sorted((EVAL / root).rglob("*.py")):
         for i, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
@@ -287,13 +307,14 @@ def main(argv=None) -> int:
     s.add_argument("--src", type=Path, default=HERE.parent / "src")
     s.add_argument("--misses", action="store_true")
     s.add_argument("--severity", default="low", help="lowest severity that counts (low: every finding; medium: the default report)")
+    s.add_argument("--as-labelled", action="store_true", help="ignore the reviewed corrections in eval_detect_labels.json")
     c = sub.add_parser("candidates")
     c.add_argument("root", type=Path)
     args = parser.parse_args(argv)
     if args.cmd == "candidates":
         candidates(args.root)
         return 0
-    counts = score(args.src.resolve(), args.severity.upper())
+    counts = score(args.src.resolve(), args.severity.upper(), corrections=not args.as_labelled)
     keys = {k for k in counts if isinstance(k, tuple)}
     groups = []
     for where in ("third_party", "real"):

@@ -100,6 +100,65 @@ CASES = {
         'get_ipython().run_line_magic("pip", "install lightgbm")\n',
         [(1, 46, "MLW301")],
     ),
+    # a loop over installers: the first that names pip is the one that runs
+    "loop-over-installer-lists": (
+        """
+        import shutil, subprocess, sys
+        def ensure():
+            installers = []
+            installers.append([sys.executable, "-m", "pip"])
+            if shutil.which("uv"):
+                installers.append(["uv", "pip"])
+            for installer in installers:
+                subprocess.run([*installer, "install", "-U", "lightning-sdk"], check=True)
+        """,
+        [(9, 54, "MLW301")],
+    ),
+    "loop-over-literal-programs": (
+        'import os\nfor pip in ("pip", "pip3"):\n    os.system(f"{pip} install rich")\n',
+        [(3, 15, "MLW301")],
+    ),
+    # a command string handed to a runner that is not subprocess (an agent's
+    # computer.run, invoke/fabric c.run), bound in two branches
+    "runner-method-command-variable": (
+        """
+        def setup(computer, quoted):
+            for combo in [["pip", "q"], ["pip3", "n"]]:
+                if quoted:
+                    command = f'{combo[0]} install "open-interpreter[os]"'
+                else:
+                    command = f"{combo[0]} install open-interpreter[os]"
+                computer.run("shell", command, display=True)
+        """,
+        [(5, 23, "MLW301"), (7, 23, "MLW301")],
+    ),
+    "invoke-task": (
+        'from invoke import task\n@task\ndef deps(c):\n    c.run("pip install -U build twine")\n',
+        [(4, 27, "MLW301"), (4, 33, "MLW301")],
+    ),
+    "nox-session-run-words": (
+        'def lint(session):\n    session.run("pip", "install", "--extra-index-url", "https://mirror.example/simple", "black==24.1.0")\n',
+        [(2, 35, "MLW302")],
+    ),
+    "loop-over-package-names": (
+        'import subprocess, sys\nfor pkg in ["numpy", "scipy==1.13.0", "pandas"]:\n'
+        '    subprocess.check_call([sys.executable, "-m", "pip", "install", pkg])\n',
+        [(2, 13, "MLW301"), (2, 39, "MLW301")],
+    ),
+    "loop-over-package-names-f-string": (
+        'import os\ndef f():\n    for p in ("rich", "typer==0.12.0"):\n        os.system(f"pip install {p}")\n',
+        [(4, 19, "MLW301")],
+    ),
+    "loop-over-module-level-list": (
+        'import subprocess, sys\nREQUIRED = ["einops", "timm==1.0.9"]\ndef bootstrap():\n    for name in REQUIRED:\n'
+        '        subprocess.check_call([sys.executable, "-m", "pip", "install", name])\n',
+        [(2, 13, "MLW301")],
+    ),
+    "command-string-variable": (
+        'import os\ndef setup(cuda):\n    if cuda:\n        cmd = "pip install xformers==0.0.23 --extra-index-url https://download.pytorch.org/whl/cu118"\n'
+        '    else:\n        cmd = "pip install xformers"\n    os.system(cmd)\n',
+        [(4, 45, "MLW302"), (6, 28, "MLW301")],
+    ),
     "shlex-split": (
         'import shlex, subprocess\nsubprocess.run(shlex.split("pip install xgboost"))\n',
         [(2, 41, "MLW301")],
@@ -129,6 +188,18 @@ QUIET = [
     'import subprocess\ncmd = ["pip", "install"]\ncmd = ["pip", "install", "x"] if a else other\nsubprocess.run(cmd)\n',
     'import subprocess\nsubprocess.run(["pip", "install", "pkg @ https://example.com/p-1.0.tar.gz#sha256=' + "a" * 64 + '"])\n',
     "import subprocess\nsubprocess.run(['pip', 'install', 'weird name!!'])\n",
+    # a runner's string that only mentions pip, or another installer
+    'def t(c):\n    c.run("echo run pip install torch")\n',
+    'def t(c):\n    c.run("npm install left-pad")\n',
+    'import os\nfor tool in ("npm", "yarn"):\n    os.system(f"{tool} install left-pad")\n',
+    'def t(c):\n    c.run("pip install -e .")\n',
+    'def t(c, pkg):\n    c.run(f"pip install {pkg}")\n',
+    'import logging\nlogging.info("pip install torch")\n',
+    'import os\ncmd = "pip install torch"\ncmd = cmd + extra\nos.system(cmd)\n',
+    'import subprocess, sys\nREQUIRED = ["einops"]\ndef f(REQUIRED):\n    for n in REQUIRED:\n        subprocess.run([sys.executable, "-m", "pip", "install", n])\n',
+    'import subprocess\nfor tool in ("npm", "yarn"):\n    subprocess.run([tool, "install", "left-pad"])\n',
+    'import subprocess, sys\nfor pkg in ["numpy==1.26.4", "scipy==1.13.0"]:\n    subprocess.run([sys.executable, "-m", "pip", "install", pkg])\n',
+    'import subprocess, sys\nfor pkg in PKGS + ["x"]:\n    subprocess.run([sys.executable, "-m", "pip", "install", pkg])\n',
 ]
 
 

@@ -236,6 +236,58 @@ ROUND_TRIPS = {
                 pickle.load(f)
         """,
     ),
+    # the project's own serializer, called in place
+    "project-dump-helper": (
+        "MLW101",
+        """
+        import pickle as pkl
+        from server.utils import dump_exception
+        def test_dump(exc):
+            assert pkl.loads(dump_exception(exc)).status_code == 400
+        """,
+    ),
+    "serialize-method": ("MLW101", "import dill\nclass C:\n    def clone(self):\n        return dill.loads(self._serialize_state())\n"),
+    # the project's own saver of its own state into a fresh temporary location
+    "saver-method-into-tmp-path": (
+        "MLW102",
+        """
+        import torch
+        def test_resume(tmp_path, trainer):
+            trainer.save_checkpoint(tmp_path / "last.ckpt")
+            state = torch.load(tmp_path / "last.ckpt", map_location="cpu")
+        """,
+    ),
+    "saved-directory-then-a-file-in-it": (
+        "MLW102",
+        """
+        import os, tempfile, torch
+        def test_save_pretrained(model):
+            with tempfile.TemporaryDirectory() as d:
+                model.save_pretrained(d, safe_serialization=False)
+                sd = torch.load(os.path.join(d, "pytorch_model.bin"))
+        """,
+    ),
+    # what the code under test handed to a mock: a test of its own output
+    "mock-call-args-split": (
+        "MLW101",
+        """
+        import pickle
+        def test_producer_send(mock_socket, producer):
+            producer.put({"k": [1, 2]}, consumer_id=2)
+            sent = mock_socket.send.call_args[0][0]
+            consumer_id, data = sent.split(b"|", 1)
+            assert pickle.loads(data) == {"k": [1, 2]}
+        """,
+    ),
+    "mock-call-args-list": (
+        "MLW101",
+        """
+        import cloudpickle
+        def test_sent(queue):
+            payload = queue.put.call_args_list[-1].args[0]
+            assert cloudpickle.loads(payload)["id"] == 1
+        """,
+    ),
 }
 
 
@@ -433,6 +485,40 @@ KEPT = {
         [3],
     ),
     "lambda-body": ("MLW101", "import pickle\nblob = pickle.dumps(x)\nf = lambda: pickle.loads(blob)\n", [3]),
+    # a saver handed data besides the path may write downloaded bytes; a literal
+    # path may predate the run; a download into the saved directory breaks it
+    "saver-with-a-data-argument": (
+        "MLW101",
+        "import pickle\ndef test_c(tmp_path):\n    save_cache(requests.get(URL).content, tmp_path / 'c.pkl')\n"
+        "    with open(tmp_path / 'c.pkl', 'rb') as f:\n        pickle.load(f)\n",
+        [5],
+    ),
+    "saver-to-a-literal-path": ("MLW102", "import torch\ndef f(trainer):\n    trainer.save_checkpoint('last.ckpt')\n    torch.load('last.ckpt')\n", [4]),
+    "download-into-the-saved-directory": (
+        "MLW102",
+        "import os, torch\ndef test_d(tmp_path, model):\n    model.save_pretrained(tmp_path)\n"
+        "    hf_hub_download('org/m', 'extra.bin', local_dir=tmp_path)\n    torch.load(os.path.join(tmp_path, 'extra.bin'))\n",
+        [5],
+    ),
+    "downloader-named-like-a-saver": (
+        "MLW103",
+        "import joblib\ndef test_d(tmp_path):\n    save_from_url(tmp_path / 'm.joblib')\n    joblib.load(tmp_path / 'm.joblib')\n",
+        [4],
+    ),
+    # helper names that load, fetch or receive are not serializers
+    "helper-that-loads": ("MLW101", "import pickle\ndef f(key):\n    return pickle.loads(load_dump(key))\n", [3]),
+    "helper-that-fetches": ("MLW101", "import pickle\ndef f(url):\n    return pickle.loads(fetch_pickle(url))\n", [3]),
+    # split parts of bytes that came from a socket, not from a mock
+    "unpacked-from-socket": (
+        "MLW101",
+        "import pickle\ndef f(sock):\n    _, data = sock.recv(4096).split(b'|', 1)\n    return pickle.loads(data)\n",
+        [4],
+    ),
+    "unpacked-one-binding-from-mock-one-from-socket": (
+        "MLW101",
+        "import pickle\ndef f(sock, m):\n    _, data = m.send.call_args[0][0].split(b'|', 1)\n    data = sock.recv(9)\n    return pickle.loads(data)\n",
+        [5],
+    ),
 }
 
 

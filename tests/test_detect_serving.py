@@ -42,6 +42,28 @@ EXPOSED = {
 }
 
 
+#: a test's parameter is the app its pytest fixture of that name returns
+#: (reported at the run; low, as everything in a test function)
+FIXTURES = {
+    "pytest-fixture-alias": (
+        "import pytest\nimport litserve as ls\n@pytest.fixture\ndef lit_server(api):\n    srv = ls.LitServer(api, devices=1)\n"
+        "    srv.setup = None\n    return srv\ndef test_run(lit_server):\n    server = lit_server\n    server.run(num_api_servers=2)\n",
+        10,
+    ),
+    "pytest-fixture-param": (
+        "from pytest import fixture\nfrom flask import Flask\n@fixture(name='web')\ndef make_app():\n    yield Flask(__name__)\n"
+        "def test_serve(web):\n    web.run(host='0.0.0.0')\n",
+        7,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_app_from_a_pytest_fixture(name):
+    code, line = FIXTURES[name]
+    assert [(f.line, f.rule_id) for f in findings(code)] == [(line, "MLW707")]
+
+
 @pytest.mark.parametrize("name", sorted(EXPOSED))
 def test_exposed_is_medium(name):
     [finding] = findings(EXPOSED[name])
@@ -60,6 +82,10 @@ QUIET = [
     "from aiohttp import web\nweb.run_app(app, host='127.0.0.1', port=8080)\n",
     "import litserve as ls\nls.LitServer(api).run(host='127.0.0.1', port=8000)\n",
     "job.run(host='0.0.0.0')\n",
+    # a parameter without a fixture, or a fixture that builds something else
+    "import litserve as ls\ndef test_run(server):\n    server.run(port=8000)\n",
+    "import pytest\nimport litserve as ls\n@pytest.fixture\ndef server(tmp_path):\n    return Runner(tmp_path)\ndef test_run(server):\n    server.run(port=8000)\n",
+    "import pytest\nimport litserve as ls\ndef server():\n    return ls.LitServer(api)\ndef test_run(server):\n    server.run(port=8000)\n",
 ]
 
 

@@ -29,7 +29,6 @@ NATIVE = [
     ("import torch\ndef load(lib):\n    torch.ops.load_library(lib)", Severity.MEDIUM),
     ("import tensorflow\ntensorflow.load_op_library(input())", Severity.MEDIUM),
     ("import tensorflow\ndef f(p):\n    return tensorflow.load_library(p + '.so')", Severity.MEDIUM),
-    ("from numpy import f2py\nf2py.compile('subroutine s\\nend', modulename='s')", Severity.LOW),
     ("from numpy import f2py\nf2py.compile(input(), modulename='sub')", Severity.MEDIUM),
     ("import onnxruntime as ort\nso = ort.SessionOptions()\nso.register_custom_ops_library('libortcustomops.so')", Severity.LOW),
     ("import onnxruntime as ort\nso = ort.SessionOptions()\nso.register_custom_ops_library(get_library_path())", Severity.MEDIUM),
@@ -43,7 +42,11 @@ def test_native_code_severity(code, severity):
 
 
 def test_f2py_module_name_is_not_the_source():
-    assert [f.severity for f in findings("from numpy import f2py\nSRC = 'x'\nf2py.compile(SRC, modulename=input())", "MLW111")] == [Severity.LOW]
+    """Source written in the code is the project's own code: no finding,
+    whatever the module name; source computed at run time is reported."""
+    assert findings("from numpy import f2py\nSRC = 'x'\nf2py.compile(SRC, modulename=input())", "MLW111") == []
+    assert findings("from numpy import f2py\nf2py.compile('subroutine s\\nend', modulename='s')", "MLW111") == []
+    assert [f.severity for f in findings("from numpy import f2py\nf2py.compile(input(), modulename='s')", "MLW111")] == [Severity.MEDIUM]
 
 
 # -- MLW116 / MLW117 / MLW118 -----------------------------------------------------------
@@ -168,10 +171,13 @@ def test_references_that_are_not_loads(code, rule):
 # -- severity of loads of literal data ------------------------------------------------------
 
 SEVERITY = [
-    ("import pickle\nobj = pickle.loads(b'\\x80\\x04K\\x01.')", "MLW101", Severity.LOW),
-    ("import pickle\nBLOB = b'\\x80\\x04K\\x01.'\nobj = pickle.loads(BLOB)", "MLW101", Severity.LOW),
+    # a literal that imports or calls something: low (its bytes are the project's)
+    ("import pickle\nobj = pickle.loads(b'cos\\nsystem\\n(S\\'id\\'\\ntR.')", "MLW101", Severity.LOW),
+    ("import pickle\nBLOB = b'c__main__\\nC\\n)\\x81.'\nobj = pickle.loads(BLOB)", "MLW101", Severity.LOW),
     ("import pickle\nobj = pickle.loads(b'')", "MLW101", Severity.HIGH),
-    ("import jsonpickle\nobj = jsonpickle.decode('foobar')", "MLW114", Severity.LOW),
+    ("import jsonpickle\nobj = jsonpickle.decode('{\"py/object\": \"os.system\"}')", "MLW114", Severity.LOW),
+    # a malformed literal pickle is not judged inert
+    ("import dill\nobj = dill.loads(b'\\x80\\x04K')", "MLW101", Severity.LOW),
     ("import marshal\ncode = marshal.loads(b'\\xe3')", "MLW112", Severity.LOW),
     # a literal path may name a downloaded file: unchanged
     ("import torch\nstate = torch.load('model.pt')", "MLW102", Severity.HIGH),
@@ -183,8 +189,71 @@ SEVERITY = [
 ]
 
 
+#: literals that can only become plain data: no finding (nothing in them can run)
+INERT = [
+    ("import pickle\nobj = pickle.loads(b'\\x80\\x04K\\x01.')", "MLW101"),
+    ("import pickle as pk\nBLOB = b'\\x80\\x04\\x95\\t\\x00\\x00\\x00\\x00\\x00\\x00\\x00]\\x94(K\\x01K\\x02e.'\nobj = pk.loads(BLOB)", "MLW101"),
+    ("import jsonpickle\nobj = jsonpickle.decode('foobar')", "MLW114"),
+    ("from jsonpickle import decode\nobj = decode('{\"a\": [1, 2]}')", "MLW114"),
+]
+
+
+@pytest.mark.parametrize("code, rule", INERT)
+def test_inert_literal_is_not_a_finding(code, rule):
+    assert findings(code, rule) == []
+
+
+def test_inert_literal_needs_a_literal():
+    """The same call on a parameter, or a name rebound locally, keeps the finding."""
+    assert len(findings("import jsonpickle\ndef f(s):\n    return jsonpickle.decode(s)", "MLW114")) == 1
+    code = "import pickle\nBLOB = b'\\x80\\x04K\\x01.'\ndef f(sock):\n    BLOB = sock.recv(9)\n    return pickle.loads(BLOB)"
+    assert [f.severity for f in findings(code, "MLW101")] == [Severity.HIGH]
+
+
 @pytest.mark.parametrize("code, rule, severity", SEVERITY)
 def test_literal_data_is_low(code, rule, severity):
     [finding] = findings(code, rule)
     assert finding.severity is severity
     assert ("literal in the code" in finding.message) is (severity is Severity.LOW)
+
+
+# -- a module bound by an import call (core/bindings.IMPORT_CALLS) ---------------------------
+
+IMPORTED_BY_CALL = [
+    ("import importlib\npk = importlib.import_module('pickle')\ndef f(b):\n    return pk.loads(b)", "MLW101", [4]),
+    ("from importlib import import_module\nyaml = import_module('yaml')\ncfg = yaml.unsafe_load(stream)", "MLW106", [3]),
+    ("from .utils import lazy_import\ntorch = lazy_import('torch')\nstate = torch.load(path, weights_only=False)", "MLW102", [3]),
+    ("np = __import__('numpy')\na = np.load(p, allow_pickle=True)", "MLW105", [2]),
+    # a computed name, a relative name, a fromlist: not followed
+    ("import importlib\npk = importlib.import_module(name)\npk.loads(b)", "MLW101", []),
+    ("import importlib\npk = importlib.import_module('.pickle', 'pkg')\npk.loads(b)", "MLW101", []),
+    ("m = __import__('os.path', globals(), locals(), ['join'], 0)\nm.loads(b)", "MLW101", []),
+]
+
+
+@pytest.mark.parametrize("code, rule, lines", IMPORTED_BY_CALL)
+def test_module_bound_by_an_import_call(code, rule, lines):
+    assert sorted(f.line for f in findings(code, rule)) == lines
+
+
+def test_parameter_defaulting_to_an_assumed_module():
+    """Framework code that receives `pickle` as a parameter default, with no
+    import of it in the file: reported once, with the note naming the module
+    (this used to stop the file with an internal error)."""
+    code = "def load(f, pickle_module=pickle, **kw):\n    return pickle_module.load(f, **kw)\n"
+    [finding] = findings(code, "MLW101")
+    assert finding.line == 2
+    assert "`pickle` is bound nowhere in this file and was taken to be the `pickle` module" in finding.message
+
+
+def test_head_spellings_cover_the_assumed_aliases():
+    """`np.load(...)` in a file with no numpy import and no word `numpy`
+    reaches the rules: every alias of an assumed well-known module is a
+    spelling of its head in the word gate."""
+    from mlwarden.core.bindings import WELL_KNOWN_MODULES
+    from mlwarden.core.gate import HEAD_SPELLINGS
+
+    for alias, module in WELL_KNOWN_MODULES.items():
+        assert alias in HEAD_SPELLINGS.get(module, frozenset({module})), (alias, module)
+    [finding] = findings("def k(p):\n    return np.load(p, allow_pickle=True)\n", "MLW105")
+    assert finding.line == 2

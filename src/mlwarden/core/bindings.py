@@ -171,6 +171,9 @@ class ModuleFacts:
         self.constants: Set[str] = set()
         #: module-level ``class`` statements by name (the last one wins)
         self.classes: Dict[str, ast.ClassDef] = {}
+        #: module-level ``def`` statements by name (the last one wins): pytest
+        #: fixtures a test's parameters name
+        self.functions: Dict[str, ast.AST] = {}
         #: module-level class name -> (first line, first line of its body, last line)
         self.class_ranges: Dict[str, Tuple[int, int, int]] = {}
         #: name -> value expressions of its module-level assignments (for the gate)
@@ -290,6 +293,30 @@ def _verdict(scope: Scope, bindings: List[Binding], line: Optional[int]) -> Reso
     return Resolution(frozenset(q for b in chosen for q in b.qualnames), _assumed_of([b for b in chosen if b.qualnames]))
 
 
+#: calls that import the module named by their literal first argument and
+#: return it: ``uvicorn = lazy_import("uvicorn")``, ``yaml =
+#: importlib.import_module("yaml")`` (``__import__("a.b")`` returns ``a``)
+IMPORT_CALLS = frozenset({"import_module", "lazy_import", "import_optional_dependency", "__import__"})
+
+
+def _imported_by_call(value: ast.expr) -> Optional[str]:
+    if not isinstance(value, ast.Call) or not value.args:
+        return None
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    first = value.args[0]
+    if name not in IMPORT_CALLS or not isinstance(first, ast.Constant) or not isinstance(first.value, str):
+        return None
+    module = first.value
+    if not module or module.startswith(".") or not all(part.isidentifier() for part in module.split(".")):
+        return None
+    if name == "__import__":
+        if len(value.args) > 3 or value.keywords:
+            return None  # a fromlist returns the submodule: not followed
+        module = module.split(".")[0]
+    return module
+
+
 def dotted_parts(expr: ast.AST) -> Optional[List[str]]:
     """``a.b.c`` -> ["a", "b", "c"]; None for anything else."""
     parts: List[str] = []
@@ -372,6 +399,8 @@ class _Collector:
             if stmt.returns is not None:
                 self._expr(stmt.returns, scope, group)
             self._bind(scope, stmt.name, OTHER, stmt.lineno, group)
+            if top:
+                self.facts.functions[stmt.name] = stmt
             inner = self._new_scope("function", stmt, scope)
             self._parameters(stmt.args, inner, scope, group)
             self._body(stmt.body, inner)
@@ -484,7 +513,13 @@ class _Collector:
 
     def _alias_of(self, value: ast.expr, scope: Scope) -> Optional[Set[str]]:
         """Qualified names of a plain dotted name that resolves through an
-        import (or an assumed module) as the tree is walked; None otherwise."""
+        import (or an assumed module) as the tree is walked, or of a module
+        imported by a call (:data:`IMPORT_CALLS`); None otherwise."""
+        imported = _imported_by_call(value)
+        if imported is not None:
+            self.last_assumed = None
+            self.facts.imported_modules.add(imported)
+            return {canonical(imported)}
         parts = dotted_parts(value)
         if not parts:
             return None

@@ -36,9 +36,14 @@ _WORD_RE = re.compile(r"\w+")
 #: which canonicalise some module prefixes (see ``names._CANONICAL_PREFIXES``):
 #: a canonical head may be spelled otherwise in the file. Kept in step with
 #: that table by ``tests/test_prefilter.py``.
+#: A well-known module used without an import is assumed under its usual
+#: alias too (``np.load`` is numpy's; ``bindings.WELL_KNOWN_MODULES``).
 HEAD_SPELLINGS: Dict[str, FrozenSet[str]] = {
     "keras": frozenset({"keras", "tf_keras"}),
     "pickle": frozenset({"pickle", "_pickle", "cPickle", "pickle5"}),
+    "numpy": frozenset({"numpy", "np"}),
+    "pandas": frozenset({"pandas", "pd"}),
+    "tensorflow": frozenset({"tensorflow", "tf"}),
 }
 
 

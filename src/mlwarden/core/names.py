@@ -46,7 +46,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Opti
 
 import libcst as cst
 
-from mlwarden.core.bindings import ModuleFacts, canonical  # noqa: F401  (canonical re-exported)
+from mlwarden.core.bindings import WELL_KNOWN_MODULES, ModuleFacts, canonical  # noqa: F401  (canonical re-exported)
 from mlwarden.core.values import UNKNOWN, is_truthy  # noqa: F401  (re-exported)
 
 
@@ -210,7 +210,9 @@ class Context:
             return frozenset()
         if found.assumed is not None:
             head = _head(expr)
-            self.assumed_nodes[id(head)] = (head, parts[0])
+            # the name the note shows: the head itself, or (for an alias of
+            # an assumed module, `def f(pm=pickle)`) the module name it stands for
+            self.assumed_nodes[id(head)] = (head, parts[0] if parts[0] in WELL_KNOWN_MODULES else found.assumed)
         rest = parts[1:]
         return frozenset(canonical(".".join([q, *rest])) for q in found.qualnames)
 

@@ -21,6 +21,14 @@ What counts, in the scope (function, or module top level) of the load:
   written anywhere before the load; a literal path (which may name a file
   that existed before) only in a *function*, and only by a write that runs
   unconditionally before the load (not inside ``if``/``for``/``try``).
+  Into a temporary location, the project's own saver of its own state
+  counts too (a call named ``save_*``/``*_save``/``export_*``/``dump_*``…
+  whose only positional argument is the path: ``trainer.save_checkpoint(
+  tmp_path / "c.pt")``), and a directory it filled covers the files in it
+  (``model.save_pretrained(d)`` … ``torch.load(os.path.join(d, "x.bin"))``);
+* **in memory, by name** — the project's own serializer called in place
+  (``pickle.loads(dump_exception(e))``), and what the code under test handed
+  to a mock (``m.send.call_args[0][0]`` and parts of it);
 
 Soundness: every variable involved must be bound only in ways we can see
 (no parameters except the pytest temporary-path fixtures, no ``global``, no
@@ -34,6 +42,7 @@ call ``self.round_trip(call, target)`` before reporting.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
@@ -99,6 +108,7 @@ WRITERS: Dict[str, Tuple[int, str]] = {
     "keras.models.save_model": (1, "filepath"),
     "keras.saving.save_model": (1, "filepath"),
     "torch.package.PackageExporter": (0, "f"),
+    "tensorflow.saved_model.save": (1, "export_dir"),
     "msgpack.pack": (1, "stream"),
     "msgpack.dump": (1, "stream"),
 }
@@ -171,6 +181,35 @@ ANONYMOUS = frozenset(
 _HANDLE_METHODS = frozenset(
     {"seek", "flush", "close", "getvalue", "getbuffer", "read", "readline", "tell", "name", "truncate", "fileno", "readable"}
 )
+#: what a ``unittest.mock`` object records of the calls made to it
+MOCK_RECORDS = frozenset({"call_args", "call_args_list", "mock_calls", "method_calls", "await_args", "await_args_list"})
+#: methods that take a part of bytes or text without adding foreign data
+_PART_METHODS = frozenset({"split", "rsplit", "partition", "rpartition", "strip", "lstrip", "rstrip", "removeprefix", "removesuffix", "decode", "encode", "splitlines"})
+#: a project's own serializer, by its name: ``dump_exception(exc)``,
+#: ``serialize(obj)``, ``self._pickle_state()``; the load/read/receive words
+#: name something else
+_DUMP_HELPER = re.compile(r"(?:^|_)(?:dumps?|serialize|serialise|pickle|to_pickle|to_bytes)(?:_|$)", re.IGNORECASE)
+_NOT_A_DUMP = re.compile(r"load|read|recv|receive|get|fetch|download|decode|deserial|unpickle|request|open", re.IGNORECASE)
+#: library functions with such names that do not return in-memory data
+_NOT_DUMP_HELPERS = frozenset({"pickle.dump", "dill.dump", "cloudpickle.dump", "marshal.dump", "joblib.dump", "json.dump", "yaml.dump", "yaml.safe_dump", "msgpack.dump"})
+
+
+#: a project's own saver, by its name: ``save_checkpoint``, ``save_pretrained``,
+#: ``export_model``, ``dump_cache``; names that fetch, copy or unpack are not
+_SAVE_HELPER = re.compile(r"(?:^|_)(?:save|dump|export|serialize|serialise|persist)(?:_|$)|^_?write_", re.IGNORECASE)
+_NOT_A_SAVE = re.compile(r"load|read|download|fetch|copy|url|hub|remote|http|open|move|link|extract|unpack|untar|unzip|sync|pull|clone|restore|get", re.IGNORECASE)
+
+
+def _is_save_helper(func: Any) -> bool:
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return bool(name) and _SAVE_HELPER.search(name) is not None and _NOT_A_SAVE.search(name) is None
+
+
+def _is_dump_helper(func: Any) -> bool:
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return bool(name) and _DUMP_HELPER.search(name) is not None and _NOT_A_DUMP.search(name) is None
+
+
 #: calls returning a fresh temporary directory or file name
 TEMP_CALLS = frozenset({"tempfile.mkdtemp", "tempfile.gettempdir", "tempfile.mktemp", "tempfile.gettempdirb"})
 TEMP_DIRS = frozenset({"tempfile.TemporaryDirectory"})
@@ -275,6 +314,7 @@ _STRAIGHT = (
 class Binding:
     #: "assign" (value is the assigned expression), "with" (value is the
     #: with item's expression), "for" (a loop target; value is the iterable),
+    #: "unpack" (one name of ``a, b = value``; value is the whole value),
     #: "param", "fixture" (a pytest tmp fixture) or "other" (anything we
     #: cannot follow)
     kind: str
@@ -323,7 +363,10 @@ class ScopeIndex:
             )
             for i, element in enumerate(elements):
                 inner = element.value
-                self._bind_target(inner, values[i].value if paired else None, kind if paired else "other", node)
+                if paired:
+                    self._bind_target(inner, values[i].value, kind, node)
+                else:  # `a, b = data.split(sep)`: a part of the value, followed only by `captured`
+                    self._bind_target(inner, value if kind == "assign" else None, "unpack" if kind == "assign" else "other", node)
         elif isinstance(target, cst.StarredElement):
             self._bind_target(target.value, None, "other", node)
         # attributes and subscripts bind no name
@@ -554,7 +597,7 @@ class _Query:
             return None
         if self.scope.is_module and name in self.a.globals_declared():
             return None
-        if any(b.kind in ("other", "param", "for") for b in found):
+        if any(b.kind in ("other", "param", "for", "unpack") for b in found):
             return None
         return found
 
@@ -563,10 +606,14 @@ class _Query:
         """``expr`` evaluates to serializer output made by this code."""
         if expr is None or depth > 6:
             return False
+        if self.captured(expr):
+            return True
         if isinstance(expr, cst.Call):
             name = self.call_name(expr, DUMPS)
             if name is not None:
                 return not (name in _STREAM_OPTIONAL and self.arg(expr, (1, "stream")) is not None)
+            if _is_dump_helper(expr.func) and not (self.names_of(expr.func) & _NOT_DUMP_HELPERS):
+                return True  # pickle.loads(dump_exception(exc)): the project's own serializer, called in place
             if isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("getvalue", "getbuffer", "read", "encode"):
                 receiver = expr.func.value
                 if expr.func.attr.value == "encode":
@@ -589,6 +636,30 @@ class _Query:
             values = self.self_attr_values(expr)
             if values:
                 return all(v is not None and self.produced(v, depth + 1) for v in values)
+        return False
+
+    def captured(self, expr: Any, depth: int = 0) -> bool:
+        """``expr`` is (a part of) what the code under test handed to a mock:
+        ``sock.send.call_args[0][0]``, ``payload = m.call_args.args[0]``,
+        ``_, data = sent.split(b"|", 1)``. A test that unpickles it checks
+        what the code in this process serialized, not outside data."""
+        if expr is None or depth > 8:
+            return False
+        if isinstance(expr, cst.Subscript):
+            return self.captured(expr.value, depth + 1)
+        if isinstance(expr, cst.Attribute):
+            if expr.attr.value in MOCK_RECORDS:
+                return True
+            return expr.attr.value in ("args", "kwargs") and self.captured(expr.value, depth + 1)
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in _PART_METHODS:
+            return self.captured(expr.func.value, depth + 1)
+        if isinstance(expr, cst.Name):
+            found = self.scope.bindings.get(expr.value)
+            if not found or (self.scope.is_module and expr.value in self.a.globals_declared()):
+                return False
+            if not any(self.scope.before(b.node, self.load) for b in found):
+                return False
+            return all(b.kind in ("assign", "unpack") and self.captured(b.value, depth + 1) for b in found)
         return False
 
     def self_attr_values(self, expr: Any) -> Optional[List[Any]]:
@@ -759,14 +830,7 @@ class _Query:
     def path_key(self, expr: Any) -> Any:
         """Comparable form of a path expression: wrappers (``str``,
         ``Path``, ``os.fspath``) removed, literals by value."""
-        for _ in range(4):
-            if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].keyword and (
-                self.call_name(expr, ("os.fspath", "pathlib.Path", "str", "Path"))
-                or (isinstance(expr.func, cst.Name) and expr.func.value in ("str", "Path"))
-            ):
-                expr = expr.args[0].value
-            else:
-                break
+        expr = self._unwrap_path(expr)
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
             try:
                 return ("literal", expr.evaluated_value)
@@ -822,6 +886,16 @@ class _Query:
                     dest = call.args[1].value
                 elif method in WRITER_METHODS and len(call.args) >= 1:
                     dest = self.arg(call, WRITER_METHODS[method])
+        if dest is None and _is_save_helper(call.func):
+            # the project's own saver of its own state into a fresh temporary
+            # location, the path its only positional argument
+            # (`trainer.save_checkpoint(tmp_path / "c.pt")`, `model.save_pretrained(d)`):
+            # nobody else writes there. `save_cache(data, path)` may be
+            # handed downloaded bytes: not followed.
+            positional = [a.value for a in call.args if not a.keyword]
+            if len(positional) == 1 and not any(a.star for a in call.args) and self.local_path(positional[0]) == "temp":
+                return positional[0]
+            return None
         if dest is None:
             return None
         path, mode = self.opened_path(dest)
@@ -851,6 +925,16 @@ class _Query:
             return False  # a literal path at module level may name a file that was there before
         key = self.path_key(path)
         writes = [c for c in self.scope.calls if self.scope.before(c, self.load) and self._key_or_none(self.writes_to(c)) == key]
+        if not writes and kind == "temp":
+            # a file inside a temporary directory a saver just filled:
+            # `model.save_pretrained(d)` … `torch.load(os.path.join(d, "pytorch_model.bin"))`
+            base = self._path_base(path)
+            if base is not None and self.local_path(base) == "temp":
+                key = self.path_key(base)
+                writes = [
+                    c for c in self.scope.calls
+                    if self.scope.before(c, self.load) and _is_save_helper(c.func) and self._key_or_none(self.writes_to(c)) == key
+                ]
         if not writes:
             return False
         if kind == "literal" and not any(self.scope.straight_before(w, self.load) for w in writes):
@@ -869,6 +953,34 @@ class _Query:
                         continue  # an open() for reading or for the write itself
                     return False
         return True
+
+    def _unwrap_path(self, expr: Any) -> Any:
+        """``expr`` without the wrappers that keep a path what it is
+        (``str(...)``, ``Path(...)``, ``os.fspath(...)``)."""
+        for _ in range(4):
+            if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].keyword and (
+                self.call_name(expr, ("os.fspath", "pathlib.Path", "str", "Path"))
+                or (isinstance(expr.func, cst.Name) and expr.func.value in ("str", "Path"))
+            ):
+                expr = expr.args[0].value
+            else:
+                break
+        return expr
+
+    def _path_base(self, expr: Any) -> Any:
+        """The directory part of a path built from one: ``d / "x"``,
+        ``os.path.join(d, "x")``, ``d.joinpath("x")``, ``f"{d}/x"``, inside
+        ``str()``/``Path()``; None otherwise."""
+        expr = self._unwrap_path(expr)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
+            return expr.left
+        if isinstance(expr, cst.Call) and len(expr.args) >= 2 and self.call_name(expr, ("os.path.join",)):
+            return expr.args[0].value
+        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "joinpath":
+            return expr.func.value
+        if isinstance(expr, cst.FormattedString) and expr.parts and isinstance(expr.parts[0], cst.FormattedStringExpression):
+            return expr.parts[0].expression
+        return None
 
     def fresh_temp(self, path: Any) -> bool:
         """``path`` is in a temporary location that nothing but known
@@ -925,6 +1037,32 @@ class _Query:
             return self.file_written(receiver)
         # a path handed to a loader that opens it itself
         return self.file_written(data)
+
+
+#: pickle opcodes that import or call something; a pickle without them
+#: builds only numbers, strings, bytes and containers of them
+_CODE_OPCODES = frozenset(
+    {"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "REDUCE", "NEWOBJ", "NEWOBJ_EX", "BUILD", "EXT1", "EXT2", "EXT4", "PERSID", "BINPERSID"}
+)
+
+
+def inert_literal(target: str, value: Any) -> bool:
+    """A literal payload that the loader ``target`` turns into plain data
+    only, read without executing anything: a pickle (``pickle``/``dill``/
+    ``cloudpickle.loads``) whose opcodes import and call nothing, or
+    jsonpickle text without a ``py/`` tag. Anything else, or anything that
+    does not parse, is not inert."""
+    if isinstance(value, str) and target.startswith("jsonpickle."):
+        return "py/" not in value
+    if isinstance(value, bytes) and target.split(".")[0] in _PICKLERS and target.endswith(".loads") and value:
+        import pickletools
+
+        try:
+            ops = [op.name for op, _arg, _pos in pickletools.genops(value)]
+        except Exception:  # noqa: BLE001 - a malformed pickle is not inert
+            return False
+        return bool(ops) and ops[-1] == "STOP" and not _CODE_OPCODES.intersection(ops)
+    return False
 
 
 def _merge(kinds: List[Optional[str]]) -> Optional[str]:
@@ -1062,11 +1200,30 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - never hide a finding
             return False
 
+    def literal_value(self, call: Any, target: str, data: Any = None) -> Any:
+        """The value of the literal ``call`` loads (see :meth:`literal_data`),
+        or None."""
+        if target not in DATA_LOADERS:
+            return None
+        if data is None:
+            spec = DATA_ARG.get(target, (0, ""))
+            data = self.ctx.arg(call, spec[0], spec[1] or None)
+        if isinstance(data, cst.Name):
+            data = self.ctx.constants.values.get(data.value)
+        try:
+            value = self.ctx.value(data) if data is not None else None
+        except Exception:  # noqa: BLE001 - no value, no verdict
+            return None
+        return value if isinstance(value, (str, bytes)) else None
+
     def report_load(self, node: Any, target: str, message: Optional[str] = None, *, data: Any = None, at: Any = None, **kwargs: Any) -> None:
         """Report a load; at low severity, with a note, when the data is a
-        literal in the code (:meth:`literal_data`)."""
+        literal in the code (:meth:`literal_data`); not at all when that
+        literal cannot build an object that runs code (:func:`inert_literal`)."""
         message = message or self.message  # type: ignore[attr-defined]
         if self.literal_data(node, target, data):
+            if inert_literal(target, self.literal_value(node, target, data)):
+                return
             message += LITERAL_NOTE
             kwargs["severity"] = Severity.LOW
         self.report(at if at is not None else node, message, **kwargs)  # type: ignore[attr-defined]

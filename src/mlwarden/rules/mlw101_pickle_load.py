@@ -36,6 +36,10 @@ class PickleLoad(RoundTripAware, CodeRule):
     fixed by the project. A literal *path* keeps the high severity: the file
     it names may have been downloaded. The same holds for the other
     data-taking loaders of the family (`marshal.loads`, `jsonpickle.decode`).
+    A literal pickle whose opcodes import and call nothing (no `GLOBAL`,
+    `STACK_GLOBAL`, `INST`, `OBJ`, `NEWOBJ`, `REDUCE`, `BUILD`, extension or
+    persistent-id opcode; read with `pickletools`, never loaded) builds only
+    numbers, strings and containers: it is not a finding.
 
     ## Why is this bad?
     Unpickling runs code chosen by whoever wrote the bytes: a pickle's `REDUCE`

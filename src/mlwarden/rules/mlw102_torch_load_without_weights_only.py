@@ -10,6 +10,10 @@ from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg
 from mlwarden.rules._roundtrip import RoundTripAware
 
 TARGETS = ("torch.load", "torch.serialization.load")
+#: downloaders that `torch.load` the file with their own `weights_only`
+#: argument, whose default is False in every torch version: an omitted one is
+#: MLW206's (an unverified download), an explicit opt-out is reported here
+URL_LOADERS = ("torch.hub.load_state_dict_from_url", "torch.utils.model_zoo.load_url")
 PARTIAL = ("functools.partial",)
 
 #: torch.load defaults to weights_only=True from this version on
@@ -25,6 +29,13 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     to `functools.partial(torch.load, ...)`, and `torch.load` handed over as
     a function (`map(torch.load, paths)`, `loader = torch.load`) is judged as
     a call without `weights_only`.
+
+    `torch.hub.load_state_dict_from_url` and `torch.utils.model_zoo.load_url`
+    `torch.load` the file they download with their own `weights_only`
+    argument, whose default is `False` in every torch version: an explicit
+    `weights_only=False` (or a value that is not a literal `True`) is
+    reported here; an omitted one is reported by MLW206 unless the download
+    is verified with `check_hash=True`.
 
     A round trip is not flagged: a checkpoint that the same function just
     wrote with `torch.save` to a temporary or literal path, or to an
@@ -92,10 +103,11 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     cwe = (502,)
     owasp = ("ML06:2023",)
     message = "`torch.load` without `weights_only=True` can run code from the checkpoint; pass `weights_only=True` or load safetensors"
-    triggers = frozenset(TARGETS)  # qualified: see engine.trigger_groups
+    triggers = frozenset(TARGETS + URL_LOADERS)  # qualified: see engine.trigger_groups
 
     VALID = [
         Valid("import torch\ntorch.load(p, weights_only=True)"),
+        Valid("import torch\nsd = torch.hub.load_state_dict_from_url(url, check_hash=True, weights_only=True)"),
         Valid("import torch\nSAFE = True\ntorch.load(p, weights_only=SAFE)"),
         Valid("import torch\ntorch.jit.load(p)"),
         Valid("from torch.utils.cpp_extension import load\nload(name='ext', sources=['a.cpp'])"),
@@ -132,10 +144,19 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         Invalid("import torch\nstates = [*map(torch.load, paths)]"),
         Invalid("import torch\ndef restore(path):\n    torch.save(sd, path)\n    return torch.load(path)"),
         Invalid(notebook_json("import torch", "state = torch.load(path, weights_only=False)"), filename="example.ipynb"),
+        Invalid(
+            "from torch.hub import load_state_dict_from_url as fetch\nsd = fetch(URL, check_hash=True, weights_only=False)",
+            fixed="from torch.hub import load_state_dict_from_url as fetch\nsd = fetch(URL, check_hash=True, weights_only=True)",
+            unsafe_fix=True,
+        ),
+        Invalid("import torch.utils.model_zoo as mz\nsd = mz.load_url(url, weights_only=trust)"),
     ]
 
     def visit_Call(self, node) -> None:
         target = self.ctx.call_to(node, TARGETS)
+        if not target and self.ctx.call_to(node, URL_LOADERS):
+            self._judge_url_loader(node, self.ctx.call_to(node, URL_LOADERS))
+            return
         if not target:
             for value, found in passed_references(self.ctx, node, TARGETS):
                 if _is_partial(self.ctx, node) and node.args[0].value is value:
@@ -159,6 +180,18 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         self.report(
             value,
             f"`{target}` handed over as a function loads checkpoints without `weights_only=True`, which can run code from them before torch 2.6; wrap it as `partial({target}, weights_only=True)`",
+        )
+
+    def _judge_url_loader(self, node, target: str) -> None:
+        present, value = self.ctx.keyword(node, "weights_only")
+        if not present or is_truthy(self.ctx.value(value)):
+            return  # omitted: the default (False) is MLW206's unverified download
+        direct = keyword_arg(node, "weights_only")
+        self.report(
+            node,
+            f"`{target}(..., weights_only=False)` unpickles arbitrary code from the downloaded checkpoint; use `weights_only=True`",
+            replace=((direct.value, cst.Name("True")),) if direct is not None and is_truthy(self.ctx.value(value)) is False else None,
+            fix_description="set weights_only=True",
         )
 
     def _judge(self, node, target: str) -> None:

@@ -7,14 +7,17 @@ from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.core.values import is_truthy
 from mlwarden.rules._helpers import keyword_arg, remove_keyword
 
-TARGETS = ("numpy.load", "numpy.lib.npyio.load", "numpy.lib._npyio_impl.load")
+TARGETS = ("numpy.load", "numpy.lib.npyio.load", "numpy.lib._npyio_impl.load", "numpy.lib.format.read_array")
 #: numpy.load(file, mmap_mode=None, allow_pickle=False, ...)
 _POSITION = 2
+#: numpy.lib.format.read_array(fp, allow_pickle=False, ...): the `.npy` reader numpy.load calls
+_POSITIONS = {"numpy.lib.format.read_array": 1}
 
 
 class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
     """## What it does
-    Flags `numpy.load` (`np.load`, `from numpy import load`) called with
+    Flags `numpy.load` (`np.load`, `from numpy import load`) and the `.npy`
+    reader behind it, `numpy.lib.format.read_array`, called with
     `allow_pickle` set to anything that is not known to be false.
 
     A round trip is not flagged: data the same scope produced itself (an
@@ -82,6 +85,7 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
         Valid("import numpy as np\ndef test_obj(tmp_path):\n    np.save(tmp_path / 'a.npy', arr, allow_pickle=True)\n    b = np.load(tmp_path / 'a.npy', allow_pickle=True)"),
         Valid("import io\nimport numpy as np\nbuf = io.BytesIO()\nnp.save(buf, arr)\nbuf.seek(0)\nnp.load(buf, allow_pickle=True)"),
         Valid("import numpy\nq = numpy.load(p, allow_pickle=[])"),
+        Valid("import numpy as np\narr = np.lib.format.read_array(fh)"),
     ]
     INVALID = [
         Invalid(
@@ -100,6 +104,7 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
             unsafe_fix=True,
         ),
         Invalid("import numpy as np\nnp.load(f, allow_pickle=args.allow_pickle)"),
+        Invalid("from numpy.lib import format as npf\nwith open(p, 'rb') as fh:\n    arr = npf.read_array(fh, True)"),
         Invalid("import numpy as np\nnp.load(f, None, True)"),
         Invalid("import numpy as np\nnp.load(f, **{'allow_pickle': True})"),
         Invalid("import numpy as np\ndef test(param_path):\n    with open(param_path, 'wb') as f:\n        pickle.dump(payload, f)\n    y = np.load(param_path, allow_pickle=True)"),
@@ -109,7 +114,7 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
         target = self.ctx.call_to(node, TARGETS)
         if not target:
             return
-        value = self.ctx.arg(node, _POSITION, "allow_pickle")
+        value = self.ctx.arg(node, _POSITIONS.get(target, _POSITION), "allow_pickle")
         if value is None:
             return  # omitted (or hidden in opaque **kwargs): the default is False
         truth = is_truthy(self.ctx.value(value))

@@ -38,6 +38,11 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
     that imports onnxruntime), and `numpy.f2py.compile`, which compiles
     Fortran source into an extension module and imports it.
 
+    `f2py.compile` of source written in the code (a string literal, a
+    module constant, a parameter's literal default) is not flagged: that
+    source is the project's own code, reviewed like any other line; source
+    computed at run time (read from a file, a parameter, user input) is.
+
     Severity follows where the library comes from: a literal path (or a
     module constant, or a parameter's literal default) names a file the
     project ships, so it is reported at low severity; a path computed at
@@ -94,6 +99,8 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
         Valid("import ctypes\nctypes.CDLL('libc.so.6')"),
         Valid("import tensorflow as tf\ntf.saved_model.load(path)"),
         Valid("from numpy import f2py\nf2py.get_include()"),
+        Valid("import numpy.f2py as fp\nSRC = '      subroutine add(a)\\n      end'\nfp.compile(SRC, modulename='add')"),
+        Valid("from numpy import f2py\ndef build(src='      subroutine z\\n      end'):\n    return f2py.compile(src, modulename='z')"),
         Valid("opts.register_custom_ops_library(path)"),
         Valid("import onnxruntime as ort\nopts = ort.SessionOptions()\nopts.enable_profiling = True"),
     ]
@@ -107,6 +114,8 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
         Invalid("import onnxruntime\nso = onnxruntime.SessionOptions()\nso.register_custom_ops_library(lib)"),
         Invalid("import onnxruntime as ort\nort.SessionOptions().register_custom_ops_library(get_library_path())"),
         Invalid("from numpy import f2py\ndef build(src):\n    return f2py.compile(src, modulename='mul')"),
+        Invalid("from numpy import f2py\nwith open(path) as fh:\n    f2py.compile(fh.read(), modulename='ext')"),
+        Invalid(notebook_json("from numpy import f2py as F", "F.compile(input(), modulename='sub')"), filename="example.ipynb"),
         Invalid("import tensorflow as tf\ntf.experimental.register_filesystem_plugin(plugin_path)"),
         Invalid(notebook_json("import torch", "torch.ops.load_library(downloaded_so)"), filename="example.ipynb"),
     ]
@@ -119,7 +128,11 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
             return
         target = self.ctx.call_to(node, COMPILERS)
         if target:
-            self._report(node, target, self.ctx.arg(node, 0, "source"),
+            source = self.ctx.arg(node, 0, "source")
+            value = self.resolve(source) if source is not None else None
+            if isinstance(value, (str, bytes)) and value.strip():
+                return  # the Fortran source is written in the code: the project's own code, like a `def`
+            self._report(node, target, source,
                          "compiles the given source into an extension module and imports it; compile only reviewed source at build time")
             return
         func = node.func

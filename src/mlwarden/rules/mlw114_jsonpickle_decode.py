@@ -25,6 +25,10 @@ class JsonpickleDecode(RoundTripAware, CodeRule):
     into, or a file the same function just wrote to a temporary or literal
     path; see MLW101).
 
+    Severity: high; low when the document is a literal written in the code
+    (its text is the project's), and no finding when that literal has no
+    `py/` tag at all: without one jsonpickle builds only plain JSON values.
+
     ## Why is this bad?
     jsonpickle looks like JSON but restores arbitrary Python objects: its
     `py/object`, `py/reduce` and `py/function` tags import and call any

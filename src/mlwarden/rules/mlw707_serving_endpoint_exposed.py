@@ -71,7 +71,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       aiohttp `web.run_app(app)` / `web.TCPSite(runner)` (all interfaces by
       default), `waitress.serve(app)`, werkzeug `run_simple("0.0.0.0", …)`,
       Ray Serve `serve.start(http_options={"host": "0.0.0.0"})`;
-    - gradio `launch(server_name="0.0.0.0")` without `auth=`.
+    - gradio `launch(server_name="0.0.0.0")` without `auth=`, or with an
+      `auth` variable that is `None` unless an option sets it (medium: the
+      default run is open).
 
     The host may be a literal (`"0.0.0.0"`, `""`, `"::"`), a module constant,
     a parameter default, `os.environ.get("HOST", "0.0.0.0")`, or an
@@ -79,6 +81,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     (`parser.add_argument("--host", default="0.0.0.0")` … `args.host`) or a
     class field with that default (a dataclass or settings class:
     `host: str = "0.0.0.0"` … `cfg.host`).
+
+    The app is known from its constructor (`Flask(...)`, `ls.LitServer(...)`)
+    in place, through a name bound only to such calls, or, for a test's
+    parameter, through the module's pytest fixture of that name
+    (`@pytest.fixture def server(): return ls.LitServer(api)`).
 
     Severity is medium: a container image legitimately binds all interfaces
     and relies on the platform in front of it. It is low when the file shows
@@ -149,6 +156,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("trainer.run(host='0.0.0.0')"),
         Valid("from aiohttp import web\nweb.run_app(app, host='127.0.0.1')"),
         Valid("import uvicorn\nuvicorn.run(app, host=args.host)"),
+        Valid("import gradio as gr\ndef main(args):\n    auth = read_creds(args.auth_file)\n    demo.launch(server_name='0.0.0.0', auth=auth)"),
+        Valid("import importlib\nuvicorn = importlib.import_module(name)\nuvicorn.run(app, host='0.0.0.0')"),
     ]
     INVALID = [
         Invalid("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, host='0.0.0.0', port=8000)"),
@@ -167,12 +176,25 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("import os\nfrom flask import Flask\napp = Flask(__name__)\napp.run(host=os.environ.get('HOST', '0.0.0.0'))"),
         Invalid("import litserve as ls\nserver = ls.LitServer(api)\nserver.run(port=8000)"),
         Invalid(notebook_json("import uvicorn", "uvicorn.run(app, host=\"0.0.0.0\")"), filename="example.ipynb"),
+        Invalid(
+            "import gradio as gr\ndef main(args):\n    auth = None\n    if args.auth_file:\n        auth = read_creds(args.auth_file)\n"
+            "    demo.queue().launch(server_name='0.0.0.0', auth=auth)"
+        ),
+        Invalid("from .utils import lazy_import\nuvicorn = lazy_import('uvicorn')\ndef serve(app, host='0.0.0.0'):\n    uvicorn.run(app, host=host)"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._all_interface_attrs: Optional[FrozenSet[str]] = None
         self._auth: Optional[bool] = None
+        self._optional_auth: Any = None
+
+    def _may_be_none(self, expr: Any) -> bool:
+        """``expr`` is a name one of whose bindings is ``None`` (``auth =
+        None`` then ``if args.auth_path: auth = parse(...)``)."""
+        if not isinstance(expr, cst.Name):
+            return False
+        return any(isinstance(v, cst.Name) and v.value == "None" for v in self.bound_values(expr.value, skip_imports=True))
 
     # -- where servers start ---------------------------------------------------
     def visit_Call(self, node) -> None:
@@ -187,6 +209,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         else:
             verdict = self._all_interfaces(host)
         if not verdict:
+            return
+        if node is self._optional_auth:
+            self.report(
+                node,
+                f"`{shown}` serves on every network interface and its `auth` is None unless an option sets it; require authentication, or bind to 127.0.0.1 behind an authenticating proxy",
+                severity=Severity.MEDIUM,
+            )
             return
         auth = self._auth_visible()
         self.report(
@@ -218,7 +247,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if not present:
                 return None
             auth_present, auth = self.ctx.keyword(node, "auth")
-            if auth_present is None or (auth_present and self.resolve(auth) is not None):
+            if auth_present is None:
+                return None
+            if auth_present and self._may_be_none(auth):
+                self._optional_auth = node  # `auth = None` unless an option is given: off by default
+            elif auth_present and self.resolve(auth) is not None:
                 return None
             return f"launch(server_name={_show(self.ctx, host)})", host, False
         if method == "run":
@@ -241,11 +274,50 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         ``ls.LitServer(...)``, inline or a name bound only to such calls),
         or None when it cannot be seen."""
         values = self.bound_values(receiver.value) if isinstance(receiver, cst.Name) else [receiver]
+        if isinstance(receiver, cst.Name) and values == [None]:
+            return self._fixture_framework(receiver.value)  # a parameter: a pytest fixture of that name?
+        if len(values) == 1 and isinstance(values[0], cst.Name) and self.bound_values(values[0].value) == [None]:
+            return self._fixture_framework(values[0].value)  # `server = server_fixture`
         frameworks = set()
         for value in values:
             if not isinstance(value, cst.Call):
                 return None
             hit = {n.split(".", 1)[0] for n in self.ctx.qualnames(value.func)} & set(RUN_FRAMEWORKS)
+            if not hit:
+                return None
+            frameworks |= hit
+        return frameworks.pop() if len(frameworks) == 1 else None
+
+    def _fixture_framework(self, name: str) -> Optional[str]:
+        """The framework of the app a module-level pytest fixture called
+        ``name`` returns or yields (``@pytest.fixture def server(): return
+        ls.LitServer(api)``, or a name bound once to such a call in it); a
+        test's parameter of that name is that app."""
+        import ast
+
+        facts = self.ctx.facts
+        fixture = next(
+            (f for f in facts.functions.values() if _fixture_name(f) == name), None
+        )
+        if fixture is None:
+            return None
+        assigned: Dict[str, List[Any]] = {}
+        results: List[Any] = []
+        for node in ast.walk(fixture):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                assigned.setdefault(node.targets[0].id, []).append(node.value)
+            elif isinstance(node, (ast.Return, ast.Yield)) and node.value is not None:
+                results.append(node.value)
+        frameworks = set()
+        for value in results:
+            if isinstance(value, ast.Name) and len(assigned.get(value.id, ())) == 1:
+                value = assigned[value.id][0]
+            head = value.func if isinstance(value, ast.Call) else None
+            while isinstance(head, ast.Attribute):
+                head = head.value
+            if not isinstance(head, ast.Name):
+                return None
+            hit = {q.split(".", 1)[0] for q in facts.resolve(head.id).qualnames} & set(RUN_FRAMEWORKS)
             if not hit:
                 return None
             frameworks |= hit
@@ -344,6 +416,24 @@ def _argparse_dest(ctx: Any, node: Any) -> List[str]:
     longs = [n for n in names if isinstance(n, str) and n.startswith("--")]
     chosen = longs[0] if longs else next((n for n in names if isinstance(n, str)), None)
     return [chosen.lstrip("-").replace("-", "_")] if chosen else []
+
+
+def _fixture_name(function: Any) -> Optional[str]:
+    """The name pytest injects a module-level function under when it is a
+    fixture (``@pytest.fixture``, ``@fixture(name="x")``), else None."""
+    import ast
+
+    for decorator in function.decorator_list:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        target = call.func if call is not None else decorator
+        last = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        if last != "fixture":
+            continue
+        for keyword in call.keywords if call is not None else ():
+            if keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+                return keyword.value.value
+        return function.name
+    return None
 
 
 def _show(ctx: Any, node: Any, limit: int = 30) -> str:

@@ -24,11 +24,23 @@ What is read:
   ``asyncio.create_subprocess_exec/shell``, ``pip.main`` (and
   ``pip._internal.main``, ``pip._internal.cli.main.main``), IPython's
   ``get_ipython().system(...)`` and ``run_line_magic("pip", ...)``;
+* runners of any module (:data:`RUNNERS`: invoke/fabric ``c.run``, nox
+  ``session.run("pip", "install", …)``, ``exec_command``, an agent's
+  ``computer.run("shell", cmd)``) when an argument *is* a pip command: its
+  first word is the installer, so a message that mentions ``pip install``
+  is not read;
 * arguments: a list or tuple literal (one word per element; ``sys.executable``
   and any non-literal program followed by ``-m pip`` count as Python), a
   ``+`` of lists, a name bound once to such a list in the same function or at
   module level, ``" ".join([...])``, and command strings (literals, implicit
-  concatenations, f-strings), split like a shell line;
+  concatenations, f-strings; a name bound only to strings, each binding
+  read, for ``os.system(cmd)``, ``subprocess.run(cmd, shell=True)`` and the
+  runners), split like a shell line;
+* loop variables: ``for installer in installers: run([*installer,
+  "install", "x"])`` and ``f"{combo[0]} install x"`` take the first value of
+  the loop (a literal, or a list grown by ``.append``) that names pip; a
+  loop over string literals (``for pkg in ["numpy", "scipy"]: … install
+  pkg``) stands for all of them, each judged at its own place;
 * non-literal words (a variable package name, ``*extras``) are never judged.
 
 Cost: nothing unless the text holds both ``pip`` and ``install`` and names a
@@ -64,6 +76,18 @@ EXEC_CALLS = frozenset(
 )
 #: pip's own entry points: the arguments after "pip"
 PIP_MAINS = frozenset({"pip.main", "pip._internal.main", "pip._internal.cli.main.main", "pip._internal.main.main"})
+#: every call name read above
+_KNOWN = SHELL_CALLS | EXEC_CALLS | PIP_MAINS | {"asyncio.create_subprocess_exec"}
+#: methods and functions that run a command line by convention, whatever
+#: their module (invoke/fabric ``c.run("pip install x")``, nox
+#: ``session.run("pip", "install", "x")``, paramiko ``exec_command``, docker
+#: ``exec_run``, an agent's ``computer.run("shell", cmd)``): a string argument
+#: that *is* a pip command (its first word is the installer, so a message that
+#: mentions ``pip install`` is not one) is read like ``os.system``'s
+RUNNERS = frozenset(
+    {"run", "system", "shell", "execute", "exec_command", "run_command", "run_cmd", "run_shell", "exec_run", "spawn", "sh",
+     "check_call", "check_output", "getoutput", "popen", "Popen"}
+)
 #: modules assumed by their usual name when the file does not import them
 #: (snippets, notebooks whose import cell is elsewhere)
 _WELL_KNOWN = ("subprocess", "os", "asyncio", "pip", "sys")
@@ -80,7 +104,8 @@ GATE_WORDS = ("pip", "install")
 #: a file that only mentions ``pip install`` in a message is not parsed
 CALL_WORDS = re.compile(
     r"subprocess|system|popen|getoutput|get_ipython|pip\s*\.\s*(?:main|_internal)|from\s+pip\b|import\s+pip\b"
-    r"|pip_?install|install_?pip|pip_?args",
+    r"|pip_?install|install_?pip|pip_?args"
+    r"|\b(?:run|execute|shell|exec_command|run_command|run_cmd|run_shell|exec_run|spawn|sh)\s*\(",
     re.IGNORECASE,
 )
 
@@ -224,6 +249,13 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
             continue
         name = _qualname(node.func, aliases)
         words: Optional[List[Word]] = None
+        held = lists.string_values(node.args[0]) if node.args and isinstance(node.args[0], ast.Name) and (name in SHELL_CALLS or name in EXEC_CALLS or _is_ipython_call(node, "system")) else []
+        if held:  # cmd = "pip install …" (in each branch) … os.system(cmd)
+            for value in held:
+                found = _string_words(value, lines, lists)
+                if found:
+                    yield found
+            continue
         if name in SHELL_CALLS and node.args:
             words = _shell_words(node.args[0], lines, lists)
         elif name in EXEC_CALLS and node.args:
@@ -242,6 +274,8 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
                 rest = _shell_words(node.args[1], lines, lists)
                 if rest is not None:
                     words = [Word(str(magic.value), magic.lineno, magic.col_offset)] + rest
+        elif name is None or name not in _KNOWN:
+            yield from _runner_commands(node, lines, lists)
         if words:
             if len(words) > 2 and words[0].text == _DYNAMIC and words[1].text == "-m":
                 words[0] = dataclasses.replace(words[0], text="python")  # python_exe -m pip …
@@ -250,16 +284,20 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
 
 class _LazyLists(dict):
     """:func:`_list_bindings`, computed when a command first names a list
-    (most files with a subprocess call never do)."""
+    (most files with a subprocess call never do). Also holds what a loop
+    variable may be (:attr:`loops`) and the string values of names bound
+    only to strings (:attr:`strings`)."""
 
     def __init__(self, tree: ast.AST) -> None:
         super().__init__()
         self._tree: Optional[ast.AST] = tree
+        self._loops: Dict[int, List[ast.AST]] = {}
+        self._strings: Dict[int, List[ast.AST]] = {}
 
     def _fill(self) -> None:
         if self._tree is not None:
             tree, self._tree = self._tree, None
-            self.update(_list_bindings(tree))
+            self.update(_list_bindings(tree, self._loops, self._strings))
 
     def __contains__(self, key: object) -> bool:
         self._fill()
@@ -272,6 +310,18 @@ class _LazyLists(dict):
     def get(self, key: Any, default: Any = None) -> Any:
         self._fill()
         return super().get(key, default)
+
+    def loop_values(self, name: ast.AST) -> List[ast.AST]:
+        """The values a loop variable takes (``for x in [a, b]``, or a list
+        built from a literal and ``.append``/``.extend`` calls), or []."""
+        self._fill()
+        return self._loops.get(id(name), [])
+
+    def string_values(self, name: ast.AST) -> List[ast.AST]:
+        """Every value of a name whose bindings in its scope are all string
+        expressions (``cmd = f"..."`` in both branches of an ``if``), or []."""
+        self._fill()
+        return self._strings.get(id(name), [])
 
 
 def _aliases(imports: Iterable[ast.AST]) -> Dict[str, str]:
@@ -319,15 +369,38 @@ def _is_ipython_call(node: ast.Call, method: str) -> bool:
     )
 
 
-def _list_bindings(tree: ast.AST) -> Dict[int, ast.AST]:
+def _is_string(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and (_is_string(node.left) or _is_string(node.right))
+
+
+def _list_bindings(tree: ast.AST, loops: Optional[Dict[int, List[ast.AST]]] = None, strings: Optional[Dict[int, List[ast.AST]]] = None) -> Dict[int, ast.AST]:
     """``id(Name node)`` -> the list it names, for names assigned exactly
     once in their function (or module) to a list/tuple literal or a ``+`` of
-    them: ``cmd = [sys.executable, "-m", "pip", "install", "x"]``."""
+    them: ``cmd = [sys.executable, "-m", "pip", "install", "x"]``.
+
+    ``loops`` receives, for a name bound only as the target of one ``for``
+    loop, the elements of the loop's iterable when they can be listed (a
+    literal, or a name bound once to a literal and grown only by
+    ``.append``/``.extend`` of literals); ``strings`` receives every value of
+    a name all of whose bindings are string expressions."""
     out: Dict[int, ast.AST] = {}
     scopes = [tree] + [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    module_assigned: Dict[str, List[Any]] = {}
+    module_grown: Dict[str, List[ast.AST]] = {}
     for scope in scopes:
         assigned: Dict[str, List[Any]] = {}
+        iterables: Dict[str, List[ast.AST]] = {}
+        grown: Dict[str, List[ast.AST]] = {}
         uses: List[ast.Name] = []
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = scope.args
+            for arg in (*params.posonlyargs, *params.args, *params.kwonlyargs, params.vararg, params.kwarg):
+                if arg is not None:
+                    assigned.setdefault(arg.arg, []).append(None)  # a parameter: not the module's list
         stack = list(ast.iter_child_nodes(scope))
         while stack:
             node = stack.pop()
@@ -342,22 +415,60 @@ def _list_bindings(tree: ast.AST) -> Dict[int, ast.AST]:
                 assigned.setdefault(node.targets[0].id, []).append(node.value)
                 stack.append(node.value)
                 continue
+            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
+                iterables.setdefault(node.target.id, []).append(node.iter)
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("append", "extend")
+                and isinstance(node.func.value, ast.Name)
+                and len(node.args) == 1
+            ):
+                arg = node.args[0]
+                if node.func.attr == "append":
+                    grown.setdefault(node.func.value.id, []).append(arg)
+                elif isinstance(arg, (ast.List, ast.Tuple)):
+                    grown.setdefault(node.func.value.id, []).extend(arg.elts)
+                else:
+                    grown.setdefault(node.func.value.id, []).append(None)  # type: ignore[arg-type]
             if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
                 assigned.setdefault(node.target.id, []).append(None)
             stack.extend(ast.iter_child_nodes(node))
+
+        if scope is tree:
+            module_assigned, module_grown = assigned, grown
+
+        def elements(iterable: ast.AST) -> List[ast.AST]:
+            if isinstance(iterable, (ast.List, ast.Tuple)):
+                return list(iterable.elts)
+            if isinstance(iterable, ast.Name):
+                here = iterable.id in assigned
+                values = assigned.get(iterable.id) if here else module_assigned.get(iterable.id)  # a module-level list
+                if values and len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple)):
+                    extra = (grown if here else module_grown).get(iterable.id, [])
+                    if all(e is not None for e in extra):
+                        return list(values[0].elts) + extra
+            return []
+
         for use in uses:
             values = assigned.get(use.id)
-            if values and len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple, ast.BinOp)):
+            if values and len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple, ast.BinOp)) and use.id not in iterables:
                 out[id(use)] = values[0]
+            if loops is not None and use.id in iterables and len(iterables[use.id]) == 1 and values and len(values) == 1:
+                found = elements(iterables[use.id][0])
+                if found:
+                    loops[id(use)] = found
+            if strings is not None and values and all(v is not None and _is_string(v) for v in values):
+                strings[id(use)] = values
     return out
 
 
-def _string_words(node: ast.AST, lines: List[str]) -> Optional[List[Word]]:
+def _string_words(node: ast.AST, lines: List[str], lists: Any = None) -> Optional[List[Word]]:
     """Shell words of a string expression, each at its own column when the
     literal sits on one line without escapes; None if not a string."""
     from mlwarden.sources.dependencies.requirement import split_words
 
-    text = _string_text(node)
+    text = _string_text(node, lines, lists)
     if text is None:
         return None
     base = _literal_offset(node, text, lines)
@@ -370,7 +481,7 @@ def _string_words(node: ast.AST, lines: List[str]) -> Optional[List[Word]]:
     return words
 
 
-def _string_text(node: ast.AST) -> Optional[str]:
+def _string_text(node: ast.AST, lines: Optional[List[str]] = None, lists: Any = None) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
@@ -378,11 +489,18 @@ def _string_text(node: ast.AST) -> Optional[str]:
         for value in node.values:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 parts.append(value.value)
+                continue
+            picked = _installer_value(value.value, lines or [], lists) if isinstance(value, ast.FormattedValue) and lists is not None else None
+            every = _loop_strings(value.value, lists) if isinstance(value, ast.FormattedValue) and lists is not None and picked is None else []
+            if isinstance(picked, ast.Constant) and isinstance(picked.value, str) and not value.format_spec and value.conversion == -1:
+                parts.append(picked.value)  # f"{pip} install x" in `for pip in ("pip", "pip3")`
+            elif every and not value.format_spec and value.conversion == -1 and all(v.value.split() == [v.value] for v in every):
+                parts.append(" ".join(v.value for v in every))  # f"pip install {pkg}" in `for pkg in [...]`
             else:
                 parts.append(_DYNAMIC)
         return "".join(parts)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _string_text(node.left), _string_text(node.right)
+        left, right = _string_text(node.left, lines, lists), _string_text(node.right, lines, lists)
         if left is None and right is None:
             return None
         return (left if left is not None else _DYNAMIC) + (right if right is not None else _DYNAMIC)
@@ -410,8 +528,91 @@ def _element_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -
         return [Word("{sys.executable}", node.lineno, node.col_offset)]
     if isinstance(node, ast.Starred):
         inner = _argv_words(node.value, lines, lists)
+        if inner is None:
+            picked = _installer_value(node.value, lines, lists)
+            inner = _argv_words(picked, lines, lists) if picked is not None else None
         return inner if inner is not None else [Word(_DYNAMIC, node.lineno, node.col_offset)]
+    picked = _installer_value(node, lines, lists)
+    if isinstance(picked, ast.Constant) and isinstance(picked.value, str):
+        return [Word(picked.value, picked.lineno, picked.col_offset)]
+    every = _loop_strings(node, lists)
+    if every:  # for pkg in ["numpy", "scipy"]: run([..., "install", pkg]): each value, at its own place
+        return [Word(v.value, v.lineno, v.col_offset) for v in every]
     return [Word(_DYNAMIC, node.lineno, node.col_offset)]
+
+
+def _loop_strings(node: ast.AST, lists: Any) -> List[ast.Constant]:
+    """Every value of a loop variable that runs over string literals only
+    (``for pkg in ("numpy", "scipy==1.13")``), or []."""
+    if not isinstance(node, ast.Name) or not hasattr(lists, "loop_values"):
+        return []
+    values = lists.loop_values(node)
+    if values and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values):
+        return values
+    return []
+
+
+def _installer_value(node: ast.AST, lines: List[str], lists: Any) -> Optional[ast.AST]:
+    """For a loop variable (``installer``) or an item of one
+    (``combo[0]``): the first value it takes that names pip (``for
+    installer in ([sys.executable, "-m", "pip"], ["uv", "pip"])``), else
+    None. A loop over installers runs each in turn: the first is the one
+    that installs when it is present."""
+    from mlwarden.sources.dependencies.installs import PIP_RE
+
+    index: Optional[int] = None
+    if isinstance(node, ast.Subscript):
+        key = node.slice  # an expression since Python 3.9
+        if not (isinstance(key, ast.Constant) and type(key.value) is int):
+            return None
+        index, node = key.value, node.value
+    if not isinstance(node, ast.Name) or not hasattr(lists, "loop_values"):
+        return None
+    for value in lists.loop_values(node):
+        if index is not None:
+            if not isinstance(value, (ast.List, ast.Tuple)) or not -len(value.elts) <= index < len(value.elts):
+                continue
+            value = value.elts[index]
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            texts = [value.value]
+        elif isinstance(value, (ast.List, ast.Tuple)):
+            texts = [w.text for w in _argv_words(value, lines, lists) or []]
+        else:
+            continue
+        if any(PIP_RE.match(text) for text in texts):
+            return value
+    return None
+
+
+def _runner_commands(node: ast.Call, lines: List[str], lists: Any) -> Iterator[List[Word]]:
+    """A pip command handed to a call of :data:`RUNNERS`: a string or list
+    argument (or a name bound only to strings) whose words are a pip
+    command, or separate program-and-argument strings (``session.run("pip",
+    "install", "x")``)."""
+    from mlwarden.sources.dependencies.installs import PIP_RE, PYTHON_RE
+
+    func = node.func
+    method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if method not in RUNNERS:
+        return
+    args = [a for a in node.args if not isinstance(a, ast.Starred)]
+    if not args:
+        return
+    first = args[0]
+    if len(node.args) > 1 and isinstance(first, ast.Constant) and isinstance(first.value, str) and (PIP_RE.match(first.value) or PYTHON_RE.match(first.value) or first.value == "uv"):
+        yield [w for a in node.args for w in _element_words(a, lines, lists)]
+        return
+    for arg in args:
+        if isinstance(arg, (ast.List, ast.Tuple)):
+            words = _argv_words(arg, lines, lists)
+            if words:
+                yield words
+            continue
+        values = [arg] if _is_string(arg) else lists.string_values(arg) if isinstance(arg, ast.Name) else []
+        for value in values:
+            words = _string_words(value, lines, lists)
+            if words:
+                yield words
 
 
 def _argv_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST], depth: int = 0) -> Optional[List[Word]]:
@@ -429,9 +630,9 @@ def _argv_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST], dept
     if isinstance(node, ast.Name) and id(node) in lists:
         return _argv_words(lists[id(node)], lines, lists, depth + 1)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and not node.args:
-        return _string_words(node.func.value, lines)  # "pip install x".split()
+        return _string_words(node.func.value, lines, lists)  # "pip install x".split()
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and isinstance(node.func.value, ast.Name) and node.func.value.id == "shlex":
-        return _string_words(node.args[0], lines) if node.args else None
+        return _string_words(node.args[0], lines, lists) if node.args else None
     return _shell_words(node, lines, lists, depth + 1)
 
 
@@ -440,4 +641,4 @@ def _shell_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST], dep
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join" and node.args:
         if isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str) and not node.func.value.value.strip():
             return _argv_words(node.args[0], lines, lists, depth + 1)
-    return _string_words(node, lines)
+    return _string_words(node, lines, lists)
