@@ -215,10 +215,20 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
         chosen, facts, pruned = _locate(unit, view, source, code_rules, deep, full)
     if not chosen or (pruned is not None and not pruned.lines):
         return []  # no rule can fire, or no statement holds what any rule needs
-    from mlwarden.core.locate import Pruned, class_headers
+    from mlwarden.core.locate import Pruned
 
     if pruned is None:
         pruned = Pruned(source, [])  # the whole view, line for line
+    return judge(unit, view, source, pruned, facts, chosen, config)
+
+
+def judge(unit: Unit, view, source: str, pruned, facts, chosen: Sequence[type], config: Config, offsets=None) -> List[Finding]:
+    """libcst's part: parse ``pruned`` (lines of ``view``, or all of it when
+    ``pruned.lines`` is empty), run the ``chosen`` rules in one batched pass
+    and turn their reports into findings at view positions. A rule that
+    crashed is recorded in ``unit.extra["errors"]``. Raises ParseFailure."""
+    from mlwarden.core.locate import class_headers
+
     module = _parse_cst(pruned.source)
 
     import libcst as cst
@@ -231,7 +241,8 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
         found = position(node)
         return line_map(found.start.line) if found is not None else None
 
-    offsets = line_offsets(source)
+    if offsets is None:
+        offsets = line_offsets(source)
 
     def lines(first: int, last: int) -> str:
         return source[offsets[first - 1] : offsets[last] if last < len(offsets) else len(source)]
@@ -468,14 +479,20 @@ def _snippet_hash(code: str) -> str:
 # units and paths
 
 
-def check_unit(unit: Unit, rules: Sequence[type], config: Config, *, full: bool = False) -> UnitResult:
+def check_unit(unit: Unit, rules: Sequence[type], config: Config, *, full: bool = False, code_rules=None) -> UnitResult:
     """Every finding in ``unit``: code rules, file rules, noqa, severity and
-    per-file ignores. ``full``: the equivalence mode (see :func:`run_code_rules`)."""
+    per-file ignores. ``full``: the equivalence mode (see :func:`run_code_rules`).
+    ``code_rules``: what runs the code rules over ``unit.code`` in place of
+    :func:`run_code_rules` (the language server's incremental check,
+    :mod:`mlwarden.core.incremental`); raises ParseFailure likewise."""
     result = UnitResult(path=unit.path, unit=unit)
     given_tree = "ast" in unit.extra  # flake8 hands its tree in; ours is dropped at the end (memory)
     if unit.code is not None:
         try:
-            result.findings.extend(run_code_rules(unit, rules, config, full=full))
+            if code_rules is None:
+                result.findings.extend(run_code_rules(unit, rules, config, full=full))
+            else:
+                result.findings.extend(code_rules(unit, rules, config))
         except ParseFailure as exc:
             fallbacks = unit.code.fallback_views()
             if not fallbacks:
@@ -581,6 +598,7 @@ def check_source(
     kind: Optional[str] = None,
     full: bool = False,
     tree: Optional[ast.Module] = None,
+    code_rules=None,
 ) -> UnitResult:
     """Check source text: a Python file, notebook JSON, a dependency file...
     (the flake8 plugin, the language server and the tests use this)."""
@@ -601,4 +619,4 @@ def check_source(
             unit = load(Path(filename), kind, filename, raw=raw)
     except LoadError as exc:
         return UnitResult(path=filename, errors=[f"{filename}: {exc}"])
-    return check_unit(unit, rules, config, full=full)
+    return check_unit(unit, rules, config, full=full, code_rules=code_rules)

@@ -275,6 +275,19 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
                 rules: Sequence[type], facts: ModuleFacts, whole_share: float = WHOLE_MODULE_SHARE,
                 summaries: Optional[Dict[str, List[Tuple[Set[str], Set[str]]]]] = None) -> Optional[Pruned]:
     """:func:`plan` over pieces already cut (a big file's chunks, summarised)."""
+    keep = plan_keep(all_pieces, headers, source, rules, facts, summaries)
+    if keep is None:
+        return None
+    if not keep:
+        return Pruned("", [])
+    return prune(all_pieces, keep, source, whole_share)
+
+
+def plan_keep(all_pieces: List[Piece], headers: List[Header], source: str, rules: Sequence[type], facts: ModuleFacts,
+              summaries: Optional[Dict[str, List[Tuple[Set[str], Set[str]]]]] = None) -> Optional[Set[int]]:
+    """The indexes of the pieces libcst must see for ``rules`` (with the
+    constants they follow and the members a round trip needs), or None for
+    the whole module (:func:`plan_pieces` without the final cut)."""
     groups = [trigger_groups(rule) for rule in rules if rule.triggers]
     if len(groups) < len(rules):  # a rule without triggers runs everywhere
         return None
@@ -316,11 +329,11 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
                 return None
             keep.update(i for i, piece in enumerate(all_pieces) if header in piece.headers)
     if not keep:
-        return Pruned("", [])
+        return keep
     if widen:
         _keep_attribute_writers(all_pieces, widen, keep, source)
     _keep_constants(all_pieces, keep, facts)
-    return prune(all_pieces, keep, source, whole_share)
+    return keep
 
 
 #: the last name of the loads of rules/_roundtrip.py's DATA_ARG (rules whose triggers are module names)
@@ -392,16 +405,18 @@ def _keep_attribute_writers(all_pieces: List[Piece], widen: List[Tuple[int, list
                 keep.add(other)
 
 
-def prune(all_pieces: List[Piece], keep: Set[int], source: str, whole_share: float = WHOLE_MODULE_SHARE) -> Optional[Pruned]:
+def prune(all_pieces: List[Piece], keep: Set[int], source: str, whole_share: float = WHOLE_MODULE_SHARE, offsets: Optional[List[int]] = None) -> Optional[Pruned]:
     """The lines of the ``keep`` pieces and their class headers, in order (None:
-    so much of the file that parsing it whole is as cheap)."""
+    so much of the file that parsing it whole is as cheap; never for a
+    ``whole_share`` over 1). ``offsets``: ``line_offsets(source)`` if known."""
     lines: Set[int] = set()
     for index in keep:
         piece = all_pieces[index]
         for first, last in piece.headers:
             lines.update(range(first, last + 1))
         lines.update(range(piece.first, piece.last + 1))
-    offsets = line_offsets(source)
+    if offsets is None:
+        offsets = line_offsets(source)
     total = len(offsets) if offsets[-1] < len(source) else len(offsets) - 1
     if len(lines) >= whole_share * max(total, 1):
         return None

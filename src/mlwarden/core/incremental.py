@@ -1,0 +1,363 @@
+"""The incremental check: one open document, edit after edit.
+
+An editor re-checks a file on every keystroke, and an edit touches one
+statement. :class:`IncrementalCheck` (one per open Python document, held by
+the language server) runs the same pipeline as
+:func:`mlwarden.core.engine.check_source`, except that libcst judges the
+pieces the plan keeps (:mod:`mlwarden.core.locate`) **unit by unit**, and a
+unit whose judged text and module context are unchanged since an earlier
+check keeps that check's findings:
+
+* a **unit** is a top-level function, a top-level class (its kept members and
+  headers together), or all the kept module-level statements (the "spine");
+  each is judged as its own pruned module: its pieces, the module constants
+  they follow (transitively) and their class headers, exactly the lines the
+  plan would give libcst for them;
+* the **key** of a unit's judgment is that module's text and a fingerprint of
+  everything else a rule can see: what every name of the file may resolve to
+  (:class:`~mlwarden.core.bindings.ModuleFacts`: imports, aliases, constants,
+  star imports, the well-known modules bound nowhere, and for names whose
+  meaning depends on where they are used the whole binding structure with
+  its lines and the unit's own position), the headers of every class, and
+  the rules chosen for the file. The configuration and the file name are the
+  object's own: another one (a reloaded ``pyproject.toml`` or pins) drops
+  every judgment;
+* a kept judgment's findings move with the lines inserted or removed above
+  them (positions, fixes and the fixes' view are mapped to the new text).
+
+Everything around the code rules (the gate, the plan, file rules, ``#
+noqa``, code context and severities, per-file ignores) runs afresh on each
+check through :func:`~mlwarden.core.engine.check_unit`, so only libcst's
+part is reused. Whatever the fast path does not cover (the whole module
+judged at once, a big or deeply nested file, a syntax error) runs exactly as
+the CLI runs it, and a whole-module judgment is reused only for the same
+text. ``tests/test_incremental.py`` applies random and adversarial edit
+sequences and checks after every edit that the result equals a fresh
+:func:`~mlwarden.core.engine.check_source`.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Set, Tuple
+
+from mlwarden.core.config import Config
+from mlwarden.core.finding import Edit, Finding
+
+#: judgments kept per document beyond those of the last check (undo, retyping)
+SPARE_JUDGMENTS = 256
+
+
+@dataclass
+class _Judgment:
+    """Findings (and rule-crash lines) of one unit, judged when its module's
+    lines were ``lines`` (view lines, in order)."""
+
+    lines: List[int]
+    findings: List[Finding]
+    errors: List[str]
+
+
+class IncrementalCheck:
+    """Check successive texts of one document (see the module docs).
+
+    ``check(source, filename, config=...)`` returns what
+    :func:`mlwarden.core.engine.check_source` returns for the same
+    arguments. ``stats`` counts units judged and reused (for tests and the
+    server's verbose log)."""
+
+    def __init__(self) -> None:
+        self._context: Optional[Tuple[Any, ...]] = None
+        self._judged: Dict[Hashable, _Judgment] = {}
+        self._used: Dict[Hashable, _Judgment] = {}
+        self.stats = {"judged": 0, "reused": 0}
+
+    # -- the front -----------------------------------------------------------
+    def check(self, source: str, filename: str = "<string>", *, config: Optional[Config] = None,
+              rules: Optional[Sequence[type]] = None, kind: Optional[str] = None):
+        from pathlib import Path
+
+        from mlwarden.core.engine import check_source
+        from mlwarden.sources import classify
+
+        config = config or Config()
+        kind = kind or classify(Path(filename)) or "python"
+        if kind != "python":
+            return check_source(source, filename, config=config, rules=rules, kind=kind)
+        rules = list(rules) if rules is not None else config.rule_refs()
+        context = (filename, config, tuple(rules))
+        if self._context is None or not _same_context(self._context, context):
+            self._context = context
+            self._judged.clear()
+        self._used = {}
+        try:
+            return check_source(source, filename, config=config, rules=rules, kind=kind, code_rules=self._code_rules)
+        finally:
+            # keep this check's judgments, and a bounded number of older ones
+            spare = [k for k in self._judged if k not in self._used]
+            for key in spare[: max(0, len(spare) - SPARE_JUDGMENTS)]:
+                del self._judged[key]
+
+    # -- the code rules ------------------------------------------------------
+    def _code_rules(self, unit, rules: Sequence[type], config: Config) -> List[Finding]:
+        """:func:`mlwarden.core.engine.run_code_rules` for ``unit.code``,
+        unit by unit; anything unusual goes to the CLI's path."""
+        from mlwarden.core.chunks import BIG_SOURCE
+        from mlwarden.core.engine import TooDeep, _gc_paused, candidate_rules, run_code_rules
+
+        view = unit.code
+        source = view.source
+        code_rules = [r for r in rules if r.kind() == "code"]
+        if not code_rules or not candidate_rules(source, code_rules) or len(source) > BIG_SOURCE:
+            return run_code_rules(unit, rules, config)
+        errors = unit.extra.setdefault("errors", [])
+        before = len(errors)
+        try:
+            with _gc_paused():
+                return self._by_units(unit, view, source, candidate_rules(source, code_rules), config)
+        except TooDeep:  # the CLI's path checks deep code on a big stack
+            del errors[before:]
+            unit.extra.pop("ast", None)
+            return run_code_rules(unit, rules, config)
+
+    def _by_units(self, unit, view, source: str, rules: Sequence[type], config: Config) -> List[Finding]:
+        from mlwarden.core.bindings import ModuleFacts
+        from mlwarden.core.edits import line_offsets
+        from mlwarden.core.engine import _check_depth, _fires, check_compiles, nesting_depth, parse_ast, trigger_groups
+        from mlwarden.core.locate import Pruned, _keep_constants, cut, module_scoped, plan_keep, prune, trigger_words
+
+        # the gate and the plan, as engine._locate runs them
+        tree = parse_ast(source)
+        unit.extra["ast"] = tree
+        all_pieces, headers = cut(tree, trigger_words(rules))
+        found = set().union(*(p.words for p in all_pieces), *(h[1] for h in headers))
+        chosen = [r for r in rules if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
+        if not chosen:
+            return []
+        check_compiles(tree, unit.kind)
+        _check_depth(nesting_depth(tree), False)
+        facts = ModuleFacts.from_ast(tree)
+        offsets = line_offsets(source)
+        ids = tuple(r.id for r in chosen)
+        if any(module_scoped(rule, facts) for rule in chosen) or len(all_pieces) <= 1:
+            keep = None
+        else:
+            keep = plan_keep(all_pieces, headers, source, chosen, facts)
+        if keep is None:  # the whole module at once: reused for the same text only
+            whole = Pruned(source, [])
+            return self._judge(("whole", source, ids), whole, None, unit, view, source, facts, chosen, config, offsets)
+        if not keep:
+            return []
+        shared = _fingerprint(facts, source, offsets)
+        header_names = {span: names for span, _words, names in headers}
+
+        def names_of(indexes) -> Set[str]:
+            used: Set[str] = set()
+            for index in indexes:
+                piece = all_pieces[index]
+                used |= piece.names
+                for span in piece.headers:
+                    used |= header_names.get(span, set())
+            return used
+
+        findings: List[Finding] = []
+        together = [r for r in chosen if judged_together(r)]
+        alone = [r for r in chosen if not judged_together(r)]
+        if together:  # as the CLI judges them: the plan's module, all at once
+            pruned = prune(all_pieces, keep, source, offsets=offsets) or Pruned(source, [])
+            used = names_of(keep)
+            key = ("together", pruned.source, tuple(r.id for r in together), shared, _names_fingerprint(facts, used), pruned.lines[:1] if used & facts.ambiguous else None)
+            findings.extend(self._judge(key, pruned, None, unit, view, source, facts, together, config, offsets))
+        if not alone:
+            return findings
+        ids = tuple(r.id for r in alone)
+        # statements every unit sees: what a rule collects across the module
+        # (``global`` declarations for the round trips, pushes to the Hub for
+        # the own-organisation note)
+        words = ("global", *(w for r in alone if _collects_publishers(r) for w in r.module_words))
+        everywhere = {i for i in keep if _mentions(all_pieces[i], words, source, offsets)}
+        units: Dict[Tuple[Any, ...], List[int]] = {}
+        for index in sorted(keep):
+            piece = all_pieces[index]
+            name = ("class", piece.headers[0]) if piece.headers else ("function", index) if piece.function else ("spine",)
+            units.setdefault(name, []).append(index)
+        for members in units.values():
+            closure = set(members) | everywhere
+            _keep_constants(all_pieces, closure, facts)
+            pruned = prune(all_pieces, closure, source, whole_share=2.0, offsets=offsets)
+            assert pruned is not None
+            own: Set[int] = set()
+            for index in members:
+                piece = all_pieces[index]
+                own.update(range(piece.first, piece.last + 1))
+                for first, last in piece.headers:
+                    own.update(range(first, last + 1))
+            used = names_of(closure)
+            # where a name's meaning depends on the line, the unit's place matters too
+            key = ("unit", pruned.source, ids, shared, _names_fingerprint(facts, used), pruned.lines[:1] if used & facts.ambiguous else None)
+            findings.extend(self._judge(key, pruned, own, unit, view, source, facts, alone, config, offsets))
+        return findings
+
+    def _judge(self, key: Hashable, pruned, own: Optional[Set[int]], unit, view, source: str, facts, chosen, config, offsets) -> List[Finding]:
+        """The findings of one unit: kept from an earlier judgment of the same
+        key (moved to this text's lines), or judged now."""
+        from mlwarden.core.engine import judge
+
+        errors = unit.extra.setdefault("errors", [])
+        known = self._judged.get(key)
+        if known is not None:
+            moved = _moved(known, pruned.lines, view)
+            if moved is not None:
+                self.stats["reused"] += 1
+                self._used[key] = self._judged[key] = _Judgment(list(pruned.lines), moved, known.errors)
+                errors.extend(known.errors)
+                return moved
+        before = len(errors)
+        found = judge(unit, view, source, pruned, facts, chosen, config, offsets)
+        if own is not None:
+            found = [f for f in found if f.line in own]
+        self.stats["judged"] += 1
+        self._used[key] = self._judged[key] = _Judgment(list(pruned.lines), found, list(errors[before:]))
+        return found
+
+
+#: rules whose verdict on a statement depends on other statements the plan
+#: keeps (state gathered over the whole visit and used in ``leave_Module``,
+#: or a walk of ``ctx.module``): judged together, on the module the CLI
+#: judges. Any other rule with a ``leave_Module`` is judged together too.
+TOGETHER = frozenset({"MLW117", "MLW201", "MLW210", "MLW211", "MLW704", "MLW707"})
+#: rules whose ``leave_Module`` only applies what they collect from pushes to
+#: the Hub (``PublishedOwners``): judged unit by unit, every unit seeing the
+#: statements that mention a push
+_PUBLISHERS_ONLY = frozenset({"MLW202"})
+
+
+def judged_together(rule) -> bool:
+    if rule.id in TOGETHER:
+        return True
+    return rule.id not in _PUBLISHERS_ONLY and hasattr(rule.load(), "leave_Module")
+
+
+def _collects_publishers(rule) -> bool:
+    return any(k.__name__ == "PublishedOwners" for k in rule.load().__mro__)
+
+
+def _mentions(piece, words: Sequence[str], source: str, offsets: List[int]) -> bool:
+    text = source[offsets[piece.first - 1] : offsets[piece.last] if piece.last < len(offsets) else len(source)]
+    return any(word in text for word in words)
+
+
+def _same_context(old: Tuple[Any, ...], new: Tuple[Any, ...]) -> bool:
+    """The same file name, rules and configuration. The language server
+    hands an unsaved buffer a fresh copy of its configuration on every check
+    (with the pins of its directory): a copy whose attributes are the same
+    objects is the same configuration."""
+    (old_name, old_config, old_rules), (name, config, rules) = old, new
+    if old_name != name or old_rules != rules:
+        return False
+    if old_config is config:
+        return True
+    if type(old_config) is not type(config):
+        return False
+    mine, theirs = vars(old_config), vars(config)
+    if mine.keys() != theirs.keys():
+        return False
+    for attr, value in mine.items():
+        other = theirs[attr]
+        if value is other:
+            continue
+        if isinstance(value, dict) and isinstance(other, dict) and value.keys() == other.keys() and all(value[k] is other[k] for k in value):
+            continue
+        return False
+    return True
+
+
+def _fingerprint(facts, source: str, offsets: List[int]) -> Hashable:
+    """What a rule may learn about the rest of the file while it judges any
+    unit, as a hashable value (see the module docs): every import (rules
+    read the import table whole), the star imports, the headers of every
+    class, and where some name's meaning depends on its place, every scope
+    with its lines and bindings."""
+    imports = tuple(sorted((name, tuple(sorted(quals))) for name, quals in facts.imports.items()))
+
+    def lines(first: int, last: int) -> str:
+        return source[offsets[first - 1] : offsets[last] if last < len(offsets) else len(source)]
+
+    classes = tuple(sorted((name, lines(first, body - 1) if body > first else lines(first, last)) for name, (first, body, last) in facts.class_ranges.items()))
+    return (
+        imports,
+        tuple(facts.star_modules),
+        tuple(sorted(facts.bound_anywhere)) if facts.star_modules else (),
+        tuple(sorted(facts.imported_modules)),
+        classes,
+        _scopes(facts) if facts.ambiguous else (),
+    )
+
+
+def _names_fingerprint(facts, used: Set[str]) -> Hashable:
+    """What the names a unit uses stand for: every meaning, whether the name
+    is a module constant, bound at all (a well-known module bound nowhere is
+    assumed) or resolved by position. ``used`` holds every name of the unit
+    that has any of these (:func:`mlwarden.core.locate.plan_keep` collects
+    them), so a name outside it means nothing anywhere in the file."""
+    out = []
+    for name in sorted(used):
+        meaning = facts._meanings.get(name)
+        out.append((
+            name,
+            tuple(sorted(meaning.qualnames)) if meaning is not None else None,
+            meaning.assumed if meaning is not None else None,
+            name in facts.constants,
+            name in facts.bound_anywhere,
+            name in facts.ambiguous,
+        ))
+    return tuple(out)
+
+
+def _scopes(facts) -> Tuple[Any, ...]:
+    """Every scope with its lines and bindings (for names whose meaning
+    depends on their place)."""
+    out = []
+    for scope in facts._all_scopes():
+        bindings = tuple(
+            sorted((name, tuple((b.kind, b.line, b.group, tuple(sorted(b.qualnames)), b.assumed) for b in found)) for name, found in scope.bindings.items())
+        )
+        out.append((scope.kind, scope.first, scope.last, bindings, tuple(sorted(scope.globals)), tuple(sorted(scope.nonlocals)), tuple(scope.group_lines)))
+    return tuple(out)
+
+
+def _moved(known: _Judgment, lines: List[int], view) -> Optional[List[Finding]]:
+    """``known``'s findings on this text, whose judged lines are ``lines``
+    (the same text, maybe moved); None if a position cannot be mapped."""
+    if len(known.lines) != len(lines):
+        return None
+    if known.lines == lines:
+        if all(f.fix is None or f.fix.view is view for f in known.findings):
+            return known.findings
+    where = dict(zip(known.lines, lines))
+    last_old, last_new = (known.lines[-1], lines[-1]) if lines else (0, 0)
+
+    def to(line: Optional[int]) -> Optional[int]:
+        if line is None:
+            return None
+        if line in where:
+            return where[line]
+        return last_new + (line - last_old) if line > last_old else -1  # past the end: as Pruned.view_line maps it
+
+    out: List[Finding] = []
+    for finding in known.findings:
+        changes: Dict[str, Any] = {"line": to(finding.line), "end_line": to(finding.end_line), "file_line": to(finding.file_line)}
+        if any(v is not None and v < 0 for v in changes.values()):
+            return None
+        fix = finding.fix
+        if fix is not None:
+            edits = []
+            for edit in fix.edits:
+                start, end = to(edit.start_line), to(edit.end_line)
+                if start is None or end is None or start < 0 or end < 0:
+                    return None
+                edits.append(Edit(start, edit.start_col, end, edit.end_col, edit.text))
+            changes["fix"] = replace(fix, edits=tuple(edits), view=view)
+        out.append(replace(finding, **changes) if finding.line != changes["line"] or fix is not None or finding.end_line != changes["end_line"] else finding)
+    return out
