@@ -167,11 +167,10 @@ class IncrementalCheck:
         if together:  # as the CLI judges them: the plan's module, all at once
             pruned = prune(all_pieces, keep, source, offsets=offsets) or Pruned(source, [])
             used = names_of(keep)
-            key = ("together", pruned.source, tuple(r.id for r in together), shared, _names_fingerprint(facts, used), pruned.lines[:1] if used & facts.ambiguous else None)
+            key = ("together", pruned.source, tuple(r.id for r in together), shared, _names_fingerprint(facts, used), tuple(pruned.lines[:1]) if used & facts.ambiguous else None)
             findings.extend(self._judge(key, pruned, None, unit, view, source, facts, together, config, offsets))
         if not alone:
             return findings
-        ids = tuple(r.id for r in alone)
         # statements every unit sees: what a rule collects across the module
         # (``global`` declarations for the round trips, pushes to the Hub for
         # the own-organisation note)
@@ -182,7 +181,12 @@ class IncrementalCheck:
             piece = all_pieces[index]
             name = ("class", piece.headers[0]) if piece.headers else ("function", index) if piece.function else ("spine",)
             units.setdefault(name, []).append(index)
-        for members in units.values():
+        for name, members in units.items():
+            # the rules that fire in the unit (a rule reports only where it
+            # fires: the plan keeps nothing else for it); a class: all of them
+            fire = alone if name[0] == "class" else [r for r in alone if any(_fires(trigger_groups(r), all_pieces[i].words) for i in members)]
+            if not fire:
+                continue
             closure = set(members) | everywhere
             _keep_constants(all_pieces, closure, facts)
             pruned = prune(all_pieces, closure, source, whole_share=2.0, offsets=offsets)
@@ -195,8 +199,8 @@ class IncrementalCheck:
                     own.update(range(first, last + 1))
             used = names_of(closure)
             # where a name's meaning depends on the line, the unit's place matters too
-            key = ("unit", pruned.source, ids, shared, _names_fingerprint(facts, used), pruned.lines[:1] if used & facts.ambiguous else None)
-            findings.extend(self._judge(key, pruned, own, unit, view, source, facts, alone, config, offsets))
+            key = ("unit", pruned.source, tuple(r.id for r in fire), shared, _names_fingerprint(facts, used), tuple(pruned.lines[:1]) if used & facts.ambiguous else None)
+            findings.extend(self._judge(key, pruned, own, unit, view, source, facts, fire, config, offsets))
         return findings
 
     def _judge(self, key: Hashable, pruned, own: Optional[Set[int]], unit, view, source: str, facts, chosen, config, offsets) -> List[Finding]:
