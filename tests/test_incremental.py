@@ -351,3 +351,72 @@ def test_other_kinds_are_checked_as_the_cli_checks_them():
     got = incremental.check(text, "requirements.txt", config=Config(root=ROOT))
     assert comparable(got) == comparable(check_source(text, "requirements.txt", config=Config(root=ROOT)))
     assert incremental.stats == {"judged": 0, "reused": 0}
+
+
+# -- the statement parser: the same tree as ast.parse, edit after edit ------
+
+
+def _same_as_whole_parse(statements, text: str) -> None:
+    import ast
+
+    from mlwarden.core.engine import ParseFailure, check_compiles, parse_ast
+    from mlwarden.core.gate import nesting_depth
+
+    try:
+        want = parse_ast(text)
+    except ParseFailure as exc:
+        with pytest.raises(ParseFailure) as got:
+            statements.parse(text)
+        assert str(got.value) == str(exc)
+        return
+    tree = statements.parse(text)
+    assert ast.dump(tree, include_attributes=True) == ast.dump(want, include_attributes=True)
+    assert statements.depth(tree) == nesting_depth(want)
+    try:
+        check_compiles(want, "python")
+    except ParseFailure as exc:
+        with pytest.raises(ParseFailure) as got:
+            statements.compiles(tree, "python")
+        assert str(got.value) == str(exc)
+    else:
+        statements.compiles(tree, "python")
+
+
+TRICKY = [
+    "x = 1 \\\n",
+    "def f():\n    return 1\n",
+    "@decorator\n",
+    "    pass\n",
+    "'''\n",
+    "from __future__ import annotations\n",
+    "global g\n",
+    "return 1\n",
+    "a = 1; b = 2\n",
+    "# comment\n",
+    "class C:\n",
+    "if x:\n",
+    "else:\n",
+    "\n",
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_statements_parse_like_ast_parse(seed):
+    from mlwarden.core.incremental import Statements
+
+    text = _bench().training_script(300) if seed % 2 else (FIXTURES / "demo" / "train.py").read_text(encoding="utf-8")
+    editor = Editor(text, seed)
+    statements = Statements()
+    rng = random.Random(seed)
+    reparsed = []
+    for step in range(60):
+        if step:
+            if rng.random() < 0.3:  # a line that meets its neighbours at the tokenizer or the compiler
+                index = rng.randrange(len(editor.lines) + 1)
+                editor.history.append(list(editor.lines))
+                editor.lines.insert(index, rng.choice(TRICKY))
+            else:
+                editor.edit()
+        _same_as_whole_parse(statements, editor.text)
+        reparsed.append(statements.reparsed)
+    assert min(reparsed[1:]) < len(editor.lines) / 4  # most edits re-parse a few statements only

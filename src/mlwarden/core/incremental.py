@@ -71,6 +71,7 @@ class IncrementalCheck:
         self._context: Optional[Tuple[Any, ...]] = None
         self._judged: Dict[Hashable, _Judgment] = {}
         self._used: Dict[Hashable, _Judgment] = {}
+        self._statements = Statements()
         self.stats = {"judged": 0, "reused": 0}
 
     # -- the front -----------------------------------------------------------
@@ -124,19 +125,19 @@ class IncrementalCheck:
     def _by_units(self, unit, view, source: str, rules: Sequence[type], config: Config) -> List[Finding]:
         from mlwarden.core.bindings import ModuleFacts
         from mlwarden.core.edits import line_offsets
-        from mlwarden.core.engine import _check_depth, _fires, check_compiles, nesting_depth, parse_ast, trigger_groups
+        from mlwarden.core.engine import _check_depth, _fires, trigger_groups
         from mlwarden.core.locate import Pruned, _keep_constants, cut, module_scoped, plan_keep, prune, trigger_words
 
         # the gate and the plan, as engine._locate runs them
-        tree = parse_ast(source)
+        tree = self._statements.parse(source)
         unit.extra["ast"] = tree
         all_pieces, headers = cut(tree, trigger_words(rules))
         found = set().union(*(p.words for p in all_pieces), *(h[1] for h in headers))
         chosen = [r for r in rules if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
         if not chosen:
             return []
-        check_compiles(tree, unit.kind)
-        _check_depth(nesting_depth(tree), False)
+        self._statements.compiles(tree, unit.kind)
+        _check_depth(self._statements.depth(tree), False)
         facts = ModuleFacts.from_ast(tree)
         offsets = line_offsets(source)
         ids = tuple(r.id for r in chosen)
@@ -250,6 +251,190 @@ def _collects_publishers(rule) -> bool:
 def _mentions(piece, words: Sequence[str], source: str, offsets: List[int]) -> bool:
     text = source[offsets[piece.first - 1] : offsets[piece.last] if piece.last < len(offsets) else len(source)]
     return any(word in text for word in words)
+
+
+class _Segment:
+    """Lines ``first``..``last`` (1-based) of the text: the top-level
+    statements that start on ``first`` and what follows them up to the next
+    statement (the first segment also holds the lines before)."""
+
+    __slots__ = ("first", "last", "stmts", "text", "depth", "compiles")
+
+    def __init__(self, first: int, last: int, stmts: List[ast.stmt], text: str) -> None:
+        self.first, self.last, self.stmts, self.text = first, last, stmts, text
+        self.depth: Optional[int] = None
+        self.compiles: Optional[bool] = None
+
+
+class Statements:
+    """``ast.parse`` of successive texts of one document that re-parses only
+    the top-level statements an edit touched (the others keep their nodes,
+    moved by the lines inserted or removed above them), and remembers per
+    statement whether it compiles and how deeply it nests.
+
+    Exact by construction: the changed lines are widened to whole segments
+    (the statement before the change, which may grow, and the one after it,
+    which may gain a decorator), parsed alone, and the result is used only
+    if that parse succeeds, which leaves the tokenizer at a clean statement
+    boundary, where the unchanged text after it starts. Anything unusual (no
+    earlier text, a line continued with a backslash into the region, an
+    indented first line) parses the whole text."""
+
+    def __init__(self) -> None:
+        self._lines: Optional[List[str]] = None
+        self._segments: List[_Segment] = []
+        self.reparsed = 0  # lines parsed by the last call (for tests)
+
+    def parse(self, source: str) -> ast.Module:
+        """``ast.parse(source)``; raises as ``engine.parse_ast`` does."""
+        from mlwarden.core.edits import _NEWLINE_RE
+
+        lines = _NEWLINE_RE.split(source)
+        ends = _NEWLINE_RE.findall(source)
+        lines = [text + end for text, end in zip(lines, ends)] + ([lines[-1]] if lines[-1] else [])
+        tree = self._incremental(source, lines)
+        if tree is None:
+            tree = self._whole(source, lines)
+        self._lines = lines
+        return tree
+
+    def _whole(self, source: str, lines: List[str]) -> ast.Module:
+        from mlwarden.core.engine import parse_ast
+
+        tree = parse_ast(source)  # raises ParseFailure: the state stays that of the last good text
+        self.reparsed = len(lines)
+        self._segments = _segments(tree.body, lines, 1, len(lines))
+        return tree
+
+    def _incremental(self, source: str, lines: List[str]) -> Optional[ast.Module]:
+        old, segments = self._lines, self._segments
+        if old is None or not segments or "barry_as_FLUFL" in source:
+            return None
+        limit = min(len(old), len(lines))
+        head = 0
+        while head < limit and old[head] == lines[head]:
+            head += 1
+        if head == len(old) == len(lines):
+            self.reparsed = 0
+            return ast.Module(body=[s for seg in segments for s in seg.stmts], type_ignores=[])
+        tail = 0
+        while tail < limit - head and old[len(old) - 1 - tail] == lines[len(lines) - 1 - tail]:
+            tail += 1
+        delta = len(lines) - len(old)
+        # old lines head+1 .. len(old)-tail changed; widen to whole segments:
+        # the one holding the line before the change and the one after it
+        before, after = max(head, 1), min(len(old) - tail + 1, len(old))
+        first = next(i for i, seg in enumerate(segments) if seg.last >= before)
+        last = next((i for i, seg in enumerate(segments) if seg.last >= after), len(segments) - 1)
+        first = min(first, last)
+        start, stop = segments[first].first, segments[last].last + delta
+        if stop < start:
+            return None
+        region = lines[start - 1 : stop]
+        if start > 1 and lines[start - 2].rstrip("\r\n").endswith("\\"):
+            return None  # continued into the region
+        if region and region[0][:1] in (" ", "\t", "\f"):
+            return None
+        import warnings
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = ast.parse("\n" * (start - 1) + "".join(region))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        if not parsed.body and first == 0 and last == len(segments) - 1:
+            return None
+        fresh = _segments(parsed.body, lines, start, stop)
+        if not fresh and (first > 0 or last < len(segments) - 1):
+            return None  # the region holds no statement any more: let the whole parse lay the segments out
+        if fresh and first > 0 and fresh[0].first != start:
+            return None
+        kept_after = segments[last + 1 :]
+        if delta:
+            for seg in kept_after:
+                for stmt in seg.stmts:
+                    ast.increment_lineno(stmt, delta)
+                seg.first += delta
+                seg.last += delta
+        if fresh and first == 0:
+            fresh[0].first = 1
+        self._segments = segments[:first] + fresh + kept_after
+        self.reparsed = len(region)
+        return ast.Module(body=[s for seg in self._segments for s in seg.stmts], type_ignores=[])
+
+    def compiles(self, tree: ast.Module, kind: str) -> None:
+        """``engine.check_compiles(tree, kind)``, statement by statement and
+        remembered, except where statements meet at compile time (a
+        ``__future__`` import, a ``global`` at module level): the whole
+        tree then, as on any error (for its exact message)."""
+        from mlwarden.core.engine import check_compiles
+
+        body = tree.body
+        def leading(index: int) -> bool:  # where a __future__ import may stand
+            return all(_is_future(s) or (i == 0 and _is_docstring(s)) for i, s in enumerate(body[:index]))
+
+        joint = any(isinstance(stmt, (ast.Global, ast.Nonlocal)) or (_is_future(stmt) and not leading(index)) for index, stmt in enumerate(body))
+        if joint or kind != "python" or sum(len(seg.stmts) for seg in self._segments) != len(body):
+            check_compiles(tree, kind)
+            return
+        import warnings
+
+        for seg in self._segments:
+            if seg.compiles is None:
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        compile(ast.Module(body=seg.stmts, type_ignores=[]), "<mlwarden>", "exec", dont_inherit=True)
+                    seg.compiles = True
+                except SyntaxError:
+                    seg.compiles = False
+                except (ValueError, TypeError, RecursionError, MemoryError):
+                    seg.compiles = True  # the compiler's own limits: judged elsewhere (check_compiles too)
+            if not seg.compiles:
+                check_compiles(tree, kind)  # raises with the message
+                return
+
+    def depth(self, tree: ast.Module) -> int:
+        """``gate.nesting_depth(tree)`` from each statement's, remembered."""
+        from mlwarden.core.gate import nesting_depth
+
+        if sum(len(seg.stmts) for seg in self._segments) != len(tree.body):
+            return nesting_depth(tree)
+        deepest = 1
+        for seg in self._segments:
+            if seg.depth is None:
+                seg.depth = max((nesting_depth(stmt) for stmt in seg.stmts), default=0)
+            deepest = max(deepest, seg.depth + 1)
+        return deepest
+
+
+def _is_future(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def _segments(body: List[ast.stmt], lines: List[str], start: int, stop: int) -> List[_Segment]:
+    """The segments of statements ``body`` over lines ``start``..``stop``."""
+    from mlwarden.core.gate import first_line
+
+    out: List[_Segment] = []
+    for stmt in body:
+        line = first_line(stmt)
+        if out and out[-1].first == line:
+            out[-1].stmts.append(stmt)
+        else:
+            out.append(_Segment(line, line, [stmt], ""))
+    for index, seg in enumerate(out):
+        seg.last = out[index + 1].first - 1 if index + 1 < len(out) else stop
+    if out:
+        out[0].first = start
+    for seg in out:
+        seg.text = "".join(lines[seg.first - 1 : seg.last])
+    return out
 
 
 def _same_context(old: Tuple[Any, ...], new: Tuple[Any, ...]) -> bool:
