@@ -44,6 +44,7 @@ from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Set,
 
 from mlwarden.core.config import Config
 from mlwarden.core.finding import Edit, Finding
+from mlwarden.core.locate import WordMemo
 
 #: judgments kept per document beyond those of the last check (undo, retyping)
 SPARE_JUDGMENTS = 256
@@ -72,6 +73,7 @@ class IncrementalCheck:
         self._judged: Dict[Hashable, _Judgment] = {}
         self._used: Dict[Hashable, _Judgment] = {}
         self._statements = Statements()
+        self._words = WordMemo()
         self.stats = {"judged": 0, "reused": 0}
 
     # -- the front -----------------------------------------------------------
@@ -131,7 +133,8 @@ class IncrementalCheck:
         # the gate and the plan, as engine._locate runs them
         tree = self._statements.parse(source)
         unit.extra["ast"] = tree
-        all_pieces, headers = cut(tree, trigger_words(rules))
+        self._words.turn()
+        all_pieces, headers = cut(tree, trigger_words(rules), self._words)
         found = set().union(*(p.words for p in all_pieces), *(h[1] for h in headers))
         chosen = [r for r in rules if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
         if not chosen:
@@ -144,7 +147,7 @@ class IncrementalCheck:
         if any(module_scoped(rule, facts) for rule in chosen) or len(all_pieces) <= 1:
             keep = None
         else:
-            keep = plan_keep(all_pieces, headers, source, chosen, facts)
+            keep = plan_keep(all_pieces, headers, source, chosen, facts, memo=self._words)
         if keep is None:  # the whole module at once: reused for the same text only
             whole = Pruned(source, [])
             return self._judge(("whole", source, ids), whole, None, unit, view, source, facts, chosen, config, offsets)

@@ -235,14 +235,41 @@ def plan(tree: ast.Module, source: str, rules: Sequence[type], facts: ModuleFact
     return plan_cut(all_pieces, headers, source, rules, facts)
 
 
-def cut(tree: ast.Module, limit: FrozenSet[str]) -> Tuple[List[Piece], List["Header"]]:
+class WordMemo:
+    """:func:`~mlwarden.core.gate.code_words` of statements that live on
+    from one check to the next (the incremental check keeps the ``ast``
+    nodes of unchanged statements): remembered by node identity (the node is
+    held, so its id is not reused) with the ``limit`` and ``names`` asked.
+    ``turn()`` after each check forgets what that check did not ask."""
+
+    def __init__(self) -> None:
+        self._old: Dict[Tuple[int, FrozenSet[str], Optional[FrozenSet[str]]], Tuple[ast.AST, FrozenSet[str], FrozenSet[str]]] = {}
+        self._new: Dict[Tuple[int, FrozenSet[str], Optional[FrozenSet[str]]], Tuple[ast.AST, FrozenSet[str], FrozenSet[str]]] = {}
+
+    def words(self, node: ast.AST, limit: FrozenSet[str], names: Optional[FrozenSet[str]] = None, names_seen: Optional[Set[str]] = None) -> Set[str]:
+        key = (id(node), limit, names)
+        hit = self._new.get(key) or self._old.get(key)
+        if hit is None or hit[0] is not node:
+            seen: Set[str] = set()
+            found = code_words(node, limit, names, seen if names is not None else None)
+            hit = (node, frozenset(found), frozenset(seen))
+        self._new[key] = hit
+        if names_seen is not None:
+            names_seen |= hit[2]
+        return set(hit[1])
+
+    def turn(self) -> None:
+        self._old, self._new = self._new, {}
+
+
+def cut(tree: ast.Module, limit: FrozenSet[str], memo: Optional[WordMemo] = None) -> Tuple[List[Piece], List["Header"]]:
     """The pieces and class headers of ``tree`` with their code words (in
     ``limit``): one walk, shared by the gate (their union is the file's code
     words) and the plan (which reads the names they use only for the few
     files some rule can fire in)."""
     all_pieces = pieces(tree)
     for piece in all_pieces:
-        piece.words = code_words(piece.node, limit)
+        piece.words = code_words(piece.node, limit) if memo is None else memo.words(piece.node, limit)
         piece.defines = _assigned_names(piece.node) if not piece.headers else ()
     return all_pieces, [summarise_header(cls, limit) for cls in classes_cut(tree.body)]
 
@@ -284,7 +311,7 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
 
 
 def plan_keep(all_pieces: List[Piece], headers: List[Header], source: str, rules: Sequence[type], facts: ModuleFacts,
-              summaries: Optional[Dict[str, List[Tuple[Set[str], Set[str]]]]] = None) -> Optional[Set[int]]:
+              summaries: Optional[Dict[str, List[Tuple[Set[str], Set[str]]]]] = None, memo: Optional[WordMemo] = None) -> Optional[Set[int]]:
     """The indexes of the pieces libcst must see for ``rules`` (with the
     constants they follow and the members a round trip needs), or None for
     the whole module (:func:`plan_pieces` without the final cut)."""
@@ -304,7 +331,10 @@ def plan_keep(all_pieces: List[Piece], headers: List[Header], source: str, rules
     widen: List[Tuple[int, list]] = []  # class members a widening rule fires in, with its triggers
     for index, piece in enumerate(all_pieces):
         if not piece.summarised:
-            words = code_words(piece.node, limit, expansions.names, piece.names)
+            if memo is None:
+                words = code_words(piece.node, limit, expansions.names, piece.names)
+            else:
+                words = memo.words(piece.node, limit, expansions.names, piece.names)
             piece.words = words if not piece.words else piece.words | words
             piece.summarised = True
         piece.words = piece.words | everywhere
