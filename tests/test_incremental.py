@@ -282,6 +282,9 @@ CROSS_UNIT = [
     ("from transformers import AutoModel\nREV = '3f5a1c9e0b7d4a2f8e6c1b0a9d8e7f6a5b4c3d2e'\n\n\ndef a():\n    return AutoModel.from_pretrained('acme/m', revision=REV)\n", 1, "REV = 'main'\n"),
     # shadowing an import elsewhere in the file
     ("import pickle\n\n\ndef a(f):\n    return pickle.load(f)\n", 1, "pickle = make_safe_pickler()\n"),
+    # a local alias in another function gives a name a meaning everywhere (the text of the first is unchanged)
+    ("import pickle\n\n\ndef a(x, blob):\n    pickle.loads(blob)\n    return load(x)\n\n\ndef b(y):\n    return y\n", 9, "    load = pickle.loads\n"),
+    ("import pickle\n\n\ndef a(x, blob):\n    pickle.loads(blob)\n    return load(x)\n\n\ndef b(y):\n    return y\n", 9, "    load = y\n"),
     # a `global` in another function breaks a round trip
     ("import pickle\nblob = pickle.dumps(1)\n\n\ndef a():\n    return pickle.loads(blob)\n\n\ndef b(x):\n    pass\n", 9, "    global blob\n    blob = x\n"),
     # a push to the project's own organisation lowers another function's hub load
