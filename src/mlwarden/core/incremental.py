@@ -65,8 +65,8 @@ class IncrementalCheck:
 
     ``check(source, filename, config=...)`` returns what
     :func:`mlwarden.core.engine.check_source` returns for the same
-    arguments. ``stats`` counts units judged and reused (for tests and the
-    server's verbose log)."""
+    arguments. ``stats`` counts the units judged and those whose findings
+    were kept (for tests and benchmarks)."""
 
     def __init__(self) -> None:
         self._context: Optional[Tuple[Any, ...]] = None
@@ -111,14 +111,14 @@ class IncrementalCheck:
 
         view = unit.code
         source = view.source
-        code_rules = [r for r in rules if r.kind() == "code"]
-        if not code_rules or not candidate_rules(source, code_rules) or len(source) > BIG_SOURCE:
+        candidates = candidate_rules(source, [r for r in rules if r.kind() == "code"])
+        if not candidates or len(source) > BIG_SOURCE:
             return run_code_rules(unit, rules, config)
         errors = unit.extra.setdefault("errors", [])
         before = len(errors)
         try:
             with _gc_paused():
-                return self._by_units(unit, view, source, candidate_rules(source, code_rules), config)
+                return self._by_units(unit, view, source, candidates, config)
         except TooDeep:  # the CLI's path checks deep code on a big stack
             del errors[before:]
             unit.extra.pop("ast", None)
