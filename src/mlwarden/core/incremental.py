@@ -25,6 +25,12 @@ check keeps that check's findings:
 * a kept judgment's findings move with the lines inserted or removed above
   them (positions, fixes and the fixes' view are mapped to the new text).
 
+What is not in the key is the file system: the configuration and the
+project's pins are read once per configuration (the server reloads them, and
+so drops every judgment, when such a file changes), and MLW201/MLW202 ask
+whether a hub id names a directory next to the file; a directory created
+while the document is open is seen when its function is judged again.
+
 Everything around the code rules (the gate, the plan, file rules, ``#
 noqa``, code context and severities, per-file ignores) runs afresh on each
 check through :func:`~mlwarden.core.engine.check_unit`, so only libcst's
@@ -481,7 +487,6 @@ def _fingerprint(facts, source: str, offsets: List[int]) -> Hashable:
         imports,
         tuple(facts.star_modules),
         tuple(sorted(facts.bound_anywhere)) if facts.star_modules else (),
-        tuple(sorted(facts.imported_modules)),
         classes,
         _scopes(facts) if facts.ambiguous else (),
     )
