@@ -365,7 +365,7 @@ def _reports_to_findings(unit: Unit, view, module, reports, position, line_map, 
     findings: List[Finding] = []
     seen: Set[Tuple[str, int, int]] = set()
     offsets = None
-    assumed_spans = [(position(node), name) for node, name in assumed.values()]
+    assumed_spans = [(position(node), name, module) for node, name, module in assumed.values()]
     for rule, report in reports:
         where = position(report.node)
         start_line, end_line = line_map(where.start.line), line_map(where.end.line)
@@ -450,23 +450,31 @@ def _codes_in_place(module, old, new, written: str, source: str, offsets, line: 
 
 def _assumed_note(where, assumed_spans) -> str:
     """``; `pickle` has no import ...`` when the reported code holds a name
-    resolved only by assuming a well-known module (see core/bindings.py)."""
-    names = sorted(
+    resolved only by assuming a well-known module (see core/bindings.py); an
+    alias of such a name (``load = pickle.loads`` … ``load(b)``) says so."""
+    found = sorted(
         {
-            name
-            for span, name in assumed_spans
+            (name, module)
+            for span, name, module in assumed_spans
             if span is not None
             and (span.start.line, span.start.column) >= (where.start.line, where.start.column)
             and (span.end.line, span.end.column) <= (where.end.line, where.end.column)
         }
     )
-    if not names:
+    if not found:
         return ""
     from mlwarden.core.bindings import WELL_KNOWN_MODULES
 
-    shown = ", ".join(f"`{n}`" for n in names)
-    modules = ", ".join(f"`{WELL_KNOWN_MODULES[n]}`" for n in names)
-    return f" ({shown} is bound nowhere in this file and was taken to be the {modules} module)"
+    notes = []
+    plain = [(n, m) for n, m in found if n in WELL_KNOWN_MODULES]
+    if plain:
+        shown = ", ".join(f"`{n}`" for n, _m in plain)
+        modules = ", ".join(f"`{WELL_KNOWN_MODULES[n]}`" for n, _m in plain)
+        notes.append(f"{shown} is bound nowhere in this file and was taken to be the {modules} module")
+    for name, module in found:
+        if name not in WELL_KNOWN_MODULES:
+            notes.append(f"`{name}` comes from a name bound nowhere in this file, taken to be the `{module}` module")
+    return " (" + "; ".join(notes) + ")"
 
 
 def _snippet_hash(code: str) -> str:

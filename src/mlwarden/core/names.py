@@ -188,7 +188,7 @@ class Context:
         self.imports = ImportTable.from_facts(facts)
         self.constants = Constants(module, facts.constants, classes)
         #: head ``Name`` nodes resolved through an assumed module (see :meth:`assumed`)
-        self.assumed_nodes: Dict[int, Tuple[Any, str]] = {}
+        self.assumed_nodes: Dict[int, Tuple[Any, str, str]] = {}
 
     # -- names -----------------------------------------------------------
     def _resolution(self, expr: cst.BaseExpression):
@@ -210,7 +210,7 @@ class Context:
             return frozenset()
         if found.assumed is not None:
             head = _head(expr)
-            self.assumed_nodes[id(head)] = (head, parts[0])
+            self.assumed_nodes[id(head)] = (head, parts[0], found.assumed)
         rest = parts[1:]
         return frozenset(canonical(".".join([q, *rest])) for q in found.qualnames)
 
