@@ -215,7 +215,7 @@ PYTHON_FILES = sorted(FIXTURES.glob("rules/*.py")) + sorted((FIXTURES / "demo").
 @pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_edit_sequences(path):
     text = path.read_text(encoding="utf-8")
-    run_sequence(text, str(path), every_rule(), edits=6, seed=len(path.name))
+    run_sequence(text, str(path), every_rule(), edits=5, seed=len(path.name))
 
 
 def _examples_by_family():
@@ -242,7 +242,7 @@ def _example_chunks(size: int = 12):
     return out
 
 
-@pytest.mark.parametrize("family, text", _example_chunks())
+@pytest.mark.parametrize("family, text", _example_chunks(30))
 def test_examples_edit_sequences(family, text):
     run_sequence(text, f"{family.lower()}_examples.py", every_rule(), edits=4, seed=len(text))
 
@@ -257,8 +257,8 @@ def test_examples_long_edit_sequences(family, text):
 def test_generated_training_script_edit_sequence():
     """The benchmark's script (shorter here): functions that load models,
     datasets and checkpoints, most of them judged again only when edited."""
-    text = _bench().training_script(500)
-    incremental = run_sequence(text, "train.py", Config(root=ROOT), edits=12, seed=7)
+    text = _bench().training_script(300)
+    incremental = run_sequence(text, "train.py", Config(root=ROOT), edits=8, seed=7)
     assert incremental.stats["reused"] > incremental.stats["judged"], incremental.stats
 
 
@@ -403,16 +403,16 @@ TRICKY = [
 ]
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_statements_parse_like_ast_parse(seed):
+@pytest.mark.parametrize("seed, edits", [(0, 40), (1, 40), *(pytest.param(seed, 150, marks=pytest.mark.slow) for seed in range(2, 8))])
+def test_statements_parse_like_ast_parse(seed, edits):
     from mlwarden.core.incremental import Statements
 
-    text = _bench().training_script(300) if seed % 2 else (FIXTURES / "demo" / "train.py").read_text(encoding="utf-8")
+    text = _bench().training_script(150 if edits < 100 else 600) if seed % 2 else (FIXTURES / "demo" / "train.py").read_text(encoding="utf-8")
     editor = Editor(text, seed)
     statements = Statements()
     rng = random.Random(seed)
     reparsed = []
-    for step in range(60):
+    for step in range(edits):
         if step:
             if rng.random() < 0.3:  # a line that meets its neighbours at the tokenizer or the compiler
                 index = rng.randrange(len(editor.lines) + 1)
