@@ -309,14 +309,15 @@ def test_a_change_elsewhere_changes_the_verdict_and_the_incremental_check_follow
 def test_unchanged_functions_are_not_judged_again_and_move_with_inserted_lines():
     """The premise: an edit in one function re-judges that function only;
     lines inserted at the top move the kept findings with them."""
-    body = "".join(f"\n\ndef load_{n}(p):\n    return torch.load(p)\n" for n in range(6))
+    # (`global_step` is no `global` statement: the units stay apart)
+    body = "".join(f"\n\ndef load_{n}(p):\n    return torch.load(p, global_step)\n" for n in range(6))
     source = "import torch\n" + body
     incremental = IncrementalCheck()
     config = Config(root=ROOT)
     first = incremental.check(source, "m.py", config=config)
     assert [f.line for f in first.findings] == [5, 9, 13, 17, 21, 25]
     judged = incremental.stats["judged"]
-    edited = source.replace("def load_3(p):\n    return torch.load(p)", "def load_3(p):\n    return torch.load(p, weights_only=True)")
+    edited = source.replace("def load_3(p):\n    return torch.load(p, global_step)", "def load_3(p):\n    return torch.load(p, global_step, weights_only=True)")
     second = incremental.check(edited, "m.py", config=config)
     assert [f.line for f in second.findings] == [5, 9, 13, 21, 25]
     assert incremental.stats["judged"] == judged + 1

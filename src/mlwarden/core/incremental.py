@@ -45,6 +45,7 @@ sequences and checks after every edit that the result equals a fresh
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Set, Tuple
 
@@ -184,7 +185,7 @@ class IncrementalCheck:
         # statements every unit sees: what a rule collects across the module
         # (``global`` declarations for the round trips, pushes to the Hub for
         # the own-organisation note)
-        words = ("global", *(w for r in alone if _collects_publishers(r) for w in r.module_words))
+        words = tuple(w for r in alone if _collects_publishers(r) for w in r.module_words)
         everywhere = {i for i in keep if _mentions(all_pieces[i], words, source, offsets)}
         units: Dict[Tuple[Any, ...], List[int]] = {}
         for index in sorted(keep):
@@ -257,9 +258,15 @@ def _collects_publishers(rule) -> bool:
     return any(k.__name__ == "PublishedOwners" for k in rule.load().__mro__)
 
 
+#: where a ``global`` statement can start (over-matching is harmless: a
+#: comment or string saying so only widens what a unit sees)
+_GLOBAL = re.compile(r"(?:^|[;:])[ \t]*global\b", re.M)
+
+
 def _mentions(piece, words: Sequence[str], source: str, offsets: List[int]) -> bool:
+    """The piece may declare ``global`` or mentions one of ``words``."""
     text = source[offsets[piece.first - 1] : offsets[piece.last] if piece.last < len(offsets) else len(source)]
-    return any(word in text for word in words)
+    return bool(_GLOBAL.search(text)) or any(word in text for word in words)
 
 
 class _Segment:
