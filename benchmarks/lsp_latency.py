@@ -12,7 +12,10 @@ models, a training loop, checkpointing, hub downloads; a few findings, as in
 real code) and a 50-cell notebook of the same kind (markdown and code cells,
 magics). The real server runs as a subprocess behind pygls' LSP client; each
 measured edit is one incremental change of one line (typing a digit), sent
-after the previous edit's diagnostics arrived. The first edits warm up and are
+after the previous edit's diagnostics arrived: in a dataclass field of the
+script (no rule fires there), in a call inside a function where rules fire
+(a copy of the script, ``train_loop.py``: the server judges that function
+again on every edit), and in a notebook cell. The first edits warm up and are
 not counted.
 
 Reported per document: median and p95 of the end-to-end latency (with the
@@ -316,24 +319,34 @@ class Session:
         )
 
 
-def _edit_line(lines: List[str]) -> int:
+#: where the typing happens: a number in a dataclass field (a statement no
+#: rule fires in), or in a call inside a function rules fire in (the
+#: language server judges that function again on every edit)
+EDIT_LINES = {"field": r"= \d+$", "call": r"clip_grad_norm_\(.*\d\.\d\)$"}
+
+
+def _edit_line(lines: List[str], where: str = "field") -> int:
     """A line in the middle of the document whose number we can retype."""
     middle = len(lines) // 2
     for offset in range(len(lines)):
         for index in (middle + offset, middle - offset):
-            if 0 <= index < len(lines) and re.search(r"= \d+$", lines[index]):
+            if 0 <= index < len(lines) and re.search(EDIT_LINES[where], lines[index]):
                 return index
     return middle
 
 
 def _retype(line: str, step: int) -> str:
-    return re.sub(r"\d+$", str(100 + step), line) if re.search(r"\d+$", line) else line + " " * (step % 2)
+    if re.search(r"\d+$", line):
+        return re.sub(r"\d+$", str(100 + step), line)
+    if re.search(r"\d\.\d\)$", line):
+        return re.sub(r"\d+\.\d+\)$", f"{1 + step}.0)", line)
+    return line + " " * (step % 2)
 
 
-async def _typing(session: Session, uri: str, lines: List[str], send, edits: int, warmup: int) -> List[float]:
+async def _typing(session: Session, uri: str, lines: List[str], send, edits: int, warmup: int, where: str = "field") -> List[float]:
     """Retype a number on one line, edit after edit; each edit is sent once
     the previous one's diagnostics arrived. Milliseconds per measured edit."""
-    index = _edit_line(lines)
+    index = _edit_line(lines, where)
     current = lines[index]
     latencies = []
     for step in range(warmup + edits):
@@ -348,7 +361,7 @@ async def _typing(session: Session, uri: str, lines: List[str], send, edits: int
     return latencies
 
 
-async def measure_script(session: Session, path: Path, edits: int, warmup: int) -> Dict[str, object]:
+async def measure_script(session: Session, path: Path, edits: int, warmup: int, where: str = "field") -> Dict[str, object]:
     t = session.types
     text = path.read_text()
     uri = path.as_uri()
@@ -360,9 +373,10 @@ async def measure_script(session: Session, path: Path, edits: int, warmup: int) 
     def send(version: int, index: int, old: str, new: str) -> None:
         session.client.text_document_did_change(session.edit(uri, version, index, old, new))
 
-    latencies = await _typing(session, uri, lines, send, edits, warmup)
+    latencies = await _typing(session, uri, lines, send, edits, warmup, where)
     checks = [(ms, cpu) for u, ms, cpu in session.checks if u == uri][-edits:]
-    return {"document": f"{path.name} ({len(lines)} lines)", "open_ms": first * 1000, "latencies": latencies, "checks": checks, "findings": session.counts.get(uri, 0)}
+    document = f"{path.name} ({len(lines)} lines)" + (", typing in a flagged function" if where == "call" else "")
+    return {"document": document, "open_ms": first * 1000, "latencies": latencies, "checks": checks, "findings": session.counts.get(uri, 0)}
 
 
 async def measure_notebook(session: Session, path: Path, cells: List[Tuple[str, str]], edits: int, warmup: int) -> Dict[str, object]:
@@ -460,6 +474,7 @@ async def run(args: argparse.Namespace) -> str:
         (root / "requirements.txt").write_text("torch==2.5.1\ntransformers==4.46.3\ndatasets==3.1.0\n")
         script = root / "train.py"
         script.write_text(training_script(args.lines))
+        (root / "train_loop.py").write_text(training_script(args.lines))
         cells = notebook_cells(args.cells)
         notebook = root / "finetune.ipynb"
         notebook.write_text(json.dumps({
@@ -475,6 +490,7 @@ async def run(args: argparse.Namespace) -> str:
         await asyncio.sleep(args.settle)  # let the server's warm-up finish, as an editor idles before the first edit
         results = [
             await measure_script(session, script, args.edits, args.warmup),
+            await measure_script(session, root / "train_loop.py", args.edits, args.warmup, "call"),
             await measure_notebook(session, notebook, cells, args.edits, args.warmup),
         ]
         await session.stop()

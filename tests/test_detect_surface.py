@@ -243,7 +243,8 @@ def test_parameter_defaulting_to_an_assumed_module():
     code = "def load(f, pickle_module=pickle, **kw):\n    return pickle_module.load(f, **kw)\n"
     [finding] = findings(code, "MLW101")
     assert finding.line == 2
-    assert "`pickle` is bound nowhere in this file and was taken to be the `pickle` module" in finding.message
+    # the note names the alias the code uses and the module it was taken to be
+    assert "`pickle_module` comes from a name bound nowhere in this file, taken to be the `pickle` module" in finding.message
 
 
 def test_head_spellings_cover_the_assumed_aliases():

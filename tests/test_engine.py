@@ -100,3 +100,16 @@ def test_mlw402_gate_skips_pass_through_tokens_but_not_literals():
     ):
         assert candidate_rules(keep, [rule], ast.parse(keep)) == [rule], keep
         assert check_source(keep, "x.py", config=Config(), rules=[rule]).findings, keep
+
+
+def test_an_alias_of_an_assumed_module_is_reported_without_a_crash():
+    """``load = pickle.loads`` with ``pickle`` bound nowhere, then ``load(b)``:
+    the call resolves through the alias to the assumed module, and the note
+    names the alias (this raised KeyError in the engine)."""
+
+    source = "def f(blob):\n    load = pickle.loads\n    return load(blob)\n"
+    result = check_source(source, "alias.py", config=Config(severity=Severity.LOW))
+    assert not result.errors
+    assert [(f.rule_id, f.line) for f in result.findings] == [("MLW101", 2), ("MLW101", 3)]
+    assert result.findings[0].message.endswith("(`pickle` is bound nowhere in this file and was taken to be the `pickle` module)")
+    assert result.findings[1].message.endswith("(`load` comes from a name bound nowhere in this file, taken to be the `pickle` module)")

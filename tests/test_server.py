@@ -555,6 +555,62 @@ def big_script(lines: int) -> str:
     return "".join(block.format(i=i) for i in range(lines // 8))
 
 
+EDITED = """import torch
+import yaml
+from transformers import AutoModel
+
+REVISION = "3f5a1c9e0b7d4a2f8e6c1b0a9d8e7f6a5b4c3d2e"
+
+
+def load_model(name):
+    return AutoModel.from_pretrained(name, revision=REVISION)
+
+
+def load_checkpoint(path):
+    return torch.load(path)
+
+
+def read_config(path):
+    with open(path) as handle:
+        return yaml.safe_load(handle)
+"""
+
+
+async def test_edit_after_edit_the_diagnostics_are_those_of_a_fresh_check(client, root):
+    """The server's incremental check (core/incremental.py) through a real
+    client: typing in a flagged call, an alias and a constant that change
+    other functions' verdicts, lines inserted above findings, a function
+    deleted, syntax broken and restored; after each edit the diagnostics
+    equal a fresh check of the same text."""
+    from mlwarden.core.config import Config
+    from mlwarden.core.engine import check_source
+
+    directory = project(root, "edits", {"model.py": EDITED})
+    path = directory / "model.py"
+    uri = h.open_text(client, path)
+    await h.diagnostics(client, uri, version=1)
+    texts = [
+        EDITED.replace("torch.load(path)", "torch.load(path, weights_only=True)"),
+        EDITED.replace("torch.load(path)", "torch.load(path, weights_only=False)"),
+        EDITED.replace('REVISION = "3f5a1c9e0b7d4a2f8e6c1b0a9d8e7f6a5b4c3d2e"', 'REVISION = "main"'),
+        EDITED.replace("import yaml\n", "import yaml\nyaml.safe_load = yaml.load\n"),
+        "# header\n\n\n" + EDITED,
+        "# header\n\n\n" + EDITED.replace("from transformers import AutoModel", "from transformers import AutoModel as load_checkpoint_model"),
+        EDITED.replace("def load_checkpoint(path):\n    return torch.load(path)\n", ""),
+        EDITED.replace("def read_config(path):", "def read_config(path:"),
+        EDITED.replace("import torch\n", "import torch\nfrom torch import load as read\n") + "\n\ndef more(p):\n    return read(p)\n",
+        EDITED,
+    ]
+    for version, text in enumerate(texts, start=2):
+        start = h.mark(client)
+        h.change_text(client, uri, version, text)
+        diags = await h.diagnostics(client, uri, version=version, start=start)
+        result = check_source(text, str(path), config=Config(root=root))
+        want = sorted((f.rule_id, f.line - 1, f.col - 1) for f in result.findings)
+        assert h.codes(diags) == want, f"edit {version - 1}: {h.dump(diags)}"
+        assert bool(result.errors) == any(d.code is None for d in diags)
+
+
 async def test_a_superseded_result_is_dropped(client, root):
     directory = project(root, "stale", {"big.py": big_script(3000)})
     uri = h.open_text(client, directory / "big.py")

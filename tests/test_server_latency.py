@@ -22,5 +22,6 @@ def test_tiny_run_writes_its_own_section(tmp_path):
     text = report.read_text()
     assert text.startswith("# Benchmark results\n\nThe engine's part, kept as is.\n")
     assert text.count("## Language server latency") == 1 and text.count("<!-- lsp-latency:start -->") == 1
-    rows = [line for line in text.splitlines() if line.startswith("| train.py") or line.startswith("| finetune.ipynb")]
-    assert len(rows) == 2 and all(line.count(" ms") >= 4 for line in rows)
+    rows = [line for line in text.splitlines() if line.startswith(("| train.py", "| train_loop.py", "| finetune.ipynb"))]
+    assert len(rows) == 3 and all(line.count(" ms") >= 4 for line in rows)
+    assert "typing in a flagged function" in rows[1]

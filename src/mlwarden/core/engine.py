@@ -215,10 +215,20 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
         chosen, facts, pruned = _locate(unit, view, source, code_rules, deep, full)
     if not chosen or (pruned is not None and not pruned.lines):
         return []  # no rule can fire, or no statement holds what any rule needs
-    from mlwarden.core.locate import Pruned, class_headers
+    from mlwarden.core.locate import Pruned
 
     if pruned is None:
         pruned = Pruned(source, [])  # the whole view, line for line
+    return judge(unit, view, source, pruned, facts, chosen, config)
+
+
+def judge(unit: Unit, view, source: str, pruned, facts, chosen: Sequence[type], config: Config, offsets=None) -> List[Finding]:
+    """libcst's part: parse ``pruned`` (lines of ``view``, or all of it when
+    ``pruned.lines`` is empty), run the ``chosen`` rules in one batched pass
+    and turn their reports into findings at view positions. A rule that
+    crashed is recorded in ``unit.extra["errors"]``. Raises ParseFailure."""
+    from mlwarden.core.locate import class_headers
+
     module = _parse_cst(pruned.source)
 
     import libcst as cst
@@ -231,7 +241,8 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
         found = position(node)
         return line_map(found.start.line) if found is not None else None
 
-    offsets = line_offsets(source)
+    if offsets is None:
+        offsets = line_offsets(source)
 
     def lines(first: int, last: int) -> str:
         return source[offsets[first - 1] : offsets[last] if last < len(offsets) else len(source)]
@@ -354,7 +365,7 @@ def _reports_to_findings(unit: Unit, view, module, reports, position, line_map, 
     findings: List[Finding] = []
     seen: Set[Tuple[str, int, int]] = set()
     offsets = None
-    assumed_spans = [(position(node), name) for node, name in assumed.values()]
+    assumed_spans = [(position(node), name, module) for node, name, module in assumed.values()]
     for rule, report in reports:
         where = position(report.node)
         start_line, end_line = line_map(where.start.line), line_map(where.end.line)
@@ -439,23 +450,31 @@ def _codes_in_place(module, old, new, written: str, source: str, offsets, line: 
 
 def _assumed_note(where, assumed_spans) -> str:
     """``; `pickle` has no import ...`` when the reported code holds a name
-    resolved only by assuming a well-known module (see core/bindings.py)."""
-    names = sorted(
+    resolved only by assuming a well-known module (see core/bindings.py); an
+    alias of such a name (``load = pickle.loads`` … ``load(b)``) says so."""
+    found = sorted(
         {
-            name
-            for span, name in assumed_spans
+            (name, module)
+            for span, name, module in assumed_spans
             if span is not None
             and (span.start.line, span.start.column) >= (where.start.line, where.start.column)
             and (span.end.line, span.end.column) <= (where.end.line, where.end.column)
         }
     )
-    if not names:
+    if not found:
         return ""
     from mlwarden.core.bindings import WELL_KNOWN_MODULES
 
-    shown = ", ".join(f"`{n}`" for n in names)
-    modules = ", ".join(f"`{WELL_KNOWN_MODULES[n]}`" for n in names)
-    return f" ({shown} is bound nowhere in this file and was taken to be the {modules} module)"
+    notes = []
+    plain = [(n, m) for n, m in found if n in WELL_KNOWN_MODULES]
+    if plain:
+        shown = ", ".join(f"`{n}`" for n, _m in plain)
+        modules = ", ".join(f"`{WELL_KNOWN_MODULES[n]}`" for n, _m in plain)
+        notes.append(f"{shown} is bound nowhere in this file and was taken to be the {modules} module")
+    for name, module in found:
+        if name not in WELL_KNOWN_MODULES:
+            notes.append(f"`{name}` comes from a name bound nowhere in this file, taken to be the `{module}` module")
+    return " (" + "; ".join(notes) + ")"
 
 
 def _snippet_hash(code: str) -> str:
@@ -468,14 +487,20 @@ def _snippet_hash(code: str) -> str:
 # units and paths
 
 
-def check_unit(unit: Unit, rules: Sequence[type], config: Config, *, full: bool = False) -> UnitResult:
+def check_unit(unit: Unit, rules: Sequence[type], config: Config, *, full: bool = False, code_rules=None) -> UnitResult:
     """Every finding in ``unit``: code rules, file rules, noqa, severity and
-    per-file ignores. ``full``: the equivalence mode (see :func:`run_code_rules`)."""
+    per-file ignores. ``full``: the equivalence mode (see :func:`run_code_rules`).
+    ``code_rules``: what runs the code rules over ``unit.code`` in place of
+    :func:`run_code_rules` (the language server's incremental check,
+    :mod:`mlwarden.core.incremental`); raises ParseFailure likewise."""
     result = UnitResult(path=unit.path, unit=unit)
     given_tree = "ast" in unit.extra  # flake8 hands its tree in; ours is dropped at the end (memory)
     if unit.code is not None:
         try:
-            result.findings.extend(run_code_rules(unit, rules, config, full=full))
+            if code_rules is None:
+                result.findings.extend(run_code_rules(unit, rules, config, full=full))
+            else:
+                result.findings.extend(code_rules(unit, rules, config))
         except ParseFailure as exc:
             fallbacks = unit.code.fallback_views()
             if not fallbacks:
@@ -581,6 +606,7 @@ def check_source(
     kind: Optional[str] = None,
     full: bool = False,
     tree: Optional[ast.Module] = None,
+    code_rules=None,
 ) -> UnitResult:
     """Check source text: a Python file, notebook JSON, a dependency file...
     (the flake8 plugin, the language server and the tests use this)."""
@@ -601,4 +627,4 @@ def check_source(
             unit = load(Path(filename), kind, filename, raw=raw)
     except LoadError as exc:
         return UnitResult(path=filename, errors=[f"{filename}: {exc}"])
-    return check_unit(unit, rules, config, full=full)
+    return check_unit(unit, rules, config, full=full, code_rules=code_rules)

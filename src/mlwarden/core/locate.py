@@ -235,14 +235,41 @@ def plan(tree: ast.Module, source: str, rules: Sequence[type], facts: ModuleFact
     return plan_cut(all_pieces, headers, source, rules, facts)
 
 
-def cut(tree: ast.Module, limit: FrozenSet[str]) -> Tuple[List[Piece], List["Header"]]:
+class WordMemo:
+    """:func:`~mlwarden.core.gate.code_words` of statements that live on
+    from one check to the next (the incremental check keeps the ``ast``
+    nodes of unchanged statements): remembered by node identity (the node is
+    held, so its id is not reused) with the ``limit`` and ``names`` asked.
+    ``turn()`` after each check forgets what that check did not ask."""
+
+    def __init__(self) -> None:
+        self._old: Dict[Tuple[int, FrozenSet[str], Optional[FrozenSet[str]]], Tuple[ast.AST, FrozenSet[str], FrozenSet[str]]] = {}
+        self._new: Dict[Tuple[int, FrozenSet[str], Optional[FrozenSet[str]]], Tuple[ast.AST, FrozenSet[str], FrozenSet[str]]] = {}
+
+    def words(self, node: ast.AST, limit: FrozenSet[str], names: Optional[FrozenSet[str]] = None, names_seen: Optional[Set[str]] = None) -> Set[str]:
+        key = (id(node), limit, names)
+        hit = self._new.get(key) or self._old.get(key)
+        if hit is None or hit[0] is not node:
+            seen: Set[str] = set()
+            found = code_words(node, limit, names, seen if names is not None else None)
+            hit = (node, frozenset(found), frozenset(seen))
+        self._new[key] = hit
+        if names_seen is not None:
+            names_seen |= hit[2]
+        return set(hit[1])
+
+    def turn(self) -> None:
+        self._old, self._new = self._new, {}
+
+
+def cut(tree: ast.Module, limit: FrozenSet[str], memo: Optional[WordMemo] = None) -> Tuple[List[Piece], List["Header"]]:
     """The pieces and class headers of ``tree`` with their code words (in
     ``limit``): one walk, shared by the gate (their union is the file's code
     words) and the plan (which reads the names they use only for the few
     files some rule can fire in)."""
     all_pieces = pieces(tree)
     for piece in all_pieces:
-        piece.words = code_words(piece.node, limit)
+        piece.words = code_words(piece.node, limit) if memo is None else memo.words(piece.node, limit)
         piece.defines = _assigned_names(piece.node) if not piece.headers else ()
     return all_pieces, [summarise_header(cls, limit) for cls in classes_cut(tree.body)]
 
@@ -275,6 +302,19 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
                 rules: Sequence[type], facts: ModuleFacts, whole_share: float = WHOLE_MODULE_SHARE,
                 summaries: Optional[Dict[str, List[Tuple[Set[str], Set[str]]]]] = None) -> Optional[Pruned]:
     """:func:`plan` over pieces already cut (a big file's chunks, summarised)."""
+    keep = plan_keep(all_pieces, headers, source, rules, facts, summaries)
+    if keep is None:
+        return None
+    if not keep:
+        return Pruned("", [])
+    return prune(all_pieces, keep, source, whole_share)
+
+
+def plan_keep(all_pieces: List[Piece], headers: List[Header], source: str, rules: Sequence[type], facts: ModuleFacts,
+              summaries: Optional[Dict[str, List[Tuple[Set[str], Set[str]]]]] = None, memo: Optional[WordMemo] = None) -> Optional[Set[int]]:
+    """The indexes of the pieces libcst must see for ``rules`` (with the
+    constants they follow and the members a round trip needs), or None for
+    the whole module (:func:`plan_pieces` without the final cut)."""
     groups = [trigger_groups(rule) for rule in rules if rule.triggers]
     if len(groups) < len(rules):  # a rule without triggers runs everywhere
         return None
@@ -291,7 +331,10 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
     widen: List[Tuple[int, list]] = []  # class members a widening rule fires in, with its triggers
     for index, piece in enumerate(all_pieces):
         if not piece.summarised:
-            words = code_words(piece.node, limit, expansions.names, piece.names)
+            if memo is None:
+                words = code_words(piece.node, limit, expansions.names, piece.names)
+            else:
+                words = memo.words(piece.node, limit, expansions.names, piece.names)
             piece.words = words if not piece.words else piece.words | words
             piece.summarised = True
         piece.words = piece.words | everywhere
@@ -316,11 +359,11 @@ def plan_pieces(all_pieces: List[Piece], headers: List[Header], source: str,
                 return None
             keep.update(i for i, piece in enumerate(all_pieces) if header in piece.headers)
     if not keep:
-        return Pruned("", [])
+        return keep
     if widen:
         _keep_attribute_writers(all_pieces, widen, keep, source)
     _keep_constants(all_pieces, keep, facts)
-    return prune(all_pieces, keep, source, whole_share)
+    return keep
 
 
 #: the last name of the loads of rules/_roundtrip.py's DATA_ARG (rules whose triggers are module names)
@@ -392,16 +435,18 @@ def _keep_attribute_writers(all_pieces: List[Piece], widen: List[Tuple[int, list
                 keep.add(other)
 
 
-def prune(all_pieces: List[Piece], keep: Set[int], source: str, whole_share: float = WHOLE_MODULE_SHARE) -> Optional[Pruned]:
+def prune(all_pieces: List[Piece], keep: Set[int], source: str, whole_share: float = WHOLE_MODULE_SHARE, offsets: Optional[List[int]] = None) -> Optional[Pruned]:
     """The lines of the ``keep`` pieces and their class headers, in order (None:
-    so much of the file that parsing it whole is as cheap)."""
+    so much of the file that parsing it whole is as cheap; never for a
+    ``whole_share`` over 1). ``offsets``: ``line_offsets(source)`` if known."""
     lines: Set[int] = set()
     for index in keep:
         piece = all_pieces[index]
         for first, last in piece.headers:
             lines.update(range(first, last + 1))
         lines.update(range(piece.first, piece.last + 1))
-    offsets = line_offsets(source)
+    if offsets is None:
+        offsets = line_offsets(source)
     total = len(offsets) if offsets[-1] < len(source) else len(offsets) - 1
     if len(lines) >= whole_share * max(total, 1):
         return None

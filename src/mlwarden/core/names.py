@@ -46,7 +46,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Opti
 
 import libcst as cst
 
-from mlwarden.core.bindings import WELL_KNOWN_MODULES, ModuleFacts, canonical  # noqa: F401  (canonical re-exported)
+from mlwarden.core.bindings import ModuleFacts, canonical  # noqa: F401  (canonical re-exported)
 from mlwarden.core.values import UNKNOWN, is_truthy  # noqa: F401  (re-exported)
 
 
@@ -188,7 +188,7 @@ class Context:
         self.imports = ImportTable.from_facts(facts)
         self.constants = Constants(module, facts.constants, classes)
         #: head ``Name`` nodes resolved through an assumed module (see :meth:`assumed`)
-        self.assumed_nodes: Dict[int, Tuple[Any, str]] = {}
+        self.assumed_nodes: Dict[int, Tuple[Any, str, str]] = {}
 
     # -- names -----------------------------------------------------------
     def _resolution(self, expr: cst.BaseExpression):
@@ -210,9 +210,7 @@ class Context:
             return frozenset()
         if found.assumed is not None:
             head = _head(expr)
-            # the name the note shows: the head itself, or (for an alias of
-            # an assumed module, `def f(pm=pickle)`) the module name it stands for
-            self.assumed_nodes[id(head)] = (head, parts[0] if parts[0] in WELL_KNOWN_MODULES else found.assumed)
+            self.assumed_nodes[id(head)] = (head, parts[0], found.assumed)
         rest = parts[1:]
         return frozenset(canonical(".".join([q, *rest])) for q in found.qualnames)
 

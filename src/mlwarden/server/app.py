@@ -11,6 +11,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from mlwarden import __version__
+from mlwarden.core.incremental import IncrementalCheck
 from mlwarden.core.redact import redact_text
 from mlwarden.server import actions, checks
 from mlwarden.server.checks import Outcome
@@ -56,6 +57,8 @@ class MlwardenServer(LanguageServer):
         self.published: Dict[str, Dict[str, Tuple[Optional[int], List[types.Diagnostic]]]] = {}
         self._config_errors_shown: set = set()
         self._snapshot_versions: Dict[str, Optional[int]] = {}
+        #: key -> the incremental check of an open Python document (used on the worker thread only)
+        self.incremental: Dict[str, IncrementalCheck] = {}
 
     # -- logging ------------------------------------------------------------
     def log(self, kind: types.MessageType, message: str) -> None:
@@ -162,7 +165,8 @@ class MlwardenServer(LanguageServer):
             return None
         project, encoding = self.project, self.encoding
         self._snapshot_versions[key] = snap.version
-        return lambda: checks.check(snap, project, encoding)
+        incremental = self.incremental.setdefault(key, IncrementalCheck()) if isinstance(snap, TextSnapshot) else None
+        return lambda: checks.check(snap, project, encoding, incremental)
 
     def _started(self, key: str) -> None:
         self.log(types.MessageType.Log, f"checking {key} (version {self._snapshot_versions.get(key)})")
@@ -205,6 +209,7 @@ class MlwardenServer(LanguageServer):
 
     def close(self, key: str) -> None:
         self.scheduler.forget(key)
+        self.incremental.pop(key, None)
         self.outcomes.pop(key, None)
         for uri in self.published.pop(key, {}):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))

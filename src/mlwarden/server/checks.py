@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 from lsprotocol import types
 
 from mlwarden.core.finding import Finding
+from mlwarden.core.incremental import IncrementalCheck
 from mlwarden.core.redact import redact_text
 from mlwarden.server import convert
 from mlwarden.server.convert import Lines
@@ -77,14 +78,16 @@ def internal_error(what: str, exc: BaseException) -> str:
 # checking
 
 
-def check(snapshot: Snapshot, project: Project, encoding: str) -> Outcome:
-    """Diagnostics for a snapshot; never raises."""
+def check(snapshot: Snapshot, project: Project, encoding: str, incremental: Optional[IncrementalCheck] = None) -> Outcome:
+    """Diagnostics for a snapshot; never raises. ``incremental``: the
+    document's :class:`~mlwarden.core.incremental.IncrementalCheck` (a text
+    document's checks reuse the judgments of its earlier ones)."""
     started, cpu = time.perf_counter(), time.thread_time()
     try:
         if isinstance(snapshot, NotebookSnapshot):
             outcome = _check_notebook(snapshot, project, encoding)
         else:
-            outcome = _check_text(snapshot, project, encoding)
+            outcome = _check_text(snapshot, project, encoding, incremental)
     except Exception as exc:  # noqa: BLE001 - the server outlives any bug
         outcome = Outcome(snapshot.key, snapshot.version, ok=False)
         outcome.logs.append((types.MessageType.Error, internal_error(f"checking {snapshot.name}", exc)))
@@ -93,13 +96,15 @@ def check(snapshot: Snapshot, project: Project, encoding: str) -> Outcome:
     return outcome
 
 
-def _run(text: str, name: str, kind: str, config) -> Any:
+def _run(text: str, name: str, kind: str, config, incremental: Optional[IncrementalCheck] = None) -> Any:
+    if incremental is not None:
+        return incremental.check(text, name, config=config, kind=kind)
     from mlwarden.core.engine import check_source
 
     return check_source(text, name, config=config, kind=kind)
 
 
-def _check_text(snapshot: TextSnapshot, project: Project, encoding: str) -> Outcome:
+def _check_text(snapshot: TextSnapshot, project: Project, encoding: str, incremental: Optional[IncrementalCheck] = None) -> Outcome:
     outcome = Outcome(snapshot.key, snapshot.version)
     kind = document_kind(snapshot.name, snapshot.language_id)
     if kind is None:
@@ -110,7 +115,7 @@ def _check_text(snapshot: TextSnapshot, project: Project, encoding: str) -> Outc
     outcome.config_error = resolved.error
     if resolved.excluded:
         return outcome
-    result = _run(snapshot.text, snapshot.name, kind, resolved.config)
+    result = _run(snapshot.text, snapshot.name, kind, resolved.config, incremental)
     lines = Lines(snapshot.text, encoding)
     raw_json = kind == "notebook"  # an .ipynb opened as text: positions are JSON lines
     noqa = _noqa_style(snapshot.name, kind)
