@@ -424,3 +424,26 @@ def test_statements_parse_like_ast_parse(seed, edits):
         _same_as_whole_parse(statements, editor.text)
         reparsed.append(statements.reparsed)
     assert min(reparsed[1:]) < len(editor.lines) / 4  # most edits re-parse a few statements only
+
+
+#: rules that read the whole module in a way the incremental check handles
+#: otherwise: the round-trip rules walk it only for ``global`` statements
+#: (a unit with ``global`` is seen by every unit, see ``_GLOBAL``)
+_WHOLE_MODULE_HANDLED = {"_roundtrip"}
+
+
+def test_a_rule_that_walks_the_whole_module_is_judged_together():
+    """A rule that visits or scopes ``ctx.module`` (not just prints a node
+    of it) must be in ``TOGETHER`` or handled otherwise: judged unit by unit
+    it would see only its unit. Guards the hand-kept list against new rules."""
+    import re
+
+    from mlwarden.core.incremental import TOGETHER
+
+    walk = re.compile(r"ctx\.module\.visit\(|_assignments\(self\.ctx\.module\)|\[self\.ctx\.module\]|scope\([^)]*self\.ctx\.module")
+    rules_dir = ROOT / "src" / "mlwarden" / "rules"
+    walkers = {path.stem for path in rules_dir.glob("*.py") if walk.search(path.read_text(encoding="utf-8"))}
+    assert walkers, "the pattern finds the known walkers"
+    for stem in sorted(walkers - _WHOLE_MODULE_HANDLED):
+        rule_id = stem.split("_", 1)[0].upper()
+        assert rule_id in TOGETHER, f"{stem} walks ctx.module but is judged unit by unit"
