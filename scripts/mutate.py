@@ -1,0 +1,168 @@
+"""The mutation check: break one rule, run the tests, see which ones notice.
+
+    python scripts/mutate.py MLW102 nothing            # the fast suite
+    python scripts/mutate.py MLW301 everything tests/test_dependencies.py
+    python scripts/mutate.py --table                   # every pair of DEFAULT_RULES x MODES
+
+``nothing`` makes the rule report nothing; ``everything`` makes it report
+every node (code rules) or every line / cell / file (file rules) it visits.
+The patch lives in ``scripts/mutation/sitecustomize.py``: it is put first on
+``PYTHONPATH`` with ``MLWARDEN_MUTATE=RULE:MODE``, so it reaches every process
+the tests start (CLI, flake8, pre-commit, the language server) and no file of
+the package is touched. The results cache's key includes the mutation.
+
+Before pytest runs, a probe checks that the mutation took effect: the rule's
+own INVALID examples must give no findings (``nothing``), or its examples
+must give more findings than unmutated (``everything``).
+
+Exit status: 0 when the mutant is killed (at least one test failed), 1 when it
+survived (every test passed: the tests cannot see this rule broken), 2 when
+the mutation could not be applied. The report lists the failing tests per
+file and the test files that name the rule yet stayed green.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+PATCH_DIR = ROOT / "scripts" / "mutation"
+MODES = ("nothing", "everything")
+#: one rule of each kind: code, dependency file, notebook, secrets, model file
+DEFAULT_RULES = ("MLW102", "MLW301", "MLW501", "MLW401", "MLW601")
+
+PROBE = """
+import json, sys
+from mlwarden.core.registry import rule_by_id
+from mlwarden.testing import check_example
+rule = rule_by_id(sys.argv[1]).load()
+def count(cases):
+    return sum(len(check_example(rule, c.code, c.filename, c.options)) for c in cases)
+print(json.dumps({"valid": count(rule.VALID), "invalid": count(rule.INVALID)}))
+"""
+
+
+def mutant_env(rule: str, mode: str, base: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    env = dict(os.environ if base is None else base)
+    env["MLWARDEN_MUTATE"] = f"{rule}:{mode}"
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PATCH_DIR), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def probe(rule: str, env: Optional[Dict[str, str]] = None) -> Dict[str, int]:
+    """Findings of ``rule`` on its own VALID and INVALID examples."""
+    proc = subprocess.run([sys.executable, "-c", PROBE, rule], env=env, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"probe of {rule} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return json.loads(proc.stdout)
+
+
+def took_effect(mode: str, clean: Dict[str, int], mutant: Dict[str, int]) -> bool:
+    if mode == "nothing":
+        return clean["invalid"] > 0 and mutant["invalid"] == 0 and mutant["valid"] == 0
+    return mutant["valid"] + mutant["invalid"] > clean["valid"] + clean["invalid"]
+
+
+def run_pytest(env: Dict[str, str], tests: Sequence[str], jobs: int, marker: str) -> Tuple[int, List[str], int]:
+    """(exit code, failed test ids, tests run)."""
+    with tempfile.TemporaryDirectory(prefix="mlw-mutate-") as tmp:
+        xml = Path(tmp) / "junit.xml"
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", marker, f"--junitxml={xml}", "-o", "junit_family=xunit2"]
+        cmd += ["-n", str(jobs)] if jobs > 1 else ["-n", "0"]
+        cmd += list(tests)
+        proc = subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        failed: List[str] = []
+        total = 0
+        if xml.exists():
+            for case in ET.parse(xml).iter("testcase"):
+                total += 1
+                if case.find("failure") is not None or case.find("error") is not None:
+                    module = case.get("classname", "").replace(".", "/")
+                    failed.append(f"{module}.py::{case.get('name')}")
+        return proc.returncode, failed, total
+
+
+def naming_files(rule: str, tests: Sequence[str]) -> List[str]:
+    """Test files (under ``tests`` or the given paths) whose text names ``rule``."""
+    roots = [ROOT / t for t in tests] if tests else [ROOT / "tests"]
+    found = []
+    for root in roots:
+        files = [root] if root.is_file() else sorted(root.glob("test_*.py"))
+        for path in files:
+            path = Path(str(path).split("::")[0])
+            if path.is_file() and re.search(rf"\b{rule}\b", path.read_text(encoding="utf-8")):
+                found.append(str(path.relative_to(ROOT)))
+    return found
+
+
+def mutate(rule: str, mode: str, tests: Sequence[str], jobs: int, marker: str) -> Dict[str, object]:
+    env = mutant_env(rule, mode)
+    clean, mutant = probe(rule), probe(rule, env)
+    result: Dict[str, object] = {"rule": rule, "mode": mode, "probe": {"clean": clean, "mutant": mutant}}
+    if not took_effect(mode, clean, mutant):
+        result["applied"] = False
+        return result
+    result["applied"] = True
+    code, failed, total = run_pytest(env, tests, jobs, marker)
+    by_file: Dict[str, List[str]] = defaultdict(list)
+    for test in failed:
+        by_file[test.split("::")[0]].append(test.split("::", 1)[1])
+    result.update(exit=code, run=total, failed=len(failed), by_file=dict(by_file))
+    result["green_files_naming_rule"] = [f for f in naming_files(rule, tests) if f not in by_file]
+    return result
+
+
+def describe(result: Dict[str, object]) -> str:
+    head = f"{result['rule']} {result['mode']}: "
+    if not result["applied"]:
+        return head + f"NOT APPLIED (probe {result['probe']})"
+    by_file = result["by_file"]
+    state = "killed" if result["failed"] else "SURVIVED"
+    lines = [head + f"{state}: {result['failed']} of {result['run']} tests failed (probe {result['probe']})"]
+    for path, names in sorted(by_file.items()):  # type: ignore[union-attr]
+        lines.append(f"  {path}: {len(names)} ({', '.join(sorted(names)[:4])}{', ...' if len(names) > 4 else ''})")
+    if result["green_files_naming_rule"]:
+        lines.append(f"  green, though they name {result['rule']}: {', '.join(result['green_files_naming_rule'])}")  # type: ignore[arg-type]
+    return "\n".join(lines)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("rule", nargs="?", help="rule id, e.g. MLW102")
+    parser.add_argument("mode", nargs="?", choices=MODES)
+    parser.add_argument("tests", nargs="*", help="pytest paths (default: the whole suite)")
+    parser.add_argument("--table", action="store_true", help=f"run every mode for {', '.join(DEFAULT_RULES)}")
+    parser.add_argument("-n", "--jobs", type=int, default=2, help="pytest-xdist workers (default 2)")
+    parser.add_argument("-m", "--marker", default="not slow", help='pytest -m expression (default "not slow")')
+    parser.add_argument("--json", help="also write the results as JSON to this file")
+    args = parser.parse_args(argv)
+    if args.table:
+        pairs = [(rule, mode) for rule in DEFAULT_RULES for mode in MODES]
+    elif args.rule and args.mode:
+        pairs = [(args.rule.upper(), args.mode)]
+    else:
+        parser.error("give RULE and MODE, or --table")
+    results = []
+    for rule, mode in pairs:
+        result = mutate(rule, mode, args.tests, args.jobs, args.marker)
+        print(describe(result), flush=True)
+        results.append(result)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if not all(r["applied"] for r in results):
+        return 2
+    return 0 if all(r["failed"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
