@@ -6,10 +6,14 @@
 
 ``nothing`` makes the rule report nothing; ``everything`` makes it report
 every node (code rules) or every line / cell / file (file rules) it visits.
-The patch lives in ``scripts/mutation/sitecustomize.py``: it is put first on
-``PYTHONPATH`` with ``MLWARDEN_MUTATE=RULE:MODE``, so it reaches every process
-the tests start (CLI, flake8, pre-commit, the language server) and no file of
-the package is touched. The results cache's key includes the mutation.
+The patch lives in ``scripts/mutation/mlwarden_mutant.py``. With
+``MLWARDEN_MUTATE=RULE:MODE`` set, every process the tests start loads it:
+through ``PYTHONPATH`` (``scripts/mutation/sitecustomize.py``) and, for the
+``python -I`` processes that ignore ``PYTHONPATH`` (the language server, the
+git filter), through ``mlwarden_mutant.pth``, written into this interpreter's
+site-packages for the run and removed after it (it does nothing without the
+variable). No file of the package is touched; the results cache's key
+includes the mutation. Run one mutation at a time per virtualenv.
 
 Before pytest runs, a probe checks that the mutation took effect: the rule's
 own INVALID examples must give no findings (``nothing``), or its examples
@@ -24,20 +28,26 @@ file and the test files that name the rule yet stayed green.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 PATCH_DIR = ROOT / "scripts" / "mutation"
 MODES = ("nothing", "everything")
+#: seconds one test may take under a mutant (with pytest-timeout installed;
+#: without it a test that waits forever for a finding hangs the run)
+TEST_TIMEOUT = 90
 #: one rule of each kind: code, dependency file, notebook, secrets, model file
 DEFAULT_RULES = ("MLW102", "MLW301", "MLW501", "MLW401", "MLW601")
 
@@ -57,6 +67,19 @@ def mutant_env(rule: str, mode: str, base: Optional[Dict[str, str]] = None) -> D
     env["MLWARDEN_MUTATE"] = f"{rule}:{mode}"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PATCH_DIR), env.get("PYTHONPATH", "")) if p)
     return env
+
+
+@contextlib.contextmanager
+def pth_door() -> Iterator[Path]:
+    """``mlwarden_mutant.pth`` in this interpreter's site-packages while the
+    block runs: loads the patch in ``python -I`` processes too."""
+    pth = Path(sysconfig.get_paths()["purelib"]) / "mlwarden_mutant.pth"
+    line = f"import os, sys; os.environ.get('MLWARDEN_MUTATE') and sys.path.insert(0, {str(PATCH_DIR)!r}) is None and __import__('mlwarden_mutant')\n"
+    pth.write_text(line, encoding="utf-8")
+    try:
+        yield pth
+    finally:
+        pth.unlink()
 
 
 def probe(rule: str, env: Optional[Dict[str, str]] = None) -> Dict[str, int]:
@@ -79,6 +102,8 @@ def run_pytest(env: Dict[str, str], tests: Sequence[str], jobs: int, marker: str
         xml = Path(tmp) / "junit.xml"
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", marker, f"--junitxml={xml}", "-o", "junit_family=xunit2"]
         cmd += ["-n", str(jobs)] if jobs > 1 else ["-n", "0"]
+        if importlib.util.find_spec("pytest_timeout"):  # a mutant can make a test wait forever (LSP diagnostics)
+            cmd += [f"--timeout={TEST_TIMEOUT}"]
         cmd += list(tests)
         proc = subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         failed: List[str] = []
@@ -107,13 +132,16 @@ def naming_files(rule: str, tests: Sequence[str]) -> List[str]:
 
 def mutate(rule: str, mode: str, tests: Sequence[str], jobs: int, marker: str) -> Dict[str, object]:
     env = mutant_env(rule, mode)
-    clean, mutant = probe(rule), probe(rule, env)
-    result: Dict[str, object] = {"rule": rule, "mode": mode, "probe": {"clean": clean, "mutant": mutant}}
-    if not took_effect(mode, clean, mutant):
-        result["applied"] = False
-        return result
-    result["applied"] = True
-    code, failed, total = run_pytest(env, tests, jobs, marker)
+    clean = probe(rule)
+    with pth_door():
+        isolated = dict(env, PYTHONPATH="")  # the .pth door alone, as `python -I` sees it
+        mutant, mutant_isolated = probe(rule, env), probe(rule, isolated)
+        result: Dict[str, object] = {"rule": rule, "mode": mode, "probe": {"clean": clean, "mutant": mutant}}
+        if not (took_effect(mode, clean, mutant) and mutant_isolated == mutant):
+            result["applied"] = False
+            return result
+        result["applied"] = True
+        code, failed, total = run_pytest(env, tests, jobs, marker)
     by_file: Dict[str, List[str]] = defaultdict(list)
     for test in failed:
         by_file[test.split("::")[0]].append(test.split("::", 1)[1])

@@ -69,7 +69,8 @@ class ShellDownloadOverHttp(FileRule):
     severity = Severity.MEDIUM
     cwe = (494, 319)
     owasp = ("ML06:2023",)
-    message = "`curl`/`wget` over `http://` lets anyone on the network replace the download; use `https://` and verify a checksum"
+    advice = "use `https://` and verify a checksum"
+    message = f"`curl`/`wget` over `http://` lets anyone on the network replace the download; {advice}"
     applies_to = frozenset({"notebook", "ipython"})
     triggers = frozenset({"http", "ftp"})
 
@@ -99,7 +100,7 @@ class ShellDownloadOverHttp(FileRule):
                     tool = next(program(w)[0] for w in pipeline if program(w)[0] in DOWNLOADERS)
                     yield self.finding(
                         unit, record.line, record.col,
-                        f"`{tool} {urls[0]}` downloads over an unencrypted connection that anyone on the network can tamper with; use `https://` and verify a checksum",
+                        f"`{tool} {urls[0]}` downloads over an unencrypted connection that anyone on the network can tamper with; {self.advice}",
                         **record_position(unit, record),
                     )
                     break

@@ -88,7 +88,8 @@ class ShellPipeToShell(FileRule):
     severity = Severity.HIGH
     cwe = (494, 829)
     owasp = ("ML06:2023",)
-    message = "`curl … | sh` runs a downloaded script unread and unverified; download it, verify its checksum, then run it"
+    template = "`{}` runs a downloaded script unread and unverified; download it, verify its checksum, then run it"
+    message = template.format("curl … | sh")
     applies_to = frozenset({"notebook", "ipython"})
     triggers = frozenset({"curl", "wget"})
 
@@ -119,6 +120,6 @@ class ShellPipeToShell(FileRule):
                 continue
             yield self.finding(
                 unit, record.line, record.col,
-                f"`{found}` runs a downloaded script unread and unverified; download it, verify its checksum, then run it",
+                self.template.format(found),
                 **record_position(unit, record),
             )

@@ -54,7 +54,8 @@ class ShellDownloadWithoutTlsVerification(FileRule):
     severity = Severity.MEDIUM
     cwe = (295,)
     owasp = ("ML06:2023",)
-    message = "`curl -k`/`wget --no-check-certificate` accepts any certificate, so the download can be swapped; drop the flag or pass the server's CA"
+    advice = "drop the flag or pass the server's CA"
+    message = f"`curl -k`/`wget --no-check-certificate` accepts any certificate, so the download can be swapped in transit; {advice}"
     applies_to = frozenset({"notebook", "ipython"})
     triggers = frozenset({"curl", "wget", "aria2c"})
 
@@ -81,7 +82,7 @@ class ShellDownloadWithoutTlsVerification(FileRule):
                     name, flag = hits[0]
                     yield self.finding(
                         unit, record.line, record.col,
-                        f"`{name} {flag}` accepts any certificate, so the download can be swapped in transit; drop the flag or pass the server's CA",
+                        f"`{name} {flag}` accepts any certificate, so the download can be swapped in transit; {self.advice}",
                         **record_position(unit, record),
                     )
                     break

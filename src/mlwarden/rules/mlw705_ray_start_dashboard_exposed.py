@@ -55,7 +55,8 @@ class RayStartDashboardExposed(FileRule):
     severity = Severity.HIGH
     cwe = (306, 668)
     owasp = ("ML05:2023",)
-    message = "`ray start --dashboard-host=0.0.0.0` exposes the unauthenticated Ray Jobs API (ShadowRay); keep the dashboard on 127.0.0.1"
+    template = "`ray start --dashboard-host={}` exposes the unauthenticated Ray Jobs API (ShadowRay, CVE-2023-48022); keep the dashboard on 127.0.0.1"
+    message = template.format("0.0.0.0")
     applies_to = frozenset({"notebook", "ipython"})
     triggers = frozenset({"ray"})
 
@@ -88,7 +89,7 @@ class RayStartDashboardExposed(FileRule):
                 if hit is not None:
                     yield self.finding(
                         unit, record.line, record.col,
-                        f"`ray start --dashboard-host={hit}` exposes the unauthenticated Ray Jobs API (ShadowRay, CVE-2023-48022); keep the dashboard on 127.0.0.1",
+                        self.template.format(hit),
                         **record_position(unit, record),
                     )
                     break

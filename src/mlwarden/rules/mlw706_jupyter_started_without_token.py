@@ -46,7 +46,8 @@ class JupyterStartedWithoutToken(FileRule):
     severity = Severity.HIGH
     cwe = (306,)
     owasp = ("ML05:2023",)
-    message = "`jupyter --ServerApp.token=''` starts a server without authentication; keep the generated token or set a password"
+    template = "`jupyter {}=''` starts a server without authentication, giving anyone who reaches the port a Python kernel; keep the generated token or set a password"
+    message = template.format("--ServerApp.token")
     applies_to = frozenset({"notebook", "ipython"})
     triggers = frozenset({"jupyter"})
 
@@ -81,7 +82,7 @@ class JupyterStartedWithoutToken(FileRule):
                 if hit:
                     yield self.finding(
                         unit, record.line, record.col,
-                        f"`jupyter {hit}=''` starts a server without authentication, giving anyone who reaches the port a Python kernel; keep the generated token or set a password",
+                        self.template.format(hit),
                         **record_position(unit, record),
                     )
                     break
