@@ -164,6 +164,19 @@ def describe(result: Dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+def markdown(results: Sequence[Dict[str, object]]) -> str:
+    """The results as the table in docs/development.md."""
+    rows = ["| rule | mutation | tests failed | failing test files (failures) |", "| --- | --- | --- | --- |"]
+    for r in results:
+        if not r["applied"]:
+            rows.append(f"| {r['rule']} | {r['mode']} | not applied | |")
+            continue
+        files = ", ".join(f"`{Path(p).name}` ({len(n)})" for p, n in sorted(r["by_file"].items(), key=lambda kv: -len(kv[1])))  # type: ignore[union-attr]
+        state = f"{r['failed']} of {r['run']}" if r["failed"] else f"**none** of {r['run']}"
+        rows.append(f"| {r['rule']} | {r['mode']} | {state} | {files} |")
+    return "\n".join(rows) + "\n"
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("rule", nargs="?", help="rule id, e.g. MLW102")
@@ -173,7 +186,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("-n", "--jobs", type=int, default=2, help="pytest-xdist workers (default 2)")
     parser.add_argument("-m", "--marker", default="not slow", help='pytest -m expression (default "not slow")')
     parser.add_argument("--json", help="also write the results as JSON to this file")
+    parser.add_argument("--markdown", metavar="JSON", help="print the results saved with --json as a markdown table, run nothing")
     args = parser.parse_args(argv)
+    if args.markdown:
+        sys.stdout.write(markdown(json.loads(Path(args.markdown).read_text(encoding="utf-8"))))
+        return 0
     if args.table:
         pairs = [(rule, mode) for rule in DEFAULT_RULES for mode in MODES]
     elif args.rule and args.mode:
