@@ -2,6 +2,7 @@
 
     python scripts/mutate.py MLW102 nothing            # the fast suite
     python scripts/mutate.py MLW301 everything tests/test_dependencies.py
+    python scripts/mutate.py MLW102 nothing -n 0 -- tests/test_rules.py -k MLW102
     python scripts/mutate.py --table                   # every pair of DEFAULT_RULES x MODES
 
 ``nothing`` makes the rule report nothing; ``everything`` makes it report
@@ -119,7 +120,8 @@ def run_pytest(env: Dict[str, str], tests: Sequence[str], jobs: int, marker: str
 
 def naming_files(rule: str, tests: Sequence[str]) -> List[str]:
     """Test files (under ``tests`` or the given paths) whose text names ``rule``."""
-    roots = [ROOT / t for t in tests] if tests else [ROOT / "tests"]
+    paths = [t.split("::")[0] for t in tests if not t.startswith("-") and (ROOT / t.split("::")[0]).exists()]
+    roots = [ROOT / p for p in paths] if paths else [ROOT / "tests"]
     found = []
     for root in roots:
         files = [root] if root.is_file() else sorted(root.glob("test_*.py"))
@@ -187,7 +189,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("-m", "--marker", default="not slow", help='pytest -m expression (default "not slow")')
     parser.add_argument("--json", help="also write the results as JSON to this file")
     parser.add_argument("--markdown", metavar="JSON", help="print the results saved with --json as a markdown table, run nothing")
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra = argv[argv.index("--") + 1 :] if "--" in argv else []  # pytest arguments: `-- -k MLW102 --deselect=...`
+    args = parser.parse_args(argv[: len(argv) - len(extra) - (1 if "--" in argv else 0)])
+    args.tests = [*args.tests, *extra]
     if args.markdown:
         sys.stdout.write(markdown(json.loads(Path(args.markdown).read_text(encoding="utf-8"))))
         return 0
