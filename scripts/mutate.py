@@ -98,10 +98,11 @@ def took_effect(mode: str, clean: Dict[str, int], mutant: Dict[str, int]) -> boo
 
 
 def run_pytest(env: Dict[str, str], tests: Sequence[str], jobs: int, marker: str) -> Tuple[int, List[str], int]:
-    """(exit code, failed test ids, tests run)."""
+    """(exit code, failed test ids, tests run, skipped ones not counted)."""
     with tempfile.TemporaryDirectory(prefix="mlw-mutate-") as tmp:
         xml = Path(tmp) / "junit.xml"
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", marker, f"--junitxml={xml}", "-o", "junit_family=xunit2"]
+        # --run-slow: tests/conftest.py skips `slow` tests otherwise; -m decides what runs
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--run-slow", "-m", marker, f"--junitxml={xml}", "-o", "junit_family=xunit2"]
         cmd += ["-n", str(jobs)] if jobs > 1 else ["-n", "0"]
         if importlib.util.find_spec("pytest_timeout"):  # a mutant can make a test wait forever (LSP diagnostics)
             cmd += [f"--timeout={TEST_TIMEOUT}"]
@@ -111,6 +112,8 @@ def run_pytest(env: Dict[str, str], tests: Sequence[str], jobs: int, marker: str
         total = 0
         if xml.exists():
             for case in ET.parse(xml).iter("testcase"):
+                if case.find("skipped") is not None:
+                    continue  # a skipped test saw nothing
                 total += 1
                 if case.find("failure") is not None or case.find("error") is not None:
                     module = case.get("classname", "").replace(".", "/")
@@ -191,7 +194,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--markdown", metavar="JSON", help="print the results saved with --json as a markdown table, run nothing")
     argv = list(sys.argv[1:] if argv is None else argv)
     extra = argv[argv.index("--") + 1 :] if "--" in argv else []  # pytest arguments: `-- -k MLW102 --deselect=...`
-    args = parser.parse_args(argv[: len(argv) - len(extra) - (1 if "--" in argv else 0)])
+    args = parser.parse_intermixed_args(argv[: len(argv) - len(extra) - (1 if "--" in argv else 0)])
     args.tests = [*args.tests, *extra]
     if args.markdown:
         sys.stdout.write(markdown(json.loads(Path(args.markdown).read_text(encoding="utf-8"))))
