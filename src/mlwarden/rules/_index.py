@@ -3,7 +3,7 @@
 What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
-FINGERPRINT = {'_helpers': 1306879163,
+FINGERPRINT = {'_helpers': 597052790,
  '_roundtrip': 923089549,
  'mlw101_pickle_load': 2171167842,
  'mlw102_torch_load_without_weights_only': 321145608,
@@ -35,9 +35,9 @@ FINGERPRINT = {'_helpers': 1306879163,
  'mlw210_archive_extraction_without_filter': 1507389248,
  'mlw211_llm_output_executed': 2010616334,
  'mlw212_langchain_dangerous_requests': 4249331176,
- 'mlw220_shell_download_over_http': 3955189843,
- 'mlw221_shell_pipe_to_shell': 820869785,
- 'mlw222_shell_download_without_tls_verification': 1100393864,
+ 'mlw220_shell_download_over_http': 3994355247,
+ 'mlw221_shell_pipe_to_shell': 1834170355,
+ 'mlw222_shell_download_without_tls_verification': 3843490574,
  'mlw301_unpinned_requirement': 1314361492,
  'mlw302_extra_index_url': 2645093481,
  'mlw303_insecure_package_index': 3132781590,
@@ -66,8 +66,8 @@ FINGERPRINT = {'_helpers': 1306879163,
  'mlw702_flask_debug_mode': 3337468677,
  'mlw703_ray_dashboard_exposed': 3978545159,
  'mlw704_jupyter_server_without_token': 1957793061,
- 'mlw705_ray_start_dashboard_exposed': 932440356,
- 'mlw706_jupyter_started_without_token': 2777007968,
+ 'mlw705_ray_start_dashboard_exposed': 3524833355,
+ 'mlw706_jupyter_started_without_token': 606902894,
  'mlw707_serving_endpoint_exposed': 1496308287,
  'mlw901_requirement_without_hash': 419928949}
 

@@ -5,6 +5,7 @@ from typing import Iterator, List, Optional, Sequence
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.rules._helpers import shell_finding
 
 DOWNLOADERS = frozenset({"curl", "wget"})
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish"})
@@ -110,7 +111,7 @@ class ShellPipeToShell(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import iter_shell_commands, record_position, shell_pipelines
+        from mlwarden.sources.notebook import iter_shell_commands, shell_pipelines
 
         for record, command in iter_shell_commands(unit):
             if "curl" not in command and "wget" not in command:
@@ -118,8 +119,4 @@ class ShellPipeToShell(FileRule):
             found = pipe_to_shell(shell_pipelines(command), command)
             if found is None:
                 continue
-            yield self.finding(
-                unit, record.line, record.col,
-                self.template.format(found),
-                **record_position(unit, record),
-            )
+            yield shell_finding(self, unit, record, self.template.format(found))
