@@ -71,12 +71,19 @@ def mutant_env(rule: str, mode: str, base: Optional[Dict[str, str]] = None) -> D
 
 
 @contextlib.contextmanager
-def pth_door() -> Iterator[Path]:
+def pth_door() -> Iterator[Optional[Path]]:
     """``mlwarden_mutant.pth`` in this interpreter's site-packages while the
-    block runs: loads the patch in ``python -I`` processes too."""
+    block runs: loads the patch in ``python -I`` processes too. None (and a
+    note) where site-packages is not writable: those processes then run the
+    unbroken rule."""
     pth = Path(sysconfig.get_paths()["purelib"]) / "mlwarden_mutant.pth"
     line = f"import os, sys; os.environ.get('MLWARDEN_MUTATE') and sys.path.insert(0, {str(PATCH_DIR)!r}) is None and __import__('mlwarden_mutant')\n"
-    pth.write_text(line, encoding="utf-8")
+    try:
+        pth.write_text(line, encoding="utf-8")
+    except OSError as exc:
+        print(f"note: cannot write {pth} ({exc.strerror or exc}): `python -I` processes run unmutated", file=sys.stderr)
+        yield None
+        return
     try:
         yield pth
     finally:
@@ -138,11 +145,11 @@ def naming_files(rule: str, tests: Sequence[str]) -> List[str]:
 def mutate(rule: str, mode: str, tests: Sequence[str], jobs: int, marker: str) -> Dict[str, object]:
     env = mutant_env(rule, mode)
     clean = probe(rule)
-    with pth_door():
+    with pth_door() as door:
         isolated = dict(env, PYTHONPATH="")  # the .pth door alone, as `python -I` sees it
-        mutant, mutant_isolated = probe(rule, env), probe(rule, isolated)
+        mutant = probe(rule, env)
         result: Dict[str, object] = {"rule": rule, "mode": mode, "probe": {"clean": clean, "mutant": mutant}}
-        if not (took_effect(mode, clean, mutant) and mutant_isolated == mutant):
+        if not (took_effect(mode, clean, mutant) and (door is None or probe(rule, isolated) == mutant)):
             result["applied"] = False
             return result
         result["applied"] = True
