@@ -51,7 +51,9 @@ def test_finding_file_line_points_into_the_ipynb(path):
     (or, for outputs, the start of the output)."""
     file_lines = path.read_text(encoding="utf-8").splitlines()
     nb = json.loads(path.read_text(encoding="utf-8"))
-    for f in found(path):
+    findings = found(path)
+    assert findings, f"{path.name}: a fixture with nothing to place tests nothing"
+    for f in findings:
         text = file_lines[f.file_line - 1]
         if f.rule_id == "MLW501":
             assert text.strip() == "{", (f, text)
@@ -59,6 +61,9 @@ def test_finding_file_line_points_into_the_ipynb(path):
             continue
         cell_line = cell_source(raw_cells(nb)[f.cell - 1], f.cell).splitlines()[f.line - 1]
         assert json.dumps(cell_line, ensure_ascii=False)[1:-1] in text, (f, text)
+    # the outputs branch above runs for every cell the fixture marks (`# error: MLW501`)
+    marked = [i for i, c in enumerate(raw_cells(nb), 1) if "error: MLW501" in cell_source(c, i)]
+    assert marked == sorted({f.cell for f in findings if f.rule_id == "MLW501"}), path.name
 
 
 # ---------------------------------------------------------------------------

@@ -37,6 +37,16 @@ def test_examples(rule):
     assert_rule_examples(rule)
 
 
+@pytest.mark.parametrize("rule", [r for r in RULES if r.advice], ids=lambda r: r.id)
+def test_every_case_message_ends_with_the_rules_advice(rule):
+    """A rule that writes its advice once (``advice``) gives it in every
+    finding, whatever the case's own wording before it."""
+    messages = [f.message for case in rule.INVALID for f in check_example(rule, case.code, case.filename, case.options)]
+    assert messages
+    for message in messages:
+        assert message.endswith("; " + rule.advice), message
+
+
 @pytest.mark.parametrize("rule", [r for r in RULES if issubclass(r, CodeRule)], ids=lambda r: r.id)
 def test_doc_examples_run(rule):
     """The docs' Example block triggers the rule; the Use instead block does not."""

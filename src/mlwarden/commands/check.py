@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 from mlwarden.core.config import Config, ConfigError, load_config
 from mlwarden.core.engine import UnitResult
@@ -23,6 +23,16 @@ from mlwarden.core.redact import safe_line
 from mlwarden.output import eprint
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def exit_status(findings: Sequence[Any], errors: Sequence[Any], exit_zero: bool = False) -> int:
+    """2 when some input could not be checked, else 1 for findings (unless
+    ``--exit-zero``), else 0: the exit status of ``check`` and ``scan-model``."""
+    if errors:
+        return EXIT_ERROR
+    if findings and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -136,11 +146,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    if errors:
-        return EXIT_ERROR
-    if findings and not args.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+    return exit_status(findings, errors, args.exit_zero)
 
 
 class SelectedRules(Sequence):

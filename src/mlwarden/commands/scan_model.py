@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from mlwarden.commands.check import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from mlwarden.commands.check import EXIT_ERROR, exit_status
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -142,11 +142,7 @@ def run(args: argparse.Namespace) -> int:
     out.notes.extend(notes)
     sys.stdout.write(renderer(args.format)(out))
     sys.stdout.flush()
-    if errors:
-        return EXIT_ERROR
-    if findings and not args.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+    return exit_status(findings, errors, args.exit_zero)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -20,7 +20,7 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 from mlwarden.output import eprint, oprint
 
@@ -295,14 +295,53 @@ def _attributes_lines() -> List[str]:
     return [f"*.ipynb filter={FILTER_NAME}", f"*.ipynb diff={FILTER_NAME}"]
 
 
-def install_filter(args: argparse.Namespace) -> int:
-    from mlwarden.fixers.atomic import write_text_atomic
-
+def _git_root() -> Optional[str]:
+    """The top of the current git work tree, or None (an error is printed)."""
     top = _git("rev-parse", "--show-toplevel")
     if top.returncode != 0:
         eprint("mlwarden strip: error: not inside a git repository")
+        return None
+    return top.stdout.strip()
+
+
+def _edit_attributes(args: argparse.Namespace, root: str, edit: Callable[[List[str]], List[str]]) -> Optional[Path]:
+    """Apply ``edit`` to the lines of the attributes file (none if it does
+    not exist) and write it atomically if they changed; the file's path, or
+    None after printing why it could not be read or written."""
+    from mlwarden.fixers.atomic import write_text_atomic
+
+    attributes = Path(args.attributes) if args.attributes else Path(root) / ".gitattributes"
+    try:
+        lines = attributes.read_text(encoding="utf-8").splitlines(keepends=True) if attributes.exists() else []
+    except (OSError, UnicodeDecodeError) as exc:
+        eprint(f"{attributes}: cannot read file: {getattr(exc, 'strerror', None) or exc}")
+        return None
+    edited = edit(lines)
+    if edited != lines:
+        try:
+            write_text_atomic(attributes, "".join(edited))
+        except OSError as exc:
+            eprint(f"{attributes}: cannot write file: {exc.strerror or exc}")
+            return None
+    return attributes
+
+
+def _add_attributes(lines: List[str]) -> List[str]:
+    present = {line.strip() for line in lines}
+    missing = [line + "\n" for line in _attributes_lines() if line not in present]
+    if missing and lines and not lines[-1].endswith("\n"):
+        lines = [*lines[:-1], lines[-1] + "\n"]
+    return lines + missing
+
+
+def _remove_attributes(lines: List[str]) -> List[str]:
+    return [line for line in lines if line.strip() not in _attributes_lines()]
+
+
+def install_filter(args: argparse.Namespace) -> int:
+    root = _git_root()
+    if root is None:
         return EXIT_ERROR
-    root = top.stdout.strip()
     command = _filter_command(args)
     settings = [
         (f"filter.{FILTER_NAME}.clean", f"{command} --stdin"),
@@ -315,49 +354,21 @@ def install_filter(args: argparse.Namespace) -> int:
         if proc.returncode != 0:
             eprint(f"mlwarden strip: error: git config {key} failed: {proc.stderr.strip()}")
             return EXIT_ERROR
-    attributes = Path(args.attributes) if args.attributes else Path(root) / ".gitattributes"
-    try:
-        existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        eprint(f"{attributes}: cannot read file: {exc}")
+    attributes = _edit_attributes(args, root, _add_attributes)
+    if attributes is None:
         return EXIT_ERROR
-    present = {line.strip() for line in existing.splitlines()}
-    missing = [line for line in _attributes_lines() if line not in present]
-    if missing:
-        text = existing + ("" if not existing or existing.endswith("\n") else "\n") + "".join(line + "\n" for line in missing)
-        try:
-            write_text_atomic(attributes, text)
-        except OSError as exc:
-            eprint(f"{attributes}: cannot write file: {exc.strerror or exc}")
-            return EXIT_ERROR
     print(f"Installed the {FILTER_NAME} git filter in {root} ({attributes.name}: {', '.join(_attributes_lines())})")
     return EXIT_CLEAN
 
 
 def uninstall_filter(args: argparse.Namespace) -> int:
-    from mlwarden.fixers.atomic import write_text_atomic
-
-    top = _git("rev-parse", "--show-toplevel")
-    if top.returncode != 0:
-        eprint("mlwarden strip: error: not inside a git repository")
+    root = _git_root()
+    if root is None:
         return EXIT_ERROR
-    root = top.stdout.strip()
     for section in (f"filter.{FILTER_NAME}", f"diff.{FILTER_NAME}"):
         _git("config", "--local", "--remove-section", section, cwd=root)  # absent is fine
-    attributes = Path(args.attributes) if args.attributes else Path(root) / ".gitattributes"
-    if attributes.exists():
-        try:
-            lines = attributes.read_text(encoding="utf-8").splitlines(keepends=True)
-        except (OSError, UnicodeDecodeError) as exc:
-            eprint(f"{attributes}: cannot read file: {getattr(exc, 'strerror', None) or exc}")
-            return EXIT_ERROR
-        kept = [line for line in lines if line.strip() not in _attributes_lines()]
-        if kept != lines:
-            try:
-                write_text_atomic(attributes, "".join(kept))
-            except OSError as exc:
-                eprint(f"{attributes}: cannot write file: {exc.strerror or exc}")
-                return EXIT_ERROR
+    if _edit_attributes(args, root, _remove_attributes) is None:
+        return EXIT_ERROR
     print(f"Removed the {FILTER_NAME} git filter from {root}")
     return EXIT_CLEAN
 

@@ -235,24 +235,15 @@ class ResultCache:
         """Write atomically; False (silently) when the directory is not writable."""
         if not self.dirty:
             return True
-        import tempfile
+        from mlwarden.fixers.atomic import write_text_atomic
 
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             ignore = self.directory / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by mlwarden\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.directory)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump({"format": FORMAT, "version": __version__, "entries": self.entries}, handle, separators=(",", ":"))
-                os.replace(tmp, self.file)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            data = json.dumps({"format": FORMAT, "version": __version__, "entries": self.entries}, separators=(",", ":"))
+            write_text_atomic(self.file, data, durable=False)  # a lost cache costs a re-check; a torn one is ignored
         except (OSError, ValueError, TypeError):
             return False
         self.dirty = False

@@ -83,6 +83,10 @@ class _RuleMeta:
     cwe: ClassVar[Tuple[int, ...]]
     owasp: ClassVar[Tuple[str, ...]] = ()
     message: ClassVar[str]
+    #: What to do instead, written once: ``message`` ends with ``"; " +
+    #: advice`` and so do the per-case messages the rule builds
+    #: (``f"`{target}` …; {self.advice}"``). Empty: the rule words each case.
+    advice: ClassVar[str] = ""
     tags: ClassVar[Tuple[str, ...]] = ()
     since: ClassVar[str] = "0.1.0"
     #: Off unless selected (opt-in heuristics, MLW9xx, …).
@@ -131,6 +135,9 @@ class _RuleMeta:
         message = getattr(cls, "message", "")
         if not message.startswith("`") or message.endswith(".") or "\n" in message:
             problems.append("message must start with a `pattern`, be one line, and have no trailing period")
+        advice = getattr(cls, "advice", "")
+        if advice and not message.endswith("; " + advice):
+            problems.append("message must end with '; ' + advice")
         doc = cls.__doc__ or ""
         for heading in REQUIRED_HEADINGS:
             if heading not in doc:

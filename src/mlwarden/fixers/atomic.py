@@ -60,11 +60,13 @@ def _read_current(target: str) -> Optional[bytes]:
         return None
 
 
-def write_bytes_atomic(path: "os.PathLike[str] | str", data: bytes, expected: Optional[bytes] = None) -> None:
+def write_bytes_atomic(path: "os.PathLike[str] | str", data: bytes, expected: Optional[bytes] = None, *, durable: bool = True) -> None:
     """Replace ``path``'s content with ``data`` (see the module docs).
 
     ``expected``: the bytes the file held when it was read; when given, the
-    file must still hold exactly them, else :class:`WriteConflict`. Raises
+    file must still hold exactly them, else :class:`WriteConflict`.
+    ``durable=False`` skips the fsyncs, for data that may be lost but must
+    never be torn (the results cache): the write stays atomic. Raises
     :class:`WriteRefused` for a file that must not be replaced and OSError
     for a failed write; in every case the file is unchanged."""
     path = os.fspath(path)
@@ -88,8 +90,9 @@ def write_bytes_atomic(path: "os.PathLike[str] | str", data: bytes, expected: Op
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if st is not None and (st.st_uid, st.st_gid) != _owner_of(tmp):
             os.chown(tmp, st.st_uid, st.st_gid)  # root keeps the owner; see _check_writable for users
         os.chmod(tmp, mode)  # after chown, which clears set-id bits
@@ -102,11 +105,12 @@ def write_bytes_atomic(path: "os.PathLike[str] | str", data: bytes, expected: Op
         except OSError:
             pass
         raise
-    _fsync_directory(directory)
+    if durable:
+        _fsync_directory(directory)
 
 
-def write_text_atomic(path: "os.PathLike[str] | str", text: str, encoding: str = "utf-8") -> None:
-    write_bytes_atomic(path, text.encode(encoding))
+def write_text_atomic(path: "os.PathLike[str] | str", text: str, encoding: str = "utf-8", *, durable: bool = True) -> None:
+    write_bytes_atomic(path, text.encode(encoding), durable=durable)
 
 
 def write_fixed(path: "os.PathLike[str] | str", original: bytes, data: bytes) -> None:

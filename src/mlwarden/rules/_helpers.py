@@ -196,6 +196,15 @@ def assigned_reference(ctx: Any, node: Any, targets: Iterable[str]) -> Optional[
     return reference_to(ctx, value, targets) if value is not None else None
 
 
+
+def shell_finding(rule: Any, unit: Any, record: Any, message: Optional[str] = None) -> Any:
+    """A file rule's finding on an IPython shell line (``!cmd``, ``%%bash``)
+    of a notebook cell or an ``.ipy`` file, placed where the command is."""
+    from mlwarden.sources.notebook import record_position
+
+    return rule.finding(unit, record.line, record.col, message, **record_position(unit, record))
+
+
 def notebook_json(*cells: str) -> str:
     """A one-line nbformat 4 notebook with one code cell per argument, for a
     rule's notebook examples: put the flagged call on the first line of its

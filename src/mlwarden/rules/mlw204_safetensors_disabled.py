@@ -58,7 +58,8 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
     severity = Severity.HIGH
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`use_safetensors=False` loads pickle-based weights that can run code; use `use_safetensors=True` or leave the default"
+    advice = "use `use_safetensors=True` or leave the default"
+    message = f"`use_safetensors=False` loads pickle-based weights that can run code; {advice}"
     triggers = frozenset({KEY})
 
     VALID = [
@@ -91,7 +92,7 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
         fix = ((direct.value, cst.Name("True")),) if direct is not None else None
         self.report(
             node,
-            "`use_safetensors=False` loads or writes pickle-based weights that can run code when loaded; use `use_safetensors=True` or leave the default",
+            f"`use_safetensors=False` loads or writes pickle-based weights that can run code when loaded; {self.advice}",
             replace=fix,
             fix_safe=False,
             fix_description="set use_safetensors=True",

@@ -100,7 +100,8 @@ class InsecureHttpDownload(CodeRule):
     severity = Severity.MEDIUM
     cwe = (319, 494)
     owasp = ("ML06:2023", "ML02:2023")
-    message = "`urllib.request.urlretrieve` downloads over plain `http://`, so the file can be swapped in transit; use `https://` and verify a checksum"
+    advice = "use `https://` and verify a checksum"
+    message = f"`urllib.request.urlretrieve` downloads over plain `http://`, so the file can be swapped in transit; {advice}"
     # generic names (`get`, `request`, `download`) would send almost every
     # file to the parser: for those modules the import's name is the trigger
     # (a call resolves only through an import that names the module)
@@ -142,7 +143,7 @@ class InsecureHttpDownload(CodeRule):
         new = _https(url)
         self.report(
             node,
-            f"`{target}` downloads over plain `http://`, so the file can be swapped in transit; use `https://` and verify a checksum",
+            f"`{target}` downloads over plain `http://`, so the file can be swapped in transit; {self.advice}",
             replace=((url, new),) if new is not None else None,
             fix_safe=False,
             fix_description="use https://",

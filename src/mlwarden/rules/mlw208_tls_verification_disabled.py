@@ -115,7 +115,7 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
         direct = keyword_arg(node, "verify")
         self.report(
             node,
-            "`verify=False` turns off TLS certificate checks, so downloads can be swapped in transit; keep verification on and trust your proxy's CA instead",
+            self.message,
             replace=((direct.value, cst.Name("True")),) if direct is not None else None,
             fix_description="set verify=True",
         )

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.rules._helpers import shell_finding
 
 DOWNLOADERS = frozenset({"curl", "wget", "aria2c"})
 _PLAIN_URL_RE = re.compile(r"(?i)(?:^|=)((?:http|ftp)://[^\s'\"]+)")
@@ -69,7 +70,8 @@ class ShellDownloadOverHttp(FileRule):
     severity = Severity.MEDIUM
     cwe = (494, 319)
     owasp = ("ML06:2023",)
-    message = "`curl`/`wget` over `http://` lets anyone on the network replace the download; use `https://` and verify a checksum"
+    advice = "use `https://` and verify a checksum"
+    message = f"`curl`/`wget` over `http://` lets anyone on the network replace the download; {advice}"
     applies_to = frozenset({"notebook", "ipython"})
     triggers = frozenset({"http", "ftp"})
 
@@ -87,7 +89,7 @@ class ShellDownloadOverHttp(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, shell_pipelines
+        from mlwarden.sources.notebook import iter_shell_commands, program, shell_pipelines
 
         for record, command in iter_shell_commands(unit):
             lowered = command.lower()
@@ -97,9 +99,5 @@ class ShellDownloadOverHttp(FileRule):
                 urls = [url for words in pipeline for name, args in [program(words)] if name in DOWNLOADERS for url in plain_urls(args)]
                 if urls:
                     tool = next(program(w)[0] for w in pipeline if program(w)[0] in DOWNLOADERS)
-                    yield self.finding(
-                        unit, record.line, record.col,
-                        f"`{tool} {urls[0]}` downloads over an unencrypted connection that anyone on the network can tamper with; use `https://` and verify a checksum",
-                        **record_position(unit, record),
-                    )
+                    yield shell_finding(self, unit, record, f"`{tool} {urls[0]}` downloads over an unencrypted connection that anyone on the network can tamper with; {self.advice}")
                     break

@@ -5,6 +5,7 @@ from typing import Iterator, List, Optional, Sequence
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.rules._helpers import shell_finding
 
 DOWNLOADERS = frozenset({"curl", "wget"})
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "fish"})
@@ -88,7 +89,8 @@ class ShellPipeToShell(FileRule):
     severity = Severity.HIGH
     cwe = (494, 829)
     owasp = ("ML06:2023",)
-    message = "`curl … | sh` runs a downloaded script unread and unverified; download it, verify its checksum, then run it"
+    template = "`{}` runs a downloaded script unread and unverified; download it, verify its checksum, then run it"
+    message = template.format("curl … | sh")
     applies_to = frozenset({"notebook", "ipython"})
     triggers = frozenset({"curl", "wget"})
 
@@ -109,7 +111,7 @@ class ShellPipeToShell(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import iter_shell_commands, record_position, shell_pipelines
+        from mlwarden.sources.notebook import iter_shell_commands, shell_pipelines
 
         for record, command in iter_shell_commands(unit):
             if "curl" not in command and "wget" not in command:
@@ -117,8 +119,4 @@ class ShellPipeToShell(FileRule):
             found = pipe_to_shell(shell_pipelines(command), command)
             if found is None:
                 continue
-            yield self.finding(
-                unit, record.line, record.col,
-                f"`{found}` runs a downloaded script unread and unverified; download it, verify its checksum, then run it",
-                **record_position(unit, record),
-            )
+            yield shell_finding(self, unit, record, self.template.format(found))

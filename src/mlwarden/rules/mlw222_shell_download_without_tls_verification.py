@@ -4,6 +4,7 @@ from typing import Iterator, Optional, Sequence
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.rules._helpers import shell_finding
 
 
 def insecure_flag(name: str, args: Sequence[str]) -> Optional[str]:
@@ -54,7 +55,8 @@ class ShellDownloadWithoutTlsVerification(FileRule):
     severity = Severity.MEDIUM
     cwe = (295,)
     owasp = ("ML06:2023",)
-    message = "`curl -k`/`wget --no-check-certificate` accepts any certificate, so the download can be swapped; drop the flag or pass the server's CA"
+    advice = "drop the flag or pass the server's CA"
+    message = f"`curl -k`/`wget --no-check-certificate` accepts any certificate, so the download can be swapped in transit; {advice}"
     applies_to = frozenset({"notebook", "ipython"})
     triggers = frozenset({"curl", "wget", "aria2c"})
 
@@ -70,7 +72,7 @@ class ShellDownloadWithoutTlsVerification(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, shell_pipelines
+        from mlwarden.sources.notebook import iter_shell_commands, program, shell_pipelines
 
         for record, command in iter_shell_commands(unit):
             if "curl" not in command and "wget" not in command and "aria2c" not in command:
@@ -79,9 +81,5 @@ class ShellDownloadWithoutTlsVerification(FileRule):
                 hits = [(name, flag) for words in pipeline for name, args in [program(words)] for flag in [insecure_flag(name, args)] if flag]
                 if hits:
                     name, flag = hits[0]
-                    yield self.finding(
-                        unit, record.line, record.col,
-                        f"`{name} {flag}` accepts any certificate, so the download can be swapped in transit; drop the flag or pass the server's CA",
-                        **record_position(unit, record),
-                    )
+                    yield shell_finding(self, unit, record, f"`{name} {flag}` accepts any certificate, so the download can be swapped in transit; {self.advice}")
                     break

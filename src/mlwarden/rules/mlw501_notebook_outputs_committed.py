@@ -58,7 +58,8 @@ class NotebookOutputsCommitted(FileRule):
     severity = Severity.LOW
     cwe = (200, 538)
     owasp = ("LLM02:2025",)
-    message = "`outputs` are committed in this notebook cell and can leak data, paths or tokens; clear them with `mlwarden strip` or tag the cell `keep_output`"
+    advice = "clear them with `mlwarden strip` or tag the cell `keep_output`"
+    message = f"`outputs` are committed in this notebook cell and can leak data, paths or tokens; {advice}"
     default_enabled = False
     applies_to = frozenset({"notebook"})
     triggers = frozenset({"outputs"})
@@ -85,8 +86,7 @@ class NotebookOutputsCommitted(FileRule):
             message = None
             if count > 1:
                 message = (
-                    f"`outputs` ({count}) are committed in this notebook cell and can leak data, paths or tokens; "
-                    "clear them with `mlwarden strip` or tag the cell `keep_output`"
+                    f"`outputs` ({count}) are committed in this notebook cell and can leak data, paths or tokens; {self.advice}"
                 )
             file_line = cell.output_file_lines[0] if cell.output_file_lines else cell.file_line
             yield self.finding(unit, 1, 1, message, cell=cell.index, file_line=file_line)

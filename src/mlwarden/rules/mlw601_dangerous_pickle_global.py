@@ -69,7 +69,8 @@ class DangerousPickleGlobal(FileRule):
     severity = Severity.CRITICAL
     cwe = (502, 94)
     owasp = ("ML06:2023", "ML10:2023")
-    message = "`os.system` in a model file runs code when the file is loaded; do not load it and re-export the weights as safetensors"
+    advice = "do not load it and re-export the weights as safetensors"
+    message = f"`os.system` in a model file runs code when the file is loaded; {advice}"
     applies_to = frozenset({"model"})
 
     VALID = [
@@ -98,8 +99,7 @@ class DangerousPickleGlobal(FileRule):
                     unit,
                     1,
                     1,
-                    f"{shown} in a model file can run code when it is loaded ({where(ref.member, ref.offset)}: {why}); "
-                    "do not load it and re-export the weights as safetensors",
+                    f"{shown} in a model file can run code when it is loaded ({where(ref.member, ref.offset)}: {why}); {self.advice}",
                     snippet_hash=identity(self.id, ref.member, ref.name),
                 )
         for issue in first_of_each(report.of_kind(DANGEROUS), lambda i: (i.member, i.key)):
@@ -107,7 +107,6 @@ class DangerousPickleGlobal(FileRule):
                 unit,
                 1,
                 1,
-                f"{issue.detail} ({where(issue.member, issue.offset)}); "
-                "do not load it and re-export the weights as safetensors",
+                f"{issue.detail} ({where(issue.member, issue.offset)}); {self.advice}",
                 snippet_hash=identity(self.id, issue.member, issue.key),
             )

@@ -65,7 +65,8 @@ class PickleGlobalNotAllowlisted(FileRule):
     severity = Severity.HIGH
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`mypkg.Model` in a model file is not on the pickle allowlist; store weights as safetensors or add the name to `allow-globals` if you trust it"
+    advice = "store weights as safetensors or add the name to `allow-globals` if you trust it"
+    message = f"`mypkg.Model` in a model file is not on the pickle allowlist; {advice}"
     applies_to = frozenset({"model"})
     OPTIONS = {"allow-globals": []}
 
@@ -95,8 +96,7 @@ class PickleGlobalNotAllowlisted(FileRule):
                 unit,
                 1,
                 1,
-                f"`{ref.name}` in a model file is not on the pickle allowlist ({where(ref.member, ref.offset)}); "
-                "store weights as safetensors or add the name to `allow-globals` if you trust it",
+                f"`{ref.name}` in a model file is not on the pickle allowlist ({where(ref.member, ref.offset)}); {self.advice}",
                 severity=Severity.LOW if _own_class(ref.name) else None,
                 snippet_hash=identity(self.id, ref.member, ref.name),
             )

@@ -58,7 +58,8 @@ class UnverifiableModelFile(FileRule):
     severity = Severity.HIGH
     cwe = (502, 636)
     owasp = ("ML06:2023",)
-    message = "`model.pkl` cannot be verified without loading it; treat it as unsafe and regenerate it as safetensors"
+    advice = "treat it as unsafe and regenerate it as safetensors"
+    message = f"`model.pkl` cannot be verified without loading it; {advice}"
     applies_to = frozenset({"model"})
 
     VALID = [
@@ -79,6 +80,5 @@ class UnverifiableModelFile(FileRule):
             self,
             unit,
             UNVERIFIABLE,
-            lambda i: f"`{filename(unit.path)}` cannot be verified without loading it: {i.detail} ({where(i.member, i.offset)}); "
-            "treat it as unsafe and regenerate it as safetensors",
+            lambda i: f"`{filename(unit.path)}` cannot be verified without loading it: {i.detail} ({where(i.member, i.offset)}); {self.advice}",
         )

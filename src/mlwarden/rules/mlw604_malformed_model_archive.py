@@ -63,7 +63,8 @@ class MalformedModelArchive(FileRule):
     severity = Severity.HIGH
     cwe = (502, 436)
     owasp = ("ML06:2023",)
-    message = "`model.pt` is a malformed model file that loaders read differently; regenerate it with the framework's own writer or as safetensors"
+    advice = "regenerate it with the framework's own writer or as safetensors"
+    message = f"`model.pt` is a malformed model file that loaders read differently; {advice}"
     applies_to = frozenset({"model"})
 
     VALID = [
@@ -83,8 +84,7 @@ class MalformedModelArchive(FileRule):
             self,
             unit,
             MALFORMED,
-            lambda i: f"`{filename(unit.path)}` is malformed: {i.detail} ({where(i.member, i.offset)}); "
-            "regenerate it with the framework's own writer or as safetensors",
+            lambda i: f"`{filename(unit.path)}` is malformed: {i.detail} ({where(i.member, i.offset)}); {self.advice}",
             # weight-format headers hold no code: their readers refuse them, so the risk is a parser difference only
             lambda i: Severity.MEDIUM if i.key.startswith(("safetensors-", "gguf-")) else None,
         )

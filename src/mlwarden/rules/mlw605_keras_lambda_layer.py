@@ -51,7 +51,8 @@ class KerasLambdaLayer(FileRule):
     severity = Severity.HIGH
     cwe = (502, 94)
     owasp = ("ML06:2023",)
-    message = "`Lambda` layer in a Keras model runs Python code when loaded without `safe_mode`; replace it with a registered layer class"
+    advice = "replace it with a registered layer class and keep `safe_mode=True`"
+    message = f"`Lambda` layer in a Keras model runs Python code when loaded without `safe_mode`; {advice}"
     applies_to = frozenset({"model"})
 
     VALID = [
@@ -71,5 +72,5 @@ class KerasLambdaLayer(FileRule):
             self,
             unit,
             KERAS_LAMBDA,
-            lambda i: f"{i.detail} ({where(i.member, None)}); replace it with a registered layer class and keep `safe_mode=True`",
+            lambda i: f"{i.detail} ({where(i.member, None)}); {self.advice}",
         )

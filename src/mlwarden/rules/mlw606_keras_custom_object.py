@@ -51,7 +51,8 @@ class KerasCustomObject(FileRule):
     severity = Severity.MEDIUM
     cwe = (829, 502)
     owasp = ("ML06:2023",)
-    message = "`my_layers.Scale` in a Keras model is not one of Keras' own objects; use built-in layers or add it to `allow-globals` after review"
+    advice = "use built-in layers or add it to `allow-globals` after review"
+    message = f"`my_layers.Scale` in a Keras model is not one of Keras' own objects; {advice}"
     applies_to = frozenset({"model"})
     OPTIONS = {"allow-globals": []}
 
@@ -79,7 +80,6 @@ class KerasCustomObject(FileRule):
                 unit,
                 1,
                 1,
-                f"`{qualname}` in a Keras model is not one of Keras' own objects ({issue.detail}, {where(issue.member, None)}); "
-                "use built-in layers or add it to `allow-globals` after review",
+                f"`{qualname}` in a Keras model is not one of Keras' own objects ({issue.detail}, {where(issue.member, None)}); {self.advice}",
                 snippet_hash=identity(self.id, issue.member, issue.key),
             )

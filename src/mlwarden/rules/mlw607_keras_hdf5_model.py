@@ -43,7 +43,8 @@ class KerasHdf5Model(FileRule):
     severity = Severity.MEDIUM
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`model.h5` is a Keras HDF5 model, whose loading ignores `safe_mode`; save and load the `.keras` format instead"
+    advice = "save and load the `.keras` format instead"
+    message = f"`model.h5` is a Keras HDF5 model, whose loading ignores `safe_mode`; {advice}"
     applies_to = frozenset({"model"})
 
     VALID = [
@@ -68,7 +69,7 @@ class KerasHdf5Model(FileRule):
                 unit,
                 1,
                 1,
-                f"`{filename(unit.path)}` is a Keras HDF5 model, whose loading ignores `safe_mode`; save and load the `.keras` format instead",
+                f"`{filename(unit.path)}` is a Keras HDF5 model, whose loading ignores `safe_mode`; {self.advice}",
                 severity=None if risky else Severity.LOW,
                 snippet_hash=identity(self.id, "keras-h5"),
             )

@@ -47,7 +47,8 @@ class PickledModelFile(FileRule):
     severity = Severity.MEDIUM
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`model.pt` is a pickle-based model file; store weights as safetensors (or skops for scikit-learn)"
+    advice = "store weights as safetensors (or skops for scikit-learn)"
+    message = f"`model.pt` is a pickle-based model file; {advice}"
     applies_to = frozenset({"model"})
     default_enabled = False
 
@@ -72,6 +73,6 @@ class PickledModelFile(FileRule):
                 unit,
                 1,
                 1,
-                f"`{filename(unit.path)}` is a pickle-based model file ({report.format}); store weights as safetensors (or skops for scikit-learn)",
+                f"`{filename(unit.path)}` is a pickle-based model file ({report.format}); {self.advice}",
                 snippet_hash=identity(self.id, report.format or ""),
             )

@@ -52,7 +52,8 @@ class UnsafeChatTemplate(FileRule):
     severity = Severity.CRITICAL
     cwe = (1336, 94)
     owasp = ("ML06:2023",)
-    message = "`tokenizer.chat_template` in a GGUF model reaches Python objects when rendered; remove the template code and render templates in a sandbox"
+    advice = "remove the template code and render templates in a sandbox"
+    message = f"`tokenizer.chat_template` in a GGUF model reaches Python objects when rendered; {advice}"
     applies_to = frozenset({"model"})
 
     VALID = [
@@ -73,5 +74,5 @@ class UnsafeChatTemplate(FileRule):
             self,
             unit,
             CHAT_TEMPLATE,
-            lambda i: f"{i.detail} ({where(i.member, None)}); remove the template code and render templates in a sandbox",
+            lambda i: f"{i.detail} ({where(i.member, None)}); {self.advice}",
         )

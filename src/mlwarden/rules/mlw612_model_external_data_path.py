@@ -50,7 +50,8 @@ class ModelExternalDataPath(FileRule):
     severity = Severity.HIGH
     cwe = (22, 59)
     owasp = ("ML06:2023",)
-    message = "`location` of an ONNX external tensor leaves the model's directory; keep external data next to the model with a relative path"
+    advice = "keep external data next to the model with a relative path"
+    message = f"`location` of an ONNX external tensor leaves the model's directory; {advice}"
     applies_to = frozenset({"model"})
 
     VALID = [
@@ -70,5 +71,5 @@ class ModelExternalDataPath(FileRule):
             self,
             unit,
             EXTERNAL_DATA,
-            lambda i: f"ONNX {i.detail} ({where(i.member, None)}); keep external data next to the model with a relative path",
+            lambda i: f"ONNX {i.detail} ({where(i.member, None)}); {self.advice}",
         )

@@ -68,7 +68,8 @@ class DangerousGraphOp(FileRule):
     severity = Severity.HIGH
     cwe = (94, 73)
     owasp = ("ML06:2023",)
-    message = "`ReadFile` in a model graph touches files or runs code when the graph runs; rebuild the model without it"
+    advice = "rebuild the model without it or review what it runs"
+    message = f"`ReadFile` in a model graph touches files or runs code when the graph runs; {advice}"
     applies_to = frozenset({"model"})
 
     VALID = [
@@ -93,6 +94,6 @@ class DangerousGraphOp(FileRule):
             self,
             unit,
             GRAPH_OP,
-            lambda i: f"{i.detail} ({where(i.member, None)}); rebuild the model without it or review what it runs",
+            lambda i: f"{i.detail} ({where(i.member, None)}); {self.advice}",
             severity,
         )

@@ -59,7 +59,8 @@ class UntrustedLoaderCode(FileRule):
     severity = Severity.MEDIUM
     cwe = (94, 829)
     owasp = ("ML06:2023",)
-    message = "`_target_` in a model archive makes its loader import and call code; use framework classes or review the code it names"
+    advice = "use framework classes or review the code it names"
+    message = f"`_target_` in a model archive makes its loader import and call code; {advice}"
     applies_to = frozenset({"model"})
 
     OPTIONS = {"allow-globals": []}
@@ -83,6 +84,6 @@ class UntrustedLoaderCode(FileRule):
             self,
             unit,
             LOADER_CODE,
-            lambda i: f"{i.detail} ({where(i.member, None)}); use framework classes or review the code it names",
+            lambda i: f"{i.detail} ({where(i.member, None)}); {self.advice}",
             keep=lambda i: not allowed_by(i.key.split(":", 1)[1], extra),
         )

@@ -57,7 +57,8 @@ class FlaskDebugMode(ParamDefaults, CodeRule):
     severity = Severity.HIGH
     cwe = (489, 94)
     owasp = ("ML05:2023",)
-    message = "`app.run(debug=True)` serves the Werkzeug debugger, an interactive Python console; turn debug off outside local development"
+    advice = "turn debug off outside local development"
+    message = f"`app.run(debug=True)` serves the Werkzeug debugger, an interactive Python console; {advice}"
     # the rule needs a flask import (or werkzeug's run_simple): no generic `debug`
     triggers = frozenset({"flask", "run_simple"})
 
@@ -78,7 +79,7 @@ class FlaskDebugMode(ParamDefaults, CodeRule):
     def visit_Call(self, node) -> None:
         if self.ctx.call_to(node, ("werkzeug.serving.run_simple", "werkzeug.run_simple")):
             if self._truthy_kw(node, "use_debugger"):
-                self.report(node, "`run_simple(..., use_debugger=True)` serves the Werkzeug debugger, an interactive Python console; turn it off outside local development")
+                self.report(node, f"`run_simple(..., use_debugger=True)` serves the Werkzeug debugger, an interactive Python console; {self.advice}")
             return
         func = node.func
         if not (isinstance(func, cst.Attribute) and func.attr.value == "run"):
@@ -100,7 +101,7 @@ class FlaskDebugMode(ParamDefaults, CodeRule):
             ):
                 value = self.resolve(node.value)
                 if value is not UNKNOWN and value is True:
-                    self.report(node, f"`{t.value.value}.debug = True` turns on the Werkzeug debugger, an interactive Python console; turn debug off outside local development")
+                    self.report(node, f"`{t.value.value}.debug = True` turns on the Werkzeug debugger, an interactive Python console; {self.advice}")
 
     def _truthy_kw(self, node, name: str) -> bool:
         present, value = self.ctx.keyword(node, name)

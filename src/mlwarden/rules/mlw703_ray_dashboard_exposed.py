@@ -58,7 +58,8 @@ class RayDashboardExposed(ParamDefaults, CodeRule):
     severity = Severity.HIGH
     cwe = (306, 668)
     owasp = ("ML05:2023",)
-    message = "`ray.init(dashboard_host=\"0.0.0.0\")` exposes the unauthenticated Ray Jobs API (ShadowRay); keep the dashboard on 127.0.0.1"
+    template = "`ray.init(dashboard_host={!r})` exposes the unauthenticated Ray Jobs API (ShadowRay, CVE-2023-48022); keep the dashboard on 127.0.0.1"
+    message = template.format("0.0.0.0")
     triggers = frozenset({"dashboard_host"})
 
     VALID = [
@@ -79,4 +80,4 @@ class RayDashboardExposed(ParamDefaults, CodeRule):
             return
         host = self.resolve(value)
         if exposed_host(host):
-            self.report(node, f"`ray.init(dashboard_host={host!r})` exposes the unauthenticated Ray Jobs API (ShadowRay, CVE-2023-48022); keep the dashboard on 127.0.0.1")
+            self.report(node, self.template.format(host))

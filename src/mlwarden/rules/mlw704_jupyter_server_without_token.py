@@ -56,7 +56,8 @@ class JupyterServerWithoutToken(CodeRule):
     severity = Severity.HIGH
     cwe = (306,)
     owasp = ("ML05:2023",)
-    message = "`c.ServerApp.token = \"\"` turns off authentication, giving anyone who reaches the port a Python kernel; keep the token or set a password"
+    template = "`{} = \"\"` turns off authentication, giving anyone who reaches the port a Python kernel; keep the token or set a password"
+    message = template.format("c.ServerApp.token")
     triggers = _APPS
 
     VALID = [
@@ -90,4 +91,4 @@ class JupyterServerWithoutToken(CodeRule):
         if self._password:
             return
         for node, shown in self._empty:
-            self.report(node, f"`{shown} = \"\"` turns off authentication, giving anyone who reaches the port a Python kernel; keep the token or set a password")
+            self.report(node, self.template.format(shown))

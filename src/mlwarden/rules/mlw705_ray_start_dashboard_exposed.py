@@ -4,6 +4,7 @@ from typing import Iterator, List, Optional
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.rules._helpers import shell_finding
 from mlwarden.rules.mlw703_ray_dashboard_exposed import exposed_host
 
 
@@ -55,7 +56,8 @@ class RayStartDashboardExposed(FileRule):
     severity = Severity.HIGH
     cwe = (306, 668)
     owasp = ("ML05:2023",)
-    message = "`ray start --dashboard-host=0.0.0.0` exposes the unauthenticated Ray Jobs API (ShadowRay); keep the dashboard on 127.0.0.1"
+    template = "`ray start --dashboard-host={}` exposes the unauthenticated Ray Jobs API (ShadowRay, CVE-2023-48022); keep the dashboard on 127.0.0.1"
+    message = template.format("0.0.0.0")
     applies_to = frozenset({"notebook", "ipython"})
     triggers = frozenset({"ray"})
 
@@ -72,7 +74,7 @@ class RayStartDashboardExposed(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, shell_pipelines
+        from mlwarden.sources.notebook import iter_shell_commands, program, shell_pipelines
 
         for record, command in iter_shell_commands(unit):
             if "ray" not in command or "dashboard-host" not in command:
@@ -86,9 +88,5 @@ class RayStartDashboardExposed(FileRule):
                         if exposed_host(host):
                             hit = host
                 if hit is not None:
-                    yield self.finding(
-                        unit, record.line, record.col,
-                        f"`ray start --dashboard-host={hit}` exposes the unauthenticated Ray Jobs API (ShadowRay, CVE-2023-48022); keep the dashboard on 127.0.0.1",
-                        **record_position(unit, record),
-                    )
+                    yield shell_finding(self, unit, record, self.template.format(hit))
                     break

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
+from mlwarden.rules._helpers import shell_finding
 
 _APPS = ("ServerApp", "NotebookApp", "IdentityProvider", "LabApp")
 _COMMANDS = frozenset({"jupyter", "jupyter-notebook", "jupyter-lab", "jupyter-server"})
@@ -46,7 +47,8 @@ class JupyterStartedWithoutToken(FileRule):
     severity = Severity.HIGH
     cwe = (306,)
     owasp = ("ML05:2023",)
-    message = "`jupyter --ServerApp.token=''` starts a server without authentication; keep the generated token or set a password"
+    template = "`jupyter {}=''` starts a server without authentication, giving anyone who reaches the port a Python kernel; keep the generated token or set a password"
+    message = template.format("--ServerApp.token")
     applies_to = frozenset({"notebook", "ipython"})
     triggers = frozenset({"jupyter"})
 
@@ -62,7 +64,7 @@ class JupyterStartedWithoutToken(FileRule):
     ]
 
     def check(self, unit) -> Iterator[Finding]:
-        from mlwarden.sources.notebook import iter_shell_commands, program, record_position, shell_pipelines
+        from mlwarden.sources.notebook import iter_shell_commands, program, shell_pipelines
 
         for record, command in iter_shell_commands(unit):
             if "jupyter" not in command or "token" not in command:
@@ -79,9 +81,5 @@ class JupyterStartedWithoutToken(FileRule):
                             if word == option + "=" or (word == option and i + 1 < len(args) and args[i + 1] == ""):
                                 hit = option
                 if hit:
-                    yield self.finding(
-                        unit, record.line, record.col,
-                        f"`jupyter {hit}=''` starts a server without authentication, giving anyone who reaches the port a Python kernel; keep the generated token or set a password",
-                        **record_position(unit, record),
-                    )
+                    yield shell_finding(self, unit, record, self.template.format(hit))
                     break

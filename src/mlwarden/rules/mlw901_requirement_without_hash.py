@@ -45,7 +45,8 @@ class RequirementWithoutHash(FileRule):
     severity = Severity.LOW
     cwe = (494,)
     owasp = ("ML06:2023",)
-    message = "`torch==2.6.0` has no `--hash`; add `--hash=sha256:<digest>` (e.g. `pip-compile --generate-hashes`) so pip rejects a tampered file"
+    template = "`{}` has no `--hash`; add `--hash=sha256:<digest>` (e.g. with `pip-compile --generate-hashes`) so pip rejects a tampered file"
+    message = template.format("torch==2.6.0")
     applies_to = frozenset({"requirements", "conda-env"})
     default_enabled = False
 
@@ -69,5 +70,5 @@ class RequirementWithoutHash(FileRule):
                 self,
                 unit,
                 entry,
-                f"`{short(entry.text)}` has no `--hash`; add `--hash=sha256:<digest>` (e.g. with `pip-compile --generate-hashes`) so pip rejects a tampered file",
+                self.template.format(short(entry.text)),
             )
