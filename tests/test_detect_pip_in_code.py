@@ -232,12 +232,19 @@ def test_gate_skips_messages():
 
 
 def test_file_without_install_words_is_not_parsed(monkeypatch):
-    def boom(*_args, **_kwargs):
-        raise AssertionError("parsed a file without pip/install")
+    sources = ("import subprocess\nsubprocess.run(['ls'])\n", 'raise ImportError("run `pip install accelerate` first")\n')
+    real_parse = pip_in_code.ast.parse
 
-    monkeypatch.setattr(pip_in_code.ast, "parse", boom)
-    assert found("import subprocess\nsubprocess.run(['ls'])\n") == []
-    assert found('raise ImportError("run `pip install accelerate` first")\n') == []
+    def guarded(source, *args, **kwargs):
+        # only this test's sources are refused: pytest's own reporting (and
+        # anything else in the process) still parses as usual
+        if source in sources:
+            raise AssertionError("parsed a file without pip/install")
+        return real_parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(pip_in_code.ast, "parse", guarded)
+    for source in sources:
+        assert found(source) == []
 
 
 def test_pin_policy_library_still_reports_code_installs():
