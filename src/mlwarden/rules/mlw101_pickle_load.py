@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._helpers import assigned_reference, notebook_json, passed_references
@@ -120,7 +125,7 @@ class PickleLoad(RoundTripAware, CodeRule):
         Invalid(notebook_json("import pickle", "obj = pickle.load(open('m.pkl', 'rb'))"), filename="example.ipynb"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target:
             if not self.round_trip(node, target):
@@ -133,7 +138,7 @@ class PickleLoad(RoundTripAware, CodeRule):
         for value, found in passed_references(self.ctx, node, FUNCTIONS):
             self.report(value, _reference_message(found))
 
-    def visit_Assign(self, node) -> None:
+    def visit_Assign(self, node: libcst.Assign) -> None:
         found = assigned_reference(self.ctx, node, FUNCTIONS)
         if found:
             self.report(node.value, _reference_message(found))

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from packaging.version import Version
 
 from mlwarden.core.finding import Severity
@@ -152,7 +157,7 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         Invalid("import torch.utils.model_zoo as mz\nsd = mz.load_url(url, weights_only=trust)"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target and self.ctx.call_to(node, URL_LOADERS):
             self._judge_url_loader(node, self.ctx.call_to(node, URL_LOADERS))
@@ -168,7 +173,7 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             return
         self._judge(node, target)
 
-    def visit_Assign(self, node) -> None:
+    def visit_Assign(self, node: libcst.Assign) -> None:
         found = assigned_reference(self.ctx, node, TARGETS)
         if found:
             self._reference(node.value, found)

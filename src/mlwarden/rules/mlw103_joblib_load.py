@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._roundtrip import RoundTripAware
@@ -87,10 +92,10 @@ class JoblibLoad(RoundTripAware, CodeRule):
         Invalid(notebook_json("import joblib", "clf = joblib.load('model.joblib')"), filename="example.ipynb"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         self.check_loader(node, TARGETS, REFERENCE)
 
-    def visit_Assign(self, node) -> None:
+    def visit_Assign(self, node: libcst.Assign) -> None:
         found = assigned_reference(self.ctx, node, TARGETS)
         if found:
             self.report(node.value, REFERENCE.format(found))

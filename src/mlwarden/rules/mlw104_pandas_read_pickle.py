@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._roundtrip import RoundTripAware
@@ -75,7 +80,7 @@ class PandasReadPickle(RoundTripAware, CodeRule):
         Invalid(notebook_json("import pandas as pd", "df = pd.read_pickle('data.pkl')"), filename="example.ipynb"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         self.check_loader(
             node, TARGETS, "`{}` handed over as a function unpickles whatever file it is called with and can run code from it; use Parquet, Feather or CSV"
         )

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
@@ -110,7 +115,7 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
         Invalid("import numpy as np\ndef test(param_path):\n    with open(param_path, 'wb') as f:\n        pickle.dump(payload, f)\n    y = np.load(param_path, allow_pickle=True)"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target:
             return

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, List, Optional, Tuple
 
 from mlwarden.core.finding import Severity
@@ -329,7 +334,7 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
             fixed = remove_arg(fixed, loader_arg)
         return fixed
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target and not self.shadowed(node):
             self._pyyaml(node, target)

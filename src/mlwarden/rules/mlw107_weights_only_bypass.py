@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Iterator, List, Optional, Tuple
 
 from mlwarden.core.finding import Severity
@@ -182,7 +187,7 @@ class WeightsOnlyBypass(CodeRule):
     def _is_environ(self, expr: Any) -> bool:
         return "os.environ" in self.ctx.qualnames(expr)
 
-    def visit_Assign(self, node) -> None:
+    def visit_Assign(self, node: libcst.Assign) -> None:
         for target in node.targets:
             sub = target.target
             if isinstance(sub, cst.Subscript) and self._is_environ(sub.value) and len(sub.slice) == 1:
@@ -193,7 +198,7 @@ class WeightsOnlyBypass(CodeRule):
                         self.report(node, message)
                         return
 
-    def visit_Dict(self, node) -> None:
+    def visit_Dict(self, node: libcst.Dict) -> None:
         """Any dict literal that sets the variable: `os.environ.update({...})`,
         `os.environ |= {...}`, `env={...}` for a subprocess, `mock.patch.dict`."""
         for element in node.elements:
@@ -202,7 +207,7 @@ class WeightsOnlyBypass(CodeRule):
                 if message:
                     self.report(element, message)
 
-    def visit_Del(self, node) -> None:
+    def visit_Del(self, node: libcst.Del) -> None:
         targets, stack = [], [node.target]
         while stack:  # `del a, b` / `del (a, [b, c])`: elements hold `.value`
             item = stack.pop()
@@ -217,7 +222,7 @@ class WeightsOnlyBypass(CodeRule):
                     self.report(node, self._message_removed())
                     return
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         if self.ctx.call_to(node, _ENV_SET):
             message = self._env_verdict(self.ctx.arg(node, 0, "key"), self.ctx.arg(node, 1, "value"))
             if message:
@@ -284,10 +289,10 @@ class WeightsOnlyBypass(CodeRule):
     def _torch_loads(self, node: Any) -> List[Tuple[Any, Optional[str]]]:
         return [(call, self._weights_only(call)) for call in _walk_calls(node) if self.ctx.call_to(call, TORCH_LOADS)]
 
-    def visit_Try(self, node) -> None:
+    def visit_Try(self, node: libcst.Try) -> None:
         self._check_try(node)
 
-    def visit_TryStar(self, node) -> None:
+    def visit_TryStar(self, node: libcst.TryStar) -> None:
         self._check_try(node)
 
     def _check_try(self, node: Any) -> None:

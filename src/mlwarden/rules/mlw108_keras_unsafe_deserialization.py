@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Optional
 
 from packaging.version import Version
@@ -170,7 +175,7 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
     def _safe_mode(self, node: Any, position: int) -> Optional[Any]:
         return self.ctx.arg(node, position, "safe_mode")
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, ENABLE_UNSAFE)
         if target:
             self.report(

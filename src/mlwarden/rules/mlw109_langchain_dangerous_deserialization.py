@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Optional, Set
 
 from mlwarden.core.finding import Severity
@@ -117,7 +122,7 @@ class LangchainDangerousDeserialization(RoundTripAware, CodeRule):
             return f"`{FLAG}` with a value that cannot be verified may unpickle the stored index and run code from it; pass `False` or use a non-pickle store"
         return self.message
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value == FLAG:
                 message = self._verdict(arg.value)
@@ -135,7 +140,7 @@ class LangchainDangerousDeserialization(RoundTripAware, CodeRule):
             return False
         return self.round_trip(node, "langchain.load_local", self.ctx.arg(node, 0, "folder_path"))
 
-    def visit_Dict(self, node) -> None:
+    def visit_Dict(self, node: libcst.Dict) -> None:
         if id(node) not in self._reported_dicts:
             self._check_dict(node)
 

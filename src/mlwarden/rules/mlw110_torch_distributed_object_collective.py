@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Dict, List, Optional, Tuple
 
 from mlwarden.core.finding import Severity
@@ -121,14 +126,14 @@ class TorchDistributedObjectCollective(CodeRule):
         #: one dict per enclosing function: local name -> assigned values
         self._scopes: List[Dict[str, List[Any]]] = [{}]
 
-    def visit_FunctionDef(self, node) -> None:
+    def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
         self._scopes.append({})
 
-    def leave_FunctionDef(self, original_node) -> None:
+    def leave_FunctionDef(self, original_node: libcst.FunctionDef) -> None:
         if len(self._scopes) > 1:
             self._scopes.pop()
 
-    def visit_Assign(self, node) -> None:
+    def visit_Assign(self, node: libcst.Assign) -> None:
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 self._scopes[-1].setdefault(target.target.value, []).append(node.value)
@@ -136,15 +141,15 @@ class TorchDistributedObjectCollective(CodeRule):
                 for name in _names(target.target):
                     self._scopes[-1].setdefault(name, []).append(None)
 
-    def visit_AnnAssign(self, node) -> None:
+    def visit_AnnAssign(self, node: libcst.AnnAssign) -> None:
         if isinstance(node.target, cst.Name):
             self._scopes[-1].setdefault(node.target.value, []).append(node.value)
 
-    def visit_AugAssign(self, node) -> None:
+    def visit_AugAssign(self, node: libcst.AugAssign) -> None:
         if isinstance(node.target, cst.Name):
             self._scopes[-1].setdefault(node.target.value, []).append(node.value)
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in ("append", "extend", "insert", "add", "update"):
             # lst.append(x): x becomes part of lst

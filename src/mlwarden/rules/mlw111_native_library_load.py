@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any
 
 from mlwarden.core.finding import Severity
@@ -120,7 +125,7 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
         Invalid(notebook_json("import torch", "torch.ops.load_library(downloaded_so)"), filename="example.ipynb"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target:
             self._report(node, target, self.ctx.arg(node, 0, "library_filename" if "register" not in target else "plugin_location"),

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._roundtrip import RoundTripAware
@@ -73,7 +78,7 @@ class MarshalLoad(RoundTripAware, CodeRule):
         Invalid(notebook_json("import marshal", "code = marshal.loads(blob)"), filename="example.ipynb"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target and not self.round_trip(node, target):
             self.report_load(node, target, f"`{target}` is not safe for untrusted data and returns code objects; use JSON or another data-only format")

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._roundtrip import RoundTripAware
@@ -72,7 +77,7 @@ class ShelveOpen(RoundTripAware, CodeRule):
         Invalid(notebook_json("import shelve", "db = shelve.open('cache')"), filename="example.ipynb"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target and not self.round_trip(node, target) and not self.fresh_temp_path(node, self.ctx.arg(node, 0, "filename")):
             self.report_load(node, target, f"`{target}` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data")

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._helpers import notebook_json
@@ -79,7 +84,7 @@ class TorchPackageImporter(RoundTripAware, CodeRule):
         Invalid(notebook_json("from torch.package import PackageImporter as PI", "imp = PI(downloaded)"), filename="example.ipynb"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target and not self.round_trip(node, "torch.package.PackageImporter"):
             self.report(node, f"`{target}` unpickles objects and imports Python code from the archive; open only packages you built, or ship weights as safetensors")

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Optional
 
 from mlwarden.core.finding import Severity
@@ -111,7 +116,7 @@ class MsgpackNumpyUnpack(RoundTripAware, CodeRule):
         self._patched: Optional[bool] = None
         self._decoders: Optional[frozenset] = None
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, ALWAYS)
         how = ""
         if target is None:

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._helpers import notebook_json
@@ -76,7 +81,7 @@ class DatasetsPandasPickle(RoundTripAware, ParamDefaults, CodeRule):
         Invalid(notebook_json("from datasets import load_dataset", "ds = load_dataset(\"pandas\", data_files=url)"), filename="example.ipynb"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target:
             return

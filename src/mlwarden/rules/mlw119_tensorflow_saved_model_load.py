@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Dict, Tuple
 
 from mlwarden.core.finding import Severity
@@ -100,7 +105,7 @@ class TensorflowSavedModelLoad(RoundTripAware, CodeRule):
         Invalid(notebook_json("import tensorflow as tf", "model = tf.saved_model.load(downloaded)"), filename="example.ipynb"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target:
             return

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Optional, Set
 
 from mlwarden.core.finding import Severity
@@ -153,7 +158,7 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
         self._calls: list = []
 
     # -- calls -------------------------------------------------------------
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         self.note_publisher(node)
         for arg in node.args:
             # dicts passed straight to a call are judged with the call
@@ -248,10 +253,10 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
             return False
 
     # -- dict literals not passed to a call ----------------------------------
-    def visit_Dict(self, node) -> None:
+    def visit_Dict(self, node: libcst.Dict) -> None:
         self._dicts.append(node)
 
-    def leave_Module(self, original_node) -> None:
+    def leave_Module(self, original_node: libcst.Module) -> None:
         for node, message, severity, repo in self._calls:
             where = self.own_organisation(repo)
             if where is not None:

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 import fnmatch
 import re
 from pathlib import Path
@@ -222,7 +227,7 @@ class ParamDefaults:
             stack = self.__dict__["_params"] = []
         return stack
 
-    def visit_FunctionDef(self, node) -> None:
+    def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
         params = node.params
         scope: Dict[str, Any] = {}
         for p in (*params.posonly_params, *params.params, *params.kwonly_params):
@@ -232,7 +237,7 @@ class ParamDefaults:
                 scope[star.name.value] = None
         self._param_stack().append(scope)
 
-    def leave_FunctionDef(self, original_node) -> None:
+    def leave_FunctionDef(self, original_node: libcst.FunctionDef) -> None:
         stack = self._param_stack()
         if stack:
             stack.pop()
@@ -575,7 +580,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         Invalid("from transformers import AutoModel\nAutoModel.from_pretrained(args.model_name_or_path)", options={"check-dynamic-ids": True}),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         self.note_publisher(node)
         prefixed = hub_prefix_load(self.ctx, node)
         if prefixed:
@@ -630,7 +635,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
             pending = self.__dict__["_pending_reports"] = []
         return pending
 
-    def leave_Module(self, original_node) -> None:
+    def leave_Module(self, original_node: libcst.Module) -> None:
         for node, message, severity, repo in self._pending:
             where = self.own_organisation(repo)
             if where is not None:

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
@@ -81,7 +86,7 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
         Invalid("model.save_pretrained(out, **{'use_safetensors': 0})"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         present, value = self.ctx.keyword(node, KEY)
         if not present:
             return

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Optional
 
 from mlwarden.core.finding import Severity
@@ -79,7 +84,7 @@ class TorchHubUnpinned(ParamDefaults, CodeRule):
         Invalid("import torch\nREPO = 'facebookresearch/dino:main'\ntorch.hub.load(REPO, 'dino_vits16')"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target:
             return

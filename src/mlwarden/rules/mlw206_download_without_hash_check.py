@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
@@ -78,7 +83,7 @@ class DownloadWithoutHashCheck(ParamDefaults, CodeRule):
         Invalid("from torch.hub import download_url_to_file as dl\ndl('https://example.com/m.pt', 'm.pt')"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target:
             return

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 import re
 from typing import Any, Optional
 
@@ -132,7 +137,7 @@ class InsecureHttpDownload(CodeRule):
         Invalid("from torch.hub import load_state_dict_from_url\nsd = load_state_dict_from_url('http://{}/w.pth'.format(host))"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target:
             return

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any
 
 from mlwarden.core.finding import Severity
@@ -99,7 +104,7 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
         Invalid("import os\nos.environ.setdefault('PYTHONHTTPSVERIFY', '0')"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         if self.ctx.call_to(node, ("ssl._create_unverified_context",)):
             self.report(node, "`ssl._create_unverified_context()` creates a TLS context that accepts any certificate; use `ssl.create_default_context()`")
             return
@@ -127,7 +132,7 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
         func = node.func
         return isinstance(func, cst.Attribute) and func.attr.value in _HTTP_METHODS and not self.ctx.qualnames(func)
 
-    def visit_Assign(self, node) -> None:
+    def visit_Assign(self, node: libcst.Assign) -> None:
         for target in node.targets:
             t = target.target
             if "ssl._create_default_https_context" in self.ctx.qualnames(t) and "ssl._create_unverified_context" in self.ctx.qualnames(node.value):

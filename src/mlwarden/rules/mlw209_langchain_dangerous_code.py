@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Optional, Set
 
 from mlwarden.core.finding import Severity
@@ -122,7 +127,7 @@ class LangchainDangerousCode(ParamDefaults, CodeRule):
         super().__init__(*args, **kwargs)
         self._seen_dicts: Set[int] = set()
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         for arg in node.args:
             if arg.star == "**" and isinstance(arg.value, cst.Dict):
                 self._seen_dicts.add(id(arg.value))  # judged as keywords below
@@ -142,7 +147,7 @@ class LangchainDangerousCode(ParamDefaults, CodeRule):
         if self._load_tools(node) or self._code_execution(node):
             return
 
-    def visit_Dict(self, node) -> None:
+    def visit_Dict(self, node: libcst.Dict) -> None:
         if id(node) in self._seen_dicts:
             return
         for element in node.elements:

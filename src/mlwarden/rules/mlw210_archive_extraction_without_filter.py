@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, List, Optional
 
 from packaging.version import Version
@@ -126,7 +131,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("from tarfile import TarFile\ndef unpack(tar: TarFile, dest):\n    tar.extract('m', dest)"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         if self.ctx.call_to(node, UNPACK):
             self._unpack(node)
             return

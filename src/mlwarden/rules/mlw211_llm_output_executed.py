@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Dict, List, Optional
 
 from mlwarden.core.finding import Severity
@@ -229,7 +234,7 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
         self._active: List[str] = []
 
     # -- sinks -----------------------------------------------------------------
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         sink, values = self._sink(node)
         if sink is None:
             return

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Set
 
 from mlwarden.core.finding import Severity
@@ -84,7 +89,7 @@ class LangchainDangerousRequests(ParamDefaults, CodeRule):
         super().__init__(*args, **kwargs)
         self._seen: Set[int] = set()
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         for arg in node.args:
             if arg.star == "**" and isinstance(arg.value, cst.Dict):
                 self._seen.add(id(arg.value))
@@ -92,7 +97,7 @@ class LangchainDangerousRequests(ParamDefaults, CodeRule):
         if present and not (isinstance(value, cst.Name) and value.value == FLAG) and self._truthy(value):
             self.report(node)
 
-    def visit_Dict(self, node) -> None:
+    def visit_Dict(self, node: libcst.Dict) -> None:
         if id(node) in self._seen:
             return
         for element in node.elements:

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Optional
 
 from mlwarden.core.finding import Severity, redact
@@ -159,13 +164,13 @@ class HardcodedApiCredential(CodeRule):
         ``token=token`` everywhere, and those files need no libcst pass."""
         return _may_hold_literal_credential(tree)
 
-    def visit_SimpleStatementLine(self, node) -> None:
+    def visit_SimpleStatementLine(self, node: libcst.SimpleStatementLine) -> None:
         self._statement = node
 
-    def leave_SimpleStatementLine(self, node) -> None:
+    def leave_SimpleStatementLine(self, node: libcst.SimpleStatementLine) -> None:
         self._statement = None
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         names = self.ctx.qualnames(node.func)
         if not names:
             return
@@ -212,7 +217,7 @@ class HardcodedApiCredential(CodeRule):
                         return True
         return False
 
-    def visit_Assign(self, node) -> None:
+    def visit_Assign(self, node: libcst.Assign) -> None:
         for target in node.targets:
             expr = target.target
             if isinstance(expr, cst.Attribute) and expr.attr.value in CREDENTIAL_ATTRIBUTES:

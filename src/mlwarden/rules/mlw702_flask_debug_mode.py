@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
@@ -76,7 +81,7 @@ class FlaskDebugMode(ParamDefaults, CodeRule):
         Invalid("from werkzeug.serving import run_simple\nrun_simple('0.0.0.0', 5000, app, use_debugger=True)"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         if self.ctx.call_to(node, ("werkzeug.serving.run_simple", "werkzeug.run_simple")):
             if self._truthy_kw(node, "use_debugger"):
                 self.report(node, f"`run_simple(..., use_debugger=True)` serves the Werkzeug debugger, an interactive Python console; {self.advice}")
@@ -89,7 +94,7 @@ class FlaskDebugMode(ParamDefaults, CodeRule):
         if imports_module(self.ctx, "flask") or any(n.startswith("flask.") for n in self.ctx.qualnames(func)):
             self.report(node)
 
-    def visit_Assign(self, node) -> None:
+    def visit_Assign(self, node: libcst.Assign) -> None:
         for target in node.targets:
             t = target.target
             if (

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 import re
 
 from mlwarden.core.finding import Severity
@@ -72,7 +77,7 @@ class RayDashboardExposed(ParamDefaults, CodeRule):
         Invalid("from ray import init\nHOST = '::'\ninit(include_dashboard=True, dashboard_host=HOST)"),
     ]
 
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         if not self.ctx.call_to(node, ("ray.init",)):
             return
         present, value = self.ctx.keyword(node, "dashboard_host")

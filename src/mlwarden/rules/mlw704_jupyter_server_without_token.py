@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, List
 
 from mlwarden.core.finding import Severity
@@ -76,7 +81,7 @@ class JupyterServerWithoutToken(CodeRule):
         self._empty: List[Any] = []
         self._password = False
 
-    def visit_Assign(self, node) -> None:
+    def visit_Assign(self, node: libcst.Assign) -> None:
         for target in node.targets:
             parts = dotted_parts(target.target)
             if len(parts) < 2 or parts[-2] not in _APPS:
@@ -87,7 +92,7 @@ class JupyterServerWithoutToken(CodeRule):
             elif parts[-1] in _PASSWORD_ATTRS and isinstance(value, str) and value:
                 self._password = True
 
-    def leave_Module(self, original_node) -> None:
+    def leave_Module(self, original_node: libcst.Module) -> None:
         if self._password:
             return
         for node, shown in self._empty:

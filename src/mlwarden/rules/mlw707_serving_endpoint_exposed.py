@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
+    import libcst
+
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from mlwarden.core.finding import Severity
@@ -197,7 +202,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         return any(isinstance(v, cst.Name) and v.value == "None" for v in self.bound_values(expr.value, skip_imports=True))
 
     # -- where servers start ---------------------------------------------------
-    def visit_Call(self, node) -> None:
+    def visit_Call(self, node: libcst.Call) -> None:
         found = self._server_host(node)
         if found is None:
             return
