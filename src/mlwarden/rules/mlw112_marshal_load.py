@@ -61,7 +61,8 @@ class MarshalLoad(RoundTripAware, CodeRule):
     severity = Severity.MEDIUM
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`marshal.load` is not safe for untrusted data and returns code objects; use JSON or another data-only format"
+    template = "`{}` is not safe for untrusted data and returns code objects; use JSON or another data-only format"
+    message = template.format("marshal.load")
     triggers = root_words(TARGETS)
 
     VALID = [
@@ -81,4 +82,4 @@ class MarshalLoad(RoundTripAware, CodeRule):
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target and not self.round_trip(node, target):
-            self.report_load(node, target, f"`{target}` is not safe for untrusted data and returns code objects; use JSON or another data-only format")
+            self.report_load(node, target, self.template.format(target))

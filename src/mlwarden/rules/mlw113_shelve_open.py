@@ -61,7 +61,8 @@ class ShelveOpen(RoundTripAware, CodeRule):
     severity = Severity.HIGH
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`shelve.open` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data"
+    template = "`{}` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data"
+    message = template.format("shelve.open")
     triggers = root_words(TARGETS)  # not `open`: every file calls the builtin
 
     VALID = [
@@ -80,4 +81,4 @@ class ShelveOpen(RoundTripAware, CodeRule):
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target and not self.round_trip(node, target) and not self.fresh_temp_path(node, self.ctx.arg(node, 0, "filename")):
-            self.report_load(node, target, f"`{target}` stores values as pickles that run code when read; use SQLite, LMDB or JSON for shared data")
+            self.report_load(node, target, self.template.format(target))

@@ -61,7 +61,8 @@ class TorchPackageImporter(RoundTripAware, CodeRule):
     severity = Severity.HIGH
     cwe = (502, 94)
     owasp = ("ML06:2023",)
-    message = "`torch.package.PackageImporter` unpickles objects and imports Python code from the archive; open only packages you built, or ship weights as safetensors"
+    template = "`{}` unpickles objects and imports Python code from the archive; open only packages you built, or ship weights as safetensors"
+    message = template.format("torch.package.PackageImporter")
     triggers = frozenset(TARGETS)  # qualified: see engine.trigger_groups
 
     VALID = [
@@ -87,4 +88,4 @@ class TorchPackageImporter(RoundTripAware, CodeRule):
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target and not self.round_trip(node, "torch.package.PackageImporter"):
-            self.report(node, f"`{target}` unpickles objects and imports Python code from the archive; open only packages you built, or ship weights as safetensors")
+            self.report(node, self.template.format(target))

@@ -89,7 +89,8 @@ class MsgpackNumpyUnpack(RoundTripAware, CodeRule):
     severity = Severity.HIGH
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`msgpack_numpy.unpackb` unpickles object arrays and can run code from the message; decode only plain numeric arrays, or use safetensors or Arrow"
+    template = "`{}`{} unpickles object arrays and can run code from the message; decode only plain numeric arrays, or use safetensors or Arrow"
+    message = template.format("msgpack_numpy.unpackb", "")
     # every finding needs msgpack_numpy in the module (an import, its decoder or patch())
     triggers = frozenset({"msgpack_numpy"})
 
@@ -133,7 +134,7 @@ class MsgpackNumpyUnpack(RoundTripAware, CodeRule):
             return
         self.report(
             node,
-            f"`{target}`{how} unpickles object arrays and can run code from the message; decode only plain numeric arrays, or use safetensors or Arrow",
+            self.template.format(target, how),
         )
 
     def _numpy_hook(self, node: Any) -> bool:

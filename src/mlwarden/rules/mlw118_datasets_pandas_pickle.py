@@ -60,7 +60,8 @@ class DatasetsPandasPickle(RoundTripAware, ParamDefaults, CodeRule):
     severity = Severity.HIGH
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`load_dataset(\"pandas\", ...)` unpickles the data files with `pandas.read_pickle` and can run code from them; convert them to Parquet and load with `\"parquet\"`"
+    template = "`{}(\"pandas\", ...)` unpickles the data files with `pandas.read_pickle` and can run code from them (CVE-2026-57845); convert them to Parquet and load with `\"parquet\"`"
+    message = template.format("load_dataset")
     triggers = frozenset(TARGETS)  # qualified: see engine.trigger_groups
 
     VALID = [
@@ -93,5 +94,5 @@ class DatasetsPandasPickle(RoundTripAware, ParamDefaults, CodeRule):
         short = target.rsplit(".", 1)[1]
         self.report(
             node,
-            f"`{short}(\"pandas\", ...)` unpickles the data files with `pandas.read_pickle` and can run code from them (CVE-2026-57845); convert them to Parquet and load with `\"parquet\"`",
+            self.template.format(short),
         )

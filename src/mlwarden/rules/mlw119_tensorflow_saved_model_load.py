@@ -87,7 +87,8 @@ class TensorflowSavedModelLoad(RoundTripAware, CodeRule):
     severity = Severity.MEDIUM
     cwe = (94, 829)
     owasp = ("ML06:2023",)
-    message = "`tensorflow.saved_model.load` runs the model's graph, which may read and write files and use the network; load only models you built or verified, or keep weights in safetensors"
+    template = "`{}` runs the model's graph, which may read and write files and use the network; load only models you built or verified, or keep weights in safetensors"
+    message = template.format("tensorflow.saved_model.load")
     triggers = frozenset(TARGETS)  # qualified: see engine.trigger_groups
 
     VALID = [
@@ -116,5 +117,5 @@ class TensorflowSavedModelLoad(RoundTripAware, CodeRule):
         short = target.replace("tensorflow.", "tf.")
         self.report(
             node,
-            f"`{short}` runs the model's graph, which may read and write files and use the network; load only models you built or verified, or keep weights in safetensors",
+            self.template.format(short),
         )
