@@ -89,7 +89,8 @@ class PickleLoad(RoundTripAware, CodeRule):
     severity = Severity.HIGH
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`pickle.load` runs code embedded in the data; load only trusted files or use a safe format such as safetensors or JSON"
+    template = "`{}` runs code embedded in the data; load only trusted files or use a safe format such as safetensors or JSON"
+    message = template.format("pickle.load")
     triggers = frozenset(TARGETS)  # qualified: see engine.trigger_groups
 
     VALID = [
@@ -132,7 +133,7 @@ class PickleLoad(RoundTripAware, CodeRule):
                 self.report_load(
                     node,
                     target,
-                    f"`{target}` runs code embedded in the data; load only trusted files or use a safe format such as safetensors or JSON",
+                    self.template.format(target),
                 )
             return
         for value, found in passed_references(self.ctx, node, FUNCTIONS):

@@ -101,7 +101,8 @@ class TorchDistributedObjectCollective(CodeRule):
     severity = Severity.MEDIUM
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`torch.distributed.broadcast_object_list` unpickles what other ranks send; exchange tensors or make sure every peer is trusted"
+    template = "`{}` unpickles what other ranks send; exchange tensors or make sure every peer is trusted"
+    message = template.format("torch.distributed.broadcast_object_list")
     triggers = last_words(TARGETS)
 
     VALID = [
@@ -168,7 +169,7 @@ class TorchDistributedObjectCollective(CodeRule):
                 severity=Severity.LOW,
             )
             return
-        self.report(node, f"`{target}` unpickles what other ranks send; exchange tensors or make sure every peer is trusted")
+        self.report(node, self.template.format(target))
 
     def _plain(self, expr: Any, depth: int, seen: set) -> bool:
         """``expr`` is built from strings and numbers only."""

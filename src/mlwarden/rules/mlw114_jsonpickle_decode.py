@@ -71,7 +71,8 @@ class JsonpickleDecode(RoundTripAware, CodeRule):
     severity = Severity.HIGH
     cwe = (502,)
     owasp = ("ML06:2023",)
-    message = "`jsonpickle.decode` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead"
+    template = "`{}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead"
+    message = template.format("jsonpickle.decode")
     triggers = root_words(TARGETS)  # not `decode`/`loads`: everyday words
 
     VALID = [
@@ -109,7 +110,7 @@ class JsonpickleDecode(RoundTripAware, CodeRule):
             self._restored.add(id(func.value))
             data = self.ctx.arg(node, 0, "obj")
             if data is None or not self.round_trip(func.value, inner, data):
-                self.report_load(func.value, inner, f"`{inner}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead", data=data)
+                self.report_load(func.value, inner, self.template.format(inner), data=data)
             return
         if target and not self.round_trip(node, target):
-            self.report_load(node, target, f"`{target}` rebuilds arbitrary objects and can call any function; parse plain JSON with `json.loads` instead")
+            self.report_load(node, target, self.template.format(target))
