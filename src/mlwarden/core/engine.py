@@ -45,6 +45,7 @@ from mlwarden.core.gate import (  # noqa: F401  (re-exported: the gate used to l
     nesting_depth,
     candidate_rules,
     code_words,
+    fired_in_code,
     trigger_groups,
     words_in_text,
 )
@@ -295,7 +296,7 @@ def _locate(unit: Unit, view, source: str, rules: Sequence[type], deep: bool, fu
         # one walk gives each statement's code words; together they are the file's (the ast gate)
         all_pieces, headers = cut(tree, trigger_words(rules))
         found = set().union(*(p.words for p in all_pieces), *(h[1] for h in headers))
-        chosen = [r for r in rules if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
+        chosen = fired_in_code(rules, found, tree)
         gated = bool(chosen)
     if not chosen:
         return [], None, None

@@ -247,8 +247,16 @@ def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] 
     chosen = [r for r in chosen if getattr(r, "source_gate", None) is None or r.source_gate(source, found)]
     if tree is not None and chosen:
         found = code_words(tree, frozenset(found))
-        chosen = [r for r in chosen if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
+        chosen = fired_in_code(chosen, found, tree)
     return list(always) + chosen
+
+
+def fired_in_code(rules: Sequence[type], found: Set[str], tree: ast.AST) -> List[type]:
+    """The ast gate: ``rules`` whose triggers fire in ``found`` (the code
+    words of ``tree``) and whose own ``ast_gate``, if any, passes. The CLI's
+    plan, the language server's incremental check and
+    :func:`candidate_rules` all decide with this."""
+    return [r for r in rules if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
 
 
 def nesting_depth(tree: ast.AST) -> int:

@@ -134,7 +134,8 @@ class IncrementalCheck:
     def _by_units(self, unit, view, source: str, rules: Sequence[type], config: Config) -> List[Finding]:
         from mlwarden.core.bindings import ModuleFacts
         from mlwarden.core.edits import line_offsets
-        from mlwarden.core.engine import _check_depth, _fires, trigger_groups
+        from mlwarden.core.engine import _check_depth
+        from mlwarden.core.gate import _fires, fired_in_code, trigger_groups
         from mlwarden.core.locate import Pruned, _keep_constants, cut, module_scoped, plan_keep, prune, trigger_words
 
         # the gate and the plan, as engine._locate runs them
@@ -143,7 +144,7 @@ class IncrementalCheck:
         self._words.turn()
         all_pieces, headers = cut(tree, trigger_words(rules), self._words)
         found = set().union(*(p.words for p in all_pieces), *(h[1] for h in headers))
-        chosen = [r for r in rules if _fires(trigger_groups(r), found) and (getattr(r, "ast_gate", None) is None or r.ast_gate(tree))]
+        chosen = fired_in_code(rules, found, tree)
         if not chosen:
             return []
         self._statements.compiles(tree, unit.kind)
