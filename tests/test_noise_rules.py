@@ -314,6 +314,43 @@ def test_mlw301_library_install_requirements_are_low(tmp_path, files, expected):
         assert [(f.line, f.severity) for r in results for f in r.findings] == [(1, Severity.MEDIUM)]
 
 
+@pytest.mark.parametrize(
+    "setup_py, expected",
+    [
+        # the requirements folder of a library whose setup.py, one folder up, builds from it
+        ("from setuptools import setup\ndef reqs(p):\n    return open(p).read().split()\n"
+         "setup(install_requires=reqs('requirements/base.txt'), extras_require={'dev': reqs('requirements/dev.txt')})\n", Severity.LOW),
+        ("import os\nfrom setuptools import setup\nsetup(install_requires=open(os.path.join('requirements', 'base.txt')).read().split())\n", Severity.LOW),
+        ("from pathlib import Path\nfrom setuptools import setup\nHERE = Path(__file__).parent\n"
+         "setup(install_requires=(HERE / \"requirements\" / \"base.txt\").read_text().split())\n", Severity.LOW),
+        # the same file name in another folder, or a setup.py with literal requirements: not this file
+        ("from setuptools import setup\nsetup(install_requires=open('docker/base.txt').read().split())\n", Severity.MEDIUM),
+        ("from setuptools import setup\nsetup(install_requires=['torch>=2'])\n", Severity.MEDIUM),
+    ],
+)
+def test_mlw301_library_requirements_in_a_subfolder(tmp_path, setup_py, expected):
+    (tmp_path / "setup.py").write_text(setup_py)
+    (tmp_path / "requirements").mkdir()
+    req = tmp_path / "requirements" / "base.txt"
+    req.write_text("torch>=2.0\n")
+    results, _ = check_paths([str(req)], Config(select=["MLW301"], severity=Severity.LOW, root=tmp_path))
+    found = [(f.line, f.severity) for r in results for f in r.findings]
+    assert found == [(1, expected)]
+    if expected is Severity.LOW:
+        assert "../setup.py reads this file" in results[0].findings[0].message
+
+
+def test_mlw301_library_root_search_stops_at_the_nearest_project(tmp_path):
+    # a sub-project with its own pyproject.toml (an app) inside a library: the library's setup.py does not count
+    (tmp_path / "setup.py").write_text("from setuptools import setup\nsetup(install_requires=open('app/requirements.txt').read().split())\n")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    (app / "requirements.txt").write_text("torch>=2.0\n")
+    results, _ = check_paths([str(app / "requirements.txt")], Config(select=["MLW301"], severity=Severity.LOW, root=tmp_path))
+    assert [(f.line, f.severity) for r in results for f in r.findings] == [(1, Severity.MEDIUM)]
+
+
 def test_mlw202_run_time_model_with_remote_code_is_at_most_medium():
     code = "from transformers import AutoTokenizer\ndef load(path, revision='main'):\n    return AutoTokenizer.from_pretrained(path, revision=revision, trust_remote_code=True)\n"
     assert severities(code, "MLW202") == [(3, Severity.MEDIUM)]

@@ -62,9 +62,11 @@ class UnpinnedRequirement(FileRule):
 
     ## Severity
     Medium. Low for the requirements file a library builds its install
-    requirements from (a `setup.py` next to it that names it and passes
+    requirements from (a `setup.py` that names it and passes
     `install_requires`, or a `pyproject.toml` whose setuptools `dynamic`
-    dependencies or `hatch-requirements-txt` hook list it): like a library's
+    dependencies or `hatch-requirements-txt` hook list it, in its folder or
+    up to two folders above, as in `requirements/base.txt`; the nearest
+    folder with either file is the project): like a library's
     `pyproject.toml` dependencies, it keeps ranges so that its users can
     resolve (`pin-policy = "application"` keeps it medium). Low in tests,
     docs, examples and tutorial notebooks.
@@ -166,50 +168,74 @@ class UnpinnedRequirement(FileRule):
         return finding
 
 
+#: how many directories above a requirements file its ``setup.py`` or
+#: ``pyproject.toml`` may sit (``requirements/base.txt``, ``ci/requirements/x.txt``)
+_LIBRARY_ROOT_DEPTH = 2
+
+
 def install_requirements_of_library(path: str) -> str:
     """The file that makes the requirements file at ``path`` a library's
-    install requirements ("setup.py", "pyproject.toml"), or "": a
-    ``setup.py`` next to it that names it and passes ``install_requires``,
-    or a ``pyproject.toml`` whose setuptools ``dynamic`` dependencies or
-    ``hatch-requirements-txt`` hook list it. Read as text; never run."""
-    import re
+    install requirements ("setup.py", "pyproject.toml", or with its folder,
+    "../setup.py"), or "": a ``setup.py`` in its folder or up to two folders
+    above that names it by its path from there and passes
+    ``install_requires``, or a ``pyproject.toml`` there whose setuptools
+    ``dynamic`` dependencies or ``hatch-requirements-txt`` hook list it. The
+    search stops at the first folder that has either file (the project's
+    root). Read as text; never run."""
+    import os
     from pathlib import Path
 
-    req = Path(path)
-    name = req.name
+    req = Path(os.path.abspath(path))
     directory = req.parent
-    setup_py = directory / "setup.py"
-    try:
-        if setup_py.is_file():
-            text = setup_py.read_text(encoding="utf-8", errors="replace")[:200_000]
-            if "install_requires" in text and re.search(rf"[\"'/]{re.escape(name)}[\"']", text):
-                return "setup.py"
-        pyproject = directory / "pyproject.toml"
-        if pyproject.is_file():
-            from mlwarden.core.config import toml_module
-
-            tomllib = toml_module()
-
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
-            dynamic = (tool.get("setuptools") or {}).get("dynamic") or {}
-            hatch = (((tool.get("hatch") or {}).get("metadata") or {}).get("hooks") or {}).get("requirements_txt") or {}
-            listed = []
-            for key in ("dependencies", "optional-dependencies"):
-                value = dynamic.get(key) if isinstance(dynamic, dict) else None
-                if isinstance(value, dict) and isinstance(value.get("file"), (str, list)):
-                    listed += [value["file"]] if isinstance(value["file"], str) else value["file"]
-                elif isinstance(value, dict):  # optional-dependencies: {extra = {file = [...]}}
-                    for sub in value.values():
-                        if isinstance(sub, dict) and isinstance(sub.get("file"), (str, list)):
-                            listed += [sub["file"]] if isinstance(sub["file"], str) else sub["file"]
-            if isinstance(hatch, dict):
-                files = hatch.get("files")
-                listed += [files] if isinstance(files, str) else list(files or [])
-            if any(isinstance(item, str) and Path(item).name == name and (directory / item).resolve() == req.resolve() for item in listed):
-                return "pyproject.toml"
-    except (OSError, ValueError, UnicodeDecodeError, AttributeError, TypeError):
-        return ""
-    except Exception:  # a TOML error: not our file to report here
-        return ""
+    for up in range(_LIBRARY_ROOT_DEPTH + 1):
+        parts = req.parts[len(req.parts) - 1 - up :]  # the path from `directory` down
+        setup_py, pyproject = directory / "setup.py", directory / "pyproject.toml"
+        try:
+            has_setup, has_pyproject = setup_py.is_file(), pyproject.is_file()
+            if has_setup and _setup_py_reads(setup_py, parts):
+                return "/".join((*[".."] * up, "setup.py"))
+            if has_pyproject and _pyproject_lists(pyproject, req):
+                return "/".join((*[".."] * up, "pyproject.toml"))
+        except (OSError, ValueError, UnicodeDecodeError, AttributeError, TypeError):
+            return ""
+        except Exception:  # a TOML error: not our file to report here
+            return ""
+        if has_setup or has_pyproject or directory.parent == directory:
+            return ""  # the project's root, and it does not build from this file
+        directory = directory.parent
     return ""
+
+
+def _setup_py_reads(setup_py, parts) -> bool:
+    """``setup.py`` passes ``install_requires`` and names the file by its path
+    from there: each part quoted or between slashes (``"requirements/x.txt"``,
+    ``os.path.join("requirements", "x.txt")``, ``Path("requirements") / "x.txt"``)."""
+    import re
+
+    text = setup_py.read_text(encoding="utf-8", errors="replace")[:200_000]
+    return "install_requires" in text and all(re.search(rf"[\"'/\\]{re.escape(part)}[\"'/\\]", text) for part in parts)
+
+
+def _pyproject_lists(pyproject, req) -> bool:
+    from pathlib import Path
+
+    from mlwarden.core.config import toml_module
+
+    data = toml_module().loads(pyproject.read_text(encoding="utf-8"))
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    dynamic = (tool.get("setuptools") or {}).get("dynamic") or {}
+    hatch = (((tool.get("hatch") or {}).get("metadata") or {}).get("hooks") or {}).get("requirements_txt") or {}
+    listed = []
+    for key in ("dependencies", "optional-dependencies"):
+        value = dynamic.get(key) if isinstance(dynamic, dict) else None
+        if isinstance(value, dict) and isinstance(value.get("file"), (str, list)):
+            listed += [value["file"]] if isinstance(value["file"], str) else value["file"]
+        elif isinstance(value, dict):  # optional-dependencies: {extra = {file = [...]}}
+            for sub in value.values():
+                if isinstance(sub, dict) and isinstance(sub.get("file"), (str, list)):
+                    listed += [sub["file"]] if isinstance(sub["file"], str) else sub["file"]
+    if isinstance(hatch, dict):
+        files = hatch.get("files")
+        listed += [files] if isinstance(files, str) else list(files or [])
+    directory = pyproject.parent
+    return any(isinstance(item, str) and Path(item).name == req.name and (directory / item).resolve() == req.resolve() for item in listed)
