@@ -357,11 +357,23 @@ def test_git_lfs_pointer_is_not_a_finding(tmp_path, run_cli):
         ("old.ggml", b"tjgg\x03\x00\x00\x00" + bytes(64), "a legacy GGML model"),
         ("easy-install.pth", b"/opt/venv/lib/python3.11/site-packages\nimport sys; sys.path.insert(0, 'x')\n", "a Python path configuration"),
         ("survey.sav", b"$FL2@(#) IBM SPSS STATISTICS 64-bit Linux" + bytes(64), "an SPSS data file"),
+        ("launcher.pt", b"#!/usr/bin/env python3\nfrom tool.cli import main\n\nif __name__ == '__main__':\n    main()\n", "a script"),
     ],
 )
 def test_model_named_look_alikes_are_identified_not_flagged(name, data, note):
     report = scan_bytes(data, name)
     assert report.issues == [] and any(note in n for n in report.notes), report
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"#!/bin/sh\n\x00\x01\x02\x03",  # a script line, then binary bytes (e.g. a zipapp's archive)
+        b"#!/usr/bin/env python3\n" + b"print(1)\n" * 200,  # longer than the head the scanner reads
+    ],
+)
+def test_script_line_does_not_clear_what_follows(data):
+    assert [i.key for i in scan_bytes(data, "model.pt").issues] == ["unidentified"]
 
 
 def test_binary_pth_that_is_nothing_is_flagged():

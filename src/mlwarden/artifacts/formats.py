@@ -327,6 +327,11 @@ class _Scan:
         elif strength == MODEL and shown.lower().endswith(".pth") and size < 1 << 20 and _is_text(self._head):
             # site's path configuration files share the extension with checkpoints
             self.report.notes.append(f"{member or shown}: a text `.pth` file (a Python path configuration), not a checkpoint")
+        elif strength == MODEL and self._head.startswith(b"#!") and size <= len(self._head) and _is_text(self._head):
+            # a whole file of text under its `#!` line (deepspeed ships `bin/deepspeed.pt`, its launcher): the
+            # first byte, `#`, is no pickle opcode and no archive or weight format starts so; a longer file,
+            # or one with binary bytes (a zipapp: a script line, then a zip), stays unverifiable
+            self.report.notes.append(f"{member or shown}: a script (a `#!` line, then text), not a model: no model loader reads it")
         elif strength == MODEL:
             self.report.add(
                 UNVERIFIABLE,
