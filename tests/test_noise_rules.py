@@ -297,6 +297,11 @@ def test_mlw305_messages_of_long_urls_differ():
         ({"pyproject.toml": '[build-system]\nrequires = ["hatchling", "hatch-requirements-txt"]\n[project]\nname = "x"\ndynamic = ["dependencies"]\n'
                             '[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ["requirements.txt"]\n'}, Severity.LOW),
         ({"pyproject.toml": '[project]\nname = "x"\ndynamic = ["dependencies"]\n[tool.setuptools.dynamic]\ndependencies = {file = ["requirements.txt"]}\n'}, Severity.LOW),
+        # hatch-requirements-txt's older `filename` key, and a file listed for an extra
+        ({"pyproject.toml": '[project]\nname = "x"\n[tool.hatch.metadata.hooks.requirements_txt]\nfilename = "requirements.txt"\n'}, Severity.LOW),
+        ({"pyproject.toml": '[project]\nname = "x"\n[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ["base.txt"]\n'
+                            '[tool.hatch.metadata.hooks.requirements_txt.optional-dependencies]\ntrain = ["requirements.txt"]\n'}, Severity.LOW),
+        ({"pyproject.toml": '[project]\nname = "x"\n[tool.hatch.metadata.hooks.requirements_txt.optional-dependencies]\ntrain = ["other.txt"]\n'}, Severity.MEDIUM),
         # a setup.py that does not read this file, and no setup.py at all: an application's requirements
         ({"setup.py": "from setuptools import setup\nsetup(install_requires=['torch>=2'])\n"}, Severity.MEDIUM),
         ({}, Severity.MEDIUM),
@@ -354,3 +359,27 @@ def test_mlw301_library_root_search_stops_at_the_nearest_project(tmp_path):
 def test_mlw202_run_time_model_with_remote_code_is_at_most_medium():
     code = "from transformers import AutoTokenizer\ndef load(path, revision='main'):\n    return AutoTokenizer.from_pretrained(path, revision=revision, trust_remote_code=True)\n"
     assert severities(code, "MLW202") == [(3, Severity.MEDIUM)]
+
+
+# -- MLW208: a liveness probe -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        ("httpx.head(url, timeout=3, verify=False)", Severity.LOW),
+        ("requests.options(url, verify=False)", Severity.LOW),
+        ("session.head(url, verify=False)", Severity.LOW),
+        # it sends a token, or it reads a body: high
+        ("httpx.head(url, headers={'Authorization': token}, verify=False)", Severity.HIGH),
+        ("requests.head(url, auth=(user, pw), verify=False)", Severity.HIGH),
+        ("requests.head(url, **kw, verify=False)", Severity.HIGH),
+        ("requests.get(url, verify=False)", Severity.HIGH),
+        ("httpx.stream('HEAD', url, verify=False)", Severity.HIGH),
+    ],
+)
+def test_mlw208_bodiless_probe_is_low(call, expected):
+    code = f"import httpx\nimport requests\nsession = requests.Session()\nr = {call}\n"
+    found = check(code, "MLW208")
+    assert [(line, sev) for line, sev, _m in found] == [(4, expected)]
+    assert ("only its status can be faked" in found[0][2]) == (expected is Severity.LOW)

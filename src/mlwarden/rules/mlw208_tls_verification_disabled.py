@@ -20,6 +20,8 @@ _HTTP_ROOTS = ("requests", "httpx", "huggingface_hub", "openai", "gdown")
 _HTTP_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send", "Client", "AsyncClient", "download", "urlopen"}
 )
+#: keywords that send something a man in the middle could read
+_CREDENTIAL_KEYWORDS = frozenset({"headers", "auth", "cookies", "cert", "params", "data", "json", "content", "files"})
 #: environment variables that turn verification off when set to ""/"0"
 _CA_VARS = {"CURL_CA_BUNDLE": ("",), "REQUESTS_CA_BUNDLE": ("",), "PYTHONHTTPSVERIFY": ("0", "")}
 
@@ -67,6 +69,11 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
     ## Options
     `verify` values held in module-level constants or literal parameter
     defaults are followed; other expressions are not reported.
+
+    ## Severity
+    High. Low for a `head`/`options` request (a liveness check) that passes
+    no headers, credentials, cookies or data: it loads nothing and sends
+    nothing worth reading, so only its status can be faked.
 
     ## References
     - [requests: SSL Cert Verification](https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification)
@@ -118,12 +125,30 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
         if resolved is UNKNOWN or resolved is None or bool(resolved):
             return
         direct = keyword_arg(node, "verify")
+        probe = self._bodiless_probe(node)
         self.report(
             node,
-            self.message,
+            self.message if not probe else (
+                f"`{probe}(..., verify=False)` skips TLS certificate checks; it reads no body and sends no credentials, so only "
+                "its status can be faked: keep verification on anyway and trust your proxy's CA instead"
+            ),
+            severity=Severity.LOW if probe else None,
             replace=((direct.value, cst.Name("True")),) if direct is not None else None,
             fix_description="set verify=True",
         )
+
+    def _bodiless_probe(self, node: libcst.Call) -> str:
+        """``head``/``options`` (a liveness check) that sends no credentials:
+        nothing it receives can be loaded, nothing it sends can be read. ""
+        for any other call."""
+        func = node.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        if method not in ("head", "options") or any(a.star for a in node.args):
+            return ""
+        if any(a.keyword is not None and a.keyword.value in _CREDENTIAL_KEYWORDS for a in node.args):
+            return ""
+        names = self.ctx.qualnames(func)
+        return next(iter(sorted(names)), "") or method
 
     def _http_call(self, node) -> bool:
         for name in self.ctx.qualnames(node.func):

@@ -64,7 +64,7 @@ class UnpinnedRequirement(FileRule):
     Medium. Low for the requirements file a library builds its install
     requirements from (a `setup.py` that names it and passes
     `install_requires`, or a `pyproject.toml` whose setuptools `dynamic`
-    dependencies or `hatch-requirements-txt` hook list it, in its folder or
+    dependencies or `hatch-requirements-txt` hook list it (extras too), in its folder or
     up to two folders above, as in `requirements/base.txt`; the nearest
     folder with either file is the project): like a library's
     `pyproject.toml` dependencies, it keeps ranges so that its users can
@@ -235,7 +235,12 @@ def _pyproject_lists(pyproject, req) -> bool:
                 if isinstance(sub, dict) and isinstance(sub.get("file"), (str, list)):
                     listed += [sub["file"]] if isinstance(sub["file"], str) else sub["file"]
     if isinstance(hatch, dict):
-        files = hatch.get("files")
-        listed += [files] if isinstance(files, str) else list(files or [])
+        # hatch-requirements-txt: `files` (`filename`, its older spelling) and an extra -> files table
+        for key in ("files", "filename"):
+            files = hatch.get(key)
+            listed += [files] if isinstance(files, str) else list(files) if isinstance(files, list) else []
+        extras = hatch.get("optional-dependencies")
+        for files in extras.values() if isinstance(extras, dict) else ():
+            listed += [files] if isinstance(files, str) else list(files) if isinstance(files, list) else []
     directory = pyproject.parent
     return any(isinstance(item, str) and Path(item).name == req.name and (directory / item).resolve() == req.resolve() for item in listed)
