@@ -383,3 +383,21 @@ def test_mlw208_bodiless_probe_is_low(call, expected):
     found = check(code, "MLW208")
     assert [(line, sev) for line, sev, _m in found] == [(4, expected)]
     assert ("only its status can be faked" in found[0][2]) == (expected is Severity.LOW)
+
+
+# -- MLW202: evaluate modules are code --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        ("evaluate.load('someone/custom-metric')", [(2, Severity.HIGH)]),
+        ("evaluate.load(path='someone/custom-metric', revision='main')", [(2, Severity.HIGH)]),
+        ("evaluate.load('accuracy')", [(2, Severity.LOW)]),  # Hugging Face's evaluate-metric org, at evaluate's tag
+        ("evaluate.load('my_metric.py')", []),  # a local script
+        (f"evaluate.load('someone/custom-metric', revision='{'a' * 40}')", []),
+    ],
+)
+def test_mlw202_evaluate_load(call, expected):
+    assert severities(f"import evaluate\nm = {call}\n", "MLW202") == expected
+    assert "every evaluate module is code" in check(f"import evaluate\nm = evaluate.load('a/b')\n", "MLW202")[0][2]

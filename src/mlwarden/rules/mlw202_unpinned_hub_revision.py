@@ -65,6 +65,9 @@ HUB_FUNCTIONS: Dict[str, Tuple[int, str]] = {
     "sentence_transformers.SparseEncoder": (0, "model_name_or_path"),
     "sentence_transformers.cross_encoder.CrossEncoder": (0, "model_name"),
     "vllm.LLM": (0, "model"),
+    # every evaluate module (metric, comparison, measurement) is a Python script it downloads and imports
+    "evaluate.load": (0, "path"),
+    "evaluate.loading.load": (0, "path"),
 }
 
 #: Functions that take ``hf_hub:``/``hf-hub:`` model names (no ``revision``).
@@ -441,8 +444,9 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     40-character commit SHA: `from_pretrained` of transformers, diffusers,
     sentence-transformers, peft, timm, tokenizers, … classes,
     `pipeline(model=...)`, `SentenceTransformer(...)`, `hf_hub_download`,
-    `snapshot_download`, `hf_hub_url`, `load_dataset`, vLLM `LLM(...)`, and
-    timm / open_clip `hf_hub:` / `hf-hub:` model names.
+    `snapshot_download`, `hf_hub_url`, `load_dataset`, vLLM `LLM(...)`,
+    `evaluate.load` of a community module, and timm / open_clip `hf_hub:` /
+    `hf-hub:` model names.
 
     Only `revision="<40 lower-case hex digits>"` is a pin. A branch
     (`"main"`), a tag (`"v1.0"`), a pull-request ref (`"refs/pr/3"`) and a
@@ -461,8 +465,10 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     - **high** when it can run code: `trust_remote_code=True` in the same
       call, `use_safetensors=False`, an `hf_hub_download` of a pickle-capable
       file (`.bin`, `.pt`, `.pth`, `.ckpt`, `.pkl`, `.joblib`, `.h5`, `.npy`,
-      `.py`, …), or `load_dataset` in a project whose pins allow
-      `datasets < 3` (which runs dataset scripts without asking);
+      `.py`, …), `load_dataset` in a project whose pins allow
+      `datasets < 3` (which runs dataset scripts without asking), or
+      `evaluate.load("org/name")` (every evaluate module is a Python script
+      that the call imports, with no opt-in);
     - **medium** for other model, pipeline and dataset loads (weights may
       be pickles; data and tokenizer templates can be swapped);
     - **low** when it reads data files only: `use_safetensors=True`,
@@ -470,7 +476,9 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
       (`AutoTokenizer`, `AutoConfig`, `CLIPTokenizer`, `DDIMScheduler`, …),
       `hf_hub_download` of a `.safetensors`/`.json`/`.txt`/`.gguf`/… file,
       `snapshot_download(allow_patterns=...)` of such files only, and
-      `load_dataset` when the project requires `datasets >= 4` (no scripts).
+      `load_dataset` when the project requires `datasets >= 4` (no scripts),
+      and `evaluate.load("accuracy")` of a canonical module (Hugging Face's
+      `evaluate-metric` organisation, at the tag of the installed evaluate).
 
     A run-time model id (reported only with a literal `revision`, or with
     `check-dynamic-ids`) is at most medium.
@@ -563,6 +571,8 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         Valid(f"import timm\ntimm.create_model('hf_hub:timm/vit_base_patch16_224.augreg_in21k@{SHA}', pretrained=True)"),
         Valid("from transformers import AutoModel\ndef load(name, revision):\n    return AutoModel.from_pretrained('org/name', revision=revision)"),
         Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/name', **kwargs)"),
+        Valid("import evaluate\nmetric = evaluate.load('./metrics/span_f1')"),
+        Valid(f"import evaluate\nmetric = evaluate.load('someone/span-f1', revision='{SHA}')"),
     ]
     INVALID = [
         Invalid("from transformers import AutoModel\nAutoModel.from_pretrained('bert-base-uncased')"),
@@ -578,6 +588,8 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         Invalid("from huggingface_hub import hf_hub_download\nname = 'x'\nhf_hub_download(f'unsloth/{name}-GGUF', 'model.gguf')"),
         Invalid("from transformers import AutoModel\ndef load(name, revision='main'):\n    return AutoModel.from_pretrained(name, revision=revision)"),
         Invalid("from transformers import AutoModel\nAutoModel.from_pretrained(args.model_name_or_path)", options={"check-dynamic-ids": True}),
+        Invalid("import evaluate as ev\nMETRIC = 'someone/span-f1'\nscorer = ev.load(METRIC)"),
+        Invalid("from evaluate import load\nbleu = load('bleu')"),
     ]
 
     def visit_Call(self, node: libcst.Call) -> None:
@@ -655,6 +667,11 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
                 return Severity.HIGH, "and reads pickle files (`use_safetensors=False`), which can run code"
             if resolved is not UNKNOWN and resolved:
                 return Severity.LOW, ""
+        if target.startswith("evaluate."):
+            name, _exact = hub_id_value(self.ctx, self.ctx.arg(node, 0, "path"))
+            if isinstance(name, str) and "/" not in name:
+                return Severity.LOW, ""  # a canonical module: Hugging Face's evaluate-metric org, at the tag of the installed evaluate
+            return Severity.HIGH, "and imports the module's Python script from it (every evaluate module is code)"
         if target.startswith("datasets."):
             severity, why = datasets_risk(self.config, self.unit)
             return severity, (f"and {why}" if why and severity is Severity.HIGH else "")
