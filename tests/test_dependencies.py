@@ -352,3 +352,20 @@ def test_deps_hook_passes_clean_files(tmp_path):
 
     proc = try_repo(tmp_path, "mlwarden-deps", {"requirements.txt": "torch==2.6.0\n", "environment.yml": "dependencies:\n  - numpy=1.26.4\n"})
     assert proc.returncode == 0, proc.stdout
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("mypkg @ .", []),  # a path in a direct reference (uv accepts it): nothing is downloaded
+        ("mypkg @ ./packages/mypkg", []),
+        ("mypkg @ file:///opt/wheels/mypkg-1.0-py3-none-any.whl", []),
+        ("mypkg @ https://example.com/mypkg-1.0.tar.gz", ["MLW305"]),
+        ("mypkg @ git+https://github.com/org/mypkg@main", ["MLW304"]),
+    ],
+)
+def test_direct_reference_to_a_path_is_local(tmp_path, line, expected):
+    req = tmp_path / "requirements.txt"
+    req.write_text(line + "\n")
+    results, _ = check_paths([str(req)], Config(select=["MLW304", "MLW305"], severity=Severity.LOW, root=tmp_path))
+    assert [f.rule_id for r in results for f in r.findings] == expected

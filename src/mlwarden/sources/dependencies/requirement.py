@@ -246,6 +246,8 @@ def parse_requirement(
     marker = str(req.marker) if req.marker is not None else None
     if req.url:
         facts = url_facts(req.url)
+        # `name @ .` / `name @ ./pkg` (uv accepts paths in direct references): nothing is downloaded
+        path_like = "://" not in req.url and not facts["vcs"] and not re.match(r"[\w.-]+@[\w.-]+:", req.url) and _is_local_path(req.url)
         return Entry(
             name=canonicalize_name(req.name),
             written_name=req.name,
@@ -253,7 +255,7 @@ def parse_requirement(
             url=req.url,
             vcs=facts["vcs"],  # type: ignore[arg-type]
             vcs_ref=facts["vcs_ref"],  # type: ignore[arg-type]
-            local=bool(facts["local"]),
+            local=bool(facts["local"]) or path_like,
             marker=marker,
             extras=tuple(sorted(req.extras)),
             specifier=None,
