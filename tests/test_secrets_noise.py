@@ -40,6 +40,10 @@ PLACEHOLDERS = {
     "<your-key>": "<your-api-key>",
     "${VAR}": "${OPENAI_API_KEY}",
     "{{ template }}": "{{ secrets.hf_token }}",
+    "${{ template }}": "${{ secrets.HF_TOKEN }}",
+    "${VAR:-default}": "${HF_TOKEN:-none}",
+    "{field}": "hf_{access_token}_value",
+    "&lt;key&gt;": "&lt;api-key&gt;",
     "small alphabet": "token_" + "ACGT" * 8,
     "binary run": "01101001" * 4,
     "documented key variant": "gh" + "o_" + "16C7e42F292c6912E7710c838347Ae178B4a",
@@ -100,6 +104,33 @@ def test_capitalised_prose_after_a_prefix():
 )
 def test_generic_value_classes(value, reason):
     assert noise.generic_reason(value, "token") == reason
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        rand(8) + "{" + rand(6) + ")>" + rand(8),  # braces and brackets that are no template
+        rand(5) + "${" + rand(3) + "]" + rand(12),
+        "<" + rand(20),
+        rand(12) + "}}" + rand(6),
+    ],
+)
+def test_punctuation_is_not_a_template(value):
+    assert noise.placeholder_reason(value) is None
+
+
+def test_random_segments_are_not_identifiers():
+    """Dash-separated parts that mix cases and digits are a token's, not a name's."""
+    value = rand(11, string.ascii_letters) + "-" + "aB3" + rand(9)
+    assert noise.generic_reason(value, "token") is None
+    assert noise.generic_reason("bert-base-uncased", "token") == "identifier-like name"
+    assert noise.generic_reason("myServiceName-v2", "token") is not None
+
+
+def test_a_digit_run_inside_a_password_is_a_password():
+    assert noise.generic_reason("marigold" + "123456", "password") is None
+    assert noise.generic_reason("abc" + "1234567890", "password") == "sequential characters"  # mostly a run
+    assert noise.generic_reason("marigold" + "123456", "token") is not None  # too weak for a token name
 
 
 def test_password_names_take_short_and_unusual_passwords():

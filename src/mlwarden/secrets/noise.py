@@ -38,7 +38,15 @@ from typing import Optional
 
 _PLACEHOLDER_TEXT = re.compile(
     r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx|\*\*\*|\.\.\.|…"
-    r"|[<>{}]|\$\{|^\$[A-Za-z_]|%\(|%s\b",
+    # templates: `<your-key>`, `&lt;key&gt;`, `{{ secrets.HF_TOKEN }}`,
+    # `${TOKEN}`, `${TOKEN:-x}`, `${{ secrets.X }}`, `{token}`, `{}`, `{0}`,
+    # `%(token)s`, `$TOKEN`: each a whole template expression, so a random
+    # value that merely holds a brace or an angle bracket is judged as a value
+    r"|<[^<>\s][^<>]{0,80}>|&lt;|&gt;"
+    r"|\{\{[ \t]*[\w.\-\[\]'\"|: ]+?[ \t]*\}\}"
+    r"|\$\{\{?[ \t]*[A-Za-z_][\w.\-]*[ \t]*(?:[:?!#%/^,@+=\-][^{}]*)?\}"
+    r"|(?<![{$])\{(?:[A-Za-z_]\w*(?:\.\w+|\[\w+\])*|\d*)(?:![rsa])?(?::[^{}]*)?\}(?!\})"
+    r"|^[\"']?\$[A-Za-z_]|%\(|%s\b",
     re.IGNORECASE,
 )
 #: marker words that make a value a test or placeholder value when they start
@@ -52,7 +60,7 @@ _SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzx
 #: provider prefixes stripped before the body is judged (``ghp_``, ``sk-proj-`` …)
 _PREFIX = re.compile(
     r"^(?:github_pat_|gh[pousr]_|glpat-|hf_|api_org_|sk-ant-(?:api|admin)\d\d-|sk-or-v1-|sk-(?:proj|svcacct|admin)-|sk-|"
-    r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
+    r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|GOCSPX-|ya29\.|GR1348941|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
     r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|SG\.|npm_|pypi-)"
 )
 
@@ -109,13 +117,26 @@ def entropy(value: str) -> float:
 
 
 def _sequential(body: str, run: int = 6) -> bool:
+    return _longest_sequential(body) >= run
+
+
+def _longest_sequential(body: str) -> int:
+    """Length of the longest run of ``body`` that is part of an alphabet,
+    the digits or a keyboard row (forwards or backwards), case-insensitively."""
     low = body.lower()
+    best = 0
     for seq in _SEQUENCES:
         for text in (seq, seq[::-1]):
-            for i in range(len(text) - run + 1):
-                if text[i:i + run] in low:
-                    return True
-    return False
+            i = 0
+            while i < len(low):
+                j = i
+                if low[i] in text:
+                    k = text.index(low[i])
+                    while j + 1 < len(low) and k + (j - i) + 1 < len(text) and low[j + 1] == text[k + (j - i) + 1]:
+                        j += 1
+                best = max(best, j - i + 1 if low[i] in text else 0)
+                i = j + 1
+    return best
 
 
 def _marker_word(value: str) -> bool:
@@ -164,6 +185,21 @@ _SELF_DESCRIBING = re.compile(
     r"pass(?:word|wd|phrase)|secret|token|api[_\- ]?key|credential|private[_\- ]?key|access[_\- ]?key|auth", re.IGNORECASE
 )
 _RESOURCE = re.compile(r"^[A-Za-z]+[_\-.]?\d{1,8}(?:[._\-]\d+)*$")
+#: a password-named value made of letters and punctuation only, that names a
+#: credential (``#add-password``, ``cms/sites/passwords#update``, ``password)``)
+_NAME_CHARS = re.compile(r"[A-Za-z_\-. #/:()\[\],;$'\"]+")
+_ARN = re.compile(r"^arn:aws[\w\-]*:[\w\-]+:")
+
+
+def _random_segment(text: str) -> bool:
+    """A dash-, dot- or underscore-separated part of ``text`` of 10+
+    characters that mixes upper case, lower case and digits
+    (``fnhqAakzWrX-mtFQ4PRdMoy0``): the case of a random token, not of a name
+    (``bert-base-uncased``, ``max_new_tokens``, ``myServiceName``)."""
+    return any(
+        len(part) >= 10 and re.search(r"[a-z]", part) and re.search(r"[A-Z]", part) and re.search(r"\d", part)
+        for part in re.split(r"[_\-.]", text)
+    )
 _CAMEL_WORD = re.compile(r"[A-Z]?[a-z]+")
 
 
@@ -237,8 +273,12 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         reason = None  # `hunter2`: short passwords are passwords
     else:
         reason = placeholder_reason(text)
+        if reason == "sequential characters" and strength == "password" and _longest_sequential(strip_prefix(text)) * 3 < len(text) * 2:
+            reason = None  # `abuser123456`: a password with a run in it, not a run
     if reason:
         return reason
+    if _ARN.match(text):
+        return "a resource name (ARN)"
     if text.lower() in _LITERALS:
         return "a literal, not a value"
     if _PROTECTED.match(text):
@@ -250,7 +290,7 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
             return "prose"
     if _DATE.match(text):
         return "timestamp"
-    if _SELF_DESCRIBING.search(text) and (strength != "password" or re.fullmatch(r"[A-Za-z_\-. ]+", text)):
+    if _SELF_DESCRIBING.search(text) and (strength != "password" or _NAME_CHARS.fullmatch(text)):
         return "a key name, not a key"
     if re.match(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", text):
         return "an environment variable name"
@@ -262,7 +302,7 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         if re.fullmatch(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[A-Z_]+", text) or " " in text and not re.search(r"[^\w ]", text) and text.islower() is False:
             return "identifier-like name"
         return None
-    if _NAMEISH.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)):
+    if _NAMEISH.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)) and not _random_segment(text):
         return "identifier-like name"
     if _RESOURCE.match(text) or _identifier_like(text):
         return "resource identifier"
