@@ -119,6 +119,12 @@ FALSE_POSITIVES = [
     'password = "123456789"',
     # a model name under a token name
     'token = "bert-base-uncased"',
+    # f-string fields are expressions, whatever they call
+    'secret_key = f"encoder.{secret_key.removeprefix(\'model.\')}"',
+    'api_key = f"{cfg[\'provider\']}_{os.getpid()}_key_material"',
+    # keys vendors issue to be public (web analytics, publishable payment keys)
+    f'posthog_api_key = "phc_{rand(43)}"',
+    f'STRIPE_KEY = "pk_live_{rand(40)}"',
 ]
 
 

@@ -9,9 +9,10 @@ the reason a value is noise (for tests and ``--verbose`` diagnostics) or
 
 Classes of noise, each with a test in ``tests/test_secrets_noise.py``:
 
-- placeholders: ``<your-key>``, ``${TOKEN}``, ``{{ secrets.x }}``, ``...``,
-  ``****``, ``xxxx``, values containing ``EXAMPLE``, ``FAKE``, ``TEST``,
-  ``DUMMY``, ``SAMPLE``, ``PLACEHOLDER``, ``CHANGEME``, ``REDACTED``;
+- placeholders: ``<your-key>``, ``${TOKEN}``, ``{{ secrets.x }}``, ``{token}``,
+  f-string fields, ``...``, ``****``, ``xxxx``, values containing ``EXAMPLE``,
+  ``FAKE``, ``TEST``, ``DUMMY``, ``SAMPLE``, ``PLACEHOLDER``, ``CHANGEME``,
+  ``REDACTED`` (a template is recognised by its whole syntax, not by a brace);
 - sequential or repeated alphabets after a valid prefix (``ghp_`` + ``xxxx…``,
   ``hf_abcdefgh…``, ``AKIA`` + ``XXXX…``, ``sk-1234567890…``) and long runs
   of a small alphabet (``ACGTACGT…``, ``0101…``);
@@ -21,7 +22,8 @@ Classes of noise, each with a test in ``tests/test_secrets_noise.py``:
   (``"OPENAI_API_KEY"``, ``"prod/ml/db-password"``), short resource
   identifiers (a word and a few digits: ``bucket42``, ``cmp2-qat-1208``),
   capitalised prose (``ThisIsTheDefaultValue``), paths, URLs, dotted names,
-  timestamps, values with spaces, low-entropy values.
+  timestamps, values with spaces, low-entropy values, ARNs, keys vendors issue
+  to be public (``pk_live_…``, ``phc_…``).
 
 Base64 image data and long base64 runs are not values at all: the adapter
 blanks them before any detector runs (:func:`blank_blobs`).
@@ -39,13 +41,12 @@ from typing import Optional
 _PLACEHOLDER_TEXT = re.compile(
     r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx|\*\*\*|\.\.\.|…"
     # templates: `<your-key>`, `&lt;key&gt;`, `{{ secrets.HF_TOKEN }}`,
-    # `${TOKEN}`, `${TOKEN:-x}`, `${{ secrets.X }}`, `{token}`, `{}`, `{0}`,
-    # `%(token)s`, `$TOKEN`: each a whole template expression, so a random
-    # value that merely holds a brace or an angle bracket is judged as a value
+    # `${{ secrets.X }}`, `{}`, `%(token)s`, `$TOKEN` (and single-brace
+    # fields, :func:`_template_field`): each a whole template expression, so a
+    # random value that merely holds a brace or an angle bracket is judged as
+    # a value
     r"|<[^<>\s][^<>]{0,80}>|&lt;|&gt;"
-    r"|\{\{[ \t]*[\w.\-\[\]'\"|: ]+?[ \t]*\}\}"
-    r"|\$\{\{?[ \t]*[A-Za-z_][\w.\-]*[ \t]*(?:[:?!#%/^,@+=\-][^{}]*)?\}"
-    r"|(?<![{$])\{(?:[A-Za-z_]\w*(?:\.\w+|\[\w+\])*|\d*)(?:![rsa])?(?::[^{}]*)?\}(?!\})"
+    r"|\{\{[ \t]*[\w.\-\[\]'\"|: ]+?[ \t]*\}\}|\{\}"
     r"|^[\"']?\$[A-Za-z_]|%\(|%s\b",
     re.IGNORECASE,
 )
@@ -147,12 +148,36 @@ def _marker_word(value: str) -> bool:
     return False
 
 
+_FIELD = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
+_CLOSING = {")": "(", "]": "["}
+
+
+def _template_field(value: str) -> bool:
+    """A single-brace replacement field with a well-formed expression inside:
+    ``{token}``, ``{0}``, ``${TOKEN:-x}``, f-string fields such as
+    ``{key.removeprefix('a.')}``; ``{{`` is a literal brace, and brackets or
+    quotes that do not pair up (``{e]x(y}``) are no expression."""
+    for match in _FIELD.finditer(value):
+        stack = []
+        for char in match.group(1):
+            if char in "([":
+                stack.append(char)
+            elif char in ")]":
+                if not stack or stack.pop() != _CLOSING[char]:
+                    break
+        else:
+            inner = match.group(1)
+            if not stack and inner.count("'") % 2 == 0 and inner.count('"') % 2 == 0:
+                return True
+    return False
+
+
 def placeholder_reason(value: str) -> Optional[str]:
     """Why ``value`` is a placeholder or a test value (any detector)."""
     body = value.strip()
     if len(body) < 8:
         return "shorter than 8 characters"
-    if _PLACEHOLDER_TEXT.search(body):
+    if _PLACEHOLDER_TEXT.search(body) or ("{" in body and _template_field(body)):
         return "placeholder text"
     if _marker_word(body):
         return "test or example marker"
@@ -189,6 +214,9 @@ _RESOURCE = re.compile(r"^[A-Za-z]+[_\-.]?\d{1,8}(?:[._\-]\d+)*$")
 #: credential (``#add-password``, ``cms/sites/passwords#update``, ``password)``)
 _NAME_CHARS = re.compile(r"[A-Za-z_\-. #/:()\[\],;$'\"]+")
 _ARN = re.compile(r"^arn:aws[\w\-]*:[\w\-]+:")
+#: keys vendors issue to be embedded in web pages and apps: Stripe publishable
+#: keys, PostHog project keys, Mapbox public tokens
+_PUBLISHABLE = re.compile(r"^(?:pk_(?:live|test)_|phc_|pk\.eyJ)")
 
 
 def _random_segment(text: str) -> bool:
@@ -279,6 +307,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return reason
     if _ARN.match(text):
         return "a resource name (ARN)"
+    if _PUBLISHABLE.match(text):
+        return "a publishable (client-side) key"
     if text.lower() in _LITERALS:
         return "a literal, not a value"
     if _PROTECTED.match(text):
