@@ -193,3 +193,28 @@ def test_long_base64_run_is_blanked_but_a_token_next_to_it_is_found():
 def test_blob_blanking_is_exact_on_short_lines():
     line = 'token = "' + "gh" + "p_" + rand(36) + '"'
     assert noise.blank_blobs(line) is line
+
+
+def test_longest_sequential_agrees_with_the_window_definition():
+    """``_sequential`` (a run of 6 from an alphabet, the digits or a keyboard
+    row, either way) is now computed from the longest run: on random values
+    built to hold partial runs it agrees with the plain window search."""
+
+    def windows(body: str, run: int = 6) -> bool:
+        low = body.lower()
+        return any(
+            text[i:i + run] in low
+            for seq in ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
+            for text in (seq, seq[::-1])
+            for i in range(len(text) - run + 1)
+        )
+
+    seqs = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
+    for _ in range(3000):
+        seq = RNG.choice(seqs)
+        seq = seq if RNG.random() < 0.5 else seq[::-1]
+        start = RNG.randrange(len(seq))
+        piece = seq[start:start + RNG.randint(2, 8)]
+        value = rand(RNG.randint(0, 10)) + (piece.upper() if RNG.random() < 0.3 else piece) + rand(RNG.randint(0, 10))
+        assert noise._sequential(value) == windows(value), value
+        assert (noise._longest_sequential(value) >= len(piece)) or not piece, value
