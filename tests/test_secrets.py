@@ -65,6 +65,11 @@ def true_positives():
     pinecone_uuid = "-".join(rand(n, HEX) for n in (8, 4, 4, 4, 12))
     dapi = tok("dapi", rand(32, HEX))
     aiza = tok("AI", "za", rand(35, ALNUM + "_-"))
+    gocspx = tok("GOC", "SPX-", rand(28, ALNUM + "_-"))
+    ya29 = tok("ya", "29.", rand(150, ALNUM + "_-"))
+    runner = tok("GR134", "8941", rand(20, ALNUM + "_-"))
+    session_old = tok("FQoGZXIv", "YXdzE", rand(250, ALNUM + "+/"))
+    session_older = tok("FQoD", "YXdzE", rand(250, ALNUM + "+/"))
     xai = tok("xai", "-", rand(80))
     orr = tok("sk", "-or-v1-", rand(64, HEX))
     nv = tok("nvapi", "-", rand(64, ALNUM + "_-"))
@@ -105,6 +110,14 @@ def true_positives():
         ("Pinecone API Key", f"PINECONE_API_KEY={pinecone_uuid}", pinecone_uuid),
         ("Databricks Token", f"DATABRICKS_TOKEN={dapi}", dapi),
         ("Google API Key", f'genai.configure(api_key="{aiza}")', aiza),
+        ("Google API Key", f"https://maps.example.test/api?key={aiza}&q=x", aiza),
+        ("Google OAuth Client Secret", f'flow = Flow.from_client_config({{"web": {{"client_secret": "{gocspx}"}}}})', gocspx),
+        ("Google OAuth Client Secret", f"GOOGLE_CLIENT_SECRET={gocspx}", gocspx),
+        ("Google OAuth Access Token", f'headers = {{"Authorization": "Bearer {ya29}"}}', ya29),
+        ("Google OAuth Access Token", f"creds = Credentials(token='{ya29}')", ya29),
+        ("GitLab Access Token", f"gitlab-runner register --registration-token {runner}", runner),
+        ("AWS Session Token", f'sts = (key_id, secret, "{session_old}")', session_old),
+        ("AWS Session Token", f's = boto3.Session(aws_session_token="{session_older}")', session_older),
         ("xAI API Key", f"XAI_API_KEY={xai}", xai),
         ("OpenRouter API Key", f'base_url=u, api_key="{orr}"', orr),
         ("NVIDIA API Key", f"NVIDIA_API_KEY={nv}", nv),
@@ -145,6 +158,12 @@ FALSE_POSITIVES = [
     "commit = '" + "0123456789abcdef0123456789abcdef01234567" + "'  # not near wandb",
     "my_hf_" + "tokenizer_" + "a" * 30,
     "AIza" + "short",
+    "data = '" + "AIza" + "Qm9vdHN0cmFwIG1lIHBsZWFzZSB0aGFuazE" + "=='",  # inside base64 (padding follows)
+    "GOCSPX-" + "tooShort",
+    "GOCSPX-" + "x" * 28,
+    "ya29." + "short",
+    "ya29." + "x" * 40,
+    "GR1348941" + "_" * 20,
     "r8_" + "tooShort",
     "dapi" + "nothex" * 6,
     "xai-" + "grok-2-latest",

@@ -53,6 +53,22 @@ TRUE_POSITIVES = [
     'db_password = "' + rand(14, ALNUM + "!#%") + '"',
     "password: hunter2",
     f'utils.get_env_or_default("api_token", "{"-".join(rand(n, "0123456789abcdef") for n in (8, 4, 4, 4, 12))}")',
+    # a quoted value may hold braces, brackets and angle brackets
+    'db_password = "' + rand(6) + "{" + rand(5) + ")>" + rand(6) + '"',
+    'api_key = "' + rand(10) + "${" + rand(4) + "]" + rand(12) + '"',
+    # a value that starts with another quote character or a backtick
+    "password = '`" + rand(11, ALNUM + "!#") + "'",
+    # one-word spellings of credential names
+    f'theapikey = "{V}"',
+    'ADMINPASSWORD = "' + rand(14, ALNUM + "!#%") + '"',
+    # personal access tokens named after their platform
+    f'GITHUB_PAT = "{HEX}"',
+    f'ado_pat = "{rand(52, "abcdefghijklmnopqrstuvwxyz234567")}"',
+    f'GitHubPAT = "{HEX}"',
+    # a client secret with dashes and mixed case (Google's unprefixed form)
+    'client_secret = "' + "".join(RNG.choice("abcdefghijkLMNOPQRSTUVWxyz") for _ in range(11)) + "-" + rand(12) + '"',
+    # a weak password with a digit run in it
+    'password = "' + "sunflower" + "123456" + '"',
 ]
 
 FALSE_POSITIVES = [
@@ -82,6 +98,33 @@ FALSE_POSITIVES = [
     "import { chain_Anvil1_Key, chain_Anvil2_Key } from './consts'",
     "withCredentials([usernamePassword(credentialsId: 'jenkins-creds')])",
     f'key = "{rand(40, "0123456789abcdef")}"',  # a bare `key` with a hex value (a hash, an id)
+    # templates, whatever their syntax
+    'api_key = "{{ secrets.ACME_API_KEY }}"',
+    'api_key = "${{ secrets.ACME_API_KEY }}"',
+    'token = "${ACME_TOKEN:-unset}"',
+    'password = "{db_password}"',
+    'token = "Bearer {}".format(t)',
+    'password = "&lt;db-password&gt;"',
+    "password = '$DB_PASSWORD'",
+    # `pat` without a platform: a pattern, not a token
+    f'pat = "{V}"',
+    f'pattern = "{V}"',
+    # names that only end in a credential word inside a longer word
+    f'passwordless = "{V}"',
+    # a value that names a credential or a resource, under a password name
+    'this.addPassword = "#add-password"',
+    'change_password = "arn:aws:iam::aws:policy/IAMUserChangePassword"',
+    'login(username=username, password=password)',
+    # a run, not a password
+    'password = "123456789"',
+    # a model name under a token name
+    'token = "bert-base-uncased"',
+    # f-string fields are expressions, whatever they call
+    'secret_key = f"encoder.{secret_key.removeprefix(\'model.\')}"',
+    'api_key = f"{cfg[\'provider\']}_{os.getpid()}_key_material"',
+    # keys vendors issue to be public (web analytics, publishable payment keys)
+    f'posthog_api_key = "phc_{rand(43)}"',
+    f'STRIPE_KEY = "pk_live_{rand(40)}"',
 ]
 
 
@@ -117,6 +160,9 @@ def test_authorization_value_reports_the_credential_only():
         ("client_secret", "token"), ("MY_SERVICE_TOKEN", "token"), ("private-key", "token"), ("ACME_KEY", "token"),
         ("key", "weak"), ("cache_key", None), ("secret_name", None), ("tokenizer", None), ("monkey", None),
         ("author", None), ("pad_token", None), ("public_key", None), ("token_url", None), ("user_auth", "token"),
+        ("theapikey", "token"), ("DBPASSWORD", "password"), ("adminPassword", "password"), ("passwordless", None),
+        ("GITHUB_PAT", "token"), ("ado_pat", "token"), ("GitHubPAT", "token"), ("pat", None), ("pat_len", None),
+        ("path", None), ("patch_size", None),
     ],
 )
 def test_key_strength(name, strength):

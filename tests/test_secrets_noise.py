@@ -40,6 +40,10 @@ PLACEHOLDERS = {
     "<your-key>": "<your-api-key>",
     "${VAR}": "${OPENAI_API_KEY}",
     "{{ template }}": "{{ secrets.hf_token }}",
+    "${{ template }}": "${{ secrets.HF_TOKEN }}",
+    "${VAR:-default}": "${HF_TOKEN:-none}",
+    "{field}": "hf_{access_token}_value",
+    "&lt;key&gt;": "&lt;api-key&gt;",
     "small alphabet": "token_" + "ACGT" * 8,
     "binary run": "01101001" * 4,
     "documented key variant": "gh" + "o_" + "16C7e42F292c6912E7710c838347Ae178B4a",
@@ -102,6 +106,33 @@ def test_generic_value_classes(value, reason):
     assert noise.generic_reason(value, "token") == reason
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        rand(8) + "{" + rand(6) + ")>" + rand(8),  # braces and brackets that are no template
+        rand(5) + "${" + rand(3) + "]" + rand(12),
+        "<" + rand(20),
+        rand(12) + "}}" + rand(6),
+    ],
+)
+def test_punctuation_is_not_a_template(value):
+    assert noise.placeholder_reason(value) is None
+
+
+def test_random_segments_are_not_identifiers():
+    """Dash-separated parts that mix cases and digits are a token's, not a name's."""
+    value = rand(11, string.ascii_letters) + "-" + "aB3" + rand(9)
+    assert noise.generic_reason(value, "token") is None
+    assert noise.generic_reason("bert-base-uncased", "token") == "identifier-like name"
+    assert noise.generic_reason("myServiceName-v2", "token") is not None
+
+
+def test_a_digit_run_inside_a_password_is_a_password():
+    assert noise.generic_reason("marigold" + "123456", "password") is None
+    assert noise.generic_reason("abc" + "1234567890", "password") == "sequential characters"  # mostly a run
+    assert noise.generic_reason("marigold" + "123456", "token") is not None  # too weak for a token name
+
+
 def test_password_names_take_short_and_unusual_passwords():
     assert noise.generic_reason("hunter2", "password") is None
     assert noise.generic_reason("hunter2", "token") is not None  # too weak for a token name
@@ -162,3 +193,28 @@ def test_long_base64_run_is_blanked_but_a_token_next_to_it_is_found():
 def test_blob_blanking_is_exact_on_short_lines():
     line = 'token = "' + "gh" + "p_" + rand(36) + '"'
     assert noise.blank_blobs(line) is line
+
+
+def test_longest_sequential_agrees_with_the_window_definition():
+    """``_sequential`` (a run of 6 from an alphabet, the digits or a keyboard
+    row, either way) is now computed from the longest run: on random values
+    built to hold partial runs it agrees with the plain window search."""
+
+    def windows(body: str, run: int = 6) -> bool:
+        low = body.lower()
+        return any(
+            text[i:i + run] in low
+            for seq in ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
+            for text in (seq, seq[::-1])
+            for i in range(len(text) - run + 1)
+        )
+
+    seqs = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
+    for _ in range(3000):
+        seq = RNG.choice(seqs)
+        seq = seq if RNG.random() < 0.5 else seq[::-1]
+        start = RNG.randrange(len(seq))
+        piece = seq[start:start + RNG.randint(2, 8)]
+        value = rand(RNG.randint(0, 10)) + (piece.upper() if RNG.random() < 0.3 else piece) + rand(RNG.randint(0, 10))
+        assert noise._sequential(value) == windows(value), value
+        assert (noise._longest_sequential(value) >= len(piece)) or not piece, value

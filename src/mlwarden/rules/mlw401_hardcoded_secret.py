@@ -36,10 +36,15 @@ class HardcodedSecret(FileRule):
     config syntax (`api_key = "…"`, `client_secret: …`, `MY_SERVICE_TOKEN=…`,
     `"apiKey": "…"`, `headers = {"Authorization": "Bearer …"}`,
     `<authToken>…</authToken>`). The credential word must be a whole word of
-    the name (`monkey`, `tokenizer`, `author` are not), names that describe the
-    value (`secret_name`, `token_url`, `key_id`, `public_key`, `pad_token`) are
-    skipped, and the value must look random for token and key names (any
-    non-placeholder value for password names).
+    the name (`monkey`, `tokenizer`, `author` are not) or end a one-word name
+    (`dbpassword`, `theapikey`); `pat` counts next to a platform (`GITHUB_PAT`,
+    `ado_pat`). Names that describe the value (`secret_name`, `token_url`,
+    `key_id`, `public_key`, `pad_token`) are skipped, and the value must look
+    random for token and key names (any non-placeholder value for password
+    names). Placeholders and templates (`<your-key>`, `{{ secrets.X }}`,
+    `${TOKEN}`, f-string fields), key names and ARNs used as values, and keys
+    vendors issue to be public (Stripe `pk_…`, PostHog `phc_…`) are not
+    reported; a quoted value may hold any punctuation.
 
     ## Why is this bad?
     A token committed to a repository is readable by everyone who can read

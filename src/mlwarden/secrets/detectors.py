@@ -115,6 +115,20 @@ class GoogleTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class GoogleOAuthClientSecretDetector(RegexBasedDetector):
+    """Google OAuth client secrets (``GOCSPX-…``)."""
+
+    secret_type = "Google OAuth Client Secret"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class GoogleOAuthAccessTokenDetector(RegexBasedDetector):
+    """Google OAuth access tokens (``ya29.…``)."""
+
+    secret_type = "Google OAuth Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class XAITokenDetector(RegexBasedDetector):
     """xAI (Grok) API keys (``xai-`` + 70-120)."""
 
@@ -253,6 +267,8 @@ ALL_DETECTORS = (
     PineconeTokenDetector,
     DatabricksTokenDetector,
     GoogleTokenDetector,
+    GoogleOAuthClientSecretDetector,
+    GoogleOAuthAccessTokenDetector,
     XAITokenDetector,
     NvidiaTokenDetector,
     PerplexityTokenDetector,

@@ -43,12 +43,18 @@ _TRIGGER_WORDS = (
     "pass(?!e[sd]|ing|age)", "pwd", "psw", r"pw\b", "secret(?!s)", r"token(?!s|iz|_type|_ids?\b|_idx|_index|_mask)",
     r"key(?!s|_states|_values|_value_head|_layer|_proj|points?|word|board|frame|_ids?\b)", "auth(?!or(?!iz))", "cred",
     "bearer", "contrase",
+    # `GITHUB_PAT`, `ado_pat`, `GitHubPAT`: a personal access token (the judge
+    # wants a platform word in the name; `path`, `pattern`, `patch` never fire)
+    r"pat(?![a-z0-9])",
 )
 _TRIGGER_REST = (
     r"[\w.$@\-]{0,40}?[\"'`]?\]?[ \t]*"
     r"(?::[ \t]*[a-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)[ \t]*|[ \t]+(?:string|str|const|final|bytes)[ \t]*(?=:?=))?"
     + _OP
-    + r"[ \t]*(?:@|[rbuf]{1,2}(?=[\"']))?[\"'`]?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6}"
+    + r"[ \t]*(?:@|[rbuf]{1,2}(?=[\"']))?"
+    # a quoted value may hold any punctuation (`P@ss{w0rd}`); an unquoted one
+    # must not start like an expression (`f(x)`, `[a, b]`, `{…}`)
+    + r"(?:[\"'`]{1,2}(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
 )
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
@@ -159,8 +165,25 @@ MODIFIER_EXCLUDED = frozenset(
 )
 
 
+#: one-word spellings of credential names (``dbpassword``, ``theapikey``,
+#: ``ADMINPASSWORD``): a word that ends with one is that credential word
+_COMPOUND_ENDINGS = ("password", "passwd", "apikey", "apitoken", "authtoken", "accesstoken", "secretkey", "clientsecret", "privatekey", "apisecret")
+#: platforms whose personal access tokens a name can call ``pat``
+PAT_PLATFORMS = frozenset(
+    {"github", "git", "hub", "gh", "gitlab", "gl", "ado", "azure", "devops", "bitbucket", "personal", "hf", "huggingface",
+     "docker", "dockerhub", "npm", "pypi", "jira", "confluence", "atlassian"}
+)
+
+
 def split_words(name: str) -> List[str]:
-    return [w.lower() for w in _WORDS.findall(name)]
+    words = []
+    for word in _WORDS.findall(name):
+        low = word.lower()
+        ending = next((e for e in _COMPOUND_ENDINGS if low.endswith(e) and len(low) > len(e)), None)
+        if ending is not None and low not in TOKEN_WORDS:
+            low = "password" if ending in ("password", "passwd") else ending
+        words.append(low)
+    return words
 
 
 def key_strength(name: str) -> Optional[str]:
@@ -168,6 +191,8 @@ def key_strength(name: str) -> Optional[str]:
     (not a credential name) for an assignment's key."""
     raw = name.strip("\"'`$@[]")
     words = split_words(raw)
+    if "pat" in words and any(w in PAT_PLATFORMS for w in words):
+        words = ["token" if w == "pat" else w for w in words]
     credential = [i for i, w in enumerate(words) if w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key"]
     if not credential or any(w in MODIFIER_EXCLUDED for w in words):
         return None

@@ -9,9 +9,10 @@ the reason a value is noise (for tests and ``--verbose`` diagnostics) or
 
 Classes of noise, each with a test in ``tests/test_secrets_noise.py``:
 
-- placeholders: ``<your-key>``, ``${TOKEN}``, ``{{ secrets.x }}``, ``...``,
-  ``****``, ``xxxx``, values containing ``EXAMPLE``, ``FAKE``, ``TEST``,
-  ``DUMMY``, ``SAMPLE``, ``PLACEHOLDER``, ``CHANGEME``, ``REDACTED``;
+- placeholders: ``<your-key>``, ``${TOKEN}``, ``{{ secrets.x }}``, ``{token}``,
+  f-string fields, ``...``, ``****``, ``xxxx``, values containing ``EXAMPLE``,
+  ``FAKE``, ``TEST``, ``DUMMY``, ``SAMPLE``, ``PLACEHOLDER``, ``CHANGEME``,
+  ``REDACTED`` (a template is recognised by its whole syntax, not by a brace);
 - sequential or repeated alphabets after a valid prefix (``ghp_`` + ``xxxx…``,
   ``hf_abcdefgh…``, ``AKIA`` + ``XXXX…``, ``sk-1234567890…``) and long runs
   of a small alphabet (``ACGTACGT…``, ``0101…``);
@@ -21,7 +22,8 @@ Classes of noise, each with a test in ``tests/test_secrets_noise.py``:
   (``"OPENAI_API_KEY"``, ``"prod/ml/db-password"``), short resource
   identifiers (a word and a few digits: ``bucket42``, ``cmp2-qat-1208``),
   capitalised prose (``ThisIsTheDefaultValue``), paths, URLs, dotted names,
-  timestamps, values with spaces, low-entropy values.
+  timestamps, values with spaces, low-entropy values, ARNs, keys vendors issue
+  to be public (``pk_live_…``, ``phc_…``).
 
 Base64 image data and long base64 runs are not values at all: the adapter
 blanks them before any detector runs (:func:`blank_blobs`).
@@ -38,7 +40,14 @@ from typing import Optional
 
 _PLACEHOLDER_TEXT = re.compile(
     r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx|\*\*\*|\.\.\.|…"
-    r"|[<>{}]|\$\{|^\$[A-Za-z_]|%\(|%s\b",
+    # templates: `<your-key>`, `&lt;key&gt;`, `{{ secrets.HF_TOKEN }}`,
+    # `${{ secrets.X }}`, `{}`, `%(token)s`, `$TOKEN` (and single-brace
+    # fields, :func:`_template_field`): each a whole template expression, so a
+    # random value that merely holds a brace or an angle bracket is judged as
+    # a value
+    r"|<[^<>\s][^<>]{0,80}>|&lt;|&gt;"
+    r"|\{\{[ \t]*[\w.\-\[\]'\"|: ]+?[ \t]*\}\}|\{\}"
+    r"|^[\"']?\$[A-Za-z_]|%\(|%s\b",
     re.IGNORECASE,
 )
 #: marker words that make a value a test or placeholder value when they start
@@ -52,7 +61,7 @@ _SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzx
 #: provider prefixes stripped before the body is judged (``ghp_``, ``sk-proj-`` …)
 _PREFIX = re.compile(
     r"^(?:github_pat_|gh[pousr]_|glpat-|hf_|api_org_|sk-ant-(?:api|admin)\d\d-|sk-or-v1-|sk-(?:proj|svcacct|admin)-|sk-|"
-    r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
+    r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|GOCSPX-|ya29\.|GR1348941|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
     r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|SG\.|npm_|pypi-)"
 )
 
@@ -109,13 +118,26 @@ def entropy(value: str) -> float:
 
 
 def _sequential(body: str, run: int = 6) -> bool:
+    return _longest_sequential(body) >= run
+
+
+def _longest_sequential(body: str) -> int:
+    """Length of the longest run of ``body`` that is part of an alphabet,
+    the digits or a keyboard row (forwards or backwards), case-insensitively."""
     low = body.lower()
+    best = 0
     for seq in _SEQUENCES:
         for text in (seq, seq[::-1]):
-            for i in range(len(text) - run + 1):
-                if text[i:i + run] in low:
-                    return True
-    return False
+            i = 0
+            while i < len(low):
+                j = i
+                if low[i] in text:
+                    k = text.index(low[i])
+                    while j + 1 < len(low) and k + (j - i) + 1 < len(text) and low[j + 1] == text[k + (j - i) + 1]:
+                        j += 1
+                best = max(best, j - i + 1 if low[i] in text else 0)
+                i = j + 1
+    return best
 
 
 def _marker_word(value: str) -> bool:
@@ -126,12 +148,36 @@ def _marker_word(value: str) -> bool:
     return False
 
 
+_FIELD = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
+_CLOSING = {")": "(", "]": "["}
+
+
+def _template_field(value: str) -> bool:
+    """A single-brace replacement field with a well-formed expression inside:
+    ``{token}``, ``{0}``, ``${TOKEN:-x}``, f-string fields such as
+    ``{key.removeprefix('a.')}``; ``{{`` is a literal brace, and brackets or
+    quotes that do not pair up (``{e]x(y}``) are no expression."""
+    for match in _FIELD.finditer(value):
+        stack = []
+        for char in match.group(1):
+            if char in "([":
+                stack.append(char)
+            elif char in ")]":
+                if not stack or stack.pop() != _CLOSING[char]:
+                    break
+        else:
+            inner = match.group(1)
+            if not stack and inner.count("'") % 2 == 0 and inner.count('"') % 2 == 0:
+                return True
+    return False
+
+
 def placeholder_reason(value: str) -> Optional[str]:
     """Why ``value`` is a placeholder or a test value (any detector)."""
     body = value.strip()
     if len(body) < 8:
         return "shorter than 8 characters"
-    if _PLACEHOLDER_TEXT.search(body):
+    if _PLACEHOLDER_TEXT.search(body) or ("{" in body and _template_field(body)):
         return "placeholder text"
     if _marker_word(body):
         return "test or example marker"
@@ -164,6 +210,24 @@ _SELF_DESCRIBING = re.compile(
     r"pass(?:word|wd|phrase)|secret|token|api[_\- ]?key|credential|private[_\- ]?key|access[_\- ]?key|auth", re.IGNORECASE
 )
 _RESOURCE = re.compile(r"^[A-Za-z]+[_\-.]?\d{1,8}(?:[._\-]\d+)*$")
+#: a password-named value made of letters and punctuation only, that names a
+#: credential (``#add-password``, ``cms/sites/passwords#update``, ``password)``)
+_NAME_CHARS = re.compile(r"[A-Za-z_\-. #/:()\[\],;$'\"]+")
+_ARN = re.compile(r"^arn:aws[\w\-]*:[\w\-]+:")
+#: keys vendors issue to be embedded in web pages and apps: Stripe publishable
+#: keys, PostHog project keys, Mapbox public tokens
+_PUBLISHABLE = re.compile(r"^(?:pk_(?:live|test)_|phc_|pk\.eyJ)")
+
+
+def _random_segment(text: str) -> bool:
+    """A dash-, dot- or underscore-separated part of ``text`` of 10+
+    characters that mixes upper case, lower case and digits
+    (``fnhqAakzWrX-mtFQ4PRdMoy0``): the case of a random token, not of a name
+    (``bert-base-uncased``, ``max_new_tokens``, ``myServiceName``)."""
+    return any(
+        len(part) >= 10 and re.search(r"[a-z]", part) and re.search(r"[A-Z]", part) and re.search(r"\d", part)
+        for part in re.split(r"[_\-.]", text)
+    )
 _CAMEL_WORD = re.compile(r"[A-Z]?[a-z]+")
 
 
@@ -237,8 +301,14 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         reason = None  # `hunter2`: short passwords are passwords
     else:
         reason = placeholder_reason(text)
+        if reason == "sequential characters" and strength == "password" and _longest_sequential(strip_prefix(text)) * 3 < len(text) * 2:
+            reason = None  # `abuser123456`: a password with a run in it, not a run
     if reason:
         return reason
+    if _ARN.match(text):
+        return "a resource name (ARN)"
+    if _PUBLISHABLE.match(text):
+        return "a publishable (client-side) key"
     if text.lower() in _LITERALS:
         return "a literal, not a value"
     if _PROTECTED.match(text):
@@ -250,7 +320,7 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
             return "prose"
     if _DATE.match(text):
         return "timestamp"
-    if _SELF_DESCRIBING.search(text) and (strength != "password" or re.fullmatch(r"[A-Za-z_\-. ]+", text)):
+    if _SELF_DESCRIBING.search(text) and (strength != "password" or _NAME_CHARS.fullmatch(text)):
         return "a key name, not a key"
     if re.match(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", text):
         return "an environment variable name"
@@ -262,7 +332,7 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         if re.fullmatch(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[A-Z_]+", text) or " " in text and not re.search(r"[^\w ]", text) and text.islower() is False:
             return "identifier-like name"
         return None
-    if _NAMEISH.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)):
+    if _NAMEISH.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)) and not _random_segment(text):
         return "identifier-like name"
     if _RESOURCE.match(text) or _identifier_like(text):
         return "resource identifier"

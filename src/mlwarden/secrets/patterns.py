@@ -84,7 +84,17 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(dapi[0-9a-f]{32}(?:-\d)?)" + _E),
     ),
     "Google API Key": (
-        _re(_B + r"(AIza[0-9A-Za-z_\-]{35})" + _E),
+        # not followed by `=`: a 39-character run ending in base64 padding is
+        # the inside of a longer base64 value, not a key
+        _re(_B + r"(AIza[0-9A-Za-z_\-]{35})" + r"(?![A-Za-z0-9_\-=])"),
+    ),
+    "Google OAuth Client Secret": (
+        _re(_B + r"(GOCSPX-[A-Za-z0-9_\-]{28})" + _E),
+    ),
+    "Google OAuth Access Token": (
+        # short-lived (an hour) but a full credential while it lives; printed by
+        # `gcloud auth print-access-token` into notebooks
+        _re(_B + r"(ya29\.[0-9A-Za-z_\-]{20,1024})" + _E),
     ),
     "xAI API Key": (
         _re(_B + r"(xai-[A-Za-z0-9_\-]{70,120})" + _E),
@@ -114,7 +124,8 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
     ),
     "AWS Session Token": (
         # STS session tokens start with base64 of their own header
-        _re(_B64B + r"((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9+/]{80,1900}={0,2})" + _B64E),
+        # (current, 2019-2021 and older formats)
+        _re(_B64B + r"((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE|FQoDYXdzE)[A-Za-z0-9+/]{80,1900}={0,2})" + _B64E),
         _re(r"(?i:aws_?session_?token|aws_?security_?token|session_?token)" + _CTX + r"([A-Za-z0-9/+]{100,1900}={0,2})" + _B64E),
     ),
     "GitHub Access Token": (
@@ -126,6 +137,8 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
     ),
     "GitLab Access Token": (
         _re(_B + r"((?:glpat|gldt|glft|glsoat|glrt|glimt|glptt|gloas|glcbt|glagent)-[A-Za-z0-9_\-]{20,64})" + _E),
+        # runner registration tokens (deprecated, still accepted by older runners)
+        _re(_B + r"(GR1348941[A-Za-z0-9_\-]{20})" + _E),
     ),
     "Azure AD Client Secret": (
         # Entra ID application secrets: three characters, a digit, "Q~", 31-34 more
@@ -156,6 +169,8 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Pinecone API Key": "`pcsk_` + 4-8 + `_` + 50-80 alphanumerics; a UUID next to `pinecone` (legacy keys)",
     "Databricks Token": "`dapi` + 32 hex (optional `-N`)",
     "Google API Key": "`AIza` + 35 of `[A-Za-z0-9_-]` (Gemini, Google Cloud, Firebase)",
+    "Google OAuth Client Secret": "`GOCSPX-` + 28 of `[A-Za-z0-9_-]`",
+    "Google OAuth Access Token": "`ya29.` + 20-1024 of `[A-Za-z0-9_-]` (short-lived user and service-account tokens)",
     "xAI API Key": "`xai-` + 70-120 of `[A-Za-z0-9_-]`",
     "OpenRouter API Key": "`sk-or-v1-` + 64 hex",
     "NVIDIA API Key": "`nvapi-` + 60-70 of `[A-Za-z0-9_-]`",
@@ -163,9 +178,9 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Kaggle API Key": "32 hex next to `KAGGLE_KEY` / `kaggle…key`, the `key` of `kaggle.json`",
     "AWS Bedrock API Key": "long-term `ABSK` + base64 of `BedrockAPIKey-…`; short-term `bedrock-api-key-` + base64 of `bedrock.amazonaws.com…`",
     "AWS Secret Access Key": "40 base64 characters named `aws_secret_access_key`, `SecretAccessKey`, `aws_secret` …",
-    "AWS Session Token": "STS tokens starting `IQoJb3JpZ2luX2Vj` / `FwoGZXIvYXdzE`, or 100+ base64 characters named `aws_session_token`",
+    "AWS Session Token": "STS tokens starting `IQoJb3JpZ2luX2Vj`, `FwoGZXIvYXdzE`, `FQoGZXIvYXdzE` or `FQoDYXdzE`, or 100+ base64 characters named `aws_session_token`",
     "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76, fine-grained `github_pat_` + 82",
-    "GitLab Access Token": "`glpat-`, `gldt-`, `glft-`, `glsoat-`, `glrt-`, `glimt-`, `glptt-`, `gloas-`, `glcbt-`, `glagent-` + 20-64",
+    "GitLab Access Token": "`glpat-`, `gldt-`, `glft-`, `glsoat-`, `glrt-`, `glimt-`, `glptt-`, `gloas-`, `glcbt-`, `glagent-` + 20-64; runner registration tokens `GR1348941` + 20",
     "Azure AD Client Secret": "Entra ID application secrets: 3 characters, a digit, `Q~`, 31-34 more",
     "Clojars API Token": "`CLOJARS_` + 60 alphanumerics",
     "Private AI API Key": "32 alphanumerics next to `private_ai` / `privateai`",
@@ -210,7 +225,7 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
         "hf_", "api_org_", "sk-", "gsk_", "r8_", "lsv2_", "pcsk_", "dapi", "AIza", "xai-", "nvapi-", "pplx-", "ABSK",
         "bedrock-api-key", "Q~", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
         "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
-        "sk_live", "rk_live",
+        "sk_live", "rk_live", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
     )
 ) + (
     (("A3T",), r"A3T[A-Z0-9]"),
