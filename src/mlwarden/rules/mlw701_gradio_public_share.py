@@ -83,7 +83,22 @@ class GradioPublicShare(ParamDefaults, CodeRule):
         Invalid("import gradio as gr\ndemo = gr.Blocks()\ndemo.launch(share=True)"),
         Invalid("from gradio import Interface\nInterface(fn, 'text', 'text').launch(server_name='0.0.0.0', share=1)"),
         Invalid("import gradio as gr\nSHARE = True\ndemo.queue().launch(share=SHARE, auth=None)"),
+        Invalid("import gradio as gr\nopts = {'share': True}\ndemo.launch(**opts)"),
     ]
+
+    @classmethod
+    def ast_gate(cls, tree) -> bool:
+        """Only a ``.launch(...)`` call that passes ``share=`` (or ``**``
+        arguments that may hold it) can be reported: importing gradio, which
+        the trigger guards, is not enough (gradio's own code and apps with many
+        modules import it everywhere and launch once)."""
+        import ast
+
+        for node in ast.walk(tree):
+            if type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "launch":
+                if any(kw.arg in ("share", None) for kw in node.keywords):
+                    return True
+        return False
 
     def visit_Call(self, node: libcst.Call) -> None:
         func = node.func
