@@ -103,7 +103,22 @@ TAR = {
         "import tarfile\ntarfile.TarFile.extraction_filter = staticmethod(tarfile.data_filter)\ntarfile.open(p).extractall(d)",
         0,
     ),
-    "members-getmembers": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=t.getmembers())", 0),
+    # members that select nothing: every member, as with no `members=`
+    "members-getmembers": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=t.getmembers())", 1),
+    "members-the-archive": ("import tarfile\nwith tarfile.open(p) as arc:\n    arc.extractall(d, members=arc)", 1),
+    "members-none": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=None)", 1),
+    "members-a-selection": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=[m for m in t.getmembers() if ok(m)])", 0),
+    # the binding that reaches the call decides (a later rebinding does not)
+    "rebound-archive-name": ("import tarfile\narc = Other(q)\narc = tarfile.open(p)\narc.extractall(d)\narc = Other(r)", 1),
+    "rebound-to-something-else": ("import tarfile\narc = tarfile.open(p)\narc = Other(q)\narc.extractall(d)", 0),
+    "rebound-filter-name": ("import tarfile\nmode = 'data'\nmode = 'fully_trusted'\ntarfile.open(p).extractall(d, filter=mode)\nmode = 'data'", 1),
+    "rebound-filter-to-data": ("import tarfile\nmode = 'fully_trusted'\nmode = 'data'\ntarfile.open(p).extractall(d, filter=mode)", 0),
+    "conditional-filter": ("import tarfile\nmode = 'data'\nif legacy:\n    mode = None\ntarfile.open(p).extractall(d, filter=mode)", 0),
+    # a TarFile subclass of this module, and contextlib.closing around an open
+    "tarfile-subclass-open": ("import tarfile\nclass Pack(tarfile.TarFile):\n    pass\nwith Pack.open(name=p) as pk:\n    pk.extractall(d)", 1),
+    "tarfile-subclass-chain": ("from tarfile import TarFile\nclass A(TarFile):\n    pass\nclass B(A):\n    pass\nB(p).extract(m, d)", 1),
+    "closing-around-open": ("import tarfile\nfrom contextlib import closing\nwith closing(tarfile.open(p)) as t:\n    t.extractall(d)", 1),
+    "unrelated-subclass": ("class Pack(Base):\n    pass\nwith Pack.open(p) as pk:\n    pk.extractall(d)", 0),
     "unpack-format-zip": ("import shutil\nshutil.unpack_archive(p, d, format='zip')", 0),
     "unpack-format-gztar": ("import shutil\nshutil.unpack_archive(p, d, format='gztar')", 1),
     "unpack-tar-literal": ("import shutil\nshutil.unpack_archive('data.tar.gz', 'data')", 1),
