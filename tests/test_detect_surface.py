@@ -273,3 +273,23 @@ def test_head_spellings_cover_the_assumed_aliases():
         assert alias in HEAD_SPELLINGS.get(module, frozenset({module})), (alias, module)
     [finding] = findings("def k(p):\n    return np.load(p, allow_pickle=True)\n", "MLW105")
     assert finding.line == 2
+
+
+#: a project module that hands on a well-known module (a lazy or optional
+#: import): `from .compat import torch` is torch; names projects give their
+#: own modules, a renamed import and `from . import x` (a sibling module) are not
+REEXPORTS = {
+    "torch-from-a-compat-module": ("from .utils.compat import torch\ndef restore(p):\n    return torch.load(p)", "MLW102", 1),
+    "numpy-alias-from-parent": ("from ..backend import np\nstate = np.load(p, allow_pickle=True)", "MLW105", 1),
+    "joblib-from-lazy-module": ("from ._lazy import joblib\nmodel = joblib.load(p)", "MLW103", 1),
+    "sibling-module-named-torch": ("from . import torch\ntorch.load(p)", "MLW102", 0),
+    "renamed": ("from .compat import torch as backend\nbackend.load(p)", "MLW102", 0),
+    "own-pickle-module": ("from .utils import pickle\npickle.loads(b)", "MLW101", 0),
+    "absolute-project-import": ("from mypkg.compat import torch\ntorch.load(p)", "MLW102", 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REEXPORTS))
+def test_module_reexported_by_a_project_module(name):
+    code, rule, expected = REEXPORTS[name]
+    assert len(findings(code, rule)) == expected
