@@ -34,6 +34,7 @@ and their history are in ``benchmarks/DETECT.md``.
     python benchmarks/eval_detect.py score                  # this checkout
     python benchmarks/eval_detect.py score --src OLD/src    # another version (before/after)
     python benchmarks/eval_detect.py candidates real/x      # lines to label
+    python benchmarks/eval_detect.py corpus-diff --before OLD/src PATHS...  # findings lost/gained
 
 A label matches a finding of a rule in the label's category whose line lies
 within the labelled statement (its first line to its last, as ``ast`` sees
@@ -320,6 +321,15 @@ def candidates(root: Path) -> None:
                 print(f"{path.relative_to(EVAL)}:{i}: {line.strip()[:140]}")
 
 
+def corpus_findings(src: Path, paths: List[Path]) -> List[Tuple[str, int, str, str]]:
+    """Every MLW1xx/2xx/3xx/7xx finding (path, line, rule, severity) on
+    ``paths`` with the mlwarden of ``src``: the before/after check that no
+    true finding is lost."""
+    data = run_mlwarden(src, [p.resolve() for p in paths])
+    return sorted({(os.path.relpath(f["path"], EVAL.parent) if os.path.isabs(f["path"]) else f["path"], f["line"], f["rule"], f["severity"])
+                   for f in data["findings"] if f["rule"][3] in "1237"})
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -330,10 +340,23 @@ def main(argv=None) -> int:
     s.add_argument("--as-labelled", action="store_true", help="ignore the reviewed corrections in eval_detect_labels.json")
     c = sub.add_parser("candidates")
     c.add_argument("root", type=Path)
+    d = sub.add_parser("corpus-diff", help="MLW1xx/2xx/3xx/7xx findings lost and gained between two versions on a corpus")
+    d.add_argument("--before", type=Path, required=True, help="src/ of the version before")
+    d.add_argument("--after", type=Path, default=HERE.parent / "src")
+    d.add_argument("paths", type=Path, nargs="+")
     args = parser.parse_args(argv)
     if args.cmd == "candidates":
         candidates(args.root)
         return 0
+    if args.cmd == "corpus-diff":
+        before = set(corpus_findings(args.before.resolve(), args.paths))
+        after = set(corpus_findings(args.after.resolve(), args.paths))
+        print(f"{len(before)} findings before, {len(after)} after")
+        for row in sorted(before - after):
+            print("lost ", *row)
+        for row in sorted(after - before):
+            print("new  ", *row)
+        return 1 if before - after else 0
     counts = score(args.src.resolve(), args.severity.upper(), corrections=not args.as_labelled)
     keys = {k for k in counts if isinstance(k, tuple)}
     groups = []
