@@ -313,7 +313,8 @@ def candidates(root: Path) -> None:
     pattern = re.compile(
         r"pickle\.|\bdill\.|joblib\.load|torch\.load|np\.load|numpy\.load|read_pickle|yaml\.(?:unsafe_|full_)?load|load_model\(|"
         r"marshal\.load|shelve\.open|jsonpickle|extractall|unpack_archive|\.run\(.*host|uvicorn\.run|launch\(|run_app|"
-        r"pip.{0,40}install|\bexec\(|\beval\(|os\.system|load_library|PackageImporter|msgpack|saved_model\.load|TFSMLayer|read_array|load_state_dict_from_url"
+        r"pip.{0,40}install|\bexec\(|\beval\(|os\.system|load_library|PackageImporter|msgpack|saved_model\.load|TFSMLayer|read_array|load_state_dict_from_url|"
+        r"add_insecure_port|uvicorn\.Config|0\.0\.0\.0|\[::\]|allow_dangerous|REPL(?:Tool)?\("
     )
     for path in sorted((EVAL / root).rglob("*.py")):
         for i, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
