@@ -4,8 +4,8 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 597052790,
- '_roundtrip': 3286269205,
- 'mlw101_pickle_load': 904588639,
+ '_roundtrip': 3342880828,
+ 'mlw101_pickle_load': 2875494572,
  'mlw102_torch_load_without_weights_only': 2694325350,
  'mlw103_joblib_load': 2742300424,
  'mlw104_pandas_read_pickle': 2179515650,

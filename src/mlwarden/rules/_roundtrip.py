@@ -548,6 +548,19 @@ def _walk_nodes(root: Any) -> Iterable[Any]:
         stack.extend(reversed(node.children))
 
 
+def _name_skeleton(name: Any) -> Optional[Tuple[str, ...]]:
+    """The fixed text of an f-string file name, its expressions as gaps
+    (``f"part_{i}.pkl"`` -> ``("part_", None, ".pkl")``), when it has a gap and
+    fixed text beyond an extension; None otherwise."""
+    if not isinstance(name, cst.FormattedString):
+        return None
+    parts = tuple(p.value if isinstance(p, cst.FormattedStringText) else None for p in name.parts)
+    texts = [t for t in parts if t]
+    if None not in parts or not any(len(t.strip(".")) >= 2 and not (t.startswith(".") and t is texts[-1]) for t in texts):
+        return None
+    return parts
+
+
 def _reaching(index: "ScopeIndex", found: List[Binding], use: Any) -> List[Binding]:
     """The bindings of ``found`` that can reach ``use`` (see
     :meth:`RoundTripAware.reaching_values`)."""
@@ -946,7 +959,7 @@ class _Query:
     def file_written(self, path: Any) -> bool:
         kind = self.local_path(path)
         if kind is None:
-            return False
+            return self._sibling_written(path)
         if kind == "literal" and self.scope.is_module:
             return False  # a literal path at module level may name a file that was there before
         key = self.path_key(path)
@@ -979,6 +992,46 @@ class _Query:
                         continue  # an open() for reading or for the write itself
                     return False
         return True
+
+    def _sibling_written(self, path: Any) -> bool:
+        """``path`` is one of the files this function writes by a name
+        pattern into one directory: every worker writes
+        ``join(d, f"part_{rank}.pkl")`` and one reads ``join(d, f"part_{i}.pkl")``
+        back (a dump that runs before the load on a straight line, the same
+        directory expression and the same file-name skeleton, whose fixed
+        text is more than an extension)."""
+        load_dir, load_name = self._dir_and_name(path)
+        if load_dir is None:
+            return False
+        skeleton = _name_skeleton(load_name)
+        if skeleton is None:
+            return False
+        key = self.path_key(load_dir)
+        for call in self.scope.calls:
+            if not self.scope.straight_before(call, self.load):
+                continue
+            dest = self.writes_to(call)
+            if dest is None:
+                continue
+            write_dir, write_name = self._dir_and_name(dest)
+            if write_dir is not None and self.path_key(write_dir) == key and _name_skeleton(write_name) == skeleton:
+                return True
+        return False
+
+    def _dir_and_name(self, expr: Any) -> Tuple[Any, Any]:
+        """(directory, file name) of ``os.path.join(d, name)`` / ``d / name``,
+        through a name bound once; (None, None) otherwise."""
+        expr = self._unwrap_path(expr)
+        if isinstance(expr, cst.Name):
+            found = self.bindings(expr.value)
+            if not found or len(found) != 1 or found[0].kind != "assign":
+                return None, None
+            expr = self._unwrap_path(found[0].value)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
+            return expr.left, expr.right
+        if isinstance(expr, cst.Call) and len(expr.args) == 2 and not any(a.keyword or a.star for a in expr.args) and self.call_name(expr, ("os.path.join",)):
+            return expr.args[0].value, expr.args[1].value
+        return None, None
 
     def _unwrap_path(self, expr: Any) -> Any:
         """``expr`` without the wrappers that keep a path what it is
