@@ -9,6 +9,13 @@ other projects' test files and source code, which are never committed):
   ruff's flake8-bandit fixtures; see README there). semgrep-style files carry
   their own labels (``# ruleid: X`` / ``# ok: X`` above the labelled
   statement); the others are labelled in ``labels.json``;
+* ``third_party/{codeql,sonar,dlint}/`` — the second, fresh third-party set
+  (scored separately as ``third_party-2``; ``third_party/SOURCES-2.txt``
+  names each file's repository, path and commit and how its annotations
+  map to labels);
+* ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
+  kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
+  blind and scored separately as ``real-2``;
 * ``real/<sdist>/...`` — real ML code (sdists from PyPI, unpacked), labelled
   by hand in ``labels.json``: every candidate line (found with
   ``candidates``) gets a verdict.
@@ -27,6 +34,7 @@ and their history are in ``benchmarks/DETECT.md``.
     python benchmarks/eval_detect.py score                  # this checkout
     python benchmarks/eval_detect.py score --src OLD/src    # another version (before/after)
     python benchmarks/eval_detect.py candidates real/x      # lines to label
+    python benchmarks/eval_detect.py corpus-diff --before OLD/src PATHS...  # findings lost/gained
 
 A label matches a finding of a rule in the label's category whose line lies
 within the labelled statement (its first line to its last, as ``ast`` sees
@@ -203,6 +211,19 @@ def annotated_labels(path: Path, rel: str) -> Dict[str, Tuple[str, str]]:
 
 CORRECTIONS = HERE / "eval_detect_labels.json"
 
+#: third-party sources added after the first round's fixes (scored as their own
+#: held-out set, "third_party-2"); real code under ``real-2/`` is "real-2"
+SECOND_SOURCES = {"codeql", "sonar", "dlint"}
+SETS = ("third_party", "third_party-2", "real", "real-2")
+
+
+def set_of(rel: str) -> str:
+    """The evaluation set a labelled path belongs to."""
+    parts = rel.split("/")
+    if parts[0] == "third_party" and len(parts) > 2 and parts[1] in SECOND_SOURCES:
+        return "third_party-2"
+    return parts[0]
+
 
 def all_labels(corrections: bool = True) -> Dict[str, Tuple[str, str]]:
     labels: Dict[str, Tuple[str, str]] = {}
@@ -249,7 +270,7 @@ def score(src: Path, severity: str = "LOW", corrections: bool = True) -> Dict[st
         if verdict == "neg":  # an ok label covers its own statement only
             first, last = first, statement_end(EVAL / rel, first, last)
         hit = any(first <= l <= last for l in found[(rel, category)])
-        c = counts[(rel.split("/", 1)[0], category)]
+        c = counts[(set_of(rel), category)]
         if verdict == "pos":
             c["tp" if hit else "fn"] += 1
             if not hit:
@@ -292,12 +313,22 @@ def candidates(root: Path) -> None:
     pattern = re.compile(
         r"pickle\.|\bdill\.|joblib\.load|torch\.load|np\.load|numpy\.load|read_pickle|yaml\.(?:unsafe_|full_)?load|load_model\(|"
         r"marshal\.load|shelve\.open|jsonpickle|extractall|unpack_archive|\.run\(.*host|uvicorn\.run|launch\(|run_app|"
-        r"pip.{0,40}install|\bexec\(|\beval\(|os\.system|load_library|PackageImporter|msgpack|saved_model\.load|TFSMLayer|read_array|load_state_dict_from_url"
+        r"pip.{0,40}install|\bexec\(|\beval\(|os\.system|load_library|PackageImporter|msgpack|saved_model\.load|TFSMLayer|read_array|load_state_dict_from_url|"
+        r"add_insecure_port|uvicorn\.Config|0\.0\.0\.0|\[::\]|allow_dangerous|REPL(?:Tool)?\("
     )
     for path in sorted((EVAL / root).rglob("*.py")):
         for i, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
             if pattern.search(line) and not line.strip().startswith("#"):
                 print(f"{path.relative_to(EVAL)}:{i}: {line.strip()[:140]}")
+
+
+def corpus_findings(src: Path, paths: List[Path]) -> List[Tuple[str, int, str, str]]:
+    """Every MLW1xx/2xx/3xx/7xx finding (path, line, rule, severity) on
+    ``paths`` with the mlwarden of ``src``: the before/after check that no
+    true finding is lost."""
+    data = run_mlwarden(src, [p.resolve() for p in paths])
+    return sorted({(os.path.relpath(f["path"], EVAL.parent) if os.path.isabs(f["path"]) else f["path"], f["line"], f["rule"], f["severity"])
+                   for f in data["findings"] if f["rule"][3] in "1237"})
 
 
 def main(argv=None) -> int:
@@ -310,14 +341,27 @@ def main(argv=None) -> int:
     s.add_argument("--as-labelled", action="store_true", help="ignore the reviewed corrections in eval_detect_labels.json")
     c = sub.add_parser("candidates")
     c.add_argument("root", type=Path)
+    d = sub.add_parser("corpus-diff", help="MLW1xx/2xx/3xx/7xx findings lost and gained between two versions on a corpus")
+    d.add_argument("--before", type=Path, required=True, help="src/ of the version before")
+    d.add_argument("--after", type=Path, default=HERE.parent / "src")
+    d.add_argument("paths", type=Path, nargs="+")
     args = parser.parse_args(argv)
     if args.cmd == "candidates":
         candidates(args.root)
         return 0
+    if args.cmd == "corpus-diff":
+        before = set(corpus_findings(args.before.resolve(), args.paths))
+        after = set(corpus_findings(args.after.resolve(), args.paths))
+        print(f"{len(before)} findings before, {len(after)} after")
+        for row in sorted(before - after):
+            print("lost ", *row)
+        for row in sorted(after - before):
+            print("new  ", *row)
+        return 1 if before - after else 0
     counts = score(args.src.resolve(), args.severity.upper(), corrections=not args.as_labelled)
     keys = {k for k in counts if isinstance(k, tuple)}
     groups = []
-    for where in ("third_party", "real"):
+    for where in SETS:
         mine = {k for k in keys if k[0] == where}
         groups.append((f"{where} family", {k for k in mine if k[1] in FAMILY}))
         for k in sorted(mine - {k for k in mine if k[1] in FAMILY}):

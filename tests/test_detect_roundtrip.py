@@ -288,6 +288,36 @@ ROUND_TRIPS = {
             assert cloudpickle.loads(payload)["id"] == 1
         """,
     ),
+    # every worker dumps its shard by a name pattern into one directory; one reads them all back
+    "shards-by-name-pattern": (
+        "MLW101",
+        """
+        import os, pickle
+        def gather(shard, rank, world, workdir):
+            with open(os.path.join(workdir, f"shard-{rank:03d}.pkl"), "wb") as out:
+                pickle.dump(shard, out)
+            sync()
+            if rank:
+                return None
+            merged = []
+            for r in range(world):
+                name = os.path.join(workdir, f"shard-{r:03d}.pkl")
+                with open(name, "rb") as src:
+                    merged.extend(pickle.load(src))
+            return merged
+        """,
+    ),
+    "shards-by-name-pattern-pathlib": (
+        "MLW103",
+        """
+        import joblib
+        from pathlib import Path
+        def collect(parts, rank, n, root: Path):
+            joblib.dump(parts, root / f"chunk_{rank}.joblib")
+            barrier()
+            return [joblib.load(root / f"chunk_{i}.joblib") for i in range(n)]
+        """,
+    ),
 }
 
 
@@ -513,6 +543,27 @@ KEPT = {
         "MLW101",
         "import pickle\ndef f(sock):\n    _, data = sock.recv(4096).split(b'|', 1)\n    return pickle.loads(data)\n",
         [4],
+    ),
+    # a pattern that is only an extension, another directory, another pattern, or a dump on one path only
+    "sibling-name-only-an-extension": (
+        "MLW101",
+        "import os, pickle\ndef f(d, a, b):\n    pickle.dump(1, open(os.path.join(d, f'{a}.pkl'), 'wb'))\n    return pickle.load(open(os.path.join(d, f'{b}.pkl'), 'rb'))\n",
+        [4],
+    ),
+    "sibling-other-directory": (
+        "MLW101",
+        "import os, pickle\ndef f(d, e, r, i):\n    pickle.dump(1, open(os.path.join(d, f'part_{r}.pkl'), 'wb'))\n    return pickle.load(open(os.path.join(e, f'part_{i}.pkl'), 'rb'))\n",
+        [4],
+    ),
+    "sibling-other-pattern": (
+        "MLW101",
+        "import os, pickle\ndef f(d, r, i):\n    pickle.dump(1, open(os.path.join(d, f'part_{r}.pkl'), 'wb'))\n    return pickle.load(open(os.path.join(d, f'peer_{i}.pkl'), 'rb'))\n",
+        [4],
+    ),
+    "sibling-dumped-on-one-path": (
+        "MLW101",
+        "import os, pickle\ndef f(d, r, i, fresh):\n    if fresh:\n        pickle.dump(1, open(os.path.join(d, f'part_{r}.pkl'), 'wb'))\n    return pickle.load(open(os.path.join(d, f'part_{i}.pkl'), 'rb'))\n",
+        [5],
     ),
     "unpacked-one-binding-from-mock-one-from-socket": (
         "MLW101",

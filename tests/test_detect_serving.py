@@ -20,7 +20,17 @@ EXPOSED = {
     "uvicorn-positional-app": "import uvicorn\nuvicorn.run('api:app', host='0.0.0.0', port=80)\n",
     "uvicorn-ipv6": "import uvicorn\nuvicorn.run(app, host='::')\n",
     "uvicorn-config": "import uvicorn\nconfig = uvicorn.Config(app, host='0.0.0.0')\n",
-    "flask-empty-host": "from flask import Flask\napp = Flask(__name__)\napp.run(host='')\n",
+    "uvicorn-empty-host": "import uvicorn\nuvicorn.run(app, host='')\n",
+    # a local name whose reaching binding is the literal (a later rebinding does not reach the call)
+    "local-host-name": "import uvicorn\ndef serve(api):\n    bind = '0.0.0.0'\n    uvicorn.run(api, host=bind)\n    bind = '127.0.0.1'\n",
+    "flask-local-host-rebound": "from flask import Flask\nsite = Flask('s')\naddr = '127.0.0.1'\naddr = '::'\nsite.run(addr)\n",
+    # gRPC servers: an insecure port on every interface
+    "grpc-literal": "import grpc\nsrv = grpc.server(pool)\nsrv.add_insecure_port('[::]:50051')\n",
+    "grpc-fstring-local": "import grpc\nclass Serve:\n    def start(self):\n        where = f'0.0.0.0:{self.port}'\n        self.srv.add_insecure_port(where)\n",
+    "grpc-host-option": (
+        "import argparse, grpc\np = argparse.ArgumentParser()\np.add_argument('--bind', default='0.0.0.0')\nopts = p.parse_args()\n"
+        "server = grpc.aio.server()\nserver.add_insecure_port(f'{opts.bind}:{opts.port}')\n"
+    ),
     "flask-module-constant": "from flask import Flask\nHOST = '0.0.0.0'\napp = Flask(__name__)\napp.run(HOST, 8080)\n",
     "sanic": "from sanic import Sanic\napp = Sanic('m')\napp.run(host='0.0.0.0', port=8000)\n",
     "aiohttp-tcpsite": "from aiohttp import web\nsite = web.TCPSite(runner, port=8080)\n",
@@ -82,6 +92,14 @@ QUIET = [
     "from aiohttp import web\nweb.run_app(app, host='127.0.0.1', port=8080)\n",
     "import litserve as ls\nls.LitServer(api).run(host='127.0.0.1', port=8000)\n",
     "job.run(host='0.0.0.0')\n",
+    # Flask's run() serves an empty host on 127.0.0.1 (or SERVER_NAME's host)
+    "from flask import Flask\napp = Flask(__name__)\napp.run(host='')\n",
+    "from flask import Flask\nweb = Flask('w')\nweb.run('', 8000)\n",
+    # the binding that reaches the call is local; an earlier all-interfaces one is overridden
+    "import uvicorn\ndef serve(api):\n    bind = '0.0.0.0'\n    bind = '127.0.0.1'\n    uvicorn.run(api, host=bind)\n",
+    "import grpc\nsrv = grpc.server(pool)\nsrv.add_insecure_port('127.0.0.1:50051')\n",
+    "import grpc\nsrv = grpc.server(pool)\nsrv.add_insecure_port(f'localhost:{port}')\n",
+    "import grpc\nsrv = grpc.server(pool)\nsrv.add_insecure_port(address)\n",
     # a parameter without a fixture, or a fixture that builds something else
     "import litserve as ls\ndef test_run(server):\n    server.run(port=8000)\n",
     "import pytest\nimport litserve as ls\n@pytest.fixture\ndef server(tmp_path):\n    return Runner(tmp_path)\ndef test_run(server):\n    server.run(port=8000)\n",

@@ -103,7 +103,22 @@ TAR = {
         "import tarfile\ntarfile.TarFile.extraction_filter = staticmethod(tarfile.data_filter)\ntarfile.open(p).extractall(d)",
         0,
     ),
-    "members-getmembers": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=t.getmembers())", 0),
+    # members that select nothing: every member, as with no `members=`
+    "members-getmembers": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=t.getmembers())", 1),
+    "members-the-archive": ("import tarfile\nwith tarfile.open(p) as arc:\n    arc.extractall(d, members=arc)", 1),
+    "members-none": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=None)", 1),
+    "members-a-selection": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=[m for m in t.getmembers() if ok(m)])", 0),
+    # the binding that reaches the call decides (a later rebinding does not)
+    "rebound-archive-name": ("import tarfile\narc = Other(q)\narc = tarfile.open(p)\narc.extractall(d)\narc = Other(r)", 1),
+    "rebound-to-something-else": ("import tarfile\narc = tarfile.open(p)\narc = Other(q)\narc.extractall(d)", 0),
+    "rebound-filter-name": ("import tarfile\nmode = 'data'\nmode = 'fully_trusted'\ntarfile.open(p).extractall(d, filter=mode)\nmode = 'data'", 1),
+    "rebound-filter-to-data": ("import tarfile\nmode = 'fully_trusted'\nmode = 'data'\ntarfile.open(p).extractall(d, filter=mode)", 0),
+    "conditional-filter": ("import tarfile\nmode = 'data'\nif legacy:\n    mode = None\ntarfile.open(p).extractall(d, filter=mode)", 0),
+    # a TarFile subclass of this module, and contextlib.closing around an open
+    "tarfile-subclass-open": ("import tarfile\nclass Pack(tarfile.TarFile):\n    pass\nwith Pack.open(name=p) as pk:\n    pk.extractall(d)", 1),
+    "tarfile-subclass-chain": ("from tarfile import TarFile\nclass A(TarFile):\n    pass\nclass B(A):\n    pass\nB(p).extract(m, d)", 1),
+    "closing-around-open": ("import tarfile\nfrom contextlib import closing\nwith closing(tarfile.open(p)) as t:\n    t.extractall(d)", 1),
+    "unrelated-subclass": ("class Pack(Base):\n    pass\nwith Pack.open(p) as pk:\n    pk.extractall(d)", 0),
     "unpack-format-zip": ("import shutil\nshutil.unpack_archive(p, d, format='zip')", 0),
     "unpack-format-gztar": ("import shutil\nshutil.unpack_archive(p, d, format='gztar')", 1),
     "unpack-tar-literal": ("import shutil\nshutil.unpack_archive('data.tar.gz', 'data')", 1),
@@ -258,3 +273,23 @@ def test_head_spellings_cover_the_assumed_aliases():
         assert alias in HEAD_SPELLINGS.get(module, frozenset({module})), (alias, module)
     [finding] = findings("def k(p):\n    return np.load(p, allow_pickle=True)\n", "MLW105")
     assert finding.line == 2
+
+
+#: a project module that hands on a well-known module (a lazy or optional
+#: import): `from .compat import torch` is torch; names projects give their
+#: own modules, a renamed import and `from . import x` (a sibling module) are not
+REEXPORTS = {
+    "torch-from-a-compat-module": ("from .utils.compat import torch\ndef restore(p):\n    return torch.load(p)", "MLW102", 1),
+    "numpy-alias-from-parent": ("from ..backend import np\nstate = np.load(p, allow_pickle=True)", "MLW105", 1),
+    "joblib-from-lazy-module": ("from ._lazy import joblib\nmodel = joblib.load(p)", "MLW103", 1),
+    "sibling-module-named-torch": ("from . import torch\ntorch.load(p)", "MLW102", 0),
+    "renamed": ("from .compat import torch as backend\nbackend.load(p)", "MLW102", 0),
+    "own-pickle-module": ("from .utils import pickle\npickle.loads(b)", "MLW101", 0),
+    "absolute-project-import": ("from mypkg.compat import torch\ntorch.load(p)", "MLW102", 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REEXPORTS))
+def test_module_reexported_by_a_project_module(name):
+    code, rule, expected = REEXPORTS[name]
+    assert len(findings(code, rule)) == expected

@@ -205,3 +205,17 @@ def test_local_assignment_shadows_a_pickle_import():
 def test_parameter_named_like_the_module_is_not_the_module():
     code = "import yaml\ndef load(yaml, f):\n    return yaml.load(f)"
     assert findings(code) == []
+
+
+def test_the_ruamel_instance_that_reaches_the_load_decides():
+    # rebound on a straight line: each load sees the last instance made before it
+    code = (
+        "from ruamel.yaml import YAML\ndef read(f, g):\n    y = YAML(typ='unsafe')\n    y = YAML(typ='safe')\n"
+        "    first = y.load(f)\n    y = YAML(typ='unsafe')\n    return first, y.load(g)\n"
+    )
+    assert [f.line for f in findings(code)] == [7]
+
+
+def test_an_unsafe_instance_on_one_path_still_reaches_the_load():
+    code = "from ruamel.yaml import YAML\ndef read(f, legacy):\n    y = YAML(typ='safe')\n    if legacy:\n        y = YAML(typ='unsafe')\n    return y.load(f)\n"
+    assert [f.line for f in findings(code)] == [6]

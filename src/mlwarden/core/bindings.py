@@ -107,6 +107,22 @@ WELL_KNOWN_MODULES: Dict[str, str] = {
     "skops": "skops",
 }
 
+#: names a project module re-exports as the module itself (``from
+#: .utils.lazy import torch``, ``from ..compat import np``): a relative
+#: import of one of them, unrenamed and from a named module, is that module.
+#: Names projects also give their own modules
+#: (``pickle``, ``yaml``, ``pandas`` wrappers) are left out.
+REEXPORTED_MODULES: Dict[str, str] = {
+    "torch": "torch",
+    "tensorflow": "tensorflow",
+    "tf": "tensorflow",
+    "numpy": "numpy",
+    "np": "numpy",
+    "joblib": "joblib",
+    "dill": "dill",
+    "cloudpickle": "cloudpickle",
+}
+
 IMPORT, ALIAS, OTHER = "import", "alias", "other"
 
 
@@ -386,7 +402,12 @@ class _Collector:
                     continue
                 local = alias.asname or alias.name
                 if stmt.level or not module:  # relative: binds a name we cannot resolve
-                    self._bind(scope, local, OTHER, stmt.lineno, group)
+                    reexported = REEXPORTED_MODULES.get(alias.name) if stmt.level and module and alias.asname is None else None
+                    if reexported is not None:
+                        # `from .compat import torch`: the project hands on the module (a lazy or optional import)
+                        self._bind(scope, local, ALIAS, stmt.lineno, group, {reexported})
+                    else:
+                        self._bind(scope, local, OTHER, stmt.lineno, group)
                     continue
                 qual = canonical(f"{module}.{alias.name}")
                 self.facts.imports.setdefault(local, set()).add(qual)

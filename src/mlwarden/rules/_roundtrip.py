@@ -48,6 +48,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
+from mlwarden.core.values import UNKNOWN
 
 #: message tail of a load of literal data (reported at low severity)
 LITERAL_NOTE = " (low: the data is a literal in the code, not input handed in at run time)"
@@ -547,6 +548,44 @@ def _walk_nodes(root: Any) -> Iterable[Any]:
         stack.extend(reversed(node.children))
 
 
+def _name_skeleton(name: Any) -> Optional[Tuple[str, ...]]:
+    """The fixed text of an f-string file name, its expressions as gaps
+    (``f"part_{i}.pkl"`` -> ``("part_", None, ".pkl")``), when it has a gap and
+    fixed text beyond an extension; None otherwise."""
+    if not isinstance(name, cst.FormattedString):
+        return None
+    parts = tuple(p.value if isinstance(p, cst.FormattedStringText) else None for p in name.parts)
+    texts = [t for t in parts if t]
+    if None not in parts or not any(len(t.strip(".")) >= 2 and not (t.startswith(".") and t is texts[-1]) for t in texts):
+        return None
+    return parts
+
+
+def _reaching(index: "ScopeIndex", found: List[Binding], use: Any) -> List[Binding]:
+    """The bindings of ``found`` that can reach ``use`` (see
+    :meth:`RoundTripAware.reaching_values`)."""
+    use_order = index.order.get(id(use))
+    if use_order is None:
+        return found
+    above = {id(n) for n in index.ancestors(use)}
+    # a binding whose statement holds the use (`x = f(x)`, `with open(x) as x`) is not seen by it
+    candidates = [b for b in found if id(b.node) not in above]
+    straight = [b for b in candidates if index.straight_before(b.node, use)]
+    if not straight:
+        return found
+    last = max(straight, key=lambda b: index.order[id(b.node)])
+    last_order = index.order[id(last.node)]
+    loops = {id(n) for n in index.ancestors(use) if type(n).__name__ in ("For", "While")}
+    out = []
+    for b in candidates:
+        order = index.order.get(id(b.node), -1)
+        if b is last or last_order < order < use_order:
+            out.append(b)
+        elif order > use_order and loops and any(id(n) in loops for n in index.ancestors(b.node)):
+            out.append(b)
+    return out
+
+
 def analysis_for(ctx: Any) -> Analysis:
     """The module's round-trip analysis, shared by every rule of one file."""
     found = ctx.__dict__.get("_mlw_roundtrip")
@@ -920,7 +959,7 @@ class _Query:
     def file_written(self, path: Any) -> bool:
         kind = self.local_path(path)
         if kind is None:
-            return False
+            return self._sibling_written(path)
         if kind == "literal" and self.scope.is_module:
             return False  # a literal path at module level may name a file that was there before
         key = self.path_key(path)
@@ -953,6 +992,46 @@ class _Query:
                         continue  # an open() for reading or for the write itself
                     return False
         return True
+
+    def _sibling_written(self, path: Any) -> bool:
+        """``path`` is one of the files this function writes by a name
+        pattern into one directory: every worker writes
+        ``join(d, f"part_{rank}.pkl")`` and one reads ``join(d, f"part_{i}.pkl")``
+        back (a dump that runs before the load on a straight line, the same
+        directory expression and the same file-name skeleton, whose fixed
+        text is more than an extension)."""
+        load_dir, load_name = self._dir_and_name(path)
+        if load_dir is None:
+            return False
+        skeleton = _name_skeleton(load_name)
+        if skeleton is None:
+            return False
+        key = self.path_key(load_dir)
+        for call in self.scope.calls:
+            if not self.scope.straight_before(call, self.load):
+                continue
+            dest = self.writes_to(call)
+            if dest is None:
+                continue
+            write_dir, write_name = self._dir_and_name(dest)
+            if write_dir is not None and self.path_key(write_dir) == key and _name_skeleton(write_name) == skeleton:
+                return True
+        return False
+
+    def _dir_and_name(self, expr: Any) -> Tuple[Any, Any]:
+        """(directory, file name) of ``os.path.join(d, name)`` / ``d / name``,
+        through a name bound once; (None, None) otherwise."""
+        expr = self._unwrap_path(expr)
+        if isinstance(expr, cst.Name):
+            found = self.bindings(expr.value)
+            if not found or len(found) != 1 or found[0].kind != "assign":
+                return None, None
+            expr = self._unwrap_path(found[0].value)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
+            return expr.left, expr.right
+        if isinstance(expr, cst.Call) and len(expr.args) == 2 and not any(a.keyword or a.star for a in expr.args) and self.call_name(expr, ("os.path.join",)):
+            return expr.args[0].value, expr.args[1].value
+        return None, None
 
     def _unwrap_path(self, expr: Any) -> Any:
         """``expr`` without the wrappers that keep a path what it is
@@ -1156,6 +1235,45 @@ class RoundTripAware:
                     found = [b for b in found if not isinstance(b.node, (cst.Import, cst.ImportFrom))]
                 return [b.value if b.kind in ("assign", "with") else None for b in found]
         return []
+
+    def reaching_values(self, name: str, at: Any, *, skip_imports: bool = False) -> List[Any]:
+        """:meth:`bound_values`, narrowed to the bindings that can reach the
+        use ``at`` when a later binding overrides an earlier one on a straight
+        line: ``tar = tarfile.open(a)`` … ``tar = Other(b)`` …
+        ``tar.extractall()`` sees only the last, and ``flag = True`` …
+        ``f(flag)`` … ``flag = False`` sees only ``True``. The last binding
+        that runs unconditionally before ``at`` (see
+        :meth:`ScopeIndex.straight_before`) and every binding between it and
+        ``at`` (or later in a loop around ``at``) reach; with no such
+        binding, or a use we did not index (a nested body), every binding
+        does, as in :meth:`bound_values`."""
+        analysis = analysis_for(self.ctx)  # type: ignore[attr-defined]
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        for scope_node in [*reversed(functions), self.ctx.module]:  # type: ignore[attr-defined]
+            index = analysis.scope(scope_node)
+            found = index.bindings.get(name)
+            if found:
+                if skip_imports:
+                    found = [b for b in found if not isinstance(b.node, (cst.Import, cst.ImportFrom))]
+                found = _reaching(index, found, at)
+                return [b.value if b.kind in ("assign", "with") else None for b in found]
+        return []
+
+    def local_value(self, expr: Any) -> object:
+        """The constant a name holds where it is used, when every binding
+        that reaches the use (:meth:`reaching_values`) assigns the same
+        literal (``host = "0.0.0.0"`` … ``run(host=host)``); UNKNOWN
+        otherwise. Module-level constants are ``ctx.value``'s."""
+        if not isinstance(expr, cst.Name):
+            return UNKNOWN
+        values = self.reaching_values(expr.value, expr)
+        if not values or any(v is None for v in values):
+            return UNKNOWN
+        seen = [self.ctx.value(v) for v in values]  # type: ignore[attr-defined]
+        first = seen[0]
+        if first is UNKNOWN or any(v is UNKNOWN or v != first or type(v) is not type(first) for v in seen):
+            return UNKNOWN
+        return first
 
     def _rt_query(self, call: Any) -> Optional[_Query]:
         stack = self._rt_stack()

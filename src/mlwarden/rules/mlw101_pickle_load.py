@@ -33,8 +33,11 @@ class PickleLoad(RoundTripAware, CodeRule):
     only from `dumps`, an `io.BytesIO`/`tempfile.TemporaryFile` that only a
     pickler wrote into, an attribute the class only ever sets from `dumps`,
     or a file the same function just wrote with `pickle.dump` at a
-    `tmp_path`/`tempfile`/literal path). See `_roundtrip` in the source for
-    the exact conditions; anything else keeps the finding.
+    `tmp_path`/`tempfile`/literal path, or one of the files it wrote by a
+    name pattern into one directory: each worker dumps
+    `join(d, f"part_{rank}.pkl")` and one loads `join(d, f"part_{i}.pkl")`).
+    See `_roundtrip` in the source for the exact conditions; anything else
+    keeps the finding.
 
     Severity: high, and low when the data is a literal written in the code
     (`pickle.loads(b"...")`, a module constant holding one): its bytes are

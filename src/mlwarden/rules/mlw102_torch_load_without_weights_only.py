@@ -10,7 +10,7 @@ from packaging.version import Version
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.core.values import is_truthy
+from mlwarden.core.values import UNKNOWN, is_truthy
 from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg, notebook_json, passed_references
 from mlwarden.rules._roundtrip import RoundTripAware
 
@@ -91,9 +91,12 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     `mlwarden check --verbose` prints the versions it assumed.
 
     ## Options
-    Non-literal values: a `weights_only` held in a module-level constant is
-    followed; any other expression (a parameter, an attribute) is reported,
-    because it may be `False` at run time.
+    Non-literal values: a `weights_only` held in a module-level constant, or
+    in a local name whose bindings that reach the call all assign the same
+    literal (`wo = True` … `torch.load(p, weights_only=wo)`; a later `wo =
+    False` does not reach it), is followed; any other expression (a
+    parameter, an attribute, a name that may be `False` on some path) is
+    reported, because it may be `False` at run time.
 
     ## References
     - [PyTorch docs: torch.load](https://pytorch.org/docs/stable/generated/torch.load.html)
@@ -114,6 +117,7 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         Valid("import torch\ntorch.load(p, weights_only=True)"),
         Valid("import torch\nsd = torch.hub.load_state_dict_from_url(url, check_hash=True, weights_only=True)"),
         Valid("import torch\nSAFE = True\ntorch.load(p, weights_only=SAFE)"),
+        Valid("import torch\ndef restore(p):\n    strict = True\n    sd = torch.load(p, weights_only=strict)\n    strict = False\n    return sd"),
         Valid("import torch\ntorch.jit.load(p)"),
         Valid("from torch.utils.cpp_extension import load\nload(name='ext', sources=['a.cpp'])"),
         Valid("import torch\ntorch.load(p, **{'weights_only': True})"),
@@ -139,6 +143,7 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         Invalid("import torch\nimport pickle\ntorch.load(p, pickle_module=pickle)"),
         Invalid("import torch\ntorch.load(p, **load_kwargs)"),
         Invalid("import torch\nUNSAFE = False\ntorch.load(p, weights_only=UNSAFE)"),
+        Invalid("import torch\ndef restore(p, legacy):\n    strict = True\n    if legacy:\n        strict = False\n    return torch.load(p, weights_only=strict)"),
         Invalid("import torch\ntorch.load(p)", options={"assume-versions": {"torch": "2.5.1"}},
                 fixed="import torch\ntorch.load(p, weights_only=True)", unsafe_fix=True),
         Invalid("import torch\ntorch.load(p, weights_only=False)", options={"assume-versions": {"torch": "2.7"}},
@@ -206,6 +211,8 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             return
         if present:
             resolved = self.ctx.value(value)
+            if resolved is UNKNOWN:
+                resolved = self.local_value(value)  # `wo = True` … `torch.load(p, weights_only=wo)` in this function
             truth = is_truthy(resolved)
             if truth:
                 return

@@ -109,7 +109,9 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
       `base`, `unsafe`, … that the list holds, so `["safe", "unsafe"]` is
       safe); `pure=True` changes nothing. The instance may be created inline
       (`YAML(typ="unsafe").load(f)`), bound to a name in the same function or
-      module, or to `self.<attr>`/a class attribute. Creating such an
+      module (rebound: the instances that reach the load decide, the least
+      safe of them if several may), or to `self.<attr>`/a class attribute.
+      Creating such an
       instance only to dump is not flagged. The default (`rt`), `safe` and
       `base` loaders are safe;
     - the old module-level API of ruamel.yaml < 0.18: `ruamel.yaml.load` /
@@ -208,6 +210,7 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
         Valid("import yaml\nyaml.load(f, Loader=yaml.CSafeLoader if fast else yaml.SafeLoader)"),
         Valid("from ruamel.yaml import YAML\nYAML(typ='safe').load(f)"),
         Valid("from ruamel.yaml import YAML\nyaml = YAML()\ncfg = yaml.load(path)"),
+        Valid("from ruamel.yaml import YAML\nparser = YAML(typ='unsafe')\nparser = YAML(typ='safe')\ncfg = parser.load(path)"),
         Valid("from ruamel.yaml import YAML\nYAML(typ=['safe', 'unsafe']).load(f)"),
         Valid("from ruamel.yaml import YAML\nyaml = YAML(typ='unsafe', pure=True)\nyaml.dump(config, out)"),
         Valid("from ruamel import yaml\nyaml.load(f)", options={"assume-versions": {"ruamel.yaml": "0.18.6"}}),
@@ -461,7 +464,8 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
         """(verdict, the ``YAML(...)`` call) for the instance ``receiver``
         when we can see how it was made: inline, a name bound in the
         function (or, unbound there, at module level), ``self.<attr>`` or a
-        class attribute; several constructions: the least safe decides.
+        class attribute; several constructions that reach it: the least safe
+        decides.
         (None, None) when it is not (only) a ``YAML`` instance."""
         if self._is_yaml_class(receiver):
             return self._typ_of(receiver), receiver
@@ -469,7 +473,7 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
         if isinstance(receiver, cst.Name):
             # an import of the same name is shadowed by the assignment
             # (`import yaml` … `yaml = YAML()`): either way it is judged
-            values = self.bound_values(receiver.value, skip_imports=True)
+            values = self.reaching_values(receiver.value, receiver, skip_imports=True)
         elif isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
             values = self._attr_values(receiver.value.value, receiver.attr.value)
         if not values or not all(self._is_yaml_class(v) for v in values):

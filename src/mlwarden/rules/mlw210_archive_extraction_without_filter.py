@@ -12,6 +12,7 @@ from packaging.version import Version
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.core.values import UNKNOWN
 from mlwarden.rules._helpers import add_keyword, notebook_json
 from mlwarden.rules._roundtrip import RoundTripAware, analysis_for
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
@@ -20,6 +21,8 @@ from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
 TAR_OPEN = ("tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open", "tarfile.TarFile.taropen", "tarfile.TarFile.gzopen", "tarfile.TarFile.bz2open", "tarfile.TarFile.xzopen")
 UNPACK = ("shutil.unpack_archive",)
 EXTRACT_METHODS = frozenset({"extractall", "extract"})
+#: TarFile class methods that open an archive
+OPENERS = frozenset({"open", "taropen", "gzopen", "bz2open", "xzopen"})
 #: filter values that refuse members escaping the destination
 SAFE_FILTERS = frozenset({"data", "tar"})
 SAFE_FILTER_FUNCS = frozenset({"tarfile.data_filter", "tarfile.tar_filter"})
@@ -34,9 +37,11 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
     members inside the destination:
 
     - `TarFile.extractall(...)` and `TarFile.extract(...)` on an archive
-      opened with `tarfile.open` / `tarfile.TarFile` (inline, bound to a name
-      in the same function or module, or by a `with` statement) or on a
-      parameter annotated `tarfile.TarFile`, without
+      opened with `tarfile.open` / `tarfile.TarFile`, or a subclass of
+      `TarFile` defined in the module (inline, inside `contextlib.closing`,
+      bound to a name in the same function or module, or by a `with`
+      statement; when a name is rebound, the binding that reaches the call
+      decides) or on a parameter annotated `tarfile.TarFile`, without
       `filter="data"` or `filter="tar"` (or `tarfile.data_filter` /
       `tarfile.tar_filter`, or `extraction_filter` set to one of them);
       `filter="fully_trusted"` is reported too;
@@ -44,8 +49,10 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
       the archive is a literal `.zip` path (zip extraction already strips
       `..` and absolute paths).
 
-    Not reported: a `members=` argument (the caller chose the members, as in
-    a `safe_members(tar)` helper), a custom filter callable, `.extractall` on
+    Not reported: a `members=` argument that selects members (the caller
+    chose them, as in a `safe_members(tar)` helper; `members=None`, the
+    archive itself or its `getmembers()` select nothing and are reported), a
+    custom filter callable, `.extractall` on
     an object that is not a tar archive we can see (`zipfile.ZipFile`, a
     class of your own), and archives the same function just wrote (see
     MLW101).
@@ -113,6 +120,8 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         Valid("import shutil\nshutil.unpack_archive(p, d, filter='data')"),
         Valid("import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(d)", options={"assume-versions": {"python": "3.14"}}),
         Valid("class Store:\n    def extractall(self, path):\n        pass\nStore().extractall('x')"),
+        Valid("import tarfile\nmode = 'fully_trusted'\nmode = 'data'\ntarfile.open(p).extractall(d, filter=mode)"),
+        Valid("import tarfile\nbundle = tarfile.open(p)\nbundle = Store(p)\nbundle.extractall(d)"),
     ]
     INVALID = [
         Invalid(
@@ -129,6 +138,8 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("import tarfile\nclass Loader:\n    def __init__(self, p):\n        self.tar = tarfile.open(p)\n    def unpack(self, d):\n        self.tar.extractall(d)  # error: MLW210"),
         Invalid(notebook_json("import tarfile\ntar = tarfile.open('data.tgz')", "tar.extractall()"), filename="example.ipynb"),
         Invalid("from tarfile import TarFile\ndef unpack(tar: TarFile, dest):\n    tar.extract('m', dest)"),
+        Invalid("import tarfile as tf\nclass Bundle(tf.TarFile):\n    pass\nwith Bundle.open(p) as b:\n    b.extractall(d, members=b.getmembers())"),
+        Invalid("import tarfile\nbundle = Store(p)\nbundle = tarfile.open(p)\nbundle.extractall(d)"),
     ]
 
     def visit_Call(self, node: libcst.Call) -> None:
@@ -142,7 +153,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         if opened is None:
             return
         method = func.attr.value
-        if method == "extractall" and self.ctx.keyword(node, "members")[0] is not False:
+        if method == "extractall" and self.ctx.keyword(node, "members")[0] is not False and not self._all_members(node, func.value):
             return  # members chosen by the caller (or hidden in **kwargs)
         verdict = self._filter_verdict(node, func.value)
         if verdict == "safe" or self._python_default_safe():
@@ -176,6 +187,18 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
             fix_description='add filter="data"',
         )
 
+    def _all_members(self, node: Any, receiver: Any) -> bool:
+        """``members=`` selects nothing: ``None``, the archive itself or its
+        ``getmembers()`` (every member, as with no ``members``)."""
+        members = self.ctx.keyword(node, "members")[1]
+        if members is None:
+            return False
+        if isinstance(members, cst.Name) and members.value == "None":
+            return True
+        if isinstance(members, cst.Call) and isinstance(members.func, cst.Attribute) and members.func.attr.value == "getmembers" and not members.args:
+            members = members.func.value
+        return _code(self.ctx, members) == _code(self.ctx, receiver)
+
     def _filter_verdict(self, node: Any, receiver: Optional[Any]) -> str:
         """"safe", "trusted" (fully_trusted) or "none"."""
         present, value = self.ctx.keyword(node, "filter")
@@ -183,6 +206,12 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
             return "safe"  # hidden in **kwargs: cannot tell, benefit of the doubt
         if present:
             resolved = self.resolve(value)
+            if resolved is UNKNOWN and isinstance(value, cst.Name):
+                # a name rebound on the way (`f = "fully_trusted"` … `f = "data"`): the value that reaches here
+                local = self.local_value(value)
+                if local is None:
+                    return "none"
+                resolved = local
             if isinstance(resolved, str):
                 return "safe" if resolved in SAFE_FILTERS else "trusted" if resolved == "fully_trusted" else "none"
             names = self.ctx.qualnames(value)
@@ -221,7 +250,28 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
 
     # -- which object is a tar archive -------------------------------------------
     def _is_tar_open(self, expr: Any) -> bool:
-        return isinstance(expr, cst.Call) and self.ctx.call_to(expr, TAR_OPEN) is not None
+        if isinstance(expr, cst.Call) and expr.args and self.ctx.call_to(expr, ("contextlib.closing",)):
+            expr = expr.args[0].value  # `with closing(tarfile.open(p)) as tar`
+        if not isinstance(expr, cst.Call):
+            return False
+        if self.ctx.call_to(expr, TAR_OPEN) is not None:
+            return True
+        # a subclass of TarFile defined in this module: `MyTar(...)`, `MyTar.open(...)`
+        func = expr.func
+        if isinstance(func, cst.Attribute) and func.attr.value in OPENERS:
+            func = func.value
+        return isinstance(func, cst.Name) and self._tar_subclass(func.value)
+
+    def _tar_subclass(self, name: str, depth: int = 0) -> bool:
+        cls = self.ctx.constants.classes.get(name)
+        if cls is None or depth > 5:
+            return False
+        for base in cls.bases:
+            if "tarfile.TarFile" in self.ctx.qualnames(base.value):
+                return True
+            if isinstance(base.value, cst.Name) and self._tar_subclass(base.value.value, depth + 1):
+                return True
+        return False
 
     def _tar_source(self, receiver: Any) -> Optional[Any]:
         """The ``tarfile.open(...)`` call ``receiver`` came from, or None."""
@@ -231,7 +281,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         if isinstance(receiver, cst.Name):
             if self._annotated_tar(receiver.value):
                 return receiver  # `def f(tar: tarfile.TarFile)`: the caller opened it
-            values = self.bound_values(receiver.value)
+            values = self.reaching_values(receiver.value, receiver)
         elif isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and receiver.value.value in ("self", "cls"):
             classes = [n for n in self._rt_stack() if isinstance(n, cst.ClassDef)]
             if classes:

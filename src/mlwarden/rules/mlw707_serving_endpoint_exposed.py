@@ -75,13 +75,17 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     - `uvicorn.run(app, host="0.0.0.0")` and `uvicorn.Config(...)`,
       aiohttp `web.run_app(app)` / `web.TCPSite(runner)` (all interfaces by
       default), `waitress.serve(app)`, werkzeug `run_simple("0.0.0.0", …)`,
-      Ray Serve `serve.start(http_options={"host": "0.0.0.0"})`;
+      Ray Serve `serve.start(http_options={"host": "0.0.0.0"})`, gRPC
+      `server.add_insecure_port("[::]:50051")` (or `f"0.0.0.0:{port}"`,
+      `f"{host}:{port}"` with such a host);
     - gradio `launch(server_name="0.0.0.0")` without `auth=`, or with an
       `auth` variable that is `None` unless an option sets it (medium: the
       default run is open).
 
-    The host may be a literal (`"0.0.0.0"`, `""`, `"::"`), a module constant,
-    a parameter default, `os.environ.get("HOST", "0.0.0.0")`, or an
+    The host may be a literal (`"0.0.0.0"`, `"::"`, `""` except for Flask,
+    whose `run()` serves an empty host on 127.0.0.1), a module constant, a
+    local name whose bindings that reach the call all assign such a literal
+    (a later rebinding does not count), a parameter default, `os.environ.get("HOST", "0.0.0.0")`, or an
     attribute whose name is an argparse option with that default
     (`parser.add_argument("--host", default="0.0.0.0")` … `args.host`) or a
     class field with that default (a dataclass or settings class:
@@ -149,7 +153,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     cwe = (306, 668)
     owasp = ("ML05:2023",)
     message = "`uvicorn.run(app, host=\"0.0.0.0\")` serves on every network interface with no authentication in this file; bind to 127.0.0.1 behind an authenticating proxy, or add authentication"
-    triggers = frozenset({"uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve"})
+    triggers = frozenset({"uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc", "add_insecure_port"})
 
     VALID = [
         Valid("import uvicorn\nuvicorn.run(app, host='127.0.0.1', port=8000)"),
@@ -163,6 +167,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("import uvicorn\nuvicorn.run(app, host=args.host)"),
         Valid("import gradio as gr\ndef main(args):\n    auth = read_creds(args.auth_file)\n    demo.launch(server_name='0.0.0.0', auth=auth)"),
         Valid("import importlib\nuvicorn = importlib.import_module(name)\nuvicorn.run(app, host='0.0.0.0')"),
+        Valid("from flask import Flask\nsite = Flask(__name__)\nsite.run(host='')"),
+        Valid("import grpc\nserver = grpc.server(executor)\nserver.add_insecure_port('localhost:50051')"),
     ]
     INVALID = [
         Invalid("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, host='0.0.0.0', port=8000)"),
@@ -186,6 +192,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             "    demo.queue().launch(server_name='0.0.0.0', auth=auth)"
         ),
         Invalid("from .utils import lazy_import\nuvicorn = lazy_import('uvicorn')\ndef serve(app, host='0.0.0.0'):\n    uvicorn.run(app, host=host)"),
+        Invalid("import grpc\nfrom grpc import aio\ndef start(port):\n    server = aio.server()\n    listen = f'[::]:{port}'\n    server.add_insecure_port(listen)"),
+        Invalid("import uvicorn as uv\ndef main(api):\n    where = '0.0.0.0'\n    uv.run(api, host=where)"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -193,6 +201,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         self._all_interface_attrs: Optional[FrozenSet[str]] = None
         self._auth: Optional[bool] = None
         self._optional_auth: Any = None
+        self._flask_run = False
 
     def _may_be_none(self, expr: Any) -> bool:
         """``expr`` is a name one of whose bindings is ``None`` (``auth =
@@ -203,16 +212,22 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     # -- where servers start ---------------------------------------------------
     def visit_Call(self, node: libcst.Call) -> None:
-        found = self._server_host(node)
-        if found is None:
-            return
-        shown, host, default_all = found
-        if host is None:
-            if not default_all:
-                return
-            verdict = True
+        self._flask_run = False
+        grpc = self._grpc_port_all(node)
+        if grpc is not None:
+            shown, verdict = grpc, True
         else:
-            verdict = self._all_interfaces(host)
+            found = self._server_host(node)
+            if found is None:
+                return
+            shown, host, default_all = found
+            if host is None:
+                if not default_all:
+                    return
+                verdict = True
+            else:
+                # Flask's run() treats an empty host as 127.0.0.1
+                verdict = self._all_interfaces(host, empty_is_local=self._flask_run)
         if not verdict:
             return
         if node is self._optional_auth:
@@ -265,6 +280,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             app = self._app_framework(func.value)
             for module, default_all in RUN_FRAMEWORKS.items():
                 if app == module or (app is None and not default_all and imports_module(self.ctx, module)):
+                    self._flask_run = module == "flask"
                     if self.ctx.keyword(node, "host")[0] is None:
                         return None
                     host = self.ctx.arg(node, 0, "host") if module != "litserve" else self.ctx.keyword(node, "host")[1]
@@ -343,9 +359,43 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         return f"serve.start(http_options={{'host': {_show(self.ctx, host)}}})", host, False
 
     # -- is the host every interface? --------------------------------------------
-    def _all_interfaces(self, host: Any) -> bool:
+    def _grpc_port_all(self, node: Any) -> Optional[str]:
+        """``server.add_insecure_port(address)`` whose address binds every
+        interface (``"[::]:50051"``, ``f"0.0.0.0:{port}"``, ``f"{host}:{port}"``
+        with such a host), as the text to show; None otherwise."""
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value != "add_insecure_port":
+            return None
+        address = self.ctx.arg(node, 0, "address")
+        if address is None or not self._address_all(address, 0):
+            return None
+        return f"{_show(self.ctx, func.value, 20)}.add_insecure_port({_show(self.ctx, address)})"
+
+    def _address_all(self, address: Any, depth: int) -> bool:
+        if isinstance(address, cst.FormattedString):
+            parts = list(address.parts)
+            if parts and isinstance(parts[0], cst.FormattedStringText):
+                text = parts[0].value
+                return ":" in text and text.rsplit(":", 1)[0].strip() in ALL_INTERFACES
+            if len(parts) > 1 and isinstance(parts[0], cst.FormattedStringExpression) and isinstance(parts[1], cst.FormattedStringText) and parts[1].value.startswith(":"):
+                return self._all_interfaces(parts[0].expression)
+            return False
+        if isinstance(address, cst.Name) and depth < 3:
+            values = self.reaching_values(address.value, address)
+            if len(values) == 1 and values[0] is not None and not isinstance(values[0], cst.Name):
+                return self._address_all(values[0], depth + 1)
+        value = self.resolve(address)
+        if value is UNKNOWN:
+            value = self.local_value(address)
+        return isinstance(value, str) and ":" in value and value.rsplit(":", 1)[0].strip() in ALL_INTERFACES
+
+    def _all_interfaces(self, host: Any, empty_is_local: bool = False) -> bool:
         value = self.resolve(host)
+        if value is UNKNOWN:
+            value = self.local_value(host)  # `host = "0.0.0.0"` … `run(host=host)` in this function
         if isinstance(value, str):
+            if empty_is_local and not value.strip():
+                return False
             return value.strip() in ALL_INTERFACES
         if value is not UNKNOWN:
             return False
