@@ -67,6 +67,19 @@ PROJECTS: Tuple[Tuple[str, str, str], ...] = (
     ("diffusers", "0.42.1", "1,100 files of pipelines and tests"),
     ("sentence-transformers", "6.2.0", "hub loads, examples, tests"),
 )
+#: projects no rule was written against, checked once to see what a first run on
+#: unseen code shows (NOISE.md, "Fresh projects"); ``run --set fresh``
+FRESH: Tuple[Tuple[str, str, str], ...] = (
+    ("ludwig", "0.11.0", "training framework: checkpoints, distributed, tests"),
+    ("evaluate", "0.4.6", "metric loading from the hub"),
+    ("deepspeed", "0.19.8", "checkpoint conversion, requirements/ folder of a library"),
+    ("optimum", "2.3.0", "quantisation calibration data from the hub"),
+    ("lightning", "2.6.6", "strategies, checkpoint IO, requirements/ folders"),
+    ("gradio", "6.31.0", "serving, hatch-requirements-txt, tests"),
+    ("fastai", "2.8.12", "learner checkpoints, downloads"),
+    ("smolagents", "1.26.0", "code-executing agents, remote sandboxes"),
+)
+SETS = {"corpus": PROJECTS, "fresh": FRESH}
 SEVERITIES = ("low", "medium", "high", "critical")
 DEFAULT_SHOWN = ("medium", "high", "critical")
 
@@ -383,8 +396,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("fetch", help="download and unpack the pinned sdists")
+    p_fetch = sub.add_parser("fetch", help="download and unpack the pinned sdists")
+    p_fetch.add_argument("--set", choices=sorted(SETS), default="corpus")
     p_run = sub.add_parser("run", help="check every project, store the findings")
+    p_run.add_argument("--set", choices=sorted(SETS), default="corpus", help="the benchmark's projects, or the fresh ones")
     p_run.add_argument("--label", default="after")
     p_run.add_argument("--src", help="PYTHONPATH of another checkout's src directory")
     p_run.add_argument("--jobs", type=int, default=2)
@@ -400,12 +415,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     p_report.add_argument("--print", action="store_true", help="print the tables instead of writing NOISE.md")
     args = parser.parse_args(argv)
     if args.command == "fetch":
-        fetch()
+        fetch(SETS[args.set])
     elif args.command == "run":
-        chosen = PROJECTS
+        chosen = SETS[args.set]
         if args.only:
             names = set(args.only.split(","))
-            chosen = tuple(p for p in PROJECTS if p[0] in names)
+            chosen = tuple(p for p in chosen if p[0] in names)
         fetch(chosen)
         print(run(args.label, args.src, chosen, args.jobs))
     elif args.command == "sample":
