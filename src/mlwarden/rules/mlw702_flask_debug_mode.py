@@ -73,6 +73,7 @@ class FlaskDebugMode(ParamDefaults, CodeRule):
         Valid("from flask import Flask\napp.run(debug=args.debug)"),
         Valid("trainer.run(debug=True)"),
         Valid("from flask import Flask\nself.debug = True"),
+        Valid("import uvicorn\nfrom flask import Flask\napp = Flask(__name__)\nuvicorn.run(app, debug=True)"),
     ]
     INVALID = [
         Invalid("from flask import Flask\napp = Flask(__name__)\napp.run(host='0.0.0.0', debug=True)"),
@@ -91,7 +92,10 @@ class FlaskDebugMode(ParamDefaults, CodeRule):
             return
         if not self._truthy_kw(node, "debug"):
             return
-        if imports_module(self.ctx, "flask") or any(n.startswith("flask.") for n in self.ctx.qualnames(func)):
+        names = self.ctx.qualnames(func)
+        if names and not any(n.startswith("flask.") for n in names):
+            return  # a module's function (uvicorn.run, asyncio.run …), not a Flask app's run()
+        if imports_module(self.ctx, "flask") or names:
             self.report(node)
 
     def visit_Assign(self, node: libcst.Assign) -> None:
