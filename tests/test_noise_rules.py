@@ -401,3 +401,23 @@ def test_mlw208_bodiless_probe_is_low(call, expected):
 def test_mlw202_evaluate_load(call, expected):
     assert severities(f"import evaluate\nm = {call}\n", "MLW202") == expected
     assert "every evaluate module is code" in check(f"import evaluate\nm = evaluate.load('a/b')\n", "MLW202")[0][2]
+
+
+# -- MLW207: a health check ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ('f"http://{host}:{port}/ping"', Severity.LOW),
+        ('"http://" + host + "/healthz/"', Severity.LOW),
+        ('"http://{}:{}/ready".format(host, port)', Severity.LOW),
+        ('f"http://{host}/models/ping.bin"', Severity.MEDIUM),  # a file named like an endpoint
+        ('f"http://{host}/health/model.pt"', Severity.MEDIUM),
+        ('f"http://{host}:{port}/{route}"', Severity.MEDIUM),  # the path is not known
+    ],
+)
+def test_mlw207_health_endpoint_is_low(url, expected):
+    found = check(f"import requests\nresp = requests.get({url})\n", "MLW207")
+    assert [(line, sev) for line, sev, _m in found] == [(2, expected)]
+    assert ("polls a health endpoint" in found[0][2]) == (expected is Severity.LOW)

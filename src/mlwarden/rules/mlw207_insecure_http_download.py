@@ -49,6 +49,10 @@ _BY_MODULE = frozenset({"requests", "urllib", "urllib2", "httpx", "wget", "gdown
 _LOOPBACK_RE = re.compile(r"http://(?:localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?:[:/?#]|$)", re.I)
 
 
+#: the path of a health or readiness endpoint: what comes back is a status, not a file
+_PROBE_PATH_RE = re.compile(r"/(?:ping|health|healthz|healthcheck|ready|readyz|readiness|live|livez|liveness|heartbeat)/?\Z", re.I)
+
+
 def insecure_url(text: Optional[str]) -> bool:
     return bool(text) and text[:7].lower() == "http://" and not _LOOPBACK_RE.match(text)
 
@@ -64,6 +68,12 @@ class InsecureHttpDownload(CodeRule):
     `+` concatenation or a `"...".format()` template whose fixed beginning
     is `http://`. Loopback addresses (`localhost`, `127.0.0.1`) are not
     flagged.
+
+    ## Severity
+    Medium. Low for a request to a health or readiness endpoint (a path
+    ending in `/ping`, `/health`, `/healthz`, `/ready`, `/livez` …, as code
+    polls a server it has just started on a host it chose): what comes back
+    is a status, not a file.
 
     `wget`/`curl` in notebook shell lines are covered by the notebook rules.
 
@@ -146,13 +156,34 @@ class InsecureHttpDownload(CodeRule):
         if not insecure_url(leading_text(self.ctx, url)):
             return
         new = _https(url)
+        probe = _PROBE_PATH_RE.search(_trailing_text(self.ctx, url) or "")
         self.report(
             node,
-            f"`{target}` downloads over plain `http://`, so the file can be swapped in transit; {self.advice}",
+            f"`{target}` polls a health endpoint (`{probe.group(0)}`) over plain `http://`: its status can be faked but no file is loaded; use `https://` where the server is not local"
+            if probe
+            else f"`{target}` downloads over plain `http://`, so the file can be swapped in transit; {self.advice}",
+            severity=Severity.LOW if probe else None,
             replace=((url, new),) if new is not None else None,
             fix_safe=False,
             fix_description="use https://",
         )
+
+
+def _trailing_text(ctx: Any, expr: Any) -> Optional[str]:
+    """The statically known end of a string expression: a literal or
+    constant, an f-string's text after its last placeholder, the right side
+    of ``+``, the template of ``"...".format()``."""
+    value = ctx.value(expr)
+    if isinstance(value, str):
+        return value
+    if isinstance(expr, cst.FormattedString):
+        last = expr.parts[-1] if expr.parts else None
+        return last.value if isinstance(last, cst.FormattedStringText) else ""
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return _trailing_text(ctx, expr.right)
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "format":
+        return _trailing_text(ctx, expr.func.value)
+    return None
 
 
 def _https(expr: Any) -> Any:
