@@ -223,3 +223,76 @@ def test_python_comments_are_prose():
     """A commented-out environment line in a Python file is still a leak."""
     hits = adapter.scan_lines(["# export PASSWORD=lJPgGflANktuKs5s9fWDPcEi", "x = 1"], "train.py")
     assert [h.line for h in hits] == [1]
+
+
+PW = rand(14)
+#: syntaxes added in issue 15's second round: (line, the reported value)
+MORE_TRUE_POSITIVES = [
+    (f'$apikey[] = "{V}";', V),
+    (f"$config['db_password'][] = '{PW}';", PW),
+    (f'api_key "{V}";', V),
+    (f"set secret_token '{V}';", V),
+    (f'  private_key "{V}";', V),
+    (f'<add key="SmtpPassword" value="{PW}" />', PW),
+    (f'<property name="jdbc.password" value="{PW}"/>', PW),
+    (f"<setting name='ServiceApiToken' value='{V}'/>", V),
+    (f'r = requests.get(url, auth=("svc-bot", "{PW}"))', PW),
+    (f'es = Elasticsearch(hosts, basic_auth=("elastic", "{PW}"))', PW),
+    (f"auth = HTTPBasicAuth('ci', '{PW}')", PW),
+    (f'session = aiohttp.ClientSession(auth=aiohttp.BasicAuth("bot", "{PW}"))', PW),
+    (f'var cred = new NetworkCredential("svc@corp.example", "{PW}");', PW),
+    (f'var entry = new DirectoryEntry("LDAP://dc01.corp.example", "CORP\\\\svc", "{PW}");', PW),
+    (f'new PasswordAuthentication("svc", "{PW}".toCharArray());', PW),
+    (f'http_auth: ["admin", "{PW}"]', PW),
+    (f"The default password is '{PW}'.", PW),
+    (f"echo \"the password for user 'postgres' is '{PW}'\"", PW),
+    (f'# the admin password was "{PW}" until the migration', PW),
+]
+
+
+@pytest.mark.parametrize("line, value", MORE_TRUE_POSITIVES)
+@pytest.mark.parametrize("filename", ["example.txt", "example.py"])
+def test_more_syntaxes_true_positive(line, value, filename):
+    if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo")):
+        filename = "example.txt"  # not Python: checked as text only (Python rules are below)
+    hits = adapter.scan_lines([line], filename)
+    assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
+
+
+MORE_FALSE_POSITIVES = [
+    # a directive is a statement of its own; in Python a name next to a string is never one
+    f'raise ValueError("bad token \'{V}\'");',
+    f'    api_key "{V}";',  # checked as Python
+    # the quote before the name closes a string (a label table, minified JS)
+    f'{{titleLabel:"Sign in",passwordLabel:"Password:",submitLabel:"Continue now"}}',
+    # `value=` pairs: the name must be the `key=`/`name=` attribute and a credential
+    f'<add key="LogDirectory" value="{V}"/>',
+    f'<add key="PasswordLength" value="{rand(12)}"/>',
+    f'<input type="password" value="{PW}">',
+    # user and password pairs that hold no password
+    'r = requests.get(url, auth=("user", "password"))',
+    'auth = HTTPBasicAuth("admin", "<your-password>")',
+    "auth = HTTPBasicAuth(user, password)",
+    "es = Elasticsearch(hosts, basic_auth=(USERNAME, PASSWORD))",
+    'auth=("ci", os.environ["CI_PASSWORD"])',
+    # prose without a password in it
+    "The password is 'incorrect'.",
+    "Make sure the password is 'required' in the form",
+    'the password is "********"',
+    "the password is '<your password>'",
+    "the password is '${DB_PASSWORD}'",
+    'msg = f"the password is \'{pw}\'"',
+    "the password is 'password'",
+]
+
+
+@pytest.mark.parametrize("line", MORE_FALSE_POSITIVES)
+def test_more_syntaxes_false_positive(line):
+    assert adapter.scan_lines([line], "example.py") == [], line
+
+
+def test_trigger_does_not_consume_a_value_that_holds_a_name():
+    """``key="SmtpPassword"`` is itself a `key` assignment; the credential name
+    in its value must still start an assignment of its own."""
+    line = f'<add key="SmtpPassword" value="{PW}"/>'
+    assert [value for _, _, value in keywords.scan_lines([line])] == [PW]

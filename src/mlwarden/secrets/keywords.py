@@ -3,7 +3,11 @@
 ``api_key = "…"``, ``SECRET = "…"``, ``client_secret: …``, ``MY_SERVICE_TOKEN=…``,
 ``"apiKey": "…"``, ``headers = {"Authorization": "Bearer …"}``,
 ``<authToken>…</authToken>``, ``auth_token: |`` + a value on the next line,
-``System.setProperty("X_TOKEN", "…")``, and the same in Go, Java, Kotlin, PHP,
+``System.setProperty("X_TOKEN", "…")``, ``$api_key[] = "…"``, ``api_key "…";``,
+``<add key="DbPassword" value="…"/>``, a user and password passed together
+(``auth=("user", "…")``, ``HTTPBasicAuth("user", "…")``,
+``NetworkCredential("user", "…")``), prose that quotes a password (``the
+default password is '…'``), and the same in Go, Java, Kotlin, PHP,
 Makefile, INI, YAML, JSON and XML syntax.
 
 The *name* decides whether a value is looked at, the *value* whether it is
@@ -26,6 +30,7 @@ wraps them as a detect-secrets plugin.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Iterator, List, Optional, Sequence, Tuple
 
@@ -33,7 +38,12 @@ from mlwarden.secrets.noise import auth_scheme_value, generic_reason
 
 SECRET_TYPE = "Generic Secret"
 
-_OP = r"(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)|,|\(|>)"
+_OP = r"(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)|,|\(|>|" + r"value[ \t]*=(?=[ \t]*[\"'])|" + r"(?=[\"'`][^\"'`\n]{1,600}[\"'`][ \t]*;(?:[ \t]|$)))"
+#: the operators above: assignments, ``=>``, ``:``, a call's ``(`` or ``,``
+#: (``setProperty("X_TOKEN", "…")``), XML's ``>``; ``value=`` after a quoted
+#: name (``<add key="DbPassword" value="…"/>``, ``<property name="password"
+#: value="…"/>``); and none at all before a quoted value that ends the
+#: statement (``api_key "…";``: nginx, Perl, Tcl directives)
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
 _TRIGGER_WORDS = (
@@ -48,13 +58,15 @@ _TRIGGER_WORDS = (
     r"pat(?![a-z0-9])",
 )
 _TRIGGER_REST = (
-    r"[\w.$@\-]{0,40}?[\"'`]?\]?[ \t]*"
+    r"[\w.$@\-]{0,40}?[\"'`]?\]?(?:\[\])?[ \t]*"
     r"(?::[ \t]*[a-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)[ \t]*|[ \t]+(?:string|str|const|final|bytes)[ \t]*(?=:?=))?"
     + _OP
     + r"[ \t]*(?:@|[rbuf]{1,2}(?=[\"']))?"
     # a quoted value may hold any punctuation (`P@ss{w0rd}`); an unquoted one
-    # must not start like an expression (`f(x)`, `[a, b]`, `{…}`)
-    + r"(?:[\"'`]{1,2}(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
+    # must not start like an expression (`f(x)`, `[a, b]`, `{…}`). A
+    # lookahead: the value is not consumed, so a credential name inside it
+    # (`key="SmtpPassword" value=…`) starts a match of its own
+    + r"(?=[\"'`]{1,2}(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
 )
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
@@ -106,11 +118,39 @@ def leftmost(patterns: Sequence["re.Pattern[str]"], text: str) -> Iterator["re.M
 TRIGGER_BLOCK = re.compile(r"[|>][-+]?[ \t]*$", re.M)
 _BLOCK_KEY = re.compile(r"(?:pass|pwd|secret|token|key|auth|cred)[\w.\-]*(?:[\"']?:[ \t]*[|>][-+]?|>)[ \t]*$")
 
+#: searched in lower-cased text: a user name and password passed together,
+#: the password (group ``pw``) the last of two string literals:
+#: ``auth=("user", "…")``, ``basic_auth=("elastic", "…")``, ``http_auth: ["u",
+#: "…"]``, ``HTTPBasicAuth("u", "…")``, aiohttp's ``BasicAuth``, .NET's
+#: ``NetworkCredential("u", "…")`` and ``DirectoryEntry(path, "u", "…")``, Java's
+#: ``PasswordAuthentication("u", "…".toCharArray())``
+TRIGGER_PAIR = re.compile(
+    r"(?:(?<![a-z0-9])(?:[a-z]+_)?auth[ \t]*[=:][ \t]*[(\[]|"
+    r"(?:basicauth|digestauth|proxyauth|networkcredential|passwordauthentication|usernamepasswordcredentials?)[ \t]*\(|"
+    r"directoryentry[ \t]*\([ \t]*([\"'])[^\"'\n]*\1[ \t]*,)"
+    r"[ \t]*([\"'])[^\"'\n]+\2[ \t]*,[ \t]*([\"'])(?P<pw>[^\"'\n]{1,200})\3[ \t]*[).,\]]"
+)
+
+#: searched in lower-cased text: prose that gives a password, quoted:
+#: ``the password is 'hunter22'``, ``the default password for user 'admin'
+#: is "…"`` (a sentence in a README, a comment, an ``echo``)
+TRIGGER_PROSE = re.compile(
+    r"(?<![\w.$@\-])password(?:[ \t]+for[ \t]+(?:the[ \t]+)?(?:user|account|login)[ \t]+([\"'])[^\"'\n]{1,40}\1)?"
+    r"[ \t]+(?:is|was|will[ \t]+be)[ \t]+([\"'])(?P<pw>[^\s\"']{3,64})\2"
+)
+
+#: what a sentence says a password "is" when it gives none
+_PROSE_STATES = frozenset(
+    {"required", "optional", "invalid", "incorrect", "wrong", "correct", "valid", "empty", "missing", "blank",
+     "expired", "unset", "set", "hidden", "masked", "redacted", "changed", "unchanged", "reset", "encrypted",
+     "hashed", "ignored", "disabled", "enabled", "weak", "strong", "stored", "saved", "sent", "needed", "unknown"}
+)
+
 _KEY_CHARS = re.compile(r"[\w.$@\-]")
 _ASSIGN = re.compile(
     r"(?P<key>[\"'`]?[A-Za-z_$@][\w.$@\-]*[\"'`]?)"
     r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)|[ \t]+(?:string|str|String|const|final|bytes)(?=[ \t]*:?=))?"
-    r"[ \t]*\]?[ \t]*(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
+    r"[ \t]*\]?(?:\[\])?[ \t]*(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
     r"(?:(?P<q>[\"'`])(?P<qv>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)|(?P<uv>(?:(?:Bearer|Token|Basic|bearer|token|basic)[ \t]+)?[^\s\"'`,;:\\<>(){}\[\]]{1,600}))"
 )
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -240,7 +280,21 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         if quote == "`" or (quote is None and _IDENTIFIER.fullmatch(match.group("uv") or "")):
             return None
     op = match.group("op")
+    key = match.group("key")
+    if key[:1] in "\"'`" and key[-1:] != key[:1] and match.group("q") == key[:1]:
+        # `…,passwordLabel:"Password:",next:"…"`: the quote before the name
+        # closes a string the name ends; the "value" is the text between two strings
+        return None
     if op == ">" and not line[:start].rstrip().endswith("<"):
+        return None
+    if op.startswith("value"):
+        # `key="DbPassword" value="…"`: the name must be a quoted attribute value
+        # of `key=` or `name=` (the element's other attribute holds the secret)
+        if not (key[:1] in "\"'" and key[-1:] == key[:1] and re.search(r"\b(?:key|name)[ \t]*=[ \t]*$", line[:start], re.I)):
+            return None
+    elif not op and (python and "#" not in line[:start] or not re.match(r"[ \t]*(?:(?:set|export|define|const|my|our|local)[ \t]+)?$", line[:start], re.I)):
+        # `api_key "…";`: a directive starts its line (after `set`, `my` …);
+        # in Python code a name next to a string is never one
         return None
     if op in ("(", ",") and match.group("q") is None:
         return None  # `f(token, x)`: an expression, not a literal
@@ -287,6 +341,17 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
         low = "\n".join(line.lower() if len(line.lower()) == len(line) else "?" * len(line) for line in lines)
         starts = None
     seen = set()
+    for match in itertools.chain(TRIGGER_PAIR.finditer(low), TRIGGER_PROSE.finditer(low)):
+        if starts is None:
+            starts = _line_starts(lines)
+        index = _line_of(starts, match.start("pw"))
+        col = match.start("pw") - starts[index]
+        password = lines[index][col:col + len(match.group("pw"))]
+        if match.re is TRIGGER_PROSE and password.lower().strip(".,;:!") in _PROSE_STATES:
+            continue  # `the password is 'incorrect'`: a state, not a password
+        if generic_reason(password, "password") is None and (index, password) not in seen:
+            seen.add((index, password))
+            yield index, col, password
     for pattern in (TRIGGER, TRIGGER_BLOCK):
         for match in leftmost(_TRIGGER_BY_CHAR, low) if pattern is TRIGGER else pattern.finditer(low):
             if starts is None:
