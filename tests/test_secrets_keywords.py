@@ -244,6 +244,10 @@ MORE_TRUE_POSITIVES = [
     (f'var entry = new DirectoryEntry("LDAP://dc01.corp.example", "CORP\\\\svc", "{PW}");', PW),
     (f'new PasswordAuthentication("svc", "{PW}".toCharArray());', PW),
     (f'http_auth: ["admin", "{PW}"]', PW),
+    (f"mysql -h db.internal --password {PW} -e 'select 1'", PW),
+    (f'!lake-cli push --api-key "{V}" data/', V),
+    (f"docker run -e X=1 img --db-password={PW}", PW),
+    (f"ENV SERVICE_API_TOKEN {V}", V),
     (f"The default password is '{PW}'.", PW),
     (f"echo \"the password for user 'postgres' is '{PW}'\"", PW),
     (f'# the admin password was "{PW}" until the migration', PW),
@@ -253,7 +257,7 @@ MORE_TRUE_POSITIVES = [
 @pytest.mark.parametrize("line, value", MORE_TRUE_POSITIVES)
 @pytest.mark.parametrize("filename", ["example.txt", "example.py"])
 def test_more_syntaxes_true_positive(line, value, filename):
-    if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo")):
+    if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo", "mysql", "!", "docker", "ENV")):
         filename = "example.txt"  # not Python: checked as text only (Python rules are below)
     hits = adapter.scan_lines([line], filename)
     assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
@@ -275,6 +279,21 @@ MORE_FALSE_POSITIVES = [
     "auth = HTTPBasicAuth(user, password)",
     "es = Elasticsearch(hosts, basic_auth=(USERNAME, PASSWORD))",
     'auth=("ci", os.environ["CI_PASSWORD"])',
+    # names that only contain the words
+    f'client = OAuth2Session(oauth=("app", "{PW}"))',
+    f'token = get_auth("svc", "{PW}")',
+    f'x = make_credentials("svc", "{PW}")',
+    # flags: a name, a variable, a placeholder, a file; ENV: a path, a model id
+    "python cli.py --password PASSWORD",
+    "huggingface-cli login --token $HF_TOKEN",
+    "python cli.py --api-key <your-api-key>",
+    f"python cli.py --token-file /run/secrets/{V}",
+    "python train.py --output_dir out --push_to_hub --hub_model_id org/model-name",
+    f"mybin--password {PW}",
+    'main(["--api-key", "anthropic=key1", "--exit"])',  # an argv list: the flag is a string, not a name
+    "ENV PATH /usr/local/bin:$PATH",
+    "ENV MODEL_NAME bert-base-uncased",
+    f"RUN env FOO_TOKEN {V}",
     # prose without a password in it
     "The password is 'incorrect'.",
     "Make sure the password is 'required' in the form",

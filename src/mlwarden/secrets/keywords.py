@@ -7,7 +7,8 @@
 ``<add key="DbPassword" value="…"/>``, a user and password passed together
 (``auth=("user", "…")``, ``HTTPBasicAuth("user", "…")``,
 ``NetworkCredential("user", "…")``), prose that quotes a password (``the
-default password is '…'``), and the same in Go, Java, Kotlin, PHP,
+default password is '…'``), ``--password …`` on a command line, a Dockerfile's
+``ENV API_TOKEN …``, and the same in Go, Java, Kotlin, PHP,
 Makefile, INI, YAML, JSON and XML syntax.
 
 The *name* decides whether a value is looked at, the *value* whether it is
@@ -30,7 +31,6 @@ wraps them as a detect-secrets plugin.
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Iterator, List, Optional, Sequence, Tuple
 
@@ -118,26 +118,75 @@ def leftmost(patterns: Sequence["re.Pattern[str]"], text: str) -> Iterator["re.M
 TRIGGER_BLOCK = re.compile(r"[|>][-+]?[ \t]*$", re.M)
 _BLOCK_KEY = re.compile(r"(?:pass|pwd|secret|token|key|auth|cred)[\w.\-]*(?:[\"']?:[ \t]*[|>][-+]?|>)[ \t]*$")
 
-#: searched in lower-cased text: a user name and password passed together,
-#: the password (group ``pw``) the last of two string literals:
+# The patterns below are searched in lower-cased text. Each starts with a
+# literal (``re`` then scans for it at C speed); what must stand before the
+# literal is checked in :func:`_extra_matches`.
+
+#: two string literals, the user and (group ``pw``) the password:
 #: ``auth=("user", "…")``, ``basic_auth=("elastic", "…")``, ``http_auth: ["u",
 #: "…"]``, ``HTTPBasicAuth("u", "…")``, aiohttp's ``BasicAuth``, .NET's
 #: ``NetworkCredential("u", "…")`` and ``DirectoryEntry(path, "u", "…")``, Java's
 #: ``PasswordAuthentication("u", "…".toCharArray())``
-TRIGGER_PAIR = re.compile(
-    r"(?:(?<![a-z0-9])(?:[a-z]+_)?auth[ \t]*[=:][ \t]*[(\[]|"
-    r"(?:basicauth|digestauth|proxyauth|networkcredential|passwordauthentication|usernamepasswordcredentials?)[ \t]*\(|"
-    r"directoryentry[ \t]*\([ \t]*([\"'])[^\"'\n]*\1[ \t]*,)"
-    r"[ \t]*([\"'])[^\"'\n]+\2[ \t]*,[ \t]*([\"'])(?P<pw>[^\"'\n]{1,200})\3[ \t]*[).,\]]"
+_PAIR_REST = r"[ \t]*(?P<q1>[\"'])[^\"'\n]+(?P=q1)[ \t]*,[ \t]*(?P<q2>[\"'])(?P<pw>[^\"'\n]{1,200})(?P=q2)[ \t]*[).,\]]"
+TRIGGER_PAIR = (
+    re.compile(r"auth[ \t]*(?P<op>[=:][ \t]*[(\[]|\()" + _PAIR_REST),
+    re.compile(r"credentials?[ \t]*\(" + _PAIR_REST),
+    re.compile(r"passwordauthentication[ \t]*\(" + _PAIR_REST),
+    re.compile(r"directoryentry[ \t]*\([ \t]*(?P<q0>[\"'])[^\"'\n]*(?P=q0)[ \t]*," + _PAIR_REST),
 )
 
-#: searched in lower-cased text: prose that gives a password, quoted:
-#: ``the password is 'hunter22'``, ``the default password for user 'admin'
-#: is "…"`` (a sentence in a README, a comment, an ``echo``)
+#: prose that gives a password, quoted: ``the password is 'hunter22'``, ``the
+#: default password for user 'admin' is "…"`` (a README, a comment, an ``echo``)
 TRIGGER_PROSE = re.compile(
-    r"(?<![\w.$@\-])password(?:[ \t]+for[ \t]+(?:the[ \t]+)?(?:user|account|login)[ \t]+([\"'])[^\"'\n]{1,40}\1)?"
-    r"[ \t]+(?:is|was|will[ \t]+be)[ \t]+([\"'])(?P<pw>[^\s\"']{3,64})\2"
+    r"password(?:[ \t]+for[ \t]+(?:the[ \t]+)?(?:user|account|login)[ \t]+(?P<q0>[\"'])[^\"'\n]{1,40}(?P=q0))?"
+    r"[ \t]+(?:is|was|will[ \t]+be)[ \t]+(?P<q>[\"'])(?P<pw>[^\s\"']{3,64})(?P=q)"
 )
+
+#: a command-line flag naming a credential and its value after a blank
+#: (``--password …``, ``--api-key "…"``; the ``=`` form is an assignment), and
+#: a Dockerfile's ``ENV NAME value``; the name is judged like an assignment's
+_FLAG_VALUE = r"[ \t]+(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{(\[\-][^\s\"'`]{5,199})(?P=q)(?=[\s;&|)]|$)"
+TRIGGER_FLAG = (
+    re.compile(r"(?P<name>--(?:[a-z0-9]+[-_])*(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]?key|"
+               r"secret[-_]?key|private[-_]?key|auth)(?:[-_][a-z0-9]+)*)" + _FLAG_VALUE),
+    re.compile(r"env[ \t]+(?P<name>[a-z_][a-z0-9_]*)" + _FLAG_VALUE),
+)
+
+_NOT_BEFORE_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _extra_matches(low: str) -> Iterator[Tuple["re.Match[str]", str]]:
+    """(match, kind) of the patterns above whose context fits: kind is
+    ``"pair"``, ``"prose"`` or ``"flag"``."""
+    for pattern in TRIGGER_PAIR:
+        for match in pattern.finditer(low):
+            start = match.start()
+            before = low[max(0, start - 22):start]
+            if pattern is TRIGGER_PAIR[0]:
+                if match.group("op").startswith("("):
+                    ok = before.endswith(("basic", "digest", "proxy"))  # `HTTPBasicAuth(`, not `get_auth(`
+                else:
+                    ok = not before or before[-1] not in _NOT_BEFORE_WORD  # `auth=`, `basic_auth=`, not `oauth=`
+            elif pattern is TRIGGER_PAIR[1]:
+                ok = before.endswith(("network", "usernamepassword", "password"))
+            else:
+                ok = not before or before[-1] not in _NOT_BEFORE_WORD
+            if ok:
+                yield match, "pair"
+    for match in TRIGGER_PROSE.finditer(low):
+        if match.start() == 0 or low[match.start() - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_.$@-":
+            yield match, "prose"
+    for pattern in TRIGGER_FLAG:
+        for match in pattern.finditer(low):
+            start = match.start()
+            if pattern is TRIGGER_FLAG[0]:
+                ok = start == 0 or low[start - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_-"
+            else:  # `ENV` starts its line
+                line_start = low.rfind("\n", 0, start) + 1
+                ok = not low[line_start:start].strip()
+            if ok:
+                yield match, "flag"
+
 
 #: what a sentence says a password "is" when it gives none
 _PROSE_STATES = frozenset(
@@ -148,7 +197,7 @@ _PROSE_STATES = frozenset(
 
 _KEY_CHARS = re.compile(r"[\w.$@\-]")
 _ASSIGN = re.compile(
-    r"(?P<key>[\"'`]?[A-Za-z_$@][\w.$@\-]*[\"'`]?)"
+    r"(?P<key>[\"'`]?-{0,2}[A-Za-z_$@][\w.$@\-]*[\"'`]?)"
     r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)|[ \t]+(?:string|str|String|const|final|bytes)(?=[ \t]*:?=))?"
     r"[ \t]*\]?(?:\[\])?[ \t]*(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
     r"(?:(?P<q>[\"'`])(?P<qv>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)|(?P<uv>(?:(?:Bearer|Token|Basic|bearer|token|basic)[ \t]+)?[^\s\"'`,;:\\<>(){}\[\]]{1,600}))"
@@ -229,7 +278,7 @@ def split_words(name: str) -> List[str]:
 def key_strength(name: str) -> Optional[str]:
     """``"password"``, ``"token"``, ``"weak"`` (a bare ``key``) or ``None``
     (not a credential name) for an assignment's key."""
-    raw = name.strip("\"'`$@[]")
+    raw = name.strip("\"'`$@[]").lstrip("-")
     words = split_words(raw)
     if "pat" in words and any(w in PAT_PLATFORMS for w in words):
         words = ["token" if w == "pat" else w for w in words]
@@ -285,6 +334,8 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         # `…,passwordLabel:"Password:",next:"…"`: the quote before the name
         # closes a string the name ends; the "value" is the text between two strings
         return None
+    if key.lstrip("\"'`").startswith("-") and op != "=":
+        return None  # `--db-password=…` is a flag's value; `["--api-key", "…"]` is an argv list
     if op == ">" and not line[:start].rstrip().endswith("<"):
         return None
     if op.startswith("value"):
@@ -341,15 +392,21 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
         low = "\n".join(line.lower() if len(line.lower()) == len(line) else "?" * len(line) for line in lines)
         starts = None
     seen = set()
-    for match in itertools.chain(TRIGGER_PAIR.finditer(low), TRIGGER_PROSE.finditer(low)):
+    for match, kind in _extra_matches(low):
         if starts is None:
             starts = _line_starts(lines)
         index = _line_of(starts, match.start("pw"))
         col = match.start("pw") - starts[index]
         password = lines[index][col:col + len(match.group("pw"))]
-        if match.re is TRIGGER_PROSE and password.lower().strip(".,;:!") in _PROSE_STATES:
+        strength: Optional[str] = "password"
+        if kind == "prose" and password.lower().strip(".,;:!") in _PROSE_STATES:
             continue  # `the password is 'incorrect'`: a state, not a password
-        if generic_reason(password, "password") is None and (index, password) not in seen:
+        if kind == "flag":
+            start = match.start("name") - starts[index]
+            strength = key_strength(lines[index][start:start + len(match.group("name"))].lstrip("-"))
+            if strength is None or strength == "weak":
+                continue
+        if generic_reason(password, strength) is None and (index, password) not in seen:
             seen.add((index, password))
             yield index, col, password
     for pattern in (TRIGGER, TRIGGER_BLOCK):
