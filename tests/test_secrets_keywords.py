@@ -248,6 +248,15 @@ MORE_TRUE_POSITIVES = [
     (f'!lake-cli push --api-key "{V}" data/', V),
     (f"docker run -e X=1 img --db-password={PW}", PW),
     (f"ENV SERVICE_API_TOKEN {V}", V),
+    (f"curl -sS -u admin:{PW} https://api.example.com/v1", PW),
+    (f'curl --user "ci-bot:{PW}" https://api.example.com/v1', PW),
+    (f"machine api.example.com login bot password {PW}", PW),
+    (f'broker = "redis://:{PW}@cache.internal:6379/0"', PW),
+    (f"    password '{PW}'", PW),
+    (f'buildConfigField "String", "API_KEY", "\\"{V}\\""', V),
+    (f'server.login("bot@example.com", "{PW}")', PW),
+    (f"%env ACME_API_KEY={V.lower()}", V.lower()),
+    (f'!curl -H "X-Api-Key: {V}" https://api.example.com', V),
     (f"The default password is '{PW}'.", PW),
     (f"echo \"the password for user 'postgres' is '{PW}'\"", PW),
     (f'# the admin password was "{PW}" until the migration', PW),
@@ -257,7 +266,7 @@ MORE_TRUE_POSITIVES = [
 @pytest.mark.parametrize("line, value", MORE_TRUE_POSITIVES)
 @pytest.mark.parametrize("filename", ["example.txt", "example.py"])
 def test_more_syntaxes_true_positive(line, value, filename):
-    if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo", "mysql", "!", "docker", "ENV")):
+    if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo", "mysql", "!", "docker", "ENV", "curl", "machine", "password ", "buildConfig")):
         filename = "example.txt"  # not Python: checked as text only (Python rules are below)
     hits = adapter.scan_lines([line], filename)
     assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
@@ -291,9 +300,15 @@ MORE_FALSE_POSITIVES = [
     "python train.py --output_dir out --push_to_hub --hub_model_id org/model-name",
     f"mybin--password {PW}",
     'main(["--api-key", "anthropic=key1", "--exit"])',  # an argv list: the flag is a string, not a name
+    '    {"code": "pass", "depends_on": [], "name": "cindy"},',  # a value followed by the next key
     "ENV PATH /usr/local/bin:$PATH",
     "ENV MODEL_NAME bert-base-uncased",
     f"RUN env FOO_TOKEN {V}",
+    "curl -u $USER:$PASS https://api.example.com",
+    "curl -u admin:<password> https://api.example.com",
+    "redis://:${REDIS_PASSWORD}@cache:6379/0",
+    f'token = client.login("bot", password)',
+    f'user = login("bot@example.com", "{PW}")',  # a function, not a method: any login() helper
     # prose without a password in it
     "The password is 'incorrect'.",
     "Make sure the password is 'required' in the form",
@@ -315,3 +330,10 @@ def test_trigger_does_not_consume_a_value_that_holds_a_name():
     in its value must still start an assignment of its own."""
     line = f'<add key="SmtpPassword" value="{PW}"/>'
     assert [value for _, _, value in keywords.scan_lines([line])] == [PW]
+
+
+def test_url_password_inside_a_call_is_reported():
+    """A password in a URL is a literal wherever the URL stands: detect-secrets'
+    indirect-reference heuristic (`x = get_secret()`) does not apply to it."""
+    line = f'engine = create_engine("postgresql://ml:{PW}@db.internal:5432/features")'
+    assert [(h.secret, h.type) for h in adapter.scan_lines([line], "train.py")] == [(PW, "Basic Auth Credentials")]

@@ -7,7 +7,8 @@
 ``<add key="DbPassword" value="…"/>``, a user and password passed together
 (``auth=("user", "…")``, ``HTTPBasicAuth("user", "…")``,
 ``NetworkCredential("user", "…")``), prose that quotes a password (``the
-default password is '…'``), ``--password …`` on a command line, a Dockerfile's
+default password is '…'``), ``--password …`` on a command line, ``curl -u
+user:…``, a ``.netrc`` ``login … password …``, ``redis://:…@host``, a Dockerfile's
 ``ENV API_TOKEN …``, and the same in Go, Java, Kotlin, PHP,
 Makefile, INI, YAML, JSON and XML syntax.
 
@@ -38,7 +39,7 @@ from mlwarden.secrets.noise import auth_scheme_value, generic_reason
 
 SECRET_TYPE = "Generic Secret"
 
-_OP = r"(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)|,|\(|>|" + r"value[ \t]*=(?=[ \t]*[\"'])|" + r"(?=[\"'`][^\"'`\n]{1,600}[\"'`][ \t]*;(?:[ \t]|$)))"
+_OP = r"(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)|,|\(|>|" + r"value[ \t]*=(?=[ \t]*[\"'])|" + r"(?=[\"'`][^\"'`\n]{1,600}[\"'`][ \t]*(?:;(?:[ \t]|$)|$)))"
 #: the operators above: assignments, ``=>``, ``:``, a call's ``(`` or ``,``
 #: (``setProperty("X_TOKEN", "…")``), XML's ``>``; ``value=`` after a quoted
 #: name (``<add key="DbPassword" value="…"/>``, ``<property name="password"
@@ -66,7 +67,7 @@ _TRIGGER_REST = (
     # must not start like an expression (`f(x)`, `[a, b]`, `{…}`). A
     # lookahead: the value is not consumed, so a credential name inside it
     # (`key="SmtpPassword" value=…`) starts a match of its own
-    + r"(?=[\"'`]{1,2}(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
+    + r"(?=[\"'`]{1,2}(?:\\[\"'])?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
 )
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
@@ -133,6 +134,8 @@ TRIGGER_PAIR = (
     re.compile(r"credentials?[ \t]*\(" + _PAIR_REST),
     re.compile(r"passwordauthentication[ \t]*\(" + _PAIR_REST),
     re.compile(r"directoryentry[ \t]*\([ \t]*(?P<q0>[\"'])[^\"'\n]*(?P=q0)[ \t]*," + _PAIR_REST),
+    # a method `.login("user", "…")` (smtplib, ftplib, imaplib, a client's login)
+    re.compile(r"login[ \t]*\(" + _PAIR_REST),
 )
 
 #: prose that gives a password, quoted: ``the password is 'hunter22'``, ``the
@@ -150,6 +153,12 @@ TRIGGER_FLAG = (
     re.compile(r"(?P<name>--(?:[a-z0-9]+[-_])*(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]?key|"
                r"secret[-_]?key|private[-_]?key|auth)(?:[-_][a-z0-9]+)*)" + _FLAG_VALUE),
     re.compile(r"env[ \t]+(?P<name>[a-z_][a-z0-9_]*)" + _FLAG_VALUE),
+    # `.netrc`: `machine host login user password …`
+    re.compile(r"login[ \t]+[^\s]+[ \t]+(?P<name>password)" + _FLAG_VALUE),
+    # `curl -u user:…`, `curl --user user:…`
+    re.compile(r"curl(?:[ \t][^\n]{0,200}?)?[ \t](?:-u|--user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    # a URL with a password and no user (`redis://:…@cache:6379/0`)
+    re.compile(r"://:(?P<pw>[^\s/@:\"'`<>{}$]{3,200})@"),
 )
 
 _NOT_BEFORE_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -169,6 +178,8 @@ def _extra_matches(low: str) -> Iterator[Tuple["re.Match[str]", str]]:
                     ok = not before or before[-1] not in _NOT_BEFORE_WORD  # `auth=`, `basic_auth=`, not `oauth=`
             elif pattern is TRIGGER_PAIR[1]:
                 ok = before.endswith(("network", "usernamepassword", "password"))
+            elif pattern is TRIGGER_PAIR[4]:
+                ok = before.endswith(".")
             else:
                 ok = not before or before[-1] not in _NOT_BEFORE_WORD
             if ok:
@@ -181,9 +192,13 @@ def _extra_matches(low: str) -> Iterator[Tuple["re.Match[str]", str]]:
             start = match.start()
             if pattern is TRIGGER_FLAG[0]:
                 ok = start == 0 or low[start - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_-"
-            else:  # `ENV` starts its line
+            elif pattern is TRIGGER_FLAG[1]:  # `ENV` starts its line
                 line_start = low.rfind("\n", 0, start) + 1
                 ok = not low[line_start:start].strip()
+            elif pattern is TRIGGER_FLAG[4]:  # a URL: its scheme stands before
+                ok = True
+            else:
+                ok = start == 0 or low[start - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_"
             if ok:
                 yield match, "flag"
 
@@ -324,7 +339,8 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     match = _ASSIGN.match(line, start)
     if not match:
         return None
-    if python and "#" not in line[:start]:  # Python code (a comment is prose: anything goes)
+    if python and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")):
+        # Python code (a comment is prose, a notebook's `!cmd` / `%env` line is shell)
         quote = match.group("q")
         if quote == "`" or (quote is None and _IDENTIFIER.fullmatch(match.group("uv") or "")):
             return None
@@ -343,18 +359,22 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         # of `key=` or `name=` (the element's other attribute holds the secret)
         if not (key[:1] in "\"'" and key[-1:] == key[:1] and re.search(r"\b(?:key|name)[ \t]*=[ \t]*$", line[:start], re.I)):
             return None
-    elif not op and (python and "#" not in line[:start] or not re.match(r"[ \t]*(?:(?:set|export|define|const|my|our|local)[ \t]+)?$", line[:start], re.I)):
+    elif not op and (python and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")) or not re.match(r"[ \t]*(?:(?:set|export|define|const|my|our|local)[ \t]+)?$", line[:start], re.I)):
         # `api_key "…";`: a directive starts its line (after `set`, `my` …);
         # in Python code a name next to a string is never one
         return None
     if op in ("(", ",") and match.group("q") is None:
         return None  # `f(token, x)`: an expression, not a literal
+    if op == "," and line[:start].rstrip().endswith((":", "=")):
+        return None  # `{"code": "pass", "name": …}`: the "name" is itself a value
     if op == "(" and not any(w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key" for w in split_words(match.group("key").rsplit(".", 1)[-1])):
         # `AutoModelForTokenClassification.from_pretrained("org/model")`: the
         # credential word names a class, not what the call takes
         return None
     if match.group("q") is not None:
         value, col = match.group("qv"), match.start("qv")
+        if len(value) > 4 and value[:2] in ('\\"', "\\'") and value[-2:] == value[:2]:
+            value, col = value[2:-2], col + 2  # `"\"…\""`: a string literal inside a string (Gradle's buildConfigField)
     else:
         value, col = match.group("uv"), match.start("uv")
         after = line[match.end("uv"):match.end("uv") + 1]
@@ -401,7 +421,7 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
         strength: Optional[str] = "password"
         if kind == "prose" and password.lower().strip(".,;:!") in _PROSE_STATES:
             continue  # `the password is 'incorrect'`: a state, not a password
-        if kind == "flag":
+        if kind == "flag" and "name" in match.re.groupindex:
             start = match.start("name") - starts[index]
             strength = key_strength(lines[index][start:start + len(match.group("name"))].lstrip("-"))
             if strength is None or strength == "weak":
