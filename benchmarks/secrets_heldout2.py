@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from secrets_heldout import _sample, heldout_samples  # benchmarks/secrets_heldout.py
+from secrets_heldout import _semgrep as _semgrep_lines
 
 #: Kingfisher rule id -> class
 KINGFISHER: Dict[str, Optional[str]] = {
@@ -176,16 +177,7 @@ _LABEL = re.compile(r"^\s*(?:#|//)\s*(ruleid|ok):")
 
 
 def _semgrep(root: Path) -> List[dict]:
-    out: List[dict] = []
-    for name, cls in SEMGREP2.items():
-        lines = (root / "semgrep-rules" / name).read_text(encoding="utf-8").splitlines()
-        n = 0
-        for i, line in enumerate(lines):
-            label = _LABEL.match(line)
-            if label and i + 1 < len(lines):
-                out.append(_sample(f"semgrep-rules/{name} line[{n}]", cls, lines[i + 1] + "\n", label.group(1) == "ruleid", "semgrep"))
-                n += 1
-    return out
+    return _semgrep_lines(root, SEMGREP2, _LABEL)
 
 
 def _secretlint(root: Path) -> List[dict]:
