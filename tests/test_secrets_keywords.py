@@ -256,6 +256,10 @@ MORE_TRUE_POSITIVES = [
     (f'buildConfigField "String", "API_KEY", "\\"{V}\\""', V),
     (f'server.login("bot@example.com", "{PW}")', PW),
     (f"%env ACME_API_KEY={V.lower()}", V.lower()),
+    (f'parser.add_argument("--api-key", type=str, default="{V}")', V),
+    (f"@click.option('--db-password', default='{PW}', help='database password')", PW),
+    (f"mysql -h db -uroot -p{PW} -e 'show databases'", PW),
+    (f"sshpass -p '{PW}' ssh bot@10.0.0.5", PW),
     (f'!curl -H "X-Api-Key: {V}" https://api.example.com', V),
     (f"The default password is '{PW}'.", PW),
     (f"echo \"the password for user 'postgres' is '{PW}'\"", PW),
@@ -266,7 +270,7 @@ MORE_TRUE_POSITIVES = [
 @pytest.mark.parametrize("line, value", MORE_TRUE_POSITIVES)
 @pytest.mark.parametrize("filename", ["example.txt", "example.py"])
 def test_more_syntaxes_true_positive(line, value, filename):
-    if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo", "mysql", "!", "docker", "ENV", "curl", "machine", "password ", "buildConfig")):
+    if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo", "mysql", "!", "docker", "ENV", "curl", "machine", "password ", "buildConfig", "@click", "mysql", "sshpass")):
         filename = "example.txt"  # not Python: checked as text only (Python rules are below)
     hits = adapter.scan_lines([line], filename)
     assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
@@ -305,6 +309,12 @@ MORE_FALSE_POSITIVES = [
     "ENV MODEL_NAME bert-base-uncased",
     f"RUN env FOO_TOKEN {V}",
     "curl -u $USER:$PASS https://api.example.com",
+    'parser.add_argument("--token", default=os.environ.get("ACME_TOKEN"))',
+    'parser.add_argument("--token_file", default="/run/secrets/acme-token-2024.txt")',
+    'parser.add_argument("--model", default="gpt-4o-mini-2024-07-18")',
+    f'add_argument("--api-key", default="{V}")',  # a function, not argparse's method
+    "mysql -u root -p features < dump.sql",
+    "mysql -uroot -p$MYSQL_PWD",
     "curl -u admin:<password> https://api.example.com",
     "redis://:${REDIS_PASSWORD}@cache:6379/0",
     f'token = client.login("bot", password)',

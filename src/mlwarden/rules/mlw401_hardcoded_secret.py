@@ -37,9 +37,11 @@ class HardcodedSecret(FileRule):
     `"apiKey": "…"`, `headers = {"Authorization": "Bearer …"}`,
     `<authToken>…</authToken>`, `<add key="DbPassword" value="…"/>`,
     `$api_key[] = "…"`, `api_key "…";`, `--password …`, a Dockerfile's
-    `ENV API_TOKEN …`), a user and password passed together (`auth=("user",
+    `ENV API_TOKEN …`, an option's default: `add_argument("--api-key",
+    default="…")`), a user and password passed together (`auth=("user",
     "…")`, `HTTPBasicAuth(…)`, `.login("user", "…")`, `NetworkCredential(…)`,
-    `curl -u user:…`, a `.netrc` line, `redis://:…@host`), a password in a URL
+    `curl -u user:…`, `mysql -p…`, `sshpass -p …`, a `.netrc` line,
+    `redis://:…@host`), a password in a URL
     wherever the URL stands (`create_engine("postgresql://user:…@db")`), and
     prose that quotes one (`the default password is '…'`). In a notebook, `!`
     and `%` lines are read as shell. The credential word must be a whole word of

@@ -9,7 +9,8 @@
 ``NetworkCredential("user", "…")``), prose that quotes a password (``the
 default password is '…'``), ``--password …`` on a command line, ``curl -u
 user:…``, a ``.netrc`` ``login … password …``, ``redis://:…@host``, a Dockerfile's
-``ENV API_TOKEN …``, and the same in Go, Java, Kotlin, PHP,
+``ENV API_TOKEN …``, ``mysql -p…``, ``sshpass -p …``, a command-line option's
+default (``add_argument("--api-key", default="…")``), and the same in Go, Java, Kotlin, PHP,
 Makefile, INI, YAML, JSON and XML syntax.
 
 The *name* decides whether a value is looked at, the *value* whether it is
@@ -159,6 +160,13 @@ TRIGGER_FLAG = (
     re.compile(r"curl(?:[ \t][^\n]{0,200}?)?[ \t](?:-u|--user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     # a URL with a password and no user (`redis://:…@cache:6379/0`)
     re.compile(r"://:(?P<pw>[^\s/@:\"'`<>{}$]{3,200})@"),
+    # a command-line option's default: `parser.add_argument("--api-key",
+    # default="…")`, `@click.option("--password", default="…")` (one line)
+    re.compile(r"(?:add_argument|option)[ \t]*\([ \t]*(?P<q0>[\"'])(?P<name>--?[a-z0-9][\w\-]*)(?P=q0)[^\n]*?"
+               r"[ \t,(]default[ \t]*=[ \t]*(?P<q>[\"'])(?P<pw>[^\"'\n]{1,300})(?P=q)"),
+    # `mysql -u root -p…`, `sshpass -p '…'`
+    re.compile(r"(?:mysql|mysqldump|mysqladmin|mariadb)(?:[ \t][^\n]{0,200}?)?[ \t]-p(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    re.compile(r"sshpass[ \t]+-p[ \t]*(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
 )
 
 _NOT_BEFORE_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -197,6 +205,8 @@ def _extra_matches(low: str) -> Iterator[Tuple["re.Match[str]", str]]:
                 ok = not low[line_start:start].strip()
             elif pattern is TRIGGER_FLAG[4]:  # a URL: its scheme stands before
                 ok = True
+            elif pattern is TRIGGER_FLAG[5]:  # `parser.add_argument(`, `click.option(`
+                ok = start > 0 and low[start - 1] in "._"
             else:
                 ok = start == 0 or low[start - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_"
             if ok:
