@@ -40,7 +40,7 @@ class HardcodedSecret(FileRule):
     `ENV API_TOKEN …`, an option's default: `add_argument("--api-key",
     default="…")`), a user and password passed together (`auth=("user",
     "…")`, `HTTPBasicAuth(…)`, `.login("user", "…")`, `NetworkCredential(…)`,
-    `curl -u user:…`, `mysql -p…`, `sshpass -p …`, a `.netrc` line,
+    `curl -u user:…`, `mysql -p…`, a `.netrc` line,
     `redis://:…@host`), a password in a URL
     wherever the URL stands (`create_engine("postgresql://user:…@db")`), and
     prose that quotes one (`the default password is '…'`). In a notebook, `!`

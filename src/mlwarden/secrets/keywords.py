@@ -9,7 +9,7 @@
 ``NetworkCredential("user", "…")``), prose that quotes a password (``the
 default password is '…'``), ``--password …`` on a command line, ``curl -u
 user:…``, a ``.netrc`` ``login … password …``, ``redis://:…@host``, a Dockerfile's
-``ENV API_TOKEN …``, ``mysql -p…``, ``sshpass -p …``, a command-line option's
+``ENV API_TOKEN …``, ``mysql -p…``, a command-line option's
 default (``add_argument("--api-key", default="…")``), and the same in Go, Java, Kotlin, PHP,
 Makefile, INI, YAML, JSON and XML syntax.
 
@@ -121,22 +121,43 @@ TRIGGER_BLOCK = re.compile(r"[|>][-+]?[ \t]*$", re.M)
 _BLOCK_KEY = re.compile(r"(?:pass|pwd|secret|token|key|auth|cred)[\w.\-]*(?:[\"']?:[ \t]*[|>][-+]?|>)[ \t]*$")
 
 # The patterns below are searched in lower-cased text. Each starts with a
-# literal (``re`` then scans for it at C speed); what must stand before the
-# literal is checked in :func:`_extra_matches`.
+# literal (``re`` then scans for it at C speed: about 0.03 s of CPU each on
+# the 53 MB of transformers, so there are few of them); what must stand
+# before the literal is checked in :func:`_extra_matches`.
 
-#: two string literals, the user and (group ``pw``) the password:
-#: ``auth=("user", "…")``, ``basic_auth=("elastic", "…")``, ``http_auth: ["u",
-#: "…"]``, ``HTTPBasicAuth("u", "…")``, aiohttp's ``BasicAuth``, .NET's
-#: ``NetworkCredential("u", "…")`` and ``DirectoryEntry(path, "u", "…")``, Java's
-#: ``PasswordAuthentication("u", "…".toCharArray())``
+#: two string literals, the user and (group ``pw``) the password
 _PAIR_REST = r"[ \t]*(?P<q1>[\"'])[^\"'\n]+(?P=q1)[ \t]*,[ \t]*(?P<q2>[\"'])(?P<pw>[^\"'\n]{1,200})(?P=q2)[ \t]*[).,\]]"
-TRIGGER_PAIR = (
-    re.compile(r"auth[ \t]*(?P<op>[=:][ \t]*[(\[]|\()" + _PAIR_REST),
+#: a flag's or a directive's value after a blank (group ``pw``)
+_FLAG_VALUE = r"[ \t]+(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{(\[\-][^\s\"'`]{5,199})(?P=q)(?=[\s;&|)]|$)"
+_CREDENTIAL_FLAG = (r"(?:[a-z0-9]+[-_])*(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]?key|"
+                    r"secret[-_]?key|private[-_]?key|auth)(?:[-_][a-z0-9]+)*")
+
+TRIGGER_EXTRA = (
+    # a user and password passed together: `auth=("user", "…")`,
+    # `basic_auth=("elastic", "…")`, `http_auth: ["u", "…"]`,
+    # `HTTPBasicAuth("u", "…")`, aiohttp's `BasicAuth`, Java's
+    # `PasswordAuthentication("u", "…".toCharArray())`
+    re.compile(r"auth(?P<ent>entication)?[ \t]*(?P<op>[=:][ \t]*[(\[]|\()" + _PAIR_REST),
+    # .NET's `NetworkCredential("u", "…")`, `UsernamePasswordCredential(…)`
     re.compile(r"credentials?[ \t]*\(" + _PAIR_REST),
-    re.compile(r"passwordauthentication[ \t]*\(" + _PAIR_REST),
-    re.compile(r"directoryentry[ \t]*\([ \t]*(?P<q0>[\"'])[^\"'\n]*(?P=q0)[ \t]*," + _PAIR_REST),
-    # a method `.login("user", "…")` (smtplib, ftplib, imaplib, a client's login)
-    re.compile(r"login[ \t]*\(" + _PAIR_REST),
+    # a method `.login("user", "…")` (smtplib, ftplib, imaplib, a client's);
+    # `.netrc`'s `machine host login user password …`
+    re.compile(r"login(?:[ \t]*\(" + _PAIR_REST + r"|[ \t]+[^\s]+[ \t]+(?P<name>password)"
+               + _FLAG_VALUE.replace("(?P<q>", "(?P<qn>").replace("(?P=q)", "(?P=qn)").replace("(?P<pw>", "(?P<pwn>") + ")"),
+    # a command-line flag naming a credential and its value after a blank
+    # (`--password …`, `--api-key "…"`; `--password=…` is an assignment), and
+    # an option's default: `parser.add_argument("--api-key", default="…")`,
+    # `@click.option("--password", default="…")` (on one line)
+    re.compile(r"--(?P<name>" + _CREDENTIAL_FLAG + r")(?:" + _FLAG_VALUE
+               + r"|(?P<q0>[\"'])[^\n]*?[ \t,(]default[ \t]*=[ \t]*(?P<qd>[\"'])(?P<pwd>[^\"'\n]{1,300})(?P=qd))"),
+    # a Dockerfile's `ENV NAME value`
+    re.compile(r"env [ \t]*(?P<name>[a-z_][a-z0-9_]*)" + _FLAG_VALUE),
+    # `curl -u user:…`, `curl --user user:…`
+    re.compile(r"curl(?:[ \t][^\n]{0,200}?)?[ \t](?:-u|--user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    # `mysql -u root -p…`, `mysqldump … -p…`
+    re.compile(r"mysql(?:dump|admin)?(?:[ \t][^\n]{0,200}?)?[ \t]-p(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    # a URL with a password and no user (`redis://:…@cache:6379/0`)
+    re.compile(r"://:(?P<pw>[^\s/@:\"'`<>{}$]{3,200})@"),
 )
 
 #: prose that gives a password, quoted: ``the password is 'hunter22'``, ``the
@@ -146,71 +167,56 @@ TRIGGER_PROSE = re.compile(
     r"[ \t]+(?:is|was|will[ \t]+be)[ \t]+(?P<q>[\"'])(?P<pw>[^\s\"']{3,64})(?P=q)"
 )
 
-#: a command-line flag naming a credential and its value after a blank
-#: (``--password …``, ``--api-key "…"``; the ``=`` form is an assignment), and
-#: a Dockerfile's ``ENV NAME value``; the name is judged like an assignment's
-_FLAG_VALUE = r"[ \t]+(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{(\[\-][^\s\"'`]{5,199})(?P=q)(?=[\s;&|)]|$)"
-TRIGGER_FLAG = (
-    re.compile(r"(?P<name>--(?:[a-z0-9]+[-_])*(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]?key|"
-               r"secret[-_]?key|private[-_]?key|auth)(?:[-_][a-z0-9]+)*)" + _FLAG_VALUE),
-    re.compile(r"env[ \t]+(?P<name>[a-z_][a-z0-9_]*)" + _FLAG_VALUE),
-    # `.netrc`: `machine host login user password …`
-    re.compile(r"login[ \t]+[^\s]+[ \t]+(?P<name>password)" + _FLAG_VALUE),
-    # `curl -u user:…`, `curl --user user:…`
-    re.compile(r"curl(?:[ \t][^\n]{0,200}?)?[ \t](?:-u|--user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
-    # a URL with a password and no user (`redis://:…@cache:6379/0`)
-    re.compile(r"://:(?P<pw>[^\s/@:\"'`<>{}$]{3,200})@"),
-    # a command-line option's default: `parser.add_argument("--api-key",
-    # default="…")`, `@click.option("--password", default="…")` (one line)
-    re.compile(r"(?:add_argument|option)[ \t]*\([ \t]*(?P<q0>[\"'])(?P<name>--?[a-z0-9][\w\-]*)(?P=q0)[^\n]*?"
-               r"[ \t,(]default[ \t]*=[ \t]*(?P<q>[\"'])(?P<pw>[^\"'\n]{1,300})(?P=q)"),
-    # `mysql -u root -p…`, `sshpass -p '…'`
-    re.compile(r"(?:mysql|mysqldump|mysqladmin|mariadb)(?:[ \t][^\n]{0,200}?)?[ \t]-p(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
-    re.compile(r"sshpass[ \t]+-p[ \t]*(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
-)
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_OPTION_CALL = re.compile(r"[._](?:add_argument|option)[ \t]*\([ \t]*[\"']$")
 
-_NOT_BEFORE_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+def _value_group(match: "re.Match[str]") -> str:
+    """The name of the group that holds the value in a match of
+    :data:`TRIGGER_EXTRA` or :data:`TRIGGER_PROSE`."""
+    return next(g for g in ("pw", "pwn", "pwd") if g in match.re.groupindex and match.group(g) is not None)
 
 
 def _extra_matches(low: str) -> Iterator[Tuple["re.Match[str]", str]]:
-    """(match, kind) of the patterns above whose context fits: kind is
-    ``"pair"``, ``"prose"`` or ``"flag"``."""
-    for pattern in TRIGGER_PAIR:
+    """(match, kind) of :data:`TRIGGER_EXTRA` and :data:`TRIGGER_PROSE` whose
+    context fits: kind is ``"password"`` (the value is a password) or
+    ``"name"`` (group ``name`` is judged like an assignment's key)."""
+    auth, credential, login, flag, env, curl, mysql, url = TRIGGER_EXTRA
+    for pattern in TRIGGER_EXTRA:
         for match in pattern.finditer(low):
             start = match.start()
-            before = low[max(0, start - 22):start]
-            if pattern is TRIGGER_PAIR[0]:
-                if match.group("op").startswith("("):
+            before = low[max(0, start - 40):start]
+            word_before = bool(before) and before[-1] in _WORD_CHARS
+            kind = "password"
+            if pattern is auth:
+                if match.group("ent"):
+                    ok = match.group("op") == "(" and before.endswith("password")
+                elif match.group("op") == "(":
                     ok = before.endswith(("basic", "digest", "proxy"))  # `HTTPBasicAuth(`, not `get_auth(`
                 else:
-                    ok = not before or before[-1] not in _NOT_BEFORE_WORD  # `auth=`, `basic_auth=`, not `oauth=`
-            elif pattern is TRIGGER_PAIR[1]:
+                    ok = not before or before[-1] not in _WORD_CHARS or before[-1] == "_"  # `basic_auth=`, not `oauth=`
+            elif pattern is credential:
                 ok = before.endswith(("network", "usernamepassword", "password"))
-            elif pattern is TRIGGER_PAIR[4]:
-                ok = before.endswith(".")
-            else:
-                ok = not before or before[-1] not in _NOT_BEFORE_WORD
+            elif pattern is login:
+                if match.group("name"):
+                    ok, kind = not word_before, "name"
+                else:
+                    ok = before.endswith(".")
+            elif pattern is flag:
+                ok, kind = not word_before and not before.endswith("-"), "name"
+                if match.group("pwd") is not None:  # an option's default
+                    ok = ok and _OPTION_CALL.search(before) is not None
+            elif pattern is env:  # `ENV` starts its line
+                ok, kind = not low[low.rfind("\n", 0, start) + 1:start].strip(), "name"
+            elif pattern is url:  # its scheme stands before
+                ok = True
+            else:  # curl, mysql
+                ok = not word_before
             if ok:
-                yield match, "pair"
+                yield match, kind
     for match in TRIGGER_PROSE.finditer(low):
         if match.start() == 0 or low[match.start() - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_.$@-":
             yield match, "prose"
-    for pattern in TRIGGER_FLAG:
-        for match in pattern.finditer(low):
-            start = match.start()
-            if pattern is TRIGGER_FLAG[0]:
-                ok = start == 0 or low[start - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_-"
-            elif pattern is TRIGGER_FLAG[1]:  # `ENV` starts its line
-                line_start = low.rfind("\n", 0, start) + 1
-                ok = not low[line_start:start].strip()
-            elif pattern is TRIGGER_FLAG[4]:  # a URL: its scheme stands before
-                ok = True
-            elif pattern is TRIGGER_FLAG[5]:  # `parser.add_argument(`, `click.option(`
-                ok = start > 0 and low[start - 1] in "._"
-            else:
-                ok = start == 0 or low[start - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_"
-            if ok:
-                yield match, "flag"
 
 
 #: what a sentence says a password "is" when it gives none
@@ -425,15 +431,16 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
     for match, kind in _extra_matches(low):
         if starts is None:
             starts = _line_starts(lines)
-        index = _line_of(starts, match.start("pw"))
-        col = match.start("pw") - starts[index]
-        password = lines[index][col:col + len(match.group("pw"))]
+        group = _value_group(match)
+        index = _line_of(starts, match.start(group))
+        col = match.start(group) - starts[index]
+        password = lines[index][col:col + len(match.group(group))]
         strength: Optional[str] = "password"
         if kind == "prose" and password.lower().strip(".,;:!") in _PROSE_STATES:
             continue  # `the password is 'incorrect'`: a state, not a password
-        if kind == "flag" and "name" in match.re.groupindex:
+        if kind == "name":
             start = match.start("name") - starts[index]
-            strength = key_strength(lines[index][start:start + len(match.group("name"))].lstrip("-"))
+            strength = key_strength(lines[index][start:start + len(match.group("name"))])
             if strength is None or strength == "weak":
                 continue
         if generic_reason(password, strength) is None and (index, password) not in seen:
