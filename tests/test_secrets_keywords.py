@@ -345,3 +345,11 @@ def test_url_password_inside_a_call_is_reported():
     indirect-reference heuristic (`x = get_secret()`) does not apply to it."""
     line = f'engine = create_engine("postgresql://ml:{PW}@db.internal:5432/features")'
     assert [(h.secret, h.type) for h in adapter.scan_lines([line], "train.py")] == [(PW, "Basic Auth Credentials")]
+
+
+def test_dockerfile_env_is_not_looked_for_in_python():
+    """``ENV NAME value`` is a Dockerfile's line: in Python code it can only
+    stand in a string, and the pattern is not searched there."""
+    line = f"ENV SERVICE_API_TOKEN {V}"
+    assert [h.secret for h in adapter.scan_lines([line], "Dockerfile")] == [V]
+    assert adapter.scan_lines([line], "build.py") == []

@@ -177,12 +177,15 @@ def _value_group(match: "re.Match[str]") -> str:
     return next(g for g in ("pw", "pwn", "pwd") if g in match.re.groupindex and match.group(g) is not None)
 
 
-def _extra_matches(low: str) -> Iterator[Tuple["re.Match[str]", str]]:
+def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[str]", str]]:
     """(match, kind) of :data:`TRIGGER_EXTRA` and :data:`TRIGGER_PROSE` whose
     context fits: kind is ``"password"`` (the value is a password) or
-    ``"name"`` (group ``name`` is judged like an assignment's key)."""
+    ``"name"`` (group ``name`` is judged like an assignment's key).
+    ``python``: the text is Python code, where no line is a Dockerfile's."""
     auth, credential, login, flag, env, curl, mysql, url = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
+        if python and pattern is env:
+            continue
         for match in pattern.finditer(low):
             start = match.start()
             before = low[max(0, start - 40):start]
@@ -428,7 +431,7 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
         low = "\n".join(line.lower() if len(line.lower()) == len(line) else "?" * len(line) for line in lines)
         starts = None
     seen = set()
-    for match, kind in _extra_matches(low):
+    for match, kind in _extra_matches(low, python):
         if starts is None:
             starts = _line_starts(lines)
         group = _value_group(match)
