@@ -268,7 +268,7 @@ MORE_TRUE_POSITIVES = [
 @pytest.mark.parametrize("line, value", MORE_TRUE_POSITIVES)
 @pytest.mark.parametrize("filename", ["example.txt", "example.py"])
 def test_more_syntaxes_true_positive(line, value, filename):
-    if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo", "mysql", "!", "docker", "ENV", "curl", "machine", "password ", "buildConfig", "@click", "mysql", "sshpass")):
+    if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo", "mysql", "!", "docker", "ENV", "curl", "machine", "password ", "buildConfig", "@click")):
         filename = "example.txt"  # not Python: checked as text only (Python rules are below)
     hits = adapter.scan_lines([line], filename)
     assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
@@ -315,7 +315,7 @@ MORE_FALSE_POSITIVES = [
     "mysql -uroot -p$MYSQL_PWD",
     "curl -u admin:<password> https://api.example.com",
     "redis://:${REDIS_PASSWORD}@cache:6379/0",
-    f'token = client.login("bot", password)',
+    'token = client.login("bot", password)',
     f'user = login("bot@example.com", "{PW}")',  # a function, not a method: any login() helper
     # prose without a password in it
     "The password is 'incorrect'.",

@@ -182,7 +182,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     context fits: kind is ``"password"`` (the value is a password) or
     ``"name"`` (group ``name`` is judged like an assignment's key).
     ``python``: the text is Python code, where no line is a Dockerfile's."""
-    auth, credential, login, flag, env, curl, mysql, url = TRIGGER_EXTRA
+    auth, credential, login, flag, env, *_, url = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if python and pattern is env:
             continue
