@@ -214,13 +214,15 @@ def _detect_secrets(root: Path) -> List[dict]:
 _LABEL = re.compile(r"^#\s*(ruleid|ok):")
 
 
-def _semgrep(root: Path) -> List[dict]:
+def _semgrep(root: Path, table: Optional[Dict[str, str]] = None, comment: "re.Pattern[str]" = _LABEL) -> List[dict]:
+    """The labelled lines of the semgrep test files in ``table`` (file ->
+    class; default :data:`SEMGREP`); ``comment`` matches a label comment."""
     out: List[dict] = []
-    for name, cls in SEMGREP.items():
+    for name, cls in (SEMGREP if table is None else table).items():
         lines = (root / "semgrep-rules" / name).read_text(encoding="utf-8").splitlines()
         n = 0
         for i, line in enumerate(lines):
-            label = _LABEL.match(line)
+            label = comment.match(line)
             if label and i + 1 < len(lines):
                 out.append(_sample(f"semgrep-rules/{name} line[{n}]", cls, lines[i + 1] + "\n", label.group(1) == "ruleid", "semgrep"))
                 n += 1

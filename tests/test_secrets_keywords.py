@@ -223,3 +223,133 @@ def test_python_comments_are_prose():
     """A commented-out environment line in a Python file is still a leak."""
     hits = adapter.scan_lines(["# export PASSWORD=lJPgGflANktuKs5s9fWDPcEi", "x = 1"], "train.py")
     assert [h.line for h in hits] == [1]
+
+
+PW = rand(14)
+#: syntaxes added in issue 15's second round: (line, the reported value)
+MORE_TRUE_POSITIVES = [
+    (f'$apikey[] = "{V}";', V),
+    (f"$config['db_password'][] = '{PW}';", PW),
+    (f'api_key "{V}";', V),
+    (f"set secret_token '{V}';", V),
+    (f'  private_key "{V}";', V),
+    (f'<add key="SmtpPassword" value="{PW}" />', PW),
+    (f'<property name="jdbc.password" value="{PW}"/>', PW),
+    (f"<setting name='ServiceApiToken' value='{V}'/>", V),
+    (f'r = requests.get(url, auth=("svc-bot", "{PW}"))', PW),
+    (f'es = Elasticsearch(hosts, basic_auth=("elastic", "{PW}"))', PW),
+    (f"auth = HTTPBasicAuth('ci', '{PW}')", PW),
+    (f'session = aiohttp.ClientSession(auth=aiohttp.BasicAuth("bot", "{PW}"))', PW),
+    (f'var cred = new NetworkCredential("svc@corp.example", "{PW}");', PW),
+    (f'new PasswordAuthentication("svc", "{PW}".toCharArray());', PW),
+    (f'http_auth: ["admin", "{PW}"]', PW),
+    (f"mysql -h db.internal --password {PW} -e 'select 1'", PW),
+    (f'!lake-cli push --api-key "{V}" data/', V),
+    (f"docker run -e X=1 img --db-password={PW}", PW),
+    (f"ENV SERVICE_API_TOKEN {V}", V),
+    (f"curl -sS -u admin:{PW} https://api.example.com/v1", PW),
+    (f'curl --user "ci-bot:{PW}" https://api.example.com/v1', PW),
+    (f"machine api.example.com login bot password {PW}", PW),
+    (f'broker = "redis://:{PW}@cache.internal:6379/0"', PW),
+    (f"    password '{PW}'", PW),
+    (f'buildConfigField "String", "API_KEY", "\\"{V}\\""', V),
+    (f'server.login("bot@example.com", "{PW}")', PW),
+    (f"%env ACME_API_KEY={V.lower()}", V.lower()),
+    (f'parser.add_argument("--api-key", type=str, default="{V}")', V),
+    (f"@click.option('--db-password', default='{PW}', help='database password')", PW),
+    (f"mysql -h db -uroot -p{PW} -e 'show databases'", PW),
+    (f'!curl -H "X-Api-Key: {V}" https://api.example.com', V),
+    (f"The default password is '{PW}'.", PW),
+    (f"echo \"the password for user 'postgres' is '{PW}'\"", PW),
+    (f'# the admin password was "{PW}" until the migration', PW),
+]
+
+
+@pytest.mark.parametrize("line, value", MORE_TRUE_POSITIVES)
+@pytest.mark.parametrize("filename", ["example.txt", "example.py"])
+def test_more_syntaxes_true_positive(line, value, filename):
+    if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo", "mysql", "!", "docker", "ENV", "curl", "machine", "password ", "buildConfig", "@click")):
+        filename = "example.txt"  # not Python: checked as text only (Python rules are below)
+    hits = adapter.scan_lines([line], filename)
+    assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
+
+
+MORE_FALSE_POSITIVES = [
+    # a directive is a statement of its own; in Python a name next to a string is never one
+    f'raise ValueError("bad token \'{V}\'");',
+    f'    api_key "{V}";',  # checked as Python
+    # the quote before the name closes a string (a label table, minified JS)
+    f'{{titleLabel:"Sign in",passwordLabel:"Password:",submitLabel:"Continue now"}}',
+    # `value=` pairs: the name must be the `key=`/`name=` attribute and a credential
+    f'<add key="LogDirectory" value="{V}"/>',
+    f'<add key="PasswordLength" value="{rand(12)}"/>',
+    f'<input type="password" value="{PW}">',
+    # user and password pairs that hold no password
+    'r = requests.get(url, auth=("user", "password"))',
+    'auth = HTTPBasicAuth("admin", "<your-password>")',
+    "auth = HTTPBasicAuth(user, password)",
+    "es = Elasticsearch(hosts, basic_auth=(USERNAME, PASSWORD))",
+    'auth=("ci", os.environ["CI_PASSWORD"])',
+    # names that only contain the words
+    f'client = OAuth2Session(oauth=("app", "{PW}"))',
+    f'token = get_auth("svc", "{PW}")',
+    f'x = make_credentials("svc", "{PW}")',
+    # flags: a name, a variable, a placeholder, a file; ENV: a path, a model id
+    "python cli.py --password PASSWORD",
+    "huggingface-cli login --token $HF_TOKEN",
+    "python cli.py --api-key <your-api-key>",
+    f"python cli.py --token-file /run/secrets/{V}",
+    "python train.py --output_dir out --push_to_hub --hub_model_id org/model-name",
+    f"mybin--password {PW}",
+    'main(["--api-key", "anthropic=key1", "--exit"])',  # an argv list: the flag is a string, not a name
+    '    {"code": "pass", "depends_on": [], "name": "cindy"},',  # a value followed by the next key
+    "ENV PATH /usr/local/bin:$PATH",
+    "ENV MODEL_NAME bert-base-uncased",
+    f"RUN env FOO_TOKEN {V}",
+    "curl -u $USER:$PASS https://api.example.com",
+    'parser.add_argument("--token", default=os.environ.get("ACME_TOKEN"))',
+    'parser.add_argument("--token_file", default="/run/secrets/acme-token-2024.txt")',
+    'parser.add_argument("--model", default="gpt-4o-mini-2024-07-18")',
+    f'add_argument("--api-key", default="{V}")',  # a function, not argparse's method
+    "mysql -u root -p features < dump.sql",
+    "mysql -uroot -p$MYSQL_PWD",
+    "curl -u admin:<password> https://api.example.com",
+    "redis://:${REDIS_PASSWORD}@cache:6379/0",
+    'token = client.login("bot", password)',
+    f'user = login("bot@example.com", "{PW}")',  # a function, not a method: any login() helper
+    # prose without a password in it
+    "The password is 'incorrect'.",
+    "Make sure the password is 'required' in the form",
+    'the password is "********"',
+    "the password is '<your password>'",
+    "the password is '${DB_PASSWORD}'",
+    'msg = f"the password is \'{pw}\'"',
+    "the password is 'password'",
+]
+
+
+@pytest.mark.parametrize("line", MORE_FALSE_POSITIVES)
+def test_more_syntaxes_false_positive(line):
+    assert adapter.scan_lines([line], "example.py") == [], line
+
+
+def test_trigger_does_not_consume_a_value_that_holds_a_name():
+    """``key="SmtpPassword"`` is itself a `key` assignment; the credential name
+    in its value must still start an assignment of its own."""
+    line = f'<add key="SmtpPassword" value="{PW}"/>'
+    assert [value for _, _, value in keywords.scan_lines([line])] == [PW]
+
+
+def test_url_password_inside_a_call_is_reported():
+    """A password in a URL is a literal wherever the URL stands: detect-secrets'
+    indirect-reference heuristic (`x = get_secret()`) does not apply to it."""
+    line = f'engine = create_engine("postgresql://ml:{PW}@db.internal:5432/features")'
+    assert [(h.secret, h.type) for h in adapter.scan_lines([line], "train.py")] == [(PW, "Basic Auth Credentials")]
+
+
+def test_dockerfile_env_is_not_looked_for_in_python():
+    """``ENV NAME value`` is a Dockerfile's line: in Python code it can only
+    stand in a string, and the pattern is not searched there."""
+    line = f"ENV SERVICE_API_TOKEN {V}"
+    assert [h.secret for h in adapter.scan_lines([line], "Dockerfile")] == [V]
+    assert adapter.scan_lines([line], "build.py") == []

@@ -35,7 +35,16 @@ class HardcodedSecret(FileRule):
     `Secret Keyword`): a literal assigned to a credential-named key in code or
     config syntax (`api_key = "…"`, `client_secret: …`, `MY_SERVICE_TOKEN=…`,
     `"apiKey": "…"`, `headers = {"Authorization": "Bearer …"}`,
-    `<authToken>…</authToken>`). The credential word must be a whole word of
+    `<authToken>…</authToken>`, `<add key="DbPassword" value="…"/>`,
+    `$api_key[] = "…"`, `api_key "…";`, `--password …`, a Dockerfile's
+    `ENV API_TOKEN …`, an option's default: `add_argument("--api-key",
+    default="…")`), a user and password passed together (`auth=("user",
+    "…")`, `HTTPBasicAuth(…)`, `.login("user", "…")`, `NetworkCredential(…)`,
+    `curl -u user:…`, `mysql -p…`, a `.netrc` line,
+    `redis://:…@host`), a password in a URL
+    wherever the URL stands (`create_engine("postgresql://user:…@db")`), and
+    prose that quotes one (`the default password is '…'`). In a notebook, `!`
+    and `%` lines are read as shell. The credential word must be a whole word of
     the name (`monkey`, `tokenizer`, `author` are not) or end a one-word name
     (`dbpassword`, `theapikey`); `pat` counts next to a platform (`GITHUB_PAT`,
     `ado_pat`). Names that describe the value (`secret_name`, `token_url`,

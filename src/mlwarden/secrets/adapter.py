@@ -458,7 +458,10 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                 if secret.type in _BOUNDED and not _bounded(line, col, value):
                     continue  # `TODAYINASIAASACKOFRICE`: inside a longer word
                 if secret.type in _GENERIC_TYPES:
-                    if is_indirect_reference(line) or not _generic_ok(line, col, value, secret.type):
+                    # `x = get_secret()` is no literal; a URL's password is one
+                    # wherever the URL is (`create_engine("postgresql://u:…@db")`)
+                    indirect = secret.type != "Basic Auth Credentials" and is_indirect_reference(line)
+                    if indirect or not _generic_ok(line, col, value, secret.type):
                         continue
                 if secret.type == "Private Key" and not _has_key_body(content, index, line):
                     continue

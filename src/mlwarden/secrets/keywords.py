@@ -3,7 +3,14 @@
 ``api_key = "…"``, ``SECRET = "…"``, ``client_secret: …``, ``MY_SERVICE_TOKEN=…``,
 ``"apiKey": "…"``, ``headers = {"Authorization": "Bearer …"}``,
 ``<authToken>…</authToken>``, ``auth_token: |`` + a value on the next line,
-``System.setProperty("X_TOKEN", "…")``, and the same in Go, Java, Kotlin, PHP,
+``System.setProperty("X_TOKEN", "…")``, ``$api_key[] = "…"``, ``api_key "…";``,
+``<add key="DbPassword" value="…"/>``, a user and password passed together
+(``auth=("user", "…")``, ``HTTPBasicAuth("user", "…")``,
+``NetworkCredential("user", "…")``), prose that quotes a password (``the
+default password is '…'``), ``--password …`` on a command line, ``curl -u
+user:…``, a ``.netrc`` ``login … password …``, ``redis://:…@host``, a Dockerfile's
+``ENV API_TOKEN …``, ``mysql -p…``, a command-line option's
+default (``add_argument("--api-key", default="…")``), and the same in Go, Java, Kotlin, PHP,
 Makefile, INI, YAML, JSON and XML syntax.
 
 The *name* decides whether a value is looked at, the *value* whether it is
@@ -33,7 +40,12 @@ from mlwarden.secrets.noise import auth_scheme_value, generic_reason
 
 SECRET_TYPE = "Generic Secret"
 
-_OP = r"(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)|,|\(|>)"
+_OP = r"(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)|,|\(|>|" + r"value[ \t]*=(?=[ \t]*[\"'])|" + r"(?=[\"'`][^\"'`\n]{1,600}[\"'`][ \t]*(?:;(?:[ \t]|$)|$)))"
+#: the operators above: assignments, ``=>``, ``:``, a call's ``(`` or ``,``
+#: (``setProperty("X_TOKEN", "…")``), XML's ``>``; ``value=`` after a quoted
+#: name (``<add key="DbPassword" value="…"/>``, ``<property name="password"
+#: value="…"/>``); and none at all before a quoted value that ends the
+#: statement (``api_key "…";``: nginx, Perl, Tcl directives)
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
 _TRIGGER_WORDS = (
@@ -48,13 +60,15 @@ _TRIGGER_WORDS = (
     r"pat(?![a-z0-9])",
 )
 _TRIGGER_REST = (
-    r"[\w.$@\-]{0,40}?[\"'`]?\]?[ \t]*"
+    r"[\w.$@\-]{0,40}?[\"'`]?\]?(?:\[\])?[ \t]*"
     r"(?::[ \t]*[a-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)[ \t]*|[ \t]+(?:string|str|const|final|bytes)[ \t]*(?=:?=))?"
     + _OP
     + r"[ \t]*(?:@|[rbuf]{1,2}(?=[\"']))?"
     # a quoted value may hold any punctuation (`P@ss{w0rd}`); an unquoted one
-    # must not start like an expression (`f(x)`, `[a, b]`, `{…}`)
-    + r"(?:[\"'`]{1,2}(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
+    # must not start like an expression (`f(x)`, `[a, b]`, `{…}`). A
+    # lookahead: the value is not consumed, so a credential name inside it
+    # (`key="SmtpPassword" value=…`) starts a match of its own
+    + r"(?=[\"'`]{1,2}(?:\\[\"'])?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
 )
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
@@ -106,11 +120,120 @@ def leftmost(patterns: Sequence["re.Pattern[str]"], text: str) -> Iterator["re.M
 TRIGGER_BLOCK = re.compile(r"[|>][-+]?[ \t]*$", re.M)
 _BLOCK_KEY = re.compile(r"(?:pass|pwd|secret|token|key|auth|cred)[\w.\-]*(?:[\"']?:[ \t]*[|>][-+]?|>)[ \t]*$")
 
+# The patterns below are searched in lower-cased text. Each starts with a
+# literal (``re`` then scans for it at C speed: about 0.03 s of CPU each on
+# the 53 MB of transformers, so there are few of them); what must stand
+# before the literal is checked in :func:`_extra_matches`.
+
+#: two string literals, the user and (group ``pw``) the password
+_PAIR_REST = r"[ \t]*(?P<q1>[\"'])[^\"'\n]+(?P=q1)[ \t]*,[ \t]*(?P<q2>[\"'])(?P<pw>[^\"'\n]{1,200})(?P=q2)[ \t]*[).,\]]"
+#: a flag's or a directive's value after a blank (group ``pw``)
+_FLAG_VALUE = r"[ \t]+(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{(\[\-][^\s\"'`]{5,199})(?P=q)(?=[\s;&|)]|$)"
+_CREDENTIAL_FLAG = (r"(?:[a-z0-9]+[-_])*(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]?key|"
+                    r"secret[-_]?key|private[-_]?key|auth)(?:[-_][a-z0-9]+)*")
+
+TRIGGER_EXTRA = (
+    # a user and password passed together: `auth=("user", "…")`,
+    # `basic_auth=("elastic", "…")`, `http_auth: ["u", "…"]`,
+    # `HTTPBasicAuth("u", "…")`, aiohttp's `BasicAuth`, Java's
+    # `PasswordAuthentication("u", "…".toCharArray())`
+    re.compile(r"auth(?P<ent>entication)?[ \t]*(?P<op>[=:][ \t]*[(\[]|\()" + _PAIR_REST),
+    # .NET's `NetworkCredential("u", "…")`, `UsernamePasswordCredential(…)`
+    re.compile(r"credentials?[ \t]*\(" + _PAIR_REST),
+    # a method `.login("user", "…")` (smtplib, ftplib, imaplib, a client's);
+    # `.netrc`'s `machine host login user password …`
+    re.compile(r"login(?:[ \t]*\(" + _PAIR_REST + r"|[ \t]+[^\s]+[ \t]+(?P<name>password)"
+               + _FLAG_VALUE.replace("(?P<q>", "(?P<qn>").replace("(?P=q)", "(?P=qn)").replace("(?P<pw>", "(?P<pwn>") + ")"),
+    # a command-line flag naming a credential and its value after a blank
+    # (`--password …`, `--api-key "…"`; `--password=…` is an assignment), and
+    # an option's default: `parser.add_argument("--api-key", default="…")`,
+    # `@click.option("--password", default="…")` (on one line)
+    re.compile(r"--(?P<name>" + _CREDENTIAL_FLAG + r")(?:" + _FLAG_VALUE
+               + r"|(?P<q0>[\"'])[^\n]*?[ \t,(]default[ \t]*=[ \t]*(?P<qd>[\"'])(?P<pwd>[^\"'\n]{1,300})(?P=qd))"),
+    # a Dockerfile's `ENV NAME value`
+    re.compile(r"env [ \t]*(?P<name>[a-z_][a-z0-9_]*)" + _FLAG_VALUE),
+    # `curl -u user:…`, `curl --user user:…`
+    re.compile(r"curl(?:[ \t][^\n]{0,200}?)?[ \t](?:-u|--user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    # `mysql -u root -p…`, `mysqldump … -p…`
+    re.compile(r"mysql(?:dump|admin)?(?:[ \t][^\n]{0,200}?)?[ \t]-p(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    # a URL with a password and no user (`redis://:…@cache:6379/0`)
+    re.compile(r"://:(?P<pw>[^\s/@:\"'`<>{}$]{3,200})@"),
+)
+
+#: prose that gives a password, quoted: ``the password is 'hunter22'``, ``the
+#: default password for user 'admin' is "…"`` (a README, a comment, an ``echo``)
+TRIGGER_PROSE = re.compile(
+    r"password(?:[ \t]+for[ \t]+(?:the[ \t]+)?(?:user|account|login)[ \t]+(?P<q0>[\"'])[^\"'\n]{1,40}(?P=q0))?"
+    r"[ \t]+(?:is|was|will[ \t]+be)[ \t]+(?P<q>[\"'])(?P<pw>[^\s\"']{3,64})(?P=q)"
+)
+
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_OPTION_CALL = re.compile(r"[._](?:add_argument|option)[ \t]*\([ \t]*[\"']$")
+
+
+def _value_group(match: "re.Match[str]") -> str:
+    """The name of the group that holds the value in a match of
+    :data:`TRIGGER_EXTRA` or :data:`TRIGGER_PROSE`."""
+    return next(g for g in ("pw", "pwn", "pwd") if g in match.re.groupindex and match.group(g) is not None)
+
+
+def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[str]", str]]:
+    """(match, kind) of :data:`TRIGGER_EXTRA` and :data:`TRIGGER_PROSE` whose
+    context fits: kind is ``"password"`` (the value is a password) or
+    ``"name"`` (group ``name`` is judged like an assignment's key).
+    ``python``: the text is Python code, where no line is a Dockerfile's."""
+    auth, credential, login, flag, env, *_, url = TRIGGER_EXTRA
+    for pattern in TRIGGER_EXTRA:
+        if python and pattern is env:
+            continue
+        for match in pattern.finditer(low):
+            start = match.start()
+            before = low[max(0, start - 40):start]
+            word_before = bool(before) and before[-1] in _WORD_CHARS
+            kind = "password"
+            if pattern is auth:
+                if match.group("ent"):
+                    ok = match.group("op") == "(" and before.endswith("password")
+                elif match.group("op") == "(":
+                    ok = before.endswith(("basic", "digest", "proxy"))  # `HTTPBasicAuth(`, not `get_auth(`
+                else:
+                    ok = not before or before[-1] not in _WORD_CHARS or before[-1] == "_"  # `basic_auth=`, not `oauth=`
+            elif pattern is credential:
+                ok = before.endswith(("network", "usernamepassword", "password"))
+            elif pattern is login:
+                if match.group("name"):
+                    ok, kind = not word_before, "name"
+                else:
+                    ok = before.endswith(".")
+            elif pattern is flag:
+                ok, kind = not word_before and not before.endswith("-"), "name"
+                if match.group("pwd") is not None:  # an option's default
+                    ok = ok and _OPTION_CALL.search(before) is not None
+            elif pattern is env:  # `ENV` starts its line
+                ok, kind = not low[low.rfind("\n", 0, start) + 1:start].strip(), "name"
+            elif pattern is url:  # its scheme stands before
+                ok = True
+            else:  # curl, mysql
+                ok = not word_before
+            if ok:
+                yield match, kind
+    for match in TRIGGER_PROSE.finditer(low):
+        if match.start() == 0 or low[match.start() - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_.$@-":
+            yield match, "prose"
+
+
+#: what a sentence says a password "is" when it gives none
+_PROSE_STATES = frozenset(
+    {"required", "optional", "invalid", "incorrect", "wrong", "correct", "valid", "empty", "missing", "blank",
+     "expired", "unset", "set", "hidden", "masked", "redacted", "changed", "unchanged", "reset", "encrypted",
+     "hashed", "ignored", "disabled", "enabled", "weak", "strong", "stored", "saved", "sent", "needed", "unknown"}
+)
+
 _KEY_CHARS = re.compile(r"[\w.$@\-]")
 _ASSIGN = re.compile(
-    r"(?P<key>[\"'`]?[A-Za-z_$@][\w.$@\-]*[\"'`]?)"
+    r"(?P<key>[\"'`]?-{0,2}[A-Za-z_$@][\w.$@\-]*[\"'`]?)"
     r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)|[ \t]+(?:string|str|String|const|final|bytes)(?=[ \t]*:?=))?"
-    r"[ \t]*\]?[ \t]*(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
+    r"[ \t]*\]?(?:\[\])?[ \t]*(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
     r"(?:(?P<q>[\"'`])(?P<qv>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)|(?P<uv>(?:(?:Bearer|Token|Basic|bearer|token|basic)[ \t]+)?[^\s\"'`,;:\\<>(){}\[\]]{1,600}))"
 )
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -189,7 +312,7 @@ def split_words(name: str) -> List[str]:
 def key_strength(name: str) -> Optional[str]:
     """``"password"``, ``"token"``, ``"weak"`` (a bare ``key``) or ``None``
     (not a credential name) for an assignment's key."""
-    raw = name.strip("\"'`$@[]")
+    raw = name.strip("\"'`$@[]").lstrip("-")
     words = split_words(raw)
     if "pat" in words and any(w in PAT_PLATFORMS for w in words):
         words = ["token" if w == "pat" else w for w in words]
@@ -235,21 +358,42 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     match = _ASSIGN.match(line, start)
     if not match:
         return None
-    if python and "#" not in line[:start]:  # Python code (a comment is prose: anything goes)
+    if python and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")):
+        # Python code (a comment is prose, a notebook's `!cmd` / `%env` line is shell)
         quote = match.group("q")
         if quote == "`" or (quote is None and _IDENTIFIER.fullmatch(match.group("uv") or "")):
             return None
     op = match.group("op")
+    key = match.group("key")
+    if key[:1] in "\"'`" and key[-1:] != key[:1] and match.group("q") == key[:1]:
+        # `…,passwordLabel:"Password:",next:"…"`: the quote before the name
+        # closes a string the name ends; the "value" is the text between two strings
+        return None
+    if key.lstrip("\"'`").startswith("-") and op != "=":
+        return None  # `--db-password=…` is a flag's value; `["--api-key", "…"]` is an argv list
     if op == ">" and not line[:start].rstrip().endswith("<"):
+        return None
+    if op.startswith("value"):
+        # `key="DbPassword" value="…"`: the name must be a quoted attribute value
+        # of `key=` or `name=` (the element's other attribute holds the secret)
+        if not (key[:1] in "\"'" and key[-1:] == key[:1] and re.search(r"\b(?:key|name)[ \t]*=[ \t]*$", line[:start], re.I)):
+            return None
+    elif not op and (python and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")) or not re.match(r"[ \t]*(?:(?:set|export|define|const|my|our|local)[ \t]+)?$", line[:start], re.I)):
+        # `api_key "…";`: a directive starts its line (after `set`, `my` …);
+        # in Python code a name next to a string is never one
         return None
     if op in ("(", ",") and match.group("q") is None:
         return None  # `f(token, x)`: an expression, not a literal
+    if op == "," and line[:start].rstrip().endswith((":", "=")):
+        return None  # `{"code": "pass", "name": …}`: the "name" is itself a value
     if op == "(" and not any(w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key" for w in split_words(match.group("key").rsplit(".", 1)[-1])):
         # `AutoModelForTokenClassification.from_pretrained("org/model")`: the
         # credential word names a class, not what the call takes
         return None
     if match.group("q") is not None:
         value, col = match.group("qv"), match.start("qv")
+        if len(value) > 4 and value[:2] in ('\\"', "\\'") and value[-2:] == value[:2]:
+            value, col = value[2:-2], col + 2  # `"\"…\""`: a string literal inside a string (Gradle's buildConfigField)
     else:
         value, col = match.group("uv"), match.start("uv")
         after = line[match.end("uv"):match.end("uv") + 1]
@@ -287,6 +431,24 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
         low = "\n".join(line.lower() if len(line.lower()) == len(line) else "?" * len(line) for line in lines)
         starts = None
     seen = set()
+    for match, kind in _extra_matches(low, python):
+        if starts is None:
+            starts = _line_starts(lines)
+        group = _value_group(match)
+        index = _line_of(starts, match.start(group))
+        col = match.start(group) - starts[index]
+        password = lines[index][col:col + len(match.group(group))]
+        strength: Optional[str] = "password"
+        if kind == "prose" and password.lower().strip(".,;:!") in _PROSE_STATES:
+            continue  # `the password is 'incorrect'`: a state, not a password
+        if kind == "name":
+            start = match.start("name") - starts[index]
+            strength = key_strength(lines[index][start:start + len(match.group("name"))])
+            if strength is None or strength == "weak":
+                continue
+        if generic_reason(password, strength) is None and (index, password) not in seen:
+            seen.add((index, password))
+            yield index, col, password
     for pattern in (TRIGGER, TRIGGER_BLOCK):
         for match in leftmost(_TRIGGER_BY_CHAR, low) if pattern is TRIGGER else pattern.finditer(low):
             if starts is None:
