@@ -104,13 +104,28 @@ def trigger_groups(rule: type) -> Tuple[Tuple[FrozenSet[str], ...], ...]:
     ``ctx.call_to``/``ctx.qualnames`` (which resolve through imports); a
     keyword or a method on any object stays a plain word."""
     groups = []
-    singles: Dict[str, FrozenSet[str]] = {}  # one frozenset per word, shared (MLW402 has a thousand triggers)
+    # one frozenset per word, shared, and one word test per part: MLW402 has
+    # ~1,800 package x keyword triggers, and a hook run on a file that names
+    # one of its packages in a comment builds them all
+    singles: Dict[str, FrozenSet[str]] = {}
+    is_word: Dict[str, bool] = {}
+
+    def single(part: str) -> FrozenSet[str]:
+        known = singles.get(part)
+        if known is None:
+            known = singles[part] = frozenset((part,))
+        return known
+
     for trigger in sorted(rule.triggers):
         parts = trigger.split(".")
-        if len(parts) < 2 or not all(_is_word(p) for p in parts):
-            parts = [trigger]
-        head = HEAD_SPELLINGS.get(parts[0]) or singles.setdefault(parts[0], frozenset((parts[0],)))
-        groups.append((head, *(singles.setdefault(p, frozenset((p,))) for p in parts[1:])))
+        for part in parts if len(parts) > 1 else ():
+            word = is_word.get(part)
+            if word is None:
+                word = is_word[part] = _is_word(part)
+            if not word:
+                parts = [trigger]
+                break
+        groups.append((HEAD_SPELLINGS.get(parts[0]) or single(parts[0]), *map(single, parts[1:])))
     return tuple(groups)
 
 
