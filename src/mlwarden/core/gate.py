@@ -4,7 +4,10 @@
    text against the trigger words of the selected code rules; a file that
    mentions none of them is never parsed; then a rule's optional
    ``source_gate`` (a test of the text, given the words found);
-2. **ast gate** (:func:`code_words`): the same words, counted only where they
+2. **code text** (:func:`used_as_code`): the same words, counted only where
+   the text uses them as code (:mod:`mlwarden.core.codetext` skips comments,
+   docstrings and long strings without parsing; unsure means "code");
+3. **ast gate** (:func:`code_words`): the same words, counted only where they
    are code (names, attributes, keywords, imports, short string constants;
    not docstrings or comments), plus a rule's optional ``ast_gate``.
 
@@ -260,10 +263,28 @@ def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] 
     chosen = [r for r, rule_words in gated if not rule_words.isdisjoint(found) and _fires(trigger_groups(r), found)]
     # a rule's optional text test, before anything is parsed (MLW402's)
     chosen = [r for r in chosen if getattr(r, "source_gate", None) is None or r.source_gate(source, found)]
+    if tree is None and chosen:
+        chosen = used_as_code(source, found, chosen)
     if tree is not None and chosen:
         found = code_words(tree, frozenset(found))
         chosen = fired_in_code(chosen, found, tree)
     return list(always) + chosen
+
+
+def used_as_code(source: str, found: Set[str], rules: Sequence[type]) -> List[type]:
+    """The ``rules`` whose triggers fire in the words of ``found`` that
+    ``source`` uses as code, before anything is parsed: comments, docstrings,
+    bytes and long strings do not count, as in :func:`code_words` (the text
+    scan of :mod:`mlwarden.core.codetext`; all ``rules`` when it is unsure).
+    Transformers' model files name ``from_pretrained`` and ``generate`` in
+    their docstrings only: about half the files the word prefilter passes."""
+    from mlwarden.core.codetext import code_words as text_code_words
+
+    groups = [trigger_groups(r) for r in rules]
+    in_code = text_code_words(source, frozenset(found), lambda words: all(_fires(g, words) for g in groups))
+    if in_code is None:
+        return list(rules)
+    return [r for r, g in zip(rules, groups) if _fires(g, in_code)]
 
 
 def fired_in_code(rules: Sequence[type], found: Set[str], tree: ast.AST) -> List[type]:
