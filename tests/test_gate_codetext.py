@@ -340,3 +340,24 @@ def test_the_gate_skips_a_trigger_named_in_prose_only():
     assert "MLW202" in {r.id for r in candidate_rules(code, rules)}
     # unsure text is code: the parse decides
     assert "MLW202" in {r.id for r in candidate_rules(code + "x = 'unterminated\n", rules)}
+
+
+def test_fires_in_words_is_the_groups_test():
+    """The word prefilter's shortcut (groups built only for triggers whose
+    head is found) answers as the full test, for every rule, on word sets
+    drawn from the rules' own words, spellings and odd triggers."""
+    from mlwarden.core.gate import HEAD_SPELLINGS, _fires, fires_in_words, trigger_groups
+    from mlwarden.core.registry import all_rules, rule_refs
+
+    rules = [r for r in (*all_rules(), *rule_refs()) if r.triggers]
+    pool = sorted({w for r in rules for t in trigger_groups(r) for g in t for w in g} | {s for v in HEAD_SPELLINGS.values() for s in v})
+    rng = random.Random(7)
+    fired = 0
+    for rule in rules:
+        words = sorted({w for t in trigger_groups(rule) for g in t for w in g})
+        for _ in range(300):
+            found = set(rng.sample(words, min(len(words), rng.randint(1, 4)))) | set(rng.sample(pool, rng.randint(0, 6)))
+            expected = _fires(trigger_groups(rule), found)
+            assert fires_in_words(rule, found) == expected, (rule.id, sorted(found))
+            fired += expected
+    assert fired > 1000  # both answers were seen

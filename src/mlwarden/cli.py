@@ -58,14 +58,14 @@ def _help_width() -> int:
 
 
 def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
-    """The parser; with ``only``, just that subcommand's module is imported
-    (the others are listed by name: a hook run pays for one command)."""
+    """The parser; with ``only``, just that subcommand (its module imported,
+    the others left out: a hook run pays for one command, and the top-level
+    usage names no command)."""
     parser = _Parser(prog="mlwarden", description="Security linter for machine-learning code.")
     parser.add_argument("--version", action="version", version=f"mlwarden {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in COMMANDS.items():
         if only is not None and name != only:
-            sub.add_parser(name, help=help_text)
             continue
         module = importlib.import_module(module_name)
         sp = sub.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip().splitlines()[0])

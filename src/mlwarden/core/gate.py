@@ -106,30 +106,59 @@ def trigger_groups(rule: type) -> Tuple[Tuple[FrozenSet[str], ...], ...]:
     Use a qualified trigger only for names the rule matches through
     ``ctx.call_to``/``ctx.qualnames`` (which resolve through imports); a
     keyword or a method on any object stays a plain word."""
-    groups = []
-    # one frozenset per word, shared, and one word test per part: MLW402 has
-    # ~1,800 package x keyword triggers, and a hook run on a file that names
-    # one of its packages in a comment builds them all
-    singles: Dict[str, FrozenSet[str]] = {}
-    is_word: Dict[str, bool] = {}
+    return tuple(trigger_group(trigger) for trigger in sorted(rule.triggers))
 
-    def single(part: str) -> FrozenSet[str]:
-        known = singles.get(part)
-        if known is None:
-            known = singles[part] = frozenset((part,))
-        return known
 
-    for trigger in sorted(rule.triggers):
-        parts = trigger.split(".")
-        for part in parts if len(parts) > 1 else ():
-            word = is_word.get(part)
-            if word is None:
-                word = is_word[part] = _is_word(part)
-            if not word:
-                parts = [trigger]
-                break
-        groups.append((HEAD_SPELLINGS.get(parts[0]) or single(parts[0]), *map(single, parts[1:])))
-    return tuple(groups)
+@lru_cache(maxsize=None)
+def trigger_group(trigger: str) -> Tuple[FrozenSet[str], ...]:
+    """One trigger's word groups (see :func:`trigger_groups`)."""
+    parts = trigger.split(".")
+    if len(parts) < 2 or not all(_is_word(p) for p in parts):
+        return (_single(trigger),)
+    return (HEAD_SPELLINGS.get(parts[0]) or _single(parts[0]), *map(_single, parts[1:]))
+
+
+@lru_cache(maxsize=None)
+def _single(word: str) -> FrozenSet[str]:
+    return frozenset((word,))
+
+
+#: spelling -> the canonical heads of :data:`HEAD_SPELLINGS` it spells
+_CANONICAL: Dict[str, Tuple[str, ...]] = {}
+for _canonical, _spellings in HEAD_SPELLINGS.items():
+    for _spelling in _spellings:
+        _CANONICAL[_spelling] = (*_CANONICAL.get(_spelling, ()), _canonical)
+del _canonical, _spellings, _spelling
+
+
+@lru_cache(maxsize=None)
+def _by_head(rule: type) -> Dict[str, List[str]]:
+    """A rule's triggers by the text before their first dot: one pass over
+    the strings, no groups built."""
+    heads: Dict[str, List[str]] = {}
+    for trigger in rule.triggers:
+        heads.setdefault(trigger.partition(".")[0], []).append(trigger)
+    return heads
+
+
+def fires_in_words(rule: type, found: Set[str]) -> bool:
+    """``_fires(trigger_groups(rule), found)``, building the groups of only
+    the triggers whose head is in ``found``: MLW402 has ~1,800 package x
+    keyword triggers, and a file that names one package in a comment would
+    otherwise build them all (a few ms of a one-file hook run).
+
+    Every trigger that fires has a head word in ``found``: its first part,
+    a spelling of it (``np`` for ``numpy``), or, for a trigger matched as
+    text, the trigger itself."""
+    heads = _by_head(rule)
+    for word in found:
+        for head in (word, *_CANONICAL.get(word, ())):
+            for trigger in heads.get(head, ()):
+                if all(not group.isdisjoint(found) for group in trigger_group(trigger)):
+                    return True
+        if word in rule.triggers and all(not group.isdisjoint(found) for group in trigger_group(word)):
+            return True
+    return False
 
 
 Groups = Tuple[Tuple[FrozenSet[str], ...], ...]
@@ -260,7 +289,7 @@ def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] 
     if not gated:
         return list(always)
     found = words_in_text(source, words)
-    chosen = [r for r, rule_words in gated if not rule_words.isdisjoint(found) and _fires(trigger_groups(r), found)]
+    chosen = [r for r, rule_words in gated if not rule_words.isdisjoint(found) and fires_in_words(r, found)]
     # a rule's optional text test, before anything is parsed (MLW402's)
     chosen = [r for r in chosen if getattr(r, "source_gate", None) is None or r.source_gate(source, found)]
     if tree is None and chosen:
