@@ -261,8 +261,11 @@ def _skip_escape(source: str, pos: int, raw: bool) -> int:
     return after + 1
 
 
-def _fstring_end(source: str, pos: int, quote: str, level: int, raw: bool) -> int:
-    """The end of an f-string whose body starts at ``pos``."""
+def _fstring_end(source: str, pos: int, quote: str, level: int, raw: bool, spec: bool = False) -> int:
+    """The end of an f-string whose body starts at ``pos`` (after its
+    closing quote); with ``spec``, of a format spec starting at ``pos`` (after
+    the ``}`` that closes its field). Both are literal text with replacement
+    fields; only a string's text has ``{{``/``}}`` and can end at a quote."""
     if level > _MAX_FIELD_DEPTH:
         raise _Unsure
     literal = _F_LITERAL[quote].match
@@ -274,22 +277,22 @@ def _fstring_end(source: str, pos: int, quote: str, level: int, raw: bool) -> in
         char = source[pos]
         if char == "\\":
             pos = _skip_escape(source, pos, raw)
-        elif char == closer:
-            if len(quote) == 1:
-                return pos + 1
-            if source.startswith(quote, pos):
-                return pos + 3
-            pos += 1
         elif char == "{":
-            if source.startswith("{{", pos):
+            if not spec and source.startswith("{{", pos):
                 pos += 2
             else:
                 pos = _field_end(source, pos + 1, quote, level + 1, raw)
         elif char == "}":
+            if spec:
+                return pos + 1
             if not source.startswith("}}", pos):
                 raise _Unsure  # a lone `}`: not Python
             pos += 2
-        else:  # a line end in a single-quoted f-string
+        elif char == closer and len(quote) == 3 and not source.startswith(quote, pos):
+            pos += 1  # one quote inside a triple-quoted string
+        elif char == closer and not spec:
+            return pos + len(quote)
+        else:  # a line end in a single-quoted f-string, or the quote inside a field
             raise _Unsure
 
 
@@ -320,7 +323,7 @@ def _field_end(source: str, pos: int, quote: str, level: int, raw: bool) -> int:
             depth -= 1
             pos += 1
         elif char == ":" and depth == 0:
-            return _format_spec_end(source, pos + 1, quote, level, raw)
+            return _fstring_end(source, pos + 1, quote, level, raw, spec=True)
         elif char == ":":
             pos += 1
         elif char == "#":
@@ -338,28 +341,6 @@ def _field_end(source: str, pos: int, quote: str, level: int, raw: bool) -> int:
                     raise _Unsure
                 pos = closing.end()
         if pos >= size:
-            raise _Unsure
-
-
-def _format_spec_end(source: str, pos: int, quote: str, level: int, raw: bool) -> int:
-    """The end (after the field's ``}``) of a format spec starting at ``pos``:
-    literal text with replacement fields of its own."""
-    literal = _F_LITERAL[quote].match
-    size, closer = len(source), quote[0]
-    while True:
-        pos = literal(source, pos).end()
-        if pos >= size:
-            raise _Unsure
-        char = source[pos]
-        if char == "\\":
-            pos = _skip_escape(source, pos, raw)
-        elif char == "{":
-            pos = _field_end(source, pos + 1, quote, level + 1, raw)
-        elif char == "}":
-            return pos + 1
-        elif char == closer and len(quote) == 3 and not source.startswith(quote, pos):
-            pos += 1
-        else:  # the string's own quote or a line end inside a field: not Python
             raise _Unsure
 
 
