@@ -361,3 +361,19 @@ def test_fires_in_words_is_the_groups_test():
             assert fires_in_words(rule, found) == expected, (rule.id, sorted(found))
             fired += expected
     assert fired > 1000  # both answers were seen
+
+
+def test_few_words_are_found_as_the_many():
+    """``words_in_text`` looks for a few words with ``str.find``: the same
+    boundaries as the ``\\w+`` runs and the odd-trigger regex, Unicode
+    letters, marks and digits included."""
+    from mlwarden.core import gate
+
+    words = ["ab", "a_b", "b", "a-b", "a.b", "é", "ab1", "_", "٣", "from_pretrained"]
+    many = frozenset(words + [f"filler{i}" for i in range(gate._FEW_WORDS)])  # past the threshold: findall and the regex
+    rng = random.Random(3)
+    alphabet = ["a", "b", "_", "-", ".", " ", "1", "é", "\u0301", "٣", "\n", "from_pretrained"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        sample = frozenset(rng.sample(words, 3))
+        assert gate.words_in_text(text, sample) == gate.words_in_text(text, many) & sample, (text, sample)

@@ -33,8 +33,9 @@ whatever this module says.
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import Callable, FrozenSet, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 #: the gate's limit: a string constant longer than this is prose (gate._MAX_TRIGGER_STRING)
 PROSE_LENGTH = 100
@@ -88,27 +89,39 @@ def code_text(source: str) -> Optional[str]:
     tokens = _tokens_or_none(source)
     if tokens is None:
         return None
-    classified = _classify(source, tokens)
-    return None if classified is None else _kept_text(source, tokens, *classified, (_CODE, _STR, _FSTR))
+    code = _Code(source, tokens)
+    if code.unbalanced:
+        return None
+    keep, groups = _decide(source, tokens, code, [i for i, token in enumerate(tokens) if token[0] in _LITERALS])
+    return code.text + " " + _kept_text(source, tokens, keep, groups)
 
 
 def code_words(source: str, words: FrozenSet[str], enough: Optional[Callable[[Set[str]], bool]] = None) -> Optional[Set[str]]:
     """The ``words`` (found in ``source`` by :func:`~mlwarden.core.gate.words_in_text`)
     that occur in :func:`code_text`, or None when unsure. ``enough``: a
     test that more words cannot change the caller's answer (the rules it
-    asks about already fire); the strings are then not classified."""
+    asks about already fire).
+
+    Only the literals that can hold a missing word are classified: those
+    that contain it, have an escape, or sit next to another literal (``"from_"
+    "pretrained"`` is one constant)."""
     from mlwarden.core.gate import words_in_text
 
     tokens = _tokens_or_none(source)
     if tokens is None:
         return None
-    found = words_in_text(" ".join(source[start:end] for kind, start, end, _b in tokens if kind == _CODE), words)
+    code = _Code(source, tokens)
+    if code.unbalanced:
+        return None
+    found = words_in_text(code.text, words)
     if len(found) == len(words) or (enough is not None and enough(found)):
         return found
-    classified = _classify(source, tokens)
-    if classified is None:
-        return None
-    return found | words_in_text(_kept_text(source, tokens, *classified, (_STR, _FSTR)), words - found)
+    missing = words - found
+    wanted = _may_hold(source, tokens, missing)
+    if not wanted:
+        return found
+    keep, groups = _decide(source, tokens, code, wanted)
+    return found | words_in_text(_kept_text(source, tokens, keep, groups), missing)
 
 
 def _tokens_or_none(source: str) -> Optional[List[Tuple[int, int, int, int]]]:
@@ -120,16 +133,16 @@ def _tokens_or_none(source: str) -> Optional[List[Tuple[int, int, int, int]]]:
         return None
 
 
-def _kept_text(source: str, tokens: List[Tuple[int, int, int, int]], keep: List[bool], groups: List[List[int]], kinds: Tuple[int, ...]) -> str:
-    """The kept tokens of ``kinds``; for a literal with escapes its value's
-    words too, and for adjacent literals their joined values (``"from_pre"
-    "trained"`` is one constant, ``from_pretrained``)."""
+def _kept_text(source: str, tokens: List[Tuple[int, int, int, int]], keep: Dict[int, bool], groups: List[List[int]]) -> str:
+    """The kept literals; for a literal with escapes its value's words too,
+    and for adjacent literals their joined values (``"from_pre" "trained"``
+    is one constant, ``from_pretrained``)."""
     parts = []
-    for (kind, start, end, _bound), kept in zip(tokens, keep):
-        if kept and kind in kinds:
-            text = source[start:end]
+    for index, kept in keep.items():
+        if kept:
+            text = source[tokens[index][1] : tokens[index][2]]
             parts.append(text)
-            if kind != _CODE and "\\" in text and "r" not in _prefix(text):
+            if "\\" in text and "r" not in _prefix(text):
                 parts.append(_ESCAPE.sub(_decode, text))
     for group in groups:
         parts.append("".join(_value_text(source[tokens[i][1] : tokens[i][2]]) for i in group if keep[i]))
@@ -347,62 +360,123 @@ def _field_end(source: str, pos: int, quote: str, level: int, raw: bool) -> int:
 # ---------------------------------------------------------------------------
 # which strings are prose
 
+_LITERALS = (_STR, _FSTR, _BYTES)
 
-def _classify(source: str, tokens: List[Tuple[int, int, int, int]]) -> Optional[Tuple[List[bool], List[List[int]]]]:
-    """For each token, whether it stays in the code text, and the groups of
-    two or more adjacent literals; None when the brackets do not balance."""
+
+class _Code:
+    """The code runs of a token list, joined (``text``), and the bracket
+    depth before any token, counted in that text."""
+
+    def __init__(self, source: str, tokens: List[Tuple[int, int, int, int]]) -> None:
+        self.tokens = tokens
+        self.text = " ".join([source[start:end] for kind, start, end, _bound in tokens if kind == _CODE])
+        self.unbalanced = _depth(self.text, 0, len(self.text)) != 0
+        self._at = (0, 0, 0)  # (token index, offset in the text before it, depth there): counted on from there
+
+    def depth(self, index: int) -> int:
+        known, offset, depth = self._at if self._at[0] <= index else (0, 0, 0)
+        start = offset
+        for kind, begin, end, _bound in itertools.islice(self.tokens, known, index):
+            if kind == _CODE:
+                offset += end - begin + 1  # the run and the space after it (no bracket)
+        depth += _depth(self.text, start, offset)
+        self._at = (index, offset, depth)
+        return depth
+
+
+def _depth(text: str, start: int, end: int) -> int:
+    count = text.count
+    return (
+        count("(", start, end) + count("[", start, end) + count("{", start, end)
+        - count(")", start, end) - count("]", start, end) - count("}", start, end)
+    )
+
+
+def _decide(source: str, tokens: List[Tuple[int, int, int, int]], code: _Code, wanted: List[int]) -> Tuple[Dict[int, bool], List[List[int]]]:
+    """Whether each literal of ``wanted`` (indexes in order), and every
+    literal of its group of adjacent literals, stays in the code text; and
+    those groups of two or more."""
+    keep: Dict[int, bool] = {}
     groups: List[List[int]] = []
-    keep = [kind != _COMMENT for kind, _s, _e, _b in tokens]
-    depth = 0
-    index, count = 0, len(tokens)
-    at_line_start = True  # the beginning of the file
-    while index < count:
-        kind, start, end, _bound = tokens[index]
-        if kind == _CODE:
-            text = source[start:end]
-            depth += text.count("(") + text.count("[") + text.count("{") - text.count(")") - text.count("]") - text.count("}")
-            if depth < 0:
-                return None
-            at_line_start = depth == 0 and _ends_statement(text, at_line_start)
-            index += 1
+    for index in wanted:
+        if index in keep:
             continue
-        if kind == _COMMENT:
-            index += 1  # the line end after it is in the next code run
-            continue
-        # a group of adjacent string literals (one expression)
-        first = index
-        last = index
-        probe = index + 1
-        while probe < count:
-            probe_kind, probe_start, probe_end, _b = tokens[probe]
-            if probe_kind in (_STR, _FSTR, _BYTES):
-                last = probe
-                probe += 1
-            elif probe_kind == _COMMENT and depth > 0:
-                probe += 1
-            elif probe_kind == _CODE and _only_joins(source[probe_start:probe_end], depth):
-                probe += 1
-            else:
-                break
-        group = [i for i in range(first, last + 1) if tokens[i][0] != _CODE and tokens[i][0] != _COMMENT]
+        depth = code.depth(index)
+        first, last = _group_edge(source, tokens, index, depth, -1), _group_edge(source, tokens, index, depth, 1)
+        group = [i for i in range(first, last + 1) if tokens[i][0] in _LITERALS]
         if len(group) > 1:
             groups.append(group)
-        kinds = {tokens[i][0] for i in group}
-        bare = at_line_start and depth == 0 and _FSTR not in kinds and _statement_ends_after(source, tokens, last)
+        before = first - 1
+        at_start = first == 0 or (tokens[before][0] == _CODE and _ends_statement(source[tokens[before][1] : tokens[before][2]], before == 0))
+        bare = depth == 0 and at_start and all(tokens[i][0] != _FSTR for i in group) and _statement_ends_after(source, tokens, last)
         run: List[int] = []
         for i in group + [-1]:
             if i >= 0 and tokens[i][0] == _STR:
                 run.append(i)
                 continue
-            if run and (bare or sum(tokens[j][3] for j in run) > PROSE_LENGTH):
-                for j in run:
-                    keep[j] = False
+            prose = bool(run) and (bare or sum(tokens[j][3] for j in run) > PROSE_LENGTH)
+            for j in run:
+                keep[j] = not prose
             run = []
-            if i >= 0 and tokens[i][0] == _BYTES:
-                keep[i] = False
-        at_line_start = False
-        index = last + 1
-    return (keep, groups) if depth == 0 else None
+            if i >= 0:
+                keep[i] = tokens[i][0] == _FSTR  # bytes never count
+    return keep, groups
+
+
+def _group_edge(source: str, tokens: List[Tuple[int, int, int, int]], index: int, depth: int, step: int) -> int:
+    """The first (``step`` -1) or last (+1) literal of the group of adjacent
+    literals that token ``index`` belongs to (one expression: only blanks,
+    escaped line ends and, inside brackets, line ends and comments between)."""
+    edge, probe = index, index + step
+    while 0 <= probe < len(tokens):
+        kind, start, end, _bound = tokens[probe]
+        if kind in _LITERALS:
+            edge = probe
+        elif not (kind == _COMMENT and depth > 0) and not (kind == _CODE and _only_joins(source[start:end], depth)):
+            break
+        probe += step
+    return edge
+
+
+def _may_hold(source: str, tokens: List[Tuple[int, int, int, int]], missing: FrozenSet[str]) -> List[int]:
+    """Indexes of the literals whose value can hold a word of ``missing``
+    (a superset): those whose text contains it, those with an escape that
+    makes a character (``\\x41``, ``\\u0120``, ``\\N{...}``, octal, an escaped
+    line end), and chains of literals that may be adjacent whose joined
+    values contain it (``"from_" "pretrained"``)."""
+    import bisect
+
+    starts = [token[1] for token in tokens]
+    hits = set()
+    for word in missing:
+        at = source.find(word)
+        while at >= 0:
+            hits.add(bisect.bisect_right(starts, at) - 1)
+            at = source.find(word, at + 1)
+    for match in _MAKES_CHARACTER.finditer(source):
+        hits.add(bisect.bisect_right(starts, match.start()) - 1)
+    chain: List[int] = []
+    for index, (kind, start, end, _bound) in enumerate(tokens):
+        if kind in (_STR, _FSTR):
+            chain.append(index)
+        elif kind == _BYTES or kind == _COMMENT or (kind == _CODE and not source[start:end].strip(" \t\f\r\n\\")):
+            continue  # joiners at any depth, bytes (never adjacent to text in valid code): more chains, never fewer
+        else:
+            _chain_hits(source, tokens, chain, missing, hits)
+            chain = []
+    _chain_hits(source, tokens, chain, missing, hits)
+    return sorted(i for i in hits if tokens[i][0] in (_STR, _FSTR))
+
+
+def _chain_hits(source: str, tokens: List[Tuple[int, int, int, int]], chain: List[int], missing: FrozenSet[str], hits: Set[int]) -> None:
+    if len(chain) > 1:
+        joined = "".join(_value_text(source[tokens[i][1] : tokens[i][2]]) for i in chain)
+        if any(word in joined for word in missing):
+            hits.update(chain)
+
+
+#: an escape that makes a word character out of several (see :func:`_decode`)
+_MAKES_CHARACTER = re.compile(r"\\(?:[xuUN0-7]|\r\n?|\n)")
 
 
 def _only_joins(text: str, depth: int) -> bool:

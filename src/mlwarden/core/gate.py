@@ -72,9 +72,17 @@ def _is_word(text: str) -> bool:
     return text.isidentifier() or bool(_WORD_RE.fullmatch(text))
 
 
+#: Up to this many words, :func:`words_in_text` looks for each with
+#: ``str.find`` (C speed, no list of every word of the text): the code-text
+#: gate asks about the few trigger words a file has
+_FEW_WORDS = 40
+
+
 def words_in_text(text: str, words: FrozenSet[str]) -> Set[str]:
     if not words:
         return set()
+    if len(words) <= _FEW_WORDS:
+        return {word for word in words if _has_word(text, word)}
     plain, odd = _split_words(words)
     found: Set[str] = set()
     if plain:
@@ -86,6 +94,23 @@ def words_in_text(text: str, words: FrozenSet[str]) -> Set[str]:
     if odd:  # not a plain word (a trigger with "-" or "."): match it as text
         found.update(_trigger_regex(frozenset(odd)).findall(text))
     return found
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``word`` occurs in ``text`` with no word character right before or
+    after it (the boundaries of ``\\w+`` runs, and of :func:`_trigger_regex`)."""
+    size, find = len(word), text.find
+    at = find(word)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or not _is_word_char(text[at - 1])) and (end >= len(text) or not _is_word_char(text[end])):
+            return True
+        at = find(word, at + 1)
+    return False
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what `\\w` matches in a str pattern
 
 
 @lru_cache(maxsize=None)
