@@ -86,12 +86,10 @@ class _Unsure(Exception):
 def code_text(source: str) -> Optional[str]:
     """``source`` with comments and prose strings replaced by a space (see
     the module docs), or None when unsure."""
-    tokens = _tokens_or_none(source)
-    if tokens is None:
+    scanned = _scan(source)
+    if scanned is None:
         return None
-    code = _Code(source, tokens)
-    if code.unbalanced:
-        return None
+    tokens, code = scanned
     keep, groups = _decide(source, tokens, code, [i for i, token in enumerate(tokens) if token[0] in _LITERALS])
     return code.text + " " + _kept_text(source, tokens, keep, groups)
 
@@ -107,12 +105,10 @@ def code_words(source: str, words: FrozenSet[str], enough: Optional[Callable[[Se
     "pretrained"`` is one constant)."""
     from mlwarden.core.gate import words_in_text
 
-    tokens = _tokens_or_none(source)
-    if tokens is None:
+    scanned = _scan(source)
+    if scanned is None:
         return None
-    code = _Code(source, tokens)
-    if code.unbalanced:
-        return None
+    tokens, code = scanned
     found = words_in_text(code.text, words)
     if len(found) == len(words) or (enough is not None and enough(found)):
         return found
@@ -124,13 +120,16 @@ def code_words(source: str, words: FrozenSet[str], enough: Optional[Callable[[Se
     return found | words_in_text(_kept_text(source, tokens, keep, groups), missing)
 
 
-def _tokens_or_none(source: str) -> Optional[List[Tuple[int, int, int, int]]]:
+def _scan(source: str) -> Optional[Tuple[List[Tuple[int, int, int, int]], "_Code"]]:
+    """The tokens of ``source`` and its code; None when unsure."""
     if "\0" in source:
         return None
     try:
-        return _tokens(source)
+        tokens = _tokens(source)
     except _Unsure:
         return None
+    code = _Code(source, tokens)
+    return None if code.unbalanced else (tokens, code)
 
 
 def _kept_text(source: str, tokens: List[Tuple[int, int, int, int]], keep: Dict[int, bool], groups: List[List[int]]) -> str:
