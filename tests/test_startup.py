@@ -122,7 +122,7 @@ from mlwarden.core import redact
 def compiled(module):
     return sorted(n for n, v in vars(module).items() if isinstance(v, LazyPattern) and "_compiled" in v.__dict__)
 print("STATE=" + json.dumps({
-    "stdlib": sorted(m for m in ("hashlib", "shutil", "bz2", "lzma") if m in sys.modules),
+    "stdlib": sorted(m for m in ("hashlib", "shutil", "bz2", "lzma", "logging", "platform") if m in sys.modules),
     "providers": sum("_compiled" in p.__dict__ for ps in patterns.PROVIDER_PATTERNS.values() for p in ps),
     "redact": compiled(redact),
 }))
@@ -150,3 +150,23 @@ def test_the_lazy_probe_sees_compiled_patterns(tmp_path):
     assert proc.returncode == 1, proc.stderr
     state = json.loads(proc.stdout.rsplit("STATE=", 1)[1].split("\n", 1)[0])
     assert state["providers"] > 0 and "hashlib" in state["stdlib"] and state["redact"]
+
+
+def test_a_version_aware_rule_does_not_import_packaging_tags(tmp_path):
+    """MLW102 looks for the project's torch pin (core/versions.py); in a
+    project without dependency files, normalising package names must not
+    import packaging.tags (logging, platform, sysconfig: ~6 ms)."""
+    (tmp_path / "model.py").write_text("import torch\nmodel = torch.load('m.pt')\n")
+    proc = subprocess.run([sys.executable, "-c", LAZY_PROBE, "check", "--no-cache", "model.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "MLW102" in proc.stdout, proc.stderr
+    state = json.loads(proc.stdout.rsplit("STATE=", 1)[1].split("\n", 1)[0])
+    assert "logging" not in state["stdlib"] and "platform" not in state["stdlib"]
+
+
+@pytest.mark.parametrize("name", ["Torch", "torch_vision", "A.B-C__d", "x..y", "NumPy", "a-_.b", "", "Ünï_Code"])
+def test_canonical_names_are_packagings(name):
+    from packaging.utils import canonicalize_name
+
+    from mlwarden.core.versions import canonicalize_name as ours
+
+    assert ours(name) == canonicalize_name(name)
