@@ -28,7 +28,7 @@ import pytest
 
 from mlwarden.core import codetext
 from mlwarden.core.codetext import code_text
-from mlwarden.core.gate import candidate_rules, code_words
+from mlwarden.core.gate import candidate_rules, code_words, words_in_text
 from mlwarden.core.registry import select_rule_refs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def check_sound(source: str) -> Optional[Set[str]]:
     limit = frozenset(WORDS.findall(source))  # what the word prefilter can find
     needed = code_words(tree, limit)
     text = code_text(source)
-    via_words = codetext.code_words(source, limit)
+    via_words = codetext.code_words(source, limit, words_in_text)
     if text is None:
         assert via_words is None
         return None
@@ -275,7 +275,7 @@ def test_pep701_fstrings(source, literals):
 def test_unsure_means_code(source):
     """Text that is not Python (or too odd to tell) is "code": the parse decides."""
     assert code_text(source) is None
-    assert codetext.code_words(source, frozenset({"x"})) in (None, {"x"})  # every word counts
+    assert codetext.code_words(source, frozenset({"x"}), words_in_text) in (None, {"x"})  # every word counts
 
 
 def test_crlf_and_continuations():

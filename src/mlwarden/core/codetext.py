@@ -94,22 +94,22 @@ def code_text(source: str) -> Optional[str]:
     return code.text + " " + _kept_text(source, tokens, keep, groups)
 
 
-def code_words(source: str, words: FrozenSet[str], enough: Optional[Callable[[Set[str]], bool]] = None) -> Optional[Set[str]]:
-    """The ``words`` (found in ``source`` by :func:`~mlwarden.core.gate.words_in_text`)
-    that occur in :func:`code_text`, or None when unsure. ``enough``: a
-    test that more words cannot change the caller's answer (the rules it
-    asks about already fire).
+def code_words(
+    source: str, words: FrozenSet[str], find: Callable[[str, FrozenSet[str]], Set[str]], enough: Optional[Callable[[Set[str]], bool]] = None
+) -> Optional[Set[str]]:
+    """The ``words`` (found in ``source`` by ``find``, which is
+    :func:`mlwarden.core.gate.words_in_text`) that occur in :func:`code_text`,
+    or None when unsure. ``enough``: a test that more words cannot change the
+    caller's answer (the rules it asks about already fire).
 
     Only the literals that can hold a missing word are classified: those
     that contain it, have an escape, or sit next to another literal (``"from_"
     "pretrained"`` is one constant)."""
-    from mlwarden.core.gate import words_in_text
-
     scanned = _scan(source)
     if scanned is None:
         return None
     tokens, code = scanned
-    found = words_in_text(code.text, words)
+    found = find(code.text, words)
     if len(found) == len(words) or (enough is not None and enough(found)):
         return found
     missing = words - found
@@ -117,7 +117,7 @@ def code_words(source: str, words: FrozenSet[str], enough: Optional[Callable[[Se
     if not wanted:
         return found
     keep, groups = _decide(source, tokens, code, wanted)
-    return found | words_in_text(_kept_text(source, tokens, keep, groups), missing)
+    return found | find(_kept_text(source, tokens, keep, groups), missing)
 
 
 def _scan(source: str) -> Optional[Tuple[List[Tuple[int, int, int, int]], "_Code"]]:

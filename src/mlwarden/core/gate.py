@@ -335,7 +335,7 @@ def used_as_code(source: str, found: Set[str], rules: Sequence[type]) -> List[ty
     from mlwarden.core.codetext import code_words as text_code_words
 
     groups = [trigger_groups(r) for r in rules]
-    in_code = text_code_words(source, frozenset(found), lambda words: all(_fires(g, words) for g in groups))
+    in_code = text_code_words(source, frozenset(found), words_in_text, lambda words: all(_fires(g, words) for g in groups))
     if in_code is None:
         return list(rules)
     return [r for r, g in zip(rules, groups) if _fires(g, in_code)]
