@@ -337,6 +337,8 @@ def test_the_gate_skips_a_trigger_named_in_prose_only():
     prose = '"""Load it with AutoModel.from_pretrained(name)."""\n# from transformers import AutoModel\nimport os\n'
     code = "from transformers import AutoModel\nm = AutoModel.from_pretrained(name)\n"
     assert candidate_rules(prose, rules) == []
+    # flake8 hands its tree in: the scan is skipped there (the ast gate decides)
+    assert "MLW202" in {r.id for r in candidate_rules(prose, rules, scan_text=False)}
     assert "MLW202" in {r.id for r in candidate_rules(code, rules)}
     # unsure text is code: the parse decides
     assert "MLW202" in {r.id for r in candidate_rules(code + "x = 'unterminated\n", rules)}

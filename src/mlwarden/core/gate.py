@@ -307,9 +307,11 @@ def gate_words(rule: type) -> FrozenSet[str]:
     return frozenset(w for trigger in trigger_groups(rule) for group in trigger for w in group)
 
 
-def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] = None) -> List[type]:
-    """Rules that can fire on ``source``; word prefilter, then (with a tree)
-    the ast gate. Plain and qualified triggers: see :func:`trigger_groups`."""
+def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] = None, *, scan_text: bool = True) -> List[type]:
+    """Rules that can fire on ``source``; word prefilter, then the code-text
+    gate (unless ``scan_text`` is false: the caller has the tree already, as
+    flake8 does, and the scan would cost more than it saves), then (with a
+    tree) the ast gate. Plain and qualified triggers: see :func:`trigger_groups`."""
     always, gated, words = _gate_plan(tuple(rules))
     if not gated:
         return list(always)
@@ -317,7 +319,7 @@ def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] 
     chosen = [r for r, rule_words in gated if not rule_words.isdisjoint(found) and fires_in_words(r, found)]
     # a rule's optional text test, before anything is parsed (MLW402's)
     chosen = [r for r in chosen if getattr(r, "source_gate", None) is None or r.source_gate(source, found)]
-    if tree is None and chosen:
+    if tree is None and chosen and scan_text:
         chosen = used_as_code(source, found, chosen)
     if tree is not None and chosen:
         found = code_words(tree, frozenset(found))
