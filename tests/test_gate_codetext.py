@@ -50,6 +50,10 @@ def check_sound(source: str) -> Optional[Set[str]]:
     kept = set(WORDS.findall(text))
     assert needed <= kept, f"lost {sorted(needed - kept)} in {source!r}"
     assert via_words is not None and needed <= via_words, f"lost {sorted(needed - via_words)} in {source!r}"
+    if len(source) < 5000:  # as the gate asks: about one trigger word at a time
+        for word in needed:
+            alone = codetext.code_words(source, frozenset({word}), words_in_text)
+            assert alone == {word}, f"lost {word!r} asked alone in {source!r}"
     return kept
 
 
@@ -230,6 +234,14 @@ def test_generated_programs_lose_their_prose():
     ("x = 1; '''from_pretrained'''\n", {"x"}, {"from_pretrained"}),
     ("s = r'\\'from_pretrained'\n", {"from_pretrained"}, set()),
     ("if\"from_pretrained\": pass\n", {"from_pretrained"}, set()),  # `if` is no prefix
+    # words a constant's value holds and its text does not: the docstring
+    # puts the word in the prefilter's set, the code holds it only as a value
+    ('"""from_pretrained"""\nx = ("from_pre"\n     "trained")\n', {"from_pretrained"}, set()),
+    ('"""from_pretrained"""\nx = ("from_"  # a comment\n     f"pre{y}" "trained")\n', {"y"}, set()),
+    ('"""ABC"""\nx = "\\x41BC"\n', {"ABC"}, set()),
+    ('"""from_pretrained"""\nx = [\n    "from_pretrained"\n]\n', {"from_pretrained"}, set()),  # a line of its own, in brackets
+    ('"""from_pretrained"""\nf(\n    "from_pretrained"  # why\n)\n', {"from_pretrained"}, set()),
+    ('"""from_pretrained"""\nx = "from_\\\npretrained"\n', {"from_pretrained"}, set()),
 ])
 def test_cases(source, kept, gone):
     words = check_sound(source)
