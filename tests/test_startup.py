@@ -110,3 +110,63 @@ def test_the_probe_can_see_heavy_imports(tmp_path):
     (tmp_path / "model.py").write_text("import torch\nmodel = torch.load('m.pt')\n")
     code, heavy, proc = probe(tmp_path, "check", "--no-cache", "model.py")
     assert code == 1 and "libcst" in heavy
+
+
+LAZY_PROBE = """
+import json, sys
+from mlwarden.cli import main
+code = main(sys.argv[1:])
+from mlwarden.core.lazyre import LazyPattern
+from mlwarden.secrets import patterns
+from mlwarden.core import redact
+def compiled(module):
+    return sorted(n for n, v in vars(module).items() if isinstance(v, LazyPattern) and "_compiled" in v.__dict__)
+print("STATE=" + json.dumps({
+    "stdlib": sorted(m for m in ("hashlib", "shutil", "bz2", "lzma", "logging", "platform") if m in sys.modules),
+    "providers": sum("_compiled" in p.__dict__ for ps in patterns.PROVIDER_PATTERNS.values() for p in ps),
+    "redact": compiled(redact),
+}))
+sys.exit(code)
+"""
+
+
+def test_clean_file_compiles_no_secret_format_and_imports_no_openssl(tmp_path):
+    """What was made lazy for the one-file hook run stays lazy: a file with
+    no secret candidate compiles none of the provider formats (34 regexes)
+    or redaction patterns (nothing to redact), and imports neither hashlib
+    (OpenSSL) nor shutil (argparse's terminal width; bz2, lzma)."""
+    (tmp_path / "clean.py").write_text(CLEAN)
+    proc = subprocess.run([sys.executable, "-c", LAZY_PROBE, "check", "--no-cache", "clean.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    state = json.loads(proc.stdout.rsplit("STATE=", 1)[1].split("\n", 1)[0])
+    assert state == {"stdlib": [], "providers": 0, "redact": []}
+
+
+def test_the_lazy_probe_sees_compiled_patterns(tmp_path):
+    """The probe above can fail: a file with a token compiles the formats
+    and hashes the finding."""
+    (tmp_path / "leak.py").write_text('HF = "hf_' + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU" + '"\n')
+    proc = subprocess.run([sys.executable, "-c", LAZY_PROBE, "check", "--no-cache", "leak.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    state = json.loads(proc.stdout.rsplit("STATE=", 1)[1].split("\n", 1)[0])
+    assert state["providers"] > 0 and "hashlib" in state["stdlib"] and state["redact"]
+
+
+def test_a_version_aware_rule_does_not_import_packaging_tags(tmp_path):
+    """MLW102 looks for the project's torch pin (core/versions.py); in a
+    project without dependency files, normalising package names must not
+    import packaging.tags (logging, platform, sysconfig: ~6 ms)."""
+    (tmp_path / "model.py").write_text("import torch\nmodel = torch.load('m.pt')\n")
+    proc = subprocess.run([sys.executable, "-c", LAZY_PROBE, "check", "--no-cache", "model.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "MLW102" in proc.stdout, proc.stderr
+    state = json.loads(proc.stdout.rsplit("STATE=", 1)[1].split("\n", 1)[0])
+    assert "logging" not in state["stdlib"] and "platform" not in state["stdlib"]
+
+
+@pytest.mark.parametrize("name", ["Torch", "torch_vision", "A.B-C__d", "x..y", "NumPy", "a-_.b", "", "Ünï_Code"])
+def test_canonical_names_are_packagings(name):
+    from packaging.utils import canonicalize_name
+
+    from mlwarden.core.versions import canonicalize_name as ours
+
+    assert ours(name) == canonicalize_name(name)

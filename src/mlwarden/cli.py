@@ -35,16 +35,37 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(2, f"mlwarden: error: {message}\n")
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every add_argument (to check the
+        # metavar); the default one asks shutil for the terminal width each
+        # time, and importing shutil (bz2, lzma) costs a one-file hook run ~2 ms
+        return self.formatter_class(prog=self.prog, width=_help_width())
+
+
+def _help_width() -> int:
+    """What argparse's formatter uses: ``shutil.get_terminal_size()``
+    (``$COLUMNS``, else the terminal, else 80 columns) minus 2."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns if columns > 0 else 80) - 2
+
 
 def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
-    """The parser; with ``only``, just that subcommand's module is imported
-    (the others are listed by name: a hook run pays for one command)."""
+    """The parser; with ``only``, just that subcommand (its module imported,
+    the others left out: a hook run pays for one command, and the top-level
+    usage names no command)."""
     parser = _Parser(prog="mlwarden", description="Security linter for machine-learning code.")
     parser.add_argument("--version", action="version", version=f"mlwarden {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in COMMANDS.items():
         if only is not None and name != only:
-            sub.add_parser(name, help=help_text)
             continue
         module = importlib.import_module(module_name)
         sp = sub.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip().splitlines()[0])

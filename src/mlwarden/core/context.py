@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import ast
 import os
-import re
+from mlwarden.core import lazyre as re  # patterns compile on first use
 from pathlib import Path, PurePosixPath
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 

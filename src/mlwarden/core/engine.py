@@ -200,7 +200,7 @@ def _run_code_rules(unit: Unit, rules: Sequence[type], config: Config, view=None
         return []
     source = view.source
     if not full:
-        code_rules = candidate_rules(source, code_rules)
+        code_rules = candidate_rules(source, code_rules, scan_text=not (view is unit.code and "ast" in unit.extra))
         if not code_rules:
             return []
     from mlwarden.core.chunks import BIG_SOURCE, MAX_SOURCE

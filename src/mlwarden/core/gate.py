@@ -4,7 +4,10 @@
    text against the trigger words of the selected code rules; a file that
    mentions none of them is never parsed; then a rule's optional
    ``source_gate`` (a test of the text, given the words found);
-2. **ast gate** (:func:`code_words`): the same words, counted only where they
+2. **code text** (:func:`used_as_code`): the same words, counted only where
+   the text uses them as code (:mod:`mlwarden.core.codetext` skips comments,
+   docstrings and long strings without parsing; unsure means "code");
+3. **ast gate** (:func:`code_words`): the same words, counted only where they
    are code (names, attributes, keywords, imports, short string constants;
    not docstrings or comments), plus a rule's optional ``ast_gate``.
 
@@ -69,9 +72,17 @@ def _is_word(text: str) -> bool:
     return text.isidentifier() or bool(_WORD_RE.fullmatch(text))
 
 
+#: Up to this many words, :func:`words_in_text` looks for each with
+#: ``str.find`` (C speed, no list of every word of the text): the code-text
+#: gate asks about the few trigger words a file has
+_FEW_WORDS = 40
+
+
 def words_in_text(text: str, words: FrozenSet[str]) -> Set[str]:
     if not words:
         return set()
+    if len(words) <= _FEW_WORDS:
+        return {word for word in words if _has_word(text, word)}
     plain, odd = _split_words(words)
     found: Set[str] = set()
     if plain:
@@ -83,6 +94,23 @@ def words_in_text(text: str, words: FrozenSet[str]) -> Set[str]:
     if odd:  # not a plain word (a trigger with "-" or "."): match it as text
         found.update(_trigger_regex(frozenset(odd)).findall(text))
     return found
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``word`` occurs in ``text`` with no word character right before or
+    after it (the boundaries of ``\\w+`` runs, and of :func:`_trigger_regex`)."""
+    size, find = len(word), text.find
+    at = find(word)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or not _is_word_char(text[at - 1])) and (end >= len(text) or not _is_word_char(text[end])):
+            return True
+        at = find(word, at + 1)
+    return False
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what `\\w` matches in a str pattern
 
 
 @lru_cache(maxsize=None)
@@ -103,15 +131,59 @@ def trigger_groups(rule: type) -> Tuple[Tuple[FrozenSet[str], ...], ...]:
     Use a qualified trigger only for names the rule matches through
     ``ctx.call_to``/``ctx.qualnames`` (which resolve through imports); a
     keyword or a method on any object stays a plain word."""
-    groups = []
-    singles: Dict[str, FrozenSet[str]] = {}  # one frozenset per word, shared (MLW402 has a thousand triggers)
-    for trigger in sorted(rule.triggers):
-        parts = trigger.split(".")
-        if len(parts) < 2 or not all(_is_word(p) for p in parts):
-            parts = [trigger]
-        head = HEAD_SPELLINGS.get(parts[0]) or singles.setdefault(parts[0], frozenset((parts[0],)))
-        groups.append((head, *(singles.setdefault(p, frozenset((p,))) for p in parts[1:])))
-    return tuple(groups)
+    return tuple(trigger_group(trigger) for trigger in sorted(rule.triggers))
+
+
+@lru_cache(maxsize=None)
+def trigger_group(trigger: str) -> Tuple[FrozenSet[str], ...]:
+    """One trigger's word groups (see :func:`trigger_groups`)."""
+    parts = trigger.split(".")
+    if len(parts) < 2 or not all(_is_word(p) for p in parts):
+        return (_single(trigger),)
+    return (HEAD_SPELLINGS.get(parts[0]) or _single(parts[0]), *map(_single, parts[1:]))
+
+
+@lru_cache(maxsize=None)
+def _single(word: str) -> FrozenSet[str]:
+    return frozenset((word,))
+
+
+#: spelling -> the canonical heads of :data:`HEAD_SPELLINGS` it spells
+_CANONICAL: Dict[str, Tuple[str, ...]] = {}
+for _canonical, _spellings in HEAD_SPELLINGS.items():
+    for _spelling in _spellings:
+        _CANONICAL[_spelling] = (*_CANONICAL.get(_spelling, ()), _canonical)
+del _canonical, _spellings, _spelling
+
+
+@lru_cache(maxsize=None)
+def _by_head(rule: type) -> Dict[str, List[str]]:
+    """A rule's triggers by the text before their first dot: one pass over
+    the strings, no groups built."""
+    heads: Dict[str, List[str]] = {}
+    for trigger in rule.triggers:
+        heads.setdefault(trigger.partition(".")[0], []).append(trigger)
+    return heads
+
+
+def fires_in_words(rule: type, found: Set[str]) -> bool:
+    """``_fires(trigger_groups(rule), found)``, building the groups of only
+    the triggers whose head is in ``found``: MLW402 has ~1,800 package x
+    keyword triggers, and a file that names one package in a comment would
+    otherwise build them all (a few ms of a one-file hook run).
+
+    Every trigger that fires has a head word in ``found``: its first part,
+    a spelling of it (``np`` for ``numpy``), or, for a trigger matched as
+    text, the trigger itself."""
+    heads = _by_head(rule)
+    for word in found:
+        for head in (word, *_CANONICAL.get(word, ())):
+            for trigger in heads.get(head, ()):
+                if all(not group.isdisjoint(found) for group in trigger_group(trigger)):
+                    return True
+        if word in rule.triggers and all(not group.isdisjoint(found) for group in trigger_group(word)):
+            return True
+    return False
 
 
 Groups = Tuple[Tuple[FrozenSet[str], ...], ...]
@@ -235,20 +307,40 @@ def gate_words(rule: type) -> FrozenSet[str]:
     return frozenset(w for trigger in trigger_groups(rule) for group in trigger for w in group)
 
 
-def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] = None) -> List[type]:
-    """Rules that can fire on ``source``; word prefilter, then (with a tree)
-    the ast gate. Plain and qualified triggers: see :func:`trigger_groups`."""
+def candidate_rules(source: str, rules: Sequence[type], tree: Optional[ast.AST] = None, *, scan_text: bool = True) -> List[type]:
+    """Rules that can fire on ``source``; word prefilter, then the code-text
+    gate (unless ``scan_text`` is false: the caller has the tree already, as
+    flake8 does, and the scan would cost more than it saves), then (with a
+    tree) the ast gate. Plain and qualified triggers: see :func:`trigger_groups`."""
     always, gated, words = _gate_plan(tuple(rules))
     if not gated:
         return list(always)
     found = words_in_text(source, words)
-    chosen = [r for r, rule_words in gated if not rule_words.isdisjoint(found) and _fires(trigger_groups(r), found)]
+    chosen = [r for r, rule_words in gated if not rule_words.isdisjoint(found) and fires_in_words(r, found)]
     # a rule's optional text test, before anything is parsed (MLW402's)
     chosen = [r for r in chosen if getattr(r, "source_gate", None) is None or r.source_gate(source, found)]
+    if tree is None and chosen and scan_text:
+        chosen = used_as_code(source, found, chosen)
     if tree is not None and chosen:
         found = code_words(tree, frozenset(found))
         chosen = fired_in_code(chosen, found, tree)
     return list(always) + chosen
+
+
+def used_as_code(source: str, found: Set[str], rules: Sequence[type]) -> List[type]:
+    """The ``rules`` whose triggers fire in the words of ``found`` that
+    ``source`` uses as code, before anything is parsed: comments, docstrings,
+    bytes and long strings do not count, as in :func:`code_words` (the text
+    scan of :mod:`mlwarden.core.codetext`; all ``rules`` when it is unsure).
+    Transformers' model files name ``from_pretrained`` and ``generate`` in
+    their docstrings only: about half the files the word prefilter passes."""
+    from mlwarden.core.codetext import code_words as text_code_words
+
+    groups = [trigger_groups(r) for r in rules]
+    in_code = text_code_words(source, frozenset(found), words_in_text, lambda words: all(_fires(g, words) for g in groups))
+    if in_code is None:
+        return list(rules)
+    return [r for r, g in zip(rules, groups) if _fires(g, in_code)]
 
 
 def fired_in_code(rules: Sequence[type], found: Set[str], tree: ast.AST) -> List[type]:

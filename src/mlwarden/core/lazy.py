@@ -26,7 +26,11 @@ class LazyModule:
         return module
 
     def __getattr__(self, attr: str) -> Any:
-        return getattr(self._load(), attr)
+        # reached once per name: the value is then an attribute of the proxy
+        # (rules read `cst.Name` in their hottest loops)
+        value = getattr(self._load(), attr)
+        self.__dict__[attr] = value
+        return value
 
     def __repr__(self) -> str:
         return f"<lazy module {self.__dict__['_name']!r}>"

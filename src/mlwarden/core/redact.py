@@ -27,7 +27,7 @@ Secret findings already hold only a masked preview (:func:`preview`, also
 
 from __future__ import annotations
 
-import re
+from mlwarden.core import lazyre as re  # patterns compile on first use
 
 # ---------------------------------------------------------------------------
 # credentials

@@ -18,7 +18,6 @@ everything, for what needs the classes (docs, SARIF metadata, examples).
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Type
 
@@ -31,6 +30,8 @@ REMOVED: Dict[str, str] = {}
 
 @lru_cache(maxsize=None)
 def all_rules() -> Tuple[RuleClass, ...]:
+    import pkgutil  # here: a run that uses the rule index never needs it
+
     import mlwarden.rules as package
     from mlwarden.core.rule import CodeRule, FileRule
 

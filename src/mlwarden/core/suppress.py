@@ -8,7 +8,7 @@ warning); flake8 itself, which owns noqa there, does honour a bare ``# noqa``.
 
 from __future__ import annotations
 
-import re
+from mlwarden.core import lazyre as re  # patterns compile on first use
 from typing import FrozenSet, Optional
 
 # flake8's own pattern (flake8/defaults.py), kept compatible on purpose

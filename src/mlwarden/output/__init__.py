@@ -9,7 +9,7 @@ holds a credential or a raw control character (a file named
 from __future__ import annotations
 
 import importlib
-import re
+from mlwarden.core import lazyre as re  # patterns compile on first use
 from dataclasses import dataclass, field
 from typing import Callable, List, Sequence
 

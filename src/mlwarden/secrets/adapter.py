@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import bisect
 import os
-import re
+from mlwarden.core import lazyre as re  # patterns compile on first use
 import sys
 import threading
 import types

@@ -33,7 +33,7 @@ wraps them as a detect-secrets plugin.
 
 from __future__ import annotations
 
-import re
+from mlwarden.core import lazyre as re  # patterns compile on first use
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from mlwarden.secrets.noise import auth_scheme_value, generic_reason

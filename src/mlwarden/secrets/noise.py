@@ -31,9 +31,9 @@ blanks them before any detector runs (:func:`blank_blobs`).
 
 from __future__ import annotations
 
-import hashlib
+from mlwarden.core.lazy import LazyModule; hashlib = LazyModule("hashlib")  # noqa: E702 - OpenSSL loads on first use
 import math
-import re
+from mlwarden.core import lazyre as re  # patterns compile on first use
 from typing import Optional
 
 # -- placeholders -------------------------------------------------------------

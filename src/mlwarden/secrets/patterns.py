@@ -11,7 +11,7 @@ Formats and sources are documented in ``docs/secrets.md``.
 
 from __future__ import annotations
 
-import re
+from mlwarden.core import lazyre as re  # patterns compile on first use
 from typing import Dict, List, Pattern, Tuple
 
 # the shared placeholder and noise filter (re-exported for older imports)
