@@ -542,3 +542,17 @@ def test_basic_auth_docs_dropped_real_kept():
     assert adapter.scan_lines([":param proxy_url: The proxy url, i.e. https://username:password@proxy.com"], "x.py") == []
     found = adapter.scan_lines(['url = "https://trainer:' + "Zq8" + 'v-41kPx@db.internal/x"'], "x.py")
     assert [h.type for h in found] == ["Basic Auth Credentials"]
+
+
+def test_telegram_token_in_the_bot_api_url_form():
+    token = tok(str(RNG.randrange(10**8, 10**9)), ":", rand(35, ALNUM + "_-"))
+    for line in (
+        f'requests.get(f"https://api.telegram.org/bot{token}/sendMessage", params=p)',
+        f'BOT_URL = "https://api.telegram.org/bot{token}"',
+        f'TELEGRAM_TOKEN = "{token}"',
+    ):
+        hits = [h for h in adapter.scan_lines([line], "example.py") if h.type == "Telegram Bot Token"]
+        assert [(h.secret, h.col) for h in hits] == [(token, line.index(token) + 1)], line
+    # `bot` must be the whole word before the token: another word ending in it still bounds the match
+    glued = f'x = "robot{token}"'
+    assert [h for h in adapter.scan_lines([glued], "example.py") if h.type == "Telegram Bot Token"] == []

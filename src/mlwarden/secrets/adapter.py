@@ -455,7 +455,7 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                 ):
                     continue
                 col = line.find(value)
-                if secret.type in _BOUNDED and not _bounded(line, col, value):
+                if secret.type in _BOUNDED and not _bounded(line, col, value, secret.type):
                     continue  # `TODAYINASIAASACKOFRICE`: inside a longer word
                 if secret.type in _GENERIC_TYPES:
                     # `x = get_secret()` is no literal; a URL's password is one
@@ -473,8 +473,10 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
 _BOUNDED = frozenset({"AWS Access Key", "Twilio API Key", "Mailchimp Access Key", "Artifactory Credentials", "Stripe Access Key", "SendGrid API Key", "Square OAuth Secret", "Discord Bot Token", "Telegram Bot Token"})
 
 
-def _bounded(line: str, col: int, value: str) -> bool:
+def _bounded(line: str, col: int, value: str, secret_type: str = "") -> bool:
     end = col + len(value)
+    if secret_type == "Telegram Bot Token" and line[max(col - 3, 0):col].lower() == "bot":
+        col -= 3  # the Bot API's URL form, `https://api.telegram.org/bot<token>/getMe`
     before = line[col - 1] if col > 0 else " "
     after = line[end] if end < len(line) else " "
     return not (before.isalnum() or after.isalnum())
