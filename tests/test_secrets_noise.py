@@ -218,3 +218,21 @@ def test_longest_sequential_agrees_with_the_window_definition():
         value = rand(RNG.randint(0, 10)) + (piece.upper() if RNG.random() < 0.3 else piece) + rand(RNG.randint(0, 10))
         assert noise._sequential(value) == windows(value), value
         assert (noise._longest_sequential(value) >= len(piece)) or not piece, value
+
+
+def _jwt(claims: str) -> str:
+    def seg(text: str) -> str:
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    return ".".join((seg('{"alg":"HS512","typ":"JWT"}'), seg(claims), rand(43, ALNUM + "_-")))
+
+
+def test_jwt_with_the_documentation_claims_is_a_placeholder():
+    # jwt.io's sample claims, re-signed with another key: a tutorial's token, whatever the signature
+    sample = _jwt('{"sub":"1234567890","name":"John Doe","iat":1516239022}')
+    assert noise.placeholder_reason(sample) == "documented example token"
+    assert [h for h in found(f'TOKEN = "{sample}"') if h.type == "JSON Web Token"] == []
+    # a token with real claims is not
+    real = _jwt('{"sub":"svc-ingest","aud":"https://api.internal","exp":1893456000}')
+    assert noise.placeholder_reason(real) is None
+    assert [h.type for h in found(f'TOKEN = "{real}"')] == ["JSON Web Token"]

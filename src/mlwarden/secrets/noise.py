@@ -183,6 +183,8 @@ def placeholder_reason(value: str) -> Optional[str]:
         return "test or example marker"
     if _DOCUMENTED_FRAGMENTS.search(body) or hashlib.sha256(body.encode("utf-8", "replace")).hexdigest() in DOCUMENTED_KEYS:
         return "documented example key"
+    if body.startswith("eyJ") and _documented_jwt(body):
+        return "documented example token"
     core = strip_prefix(body)
     if _REPEATED.search(core):
         return "repeated characters"
@@ -196,6 +198,23 @@ def placeholder_reason(value: str) -> Optional[str]:
     if len(core) >= 16 and entropy(core) < 2.5:
         return "low entropy"
     return None
+
+
+def _documented_jwt(token: str) -> bool:
+    """A JWT whose claims are jwt.io's documentation sample (``"sub":
+    "1234567890"``, ``"name": "John Doe"``), whatever its header and
+    signature: tutorials re-sign it with their own example keys."""
+    import base64
+    import json
+
+    parts = token.split(".")
+    if len(parts) != 3:
+        return False
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(claims, dict) and claims.get("sub") == "1234567890" and claims.get("name") == "John Doe"
 
 
 def is_placeholder(value: str) -> bool:
