@@ -563,8 +563,8 @@ def _name_skeleton(name: Any) -> Optional[Tuple[str, ...]]:
 
 def _reaching(index: "ScopeIndex", found: List[Binding], use: Any) -> List[Binding]:
     """The bindings of ``found`` that can reach ``use`` (see
-    :meth:`RoundTripAware.reaching_values`)."""
-    use_order = index.order.get(id(use))
+    :meth:`RoundTripAware.reaching_values`); all of them for no ``use``."""
+    use_order = index.order.get(id(use)) if use is not None else None
     if use_order is None:
         return found
     above = {id(n) for n in index.ancestors(use)}
@@ -1226,20 +1226,12 @@ class RoundTripAware:
         expression of each binding, None for one that cannot be followed
         (a parameter, a loop target, an import unless ``skip_imports``);
         [] when nothing binds it."""
-        analysis = analysis_for(self.ctx)  # type: ignore[attr-defined]
-        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
-        for scope_node in [*reversed(functions), self.ctx.module]:  # type: ignore[attr-defined]
-            found = analysis.scope(scope_node).bindings.get(name)
-            if found:
-                if skip_imports:
-                    found = [b for b in found if not isinstance(b.node, (cst.Import, cst.ImportFrom))]
-                return [b.value if b.kind in ("assign", "with") else None for b in found]
-        return []
+        return self.reaching_values(name, None, skip_imports=skip_imports)
 
-    def reaching_values(self, name: str, at: Any, *, skip_imports: bool = False) -> List[Any]:
+    def reaching_values(self, name: str, at: Optional[Any], *, skip_imports: bool = False) -> List[Any]:
         """:meth:`bound_values`, narrowed to the bindings that can reach the
         use ``at`` when a later binding overrides an earlier one on a straight
-        line: ``tar = tarfile.open(a)`` … ``tar = Other(b)`` …
+        line (``at`` None: every binding, :meth:`bound_values`): ``tar = tarfile.open(a)`` … ``tar = Other(b)`` …
         ``tar.extractall()`` sees only the last, and ``flag = True`` …
         ``f(flag)`` … ``flag = False`` sees only ``True``. The last binding
         that runs unconditionally before ``at`` (see

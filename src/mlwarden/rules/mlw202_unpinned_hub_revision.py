@@ -177,6 +177,23 @@ def leading_text(ctx: Any, expr: Any) -> Optional[str]:
     return None
 
 
+def trailing_text(ctx: Any, expr: Any) -> Optional[str]:
+    """The statically known end of a string expression (:func:`leading_text`'s
+    twin): a literal or constant, an f-string's text after its last
+    placeholder, the right side of ``+``, the template of ``"...".format()``."""
+    value = ctx.value(expr)
+    if isinstance(value, str):
+        return value
+    if isinstance(expr, cst.FormattedString):
+        last = expr.parts[-1] if expr.parts else None
+        return last.value if isinstance(last, cst.FormattedStringText) else ""
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return trailing_text(ctx, expr.right)
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "format":
+        return trailing_text(ctx, expr.func.value)
+    return None
+
+
 def string_value(ctx: Any, expr: Any, _depth: int = 0) -> Optional[str]:
     """A string known statically: a literal or constant, an f-string whose
     placeholders are constants (``f"org/repo:{SHA}"``), or ``a + b`` of such."""

@@ -11,7 +11,7 @@ from typing import Any, Optional
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules.mlw202_unpinned_hub_revision import leading_text
+from mlwarden.rules.mlw202_unpinned_hub_revision import leading_text, trailing_text
 
 #: function -> (position, keyword) of the URL argument
 TARGETS = {
@@ -156,7 +156,7 @@ class InsecureHttpDownload(CodeRule):
         if not insecure_url(leading_text(self.ctx, url)):
             return
         new = _https(url)
-        probe = _PROBE_PATH_RE.search(_trailing_text(self.ctx, url) or "")
+        probe = _PROBE_PATH_RE.search(trailing_text(self.ctx, url) or "")
         self.report(
             node,
             f"`{target}` polls a health endpoint (`{probe.group(0)}`) over plain `http://`: its status can be faked but no file is loaded; use `https://` where the server is not local"
@@ -167,23 +167,6 @@ class InsecureHttpDownload(CodeRule):
             fix_safe=False,
             fix_description="use https://",
         )
-
-
-def _trailing_text(ctx: Any, expr: Any) -> Optional[str]:
-    """The statically known end of a string expression: a literal or
-    constant, an f-string's text after its last placeholder, the right side
-    of ``+``, the template of ``"...".format()``."""
-    value = ctx.value(expr)
-    if isinstance(value, str):
-        return value
-    if isinstance(expr, cst.FormattedString):
-        last = expr.parts[-1] if expr.parts else None
-        return last.value if isinstance(last, cst.FormattedStringText) else ""
-    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
-        return _trailing_text(ctx, expr.right)
-    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "format":
-        return _trailing_text(ctx, expr.func.value)
-    return None
 
 
 def _https(expr: Any) -> Any:
