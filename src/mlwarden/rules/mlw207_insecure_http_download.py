@@ -46,6 +46,10 @@ TARGETS = {
 
 _BY_MODULE = frozenset({"requests", "urllib", "urllib2", "httpx", "wget", "gdown"})
 
+#: a literal that may begin (part of) an ``http://`` URL: ``http`` not
+#: followed by ``s``, or ``://`` not preceded by ``https`` (see ``ast_gate``)
+_MAYBE_HTTP_RE = re.compile(r"http(?!s)|(?<!https)://", re.I)
+
 _LOOPBACK_RE = re.compile(r"http://(?:localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?:[:/?#]|$)", re.I)
 
 
@@ -146,6 +150,23 @@ class InsecureHttpDownload(CodeRule):
                 fixed="import pandas as pd\ndf = pd.read_csv('https://example.com/iris.csv')", unsafe_fix=True),
         Invalid("from torch.hub import load_state_dict_from_url\nsd = load_state_dict_from_url('http://{}/w.pth'.format(host))"),
     ]
+
+    @classmethod
+    def ast_gate(cls, tree) -> bool:
+        """A URL this rule reports begins with ``http://``, and every
+        character of its known beginning comes from a string literal of the
+        file (a constant, an f-string's text, the parts of a concatenation or
+        template). So some literal holds ``http`` not followed by ``s``
+        (``"http://…"``, ``scheme = "http"``) or a ``://`` not preceded by
+        ``https`` (``"ht" + "tp://…"``). The module names among the triggers
+        (``requests``, ``urllib``) are guards that send a file whole to
+        libcst: a file whose URLs are all ``https://`` need not go."""
+        import ast
+
+        for node in ast.walk(tree):
+            if type(node) is ast.Constant and type(node.value) is str and _MAYBE_HTTP_RE.search(node.value):
+                return True
+        return False
 
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
