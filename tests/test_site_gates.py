@@ -59,6 +59,18 @@ CASES = [
     ("MLW201", "from transformers import pipeline\n\ndef f():\n    return pipeline('t', model='org/x', model_kwargs=dict(trust_remote_code=True))\n", [4]),
     ("MLW201", "from transformers import AutoModel\nSAFE = False\n\ndef f():\n    return AutoModel.from_pretrained('org/x', trust_remote_code=not SAFE)\n", [5]),
     ("MLW201", "from transformers import AutoModel\n\ndef f(args):\n    return AutoModel.from_pretrained('org/x', trust_remote_code=args.trust)\n", []),
+    # MLW204: parameter defaults, constants, mappings
+    ("MLW204", "from transformers import AutoModel\n\ndef f(p, use_safetensors=None):\n    return AutoModel.from_pretrained(p, use_safetensors=use_safetensors)\n", []),
+    ("MLW204", "from transformers import AutoModel\n\ndef f(p, use_safetensors=False):\n    return AutoModel.from_pretrained(p, use_safetensors=use_safetensors)\n", [4]),
+    ("MLW204", "from transformers import AutoModel\nOPTS = {'use_safetensors': False}\n\ndef f(p):\n    return AutoModel.from_pretrained(p, **OPTS)\n", [5]),
+    ("MLW204", "def f(model, out):\n    model.save_pretrained(out, **{'use_safetensors': 0})\n", [2]),
+    ("MLW204", "SAFE = False\n\ndef f(model, out):\n    model.save_pretrained(out, use_safetensors=SAFE)\n", [4]),
+    # MLW107: the environment variable through constants, keywords, dicts; the except retry
+    ("MLW107", "import os\nimport torch\nKEY = 'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'\n\ndef f(p):\n    os.environ[KEY] = '1'\n    return torch.load(p, weights_only=True)\n", [6]),
+    ("MLW107", "import os\n\ndef f():\n    os.environ.update(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')\n", [4]),
+    ("MLW107", "import torch\n\ndef f(p):\n    try:\n        return torch.load(p, weights_only=True)\n    except Exception:\n        return torch.load(p, weights_only=False)\n", [7]),
+    ("MLW107", "import torch\nfrom torch.serialization import add_safe_globals as allow\n\ndef f():\n    allow([eval])\n", [5]),
+    ("MLW107", "import torch\n\ndef f(p):\n    try:\n        return torch.load(p, weights_only=True)\n    except Exception:\n        return None\n", []),
     # MLW207: the known beginning of a URL is built from literals in many ways
     ("MLW207", "import requests\n\ndef f(name):\n    return requests.get(f'https://example.com/{name}')\n", []),
     ("MLW207", "import requests\nBASE = 'ht' + 'tp://example.com/'\n\ndef f(name):\n    return requests.get(BASE + name)\n", []),
@@ -85,6 +97,8 @@ GATED_OUT = [
     ("MLW105", "import numpy as np\n\ndef f(p):\n    return np.load(p, mmap_mode='r')\n"),
     ("MLW205", "import torch\nfrom . import hub\n\ndef f(x):\n    return hub.cached(x), torch.load.__doc__\n"),
     ("MLW202", "from transformers import AutoModel\n\ndef f(name, **kwargs):\n    return AutoModel.from_pretrained(name, **kwargs)\n"),
+    ("MLW204", "from transformers import AutoModel\n\ndef f(p, use_safetensors=None):\n    return AutoModel.from_pretrained(p, use_safetensors=use_safetensors)\n"),
+    ("MLW107", "import torch\n\ndef f(p):\n    try:\n        return torch.load(p, weights_only=True)\n    except OSError:\n        return None\n"),
     ("MLW201", "from transformers import AutoModel\n\ndef f(name, trust_remote_code=None):\n    return AutoModel.from_pretrained(name, trust_remote_code=trust_remote_code)\n"),
 ]
 

@@ -343,7 +343,7 @@ def plan_keep(all_pieces: List[Piece], headers: List[Header], source: str, rules
         piece.words = piece.words | everywhere
         for name in piece.names & expansions.names:
             piece.words |= expansions.words(name)
-        firing = [i for i, g in enumerate(groups) if _fires(g, piece.words) and (gates[i] is None or piece.node is None or gates[i](piece.node, facts))]
+        firing = [i for i, g in enumerate(groups) if _fires(g, piece.words) and (gates[i] is None or piece.node is None or gates[i](piece.node, facts, piece.words))]
         if firing:
             keep.add(index)
             fired_somewhere.update(firing)

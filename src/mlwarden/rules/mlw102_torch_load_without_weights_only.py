@@ -163,7 +163,7 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     ]
 
     @classmethod
-    def site_gate(cls, node, facts) -> bool:
+    def site_gate(cls, node, facts, words) -> bool:
         """A piece can hold a finding only where a load is handed over as a
         function or called without ``weights_only=True`` written in the call
         (which the rule never reports, whatever the torch version)."""

@@ -116,7 +116,7 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
     ]
 
     @classmethod
-    def site_gate(cls, node, facts) -> bool:
+    def site_gate(cls, node, facts, words) -> bool:
         """A piece can hold a finding only where a load passes
         ``allow_pickle`` (by keyword, through ``**``, or by position): an
         omitted one is False."""

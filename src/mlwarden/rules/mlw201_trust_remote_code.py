@@ -161,7 +161,7 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
         self._calls: list = []
 
     @classmethod
-    def site_gate(cls, node, facts) -> bool:
+    def site_gate(cls, node, facts, words) -> bool:
         """A piece can hold a finding only where ``trust_remote_code`` (a
         keyword, a dict key, a constant that may be either) is given a value
         the rule may resolve as truthy, or where a publisher lowers one.

@@ -8,7 +8,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
 import fnmatch
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from mlwarden.core.context import lower
 from mlwarden.core.finding import Severity
@@ -610,7 +610,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     ]
 
     @classmethod
-    def site_gate(cls, node, facts) -> bool:
+    def site_gate(cls, node, facts, words) -> bool:
         """A piece can hold a finding, or a publisher that lowers one
         (``push_to_hub("org/x")``), only where it calls a Hub loader whose
         revision is not hidden in opaque ``**kwargs`` (``cls.from_pretrained(
@@ -817,31 +817,63 @@ def publishes(call: Any) -> bool:
     return name in PUBLISHERS or any(kw.arg in ("hub_model_id", "push_to_hub_model_id") for kw in call.keywords)
 
 
-def may_resolve_truthy(expr: Any, params: Dict[str, Any], facts: Any, _depth: int = 0) -> bool:
+def may_resolve_truthy(expr: Any, params: Dict[str, Any], facts: Any) -> bool:
     """Whether :meth:`ParamDefaults.resolve` may find the ``ast`` expression
-    ``expr`` truthy, for a piece's ``site_gate``: ``params`` maps the
-    parameter names of the piece's functions to their defaults (None: no
-    default). A superset: a name that is both a parameter and a module
-    constant, or any expression ``ctx.value`` may evaluate, counts."""
+    ``expr`` truthy, for a piece's ``site_gate`` (see :func:`may_resolve`)."""
+    return may_resolve(expr, params, facts, lambda value: bool(value))
+
+
+def may_resolve_falsy(expr: Any, params: Dict[str, Any], facts: Any) -> bool:
+    """Whether :meth:`ParamDefaults.resolve` may find the ``ast`` expression
+    ``expr`` falsy but not None (``use_safetensors=False``; None is "the
+    default")."""
+    return may_resolve(expr, params, facts, lambda value: value is not None and not value)
+
+
+def may_resolve(expr: Any, params: Dict[str, Any], facts: Any, wanted: Callable[[object], bool], _depth: int = 0) -> bool:
+    """Whether :meth:`ParamDefaults.resolve` may give the ``ast`` expression
+    ``expr`` a value that ``wanted`` accepts: ``params`` maps the parameter
+    names of the piece's functions to their defaults (None: no default). A
+    superset: a module constant, or any expression ``ctx.value`` may
+    compute, counts whatever its value."""
     import ast
 
     if _depth > 8:
         return True
     kind = type(expr)
     if kind is ast.Constant:
-        return bool(expr.value)
+        return wanted(expr.value)
     if kind is ast.Name:
-        if expr.id in ("False", "None"):
-            return False
+        if expr.id in ("True", "False", "None"):
+            return wanted({"True": True, "False": False, "None": None}[expr.id])
         if expr.id in facts.constants:
             return True
         default = params.get(expr.id)
-        return default is not None and may_resolve_truthy(default, params, facts, _depth + 1)
+        return default is not None and may_resolve(default, params, facts, wanted, _depth + 1)
     if kind is ast.Call:  # only `dict(...)` has a value
         return type(expr.func) is ast.Name and expr.func.id == "dict"
     # a literal, an f-string or a `+`/`%` template (strings), `not x`, `-x`:
     # values the rule may compute; attributes, subscripts, other calls: unknown
     return kind in (ast.UnaryOp, ast.Dict, ast.JoinedStr, ast.BinOp, ast.List, ast.Tuple, ast.Set)
+
+
+def keyword_values(call: Any, key: str, facts: Any) -> Iterator[Optional[Any]]:
+    """The ``ast`` expressions :meth:`Context.keyword <mlwarden.core.names.Context.keyword>`
+    may find for ``key`` in ``call``: the keyword, the value under that key
+    of a ``**{...}`` literal; None for "anything" (``**CONST``, a module
+    constant that cannot be read here)."""
+    import ast
+
+    for kw in call.keywords:
+        if kw.arg == key:
+            yield kw.value
+        elif kw.arg is None:
+            if type(kw.value) is ast.Dict:
+                for k, v in zip(kw.value.keys, kw.value.values):
+                    if k is None or (type(k) is ast.Constant and k.value == key) or (type(k) is ast.Name and k.id in facts.constants):
+                        yield v if k is not None else None
+            elif type(kw.value) is ast.Name and kw.value.id in facts.constants:
+                yield None
 
 
 def function_params(node: Any) -> Dict[str, Any]:

@@ -88,7 +88,7 @@ class TorchHubUnpinned(ParamDefaults, CodeRule):
     ]
 
     @classmethod
-    def site_gate(cls, node, facts) -> bool:
+    def site_gate(cls, node, facts, words) -> bool:
         """A piece can hold a finding only where it calls ``torch.hub``
         (the trigger is the plain word ``hub``, which many files use for
         something else)."""

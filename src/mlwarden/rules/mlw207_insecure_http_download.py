@@ -168,7 +168,7 @@ class InsecureHttpDownload(CodeRule):
         return False
 
     @classmethod
-    def site_gate(cls, node, facts) -> bool:
+    def site_gate(cls, node, facts, words) -> bool:
         """A piece can hold a finding only where it calls a downloader."""
         from mlwarden.core.sites import sites
 
