@@ -14,6 +14,12 @@ the names it uses are bound to anywhere in the module: ``L(p)`` after
 ``yaml.load(f, Loader=LOADER)`` carries the words of ``LOADER = ...``. The
 module-level assignments of the constants a kept piece uses are kept with it
 (``ctx.value`` follows them), and every kept member brings its class headers.
+A rule with a ``site_gate`` (:attr:`mlwarden.core.rule.CodeRule.site_gate`)
+also looks at the piece's ``ast``: ``torch.load(f, weights_only=True)`` fires
+MLW102's triggers, but no finding of MLW102 can sit there, so the piece is
+not kept for it (:mod:`mlwarden.core.sites` finds the calls that may name a
+rule's functions). A rule that lowers findings for the project's own Hub
+organisation also gets every piece that may push to the Hub.
 libcst then parses just those lines (joined in order, each line unchanged),
 and positions and fixes map back line for line (:class:`Pruned`).
 
