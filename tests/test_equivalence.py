@@ -148,11 +148,15 @@ def test_module_words_do_not_widen_a_load_inside_a_function():
     rules = [r for r in RULES if r.id == "MLW102"]
     pruned = plan(tree, source, rules, ModuleFacts.from_ast(tree))
     assert pruned is not None and pruned.lines == [8, 9]
-    # an import fires a qualified trigger but is no load: still the fast path
+    # an import fires a qualified trigger but is no load: still the fast path,
+    # and MLW102's site gate leaves the import out (the bindings come from ast)
     source = "from torch import load\nimport torch\nMODEL = torch.nn.Linear(2, 2)\ntorch.save(MODEL, 'x.pt')\n\n\ndef b(p):\n    return load(p)\n"
     tree = ast.parse(source)
     pruned = plan(tree, source, rules, ModuleFacts.from_ast(tree))
-    assert pruned is not None and pruned.lines == [1, 7, 8]
+    assert pruned is not None and pruned.lines == [7, 8]
+    fast = check_source(source, "m.py", config=Config(severity=Severity.LOW), rules=rules)
+    full = check_source(source, "m.py", config=Config(severity=Severity.LOW), rules=rules, full=True)
+    assert [(f.line, f.col) for f in fast.findings] == [(f.line, f.col) for f in full.findings] == [(8, 12)]
     # in a method: the members that assign the attribute the load reads, not the whole class
     source = ("import pickle\n\n\nclass Box:\n    def __init__(self, v):\n        self.blob = pickle.dumps(v)\n\n"
               "    def size(self):\n        return 3\n\n    def get(self):\n        return pickle.loads(self.blob)\n")

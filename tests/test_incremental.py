@@ -317,15 +317,20 @@ def test_unchanged_functions_are_not_judged_again_and_move_with_inserted_lines()
     first = incremental.check(source, "m.py", config=config)
     assert [f.line for f in first.findings] == [5, 9, 13, 17, 21, 25]
     judged = incremental.stats["judged"]
-    edited = source.replace("def load_3(p):\n    return torch.load(p, global_step)", "def load_3(p):\n    return torch.load(p, global_step, weights_only=True)")
+    edited = source.replace("def load_3(p):\n    return torch.load(p, global_step)", "def load_3(p):\n    return torch.load(p, global_step, map_location='cpu')")
     second = incremental.check(edited, "m.py", config=config)
-    assert [f.line for f in second.findings] == [5, 9, 13, 21, 25]
+    assert [f.line for f in second.findings] == [5, 9, 13, 17, 21, 25]
     assert incremental.stats["judged"] == judged + 1
     moved = incremental.check("# a comment\n\n" + edited, "m.py", config=config)
     assert incremental.stats["judged"] == judged + 1  # nothing judged again
-    assert [f.line for f in moved.findings] == [7, 11, 15, 23, 27]
-    assert [e.start_line for f in moved.findings for e in f.fix.edits] == [7, 11, 15, 23, 27]
+    assert [f.line for f in moved.findings] == [7, 11, 15, 19, 23, 27]
+    assert [e.start_line for f in moved.findings for e in f.fix.edits] == [7, 11, 15, 19, 23, 27]
     assert comparable(moved) == comparable(check_source("# a comment\n\n" + edited, "m.py", config=config))
+    # made safe as written: MLW102's site gate keeps the function from libcst altogether
+    safe = edited.replace("torch.load(p, global_step, map_location='cpu')", "torch.load(p, global_step, weights_only=True)")
+    third = incremental.check(safe, "m.py", config=config)
+    assert [f.line for f in third.findings] == [5, 9, 13, 21, 25]
+    assert incremental.stats["judged"] == judged + 1
 
 
 def test_a_new_configuration_drops_every_judgment():

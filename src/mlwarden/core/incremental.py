@@ -51,7 +51,7 @@ from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Set,
 
 from mlwarden.core.config import Config
 from mlwarden.core.finding import Edit, Finding
-from mlwarden.core.locate import WordMemo
+from mlwarden.core.locate import WordMemo, collects_publishers
 
 #: judgments kept per document beyond those of the last check (undo, retyping)
 SPARE_JUDGMENTS = 256
@@ -186,7 +186,7 @@ class IncrementalCheck:
         # statements every unit sees: what a rule collects across the module
         # (``global`` declarations for the round trips, pushes to the Hub for
         # the own-organisation note)
-        words = tuple(w for r in alone if _collects_publishers(r) for w in r.module_words)
+        words = tuple(w for r in alone if collects_publishers(r) for w in r.module_words)
         everywhere = {i for i in keep if _mentions(all_pieces[i], words, source, offsets)}
         units: Dict[Tuple[Any, ...], List[int]] = {}
         for index in sorted(keep):
@@ -253,10 +253,6 @@ def judged_together(rule) -> bool:
     if rule.id in TOGETHER:
         return True
     return rule.id not in _PUBLISHERS_ONLY and hasattr(rule.load(), "leave_Module")
-
-
-def _collects_publishers(rule) -> bool:
-    return any(k.__name__ == "PublishedOwners" for k in rule.load().__mro__)
 
 
 #: where a ``global`` statement can start (over-matching is harmless: a

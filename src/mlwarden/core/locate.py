@@ -14,6 +14,12 @@ the names it uses are bound to anywhere in the module: ``L(p)`` after
 ``yaml.load(f, Loader=LOADER)`` carries the words of ``LOADER = ...``. The
 module-level assignments of the constants a kept piece uses are kept with it
 (``ctx.value`` follows them), and every kept member brings its class headers.
+A rule with a ``site_gate`` (:attr:`mlwarden.core.rule.CodeRule.site_gate`)
+also looks at the piece's ``ast``: ``torch.load(f, weights_only=True)`` fires
+MLW102's triggers, but no finding of MLW102 can sit there, so the piece is
+not kept for it (:mod:`mlwarden.core.sites` finds the calls that may name a
+rule's functions). A rule that lowers findings for the project's own Hub
+organisation also gets every piece that may push to the Hub.
 libcst then parses just those lines (joined in order, each line unchanged),
 and positions and fixes map back line for line (:class:`Pruned`).
 
@@ -318,6 +324,8 @@ def plan_keep(all_pieces: List[Piece], headers: List[Header], source: str, rules
     groups = [trigger_groups(rule) for rule in rules if rule.triggers]
     if len(groups) < len(rules):  # a rule without triggers runs everywhere
         return None
+    # a rule's own test of a piece its triggers fire in (``CodeRule.site_gate``)
+    gates = [getattr(rule, "site_gate", None) for rule in rules]
     limit = frozenset(w for g in groups for trigger in g for group in trigger for w in group)
     expansions = _Expansions(facts, limit, summaries)
     # a bare name may come from any star-imported module
@@ -327,8 +335,9 @@ def plan_keep(all_pieces: List[Piece], headers: List[Header], source: str, rules
     # (``CodeRule.module_words``, held by this file) sees more than the pieces
     # it fires in: the whole module where it fires at module level, the
     # attribute writers of the class where it fires in a method
-    widening = [g for rule, g in zip(rules, groups) if any(w in source for w in getattr(rule, "module_words", ()))]
+    widening = [i for i, rule in enumerate(rules) if any(w in source for w in getattr(rule, "module_words", ()))]
     widen: List[Tuple[int, list]] = []  # class members a widening rule fires in, with its triggers
+    fired_somewhere: Set[int] = set()
     for index, piece in enumerate(all_pieces):
         if not piece.summarised:
             if memo is None:
@@ -340,11 +349,13 @@ def plan_keep(all_pieces: List[Piece], headers: List[Header], source: str, rules
         piece.words = piece.words | everywhere
         for name in piece.names & expansions.names:
             piece.words |= expansions.words(name)
-        if any(_fires(g, piece.words) for g in groups):
+        firing = [i for i, g in enumerate(groups) if _fires(g, piece.words) and (gates[i] is None or piece.node is None or gates[i](piece.node, facts, piece.words))]
+        if firing:
             keep.add(index)
+            fired_somewhere.update(firing)
             # not in a top-level function (a whole scope already), nor in an
             # import (which a qualified trigger fires in)
-            fired = [g for g in widening if _fires(g, piece.words)] if widening and not piece.function and not isinstance(piece.node, (ast.Import, ast.ImportFrom)) else []
+            fired = [groups[i] for i in widening if i in firing] if widening and not piece.function and not isinstance(piece.node, (ast.Import, ast.ImportFrom)) else []
             if fired:
                 if not piece.headers or piece.node is None:
                     return None  # module level (or a summarised chunk): the whole module
@@ -355,15 +366,31 @@ def plan_keep(all_pieces: List[Piece], headers: List[Header], source: str, rules
         for name in names & expansions.names:
             words |= expansions.words(name)
         if any(_fires(g, words) for g in groups):
-            if any(_fires(g, words) for g in widening):
+            if any(_fires(groups[i], words) for i in widening):
                 return None
             keep.update(i for i, piece in enumerate(all_pieces) if header in piece.headers)
     if not keep:
         return keep
     if widen:
         _keep_attribute_writers(all_pieces, widen, keep, source)
+    # a push to the Hub anywhere in the file lowers the rule's findings
+    # (``PublishedOwners``): the pieces that may hold one come along
+    everywhere = tuple(w for i in sorted(fired_somewhere) if i in widening and collects_publishers(rules[i]) for w in rules[i].module_words)
+    if everywhere:
+        offsets = line_offsets(source)
+        for index, piece in enumerate(all_pieces):
+            if index not in keep and piece.node is not None:
+                text = source[offsets[piece.first - 1] : offsets[piece.last] if piece.last < len(offsets) else len(source)]
+                if any(word in text for word in everywhere):
+                    keep.add(index)
     _keep_constants(all_pieces, keep, facts)
     return keep
+
+
+def collects_publishers(rule: Any) -> bool:
+    """Whether ``rule`` (a class or a registry record) reads the pushes to
+    the Hub of the whole file (``PublishedOwners`` in its classes)."""
+    return any(k.__name__ == "PublishedOwners" for k in rule.load().__mro__)
 
 
 #: the last name of the loads of rules/_roundtrip.py's DATA_ARG (rules whose triggers are module names)

@@ -191,21 +191,28 @@ class Context:
         self.assumed_nodes: Dict[int, Tuple[Any, str, str]] = {}
 
     # -- names -----------------------------------------------------------
-    def _resolution(self, expr: cst.BaseExpression):
+    def _resolution(self, expr: cst.BaseExpression, anywhere: bool = False):
+        """What ``expr``'s head name stands for where it is used; with
+        ``anywhere``, every meaning it has somewhere in the file (a superset,
+        known without the node's position)."""
         head = _head(expr)
         if head is None:
             return None
         line = None
-        if self._line_of is not None and self.facts.needs_position(head.value):
+        if not anywhere and self._line_of is not None and self.facts.needs_position(head.value):
             line = self._line_of(head)
         return self.facts.resolve(head.value, line)
 
-    def qualnames(self, expr: cst.BaseExpression) -> FrozenSet[str]:
-        """Every qualified name ``expr`` may refer to (empty if not a module's)."""
+    def qualnames(self, expr: cst.BaseExpression, anywhere: bool = False) -> FrozenSet[str]:
+        """Every qualified name ``expr`` may refer to (empty if not a module's).
+        ``anywhere``: what it may refer to anywhere in the file, a superset
+        that needs no position (for a cheap "can this be X at all")."""
         parts = dotted(expr)
         if not parts:
             return frozenset()
-        found = self._resolution(expr)
+        found = self._resolution(expr, anywhere)
+        if anywhere:
+            return frozenset(canonical(".".join([q, *parts[1:]])) for q in found.qualnames) if found is not None else frozenset()
         if found is None or not found.qualnames:
             return frozenset()
         if found.assumed is not None:
@@ -223,6 +230,14 @@ class Context:
 
     def call_to(self, node: cst.Call, targets: Iterable[str]) -> Optional[str]:
         """The first of ``targets`` that ``node`` calls, or None."""
+        head = _head(node.func)
+        if head is not None and self.facts.needs_position(head.value):
+            # a name bound differently in places: its position costs a
+            # codegen of the module, needed only if some meaning is a target
+            targets = tuple(targets)
+            anywhere = self.qualnames(node.func, anywhere=True)
+            if not any(target in anywhere for target in targets):
+                return None
         names = self.qualnames(node.func)
         if not names:
             return None

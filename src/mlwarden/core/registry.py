@@ -169,6 +169,7 @@ class RuleRef:
         module_words: Iterable[str] = (),
         text_gate: Iterable[str] = (),
         has_source_gate: bool = False,
+        has_site_gate: bool = False,
     ) -> None:
         self.id = id
         self.name = name
@@ -193,6 +194,8 @@ class RuleRef:
         self.text_gate: Tuple[str, ...] = tuple(text_gate)
         #: see :attr:`mlwarden.core.rule.CodeRule.source_gate`
         self.has_source_gate = has_source_gate
+        #: see :attr:`mlwarden.core.rule.CodeRule.site_gate`
+        self.has_site_gate = has_site_gate
 
     def kind(self) -> str:
         return self._kind
@@ -210,6 +213,10 @@ class RuleRef:
     @property
     def source_gate(self) -> Any:
         return self.load().source_gate if self.has_source_gate else None
+
+    @property
+    def site_gate(self) -> Any:
+        return self.load().site_gate if self.has_site_gate else None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RuleRef) and other.id == self.id
@@ -235,7 +242,7 @@ class RuleRef:
             sorted(rule.triggers), sorted(getattr(rule, "applies_to", ())), dict(rule.OPTIONS), dict(rule.OPTION_CHOICES),
             getattr(rule, "scope", "local"), rule.ast_gate is not None, sorted(_gate_words_of(rule)),
             hasattr(rule, "data_fingerprint"), sorted(getattr(rule, "module_words", ())), tuple(getattr(rule, "text_gate", ())),
-            getattr(rule, "source_gate", None) is not None,
+            getattr(rule, "source_gate", None) is not None, getattr(rule, "site_gate", None) is not None,
         )
 
     def as_tuple(self) -> Tuple[Any, ...]:
@@ -243,7 +250,7 @@ class RuleRef:
             self.id, self.name, self.module, self.cls_name, self._kind, self.default_enabled, tuple(sorted(self.triggers)),
             tuple(sorted(self.applies_to)), self.OPTIONS, self.OPTION_CHOICES, self.scope, self.has_ast_gate,
             tuple(sorted(self.gate_words)), self.reads_data, tuple(sorted(self.module_words)), self.text_gate,
-            self.has_source_gate,
+            self.has_source_gate, self.has_site_gate,
         )
 
 

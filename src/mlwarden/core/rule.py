@@ -99,6 +99,15 @@ class _RuleMeta:
     #: fire in this file, so it need not reach libcst. It must be sound
     #: (never False where the rule would report).
     ast_gate: ClassVar[Any] = None
+    #: Optional test of one piece of a file (a top-level statement, a class
+    #: member, a function: :mod:`mlwarden.core.locate`) that the triggers
+    #: fire in: a classmethod ``(node: ast.stmt, facts: ModuleFacts, words:
+    #: set) -> bool`` (``words``: the trigger words the piece's code and the
+    #: bindings of its names carry). False means no finding of the rule can sit in that piece (its
+    #: call sites there are all safe as written), so libcst need not see it
+    #: for this rule. It must be sound, like ``ast_gate``; ``facts`` resolves
+    #: names (:func:`mlwarden.core.sites.may_call`).
+    site_gate: ClassVar[Any] = None
     #: Optional test of the text run before the file is parsed, when the
     #: triggers matched: a classmethod ``(source: str, words: set) -> bool``
     #: (``words``: the trigger words found in the text). False means the rule

@@ -175,18 +175,21 @@ def passed_references(ctx: Any, call: Any, targets: Iterable[str]) -> Iterator[T
     one of ``targets`` over as a function (``map(pickle.load, files)``,
     ``partial(torch.load, …)``, ``DataLoader(loader=pickle.load)``), except
     to introspection (``isinstance``, ``getattr`` …)."""
+    targets = tuple(targets)
+    passed = []
+    for arg in call.args:
+        if not arg.star:
+            found = reference_to(ctx, arg.value, targets)
+            if found:
+                passed.append((arg.value, found))
+    if not passed:
+        return  # most calls: the callee need not be resolved (which may need its position)
     func = call.func
     if isinstance(func, cst.Name) and func.value in _INTROSPECTION and not ctx.qualnames(func):
         return
     if ctx.qualnames(func) & _INTROSPECTION:
         return
-    targets = tuple(targets)
-    for arg in call.args:
-        if arg.star:
-            continue
-        found = reference_to(ctx, arg.value, targets)
-        if found:
-            yield arg.value, found
+    yield from passed
 
 
 def assigned_reference(ctx: Any, node: Any, targets: Iterable[str]) -> Optional[str]:

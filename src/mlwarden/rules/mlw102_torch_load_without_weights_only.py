@@ -162,6 +162,15 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         Invalid("import torch.utils.model_zoo as mz\nsd = mz.load_url(url, weights_only=trust)"),
     ]
 
+    @classmethod
+    def site_gate(cls, node, facts, words) -> bool:
+        """A piece can hold a finding only where a load is handed over as a
+        function or called without ``weights_only=True`` written in the call
+        (which the rule never reports, whatever the torch version)."""
+        from mlwarden.core.sites import any_site, literal_true
+
+        return any_site(node, facts, TARGETS + URL_LOADERS, lambda call: not literal_true(call, "weights_only"))
+
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target and self.ctx.call_to(node, URL_LOADERS):

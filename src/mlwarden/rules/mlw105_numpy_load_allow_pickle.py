@@ -115,6 +115,17 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
         Invalid("import numpy as np\ndef test(param_path):\n    with open(param_path, 'wb') as f:\n        pickle.dump(payload, f)\n    y = np.load(param_path, allow_pickle=True)"),
     ]
 
+    @classmethod
+    def site_gate(cls, node, facts, words) -> bool:
+        """A piece can hold a finding only where a load passes
+        ``allow_pickle`` (by keyword, through ``**``, or by position): an
+        omitted one is False."""
+        from mlwarden.core.sites import sites
+
+        first = min(_POSITIONS.get(t, _POSITION) for t in TARGETS)
+        calls, _ = sites(node, facts, TARGETS)
+        return any(len(call.args) > first or any(kw.arg in ("allow_pickle", None) for kw in call.keywords) for call in calls)
+
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target:

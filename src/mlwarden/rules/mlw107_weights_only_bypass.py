@@ -187,6 +187,26 @@ class WeightsOnlyBypass(CodeRule):
     def _is_environ(self, expr: Any) -> bool:
         return "os.environ" in self.ctx.qualnames(expr)
 
+    @classmethod
+    def site_gate(cls, node, facts, words) -> bool:
+        """A piece can hold a finding only where it names one of the
+        environment variables (in its code or through a constant it uses),
+        allow-lists globals, or loads with ``torch.load`` in an ``except``
+        handler (the retry); a ``weights_only=True`` argument alone is none
+        of these."""
+        import ast
+
+        from mlwarden.core.sites import sites
+
+        if NO_WEIGHTS_ONLY in words or FORCE_WEIGHTS_ONLY in words:
+            return True
+        if sites(node, facts, SAFE_GLOBALS)[0]:
+            return True
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.ExceptHandler) and any(sites(stmt, facts, TORCH_LOADS)[0] for stmt in sub.body):
+                return True
+        return False
+
     def visit_Assign(self, node: libcst.Assign) -> None:
         for target in node.targets:
             sub = target.target

@@ -14,6 +14,9 @@ from mlwarden.core.values import UNKNOWN
 from mlwarden.core.context import lower
 from mlwarden.rules.mlw202_unpinned_hub_revision import (
     ParamDefaults,
+    function_params,
+    may_resolve_truthy,
+    publishes,
     PublishedOwners,
     display_target,
     hub_id_value,
@@ -156,6 +159,35 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
         self._dicts: list = []
         #: (node, message, severity, repo id or None), reported in leave_Module
         self._calls: list = []
+
+    @classmethod
+    def site_gate(cls, node, facts, words) -> bool:
+        """A piece can hold a finding only where ``trust_remote_code`` (a
+        keyword, a dict key, a constant that may be either) is given a value
+        the rule may resolve as truthy, or where a publisher lowers one.
+        ``trust_remote_code=trust_remote_code`` with a parameter defaulting to
+        False or None, which libraries pass along everywhere, is not."""
+        import ast
+
+        params = function_params(node)
+
+        def keyish(key) -> bool:
+            return (type(key) is ast.Constant and key.value == KEY) or (type(key) is ast.Name and key.id in facts.constants)
+
+        for sub in ast.walk(node):
+            kind = type(sub)
+            if kind is ast.Call:
+                if publishes(sub):
+                    return True
+                for kw in sub.keywords:
+                    if kw.arg == KEY and may_resolve_truthy(kw.value, params, facts):
+                        return True
+                    if type(kw.value) is ast.Name and kw.value.id in facts.constants:
+                        return True  # a constant mapping may hold the key
+            elif kind is ast.Dict:
+                if any(key is not None and keyish(key) and may_resolve_truthy(value, params, facts) for key, value in zip(sub.keys, sub.values)):
+                    return True
+        return False
 
     # -- calls -------------------------------------------------------------
     def visit_Call(self, node: libcst.Call) -> None:

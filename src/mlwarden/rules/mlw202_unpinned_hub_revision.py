@@ -8,7 +8,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
 import fnmatch
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from mlwarden.core.context import lower
 from mlwarden.core.finding import Severity
@@ -609,6 +609,35 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         Invalid("from evaluate import load\nbleu = load('bleu')"),
     ]
 
+    @classmethod
+    def site_gate(cls, node, facts, words) -> bool:
+        """A piece can hold a finding, or a publisher that lowers one
+        (``push_to_hub("org/x")``), only where it calls a Hub loader whose
+        revision is not hidden in opaque ``**kwargs`` (``cls.from_pretrained(
+        name, **kwargs)``, most calls inside libraries, is never reported), or
+        a timm/open_clip loader (whose ``hf_hub:`` name carries the revision),
+        or a publisher."""
+        import ast
+
+        from mlwarden.core.sites import may_name
+
+        loaders = frozenset(HUB_FUNCTIONS)
+        prefixed = frozenset(HUB_PREFIX_FUNCTIONS)
+        for sub in ast.walk(node):
+            if type(sub) is not ast.Call:
+                continue
+            func = sub.func
+            if publishes(sub):
+                return True
+            if may_name(func, facts, prefixed):
+                return True
+            if (type(func) is ast.Attribute and func.attr == "from_pretrained") or may_name(func, facts, loaders) or (
+                type(func) is ast.Name and any(q.endswith(".from_pretrained") for q in facts.resolve(func.id).qualnames)
+            ):
+                if not _opaque_kwargs(sub, facts):
+                    return True
+        return False
+
     def visit_Call(self, node: libcst.Call) -> None:
         self.note_publisher(node)
         prefixed = hub_prefix_load(self.ctx, node)
@@ -763,3 +792,102 @@ def _static_head(expr: Any) -> str:
             break
         text += part.value
     return text
+
+
+def _opaque_kwargs(call: Any, facts: Any) -> bool:
+    """Whether the ``ast`` call hides its ``revision`` in ``**name`` the
+    rule cannot see into (``Context.keyword`` answers "cannot tell": the
+    rule stays silent): no ``revision=`` written, and a ``**`` of a name that
+    is no module constant."""
+    import ast
+
+    if any(kw.arg == "revision" for kw in call.keywords):
+        return False
+    return any(kw.arg is None and type(kw.value) is ast.Name and kw.value.id not in facts.constants for kw in call.keywords)
+
+
+def publishes(call: Any) -> bool:
+    """Whether the ``ast`` call may be one :meth:`PublishedOwners.note_publisher`
+    reads (a piece that holds one is kept for the rules that lower findings
+    of the project's own organisation)."""
+    import ast
+
+    func = call.func
+    name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+    return name in PUBLISHERS or any(kw.arg in ("hub_model_id", "push_to_hub_model_id") for kw in call.keywords)
+
+
+def may_resolve_truthy(expr: Any, params: Dict[str, Any], facts: Any) -> bool:
+    """Whether :meth:`ParamDefaults.resolve` may find the ``ast`` expression
+    ``expr`` truthy, for a piece's ``site_gate`` (see :func:`may_resolve`)."""
+    return may_resolve(expr, params, facts, lambda value: bool(value))
+
+
+def may_resolve_falsy(expr: Any, params: Dict[str, Any], facts: Any) -> bool:
+    """Whether :meth:`ParamDefaults.resolve` may find the ``ast`` expression
+    ``expr`` falsy but not None (``use_safetensors=False``; None is "the
+    default")."""
+    return may_resolve(expr, params, facts, lambda value: value is not None and not value)
+
+
+def may_resolve(expr: Any, params: Dict[str, Any], facts: Any, wanted: Callable[[object], bool], _depth: int = 0) -> bool:
+    """Whether :meth:`ParamDefaults.resolve` may give the ``ast`` expression
+    ``expr`` a value that ``wanted`` accepts: ``params`` maps the parameter
+    names of the piece's functions to their defaults (None: no default). A
+    superset: a module constant, or any expression ``ctx.value`` may
+    compute, counts whatever its value."""
+    import ast
+
+    if _depth > 8:
+        return True
+    kind = type(expr)
+    if kind is ast.Constant:
+        return wanted(expr.value)
+    if kind is ast.Name:
+        if expr.id in ("True", "False", "None"):
+            return wanted({"True": True, "False": False, "None": None}[expr.id])
+        if expr.id in facts.constants:
+            return True
+        default = params.get(expr.id)
+        return default is not None and may_resolve(default, params, facts, wanted, _depth + 1)
+    if kind is ast.Call:  # only `dict(...)` has a value
+        return type(expr.func) is ast.Name and expr.func.id == "dict"
+    # a literal, an f-string or a `+`/`%` template (strings), `not x`, `-x`:
+    # values the rule may compute; attributes, subscripts, other calls: unknown
+    return kind in (ast.UnaryOp, ast.Dict, ast.JoinedStr, ast.BinOp, ast.List, ast.Tuple, ast.Set)
+
+
+def keyword_values(call: Any, key: str, facts: Any) -> Iterator[Optional[Any]]:
+    """The ``ast`` expressions :meth:`Context.keyword <mlwarden.core.names.Context.keyword>`
+    may find for ``key`` in ``call``: the keyword, the value under that key
+    of a ``**{...}`` literal; None for "anything" (``**CONST``, a module
+    constant that cannot be read here)."""
+    import ast
+
+    for kw in call.keywords:
+        if kw.arg == key:
+            yield kw.value
+        elif kw.arg is None:
+            if type(kw.value) is ast.Dict:
+                for k, v in zip(kw.value.keys, kw.value.values):
+                    if k is None or (type(k) is ast.Constant and k.value == key) or (type(k) is ast.Name and k.id in facts.constants):
+                        yield v if k is not None else None
+            elif type(kw.value) is ast.Name and kw.value.id in facts.constants:
+                yield None
+
+
+def function_params(node: Any) -> Dict[str, Any]:
+    """Every parameter of the functions in the ``ast`` ``node`` -> its
+    default (None when it has none); a name with several keeps a default."""
+    import ast
+
+    params: Dict[str, Any] = {}
+    for sub in ast.walk(node):
+        if type(sub) in (ast.FunctionDef, ast.AsyncFunctionDef):
+            args = sub.args
+            positional = [*args.posonlyargs, *args.args]
+            defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+            for arg, default in [*zip(positional, defaults), *zip(args.kwonlyargs, args.kw_defaults)]:
+                if params.get(arg.arg) is None:
+                    params[arg.arg] = default
+    return params

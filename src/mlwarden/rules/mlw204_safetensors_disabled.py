@@ -86,6 +86,24 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
         Invalid("model.save_pretrained(out, **{'use_safetensors': 0})"),
     ]
 
+    @classmethod
+    def site_gate(cls, node, facts, words) -> bool:
+        """A piece can hold a finding only where ``use_safetensors`` is given
+        a value the rule may resolve as falsy but not None
+        (``use_safetensors=use_safetensors`` with a None default, which
+        libraries pass along, is not)."""
+        import ast
+
+        from mlwarden.rules.mlw202_unpinned_hub_revision import function_params, keyword_values, may_resolve_falsy
+
+        params = function_params(node)
+        for sub in ast.walk(node):
+            if type(sub) is ast.Call:
+                for value in keyword_values(sub, KEY, facts):
+                    if value is None or may_resolve_falsy(value, params, facts):
+                        return True
+        return False
+
     def visit_Call(self, node: libcst.Call) -> None:
         present, value = self.ctx.keyword(node, KEY)
         if not present:

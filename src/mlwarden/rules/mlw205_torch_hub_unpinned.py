@@ -66,8 +66,11 @@ class TorchHubUnpinned(ParamDefaults, CodeRule):
     cwe = (494, 829)
     owasp = ("ML06:2023",)
     message = "`torch.hub.load` imports code from a GitHub repository that is not pinned to a commit; use `owner/repo:<40-hex commit SHA>`"
-    # `list`/`help`/`load` are everywhere; every spelling of torch.hub.X names `hub`
-    triggers = frozenset({"hub"})
+    # qualified (see core.gate.trigger_groups): `torch`, `hub` and the
+    # function's name must all be used as code. A plain `hub` would also be a
+    # guard word that sends the whole module of every file importing a
+    # module named `hub` to libcst
+    triggers = frozenset(TARGETS)
 
     SHA = "cb0b7f4c5fb2d0b43e8f9c1cbf9a7d38a5c5b0d2"
     VALID = [
@@ -83,6 +86,15 @@ class TorchHubUnpinned(ParamDefaults, CodeRule):
         Invalid("from torch.hub import list as hub_list\nhub_list('facebookresearch/dinov2:main')"),
         Invalid("import torch\nREPO = 'facebookresearch/dino:main'\ntorch.hub.load(REPO, 'dino_vits16')"),
     ]
+
+    @classmethod
+    def site_gate(cls, node, facts, words) -> bool:
+        """A piece can hold a finding only where it calls ``torch.hub``
+        (the trigger is the plain word ``hub``, which many files use for
+        something else)."""
+        from mlwarden.core.sites import sites
+
+        return bool(sites(node, facts, TARGETS)[0])
 
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)

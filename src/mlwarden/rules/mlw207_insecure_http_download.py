@@ -44,7 +44,10 @@ TARGETS = {
     "pandas.read_feather": (0, "path"),
 }
 
-_BY_MODULE = frozenset({"requests", "urllib", "urllib2", "httpx", "wget", "gdown"})
+
+#: a literal that may begin (part of) an ``http://`` URL: ``http`` not
+#: followed by ``s``, or ``://`` not preceded by ``https`` (see ``ast_gate``)
+_MAYBE_HTTP_RE = re.compile(r"http(?!s)|(?<!https)://", re.I)
 
 _LOOPBACK_RE = re.compile(r"http://(?:localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?:[:/?#]|$)", re.I)
 
@@ -117,12 +120,12 @@ class InsecureHttpDownload(CodeRule):
     owasp = ("ML06:2023", "ML02:2023")
     advice = "use `https://` and verify a checksum"
     message = f"`urllib.request.urlretrieve` downloads over plain `http://`, so the file can be swapped in transit; {advice}"
-    # generic names (`get`, `request`, `download`) would send almost every
-    # file to the parser: for those modules the import's name is the trigger
-    # (a call resolves only through an import that names the module)
-    triggers = frozenset(
-        name.split(".", 1)[0] if name.split(".", 1)[0] in _BY_MODULE else name.rsplit(".", 1)[-1] for name in TARGETS
-    )
+    # qualified (see core.gate.trigger_groups): the module and the function
+    # name must both be used as code, so generic names (`get`, `download`)
+    # wake the rule only beside their module; a plain module name would also
+    # be a guard word sending the whole module of every file importing
+    # `requests` to libcst
+    triggers = frozenset(TARGETS)
 
     VALID = [
         Valid("import urllib.request\nurllib.request.urlretrieve('https://example.com/m.pth', 'm.pth')"),
@@ -146,6 +149,30 @@ class InsecureHttpDownload(CodeRule):
                 fixed="import pandas as pd\ndf = pd.read_csv('https://example.com/iris.csv')", unsafe_fix=True),
         Invalid("from torch.hub import load_state_dict_from_url\nsd = load_state_dict_from_url('http://{}/w.pth'.format(host))"),
     ]
+
+    @classmethod
+    def ast_gate(cls, tree) -> bool:
+        """A URL this rule reports begins with ``http://``, and every
+        character of its known beginning comes from a string literal of the
+        file (a constant, an f-string's text, the parts of a concatenation or
+        template). So some literal holds ``http`` not followed by ``s``
+        (``"http://…"``, ``scheme = "http"``) or a ``://`` not preceded by
+        ``https`` (``"ht" + "tp://…"``). The module names among the triggers
+        (``requests``, ``urllib``) are guards that send a file whole to
+        libcst: a file whose URLs are all ``https://`` need not go."""
+        import ast
+
+        for node in ast.walk(tree):
+            if type(node) is ast.Constant and type(node.value) is str and _MAYBE_HTTP_RE.search(node.value):
+                return True
+        return False
+
+    @classmethod
+    def site_gate(cls, node, facts, words) -> bool:
+        """A piece can hold a finding only where it calls a downloader."""
+        from mlwarden.core.sites import sites
+
+        return bool(sites(node, facts, TARGETS)[0])
 
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
