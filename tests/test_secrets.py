@@ -137,6 +137,9 @@ def true_positives():
         ("Azure AD Client Secret", f'cred = ClientSecretCredential(tenant, client, "{azure}")', azure),
         ("Clojars API Token", f'deploy_token = "{clojars}"', clojars),
         ("Private AI API Key", f'PRIVATE_AI_API_KEY = "{private_ai}"', private_ai),
+        # a PKCS #8 block in a JSON string: the key material follows on the same line
+        ("Encrypted Private Key", '"key": "-----' + "BEGIN ENCRYPTED PRIVATE KEY-----\\n" + rand(64, ALNUM + "+/") + '\\n"',
+         "BEGIN ENCRYPTED PRIVATE KEY"),
     ]
 
 

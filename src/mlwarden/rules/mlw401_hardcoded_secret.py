@@ -12,6 +12,9 @@ KINDS = frozenset(
 
 #: detectors of a token *format*; the rest (keyword, entropy) are weaker
 _GENERIC = {"Secret Keyword", "Generic Secret", "Base64 High Entropy String", "Hex High Entropy String"}
+#: medium: a name-judged value (may be a stale or test value), or a key that
+#: needs its passphrase too
+_MEDIUM = _GENERIC | {"Encrypted Private Key"}
 
 # test tokens are assembled here so no token-shaped literal sits in the repo
 _HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU"
@@ -154,7 +157,7 @@ class HardcodedSecret(FileRule):
                     where.line,
                     where.col,
                     f"`{hit.type}` hardcoded (`{preview}`); revoke it and load it from an environment variable or a secret store",
-                    severity=Severity.MEDIUM if hit.type in _GENERIC else Severity.HIGH,
+                    severity=Severity.MEDIUM if hit.type in _MEDIUM else Severity.HIGH,
                     cell=where.cell,
                     file_line=where.file_line,
                     snippet_hash=sha256_hex(hit.secret),

@@ -117,6 +117,22 @@ def entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
+def _repeated_unit(body: str) -> bool:
+    """``abcd1234abcd1234abcd1234…``: most of the value is one short unit (2-16
+    characters) written three or more times in a row, letter case aside. A
+    generated secret never repeats itself; documentation and test tables do."""
+    for run in re.findall(r"[A-Za-z0-9]{12,}", body.lower()):
+        if len(run) * 4 < len(body) * 3:
+            continue
+        match = _UNIT.match(run)
+        if match and match.end() * 4 >= len(body) * 3:
+            return True
+    return False
+
+
+_UNIT = re.compile(r"(.{2,16}?)\1{2,}")
+
+
 def _sequential(body: str, run: int = 6) -> bool:
     return _longest_sequential(body) >= run
 
@@ -186,7 +202,7 @@ def placeholder_reason(value: str) -> Optional[str]:
     if body.startswith("eyJ") and _documented_jwt(body):
         return "documented example token"
     core = strip_prefix(body)
-    if _REPEATED.search(core):
+    if _REPEATED.search(core) or _repeated_unit(core):
         return "repeated characters"
     if _sequential(core):
         return "sequential characters"

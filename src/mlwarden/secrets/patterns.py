@@ -150,6 +150,11 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
     "Private AI API Key": (
         _re(r"(?i:private[_\-]?ai)" + _CTX + r"([A-Za-z0-9]{32})" + _E),
     ),
+    "Encrypted Private Key": (
+        # PKCS #8 encrypted keys (`openssl pkcs8 -topk8`): detect-secrets knows
+        # every other header; reported only with key material after it
+        _re(r"(BEGIN ENCRYPTED PRIVATE KEY)"),
+    ),
 }
 
 #: The shape each provider format has, in words: the explain pages of the
@@ -184,6 +189,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Azure AD Client Secret": "Entra ID application secrets: 3 characters, a digit, `Q~`, 31-34 more",
     "Clojars API Token": "`CLOJARS_` + 60 alphanumerics",
     "Private AI API Key": "32 alphanumerics next to `private_ai` / `privateai`",
+    "Encrypted Private Key": "a `-----BEGIN ENCRYPTED PRIVATE KEY-----` block (PKCS #8) with key material",
 }
 
 #: detect-secrets' own format detectors that mlwarden runs (their types)
