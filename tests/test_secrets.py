@@ -541,6 +541,36 @@ def test_keyword_and_private_key_true_positives_kept():
     assert [(h.line, h.type) for h in adapter.scan_lines(lines, "x.py")] == [(1, "Secret Keyword"), (2, "Private Key")]
 
 
+@pytest.mark.parametrize("armor", [
+    ["Version: GnuPG v2", "Comment: exported for CI", ""],  # PGP
+    ["Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,7F3A9C2B1D0E4F5A6B7C8D9E0F1A2B3C", ""],  # legacy encrypted PEM
+    [""],
+])
+def test_private_key_material_after_armor_headers(armor):
+    """PGP blocks and legacy encrypted PEM keys put ``Name: value`` headers
+    and a blank line between the first line and the key material."""
+    body = rand(64, ALNUM + "+/")
+    for kind in ("PGP PRIVATE KEY BLOCK", "RSA PRIVATE KEY"):
+        lines = [tok("-----BEGIN ", kind + "-----"), *armor, body, "=" + rand(4), tok("-----END ", kind + "-----")]
+        assert [(h.line, h.type) for h in adapter.scan_lines(lines, "x.txt")] == [(1, "Private Key")], lines
+    # headers and no material: a parser's constants, a doc
+    lines = [tok("-----BEGIN ", "PGP PRIVATE KEY BLOCK-----"), *armor, "-----END PGP PRIVATE KEY BLOCK-----"]
+    assert adapter.scan_lines(lines, "x.txt") == []
+
+
+def test_encrypted_private_key_needs_material_and_is_medium():
+    body = rand(64, ALNUM + "+/")
+    header = tok("-----BEGIN ENCRYPTED ", "PRIVATE KEY-----")
+    hits = adapter.scan_lines([header, body, "-----END ENCRYPTED PRIVATE KEY-----"], "key.pem")
+    assert [(h.line, h.type) for h in hits] == [(1, "Encrypted Private Key")]
+    assert adapter.scan_lines([f'HEADER = "{header}"', "if line.startswith(HEADER):"], "x.py") == []
+    from mlwarden.core.config import Config
+    from mlwarden.core.engine import check_source
+
+    result = check_source(f'KEY = """{header}\n{body}\n-----END ENCRYPTED PRIVATE KEY-----"""\n', "x.py", config=Config(select=["MLW4"]))
+    assert [(f.rule_id, f.severity.name) for f in result.findings] == [("MLW401", "MEDIUM")]
+
+
 def test_basic_auth_docs_dropped_real_kept():
     assert adapter.scan_lines([":param proxy_url: The proxy url, i.e. https://username:password@proxy.com"], "x.py") == []
     found = adapter.scan_lines(['url = "https://trainer:' + "Zq8" + 'v-41kPx@db.internal/x"'], "x.py")

@@ -47,6 +47,10 @@ PLACEHOLDERS = {
     "small alphabet": "token_" + "ACGT" * 8,
     "binary run": "01101001" * 4,
     "documented key variant": "gh" + "o_" + "16C7e42F292c6912E7710c838347Ae178B4a",
+    # a short unit written three or more times (test tables, docs), letter case aside
+    "repeated unit": "wxyz9876" * 8,
+    "repeated unit, case and tail": "k3m9" * 4 + "K3M9" * 3 + "-_",
+    "repeated unit after a prefix": "xo" + "xb-" + "7531" * 5 + "-" + "q2w" * 8,
 }
 
 
@@ -70,6 +74,8 @@ def test_placeholder_classes_are_not_reported(name):
         "sk-ant-api03-" + rand(93, ALNUM + "_-") + "AA",
         "latest-" + rand(24),  # `test` inside another word is not a marker
         "contest" + rand(24),
+        rand(12) * 2,  # twice is not "repeated": a key pasted twice is still a key
+        "aa" + rand(30),  # a short repeat inside a random value
     ],
 )
 def test_random_tokens_are_not_placeholders(value):
