@@ -79,6 +79,7 @@ def true_positives():
     bedrock = tok("bedrock", "-api-key-", "YmVkcm9jay5hbWF6b25hd3MuY29t", rand(400, ALNUM + "+/"), "=")
     sak = rand(40, ALNUM + "+/")
     session = tok("IQoJb3JpZ2lu", "X2Vj", rand(300, ALNUM + "+/"))
+    sts_runs = tok("IQoJb3JpZ2lu", "X2Vj", "EJr", "/" * 10, "wEaCXVz", rand(380, ALNUM + "+/"))
     ghp = tok("gh", "p_", rand(36))
     ghs = tok("gh", "s_", rand(36, string.ascii_lowercase + string.digits))
     fine = tok("github", "_pat_", rand(22), "_", rand(59))
@@ -129,6 +130,11 @@ def true_positives():
         ("AWS Secret Access Key", f's3 = boto3.client("s3", aws_secret_access_key="{sak}")', sak),
         ("AWS Secret Access Key", f"aws_secret_access_key = {sak}", sak),
         ("AWS Session Token", f'boto3.Session(aws_session_token="{session}")', session),
+        # every real STS token holds a run of `/` (0xFF bytes): binary data, not a placeholder
+        ("AWS Session Token", f"export AWS_SESSION_TOKEN={sts_runs}", sts_runs),
+        # JSON escaped inside a string literal, once or twice
+        ("AWS Secret Access Key", 'String body = "{\\"awsSecretKey\\":\\"' + sak + '\\"}";', sak),
+        ("AWS Secret Access Key", 'x = "\\\\"aws_secret_access_key\\\\":\\\\"' + sak + '\\\\""', sak),
         ("GitHub Access Token", f'github_token = "{ghp}"', ghp),
         ("GitHub Access Token", f"GITHUB_TOKEN={ghs}", ghs),
         ("GitHub Access Token", f"auth = Auth.Token({fine!r})", fine),

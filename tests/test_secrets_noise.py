@@ -242,3 +242,14 @@ def test_jwt_with_the_documentation_claims_is_a_placeholder():
     real = _jwt('{"sub":"svc-ingest","aud":"https://api.internal","exp":1893456000}')
     assert noise.placeholder_reason(real) is None
     assert [h.type for h in found(f'TOKEN = "{real}"')] == ["JSON Web Token"]
+
+
+def test_base64_runs_of_binary_bytes_are_not_placeholders():
+    """``//////////`` and ``AAAAAA`` are how base64 writes 0xFF and 0x00 bytes:
+    inside a long random base64 value they are data (every AWS STS token has
+    one), not a placeholder; a value that is mostly a run still is."""
+    data = rand(40, ALNUM + "+/") + "/" * 10 + rand(40, ALNUM + "+/") + "A" * 8 + rand(30, ALNUM + "+/")
+    assert noise.placeholder_reason(data) is None
+    assert noise.placeholder_reason("A" * 70) == "repeated characters"
+    assert noise.placeholder_reason(rand(20) + "/" * 50) == "repeated characters"  # too little data around the run
+    assert noise.placeholder_reason(rand(40, ALNUM + "+/") + "k" * 10 + rand(40, ALNUM + "+/")) == "repeated characters"

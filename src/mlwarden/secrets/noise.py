@@ -117,6 +117,21 @@ def entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
+_BINARY_RUN = re.compile(r"([/+A])\1{5,}")
+
+
+def _binary_runs(body: str) -> bool:
+    """A long base64 value whose only runs are ``/``, ``+`` or ``A`` (the
+    encoding of 0xFF and 0x00 bytes) and whose rest is random: binary data,
+    not a placeholder. AWS STS session tokens all hold ``//////////``."""
+    if len(body) < 64 or not re.fullmatch(r"[A-Za-z0-9+/]+=*", body):
+        return False
+    if any(m.group(1) not in "/+A" for m in _REPEATED.finditer(body)):
+        return False
+    rest = _BINARY_RUN.sub("", body)
+    return len(rest) >= 48 and entropy(rest) >= 4.5
+
+
 def _repeated_unit(body: str) -> bool:
     """``abcd1234abcd1234abcd1234…``: most of the value is one short unit (2-16
     characters) written three or more times in a row, letter case aside. A
@@ -202,7 +217,7 @@ def placeholder_reason(value: str) -> Optional[str]:
     if body.startswith("eyJ") and _documented_jwt(body):
         return "documented example token"
     core = strip_prefix(body)
-    if _REPEATED.search(core) or _repeated_unit(core):
+    if (_REPEATED.search(core) and not _binary_runs(core)) or _repeated_unit(core):
         return "repeated characters"
     if _sequential(core):
         return "sequential characters"

@@ -21,8 +21,9 @@ from mlwarden.secrets.noise import is_placeholder  # noqa: F401
 _B = r"(?<![A-Za-z0-9_\-])"
 _E = r"(?![A-Za-z0-9_\-])"
 # an assignment/argument separator between a context word and the value:
-# `KEY = "v"`, `KEY: v`, `"key": "v"`, `f(key="v")`, `Client("v")`
-_CTX = r"[\w.\-\[\]'\"]{0,40}?\s{0,3}(?:[=:,(]|=>|:=)\s{0,3}(?:[\w]{1,20}\s{0,2}=\s{0,2})?[\"'`]?\s{0,2}"
+# `KEY = "v"`, `KEY: v`, `"key": "v"`, `f(key="v")`, `Client("v")`, and JSON
+# escaped inside a string (`"{\\"awsSecretKey\\":\\"v\\"}"`, once or twice)
+_CTX = r"[\w.\-\[\]'\"\\]{0,40}?\s{0,3}(?:[=:,(]|=>|:=)\s{0,3}(?:[\w]{1,20}\s{0,2}=\s{0,2})?(?:\\{0,2}[\"'`])?\s{0,2}"
 
 
 def _re(body: str, flags: int = 0) -> Pattern[str]:
