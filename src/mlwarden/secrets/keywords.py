@@ -381,7 +381,9 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     xml = _xml_value(line, start, match)
     if xml is not None:
         return xml or None
-    if python and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")):
+    # a URL's query parameter (`?api_key=…`, `&password=…`) is text inside a string
+    query = line[:start].endswith(("?", "&")) and "://" in line[:start] and match.group("op") == "="
+    if python and not query and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")):
         # Python code (a comment is prose, a notebook's `!cmd` / `%env` line is shell)
         quote = match.group("q")
         if quote == "`" or (quote is None and _IDENTIFIER.fullmatch(match.group("uv") or "")):
