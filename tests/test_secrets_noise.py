@@ -51,6 +51,10 @@ PLACEHOLDERS = {
     "repeated unit": "wxyz9876" * 8,
     "repeated unit, case and tail": "k3m9" * 4 + "K3M9" * 3 + "-_",
     "repeated unit after a prefix": "xo" + "xb-" + "7531" * 5 + "-" + "q2w" * 8,
+    # base64 of readable placeholder text (Kubernetes Secret docs, npm and HTTP examples)
+    "base64 of default credentials": base64.b64encode(b"guest:guest").decode(),
+    "base64 of a placeholder word": base64.b64encode(b"changeme").decode(),
+    "base64 of dummy text": base64.b64encode(b"some dummy payload for the docs").decode(),
 }
 
 
@@ -253,3 +257,12 @@ def test_base64_runs_of_binary_bytes_are_not_placeholders():
     assert noise.placeholder_reason("A" * 70) == "repeated characters"
     assert noise.placeholder_reason(rand(20) + "/" * 50) == "repeated characters"  # too little data around the run
     assert noise.placeholder_reason(rand(40, ALNUM + "+/") + "k" * 10 + rand(40, ALNUM + "+/")) == "repeated characters"
+
+
+def test_base64_of_a_real_looking_credential_is_still_reported():
+    """Only readable placeholder text is dropped: base64 of a user and a random
+    password (an ``Authorization: Basic`` header) is a credential."""
+    blob = base64.b64encode(("ci-bot:" + rand(14, ALNUM + "!#%")).encode()).decode()
+    assert noise.placeholder_reason(blob) is None
+    hits = found(f'headers = {{"Authorization": "Basic {blob}"}}')
+    assert [h.secret for h in hits] == [blob]

@@ -117,6 +117,36 @@ def entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
+#: default and placeholder words a base64-encoded `user:password` is made of
+_DEFAULT_CREDENTIAL_WORDS = frozenset(
+    {"admin", "administrator", "password", "passwd", "pass", "user", "username", "root", "guest", "secret",
+     "changeme", "letmein", "default", "demo", "foo", "bar", "foobar", "token", "apikey", "key", "login"}
+)
+_BASE64_TEXT = re.compile(r"(?:[A-Za-z0-9+/]{4}){2,50}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+def _decoded_placeholder(body: str) -> bool:
+    """Base64 of readable placeholder text: ``dXNlcjpwYXNzd29yZA==``
+    (``user:password``), a Kubernetes Secret's ``cGFzc3dvcmQ=``, base64 of
+    ``dummy text``. A random secret almost never decodes to printable text."""
+    if not _BASE64_TEXT.fullmatch(body):
+        return False
+    import base64
+    import binascii
+
+    try:
+        raw = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if len(raw) < 4 or any(b < 32 or b > 126 for b in raw):
+        return False
+    text = raw.decode("ascii")
+    if _PLACEHOLDER_TEXT.search(text) or _marker_word(text):
+        return True
+    parts = [p for p in re.split(r"[:\s]+", text.lower()) if p]
+    return bool(parts) and all(p in _DEFAULT_CREDENTIAL_WORDS for p in parts)
+
+
 _BINARY_RUN = re.compile(r"([/+A])\1{5,}")
 
 
@@ -216,6 +246,8 @@ def placeholder_reason(value: str) -> Optional[str]:
         return "documented example key"
     if body.startswith("eyJ") and _documented_jwt(body):
         return "documented example token"
+    if _decoded_placeholder(body):
+        return "base64 of placeholder text"
     core = strip_prefix(body)
     if (_REPEATED.search(core) and not _binary_runs(core)) or _repeated_unit(core):
         return "repeated characters"
