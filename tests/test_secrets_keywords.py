@@ -412,6 +412,7 @@ ROUND3_FALSE_POSITIVES = [
     'x = "https://user:${PASSWORD}@example.com"',
     'x = "https://user:$PASS!@example.com"',
     'x = "https://user:***@example.com"',
+    'x = "https://svc:**k9*Lm2@db.example.io"',  # a partly masked password
     'x = f"https://{user}:{pw}@host"',
     'x = "postgres://u:<password>@db"',
     "git clone https://x-access-token:$(cat token.txt)@github.com/org/repo",

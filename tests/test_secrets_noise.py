@@ -55,6 +55,8 @@ PLACEHOLDERS = {
     "base64 of default credentials": base64.b64encode(b"guest:guest").decode(),
     "base64 of a placeholder word": base64.b64encode(b"changeme").decode(),
     "base64 of dummy text": base64.b64encode(b"some dummy payload for the docs").decode(),
+    "base64 of hello world": base64.b64encode(b"Hello, World!").decode(),
+    "masked with stars": "sk-" + rand(8) + "**" + rand(20),
 }
 
 
@@ -266,3 +268,18 @@ def test_base64_of_a_real_looking_credential_is_still_reported():
     assert noise.placeholder_reason(blob) is None
     hits = found(f'headers = {{"Authorization": "Basic {blob}"}}')
     assert [h.secret for h in hits] == [blob]
+
+
+def test_unsigned_jwt_is_not_a_secret():
+    """``header.payload`` with no signature is base64 JSON that authenticates
+    nothing; the same token signed is reported (detect-secrets' JWT value
+    stops before the signature, so the line is what tells them apart)."""
+    signed = _jwt('{"sub":"svc-export","aud":"https://api.internal","exp":1893456000}')
+    unsigned = signed.rsplit(".", 1)[0]
+    assert [h.type for h in found(f'TOKEN = "{signed}"')] == ["JSON Web Token"]
+    for text in (unsigned, unsigned + "."):
+        assert found(f'TOKEN = "{text}"') == [], text
+        assert found(text, "notes.txt") == [], text
+    # jwt.io's sample subject and issue time with another name: still the documented token
+    renamed = _jwt('{"sub":"1234567890","name":"Jane Roe","iat":1516239022}')
+    assert noise.placeholder_reason(renamed) == "documented example token"

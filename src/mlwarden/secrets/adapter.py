@@ -116,6 +116,9 @@ def generic_noise(value: str) -> bool:
     return generic_reason(value, "password") is not None
 
 
+#: a JWT's signature after its payload (detect-secrets' JWT value stops before it)
+_SIGNATURE = re.compile(r"\.[A-Za-z0-9_\-+/=]{8,}")
+
 #: an armor header between a key's first line and its material
 #: (``Version: …``, ``Proc-Type: 4,ENCRYPTED``, ``DEK-Info: …``, ``Comment: …``)
 _ARMOR_HEADER = re.compile(r"[ \t\"'`]*[A-Za-z][\w-]*: ")
@@ -477,6 +480,8 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                         continue
                 if secret.type == "Private Key" and not _has_key_body(content, index, line):
                     continue
+                if secret.type == "JSON Web Token" and not _SIGNATURE.match(line, col + len(value) - value.endswith(".")):
+                    continue  # `header.payload` with no signature: base64 JSON, nothing that authenticates
                 hits.append(Hit(number, col + 1 if col >= 0 else 1, value, secret.type))
     return hits
 

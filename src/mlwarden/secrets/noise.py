@@ -39,7 +39,7 @@ from typing import Optional
 # -- placeholders -------------------------------------------------------------
 
 _PLACEHOLDER_TEXT = re.compile(
-    r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx|\*\*\*|\.\.\.|…"
+    r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx|\*\*|\.\.\.|…"
     # templates: `<your-key>`, `&lt;key&gt;`, `{{ secrets.HF_TOKEN }}`,
     # `${{ secrets.X }}`, `{}`, `%(token)s`, `$TOKEN` (and single-brace
     # fields, :func:`_template_field`): each a whole template expression, so a
@@ -120,7 +120,8 @@ def entropy(value: str) -> float:
 #: default and placeholder words a base64-encoded `user:password` is made of
 _DEFAULT_CREDENTIAL_WORDS = frozenset(
     {"admin", "administrator", "password", "passwd", "pass", "user", "username", "root", "guest", "secret",
-     "changeme", "letmein", "default", "demo", "foo", "bar", "foobar", "token", "apikey", "key", "login"}
+     "changeme", "letmein", "default", "demo", "foo", "bar", "baz", "foobar", "token", "apikey", "key", "login",
+     "hello", "world", "helloworld", "lorem", "ipsum"}
 )
 _BASE64_TEXT = re.compile(r"(?:[A-Za-z0-9+/]{4}){2,50}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
@@ -143,7 +144,7 @@ def _decoded_placeholder(body: str) -> bool:
     text = raw.decode("ascii")
     if _PLACEHOLDER_TEXT.search(text) or _marker_word(text):
         return True
-    parts = [p for p in re.split(r"[:\s]+", text.lower()) if p]
+    parts = [p for p in re.split(r"[^a-z0-9]+", text.lower()) if p]
     return bool(parts) and all(p in _DEFAULT_CREDENTIAL_WORDS for p in parts)
 
 
@@ -271,13 +272,15 @@ def _documented_jwt(token: str) -> bool:
     import json
 
     parts = token.split(".")
-    if len(parts) != 3:
+    if len(parts) not in (2, 3):
         return False
     try:
         claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
     except (ValueError, UnicodeDecodeError):
         return False
-    return isinstance(claims, dict) and claims.get("sub") == "1234567890" and claims.get("name") == "John Doe"
+    # jwt.io's subject with its name or its issue time (tutorials change the name)
+    return isinstance(claims, dict) and claims.get("sub") == "1234567890" and (
+        claims.get("name") == "John Doe" or claims.get("iat") == 1516239022)
 
 
 def is_placeholder(value: str) -> bool:
@@ -296,6 +299,7 @@ _RESOURCE = re.compile(r"^[A-Za-z]+[_\-.]?\d{1,8}(?:[._\-]\d+)*$")
 #: credential (``#add-password``, ``cms/sites/passwords#update``, ``password)``)
 _NAME_CHARS = re.compile(r"[A-Za-z_\-. #/:()\[\],;$'\"]+")
 _ARN = re.compile(r"^arn:aws[\w\-]*:[\w\-]+:")
+_UNSIGNED_JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.?")
 #: keys vendors issue to be embedded in web pages and apps: Stripe publishable
 #: keys, PostHog project keys, Mapbox public tokens
 _PUBLISHABLE = re.compile(r"^(?:pk_(?:live|test)_|phc_|pk\.eyJ)")
@@ -389,6 +393,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return reason
     if _ARN.match(text):
         return "a resource name (ARN)"
+    if _UNSIGNED_JWT.fullmatch(text):
+        return "an unsigned JWT (base64 JSON, no signature)"
     if _PUBLISHABLE.match(text):
         return "a publishable (client-side) key"
     if text.lower() in _LITERALS:
