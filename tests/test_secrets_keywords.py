@@ -373,6 +373,9 @@ ROUND3_TRUE_POSITIVES = [
     (f'engine = create_engine("postgresql://etl:{PX}@db.internal:5432/features")', PX),
     (f'BROKER = "amqp://svc:{PW[:6]}#{PW[6:]}@mq.internal:5672//"', f"{PW[:6]}#{PW[6:]}"),
     (f"mongodb+srv://reader:{PW[:7]}$*{PW[7:]}@cluster1.example.net/db", f"{PW[:7]}$*{PW[7:]}"),
+    # a `.login(user, "…")` method whose user is a variable
+    (f'server.login(sender_email, "{PW}")', PW),
+    (f"ftp.login(cfg.user, '{PW}')", PW),
     # a URL's query parameters are text inside a string, even in Python
     (f'url = "jdbc:mysql://db.internal:3306/features?user=etl&password={PW}"', PW),
     (f'r = requests.get("https://api.example.com/v2/rows?limit=5&api_key={V}")', V),
@@ -416,6 +419,11 @@ ROUND3_FALSE_POSITIVES = [
     'x = f"https://{user}:{pw}@host"',
     'x = "postgres://u:<password>@db"',
     "git clone https://x-access-token:$(cat token.txt)@github.com/org/repo",
+    # a `login()` helper (not a method), a variable, an empty or templated password
+    f'session = login(user, "{PW}")',
+    "server.login(user, password)",
+    'server.login(user, "")',
+    'server.login(user, "<password>")',
     # query parameters that hold no credential, or a template
     'r = requests.get(f"https://api.example.com/v1?api_key={API_KEY}")',
     'u = "https://example.com/login?next=/home&password=reset"',

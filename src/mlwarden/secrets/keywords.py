@@ -144,6 +144,9 @@ TRIGGER_EXTRA = (
     # `.netrc`'s `machine host login user password …`
     re.compile(r"login(?:[ \t]*\(" + _PAIR_REST + r"|[ \t]+[^\s]+[ \t]+(?P<name>password)"
                + _FLAG_VALUE.replace("(?P<q>", "(?P<qn>").replace("(?P=q)", "(?P=qn)").replace("(?P<pw>", "(?P<pwn>") + ")"),
+    # a method `.login(user, "…")` whose user is a variable (smtplib, ftplib,
+    # imaplib: `server.login(sender, "…")`)
+    re.compile(r"login[ \t]*\([ \t]*[a-z_][\w.]*[ \t]*,[ \t]*(?P<q2>[\"'])(?P<pw>[^\"'\n]{1,200})(?P=q2)[ \t]*\)"),
     # a command-line flag naming a credential and its value after a blank
     # (`--password …`, `--api-key "…"`; `--password=…` is an assignment), and
     # an option's default: `parser.add_argument("--api-key", default="…")`,
@@ -198,7 +201,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     context fits: kind is ``"password"`` (the value is a password) or
     ``"name"`` (group ``name`` is judged like an assignment's key).
     ``python``: the text is Python code, where no line is a Dockerfile's."""
-    auth, credential, login, flag, env, curl, mysql, url, userinfo, value_first, element, named, hadoop = TRIGGER_EXTRA
+    auth, credential, login, login_var, flag, env, curl, mysql, url, userinfo, value_first, element, named, hadoop = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if python and pattern is env:
             continue
@@ -221,6 +224,8 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                     ok, kind = not word_before, "name"
                 else:
                     ok = before.endswith(".")
+            elif pattern is login_var:  # a method: `server.login(`, not a `login()` helper
+                ok = before.endswith(".")
             elif pattern is flag:
                 ok, kind = not word_before and not before.endswith("-"), "name"
                 if match.group("pwd") is not None:  # an option's default
