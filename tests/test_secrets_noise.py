@@ -283,3 +283,14 @@ def test_unsigned_jwt_is_not_a_secret():
     # jwt.io's sample subject and issue time with another name: still the documented token
     renamed = _jwt('{"sub":"1234567890","name":"Jane Roe","iat":1516239022}')
     assert noise.placeholder_reason(renamed) == "documented example token"
+
+
+def test_slack_ids_edited_by_hand_do_not_hide_a_random_secret():
+    """A Slack token's numeric parts are team and user ids, often edited out by
+    hand (``1111111111``); the last part is the secret, and it alone decides."""
+    secret = rand(24)
+    assert noise.placeholder_reason("xo" + "xa-2-" + "5" + "1" * 9 + "-" + "3" * 11 + "-" + secret) is None
+    assert noise.placeholder_reason("xo" + "xb-" + "1" * 10 + "-" + "2" * 10 + "-" + "abcdefghijklmnopqrstuvwx") is not None
+    assert noise.placeholder_reason("xo" + "xp-" + "7" * 12 + "-" + "q" * 32) is not None
+    hits = found(f'SLACK_TOKEN = "xo' + "xb-" + "1" * 12 + "-" + "2" * 12 + "-" + secret + '"')
+    assert [h.type for h in hits] == ["Slack Token"]

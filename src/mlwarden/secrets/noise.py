@@ -148,6 +148,7 @@ def _decoded_placeholder(body: str) -> bool:
     return bool(parts) and all(p in _DEFAULT_CREDENTIAL_WORDS for p in parts)
 
 
+_SLACK_PARTS = re.compile(r"xox[a-z]-(?:\d+-)+([A-Za-z0-9]{12,})")
 _BINARY_RUN = re.compile(r"([/+A])\1{5,}")
 
 
@@ -250,6 +251,11 @@ def placeholder_reason(value: str) -> Optional[str]:
     if _decoded_placeholder(body):
         return "base64 of placeholder text"
     core = strip_prefix(body)
+    slack = _SLACK_PARTS.fullmatch(body)
+    if slack:
+        # `xoxa-2-511111111-3111111111-e039d0…`: the numeric parts are team and
+        # user ids (often edited out by hand); the last part is the secret
+        core = slack.group(1)
     if (_REPEATED.search(core) and not _binary_runs(core)) or _repeated_unit(core):
         return "repeated characters"
     if _sequential(core):
