@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from secrets_heldout import heldout_samples  # benchmarks/secrets_heldout.py
-from secrets_heldout2 import heldout2_samples  # benchmarks/secrets_heldout2.py
+from secrets_heldout2 import detect_secrets_tables, heldout2_samples  # benchmarks/secrets_heldout2.py
 
 # --------------------------------------------------------------------------- set 3
 
@@ -242,14 +242,7 @@ def _table_rows(tree: ast.Module) -> List[Tuple[str, bool]]:
 
 
 def _detect_secrets(root: Path) -> List[dict]:
-    out: List[dict] = []
-    for name, cls in DETECT_SECRETS3.items():
-        path = root / "detect-secrets" / name
-        if not path.is_file():
-            raise SystemExit(f"secrets_heldout3: {path} is missing (see SOURCES.txt)")
-        for i, (text, secret) in enumerate(_table_rows(ast.parse(path.read_text(encoding="utf-8")))):
-            out.append(_sample(f"detect-secrets/{name} row[{i}]", cls, text, secret, "detect-secrets"))
-    return out
+    return detect_secrets_tables(root, DETECT_SECRETS3, _table_rows, _sample)
 
 
 _LABEL = re.compile(r"^\s*(?:#|//)\s*(ruleid|ok):")

@@ -265,13 +265,18 @@ MORE_TRUE_POSITIVES = [
 ]
 
 
+def assert_reported_once(line: str, value: str, filename: str) -> None:
+    """``line`` checked as ``filename`` reports ``value`` once, at its column."""
+    hits = adapter.scan_lines([line], filename)
+    assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
+
+
 @pytest.mark.parametrize("line, value", MORE_TRUE_POSITIVES)
 @pytest.mark.parametrize("filename", ["example.txt", "example.py"])
 def test_more_syntaxes_true_positive(line, value, filename):
     if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo", "mysql", "!", "docker", "ENV", "curl", "machine", "password ", "buildConfig", "@click")):
         filename = "example.txt"  # not Python: checked as text only (Python rules are below)
-    hits = adapter.scan_lines([line], filename)
-    assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
+    assert_reported_once(line, value, filename)
 
 
 MORE_FALSE_POSITIVES = [
@@ -385,8 +390,7 @@ ROUND3_TRUE_POSITIVES = [
 @pytest.mark.parametrize("line, value", ROUND3_TRUE_POSITIVES)
 @pytest.mark.parametrize("filename", ["config.xml", "example.py"])
 def test_round3_syntaxes_true_positive(line, value, filename):
-    hits = adapter.scan_lines([line], filename)
-    assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
+    assert_reported_once(line, value, filename)
 
 
 def test_hadoop_property_over_lines():
