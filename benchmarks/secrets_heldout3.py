@@ -174,6 +174,8 @@ _UNQUOTED = re.compile(r"\s*[A-Za-z_][\w.]*\s*(?:=|:=|:(?=\s))\s*[^\s'\"`]+\s*")
 
 def _sample(key: str, cls: str, text: str, secret: bool, source: str) -> dict:
     alt = DISPUTED3.get(key)
+    if alt is not None and alt[0] == secret:
+        alt = None  # a whole table is marked: its negative rows keep their label either way
     python = not (secret and cls == "generic" and _UNQUOTED.fullmatch(text))
     return {"class": cls, "rule": key, "text": text, "secret": secret, "source": source,
             "alt": alt[0] if alt else None, "why": alt[1] if alt else "", "python": python}
