@@ -31,7 +31,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from secrets_heldout import _sample, heldout_samples  # benchmarks/secrets_heldout.py
 from secrets_heldout import _semgrep as _semgrep_lines
@@ -162,15 +162,22 @@ def _rows(tree: ast.AST) -> List[Tuple[str, bool]]:
     return rows
 
 
-def _detect_secrets(root: Path) -> List[dict]:
+def detect_secrets_tables(root: Path, table: Dict[str, str], rows: Callable[[ast.Module], List[Tuple[str, bool]]],
+                          make: Callable[..., dict] = _sample) -> List[dict]:
+    """The samples of the detect-secrets test files in ``table`` (file ->
+    class), read by ``rows`` (a parsed module -> (text, secret) rows)."""
     out: List[dict] = []
-    for name, cls in DETECT_SECRETS2.items():
+    for name, cls in table.items():
         path = root / "detect-secrets" / name
         if not path.is_file():
-            raise SystemExit(f"secrets_heldout2: {path} is missing (see SOURCES.txt)")
-        for i, (text, secret) in enumerate(_rows(ast.parse(path.read_text(encoding="utf-8")))):
-            out.append(_sample(f"detect-secrets/{name} row[{i}]", cls, text, secret, "detect-secrets"))
+            raise SystemExit(f"secrets held-out reader: {path} is missing (see SOURCES.txt)")
+        for i, (text, secret) in enumerate(rows(ast.parse(path.read_text(encoding="utf-8")))):
+            out.append(make(f"detect-secrets/{name} row[{i}]", cls, text, secret, "detect-secrets"))
     return out
+
+
+def _detect_secrets(root: Path) -> List[dict]:
+    return detect_secrets_tables(root, DETECT_SECRETS2, _rows)
 
 
 _LABEL = re.compile(r"^\s*(?:#|//)\s*(ruleid|ok):")

@@ -79,6 +79,7 @@ def true_positives():
     bedrock = tok("bedrock", "-api-key-", "YmVkcm9jay5hbWF6b25hd3MuY29t", rand(400, ALNUM + "+/"), "=")
     sak = rand(40, ALNUM + "+/")
     session = tok("IQoJb3JpZ2lu", "X2Vj", rand(300, ALNUM + "+/"))
+    sts_runs = tok("IQoJb3JpZ2lu", "X2Vj", "EJr", "/" * 10, "wEaCXVz", rand(380, ALNUM + "+/"))
     ghp = tok("gh", "p_", rand(36))
     ghs = tok("gh", "s_", rand(36, string.ascii_lowercase + string.digits))
     fine = tok("github", "_pat_", rand(22), "_", rand(59))
@@ -129,6 +130,11 @@ def true_positives():
         ("AWS Secret Access Key", f's3 = boto3.client("s3", aws_secret_access_key="{sak}")', sak),
         ("AWS Secret Access Key", f"aws_secret_access_key = {sak}", sak),
         ("AWS Session Token", f'boto3.Session(aws_session_token="{session}")', session),
+        # every real STS token holds a run of `/` (0xFF bytes): binary data, not a placeholder
+        ("AWS Session Token", f"export AWS_SESSION_TOKEN={sts_runs}", sts_runs),
+        # JSON escaped inside a string literal, once or twice
+        ("AWS Secret Access Key", 'String body = "{\\"awsSecretKey\\":\\"' + sak + '\\"}";', sak),
+        ("AWS Secret Access Key", 'x = "\\\\"aws_secret_access_key\\\\":\\\\"' + sak + '\\\\""', sak),
         ("GitHub Access Token", f'github_token = "{ghp}"', ghp),
         ("GitHub Access Token", f"GITHUB_TOKEN={ghs}", ghs),
         ("GitHub Access Token", f"auth = Auth.Token({fine!r})", fine),
@@ -137,6 +143,9 @@ def true_positives():
         ("Azure AD Client Secret", f'cred = ClientSecretCredential(tenant, client, "{azure}")', azure),
         ("Clojars API Token", f'deploy_token = "{clojars}"', clojars),
         ("Private AI API Key", f'PRIVATE_AI_API_KEY = "{private_ai}"', private_ai),
+        # a PKCS #8 block in a JSON string: the key material follows on the same line
+        ("Encrypted Private Key", '"key": "-----' + "BEGIN ENCRYPTED PRIVATE KEY-----\\n" + rand(64, ALNUM + "+/") + '\\n"',
+         "BEGIN ENCRYPTED PRIVATE KEY"),
     ]
 
 
@@ -536,6 +545,36 @@ def test_keyword_and_private_key_true_positives_kept():
     body = rand(64, ALNUM + "+/")
     lines = ['db_password = "3s0K_;xh4~8XXI"', tok("-----BEGIN RSA ", "PRIVATE KEY-----"), body, "-----END RSA PRIVATE KEY-----"]
     assert [(h.line, h.type) for h in adapter.scan_lines(lines, "x.py")] == [(1, "Secret Keyword"), (2, "Private Key")]
+
+
+@pytest.mark.parametrize("armor", [
+    ["Version: GnuPG v2", "Comment: exported for CI", ""],  # PGP
+    ["Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,7F3A9C2B1D0E4F5A6B7C8D9E0F1A2B3C", ""],  # legacy encrypted PEM
+    [""],
+])
+def test_private_key_material_after_armor_headers(armor):
+    """PGP blocks and legacy encrypted PEM keys put ``Name: value`` headers
+    and a blank line between the first line and the key material."""
+    body = rand(64, ALNUM + "+/")
+    for kind in ("PGP PRIVATE KEY BLOCK", "RSA PRIVATE KEY"):
+        lines = [tok("-----BEGIN ", kind + "-----"), *armor, body, "=" + rand(4), tok("-----END ", kind + "-----")]
+        assert [(h.line, h.type) for h in adapter.scan_lines(lines, "x.txt")] == [(1, "Private Key")], lines
+    # headers and no material: a parser's constants, a doc
+    lines = [tok("-----BEGIN ", "PGP PRIVATE KEY BLOCK-----"), *armor, "-----END PGP PRIVATE KEY BLOCK-----"]
+    assert adapter.scan_lines(lines, "x.txt") == []
+
+
+def test_encrypted_private_key_needs_material_and_is_medium():
+    body = rand(64, ALNUM + "+/")
+    header = tok("-----BEGIN ENCRYPTED ", "PRIVATE KEY-----")
+    hits = adapter.scan_lines([header, body, "-----END ENCRYPTED PRIVATE KEY-----"], "key.pem")
+    assert [(h.line, h.type) for h in hits] == [(1, "Encrypted Private Key")]
+    assert adapter.scan_lines([f'HEADER = "{header}"', "if line.startswith(HEADER):"], "x.py") == []
+    from mlwarden.core.config import Config
+    from mlwarden.core.engine import check_source
+
+    result = check_source(f'KEY = """{header}\n{body}\n-----END ENCRYPTED PRIVATE KEY-----"""\n', "x.py", config=Config(select=["MLW4"]))
+    assert [(f.rule_id, f.severity.name) for f in result.findings] == [("MLW401", "MEDIUM")]
 
 
 def test_basic_auth_docs_dropped_real_kept():

@@ -265,13 +265,18 @@ MORE_TRUE_POSITIVES = [
 ]
 
 
+def assert_reported_once(line: str, value: str, filename: str) -> None:
+    """``line`` checked as ``filename`` reports ``value`` once, at its column."""
+    hits = adapter.scan_lines([line], filename)
+    assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
+
+
 @pytest.mark.parametrize("line, value", MORE_TRUE_POSITIVES)
 @pytest.mark.parametrize("filename", ["example.txt", "example.py"])
 def test_more_syntaxes_true_positive(line, value, filename):
     if filename.endswith(".py") and line.lstrip().startswith(("$", "api_key", "set ", "private_key", "<", "var ", "new ", "http_auth", "The ", "echo", "mysql", "!", "docker", "ENV", "curl", "machine", "password ", "buildConfig", "@click")):
         filename = "example.txt"  # not Python: checked as text only (Python rules are below)
-    hits = adapter.scan_lines([line], filename)
-    assert [(h.secret, h.col) for h in hits] == [(value, line.index(value) + 1)], line
+    assert_reported_once(line, value, filename)
 
 
 MORE_FALSE_POSITIVES = [
@@ -353,3 +358,84 @@ def test_dockerfile_env_is_not_looked_for_in_python():
     line = f"ENV SERVICE_API_TOKEN {V}"
     assert [h.secret for h in adapter.scan_lines([line], "Dockerfile")] == [V]
     assert adapter.scan_lines([line], "build.py") == []
+
+
+#: syntaxes added in issue 15's third round: (line, the reported value)
+PX = rand(10) + "!" + rand(3)  # a password holding an RFC 3986 sub-delimiter
+ROUND3_TRUE_POSITIVES = [
+    # XML: the element names the credential, its text or its `value=` holds it
+    (f"<db_password>{PW}</db_password>", PW),
+    (f"< smtpPassword > {PW} </smtpPassword>", PW),
+    (f"<api_token>{V[:5]}{{({V[5:9]}]>{V[9:]}</api_token>", f"{V[:5]}{{({V[5:9]}]>{V[9:]}"),  # any punctuation
+    (f'<jdbc.password value="{PW}"/>', PW),
+    # the `name=` attribute names it, the element's text holds it
+    (f'<entry name="smtp.password">{PW}</entry>', PW),
+    (f"<param name='ServiceApiToken' >{V}</param>", V),
+    # the value before the name
+    (f'<add value="{PW}" key="SmtpPassword" />', PW),
+    (f"<setting value='{V}' name='ServiceApiToken'/>", V),
+    # a URL password with sub-delimiters or a raw `#` (detect-secrets takes neither)
+    (f'engine = create_engine("postgresql://etl:{PX}@db.internal:5432/features")', PX),
+    (f'BROKER = "amqp://svc:{PW[:6]}#{PW[6:]}@mq.internal:5672//"', f"{PW[:6]}#{PW[6:]}"),
+    (f"mongodb+srv://reader:{PW[:7]}$*{PW[7:]}@cluster1.example.net/db", f"{PW[:7]}$*{PW[7:]}"),
+    # a `.login(user, "…")` method whose user is a variable
+    (f'server.login(sender_email, "{PW}")', PW),
+    (f"ftp.login(cfg.user, '{PW}')", PW),
+    # a URL's query parameters are text inside a string, even in Python
+    (f'url = "jdbc:mysql://db.internal:3306/features?user=etl&password={PW}"', PW),
+    (f'r = requests.get("https://api.example.com/v2/rows?limit=5&api_key={V}")', V),
+]
+
+
+@pytest.mark.parametrize("line, value", ROUND3_TRUE_POSITIVES)
+@pytest.mark.parametrize("filename", ["config.xml", "example.py"])
+def test_round3_syntaxes_true_positive(line, value, filename):
+    assert_reported_once(line, value, filename)
+
+
+def test_hadoop_property_over_lines():
+    """``<name>fs.s3a.secret.key</name>`` then ``<value>…</value>`` (Hadoop's
+    core-site.xml, Hive, Spark configs): the value line is reported."""
+    lines = ["<configuration>", "  <property>", "    <name>fs.s3a.secret.key</name>", f"    <value>{V}</value>",
+             "  </property>", "  <property><name>fs.s3a.endpoint</name><value>s3.example.com</value></property>",
+             "</configuration>"]
+    hits = adapter.scan_lines(lines, "core-site.xml")
+    assert [(h.line, h.secret, h.col) for h in hits] == [(4, V, lines[3].index(V) + 1)]
+
+
+ROUND3_FALSE_POSITIVES = [
+    # XML elements and attributes that hold no credential
+    "<password></password>",
+    "<api_key>${API_KEY}</api_key>",
+    "<db_password>changeme</db_password>",
+    f"<token_type>{V}</token_type>",  # `type`: about the token, not the token
+    f'<add value="{V}" key="LogDirectory"/>',
+    '<input type="password" value="{{ form.password }}" name="password">',
+    f'<input max_value="{V}" name="api_key">',  # `max_value=` is not the `value=` attribute
+    '<property><name>fs.s3a.secret.key</name><value>${env.S3_SECRET}</value></property>',
+    f"<name>fs.s3a.endpoint</name><value>{V}</value>",
+    "if a<password>b: pass",
+    # URLs whose password is a template, a variable or a mask
+    'x = "https://user:${PASSWORD}@example.com"',
+    'x = "https://user:$PASS!@example.com"',
+    'x = "https://user:***@example.com"',
+    'x = "https://svc:**k9*Lm2@db.example.io"',  # a partly masked password
+    'x = f"https://{user}:{pw}@host"',
+    'x = "postgres://u:<password>@db"',
+    "git clone https://x-access-token:$(cat token.txt)@github.com/org/repo",
+    # a `login()` helper (not a method), a variable, an empty or templated password
+    f'session = login(user, "{PW}")',
+    "server.login(user, password)",
+    'server.login(user, "")',
+    'server.login(user, "<password>")',
+    # query parameters that hold no credential, or a template
+    'r = requests.get(f"https://api.example.com/v1?api_key={API_KEY}")',
+    'u = "https://example.com/login?next=/home&password=reset"',
+    "if ready and password=checked: pass",
+]
+
+
+@pytest.mark.parametrize("line", ROUND3_FALSE_POSITIVES)
+@pytest.mark.parametrize("filename", ["config.xml", "example.py"])
+def test_round3_syntaxes_false_positive(line, filename):
+    assert adapter.scan_lines([line], filename) == [], line

@@ -47,6 +47,16 @@ PLACEHOLDERS = {
     "small alphabet": "token_" + "ACGT" * 8,
     "binary run": "01101001" * 4,
     "documented key variant": "gh" + "o_" + "16C7e42F292c6912E7710c838347Ae178B4a",
+    # a short unit written three or more times (test tables, docs), letter case aside
+    "repeated unit": "wxyz9876" * 8,
+    "repeated unit, case and tail": "k3m9" * 4 + "K3M9" * 3 + "-_",
+    "repeated unit after a prefix": "xo" + "xb-" + "7531" * 5 + "-" + "q2w" * 8,
+    # base64 of readable placeholder text (Kubernetes Secret docs, npm and HTTP examples)
+    "base64 of default credentials": base64.b64encode(b"guest:guest").decode(),
+    "base64 of a placeholder word": base64.b64encode(b"changeme").decode(),
+    "base64 of dummy text": base64.b64encode(b"some dummy payload for the docs").decode(),
+    "base64 of hello world": base64.b64encode(b"Hello, World!").decode(),
+    "masked with stars": "sk-" + rand(8) + "**" + rand(20),
 }
 
 
@@ -70,6 +80,8 @@ def test_placeholder_classes_are_not_reported(name):
         "sk-ant-api03-" + rand(93, ALNUM + "_-") + "AA",
         "latest-" + rand(24),  # `test` inside another word is not a marker
         "contest" + rand(24),
+        rand(12) * 2,  # twice is not "repeated": a key pasted twice is still a key
+        "aa" + rand(30),  # a short repeat inside a random value
     ],
 )
 def test_random_tokens_are_not_placeholders(value):
@@ -236,3 +248,49 @@ def test_jwt_with_the_documentation_claims_is_a_placeholder():
     real = _jwt('{"sub":"svc-ingest","aud":"https://api.internal","exp":1893456000}')
     assert noise.placeholder_reason(real) is None
     assert [h.type for h in found(f'TOKEN = "{real}"')] == ["JSON Web Token"]
+
+
+def test_base64_runs_of_binary_bytes_are_not_placeholders():
+    """``//////////`` and ``AAAAAA`` are how base64 writes 0xFF and 0x00 bytes:
+    inside a long random base64 value they are data (every AWS STS token has
+    one), not a placeholder; a value that is mostly a run still is."""
+    data = rand(40, ALNUM + "+/") + "/" * 10 + rand(40, ALNUM + "+/") + "A" * 8 + rand(30, ALNUM + "+/")
+    assert noise.placeholder_reason(data) is None
+    assert noise.placeholder_reason("A" * 70) == "repeated characters"
+    assert noise.placeholder_reason(rand(20) + "/" * 50) == "repeated characters"  # too little data around the run
+    assert noise.placeholder_reason(rand(40, ALNUM + "+/") + "k" * 10 + rand(40, ALNUM + "+/")) == "repeated characters"
+
+
+def test_base64_of_a_real_looking_credential_is_still_reported():
+    """Only readable placeholder text is dropped: base64 of a user and a random
+    password (an ``Authorization: Basic`` header) is a credential."""
+    blob = base64.b64encode(("ci-bot:" + rand(14, ALNUM + "!#%")).encode()).decode()
+    assert noise.placeholder_reason(blob) is None
+    hits = found(f'headers = {{"Authorization": "Basic {blob}"}}')
+    assert [h.secret for h in hits] == [blob]
+
+
+def test_unsigned_jwt_is_not_a_secret():
+    """``header.payload`` with no signature is base64 JSON that authenticates
+    nothing; the same token signed is reported (detect-secrets' JWT value
+    stops before the signature, so the line is what tells them apart)."""
+    signed = _jwt('{"sub":"svc-export","aud":"https://api.internal","exp":1893456000}')
+    unsigned = signed.rsplit(".", 1)[0]
+    assert [h.type for h in found(f'TOKEN = "{signed}"')] == ["JSON Web Token"]
+    for text in (unsigned, unsigned + "."):
+        assert found(f'TOKEN = "{text}"') == [], text
+        assert found(text, "notes.txt") == [], text
+    # jwt.io's sample subject and issue time with another name: still the documented token
+    renamed = _jwt('{"sub":"1234567890","name":"Jane Roe","iat":1516239022}')
+    assert noise.placeholder_reason(renamed) == "documented example token"
+
+
+def test_slack_ids_edited_by_hand_do_not_hide_a_random_secret():
+    """A Slack token's numeric parts are team and user ids, often edited out by
+    hand (``1111111111``); the last part is the secret, and it alone decides."""
+    secret = rand(24)
+    assert noise.placeholder_reason("xo" + "xa-2-" + "5" + "1" * 9 + "-" + "3" * 11 + "-" + secret) is None
+    assert noise.placeholder_reason("xo" + "xb-" + "1" * 10 + "-" + "2" * 10 + "-" + "abcdefghijklmnopqrstuvwx") is not None
+    assert noise.placeholder_reason("xo" + "xp-" + "7" * 12 + "-" + "q" * 32) is not None
+    hits = found(f'SLACK_TOKEN = "xo' + "xb-" + "1" * 12 + "-" + "2" * 12 + "-" + secret + '"')
+    assert [h.type for h in hits] == ["Slack Token"]

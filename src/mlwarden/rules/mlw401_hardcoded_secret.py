@@ -12,6 +12,9 @@ KINDS = frozenset(
 
 #: detectors of a token *format*; the rest (keyword, entropy) are weaker
 _GENERIC = {"Secret Keyword", "Generic Secret", "Base64 High Entropy String", "Hex High Entropy String"}
+#: medium: a name-judged value (may be a stale or test value), or a key that
+#: needs its passphrase too
+_MEDIUM = _GENERIC | {"Encrypted Private Key"}
 
 # test tokens are assembled here so no token-shaped literal sits in the repo
 _HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU"
@@ -35,14 +38,18 @@ class HardcodedSecret(FileRule):
     `Secret Keyword`): a literal assigned to a credential-named key in code or
     config syntax (`api_key = "…"`, `client_secret: …`, `MY_SERVICE_TOKEN=…`,
     `"apiKey": "…"`, `headers = {"Authorization": "Bearer …"}`,
-    `<authToken>…</authToken>`, `<add key="DbPassword" value="…"/>`,
+    `<authToken>…</authToken>`, `<add key="DbPassword" value="…"/>` and the
+    other XML forms (`<x name="password">…</x>`, `<password value="…"/>`,
+    the value before the name, Hadoop's `<name>…secret.key</name>` then
+    `<value>…</value>`), a URL's `?api_key=…` / `&password=…`,
     `$api_key[] = "…"`, `api_key "…";`, `--password …`, a Dockerfile's
     `ENV API_TOKEN …`, an option's default: `add_argument("--api-key",
     default="…")`), a user and password passed together (`auth=("user",
-    "…")`, `HTTPBasicAuth(…)`, `.login("user", "…")`, `NetworkCredential(…)`,
-    `curl -u user:…`, `mysql -p…`, a `.netrc` line,
-    `redis://:…@host`), a password in a URL
-    wherever the URL stands (`create_engine("postgresql://user:…@db")`), and
+    "…")`, `HTTPBasicAuth(…)`, `.login("user", "…")`, `server.login(user,
+    "…")`, `NetworkCredential(…)`, `curl -u user:…`, `mysql -p…`, a `.netrc`
+    line, `redis://:…@host`), a password in a URL wherever the URL stands
+    (`create_engine("postgresql://user:…@db")`, sub-delimiters such as
+    `!$*+` included), and
     prose that quotes one (`the default password is '…'`). In a notebook, `!`
     and `%` lines are read as shell. The credential word must be a whole word of
     the name (`monkey`, `tokenizer`, `author` are not) or end a one-word name
@@ -51,9 +58,15 @@ class HardcodedSecret(FileRule):
     `key_id`, `public_key`, `pad_token`) are skipped, and the value must look
     random for token and key names (any non-placeholder value for password
     names). Placeholders and templates (`<your-key>`, `{{ secrets.X }}`,
-    `${TOKEN}`, f-string fields), key names and ARNs used as values, and keys
-    vendors issue to be public (Stripe `pk_…`, PostHog `phc_…`) are not
-    reported; a quoted value may hold any punctuation.
+    `${TOKEN}`, f-string fields), repeated or sequential runs (a short unit
+    written three times: `abcd1234abcd1234…`; base64 runs of 0x00/0xFF bytes
+    inside a long random value, as in AWS STS tokens, are data), base64 of
+    placeholder text (`dXNlcjpwYXNzd29yZA==`), unsigned JWTs, key names and
+    ARNs used as values, and keys vendors issue to be public (Stripe `pk_…`,
+    PostHog `phc_…`) are not reported; a quoted value may hold any
+    punctuation. Private keys need key material after the header (armor
+    headers such as `Version:` or `Proc-Type:` may come first); encrypted
+    (PKCS #8) keys are reported at medium severity.
 
     ## Why is this bad?
     A token committed to a repository is readable by everyone who can read
@@ -154,7 +167,7 @@ class HardcodedSecret(FileRule):
                     where.line,
                     where.col,
                     f"`{hit.type}` hardcoded (`{preview}`); revoke it and load it from an environment variable or a secret store",
-                    severity=Severity.MEDIUM if hit.type in _GENERIC else Severity.HIGH,
+                    severity=Severity.MEDIUM if hit.type in _MEDIUM else Severity.HIGH,
                     cell=where.cell,
                     file_line=where.file_line,
                     snippet_hash=sha256_hex(hit.secret),

@@ -116,13 +116,28 @@ def generic_noise(value: str) -> bool:
     return generic_reason(value, "password") is not None
 
 
+#: a JWT's signature after its payload (detect-secrets' JWT value stops before it)
+_SIGNATURE = re.compile(r"\.[A-Za-z0-9_\-+/=]{8,}")
+
+#: an armor header between a key's first line and its material
+#: (``Version: …``, ``Proc-Type: 4,ENCRYPTED``, ``DEK-Info: …``, ``Comment: …``)
+_ARMOR_HEADER = re.compile(r"[ \t\"'`]*[A-Za-z][\w-]*: ")
+
+
 def _has_key_body(content: Sequence[str], index: int, line: str) -> bool:
     """A ``-----BEGIN … PRIVATE KEY-----`` header with key material after it
-    (same line, e.g. a JSON string with ``\\n``, or the next line); a header
-    alone (docs, parsers) is not a key."""
+    (same line, e.g. a JSON string with ``\\n``, or the next line that is
+    not an armor header or blank: PGP and legacy encrypted PEM keys put
+    ``Version:`` / ``Proc-Type:`` lines first); a header alone (docs,
+    parsers) is not a key."""
     rest = line.split("PRIVATE KEY", 1)[-1]
-    following = content[index + 1] if index + 1 < len(content) else ""
-    return bool(_KEY_BODY.search(rest) or _KEY_BODY.search(following))
+    if _KEY_BODY.search(rest):
+        return True
+    for following in content[index + 1:index + 8]:
+        if not following.strip() or _ARMOR_HEADER.match(following):
+            continue
+        return bool(_KEY_BODY.search(following))
+    return False
 
 
 #: what the high-entropy detectors can report: a quoted run of 20+ base64/hex characters
@@ -267,7 +282,7 @@ def _own_hits(lines: Sequence[str], indexes: List[int]) -> List[Hit]:
                 for match in pattern.finditer(line):
                     group = 1 if pattern.groups else 0
                     value = match.group(group)
-                    if value:
+                    if value and (secret_type != "Encrypted Private Key" or _has_key_body(lines, index, line)):
                         hits.append(Hit(index + 1, match.start(group) + 1, value, secret_type))
     return hits
 
@@ -465,6 +480,8 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                         continue
                 if secret.type == "Private Key" and not _has_key_body(content, index, line):
                     continue
+                if secret.type == "JSON Web Token" and not _SIGNATURE.match(line, col + len(value) - value.endswith(".")):
+                    continue  # `header.payload` with no signature: base64 JSON, nothing that authenticates
                 hits.append(Hit(number, col + 1 if col >= 0 else 1, value, secret.type))
     return hits
 

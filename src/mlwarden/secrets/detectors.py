@@ -220,6 +220,14 @@ class PrivateAITokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class EncryptedPrivateKeyDetector(RegexBasedDetector):
+    """PKCS #8 ``-----BEGIN ENCRYPTED PRIVATE KEY-----`` blocks (the adapter
+    reports them only with key material after the header)."""
+
+    secret_type = "Encrypted Private Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class GenericSecretDetector(BasePlugin):
     """A literal assigned to a credential-named key (``api_key = "…"``,
     ``client_secret: …``, ``*_TOKEN=…``, ``"Authorization": "Bearer …"``),
@@ -277,4 +285,5 @@ ALL_DETECTORS = (
     CohereTokenDetector,
     WandbTokenDetector,
     GenericApiKeyTokenDetector,
+    EncryptedPrivateKeyDetector,
 )

@@ -144,6 +144,9 @@ TRIGGER_EXTRA = (
     # `.netrc`'s `machine host login user password …`
     re.compile(r"login(?:[ \t]*\(" + _PAIR_REST + r"|[ \t]+[^\s]+[ \t]+(?P<name>password)"
                + _FLAG_VALUE.replace("(?P<q>", "(?P<qn>").replace("(?P=q)", "(?P=qn)").replace("(?P<pw>", "(?P<pwn>") + ")"),
+    # a method `.login(user, "…")` whose user is a variable (smtplib, ftplib,
+    # imaplib: `server.login(sender, "…")`)
+    re.compile(r"login[ \t]*\([ \t]*[a-z_][\w.]*[ \t]*,[ \t]*(?P<q2>[\"'])(?P<pw>[^\"'\n]{1,200})(?P=q2)[ \t]*\)"),
     # a command-line flag naming a credential and its value after a blank
     # (`--password …`, `--api-key "…"`; `--password=…` is an assignment), and
     # an option's default: `parser.add_argument("--api-key", default="…")`,
@@ -158,6 +161,22 @@ TRIGGER_EXTRA = (
     re.compile(r"mysql(?:dump|admin)?(?:[ \t][^\n]{0,200}?)?[ \t]-p(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     # a URL with a password and no user (`redis://:…@cache:6379/0`)
     re.compile(r"://:(?P<pw>[^\s/@:\"'`<>{}$]{3,200})@"),
+    # a URL with a user and a password holding the sub-delimiters RFC 3986
+    # allows in userinfo (`!$&()*+,;=`) or a raw `#` (detect-secrets' basic-auth
+    # pattern takes neither): `postgresql://etl:Qm7!x$2@db:5432/app`
+    re.compile(r"://[^\s:/?#@\[\]\"'`<>{}]{1,100}:(?P<pw>[^\s:/?@\[\]\"'`<>{}]{0,199}[!$&()*+,;=#][^\s:/?@\[\]\"'`<>{}]{0,199})@(?=[\w\[])"),
+    # XML attributes with the value first: `<add value="…" key="DbPassword"/>`
+    re.compile(r"value[ \t]*=[ \t]*(?P<q>[\"'])(?P<pw>[^\"'\n]{1,300})(?P=q)[^<>\n]{0,200}?(?<![\w-])(?:key|name)[ \t]*=[ \t]*"
+               r"(?P<qn>[\"'])(?P<name>[^\"'\n]{1,100})(?P=qn)"),
+    # an XML element named for the credential, its text the value:
+    # `<password>…</password>`, `< db_password > … </db_password>`
+    re.compile(r"<[ \t]*(?P<name>[a-z_][\w.:\-]{0,100})[ \t]*>[ \t]*(?P<pw>[^<\s](?:[^<\n]{0,298}[^<\s])?)[ \t]*</"),
+    # an element whose `name=` attribute names the credential, its text the
+    # value: `<x name="password">…</x>`
+    re.compile(r"name[ \t]*=[ \t]*(?P<qn>[\"'])(?P<name>[^\"'\n]{1,100})(?P=qn)[^<>\n]{0,200}?>[ \t]*"
+               r"(?P<pw>[^<\s](?:[^<\n]{0,298}[^<\s])?)[ \t]*</"),
+    # Hadoop-style properties: `<name>fs.s3a.secret.key</name>` then `<value>…</value>`
+    re.compile(r"<name>[ \t]*(?P<name>[^<>\n]{1,100}?)[ \t]*</name>\s{0,200}?<value>[ \t]*(?P<pw>[^<>\n]{1,300}?)[ \t]*</value>"),
 )
 
 #: prose that gives a password, quoted: ``the password is 'hunter22'``, ``the
@@ -182,7 +201,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     context fits: kind is ``"password"`` (the value is a password) or
     ``"name"`` (group ``name`` is judged like an assignment's key).
     ``python``: the text is Python code, where no line is a Dockerfile's."""
-    auth, credential, login, flag, env, *_, url = TRIGGER_EXTRA
+    auth, credential, login, login_var, flag, env, curl, mysql, url, userinfo, value_first, element, named, hadoop = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if python and pattern is env:
             continue
@@ -205,14 +224,20 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                     ok, kind = not word_before, "name"
                 else:
                     ok = before.endswith(".")
+            elif pattern is login_var:  # a method: `server.login(`, not a `login()` helper
+                ok = before.endswith(".")
             elif pattern is flag:
                 ok, kind = not word_before and not before.endswith("-"), "name"
                 if match.group("pwd") is not None:  # an option's default
                     ok = ok and _OPTION_CALL.search(before) is not None
             elif pattern is env:  # `ENV` starts its line
                 ok, kind = not low[low.rfind("\n", 0, start) + 1:start].strip(), "name"
-            elif pattern is url:  # its scheme stands before
+            elif pattern is url or pattern is userinfo:  # its scheme stands before
                 ok = True
+            elif pattern is value_first or pattern is named:  # an attribute: `<x value=`, not `max_value=`
+                ok, kind = bool(before) and before[-1] in " \t", "name"
+            elif pattern is element or pattern is hadoop:
+                ok, kind = True, "name"
             else:  # curl, mysql
                 ok = not word_before
             if ok:
@@ -358,7 +383,12 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     match = _ASSIGN.match(line, start)
     if not match:
         return None
-    if python and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")):
+    xml = _xml_value(line, start, match)
+    if xml is not None:
+        return xml or None
+    # a URL's query parameter (`?api_key=…`, `&password=…`) is text inside a string
+    query = line[:start].endswith(("?", "&")) and "://" in line[:start] and match.group("op") == "="
+    if python and not query and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")):
         # Python code (a comment is prose, a notebook's `!cmd` / `%env` line is shell)
         quote = match.group("q")
         if quote == "`" or (quote is None and _IDENTIFIER.fullmatch(match.group("uv") or "")):
@@ -404,6 +434,34 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     return match.group("key"), col, value
 
 
+_XML_NAME_ATTR = re.compile(r"\b(?:key|name)[ \t]*=[ \t]*$", re.I)
+
+
+def _xml_value(line: str, start: int, match: "re.Match[str]"):
+    """XML's forms of ``name = value``: ``<password>…</password>``,
+    ``<x name="password">…</x>`` (the element's text), ``<password
+    value="…"/>`` (the element names the credential, ``value=`` holds it).
+    Returns (key, column, value), ``()`` when the match is XML without a
+    value, or ``None`` when it is not one of these forms."""
+    op = match.group("op")
+    key = match.group("key")
+    before = line[:start].rstrip()
+    element = before.endswith("<") and key[:1] not in "\"'`"
+    named = key[:1] in "\"'" and key[-1:] == key[:1] and _XML_NAME_ATTR.search(line[:start]) is not None
+    if op == ">" and (element or named):
+        text_start = match.end("op")
+        end = line.find("<", text_start)
+        if end < 0 or not line.startswith("</", end):
+            return ()  # `<password>` alone: the value is on the next line (TRIGGER_BLOCK) or markup follows
+        value = line[text_start:end].strip()
+        if not value:
+            return ()
+        return key, line.index(value, text_start), value
+    if op.startswith("value") and element and match.group("q") is not None:
+        return key, match.start("qv"), match.group("qv")
+    return None
+
+
 def judge(key: str, value: str) -> Optional[Tuple[str, int]]:
     """The credential (and its offset in ``value``) when ``key = value`` is
     reported, else ``None``."""
@@ -442,8 +500,9 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
         if kind == "prose" and password.lower().strip(".,;:!") in _PROSE_STATES:
             continue  # `the password is 'incorrect'`: a state, not a password
         if kind == "name":
-            start = match.start("name") - starts[index]
-            strength = key_strength(lines[index][start:start + len(match.group("name"))])
+            name_index = _line_of(starts, match.start("name"))  # Hadoop's `<name>` is on a line of its own
+            start = match.start("name") - starts[name_index]
+            strength = key_strength(lines[name_index][start:start + len(match.group("name"))])
             if strength is None or strength == "weak":
                 continue
         if generic_reason(password, strength) is None and (index, password) not in seen:

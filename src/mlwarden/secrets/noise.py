@@ -39,7 +39,7 @@ from typing import Optional
 # -- placeholders -------------------------------------------------------------
 
 _PLACEHOLDER_TEXT = re.compile(
-    r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx|\*\*\*|\.\.\.|…"
+    r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx|\*\*|\.\.\.|…"
     # templates: `<your-key>`, `&lt;key&gt;`, `{{ secrets.HF_TOKEN }}`,
     # `${{ secrets.X }}`, `{}`, `%(token)s`, `$TOKEN` (and single-brace
     # fields, :func:`_template_field`): each a whole template expression, so a
@@ -117,6 +117,69 @@ def entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
+#: default and placeholder words a base64-encoded `user:password` is made of
+_DEFAULT_CREDENTIAL_WORDS = frozenset(
+    {"admin", "administrator", "password", "passwd", "pass", "user", "username", "root", "guest", "secret",
+     "changeme", "letmein", "default", "demo", "foo", "bar", "baz", "foobar", "token", "apikey", "key", "login",
+     "hello", "world", "helloworld", "lorem", "ipsum"}
+)
+_BASE64_TEXT = re.compile(r"(?:[A-Za-z0-9+/]{4}){2,50}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+def _decoded_placeholder(body: str) -> bool:
+    """Base64 of readable placeholder text: ``dXNlcjpwYXNzd29yZA==``
+    (``user:password``), a Kubernetes Secret's ``cGFzc3dvcmQ=``, base64 of
+    ``dummy text``. A random secret almost never decodes to printable text."""
+    if not _BASE64_TEXT.fullmatch(body):
+        return False
+    import base64
+    import binascii
+
+    try:
+        raw = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if len(raw) < 4 or any(b < 32 or b > 126 for b in raw):
+        return False
+    text = raw.decode("ascii")
+    if _PLACEHOLDER_TEXT.search(text) or _marker_word(text):
+        return True
+    parts = [p for p in re.split(r"[^a-z0-9]+", text.lower()) if p]
+    return bool(parts) and all(p in _DEFAULT_CREDENTIAL_WORDS for p in parts)
+
+
+_SLACK_PARTS = re.compile(r"xox[a-z]-(?:\d+-)+([A-Za-z0-9]{12,})")
+_BINARY_RUN = re.compile(r"([/+A])\1{5,}")
+
+
+def _binary_runs(body: str) -> bool:
+    """A long base64 value whose only runs are ``/``, ``+`` or ``A`` (the
+    encoding of 0xFF and 0x00 bytes) and whose rest is random: binary data,
+    not a placeholder. AWS STS session tokens all hold ``//////////``."""
+    if len(body) < 64 or not re.fullmatch(r"[A-Za-z0-9+/]+=*", body):
+        return False
+    if any(m.group(1) not in "/+A" for m in _REPEATED.finditer(body)):
+        return False
+    rest = _BINARY_RUN.sub("", body)
+    return len(rest) >= 48 and entropy(rest) >= 4.5
+
+
+def _repeated_unit(body: str) -> bool:
+    """``abcd1234abcd1234abcd1234…``: most of the value is one short unit (2-16
+    characters) written three or more times in a row, letter case aside. A
+    generated secret never repeats itself; documentation and test tables do."""
+    for run in re.findall(r"[A-Za-z0-9]{12,}", body.lower()):
+        if len(run) * 4 < len(body) * 3:
+            continue
+        match = _UNIT.match(run)
+        if match and match.end() * 4 >= len(body) * 3:
+            return True
+    return False
+
+
+_UNIT = re.compile(r"(.{2,16}?)\1{2,}")
+
+
 def _sequential(body: str, run: int = 6) -> bool:
     return _longest_sequential(body) >= run
 
@@ -185,8 +248,15 @@ def placeholder_reason(value: str) -> Optional[str]:
         return "documented example key"
     if body.startswith("eyJ") and _documented_jwt(body):
         return "documented example token"
+    if _decoded_placeholder(body):
+        return "base64 of placeholder text"
     core = strip_prefix(body)
-    if _REPEATED.search(core):
+    slack = _SLACK_PARTS.fullmatch(body)
+    if slack:
+        # `xoxa-2-511111111-3111111111-e039d0…`: the numeric parts are team and
+        # user ids (often edited out by hand); the last part is the secret
+        core = slack.group(1)
+    if (_REPEATED.search(core) and not _binary_runs(core)) or _repeated_unit(core):
         return "repeated characters"
     if _sequential(core):
         return "sequential characters"
@@ -208,13 +278,15 @@ def _documented_jwt(token: str) -> bool:
     import json
 
     parts = token.split(".")
-    if len(parts) != 3:
+    if len(parts) not in (2, 3):
         return False
     try:
         claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
     except (ValueError, UnicodeDecodeError):
         return False
-    return isinstance(claims, dict) and claims.get("sub") == "1234567890" and claims.get("name") == "John Doe"
+    # jwt.io's subject with its name or its issue time (tutorials change the name)
+    return isinstance(claims, dict) and claims.get("sub") == "1234567890" and (
+        claims.get("name") == "John Doe" or claims.get("iat") == 1516239022)
 
 
 def is_placeholder(value: str) -> bool:
@@ -233,6 +305,7 @@ _RESOURCE = re.compile(r"^[A-Za-z]+[_\-.]?\d{1,8}(?:[._\-]\d+)*$")
 #: credential (``#add-password``, ``cms/sites/passwords#update``, ``password)``)
 _NAME_CHARS = re.compile(r"[A-Za-z_\-. #/:()\[\],;$'\"]+")
 _ARN = re.compile(r"^arn:aws[\w\-]*:[\w\-]+:")
+_UNSIGNED_JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.?")
 #: keys vendors issue to be embedded in web pages and apps: Stripe publishable
 #: keys, PostHog project keys, Mapbox public tokens
 _PUBLISHABLE = re.compile(r"^(?:pk_(?:live|test)_|phc_|pk\.eyJ)")
@@ -326,6 +399,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return reason
     if _ARN.match(text):
         return "a resource name (ARN)"
+    if _UNSIGNED_JWT.fullmatch(text):
+        return "an unsigned JWT (base64 JSON, no signature)"
     if _PUBLISHABLE.match(text):
         return "a publishable (client-side) key"
     if text.lower() in _LITERALS:

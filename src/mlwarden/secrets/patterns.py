@@ -21,8 +21,9 @@ from mlwarden.secrets.noise import is_placeholder  # noqa: F401
 _B = r"(?<![A-Za-z0-9_\-])"
 _E = r"(?![A-Za-z0-9_\-])"
 # an assignment/argument separator between a context word and the value:
-# `KEY = "v"`, `KEY: v`, `"key": "v"`, `f(key="v")`, `Client("v")`
-_CTX = r"[\w.\-\[\]'\"]{0,40}?\s{0,3}(?:[=:,(]|=>|:=)\s{0,3}(?:[\w]{1,20}\s{0,2}=\s{0,2})?[\"'`]?\s{0,2}"
+# `KEY = "v"`, `KEY: v`, `"key": "v"`, `f(key="v")`, `Client("v")`, and JSON
+# escaped inside a string (`"{\\"awsSecretKey\\":\\"v\\"}"`, once or twice)
+_CTX = r"[\w.\-\[\]'\"\\]{0,40}?\s{0,3}(?:[=:,(]|=>|:=)\s{0,3}(?:[\w]{1,20}\s{0,2}=\s{0,2})?(?:\\{0,2}[\"'`])?\s{0,2}"
 
 
 def _re(body: str, flags: int = 0) -> Pattern[str]:
@@ -150,6 +151,11 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
     "Private AI API Key": (
         _re(r"(?i:private[_\-]?ai)" + _CTX + r"([A-Za-z0-9]{32})" + _E),
     ),
+    "Encrypted Private Key": (
+        # PKCS #8 encrypted keys (`openssl pkcs8 -topk8`): detect-secrets knows
+        # every other header; reported only with key material after it
+        _re(r"(BEGIN ENCRYPTED PRIVATE KEY)"),
+    ),
 }
 
 #: The shape each provider format has, in words: the explain pages of the
@@ -184,6 +190,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Azure AD Client Secret": "Entra ID application secrets: 3 characters, a digit, `Q~`, 31-34 more",
     "Clojars API Token": "`CLOJARS_` + 60 alphanumerics",
     "Private AI API Key": "32 alphanumerics next to `private_ai` / `privateai`",
+    "Encrypted Private Key": "a `-----BEGIN ENCRYPTED PRIVATE KEY-----` block (PKCS #8) with key material",
 }
 
 #: detect-secrets' own format detectors that mlwarden runs (their types)
