@@ -1091,9 +1091,56 @@ class _Query:
             if bound is None or local or data.value in self.ctx.imports.aliases:
                 return False
             data = bound
+        data = _encoded_literal(data)
         if not isinstance(data, (cst.SimpleString, cst.ConcatenatedString)):
             return False
         return bool(self.ctx.value(data))
+
+    def allowlisted(self, data: Any) -> Optional[Tuple[Any, ...]]:
+        """The values ``data`` (a name) can hold at the load when the load
+        runs only inside ``if data in ALLOWED:``, ``ALLOWED`` a literal list,
+        tuple or set of strings or bytes (in place, or a name bound once to
+        one): the payload is one of those literals. None otherwise, or when
+        the name is rebound inside the ``if`` before the load."""
+        if not isinstance(data, cst.Name):
+            return None
+        up = self.scope.ancestors(self.load)
+        up_ids = {id(n) for n in up}
+        for node in up:
+            if not isinstance(node, cst.If) or id(node.body) not in up_ids:
+                continue
+            test = node.test
+            if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.In)):
+                continue
+            if not (isinstance(test.left, cst.Name) and test.left.value == data.value):
+                continue
+            if any(id(b.node) != id(node) and self.scope.before(node, b.node) and self.scope.before(b.node, self.load) for b in self.scope.bindings.get(data.value, ())):
+                return None
+            values = self._literal_collection(test.comparisons[0].comparator)
+            if values is not None:
+                return values
+        return None
+
+    def _literal_collection(self, expr: Any) -> Optional[Tuple[Any, ...]]:
+        if isinstance(expr, cst.Name):
+            bound = self.bindings(expr.value)
+            if bound is not None and len(bound) == 1 and bound[0].kind == "assign":
+                expr = bound[0].value
+            elif bound is None or not bound:
+                expr = self.ctx.constants.values.get(expr.value) if expr.value not in self.ctx.imports.aliases else None
+            else:
+                return None
+        if not isinstance(expr, (cst.List, cst.Tuple, cst.Set)) or not expr.elements:
+            return None
+        values = []
+        for element in expr.elements:
+            if not isinstance(element, cst.Element) or not isinstance(element.value, (cst.SimpleString, cst.ConcatenatedString)):
+                return None
+            value = self.ctx.value(element.value)
+            if not isinstance(value, (str, bytes)):
+                return None
+            values.append(value)
+        return tuple(values)
 
     # -- the data argument ---------------------------------------------------------
     def data_is_ours(self, data: Any) -> bool:
@@ -1142,6 +1189,29 @@ def inert_literal(target: str, value: Any) -> bool:
             return False
         return bool(ops) and ops[-1] == "STOP" and not _CODE_OPCODES.intersection(ops)
     return False
+
+
+def _encoded_literal(data: Any) -> Any:
+    """``"text".encode()`` / ``"text".encode("latin-1")`` (a string literal
+    encoded with a literal codec) as the bytes literal it builds, else
+    ``data`` unchanged."""
+    if (
+        isinstance(data, cst.Call)
+        and isinstance(data.func, cst.Attribute)
+        and data.func.attr.value == "encode"
+        and isinstance(data.func.value, (cst.SimpleString, cst.ConcatenatedString))
+        and all(isinstance(a.value, cst.SimpleString) and a.keyword is None and not a.star for a in data.args)
+        and len(data.args) <= 1
+    ):
+        try:
+            text = data.func.value.evaluated_value
+            codec = data.args[0].value.evaluated_value if data.args else "utf-8"
+            if not isinstance(text, str) or not isinstance(codec, str):
+                return data
+            return cst.SimpleString(repr(text.encode(codec)))
+        except Exception:  # noqa: BLE001 - an unknown codec or text it cannot encode: not a literal
+            return data
+    return data
 
 
 def _merge(kinds: List[Optional[str]]) -> Optional[str]:
@@ -1310,6 +1380,23 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - never hide a finding
             return False
 
+    def allowlisted_values(self, call: Any, target: str, data: Any = None) -> Optional[Tuple[Any, ...]]:
+        """The literals the data of ``call`` (a loader of
+        :data:`DATA_LOADERS`) is checked against before the load
+        (:meth:`_Query.allowlisted`), or None."""
+        if target not in DATA_LOADERS:
+            return None
+        if data is None:
+            spec = DATA_ARG.get(target, (0, ""))
+            data = self.ctx.arg(call, spec[0], spec[1] or None)
+        query = self._rt_query(call)
+        try:
+            return query.allowlisted(data) if query is not None else None
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - never hide a finding
+            return None
+
     def literal_value(self, call: Any, target: str, data: Any = None) -> Any:
         """The value of the literal ``call`` loads (see :meth:`literal_data`),
         or None."""
@@ -1320,6 +1407,7 @@ class RoundTripAware:
             data = self.ctx.arg(call, spec[0], spec[1] or None)
         if isinstance(data, cst.Name):
             data = self.ctx.constants.values.get(data.value)
+        data = _encoded_literal(data)
         try:
             value = self.ctx.value(data) if data is not None else None
         except Exception:  # noqa: BLE001 - no value, no verdict
@@ -1331,6 +1419,12 @@ class RoundTripAware:
         literal in the code (:meth:`literal_data`); not at all when that
         literal cannot build an object that runs code (:func:`inert_literal`)."""
         message = message or self.message  # type: ignore[attr-defined]
+        allowed = self.allowlisted_values(node, target, data)
+        if allowed is not None:
+            if all(inert_literal(target, v) for v in allowed):
+                return
+            self.report(at if at is not None else node, message + LITERAL_NOTE, severity=Severity.LOW, **kwargs)  # type: ignore[attr-defined]
+            return
         if self.literal_data(node, target, data):
             if inert_literal(target, self.literal_value(node, target, data)):
                 return
