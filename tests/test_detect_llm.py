@@ -204,6 +204,18 @@ ACROSS_NOT_PROVABLE = {
         def run(q):
             exec(chunks(q))
         """,
+    "caller-variable-named-like-the-helper-result": """
+        import subprocess
+        from openai import OpenAI
+        def write_file(folder, content):
+            path = folder + "/f"
+            open(path, "w").write(content)
+            return path
+        def build(folder, content):
+            path = write_file(folder, content)
+            cmd = "docker build -f " + path
+            subprocess.run(cmd, shell=True)
+        """,
     "staticmethod-first-parameter": """
         from openai import OpenAI
         class Runner:

@@ -249,7 +249,7 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._memo: Dict[int, Optional[str]] = {}
-        self._active: List[str] = []
+        self._active: List[Any] = []  # (scope id, name) of the variables being judged
         #: the function whose names are being judged, when it is not the
         #: sink's (the returns of a helper, the writers of an attribute)
         self._scope_stack: List[Any] = []
@@ -378,7 +378,7 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
         finally:
             self._scope_stack.pop()
             self._functions_active.pop()
-        if not all(sources):
+        if not all(source and source != _SELF for source in sources):
             return None
         return f"{function.name.value}() ← {sources[0]}"
 
@@ -435,7 +435,7 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
                     self._scope_stack.pop()
         finally:
             self._functions_active.pop()
-        if not all(sources):
+        if not all(source and source != _SELF for source in sources):
             return None
         return f"self.{expr.attr.value} ← {sources[0]}"
 
@@ -565,14 +565,15 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
         return None
 
     def _tainted_name(self, expr: Any, depth: int) -> Optional[str]:
-        if expr.value in self._active:
+        here = self._scopes()[0]
+        if (id(here), expr.value) in self._active:
             return _SELF  # `code = code.strip()`: as tainted as the variable's other bindings
-        scope = analysis_for(self.ctx).scope(self._scopes()[0])
+        scope = analysis_for(self.ctx).scope(here)
         found = scope.bindings.get(expr.value)
         if not found or scope.is_module and expr.value in analysis_for(self.ctx).globals_declared():
             return None
         sources = []
-        self._active.append(expr.value)
+        self._active.append((id(here), expr.value))
         try:
             for binding in found:
                 if binding.kind not in ("assign", "with", "for"):
