@@ -13,6 +13,15 @@ other projects' test files and source code, which are never committed):
   (scored separately as ``third_party-2``; ``third_party/SOURCES-2.txt``
   names each file's repository, path and commit and how its annotations
   map to labels);
+* ``third_party/{bearer,codeguru}/`` and ``third_party/{precli,scs}/`` —
+  round s5's fresh sources, split by source before either was scored:
+  ``third_party-3`` (development: scored once on the code before the
+  round, then used to choose its fixes) and ``third_party-4`` (the final
+  held-out set, scored once at the end); ``third_party/SOURCES-3.txt``;
+* ``real-3/<package>/...`` — round s5's fresh real-code set (clearml-serving,
+  lmdeploy serve/, xinference api/deploy/core, openllm, seldon-core,
+  llama-cpp-python), labelled blind and scored once at the end
+  (``real-3/SOURCES.txt``);
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;
