@@ -4,7 +4,7 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 597052790,
- '_roundtrip': 3639119027,
+ '_roundtrip': 2145318046,
  'mlw101_pickle_load': 1116732340,
  'mlw102_torch_load_without_weights_only': 2694325350,
  'mlw103_joblib_load': 2742300424,

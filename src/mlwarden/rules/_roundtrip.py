@@ -1363,39 +1363,34 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - an analysis problem must never hide a finding
             return False
 
-    def literal_data(self, call: Any, target: str, data: Any = None) -> bool:
-        """``call`` (a loader of :data:`DATA_LOADERS`) loads a literal written
-        in the code (see :meth:`_Query.literal_source`): reported at low
-        severity by the rules that use it."""
+    def _ask_data(self, call: Any, target: str, data: Any, question: Any, default: Any) -> Any:
+        """``question(query, data)`` about the data argument of ``call`` (a
+        loader of :data:`DATA_LOADERS`), ``default`` for another loader or
+        when the analysis fails (never hide a finding)."""
         if target not in DATA_LOADERS:
-            return False
+            return default
         if data is None:
             spec = DATA_ARG.get(target, (0, ""))
             data = self.ctx.arg(call, spec[0], spec[1] or None)
         query = self._rt_query(call)
         try:
-            return query is not None and query.literal_source(data)
+            return question(query, data) if query is not None else default
         except RecursionError:
             raise
         except Exception:  # noqa: BLE001 - never hide a finding
-            return False
+            return default
+
+    def literal_data(self, call: Any, target: str, data: Any = None) -> bool:
+        """``call`` (a loader of :data:`DATA_LOADERS`) loads a literal written
+        in the code (see :meth:`_Query.literal_source`): reported at low
+        severity by the rules that use it."""
+        return bool(self._ask_data(call, target, data, lambda query, d: query.literal_source(d), False))
 
     def allowlisted_values(self, call: Any, target: str, data: Any = None) -> Optional[Tuple[Any, ...]]:
         """The literals the data of ``call`` (a loader of
         :data:`DATA_LOADERS`) is checked against before the load
         (:meth:`_Query.allowlisted`), or None."""
-        if target not in DATA_LOADERS:
-            return None
-        if data is None:
-            spec = DATA_ARG.get(target, (0, ""))
-            data = self.ctx.arg(call, spec[0], spec[1] or None)
-        query = self._rt_query(call)
-        try:
-            return query.allowlisted(data) if query is not None else None
-        except RecursionError:
-            raise
-        except Exception:  # noqa: BLE001 - never hide a finding
-            return None
+        return self._ask_data(call, target, data, lambda query, d: query.allowlisted(d), None)
 
     def literal_value(self, call: Any, target: str, data: Any = None) -> Any:
         """The value of the literal ``call`` loads (see :meth:`literal_data`),
