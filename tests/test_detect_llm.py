@@ -338,3 +338,20 @@ def test_notebook_fixture_exact():
     results, _ = check_paths([str(path)], Config(select=["MLW211"]))
     assert not [e for r in results for e in r.errors]
     assert {(f.cell, f.line, f.rule_id) for r in results for f in r.findings} == expected == {(3, 3, "MLW211"), (4, 1, "MLW211")}
+
+
+def test_ast_gate_skips_files_whose_sinks_take_only_literals():
+    """The gate (a sink with a non-literal argument) never hides a finding:
+    the same verdicts as the equivalence mode, which runs every rule."""
+    import ast
+
+    from mlwarden.rules.mlw211_llm_output_executed import LlmOutputExecuted
+
+    literal_only = "import subprocess\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model='m', messages=m)\nsubprocess.run(['git', 'status'], check=True)\n"
+    mixed = literal_only + "exec(r.choices[0].message.content)\n"
+    assert LlmOutputExecuted.ast_gate(ast.parse(literal_only)) is False
+    assert LlmOutputExecuted.ast_gate(ast.parse(mixed)) is True
+    for code, expected in ((literal_only, []), (mixed, [5])):
+        fast = check_source(code, "a.py", config=Config(select=["MLW211"]))
+        full = check_source(code, "a.py", config=Config(select=["MLW211"]), full=True)
+        assert [f.line for f in fast.findings] == [f.line for f in full.findings] == expected

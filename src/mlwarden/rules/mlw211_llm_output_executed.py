@@ -242,7 +242,7 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
             if type(node) is ast.Call:
                 func = node.func
                 name = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else None
-                if name in _SINK_WORDS:
+                if name in _SINK_WORDS and not _all_literal(node):
                     return True
         return False
 
@@ -595,6 +595,21 @@ _SELF = "\x00self"
 def _short(ctx: Any, expr: Any) -> str:
     text = " ".join(ctx.module.code_for_node(expr).split())
     return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _all_literal(call: Any) -> bool:
+    """Every argument of the ``ast`` call is a literal (a constant, or a
+    list or tuple of constants): nothing it runs can be model output."""
+    import ast
+
+    def literal(node: Any) -> bool:
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return all(literal(e) for e in node.elts)
+        return False
+
+    return all(literal(a) for a in call.args) and all(k.arg is not None and literal(k.value) for k in call.keywords)
 
 
 def _body_nodes(function: Any):
