@@ -249,6 +249,14 @@ ALLOWLISTED = [
     ("import jsonpickle\ndef read(req):\n    if req in ['1', make()]:\n        return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
     ("import jsonpickle\ndef read(req, x):\n    if x in ['1']:\n        return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
     ("import jsonpickle\ndef read(req):\n    allowed = ['1']\n    allowed = fetch()\n    if req in allowed:\n        return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    # a guard clause before the load pins it too
+    ("import jsonpickle\ndef read(req):\n    if req not in ('1', '2'):\n        raise ValueError(req)\n    return jsonpickle.decode(req)", "MLW114", []),
+    ("import jsonpickle\nOK = ['1']\ndef read(reqs):\n    for r in reqs:\n        if not r in OK: continue\n        jsonpickle.decode(r)", "MLW114", []),
+    ("import jsonpickle\ndef read(req):\n    if req not in ('1', '2'):\n        log(req)\n    return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req, other):\n    if req not in ('1', '2'):\n        raise ValueError(req)\n    req = other\n    return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req):\n    if req not in ('1', '2'):\n        raise ValueError(req)\n    else:\n        pass\n    return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req):\n    if req in ('1', '2'):\n        raise ValueError(req)\n    return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req, flag):\n    if flag:\n        if req not in ('1',):\n            return None\n    return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
     # a string literal encoded in place is a literal payload
     ("import pickle\nobj = pickle.loads('\\x80\\x04K\\x01.'.encode('latin-1'))", "MLW101", []),
     ("import pickle\nobj = pickle.loads('abc'.encode())", "MLW101", [Severity.LOW]),

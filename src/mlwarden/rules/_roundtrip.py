@@ -1098,27 +1098,36 @@ class _Query:
 
     def allowlisted(self, data: Any) -> Optional[Tuple[Any, ...]]:
         """The values ``data`` (a name) can hold at the load when the load
-        runs only inside ``if data in ALLOWED:``, ``ALLOWED`` a literal list,
+        runs only inside ``if data in ALLOWED:``, or after a guard clause
+        ``if data not in ALLOWED: raise …`` (``return``, ``continue``,
+        ``break``) earlier in an enclosing block, ``ALLOWED`` a literal list,
         tuple or set of strings or bytes (in place, or a name bound once to
         one): the payload is one of those literals. None otherwise, or when
-        the name is rebound inside the ``if`` before the load."""
+        the name is rebound between the guard and the load."""
         if not isinstance(data, cst.Name):
             return None
         up = self.scope.ancestors(self.load)
         up_ids = {id(n) for n in up}
-        for node in up:
-            if not isinstance(node, cst.If) or id(node.body) not in up_ids:
-                continue
-            test = node.test
-            if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.In)):
-                continue
-            if not (isinstance(test.left, cst.Name) and test.left.value == data.value):
-                continue
-            if any(id(b.node) != id(node) and self.scope.before(node, b.node) and self.scope.before(b.node, self.load) for b in self.scope.bindings.get(data.value, ())):
-                return None
-            values = self._literal_collection(test.comparisons[0].comparator)
-            if values is not None:
-                return values
+        for i, node in enumerate(up):
+            guards: List[Tuple[Any, Any]] = []  # (the if, the collection)
+            if isinstance(node, cst.If) and id(node.body) in up_ids:
+                guards.append((node, _membership(node.test, data.value, cst.In)))
+            elif isinstance(node, (cst.IndentedBlock, cst.Module)):
+                # a guard clause earlier in the block: `if x not in ALLOWED: raise …`
+                child = up[i - 1] if i else self.load
+                for statement in node.body:
+                    if statement is child:
+                        break
+                    if isinstance(statement, cst.If) and statement.orelse is None and _exits(statement.body):
+                        guards.append((statement, _membership(statement.test, data.value, cst.NotIn)))
+            for guard, collection in reversed(guards):
+                if collection is None:
+                    continue
+                if any(id(b.node) != id(guard) and self.scope.before(guard, b.node) and self.scope.before(b.node, self.load) for b in self.scope.bindings.get(data.value, ())):
+                    return None
+                values = self._literal_collection(collection)
+                if values is not None:
+                    return values
         return None
 
     def _literal_collection(self, expr: Any) -> Optional[Tuple[Any, ...]]:
@@ -1189,6 +1198,27 @@ def inert_literal(target: str, value: Any) -> bool:
             return False
         return bool(ops) and ops[-1] == "STOP" and not _CODE_OPCODES.intersection(ops)
     return False
+
+
+def _membership(test: Any, name: str, operator: type) -> Any:
+    """The collection of ``name in C`` (``operator`` ``cst.In``) or
+    ``name not in C`` / ``not name in C`` (``cst.NotIn``), else None."""
+    if operator is cst.NotIn and isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test, operator = test.expression, cst.In
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, operator)):
+        return None
+    if not (isinstance(test.left, cst.Name) and test.left.value == name):
+        return None
+    return test.comparisons[0].comparator
+
+
+def _exits(block: Any) -> bool:
+    """The block always leaves what follows it: it ends in ``return``,
+    ``raise``, ``continue`` or ``break``."""
+    body = getattr(block, "body", ())
+    last = body[-1] if body else None
+    small = last.body if isinstance(last, cst.SimpleStatementLine) else body if isinstance(block, cst.SimpleStatementSuite) else ()
+    return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
 
 
 def _encoded_literal(data: Any) -> Any:

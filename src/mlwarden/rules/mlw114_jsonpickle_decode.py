@@ -33,9 +33,10 @@ class JsonpickleDecode(RoundTripAware, CodeRule):
     Severity: high; low when the document is a literal written in the code
     (its text is the project's), and no finding when that literal has no
     `py/` tag at all: without one jsonpickle builds only plain JSON values.
-    A document that is only decoded inside `if doc in ALLOWED:`, `ALLOWED`
-    a literal list, tuple or set of strings (in place or bound once), is one
-    of those literals and is judged the same way.
+    A document that is only decoded inside `if doc in ALLOWED:` or after a
+    guard clause `if doc not in ALLOWED: raise …`, `ALLOWED` a literal list,
+    tuple or set of strings (in place or bound once), is one of those
+    literals and is judged the same way.
 
     ## Why is this bad?
     jsonpickle looks like JSON but restores arbitrary Python objects: its
