@@ -13,6 +13,15 @@ other projects' test files and source code, which are never committed):
   (scored separately as ``third_party-2``; ``third_party/SOURCES-2.txt``
   names each file's repository, path and commit and how its annotations
   map to labels);
+* ``third_party/{bearer,codeguru}/`` and ``third_party/{precli,scs}/`` —
+  round s5's fresh sources, split by source before either was scored:
+  ``third_party-3`` (development: scored once on the code before the
+  round, then used to choose its fixes) and ``third_party-4`` (the final
+  held-out set, scored once at the end); ``third_party/SOURCES-3.txt``;
+* ``real-3/<package>/...`` — round s5's fresh real-code set (clearml-serving,
+  lmdeploy serve/, xinference api/deploy/core, openllm, seldon-core,
+  llama-cpp-python), labelled blind and scored once at the end
+  (``real-3/SOURCES.txt``);
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;
@@ -33,6 +42,7 @@ and their history are in ``benchmarks/DETECT.md``.
 
     python benchmarks/eval_detect.py score                  # this checkout
     python benchmarks/eval_detect.py score --src OLD/src    # another version (before/after)
+    python benchmarks/eval_detect.py score --sets third_party-3   # one set alone (held-out sets: once)
     python benchmarks/eval_detect.py candidates real/x      # lines to label
     python benchmarks/eval_detect.py corpus-diff --before OLD/src PATHS...  # findings lost/gained
 
@@ -214,14 +224,21 @@ CORRECTIONS = HERE / "eval_detect_labels.json"
 #: third-party sources added after the first round's fixes (scored as their own
 #: held-out set, "third_party-2"); real code under ``real-2/`` is "real-2"
 SECOND_SOURCES = {"codeql", "sonar", "dlint"}
-SETS = ("third_party", "third_party-2", "real", "real-2")
+#: round s5's fresh sources, split by source before either was scored:
+#: "third_party-3" chose the round's fixes, "third_party-4" is the final
+#: held-out set (``third_party/SOURCES-3.txt``)
+THIRD_SOURCES = {"bearer", "codeguru"}
+FOURTH_SOURCES = {"precli", "scs"}
+SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "real", "real-2", "real-3")
 
 
 def set_of(rel: str) -> str:
     """The evaluation set a labelled path belongs to."""
     parts = rel.split("/")
-    if parts[0] == "third_party" and len(parts) > 2 and parts[1] in SECOND_SOURCES:
-        return "third_party-2"
+    if parts[0] == "third_party" and len(parts) > 2:
+        for name, sources in (("third_party-2", SECOND_SOURCES), ("third_party-3", THIRD_SOURCES), ("third_party-4", FOURTH_SOURCES)):
+            if parts[1] in sources:
+                return name
     return parts[0]
 
 
@@ -249,8 +266,8 @@ def all_labels(corrections: bool = True) -> Dict[str, Tuple[str, str]]:
 RANK = {"LOW": 0, "MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}
 
 
-def score(src: Path, severity: str = "LOW", corrections: bool = True) -> Dict[str, Dict[str, int]]:
-    labels = all_labels(corrections)
+def score(src: Path, severity: str = "LOW", corrections: bool = True, sets=SETS) -> Dict[str, Dict[str, int]]:
+    labels = {k: v for k, v in all_labels(corrections).items() if set_of(k.rsplit(":", 1)[0]) in sets}
     files = sorted({key.rsplit(":", 1)[0] for key in labels})
     data = run_mlwarden(src, [EVAL / f for f in files])
     found = defaultdict(set)  # (path, category) -> lines
@@ -339,6 +356,7 @@ def main(argv=None) -> int:
     s.add_argument("--misses", action="store_true")
     s.add_argument("--severity", default="low", help="lowest severity that counts (low: every finding; medium: the default report)")
     s.add_argument("--as-labelled", action="store_true", help="ignore the reviewed corrections in eval_detect_labels.json")
+    s.add_argument("--sets", default=",".join(SETS), help="comma-separated sets to score (a held-out set is scored alone, once)")
     c = sub.add_parser("candidates")
     c.add_argument("root", type=Path)
     d = sub.add_parser("corpus-diff", help="MLW1xx/2xx/3xx/7xx findings lost and gained between two versions on a corpus")
@@ -358,10 +376,14 @@ def main(argv=None) -> int:
         for row in sorted(after - before):
             print("new  ", *row)
         return 1 if before - after else 0
-    counts = score(args.src.resolve(), args.severity.upper(), corrections=not args.as_labelled)
+    sets = tuple(args.sets.split(","))
+    unknown = set(sets) - set(SETS)
+    if unknown:
+        parser.error(f"unknown set(s): {', '.join(sorted(unknown))}; known: {', '.join(SETS)}")
+    counts = score(args.src.resolve(), args.severity.upper(), corrections=not args.as_labelled, sets=sets)
     keys = {k for k in counts if isinstance(k, tuple)}
     groups = []
-    for where in SETS:
+    for where in sets:
         mine = {k for k in keys if k[0] == where}
         groups.append((f"{where} family", {k for k in mine if k[1] in FAMILY}))
         for k in sorted(mine - {k for k in mine if k[1] in FAMILY}):

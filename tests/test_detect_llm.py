@@ -89,6 +89,160 @@ EXECUTED = {
 }
 
 
+#: model output that crosses a function boundary inside the file, provably:
+#: every return of the helper (every write of the attribute) is model output
+ACROSS_FUNCTIONS = {
+    "helper-returns-model-output": """
+        from openai import OpenAI
+        client = OpenAI()
+        def ask(q):
+            return client.chat.completions.create(model="m", messages=q).choices[0].message.content
+        def run(q):
+            exec(ask(q))
+        """,
+    "helper-through-a-local-name": """
+        import subprocess
+        import litellm
+        def draft(task):
+            reply = litellm.completion(model="m", messages=[task])
+            text = reply.choices[0].message.content
+            return text.strip("`")
+        def apply(task):
+            script = draft(task)
+            subprocess.run(["bash", "-c", script])
+        """,
+    "method-on-self": """
+        from langchain_openai import ChatOpenAI
+        class Coder:
+            def __init__(self):
+                self.llm = ChatOpenAI()
+            def write(self, q):
+                return self.llm.invoke(q).content
+            async def run(self, q):
+                code = self.write(q)
+                exec(code)
+        """,
+    "attribute-written-from-a-model-call": """
+        import os
+        import anthropic
+        class Shell:
+            def plan(self, q):
+                msg = anthropic.Anthropic().messages.create(model="m", max_tokens=9, messages=q)
+                self.command = msg.content[0].text
+            def go(self):
+                os.system(self.command)
+        """,
+    "helper-calling-a-helper": """
+        import ollama
+        def raw(q):
+            return ollama.chat(model="m", messages=q)["message"]["content"]
+        def code_of(q):
+            return raw(q).split("```")[1]
+        def run(q):
+            eval(code_of(q))
+        """,
+}
+
+#: crossing a function boundary without proof: quiet
+ACROSS_NOT_PROVABLE = {
+    "one-return-not-model-output": """
+        from openai import OpenAI
+        def ask(q, offline):
+            if offline:
+                return "print('offline')"
+            return OpenAI().chat.completions.create(model="m", messages=q).choices[0].message.content
+        def run(q):
+            exec(ask(q, False))
+        """,
+    "helper-may-fall-off-the-end": """
+        from openai import OpenAI
+        def ask(q, on):
+            if on:
+                return OpenAI().chat.completions.create(model="m", messages=q).choices[0].message.content
+        def run(q):
+            exec(ask(q, True))
+        """,
+    "helper-of-unknown-data": """
+        from openai import OpenAI
+        def clean(text):
+            return text.strip()
+        def run(path):
+            exec(clean(open(path).read()))
+        """,
+    "helper-defined-twice": """
+        from openai import OpenAI
+        def ask(q):
+            return OpenAI().chat.completions.create(model="m", messages=q).choices[0].message.content
+        def ask(q):
+            return q
+        def run(q):
+            exec(ask(q))
+        """,
+    "attribute-also-set-from-a-file": """
+        from openai import OpenAI
+        class Runner:
+            def plan(self, q):
+                self.code = OpenAI().chat.completions.create(model="m", messages=q).choices[0].message.content
+            def load(self, path):
+                self.code = open(path).read()
+            def go(self):
+                exec(self.code)
+        """,
+    "attribute-of-another-object": """
+        from openai import OpenAI
+        class Runner:
+            def plan(self, q):
+                self.code = OpenAI().chat.completions.create(model="m", messages=q).choices[0].message.content
+            def go(self, other):
+                exec(other.code)
+        """,
+    "generator-helper": """
+        from openai import OpenAI
+        def chunks(q):
+            yield OpenAI().chat.completions.create(model="m", messages=q).choices[0].message.content
+            return "x"
+        def run(q):
+            exec(chunks(q))
+        """,
+    "caller-variable-named-like-the-helper-result": """
+        import subprocess
+        from openai import OpenAI
+        def write_file(folder, content):
+            path = folder + "/f"
+            open(path, "w").write(content)
+            return path
+        def build(folder, content):
+            path = write_file(folder, content)
+            cmd = "docker build -f " + path
+            subprocess.run(cmd, shell=True)
+        """,
+    "staticmethod-first-parameter": """
+        from openai import OpenAI
+        class Runner:
+            def plan(self, q):
+                self.code = OpenAI().chat.completions.create(model="m", messages=q).choices[0].message.content
+            @staticmethod
+            def go(self):
+                exec(self.code)
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACROSS_FUNCTIONS))
+def test_model_output_across_functions(name):
+    code = textwrap.dedent(ACROSS_FUNCTIONS[name])
+    sink_line = max(i for i, text in enumerate(code.splitlines(), start=1) if text.strip())
+    assert lines(code, "MLW211") == [sink_line]
+    # the sink's function holds no provider word: the fast path must still see it
+    full = check_source(code, "agent.py", config=Config(select=["MLW211"]), full=True)
+    assert [f.line for f in full.findings] == [sink_line]
+
+
+@pytest.mark.parametrize("name", sorted(ACROSS_NOT_PROVABLE))
+def test_not_provable_across_functions(name):
+    assert lines(ACROSS_NOT_PROVABLE[name], "MLW211") == []
+
+
 @pytest.mark.parametrize("name", sorted(EXECUTED))
 def test_model_output_executed(name):
     code = textwrap.dedent(EXECUTED[name])
@@ -98,14 +252,6 @@ def test_model_output_executed(name):
 
 NOT_PROVABLE = {
     "parameter": "import openai\ndef run(code):\n    exec(code)\n",
-    "other-function": """
-        from openai import OpenAI
-        client = OpenAI()
-        def ask(q):
-            return client.chat.completions.create(model="m", messages=q).choices[0].message.content
-        def run(q):
-            exec(ask(q))
-        """,
     "one-binding-not-from-a-model": """
         from openai import OpenAI
         def run(q, fallback):
@@ -192,3 +338,20 @@ def test_notebook_fixture_exact():
     results, _ = check_paths([str(path)], Config(select=["MLW211"]))
     assert not [e for r in results for e in r.errors]
     assert {(f.cell, f.line, f.rule_id) for r in results for f in r.findings} == expected == {(3, 3, "MLW211"), (4, 1, "MLW211")}
+
+
+def test_ast_gate_skips_files_whose_sinks_take_only_literals():
+    """The gate (a sink with a non-literal argument) never hides a finding:
+    the same verdicts as the equivalence mode, which runs every rule."""
+    import ast
+
+    from mlwarden.rules.mlw211_llm_output_executed import LlmOutputExecuted
+
+    literal_only = "import subprocess\nfrom openai import OpenAI\nr = OpenAI().chat.completions.create(model='m', messages=m)\nsubprocess.run(['git', 'status'], check=True)\n"
+    mixed = literal_only + "exec(r.choices[0].message.content)\n"
+    assert LlmOutputExecuted.ast_gate(ast.parse(literal_only)) is False
+    assert LlmOutputExecuted.ast_gate(ast.parse(mixed)) is True
+    for code, expected in ((literal_only, []), (mixed, [5])):
+        fast = check_source(code, "a.py", config=Config(select=["MLW211"]))
+        full = check_source(code, "a.py", config=Config(select=["MLW211"]), full=True)
+        assert [f.line for f in fast.findings] == [f.line for f in full.findings] == expected

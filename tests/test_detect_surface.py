@@ -232,6 +232,44 @@ def test_literal_data_is_low(code, rule, severity):
     assert ("literal in the code" in finding.message) is (severity is Severity.LOW)
 
 
+# -- a payload checked against an allowlist of literals, a literal encoded in place ---------
+
+ALLOWLISTED = [
+    # the payload is one of the listed literals: plain data, no finding
+    ("import jsonpickle\ndef read(req):\n    if req in ['{\"a\": 1}', '[2, 3]']:\n        return jsonpickle.decode(req)", "MLW114", []),
+    ("import jsonpickle as jp\nKNOWN = ('\"x\"', '\"y\"')\ndef read(req):\n    if req in KNOWN:\n        return jp.decode(req)", "MLW114", []),
+    ("import jsonpickle\ndef read(req):\n    ok = {'1', '2'}\n    if req in ok:\n        obj = jsonpickle.decode(req)", "MLW114", []),
+    # a listed literal that builds objects: low, as a literal payload is
+    ("import jsonpickle\ndef read(req):\n    if req in ['{\"py/object\": \"m.C\"}']:\n        return jsonpickle.decode(req)", "MLW114", [Severity.LOW]),
+    # not a guard that pins the value: high
+    ("import jsonpickle\ndef read(req):\n    if req not in ['1']:\n        return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req):\n    if req in ['1']:\n        pass\n    else:\n        return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req, allowed):\n    if req in allowed:\n        return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req, other):\n    if req in ['1']:\n        req = other\n        return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req):\n    if req in ['1', make()]:\n        return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req, x):\n    if x in ['1']:\n        return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req):\n    allowed = ['1']\n    allowed = fetch()\n    if req in allowed:\n        return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    # a guard clause before the load pins it too
+    ("import jsonpickle\ndef read(req):\n    if req not in ('1', '2'):\n        raise ValueError(req)\n    return jsonpickle.decode(req)", "MLW114", []),
+    ("import jsonpickle\nOK = ['1']\ndef read(reqs):\n    for r in reqs:\n        if not r in OK: continue\n        jsonpickle.decode(r)", "MLW114", []),
+    ("import jsonpickle\ndef read(req):\n    if req not in ('1', '2'):\n        log(req)\n    return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req, other):\n    if req not in ('1', '2'):\n        raise ValueError(req)\n    req = other\n    return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req):\n    if req not in ('1', '2'):\n        raise ValueError(req)\n    else:\n        pass\n    return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req):\n    if req in ('1', '2'):\n        raise ValueError(req)\n    return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    ("import jsonpickle\ndef read(req, flag):\n    if flag:\n        if req not in ('1',):\n            return None\n    return jsonpickle.decode(req)", "MLW114", [Severity.HIGH]),
+    # a string literal encoded in place is a literal payload
+    ("import pickle\nobj = pickle.loads('\\x80\\x04K\\x01.'.encode('latin-1'))", "MLW101", []),
+    ("import pickle\nobj = pickle.loads('abc'.encode())", "MLW101", [Severity.LOW]),
+    ("import pickle\nobj = pickle.loads(text.encode())", "MLW101", [Severity.HIGH]),
+    ("import pickle\nobj = pickle.loads('abc'.encode(codec))", "MLW101", [Severity.HIGH]),
+]
+
+
+@pytest.mark.parametrize("code, rule, severities", ALLOWLISTED)
+def test_payload_pinned_to_literals(code, rule, severities):
+    assert [f.severity for f in findings(code, rule)] == severities
+
+
 # -- a module bound by an import call (core/bindings.IMPORT_CALLS) ---------------------------
 
 IMPORTED_BY_CALL = [

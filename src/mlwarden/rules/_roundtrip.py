@@ -1091,9 +1091,65 @@ class _Query:
             if bound is None or local or data.value in self.ctx.imports.aliases:
                 return False
             data = bound
+        data = _encoded_literal(data)
         if not isinstance(data, (cst.SimpleString, cst.ConcatenatedString)):
             return False
         return bool(self.ctx.value(data))
+
+    def allowlisted(self, data: Any) -> Optional[Tuple[Any, ...]]:
+        """The values ``data`` (a name) can hold at the load when the load
+        runs only inside ``if data in ALLOWED:``, or after a guard clause
+        ``if data not in ALLOWED: raise …`` (``return``, ``continue``,
+        ``break``) earlier in an enclosing block, ``ALLOWED`` a literal list,
+        tuple or set of strings or bytes (in place, or a name bound once to
+        one): the payload is one of those literals. None otherwise, or when
+        the name is rebound between the guard and the load."""
+        if not isinstance(data, cst.Name):
+            return None
+        up = self.scope.ancestors(self.load)
+        up_ids = {id(n) for n in up}
+        for i, node in enumerate(up):
+            guards: List[Tuple[Any, Any]] = []  # (the if, the collection)
+            if isinstance(node, cst.If) and id(node.body) in up_ids:
+                guards.append((node, _membership(node.test, data.value, cst.In)))
+            elif isinstance(node, (cst.IndentedBlock, cst.Module)):
+                # a guard clause earlier in the block: `if x not in ALLOWED: raise …`
+                child = up[i - 1] if i else self.load
+                for statement in node.body:
+                    if statement is child:
+                        break
+                    if isinstance(statement, cst.If) and statement.orelse is None and _exits(statement.body):
+                        guards.append((statement, _membership(statement.test, data.value, cst.NotIn)))
+            for guard, collection in reversed(guards):
+                if collection is None:
+                    continue
+                if any(id(b.node) != id(guard) and self.scope.before(guard, b.node) and self.scope.before(b.node, self.load) for b in self.scope.bindings.get(data.value, ())):
+                    return None
+                values = self._literal_collection(collection)
+                if values is not None:
+                    return values
+        return None
+
+    def _literal_collection(self, expr: Any) -> Optional[Tuple[Any, ...]]:
+        if isinstance(expr, cst.Name):
+            bound = self.bindings(expr.value)
+            if bound is not None and len(bound) == 1 and bound[0].kind == "assign":
+                expr = bound[0].value
+            elif bound is None or not bound:
+                expr = self.ctx.constants.values.get(expr.value) if expr.value not in self.ctx.imports.aliases else None
+            else:
+                return None
+        if not isinstance(expr, (cst.List, cst.Tuple, cst.Set)) or not expr.elements:
+            return None
+        values = []
+        for element in expr.elements:
+            if not isinstance(element, cst.Element) or not isinstance(element.value, (cst.SimpleString, cst.ConcatenatedString)):
+                return None
+            value = self.ctx.value(element.value)
+            if not isinstance(value, (str, bytes)):
+                return None
+            values.append(value)
+        return tuple(values)
 
     # -- the data argument ---------------------------------------------------------
     def data_is_ours(self, data: Any) -> bool:
@@ -1142,6 +1198,50 @@ def inert_literal(target: str, value: Any) -> bool:
             return False
         return bool(ops) and ops[-1] == "STOP" and not _CODE_OPCODES.intersection(ops)
     return False
+
+
+def _membership(test: Any, name: str, operator: type) -> Any:
+    """The collection of ``name in C`` (``operator`` ``cst.In``) or
+    ``name not in C`` / ``not name in C`` (``cst.NotIn``), else None."""
+    if operator is cst.NotIn and isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test, operator = test.expression, cst.In
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, operator)):
+        return None
+    if not (isinstance(test.left, cst.Name) and test.left.value == name):
+        return None
+    return test.comparisons[0].comparator
+
+
+def _exits(block: Any) -> bool:
+    """The block always leaves what follows it: it ends in ``return``,
+    ``raise``, ``continue`` or ``break``."""
+    body = getattr(block, "body", ())
+    last = body[-1] if body else None
+    small = last.body if isinstance(last, cst.SimpleStatementLine) else body if isinstance(block, cst.SimpleStatementSuite) else ()
+    return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
+
+
+def _encoded_literal(data: Any) -> Any:
+    """``"text".encode()`` / ``"text".encode("latin-1")`` (a string literal
+    encoded with a literal codec) as the bytes literal it builds, else
+    ``data`` unchanged."""
+    if (
+        isinstance(data, cst.Call)
+        and isinstance(data.func, cst.Attribute)
+        and data.func.attr.value == "encode"
+        and isinstance(data.func.value, (cst.SimpleString, cst.ConcatenatedString))
+        and all(isinstance(a.value, cst.SimpleString) and a.keyword is None and not a.star for a in data.args)
+        and len(data.args) <= 1
+    ):
+        try:
+            text = data.func.value.evaluated_value
+            codec = data.args[0].value.evaluated_value if data.args else "utf-8"
+            if not isinstance(text, str) or not isinstance(codec, str):
+                return data
+            return cst.SimpleString(repr(text.encode(codec)))
+        except Exception:  # noqa: BLE001 - an unknown codec or text it cannot encode: not a literal
+            return data
+    return data
 
 
 def _merge(kinds: List[Optional[str]]) -> Optional[str]:
@@ -1293,22 +1393,34 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - an analysis problem must never hide a finding
             return False
 
-    def literal_data(self, call: Any, target: str, data: Any = None) -> bool:
-        """``call`` (a loader of :data:`DATA_LOADERS`) loads a literal written
-        in the code (see :meth:`_Query.literal_source`): reported at low
-        severity by the rules that use it."""
+    def _ask_data(self, call: Any, target: str, data: Any, question: Any, default: Any) -> Any:
+        """``question(query, data)`` about the data argument of ``call`` (a
+        loader of :data:`DATA_LOADERS`), ``default`` for another loader or
+        when the analysis fails (never hide a finding)."""
         if target not in DATA_LOADERS:
-            return False
+            return default
         if data is None:
             spec = DATA_ARG.get(target, (0, ""))
             data = self.ctx.arg(call, spec[0], spec[1] or None)
         query = self._rt_query(call)
         try:
-            return query is not None and query.literal_source(data)
+            return question(query, data) if query is not None else default
         except RecursionError:
             raise
         except Exception:  # noqa: BLE001 - never hide a finding
-            return False
+            return default
+
+    def literal_data(self, call: Any, target: str, data: Any = None) -> bool:
+        """``call`` (a loader of :data:`DATA_LOADERS`) loads a literal written
+        in the code (see :meth:`_Query.literal_source`): reported at low
+        severity by the rules that use it."""
+        return bool(self._ask_data(call, target, data, lambda query, d: query.literal_source(d), False))
+
+    def allowlisted_values(self, call: Any, target: str, data: Any = None) -> Optional[Tuple[Any, ...]]:
+        """The literals the data of ``call`` (a loader of
+        :data:`DATA_LOADERS`) is checked against before the load
+        (:meth:`_Query.allowlisted`), or None."""
+        return self._ask_data(call, target, data, lambda query, d: query.allowlisted(d), None)
 
     def literal_value(self, call: Any, target: str, data: Any = None) -> Any:
         """The value of the literal ``call`` loads (see :meth:`literal_data`),
@@ -1320,6 +1432,7 @@ class RoundTripAware:
             data = self.ctx.arg(call, spec[0], spec[1] or None)
         if isinstance(data, cst.Name):
             data = self.ctx.constants.values.get(data.value)
+        data = _encoded_literal(data)
         try:
             value = self.ctx.value(data) if data is not None else None
         except Exception:  # noqa: BLE001 - no value, no verdict
@@ -1331,6 +1444,12 @@ class RoundTripAware:
         literal in the code (:meth:`literal_data`); not at all when that
         literal cannot build an object that runs code (:func:`inert_literal`)."""
         message = message or self.message  # type: ignore[attr-defined]
+        allowed = self.allowlisted_values(node, target, data)
+        if allowed is not None:
+            if all(inert_literal(target, v) for v in allowed):
+                return
+            self.report(at if at is not None else node, message + LITERAL_NOTE, severity=Severity.LOW, **kwargs)  # type: ignore[attr-defined]
+            return
         if self.literal_data(node, target, data):
             if inert_literal(target, self.literal_value(node, target, data)):
                 return

@@ -40,7 +40,10 @@ class PickleLoad(RoundTripAware, CodeRule):
     keeps the finding.
 
     Severity: high, and low when the data is a literal written in the code
-    (`pickle.loads(b"...")`, a module constant holding one): its bytes are
+    (`pickle.loads(b"...")`, `"...".encode("latin-1")`, a module constant
+    holding one, or a name only loaded inside `if blob in (b"...", …):` or
+    after `if blob not in (…): raise`, which pins it to those literals): its
+    bytes are
     fixed by the project. A literal *path* keeps the high severity: the file
     it names may have been downloaded. The same holds for the other
     data-taking loaders of the family (`marshal.loads`, `jsonpickle.decode`).

@@ -33,6 +33,10 @@ class JsonpickleDecode(RoundTripAware, CodeRule):
     Severity: high; low when the document is a literal written in the code
     (its text is the project's), and no finding when that literal has no
     `py/` tag at all: without one jsonpickle builds only plain JSON values.
+    A document that is only decoded inside `if doc in ALLOWED:` or after a
+    guard clause `if doc not in ALLOWED: raise …`, `ALLOWED` a literal list,
+    tuple or set of strings (in place or bound once), is one of those
+    literals and is judged the same way.
 
     ## Why is this bad?
     jsonpickle looks like JSON but restores arbitrary Python objects: its
@@ -79,10 +83,12 @@ class JsonpickleDecode(RoundTripAware, CodeRule):
         Valid("import jsonpickle\ns = jsonpickle.encode(obj)"),
         Valid("import json\njson.loads(s)"),
         Valid("import base64\nbase64.b64decode(s)"),
+        Valid("import jsonpickle\nKNOWN = ['[1, 2]', '{\"k\": 3}']\ndef load(doc):\n    if doc in KNOWN:\n        return jsonpickle.decode(doc)"),
         Valid("import jsonpickle\npick = jsonpickle.encode({'a': 1})\nprint(jsonpickle.decode(pick))\nprint(jsonpickle.unpickler.Unpickler().restore(pick))"),
     ]
     INVALID = [
         Invalid("import jsonpickle\nobj = jsonpickle.decode(s)"),
+        Invalid("import jsonpickle\ndef load(doc, known):\n    if doc in known:\n        return jsonpickle.decode(doc)"),
         Invalid("import jsonpickle as jp\njp.loads(s, safe=True)"),
         Invalid("from jsonpickle.unpickler import Unpickler\nUnpickler().restore(data)"),
         Invalid("from jsonpickle import decode\ndecode(s)"),
