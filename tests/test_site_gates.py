@@ -44,6 +44,8 @@ CASES = [
     ("MLW205", "import torch.hub\nREPO = 'owner/repo'\n\ndef f():\n    return torch.hub.load(REPO, 'm')\n", [5]),
     # MLW202: opaque **kwargs, constant mappings, aliases, publishers in other pieces, timm names
     ("MLW202", "from transformers import AutoModel\n\nclass A:\n    @classmethod\n    def load(cls, name, **kwargs):\n        return AutoModel.from_pretrained('org/x', **kwargs)\n", []),
+    ("MLW202", "from transformers import AutoModel\n\nclass A:\n    def load(self):\n        return AutoModel.from_pretrained('org/x', **self.kw)\n", []),
+    ("MLW202", "from transformers import AutoModel\n\ndef f(cfg):\n    return AutoModel.from_pretrained('org/x', **cfg['load'])\n", []),
     ("MLW202", "from transformers import AutoModel\nKW = {'revision': 'main'}\n\ndef f():\n    return AutoModel.from_pretrained('org/x', **KW)\n", [5]),
     ("MLW202", "from transformers import AutoModel\nfp = AutoModel.from_pretrained\n\ndef f():\n    return fp('org/x')\n", [5]),
     ("MLW202", "from transformers import AutoModel\n\ndef f(kw):\n    return AutoModel.from_pretrained('org/x', revision='main', **kw)\n", [4]),

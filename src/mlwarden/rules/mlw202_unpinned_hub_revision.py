@@ -798,12 +798,16 @@ def _opaque_kwargs(call: Any, facts: Any) -> bool:
     """Whether the ``ast`` call hides its ``revision`` in ``**name`` the
     rule cannot see into (``Context.keyword`` answers "cannot tell": the
     rule stays silent): no ``revision=`` written, and a ``**`` of a name that
-    is no module constant."""
+    is no module constant, or of an attribute or subscript (``**self.kw``),
+    which ``Context.value`` never reads."""
     import ast
 
     if any(kw.arg == "revision" for kw in call.keywords):
         return False
-    return any(kw.arg is None and type(kw.value) is ast.Name and kw.value.id not in facts.constants for kw in call.keywords)
+    return any(
+        kw.arg is None and ((type(kw.value) is ast.Name and kw.value.id not in facts.constants) or type(kw.value) in (ast.Attribute, ast.Subscript))
+        for kw in call.keywords
+    )
 
 
 def publishes(call: Any) -> bool:
