@@ -73,6 +73,8 @@ CASES = [
     ("MLW107", "import torch\n\ndef f(p):\n    try:\n        return torch.load(p, weights_only=True)\n    except Exception:\n        return torch.load(p, weights_only=False)\n", [7]),
     ("MLW107", "import torch\nfrom torch.serialization import add_safe_globals as allow\n\ndef f():\n    allow([eval])\n", [5]),
     ("MLW107", "import torch\n\ndef f(p):\n    try:\n        return torch.load(p, weights_only=True)\n    except Exception:\n        return None\n", []),
+    # MLW211: a sink imported under another name
+    ("MLW211", "import openai\nfrom subprocess import run as go\n\ndef f(client):\n    cmd = client.chat.completions.create(model='m', messages=[]).choices[0].message.content\n    go(cmd, shell=True)\n", [6]),
     # MLW207: the known beginning of a URL is built from literals in many ways
     ("MLW207", "import requests\n\ndef f(name):\n    return requests.get(f'https://example.com/{name}')\n", []),
     ("MLW207", "import requests\nBASE = 'ht' + 'tp://example.com/'\n\ndef f(name):\n    return requests.get(BASE + name)\n", []),
@@ -129,3 +131,17 @@ def test_mlw207_skips_a_file_whose_urls_are_all_https():
                    "import requests\nS = 'http'\nrequests.get(S + '://example.com/a')\n",
                    "import requests\nrequests.get('h' 'ttp://example.com/a')\n"):
         assert candidate_rules(unsafe, rules, ast.parse(unsafe)) == rules
+
+
+def test_mlw211_needs_a_call_that_resolves_to_a_sink():
+    """MLW211 sees the whole module of a file it may report in, so its ast
+    gate resolves the callee: `backend.run(...)` beside `model.generate` is
+    no `subprocess.run`, while every spelling of a real sink still counts."""
+    rules = [RULES["MLW211"]]
+    head = "from transformers import AutoModelForCausalLM\nout = AutoModelForCausalLM.from_pretrained('m').generate(ids)\n"
+    quiet = head + "def tune(backend, n, **kw):\n    return backend.run(n, **kw)\n"
+    assert candidate_rules(quiet, rules, ast.parse(quiet)) == []
+    for sink in ("import subprocess\nsubprocess.run(cmd)\n", "from subprocess import run as go\ngo(cmd)\n",
+                 "import os as o\no.system(cmd)\n", "exec(code)\n", "import builtins\nbuiltins.eval(text)\n"):
+        source = head + sink
+        assert candidate_rules(source, rules, ast.parse(source)) == rules, sink

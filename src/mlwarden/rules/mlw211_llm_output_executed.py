@@ -93,6 +93,8 @@ PROCESS_SINKS = (
 _INTERPRETERS = ("sh", "bash", "zsh", "python", "python3", "node", "perl", "ruby", "pwsh", "powershell", "cmd")
 #: the last names of every sink (for the ast gate)
 _SINK_WORDS = frozenset({"exec", "eval"} | {n.rsplit(".", 1)[1] for n in SHELL_SINKS + PROCESS_SINKS})
+#: every sink as ``call_to`` names it (``builtins.exec`` through an import of builtins)
+_SINK_TARGETS = frozenset(SHELL_SINKS + PROCESS_SINKS + ("builtins.exec", "builtins.eval"))
 #: trigger words: a provider that is only ever imported by LLM code, or a
 #: qualified pair for libraries whose name is everywhere in ML code
 #: (``transformers`` + ``pipeline``/``generate``, ``google`` + ``generate_content``;
@@ -238,11 +240,22 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
         reported: the provider words alone pull in most ML code."""
         import ast
 
+        facts = None
         for node in ast.walk(tree):
             if type(node) is ast.Call:
                 func = node.func
-                name = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else None
-                if name in _SINK_WORDS and not _all_literal(node):
+                # a sink by its own name, or a bare alias (`from subprocess import run as go`)
+                if not ((type(func) is ast.Attribute and func.attr in _SINK_WORDS) or type(func) is ast.Name) or _all_literal(node):
+                    continue
+                if type(func) is ast.Name and func.id in ("exec", "eval"):
+                    return True
+                # `backend.run(...)` is no `subprocess.run`: resolve the
+                # callee as `call_to` will (every meaning of its head)
+                from mlwarden.core.bindings import ModuleFacts
+                from mlwarden.core.sites import may_name
+
+                facts = facts or ModuleFacts.from_ast(tree)
+                if may_name(func, facts, _SINK_TARGETS):
                     return True
         return False
 
