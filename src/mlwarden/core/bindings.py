@@ -201,9 +201,18 @@ class ModuleFacts:
     # -- building --------------------------------------------------------------
     @classmethod
     def from_ast(cls, tree: ast.Module) -> "ModuleFacts":
+        """The facts of ``tree``, built once per tree object (a rule's ast
+        gate and the engine's plan ask for the same file's)."""
+        known = getattr(tree, "_mlwarden_facts", None)
+        if isinstance(known, cls):
+            return known
         facts = cls()
         _Collector(facts).module(tree)
         facts.finish()
+        try:
+            tree._mlwarden_facts = facts  # type: ignore[attr-defined]
+        except AttributeError:  # pragma: no cover - a tree without a __dict__
+            pass
         return facts
 
     def finish(self) -> None:
