@@ -145,3 +145,13 @@ def test_mlw211_needs_a_call_that_resolves_to_a_sink():
                  "import os as o\no.system(cmd)\n", "exec(code)\n", "import builtins\nbuiltins.eval(text)\n"):
         source = head + sink
         assert candidate_rules(source, rules, ast.parse(source)) == rules, sink
+
+
+def test_mlw211_needs_a_provider_in_code_not_only_in_strings():
+    rules = [RULES["MLW211"]]
+    sink = "import subprocess\n\ndef go(cmd):\n    subprocess.run(cmd, shell=True)\n"
+    quiet = sink + "SKIP = 'test requires openai'\n"
+    assert candidate_rules(quiet, rules, ast.parse(quiet)) == []
+    for provider in ("import openai\n", "from openai import OpenAI\n", "import importlib\nclient = importlib.import_module('openai')\n"):
+        source = provider + sink
+        assert candidate_rules(source, rules, ast.parse(source)) == rules, provider

@@ -236,8 +236,14 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
     @classmethod
     def ast_gate(cls, tree) -> bool:
         """Only a file that calls a sink (``exec``, ``eval``, ``system``,
-        ``popen``, a subprocess function …, by any spelling) can be
-        reported: the provider words alone pull in most ML code."""
+        ``popen``, a subprocess function …, by any spelling) and names a
+        provider in its code (not only in a string such as ``"test requires
+        openai"``) can be reported: the provider words alone pull in most ML
+        code, and the rule reads such files whole."""
+        return cls._calls_a_sink(tree) and _names_a_provider(cls, tree)
+
+    @classmethod
+    def _calls_a_sink(cls, tree) -> bool:
         import ast
 
         facts = None
@@ -608,6 +614,39 @@ _SELF = "\x00self"
 def _short(ctx: Any, expr: Any) -> str:
     text = " ".join(ctx.module.code_for_node(expr).split())
     return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _names_a_provider(rule: Any, tree: Any) -> bool:
+    """The rule's triggers fire on the identifiers of ``tree`` (names,
+    attributes, imports, keywords) and the modules it imports by a call
+    (``importlib.import_module("openai")``): the ways a model client can be
+    bound. A provider named only in other strings makes no model output."""
+    import ast
+
+    from mlwarden.core.bindings import IMPORT_CALLS
+    from mlwarden.core.gate import _fires, trigger_groups
+
+    words = set()
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.Name:
+            words.add(node.id)
+        elif kind is ast.Attribute:
+            words.add(node.attr)
+        elif kind is ast.alias:
+            words.update(node.name.split("."))
+            if node.asname:
+                words.add(node.asname)
+        elif kind is ast.ImportFrom and node.module:
+            words.update(node.module.split("."))
+        elif kind is ast.keyword and node.arg:
+            words.add(node.arg)
+        elif kind is ast.Call and node.args and type(node.args[0]) is ast.Constant and isinstance(node.args[0].value, str):
+            func = node.func
+            name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
+            if name in IMPORT_CALLS:
+                words.update(node.args[0].value.split("."))
+    return _fires(trigger_groups(rule), words)
 
 
 def _all_literal(call: Any) -> bool:
