@@ -14,7 +14,7 @@ KINDS = frozenset(
 _GENERIC = {"Secret Keyword", "Generic Secret", "Base64 High Entropy String", "Hex High Entropy String"}
 #: medium: a name-judged value (may be a stale or test value), or a key that
 #: needs its passphrase too
-_MEDIUM = _GENERIC | {"Encrypted Private Key"}
+_MEDIUM = _GENERIC | {"Encrypted Private Key", "Stripe Test Key"}
 
 # test tokens are assembled here so no token-shaped literal sits in the repo
 _HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU"

@@ -141,8 +141,9 @@ TRIGGER_EXTRA = (
     # .NET's `NetworkCredential("u", "…")`, `UsernamePasswordCredential(…)`
     re.compile(r"credentials?[ \t]*\(" + _PAIR_REST),
     # a method `.login("user", "…")` (smtplib, ftplib, imaplib, a client's);
-    # `.netrc`'s `machine host login user password …`
-    re.compile(r"login(?:[ \t]*\(" + _PAIR_REST + r"|[ \t]+[^\s]+[ \t]+(?P<name>password)"
+    # `.netrc`'s `machine host login user password …` (on one line, or with
+    # `password` on the line after `login`)
+    re.compile(r"login(?:[ \t]*\(" + _PAIR_REST + r"|[ \t]+[^\s]+(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?P<name>password)"
                + _FLAG_VALUE.replace("(?P<q>", "(?P<qn>").replace("(?P=q)", "(?P=qn)").replace("(?P<pw>", "(?P<pwn>") + ")"),
     # a method `.login(user, "…")` whose user is a variable (smtplib, ftplib,
     # imaplib: `server.login(sender, "…")`)
@@ -159,6 +160,17 @@ TRIGGER_EXTRA = (
     re.compile(r"curl(?:[ \t][^\n]{0,200}?)?[ \t](?:-u|--user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     # `mysql -u root -p…`, `mysqldump … -p…`
     re.compile(r"mysql(?:dump|admin)?(?:[ \t][^\n]{0,200}?)?[ \t]-p(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    # a user and a password passed as `-u user -p …` (PsExec, `docker login`,
+    # `sqlcmd -U … -P …`, mongo's shell); the value holds a letter (`docker
+    # run -u 1000 -p 8080:80` publishes a port)
+    re.compile(r"-u[ \t]+(?P<q1>[\"']?)[^\s\"']+(?P=q1)[ \t]+-p[ \t]+(?P<q>[\"']?)(?=[^\s\"']*[a-z])"
+               r"(?P<pw>[^\s\"'`$%<{\-][^\s\"'`]{2,200})(?P=q)(?=[\s;&|)]|$)"),
+    # an ODBC / ADO.NET / JDBC connection string: a user, then the password
+    # (`User ID=…;Password=…`, `Uid=…;Pwd=…`, `;user=…;password=…`; the two
+    # may sit in concatenated literals: `"…User ID=u; " & "Password=…"`)
+    re.compile(r"(?:user[ \t]?id|uid|user(?:name)?)[ \t]*=[ \t]*[^;=\n\"']{1,100};[ \t]*(?:[\"'][ \t]*[&+][ \t]*[\"'][ \t]*)?"
+               r"(?:password|pwd)[ \t]*=[ \t]*"
+               r"(?P<pw>[^;\s\"'{][^;\n\"']{0,199}?)[ \t]*(?=;|[\"']|$)", re.M),
     # a URL with a password and no user (`redis://:…@cache:6379/0`)
     re.compile(r"://:(?P<pw>[^\s/@:\"'`<>{}$]{3,200})@"),
     # a URL with a user and a password holding the sub-delimiters RFC 3986
@@ -201,7 +213,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     context fits: kind is ``"password"`` (the value is a password) or
     ``"name"`` (group ``name`` is judged like an assignment's key).
     ``python``: the text is Python code, where no line is a Dockerfile's."""
-    auth, credential, login, login_var, flag, env, curl, mysql, url, userinfo, value_first, element, named, hadoop = TRIGGER_EXTRA
+    auth, credential, login, login_var, flag, env, curl, mysql, userpass, conn, url, userinfo, value_first, element, named, hadoop = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if python and pattern is env:
             continue
@@ -238,7 +250,11 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                 ok, kind = bool(before) and before[-1] in " \t", "name"
             elif pattern is element or pattern is hadoop:
                 ok, kind = True, "name"
-            else:  # curl, mysql
+            elif pattern is userpass:  # a flag: ` -u`, not `--no-u` or `x-u`
+                command = low[low.rfind("\n", 0, start) + 1:start]
+                # mysql's `-p` takes its value attached: `-p db` prompts and names a database
+                ok = not word_before and not before.endswith("-") and "mysql" not in command and "mariadb" not in command
+            else:  # curl, mysql, a connection string
                 ok = not word_before
             if ok:
                 yield match, kind
