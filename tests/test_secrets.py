@@ -98,7 +98,8 @@ def true_positives():
     stripe_rk_test = tok("rk", "_test_", rand(99))
     tg34 = tok(str(RNG.randint(10 ** 8, 10 ** 9 - 1)), ":AA", rand(32, ALNUM + "_-"))
     npm = tok("np", "m_", rand(36))
-    pem = "-----BEGIN " + "RSA PRIVATE KEY-----\nMIIE" + rand(600, ALNUM + "+/") + "\n-----END RSA PRIVATE KEY-----\n"
+    # a 2048-bit key's size: its base64 is over 2,000 characters (longer runs are blanked as blobs)
+    pem = "-----BEGIN " + "RSA PRIVATE KEY-----\nMIIE" + rand(1620, ALNUM + "+/") + "\n-----END RSA PRIVATE KEY-----\n"
     pem_b64 = base64.b64encode(pem.encode()).decode()
     ssh_b64 = base64.b64encode(pem.replace("RSA ", "OPENSSH ").encode()).decode()
     return [

@@ -460,7 +460,9 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
 
 #: ``data:<mime>;base64,<payload>`` (images pasted into code cells and HTML)
 _DATA_URI = re.compile(r"data:[\w.+\-]+/[\w.+\-]+(?:;[\w=.\-]+)*;base64,[A-Za-z0-9+/=\s\\n]*")
-#: a run of base64 too long to be a credential (keys are under 2,000 characters)
+#: a run of base64 too long to be a credential (keys are under 2,000
+#: characters), unless it is a whole PEM key base64-encoded (`LS0tLS1CRUdJTi`
+#: is base64 of `-----BEGIN`: a 2048-bit RSA key so encoded is 2,200 long)
 _B64_RUN = re.compile(r"[A-Za-z0-9+/=_\-]{2000,}")
 
 
@@ -472,5 +474,5 @@ def blank_blobs(line: str) -> str:
     if "base64," in line:
         line = _DATA_URI.sub(lambda m: " " * len(m.group(0)), line)
     if len(line) >= 2000:
-        line = _B64_RUN.sub(lambda m: " " * len(m.group(0)), line)
+        line = _B64_RUN.sub(lambda m: m.group(0) if "LS0tLS1CRUdJTi" in m.group(0) else " " * len(m.group(0)), line)
     return line
