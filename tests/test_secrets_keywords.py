@@ -500,3 +500,29 @@ ROUND4_FALSE_POSITIVES = [
 @pytest.mark.parametrize("filename", ["settings.txt", "example.py"])
 def test_round4_syntaxes_false_positive(text, filename):
     assert adapter.scan_lines(text.split("\n"), filename) == [], text
+
+
+ESCAPED_TRUE_POSITIVES = [
+    (f'body = "{{\\"password\\": \\"{PW}\\"}}"', PW),
+    (f'String json = "{{\\"clientSecret\\":\\"{V}\\"}}";', V),
+    (f'code = "$db_password = \\"{PW}\\";"', PW),
+]
+
+
+@pytest.mark.parametrize("line, value", ESCAPED_TRUE_POSITIVES)
+@pytest.mark.parametrize("filename", ["example.py", "Example.java"])
+def test_code_escaped_inside_a_string_literal(line, value, filename):
+    assert_reported_once(line, value, filename)
+
+
+@pytest.mark.parametrize("line", [
+    'msg = "password = \\"" + pw + "\\""',
+    'print("token: \\"%s\\"" % tok)',
+    'body = "{\\"password\\": \\"%s\\"}" % pw',
+    'body = f"{{\\"api_key\\": \\"{api_key}\\"}}"',
+    'body = "{\\"password\\": \\"\\"}"',
+    'doc = "set \\"token\\" to \\"<your token>\\""',
+    'x = "{\\"secret_name\\": \\"prod-db-credentials\\"}"',
+])
+def test_code_escaped_inside_a_string_literal_false_positive(line):
+    assert adapter.scan_lines([line], "example.py") == [], line

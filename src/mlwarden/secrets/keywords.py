@@ -499,7 +499,52 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
     """(0-based line, 0-based column, value) of every generic keyword secret
     in ``lines``. ``lowered`` is ``"\\n".join(lines).lower()`` and ``starts``
     the line offsets in it, when the caller has them; ``python``: the lines
-    are Python code (see :func:`assignment_at`)."""
+    are Python code (see :func:`assignment_at`).
+
+    Code or JSON escaped inside a string literal (``"{\\"password\\":
+    \\"…\\"}"``, ``"$password = \\"…\\";"``) is read a second time with its
+    escaped quotes unescaped, as text (it is not the file's own code)."""
+    seen = set()
+    for found in _scan_lines(lines, lowered, starts, python):
+        seen.add((found[0], found[2]))
+        yield found
+    for index, line in enumerate(lines):
+        if "\\\"" not in line and "\\'" not in line:
+            continue
+        text, columns = _unescape_quotes(line)
+        for _, col, value in _scan_lines([text]):
+            if (index, value) not in seen:
+                seen.add((index, value))
+                yield index, columns[col], value
+
+
+_ESCAPED_QUOTE = re.compile(r"\\{1,3}([\"'])")
+
+
+def _unescape_quotes(line: str) -> Tuple[str, List[int]]:
+    """``line`` with each backslash-escaped quote (once or twice escaped)
+    replaced by the quote and each unescaped quote (the outer literal's
+    delimiters) by a blank, and the column in ``line`` of each column of the
+    result."""
+    out: List[str] = []
+    columns: List[int] = []
+    last = 0
+
+    def outer(part: str, start: int) -> None:
+        out.append(part.replace('"', " ").replace("'", " "))
+        columns.extend(range(start, start + len(part)))
+
+    for match in _ESCAPED_QUOTE.finditer(line):
+        outer(line[last:match.start()], last)
+        out.append(match.group(1))
+        columns.append(match.start(1))
+        last = match.end()
+    outer(line[last:], last)
+    columns.append(len(line))
+    return "".join(out), columns
+
+
+def _scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Optional[List[int]] = None, python: bool = False) -> Iterator[Tuple[int, int, str]]:
     low = lowered if lowered is not None else "\n".join(lines).lower()
     if len(low) != sum(map(len, lines)) + len(lines) - 1:
         low = "\n".join(line.lower() if len(line.lower()) == len(line) else "?" * len(line) for line in lines)
