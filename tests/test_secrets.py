@@ -102,8 +102,12 @@ def true_positives():
     pem = "-----BEGIN " + "RSA PRIVATE KEY-----\nMIIE" + rand(1620, ALNUM + "+/") + "\n-----END RSA PRIVATE KEY-----\n"
     pem_b64 = base64.b64encode(pem.encode()).decode()
     ssh_b64 = base64.b64encode(pem.replace("RSA ", "OPENSSH ").encode()).decode()
+    ado = tok(rand(52), "JQ", "QJ99", rand(18), "AZ", "DO", rand(4))
+    acog = tok(rand(52), "JQ", "QJ99", rand(18), "AC", "OG", rand(4))
     return [
         ("Hugging Face Token", f'login(token="{hf}")', hf),
+        ("Azure Annotated Security Key", f"azure devops pat = {ado}", ado),
+        ("Azure Annotated Security Key", f'client = AzureOpenAI(api_key="{acog}")', acog),
         ("Hugging Face Token", f"HF_TOKEN={hf}", hf),
         ("Hugging Face Organization Token", f"token = '{org}'", org),
         ("OpenAI API Key", f'client = OpenAI(api_key="{proj}")', proj),
@@ -233,6 +237,8 @@ FALSE_POSITIVES = [
     "1234567890:AA" + "x" * 32,
     "npm_" + "x" * 36,
     "npm_install_" + "packages_from_the_lockfile_quickly",
+    "x" * 52 + "JQQJ" + "x" * 20 + "AZDO" + "xxxx",  # the signature around a placeholder
+    "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaUTq8mW2zLr5Kv9Ny3Bp6D" + "jqqj" + "Tq8mW2zLr5Kv9Ny3Bp6D" + "azdo" + "Tq8m",  # no signature
     "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t" + "Ci4uLgo=",  # base64 of a header and `...`: no key material
 ]
 

@@ -455,6 +455,7 @@ ROUND4_TRUE_POSITIVES = [
     (f"sqlcmd -S db.internal -U sa -P {PW} -Q \"select 1\"", PW),
     (f"docker login -u deploy -p '{PW}' registry.example.com", PW),
     (f"SECRET_KEY = '{DJANGO}'", DJANGO),
+    (f'uri = "mongodb+srv://app:{PW[:5]}@{PW[5:]}@cluster0.ab1cd.mongodb.net/db"', f"{PW[:5]}@{PW[5:]}"),
 ]
 
 
@@ -493,6 +494,8 @@ ROUND4_FALSE_POSITIVES = [
     "machine api.example.org\n  login alice",
     # a whole %-format field is still a template
     "SECRET_KEY = '%(secret_key)s'",
+    # an `@` in the user part is an e-mail user, not a password
+    'uri = "mongodb://ops@example.com:${MONGO_PASSWORD}@db.example.com"',
 ]
 
 

@@ -52,9 +52,10 @@ class HardcodedSecret(FileRule):
     entry on one line or with `password` on the line after `login`,
     `redis://:…@host`), an ODBC / ADO.NET / JDBC connection string
     (`User ID=…;Password=…`, `Uid=…;Pwd=…`, `;user=…;password=…`, also
-    across concatenated literals), a password in a URL wherever the URL stands
+    across concatenated literals), code or JSON escaped inside a string
+    literal (`"{\\"password\\": \\"…\\"}"`), a password in a URL wherever the URL stands
     (`create_engine("postgresql://user:…@db")`, sub-delimiters such as
-    `!$*+` included), and
+    `!$*+` and a raw `@` included), and
     prose that quotes one (`the default password is '…'`). In a notebook, `!`
     and `%` lines are read as shell. The credential word must be a whole word of
     the name (`monkey`, `tokenizer`, `author` are not) or end a one-word name

@@ -272,6 +272,14 @@ class NpmBareTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class AzureAnnotatedKeyDetector(RegexBasedDetector):
+    """Microsoft's common annotated security keys (``…JQQJ…AZDO…``: Azure DevOps
+    PATs, Azure AI / OpenAI, Search, Event Grid keys)."""
+
+    secret_type = "Azure Annotated Security Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class Base64PrivateKeyDetector(RegexBasedDetector):
     """PEM private keys base64-encoded whole (``LS0tLS1CRUdJTi…``)."""
 
@@ -351,6 +359,7 @@ ALL_DETECTORS = (
     StripeTestKeyDetector,
     TelegramTokenLengthsDetector,
     NpmBareTokenDetector,
+    AzureAnnotatedKeyDetector,
     Base64PrivateKeyDetector,
     EncryptedPrivateKeyDetector,
 )

@@ -177,6 +177,10 @@ TRIGGER_EXTRA = (
     # allows in userinfo (`!$&()*+,;=`) or a raw `#` (detect-secrets' basic-auth
     # pattern takes neither): `postgresql://etl:Qm7!x$2@db:5432/app`
     re.compile(r"://[^\s:/?#@\[\]\"'`<>{}]{1,100}:(?P<pw>[^\s:/?@\[\]\"'`<>{}]{0,199}[!$&()*+,;=#][^\s:/?@\[\]\"'`<>{}]{0,199})@(?=[\w\[])"),
+    # a URL password holding a raw `@` (`mongodb+srv://app:p@ss!w0rd@cluster…`):
+    # the last `@` before the host ends it (detect-secrets' pattern stops at the first)
+    re.compile(r"://[^\s:/?#@\[\]\"'`<>{}]{1,100}:(?P<pw>[^\s:/?@\[\]\"'`<>{}]{1,100}@[^\s:/?@\[\]\"'`<>{}]{1,100})"
+               r"@(?=[a-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost)"),
     # XML attributes with the value first: `<add value="…" key="DbPassword"/>`
     re.compile(r"value[ \t]*=[ \t]*(?P<q>[\"'])(?P<pw>[^\"'\n]{1,300})(?P=q)[^<>\n]{0,200}?(?<![\w-])(?:key|name)[ \t]*=[ \t]*"
                r"(?P<qn>[\"'])(?P<name>[^\"'\n]{1,100})(?P=qn)"),
@@ -213,7 +217,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     context fits: kind is ``"password"`` (the value is a password) or
     ``"name"`` (group ``name`` is judged like an assignment's key).
     ``python``: the text is Python code, where no line is a Dockerfile's."""
-    auth, credential, login, login_var, flag, env, curl, mysql, userpass, conn, url, userinfo, value_first, element, named, hadoop = TRIGGER_EXTRA
+    auth, credential, login, login_var, flag, env, curl, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if python and pattern is env:
             continue
@@ -244,7 +248,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                     ok = ok and _OPTION_CALL.search(before) is not None
             elif pattern is env:  # `ENV` starts its line
                 ok, kind = not low[low.rfind("\n", 0, start) + 1:start].strip(), "name"
-            elif pattern is url or pattern is userinfo:  # its scheme stands before
+            elif pattern is url or pattern is userinfo or pattern is at_sign:  # its scheme stands before
                 ok = True
             elif pattern is value_first or pattern is named:  # an attribute: `<x value=`, not `max_value=`
                 ok, kind = bool(before) and before[-1] in " \t", "name"

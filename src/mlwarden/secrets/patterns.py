@@ -186,6 +186,13 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # granular and automation tokens outside an .npmrc (`npm_` + 36)
         _re(_B + r"(npm_[A-Za-z0-9]{36})" + _E),
     ),
+    "Azure Annotated Security Key": (
+        # Microsoft's common annotated security keys (84 characters: the
+        # `JQQJ` signature at 52, a four-letter service code at 76: `AZDO`
+        # Azure DevOps PATs, `ACOG` Cognitive Services / OpenAI, `AZSE`
+        # Search, `AZEG` Event Grid, `APIM` …)
+        _re(_B + r"([A-Za-z0-9]{52}JQQJ[A-Za-z0-9]{20}[A-Z]{4}[A-Za-z0-9]{4})" + _E),
+    ),
     "Base64-Encoded Private Key": (
         # a PEM private key base64-encoded whole (Kubernetes secrets, CI
         # variables): base64 of `-----BEGIN [RSA |EC |DSA |OPENSSH ]PRIVATE
@@ -239,6 +246,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Stripe Test Key": "`sk_test_` / `rk_test_` + 20-247 alphanumerics (test mode, medium severity)",
     "Telegram Bot API Token": "a bot id of 8-10 digits, `:`, and `AA` + 32-33 of `[A-Za-z0-9_-]`",
     "npm Access Token": "`npm_` + 36 alphanumerics anywhere (granular and automation tokens)",
+    "Azure Annotated Security Key": "84 characters with the `JQQJ` signature at position 52 and a service code at 76 (`AZDO` Azure DevOps PATs, `ACOG` Azure AI / OpenAI, `AZSE` Search …)",
     "Base64-Encoded Private Key": "a PEM private key (RSA, EC, DSA, OpenSSH, PKCS #8) base64-encoded whole, with key material",
     "Encrypted Private Key": "a `-----BEGIN ENCRYPTED PRIVATE KEY-----` block (PKCS #8) with key material",
 }
@@ -282,7 +290,7 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
         "hf_", "api_org_", "sk-", "gsk_", "r8_", "lsv2_", "pcsk_", "dapi", "AIza", "xai-", "nvapi-", "pplx-", "ABSK",
         "bedrock-api-key", "Q~", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
         "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
-        "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "EAAA", "npm_", "LS0tLS1CRUdJTi", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
+        "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "EAAA", "npm_", "LS0tLS1CRUdJTi", "JQQJ", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
     )
 ) + (
     (("A3T",), r"A3T[A-Z0-9]"),
