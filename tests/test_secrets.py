@@ -102,10 +102,13 @@ def true_positives():
     pem = "-----BEGIN " + "RSA PRIVATE KEY-----\nMIIE" + rand(1620, ALNUM + "+/") + "\n-----END RSA PRIVATE KEY-----\n"
     pem_b64 = base64.b64encode(pem.encode()).decode()
     ssh_b64 = base64.b64encode(pem.replace("RSA ", "OPENSSH ").encode()).decode()
+    hook = tok(str(RNG.randint(10 ** 17, 10 ** 18 - 1)), "/", rand(68, ALNUM + "_-"))
     ado = tok(rand(52), "JQ", "QJ99", rand(18), "AZ", "DO", rand(4))
     acog = tok(rand(52), "JQ", "QJ99", rand(18), "AC", "OG", rand(4))
     return [
         ("Hugging Face Token", f'login(token="{hf}")', hf),
+        ("Discord Webhook URL", f'WEBHOOK_URL = "https://discord.com/api/webhooks/{hook}"', hook),
+        ("Discord Webhook URL", f"requests.post('https://discordapp.com/api/webhooks/{hook}', json=m)", hook),
         ("Azure Annotated Security Key", f"azure devops pat = {ado}", ado),
         ("Azure Annotated Security Key", f'client = AzureOpenAI(api_key="{acog}")', acog),
         ("Hugging Face Token", f"HF_TOKEN={hf}", hf),
@@ -238,6 +241,8 @@ FALSE_POSITIVES = [
     "npm_" + "x" * 36,
     "npm_install_" + "packages_from_the_lockfile_quickly",
     "x" * 52 + "JQQJ" + "x" * 20 + "AZDO" + "xxxx",  # the signature around a placeholder
+    "https://discord.com/api/webhooks/" + "123456789012345678/" + "abcdefghijklmnopqrstuvwxyz" * 2 + "ABCDEFGHIJKLMNOP",
+    "https://discord.com/api/webhooks/{webhook_id}/{webhook_token}",
     "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaUTq8mW2zLr5Kv9Ny3Bp6D" + "jqqj" + "Tq8mW2zLr5Kv9Ny3Bp6D" + "azdo" + "Tq8m",  # no signature
     "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t" + "Ci4uLgo=",  # base64 of a header and `...`: no key material
 ]

@@ -456,6 +456,9 @@ ROUND4_TRUE_POSITIVES = [
     (f"docker login -u deploy -p '{PW}' registry.example.com", PW),
     (f"SECRET_KEY = '{DJANGO}'", DJANGO),
     (f'uri = "mongodb+srv://app:{PW[:5]}@{PW[5:]}@cluster0.ab1cd.mongodb.net/db"', f"{PW[:5]}@{PW[5:]}"),
+    (f"!sshpass -p '{PW}' ssh deploy@10.0.0.5 uptime", PW),
+    (f'subprocess.run("sshpass -e -p {PW} scp a b:/tmp", shell=True)', PW),
+    (f"redis-cli -h cache.internal -p 6379 -a {PW} ping", PW),
 ]
 
 
@@ -494,6 +497,10 @@ ROUND4_FALSE_POSITIVES = [
     "machine api.example.org\n  login alice",
     # a whole %-format field is still a template
     "SECRET_KEY = '%(secret_key)s'",
+    # a password flag with a variable or a file
+    'sshpass -p "$SSH_PASS" ssh deploy@host',
+    "sshpass -f ~/.ssh/pass ssh deploy@host",
+    'redis-cli -a "$REDIS_PASSWORD" ping',
     # an `@` in the user part is an e-mail user, not a password
     'uri = "mongodb://ops@example.com:${MONGO_PASSWORD}@db.example.com"',
 ]

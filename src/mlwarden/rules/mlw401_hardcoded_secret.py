@@ -47,7 +47,8 @@ class HardcodedSecret(FileRule):
     default="…")`), a user and password passed together (`auth=("user",
     "…")`, `HTTPBasicAuth(…)`, `.login("user", "…")`, `server.login(user,
     "…")`, `NetworkCredential(…)`, `curl -u user:…`, `mysql -p…`, `-u user
-    -p …` (PsExec, `docker login`, `sqlcmd -U … -P …`; a value without a
+    -p …` (PsExec, `docker login`, `sqlcmd -U … -P …`), `sshpass -p …`,
+    `redis-cli -a …` (a value without a
     letter, such as `docker run -u 1000 -p 8080:80`, is a port), a `.netrc`
     entry on one line or with `password` on the line after `login`,
     `redis://:…@host`), an ODBC / ADO.NET / JDBC connection string

@@ -272,6 +272,13 @@ class NpmBareTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class DiscordWebhookDetector(RegexBasedDetector):
+    """Discord webhook URLs (``discord.com/api/webhooks/<id>/<token>``)."""
+
+    secret_type = "Discord Webhook URL"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class AzureAnnotatedKeyDetector(RegexBasedDetector):
     """Microsoft's common annotated security keys (``…JQQJ…AZDO…``: Azure DevOps
     PATs, Azure AI / OpenAI, Search, Event Grid keys)."""
@@ -359,6 +366,7 @@ ALL_DETECTORS = (
     StripeTestKeyDetector,
     TelegramTokenLengthsDetector,
     NpmBareTokenDetector,
+    DiscordWebhookDetector,
     AzureAnnotatedKeyDetector,
     Base64PrivateKeyDetector,
     EncryptedPrivateKeyDetector,

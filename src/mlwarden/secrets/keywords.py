@@ -158,6 +158,9 @@ TRIGGER_EXTRA = (
     re.compile(r"env [ \t]*(?P<name>[a-z_][a-z0-9_]*)" + _FLAG_VALUE),
     # `curl -u user:…`, `curl --user user:…`
     re.compile(r"curl(?:[ \t][^\n]{0,200}?)?[ \t](?:-u|--user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    # `sshpass -p …`, `redis-cli … -a …`: the command's password flag
+    re.compile(r"(?:sshpass(?:[ \t]+-[^p\s]\S*)*[ \t]+-p|redis-cli(?:[ \t][^\n]{0,200}?)?[ \t]-a)[ \t]*(?P<q>[\"']?)"
+               r"(?P<pw>[^\s\"'`$%<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     # `mysql -u root -p…`, `mysqldump … -p…`
     re.compile(r"mysql(?:dump|admin)?(?:[ \t][^\n]{0,200}?)?[ \t]-p(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     # a user and a password passed as `-u user -p …` (PsExec, `docker login`,
@@ -217,7 +220,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     context fits: kind is ``"password"`` (the value is a password) or
     ``"name"`` (group ``name`` is judged like an assignment's key).
     ``python``: the text is Python code, where no line is a Dockerfile's."""
-    auth, credential, login, login_var, flag, env, curl, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop = TRIGGER_EXTRA
+    auth, credential, login, login_var, flag, env, curl, sshpass, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if python and pattern is env:
             continue
@@ -258,7 +261,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                 command = low[low.rfind("\n", 0, start) + 1:start]
                 # mysql's `-p` takes its value attached: `-p db` prompts and names a database
                 ok = not word_before and not before.endswith("-") and "mysql" not in command and "mariadb" not in command
-            else:  # curl, mysql, a connection string
+            else:  # curl, sshpass, redis-cli, mysql, a connection string
                 ok = not word_before
             if ok:
                 yield match, kind

@@ -186,6 +186,10 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # granular and automation tokens outside an .npmrc (`npm_` + 36)
         _re(_B + r"(npm_[A-Za-z0-9]{36})" + _E),
     ),
+    "Discord Webhook URL": (
+        # anyone holding the URL posts to the channel as the webhook
+        _re(r"(?i:discord(?:app)?\.com/api(?:/v\d+)?/webhooks/)(\d{17,20}/[A-Za-z0-9_\-]{60,68})" + _E),
+    ),
     "Azure Annotated Security Key": (
         # Microsoft's common annotated security keys (84 characters: the
         # `JQQJ` signature at 52, a four-letter service code at 76: `AZDO`
@@ -246,6 +250,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Stripe Test Key": "`sk_test_` / `rk_test_` + 20-247 alphanumerics (test mode, medium severity)",
     "Telegram Bot API Token": "a bot id of 8-10 digits, `:`, and `AA` + 32-33 of `[A-Za-z0-9_-]`",
     "npm Access Token": "`npm_` + 36 alphanumerics anywhere (granular and automation tokens)",
+    "Discord Webhook URL": "`discord.com/api/webhooks/` + a 17-20 digit id + `/` + 60-68 of `[A-Za-z0-9_-]`",
     "Azure Annotated Security Key": "84 characters with the `JQQJ` signature at position 52 and a service code at 76 (`AZDO` Azure DevOps PATs, `ACOG` Azure AI / OpenAI, `AZSE` Search …)",
     "Base64-Encoded Private Key": "a PEM private key (RSA, EC, DSA, OpenSSH, PKCS #8) base64-encoded whole, with key material",
     "Encrypted Private Key": "a `-----BEGIN ENCRYPTED PRIVATE KEY-----` block (PKCS #8) with key material",
