@@ -676,3 +676,14 @@ def test_stripe_test_keys_are_medium(tmp_path):
     path.write_text(f'TEST = "{test_key}"\nLIVE = "{live_key}"\n')
     findings = sorted(found(path, Config(select=["MLW401"], severity=Severity.LOW)), key=lambda f: f.line)
     assert [(f.line, f.severity.name) for f in findings] == [(1, "MEDIUM"), (2, "HIGH")]
+
+
+def test_artifactory_shape_needs_a_token_not_a_name():
+    """detect-secrets' Artifactory pattern (`AP` + a hex digit + 8 more) also
+    matches CamelCase names (`APFSVolumeGroupID`, macOS disk APIs); a random
+    value after the prefix is still reported."""
+    names = 'group = info.get("APFSVolumeGroupID") or info.get("APFSContainerReference")'
+    assert adapter.scan_lines([names], "example.py") == []
+    token = tok("AP", "6", rand(60))
+    hits = adapter.scan_lines([f'ARTIFACTORY_API_KEY = "{token}"'], "example.py")
+    assert any(token in h.secret for h in hits), hits  # (detect-secrets keeps the quotes around it)

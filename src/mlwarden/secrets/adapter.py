@@ -476,6 +476,8 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                 col = line.find(value)
                 if secret.type in _BOUNDED and not _bounded(line, col, value, secret.type):
                     continue  # `TODAYINASIAASACKOFRICE`: inside a longer word
+                if secret.type == "Artifactory Credentials" and generic_reason(value.strip("\"'=: \t"), "token") == "identifier-like name":
+                    continue  # `APFSVolumeGroupID`: a CamelCase name after `AP`, not a token
                 if secret.type in _GENERIC_TYPES:
                     # `x = get_secret()` is no literal; a URL's password is one
                     # wherever the URL is (`create_engine("postgresql://u:…@db")`)
