@@ -103,10 +103,13 @@ def true_positives():
     pem_b64 = base64.b64encode(pem.encode()).decode()
     ssh_b64 = base64.b64encode(pem.replace("RSA ", "OPENSSH ").encode()).decode()
     hook = tok(str(RNG.randint(10 ** 17, 10 ** 18 - 1)), "/", rand(68, ALNUM + "_-"))
+    boot = tok(rand(6, string.ascii_lowercase + string.digits), ".", rand(16, string.ascii_lowercase + string.digits))
     ado = tok(rand(52), "JQ", "QJ99", rand(18), "AZ", "DO", rand(4))
     acog = tok(rand(52), "JQ", "QJ99", rand(18), "AC", "OG", rand(4))
     return [
         ("Hugging Face Token", f'login(token="{hf}")', hf),
+        ("Kubernetes Bootstrap Token", f"!kubeadm join 10.0.0.1:6443 --token {boot} --discovery-token-unsafe-skip-ca-verification", boot),
+        ("Kubernetes Bootstrap Token", f'  - token: "{boot}"', boot),
         ("Discord Webhook URL", f'WEBHOOK_URL = "https://discord.com/api/webhooks/{hook}"', hook),
         ("Discord Webhook URL", f"requests.post('https://discordapp.com/api/webhooks/{hook}', json=m)", hook),
         ("Azure Annotated Security Key", f"azure devops pat = {ado}", ado),
@@ -243,6 +246,8 @@ FALSE_POSITIVES = [
     "x" * 52 + "JQQJ" + "x" * 20 + "AZDO" + "xxxx",  # the signature around a placeholder
     "https://discord.com/api/webhooks/" + "123456789012345678/" + "abcdefghijklmnopqrstuvwxyz" * 2 + "ABCDEFGHIJKLMNOP",
     "https://discord.com/api/webhooks/{webhook_id}/{webhook_token}",
+    "kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef",  # kubeadm's documented token
+    "model.tokenizer.pad_token = tokens.wordpiece_vocabulary",
     "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaUTq8mW2zLr5Kv9Ny3Bp6D" + "jqqj" + "Tq8mW2zLr5Kv9Ny3Bp6D" + "azdo" + "Tq8m",  # no signature
     "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t" + "Ci4uLgo=",  # base64 of a header and `...`: no key material
 ]

@@ -272,6 +272,13 @@ class NpmBareTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class KubernetesBootstrapTokenDetector(RegexBasedDetector):
+    """Kubernetes bootstrap tokens (``abcdef.0123456789abcdef`` shape) next to a ``token`` name."""
+
+    secret_type = "Kubernetes Bootstrap Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class DiscordWebhookDetector(RegexBasedDetector):
     """Discord webhook URLs (``discord.com/api/webhooks/<id>/<token>``)."""
 
@@ -366,6 +373,7 @@ ALL_DETECTORS = (
     StripeTestKeyDetector,
     TelegramTokenLengthsDetector,
     NpmBareTokenDetector,
+    KubernetesBootstrapTokenDetector,
     DiscordWebhookDetector,
     AzureAnnotatedKeyDetector,
     Base64PrivateKeyDetector,

@@ -186,6 +186,12 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # granular and automation tokens outside an .npmrc (`npm_` + 36)
         _re(_B + r"(npm_[A-Za-z0-9]{36})" + _E),
     ),
+    "Kubernetes Bootstrap Token": (
+        # `kubeadm join … --token <id>.<secret>`, `--tls-bootstrap-token`,
+        # kubeadm's `bootstrapTokens: - token: "…"`: a token id of 6 and a
+        # secret of 16 lowercase alphanumerics, next to a `token` name
+        _re(r"(?i:token)(?:[ \t]+|" + _CTX + r")([a-z0-9]{6}\.[a-z0-9]{16})" + _E),
+    ),
     "Discord Webhook URL": (
         # anyone holding the URL posts to the channel as the webhook
         _re(r"(?i:discord(?:app)?\.com/api(?:/v\d+)?/webhooks/)(\d{17,20}/[A-Za-z0-9_\-]{60,68})" + _E),
@@ -250,6 +256,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Stripe Test Key": "`sk_test_` / `rk_test_` + 20-247 alphanumerics (test mode, medium severity)",
     "Telegram Bot API Token": "a bot id of 8-10 digits, `:`, and `AA` + 32-33 of `[A-Za-z0-9_-]`",
     "npm Access Token": "`npm_` + 36 alphanumerics anywhere (granular and automation tokens)",
+    "Kubernetes Bootstrap Token": "6 + `.` + 16 lowercase alphanumerics after a `token` name or flag (`kubeadm join --token …`, `--tls-bootstrap-token …`)",
     "Discord Webhook URL": "`discord.com/api/webhooks/` + a 17-20 digit id + `/` + 60-68 of `[A-Za-z0-9_-]`",
     "Azure Annotated Security Key": "84 characters with the `JQQJ` signature at position 52 and a service code at 76 (`AZDO` Azure DevOps PATs, `ACOG` Azure AI / OpenAI, `AZSE` Search …)",
     "Base64-Encoded Private Key": "a PEM private key (RSA, EC, DSA, OpenSSH, PKCS #8) base64-encoded whole, with key material",
@@ -301,6 +308,7 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
     (("A3T",), r"A3T[A-Z0-9]"),
     (("://",), r"://[^\s/:@]+:[^\s/@]+@"),
     ((".",), r"\.[\w-]{6}\.[\w-]{27}"),  # Discord, searched from its first literal
+    ((".",), r"\.[a-z0-9]{16}(?![a-z0-9])"),  # a Kubernetes bootstrap token's secret
     (("gh",), r"gh[pousr]_"),
     (("gl",), r"gl[a-z]{2,6}-"),
     (("-us",), r"-us\d"),  # Mailchimp
