@@ -159,8 +159,8 @@ TRIGGER_EXTRA = (
     # `curl -u user:…`, `curl --user user:…`
     re.compile(r"curl(?:[ \t][^\n]{0,200}?)?[ \t](?:-u|--user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     # `sshpass -p …`, `redis-cli … -a …`: the command's password flag
-    re.compile(r"(?:sshpass(?:[ \t]+-[^p\s]\S*)*[ \t]+-p|redis-cli(?:[ \t][^\n]{0,200}?)?[ \t]-a)[ \t]*(?P<q>[\"']?)"
-               r"(?P<pw>[^\s\"'`$%<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    re.compile(r"sshpass(?:[ \t]+-[^p\s]\S*)*[ \t]+-p[ \t]*(?P<q>[\"']?)(?P<pw>[^\s\"'`$%<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    re.compile(r"redis-cli(?:[ \t][^\n]{0,200}?)?[ \t]-a[ \t]*(?P<q>[\"']?)(?P<pw>[^\s\"'`$%<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     # `mysql -u root -p…`, `mysqldump … -p…`
     re.compile(r"mysql(?:dump|admin)?(?:[ \t][^\n]{0,200}?)?[ \t]-p(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     # a user and a password passed as `-u user -p …` (PsExec, `docker login`,
@@ -220,7 +220,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     context fits: kind is ``"password"`` (the value is a password) or
     ``"name"`` (group ``name`` is judged like an assignment's key).
     ``python``: the text is Python code, where no line is a Dockerfile's."""
-    auth, credential, login, login_var, flag, env, curl, sshpass, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop = TRIGGER_EXTRA
+    auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if python and pattern is env:
             continue
@@ -515,9 +515,13 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
     for found in _scan_lines(lines, lowered, starts, python):
         seen.add((found[0], found[2]))
         yield found
-    for index, line in enumerate(lines):
-        if "\\\"" not in line and "\\'" not in line:
-            continue
+    low = lowered if lowered is not None else "\n".join(lines)
+    if "\\\"" not in low and "\\'" not in low:
+        return  # (C-speed test; most files hold no escaped quote)
+    offsets = _line_starts(lines)
+    escaped = sorted({_line_of(offsets, m.start()) for m in _ESCAPED_QUOTE.finditer("\n".join(lines))})
+    for index in escaped:
+        line = lines[index]
         text, columns = _unescape_quotes(line)
         for _, col, value in _scan_lines([text]):
             if (index, value) not in seen:

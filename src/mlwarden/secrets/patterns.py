@@ -337,8 +337,8 @@ _FOLDED_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = (
     (("secret",), "secret"),
     (("contrase",), "contrase"),
     # `pass` only where a keyword detector could fire (password, "pass": …,
-    # pass = …); the bare Python statement is most of these words in code
-    (("pass",), "pass(?=[\\w\"'\\])]|\\s*[=:])"),
+    # pass = …, on the same line); the bare Python statement is most of these words in code
+    (("pass",), "pass(?=[\\w\"'\\])]|[ \\t]*[=:])"),
 )
 
 def _first_chars(parts) -> str:
