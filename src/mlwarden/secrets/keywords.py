@@ -171,8 +171,9 @@ TRIGGER_EXTRA = (
     # an ODBC / ADO.NET / JDBC connection string: a user, then the password
     # (`User ID=…;Password=…`, `Uid=…;Pwd=…`, `;user=…;password=…`; the two
     # may sit in concatenated literals: `"…User ID=u; " & "Password=…"`)
-    re.compile(r"(?:user[ \t]?id|uid|user(?:name)?)[ \t]*=[ \t]*[^;=\n\"']{1,100};[ \t]*(?:[\"'][ \t]*[&+][ \t]*[\"'][ \t]*)?"
-               r"(?:password|pwd)[ \t]*=[ \t]*"
+    # (searched from the `;`, rarer than the user key's letters; the user is
+    # checked before it, :data:`_CONN_USER`)
+    re.compile(r";[ \t]*(?:[\"'][ \t]*[&+][ \t]*[\"'][ \t]*)?(?:password|pwd)[ \t]*=[ \t]*"
                r"(?P<pw>[^;\s\"'{][^;\n\"']{0,199}?)[ \t]*(?=;|[\"']|$)", re.M),
     # a URL with a password and no user (`redis://:…@cache:6379/0`)
     re.compile(r"://:(?P<pw>[^\s/@:\"'`<>{}$]{3,200})@"),
@@ -197,6 +198,9 @@ TRIGGER_EXTRA = (
     # Hadoop-style properties: `<name>fs.s3a.secret.key</name>` then `<value>…</value>`
     re.compile(r"<name>[ \t]*(?P<name>[^<>\n]{1,100}?)[ \t]*</name>\s{0,200}?<value>[ \t]*(?P<pw>[^<>\n]{1,300}?)[ \t]*</value>"),
 )
+
+#: the user of a connection string, right before the `;` of its password
+_CONN_USER = re.compile(r"(?<![a-z0-9_])(?:user[ \t]?id|uid|user(?:name)?)[ \t]*=[ \t]*[^;=\n\"']{1,100}$")
 
 #: prose that gives a password, quoted: ``the password is 'hunter22'``, ``the
 #: default password for user 'admin' is "…"`` (a README, a comment, an ``echo``)
@@ -261,7 +265,9 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                 command = low[low.rfind("\n", 0, start) + 1:start]
                 # mysql's `-p` takes its value attached: `-p db` prompts and names a database
                 ok = not word_before and not before.endswith("-") and "mysql" not in command and "mariadb" not in command
-            else:  # curl, sshpass, redis-cli, mysql, a connection string
+            elif pattern is conn:
+                ok = _CONN_USER.search(low, max(0, start - 130), start) is not None
+            else:  # curl, sshpass, redis-cli, mysql
                 ok = not word_before
             if ok:
                 yield match, kind
