@@ -308,7 +308,7 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
     (("A3T",), r"A3T[A-Z0-9]"),
     (("://",), r"://[^\s/:@]+:[^\s/@]+@"),
     ((".",), r"\.[\w-]{6}\.[\w-]{27}"),  # Discord, searched from its first literal
-    ((".",), r"\.[a-z0-9]{16}(?![a-z0-9])"),  # a Kubernetes bootstrap token's secret
+    ((".",), r"\.(?<=[a-z0-9]{6}\.)[a-z0-9]{16}(?![a-z0-9])"),  # a Kubernetes bootstrap token (6 . 16)
     (("gh",), r"gh[pousr]_"),
     (("gl",), r"gl[a-z]{2,6}-"),
     (("-us",), r"-us\d"),  # Mailchimp
