@@ -43,7 +43,7 @@ import re
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from secrets_heldout3 import _UNQUOTED, _spent, heldout3_samples, heldout4_samples  # benchmarks/secrets_heldout3.py
+from secrets_heldout3 import _spent, heldout3_samples, heldout4_samples, labelled_sample  # benchmarks/secrets_heldout3.py
 
 #: secretlint snapshot file -> class of its samples (None: per line, see _LINE_CLASS)
 SECRETLINT5: Dict[str, Optional[str]] = {
@@ -117,12 +117,7 @@ _KEY = re.compile(r"\s*(?:-\s*)?(?:export\s+)?\"?([\w.-]+)\"?\s*[:=]")
 
 
 def _sample(key: str, cls: str, text: str, secret: bool, source: str) -> dict:
-    alt = DISPUTED5.get(key)
-    if alt is not None and alt[0] == secret:
-        alt = None
-    python = not (secret and cls == "generic" and _UNQUOTED.fullmatch(text))
-    return {"class": cls, "rule": key, "text": text, "secret": secret, "source": source,
-            "alt": alt[0] if alt else None, "why": alt[1] if alt else "", "python": python}
+    return labelled_sample(DISPUTED5, key, cls, text, secret, source)
 
 
 def _db_class(line: str) -> str:
