@@ -4,28 +4,16 @@ data and are never committed)."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import string
-import sys
 from pathlib import Path
 
 import pytest
+from test_secrets_heldout2 import _load  # loads sets 1 and 2's readers (not benchmarks/ on sys.path: its
+# secrets.py would hide the standard library's)
 
-ROOT = Path(__file__).resolve().parents[1]
 RNG = random.Random(55)
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-for _name in ("secrets_heldout", "secrets_heldout2", "secrets_heldout3"):
-    _load(_name)  # (not benchmarks/ on sys.path: its secrets.py would hide the standard library's)
+_load("secrets_heldout3")
 heldout5 = _load("secrets_heldout5")
 
 
