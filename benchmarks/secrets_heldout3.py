@@ -173,7 +173,13 @@ _UNQUOTED = re.compile(r"\s*[A-Za-z_][\w.]*\s*(?:=|:=|:(?=\s))\s*[^\s'\"`]+\s*")
 
 
 def _sample(key: str, cls: str, text: str, secret: bool, source: str) -> dict:
-    alt = DISPUTED3.get(key)
+    return labelled_sample(DISPUTED3, key, cls, text, secret, source)
+
+
+def labelled_sample(disputed: Dict[str, Tuple[bool, str]], key: str, cls: str, text: str, secret: bool, source: str) -> dict:
+    """A sample with its disputed alternative (from ``disputed``) and whether
+    its label holds in Python (see the module docstring)."""
+    alt = disputed.get(key)
     if alt is not None and alt[0] == secret:
         alt = None  # a whole table is marked: its negative rows keep their label either way
     python = not (secret and cls == "generic" and _UNQUOTED.fullmatch(text))

@@ -87,8 +87,33 @@ def true_positives():
     azure = tok(rand(3), "8Q", "~", rand(34, ALNUM + "_~.-"))
     clojars = tok("CLOJARS", "_", rand(60, string.ascii_lowercase + string.digits))
     private_ai = rand(32, string.ascii_lowercase + string.digits)
+    xapp = tok("xa", "pp-1-A", rand(10, string.ascii_uppercase + string.digits), "-", rand(13, string.digits), "-", rand(64, HEX))
+    xoxe = tok("xo", "xe.xoxp-1-", rand(150))
+    xoxe_bare = tok("xo", "xe-1-", rand(140))
+    eaaa = tok("EA", "AA", rand(60, ALNUM + "_-"))
+    sq0atp = tok("sq0", "atp-", rand(22, ALNUM + "_-"))
+    stripe_new = tok("sk", "_live_", "51", rand(97))
+    stripe_rk = tok("rk", "_live_", rand(32))
+    stripe_test = tok("sk", "_test_", rand(24))
+    stripe_rk_test = tok("rk", "_test_", rand(99))
+    tg34 = tok(str(RNG.randint(10 ** 8, 10 ** 9 - 1)), ":AA", rand(32, ALNUM + "_-"))
+    npm = tok("np", "m_", rand(36))
+    # a 2048-bit key's size: its base64 is over 2,000 characters (longer runs are blanked as blobs)
+    pem = "-----BEGIN " + "RSA PRIVATE KEY-----\nMIIE" + rand(1620, ALNUM + "+/") + "\n-----END RSA PRIVATE KEY-----\n"
+    pem_b64 = base64.b64encode(pem.encode()).decode()
+    ssh_b64 = base64.b64encode(pem.replace("RSA ", "OPENSSH ").encode()).decode()
+    hook = tok(str(RNG.randint(10 ** 17, 10 ** 18 - 1)), "/", rand(68, ALNUM + "_-"))
+    boot = tok(rand(6, string.ascii_lowercase + string.digits), ".", rand(16, string.ascii_lowercase + string.digits))
+    ado = tok(rand(52), "JQ", "QJ99", rand(18), "AZ", "DO", rand(4))
+    acog = tok(rand(52), "JQ", "QJ99", rand(18), "AC", "OG", rand(4))
     return [
         ("Hugging Face Token", f'login(token="{hf}")', hf),
+        ("Kubernetes Bootstrap Token", f"!kubeadm join 10.0.0.1:6443 --token {boot} --discovery-token-unsafe-skip-ca-verification", boot),
+        ("Kubernetes Bootstrap Token", f'  - token: "{boot}"', boot),
+        ("Discord Webhook URL", f'WEBHOOK_URL = "https://discord.com/api/webhooks/{hook}"', hook),
+        ("Discord Webhook URL", f"requests.post('https://discordapp.com/api/webhooks/{hook}', json=m)", hook),
+        ("Azure Annotated Security Key", f"azure devops pat = {ado}", ado),
+        ("Azure Annotated Security Key", f'client = AzureOpenAI(api_key="{acog}")', acog),
         ("Hugging Face Token", f"HF_TOKEN={hf}", hf),
         ("Hugging Face Organization Token", f"token = '{org}'", org),
         ("OpenAI API Key", f'client = OpenAI(api_key="{proj}")', proj),
@@ -143,6 +168,22 @@ def true_positives():
         ("Azure AD Client Secret", f'cred = ClientSecretCredential(tenant, client, "{azure}")', azure),
         ("Clojars API Token", f'deploy_token = "{clojars}"', clojars),
         ("Private AI API Key", f'PRIVATE_AI_API_KEY = "{private_ai}"', private_ai),
+        ("Slack App Token", f"SLACK_APP_TOKEN={xapp}", xapp),
+        ("Slack Refresh Token", f'client = WebClient(token="{xoxe}")', xoxe),
+        ("Slack Refresh Token", f"refresh_token: {xoxe_bare}", xoxe_bare),
+        ("Square Access Token", f"SQUARE_ACCESS_TOKEN={eaaa}", eaaa),
+        ("Square Access Token", f'client = Client(access_token="{eaaa}")', eaaa),
+        ("Square Access Token", f"square.token = '{sq0atp}'", sq0atp),
+        ("Stripe Secret Key", f'stripe.api_key = "{stripe_new}"', stripe_new),
+        ("Stripe Secret Key", f"STRIPE_KEY={stripe_rk}", stripe_rk),
+        ("Stripe Test Key", f'stripe.api_key = "{stripe_test}"', stripe_test),
+        ("Stripe Test Key", f"key: {stripe_rk_test}", stripe_rk_test),
+        ("Telegram Bot API Token", f'bot = Bot("{tg34}")', tg34),
+        ("Telegram Bot API Token", f"TELEGRAM_TOKEN={tg34}", tg34),
+        ("npm Access Token", f'print("{npm}")', npm),
+        ("npm Access Token", f"NPM_TOKEN={npm}", npm),
+        ("Base64-Encoded Private Key", f"PRIVATE_KEY_B64={pem_b64}", pem_b64),
+        ("Base64-Encoded Private Key", f'  "sshKey": "{ssh_b64}",', ssh_b64),
         # a PKCS #8 block in a JSON string: the key material follows on the same line
         ("Encrypted Private Key", '"key": "-----' + "BEGIN ENCRYPTED PRIVATE KEY-----\\n" + rand(64, ALNUM + "+/") + '\\n"',
          "BEGIN ENCRYPTED PRIVATE KEY"),
@@ -191,6 +232,24 @@ FALSE_POSITIVES = [
     "bedrock-api-key-" + "YmVkcm9jay5hbWF6b25hd3MuY29x",
     "CLOJARS_" + "x" * 60,
     "hf_" + "Hub" + "DownloadConfigurationResolverCls = None",  # capitalised prose after a prefix
+    "pk_" + "live_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf",  # a publishable key: public by design
+    "sk_" + "live_" + "short",
+    "xsk_" + "live_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf",  # inside a longer word
+    "sk_" + "test_" + "X" * 24,  # one letter repeated after the prefix
+    "xapp-1-A" + "BCDEFGHIJ" + "-1234567890123-" + "0" * 64,
+    "xoxe-1-" + "x" * 140,
+    "EAAA" + "short",
+    "sq0atp-" + "x" * 22,
+    "1234567890:AA" + "x" * 32,
+    "npm_" + "x" * 36,
+    "npm_install_" + "packages_from_the_lockfile_quickly",
+    "x" * 52 + "JQQJ" + "x" * 20 + "AZDO" + "xxxx",  # the signature around a placeholder
+    "https://discord.com/api/webhooks/" + "123456789012345678/" + "abcdefghijklmnopqrstuvwxyz" * 2 + "ABCDEFGHIJKLMNOP",
+    "https://discord.com/api/webhooks/{webhook_id}/{webhook_token}",
+    "kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef",  # kubeadm's documented token
+    "model.tokenizer.pad_token = tokens.wordpiece_vocabulary",
+    "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaUTq8mW2zLr5Kv9Ny3Bp6D" + "jqqj" + "Tq8mW2zLr5Kv9Ny3Bp6D" + "azdo" + "Tq8m",  # no signature
+    "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t" + "Ci4uLgo=",  # base64 of a header and `...`: no key material
 ]
 
 
@@ -595,3 +654,41 @@ def test_telegram_token_in_the_bot_api_url_form():
     # `bot` must be the whole word before the token: another word ending in it still bounds the match
     glued = f'x = "robot{token}"'
     assert [h for h in adapter.scan_lines([glued], "example.py") if h.type == "Telegram Bot Token"] == []
+
+
+def test_wider_formats_keep_detect_secrets_types():
+    """Where detect-secrets' own detector and mlwarden's wider form report the
+    same value, the finding keeps detect-secrets' type (baselines written
+    before the wider forms existed still match); the wider form reports
+    what detect-secrets misses."""
+    stripe24 = tok("sk", "_live_", rand(24))
+    stripe99 = tok("sk", "_live_", rand(99))
+    tg35 = tok(str(RNG.randint(10 ** 9, 10 ** 10 - 1)), ":AA", rand(33))
+    tg34 = tok(str(RNG.randint(10 ** 9, 10 ** 10 - 1)), ":AA", rand(32))
+    cases = [(stripe24, "Stripe Access Key"), (stripe99, "Stripe Secret Key"), (tg35, "Telegram Bot Token"),
+             (tg34, "Telegram Bot API Token")]
+    for secret, expected in cases:
+        hits = adapter.scan_lines([f'x = "{secret}"'], "example.py")
+        assert [h.type for h in hits if h.secret == secret] == [expected], (secret[:12], hits)
+
+
+def test_stripe_test_keys_are_medium(tmp_path):
+    from mlwarden.core.finding import Severity
+
+    test_key = tok("sk", "_test_", rand(24))
+    live_key = tok("sk", "_live_", rand(40))
+    path = tmp_path / "pay.py"
+    path.write_text(f'TEST = "{test_key}"\nLIVE = "{live_key}"\n')
+    findings = sorted(found(path, Config(select=["MLW401"], severity=Severity.LOW)), key=lambda f: f.line)
+    assert [(f.line, f.severity.name) for f in findings] == [(1, "MEDIUM"), (2, "HIGH")]
+
+
+def test_artifactory_shape_needs_a_token_not_a_name():
+    """detect-secrets' Artifactory pattern (`AP` + a hex digit + 8 more) also
+    matches CamelCase names (`APFSVolumeGroupID`, macOS disk APIs); a random
+    value after the prefix is still reported."""
+    names = 'group = info.get("APFSVolumeGroupID") or info.get("APFSContainerReference")'
+    assert adapter.scan_lines([names], "example.py") == []
+    token = tok("AP", "6", rand(60))
+    hits = adapter.scan_lines([f'ARTIFACTORY_API_KEY = "{token}"'], "example.py")
+    assert any(token in h.secret for h in hits), hits  # (detect-secrets keeps the quotes around it)

@@ -439,3 +439,100 @@ ROUND3_FALSE_POSITIVES = [
 @pytest.mark.parametrize("filename", ["config.xml", "example.py"])
 def test_round3_syntaxes_false_positive(line, filename):
     assert adapter.scan_lines([line], filename) == [], line
+
+
+# round 4: connection strings, `-u … -p …` pairs, `.netrc` over lines, a Django
+# key holding `%(` (each value built at run time)
+DJANGO = "django-insecure-" + rand(20, "abcdefghijklmnopqrstuvwxyz0123456789") + "%(" + rand(28, "abcdefghijklmnopqrstuvwxyz0123456789!@#$^&*-_=+")
+ROUND4_TRUE_POSITIVES = [
+    (f'conn = "Driver={{ODBC Driver 18 for SQL Server}};Server=tcp:db.internal,1433;Uid=etl;Pwd={PW};"', PW),
+    (f'cs = "Data Source=sql01;Initial Catalog=Sales;User ID=report;Password={PW};"', PW),
+    (f"Server=sql01;Database=ops;User Id=svc_ops;Password={PW}", PW),
+    (f'url = "jdbc:sqlserver://db.internal:1433;databaseName=ops;user=etl;password={PW};encrypt=true"', PW),
+    (f'$conn->open("Provider=SQLOLEDB.1;User ID=svc; " & "Password = {PW};Initial Catalog=x")', PW),
+    (f'os.system("psexec \\\\\\\\10.0.0.7 -u Administrator -p {PW} cmd /c dir")', PW),
+    (f"PsExec64.exe \\\\\\\\host01 -u CORP\\\\svc -p {PW} -i cmd", PW),
+    (f"sqlcmd -S db.internal -U sa -P {PW} -Q \"select 1\"", PW),
+    (f"docker login -u deploy -p '{PW}' registry.example.com", PW),
+    (f"SECRET_KEY = '{DJANGO}'", DJANGO),
+    (f'uri = "mongodb+srv://app:{PW[:5]}@{PW[5:]}@cluster0.ab1cd.mongodb.net/db"', f"{PW[:5]}@{PW[5:]}"),
+    (f"!sshpass -p '{PW}' ssh deploy@10.0.0.5 uptime", PW),
+    (f'subprocess.run("sshpass -e -p {PW} scp a b:/tmp", shell=True)', PW),
+    (f"redis-cli -h cache.internal -p 6379 -a {PW} ping", PW),
+]
+
+
+@pytest.mark.parametrize("line, value", ROUND4_TRUE_POSITIVES)
+@pytest.mark.parametrize("filename", ["settings.txt", "example.py"])
+def test_round4_syntaxes_true_positive(line, value, filename):
+    assert_reported_once(line, value, filename)
+
+
+@pytest.mark.parametrize("layout", [
+    "machine api.example.org\n  login alice\n  password {pw}\n",
+    "machine api.example.org\nlogin alice\npassword {pw}\n",
+    'NETRC = """\nmachine api.example.org login alice\n    password {pw}\n"""\n',
+])
+def test_netrc_entry_over_lines(layout):
+    text = layout.format(pw=PW)
+    hits = adapter.scan_lines(text.split("\n"), "example.py" if "NETRC" in text else ".netrc")
+    assert [(h.line, h.secret) for h in hits] == [(text.split("\n").index(next(l for l in text.split("\n") if PW in l)) + 1, PW)]
+
+
+ROUND4_FALSE_POSITIVES = [
+    # connection strings whose password is empty, a template, a format field or a variable
+    'cs = "Server=db;User Id=app;Password=;"',
+    'cs = f"Server=db;User Id={user};Password={pw};"',
+    'cs = "Server=db;Uid=app;Pwd=%s;" % pw',
+    'cs = "Server=db;Uid=app;Pwd=$(DB_PASSWORD);"',
+    'cs = "Server=db;User ID=<user>;Password=<password>;"',
+    # `-u`/`-p` that are no user and password
+    "docker run -u 1000 -p 8080:80 image",
+    "docker run --rm -u $(id -u):$(id -g) -p 8888:8888 jupyter/base",
+    'docker login -u deploy -p "$REGISTRY_PASSWORD" registry.example.com',
+    "psexec \\\\h -u admin -p %PASS% cmd",
+    "mysql -u root -p analytics < dump.sql",
+    # .netrc with a variable or no password
+    "machine api.example.org\n  login alice\n  password $NETRC_PASSWORD",
+    "machine api.example.org\n  login alice",
+    # a whole %-format field is still a template
+    "SECRET_KEY = '%(secret_key)s'",
+    # a password flag with a variable or a file
+    'sshpass -p "$SSH_PASS" ssh deploy@host',
+    "sshpass -f ~/.ssh/pass ssh deploy@host",
+    'redis-cli -a "$REDIS_PASSWORD" ping',
+    # an `@` in the user part is an e-mail user, not a password
+    'uri = "mongodb://ops@example.com:${MONGO_PASSWORD}@db.example.com"',
+]
+
+
+@pytest.mark.parametrize("text", ROUND4_FALSE_POSITIVES)
+@pytest.mark.parametrize("filename", ["settings.txt", "example.py"])
+def test_round4_syntaxes_false_positive(text, filename):
+    assert adapter.scan_lines(text.split("\n"), filename) == [], text
+
+
+ESCAPED_TRUE_POSITIVES = [
+    (f'body = "{{\\"password\\": \\"{PW}\\"}}"', PW),
+    (f'String json = "{{\\"clientSecret\\":\\"{V}\\"}}";', V),
+    (f'code = "$db_password = \\"{PW}\\";"', PW),
+]
+
+
+@pytest.mark.parametrize("line, value", ESCAPED_TRUE_POSITIVES)
+@pytest.mark.parametrize("filename", ["example.py", "Example.java"])
+def test_code_escaped_inside_a_string_literal(line, value, filename):
+    assert_reported_once(line, value, filename)
+
+
+@pytest.mark.parametrize("line", [
+    'msg = "password = \\"" + pw + "\\""',
+    'print("token: \\"%s\\"" % tok)',
+    'body = "{\\"password\\": \\"%s\\"}" % pw',
+    'body = f"{{\\"api_key\\": \\"{api_key}\\"}}"',
+    'body = "{\\"password\\": \\"\\"}"',
+    'doc = "set \\"token\\" to \\"<your token>\\""',
+    'x = "{\\"secret_name\\": \\"prod-db-credentials\\"}"',
+])
+def test_code_escaped_inside_a_string_literal_false_positive(line):
+    assert adapter.scan_lines([line], "example.py") == [], line

@@ -14,7 +14,7 @@ KINDS = frozenset(
 _GENERIC = {"Secret Keyword", "Generic Secret", "Base64 High Entropy String", "Hex High Entropy String"}
 #: medium: a name-judged value (may be a stale or test value), or a key that
 #: needs its passphrase too
-_MEDIUM = _GENERIC | {"Encrypted Private Key"}
+_MEDIUM = _GENERIC | {"Encrypted Private Key", "Stripe Test Key"}
 
 # test tokens are assembled here so no token-shaped literal sits in the repo
 _HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU"
@@ -46,10 +46,17 @@ class HardcodedSecret(FileRule):
     `ENV API_TOKEN …`, an option's default: `add_argument("--api-key",
     default="…")`), a user and password passed together (`auth=("user",
     "…")`, `HTTPBasicAuth(…)`, `.login("user", "…")`, `server.login(user,
-    "…")`, `NetworkCredential(…)`, `curl -u user:…`, `mysql -p…`, a `.netrc`
-    line, `redis://:…@host`), a password in a URL wherever the URL stands
+    "…")`, `NetworkCredential(…)`, `curl -u user:…`, `mysql -p…`, `-u user
+    -p …` (PsExec, `docker login`, `sqlcmd -U … -P …`), `sshpass -p …`,
+    `redis-cli -a …` (a value without a
+    letter, such as `docker run -u 1000 -p 8080:80`, is a port), a `.netrc`
+    entry on one line or with `password` on the line after `login`,
+    `redis://:…@host`), an ODBC / ADO.NET / JDBC connection string
+    (`User ID=…;Password=…`, `Uid=…;Pwd=…`, `;user=…;password=…`, also
+    across concatenated literals), code or JSON escaped inside a string
+    literal (`"{\\"password\\": \\"…\\"}"`), a password in a URL wherever the URL stands
     (`create_engine("postgresql://user:…@db")`, sub-delimiters such as
-    `!$*+` included), and
+    `!$*+` and a raw `@` included), and
     prose that quotes one (`the default password is '…'`). In a notebook, `!`
     and `%` lines are read as shell. The credential word must be a whole word of
     the name (`monkey`, `tokenizer`, `author` are not) or end a one-word name
@@ -61,12 +68,20 @@ class HardcodedSecret(FileRule):
     `${TOKEN}`, f-string fields), repeated or sequential runs (a short unit
     written three times: `abcd1234abcd1234…`; base64 runs of 0x00/0xFF bytes
     inside a long random value, as in AWS STS tokens, are data), base64 of
-    placeholder text (`dXNlcjpwYXNzd29yZA==`), unsigned JWTs, key names and
+    placeholder text (`dXNlcjpwYXNzd29yZA==`), whole `%(name)s` format
+    fields (a random `%(` inside a value, as Django keys hold, is data),
+    unsigned JWTs, key names and
     ARNs used as values, and keys vendors issue to be public (Stripe `pk_…`,
     PostHog `phc_…`) are not reported; a quoted value may hold any
     punctuation. Private keys need key material after the header (armor
-    headers such as `Version:` or `Proc-Type:` may come first); encrypted
-    (PKCS #8) keys are reported at medium severity.
+    headers such as `Version:` or `Proc-Type:` may come first), also when
+    the whole PEM block is base64-encoded (a Kubernetes secret, a CI
+    variable: `LS0tLS1CRUdJTi…`); encrypted (PKCS #8) keys and Stripe test
+    keys (`sk_test_…`: test data only, no money moves) are reported at medium
+    severity. Where detect-secrets' own format detector and a wider form
+    above report the same value (a 24-character `sk_live_` key, a 35-character
+    Telegram secret), the finding keeps detect-secrets' type, so baselines
+    still match.
 
     ## Why is this bad?
     A token committed to a repository is readable by everyone who can read
@@ -107,7 +122,10 @@ class HardcodedSecret(FileRule):
     six-character sequence (`abcdef`, `123456`), a small alphabet
     (`ACGTACGT…`), capitalised prose (`hf_HubDownloadConfig…`), vendors'
     documented example keys, and base64 image data or base64 runs of 2,000+
-    characters (images pasted into code cells). An inline
+    characters (images pasted into code cells) unless the run is a
+    base64-encoded PEM key. Slack tokens whose id parts hold letters
+    (real team and bot ids are numeric) and a Stripe `sk_live_` key shorter
+    than 20 characters are not reported. An inline
     `# pragma: allowlist secret` (detect-secrets' convention) or
     `# noqa: MLW401` silences a line. Tokens split over several string
     literals are not found.

@@ -95,6 +95,10 @@ _KEY_BODY = re.compile(r"[A-Za-z0-9+/]{40,}")
 #: when two detectors report the same value on a line, the most specific wins
 _RANK = {name: i for i, name in enumerate(t for t in PROVIDER_PATTERNS if t != "Generic API Key")}
 _RANK.update({"Generic API Key": 90, "Secret Keyword": 95, keywords.SECRET_TYPE: 96})
+#: mlwarden's wider forms of formats detect-secrets also knows: where both
+#: report a value, detect-secrets' type (unranked: 50) is kept, so baselines
+#: written before these forms existed still match
+_RANK.update({"Stripe Secret Key": 60, "Telegram Bot API Token": 60, "npm Access Token": 60})
 
 # detect-secrets' inline allowlist comments (same line; the line before)
 _ALLOW_LINE = re.compile(r"(?:#|//|/\*|'|--|<!--)[ \t]*pragma: ?(?:allow|white)list[ -]secret", re.IGNORECASE)
@@ -472,6 +476,8 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                 col = line.find(value)
                 if secret.type in _BOUNDED and not _bounded(line, col, value, secret.type):
                     continue  # `TODAYINASIAASACKOFRICE`: inside a longer word
+                if secret.type == "Artifactory Credentials" and generic_reason(value.strip("\"'=: \t"), "token") == "identifier-like name":
+                    continue  # `APFSVolumeGroupID`: a CamelCase name after `AP`, not a token
                 if secret.type in _GENERIC_TYPES:
                     # `x = get_secret()` is no literal; a URL's password is one
                     # wherever the URL is (`create_engine("postgresql://u:…@db")`)

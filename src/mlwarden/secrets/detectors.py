@@ -220,6 +220,87 @@ class PrivateAITokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class SlackAppTokenDetector(RegexBasedDetector):
+    """Slack app-level tokens (``xapp-1-…``)."""
+
+    secret_type = "Slack App Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class SlackRefreshTokenDetector(RegexBasedDetector):
+    """Slack refresh and app configuration tokens (``xoxe-1-…``, ``xoxe.xoxp-1-…``)."""
+
+    secret_type = "Slack Refresh Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class SquareAccessTokenDetector(RegexBasedDetector):
+    """Square access tokens (``EAAA…``, legacy ``sq0atp-…``)."""
+
+    secret_type = "Square Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class StripeLiveKeyDetector(RegexBasedDetector):
+    """Stripe live secret and restricted keys of every length (detect-secrets'
+    ``StripeDetector`` takes 24 characters)."""
+
+    secret_type = "Stripe Secret Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class StripeTestKeyDetector(RegexBasedDetector):
+    """Stripe test-mode secret and restricted keys (``sk_test_…``, ``rk_test_…``)."""
+
+    secret_type = "Stripe Test Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class TelegramTokenLengthsDetector(RegexBasedDetector):
+    """Telegram bot tokens whose secret is 34 or 35 characters (detect-secrets'
+    ``TelegramBotTokenDetector`` takes 35)."""
+
+    secret_type = "Telegram Bot API Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class NpmBareTokenDetector(RegexBasedDetector):
+    """npm granular and automation tokens (``npm_`` + 36) outside an ``.npmrc``
+    (detect-secrets' ``NpmDetector`` reads ``_authToken=`` lines)."""
+
+    secret_type = "npm Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class KubernetesBootstrapTokenDetector(RegexBasedDetector):
+    """Kubernetes bootstrap tokens (``abcdef.0123456789abcdef`` shape) next to a ``token`` name."""
+
+    secret_type = "Kubernetes Bootstrap Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class DiscordWebhookDetector(RegexBasedDetector):
+    """Discord webhook URLs (``discord.com/api/webhooks/<id>/<token>``)."""
+
+    secret_type = "Discord Webhook URL"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class AzureAnnotatedKeyDetector(RegexBasedDetector):
+    """Microsoft's common annotated security keys (``…JQQJ…AZDO…``: Azure DevOps
+    PATs, Azure AI / OpenAI, Search, Event Grid keys)."""
+
+    secret_type = "Azure Annotated Security Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class Base64PrivateKeyDetector(RegexBasedDetector):
+    """PEM private keys base64-encoded whole (``LS0tLS1CRUdJTi…``)."""
+
+    secret_type = "Base64-Encoded Private Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class EncryptedPrivateKeyDetector(RegexBasedDetector):
     """PKCS #8 ``-----BEGIN ENCRYPTED PRIVATE KEY-----`` blocks (the adapter
     reports them only with key material after the header)."""
@@ -285,5 +366,16 @@ ALL_DETECTORS = (
     CohereTokenDetector,
     WandbTokenDetector,
     GenericApiKeyTokenDetector,
+    SlackAppTokenDetector,
+    SlackRefreshTokenDetector,
+    SquareAccessTokenDetector,
+    StripeLiveKeyDetector,
+    StripeTestKeyDetector,
+    TelegramTokenLengthsDetector,
+    NpmBareTokenDetector,
+    KubernetesBootstrapTokenDetector,
+    DiscordWebhookDetector,
+    AzureAnnotatedKeyDetector,
+    Base64PrivateKeyDetector,
     EncryptedPrivateKeyDetector,
 )

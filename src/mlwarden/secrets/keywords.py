@@ -141,8 +141,9 @@ TRIGGER_EXTRA = (
     # .NET's `NetworkCredential("u", "…")`, `UsernamePasswordCredential(…)`
     re.compile(r"credentials?[ \t]*\(" + _PAIR_REST),
     # a method `.login("user", "…")` (smtplib, ftplib, imaplib, a client's);
-    # `.netrc`'s `machine host login user password …`
-    re.compile(r"login(?:[ \t]*\(" + _PAIR_REST + r"|[ \t]+[^\s]+[ \t]+(?P<name>password)"
+    # `.netrc`'s `machine host login user password …` (on one line, or with
+    # `password` on the line after `login`)
+    re.compile(r"login(?:[ \t]*\(" + _PAIR_REST + r"|[ \t]+[^\s]+(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?P<name>password)"
                + _FLAG_VALUE.replace("(?P<q>", "(?P<qn>").replace("(?P=q)", "(?P=qn)").replace("(?P<pw>", "(?P<pwn>") + ")"),
     # a method `.login(user, "…")` whose user is a variable (smtplib, ftplib,
     # imaplib: `server.login(sender, "…")`)
@@ -157,14 +158,33 @@ TRIGGER_EXTRA = (
     re.compile(r"env [ \t]*(?P<name>[a-z_][a-z0-9_]*)" + _FLAG_VALUE),
     # `curl -u user:…`, `curl --user user:…`
     re.compile(r"curl(?:[ \t][^\n]{0,200}?)?[ \t](?:-u|--user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    # `sshpass -p …`, `redis-cli … -a …`: the command's password flag
+    re.compile(r"sshpass(?:[ \t]+-[^p\s]\S*)*[ \t]+-p[ \t]*(?P<q>[\"']?)(?P<pw>[^\s\"'`$%<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    re.compile(r"redis-cli(?:[ \t][^\n]{0,200}?)?[ \t]-a[ \t]*(?P<q>[\"']?)(?P<pw>[^\s\"'`$%<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     # `mysql -u root -p…`, `mysqldump … -p…`
     re.compile(r"mysql(?:dump|admin)?(?:[ \t][^\n]{0,200}?)?[ \t]-p(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    # a user and a password passed as `-u user -p …` (PsExec, `docker login`,
+    # `sqlcmd -U … -P …`, mongo's shell); the value holds a letter (`docker
+    # run -u 1000 -p 8080:80` publishes a port)
+    re.compile(r"-u[ \t]+(?P<q1>[\"']?)[^\s\"']+(?P=q1)[ \t]+-p[ \t]+(?P<q>[\"']?)(?=[^\s\"']*[a-z])"
+               r"(?P<pw>[^\s\"'`$%<{\-][^\s\"'`]{2,200})(?P=q)(?=[\s;&|)]|$)"),
+    # an ODBC / ADO.NET / JDBC connection string: a user, then the password
+    # (`User ID=…;Password=…`, `Uid=…;Pwd=…`, `;user=…;password=…`; the two
+    # may sit in concatenated literals: `"…User ID=u; " & "Password=…"`)
+    # (searched from the `;`, rarer than the user key's letters; the user is
+    # checked before it, :data:`_CONN_USER`)
+    re.compile(r";[ \t]*(?:[\"'][ \t]*[&+][ \t]*[\"'][ \t]*)?(?:password|pwd)[ \t]*=[ \t]*"
+               r"(?P<pw>[^;\s\"'{][^;\n\"']{0,199}?)[ \t]*(?=;|[\"']|$)", re.M),
     # a URL with a password and no user (`redis://:…@cache:6379/0`)
     re.compile(r"://:(?P<pw>[^\s/@:\"'`<>{}$]{3,200})@"),
     # a URL with a user and a password holding the sub-delimiters RFC 3986
     # allows in userinfo (`!$&()*+,;=`) or a raw `#` (detect-secrets' basic-auth
     # pattern takes neither): `postgresql://etl:Qm7!x$2@db:5432/app`
     re.compile(r"://[^\s:/?#@\[\]\"'`<>{}]{1,100}:(?P<pw>[^\s:/?@\[\]\"'`<>{}]{0,199}[!$&()*+,;=#][^\s:/?@\[\]\"'`<>{}]{0,199})@(?=[\w\[])"),
+    # a URL password holding a raw `@` (`mongodb+srv://app:p@ss!w0rd@cluster…`):
+    # the last `@` before the host ends it (detect-secrets' pattern stops at the first)
+    re.compile(r"://[^\s:/?#@\[\]\"'`<>{}]{1,100}:(?P<pw>[^\s:/?@\[\]\"'`<>{}]{1,100}@[^\s:/?@\[\]\"'`<>{}]{1,100})"
+               r"@(?=[a-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost)"),
     # XML attributes with the value first: `<add value="…" key="DbPassword"/>`
     re.compile(r"value[ \t]*=[ \t]*(?P<q>[\"'])(?P<pw>[^\"'\n]{1,300})(?P=q)[^<>\n]{0,200}?(?<![\w-])(?:key|name)[ \t]*=[ \t]*"
                r"(?P<qn>[\"'])(?P<name>[^\"'\n]{1,100})(?P=qn)"),
@@ -178,6 +198,9 @@ TRIGGER_EXTRA = (
     # Hadoop-style properties: `<name>fs.s3a.secret.key</name>` then `<value>…</value>`
     re.compile(r"<name>[ \t]*(?P<name>[^<>\n]{1,100}?)[ \t]*</name>\s{0,200}?<value>[ \t]*(?P<pw>[^<>\n]{1,300}?)[ \t]*</value>"),
 )
+
+#: the user of a connection string, right before the `;` of its password
+_CONN_USER = re.compile(r"(?<![a-z0-9_])(?:user[ \t]?id|uid|user(?:name)?)[ \t]*=[ \t]*[^;=\n\"']{1,100}$")
 
 #: prose that gives a password, quoted: ``the password is 'hunter22'``, ``the
 #: default password for user 'admin' is "…"`` (a README, a comment, an ``echo``)
@@ -201,7 +224,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     context fits: kind is ``"password"`` (the value is a password) or
     ``"name"`` (group ``name`` is judged like an assignment's key).
     ``python``: the text is Python code, where no line is a Dockerfile's."""
-    auth, credential, login, login_var, flag, env, curl, mysql, url, userinfo, value_first, element, named, hadoop = TRIGGER_EXTRA
+    auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if python and pattern is env:
             continue
@@ -232,13 +255,19 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                     ok = ok and _OPTION_CALL.search(before) is not None
             elif pattern is env:  # `ENV` starts its line
                 ok, kind = not low[low.rfind("\n", 0, start) + 1:start].strip(), "name"
-            elif pattern is url or pattern is userinfo:  # its scheme stands before
+            elif pattern is url or pattern is userinfo or pattern is at_sign:  # its scheme stands before
                 ok = True
             elif pattern is value_first or pattern is named:  # an attribute: `<x value=`, not `max_value=`
                 ok, kind = bool(before) and before[-1] in " \t", "name"
             elif pattern is element or pattern is hadoop:
                 ok, kind = True, "name"
-            else:  # curl, mysql
+            elif pattern is userpass:  # a flag: ` -u`, not `--no-u` or `x-u`
+                command = low[low.rfind("\n", 0, start) + 1:start]
+                # mysql's `-p` takes its value attached: `-p db` prompts and names a database
+                ok = not word_before and not before.endswith("-") and "mysql" not in command and "mariadb" not in command
+            elif pattern is conn:
+                ok = _CONN_USER.search(low, max(0, start - 130), start) is not None
+            else:  # curl, sshpass, redis-cli, mysql
                 ok = not word_before
             if ok:
                 yield match, kind
@@ -483,7 +512,56 @@ def scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opti
     """(0-based line, 0-based column, value) of every generic keyword secret
     in ``lines``. ``lowered`` is ``"\\n".join(lines).lower()`` and ``starts``
     the line offsets in it, when the caller has them; ``python``: the lines
-    are Python code (see :func:`assignment_at`)."""
+    are Python code (see :func:`assignment_at`).
+
+    Code or JSON escaped inside a string literal (``"{\\"password\\":
+    \\"…\\"}"``, ``"$password = \\"…\\";"``) is read a second time with its
+    escaped quotes unescaped, as text (it is not the file's own code)."""
+    seen = set()
+    for found in _scan_lines(lines, lowered, starts, python):
+        seen.add((found[0], found[2]))
+        yield found
+    low = lowered if lowered is not None else "\n".join(lines)
+    if "\\\"" not in low and "\\'" not in low:
+        return  # (C-speed test; most files hold no escaped quote)
+    offsets = _line_starts(lines)
+    escaped = sorted({_line_of(offsets, m.start()) for m in _ESCAPED_QUOTE.finditer("\n".join(lines))})
+    for index in escaped:
+        line = lines[index]
+        text, columns = _unescape_quotes(line)
+        for _, col, value in _scan_lines([text]):
+            if (index, value) not in seen:
+                seen.add((index, value))
+                yield index, columns[col], value
+
+
+_ESCAPED_QUOTE = re.compile(r"\\{1,3}([\"'])")
+
+
+def _unescape_quotes(line: str) -> Tuple[str, List[int]]:
+    """``line`` with each backslash-escaped quote (once or twice escaped)
+    replaced by the quote and each unescaped quote (the outer literal's
+    delimiters) by a blank, and the column in ``line`` of each column of the
+    result."""
+    out: List[str] = []
+    columns: List[int] = []
+    last = 0
+
+    def outer(part: str, start: int) -> None:
+        out.append(part.replace('"', " ").replace("'", " "))
+        columns.extend(range(start, start + len(part)))
+
+    for match in _ESCAPED_QUOTE.finditer(line):
+        outer(line[last:match.start()], last)
+        out.append(match.group(1))
+        columns.append(match.start(1))
+        last = match.end()
+    outer(line[last:], last)
+    columns.append(len(line))
+    return "".join(out), columns
+
+
+def _scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Optional[List[int]] = None, python: bool = False) -> Iterator[Tuple[int, int, str]]:
     low = lowered if lowered is not None else "\n".join(lines).lower()
     if len(low) != sum(map(len, lines)) + len(lines) - 1:
         low = "\n".join(line.lower() if len(line.lower()) == len(line) else "?" * len(line) for line in lines)

@@ -41,13 +41,14 @@ from typing import Optional
 _PLACEHOLDER_TEXT = re.compile(
     r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx|\*\*|\.\.\.|…"
     # templates: `<your-key>`, `&lt;key&gt;`, `{{ secrets.HF_TOKEN }}`,
-    # `${{ secrets.X }}`, `{}`, `%(token)s`, `$TOKEN` (and single-brace
+    # `${{ secrets.X }}`, `{}`, `%(token)s` (a whole field: a Django key's
+    # random `%(` is no template), `$TOKEN` (and single-brace
     # fields, :func:`_template_field`): each a whole template expression, so a
     # random value that merely holds a brace or an angle bracket is judged as
     # a value
     r"|<[^<>\s][^<>]{0,80}>|&lt;|&gt;"
     r"|\{\{[ \t]*[\w.\-\[\]'\"|: ]+?[ \t]*\}\}|\{\}"
-    r"|^[\"']?\$[A-Za-z_]|%\(|%s\b",
+    r"|^[\"']?\$[A-Za-z_]|%\([\w.\-]{1,40}\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%s\b",
     re.IGNORECASE,
 )
 #: marker words that make a value a test or placeholder value when they start
@@ -62,7 +63,7 @@ _SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzx
 _PREFIX = re.compile(
     r"^(?:github_pat_|gh[pousr]_|glpat-|hf_|api_org_|sk-ant-(?:api|admin)\d\d-|sk-or-v1-|sk-(?:proj|svcacct|admin)-|sk-|"
     r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|GOCSPX-|ya29\.|GR1348941|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
-    r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|SG\.|npm_|pypi-)"
+    r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|xoxe(?:\.xox[bp])?-\d-|xapp-\d-|SG\.|npm_|pypi-|(?:sk|rk)_(?:live|test)_|sq0atp-|EAAA)"
 )
 
 #: documentation key fragments, matched case-insensitively inside a value
@@ -242,7 +243,7 @@ def placeholder_reason(value: str) -> Optional[str]:
         return "shorter than 8 characters"
     if _PLACEHOLDER_TEXT.search(body) or ("{" in body and _template_field(body)):
         return "placeholder text"
-    if _marker_word(body):
+    if _marker_word(strip_prefix(body)):  # a provider's own prefix (`sk_test_`) is no marker
         return "test or example marker"
     if _DOCUMENTED_FRAGMENTS.search(body) or hashlib.sha256(body.encode("utf-8", "replace")).hexdigest() in DOCUMENTED_KEYS:
         return "documented example key"
@@ -459,7 +460,9 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
 
 #: ``data:<mime>;base64,<payload>`` (images pasted into code cells and HTML)
 _DATA_URI = re.compile(r"data:[\w.+\-]+/[\w.+\-]+(?:;[\w=.\-]+)*;base64,[A-Za-z0-9+/=\s\\n]*")
-#: a run of base64 too long to be a credential (keys are under 2,000 characters)
+#: a run of base64 too long to be a credential (keys are under 2,000
+#: characters), unless it is a whole PEM key base64-encoded (`LS0tLS1CRUdJTi`
+#: is base64 of `-----BEGIN`: a 2048-bit RSA key so encoded is 2,200 long)
 _B64_RUN = re.compile(r"[A-Za-z0-9+/=_\-]{2000,}")
 
 
@@ -471,5 +474,5 @@ def blank_blobs(line: str) -> str:
     if "base64," in line:
         line = _DATA_URI.sub(lambda m: " " * len(m.group(0)), line)
     if len(line) >= 2000:
-        line = _B64_RUN.sub(lambda m: " " * len(m.group(0)), line)
+        line = _B64_RUN.sub(lambda m: m.group(0) if "LS0tLS1CRUdJTi" in m.group(0) else " " * len(m.group(0)), line)
     return line

@@ -151,6 +151,65 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
     "Private AI API Key": (
         _re(r"(?i:private[_\-]?ai)" + _CTX + r"([A-Za-z0-9]{32})" + _E),
     ),
+    "Slack App Token": (
+        # app-level tokens: `xapp-` + version + app id + a numeric id + 64 hex
+        _re(_B + r"(xapp-\d-[A-Z0-9]{8,14}-\d{8,16}-[0-9a-f]{64})" + _E),
+    ),
+    "Slack Refresh Token": (
+        # token-rotation refresh tokens and app configuration tokens
+        # (`xoxe-1-…`, `xoxe.xoxp-1-…`, `xoxe.xoxb-1-…`)
+        _re(_B + r"(xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{100,300})" + _E),
+    ),
+    "Square Access Token": (
+        # production access tokens (`EAAA` + 60) and legacy `sq0atp-` + 22
+        _re(_B + r"(EAAA[A-Za-z0-9_\-]{60})" + _E),
+        _re(_B + r"(sq0atp-[A-Za-z0-9_\-]{22})" + _E),
+    ),
+    "Stripe Secret Key": (
+        # live secret and restricted keys of every length (detect-secrets'
+        # own pattern takes 24 characters only; keys issued since 2019 are
+        # about 100); where both report a 24-character key, detect-secrets'
+        # type (`Stripe Access Key`) is kept, so baselines agree
+        _re(_B + r"((?:sk|rk)_live_[0-9A-Za-z]{20,247})" + _E),
+    ),
+    "Stripe Test Key": (
+        # test-mode keys: no money moves, but they read and write the
+        # account's test data (medium severity)
+        _re(_B + r"((?:sk|rk)_test_[0-9A-Za-z]{20,247})" + _E),
+    ),
+    "Telegram Bot API Token": (
+        # the bot id, a colon and the secret, which starts with `AA` (34 or 35
+        # characters; detect-secrets' pattern takes 35 only)
+        _re(_B + r"(\d{8,10}:AA[0-9A-Za-z_\-]{32,33})" + _E),
+    ),
+    "npm Access Token": (
+        # granular and automation tokens outside an .npmrc (`npm_` + 36)
+        _re(_B + r"(npm_[A-Za-z0-9]{36})" + _E),
+    ),
+    "Kubernetes Bootstrap Token": (
+        # `kubeadm join … --token <id>.<secret>`, `--tls-bootstrap-token`,
+        # kubeadm's `bootstrapTokens: - token: "…"`: a token id of 6 and a
+        # secret of 16 lowercase alphanumerics, next to a `token` name
+        _re(r"(?i:token)(?:[ \t]+|" + _CTX + r")([a-z0-9]{6}\.[a-z0-9]{16})" + _E),
+    ),
+    "Discord Webhook URL": (
+        # anyone holding the URL posts to the channel as the webhook
+        _re(r"(?i:discord(?:app)?\.com/api(?:/v\d+)?/webhooks/)(\d{17,20}/[A-Za-z0-9_\-]{60,68})" + _E),
+    ),
+    "Azure Annotated Security Key": (
+        # Microsoft's common annotated security keys (84 characters: the
+        # `JQQJ` signature at 52, a four-letter service code at 76: `AZDO`
+        # Azure DevOps PATs, `ACOG` Cognitive Services / OpenAI, `AZSE`
+        # Search, `AZEG` Event Grid, `APIM` …)
+        _re(_B + r"([A-Za-z0-9]{52}JQQJ[A-Za-z0-9]{20}[A-Z]{4}[A-Za-z0-9]{4})" + _E),
+    ),
+    "Base64-Encoded Private Key": (
+        # a PEM private key base64-encoded whole (Kubernetes secrets, CI
+        # variables): base64 of `-----BEGIN [RSA |EC |DSA |OPENSSH ]PRIVATE
+        # KEY-----` followed by key material
+        _re(_B64B + r"(LS0tLS1CRUdJTiB(?:SU0EgUFJJVkFURSBLRVktLS0t|FQyBQUklWQVRFIEtFWS0tLS0t|EU0EgUFJJVkFURSBLRVktLS0t"
+            r"|PUEVOU1NIIFBSSVZBVEUgS0VZLS0t|QUklWQVRFIEtFWS0tLS0t)[A-Za-z0-9+/]{100,}={0,2})" + _B64E),
+    ),
     "Encrypted Private Key": (
         # PKCS #8 encrypted keys (`openssl pkcs8 -topk8`): detect-secrets knows
         # every other header; reported only with key material after it
@@ -190,6 +249,17 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Azure AD Client Secret": "Entra ID application secrets: 3 characters, a digit, `Q~`, 31-34 more",
     "Clojars API Token": "`CLOJARS_` + 60 alphanumerics",
     "Private AI API Key": "32 alphanumerics next to `private_ai` / `privateai`",
+    "Slack App Token": "`xapp-` + a digit + the app id + a numeric id + 64 hex",
+    "Slack Refresh Token": "`xoxe-1-`, `xoxe.xoxp-1-`, `xoxe.xoxb-1-` + 100-300 alphanumerics (token rotation, app configuration)",
+    "Square Access Token": "`EAAA` + 60 of `[A-Za-z0-9_-]`; legacy `sq0atp-` + 22",
+    "Stripe Secret Key": "`sk_live_` / `rk_live_` + 20-247 alphanumerics (every key length)",
+    "Stripe Test Key": "`sk_test_` / `rk_test_` + 20-247 alphanumerics (test mode, medium severity)",
+    "Telegram Bot API Token": "a bot id of 8-10 digits, `:`, and `AA` + 32-33 of `[A-Za-z0-9_-]`",
+    "npm Access Token": "`npm_` + 36 alphanumerics anywhere (granular and automation tokens)",
+    "Kubernetes Bootstrap Token": "6 + `.` + 16 lowercase alphanumerics after a `token` name or flag (`kubeadm join --token …`, `--tls-bootstrap-token …`)",
+    "Discord Webhook URL": "`discord.com/api/webhooks/` + a 17-20 digit id + `/` + 60-68 of `[A-Za-z0-9_-]`",
+    "Azure Annotated Security Key": "84 characters with the `JQQJ` signature at position 52 and a service code at 76 (`AZDO` Azure DevOps PATs, `ACOG` Azure AI / OpenAI, `AZSE` Search …)",
+    "Base64-Encoded Private Key": "a PEM private key (RSA, EC, DSA, OpenSSH, PKCS #8) base64-encoded whole, with key material",
     "Encrypted Private Key": "a `-----BEGIN ENCRYPTED PRIVATE KEY-----` block (PKCS #8) with key material",
 }
 
@@ -232,16 +302,17 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
         "hf_", "api_org_", "sk-", "gsk_", "r8_", "lsv2_", "pcsk_", "dapi", "AIza", "xai-", "nvapi-", "pplx-", "ABSK",
         "bedrock-api-key", "Q~", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
         "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
-        "sk_live", "rk_live", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
+        "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "EAAA", "npm_", "LS0tLS1CRUdJTi", "JQQJ", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
     )
 ) + (
     (("A3T",), r"A3T[A-Z0-9]"),
     (("://",), r"://[^\s/:@]+:[^\s/@]+@"),
     ((".",), r"\.[\w-]{6}\.[\w-]{27}"),  # Discord, searched from its first literal
+    ((".",), r"\.(?<=[a-z0-9]{6}\.)[a-z0-9]{16}(?![a-z0-9])"),  # a Kubernetes bootstrap token (6 . 16)
     (("gh",), r"gh[pousr]_"),
     (("gl",), r"gl[a-z]{2,6}-"),
     (("-us",), r"-us\d"),  # Mailchimp
-    ((":",), r":[\w-]{35}"),  # Telegram
+    ((":",), r":[\w-]{34}"),  # Telegram
     (("AC",), r"AC[0-9a-f]{32}"),
     (("SK",), r"SK[0-9a-f]{32}"),
     (("AKC",), r"AKC[a-zA-Z0-9]{10}"),
@@ -266,8 +337,8 @@ _FOLDED_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = (
     (("secret",), "secret"),
     (("contrase",), "contrase"),
     # `pass` only where a keyword detector could fire (password, "pass": …,
-    # pass = …); the bare Python statement is most of these words in code
-    (("pass",), "pass(?=[\\w\"'\\])]|\\s*[=:])"),
+    # pass = …, on the same line); the bare Python statement is most of these words in code
+    (("pass",), "pass(?=[\\w\"'\\])]|[ \\t]*[=:])"),
 )
 
 def _first_chars(parts) -> str:
