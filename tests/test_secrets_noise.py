@@ -105,6 +105,8 @@ def test_capitalised_prose_after_a_prefix():
         ("OPENAI_API_KEY", "a key name, not a key"),
         ("prod/ml/db-password", "a key name, not a key"),
         ("NEXUS-GPT4-API-KEY", "a key name, not a key"),
+        ("p\u00e4ssword", "a key name, not a key"),  # accented: still the key's name
+        ("S\u00e9cr\u00e9t-Token", "a key name, not a key"),
         ("bucket42", "resource identifier"),
         ("cmp2-qat-1208358310", "resource identifier"),
         ("SalesResults-1.2", "identifier-like name"),
@@ -116,6 +118,12 @@ def test_capitalised_prose_after_a_prefix():
 )
 def test_generic_value_classes(value, reason):
     assert noise.generic_reason(value, "token") == reason
+
+
+def test_an_accented_key_name_is_a_name_but_an_accented_password_is_a_password():
+    assert noise.generic_reason("p\u00e4ssword", "password") == "a key name, not a key"
+    assert noise.generic_reason("Z\u00fcrich-Kq8#vT2p", "password") is None
+    assert noise.generic_reason("p\u00e4ssw\u00f6rd!2024", "password") is None
 
 
 @pytest.mark.parametrize(

@@ -304,6 +304,16 @@ _SELF_DESCRIBING = re.compile(
 _RESOURCE = re.compile(r"^[A-Za-z]+[_\-.]?\d{1,8}(?:[._\-]\d+)*$")
 #: a password-named value made of letters and punctuation only, that names a
 #: credential (``#add-password``, ``cms/sites/passwords#update``, ``password)``)
+def _ascii_letters(text: str) -> str:
+    """``text`` with accents dropped from its letters (``pässword`` ->
+    ``password``); unchanged when it is ASCII already."""
+    if text.isascii():
+        return text
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 _NAME_CHARS = re.compile(r"[A-Za-z_\-. #/:()\[\],;$'\"]+")
 _ARN = re.compile(r"^arn:aws[\w\-]*:[\w\-]+:")
 _UNSIGNED_JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.?")
@@ -415,7 +425,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
             return "prose"
     if _DATE.match(text):
         return "timestamp"
-    if _SELF_DESCRIBING.search(text) and (strength != "password" or _NAME_CHARS.fullmatch(text)):
+    named = _ascii_letters(text)  # `pässword` names the key as surely as `password`
+    if _SELF_DESCRIBING.search(named) and (strength != "password" or _NAME_CHARS.fullmatch(named)):
         return "a key name, not a key"
     if re.match(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", text):
         return "an environment variable name"
