@@ -155,6 +155,11 @@ GUNICORN = {
         "import gunicorn.app.wsgiapp\nHOST = '::'\nOPTS = dict(workers=1)\nCONF = {'bind': ['{}:{}'.format(HOST, 9000)]}\n",
         4,
     ),
+    "project-gunicorn-wrapper": (
+        "from myservice.gunicorn_app import StandaloneApplication\n"
+        "def serve(app, port):\n    StandaloneApplication(app, options={'bind': '0.0.0.0:%d' % port}).run()\n",
+        3,
+    ),
     "cfg-set": (
         "from gunicorn.app.base import BaseApplication\nclass A(BaseApplication):\n    def load_config(self):\n        self.cfg.set('bind', '0.0.0.0:7000')\n",
         4,

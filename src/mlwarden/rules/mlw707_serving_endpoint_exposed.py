@@ -83,7 +83,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `auth` variable that is `None` unless an option sets it (medium: the
       default run is open);
     - gunicorn binds: `"bind": "0.0.0.0:8000"` in the options of a file that
-      imports gunicorn (a dict, `options["bind"] = ...`, `cfg.set("bind",
+      imports gunicorn or a module of its own named for it (a dict, `options["bind"] = ...`, `cfg.set("bind",
       ...)`; the address may be `"%s:%s" % (host, port)`,
       `"{}:{}".format(host, port)` or an f-string with such a host), a
       module-level `bind = ...` in a `gunicorn.conf.py`, and `-b`/`--bind`
@@ -312,7 +312,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 self._check_gunicorn_bind(element.value)  # {"bind": "0.0.0.0:8000", "workers": 4}
 
     def _check_gunicorn_bind(self, value: Any, config_file: bool = False) -> None:
-        if not config_file and not imports_module(self.ctx, "gunicorn"):
+        if not config_file and not self._imports_gunicorn():
             return
         values = list(value.elements) if isinstance(value, (cst.List, cst.Tuple)) else [value]
         for item in values:
@@ -427,19 +427,33 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return None
         return f"{_show(self.ctx, func.value, 20)}.add_insecure_port({_show(self.ctx, address)})"
 
+    def _template_all(self, template: Any, placeholders: Any, first: Any) -> bool:
+        """A ``host:port`` template whose host is every interface: written in
+        it, or its first placeholder filled with such a host."""
+        if not isinstance(template, str) or ":" not in template:
+            return False
+        host = template.rsplit(":", 1)[0].strip()
+        if host in (placeholders if isinstance(placeholders, tuple) else (placeholders,)):
+            return first is not None and self._all_interfaces(first)
+        return host in ALL_INTERFACES
+
+    def _imports_gunicorn(self) -> bool:
+        """The file imports gunicorn, or a module of its own named for it
+        (``from myproj.gunicorn_utils import StandaloneApplication``)."""
+        names = [n for names in self.ctx.imports.aliases.values() for n in names] + list(self.ctx.imports.star_modules)
+        return any("gunicorn" in part for name in names for part in name.split("."))
+
     def _address_all(self, address: Any, depth: int, host_alone: bool = False) -> bool:
         if isinstance(address, cst.BinaryOperation) and isinstance(address.operator, cst.Modulo):
             # "%s:%s" % ("0.0.0.0", port)
+            # "%s:%s" % ("0.0.0.0", port), "0.0.0.0:%d" % port
             template, values = self.ctx.value(address.left), address.right
-            if isinstance(template, str) and template.startswith("%s:") and isinstance(values, cst.Tuple) and values.elements:
-                return self._all_interfaces(values.elements[0].value)
-            return False
+            first = values.elements[0].value if isinstance(values, cst.Tuple) and values.elements else values
+            return self._template_all(template, "%s", first)
         if isinstance(address, cst.Call) and isinstance(address.func, cst.Attribute) and address.func.attr.value == "format" and address.args:
-            # "{}:{}".format(host, port)
-            template = self.ctx.value(address.func.value)
-            if isinstance(template, str) and template.startswith(("{}:", "{0}:")) and address.args[0].keyword is None:
-                return self._all_interfaces(address.args[0].value)
-            return False
+            # "{}:{}".format(host, port), "0.0.0.0:{}".format(port)
+            first = address.args[0].value if address.args[0].keyword is None else None
+            return self._template_all(self.ctx.value(address.func.value), ("{}", "{0}"), first)
         if isinstance(address, cst.FormattedString):
             parts = list(address.parts)
             if parts and isinstance(parts[0], cst.FormattedStringText):
