@@ -22,6 +22,11 @@ other projects' test files and source code, which are never committed):
   lmdeploy serve/, xinference api/deploy/core, openllm, seldon-core,
   llama-cpp-python), labelled blind and scored once at the end
   (``real-3/SOURCES.txt``);
+* ``third_party/{ansede,aigis,aisecscan,aegis}/`` and ``real-4/<sdist>/...``
+  — round s6's final held-out sets (``third_party-5``: snippets from the
+  tests of four SAST packages on PyPI; ``real-4``: cog, infinity-emb,
+  langserve, truss), labelled (real-4 blind) and committed in
+  ``benchmarks/heldout/`` before anything was scored, scored once at the end;
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;
