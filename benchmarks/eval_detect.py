@@ -22,6 +22,11 @@ other projects' test files and source code, which are never committed):
   lmdeploy serve/, xinference api/deploy/core, openllm, seldon-core,
   llama-cpp-python), labelled blind and scored once at the end
   (``real-3/SOURCES.txt``);
+* ``third_party/{ansede,aigis,aisecscan,aegis}/`` and ``real-4/<sdist>/...``
+  — round s6's final held-out sets (``third_party-5``: snippets from the
+  tests of four SAST packages on PyPI; ``real-4``: cog, infinity-emb,
+  langserve, truss), labelled (real-4 blind) and committed in
+  ``benchmarks/heldout/`` before anything was scored, scored once at the end;
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;
@@ -229,14 +234,17 @@ SECOND_SOURCES = {"codeql", "sonar", "dlint"}
 #: held-out set (``third_party/SOURCES-3.txt``)
 THIRD_SOURCES = {"bearer", "codeguru"}
 FOURTH_SOURCES = {"precli", "scs"}
-SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "real", "real-2", "real-3")
+#: round s6's held-out sources (``third_party/SOURCES-5.txt``), labelled and
+#: committed (``benchmarks/heldout/``) before anything was scored
+FIFTH_SOURCES = {"ansede", "aigis", "aisecscan", "aegis"}
+SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "real", "real-2", "real-3", "real-4")
 
 
 def set_of(rel: str) -> str:
     """The evaluation set a labelled path belongs to."""
     parts = rel.split("/")
     if parts[0] == "third_party" and len(parts) > 2:
-        for name, sources in (("third_party-2", SECOND_SOURCES), ("third_party-3", THIRD_SOURCES), ("third_party-4", FOURTH_SOURCES)):
+        for name, sources in (("third_party-2", SECOND_SOURCES), ("third_party-3", THIRD_SOURCES), ("third_party-4", FOURTH_SOURCES), ("third_party-5", FIFTH_SOURCES)):
             if parts[1] in sources:
                 return name
     return parts[0]

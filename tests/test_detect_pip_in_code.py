@@ -159,6 +159,19 @@ CASES = {
         '    else:\n        cmd = "pip install xformers"\n    os.system(cmd)\n',
         [(4, 45, "MLW302"), (6, 28, "MLW301")],
     ),
+    # uv's pip interface, spelled through a Python (`python -m uv`), with uv's flags before `pip`
+    "python-m-uv-pip": (
+        'import subprocess, sys\nsubprocess.run([sys.executable, "-m", "uv", "pip", "install", "--system", "gradio"])\n',
+        [(2, 75, "MLW301")],
+    ),
+    "venv-python-m-uv-pip": (
+        'import subprocess\ndef setup(env):\n    subprocess.run([env.python, "-m", "uv", "pip", "install", "--python", env.python, "httpx>=0.27"])\n',
+        [(3, 87, "MLW301")],
+    ),
+    "uv-flags-before-pip": (
+        'import os\nos.system("uv --no-config -q pip install pyarrow")\n',
+        [(2, 42, "MLW301")],
+    ),
     "shlex-split": (
         'import shlex, subprocess\nsubprocess.run(shlex.split("pip install xgboost"))\n',
         [(2, 41, "MLW301")],
@@ -199,6 +212,10 @@ QUIET = [
     'import subprocess, sys\nREQUIRED = ["einops"]\ndef f(REQUIRED):\n    for n in REQUIRED:\n        subprocess.run([sys.executable, "-m", "pip", "install", n])\n',
     'import subprocess\nfor tool in ("npm", "yarn"):\n    subprocess.run([tool, "install", "left-pad"])\n',
     'import subprocess, sys\nfor pkg in ["numpy==1.26.4", "scipy==1.13.0"]:\n    subprocess.run([sys.executable, "-m", "pip", "install", pkg])\n',
+    # uv, but not its pip interface; a pinned install through uv; uv's option with a value is not read past
+    'import subprocess\nsubprocess.run(["uv", "add", "rich"])\n',
+    'import subprocess, sys\nsubprocess.run([sys.executable, "-m", "uv", "pip", "install", "rich==13.7.1"])\n',
+    'import subprocess, sys\nsubprocess.run([sys.executable, "-m", "uv", "pip", "uninstall", "rich"])\n',
     'import subprocess, sys\nfor pkg in PKGS + ["x"]:\n    subprocess.run([sys.executable, "-m", "pip", "install", pkg])\n',
 ]
 

@@ -135,3 +135,166 @@ def test_visible_authentication_lowers_severity(code):
 def test_reported_at_the_call():
     [finding] = findings("import uvicorn\n\nif __name__ == '__main__':\n    uvicorn.run(\n        app,\n        host='0.0.0.0',\n    )\n")
     assert (finding.line, finding.col) == (4, 5)
+
+
+# -- gunicorn: options dicts, config files, literal commands -------------------------
+
+GUNICORN = {
+    "options-dict-percent": (
+        "import gunicorn.app.base\n"
+        "class App(gunicorn.app.base.BaseApplication):\n    def load(self):\n        return self.application\n"
+        "def serve(app, port):\n    options = {'bind': '%s:%s' % ('0.0.0.0', port), 'workers': 4}\n    App(app, options).run()\n",
+        6,
+    ),
+    "options-subscript-fstring-default": (
+        "from gunicorn.app.base import BaseApplication\n"
+        "def start(app, port, host='0.0.0.0'):\n    opts = {'workers': 2}\n    opts['bind'] = f'{host}:{port}'\n    Runner(app, opts).run()\n",
+        4,
+    ),
+    "options-format-list": (
+        "import gunicorn.app.wsgiapp\nHOST = '::'\nOPTS = dict(workers=1)\nCONF = {'bind': ['{}:{}'.format(HOST, 9000)]}\n",
+        4,
+    ),
+    "project-gunicorn-wrapper": (
+        "from myservice.gunicorn_app import StandaloneApplication\n"
+        "def serve(app, port):\n    StandaloneApplication(app, options={'bind': '0.0.0.0:%d' % port}).run()\n",
+        3,
+    ),
+    "cfg-set": (
+        "from gunicorn.app.base import BaseApplication\nclass A(BaseApplication):\n    def load_config(self):\n        self.cfg.set('bind', '0.0.0.0:7000')\n",
+        4,
+    ),
+    "argv-python-m": (
+        "import subprocess, sys\ndef up(port):\n    subprocess.Popen([sys.executable, '-m', 'gunicorn', '-w', '4', '-b', f'0.0.0.0:{port}', 'srv:app'])\n",
+        3,
+    ),
+    "command-string": "import os\nos.system('gunicorn --workers 2 --bind=0.0.0.0:8080 wsgi:application')\n",
+    "command-name": "import subprocess\nCMD = ['gunicorn', '-b0.0.0.0', 'wsgi:app']\nsubprocess.run(CMD)\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(GUNICORN))
+def test_gunicorn_bind_on_every_interface(name):
+    case = GUNICORN[name]
+    code, line = case if isinstance(case, tuple) else (case, 2)
+    found = findings(code)
+    assert [(f.line, f.rule_id, f.severity) for f in found] == [(line, "MLW707", Severity.MEDIUM)]
+    assert "gunicorn" in found[0].message
+    assert _fast_equals_full(code, "serve.py")
+
+
+GUNICORN_QUIET = [
+    # gunicorn's default bind is 127.0.0.1:8000
+    "import subprocess\nsubprocess.run(['gunicorn', '-w', '2', 'wsgi:app'])\n",
+    "import subprocess\nsubprocess.run(['gunicorn', '--bind=127.0.0.1:9000', 'wsgi:app'])\n",
+    "import subprocess\nsubprocess.run(['gunicorn', '-b', 'unix:/run/app.sock', 'wsgi:app'])\n",
+    "import subprocess\nsubprocess.run(['gunicorn', '-b', address, 'wsgi:app'])\n",
+    # a message about the command, not the command
+    "print('gunicorn -b 0.0.0.0:8000 wsgi:app')\n",
+    "import logging\nlogging.info('start with: gunicorn -b 0.0.0.0:8000 wsgi:app')\n",
+    "import subprocess\nsubprocess.run(['echo', 'gunicorn', '-b', '0.0.0.0:8000'])\n",
+    # `bind` that is not gunicorn's: no gunicorn import, SQLAlchemy, a socket
+    "options = {'bind': '0.0.0.0:8000'}\n",
+    "from sqlalchemy.orm import sessionmaker\nSession = sessionmaker(bind=engine)\n",
+    "import socket\ns = socket.socket()\ns.bind(('0.0.0.0', 80))\n",
+    "import gunicorn\noptions = {'bind': '127.0.0.1:8000', 'workers': 2}\n",
+]
+
+
+@pytest.mark.parametrize("code", GUNICORN_QUIET)
+def test_gunicorn_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize(
+    "filename,code,expected",
+    [
+        ("gunicorn.conf.py", "import multiprocessing\nbind = '0.0.0.0:8000'\nworkers = 2\n", [2]),
+        ("deploy/gunicorn_conf.py", "bind = ['127.0.0.1:8000', '[::]:8443']\n", [1]),
+        ("gunicorn_config.py", "bind = ['127.0.0.1:8000', 'unix:/run/a.sock']\n", []),
+        ("gunicorn.conf.py", "def when_ready(server):\n    bind = '0.0.0.0:1'\n", []),
+        ("settings.py", "bind = '0.0.0.0:8000'\n", []),
+    ],
+)
+def test_gunicorn_config_file(filename, code, expected):
+    result = check_source(code, filename, config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert not result.errors, result.errors
+    assert [f.line for f in result.findings] == expected
+    assert _fast_equals_full(code, filename)
+
+
+# -- an app built by the project's own factory in the same file ------------------------
+
+FACTORY = [
+    (
+        "from flask import Flask, jsonify\n"
+        "def build_app(model):\n    app = Flask(__name__)\n\n    @app.route('/p')\n    def predict():\n        return jsonify(model())\n\n    return app\n"
+        "def main(model):\n    server = build_app(model)\n    server.run(host='0.0.0.0', port=5000)\n",
+        12,
+    ),
+    ("import quart\ndef make():\n    return quart.Quart('svc')\nmake().run('::')\n", 4),
+    # LitServe binds every interface by default: only a known LitServer is reported
+    ("import litserve as ls\ndef make(api):\n    srv = ls.LitServer(api)\n    return srv\nmake(A()).run(port=8000)\n", 5),
+]
+
+
+@pytest.mark.parametrize("code,line", FACTORY)
+def test_app_from_a_factory_in_the_file(code, line):
+    assert [(f.line, f.severity) for f in findings(code)] == [(line, Severity.MEDIUM)]
+    assert _fast_equals_full(code, "serve.py")
+
+
+FACTORY_QUIET = [
+    # the factory returns something else (or not always an app)
+    "def make(model):\n    return Thing(model)\ndef main(m):\n    make(m).run(host='0.0.0.0')\n",
+    "import litserve as ls\ndef make(flag):\n    if flag:\n        return ls.LitServer(api)\n    return Job()\ndef main():\n    make(1).run(port=8000)\n",
+    # an imported factory is not seen
+    "from .app import create_app\ncreate_app().run(host='0.0.0.0')\n",
+]
+
+
+@pytest.mark.parametrize("code", FACTORY_QUIET)
+def test_factory_quiet(code):
+    assert findings(code) == []
+
+
+# -- authentication added only under a condition ----------------------------------------
+
+def test_conditional_authentication_is_no_guarantee():
+    code = (
+        "import uvicorn\nfrom fastapi import FastAPI\nfrom starlette.middleware.authentication import AuthenticationMiddleware\n"
+        "def create_app(tokens=None):\n    app = FastAPI()\n    if tokens:\n"
+        "        app.add_middleware(AuthenticationMiddleware, backend=Backend(tokens))\n    return app\n"
+        "def main(host='0.0.0.0', tokens=None):\n    uvicorn.run(create_app(tokens), host=host)\n"
+    )
+    [finding] = findings(code)
+    assert finding.severity is Severity.MEDIUM
+    assert "only under a condition (`if tokens:`)" in finding.message
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # the condition holds the server too: the authentication runs whenever the server does
+        "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nif __name__ == '__main__':\n"
+        "    app.add_middleware(BasicAuthMiddleware, users=load())\n    uvicorn.run(app, host='0.0.0.0')\n",
+        # one unconditional use is enough
+        "import uvicorn\nfrom fastapi import Depends, FastAPI\nfrom fastapi.security import HTTPBearer\nbearer = HTTPBearer()\n"
+        "app = FastAPI(dependencies=[Depends(bearer)])\nif strict:\n    extra = HTTPBearer(auto_error=True)\nuvicorn.run(app, host='0.0.0.0')\n",
+        # a check in the test of an `if` runs on every request
+        "from flask import Flask, request, abort\napp = Flask(__name__)\n@app.before_request\ndef gate():\n"
+        "    if not verify_token(request.headers.get('X-Token')):\n        abort(401)\napp.run(host='0.0.0.0')\n",
+    ],
+)
+def test_unconditional_authentication_stays_low(code):
+    [finding] = findings(code)
+    assert finding.severity is Severity.LOW
+
+
+def _fast_equals_full(code, filename):
+    config = Config(select=["MLW707"], severity=Severity.LOW)
+    fast = check_source(textwrap.dedent(code), filename, config=config).findings
+    full = check_source(textwrap.dedent(code), filename, config=config, full=True).findings
+    return [(f.line, f.col, f.severity) for f in fast] == [(f.line, f.col, f.severity) for f in full]

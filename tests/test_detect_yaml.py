@@ -219,3 +219,72 @@ def test_the_ruamel_instance_that_reaches_the_load_decides():
 def test_an_unsafe_instance_on_one_path_still_reaches_the_load():
     code = "from ruamel.yaml import YAML\ndef read(f, legacy):\n    y = YAML(typ='safe')\n    if legacy:\n        y = YAML(typ='unsafe')\n    return y.load(f)\n"
     assert [f.line for f in findings(code)] == [6]
+
+
+# -- bare PyYAML names bound nowhere in the file (snippets, `%run -i` files) ---------
+
+BARE_UNSAFE = [
+    ("def parse(doc):\n    return unsafe_load(doc)", "`unsafe_load` is bound nowhere"),
+    ("settings = full_load(open('s.yml'))", "`full_load` is bound nowhere"),
+    ("for d in unsafe_load_all(stream):\n    print(d)", "`unsafe_load_all` is bound nowhere"),
+    ("data = yaml.load_all(doc, Loader=Loader)", "`Loader` is bound nowhere"),
+    ("cfg = yaml.load(text, UnsafeLoader)", "`UnsafeLoader` is bound nowhere"),
+    ("def read(text):\n    return yaml.load(text, Loader=FullLoader)", "`FullLoader` is bound nowhere"),
+]
+
+
+@pytest.mark.parametrize("code,note", BARE_UNSAFE)
+def test_bare_unsafe_yaml_names_are_assumed_and_say_so(code, note):
+    found = findings(code)
+    assert [f.rule_id for f in found] == ["MLW106"]
+    assert found[0].severity == Severity.HIGH
+    assert note in found[0].message
+    # the fast path (word gate, pieces) finds what the whole-module run finds
+    full = check_source(code, "example.py", config=_low(), full=True).findings
+    assert [(f.rule_id, f.line) for f in full] == [(f.rule_id, f.line) for f in found]
+
+
+BARE_SAFE = [
+    "def read_config(path):\n    with open(path) as fh:\n        return yaml.load(fh, Loader=SafeLoader)",
+    "cfg = yaml.load(stream, CBaseLoader)",
+    "cfg = yaml.load(stream, Loader=BaseLoader)",
+    "import yaml\nfrom yaml import Loader\nyaml.load(f, Loader=CSafeLoader)",
+]
+
+
+@pytest.mark.parametrize("code", BARE_SAFE)
+def test_bare_safe_loader_names_are_safe(code):
+    assert findings(code) == []
+
+
+BARE_NOT_PYYAML = [
+    # the file binds the name itself: its own function
+    "def full_load(x):\n    return x\nsettings = full_load(open('s.yml'))",
+    # a parameter or a local of that name
+    "def run(unsafe_load, doc):\n    return unsafe_load(doc)",
+    "import json\nfull_load = json.load\nfull_load(f)",
+    # a star import may bind it: nothing is assumed
+    "from helpers import *\nsettings = full_load(open('s.yml'))",
+    # an attribute of something else
+    "cache.full_load(key)",
+]
+
+
+@pytest.mark.parametrize("code", BARE_NOT_PYYAML)
+def test_bare_names_bound_in_the_file_or_star_imported_are_not_assumed(code):
+    assert findings(code) == []
+    assert check_source(code, "example.py", config=_low(), full=True).findings == []
+
+
+def test_bare_loader_bound_by_an_import_keeps_its_import():
+    # `Loader` imported from another module is that module's: not verified, not assumed
+    found = findings("from mylib import Loader\nimport yaml\nyaml.load(f, Loader=Loader)")
+    assert [f.severity for f in found] == [Severity.MEDIUM]
+    assert "bound nowhere" not in found[0].message
+
+
+def _low():
+    config = Config()
+    config.select = ["MLW106"]
+    config.severity = Severity.LOW
+    return config

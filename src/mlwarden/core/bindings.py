@@ -107,6 +107,30 @@ WELL_KNOWN_MODULES: Dict[str, str] = {
     "skops": "skops",
 }
 
+#: Well-known names of a module's API assumed when used bare but bound nowhere
+#: in the file, and the file star-imports nothing (a ``from m import *`` may
+#: bind them): name -> qualified name. PyYAML's loader classes and its
+#: full/unsafe loads, which snippets and ``%run -i`` files use without the
+#: ``from yaml import ...`` that would bind them. Explicit on purpose: names
+#: only PyYAML gives these meanings.
+WELL_KNOWN_NAMES: Dict[str, str] = {
+    **{name: f"yaml.{name}" for name in (
+        "SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader",
+        "FullLoader", "CFullLoader", "UnsafeLoader", "CUnsafeLoader", "Loader", "CLoader",
+        "full_load", "full_load_all", "unsafe_load", "unsafe_load_all",
+    )},
+}
+
+
+def assumed_meaning(name: str, star_modules: Iterable[str]) -> Optional[str]:
+    """What ``name``, bound nowhere in the file, is taken to be: a well-known
+    module, or (when nothing is star-imported) a well-known name."""
+    found = WELL_KNOWN_MODULES.get(name)
+    if found is None and not star_modules:
+        found = WELL_KNOWN_NAMES.get(name)
+    return found
+
+
 #: names a project module re-exports as the module itself (``from
 #: .utils.lazy import torch``, ``from ..compat import np``): a relative
 #: import of one of them, unrenamed and from a named module, is that module.
@@ -265,7 +289,7 @@ class ModuleFacts:
         """What ``name`` used at ``line`` (1-based, None: unknown) stands for."""
         if name not in self.bound_anywhere:
             star = frozenset(canonical(f"{m}.{name}") for m in self.star_modules)
-            assumed = WELL_KNOWN_MODULES.get(name)
+            assumed = assumed_meaning(name, self.star_modules)
             if assumed is not None:
                 return Resolution(star | {assumed}, assumed)
             return Resolution(star) if star else _NONE
@@ -561,9 +585,10 @@ class _Collector:
                 quals |= binding.qualnames
             probe = probe.parent
         self.last_assumed = None
-        if not quals and head in WELL_KNOWN_MODULES and not self._bound_so_far(head):
-            quals = {WELL_KNOWN_MODULES[head]}
-            self.last_assumed = WELL_KNOWN_MODULES[head]
+        assumed = None if quals else assumed_meaning(head, self.facts.star_modules)
+        if assumed is not None and not self._bound_so_far(head):
+            quals = {assumed}
+            self.last_assumed = assumed
         return {canonical(".".join([q, *parts[1:]])) for q in quals} or None
 
     def _bound_so_far(self, name: str) -> bool:

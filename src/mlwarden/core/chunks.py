@@ -124,7 +124,7 @@ def chunks(source: str, rules: Sequence[type], check: Optional[Callable[[ast.Mod
     Raises SyntaxError when the source does not parse (the caller reports it
     as for a small file) and :class:`TooMuchCode`."""
 
-    from mlwarden.core.bindings import WELL_KNOWN_MODULES, ModuleFacts, _Collector, first_line
+    from mlwarden.core.bindings import WELL_KNOWN_MODULES, WELL_KNOWN_NAMES, ModuleFacts, _Collector, first_line
     from mlwarden.core.gate import ALL_NAMES, code_words
     from mlwarden.core.locate import pieces_of, summarise_header, trigger_words
 
@@ -153,7 +153,7 @@ def chunks(source: str, rules: Sequence[type], check: Optional[Callable[[ast.Mod
         del tree
         cuts.append((tops[i], stop, None))
         i = j
-    wanted = text_has(limit | frozenset(WELL_KNOWN_MODULES) | frozenset(standing_for))
+    wanted = text_has(limit | frozenset(WELL_KNOWN_MODULES) | frozenset(WELL_KNOWN_NAMES) | frozenset(standing_for))
     walked = [0]
 
     def worth_walking(text: str) -> bool:

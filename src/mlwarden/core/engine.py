@@ -464,7 +464,7 @@ def _assumed_note(where, assumed_spans) -> str:
     )
     if not found:
         return ""
-    from mlwarden.core.bindings import WELL_KNOWN_MODULES
+    from mlwarden.core.bindings import WELL_KNOWN_MODULES, WELL_KNOWN_NAMES
 
     notes = []
     plain = [(n, m) for n, m in found if n in WELL_KNOWN_MODULES]
@@ -473,7 +473,11 @@ def _assumed_note(where, assumed_spans) -> str:
         modules = ", ".join(f"`{WELL_KNOWN_MODULES[n]}`" for n, _m in plain)
         notes.append(f"{shown} is bound nowhere in this file and was taken to be the {modules} module")
     for name, module in found:
-        if name not in WELL_KNOWN_MODULES:
+        if name in WELL_KNOWN_MODULES:
+            continue
+        if WELL_KNOWN_NAMES.get(name) == module:
+            notes.append(f"`{name}` is bound nowhere in this file and was taken to be `{module}`")
+        else:
             notes.append(f"`{name}` comes from a name bound nowhere in this file, taken to be the `{module}` module")
     return " (" + "; ".join(notes) + ")"
 

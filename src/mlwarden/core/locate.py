@@ -193,14 +193,14 @@ class _Expansions:
     values, computed while the chunk was parsed."""
 
     def __init__(self, facts: ModuleFacts, limit: FrozenSet[str], summaries: Optional[Dict[str, List[Tuple[Set[str], Set[str]]]]] = None) -> None:
-        from mlwarden.core.bindings import WELL_KNOWN_MODULES
+        from mlwarden.core.bindings import WELL_KNOWN_MODULES, WELL_KNOWN_NAMES
 
         self.facts = facts
         self.limit = limit
         self.summaries = summaries
         self.memo: Dict[str, Set[str]] = {}
         self.names = frozenset(
-            set(facts.imports) | set(facts.module_assignments) | set(facts.constants) | set(WELL_KNOWN_MODULES) | _alias_names(facts)
+            set(facts.imports) | set(facts.module_assignments) | set(facts.constants) | set(WELL_KNOWN_MODULES) | set(WELL_KNOWN_NAMES) | _alias_names(facts)
         )
 
     def words(self, name: str) -> Set[str]:

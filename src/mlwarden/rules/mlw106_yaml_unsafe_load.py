@@ -7,6 +7,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
 
 from typing import Any, List, Optional, Tuple
 
+from mlwarden.core.bindings import WELL_KNOWN_NAMES
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
@@ -101,6 +102,12 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
     whose both branches are safe), or when it is a class
     defined in the same module whose bases are safe loaders.
 
+    In a file that binds them nowhere and star-imports nothing (a snippet, a
+    file run with `%run -i`), PyYAML's loader class names and its
+    `full_load`/`unsafe_load` functions written bare are taken to be
+    PyYAML's, as the `yaml` module name is: `yaml.load(f, SafeLoader)` is
+    safe, `unsafe_load(f)` is reported with a note saying what was assumed.
+
     ruamel.yaml:
 
     - `.load(...)`/`.load_all(...)` on a `YAML(typ=...)` instance whose loader
@@ -191,8 +198,12 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
     # PyYAML's loads, qualified (a file that imports yaml only to safe_load or
     # dump never reaches libcst); `ruamel` and `ruamel_yaml` (conda's and
     # srsly's spelling) are guards: a file importing ruamel.yaml is seen whole,
-    # since `y.load(f)` on a YAML instance made elsewhere is reported
-    triggers = frozenset(TARGETS) | frozenset({"ruamel", "ruamel_yaml"})
+    # since `y.load(f)` on a YAML instance made elsewhere is reported; the
+    # bare full/unsafe loads, which a file that binds them nowhere is assumed
+    # to call (core/bindings.WELL_KNOWN_NAMES), hold no `yaml` word
+    triggers = frozenset(TARGETS) | frozenset({"ruamel", "ruamel_yaml"}) | frozenset(
+        name for name, qual in WELL_KNOWN_NAMES.items() if qual in TARGETS
+    )
 
     VALID = [
         Valid("import yaml\nyaml.safe_load(f)"),

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
+import re
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from mlwarden.core.finding import Severity
@@ -80,7 +81,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `f"{host}:{port}"` with such a host);
     - gradio `launch(server_name="0.0.0.0")` without `auth=`, or with an
       `auth` variable that is `None` unless an option sets it (medium: the
-      default run is open).
+      default run is open);
+    - gunicorn binds: `"bind": "0.0.0.0:8000"` in the options of a file that
+      imports gunicorn or a module of its own named for it (a dict, `options["bind"] = ...`, `cfg.set("bind",
+      ...)`; the address may be `"%s:%s" % (host, port)`,
+      `"{}:{}".format(host, port)` or an f-string with such a host), a
+      module-level `bind = ...` in a `gunicorn.conf.py`, and `-b`/`--bind`
+      in a literal gunicorn command (`["gunicorn", "-b", "0.0.0.0:80",
+      "app:app"]`, `python -m gunicorn`, a command string) handed to a call
+      that runs it or bound to a name. gunicorn's default is 127.0.0.1.
 
     The host may be a literal (`"0.0.0.0"`, `"::"`, `""` except for Flask,
     whose `run()` serves an empty host on 127.0.0.1), a module constant, a
@@ -92,15 +101,19 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     `host: str = "0.0.0.0"` … `cfg.host`).
 
     The app is known from its constructor (`Flask(...)`, `ls.LitServer(...)`)
-    in place, through a name bound only to such calls, or, for a test's
-    parameter, through the module's pytest fixture of that name
-    (`@pytest.fixture def server(): return ls.LitServer(api)`).
+    in place, through a name bound only to such calls, through a function of
+    the same file every `return` of which gives such an app (the project's
+    `create_app()`), or, for a test's parameter, through the module's pytest
+    fixture of that name (`@pytest.fixture def server(): return
+    ls.LitServer(api)`).
 
     Severity is medium: a container image legitimately binds all interfaces
     and relies on the platform in front of it. It is low when the file shows
     authentication (FastAPI security dependencies, `flask_httpauth`,
     `flask_login`, `login_required`, `jwt_required`, an authentication
-    middleware, …).
+    middleware, …), unless every use of it sits under an `if` that does not
+    also hold the server (`if api_keys: app.add_middleware(...)`): an
+    option may leave it off, so that stays medium.
 
     ## Why is this bad?
     A model server answers anyone who can reach the port: it leaks the
@@ -135,8 +148,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     Authentication done outside the file (an API gateway, a reverse proxy,
     middleware added in another module) is not visible: silence a reviewed
     line with `# noqa: MLW707`, or keep the finding as the reminder it is.
-    Tornado's `listen()` and servers started from the command line
-    (`uvicorn main:app --host 0.0.0.0`) are not covered.
+    Tornado's `listen()` and servers other than gunicorn started from the
+    command line (`uvicorn main:app --host 0.0.0.0`) are not covered.
 
     ## References
     - [Uvicorn settings: --host](https://www.uvicorn.org/settings/)
@@ -153,11 +166,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     cwe = (306, 668)
     owasp = ("ML05:2023",)
     message = "`uvicorn.run(app, host=\"0.0.0.0\")` serves on every network interface with no authentication in this file; bind to 127.0.0.1 behind an authenticating proxy, or add authentication"
-    triggers = frozenset({"uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc", "add_insecure_port"})
+    # `gunicorn` (its imports and commands) and `bind` (its option in an
+    # options dict and in a gunicorn.conf.py, which names no server)
+    triggers = frozenset({"uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc", "add_insecure_port", "gunicorn", "bind"})
 
     VALID = [
         Valid("import uvicorn\nuvicorn.run(app, host='127.0.0.1', port=8000)"),
         Valid("import uvicorn\nuvicorn.run(app)"),
+        Valid("import subprocess\nsubprocess.Popen(['gunicorn', '-w', '4', 'wsgi:app'])"),
         Valid("from flask import Flask\napp = Flask(__name__)\napp.run()"),
         Valid("from flask import Flask\napp = Flask(__name__)\napp.run(host='localhost', port=5000)"),
         Valid("import gradio as gr\ndemo.launch(server_name='0.0.0.0', auth=('admin', pw))"),
@@ -194,6 +210,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("from .utils import lazy_import\nuvicorn = lazy_import('uvicorn')\ndef serve(app, host='0.0.0.0'):\n    uvicorn.run(app, host=host)"),
         Invalid("import grpc\nfrom grpc import aio\ndef start(port):\n    server = aio.server()\n    listen = f'[::]:{port}'\n    server.add_insecure_port(listen)"),
         Invalid("import uvicorn as uv\ndef main(api):\n    where = '0.0.0.0'\n    uv.run(api, host=where)"),
+        Invalid("import subprocess\nsubprocess.Popen(['gunicorn', '--bind', '0.0.0.0:8000', 'wsgi:app'])"),
+        Invalid("from gunicorn.app.base import BaseApplication\ndef serve(app, port):\n    opts = {'bind': f'0.0.0.0:{port}', 'workers': 2}  # error: MLW707\n    Standalone(app, opts).run()"),
+        Invalid("import litserve as ls\ndef create(api):\n    return ls.LitServer(api)\ncreate(Api()).run(port=8000)"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -202,6 +221,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         self._auth: Optional[bool] = None
         self._optional_auth: Any = None
         self._flask_run = False
+        self._auth_condition = ""
 
     def _may_be_none(self, expr: Any) -> bool:
         """``expr`` is a name one of whose bindings is ``None`` (``auth =
@@ -213,6 +233,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     # -- where servers start ---------------------------------------------------
     def visit_Call(self, node: libcst.Call) -> None:
         self._flask_run = False
+        func = node.func
+        callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if _RUNS_COMMANDS.search(callee):
+            for arg in node.args[:1]:
+                self._check_command(arg.value)  # not print(...) or log.info(...): a message is not a command
+        if isinstance(func, cst.Attribute) and func.attr.value == "set" and len(node.args) > 1 and self.ctx.value(node.args[0].value) == "bind":
+            self._check_gunicorn_bind(node.args[1].value)  # self.cfg.set("bind", "0.0.0.0:8000") in a gunicorn app
         grpc = self._grpc_port_all(node)
         if grpc is not None:
             shown, verdict = grpc, True
@@ -237,7 +264,17 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 severity=Severity.MEDIUM,
             )
             return
+        self._report_exposed(node, shown)
+
+    def _report_exposed(self, node: Any, shown: str) -> None:
         auth = self._auth_visible()
+        if auth and self._auth_only_conditional(node):
+            self.report(
+                node,
+                f"`{shown}` serves on every network interface; authentication in this file is added only under a condition (`if {self._auth_condition}:`), so the default run may be open; require it, or bind to 127.0.0.1 behind an authenticating proxy",
+                severity=Severity.MEDIUM,
+            )
+            return
         self.report(
             node,
             f"`{shown}` serves on every network interface with no authentication in this file; bind to 127.0.0.1 behind an authenticating proxy, or add authentication"
@@ -245,6 +282,44 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             else f"`{shown}` serves on every network interface; authentication appears in this file, so check that it covers every route",
             severity=Severity.LOW if auth else Severity.MEDIUM,
         )
+
+    # -- gunicorn: a literal command, an options dict, a config file ---------------
+    def _check_command(self, value: Any) -> None:
+        """``["gunicorn", "-b", "0.0.0.0:8000", "app:app"]`` (or
+        ``python -m gunicorn``, ``"gunicorn --bind=0.0.0.0:80 app:app"``)
+        handed to a call or bound to a name."""
+        words = _command_words(self.ctx, value)
+        if not words:
+            return
+        address = _gunicorn_bind(words)
+        if address is not None and (_address_text_all(address) or address.strip() in ALL_INTERFACES - {""}):
+            self._report_exposed(value, f"gunicorn --bind {address}")
+
+    def visit_Assign(self, node: libcst.Assign) -> None:
+        self._check_command(node.value)
+        for target in node.targets:
+            target = target.target
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1:
+                index = target.slice[0].slice
+                if isinstance(index, cst.Index) and self.ctx.value(index.value) == "bind":
+                    self._check_gunicorn_bind(node.value)  # options["bind"] = "0.0.0.0:8000"
+            elif isinstance(target, cst.Name) and target.value == "bind" and not self._rt_stack() and _GUNICORN_CONFIG.match(str(self.unit.path).replace("\\", "/").rsplit("/", 1)[-1]):
+                self._check_gunicorn_bind(node.value, config_file=True)  # gunicorn.conf.py: bind = "0.0.0.0:8000"
+
+    def visit_Dict(self, node: libcst.Dict) -> None:
+        for element in node.elements:
+            if isinstance(element, cst.DictElement) and self.ctx.value(element.key) == "bind":
+                self._check_gunicorn_bind(element.value)  # {"bind": "0.0.0.0:8000", "workers": 4}
+
+    def _check_gunicorn_bind(self, value: Any, config_file: bool = False) -> None:
+        if not config_file and not self._imports_gunicorn():
+            return
+        values = list(value.elements) if isinstance(value, (cst.List, cst.Tuple)) else [value]
+        for item in values:
+            address = item.value if isinstance(item, cst.Element) else item
+            if self._address_all(address, 0, host_alone=True):
+                self._report_exposed(address, f"gunicorn bind {_show(self.ctx, address)}")
+                return
 
     def _server_host(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
         """(display, host expression or None when omitted, default binds all)."""
@@ -304,6 +379,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if not isinstance(value, cst.Call):
                 return None
             hit = {n.split(".", 1)[0] for n in self.ctx.qualnames(value.func)} & set(RUN_FRAMEWORKS)
+            if not hit and isinstance(value.func, cst.Name) and not self.ctx.qualnames(value.func):
+                # the project's own factory: `def create_app(): app = Flask(__name__) … return app`
+                factory = self.ctx.facts.functions.get(value.func.value)
+                framework = _returned_framework(self.ctx.facts, factory) if factory is not None else None
+                hit = {framework} if framework else set()
             if not hit:
                 return None
             frameworks |= hit
@@ -314,35 +394,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         ``name`` returns or yields (``@pytest.fixture def server(): return
         ls.LitServer(api)``, or a name bound once to such a call in it); a
         test's parameter of that name is that app."""
-        import ast
-
         facts = self.ctx.facts
         fixture = next(
             (f for f in facts.functions.values() if _fixture_name(f) == name), None
         )
-        if fixture is None:
-            return None
-        assigned: Dict[str, List[Any]] = {}
-        results: List[Any] = []
-        for node in ast.walk(fixture):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                assigned.setdefault(node.targets[0].id, []).append(node.value)
-            elif isinstance(node, (ast.Return, ast.Yield)) and node.value is not None:
-                results.append(node.value)
-        frameworks = set()
-        for value in results:
-            if isinstance(value, ast.Name) and len(assigned.get(value.id, ())) == 1:
-                value = assigned[value.id][0]
-            head = value.func if isinstance(value, ast.Call) else None
-            while isinstance(head, ast.Attribute):
-                head = head.value
-            if not isinstance(head, ast.Name):
-                return None
-            hit = {q.split(".", 1)[0] for q in facts.resolve(head.id).qualnames} & set(RUN_FRAMEWORKS)
-            if not hit:
-                return None
-            frameworks |= hit
-        return frameworks.pop() if len(frameworks) == 1 else None
+        return _returned_framework(facts, fixture) if fixture is not None else None
 
     def _ray_host(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
         present, options = self.ctx.keyword(node, "http_options")
@@ -371,7 +427,33 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return None
         return f"{_show(self.ctx, func.value, 20)}.add_insecure_port({_show(self.ctx, address)})"
 
-    def _address_all(self, address: Any, depth: int) -> bool:
+    def _template_all(self, template: Any, placeholders: Any, first: Any) -> bool:
+        """A ``host:port`` template whose host is every interface: written in
+        it, or its first placeholder filled with such a host."""
+        if not isinstance(template, str) or ":" not in template:
+            return False
+        host = template.rsplit(":", 1)[0].strip()
+        if host in (placeholders if isinstance(placeholders, tuple) else (placeholders,)):
+            return first is not None and self._all_interfaces(first)
+        return host in ALL_INTERFACES
+
+    def _imports_gunicorn(self) -> bool:
+        """The file imports gunicorn, or a module of its own named for it
+        (``from myproj.gunicorn_utils import StandaloneApplication``)."""
+        names = [n for names in self.ctx.imports.aliases.values() for n in names] + list(self.ctx.imports.star_modules)
+        return any("gunicorn" in part for name in names for part in name.split("."))
+
+    def _address_all(self, address: Any, depth: int, host_alone: bool = False) -> bool:
+        if isinstance(address, cst.BinaryOperation) and isinstance(address.operator, cst.Modulo):
+            # "%s:%s" % ("0.0.0.0", port)
+            # "%s:%s" % ("0.0.0.0", port), "0.0.0.0:%d" % port
+            template, values = self.ctx.value(address.left), address.right
+            first = values.elements[0].value if isinstance(values, cst.Tuple) and values.elements else values
+            return self._template_all(template, "%s", first)
+        if isinstance(address, cst.Call) and isinstance(address.func, cst.Attribute) and address.func.attr.value == "format" and address.args:
+            # "{}:{}".format(host, port), "0.0.0.0:{}".format(port)
+            first = address.args[0].value if address.args[0].keyword is None else None
+            return self._template_all(self.ctx.value(address.func.value), ("{}", "{0}"), first)
         if isinstance(address, cst.FormattedString):
             parts = list(address.parts)
             if parts and isinstance(parts[0], cst.FormattedStringText):
@@ -383,11 +465,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if isinstance(address, cst.Name) and depth < 3:
             values = self.reaching_values(address.value, address)
             if len(values) == 1 and values[0] is not None and not isinstance(values[0], cst.Name):
-                return self._address_all(values[0], depth + 1)
+                return self._address_all(values[0], depth + 1, host_alone)
         value = self.resolve(address)
         if value is UNKNOWN:
             value = self.local_value(address)
-        return isinstance(value, str) and ":" in value and value.rsplit(":", 1)[0].strip() in ALL_INTERFACES
+        if host_alone and isinstance(value, str) and ":" not in value:
+            return value.strip() in ALL_INTERFACES - {""}  # gunicorn: a host alone takes port 8000
+        return isinstance(value, str) and _address_text_all(value)
 
     def _all_interfaces(self, host: Any, empty_is_local: bool = False) -> bool:
         value = self.resolve(host)
@@ -445,6 +529,54 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         return self._all_interface_attrs
 
     # -- is authentication visible? ------------------------------------------------
+    def _auth_only_conditional(self, call: Any) -> bool:
+        """Every use of an authentication name in the file's code sits in the
+        body of an ``if`` that does not also hold ``call`` (``if api_keys:
+        app.add_middleware(AuthenticationMiddleware, ...)``): authentication
+        an option may leave off. Imports are not uses; a use in an ``if``'s
+        test is a check that runs (``if not verify_token(t): abort(401)``)."""
+        uses: List[Tuple[Any, List[Any]]] = []
+
+        class _Uses(cst.CSTVisitor):
+            def __init__(self) -> None:
+                self.ifs: List[Any] = []
+
+            def visit_Import(self, node: Any) -> bool:
+                return False
+
+            def visit_ImportFrom(self, node: Any) -> bool:
+                return False
+
+            def visit_If_body(self, node: Any) -> None:
+                self.ifs.append(node)
+
+            def leave_If_body(self, node: Any) -> None:
+                self.ifs.pop()
+
+            def visit_If_orelse(self, node: Any) -> None:
+                self.ifs.append(node)
+
+            def leave_If_orelse(self, node: Any) -> None:
+                self.ifs.pop()
+
+            def visit_Name(self, node: Any) -> None:
+                if _is_auth_word(node.value):
+                    uses.append((node, list(self.ifs)))
+
+            def visit_Attribute(self, node: Any) -> None:
+                if _is_auth_word(node.attr.value):
+                    uses.append((node, list(self.ifs)))
+
+        self.ctx.module.visit(_Uses())
+        if not uses:
+            return False
+        for _node, ifs in uses:
+            guard = next((i for i in ifs if not _holds(i, call)), None)
+            if guard is None:
+                return False
+            self._auth_condition = _show(self.ctx, guard.test, 24)
+        return True
+
     def _auth_visible(self) -> bool:
         if self._auth is None:
             names = {n for names in self.ctx.imports.aliases.values() for n in names}
@@ -458,9 +590,130 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                         words.add(node.value)
 
                 self.ctx.module.visit(_Names())
-                visible = bool(words & AUTH_NAMES) or any("auth" in w.lower() and ("depend" in w.lower() or "middleware" in w.lower()) for w in words)
+                visible = any(_is_auth_word(w) for w in words)
             self._auth = visible
         return self._auth
+
+
+#: gunicorn's config file names (``gunicorn -c gunicorn.conf.py``, its default)
+_GUNICORN_CONFIG = re.compile(r"^gunicorn[._-]?conf(?:ig)?\.py$")
+#: callees that run (or hand on) a command: subprocess.run/Popen/check_call,
+#: os.system, asyncio.create_subprocess_exec, a project's run_command, …
+_RUNS_COMMANDS = re.compile(r"(?i)run|exec|spawn|popen|call|system|shell|command|cmd|start|launch|check_output|^sh$")
+_PYTHON = re.compile(r"^(?:.*/)?python(?:\d+(?:\.\d+)?)?$")
+
+
+def _is_auth_word(word: str) -> bool:
+    low = word.lower()
+    return word in AUTH_NAMES or ("auth" in low and ("depend" in low or "middleware" in low))
+
+
+def _holds(outer: Any, inner: Any) -> bool:
+    """``inner`` is ``outer`` or lies inside it."""
+    found = [False]
+
+    class _Find(cst.CSTVisitor):
+        def on_visit(self, node: Any) -> bool:
+            if node is inner:
+                found[0] = True
+            return not found[0]
+
+    outer.visit(_Find())
+    return found[0]
+
+
+def _returned_framework(facts: Any, function: Any) -> Optional[str]:
+    """The framework (a key of :data:`RUN_FRAMEWORKS`) of the app every
+    ``return``/``yield`` of ``function`` gives: a framework app constructor,
+    or a name bound once in it to one; functions and classes defined inside
+    it are not its returns. None when any is something else."""
+    import ast
+
+    assigned: Dict[str, List[Any]] = {}
+    results: List[Any] = []
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, (ast.Return, ast.Yield)) and node.value is not None:
+            results.append(node.value)
+        stack.extend(ast.iter_child_nodes(node))
+    frameworks = set()
+    for value in results:
+        if isinstance(value, ast.Name) and len(assigned.get(value.id, ())) == 1:
+            value = assigned[value.id][0]
+        head = value.func if isinstance(value, ast.Call) else None
+        while isinstance(head, ast.Attribute):
+            head = head.value
+        if not isinstance(head, ast.Name):
+            return None
+        hit = {q.split(".", 1)[0] for q in facts.resolve(head.id).qualnames} & set(RUN_FRAMEWORKS)
+        if not hit:
+            return None
+        frameworks |= hit
+    return frameworks.pop() if len(frameworks) == 1 else None
+
+
+def _address_text_all(value: str) -> bool:
+    """``"0.0.0.0:8000"``, ``"[::]:80"``, ``"0.0.0.0:{…}"``: every interface."""
+    return ":" in value and value.rsplit(":", 1)[0].strip() in ALL_INTERFACES
+
+
+def _command_words(ctx: Any, value: Any) -> Optional[List[str]]:
+    """The words of a literal command: a list or tuple of strings
+    (``sys.executable`` is ``python``; an f-string keeps its text, ``{…}`` for
+    the rest) or a string split like a shell line; None otherwise."""
+    import shlex
+
+    if isinstance(value, (cst.List, cst.Tuple)):
+        words = []
+        for element in value.elements:
+            if not isinstance(element, cst.Element):
+                return None
+            item = element.value
+            text = ctx.value(item)
+            if isinstance(text, str):
+                words.append(text)
+            elif isinstance(item, cst.FormattedString):
+                words.append("".join(p.value if isinstance(p, cst.FormattedStringText) else "{…}" for p in item.parts))
+            elif "sys.executable" in ctx.qualnames(item):
+                words.append("python")
+            else:
+                words.append("{…}")
+        return words
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+        text = ctx.value(value)
+        if isinstance(text, str) and "gunicorn" in text:
+            try:
+                return shlex.split(text)
+            except ValueError:
+                return text.split()
+    return None
+
+
+def _gunicorn_bind(words: List[str]) -> Optional[str]:
+    """The address a gunicorn command line binds (``-b A``, ``--bind A``,
+    ``--bind=A``, ``-bA``; the first one), or None when the words do not
+    start gunicorn (``gunicorn …``, ``python -m gunicorn …``) or bind nothing
+    (gunicorn's default is 127.0.0.1:8000)."""
+    if not words:
+        return None
+    rest = words
+    if _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
+        rest = rest[2:]
+    if not rest or rest[0].rsplit("/", 1)[-1] != "gunicorn":
+        return None
+    for i, word in enumerate(rest[1:], start=1):
+        if word in ("-b", "--bind") and i + 1 < len(rest):
+            return rest[i + 1]
+        if word.startswith("--bind="):
+            return word[len("--bind="):]
+        if word.startswith("-b") and len(word) > 2 and not word.startswith("--"):
+            return word[2:]
+    return None
 
 
 def _argparse_dest(ctx: Any, node: Any) -> List[str]:

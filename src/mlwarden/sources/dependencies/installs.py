@@ -55,14 +55,19 @@ def _install_args(words: List[Token]) -> Optional[Tuple[str, List[Token]]]:
         j = 1
         while j < len(rest) and rest[j].text.startswith("-") and rest[j].text != "-m":
             j += 1
-        if j + 1 < len(rest) and rest[j].text == "-m" and PIP_RE.match(rest[j + 1].text):
-            rest = rest[j + 1 :]
+        if j + 1 < len(rest) and rest[j].text == "-m" and (PIP_RE.match(rest[j + 1].text) or rest[j + 1].text == "uv"):
+            rest = rest[j + 1 :]  # python -m pip …, python -m uv pip …
             head = rest[0].text
         else:
             return None
-    if head == "uv" and len(rest) > 1 and rest[1].text == "pip":
-        rest = rest[1:]
-        head = "pip"
+    if head == "uv":
+        # uv pip install …, uv --no-config -q pip install … (flag options before `pip`)
+        k = 1
+        while k < len(rest) and rest[k].text.startswith("-") and "=" not in rest[k].text:
+            k += 1
+        if k < len(rest) and rest[k].text == "pip":
+            rest = rest[k:]
+            head = "pip"
     if PIP_RE.match(head):
         tool = "pip"
     elif CONDA_RE.match(head):
