@@ -174,6 +174,22 @@ class _ContextFingerprints:
 # the cache
 
 
+def _file_hash(name: str) -> str:
+    with open(name, "rb") as handle:
+        return content_hash(handle.read())
+
+
+def _unchanged(depends: Any) -> bool:
+    """Every ``[path, hash]`` of ``depends`` still has that content."""
+    for name, digest in depends:
+        try:
+            if _file_hash(str(name)) != digest:
+                return False
+        except OSError:
+            return False
+    return True
+
+
 class ResultCache:
     """Load once, look up and store per file, save once."""
 
@@ -212,7 +228,7 @@ class ResultCache:
         """Cached (findings, errors) for this content, or None."""
         entry = self.entries.get(self._slot(display, kind))
         try:
-            if not entry or entry[0] != digest or entry[1] != self.context(path):
+            if not entry or entry[0] != digest or entry[1] != self.context(path) or not _unchanged(entry[4] if len(entry) > 4 else ()):
                 self.misses += 1
                 return None
             findings = [finding_from_json(f) for f in entry[2]]
@@ -223,12 +239,16 @@ class ResultCache:
         self.hits += 1
         return findings, errors
 
-    def put(self, path: Path, display: str, kind: str, digest: str, findings: Sequence[Finding], errors: Sequence[str]) -> None:
+    def put(self, path: Path, display: str, kind: str, digest: str, findings: Sequence[Finding], errors: Sequence[str],
+            read_files: Sequence[str] = ()) -> None:
+        """Store a result; ``read_files``: other files it depends on (their
+        content hashes are stored and checked by :meth:`get`)."""
         try:
             encoded = [finding_to_json(f) for f in findings]
-        except Unserialisable:
+            depends = [[name, _file_hash(name)] for name in read_files]
+        except (Unserialisable, OSError):
             return
-        self.entries[self._slot(display, kind)] = [digest, self.context(path), encoded, [safe_text(e) for e in errors]]
+        self.entries[self._slot(display, kind)] = [digest, self.context(path), encoded, [safe_text(e) for e in errors], depends]
         self.dirty = True
 
     def save(self) -> bool:

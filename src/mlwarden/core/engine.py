@@ -65,6 +65,9 @@ class UnitResult:
     #: one-line messages ``path: reason`` for input we could not check
     errors: List[str] = field(default_factory=list)
     unit: Optional[Unit] = None
+    #: other files a rule read to judge this one (:mod:`mlwarden.core.project`):
+    #: the results cache reuses the findings only while they are unchanged
+    read_files: List[str] = field(default_factory=list)
 
 
 class ParseFailure(Exception):
@@ -536,6 +539,7 @@ def check_unit(unit: Unit, rules: Sequence[type], config: Config, *, full: bool 
     for message in unit.extra.get("errors", ()):
         result.errors.append(f"{unit.path}:{message}")
     result.findings = _filter(unsuppressed(result.findings, unit), unit, config)
+    result.read_files = sorted(unit.extra.get("read_files", ()))
     return result
 
 

@@ -234,7 +234,8 @@ class IncrementalCheck:
         if own is not None:
             found = [f for f in found if f.line in own]
         self.stats["judged"] += 1
-        self._used[key] = self._judged[key] = _Judgment(list(pruned.lines), found, list(errors[before:]))
+        if not unit.extra.get("read_files"):  # a judgment that read another module may go stale with it
+            self._used[key] = self._judged[key] = _Judgment(list(pruned.lines), found, list(errors[before:]))
         return found
 
 

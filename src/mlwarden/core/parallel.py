@@ -54,7 +54,7 @@ def portable(result: UnitResult) -> UnitResult:
         f.with_(fix=dataclasses.replace(f.fix, view=None)) if f.fix is not None and f.fix.view is not None else f
         for f in result.findings
     ]
-    return UnitResult(path=result.path, findings=findings, errors=list(result.errors))
+    return UnitResult(path=result.path, findings=findings, errors=list(result.errors), read_files=list(result.read_files))
 
 
 def check_one(item: Item, rules: Sequence[type], config: Any) -> UnitResult:

@@ -86,7 +86,7 @@ def check_paths(
     for (index, path, kind, display), result in zip(todo, done):
         slots[index] = result
         if store is not None and index in digests:
-            store.put(path, display, kind, digests[index], result.findings, result.errors)
+            store.put(path, display, kind, digests[index], result.findings, result.errors, result.read_files)
     if store is not None:
         store.save()
     return slots, count  # type: ignore[return-value]

@@ -12,6 +12,7 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
+from mlwarden.core.project import attributes_defaulting_to, project_values
 from mlwarden.rules._helpers import notebook_json
 from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
@@ -98,7 +99,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     attribute whose name is an argparse option with that default
     (`parser.add_argument("--host", default="0.0.0.0")` … `args.host`) or a
     class field with that default (a dataclass or settings class:
-    `host: str = "0.0.0.0"` … `cfg.host`).
+    `host: str = "0.0.0.0"` … `cfg.host`). The constant, option or field may
+    also sit in a module of the same package that the file imports from
+    (`from .constants import HOST`, `from .settings import Settings` …
+    `settings.host`): that module is read, never run, and the file's cached
+    result is dropped when it changes.
 
     The app is known from its constructor (`Flask(...)`, `ls.LitServer(...)`)
     in place, through a name bound only to such calls, through a function of
@@ -483,6 +488,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return value.strip() in ALL_INTERFACES
         if value is not UNKNOWN:
             return False
+        if isinstance(host, cst.Name) and _bound_once(self.ctx.facts, host.value):
+            # `from .constants import HOST` … `run(host=HOST)`: the project module's literal
+            imported = project_values(self.unit).constant(host.value)
+            if isinstance(imported, str):
+                return not (empty_is_local and not imported.strip()) and imported.strip() in ALL_INTERFACES
         if isinstance(host, cst.Call):
             # os.environ.get("HOST", "0.0.0.0"), os.getenv("HOST", "0.0.0.0")
             if self.ctx.call_to(host, ("os.environ.get", "os.getenv")):
@@ -490,7 +500,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return default is not None and self.resolve(default) in ALL_INTERFACES
             return False
         if isinstance(host, cst.Attribute):
-            return host.attr.value in self._attrs_defaulting_to_all()
+            # a field or option default of this file, or of a project module it imports from
+            # (`settings.host` with `host: str = "0.0.0.0"` in settings.py)
+            return host.attr.value in self._attrs_defaulting_to_all() or host.attr.value in attributes_defaulting_to(
+                project_values(self.unit), ALL_INTERFACES
+            )
         return False
 
     def _attrs_defaulting_to_all(self) -> FrozenSet[str]:
@@ -747,3 +761,17 @@ def _fixture_name(function: Any) -> Optional[str]:
 def _show(ctx: Any, node: Any, limit: int = 30) -> str:
     text = " ".join(ctx.module.code_for_node(node).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bound_once(facts: Any, name: str) -> bool:
+    """``name`` has one binding in the whole file (its import), so no
+    parameter or local shadows it wherever it is used."""
+    count = 0
+    stack = [facts.module_scope]
+    while stack:
+        scope = stack.pop()
+        count += len(scope.bindings.get(name, ()))
+        if count > 1:
+            return False
+        stack.extend(scope.children)
+    return count == 1

@@ -1,0 +1,247 @@
+"""Values a file imports from the project's own modules.
+
+A serving app often takes its host from another module of its package:
+``from .constants import DEFAULT_HOST`` … ``uvicorn.run(app, host=DEFAULT_HOST)``,
+or ``settings.host`` where ``class Settings(BaseSettings): host: str =
+"0.0.0.0"`` lives in ``settings.py``. A rule that judges the value asks
+:func:`project_values` for the module-level constants and the class-field
+and ``add_argument`` defaults of the project modules the file imports from
+(``from .m import …``, ``from ..m import …``, or ``from pkg.m import …``
+where ``pkg`` is the file's own top-level package), one level deep.
+
+The other module is read and parsed with ``ast``, never imported or run;
+only literal values count (``ast.literal_eval``). Every file read is
+recorded in ``unit.extra["read_files"]``: the results cache keeps the
+file's findings only while those files are unchanged, and the editor
+server does not reuse such a judgment.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
+
+from mlwarden.core.values import UNKNOWN
+
+#: a module bigger than this is not read for its constants
+MAX_MODULE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class ModuleValues:
+    """What one module defines with literal values."""
+
+    #: module-level names assigned exactly once, to a literal
+    constants: Dict[str, object] = field(default_factory=dict)
+    #: attribute name -> the literal defaults it gets: class fields
+    #: (``host: str = "0.0.0.0"``, ``Field("0.0.0.0")``, ``field(default=…)``)
+    #: and argparse options (``add_argument("--host", default=…)``)
+    attribute_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
+
+
+_MEMO: Dict[Tuple[str, int, int], ModuleValues] = {}
+
+
+def module_values(path: Path) -> Optional[ModuleValues]:
+    """The literal values ``path`` defines (None when it cannot be read or
+    parsed); memoised on the file's size and modification time."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if stat.st_size > MAX_MODULE_BYTES:
+        return None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    known = _MEMO.get(key)
+    if known is not None:
+        return known
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    values = _read(tree)
+    if len(_MEMO) > 512:
+        _MEMO.clear()
+    _MEMO[key] = values
+    return values
+
+
+def _literal(node: Optional[ast.AST]) -> object:
+    if node is None:
+        return UNKNOWN
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        return UNKNOWN
+
+
+def _field_default(value: ast.AST) -> ast.AST:
+    """``Field("0.0.0.0")`` / ``field(default="0.0.0.0")`` -> the default."""
+    if isinstance(value, ast.Call):
+        for kw in value.keywords:
+            if kw.arg == "default":
+                return kw.value
+        if value.args:
+            return value.args[0]
+    return value
+
+
+def _read(tree: ast.Module) -> ModuleValues:
+    counts: Dict[str, int] = {}
+    assigned: Dict[str, ast.AST] = {}
+    defaults: Dict[str, List[object]] = {}
+    for stmt in tree.body:
+        targets: List[ast.AST] = []
+        value: Optional[ast.AST] = None
+        if isinstance(stmt, ast.Assign):
+            targets, value = list(stmt.targets), stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets, value = [stmt.target], stmt.value
+        elif isinstance(stmt, ast.AugAssign):
+            targets = [stmt.target]
+            if isinstance(stmt.target, ast.Name):
+                counts[stmt.target.id] = counts.get(stmt.target.id, 0) + 2
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                counts[target.id] = counts.get(target.id, 0) + 1
+                if value is not None:
+                    assigned[target.id] = value
+    constants = {}
+    for name, count in counts.items():
+        if count == 1 and name in assigned:
+            found = _literal(assigned[name])
+            if found is not UNKNOWN:
+                constants[name] = found
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for stmt in node.body:
+                target = value = None
+                if isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                    target, value = stmt.target, stmt.value
+                elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                    target, value = stmt.targets[0], stmt.value
+                if isinstance(target, ast.Name) and value is not None:
+                    found = _literal(_field_default(value))
+                    if found is not UNKNOWN:
+                        defaults.setdefault(target.id, []).append(found)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+            default = next((kw.value for kw in node.keywords if kw.arg == "default"), None)
+            found = _literal(default)
+            dest = _argparse_dest(node)
+            if found is not UNKNOWN and dest:
+                defaults.setdefault(dest, []).append(found)
+    return ModuleValues(constants, {k: tuple(v) for k, v in defaults.items()})
+
+
+def _argparse_dest(call: ast.Call) -> Optional[str]:
+    for kw in call.keywords:
+        if kw.arg == "dest" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+            return kw.value.value
+    flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    long = [f for f in flags if f.startswith("--")]
+    chosen = long[0] if long else (flags[0] if flags else None)
+    return chosen.lstrip("-").replace("-", "_") if chosen else None
+
+
+def module_file(unit_path: Path, module: str, level: int) -> Optional[Path]:
+    """The file of ``module`` imported from ``unit_path`` (``level`` dots),
+    when it is the project's own: a relative import, or an absolute one of
+    the file's own top-level package. None for anything else."""
+    parts = [p for p in module.split(".") if p] if module else []
+    if level:
+        base = unit_path.parent
+        for _ in range(level - 1):
+            base = base.parent
+    else:
+        top: Optional[Path] = None
+        directory = unit_path.parent
+        while (directory / "__init__.py").is_file():
+            top = directory
+            if directory.parent == directory:
+                break
+            directory = directory.parent
+        if top is None or not parts or parts[0] != top.name:
+            return None
+        base = top.parent
+    if not parts:
+        return None  # `from . import x`: x is a module, not a value
+    target = base.joinpath(*parts)
+    for candidate in (target.parent / (target.name + ".py"), target / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@dataclass
+class ProjectValues:
+    """The values of the project modules one file imports from."""
+
+    #: local name -> the literal it is imported as (``from .c import HOST as H``)
+    constants: Dict[str, object] = field(default_factory=dict)
+    #: attribute name -> literal defaults, over the imported modules
+    attribute_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
+    #: the files read
+    files: Set[str] = field(default_factory=set)
+
+    def constant(self, name: str) -> object:
+        return self.constants.get(name, UNKNOWN)
+
+
+def project_values(unit: Any) -> ProjectValues:
+    """:class:`ProjectValues` of ``unit`` (a file on disk with code),
+    memoised on the unit; records the files read (module docs)."""
+    extra = getattr(unit, "extra", None)
+    if extra is None:
+        return ProjectValues()
+    known = extra.get("project_values")
+    if known is not None:
+        return known
+    found = ProjectValues()
+    extra["project_values"] = found
+    path = getattr(unit, "path", None)
+    code = getattr(unit, "code", None)
+    if path is None or code is None:
+        return found
+    path = Path(path)
+    if not path.is_file():
+        return found  # an unsaved editor buffer: no project position to read from
+    tree = extra.get("ast")
+    if tree is None:
+        try:
+            tree = ast.parse(code.source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return found
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.ImportFrom) or any(a.name == "*" for a in stmt.names):
+            continue
+        source = module_file(path, stmt.module or "", stmt.level or 0)
+        if source is None or os.path.abspath(source) == os.path.abspath(path):
+            continue
+        values = module_values(source)
+        if values is None:
+            continue
+        found.files.add(str(source))
+        for alias in stmt.names:
+            if alias.name in values.constants:
+                found.constants[alias.asname or alias.name] = values.constants[alias.name]
+        for attr, literals in values.attribute_defaults.items():
+            found.attribute_defaults[attr] = found.attribute_defaults.get(attr, ()) + literals
+    if found.files:
+        extra.setdefault("read_files", set()).update(found.files)
+    return found
+
+
+def attributes_defaulting_to(values: ProjectValues, wanted: FrozenSet[object]) -> FrozenSet[str]:
+    """Attribute names whose every literal default is in ``wanted``."""
+    return frozenset(attr for attr, literals in values.attribute_defaults.items() if literals and all(_hashable_in(v, wanted) for v in literals))
+
+
+def _hashable_in(value: object, wanted: FrozenSet[object]) -> bool:
+    try:
+        return value in wanted
+    except TypeError:
+        return False

@@ -1,0 +1,111 @@
+"""Values imported from the project's own modules (core/project.py): a
+serving host set in another module of the package is followed, read with
+``ast`` and never run, and the results cache and the editor server drop a
+result when that module changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlwarden.core.config import Config
+from mlwarden.core.incremental import IncrementalCheck
+from mlwarden.core.project import module_file, module_values
+from mlwarden.core.run import check_paths
+
+APP = "from fastapi import FastAPI\napp = FastAPI()\n"
+
+
+def package(root: Path, files: dict) -> Path:
+    pkg = root / "svc"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "app.py").write_text(APP)
+    for name, text in files.items():
+        (pkg / name).write_text(text)
+    return pkg
+
+
+def exposed(root: Path, target: Path, cache: bool = False):
+    results, _ = check_paths([str(target)], Config(root=root, select=["MLW707"]), cache=cache)
+    assert not [e for r in results for e in r.errors]
+    return [(Path(f.path).name, f.line) for r in results for f in r.findings]
+
+
+SERVER = "import uvicorn\nfrom .app import app\n{imports}\n\ndef main():\n    uvicorn.run(app, host={host}, port=8000)\n"
+
+
+@pytest.mark.parametrize(
+    "files, imports, host, expected",
+    [
+        ({"constants.py": "HOST = '0.0.0.0'\n"}, "from .constants import HOST", "HOST", [6]),
+        ({"constants.py": "HOST = '127.0.0.1'\n"}, "from .constants import HOST", "HOST", []),
+        ({"constants.py": "BIND_ALL = '0.0.0.0'\n"}, "from .constants import BIND_ALL as H", "H", [6]),
+        ({"constants.py": "HOST = '0.0.0.0'\n"}, "from svc.constants import HOST", "HOST", [6]),
+        ({"constants.py": "import os\nHOST = os.environ['HOST']\n"}, "from .constants import HOST", "HOST", []),
+        ({"constants.py": "HOST = '0.0.0.0'\nHOST = '127.0.0.1'\n"}, "from .constants import HOST", "HOST", []),
+        ({"settings.py": "class Settings:\n    host: str = '0.0.0.0'\n"}, "from .settings import Settings\nsettings = Settings()", "settings.host", [7]),
+        ({"settings.py": "from pydantic import Field\nclass Settings:\n    host: str = Field('0.0.0.0')\n"}, "from .settings import Settings\nsettings = Settings()", "settings.host", [7]),
+        ({"settings.py": "class Settings:\n    host: str = '127.0.0.1'\n"}, "from .settings import Settings\nsettings = Settings()", "settings.host", []),
+        ({"cli.py": "import argparse\np = argparse.ArgumentParser()\np.add_argument('--host', default='0.0.0.0')\n"}, "from .cli import p", "p.parse_args().host", [6]),
+    ],
+)
+def test_a_host_from_a_project_module(tmp_path, files, imports, host, expected):
+    pkg = package(tmp_path, files)
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports=imports, host=host))
+    assert [line for _name, line in exposed(tmp_path, server)] == expected
+
+
+def test_a_parameter_that_shadows_the_import_is_not_the_constant(tmp_path):
+    pkg = package(tmp_path, {"constants.py": "HOST = '0.0.0.0'\n"})
+    server = pkg / "server.py"
+    server.write_text("import uvicorn\nfrom .app import app\nfrom .constants import HOST\n\ndef main(HOST):\n    uvicorn.run(app, host=HOST)\n")
+    assert exposed(tmp_path, server) == []
+
+
+def test_the_other_module_is_read_never_run(tmp_path):
+    marker = tmp_path / "ran"
+    pkg = package(tmp_path, {"constants.py": f"open({str(marker)!r}, 'w').write('x')\nHOST = '0.0.0.0'\n"})
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports="from .constants import HOST", host="HOST"))
+    assert exposed(tmp_path, server) == [("server.py", 6)]
+    assert not marker.exists()
+
+
+def test_the_cache_drops_a_result_when_the_imported_module_changes(tmp_path):
+    pkg = package(tmp_path, {"constants.py": "HOST = '0.0.0.0'\n"})
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports="from .constants import HOST", host="HOST"))
+    assert exposed(tmp_path, server, cache=True) == [("server.py", 6)]
+    assert exposed(tmp_path, server, cache=True) == [("server.py", 6)]  # from the cache
+    (pkg / "constants.py").write_text("HOST = '127.0.0.1'\n")
+    assert exposed(tmp_path, server, cache=True) == []
+    (pkg / "constants.py").unlink()
+    assert exposed(tmp_path, server, cache=True) == []
+
+
+def test_the_editor_does_not_reuse_a_judgment_that_read_another_module(tmp_path):
+    pkg = package(tmp_path, {"constants.py": "HOST = '0.0.0.0'\n"})
+    server = pkg / "server.py"
+    source = SERVER.format(imports="from .constants import HOST", host="HOST")
+    server.write_text(source)
+    check = IncrementalCheck()
+    config = Config(root=tmp_path, select=["MLW707"])
+    assert [f.line for f in check.check(source, str(server), config=config).findings] == [6]
+    (pkg / "constants.py").write_text("HOST = '127.0.0.1'\n")
+    assert check.check(source, str(server), config=config).findings == []
+
+
+def test_module_files_are_the_projects_own(tmp_path):
+    pkg = package(tmp_path, {"constants.py": "X = 1\n"})
+    (pkg / "sub").mkdir()
+    (pkg / "sub" / "__init__.py").write_text("")
+    here = pkg / "sub" / "mod.py"
+    here.write_text("")
+    assert module_file(here, "constants", 2) == pkg / "constants.py"
+    assert module_file(here, "svc.constants", 0) == pkg / "constants.py"
+    assert module_file(here, "os.path", 0) is None  # not this project's
+    assert module_file(here, "", 1) is None  # `from . import x`: a module, not a value
+    assert module_values(pkg / "constants.py").constants == {"X": 1}
