@@ -91,6 +91,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       in a literal gunicorn command (`["gunicorn", "-b", "0.0.0.0:80",
       "app:app"]`, `python -m gunicorn`, a command string) handed to a call
       that runs it or bound to a name. gunicorn's default is 127.0.0.1.
+    - uvicorn and `flask run` started from a literal command the same way
+      (`["uvicorn", "main:app", "--host", "0.0.0.0"]`, `python -m uvicorn`,
+      `uv run flask --app app run -h 0.0.0.0`); both bind 127.0.0.1 by
+      default.
 
     The host may be a literal (`"0.0.0.0"`, `"::"`, `""` except for Flask,
     whose `run()` serves an empty host on 127.0.0.1), a module constant, a
@@ -153,8 +157,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     Authentication done outside the file (an API gateway, a reverse proxy,
     middleware added in another module) is not visible: silence a reviewed
     line with `# noqa: MLW707`, or keep the finding as the reminder it is.
-    Tornado's `listen()` and servers other than gunicorn started from the
-    command line (`uvicorn main:app --host 0.0.0.0`) are not covered.
+    Tornado's `listen()` and servers other than gunicorn, uvicorn and
+    `flask run` started from a command line (`hypercorn`, `streamlit`,
+    `mlflow models serve`) are not covered.
 
     ## References
     - [Uvicorn settings: --host](https://www.uvicorn.org/settings/)
@@ -179,6 +184,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("import uvicorn\nuvicorn.run(app, host='127.0.0.1', port=8000)"),
         Valid("import uvicorn\nuvicorn.run(app)"),
         Valid("import subprocess\nsubprocess.Popen(['gunicorn', '-w', '4', 'wsgi:app'])"),
+        Valid("import subprocess\nsubprocess.Popen(['uvicorn', 'serve:app', '--host', '127.0.0.1'])"),
+        Valid("import subprocess\nsubprocess.run(['flask', '--app', 'serve', 'routes', '-h'])"),
         Valid("from flask import Flask\napp = Flask(__name__)\napp.run()"),
         Valid("from flask import Flask\napp = Flask(__name__)\napp.run(host='localhost', port=5000)"),
         Valid("import gradio as gr\ndemo.launch(server_name='0.0.0.0', auth=('admin', pw))"),
@@ -216,6 +223,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("import grpc\nfrom grpc import aio\ndef start(port):\n    server = aio.server()\n    listen = f'[::]:{port}'\n    server.add_insecure_port(listen)"),
         Invalid("import uvicorn as uv\ndef main(api):\n    where = '0.0.0.0'\n    uv.run(api, host=where)"),
         Invalid("import subprocess\nsubprocess.Popen(['gunicorn', '--bind', '0.0.0.0:8000', 'wsgi:app'])"),
+        Invalid("import subprocess\nsubprocess.Popen(['uvicorn', 'serve:app', '--host', '0.0.0.0', '--port', '8000'])"),
+        Invalid("import os\nos.system('python -m uvicorn serve:app --host=0.0.0.0')"),
+        Invalid("import subprocess\ncmd = ['uv', 'run', 'flask', '--app', 'serve', 'run', '-h', '0.0.0.0']  # error: MLW707\nsubprocess.run(cmd)"),
         Invalid("from gunicorn.app.base import BaseApplication\ndef serve(app, port):\n    opts = {'bind': f'0.0.0.0:{port}', 'workers': 2}  # error: MLW707\n    Standalone(app, opts).run()"),
         Invalid("import litserve as ls\ndef create(api):\n    return ls.LitServer(api)\ncreate(Api()).run(port=8000)"),
     ]
@@ -291,14 +301,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     # -- gunicorn: a literal command, an options dict, a config file ---------------
     def _check_command(self, value: Any) -> None:
         """``["gunicorn", "-b", "0.0.0.0:8000", "app:app"]`` (or
-        ``python -m gunicorn``, ``"gunicorn --bind=0.0.0.0:80 app:app"``)
+        ``python -m gunicorn``, ``"gunicorn --bind=0.0.0.0:80 app:app"``,
+        ``uvicorn main:app --host 0.0.0.0``, ``flask run --host 0.0.0.0``)
         handed to a call or bound to a name."""
         words = _command_words(self.ctx, value)
         if not words:
             return
-        address = _gunicorn_bind(words)
-        if address is not None and (_address_text_all(address) or address.strip() in ALL_INTERFACES - {""}):
-            self._report_exposed(value, f"gunicorn --bind {address}")
+        found = _server_bind(words)
+        if found is not None:
+            server, address = found
+            if _address_text_all(address) or address.strip() in ALL_INTERFACES - {""}:
+                flag = "--bind" if server == "gunicorn" else "--host"
+                self._report_exposed(value, f"{server} {flag} {address}")
 
     def visit_Assign(self, node: libcst.Assign) -> None:
         self._check_command(node.value)
@@ -700,7 +714,7 @@ def _command_words(ctx: Any, value: Any) -> Optional[List[str]]:
         return words
     if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
         text = ctx.value(value)
-        if isinstance(text, str) and "gunicorn" in text:
+        if isinstance(text, str) and any(server in text for server in _SERVER_CLIS):
             try:
                 return shlex.split(text)
             except ValueError:
@@ -708,25 +722,37 @@ def _command_words(ctx: Any, value: Any) -> Optional[List[str]]:
     return None
 
 
-def _gunicorn_bind(words: List[str]) -> Optional[str]:
-    """The address a gunicorn command line binds (``-b A``, ``--bind A``,
-    ``--bind=A``, ``-bA``; the first one), or None when the words do not
-    start gunicorn (``gunicorn …``, ``python -m gunicorn …``) or bind nothing
-    (gunicorn's default is 127.0.0.1:8000)."""
+#: servers started from a command line, with the options that set the
+#: address they bind; each binds 127.0.0.1 by default. flask binds with its
+#: ``run`` subcommand (``flask --app app run --host 0.0.0.0``)
+_SERVER_CLIS: Dict[str, Tuple[str, ...]] = {"gunicorn": ("-b", "--bind"), "uvicorn": ("--host",), "flask": ("-h", "--host")}
+
+
+def _server_bind(words: List[str]) -> Optional[Tuple[str, str]]:
+    """``(server, address)`` a command line binds (``-b A``, ``--bind A``,
+    ``--bind=A``, ``-bA``, ``--host A``; the first one), or None when the
+    words do not start a known server (``gunicorn …``, ``python -m
+    uvicorn …``, ``uv run flask … run …``) or bind nothing (the servers'
+    default is 127.0.0.1)."""
     if not words:
         return None
     rest = words
+    if len(rest) > 2 and rest[0].rsplit("/", 1)[-1] == "uv" and rest[1] == "run":
+        rest = rest[2:]  # `uv run gunicorn …`
     if _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
         rest = rest[2:]
-    if not rest or rest[0].rsplit("/", 1)[-1] != "gunicorn":
+    server = rest[0].rsplit("/", 1)[-1] if rest else ""
+    flags = _SERVER_CLIS.get(server)
+    if flags is None or (server == "flask" and "run" not in rest[1:]):
         return None
     for i, word in enumerate(rest[1:], start=1):
-        if word in ("-b", "--bind") and i + 1 < len(rest):
-            return rest[i + 1]
-        if word.startswith("--bind="):
-            return word[len("--bind="):]
-        if word.startswith("-b") and len(word) > 2 and not word.startswith("--"):
-            return word[2:]
+        for flag in flags:
+            if word == flag and i + 1 < len(rest):
+                return server, rest[i + 1]
+            if flag.startswith("--") and word.startswith(flag + "="):
+                return server, word[len(flag) + 1:]
+            if not flag.startswith("--") and word.startswith(flag) and len(word) > len(flag) and not word.startswith("--"):
+                return server, word[len(flag):]
     return None
 
 
