@@ -664,22 +664,32 @@ class _Collector:
 
     # -- constants -----------------------------------------------------------------------
     def _constants(self, body: List[ast.stmt]) -> None:
-        counts: Dict[str, int] = {}
-        for stmt in body:
-            targets: List[ast.expr] = []
-            if isinstance(stmt, ast.Assign):
-                targets = list(stmt.targets)
-            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-                targets = [stmt.target]
-            elif isinstance(stmt, ast.AugAssign):
-                targets = [stmt.target]
-                if isinstance(stmt.target, ast.Name):
-                    counts[stmt.target.id] = counts.get(stmt.target.id, 0) + 2
-                continue
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    counts[target.id] = counts.get(target.id, 0) + 1
-        self.facts.constants = {name for name, count in counts.items() if count == 1}
+        self.facts.constants = set(assigned_once(body))
+
+
+def assigned_once(body: List[ast.stmt]) -> Dict[str, ast.expr]:
+    """Names the statements of ``body`` assign exactly once (an ``=`` or an
+    annotated assignment with a value; never augmented), with the value
+    assigned (module constants here and in :mod:`mlwarden.core.project`)."""
+    counts: Dict[str, int] = {}
+    values: Dict[str, ast.expr] = {}
+    for stmt in body:
+        targets: List[ast.expr] = []
+        value: Optional[ast.expr] = None
+        if isinstance(stmt, ast.Assign):
+            targets, value = list(stmt.targets), stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets, value = [stmt.target], stmt.value
+        elif isinstance(stmt, ast.AugAssign):
+            if isinstance(stmt.target, ast.Name):
+                counts[stmt.target.id] = counts.get(stmt.target.id, 0) + 2
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                counts[target.id] = counts.get(target.id, 0) + 1
+                if value is not None:
+                    values[target.id] = value
+    return {name: values[name] for name, count in counts.items() if count == 1 and name in values}
 
 
 _TRY_TYPES = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)

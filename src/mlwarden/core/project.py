@@ -90,32 +90,14 @@ def _field_default(value: ast.AST) -> ast.AST:
 
 
 def _read(tree: ast.Module) -> ModuleValues:
-    counts: Dict[str, int] = {}
-    assigned: Dict[str, ast.AST] = {}
+    from mlwarden.core.bindings import assigned_once
+
     defaults: Dict[str, List[object]] = {}
-    for stmt in tree.body:
-        targets: List[ast.AST] = []
-        value: Optional[ast.AST] = None
-        if isinstance(stmt, ast.Assign):
-            targets, value = list(stmt.targets), stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            targets, value = [stmt.target], stmt.value
-        elif isinstance(stmt, ast.AugAssign):
-            targets = [stmt.target]
-            if isinstance(stmt.target, ast.Name):
-                counts[stmt.target.id] = counts.get(stmt.target.id, 0) + 2
-            continue
-        for target in targets:
-            if isinstance(target, ast.Name):
-                counts[target.id] = counts.get(target.id, 0) + 1
-                if value is not None:
-                    assigned[target.id] = value
     constants = {}
-    for name, count in counts.items():
-        if count == 1 and name in assigned:
-            found = _literal(assigned[name])
-            if found is not UNKNOWN:
-                constants[name] = found
+    for name, value in assigned_once(tree.body).items():
+        found = _literal(value)
+        if found is not UNKNOWN:
+            constants[name] = found
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
             for stmt in node.body:
