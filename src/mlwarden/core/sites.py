@@ -19,7 +19,7 @@ about every one.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, FrozenSet, Iterable, Iterator, List, Tuple
+from typing import TYPE_CHECKING, FrozenSet, Iterable, Iterator, List
 
 if TYPE_CHECKING:  # pragma: no cover
     from mlwarden.core.bindings import ModuleFacts
@@ -40,10 +40,9 @@ def may_name(expr: ast.AST, facts: "ModuleFacts", targets: FrozenSet[str]) -> bo
     return any(canonical(".".join([q, *rest])) in targets for q in facts.resolve(parts[0]).qualnames)
 
 
-def sites(node: ast.AST, facts: "ModuleFacts", targets: Iterable[str]) -> Tuple[List[ast.Call], bool]:
-    """(the calls in ``node`` that may call one of ``targets``, whether a
-    name that may be one of them is used other than as a call's function)."""
-    wanted = frozenset(targets)
+def _walk(node: ast.AST, facts: "ModuleFacts", wanted: FrozenSet[str], references: bool):
+    """(calls that may call one of ``wanted``, ids of every call's function,
+    the names and attributes a reference may be; empty without ``references``)."""
     lasts = frozenset(t.rsplit(".", 1)[-1] for t in wanted)
     calls: List[ast.Call] = []
     called = set()
@@ -54,21 +53,30 @@ def sites(node: ast.AST, facts: "ModuleFacts", targets: Iterable[str]) -> Tuple[
             called.add(id(sub.func))
             if may_name(sub.func, facts, wanted):
                 calls.append(sub)
-        elif (kind is ast.Attribute and sub.attr in lasts) or kind is ast.Name:
+        elif references and ((kind is ast.Attribute and sub.attr in lasts) or kind is ast.Name):
             named.append(sub)
-    # a name passed on: the outermost of a chain (``torch.load``, not its ``torch``)
-    inner = {id(n.value) for n in named if type(n) is ast.Attribute}
-    referenced = any(id(n) not in called and id(n) not in inner and may_name(n, facts, wanted) for n in named)
-    return calls, referenced
+    return calls, called, named
+
+
+def sites(node: ast.AST, facts: "ModuleFacts", targets: Iterable[str]) -> List[ast.Call]:
+    """The calls in ``node`` that may call one of ``targets``."""
+    return _walk(node, facts, frozenset(targets), references=False)[0]
 
 
 def any_site(node: ast.AST, facts: "ModuleFacts", targets: Iterable[str], reportable) -> bool:
-    """Whether ``node`` holds a reference that may be one of ``targets``
-    (passed on, assigned) or a call that may be one of them for which
-    ``reportable(call)`` is true: the common ``site_gate`` of a rule that
-    judges calls by their arguments and also follows the functions passed on."""
-    calls, referenced = sites(node, facts, targets)
-    return referenced or any(reportable(call) for call in calls)
+    """Whether ``node`` holds a call that may be one of ``targets`` for which
+    ``reportable(call)`` is true, or a name that may be one of them used
+    other than as a call's function (passed on, assigned): the common
+    ``site_gate`` of a rule that judges calls by their arguments and also
+    follows the functions passed on. Names are resolved only when no call
+    settles it."""
+    wanted = frozenset(targets)
+    calls, called, named = _walk(node, facts, wanted, references=True)
+    if any(reportable(call) for call in calls):
+        return True
+    # a name passed on: the outermost of a chain (``torch.load``, not its ``torch``)
+    inner = {id(n.value) for n in named if type(n) is ast.Attribute}
+    return any(id(n) not in called and id(n) not in inner and may_name(n, facts, wanted) for n in named)
 
 
 def keyword(call: ast.Call, name: str) -> Iterator[ast.expr]:

@@ -123,7 +123,7 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
         from mlwarden.core.sites import sites
 
         first = min(_POSITIONS.get(t, _POSITION) for t in TARGETS)
-        calls, _ = sites(node, facts, TARGETS)
+        calls = sites(node, facts, TARGETS)
         return any(len(call.args) > first or any(kw.arg in ("allow_pickle", None) for kw in call.keywords) for call in calls)
 
     def visit_Call(self, node: libcst.Call) -> None:

@@ -200,10 +200,10 @@ class WeightsOnlyBypass(CodeRule):
 
         if NO_WEIGHTS_ONLY in words or FORCE_WEIGHTS_ONLY in words:
             return True
-        if sites(node, facts, SAFE_GLOBALS)[0]:
+        if sites(node, facts, SAFE_GLOBALS):
             return True
         for sub in ast.walk(node):
-            if isinstance(sub, ast.ExceptHandler) and any(sites(stmt, facts, TORCH_LOADS)[0] for stmt in sub.body):
+            if isinstance(sub, ast.ExceptHandler) and any(sites(stmt, facts, TORCH_LOADS) for stmt in sub.body):
                 return True
         return False
 

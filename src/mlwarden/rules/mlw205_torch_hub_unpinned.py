@@ -94,7 +94,7 @@ class TorchHubUnpinned(ParamDefaults, CodeRule):
         something else)."""
         from mlwarden.core.sites import sites
 
-        return bool(sites(node, facts, TARGETS)[0])
+        return bool(sites(node, facts, TARGETS))
 
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)

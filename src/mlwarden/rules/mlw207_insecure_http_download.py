@@ -172,7 +172,7 @@ class InsecureHttpDownload(CodeRule):
         """A piece can hold a finding only where it calls a downloader."""
         from mlwarden.core.sites import sites
 
-        return bool(sites(node, facts, TARGETS)[0])
+        return bool(sites(node, facts, TARGETS))
 
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
