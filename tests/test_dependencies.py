@@ -291,6 +291,43 @@ def test_pip_and_conda_commands_in_shell_lines():
     assert deps.entries[3].editable and deps.entries[3].local
 
 
+@pytest.mark.parametrize(
+    "command, expected",
+    [
+        ("pip install moviepy[optional] &> /dev/null", [("moviepy", 14)]),
+        ("pip install -q torch==2.5.1 > /dev/null 2>&1", [("torch", 17)]),
+        ("pip install peft >/dev/null 2>/dev/null", [("peft", 14)]),
+        ("pip install peft 2> err.txt accelerate", [("peft", 14), ("accelerate", 30)]),
+        ("pip install peft >& log.txt accelerate", [("peft", 14), ("accelerate", 30)]),
+        ("pip install peft >> log.txt && pip install trl", [("peft", 14), ("trl", 45)]),
+        ("pip install peft |& tail -n 1", [("peft", 14)]),
+        ("pip install 'peft>=0.13' < /dev/null", [("peft", 14)]),
+    ],
+)
+def test_shell_redirections_are_not_requirements(command, expected):
+    # (columns count the cell's `!`) the shell's redirections and their files are not pip's arguments: no
+    # "cannot parse requirement '&>'" error, and the packages around them stay
+    deps = parse_shell_lines(shell_unit((1, 1, 1, "shell", None, command)))
+    assert [(e.name, e.col) for e in deps.entries] == expected
+    assert deps.errors == []
+
+
+def test_redirections_in_a_real_notebook_check_cleanly(run_cli, tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import platform\nif platform.system() == 'Linux':\n    ! pip install moviepy[optional] &> /dev/null"),
+        nbformat.v4.new_code_cell("!pip install llama-stack-client==0.0.35 > /dev/null 2>&1"),
+    ]
+    path = tmp_path / "demo.ipynb"
+    nbformat.write(nb, str(path))
+    code, out, err = run_cli("check", "--isolated", "--select", "MLW301", str(path))
+    assert "cannot parse" not in err and "cannot parse" not in out
+    assert code == 1  # findings, not "could not be checked" (2)
+    assert [line.split(": MLW")[0] for line in out.splitlines() if "MLW301" in line] == [f"{path}:cell 1:3:19"]
+
+
 def test_notebook_findings_carry_cell_positions():
     unit = shell_unit((2, 1, 1, "line_magic", "pip", "install -q transformers==4.46.0 datasets"))
     rule = next(r for r in RULES if r.id == "MLW301")
