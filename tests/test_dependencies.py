@@ -176,6 +176,23 @@ def test_requirements_lines_options_and_positions():
     assert deps.errors == []
 
 
+@pytest.mark.parametrize(
+    "filename, text",
+    [
+        ("requirements.txt", "numpy==2.1.0\nkedro~={{ cookiecutter.kedro_version }}\n{% if cookiecutter.gpu %}torch{% endif %}\nbad requirement here\n"),
+        ("pyproject.toml", '[project]\nname = "x"\ndependencies = ["numpy==2.1.0", "kedro~={{ cookiecutter.kedro_version }}", "bad requirement here"]\n'),
+        ("setup.cfg", "[options]\ninstall_requires =\n    numpy==2.1.0\n    kedro~={{ cookiecutter.kedro_version }}\n    bad requirement here\n"),
+    ],
+)
+def test_template_requirements_are_not_parse_errors(filename, text):
+    # a cookiecutter / Jinja project template fills these in when it is
+    # rendered: nothing to judge, and no "cannot parse" error; a broken line
+    # that is not a template is still an error
+    deps = deps_of(text, filename)
+    assert [e.name for e in deps.entries] == ["numpy"]
+    assert len(deps.errors) == 1 and "bad requirement here" in deps.errors[0]
+
+
 def test_include_cycle_terminates(tmp_path):
     (tmp_path / "requirements.txt").write_text("-r requirements-dev.txt\nnumpy==1.26.4\n")
     (tmp_path / "requirements-dev.txt").write_text("-r requirements.txt\n-r requirements-dev.txt\npytest\n")
