@@ -68,7 +68,9 @@ _TRIGGER_REST = (
     # must not start like an expression (`f(x)`, `[a, b]`, `{…}`). A
     # lookahead: the value is not consumed, so a credential name inside it
     # (`key="SmtpPassword" value=…`) starts a match of its own
-    + r"(?=[\"'`]{1,2}(?:\\[\"'])?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
+    # (inside a quoted value the other kinds of quote are text: `"7`D'}/…"`)
+    + r"(?=[\"'`]{1,2}(?:\\[\"'])?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|\"[^\s\"\\]{6}|'[^\s'\\]{6}"
+    + r"|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
 )
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
@@ -344,7 +346,11 @@ MODIFIER_EXCLUDED = frozenset(
 
 #: one-word spellings of credential names (``dbpassword``, ``theapikey``,
 #: ``ADMINPASSWORD``): a word that ends with one is that credential word
-_COMPOUND_ENDINGS = ("password", "passwd", "apikey", "apitoken", "authtoken", "accesstoken", "secretkey", "clientsecret", "privatekey", "apisecret")
+_COMPOUND_ENDINGS = ("password", "passwd", "apikey", "apitoken", "authtoken", "accesstoken", "secretkey", "clientsecret", "privatekey",
+                     "apisecret", "secret", "pwd")
+#: ``pass`` glued to whose password it is (``userpass``, ``dbpass``,
+#: ``MYSQLPASS``); not any word ending in ``pass`` (``bypass``, ``compass``)
+_OWNED_PASS = re.compile(r"(?:user|db|admin|root|mysql|pg|postgres|sql|smtp|mail|ftp|sftp|ssh|redis|ldap|proxy|vpn|wifi|login|sys|app|api)pass")
 #: platforms whose personal access tokens a name can call ``pat``
 PAT_PLATFORMS = frozenset(
     {"github", "git", "hub", "gh", "gitlab", "gl", "ado", "azure", "devops", "bitbucket", "personal", "hf", "huggingface",
@@ -359,6 +365,8 @@ def split_words(name: str) -> List[str]:
         ending = next((e for e in _COMPOUND_ENDINGS if low.endswith(e) and len(low) > len(e)), None)
         if ending is not None and low not in TOKEN_WORDS:
             low = "password" if ending in ("password", "passwd") else ending
+        elif _OWNED_PASS.fullmatch(low):
+            low = "password"
         words.append(low)
     return words
 
