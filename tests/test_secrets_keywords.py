@@ -556,6 +556,9 @@ ROUND5_TRUE_POSITIVES = [
     (f'dbpwd = "{PW}"', PW),
     (f"mysqlpass: '{PW}'", PW),
     (f'url = "jdbc:mysql://db.internal:3306/app?user=etl&userpass={PW}"', PW),
+    # `KEY=value` as the whole text of a string literal (an environment list)
+    (f'env = ["DB_PASSWORD={PW}"]', PW),
+    (f'client.containers.run(image, environment=["API_TOKEN={V}"])', V),
 ]
 
 
@@ -576,6 +579,10 @@ ROUND5_FALSE_POSITIVES = [
     f'secrets = "{V}"',
     "USERPASS=$USERPASS",
     'url = "jdbc:mysql://db/app?user=etl&userpass=${DB_PASS}"',
+    'env = ["DB_PASSWORD=" + pw]',
+    'env = [f"DB_PASSWORD={pw}"]',
+    'cmd = ["--env", "HF_TOKEN=$HF_TOKEN"]',
+    's = "token=tokenizer_name"',
 ]
 
 

@@ -428,7 +428,11 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     if python and not query and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")):
         # Python code (a comment is prose, a notebook's `!cmd` / `%env` line is shell)
         quote = match.group("q")
-        if quote == "`" or (quote is None and _IDENTIFIER.fullmatch(match.group("uv") or "")):
+        key = match.group("key")
+        # `["DB_PASSWORD=…"]`, `"--env", "API_TOKEN=…"`: the name opens a string
+        # literal that the value closes; the value is text, not a Python name
+        in_string = quote is None and key[:1] in "\"'" and line[match.end("uv"):match.end("uv") + 1] == key[:1] and key[-1:] != key[:1]
+        if quote == "`" or (quote is None and not in_string and _IDENTIFIER.fullmatch(match.group("uv") or "")):
             return None
     op = match.group("op")
     key = match.group("key")
