@@ -340,7 +340,10 @@ _FOLDED_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = (
     (("aws",), "aws.{0,20}?(?:key|pw|pass|token)"),
     (("pinecone",), "pinecone"),
     (("private",), "private.?ai"),
-    (("token",), "(?:session|security)_?token|token[-_]secret"),
+    # keyed by the letter each regex starts with: a group whose alternatives
+    # start with different letters is scanned at every one of them
+    (("session", "security"), "(?:session|security)_?token"),
+    (("token",), "token[-_]secret"),
     (("twilio",), "twilio"),
     (("cloudant",), "cloudant"),
     (("discord",), "discord"),
