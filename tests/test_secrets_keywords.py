@@ -559,6 +559,8 @@ ROUND5_TRUE_POSITIVES = [
     # `KEY=value` as the whole text of a string literal (an environment list)
     (f'env = ["DB_PASSWORD={PW}"]', PW),
     (f'client.containers.run(image, environment=["API_TOKEN={V}"])', V),
+    # a URL's password is reported once, not its port and path as well
+    (f'MONGO_URI = "mongodb://svc:{PW}@mongo.internal:27017/metrics"', PW),
 ]
 
 
@@ -583,6 +585,9 @@ ROUND5_FALSE_POSITIVES = [
     'env = [f"DB_PASSWORD={pw}"]',
     'cmd = ["--env", "HF_TOKEN=$HF_TOKEN"]',
     's = "token=tokenizer_name"',
+    # a placeholder password in a URL: its host, port and path are no value of a `password@host` name
+    'uri = "mongodb://username:password@db.local:27018/reports"',
+    'DSN = "postgres://admin:SET_PASSWORD_HERE@pg.internal:5433/warehouse"',
 ]
 
 

@@ -408,6 +408,8 @@ def _key_start(text: str, pos: int) -> int:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+#: a URL's scheme and user part right before a position (``…://user:``)
+_URL_USERINFO = re.compile(r"://[^\s/@]*:$")
 
 
 def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[str, int, str]]:
@@ -419,6 +421,11 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     start = _key_start(line, pos)
     match = _ASSIGN.match(line, start)
     if not match:
+        return None
+    if "@" in match.group("key") and _URL_USERINFO.search(line, 0, start):
+        # `mongodb://user:password@localhost:27017/db`: the "name" is a URL's
+        # password and host, the "value" its port and path (the URL's own
+        # judge reads the password)
         return None
     xml = _xml_value(line, start, match)
     if xml is not None:
