@@ -165,7 +165,7 @@ def test_authorization_value_reports_the_credential_only():
         ("path", None), ("patch_size", None),
         # round 5: one-word names whose owner is glued to the credential word
         ("jwtsecret", "token"), ("APPSECRET", "token"), ("userpass", "password"), ("MYSQLPASS", "password"),
-        ("dbpwd", "password"), ("bypass", None), ("compass", None), ("secrets", None),
+        ("dbpwd", "password"), ("bypass", None), ("compass", None), ("secrets", None), ("OLDPWD", None),
     ],
 )
 def test_key_strength(name, strength):

@@ -363,7 +363,7 @@ def split_words(name: str) -> List[str]:
     for word in _WORDS.findall(name):
         low = word.lower()
         ending = next((e for e in _COMPOUND_ENDINGS if low.endswith(e) and len(low) > len(e)), None)
-        if ending is not None and low not in TOKEN_WORDS:
+        if ending is not None and low not in TOKEN_WORDS and low != "oldpwd":  # the shell's previous directory
             low = "password" if ending in ("password", "passwd") else ending
         elif _OWNED_PASS.fullmatch(low):
             low = "password"
