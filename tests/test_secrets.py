@@ -104,12 +104,21 @@ def true_positives():
     ssh_b64 = base64.b64encode(pem.replace("RSA ", "OPENSSH ").encode()).decode()
     hook = tok(str(RNG.randint(10 ** 17, 10 ** 18 - 1)), "/", rand(68, ALNUM + "_-"))
     boot = tok(rand(6, string.ascii_lowercase + string.digits), ".", rand(16, string.ascii_lowercase + string.digits))
+    boot_secret = rand(16, string.ascii_lowercase + string.digits)
+    twilio = rand(32, HEX)
+    twilio_mixed = rand(32, HEX + "ABCDEF")
     ado = tok(rand(52), "JQ", "QJ99", rand(18), "AZ", "DO", rand(4))
     acog = tok(rand(52), "JQ", "QJ99", rand(18), "AC", "OG", rand(4))
     return [
         ("Hugging Face Token", f'login(token="{hf}")', hf),
         ("Kubernetes Bootstrap Token", f"!kubeadm join 10.0.0.1:6443 --token {boot} --discovery-token-unsafe-skip-ca-verification", boot),
         ("Kubernetes Bootstrap Token", f'  - token: "{boot}"', boot),
+        # a bootstrap token Secret's `stringData` holds the secret half alone
+        ("Kubernetes Bootstrap Token", f"  token-secret: {boot_secret}", boot_secret),
+        ("Kubernetes Bootstrap Token", f'BOOTSTRAP_TOKEN_SECRET="{boot_secret}"', boot_secret),
+        ("Twilio Auth Token", f'TWILIO_AUTH_TOKEN = "{twilio}"', twilio),
+        ("Twilio Auth Token", f"Twilio_key={twilio_mixed}", twilio_mixed),
+        ("Twilio Auth Token", f'client = Client(sid, twilio_secret="{twilio}")', twilio),
         ("Discord Webhook URL", f'WEBHOOK_URL = "https://discord.com/api/webhooks/{hook}"', hook),
         ("Discord Webhook URL", f"requests.post('https://discordapp.com/api/webhooks/{hook}', json=m)", hook),
         ("Azure Annotated Security Key", f"azure devops pat = {ado}", ado),
@@ -247,6 +256,16 @@ FALSE_POSITIVES = [
     "https://discord.com/api/webhooks/" + "123456789012345678/" + "abcdefghijklmnopqrstuvwxyz" * 2 + "ABCDEFGHIJKLMNOP",
     "https://discord.com/api/webhooks/{webhook_id}/{webhook_token}",
     "kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef",  # kubeadm's documented token
+    "token-secret: " + "f395accd" + "246ae52d",  # the Kubernetes docs' bootstrap token Secret
+    "token-secret: {{ .Values.bootstrap.secret }}",
+    "token_secret: 0123456789abcdef",
+    "TOKEN_SECRET=" + "k" * 16,
+    '"twilio_api_version": "2010-04-01"',
+    "TWILIO_AUTH_TOKEN=your_auth_token_here",
+    'TWILIO_AUTH_TOKEN = "' + "0" * 32 + '"',
+    'twilio_auth_token = os.environ["TWILIO_AUTH_TOKEN"]',
+    # a 34-character account SID is an identifier; 32 hex inside it are not the token
+    "twilio_account_sid: AC" + "0a1b2c3d4e5f" * 2 + "0a1b2c3d",
     "model.tokenizer.pad_token = tokens.wordpiece_vocabulary",
     "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaUTq8mW2zLr5Kv9Ny3Bp6D" + "jqqj" + "Tq8mW2zLr5Kv9Ny3Bp6D" + "azdo" + "Tq8m",  # no signature
     "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t" + "Ci4uLgo=",  # base64 of a header and `...`: no key material

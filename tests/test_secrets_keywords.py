@@ -163,6 +163,9 @@ def test_authorization_value_reports_the_credential_only():
         ("theapikey", "token"), ("DBPASSWORD", "password"), ("adminPassword", "password"), ("passwordless", None),
         ("GITHUB_PAT", "token"), ("ado_pat", "token"), ("GitHubPAT", "token"), ("pat", None), ("pat_len", None),
         ("path", None), ("patch_size", None),
+        # round 5: one-word names whose owner is glued to the credential word
+        ("jwtsecret", "token"), ("APPSECRET", "token"), ("userpass", "password"), ("MYSQLPASS", "password"),
+        ("dbpwd", "password"), ("bypass", None), ("compass", None), ("secrets", None), ("OLDPWD", None),
     ],
 )
 def test_key_strength(name, strength):
@@ -536,3 +539,59 @@ def test_code_escaped_inside_a_string_literal(line, value, filename):
 ])
 def test_code_escaped_inside_a_string_literal_false_positive(line):
     assert adapter.scan_lines([line], "example.py") == [], line
+
+
+# round 5: quoted values holding the other kinds of quote, one-word credential
+# names (`jwtsecret`, `userpass`, `dbpwd`), a password in a URL query under
+# such a name (values built at run time)
+_PUNCT = "}/)];_&>?@$%^{[:=!#*+-"
+MIXED_DQ = rand(1) + "`" + rand(1) + "'" + rand(30, ALNUM + _PUNCT)
+MIXED_SQ = rand(1) + '"' + rand(1) + "`" + rand(30, ALNUM + _PUNCT)
+ROUND5_TRUE_POSITIVES = [
+    (f'  jwt_secret: "{MIXED_DQ}"', MIXED_DQ),
+    (f"  jwtsecret: '{MIXED_SQ}'", MIXED_SQ),
+    (f'SIGNING_SECRET = "{MIXED_DQ}"', MIXED_DQ),
+    (f'jwtsecret: "{V}"', V),
+    (f'USERPASS = "{PW}"', PW),
+    (f'dbpwd = "{PW}"', PW),
+    (f"mysqlpass: '{PW}'", PW),
+    (f'url = "jdbc:mysql://db.internal:3306/app?user=etl&userpass={PW}"', PW),
+    # `KEY=value` as the whole text of a string literal (an environment list)
+    (f'env = ["DB_PASSWORD={PW}"]', PW),
+    (f'client.containers.run(image, environment=["API_TOKEN={V}"])', V),
+    # a URL's password is reported once, not its port and path as well
+    (f'MONGO_URI = "mongodb://svc:{PW}@mongo.internal:27017/metrics"', PW),
+]
+
+
+@pytest.mark.parametrize("line, value", ROUND5_TRUE_POSITIVES)
+@pytest.mark.parametrize("filename", ["settings.yaml", "example.py"])
+def test_round5_syntaxes_true_positive(line, value, filename):
+    assert_reported_once(line, value, filename)
+
+
+ROUND5_FALSE_POSITIVES = [
+    # a quoted value is still prose, a variable or a template when it holds other quotes
+    """password: "can't be 'empty'" """,
+    'jwt_secret: "${JWT_SECRET}"',
+    """help_text = "the token's `value`" """,
+    # words that merely end like a credential word
+    f'bypass = "{V}"',
+    f'compass_heading = "{V}"',
+    f'secrets = "{V}"',
+    "USERPASS=$USERPASS",
+    'url = "jdbc:mysql://db/app?user=etl&userpass=${DB_PASS}"',
+    'env = ["DB_PASSWORD=" + pw]',
+    'env = [f"DB_PASSWORD={pw}"]',
+    'cmd = ["--env", "HF_TOKEN=$HF_TOKEN"]',
+    's = "token=tokenizer_name"',
+    # a placeholder password in a URL: its host, port and path are no value of a `password@host` name
+    'uri = "mongodb://username:password@db.local:27018/reports"',
+    'DSN = "postgres://admin:SET_PASSWORD_HERE@pg.internal:5433/warehouse"',
+]
+
+
+@pytest.mark.parametrize("line", ROUND5_FALSE_POSITIVES)
+@pytest.mark.parametrize("filename", ["settings.yaml", "example.py"])
+def test_round5_syntaxes_false_positive(line, filename):
+    assert adapter.scan_lines([line], filename) == [], line

@@ -54,13 +54,15 @@ class HardcodedSecret(FileRule):
     `redis://:…@host`), an ODBC / ADO.NET / JDBC connection string
     (`User ID=…;Password=…`, `Uid=…;Pwd=…`, `;user=…;password=…`, also
     across concatenated literals), code or JSON escaped inside a string
-    literal (`"{\\"password\\": \\"…\\"}"`), a password in a URL wherever the URL stands
+    literal (`"{\\"password\\": \\"…\\"}"`), a `KEY=value` string literal in
+    Python code (`environment=["DB_PASSWORD=…"]`), a password in a URL wherever the URL stands
     (`create_engine("postgresql://user:…@db")`, sub-delimiters such as
     `!$*+` and a raw `@` included), and
     prose that quotes one (`the default password is '…'`). In a notebook, `!`
     and `%` lines are read as shell. The credential word must be a whole word of
     the name (`monkey`, `tokenizer`, `author` are not) or end a one-word name
-    (`dbpassword`, `theapikey`); `pat` counts next to a platform (`GITHUB_PAT`,
+    (`dbpassword`, `theapikey`, `jwtsecret`, `dbpwd`; `pass` after whose
+    password it is: `userpass`, `MYSQLPASS`, not `bypass`); `pat` counts next to a platform (`GITHUB_PAT`,
     `ado_pat`). Names that describe the value (`secret_name`, `token_url`,
     `key_id`, `public_key`, `pad_token`) are skipped, and the value must look
     random for token and key names (any non-placeholder value for password
@@ -73,7 +75,7 @@ class HardcodedSecret(FileRule):
     unsigned JWTs, key names and
     ARNs used as values, and keys vendors issue to be public (Stripe `pk_…`,
     PostHog `phc_…`) are not reported; a quoted value may hold any
-    punctuation. Private keys need key material after the header (armor
+    punctuation, the other kinds of quote included (`jwt_secret: "7`D'}/…"`). Private keys need key material after the header (armor
     headers such as `Version:` or `Proc-Type:` may come first), also when
     the whole PEM block is base64-encoded (a Kubernetes secret, a CI
     variable: `LS0tLS1CRUdJTi…`); encrypted (PKCS #8) keys and Stripe test

@@ -279,6 +279,13 @@ class KubernetesBootstrapTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class TwilioAuthTokenDetector(RegexBasedDetector):
+    """Twilio auth tokens and API key secrets (32 hex next to a ``twilio`` name)."""
+
+    secret_type = "Twilio Auth Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class DiscordWebhookDetector(RegexBasedDetector):
     """Discord webhook URLs (``discord.com/api/webhooks/<id>/<token>``)."""
 
@@ -374,6 +381,7 @@ ALL_DETECTORS = (
     TelegramTokenLengthsDetector,
     NpmBareTokenDetector,
     KubernetesBootstrapTokenDetector,
+    TwilioAuthTokenDetector,
     DiscordWebhookDetector,
     AzureAnnotatedKeyDetector,
     Base64PrivateKeyDetector,

@@ -68,7 +68,9 @@ _TRIGGER_REST = (
     # must not start like an expression (`f(x)`, `[a, b]`, `{…}`). A
     # lookahead: the value is not consumed, so a credential name inside it
     # (`key="SmtpPassword" value=…`) starts a match of its own
-    + r"(?=[\"'`]{1,2}(?:\\[\"'])?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
+    # (inside a quoted value the other kinds of quote are text: `"7`D'}/…"`)
+    + r"(?=[\"'`]{1,2}(?:\\[\"'])?(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`\\]{6}|\"[^\s\"\\]{6}|'[^\s'\\]{6}"
+    + r"|(?:(?:bearer|token|basic)[ \t]+)?[^\s\"'`,;\\<>(){}\[\]]{6})"
 )
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
@@ -344,7 +346,11 @@ MODIFIER_EXCLUDED = frozenset(
 
 #: one-word spellings of credential names (``dbpassword``, ``theapikey``,
 #: ``ADMINPASSWORD``): a word that ends with one is that credential word
-_COMPOUND_ENDINGS = ("password", "passwd", "apikey", "apitoken", "authtoken", "accesstoken", "secretkey", "clientsecret", "privatekey", "apisecret")
+_COMPOUND_ENDINGS = ("password", "passwd", "apikey", "apitoken", "authtoken", "accesstoken", "secretkey", "clientsecret", "privatekey",
+                     "apisecret", "secret", "pwd")
+#: ``pass`` glued to whose password it is (``userpass``, ``dbpass``,
+#: ``MYSQLPASS``); not any word ending in ``pass`` (``bypass``, ``compass``)
+_OWNED_PASS = re.compile(r"(?:user|db|admin|root|mysql|pg|postgres|sql|smtp|mail|ftp|sftp|ssh|redis|ldap|proxy|vpn|wifi|login|sys|app|api)pass")
 #: platforms whose personal access tokens a name can call ``pat``
 PAT_PLATFORMS = frozenset(
     {"github", "git", "hub", "gh", "gitlab", "gl", "ado", "azure", "devops", "bitbucket", "personal", "hf", "huggingface",
@@ -357,8 +363,10 @@ def split_words(name: str) -> List[str]:
     for word in _WORDS.findall(name):
         low = word.lower()
         ending = next((e for e in _COMPOUND_ENDINGS if low.endswith(e) and len(low) > len(e)), None)
-        if ending is not None and low not in TOKEN_WORDS:
+        if ending is not None and low not in TOKEN_WORDS and low != "oldpwd":  # the shell's previous directory
             low = "password" if ending in ("password", "passwd") else ending
+        elif _OWNED_PASS.fullmatch(low):
+            low = "password"
         words.append(low)
     return words
 
@@ -400,6 +408,8 @@ def _key_start(text: str, pos: int) -> int:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+#: a URL's scheme and user part right before a position (``…://user:``)
+_URL_USERINFO = re.compile(r"://[^\s/@]*:$")
 
 
 def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[str, int, str]]:
@@ -412,6 +422,11 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     match = _ASSIGN.match(line, start)
     if not match:
         return None
+    if "@" in match.group("key") and _URL_USERINFO.search(line, 0, start):
+        # `mongodb://user:password@localhost:27017/db`: the "name" is a URL's
+        # password and host, the "value" its port and path (the URL's own
+        # judge reads the password)
+        return None
     xml = _xml_value(line, start, match)
     if xml is not None:
         return xml or None
@@ -420,7 +435,11 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     if python and not query and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")):
         # Python code (a comment is prose, a notebook's `!cmd` / `%env` line is shell)
         quote = match.group("q")
-        if quote == "`" or (quote is None and _IDENTIFIER.fullmatch(match.group("uv") or "")):
+        key = match.group("key")
+        # `["DB_PASSWORD=…"]`, `"--env", "API_TOKEN=…"`: the name opens a string
+        # literal that the value closes; the value is text, not a Python name
+        in_string = quote is None and key[:1] in "\"'" and line[match.end("uv"):match.end("uv") + 1] == key[:1] and key[-1:] != key[:1]
+        if quote == "`" or (quote is None and not in_string and _IDENTIFIER.fullmatch(match.group("uv") or "")):
             return None
     op = match.group("op")
     key = match.group("key")

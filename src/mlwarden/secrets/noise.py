@@ -73,7 +73,8 @@ _DOCUMENTED_FRAGMENTS = re.compile(
     r"|IOSFODNN7|wJalrXUtnFEMI/K7MDENG|AKIAI44QH8DHB|je7MtGbClwBF/2Zp9Utk"  # AWS docs access keys
     r"|SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"  # jwt.io example signature
     r"|Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw"  # Azurite key
-    r"|4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2",  # Stripe docs
+    r"|4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2"  # Stripe docs
+    r"|f395accd246ae52d",  # Kubernetes docs' bootstrap token secret
     re.IGNORECASE,
 )
 

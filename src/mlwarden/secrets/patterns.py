@@ -191,6 +191,17 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # kubeadm's `bootstrapTokens: - token: "…"`: a token id of 6 and a
         # secret of 16 lowercase alphanumerics, next to a `token` name
         _re(r"(?i:token)(?:[ \t]+|" + _CTX + r")([a-z0-9]{6}\.[a-z0-9]{16})" + _E),
+        # the token's secret half on its own, as a bootstrap token Secret
+        # holds it (`stringData: token-id: …, token-secret: <16>`; also
+        # under a compound key: `bootstrap-token-secret`, `TOKEN_SECRET`)
+        _re(r"(?i:token[-_]secret)[\"']?[ \t]*[:=][ \t]*[\"']?([a-z0-9]{16})" + _E),
+    ),
+    "Twilio Auth Token": (
+        # the account's auth token or an API key's secret: 32 hex (Twilio
+        # prints them lower-case; upper- and mixed-case copies are the same
+        # credential) next to a `twilio` name; the account and key SIDs
+        # (`AC…`, `SK…`: 34 characters) are identifiers, not matched
+        _re(r"(?i:twilio)" + _CTX + r"([0-9A-Fa-f]{32})" + _E),
     ),
     "Discord Webhook URL": (
         # anyone holding the URL posts to the channel as the webhook
@@ -256,7 +267,8 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Stripe Test Key": "`sk_test_` / `rk_test_` + 20-247 alphanumerics (test mode, medium severity)",
     "Telegram Bot API Token": "a bot id of 8-10 digits, `:`, and `AA` + 32-33 of `[A-Za-z0-9_-]`",
     "npm Access Token": "`npm_` + 36 alphanumerics anywhere (granular and automation tokens)",
-    "Kubernetes Bootstrap Token": "6 + `.` + 16 lowercase alphanumerics after a `token` name or flag (`kubeadm join --token …`, `--tls-bootstrap-token …`)",
+    "Kubernetes Bootstrap Token": "6 + `.` + 16 lowercase alphanumerics after a `token` name or flag (`kubeadm join --token …`, `--tls-bootstrap-token …`); the 16-character secret half under `token-secret` (a bootstrap token Secret's `stringData`)",
+    "Twilio Auth Token": "32 hex (any case) next to a `twilio` name (`TWILIO_AUTH_TOKEN`, `twilio_key` …): the account's auth token or an API key's secret",
     "Discord Webhook URL": "`discord.com/api/webhooks/` + a 17-20 digit id + `/` + 60-68 of `[A-Za-z0-9_-]`",
     "Azure Annotated Security Key": "84 characters with the `JQQJ` signature at position 52 and a service code at 76 (`AZDO` Azure DevOps PATs, `ACOG` Azure AI / OpenAI, `AZSE` Search …)",
     "Base64-Encoded Private Key": "a PEM private key (RSA, EC, DSA, OpenSSH, PKCS #8) base64-encoded whole, with key material",
@@ -328,7 +340,11 @@ _FOLDED_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = (
     (("aws",), "aws.{0,20}?(?:key|pw|pass|token)"),
     (("pinecone",), "pinecone"),
     (("private",), "private.?ai"),
-    (("token",), "(?:session|security)_?token"),
+    # keyed by the letter each regex starts with: a group whose alternatives
+    # start with different letters is scanned at every one of them
+    (("session", "security"), "(?:session|security)_?token"),
+    (("token",), "token[-_]secret"),
+    (("twilio",), "twilio"),
     (("cloudant",), "cloudant"),
     (("discord",), "discord"),
     (("ibm",), "ibm"),
