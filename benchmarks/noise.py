@@ -79,7 +79,16 @@ FRESH: Tuple[Tuple[str, str, str], ...] = (
     ("fastai", "2.8.12", "learner checkpoints, downloads"),
     ("smolagents", "1.26.0", "code-executing agents, remote sandboxes"),
 )
-SETS = {"corpus": PROJECTS, "fresh": FRESH}
+#: a second unseen set (session 6), read once by hand (NOISE.md, "Fresh projects, second set")
+FRESH2: Tuple[Tuple[str, str, str], ...] = (
+    ("dspy", "3.4.1", "LM programs: saved programs, caches, hub datasets"),
+    ("haystack-ai", "3.4.1", "RAG pipelines, document stores, serialization"),
+    ("llama-index-core", "0.14.25", "RAG framework: rerankers, loaders, agents"),
+    ("mmpretrain", "1.2.0", "checkpoint converters, dataset downloads, requirements/"),
+    ("open-clip-torch", "3.3.0", "pretrained checkpoints, distributed training, tests"),
+    ("unsloth", "2026.3.4", "fine-tuning: offloading, saving, kernels"),
+)
+SETS = {"corpus": PROJECTS, "fresh": FRESH, "fresh2": FRESH2}
 SEVERITIES = ("low", "medium", "high", "critical")
 DEFAULT_SHOWN = ("medium", "high", "critical")
 

@@ -176,6 +176,23 @@ def test_requirements_lines_options_and_positions():
     assert deps.errors == []
 
 
+@pytest.mark.parametrize(
+    "filename, text",
+    [
+        ("requirements.txt", "numpy==2.1.0\nkedro~={{ cookiecutter.kedro_version }}\n{% if cookiecutter.gpu %}torch{% endif %}\nbad requirement here\n"),
+        ("pyproject.toml", '[project]\nname = "x"\ndependencies = ["numpy==2.1.0", "kedro~={{ cookiecutter.kedro_version }}", "bad requirement here"]\n'),
+        ("setup.cfg", "[options]\ninstall_requires =\n    numpy==2.1.0\n    kedro~={{ cookiecutter.kedro_version }}\n    bad requirement here\n"),
+    ],
+)
+def test_template_requirements_are_not_parse_errors(filename, text):
+    # a cookiecutter / Jinja project template fills these in when it is
+    # rendered: nothing to judge, and no "cannot parse" error; a broken line
+    # that is not a template is still an error
+    deps = deps_of(text, filename)
+    assert [e.name for e in deps.entries] == ["numpy"]
+    assert len(deps.errors) == 1 and "bad requirement here" in deps.errors[0]
+
+
 def test_include_cycle_terminates(tmp_path):
     (tmp_path / "requirements.txt").write_text("-r requirements-dev.txt\nnumpy==1.26.4\n")
     (tmp_path / "requirements-dev.txt").write_text("-r requirements.txt\n-r requirements-dev.txt\npytest\n")
@@ -289,6 +306,43 @@ def test_pip_and_conda_commands_in_shell_lines():
         ("channel", "http://conda.example/main", 3, 2),
     ]
     assert deps.entries[3].editable and deps.entries[3].local
+
+
+@pytest.mark.parametrize(
+    "command, expected",
+    [
+        ("pip install moviepy[optional] &> /dev/null", [("moviepy", 14)]),
+        ("pip install -q torch==2.5.1 > /dev/null 2>&1", [("torch", 17)]),
+        ("pip install peft >/dev/null 2>/dev/null", [("peft", 14)]),
+        ("pip install peft 2> err.txt accelerate", [("peft", 14), ("accelerate", 30)]),
+        ("pip install peft >& log.txt accelerate", [("peft", 14), ("accelerate", 30)]),
+        ("pip install peft >> log.txt && pip install trl", [("peft", 14), ("trl", 45)]),
+        ("pip install peft |& tail -n 1", [("peft", 14)]),
+        ("pip install 'peft>=0.13' < /dev/null", [("peft", 14)]),
+    ],
+)
+def test_shell_redirections_are_not_requirements(command, expected):
+    # (columns count the cell's `!`) the shell's redirections and their files are not pip's arguments: no
+    # "cannot parse requirement '&>'" error, and the packages around them stay
+    deps = parse_shell_lines(shell_unit((1, 1, 1, "shell", None, command)))
+    assert [(e.name, e.col) for e in deps.entries] == expected
+    assert deps.errors == []
+
+
+def test_redirections_in_a_real_notebook_check_cleanly(run_cli, tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import platform\nif platform.system() == 'Linux':\n    ! pip install moviepy[optional] &> /dev/null"),
+        nbformat.v4.new_code_cell("!pip install llama-stack-client==0.0.35 > /dev/null 2>&1"),
+    ]
+    path = tmp_path / "demo.ipynb"
+    nbformat.write(nb, str(path))
+    code, out, err = run_cli("check", "--isolated", "--select", "MLW301", str(path))
+    assert "cannot parse" not in err and "cannot parse" not in out
+    assert code == 1  # findings, not "could not be checked" (2)
+    assert [line.split(": MLW")[0] for line in out.splitlines() if "MLW301" in line] == [f"{path}:cell 1:3:19"]
 
 
 def test_notebook_findings_carry_cell_positions():

@@ -264,3 +264,30 @@ def test_an_odd_text_too_long_to_walk_goes_to_the_parser():
     # `a ** b ** c …` on one line: each `**` would walk the rest of the statement
     source = "import transformers\nx = " + " ** ".join(f"v{i}" for i in range(300_000)) + "\n"
     assert may_hold_credential(source)
+
+
+BANNER = "    " + "#" * 60
+
+
+def test_comment_banners_after_a_sink_word_do_not_backtrack_for_ever():
+    # a class attribute typed with a sink's last name, then a banner of `#`s
+    # (argilla's API modules): each comment must match in one way only, else
+    # a failed `(`/`=` look-up after the word splits every `####…` line in
+    # 2**n ways and the gate never returns. Run in a child process so that a
+    # regression fails here instead of hanging the suite.
+    import subprocess
+    import sys
+
+    source = "class Api:\n    http_client: httpx.Client\n\n" + f"{BANNER}\n    # CRUD methods #\n{BANNER}\n" * 3 + "    def get(self):\n        pass\n"
+    code = (
+        "import sys\n"
+        "from mlwarden.secrets.textgate import may_hold_credential\n"
+        "print(may_hold_credential(sys.stdin.read()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], input=source, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    # nothing there can hold a literal credential (the rule agrees)
+    assert done.stdout.strip() == "False"
+    assert check_source(source, "api.py", config=CONFIG, rules=[RULE]).findings == []
+    # and the same banner after a real sink still lets the literal through
+    assert may_hold_credential(f"client = Client(\n{BANNER}\n    api_key='{SECRET}')\n")

@@ -34,7 +34,9 @@ from mlwarden.secrets.names import CREDENTIAL_ATTRIBUTES, CREDENTIAL_KEYWORDS, H
 
 #: What may stand between two tokens of one statement: blanks, a
 #: backslash continuation, and (inside brackets) newlines and comments.
-_FILL = r"(?:[ \t\f\r\n]|\\\r?\n|#[^\r\n]*)*"
+# a comment runs to the end of its line (the look-ahead): otherwise `########`
+# splits into comments in 2**n ways and a failed match backtracks through all
+_FILL = r"(?:[ \t\f\r\n]|\\\r?\n|#[^\r\n]*(?![^\r\n]))*"
 
 #: What may start a value that ``Context.value`` can turn into a string
 #: (or a mapping): opening parentheses, then a string prefix and quote, a

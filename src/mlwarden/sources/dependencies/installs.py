@@ -20,7 +20,10 @@ from mlwarden.sources.dependencies.manifests import conda_entry
 from mlwarden.sources.dependencies.requirements import _add_requirement, _include
 from mlwarden.sources.shell import command_column, record_label, record_position
 
-SHELL_SEPARATORS = {"&&", "||", ";", "|", "&"}
+SHELL_SEPARATORS = {"&&", "||", ";", "|", "&", "|&"}
+#: a shell redirection word: ``>``, ``>>``, ``2>``, ``&>``, ``<``, ``2>&1``,
+#: ``>/dev/null`` … (no requirement or pip option starts like this)
+REDIRECTION_RE = re.compile(r"^(?:\d+|&)?(?:>>?|<<?)(?:\||&(?:\d+|-)?)?")
 PYTHON_RE = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|py)$|^\{sys\.executable\}$|^\$\{?PYTHON\}?$")
 PIP_RE = re.compile(r"^(?:.*/)?pip(?:\d+(?:\.\d+)?)?$")
 CONDA_RE = re.compile(r"^(?:.*/)?(?:conda|mamba|micromamba)$")
@@ -32,7 +35,7 @@ def install_commands(words: Sequence[Token]) -> Iterator[Tuple[str, List[Token]]
     """("pip" | "conda", argument words after ``install``) for each install
     command in a shell word list (``cd x && pip install -q a b``)."""
     command: List[Token] = []
-    for word in list(words) + [Token(";", -1)]:
+    for word in _without_redirections(words) + [Token(";", -1)]:
         if word.text in SHELL_SEPARATORS:
             found = _install_args(command)
             if found:
@@ -40,6 +43,25 @@ def install_commands(words: Sequence[Token]) -> Iterator[Tuple[str, List[Token]]
             command = []
         else:
             command.append(word)
+
+
+def _without_redirections(words: Sequence[Token]) -> List[Token]:
+    """The words without shell redirections and their targets
+    (``pip install x &> /dev/null``, ``> log.txt 2>&1``): they are the
+    shell's, not pip's arguments."""
+    out: List[Token] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        found = REDIRECTION_RE.match(word.text)
+        if found is None:
+            out.append(word)
+            continue
+        # a bare operator takes the next word as its file; `2>&1` / `>&2` name none
+        skip = found.end() == len(word.text) and re.search(r"&(?:\d+|-)$", word.text) is None
+    return out
 
 
 def _install_args(words: List[Token]) -> Optional[Tuple[str, List[Token]]]:

@@ -15,7 +15,7 @@ from packaging.version import InvalidVersion, Version
 
 from mlwarden.sources.base import LoadError
 from mlwarden.sources.dependencies.entries import DependencySet, Entry
-from mlwarden.sources.dependencies.requirement import exact_specifier, index_setting, parse_requirement, url_facts
+from mlwarden.sources.dependencies.requirement import exact_specifier, index_setting, is_template, parse_requirement, url_facts
 from mlwarden.sources.dependencies.requirements import _read_into
 from mlwarden.sources.dependencies.tomlpos import Positions
 
@@ -39,7 +39,8 @@ def _add(deps: DependencySet, text: Any, pos: Positions, path: Tuple[str, ...], 
     try:
         deps.entries.append(parse_requirement(text, path=deps.path, line=line, col=col, context=context))
     except InvalidRequirement as exc:
-        deps.errors.append(f"{line}: cannot parse requirement {text!r}: {str(exc).splitlines()[0] if str(exc) else 'invalid'}")
+        if not is_template(text):
+            deps.errors.append(f"{line}: cannot parse requirement {text!r}: {str(exc).splitlines()[0] if str(exc) else 'invalid'}")
 
 
 # -- Poetry constraints -------------------------------------------------------------
@@ -297,7 +298,8 @@ def _read_setup_value(deps: DependencySet, value: str, line: int, col: int, cont
     try:
         deps.entries.append(parse_requirement(value, path=deps.path, line=line, col=col, context=context))
     except InvalidRequirement as exc:
-        deps.errors.append(f"{line}: cannot parse requirement {value!r}: {str(exc).splitlines()[0] if str(exc) else 'invalid'}")
+        if not is_template(value):
+            deps.errors.append(f"{line}: cannot parse requirement {value!r}: {str(exc).splitlines()[0] if str(exc) else 'invalid'}")
 
 
 # -- conda -------------------------------------------------------------------------

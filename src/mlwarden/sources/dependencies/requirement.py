@@ -91,6 +91,17 @@ class Token:
         return f"Token({self.text!r}@{self.start})"
 
 
+#: a Jinja / cookiecutter expression or tag (``kedro~={{ cookiecutter.kedro_version }}``)
+_TEMPLATE_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def is_template(text: str) -> bool:
+    """A requirement written in a project template: its value is filled in
+    when the template is rendered, so there is nothing to parse or judge
+    (not an error)."""
+    return "{" in text and _TEMPLATE_RE.search(text) is not None
+
+
 def split_words(text: str, comments: bool = False) -> List[Token]:
     """Shell-like split that keeps each word's offset in ``text``; quotes are
     removed, backslash escapes a character. With ``comments``, a word starting

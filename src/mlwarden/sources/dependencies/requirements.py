@@ -31,6 +31,7 @@ from mlwarden.sources.dependencies.requirement import (  # noqa: F401  (re-expor
     index_setting,
     is_full_commit,
     is_http_url,
+    is_template,
     parse_requirement,
     split_words,
     url_facts,
@@ -224,6 +225,8 @@ def _add_requirement(deps, text, display, line, col, context, hashes, editable, 
             constraint=constraint, own=own, cell=cell, file_line=file_line,
         )
     except InvalidRequirement as exc:
+        if is_template(text):
+            return None  # filled in when the project template is rendered
         reason = str(exc).splitlines()[0] if str(exc) else "invalid requirement"
         error(line, f"cannot parse requirement {text.strip()!r}: {reason}")
         return None

@@ -1,0 +1,98 @@
+"""No regular expression of mlwarden backtracks exponentially.
+
+A pattern such as ``(?:\\s|#[^\\n]*)*`` (a comment that may stop anywhere,
+inside a repetition) splits a ``########`` line in 2**n ways, and a failed
+match tries them all: a hook run on argilla's API modules never returned.
+Every compiled pattern that mlwarden's modules hold (module globals, and
+the dicts, lists and classes in them) is run here on long runs of the
+characters and tokens source code is made of. An exponential pattern does
+not finish in the time given (a linear or quadratic one needs
+milliseconds); the time limit is a termination check, not a speed
+measurement."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import signal
+import sys
+
+import pytest
+
+import mlwarden
+from mlwarden.core import lazyre
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs POSIX interval timers")
+
+#: characters and tokens to repeat (quotes, comments, escapes, names, operators)
+UNITS = list(" \t\n#\\'\"=:-_./@aA0{}()[]<>%$&*+,;|~`!?") + [
+    "ab", "a=", "# ", "\\\n", "a.", "a-", "a_", "0.", "='", '"a', 'a "', "://", "aA0", "%(", "{{", "a:b", "key=", "token ", "password ",
+]
+LENGTH = 2000
+LIMIT = 5.0  # seconds per pattern and input; exponential patterns need hours
+
+
+def _patterns():
+    found = {}
+
+    def walk(value, where, depth=0):
+        if isinstance(value, lazyre.LazyPattern):
+            value = value.compiled()
+        if isinstance(value, re.Pattern):
+            found.setdefault(id(value), (where, value))
+            return
+        if depth > 3:
+            return
+        if isinstance(value, dict):
+            items = list(value.values())
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            items = list(value)
+        elif isinstance(value, type) and value.__module__.startswith("mlwarden"):
+            items = list(vars(value).values())
+        else:
+            return
+        for item in items:
+            walk(item, where, depth + 1)
+
+    for info in pkgutil.walk_packages(mlwarden.__path__, "mlwarden."):
+        if info.name.startswith("mlwarden.server"):
+            continue  # the language server needs its optional extra; it defines no pattern of its own
+        module = importlib.import_module(info.name)
+        for name, value in list(vars(module).items()):
+            walk(value, f"{info.name}.{name}")
+    return sorted(found.values(), key=lambda item: item[0])
+
+
+class _TooLong(Exception):
+    pass
+
+
+def _alarm(*_):
+    raise _TooLong
+
+
+def test_there_are_patterns_to_check():
+    names = [where for where, _ in _patterns()]
+    # the secrets scanner, the requirement parser and the notebook magics all keep theirs at module level
+    assert len(names) > 150
+    assert any(n.startswith("mlwarden.secrets.textgate.") for n in names)
+    assert any(n.startswith("mlwarden.sources.magics.") for n in names)
+
+
+@pytest.mark.parametrize("where, pattern", _patterns(), ids=lambda p: p if isinstance(p, str) else "")
+def test_pattern_terminates_on_long_runs(where, pattern):
+    old = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        for unit in UNITS:
+            for text in (unit * LENGTH + "\x00", "x" + unit * LENGTH + "\n"):
+                signal.setitimer(signal.ITIMER_REAL, LIMIT)
+                try:
+                    pattern.match(text)
+                    pattern.match(text, 1)
+                except _TooLong:
+                    pytest.fail(f"{where} ({pattern.pattern[:80]!r}) backtracks without end on {unit!r} * {LENGTH}")
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, old)
