@@ -237,7 +237,7 @@ FOURTH_SOURCES = {"precli", "scs"}
 #: round s6's held-out sources (``third_party/SOURCES-5.txt``), labelled and
 #: committed (``benchmarks/heldout/``) before anything was scored
 FIFTH_SOURCES = {"ansede", "aigis", "aisecscan", "aegis"}
-SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "real", "real-2", "real-3", "real-4")
+SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "real", "real-2", "real-3", "real-4", "real-5")
 
 
 def set_of(rel: str) -> str:
