@@ -123,9 +123,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     - a `**kwargs` dict: built in the function (`kw = {...}`,
       `kw.update({"host": ...})`, `kw["host"] = ...`) or returned by a
       method of the class (`uvicorn.Config(app, **self._config_kwargs())`);
-    - a typer option default (`host: str = typer.Option("0.0.0.0")`) or a
+    - a typer option default (`host: str = typer.Option("0.0.0.0")`), a
       click option on the function (`@click.option("--host",
-      default="0.0.0.0")`);
+      default="0.0.0.0")`), or a parameter default that is an attribute of
+      a project object (`host: str = ENV.host`, where the module that
+      defines `ENV` gives `host` such a default: a field, or a property
+      that returns it, `os.getenv("HOST", "0.0.0.0")` or a getter's
+      `default="0.0.0.0"`);
     - the dict an object was configured from: `app = create_app({"host":
       "0.0.0.0"})` … `host=app.state.host`.
 
@@ -648,9 +652,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     def _option_default(self, name: str) -> Optional[Any]:
         """The default of the enclosing function's parameter ``name`` when it
-        is a typer option (``host: str = typer.Option("0.0.0.0")``) or a
+        is a typer option (``host: str = typer.Option("0.0.0.0")``), a
         click option on the function (``@click.option("--host",
-        default="0.0.0.0")``); None otherwise."""
+        default="0.0.0.0")``) or an attribute (``host: str = ENV.host``);
+        None otherwise."""
         for function in reversed([n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]):
             params = function.params
             for param in (*params.posonly_params, *params.params, *params.kwonly_params):
@@ -659,6 +664,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 default = param.default
                 if isinstance(default, cst.Call) and self.ctx.call_to(default, ("typer.Option", "typer.Argument")):
                     return self.ctx.keyword(default, "default")[1] or (default.args[0].value if default.args and default.args[0].keyword is None and not default.args[0].star else None)
+                if isinstance(default, cst.Attribute):
+                    return default  # host: str = SETTINGS.host (an object of the project's, read in its module)
                 for decorator in function.decorators:
                     option = decorator.decorator
                     if isinstance(option, cst.Call) and self.ctx.call_to(option, ("click.option", "click.argument")) and name in _argparse_dest(self.ctx, option):
