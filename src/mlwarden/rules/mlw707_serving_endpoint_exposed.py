@@ -8,6 +8,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
 import re
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
+from mlwarden.core.bindings import dotted_parts
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
@@ -1080,7 +1081,7 @@ class _AstHosts:
             if isinstance(expr.value, ast.Name) and me is not None and expr.value.id == me and cls is not None:
                 return self.class_attr_all(cls, expr.attr, depth + 1)
             return expr.attr in self.rule._attrs_defaulting_to_all() or expr.attr in attributes_defaulting_to(project_values(self.rule.unit), ALL_INTERFACES)
-        if isinstance(expr, ast.Call) and _dotted(expr.func) in ("os.environ.get", "os.getenv", "environ.get", "getenv") and len(expr.args) > 1:
+        if isinstance(expr, ast.Call) and ".".join(dotted_parts(expr.func) or ()) in ("os.environ.get", "os.getenv", "environ.get", "getenv") and len(expr.args) > 1:
             return self.all(expr.args[1], method, cls, depth + 1)
         return False
 
@@ -1234,19 +1235,6 @@ def _own_nodes(function: Any) -> List[Any]:
             if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
                 stack.append(child)
     return found
-
-
-def _dotted(expr: Any) -> str:
-    import ast
-
-    parts: List[str] = []
-    while isinstance(expr, ast.Attribute):
-        parts.append(expr.attr)
-        expr = expr.value
-    if isinstance(expr, ast.Name):
-        parts.append(expr.id)
-        return ".".join(reversed(parts))
-    return ""
 
 
 def _module_tree(rule: Any) -> Any:
