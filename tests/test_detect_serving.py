@@ -361,6 +361,16 @@ ELSEWHERE = {
         "    uvicorn.run(server_app, host=server_app.state.listen_host)\n",
         4,
     ),
+    "function-parameter-callers": (
+        "import uvicorn\ndef launch(api, where, port=80):\n    uvicorn.run(api, host=where, port=port)\n"
+        "def cli(api):\n    bind = '0.0.0.0'\n    launch(api, bind)\nif __name__ == '__main__':\n    launch(make(), where='::')\n",
+        3,
+    ),
+    "grpc-address-from-callers": (
+        "import grpc\ndef up(servicer, listen_at):\n    srv = grpc.server(pool)\n    srv.add_insecure_port(listen_at)\n"
+        "def main(port):\n    up(None, '0.0.0.0:{}'.format(port))\n    up(None, f'[::]:{port}')\n",
+        4,
+    ),
     "hypercorn-cli": "import subprocess\nsubprocess.Popen(['hypercorn', '-b', '0.0.0.0:8000', 'svc:app'])\n",
     "hypercorn-python-m": "import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'hypercorn', '--bind=[::]:443', 'svc:app'])\n",
     "streamlit": "import os\nos.system('streamlit run dashboard.py --server.port 8501 --server.address 0.0.0.0')\n",
@@ -380,6 +390,12 @@ ELSEWHERE_QUIET = [
     "import uvicorn\nclass A:\n    def __init__(self, host):\n        self.host = host\n    def run(self):\n        uvicorn.run(self.app, host=self.host)\n"
     "def main():\n    A('0.0.0.0').run()\n    A(*sys.argv[1:]).run()\n",
     "import uvicorn\nclass A:\n    def run(self):\n        uvicorn.run(self.app, host=self.host)\n",
+    # a function's parameter: one caller passes a local host, or a value we cannot read; or no caller at all
+    "import uvicorn\ndef launch(api, where):\n    uvicorn.run(api, host=where)\nlaunch(a, '0.0.0.0')\nlaunch(a, '127.0.0.1')\n",
+    "import uvicorn\ndef launch(api, where):\n    uvicorn.run(api, host=where)\ndef main(opts):\n    launch(a, opts.where)\n",
+    "import uvicorn\ndef launch(api, where):\n    uvicorn.run(api, host=where)\n",
+    "import uvicorn\ndef launch(api, where):\n    uvicorn.run(api, host=where)\nlaunch(a, '0.0.0.0')\nlaunch(*argv)\n",
+    "import grpc\ndef up(listen_at):\n    grpc.server(pool).add_insecure_port(listen_at)\nup('localhost:{}'.format(9))\n",
     # **kwargs: a local host, or nothing that names one
     "import uvicorn\ndef serve(app):\n    kw = {'host': '0.0.0.0'}\n    kw['host'] = 'localhost'\n    uvicorn.run(app, **kw)\n",
     "import uvicorn\ndef serve(app, opts):\n    uvicorn.run(app, **opts)\n",

@@ -116,6 +116,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     result is dropped when it changes. It may also be set elsewhere in the
     file:
 
+    - a parameter (without a default) of a module-level function that every
+      call of the function in the file passes such a host, or for a gRPC
+      port such an address (`serve(app, "0.0.0.0")`, `start(f"[::]:{port}")`,
+      a local name the caller binds to one);
     - `self._host` (any attribute of the method's `self`) when every value
       the class gives it is such a host: a literal, a module constant, or a
       parameter of the method that sets it whose default is one, or, for
@@ -531,6 +535,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         value = self.resolve(address)
         if value is UNKNOWN:
             value = self.local_value(address)
+        if value is UNKNOWN and isinstance(address, cst.Name) and not host_alone and self._from_callers(address, address=True):
+            return True  # def start(bind_address): … start("0.0.0.0:{}".format(port)) in this file
         if host_alone and isinstance(value, str) and ":" not in value:
             return value.strip() in ALL_INTERFACES - {""}  # gunicorn: a host alone takes port 8000
         return isinstance(value, str) and _address_text_all(value)
@@ -554,6 +560,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             option = self._option_default(host.value)
             if option is not None:
                 return self._all_interfaces(option, empty_is_local)  # host: str = typer.Option("0.0.0.0")
+            if self._from_callers(host, address=False):
+                return True  # def serve(app, host): … serve(app, "0.0.0.0") in this file
         if isinstance(host, cst.Attribute) and self._self_attr_all(host):
             return True  # self._host, set to "0.0.0.0" (or a parameter defaulting to it) in the class
         if isinstance(host, cst.Attribute) and self._built_with_key(host):
@@ -614,6 +622,22 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if not arg.star:
                 hosts.extend(_entries(self.ctx, arg.value, host.attr.value))
         return bool(hosts) and all(self._all_interfaces(h) for h in hosts)
+
+    def _from_callers(self, name: Any, address: bool) -> bool:
+        """``name`` is a parameter without a default of the module-level
+        function being visited, not rebound in it, and every call of the
+        function in the file passes it a host (or, with ``address``, a
+        ``host:port``) on every interface."""
+        stack = self._rt_stack()
+        if len(stack) != 1 or not isinstance(stack[0], cst.FunctionDef):
+            return False
+        function = self.ctx.facts.functions.get(stack[0].name.value)
+        if function is None or getattr(function, "lineno", None) is None:
+            return False
+        values = self.reaching_values(name.value, name)
+        if not values or any(v is not None for v in values):
+            return False
+        return _AstHosts(self).param_from_callers(function, name.value, address)
 
     def _kwargs_host(self, call: Any, keyword: str) -> Optional["_Judged"]:
         """The ``keyword`` a ``**`` argument of ``call`` passes, judged: a
@@ -1066,14 +1090,21 @@ class _AstHosts:
         self.facts = rule.ctx.facts
 
     # -- values --------------------------------------------------------------------
-    def all(self, expr: Any, method: Any, cls: Any, depth: int) -> bool:
+    def all(self, expr: Any, method: Any, cls: Any, depth: int, address: bool = False) -> bool:
+        """``expr`` (written in ``method`` of ``cls``, either may be None)
+        is a host on every interface, or with ``address`` a ``host:port``
+        whose host is."""
         import ast
 
         if expr is None or depth > 3:
             return False
         literal = _ast_literal(expr)
         if literal is not UNKNOWN:
+            if address:
+                return isinstance(literal, str) and _address_text_all(literal)
             return isinstance(literal, str) and literal.strip() in ALL_INTERFACES
+        if address:
+            return self._address_all(expr, method, cls, depth)
         if isinstance(expr, ast.Name):
             return self._name_all(expr.id, method, cls, depth)
         if isinstance(expr, ast.Attribute):
@@ -1084,6 +1115,62 @@ class _AstHosts:
         if isinstance(expr, ast.Call) and ".".join(dotted_parts(expr.func) or ()) in ("os.environ.get", "os.getenv", "environ.get", "getenv") and len(expr.args) > 1:
             return self.all(expr.args[1], method, cls, depth + 1)
         return False
+
+    def _address_all(self, expr: Any, method: Any, cls: Any, depth: int) -> bool:
+        """``"0.0.0.0:{}".format(port)``, ``"%s:%d" % (HOST, port)``,
+        ``f"[::]:{port}"``, ``f"{host}:{port}"`` with such a host, or a local
+        name bound to one."""
+        import ast
+
+        if isinstance(expr, ast.Name) and method is not None:
+            assigned = [n.value for n in _own_nodes(method) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)]
+            return bool(assigned) and all(self.all(v, method, cls, depth + 1, address=True) for v in assigned)
+        template, first = None, None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
+            template, first = _ast_literal(expr.func.value), (expr.args[0] if expr.args else None)
+        elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
+            template = _ast_literal(expr.left)
+            first = expr.right.elts[0] if isinstance(expr.right, ast.Tuple) and expr.right.elts else expr.right
+        elif isinstance(expr, ast.JoinedStr) and expr.values:
+            head = expr.values[0]
+            if isinstance(head, ast.Constant) and isinstance(head.value, str):
+                return _address_text_all(head.value + "{}")
+            if isinstance(head, ast.FormattedValue) and len(expr.values) > 1:
+                tail = expr.values[1]
+                if isinstance(tail, ast.Constant) and isinstance(tail.value, str) and tail.value.startswith(":"):
+                    return self.all(head.value, method, cls, depth + 1)
+            return False
+        if not isinstance(template, str) or ":" not in template:
+            return False
+        host = template.rsplit(":", 1)[0].strip()
+        if host in ("{}", "{0}", "%s"):
+            return first is not None and self.all(first, method, cls, depth + 1)
+        return host in ALL_INTERFACES
+
+    def param_from_callers(self, function: Any, name: str, address: bool) -> bool:
+        """Every call of the module-level ``function`` in the file passes its
+        parameter ``name`` (which has no default) a value on every interface,
+        read in the caller's own function; False without a call, or with one
+        we cannot read."""
+        import ast
+
+        args = function.args
+        positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+        if name not in positional and name not in {a.arg for a in args.kwonlyargs}:
+            return False
+        index = positional.index(name) if name in positional else None
+        calls = _calls_of(_module_tree(self.rule), function.name)
+        if not calls:
+            return False
+        for call, caller in calls:
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                return False
+            value = next((k.value for k in call.keywords if k.arg == name), None)
+            if value is None and index is not None and index < len(call.args):
+                value = call.args[index]
+            if not self.all(value, caller, None, 1, address=address):
+                return False
+        return True
 
     def _name_all(self, name: str, method: Any, cls: Any, depth: int) -> bool:
         import ast
@@ -1212,6 +1299,24 @@ def _ast_dict_entries(value: Any, key: str) -> List[Any]:
             found.extend(_ast_dict_entries(arg, key))
         return found
     return []
+
+
+def _calls_of(tree: Any, name: str) -> List[Tuple[Any, Any]]:
+    """Every call ``name(...)`` in ``tree`` with the function it sits in
+    (None at module level); [] when ``tree`` is None."""
+    import ast
+
+    found: List[Tuple[Any, Any]] = []
+    if tree is None:
+        return found
+    stack: List[Tuple[Any, Any]] = [(tree, None)]
+    while stack:
+        node, function = stack.pop()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+            found.append((node, function))
+        inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return found
 
 
 def _first_param(function: Any) -> Optional[str]:
