@@ -213,7 +213,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     # (a file that imports mlflow or streamlit is not a guard for this rule)
     triggers = frozenset({
         "uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc",
-        "add_insecure_port", "gunicorn", "bind", "hypercorn", "streamlit.address", "mlflow.host", "mlflow.h", "bentoml.host", "http.server",
+        "add_insecure_port", "gunicorn", "bind", "hypercorn", "streamlit.address", "mlflow.server", "mlflow.serve", "mlflow.ui", "bentoml.host", "http.server",
     })
 
     VALID = [

@@ -251,7 +251,7 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
         words: Optional[List[Word]] = None
         runs = bool(node.args) and (name in SHELL_CALLS or name in EXEC_CALLS or _is_ipython_call(node, "system"))
         held = lists.string_values(node.args[0]) if runs and isinstance(node.args[0], ast.Name) else []
-        if runs and not held:
+        if runs and not held and isinstance(node.args[0], (ast.Name, ast.Attribute)):
             held = lists.field_strings(node.args[0])  # run(info.install_cmd) with `install_cmd="pip install …"` in the file
         if held:  # cmd = "pip install …" (in each branch) … os.system(cmd)
             for value in held:
@@ -343,10 +343,10 @@ class _LazyLists(dict):
         (``install_cmd: str = "pip install x"``, ``field(default=...)``) or
         ``self.install_cmd = "..."``; [] when any value it is given is not a
         string, or when none is."""
-        self._fill()
         if isinstance(node, ast.Attribute):
             attrs = {node.attr}
         elif isinstance(node, ast.Name):
+            self._fill()
             attrs = {v.attr for v in self._binds.get(id(node), []) if isinstance(v, ast.Attribute)}
         else:
             return []
