@@ -371,6 +371,16 @@ ELSEWHERE = {
         "def main(port):\n    up(None, '0.0.0.0:{}'.format(port))\n    up(None, f'[::]:{port}')\n",
         4,
     ),
+    "tornado-default": "import tornado.web\nimport tornado.ioloop\napp = tornado.web.Application([(r'/predict', Predict)])\napp.listen(8888)\n",
+    "tornado-httpserver-address": (
+        "from tornado.httpserver import HTTPServer\nfrom tornado.web import Application\ndef main(port):\n    srv = HTTPServer(Application(routes))\n"
+        "    srv.listen(port, address='0.0.0.0')\n",
+        5,
+    ),
+    "tornado-subclass": (
+        "from tornado import web\nclass ModelApp(web.Application):\n    pass\ndef main():\n    ModelApp(handlers).listen(8080, '')\n",
+        5,
+    ),
     "hypercorn-cli": "import subprocess\nsubprocess.Popen(['hypercorn', '-b', '0.0.0.0:8000', 'svc:app'])\n",
     "hypercorn-python-m": "import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'hypercorn', '--bind=[::]:443', 'svc:app'])\n",
     "streamlit": "import os\nos.system('streamlit run dashboard.py --server.port 8501 --server.address 0.0.0.0')\n",
@@ -404,6 +414,10 @@ ELSEWHERE_QUIET = [
     "import typer, uvicorn\ndef serve(host: str = typer.Option('127.0.0.1')):\n    uvicorn.run('a:b', host=host)\n",
     "import click, uvicorn\n@click.command()\n@click.option('--host', default='localhost')\ndef main(host):\n    uvicorn.run('a:b', host=host)\n",
     "import uvicorn\ndef start(build):\n    srv = build({'listen_host': '127.0.0.1'})\n    uvicorn.run(srv, host=srv.state.listen_host)\n",
+    # tornado bound to a local address; listen() on something that is not a tornado server
+    "import tornado.web\napp = tornado.web.Application([])\napp.listen(8888, address='127.0.0.1')\n",
+    "import tornado.web\nsock = make_socket()\nsock.listen(5)\n",
+    "import tornado.web\napp = tornado.web.Application([])\napp.listen(8888, **opts)\n",
     # command lines: default or local addresses, other subcommands
     "import subprocess\nsubprocess.Popen(['hypercorn', 'svc:app'])\n",
     "import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py', '--server.address', '127.0.0.1'])\n",

@@ -32,6 +32,8 @@ SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     "waitress.serve": (None, "host", True),
     "ray.serve.start": (None, "http_options", False),
 }
+#: tornado's servers: `.listen(port, address="")` binds every interface by default
+TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
 #: frameworks whose app objects have `.run(host=..., port=...)`: module -> default binds all
 RUN_FRAMEWORKS = {"flask": False, "quart": False, "sanic": False, "litserve": True}
 #: names that show authentication in the file
@@ -92,6 +94,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       in a literal gunicorn command (`["gunicorn", "-b", "0.0.0.0:80",
       "app:app"]`, `python -m gunicorn`, a command string) handed to a call
       that runs it or bound to a name. gunicorn's default is 127.0.0.1.
+    - tornado `app.listen(port)` / `HTTPServer(app).listen(port,
+      address="0.0.0.0")` on an `Application` or `HTTPServer` (or a class
+      of the module that subclasses one): every interface unless `address`
+      names one;
     - uvicorn and `flask run` started from a literal command the same way
       (`["uvicorn", "main:app", "--host", "0.0.0.0"]`, `python -m uvicorn`,
       `uv run flask --app app run -h 0.0.0.0`); both bind 127.0.0.1 by
@@ -186,7 +192,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     Authentication done outside the file (an API gateway, a reverse proxy,
     middleware added in another module) is not visible: silence a reviewed
     line with `# noqa: MLW707`, or keep the finding as the reminder it is.
-    Tornado's `listen()`, hypercorn's `Config.bind` set in code, and
+    Hypercorn's `Config.bind` set in code, tornado servers built elsewhere
+    (a factory, another module), and
     servers the rule does not know (a project's own server class, a Rust
     or C++ server driven from Python) are not covered. A host that comes
     from the command line at run time, through a chain of calls in other
@@ -213,7 +220,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     # (a file that imports mlflow or streamlit is not a guard for this rule)
     triggers = frozenset({
         "uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc",
-        "add_insecure_port", "gunicorn", "bind", "hypercorn", "streamlit.address", "mlflow.server", "mlflow.serve", "mlflow.ui", "bentoml.host", "http.server",
+        "add_insecure_port", "gunicorn", "bind", "hypercorn", "tornado", "streamlit.address", "mlflow.server", "mlflow.serve", "mlflow.ui", "bentoml.host", "http.server",
     })
 
     VALID = [
@@ -415,6 +422,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             elif auth_present and self.resolve(auth) is not None:
                 return None
             return f"launch(server_name={_show(self.ctx, host)})", host, False
+        if method == "listen" and self._tornado_server(func.value):
+            # tornado: Application.listen / HTTPServer.listen(port, address=""): every interface by default
+            if self.ctx.keyword(node, "address")[0] is None:
+                return None
+            host = self.ctx.arg(node, 1, "address")
+            receiver = _show(self.ctx, func.value, 20)
+            return (f"{receiver}.listen(..., address={_show(self.ctx, host)})" if host is not None else f"{receiver}.listen(...)"), host, True
         if method == "run":
             if self.ctx.qualnames(func):
                 return None  # subprocess.run, asyncio.run, …: a module function, not an app
@@ -454,6 +468,27 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return None
             frameworks |= hit
         return frameworks.pop() if len(frameworks) == 1 else None
+
+    def _tornado_server(self, receiver: Any) -> bool:
+        """``receiver`` is a tornado ``Application`` or ``HTTPServer`` (a
+        constructor in place, or a name bound only to such calls; a class of
+        this module that subclasses one counts)."""
+        values = self.bound_values(receiver.value) if isinstance(receiver, cst.Name) else [receiver]
+        if not values:
+            return False
+        for value in values:
+            if not isinstance(value, cst.Call):
+                return False
+            names = set(self.ctx.qualnames(value.func))
+            if not names and isinstance(value.func, cst.Name):
+                cls = self.ctx.facts.classes.get(value.func.value)
+                for base in getattr(cls, "bases", ()):
+                    parts = dotted_parts(base)
+                    if parts:
+                        names |= {".".join([q, *parts[1:]]) for q in self.ctx.facts.resolve(parts[0]).qualnames}
+            if not names & TORNADO_SERVERS:
+                return False
+        return True
 
     def _fixture_framework(self, name: str) -> Optional[str]:
         """The framework of the app a module-level pytest fixture called
