@@ -27,6 +27,10 @@ other projects' test files and source code, which are never committed):
   tests of four SAST packages on PyPI; ``real-4``: cog, infinity-emb,
   langserve, truss), labelled (real-4 blind) and committed in
   ``benchmarks/heldout/`` before anything was scored, scored once at the end;
+* ``third_party/codeaudit/`` and ``real-5/<sdist>/...`` — round s7's
+  held-out sets (``third_party-6``: codeaudit's validation files;
+  ``real-5``: ML serving / training-infra packages), labelled by reading
+  and committed in ``benchmarks/heldout/`` before anything was scored;
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;
@@ -237,14 +241,16 @@ FOURTH_SOURCES = {"precli", "scs"}
 #: round s6's held-out sources (``third_party/SOURCES-5.txt``), labelled and
 #: committed (``benchmarks/heldout/``) before anything was scored
 FIFTH_SOURCES = {"ansede", "aigis", "aisecscan", "aegis"}
-SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "real", "real-2", "real-3", "real-4")
+#: round s7's held-out third-party slice (``benchmarks/heldout/third_party-6.SOURCES.txt``)
+SIXTH_SOURCES = {"codeaudit"}
+SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5")
 
 
 def set_of(rel: str) -> str:
     """The evaluation set a labelled path belongs to."""
     parts = rel.split("/")
     if parts[0] == "third_party" and len(parts) > 2:
-        for name, sources in (("third_party-2", SECOND_SOURCES), ("third_party-3", THIRD_SOURCES), ("third_party-4", FOURTH_SOURCES), ("third_party-5", FIFTH_SOURCES)):
+        for name, sources in (("third_party-2", SECOND_SOURCES), ("third_party-3", THIRD_SOURCES), ("third_party-4", FOURTH_SOURCES), ("third_party-5", FIFTH_SOURCES), ("third_party-6", SIXTH_SOURCES)):
             if parts[1] in sources:
                 return name
     return parts[0]

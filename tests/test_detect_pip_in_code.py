@@ -329,3 +329,59 @@ def test_pip_helpers_and_argument_lists():
 def test_list_that_is_already_a_command_is_not_doubled():
     code = 'import subprocess, sys\npip_install_cmd = [sys.executable, "-m", "pip", "install", "x"]\nsubprocess.run(pip_install_cmd)\n'
     assert found(code) == [(2, 60, "MLW301")]
+
+
+#: commands held in a module constant or an object's field and run later
+HELD = {
+    "module-constant-string": (
+        'import subprocess\nBOOTSTRAP = "pip install --quiet onnxruntime-gpu"\ndef setup():\n    subprocess.run(BOOTSTRAP, shell=True, check=True)\n',
+        [(2, 34, "MLW301")],
+    ),
+    "module-constant-argv": (
+        'import subprocess, sys\nARGV = [sys.executable, "-m", "pip", "install", "xformers"]\ndef setup():\n    subprocess.check_call(ARGV)\n',
+        [(2, 49, "MLW301")],
+    ),
+    "dataclass-field-default": (
+        "import os\nfrom dataclasses import dataclass, field\n@dataclass\nclass Step:\n    cmd: str = field(default='pip install auto-gptq')\n"
+        "def run(step: Step):\n    os.system(step.cmd)\n",
+        [(5, 43, "MLW301")],
+    ),
+    "keyword-field-through-local": (
+        "import subprocess, sys\nclass Plan:\n    def __init__(self, how, install):\n        self.install = install\n"
+        "def plans():\n    return [Plan('pip', install=f'{sys.executable} -m pip install -U vllm'), Plan('uv', install='uv pip install vllm==0.6.0')]\n"
+        "def apply(plan, pin=None):\n    if pin:\n        line = plan.install + '==' + pin\n    else:\n        line = plan.install\n"
+        "    subprocess.run(line, shell=True)\n",
+        [(6, 33, "MLW301")],
+    ),
+    "self-field": (
+        "import os\nclass Installer:\n    def __init__(self):\n        self.command = 'pip install --extra-index-url https://pkgs.example.org/simple mylib==1.0'\n"
+        "    def go(self):\n        os.system(self.command)\n",
+        [(4, 37, "MLW302")],
+    ),
+}
+
+HELD_QUIET = [
+    # a field that is also given a value we cannot read, or only a pinned install
+    "import os\nclass S:\n    cmd: str = 'pip install auto-gptq'\ndef f(s, other):\n    s.cmd = other\n    os.system(s.cmd)\n",
+    "import os\nclass S:\n    cmd: str = 'pip install auto-gptq==0.7.1'\ndef f(s):\n    os.system(s.cmd)\n",
+    # only ever run with a suffix appended: we cannot tell what it installs
+    "import subprocess\nclass S:\n    base = 'pip install vllm'\ndef f(s, v):\n    line = s.base + v\n    subprocess.run(line, shell=True)\n",
+    # a module-level name rebound in the function is the function's
+    'import os\nCMD = "pip install torch"\ndef f(CMD):\n    os.system(CMD)\n',
+    # a field that is a message, not run
+    "class S:\n    hint: str = 'pip install torch'\ndef f(s):\n    print(s.hint)\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(HELD))
+def test_command_held_in_a_constant_or_field(name):
+    code, expected = HELD[name]
+    assert found(code) == expected
+    config = Config(select=DEP_RULES)
+    full = check_source(textwrap.dedent(code), "installer.py", config=config, full=True).findings
+    assert sorted((f.line, f.col, f.rule_id) for f in full) == expected
+
+
+@pytest.mark.parametrize("code", HELD_QUIET)
+def test_command_held_quiet(code):
+    assert found(code) == []

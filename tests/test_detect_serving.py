@@ -298,3 +298,158 @@ def _fast_equals_full(code, filename):
     fast = check_source(textwrap.dedent(code), filename, config=config).findings
     full = check_source(textwrap.dedent(code), filename, config=config, full=True).findings
     return [(f.line, f.col, f.severity) for f in fast] == [(f.line, f.col, f.severity) for f in full]
+
+
+#: hosts set somewhere else than the call: another method of the class, the
+#: constructor's callers in the file, a ``**kwargs`` dict, a CLI option's
+#: default, the dict an object was configured from; and command-line servers
+#: other than gunicorn/uvicorn/flask. (code, line of the finding)
+ELSEWHERE = {
+    "self-attr-param-default": (
+        "import uvicorn\nclass Api:\n    def __init__(self, app, bind_addr: str = '0.0.0.0'):\n        self._bind = bind_addr\n"
+        "    def start(self):\n        uvicorn.run(self.app, host=self._bind)\n",
+        6,
+    ),
+    "self-attr-literal-other-method": (
+        "from aiohttp import web\nclass Node:\n    def configure(self):\n        self.listen_on = '::'\n"
+        "    async def up(self, runner):\n        site = web.TCPSite(runner, self.listen_on, 9000)\n",
+        6,
+    ),
+    "self-attr-constructor-caller": (
+        "import uvicorn\nclass Gateway:\n    def __init__(self, app, address, port):\n        self.address = address\n"
+        "    def run(self):\n        cfg = uvicorn.Config(self.app, host=self.address)\n        uvicorn.Server(cfg).run()\n"
+        "def main(app):\n    Gateway(app, '0.0.0.0', 80).run()\n    Gateway(app, address='0.0.0.0', port=81).run()\n",
+        6,
+    ),
+    "self-attr-module-constant": (
+        "import uvicorn\nLISTEN = '0.0.0.0'\nclass S:\n    def __init__(self, host=LISTEN):\n        self.h = host\n"
+        "    def go(self, app):\n        uvicorn.run(app, host=self.h)\n",
+        7,
+    ),
+    "kwargs-local-update": (
+        "import uvicorn\ndef serve(app, extra):\n    opts = {'port': 8080}\n    opts.update(extra)\n    opts.update({'host': '0.0.0.0'})\n"
+        "    uvicorn.run(app, **opts)\n",
+        6,
+    ),
+    "kwargs-local-subscript": "import uvicorn\ndef serve(app):\n    kw = dict(port=1)\n    kw['host'] = '::'\n    uvicorn.run(app, **kw)\n",
+    "kwargs-other-method": (
+        "import uvicorn\nclass Rest:\n    def _server_kwargs(self):\n        return {'host': '0.0.0.0', 'port': self.port}\n"
+        "    def start(self):\n        config = uvicorn.Config(self.app, **self._server_kwargs())\n",
+        6,
+    ),
+    "kwargs-name-from-method": (
+        "import uvicorn\nclass Rest:\n    def _kw(self):\n        kw = {}\n        kw.update(host='0.0.0.0')\n        return kw\n"
+        "    def start(self):\n        kw = self._kw()\n        uvicorn.run(self.app, **kw)\n",
+        9,
+    ),
+    "typer-option": (
+        "import typer, uvicorn\napp = typer.Typer()\n@app.command()\ndef serve(port: int = 80, listen: str = typer.Option('0.0.0.0', '--listen')):\n"
+        "    uvicorn.run('svc:api', host=listen, port=port)\n",
+        5,
+    ),
+    "typer-option-default-keyword": (
+        "import typer\nimport uvicorn as uv\nADDR = '0.0.0.0'\ndef serve(addr: str = typer.Option(default=ADDR)):\n    uv.run('svc:api', host=addr)\n",
+        5,
+    ),
+    "click-option": (
+        "import click, uvicorn\n@click.command()\n@click.option('--port', default=80)\n@click.option('-H', '--bind-host', default='::')\n"
+        "def main(port, bind_host):\n    uvicorn.run('svc:api', host=bind_host, port=port)\n",
+        6,
+    ),
+    "configured-from-dict": (
+        "import uvicorn\ndef start(build):\n    server_app = build({'listen_host': '0.0.0.0', 'workers': 2})\n"
+        "    uvicorn.run(server_app, host=server_app.state.listen_host)\n",
+        4,
+    ),
+    "function-parameter-callers": (
+        "import uvicorn\ndef launch(api, where, port=80):\n    uvicorn.run(api, host=where, port=port)\n"
+        "def cli(api):\n    bind = '0.0.0.0'\n    launch(api, bind)\nif __name__ == '__main__':\n    launch(make(), where='::')\n",
+        3,
+    ),
+    "grpc-address-from-callers": (
+        "import grpc\ndef up(servicer, listen_at):\n    srv = grpc.server(pool)\n    srv.add_insecure_port(listen_at)\n"
+        "def main(port):\n    up(None, '0.0.0.0:{}'.format(port))\n    up(None, f'[::]:{port}')\n",
+        4,
+    ),
+    "tornado-default": "import tornado.web\nimport tornado.ioloop\napp = tornado.web.Application([(r'/predict', Predict)])\napp.listen(8888)\n",
+    "tornado-httpserver-address": (
+        "from tornado.httpserver import HTTPServer\nfrom tornado.web import Application\ndef main(port):\n    srv = HTTPServer(Application(routes))\n"
+        "    srv.listen(port, address='0.0.0.0')\n",
+        5,
+    ),
+    "tornado-subclass": (
+        "from tornado import web\nclass ModelApp(web.Application):\n    pass\ndef main():\n    ModelApp(handlers).listen(8080, '')\n",
+        5,
+    ),
+    "hypercorn-cli": "import subprocess\nsubprocess.Popen(['hypercorn', '-b', '0.0.0.0:8000', 'svc:app'])\n",
+    "hypercorn-python-m": "import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'hypercorn', '--bind=[::]:443', 'svc:app'])\n",
+    "streamlit": "import os\nos.system('streamlit run dashboard.py --server.port 8501 --server.address 0.0.0.0')\n",
+    "streamlit-equals": "import subprocess\nsubprocess.Popen(['python', '-m', 'streamlit', 'run', 'ui.py', '--server.address=0.0.0.0'])\n",
+    "mlflow-server": "import subprocess\nsubprocess.Popen(['mlflow', 'server', '--backend-store-uri', 'sqlite:///m.db', '--host', '0.0.0.0'])\n",
+    "mlflow-models-serve": "import subprocess\nsubprocess.run('mlflow models serve -m models:/clf/1 -h 0.0.0.0 -p 5001', shell=True)\n",
+    "bentoml": "import subprocess\nsubprocess.run(['bentoml', 'serve', 'service:Summarizer', '--host', '0.0.0.0'])\n",
+    "http-server": "import subprocess, sys\nsubprocess.Popen([sys.executable, '-m', 'http.server', '9000', '--bind', '0.0.0.0'])\n",
+}
+
+ELSEWHERE_QUIET = [
+    # the class gives the attribute a local address somewhere, or a value we cannot read
+    "import uvicorn\nclass A:\n    def __init__(self, host='0.0.0.0'):\n        self.host = host\n    def local(self):\n        self.host = '127.0.0.1'\n"
+    "    def run(self):\n        uvicorn.run(self.app, host=self.host)\n",
+    "import uvicorn\nclass A:\n    def __init__(self, host):\n        self.host = host\n    def run(self):\n        uvicorn.run(self.app, host=self.host)\n"
+    "def main(app, opts):\n    A(opts.host).run()\n",
+    "import uvicorn\nclass A:\n    def __init__(self, host):\n        self.host = host\n    def run(self):\n        uvicorn.run(self.app, host=self.host)\n"
+    "def main():\n    A('0.0.0.0').run()\n    A(*sys.argv[1:]).run()\n",
+    "import uvicorn\nclass A:\n    def run(self):\n        uvicorn.run(self.app, host=self.host)\n",
+    # a function's parameter: one caller passes a local host, or a value we cannot read; or no caller at all
+    "import uvicorn\ndef launch(api, where):\n    uvicorn.run(api, host=where)\nlaunch(a, '0.0.0.0')\nlaunch(a, '127.0.0.1')\n",
+    "import uvicorn\ndef launch(api, where):\n    uvicorn.run(api, host=where)\ndef main(opts):\n    launch(a, opts.where)\n",
+    "import uvicorn\ndef launch(api, where):\n    uvicorn.run(api, host=where)\n",
+    "import uvicorn\ndef launch(api, where):\n    uvicorn.run(api, host=where)\nlaunch(a, '0.0.0.0')\nlaunch(*argv)\n",
+    "import grpc\ndef up(listen_at):\n    grpc.server(pool).add_insecure_port(listen_at)\nup('localhost:{}'.format(9))\n",
+    # **kwargs: a local host, or nothing that names one
+    "import uvicorn\ndef serve(app):\n    kw = {'host': '0.0.0.0'}\n    kw['host'] = 'localhost'\n    uvicorn.run(app, **kw)\n",
+    "import uvicorn\ndef serve(app, opts):\n    uvicorn.run(app, **opts)\n",
+    "import uvicorn\nclass R:\n    def _kw(self):\n        return self.settings.as_dict()\n    def go(self):\n        uvicorn.run(self.app, **self._kw())\n",
+    # CLI options with a local default
+    "import typer, uvicorn\ndef serve(host: str = typer.Option('127.0.0.1')):\n    uvicorn.run('a:b', host=host)\n",
+    "import click, uvicorn\n@click.command()\n@click.option('--host', default='localhost')\ndef main(host):\n    uvicorn.run('a:b', host=host)\n",
+    "import uvicorn\ndef start(build):\n    srv = build({'listen_host': '127.0.0.1'})\n    uvicorn.run(srv, host=srv.state.listen_host)\n",
+    # tornado bound to a local address; listen() on something that is not a tornado server
+    "import tornado.web\napp = tornado.web.Application([])\napp.listen(8888, address='127.0.0.1')\n",
+    "import tornado.web\nsock = make_socket()\nsock.listen(5)\n",
+    "import tornado.web\napp = tornado.web.Application([])\napp.listen(8888, **opts)\n",
+    # command lines: default or local addresses, other subcommands
+    "import subprocess\nsubprocess.Popen(['hypercorn', 'svc:app'])\n",
+    "import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py', '--server.address', '127.0.0.1'])\n",
+    "import subprocess\nsubprocess.run(['mlflow', 'run', '.', '-P', 'host=0.0.0.0'])\n",
+    "import subprocess\nsubprocess.run(['mlflow', 'ui'])\n",
+    "import subprocess\nsubprocess.run(['bentoml', 'build', '--host', '0.0.0.0'])\n",
+    "import subprocess\nsubprocess.run(['python', '-m', 'http.server', '--bind', '127.0.0.1'])\n",
+    "print('mlflow server --host 0.0.0.0')\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(ELSEWHERE))
+def test_host_set_elsewhere(name):
+    code, *line = ELSEWHERE[name] if isinstance(ELSEWHERE[name], tuple) else (ELSEWHERE[name],)
+    got = findings(code)
+    assert [f.severity for f in got] == [Severity.MEDIUM], got
+    assert got[0].line == (line[0] if line else code.count("\n"))
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize("code", ELSEWHERE_QUIET)
+def test_host_set_elsewhere_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")
+
+
+def test_host_set_elsewhere_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json(
+        "import uvicorn",
+        "class Api:\n    def __init__(self, host='0.0.0.0'):\n        self.host = host\n    def run(self, app):\n        uvicorn.run(app, host=self.host)",
+    )
+    result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert [(f.rule_id, f.cell) for f in result.findings] == [("MLW707", 2)]

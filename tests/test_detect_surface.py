@@ -108,6 +108,12 @@ TAR = {
     "members-the-archive": ("import tarfile\nwith tarfile.open(p) as arc:\n    arc.extractall(d, members=arc)", 1),
     "members-none": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=None)", 1),
     "members-a-selection": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=[m for m in t.getmembers() if ok(m)])", 0),
+    # the caller's selection (a parameter) filters nothing this function can see; a local selection does
+    "members-a-parameter": ("import tarfile\ndef unpack(src, out, picked=None):\n    with tarfile.open(src) as t:\n        t.extractall(out, members=picked)", 1),
+    "members-local-getmembers": ("import tarfile\ndef unpack(src, out):\n    t = tarfile.open(src)\n    allm = t.getmembers()\n    t.extractall(out, members=allm)", 1),
+    "members-comprehension-without-condition": ("import tarfile\nt = tarfile.open(p)\nt.extractall(d, members=[x for x in t])", 1),
+    "members-local-filtered": ("import tarfile\ndef unpack(src, out):\n    t = tarfile.open(src)\n    ok = [m for m in t if not m.name.startswith('/')]\n    t.extractall(out, members=ok)", 0),
+    "members-a-helper": ("import tarfile\ndef unpack(src, out, root):\n    t = tarfile.open(src)\n    t.extractall(out, members=inside(t, root))", 0),
     # the binding that reaches the call decides (a later rebinding does not)
     "rebound-archive-name": ("import tarfile\narc = Other(q)\narc = tarfile.open(p)\narc.extractall(d)\narc = Other(r)", 1),
     "rebound-to-something-else": ("import tarfile\narc = tarfile.open(p)\narc = Other(q)\narc.extractall(d)", 0),

@@ -109,3 +109,34 @@ def test_module_files_are_the_projects_own(tmp_path):
     assert module_file(here, "os.path", 0) is None  # not this project's
     assert module_file(here, "", 1) is None  # `from . import x`: a module, not a value
     assert module_values(pkg / "constants.py").constants == {"X": 1}
+
+
+ENV_MODULE = (
+    "import os\nfrom functools import cached_property\nclass _Env:\n"
+    "    def _var(self, name, default=None):\n        return os.environ.get(name, default)\n"
+    "    @cached_property\n    def listen(self):\n        return self._var('LISTEN', default={listen!r})\n"
+    "    @property\n    def other(self):\n        if os.environ.get('X'):\n            return '127.0.0.1'\n        return os.getenv('OTHER', '0.0.0.0')\n"
+    "ENV = _Env()\n"
+)
+
+
+@pytest.mark.parametrize(
+    "listen, function, expected",
+    [
+        # a parameter default that is a property of the project's object, in the CLI's signature or a typer option
+        ("0.0.0.0", "def main(host: str = ENV.listen):\n    uvicorn.run(app, host=host)\n", [6]),
+        ("::", "import typer\ndef main(host: str = typer.Option(ENV.listen, '--host')):\n    uvicorn.run(app, host=host)\n", [7]),
+        ("0.0.0.0", "def main():\n    uvicorn.run(app, host=ENV.listen)\n", [6]),
+        ("127.0.0.1", "def main(host: str = ENV.listen):\n    uvicorn.run(app, host=host)\n", []),
+        # a property whose returns disagree gives no default
+        ("0.0.0.0", "def main(host: str = ENV.other):\n    uvicorn.run(app, host=host)\n", []),
+    ],
+)
+def test_a_host_from_a_property_of_a_project_object(tmp_path, listen, function, expected):
+    pkg = package(tmp_path, {"env.py": ENV_MODULE.format(listen=listen)})
+    server = pkg / "server.py"
+    server.write_text("import uvicorn\nfrom .app import app\nfrom .env import ENV\n\n" + function)
+    assert [line for _name, line in exposed(tmp_path, server)] == expected
+    values = module_values(pkg / "env.py")
+    assert values.attribute_defaults.get("listen") == (listen,)
+    assert "other" not in values.attribute_defaults

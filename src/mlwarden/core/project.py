@@ -37,7 +37,9 @@ class ModuleValues:
     #: module-level names assigned exactly once, to a literal
     constants: Dict[str, object] = field(default_factory=dict)
     #: attribute name -> the literal defaults it gets: class fields
-    #: (``host: str = "0.0.0.0"``, ``Field("0.0.0.0")``, ``field(default=…)``)
+    #: (``host: str = "0.0.0.0"``, ``Field("0.0.0.0")``, ``field(default=…)``),
+    #: properties that return one (``@property def host(self): return
+    #: os.getenv("HOST", "0.0.0.0")``, or a getter's ``default="0.0.0.0"``)
     #: and argparse options (``add_argument("--host", default=…)``)
     attribute_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
 
@@ -110,6 +112,10 @@ def _read(tree: ast.Module) -> ModuleValues:
                     found = _literal(_field_default(value))
                     if found is not UNKNOWN:
                         defaults.setdefault(target.id, []).append(found)
+                elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_property(stmt):
+                    returned = _property_default(stmt)
+                    if returned is not UNKNOWN:
+                        defaults.setdefault(stmt.name, []).append(returned)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
             default = next((kw.value for kw in node.keywords if kw.arg == "default"), None)
             found = _literal(default)
@@ -117,6 +123,44 @@ def _read(tree: ast.Module) -> ModuleValues:
             if found is not UNKNOWN and dest:
                 defaults.setdefault(dest, []).append(found)
     return ModuleValues(constants, {k: tuple(v) for k, v in defaults.items()})
+
+
+def _is_property(function: ast.AST) -> bool:
+    for decorator in function.decorator_list:  # type: ignore[attr-defined]
+        name = decorator.attr if isinstance(decorator, ast.Attribute) else decorator.id if isinstance(decorator, ast.Name) else ""
+        if name in ("property", "cached_property"):
+            return True
+    return False
+
+
+def _property_default(function: ast.AST) -> object:
+    """The literal every ``return`` of a property gives: a literal, the
+    default of ``os.getenv("X", default)`` / ``os.environ.get(...)``, or a
+    getter's ``default=`` keyword (``self._env("host", default="0.0.0.0")``);
+    UNKNOWN when any return is something else, or they differ."""
+    found: List[object] = []
+    stack = list(function.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return):
+            value = node.value
+            literal = _literal(value)
+            if literal is UNKNOWN and isinstance(value, ast.Call):
+                keyword = next((k.value for k in value.keywords if k.arg == "default"), None)
+                getter = value.func.attr if isinstance(value.func, ast.Attribute) else value.func.id if isinstance(value.func, ast.Name) else ""
+                if keyword is not None:
+                    literal = _literal(keyword)
+                elif getter in ("getenv", "get") and len(value.args) == 2:
+                    literal = _literal(value.args[1])
+            if literal is UNKNOWN:
+                return UNKNOWN
+            found.append(literal)
+        stack.extend(ast.iter_child_nodes(node))
+    if not found or any(v != found[0] or type(v) is not type(found[0]) for v in found):
+        return UNKNOWN
+    return found[0]
 
 
 def _argparse_dest(call: ast.Call) -> Optional[str]:

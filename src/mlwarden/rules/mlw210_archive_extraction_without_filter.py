@@ -49,13 +49,16 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
       the archive is a literal `.zip` path (zip extraction already strips
       `..` and absolute paths).
 
-    Not reported: a `members=` argument that selects members (the caller
-    chose them, as in a `safe_members(tar)` helper; `members=None`, the
-    archive itself or its `getmembers()` select nothing and are reported), a
-    custom filter callable, `.extractall` on
-    an object that is not a tar archive we can see (`zipfile.ZipFile`, a
-    class of your own), and archives the same function just wrote (see
-    MLW101).
+    Not reported: a `members=` argument that filters members (a
+    `safe_members(tar)` helper, a comprehension with a condition, a list the
+    function builds); `members=None`, the archive itself, its
+    `getmembers()`, a comprehension over them without a condition, and a
+    parameter of the enclosing function (the caller's selection: its names
+    are still the archive's, and nothing in the function keeps them inside
+    the destination) filter nothing and are reported. Not reported either:
+    a custom filter callable, `.extractall` on an object that is not a tar
+    archive we can see (`zipfile.ZipFile`, a class of your own), and
+    archives the same function just wrote (see MLW101).
 
     ## Why is this bad?
     A tar member may be named `../../home/user/.bashrc`, be an absolute path,
@@ -120,6 +123,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         Valid("import shutil\nshutil.unpack_archive(p, d, filter='data')"),
         Valid("import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(d)", options={"assume-versions": {"python": "3.14"}}),
         Valid("class Store:\n    def extractall(self, path):\n        pass\nStore().extractall('x')"),
+        Valid("import tarfile\ndef unpack(p, d):\n    with tarfile.open(p) as tf:\n        keep = [m for m in tf.getmembers() if m.name.startswith('weights/')]\n        tf.extractall(d, members=keep)"),
         Valid("import tarfile\nmode = 'fully_trusted'\nmode = 'data'\ntarfile.open(p).extractall(d, filter=mode)"),
         Valid("import tarfile\nbundle = tarfile.open(p)\nbundle = Store(p)\nbundle.extractall(d)"),
     ]
@@ -140,6 +144,8 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("from tarfile import TarFile\ndef unpack(tar: TarFile, dest):\n    tar.extract('m', dest)"),
         Invalid("import tarfile as tf\nclass Bundle(tf.TarFile):\n    pass\nwith Bundle.open(p) as b:\n    b.extractall(d, members=b.getmembers())"),
         Invalid("import tarfile\nbundle = Store(p)\nbundle = tarfile.open(p)\nbundle.extractall(d)"),
+        Invalid("import tarfile\ndef unpack(p, d, chosen):\n    with tarfile.open(p) as tf:\n        tf.extractall(d, members=chosen)"),
+        Invalid("import tarfile\ndef unpack(p, d):\n    with tarfile.open(p) as tf:\n        every = (m for m in tf.getmembers())\n        tf.extractall(d, members=every)"),
     ]
 
     def visit_Call(self, node: libcst.Call) -> None:
@@ -188,13 +194,32 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         )
 
     def _all_members(self, node: Any, receiver: Any) -> bool:
-        """``members=`` selects nothing: ``None``, the archive itself or its
-        ``getmembers()`` (every member, as with no ``members``)."""
+        """``members=`` filters nothing we can see: ``None``, the archive
+        itself or its ``getmembers()`` (every member, as with no
+        ``members``), a comprehension over them without a condition, a
+        local name bound only to one of these, or a parameter of the
+        enclosing function (the caller's selection: its names are still the
+        archive's, and nothing here keeps them inside the destination)."""
         members = self.ctx.keyword(node, "members")[1]
         if members is None:
             return False
+        if self._every_member(members, receiver):
+            return True
+        if isinstance(members, cst.Name) and members.value != "None":
+            values = self.reaching_values(members.value, members)
+            if values and all(v is None for v in values):
+                return any(members.value in scope for scope in self._param_stack())
+            if len(values) != 1:
+                return False
+            members = values[0]
+        return self._every_member(members, receiver)
+
+    def _every_member(self, members: Any, receiver: Any) -> bool:
         if isinstance(members, cst.Name) and members.value == "None":
             return True
+        if isinstance(members, (cst.ListComp, cst.GeneratorExp)) and members.for_in.inner_for_in is None and not members.for_in.ifs:
+            if isinstance(members.elt, cst.Name) and isinstance(members.for_in.target, cst.Name) and members.elt.value == members.for_in.target.value:
+                members = members.for_in.iter  # [m for m in tar.getmembers()]: all of them
         if isinstance(members, cst.Call) and isinstance(members.func, cst.Attribute) and members.func.attr.value == "getmembers" and not members.args:
             members = members.func.value
         return _code(self.ctx, members) == _code(self.ctx, receiver)

@@ -8,6 +8,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
 import re
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
+from mlwarden.core.bindings import dotted_parts
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
@@ -31,6 +32,8 @@ SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     "waitress.serve": (None, "host", True),
     "ray.serve.start": (None, "http_options", False),
 }
+#: tornado's servers: `.listen(port, address="")` binds every interface by default
+TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
 #: frameworks whose app objects have `.run(host=..., port=...)`: module -> default binds all
 RUN_FRAMEWORKS = {"flask": False, "quart": False, "sanic": False, "litserve": True}
 #: names that show authentication in the file
@@ -91,10 +94,19 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       in a literal gunicorn command (`["gunicorn", "-b", "0.0.0.0:80",
       "app:app"]`, `python -m gunicorn`, a command string) handed to a call
       that runs it or bound to a name. gunicorn's default is 127.0.0.1.
+    - tornado `app.listen(port)` / `HTTPServer(app).listen(port,
+      address="0.0.0.0")` on an `Application` or `HTTPServer` (or a class
+      of the module that subclasses one): every interface unless `address`
+      names one;
     - uvicorn and `flask run` started from a literal command the same way
       (`["uvicorn", "main:app", "--host", "0.0.0.0"]`, `python -m uvicorn`,
       `uv run flask --app app run -h 0.0.0.0`); both bind 127.0.0.1 by
-      default.
+      default. So are hypercorn (`-b`/`--bind`/`--insecure-bind`),
+      `streamlit run … --server.address 0.0.0.0`, `mlflow server`/`ui`/
+      `models serve` with `-h`/`--host`, `bentoml serve --host` and
+      `python -m http.server --bind`, when the command names an
+      all-interfaces address (streamlit and `http.server` bind every
+      interface even without one: only the explicit address is reported).
 
     The host may be a literal (`"0.0.0.0"`, `"::"`, `""` except for Flask,
     whose `run()` serves an empty host on 127.0.0.1), a module constant, a
@@ -107,7 +119,30 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     also sit in a module of the same package that the file imports from
     (`from .constants import HOST`, `from .settings import Settings` …
     `settings.host`): that module is read, never run, and the file's cached
-    result is dropped when it changes.
+    result is dropped when it changes. It may also be set elsewhere in the
+    file:
+
+    - a parameter (without a default) of a module-level function that every
+      call of the function in the file passes such a host, or for a gRPC
+      port such an address (`serve(app, "0.0.0.0")`, `start(f"[::]:{port}")`,
+      a local name the caller binds to one);
+    - `self._host` (any attribute of the method's `self`) when every value
+      the class gives it is such a host: a literal, a module constant, or a
+      parameter of the method that sets it whose default is one, or, for
+      `__init__`, that every call of the class in the file passes as one
+      (`Server(app, "0.0.0.0")`);
+    - a `**kwargs` dict: built in the function (`kw = {...}`,
+      `kw.update({"host": ...})`, `kw["host"] = ...`) or returned by a
+      method of the class (`uvicorn.Config(app, **self._config_kwargs())`);
+    - a typer option default (`host: str = typer.Option("0.0.0.0")`), a
+      click option on the function (`@click.option("--host",
+      default="0.0.0.0")`), or a parameter default that is an attribute of
+      a project object (`host: str = ENV.host`, where the module that
+      defines `ENV` gives `host` such a default: a field, or a property
+      that returns it, `os.getenv("HOST", "0.0.0.0")` or a getter's
+      `default="0.0.0.0"`);
+    - the dict an object was configured from: `app = create_app({"host":
+      "0.0.0.0"})` … `host=app.state.host`.
 
     The app is known from its constructor (`Flask(...)`, `ls.LitServer(...)`)
     in place, through a name bound only to such calls, through a function of
@@ -157,9 +192,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     Authentication done outside the file (an API gateway, a reverse proxy,
     middleware added in another module) is not visible: silence a reviewed
     line with `# noqa: MLW707`, or keep the finding as the reminder it is.
-    Tornado's `listen()` and servers other than gunicorn, uvicorn and
-    `flask run` started from a command line (`hypercorn`, `streamlit`,
-    `mlflow models serve`) are not covered.
+    Hypercorn's `Config.bind` set in code, tornado servers built elsewhere
+    (a factory, another module), and
+    servers the rule does not know (a project's own server class, a Rust
+    or C++ server driven from Python) are not covered. A host that comes
+    from the command line at run time, through a chain of calls in other
+    modules, is not followed.
 
     ## References
     - [Uvicorn settings: --host](https://www.uvicorn.org/settings/)
@@ -178,7 +216,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     message = "`uvicorn.run(app, host=\"0.0.0.0\")` serves on every network interface with no authentication in this file; bind to 127.0.0.1 behind an authenticating proxy, or add authentication"
     # `gunicorn` (its imports and commands) and `bind` (its option in an
     # options dict and in a gunicorn.conf.py, which names no server)
-    triggers = frozenset({"uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc", "add_insecure_port", "gunicorn", "bind"})
+    # `hypercorn`, and the command-line servers through their address option
+    # (a file that imports mlflow or streamlit is not a guard for this rule)
+    triggers = frozenset({
+        "uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc",
+        "add_insecure_port", "gunicorn", "bind", "hypercorn", "tornado", "streamlit.address", "mlflow.server", "mlflow.serve", "mlflow.ui", "bentoml.host", "http.server",
+    })
 
     VALID = [
         Valid("import uvicorn\nuvicorn.run(app, host='127.0.0.1', port=8000)"),
@@ -197,6 +240,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("import importlib\nuvicorn = importlib.import_module(name)\nuvicorn.run(app, host='0.0.0.0')"),
         Valid("from flask import Flask\nsite = Flask(__name__)\nsite.run(host='')"),
         Valid("import grpc\nserver = grpc.server(executor)\nserver.add_insecure_port('localhost:50051')"),
+        Valid("import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py', '--server.address', 'localhost'])"),
+        Valid("import uvicorn\nclass Service:\n    def __init__(self, api, listen='127.0.0.1'):\n        self._listen = listen\n    def start(self):\n        uvicorn.run(self.api, host=self._listen)"),
     ]
     INVALID = [
         Invalid("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, host='0.0.0.0', port=8000)"),
@@ -228,6 +273,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("import subprocess\ncmd = ['uv', 'run', 'flask', '--app', 'serve', 'run', '-h', '0.0.0.0']  # error: MLW707\nsubprocess.run(cmd)"),
         Invalid("from gunicorn.app.base import BaseApplication\ndef serve(app, port):\n    opts = {'bind': f'0.0.0.0:{port}', 'workers': 2}  # error: MLW707\n    Standalone(app, opts).run()"),
         Invalid("import litserve as ls\ndef create(api):\n    return ls.LitServer(api)\ncreate(Api()).run(port=8000)"),
+        Invalid(
+            "import uvicorn\nclass Service:\n    def __init__(self, api, listen='0.0.0.0'):\n        self.api = api\n"
+            "        self._listen = listen\n    def start(self):\n        uvicorn.run(self.api, host=self._listen)  # error: MLW707"
+        ),
+        Invalid("import uvicorn\ndef serve(api):\n    opts = {'port': 80}\n    opts['host'] = '::'\n    uvicorn.run(api, **opts)  # error: MLW707"),
+        Invalid("import subprocess\nsubprocess.Popen(['mlflow', 'server', '--host', '0.0.0.0', '--port', '5000'])"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -263,7 +314,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if found is None:
                 return
             shown, host, default_all = found
-            if host is None:
+            if isinstance(host, _Judged):
+                verdict = host.all
+            elif host is None:
                 if not default_all:
                     return
                 verdict = True
@@ -309,9 +362,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return
         found = _server_bind(words)
         if found is not None:
-            server, address = found
+            server, flag, address = found
             if _address_text_all(address) or address.strip() in ALL_INTERFACES - {""}:
-                flag = "--bind" if server == "gunicorn" else "--host"
                 self._report_exposed(value, f"{server} {flag} {address}")
 
     def visit_Assign(self, node: libcst.Assign) -> None:
@@ -348,9 +400,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if target == "ray.serve.start":
                 return self._ray_host(node)
             host = self.ctx.arg(node, position, keyword) if position is not None else self.ctx.keyword(node, keyword)[1]
-            if self.ctx.keyword(node, keyword)[0] is None:
-                return None  # hidden in **kwargs
             short = target.replace("aiohttp.web.", "web.").replace("werkzeug.serving.", "")
+            if self.ctx.keyword(node, keyword)[0] is None:
+                # hidden in **kwargs: a dict built in this function or returned by a method of the class
+                judged = self._kwargs_host(node, keyword)
+                return (f"{short}(..., **{_show(self.ctx, judged.via, 20)})", judged, False) if judged is not None else None
             return f"{short}(..., {keyword}={_show(self.ctx, host)})" if host is not None else f"{short}(...)", host, default_all
         func = node.func
         if not isinstance(func, cst.Attribute):
@@ -368,6 +422,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             elif auth_present and self.resolve(auth) is not None:
                 return None
             return f"launch(server_name={_show(self.ctx, host)})", host, False
+        if method == "listen" and self._tornado_server(func.value):
+            # tornado: Application.listen / HTTPServer.listen(port, address=""): every interface by default
+            if self.ctx.keyword(node, "address")[0] is None:
+                return None
+            host = self.ctx.arg(node, 1, "address")
+            receiver = _show(self.ctx, func.value, 20)
+            return (f"{receiver}.listen(..., address={_show(self.ctx, host)})" if host is not None else f"{receiver}.listen(...)"), host, True
         if method == "run":
             if self.ctx.qualnames(func):
                 return None  # subprocess.run, asyncio.run, …: a module function, not an app
@@ -407,6 +468,27 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return None
             frameworks |= hit
         return frameworks.pop() if len(frameworks) == 1 else None
+
+    def _tornado_server(self, receiver: Any) -> bool:
+        """``receiver`` is a tornado ``Application`` or ``HTTPServer`` (a
+        constructor in place, or a name bound only to such calls; a class of
+        this module that subclasses one counts)."""
+        values = self.bound_values(receiver.value) if isinstance(receiver, cst.Name) else [receiver]
+        if not values:
+            return False
+        for value in values:
+            if not isinstance(value, cst.Call):
+                return False
+            names = set(self.ctx.qualnames(value.func))
+            if not names and isinstance(value.func, cst.Name):
+                cls = self.ctx.facts.classes.get(value.func.value)
+                for base in getattr(cls, "bases", ()):
+                    parts = dotted_parts(base)
+                    if parts:
+                        names |= {".".join([q, *parts[1:]]) for q in self.ctx.facts.resolve(parts[0]).qualnames}
+            if not names & TORNADO_SERVERS:
+                return False
+        return True
 
     def _fixture_framework(self, name: str) -> Optional[str]:
         """The framework of the app a module-level pytest fixture called
@@ -488,6 +570,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         value = self.resolve(address)
         if value is UNKNOWN:
             value = self.local_value(address)
+        if value is UNKNOWN and isinstance(address, cst.Name) and not host_alone and self._from_callers(address, address=True):
+            return True  # def start(bind_address): … start("0.0.0.0:{}".format(port)) in this file
         if host_alone and isinstance(value, str) and ":" not in value:
             return value.strip() in ALL_INTERFACES - {""}  # gunicorn: a host alone takes port 8000
         return isinstance(value, str) and _address_text_all(value)
@@ -507,6 +591,16 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             imported = project_values(self.unit).constant(host.value)
             if isinstance(imported, str):
                 return not (empty_is_local and not imported.strip()) and imported.strip() in ALL_INTERFACES
+        if isinstance(host, cst.Name):
+            option = self._option_default(host.value)
+            if option is not None:
+                return self._all_interfaces(option, empty_is_local)  # host: str = typer.Option("0.0.0.0")
+            if self._from_callers(host, address=False):
+                return True  # def serve(app, host): … serve(app, "0.0.0.0") in this file
+        if isinstance(host, cst.Attribute) and self._self_attr_all(host):
+            return True  # self._host, set to "0.0.0.0" (or a parameter defaulting to it) in the class
+        if isinstance(host, cst.Attribute) and self._built_with_key(host):
+            return True  # app = create_app({"server_host": "0.0.0.0"}) … app.state.server_host
         if isinstance(host, cst.Call):
             # os.environ.get("HOST", "0.0.0.0"), os.getenv("HOST", "0.0.0.0")
             if self.ctx.call_to(host, ("os.environ.get", "os.getenv")):
@@ -520,6 +614,124 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 project_values(self.unit), ALL_INTERFACES
             )
         return False
+
+    # -- hosts set elsewhere in the class, in **kwargs, in CLI option defaults -------
+    def _method_and_class(self) -> Optional[Tuple[Any, Any]]:
+        """(the enclosing method, its module-level class as ``ast``) when the
+        code being visited sits directly in a method of a module-level class."""
+        stack = self._rt_stack()
+        if len(stack) < 2 or not isinstance(stack[-1], cst.FunctionDef) or not isinstance(stack[-2], cst.ClassDef):
+            return None
+        cls = self.ctx.facts.classes.get(stack[-2].name.value)
+        return (stack[-1], cls) if cls is not None else None
+
+    def _self_attr_all(self, host: Any) -> bool:
+        """``self.<attr>`` (the method's first parameter) every assignment of
+        which in the class binds every interface (:func:`_class_attr_all`)."""
+        if not isinstance(host.value, cst.Name):
+            return False
+        found = self._method_and_class()
+        if found is None:
+            return False
+        method, cls = found
+        params = method.params.posonly_params or method.params.params
+        if not params or params[0].name.value != host.value.value:
+            return False
+        return _AstHosts(self).class_attr_all(cls, host.attr.value, 0)
+
+    def _built_with_key(self, host: Any) -> bool:
+        """``obj.….<attr>`` where ``obj`` is bound, where it is used, only to
+        a call handed a dict literal (or ``dict(...)``) whose ``"<attr>"``
+        entry binds every interface: the object was configured from it
+        (``app = create_app({"host": "0.0.0.0"})`` … ``app.state.host``)."""
+        head = host.value
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        if not isinstance(head, cst.Name) or head.value in ("self", "cls"):
+            return False
+        values = self.reaching_values(head.value, head)
+        if len(values) != 1 or not isinstance(values[0], cst.Call):
+            return False
+        hosts: List[Any] = []
+        for arg in values[0].args:
+            if not arg.star:
+                hosts.extend(_entries(self.ctx, arg.value, host.attr.value))
+        return bool(hosts) and all(self._all_interfaces(h) for h in hosts)
+
+    def _from_callers(self, name: Any, address: bool) -> bool:
+        """``name`` is a parameter without a default of the module-level
+        function being visited, not rebound in it, and every call of the
+        function in the file passes it a host (or, with ``address``, a
+        ``host:port``) on every interface."""
+        stack = self._rt_stack()
+        if len(stack) != 1 or not isinstance(stack[0], cst.FunctionDef):
+            return False
+        function = self.ctx.facts.functions.get(stack[0].name.value)
+        if function is None or getattr(function, "lineno", None) is None:
+            return False
+        values = self.reaching_values(name.value, name)
+        if not values or any(v is not None for v in values):
+            return False
+        return _AstHosts(self).param_from_callers(function, name.value, address)
+
+    def _kwargs_host(self, call: Any, keyword: str) -> Optional["_Judged"]:
+        """The ``keyword`` a ``**`` argument of ``call`` passes, judged: a
+        name bound in this function to a dict (literal, ``dict(...)``, then
+        ``.update({...})`` / ``[key] = ...``) or to ``self.method()``, or
+        ``**self.method()`` itself, the method of this class returning such
+        a dict. None when no value for the key can be seen."""
+        for arg in call.args:
+            if arg.star != "**":
+                continue
+            value = arg.value
+            hosts: List[Any] = []
+            methods: List[str] = []
+            if isinstance(value, cst.Name):
+                functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+                if not functions:
+                    continue
+                _dict_entries(self.ctx, functions[-1], value.value, keyword, hosts, methods)
+            else:
+                name = _self_method(value)
+                if name:
+                    methods.append(name)
+            verdicts = [self._all_interfaces(h) for h in hosts]
+            if methods:
+                found = self._method_and_class()
+                if found is None:
+                    continue
+                judge = _AstHosts(self)
+                for name in methods:
+                    judged = judge.method_dict_key(found[1], name, keyword)
+                    if judged is None:
+                        continue
+                    verdicts.extend(judged)
+            if verdicts:
+                return _Judged(all(verdicts), value)
+        return None
+
+    def _option_default(self, name: str) -> Optional[Any]:
+        """The default of the enclosing function's parameter ``name`` when it
+        is a typer option (``host: str = typer.Option("0.0.0.0")``), a
+        click option on the function (``@click.option("--host",
+        default="0.0.0.0")``) or an attribute (``host: str = ENV.host``);
+        None otherwise."""
+        for function in reversed([n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]):
+            params = function.params
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                if param.name.value != name:
+                    continue
+                default = param.default
+                if isinstance(default, cst.Call) and self.ctx.call_to(default, ("typer.Option", "typer.Argument")):
+                    return self.ctx.keyword(default, "default")[1] or (default.args[0].value if default.args and default.args[0].keyword is None and not default.args[0].star else None)
+                if isinstance(default, cst.Attribute):
+                    return default  # host: str = SETTINGS.host (an object of the project's, read in its module)
+                for decorator in function.decorators:
+                    option = decorator.decorator
+                    if isinstance(option, cst.Call) and self.ctx.call_to(option, ("click.option", "click.argument")) and name in _argparse_dest(self.ctx, option):
+                        return self.ctx.keyword(option, "default")[1]
+                return None
+        return None
 
     def _attrs_defaulting_to_all(self) -> FrozenSet[str]:
         """Option and field names whose default binds every interface:
@@ -722,18 +934,29 @@ def _command_words(ctx: Any, value: Any) -> Optional[List[str]]:
     return None
 
 
-#: servers started from a command line, with the options that set the
-#: address they bind; each binds 127.0.0.1 by default. flask binds with its
-#: ``run`` subcommand (``flask --app app run --host 0.0.0.0``)
-_SERVER_CLIS: Dict[str, Tuple[str, ...]] = {"gunicorn": ("-b", "--bind"), "uvicorn": ("--host",), "flask": ("-h", "--host")}
+#: servers started from a command line: name -> (the options that set the
+#: address they bind, the subcommands one of which must follow, or () for
+#: none). Each binds 127.0.0.1 by default, except streamlit and http.server,
+#: which bind every interface unless told otherwise (only an explicit
+#: all-interfaces address is reported for them: precision first)
+_SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
+    "gunicorn": (("-b", "--bind"), ()),
+    "hypercorn": (("-b", "--bind", "--insecure-bind"), ()),
+    "uvicorn": (("--host",), ()),
+    "flask": (("-h", "--host"), ("run",)),  # flask --app app run --host 0.0.0.0
+    "streamlit": (("--server.address",), ("run",)),
+    "mlflow": (("-h", "--host"), ("server", "ui", "serve")),  # mlflow server / ui / models serve
+    "bentoml": (("--host",), ("serve", "serve-http", "serve-grpc", "start-http-server", "start-grpc-server")),
+    "http.server": (("-b", "--bind"), ()),  # python -m http.server --bind 0.0.0.0
+}
 
 
-def _server_bind(words: List[str]) -> Optional[Tuple[str, str]]:
-    """``(server, address)`` a command line binds (``-b A``, ``--bind A``,
-    ``--bind=A``, ``-bA``, ``--host A``; the first one), or None when the
-    words do not start a known server (``gunicorn …``, ``python -m
-    uvicorn …``, ``uv run flask … run …``) or bind nothing (the servers'
-    default is 127.0.0.1)."""
+def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
+    """``(server, option, address)`` a command line binds (``-b A``,
+    ``--bind A``, ``--bind=A``, ``-bA``, ``--host A``; the first one), or
+    None when the words do not start a known server (``gunicorn …``,
+    ``python -m uvicorn …``, ``uv run flask … run …``, ``mlflow models
+    serve …``) or bind nothing (the default)."""
     if not words:
         return None
     rest = words
@@ -742,17 +965,20 @@ def _server_bind(words: List[str]) -> Optional[Tuple[str, str]]:
     if _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
         rest = rest[2:]
     server = rest[0].rsplit("/", 1)[-1] if rest else ""
-    flags = _SERVER_CLIS.get(server)
-    if flags is None or (server == "flask" and "run" not in rest[1:]):
+    known = _SERVER_CLIS.get(server)
+    if known is None:
+        return None
+    flags, subcommands = known
+    if subcommands and not any(word in subcommands for word in rest[1:]):
         return None
     for i, word in enumerate(rest[1:], start=1):
         for flag in flags:
             if word == flag and i + 1 < len(rest):
-                return server, rest[i + 1]
+                return server, flag, rest[i + 1]
             if flag.startswith("--") and word.startswith(flag + "="):
-                return server, word[len(flag) + 1:]
+                return server, flag, word[len(flag) + 1:]
             if not flag.startswith("--") and word.startswith(flag) and len(word) > len(flag) and not word.startswith("--"):
-                return server, word[len(flag):]
+                return server, flag, word[len(flag):]
     return None
 
 
@@ -801,3 +1027,369 @@ def _bound_once(facts: Any, name: str) -> bool:
             return False
         stack.extend(scope.children)
     return count == 1
+
+
+class _Judged:
+    """A host judged where it was found (a ``**kwargs`` dict, another method
+    of the class), with the expression that carried it."""
+
+    __slots__ = ("all", "via")
+
+    def __init__(self, all_interfaces: bool, via: Any) -> None:
+        self.all = all_interfaces
+        self.via = via
+
+
+def _self_method(expr: Any) -> Optional[str]:
+    """``self.method()`` (no arguments needed) -> "method"; None otherwise."""
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and isinstance(expr.func.value, cst.Name) and expr.func.value.value in ("self", "cls"):
+        return expr.func.attr.value
+    return None
+
+
+def _entries(ctx: Any, value: Any, key: str) -> List[Any]:
+    """The ``key`` entries of a dict literal or a ``dict(...)`` call."""
+    found: List[Any] = []
+    if isinstance(value, cst.Dict):
+        for element in value.elements:
+            if isinstance(element, cst.DictElement) and ctx.value(element.key) == key:
+                found.append(element.value)
+    elif isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+        for arg in value.args:
+            if arg.keyword is not None and arg.keyword.value == key:
+                found.append(arg.value)
+            elif arg.keyword is None and not arg.star:
+                found.extend(_entries(ctx, arg.value, key))
+    return found
+
+
+def _dict_entries(ctx: Any, function: Any, name: str, key: str, hosts: List[Any], methods: List[str]) -> None:
+    """The values ``function`` gives ``key`` in the dict bound to ``name``:
+    ``name = {...}`` / ``dict(...)``, ``name.update({...})`` /
+    ``name.update(key=...)``, ``name[key] = ...``; a ``name =
+    self.method()`` adds the method to ``methods``. Nested functions and
+    classes are not this function's."""
+
+    def entries(value: Any) -> None:
+        found = _entries(ctx, value, key)
+        hosts.extend(found)
+        method = _self_method(value) if not found else None
+        if method:
+            methods.append(method)
+
+    class _Walk(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: Any) -> bool:
+            return node is function
+
+        def visit_ClassDef(self, node: Any) -> bool:
+            return False
+
+        def visit_Lambda(self, node: Any) -> bool:
+            return False
+
+        def visit_Assign(self, node: Any) -> None:
+            for target in node.targets:
+                target = target.target
+                if isinstance(target, cst.Name) and target.value == name:
+                    entries(node.value)
+                elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) and target.value.value == name and len(target.slice) == 1:
+                    index = target.slice[0].slice
+                    if isinstance(index, cst.Index) and ctx.value(index.value) == key:
+                        hosts.append(node.value)
+
+        def visit_AnnAssign(self, node: Any) -> None:
+            if isinstance(node.target, cst.Name) and node.target.value == name and node.value is not None:
+                entries(node.value)
+
+        def visit_Call(self, node: Any) -> None:
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name) and func.value.value == name:
+                for arg in node.args:
+                    if arg.keyword is not None and arg.keyword.value == key:
+                        hosts.append(arg.value)
+                    elif arg.keyword is None and not arg.star:
+                        entries(arg.value)
+
+    function.visit(_Walk())
+
+
+class _AstHosts:
+    """Judges, with ``ast``, hosts set in parts of the file libcst may not
+    see: the assignments of ``self.<attr>`` in a class's methods, the dict a
+    method returns, and the values the file's calls of the class pass to its
+    constructor. Literals only, one level of class attributes deep, no
+    code run."""
+
+    def __init__(self, rule: Any) -> None:
+        self.rule = rule
+        self.facts = rule.ctx.facts
+
+    # -- values --------------------------------------------------------------------
+    def all(self, expr: Any, method: Any, cls: Any, depth: int, address: bool = False) -> bool:
+        """``expr`` (written in ``method`` of ``cls``, either may be None)
+        is a host on every interface, or with ``address`` a ``host:port``
+        whose host is."""
+        import ast
+
+        if expr is None or depth > 3:
+            return False
+        literal = _ast_literal(expr)
+        if literal is not UNKNOWN:
+            if address:
+                return isinstance(literal, str) and _address_text_all(literal)
+            return isinstance(literal, str) and literal.strip() in ALL_INTERFACES
+        if address:
+            return self._address_all(expr, method, cls, depth)
+        if isinstance(expr, ast.Name):
+            return self._name_all(expr.id, method, cls, depth)
+        if isinstance(expr, ast.Attribute):
+            me = _first_param(method)
+            if isinstance(expr.value, ast.Name) and me is not None and expr.value.id == me and cls is not None:
+                return self.class_attr_all(cls, expr.attr, depth + 1)
+            return expr.attr in self.rule._attrs_defaulting_to_all() or expr.attr in attributes_defaulting_to(project_values(self.rule.unit), ALL_INTERFACES)
+        if isinstance(expr, ast.Call) and ".".join(dotted_parts(expr.func) or ()) in ("os.environ.get", "os.getenv", "environ.get", "getenv") and len(expr.args) > 1:
+            return self.all(expr.args[1], method, cls, depth + 1)
+        return False
+
+    def _address_all(self, expr: Any, method: Any, cls: Any, depth: int) -> bool:
+        """``"0.0.0.0:{}".format(port)``, ``"%s:%d" % (HOST, port)``,
+        ``f"[::]:{port}"``, ``f"{host}:{port}"`` with such a host, or a local
+        name bound to one."""
+        import ast
+
+        if isinstance(expr, ast.Name) and method is not None:
+            assigned = [n.value for n in _own_nodes(method) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)]
+            return bool(assigned) and all(self.all(v, method, cls, depth + 1, address=True) for v in assigned)
+        template, first = None, None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
+            template, first = _ast_literal(expr.func.value), (expr.args[0] if expr.args else None)
+        elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
+            template = _ast_literal(expr.left)
+            first = expr.right.elts[0] if isinstance(expr.right, ast.Tuple) and expr.right.elts else expr.right
+        elif isinstance(expr, ast.JoinedStr) and expr.values:
+            head = expr.values[0]
+            if isinstance(head, ast.Constant) and isinstance(head.value, str):
+                return _address_text_all(head.value + "{}")
+            if isinstance(head, ast.FormattedValue) and len(expr.values) > 1:
+                tail = expr.values[1]
+                if isinstance(tail, ast.Constant) and isinstance(tail.value, str) and tail.value.startswith(":"):
+                    return self.all(head.value, method, cls, depth + 1)
+            return False
+        if not isinstance(template, str) or ":" not in template:
+            return False
+        host = template.rsplit(":", 1)[0].strip()
+        if host in ("{}", "{0}", "%s"):
+            return first is not None and self.all(first, method, cls, depth + 1)
+        return host in ALL_INTERFACES
+
+    def param_from_callers(self, function: Any, name: str, address: bool) -> bool:
+        """Every call of the module-level ``function`` in the file passes its
+        parameter ``name`` (which has no default) a value on every interface,
+        read in the caller's own function; False without a call, or with one
+        we cannot read."""
+        import ast
+
+        args = function.args
+        positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+        if name not in positional and name not in {a.arg for a in args.kwonlyargs}:
+            return False
+        index = positional.index(name) if name in positional else None
+        calls = _calls_of(_module_tree(self.rule), function.name)
+        if not calls:
+            return False
+        for call, caller in calls:
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                return False
+            value = next((k.value for k in call.keywords if k.arg == name), None)
+            if value is None and index is not None and index < len(call.args):
+                value = call.args[index]
+            if not self.all(value, caller, None, 1, address=address):
+                return False
+        return True
+
+    def _name_all(self, name: str, method: Any, cls: Any, depth: int) -> bool:
+        import ast
+
+        if method is not None:
+            args = method.args
+            positional = [*args.posonlyargs, *args.args]
+            defaults = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
+            defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+            names = [a.arg for a in (*positional, *args.kwonlyargs)]
+            if name in names:
+                default = defaults.get(name)
+                passed = self._constructor_args(cls, method, name) if cls is not None and method.name == "__init__" else []
+                if not passed:
+                    return default is not None and self.all(default, None, None, depth + 1)
+                return all(self.all(v if v is not None else default, None, None, depth + 1) for v in passed)
+            assigned = [n.value for n in _own_nodes(method) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
+            if assigned:
+                return all(self.all(v, method, cls, depth + 1) for v in assigned)
+        values = self.facts.module_assignments.get(name)
+        if values and len(values) == 1:
+            return self.all(values[0], None, None, depth + 1)
+        imported = project_values(self.rule.unit).constant(name)
+        return isinstance(imported, str) and imported.strip() in ALL_INTERFACES
+
+    def _constructor_args(self, cls: Any, init: Any, name: str) -> List[Any]:
+        """What each call of ``cls`` in the file passes for ``__init__``'s
+        parameter ``name`` (None where it is left to the default); [] when
+        there is no call, or one we cannot read (``*args``, ``**kwargs``)."""
+        import ast
+
+        tree = _module_tree(self.rule)
+        if tree is None:
+            return []
+        positional = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+        index = positional.index(name) if name in positional else None
+        passed: List[Any] = []
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == cls.name):
+                continue
+            if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+                return []
+            value = next((k.value for k in node.keywords if k.arg == name), None)
+            if value is None and index is not None and index < len(node.args):
+                value = node.args[index]
+            passed.append(value)
+        return passed
+
+    # -- classes -----------------------------------------------------------------
+    def class_attr_all(self, cls: Any, attr: str, depth: int) -> bool:
+        """Every value the class gives ``self.<attr>`` (in any method, or as a
+        class-level default) binds every interface; False when there is
+        none, or one that cannot be followed."""
+        import ast
+
+        values: List[Tuple[Any, Any]] = []
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr and stmt.value is not None:
+                values.append((stmt.value, None))
+            elif isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
+                values.append((stmt.value, None))
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                me = _first_param(stmt)
+                if me is None:
+                    continue
+                for node in _own_nodes(stmt):
+                    targets: List[Any] = []
+                    if isinstance(node, ast.Assign):
+                        targets = node.targets
+                    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                        targets = [node.target]
+                    for target in targets:
+                        for item in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                            if isinstance(item, ast.Attribute) and item.attr == attr and isinstance(item.value, ast.Name) and item.value.id == me:
+                                plain = isinstance(node, (ast.Assign, ast.AnnAssign)) and item is target
+                                values.append((node.value if plain else None, stmt))
+        return bool(values) and all(value is not None and self.all(value, method, cls, depth) for value, method in values)
+
+    def method_dict_key(self, cls: Any, name: str, key: str) -> Optional[List[bool]]:
+        """Verdicts for the ``key`` entries of the dict method ``name`` of
+        ``cls`` returns (a literal, or a name it builds with literals,
+        ``.update`` and ``[key] = ...``); None when none can be seen."""
+        import ast
+
+        method = next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name), None)
+        if method is None:
+            return None
+        returned = [n.value for n in _own_nodes(method) if isinstance(n, ast.Return) and n.value is not None]
+        names = {r.id for r in returned if isinstance(r, ast.Name)}
+        found: List[Any] = []
+        for value in returned:
+            found.extend(_ast_dict_entries(value, key))
+        for node in _own_nodes(method):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in names for t in node.targets):
+                found.extend(_ast_dict_entries(node.value, key))
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in names and _ast_literal(target.slice) == key:
+                        found.append(node.value)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update" and isinstance(node.func.value, ast.Name) and node.func.value.id in names:
+                for arg in node.args:
+                    found.extend(_ast_dict_entries(arg, key))
+                found.extend(k.value for k in node.keywords if k.arg == key)
+        if not found:
+            return None
+        return [self.all(value, method, cls, 0) for value in found]
+
+
+def _ast_literal(node: Any) -> object:
+    import ast
+
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        return UNKNOWN
+
+
+def _ast_dict_entries(value: Any, key: str) -> List[Any]:
+    import ast
+
+    if isinstance(value, ast.Dict):
+        return [v for k, v in zip(value.keys, value.values) if k is not None and _ast_literal(k) == key]
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+        found = [k.value for k in value.keywords if k.arg == key]
+        for arg in value.args:
+            found.extend(_ast_dict_entries(arg, key))
+        return found
+    return []
+
+
+def _calls_of(tree: Any, name: str) -> List[Tuple[Any, Any]]:
+    """Every call ``name(...)`` in ``tree`` with the function it sits in
+    (None at module level); [] when ``tree`` is None."""
+    import ast
+
+    found: List[Tuple[Any, Any]] = []
+    if tree is None:
+        return found
+    stack: List[Tuple[Any, Any]] = [(tree, None)]
+    while stack:
+        node, function = stack.pop()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+            found.append((node, function))
+        inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return found
+
+
+def _first_param(function: Any) -> Optional[str]:
+    if function is None:
+        return None
+    params = [*function.args.posonlyargs, *function.args.args]
+    return params[0].arg if params else None
+
+
+def _own_nodes(function: Any) -> List[Any]:
+    """The nodes of ``function``'s body, without nested functions, lambdas
+    and classes (their code is not this function's)."""
+    import ast
+
+    found: List[Any] = []
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                stack.append(child)
+    return found
+
+
+def _module_tree(rule: Any) -> Any:
+    """The whole file's ``ast`` (the engine's; parsed once here otherwise)."""
+    import ast
+
+    extra = getattr(rule.unit, "extra", None)
+    tree = extra.get("ast") if extra is not None else None
+    if tree is None:
+        cached = rule.__dict__.get("_module_tree")
+        if cached is not None:
+            return cached
+        try:
+            tree = ast.parse(rule.unit.code.source)
+        except (AttributeError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        rule.__dict__["_module_tree"] = tree
+    return tree

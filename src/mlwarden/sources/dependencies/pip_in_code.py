@@ -249,12 +249,15 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
             continue
         name = _qualname(node.func, aliases)
         words: Optional[List[Word]] = None
-        held = lists.string_values(node.args[0]) if node.args and isinstance(node.args[0], ast.Name) and (name in SHELL_CALLS or name in EXEC_CALLS or _is_ipython_call(node, "system")) else []
+        runs = bool(node.args) and (name in SHELL_CALLS or name in EXEC_CALLS or _is_ipython_call(node, "system"))
+        held = lists.string_values(node.args[0]) if runs and isinstance(node.args[0], ast.Name) else []
+        if runs and not held and isinstance(node.args[0], (ast.Name, ast.Attribute)):
+            held = lists.field_strings(node.args[0])  # run(info.install_cmd) with `install_cmd="pip install …"` in the file
         if held:  # cmd = "pip install …" (in each branch) … os.system(cmd)
             for value in held:
                 found = _string_words(value, lines, lists)
                 if found:
-                    yield found
+                    yield _python_first(found)
             continue
         if name in SHELL_CALLS and node.args:
             words = _shell_words(node.args[0], lines, lists)
@@ -277,9 +280,15 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
         elif name is None or name not in _KNOWN:
             yield from _runner_commands(node, lines, lists)
         if words:
-            if len(words) > 2 and words[0].text == _DYNAMIC and words[1].text == "-m":
-                words[0] = dataclasses.replace(words[0], text="python")  # python_exe -m pip …
-            yield words
+            yield _python_first(words)
+
+
+def _python_first(words: List[Word]) -> List[Word]:
+    """``{python_exe} -m pip …``: a program we cannot read followed by
+    ``-m`` is a Python interpreter."""
+    if len(words) > 2 and words[0].text == _DYNAMIC and words[1].text == "-m":
+        words[0] = dataclasses.replace(words[0], text="python")
+    return words
 
 
 class _LazyLists(dict):
@@ -293,11 +302,14 @@ class _LazyLists(dict):
         self._tree: Optional[ast.AST] = tree
         self._loops: Dict[int, List[ast.AST]] = {}
         self._strings: Dict[int, List[ast.AST]] = {}
+        self._binds: Dict[int, List[ast.AST]] = {}
+        self._fields: Optional[Dict[str, List[ast.AST]]] = None
+        self._module: Optional[ast.AST] = tree
 
     def _fill(self) -> None:
         if self._tree is not None:
             tree, self._tree = self._tree, None
-            self.update(_list_bindings(tree, self._loops, self._strings))
+            self.update(_list_bindings(tree, self._loops, self._strings, self._binds))
 
     def __contains__(self, key: object) -> bool:
         self._fill()
@@ -322,6 +334,33 @@ class _LazyLists(dict):
         expressions (``cmd = f"..."`` in both branches of an ``if``), or []."""
         self._fill()
         return self._strings.get(id(name), [])
+
+    def field_strings(self, node: ast.AST) -> List[ast.AST]:
+        """The command strings an object's field holds when ``node`` is
+        ``obj.field`` (or a name some binding of which is exactly that):
+        every string the file gives ``field``, as a keyword argument
+        (``Info(install_cmd="pip install x")``), a class-level default
+        (``install_cmd: str = "pip install x"``, ``field(default=...)``) or
+        ``self.install_cmd = "..."``; [] when any value it is given is not a
+        string, or when none is."""
+        if isinstance(node, ast.Attribute):
+            attrs = {node.attr}
+        elif isinstance(node, ast.Name):
+            self._fill()
+            attrs = {v.attr for v in self._binds.get(id(node), []) if isinstance(v, ast.Attribute)}
+        else:
+            return []
+        if not attrs:
+            return []
+        if self._fields is None:
+            self._fields = _field_values(self._module) if self._module is not None else {}
+        found: List[ast.AST] = []
+        for attr in sorted(attrs):
+            values = self._fields.get(attr, [])
+            if not values or not all(v is not None and _is_string(v) for v in values):
+                return []
+            found.extend(values)
+        return found
 
 
 def _aliases(imports: Iterable[ast.AST]) -> Dict[str, str]:
@@ -377,16 +416,24 @@ def _is_string(node: ast.AST) -> bool:
     return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and (_is_string(node.left) or _is_string(node.right))
 
 
-def _list_bindings(tree: ast.AST, loops: Optional[Dict[int, List[ast.AST]]] = None, strings: Optional[Dict[int, List[ast.AST]]] = None) -> Dict[int, ast.AST]:
+def _list_bindings(
+    tree: ast.AST,
+    loops: Optional[Dict[int, List[ast.AST]]] = None,
+    strings: Optional[Dict[int, List[ast.AST]]] = None,
+    binds: Optional[Dict[int, List[ast.AST]]] = None,
+) -> Dict[int, ast.AST]:
     """``id(Name node)`` -> the list it names, for names assigned exactly
     once in their function (or module) to a list/tuple literal or a ``+`` of
-    them: ``cmd = [sys.executable, "-m", "pip", "install", "x"]``.
+    them: ``cmd = [sys.executable, "-m", "pip", "install", "x"]``. A name a
+    function uses without binding it is the module's (``INSTALL = "pip
+    install x"`` … ``def f(): os.system(INSTALL)``).
 
     ``loops`` receives, for a name bound only as the target of one ``for``
     loop, the elements of the loop's iterable when they can be listed (a
     literal, or a name bound once to a literal and grown only by
     ``.append``/``.extend`` of literals); ``strings`` receives every value of
-    a name all of whose bindings are string expressions."""
+    a name all of whose bindings are string expressions; ``binds`` every
+    value of a name none of whose bindings is a parameter or a loop."""
     out: Dict[int, ast.AST] = {}
     scopes = [tree] + [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     module_assigned: Dict[str, List[Any]] = {}
@@ -452,6 +499,10 @@ def _list_bindings(tree: ast.AST, loops: Optional[Dict[int, List[ast.AST]]] = No
 
         for use in uses:
             values = assigned.get(use.id)
+            if values is None and scope is not tree and use.id not in iterables:
+                values = module_assigned.get(use.id)  # a module-level command used in a function
+            if binds is not None and values and all(v is not None for v in values):
+                binds[id(use)] = values
             if values and len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple, ast.BinOp)) and use.id not in iterables:
                 out[id(use)] = values[0]
             if loops is not None and use.id in iterables and len(iterables[use.id]) == 1 and values and len(values) == 1:
@@ -461,6 +512,57 @@ def _list_bindings(tree: ast.AST, loops: Optional[Dict[int, List[ast.AST]]] = No
             if strings is not None and values and all(v is not None and _is_string(v) for v in values):
                 strings[id(use)] = values
     return out
+
+
+def _field_values(tree: ast.AST) -> Dict[str, List[Any]]:
+    """Field name -> every value the file gives it: keyword arguments of
+    calls, class-level assignments (a ``field(default=...)`` /
+    ``Field(...)`` counts as its default) and ``<obj>.<field> = ...``; None
+    for an assignment that cannot be read (``+=``, a tuple target). A
+    constructor's ``self.field = field`` relays its callers' arguments,
+    which are read where they are written."""
+    found: Dict[str, List[Any]] = {}
+    relays = set()
+    for function in ast.walk(tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function.name == "__init__":
+            positional = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+            params = set(positional[1:]) | {a.arg for a in function.args.kwonlyargs}
+            for node in ast.walk(function):
+                if (
+                    isinstance(node, ast.Assign)
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id in params
+                    and all(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and positional and t.value.id == positional[0] for t in node.targets)
+                ):
+                    relays.add(id(node))  # self.install = install
+    for node in ast.walk(tree):
+        if id(node) in relays:
+            continue
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    found.setdefault(keyword.arg, []).append(keyword.value)
+        elif isinstance(node, ast.ClassDef):
+            for stmt in node.body:
+                target = stmt.target if isinstance(stmt, ast.AnnAssign) else stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+                value = getattr(stmt, "value", None)
+                if isinstance(target, ast.Name) and value is not None:
+                    if isinstance(value, ast.Call) and _dotted_tail(value.func) in ("field", "Field"):
+                        value = next((k.value for k in value.keywords if k.arg == "default"), value.args[0] if value.args else None)
+                    found.setdefault(target.id, []).append(value)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                items = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+                for item in items:
+                    if isinstance(item, ast.Attribute):
+                        plain = item is target and not isinstance(node, ast.AugAssign)
+                        found.setdefault(item.attr, []).append(node.value if plain else None)
+    return found
+
+
+def _dotted_tail(func: ast.AST) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _string_words(node: ast.AST, lines: List[str], lists: Any = None) -> Optional[List[Word]]:
