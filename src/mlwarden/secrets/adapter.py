@@ -238,6 +238,12 @@ class Session:
         if "base64," in text or (lines and max(map(len, lines)) >= 2000):
             lines = [blank_blobs(line) for line in lines]
             text = "\n".join(lines)
+        if ":" in text and _DIGEST.search(text):
+            # package hashes (`--hash=sha256:…` in a pip-compile lock file,
+            # `hash = "sha256:…"` in uv/poetry locks, image digests) are
+            # public: a 10,000-line lock file sent every line to detect-secrets
+            lines = [_DIGEST.sub(_blank, line) if ":" in line else line for line in lines]
+            text = "\n".join(lines)
         entropy = self.high_entropy and self.profile == "code"
         lowered = text.lower()
         starts = line_starts(lines)
@@ -270,6 +276,14 @@ class Session:
             seen.add(key)
             out.append(hit)
         return _drop_contained(out)
+
+
+#: an algorithm-prefixed digest: ``sha256:<64 hex>`` (pip `--hash`, lock files, image digests)
+_DIGEST = re.compile(r"(?<![\w-])(?:sha(?:1|224|256|384|512)|md5|blake2b)[:=](?:[0-9a-f]{32,128}|[0-9A-F]{32,128})(?![\w])")
+
+
+def _blank(match: "re.Match[str]") -> str:
+    return " " * len(match.group(0))
 
 
 def _allowlisted(lines: Sequence[str], index: int) -> bool:
