@@ -18,6 +18,7 @@ from conftest import FIXTURES
 from mlwarden.artifacts import Limits, scan_bytes, scan_file
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config, config_from_mapping
+from mlwarden.core.finding import Severity
 from mlwarden.core.registry import all_rules
 from mlwarden.sources.model import is_model_path
 from mlwarden.testing import marker_codes
@@ -807,3 +808,46 @@ def test_mutated_files_never_crash_or_pass_silently_when_truncated():
         for cut in range(1, len(base) - tail, 7):
             report = scan_bytes(base[:cut], case)
             assert report.issues, (case, cut)
+
+
+# --------------------------------------------------------------------------
+# MLW602: one finding per file, naming every global
+
+
+def _protocol0_globals(*names: str) -> bytes:
+    """A protocol-0 pickle that builds a tuple of every named global, without importing any."""
+    body = "".join("c{}\n{}\n".format(*name.rsplit(".", 1)) for name in names)
+    return ("(" + body + "t.").encode()
+
+
+def test_mlw602_groups_a_files_globals_into_one_finding(tmp_path):
+    path = tmp_path / "frame.pkl"
+    names = [f"pandas.core.part{i}.Thing{i}" for i in range(7)]
+    path.write_bytes(_protocol0_globals(*names))
+    ids, findings = found_ids(path, Config())
+    assert ids == {"MLW602"}
+    (finding,) = findings
+    # the first by name and offset, the next four by name, the rest counted
+    assert finding.message.startswith("`pandas.core.part0.Thing0` and 6 more globals (`pandas.core.part1.Thing1`, ")
+    assert all(f"`{name}`" in finding.message for name in names[:5])
+    assert "pandas.core.part5" not in finding.message and "--list-globals" in finding.message
+    assert "store data as Parquet" in finding.message  # pandas data, not weights
+    # allowing some of them shrinks the group; allowing all clears the file
+    config = config_from_mapping({"allow-globals": [f"pandas.core.part{i}.*" for i in range(1, 7)]})
+    (single,) = found_ids(path, config)[1]
+    assert single.message.startswith("`pandas.core.part0.Thing0` in a model file is not on the pickle allowlist (offset ")
+    everything = config_from_mapping({"allow-globals": [f"pandas.core.part{i}.*" for i in range(7)]})
+    assert found_ids(path, everything)[0] == set()
+
+
+def test_mlw602_keeps_severities_apart_and_gadgets_to_mlw601(tmp_path):
+    path = tmp_path / "mixed.pkl"
+    path.write_bytes(_protocol0_globals("__main__.Net", "sklearn.tree._classes.DecisionTreeClassifier", "os.system", "numpy.core.multiarray._reconstruct"))
+    ids, findings = found_ids(path, Config(severity=Severity.LOW))
+    assert ids == {"MLW601", "MLW602"}
+    by_severity = {f.severity: f.message for f in findings if f.rule_id == "MLW602"}
+    assert set(by_severity) == {Severity.LOW, Severity.HIGH}
+    assert by_severity[Severity.LOW].startswith("`__main__.Net` in a model file")
+    assert by_severity[Severity.HIGH].startswith("`sklearn.tree._classes.DecisionTreeClassifier` in a model file")
+    assert "skops" in by_severity[Severity.HIGH]
+    assert all("os.system" not in m and "_reconstruct" not in m for m in by_severity.values())

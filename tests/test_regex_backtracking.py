@@ -12,16 +12,11 @@ measurement."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import re
 import signal
-import sys
 
 import pytest
 
-import mlwarden
-from mlwarden.core import lazyre
+from pattern_helpers import all_patterns as _patterns
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs POSIX interval timers")
 
@@ -31,37 +26,6 @@ UNITS = list(" \t\n#\\'\"=:-_./@aA0{}()[]<>%$&*+,;|~`!?") + [
 ]
 LENGTH = 2000
 LIMIT = 5.0  # seconds per pattern and input; exponential patterns need hours
-
-
-def _patterns():
-    found = {}
-
-    def walk(value, where, depth=0):
-        if isinstance(value, lazyre.LazyPattern):
-            value = value.compiled()
-        if isinstance(value, re.Pattern):
-            found.setdefault(id(value), (where, value))
-            return
-        if depth > 3:
-            return
-        if isinstance(value, dict):
-            items = list(value.values())
-        elif isinstance(value, (list, tuple, set, frozenset)):
-            items = list(value)
-        elif isinstance(value, type) and value.__module__.startswith("mlwarden"):
-            items = list(vars(value).values())
-        else:
-            return
-        for item in items:
-            walk(item, where, depth + 1)
-
-    for info in pkgutil.walk_packages(mlwarden.__path__, "mlwarden."):
-        if info.name.startswith("mlwarden.server"):
-            continue  # the language server needs its optional extra; it defines no pattern of its own
-        module = importlib.import_module(info.name)
-        for name, value in list(vars(module).items()):
-            walk(value, f"{info.name}.{name}")
-    return sorted(found.values(), key=lambda item: item[0])
 
 
 class _TooLong(Exception):

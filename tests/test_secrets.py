@@ -711,3 +711,42 @@ def test_artifactory_shape_needs_a_token_not_a_name():
     token = tok("AP", "6", rand(60))
     hits = adapter.scan_lines([f'ARTIFACTORY_API_KEY = "{token}"'], "example.py")
     assert any(token in h.secret for h in hits), hits  # (detect-secrets keeps the quotes around it)
+
+
+def _hex(n: int, seed: int) -> str:
+    rng = random.Random(seed)
+    return "".join(rng.choice("0123456789abcdef") for _ in range(n))
+
+
+def test_package_digests_are_not_scanned_and_secrets_beside_them_are():
+    # a pip-compile lock file: every `--hash=sha256:<64 hex>` is a public
+    # digest (and 10,000 of them sent every line to detect-secrets); a token
+    # on the same lines is still found, at its own column
+    rng = random.Random(5)
+    token = "ghp_" + "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(36))
+    lines = ["numpy==2.1.0 \\"]
+    lines += [f"    --hash=sha256:{_hex(64, i)} \\" for i in range(40)]
+    lines += [f"    --hash=sha512:{_hex(128, 99)}", f'uv = {{ hash = "sha256:{_hex(64, 7).upper()}" }}']
+    lines += [f"--extra-index-url https://__token__:{token}@pypi.example.org/simple  # sha256:{_hex(64, 3)}"]
+    for name in ("requirements.txt", "uv.lock", "x.py"):
+        hits = adapter.scan_lines(lines, name)
+        assert [(h.line, h.secret) for h in hits] == [(len(lines), token)], name
+        assert hits[0].col == lines[-1].index(token) + 1
+    # only hex after an algorithm name is a digest: a key behind `sha256=` that is not hex stays a finding
+    keyed = f'api_key = "sha256:{token}"'
+    assert [h.secret for h in adapter.scan_lines([keyed], "x.py")] != []
+
+
+def test_package_digests_never_reach_detect_secrets(monkeypatch):
+    # the point of blanking digests: detect-secrets reads none of those lines
+    seen = []
+    real = adapter._scan
+
+    def recording(lines, indexes, *args, **kwargs):
+        seen.extend(indexes)
+        return real(lines, indexes, *args, **kwargs)
+
+    monkeypatch.setattr(adapter, "_scan", recording)
+    lines = ["torch==2.5.1 \\"] + [f"    --hash=sha256:{_hex(64, i)} \\" for i in range(30)] + ["    --hash=sha256:" + _hex(64, 31)]
+    assert adapter.scan_lines(lines, "requirements.txt") == []
+    assert seen == []

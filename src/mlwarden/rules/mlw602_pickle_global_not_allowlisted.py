@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, Dict, List, Tuple
+
 from mlwarden.artifacts import examples as ex
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
@@ -50,9 +52,15 @@ class PickleGlobalNotAllowlisted(FileRule):
     script): nothing new can be imported through it. Shown with
     `--severity low`.
 
+    One finding per file (per archive member) names every global it imports
+    that is not allowed: the first with its offset, and up to four more
+    (a pickled pandas DataFrame names a dozen pandas internals). The advice
+    follows the library: Parquet or Feather for pandas data, skops or ONNX
+    for scikit-learn models.
+
     ## Known problems
     Whole-model pickles (`torch.save(model)`) and scikit-learn pickles
-    reference many library classes; each is reported until allowed.
+    reference many library classes; they are reported until allowed.
 
     ## References
     - [CWE-502: Deserialization of Untrusted Data](https://cwe.mitre.org/data/definitions/502.html)
@@ -89,17 +97,49 @@ class PickleGlobalNotAllowlisted(FileRule):
 
         report = model_report(unit)
         extra = list(self.option("allow-globals"))
+        # one finding per archive member and severity, naming every global: a
+        # pickled DataFrame names a dozen pandas internals, and a dozen
+        # findings for one file buried the rest of a first run
+        groups: Dict[Tuple[str, bool], List[Any]] = {}
         for ref in first_of_each(report.globals, lambda g: (g.member, g.name)):
             if ref_danger(ref) or is_allowed(ref.name, extra) or is_trusted(ref.name, report.trusted_prefixes):
                 continue
+            groups.setdefault((ref.member, _own_class(ref.name)), []).append(ref)
+        for (member, own), refs in groups.items():
+            first = refs[0]
+            names = [ref.name for ref in refs]
+            if len(names) == 1:
+                what = f"`{first.name}` in a model file is not on the pickle allowlist ({where(member, first.offset)})"
+            else:
+                shown = ", ".join(f"`{name}`" for name in names[1:1 + _LISTED])
+                if len(names) > 1 + _LISTED:
+                    shown += ", …: `mlwarden scan-model --list-globals` lists them all"
+                what = (
+                    f"`{first.name}` and {len(names) - 1} more globals ({shown}) in a model file are not on the pickle allowlist "
+                    f"({where(member, first.offset)} for the first)"
+                )
             yield self.finding(
                 unit,
                 1,
                 1,
-                f"`{ref.name}` in a model file is not on the pickle allowlist ({where(ref.member, ref.offset)}); {self.advice}",
-                severity=Severity.LOW if _own_class(ref.name) else None,
-                snippet_hash=identity(self.id, ref.member, ref.name),
+                f"{what}; {_advice(names, self.advice)}",
+                severity=Severity.LOW if own else None,
+                snippet_hash=identity(self.id, member, *names),
             )
+
+
+#: how many of a group's other globals the message names
+_LISTED = 4
+
+
+def _advice(names: List[str], default: str) -> str:
+    """What to store instead, for the library whose objects the file pickles."""
+    roots = {name.split(".", 1)[0] for name in names}
+    if roots <= {"pandas", "numpy"} and "pandas" in roots:
+        return "store data as Parquet, Feather or CSV, or add the names to `allow-globals` if you trust the file"
+    if roots <= {"sklearn", "numpy", "joblib", "scipy"} and "sklearn" in roots:
+        return "save scikit-learn models with skops or ONNX, or add the names to `allow-globals` if you trust the file"
+    return default
 
 
 def _own_class(name: str) -> bool:

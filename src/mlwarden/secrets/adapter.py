@@ -238,6 +238,12 @@ class Session:
         if "base64," in text or (lines and max(map(len, lines)) >= 2000):
             lines = [blank_blobs(line) for line in lines]
             text = "\n".join(lines)
+        if ":" in text and _DIGEST.search(text):
+            # package hashes (`--hash=sha256:…` in a pip-compile lock file,
+            # `hash = "sha256:…"` in uv/poetry locks, image digests) are
+            # public: a 10,000-line lock file sent every line to detect-secrets
+            lines = [_DIGEST.sub(_blank, line) if ":" in line else line for line in lines]
+            text = "\n".join(lines)
         entropy = self.high_entropy and self.profile == "code"
         lowered = text.lower()
         starts = line_starts(lines)
@@ -272,17 +278,34 @@ class Session:
         return _drop_contained(out)
 
 
+#: Lines longer than this test each pattern's leading literal before running it
+#: (``mlwarden.core.regexlit``): a 2.7 MB HTML output took 5 s of regex scans.
+_LONG_LINE = 1000
+#: an algorithm-prefixed digest: ``sha256:<64 hex>`` (pip `--hash`, lock files, image digests)
+_DIGEST = re.compile(r"(?<![\w-])(?:sha(?:1|224|256|384|512)|md5|blake2b)[:=](?:[0-9a-f]{32,128}|[0-9A-F]{32,128})(?![\w])")
+
+
+def _blank(match: "re.Match[str]") -> str:
+    return " " * len(match.group(0))
+
+
 def _allowlisted(lines: Sequence[str], index: int) -> bool:
     return bool(_ALLOW_LINE.search(lines[index]) or (index > 0 and _ALLOW_NEXT.search(lines[index - 1])))
 
 
 def _own_hits(lines: Sequence[str], indexes: List[int]) -> List[Hit]:
     """mlwarden's provider formats on the candidate lines (plain regexes)."""
+    from mlwarden.core.regexlit import Text, may_search
+
     hits = []
     for index in indexes:
         line = lines[index]
+        # a long line (an HTML output, minified code): test each pattern's literal first
+        text = Text(line) if len(line) > _LONG_LINE else None
         for secret_type, patterns in PROVIDER_PATTERNS.items():
             for pattern in patterns:
+                if text is not None and not may_search(pattern, text):
+                    continue
                 for match in pattern.finditer(line):
                     group = 1 if pattern.groups else 0
                     value = match.group(group)
@@ -453,14 +476,17 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
         (plugin, tuple(plugin.denylist) if isinstance(plugin, RegexBasedDetector) and type(plugin).__name__ != "KeywordDetector" else None)
         for plugin in plugins
     ]
+    from mlwarden.core.regexlit import Text, may_search
+
     for index in indexes:
         line = content[index].rstrip()
         number = index + 1
+        text = Text(line) if len(line) > _LONG_LINE else None
         context = get_code_snippet(lines=content, line_number=number)
         if _is_filtered_out(required_filter_parameters=["line"], filename=filename, line=line, context=context):
             continue
         for plugin, patterns in quick:
-            if patterns is not None and not any(pattern.search(line) for pattern in patterns):
+            if patterns is not None and not any((text is None or may_search(pattern, text)) and pattern.search(line) for pattern in patterns):
                 continue
             for secret in _scan_line(plugin=plugin, filename=filename, line=line, line_number=number, context=context):
                 value = secret.secret_value
