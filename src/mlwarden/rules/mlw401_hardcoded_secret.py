@@ -127,7 +127,20 @@ class HardcodedSecret(FileRule):
     characters (images pasted into code cells) unless the run is a
     base64-encoded PEM key. Slack tokens whose id parts hold letters
     (real team and bot ids are numeric) and a Stripe `sk_live_` key shorter
-    than 20 characters are not reported. An inline
+    than 20 characters are not reported. Shapes of real ML code that are
+    names or text, not credentials, are not reported either: `pass` starting
+    another phrase (`pass_through_filter`, `pass_fail`, `passThrough`; `DB_PASS`,
+    `DB_PASS_PROD` and `pass2` stay passwords), a bare `key` owned by a record
+    (`experimentKey`, `orderByKey`, `cache_key`, `idempotency_key`; `api_key`,
+    `session_key` and env-style `ACME_KEY` stay credentials), names of whose
+    credential it is (`APIKEY_USERS`, `secret_scope`, `token-classification`),
+    `passwd` as a path's file name (`/etc/passwd`), a collection of key names
+    (`{"host", "password", "user_name"}`), a flag named in a message
+    (`"--db-password requires --db-user"`), a docstring's `passphrase: The
+    operator's passphrase`, an e-mail address, a Hub model id
+    (`org/model_name`), a file name, a `%s` format template, recordings marked
+    `FILTERED` or `SCRUBBED`, prose with function words (`this should not be
+    printed`). A URL's query value ends at the next `&`. An inline
     `# pragma: allowlist secret` (detect-secrets' convention) or
     `# noqa: MLW401` silences a line. Tokens split over several string
     literals are not found.
