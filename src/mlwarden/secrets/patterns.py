@@ -118,7 +118,7 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # long-term keys: "ABSK" + base64("BedrockAPIKey-…")
         _re(_B64B + r"(ABSK(?=QmVkcm9ja0FQSUtleS)[A-Za-z0-9+/]{100,300}={0,2})" + _B64E),
         # short-term keys: "bedrock-api-key-" + base64("bedrock.amazonaws.com/…")
-        _re(_B + r"(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{8,}={0,2})" + _B64E),
+        _re(_B + r"(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]*={0,2})" + _B64E),
     ),
     "AWS Secret Access Key": (
         _re(r"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key|aws_?secret)" + _CTX + r"([A-Za-z0-9/+]{40})" + _B64E),
