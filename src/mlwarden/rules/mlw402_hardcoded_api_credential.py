@@ -92,7 +92,7 @@ class HardcodedApiCredential(CodeRule):
     Placeholders (`"<your token>"`, `"hf_xxx"`, `"${TOKEN}"`, values shorter
     than 8 characters) are not reported, nor values made only of words and
     numbers (`"offline-key"`, `"another.api.key"`, `"Bearer token123"`: a
-    random part such as `team-token-7d1e9a0c3b` keeps a value reported), and neither are non-literal values
+    random part such as `ci-token-4e8b2f0a7c` keeps a value reported), and neither are non-literal values
     (`os.environ[...]`, `getpass()`, function parameters). The flake8 plugin
     runs only code rules, so it shows this rule but not MLW401.
     `# pragma: allowlist secret` and `# noqa: MLW402` silence a statement.
