@@ -10,6 +10,7 @@ import string
 import pytest
 
 from mlwarden.core.config import Config
+from mlwarden.core.finding import Severity
 from mlwarden.core.engine import check_source
 from mlwarden.rules.mlw402_hardcoded_api_credential import HardcodedApiCredential
 from mlwarden.secrets import adapter
@@ -80,6 +81,8 @@ def test_env_magic_in_a_notebook(tmp_path, source, count):
         ("vault_token>", "password", "a key name, not a key"),
         ("%s_*Stage" , "password", "placeholder text"),
         ("ya29.SCRUBBED_ACCESS_TOKEN_" + rand(6), "token", "test or example marker"),
+        # base64 of a placeholder JSON document (`{"key": "value"}`, `{"user": "value"}`)
+        (__import__("base64").b64encode(b'{"apikey": "value"}').decode(), "token", "base64 of placeholder text"),
     ],
 )
 def test_round6_value_classes(value, strength, reason):
@@ -96,3 +99,19 @@ def test_round6_value_classes(value, strength, reason):
 )
 def test_round6_values_that_stay_credentials(value, strength):
     assert generic_reason(value, strength) is None
+
+
+@pytest.mark.parametrize(
+    "host, severity",
+    [
+        ("localhost:5432", "low"), ("127.0.0.1:1433", "low"), ("[::1]:5432", "low"), ("pg.invalid", "low"),
+        ("api.example", "low"), ("db.internal.acme.com:5432", "high"), ("localhost.acme.com", "high"),
+        ("warehouse:5432", "high"),
+    ],
+)
+def test_a_url_password_to_a_local_host_is_low(host, severity):
+    from mlwarden.rules.mlw401_hardcoded_secret import HardcodedSecret
+
+    password = rand(14)
+    findings = check_source(f'DSN = "postgresql://etl:{password}@{host}/reports"\n', "x.py", config=Config(severity=Severity.LOW), rules=[HardcodedSecret]).findings
+    assert [(f.rule_id, f.severity.value) for f in findings] == [("MLW401", severity)]

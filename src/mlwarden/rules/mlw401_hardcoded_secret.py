@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from mlwarden.core import lazyre as re
+
 from mlwarden.core.finding import Severity, redact, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
 from mlwarden.secrets.patterns import with_providers
@@ -80,7 +82,8 @@ class HardcodedSecret(FileRule):
     the whole PEM block is base64-encoded (a Kubernetes secret, a CI
     variable: `LS0tLS1CRUdJTi…`); encrypted (PKCS #8) keys and Stripe test
     keys (`sk_test_…`: test data only, no money moves) are reported at medium
-    severity. Where detect-secrets' own format detector and a wider form
+    severity, a URL's password to a local or reserved host (`@localhost`,
+    `@127.0.0.1`, `@db.invalid`, `@api.example`: a test database's) at low. Where detect-secrets' own format detector and a wider form
     above report the same value (a 24-character `sk_live_` key, a 35-character
     Telegram secret), the finding keeps detect-secrets' type, so baselines
     still match.
@@ -200,12 +203,30 @@ class HardcodedSecret(FileRule):
                     where.line,
                     where.col,
                     f"`{hit.type}` hardcoded (`{preview}`); revoke it and load it from an environment variable or a secret store",
-                    severity=Severity.MEDIUM if hit.type in _MEDIUM else Severity.HIGH,
+                    severity=_severity(hit, where.text),
                     cell=where.cell,
                     file_line=where.file_line,
                     snippet_hash=sha256_hex(hit.secret),
                     secret_preview=preview,
                 )
+
+
+#: right after a URL's password: a host only this machine or no network
+#: reaches (`@localhost:5432`, `@127.0.0.1`, `@db.invalid`, `@api.example`)
+_LOCAL_HOST_AFTER = re.compile(
+    r"@(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|[\w\-]+(?:\.[\w\-]+)*\.(?:invalid|example|test|localhost))(?=[:/?#\"'`\s]|$)"
+)
+
+
+def _severity(hit, text: str) -> Severity:
+    """High for known token formats, medium for keyword and URL passwords,
+    low for a URL's password to a local or reserved host (a test database's:
+    its risk is low, a reviewer may still want to see it)."""
+    if hit.type in _MEDIUM or hit.type == "Basic Auth Credentials":
+        at = text.find(hit.secret)
+        if at >= 0 and _LOCAL_HOST_AFTER.match(text, at + len(hit.secret)):
+            return Severity.LOW
+    return Severity.MEDIUM if hit.type in _MEDIUM else Severity.HIGH
 
 
 HardcodedSecret.__doc__ = with_providers(HardcodedSecret.__doc__ or "")

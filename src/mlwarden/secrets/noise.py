@@ -126,7 +126,7 @@ def entropy(value: str) -> float:
 _DEFAULT_CREDENTIAL_WORDS = frozenset(
     {"admin", "administrator", "password", "passwd", "pass", "user", "username", "root", "guest", "secret",
      "changeme", "letmein", "default", "demo", "foo", "bar", "baz", "foobar", "token", "apikey", "key", "login",
-     "hello", "world", "helloworld", "lorem", "ipsum"}
+     "hello", "world", "helloworld", "lorem", "ipsum", "value"}
 )
 _BASE64_TEXT = re.compile(r"(?:[A-Za-z0-9+/]{4}){2,50}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
