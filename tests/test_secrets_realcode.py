@@ -109,9 +109,11 @@ def test_round6_values_that_stay_credentials(value, strength):
         ("warehouse:5432", "high"),
     ],
 )
-def test_a_url_password_to_a_local_host_is_low(host, severity):
+def test_a_test_suites_url_password_to_a_local_host_is_low(host, severity):
     from mlwarden.rules.mlw401_hardcoded_secret import HardcodedSecret
 
-    password = rand(14)
-    findings = check_source(f'DSN = "postgresql://etl:{password}@{host}/reports"\n', "x.py", config=Config(severity=Severity.LOW), rules=[HardcodedSecret]).findings
-    assert [(f.rule_id, f.severity.value) for f in findings] == [("MLW401", severity)]
+    source = f'DSN = "postgresql://etl:{rand(14)}@{host}/reports"\n'
+    config = Config(severity=Severity.LOW)
+    for path, expected in (("tests/test_db.py", severity), ("app/db.py", "high")):  # outside tests: maybe a real one
+        findings = check_source(source, path, config=config, rules=[HardcodedSecret]).findings
+        assert [(f.rule_id, f.severity.value) for f in findings] == [("MLW401", expected)], path

@@ -82,8 +82,9 @@ class HardcodedSecret(FileRule):
     the whole PEM block is base64-encoded (a Kubernetes secret, a CI
     variable: `LS0tLS1CRUdJTi…`); encrypted (PKCS #8) keys and Stripe test
     keys (`sk_test_…`: test data only, no money moves) are reported at medium
-    severity, a URL's password to a local or reserved host (`@localhost`,
-    `@127.0.0.1`, `@db.invalid`, `@api.example`: a test database's) at low. Where detect-secrets' own format detector and a wider form
+    severity; in test code (`tests/`, `test_*.py`, `conftest.py`) a URL's
+    password to a local or reserved host (`@localhost`, `@127.0.0.1`,
+    `@db.invalid`, `@api.example`: the test database's) at low. Where detect-secrets' own format detector and a wider form
     above report the same value (a 24-character `sk_live_` key, a 35-character
     Telegram secret), the finding keeps detect-secrets' type, so baselines
     still match.
@@ -194,6 +195,9 @@ class HardcodedSecret(FileRule):
         from mlwarden.secrets.units import source_hits
 
         high_entropy = bool(self.option("secrets-high-entropy"))
+        from mlwarden.core.context import context_path, path_context
+
+        in_tests = path_context(context_path(unit.path, self.config)) == "test"
         with Session("code", high_entropy) as session:
             for where in source_hits(unit, session):
                 hit = where.hit
@@ -203,7 +207,7 @@ class HardcodedSecret(FileRule):
                     where.line,
                     where.col,
                     f"`{hit.type}` hardcoded (`{preview}`); revoke it and load it from an environment variable or a secret store",
-                    severity=_severity(hit, where.text),
+                    severity=_severity(hit, where.text, in_tests),
                     cell=where.cell,
                     file_line=where.file_line,
                     snippet_hash=sha256_hex(hit.secret),
@@ -218,11 +222,12 @@ _LOCAL_HOST_AFTER = re.compile(
 )
 
 
-def _severity(hit, text: str) -> Severity:
+def _severity(hit, text: str, in_tests: bool) -> Severity:
     """High for known token formats, medium for keyword and URL passwords,
-    low for a URL's password to a local or reserved host (a test database's:
-    its risk is low, a reviewer may still want to see it)."""
-    if hit.type in _MEDIUM or hit.type == "Basic Auth Credentials":
+    low for a test suite's URL password to a local or reserved host (the
+    test database's: its risk is low, a reviewer may still want to see it;
+    outside tests such a URL may be a developer's real one)."""
+    if in_tests and (hit.type in _MEDIUM or hit.type == "Basic Auth Credentials"):
         at = text.find(hit.secret)
         if at >= 0 and _LOCAL_HOST_AFTER.match(text, at + len(hit.secret)):
             return Severity.LOW
