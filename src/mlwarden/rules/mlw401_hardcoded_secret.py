@@ -195,19 +195,21 @@ class HardcodedSecret(FileRule):
         from mlwarden.secrets.units import source_hits
 
         high_entropy = bool(self.option("secrets-high-entropy"))
-        from mlwarden.core.context import context_path, path_context
-
-        in_tests = path_context(context_path(unit.path, self.config)) == "test"
+        in_tests = None  # looked up at the first URL or keyword hit (most files have none)
         with Session("code", high_entropy) as session:
             for where in source_hits(unit, session):
                 hit = where.hit
                 preview = redact(hit.secret)
+                if in_tests is None and (hit.type in _MEDIUM or hit.type == "Basic Auth Credentials"):
+                    from mlwarden.core.context import context_path, path_context
+
+                    in_tests = path_context(context_path(unit.path, self.config)) == "test"
                 yield self.finding(
                     unit,
                     where.line,
                     where.col,
                     f"`{hit.type}` hardcoded (`{preview}`); revoke it and load it from an environment variable or a secret store",
-                    severity=_severity(hit, where.text, in_tests),
+                    severity=_severity(hit, where.text, bool(in_tests)),
                     cell=where.cell,
                     file_line=where.file_line,
                     snippet_hash=sha256_hex(hit.secret),
