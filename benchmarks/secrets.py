@@ -5,6 +5,7 @@
     python benchmarks/secrets.py speed --repeat 5     # secrets scan of the transformers corpus
     python benchmarks/secrets.py phases --base REV    # CPU per phase of a whole check, this tree and REV
     python benchmarks/secrets.py notebooks DIR...     # secret findings on real notebooks
+    python benchmarks/secrets.py realcode [--rev REV] # precision on real projects (labelled findings)
 
 ``eval`` scores the secrets rules (MLW4xx, MLW51x) on labelled true and false
 positives of every token class the secrets detectors cover:
@@ -37,6 +38,16 @@ the child), which a shared machine disturbs far less than wall clock.
 reports the CPU time of the phases the secrets rules own or cause: MLW401's
 scan, ``ast.parse``, the word prefilter with the rules' text gates, and
 MLW402's text and ast gates.
+
+``realcode`` runs the secrets rules (every severity) on the unpacked real
+projects of the corpus sets (``fresh3``, ``fresh4``, ``fresh5``, ``noise``,
+``eval``, ``sdists``, ``fresh2``; the held-out ``fresh6`` only with ``--sets
+fresh6``: agno 3.1.10, deepeval 4.3.1, embedchain 0.1.128, kfp 2.17.3, mem0ai
+2.2.1, mlrun 1.10.1, ragas 0.4.3, semantic-kernel 1.45.0 sdists from PyPI),
+matches each finding to ``benchmarks/secrets_realcode_labels.tsv`` by project,
+path, line and rule (the ``col`` column tells apart several findings on one
+line) and prints the precision (true, acceptable and false findings), the
+labelled true findings no longer reported, and the unlabelled findings.
 
 ``notebooks`` runs the secrets rules on every ``.ipynb`` below the given
 directories and prints each finding with the text around it, so a person can
@@ -755,6 +766,112 @@ def cmd_notebooks(args) -> int:
     return 1 if inside_images else 0
 
 
+# ---------------------------------------------------------------------------
+# real code: precision of the secrets rules on real projects' sources
+
+#: the corpus sets of real projects the labels cover (directories below the corpus
+#: root; each project is a directory in them; ``eval`` has one more level)
+REALCODE_SETS = ("fresh3", "fresh4", "fresh5", "noise", "eval/real", "eval/real-2", "eval/third_party", "sdists", "fresh2", "fresh6")
+REALCODE_LABELS = HERE / "secrets_realcode_labels.tsv"
+REALCODE_COLUMNS = ("project", "path", "line", "rule", "type", "label", "reason", "col")
+_TYPE = re.compile(r"^`([^`]+)`")
+
+
+def realcode_projects(root: Path, sets: Sequence[str]) -> List[Tuple[str, Path]]:
+    """(``set/project``, directory) of every unpacked project in ``sets`` below ``root``."""
+    found = []
+    for name in sets:
+        base = root / name
+        if base.is_dir():
+            found += [(f"{name}/{d.name}", d) for d in sorted(base.iterdir()) if d.is_dir() and not d.name.startswith(".")]
+    return found
+
+
+def realcode_findings(src: Path, project: Path) -> List[dict]:
+    """The secrets findings (every severity) of the tree at ``src`` on ``project``:
+    dicts with path (``path#cellN`` in a notebook), line, rule, type, severity."""
+    env = dict(os.environ, PYTHONPATH=str(src))
+    argv = ["check", "--isolated", "--no-cache", "--select", "MLW4,MLW51", "--severity", "low", "--format", "json", "."]
+    proc = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(src)!r}); from mlwarden.cli import main; sys.exit(main({argv!r}))"],
+                          capture_output=True, text=True, env=env, cwd=str(project))
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError:
+        raise SystemExit(f"{project}: no JSON report (exit {proc.returncode}): {proc.stderr[-2000:]}")
+    rows = []
+    for f in report["findings"]:
+        path = f["path"] + (f"#cell{f['cell']}" if f.get("cell") is not None else "")
+        match = _TYPE.match(f["message"])
+        rows.append({"path": path, "line": int(f["line"]), "col": int(f.get("col") or 0), "rule": f["rule_id"],
+                     "type": match.group(1) if match else "", "severity": f["severity"]})
+    return sorted(rows, key=lambda r: (r["path"], r["line"], r["col"], r["rule"]))
+
+
+def read_labels(path: Path) -> Dict[Tuple[str, str, int, str], List[dict]]:
+    """The label rows by (project, path, line, rule); several findings on one
+    line and rule are labelled by several rows, in the order of their columns."""
+    labels: Dict[Tuple[str, str, int, str], List[dict]] = {}
+    if path.exists():
+        with path.open(encoding="utf-8") as handle:
+            header = handle.readline().rstrip("\n").split("\t")
+            for raw in handle:
+                if raw.strip() and not raw.startswith("#"):
+                    row = dict(zip(header, raw.rstrip("\n").split("\t")))
+                    labels.setdefault((row["project"], row["path"], int(row["line"]), row["rule"]), []).append(row)
+    return labels
+
+
+def cmd_realcode(args) -> int:
+    root = Path(args.corpus_root)
+    sets = args.sets.split(",") if args.sets else [s for s in REALCODE_SETS if s != "fresh6"]
+    labels = read_labels(Path(args.labels))
+    base = _worktree(args.rev) if args.rev else None
+    src = base / "src" if base else ROOT / "src"
+    seen = set()
+    unlabelled: List[Tuple[str, dict]] = []
+    counts = {sev: {"true": 0, "acceptable": 0, "false": 0} for sev in ("all", "default")}
+    try:
+        for project, directory in realcode_projects(root, sets):
+            for f in realcode_findings(src, directory):
+                key = (project, f["path"], f["line"], f["rule"])
+                rows = labels.get(key, [])
+                # several findings on one line and rule: the row of the finding's
+                # column, else the first row not taken
+                free = [i for i in range(len(rows)) if (key, i) not in seen]
+                n = next((i for i in free if rows[i].get("col") == str(f["col"])), free[0] if free else None)
+                if n is None:
+                    unlabelled.append((project, f))
+                    continue
+                seen.add((key, n))
+                for sev in ("all", "default") if f["severity"] != "low" else ("all",):
+                    counts[sev][rows[n]["label"]] += 1
+    finally:
+        if base:
+            _drop_worktree(base)
+    chosen = {name.split("/")[0] for name in sets}
+    in_sets = {(key, n) for key, rows in labels.items() if key[0].split("/")[0] in chosen for n in range(len(rows))}
+    lost = sorted(item for item in in_sets - seen if labels[item[0]][item[1]]["label"] == "true")
+    print(f"{'severity':10} {'true':>5} {'accept':>6} {'false':>5} {'P(true+acc)':>11} {'P(true)':>7}")
+    for sev, c in counts.items():
+        n = sum(c.values())
+        p_ok = (c["true"] + c["acceptable"]) / n if n else 1.0
+        p_true = c["true"] / n if n else 1.0
+        print(f"{sev:10} {c['true']:5} {c['acceptable']:6} {c['false']:5} {p_ok:11.3f} {p_true:7.3f}")
+    gone = len(in_sets - seen)
+    print(f"labelled findings no longer reported: {gone} (true: {len(lost)})")
+    for key, n in lost:
+        print("  LOST TRUE", *key, labels[key][n]["reason"], sep="\t")
+    print(f"unlabelled findings: {len(unlabelled)}")
+    if args.write_unlabelled:
+        with open(args.write_unlabelled, "w", encoding="utf-8") as out:
+            for project, f in unlabelled:
+                out.write("\t".join([project, f["path"], str(f["line"]), f["rule"], f["type"], "", "", str(f["col"])]) + "\n")
+    else:
+        for project, f in unlabelled:
+            print("  NEW", project, f["path"], f["line"], f["rule"], f["type"], f["severity"], sep="\t")
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -789,9 +906,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     ph.add_argument("--offline", action="store_true")
     nb = sub.add_parser("notebooks", help="secret findings on real notebooks")
     nb.add_argument("dirs", nargs="+")
+    rc = sub.add_parser("realcode", help="precision of the secrets rules on real projects, from labelled findings")
+    rc.add_argument("--corpus-root", default=str(CORPUS), help="the directory holding the corpus sets (default benchmarks/.corpus)")
+    rc.add_argument("--sets", help=f"comma-separated sets below the root (default every set but the held-out fresh6: {', '.join(REALCODE_SETS)})")
+    rc.add_argument("--labels", default=str(REALCODE_LABELS))
+    rc.add_argument("--rev", metavar="REV", help="run the tree at this git revision instead of this tree")
+    rc.add_argument("--write-unlabelled", metavar="TSV", help="write the unlabelled findings as label rows to fill in")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE))
-    return {"eval": cmd_eval, "speed": cmd_speed, "phases": cmd_phases, "notebooks": cmd_notebooks}[args.command](args)
+    return {"eval": cmd_eval, "speed": cmd_speed, "phases": cmd_phases, "notebooks": cmd_notebooks, "realcode": cmd_realcode}[args.command](args)
 
 
 if __name__ == "__main__":

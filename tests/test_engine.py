@@ -91,12 +91,12 @@ def test_mlw402_gate_skips_pass_through_tokens_but_not_literals():
     skip = "from huggingface_hub import hf_hub_download\ndef get(repo, token):\n    return hf_hub_download(repo, 'f', token=token)\n"
     assert candidate_rules(skip, [rule], ast.parse(skip)) == []
     for keep in (
-        "from huggingface_hub import hf_hub_download\nhf_hub_download('r', 'f', token='abc-123-secret')\n",
-        "from huggingface_hub import login\nTOKEN = 'abc-123-secret'\nlogin(TOKEN)\n",
-        "import openai\nopenai.api_key = 'abc-123-secret'\n",
-        "import os\nos.environ['HF_TOKEN'] = 'abc-123-secret'\n",
-        "import os\nos.environ.update({'HF_TOKEN': 'abc-123-secret'})\n",
-        "from openai import OpenAI\nOpenAI(**{'api_key': 'abc-123-secret'})\n",
+        "from huggingface_hub import hf_hub_download\nhf_hub_download('r', 'f', token='q8Zr2kLm0x')\n",
+        "from huggingface_hub import login\nTOKEN = 'q8Zr2kLm0x'\nlogin(TOKEN)\n",
+        "import openai\nopenai.api_key = 'q8Zr2kLm0x'\n",
+        "import os\nos.environ['HF_TOKEN'] = 'q8Zr2kLm0x'\n",
+        "import os\nos.environ.update({'HF_TOKEN': 'q8Zr2kLm0x'})\n",
+        "from openai import OpenAI\nOpenAI(**{'api_key': 'q8Zr2kLm0x'})\n",
     ):
         assert candidate_rules(keep, [rule], ast.parse(keep)) == [rule], keep
         assert check_source(keep, "x.py", config=Config(), rules=[rule]).findings, keep

@@ -595,3 +595,93 @@ ROUND5_FALSE_POSITIVES = [
 @pytest.mark.parametrize("filename", ["settings.yaml", "example.py"])
 def test_round5_syntaxes_false_positive(line, filename):
     assert adapter.scan_lines([line], filename) == [], line
+
+
+# -- round 6: shapes found on real ML projects' sources (own samples) --------------
+
+ROUND6_FALSE_POSITIVES = [
+    # `pass` as the start of another phrase, whole or split
+    'keep = RowFilter(pass_through_expr="score >= 3")',
+    'rule = {"kind": "pass_through", "pass_through_expr": "label != \'spam\'"}',
+    "KINDS = \"'pass_rate', 'ordinal', 'free_text'.\"",
+    'state = Pass("%s_fanout_Pass" % step_name)',
+    'ok = passThroughMode == "strict-order"',
+    # a credential word in a task name, a Hub model id as the value
+    'ner = pipeline("token-classification", "acme42/roberta_ner_v3")',
+    # a flag named in a message, the next prose word is no value
+    'raise UsageError("--db-password requires --db-user to be set")',
+    'msg = "--api-token cannot be combined with --anonymous"',
+    # `passwd` as a file name in a path
+    'TARGETS = ["../" * 4 + "etc/passwd", "/etc/passwd", "var/app.log"]',
+    'ARGS = ["@/etc/passwd", "@options.txt"]',
+    # a collection of key names
+    'ALLOWED = {"host", "port", "password", "user_name", "read_timeout"}',
+    'schema = {"required": ["login", "password", "server_url"]}',
+    # an e-mail address as a setting's value
+    'defaults = {NOTIFY_SENDER_KEY: "reports@acme-analytics.dev"}',
+    # a record's id in a URL's query, and as a `*Key` name
+    'u = "https://tracker.acme.dev/v1/files?runKey=5f0c2e9a8b7d41c6a3e2f1b0c9d8e7f6&fileId=7"',
+    'u = "https://tracker.acme.dev/v1/rows?sortKey=metrics.loss&descending=true"',
+    'cacheKey = "b7e4c1d09a8f4e2db3c6a5f7e8d9c0b1"',
+    # a comment about a record's key, with a file name
+    '# run keys get a random suffix: 5f0c2e9a8b7d41c6a3e2f1b0c9d8e7f6-Xk2pQz.zip',
+    # a docstring's Args entry: the parameter and its description
+    '        passphrase: Operator-supplied passphrase',
+    '        api_token: Token issued by the admin console',
+    # whose it is, not what: user lists, a secret scope
+    'AUTH_APIKEY_USERS: "ops-user,viewer-user"',
+    'AUTHZ_ADMIN_USERS: "0ux5k2ipqaWZTUbyo4e9"',
+    'scope_hint = "``vault_scope:key_prefix@databricks``"',
+    # a key name with a stray bracket as a URL's password
+    'uri = "databricks://token:api_token>@my_workspace:443"',
+    # a redacted recording of a token
+    'body = "{\\"access_token\\": \\"ya29.SCRUBBED_ACCESS_TOKEN_XXX\\"}"',
+    # prose as a password
+    'cfg = {"password": "this should not be printed"}',
+]
+
+
+@pytest.mark.parametrize("line", ROUND6_FALSE_POSITIVES)
+def test_round6_real_code_shapes_are_not_reported(line):
+    assert adapter.scan_lines([line], "example.py") == [], line
+
+
+ROUND6_TRUE_POSITIVES = [
+    # `pass` still a password: alone, owned, with a stage or a digit after it
+    (f'DB_PASS_PROD = "{PW}"', PW),
+    (f'smtp_pass2 = "{PW}"', PW),
+    (f'PASS = "{PW}"', PW),
+    # a key named as a collection item when the value is not a name
+    (f'pair = ("password", "{PW}")', PW),
+    # a flag's value that is a word but no prose
+    (f'cmd = "svc --password {PW} --user bob"', PW),
+    # a credential in a URL's query stops at the next parameter
+    (f'u = "https://api.acme.dev/v2/data?api_key={V}&page=2"', V),
+    # a bare env-style `*_KEY` and a qualified key still need only a random value
+    (f'ACME_KEY = "{V}"', V),
+    (f'session_key = "{V}"', V),
+    # a model-id-looking value with a random part stays a token
+    (f'token = "{rand(12)}/{rand(30)}"', None),
+]
+
+
+@pytest.mark.parametrize("line, value", ROUND6_TRUE_POSITIVES)
+def test_round6_credentials_are_still_reported(line, value):
+    if value is None:
+        assert adapter.scan_lines([line], "example.py"), line
+    else:
+        assert_reported_once(line, value, "example.py")
+
+
+@pytest.mark.parametrize(
+    "name, strength",
+    [
+        ("pass_through_filter", None), ("passThrough", None), ("pass_fail", None), ("pass_rate", None),
+        ("DB_PASS_PROD", "password"), ("pass2", "password"), ("Pass", "password"), ("user_pass", "password"),
+        ("experimentKey", None), ("orderByKey", None), ("cache_key", None), ("idempotency_key", None),
+        ("AUTHENTICATION_APIKEY_USERS", None), ("secret_scope", None), ("token-classification", None),
+        ("api_key", "token"), ("ACME_KEY", "token"), ("session_key", "token"), ("encryption_key", "token"),
+    ],
+)
+def test_round6_key_strength(name, strength):
+    assert keywords.key_strength(name) == strength

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from mlwarden.core import lazyre as re
+
 from mlwarden.core.finding import Severity, redact, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
 from mlwarden.secrets.patterns import with_providers
@@ -80,7 +82,9 @@ class HardcodedSecret(FileRule):
     the whole PEM block is base64-encoded (a Kubernetes secret, a CI
     variable: `LS0tLS1CRUdJTi…`); encrypted (PKCS #8) keys and Stripe test
     keys (`sk_test_…`: test data only, no money moves) are reported at medium
-    severity. Where detect-secrets' own format detector and a wider form
+    severity; in test code (`tests/`, `test_*.py`, `conftest.py`) a URL's
+    password to a local or reserved host (`@localhost`, `@127.0.0.1`,
+    `@db.invalid`, `@api.example`: the test database's) at low. Where detect-secrets' own format detector and a wider form
     above report the same value (a 24-character `sk_live_` key, a 35-character
     Telegram secret), the finding keeps detect-secrets' type, so baselines
     still match.
@@ -127,7 +131,20 @@ class HardcodedSecret(FileRule):
     characters (images pasted into code cells) unless the run is a
     base64-encoded PEM key. Slack tokens whose id parts hold letters
     (real team and bot ids are numeric) and a Stripe `sk_live_` key shorter
-    than 20 characters are not reported. An inline
+    than 20 characters are not reported. Shapes of real ML code that are
+    names or text, not credentials, are not reported either: `pass` starting
+    another phrase (`pass_through_filter`, `pass_fail`, `passThrough`; `DB_PASS`,
+    `DB_PASS_PROD` and `pass2` stay passwords), a bare `key` owned by a record
+    (`experimentKey`, `orderByKey`, `cache_key`, `idempotency_key`; `api_key`,
+    `session_key` and env-style `ACME_KEY` stay credentials), names of whose
+    credential it is (`APIKEY_USERS`, `secret_scope`, `token-classification`),
+    `passwd` as a path's file name (`/etc/passwd`), a collection of key names
+    (`{"host", "password", "user_name"}`), a flag named in a message
+    (`"--db-password requires --db-user"`), a docstring's `passphrase: The
+    operator's passphrase`, an e-mail address, a Hub model id
+    (`org/model_name`), a file name, a `%s` format template, recordings marked
+    `FILTERED` or `SCRUBBED`, prose with function words (`this should not be
+    printed`). A URL's query value ends at the next `&`. An inline
     `# pragma: allowlist secret` (detect-secrets' convention) or
     `# noqa: MLW401` silences a line. Tokens split over several string
     literals are not found.
@@ -178,21 +195,45 @@ class HardcodedSecret(FileRule):
         from mlwarden.secrets.units import source_hits
 
         high_entropy = bool(self.option("secrets-high-entropy"))
+        in_tests = None  # looked up at the first URL or keyword hit (most files have none)
         with Session("code", high_entropy) as session:
             for where in source_hits(unit, session):
                 hit = where.hit
                 preview = redact(hit.secret)
+                if in_tests is None and (hit.type in _MEDIUM or hit.type == "Basic Auth Credentials"):
+                    from mlwarden.core.context import context_path, path_context
+
+                    in_tests = path_context(context_path(unit.path, self.config)) == "test"
                 yield self.finding(
                     unit,
                     where.line,
                     where.col,
                     f"`{hit.type}` hardcoded (`{preview}`); revoke it and load it from an environment variable or a secret store",
-                    severity=Severity.MEDIUM if hit.type in _MEDIUM else Severity.HIGH,
+                    severity=_severity(hit, where.text, bool(in_tests)),
                     cell=where.cell,
                     file_line=where.file_line,
                     snippet_hash=sha256_hex(hit.secret),
                     secret_preview=preview,
                 )
+
+
+#: right after a URL's password: a host only this machine or no network
+#: reaches (`@localhost:5432`, `@127.0.0.1`, `@db.invalid`, `@api.example`)
+_LOCAL_HOST_AFTER = re.compile(
+    r"@(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|[\w\-]+(?:\.[\w\-]+)*\.(?:invalid|example|test|localhost))(?=[:/?#\"'`\s]|$)"
+)
+
+
+def _severity(hit, text: str, in_tests: bool) -> Severity:
+    """High for known token formats, medium for keyword and URL passwords,
+    low for a test suite's URL password to a local or reserved host (the
+    test database's: its risk is low, a reviewer may still want to see it;
+    outside tests such a URL may be a developer's real one)."""
+    if in_tests and (hit.type in _MEDIUM or hit.type == "Basic Auth Credentials"):
+        at = text.find(hit.secret)
+        if at >= 0 and _LOCAL_HOST_AFTER.match(text, at + len(hit.secret)):
+            return Severity.LOW
+    return Severity.MEDIUM if hit.type in _MEDIUM else Severity.HIGH
 
 
 HardcodedSecret.__doc__ = with_providers(HardcodedSecret.__doc__ or "")

@@ -23,7 +23,14 @@ from mlwarden.secrets.names import (
     is_ml_package,
     sink_keyword,
 )
+from mlwarden.core import lazyre as re
 from mlwarden.secrets.noise import auth_scheme_value, is_placeholder, names_a_credential
+
+#: a value made of words (each lower-case, Capitalised or upper-case, with at
+#: most 4 digits after it) and numbers: a name, not a key (`"offline-key"`,
+#: `"another.api.key"`, `"replicate_key"`, `"Bearer token123"`); a random part
+#: (`team-token-7d1e9a0c3b`, `QkxZrtPLmw`) keeps it a credential
+_WORDS_ONLY = re.compile(r"(?:(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)\d{0,4}|\d+)(?:[-_. ](?:(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)\d{0,4}|\d+))*")
 
 ENV_TARGETS = ("os.environ",)
 ENV_CALLS = ("os.environ.setdefault", "os.putenv", "os.environ.update")
@@ -83,7 +90,9 @@ class HardcodedApiCredential(CodeRule):
 
     ## Known problems
     Placeholders (`"<your token>"`, `"hf_xxx"`, `"${TOKEN}"`, values shorter
-    than 8 characters) are not reported, and neither are non-literal values
+    than 8 characters) are not reported, nor values made only of words and
+    numbers (`"offline-key"`, `"another.api.key"`, `"Bearer token123"`: a
+    random part such as `ci-token-4e8b2f0a7c` keeps a value reported), and neither are non-literal values
     (`os.environ[...]`, `getpass()`, function parameters). The flake8 plugin
     runs only code rules, so it shows this rule but not MLW401.
     `# pragma: allowlist secret` and `# noqa: MLW402` silence a statement.
@@ -261,6 +270,8 @@ class HardcodedApiCredential(CodeRule):
             value = transform(value)
         if is_placeholder(value) or names_a_credential(value):  # `'LANGCHAIN_API_KEY'`, `"your hf token here"`
             return False
+        if _WORDS_ONLY.fullmatch(auth_scheme_value(value).strip()):
+            return False  # `"offline-key"`, `"another.api.key"`, `"Bearer token123"`: names and words, not keys
         statement = self.ctx.module.code_for_node(self._statement) if self._statement is not None else ""
         if allowlisted_secret(statement) or _reported_by_mlw401(statement, value):
             return False

@@ -41,7 +41,8 @@ class CredentialEnvAssignment(FileRule):
     `.env.example` with empty values.
 
     ## Known problems
-    Empty values, `${VAR}` references and placeholders (`<your key>`,
+    Empty values (`%env OPENAI_API_KEY= # key here` too: a blank and `#`
+    start a comment), `${VAR}` references and placeholders (`<your key>`,
     `xxxxxx`, values shorter than 8 characters) are not reported.
 
     ## References

@@ -212,6 +212,13 @@ TRIGGER_PROSE = re.compile(
 )
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+#: words that follow a flag in a sentence about it, not as its value
+_FLAG_PROSE = frozenset(
+    {"requires", "required", "require", "needs", "needed", "must", "should", "cannot", "can", "will", "is", "are", "was",
+     "and", "or", "to", "for", "the", "with", "without", "when", "if", "not", "only", "also", "takes", "expects",
+     "accepts", "instead", "overrides", "implies", "conflicts", "ignored", "given", "specified", "provided", "missing",
+     "option", "options", "flag", "flags", "argument", "parameter", "value", "set", "unset", "has", "have", "does"}
+)
 _OPTION_CALL = re.compile(r"[._](?:add_argument|option)[ \t]*\([ \t]*[\"']$")
 
 
@@ -253,6 +260,8 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                 ok = before.endswith(".")
             elif pattern is flag:
                 ok, kind = not word_before and not before.endswith("-"), "name"
+                if match.group("pw") is not None and match.group("pw") in _FLAG_PROSE:
+                    ok = False  # `"--registry-password requires --registry-username"`: a message about the flag
                 if match.group("pwd") is not None:  # an option's default
                     ok = ok and _OPTION_CALL.search(before) is not None
             elif pattern is env:  # `ENV` starts its line
@@ -326,6 +335,10 @@ AFTER_EXCLUDED = frozenset(
         "getter", "setter", "encoding", "algorithm", "alg", "cipher", "event", "down", "up", "press", "pressed",
         "board", "alias", "ring", "tab", "pair", "selector", "frame", "manager", "strategy", "exists", "present",
         "required", "field", "widget", "input", "tag", "states", "values", "proj", "projection",
+        # whose it is or what it belongs to, not what it is: `APIKEY_USERS`
+        # (user names), Databricks' `secret_scope`, `token-classification` (a task)
+        "user", "users", "username", "usernames", "owner", "owners", "role", "roles", "scope", "scopes",
+        "classification", "classifier",
     }
 )
 #: anywhere in the name, a word that makes it another kind of key or token:
@@ -358,6 +371,24 @@ PAT_PLATFORMS = frozenset(
 )
 
 
+#: what may follow ``pass`` in a password's name (``DB_PASS_PROD``,
+#: ``smtp_pass2``); any other word makes ``pass`` the start of a phrase
+#: (``pass_through_filter``, ``pass_fail``, ``passThrough``, ``pass_rate``)
+_PASS_SUFFIXES = frozenset(
+    {"prod", "production", "dev", "development", "staging", "stage", "local", "qa", "uat", "live", "sandbox", "b64",
+     "base64", "raw", "plain", "plaintext", "str", "value", "val", "default", "old", "new", "current", "word", "phrase"}
+)
+#: what a bare ``key`` identifies when one of these words owns it: a record,
+#: not a credential (``experimentKey``, ``orderByKey``, ``cache_key``,
+#: ``idempotency_key``, ``routing_key``; ``api_key`` and ``ACME_KEY`` are not bare)
+ID_KEY_OWNERS = frozenset(
+    {"experiment", "run", "asset", "artifact", "object", "record", "item", "order", "by", "idempotency", "dedup",
+     "dedupe", "routing", "shard", "group", "message", "dataset", "job", "trace", "span", "request", "entity", "node",
+     "column", "metric", "lookup", "redis", "blob", "task", "step", "state", "sort", "cache", "row", "field", "metadata",
+     "meta", "attr", "attribute", "property", "prop", "result", "context", "ctx", "query", "filter"}
+)
+
+
 def split_words(name: str) -> List[str]:
     words = []
     for word in _WORDS.findall(name):
@@ -378,6 +409,10 @@ def key_strength(name: str) -> Optional[str]:
     words = split_words(raw)
     if "pat" in words and any(w in PAT_PLATFORMS for w in words):
         words = ["token" if w == "pat" else w for w in words]
+    # `pass` followed by a word that is no suffix of a password's name starts
+    # another phrase (`pass_through`, `pass_fail`); digits may follow (`pass2`)
+    words = [w + "_" if w == "pass" and any(not (x.isdigit() or x in _PASS_SUFFIXES) for x in words[i + 1:]) else w
+             for i, w in enumerate(words)]
     credential = [i for i, w in enumerate(words) if w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key"]
     if not credential or any(w in MODIFIER_EXCLUDED for w in words):
         return None
@@ -391,6 +426,8 @@ def key_strength(name: str) -> Optional[str]:
         i = words.index("key")
         if any(w in KEY_QUALIFIERS for w in words[:i]):
             return "token"
+        if any(w in ID_KEY_OWNERS for w in words[:i]):
+            return None  # `experimentKey`, `cache_key`: a record's key
         # env-style `ACME_KEY`, `WEATHER_API_KEY`: a credential by convention
         if re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_KEY", raw):
             return "token"
@@ -419,6 +456,8 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     InceptionDWConv2d`` is a class) and backticks quote code in docstrings;
     after a ``#`` the line is prose again."""
     start = _key_start(line, pos)
+    if start > 0 and line[start - 1] in "/\\":
+        return None  # `/etc/passwd`, `C:\\keys\\token`: a path's last part, not a name
     match = _ASSIGN.match(line, start)
     if not match:
         return None
@@ -464,6 +503,10 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         return None  # `f(token, x)`: an expression, not a literal
     if op == "," and line[:start].rstrip().endswith((":", "=")):
         return None  # `{"code": "pass", "name": …}`: the "name" is itself a value
+    if op == "," and match.group("q") is not None and _NAME_VALUE.fullmatch(match.group("qv")) and _STRING_ITEM_BEFORE.search(line, 0, start):
+        # `{"ssl", "password", "username"}`, `required: ["password", "registry_url"]`:
+        # a collection of key names, each string an item, not a name and its value
+        return None
     if op == "(" and not any(w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key" for w in split_words(match.group("key").rsplit(".", 1)[-1])):
         # `AutoModelForTokenClassification.from_pretrained("org/model")`: the
         # credential word names a class, not what the call takes
@@ -475,11 +518,25 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     else:
         value, col = match.group("uv"), match.start("uv")
         after = line[match.end("uv"):match.end("uv") + 1]
+        if python and op == ":" and _PROSE_AFTER.match(line, match.end("uv")):
+            # a docstring's `passphrase: Admin-provided passphrase`: a parameter
+            # and its description (in code a literal value is quoted)
+            return None
         # `password = getpass()`, `token = config.token`, `secret = SECRET`:
         # an expression, not a literal
         if after in ("(", "[", ".") or re.fullmatch(r"[A-Za-z_][A-Za-z_.]*", value):
             return None
+    if query:
+        value = re.split(r"[&#]", value, 1)[0]  # the query's next parameter is not part of the value
     return match.group("key"), col, value
+
+
+#: a string item that is a key name (`"registry_url"`, `"socket_timeout"`)
+_NAME_VALUE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+#: a string item and its comma right before a position (the collection goes on)
+_STRING_ITEM_BEFORE = re.compile(r"[\"'][ \t]*,[ \t]*$")
+#: more words after an unquoted value (a description, not a value)
+_PROSE_AFTER = re.compile(r"[ \t]+[A-Za-z][a-z]+(?:[ \t.,;]|$)")
 
 
 _XML_NAME_ATTR = re.compile(r"\b(?:key|name)[ \t]*=[ \t]*$", re.I)

@@ -85,6 +85,8 @@ def env_assignment(text: str) -> "Optional[tuple[str, str, int]]":
         return None
     prefix, name, value = match.group(1), match.group(2), match.group(3)
     col = len(prefix)
+    if value.startswith("#") and prefix[-1:].isspace():
+        return name, "", col  # `%env OPENAI_API_KEY= # your key here`: no value, then a comment
     quote = value[:1]
     if quote in ("'", '"'):
         end = value.find(quote, 1)

@@ -48,13 +48,16 @@ _PLACEHOLDER_TEXT = re.compile(
     # a value
     r"|<[^<>\s][^<>]{0,80}>|&lt;|&gt;"
     r"|\{\{[ \t]*[\w.\-\[\]'\"|: ]+?[ \t]*\}\}|\{\}"
-    r"|^[\"']?\$[A-Za-z_]|%\([\w.\-]{1,40}\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%s\b",
+    r"|^[\"']?\$[A-Za-z_]|%\([\w.\-]{1,40}\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%s(?![A-Za-z0-9])"
+    # the hex words programmers fill a value with (`deadbeef`, `cafebabe`)
+    r"|deadbeef|cafebabe|feedface",
     re.IGNORECASE,
 )
 #: marker words that make a value a test or placeholder value when they start
 #: a word of it (``FAKE_TOKEN``, ``fakeKey``, ``test-secret``, ``MyTestKey``);
 #: ``latest``/``contest`` do not count (the word does not start there)
-_MARKER_WORDS = ("fake", "test", "dummy", "sample", "example", "mock", "placeholder", "redacted")
+_MARKER_WORDS = ("fake", "test", "dummy", "sample", "example", "mock", "placeholder", "redacted", "filtered", "scrubbed",
+                 "sanitized", "obfuscated")
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _REPEATED = re.compile(r"(.)\1{5,}")
 _SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
@@ -123,7 +126,7 @@ def entropy(value: str) -> float:
 _DEFAULT_CREDENTIAL_WORDS = frozenset(
     {"admin", "administrator", "password", "passwd", "pass", "user", "username", "root", "guest", "secret",
      "changeme", "letmein", "default", "demo", "foo", "bar", "baz", "foobar", "token", "apikey", "key", "login",
-     "hello", "world", "helloworld", "lorem", "ipsum"}
+     "hello", "world", "helloworld", "lorem", "ipsum", "value"}
 )
 _BASE64_TEXT = re.compile(r"(?:[A-Za-z0-9+/]{4}){2,50}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
@@ -315,7 +318,7 @@ def _ascii_letters(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-_NAME_CHARS = re.compile(r"[A-Za-z_\-. #/:()\[\],;$'\"]+")
+_NAME_CHARS = re.compile(r"[A-Za-z_\-. #/:()\[\],;$'\"<>]+")
 _ARN = re.compile(r"^arn:aws[\w\-]*:[\w\-]+:")
 _UNSIGNED_JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.?")
 #: keys vendors issue to be embedded in web pages and apps: Stripe publishable
@@ -346,7 +349,15 @@ def is_prose(text: str) -> bool:
         return False
     vowels = sum(c in "aeiouyAEIOUY" for c in text)
     return vowels / len(text) >= 0.28
-_PATHISH = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:\\)|://|\.(?:json|ya?ml|txt|pem|key|crt|cer|p12|pfx|env|cfg|ini|toml|py|sh|csv|html?|md)$", re.IGNORECASE)
+_PATHISH = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:\\)|://|\.(?:json|ya?ml|txt|pem|key|crt|cer|p12|pfx|env|cfg|ini|toml|py|sh|csv|html?|md"
+                      r"|zip|tar|gz|tgz|pkl|pt|pth|bin|ckpt|npz|npy|parquet|log|db|sqlite)$", re.IGNORECASE)
+#: an e-mail address (a sender, a login name), not a credential
+_EMAIL = re.compile(r"^[\w.+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+#: a repository or model id's parts: words with a trailing number (`org93/bert_base_v2`)
+_ID_PART = re.compile(r"(?:[a-z]+\d*|[A-Z][a-z]+\d*|[A-Z]+\d*|\d+)(?:[\-_.](?:[a-z]+\d*|[A-Z][a-z]+\d*|[A-Z]+\d*|\d+))*")
+#: words of English prose (`expect this to be found`): two in a value with spaces make it a sentence
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "this", "that", "to", "be", "is", "are", "was", "of", "for", "it", "will",
+                             "should", "must", "can", "not", "and", "or", "with", "in", "on", "if", "when", "here"})
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _AUTH_SCHEME = re.compile(r"^(?:Bearer|Token|Basic|token|bearer|basic)\s+(\S+)$")
@@ -421,8 +432,13 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return "encrypted or hashed"
     if re.fullmatch(r"[A-Za-z0-9/_+\-]+", text) and _ALGORITHM.search(text) and not re.search(r"[a-z]\d|\d[a-z]", text):
         return "an algorithm name"
+    if _EMAIL.match(text):
+        return "an e-mail address"
     if " " in text or "\t" in text:
-        if strength != "password" or len(text.split()) > 5 or _SELF_DESCRIBING.search(text):
+        words = text.split()
+        if strength != "password" or len(words) > 5 or _SELF_DESCRIBING.search(text):
+            return "prose"
+        if len(words) >= 3 and sum(w.lower() in _FUNCTION_WORDS for w in words) >= 2:
             return "prose"
     if _DATE.match(text):
         return "timestamp"
@@ -444,7 +460,7 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     if _RESOURCE.match(text) or _identifier_like(text):
         return "resource identifier"
     if "/" in text and re.search(r"[-_]", text) and all(
-        p.isalpha() or p.isdigit() or _NAMEISH.match(p) or _identifier_like(p) for p in text.split("/") if p
+        p.isalpha() or p.isdigit() or _NAMEISH.match(p) or _identifier_like(p) or _ID_PART.fullmatch(p) for p in text.split("/") if p
     ):
         return "a path or repository id"
     if re.fullmatch(r"[A-Za-z_.\-]+", text):
