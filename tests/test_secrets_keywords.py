@@ -638,6 +638,9 @@ ROUND6_FALSE_POSITIVES = [
     'body = "{\\"access_token\\": \\"ya29.SCRUBBED_ACCESS_TOKEN_XXX\\"}"',
     # prose as a password
     'cfg = {"password": "this should not be printed"}',
+    # a short name that is no credential, its value an expression under a unary minus
+    "    ph, pw = -height % grid_size[0], -width % grid_size[1]",
+    "tok = ~mask & 0xFF",
 ]
 
 
@@ -662,6 +665,8 @@ ROUND6_TRUE_POSITIVES = [
     (f'session_key = "{V}"', V),
     # a model-id-looking value with a random part stays a token
     (f'token = "{rand(12)}/{rand(30)}"', None),
+    # a quoted value that starts with a minus is still a string
+    (f'pw = "-{PW}"', "-" + PW),
 ]
 
 

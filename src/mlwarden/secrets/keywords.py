@@ -478,7 +478,8 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         # `["DB_PASSWORD=…"]`, `"--env", "API_TOKEN=…"`: the name opens a string
         # literal that the value closes; the value is text, not a Python name
         in_string = quote is None and key[:1] in "\"'" and line[match.end("uv"):match.end("uv") + 1] == key[:1] and key[-1:] != key[:1]
-        if quote == "`" or (quote is None and not in_string and _IDENTIFIER.fullmatch(match.group("uv") or "")):
+        # a bare name, or one under a unary operator (`ph, pw = -height % g, …`: pad widths)
+        if quote == "`" or (quote is None and not in_string and _IDENTIFIER.fullmatch((match.group("uv") or "").lstrip("-+~"))):
             return None
     op = match.group("op")
     key = match.group("key")
