@@ -140,3 +140,43 @@ def test_a_host_from_a_property_of_a_project_object(tmp_path, listen, function, 
     values = module_values(pkg / "env.py")
     assert values.attribute_defaults.get("listen") == (listen,)
     assert "other" not in values.attribute_defaults
+
+
+@pytest.mark.parametrize(
+    "init, imports, host, expected",
+    [
+        # a settings class re-exported by the sub-package's __init__
+        ("from .fields import ServeConfig\n", "from .conf import ServeConfig\ncfg = ServeConfig()", "cfg.listen", [7]),
+        ("from .fields import ServeConfig\n", "from svc.conf import ServeConfig\ncfg = ServeConfig()", "cfg.listen", [7]),
+        # under `if TYPE_CHECKING:`, as lazily importing packages write it
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .fields import ServeConfig\n", "from .conf import ServeConfig\ncfg = ServeConfig()", "cfg.listen", [7]),
+        # a constant re-exported under another name
+        ("from .fields import WILDCARD as DEFAULT_LISTEN\n", "from .conf import DEFAULT_LISTEN", "DEFAULT_LISTEN", [6]),
+        # the re-exported class gives a local default; a name the package does not re-export
+        ("from .local_fields import ServeConfig\n", "from .conf import ServeConfig\ncfg = ServeConfig()", "cfg.listen", []),
+        ("from .local_fields import ServeConfig\n", "from .conf import Other\ncfg = Other()", "cfg.listen", []),
+    ],
+)
+def test_a_host_through_a_package_that_reexports_it(tmp_path, init, imports, host, expected):
+    pkg = package(tmp_path, {})
+    conf = pkg / "conf"
+    conf.mkdir()
+    (conf / "__init__.py").write_text(init)
+    (conf / "fields.py").write_text("WILDCARD = '0.0.0.0'\nclass ServeConfig:\n    listen: str = '0.0.0.0'\n")
+    (conf / "local_fields.py").write_text("class ServeConfig:\n    listen: str = '127.0.0.1'\n")
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports=imports, host=host))
+    assert [line for _name, line in exposed(tmp_path, server)] == expected
+
+
+def test_the_cache_drops_a_result_when_the_reexported_module_changes(tmp_path):
+    pkg = package(tmp_path, {})
+    conf = pkg / "conf"
+    conf.mkdir()
+    (conf / "__init__.py").write_text("from .fields import ServeConfig\n")
+    (conf / "fields.py").write_text("class ServeConfig:\n    listen: str = '0.0.0.0'\n")
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports="from .conf import ServeConfig\ncfg = ServeConfig()", host="cfg.listen"))
+    assert exposed(tmp_path, server, cache=True) == [("server.py", 7)]
+    (conf / "fields.py").write_text("class ServeConfig:\n    listen: str = 'localhost'\n")
+    assert exposed(tmp_path, server, cache=True) == []

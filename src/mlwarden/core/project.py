@@ -7,7 +7,10 @@ or ``settings.host`` where ``class Settings(BaseSettings): host: str =
 :func:`project_values` for the module-level constants and the class-field
 and ``add_argument`` defaults of the project modules the file imports from
 (``from .m import …``, ``from ..m import …``, or ``from pkg.m import …``
-where ``pkg`` is the file's own top-level package), one level deep.
+where ``pkg`` is the file's own top-level package), one level deep, and,
+for a name such a module only re-exports (``from .settings import Settings``
+in a package's ``__init__.py``), the module that defines it (up to
+:data:`MAX_REEXPORT_HOPS` re-exporting modules).
 
 The other module is read and parsed with ``ast``, never imported or run;
 only literal values count (``ast.literal_eval``). Every file read is
@@ -42,6 +45,10 @@ class ModuleValues:
     #: os.getenv("HOST", "0.0.0.0")``, or a getter's ``default="0.0.0.0"``)
     #: and argparse options (``add_argument("--host", default=…)``)
     attribute_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
+    #: name -> (module, name there, level) for a name the module re-exports
+    #: (``from .settings import Settings`` in a package's ``__init__.py``, at
+    #: top level or under a top-level ``if``, such as ``if TYPE_CHECKING:``)
+    reexports: Dict[str, Tuple[str, str, int]] = field(default_factory=dict)
 
 
 _MEMO: Dict[Tuple[str, int, int], ModuleValues] = {}
@@ -122,7 +129,21 @@ def _read(tree: ast.Module) -> ModuleValues:
             dest = _argparse_dest(node)
             if found is not UNKNOWN and dest:
                 defaults.setdefault(dest, []).append(found)
-    return ModuleValues(constants, {k: tuple(v) for k, v in defaults.items()})
+    return ModuleValues(constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree))
+
+
+def _reexports(tree: ast.Module) -> Dict[str, Tuple[str, str, int]]:
+    found: Dict[str, Tuple[str, str, int]] = {}
+    statements = list(tree.body)
+    while statements:
+        stmt = statements.pop(0)
+        if isinstance(stmt, ast.If):
+            statements.extend(stmt.body + stmt.orelse)
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if alias.name != "*":
+                    found.setdefault(alias.asname or alias.name, (stmt.module or "", alias.name, stmt.level or 0))
+    return found
 
 
 def _is_property(function: ast.AST) -> bool:
@@ -254,11 +275,45 @@ def project_values(unit: Any) -> ProjectValues:
         for alias in stmt.names:
             if alias.name in values.constants:
                 found.constants[alias.asname or alias.name] = values.constants[alias.name]
-        for attr, literals in values.attribute_defaults.items():
-            found.attribute_defaults[attr] = found.attribute_defaults.get(attr, ()) + literals
+        _add_defaults(found, values)
+        for alias in stmt.names:
+            if alias.name not in values.constants:
+                _follow_reexport(found, source, values, alias.name, alias.asname or alias.name, 0)
     if found.files:
         extra.setdefault("read_files", set()).update(found.files)
     return found
+
+
+def _add_defaults(found: ProjectValues, values: ModuleValues) -> None:
+    for attr, literals in values.attribute_defaults.items():
+        found.attribute_defaults[attr] = found.attribute_defaults.get(attr, ()) + literals
+
+
+#: how many re-exporting modules are followed (``pkg/__init__.py`` ->
+#: ``pkg/args/__init__.py`` -> ``pkg/args/deploy.py``)
+MAX_REEXPORT_HOPS = 3
+
+
+def _follow_reexport(found: ProjectValues, module: Path, values: ModuleValues, name: str, local: str, hops: int) -> None:
+    """``name``, imported as ``local`` from ``module``, which only
+    re-exports it from another of the project's modules (``from .settings
+    import Settings`` in ``__init__.py``): read the module that defines it,
+    as if the file had imported from there."""
+    if hops >= MAX_REEXPORT_HOPS or name not in values.reexports:
+        return
+    target_module, target_name, level = values.reexports[name]
+    source = module_file(module, target_module, level)
+    if source is None or os.path.abspath(source) == os.path.abspath(module):
+        return
+    target = module_values(source)
+    if target is None:
+        return
+    found.files.add(str(source))
+    if target_name in target.constants:
+        found.constants[local] = target.constants[target_name]
+        return
+    _add_defaults(found, target)
+    _follow_reexport(found, source, target, target_name, local, hops + 1)
 
 
 def attributes_defaulting_to(values: ProjectValues, wanted: FrozenSet[object]) -> FrozenSet[str]:

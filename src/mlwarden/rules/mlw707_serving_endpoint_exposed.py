@@ -123,7 +123,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     `host: str = "0.0.0.0"` … `cfg.host`). The constant, option or field may
     also sit in a module of the same package that the file imports from
     (`from .constants import HOST`, `from .settings import Settings` …
-    `settings.host`): that module is read, never run, and the file's cached
+    `settings.host`, or through a package that re-exports it: `from .config
+    import Settings` with `from .settings import Settings` in
+    `config/__init__.py`): that module is read, never run, and the file's cached
     result is dropped when it changes. It may also be set elsewhere in the
     file:
 
