@@ -49,6 +49,9 @@ class ModuleValues:
     #: (``from .settings import Settings`` in a package's ``__init__.py``, at
     #: top level or under a top-level ``if``, such as ``if TYPE_CHECKING:``)
     reexports: Dict[str, Tuple[str, str, int]] = field(default_factory=dict)
+    #: module-level class name -> its bases, dotted and resolved through the
+    #: module's imports (``class L(yaml.SafeLoader)`` -> ``("yaml.SafeLoader",)``)
+    class_bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
 
 _MEMO: Dict[Tuple[str, int, int], ModuleValues] = {}
@@ -129,7 +132,36 @@ def _read(tree: ast.Module) -> ModuleValues:
             dest = _argparse_dest(node)
             if found is not UNKNOWN and dest:
                 defaults.setdefault(dest, []).append(found)
-    return ModuleValues(constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree))
+    return ModuleValues(constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree))
+
+
+def _class_bases(tree: ast.Module) -> Dict[str, Tuple[str, ...]]:
+    imported: Dict[str, str] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                imported[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+        elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
+            for alias in stmt.names:
+                imported[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+    found: Dict[str, Tuple[str, ...]] = {}
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.ClassDef):
+            continue
+        bases = []
+        for base in stmt.bases:
+            parts: List[str] = []
+            node: ast.AST = base
+            while isinstance(node, ast.Attribute):
+                parts.insert(0, node.attr)
+                node = node.value
+            if not isinstance(node, ast.Name):
+                break
+            head = imported.get(node.id, node.id)
+            bases.append(".".join([head, *parts]))
+        else:
+            found[stmt.name] = tuple(bases)
+    return found
 
 
 def _reexports(tree: ast.Module) -> Dict[str, Tuple[str, str, int]]:
@@ -231,6 +263,8 @@ class ProjectValues:
     constants: Dict[str, object] = field(default_factory=dict)
     #: attribute name -> literal defaults, over the imported modules
     attribute_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
+    #: local name -> the dotted bases of the class it is imported as
+    class_bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     #: the files read
     files: Set[str] = field(default_factory=set)
 
@@ -275,9 +309,11 @@ def project_values(unit: Any) -> ProjectValues:
         for alias in stmt.names:
             if alias.name in values.constants:
                 found.constants[alias.asname or alias.name] = values.constants[alias.name]
+            if alias.name in values.class_bases:
+                found.class_bases[alias.asname or alias.name] = values.class_bases[alias.name]
         _add_defaults(found, values)
         for alias in stmt.names:
-            if alias.name not in values.constants:
+            if alias.name not in values.constants and alias.name not in values.class_bases:
                 _follow_reexport(found, source, values, alias.name, alias.asname or alias.name, 0)
     if found.files:
         extra.setdefault("read_files", set()).update(found.files)
@@ -312,6 +348,8 @@ def _follow_reexport(found: ProjectValues, module: Path, values: ModuleValues, n
     if target_name in target.constants:
         found.constants[local] = target.constants[target_name]
         return
+    if target_name in target.class_bases:
+        found.class_bases[local] = target.class_bases[target_name]
     _add_defaults(found, target)
     _follow_reexport(found, source, target, target_name, local, hops + 1)
 
