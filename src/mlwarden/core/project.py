@@ -299,25 +299,44 @@ def project_values(unit: Any) -> ProjectValues:
     for stmt in tree.body:
         if not isinstance(stmt, ast.ImportFrom) or any(a.name == "*" for a in stmt.names):
             continue
-        source = module_file(path, stmt.module or "", stmt.level or 0)
-        if source is None or os.path.abspath(source) == os.path.abspath(path):
+        read = _read_from(found, path, stmt.module or "", stmt.level or 0)
+        if read is None:
             continue
-        values = module_values(source)
-        if values is None:
-            continue
-        found.files.add(str(source))
-        for alias in stmt.names:
-            if alias.name in values.constants:
-                found.constants[alias.asname or alias.name] = values.constants[alias.name]
-            if alias.name in values.class_bases:
-                found.class_bases[alias.asname or alias.name] = values.class_bases[alias.name]
+        source, values = read
         _add_defaults(found, values)
         for alias in stmt.names:
-            if alias.name not in values.constants and alias.name not in values.class_bases:
+            if not _take(found, values, alias.name, alias.asname or alias.name):
                 _follow_reexport(found, source, values, alias.name, alias.asname or alias.name, 0)
     if found.files:
         extra.setdefault("read_files", set()).update(found.files)
     return found
+
+
+def _read_from(found: ProjectValues, importer: Path, module: str, level: int) -> Optional[Tuple[Path, ModuleValues]]:
+    """The project module ``importer`` imports from (``from <level dots><module>
+    import …``) and its values, recorded as read; None when it is not the
+    project's, is the importer itself, or cannot be read."""
+    source = module_file(importer, module, level)
+    if source is None or os.path.abspath(source) == os.path.abspath(importer):
+        return None
+    values = module_values(source)
+    if values is None:
+        return None
+    found.files.add(str(source))
+    return source, values
+
+
+def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> bool:
+    """Record what ``values`` defines for ``name`` (a constant, a class's
+    bases) under ``local``; False when it defines neither."""
+    taken = False
+    if name in values.constants:
+        found.constants[local] = values.constants[name]
+        taken = True
+    if name in values.class_bases:
+        found.class_bases[local] = values.class_bases[name]
+        taken = True
+    return taken
 
 
 def _add_defaults(found: ProjectValues, values: ModuleValues) -> None:
@@ -338,18 +357,12 @@ def _follow_reexport(found: ProjectValues, module: Path, values: ModuleValues, n
     if hops >= MAX_REEXPORT_HOPS or name not in values.reexports:
         return
     target_module, target_name, level = values.reexports[name]
-    source = module_file(module, target_module, level)
-    if source is None or os.path.abspath(source) == os.path.abspath(module):
+    read = _read_from(found, module, target_module, level)
+    if read is None:
         return
-    target = module_values(source)
-    if target is None:
-        return
-    found.files.add(str(source))
-    if target_name in target.constants:
-        found.constants[local] = target.constants[target_name]
-        return
-    if target_name in target.class_bases:
-        found.class_bases[local] = target.class_bases[target_name]
+    source, target = read
+    if _take(found, target, target_name, local) and target_name not in target.class_bases:
+        return  # a constant: nothing more to read
     _add_defaults(found, target)
     _follow_reexport(found, source, target, target_name, local, hops + 1)
 
