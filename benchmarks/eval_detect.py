@@ -31,6 +31,10 @@ other projects' test files and source code, which are never committed):
   held-out sets (``third_party-6``: codeaudit's validation files;
   ``real-5``: ML serving / training-infra packages), labelled by reading
   and committed in ``benchmarks/heldout/`` before anything was scored;
+* ``real-6/<package>/...`` — round s8's held-out real-code set (coqui-tts,
+  gptcache, llama-stack, mlx-lm, nemoguardrails, autotrain-advanced,
+  clearml-agent, litellm's proxy CLI), labelled blind and committed in
+  ``benchmarks/heldout/`` before any rule changed, scored once at the end;
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;
@@ -243,7 +247,7 @@ FOURTH_SOURCES = {"precli", "scs"}
 FIFTH_SOURCES = {"ansede", "aigis", "aisecscan", "aegis"}
 #: round s7's held-out third-party slice (``benchmarks/heldout/third_party-6.SOURCES.txt``)
 SIXTH_SOURCES = {"codeaudit"}
-SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5")
+SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5", "real-6")
 
 
 def set_of(rel: str) -> str:

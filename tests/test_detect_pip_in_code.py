@@ -375,7 +375,10 @@ HELD_QUIET = [
 
 @pytest.mark.parametrize("name", sorted(HELD))
 def test_command_held_in_a_constant_or_field(name):
-    code, expected = HELD[name]
+    assert_found_fast_and_full(*HELD[name])
+
+
+def assert_found_fast_and_full(code, expected):
     assert found(code) == expected
     config = Config(select=DEP_RULES)
     full = check_source(textwrap.dedent(code), "installer.py", config=config, full=True).findings
@@ -385,3 +388,58 @@ def test_command_held_in_a_constant_or_field(name):
 @pytest.mark.parametrize("code", HELD_QUIET)
 def test_command_held_quiet(code):
     assert found(code) == []
+
+
+#: round s8: the project's own command wrappers (a runner name behind leading
+#: underscores, the command passed by keyword or as a list bound to a name)
+#: and pip helpers called with separate string arguments
+WRAPPED = {
+    "underscore-wrapper-keyword-list": (
+        "import sys\nfrom .proc import _check_call\ndef bootstrap():\n    argv = [sys.executable, '-m', 'pip', 'install', '--upgrade', 'wheel', 'ninja']\n    _check_call(cmd=argv)\n",
+        [(4, 66, "MLW301"), (4, 75, "MLW301")],
+    ),
+    "underscore-wrapper-positional-string": (
+        "from .shell import __run\ndef setup():\n    __run('pip install accelerate')\n",
+        [(3, 24, "MLW301")],
+    ),
+    "helper-with-strings": (
+        "class Env:\n    def prepare(self):\n        self.pip_install('-U', 'setuptools', 'wheel')\n",
+        [(3, 32, "MLW301"), (3, 46, "MLW301")],
+    ),
+    "helper-with-strings-extra-index": (
+        "def prepare():\n    install_pip_packages('xformers', '--extra-index-url', 'https://download.pytorch.org/whl/cu121')\n",
+        [(2, 26, "MLW301"), (2, 38, "MLW302")],
+    ),
+    "helper-install-word-first": (
+        "def prepare(venv):\n    venv.pip_args('install', 'onnx>=1.15')\n",
+        [(2, 30, "MLW301")],
+    ),
+}
+
+WRAPPED_QUIET = [
+    # pinned, a requirements file, a variable package: nothing to report
+    "class Env:\n    def prepare(self):\n        self.pip_install('setuptools==69.0.0')\n",
+    "def prepare():\n    install_pip_packages('-r', 'requirements.txt')\n",
+    "def prepare(pkg):\n    install_pip_packages(pkg, '--upgrade')\n",
+    # a wrapper handed a message, a non-pip command, or a whole command to a pip helper
+    "from .proc import _check_call\n_check_call(cmd=['git', 'clone', 'https://x/y.git'])\n",
+    "from .log import _run_notice\n_run_notice('run pip install x first')\n",
+    "def prepare():\n    pip_install('pip', 'install', 'x')\n",
+    # a wrapper whose name is not a runner's
+    "from .proc import _spawn_later\n_spawn_later(cmd=['pip', 'install', 'x'])\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(WRAPPED))
+def test_project_wrappers_and_string_helpers(name):
+    assert_found_fast_and_full(*WRAPPED[name])
+
+
+@pytest.mark.parametrize("code", WRAPPED_QUIET)
+def test_project_wrappers_and_string_helpers_quiet(code):
+    assert found(code) == []
+
+
+def test_gate_admits_wrappers():
+    for code, _expected in WRAPPED.values():
+        assert pip_in_code.may_install(code), code

@@ -453,3 +453,75 @@ def test_host_set_elsewhere_in_a_notebook():
     )
     result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
     assert [(f.rule_id, f.cell) for f in result.findings] == [("MLW707", 2)]
+
+
+#: round s8: a local bound to ``os.getenv(..., wildcard)`` or to a conditional
+#: host; a conditional reported when both branches, or the branch a default
+#: run takes, bind every interface. (code, line, words the message must hold)
+ENV_AND_CONDITIONAL = {
+    "local-getenv": (
+        "import os\nimport uvicorn\ndef main(api):\n    listen = os.getenv('SVC_LISTEN', '0.0.0.0')\n    uvicorn.run(api, host=listen, port=9)\n",
+        5,
+        "",
+    ),
+    "local-environ-get-module-level": (
+        "import os\nfrom flask import Flask\nsite = Flask('s')\nADDR = os.environ.get('ADDR', '::')\nsite.run(host=ADDR)\n",
+        5,
+        "",
+    ),
+    "getenv-conditional-default": (
+        "import os\nimport gradio as gr\ndef up(ui, v6):\n    name = os.getenv('UI_NAME', '::' if v6 else '0.0.0.0')\n    ui.launch(server_name=name)\n",
+        5,
+        "",
+    ),
+    "both-branches-inline": (
+        "import uvicorn\ndef go(api, dual):\n    uvicorn.run(api, host='[::]' if dual else '0.0.0.0')\n",
+        3,
+        "",
+    ),
+    "default-branch-flag-off": (
+        "import uvicorn\ndef go(api, opts):\n    where = '127.0.0.1' if opts.standalone else '0.0.0.0'\n    uvicorn.run(api, host=where)\n",
+        4,
+        "when `opts.standalone` is false (the `else` branch",
+    ),
+    "default-branch-negated": (
+        "import uvicorn\ndef go(api, private):\n    where = '0.0.0.0' if not private else 'localhost'\n    uvicorn.run(api, host=where)\n",
+        4,
+        "when `not private` is true (the `if` branch",
+    ),
+    "default-branch-param-default": (
+        "import uvicorn\ndef go(api, loopback=False):\n    uvicorn.run(api, host='127.0.0.1' if loopback else '0.0.0.0')\n",
+        3,
+        "when `loopback` is false",
+    ),
+}
+
+ENV_AND_CONDITIONAL_QUIET = [
+    # the wildcard branch is the one a flag must be turned on for
+    "import uvicorn\ndef go(api, opts):\n    where = '0.0.0.0' if opts.public else '127.0.0.1'\n    uvicorn.run(api, host=where)\n",
+    "import uvicorn\ndef go(api, loopback=True):\n    uvicorn.run(api, host='127.0.0.1' if loopback else '0.0.0.0')\n",
+    # a condition whose default cannot be read: a call, a comparison, a computed local
+    "import uvicorn\ndef go(api):\n    uvicorn.run(api, host='0.0.0.0' if in_container() else '127.0.0.1')\n",
+    "import uvicorn\ndef go(api, mode):\n    uvicorn.run(api, host='0.0.0.0' if mode == 'serve' else '127.0.0.1')\n",
+    "import uvicorn\ndef go(api, env):\n    docker = env.detect()\n    uvicorn.run(api, host='0.0.0.0' if docker else '127.0.0.1')\n",
+    # local or unreadable environment defaults; a local rebound after the getenv
+    "import os\nimport uvicorn\ndef main(api):\n    listen = os.getenv('SVC_LISTEN', '127.0.0.1')\n    uvicorn.run(api, host=listen)\n",
+    "import os\nimport uvicorn\ndef main(api):\n    listen = os.getenv('SVC_LISTEN')\n    uvicorn.run(api, host=listen)\n",
+    "import os\nimport uvicorn\ndef main(api):\n    listen = os.getenv('SVC_LISTEN', '0.0.0.0')\n    listen = 'localhost'\n    uvicorn.run(api, host=listen)\n",
+    "import uvicorn\ndef main(api, cfg):\n    listen = cfg.get('host', '0.0.0.0')\n    uvicorn.run(api, host=listen)\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(ENV_AND_CONDITIONAL))
+def test_host_from_environment_or_conditional(name):
+    code, line, words = ENV_AND_CONDITIONAL[name]
+    got = findings(code)
+    assert [(f.line, f.severity) for f in got] == [(line, Severity.MEDIUM)], got
+    assert words in got[0].message
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize("code", ENV_AND_CONDITIONAL_QUIET)
+def test_host_from_environment_or_conditional_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")

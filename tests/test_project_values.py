@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from mlwarden.core.config import Config
+from mlwarden.core.finding import Severity
 from mlwarden.core.incremental import IncrementalCheck
 from mlwarden.core.project import module_file, module_values
 from mlwarden.core.run import check_paths
@@ -140,3 +141,86 @@ def test_a_host_from_a_property_of_a_project_object(tmp_path, listen, function, 
     values = module_values(pkg / "env.py")
     assert values.attribute_defaults.get("listen") == (listen,)
     assert "other" not in values.attribute_defaults
+
+
+@pytest.mark.parametrize(
+    "init, imports, host, expected",
+    [
+        # a settings class re-exported by the sub-package's __init__
+        ("from .fields import ServeConfig\n", "from .conf import ServeConfig\ncfg = ServeConfig()", "cfg.listen", [7]),
+        ("from .fields import ServeConfig\n", "from svc.conf import ServeConfig\ncfg = ServeConfig()", "cfg.listen", [7]),
+        # under `if TYPE_CHECKING:`, as lazily importing packages write it
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .fields import ServeConfig\n", "from .conf import ServeConfig\ncfg = ServeConfig()", "cfg.listen", [7]),
+        # a constant re-exported under another name
+        ("from .fields import WILDCARD as DEFAULT_LISTEN\n", "from .conf import DEFAULT_LISTEN", "DEFAULT_LISTEN", [6]),
+        # the re-exported class gives a local default; a name the package does not re-export
+        ("from .local_fields import ServeConfig\n", "from .conf import ServeConfig\ncfg = ServeConfig()", "cfg.listen", []),
+        ("from .local_fields import ServeConfig\n", "from .conf import Other\ncfg = Other()", "cfg.listen", []),
+    ],
+)
+def test_a_host_through_a_package_that_reexports_it(tmp_path, init, imports, host, expected):
+    pkg = package(tmp_path, {})
+    conf = pkg / "conf"
+    conf.mkdir()
+    (conf / "__init__.py").write_text(init)
+    (conf / "fields.py").write_text("WILDCARD = '0.0.0.0'\nclass ServeConfig:\n    listen: str = '0.0.0.0'\n")
+    (conf / "local_fields.py").write_text("class ServeConfig:\n    listen: str = '127.0.0.1'\n")
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports=imports, host=host))
+    assert [line for _name, line in exposed(tmp_path, server)] == expected
+
+
+def test_the_cache_drops_a_result_when_the_reexported_module_changes(tmp_path):
+    pkg = package(tmp_path, {})
+    conf = pkg / "conf"
+    conf.mkdir()
+    (conf / "__init__.py").write_text("from .fields import ServeConfig\n")
+    (conf / "fields.py").write_text("class ServeConfig:\n    listen: str = '0.0.0.0'\n")
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports="from .conf import ServeConfig\ncfg = ServeConfig()", host="cfg.listen"))
+    assert exposed(tmp_path, server, cache=True) == [("server.py", 7)]
+    (conf / "fields.py").write_text("class ServeConfig:\n    listen: str = 'localhost'\n")
+    assert exposed(tmp_path, server, cache=True) == []
+
+
+YAML_READER = "import yaml\n{imports}\n\ndef read(stream):\n    return yaml.load(stream, Loader={loader})\n"
+
+
+def yaml_findings(root: Path, target: Path, cache: bool = False):
+    results, _ = check_paths([str(target)], Config(root=root, select=["MLW106"], severity=Severity.LOW), cache=cache)
+    assert not [e for r in results for e in r.errors]
+    return [(f.line, f.severity) for r in results for f in r.findings]
+
+
+@pytest.mark.parametrize(
+    "loaders, imports, loader, expected",
+    [
+        # a subclass of a safe loader in another module of the package: safe
+        ("import yaml\nclass PlainLoader(yaml.SafeLoader):\n    pass\n", "from .loaders import PlainLoader", "PlainLoader", []),
+        ("from yaml import CSafeLoader as Fast\nclass PlainLoader(Fast):\n    pass\n", "from svc.loaders import PlainLoader as PL", "PL", []),
+        # through the package's re-export
+        (None, "from .conf import PlainLoader", "PlainLoader", []),
+        # a subclass of an unsafe loader: reported high, as in the same file
+        ("import yaml\nclass PlainLoader(yaml.UnsafeLoader):\n    pass\n", "from .loaders import PlainLoader", "PlainLoader", [(5, Severity.HIGH)]),
+        # bases we cannot read: still "cannot be verified" (medium)
+        ("import yaml\nfrom .base import Mixin\nclass PlainLoader(Mixin):\n    pass\n", "from .loaders import PlainLoader", "PlainLoader", [(5, Severity.MEDIUM)]),
+        ("import yaml\nPlainLoader = pick()\n", "from .loaders import PlainLoader", "PlainLoader", [(5, Severity.MEDIUM)]),
+    ],
+)
+def test_a_yaml_loader_class_from_a_project_module(tmp_path, loaders, imports, loader, expected):
+    pkg = package(tmp_path, {"loaders.py": loaders or "import yaml\nclass PlainLoader(yaml.SafeLoader):\n    pass\n"})
+    if loaders is None:
+        (pkg / "conf").mkdir()
+        (pkg / "conf" / "__init__.py").write_text("from ..loaders import PlainLoader\n")
+    reader = pkg / "reader.py"
+    reader.write_text(YAML_READER.format(imports=imports, loader=loader))
+    assert yaml_findings(tmp_path, reader) == expected
+
+
+def test_the_cache_drops_a_yaml_verdict_when_the_loader_module_changes(tmp_path):
+    pkg = package(tmp_path, {"loaders.py": "import yaml\nclass PlainLoader(yaml.SafeLoader):\n    pass\n"})
+    reader = pkg / "reader.py"
+    reader.write_text(YAML_READER.format(imports="from .loaders import PlainLoader", loader="PlainLoader"))
+    assert yaml_findings(tmp_path, reader, cache=True) == []
+    (pkg / "loaders.py").write_text("import yaml\nclass PlainLoader(yaml.Loader):\n    pass\n")
+    assert yaml_findings(tmp_path, reader, cache=True) == [(5, Severity.HIGH)]

@@ -7,7 +7,10 @@ or ``settings.host`` where ``class Settings(BaseSettings): host: str =
 :func:`project_values` for the module-level constants and the class-field
 and ``add_argument`` defaults of the project modules the file imports from
 (``from .m import …``, ``from ..m import …``, or ``from pkg.m import …``
-where ``pkg`` is the file's own top-level package), one level deep.
+where ``pkg`` is the file's own top-level package), one level deep, and,
+for a name such a module only re-exports (``from .settings import Settings``
+in a package's ``__init__.py``), the module that defines it (up to
+:data:`MAX_REEXPORT_HOPS` re-exporting modules).
 
 The other module is read and parsed with ``ast``, never imported or run;
 only literal values count (``ast.literal_eval``). Every file read is
@@ -42,6 +45,13 @@ class ModuleValues:
     #: os.getenv("HOST", "0.0.0.0")``, or a getter's ``default="0.0.0.0"``)
     #: and argparse options (``add_argument("--host", default=…)``)
     attribute_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
+    #: name -> (module, name there, level) for a name the module re-exports
+    #: (``from .settings import Settings`` in a package's ``__init__.py``, at
+    #: top level or under a top-level ``if``, such as ``if TYPE_CHECKING:``)
+    reexports: Dict[str, Tuple[str, str, int]] = field(default_factory=dict)
+    #: module-level class name -> its bases, dotted and resolved through the
+    #: module's imports (``class L(yaml.SafeLoader)`` -> ``("yaml.SafeLoader",)``)
+    class_bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
 
 _MEMO: Dict[Tuple[str, int, int], ModuleValues] = {}
@@ -122,7 +132,50 @@ def _read(tree: ast.Module) -> ModuleValues:
             dest = _argparse_dest(node)
             if found is not UNKNOWN and dest:
                 defaults.setdefault(dest, []).append(found)
-    return ModuleValues(constants, {k: tuple(v) for k, v in defaults.items()})
+    return ModuleValues(constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree))
+
+
+def _class_bases(tree: ast.Module) -> Dict[str, Tuple[str, ...]]:
+    imported: Dict[str, str] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                imported[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+        elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
+            for alias in stmt.names:
+                imported[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+    found: Dict[str, Tuple[str, ...]] = {}
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.ClassDef):
+            continue
+        bases = []
+        for base in stmt.bases:
+            parts: List[str] = []
+            node: ast.AST = base
+            while isinstance(node, ast.Attribute):
+                parts.insert(0, node.attr)
+                node = node.value
+            if not isinstance(node, ast.Name):
+                break
+            head = imported.get(node.id, node.id)
+            bases.append(".".join([head, *parts]))
+        else:
+            found[stmt.name] = tuple(bases)
+    return found
+
+
+def _reexports(tree: ast.Module) -> Dict[str, Tuple[str, str, int]]:
+    found: Dict[str, Tuple[str, str, int]] = {}
+    statements = list(tree.body)
+    while statements:
+        stmt = statements.pop(0)
+        if isinstance(stmt, ast.If):
+            statements.extend(stmt.body + stmt.orelse)
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if alias.name != "*":
+                    found.setdefault(alias.asname or alias.name, (stmt.module or "", alias.name, stmt.level or 0))
+    return found
 
 
 def _is_property(function: ast.AST) -> bool:
@@ -210,6 +263,8 @@ class ProjectValues:
     constants: Dict[str, object] = field(default_factory=dict)
     #: attribute name -> literal defaults, over the imported modules
     attribute_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
+    #: local name -> the dotted bases of the class it is imported as
+    class_bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     #: the files read
     files: Set[str] = field(default_factory=set)
 
@@ -244,21 +299,72 @@ def project_values(unit: Any) -> ProjectValues:
     for stmt in tree.body:
         if not isinstance(stmt, ast.ImportFrom) or any(a.name == "*" for a in stmt.names):
             continue
-        source = module_file(path, stmt.module or "", stmt.level or 0)
-        if source is None or os.path.abspath(source) == os.path.abspath(path):
+        read = _read_from(found, path, stmt.module or "", stmt.level or 0)
+        if read is None:
             continue
-        values = module_values(source)
-        if values is None:
-            continue
-        found.files.add(str(source))
+        source, values = read
+        _add_defaults(found, values)
         for alias in stmt.names:
-            if alias.name in values.constants:
-                found.constants[alias.asname or alias.name] = values.constants[alias.name]
-        for attr, literals in values.attribute_defaults.items():
-            found.attribute_defaults[attr] = found.attribute_defaults.get(attr, ()) + literals
+            if not _take(found, values, alias.name, alias.asname or alias.name):
+                _follow_reexport(found, source, values, alias.name, alias.asname or alias.name, 0)
     if found.files:
         extra.setdefault("read_files", set()).update(found.files)
     return found
+
+
+def _read_from(found: ProjectValues, importer: Path, module: str, level: int) -> Optional[Tuple[Path, ModuleValues]]:
+    """The project module ``importer`` imports from (``from <level dots><module>
+    import …``) and its values, recorded as read; None when it is not the
+    project's, is the importer itself, or cannot be read."""
+    source = module_file(importer, module, level)
+    if source is None or os.path.abspath(source) == os.path.abspath(importer):
+        return None
+    values = module_values(source)
+    if values is None:
+        return None
+    found.files.add(str(source))
+    return source, values
+
+
+def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> bool:
+    """Record what ``values`` defines for ``name`` (a constant, a class's
+    bases) under ``local``; False when it defines neither."""
+    taken = False
+    if name in values.constants:
+        found.constants[local] = values.constants[name]
+        taken = True
+    if name in values.class_bases:
+        found.class_bases[local] = values.class_bases[name]
+        taken = True
+    return taken
+
+
+def _add_defaults(found: ProjectValues, values: ModuleValues) -> None:
+    for attr, literals in values.attribute_defaults.items():
+        found.attribute_defaults[attr] = found.attribute_defaults.get(attr, ()) + literals
+
+
+#: how many re-exporting modules are followed (``pkg/__init__.py`` ->
+#: ``pkg/args/__init__.py`` -> ``pkg/args/deploy.py``)
+MAX_REEXPORT_HOPS = 3
+
+
+def _follow_reexport(found: ProjectValues, module: Path, values: ModuleValues, name: str, local: str, hops: int) -> None:
+    """``name``, imported as ``local`` from ``module``, which only
+    re-exports it from another of the project's modules (``from .settings
+    import Settings`` in ``__init__.py``): read the module that defines it,
+    as if the file had imported from there."""
+    if hops >= MAX_REEXPORT_HOPS or name not in values.reexports:
+        return
+    target_module, target_name, level = values.reexports[name]
+    read = _read_from(found, module, target_module, level)
+    if read is None:
+        return
+    source, target = read
+    if _take(found, target, target_name, local) and target_name not in target.class_bases:
+        return  # a constant: nothing more to read
+    _add_defaults(found, target)
+    _follow_reexport(found, source, target, target_name, local, hops + 1)
 
 
 def attributes_defaulting_to(values: ProjectValues, wanted: FrozenSet[object]) -> FrozenSet[str]:

@@ -10,6 +10,7 @@ from typing import Any, List, Optional, Tuple
 from mlwarden.core.bindings import WELL_KNOWN_NAMES
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
+from mlwarden.core.project import project_values
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN as UNKNOWN_VALUE
 from mlwarden.rules._helpers import follow_constant, keyword_arg, notebook_json, remove_arg
@@ -160,8 +161,12 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
     ## Options
     Value policy: a `Loader` (or a ruamel `typ`) that cannot be resolved to a
     known loader (a parameter, an attribute, a class imported from another
-    module, an opaque `**kwargs`) is reported at medium severity with a
-    message saying it cannot be verified.
+    module whose bases cannot be read, an opaque `**kwargs`) is reported at
+    medium severity with a message saying it cannot be verified. A class
+    imported from another module of the same package (`from .io import
+    ConfigLoader`, also through a package's re-export) is judged by the bases
+    that module gives it (`class ConfigLoader(yaml.SafeLoader)`), read with
+    `ast` and never run; the cached result is dropped when that module changes.
 
     ## Version awareness
     `FullLoader`/`full_load` are high severity unless every PyYAML the project
@@ -284,11 +289,25 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
                 return UNSAFE
             if names & FULL_LOADERS:
                 return FULL
-            return UNKNOWN
+            return self._project_class(expr)
         if isinstance(expr, cst.Name) and expr.value in self.ctx.constants.classes:
             bases = [self._classify(base.value, depth + 1) for base in self.ctx.constants.classes[expr.value].bases]
             for verdict in (UNSAFE, FULL, SAFE):
                 if verdict in bases:
+                    return verdict
+        return self._project_class(expr)
+
+    def _project_class(self, expr: Any) -> str:
+        """`from .io import NoTagsLoader` where that module of the package
+        defines `class NoTagsLoader(yaml.SafeLoader)` (read with ast, never
+        run): the verdict of its bases."""
+        if not isinstance(expr, cst.Name):
+            return UNKNOWN
+        imported = project_values(self.unit).class_bases.get(expr.value)
+        if imported:
+            verdicts = [_base_verdict(base) for base in imported]
+            for verdict in (UNSAFE, FULL, SAFE):
+                if verdict in verdicts:
                     return verdict
         return UNKNOWN
 
@@ -534,6 +553,18 @@ class YamlUnsafeLoad(RoundTripAware, CodeRule):
         return call.with_changes(
             args=[a.with_changes(value=cst.SimpleString(f"{quote}safe{quote}")) if a is arg else a for a in call.args]
         )
+
+
+def _base_verdict(dotted: str) -> str:
+    """The verdict for a base class named ``dotted`` in another module."""
+    name = ruamel_name(dotted)
+    if name in SAFE_LOADERS | _RUAMEL_SAFE_LOADERS:
+        return SAFE
+    if name in UNSAFE_LOADERS | _RUAMEL_UNSAFE_LOADERS:
+        return UNSAFE
+    if name in FULL_LOADERS:
+        return FULL
+    return UNKNOWN
 
 
 def _worst(*verdicts: str) -> str:

@@ -111,14 +111,21 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     The host may be a literal (`"0.0.0.0"`, `"::"`, `""` except for Flask,
     whose `run()` serves an empty host on 127.0.0.1), a module constant, a
     local name whose bindings that reach the call all assign such a literal
-    (a later rebinding does not count), a parameter default, `os.environ.get("HOST", "0.0.0.0")`, or an
+    (a later rebinding does not count), a parameter default, `os.environ.get("HOST", "0.0.0.0")` (also
+    through the one local binding that reaches the call: `host = os.getenv("HOST", "0.0.0.0")`), a
+    conditional `a if flag else b` both of whose branches are such hosts, or whose branch a default run
+    takes is (the message names the branch: a plain flag, a name or attribute whose value cannot be
+    read, is taken to be off; a literal, a parameter or option default is read; a condition that is a
+    call or a comparison is not judged), or an
     attribute whose name is an argparse option with that default
     (`parser.add_argument("--host", default="0.0.0.0")` … `args.host`) or a
     class field with that default (a dataclass or settings class:
     `host: str = "0.0.0.0"` … `cfg.host`). The constant, option or field may
     also sit in a module of the same package that the file imports from
     (`from .constants import HOST`, `from .settings import Settings` …
-    `settings.host`): that module is read, never run, and the file's cached
+    `settings.host`, or through a package that re-exports it: `from .config
+    import Settings` with `from .settings import Settings` in
+    `config/__init__.py`): that module is read, never run, and the file's cached
     result is dropped when it changes. It may also be set elsewhere in the
     file:
 
@@ -288,6 +295,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         self._optional_auth: Any = None
         self._flask_run = False
         self._auth_condition = ""
+        self._branch = ""
 
     def _may_be_none(self, expr: Any) -> bool:
         """``expr`` is a name one of whose bindings is ``None`` (``auth =
@@ -299,6 +307,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     # -- where servers start ---------------------------------------------------
     def visit_Call(self, node: libcst.Call) -> None:
         self._flask_run = False
+        self._branch = ""
         func = node.func
         callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
         if _RUNS_COMMANDS.search(callee):
@@ -345,9 +354,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return
         self.report(
             node,
-            f"`{shown}` serves on every network interface with no authentication in this file; bind to 127.0.0.1 behind an authenticating proxy, or add authentication"
+            f"`{shown}` serves on every network interface{self._branch} with no authentication in this file; bind to 127.0.0.1 behind an authenticating proxy, or add authentication"
             if not auth
-            else f"`{shown}` serves on every network interface; authentication appears in this file, so check that it covers every route",
+            else f"`{shown}` serves on every network interface{self._branch}; authentication appears in this file, so check that it covers every route",
             severity=Severity.LOW if auth else Severity.MEDIUM,
         )
 
@@ -367,6 +376,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 self._report_exposed(value, f"{server} {flag} {address}")
 
     def visit_Assign(self, node: libcst.Assign) -> None:
+        self._branch = ""
         self._check_command(node.value)
         for target in node.targets:
             target = target.target
@@ -378,6 +388,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 self._check_gunicorn_bind(node.value, config_file=True)  # gunicorn.conf.py: bind = "0.0.0.0:8000"
 
     def visit_Dict(self, node: libcst.Dict) -> None:
+        self._branch = ""
         for element in node.elements:
             if isinstance(element, cst.DictElement) and self.ctx.value(element.key) == "bind":
                 self._check_gunicorn_bind(element.value)  # {"bind": "0.0.0.0:8000", "workers": 4}
@@ -576,7 +587,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return value.strip() in ALL_INTERFACES - {""}  # gunicorn: a host alone takes port 8000
         return isinstance(value, str) and _address_text_all(value)
 
-    def _all_interfaces(self, host: Any, empty_is_local: bool = False) -> bool:
+    def _all_interfaces(self, host: Any, empty_is_local: bool = False, depth: int = 0) -> bool:
+        if isinstance(host, cst.IfExp):
+            return depth < 4 and self._conditional_all(host, empty_is_local, depth)
         value = self.resolve(host)
         if value is UNKNOWN:
             value = self.local_value(host)  # `host = "0.0.0.0"` … `run(host=host)` in this function
@@ -597,6 +610,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return self._all_interfaces(option, empty_is_local)  # host: str = typer.Option("0.0.0.0")
             if self._from_callers(host, address=False):
                 return True  # def serve(app, host): … serve(app, "0.0.0.0") in this file
+            if depth < 3:
+                # `host = os.getenv("HOST", "0.0.0.0")` (or a conditional) … `run(host=host)`:
+                # the one binding that reaches the use
+                values = self.reaching_values(host.value, host)
+                if len(values) == 1 and isinstance(values[0], (cst.Call, cst.IfExp)):
+                    return self._all_interfaces(values[0], empty_is_local, depth + 1)
         if isinstance(host, cst.Attribute) and self._self_attr_all(host):
             return True  # self._host, set to "0.0.0.0" (or a parameter defaulting to it) in the class
         if isinstance(host, cst.Attribute) and self._built_with_key(host):
@@ -605,7 +624,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             # os.environ.get("HOST", "0.0.0.0"), os.getenv("HOST", "0.0.0.0")
             if self.ctx.call_to(host, ("os.environ.get", "os.getenv")):
                 default = self.ctx.arg(host, 1, "default")
-                return default is not None and self.resolve(default) in ALL_INTERFACES
+                return default is not None and self._all_interfaces(default, depth=depth + 1)
             return False
         if isinstance(host, cst.Attribute):
             # a field or option default of this file, or of a project module it imports from
@@ -614,6 +633,62 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 project_values(self.unit), ALL_INTERFACES
             )
         return False
+
+    def _conditional_all(self, host: Any, empty_is_local: bool, depth: int) -> bool:
+        """``a if cond else b``: both branches bind every interface, or the
+        branch a default run takes does (:meth:`_default_branch`); the
+        message then names that branch."""
+        body = self._all_interfaces(host.body, empty_is_local, depth + 1)
+        orelse = self._all_interfaces(host.orelse, empty_is_local, depth + 1)
+        if body and orelse:
+            return True
+        if not (body or orelse):
+            return False
+        taken = self._default_branch(host.test)
+        if taken is None or taken != body:
+            return False
+        test = _show(self.ctx, host.test, 30)
+        self._branch = f" when `{test}` is {'true' if taken else 'false'} (the `{'if' if taken else 'else'}` branch, which a default run takes)"
+        return True
+
+    def _default_branch(self, test: Any) -> Optional[bool]:
+        """Whether a default run takes the ``if`` branch of a conditional
+        on ``test``: its constant value when one can be read (a literal, a
+        local or module constant, an option default), else, for a plain
+        flag (a name or attribute, possibly under ``not``) whose value
+        cannot be seen, that the flag is off; None for anything else (a
+        comparison, a call)."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self._default_branch(test.expression)
+            return None if inner is None else not inner
+        if not isinstance(test, (cst.Name, cst.Attribute)):
+            return None
+        value = self.resolve(test)
+        if value is UNKNOWN:
+            value = self.local_value(test)
+        if value is UNKNOWN and isinstance(test, cst.Name):
+            option = self._option_default(test.value)
+            if option is None:
+                option = self._param_default(test.value)
+            if option is not None:
+                value = self.resolve(option)
+                if value is UNKNOWN:
+                    return None  # a default we cannot read
+        if value is not UNKNOWN:
+            return bool(value)
+        if isinstance(test, cst.Name) and any(v is not None for v in self.reaching_values(test.value, test)):
+            return None  # a local computed from something: not a flag we can assume off
+        return False
+
+    def _param_default(self, name: str) -> Optional[Any]:
+        """The default of the innermost enclosing function's parameter
+        ``name`` (None without one)."""
+        for function in reversed([n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]):
+            params = function.params
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                if param.name.value == name:
+                    return param.default
+        return None
 
     # -- hosts set elsewhere in the class, in **kwargs, in CLI option defaults -------
     def _method_and_class(self) -> Optional[Tuple[Any, Any]]:

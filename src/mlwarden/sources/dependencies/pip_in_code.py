@@ -18,7 +18,8 @@ What is read:
 * helpers that wrap pip by name (``check_pip_install_extra(..., ["pkg"])``,
   ``get_pip_install(["pkg"])``) and lists bound to such names
   (``pip_install_cmd = ["pkg", "--extra-index-url", URL]``): ``pip install``
-  plus the list's words;
+  plus the list's words, or, when the helper is called with separate
+  string arguments (``self.pip_install("-U", "setuptools")``), those words;
 * calls: ``subprocess.run/call/check_call/check_output/Popen``,
   ``subprocess.getoutput/getstatusoutput``, ``os.system``, ``os.popen``,
   ``asyncio.create_subprocess_exec/shell``, ``pip.main`` (and
@@ -28,7 +29,10 @@ What is read:
   ``session.run("pip", "install", …)``, ``exec_command``, an agent's
   ``computer.run("shell", cmd)``) when an argument *is* a pip command: its
   first word is the installer, so a message that mentions ``pip install``
-  is not read;
+  is not read; the project's own wrappers count as runners by name behind
+  leading underscores (``_check_call(cmd=argv)``), their command taken from
+  the first positional argument or a ``cmd``/``command``/``args``/``argv``
+  keyword, and a list bound once to a name is read;
 * arguments: a list or tuple literal (one word per element; ``sys.executable``
   and any non-literal program followed by ``-m pip`` count as Python), a
   ``+`` of lists, a name bound once to such a list in the same function or at
@@ -88,6 +92,8 @@ RUNNERS = frozenset(
     {"run", "system", "shell", "execute", "exec_command", "run_command", "run_cmd", "run_shell", "exec_run", "spawn", "sh",
      "check_call", "check_output", "getoutput", "popen", "Popen"}
 )
+#: keywords a runner takes its command by (``_check_call(cmd=argv)``)
+COMMAND_KEYWORDS = frozenset({"cmd", "command", "args", "argv", "cmdline", "command_line"})
 #: modules assumed by their usual name when the file does not import them
 #: (snippets, notebooks whose import cell is elsewhere)
 _WELL_KNOWN = ("subprocess", "os", "asyncio", "pip", "sys")
@@ -105,7 +111,7 @@ GATE_WORDS = ("pip", "install")
 CALL_WORDS = re.compile(
     r"subprocess|system|popen|getoutput|get_ipython|pip\s*\.\s*(?:main|_internal)|from\s+pip\b|import\s+pip\b"
     r"|pip_?install|install_?pip|pip_?args"
-    r"|\b(?:run|execute|shell|exec_command|run_command|run_cmd|run_shell|exec_run|spawn|sh)\s*\(",
+    r"|\b_*(?:run|execute|shell|exec_command|run_command|run_cmd|run_shell|exec_run|spawn|sh|check_call|check_output)\s*\(",
     re.IGNORECASE,
 )
 
@@ -212,6 +218,25 @@ def _commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
             yield words
 
 
+def _helper_strings(node: ast.Call, lines: List[str], lists: Any) -> Optional[List[Word]]:
+    """A pip helper called with separate string arguments
+    (``self.pip_install("-U", "pip", "uv")``, ``pip_install("vllm",
+    "--pre")``): ``pip install`` + those words, the helper's own
+    ``install`` word kept when it is the first (``pip_args("install",
+    "x")``). None unless every positional argument is a string literal or
+    a ``*`` of something we cannot read, and at least one is a literal."""
+    if not node.args or not any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args):
+        return None
+    if any(not (isinstance(a, ast.Starred) or (isinstance(a, ast.Constant) and isinstance(a.value, str))) for a in node.args):
+        return None
+    words = [w for a in node.args for w in _element_words(a, lines, lists)]
+    if not words or words[0].text in ("pip", "pip3", "-m", "python", "python3"):
+        return None  # a whole command: not install arguments
+    at = (node.args[0].lineno, node.args[0].col_offset)
+    head = [Word("pip", *at)] if words[0].text == "install" else [Word("pip", *at), Word("install", *at)]
+    return head + words
+
+
 def _install_arguments(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -> Optional[List[Word]]:
     """``["pkg[extra]", "--extra-index-url", URL]`` handed to a pip helper:
     ``pip install`` + its words (None when it already is a whole command)."""
@@ -246,6 +271,9 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
                 words = _install_arguments(arg, lines, lists)
                 if words:
                     yield words
+            words = _helper_strings(node, lines, lists)
+            if words:
+                yield words
             continue
         name = _qualname(node.func, aliases)
         words: Optional[List[Word]] = None
@@ -695,9 +723,11 @@ def _runner_commands(node: ast.Call, lines: List[str], lists: Any) -> Iterator[L
 
     func = node.func
     method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    if method not in RUNNERS:
-        return
+    if method is None or method.lstrip("_") not in RUNNERS:
+        return  # the project's own wrappers count too: `_check_call(cmd=...)`, `_run(...)`
     args = [a for a in node.args if not isinstance(a, ast.Starred)]
+    if not args:
+        args = [k.value for k in node.keywords if k.arg in COMMAND_KEYWORDS]
     if not args:
         return
     first = args[0]
@@ -705,10 +735,10 @@ def _runner_commands(node: ast.Call, lines: List[str], lists: Any) -> Iterator[L
         yield [w for a in node.args for w in _element_words(a, lines, lists)]
         return
     for arg in args:
-        if isinstance(arg, (ast.List, ast.Tuple)):
-            words = _argv_words(arg, lines, lists)
+        if isinstance(arg, (ast.List, ast.Tuple)) or (isinstance(arg, ast.Name) and id(arg) in lists):
+            words = _argv_words(arg, lines, lists)  # a list literal, or a name bound once to one
             if words:
-                yield words
+                yield _python_first(words)
             continue
         values = [arg] if _is_string(arg) else lists.string_values(arg) if isinstance(arg, ast.Name) else []
         for value in values:
