@@ -750,3 +750,14 @@ def test_package_digests_never_reach_detect_secrets(monkeypatch):
     lines = ["torch==2.5.1 \\"] + [f"    --hash=sha256:{_hex(64, i)} \\" for i in range(30)] + ["    --hash=sha256:" + _hex(64, 31)]
     assert adapter.scan_lines(lines, "requirements.txt") == []
     assert seen == []
+
+
+@pytest.mark.parametrize("algorithm, hex_length", [("sha1", 40), ("sha224", 56), ("sha384", 96), ("md5", 32), ("blake2b", 128)])
+def test_every_digest_algorithm_passes_the_word_gate(algorithm, hex_length, monkeypatch):
+    # the substring gate before the digest regex names every algorithm the regex knows
+    seen = []
+    real = adapter._scan
+    monkeypatch.setattr(adapter, "_scan", lambda lines, indexes, *a, **k: seen.extend(indexes) or real(lines, indexes, *a, **k))
+    lines = [f"    --hash={algorithm}:{_hex(hex_length, i)} \\" for i in range(20)]
+    assert adapter.scan_lines(lines, "requirements.txt") == []
+    assert seen == []

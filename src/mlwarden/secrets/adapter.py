@@ -238,7 +238,7 @@ class Session:
         if "base64," in text or (lines and max(map(len, lines)) >= 2000):
             lines = [blank_blobs(line) for line in lines]
             text = "\n".join(lines)
-        if ":" in text and _DIGEST.search(text):
+        if any(word in text for word in _DIGEST_WORDS) and _DIGEST.search(text):
             # package hashes (`--hash=sha256:…` in a pip-compile lock file,
             # `hash = "sha256:…"` in uv/poetry locks, image digests) are
             # public: a 10,000-line lock file sent every line to detect-secrets
@@ -283,6 +283,11 @@ class Session:
 _LONG_LINE = 1000
 #: an algorithm-prefixed digest: ``sha256:<64 hex>`` (pip `--hash`, lock files, image digests)
 _DIGEST = re.compile(r"(?<![\w-])(?:sha(?:1|224|256|384|512)|md5|blake2b)[:=](?:[0-9a-f]{32,128}|[0-9A-F]{32,128})(?![\w])")
+
+
+#: every digest holds one of these (substring tests cost a sixth of the
+#: regex's search on code without digests: 0.19 s vs 1.19 s on transformers)
+_DIGEST_WORDS = ("sha1", "sha2", "sha3", "sha5", "md5", "blake2b")
 
 
 def _blank(match: "re.Match[str]") -> str:
