@@ -170,3 +170,28 @@ def test_canonical_names_are_packagings(name):
     from mlwarden.core.versions import canonicalize_name as ours
 
     assert ours(name) == canonicalize_name(name)
+
+
+def test_runner_calls_without_pip_do_not_import_the_requirement_parser(tmp_path):
+    """pip-in-code reads calls of `run`, `check_call` … only to find pip
+    commands: a file that mentions pip in prose and runs other programs must
+    not import the requirement parser (`sources.dependencies.installs`,
+    `packaging.requirements`: ~60 ms of a hook run on one such file), while a
+    real pip command in the same shape still reports (so the probe can see
+    the import)."""
+    runs = (
+        '"""Run `pip install foo` first."""\n'
+        "import subprocess\n\n"
+        "def build(cmd, out):\n"
+        '    subprocess.run(["git", "clone", out])\n'
+        "    subprocess.run(cmd, check=True)\n"
+    )
+    (tmp_path / "build.py").write_text(runs)
+    code, _heavy, proc = probe(tmp_path, "check", "--no-cache", "--select", "MLW3", "build.py")
+    assert code == 0, proc.stdout + proc.stderr
+    assert "mlwarden.sources.dependencies.installs" not in modules(proc)
+
+    (tmp_path / "build.py").write_text(runs + '    subprocess.run(["pip", "install", "torch"])\n')
+    code, _heavy, proc = probe(tmp_path, "check", "--no-cache", "--select", "MLW3", "--severity", "low", "build.py")
+    assert code == 1 and "MLW301" in proc.stdout, proc.stdout + proc.stderr
+    assert "mlwarden.sources.dependencies.installs" in modules(proc)

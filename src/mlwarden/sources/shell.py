@@ -11,6 +11,13 @@ from mlwarden.sources.base import ShellLine, Unit
 from mlwarden.sources.cells import CellInfo
 from mlwarden.sources.magics import SHELL_LINE_MAGICS
 
+#: program words of an install command (here, not in ``dependencies.installs``,
+#: so that pip-in-code can test a call's first word without importing the
+#: requirement parser and ``packaging``: ~60 ms of a one-file hook run)
+PYTHON_RE = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|py)$|^\{sys\.executable\}$|^\$\{?PYTHON\}?$")
+PIP_RE = re.compile(r"^(?:.*/)?pip(?:\d+(?:\.\d+)?)?$")
+CONDA_RE = re.compile(r"^(?:.*/)?(?:conda|mamba|micromamba)$")
+
 
 def shell_command(record: ShellLine) -> Optional[str]:
     """The shell command a record runs (``!cmd``, a ``%%bash`` line,

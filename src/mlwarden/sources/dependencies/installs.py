@@ -18,15 +18,12 @@ from mlwarden.sources.dependencies.paths import is_requirements_path
 from mlwarden.sources.dependencies.requirement import VALUE_OPTIONS, Token, _is_localhost, index_setting, split_words
 from mlwarden.sources.dependencies.manifests import conda_entry
 from mlwarden.sources.dependencies.requirements import _add_requirement, _include
-from mlwarden.sources.shell import command_column, record_label, record_position
+from mlwarden.sources.shell import CONDA_RE, PIP_RE, PYTHON_RE, command_column, record_label, record_position
 
 SHELL_SEPARATORS = {"&&", "||", ";", "|", "&", "|&"}
 #: a shell redirection word: ``>``, ``>>``, ``2>``, ``&>``, ``<``, ``2>&1``,
 #: ``>/dev/null`` … (no requirement or pip option starts like this)
 REDIRECTION_RE = re.compile(r"^(?:\d+|&)?(?:>>?|<<?)(?:\||&(?:\d+|-)?)?")
-PYTHON_RE = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|py)$|^\{sys\.executable\}$|^\$\{?PYTHON\}?$")
-PIP_RE = re.compile(r"^(?:.*/)?pip(?:\d+(?:\.\d+)?)?$")
-CONDA_RE = re.compile(r"^(?:.*/)?(?:conda|mamba|micromamba)$")
 
 CONDA_VALUE_OPTIONS = {"-c", "--channel", "-n", "--name", "-p", "--prefix", "--file"}
 

@@ -143,7 +143,7 @@ def add_code_installs(unit: Any, deps: Any) -> Any:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
             return deps  # the code rules report what does not parse
-    commands = list(_commands(tree, source))
+    commands = [words for words in _commands(tree, source) if _may_run_pip(words)]
     if not commands:
         return deps
     if deps is None:
@@ -152,6 +152,16 @@ def add_code_installs(unit: Any, deps: Any) -> Any:
         deps = DependencySet(kind=unit.kind, path=unit.path)
     _parse(unit, deps, commands)
     return deps
+
+
+def _may_run_pip(words: List[Word]) -> bool:
+    """False when the install parser cannot find a pip install in
+    ``words`` (it needs a pip program word and an ``install`` word): other
+    programs' commands (``git clone``, ``make``) then cost no import of the
+    requirement parser."""
+    from mlwarden.sources.shell import PIP_RE
+
+    return any(w.text == "install" for w in words) and any(PIP_RE.match(w.text) for w in words)
 
 
 # ---------------------------------------------------------------------------
@@ -688,7 +698,7 @@ def _installer_value(node: ast.AST, lines: List[str], lists: Any) -> Optional[as
     installer in ([sys.executable, "-m", "pip"], ["uv", "pip"])``), else
     None. A loop over installers runs each in turn: the first is the one
     that installs when it is present."""
-    from mlwarden.sources.dependencies.installs import PIP_RE
+    from mlwarden.sources.shell import PIP_RE
 
     index: Optional[int] = None
     if isinstance(node, ast.Subscript):
@@ -719,7 +729,7 @@ def _runner_commands(node: ast.Call, lines: List[str], lists: Any) -> Iterator[L
     argument (or a name bound only to strings) whose words are a pip
     command, or separate program-and-argument strings (``session.run("pip",
     "install", "x")``)."""
-    from mlwarden.sources.dependencies.installs import PIP_RE, PYTHON_RE
+    from mlwarden.sources.shell import PIP_RE, PYTHON_RE
 
     func = node.func
     method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
