@@ -235,7 +235,9 @@ def judge(unit: Unit, view, source: str, pruned, facts, chosen: Sequence[type], 
 
     module = _parse_cst(pruned.source)
 
-    import libcst as cst
+    from mlwarden.core.cstimport import load
+
+    cst = load()
     from mlwarden.core.names import Context, positions_of
 
     position = positions_of(module)
@@ -349,7 +351,9 @@ def _locate_in_chunks(source: str, rules: Sequence[type], deep: bool, kind: str 
 
 def _parse_cst(source: str):
     """libcst's tree of ``source``; every failure is a ParseFailure."""
-    import libcst as cst
+    from mlwarden.core.cstimport import load
+
+    cst = load()
 
     try:
         return cst.parse_module(source)
