@@ -126,7 +126,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     guarded = SafeStream(original)
     sys.stderr = guarded
     try:
-        return _main(argv)
+        from mlwarden.core.codecache import armed
+
+        with armed():  # dataclasses' generated code from the per-user cache (core/codecache.py)
+            return _main(argv)
     finally:
         try:
             guarded.close_pending()

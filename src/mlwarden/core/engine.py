@@ -235,9 +235,9 @@ def judge(unit: Unit, view, source: str, pruned, facts, chosen: Sequence[type], 
 
     module = _parse_cst(pruned.source)
 
-    from mlwarden.core.cstimport import load
+    from mlwarden.core.codecache import load_libcst
 
-    cst = load()
+    cst = load_libcst()
     from mlwarden.core.names import Context, positions_of
 
     position = positions_of(module)
@@ -351,9 +351,9 @@ def _locate_in_chunks(source: str, rules: Sequence[type], deep: bool, kind: str 
 
 def _parse_cst(source: str):
     """libcst's tree of ``source``; every failure is a ParseFailure."""
-    from mlwarden.core.cstimport import load
+    from mlwarden.core.codecache import load_libcst
 
-    cst = load()
+    cst = load_libcst()
 
     try:
         return cst.parse_module(source)

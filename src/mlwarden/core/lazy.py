@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 
 class LazyModule:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, loader: Optional[Callable[[], ModuleType]] = None) -> None:
         self.__dict__["_name"] = name
         self.__dict__["_module"] = None
+        self.__dict__["_loader"] = loader
 
     def _load(self) -> ModuleType:
         module: Optional[ModuleType] = self.__dict__["_module"]
         if module is None:
-            module = importlib.import_module(self.__dict__["_name"])
+            loader = self.__dict__["_loader"]
+            module = loader() if loader is not None else importlib.import_module(self.__dict__["_name"])
             self.__dict__["_module"] = module
         return module
 
@@ -36,4 +38,10 @@ class LazyModule:
         return f"<lazy module {self.__dict__['_name']!r}>"
 
 
-cst: Any = LazyModule("libcst")
+def _libcst() -> ModuleType:
+    from mlwarden.core.codecache import load_libcst
+
+    return load_libcst()  # the node classes' generated code from the cache (core/codecache.py)
+
+
+cst: Any = LazyModule("libcst", _libcst)

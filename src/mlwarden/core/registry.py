@@ -18,7 +18,6 @@ everything, for what needs the classes (docs, SARIF metadata, examples).
 from __future__ import annotations
 
 import importlib
-import sys
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Type
 
@@ -205,10 +204,6 @@ class RuleRef:
         known = self.__dict__.get("_cls")  # made by :meth:`of` from the class itself
         if known is not None:
             return known
-        if self._kind == "code" and "libcst" not in sys.modules:
-            from mlwarden.core.cstimport import load
-
-            load()  # the node classes' code from the cache (a code rule imports libcst)
         return getattr(importlib.import_module(f"mlwarden.rules.{self.module}"), self.cls_name)
 
     @property
