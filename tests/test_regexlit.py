@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mlwarden.core import lazyre
-from mlwarden.core.regexlit import Text, may_search, required_literal
+from mlwarden.core.regexlit import Text, may_search, quick_literal, required_literal
 from mlwarden.secrets import adapter
 from pattern_helpers import all_patterns
 
@@ -102,3 +102,74 @@ def test_long_lines_report_what_short_ones_do():
         hits = adapter.scan_lines([long_line], "out.txt", profile="output")
         assert (expected[0][0], secret) in [(h.type, h.secret) for h in hits]
         assert [h.col for h in hits if h.secret == secret][0] == long_line.index(secret) + 1
+
+
+@pytest.mark.parametrize(
+    "pattern, flags, expected",
+    [
+        (r"(?<![A-Za-z0-9_\-])(hf_[A-Za-z0-9]{34,40})(?![A-Za-z0-9_\-])", 0, ("hf_", False)),
+        (r"(?:abc)def[0-9]", 0, ("abc", False)),  # the literal ends where the group does
+        (r"((?:AKIA)[A-Z0-9]{16})", 0, ("AKIA", False)),
+        (r"AKIA\.x\d", 0, ("AKIA.x", False)),  # an escaped dot is a dot; \d ends it
+        (r"xoxb-\d+", 0, ("xoxb-", False)),
+        (r"abcd?e", 0, ("abc", False)),  # `d?`: optional
+        (r"abcd*e", 0, ("abc", False)),
+        (r"abcd{0,2}", 0, ("abc", False)),
+        (r"abcd+e", 0, ("abc", False)),  # a repeated character ends it
+        (r"Bearer [A-Z]", re.IGNORECASE, ("bearer ", True)),
+        (r"(?<=[\s(])(abc)[)|]x", 0, ("abc", False)),  # `(`, `)` and `|` inside a class are plain
+        (r"(sk|rk)_live", 0, None),  # alternation in the entered group
+        (r"abc|def", 0, None),  # alternation at the top
+        (r"(abc)|x", 0, None),
+        (r"(?i:cohere)=", 0, None),  # inline flags: not read here
+        (r"(?P<key>abc)", 0, None),
+        (r"[ab]cd", 0, None),
+        (r"a\wcd", 0, None),  # one character before the class: too short
+        (r"abc", re.MULTILINE, None),  # other flags: not read here
+        (r"(?<!x(abc)", 0, None),  # unbalanced
+    ],
+)
+def test_quick_literal(pattern, flags, expected):
+    assert quick_literal(pattern, flags) == expected
+    if expected is not None:  # it agrees with the literal re's own parser finds
+        exact = required_literal(re.compile(pattern, flags))
+        assert exact is not None and exact[1] == expected[1]
+        assert all(expected[0] in literal for literal in exact[0])
+
+
+def test_quick_literals_are_held_by_every_match():
+    """For every pattern mlwarden holds: the literal read from the text is
+    in every literal re's parser requires (so in every match), and the
+    sample lines a pattern matches all contain it."""
+    lines = _sample_lines()
+    read = 0
+    for where, pattern in all_patterns():
+        source = pattern.__dict__.get("_source") if isinstance(pattern, lazyre.LazyPattern) else (pattern.pattern, pattern.flags & ~re.UNICODE)
+        if not isinstance(source[0], str):
+            continue
+        quick = quick_literal(*source)
+        if quick is None:
+            continue
+        read += 1
+        exact = required_literal(pattern)
+        assert exact is not None and exact[1] == quick[1], (where, source)
+        assert all(quick[0] in literal for literal in exact[0]), (where, source, quick, exact)
+        compiled = pattern.compiled() if isinstance(pattern, lazyre.LazyPattern) else pattern
+        for line in lines:
+            if compiled.search(line):
+                assert quick[0] in (line.lower() if quick[1] else line), (where, source, line)
+    assert read > 40
+
+
+def test_provider_scan_is_the_same_with_and_without_the_literal_test(monkeypatch):
+    """secrets.adapter skips a provider pattern whose literal is not on the
+    line: the hits on every sample line are the ones every pattern finds."""
+    lines = _sample_lines()
+    indexes = list(range(len(lines)))
+    gated = [(h.line, h.col, h.secret, h.type) for h in adapter._own_hits(lines, indexes)]
+    plain = [(secret_type, pattern, None) for secret_type, pattern, _ in adapter._provider_literals()]
+    assert any(literal is not None for _, _, literal in adapter._provider_literals())
+    monkeypatch.setattr(adapter, "_provider_literals", lambda: plain)
+    ungated = [(h.line, h.col, h.secret, h.type) for h in adapter._own_hits(lines, indexes)]
+    assert len(gated) > 50
+    assert gated == ungated

@@ -145,3 +145,109 @@ def may_search(pattern: Any, text: Text) -> bool:
     literals, ignore_case = needle
     haystack = text.folded if ignore_case else text.text
     return any(literal in haystack for literal in literals)
+
+
+#: characters with a meaning outside a class; every other one is itself
+_META = set(".^$*+?{}[]\\|()")
+
+
+def quick_literal(source: str, flags: int = 0) -> Optional[Tuple[str, bool]]:
+    """(literal, compared ignoring case) that every match of ``source``
+    contains, read from the pattern's text without ``re``'s parser (which
+    costs about as much as compiling it), or None when the text is not in
+    the plain shape read here: leading look-arounds, then capturing or
+    ``(?:`` groups, then plain characters. Conservative: any alternation in
+    the groups entered, an inline flag group or a short literal gives None.
+    ``tests/test_regexlit.py`` checks it against :func:`required_literal`."""
+    i, n, entered = 0, len(source), 0
+    if flags & ~(re.IGNORECASE | re.UNICODE):
+        return None
+    while i < n and source.startswith(("(?<!", "(?<=", "(?!", "(?="), i):
+        end = _group_end(source, i)  # a look-around consumes nothing: skip it
+        if end is None:
+            return None
+        i = end + 1
+    start_groups = i
+    while i < n and source[i] == "(":
+        if source.startswith("(?:", i):
+            i += 3
+        elif source.startswith("(?", i):
+            return None  # a named or flag group: not read here
+        else:
+            i += 1
+        entered += 1
+    if "|" in source and (_alternation_within(source, 0, 0) or (entered and _alternation_within(source, start_groups, entered))):
+        return None  # `a|b` at the top, or in a group the literal starts in
+    literal = []
+    while i < n:
+        char = source[i]
+        if char == "\\":
+            if i + 1 < n and not source[i + 1].isalnum() and source[i + 1].isascii():
+                literal.append(source[i + 1])
+                i += 2
+                continue
+            break
+        if char in _META:
+            break
+        literal.append(char)
+        i += 1
+    if i < n and source[i] in "*+?{" and literal:
+        literal.pop()  # `ab?`: the last character may be absent (and `ab+` is read as `a`, as re's parser reads it)
+    text = "".join(literal)
+    if len(text) < MIN_LENGTH or not text.isascii():
+        return None
+    ignore_case = bool(flags & re.IGNORECASE)
+    return (text.lower() if ignore_case else text), ignore_case
+
+
+def _structure(source: str, start: int) -> Any:
+    """(index, character) of each ``(``, ``)`` and ``|`` from ``start``,
+    outside character classes and escapes."""
+    i, n = start, len(source)
+    while i < n:
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i += 1
+            if i < n and source[i] == "^":
+                i += 1
+            if i < n and source[i] == "]":
+                i += 1  # `[]…]`: a literal ]
+            while i < n and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+            i += 1
+            continue
+        if char in "()|":
+            yield i, char
+        i += 1
+
+
+def _group_end(source: str, start: int) -> Optional[int]:
+    """Index of the ``)`` closing the group that opens at ``start``."""
+    depth = 0
+    for index, char in _structure(source, start):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _alternation_within(source: str, start: int, groups: int) -> bool:
+    """Is there a ``|`` at the top level of the ``groups`` groups opened
+    from ``start`` (or of the whole pattern when ``groups`` is 0)?"""
+    depth = 0
+    for _index, char in _structure(source, start):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if groups and depth == 0:
+                return False  # the outermost entered group closed
+        elif char == "|" and (depth <= groups if groups else depth == 0):
+            return True
+    return False
