@@ -193,6 +193,8 @@ def _tree_rss_mb(root: int) -> float:
 #: containers set PYTHONDONTWRITEBYTECODE, which makes every start-up
 #: recompile every module)
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+#: the switch of mlwarden's dataclass code cache (README, "Speed")
+CODE_CACHE_OFF = "MLWARDEN_NO_CODE_CACHE"
 
 
 def measure(command: Command, cwd: Path) -> None:
@@ -288,6 +290,9 @@ def build_commands(corpus: Path, list_file: Path, only: Optional[Sequence[str]])
         Command("one-parsed", "hook command on 1 file that goes through libcst", mlw + ["--no-cache", parsed], 1, versus="bandit-1-parsed"),
         Command("one-hub", "hook command on utils/hub.py (reaches the rules)", mlw + ["--no-cache", hub], 1, versus="bandit-1-hub"),
         Command("one-torch", "hook command on a 4-line file with one torch.load", mlw + ["--no-cache", str(torch_file)], 1, versus="bandit-1-torch"),
+        # the same two without the dataclass code cache (core/codecache.py): a first run, or MLWARDEN_NO_CODE_CACHE=1
+        Command("one-hub-plain", "utils/hub.py, dataclass code cache off", ["env", f"{CODE_CACHE_OFF}=1", *mlw, "--no-cache", hub], 1, versus="bandit-1-hub"),
+        Command("one-torch-plain", "4-line torch.load file, dataclass code cache off", ["env", f"{CODE_CACHE_OFF}=1", *mlw, "--no-cache", str(torch_file)], 1, versus="bandit-1-torch"),
     ]
     if bandit:
         out += [
