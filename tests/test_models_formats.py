@@ -16,7 +16,7 @@ import yaml
 import model_factory as mf
 from conftest import ROOT
 from mlwarden.artifacts import Limits, scan_bytes, scan_file
-from mlwarden.artifacts.formats import descr_has_object
+from mlwarden.artifacts.formats import descr_has_object, sniff_path
 from mlwarden.artifacts.names import GENERIC, MODEL, MODEL_FILES_REGEX, OTHER, name_strength
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config
@@ -581,3 +581,73 @@ def test_npz_members_compressed_with_bzip2_or_lzma_are_read(method):
     report = scan_bytes(buf.getvalue(), "arrays.npz")
     assert [g.name for g in report.globals] == ["os.system"]
     assert {i.kind for i in report.issues} == {"malformed"}  # a method torch does not read (MLW604)
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    pixels = zlib.compress(b"\x00\xff\x00\x00" * 2)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 2, 8, 2, 0, 0, 0)) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+ORDINARY_FILES = {
+    # \x89 is NEWFALSE and "PNG\r" a persistent id: every PNG parsed as a pickle with an "effect"
+    "diagram.png": _png(),
+    # PERSID takes a first line that starts with P
+    "LICENSE": b"Permission is granted to use this software.\n\nNo warranty.\n",
+    "people.csv": b"PersonId,Name,Age\n1,Ada,36\n2,Alan,41\n",
+    "prompt.jinja2": b"Please answer the question below.\n{{ question }}\n",
+    # `charts\nenv\n` reads as GLOBAL charts.env, found by the sweep after DICT fails at byte 0
+    ".dockerignore": b"docs\n!docs/coverage\ncharts\nenv\n*.pyc\n",
+    # `ct\nm.j\n` is GLOBAL t.m.j: an import, then TUPLE fails without a MARK
+    "abbreviations.txt": b"ct\nm.j\nt\na.c\nn.h\nms\n",
+    # \x8b is LONG4, whose length field claims gigabytes: a scan limit, not evidence
+    "bundle.js.br": b"\x8b\x1e\x80import{t as e}from\"./chunk.js\";export{e as default};",
+}
+
+
+def test_ordinary_files_named_explicitly_are_not_model_files(tmp_path, run_cli):
+    """`mlwarden check <file>` sniffs files whose name is not a model name
+    (extension-less scripts, odd model names). Images, licences, CSV,
+    templates and word lists parse as a few pickle opcodes before failing:
+    none is a model file, and none may be a high finding."""
+    import gzip
+    import zlib
+
+    paths = []
+    for name, data in ORDINARY_FILES.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(tmp_path / name)
+    (tmp_path / "words.txt.gz").write_bytes(gzip.compress(ORDINARY_FILES["abbreviations.txt"]))
+    (tmp_path / "3f9a1c0e7d2b4a6c8e0f1a2b3c4d5e6f7a8b9c0d").write_bytes(zlib.compress(b"blob 12\x00hello world\n"))  # a git object
+    paths += [tmp_path / "words.txt.gz", tmp_path / "3f9a1c0e7d2b4a6c8e0f1a2b3c4d5e6f7a8b9c0d"]
+    for path in paths:
+        assert sniff_path(path) is None, path.name
+    code, out, err = run_cli("check", "--isolated", "--severity", "low", *paths)
+    assert code == 0 and "MLW6" not in out, (out, err)
+
+
+def test_malicious_pickles_with_ordinary_names_are_still_found(tmp_path, run_cli):
+    """What a loader would run still identifies a file named explicitly: a
+    headerless call that fails right after it, a complete stream, a header,
+    and a pickle inside gzip."""
+    import gzip
+
+    fails_after = mf.call("os", "system", mf.binunicode("id"), protocol=2) + b"t"  # REDUCE runs, then TUPLE fails
+    cases = {
+        "notes.txt": fails_after,
+        "readme": mf.call("os", "system", mf.binunicode("id")) + mf.STOP,
+        "icon.png": mf.wrap(mf.call("os", "system", mf.binunicode("id"))),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "data.txt.gz").write_bytes(gzip.compress(mf.wrap(mf.call("os", "system", mf.binunicode("id")))))
+    names = [*cases, "data.txt.gz"]
+    code, out, err = run_cli("check", "--isolated", *[tmp_path / n for n in names])
+    assert code == 1, (out, err)
+    for name in names:
+        assert f"{tmp_path / name}:1:1: MLW601" in out, (name, out, err)

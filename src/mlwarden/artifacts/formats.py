@@ -54,7 +54,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, Callable, List, Optional, Tuple
 
 from mlwarden.artifacts import keras as keras_scan
-from mlwarden.artifacts.names import GENERIC, MODEL, name_strength
+from mlwarden.artifacts.names import GENERIC, MODEL, OTHER, name_strength
 from mlwarden.artifacts.pickle_scan import Global, Obj, PickleScanner, SDict, Unresolved
 from mlwarden.artifacts.report import DANGEROUS, KERAS_H5, LOADER_CODE, MALFORMED, UNVERIFIABLE, ScanReport
 from mlwarden.artifacts.stream import ScanLimit, Stream, bytes_source, file_region
@@ -212,14 +212,27 @@ def is_pickle(scanner: PickleScanner, strength: str) -> bool:
 
 def probe_pickle(data: bytes, strength: str = "") -> bool:
     """Whether bytes parse as a pickle (see the module doc): used for quick
-    identification of files named on the command line."""
+    identification of files named on the command line.
+
+    A name no model file uses (``LICENSE``, ``logo.png``, ``.dockerignore``:
+    :data:`OTHER`) needs what a loader would actually do: a PROTO header, or
+    a complete stream that imports something, or a call of an imported name
+    that the simulated unpickler reached before failing. Not a persistent id
+    alone (every text whose first line starts with ``P`` reads as one, and
+    so does every PNG: ``\\x89`` is ``NEWFALSE``, then ``PNG\\r``), not a
+    name the sweep after a failure found in prose, not a length field that
+    claims gigabytes. Each of these made ordinary files high findings."""
     report = ScanReport(path="")
     scanner = PickleScanner(report, "", max_ops=200_000)
     stream = Stream(bytes_source(data), max_read=len(data) + 1)
     try:
         scanner.scan(stream)
     except ScanLimit:
-        return True
+        return strength != OTHER or scanner.headed
+    if strength == OTHER and not scanner.headed:
+        if scanner.outcome == "stop":
+            return scanner.simulated_effects - scanner.persistent_ids > 0
+        return scanner.calls > 0  # `ct\nm.j\n` (a word list) imports `t` and fails: a loader call is evidence
     if is_pickle(scanner, strength):
         return True
     # ran out of probe bytes while still parsing: a long data pickle
@@ -233,9 +246,14 @@ def sniff_path(path: os.PathLike) -> Optional[str]:
             size = os.fstat(handle.fileno()).st_size
             head = handle.read(_PROBE_BYTES)
             kind = magic(head[:1024], handle, size)
+            strength = name_strength(path)
+            if kind in _STREAM_WRAPPERS and strength == OTHER:
+                # `words.txt.gz`, a git object: a model only if what it wraps is one
+                inner = _unwrapped_head(kind, head)
+                return kind if inner is not None and (magic(inner[:1024]) is not None or probe_pickle(inner, OTHER)) else None
             if kind is not None:
                 return kind
-            if probe_pickle(head, name_strength(path)):
+            if probe_pickle(head, strength):
                 return "pickle"
             from mlwarden.artifacts import protobuf
 
@@ -244,6 +262,31 @@ def sniff_path(path: os.PathLike) -> Optional[str]:
     except (OSError, ValueError):
         return None
     return None
+
+
+#: single-stream compressions :func:`_unwrapped_head` opens with the standard library
+_STREAM_WRAPPERS = ("gzip", "zlib", "bz2", "xz", "lzma")
+
+
+def _unwrapped_head(kind: str, head: bytes) -> Optional[bytes]:
+    """The first bytes that ``head`` (a compressed stream's start)
+    decompresses to, at most :data:`_PROBE_BYTES`; None when they cannot be
+    read."""
+    import zlib
+
+    try:
+        if kind in ("gzip", "zlib"):
+            return zlib.decompressobj(zlib.MAX_WBITS | (16 if kind == "gzip" else 0)).decompress(head, _PROBE_BYTES)
+        if kind == "bz2":
+            import bz2
+
+            return bz2.BZ2Decompressor().decompress(head, max_length=_PROBE_BYTES)
+        import lzma
+
+        decompressor = lzma.LZMADecompressor(format=lzma.FORMAT_XZ if kind == "xz" else lzma.FORMAT_ALONE)
+        return decompressor.decompress(head, max_length=_PROBE_BYTES)
+    except (zlib.error, OSError, ValueError, EOFError):
+        return None
 
 
 def _mm(handle: BinaryIO, size: int):

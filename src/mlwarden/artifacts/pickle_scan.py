@@ -171,6 +171,13 @@ class PickleScanner:
         #: (GLOBAL, STACK_GLOBAL, INST, EXT*, PERSID): 0 means that loading
         #: the stream had no effect before it ended or failed
         self.effects = 0
+        #: how many of ``effects`` are persistent ids the simulation reached
+        self.persistent_ids = 0
+        #: ``effects`` when the simulation ended, before any sweep for globals
+        #: (what a loader would run; the sweep is for what it might)
+        self.simulated_effects = 0
+        #: calls (REDUCE, NEWOBJ, OBJ, INST …) of an imported global the simulation reached
+        self.calls = 0
         #: "stop" (reached STOP), "failed" (the unpickler itself would fail
         #: here) or "gave-up" (this reader cannot follow; swept for globals)
         self.outcome = ""
@@ -285,10 +292,11 @@ class PickleScanner:
                 result = self._step(op.name, arg, pos, stack, metastack, memo, f)
                 if op.name == "STOP":
                     self.outcome = "stop"
+                    self.simulated_effects = self.effects
                     return result
         except (Failed, Underflow) as exc:
             self.outcome = "failed"
-            before = self.effects
+            before = self.simulated_effects = self.effects
             self.failure = (f"{exc}; the unpickler fails here", f.tell())
             self._sweep(ops, count, deadline)
             if before:
@@ -297,6 +305,7 @@ class PickleScanner:
                 self._unverifiable(f"{exc}; the unpickler fails here, and the rest of the stream was swept for globals", self.failure[1], key=f"failed:{exc}")
         except Unresolved as exc:
             self.outcome = "gave-up"
+            self.simulated_effects = self.effects
             self._unverifiable(f"{exc}; the rest of the stream was only swept for globals", f.tell(), key=f"unresolved:{exc}")
             self._sweep(ops, count, deadline)
         return None
@@ -470,6 +479,7 @@ class PickleScanner:
             self._build(target, state, pos, f)
         elif name in ("PERSID", "BINPERSID"):
             self.effects += 1  # the loader's persistent_load runs
+            self.persistent_ids += 1
             pid = arg if name == "PERSID" else pop()
             stack.append(Pid(pid))
         elif name in ("NEXT_BUFFER",):
@@ -530,6 +540,7 @@ class PickleScanner:
             raise Failed(f"{opname} at offset {pos} calls {describe(func)}, which is not callable")
         if not isinstance(func, Global):
             raise Unresolved(f"{opname} at offset {pos} calls {describe(func)}, which only exists while loading")
+        self.calls += 1
         rebuilt = _rebuild_bytes(func.name, args)
         if rebuilt is not None:
             return rebuilt  # type: ignore[return-value]
