@@ -201,9 +201,10 @@ def quick_literal(source: str, flags: int = 0) -> Optional[Tuple[str, bool]]:
 
 
 def _structure(source: str, start: int) -> Any:
-    """(index, character) of each ``(``, ``)`` and ``|`` from ``start``,
-    outside character classes and escapes."""
-    i, n = start, len(source)
+    """(index, character, depth) of each ``(``, ``)`` and ``|`` from
+    ``start``, outside character classes and escapes; ``depth`` is the
+    nesting after the character (an opening parenthesis counts)."""
+    i, n, depth = start, len(source), 0
     while i < n:
         char = source[i]
         if char == "\\":
@@ -220,34 +221,22 @@ def _structure(source: str, start: int) -> Any:
             i += 1
             continue
         if char in "()|":
-            yield i, char
+            depth += 1 if char == "(" else -1 if char == ")" else 0
+            yield i, char, depth
         i += 1
 
 
 def _group_end(source: str, start: int) -> Optional[int]:
     """Index of the ``)`` closing the group that opens at ``start``."""
-    depth = 0
-    for index, char in _structure(source, start):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
+    return next((index for index, char, depth in _structure(source, start) if char == ")" and depth == 0), None)
 
 
 def _alternation_within(source: str, start: int, groups: int) -> bool:
     """Is there a ``|`` at the top level of the ``groups`` groups opened
     from ``start`` (or of the whole pattern when ``groups`` is 0)?"""
-    depth = 0
-    for _index, char in _structure(source, start):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if groups and depth == 0:
-                return False  # the outermost entered group closed
-        elif char == "|" and (depth <= groups if groups else depth == 0):
+    for _index, char, depth in _structure(source, start):
+        if char == ")" and groups and depth == 0:
+            return False  # the outermost entered group closed
+        if char == "|" and (depth <= groups if groups else depth == 0):
             return True
     return False
