@@ -543,6 +543,11 @@ def cmd_eval(args) -> int:
 
         samples = heldout6_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout6", CORPUS)
         sources = ("credsweeper", None)
+    elif args.set == "heldout7":
+        from secrets_heldout7 import heldout7_samples  # benchmarks/secrets_heldout7.py
+
+        samples = heldout7_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout7", CORPUS)
+        sources = ("trivy", None)
     else:
         if args.source in ("all", "own"):
             samples += own_samples()
@@ -876,15 +881,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("eval", help="precision / recall / F1 on labelled samples")
-    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"), default="dev",
+    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"), default="dev",
                     help="dev: own + published samples (used while building the detectors); heldout: held-out set 1, "
                          "the files in benchmarks/.corpus/secrets-heldout (benchmarks/secrets_heldout.py); heldout2: "
                          "set 2, benchmarks/.corpus/secrets-heldout2 (benchmarks/secrets_heldout2.py); heldout3 / heldout4: "
                          "sets 3 and 4, benchmarks/.corpus/secrets-heldout3 and -4 (benchmarks/secrets_heldout3.py); heldout5: "
                          "set 5, benchmarks/.corpus/secrets-heldout5 (benchmarks/secrets_heldout5.py); heldout6: set 6, "
-                         "benchmarks/.corpus/secrets-heldout6 (benchmarks/secrets_heldout6.py)")
+                         "benchmarks/.corpus/secrets-heldout6 (benchmarks/secrets_heldout6.py); heldout7: set 7, "
+                         "benchmarks/.corpus/secrets-heldout7 (benchmarks/secrets_heldout7.py)")
     ev.add_argument("--heldout-dir", metavar="DIR", help="where the held-out files are (default benchmarks/.corpus/secrets-heldout, "
-                                                         "secrets-heldout2, -3, -4, -5 or -6)")
+                                                         "secrets-heldout2, -3, -4, -5, -6 or -7)")
     ev.add_argument("--source", choices=("all", "own", "published"), default="all", help="with --set dev")
     ev.add_argument("--kinds", default="sample.py", help="comma-separated file names to check each sample as (default sample.py)")
     ev.add_argument("--base", metavar="REV", help="also score this git revision (a temporary worktree)")
