@@ -43,7 +43,9 @@ MLW402's text and ast gates.
 projects of the corpus sets (``fresh3``, ``fresh4``, ``fresh5``, ``noise``,
 ``eval``, ``sdists``, ``fresh2``; the held-out ``fresh6`` only with ``--sets
 fresh6``: agno 3.1.10, deepeval 4.3.1, embedchain 0.1.128, kfp 2.17.3, mem0ai
-2.2.1, mlrun 1.10.1, ragas 0.4.3, semantic-kernel 1.45.0 sdists from PyPI),
+2.2.1, mlrun 1.10.1, ragas 0.4.3, semantic-kernel 1.45.0 sdists from PyPI;
+the held-out ``fresh7s`` of round 7 only with ``--sets fresh7s``: dagster
+1.13.28, modal 1.6.4, pymilvus 3.0.2, sagemaker 3.27.0, together 3.1.1),
 matches each finding to ``benchmarks/secrets_realcode_labels.tsv`` by project,
 path, line and rule (the ``col`` column tells apart several findings on one
 line) and prints the precision (true, acceptable and false findings), the
@@ -776,7 +778,9 @@ def cmd_notebooks(args) -> int:
 
 #: the corpus sets of real projects the labels cover (directories below the corpus
 #: root; each project is a directory in them; ``eval`` has one more level)
-REALCODE_SETS = ("fresh3", "fresh4", "fresh5", "noise", "eval/real", "eval/real-2", "eval/third_party", "sdists", "fresh2", "fresh6")
+REALCODE_SETS = ("fresh3", "fresh4", "fresh5", "noise", "eval/real", "eval/real-2", "eval/third_party", "sdists", "fresh2", "fresh6", "fresh7s")
+#: held-out parts: scored only when named with --sets
+REALCODE_HELDOUT = ("fresh6", "fresh7s")
 REALCODE_LABELS = HERE / "secrets_realcode_labels.tsv"
 REALCODE_COLUMNS = ("project", "path", "line", "rule", "type", "label", "reason", "col")
 _TYPE = re.compile(r"^`([^`]+)`")
@@ -828,7 +832,7 @@ def read_labels(path: Path) -> Dict[Tuple[str, str, int, str], List[dict]]:
 
 def cmd_realcode(args) -> int:
     root = Path(args.corpus_root)
-    sets = args.sets.split(",") if args.sets else [s for s in REALCODE_SETS if s != "fresh6"]
+    sets = args.sets.split(",") if args.sets else [s for s in REALCODE_SETS if s not in REALCODE_HELDOUT]
     labels = read_labels(Path(args.labels))
     base = _worktree(args.rev) if args.rev else None
     src = base / "src" if base else ROOT / "src"
@@ -914,7 +918,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     nb.add_argument("dirs", nargs="+")
     rc = sub.add_parser("realcode", help="precision of the secrets rules on real projects, from labelled findings")
     rc.add_argument("--corpus-root", default=str(CORPUS), help="the directory holding the corpus sets (default benchmarks/.corpus)")
-    rc.add_argument("--sets", help=f"comma-separated sets below the root (default every set but the held-out fresh6: {', '.join(REALCODE_SETS)})")
+    rc.add_argument("--sets", help=f"comma-separated sets below the root (default every set but the held-out {' and '.join(REALCODE_HELDOUT)}: {', '.join(REALCODE_SETS)})")
     rc.add_argument("--labels", default=str(REALCODE_LABELS))
     rc.add_argument("--rev", metavar="REV", help="run the tree at this git revision instead of this tree")
     rc.add_argument("--write-unlabelled", metavar="TSV", help="write the unlabelled findings as label rows to fill in")
