@@ -57,9 +57,8 @@ import re
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from secrets_heldout3 import _spent, heldout3_samples, heldout4_samples, labelled_sample  # benchmarks/secrets_heldout3.py
-from secrets_heldout5 import heldout5_samples  # benchmarks/secrets_heldout5.py
-from secrets_heldout6 import heldout6_samples  # benchmarks/secrets_heldout6.py
+from secrets_heldout3 import labelled_sample  # benchmarks/secrets_heldout3.py
+from secrets_heldout6 import EARLIER6, heldout6_samples, without_spent  # benchmarks/secrets_heldout6.py
 
 #: kept testdata file -> class of its look-alike lines
 FILES7: Dict[str, str] = {
@@ -229,15 +228,4 @@ def heldout7_samples(root: Path, corpus: Path) -> List[dict]:
     """Set 7, without texts sets 1-6 hold and repeats."""
     if not (root / "SOURCES.txt").is_file():
         raise SystemExit(f"secrets_heldout7: {root}/SOURCES.txt is missing: fetch the files it lists first")
-    seen = _spent(corpus)
-    for n, reader in ((3, heldout3_samples), (4, heldout4_samples), (5, heldout5_samples), (6, heldout6_samples)):
-        if (corpus / f"secrets-heldout{n}" / "SOURCES.txt").is_file():
-            seen |= {s["text"].strip() for s in reader(corpus / f"secrets-heldout{n}", corpus)}
-    out = []
-    for sample in _trivy(root / "trivy"):
-        key = sample["text"].strip()
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(sample)
-    return out
+    return without_spent(_trivy(root / "trivy"), corpus, EARLIER6 + ((6, heldout6_samples),))

@@ -734,6 +734,7 @@ ROUND7_FALSE_POSITIVES = [
     # `api` inside a longer name, or a value that is no key
     (f'api_url = "{V}"', "example.py"),
     ('billing_api = "https://billing.internal/v2"', "example.py"),
+    ('    """Created by POST (see [Make one](api:POST/api/jobs/{id}/runs/))."""', "example.py"),
     ("rest_api: v2-stable", "app.yaml"),
     # Python code compares, it does not give a password
     ("if password is None or password is DEFAULT_PW2:", "example.py"),

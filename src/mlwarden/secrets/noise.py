@@ -454,8 +454,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return "a key name, not a key"
     if re.match(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", text):
         return "an environment variable name"
-    if _PATHISH.search(text):
-        return "a path or URL"
+    if _PATHISH.search(text) or "/" in text and all(p.isalpha() or p.isdigit() for p in text.split("/") if p):
+        return "a path or URL"  # `POST/api/projects/`: words between slashes
     if is_prose(text):
         return "capitalised prose"
     if strength == "password":
