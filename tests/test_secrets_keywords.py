@@ -719,6 +719,9 @@ ROUND7_TRUE_POSITIVES = [
     # a call whose last string argument is the password, the others whose it is
     (f'keyring.set_password("mlflow", "svc-bot", "{PW7}")', PW7, "example.py"),
     (f'client.update_user_password("trainer", "{PW7}")', PW7, "example.py"),
+    # a password in a comment, words after it
+    (f"# password: {PW} for staging", PW, "settings.yaml"),
+    (f"; password = {PW}", PW, "service.ini"),
 ]
 
 
@@ -748,6 +751,10 @@ ROUND7_FALSE_POSITIVES = [
     ('DB_PASSWORD = "password1"', "example.py"),
     ('cfg = {"secret": "newsecret"}', "example.py"),
     ("The default password is password1.", "notes.yaml"),
+    # a comment's words about the value, not a value
+    ("# password: keep empty", "settings.yaml"),
+    ("    # db_password: leave blank to prompt", "settings.yaml"),
+    ("; api_token = set it in the vault", "service.ini"),
     # MLflow's Databricks profile URIs: a secret scope and key prefix, no password
     ('msg = "use models://ml_scope:kv_prefix@databricks/churn/Production"', "example.py"),
     ("registry_uri: databricks://prod_scope:prod_prefix@databricks", "app.yaml"),

@@ -562,6 +562,8 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     else:
         value, col = match.group("uv"), match.start("uv")
         after = line[match.end("uv"):match.end("uv") + 1]
+        if _COMMENT_LINE.match(line, 0, start) and value.isalpha() and value.islower() and _PROSE_AFTER.match(line, match.end("uv")):
+            return None  # `# password: keep empty`: a comment's words about the value
         if python and op == ":" and _PROSE_AFTER.match(line, match.end("uv")):
             # a docstring's `passphrase: Admin-provided passphrase`: a parameter
             # and its description (in code a literal value is quoted)
@@ -601,6 +603,8 @@ def _qualified(line: str, start: int, key: str) -> str:
 _NAME_VALUE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 #: a string item and its comma right before a position (the collection goes on)
 _STRING_ITEM_BEFORE = re.compile(r"[\"'][ \t]*,[ \t]*$")
+#: a comment up to the name (`#`, `//`, `;` first on the line)
+_COMMENT_LINE = re.compile(r"[ \t]*(?:#|//|;)[^\n]*$")
 #: more words after an unquoted value (a description, not a value)
 _PROSE_AFTER = re.compile(r"[ \t]+[A-Za-z][a-z]+(?:[ \t.,;]|$)")
 
