@@ -142,19 +142,29 @@ def _credsweeper(root: Path) -> List[dict]:
     return out
 
 
-def heldout6_samples(root: Path, corpus: Path) -> List[dict]:
-    """Set 6, without texts sets 1-5 hold and repeats."""
-    if not (root / "SOURCES.txt").is_file():
-        raise SystemExit(f"secrets_heldout6: {root}/SOURCES.txt is missing: fetch the files it lists first")
+def without_spent(samples: List[dict], corpus: Path, readers) -> List[dict]:
+    """``samples`` without texts the earlier sets hold (sets 1 and 2, then
+    ``readers``: (set number, reader) pairs) and without repeats (the first kept)."""
     seen = _spent(corpus)
-    for n, reader in ((3, heldout3_samples), (4, heldout4_samples), (5, heldout5_samples)):
+    for n, reader in readers:
         if (corpus / f"secrets-heldout{n}" / "SOURCES.txt").is_file():
             seen |= {s["text"].strip() for s in reader(corpus / f"secrets-heldout{n}", corpus)}
     out = []
-    for sample in _credsweeper(root / "credsweeper"):
+    for sample in samples:
         key = sample["text"].strip()
         if key in seen:
             continue
         seen.add(key)
         out.append(sample)
     return out
+
+
+#: the readers of sets 3-5, whose texts set 6 leaves out
+EARLIER6 = ((3, heldout3_samples), (4, heldout4_samples), (5, heldout5_samples))
+
+
+def heldout6_samples(root: Path, corpus: Path) -> List[dict]:
+    """Set 6, without texts sets 1-5 hold and repeats."""
+    if not (root / "SOURCES.txt").is_file():
+        raise SystemExit(f"secrets_heldout6: {root}/SOURCES.txt is missing: fetch the files it lists first")
+    return without_spent(_credsweeper(root / "credsweeper"), corpus, EARLIER6)

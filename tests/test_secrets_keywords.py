@@ -690,3 +690,97 @@ def test_round6_credentials_are_still_reported(line, value):
 )
 def test_round6_key_strength(name, strength):
     assert keywords.key_strength(name) == strength
+
+
+# -- round 7: names with blanks, bare words and other languages; prose; examples (own samples) --
+
+#: a password with a letter and a symbol, as written in documents
+PW7 = rand(9) + "#" + rand(3)
+
+ROUND7_TRUE_POSITIVES = [
+    # a bare credential word with its qualifier before a blank (documents, JSON keys)
+    (f'"API Key": "{V}"', V, "settings.json"),
+    (f"Secret Key: {V}", V, "notes.yaml"),
+    (f"ACCESS TOKEN = {V}", V, "deploy.env"),
+    # a one-dash document item naming its value
+    (f"-Token: {V}", V, "notes.yaml"),
+    # a name that ends with `api`: the service's key
+    (f'billing_api = "{V}"', V, "example.py"),
+    (f'serviceApi: "{V}"', V, "app.yaml"),
+    # passwords named in other languages
+    (f"비밀번호: {PW7}", PW7, "notes.yaml"),
+    (f'пароль = "{PW7}"', PW7, "example.py"),
+    (f'senha_db = "{PW7}"', PW7, "example.py"),
+    (f'db_密码: "{PW7}"', PW7, "app.yaml"),
+    # prose that gives a password unquoted, in a text and in a Python comment
+    (f"The initial password is {PW7} for every new account.", PW7, "notes.yaml"),
+    (f"    # password for operator: {PW7}", PW7, "example.py"),
+    (f"password was set to {PW7}.", PW7, "notes.yaml"),
+    # a call whose last string argument is the password, the others whose it is
+    (f'keyring.set_password("mlflow", "svc-bot", "{PW7}")', PW7, "example.py"),
+    (f'client.update_user_password("trainer", "{PW7}")', PW7, "example.py"),
+    # a password in a comment, words after it
+    (f"# password: {PW} for staging", PW, "settings.yaml"),
+    (f"; password = {PW}", PW, "service.ini"),
+]
+
+
+@pytest.mark.parametrize("line, value, filename", ROUND7_TRUE_POSITIVES)
+def test_round7_shapes_are_reported(line, value, filename):
+    assert_reported_once(line, value, filename)
+
+
+ROUND7_FALSE_POSITIVES = [
+    # another kind of key before a blank: the whole name decides
+    (f"public key: {V}{V}", "notes.yaml"),
+    (f'"Sort Key": "{V}{V}"', "settings.json"),
+    # `api` inside a longer name, or a value that is no key
+    (f'api_url = "{V}"', "example.py"),
+    ('billing_api = "https://billing.internal/v2"', "example.py"),
+    ('    """Created by POST (see [Make one](api:POST/api/jobs/{id}/runs/))."""', "example.py"),
+    ("rest_api: v2-stable", "app.yaml"),
+    # Python code compares, it does not give a password
+    ("if password is None or password is DEFAULT_PW2:", "example.py"),
+    ('msg = "the password is set to required"', "example.py"),
+    # prose without a password in it
+    ("The password is stored in the vault and rotated weekly.", "notes.yaml"),
+    ("password for admin: see the team vault", "notes.yaml"),
+    # documentation example passwords: a lower-case credential word after a word
+    # that says which one, or with one digit
+    ('client.update_user_password("newuser", "anotherpassword")', "example.py"),
+    ('DB_PASSWORD = "password1"', "example.py"),
+    ('cfg = {"secret": "newsecret"}', "example.py"),
+    ("The default password is password1.", "notes.yaml"),
+    # a comment's words about the value, not a value
+    ("# password: keep empty", "settings.yaml"),
+    ("    # db_password: leave blank to prompt", "settings.yaml"),
+    ("; api_token = set it in the vault", "service.ini"),
+    # MLflow's Databricks profile URIs: a secret scope and key prefix, no password
+    ('msg = "use models://ml_scope:kv_prefix@databricks/churn/Production"', "example.py"),
+    ("registry_uri: databricks://prod_scope:prod_prefix@databricks", "app.yaml"),
+    # a URL whose user is `token`: the password must be a token, not a prefix and digits
+    ('uri = "databricks://token:dapi42@adb-77.azuredatabricks.net:443/default"', "example.py"),
+]
+
+
+@pytest.mark.parametrize("text, filename", ROUND7_FALSE_POSITIVES)
+def test_round7_look_alikes_are_not_reported(text, filename):
+    assert adapter.scan_lines([text], filename) == [], text
+
+
+@pytest.mark.parametrize(
+    "name, strength",
+    [
+        ("billing_api", "token"), ("API", "token"), ("serviceApi", "token"), ("api_url", None), ("api_version", None),
+        ("비밀번호", "password"), ("пароль_бд", "password"), ("senha", "password"), ("şifre", "password"),
+        ("api_key", "token"), ("openai_api_base", None),
+    ],
+)
+def test_round7_key_strength(name, strength):
+    assert keywords.key_strength(name) == strength
+
+
+def test_round7_qualifier_before_a_blank_names_the_key():
+    assert keywords.assignment_at('"API Key": "abc123"', 6)[0] == "API_Key"
+    assert keywords.assignment_at("SECRET KEY: abc123", 7)[0] == "SECRET_KEY"
+    assert keywords.assignment_at("my key: abc123", 3)[0] == "key"  # `my` qualifies nothing

@@ -60,7 +60,14 @@ class HardcodedSecret(FileRule):
     Python code (`environment=["DB_PASSWORD=…"]`), a password in a URL wherever the URL stands
     (`create_engine("postgresql://user:…@db")`, sub-delimiters such as
     `!$*+` and a raw `@` included), and
-    prose that quotes one (`the default password is '…'`). In a notebook, `!`
+    prose that quotes one (`the default password is '…'`) or, in a text or a
+    comment, gives it unquoted (`the password is …`, `password for admin: …`:
+    the value holds a letter and a digit or symbol), a call's last string
+    argument (`keyring.set_password("svc", "user", "…")`), names written with
+    their qualifier before a blank (`"API Key": …`, `SECRET KEY: …`), a name
+    that ends with `api` (`billing_api = "…"`), a document's `-Token: …` item,
+    and passwords named in other languages (`senha`, `비밀번호`, `비번`,
+    `암호`, `패스워드`, `密码`, `口令`, `パスワード`, `пароль`, `şifre`). In a notebook, `!`
     and `%` lines are read as shell. The credential word must be a whole word of
     the name (`monkey`, `tokenizer`, `author` are not) or end a one-word name
     (`dbpassword`, `theapikey`, `jwtsecret`, `dbpwd`; `pass` after whose
@@ -74,7 +81,11 @@ class HardcodedSecret(FileRule):
     inside a long random value, as in AWS STS tokens, are data), base64 of
     placeholder text (`dXNlcjpwYXNzd29yZA==`), whole `%(name)s` format
     fields (a random `%(` inside a value, as Django keys hold, is data),
-    unsigned JWTs, key names and
+    unsigned JWTs, documentation example passwords (a lower-case credential
+    word alone, with one digit or after `another`, `new` …: `password1`,
+    `anotherpassword`), MLflow's Databricks profile URIs
+    (`models://scope:prefix@databricks/…`: a secret scope and key prefix), a
+    token's prefix and a few digits as a URL's password (`token:dapi123@…`), key names and
     ARNs used as values, and keys vendors issue to be public (Stripe `pk_…`,
     PostHog `phc_…`) are not reported; a quoted value may hold any
     punctuation, the other kinds of quote included (`jwt_secret: "7`D'}/…"`). Private keys need key material after the header (armor

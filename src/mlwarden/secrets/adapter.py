@@ -572,7 +572,13 @@ def _generic_ok(line: str, col: int, value: str, secret_type: str) -> bool:
     by the name the value is assigned to (a password name takes any
     non-placeholder value; token and key names need a random-looking one)."""
     if secret_type == "Basic Auth Credentials":
+        if _PROFILE_HOST.match(line, col + len(value)):
+            return False  # MLflow's `databricks://scope:prefix@databricks`: a secret scope and key prefix
+        if _PREFIX_AND_DIGITS.fullmatch(value):
+            return False  # `token:dapi123@…`: a token's prefix and a few digits, a placeholder
         return generic_reason(value, "password") is None
+    if _WORDS_ONLY.fullmatch(value.strip()) and _COMMENT_BEFORE.match(line[:max(col, 0)]) and line[col - 1:col] not in "\"'`":
+        return False  # `# password: keep empty`: a comment's words about the value, not one
     key = _key_before(line, col)
     strength = keywords.key_strength(key) if key else None
     if secret_type == "Secret Keyword" and key and strength is None:
@@ -582,6 +588,14 @@ def _generic_ok(line: str, col: int, value: str, secret_type: str) -> bool:
     return generic_reason(value, strength or "token") is None
 
 
+#: a line that is a comment up to a position (`#`, `//`, `;`, `--` first)
+_COMMENT_BEFORE = re.compile(r"[ \t]*(?:#|//|;|--(?![\w-]))")
+#: lower-case words (``keep empty``, ``leave blank to prompt``)
+_WORDS_ONLY = re.compile(r"[a-z]+(?:[ \t]+[a-z]+)+")
+#: a provider token's prefix and a few digits (``dapi123``, ``ghp_42``, ``hf_1``)
+_PREFIX_AND_DIGITS = re.compile(r"(?:dapi|gh[pousr]_|github_pat_|glpat-|hf_|sk-|xox[abposr]-|npm_|pypi-)\d{0,6}")
+#: a URL "host" that is a Databricks profile (MLflow's ``scope:prefix@databricks`` URIs)
+_PROFILE_HOST = re.compile(r"@databricks(?=[/\s\"'`)]|$)")
 _KEY_BEFORE = re.compile(r"([A-Za-z_$@][\w.$@\-]*)[\"'`\]]*[ \t]*(?::{1,3}=|[?+.!]?={1,3}|=>|:|,|\()[ \t]*[@rRbBuUfF]{0,2}[\"'`]?[ \t]*$")
 
 

@@ -58,7 +58,15 @@ _TRIGGER_WORDS = (
     # `GITHUB_PAT`, `ado_pat`, `GitHubPAT`: a personal access token (the judge
     # wants a platform word in the name; `path`, `pattern`, `patch` never fire)
     r"pat(?![a-z0-9])",
+    # a name that ends with `api` (`billing_api = "…"`, `serviceApi: …`): the
+    # service's key (`api_url`, `api_version` go on past it and never fire)
+    r"api(?![a-z0-9_])(?=[\"'`]?\]?[ \t]*(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)))",
+    # passwords named in other languages (Portuguese, Korean, Chinese,
+    # Japanese, Russian, Turkish): :data:`FOREIGN_PASSWORD_WORDS`
+    "senha", "비밀번호", "비번", "패스워드", "암호", "密码", "密碼", "口令", "パスワード", "пароль", "şifre",
 )
+#: password words of other languages (a name holding one is a password's)
+FOREIGN_PASSWORD_WORDS = ("senha", "비밀번호", "비번", "패스워드", "암호", "密码", "密碼", "口令", "パスワード", "пароль", "şifre")
 _TRIGGER_REST = (
     r"[\w.$@\-]{0,40}?[\"'`]?\]?(?:\[\])?[ \t]*"
     r"(?::[ \t]*[a-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)[ \t]*|[ \t]+(?:string|str|const|final|bytes)[ \t]*(?=:?=))?"
@@ -74,13 +82,15 @@ _TRIGGER_REST = (
 )
 #: searched in lower-cased text: a credential word, a short rest of the name,
 #: an assignment operator and the first 8 characters of a value
-TRIGGER = re.compile(r"(?=[pskactb])(?:" + "|".join(_TRIGGER_WORDS) + ")" + _TRIGGER_REST)
+TRIGGER = re.compile(r"(?=[" + "".join(sorted({w[0] for w in _TRIGGER_WORDS})) + "])(?:" + "|".join(_TRIGGER_WORDS) + ")" + _TRIGGER_REST)
 
 
 def _by_first_char(words: Sequence[str], rest: str) -> Tuple["re.Pattern[str]", ...]:
     groups: dict = {}
     for word in words:
-        groups.setdefault(word[0], []).append(word)
+        # words that start with a letter outside ASCII (rare in code) share
+        # one regex: each further regex is one more scan of every file
+        groups.setdefault(word[0] if word[0].isascii() else "", []).append(word)
     return tuple(re.compile("(?:" + "|".join(group) + ")" + rest) for group in groups.values())
 
 
@@ -211,6 +221,16 @@ TRIGGER_PROSE = re.compile(
     r"[ \t]+(?:is|was|will[ \t]+be)[ \t]+(?P<q>[\"'])(?P<pw>[^\s\"']{3,64})(?P=q)"
 )
 
+#: prose that gives a password unquoted, in a text or a comment: ``the
+#: password is Xk9#mQ2v``, ``password for admin: Xk9#mQ2v`` (the value must
+#: hold a letter and a digit or symbol: ``the password is stored …`` gives none)
+TRIGGER_PROSE_BARE = re.compile(
+    r"password(?:[ \t]+(?:is|was)[ \t]+(?:set[ \t]+to[ \t]+)?"
+    r"|[ \t]+for[ \t]+(?:the[ \t]+)?(?:(?:user|account|login)[ \t]+)?[\w.@\-]{1,40}(?:[ \t]*:[ \t]*|[ \t]+(?:is|was)[ \t]+))"
+    r"(?P<pw>[^\s\"'`<>(){}\[\],;]{6,64}?)[.,;:!]?(?=[\s)\"'`]|$)"
+)
+_BARE_PROSE_VALUE = re.compile(r"(?=.*[^\W\d_])(?=.*[\d\W_])")
+
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 #: words that follow a flag in a sentence about it, not as its value
 _FLAG_PROSE = frozenset(
@@ -285,6 +305,14 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     for match in TRIGGER_PROSE.finditer(low):
         if match.start() == 0 or low[match.start() - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_.$@-":
             yield match, "prose"
+    for match in TRIGGER_PROSE_BARE.finditer(low):
+        start = match.start()
+        if start and low[start - 1] in "abcdefghijklmnopqrstuvwxyz0123456789_.$@-":
+            continue
+        # in Python code only a comment is prose (`password is None` compares)
+        if python and "#" not in low[low.rfind("\n", 0, start) + 1:start]:
+            continue
+        yield match, "bare"
 
 
 #: what a sentence says a password "is" when it gives none
@@ -296,14 +324,14 @@ _PROSE_STATES = frozenset(
 
 _KEY_CHARS = re.compile(r"[\w.$@\-]")
 _ASSIGN = re.compile(
-    r"(?P<key>[\"'`]?-{0,2}[A-Za-z_$@][\w.$@\-]*[\"'`]?)"
+    r"(?P<key>[\"'`]?-{0,2}(?:[A-Za-z_$@]|[^\W\d])[\w.$@\-]*[\"'`]?)"
     r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)|[ \t]+(?:string|str|String|const|final|bytes)(?=[ \t]*:?=))?"
     r"[ \t]*\]?(?:\[\])?[ \t]*(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
     r"(?:(?P<q>[\"'`])(?P<qv>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)|(?P<uv>(?:(?:Bearer|Token|Basic|bearer|token|basic)[ \t]+)?[^\s\"'`,;:\\<>(){}\[\]]{1,600}))"
 )
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
-PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "pw", "psw", "passwort", "contrasena", "contraseña"})
+PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "pw", "psw", "passwort", "contrasena", "contraseña", "senha"})
 TOKEN_WORDS = frozenset(
     {
         "token", "secret", "apikey", "credential", "credentials", "creds", "cred", "auth", "authorization", "bearer",
@@ -407,12 +435,16 @@ def key_strength(name: str) -> Optional[str]:
     (not a credential name) for an assignment's key."""
     raw = name.strip("\"'`$@[]").lstrip("-")
     words = split_words(raw)
+    if not raw.isascii() and any(w in raw.lower() for w in FOREIGN_PASSWORD_WORDS):
+        words.append("password")  # `비밀번호`, `пароль`, `db_密码`
     if "pat" in words and any(w in PAT_PLATFORMS for w in words):
         words = ["token" if w == "pat" else w for w in words]
     # `pass` followed by a word that is no suffix of a password's name starts
     # another phrase (`pass_through`, `pass_fail`); digits may follow (`pass2`)
     words = [w + "_" if w == "pass" and any(not (x.isdigit() or x in _PASS_SUFFIXES) for x in words[i + 1:]) else w
              for i, w in enumerate(words)]
+    if words and words[-1] == "api" and not any(w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key" for w in words):
+        words[-1] = "token"  # `billing_api`, `serviceApi`: the service's key (the value must look random)
     credential = [i for i, w in enumerate(words) if w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key"]
     if not credential or any(w in MODIFIER_EXCLUDED for w in words):
         return None
@@ -487,8 +519,11 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         # `…,passwordLabel:"Password:",next:"…"`: the quote before the name
         # closes a string the name ends; the "value" is the text between two strings
         return None
-    if key.lstrip("\"'`").startswith("-") and op != "=":
-        return None  # `--db-password=…` is a flag's value; `["--api-key", "…"]` is an argv list
+    bare = key.lstrip("\"'`")
+    if bare.startswith("-") and op != "=" and not (op == ":" and not bare.startswith("--") and not line[:start].strip()):
+        # `--db-password=…` is a flag's value; `["--api-key", "…"]` is an argv
+        # list; a document's `-Token: …` item (one dash, its line's start) names its value
+        return None
     if op == ">" and not line[:start].rstrip().endswith("<"):
         return None
     if op.startswith("value"):
@@ -514,11 +549,21 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         return None
     if match.group("q") is not None:
         value, col = match.group("qv"), match.start("qv")
+        if op == "(":
+            # `set_password("service", "user", "…")`, `update_user_password("user", "…")`:
+            # the credential is the call's last string argument, the others say whose it is
+            end = match.end()
+            for more in iter(lambda: _NEXT_STRING_ARG.match(line, end), None):
+                value, col, end = more.group("v"), more.start("v"), more.end()
+            if end != match.end() and not re.match(r"[ \t]*\)", line[end:]):
+                return None  # more arguments than string literals: not a literal call
         if len(value) > 4 and value[:2] in ('\\"', "\\'") and value[-2:] == value[:2]:
             value, col = value[2:-2], col + 2  # `"\"…\""`: a string literal inside a string (Gradle's buildConfigField)
     else:
         value, col = match.group("uv"), match.start("uv")
         after = line[match.end("uv"):match.end("uv") + 1]
+        if _COMMENT_LINE.match(line, 0, start) and value.isalpha() and value.islower() and _PROSE_AFTER.match(line, match.end("uv")):
+            return None  # `# password: keep empty`: a comment's words about the value
         if python and op == ":" and _PROSE_AFTER.match(line, match.end("uv")):
             # a docstring's `passphrase: Admin-provided passphrase`: a parameter
             # and its description (in code a literal value is quoted)
@@ -529,13 +574,37 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
             return None
     if query:
         value = re.split(r"[&#]", value, 1)[0]  # the query's next parameter is not part of the value
-    return match.group("key"), col, value
+    return _qualified(line, start, match.group("key")), col, value
+
+
+#: a call's next argument when it is a string literal (group ``v``)
+_NEXT_STRING_ARG = re.compile(r"[ \t]*,[ \t]*[rRbBuUfF]{0,2}(?P<q>[\"'])(?P<v>(?:\\.|(?!(?P=q)).){0,600}?)(?P=q)")
+#: the word right before a name and one blank (`API Key`, `SECRET KEY`, `Access Token`)
+_WORD_BEFORE = re.compile(r"(?<![\w.\-])([A-Za-z]+)[ \t]$")
+#: words that qualify a bare credential word written after them and a blank
+_SPACED_QUALIFIERS = KEY_QUALIFIERS | TOKEN_WORDS | PASSWORD_WORDS | MODIFIER_EXCLUDED | ID_KEY_OWNERS | {"api"}
+
+
+def _qualified(line: str, start: int, key: str) -> str:
+    """``key`` with the qualifier written before it and a blank when the key
+    is one bare credential word: ``"API Key": …`` -> ``API_Key``, ``SECRET
+    KEY: …`` -> ``SECRET_KEY``, ``public key: …`` -> ``public_key`` (the
+    whole name decides, as for ``api_key``)."""
+    bare = key.strip("\"'`")
+    if bare.lower() not in ("key", "token", "secret"):
+        return key
+    word = _WORD_BEFORE.search(line, 0, start)
+    if word is None or word.group(1).lower() not in _SPACED_QUALIFIERS:
+        return key
+    return f"{word.group(1)}_{bare}"
 
 
 #: a string item that is a key name (`"registry_url"`, `"socket_timeout"`)
 _NAME_VALUE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 #: a string item and its comma right before a position (the collection goes on)
 _STRING_ITEM_BEFORE = re.compile(r"[\"'][ \t]*,[ \t]*$")
+#: a comment up to the name (`#`, `//`, `;` first on the line)
+_COMMENT_LINE = re.compile(r"[ \t]*(?:#|//|;)[^\n]*$")
 #: more words after an unquoted value (a description, not a value)
 _PROSE_AFTER = re.compile(r"[ \t]+[A-Za-z][a-z]+(?:[ \t.,;]|$)")
 
@@ -652,8 +721,10 @@ def _scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opt
         col = match.start(group) - starts[index]
         password = lines[index][col:col + len(match.group(group))]
         strength: Optional[str] = "password"
-        if kind == "prose" and password.lower().strip(".,;:!") in _PROSE_STATES:
+        if kind in ("prose", "bare") and password.lower().strip(".,;:!") in _PROSE_STATES:
             continue  # `the password is 'incorrect'`: a state, not a password
+        if kind == "bare" and not _BARE_PROSE_VALUE.match(password):
+            continue  # `the password is stored in …`: words, not a password
         if kind == "name":
             name_index = _line_of(starts, match.start("name"))  # Hadoop's `<name>` is on a line of its own
             start = match.start("name") - starts[name_index]

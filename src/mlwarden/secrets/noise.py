@@ -320,6 +320,11 @@ def _ascii_letters(text: str) -> str:
 
 _NAME_CHARS = re.compile(r"[A-Za-z_\-. #/:()\[\],;$'\"<>]+")
 _ARN = re.compile(r"^arn:aws[\w\-]*:[\w\-]+:")
+#: the examples of documentation: a lower-case credential word, alone or
+#: after a word that says which one, with at most one digit (``password1``,
+#: ``anotherpassword``, ``newsecret``); published samples label the likes
+#: of ``MyPassword123!``, ``Secret123``, ``pass123`` real passwords
+_CREDENTIAL_WORD_VALUE = re.compile(r"(?:another|other|some|your|new|old|the)?(?:password|passwd|secret|token)\d?")
 _UNSIGNED_JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.?")
 #: keys vendors issue to be embedded in web pages and apps: Stripe publishable
 #: keys, PostHog project keys, Mapbox public tokens
@@ -420,6 +425,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
             reason = None  # `abuser123456`: a password with a run in it, not a run
     if reason:
         return reason
+    if _CREDENTIAL_WORD_VALUE.fullmatch(text):
+        return "a credential word and a number (a documentation example)"
     if _ARN.match(text):
         return "a resource name (ARN)"
     if _UNSIGNED_JWT.fullmatch(text):
@@ -447,8 +454,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return "a key name, not a key"
     if re.match(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", text):
         return "an environment variable name"
-    if _PATHISH.search(text):
-        return "a path or URL"
+    if _PATHISH.search(text) or "/" in text and all(p.isalpha() or p.isdigit() for p in text.split("/") if p):
+        return "a path or URL"  # `POST/api/projects/`: words between slashes
     if is_prose(text):
         return "capitalised prose"
     if strength == "password":
