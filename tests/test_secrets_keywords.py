@@ -784,3 +784,38 @@ def test_round7_qualifier_before_a_blank_names_the_key():
     assert keywords.assignment_at('"API Key": "abc123"', 6)[0] == "API_Key"
     assert keywords.assignment_at("SECRET KEY: abc123", 7)[0] == "SECRET_KEY"
     assert keywords.assignment_at("my key: abc123", 3)[0] == "key"  # `my` qualifies nothing
+
+
+# --- lead, session 7: real use on projects nobody had checked (own samples) ---
+
+VOCABULARY_NOT_SECRETS = [
+    'verdict: Literal["pass", "revise", "fail"] = "fail"',  # a verdict vocabulary
+    '    if outcome in ("pass", "user_cancel"):',
+    'STATES = ["pass", "skipped", "xfail"]',
+    'layer_names = ["conv_pw", "conv_pwl"]',  # pointwise-convolution layer names
+    'kept = {getattr(pw, "weight", None) for pw in layers}',  # a name, then an argument
+    'rows = zip(pwd, "header")',
+    'missing_token = "[SURELY_NOT_PRESENT]"',  # a bracketed placeholder word
+    'api_key = "[YOUR API KEY]"',
+]
+
+STILL_SECRETS = [
+    ('auth = ("password", "letmein")', "letmein"),  # a password word that says itself still pairs
+    ('creds = ["pass", "Tr0ub4dor&3"]', "Tr0ub4dor&3"),  # not a name-like word
+    ('db_pass = "[p4ssw0rd]"', "[p4ssw0rd]"),  # brackets around a value with digits
+    ('DB = {"pwd": "s3cr3t99"}', "s3cr3t99"),
+]
+
+
+@pytest.mark.parametrize("line", VOCABULARY_NOT_SECRETS)
+def test_vocabulary_and_argument_lists_are_not_secrets(line):
+    from mlwarden.secrets import adapter
+
+    assert adapter.scan_lines([line], "x.py") == []
+
+
+@pytest.mark.parametrize("line, secret", STILL_SECRETS)
+def test_credential_pairs_next_to_those_shapes_are_still_secrets(line, secret):
+    from mlwarden.secrets import adapter
+
+    assert secret in [h.secret for h in adapter.scan_lines([line], "x.py")]

@@ -543,6 +543,15 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         # `{"ssl", "password", "username"}`, `required: ["password", "registry_url"]`:
         # a collection of key names, each string an item, not a name and its value
         return None
+    if op == "," and python and key[:1] not in "\"'`":
+        return None  # `getattr(pw, "weight")`: in Python a name before a comma is an argument, never a key
+    if op == "," and match.group("q") is not None and key[:1] in "\"'" and _NAME_VALUE.fullmatch(match.group("qv")):
+        words = split_words(key.strip("\"'"))
+        if words and words[-1].lower() in _SHORT_PASS_WORDS:
+            # `Literal["pass", "revise", "fail"]`, `("pass", "user_cancel")`,
+            # `["conv_pw", "conv_pwl"]`: a verdict word or a layer name among
+            # other names (a password word that says itself, `password`, still pairs)
+            return None
     if op == "(" and not any(w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key" for w in split_words(match.group("key").rsplit(".", 1)[-1])):
         # `AutoModelForTokenClassification.from_pretrained("org/model")`: the
         # credential word names a class, not what the call takes
@@ -603,6 +612,8 @@ def _qualified(line: str, start: int, key: str) -> str:
 _NAME_VALUE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 #: a string item and its comma right before a position (the collection goes on)
 _STRING_ITEM_BEFORE = re.compile(r"[\"'][ \t]*,[ \t]*$")
+#: password words that are also ordinary words or name parts (`pass`/`fail`, `conv_pw`)
+_SHORT_PASS_WORDS = frozenset({"pass", "pw", "pwd", "psw"})
 #: a comment up to the name (`#`, `//`, `;` first on the line)
 _COMMENT_LINE = re.compile(r"[ \t]*(?:#|//|;)[^\n]*$")
 #: more words after an unquoted value (a description, not a value)

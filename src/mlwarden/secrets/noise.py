@@ -47,6 +47,8 @@ _PLACEHOLDER_TEXT = re.compile(
     # random value that merely holds a brace or an angle bracket is judged as
     # a value
     r"|<[^<>\s][^<>]{0,80}>|&lt;|&gt;"
+    # a whole value that is a bracketed word: `[REDACTED]`, `[NOT_SET]`, `[YOUR KEY]`
+    r"|^\[[A-Za-z][A-Za-z_ \-]{2,80}\]$"
     r"|\{\{[ \t]*[\w.\-\[\]'\"|: ]+?[ \t]*\}\}|\{\}"
     r"|^[\"']?\$[A-Za-z_]|%\([\w.\-]{1,40}\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%s(?![A-Za-z0-9])"
     # the hex words programmers fill a value with (`deadbeef`, `cafebabe`)
