@@ -83,7 +83,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     - `uvicorn.run(app, host="0.0.0.0")` and `uvicorn.Config(...)`,
       aiohttp `web.run_app(app)` / `web.TCPSite(runner)` (all interfaces by
       default), `waitress.serve(app)`, werkzeug `run_simple("0.0.0.0", …)`,
-      Ray Serve `serve.start(http_options={"host": "0.0.0.0"})`, gRPC
+      Ray Serve `serve.start(http_options={"host": "0.0.0.0"})`, granian
+      `Granian(target, address="0.0.0.0")` (127.0.0.1 by default), gRPC
       `server.add_insecure_port("[::]:50051")` (or `f"0.0.0.0:{port}"`,
       `f"{host}:{port}"` with such a host);
     - gradio `launch(server_name="0.0.0.0")` without `auth=`, or with an
@@ -97,6 +98,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       in a literal gunicorn command (`["gunicorn", "-b", "0.0.0.0:80",
       "app:app"]`, `python -m gunicorn`, a command string) handed to a call
       that runs it or bound to a name. gunicorn's default is 127.0.0.1.
+    - hypercorn's `config.bind = ["0.0.0.0:8000"]` (or `[f"{host}:{port}"]`
+      with such a host) in a file that imports hypercorn;
     - tornado `app.listen(port)` / `HTTPServer(app).listen(port,
       address="0.0.0.0")` on an `Application` or `HTTPServer` (or a class
       of the module that subclasses one): every interface unless `address`
@@ -108,8 +111,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `streamlit run … --server.address 0.0.0.0`, `mlflow server`/`ui`/
       `models serve` with `-h`/`--host`, `bentoml serve --host` and
       `python -m http.server --bind`, when the command names an
-      all-interfaces address (streamlit and `http.server` bind every
-      interface even without one: only the explicit address is reported).
+      all-interfaces address (`http.server` binds every interface even
+      without one: only the explicit address is reported for it);
+    - `streamlit run app.py` with no `--server.address`, in a command
+      handed to a call that runs it (or a name bound once to one) or in
+      `streamlit.web.cli.main_run([script, ...])`: streamlit then listens on
+      every interface. Low: a `.streamlit/config.toml` or
+      `STREAMLIT_SERVER_ADDRESS` the file does not show may set an address.
 
     The host may be a literal (`"0.0.0.0"`, `"::"`, `""` except for Flask,
     whose `run()` serves an empty host on 127.0.0.1), a module constant, a
@@ -132,18 +140,28 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     result is dropped when it changes. It may also be set elsewhere in the
     file:
 
-    - a parameter (without a default) of a module-level function that every
-      call of the function in the file passes such a host, or for a gRPC
-      port such an address (`serve(app, "0.0.0.0")`, `start(f"[::]:{port}")`,
-      a local name the caller binds to one);
+    - a parameter (without a default) of a module-level function, or of a
+      `@staticmethod`/`@classmethod` of a module-level class, that every
+      call of it in the file (`Helpers.start(...)`, `cls.start(...)`)
+      passes such a host, or for a gRPC port such an address
+      (`serve(app, "0.0.0.0")`, `start(f"[::]:{port}")`, a local name the
+      caller binds to one, the caller's own parameter with a click or typer
+      default, or passed on by its callers in turn);
+    - a fallback: `configured or "0.0.0.0"` (or `or ["::", "0.0.0.0"]`)
+      when the configured host cannot be read: a host left unset serves on
+      every interface, and the message says so;
     - `self._host` (any attribute of the method's `self`) when every value
       the class gives it is such a host: a literal, a module constant, or a
       parameter of the method that sets it whose default is one, or, for
       `__init__`, that every call of the class in the file passes as one
       (`Server(app, "0.0.0.0")`);
-    - a `**kwargs` dict: built in the function (`kw = {...}`,
-      `kw.update({"host": ...})`, `kw["host"] = ...`) or returned by a
-      method of the class (`uvicorn.Config(app, **self._config_kwargs())`);
+    - a `**kwargs` dict: written in the call (`**{"address": host}`), built
+      in the function (`kw = {...}`, `kw.update({"host": ...})`,
+      `kw["host"] = ...`), returned by a method of the class
+      (`uvicorn.Config(app, **self._config_kwargs())`) or by a static or
+      class method of another class of the file (`kw =
+      Helpers.server_kwargs(host=host)`, its parameters judged by the
+      method's callers);
     - a typer option default (`host: str = typer.Option("0.0.0.0")`), a
       click option on the function (`@click.option("--host",
       default="0.0.0.0")`), or a parameter default that is an attribute of
@@ -202,7 +220,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     Authentication done outside the file (an API gateway, a reverse proxy,
     middleware added in another module) is not visible: silence a reviewed
     line with `# noqa: MLW707`, or keep the finding as the reminder it is.
-    Hypercorn's `Config.bind` set in code, tornado servers built elsewhere
+    Tornado servers built elsewhere
     (a factory, another module), and
     servers the rule does not know (a project's own server class, a Rust
     or C++ server driven from Python) are not covered. A host that comes
@@ -1096,8 +1114,8 @@ def _command_words(ctx: Any, value: Any) -> Optional[List[str]]:
 #: servers started from a command line: name -> (the options that set the
 #: address they bind, the subcommands one of which must follow, or () for
 #: none). Each binds 127.0.0.1 by default, except streamlit and http.server,
-#: which bind every interface unless told otherwise (only an explicit
-#: all-interfaces address is reported for them: precision first)
+#: which bind every interface unless told otherwise (an explicit all-interfaces
+#: address is reported here; streamlit without one in `_check_streamlit`)
 _SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     "gunicorn": (("-b", "--bind"), ()),
     "hypercorn": (("-b", "--bind", "--insecure-bind"), ()),

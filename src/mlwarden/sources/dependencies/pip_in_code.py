@@ -33,13 +33,19 @@ What is read:
   leading underscores (``_check_call(cmd=argv)``), their command taken from
   the first positional argument or a ``cmd``/``command``/``args``/``argv``
   keyword, and a list bound once to a name is read;
+* the project's own command objects: ``job = Argv(python, "-m", "pip",
+  "install", "x")`` (a capitalised class given pip's words as separate
+  values) when the same function later runs it (``job.check_call()``,
+  ``job.run()``, ``subprocess.run(job)``); an object never run is not read;
 * arguments: a list or tuple literal (one word per element; ``sys.executable``
   and any non-literal program followed by ``-m pip`` count as Python), a
   ``+`` of lists, a name bound once to such a list in the same function or at
   module level, ``" ".join([...])``, and command strings (literals, implicit
   concatenations, f-strings; a name bound only to strings, each binding
   read, for ``os.system(cmd)``, ``subprocess.run(cmd, shell=True)`` and the
-  runners), split like a shell line;
+  runners), split like a shell line; a string rebound to its own words
+  (``cmd = "pip install x"; cmd = cmd.split()`` or ``shlex.split(cmd)``) is
+  still that string;
 * loop variables: ``for installer in installers: run([*installer,
   "install", "x"])`` and ``f"{combo[0]} install x"`` take the first value of
   the loop (a literal, or a list grown by ``.append``) that names pip; a
