@@ -472,6 +472,11 @@ REBOUND = {
         "from .proc import Argv\ndef boot(python):\n    todo = Argv(python, '-m', 'pip', 'install', 'hatchling')\n    if todo:\n        todo._run()\n",
         [(3, "'hatchling'")],
     ),
+    "command-class-get-output-in-branches": (
+        "from .proc import Argv\ndef boot(python, version):\n    if version:\n        argv = Argv(python, '-m', 'pip', 'install', f'poetry=={version}')\n"
+        "    else:\n        argv = Argv(python, '-m', 'pip', 'install', 'poetry')\n    print(argv.get_output())\n",
+        [(6, "'poetry'")],
+    ),
     "command-class-uv": (
         "import subprocess\nfrom .proc import Cmd\ndef boot():\n    c = Cmd('uv', 'pip', 'install', 'polars')\n    subprocess.run(c)\n",
         [(4, "'polars'")],

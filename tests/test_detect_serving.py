@@ -648,11 +648,14 @@ STREAMLIT = {
     "name-bound-once": ("import subprocess as sp\ndef dash():\n    argv = ['streamlit', 'run', 'ui.py']\n    sp.run(argv, check=True)\n", 3),
     "string-to-os-system": ("import os\nos.system('streamlit run app.py --server.headless true')\n", 2),
     "main-run-aliased": ("from streamlit.web import cli as stcli\ndef dash(script):\n    stcli.main_run([script, '--server.port', '8600'])\n", 3),
+    # user arguments forwarded after the script's own: a default run passes none
+    "main-run-forwarding-argv": ("import sys\nimport streamlit.web.cli\ndef dash(script):\n    streamlit.web.cli.main_run([script, '--server.port', '8600'] + sys.argv[2:])\n", 4),
 }
 
 STREAMLIT_QUIET = [
     "import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py', '--server.address', '127.0.0.1'])\n",
     "import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py', '--server.address=localhost'])\n",
+    "import sys\nfrom streamlit.web import cli\ncli.main_run(['app.py'] + ['--server.address', '127.0.0.1'] + sys.argv[1:])\n",
     "import subprocess\nsubprocess.run(['streamlit', 'hello'])\n",
     "print('streamlit run app.py')\n",
     "import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py'], env={'STREAMLIT_SERVER_ADDRESS': 'localhost'})\n",

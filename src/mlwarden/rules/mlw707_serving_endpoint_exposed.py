@@ -410,7 +410,22 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if len(values) != 1 or values[0] is None:
                 return
             value = values[0]
-        words = _command_words(self.ctx, value)
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+            # [script, "--server.port", port] + sys.argv[2:]: the literal lists are what a default run passes
+            operands: List[Any] = []
+            stack = [value]
+            while stack:
+                item = stack.pop()
+                if isinstance(item, cst.BinaryOperation) and isinstance(item.operator, cst.Add):
+                    stack.extend((item.right, item.left))
+                else:
+                    operands.append(item)
+            if not isinstance(operands[0], (cst.List, cst.Tuple)):
+                return
+            words = [w for item in operands if isinstance(item, (cst.List, cst.Tuple)) for w in (_command_words(self.ctx, item) or [])]
+            value = operands[0]
+        else:
+            words = _command_words(self.ctx, value)
         if not words or "streamlit" not in prefix and not any("streamlit" in w for w in words[:3]):
             return
         words = [*prefix, *words]
@@ -1517,6 +1532,8 @@ class _AstHosts:
         for node in _own_nodes(method):
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in names for t in node.targets):
                 found.extend(_ast_dict_entries(node.value, key))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id in names and node.value is not None:
+                found.extend(_ast_dict_entries(node.value, key))  # args: Final = {...}
             elif isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in names and _ast_literal(target.slice) == key:
