@@ -13,7 +13,7 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
-from mlwarden.core.project import attributes_defaulting_to, project_values
+from mlwarden.core.project import attributes_defaulting_to, file_values, project_values
 from mlwarden.rules._helpers import notebook_json
 from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
@@ -926,38 +926,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         return None
 
     def _attrs_defaulting_to_all(self) -> FrozenSet[str]:
-        """Option and field names whose default binds every interface:
-        ``add_argument("--host", default="0.0.0.0")`` and class fields
-        ``host: str = "0.0.0.0"`` (dataclasses, settings classes)."""
+        """Option and field names of this file whose every default binds
+        every interface: ``add_argument("--host", default="0.0.0.0")``,
+        class fields ``host: str = "0.0.0.0"`` (dataclasses, settings
+        classes), properties returning one; read with the reader
+        :mod:`mlwarden.core.project` uses for the package's other modules."""
         if self._all_interface_attrs is None:
-            found: Set[str] = set()
-            rule = self
-
-            class _Finder(cst.CSTVisitor):
-                def visit_Call(self, node: Any) -> None:
-                    func = node.func
-                    if isinstance(func, cst.Attribute) and func.attr.value == "add_argument":
-                        default = rule.ctx.keyword(node, "default")[1]
-                        if default is not None and rule.ctx.value(default) in ALL_INTERFACES:
-                            found.update(_argparse_dest(rule.ctx, node))
-
-                def visit_ClassDef(self, node: Any) -> None:
-                    for stmt in node.body.body:
-                        if isinstance(stmt, cst.SimpleStatementLine):
-                            for small in stmt.body:
-                                target = value = None
-                                if isinstance(small, cst.AnnAssign) and small.value is not None:
-                                    target, value = small.target, small.value
-                                elif isinstance(small, cst.Assign) and len(small.targets) == 1:
-                                    target, value = small.targets[0].target, small.value
-                                if isinstance(value, cst.Call) and value.args:  # Field("0.0.0.0"), field(default=...)
-                                    inner = rule.ctx.keyword(value, "default")[1] or value.args[0].value
-                                    value = inner
-                                if isinstance(target, cst.Name) and value is not None and rule.ctx.value(value) in ALL_INTERFACES:
-                                    found.add(target.value)
-
-            self.ctx.module.visit(_Finder())
-            self._all_interface_attrs = frozenset(found)
+            self._all_interface_attrs = attributes_defaulting_to(file_values(self.unit, _module_tree(self)), ALL_INTERFACES)
         return self._all_interface_attrs
 
     # -- is authentication visible? ------------------------------------------------
