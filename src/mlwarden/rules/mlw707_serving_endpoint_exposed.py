@@ -450,7 +450,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 if isinstance(index, cst.Index) and self.ctx.value(index.value) == "bind":
                     self._check_gunicorn_bind(node.value)  # options["bind"] = "0.0.0.0:8000"
             elif isinstance(target, cst.Attribute) and target.attr.value == "bind" and imports_module(self.ctx, "hypercorn"):
-                self._check_hypercorn_bind(node.value)  # config = hypercorn.config.Config(); config.bind = ["0.0.0.0:8000"]
+                self._check_bind_list(node.value, "hypercorn config.bind = {value}")  # config = hypercorn.config.Config(); config.bind = ["0.0.0.0:8000"]
             elif isinstance(target, cst.Name) and target.value == "bind" and not self._rt_stack() and _GUNICORN_CONFIG.match(str(self.unit.path).replace("\\", "/").rsplit("/", 1)[-1]):
                 self._check_gunicorn_bind(node.value, config_file=True)  # gunicorn.conf.py: bind = "0.0.0.0:8000"
 
@@ -463,21 +463,17 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     def _check_gunicorn_bind(self, value: Any, config_file: bool = False) -> None:
         if not config_file and not self._imports_gunicorn():
             return
-        values = list(value.elements) if isinstance(value, (cst.List, cst.Tuple)) else [value]
-        for item in values:
-            address = item.value if isinstance(item, cst.Element) else item
-            if self._address_all(address, 0, host_alone=True):
-                self._report_exposed(address, f"gunicorn bind {_show(self.ctx, address)}")
-                return
+        self._check_bind_list(value, "gunicorn bind {address}")
 
-    def _check_hypercorn_bind(self, value: Any) -> None:
-        """hypercorn's ``Config.bind``: a list of ``host:port`` addresses
-        (a host alone takes port 8000)."""
+    def _check_bind_list(self, value: Any, shown: str) -> None:
+        """A bind option: one address or a list of them (gunicorn's ``bind``,
+        hypercorn's ``Config.bind``; a host alone takes port 8000), reported
+        at the first that binds every interface."""
         values = list(value.elements) if isinstance(value, (cst.List, cst.Tuple)) else [value]
         for item in values:
             address = item.value if isinstance(item, cst.Element) else item
             if self._address_all(address, 0, host_alone=True):
-                self._report_exposed(address, f"hypercorn config.bind = {_show(self.ctx, value)}")
+                self._report_exposed(address, shown.format(address=_show(self.ctx, address), value=_show(self.ctx, value)))
                 return
 
     def _server_host(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
