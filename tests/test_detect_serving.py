@@ -586,6 +586,11 @@ HELPERS = {
         5,
         "when `cfg.server.listen` is not set (the `or` fallback)",
     ),
+    "or-fallback-in-a-helper-dict": (
+        "import uvicorn\nclass Boot:\n    @staticmethod\n    def kw(listen=None):\n        return {'host': listen or '0.0.0.0'}\n    def go(self, app):\n        uvicorn.run(app, **self.kw())\n",
+        7,
+        "when `listen` is not set (the `or` fallback)",
+    ),
     "or-fallback-inline": (
         "from flask import Flask\nsite = Flask('s')\ndef up(conf):\n    site.run(host=conf.get('host') or '0.0.0.0')\n",
         4,
@@ -610,6 +615,11 @@ HELPERS_QUIET = [
     # the fallback is loopback, or the configured host is a literal that is set
     "import uvicorn\ndef launch(app, cfg):\n    uvicorn.run(app, host=cfg.host or '127.0.0.1')\n",
     "import uvicorn\ndef launch(app):\n    uvicorn.run(app, host='127.0.0.1' or '0.0.0.0')\n",
+    # the configured host has a default a default run gives it: an option, a parameter, a field
+    "import argparse\nimport uvicorn\np = argparse.ArgumentParser()\np.add_argument('--host', default='127.0.0.1')\nargs = p.parse_args()\nuvicorn.run('a:b', host=args.host or '0.0.0.0')\n",
+    "import uvicorn\ndef launch(app, listen='localhost'):\n    uvicorn.run(app, host=listen or '0.0.0.0')\n",
+    "import uvicorn\nclass Boot:\n    @staticmethod\n    def kw(listen='localhost'):\n        return {'host': listen or '0.0.0.0'}\n    def go(self, app):\n        uvicorn.run(app, **self.kw())\n",
+    "import uvicorn\nfrom dataclasses import dataclass\n@dataclass\nclass S:\n    host: str = '127.0.0.1'\ndef launch(app, s: S):\n    uvicorn.run(app, host=s.host or '::')\n",
 ]
 
 

@@ -744,8 +744,32 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             value = self.local_value(host.left)
         if value is not UNKNOWN and value:
             return False  # a host that is set: the fallback never applies
+        if self._set_by_default(host.left):
+            return False  # an option, field or parameter whose default is a host: set on a default run
         self._branch = f" when `{_show(self.ctx, host.left, 30)}` is not set (the `or` fallback)"
         return True
+
+    def _set_by_default(self, expr: Any) -> bool:
+        """``expr`` has a non-empty default a default run gives it: a
+        parameter's or option's default (``def f(host="127.0.0.1")``,
+        ``click.option("--host", default=...)``), or an attribute named for
+        an option or field of this file or the package's modules every
+        default of which is a non-empty literal."""
+        if isinstance(expr, cst.Name):
+            default = self._option_default(expr.value)
+            if default is None:
+                default = self._param_default(expr.value)
+            if default is None:
+                return False
+            value = self.resolve(default)
+            return value is not UNKNOWN and bool(value)
+        if isinstance(expr, cst.Attribute):
+            name = expr.attr.value
+            for values in (file_values(self.unit, _module_tree(self)), project_values(self.unit)):
+                literals = values.attribute_defaults.get(name)
+                if literals and all(isinstance(v, str) and v.strip() for v in literals):
+                    return True
+        return False
 
     def _default_branch(self, test: Any) -> Optional[bool]:
         """Whether a default run takes the ``if`` branch of a conditional
@@ -1331,6 +1355,17 @@ class _AstHosts:
             set_literal = _ast_literal(left)
             if (set_literal is not UNKNOWN and set_literal) or not self.all(right, method, cls, depth + 1):
                 return False
+            if isinstance(left, ast.Name) and method is not None:
+                default = _ast_option_default(method, left.id)
+                default = default if default is not None else _ast_param_default(method, left.id)
+                literal = _ast_literal(default) if default is not None else UNKNOWN
+                if literal is not UNKNOWN and literal:
+                    return False  # a parameter or option with a host as its default: set on a default run
+            if isinstance(left, ast.Attribute):
+                for values in (file_values(self.rule.unit, _module_tree(self.rule)), project_values(self.rule.unit)):
+                    literals = values.attribute_defaults.get(left.attr)
+                    if literals and all(isinstance(v, str) and v.strip() for v in literals):
+                        return False  # an option or field with a host as its default
             self.rule._branch = f" when `{ast.unparse(left)[:30]}` is not set (the `or` fallback)" if hasattr(ast, "unparse") else " when the configured host is not set (the `or` fallback)"
             return True
         if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts:
@@ -1402,12 +1437,9 @@ class _AstHosts:
 
         if method is not None:
             args = method.args
-            positional = [*args.posonlyargs, *args.args]
-            defaults = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
-            defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
-            names = [a.arg for a in (*positional, *args.kwonlyargs)]
+            names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
             if name in names:
-                default = defaults.get(name)
+                default = _ast_param_default(method, name)
                 passed = self._constructor_args(cls, method, name) if cls is not None and method.name == "__init__" else []
                 option = _ast_option_default(method, name) if not passed else None
                 if option is not None:
@@ -1585,6 +1617,15 @@ def _static_method(cls: Any, name: str) -> Any:
     return None
 
 
+def _ast_param_default(function: Any, name: str) -> Any:
+    """The default ``function`` (``ast``) gives its parameter ``name``; None without one."""
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    return defaults.get(name)
+
+
 def _ast_option_default(function: Any, name: str) -> Any:
     """The default ``function`` (``ast``) gives its parameter ``name``
     through a click option (``@click.option("--host", default="0.0.0.0")``)
@@ -1602,11 +1643,7 @@ def _ast_option_default(function: Any, name: str) -> Any:
         chosen = plain[0] if plain else longs[0] if longs else words[0] if words else None
         if chosen is not None and chosen.lstrip("-").replace("-", "_") == name:
             return next((k.value for k in decorator.keywords if k.arg == "default"), None)
-    args = function.args
-    positional = [*args.posonlyargs, *args.args]
-    defaults = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
-    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
-    default = defaults.get(name)
+    default = _ast_param_default(function, name)
     if isinstance(default, ast.Call) and (dotted_parts(default.func) or ("",))[-1] in ("Option", "Argument"):
         if default.args and not isinstance(default.args[0], ast.Starred):
             return default.args[0]
