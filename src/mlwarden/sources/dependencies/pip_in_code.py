@@ -117,7 +117,7 @@ GATE_WORDS = ("pip", "install")
 CALL_WORDS = re.compile(
     r"subprocess|system|popen|getoutput|get_ipython|pip\s*\.\s*(?:main|_internal)|from\s+pip\b|import\s+pip\b"
     r"|pip_?install|install_?pip|pip_?args"
-    r"|\b_*(?:run|execute|shell|exec_command|run_command|run_cmd|run_shell|exec_run|spawn|sh|check_call|check_output|get_output|call)\s*\(",
+    r"|\b_*(?:run|execute|shell|exec_command|run_command|run_cmd|run_shell|exec_run|spawn|sh|check_call|check_output|get_output)\s*\(",
     re.IGNORECASE,
 )
 
@@ -371,7 +371,7 @@ def _run_objects(tree: ast.AST) -> Set[int]:
             if isinstance(node, ast.Call):
                 func = node.func
                 method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-                if method.lstrip("_") in RUNNERS or method in ("call", "check_call", "check_output", "get_output"):
+                if method.lstrip("_") in RUNNERS or method in ("check_call", "check_output", "get_output"):
                     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
                         ran[func.value.id] = max(ran.get(func.value.id, 0), node.lineno)
                     if node.args and isinstance(node.args[0], ast.Name):
