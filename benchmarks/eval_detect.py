@@ -35,6 +35,10 @@ other projects' test files and source code, which are never committed):
   gptcache, llama-stack, mlx-lm, nemoguardrails, autotrain-advanced,
   clearml-agent, litellm's proxy CLI), labelled blind and committed in
   ``benchmarks/heldout/`` before any rule changed, scored once at the end;
+* ``real-7/<package>/...`` — round s9's held-out real-code set (deepspeed-mii,
+  jina, rasa, skypilot, torchserve, vanna, zenml; wheels), labelled blind and
+  committed in ``benchmarks/heldout/`` before any rule changed, scored once
+  at the end;
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;
@@ -247,7 +251,7 @@ FOURTH_SOURCES = {"precli", "scs"}
 FIFTH_SOURCES = {"ansede", "aigis", "aisecscan", "aegis"}
 #: round s7's held-out third-party slice (``benchmarks/heldout/third_party-6.SOURCES.txt``)
 SIXTH_SOURCES = {"codeaudit"}
-SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5", "real-6")
+SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5", "real-6", "real-7")
 
 
 def set_of(rel: str) -> str:
@@ -269,6 +273,11 @@ def all_labels(corrections: bool = True) -> Dict[str, Tuple[str, str]]:
     manual = EVAL / "labels.json"
     if manual.exists():
         for key, (category, verdict) in json.loads(manual.read_text(encoding="utf-8")).items():
+            labels[key] = (category, verdict)
+    # the held-out real sets' committed labels (the corpus copy of labels.json
+    # may predate them)
+    for held in sorted((HERE / "heldout").glob("real-*.labels.json")):
+        for key, (category, verdict) in json.loads(held.read_text(encoding="utf-8")).items():
             labels[key] = (category, verdict)
     if corrections:
         for key, entry in json.loads(CORRECTIONS.read_text(encoding="utf-8")).items():

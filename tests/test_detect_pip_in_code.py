@@ -443,3 +443,76 @@ def test_project_wrappers_and_string_helpers_quiet(code):
 def test_gate_admits_wrappers():
     for code, _expected in WRAPPED.values():
         assert pip_in_code.may_install(code), code
+
+
+def _at(code, line, word):
+    """(line, 1-based column of ``word`` on it, MLW301), read from the test's own code: a
+    word inside a command string is placed at itself, a separate argument at its quote."""
+    text = textwrap.dedent(code).splitlines()[line - 1]
+    return (line, text.index(word) + 1, "MLW301")
+
+
+#: round s9: a command string rebound to its own words (``cmd = cmd.split()``,
+#: ``shlex.split(cmd)``) before a runner gets it; the project's own command
+#: class given pip's words, run later in the same function. (code, [(line, word)])
+REBOUND = {
+    "split-rebinding": (
+        "import subprocess\ndef setup():\n    cmd = 'pip install torchvision --upgrade'\n    cmd = cmd.split()\n    subprocess.Popen(cmd)\n",
+        [(3, "torchvision")],
+    ),
+    "shlex-split-rebinding-module-level": (
+        "import shlex\nimport subprocess as sp\nline = 'python -m pip install einops'\nline = shlex.split(line)\nsp.check_call(line)\n",
+        [(3, "einops")],
+    ),
+    "command-class-run-later": (
+        "import sys\nfrom .proc import Invocation\ndef boot():\n    job = Invocation(sys.executable, '-m', 'pip', 'install', 'rich', '-q')\n    job.check_call()\n",
+        [(4, "'rich'")],
+    ),
+    "command-class-interpreter-variable": (
+        "from .proc import Argv\ndef boot(python):\n    todo = Argv(python, '-m', 'pip', 'install', 'hatchling')\n    if todo:\n        todo._run()\n",
+        [(3, "'hatchling'")],
+    ),
+    "command-class-get-output-in-branches": (
+        "from .proc import Argv\ndef boot(python, version):\n    if version:\n        argv = Argv(python, '-m', 'pip', 'install', f'poetry=={version}')\n"
+        "    else:\n        argv = Argv(python, '-m', 'pip', 'install', 'poetry')\n    print(argv.get_output())\n",
+        [(6, "'poetry'")],
+    ),
+    "command-class-uv": (
+        "import subprocess\nfrom .proc import Cmd\ndef boot():\n    c = Cmd('uv', 'pip', 'install', 'polars')\n    subprocess.run(c)\n",
+        [(4, "'polars'")],
+    ),
+}
+
+REBOUND_QUIET = [
+    # pinned after the split; a command object never run, or run before it is built
+    "import subprocess\ndef setup():\n    cmd = 'pip install torchvision==0.18.0'\n    cmd = cmd.split()\n    subprocess.Popen(cmd)\n",
+    "from .proc import Argv\ndef show(python):\n    a = Argv(python, '-m', 'pip', 'install', 'hatchling')\n    print(a)\n",
+    "from .proc import Argv\ndef f(python):\n    a = make()\n    a.run()\n    a = Argv(python, '-m', 'pip', 'install', 'hatchling')\n    return a\n",
+    # rebound to something else than its own words; a lower-case function is not a command class
+    "import subprocess\ndef setup(other):\n    cmd = 'pip install torchvision'\n    cmd = other.split()\n    subprocess.Popen(cmd)\n",
+    "from .proc import argv\ndef f(python):\n    a = argv(python, '-m', 'pip', 'install', 'hatchling')\n    a.run()\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(REBOUND))
+def test_split_rebinding_and_command_objects(name):
+    code, where = REBOUND[name]
+    assert_found_fast_and_full(code, sorted(_at(code, line, word) for line, word in where))
+
+
+@pytest.mark.parametrize("code", REBOUND_QUIET)
+def test_split_rebinding_and_command_objects_quiet(code):
+    assert found(code) == []
+
+
+def test_split_rebinding_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json("import subprocess", "cmd = 'pip install lightgbm'\ncmd = cmd.split()\nsubprocess.run(cmd)")
+    result = check_source(source, "setup.ipynb", config=Config(select=DEP_RULES))
+    assert [(f.rule_id, f.cell) for f in result.findings] == [("MLW301", 2)]
+
+
+def test_gate_admits_rebound_commands():
+    for code, _where in REBOUND.values():
+        assert pip_in_code.may_install(code), code

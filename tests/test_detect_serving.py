@@ -525,3 +525,164 @@ def test_host_from_environment_or_conditional(name):
 def test_host_from_environment_or_conditional_quiet(code):
     assert findings(code) == []
     assert _fast_equals_full(code, "serve.py")
+
+
+#: round s9: a host through a class's static or class method called from
+#: another function of the file (click/typer defaults read there), a ``**``
+#: dict another class's static method returns, hypercorn's ``Config.bind``,
+#: granian, the ``configured or <wildcard>`` fallback. (code, line, words the
+#: message must hold)
+HELPERS = {
+    "staticmethod-gunicorn-dict-click-caller": (
+        "import click\nfrom gunicorn.app.base import BaseApplication\n"
+        "class Boot:\n    @staticmethod\n    def gunicorn_opts(addr, port):\n        return {'bind': f'{addr}:{port}', 'workers': 2}\n"
+        "@click.command()\n@click.option('--addr', default='0.0.0.0')\n@click.option('--port', default=9000)\n"
+        "def cli(addr, port):\n    Boot.gunicorn_opts(addr, port)\n",
+        6,
+        "gunicorn bind",
+    ),
+    "classmethod-uvicorn-keyword-caller": (
+        "import uvicorn as uv\nclass Boot:\n    @classmethod\n    def go(cls, app, where):\n        uv.run(app, host=where)\n"
+        "def main(app):\n    Boot.go(app, where='::')\n",
+        5,
+        "",
+    ),
+    "staticmethod-called-through-cls-typer-default": (
+        "import typer\nimport uvicorn\nclass Boot:\n    @staticmethod\n    def serve(app, listen):\n        uvicorn.run(app, host=listen)\n"
+        "    @classmethod\n    def start(cls, app, listen):\n        cls.serve(app, listen)\n"
+        "def main(app, listen: str = typer.Option('0.0.0.0')):\n    Boot.start(app, listen)\n",
+        6,
+        "",
+    ),
+    "kwargs-from-another-class-static-method": (
+        "import argparse\nimport uvicorn\nclass Defaults:\n    @staticmethod\n    def server_kwargs(app, bind_host):\n        kw = {'app': app, 'log_level': 'info'}\n        kw['host'] = bind_host\n        return kw\n"
+        "def main(app):\n    settings = Defaults.server_kwargs(app, bind_host='0.0.0.0')\n    uvicorn.run(**settings)\n",
+        11,
+        "**settings",
+    ),
+    "hypercorn-config-bind-aliased": (
+        "import asyncio\nfrom hypercorn.config import Config as HyperConfig\nfrom hypercorn.asyncio import serve\n"
+        "def up(app, host='0.0.0.0', port=8000):\n    conf = HyperConfig()\n    conf.bind = [f'{host}:{port}']\n    asyncio.run(serve(app, conf))\n",
+        6,
+        "hypercorn config.bind",
+    ),
+    "hypercorn-config-bind-literal": (
+        "import hypercorn.config\ncfg = hypercorn.config.Config()\ncfg.bind = ['[::]:443']\n",
+        3,
+        "",
+    ),
+    "granian-address-keyword": (
+        "from granian import Granian as G\nG('svc:app', address='0.0.0.0', port=80).serve()\n",
+        2,
+        "address=",
+    ),
+    "granian-dict-literal-star": (
+        "import granian\ndef up(target, addr='::'):\n    granian.Granian(**{'target': target, 'address': addr}).serve()\n",
+        3,
+        "",
+    ),
+    "or-fallback-list-through-kwargs": (
+        "import uvicorn\ndef launch(app, cfg):\n    listen = cfg.server.listen or ['::', '0.0.0.0']\n    opts = {'host': listen, 'port': 8321}\n    uvicorn.run(app, **opts)\n",
+        5,
+        "when `cfg.server.listen` is not set (the `or` fallback)",
+    ),
+    "or-fallback-in-a-helper-dict": (
+        "import uvicorn\nclass Boot:\n    @staticmethod\n    def kw(listen=None):\n        return {'host': listen or '0.0.0.0'}\n    def go(self, app):\n        uvicorn.run(app, **self.kw())\n",
+        7,
+        "when `listen` is not set (the `or` fallback)",
+    ),
+    "or-fallback-inline": (
+        "from flask import Flask\nsite = Flask('s')\ndef up(conf):\n    site.run(host=conf.get('host') or '0.0.0.0')\n",
+        4,
+        "is not set (the `or` fallback)",
+    ),
+}
+
+HELPERS_QUIET = [
+    # a caller passes a loopback host; the option default is loopback; no caller at all
+    "import uvicorn\nclass Boot:\n    @staticmethod\n    def go(app, where):\n        uvicorn.run(app, host=where)\ndef a(app):\n    Boot.go(app, '0.0.0.0')\ndef b(app):\n    Boot.go(app, '127.0.0.1')\n",
+    "import click\nimport uvicorn\nclass Boot:\n    @staticmethod\n    def go(app, where):\n        uvicorn.run(app, host=where)\n@click.command()\n@click.option('--where', default='localhost')\ndef cli(where):\n    Boot.go(None, where)\n",
+    "import uvicorn\nclass Boot:\n    @staticmethod\n    def go(app, where):\n        uvicorn.run(app, host=where)\n",
+    # an instance method's parameter: callers through objects cannot all be seen
+    "import uvicorn\nclass Boot:\n    def go(self, app, where):\n        uvicorn.run(app, host=where)\ndef a(app):\n    Boot().go(app, '0.0.0.0')\n",
+    # another class's static method returning a loopback host
+    "import uvicorn\nclass Defaults:\n    @staticmethod\n    def kw():\n        return {'host': '127.0.0.1'}\ndef main(app):\n    settings = Defaults.kw()\n    uvicorn.run(app, **settings)\n",
+    # hypercorn: a loopback bind; a `.bind` attribute in a file without hypercorn
+    "from hypercorn.config import Config\nc = Config()\nc.bind = ['127.0.0.1:8000']\n",
+    "class Conf: pass\nc = Conf()\nc.bind = ['0.0.0.0:8000']\n",
+    # granian's default address is loopback
+    "from granian import Granian\nGranian('svc:app', port=80).serve()\n",
+    # the fallback is loopback, or the configured host is a literal that is set
+    "import uvicorn\ndef launch(app, cfg):\n    uvicorn.run(app, host=cfg.host or '127.0.0.1')\n",
+    "import uvicorn\ndef launch(app):\n    uvicorn.run(app, host='127.0.0.1' or '0.0.0.0')\n",
+    # the configured host has a default a default run gives it: an option, a parameter, a field
+    "import argparse\nimport uvicorn\np = argparse.ArgumentParser()\np.add_argument('--host', default='127.0.0.1')\nargs = p.parse_args()\nuvicorn.run('a:b', host=args.host or '0.0.0.0')\n",
+    "import uvicorn\ndef launch(app, listen='localhost'):\n    uvicorn.run(app, host=listen or '0.0.0.0')\n",
+    "import uvicorn\nclass Boot:\n    @staticmethod\n    def kw(listen='localhost'):\n        return {'host': listen or '0.0.0.0'}\n    def go(self, app):\n        uvicorn.run(app, **self.kw())\n",
+    "import uvicorn\nfrom dataclasses import dataclass\n@dataclass\nclass S:\n    host: str = '127.0.0.1'\ndef launch(app, s: S):\n    uvicorn.run(app, host=s.host or '::')\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(HELPERS))
+def test_host_through_helpers_and_other_servers(name):
+    code, line, words = HELPERS[name]
+    got = findings(code)
+    assert [(f.line, f.severity) for f in got] == [(line, Severity.MEDIUM)], got
+    assert words in got[0].message
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize("code", HELPERS_QUIET)
+def test_host_through_helpers_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")
+
+
+def test_static_method_host_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json(
+        "import uvicorn",
+        "class Boot:\n    @staticmethod\n    def go(app, where):\n        uvicorn.run(app, host=where)",
+        "Boot.go(app, '0.0.0.0')",
+    )
+    result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert [(f.rule_id, f.cell) for f in result.findings] == [("MLW707", 2)]
+
+
+#: streamlit listens on every interface unless told otherwise: a `streamlit
+#: run` handed to a runner without `--server.address` is low (a config file
+#: may set the address). (code, line)
+STREAMLIT = {
+    "python-m-list": ("import subprocess, sys\nsubprocess.Popen([sys.executable, '-m', 'streamlit', 'run', 'board.py', '--server.port', '8502'])\n", 2),
+    "name-bound-once": ("import subprocess as sp\ndef dash():\n    argv = ['streamlit', 'run', 'ui.py']\n    sp.run(argv, check=True)\n", 3),
+    "string-to-os-system": ("import os\nos.system('streamlit run app.py --server.headless true')\n", 2),
+    "main-run-aliased": ("from streamlit.web import cli as stcli\ndef dash(script):\n    stcli.main_run([script, '--server.port', '8600'])\n", 3),
+    # user arguments forwarded after the script's own: a default run passes none
+    "main-run-forwarding-argv": ("import sys\nimport streamlit.web.cli\ndef dash(script):\n    streamlit.web.cli.main_run([script, '--server.port', '8600'] + sys.argv[2:])\n", 4),
+}
+
+STREAMLIT_QUIET = [
+    "import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py', '--server.address', '127.0.0.1'])\n",
+    "import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py', '--server.address=localhost'])\n",
+    "import sys\nfrom streamlit.web import cli\ncli.main_run(['app.py'] + ['--server.address', '127.0.0.1'] + sys.argv[1:])\n",
+    "import subprocess\nsubprocess.run(['streamlit', 'hello'])\n",
+    "print('streamlit run app.py')\n",
+    "import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py'], env={'STREAMLIT_SERVER_ADDRESS': 'localhost'})\n",
+    "import subprocess\ndef f(argv):\n    argv = ['streamlit', 'run', 'a.py']\n    argv = argv + ['--server.address', 'localhost']\n    subprocess.run(argv)\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(STREAMLIT))
+def test_streamlit_without_an_address_is_low(name):
+    code, line = STREAMLIT[name]
+    got = findings(code)
+    assert [(f.line, f.severity) for f in got] == [(line, Severity.LOW)], got
+    assert "without `--server.address`" in got[0].message and "config.toml" in got[0].message
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize("code", STREAMLIT_QUIET)
+def test_streamlit_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")

@@ -224,3 +224,50 @@ def test_the_cache_drops_a_yaml_verdict_when_the_loader_module_changes(tmp_path)
     assert yaml_findings(tmp_path, reader, cache=True) == []
     (pkg / "loaders.py").write_text("import yaml\nclass PlainLoader(yaml.Loader):\n    pass\n")
     assert yaml_findings(tmp_path, reader, cache=True) == [(5, Severity.HIGH)]
+
+
+#: round s9: one reader for defaults, in this file and in the package's other
+#: modules (MLW707 used a libcst finder of its own for the file itself)
+SAME_FILE_DEFAULTS = {
+    # an option default through a module constant; a settings property; a pydantic Field
+    "argparse-default-constant": ("import argparse\nimport uvicorn\nLISTEN = '0.0.0.0'\np = argparse.ArgumentParser()\np.add_argument('--bind-host', default=LISTEN)\nargs = p.parse_args()\nuvicorn.run('a:b', host=args.bind_host)\n", 7),
+    "property-getenv": ("import os\nimport uvicorn\nclass Env:\n    @property\n    def listen(self):\n        return os.getenv('LISTEN', '::')\nuvicorn.run('a:b', host=Env().listen)\n", 7),
+    "field-call": ("import uvicorn\nfrom pydantic import BaseModel, Field\nclass S(BaseModel):\n    where: str = Field(default='0.0.0.0')\nuvicorn.run('a:b', host=S().where)\n", 5),
+}
+SAME_FILE_QUIET = [
+    # two options of that name, one loopback: not every default binds every interface
+    "import argparse\nimport uvicorn\na = argparse.ArgumentParser()\na.add_argument('--host', default='0.0.0.0')\nb = argparse.ArgumentParser()\nb.add_argument('--host', default='127.0.0.1')\nuvicorn.run('a:b', host=b.parse_args().host)\n",
+    "import uvicorn\nclass S:\n    where = 'localhost'\nuvicorn.run('a:b', host=S().where)\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(SAME_FILE_DEFAULTS))
+def test_defaults_of_the_file_itself(name):
+    from mlwarden.core.engine import check_source
+
+    code, line = SAME_FILE_DEFAULTS[name]
+    for full in (False, True):
+        got = check_source(code, "serve.py", config=Config(select=["MLW707"], severity=Severity.LOW), full=full).findings
+        assert [f.line for f in got] == [line], (full, got)
+
+
+@pytest.mark.parametrize("code", SAME_FILE_QUIET)
+def test_defaults_of_the_file_itself_quiet(code):
+    from mlwarden.core.engine import check_source
+
+    assert check_source(code, "serve.py", config=Config(select=["MLW707"], severity=Severity.LOW)).findings == []
+
+
+def test_one_reader_for_this_file_and_other_modules(tmp_path):
+    import ast
+    from types import SimpleNamespace
+
+    from mlwarden.core.project import file_values
+
+    code = SAME_FILE_DEFAULTS["argparse-default-constant"][0] + SAME_FILE_DEFAULTS["property-getenv"][0]
+    (tmp_path / "m.py").write_text(code)
+    unit = SimpleNamespace(extra={})
+    mine = file_values(unit, ast.parse(code))
+    assert mine.attribute_defaults == module_values(tmp_path / "m.py").attribute_defaults
+    assert mine.attribute_defaults["bind_host"] == ("0.0.0.0",) and mine.attribute_defaults["listen"] == ("::",)
+    assert file_values(unit, None) is mine  # memoised on the unit

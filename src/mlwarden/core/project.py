@@ -90,6 +90,27 @@ def _literal(node: Optional[ast.AST]) -> object:
         return UNKNOWN
 
 
+def _literal_or_constant(node: Optional[ast.AST], constants: Dict[str, object]) -> object:
+    """A literal, or a name the module assigns once to one (``default=HOST``)."""
+    if isinstance(node, ast.Name) and node.id in constants:
+        return constants[node.id]
+    return _literal(node)
+
+
+def file_values(unit: Any, tree: Optional[ast.Module]) -> ModuleValues:
+    """What the file being checked defines itself (its constants, field,
+    property and argparse defaults), read from its ``ast`` with the reader
+    used for the project's other modules; memoised on the unit."""
+    extra = getattr(unit, "extra", None)
+    known = extra.get("file_values") if extra is not None else None
+    if known is not None:
+        return known
+    values = _read(tree) if tree is not None else ModuleValues()
+    if extra is not None:
+        extra["file_values"] = values
+    return values
+
+
 def _field_default(value: ast.AST) -> ast.AST:
     """``Field("0.0.0.0")`` / ``field(default="0.0.0.0")`` -> the default."""
     if isinstance(value, ast.Call):
@@ -119,7 +140,7 @@ def _read(tree: ast.Module) -> ModuleValues:
                 elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                     target, value = stmt.targets[0], stmt.value
                 if isinstance(target, ast.Name) and value is not None:
-                    found = _literal(_field_default(value))
+                    found = _literal_or_constant(_field_default(value), constants)
                     if found is not UNKNOWN:
                         defaults.setdefault(target.id, []).append(found)
                 elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_property(stmt):
@@ -128,7 +149,7 @@ def _read(tree: ast.Module) -> ModuleValues:
                         defaults.setdefault(stmt.name, []).append(returned)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
             default = next((kw.value for kw in node.keywords if kw.arg == "default"), None)
-            found = _literal(default)
+            found = _literal_or_constant(default, constants)
             dest = _argparse_dest(node)
             if found is not UNKNOWN and dest:
                 defaults.setdefault(dest, []).append(found)
@@ -367,7 +388,7 @@ def _follow_reexport(found: ProjectValues, module: Path, values: ModuleValues, n
     _follow_reexport(found, source, target, target_name, local, hops + 1)
 
 
-def attributes_defaulting_to(values: ProjectValues, wanted: FrozenSet[object]) -> FrozenSet[str]:
+def attributes_defaulting_to(values: Any, wanted: FrozenSet[object]) -> FrozenSet[str]:
     """Attribute names whose every literal default is in ``wanted``."""
     return frozenset(attr for attr, literals in values.attribute_defaults.items() if literals and all(_hashable_in(v, wanted) for v in literals))
 

@@ -13,7 +13,7 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
-from mlwarden.core.project import attributes_defaulting_to, project_values
+from mlwarden.core.project import attributes_defaulting_to, file_values, project_values
 from mlwarden.rules._helpers import notebook_json
 from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
@@ -31,6 +31,9 @@ SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     "werkzeug.run_simple": (0, "hostname", False),
     "waitress.serve": (None, "host", True),
     "ray.serve.start": (None, "http_options", False),
+    # granian's Granian(target, address="127.0.0.1", ...)
+    "granian.Granian": (1, "address", False),
+    "granian.server.Granian": (1, "address", False),
 }
 #: tornado's servers: `.listen(port, address="")` binds every interface by default
 TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
@@ -80,7 +83,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     - `uvicorn.run(app, host="0.0.0.0")` and `uvicorn.Config(...)`,
       aiohttp `web.run_app(app)` / `web.TCPSite(runner)` (all interfaces by
       default), `waitress.serve(app)`, werkzeug `run_simple("0.0.0.0", …)`,
-      Ray Serve `serve.start(http_options={"host": "0.0.0.0"})`, gRPC
+      Ray Serve `serve.start(http_options={"host": "0.0.0.0"})`, granian
+      `Granian(target, address="0.0.0.0")` (127.0.0.1 by default), gRPC
       `server.add_insecure_port("[::]:50051")` (or `f"0.0.0.0:{port}"`,
       `f"{host}:{port}"` with such a host);
     - gradio `launch(server_name="0.0.0.0")` without `auth=`, or with an
@@ -94,6 +98,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       in a literal gunicorn command (`["gunicorn", "-b", "0.0.0.0:80",
       "app:app"]`, `python -m gunicorn`, a command string) handed to a call
       that runs it or bound to a name. gunicorn's default is 127.0.0.1.
+    - hypercorn's `config.bind = ["0.0.0.0:8000"]` (or `[f"{host}:{port}"]`
+      with such a host) in a file that imports hypercorn;
     - tornado `app.listen(port)` / `HTTPServer(app).listen(port,
       address="0.0.0.0")` on an `Application` or `HTTPServer` (or a class
       of the module that subclasses one): every interface unless `address`
@@ -105,8 +111,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `streamlit run … --server.address 0.0.0.0`, `mlflow server`/`ui`/
       `models serve` with `-h`/`--host`, `bentoml serve --host` and
       `python -m http.server --bind`, when the command names an
-      all-interfaces address (streamlit and `http.server` bind every
-      interface even without one: only the explicit address is reported).
+      all-interfaces address (`http.server` binds every interface even
+      without one: only the explicit address is reported for it);
+    - `streamlit run app.py` with no `--server.address`, in a command
+      handed to a call that runs it (or a name bound once to one) or in
+      `streamlit.web.cli.main_run([script, ...])`: streamlit then listens on
+      every interface. Low: a `.streamlit/config.toml` or
+      `STREAMLIT_SERVER_ADDRESS` the file does not show may set an address.
 
     The host may be a literal (`"0.0.0.0"`, `"::"`, `""` except for Flask,
     whose `run()` serves an empty host on 127.0.0.1), a module constant, a
@@ -129,18 +140,28 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     result is dropped when it changes. It may also be set elsewhere in the
     file:
 
-    - a parameter (without a default) of a module-level function that every
-      call of the function in the file passes such a host, or for a gRPC
-      port such an address (`serve(app, "0.0.0.0")`, `start(f"[::]:{port}")`,
-      a local name the caller binds to one);
+    - a parameter (without a default) of a module-level function, or of a
+      `@staticmethod`/`@classmethod` of a module-level class, that every
+      call of it in the file (`Helpers.start(...)`, `cls.start(...)`)
+      passes such a host, or for a gRPC port such an address
+      (`serve(app, "0.0.0.0")`, `start(f"[::]:{port}")`, a local name the
+      caller binds to one, the caller's own parameter with a click or typer
+      default, or passed on by its callers in turn);
+    - a fallback: `configured or "0.0.0.0"` (or `or ["::", "0.0.0.0"]`)
+      when the configured host cannot be read: a host left unset serves on
+      every interface, and the message says so;
     - `self._host` (any attribute of the method's `self`) when every value
       the class gives it is such a host: a literal, a module constant, or a
       parameter of the method that sets it whose default is one, or, for
       `__init__`, that every call of the class in the file passes as one
       (`Server(app, "0.0.0.0")`);
-    - a `**kwargs` dict: built in the function (`kw = {...}`,
-      `kw.update({"host": ...})`, `kw["host"] = ...`) or returned by a
-      method of the class (`uvicorn.Config(app, **self._config_kwargs())`);
+    - a `**kwargs` dict: written in the call (`**{"address": host}`), built
+      in the function (`kw = {...}`, `kw.update({"host": ...})`,
+      `kw["host"] = ...`), returned by a method of the class
+      (`uvicorn.Config(app, **self._config_kwargs())`) or by a static or
+      class method of another class of the file (`kw =
+      Helpers.server_kwargs(host=host)`, its parameters judged by the
+      method's callers);
     - a typer option default (`host: str = typer.Option("0.0.0.0")`), a
       click option on the function (`@click.option("--host",
       default="0.0.0.0")`), or a parameter default that is an attribute of
@@ -199,7 +220,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     Authentication done outside the file (an API gateway, a reverse proxy,
     middleware added in another module) is not visible: silence a reviewed
     line with `# noqa: MLW707`, or keep the finding as the reminder it is.
-    Hypercorn's `Config.bind` set in code, tornado servers built elsewhere
+    Tornado servers built elsewhere
     (a factory, another module), and
     servers the rule does not know (a project's own server class, a Rust
     or C++ server driven from Python) are not covered. A host that comes
@@ -227,7 +248,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     # (a file that imports mlflow or streamlit is not a guard for this rule)
     triggers = frozenset({
         "uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc",
-        "add_insecure_port", "gunicorn", "bind", "hypercorn", "tornado", "streamlit.address", "mlflow.server", "mlflow.serve", "mlflow.ui", "bentoml.host", "http.server",
+        "add_insecure_port", "gunicorn", "bind", "hypercorn", "tornado", "streamlit.address", "mlflow.server", "mlflow.serve", "mlflow.ui", "bentoml.host", "http.server", "granian", "streamlit.run", "streamlit.main_run",
     })
 
     VALID = [
@@ -310,9 +331,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         self._branch = ""
         func = node.func
         callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        if _RUNS_COMMANDS.search(callee):
+        if callee == "main_run" and node.args and self.ctx.call_to(node, ("streamlit.web.cli.main_run",)):
+            self._check_streamlit(node, node.args[0].value, ("streamlit", "run"))  # main_run([script, *options])
+        elif _RUNS_COMMANDS.search(callee):
             for arg in node.args[:1]:
                 self._check_command(arg.value)  # not print(...) or log.info(...): a message is not a command
+                self._check_streamlit(node, arg.value, ())
         if isinstance(func, cst.Attribute) and func.attr.value == "set" and len(node.args) > 1 and self.ctx.value(node.args[0].value) == "bind":
             self._check_gunicorn_bind(node.args[1].value)  # self.cfg.set("bind", "0.0.0.0:8000") in a gunicorn app
         grpc = self._grpc_port_all(node)
@@ -375,6 +399,47 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if _address_text_all(address) or address.strip() in ALL_INTERFACES - {""}:
                 self._report_exposed(value, f"{server} {flag} {address}")
 
+    def _check_streamlit(self, call: Any, value: Any, prefix: Tuple[str, ...]) -> None:
+        """``streamlit run app.py`` handed to a call that runs it (a literal,
+        or a name bound once to one) with no ``--server.address``: streamlit
+        then listens on every interface. Low: ``.streamlit/config.toml`` or
+        ``STREAMLIT_SERVER_ADDRESS`` may set an address this file does not
+        show."""
+        if isinstance(value, cst.Name):
+            values = self.reaching_values(value.value, value)
+            if len(values) != 1 or values[0] is None:
+                return
+            value = values[0]
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+            # [script, "--server.port", port] + sys.argv[2:]: the literal lists are what a default run passes
+            operands: List[Any] = []
+            stack = [value]
+            while stack:
+                item = stack.pop()
+                if isinstance(item, cst.BinaryOperation) and isinstance(item.operator, cst.Add):
+                    stack.extend((item.right, item.left))
+                else:
+                    operands.append(item)
+            if not isinstance(operands[0], (cst.List, cst.Tuple)):
+                return
+            words = [w for item in operands if isinstance(item, (cst.List, cst.Tuple)) for w in (_command_words(self.ctx, item) or [])]
+            value = operands[0]
+        else:
+            words = _command_words(self.ctx, value)
+        if not words or "streamlit" not in prefix and not any("streamlit" in w for w in words[:3]):
+            return
+        words = [*prefix, *words]
+        rest = words[2:] if _PYTHON.match(words[0]) and len(words) > 2 and words[1] == "-m" else words
+        if len(rest) < 3 or rest[0].rsplit("/", 1)[-1] != "streamlit" or rest[1] != "run":
+            return
+        if any("server.address" in w or "server_address" in w.lower() for w in rest) or "STREAMLIT_SERVER_ADDRESS" in self.ctx.module.code_for_node(call):
+            return
+        self.report(
+            value,
+            f"`{' '.join(rest[:3])}` without `--server.address` serves on every network interface (streamlit's default) unless a `.streamlit/config.toml` or `STREAMLIT_SERVER_ADDRESS` sets an address; pass `--server.address 127.0.0.1` and expose it through an authenticating proxy",
+            severity=Severity.LOW,
+        )
+
     def visit_Assign(self, node: libcst.Assign) -> None:
         self._branch = ""
         self._check_command(node.value)
@@ -384,6 +449,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 index = target.slice[0].slice
                 if isinstance(index, cst.Index) and self.ctx.value(index.value) == "bind":
                     self._check_gunicorn_bind(node.value)  # options["bind"] = "0.0.0.0:8000"
+            elif isinstance(target, cst.Attribute) and target.attr.value == "bind" and imports_module(self.ctx, "hypercorn"):
+                self._check_bind_list(node.value, "hypercorn config.bind = {value}")  # config = hypercorn.config.Config(); config.bind = ["0.0.0.0:8000"]
             elif isinstance(target, cst.Name) and target.value == "bind" and not self._rt_stack() and _GUNICORN_CONFIG.match(str(self.unit.path).replace("\\", "/").rsplit("/", 1)[-1]):
                 self._check_gunicorn_bind(node.value, config_file=True)  # gunicorn.conf.py: bind = "0.0.0.0:8000"
 
@@ -396,11 +463,17 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     def _check_gunicorn_bind(self, value: Any, config_file: bool = False) -> None:
         if not config_file and not self._imports_gunicorn():
             return
+        self._check_bind_list(value, "gunicorn bind {address}")
+
+    def _check_bind_list(self, value: Any, shown: str) -> None:
+        """A bind option: one address or a list of them (gunicorn's ``bind``,
+        hypercorn's ``Config.bind``; a host alone takes port 8000), reported
+        at the first that binds every interface."""
         values = list(value.elements) if isinstance(value, (cst.List, cst.Tuple)) else [value]
         for item in values:
             address = item.value if isinstance(item, cst.Element) else item
             if self._address_all(address, 0, host_alone=True):
-                self._report_exposed(address, f"gunicorn bind {_show(self.ctx, address)}")
+                self._report_exposed(address, shown.format(address=_show(self.ctx, address), value=_show(self.ctx, value)))
                 return
 
     def _server_host(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
@@ -590,6 +663,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     def _all_interfaces(self, host: Any, empty_is_local: bool = False, depth: int = 0) -> bool:
         if isinstance(host, cst.IfExp):
             return depth < 4 and self._conditional_all(host, empty_is_local, depth)
+        if isinstance(host, cst.BooleanOperation) and isinstance(host.operator, cst.Or):
+            return depth < 4 and self._fallback_all(host, empty_is_local, depth)
+        if isinstance(host, (cst.List, cst.Tuple)) and host.elements and not empty_is_local:
+            # a list of hosts (`["::", "0.0.0.0"]`): every interface when one of them is
+            return any(isinstance(e, cst.Element) and self._all_interfaces(e.value, depth=depth + 1) for e in host.elements)
         value = self.resolve(host)
         if value is UNKNOWN:
             value = self.local_value(host)  # `host = "0.0.0.0"` … `run(host=host)` in this function
@@ -614,7 +692,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 # `host = os.getenv("HOST", "0.0.0.0")` (or a conditional) … `run(host=host)`:
                 # the one binding that reaches the use
                 values = self.reaching_values(host.value, host)
-                if len(values) == 1 and isinstance(values[0], (cst.Call, cst.IfExp)):
+                if len(values) == 1 and isinstance(values[0], (cst.Call, cst.IfExp, cst.BooleanOperation)):
                     return self._all_interfaces(values[0], empty_is_local, depth + 1)
         if isinstance(host, cst.Attribute) and self._self_attr_all(host):
             return True  # self._host, set to "0.0.0.0" (or a parameter defaulting to it) in the class
@@ -650,6 +728,48 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         test = _show(self.ctx, host.test, 30)
         self._branch = f" when `{test}` is {'true' if taken else 'false'} (the `{'if' if taken else 'else'}` branch, which a default run takes)"
         return True
+
+    def _fallback_all(self, host: Any, empty_is_local: bool, depth: int) -> bool:
+        """``configured or "0.0.0.0"``: every interface when the configured
+        host is (then no note), or when it is not set (empty, None) and the
+        fallback is, unless the configured host is a literal that is set;
+        the message then says the fallback applies."""
+        left = self._all_interfaces(host.left, empty_is_local, depth + 1)
+        if left:
+            return True
+        if not self._all_interfaces(host.right, empty_is_local, depth + 1):
+            return False
+        value = self.resolve(host.left)
+        if value is UNKNOWN:
+            value = self.local_value(host.left)
+        if value is not UNKNOWN and value:
+            return False  # a host that is set: the fallback never applies
+        if self._set_by_default(host.left):
+            return False  # an option, field or parameter whose default is a host: set on a default run
+        self._branch = f" when `{_show(self.ctx, host.left, 30)}` is not set (the `or` fallback)"
+        return True
+
+    def _set_by_default(self, expr: Any) -> bool:
+        """``expr`` has a non-empty default a default run gives it: a
+        parameter's or option's default (``def f(host="127.0.0.1")``,
+        ``click.option("--host", default=...)``), or an attribute named for
+        an option or field of this file or the package's modules every
+        default of which is a non-empty literal."""
+        if isinstance(expr, cst.Name):
+            default = self._option_default(expr.value)
+            if default is None:
+                default = self._param_default(expr.value)
+            if default is None:
+                return False
+            value = self.resolve(default)
+            return value is not UNKNOWN and bool(value)
+        if isinstance(expr, cst.Attribute):
+            name = expr.attr.value
+            for values in (file_values(self.unit, _module_tree(self)), project_values(self.unit)):
+                literals = values.attribute_defaults.get(name)
+                if literals and all(isinstance(v, str) and v.strip() for v in literals):
+                    return True
+        return False
 
     def _default_branch(self, test: Any) -> Optional[bool]:
         """Whether a default run takes the ``if`` branch of a conditional
@@ -735,19 +855,25 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     def _from_callers(self, name: Any, address: bool) -> bool:
         """``name`` is a parameter without a default of the module-level
-        function being visited, not rebound in it, and every call of the
+        function being visited (or of a ``@staticmethod``/``@classmethod``
+        of a module-level class), not rebound in it, and every call of the
         function in the file passes it a host (or, with ``address``, a
         ``host:port``) on every interface."""
         stack = self._rt_stack()
-        if len(stack) != 1 or not isinstance(stack[0], cst.FunctionDef):
+        owner = None
+        if len(stack) == 1 and isinstance(stack[0], cst.FunctionDef):
+            function = self.ctx.facts.functions.get(stack[0].name.value)
+        elif len(stack) == 2 and isinstance(stack[0], cst.ClassDef) and isinstance(stack[1], cst.FunctionDef):
+            owner = self.ctx.facts.classes.get(stack[0].name.value)
+            function = _static_method(owner, stack[1].name.value) if owner is not None else None
+        else:
             return False
-        function = self.ctx.facts.functions.get(stack[0].name.value)
         if function is None or getattr(function, "lineno", None) is None:
             return False
         values = self.reaching_values(name.value, name)
         if not values or any(v is not None for v in values):
             return False
-        return _AstHosts(self).param_from_callers(function, name.value, address)
+        return _AstHosts(self).param_from_callers(function, name.value, address, owner)
 
     def _kwargs_host(self, call: Any, keyword: str) -> Optional["_Judged"]:
         """The ``keyword`` a ``**`` argument of ``call`` passes, judged: a
@@ -761,21 +887,32 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             value = arg.value
             hosts: List[Any] = []
             methods: List[str] = []
+            others: List[Tuple[str, str]] = []
             if isinstance(value, cst.Name):
                 functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
                 if not functions:
                     continue
-                _dict_entries(self.ctx, functions[-1], value.value, keyword, hosts, methods)
+                _dict_entries(self.ctx, functions[-1], value.value, keyword, hosts, methods, others)
             else:
+                hosts.extend(_entries(self.ctx, value, keyword))  # **{"host": ...}, **dict(host=...)
                 name = _self_method(value)
                 if name:
                     methods.append(name)
+                other = _class_method_call(value)
+                if other:
+                    others.append(other)
             verdicts = [self._all_interfaces(h) for h in hosts]
+            judge = _AstHosts(self)
+            for class_name, method_name in others:
+                # `kw = Helpers.server_kwargs(host=host)`: the dict a static or class method of a
+                # module-level class returns; its parameters are judged by every call in the file
+                other_cls = self.ctx.facts.classes.get(class_name)
+                if other_cls is not None and _static_method(other_cls, method_name) is not None:
+                    verdicts.extend(judge.method_dict_key(other_cls, method_name, keyword) or [])
             if methods:
                 found = self._method_and_class()
                 if found is None:
                     continue
-                judge = _AstHosts(self)
                 for name in methods:
                     judged = judge.method_dict_key(found[1], name, keyword)
                     if judged is None:
@@ -809,38 +946,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         return None
 
     def _attrs_defaulting_to_all(self) -> FrozenSet[str]:
-        """Option and field names whose default binds every interface:
-        ``add_argument("--host", default="0.0.0.0")`` and class fields
-        ``host: str = "0.0.0.0"`` (dataclasses, settings classes)."""
+        """Option and field names of this file whose every default binds
+        every interface: ``add_argument("--host", default="0.0.0.0")``,
+        class fields ``host: str = "0.0.0.0"`` (dataclasses, settings
+        classes), properties returning one; read with the reader
+        :mod:`mlwarden.core.project` uses for the package's other modules."""
         if self._all_interface_attrs is None:
-            found: Set[str] = set()
-            rule = self
-
-            class _Finder(cst.CSTVisitor):
-                def visit_Call(self, node: Any) -> None:
-                    func = node.func
-                    if isinstance(func, cst.Attribute) and func.attr.value == "add_argument":
-                        default = rule.ctx.keyword(node, "default")[1]
-                        if default is not None and rule.ctx.value(default) in ALL_INTERFACES:
-                            found.update(_argparse_dest(rule.ctx, node))
-
-                def visit_ClassDef(self, node: Any) -> None:
-                    for stmt in node.body.body:
-                        if isinstance(stmt, cst.SimpleStatementLine):
-                            for small in stmt.body:
-                                target = value = None
-                                if isinstance(small, cst.AnnAssign) and small.value is not None:
-                                    target, value = small.target, small.value
-                                elif isinstance(small, cst.Assign) and len(small.targets) == 1:
-                                    target, value = small.targets[0].target, small.value
-                                if isinstance(value, cst.Call) and value.args:  # Field("0.0.0.0"), field(default=...)
-                                    inner = rule.ctx.keyword(value, "default")[1] or value.args[0].value
-                                    value = inner
-                                if isinstance(target, cst.Name) and value is not None and rule.ctx.value(value) in ALL_INTERFACES:
-                                    found.add(target.value)
-
-            self.ctx.module.visit(_Finder())
-            self._all_interface_attrs = frozenset(found)
+            self._all_interface_attrs = attributes_defaulting_to(file_values(self.unit, _module_tree(self)), ALL_INTERFACES)
         return self._all_interface_attrs
 
     # -- is authentication visible? ------------------------------------------------
@@ -1012,8 +1124,8 @@ def _command_words(ctx: Any, value: Any) -> Optional[List[str]]:
 #: servers started from a command line: name -> (the options that set the
 #: address they bind, the subcommands one of which must follow, or () for
 #: none). Each binds 127.0.0.1 by default, except streamlit and http.server,
-#: which bind every interface unless told otherwise (only an explicit
-#: all-interfaces address is reported for them: precision first)
+#: which bind every interface unless told otherwise (an explicit all-interfaces
+#: address is reported here; streamlit without one in `_check_streamlit`)
 _SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     "gunicorn": (("-b", "--bind"), ()),
     "hypercorn": (("-b", "--bind", "--insecure-bind"), ()),
@@ -1138,7 +1250,15 @@ def _entries(ctx: Any, value: Any, key: str) -> List[Any]:
     return found
 
 
-def _dict_entries(ctx: Any, function: Any, name: str, key: str, hosts: List[Any], methods: List[str]) -> None:
+def _class_method_call(expr: Any) -> Optional[Tuple[str, str]]:
+    """``Helpers.method(...)`` (a capitalised name, as classes are written)
+    -> ("Helpers", "method"); None otherwise."""
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and isinstance(expr.func.value, cst.Name) and expr.func.value.value[:1].isupper():
+        return expr.func.value.value, expr.func.attr.value
+    return None
+
+
+def _dict_entries(ctx: Any, function: Any, name: str, key: str, hosts: List[Any], methods: List[str], others: Optional[List[Tuple[str, str]]] = None) -> None:
     """The values ``function`` gives ``key`` in the dict bound to ``name``:
     ``name = {...}`` / ``dict(...)``, ``name.update({...})`` /
     ``name.update(key=...)``, ``name[key] = ...``; a ``name =
@@ -1151,6 +1271,9 @@ def _dict_entries(ctx: Any, function: Any, name: str, key: str, hosts: List[Any]
         method = _self_method(value) if not found else None
         if method:
             methods.append(method)
+        other = _class_method_call(value) if not found else None
+        if other and others is not None:
+            others.append(other)
 
     class _Walk(cst.CSTVisitor):
         def visit_FunctionDef(self, node: Any) -> bool:
@@ -1224,6 +1347,29 @@ class _AstHosts:
             return expr.attr in self.rule._attrs_defaulting_to_all() or expr.attr in attributes_defaulting_to(project_values(self.rule.unit), ALL_INTERFACES)
         if isinstance(expr, ast.Call) and ".".join(dotted_parts(expr.func) or ()) in ("os.environ.get", "os.getenv", "environ.get", "getenv") and len(expr.args) > 1:
             return self.all(expr.args[1], method, cls, depth + 1)
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or) and len(expr.values) == 2:
+            # `configured or "0.0.0.0"`: the fallback when the configured host is not set
+            left, right = expr.values
+            if self.all(left, method, cls, depth + 1):
+                return True
+            set_literal = _ast_literal(left)
+            if (set_literal is not UNKNOWN and set_literal) or not self.all(right, method, cls, depth + 1):
+                return False
+            if isinstance(left, ast.Name) and method is not None:
+                default = _ast_option_default(method, left.id)
+                default = default if default is not None else _ast_param_default(method, left.id)
+                literal = _ast_literal(default) if default is not None else UNKNOWN
+                if literal is not UNKNOWN and literal:
+                    return False  # a parameter or option with a host as its default: set on a default run
+            if isinstance(left, ast.Attribute):
+                for values in (file_values(self.rule.unit, _module_tree(self.rule)), project_values(self.rule.unit)):
+                    literals = values.attribute_defaults.get(left.attr)
+                    if literals and all(isinstance(v, str) and v.strip() for v in literals):
+                        return False  # an option or field with a host as its default
+            self.rule._branch = f" when `{ast.unparse(left)[:30]}` is not set (the `or` fallback)" if hasattr(ast, "unparse") else " when the configured host is not set (the `or` fallback)"
+            return True
+        if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts:
+            return any(self.all(e, method, cls, depth + 1) for e in expr.elts)
         return False
 
     def _address_all(self, expr: Any, method: Any, cls: Any, depth: int) -> bool:
@@ -1257,28 +1403,32 @@ class _AstHosts:
             return first is not None and self.all(first, method, cls, depth + 1)
         return host in ALL_INTERFACES
 
-    def param_from_callers(self, function: Any, name: str, address: bool) -> bool:
-        """Every call of the module-level ``function`` in the file passes its
-        parameter ``name`` (which has no default) a value on every interface,
-        read in the caller's own function; False without a call, or with one
-        we cannot read."""
+    def param_from_callers(self, function: Any, name: str, address: bool, owner: Any = None, depth: int = 1) -> bool:
+        """Every call of the module-level ``function`` (or, with ``owner``,
+        of that class's static or class method ``function``: ``Owner.f(...)``,
+        or ``cls.f(...)`` / ``self.f(...)`` in the class) in the file passes
+        its parameter ``name`` (which has no default) a value on every
+        interface, read in the caller's own function; False without a
+        call, or with one we cannot read."""
         import ast
 
         args = function.args
         positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+        if owner is not None and _decorated(function, "classmethod"):
+            positional = positional[1:]
         if name not in positional and name not in {a.arg for a in args.kwonlyargs}:
             return False
         index = positional.index(name) if name in positional else None
-        calls = _calls_of(_module_tree(self.rule), function.name)
+        calls = _calls_of(_module_tree(self.rule), function.name, owner)
         if not calls:
             return False
-        for call, caller in calls:
+        for call, caller, caller_cls in calls:
             if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
                 return False
             value = next((k.value for k in call.keywords if k.arg == name), None)
             if value is None and index is not None and index < len(call.args):
                 value = call.args[index]
-            if not self.all(value, caller, None, 1, address=address):
+            if not self.all(value, caller, caller_cls, depth, address=address):
                 return False
         return True
 
@@ -1287,13 +1437,22 @@ class _AstHosts:
 
         if method is not None:
             args = method.args
-            positional = [*args.posonlyargs, *args.args]
-            defaults = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
-            defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
-            names = [a.arg for a in (*positional, *args.kwonlyargs)]
+            names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
             if name in names:
-                default = defaults.get(name)
+                default = _ast_param_default(method, name)
                 passed = self._constructor_args(cls, method, name) if cls is not None and method.name == "__init__" else []
+                option = _ast_option_default(method, name) if not passed else None
+                if option is not None:
+                    return self.all(option, None, None, depth + 1)  # a click or typer option's default
+                if not passed and default is None:
+                    # every caller in the file (a module-level function, a static or class method)
+                    if depth >= 3:
+                        return False
+                    if cls is None and self.facts.functions.get(method.name) is method:
+                        return self.param_from_callers(method, name, False, None, depth + 1)
+                    if cls is not None and _static_method(cls, method.name) is method:
+                        return self.param_from_callers(method, name, False, cls, depth + 1)
+                    return False
                 if not passed:
                     return default is not None and self.all(default, None, None, depth + 1)
                 return all(self.all(v if v is not None else default, None, None, depth + 1) for v in passed)
@@ -1376,6 +1535,8 @@ class _AstHosts:
         for node in _own_nodes(method):
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in names for t in node.targets):
                 found.extend(_ast_dict_entries(node.value, key))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id in names and node.value is not None:
+                found.extend(_ast_dict_entries(node.value, key))  # args: Final = {...}
             elif isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in names and _ast_literal(target.slice) == key:
@@ -1411,22 +1572,83 @@ def _ast_dict_entries(value: Any, key: str) -> List[Any]:
     return []
 
 
-def _calls_of(tree: Any, name: str) -> List[Tuple[Any, Any]]:
-    """Every call ``name(...)`` in ``tree`` with the function it sits in
-    (None at module level); [] when ``tree`` is None."""
+def _calls_of(tree: Any, name: str, owner: Any = None) -> List[Tuple[Any, Any, Any]]:
+    """Every call ``name(...)`` in ``tree`` (with ``owner``, a class:
+    ``Owner.name(...)`` anywhere, ``cls.name(...)`` / ``self.name(...)``
+    inside the class) with the function it sits in (None at module level)
+    and that function's module-level class (None outside one); [] when
+    ``tree`` is None."""
     import ast
 
-    found: List[Tuple[Any, Any]] = []
+    found: List[Tuple[Any, Any, Any]] = []
     if tree is None:
         return found
-    stack: List[Tuple[Any, Any]] = [(tree, None)]
+    stack: List[Tuple[Any, Any, Any]] = [(tree, None, None)]
     while stack:
-        node, function = stack.pop()
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
-            found.append((node, function))
+        node, function, cls = stack.pop()
+        if isinstance(node, ast.Call):
+            func = node.func
+            if owner is None and isinstance(func, ast.Name) and func.id == name:
+                found.append((node, function, cls))
+            elif owner is not None and isinstance(func, ast.Attribute) and func.attr == name and isinstance(func.value, ast.Name):
+                if func.value.id == owner.name or (cls is owner and func.value.id in ("self", "cls")):
+                    found.append((node, function, cls))
         inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
-        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+        in_cls = node if isinstance(node, ast.ClassDef) and node in getattr(tree, "body", ()) else cls
+        stack.extend((child, inner, in_cls) for child in ast.iter_child_nodes(node))
     return found
+
+
+def _decorated(function: Any, name: str) -> bool:
+    """``function`` (``ast``) carries the decorator ``@name``."""
+    import ast
+
+    return any(isinstance(d, ast.Name) and d.id == name for d in function.decorator_list)
+
+
+def _static_method(cls: Any, name: str) -> Any:
+    """The ``@staticmethod`` or ``@classmethod`` ``name`` of ``cls``
+    (``ast``); None for anything else."""
+    import ast
+
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+            return stmt if _decorated(stmt, "staticmethod") or _decorated(stmt, "classmethod") else None
+    return None
+
+
+def _ast_param_default(function: Any, name: str) -> Any:
+    """The default ``function`` (``ast``) gives its parameter ``name``; None without one."""
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip([a.arg for a in positional][len(positional) - len(args.defaults):], args.defaults))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    return defaults.get(name)
+
+
+def _ast_option_default(function: Any, name: str) -> Any:
+    """The default ``function`` (``ast``) gives its parameter ``name``
+    through a click option (``@click.option("--host", default="0.0.0.0")``)
+    or a typer option (``host: str = typer.Option("0.0.0.0")``); None
+    without one."""
+    import ast
+
+    for decorator in function.decorator_list:
+        if not isinstance(decorator, ast.Call) or (dotted_parts(decorator.func) or ("",))[-1] not in ("option", "argument"):
+            continue
+        words = [_ast_literal(a) for a in decorator.args]
+        words = [w for w in words if isinstance(w, str)]
+        plain = [w for w in words if not w.startswith("-")]
+        longs = [w for w in words if w.startswith("--")]
+        chosen = plain[0] if plain else longs[0] if longs else words[0] if words else None
+        if chosen is not None and chosen.lstrip("-").replace("-", "_") == name:
+            return next((k.value for k in decorator.keywords if k.arg == "default"), None)
+    default = _ast_param_default(function, name)
+    if isinstance(default, ast.Call) and (dotted_parts(default.func) or ("",))[-1] in ("Option", "Argument"):
+        if default.args and not isinstance(default.args[0], ast.Starred):
+            return default.args[0]
+        return next((k.value for k in default.keywords if k.arg == "default"), None)
+    return None
 
 
 def _first_param(function: Any) -> Optional[str]:

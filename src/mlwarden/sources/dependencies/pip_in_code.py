@@ -33,13 +33,19 @@ What is read:
   leading underscores (``_check_call(cmd=argv)``), their command taken from
   the first positional argument or a ``cmd``/``command``/``args``/``argv``
   keyword, and a list bound once to a name is read;
+* the project's own command objects: ``job = Argv(python, "-m", "pip",
+  "install", "x")`` (a capitalised class given pip's words as separate
+  values) when the same function later runs it (``job.check_call()``,
+  ``job.run()``, ``subprocess.run(job)``); an object never run is not read;
 * arguments: a list or tuple literal (one word per element; ``sys.executable``
   and any non-literal program followed by ``-m pip`` count as Python), a
   ``+`` of lists, a name bound once to such a list in the same function or at
   module level, ``" ".join([...])``, and command strings (literals, implicit
   concatenations, f-strings; a name bound only to strings, each binding
   read, for ``os.system(cmd)``, ``subprocess.run(cmd, shell=True)`` and the
-  runners), split like a shell line;
+  runners), split like a shell line; a string rebound to its own words
+  (``cmd = "pip install x"; cmd = cmd.split()`` or ``shlex.split(cmd)``) is
+  still that string;
 * loop variables: ``for installer in installers: run([*installer,
   "install", "x"])`` and ``f"{combo[0]} install x"`` take the first value of
   the loop (a literal, or a list grown by ``.append``) that names pip; a
@@ -61,7 +67,7 @@ import ast
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set
 
 #: calls whose first argument is a shell command line
 SHELL_CALLS = frozenset(
@@ -111,7 +117,7 @@ GATE_WORDS = ("pip", "install")
 CALL_WORDS = re.compile(
     r"subprocess|system|popen|getoutput|get_ipython|pip\s*\.\s*(?:main|_internal)|from\s+pip\b|import\s+pip\b"
     r"|pip_?install|install_?pip|pip_?args"
-    r"|\b_*(?:run|execute|shell|exec_command|run_command|run_cmd|run_shell|exec_run|spawn|sh|check_call|check_output)\s*\(",
+    r"|\b_*(?:run|execute|shell|exec_command|run_command|run_cmd|run_shell|exec_run|spawn|sh|check_call|check_output|get_output)\s*\(",
     re.IGNORECASE,
 )
 
@@ -266,12 +272,22 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
     aliases = _aliases(n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom)))
     lists = _LazyLists(tree)
     lines = source.splitlines()
+    run_objects: Optional[Set[int]] = None
     for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             if PIP_HELPER.search(node.targets[0].id) and isinstance(node.value, (ast.List, ast.Tuple)):
                 words = _install_arguments(node.value, lines, lists)
                 if words:
                     yield words
+            elif _command_object(node.value):
+                # argv = Argv(python, "-m", "pip", "install", "x") … argv.check_call(): the project's
+                # command class, run later in the same function
+                if run_objects is None:
+                    run_objects = _run_objects(tree)
+                if id(node) in run_objects:
+                    words = [w for a in node.value.args for w in _element_words(a, lines, lists)]  # type: ignore[attr-defined]
+                    if words:
+                        yield _python_first(words)
             continue
         if not isinstance(node, ast.Call):
             continue
@@ -319,6 +335,53 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
             yield from _runner_commands(node, lines, lists)
         if words:
             yield _python_first(words)
+
+
+def _command_object(value: ast.AST) -> bool:
+    """``Argv(python, "-m", "pip", "install", "x")``: a call of a class (a
+    capitalised name) given a program and its arguments as separate
+    values, one of them the string ``"pip"`` and one ``"install"``."""
+    if not isinstance(value, ast.Call) or len(value.args) < 3:
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not name[:1].isupper():
+        return False
+    texts = {a.value for a in value.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    return "install" in texts and bool(texts & {"pip", "pip3", "uv"})
+
+
+def _run_objects(tree: ast.AST) -> Set[int]:
+    """``id`` of each ``name = Class(...)`` assignment (:func:`_command_object`)
+    whose name the same function (or module) later runs: ``name.run()``,
+    ``name.check_call()`` (any of :data:`RUNNERS`, behind underscores too),
+    or hands to one as its first argument (``subprocess.run(name)``)."""
+    found: Set[int] = set()
+    scopes = [tree] + [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for scope in scopes:
+        made: Dict[str, List[ast.Assign]] = {}
+        ran: Dict[str, int] = {}
+        stack = list(ast.iter_child_nodes(scope))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and _command_object(node.value):
+                made.setdefault(node.targets[0].id, []).append(node)
+            if isinstance(node, ast.Call):
+                func = node.func
+                method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                if method.lstrip("_") in RUNNERS or method in ("check_call", "check_output", "get_output"):
+                    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                        ran[func.value.id] = max(ran.get(func.value.id, 0), node.lineno)
+                    if node.args and isinstance(node.args[0], ast.Name):
+                        ran[node.args[0].id] = max(ran.get(node.args[0].id, 0), node.lineno)
+            stack.extend(ast.iter_child_nodes(node))
+        for name, assigns in made.items():
+            for assign in assigns:
+                if ran.get(name, 0) >= assign.lineno:
+                    found.add(id(assign))
+    return found
 
 
 def _python_first(words: List[Word]) -> List[Word]:
@@ -497,7 +560,8 @@ def _list_bindings(
                 elif isinstance(node.ctx, ast.Load):
                     uses.append(node)
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                assigned.setdefault(node.targets[0].id, []).append(node.value)
+                if not _splits_itself(node.value, node.targets[0].id):  # cmd = cmd.split(): the same command
+                    assigned.setdefault(node.targets[0].id, []).append(node.value)
                 stack.append(node.value)
                 continue
             if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
@@ -550,6 +614,16 @@ def _list_bindings(
             if strings is not None and values and all(v is not None and _is_string(v) for v in values):
                 strings[id(use)] = values
     return out
+
+
+def _splits_itself(value: ast.AST, name: str) -> bool:
+    """``name.split()`` or ``shlex.split(name)``: a command string rebound
+    to its own words (``cmd = "pip install x"; cmd = cmd.split()``)."""
+    if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute) or value.func.attr != "split":
+        return False
+    if isinstance(value.func.value, ast.Name) and value.func.value.id == name and not value.args:
+        return True
+    return isinstance(value.func.value, ast.Name) and value.func.value.id == "shlex" and len(value.args) == 1 and isinstance(value.args[0], ast.Name) and value.args[0].id == name
 
 
 def _field_values(tree: ast.AST) -> Dict[str, List[Any]]:
