@@ -56,7 +56,7 @@ import ast
 import os
 from mlwarden.core import lazyre as re  # patterns compile on first use
 from pathlib import Path, PurePosixPath
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from mlwarden.core.finding import Finding, Severity
 
@@ -82,8 +82,14 @@ _EXAMPLE_WORDS = frozenset(
 _EXAMPLE_PHRASES = ("getting-started", "use-cases", "usecases", "how-to")
 _WORD_SPLIT_RE = re.compile(r"[-_. ]+")
 _TEST_FILE_RE = re.compile(r"(?:test_.*|.*_tests?|conftest|testing(?:_.*)?)\.(?:py|ipynb)$")
-#: requirement files for tests or docs: ``requirements-test.txt``, ``test-requirements.txt``, ``docs_requirements.txt``
-_REQ_CONTEXT_RE = re.compile(r"(?:.*[-_.])?(?P<word>tests?|testing|docs?)(?:[-_.].*)?\.txt$")
+#: requirement files for tests or docs: ``requirements-test.txt``, ``test-requirements.txt``, ``docs_requirements.txt``,
+#: ``requirements/readthedocs.txt``, ``sphinx-requirements.txt``
+_REQ_CONTEXT_RE = re.compile(r"(?:.*[-_.])?(?P<word>tests?|testing|docs?|readthedocs|rtd|sphinx)(?:[-_.].*)?\.txt$")
+#: a documentation build's requirements anywhere: ``readthedocs.txt``, ``readthedocs-requirements.txt``
+_RTD_FILE_RE = re.compile(r"(?:readthedocs|rtd)(?:[-_.].*)?\.txt$")
+#: ``requirements: docs/reqs.txt`` in a ``.readthedocs.yaml`` (``python.install``, or the old ``requirements_file``)
+_RTD_REQ_RE = re.compile(r"^[ \t-]*(?:requirements|requirements_file)[ \t]*:[ \t]*[\"']?([^\s\"'#]+)", re.MULTILINE)
+_RTD_CONFIGS = (".readthedocs.yaml", ".readthedocs.yml", "readthedocs.yaml", "readthedocs.yml")
 
 _NEVER_PREFIXES = ("MLW1", "MLW4", "MLW51", "MLW6")
 #: rules lowered to low in any context
@@ -135,7 +141,9 @@ def path_context(relpath: str) -> Optional[str]:
     if "requirements" in name or "constraints" in name or (dirs and dirs[-1] in ("requirements", "requirements.d", "reqs")):
         match = _REQ_CONTEXT_RE.fullmatch(name)
         if match:
-            return "docs" if match.group("word").startswith("doc") else "test"
+            return "test" if match.group("word").startswith("test") else "docs"
+    if _RTD_FILE_RE.fullmatch(name):
+        return "docs"
     if any(d in _DOCS_DIRS for d in dirs):
         return "docs"
     for d in dirs:
@@ -183,6 +191,66 @@ def unit_context(unit: Any, config: Any) -> Optional[str]:
     found = path_context(context_path(path, config))
     if found is None and getattr(unit, "kind", None) == "notebook" and is_tutorial_notebook(unit):
         found = "tutorial"
+    if found is None and path.endswith(".txt") and readthedocs_requirement(path):
+        found = "docs"
+    return found
+
+
+def readthedocs_requirement(path: str) -> bool:
+    """``path`` is a requirements file that a Read the Docs configuration
+    (``.readthedocs.yaml`` in its folder or a folder above, up to the
+    project's root) installs for the documentation build."""
+    try:
+        here = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
+    for directory in here.parents:
+        for name in _RTD_CONFIGS:
+            listed = _rtd_requirements(str(directory / name))
+            if listed and here in listed:
+                # the documentation build often installs the project's own
+                # requirements too: those are not the docs' alone
+                root_requirements = here.parent == directory and here.name.lower() == "requirements.txt"
+                return not root_requirements and not _named_by_packaging(directory, here.name)
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in _PROJECT_MARKERS):
+            return False
+    return False
+
+
+_RTD_CACHE: Dict[str, Tuple[float, FrozenSet[Path]]] = {}
+
+
+def _named_by_packaging(directory: Path, name: str) -> bool:
+    """``setup.py``, ``setup.cfg`` or ``pyproject.toml`` in ``directory``
+    names the file (a library's install requirements)."""
+    for packaging in ("setup.py", "setup.cfg", "pyproject.toml"):
+        try:
+            with open(directory / packaging, encoding="utf-8", errors="replace") as handle:
+                if name in handle.read(500_000):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def _rtd_requirements(config_path: str) -> FrozenSet[Path]:
+    """The requirement files a Read the Docs configuration names, resolved
+    against its folder (read as text: the file is never loaded as YAML)."""
+    try:
+        stamp = os.stat(config_path).st_mtime
+    except OSError:
+        return frozenset()
+    cached = _RTD_CACHE.get(config_path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        with open(config_path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read(200_000)
+    except OSError:
+        return frozenset()
+    base = Path(config_path).parent
+    found = frozenset((base / m.group(1)).resolve() for m in _RTD_REQ_RE.finditer(text))
+    _RTD_CACHE[config_path] = (stamp, found)
     return found
 
 

@@ -52,6 +52,8 @@ from mlwarden.core.values import UNKNOWN
 
 #: message tail of a load of literal data (reported at low severity)
 LITERAL_NOTE = " (low: the data is a literal in the code, not input handed in at run time)"
+#: message tail of a load of a file the same function has just written (low)
+WRITTEN_NOTE = " (low: this function wrote the file at that path just before the load)"
 
 # ---------------------------------------------------------------------------
 # tables
@@ -979,6 +981,58 @@ class _Query:
         if kind == "literal" and not any(self.scope.straight_before(w, self.load) for w in writes):
             return False
         # nothing else may touch that path between the first write and the load
+        return self._untouched(writes, key)
+
+    def written_before(self, data: Any) -> bool:
+        """The load reads a file this *function* wrote just before at the
+        same path expression, whatever that path is built from (a parameter,
+        ``join(d, f"{name}.pt")``): a serializer wrote it on a straight line
+        before the load (not under ``if``/``for``/``try`` of its own), no
+        name of the path expression is rebound between the write and the
+        load, and nothing else is handed the path in between. Not a round
+        trip (the path may also name a file that was there before, which the
+        write then replaces): the rules report it at low severity."""
+        if self.scope.is_module or data is None:
+            return False
+        source = data if isinstance(data, cst.Call) else self.handle_source(data)
+        path, mode = self.opened_path(source) if source is not None else (None, None)
+        if path is None:
+            path = data
+        elif mode is None or "r" not in mode:
+            return False
+        path = self._unwrap_path(path)
+        names = set()
+        for node in _walk_nodes(path):
+            if isinstance(node, (cst.Attribute, cst.Subscript)) and not self._in_callee(path, node):
+                return False  # `self.path`, `paths[i]`: bound where we cannot see
+            if isinstance(node, cst.Name):
+                names.add(node.value)
+        key = self.path_key(path)
+        writes = [
+            c for c in self.scope.calls
+            if self.scope.straight_before(c, self.load) and self._key_or_none(self.writes_to(c)) == key
+        ]
+        if not writes:
+            return False
+        first = min(self.scope.order[id(w)] for w in writes)
+        last = self.scope.order[id(self.load)]
+        for name in names:
+            for binding in self.scope.bindings.get(name, ()):
+                if first < binding.order < last:
+                    return False
+        return self._untouched(writes, key)
+
+    def _in_callee(self, root: Any, node: Any) -> bool:
+        """``node`` is (part of) the function of a call inside ``root``
+        (``os.path.join`` of ``os.path.join(d, name)``)."""
+        for inner in _walk_nodes(root):
+            if isinstance(inner, cst.Call) and any(n is node for n in _walk_nodes(inner.func)):
+                return True
+        return False
+
+    def _untouched(self, writes: List[Any], key: Any) -> bool:
+        """Nothing but ``writes`` (and opens) is handed the path ``key``
+        between the first write and the load."""
         first = min(self.scope.order[id(w)] for w in writes)
         last = self.scope.order[id(self.load)]
         written = {id(w) for w in writes}
@@ -1455,7 +1509,35 @@ class RoundTripAware:
                 return
             message += LITERAL_NOTE
             kwargs["severity"] = Severity.LOW
+        else:
+            note = self.load_note(node, target, data)
+            if note:
+                message += note
+                kwargs["severity"] = Severity.LOW
         self.report(at if at is not None else node, message, **kwargs)  # type: ignore[attr-defined]
+
+    def load_note(self, call: Any, target: str, data: Any = None) -> Optional[str]:
+        """The message tail of a load reported at low severity because it
+        runs only behind the caller's opt-in (:mod:`._optin`) or reads a
+        file the same function has just written
+        (:meth:`_Query.written_before`); None otherwise."""
+        from mlwarden.rules._optin import opt_in_note
+
+        note = opt_in_note(self, call)
+        if note:
+            return note
+        if data is None:
+            spec = DATA_ARG.get(target, (0, ""))
+            data = self.ctx.arg(call, spec[0], spec[1] or None)  # type: ignore[attr-defined]
+        query = self._rt_query(call)
+        try:
+            if query is not None and query.written_before(data):
+                return WRITTEN_NOTE
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
+            return None
+        return None
 
     def check_loader(self, node: Any, targets: Any, reference_message: str, message: Optional[str] = None) -> None:
         """The common ``visit_Call`` of a loader rule: a call to one of

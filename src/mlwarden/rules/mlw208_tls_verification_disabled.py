@@ -12,6 +12,8 @@ from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
 from mlwarden.rules._helpers import keyword_arg
+from mlwarden.rules._optin import opt_in_note
+from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
 
 #: HTTP client libraries whose calls take ``verify=``
@@ -26,7 +28,7 @@ _CREDENTIAL_KEYWORDS = frozenset({"headers", "auth", "cookies", "cert", "params"
 _CA_VARS = {"CURL_CA_BUNDLE": ("",), "REQUESTS_CA_BUNDLE": ("",), "PYTHONHTTPSVERIFY": ("0", "")}
 
 
-class TlsVerificationDisabled(ParamDefaults, CodeRule):
+class TlsVerificationDisabled(RoundTripAware, ParamDefaults, CodeRule):
     """## What it does
     Flags ways of turning off TLS certificate verification, as ML code does
     to get past a proxy when downloading models and datasets:
@@ -87,6 +89,7 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
     cwe = (295,)
     owasp = ("ML06:2023",)
     message = "`verify=False` turns off TLS certificate checks, so downloads can be swapped in transit; keep verification on and trust your proxy's CA instead"
+    module_words = frozenset()  # the opt-in (RoundTripAware's scopes) is read inside the function
     triggers = frozenset({"verify", "verify_mode", "_create_unverified_context", "_create_default_https_context", *_CA_VARS})
 
     VALID = [
@@ -113,7 +116,12 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
 
     def visit_Call(self, node: libcst.Call) -> None:
         if self.ctx.call_to(node, ("ssl._create_unverified_context",)):
-            self.report(node, "`ssl._create_unverified_context()` creates a TLS context that accepts any certificate; use `ssl.create_default_context()`")
+            note = opt_in_note(self, node)
+            self.report(
+                node,
+                "`ssl._create_unverified_context()` creates a TLS context that accepts any certificate; use `ssl.create_default_context()`" + (note or ""),
+                severity=Severity.LOW if note else None,
+            )
             return
         if self.ctx.call_to(node, ("os.environ.setdefault", "os.putenv")):
             self._env(node, self.ctx.arg(node, 0), self.ctx.arg(node, 1))
@@ -126,13 +134,14 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
             return
         direct = keyword_arg(node, "verify")
         probe = self._bodiless_probe(node)
+        note = opt_in_note(self, node)
         self.report(
             node,
-            self.message if not probe else (
+            (self.message if not probe else (
                 f"`{probe}(..., verify=False)` skips TLS certificate checks; it reads no body and sends no credentials, so only "
                 "its status can be faked: keep verification on anyway and trust your proxy's CA instead"
-            ),
-            severity=Severity.LOW if probe else None,
+            )) + (note or ""),
+            severity=Severity.LOW if probe or note else None,
             replace=((direct.value, cst.Name("True")),) if direct is not None else None,
             fix_description="set verify=True",
         )

@@ -1,0 +1,250 @@
+"""Loads behind an explicit opt-in (shared by the MLW1xx rules and MLW208).
+
+A dangerous call that runs only when the *caller* chose it is the library's
+documented, guarded escape hatch, not a default a reviewer must act on:
+
+* ``if not allow_pickle: raise ValueError(...)`` earlier in the function (in
+  the call's block or an enclosing one), or ``if allow_pickle:`` /
+  ``if allow_pickle and path.endswith(".pkl"):`` around the call;
+* the negative form for a safe default of ``True``: ``if not verify:``
+  around ``ssl._create_unverified_context()``, or the ``else`` of
+  ``if verify:``.
+
+The flag must be a parameter of the enclosing function that nothing in the
+function rebinds, whose default is the safe value: ``False`` (or ``None``
+with a ``bool`` annotation) for a flag the call needs true, ``True`` for one
+it needs false; a parameter without a default counts for a flag the call
+needs true when it is annotated ``bool`` or named like one
+(``allow_*``, ``trust_*``, ``unsafe``…). A path or an object (``if path:``)
+is no flag. When a call of that function in the same file passes the
+opt-in value as a literal (``load(p, allow_pickle=True)``), the project
+itself opts in and nothing is lowered.
+
+:func:`parameter_default` answers the second shape: a keyword argument whose
+value is a parameter of the enclosing function (``weights_only=
+weights_only``) with a literal default, and what the same file's callers
+pass for it.
+
+Callers are read with ``ast`` from the unit's whole source, so the answer is
+the same whether the engine parsed the whole module or only the piece the
+call is in (the fast path).
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import lru_cache
+from typing import Any, Iterator, List, Optional, Tuple
+
+from mlwarden.core import lazyre as re
+from mlwarden.core.lazy import cst
+
+#: names of flags a caller sets to unlock something, for a parameter without a default
+_FLAG_NAME_RE = re.compile(r"(?:^|_)(?:allow|allows|trust|trusted|unsafe|insecure|enable|enabled|dangerous|dangerously|permit)(?:_|$)", re.IGNORECASE)
+_ABSENT = object()
+
+
+def opt_in_note(rule: Any, call: Any) -> Optional[str]:
+    """A message tail naming the opt-in when ``call`` runs only after the
+    caller set a flag parameter to its non-default value, else None."""
+    try:
+        return _opt_in_note(rule, call)
+    except RecursionError:
+        raise
+    except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
+        return None
+
+
+def _opt_in_note(rule: Any, call: Any) -> Optional[str]:
+    query = rule._rt_query(call)
+    if query is None or query.scope.is_module:
+        return None
+    function = query.scope.scope
+    for name, needed in _requirements(query.scope, call, function):
+        param = _param(function, name)
+        if param is None or any(b.kind != "param" for b in query.scope.bindings.get(name, ())):
+            continue
+        default = _default(rule.ctx, param)
+        if not _is_flag(param, default, name):
+            continue
+        if needed and default not in (False, None, _ABSENT):
+            continue
+        if not needed and default is not True:
+            continue
+        passed = caller_values(rule, function, query.cls, name)
+        if any(isinstance(v, ast.Constant) and bool(v.value) is needed for v in passed):
+            continue  # the project opts in itself
+        shown = "no default" if default is _ABSENT else f"defaults to {default}"
+        return f" (low: it runs only behind the opt-in `{name}={needed}`, a parameter that {shown})"
+    return None
+
+
+def parameter_default(rule: Any, call: Any, value: Any) -> Tuple[Optional[str], Any, List[ast.expr]]:
+    """When ``value`` (an argument of ``call``) is a parameter of the
+    enclosing function that nothing rebinds: (its name, its literal default
+    or ``None`` when it has none we can read, what the same file's calls of
+    that function pass for it); (None, None, []) otherwise."""
+    try:
+        if not isinstance(value, cst.Name):
+            return None, None, []
+        query = rule._rt_query(call)
+        if query is None or query.scope.is_module:
+            return None, None, []
+        function = query.scope.scope
+        param = _param(function, value.value)
+        if param is None or any(b.kind != "param" for b in query.scope.bindings.get(value.value, ())):
+            return None, None, []
+        default = _default(rule.ctx, param)
+        return value.value, (None if default is _ABSENT else default), caller_values(rule, function, query.cls, value.value)
+    except RecursionError:
+        raise
+    except Exception:  # noqa: BLE001 - no answer, no lowering
+        return None, None, []
+
+
+# ---------------------------------------------------------------------------
+# what must hold for the call to run
+
+
+def _requirements(scope: Any, call: Any, function: Any) -> Iterator[Tuple[str, bool]]:
+    """(name, truth) pairs: the call runs only when each ``name`` has that truth."""
+    child = call
+    for node in scope.ancestors(call):
+        if node is function:
+            return
+        if isinstance(node, cst.If):
+            if child is node.body:
+                yield from _conditions(node.test, True)
+            elif child is node.orelse:
+                yield from _conditions(node.test, False)
+        elif isinstance(node, cst.IfExp):
+            if child is node.body:
+                yield from _conditions(node.test, True)
+            elif child is node.orelse:
+                yield from _conditions(node.test, False)
+        elif isinstance(node, (cst.IndentedBlock, cst.Module)) and child in node.body:
+            # guards before the call in the same block: `if not flag: raise …`
+            for statement in node.body:
+                if statement is child:
+                    break
+                if isinstance(statement, cst.If) and statement.orelse is None and _leaves(statement.body):
+                    yield from _conditions(statement.test, False)
+        child = node
+
+
+def _leaves(block: Any) -> bool:
+    """The block ends in ``raise`` or ``return``: what follows runs only when it did not."""
+    body = getattr(block, "body", ())
+    last = body[-1] if body else None
+    small = last.body if isinstance(last, cst.SimpleStatementLine) else body if isinstance(block, cst.SimpleStatementSuite) else ()
+    return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise))
+
+
+def _conditions(test: Any, truth: bool) -> Iterator[Tuple[str, bool]]:
+    if isinstance(test, cst.Name):
+        yield test.value, truth
+    elif isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        yield from _conditions(test.expression, not truth)
+    elif isinstance(test, cst.BooleanOperation):
+        # `a and b` true: both true; `a or b` false: both false
+        if (isinstance(test.operator, cst.And) and truth) or (isinstance(test.operator, cst.Or) and not truth):
+            yield from _conditions(test.left, truth)
+            yield from _conditions(test.right, truth)
+    elif isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        right = target.comparator
+        if isinstance(right, cst.Name) and right.value in ("True", "False"):
+            literal = right.value == "True"
+            if isinstance(target.operator, (cst.Is, cst.Equal)):
+                yield test.left.value, literal if truth else not literal
+            elif isinstance(target.operator, (cst.IsNot, cst.NotEqual)):
+                yield test.left.value, (not literal) if truth else literal
+
+
+# ---------------------------------------------------------------------------
+# parameters
+
+
+def _param(function: Any, name: str) -> Any:
+    params = function.params
+    for p in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if p.name.value == name:
+            return p
+    return None
+
+
+def _default(ctx: Any, param: Any) -> Any:
+    """True, False, None, _ABSENT, or another object for a default we do not read."""
+    if param.default is None:
+        return _ABSENT
+    if isinstance(param.default, cst.Name) and param.default.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[param.default.value]
+    value = ctx.value(param.default)
+    return value if value is True or value is False or value is None else object()
+
+
+def _annotated_bool(param: Any) -> bool:
+    annotation = param.annotation.annotation if param.annotation is not None else None
+    if annotation is None:
+        return False
+    text = cst.Module(body=[]).code_for_node(annotation).replace(" ", "")
+    return text in ("bool", "Optional[bool]", "typing.Optional[bool]", "bool|None", "None|bool", "Union[bool,None]")
+
+
+def _is_flag(param: Any, default: Any, name: str) -> bool:
+    if default is True or default is False:
+        return True
+    if _annotated_bool(param):
+        return True
+    return default is _ABSENT and bool(_FLAG_NAME_RE.search(name))
+
+
+# ---------------------------------------------------------------------------
+# callers in the same file
+
+
+def caller_values(rule: Any, function: Any, cls: Any, name: str) -> List[ast.expr]:
+    """What the calls of ``function`` in the unit's source pass for its
+    parameter ``name`` (keyword or positional; ``**kwargs`` passes nothing
+    we can read and is left out)."""
+    code = getattr(getattr(rule, "unit", None), "code", None)
+    source = getattr(code, "source", None)
+    if not isinstance(source, str):
+        return []
+    params = function.params
+    positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+    index = positional.index(name) if name in positional else None
+    callee = function.name.value
+    method = cls is not None and positional and positional[0] in ("self", "cls") and not any(
+        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in function.decorators
+    )
+    if method and index is not None:
+        index -= 1
+    names = {callee}
+    if callee == "__init__" and cls is not None:
+        names = {cls.name.value}
+    out: List[ast.expr] = []
+    for call in _calls(source):
+        func = call.func
+        called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        if called not in names:
+            continue
+        for keyword in call.keywords:
+            if keyword.arg == name:
+                out.append(keyword.value)
+        if index is not None and index >= 0:
+            args = call.args
+            if any(isinstance(a, ast.Starred) for a in args[: index + 1]):
+                continue
+            if index < len(args):
+                out.append(args[index])
+    return out
+
+
+@lru_cache(maxsize=8)
+def _calls(source: str) -> Tuple[ast.Call, ...]:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    return tuple(node for node in ast.walk(tree) if isinstance(node, ast.Call))
