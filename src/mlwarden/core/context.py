@@ -18,7 +18,12 @@ Contexts (first match wins):
     ``unittest.TestCase`` subclass, when the file imports pytest or unittest;
 ``docs``
     a path component ``docs``/``doc``/``documentation``/``docs_src``, a
-    requirements file for docs (``requirements-docs.txt``);
+    requirements file for docs (``requirements-docs.txt``,
+    ``requirements/readthedocs.txt``, ``rtd-requirements.txt``,
+    ``requirements/sphinx.txt``), a requirements file a Read the Docs
+    configuration (``.readthedocs.y*ml`` in its folder or above, up to the
+    project root) installs, unless it is the root ``requirements.txt`` or a
+    file the project's ``setup.py``/``setup.cfg``/``pyproject.toml`` names;
 ``example``
     a directory whose name has the word ``examples``/``example``/
     ``samples``/``tutorial(s)``/``notebooks``/``cookbook(s)``/
@@ -31,7 +36,7 @@ Contexts (first match wins):
 
 What each context does, by rule (the ladder is also on each rule's page):
 
-* never lowered: deserialization of files (MLW1xx except MLW110), secrets
+* never lowered by context: deserialization of files (MLW1xx except MLW110), secrets
   (MLW4xx, MLW51x), model files (MLW6xx), known-malicious packages (MLW306)
   and anything critical. Code that loads a file in a test may load a file it
   did not write; a secret in a test is still a secret.

@@ -36,6 +36,14 @@ augmented assignment, no loop target); a path or handle that is passed to
 any other call before the load (a download into it, a copy) breaks the
 round trip; anything we cannot follow keeps the finding.
 
+Not a round trip, but low (:meth:`RoundTripAware.report_load`): a file the
+same *function* has just written with a serializer at the same path
+expression, whatever the path is built from (a parameter:
+``torch.save(w, p)`` … ``torch.load(p)``), the write on a straight line
+before the load, no name of the path rebound and no other use of the path
+in between (:meth:`_Query.written_before`); and a load that runs only behind
+the caller's explicit opt-in (:mod:`mlwarden.rules._optin`).
+
 Use :class:`RoundTripAware` as a mixin of the rule (before ``CodeRule``) and
 call ``self.round_trip(call, target)`` before reporting.
 """

@@ -53,6 +53,22 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     `torch.jit.load` and `torch.utils.cpp_extension.load` are other functions
     and are not flagged.
 
+    ## Severity
+    High. Medium (one step) for `weights_only=<name>` where the name is a
+    parameter of the enclosing function that defaults to `True` and that
+    nothing in the function rebinds, when no call of that function in the
+    same file passes `False` or a value that is not a literal `True`: the
+    message says it is safe unless a caller passes `False`. Low, with the
+    reason in the message, for a load that runs only behind the caller's
+    explicit opt-in (`if not trust_checkpoint: raise ...` before it, or
+    `if trust_checkpoint:` around it, on a flag parameter that defaults to
+    `False` and that no call in the file sets; see MLW101) and for a file
+    the same function has just written with `torch.save` at the same path
+    expression (a parameter's path too: `torch.save(w, p)` …
+    `torch.load(p)`), on a straight line and with no rebinding of the
+    path's names or other use of the path in between. Test code is not
+    lowered: a test may load a file it did not write.
+
     ## Why is this bad?
     With `weights_only=False`, `torch.load` is `pickle.load`: a checkpoint can
     run arbitrary code when it is loaded. `weights_only=True` restricts the

@@ -41,6 +41,16 @@ class TlsVerificationDisabled(RoundTripAware, ParamDefaults, CodeRule):
     - `os.environ["CURL_CA_BUNDLE"] = ""` (the widespread Hugging Face Hub
       workaround), `REQUESTS_CA_BUNDLE = ""` and `PYTHONHTTPSVERIFY = "0"`.
 
+    ## Severity
+    High. Low for a `head`/`options` probe that sends no credentials (only
+    its status can be faked), and, with the reason in the message, for a
+    call that runs only behind the caller's explicit opt-in: under
+    `if not verify:` (or the `else` of `if verify:`) where `verify` is a
+    parameter of the enclosing function that defaults to `True`, or under
+    `if insecure:` where the flag defaults to `False`, when nothing in the
+    function rebinds it and no call of the function in the same file passes
+    the insecure value as a literal (`Transport(verify=False)`).
+
     ## Why is this bad?
     Without certificate verification, HTTPS no longer proves who you are
     talking to: anyone on the network path can serve their own model,
