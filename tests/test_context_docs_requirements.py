@@ -10,7 +10,7 @@ import pytest
 
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config
-from mlwarden.core.context import lower, lowered_in_context, path_context
+from mlwarden.core.context import lower, path_context
 from mlwarden.core.finding import Severity
 from mlwarden.core.registry import all_rules
 
@@ -105,14 +105,15 @@ def test_a_file_the_packaging_also_reads_is_not_the_docs_alone(tmp_path):
     assert found[("requirements/base.txt", "MLW301")][1] is None
 
 
-def test_confusion_findings_in_docs_stay_visible(tmp_path):
-    """MLW302 is not lowered to low like an unpinned line: a docs build that
-    resolves from two indexes can still install an attacker's package (the
-    ladder's one step, as for ``docs/requirements.txt``, keeps it shown)."""
-    text = "--extra-index-url https://pypi.example.org/simple\ntorch==2.6.0\n"
+def test_confusion_findings_in_docs_keep_their_severity(tmp_path):
+    """MLW302 and MLW305 are not lowered in docs: a documentation build that
+    resolves from two indexes or installs an unhashed URL can still install an
+    attacker's package, while the unpinned lines of the same file are low."""
+    text = "--extra-index-url https://pypi.example.org/simple\ntorch==2.6.0\nhttps://files.example.org/pkg-1.0.tar.gz\nsphinx\n"
     plain = run(tmp_path / "a", {"requirements.txt": text})
     docs = run(tmp_path / "b", {"requirements/readthedocs.txt": text, "docs/requirements.txt": text})
-    severity, _ = plain[("requirements.txt", "MLW302")]
-    assert docs[("requirements/readthedocs.txt", "MLW302")] == docs[("docs/requirements.txt", "MLW302")]
-    assert docs[("requirements/readthedocs.txt", "MLW302")] == (lowered_in_context("MLW302", severity, "docs"), "docs")
-    assert docs[("requirements/readthedocs.txt", "MLW302")][0] >= Severity.MEDIUM
+    for rule in ("MLW302", "MLW305"):
+        severity, _ = plain[("requirements.txt", rule)]
+        assert docs[("requirements/readthedocs.txt", rule)] == (severity, "docs")
+        assert docs[("docs/requirements.txt", rule)] == (severity, "docs")
+    assert docs[("requirements/readthedocs.txt", "MLW301")] == (Severity.LOW, "docs")

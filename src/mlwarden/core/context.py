@@ -45,6 +45,9 @@ What each context does, by rule (the ladder is also on each rule's page):
   doc or a tutorial protect nobody's production;
 * lowered to low in tests only: object collectives (MLW110) — a test's
   ranks are its own processes;
+* not lowered in docs: a second package index (MLW302) and an unhashed URL
+  requirement (MLW305) — a documentation build that installs from them is
+  attacked like any other install;
 * lowered one step: the other supply-chain and exposure rules (MLW201,
   MLW204-MLW209, MLW22x, MLW302, MLW303, MLW7xx): remote code in a test
   still runs on a CI machine with its secrets, so it stays visible
@@ -101,6 +104,10 @@ _NEVER_PREFIXES = ("MLW1", "MLW4", "MLW51", "MLW6")
 _TO_LOW = frozenset({"MLW202", "MLW301", "MLW304", "MLW305", "MLW901"})
 #: rule -> contexts that lower it to low
 _TO_LOW_IN = {"MLW110": frozenset({"test"})}
+#: rule -> contexts that do not lower it: a documentation build that resolves
+#: from a second index (dependency confusion) or installs an unhashed URL is
+#: attacked like any other install
+_KEPT_IN = {"MLW302": frozenset({"docs"}), "MLW305": frozenset({"docs"})}
 _NEVER = frozenset({"MLW306"})
 
 _ORDER = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
@@ -113,7 +120,7 @@ def lower(severity: Severity, steps: int = 1) -> Severity:
 
 def lowered_in_context(rule_id: str, severity: Severity, context: str) -> Severity:
     """The severity of a ``rule_id`` finding in ``context`` (see the module doc)."""
-    if severity is Severity.CRITICAL or rule_id in _NEVER:
+    if severity is Severity.CRITICAL or rule_id in _NEVER or context in _KEPT_IN.get(rule_id, ()):
         return severity
     if rule_id in _TO_LOW_IN:
         return Severity.LOW if context in _TO_LOW_IN[rule_id] else severity
@@ -130,6 +137,10 @@ def context_ladder(rule_id: str, severity: Severity) -> str:
         return "never lowered (see docs/context.md)"
     if rule_id in _TO_LOW_IN:
         return f"low in {', '.join(sorted(_TO_LOW_IN[rule_id]))} code, unchanged elsewhere"
+    if rule_id in _KEPT_IN:
+        kept = ", ".join(sorted(_KEPT_IN[rule_id]))
+        lowered = "low" if rule_id in _TO_LOW else "one step lower (high -> medium, medium -> low)"
+        return f"{lowered}; unchanged in {kept}"
     if rule_id in _TO_LOW:
         return "low"
     return "one step lower (high -> medium, medium -> low)"
