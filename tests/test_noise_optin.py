@@ -389,3 +389,95 @@ def test_weights_only_parameter_in_a_notebook():
     )
     _line, severity, message = one(nb, "MLW102", filename="train.ipynb")
     assert severity is Severity.MEDIUM and "safe unless a caller passes False" in message
+
+
+# -- a parameter forwarded unchanged stands for its default and its callers ---------------
+
+FORWARD = """
+import torch
+
+def _read(path, weights_only=True):
+    return torch.load(path, map_location="cpu", weights_only=weights_only)
+
+class Model:
+    def restore(self, path, *, weights_only: bool = {outer}):
+        state = _read(path, weights_only=weights_only)
+        return state
+
+def main(m):
+    {call}
+"""
+
+
+@pytest.mark.parametrize(
+    "outer, call, expected",
+    [
+        ("True", 'm.restore("a.pt")', Severity.MEDIUM),
+        ("True", 'm.restore("a.pt", weights_only=True)', Severity.MEDIUM),
+        ("False", 'm.restore("a.pt")', Severity.HIGH),  # the outer default turns it off
+        ("True", 'm.restore("a.pt", weights_only=False)', Severity.HIGH),  # a caller of the caller does
+        ("True", 'm.restore("a.pt", weights_only=flag)', Severity.HIGH),
+    ],
+)
+def test_a_forwarded_parameter_stands_for_its_default_and_its_callers(outer, call, expected):
+    _line, severity, _message = one(FORWARD.format(outer=outer, call=call), "MLW102")
+    assert severity is expected
+
+
+def test_a_forwarded_parameter_that_is_rebound_is_not_followed():
+    code = """
+    import torch
+
+    def _read(path, weights_only=True):
+        return torch.load(path, weights_only=weights_only)
+
+    def restore(path, weights_only=True, legacy=False):
+        if legacy:
+            weights_only = False
+        return _read(path, weights_only=weights_only)
+    """
+    _line, severity, _message = one(code, "MLW102")
+    assert severity is Severity.HIGH
+
+
+def test_a_forwarded_opt_in_set_by_an_outer_caller_keeps_the_load_high():
+    code = """
+    import pickle
+
+    def _load(path, allow_pickle=False):
+        if not allow_pickle:
+            raise ValueError("refusing to unpickle")
+        return pickle.load(open(path, "rb"))
+
+    def load_program(path, allow_pickle=False):
+        return _load(path, allow_pickle=allow_pickle)
+
+    PROGRAM = load_program("downloaded.pkl", allow_pickle=True)
+    """
+    _line, severity, _message = one(code, "MLW101")
+    assert severity is Severity.HIGH
+    lowered = code.replace('PROGRAM = load_program("downloaded.pkl", allow_pickle=True)', 'PROGRAM = load_program("downloaded.pkl")')
+    assert one(lowered, "MLW101")[1] is Severity.LOW
+
+
+def test_forwarding_deeper_than_three_calls_is_not_followed():
+    code = """
+    import torch
+
+    def f0(p, weights_only=True):
+        return torch.load(p, weights_only=weights_only)
+
+    def f1(p, weights_only=True):
+        return f0(p, weights_only=weights_only)
+
+    def f2(p, weights_only=True):
+        return f1(p, weights_only=weights_only)
+
+    def f3(p, weights_only=True):
+        return f2(p, weights_only=weights_only)
+
+    def f4(p, weights_only=True):
+        return f3(p, weights_only=weights_only)
+    """
+    assert one(code, "MLW102")[1] is Severity.HIGH
+    assert one(code.split("def f4")[0], "MLW102")[1] is Severity.MEDIUM

@@ -4,10 +4,10 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 3870641487,
- '_optin': 3207205764,
+ '_optin': 757360731,
  '_roundtrip': 1260274011,
  'mlw101_pickle_load': 3852101096,
- 'mlw102_torch_load_without_weights_only': 3089848582,
+ 'mlw102_torch_load_without_weights_only': 574566016,
  'mlw103_joblib_load': 2742300424,
  'mlw104_pandas_read_pickle': 2179515650,
  'mlw105_numpy_load_allow_pickle': 4248234771,

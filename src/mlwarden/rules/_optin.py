@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import ast
 from functools import lru_cache
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from mlwarden.core import lazyre as re
 from mlwarden.core.lazy import cst
@@ -206,45 +206,101 @@ def _is_flag(param: Any, default: Any, name: str) -> bool:
 def caller_values(rule: Any, function: Any, cls: Any, name: str) -> List[ast.expr]:
     """What the calls of ``function`` in the unit's source pass for its
     parameter ``name`` (keyword or positional; ``**kwargs`` passes nothing
-    we can read and is left out)."""
+    we can read and is left out). A value that is itself a parameter of the
+    calling function, forwarded unchanged (``weights_only=weights_only``,
+    nothing in that function rebinds it), stands for that parameter's
+    default and for what that function's own callers pass (followed up to
+    three calls deep; deeper, the name stays as it is: not a literal)."""
     code = getattr(getattr(rule, "unit", None), "code", None)
     source = getattr(code, "source", None)
     if not isinstance(source, str):
         return []
     params = function.params
     positional = [p.name.value for p in (*params.posonly_params, *params.params)]
-    index = positional.index(name) if name in positional else None
-    callee = function.name.value
-    method = cls is not None and positional and positional[0] in ("self", "cls") and not any(
+    method = cls is not None and bool(positional) and positional[0] in ("self", "cls") and not any(
         isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in function.decorators
     )
-    if method and index is not None:
-        index -= 1
-    names = {callee}
-    if callee == "__init__" and cls is not None:
-        names = {cls.name.value}
+    callee = function.name.value
+    names = frozenset({cls.name.value} if callee == "__init__" and cls is not None else {callee})
+    return _passed(_index(source), names, tuple(positional), method, cls is not None, name, 0)
+
+
+def _passed(index: "_Index", names: FrozenSet[str], positional: Tuple[str, ...], method: bool, in_class: bool, name: str, depth: int) -> List[ast.expr]:
+    position = positional.index(name) if name in positional else None
+    if position is not None and method:
+        position -= 1
     out: List[ast.expr] = []
-    for call in _calls(source):
+    for call, caller in index.calls:
         func = call.func
-        called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        if in_class:
+            called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) and names != {"__init__"} else None
+        else:
+            called = func.id if isinstance(func, ast.Name) else None
         if called not in names:
             continue
-        for keyword in call.keywords:
-            if keyword.arg == name:
-                out.append(keyword.value)
-        if index is not None and index >= 0:
-            args = call.args
-            if any(isinstance(a, ast.Starred) for a in args[: index + 1]):
-                continue
-            if index < len(args):
-                out.append(args[index])
+        values = [k.value for k in call.keywords if k.arg == name]
+        if position is not None and position >= 0 and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+            if position < len(call.args):
+                values.append(call.args[position])
+        for value in values:
+            out.extend(_forwarded(index, caller, value, depth))
     return out
 
 
+def _forwarded(index: "_Index", caller: Any, value: ast.expr, depth: int) -> List[ast.expr]:
+    """``value``, or what it stands for when it is a parameter of ``caller``
+    passed on unchanged (see :func:`caller_values`)."""
+    if not isinstance(value, ast.Name) or caller is None or depth >= 3:
+        return [value]
+    args = caller.args
+    positional = [a.arg for a in (*getattr(args, "posonlyargs", ()), *args.args)]
+    every = positional + [a.arg for a in args.kwonlyargs]
+    if value.id not in every or value.id in index.rebound.get(id(caller), ()):
+        return [value]
+    defaults = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
+    default = defaults.get(value.id)
+    if not isinstance(default, ast.Constant):
+        return [value]  # no default, or one we do not read: the callers' choice
+    outer = index.enclosing_class.get(id(caller))
+    method = outer is not None and bool(positional) and positional[0] in ("self", "cls")
+    names = frozenset({outer.name} if caller.name == "__init__" and outer is not None else {caller.name})
+    return [default, *_passed(index, names, tuple(positional), method, outer is not None, value.id, depth + 1)]
+
+
+class _Index:
+    """The calls of a module with their enclosing function, the names each
+    function rebinds, and each function's class (read with ``ast``)."""
+
+    def __init__(self, tree: Optional[ast.Module]) -> None:
+        self.calls: List[Tuple[ast.Call, Any]] = []
+        self.rebound: Dict[int, Set[str]] = {}
+        self.enclosing_class: Dict[int, Any] = {}
+        if tree is None:
+            return
+        stack: List[Tuple[ast.AST, Any, Any]] = [(tree, None, None)]
+        while stack:
+            node, function, cls = stack.pop()
+            if isinstance(node, ast.Call):
+                self.calls.append((node, function))
+            elif function is not None and isinstance(node, (ast.Name,)) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                self.rebound.setdefault(id(function), set()).add(node.id)
+            elif function is not None and isinstance(node, (ast.Global, ast.Nonlocal)):
+                self.rebound.setdefault(id(function), set()).update(node.names)
+            inner_function, inner_class = function, cls
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                inner_function, inner_class = node, None
+                self.enclosing_class[id(node)] = cls
+            elif isinstance(node, ast.ClassDef):
+                inner_function, inner_class = None, node
+            for child in ast.iter_child_nodes(node):
+                stack.append((child, inner_function, inner_class))
+
+
 @lru_cache(maxsize=8)
-def _calls(source: str) -> Tuple[ast.Call, ...]:
+def _index(source: str) -> _Index:
     try:
-        tree = ast.parse(source)
+        tree: Optional[ast.Module] = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ()
-    return tuple(node for node in ast.walk(tree) if isinstance(node, ast.Call))
+        tree = None
+    return _Index(tree)

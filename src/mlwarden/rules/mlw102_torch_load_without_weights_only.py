@@ -57,8 +57,11 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     High. Medium (one step) for `weights_only=<name>` where the name is a
     parameter of the enclosing function that defaults to `True` and that
     nothing in the function rebinds, when no call of that function in the
-    same file passes `False` or a value that is not a literal `True`: the
-    message says it is safe unless a caller passes `False`. Low, with the
+    same file passes `False` or a value that is not a literal `True` (a
+    caller's own parameter passed on unchanged, `weights_only=weights_only`,
+    counts as its default and what that caller's callers in the file pass,
+    up to three calls deep): the message says it is safe unless a caller
+    passes `False`. Low, with the
     reason in the message, for a load that runs only behind the caller's
     explicit opt-in (`if not trust_checkpoint: raise ...` before it, or
     `if trust_checkpoint:` around it, on a flag parameter that defaults to
