@@ -481,3 +481,19 @@ def test_forwarding_deeper_than_three_calls_is_not_followed():
     """
     assert one(code, "MLW102")[1] is Severity.HIGH
     assert one(code.split("def f4")[0], "MLW102")[1] is Severity.MEDIUM
+
+
+def test_a_guard_that_skips_a_loop_iteration():
+    code = """
+    import pickle
+
+    def read_all(paths, allow_pickle=False):
+        out = []
+        for p in paths:
+            if not allow_pickle:
+                continue
+            out.append(pickle.load(open(p, "rb")))
+        return out
+    """
+    _line, severity, message = one(code, "MLW101")
+    assert severity is Severity.LOW and "`allow_pickle=True`" in message

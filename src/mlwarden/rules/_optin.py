@@ -3,8 +3,9 @@
 A dangerous call that runs only when the *caller* chose it is the library's
 documented, guarded escape hatch, not a default a reviewer must act on:
 
-* ``if not allow_pickle: raise ValueError(...)`` earlier in the function (in
-  the call's block or an enclosing one), or ``if allow_pickle:`` /
+* ``if not allow_pickle: raise ValueError(...)`` (or ``return``,
+  ``continue``, ``break``) earlier in the function, in the call's block or
+  an enclosing one, or ``if allow_pickle:`` /
   ``if allow_pickle and path.endswith(".pkl"):`` around the call;
 * the negative form for a safe default of ``True``: ``if not verify:``
   around ``ssl._create_unverified_context()``, or the ``else`` of
@@ -38,6 +39,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from mlwarden.core import lazyre as re
 from mlwarden.core.lazy import cst
+from mlwarden.rules._roundtrip import _exits
 
 #: names of flags a caller sets to unlock something, for a parameter without a default
 _FLAG_NAME_RE = re.compile(r"(?:^|_)(?:allow|allows|trust|trusted|unsafe|insecure|enable|enabled|dangerous|dangerously|permit)(?:_|$)", re.IGNORECASE)
@@ -124,20 +126,13 @@ def _requirements(scope: Any, call: Any, function: Any) -> Iterator[Tuple[str, b
                 yield from _conditions(node.test, False)
         elif isinstance(node, (cst.IndentedBlock, cst.Module)) and child in node.body:
             # guards before the call in the same block: `if not flag: raise …`
+            # (or return, continue, break: what follows runs only when the guard did not)
             for statement in node.body:
                 if statement is child:
                     break
-                if isinstance(statement, cst.If) and statement.orelse is None and _leaves(statement.body):
+                if isinstance(statement, cst.If) and statement.orelse is None and _exits(statement.body):
                     yield from _conditions(statement.test, False)
         child = node
-
-
-def _leaves(block: Any) -> bool:
-    """The block ends in ``raise`` or ``return``: what follows runs only when it did not."""
-    body = getattr(block, "body", ())
-    last = body[-1] if body else None
-    small = last.body if isinstance(last, cst.SimpleStatementLine) else body if isinstance(block, cst.SimpleStatementSuite) else ()
-    return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise))
 
 
 def _conditions(test: Any, truth: bool) -> Iterator[Tuple[str, bool]]:
