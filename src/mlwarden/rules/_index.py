@@ -4,7 +4,7 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 3870641487,
- '_optin': 757360731,
+ '_optin': 2947907190,
  '_roundtrip': 1260274011,
  'mlw101_pickle_load': 3852101096,
  'mlw102_torch_load_without_weights_only': 574566016,
