@@ -264,6 +264,18 @@ KEPT = {
                 return pickle.load(open(path, "rb"))
         """,
     ),
+    "a-feature-flag-is-not-an-opt-in-to-the-risk": (
+        "MLW101",
+        """
+        import pickle
+
+        def features(path, use_cache: bool = False):
+            if not use_cache:
+                return compute(path)
+            with open(path + ".cache", "rb") as fh:
+                return pickle.load(fh)
+        """,
+    ),
     "tls-verify-defaults-to-false": (
         "MLW208",
         """

@@ -17,7 +17,10 @@ with a ``bool`` annotation) for a flag the call needs true, ``True`` for one
 it needs false; a parameter without a default counts for a flag the call
 needs true when it is annotated ``bool`` or named like one
 (``allow_*``, ``trust_*``, ``unsafe``…). A path or an object (``if path:``)
-is no flag. When a call of that function in the same file passes the
+is no flag, and the flag's name must be about the risk (``allow_pickle``,
+``trust_remote_code``, ``verify``, ``safe_mode``, ``weights_only``,
+``insecure``…): ``if use_cache:`` guards a feature many callers turn on,
+not a danger they were warned about. When a call of that function in the same file passes the
 opt-in value as a literal (``load(p, allow_pickle=True)``), the project
 itself opts in and nothing is lowered.
 
@@ -43,6 +46,13 @@ from mlwarden.rules._roundtrip import _exits
 
 #: names of flags a caller sets to unlock something, for a parameter without a default
 _FLAG_NAME_RE = re.compile(r"(?:^|_)(?:allow|allows|trust|trusted|unsafe|insecure|enable|enabled|dangerous|dangerously|permit)(?:_|$)", re.IGNORECASE)
+#: names of flags that are about the risk itself (`allow_pickle`, `trust_remote_code`,
+#: `verify`, `safe_mode`, `weights_only`): `use_cache` or `resume` guards a feature
+#: many callers turn on, not a danger the caller was warned about
+_RISK_NAME_RE = re.compile(
+    r"allow|trust|unsafe|insecure|danger|pickl|verif|ssl|tls|cert|secur|safe|weights_only|remote_code|arbitrary|permit",
+    re.IGNORECASE,
+)
 _ABSENT = object()
 
 
@@ -187,6 +197,8 @@ def _annotated_bool(param: Any) -> bool:
 
 
 def _is_flag(param: Any, default: Any, name: str) -> bool:
+    if not _RISK_NAME_RE.search(name):
+        return False
     if default is True or default is False:
         return True
     if _annotated_bool(param):

@@ -54,8 +54,10 @@ class PickleLoad(RoundTripAware, CodeRule):
 
     Low too, with the reason in the message, for a load that runs only
     behind the caller's explicit opt-in: a flag parameter of the enclosing
-    function that defaults to `False` (or has no default and is annotated
-    `bool` or named like `allow_*`/`trust_*`/`unsafe*`), that nothing in the
+    function named for the risk (`allow_pickle`, `trust_*`, `unsafe*`,
+    `safe_mode`…; not a feature flag such as `use_cache`) that defaults to
+    `False` (or has no default and is annotated `bool` or named like
+    `allow_*`/`trust_*`/`unsafe*`), that nothing in the
     function rebinds, checked before the load (`if not allow_pickle: raise
     ValueError(...)`, in the load's block or an enclosing one) or around it
     (`if allow_pickle:`, `if allow_pickle and ...:`), and that no call of

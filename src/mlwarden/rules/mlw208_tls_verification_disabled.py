@@ -47,7 +47,8 @@ class TlsVerificationDisabled(RoundTripAware, ParamDefaults, CodeRule):
     call that runs only behind the caller's explicit opt-in: under
     `if not verify:` (or the `else` of `if verify:`) where `verify` is a
     parameter of the enclosing function that defaults to `True`, or under
-    `if insecure:` where the flag defaults to `False`, when nothing in the
+    `if insecure:` where the flag defaults to `False` (a flag named for the
+    risk: `verify`, `insecure`, `ssl`…), when nothing in the
     function rebinds it and no call of the function in the same file passes
     the insecure value as a literal (`Transport(verify=False)`).
 
