@@ -4,8 +4,8 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 3870641487,
- '_optin': 3500981107,
- '_roundtrip': 1260274011,
+ '_optin': 1007427432,
+ '_roundtrip': 1581983240,
  'mlw101_pickle_load': 328187426,
  'mlw102_torch_load_without_weights_only': 574566016,
  'mlw103_joblib_load': 2742300424,

@@ -42,7 +42,6 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from mlwarden.core import lazyre as re
 from mlwarden.core.lazy import cst
-from mlwarden.rules._roundtrip import _exits
 
 #: names of flags a caller sets to unlock something, for a parameter without a default
 _FLAG_NAME_RE = re.compile(r"(?:^|_)(?:allow|allows|trust|trusted|unsafe|insecure|enable|enabled|dangerous|dangerously|permit)(?:_|$)", re.IGNORECASE)
@@ -140,9 +139,18 @@ def _requirements(scope: Any, call: Any, function: Any) -> Iterator[Tuple[str, b
             for statement in node.body:
                 if statement is child:
                     break
-                if isinstance(statement, cst.If) and statement.orelse is None and _exits(statement.body):
+                if isinstance(statement, cst.If) and statement.orelse is None and exits(statement.body):
                     yield from _conditions(statement.test, False)
         child = node
+
+
+def exits(block: Any) -> bool:
+    """The block always leaves what follows it: it ends in ``return``,
+    ``raise``, ``continue`` or ``break``."""
+    body = getattr(block, "body", ())
+    last = body[-1] if body else None
+    small = last.body if isinstance(last, cst.SimpleStatementLine) else body if isinstance(block, cst.SimpleStatementSuite) else ()
+    return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
 
 
 def _conditions(test: Any, truth: bool) -> Iterator[Tuple[str, bool]]:

@@ -57,6 +57,8 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.values import UNKNOWN
+from mlwarden.rules._optin import exits as _exits
+from mlwarden.rules._optin import opt_in_note
 
 #: message tail of a load of literal data (reported at low severity)
 LITERAL_NOTE = " (low: the data is a literal in the code, not input handed in at run time)"
@@ -1274,15 +1276,6 @@ def _membership(test: Any, name: str, operator: type) -> Any:
     return test.comparisons[0].comparator
 
 
-def _exits(block: Any) -> bool:
-    """The block always leaves what follows it: it ends in ``return``,
-    ``raise``, ``continue`` or ``break``."""
-    body = getattr(block, "body", ())
-    last = body[-1] if body else None
-    small = last.body if isinstance(last, cst.SimpleStatementLine) else body if isinstance(block, cst.SimpleStatementSuite) else ()
-    return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
-
-
 def _encoded_literal(data: Any) -> Any:
     """``"text".encode()`` / ``"text".encode("latin-1")`` (a string literal
     encoded with a literal codec) as the bytes literal it builds, else
@@ -1529,8 +1522,6 @@ class RoundTripAware:
         runs only behind the caller's opt-in (:mod:`._optin`) or reads a
         file the same function has just written
         (:meth:`_Query.written_before`); None otherwise."""
-        from mlwarden.rules._optin import opt_in_note
-
         note = opt_in_note(self, call)
         if note:
             return note
