@@ -75,3 +75,24 @@ def test_report_keeps_the_hand_written_text(noise):
     text = noise.REPORT.read_text()
     assert text.startswith("# Noise\n\nanalysis\n\n<!-- noise:start -->\n| project |") and text.endswith("<!-- noise:end -->\n\nmore\n")
     assert "old" not in text
+
+
+def test_fresh8_projects_unpack_into_their_own_folder(noise):
+    """The third unseen set lives in its own gitignored folder, the others in
+    the shared one; ``show`` and ``run`` find each through ``project_dir``."""
+    name, version, _ = noise.FRESH8[0]
+    assert noise.project_dir(name, version) == noise.CORPUS / "fresh8" / f"{name}-{version}"
+    other, other_version, _ = noise.FRESH2[0]
+    assert noise.project_dir(other, other_version) == noise.UNPACKED / f"{other}-{other_version}"
+    assert noise.SETS["fresh8"] is noise.FRESH8
+    used = {p[0] for s in ("corpus", "fresh", "fresh2") for p in noise.SETS[s]}
+    assert not used & {p[0] for p in noise.FRESH8}
+
+
+def test_fresh8_labels_cover_every_row_with_a_verdict_and_a_reason():
+    import csv
+
+    with open(SCRIPT.parent / "noise_labels_fresh8.tsv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    assert rows and all(r["verdict"] in ("true", "acceptable", "false") and r["reason"].strip() for r in rows)
+    assert [int(r["id"]) for r in rows] == list(range(1, len(rows) + 1))

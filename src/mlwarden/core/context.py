@@ -18,7 +18,12 @@ Contexts (first match wins):
     ``unittest.TestCase`` subclass, when the file imports pytest or unittest;
 ``docs``
     a path component ``docs``/``doc``/``documentation``/``docs_src``, a
-    requirements file for docs (``requirements-docs.txt``);
+    requirements file for docs (``requirements-docs.txt``,
+    ``requirements/readthedocs.txt``, ``rtd-requirements.txt``,
+    ``requirements/sphinx.txt``), a requirements file a Read the Docs
+    configuration (``.readthedocs.y*ml`` in its folder or above, up to the
+    project root) installs, unless it is the root ``requirements.txt`` or a
+    file the project's ``setup.py``/``setup.cfg``/``pyproject.toml`` names;
 ``example``
     a directory whose name has the word ``examples``/``example``/
     ``samples``/``tutorial(s)``/``notebooks``/``cookbook(s)``/
@@ -31,7 +36,7 @@ Contexts (first match wins):
 
 What each context does, by rule (the ladder is also on each rule's page):
 
-* never lowered: deserialization of files (MLW1xx except MLW110), secrets
+* never lowered by context: deserialization of files (MLW1xx except MLW110), secrets
   (MLW4xx, MLW51x), model files (MLW6xx), known-malicious packages (MLW306)
   and anything critical. Code that loads a file in a test may load a file it
   did not write; a secret in a test is still a secret.
@@ -40,6 +45,9 @@ What each context does, by rule (the ladder is also on each rule's page):
   doc or a tutorial protect nobody's production;
 * lowered to low in tests only: object collectives (MLW110) — a test's
   ranks are its own processes;
+* not lowered in docs: a second package index (MLW302) and an unhashed URL
+  requirement (MLW305) — a documentation build that installs from them is
+  attacked like any other install;
 * lowered one step: the other supply-chain and exposure rules (MLW201,
   MLW204-MLW209, MLW22x, MLW302, MLW303, MLW7xx): remote code in a test
   still runs on a CI machine with its secrets, so it stays visible
@@ -56,7 +64,7 @@ import ast
 import os
 from mlwarden.core import lazyre as re  # patterns compile on first use
 from pathlib import Path, PurePosixPath
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from mlwarden.core.finding import Finding, Severity
 
@@ -82,14 +90,24 @@ _EXAMPLE_WORDS = frozenset(
 _EXAMPLE_PHRASES = ("getting-started", "use-cases", "usecases", "how-to")
 _WORD_SPLIT_RE = re.compile(r"[-_. ]+")
 _TEST_FILE_RE = re.compile(r"(?:test_.*|.*_tests?|conftest|testing(?:_.*)?)\.(?:py|ipynb)$")
-#: requirement files for tests or docs: ``requirements-test.txt``, ``test-requirements.txt``, ``docs_requirements.txt``
-_REQ_CONTEXT_RE = re.compile(r"(?:.*[-_.])?(?P<word>tests?|testing|docs?)(?:[-_.].*)?\.txt$")
+#: requirement files for tests or docs: ``requirements-test.txt``, ``test-requirements.txt``, ``docs_requirements.txt``,
+#: ``requirements/readthedocs.txt``, ``sphinx-requirements.txt``
+_REQ_CONTEXT_RE = re.compile(r"(?:.*[-_.])?(?P<word>tests?|testing|docs?|readthedocs|rtd|sphinx)(?:[-_.].*)?\.txt$")
+#: a documentation build's requirements anywhere: ``readthedocs.txt``, ``readthedocs-requirements.txt``
+_RTD_FILE_RE = re.compile(r"(?:readthedocs|rtd)(?:[-_.].*)?\.txt$")
+#: ``requirements: docs/reqs.txt`` in a ``.readthedocs.yaml`` (``python.install``, or the old ``requirements_file``)
+_RTD_REQ_RE = re.compile(r"^[ \t-]*(?:requirements|requirements_file)[ \t]*:[ \t]*[\"']?([^\s\"'#]+)", re.MULTILINE)
+_RTD_CONFIGS = (".readthedocs.yaml", ".readthedocs.yml", "readthedocs.yaml", "readthedocs.yml")
 
 _NEVER_PREFIXES = ("MLW1", "MLW4", "MLW51", "MLW6")
 #: rules lowered to low in any context
 _TO_LOW = frozenset({"MLW202", "MLW301", "MLW304", "MLW305", "MLW901"})
 #: rule -> contexts that lower it to low
 _TO_LOW_IN = {"MLW110": frozenset({"test"})}
+#: rule -> contexts that do not lower it: a documentation build that resolves
+#: from a second index (dependency confusion) or installs an unhashed URL is
+#: attacked like any other install
+_KEPT_IN = {"MLW302": frozenset({"docs"}), "MLW305": frozenset({"docs"})}
 _NEVER = frozenset({"MLW306"})
 
 _ORDER = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
@@ -102,7 +120,7 @@ def lower(severity: Severity, steps: int = 1) -> Severity:
 
 def lowered_in_context(rule_id: str, severity: Severity, context: str) -> Severity:
     """The severity of a ``rule_id`` finding in ``context`` (see the module doc)."""
-    if severity is Severity.CRITICAL or rule_id in _NEVER:
+    if severity is Severity.CRITICAL or rule_id in _NEVER or context in _KEPT_IN.get(rule_id, ()):
         return severity
     if rule_id in _TO_LOW_IN:
         return Severity.LOW if context in _TO_LOW_IN[rule_id] else severity
@@ -119,6 +137,10 @@ def context_ladder(rule_id: str, severity: Severity) -> str:
         return "never lowered (see docs/context.md)"
     if rule_id in _TO_LOW_IN:
         return f"low in {', '.join(sorted(_TO_LOW_IN[rule_id]))} code, unchanged elsewhere"
+    if rule_id in _KEPT_IN:
+        kept = ", ".join(sorted(_KEPT_IN[rule_id]))
+        lowered = "low" if rule_id in _TO_LOW else "one step lower (high -> medium, medium -> low)"
+        return f"{lowered}; unchanged in {kept}"
     if rule_id in _TO_LOW:
         return "low"
     return "one step lower (high -> medium, medium -> low)"
@@ -135,7 +157,9 @@ def path_context(relpath: str) -> Optional[str]:
     if "requirements" in name or "constraints" in name or (dirs and dirs[-1] in ("requirements", "requirements.d", "reqs")):
         match = _REQ_CONTEXT_RE.fullmatch(name)
         if match:
-            return "docs" if match.group("word").startswith("doc") else "test"
+            return "test" if match.group("word").startswith("test") else "docs"
+    if _RTD_FILE_RE.fullmatch(name):
+        return "docs"
     if any(d in _DOCS_DIRS for d in dirs):
         return "docs"
     for d in dirs:
@@ -183,6 +207,66 @@ def unit_context(unit: Any, config: Any) -> Optional[str]:
     found = path_context(context_path(path, config))
     if found is None and getattr(unit, "kind", None) == "notebook" and is_tutorial_notebook(unit):
         found = "tutorial"
+    if found is None and path.endswith(".txt") and readthedocs_requirement(path):
+        found = "docs"
+    return found
+
+
+def readthedocs_requirement(path: str) -> bool:
+    """``path`` is a requirements file that a Read the Docs configuration
+    (``.readthedocs.yaml`` in its folder or a folder above, up to the
+    project's root) installs for the documentation build."""
+    try:
+        here = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
+    for directory in here.parents:
+        for name in _RTD_CONFIGS:
+            listed = _rtd_requirements(str(directory / name))
+            if listed and here in listed:
+                # the documentation build often installs the project's own
+                # requirements too: those are not the docs' alone
+                root_requirements = here.parent == directory and here.name.lower() == "requirements.txt"
+                return not root_requirements and not _named_by_packaging(directory, here.name)
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in _PROJECT_MARKERS):
+            return False
+    return False
+
+
+_RTD_CACHE: Dict[str, Tuple[float, FrozenSet[Path]]] = {}
+
+
+def _named_by_packaging(directory: Path, name: str) -> bool:
+    """``setup.py``, ``setup.cfg`` or ``pyproject.toml`` in ``directory``
+    names the file (a library's install requirements)."""
+    for packaging in ("setup.py", "setup.cfg", "pyproject.toml"):
+        try:
+            with open(directory / packaging, encoding="utf-8", errors="replace") as handle:
+                if name in handle.read(500_000):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def _rtd_requirements(config_path: str) -> FrozenSet[Path]:
+    """The requirement files a Read the Docs configuration names, resolved
+    against its folder (read as text: the file is never loaded as YAML)."""
+    try:
+        stamp = os.stat(config_path).st_mtime
+    except OSError:
+        return frozenset()
+    cached = _RTD_CACHE.get(config_path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        with open(config_path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read(200_000)
+    except OSError:
+        return frozenset()
+    base = Path(config_path).parent
+    found = frozenset((base / m.group(1)).resolve() for m in _RTD_REQ_RE.finditer(text))
+    _RTD_CACHE[config_path] = (stamp, found)
     return found
 
 

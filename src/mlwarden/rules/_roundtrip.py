@@ -36,6 +36,14 @@ augmented assignment, no loop target); a path or handle that is passed to
 any other call before the load (a download into it, a copy) breaks the
 round trip; anything we cannot follow keeps the finding.
 
+Not a round trip, but low (:meth:`RoundTripAware.report_load`): a file the
+same *function* has just written with a serializer at the same path
+expression, whatever the path is built from (a parameter:
+``torch.save(w, p)`` … ``torch.load(p)``), the write on a straight line
+before the load, no name of the path rebound and no other use of the path
+in between (:meth:`_Query.written_before`); and a load that runs only behind
+the caller's explicit opt-in (:mod:`mlwarden.rules._optin`).
+
 Use :class:`RoundTripAware` as a mixin of the rule (before ``CodeRule``) and
 call ``self.round_trip(call, target)`` before reporting.
 """
@@ -49,9 +57,13 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.values import UNKNOWN
+from mlwarden.rules._optin import exits as _exits
+from mlwarden.rules._optin import opt_in_note
 
 #: message tail of a load of literal data (reported at low severity)
 LITERAL_NOTE = " (low: the data is a literal in the code, not input handed in at run time)"
+#: message tail of a load of a file the same function has just written (low)
+WRITTEN_NOTE = " (low: this function wrote the file at that path just before the load)"
 
 # ---------------------------------------------------------------------------
 # tables
@@ -979,6 +991,58 @@ class _Query:
         if kind == "literal" and not any(self.scope.straight_before(w, self.load) for w in writes):
             return False
         # nothing else may touch that path between the first write and the load
+        return self._untouched(writes, key)
+
+    def written_before(self, data: Any) -> bool:
+        """The load reads a file this *function* wrote just before at the
+        same path expression, whatever that path is built from (a parameter,
+        ``join(d, f"{name}.pt")``): a serializer wrote it on a straight line
+        before the load (not under ``if``/``for``/``try`` of its own), no
+        name of the path expression is rebound between the write and the
+        load, and nothing else is handed the path in between. Not a round
+        trip (the path may also name a file that was there before, which the
+        write then replaces): the rules report it at low severity."""
+        if self.scope.is_module or data is None:
+            return False
+        source = data if isinstance(data, cst.Call) else self.handle_source(data)
+        path, mode = self.opened_path(source) if source is not None else (None, None)
+        if path is None:
+            path = data
+        elif mode is None or "r" not in mode:
+            return False
+        path = self._unwrap_path(path)
+        names = set()
+        for node in _walk_nodes(path):
+            if isinstance(node, (cst.Attribute, cst.Subscript)) and not self._in_callee(path, node):
+                return False  # `self.path`, `paths[i]`: bound where we cannot see
+            if isinstance(node, cst.Name):
+                names.add(node.value)
+        key = self.path_key(path)
+        writes = [
+            c for c in self.scope.calls
+            if self.scope.straight_before(c, self.load) and self._key_or_none(self.writes_to(c)) == key
+        ]
+        if not writes:
+            return False
+        first = min(self.scope.order[id(w)] for w in writes)
+        last = self.scope.order[id(self.load)]
+        for name in names:
+            for binding in self.scope.bindings.get(name, ()):
+                if first < binding.order < last:
+                    return False
+        return self._untouched(writes, key)
+
+    def _in_callee(self, root: Any, node: Any) -> bool:
+        """``node`` is (part of) the function of a call inside ``root``
+        (``os.path.join`` of ``os.path.join(d, name)``)."""
+        for inner in _walk_nodes(root):
+            if isinstance(inner, cst.Call) and any(n is node for n in _walk_nodes(inner.func)):
+                return True
+        return False
+
+    def _untouched(self, writes: List[Any], key: Any) -> bool:
+        """Nothing but ``writes`` (and opens) is handed the path ``key``
+        between the first write and the load."""
         first = min(self.scope.order[id(w)] for w in writes)
         last = self.scope.order[id(self.load)]
         written = {id(w) for w in writes}
@@ -1210,15 +1274,6 @@ def _membership(test: Any, name: str, operator: type) -> Any:
     if not (isinstance(test.left, cst.Name) and test.left.value == name):
         return None
     return test.comparisons[0].comparator
-
-
-def _exits(block: Any) -> bool:
-    """The block always leaves what follows it: it ends in ``return``,
-    ``raise``, ``continue`` or ``break``."""
-    body = getattr(block, "body", ())
-    last = body[-1] if body else None
-    small = last.body if isinstance(last, cst.SimpleStatementLine) else body if isinstance(block, cst.SimpleStatementSuite) else ()
-    return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
 
 
 def _encoded_literal(data: Any) -> Any:
@@ -1455,7 +1510,33 @@ class RoundTripAware:
                 return
             message += LITERAL_NOTE
             kwargs["severity"] = Severity.LOW
+        else:
+            note = self.load_note(node, target, data)
+            if note:
+                message += note
+                kwargs["severity"] = Severity.LOW
         self.report(at if at is not None else node, message, **kwargs)  # type: ignore[attr-defined]
+
+    def load_note(self, call: Any, target: str, data: Any = None) -> Optional[str]:
+        """The message tail of a load reported at low severity because it
+        runs only behind the caller's opt-in (:mod:`._optin`) or reads a
+        file the same function has just written
+        (:meth:`_Query.written_before`); None otherwise."""
+        note = opt_in_note(self, call)
+        if note:
+            return note
+        if data is None:
+            spec = DATA_ARG.get(target, (0, ""))
+            data = self.ctx.arg(call, spec[0], spec[1] or None)  # type: ignore[attr-defined]
+        query = self._rt_query(call)
+        try:
+            if query is not None and query.written_before(data):
+                return WRITTEN_NOTE
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
+            return None
+        return None
 
     def check_loader(self, node: Any, targets: Any, reference_message: str, message: Optional[str] = None) -> None:
         """The common ``visit_Call`` of a loader rule: a call to one of

@@ -52,6 +52,23 @@ class PickleLoad(RoundTripAware, CodeRule):
     persistent-id opcode; read with `pickletools`, never loaded) builds only
     numbers, strings and containers: it is not a finding.
 
+    Low too, with the reason in the message, for a load that runs only
+    behind the caller's explicit opt-in: a flag parameter of the enclosing
+    function named for the risk (`allow_pickle`, `trust_*`, `unsafe*`,
+    `safe_mode`…; not a feature flag such as `use_cache`) that defaults to
+    `False` (or has no default and is annotated `bool` or named like
+    `allow_*`/`trust_*`/`unsafe*`), that nothing in the
+    function rebinds, checked before the load (`if not allow_pickle: raise
+    ValueError(...)`, in the load's block or an enclosing one) or around it
+    (`if allow_pickle:`, `if allow_pickle and ...:`), and that no call of
+    the function in the same file sets to a literal `True`. And for a file
+    the same function has just written with the matching dump at the same
+    path expression (`open(p, "wb")` + `pickle.dump` … `open(p, "rb")` +
+    `pickle.load`, `p` a parameter), on a straight line, with no rebinding
+    of the path's names and no other use of the path in between: the write
+    may replace a file that was there, so it stays reported. Test code is
+    never lowered.
+
     ## Why is this bad?
     Unpickling runs code chosen by whoever wrote the bytes: a pickle's `REDUCE`
     opcode calls any importable function (`os.system`, `subprocess.Popen`, …)

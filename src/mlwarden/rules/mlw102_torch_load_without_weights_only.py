@@ -5,13 +5,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
+import ast
+
 from packaging.version import Version
 
+from mlwarden.core.context import lower
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN, is_truthy
 from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg, notebook_json, passed_references
+from mlwarden.rules._optin import parameter_default
 from mlwarden.rules._roundtrip import RoundTripAware
 
 TARGETS = ("torch.load", "torch.serialization.load")
@@ -48,6 +52,25 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
 
     `torch.jit.load` and `torch.utils.cpp_extension.load` are other functions
     and are not flagged.
+
+    ## Severity
+    High. Medium (one step) for `weights_only=<name>` where the name is a
+    parameter of the enclosing function that defaults to `True` and that
+    nothing in the function rebinds, when no call of that function in the
+    same file passes `False` or a value that is not a literal `True` (a
+    caller's own parameter passed on unchanged, `weights_only=weights_only`,
+    counts as its default and what that caller's callers in the file pass,
+    up to three calls deep): the message says it is safe unless a caller
+    passes `False`. Low, with the
+    reason in the message, for a load that runs only behind the caller's
+    explicit opt-in (`if not trust_checkpoint: raise ...` before it, or
+    `if trust_checkpoint:` around it, on a flag parameter that defaults to
+    `False` and that no call in the file sets; see MLW101) and for a file
+    the same function has just written with `torch.save` at the same path
+    expression (a parameter's path too: `torch.save(w, p)` …
+    `torch.load(p)`), on a straight line and with no rebinding of the
+    path's names or other use of the path in between. Test code is not
+    lowered: a test may load a file it did not write.
 
     ## Why is this bad?
     With `weights_only=False`, `torch.load` is `pickle.load`: a checkpoint can
@@ -228,13 +251,25 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             direct = keyword_arg(node, "weights_only")
             fix = ((direct.value, cst.Name("True")),) if direct is not None else None
             if truth is None:
-                self.report(
+                name, default, passed = parameter_default(self, node, value)
+                if name is not None and default is True and all(isinstance(v, ast.Constant) and v.value is True for v in passed):
+                    # `def load(p, weights_only=True): torch.load(p, weights_only=weights_only)`
+                    self.report_load(
+                        node,
+                        target,
+                        f"`{target}(..., weights_only={name})` is safe unless a caller passes False: `{name}` defaults to True and no call in this file passes another value; keep `weights_only=True` at every call",
+                        severity=lower(self.severity),
+                    )
+                    return
+                self.report_load(
                     node,
+                    target,
                     f"`{target}` with a `weights_only` value that is not a literal `True` may unpickle arbitrary code; pass `weights_only=True`",
                 )
             else:
-                self.report(
+                self.report_load(
                     node,
+                    target,
                     f"`{target}(..., weights_only=False)` unpickles arbitrary code from the checkpoint; use `weights_only=True` or safetensors",
                     replace=fix,
                     fix_description="set weights_only=True",

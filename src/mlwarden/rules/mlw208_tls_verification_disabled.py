@@ -12,6 +12,8 @@ from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
 from mlwarden.rules._helpers import keyword_arg
+from mlwarden.rules._optin import opt_in_note
+from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
 
 #: HTTP client libraries whose calls take ``verify=``
@@ -26,7 +28,7 @@ _CREDENTIAL_KEYWORDS = frozenset({"headers", "auth", "cookies", "cert", "params"
 _CA_VARS = {"CURL_CA_BUNDLE": ("",), "REQUESTS_CA_BUNDLE": ("",), "PYTHONHTTPSVERIFY": ("0", "")}
 
 
-class TlsVerificationDisabled(ParamDefaults, CodeRule):
+class TlsVerificationDisabled(RoundTripAware, ParamDefaults, CodeRule):
     """## What it does
     Flags ways of turning off TLS certificate verification, as ML code does
     to get past a proxy when downloading models and datasets:
@@ -38,6 +40,17 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
     - `<context>.verify_mode = ssl.CERT_NONE`;
     - `os.environ["CURL_CA_BUNDLE"] = ""` (the widespread Hugging Face Hub
       workaround), `REQUESTS_CA_BUNDLE = ""` and `PYTHONHTTPSVERIFY = "0"`.
+
+    ## Severity
+    High. Low for a `head`/`options` probe that sends no credentials (only
+    its status can be faked), and, with the reason in the message, for a
+    call that runs only behind the caller's explicit opt-in: under
+    `if not verify:` (or the `else` of `if verify:`) where `verify` is a
+    parameter of the enclosing function that defaults to `True`, or under
+    `if insecure:` where the flag defaults to `False` (a flag named for the
+    risk: `verify`, `insecure`, `ssl`…), when nothing in the
+    function rebinds it and no call of the function in the same file passes
+    the insecure value as a literal (`Transport(verify=False)`).
 
     ## Why is this bad?
     Without certificate verification, HTTPS no longer proves who you are
@@ -87,6 +100,7 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
     cwe = (295,)
     owasp = ("ML06:2023",)
     message = "`verify=False` turns off TLS certificate checks, so downloads can be swapped in transit; keep verification on and trust your proxy's CA instead"
+    module_words = frozenset()  # the opt-in (RoundTripAware's scopes) is read inside the function
     triggers = frozenset({"verify", "verify_mode", "_create_unverified_context", "_create_default_https_context", *_CA_VARS})
 
     VALID = [
@@ -113,7 +127,12 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
 
     def visit_Call(self, node: libcst.Call) -> None:
         if self.ctx.call_to(node, ("ssl._create_unverified_context",)):
-            self.report(node, "`ssl._create_unverified_context()` creates a TLS context that accepts any certificate; use `ssl.create_default_context()`")
+            note = opt_in_note(self, node)
+            self.report(
+                node,
+                "`ssl._create_unverified_context()` creates a TLS context that accepts any certificate; use `ssl.create_default_context()`" + (note or ""),
+                severity=Severity.LOW if note else None,
+            )
             return
         if self.ctx.call_to(node, ("os.environ.setdefault", "os.putenv")):
             self._env(node, self.ctx.arg(node, 0), self.ctx.arg(node, 1))
@@ -126,13 +145,14 @@ class TlsVerificationDisabled(ParamDefaults, CodeRule):
             return
         direct = keyword_arg(node, "verify")
         probe = self._bodiless_probe(node)
+        note = opt_in_note(self, node)
         self.report(
             node,
-            self.message if not probe else (
+            (self.message if not probe else (
                 f"`{probe}(..., verify=False)` skips TLS certificate checks; it reads no body and sends no credentials, so only "
                 "its status can be faked: keep verification on anyway and trust your proxy's CA instead"
-            ),
-            severity=Severity.LOW if probe else None,
+            )) + (note or ""),
+            severity=Severity.LOW if probe or note else None,
             replace=((direct.value, cst.Name("True")),) if direct is not None else None,
             fix_description="set verify=True",
         )

@@ -69,7 +69,13 @@ class UnpinnedRequirement(FileRule):
     folder with either file is the project): like a library's
     `pyproject.toml` dependencies, it keeps ranges so that its users can
     resolve (`pin-policy = "application"` keeps it medium). Low in tests,
-    docs, examples and tutorial notebooks.
+    docs, examples and tutorial notebooks; documentation-build requirement
+    files are docs: under `docs/`, named for it (`requirements/docs.txt`,
+    `requirements/readthedocs.txt`, `rtd-requirements.txt`,
+    `requirements/sphinx.txt`), or installed by a Read the Docs
+    configuration (`.readthedocs.yaml`'s `requirements:`), unless that is
+    the root `requirements.txt` or a file `setup.py`, `setup.cfg` or
+    `pyproject.toml` names (the project's own requirements).
 
     ## Notebook behavior
     One finding per install line (`!pip install torch transformers

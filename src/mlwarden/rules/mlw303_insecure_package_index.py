@@ -21,6 +21,11 @@ class InsecurePackageIndex(FileRule):
 
     `localhost`, `127.0.0.1` and `::1` are not reported.
 
+    ## Severity
+    High; one step lower in tests, examples and docs, which include
+    documentation-build requirement files (`requirements/readthedocs.txt`,
+    files a `.readthedocs.yaml` installs: see MLW301).
+
     ## Why is this bad?
     Without TLS (or with certificate checks off) anyone on the path between the
     machine and the index (a café Wi-Fi, a compromised proxy, a hostile CI
