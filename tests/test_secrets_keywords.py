@@ -819,3 +819,36 @@ def test_credential_pairs_next_to_those_shapes_are_still_secrets(line, secret):
     from mlwarden.secrets import adapter
 
     assert secret in [h.secret for h in adapter.scan_lines([line], "x.py")]
+
+
+def _jwt(signature: str) -> str:
+    import base64
+    import json
+
+    def part(data):
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'RS256', 'kid': 'k1'})}.{part({'sub': 'worker-7', 'exp': 1924992000})}.{signature}"
+
+
+@pytest.mark.parametrize("signature", ["sig", "signatureTAILabcd", "fake-signature-for-tests-only", "abcdefghijklmnopqrstuvwxyz", "short9Xy_sig"])
+@pytest.mark.parametrize("template", ['token = "{}"', 'Creds(access_token="{}", refresh_token="r-1")', "JWT: {}"])
+def test_a_jwt_with_a_placeholder_signature_is_a_test_token(signature, template):
+    from mlwarden.secrets import adapter
+
+    line = template.format(_jwt(signature))
+    assert adapter.scan_lines([line], "notes.txt" if line.startswith("JWT") else "x.py") == []
+
+
+@pytest.mark.parametrize("size", [32, 64, 256])  # HS256, ES512-ish, RS2048
+@pytest.mark.parametrize("template", ['token = "{}"', "JWT: {}"])
+def test_a_jwt_with_a_real_signature_is_reported(size, template):
+    import base64
+    import random
+
+    from mlwarden.secrets import adapter
+
+    rng = random.Random(size)
+    signature = base64.urlsafe_b64encode(bytes(rng.randrange(256) for _ in range(size))).decode().rstrip("=")
+    line = template.format(_jwt(signature))
+    assert [h.type for h in adapter.scan_lines([line], "notes.txt" if line.startswith("JWT") else "x.py")] == ["JSON Web Token"]

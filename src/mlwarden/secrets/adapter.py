@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from mlwarden.secrets import keywords
-from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason
+from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason, placeholder_signature
 from mlwarden.secrets.patterns import (
     KAGGLE_JSON_KEY,
     PROVIDER_PATTERNS,
@@ -548,8 +548,12 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                         continue
                 if secret.type == "Private Key" and not _has_key_body(content, index, line):
                     continue
-                if secret.type == "JSON Web Token" and not _SIGNATURE.match(line, col + len(value) - value.endswith(".")):
-                    continue  # `header.payload` with no signature: base64 JSON, nothing that authenticates
+                if secret.type == "JSON Web Token":
+                    signature = _SIGNATURE.match(line, col + len(value) - value.endswith("."))
+                    if not signature:
+                        continue  # `header.payload` with no signature: base64 JSON, nothing that authenticates
+                    if placeholder_signature(value.rstrip(".") + signature.group(0)):
+                        continue  # `….sig`, `….signatureTAIL…`: a test token no server accepts
                 hits.append(Hit(number, col + 1 if col >= 0 else 1, value, secret.type))
     return hits
 

@@ -255,6 +255,8 @@ def placeholder_reason(value: str) -> Optional[str]:
         return "documented example key"
     if body.startswith("eyJ") and _documented_jwt(body):
         return "documented example token"
+    if body.startswith("eyJ") and placeholder_signature(body):
+        return "a JWT with a placeholder signature"
     if _decoded_placeholder(body):
         return "base64 of placeholder text"
     core = strip_prefix(body)
@@ -294,6 +296,24 @@ def _documented_jwt(token: str) -> bool:
     # jwt.io's subject with its name or its issue time (tutorials change the name)
     return isinstance(claims, dict) and claims.get("sub") == "1234567890" and (
         claims.get("name") == "John Doe" or claims.get("iat") == 1516239022)
+
+
+#: a test token's signature: a word (`sig`, `signature…`, `fake-sig`) at its start
+_SIGNATURE_WORD = re.compile(r"^(?:sig(?:nature)?|fake|test|dummy|invalid|placeholder|mock)(?:$|[-_]|[A-Z]{2})")
+
+
+def placeholder_signature(token: str) -> bool:
+    """A three-part JWT whose signature no signing algorithm makes: shorter
+    than 22 characters (HS256 gives 43, ES256 86, RS256 342), a word
+    (``.sig``, ``.signatureTAIL…``, ``.fake-signature``) or a sequential
+    run. Such a token is a test fixture: no server accepts it."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return False
+    signature = parts[2].rstrip("=")
+    if not signature:
+        return False  # unsigned: judged as such elsewhere
+    return len(signature) < 22 or bool(_SIGNATURE_WORD.match(signature)) or _sequential(signature)
 
 
 def is_placeholder(value: str) -> bool:
