@@ -173,3 +173,51 @@ def test_provider_scan_is_the_same_with_and_without_the_literal_test(monkeypatch
     ungated = [(h.line, h.col, h.secret, h.type) for h in adapter._own_hits(lines, indexes)]
     assert len(gated) > 50
     assert gated == ungated
+
+
+def test_cannot_match_never_says_no_where_a_pattern_matches():
+    """`cannot_match` (the needles of the secrets scan's word groups, or a
+    pattern's quick literal) is False on every sample line, raw or
+    lower-cased, that the pattern matches."""
+    from mlwarden.core.regexlit import cannot_match
+
+    lines = _sample_lines()
+    texts = lines + [line.lower() for line in lines]
+    gated = checked = 0
+    for where, pattern in all_patterns():
+        if not isinstance(pattern, lazyre.LazyPattern):
+            continue
+        compiled = pattern.compiled()
+        for text in texts:
+            if compiled.search(text):
+                checked += 1
+                assert not cannot_match(pattern, text), (where, pattern.pattern, text)
+        gated += bool(pattern.__dict__.get("_needles", ((), False))[0])
+    assert checked > 1000 and gated > 40
+
+
+def test_secrets_findings_are_the_same_with_and_without_the_gates(monkeypatch):
+    """The scan of every sample line, of all of them as one file, and of the
+    repository's own sources and fixtures, with and without the literal
+    gates: identical hits."""
+    from mlwarden.core import regexlit
+
+    lines = _sample_lines()
+    files = [p for p in sorted((ROOT / "fixtures").rglob("*")) + sorted((ROOT / "src").rglob("*.py")) if p.is_file() and p.stat().st_size < 300_000]
+    documents = [(line.splitlines() or [""], "x.py") for line in lines[:3000]] + [(lines, "notes.txt"), (lines, "x.py")]
+    for path in files:
+        try:
+            documents.append((path.read_text(encoding="utf-8").splitlines(), path.name))
+        except UnicodeDecodeError:
+            continue
+
+    def scan_all():
+        out = []
+        for content, name in documents:
+            out.append([(h.line, h.col, h.secret, h.type) for h in adapter.scan_lines(content, name)])
+        return out
+
+    gated = scan_all()
+    monkeypatch.setattr(regexlit, "GATING", False)
+    assert scan_all() == gated
+    assert sum(map(len, gated)) > 200

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Optional, Tuple
+from typing import Any, Optional, Sequence, Tuple
 
 try:  # Python >= 3.11
     from re import _constants as _sre_constants, _parser as _sre_parse  # type: ignore[attr-defined]
@@ -240,3 +240,35 @@ def _alternation_within(source: str, start: int, groups: int) -> bool:
         if char == "|" and (depth <= groups if groups else depth == 0):
             return True
     return False
+
+
+#: tests turn this off to compare results with and without :func:`cannot_match`
+GATING = True
+
+
+def with_needles(pattern: Any, needles: Sequence[str]) -> Any:
+    """``pattern`` (a lazy one) marked with literals one of which every match
+    contains (an alternation of words: ``(?:pass|pwd|token)…``), compared as
+    they are, for :func:`cannot_match`. Returns the pattern."""
+    pattern.__dict__["_needles"] = (tuple(needles), False)
+    return pattern
+
+
+def cannot_match(pattern: Any, text: str) -> bool:
+    """True only when ``pattern`` cannot match ``text``: no literal that
+    every match contains (its :func:`with_needles` words, or the
+    :func:`quick_literal` of a lazy pattern's text) is in it. Read from the
+    pattern's text: a lazy pattern that cannot match is never compiled."""
+    attributes = getattr(pattern, "__dict__", None)
+    if not GATING or attributes is None:
+        return False  # a compiled pattern has no cheap test
+    needles = attributes.get("_needles")
+    if needles is None:
+        source = attributes.get("_source")
+        found = quick_literal(*source) if source is not None and isinstance(source[0], str) else None
+        needles = attributes["_needles"] = ((), False) if found is None else ((found[0],), found[1])
+    literals, folded = needles
+    if not literals:
+        return False
+    haystack = text.lower() if folded else text
+    return not any(literal in haystack for literal in literals)

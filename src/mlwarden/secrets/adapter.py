@@ -180,8 +180,12 @@ def candidate_lines(lines: Sequence[str], text: Optional[str] = None, lowered: O
     lowered = text.lower() if lowered is None else lowered
     if len(lowered) != len(text):  # rare Unicode case changes length: per line
         return [i for i, line in enumerate(lines) if is_candidate(line)]
+    from mlwarden.core.regexlit import cannot_match
+
     found = set()
     for pattern, haystack in prefilter_regexes(text, lowered):
+        if cannot_match(pattern, haystack):
+            continue
         if starts is None:
             starts = line_starts(lines)
         for match in pattern.finditer(haystack):

@@ -91,7 +91,16 @@ def _by_first_char(words: Sequence[str], rest: str) -> Tuple["re.Pattern[str]", 
         # words that start with a letter outside ASCII (rare in code) share
         # one regex: each further regex is one more scan of every file
         groups.setdefault(word[0] if word[0].isascii() else "", []).append(word)
-    return tuple(re.compile("(?:" + "|".join(group) + ")" + rest) for group in groups.values())
+    from mlwarden.core.regexlit import quick_literal, with_needles
+
+    out = []
+    for group in groups.values():
+        pattern = re.compile("(?:" + "|".join(group) + ")" + rest)
+        needles = [quick_literal(word) for word in group]
+        if all(n is not None and not n[1] for n in needles):
+            with_needles(pattern, [n[0] for n in needles])  # `pass`, `pwd`, `pw`: one must be in the text
+        out.append(pattern)
+    return tuple(out)
 
 
 #: :data:`TRIGGER` as one regex per first letter: each is searched with
@@ -107,8 +116,12 @@ def leftmost(patterns: Sequence["re.Pattern[str]"], text: str) -> Iterator["re.M
     starts with its own literal character) and never match empty: at each
     step the leftmost next match of any pattern, then the search goes on
     after it."""
+    from mlwarden.core.regexlit import cannot_match
+
     pending = {}
     for pattern in patterns:
+        if cannot_match(pattern, text):
+            continue  # none of its words is in the text: not even compiled
         match = pattern.search(text)
         if match is not None:
             pending[pattern] = match
@@ -253,10 +266,12 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     context fits: kind is ``"password"`` (the value is a password) or
     ``"name"`` (group ``name`` is judged like an assignment's key).
     ``python``: the text is Python code, where no line is a Dockerfile's."""
+    from mlwarden.core.regexlit import cannot_match
+
     auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
-        if python and pattern is env:
-            continue
+        if (python and pattern is env) or cannot_match(pattern, low):
+            continue  # (a pattern whose leading word is not in the text is not even compiled)
         for match in pattern.finditer(low):
             start = match.start()
             before = low[max(0, start - 40):start]
@@ -302,10 +317,10 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                 ok = not word_before
             if ok:
                 yield match, kind
-    for match in TRIGGER_PROSE.finditer(low):
+    for match in () if cannot_match(TRIGGER_PROSE, low) else TRIGGER_PROSE.finditer(low):
         if match.start() == 0 or low[match.start() - 1] not in "abcdefghijklmnopqrstuvwxyz0123456789_.$@-":
             yield match, "prose"
-    for match in TRIGGER_PROSE_BARE.finditer(low):
+    for match in () if cannot_match(TRIGGER_PROSE_BARE, low) else TRIGGER_PROSE_BARE.finditer(low):
         start = match.start()
         if start and low[start - 1] in "abcdefghijklmnopqrstuvwxyz0123456789_.$@-":
             continue
