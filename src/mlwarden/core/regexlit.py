@@ -258,10 +258,21 @@ def cannot_match(pattern: Any, text: str) -> bool:
     """True only when ``pattern`` cannot match ``text``: no literal that
     every match contains (its :func:`with_needles` words, or the
     :func:`quick_literal` of a lazy pattern's text) is in it. Read from the
-    pattern's text: a lazy pattern that cannot match is never compiled."""
+    pattern's text: a lazy pattern that cannot match is never compiled.
+    Once compiled (a file needed it), a pattern is searched as it is."""
     attributes = getattr(pattern, "__dict__", None)
-    if not GATING or attributes is None:
-        return False  # a compiled pattern has no cheap test
+    if not GATING or attributes is None or "_compiled" in attributes:
+        # a compiled pattern: its own search is as fast as the literal tests
+        # (a word group holds ~20 literals: 20 scans of a large file cost
+        # more than one regex scan; measured 14.8 -> 16.7 s on transformers)
+        return False
+    return literals_absent(pattern, text)
+
+
+def literals_absent(pattern: Any, text: str) -> bool:
+    """The test of :func:`cannot_match` whatever the pattern's state: no
+    literal every match of the lazy ``pattern`` contains is in ``text``."""
+    attributes = pattern.__dict__
     needles = attributes.get("_needles")
     if needles is None:
         source = attributes.get("_source")
