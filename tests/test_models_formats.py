@@ -651,3 +651,20 @@ def test_malicious_pickles_with_ordinary_names_are_still_found(tmp_path, run_cli
     assert code == 1, (out, err)
     for name in names:
         assert f"{tmp_path / name}:1:1: MLW601" in out, (name, out, err)
+
+
+@pytest.mark.parametrize("name, data", [
+    ("notes.txt.xz", b"\xfd7zXZ\x00" + b"garbage" * 8),
+    ("notes.txt.lzma", b"\x5d\x00\x00\x80\x00" + b"garbage" * 8),
+    ("notes.txt.bz2", b"BZh9" + b"garbage" * 8),
+    ("notes.txt.gz", b"\x1f\x8b" + b"garbage" * 8),
+    ("3f9a1c0e7d2b4a6c8e0f1a2b3c4d5e6f7a8b9c0d", b"x\x9c" + b"garbage" * 8),
+])
+def test_a_corrupt_compressed_file_named_explicitly_is_not_a_crash(tmp_path, run_cli, name, data):
+    """Sniffing an ordinary name's compressed content must not stop the run:
+    the file is not a model file, the next file is still checked."""
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "train.py").write_text("import pickle\npickle.load(open('m.pkl', 'rb'))\n")
+    code, out, err = run_cli("check", "--isolated", tmp_path / name, tmp_path / "train.py")
+    assert code == 1 and "train.py:2:1: MLW101" in out and "internal error" not in err, (out, err)
+    assert (tmp_path / name).read_bytes() == data

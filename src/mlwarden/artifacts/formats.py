@@ -285,7 +285,7 @@ def _unwrapped_head(kind: str, head: bytes) -> Optional[bytes]:
 
         decompressor = lzma.LZMADecompressor(format=lzma.FORMAT_XZ if kind == "xz" else lzma.FORMAT_ALONE)
         return decompressor.decompress(head, max_length=_PROBE_BYTES)
-    except (zlib.error, OSError, ValueError, EOFError):
+    except Exception:  # noqa: BLE001 - zlib.error, OSError (bz2), lzma.LZMAError, EOFError: unreadable either way
         return None
 
 
