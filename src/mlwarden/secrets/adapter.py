@@ -44,7 +44,7 @@ import sys
 import threading
 import types
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from mlwarden.secrets import keywords
 from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason, placeholder_signature
@@ -304,54 +304,25 @@ def _allowlisted(lines: Sequence[str], index: int) -> bool:
 
 def _own_hits(lines: Sequence[str], indexes: List[int]) -> List[Hit]:
     """mlwarden's provider formats on the candidate lines (plain regexes)."""
-    from mlwarden.core.regexlit import Text, may_search
+    from mlwarden.core.regexlit import Text, literals_absent, may_search
 
     hits = []
     for index in indexes:
         line = lines[index]
-        lowered: Optional[str] = None
         # a long line (an HTML output, minified code): test each pattern's literal first
         text = Text(line) if len(line) > _LONG_LINE else None
-        for secret_type, pattern, literal in _provider_literals():
-            if literal is not None:
-                # a pattern whose literal is not on the line is never compiled:
-                # one file with a candidate line compiled all 50 (~20 ms of a hook run)
-                needle, folded = literal
-                if folded:
-                    if lowered is None:
-                        lowered = line.lower()
-                    if needle not in lowered:
-                        continue
-                elif needle not in line:
-                    continue
-            elif text is not None and not may_search(pattern, text):
-                continue
-            for match in pattern.finditer(line):
-                group = 1 if pattern.groups else 0
-                value = match.group(group)
-                if value and (secret_type != "Encrypted Private Key" or _has_key_body(lines, index, line)):
-                    hits.append(Hit(index + 1, match.start(group) + 1, value, secret_type))
-    return hits
-
-
-_PROVIDER_LITERALS: List[Tuple[str, Any, Optional[Tuple[str, bool]]]] = []
-
-
-def _provider_literals() -> List[Tuple[str, Any, Optional[Tuple[str, bool]]]]:
-    """(secret type, pattern, the literal every match holds or None), in
-    :data:`PROVIDER_PATTERNS` order, read from each pattern's text
-    (:func:`mlwarden.core.regexlit.quick_literal`) without compiling it."""
-    if not _PROVIDER_LITERALS:
-        from mlwarden.core.regexlit import quick_literal
-
         for secret_type, patterns in PROVIDER_PATTERNS.items():
             for pattern in patterns:
-                source = pattern.__dict__.get("_source")  # a lazy pattern's text and flags
-                if source is None:
-                    source = (pattern.pattern, pattern.flags & ~re.UNICODE)
-                literal = quick_literal(*source) if isinstance(source[0], str) else None
-                _PROVIDER_LITERALS.append((secret_type, pattern, literal))
-    return _PROVIDER_LITERALS
+                # the literal every match holds, read from the pattern's text:
+                # a pattern whose literal is not on the line is not even compiled
+                if literals_absent(pattern, line) or (text is not None and not may_search(pattern, text)):
+                    continue
+                for match in pattern.finditer(line):
+                    group = 1 if pattern.groups else 0
+                    value = match.group(group)
+                    if value and (secret_type != "Encrypted Private Key" or _has_key_body(lines, index, line)):
+                        hits.append(Hit(index + 1, match.start(group) + 1, value, secret_type))
+    return hits
 
 
 def _drop_contained(hits: List[Hit]) -> List[Hit]:

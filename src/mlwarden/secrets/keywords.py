@@ -779,7 +779,6 @@ def _scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opt
             if verdict is None:
                 continue
             credential, offset = verdict
-            where = (found[0] if pattern is TRIGGER_BLOCK else index, col + offset)
             line_index = index + 1 if pattern is TRIGGER_BLOCK else index
             if (line_index, credential) in seen:
                 continue
