@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 
 PICKLE = "import pickle\n\nmodel = pickle.load(open('m.pkl', 'rb'))\n"
 TORCH = "import torch\n\nstate = torch.load('ckpt.pt')\n"

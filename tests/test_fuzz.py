@@ -19,7 +19,7 @@ import random
 import signal
 import zipfile
 from pathlib import Path
-from typing import Callable, Iterator, List, Tuple
+from typing import Iterator, List, Tuple
 
 import pytest
 

@@ -13,7 +13,6 @@ import json
 import multiprocessing
 import os
 import stat
-import sys
 import time
 from pathlib import Path
 

@@ -458,7 +458,7 @@ class PickleScanner:
             cls = pop()
             stack.append(self._call(cls, args, pos, name))
         elif name == "NEWOBJ_EX":
-            _kwargs = pop()
+            pop()  # the keyword arguments: calls are judged by callable and positional arguments
             args = pop()
             cls = pop()
             stack.append(self._call(cls, args, pos, name))

@@ -12,7 +12,6 @@ the position inside the cell.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional
