@@ -423,3 +423,43 @@ def test_direct_reference_to_a_path_is_local(tmp_path, line, expected):
     req.write_text(line + "\n")
     results, _ = check_paths([str(req)], Config(select=["MLW304", "MLW305"], severity=Severity.LOW, root=tmp_path))
     assert [f.rule_id for r in results for f in r.findings] == expected
+
+
+@pytest.mark.parametrize(
+    "filename, text, shown, advice",
+    [
+        (
+            "pyproject.toml",
+            '[project]\nname = "app"\n\n[tool.uv.sources]\nkernels = { git = "https://git.example.org/kernels.git", tag = "v0.4" }\n',
+            "`kernels = {git = 'https://git.example.org/kernels.git', tag = 'v0.4'}` installs whatever the tag `v0.4`",
+            "set `rev` to a full 40-hex commit SHA",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.poetry.dependencies]\nkernels = {git = "https://git.example.org/kernels.git", branch = "dev"}\n',
+            "installs whatever the branch `dev`",
+            "set `rev` to a full 40-hex commit SHA",
+        ),
+        (
+            "Pipfile",
+            '[packages]\nkernels = {git = "https://git.example.org/kernels.git", ref = "v1"}\n',
+            "installs whatever the ref `v1`",
+            "set `ref` to a full 40-hex commit SHA",
+        ),
+        (
+            "requirements.txt",
+            "kernels @ git+https://git.example.org/kernels.git@v0.4\n",
+            "installs whatever `@v0.4` (a branch, tag or short SHA)",
+            "pin a full 40-hex commit SHA after `@`",
+        ),
+    ],
+)
+def test_unpinned_vcs_message_names_the_ref_in_the_files_own_syntax(tmp_path, filename, text, shown, advice):
+    # a TOML table's ref is a key (`tag = …`), not an `@` suffix: the message
+    # shows the key the user wrote and how to pin it in that table
+    path = tmp_path / filename
+    path.write_text(text)
+    results, _ = check_paths([str(path)], Config(select=["MLW304"], severity=Severity.LOW, root=tmp_path))
+    messages = [f.message for r in results for f in r.findings]
+    assert len(messages) == 1, messages
+    assert shown in messages[0] and advice in messages[0], messages[0]

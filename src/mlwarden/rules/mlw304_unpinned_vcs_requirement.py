@@ -69,10 +69,15 @@ class UnpinnedVcsRequirement(FileRule):
         for entry in deps.entries:
             if not entry.own or entry.vcs is None or is_full_commit(entry.vcs, entry.vcs_ref):
                 continue
-            what = f"`@{entry.vcs_ref}` (a branch, tag or short SHA)" if entry.vcs_ref else "the default branch"
-            yield finding_for(
-                self,
-                unit,
-                entry,
-                f"`{short(entry.text)}` installs whatever {what} points to at install time; pin a full 40-hex commit SHA after `@`",
-            )
+            yield finding_for(self, unit, entry, f"`{short(entry.text)}` installs whatever {_what(entry)}")
+
+
+def _what(entry) -> str:
+    """What the ref is and how to pin it, in the entry's own syntax."""
+    if " = {" not in entry.text:  # a URL; TOML tables (Poetry, uv, Pipfile) are written `name = {git = …}`
+        ref = f"`@{entry.vcs_ref}` (a branch, tag or short SHA)" if entry.vcs_ref else "the default branch"
+        return f"{ref} points to at install time; pin a full 40-hex commit SHA after `@`"
+    key = "ref" if entry.syntax == "pipfile" else "rev"
+    kinds = {"tag": "the tag", "branch": "the branch"}
+    ref = f"{kinds.get(entry.vcs_ref_key or '', 'the ref')} `{entry.vcs_ref}`" if entry.vcs_ref else "the default branch"
+    return f"{ref} points to at install time (a tag or branch can be moved); set `{key}` to a full 40-hex commit SHA"

@@ -37,6 +37,9 @@ class Entry:
     #: VCS scheme ("git", "hg", "svn", "bzr") of a VCS URL, and its ref
     vcs: Optional[str] = None
     vcs_ref: Optional[str] = None
+    #: in a TOML table (Poetry, uv, Pipfile), the key that names the ref:
+    #: "rev", "tag", "branch" or "ref" (None: a URL, or no ref given)
+    vcs_ref_key: Optional[str] = None
     #: local path or file: URL (nothing downloaded)
     local: bool = False
     editable: bool = False

@@ -25,6 +25,14 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+def _ref_key(item: Dict[str, Any]) -> Tuple[Optional[str], Optional[str]]:
+    """(key, ref) of a Poetry or uv git table: the first of ``rev``, ``tag``
+    and ``branch`` that is set (``(None, None)``: the default branch)."""
+    for key in ("rev", "tag", "branch"):
+        if item.get(key):
+            return key, str(item[key])
+    return None, None
+
 def load_toml(text: str) -> Dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -97,10 +105,10 @@ def _poetry_entry(deps: DependencySet, name: str, value: Any, pos: Positions, pa
             deps.entries.append(Entry(text=f'{name} = "{item}"', specifier=spec, exact=bool(spec) and exact_specifier(spec), **common))
         elif isinstance(item, dict):
             if "git" in item:
-                ref = item.get("rev") or item.get("tag") or item.get("branch")
+                key, ref = _ref_key(item)
                 deps.entries.append(
-                    Entry(text=f"{name} = {{git = {item['git']!r}{', rev = ' + repr(ref) if ref else ''}}}", url=str(item["git"]),
-                          vcs="git", vcs_ref=str(item["rev"]) if item.get("rev") else (str(ref) if ref else None), specifier=None, **common)
+                    Entry(text=f"{name} = {{git = {item['git']!r}{f', {key} = {ref!r}' if key else ''}}}", url=str(item["git"]),
+                          vcs="git", vcs_ref=ref, vcs_ref_key=key, specifier=None, **common)
                 )
             elif "url" in item:
                 facts = url_facts(str(item["url"]))
@@ -192,8 +200,9 @@ def _uv(deps: DependencySet, uv: Dict[str, Any], pos: Positions) -> None:
                 line, col = pos.key(base + ("sources", name))
                 common = dict(name=canonicalize_name(name), written_name=name, path=deps.path, line=line, col=col, context="uv", specifier=None)
                 if isinstance(item.get("git"), str):
-                    deps.entries.append(Entry(text=f"{name} = {{git = {item['git']!r}}}", url=item["git"], vcs="git",
-                                              vcs_ref=item.get("rev") if isinstance(item.get("rev"), str) else (item.get("tag") or item.get("branch")), **common))
+                    key, ref = _ref_key(item)
+                    deps.entries.append(Entry(text=f"{name} = {{git = {item['git']!r}{f', {key} = {ref!r}' if key else ''}}}", url=item["git"],
+                                              vcs="git", vcs_ref=ref, vcs_ref_key=key, **common))
                 elif isinstance(item.get("url"), str):
                     facts = url_facts(item["url"])
                     deps.entries.append(Entry(text=f"{name} = {{url = {item['url']!r}}}", url=item["url"], local=bool(facts["local"]),
@@ -427,9 +436,10 @@ def parse_pipfile(text: str, display: str) -> DependencySet:
             elif isinstance(value, dict):
                 vcs = next((v for v in ("git", "hg", "svn", "bzr") if isinstance(value.get(v), str)), None)
                 if vcs:
-                    ref = value.get("ref")
-                    deps.entries.append(Entry(text=f"{name} = {{{vcs} = {value[vcs]!r}}}", url=value[vcs], vcs=vcs,
-                                              vcs_ref=str(ref) if ref else None, specifier=None, editable=bool(value.get("editable")), **common))
+                    ref = str(value["ref"]) if value.get("ref") else None
+                    deps.entries.append(Entry(text=f"{name} = {{{vcs} = {value[vcs]!r}{f', ref = {ref!r}' if ref else ''}}}", url=value[vcs], vcs=vcs,
+                                              vcs_ref=ref, vcs_ref_key="ref" if ref else None, specifier=None,
+                                              editable=bool(value.get("editable")), **common))
                 elif isinstance(value.get("file"), str):
                     facts = url_facts(value["file"])
                     local = bool(facts["local"]) or "://" not in value["file"]
