@@ -183,3 +183,31 @@ def test_unsaved_buffer_uses_its_projects_pins(d, run_cli, monkeypatch, saved):
     buffer.write_text(TORCH)
     monkeypatch.chdir(d)
     assert run_cli("check", "--isolated", "proj/pkg/new.py")[0] == 0
+
+
+# a key of a made-up provider shape, under a credential name (the keyword
+# rule reports it whatever the provider)
+SECRET = 'import os\n\nSERVICE_API_KEY = "Zq8Tn3Vb7Lm2Xc9Rw4Ps6Dk1Hf5Gj0Ya8Ue3Io7Wt"\n'
+PIP = 'import subprocess, sys\n\nsubprocess.run([sys.executable, "-m", "pip", "install", "--extra-index-url", "https://pkgs.example.org/simple", "trainer"])\n'
+
+
+@pytest.mark.parametrize("text", [SECRET, PIP], ids=["secret", "pip-in-code"])
+def test_python_source_findings_of_file_rules_match_the_cli(d, run_cli, monkeypatch, text):
+    # secrets and pip commands in a .py file are Python source: an editor on
+    # flake8 shows the same findings, at the same places, as `mlwarden check`
+    (d / "a.py").write_text(text)
+    monkeypatch.chdir(d)
+    _, out, _ = run_cli("check", "--isolated", "--severity", "low", "--format", "json", "a.py")
+    import json
+
+    expected = {("a.py", f["line"], f["col"], f["rule_id"]) for f in json.loads(out)["findings"]}
+    assert expected and all(code[3:4] in "34" for *_, code in expected), expected
+    _, found = flake8(d, "--isolated", "--select", "MLW", "a.py")
+    assert found == expected
+
+
+def test_secret_is_redacted_in_flake8_output(d):
+    (d / "a.py").write_text(SECRET)
+    proc = run_tool("flake8", "--isolated", "--select", "MLW401", "a.py", cwd=d)
+    assert "MLW401" in proc.stdout
+    assert "Zq8Tn3Vb7Lm2Xc9Rw4Ps6Dk1Hf5Gj0Ya8Ue3Io7Wt" not in proc.stdout + proc.stderr

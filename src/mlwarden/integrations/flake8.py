@@ -1,7 +1,9 @@
 """flake8 plugin: entry point ``MLW`` in the ``flake8.extension`` group.
 
 flake8 owns selection, ``# noqa`` (including a bare ``# noqa``) and output; we
-run every code rule through the same engine and fast path as the CLI (word
+run every rule that reads Python source (the code rules, plus the secrets
+rule and the dependency rules' pip commands built in code, which the CLI also
+reports in ``.py`` files) through the same engine and fast path as the CLI (word
 prefilter, ast gate, libcst only on the statements a rule can fire in; the
 ``ast`` tree is flake8's own, not parsed twice) and yield
 ``(line, col, "MLWnnn message", type)``. Opt-in rules (MLW9xx) are in flake8's
@@ -61,13 +63,15 @@ class Plugin:
             directory = str(Path(name).parent)
         config = _config_for(directory)
         tree = self.tree if isinstance(self.tree, ast.Module) else None
-        result = check_source(source, name, config=config, rules=_code_rules(), kind="python", tree=tree)
+        result = check_source(source, name, config=config, rules=_python_rules(), kind="python", tree=tree)
         for finding in result.findings:
             yield finding.line, finding.col - 1, f"{finding.rule_id} {finding.message}", type(self)
 
 
 @lru_cache(maxsize=1)
-def _code_rules():
+def _python_rules():
+    """Every rule the CLI runs on a ``.py`` file: the code rules and the file
+    rules that apply to Python (secrets, pip commands built in code)."""
     from mlwarden.core.registry import rule_refs
 
-    return tuple(r for r in rule_refs() if r.kind() == "code")
+    return tuple(r for r in rule_refs() if r.kind() == "code" or "python" in r.applies_to)
