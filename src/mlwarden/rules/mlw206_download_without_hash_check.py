@@ -11,6 +11,13 @@ from mlwarden.core.values import UNKNOWN
 from mlwarden.rules._helpers import last_words
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
 
+#: the downloaders that also unpickle the file: position of their
+#: `weights_only`, which defaults to False in every torch version
+UNPICKLING = {
+    "torch.hub.load_state_dict_from_url": 6,
+    "torch.utils.model_zoo.load_url": 6,
+    "torchvision.models.utils.load_state_dict_from_url": 6,
+}
 #: function -> (position, keyword) of the integrity argument
 TARGETS = {
     "torch.hub.load_state_dict_from_url": (4, "check_hash"),
@@ -50,6 +57,15 @@ class DownloadWithoutHashCheck(ParamDefaults, CodeRule):
     )
     ```
 
+    ## Severity
+    High when the downloaded file is also unpickled in full:
+    `load_state_dict_from_url`/`load_url` without `weights_only=True` (its
+    default is `False` in every torch version, also after torch 2.6 made
+    `torch.load` safe by default), so a swapped file runs code. Medium with
+    `weights_only=True` (a swapped file changes the weights, it cannot run
+    code), with a `weights_only` value that is not a literal, and for
+    `download_url_to_file`, which only saves the file.
+
     ## Options
     A `check_hash`/`hash_prefix` held in a module-level constant or a
     literal parameter default is followed; another expression is given the
@@ -81,6 +97,7 @@ class DownloadWithoutHashCheck(ParamDefaults, CodeRule):
         Invalid("from torch.utils import model_zoo\nsd = model_zoo.load_url(url, check_hash=False)"),
         Invalid("import torch\ntorch.hub.download_url_to_file(url, dst, hash_prefix=None)"),
         Invalid("from torch.hub import download_url_to_file as dl\ndl('https://example.com/m.pt', 'm.pt')"),
+        Invalid("import torch\nsd = torch.hub.load_state_dict_from_url(url, map_location='cpu', weights_only=True)"),
     ]
 
     def visit_Call(self, node: libcst.Call) -> None:
@@ -96,8 +113,25 @@ class DownloadWithoutHashCheck(ParamDefaults, CodeRule):
             value = self.resolve(expr)
             if value is UNKNOWN or (value is not None and bool(value)):
                 return
+        severity = None
         if keyword == "check_hash":
             message = f"`{target}` without `check_hash=True` loads whatever file the server returns; name the file with its SHA-256 prefix and pass `check_hash=True`"
+            if target in UNPICKLING and self._unpickles(node, UNPICKLING[target]):
+                severity = Severity.HIGH
+                message = (
+                    f"`{target}` without `check_hash=True` or `weights_only=True` unpickles whatever file the server returns "
+                    "(`weights_only` defaults to `False` here), so a swapped file runs code; name the file with its SHA-256 prefix "
+                    "and pass `check_hash=True` and `weights_only=True`"
+                )
         else:
             message = f"`{target}` without `hash_prefix` saves whatever file the server returns; pass `hash_prefix=` the file's SHA-256 (or a prefix of it)"
-        self.report(node, message)
+        self.report(node, message, severity=severity)
+
+    def _unpickles(self, node: libcst.Call, pos: int) -> bool:
+        """True when ``weights_only`` is omitted or a literal false value
+        (followed through constants and literal parameter defaults)."""
+        expr = self.ctx.arg(node, pos, "weights_only")
+        if expr is None:
+            return True
+        value = self.resolve(expr)
+        return value is not UNKNOWN and value is not None and not bool(value)
