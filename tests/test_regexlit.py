@@ -222,3 +222,20 @@ def test_secrets_findings_are_the_same_with_and_without_the_gates(monkeypatch):
     monkeypatch.setattr(regexlit, "GATING", False)
     assert scan_all() == gated
     assert sum(map(len, gated)) > 200
+
+
+def test_word_groups_outside_ascii_and_connection_strings_compile_only_when_their_words_are_there():
+    """The password words of other languages (`пароль`, `密码` …) and the
+    connection-string pattern (`;Password=…`) are gated by their own words:
+    an ASCII file without them never compiles either (each cost ~5 ms of a
+    one-file run), and a file with them still reports the password."""
+    from mlwarden.core import regexlit
+    from mlwarden.secrets import keywords
+
+    foreign = [p for p in keywords._TRIGGER_BY_CHAR if "пароль" in p.__dict__["_source"][0]]
+    connection = [p for p in keywords.TRIGGER_EXTRA if "(?:password|pwd)[ \\t]*=" in p.__dict__["_source"][0]]
+    assert len(foreign) == 1 and len(connection) == 1
+    plain = "def area(w, h):\n    return w * h  # width by height\n"
+    assert regexlit.literals_absent(foreign[0], plain.lower()) and regexlit.literals_absent(connection[0], plain.lower())
+    found = {value for _, _, value in keywords.scan_lines(['пароль = "Vq7!rT2m#Lp9"', 'conn = "Server=db;User ID=etl;Password=Kq8#vB2!zW"'])}
+    assert {"Vq7!rT2m#Lp9", "Kq8#vB2!zW"} <= found, found
