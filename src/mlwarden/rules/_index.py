@@ -5,9 +5,10 @@ What the engine needs of each rule before importing it (see
 
 FINGERPRINT = {'_helpers': 3870641487,
  '_optin': 1007427432,
- '_roundtrip': 1581983240,
- 'mlw101_pickle_load': 328187426,
- 'mlw102_torch_load_without_weights_only': 574566016,
+ '_roundtrip': 4055014503,
+ '_samefile': 4106181880,
+ 'mlw101_pickle_load': 1426036645,
+ 'mlw102_torch_load_without_weights_only': 1701993833,
  'mlw103_joblib_load': 2742300424,
  'mlw104_pandas_read_pickle': 2179515650,
  'mlw105_numpy_load_allow_pickle': 4248234771,

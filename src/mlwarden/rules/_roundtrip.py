@@ -41,7 +41,9 @@ same *function* has just written with a serializer at the same path
 expression, whatever the path is built from (a parameter:
 ``torch.save(w, p)`` … ``torch.load(p)``), the write on a straight line
 before the load, no name of the path rebound and no other use of the path
-in between (:meth:`_Query.written_before`); and a load that runs only behind
+in between (:meth:`_Query.written_before`); a module-level load of a file the
+same file wrote earlier at the same path (:mod:`._samefile`: a script or a
+notebook reloading its own checkpoint); and a load that runs only behind
 the caller's explicit opt-in (:mod:`mlwarden.rules._optin`).
 
 Use :class:`RoundTripAware` as a mixin of the rule (before ``CodeRule``) and
@@ -64,6 +66,8 @@ from mlwarden.rules._optin import opt_in_note
 LITERAL_NOTE = " (low: the data is a literal in the code, not input handed in at run time)"
 #: message tail of a load of a file the same function has just written (low)
 WRITTEN_NOTE = " (low: this function wrote the file at that path just before the load)"
+#: a module-level load of a file the same file wrote earlier (a script or notebook reloading its own checkpoint)
+WRITTEN_HERE_NOTE = " (low: this file wrote it at the same path earlier, at {}; a file that was there before would have been replaced)"
 
 # ---------------------------------------------------------------------------
 # tables
@@ -1532,11 +1536,34 @@ class RoundTripAware:
         try:
             if query is not None and query.written_before(data):
                 return WRITTEN_NOTE
+            if query is not None and query.scope.is_module and data is not None:
+                return self._written_here_note(call, data)
         except RecursionError:
             raise
         except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
             return None
         return None
+
+    def _written_here_note(self, call: Any, data: Any) -> Optional[str]:
+        """The note of a module-level load of a file this file wrote earlier
+        (:mod:`._samefile`), naming where; None otherwise."""
+        from mlwarden.rules._samefile import written_note
+
+        unit = getattr(self, "unit", None)
+        code = getattr(unit, "code", None)
+        line_of = getattr(self.ctx, "_line_of", None)  # type: ignore[attr-defined]
+        if code is None or line_of is None:
+            return None
+        line = line_of(call)
+        module = self.ctx.module  # type: ignore[attr-defined]
+        handle = data.value if isinstance(data, cst.Name) else None
+        path_code = module.code_for_node(data)
+        written = written_note(getattr(code, "source", None), line, path_code, handle)
+        if written is None:
+            return None
+        where = code.locate(written, 0)
+        place = f"cell {where.cell}, line {where.line}" if where.cell is not None else f"line {where.line}"
+        return WRITTEN_HERE_NOTE.format(place)
 
     def check_loader(self, node: Any, targets: Any, reference_message: str, message: Optional[str] = None) -> None:
         """The common ``visit_Call`` of a loader rule: a call to one of
