@@ -257,3 +257,28 @@ def test_otherwise_the_severity_stays(name):
     _line, _cell, severity, message = the_finding(code, rule)
     assert severity is Severity.HIGH, message
     assert NOTE_START not in message
+
+
+# -- __setstate__ unpickling the state it is handed ------------------------------------------
+
+SETSTATE_NOTE_START = " (low: `__setstate__` receives this state from the unpickle that is running it"
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("import cloudpickle\nclass W:\n    def __getstate__(self):\n        return cloudpickle.dumps(self.fn)\n"
+         "    def __setstate__(self, blob):\n        self.fn = cloudpickle.loads(blob)\n", Severity.LOW),
+        ("from dill import loads as undill\nclass W:\n    def __setstate__(\n        self,\n        state,\n    ):\n        self.__dict__.update(undill(state))\n", Severity.LOW),
+        # the state is rebound, or something else is loaded, or it is not a method
+        ("import pickle\nclass W:\n    def __setstate__(self, state):\n        state = fetch(state)\n        self.x = pickle.loads(state)\n", Severity.HIGH),
+        ("import pickle\nclass W:\n    def __setstate__(self, state):\n        self.x = pickle.loads(state['payload'])\n", Severity.HIGH),
+        ("import pickle\nclass W:\n    def __setstate__(self, state):\n        self.x = pickle.loads(self.cache)\n", Severity.HIGH),
+        ("import pickle\ndef __setstate__(self, state):\n    return pickle.loads(state)\n", Severity.HIGH),
+        ("import pickle\nclass W:\n    def restore(self, state):\n        self.x = pickle.loads(state)\n", Severity.HIGH),
+    ],
+)
+def test_setstate_unpickling_its_own_state_is_low(code, expected):
+    _line, _cell, severity, message = the_finding(code, "MLW101", filename="pkg/wrappers.py")
+    assert severity is expected, message
+    assert (SETSTATE_NOTE_START in message) is (expected is Severity.LOW)

@@ -5,9 +5,9 @@ What the engine needs of each rule before importing it (see
 
 FINGERPRINT = {'_helpers': 3870641487,
  '_optin': 1007427432,
- '_roundtrip': 4009713711,
+ '_roundtrip': 805545912,
  '_samefile': 4106181880,
- 'mlw101_pickle_load': 1426036645,
+ 'mlw101_pickle_load': 321975423,
  'mlw102_torch_load_without_weights_only': 1701993833,
  'mlw103_joblib_load': 2742300424,
  'mlw104_pandas_read_pickle': 2179515650,

@@ -43,7 +43,9 @@ expression, whatever the path is built from (a parameter:
 before the load, no name of the path rebound and no other use of the path
 in between (:meth:`_Query.written_before`); a module-level load of a file the
 same file wrote earlier at the same path (:mod:`._samefile`: a script or a
-notebook reloading its own checkpoint); and a load that runs only behind
+notebook reloading its own checkpoint); a ``__setstate__`` unpickling the
+state argument it was handed (the running unpickle already trusts that
+stream); and a load that runs only behind
 the caller's explicit opt-in (:mod:`mlwarden.rules._optin`).
 
 Use :class:`RoundTripAware` as a mixin of the rule (before ``CodeRule``) and
@@ -66,6 +68,8 @@ from mlwarden.rules._optin import opt_in_note
 LITERAL_NOTE = " (low: the data is a literal in the code, not input handed in at run time)"
 #: message tail of a load of a file the same function has just written (low)
 WRITTEN_NOTE = " (low: this function wrote the file at that path just before the load)"
+#: ``__setstate__`` unpickling its own state argument
+SETSTATE_NOTE = " (low: `__setstate__` receives this state from the unpickle that is running it, which already trusts the stream)"
 #: a module-level load of a file the same file wrote earlier (a script or notebook reloading its own checkpoint)
 WRITTEN_HERE_NOTE = " (low: this file wrote it at the same path earlier, at {}; a file that was there before would have been replaced)"
 
@@ -1534,6 +1538,8 @@ class RoundTripAware:
             data = self.ctx.arg(call, spec[0], spec[1] or None)  # type: ignore[attr-defined]
         query = self._rt_query(call)
         try:
+            if query is not None and self._setstate_state(query, data):
+                return SETSTATE_NOTE
             if query is not None and query.written_before(data):
                 return WRITTEN_NOTE
             if query is not None and query.scope.is_module and data is not None:
@@ -1543,6 +1549,23 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
             return None
         return None
+
+    def _setstate_state(self, query: "_Query", data: Any) -> bool:
+        """``data`` is the state parameter of the class's ``__setstate__``
+        (``def __setstate__(self, state): self.x = pickle.loads(state)``),
+        not rebound: the bytes come from the unpickle that is running this
+        method, which already runs whatever the stream asks."""
+        stack = self._rt_stack()
+        if len(stack) < 2 or not isinstance(stack[-1], cst.FunctionDef) or not isinstance(stack[-2], cst.ClassDef):
+            return False
+        function = stack[-1]
+        params = function.params
+        if function.name.value != "__setstate__" or len(params.params) != 2 or params.posonly_params or function.decorators:
+            return False
+        name = params.params[1].name.value
+        if not isinstance(data, cst.Name) or data.value != name:
+            return False
+        return all(b.kind == "param" for b in query.scope.bindings.get(name, ()))
 
     def _written_here_note(self, call: Any, data: Any) -> Optional[str]:
         """The note of a module-level load of a file this file wrote earlier

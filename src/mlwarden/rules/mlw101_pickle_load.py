@@ -73,7 +73,11 @@ class PickleLoad(RoundTripAware, CodeRule):
     same constant) with a write of its own on a straight line (not under an
     `if`, loop or `try` of its own), no rebinding of the path's names and
     no download or other write into it in between: an example reloading
-    its own checkpoint. Test code is never lowered.
+    its own checkpoint. Low as well for a `__setstate__` method that
+    unpickles the state argument it is handed, unchanged (`def
+    __setstate__(self, blob): self.fn = cloudpickle.loads(blob)`): the
+    bytes come from the unpickle that is running the method, which already
+    trusts that stream. Test code is never lowered.
 
     ## Why is this bad?
     Unpickling runs code chosen by whoever wrote the bytes: a pickle's `REDUCE`
