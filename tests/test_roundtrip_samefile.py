@@ -7,12 +7,9 @@ full on each case."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
+from test_roundtrip_written import the_finding as written_finding
 
-from mlwarden.core.config import Config
-from mlwarden.core.engine import check_source
 from mlwarden.core.finding import Severity
 from mlwarden.rules._helpers import notebook_json
 
@@ -20,15 +17,7 @@ NOTE_START = " (low: this file wrote it at the same path earlier, at "
 
 
 def the_finding(code, rule, filename="examples/train_and_reload.py"):
-    source = textwrap.dedent(code) if not code.startswith("{") else code
-    config = Config(select=[rule], severity=Severity.LOW)
-    fast = check_source(source, filename, config=config)
-    full = check_source(source, filename, config=config, full=True)
-    assert not fast.errors, fast.errors
-    got = [(f.line, f.cell, f.severity, f.message) for f in fast.findings if f.rule_id == rule]
-    assert sorted(got) == sorted((f.line, f.cell, f.severity, f.message) for f in full.findings if f.rule_id == rule)
-    assert len(got) == 1, got
-    return got[0]
+    return written_finding(code, rule, filename, with_cell=True)
 
 
 LOW = {

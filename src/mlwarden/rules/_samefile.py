@@ -34,17 +34,16 @@ import ast
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from mlwarden.rules._roundtrip import WRITERS
+
 #: function-style writers: qualified name -> (position, keyword) of the destination
+#: (the round-trip table's, less those that write archives, YAML or directories)
 _WRITERS: Dict[str, Tuple[int, str]] = {
-    "torch.save": (1, "f"),
-    "joblib.dump": (1, "filename"),
-    "pickle.dump": (1, "file"),
-    "dill.dump": (1, "file"),
-    "cloudpickle.dump": (1, "file"),
-    "marshal.dump": (1, "file"),
-    "numpy.save": (0, "file"),
-    "pandas.to_pickle": (1, "filepath_or_buffer"),
-    "skops.io.dump": (1, "file"),
+    name: WRITERS[name]
+    for name in (
+        "torch.save", "joblib.dump", "pickle.dump", "dill.dump", "cloudpickle.dump", "marshal.dump",
+        "numpy.save", "pandas.to_pickle", "skops.io.dump",
+    )
 }
 #: writers into an open handle (``with open(p, "wb") as f: pickle.dump(x, f)``)
 _HANDLE_WRITERS = frozenset({"pickle.dump", "dill.dump", "cloudpickle.dump", "marshal.dump", "torch.save", "joblib.dump", "numpy.save"})
