@@ -196,6 +196,18 @@ KEPT = {
         model = torch.load(WEIGHTS)
         """,
     ),
+    "a-function-downloads-into-the-same-string": (
+        "MLW102",
+        """
+        import torch
+        CKPT = "best.pt"
+        def refresh():
+            fetch_file(URL, "best.pt")
+        torch.save(model, CKPT)
+        refresh()
+        model = torch.load(CKPT)
+        """,
+    ),
     "global-in-a-function": (
         "MLW102",
         """
@@ -271,3 +283,27 @@ def test_setstate_unpickling_its_own_state_is_low(code, expected):
     _line, _cell, severity, message = the_finding(code, "MLW101", filename="pkg/wrappers.py")
     assert severity is expected, message
     assert (SETSTATE_NOTE_START in message) is (expected is Severity.LOW)
+
+
+def test_the_language_servers_incremental_check_agrees_after_edits_elsewhere():
+    """The note depends on code outside the load's statement (a function
+    that downloads into the path, a ``global``): an editor's incremental
+    re-check must agree with a fresh check after each edit."""
+    from mlwarden.core.config import Config
+    from mlwarden.core.engine import check_source
+    from mlwarden.core.incremental import IncrementalCheck
+
+    filler = "".join(f"def f{i}(a, b):\n    c = a * b + {i}\n    return str(c).strip()\n\n" for i in range(40))
+    template = (
+        "from torch import save, load\nWEIGHTS = 'weights.pt'\n\ndef refresh():\n    {body}\n\n" + filler.replace("{", "{{").replace("}", "}}")
+        + "save(model, WEIGHTS)\nrefresh()\nmodel = load(WEIGHTS)\n"
+    )
+    config = Config(select=["MLW102"], severity=Severity.LOW)
+    incremental = IncrementalCheck()
+    seen = []
+    for body in ("print(1)", "fetch_file(URL, WEIGHTS)", "print(2)", "global WEIGHTS\n    WEIGHTS = pick()", "print(3)", "fetch_file(URL, 'weights.pt')"):
+        source = template.format(body=body)
+        fresh = [(f.line, f.severity) for f in check_source(source, "train.py", config=config).findings]
+        assert [(f.line, f.severity) for f in incremental.check(source, "train.py", config=config).findings] == fresh, body
+        seen.append(fresh[0][1])
+    assert seen == [Severity.LOW, Severity.HIGH, Severity.LOW, Severity.HIGH, Severity.LOW, Severity.HIGH]

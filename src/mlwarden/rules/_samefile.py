@@ -23,7 +23,8 @@ whole source (so the fast path and ``full=True`` agree):
 * no name of ``P`` is bound at module level between the write and the load,
   and no function in the file declares it ``global``;
 * no other call between the write and the load (at module level) and no
-  call inside a function of the file is handed ``P``, except loads, reads,
+  call inside a function of the file is handed ``P`` (or, for a literal
+  path, the same string however it is named), except loads, reads,
   other writes and a few harmless calls (``os.makedirs``, ``print``,
   ``os.path.exists``…): a download or a copy into the path breaks it.
 """
@@ -107,11 +108,14 @@ def written_note(source: Optional[str], load_line: Optional[int], path_code: Opt
         if any(write_line < line <= last for line in index.module_bindings.get(name, ())):
             return None
     bare = {ast.dump(ast.Name(id=name, ctx=ast.Load())) for name in names}
+    literal = index.literal(path)
     for call, in_function in index.calls:
         if not in_function and not write_line < call.lineno <= last:
             continue
-        handed = [ast.dump(a) for a in _arguments(call)]
-        if any(h == key or h in bare for h in handed) and not _allowed(index, call, key):
+        arguments = _arguments(call)
+        handed = [ast.dump(a) for a in arguments]
+        same = any(h == key or h in bare for h in handed) or (literal is not None and any(index.literal(a) == literal for a in arguments))
+        if same and not _allowed(index, call, key):
             return None
     return write_line
 
@@ -122,6 +126,12 @@ class _Index:
         self.imports: Dict[str, str] = {}
         self.module_bindings: Dict[str, List[int]] = {}
         self.globals_declared: set = set()
+        #: module-level ``NAME = "literal"`` (used only for names bound once)
+        self.constants: Dict[str, str] = {}
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+                    self.constants[stmt.targets[0].id] = stmt.value.value
         #: (call, inside a function or lambda)
         self.calls: List[Tuple[ast.Call, bool]] = []
         stack: List[Tuple[ast.AST, bool]] = [(tree, False)]
@@ -147,6 +157,15 @@ class _Index:
             inner = in_function or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
             for child in ast.iter_child_nodes(node):
                 stack.append((child, inner))
+
+    def literal(self, expr: ast.expr) -> Optional[str]:
+        """The string ``expr`` is: a literal, or a name bound once at module
+        level to one (``WEIGHTS = "weights.pt"``); None otherwise."""
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            return expr.value
+        if isinstance(expr, ast.Name) and len(self.module_bindings.get(expr.id, ())) == 1:
+            return self.constants.get(expr.id)
+        return None
 
     def qualname(self, func: ast.expr) -> str:
         parts: List[str] = []
