@@ -24,7 +24,9 @@ What counts, in the scope (function, or module top level) of the load:
   Into a temporary location, the project's own saver of its own state
   counts too (a call named ``save_*``/``*_save``/``export_*``/``dump_*``…
   whose only positional argument is the path: ``trainer.save_checkpoint(
-  tmp_path / "c.pt")``), and a directory it filled covers the files in it
+  tmp_path / "c.pt")``, or whose other arguments are literals or the
+  file's own functions and classes: ``save_hyperparameters(train_fn,
+  tmp_path)``), and a directory it filled covers the files in it
   (``model.save_pretrained(d)`` … ``torch.load(os.path.join(d, "x.bin"))``);
 * **in memory, by name** — the project's own serializer called in place
   (``pickle.loads(dump_exception(e))``), and what the code under test handed
@@ -921,6 +923,24 @@ class _Query:
         mode = self.ctx.value(expr)
         return mode if isinstance(mode, str) else None
 
+    def _inert_argument(self, expr: Any) -> bool:
+        """A literal (string, number, bool, None), or the name of a function
+        or class the file defines at module level and binds nowhere else."""
+        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+            return True
+        if not isinstance(expr, cst.Name):
+            return False
+        if expr.value in ("True", "False", "None"):
+            return True
+        facts = self.ctx.facts
+        name = expr.value
+        return (
+            (name in facts.functions or name in facts.classes)
+            and not self.scope.bindings.get(name)
+            and name not in facts.module_assignments
+            and name not in facts.imports
+        )
+
     def writes_to(self, call: Any) -> Optional[Any]:
         """The path a serializer call writes to (through a handle opened for
         writing, or directly), or None."""
@@ -952,8 +972,17 @@ class _Query:
             # nobody else writes there. `save_cache(data, path)` may be
             # handed downloaded bytes: not followed.
             positional = [a.value for a in call.args if not a.keyword]
-            if len(positional) == 1 and not any(a.star for a in call.args) and self.local_path(positional[0]) == "temp":
+            if any(a.star for a in call.args):
+                return None
+            if len(positional) == 1 and self.local_path(positional[0]) == "temp":
                 return positional[0]
+            # `save_hyperparameters(train_fn, tmp_path)`: the other arguments
+            # are literals or the file's own functions and classes, so no
+            # fetched data can be what it writes
+            temps = [v for v in positional if self.local_path(v) == "temp"]
+            others = [a.value for a in call.args if not any(a.value is t for t in temps)]
+            if len(temps) == 1 and others and all(self._inert_argument(v) for v in others):
+                return temps[0]
             return None
         if dest is None:
             return None
