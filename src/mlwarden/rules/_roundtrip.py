@@ -1610,7 +1610,7 @@ class RoundTripAware:
         module = self.ctx.module  # type: ignore[attr-defined]
         handle = data.value if isinstance(data, cst.Name) else None
         path_code = module.code_for_node(data)
-        written = written_note(getattr(code, "source", None), line, path_code, handle)
+        written = written_note(getattr(code, "source", None), line, path_code, handle, WRITERS)
         if written is None:
             return None
         where = code.locate(written, 0)

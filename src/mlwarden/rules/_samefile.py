@@ -33,19 +33,15 @@ from __future__ import annotations
 
 import ast
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from mlwarden.rules._roundtrip import WRITERS
-
-#: function-style writers: qualified name -> (position, keyword) of the destination
-#: (the round-trip table's, less those that write archives, YAML or directories)
-_WRITERS: Dict[str, Tuple[int, str]] = {
-    name: WRITERS[name]
-    for name in (
-        "torch.save", "joblib.dump", "pickle.dump", "dill.dump", "cloudpickle.dump", "marshal.dump",
-        "numpy.save", "pandas.to_pickle", "skops.io.dump",
-    )
-}
+#: function-style writers followed here (their (position, keyword) come from
+#: the round-trip table, which the caller passes in: less those that write
+#: archives, YAML or directories)
+_WRITER_NAMES = (
+    "torch.save", "joblib.dump", "pickle.dump", "dill.dump", "cloudpickle.dump", "marshal.dump",
+    "numpy.save", "pandas.to_pickle", "skops.io.dump",
+)
 #: writers into an open handle (``with open(p, "wb") as f: pickle.dump(x, f)``)
 _HANDLE_WRITERS = frozenset({"pickle.dump", "dill.dump", "cloudpickle.dump", "marshal.dump", "torch.save", "joblib.dump", "numpy.save"})
 #: writers that take only an open handle
@@ -63,16 +59,24 @@ _HARMLESS_METHODS = frozenset({"info", "debug", "warning", "exists", "is_file", 
 _READS = frozenset({"load", "loads", "read_pickle", "read_bytes", "read_text", "open", "load_state_dict", "read_csv", "read_json"})
 
 
-def written_note(source: Optional[str], load_line: Optional[int], path_code: Optional[str], handle: Optional[str]) -> Optional[int]:
+def written_note(
+    source: Optional[str],
+    load_line: Optional[int],
+    path_code: Optional[str],
+    handle: Optional[str],
+    writers: Mapping[str, Tuple[int, str]],
+) -> Optional[int]:
     """The view line of the write that makes the module-level load at
     ``load_line`` (reading
     the path written ``path_code``, or through the ``with`` handle named
-    ``handle``) a reload of the file's own output, or None."""
+    ``handle``; ``writers`` maps a writer's qualified name to the (position,
+    keyword) of its destination) a reload of the file's own output, or None."""
     if not isinstance(source, str) or load_line is None or (path_code is None and handle is None):
         return None
     index = _index(source)
     if index is None:
         return None
+    index.writers = {name: writers[name] for name in _WRITER_NAMES if name in writers}
     chain = index.chain(load_line)
     if chain is None:
         return None
@@ -123,6 +127,7 @@ def written_note(source: Optional[str], load_line: Optional[int], path_code: Opt
 class _Index:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
+        self.writers: Dict[str, Tuple[int, str]] = {}
         self.imports: Dict[str, str] = {}
         self.module_bindings: Dict[str, List[int]] = {}
         self.globals_declared: set = set()
@@ -297,8 +302,8 @@ def _writes(index: _Index, stmt: ast.stmt, key: str) -> bool:
         for inner in stmt.body:
             if handles and isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call):
                 name = index.qualname(inner.value.func)
-                if name in _HANDLE_WRITERS:
-                    dest = _arg(inner.value, *_WRITERS[name])
+                if name in _HANDLE_WRITERS and name in index.writers:
+                    dest = _arg(inner.value, *index.writers[name])
                     if isinstance(dest, ast.Name) and dest.id in handles:
                         return True
     return False
@@ -308,8 +313,8 @@ def _destination(index: _Index, call: ast.Call) -> Optional[str]:
     """The ``ast.dump`` of the path a serializer call writes, or None."""
     name = index.qualname(call.func)
     dest: Optional[ast.expr] = None
-    if name in _WRITERS:
-        dest = _arg(call, *_WRITERS[name])
+    if name in index.writers:
+        dest = _arg(call, *index.writers[name])
     elif isinstance(call.func, ast.Attribute) and call.func.attr == "to_pickle" and len(call.args) + len(call.keywords) >= 1:
         dest = _arg(call, 0, "path")
     if dest is None:
