@@ -5,8 +5,8 @@ What the engine needs of each rule before importing it (see
 
 FINGERPRINT = {'_helpers': 3870641487,
  '_optin': 1007427432,
- '_roundtrip': 3490022482,
- '_samefile': 2452694923,
+ '_roundtrip': 1226347527,
+ '_samefile': 343942632,
  'mlw101_pickle_load': 321975423,
  'mlw102_torch_load_without_weights_only': 1701993833,
  'mlw103_joblib_load': 2742300424,
