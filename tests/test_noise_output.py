@@ -67,11 +67,11 @@ def test_statistics_counts_per_rule_and_context(project, run_cli):
     assert code == 1
     assert out.splitlines() == [
         "Found 5 findings (2 files checked).",
-        " count  rule    name                       test      docs   example  tutorial      code",
-        "     2  MLW201  trust-remote-code             1         0         0         0         1",
-        "     2  MLW202  unpinned-hub-revision         1         0         0         0         1",
-        "     1  MLW101  pickle-load                   0         0         0         0         1",
-        "     5  total                                 2         0         0         0         3",
+        " count  rule    name                       test      docs       dev   example  tutorial      code",
+        "     2  MLW201  trust-remote-code             1         0         0         0         0         1",
+        "     2  MLW202  unpinned-hub-revision         1         0         0         0         0         1",
+        "     1  MLW101  pickle-load                   0         0         0         0         0         1",
+        "     5  total                                 2         0         0         0         0         3",
     ]
 
 

@@ -212,7 +212,7 @@ def test_mlw201_literal_repo_is_high_and_pinned_is_medium():
 
 # -- MLW110 ---------------------------------------------------------------------------------
 
-GATHER = "from accelerate.utils import gather_object\nimport torch.distributed as dist\n"
+GATHER = "from accelerate.utils import gather_object\nimport torch.distributed as dist\nfrom torch import distributed as torch_dist\n"
 
 
 @pytest.mark.parametrize(
@@ -223,7 +223,16 @@ GATHER = "from accelerate.utils import gather_object\nimport torch.distributed a
         ("def log(tok, ids):\n    texts = tok.batch_decode(ids)\n    return gather_object(texts)\n", Severity.LOW),
         ("def log(seed):\n    objs = [int(seed)]\n    dist.broadcast_object_list(objs, src=0)\n", Severity.LOW),
         ("def log(rows):\n    lines = []\n    for r in rows:\n        lines.append(f'{r}')\n    return gather_object(lines)\n", Severity.LOW),
+        # a decision computed here from numbers (comparisons, and/or, a conditional)
+        ("def due(self, t0, steps):\n    decision = 0 < self.every < (now() - t0) / 60.0\n    decision = decision or 0 < self.n <= steps\n"
+         "    box = [decision]\n    torch_dist.broadcast_object_list(box, src=0)\n    return box[0]\n", Severity.LOW),
+        ("def due(step, names):\n    flag = (\n        step % 10 == 0\n        and 'ema' not in names\n    )\n    dist.broadcast_object_list([flag if step else False], src=0)\n", Severity.LOW),
+        ("def log(tok, ids):\n    texts = tok.batch_decode(ids)\n    first = texts[0]\n    return gather_object([first, texts[1:]])\n", Severity.LOW),
         # not known to be plain data
+        ("def due(model, every):\n    decision = every > 0 or model\n    dist.broadcast_object_list([decision], src=0)\n", Severity.MEDIUM),
+        ("def due(flag, obj):\n    out = [obj if flag else 'none']\n    dist.broadcast_object_list(out, src=0)\n", Severity.MEDIUM),
+        ("def log(batch):\n    return gather_object([batch[0], batch['labels']])\n", Severity.MEDIUM),
+        ("def log(preds):\n    own = preds\n    return gather_object(own[0])\n", Severity.MEDIUM),
         ("def log(prompts):\n    return gather_object(prompts)\n", Severity.MEDIUM),
         ("def log(rows, model):\n    lines = []\n    lines.append(model)\n    return gather_object(lines)\n", Severity.MEDIUM),
         ("def log(objs):\n    dist.broadcast_object_list(objs, src=0)\n", Severity.MEDIUM),
@@ -235,6 +244,22 @@ GATHER = "from accelerate.utils import gather_object\nimport torch.distributed a
 def test_mlw110_plain_payload_is_low(body, expected):
     found = severities(GATHER + body, "MLW110")
     assert [sev for _line, sev in found] == [expected]
+    full = check_source(GATHER + body, "train.py", config=Config(select=["MLW110"], severity=Severity.LOW), full=True)
+    assert [(f.line, f.severity) for f in full.findings] == found
+
+
+def test_mlw110_decision_in_a_notebook_is_low_in_fast_and_full_mode():
+    from mlwarden.rules._helpers import notebook_json
+
+    nb = notebook_json(
+        "import torch.distributed as dist",
+        "def should_stop(best, current, patience):\n    stop = current < best and patience <= 0\n    flags = [stop]\n    dist.broadcast_object_list(flags, src=0)\n    return flags[0]",
+    )
+    config = Config(select=["MLW110"], severity=Severity.LOW)
+    fast = check_source(nb, "train.ipynb", config=config)
+    full = check_source(nb, "train.ipynb", config=config, full=True)
+    assert [(f.cell, f.line, f.severity) for f in fast.findings] == [(2, 4, Severity.LOW)]
+    assert [(f.cell, f.line, f.severity) for f in full.findings] == [(2, 4, Severity.LOW)]
 
 
 def test_mlw110_plain_payload_is_hidden_by_default_and_shown_at_low():

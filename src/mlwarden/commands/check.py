@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--severity", metavar="LEVEL", help="lowest severity to report: low, medium, high, critical")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--verbose", "-v", action="store_true", help="also print notes (skipped files, assumptions)")
-    parser.add_argument("--statistics", action="store_true", help="text format: print counts per rule and per context (test, docs, example, tutorial, code) instead of the findings")
+    parser.add_argument("--statistics", action="store_true", help="text format: print counts per rule and per context (test, docs, dev, example, tutorial, code) instead of the findings")
     parser.add_argument("--no-context", action="store_true", help="do not lower the severity of findings in tests, docs, examples and tutorial notebooks")
     add_fix_arguments(parser)
     add_baseline_arguments(parser)

@@ -24,6 +24,14 @@ Contexts (first match wins):
     configuration (``.readthedocs.y*ml`` in its folder or above, up to the
     project root) installs, unless it is the root ``requirements.txt`` or a
     file the project's ``setup.py``/``setup.cfg``/``pyproject.toml`` names;
+``dev``
+    a development requirements file (``requirements-dev.txt``,
+    ``dev-requirements.txt``, ``requirements/dev.txt``,
+    ``requirements_develop.txt``) that does not install the project itself:
+    no local or editable install of the project's folder (``-e .``, ``.``,
+    ``-e ..[dev]``), no ``-r`` include of a file that is not itself a test,
+    docs or development list (``-r requirements.txt`` chains into the
+    production list), and no requirement on the project's own name;
 ``example``
     a directory whose name has the word ``examples``/``example``/
     ``samples``/``tutorial(s)``/``notebooks``/``cookbook(s)``/
@@ -48,6 +56,11 @@ What each context does, by rule (the ladder is also on each rule's page):
 * not lowered in docs: a second package index (MLW302) and an unhashed URL
   requirement (MLW305) — a documentation build that installs from them is
   attacked like any other install;
+* in a development requirements file (``dev``) only the unpinned
+  requirement (MLW301, to low) and the insecure index (MLW303, one step)
+  are lowered, with the reason in the message: the tools a developer
+  installs are not what the project ships; everything else keeps its
+  severity;
 * lowered one step: the other supply-chain and exposure rules (MLW201,
   MLW204-MLW209, MLW22x, MLW302, MLW303, MLW7xx): remote code in a test
   still runs on a CI machine with its secrets, so it stays visible
@@ -68,7 +81,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from mlwarden.core.finding import Finding, Severity
 
-CONTEXTS = ("test", "docs", "example", "tutorial")
+CONTEXTS = ("test", "docs", "dev", "example", "tutorial")
 
 _TEST_DIRS = frozenset(
     {
@@ -94,6 +107,9 @@ _TEST_FILE_RE = re.compile(r"(?:test_.*|.*_tests?|conftest|testing(?:_.*)?)\.(?:
 #: ``requirements/readthedocs.txt``, ``sphinx-requirements.txt``
 _REQ_CONTEXT_RE = re.compile(r"(?:.*[-_.])?(?P<word>tests?|testing|docs?|readthedocs|rtd|sphinx)(?:[-_.].*)?\.txt$")
 #: a documentation build's requirements anywhere: ``readthedocs.txt``, ``readthedocs-requirements.txt``
+#: development requirement files: ``requirements-dev.txt``, ``dev-requirements.txt``, ``requirements/dev-gpu.txt``,
+#: ``requirements.develop.txt``, ``requirements_development.txt``
+_REQ_DEV_RE = re.compile(r"(?:.*[-_.])?(?:dev|devel|develop|development)(?:[-_.].*)?\.txt$")
 _RTD_FILE_RE = re.compile(r"(?:readthedocs|rtd)(?:[-_.].*)?\.txt$")
 #: ``requirements: docs/reqs.txt`` in a ``.readthedocs.yaml`` (``python.install``, or the old ``requirements_file``)
 _RTD_REQ_RE = re.compile(r"^[ \t-]*(?:requirements|requirements_file)[ \t]*:[ \t]*[\"']?([^\s\"'#]+)", re.MULTILINE)
@@ -109,6 +125,10 @@ _TO_LOW_IN = {"MLW110": frozenset({"test"})}
 #: attacked like any other install
 _KEPT_IN = {"MLW302": frozenset({"docs"}), "MLW305": frozenset({"docs"})}
 _NEVER = frozenset({"MLW306"})
+#: rule -> how many steps a development requirements file lowers it (nothing else is lowered there)
+_DEV_STEPS = {"MLW301": 3, "MLW303": 1}
+#: what the ``dev`` context appends to the message of a finding it lowered
+DEV_REASON = " (lowered: a development requirements file that does not install the project itself; pin what deployments install)"
 
 _ORDER = (Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
 
@@ -122,6 +142,8 @@ def lowered_in_context(rule_id: str, severity: Severity, context: str) -> Severi
     """The severity of a ``rule_id`` finding in ``context`` (see the module doc)."""
     if severity is Severity.CRITICAL or rule_id in _NEVER or context in _KEPT_IN.get(rule_id, ()):
         return severity
+    if context == "dev":
+        return lower(severity, _DEV_STEPS.get(rule_id, 0))
     if rule_id in _TO_LOW_IN:
         return Severity.LOW if context in _TO_LOW_IN[rule_id] else severity
     if rule_id.startswith(_NEVER_PREFIXES):
@@ -135,6 +157,8 @@ def context_ladder(rule_id: str, severity: Severity) -> str:
     """One line for the rule's docs page: what code context does to it."""
     if severity is Severity.CRITICAL or rule_id in _NEVER or (rule_id.startswith(_NEVER_PREFIXES) and rule_id not in _TO_LOW_IN):
         return "never lowered (see docs/context.md)"
+    dev = {3: "; also low", 1: "; also one step lower"}.get(_DEV_STEPS.get(rule_id, 0), "")
+    dev += " in development requirement files that do not install the project" if dev else ""
     if rule_id in _TO_LOW_IN:
         return f"low in {', '.join(sorted(_TO_LOW_IN[rule_id]))} code, unchanged elsewhere"
     if rule_id in _KEPT_IN:
@@ -142,8 +166,8 @@ def context_ladder(rule_id: str, severity: Severity) -> str:
         lowered = "low" if rule_id in _TO_LOW else "one step lower (high -> medium, medium -> low)"
         return f"{lowered}; unchanged in {kept}"
     if rule_id in _TO_LOW:
-        return "low"
-    return "one step lower (high -> medium, medium -> low)"
+        return "low" + dev
+    return "one step lower (high -> medium, medium -> low)" + dev
 
 
 def path_context(relpath: str) -> Optional[str]:
@@ -209,7 +233,109 @@ def unit_context(unit: Any, config: Any) -> Optional[str]:
         found = "tutorial"
     if found is None and path.endswith(".txt") and readthedocs_requirement(path):
         found = "docs"
+    if found is None and getattr(unit, "kind", None) == "requirements" and is_dev_requirements_path(context_path(path, config)):
+        found = "dev" if not installs_project(unit) else None
     return found
+
+
+def is_dev_requirements_path(relpath: str) -> bool:
+    """``relpath`` names a development requirements file by its name
+    (``requirements-dev.txt``, ``dev-requirements.txt``, ``requirements/dev.txt``)."""
+    parts = [p.lower() for p in PurePosixPath(relpath.replace("\\", "/")).parts]
+    if not parts:
+        return False
+    dirs, name = parts[:-1], parts[-1]
+    in_requirements = "requirements" in name or (dirs and dirs[-1] in ("requirements", "requirements.d", "reqs"))
+    return bool(in_requirements and _REQ_DEV_RE.fullmatch(name))
+
+
+_LOCAL_TARGET_RE = re.compile(r"^(?:-e\s+|--editable[=\s]+)?(?:file:(?://)?)?(?P<path>[^\[;#\s]*)")
+
+
+def installs_project(unit: Any) -> bool:
+    """A requirements file installs the project itself: a local or editable
+    install of its own folder or one above it (``-e .``, ``.[dev]``,
+    ``-e ../..``), an ``-r`` include of a list that is not for tests, docs or
+    development (``-r requirements.txt``: the production list), or a
+    requirement on the project's own name (read from ``pyproject.toml``,
+    ``setup.cfg`` or ``setup.py`` in the file's folder or up to two above).
+    Unreadable files count as installing it (nothing is lowered)."""
+    from mlwarden.sources.dependencies import for_unit
+
+    deps = for_unit(unit)
+    if deps is None:
+        return True
+    here = Path(str(getattr(unit, "path", "") or "")).resolve().parent
+    own_name = _project_name(here)
+    for entry in deps.entries:
+        if entry.constraint:
+            continue
+        if entry.path != deps.path and entry.path != getattr(unit, "path", None):
+            name = PurePosixPath(entry.path.replace("\\", "/")).name
+            if not (path_context(name) in ("test", "docs") or is_dev_requirements_path(entry.path)):
+                return True  # an included production list
+        if (entry.local or entry.editable) and _is_project_folder(entry.text, here):
+            return True
+        if own_name and entry.name == own_name:
+            return True
+    return False
+
+
+def _is_project_folder(text: str, here: Path) -> bool:
+    match = _LOCAL_TARGET_RE.match(text.strip())
+    target = match.group("path") if match else ""
+    if not target or "://" in target or target.startswith("git+"):
+        return False
+    try:
+        resolved = (here / target).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return resolved == here or resolved in here.parents
+
+
+_SETUP_PY_NAME_RE = re.compile(r"\bname\s*=\s*[\"']([A-Za-z0-9][A-Za-z0-9._-]*)[\"']")
+_KEY_RE = re.compile(r"^\s*name\s*=\s*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _section_name(text: str, sections: Tuple[str, ...]) -> str:
+    """``name = x`` under one of the ``[sections]`` of an INI or TOML file."""
+    current = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            current = stripped.split("]", 1)[0].lstrip("[").strip()
+        elif current in sections:
+            match = _KEY_RE.match(line)
+            if match:
+                return match.group(1)
+    return ""
+
+
+def _project_name(directory: Path) -> str:
+    """The canonical name of the project whose root is ``directory`` or up to
+    two folders above it, read as text ("" when none is written)."""
+    from packaging.utils import canonicalize_name
+
+    for folder in (directory, *list(directory.parents)[:2]):
+        found_root = False
+        for filename in ("pyproject.toml", "setup.cfg", "setup.py"):
+            try:
+                with open(folder / filename, encoding="utf-8", errors="replace") as handle:
+                    text = handle.read(200_000)
+            except OSError:
+                continue
+            found_root = True
+            if filename == "setup.py":
+                match = _SETUP_PY_NAME_RE.search(text)
+                name = match.group(1) if match else ""
+            else:
+                name = _section_name(text, ("project", "tool.poetry") if filename == "pyproject.toml" else ("metadata",))
+            if name:
+                return str(canonicalize_name(name))
+        if found_root:
+            return ""
+    return ""
+    return ""
 
 
 def readthedocs_requirement(path: str) -> bool:
@@ -354,6 +480,9 @@ def adjust(findings: Sequence[Finding], unit: Any, config: Any) -> List[Finding]
             out.append(finding)
             continue
         severity = lowered_in_context(finding.rule_id, finding.severity, context) if enabled else finding.severity
+        if context == "dev" and severity is not finding.severity:
+            out.append(finding.with_(severity=severity, context=context, message=finding.message + DEV_REASON))
+            continue
         out.append(finding.with_(severity=severity, context=context))
     return out
 

@@ -24,7 +24,9 @@ What counts, in the scope (function, or module top level) of the load:
   Into a temporary location, the project's own saver of its own state
   counts too (a call named ``save_*``/``*_save``/``export_*``/``dump_*``…
   whose only positional argument is the path: ``trainer.save_checkpoint(
-  tmp_path / "c.pt")``), and a directory it filled covers the files in it
+  tmp_path / "c.pt")``, or whose other arguments are literals or the
+  file's own functions and classes: ``save_hyperparameters(train_fn,
+  tmp_path)``), and a directory it filled covers the files in it
   (``model.save_pretrained(d)`` … ``torch.load(os.path.join(d, "x.bin"))``);
 * **in memory, by name** — the project's own serializer called in place
   (``pickle.loads(dump_exception(e))``), and what the code under test handed
@@ -41,7 +43,11 @@ same *function* has just written with a serializer at the same path
 expression, whatever the path is built from (a parameter:
 ``torch.save(w, p)`` … ``torch.load(p)``), the write on a straight line
 before the load, no name of the path rebound and no other use of the path
-in between (:meth:`_Query.written_before`); and a load that runs only behind
+in between (:meth:`_Query.written_before`); a module-level load of a file the
+same file wrote earlier at the same path (:mod:`._samefile`: a script or a
+notebook reloading its own checkpoint); a ``__setstate__`` unpickling the
+state argument it was handed (the running unpickle already trusts that
+stream); and a load that runs only behind
 the caller's explicit opt-in (:mod:`mlwarden.rules._optin`).
 
 Use :class:`RoundTripAware` as a mixin of the rule (before ``CodeRule``) and
@@ -64,6 +70,10 @@ from mlwarden.rules._optin import opt_in_note
 LITERAL_NOTE = " (low: the data is a literal in the code, not input handed in at run time)"
 #: message tail of a load of a file the same function has just written (low)
 WRITTEN_NOTE = " (low: this function wrote the file at that path just before the load)"
+#: ``__setstate__`` unpickling its own state argument
+SETSTATE_NOTE = " (low: `__setstate__` receives this state from the unpickle that is running it, which already trusts the stream)"
+#: a module-level load of a file the same file wrote earlier (a script or notebook reloading its own checkpoint)
+WRITTEN_HERE_NOTE = " (low: this file wrote it at the same path earlier, at {}; a file that was there before would have been replaced)"
 
 # ---------------------------------------------------------------------------
 # tables
@@ -913,6 +923,24 @@ class _Query:
         mode = self.ctx.value(expr)
         return mode if isinstance(mode, str) else None
 
+    def _inert_argument(self, expr: Any) -> bool:
+        """A literal (string, number, bool, None), or the name of a function
+        or class the file defines at module level and binds nowhere else."""
+        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+            return True
+        if not isinstance(expr, cst.Name):
+            return False
+        if expr.value in ("True", "False", "None"):
+            return True
+        facts = self.ctx.facts
+        name = expr.value
+        return (
+            (name in facts.functions or name in facts.classes)
+            and not self.scope.bindings.get(name)
+            and name not in facts.module_assignments
+            and name not in facts.imports
+        )
+
     def writes_to(self, call: Any) -> Optional[Any]:
         """The path a serializer call writes to (through a handle opened for
         writing, or directly), or None."""
@@ -944,8 +972,17 @@ class _Query:
             # nobody else writes there. `save_cache(data, path)` may be
             # handed downloaded bytes: not followed.
             positional = [a.value for a in call.args if not a.keyword]
-            if len(positional) == 1 and not any(a.star for a in call.args) and self.local_path(positional[0]) == "temp":
+            if any(a.star for a in call.args):
+                return None
+            if len(positional) == 1 and self.local_path(positional[0]) == "temp":
                 return positional[0]
+            # `save_hyperparameters(train_fn, tmp_path)`: the other arguments
+            # are literals or the file's own functions and classes, so no
+            # fetched data can be what it writes
+            temps = [v for v in positional if self.local_path(v) == "temp"]
+            others = [a.value for a in call.args if not any(a.value is t for t in temps)]
+            if len(temps) == 1 and others and all(self._inert_argument(v) for v in others):
+                return temps[0]
             return None
         if dest is None:
             return None
@@ -1530,13 +1567,55 @@ class RoundTripAware:
             data = self.ctx.arg(call, spec[0], spec[1] or None)  # type: ignore[attr-defined]
         query = self._rt_query(call)
         try:
+            if query is not None and self._setstate_state(query, data):
+                return SETSTATE_NOTE
             if query is not None and query.written_before(data):
                 return WRITTEN_NOTE
+            if query is not None and query.scope.is_module and data is not None:
+                return self._written_here_note(call, data)
         except RecursionError:
             raise
         except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
             return None
         return None
+
+    def _setstate_state(self, query: "_Query", data: Any) -> bool:
+        """``data`` is the state parameter of the class's ``__setstate__``
+        (``def __setstate__(self, state): self.x = pickle.loads(state)``),
+        not rebound: the bytes come from the unpickle that is running this
+        method, which already runs whatever the stream asks."""
+        stack = self._rt_stack()
+        if len(stack) < 2 or not isinstance(stack[-1], cst.FunctionDef) or not isinstance(stack[-2], cst.ClassDef):
+            return False
+        function = stack[-1]
+        params = function.params
+        if function.name.value != "__setstate__" or len(params.params) != 2 or params.posonly_params or function.decorators:
+            return False
+        name = params.params[1].name.value
+        if not isinstance(data, cst.Name) or data.value != name:
+            return False
+        return all(b.kind == "param" for b in query.scope.bindings.get(name, ()))
+
+    def _written_here_note(self, call: Any, data: Any) -> Optional[str]:
+        """The note of a module-level load of a file this file wrote earlier
+        (:mod:`._samefile`), naming where; None otherwise."""
+        from mlwarden.rules._samefile import written_note
+
+        unit = getattr(self, "unit", None)
+        code = getattr(unit, "code", None)
+        line_of = getattr(self.ctx, "_line_of", None)  # type: ignore[attr-defined]
+        if code is None or line_of is None:
+            return None
+        line = line_of(call)
+        module = self.ctx.module  # type: ignore[attr-defined]
+        handle = data.value if isinstance(data, cst.Name) else None
+        path_code = module.code_for_node(data)
+        written = written_note(getattr(code, "source", None), line, path_code, handle, WRITERS)
+        if written is None:
+            return None
+        where = code.locate(written, 0)
+        place = f"cell {where.cell}, line {where.line}" if where.cell is not None else f"line {where.line}"
+        return WRITTEN_HERE_NOTE.format(place)
 
     def check_loader(self, node: Any, targets: Any, reference_message: str, message: Optional[str] = None) -> None:
         """The common ``visit_Call`` of a loader rule: a call to one of

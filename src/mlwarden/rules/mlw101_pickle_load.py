@@ -66,8 +66,18 @@ class PickleLoad(RoundTripAware, CodeRule):
     path expression (`open(p, "wb")` + `pickle.dump` … `open(p, "rb")` +
     `pickle.load`, `p` a parameter), on a straight line, with no rebinding
     of the path's names and no other use of the path in between: the write
-    may replace a file that was there, so it stays reported. Test code is
-    never lowered.
+    may replace a file that was there, so it stays reported. Low too, with
+    where it was written, for a load at module level (a script, its
+    `if __name__ == "__main__":` block, a notebook's cells) of a file the
+    same file wrote earlier at the same path (the same expression or the
+    same constant) with a write of its own on a straight line (not under an
+    `if`, loop or `try` of its own), no rebinding of the path's names and
+    no download or other write into it in between: an example reloading
+    its own checkpoint. Low as well for a `__setstate__` method that
+    unpickles the state argument it is handed, unchanged (`def
+    __setstate__(self, blob): self.fn = cloudpickle.loads(blob)`): the
+    bytes come from the unpickle that is running the method, which already
+    trusts that stream. Test code is never lowered.
 
     ## Why is this bad?
     Unpickling runs code chosen by whoever wrote the bytes: a pickle's `REDUCE`

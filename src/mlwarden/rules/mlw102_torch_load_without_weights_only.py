@@ -69,8 +69,11 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     the same function has just written with `torch.save` at the same path
     expression (a parameter's path too: `torch.save(w, p)` …
     `torch.load(p)`), on a straight line and with no rebinding of the
-    path's names or other use of the path in between. Test code is not
-    lowered: a test may load a file it did not write.
+    path's names or other use of the path in between; and for a load at
+    module level (a script, its `__main__` block, a notebook's later cell)
+    of a file the same file saved earlier at the same path or constant, on
+    a straight line, the message saying where (see MLW101). Test code is
+    not lowered: a test may load a file it did not write.
 
     ## Why is this bad?
     With `weights_only=False`, `torch.load` is `pickle.load`: a checkpoint can

@@ -61,10 +61,12 @@ class TorchDistributedObjectCollective(CodeRule):
 
     ## Severity
     Medium. Low when the object this rank sends is built in the same
-    function from strings and numbers only (literals, f-strings,
-    `str()`/`int()`/`len()`/`.item()`/`.decode()` results, lists, tuples,
-    dicts and comprehensions of those, or a local variable assigned only
-    such values): gathering log lines or a seed across the ranks of one job.
+    function from strings, numbers and bools only (literals, f-strings,
+    `str()`/`int()`/`len()`/`.item()`/`.decode()` results, comparisons,
+    `and`/`or`/`not` and conditional expressions of those, lists, tuples,
+    dicts and comprehensions of those, items of such a local list, or a
+    local variable every assignment of which is such a value): gathering
+    log lines, a seed or a "save now?" decision across the ranks of one job.
     The receiving side still unpickles what arrives, so the finding stays
     (`--severity low`); in test code it is low too (the ranks are the test's
     own processes).
@@ -165,7 +167,7 @@ class TorchDistributedObjectCollective(CodeRule):
         if expr is not None and self._plain(expr, 0, set()):
             self.report(
                 node,
-                f"`{target}` unpickles what other ranks send, here plain data (strings and numbers); send it as a tensor or JSON bytes, or make sure every peer is trusted",
+                f"`{target}` unpickles what other ranks send, here plain data (strings, numbers and bools); send it as a tensor or JSON bytes, or make sure every peer is trusted",
                 severity=Severity.LOW,
             )
             return
@@ -203,6 +205,16 @@ class TorchDistributedObjectCollective(CodeRule):
             return self._plain(expr.left, depth + 1, seen) and self._plain(expr.right, depth + 1, seen)
         if isinstance(expr, cst.UnaryOperation):
             return self._plain(expr.expression, depth + 1, seen)
+        if isinstance(expr, cst.Comparison):
+            # `a < b`, `x in ys`: a bool (an element-wise array for arrays) computed here
+            return True
+        if isinstance(expr, cst.BooleanOperation):
+            return self._plain(expr.left, depth + 1, seen) and self._plain(expr.right, depth + 1, seen)
+        if isinstance(expr, cst.IfExp):
+            return self._plain(expr.body, depth + 1, seen) and self._plain(expr.orelse, depth + 1, seen)
+        if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name):
+            # an item or a slice of a local list, tuple or dict of plain values
+            return expr.value.value not in ("True", "False", "None") and self._plain(expr.value, depth + 1, seen)
         if isinstance(expr, cst.Call):
             func = expr.func
             if isinstance(func, cst.Name) and func.value in _PLAIN_BUILTINS and func.value not in self.ctx.imports.aliases:

@@ -75,7 +75,12 @@ class UnpinnedRequirement(FileRule):
     `requirements/sphinx.txt`), or installed by a Read the Docs
     configuration (`.readthedocs.yaml`'s `requirements:`), unless that is
     the root `requirements.txt` or a file `setup.py`, `setup.cfg` or
-    `pyproject.toml` names (the project's own requirements).
+    `pyproject.toml` names (the project's own requirements). Low in a
+    development requirements file (`requirements-dev.txt`,
+    `dev-requirements.txt`, `requirements/dev.txt`) that does not install
+    the project itself (no `-e .` or `.`, no `-r requirements.txt` into the
+    production list, no line naming the project), with the reason in the
+    message.
 
     ## Notebook behavior
     One finding per install line (`!pip install torch transformers

@@ -24,7 +24,9 @@ class InsecurePackageIndex(FileRule):
     ## Severity
     High; one step lower in tests, examples and docs, which include
     documentation-build requirement files (`requirements/readthedocs.txt`,
-    files a `.readthedocs.yaml` installs: see MLW301).
+    files a `.readthedocs.yaml` installs: see MLW301) and in a development
+    requirements file that does not install the project itself (see
+    MLW301), with the reason in the message.
 
     ## Why is this bad?
     Without TLS (or with certificate checks off) anyone on the path between the
