@@ -56,6 +56,9 @@ def findings(tmp_path, files, **kw):
         ("src/accelerate/test_utils/scripts/run.py", "test"),
         ("src/test_results/report.py", None),
         ("src/diffusers/utils/testing_utils.py", "test"),
+        ("src/pkg/testutil/shell.py", "test"),  # a package's helpers for its own tests
+        ("src/pkg/test_util/server.py", "test"),
+        ("src/pkg/utility/shell.py", None),
         ("requirements-test.txt", "test"),
         ("test-requirements.txt", "test"),
         ("requirements/tests.txt", "test"),

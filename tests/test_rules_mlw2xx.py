@@ -200,3 +200,16 @@ def test_explain_pages_name_cves():
     pages = {r.id: r.__doc__ for r in MY_RULES}
     assert "CVE-2023-48022" in pages["MLW703"] and "CVE-2023-48022" in pages["MLW705"]
     assert "CVE-2023-36258" in pages["MLW209"]
+
+
+@pytest.mark.parametrize(
+    "code, word",
+    [
+        ("from transformers import AutoModel\ndef load(args):\n    return AutoModel.from_pretrained(args.model, revision='main')\n", "model"),
+        ("import datasets\ndef load(args):\n    return datasets.load_dataset(args.repo, revision='main')\n", "dataset"),
+    ],
+)
+def test_run_time_id_is_named_for_what_it_loads(code, word):
+    # a dataset repository chosen at run time is not "a run-time model id"
+    found = findings(code, ["MLW202"])
+    assert len(found) == 1 and f"a run-time {word} id" in found[0][2], found

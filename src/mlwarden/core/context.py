@@ -10,7 +10,7 @@ Contexts (first match wins):
 
 ``test``
     a path component ``tests``/``test``/``testing``/``test_utils``/
-    ``testing_utils`` (or ``*_tests``, ``tests_*``), a file ``test_*.py``,
+    ``testing_utils``/``testutil(s)`` (or ``*_tests``, ``tests_*``), a file ``test_*.py``,
     ``*_test.py``, ``*_tests.py``, ``conftest.py``, ``testing*.py``, a
     requirements file for tests (``requirements-test.txt``,
     ``test-requirements.txt``); in other Python files, code inside a pytest test
@@ -86,7 +86,7 @@ CONTEXTS = ("test", "docs", "dev", "example", "tutorial")
 _TEST_DIRS = frozenset(
     {
         "tests", "test", "testing", "unittests", "unit_tests", "integration_tests", "e2e_tests",
-        "test_utils", "testing_utils", "test_helpers", "testutils",
+        "test_utils", "testing_utils", "test_helpers", "testutils", "testutil", "test_util", "testing_util",
     }
 )
 _DOCS_DIRS = frozenset({"docs", "doc", "documentation", "docs_src", "docs-src"})

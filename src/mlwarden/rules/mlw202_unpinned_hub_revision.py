@@ -664,7 +664,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         if name is None:
             if not (strict and (self.option("check-dynamic-ids") or isinstance(revision, str))):
                 return
-            shown = "a run-time model id"
+            shown = "a run-time dataset id" if target.startswith("datasets.") else "a run-time model id"
         else:
             if exact and target.startswith("datasets.") and (name in PACKAGED_BUILDERS or name.endswith(".py")):
                 return
