@@ -927,3 +927,17 @@ def test_a_stateless_github_installation_token_is_found(template):
 ])
 def test_stateless_shaped_placeholders_and_short_bodies_are_not_tokens(value):
     assert [h.type for h in adapter.scan_lines([f"token: {value}"], "notes.txt") if h.type == "GitHub Access Token"] == []
+
+
+@pytest.mark.parametrize("line", [
+    'password: "SCRAM-SHA-256$4096:' + _alnum(16) + "==$" + _alnum(43) + "=:" + _alnum(43) + '="',
+    "userPassword: {SSHA}" + _alnum(27) + "=",
+    'ldap_password = "{SHA512}' + _alnum(86) + '=="',
+])
+def test_a_stored_password_verifier_is_a_hash_not_a_password(line):
+    assert adapter.scan_lines([line], "x.py" if " = " in line else "conf.yaml") == []
+
+
+@pytest.mark.parametrize("value", ["SCRAMBLED-" + _alnum(12), "SCRAM-SHA-256-" + _alnum(14), "SHA256:" + _alnum(20)])
+def test_a_password_that_merely_starts_like_a_scheme_is_still_a_password(value):
+    assert len(adapter.scan_lines([f'password = "{value}"'], "x.py")) == 1

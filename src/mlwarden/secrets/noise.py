@@ -420,7 +420,11 @@ _ALGORITHM = re.compile(
     r"|A\d{3}KW|ECDSA|ED25519|X25519|MD5"
 )
 #: values that are encrypted or hashed, not plain credentials
-_PROTECTED = re.compile(r"^(?:ENC\(|U2FsdGVkX1|\$(?:2[aby]|argon2\w*|pbkdf2[\w-]*|scrypt|[156])\$|vault:v\d+:|\{cipher\}|AQICAH|gAAAAA)")
+#: (salted SCRAM verifiers, ``SCRAM-SHA-256$4096:<salt>$<stored>:<server>``: what a
+#: server stores, not what a client sends; LDAP ``{SSHA}…`` hashes are template-shaped
+#: and dropped as such)
+_PROTECTED = re.compile(r"^(?:ENC\(|U2FsdGVkX1|\$(?:2[aby]|argon2\w*|pbkdf2[\w-]*|scrypt|[156])\$|vault:v\d+:|\{cipher\}|AQICAH|gAAAAA"
+                        r"|SCRAM-SHA-(?:1|256|512)\$\d+:)")
 
 
 #: a content hash as a path segment (md5 to sha512 in hex), with an optional
