@@ -236,11 +236,8 @@ def _trufflehog(root: Path) -> List[dict]:
     for name, cls in FILES8.items():
         for case, text, secret in _tables((root / name).read_text(encoding="utf-8")):
             key = f"trufflehog/{name} case[{case}]"
-            disputed: Dict[str, Tuple[bool, str]] = {}
             alt = _disputed(text, secret)
-            if alt is not None:
-                disputed[key] = alt
-            out.append(labelled_sample(disputed, key, cls, text, secret, "trufflehog"))
+            out.append(labelled_sample({key: alt} if alt else {}, key, cls, text, secret, "trufflehog"))
     return out
 
 
