@@ -903,7 +903,7 @@ def test_a_fixed_length_format_of_the_wrong_length_is_a_format_example(value):
     assert adapter.scan_lines([f'client_secret = "{value}"'], "x.py") == []
 
 
-@pytest.mark.parametrize("value", ["Qz38Q~" + _alnum(34), "ghp_" + _alnum(36), _alnum(14) + "9"])
+@pytest.mark.parametrize("value", ["Qz38Q~" + _alnum(34), "Qz38Q~" + _alnum(36), "ghp_" + _alnum(36), _alnum(14) + "9"])
 def test_the_right_length_or_no_format_is_still_reported(value):
     assert len(adapter.scan_lines([f'client_secret = "{value}"'], "x.py")) >= 1
 

@@ -453,19 +453,21 @@ def _hashed_path(text: str) -> bool:
 #: GitHub classic tokens (``ghp_`` … + 36) and fine-grained tokens (+ 82)
 _FIXED_FORMATS = re.compile(r"^(?:[A-Za-z0-9_~.]{3}\dQ~(?P<entra>[A-Za-z0-9_~.\-]*)|gh[pousr]_(?P<gh>[A-Za-z0-9]*)"
                             r"|github_pat_(?P<pat>[A-Za-z0-9_]*))$")
-_FIXED_LENGTHS = {"entra": range(31, 35), "gh": range(36, 37), "pat": range(82, 83)}
+_FIXED_LENGTHS = {"entra": 31, "gh": 36, "pat": 82}
 
 
 def _wrong_length_format(text: str) -> bool:
     """``Abc8Q~tooShort``, ``ghp_abc123``: a value that opens like a
-    fixed-length provider format and has another length is not that
+    fixed-length provider format and is shorter than it is not that
     provider's key (the format detector judges the right length); under a
-    credential name it is a format test's negative or a truncated example."""
+    credential name it is a format test's negative or a truncated example.
+    A longer one is left to the random-value test: a real secret with a
+    character more is still a secret."""
     match = _FIXED_FORMATS.match(text)
     if not match:
         return False
     name = next(k for k, v in match.groupdict().items() if v is not None)
-    return len(match.group(name)) not in _FIXED_LENGTHS[name]
+    return len(match.group(name)) < _FIXED_LENGTHS[name]
 
 
 def names_a_credential(value: str) -> bool:
@@ -501,7 +503,7 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     if _PUBLISHABLE.match(text):
         return "a publishable (client-side) key"
     if _wrong_length_format(text):
-        return "a fixed-length provider format of the wrong length (a format test's value)"
+        return "shorter than the fixed-length provider format it opens like (a format test's value)"
     if text.lower() in _LITERALS:
         return "a literal, not a value"
     if _PROTECTED.match(text):
