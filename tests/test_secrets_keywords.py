@@ -852,3 +852,92 @@ def test_a_jwt_with_a_real_signature_is_reported(size, template):
     signature = base64.urlsafe_b64encode(bytes(rng.randrange(256) for _ in range(size))).decode().rstrip("=")
     line = template.format(_jwt(signature))
     assert [h.type for h in adapter.scan_lines([line], "notes.txt" if line.startswith("JWT") else "x.py")] == ["JSON Web Token"]
+
+
+# -- round 8: tokens glued to a word, content-hashed store paths, wrong-length formats (own samples) --
+
+_R8 = random.Random(808)
+
+
+def _alnum(n: int) -> str:
+    return "".join(_R8.choice(string.ascii_letters + string.digits) for _ in range(n))
+
+
+FINE_GRAINED = f"github_pat_{_alnum(22)}_{_alnum(59)}"
+
+
+@pytest.mark.parametrize("line", [f"see{FINE_GRAINED}", f'auth = "Bearer{FINE_GRAINED}"', f"creds:mytoken{FINE_GRAINED} end"])
+def test_a_fine_grained_github_token_glued_to_a_word_is_found(line):
+    hits = adapter.scan_lines([line], "notes.txt")
+    assert [(h.type, h.secret) for h in hits] == [("GitHub Access Token", FINE_GRAINED)]
+
+
+@pytest.mark.parametrize("line", [
+    f"see{FINE_GRAINED[:-1]}",  # 81 characters: not the format
+    f"seegithub_pat_{_alnum(81)}",  # no `_` after the first 22: not the strict shape
+    f"see{FINE_GRAINED}x",  # runs on into a longer word
+])
+def test_only_the_strict_fine_grained_shape_is_taken_inside_a_word(line):
+    assert [h.type for h in adapter.scan_lines([line], "notes.txt")] == []
+
+
+HASH32 = "".join(_R8.choice("0123456789abcdef") for _ in range(32))
+HASH64 = "".join(_R8.choice("0123456789abcdef") for _ in range(64))
+
+
+@pytest.mark.parametrize("name", ["routed_experts_key", "weights_key", "secret_key"])
+@pytest.mark.parametrize("value", [f"routing/._.Q--p4x.2w/{HASH32}.5120", f"blobs/sha256/{HASH64}"])
+def test_a_store_path_with_a_content_hash_is_not_a_key(name, value):
+    # a record's field in a test table, as an API client's tests write it
+    assert adapter.scan_lines([f'    "{name}": "{value}",'], "x.py") == []
+    assert adapter.scan_lines([f"{name}: {value}"], "conf.yaml") == []
+
+
+@pytest.mark.parametrize("value", [f"{_alnum(32)}/{HASH32}", f"k/{_alnum(12)}{_alnum(12)}Z9/{HASH32}"])
+def test_a_random_run_beside_a_hash_is_still_a_key(value):
+    assert len(adapter.scan_lines([f'secret_key = "{value}"'], "x.py")) == 1
+
+
+@pytest.mark.parametrize("value", ["Qz3" + "8Q~" + "notLongEnough", "ghp_" + _alnum(12), "github_pat_" + _alnum(30)])
+def test_a_fixed_length_format_of_the_wrong_length_is_a_format_example(value):
+    assert adapter.scan_lines([f'client_secret = "{value}"'], "x.py") == []
+
+
+@pytest.mark.parametrize("value", ["Qz38Q~" + _alnum(34), "Qz38Q~" + _alnum(36), "ghp_" + _alnum(36), _alnum(14) + "9"])
+def test_the_right_length_or_no_format_is_still_reported(value):
+    assert len(adapter.scan_lines([f'client_secret = "{value}"'], "x.py")) >= 1
+
+
+def _b64url(n: int) -> str:
+    return "".join(_R8.choice(string.ascii_letters + string.digits + "-") for _ in range(n))
+
+
+STATELESS = f"ghs_{_R8.randrange(10**5, 10**7)}_{_b64url(120)}_{_b64url(240)}_{_b64url(160)}"
+
+
+@pytest.mark.parametrize("template", ['GH_TOKEN = "{}"', "token: {}", "git clone https://x-access-token:{}@github.com/o/r"])
+def test_a_stateless_github_installation_token_is_found(template):
+    hits = adapter.scan_lines([template.format(STATELESS)], "notes.txt")
+    assert [(h.type, h.secret) for h in hits] == [("GitHub Access Token", STATELESS)]
+
+
+@pytest.mark.parametrize("value", [
+    "ghs_123456_" + "a" * 100 + "_" + "b" * 200 + "_" + "c" * 200,  # repeated: a format test's fixture
+    "ghs_123456_" + _b64url(80),  # too short for the stateless form
+])
+def test_stateless_shaped_placeholders_and_short_bodies_are_not_tokens(value):
+    assert [h.type for h in adapter.scan_lines([f"token: {value}"], "notes.txt") if h.type == "GitHub Access Token"] == []
+
+
+@pytest.mark.parametrize("line", [
+    'password: "SCRAM-SHA-256$4096:' + _alnum(16) + "==$" + _alnum(43) + "=:" + _alnum(43) + '="',
+    "userPassword: {SSHA}" + _alnum(27) + "=",
+    'ldap_password = "{SHA512}' + _alnum(86) + '=="',
+])
+def test_a_stored_password_verifier_is_a_hash_not_a_password(line):
+    assert adapter.scan_lines([line], "x.py" if " = " in line else "conf.yaml") == []
+
+
+@pytest.mark.parametrize("value", ["SCRAMBLED-" + _alnum(12), "SCRAM-SHA-256-" + _alnum(14), "SHA256:" + _alnum(20)])
+def test_a_password_that_merely_starts_like_a_scheme_is_still_a_password(value):
+    assert len(adapter.scan_lines([f'password = "{value}"'], "x.py")) == 1

@@ -420,7 +420,54 @@ _ALGORITHM = re.compile(
     r"|A\d{3}KW|ECDSA|ED25519|X25519|MD5"
 )
 #: values that are encrypted or hashed, not plain credentials
-_PROTECTED = re.compile(r"^(?:ENC\(|U2FsdGVkX1|\$(?:2[aby]|argon2\w*|pbkdf2[\w-]*|scrypt|[156])\$|vault:v\d+:|\{cipher\}|AQICAH|gAAAAA)")
+#: (salted SCRAM verifiers, ``SCRAM-SHA-256$4096:<salt>$<stored>:<server>``: what a
+#: server stores, not what a client sends; LDAP ``{SSHA}…`` hashes are template-shaped
+#: and dropped as such)
+_PROTECTED = re.compile(r"^(?:ENC\(|U2FsdGVkX1|\$(?:2[aby]|argon2\w*|pbkdf2[\w-]*|scrypt|[156])\$|vault:v\d+:|\{cipher\}|AQICAH|gAAAAA"
+                        r"|SCRAM-SHA-(?:1|256|512)\$\d+:)")
+
+
+#: a content hash as a path segment (md5 to sha512 in hex), with an optional
+#: short suffix (``fe91…c3d3.8840``, ``…a1.bin``)
+_HASH_SEGMENT = re.compile(r"[0-9a-f]{32,128}(?:\.[\w\-]{1,12})?")
+
+
+def _hashed_path(text: str) -> bool:
+    """``routing/._.K--w2k.1v/fe91bd…c3d3.8840``: a store path whose first
+    segment is a word, one of whose segments is a content hash and none of
+    whose other segments is a random run (an object-store or cache key,
+    content-addressed). A credential is one random run; it is not cut by
+    ``/`` into names and a hash."""
+    if "/" not in text or any(c.isspace() for c in text):
+        return False
+    segments = [part for part in text.split("/") if part]
+    if len(segments) < 2 or not re.match(r"[A-Za-z][A-Za-z0-9_\-.]*$", segments[0]):
+        return False
+    hashes = [part for part in segments[1:] if _HASH_SEGMENT.fullmatch(part)]
+    # the other segments are names and short codes, none a random run
+    return bool(hashes) and not any(_random_segment(part) for part in segments if part not in hashes)
+
+
+#: provider formats of one fixed length, with the length of their body:
+#: Entra ID client secrets (3 characters, a digit, ``Q~``, 31-34 more),
+#: GitHub classic tokens (``ghp_`` … + 36) and fine-grained tokens (+ 82)
+_FIXED_FORMATS = re.compile(r"^(?:[A-Za-z0-9_~.]{3}\dQ~(?P<entra>[A-Za-z0-9_~.\-]*)|gh[pousr]_(?P<gh>[A-Za-z0-9]*)"
+                            r"|github_pat_(?P<pat>[A-Za-z0-9_]*))$")
+_FIXED_LENGTHS = {"entra": 31, "gh": 36, "pat": 82}
+
+
+def _wrong_length_format(text: str) -> bool:
+    """``Abc8Q~tooShort``, ``ghp_abc123``: a value that opens like a
+    fixed-length provider format and is shorter than it is not that
+    provider's key (the format detector judges the right length); under a
+    credential name it is a format test's negative or a truncated example.
+    A longer one is left to the random-value test: a real secret with a
+    character more is still a secret."""
+    match = _FIXED_FORMATS.match(text)
+    if not match:
+        return False
+    name = next(k for k, v in match.groupdict().items() if v is not None)
+    return len(match.group(name)) < _FIXED_LENGTHS[name]
 
 
 def names_a_credential(value: str) -> bool:
@@ -455,6 +502,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return "an unsigned JWT (base64 JSON, no signature)"
     if _PUBLISHABLE.match(text):
         return "a publishable (client-side) key"
+    if _wrong_length_format(text):
+        return "shorter than the fixed-length provider format it opens like (a format test's value)"
     if text.lower() in _LITERALS:
         return "a literal, not a value"
     if _PROTECTED.match(text):
@@ -492,6 +541,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         p.isalpha() or p.isdigit() or _NAMEISH.match(p) or _identifier_like(p) or _ID_PART.fullmatch(p) for p in text.split("/") if p
     ):
         return "a path or repository id"
+    if _hashed_path(text):
+        return "a path with a content hash"
     if re.fullmatch(r"[A-Za-z_.\-]+", text):
         return "letters only"
     if re.fullmatch(r"[\d.\-_:]+", text):

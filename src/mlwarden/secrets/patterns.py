@@ -133,8 +133,15 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # classic, OAuth, user-to-server, server-to-server, refresh tokens
         _re(_B + r"(gh[pousr]_[A-Za-z0-9]{36})" + _E),
         _re(_B + r"(ghr_[A-Za-z0-9]{76})" + _E),
+        # stateless GitHub App installation tokens (rolled out from 2026-04):
+        # `ghs_` + the app id + `_` + a JWT-like body of some 500 characters
+        _re(_B + r"(ghs_\d{1,12}_[A-Za-z0-9_\-]{200,1200})" + _E),
         # fine-grained personal access tokens
         _re(_B + r"(github_pat_[A-Za-z0-9_]{82})" + _E),
+        # the same glued to the word before it (`ourgithub_pat_…`, a token
+        # pasted after text): only the strict shape, 22 alphanumerics, `_`,
+        # 59 more, is distinctive enough to be taken inside a word
+        _re(r"(?<=[A-Za-z0-9])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})" + _E),
     ),
     "GitLab Access Token": (
         _re(_B + r"((?:glpat|gldt|glft|glsoat|glrt|glimt|glptt|gloas|glcbt|glagent)-[A-Za-z0-9_\-]{20,64})" + _E),
@@ -255,7 +262,8 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "AWS Bedrock API Key": "long-term `ABSK` + base64 of `BedrockAPIKey-…`; short-term `bedrock-api-key-` + base64 of `bedrock.amazonaws.com…`",
     "AWS Secret Access Key": "40 base64 characters named `aws_secret_access_key`, `SecretAccessKey`, `aws_secret` …",
     "AWS Session Token": "STS tokens starting `IQoJb3JpZ2luX2Vj`, `FwoGZXIvYXdzE`, `FQoGZXIvYXdzE` or `FQoDYXdzE`, or 100+ base64 characters named `aws_session_token`",
-    "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76, fine-grained `github_pat_` + 82",
+    "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76, fine-grained `github_pat_` + 82 (also glued to a "
+                           "preceding word), stateless installation tokens `ghs_` + app id + `_` + 200-1200",
     "GitLab Access Token": "`glpat-`, `gldt-`, `glft-`, `glsoat-`, `glrt-`, `glimt-`, `glptt-`, `gloas-`, `glcbt-`, `glagent-` + 20-64; runner registration tokens `GR1348941` + 20",
     "Azure AD Client Secret": "Entra ID application secrets: 3 characters, a digit, `Q~`, 31-34 more",
     "Clojars API Token": "`CLOJARS_` + 60 alphanumerics",
