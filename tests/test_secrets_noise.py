@@ -302,3 +302,33 @@ def test_slack_ids_edited_by_hand_do_not_hide_a_random_secret():
     assert noise.placeholder_reason("xo" + "xp-" + "7" * 12 + "-" + "q" * 32) is not None
     hits = found(f'SLACK_TOKEN = "xo' + "xb-" + "1" * 12 + "-" + "2" * 12 + "-" + secret + '"')
     assert [h.type for h in hits] == ["Slack Token"]
+
+
+@pytest.mark.parametrize(
+    "text, filename",
+    [
+        ('SECTIONS = {\n    "key_findings": r"(?:finding|result)s?:\\s*([^\\n]+)",\n}\n', "extract.py"),
+        ('TOKEN_GRAMMAR = r"[A-Za-z*][!#$%&*+.^_|~0-9A-Za-z:/]*"\n', "proxy.py"),
+    ],
+)
+def test_a_regular_expression_under_a_credential_name_is_not_a_secret(text, filename, monkeypatch):
+    # scanners, redactors and parsers keep patterns under key-like names;
+    # each sample is reported when the pattern test is turned off
+    import re
+
+    assert adapter.scan_lines(text.splitlines(), filename) == [], text
+    monkeypatch.setattr(noise, "_REGEX_PIECES", re.compile(r"(?!)"))
+    assert adapter.scan_lines(text.splitlines(), filename) != [], text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Qw8[z]Lp2!xN7#rT4v",  # one bracketed character is a password's symbol, not a class
+        "d7F-kP2q(x)9Wm.*Ln4",  # `.*` and parentheses alone are symbols
+        "Zq8Tn3Vb7Lm2Xc9Rw4Ps6Dk1Hf5Gj0Ya8Ue3Io7Wt",
+    ],
+)
+def test_passwords_with_symbols_are_not_taken_for_patterns(value):
+    assert noise.generic_reason(value, "password") is None
+    assert [h.secret for h in adapter.scan_lines([f'db_password = "{value}"'], "settings.py")] == [value]

@@ -153,7 +153,8 @@ class HardcodedSecret(FileRule):
     (`{"host", "password", "user_name"}`), a flag named in a message
     (`"--db-password requires --db-user"`), a docstring's `passphrase: The
     operator's passphrase`, an e-mail address, a Hub model id
-    (`org/model_name`), a file name, a `%s` format template, recordings marked
+    (`org/model_name`), a file name, a `%s` format template, a regular
+    expression (two pieces of regex syntax: `(?:…)s?:\\s*(.+)`), recordings marked
     `FILTERED` or `SCRUBBED`, prose with function words (`this should not be
     printed`). A URL's query value ends at the next `&`. An inline
     `# pragma: allowlist secret` (detect-secrets' convention) or

@@ -480,6 +480,13 @@ def names_a_credential(value: str) -> bool:
     return " " in text or "\t" in text or re.fullmatch(r"[A-Za-z_\-. ]+", text) is not None
 
 
+#: pieces of regular-expression syntax (a group extension, a class escape, a
+#: quantified or ranged character class, a counted repeat): a value holding
+#: two (`(?:idea|concept)s?:\s*(.+)` under a `key_concepts` name, a token
+#: grammar `[A-Za-z*][!#$%&'*+.^_|~0-9A-Za-z:/]*`) is a pattern, not a secret
+_REGEX_PIECES = re.compile(r"\(\?(?:[:=!]|<[=!]|P<)|\\[sdwbSDWB]|\[\^?[^\]\s]{1,60}\](?=[*+?{])|\[\^?[^\]\s]*?\w-\w[^\]\s]*\]|\{\d+,\d*\}")
+
+
 def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     """Why a keyword-detector value is not a credential. ``strength`` is
     ``"password"`` for password-like names (any non-placeholder value is a
@@ -512,6 +519,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return "an algorithm name"
     if _EMAIL.match(text):
         return "an e-mail address"
+    if sum(1 for _ in _REGEX_PIECES.finditer(text)) >= 2:
+        return "a regular expression"
     if " " in text or "\t" in text:
         words = text.split()
         if strength != "password" or len(words) > 5 or _SELF_DESCRIBING.search(text):
