@@ -425,7 +425,7 @@ def test_mlw208_bodiless_probe_is_low(call, expected):
 )
 def test_mlw202_evaluate_load(call, expected):
     assert severities(f"import evaluate\nm = {call}\n", "MLW202") == expected
-    assert "every evaluate module is code" in check(f"import evaluate\nm = evaluate.load('a/b')\n", "MLW202")[0][2]
+    assert "every evaluate module is code" in check("import evaluate\nm = evaluate.load('a/b')\n", "MLW202")[0][2]
 
 
 # -- MLW207: a health check ---------------------------------------------------------------------

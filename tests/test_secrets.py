@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, run_tool
+from conftest import FIXTURES, run_tool
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config
 from mlwarden.core.registry import all_rules

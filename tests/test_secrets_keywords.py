@@ -142,7 +142,7 @@ def test_keyword_false_positive(line):
 
 def test_value_on_the_next_line():
     """YAML block scalars and XML elements put the value on its own line."""
-    for lines in ([f"acme_token: |", f"  {V}"], [f"<acmeToken>", f"    {V}", "</acmeToken>"]):
+    for lines in (["acme_token: |", f"  {V}"], ["<acmeToken>", f"    {V}", "</acmeToken>"]):
         hits = adapter.scan_lines(lines, "config.yaml")
         assert [(h.line, h.secret) for h in hits] == [(2, V)], lines
 
@@ -287,7 +287,7 @@ MORE_FALSE_POSITIVES = [
     f'raise ValueError("bad token \'{V}\'");',
     f'    api_key "{V}";',  # checked as Python
     # the quote before the name closes a string (a label table, minified JS)
-    f'{{titleLabel:"Sign in",passwordLabel:"Password:",submitLabel:"Continue now"}}',
+    '{titleLabel:"Sign in",passwordLabel:"Password:",submitLabel:"Continue now"}',
     # `value=` pairs: the name must be the `key=`/`name=` attribute and a credential
     f'<add key="LogDirectory" value="{V}"/>',
     f'<add key="PasswordLength" value="{rand(12)}"/>',

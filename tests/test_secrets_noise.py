@@ -300,7 +300,7 @@ def test_slack_ids_edited_by_hand_do_not_hide_a_random_secret():
     assert noise.placeholder_reason("xo" + "xa-2-" + "5" + "1" * 9 + "-" + "3" * 11 + "-" + secret) is None
     assert noise.placeholder_reason("xo" + "xb-" + "1" * 10 + "-" + "2" * 10 + "-" + "abcdefghijklmnopqrstuvwx") is not None
     assert noise.placeholder_reason("xo" + "xp-" + "7" * 12 + "-" + "q" * 32) is not None
-    hits = found(f'SLACK_TOKEN = "xo' + "xb-" + "1" * 12 + "-" + "2" * 12 + "-" + secret + '"')
+    hits = found('SLACK_TOKEN = "xo' + "xb-" + "1" * 12 + "-" + "2" * 12 + "-" + secret + '"')
     assert [h.type for h in hits] == ["Slack Token"]
 
 

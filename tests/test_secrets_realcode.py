@@ -13,7 +13,6 @@ from mlwarden.core.config import Config
 from mlwarden.core.finding import Severity
 from mlwarden.core.engine import check_source
 from mlwarden.rules.mlw402_hardcoded_api_credential import HardcodedApiCredential
-from mlwarden.secrets import adapter
 from mlwarden.secrets.names import env_assignment
 from mlwarden.secrets.noise import generic_reason
 

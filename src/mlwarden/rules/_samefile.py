@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import ast
 from functools import lru_cache
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 #: function-style writers followed here (their (position, keyword) come from
 #: the round-trip table, which the caller passes in: less those that write

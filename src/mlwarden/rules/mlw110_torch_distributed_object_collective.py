@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst

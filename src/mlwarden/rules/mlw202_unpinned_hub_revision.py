@@ -771,7 +771,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         if rev and revision_problem(rev) is None:
             return
         if target.startswith("timm."):
-            advice = f"append `@<40-hex commit SHA>` to the name"
+            advice = "append `@<40-hex commit SHA>` to the name"
         else:
             advice = "download a pinned snapshot with `snapshot_download(..., revision=<40-hex commit SHA>)` and load it from disk"
         state = f"at revision `{rev}`, {revision_problem(rev)}" if rev else "without a pinned revision"
