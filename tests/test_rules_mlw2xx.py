@@ -207,6 +207,8 @@ def test_explain_pages_name_cves():
     [
         ("from transformers import AutoModel\ndef load(args):\n    return AutoModel.from_pretrained(args.model, revision='main')\n", "model"),
         ("import datasets\ndef load(args):\n    return datasets.load_dataset(args.repo, revision='main')\n", "dataset"),
+        ("from huggingface_hub import snapshot_download\nKIND = 'dataset'\ndef get(repo):\n    return snapshot_download(repo, repo_type=KIND, revision='v3')\n", "dataset"),
+        ("import huggingface_hub as hh\ndef get(repo):\n    return hh.hf_hub_download(repo, 'app.py', repo_type='space', revision='main')\n", "Space"),
     ],
 )
 def test_run_time_id_is_named_for_what_it_loads(code, word):

@@ -664,7 +664,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         if name is None:
             if not (strict and (self.option("check-dynamic-ids") or isinstance(revision, str))):
                 return
-            shown = "a run-time dataset id" if target.startswith("datasets.") else "a run-time model id"
+            shown = f"a run-time {self._repo_kind(node, target)} id"
         else:
             if exact and target.startswith("datasets.") and (name in PACKAGED_BUILDERS or name.endswith(".py")):
                 return
@@ -685,6 +685,15 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
             org = owner_of(self.ctx, id_expr)
             repo = f"{org}/x" if org else None
         self._pending.append((node, self._message(target, shown, revision, why), severity, repo))
+
+    def _repo_kind(self, node: libcst.Call, target: str) -> str:
+        """What the repository holds: "dataset" for `datasets` loads and a
+        literal `repo_type="dataset"`, "Space" for `repo_type="space"`."""
+        if target.startswith("datasets."):
+            return "dataset"
+        present, expr = self.ctx.keyword(node, "repo_type")
+        kind = self.resolve(expr) if present else None
+        return {"dataset": "dataset", "space": "Space"}.get(kind, "model") if isinstance(kind, str) else "model"
 
     @property
     def _pending(self) -> list:
