@@ -286,11 +286,20 @@ class ProjectValues:
     attribute_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
     #: local name -> the dotted bases of the class it is imported as
     class_bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    #: local name of an imported project *module* -> its constants
+    #: (``from pkg.core import constants`` … ``constants.DEFAULT_HOST``,
+    #: ``from . import settings``, ``import pkg.settings as settings``)
+    modules: Dict[str, Dict[str, object]] = field(default_factory=dict)
     #: the files read
     files: Set[str] = field(default_factory=set)
 
     def constant(self, name: str) -> object:
         return self.constants.get(name, UNKNOWN)
+
+    def module_constant(self, module: str, name: str) -> object:
+        """``module.name`` where ``module`` is the local name of an imported
+        project module that assigns ``name`` once, to a literal."""
+        return self.modules.get(module, {}).get(name, UNKNOWN)
 
 
 def project_values(unit: Any) -> ProjectValues:
@@ -318,16 +327,25 @@ def project_values(unit: Any) -> ProjectValues:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return found
     for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:  # `import pkg.settings as settings`: a project module under a name
+                    _take_module(found, path, alias.name, 0, alias.asname)
+            continue
         if not isinstance(stmt, ast.ImportFrom) or any(a.name == "*" for a in stmt.names):
             continue
         read = _read_from(found, path, stmt.module or "", stmt.level or 0)
-        if read is None:
-            continue
-        source, values = read
-        _add_defaults(found, values)
         for alias in stmt.names:
-            if not _take(found, values, alias.name, alias.asname or alias.name):
-                _follow_reexport(found, source, values, alias.name, alias.asname or alias.name, 0)
+            local = alias.asname or alias.name
+            if read is not None and _take(found, read[1], alias.name, local):
+                continue
+            # `from pkg.core import constants`, `from . import settings`: a submodule, used as `constants.X`
+            if _take_module(found, path, f"{stmt.module}.{alias.name}" if stmt.module else alias.name, stmt.level or 0, local):
+                continue
+            if read is not None:
+                _follow_reexport(found, read[0], read[1], alias.name, local, 0)
+        if read is not None:
+            _add_defaults(found, read[1])
     if found.files:
         extra.setdefault("read_files", set()).update(found.files)
     return found
@@ -345,6 +363,18 @@ def _read_from(found: ProjectValues, importer: Path, module: str, level: int) ->
         return None
     found.files.add(str(source))
     return source, values
+
+
+def _take_module(found: ProjectValues, importer: Path, module: str, level: int, local: str) -> bool:
+    """Record the constants of the project module ``module`` under
+    ``local``, and its field and option defaults; False when it is not a
+    module of the project that can be read."""
+    read = _read_from(found, importer, module, level)
+    if read is None:
+        return False
+    found.modules[local] = read[1].constants
+    _add_defaults(found, read[1])
+    return True
 
 
 def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> bool:

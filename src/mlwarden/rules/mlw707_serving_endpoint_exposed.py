@@ -21,6 +21,8 @@ from mlwarden.rules.mlw701_gradio_public_share import imports_module
 
 #: host values that bind every interface
 ALL_INTERFACES = frozenset({"0.0.0.0", "", "::", "[::]", "0:0:0:0:0:0:0:0", "*"})
+#: keys a host is looked up under (``options.get("host", "0.0.0.0")``), lower case, without leading/trailing ``_``
+HOST_KEYS = frozenset({"host", "hostname", "host_ip", "ip", "address", "addr", "bind", "bind_address", "bind_host", "listen", "listen_address", "interface", "server_name", "server_host", "server_address", "http_host"})
 #: server functions: name -> (host position or None for keyword-only, host keyword, default binds all)
 SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     "uvicorn.run": (1, "host", False),
@@ -78,8 +80,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     authentication configured in the file:
 
     - Flask, Quart and Sanic `app.run(host="0.0.0.0")` (keyword or first
-      argument), LitServe `server.run()` (which binds all interfaces by
-      default);
+      argument, or in a `**` dict: `app.run(**run_kwargs)`), LitServe
+      `server.run()` (which binds all interfaces by default); an app this
+      file cannot type (made by another module's factory: `app =
+      configure_app()`) started with an explicit host and port,
+      `app.run(host=…, port=…)` (an empty host is then taken as local, as
+      Flask does);
     - `uvicorn.run(app, host="0.0.0.0")` and `uvicorn.Config(...)`,
       aiohttp `web.run_app(app)` / `web.TCPSite(runner)` (all interfaces by
       default), `waitress.serve(app)`, werkzeug `run_simple("0.0.0.0", …)`,
@@ -123,7 +129,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     whose `run()` serves an empty host on 127.0.0.1), a module constant, a
     local name whose bindings that reach the call all assign such a literal
     (a later rebinding does not count), a parameter default, `os.environ.get("HOST", "0.0.0.0")` (also
-    through the one local binding that reaches the call: `host = os.getenv("HOST", "0.0.0.0")`), a
+    through the one local binding that reaches the call: `host = os.getenv("HOST", "0.0.0.0")`), the
+    default of a keyed look-up of a host (`run_kwargs.get("host", "0.0.0.0")`,
+    `getattr(args, "host", "::")`, unless the dict is built in the function with that key; the message
+    says the default applies when the key is not set), a
     conditional `a if flag else b` both of whose branches are such hosts, or whose branch a default run
     takes is (the message names the branch: a plain flag, a name or attribute whose value cannot be
     read, is taken to be off; a literal, a parameter or option default is read; a condition that is a
@@ -134,7 +143,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     `host: str = "0.0.0.0"` … `cfg.host`). The constant, option or field may
     also sit in a module of the same package that the file imports from
     (`from .constants import HOST`, `from .settings import Settings` …
-    `settings.host`, or through a package that re-exports it: `from .config
+    `settings.host`, a constant of an imported project module read as an
+    attribute: `from pkg.core import constants` … `constants.DEFAULT_HOST`,
+    `from . import settings`, `import pkg.settings as settings`, also as a
+    parameter's default, or through a package that re-exports it: `from .config
     import Settings` with `from .settings import Settings` in
     `config/__init__.py`): that module is read, never run, and the file's cached
     result is dropped when it changes. It may also be set elsewhere in the
@@ -249,6 +261,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     triggers = frozenset({
         "uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc",
         "add_insecure_port", "gunicorn", "bind", "hypercorn", "tornado", "streamlit.address", "mlflow.server", "mlflow.serve", "mlflow.ui", "bentoml.host", "http.server", "granian", "streamlit.run", "streamlit.main_run",
+        # an app made by another module's factory, started with an explicit host and port
+        "run.host.port",
     })
 
     VALID = [
@@ -517,16 +531,24 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if self.ctx.qualnames(func):
                 return None  # subprocess.run, asyncio.run, …: a module function, not an app
             app = self._app_framework(func.value)
+            receiver = _show(self.ctx, func.value, 20)
             for module, default_all in RUN_FRAMEWORKS.items():
                 if app == module or (app is None and not default_all and imports_module(self.ctx, module)):
                     self._flask_run = module == "flask"
                     if self.ctx.keyword(node, "host")[0] is None:
-                        return None
+                        # app.run(**run_kwargs) with a dict built in this function (or by a method of the class)
+                        judged = self._kwargs_host(node, "host") if module != "litserve" else None
+                        return (f"{receiver}.run(**{_show(self.ctx, judged.via, 20)})", judged, False) if judged is not None else None
                     host = self.ctx.arg(node, 0, "host") if module != "litserve" else self.ctx.keyword(node, "host")[1]
                     if host is None and (not default_all or app != module):
                         return None
-                    receiver = _show(self.ctx, func.value, 20)
                     return (f"{receiver}.run(host={_show(self.ctx, host)})" if host is not None else f"{receiver}.run()"), host, default_all
+            if app is None and self.ctx.keyword(node, "host")[0] and self.ctx.keyword(node, "port")[0]:
+                # an app this file cannot type (made by another module's factory) started with an
+                # explicit host and port: a web app's run(); an empty host is taken as local (Flask)
+                self._flask_run = True
+                host = self.ctx.keyword(node, "host")[1]
+                return f"{receiver}.run(host={_show(self.ctx, host)})", host, False
         return None
 
     def _app_framework(self, receiver: Any) -> Optional[str]:
@@ -694,6 +716,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 values = self.reaching_values(host.value, host)
                 if len(values) == 1 and isinstance(values[0], (cst.Call, cst.IfExp, cst.BooleanOperation)):
                     return self._all_interfaces(values[0], empty_is_local, depth + 1)
+        if isinstance(host, cst.Attribute) and isinstance(host.value, cst.Name):
+            constant = self._module_constant(host.value.value, host.attr.value)
+            if isinstance(constant, str):
+                # `from pkg.core import constants` … `constants.DEFAULT_HOST`: the module's literal
+                return not (empty_is_local and not constant.strip()) and constant.strip() in ALL_INTERFACES
         if isinstance(host, cst.Attribute) and self._self_attr_all(host):
             return True  # self._host, set to "0.0.0.0" (or a parameter defaulting to it) in the class
         if isinstance(host, cst.Attribute) and self._built_with_key(host):
@@ -703,7 +730,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if self.ctx.call_to(host, ("os.environ.get", "os.getenv")):
                 default = self.ctx.arg(host, 1, "default")
                 return default is not None and self._all_interfaces(default, depth=depth + 1)
-            return False
+            looked_up = self._lookup_default(host)
+            if looked_up is None or depth >= 4 or not self._all_interfaces(looked_up[0], empty_is_local, depth + 1):
+                return False
+            self._branch = looked_up[1]
+            return True
         if isinstance(host, cst.Attribute):
             # a field or option default of this file, or of a project module it imports from
             # (`settings.host` with `host: str = "0.0.0.0"` in settings.py)
@@ -711,6 +742,41 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 project_values(self.unit), ALL_INTERFACES
             )
         return False
+
+    def _module_constant(self, module: str, name: str) -> object:
+        """``module.name`` where ``module`` is bound only by its import of a
+        project module (``from pkg import constants``), which assigns
+        ``name`` once, to a literal; UNKNOWN otherwise."""
+        if not _bound_once(self.ctx.facts, module):
+            return UNKNOWN
+        return project_values(self.unit).module_constant(module, name)
+
+    def _lookup_default(self, call: Any) -> Optional[Tuple[Any, str]]:
+        """The default of a keyed look-up whose key the code does not set:
+        ``options.get("host", "0.0.0.0")`` (a mapping's ``get``) or
+        ``getattr(args, "host", "0.0.0.0")``. None when the call is not
+        such a look-up, or when ``options`` is a dict built in this function
+        that sets the key (its value, not the default, is what runs); with
+        the default, the note the message gives (the default applies when
+        the key is not set)."""
+        func = call.func
+        if isinstance(func, cst.Name) and func.value == "getattr" and len(call.args) == 3 and "getattr" not in self.ctx.facts.module_scope.bindings:
+            key, default = self.ctx.value(call.args[1].value), call.args[2].value
+        elif isinstance(func, cst.Attribute) and func.attr.value == "get" and len(call.args) == 2 and not any(a.keyword or a.star for a in call.args):
+            key, default = self.ctx.value(call.args[0].value), call.args[1].value
+        else:
+            return None
+        if not isinstance(key, str) or key.strip("_").lower() not in HOST_KEYS:
+            return None
+        receiver = func.value if isinstance(func, cst.Attribute) else call.args[0].value
+        if isinstance(receiver, cst.Name):
+            functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+            hosts: List[Any] = []
+            if functions:
+                _dict_entries(self.ctx, functions[-1], receiver.value, key, hosts, [])
+            if hosts:
+                return None  # the dict sets the key: judged where it is set, not here
+        return default, f" when `{_show(self.ctx, receiver, 20)}` has no `{key}` (the look-up's default)"
 
     def _conditional_all(self, host: Any, empty_is_local: bool, depth: int) -> bool:
         """``a if cond else b``: both branches bind every interface, or the
@@ -1344,9 +1410,17 @@ class _AstHosts:
             me = _first_param(method)
             if isinstance(expr.value, ast.Name) and me is not None and expr.value.id == me and cls is not None:
                 return self.class_attr_all(cls, expr.attr, depth + 1)
+            if isinstance(expr.value, ast.Name) and _bound_once(self.facts, expr.value.id):
+                constant = project_values(self.rule.unit).module_constant(expr.value.id, expr.attr)
+                if isinstance(constant, str):
+                    return constant.strip() in ALL_INTERFACES  # `constants.DEFAULT_HOST` of an imported project module
             return expr.attr in self.rule._attrs_defaulting_to_all() or expr.attr in attributes_defaulting_to(project_values(self.rule.unit), ALL_INTERFACES)
         if isinstance(expr, ast.Call) and ".".join(dotted_parts(expr.func) or ()) in ("os.environ.get", "os.getenv", "environ.get", "getenv") and len(expr.args) > 1:
             return self.all(expr.args[1], method, cls, depth + 1)
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and len(expr.args) == 2 and not expr.keywords:
+            key = _ast_literal(expr.args[0])
+            if isinstance(key, str) and key.strip("_").lower() in HOST_KEYS and not isinstance(expr.func.value, ast.Name):
+                return self.all(expr.args[1], method, cls, depth + 1)  # self.options.get("host", "0.0.0.0")
         if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or) and len(expr.values) == 2:
             # `configured or "0.0.0.0"`: the fallback when the configured host is not set
             left, right = expr.values
