@@ -284,6 +284,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("import grpc\nserver = grpc.server(executor)\nserver.add_insecure_port('localhost:50051')"),
         Valid("import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py', '--server.address', 'localhost'])"),
         Valid("import uvicorn\nclass Service:\n    def __init__(self, api, listen='127.0.0.1'):\n        self._listen = listen\n    def start(self):\n        uvicorn.run(self.api, host=self._listen)"),
+        Valid("import uvicorn\ndef main(api, cfg):\n    uvicorn.run(api, host=cfg.get('host', '127.0.0.1'))"),
+        Valid("from .factory import make_app\napp = make_app()\napp.run(host='127.0.0.1', port=5005)"),
     ]
     INVALID = [
         Invalid("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, host='0.0.0.0', port=8000)"),
@@ -321,6 +323,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         ),
         Invalid("import uvicorn\ndef serve(api):\n    opts = {'port': 80}\n    opts['host'] = '::'\n    uvicorn.run(api, **opts)  # error: MLW707"),
         Invalid("import subprocess\nsubprocess.Popen(['mlflow', 'server', '--host', '0.0.0.0', '--port', '5000'])"),
+        Invalid("import uvicorn\ndef main(api, **run_kwargs):\n    uvicorn.run(api, host=run_kwargs.get('host', '0.0.0.0'))"),
+        Invalid("from flask import Flask\napp = Flask(__name__)\ndef main(**extra):\n    opts = {'host': '0.0.0.0', **extra}\n    app.run(**opts)  # error: MLW707"),
+        Invalid("from .factory import make_app\ndef serve(interface='0.0.0.0', port=5005):\n    app = make_app()\n    app.run(host=interface, port=port)  # error: MLW707"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
