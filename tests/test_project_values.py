@@ -322,3 +322,26 @@ def test_a_module_read_for_its_constants_invalidates_the_cache(tmp_path):
     assert exposed(tmp_path, server, cache=True) == [("server.py", 6)]
     (pkg / "constants.py").write_text("HOST = '127.0.0.1'  # now local\n")
     assert exposed(tmp_path, server, cache=True) == []
+
+
+BASE = "class BaseServer:\n    def __init__(self, app, host: str = {host}, *, port: int = 8000):\n        self.app = app\n        self.host = host\n        self.port = port\n"
+
+
+@pytest.mark.parametrize(
+    "base_host, subclass_body, expected",
+    [
+        # the host a base class of another module gives `self.host` from its constructor's default
+        ("'0.0.0.0'", "", [6]),
+        ("'::'", "", [6]),
+        ("'127.0.0.1'", "", []),
+        # the subclass sets its own host: the base's default is not what runs
+        ("'0.0.0.0'", "    def __init__(self, app):\n        super().__init__(app)\n        self.host = 'localhost'\n", []),
+    ],
+)
+def test_a_host_from_a_base_class_constructor_in_another_module(tmp_path, base_host, subclass_body, expected):
+    pkg = package(tmp_path, {"base.py": BASE.format(host=base_host)})
+    server = pkg / "http.py"
+    body = subclass_body + "    def serve(self):\n        uvicorn.run(self.app, host=self.host, port=self.port)\n"
+    server.write_text("import uvicorn\nfrom .base import BaseServer\n\nclass HTTPServer(BaseServer):\n" + body)
+    lines = [line for _name, line in exposed(tmp_path, server)]
+    assert lines == ([6 + subclass_body.count("\n")] if expected else [])

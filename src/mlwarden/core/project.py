@@ -6,7 +6,8 @@ or ``settings.host`` where ``class Settings(BaseSettings): host: str =
 "0.0.0.0"`` lives in ``settings.py``. A rule that judges the value asks
 :func:`project_values` for the module-level constants and the class-field
 and ``add_argument`` defaults of the project modules the file imports from
-(``from .m import …``, ``from ..m import …``, or ``from pkg.m import …``
+(``from .m import …``, ``from ..m import …``, ``from pkg import m`` …
+``m.HOST``, ``import pkg.m as m``, or ``from pkg.m import …``
 where ``pkg`` is the file's own top-level package), one level deep, and,
 for a name such a module only re-exports (``from .settings import Settings``
 in a package's ``__init__.py``), the module that defines it (up to
@@ -147,6 +148,9 @@ def _read(tree: ast.Module) -> ModuleValues:
                     returned = _property_default(stmt)
                     if returned is not UNKNOWN:
                         defaults.setdefault(stmt.name, []).append(returned)
+                elif isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
+                    for attr, found in _init_defaults(stmt, constants):
+                        defaults.setdefault(attr, []).append(found)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
             default = next((kw.value for kw in node.keywords if kw.arg == "default"), None)
             found = _literal_or_constant(default, constants)
@@ -196,6 +200,41 @@ def _reexports(tree: ast.Module) -> Dict[str, Tuple[str, str, int]]:
             for alias in stmt.names:
                 if alias.name != "*":
                     found.setdefault(alias.asname or alias.name, (stmt.module or "", alias.name, stmt.level or 0))
+    return found
+
+
+def _init_defaults(init: ast.FunctionDef, constants: Dict[str, object]) -> List[Tuple[str, object]]:
+    """``self.<attr> = <parameter>`` in ``__init__`` where the parameter's
+    default is a literal (or a module constant), and ``self.<attr> =
+    <literal>``: the value a default construction gives the attribute
+    (``def __init__(self, app, host="0.0.0.0"): self.host = host``)."""
+    args = init.args
+    params = [*args.posonlyargs, *args.args]
+    if not params:
+        return []
+    me = params[0].arg
+    positional = params[len(params) - len(args.defaults):] if args.defaults else []
+    param_defaults = {p.arg: d for p, d in zip(positional, args.defaults)}
+    param_defaults.update({p.arg: d for p, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    found: List[Tuple[str, object]] = []
+    stack: List[ast.AST] = list(init.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        target = value = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == me and value is not None:
+            if isinstance(value, ast.Name) and value.id in param_defaults:
+                literal = _literal_or_constant(param_defaults[value.id], constants)
+            else:
+                literal = _literal(value) if isinstance(value, ast.Constant) else UNKNOWN
+            if literal is not UNKNOWN:
+                found.append((target.attr, literal))
+        stack.extend(ast.iter_child_nodes(node))
     return found
 
 

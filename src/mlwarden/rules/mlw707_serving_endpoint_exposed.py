@@ -166,7 +166,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       the class gives it is such a host: a literal, a module constant, or a
       parameter of the method that sets it whose default is one, or, for
       `__init__`, that every call of the class in the file passes as one
-      (`Server(app, "0.0.0.0")`);
+      (`Server(app, "0.0.0.0")`); when the class does not set it, a base
+      class in a module of the package it imports from may
+      (`def __init__(self, app, host="0.0.0.0"): self.host = host`, a
+      field or a property);
     - a `**kwargs` dict: written in the call (`**{"address": host}`), built
       in the function (`kw = {...}`, `kw.update({"host": ...})`,
       `kw["host"] = ...`), returned by a method of the class
@@ -728,6 +731,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return not (empty_is_local and not constant.strip()) and constant.strip() in ALL_INTERFACES
         if isinstance(host, cst.Attribute) and self._self_attr_all(host):
             return True  # self._host, set to "0.0.0.0" (or a parameter defaulting to it) in the class
+        if isinstance(host, cst.Attribute) and self._set_by_own_class(host):
+            return False  # the class gives it its own values, judged above: a base class's default is not used
         if isinstance(host, cst.Attribute) and self._built_with_key(host):
             return True  # app = create_app({"server_host": "0.0.0.0"}) … app.state.server_host
         if isinstance(host, cst.Call):
@@ -904,6 +909,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if not params or params[0].name.value != host.value.value:
             return False
         return _AstHosts(self).class_attr_all(cls, host.attr.value, 0)
+
+    def _set_by_own_class(self, host: Any) -> bool:
+        """``self.<attr>`` (the method's first parameter) that the enclosing
+        module-level class assigns itself."""
+        if not isinstance(host.value, cst.Name):
+            return False
+        found = self._method_and_class()
+        if found is None:
+            return False
+        method, cls = found
+        params = method.params.posonly_params or method.params.params
+        return bool(params) and params[0].name.value == host.value.value and bool(_class_attr_values(cls, host.attr.value))
 
     def _built_with_key(self, host: Any) -> bool:
         """``obj.….<attr>`` where ``obj`` is bound, where it is used, only to
@@ -1414,7 +1431,10 @@ class _AstHosts:
         if isinstance(expr, ast.Attribute):
             me = _first_param(method)
             if isinstance(expr.value, ast.Name) and me is not None and expr.value.id == me and cls is not None:
-                return self.class_attr_all(cls, expr.attr, depth + 1)
+                if self.class_attr_all(cls, expr.attr, depth + 1):
+                    return True
+                if _class_attr_values(cls, expr.attr):
+                    return False  # the class's own values: a base class's default is not used
             if isinstance(expr.value, ast.Name) and _bound_once(self.facts, expr.value.id):
                 constant = project_values(self.rule.unit).module_constant(expr.value.id, expr.attr)
                 if isinstance(constant, str):
@@ -1572,29 +1592,7 @@ class _AstHosts:
         """Every value the class gives ``self.<attr>`` (in any method, or as a
         class-level default) binds every interface; False when there is
         none, or one that cannot be followed."""
-        import ast
-
-        values: List[Tuple[Any, Any]] = []
-        for stmt in cls.body:
-            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr and stmt.value is not None:
-                values.append((stmt.value, None))
-            elif isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
-                values.append((stmt.value, None))
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                me = _first_param(stmt)
-                if me is None:
-                    continue
-                for node in _own_nodes(stmt):
-                    targets: List[Any] = []
-                    if isinstance(node, ast.Assign):
-                        targets = node.targets
-                    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-                        targets = [node.target]
-                    for target in targets:
-                        for item in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
-                            if isinstance(item, ast.Attribute) and item.attr == attr and isinstance(item.value, ast.Name) and item.value.id == me:
-                                plain = isinstance(node, (ast.Assign, ast.AnnAssign)) and item is target
-                                values.append((node.value if plain else None, stmt))
+        values = _class_attr_values(cls, attr)
         return bool(values) and all(value is not None and self.all(value, method, cls, depth) for value, method in values)
 
     def method_dict_key(self, cls: Any, name: str, key: str) -> Optional[List[bool]]:
@@ -1627,6 +1625,36 @@ class _AstHosts:
         if not found:
             return None
         return [self.all(value, method, cls, 0) for value in found]
+
+
+def _class_attr_values(cls: Any, attr: str) -> List[Tuple[Any, Any]]:
+    """(value, method) for every value the class gives ``self.<attr>`` (a
+    class-level default has no method; an augmented or unpacked assignment
+    has no value)."""
+    import ast
+
+    values: List[Tuple[Any, Any]] = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr and stmt.value is not None:
+            values.append((stmt.value, None))
+        elif isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
+            values.append((stmt.value, None))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            me = _first_param(stmt)
+            if me is None:
+                continue
+            for node in _own_nodes(stmt):
+                targets: List[Any] = []
+                if isinstance(node, ast.Assign):
+                    targets = node.targets
+                elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                    targets = [node.target]
+                for target in targets:
+                    for item in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                        if isinstance(item, ast.Attribute) and item.attr == attr and isinstance(item.value, ast.Name) and item.value.id == me:
+                            plain = isinstance(node, (ast.Assign, ast.AnnAssign)) and item is target
+                            values.append((node.value if plain else None, stmt))
+    return values
 
 
 def _ast_literal(node: Any) -> object:
