@@ -4,8 +4,9 @@ A serving app often takes its host from another module of its package:
 ``from .constants import DEFAULT_HOST`` … ``uvicorn.run(app, host=DEFAULT_HOST)``,
 or ``settings.host`` where ``class Settings(BaseSettings): host: str =
 "0.0.0.0"`` lives in ``settings.py``. A rule that judges the value asks
-:func:`project_values` for the module-level constants and the class-field
-and ``add_argument`` defaults of the project modules the file imports from
+:func:`project_values` for the module-level constants, the class-field and
+``add_argument`` defaults, and the attributes a class's ``__init__`` sets
+from a parameter default, of the project modules the file imports from
 (``from .m import …``, ``from ..m import …``, ``from pkg import m`` …
 ``m.HOST``, ``import pkg.m as m``, or ``from pkg.m import …``
 where ``pkg`` is the file's own top-level package), one level deep, and,
