@@ -505,6 +505,12 @@ ENV_AND_CONDITIONAL = {
         4,
         "when `run_kwargs` has no `host`",
     ),
+    "mapping-built-with-the-key": (
+        "import uvicorn\ndef serve(api, **kwargs):\n    run_kwargs = {'host': '0.0.0.0', 'port': 8000, **kwargs}\n"
+        "    host = run_kwargs.get('host', '127.0.0.1')\n    uvicorn.Server(uvicorn.Config(api, host=host)).run()\n",
+        5,
+        "`uvicorn.Config(..., host=host)`",
+    ),
     "getattr-default": (
         "from aiohttp import web\ndef serve(app, args):\n    web.run_app(app, host=getattr(args, 'bind_address', '::'), port=8080)\n",
         3,
@@ -754,6 +760,9 @@ RUN_KWARGS_AND_FACTORIES_QUIET = [
     "from .server import configure_app\napp = configure_app()\napp.run(host='', port=80)\n",
     "import asyncio\nasyncio.run(main(), debug=True)\n",
     "from .jobs import client\nclient.run('uptime', host='10.0.0.5', port=22)\n",
+    # an untyped app named or made for metrics / health checks: an exporter, not a model server
+    "from .wrapper import get_metrics_service\ndef serve(port):\n    app = get_metrics_service()\n    app.run(host='0.0.0.0', port=port)\n",
+    "from .wrapper import build\nhealth_app = build()\nhealth_app.run(host='0.0.0.0', port=8081)\n",
 ]
 
 

@@ -8,6 +8,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
 import re
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
+from mlwarden.core import lazyre
 from mlwarden.core.bindings import dotted_parts
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
@@ -85,7 +86,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       file cannot type (made by another module's factory: `app =
       configure_app()`) started with an explicit host and port,
       `app.run(host=…, port=…)` (an empty host is then taken as local, as
-      Flask does);
+      Flask does; an app named, or made by a factory named, for metrics or
+      health checks is an exporter and is not reported);
     - `uvicorn.run(app, host="0.0.0.0")` and `uvicorn.Config(...)`,
       aiohttp `web.run_app(app)` / `web.TCPSite(runner)` (all interfaces by
       default), `waitress.serve(app)`, werkzeug `run_simple("0.0.0.0", …)`,
@@ -131,8 +133,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     (a later rebinding does not count), a parameter default, `os.environ.get("HOST", "0.0.0.0")` (also
     through the one local binding that reaches the call: `host = os.getenv("HOST", "0.0.0.0")`), the
     default of a keyed look-up of a host (`run_kwargs.get("host", "0.0.0.0")`,
-    `getattr(args, "host", "::")`, unless the dict is built in the function with that key; the message
-    says the default applies when the key is not set), a
+    `getattr(args, "host", "::")`; the message says the default applies when the key is not set; when
+    the dict is built in the function with that key, its value there is judged instead), a
     conditional `a if flag else b` both of whose branches are such hosts, or whose branch a default run
     takes is (the message names the branch: a plain flag, a name or attribute whose value cannot be
     read, is taken to be off; a literal, a parameter or option default is read; a condition that is a
@@ -551,7 +553,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                     if host is None and (not default_all or app != module):
                         return None
                     return (f"{receiver}.run(host={_show(self.ctx, host)})" if host is not None else f"{receiver}.run()"), host, default_all
-            if app is None and self.ctx.keyword(node, "host")[0] and self.ctx.keyword(node, "port")[0]:
+            if app is None and self.ctx.keyword(node, "host")[0] and self.ctx.keyword(node, "port")[0] and not self._metrics_app(func.value):
                 # an app this file cannot type (made by another module's factory) started with an
                 # explicit host and port: a web app's run(); an empty host is taken as local (Flask)
                 self._flask_run = True
@@ -582,6 +584,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return None
             frameworks |= hit
         return frameworks.pop() if len(frameworks) == 1 else None
+
+    def _metrics_app(self, receiver: Any) -> bool:
+        """An app named, or made by a factory named, for metrics or health
+        checks (``metrics_app``, ``get_metrics_microservice()``): an
+        exporter, not a model server."""
+        names = [_show(self.ctx, receiver, 60)]
+        values = self.bound_values(receiver.value) if isinstance(receiver, cst.Name) else []
+        names.extend(_show(self.ctx, v.func, 60) for v in values if isinstance(v, cst.Call))
+        return any(_METRICS_APP.search(name) for name in names)
 
     def _tornado_server(self, receiver: Any) -> bool:
         """``receiver`` is a tornado ``Application`` or ``HTTPServer`` (a
@@ -741,7 +752,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 default = self.ctx.arg(host, 1, "default")
                 return default is not None and self._all_interfaces(default, depth=depth + 1)
             looked_up = self._lookup_default(host)
-            if looked_up is None or depth >= 4 or not self._all_interfaces(looked_up[0], empty_is_local, depth + 1):
+            if looked_up is None or depth >= 4 or not all(self._all_interfaces(e, empty_is_local, depth + 1) for e in looked_up[0]):
                 return False
             self._branch = looked_up[1]
             return True
@@ -761,14 +772,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return UNKNOWN
         return project_values(self.unit).module_constant(module, name)
 
-    def _lookup_default(self, call: Any) -> Optional[Tuple[Any, str]]:
+    def _lookup_default(self, call: Any) -> Optional[Tuple[List[Any], str]]:
         """The default of a keyed look-up whose key the code does not set:
         ``options.get("host", "0.0.0.0")`` (a mapping's ``get``) or
         ``getattr(args, "host", "0.0.0.0")``. None when the call is not
-        such a look-up, or when ``options`` is a dict built in this function
-        that sets the key (its value, not the default, is what runs); with
-        the default, the note the message gives (the default applies when
-        the key is not set)."""
+        such a look-up. When ``options`` is a dict built in this function
+        that sets the key, the values it sets instead (what runs; no note);
+        with the default, the note the message gives (the default applies
+        when the key is not set)."""
         func = call.func
         if isinstance(func, cst.Name) and func.value == "getattr" and len(call.args) == 3 and "getattr" not in self.ctx.facts.module_scope.bindings:
             key, default = self.ctx.value(call.args[1].value), call.args[2].value
@@ -785,8 +796,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if functions:
                 _dict_entries(self.ctx, functions[-1], receiver.value, key, hosts, [])
             if hosts:
-                return None  # the dict sets the key: judged where it is set, not here
-        return default, f" when `{_show(self.ctx, receiver, 20)}` has no `{key}` (the look-up's default)"
+                return hosts, ""  # the dict sets the key: its values run, not the default
+        return [default], f" when `{_show(self.ctx, receiver, 20)}` has no `{key}` (the look-up's default)"
 
     def _conditional_all(self, host: Any, empty_is_local: bool, depth: int) -> bool:
         """``a if cond else b``: both branches bind every interface, or the
@@ -1111,6 +1122,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
 
 #: gunicorn's config file names (``gunicorn -c gunicorn.conf.py``, its default)
+_METRICS_APP = lazyre.compile(r"(?i)metric|prometheus|exporter|health")
 _GUNICORN_CONFIG = re.compile(r"^gunicorn[._-]?conf(?:ig)?\.py$")
 #: callees that run (or hand on) a command: subprocess.run/Popen/check_call,
 #: os.system, asyncio.create_subprocess_exec, a project's run_command, …
