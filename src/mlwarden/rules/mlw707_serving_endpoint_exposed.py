@@ -907,31 +907,29 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         cls = self.ctx.facts.classes.get(stack[-2].name.value)
         return (stack[-1], cls) if cls is not None else None
 
-    def _self_attr_all(self, host: Any) -> bool:
-        """``self.<attr>`` (the method's first parameter) every assignment of
-        which in the class binds every interface (:func:`_class_attr_all`)."""
+    def _own_class(self, host: Any) -> Any:
+        """The module-level class (as ``ast``) of the method being visited
+        when ``host`` is ``self.<attr>`` of that method (its first
+        parameter); None otherwise."""
         if not isinstance(host.value, cst.Name):
-            return False
+            return None
         found = self._method_and_class()
         if found is None:
-            return False
+            return None
         method, cls = found
         params = method.params.posonly_params or method.params.params
-        if not params or params[0].name.value != host.value.value:
-            return False
-        return _AstHosts(self).class_attr_all(cls, host.attr.value, 0)
+        return cls if params and params[0].name.value == host.value.value else None
+
+    def _self_attr_all(self, host: Any) -> bool:
+        """``self.<attr>`` every assignment of which in the class binds every
+        interface (:meth:`_AstHosts.class_attr_all`)."""
+        cls = self._own_class(host)
+        return cls is not None and _AstHosts(self).class_attr_all(cls, host.attr.value, 0)
 
     def _set_by_own_class(self, host: Any) -> bool:
-        """``self.<attr>`` (the method's first parameter) that the enclosing
-        module-level class assigns itself."""
-        if not isinstance(host.value, cst.Name):
-            return False
-        found = self._method_and_class()
-        if found is None:
-            return False
-        method, cls = found
-        params = method.params.posonly_params or method.params.params
-        return bool(params) and params[0].name.value == host.value.value and bool(_class_attr_values(cls, host.attr.value))
+        """``self.<attr>`` that the enclosing module-level class assigns itself."""
+        cls = self._own_class(host)
+        return cls is not None and bool(_class_attr_values(cls, host.attr.value))
 
     def _built_with_key(self, host: Any) -> bool:
         """``obj.….<attr>`` where ``obj`` is bound, where it is used, only to
