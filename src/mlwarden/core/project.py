@@ -54,6 +54,12 @@ class ModuleValues:
     #: module-level class name -> its bases, dotted and resolved through the
     #: module's imports (``class L(yaml.SafeLoader)`` -> ``("yaml.SafeLoader",)``)
     class_bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    #: attribute name -> the literals a class's ``__init__`` sets it to from a
+    #: parameter default (``def __init__(self, host="0.0.0.0"): self.host =
+    #: host``) or directly: for ``self.<attr>`` of a subclass, kept apart from
+    #: :attr:`attribute_defaults` (a client class's ``self.host =
+    #: "localhost"`` says nothing about a settings object's ``host``)
+    init_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
 
 
 _MEMO: Dict[Tuple[str, int, int], ModuleValues] = {}
@@ -128,6 +134,7 @@ def _read(tree: ast.Module) -> ModuleValues:
     from mlwarden.core.bindings import assigned_once
 
     defaults: Dict[str, List[object]] = {}
+    init_defaults: Dict[str, List[object]] = {}
     constants = {}
     for name, value in assigned_once(tree.body).items():
         found = _literal(value)
@@ -151,14 +158,16 @@ def _read(tree: ast.Module) -> ModuleValues:
                         defaults.setdefault(stmt.name, []).append(returned)
                 elif isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
                     for attr, found in _init_defaults(stmt, constants):
-                        defaults.setdefault(attr, []).append(found)
+                        init_defaults.setdefault(attr, []).append(found)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
             default = next((kw.value for kw in node.keywords if kw.arg == "default"), None)
             found = _literal_or_constant(default, constants)
             dest = _argparse_dest(node)
             if found is not UNKNOWN and dest:
                 defaults.setdefault(dest, []).append(found)
-    return ModuleValues(constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree))
+    return ModuleValues(
+        constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree), {k: tuple(v) for k, v in init_defaults.items()}
+    )
 
 
 def _class_bases(tree: ast.Module) -> Dict[str, Tuple[str, ...]]:
@@ -326,6 +335,8 @@ class ProjectValues:
     attribute_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
     #: local name -> the dotted bases of the class it is imported as
     class_bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    #: attribute name -> literals the imported modules' ``__init__`` methods set it to
+    init_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
     #: local name of an imported project *module* -> its constants
     #: (``from pkg.core import constants`` … ``constants.DEFAULT_HOST``,
     #: ``from . import settings``, ``import pkg.settings as settings``)
@@ -433,6 +444,8 @@ def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> 
 def _add_defaults(found: ProjectValues, values: ModuleValues) -> None:
     for attr, literals in values.attribute_defaults.items():
         found.attribute_defaults[attr] = found.attribute_defaults.get(attr, ()) + literals
+    for attr, literals in values.init_defaults.items():
+        found.init_defaults[attr] = found.init_defaults.get(attr, ()) + literals
 
 
 #: how many re-exporting modules are followed (``pkg/__init__.py`` ->
@@ -458,9 +471,11 @@ def _follow_reexport(found: ProjectValues, module: Path, values: ModuleValues, n
     _follow_reexport(found, source, target, target_name, local, hops + 1)
 
 
-def attributes_defaulting_to(values: Any, wanted: FrozenSet[object]) -> FrozenSet[str]:
-    """Attribute names whose every literal default is in ``wanted``."""
-    return frozenset(attr for attr, literals in values.attribute_defaults.items() if literals and all(_hashable_in(v, wanted) for v in literals))
+def attributes_defaulting_to(values: Any, wanted: FrozenSet[object], constructed: bool = False) -> FrozenSet[str]:
+    """Attribute names whose every literal default is in ``wanted``; with
+    ``constructed``, those an ``__init__`` sets instead (:attr:`ModuleValues.init_defaults`)."""
+    found = values.init_defaults if constructed else values.attribute_defaults
+    return frozenset(attr for attr, literals in found.items() if literals and all(_hashable_in(v, wanted) for v in literals))
 
 
 def _hashable_in(value: object, wanted: FrozenSet[object]) -> bool:

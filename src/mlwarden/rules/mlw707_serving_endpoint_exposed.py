@@ -742,8 +742,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return not (empty_is_local and not constant.strip()) and constant.strip() in ALL_INTERFACES
         if isinstance(host, cst.Attribute) and self._self_attr_all(host):
             return True  # self._host, set to "0.0.0.0" (or a parameter defaulting to it) in the class
-        if isinstance(host, cst.Attribute) and self._set_by_own_class(host):
-            return False  # the class gives it its own values, judged above: a base class's default is not used
+        if isinstance(host, cst.Attribute) and self._own_class(host) is not None:
+            if self._set_by_own_class(host):
+                return False  # the class gives it its own values, judged above: a base class's default is not used
+            if host.attr.value in attributes_defaulting_to(project_values(self.unit), ALL_INTERFACES, constructed=True):
+                return True  # a base class of an imported project module sets it in __init__ from such a default
         if isinstance(host, cst.Attribute) and self._built_with_key(host):
             return True  # app = create_app({"server_host": "0.0.0.0"}) … app.state.server_host
         if isinstance(host, cst.Call):
@@ -1445,6 +1448,8 @@ class _AstHosts:
                     return True
                 if _class_attr_values(cls, expr.attr):
                     return False  # the class's own values: a base class's default is not used
+                if expr.attr in attributes_defaulting_to(project_values(self.rule.unit), ALL_INTERFACES, constructed=True):
+                    return True  # a base class of an imported project module sets it in __init__
             if isinstance(expr.value, ast.Name) and _bound_once(self.facts, expr.value.id):
                 constant = project_values(self.rule.unit).module_constant(expr.value.id, expr.attr)
                 if isinstance(constant, str):
