@@ -742,6 +742,12 @@ RUN_KWARGS_AND_FACTORIES = {
         4,
         "`app.run(host=interface)`",
     ),
+    "gradio-ui-from-another-module": (
+        "import os\nfrom .ui import create_ui\ndef main(v6):\n    name = os.getenv('UI_SERVER_NAME', '[::]' if v6 else '0.0.0.0')\n"
+        "    create_ui().queue().launch(server_name=name, inbrowser=True)\n",
+        5,
+        "`launch(server_name=name)`",
+    ),
     "factory-app-self-attribute": (
         "class Runner:\n    def __init__(self, make):\n        self.app = make()\n    def go(self):\n        self.app.run(host='0.0.0.0', port=9000, workers=2)\n",
         5,
@@ -760,6 +766,9 @@ RUN_KWARGS_AND_FACTORIES_QUIET = [
     "from .server import configure_app\napp = configure_app()\napp.run(host='', port=80)\n",
     "import asyncio\nasyncio.run(main(), debug=True)\n",
     "from .jobs import client\nclient.run('uptime', host='10.0.0.5', port=22)\n",
+    # a UI from another module launched on loopback, or with authentication
+    "from .ui import create_ui\ncreate_ui().launch(server_name='127.0.0.1')\n",
+    "from .ui import create_ui\ncreate_ui().launch(server_name='0.0.0.0', auth=('admin', read_secret()))\n",
     # an untyped app named or made for metrics / health checks: an exporter, not a model server
     "from .wrapper import get_metrics_service\ndef serve(port):\n    app = get_metrics_service()\n    app.run(host='0.0.0.0', port=port)\n",
     "from .wrapper import build\nhealth_app = build()\nhealth_app.run(host='0.0.0.0', port=8081)\n",

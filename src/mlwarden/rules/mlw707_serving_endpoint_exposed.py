@@ -97,7 +97,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `f"{host}:{port}"` with such a host);
     - gradio `launch(server_name="0.0.0.0")` without `auth=`, or with an
       `auth` variable that is `None` unless an option sets it (medium: the
-      default run is open);
+      default run is open); also on a UI another module builds
+      (`create_ui().queue().launch(server_name=...)` in a file that does
+      not import gradio: `server_name` is gradio's);
     - gunicorn binds: `"bind": "0.0.0.0:8000"` in the options of a file that
       imports gunicorn or a module of its own named for it (a dict, `options["bind"] = ...`, `cfg.set("bind",
       ...)`; the address may be `"%s:%s" % (host, port)`,
@@ -266,8 +268,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     triggers = frozenset({
         "uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc",
         "add_insecure_port", "gunicorn", "bind", "hypercorn", "tornado", "streamlit.address", "mlflow.server", "mlflow.serve", "mlflow.ui", "bentoml.host", "http.server", "granian", "streamlit.run", "streamlit.main_run",
-        # an app made by another module's factory, started with an explicit host and port
-        "run.host.port",
+        # an app made by another module's factory, started with an explicit host and port;
+        # a gradio UI built by another module, launched with a server name
+        "run.host.port", "launch.server_name",
     })
 
     VALID = [
@@ -518,7 +521,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if not isinstance(func, cst.Attribute):
             return None
         method = func.attr.value
-        if method == "launch" and imports_module(self.ctx, "gradio"):
+        if method == "launch" and (imports_module(self.ctx, "gradio") or self.ctx.keyword(node, "server_name")[0]):
+            # gradio's launch(server_name=...): also on a UI built by another module (`create_ui().launch(...)`)
             present, host = self.ctx.keyword(node, "server_name")
             if not present:
                 return None
