@@ -39,6 +39,12 @@ other projects' test files and source code, which are never committed):
   jina, rasa, skypilot, torchserve, vanna, zenml; wheels), labelled blind and
   committed in ``benchmarks/heldout/`` before any rule changed, scored once
   at the end;
+* ``real-8/<package>/...`` — round s10's held-out real-code set (12
+  serving, LLM-ops and agent packages: autogenstudio, chainlit,
+  comfyui-manager, dstack, inference, langgraph-api, llm, lmcache, marimo,
+  open-webui, swe-rex, vllm; ``benchmarks/heldout/real-8.SOURCES.txt``),
+  committed in ``benchmarks/heldout/`` before any rule changed, scored once
+  at the end;
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;
@@ -251,7 +257,7 @@ FOURTH_SOURCES = {"precli", "scs"}
 FIFTH_SOURCES = {"ansede", "aigis", "aisecscan", "aegis"}
 #: round s7's held-out third-party slice (``benchmarks/heldout/third_party-6.SOURCES.txt``)
 SIXTH_SOURCES = {"codeaudit"}
-SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5", "real-6", "real-7")
+SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5", "real-6", "real-7", "real-8")
 
 
 def set_of(rel: str) -> str:

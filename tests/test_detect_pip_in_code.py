@@ -516,3 +516,62 @@ def test_split_rebinding_in_a_notebook():
 def test_gate_admits_rebound_commands():
     for code, _where in REBOUND.values():
         assert pip_in_code.may_install(code), code
+
+
+#: round s10: shell lines held as data for a shell that runs elsewhere (a
+#: remote node, a container, a job's setup): a literal list of shell lines,
+#: or a command-named string that chains commands; only a command that
+#: starts with a pip install counts. (code, [(line, word)])
+SHELL_DATA = {
+    "list-of-setup-lines": (
+        "class Node:\n    def prepare(self):\n        setup_lines = [\n            'mkdir -p ~/.cache/app',\n            'uv pip install boto3',\n"
+        "            'export PATH=$PATH:~/.local/bin',\n        ]\n        return ' && '.join(setup_lines)\n",
+        [(5, "boto3")],
+    ),
+    "class-attribute-tuple-venv-pip": (
+        "class Gateway:\n    BOOT = (\n        'python3 -m venv /opt/gw',\n        '/opt/gw/bin/pip install uvloop',\n    )\n",
+        [(4, "uvloop")],
+    ),
+    "chained-constant": ("INSTALL_DEPS = 'apt-get update -y && sudo pip3 install jupyterlab'\n", [(1, "jupyterlab")]),
+    "chained-attribute-python-m": (
+        "class Job:\n    def __init__(self):\n        self.setup_script = 'cd /work; python -m pip install --extra-index-url https://pkgs.example.org/simple trainer==1.0'\n",
+        [(3, "--extra-index-url")],
+    ),
+}
+
+SHELL_DATA_QUIET = [
+    # prose that mentions pip install: a hint list, a message named for installing
+    "HINTS = ['Install it with: pip install rich', 'or use the plain renderer']\n",
+    "INSTALL_MSG = 'Missing extra; run pip install pkg[gpu] and restart'\n",
+    # pinned, a variable package, a single line without a chain in a command-named value
+    "setup_cmds = ['mkdir -p x', 'pip install numpy==2.1.0']\n",
+    "setup_cmds = ['mkdir -p x', f'pip install {package}']\n",
+    "INSTALL_CMD = 'pip install textual'\n",
+    # a list that is not shell lines: package names, a single command line
+    "EXTRAS = ['pip install', 'torch', 'numpy']\n",
+    "cmds = ['pip install httpx', 'see the docs']\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(SHELL_DATA))
+def test_shell_lines_held_as_data(name):
+    code, expected = SHELL_DATA[name]
+    got = found(code)
+    assert [(line, rule) for line, _col, rule in got] == [(line, "MLW302" if word.startswith("--extra") else "MLW301") for line, word in expected], got
+    for (line, col, _rule), (_line, word) in zip(got, expected):
+        assert code.splitlines()[line - 1][col - 1:].startswith(word) or word not in code.splitlines()[line - 1], (line, col, word)
+    assert pip_in_code.may_install(code)
+    assert_found_fast_and_full(code, got)
+
+
+@pytest.mark.parametrize("code", SHELL_DATA_QUIET)
+def test_shell_lines_held_as_data_quiet(code):
+    assert found(code) == []
+
+
+def test_shell_lines_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json("import os", "remote_setup = ['sudo apt-get install -y git', 'pip install gdown']\nrun_remote(' && '.join(remote_setup))")
+    result = check_source(source, "setup.ipynb", config=Config(select=DEP_RULES))
+    assert [(f.rule_id, f.cell, f.line) for f in result.findings] == [("MLW301", 2, 1)]

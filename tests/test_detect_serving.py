@@ -494,6 +494,34 @@ ENV_AND_CONDITIONAL = {
         3,
         "when `loopback` is false",
     ),
+    # round s10: the default of a keyed look-up (a mapping's get, getattr) applies when the key is not set
+    "mapping-get-default": (
+        "import uvicorn as uv\ndef main(api, cfg):\n    listen = cfg.get('host', '0.0.0.0')\n    uv.run(api, host=listen)\n",
+        4,
+        "when `cfg` has no `host` (the look-up's default)",
+    ),
+    "kwargs-get-default-into-config": (
+        "import uvicorn\ndef serve(api, **run_kwargs):\n    host = run_kwargs.get('host', '0.0.0.0')\n    cfg = uvicorn.Config(api, host=host)\n    uvicorn.Server(cfg).run()\n",
+        4,
+        "when `run_kwargs` has no `host`",
+    ),
+    "mapping-built-with-the-key": (
+        "import uvicorn\ndef serve(api, **kwargs):\n    run_kwargs = {'host': '0.0.0.0', 'port': 8000, **kwargs}\n"
+        "    host = run_kwargs.get('host', '127.0.0.1')\n    uvicorn.Server(uvicorn.Config(api, host=host)).run()\n",
+        5,
+        "`uvicorn.Config(..., host=host)`",
+    ),
+    "getattr-default": (
+        "from aiohttp import web\ndef serve(app, args):\n    web.run_app(app, host=getattr(args, 'bind_address', '::'), port=8080)\n",
+        3,
+        "when `args` has no `bind_address`",
+    ),
+    "self-options-get-default": (
+        "from flask import Flask\nclass Ui:\n    def __init__(self, options):\n        self.options = options\n        self.app = Flask('ui')\n"
+        "    def start(self):\n        self.app.run(host=self.options.get('HOST', '0.0.0.0'), port=80)\n",
+        7,
+        "when `self.options` has no `HOST`",
+    ),
 }
 
 ENV_AND_CONDITIONAL_QUIET = [
@@ -508,7 +536,13 @@ ENV_AND_CONDITIONAL_QUIET = [
     "import os\nimport uvicorn\ndef main(api):\n    listen = os.getenv('SVC_LISTEN', '127.0.0.1')\n    uvicorn.run(api, host=listen)\n",
     "import os\nimport uvicorn\ndef main(api):\n    listen = os.getenv('SVC_LISTEN')\n    uvicorn.run(api, host=listen)\n",
     "import os\nimport uvicorn\ndef main(api):\n    listen = os.getenv('SVC_LISTEN', '0.0.0.0')\n    listen = 'localhost'\n    uvicorn.run(api, host=listen)\n",
-    "import uvicorn\ndef main(api, cfg):\n    listen = cfg.get('host', '0.0.0.0')\n    uvicorn.run(api, host=listen)\n",
+    # a look-up whose default is local, a key that is not a host, a dict that sets the key
+    "import uvicorn\ndef main(api, cfg):\n    listen = cfg.get('host', '127.0.0.1')\n    uvicorn.run(api, host=listen)\n",
+    "import uvicorn\ndef main(api, cfg):\n    uvicorn.run(api, host=cfg.get('name', '0.0.0.0'))\n",
+    "import uvicorn\ndef main(api, **kw):\n    opts = {'host': '127.0.0.1', **kw}\n    uvicorn.run(api, host=opts.get('host', '0.0.0.0'))\n",
+    "import uvicorn\ndef main(api, args):\n    uvicorn.run(api, host=getattr(args, 'host', 'localhost'))\n",
+    # getattr rebound by the module: not the builtin
+    "import uvicorn\nfrom .compat import getattr\ndef main(api, args):\n    uvicorn.run(api, host=getattr(args, 'host', '0.0.0.0'))\n",
 ]
 
 
@@ -686,3 +720,82 @@ def test_streamlit_without_an_address_is_low(name):
 def test_streamlit_quiet(code):
     assert findings(code) == []
     assert _fast_equals_full(code, "serve.py")
+
+
+#: round s10: an app's `run(**kwargs)` with a dict built in the function, and
+#: an app this file cannot type (another module's factory) started with an
+#: explicit host and port. (code, line, words the message must hold)
+RUN_KWARGS_AND_FACTORIES = {
+    "flask-run-kwargs-dict": (
+        "from flask import Flask\nsite = Flask('s')\ndef main(**extra):\n    run_kwargs = {'host': '0.0.0.0', 'port': 8084, **extra}\n    site.run(**run_kwargs)\n",
+        5,
+        "`site.run(**run_kwargs)`",
+    ),
+    "quart-run-kwargs-update": (
+        "import quart as q\napp = q.Quart('a')\ndef main():\n    kw = dict(port=80)\n    kw.update({'host': '::'})\n    app.run(**kw)\n",
+        6,
+        "`app.run(**kw)`",
+    ),
+    "sanic-run-kwargs-literal": ("from sanic import Sanic\napp = Sanic('m')\napp.run(**{'host': '0.0.0.0', 'port': 8000})\n", 3, "serves on every network interface"),
+    "factory-app-keyword-host-port": (
+        "from .server import configure_app\ndef serve(interface='0.0.0.0', port=5005):\n    app = configure_app()\n    app.run(host=interface, port=port)\n",
+        4,
+        "`app.run(host=interface)`",
+    ),
+    "gradio-ui-from-another-module": (
+        "import os\nfrom .ui import create_ui\ndef main(v6):\n    name = os.getenv('UI_SERVER_NAME', '[::]' if v6 else '0.0.0.0')\n"
+        "    create_ui().queue().launch(server_name=name, inbrowser=True)\n",
+        5,
+        "`launch(server_name=name)`",
+    ),
+    "factory-app-self-attribute": (
+        "class Runner:\n    def __init__(self, make):\n        self.app = make()\n    def go(self):\n        self.app.run(host='0.0.0.0', port=9000, workers=2)\n",
+        5,
+        "`self.app.run(host='0.0.0.0')`",
+    ),
+}
+
+RUN_KWARGS_AND_FACTORIES_QUIET = [
+    # the dict binds loopback, has no host (Flask's default is local), or comes from outside the function
+    "from flask import Flask\nsite = Flask('s')\ndef main():\n    run_kwargs = {'host': '127.0.0.1', 'port': 8084}\n    site.run(**run_kwargs)\n",
+    "from flask import Flask\nsite = Flask('s')\ndef main():\n    run_kwargs = {'port': 8084}\n    site.run(**run_kwargs)\n",
+    "from flask import Flask\nsite = Flask('s')\ndef main(run_kwargs):\n    site.run(**run_kwargs)\n",
+    # an untyped app: no port, a loopback or empty host, a module function's run
+    "from .server import configure_app\napp = configure_app()\napp.run(host='0.0.0.0')\n",
+    "from .server import configure_app\napp = configure_app()\napp.run(host='localhost', port=80)\n",
+    "from .server import configure_app\napp = configure_app()\napp.run(host='', port=80)\n",
+    "import asyncio\nasyncio.run(main(), debug=True)\n",
+    "from .jobs import client\nclient.run('uptime', host='10.0.0.5', port=22)\n",
+    # a UI from another module launched on loopback, or with authentication
+    "from .ui import create_ui\ncreate_ui().launch(server_name='127.0.0.1')\n",
+    "from .ui import create_ui\ncreate_ui().launch(server_name='0.0.0.0', auth=('admin', read_secret()))\n",
+    # an untyped app named or made for metrics / health checks: an exporter, not a model server
+    "from .wrapper import get_metrics_service\ndef serve(port):\n    app = get_metrics_service()\n    app.run(host='0.0.0.0', port=port)\n",
+    "from .wrapper import build\nhealth_app = build()\nhealth_app.run(host='0.0.0.0', port=8081)\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(RUN_KWARGS_AND_FACTORIES))
+def test_run_kwargs_and_factory_apps(name):
+    code, line, words = RUN_KWARGS_AND_FACTORIES[name]
+    got = findings(code)
+    assert [(f.line, f.severity) for f in got] == [(line, Severity.MEDIUM)], got
+    assert words in got[0].message
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize("code", RUN_KWARGS_AND_FACTORIES_QUIET)
+def test_run_kwargs_and_factory_apps_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")
+
+
+def test_lookup_default_and_run_kwargs_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json(
+        "from flask import Flask\nui = Flask('ui')",
+        "def start(opts, **extra):\n    kw = {'host': opts.get('listen', '0.0.0.0'), **extra}\n    ui.run(**kw)",
+    )
+    result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert [(f.rule_id, f.cell, f.line) for f in result.findings] == [("MLW707", 2, 3)]

@@ -271,3 +271,77 @@ def test_one_reader_for_this_file_and_other_modules(tmp_path):
     assert mine.attribute_defaults == module_values(tmp_path / "m.py").attribute_defaults
     assert mine.attribute_defaults["bind_host"] == ("0.0.0.0",) and mine.attribute_defaults["listen"] == ("::",)
     assert file_values(unit, None) is mine  # memoised on the unit
+
+
+#: round s10: a constant of an imported project *module*, read as an
+#: attribute of the module's local name (also as a parameter's default)
+@pytest.mark.parametrize(
+    "imports, host, expected",
+    [
+        ("from svc import constants", "constants.DEFAULT_INTERFACE", [6]),
+        ("from . import constants as k", "k.DEFAULT_INTERFACE", [6]),
+        ("import svc.constants as c", "c.DEFAULT_INTERFACE", [6]),
+        ("from svc import constants", "constants.LOOPBACK", []),
+        ("from svc import constants", "constants.MISSING", []),
+        ("from svc import constants", "constants.TWICE", []),
+    ],
+)
+def test_a_constant_of_an_imported_project_module(tmp_path, imports, host, expected):
+    pkg = package(tmp_path, {"constants.py": "DEFAULT_INTERFACE = '0.0.0.0'\nLOOPBACK = '127.0.0.1'\nTWICE = '::'\nTWICE = 'localhost'\n"})
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports=imports, host=host))
+    assert [line for _name, line in exposed(tmp_path, server)] == expected
+
+
+def test_a_module_constant_as_a_parameter_default_of_an_untyped_app(tmp_path):
+    pkg = package(tmp_path, {"constants.py": "DEFAULT_SERVER_INTERFACE = '0.0.0.0'\n", "factory.py": "def configure_app():\n    return None\n"})
+    run = pkg / "run.py"
+    run.write_text(
+        "from svc import constants\nfrom svc.factory import configure_app\n\n"
+        "def serve_application(interface=constants.DEFAULT_SERVER_INTERFACE, port=5005):\n"
+        "    app = configure_app()\n    app.run(host=interface, port=port, workers=1)\n"
+    )
+    assert exposed(tmp_path, run) == [("run.py", 6)]
+
+
+def test_a_local_name_that_shadows_the_module_is_not_the_module(tmp_path):
+    pkg = package(tmp_path, {"constants.py": "HOST = '0.0.0.0'\n"})
+    server = pkg / "server.py"
+    server.write_text(
+        "import uvicorn\nfrom .app import app\nfrom svc import constants\n\n"
+        "def main(constants):\n    uvicorn.run(app, host=constants.HOST, port=8000)\n"
+    )
+    assert exposed(tmp_path, server) == []
+
+
+def test_a_module_read_for_its_constants_invalidates_the_cache(tmp_path):
+    pkg = package(tmp_path, {"constants.py": "HOST = '0.0.0.0'\n"})
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports="from svc import constants", host="constants.HOST"))
+    assert exposed(tmp_path, server, cache=True) == [("server.py", 6)]
+    assert exposed(tmp_path, server, cache=True) == [("server.py", 6)]
+    (pkg / "constants.py").write_text("HOST = '127.0.0.1'  # now local\n")
+    assert exposed(tmp_path, server, cache=True) == []
+
+
+BASE = "class BaseServer:\n    def __init__(self, app, host: str = {host}, *, port: int = 8000):\n        self.app = app\n        self.host = host\n        self.port = port\n"
+
+
+@pytest.mark.parametrize(
+    "base_host, subclass_body, expected",
+    [
+        # the host a base class of another module gives `self.host` from its constructor's default
+        ("'0.0.0.0'", "", [6]),
+        ("'::'", "", [6]),
+        ("'127.0.0.1'", "", []),
+        # the subclass sets its own host: the base's default is not what runs
+        ("'0.0.0.0'", "    def __init__(self, app):\n        super().__init__(app)\n        self.host = 'localhost'\n", []),
+    ],
+)
+def test_a_host_from_a_base_class_constructor_in_another_module(tmp_path, base_host, subclass_body, expected):
+    pkg = package(tmp_path, {"base.py": BASE.format(host=base_host)})
+    server = pkg / "http.py"
+    body = subclass_body + "    def serve(self):\n        uvicorn.run(self.app, host=self.host, port=self.port)\n"
+    server.write_text("import uvicorn\nfrom .base import BaseServer\n\nclass HTTPServer(BaseServer):\n" + body)
+    lines = [line for _name, line in exposed(tmp_path, server)]
+    assert lines == ([6 + subclass_body.count("\n")] if expected else [])

@@ -4,9 +4,11 @@ A serving app often takes its host from another module of its package:
 ``from .constants import DEFAULT_HOST`` … ``uvicorn.run(app, host=DEFAULT_HOST)``,
 or ``settings.host`` where ``class Settings(BaseSettings): host: str =
 "0.0.0.0"`` lives in ``settings.py``. A rule that judges the value asks
-:func:`project_values` for the module-level constants and the class-field
-and ``add_argument`` defaults of the project modules the file imports from
-(``from .m import …``, ``from ..m import …``, or ``from pkg.m import …``
+:func:`project_values` for the module-level constants, the class-field and
+``add_argument`` defaults, and the attributes a class's ``__init__`` sets
+from a parameter default, of the project modules the file imports from
+(``from .m import …``, ``from ..m import …``, ``from pkg import m`` …
+``m.HOST``, ``import pkg.m as m``, or ``from pkg.m import …``
 where ``pkg`` is the file's own top-level package), one level deep, and,
 for a name such a module only re-exports (``from .settings import Settings``
 in a package's ``__init__.py``), the module that defines it (up to
@@ -52,6 +54,12 @@ class ModuleValues:
     #: module-level class name -> its bases, dotted and resolved through the
     #: module's imports (``class L(yaml.SafeLoader)`` -> ``("yaml.SafeLoader",)``)
     class_bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    #: attribute name -> the literals a class's ``__init__`` sets it to from a
+    #: parameter default (``def __init__(self, host="0.0.0.0"): self.host =
+    #: host``) or directly: for ``self.<attr>`` of a subclass, kept apart from
+    #: :attr:`attribute_defaults` (a client class's ``self.host =
+    #: "localhost"`` says nothing about a settings object's ``host``)
+    init_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
 
 
 _MEMO: Dict[Tuple[str, int, int], ModuleValues] = {}
@@ -126,6 +134,7 @@ def _read(tree: ast.Module) -> ModuleValues:
     from mlwarden.core.bindings import assigned_once
 
     defaults: Dict[str, List[object]] = {}
+    init_defaults: Dict[str, List[object]] = {}
     constants = {}
     for name, value in assigned_once(tree.body).items():
         found = _literal(value)
@@ -147,13 +156,18 @@ def _read(tree: ast.Module) -> ModuleValues:
                     returned = _property_default(stmt)
                     if returned is not UNKNOWN:
                         defaults.setdefault(stmt.name, []).append(returned)
+                elif isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
+                    for attr, found in _init_defaults(stmt, constants):
+                        init_defaults.setdefault(attr, []).append(found)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
             default = next((kw.value for kw in node.keywords if kw.arg == "default"), None)
             found = _literal_or_constant(default, constants)
             dest = _argparse_dest(node)
             if found is not UNKNOWN and dest:
                 defaults.setdefault(dest, []).append(found)
-    return ModuleValues(constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree))
+    return ModuleValues(
+        constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree), {k: tuple(v) for k, v in init_defaults.items()}
+    )
 
 
 def _class_bases(tree: ast.Module) -> Dict[str, Tuple[str, ...]]:
@@ -196,6 +210,41 @@ def _reexports(tree: ast.Module) -> Dict[str, Tuple[str, str, int]]:
             for alias in stmt.names:
                 if alias.name != "*":
                     found.setdefault(alias.asname or alias.name, (stmt.module or "", alias.name, stmt.level or 0))
+    return found
+
+
+def _init_defaults(init: ast.FunctionDef, constants: Dict[str, object]) -> List[Tuple[str, object]]:
+    """``self.<attr> = <parameter>`` in ``__init__`` where the parameter's
+    default is a literal (or a module constant), and ``self.<attr> =
+    <literal>``: the value a default construction gives the attribute
+    (``def __init__(self, app, host="0.0.0.0"): self.host = host``)."""
+    args = init.args
+    params = [*args.posonlyargs, *args.args]
+    if not params:
+        return []
+    me = params[0].arg
+    positional = params[len(params) - len(args.defaults):] if args.defaults else []
+    param_defaults = {p.arg: d for p, d in zip(positional, args.defaults)}
+    param_defaults.update({p.arg: d for p, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    found: List[Tuple[str, object]] = []
+    stack: List[ast.AST] = list(init.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        target = value = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == me and value is not None:
+            if isinstance(value, ast.Name) and value.id in param_defaults:
+                literal = _literal_or_constant(param_defaults[value.id], constants)
+            else:
+                literal = _literal(value) if isinstance(value, ast.Constant) else UNKNOWN
+            if literal is not UNKNOWN:
+                found.append((target.attr, literal))
+        stack.extend(ast.iter_child_nodes(node))
     return found
 
 
@@ -286,11 +335,22 @@ class ProjectValues:
     attribute_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
     #: local name -> the dotted bases of the class it is imported as
     class_bases: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    #: attribute name -> literals the imported modules' ``__init__`` methods set it to
+    init_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
+    #: local name of an imported project *module* -> its constants
+    #: (``from pkg.core import constants`` … ``constants.DEFAULT_HOST``,
+    #: ``from . import settings``, ``import pkg.settings as settings``)
+    modules: Dict[str, Dict[str, object]] = field(default_factory=dict)
     #: the files read
     files: Set[str] = field(default_factory=set)
 
     def constant(self, name: str) -> object:
         return self.constants.get(name, UNKNOWN)
+
+    def module_constant(self, module: str, name: str) -> object:
+        """``module.name`` where ``module`` is the local name of an imported
+        project module that assigns ``name`` once, to a literal."""
+        return self.modules.get(module, {}).get(name, UNKNOWN)
 
 
 def project_values(unit: Any) -> ProjectValues:
@@ -318,16 +378,25 @@ def project_values(unit: Any) -> ProjectValues:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return found
     for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:  # `import pkg.settings as settings`: a project module under a name
+                    _take_module(found, path, alias.name, 0, alias.asname)
+            continue
         if not isinstance(stmt, ast.ImportFrom) or any(a.name == "*" for a in stmt.names):
             continue
         read = _read_from(found, path, stmt.module or "", stmt.level or 0)
-        if read is None:
-            continue
-        source, values = read
-        _add_defaults(found, values)
         for alias in stmt.names:
-            if not _take(found, values, alias.name, alias.asname or alias.name):
-                _follow_reexport(found, source, values, alias.name, alias.asname or alias.name, 0)
+            local = alias.asname or alias.name
+            if read is not None and _take(found, read[1], alias.name, local):
+                continue
+            # `from pkg.core import constants`, `from . import settings`: a submodule, used as `constants.X`
+            if _take_module(found, path, f"{stmt.module}.{alias.name}" if stmt.module else alias.name, stmt.level or 0, local):
+                continue
+            if read is not None:
+                _follow_reexport(found, read[0], read[1], alias.name, local, 0)
+        if read is not None:
+            _add_defaults(found, read[1])
     if found.files:
         extra.setdefault("read_files", set()).update(found.files)
     return found
@@ -347,6 +416,18 @@ def _read_from(found: ProjectValues, importer: Path, module: str, level: int) ->
     return source, values
 
 
+def _take_module(found: ProjectValues, importer: Path, module: str, level: int, local: str) -> bool:
+    """Record the constants of the project module ``module`` under
+    ``local``, and its field and option defaults; False when it is not a
+    module of the project that can be read."""
+    read = _read_from(found, importer, module, level)
+    if read is None:
+        return False
+    found.modules[local] = read[1].constants
+    _add_defaults(found, read[1])
+    return True
+
+
 def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> bool:
     """Record what ``values`` defines for ``name`` (a constant, a class's
     bases) under ``local``; False when it defines neither."""
@@ -363,6 +444,8 @@ def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> 
 def _add_defaults(found: ProjectValues, values: ModuleValues) -> None:
     for attr, literals in values.attribute_defaults.items():
         found.attribute_defaults[attr] = found.attribute_defaults.get(attr, ()) + literals
+    for attr, literals in values.init_defaults.items():
+        found.init_defaults[attr] = found.init_defaults.get(attr, ()) + literals
 
 
 #: how many re-exporting modules are followed (``pkg/__init__.py`` ->
@@ -388,9 +471,11 @@ def _follow_reexport(found: ProjectValues, module: Path, values: ModuleValues, n
     _follow_reexport(found, source, target, target_name, local, hops + 1)
 
 
-def attributes_defaulting_to(values: Any, wanted: FrozenSet[object]) -> FrozenSet[str]:
-    """Attribute names whose every literal default is in ``wanted``."""
-    return frozenset(attr for attr, literals in values.attribute_defaults.items() if literals and all(_hashable_in(v, wanted) for v in literals))
+def attributes_defaulting_to(values: Any, wanted: FrozenSet[object], constructed: bool = False) -> FrozenSet[str]:
+    """Attribute names whose every literal default is in ``wanted``; with
+    ``constructed``, those an ``__init__`` sets instead (:attr:`ModuleValues.init_defaults`)."""
+    found = values.init_defaults if constructed else values.attribute_defaults
+    return frozenset(attr for attr, literals in found.items() if literals and all(_hashable_in(v, wanted) for v in literals))
 
 
 def _hashable_in(value: object, wanted: FrozenSet[object]) -> bool:

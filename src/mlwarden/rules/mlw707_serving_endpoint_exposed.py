@@ -8,6 +8,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
 import re
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
+from mlwarden.core import lazyre
 from mlwarden.core.bindings import dotted_parts
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
@@ -21,6 +22,8 @@ from mlwarden.rules.mlw701_gradio_public_share import imports_module
 
 #: host values that bind every interface
 ALL_INTERFACES = frozenset({"0.0.0.0", "", "::", "[::]", "0:0:0:0:0:0:0:0", "*"})
+#: keys a host is looked up under (``options.get("host", "0.0.0.0")``), lower case, without leading/trailing ``_``
+HOST_KEYS = frozenset({"host", "hostname", "host_ip", "ip", "address", "addr", "bind", "bind_address", "bind_host", "listen", "listen_address", "interface", "server_name", "server_host", "server_address", "http_host"})
 #: server functions: name -> (host position or None for keyword-only, host keyword, default binds all)
 SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     "uvicorn.run": (1, "host", False),
@@ -78,8 +81,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     authentication configured in the file:
 
     - Flask, Quart and Sanic `app.run(host="0.0.0.0")` (keyword or first
-      argument), LitServe `server.run()` (which binds all interfaces by
-      default);
+      argument, or in a `**` dict: `app.run(**run_kwargs)`), LitServe
+      `server.run()` (which binds all interfaces by default); an app this
+      file cannot type (made by another module's factory: `app =
+      configure_app()`) started with an explicit host and port,
+      `app.run(host=…, port=…)` (an empty host is then taken as local, as
+      Flask does; an app named, or made by a factory named, for metrics or
+      health checks is an exporter and is not reported);
     - `uvicorn.run(app, host="0.0.0.0")` and `uvicorn.Config(...)`,
       aiohttp `web.run_app(app)` / `web.TCPSite(runner)` (all interfaces by
       default), `waitress.serve(app)`, werkzeug `run_simple("0.0.0.0", …)`,
@@ -89,7 +97,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `f"{host}:{port}"` with such a host);
     - gradio `launch(server_name="0.0.0.0")` without `auth=`, or with an
       `auth` variable that is `None` unless an option sets it (medium: the
-      default run is open);
+      default run is open); also on a UI another module builds
+      (`create_ui().queue().launch(server_name=...)` in a file that does
+      not import gradio: `server_name` is gradio's);
     - gunicorn binds: `"bind": "0.0.0.0:8000"` in the options of a file that
       imports gunicorn or a module of its own named for it (a dict, `options["bind"] = ...`, `cfg.set("bind",
       ...)`; the address may be `"%s:%s" % (host, port)`,
@@ -123,7 +133,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     whose `run()` serves an empty host on 127.0.0.1), a module constant, a
     local name whose bindings that reach the call all assign such a literal
     (a later rebinding does not count), a parameter default, `os.environ.get("HOST", "0.0.0.0")` (also
-    through the one local binding that reaches the call: `host = os.getenv("HOST", "0.0.0.0")`), a
+    through the one local binding that reaches the call: `host = os.getenv("HOST", "0.0.0.0")`), the
+    default of a keyed look-up of a host (`run_kwargs.get("host", "0.0.0.0")`,
+    `getattr(args, "host", "::")`; the message says the default applies when the key is not set; when
+    the dict is built in the function with that key, its value there is judged instead), a
     conditional `a if flag else b` both of whose branches are such hosts, or whose branch a default run
     takes is (the message names the branch: a plain flag, a name or attribute whose value cannot be
     read, is taken to be off; a literal, a parameter or option default is read; a condition that is a
@@ -134,7 +147,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     `host: str = "0.0.0.0"` … `cfg.host`). The constant, option or field may
     also sit in a module of the same package that the file imports from
     (`from .constants import HOST`, `from .settings import Settings` …
-    `settings.host`, or through a package that re-exports it: `from .config
+    `settings.host`, a constant of an imported project module read as an
+    attribute: `from pkg.core import constants` … `constants.DEFAULT_HOST`,
+    `from . import settings`, `import pkg.settings as settings`, also as a
+    parameter's default, or through a package that re-exports it: `from .config
     import Settings` with `from .settings import Settings` in
     `config/__init__.py`): that module is read, never run, and the file's cached
     result is dropped when it changes. It may also be set elsewhere in the
@@ -154,7 +170,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       the class gives it is such a host: a literal, a module constant, or a
       parameter of the method that sets it whose default is one, or, for
       `__init__`, that every call of the class in the file passes as one
-      (`Server(app, "0.0.0.0")`);
+      (`Server(app, "0.0.0.0")`); when the class does not set it, a base
+      class in a module of the package it imports from may
+      (`def __init__(self, app, host="0.0.0.0"): self.host = host`, a
+      field or a property);
     - a `**kwargs` dict: written in the call (`**{"address": host}`), built
       in the function (`kw = {...}`, `kw.update({"host": ...})`,
       `kw["host"] = ...`), returned by a method of the class
@@ -249,6 +268,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     triggers = frozenset({
         "uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc",
         "add_insecure_port", "gunicorn", "bind", "hypercorn", "tornado", "streamlit.address", "mlflow.server", "mlflow.serve", "mlflow.ui", "bentoml.host", "http.server", "granian", "streamlit.run", "streamlit.main_run",
+        # an app made by another module's factory, started with an explicit host and port;
+        # a gradio UI built by another module, launched with a server name
+        "run.host.port", "launch.server_name",
     })
 
     VALID = [
@@ -270,6 +292,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("import grpc\nserver = grpc.server(executor)\nserver.add_insecure_port('localhost:50051')"),
         Valid("import subprocess\nsubprocess.run(['streamlit', 'run', 'app.py', '--server.address', 'localhost'])"),
         Valid("import uvicorn\nclass Service:\n    def __init__(self, api, listen='127.0.0.1'):\n        self._listen = listen\n    def start(self):\n        uvicorn.run(self.api, host=self._listen)"),
+        Valid("import uvicorn\ndef main(api, cfg):\n    uvicorn.run(api, host=cfg.get('host', '127.0.0.1'))"),
+        Valid("from .factory import make_app\napp = make_app()\napp.run(host='127.0.0.1', port=5005)"),
     ]
     INVALID = [
         Invalid("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, host='0.0.0.0', port=8000)"),
@@ -307,6 +331,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         ),
         Invalid("import uvicorn\ndef serve(api):\n    opts = {'port': 80}\n    opts['host'] = '::'\n    uvicorn.run(api, **opts)  # error: MLW707"),
         Invalid("import subprocess\nsubprocess.Popen(['mlflow', 'server', '--host', '0.0.0.0', '--port', '5000'])"),
+        Invalid("import uvicorn\ndef main(api, **run_kwargs):\n    uvicorn.run(api, host=run_kwargs.get('host', '0.0.0.0'))"),
+        Invalid("from flask import Flask\napp = Flask(__name__)\ndef main(**extra):\n    opts = {'host': '0.0.0.0', **extra}\n    app.run(**opts)  # error: MLW707"),
+        Invalid("from .factory import make_app\ndef serve(interface='0.0.0.0', port=5005):\n    app = make_app()\n    app.run(host=interface, port=port)  # error: MLW707"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -494,7 +521,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if not isinstance(func, cst.Attribute):
             return None
         method = func.attr.value
-        if method == "launch" and imports_module(self.ctx, "gradio"):
+        if method == "launch" and (imports_module(self.ctx, "gradio") or self.ctx.keyword(node, "server_name")[0]):
+            # gradio's launch(server_name=...): also on a UI built by another module (`create_ui().launch(...)`)
             present, host = self.ctx.keyword(node, "server_name")
             if not present:
                 return None
@@ -517,16 +545,24 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if self.ctx.qualnames(func):
                 return None  # subprocess.run, asyncio.run, …: a module function, not an app
             app = self._app_framework(func.value)
+            receiver = _show(self.ctx, func.value, 20)
             for module, default_all in RUN_FRAMEWORKS.items():
                 if app == module or (app is None and not default_all and imports_module(self.ctx, module)):
                     self._flask_run = module == "flask"
                     if self.ctx.keyword(node, "host")[0] is None:
-                        return None
+                        # app.run(**run_kwargs) with a dict built in this function (or by a method of the class)
+                        judged = self._kwargs_host(node, "host") if module != "litserve" else None
+                        return (f"{receiver}.run(**{_show(self.ctx, judged.via, 20)})", judged, False) if judged is not None else None
                     host = self.ctx.arg(node, 0, "host") if module != "litserve" else self.ctx.keyword(node, "host")[1]
                     if host is None and (not default_all or app != module):
                         return None
-                    receiver = _show(self.ctx, func.value, 20)
                     return (f"{receiver}.run(host={_show(self.ctx, host)})" if host is not None else f"{receiver}.run()"), host, default_all
+            if app is None and self.ctx.keyword(node, "host")[0] and self.ctx.keyword(node, "port")[0] and not self._metrics_app(func.value):
+                # an app this file cannot type (made by another module's factory) started with an
+                # explicit host and port: a web app's run(); an empty host is taken as local (Flask)
+                self._flask_run = True
+                host = self.ctx.keyword(node, "host")[1]
+                return f"{receiver}.run(host={_show(self.ctx, host)})", host, False
         return None
 
     def _app_framework(self, receiver: Any) -> Optional[str]:
@@ -552,6 +588,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return None
             frameworks |= hit
         return frameworks.pop() if len(frameworks) == 1 else None
+
+    def _metrics_app(self, receiver: Any) -> bool:
+        """An app named, or made by a factory named, for metrics or health
+        checks (``metrics_app``, ``get_metrics_microservice()``): an
+        exporter, not a model server."""
+        names = [_show(self.ctx, receiver, 60)]
+        values = self.bound_values(receiver.value) if isinstance(receiver, cst.Name) else []
+        names.extend(_show(self.ctx, v.func, 60) for v in values if isinstance(v, cst.Call))
+        return any(_METRICS_APP.search(name) for name in names)
 
     def _tornado_server(self, receiver: Any) -> bool:
         """``receiver`` is a tornado ``Application`` or ``HTTPServer`` (a
@@ -694,8 +739,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 values = self.reaching_values(host.value, host)
                 if len(values) == 1 and isinstance(values[0], (cst.Call, cst.IfExp, cst.BooleanOperation)):
                     return self._all_interfaces(values[0], empty_is_local, depth + 1)
+        if isinstance(host, cst.Attribute) and isinstance(host.value, cst.Name):
+            constant = self._module_constant(host.value.value, host.attr.value)
+            if isinstance(constant, str):
+                # `from pkg.core import constants` … `constants.DEFAULT_HOST`: the module's literal
+                return not (empty_is_local and not constant.strip()) and constant.strip() in ALL_INTERFACES
         if isinstance(host, cst.Attribute) and self._self_attr_all(host):
             return True  # self._host, set to "0.0.0.0" (or a parameter defaulting to it) in the class
+        if isinstance(host, cst.Attribute) and self._own_class(host) is not None:
+            if self._set_by_own_class(host):
+                return False  # the class gives it its own values, judged above: a base class's default is not used
+            if host.attr.value in attributes_defaulting_to(project_values(self.unit), ALL_INTERFACES, constructed=True):
+                return True  # a base class of an imported project module sets it in __init__ from such a default
         if isinstance(host, cst.Attribute) and self._built_with_key(host):
             return True  # app = create_app({"server_host": "0.0.0.0"}) … app.state.server_host
         if isinstance(host, cst.Call):
@@ -703,7 +758,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if self.ctx.call_to(host, ("os.environ.get", "os.getenv")):
                 default = self.ctx.arg(host, 1, "default")
                 return default is not None and self._all_interfaces(default, depth=depth + 1)
-            return False
+            looked_up = self._lookup_default(host)
+            if looked_up is None or depth >= 4 or not all(self._all_interfaces(e, empty_is_local, depth + 1) for e in looked_up[0]):
+                return False
+            self._branch = looked_up[1]
+            return True
         if isinstance(host, cst.Attribute):
             # a field or option default of this file, or of a project module it imports from
             # (`settings.host` with `host: str = "0.0.0.0"` in settings.py)
@@ -711,6 +770,41 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 project_values(self.unit), ALL_INTERFACES
             )
         return False
+
+    def _module_constant(self, module: str, name: str) -> object:
+        """``module.name`` where ``module`` is bound only by its import of a
+        project module (``from pkg import constants``), which assigns
+        ``name`` once, to a literal; UNKNOWN otherwise."""
+        if not _bound_once(self.ctx.facts, module):
+            return UNKNOWN
+        return project_values(self.unit).module_constant(module, name)
+
+    def _lookup_default(self, call: Any) -> Optional[Tuple[List[Any], str]]:
+        """The default of a keyed look-up whose key the code does not set:
+        ``options.get("host", "0.0.0.0")`` (a mapping's ``get``) or
+        ``getattr(args, "host", "0.0.0.0")``. None when the call is not
+        such a look-up. When ``options`` is a dict built in this function
+        that sets the key, the values it sets instead (what runs; no note);
+        with the default, the note the message gives (the default applies
+        when the key is not set)."""
+        func = call.func
+        if isinstance(func, cst.Name) and func.value == "getattr" and len(call.args) == 3 and "getattr" not in self.ctx.facts.module_scope.bindings:
+            key, default = self.ctx.value(call.args[1].value), call.args[2].value
+        elif isinstance(func, cst.Attribute) and func.attr.value == "get" and len(call.args) == 2 and not any(a.keyword or a.star for a in call.args):
+            key, default = self.ctx.value(call.args[0].value), call.args[1].value
+        else:
+            return None
+        if not isinstance(key, str) or key.strip("_").lower() not in HOST_KEYS:
+            return None
+        receiver = func.value if isinstance(func, cst.Attribute) else call.args[0].value
+        if isinstance(receiver, cst.Name):
+            functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+            hosts: List[Any] = []
+            if functions:
+                _dict_entries(self.ctx, functions[-1], receiver.value, key, hosts, [])
+            if hosts:
+                return hosts, ""  # the dict sets the key: its values run, not the default
+        return [default], f" when `{_show(self.ctx, receiver, 20)}` has no `{key}` (the look-up's default)"
 
     def _conditional_all(self, host: Any, empty_is_local: bool, depth: int) -> bool:
         """``a if cond else b``: both branches bind every interface, or the
@@ -820,19 +914,29 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         cls = self.ctx.facts.classes.get(stack[-2].name.value)
         return (stack[-1], cls) if cls is not None else None
 
-    def _self_attr_all(self, host: Any) -> bool:
-        """``self.<attr>`` (the method's first parameter) every assignment of
-        which in the class binds every interface (:func:`_class_attr_all`)."""
+    def _own_class(self, host: Any) -> Any:
+        """The module-level class (as ``ast``) of the method being visited
+        when ``host`` is ``self.<attr>`` of that method (its first
+        parameter); None otherwise."""
         if not isinstance(host.value, cst.Name):
-            return False
+            return None
         found = self._method_and_class()
         if found is None:
-            return False
+            return None
         method, cls = found
         params = method.params.posonly_params or method.params.params
-        if not params or params[0].name.value != host.value.value:
-            return False
-        return _AstHosts(self).class_attr_all(cls, host.attr.value, 0)
+        return cls if params and params[0].name.value == host.value.value else None
+
+    def _self_attr_all(self, host: Any) -> bool:
+        """``self.<attr>`` every assignment of which in the class binds every
+        interface (:meth:`_AstHosts.class_attr_all`)."""
+        cls = self._own_class(host)
+        return cls is not None and _AstHosts(self).class_attr_all(cls, host.attr.value, 0)
+
+    def _set_by_own_class(self, host: Any) -> bool:
+        """``self.<attr>`` that the enclosing module-level class assigns itself."""
+        cls = self._own_class(host)
+        return cls is not None and bool(_class_attr_values(cls, host.attr.value))
 
     def _built_with_key(self, host: Any) -> bool:
         """``obj.….<attr>`` where ``obj`` is bound, where it is used, only to
@@ -1023,6 +1127,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
 
 #: gunicorn's config file names (``gunicorn -c gunicorn.conf.py``, its default)
+_METRICS_APP = lazyre.compile(r"(?i)metric|prometheus|exporter|health")
 _GUNICORN_CONFIG = re.compile(r"^gunicorn[._-]?conf(?:ig)?\.py$")
 #: callees that run (or hand on) a command: subprocess.run/Popen/check_call,
 #: os.system, asyncio.create_subprocess_exec, a project's run_command, …
@@ -1343,10 +1448,23 @@ class _AstHosts:
         if isinstance(expr, ast.Attribute):
             me = _first_param(method)
             if isinstance(expr.value, ast.Name) and me is not None and expr.value.id == me and cls is not None:
-                return self.class_attr_all(cls, expr.attr, depth + 1)
+                if self.class_attr_all(cls, expr.attr, depth + 1):
+                    return True
+                if _class_attr_values(cls, expr.attr):
+                    return False  # the class's own values: a base class's default is not used
+                if expr.attr in attributes_defaulting_to(project_values(self.rule.unit), ALL_INTERFACES, constructed=True):
+                    return True  # a base class of an imported project module sets it in __init__
+            if isinstance(expr.value, ast.Name) and _bound_once(self.facts, expr.value.id):
+                constant = project_values(self.rule.unit).module_constant(expr.value.id, expr.attr)
+                if isinstance(constant, str):
+                    return constant.strip() in ALL_INTERFACES  # `constants.DEFAULT_HOST` of an imported project module
             return expr.attr in self.rule._attrs_defaulting_to_all() or expr.attr in attributes_defaulting_to(project_values(self.rule.unit), ALL_INTERFACES)
         if isinstance(expr, ast.Call) and ".".join(dotted_parts(expr.func) or ()) in ("os.environ.get", "os.getenv", "environ.get", "getenv") and len(expr.args) > 1:
             return self.all(expr.args[1], method, cls, depth + 1)
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and len(expr.args) == 2 and not expr.keywords:
+            key = _ast_literal(expr.args[0])
+            if isinstance(key, str) and key.strip("_").lower() in HOST_KEYS and not isinstance(expr.func.value, ast.Name):
+                return self.all(expr.args[1], method, cls, depth + 1)  # self.options.get("host", "0.0.0.0")
         if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or) and len(expr.values) == 2:
             # `configured or "0.0.0.0"`: the fallback when the configured host is not set
             left, right = expr.values
@@ -1493,29 +1611,7 @@ class _AstHosts:
         """Every value the class gives ``self.<attr>`` (in any method, or as a
         class-level default) binds every interface; False when there is
         none, or one that cannot be followed."""
-        import ast
-
-        values: List[Tuple[Any, Any]] = []
-        for stmt in cls.body:
-            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr and stmt.value is not None:
-                values.append((stmt.value, None))
-            elif isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
-                values.append((stmt.value, None))
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                me = _first_param(stmt)
-                if me is None:
-                    continue
-                for node in _own_nodes(stmt):
-                    targets: List[Any] = []
-                    if isinstance(node, ast.Assign):
-                        targets = node.targets
-                    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-                        targets = [node.target]
-                    for target in targets:
-                        for item in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
-                            if isinstance(item, ast.Attribute) and item.attr == attr and isinstance(item.value, ast.Name) and item.value.id == me:
-                                plain = isinstance(node, (ast.Assign, ast.AnnAssign)) and item is target
-                                values.append((node.value if plain else None, stmt))
+        values = _class_attr_values(cls, attr)
         return bool(values) and all(value is not None and self.all(value, method, cls, depth) for value, method in values)
 
     def method_dict_key(self, cls: Any, name: str, key: str) -> Optional[List[bool]]:
@@ -1548,6 +1644,36 @@ class _AstHosts:
         if not found:
             return None
         return [self.all(value, method, cls, 0) for value in found]
+
+
+def _class_attr_values(cls: Any, attr: str) -> List[Tuple[Any, Any]]:
+    """(value, method) for every value the class gives ``self.<attr>`` (a
+    class-level default has no method; an augmented or unpacked assignment
+    has no value)."""
+    import ast
+
+    values: List[Tuple[Any, Any]] = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr and stmt.value is not None:
+            values.append((stmt.value, None))
+        elif isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
+            values.append((stmt.value, None))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            me = _first_param(stmt)
+            if me is None:
+                continue
+            for node in _own_nodes(stmt):
+                targets: List[Any] = []
+                if isinstance(node, ast.Assign):
+                    targets = node.targets
+                elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                    targets = [node.target]
+                for target in targets:
+                    for item in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                        if isinstance(item, ast.Attribute) and item.attr == attr and isinstance(item.value, ast.Name) and item.value.id == me:
+                            plain = isinstance(node, (ast.Assign, ast.AnnAssign)) and item is target
+                            values.append((node.value if plain else None, stmt))
+    return values
 
 
 def _ast_literal(node: Any) -> object:

@@ -51,6 +51,19 @@ What is read:
   the loop (a literal, or a list grown by ``.append``) that names pip; a
   loop over string literals (``for pkg in ["numpy", "scipy"]: … install
   pkg``) stands for all of them, each judged at its own place;
+* shell lines held as data for a shell that runs elsewhere (a remote node,
+  a container, a job's setup), which the file never hands to a runner
+  itself: a literal list or tuple of two or more strings at least two of
+  which read as shell lines (``["mkdir -p ~/.oci", "uv pip install
+  oci-cli", "export PATH=…"]``), or a string bound to a name or attribute
+  named for commands (``INSTALL_DEPS``, ``self.setup_script``,
+  ``bootstrap_cmd``) that chains commands (``&&``, ``||``, ``;``, lines).
+  Only a command of the line that *starts* with a pip install counts
+  (``pip``/``pip3``, a venv's ``bin/pip``, ``python -m pip``, ``uv pip``,
+  after ``sudo``/``env``/``VAR=value``), so prose that mentions ``pip
+  install`` is not read. Out of scope: lines whose installer is a name
+  from another module (``f"{constants.PIP_CMD} install awscli"``), and
+  lines built word by word;
 * non-literal words (a variable package name, ``*extras``) are never judged.
 
 Cost: nothing unless the text holds both ``pip`` and ``install`` and names a
@@ -68,6 +81,8 @@ import dataclasses
 import re
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set
+
+from mlwarden.core import lazyre
 
 #: calls whose first argument is a shell command line
 SHELL_CALLS = frozenset(
@@ -117,7 +132,9 @@ GATE_WORDS = ("pip", "install")
 CALL_WORDS = re.compile(
     r"subprocess|system|popen|getoutput|get_ipython|pip\s*\.\s*(?:main|_internal)|from\s+pip\b|import\s+pip\b"
     r"|pip_?install|install_?pip|pip_?args"
-    r"|\b_*(?:run|execute|shell|exec_command|run_command|run_cmd|run_shell|exec_run|spawn|sh|check_call|check_output|get_output)\s*\(",
+    r"|\b_*(?:run|execute|shell|exec_command|run_command|run_cmd|run_shell|exec_run|spawn|sh|check_call|check_output|get_output)\s*\("
+    # a string (or a command after `&&`) that starts with a pip install: shell lines held as data
+    r"|(?:[\"'(;]|&&)\s*(?:sudo\s+)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b",
     re.IGNORECASE,
 )
 
@@ -274,6 +291,10 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
     lines = source.splitlines()
     run_objects: Optional[Set[int]] = None
     for node in nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            # shell lines held as data for a remote or container shell (see _shell_data)
+            for value in _shell_data(node.targets[0], node.value, lines, lists):
+                yield value
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             if PIP_HELPER.search(node.targets[0].id) and isinstance(node.value, (ast.List, ast.Tuple)):
                 words = _install_arguments(node.value, lines, lists)
@@ -335,6 +356,92 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
             yield from _runner_commands(node, lines, lists)
         if words:
             yield _python_first(words)
+
+
+#: names of values that hold shell commands (``SETUP_COMMANDS``, ``install_script``, ``self.enter_env_cmds``)
+COMMAND_NAME = lazyre.compile(r"(?i)(?:^|_)(?:cmds?|commands?|script|setup|install|bootstrap|provision)(?:_|$|s$)")
+#: what splits a shell line into commands
+_SHELL_SPLIT = lazyre.compile(r"&&|\|\||[;\n|()]")
+#: first words of a shell command (a line of a setup script, not prose)
+_SHELL_STARTS = frozenset(
+    {"apt", "apt-get", "bash", "cd", "chmod", "chown", "conda", "cp", "curl", "echo", "export", "git", "ln", "mkdir", "mv", "pip", "pip3",
+     "pipx", "python", "python3", "rm", "sed", "set", "sh", "source", "sudo", "tar", "touch", "unzip", "uv", "wget", "yum", "dnf", "apk", "brew"}
+)
+
+
+def _starts_with_pip_install(segment: str) -> bool:
+    """``segment`` (one command of a shell line) is a pip install: ``pip
+    install``, ``/venv/bin/pip install``, ``python -m pip install``, ``uv pip
+    install``, after ``sudo``/``env`` wrappers and ``VAR=value`` prefixes."""
+    from mlwarden.sources.shell import _ASSIGNMENT_RE, _WRAPPERS, PIP_RE, PYTHON_RE
+
+    words = segment.split()
+    while words and (words[0] in _WRAPPERS or _ASSIGNMENT_RE.match(words[0])):
+        words = words[1:]
+    if len(words) >= 3 and PYTHON_RE.match(words[0]) and words[1] == "-m":
+        words = words[2:]
+    elif len(words) >= 2 and words[0].rsplit("/", 1)[-1] == "uv" and words[1] == "pip":
+        words = words[1:]
+    return len(words) >= 3 and PIP_RE.match(words[0]) is not None and words[1] == "install"
+
+
+def _shell_line(text: str) -> bool:
+    """``text`` reads as a shell line: its first command starts with a
+    shell program word, or it chains commands (``&&``, ``||``, ``;``)."""
+    first = text.strip().split(None, 1)
+    if not first:
+        return False
+    return first[0].rsplit("/", 1)[-1] in _SHELL_STARTS or "&&" in text or "||" in text
+
+
+def _split_separators(words: List[Word]) -> List[Word]:
+    """``cd /work; pip install x``: a ``;`` glued to a word is its own word
+    (the install parser splits commands on separate words)."""
+    out: List[Word] = []
+    for word in words:
+        if len(word.text) > 1 and word.text.endswith(";"):
+            out.append(Word(word.text[:-1], word.line, word.col))
+            out.append(Word(";", word.line, word.col + len(word.text) - 1))
+        else:
+            out.append(word)
+    return out
+
+
+def _shell_data(target: ast.AST, value: ast.AST, lines: List[str], lists: Any) -> Iterator[List[Word]]:
+    """Shell lines held as data for a shell that runs elsewhere (a remote
+    node, a container, a job's setup), with a pip install among them:
+
+    - a literal list or tuple of two or more strings, at least two of which
+      read as shell lines (:func:`_shell_line`): ``["mkdir -p /opt/x", "uv
+      pip install oci-cli", ...]``, one entry per install;
+    - a string (or f-string) bound to a name or attribute named for
+      commands (:data:`COMMAND_NAME`: ``INSTALL_DEPS = "apt-get update &&
+      pip install ipykernel"``) that chains commands.
+
+    Only a command of the line that *starts* with a pip install counts
+    (:func:`_starts_with_pip_install`), so prose that mentions ``pip
+    install`` (an error message, a hint) is not a command."""
+    if isinstance(value, (ast.List, ast.Tuple)):
+        texts = [(e, _string_text(e, lines, lists)) for e in value.elts]
+        strings = [(e, t) for e, t in texts if t is not None]
+        if len(strings) < 2 or len(strings) != len(texts) or sum(_shell_line(t) for _, t in strings) < 2:
+            return
+        for element, text in strings:
+            if any(_starts_with_pip_install(part) for part in _SHELL_SPLIT.split(text)):
+                words = _string_words(element, lines, lists)
+                if words:
+                    yield _python_first(_split_separators(words))
+        return
+    name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
+    if not name or not COMMAND_NAME.search(name) or PIP_HELPER.search(name):
+        return
+    text = _string_text(value, lines, lists)
+    if text is None or not ("&&" in text or "||" in text or ";" in text or "\n" in text.strip()):
+        return
+    if any(_starts_with_pip_install(part) for part in _SHELL_SPLIT.split(text)):
+        words = _string_words(value, lines, lists)
+        if words:
+            yield _python_first(_split_separators(words))
 
 
 def _command_object(value: ast.AST) -> bool:
