@@ -11,13 +11,9 @@ from mlwarden.core.values import UNKNOWN
 from mlwarden.rules._helpers import last_words
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
 
-#: the downloaders that also unpickle the file: position of their
-#: `weights_only`, which defaults to False in every torch version
-UNPICKLING = {
-    "torch.hub.load_state_dict_from_url": 6,
-    "torch.utils.model_zoo.load_url": 6,
-    "torchvision.models.utils.load_state_dict_from_url": 6,
-}
+#: the `check_hash` downloaders also unpickle the file, with their own
+#: `weights_only` (this position), which defaults to False in every torch version
+WEIGHTS_ONLY_POS = 6
 #: function -> (position, keyword) of the integrity argument
 TARGETS = {
     "torch.hub.load_state_dict_from_url": (4, "check_hash"),
@@ -116,7 +112,7 @@ class DownloadWithoutHashCheck(ParamDefaults, CodeRule):
         severity = None
         if keyword == "check_hash":
             message = f"`{target}` without `check_hash=True` loads whatever file the server returns; name the file with its SHA-256 prefix and pass `check_hash=True`"
-            if target in UNPICKLING and self._unpickles(node, UNPICKLING[target]):
+            if self._unpickles(node):
                 severity = Severity.HIGH
                 message = (
                     f"`{target}` without `check_hash=True` or `weights_only=True` unpickles whatever file the server returns "
@@ -127,10 +123,10 @@ class DownloadWithoutHashCheck(ParamDefaults, CodeRule):
             message = f"`{target}` without `hash_prefix` saves whatever file the server returns; pass `hash_prefix=` the file's SHA-256 (or a prefix of it)"
         self.report(node, message, severity=severity)
 
-    def _unpickles(self, node: libcst.Call, pos: int) -> bool:
+    def _unpickles(self, node: libcst.Call) -> bool:
         """True when ``weights_only`` is omitted or a literal false value
         (followed through constants and literal parameter defaults)."""
-        expr = self.ctx.arg(node, pos, "weights_only")
+        expr = self.ctx.arg(node, WEIGHTS_ONLY_POS, "weights_only")
         if expr is None:
             return True
         value = self.resolve(expr)

@@ -34,6 +34,7 @@ wraps them as a detect-secrets plugin.
 from __future__ import annotations
 
 from mlwarden.core import lazyre as re  # patterns compile on first use
+from mlwarden.core.regexlit import with_needles
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from mlwarden.secrets.noise import auth_scheme_value, generic_reason
@@ -91,7 +92,7 @@ def _by_first_char(words: Sequence[str], rest: str) -> Tuple["re.Pattern[str]", 
         # words that start with a letter outside ASCII (rare in code) share
         # one regex: each further regex is one more scan of every file
         groups.setdefault(word[0] if word[0].isascii() else "", []).append(word)
-    from mlwarden.core.regexlit import quick_literal, with_needles
+    from mlwarden.core.regexlit import quick_literal
 
     out = []
     for group in groups.values():
@@ -160,14 +161,6 @@ _FLAG_VALUE = r"[ \t]+(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{(\[\-][^\s\"'`]{5,199})(?P=
 _CREDENTIAL_FLAG = (r"(?:[a-z0-9]+[-_])*(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]?key|"
                     r"secret[-_]?key|private[-_]?key|auth)(?:[-_][a-z0-9]+)*")
 
-def _needles(pattern: "re.Pattern[str]", words: Sequence[str]) -> "re.Pattern[str]":
-    """``pattern``, which every match of holds one of ``words`` (searched in
-    lower-cased text): a file without them never compiles it."""
-    from mlwarden.core.regexlit import with_needles
-
-    return with_needles(pattern, words)
-
-
 TRIGGER_EXTRA = (
     # a user and password passed together: `auth=("user", "…")`,
     # `basic_auth=("elastic", "…")`, `http_auth: ["u", "…"]`,
@@ -209,8 +202,8 @@ TRIGGER_EXTRA = (
     # may sit in concatenated literals: `"…User ID=u; " & "Password=…"`)
     # (searched from the `;`, rarer than the user key's letters; the user is
     # checked before it, :data:`_CONN_USER`)
-    _needles(re.compile(r";[ \t]*(?:[\"'][ \t]*[&+][ \t]*[\"'][ \t]*)?(?:password|pwd)[ \t]*=[ \t]*"
-                        r"(?P<pw>[^;\s\"'{][^;\n\"']{0,199}?)[ \t]*(?=;|[\"']|$)", re.M), ("password", "pwd")),
+    with_needles(re.compile(r";[ \t]*(?:[\"'][ \t]*[&+][ \t]*[\"'][ \t]*)?(?:password|pwd)[ \t]*=[ \t]*"
+                            r"(?P<pw>[^;\s\"'{][^;\n\"']{0,199}?)[ \t]*(?=;|[\"']|$)", re.M), ("password", "pwd")),
     # a URL with a password and no user (`redis://:…@cache:6379/0`)
     re.compile(r"://:(?P<pw>[^\s/@:\"'`<>{}$]{3,200})@"),
     # a URL with a user and a password holding the sub-delimiters RFC 3986
