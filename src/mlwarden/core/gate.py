@@ -61,6 +61,24 @@ def _trigger_regex(words: FrozenSet[str]) -> "re.Pattern[str]":
 _SLICE = 1 << 20
 
 
+#: ``bytes.translate`` table of the byte scan in :func:`words_in_text`: ASCII
+#: word characters stay, every other byte (ASCII punctuation and white space,
+#: and each byte of a non-ASCII character's UTF-8) becomes a space. The runs
+#: left are the ``\\w+`` words of an ASCII text. Next to a non-ASCII letter
+#: (``torché``) they hold an ASCII word that ``\\w+`` does not, so in a
+#: non-ASCII text the few words found are checked again with
+#: :func:`_has_word`. About 3x faster than ``_WORD_RE.findall`` on
+#: transformers, whose files are half ASCII (1.08 -> 0.39 s CPU).
+_BYTE_WORDS = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+
+
+@lru_cache(maxsize=64)
+def _ascii_words(plain: FrozenSet[str]) -> Tuple[FrozenSet[bytes], FrozenSet[str]]:
+    """(the ASCII words of ``plain`` as bytes, the others), once per word set."""
+    ascii_words = frozenset(w.encode("ascii") for w in plain if w.isascii())
+    return ascii_words, frozenset(w for w in plain if not w.isascii())
+
+
 @lru_cache(maxsize=64)
 def _split_words(words: FrozenSet[str]) -> Tuple[FrozenSet[str], FrozenSet[str]]:
     """(plain ``\\w+`` words, the others), once per word set."""
@@ -85,12 +103,19 @@ def words_in_text(text: str, words: FrozenSet[str]) -> Set[str]:
         return {word for word in words if _has_word(text, word)}
     plain, odd = _split_words(words)
     found: Set[str] = set()
-    if plain:
+    ascii_words, other = _ascii_words(plain)
+    if ascii_words:
         start = 0
         while start < len(text):
             end = len(text) if len(text) - start <= _SLICE else text.find("\n", start + _SLICE) + 1 or len(text)
-            found.update(plain.intersection(_WORD_RE.findall(text, start, end)))
+            chunk = text[start:end]
+            hits = ascii_words.intersection(chunk.encode("utf-8", "surrogatepass").translate(_BYTE_WORDS).split())
+            if chunk.isascii():
+                found.update(word.decode("ascii") for word in hits)
+            else:  # the few words found, with Unicode word boundaries
+                found.update(word for word in (hit.decode("ascii") for hit in hits) if _has_word(chunk, word))
             start = end
+    found.update(word for word in other if _has_word(text, word))
     if odd:  # not a plain word (a trigger with "-" or "."): match it as text
         found.update(_trigger_regex(frozenset(odd)).findall(text))
     return found

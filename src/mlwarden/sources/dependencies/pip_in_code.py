@@ -137,11 +137,22 @@ CALL_WORDS = re.compile(
     r"|(?:[\"'(;]|&&)\s*(?:sudo\s+)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b",
     re.IGNORECASE,
 )
+#: the same words without IGNORECASE, searched in the text lowered: ``re``
+#: skips to a word's first letters only in a case-sensitive pattern (0.50 ->
+#: 0.18 s CPU on the 113 transformers files that name pip and install)
+_CALL_WORDS_LOWER = lazyre.compile(CALL_WORDS.pattern)
+#: the only characters IGNORECASE matches to an ASCII letter that
+#: ``str.lower`` does not turn into it (``İ``, ``ı`` as ``i``, ``ſ`` as ``s``)
+_CASE_ODD = ("\u0130", "\u0131", "\u017f")
 
 
 def may_install(source: str) -> bool:
     """The cheap gate: False means no install command can be found here."""
-    return all(word in source for word in GATE_WORDS) and CALL_WORDS.search(source) is not None
+    if not all(word in source for word in GATE_WORDS):
+        return False
+    if source.isascii() or not any(char in source for char in _CASE_ODD):
+        return _CALL_WORDS_LOWER.search(source.lower()) is not None
+    return CALL_WORDS.search(source) is not None
 
 
 @dataclasses.dataclass(frozen=True)
