@@ -243,6 +243,8 @@ class PickleScanner:
                         arg = bytearray(data)
                     else:
                         arg = data
+            elif op.name == "STRING":
+                arg = self._string(f, pos)
             elif op.arg is None:
                 arg = None
             else:
@@ -253,6 +255,26 @@ class PickleScanner:
             yield op, arg, pos
             if op.name == "STOP":
                 return
+
+    def _string(self, f: Stream, pos: int) -> str:
+        """A protocol 0 ``STRING`` argument as pickle reads it: the line
+        without its last byte, in quotes, with Python escapes. Python 2
+        wrote ``str`` values this way, and their bytes need not be ASCII
+        (``pickletools`` refuses them; ``pickle.load(f, encoding="latin1")``,
+        as loaders of old pickles call it, reads them): decoded as Latin-1,
+        like ``BINSTRING``."""
+        import codecs
+
+        data = f.readline()
+        if not data.endswith(b"\n"):
+            raise Failed("the pickle stream ends inside STRING (truncated)")
+        data = data[:-1]
+        if len(data) < 2 or data[:1] != data[-1:] or data[:1] not in (b"'", b'"'):
+            raise Failed(f"bad argument of STRING at offset {pos}: it must be quoted")
+        try:
+            return codecs.escape_decode(data[1:-1])[0].decode("latin-1")
+        except ValueError as exc:
+            raise Failed(f"bad argument of STRING at offset {pos}: {str(exc)[:80]}") from None
 
     def _line(self, f: Stream) -> str:
         data = f.readline()
