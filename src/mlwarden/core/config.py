@@ -56,8 +56,6 @@ DEFAULT_EXCLUDE: Tuple[str, ...] = (
     "__pypackages__",
     "__pycache__",
     "node_modules",
-    "build",
-    "dist",
     ".eggs",
     "*.egg-info",
     "site-packages",
@@ -67,6 +65,12 @@ DEFAULT_EXCLUDE: Tuple[str, ...] = (
     ".mlwarden_cache",
     ".ipynb_checkpoints",
 )
+
+#: Build outputs the default walk skips too, unless the directory is a Python
+#: package (it holds an ``__init__.py``): ``mmengine/dist/`` is mmengine's
+#: distributed helpers (with a ``pickle.loads``), ``pkg/build/`` a model
+#: builder; ``build/lib/…`` and ``dist/`` at a project's root are not.
+BUILD_OUTPUTS: Tuple[str, ...] = ("build", "dist")
 
 CORE_KEYS = {
     "select",
@@ -156,6 +160,17 @@ class Config:
         if part_match is not None and any(part_match(os.path.normcase(part)) for part in PurePosixPath(rel).parts):
             return True
         return any(fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern + "/*") for pattern in nested)
+
+    def is_build_output(self, directory: Path) -> bool:
+        """A directory the walk meets that the default excludes skip as a
+        build output (:data:`BUILD_OUTPUTS`, not a package). Your own
+        ``exclude`` replaces the defaults, this included; ``extend-exclude =
+        ["dist"]`` skips every ``dist``."""
+        return (
+            self.exclude is DEFAULT_EXCLUDE
+            and os.path.normcase(directory.name) in BUILD_OUTPUTS
+            and not (directory / "__init__.py").is_file()
+        )
 
     def ignored_for(self, path: os.PathLike) -> List[str]:
         if not self.per_file_ignores:

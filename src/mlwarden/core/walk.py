@@ -41,7 +41,7 @@ def iter_files(
                     failed = unreadable.pop(0)
                     yield Path(failed.filename), None, os.path.normpath(failed.filename)
                 root_path = Path(root)
-                dirs[:] = sorted(d for d in dirs if not config.is_excluded(root_path / d, walking=True))
+                dirs[:] = sorted(d for d in dirs if not config.is_excluded(root_path / d, walking=True) and not config.is_build_output(root_path / d))
                 for name in sorted(files):
                     file_path = root_path / name
                     kind = classify(file_path)
