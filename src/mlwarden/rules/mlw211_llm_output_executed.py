@@ -246,8 +246,10 @@ class LlmOutputExecuted(RoundTripAware, CodeRule):
     def _calls_a_sink(cls, tree) -> bool:
         import ast
 
+        from mlwarden.core.gate import iter_nodes  # faster than ast.walk; any order will do
+
         facts = None
-        for node in ast.walk(tree):
+        for node in iter_nodes(tree):
             if type(node) is ast.Call:
                 func = node.func
                 # a sink by its own name, or a bare alias (`from subprocess import run as go`)
@@ -624,10 +626,10 @@ def _names_a_provider(rule: Any, tree: Any) -> bool:
     import ast
 
     from mlwarden.core.bindings import IMPORT_CALLS
-    from mlwarden.core.gate import _fires, trigger_groups
+    from mlwarden.core.gate import _fires, iter_nodes, trigger_groups
 
     words = set()
-    for node in ast.walk(tree):
+    for node in iter_nodes(tree):
         kind = type(node)
         if kind is ast.Name:
             words.add(node.id)

@@ -327,8 +327,10 @@ def _may_hold_literal_credential(tree) -> bool:
         name = last_name(value)
         return name in _ALIASED_SINKS or (name in ("update", "setdefault") and environ(getattr(value, "value", None)))
 
+    from mlwarden.core.gate import iter_nodes  # faster than ast.walk; any order will do
+
     keywords = CREDENTIAL_KEYWORDS | HEADER_KEYWORDS | {"key"}
-    for node in ast.walk(tree):
+    for node in iter_nodes(tree):
         # a sink bound to another name (the rule resolves it): the file goes on
         if isinstance(node, ast.alias) and node.asname and node.name.rsplit(".", 1)[-1] in _ALIASED_SINKS:
             return True
