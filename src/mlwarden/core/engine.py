@@ -83,6 +83,20 @@ class TooDeep(ParseFailure):
 # code rules
 
 
+def silence_code_warnings() -> None:
+    """Keep Python's warnings about the code being checked off the output of
+    this process: ``compile`` warns ``"is" with a literal`` (shown as
+    ``<mlwarden>:188: SyntaxWarning``, naming no file), and from 3.12
+    ``ast.parse`` warns about every invalid escape sequence (``'\\d'``), once
+    per file of a large repository. They are about the user's code, not
+    findings, and the CLI, its workers and the language server own their
+    process; the flake8 plugin calls it inside :func:`warnings.catch_warnings`."""
+    import warnings
+
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning, message="invalid escape sequence")
+
+
 def parse_ast(source: str) -> ast.AST:
     """``ast.parse`` with every failure turned into ParseFailure."""
     import ast  # here: a file with no trigger word never needs it

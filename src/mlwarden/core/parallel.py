@@ -71,6 +71,9 @@ _WORKER: dict = {}
 
 
 def _init_worker(rules: Sequence[type], config: Any) -> None:
+    from mlwarden.core.engine import silence_code_warnings
+
+    silence_code_warnings()  # a spawned worker starts with Python's default filters
     _WORKER["rules"] = list(rules)
     _WORKER["config"] = config
 

@@ -17,6 +17,7 @@ that is not saved yet (``--stdin-display-name path/to/new.py``).
 from __future__ import annotations
 
 import ast
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, List, Tuple
@@ -52,7 +53,7 @@ class Plugin:
         option_manager.extend_default_ignore(["MLW9"])
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
-        from mlwarden.core.engine import check_source
+        from mlwarden.core.engine import check_source, silence_code_warnings
 
         source = "".join(self.lines)
         if self.filename in ("-", "stdin"):
@@ -63,7 +64,9 @@ class Plugin:
             directory = str(Path(name).parent)
         config = _config_for(directory)
         tree = self.tree if isinstance(self.tree, ast.Module) else None
-        result = check_source(source, name, config=config, rules=_python_rules(), kind="python", tree=tree)
+        with warnings.catch_warnings():  # flake8's process: only around our own parses of the file
+            silence_code_warnings()
+            result = check_source(source, name, config=config, rules=_python_rules(), kind="python", tree=tree)
         for finding in result.findings:
             yield finding.line, finding.col - 1, f"{finding.rule_id} {finding.message}", type(self)
 

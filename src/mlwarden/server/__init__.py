@@ -29,6 +29,8 @@ from typing import Optional
 
 def serve(*, debounce_ms: Optional[float] = None, verbose: bool = False) -> None:
     """Run the server on stdin/stdout until the client says ``exit``."""
+    from mlwarden.core.engine import silence_code_warnings
     from mlwarden.server.app import create_server
 
+    silence_code_warnings()  # stderr is the client's log: no warnings about the user's code
     create_server(debounce_ms=debounce_ms, verbose=verbose).start_io()
