@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
+from mlwarden.core import lazyre
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
@@ -28,6 +29,15 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
     available. Loading a pickle runs any code its author embedded
     (CWE-502), while safetensors files hold only tensors. `None` (the
     default) prefers safetensors and is not flagged.
+
+    ## Severity
+    High where the call loads weights (`from_pretrained`, a pipeline, any
+    call not named as a write). Medium where it writes them: a callee
+    named `save…`, `write…`, `export…`, `dump…`, `serialize…` or
+    `push_to_hub` (`save_pretrained`, a trainer's `save_model`, a
+    checkpoint helper's `save_state_dict_shards`). Writing pickle weights
+    runs nothing now, but every later load of them (yours, or your users'
+    after a `push_to_hub`) can run code.
 
     ## Example
     ```python
@@ -84,6 +94,8 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
             unsafe_fix=True,
         ),
         Invalid("model.save_pretrained(out, **{'use_safetensors': 0})"),
+        Invalid("def save(model, out, use_safetensors=False):\n    model.save_pretrained(out, use_safetensors=use_safetensors)"),
+        Invalid("import colossal as c\nc.io.save_state_dict_shards(sd, path, use_safetensors=0)"),
     ]
 
     @classmethod
@@ -113,10 +125,29 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
             return
         direct = keyword_arg(node, KEY)
         fix = ((direct.value, cst.Name("True")),) if direct is not None else None
+        # the name as called, or as imported (`from lib import export_weights as ew`)
+        names = [_callee(node), *(q.rsplit(".", 1)[-1].lower() for q in self.ctx.qualnames(node.func))]
+        writes = any(_WRITER.search(name) for name in names)
         self.report(
             node,
-            f"`use_safetensors=False` loads or writes pickle-based weights that can run code when loaded; {self.advice}",
+            f"`use_safetensors=False` writes pickle-based weights, and every later load of them can run code; {self.advice}"
+            if writes
+            else f"`use_safetensors=False` loads pickle-based weights that can run code; {self.advice}",
             replace=fix,
             fix_safe=False,
             fix_description="set use_safetensors=True",
+            severity=Severity.MEDIUM if writes else None,
         )
+
+
+#: a callee that writes weights (``save_pretrained``, ``save_model``,
+#: ``async_save_state_dict_shards``, ``push_to_hub``, ``export``): a snake_case word
+_WRITER = lazyre.compile(r"(?:^|_)(?:save|write|export|dump|serialize)(?:_|s?$)|push_to_hub")
+
+
+def _callee(node: libcst.Call) -> str:
+    """The called name's last part, lower case (``""`` for other callees)."""
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value.lower()
+    return func.value.lower() if isinstance(func, cst.Name) else ""
