@@ -20,15 +20,19 @@ def found(code: str, name: str = "train.py"):
     [
         ("from transformers import AutoModel as AM\nm = AM.from_pretrained('org/m', use_safetensors=False)\n", Severity.HIGH, "loads"),
         ("import diffusers\npipe = diffusers.DiffusionPipeline.from_pretrained(\n    p,\n    use_safetensors = 0,\n)\n", Severity.HIGH, "loads"),
-        ("from x import build\nm = build(cfg, use_safetensors=False)\n", Severity.HIGH, "loads"),  # not named as a write
+        ("from x import build\nm = build(cfg, use_safetensors=False)\n", Severity.HIGH, "picks"),  # named neither way
+        ("names = get_base_filenames(prefix, use_safetensors=False)\n", Severity.HIGH, "picks"),
+        ("ckpt_io.load_model(m, path, use_safetensors=False)\n", Severity.HIGH, "loads"),
+        ("m = Model.from_single_file(path, use_safetensors=False)\n", Severity.HIGH, "loads"),
+        ("restore_and_save_model(m, use_safetensors=False)\n", Severity.HIGH, "loads"),  # both: the load decides
         ("model.save_pretrained(out, use_safetensors=False)\n", Severity.MEDIUM, "writes"),
         ("trainer.save_model(out, **{'use_safetensors': False})\n", Severity.MEDIUM, "writes"),
         ("NO = False\nio.async_save_state_dict_shards(sd, path, use_safetensors=NO)\n", Severity.MEDIUM, "writes"),
         ("def save(m, out, use_safetensors=False):\n    m.save_pretrained(out, use_safetensors=use_safetensors)\n", Severity.MEDIUM, "writes"),
         ("from lib import export_weights as ew\new(m, 'w.bin', use_safetensors=False)\n", Severity.MEDIUM, "writes"),
         ("model.push_to_hub('me/m', use_safetensors=False)\n", Severity.MEDIUM, "writes"),
-        ("saver.saved_models(use_safetensors=False)\n", Severity.HIGH, "loads"),  # `saved`, not `save`
-        ("ckpt.savefig_like(use_safetensors=False)\n", Severity.HIGH, "loads"),
+        ("saver.saved_models(use_safetensors=False)\n", Severity.HIGH, "picks"),  # `saved`, not `save`
+        ("ckpt.savefig_like(use_safetensors=False)\n", Severity.HIGH, "picks"),
     ],
 )
 def test_severity_follows_load_or_write(code, severity, verb):

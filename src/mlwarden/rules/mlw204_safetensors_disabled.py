@@ -31,8 +31,9 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
     default) prefers safetensors and is not flagged.
 
     ## Severity
-    High where the call loads weights (`from_pretrained`, a pipeline, any
-    call not named as a write). Medium where it writes them: a callee
+    High where the call loads weights (`from_pretrained`, `load_…`, a
+    pipeline) or is named neither as a load nor as a write (a helper that
+    picks file names). Medium where it writes them: a callee
     named `save…`, `write…`, `export…`, `dump…`, `serialize…` or
     `push_to_hub` (`save_pretrained`, a trainer's `save_model`, a
     checkpoint helper's `save_state_dict_shards`). Writing pickle weights
@@ -128,21 +129,28 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
         # the name as called, or as imported (`from lib import export_weights as ew`)
         names = [_callee(node), *(q.rsplit(".", 1)[-1].lower() for q in self.ctx.qualnames(node.func))]
         writes = any(_WRITER.search(name) for name in names)
+        loads = any(_LOADER.search(name) for name in names)
+        if writes and not loads:
+            what = "writes pickle-based weights, and every later load of them can run code"
+        elif loads:
+            what = "loads pickle-based weights that can run code"
+        else:  # a helper named neither way (`get_filenames(use_safetensors=False)`)
+            what = "picks pickle-based weights, which can run code when loaded"
         self.report(
             node,
-            f"`use_safetensors=False` writes pickle-based weights, and every later load of them can run code; {self.advice}"
-            if writes
-            else f"`use_safetensors=False` loads pickle-based weights that can run code; {self.advice}",
+            f"`use_safetensors=False` {what}; {self.advice}",
             replace=fix,
             fix_safe=False,
             fix_description="set use_safetensors=True",
-            severity=Severity.MEDIUM if writes else None,
+            severity=Severity.MEDIUM if writes and not loads else None,
         )
 
 
 #: a callee that writes weights (``save_pretrained``, ``save_model``,
 #: ``async_save_state_dict_shards``, ``push_to_hub``, ``export``): a snake_case word
 _WRITER = lazyre.compile(r"(?:^|_)(?:save|write|export|dump|serialize)(?:_|s?$)|push_to_hub")
+#: a callee that loads them (``from_pretrained``, ``load_checkpoint``, ``pipeline``)
+_LOADER = lazyre.compile(r"(?:^|_)(?:load|loads|restore|read)(?:_|$)|^from_|pipeline")
 
 
 def _callee(node: libcst.Call) -> str:
