@@ -501,8 +501,9 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     `check-dynamic-ids`) is at most medium.
 
     Then one step lower when the repository belongs to the project's own
-    organisation (the owner of its git remote or project URLs, `owner-orgs`,
-    or a `push_to_hub` target in the same file; see `docs/context.md`), and
+    organisation (the owner of its git remote or project URLs, an
+    organisation spelled as the project is named, `owner-orgs`, or a
+    `push_to_hub` target in the same file; see `docs/context.md`), and
     low in tests, docs, examples and tutorial notebooks. `trusted-models`
     still exempts a repository completely.
 
