@@ -677,3 +677,142 @@ def _scope_bindings(function: ast.AST) -> Dict[str, List[int]]:
             for name in node.names:
                 out.setdefault(name, []).extend([0, 0])  # never "bound once"
     return out
+
+
+# ---------------------------------------------------------------------------
+# files shipped inside the package (issue 14, session 9)
+
+
+#: calls that keep a path inside the folder of their first argument
+_ANCHOR_CALLS = frozenset({"os.path.dirname", "os.path.abspath", "os.path.realpath", "os.path.normpath", "pathlib.Path", "Path", "str", "os.fspath"})
+#: methods of a path that keep it inside the package (``.parent`` is an attribute)
+_ANCHOR_METHODS = frozenset({"resolve", "absolute"})
+#: ``importlib.resources.files(pkg)`` and friends: the package's own folder
+_RESOURCE_ROOTS = frozenset({"importlib.resources.files", "importlib_resources.files"})
+#: ``pkg_resources.resource_filename(pkg, "name")``-style calls: (package position, name position)
+_RESOURCE_NAMES = frozenset({"pkg_resources.resource_filename", "pkg_resources.resource_stream", "importlib.resources.open_binary"})
+#: methods that open or read a path without changing where it points
+_OPENERS = frozenset({"open", "read_bytes"})
+
+
+def shipped_note(source: Optional[str], load_line: Optional[int], path_code: Optional[str], handle: Optional[str]) -> bool:
+    """The load at ``load_line`` reads a file shipped inside the package
+    itself: a path built only from the module's own location
+    (``os.path.dirname(__file__)``, ``Path(__file__).parent``,
+    ``.resolve()``) or from ``importlib.resources.files(__package__)`` /
+    ``files("pkg")`` / ``pkg_resources.resource_filename(__name__, ...)``,
+    joined with literal parts only (no ``..``, no run-time value), through
+    names bound once; and no call in the file is handed that path (or the
+    name holding it) except reads and harmless calls, so nothing here
+    downloads or copies into it."""
+    if not isinstance(source, str) or load_line is None or (path_code is None and handle is None):
+        return False
+    index = _index(source)
+    if index is None:
+        return False
+    found = _scope_chain(index.tree, load_line)
+    if found is None:
+        return False
+    scope, _klass, chain = found
+    path: Optional[ast.expr] = None
+    if handle is not None:
+        path = _handle_path(index, chain, handle, load_line)
+    if path is None and path_code is not None:
+        try:
+            path = ast.parse(path_code.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+        path = _opened_for_reading(index, path) or path
+    if path is None:
+        return False
+    if isinstance(path, ast.Call) and isinstance(path.func, ast.Attribute) and path.func.attr in _OPENERS:
+        path = path.func.value  # `files(pkg).joinpath("x.pkl").open("rb")`
+    names: set = set()
+    ups: List[int] = []
+    if not _inside_package(index, scope, path, names, 0, ups) or len(ups) > 1:
+        return False
+    keys = {ast.dump(path)} | {ast.dump(ast.Name(id=name, ctx=ast.Load())) for name in names}
+    for node in ast.walk(index.tree):
+        if isinstance(node, ast.Call) and any(ast.dump(a) in keys for a in _arguments(node)) and not _allowed(index, node, ast.dump(path)):
+            return False
+    return True
+
+
+def _inside_package(index: _Index, scope: ast.AST, expr: ast.expr, names: set, depth: int, ups: List[int]) -> bool:
+    """``expr`` names a file or folder inside the module's package (see
+    :func:`shipped_note`); ``names`` collects the names followed, ``ups``
+    one item per step up from ``__file__`` (``dirname``, ``.parent``: more
+    than one leaves the module's folder)."""
+    if depth > 6:
+        return False
+    if isinstance(expr, ast.Name):
+        if expr.id == "__file__":
+            return True
+        value = _bound_once(index, scope, expr.id)
+        if value is None:
+            return False
+        names.add(expr.id)
+        return _inside_package(index, scope, value, names, depth + 1, ups)
+    if isinstance(expr, ast.Attribute) and expr.attr == "parent":
+        ups.append(1)
+        return _inside_package(index, scope, expr.value, names, depth + 1, ups)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
+        return _literal_part(expr.right) and _inside_package(index, scope, expr.left, names, depth + 1, ups)
+    if not isinstance(expr, ast.Call) or any(isinstance(a, ast.Starred) for a in expr.args) or any(k.arg is None for k in expr.keywords):
+        return False
+    name = index.qualname(expr.func)
+    if name == "os.path.join" and expr.args and not expr.keywords:
+        return _inside_package(index, scope, expr.args[0], names, depth + 1, ups) and all(_literal_part(a) for a in expr.args[1:])
+    if name in _ANCHOR_CALLS and len(expr.args) == 1 and not expr.keywords:
+        if name == "os.path.dirname":
+            ups.append(1)
+        return _inside_package(index, scope, expr.args[0], names, depth + 1, ups)
+    if name in _RESOURCE_ROOTS and len(expr.args) == 1 and not expr.keywords:
+        return _own_package(expr.args[0])
+    if name in _RESOURCE_NAMES and len(expr.args) == 2 and not expr.keywords:
+        return _own_package(expr.args[0]) and _literal_part(expr.args[1])
+    if isinstance(expr.func, ast.Attribute) and not expr.keywords:
+        if expr.func.attr == "joinpath" and expr.args:
+            return _inside_package(index, scope, expr.func.value, names, depth + 1, ups) and all(_literal_part(a) for a in expr.args)
+        if expr.func.attr in _ANCHOR_METHODS and not expr.args:
+            return _inside_package(index, scope, expr.func.value, names, depth + 1, ups)
+    return False
+
+
+def _literal_part(expr: ast.expr) -> bool:
+    """A literal path part that stays below its folder (no ``..``, not absolute)."""
+    if not (isinstance(expr, ast.Constant) and isinstance(expr.value, str)) or not expr.value:
+        return False
+    parts = expr.value.replace("\\", "/").split("/")
+    return not expr.value.startswith(("/", "~")) and ".." not in parts and ":" not in expr.value
+
+
+def _own_package(expr: ast.expr) -> bool:
+    """``__package__``, ``__name__`` or a literal package name (the module's own or a sibling's)."""
+    if isinstance(expr, ast.Name):
+        return expr.id in ("__package__", "__name__")
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, str) and bool(expr.value) and all(p.isidentifier() for p in expr.value.split("."))
+
+
+def _bound_once(index: _Index, scope: ast.AST, name: str) -> Optional[ast.expr]:
+    """The value of the one ``name = value`` that binds ``name`` in the
+    function ``scope`` (or, when the function does not bind it, at module
+    level), or None."""
+    if name in index.globals_declared:
+        return None
+    for holder in ([scope] if not isinstance(scope, ast.Module) else []) + [index.tree]:
+        if holder is index.tree:
+            lines = index.module_bindings.get(name, [])
+            nodes: List[ast.AST] = list(_own_nodes(index.tree.body))
+        else:
+            lines = _scope_bindings(holder).get(name, [])
+            nodes = list(_own_nodes(holder.body))  # type: ignore[attr-defined]
+        if not lines:
+            continue
+        if len(lines) != 1:
+            return None
+        for node in nodes:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and node.targets[0].id == name:
+                return node.value
+        return None
+    return None
