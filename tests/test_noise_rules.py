@@ -43,6 +43,11 @@ HF = "from transformers import AutoModel, AutoTokenizer, AutoConfig, CLIPTokeniz
         ("hf_hub_download('org/m', 'handler.py')", Severity.HIGH),
         ("AutoModel.from_pretrained('org/m')", Severity.MEDIUM),
         ("hf_hub_download('org/m', name)", Severity.MEDIUM),
+        # only the end of the name is literal: the format is still known
+        ("hf_hub_download('org/m', filename=f'{rev}/{name}.py')", Severity.HIGH),
+        ("hf_hub_download('org/m', name + '.PKL')", Severity.HIGH),
+        ("hf_hub_download('org/m', f'{name}.json')", Severity.MEDIUM),
+        ("hf_hub_download('org/m', f'{name}.py{suffix}')", Severity.MEDIUM),
         ("snapshot_download('org/m')", Severity.MEDIUM),
         ("snapshot_download('org/m', allow_patterns=['*.json', '*.bin'])", Severity.MEDIUM),
         ("StableDiffusionPipeline.from_pretrained('org/m', use_safetensors=True)", Severity.LOW),
