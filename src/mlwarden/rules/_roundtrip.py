@@ -1638,7 +1638,7 @@ class RoundTripAware:
             return None
         handle = data.value if isinstance(data, cst.Name) else None
         path_code = self.ctx.module.code_for_node(data)  # type: ignore[attr-defined]
-        return SHIPPED_NOTE if shipped_note(getattr(code, "source", None), line_of(call), path_code, handle) else None
+        return SHIPPED_NOTE if shipped_note(getattr(code, "source", None), line_of(call), path_code, handle, WRITERS) else None
 
     def check_loader(self, node: Any, targets: Any, reference_message: str, message: Optional[str] = None) -> None:
         """The common ``visit_Call`` of a loader rule: a call to one of

@@ -80,15 +80,7 @@ def written_note(
     chain = index.chain(load_line)
     if chain is None:
         return None
-    path: Optional[ast.expr] = None
-    if handle is not None:
-        path = _handle_path(index, chain, handle, load_line)
-    if path is None and path_code is not None:
-        try:
-            path = ast.parse(path_code.strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-        path = _opened_for_reading(index, path) or path
+    path = _read_path(index, chain, load_line, path_code, handle)
     if path is None or not _plain(path):
         return None
     key = ast.dump(path)
@@ -393,27 +385,10 @@ def cache_note(
       class) is handed ``P`` except reads, loads, writes and harmless
       calls: a download or a copy into the path keeps the finding.
     """
-    if not isinstance(source, str) or load_line is None or (path_code is None and handle is None):
+    site = _load_site(source, load_line, path_code, handle, writers)
+    if site is None:
         return None
-    index = _index(source)
-    if index is None:
-        return None
-    index.writers = {name: writers[name] for name in _WRITER_NAMES if name in writers}
-    found = _scope_chain(index.tree, load_line)
-    if found is None:
-        return None
-    scope, klass, chain = found
-    path: Optional[ast.expr] = None
-    if handle is not None:
-        path = _handle_path(index, chain, handle, load_line)
-    if path is None and path_code is not None:
-        try:
-            path = ast.parse(path_code.strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-        path = _opened_for_reading(index, path) or path
-    if path is None:
-        return None
+    index, scope, klass, chain, path = site
     attribute = _self_attribute(path)
     if attribute is None and not _plain(path):
         return None
@@ -504,6 +479,39 @@ def _built_paths(index: _Index, klass: ast.ClassDef, path: ast.expr) -> bool:
                         if isinstance(part, ast.Call) and index.qualname(part.func) not in _PATH_BUILDERS:
                             return False
     return True
+
+
+def _load_site(source: Optional[str], load_line: Optional[int], path_code: Optional[str], handle: Optional[str], writers: Mapping[str, Tuple[int, str]]):
+    """(index, scope, class, chain, path read) of the load at ``load_line``
+    (see :func:`_scope_chain`; the path through a ``with open(P, "rb") as
+    handle`` or ``open(P, "rb")``), or None."""
+    if not isinstance(source, str) or load_line is None or (path_code is None and handle is None):
+        return None
+    index = _index(source)
+    if index is None:
+        return None
+    index.writers = {name: writers[name] for name in _WRITER_NAMES if name in writers}
+    found = _scope_chain(index.tree, load_line)
+    if found is None:
+        return None
+    scope, klass, chain = found
+    path = _read_path(index, chain, load_line, path_code, handle)
+    return None if path is None else (index, scope, klass, chain, path)
+
+
+def _read_path(index: _Index, chain, load_line: int, path_code: Optional[str], handle: Optional[str]) -> Optional[ast.expr]:
+    """The path the load reads: through the ``with open(P, "rb") as
+    handle`` around it, or its data argument (``P``, ``open(P, "rb")``)."""
+    path: Optional[ast.expr] = None
+    if handle is not None:
+        path = _handle_path(index, chain, handle, load_line)
+    if path is None and path_code is not None:
+        try:
+            path = ast.parse(path_code.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        path = _opened_for_reading(index, path) or path
+    return path
 
 
 def _write_opens(index: _Index, node: ast.AST, key: str) -> set:
@@ -695,7 +703,13 @@ _RESOURCE_NAMES = frozenset({"pkg_resources.resource_filename", "pkg_resources.r
 _OPENERS = frozenset({"open", "read_bytes"})
 
 
-def shipped_note(source: Optional[str], load_line: Optional[int], path_code: Optional[str], handle: Optional[str]) -> bool:
+def shipped_note(
+    source: Optional[str],
+    load_line: Optional[int],
+    path_code: Optional[str],
+    handle: Optional[str],
+    writers: Mapping[str, Tuple[int, str]],
+) -> bool:
     """The load at ``load_line`` reads a file shipped inside the package
     itself: a path built only from the module's own location
     (``os.path.dirname(__file__)``, ``Path(__file__).parent``,
@@ -705,26 +719,10 @@ def shipped_note(source: Optional[str], load_line: Optional[int], path_code: Opt
     names bound once; and no call in the file is handed that path (or the
     name holding it) except reads and harmless calls, so nothing here
     downloads or copies into it."""
-    if not isinstance(source, str) or load_line is None or (path_code is None and handle is None):
+    site = _load_site(source, load_line, path_code, handle, writers)
+    if site is None:
         return False
-    index = _index(source)
-    if index is None:
-        return False
-    found = _scope_chain(index.tree, load_line)
-    if found is None:
-        return False
-    scope, _klass, chain = found
-    path: Optional[ast.expr] = None
-    if handle is not None:
-        path = _handle_path(index, chain, handle, load_line)
-    if path is None and path_code is not None:
-        try:
-            path = ast.parse(path_code.strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return False
-        path = _opened_for_reading(index, path) or path
-    if path is None:
-        return False
+    index, scope, _klass, _chain, path = site
     if isinstance(path, ast.Call) and isinstance(path.func, ast.Attribute) and path.func.attr in _OPENERS:
         path = path.func.value  # `files(pkg).joinpath("x.pkl").open("rb")`
     names: set = set()
