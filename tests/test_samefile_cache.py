@@ -239,6 +239,54 @@ KEPT = {
                 torch.save(self.build(), self.path)
         """,
     ),
+    "self-path-set-again-after-the-check": (
+        "MLW102",
+        """
+        import os, torch
+
+        class Cached:
+            def __init__(self, root):
+                self.path = os.path.join(root, "t.pt")
+
+            def get(self, other):
+                if os.path.exists(self.path):
+                    self.path = other
+                    return torch.load(self.path)
+                torch.save(self.build(), self.path)
+        """,
+    ),
+    "self-path-set-by-a-loop-elsewhere": (
+        "MLW101",
+        """
+        import os, pickle
+
+        class Cached:
+            def __init__(self, found):
+                self.path = "state.pkl"
+                for self.path in found:
+                    break
+
+            def get(self):
+                if os.path.exists(self.path):
+                    return pickle.load(open(self.path, "rb"))
+                pickle.dump(self.build(), open(self.path, "wb"))
+        """,
+    ),
+    "self-path-from-a-parameter-in-a-tuple": (
+        "MLW101",
+        """
+        import os, pickle
+
+        class Cached:
+            def __init__(self, pair):
+                self.path, self.other = pair
+
+            def get(self):
+                if os.path.exists(self.path):
+                    return pickle.load(open(self.path, "rb"))
+                pickle.dump(self.build(), open(self.path, "wb"))
+        """,
+    ),
     "self-path-handed-to-a-copy-elsewhere": (
         "MLW102",
         """

@@ -405,9 +405,9 @@ def cache_note(
         if isinstance(scope, ast.Module) or klass is None:
             return None
         for node in _own_nodes(body):
-            if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)) and ast.dump(node) == ast.dump(path):
-                if node.lineno >= guard_line:
-                    return None
+            stored = isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del))
+            if stored and _self_attribute(node) == attribute and node.lineno >= guard_line:
+                return None
         if not _built_paths(index, klass, path):
             return None
         callers: List[ast.AST] = [klass]
@@ -453,7 +453,7 @@ def _built_paths(index: _Index, klass: ast.ClassDef, path: ast.expr) -> bool:
     download or any other call: ``self.x = hf_hub_download(...)`` is not
     followed); augmented, annotated-only and tuple-target assignments are
     not followed either."""
-    wanted = ast.dump(path)
+    wanted = _self_attribute(path)
     for node in ast.walk(klass):
         targets: List[ast.expr] = []
         value: Optional[ast.expr] = None
@@ -467,12 +467,12 @@ def _built_paths(index: _Index, klass: ast.ClassDef, path: ast.expr) -> bool:
             targets, value = [node.target], None
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.NamedExpr, ast.Delete)):
             targets = [t for t in ast.walk(node) if isinstance(t, ast.Attribute) and isinstance(t.ctx, (ast.Store, ast.Del))]
-            if any(ast.dump(t) == wanted for t in targets):
+            if any(_self_attribute(t) == wanted for t in targets):
                 return False
             continue
         for target in targets:
             for inner in ast.walk(target):
-                if isinstance(inner, ast.Attribute) and ast.dump(inner) == ast.dump(ast.Attribute(value=path.value, attr=path.attr, ctx=inner.ctx)):  # type: ignore[attr-defined]
+                if isinstance(inner, ast.Attribute) and _self_attribute(inner) == wanted:
                     if value is None or inner is not target:
                         return False
                     for part in ast.walk(value):
