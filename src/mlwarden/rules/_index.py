@@ -6,7 +6,7 @@ What the engine needs of each rule before importing it (see
 FINGERPRINT = {'_helpers': 3870641487,
  '_optin': 1007427432,
  '_roundtrip': 2896278425,
- '_samefile': 425993399,
+ '_samefile': 3612861235,
  'mlw101_pickle_load': 3958630673,
  'mlw102_torch_load_without_weights_only': 2356484705,
  'mlw103_joblib_load': 2742300424,
