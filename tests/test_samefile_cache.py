@@ -354,3 +354,36 @@ def test_otherwise_the_severity_stays(name):
     _line, _cell, severity, message = the_finding(code, rule)
     assert severity is not Severity.LOW, message
     assert NOTE_START not in message
+
+
+def test_the_language_servers_incremental_check_agrees_after_edits_elsewhere():
+    """The note depends on other methods of the class (a copy into the
+    cached path, how the attribute is set): an editor's incremental
+    re-check must agree with a fresh check after each edit."""
+    from mlwarden.core.config import Config
+    from mlwarden.core.engine import check_source
+    from mlwarden.core.incremental import IncrementalCheck
+
+    filler = "".join(f"    def m{i}(self, a):\n        return str(a * {i}).strip()\n\n" for i in range(40))
+    template = (
+        "import os, shutil, torch\n\nclass Table:\n    def __init__(self, root):\n        self.path = {init}\n\n"
+        "    def seed(self, src):\n        {seed}\n\n" + filler.replace("{", "{{").replace("}", "}}")
+        + "    def get(self):\n        if os.path.exists(self.path):\n            return torch.load(self.path)\n"
+        "        torch.save(self.build(), self.path)\n"
+    )
+    config = Config(select=["MLW102"], severity=Severity.LOW)
+    incremental = IncrementalCheck()
+    seen = []
+    edits = [
+        ("os.path.join(root, 't.pt')", "print(src)"),
+        ("os.path.join(root, 't.pt')", "shutil.copy(src, self.path)"),
+        ("os.path.join(root, 't.pt')", "print(src, 2)"),
+        ("fetch(root)", "print(src, 2)"),
+        ("os.path.join(root, 'u.pt')", "print(src, 3)"),
+    ]
+    for init, seed in edits:
+        source = template.format(init=init, seed=seed)
+        fresh = [(f.line, f.severity) for f in check_source(source, "pkg/table.py", config=config).findings]
+        assert [(f.line, f.severity) for f in incremental.check(source, "pkg/table.py", config=config).findings] == fresh, seed
+        seen.append(fresh[0][1])
+    assert seen == [Severity.LOW, Severity.HIGH, Severity.LOW, Severity.HIGH, Severity.LOW]

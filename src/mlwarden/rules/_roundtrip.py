@@ -74,8 +74,6 @@ WRITTEN_NOTE = " (low: this function wrote the file at that path just before the
 SETSTATE_NOTE = " (low: `__setstate__` receives this state from the unpickle that is running it, which already trusts the stream)"
 #: a module-level load of a file the same file wrote earlier (a script or notebook reloading its own checkpoint)
 WRITTEN_HERE_NOTE = " (low: this file wrote it at the same path earlier, at {}; a file that was there before would have been replaced)"
-#: a file shipped inside the package itself (next to the module, or one of its resources)
-SHIPPED_NOTE = " (low: a file shipped inside the package itself, next to this module: as trusted as the package's code)"
 #: a load-or-build cache: the load runs when the file exists, and the code writes it when it is missing
 CACHE_NOTE = " (low: a cache file this code writes itself when it is missing, at {}; keep the cache folder private)"
 
@@ -1580,7 +1578,7 @@ class RoundTripAware:
                 if note:
                     return note
             if data is not None:
-                return self._written_here_note(call, data, cache=True) or self._shipped_note(call, data)
+                return self._written_here_note(call, data, cache=True)
         except RecursionError:
             raise
         except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
@@ -1626,19 +1624,6 @@ class RoundTripAware:
         where = code.locate(written, 0)
         place = f"cell {where.cell}, line {where.line}" if where.cell is not None else f"line {where.line}"
         return (CACHE_NOTE if cache else WRITTEN_HERE_NOTE).format(place)
-
-    def _shipped_note(self, call: Any, data: Any) -> Optional[str]:
-        """The note of a load of a file shipped inside the package itself
-        (:func:`._samefile.shipped_note`); None otherwise."""
-        from mlwarden.rules._samefile import shipped_note
-
-        code = getattr(getattr(self, "unit", None), "code", None)
-        line_of = getattr(self.ctx, "_line_of", None)  # type: ignore[attr-defined]
-        if code is None or line_of is None:
-            return None
-        handle = data.value if isinstance(data, cst.Name) else None
-        path_code = self.ctx.module.code_for_node(data)  # type: ignore[attr-defined]
-        return SHIPPED_NOTE if shipped_note(getattr(code, "source", None), line_of(call), path_code, handle, WRITERS) else None
 
     def check_loader(self, node: Any, targets: Any, reference_message: str, message: Optional[str] = None) -> None:
         """The common ``visit_Call`` of a loader rule: a call to one of

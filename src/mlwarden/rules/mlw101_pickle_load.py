@@ -85,14 +85,7 @@ class PickleLoad(RoundTripAware, CodeRule):
     `self` attribute that the class only ever sets to a built path), and
     no other call in the function (the class, for an attribute) is handed
     it except reads and harmless calls, so a download or copy into it
-    keeps the finding. Low also for a file shipped inside the package
-    itself: a path built only from the module's own folder
-    (`os.path.dirname(__file__)`, `Path(__file__).parent`, one step up at
-    most) or the package's resources (`importlib.resources.files(
-    __package__)`, `pkg_resources.resource_filename(__name__, ...)`),
-    joined with literal parts (no `..`, no run-time value) through names
-    bound once, and handed to no download, copy or write in the file.
-    Low as well for a `__setstate__` method that
+    keeps the finding. Low as well for a `__setstate__` method that
     unpickles the state argument it is handed, unchanged (`def
     __setstate__(self, blob): self.fn = cloudpickle.loads(blob)`): the
     bytes come from the unpickle that is running the method, which already

@@ -74,9 +74,7 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     of a file the same file saved earlier at the same path or constant, on
     a straight line, the message saying where (see MLW101); and for the
     read side of a load-or-build cache (`if os.path.exists(p):
-    torch.load(p)` ... `else: torch.save(x, p)`, see MLW101) and for a
-    file shipped inside the package (`Path(__file__).parent / "init.pt"`,
-    see MLW101). Test code is
+    torch.load(p)` ... `else: torch.save(x, p)`, see MLW101). Test code is
     not lowered: a test may load a file it did not write.
 
     ## Why is this bad?
