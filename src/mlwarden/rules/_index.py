@@ -6,7 +6,7 @@ What the engine needs of each rule before importing it (see
 FINGERPRINT = {'_helpers': 3870641487,
  '_optin': 1007427432,
  '_roundtrip': 2659381593,
- '_samefile': 933669912,
+ '_samefile': 4175811595,
  'mlw101_pickle_load': 1270550609,
  'mlw102_torch_load_without_weights_only': 26598111,
  'mlw103_joblib_load': 2742300424,

@@ -181,11 +181,7 @@ class _Index:
         out: List[Tuple[Sequence[ast.stmt], int]] = []
         block: Sequence[ast.stmt] = self.tree.body
         while True:
-            found = None
-            for position, stmt in enumerate(block):
-                if stmt.lineno <= line <= (getattr(stmt, "end_lineno", None) or stmt.lineno):
-                    found = position
-                    break
+            found = _holding(block, line)
             if found is None:
                 return None
             out.append((block, found))
@@ -198,6 +194,14 @@ class _Index:
                     return None
                 return out
             block = inner
+
+
+def _holding(block: Sequence[ast.stmt], line: int) -> Optional[int]:
+    """The index of the statement of ``block`` that spans ``line``, or None."""
+    for position, stmt in enumerate(block):
+        if stmt.lineno <= line <= (getattr(stmt, "end_lineno", None) or stmt.lineno):
+            return position
+    return None
 
 
 def _inner_block(stmt: ast.stmt, line: int) -> Optional[Sequence[ast.stmt]]:
@@ -537,11 +541,7 @@ def _scope_chain(tree: ast.Module, line: int):
     block: Sequence[ast.stmt] = tree.body
     parent_class: Optional[ast.ClassDef] = None
     while True:
-        found = None
-        for position, stmt in enumerate(block):
-            if stmt.lineno <= line <= (getattr(stmt, "end_lineno", None) or stmt.lineno):
-                found = position
-                break
+        found = _holding(block, line)
         if found is None:
             return None
         stmt = block[found]
