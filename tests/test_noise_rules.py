@@ -43,6 +43,11 @@ HF = "from transformers import AutoModel, AutoTokenizer, AutoConfig, CLIPTokeniz
         ("hf_hub_download('org/m', 'handler.py')", Severity.HIGH),
         ("AutoModel.from_pretrained('org/m')", Severity.MEDIUM),
         ("hf_hub_download('org/m', name)", Severity.MEDIUM),
+        # only the end of the name is literal: the format is still known
+        ("hf_hub_download('org/m', filename=f'{rev}/{name}.py')", Severity.HIGH),
+        ("hf_hub_download('org/m', name + '.PKL')", Severity.HIGH),
+        ("hf_hub_download('org/m', f'{name}.json')", Severity.MEDIUM),
+        ("hf_hub_download('org/m', f'{name}.py{suffix}')", Severity.MEDIUM),
         ("snapshot_download('org/m')", Severity.MEDIUM),
         ("snapshot_download('org/m', allow_patterns=['*.json', '*.bin'])", Severity.MEDIUM),
         ("StableDiffusionPipeline.from_pretrained('org/m', use_safetensors=True)", Severity.LOW),
@@ -147,7 +152,42 @@ def test_owner_from_pyproject_urls_and_setup_py(tmp_path):
     other = tmp_path / "other"
     other.mkdir()
     (other / "setup.py").write_text("from setuptools import setup\nsetup(name='m', url='https://github.com/acme/models', install_requires=['x @ https://github.com/stranger/x'])\n")
-    assert project_owners(Config(root=other), other / "setup.py").orgs == {"acme": "setup.py url"}
+    assert project_owners(Config(root=other), other / "setup.py").orgs == {"acme": "setup.py url", "m": "the project's name"}
+
+
+@pytest.mark.parametrize(
+    "manifest, text",
+    [
+        ("setup.py", "import setuptools\nsetuptools.setup(\n    name = 'FewShot',\n    version='1.0',\n)\n"),
+        ("pyproject.toml", '[project]\nname = "fewshot"\nversion = "1"\n'),
+        ("setup.cfg", "[metadata]\nname = FewShot\n"),
+    ],
+)
+def test_owner_from_the_projects_own_name(tmp_path, manifest, text):
+    """A hub organisation spelled as the project is named is its own
+    (setfit's `SetFit/...` datasets); a prefix or another spelling is not."""
+    (tmp_path / manifest).write_text(text)
+    code = (
+        "from datasets import load_dataset as ld\n"
+        "a = ld(f'FEWSHOT/{name}', split='train')\n"
+        "b = ld('fewshot-org/sst2')\n"
+        "c = ld('few_shot/sst2')\n"
+    )
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "utils.py").write_text(code)
+    config = Config(select=["MLW202"], severity=Severity.LOW, root=tmp_path)
+    results, _ = check_paths([str(tmp_path / "pkg" / "utils.py")], config)
+    found = [(f.line, f.severity, "own organisation, from the project's name" in f.message) for r in results for f in r.findings]
+    assert found == [(2, Severity.LOW, True), (3, Severity.MEDIUM, False), (4, Severity.MEDIUM, False)]
+    config = Config(select=["MLW202"], severity=Severity.LOW, root=tmp_path, infer_owner=False)
+    results, _ = check_paths([str(tmp_path / "pkg" / "utils.py")], config)
+    assert [f.severity for r in results for f in r.findings] == [Severity.MEDIUM] * 3
+
+
+def test_a_project_named_like_a_hub_path_is_no_owner(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "datasets"\n')
+    (tmp_path / "x.py").write_text("")
+    assert project_owners(Config(root=tmp_path), tmp_path / "x.py").orgs == {}
 
 
 def test_owner_from_push_to_hub_target_in_the_file_even_after_the_load(tmp_path):

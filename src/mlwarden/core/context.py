@@ -311,9 +311,10 @@ def _section_name(text: str, sections: Tuple[str, ...]) -> str:
     return ""
 
 
-def _project_name(directory: Path) -> str:
+def _project_name(directory: Path, canonical: bool = True) -> str:
     """The canonical name of the project whose root is ``directory`` or up to
-    two folders above it, read as text ("" when none is written)."""
+    two folders above it, read as text ("" when none is written); with
+    ``canonical=False``, the name as written there."""
     from packaging.utils import canonicalize_name
 
     for folder in (directory, *list(directory.parents)[:2]):
@@ -331,10 +332,9 @@ def _project_name(directory: Path) -> str:
             else:
                 name = _section_name(text, ("project", "tool.poetry") if filename == "pyproject.toml" else ("metadata",))
             if name:
-                return str(canonicalize_name(name))
+                return str(canonicalize_name(name)) if canonical else name.strip()
         if found_root:
             return ""
-    return ""
     return ""
 
 

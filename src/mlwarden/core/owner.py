@@ -13,6 +13,10 @@ only, never from running anything:
   ``homepage``/``repository``/``documentation``), ``setup.cfg``
   (``url``, ``project_urls``) and the ``url=``/``project_urls`` literals of
   ``setup.py`` (matched as text);
+* the project's own name (``name`` in ``pyproject.toml``, ``setup.cfg`` or
+  ``setup.py``, as written, compared without case): the ``setfit`` project's
+  ``SetFit/...`` datasets, ``timm``'s ``timm/...`` weights. Only the exact
+  name: ``pyannote.audio`` does not make ``pyannote`` an own organisation;
 * ``[tool.mlwarden] owner-orgs = ["my-org"]`` (added to what is inferred);
 * the repositories the checked file itself publishes to (``push_to_hub``
   targets, see :mod:`mlwarden.rules.mlw202_unpinned_hub_revision`).
@@ -180,6 +184,16 @@ def manifest_owners(directory: Path) -> Iterator[Tuple[str, str]]:
                 yield owner, where
 
 
+def name_owner(directory: Path) -> Iterator[Tuple[str, str]]:
+    """(owner, where) from the project's own name: a hub organisation
+    spelled as the project is named (case aside) is the project's own."""
+    from mlwarden.core.context import _project_name
+
+    name = _project_name(directory, canonical=False).lower()
+    if name and _OWNER_RE.fullmatch(name) and name not in _NOT_OWNERS and name not in _HF_TYPES:
+        yield name, "the project's name"
+
+
 def _setup_py_urls(path: Path) -> Iterable[str]:
     """``url=``/``project_urls`` string literals of a setup.py, matched as text (never run)."""
     try:
@@ -261,6 +275,8 @@ def project_owners(config: Any, path: Any) -> Owners:
             found.extend(git_remote_owners(repo))
         for directory in dict.fromkeys(d for d in (project, repo) if d is not None):
             found.extend(manifest_owners(directory))
+        if project is not None:
+            found.extend(name_owner(project))
         for org, where in found:
             owners.orgs.setdefault(org, where)
         cache[dirs] = owners

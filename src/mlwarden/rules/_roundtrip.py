@@ -74,6 +74,8 @@ WRITTEN_NOTE = " (low: this function wrote the file at that path just before the
 SETSTATE_NOTE = " (low: `__setstate__` receives this state from the unpickle that is running it, which already trusts the stream)"
 #: a module-level load of a file the same file wrote earlier (a script or notebook reloading its own checkpoint)
 WRITTEN_HERE_NOTE = " (low: this file wrote it at the same path earlier, at {}; a file that was there before would have been replaced)"
+#: a load-or-build cache: the load runs when the file exists, and the code writes it when it is missing
+CACHE_NOTE = " (low: a cache file this code writes itself when it is missing, at {}; keep the cache folder private)"
 
 # ---------------------------------------------------------------------------
 # tables
@@ -1572,7 +1574,11 @@ class RoundTripAware:
             if query is not None and query.written_before(data):
                 return WRITTEN_NOTE
             if query is not None and query.scope.is_module and data is not None:
-                return self._written_here_note(call, data)
+                note = self._written_here_note(call, data)
+                if note:
+                    return note
+            if data is not None:
+                return self._written_here_note(call, data, cache=True)
         except RecursionError:
             raise
         except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
@@ -1596,10 +1602,12 @@ class RoundTripAware:
             return False
         return all(b.kind == "param" for b in query.scope.bindings.get(name, ()))
 
-    def _written_here_note(self, call: Any, data: Any) -> Optional[str]:
+    def _written_here_note(self, call: Any, data: Any, cache: bool = False) -> Optional[str]:
         """The note of a module-level load of a file this file wrote earlier
-        (:mod:`._samefile`), naming where; None otherwise."""
-        from mlwarden.rules._samefile import written_note
+        (:mod:`._samefile`), or with ``cache``, of the read side of a
+        load-or-build cache (:func:`._samefile.cache_note`), naming where
+        the file is written; None otherwise."""
+        from mlwarden.rules._samefile import cache_note, written_note
 
         unit = getattr(self, "unit", None)
         code = getattr(unit, "code", None)
@@ -1610,12 +1618,12 @@ class RoundTripAware:
         module = self.ctx.module  # type: ignore[attr-defined]
         handle = data.value if isinstance(data, cst.Name) else None
         path_code = module.code_for_node(data)
-        written = written_note(getattr(code, "source", None), line, path_code, handle, WRITERS)
+        written = (cache_note if cache else written_note)(getattr(code, "source", None), line, path_code, handle, WRITERS)
         if written is None:
             return None
         where = code.locate(written, 0)
         place = f"cell {where.cell}, line {where.line}" if where.cell is not None else f"line {where.line}"
-        return WRITTEN_HERE_NOTE.format(place)
+        return (CACHE_NOTE if cache else WRITTEN_HERE_NOTE).format(place)
 
     def check_loader(self, node: Any, targets: Any, reference_message: str, message: Optional[str] = None) -> None:
         """The common ``visit_Call`` of a loader rule: a call to one of

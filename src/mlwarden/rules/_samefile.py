@@ -80,15 +80,7 @@ def written_note(
     chain = index.chain(load_line)
     if chain is None:
         return None
-    path: Optional[ast.expr] = None
-    if handle is not None:
-        path = _handle_path(index, chain, handle, load_line)
-    if path is None and path_code is not None:
-        try:
-            path = ast.parse(path_code.strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-        path = _opened_for_reading(index, path) or path
+    path = _read_path(index, chain, load_line, path_code, handle)
     if path is None or not _plain(path):
         return None
     key = ast.dump(path)
@@ -189,11 +181,7 @@ class _Index:
         out: List[Tuple[Sequence[ast.stmt], int]] = []
         block: Sequence[ast.stmt] = self.tree.body
         while True:
-            found = None
-            for position, stmt in enumerate(block):
-                if stmt.lineno <= line <= (getattr(stmt, "end_lineno", None) or stmt.lineno):
-                    found = position
-                    break
+            found = _holding(block, line)
             if found is None:
                 return None
             out.append((block, found))
@@ -206,6 +194,14 @@ class _Index:
                     return None
                 return out
             block = inner
+
+
+def _holding(block: Sequence[ast.stmt], line: int) -> Optional[int]:
+    """The index of the statement of ``block`` that spans ``line``, or None."""
+    for position, stmt in enumerate(block):
+        if stmt.lineno <= line <= (getattr(stmt, "end_lineno", None) or stmt.lineno):
+            return position
+    return None
 
 
 def _inner_block(stmt: ast.stmt, line: int) -> Optional[Sequence[ast.stmt]]:
@@ -345,3 +341,347 @@ def _allowed(index: _Index, call: ast.Call, key: str) -> bool:
         return not any(c in mode for c in "wax+")
     last = name.rsplit(".", 1)[-1] if name else (call.func.attr if isinstance(call.func, ast.Attribute) else "")
     return last in _HARMLESS_METHODS or last in _READS
+
+
+# ---------------------------------------------------------------------------
+# the load-or-build cache idiom (issue 14, session 9)
+
+
+#: exception names whose handler runs when the cache file is missing
+_MISSING = frozenset({"FileNotFoundError", "OSError", "IOError", "EnvironmentError", "Exception", "BaseException"})
+#: existence checks: functions handed the path, and methods of the path
+_EXISTS_FUNCS = frozenset({"os.path.exists", "os.path.isfile", "os.path.lexists"})
+_EXISTS_METHODS = frozenset({"exists", "is_file"})
+
+
+def cache_note(
+    source: Optional[str],
+    load_line: Optional[int],
+    path_code: Optional[str],
+    handle: Optional[str],
+    writers: Mapping[str, Tuple[int, str]],
+) -> Optional[int]:
+    """The view line of the write that makes the load at ``load_line`` the
+    read side of a load-or-build cache, or None. The idiom, in one function
+    (or at module level)::
+
+        if os.path.exists(P):          # or P.exists(), isfile; `and` other tests
+            x = torch.load(P)
+        else:
+            x = build()
+            torch.save(x, P)
+
+    also with the write after the ``if``, with ``if not exists(P): <build
+    and write>`` before the load, or with the load in a ``try`` whose
+    handler (``FileNotFoundError``, ``OSError`` …) builds and writes. The
+    file was put there by this code (on this or an earlier run): what it
+    loads is its own output. What counts:
+
+    * ``P`` is the same expression at the check, the load and the write,
+      built from literals, names and calls, or ``self.<attribute>``;
+    * a serializer writes ``P`` (:func:`_writes`) on the branch that runs
+      when the file is missing (the ``else``, the handler, the ``if not``
+      body, or after the guard);
+    * every name of ``P`` is bound at most once in the function, before
+      the guard (a parameter counts), a ``self`` attribute is not assigned
+      in it after the guard starts, and none is declared ``global``;
+    * no other call in the function (for a ``self`` attribute: in the
+      class) is handed ``P`` except reads, loads, writes and harmless
+      calls: a download or a copy into the path keeps the finding.
+    """
+    site = _load_site(source, load_line, path_code, handle, writers)
+    if site is None:
+        return None
+    index, scope, klass, chain, path = site
+    attribute = _self_attribute(path)
+    if attribute is None and not _plain(path):
+        return None
+    key = ast.dump(path)
+    guard = _guard(index, chain, load_line, key)
+    if guard is None:
+        return None
+    guard_line, region = guard
+    write_line = next((s.lineno for s in _statements(region) if _writes(index, s, key)), None)
+    if write_line is None:
+        return None
+    body = scope.body if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)) else []
+    if attribute is not None:
+        if isinstance(scope, ast.Module) or klass is None:
+            return None
+        for node in _own_nodes(body):
+            stored = isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del))
+            if stored and _self_attribute(node) == attribute and node.lineno >= guard_line:
+                return None
+        if not _built_paths(index, klass, path):
+            return None
+        callers: List[ast.AST] = [klass]
+        names: set = set()
+    else:
+        names = {n.id for n in ast.walk(path) if isinstance(n, ast.Name)} - _callee_names(path)
+        if names & index.globals_declared:
+            return None
+        bindings = _scope_bindings(scope) if not isinstance(scope, ast.Module) else index.module_bindings
+        for name in names:
+            lines = bindings.get(name, [])
+            if len(lines) > 1 or any(line >= guard_line for line in lines):
+                return None
+        callers = [scope]
+    bare = {ast.dump(ast.Name(id=name, ctx=ast.Load())) for name in names}
+    literal = index.literal(path)
+    for caller in callers:
+        writes = _write_opens(index, caller, key)
+        for node in ast.walk(caller):
+            if not isinstance(node, ast.Call) or id(node) in writes:
+                continue
+            arguments = _arguments(node)
+            same = any(ast.dump(a) == key or ast.dump(a) in bare for a in arguments) or (
+                literal is not None and any(index.literal(a) == literal for a in arguments)
+            )
+            if same and not _allowed(index, node, key):
+                return None
+    return write_line
+
+
+#: calls that build a path from their arguments (a ``self`` attribute assigned from anything else is not followed)
+_PATH_BUILDERS = frozenset(
+    {
+        "os.path.join", "pathlib.Path", "Path", "str", "os.path.expanduser", "os.path.abspath", "os.path.realpath",
+        "os.fspath", "tempfile.mkdtemp", "tempfile.gettempdir", "os.getcwd",
+    }
+)
+
+
+def _built_paths(index: _Index, klass: ast.ClassDef, path: ast.expr) -> bool:
+    """Every assignment of the attribute ``path`` (``self.x``) in the class
+    builds a path from names, literals and path joins (not the result of a
+    download or any other call: ``self.x = hf_hub_download(...)`` is not
+    followed); augmented, annotated-only and tuple-target assignments are
+    not followed either."""
+    wanted = _self_attribute(path)
+    for node in ast.walk(klass):
+        targets: List[ast.expr] = []
+        value: Optional[ast.expr] = None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is None:
+                continue  # a declaration binds nothing
+            targets, value = [node.target], node.value
+        elif isinstance(node, ast.AugAssign):
+            targets, value = [node.target], None
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.NamedExpr, ast.Delete)):
+            targets = [t for t in ast.walk(node) if isinstance(t, ast.Attribute) and isinstance(t.ctx, (ast.Store, ast.Del))]
+            if any(_self_attribute(t) == wanted for t in targets):
+                return False
+            continue
+        for target in targets:
+            for inner in ast.walk(target):
+                if isinstance(inner, ast.Attribute) and _self_attribute(inner) == wanted:
+                    if value is None or inner is not target:
+                        return False
+                    for part in ast.walk(value):
+                        if isinstance(part, ast.Call) and index.qualname(part.func) not in _PATH_BUILDERS:
+                            return False
+    return True
+
+
+def _load_site(source: Optional[str], load_line: Optional[int], path_code: Optional[str], handle: Optional[str], writers: Mapping[str, Tuple[int, str]]):
+    """(index, scope, class, chain, path read) of the load at ``load_line``
+    (see :func:`_scope_chain`; the path through a ``with open(P, "rb") as
+    handle`` or ``open(P, "rb")``), or None."""
+    if not isinstance(source, str) or load_line is None or (path_code is None and handle is None):
+        return None
+    index = _index(source)
+    if index is None:
+        return None
+    index.writers = {name: writers[name] for name in _WRITER_NAMES if name in writers}
+    found = _scope_chain(index.tree, load_line)
+    if found is None:
+        return None
+    scope, klass, chain = found
+    path = _read_path(index, chain, load_line, path_code, handle)
+    return None if path is None else (index, scope, klass, chain, path)
+
+
+def _read_path(index: _Index, chain, load_line: int, path_code: Optional[str], handle: Optional[str]) -> Optional[ast.expr]:
+    """The path the load reads: through the ``with open(P, "rb") as
+    handle`` around it, or its data argument (``P``, ``open(P, "rb")``)."""
+    path: Optional[ast.expr] = None
+    if handle is not None:
+        path = _handle_path(index, chain, handle, load_line)
+    if path is None and path_code is not None:
+        try:
+            path = ast.parse(path_code.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        path = _opened_for_reading(index, path) or path
+    return path
+
+
+def _write_opens(index: _Index, node: ast.AST, key: str) -> set:
+    """ids of the ``open(P, "wb")`` calls that serializer writes of ``key``
+    in ``node`` use (``pickle.dump(x, open(P, "wb"))``, ``with open(P,
+    "wb") as f: pickle.dump(x, f)``)."""
+    out = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, (ast.With, ast.AsyncWith)) and _writes(index, inner, key):
+            out.update(id(item.context_expr) for item in inner.items)
+        elif isinstance(inner, ast.Call) and _destination(index, inner) == key:
+            out.update(id(a) for a in _arguments(inner) if isinstance(a, ast.Call))
+    return out
+
+
+def _scope_chain(tree: ast.Module, line: int):
+    """(innermost function holding ``line`` or the module, the class that
+    function is a method of or None, the blocks from the scope's body down
+    to the statement at ``line``); None inside a lambda or a class body."""
+    scope: ast.AST = tree
+    klass: Optional[ast.ClassDef] = None
+    chain: List[Tuple[Sequence[ast.stmt], int]] = []
+    block: Sequence[ast.stmt] = tree.body
+    parent_class: Optional[ast.ClassDef] = None
+    while True:
+        found = _holding(block, line)
+        if found is None:
+            return None
+        stmt = block[found]
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if any(d.lineno <= line <= (d.end_lineno or d.lineno) for d in stmt.decorator_list) or not stmt.body or line < stmt.body[0].lineno:
+                return None
+            scope, klass, chain, block, parent_class = stmt, parent_class, [], stmt.body, None
+            continue
+        if isinstance(stmt, ast.ClassDef):
+            if not stmt.body or line < stmt.body[0].lineno:
+                return None
+            parent_class, block = stmt, stmt.body
+            continue
+        if parent_class is not None:
+            return None  # a statement of a class body
+        chain.append((block, found))
+        inner = _inner_block(stmt, line)
+        if inner is None:
+            if any(isinstance(n, ast.Lambda) and n.lineno <= line <= (n.end_lineno or n.lineno) for n in ast.walk(stmt)):
+                return None
+            return scope, klass, chain
+        block = inner
+
+
+def _self_attribute(path: ast.expr) -> Optional[str]:
+    """``x`` of ``self.x`` (one attribute on ``self``), else None."""
+    if isinstance(path, ast.Attribute) and isinstance(path.value, ast.Name) and path.value.id == "self":
+        return path.attr
+    return None
+
+
+def _checks(index: _Index, test: ast.expr, key: str) -> Optional[bool]:
+    """True when ``test`` holds only if the file ``key`` exists (an
+    existence check, alone or in an ``and``), False when it holds only if
+    it is missing (``not exists(P)``, alone or in an ``or``), else None."""
+    if isinstance(test, ast.BoolOp):
+        results = [_checks(index, value, key) for value in test.values]
+        if isinstance(test.op, ast.And) and True in results:
+            return True
+        if isinstance(test.op, ast.Or) and False in results:
+            return False
+        return None
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _checks(index, test.operand, key)
+        return None if inner is None or not _is_exists(index, test.operand, key) else not inner
+    return True if _is_exists(index, test, key) else None
+
+
+def _is_exists(index: _Index, test: ast.expr, key: str) -> bool:
+    if not isinstance(test, ast.Call) or test.keywords:
+        return False
+    func = test.func
+    name = index.qualname(func)
+    if name in _EXISTS_FUNCS and len(test.args) == 1:
+        return ast.dump(test.args[0]) == key
+    if isinstance(func, ast.Attribute) and func.attr in _EXISTS_METHODS and not test.args:
+        target = func.value
+        if isinstance(target, ast.Call) and index.qualname(target.func) in ("pathlib.Path", "Path") and len(target.args) == 1 and not target.keywords:
+            target = target.args[0]
+        return ast.dump(target) == key
+    return False
+
+
+def _guard(index: _Index, chain, load_line: int, key: str) -> Optional[Tuple[int, List[ast.stmt]]]:
+    """(first line of the guard, the statements that run when the file is
+    missing) for the load at ``load_line``, or None."""
+    for depth, (block, stop) in enumerate(chain):
+        stmt = block[stop]
+        after = [s for b, p in chain[: depth + 1] for s in b[p + 1:]]
+        if isinstance(stmt, ast.If):
+            in_body = bool(stmt.body) and stmt.body[0].lineno <= load_line <= (stmt.body[-1].end_lineno or stmt.body[-1].lineno)
+            sense = _checks(index, stmt.test, key)
+            if in_body and sense is True:
+                return stmt.lineno, [*stmt.orelse, *after]
+            if not in_body and sense is False:
+                return stmt.lineno, [*stmt.body, *after]
+        elif isinstance(stmt, ast.Try) and stmt.body and stmt.body[0].lineno <= load_line <= (stmt.body[-1].end_lineno or stmt.body[-1].lineno):
+            caught = [h for h in stmt.handlers if h.type is None or _catches_missing(h.type)]
+            if caught:
+                return stmt.lineno, [*(s for h in caught for s in h.body), *after]
+        # `if not exists(P): <build and write>` earlier in this block
+        for earlier in block[:stop]:
+            if isinstance(earlier, ast.If) and not earlier.orelse and _checks(index, earlier.test, key) is False:
+                return earlier.lineno, list(earlier.body)
+    return None
+
+
+def _catches_missing(kind: ast.expr) -> bool:
+    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+    return any(isinstance(k, ast.Name) and k.id in _MISSING or isinstance(k, ast.Attribute) and k.attr in _MISSING for k in kinds)
+
+
+def _statements(block: Sequence[ast.stmt]):
+    """Every statement of ``block`` and of the blocks nested in it (not
+    into functions or classes)."""
+    stack = list(reversed(block))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        inner: List[ast.stmt] = []
+        for field in ("body", "orelse", "finalbody"):
+            value = getattr(stmt, field, None)
+            if isinstance(value, list):
+                inner.extend(s for s in value if isinstance(s, ast.stmt))
+        for handler in getattr(stmt, "handlers", ()) or ():
+            inner.extend(handler.body)
+        for case in getattr(stmt, "cases", ()) or ():
+            inner.extend(case.body)
+        stack.extend(reversed(inner))
+
+
+def _own_nodes(body: Sequence[ast.stmt]):
+    """The nodes of ``body``, not descending into nested functions, classes
+    and lambdas (which are yielded themselves)."""
+    nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+    stack: List[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, nested):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _scope_bindings(function: ast.AST) -> Dict[str, List[int]]:
+    """name -> lines where the function binds it (parameters at the ``def`` line)."""
+    out: Dict[str, List[int]] = {}
+    args = function.args  # type: ignore[attr-defined]
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a)]:
+        out.setdefault(arg.arg, []).append(function.lineno)
+    for node in _own_nodes(function.body):  # type: ignore[attr-defined]
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            out.setdefault(node.id, []).append(node.lineno)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.setdefault(node.name, []).append(node.lineno)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                out.setdefault((alias.asname or alias.name).split(".")[0], []).append(node.lineno)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                out.setdefault(name, []).extend([0, 0])  # never "bound once"
+    return out

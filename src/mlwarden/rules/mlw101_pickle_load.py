@@ -73,7 +73,19 @@ class PickleLoad(RoundTripAware, CodeRule):
     same constant) with a write of its own on a straight line (not under an
     `if`, loop or `try` of its own), no rebinding of the path's names and
     no download or other write into it in between: an example reloading
-    its own checkpoint. Low as well for a `__setstate__` method that
+    its own checkpoint. Low too, saying where the file is written, for the
+    read side of a load-or-build cache in one function (or at module
+    level): the load runs under an existence check of its path
+    (`os.path.exists(p)`, `p.is_file()`, alone or in an `and`) or in a
+    `try` whose handler catches `FileNotFoundError`/`OSError`, and the same
+    function writes that path with a serializer on the branch that runs
+    when the file is missing (the `else`, the handler, after the check, or
+    an `if not exists(p):` block before the load); the path is the same
+    expression throughout (names bound once before the check, or a
+    `self` attribute that the class only ever sets to a built path), and
+    no other call in the function (the class, for an attribute) is handed
+    it except reads and harmless calls, so a download or copy into it
+    keeps the finding. Low as well for a `__setstate__` method that
     unpickles the state argument it is handed, unchanged (`def
     __setstate__(self, blob): self.fn = cloudpickle.loads(blob)`): the
     bytes come from the unpickle that is running the method, which already

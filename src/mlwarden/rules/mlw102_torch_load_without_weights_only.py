@@ -72,7 +72,9 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     path's names or other use of the path in between; and for a load at
     module level (a script, its `__main__` block, a notebook's later cell)
     of a file the same file saved earlier at the same path or constant, on
-    a straight line, the message saying where (see MLW101). Test code is
+    a straight line, the message saying where (see MLW101); and for the
+    read side of a load-or-build cache (`if os.path.exists(p):
+    torch.load(p)` ... `else: torch.save(x, p)`, see MLW101). Test code is
     not lowered: a test may load a file it did not write.
 
     ## Why is this bad?

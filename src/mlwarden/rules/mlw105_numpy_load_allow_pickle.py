@@ -28,6 +28,10 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
     A round trip is not flagged: data the same scope produced itself (an
     in-memory dump, a buffer only a serializer wrote into, or a file the
     same function just wrote to a temporary or literal path; see MLW101).
+    Reported at low severity, saying where the file is written, are the
+    lowerings of MLW101: a load behind the caller's opt-in, a reload of a
+    file the same function or script wrote, and the read side of a
+    load-or-build cache.
 
     ## Why is this bad?
     With `allow_pickle=True`, `numpy.load` unpickles object arrays stored in

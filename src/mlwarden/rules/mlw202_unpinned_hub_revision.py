@@ -194,6 +194,17 @@ def trailing_text(ctx: Any, expr: Any) -> Optional[str]:
     return None
 
 
+def known_ending(ctx: Any, expr: Any) -> Optional[str]:
+    """The literal end of a file name whose beginning is chosen at run time:
+    the last text of an f-string (``f"{rev}/{name}.py"`` -> ``".py"``), or
+    the right side of ``a + ".pkl"``; None when the end is not literal."""
+    if isinstance(expr, cst.FormattedString) and expr.parts and isinstance(expr.parts[-1], cst.FormattedStringText):
+        return expr.parts[-1].value
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        return string_value(ctx, expr.right)
+    return None
+
+
 def string_value(ctx: Any, expr: Any, _depth: int = 0) -> Optional[str]:
     """A string known statically: a literal or constant, an f-string whose
     placeholders are constants (``f"org/repo:{SHA}"``), or ``a + b`` of such."""
@@ -482,7 +493,8 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     - **high** when it can run code: `trust_remote_code=True` in the same
       call, `use_safetensors=False`, an `hf_hub_download` of a pickle-capable
       file (`.bin`, `.pt`, `.pth`, `.ckpt`, `.pkl`, `.joblib`, `.h5`, `.npy`,
-      `.py`, …), `load_dataset` in a project whose pins allow
+      `.py`, …; also when only the name's end is literal, as in
+      `f"{version}/{name}.py"`), `load_dataset` in a project whose pins allow
       `datasets < 3` (which runs dataset scripts without asking), or
       `evaluate.load("org/name")` (every evaluate module is a Python script
       that the call imports, with no opt-in);
@@ -501,8 +513,9 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     `check-dynamic-ids`) is at most medium.
 
     Then one step lower when the repository belongs to the project's own
-    organisation (the owner of its git remote or project URLs, `owner-orgs`,
-    or a `push_to_hub` target in the same file; see `docs/context.md`), and
+    organisation (the owner of its git remote or project URLs, an
+    organisation spelled as the project is named, `owner-orgs`, or a
+    `push_to_hub` target in the same file; see `docs/context.md`), and
     low in tests, docs, examples and tutorial notebooks. `trusted-models`
     still exempts a repository completely.
 
@@ -731,13 +744,19 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
             severity, why = datasets_risk(self.config, self.unit)
             return severity, (f"and {why}" if why and severity is Severity.HIGH else "")
         if target.endswith(("hf_hub_download", "hf_hub_url")):
-            filename = string_value(self.ctx, self.ctx.arg(node, 1, "filename"))
+            filename_expr = self.ctx.arg(node, 1, "filename")
+            filename = string_value(self.ctx, filename_expr)
             if isinstance(filename, str):
                 lowered = filename.lower()
                 if lowered.endswith(PICKLE_SUFFIXES):
                     return Severity.HIGH, f"and `{filename}` is a format that can run code when loaded"
                 if lowered.endswith(DATA_SUFFIXES):
                     return Severity.LOW, ""
+            ending = known_ending(self.ctx, filename_expr)
+            if ending is not None and ending.lower().endswith(PICKLE_SUFFIXES):
+                # `f"{version}/{name}.py"`: the name is chosen at run time, the format is not
+                shown = self.ctx.module.code_for_node(filename_expr).strip()
+                return Severity.HIGH, f"and `{shown}` is a format that can run code when loaded"
             return Severity.MEDIUM, ""
         if target.endswith("snapshot_download"):
             patterns = self._string_list(self.ctx.keyword(node, "allow_patterns")[1])
