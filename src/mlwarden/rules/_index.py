@@ -4,7 +4,7 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 3870641487,
- '_optin': 1007427432,
+ '_optin': 354978872,
  '_roundtrip': 2659381593,
  '_samefile': 4175811595,
  'mlw101_pickle_load': 1270550609,
@@ -33,7 +33,7 @@ FINGERPRINT = {'_helpers': 3870641487,
  'mlw205_torch_hub_unpinned': 1580730212,
  'mlw206_download_without_hash_check': 225647902,
  'mlw207_insecure_http_download': 3957812367,
- 'mlw208_tls_verification_disabled': 2589277516,
+ 'mlw208_tls_verification_disabled': 514977346,
  'mlw209_langchain_dangerous_code': 3281593405,
  'mlw210_archive_extraction_without_filter': 3018371732,
  'mlw211_llm_output_executed': 182622567,

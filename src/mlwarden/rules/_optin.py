@@ -9,7 +9,13 @@ documented, guarded escape hatch, not a default a reviewer must act on:
   ``if allow_pickle and path.endswith(".pkl"):`` around the call;
 * the negative form for a safe default of ``True``: ``if not verify:``
   around ``ssl._create_unverified_context()``, or the ``else`` of
-  ``if verify:``.
+  ``if verify:``;
+* an environment variable the operator sets to opt in, named about the risk,
+  in the same places: ``if os.getenv("TFHUB_DISABLE_CERT_VALIDATION") ==
+  "true":``, ``if os.environ.get("ALLOW_PICKLE", "").lower() == "1":``,
+  ``if "INSECURE_TLS" in os.environ:``, ``if not os.getenv(KEY): raise``.
+  A default that opts in (``os.getenv("INSECURE", "1")``) is no opt-in, and
+  neither is a comparison with an "unset" word (``== "false"``).
 
 The flag must be a parameter of the enclosing function that nothing in the
 function rebinds, whose default is the safe value: ``False`` (or ``None``
@@ -72,6 +78,11 @@ def _opt_in_note(rule: Any, call: Any) -> Optional[str]:
         return None
     function = query.scope.scope
     for name, needed in _requirements(query.scope, call, function):
+        if isinstance(name, _Env):
+            variable = rule.ctx.value(name.key)
+            if needed and isinstance(variable, str) and _RISK_NAME_RE.search(variable):
+                return f" (low: it runs only when the environment variable `{variable}` is set to opt in)"
+            continue
         param = _param(function, name)
         if param is None or any(b.kind != "param" for b in query.scope.bindings.get(name, ())):
             continue
@@ -117,8 +128,9 @@ def parameter_default(rule: Any, call: Any, value: Any) -> Tuple[Optional[str], 
 # what must hold for the call to run
 
 
-def _requirements(scope: Any, call: Any, function: Any) -> Iterator[Tuple[str, bool]]:
-    """(name, truth) pairs: the call runs only when each ``name`` has that truth."""
+def _requirements(scope: Any, call: Any, function: Any) -> Iterator[Tuple[Any, bool]]:
+    """(name, truth) pairs: the call runs only when each ``name`` (a
+    parameter's name, or an :class:`_Env`) has that truth."""
     child = call
     for node in scope.ancestors(call):
         if node is function:
@@ -153,7 +165,68 @@ def exits(block: Any) -> bool:
     return bool(small) and isinstance(small[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
 
 
-def _conditions(test: Any, truth: bool) -> Iterator[Tuple[str, bool]]:
+class _Env:
+    """A condition on an environment variable: true only when the operator
+    set it (``os.getenv(KEY)``, ``os.environ.get(KEY, "").lower() == "1"``,
+    ``KEY in os.environ``); ``key`` is the name's expression."""
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+
+_GETENV = ("getenv", "get")
+#: string methods an opt-in test applies to the variable's value
+_NORMALISE = ("lower", "upper", "strip", "casefold")
+#: defaults that leave the variable unset in effect
+_UNSET = ("", "0", "false", "no", "off", "none")
+
+
+def _env_read(expr: Any, compared: Any = None) -> Any:
+    """The key of ``os.getenv(KEY)`` / ``os.environ.get(KEY)`` /
+    ``os.environ[KEY]`` in ``expr`` (through ``.lower()`` and the like), when
+    its default is no opt-in (none, or an 'unset' literal other than the
+    ``compared`` one); else None."""
+    while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in _NORMALISE and not expr.args:
+        expr = expr.func.value
+    if isinstance(expr, cst.Subscript) and _is_environ(expr.value) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+        return expr.slice[0].slice.value
+    if not isinstance(expr, cst.Call) or not expr.args or any(a.keyword is not None or a.star for a in expr.args):
+        return None
+    func = expr.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    if name not in _GETENV or (name == "get" and not _is_environ(func.value)) or (name == "getenv" and isinstance(func, cst.Attribute) and not (isinstance(func.value, cst.Name) and func.value.value == "os")):
+        return None
+    if len(expr.args) > 2:
+        return None
+    if len(expr.args) == 2:
+        default = expr.args[1].value
+        text = default.evaluated_value if isinstance(default, cst.SimpleString) else None if isinstance(default, cst.Name) and default.value == "None" else _ABSENT
+        if text is _ABSENT or (text is not None and (text.lower() not in _UNSET or text == compared)):
+            return None
+    return expr.args[0].value
+
+
+def _is_environ(expr: Any) -> bool:
+    return (isinstance(expr, cst.Attribute) and expr.attr.value == "environ" and isinstance(expr.value, cst.Name) and expr.value.value == "os") or (
+        isinstance(expr, cst.Name) and expr.value == "environ"
+    )
+
+
+def _conditions(test: Any, truth: bool) -> Iterator[Tuple[Any, bool]]:
+    key = _env_read(test)
+    if key is not None:
+        yield _Env(key), truth
+        return
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        literal = target.comparator.evaluated_value if isinstance(target.comparator, cst.SimpleString) else None
+        key = _env_read(test.left, literal) if isinstance(literal, str) and literal.lower() not in _UNSET else None
+        if key is not None and isinstance(target.operator, (cst.Equal, cst.NotEqual)):
+            yield _Env(key), truth if isinstance(target.operator, cst.Equal) else not truth
+            return
+        if isinstance(target.operator, cst.In) and _is_environ(target.comparator):
+            yield _Env(test.left), truth
+            return
     if isinstance(test, cst.Name):
         yield test.value, truth
     elif isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):

@@ -50,7 +50,10 @@ class TlsVerificationDisabled(RoundTripAware, ParamDefaults, CodeRule):
     `if insecure:` where the flag defaults to `False` (a flag named for the
     risk: `verify`, `insecure`, `ssl`…), when nothing in the
     function rebinds it and no call of the function in the same file passes
-    the insecure value as a literal (`Transport(verify=False)`).
+    the insecure value as a literal (`Transport(verify=False)`); or behind
+    an environment variable the operator sets, named for the risk
+    (`if os.getenv("TFHUB_DISABLE_CERT_VALIDATION") == "true":` around
+    `verify_mode = ssl.CERT_NONE`), unless its default already opts in.
 
     ## Why is this bad?
     Without certificate verification, HTTPS no longer proves who you are
@@ -82,11 +85,6 @@ class TlsVerificationDisabled(RoundTripAware, ParamDefaults, CodeRule):
     ## Options
     `verify` values held in module-level constants or literal parameter
     defaults are followed; other expressions are not reported.
-
-    ## Severity
-    High. Low for a `head`/`options` request (a liveness check) that passes
-    no headers, credentials, cookies or data: it loads nothing and sends
-    nothing worth reading, so only its status can be faked.
 
     ## References
     - [requests: SSL Cert Verification](https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification)
@@ -183,7 +181,12 @@ class TlsVerificationDisabled(RoundTripAware, ParamDefaults, CodeRule):
             if "ssl._create_default_https_context" in self.ctx.qualnames(t) and "ssl._create_unverified_context" in self.ctx.qualnames(node.value):
                 self.report(node, "`ssl._create_default_https_context = ssl._create_unverified_context` turns off certificate checks for every download in the process; remove it and trust your proxy's CA instead")
             elif isinstance(t, cst.Attribute) and t.attr.value == "verify_mode" and "ssl.CERT_NONE" in self.ctx.qualnames(node.value):
-                self.report(node, "`verify_mode = ssl.CERT_NONE` accepts any certificate; keep `ssl.CERT_REQUIRED`")
+                note = opt_in_note(self, node)
+                self.report(
+                    node,
+                    "`verify_mode = ssl.CERT_NONE` accepts any certificate; keep `ssl.CERT_REQUIRED`" + (note or ""),
+                    severity=Severity.LOW if note else None,
+                )
             elif isinstance(t, cst.Subscript) and "os.environ" in self.ctx.qualnames(t.value) and len(t.slice) == 1:
                 index = t.slice[0].slice
                 if isinstance(index, cst.Index):
