@@ -1060,3 +1060,19 @@ def test_identifier_findings_are_reported_at_low_severity(tmp_path):
     (tmp_path / "a.py").write_text(f'TWILIO_ACCOUNT_SID = "{_sid("AC")}"\n')
     assert main(["check", "--isolated", "--no-cache", "--select", "MLW401", str(tmp_path / "a.py")]) == 0
     assert main(["check", "--isolated", "--no-cache", "--select", "MLW401", "--severity", "low", str(tmp_path / "a.py")]) == 1
+
+
+@pytest.mark.parametrize("value", [
+    ("q7w" + "e9r2t5y8u1") * 2 + "q7we9r2t",  # a 13-character unit two and a half times
+    "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",  # digits and letters counting up in turn
+    "k4" + "a1b2c3d4e5" + _mix(20),
+])
+def test_padded_units_and_counting_runs_are_placeholders(value):
+    assert adapter.scan_lines([f'aws_secret = "{value}"'], "x.py") == []
+    assert adapter.scan_lines([f"aws_secret: {value}"], "conf.yaml") == []
+
+
+@pytest.mark.parametrize("value", [_mix(12) * 2, "".join(_R9.choice("0123456789abcdef") for _ in range(32)), "a1c3e5g7" + _mix(24)])
+def test_two_copies_and_skipping_runs_are_still_judged_as_values(value):
+    # two whole copies of a long random unit is not a padded unit; a run that skips is no count
+    assert len(adapter.scan_lines([f'aws_secret = "{value}"'], "x.py")) == 1

@@ -181,6 +181,23 @@ def _repeated_unit(body: str) -> bool:
         match = _UNIT.match(run)
         if match and match.end() * 4 >= len(body) * 3:
             return True
+        # a longer unit written two and a half times, the last copy cut
+        # (`a1b2c3d4e5f6` + `a1b2c3d4e5f6` + `a1b2c3d4`: a value padded to length)
+        for k in range(8, 17):
+            if len(run) * 2 >= k * 5 and run == (run[:k] * (len(run) // k + 1))[:len(run)]:
+                return True
+    return False
+
+
+def _counting(body: str, run: int = 8) -> bool:
+    """``1a2b3c4d…``, ``a1b2c3d4…``: digits and letters counting up in turn
+    for ``run`` characters, a sequence written by hand."""
+    low = body.lower()
+    for i in range(len(low) - run + 1):
+        evens, odds = low[i:i + run:2], low[i + 1:i + run:2]
+        if evens.isdigit() != odds.isdigit() and (evens + odds).isalnum() and \
+                all(ord(b) - ord(a) == 1 for part in (evens, odds) for a, b in zip(part, part[1:])):
+            return True
     return False
 
 
@@ -267,7 +284,7 @@ def placeholder_reason(value: str) -> Optional[str]:
         core = slack.group(1)
     if (_REPEATED.search(core) and not _binary_runs(core)) or _repeated_unit(core):
         return "repeated characters"
-    if _sequential(core):
+    if _sequential(core) or _counting(core):
         return "sequential characters"
     if is_prose(core):
         return "capitalised prose"
