@@ -55,7 +55,7 @@ from typing import Dict, List, Optional, Tuple
 from secrets_heldout3 import labelled_sample  # benchmarks/secrets_heldout3.py
 from secrets_heldout6 import EARLIER6, heldout6_samples, without_spent  # benchmarks/secrets_heldout6.py
 from secrets_heldout7 import heldout7_samples  # benchmarks/secrets_heldout7.py
-from secrets_heldout8 import heldout8_samples  # benchmarks/secrets_heldout8.py
+from secrets_heldout8 import _sequential, heldout8_samples  # benchmarks/secrets_heldout8.py
 
 #: Titus rule id -> class; ``None`` = not counted (identifiers, hosts, a
 #: format set 1 left out)
@@ -89,20 +89,10 @@ _BY_NAME = "a credential by name with a random-looking value, left by the rule u
 _OTHER_RULE = "another counted rule of the same file matches it: the negative only says this rule must not"
 _IGNORED = "ignored only by the source's own .secretsignore: the value is a password"
 
-_ALPHABETS = ("0123456789", "abcdefghijklmnopqrstuvwxyz")
 _MARKERS = re.compile(r"(\S)\1{15,}|[xX]{4}|fake|FAKE|Fake|TEST|Test|EXAMPLE|Example|(?<![A-Za-z])(?:test|example)")
 _URL_PASSWORD = re.compile(r"://[^:/@\s]+:password@", re.IGNORECASE)
 _NAMED = re.compile(r"""(?i)(?:key|secret|token|password)["']?\s*[:=]\s*["']?([A-Za-z0-9+/]{20,})""")
 _TOKENISH = re.compile(r"[A-Za-z0-9+/=_.~-]{16,}")
-
-
-def _sequential(text: str, run: int = 8) -> bool:
-    low = text.lower()
-    for alphabet in _ALPHABETS:
-        for start in range(len(alphabet) - run + 1):
-            if alphabet[start:start + run] in low:
-                return True
-    return False
 
 
 def _counting(text: str, run: int = 8) -> bool:
