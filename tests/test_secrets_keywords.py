@@ -1076,3 +1076,17 @@ def test_padded_units_and_counting_runs_are_placeholders(value):
 def test_two_copies_and_skipping_runs_are_still_judged_as_values(value):
     # two whole copies of a long random unit is not a padded unit; a run that skips is no count
     assert len(adapter.scan_lines([f'aws_secret = "{value}"'], "x.py")) == 1
+
+
+@pytest.mark.parametrize("line", [
+    '    params={"secrets": ["password", "github_key", "aws_key"]},',
+    "task.with_secrets('vault', ['password', 'db_user_name', 'api_token'])",
+])
+def test_a_list_of_secret_names_opened_by_a_credential_word_is_not_a_password(line):
+    assert adapter.scan_lines([line], "x.py") == []
+    assert adapter.scan_lines([line], "conf.yaml") == []
+
+
+@pytest.mark.parametrize("line", ['login("password", "hunter2x", "other")', 'conf = ["password", "db_pass_word"]'])
+def test_a_password_item_without_a_list_of_names_after_it_still_pairs(line):
+    assert len(adapter.scan_lines([line], "x.py")) == 1
