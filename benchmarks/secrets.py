@@ -557,6 +557,11 @@ def cmd_eval(args) -> int:
 
         samples = heldout8_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout8", CORPUS)
         sources = ("trufflehog", None)
+    elif args.set == "heldout9":
+        from secrets_heldout9 import heldout9_samples  # benchmarks/secrets_heldout9.py
+
+        samples = heldout9_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout9", CORPUS)
+        sources = ("titus", "ripsecrets", None)
     else:
         if args.source in ("all", "own"):
             samples += own_samples()
@@ -785,9 +790,9 @@ def cmd_notebooks(args) -> int:
 
 #: the corpus sets of real projects the labels cover (directories below the corpus
 #: root; each project is a directory in them; ``eval`` has one more level)
-REALCODE_SETS = ("fresh3", "fresh4", "fresh5", "noise", "eval/real", "eval/real-2", "eval/third_party", "sdists", "fresh2", "fresh6", "fresh7s", "fresh8s")
+REALCODE_SETS = ("fresh3", "fresh4", "fresh5", "noise", "eval/real", "eval/real-2", "eval/third_party", "sdists", "fresh2", "fresh6", "fresh7s", "fresh8s", "fresh9s")
 #: held-out parts: scored only when named with --sets
-REALCODE_HELDOUT = ("fresh6", "fresh7s", "fresh8s")
+REALCODE_HELDOUT = ("fresh6", "fresh7s", "fresh8s", "fresh9s")
 REALCODE_LABELS = HERE / "secrets_realcode_labels.tsv"
 REALCODE_COLUMNS = ("project", "path", "line", "rule", "type", "label", "reason", "col")
 _TYPE = re.compile(r"^`([^`]+)`")
@@ -892,7 +897,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("eval", help="precision / recall / F1 on labelled samples")
-    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"), default="dev",
+    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9"), default="dev",
                     help="dev: own + published samples (used while building the detectors); heldout: held-out set 1, "
                          "the files in benchmarks/.corpus/secrets-heldout (benchmarks/secrets_heldout.py); heldout2: "
                          "set 2, benchmarks/.corpus/secrets-heldout2 (benchmarks/secrets_heldout2.py); heldout3 / heldout4: "
@@ -900,7 +905,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "set 5, benchmarks/.corpus/secrets-heldout5 (benchmarks/secrets_heldout5.py); heldout6: set 6, "
                          "benchmarks/.corpus/secrets-heldout6 (benchmarks/secrets_heldout6.py); heldout7: set 7, "
                          "benchmarks/.corpus/secrets-heldout7 (benchmarks/secrets_heldout7.py); heldout8: set 8, "
-                         "benchmarks/.corpus/secrets-heldout8 (benchmarks/secrets_heldout8.py)")
+                         "benchmarks/.corpus/secrets-heldout8 (benchmarks/secrets_heldout8.py); heldout9: set 9, "
+                         "benchmarks/.corpus/secrets-heldout9 (benchmarks/secrets_heldout9.py)")
     ev.add_argument("--heldout-dir", metavar="DIR", help="where the held-out files are (default benchmarks/.corpus/secrets-heldout, "
                                                          "secrets-heldout2, -3, -4, -5, -6, -7 or -8)")
     ev.add_argument("--source", choices=("all", "own", "published"), default="all", help="with --set dev")

@@ -941,3 +941,152 @@ def test_a_stored_password_verifier_is_a_hash_not_a_password(line):
 @pytest.mark.parametrize("value", ["SCRAMBLED-" + _alnum(12), "SCRAM-SHA-256-" + _alnum(14), "SHA256:" + _alnum(20)])
 def test_a_password_that_merely_starts_like_a_scheme_is_still_a_password(value):
     assert len(adapter.scan_lines([f'password = "{value}"'], "x.py")) == 1
+
+
+# -- round 9: the shapes held-out set 8 and fresh8s left (own samples) --
+
+_R9 = random.Random(909)
+
+
+def _mix(n: int, alphabet: str = string.ascii_letters + string.digits) -> str:
+    if n < 3:
+        return "".join(_R9.choice(alphabet) for _ in range(n))
+    while True:
+        value = "".join(_R9.choice(alphabet) for _ in range(n))
+        if any(c.isdigit() for c in value) and any(c.isupper() for c in value) and any(c.islower() for c in value):
+            return value
+
+
+ENTRA_DASH = "-" + _mix(2) + "7Q~." + _mix(33)
+
+
+@pytest.mark.parametrize("line", [
+    f'    "Body": "client_id=app-1\\u0026client_secret={ENTRA_DASH}\\u0026scope=graph",',  # a form body in JSON
+    f'data = "grant_type=client_credentials&client_secret={ENTRA_DASH}&scope=x"',  # a form body
+    f'AZURE_CLIENT_SECRET = "{ENTRA_DASH}"',
+])
+def test_an_entra_secret_starting_with_a_dash_is_found(line):
+    hits = adapter.scan_lines([line], "x.py")
+    assert ("Azure AD Client Secret", ENTRA_DASH) in [(h.type, h.secret) for h in hits]
+
+
+@pytest.mark.parametrize("line", [
+    "flags = ['--x7Q~']",  # too short
+    f"word-{_mix(2)}7Q~{_mix(33)}",  # glued to the word before it by a dash
+])
+def test_entra_shaped_text_that_is_no_secret_is_not_found(line):
+    assert [h.type for h in adapter.scan_lines([line], "x.py") if h.type == "Azure AD Client Secret"] == []
+
+
+GLUED = "clientsecret" + _mix(6) + "|[" + _mix(14) + "." + _mix(12)
+
+
+@pytest.mark.parametrize("line, filename", [
+    (f"azureClientSecret: {GLUED}", "conf.yaml"),
+    (f'client_secret = "{GLUED}"', "x.py"),
+    (f'API_TOKEN = "apitoken{_mix(28)}"', "x.py"),
+])
+def test_a_secret_glued_to_its_name_is_reported(line, filename):
+    assert len(adapter.scan_lines([line], filename)) == 1
+
+
+@pytest.mark.parametrize("value", [
+    "clientsecret", "client_secret_value", "secretKeyForTestingPurposes", "tokenizer_config_name_v2",
+    "secret" + "ab" * 12,  # a repeated unit after the name
+    "apiKeyPlaceholderValueGoesHere1",
+])
+def test_a_name_with_words_after_it_is_still_a_name(value):
+    assert adapter.scan_lines([f'client_secret = "{value}"'], "x.py") == []
+
+
+@pytest.mark.parametrize("value", ["replica1-key", "node12-primary", "Shard3_backup", "bucket7-east-2", "hunter2-not-a-known-key-format"])
+def test_numbered_word_resource_ids_are_not_keys(value):
+    assert adapter.scan_lines([f'api_key = "{value}"'], "x.py") == []
+    assert adapter.scan_lines([f"api_key: {value}"], "conf.yaml") == []
+
+
+@pytest.mark.parametrize("value", [_mix(20) + "-key", "replica1-" + _mix(16), _mix(12) + "1-" + _mix(12)])
+def test_random_runs_beside_words_are_still_keys(value):
+    assert len(adapter.scan_lines([f'api_key = "{value}"'], "x.py")) == 1
+
+
+@pytest.mark.parametrize("length", [22, 27, 42])
+def test_a_jwt_with_a_truncated_signature_is_a_test_token(length):
+    line = f'token = "{_jwt(_mix(length, string.ascii_letters + string.digits + "-_"))}"'
+    assert adapter.scan_lines([line], "x.py") == []
+
+
+def test_a_jwt_with_a_whole_hs256_signature_is_reported():
+    line = f'token = "{_jwt(_mix(43, string.ascii_letters + string.digits + "-_"))}"'
+    assert [h.type for h in adapter.scan_lines([line], "x.py")] == ["JSON Web Token"]
+
+
+def _sid(prefix: str) -> str:
+    return prefix + "".join(_R9.choice("0123456789abcdef") for _ in range(32))
+
+
+def _aws_secret() -> str:
+    return _mix(40, string.ascii_letters + string.digits + "/+")
+
+
+def _id(prefix: str) -> str:
+    return prefix + "".join(_R9.choice(string.ascii_uppercase + "234567") for _ in range(16))
+
+
+@pytest.mark.parametrize("text", [
+    f'ACCOUNT_SID = "{_sid("AC")}"',
+    f'twilio:\n  account_sid: {_sid("AC")}\n  file_checksum: {_sid("")}',  # a checksum is no auth token
+    f'url = "https://api.twilio.com/2010-04-01/Accounts/{_sid("AC")}/Messages.json"',
+])
+def test_a_twilio_account_sid_alone_is_an_identifier(text):
+    hits = [h for h in adapter.scan_lines(text.splitlines(), "x.py") if h.type == "Twilio API Key"]
+    assert hits and all(h.identifier for h in hits)
+
+
+@pytest.mark.parametrize("text", [
+    f'account_sid = "{_sid("AC")}"\nauth_token = "{_sid("")}"',
+    f'{{"key": "account_sid", "value": "{_sid("AC")}"}}, {{"key": "auth_token", "value": "{_sid("")}"}}',
+    f'api_key_sid = "{_sid("SK")}"',  # an API key SID keeps its severity (published samples label it a key)
+    f'key_id = "{_id("ASIA")}"',  # an AWS key id alone is still reported as it was
+])
+def test_a_sid_with_its_token_an_api_key_sid_and_key_ids_are_not_identifiers(text):
+    hits = [h for h in adapter.scan_lines(text.splitlines(), "x.py") if h.type in ("Twilio API Key", "AWS Access Key")]
+    assert hits and not any(h.identifier for h in hits)
+
+
+def test_identifier_findings_are_reported_at_low_severity(tmp_path):
+    from mlwarden.cli import main
+
+    (tmp_path / "a.py").write_text(f'TWILIO_ACCOUNT_SID = "{_sid("AC")}"\n')
+    assert main(["check", "--isolated", "--no-cache", "--select", "MLW401", str(tmp_path / "a.py")]) == 0
+    assert main(["check", "--isolated", "--no-cache", "--select", "MLW401", "--severity", "low", str(tmp_path / "a.py")]) == 1
+
+
+@pytest.mark.parametrize("value", [
+    ("q7w" + "e9r2t5y8u1") * 2 + "q7we9r2t",  # a 13-character unit two and a half times
+    "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",  # digits and letters counting up in turn
+    "k4" + "a1b2c3d4e5" + _mix(20),
+])
+def test_padded_units_and_counting_runs_are_placeholders(value):
+    assert adapter.scan_lines([f'aws_secret = "{value}"'], "x.py") == []
+    assert adapter.scan_lines([f"aws_secret: {value}"], "conf.yaml") == []
+
+
+@pytest.mark.parametrize("value", [_mix(12) * 2, "".join(_R9.choice("0123456789abcdef") for _ in range(32)), "a1c3e5g7" + _mix(24)])
+def test_two_copies_and_skipping_runs_are_still_judged_as_values(value):
+    # two whole copies of a long random unit is not a padded unit; a run that skips is no count
+    assert len(adapter.scan_lines([f'aws_secret = "{value}"'], "x.py")) == 1
+
+
+@pytest.mark.parametrize("line", [
+    '    params={"secrets": ["password", "github_key", "aws_key"]},',
+    "task.with_secrets('vault', ['password', 'db_user_name', 'api_token'])",
+])
+def test_a_list_of_secret_names_opened_by_a_credential_word_is_not_a_password(line):
+    assert adapter.scan_lines([line], "x.py") == []
+    assert adapter.scan_lines([line], "conf.yaml") == []
+
+
+@pytest.mark.parametrize("line", ['login("password", "hunter2x", "other")', 'conf = ["password", "db_pass_word"]'])
+def test_a_password_item_without_a_list_of_names_after_it_still_pairs(line):
+    assert len(adapter.scan_lines([line], "x.py")) == 1

@@ -112,3 +112,19 @@ def test_a_real_leak_among_the_noise_is_the_only_finding(tmp_path):
     found = secret_findings([path])
     assert [(f.rule_id, f.cell, f.line) for f in found] == [("MLW401", 10, 1)]
     assert token not in found[0].message
+
+
+def test_a_twilio_account_sid_in_code_output_and_metadata_is_low_severity(tmp_path):
+    # an account SID alone is an identifier (round 9): every notebook rule reports it at low severity
+    sid = "AC" + rand(32, "0123456789abcdef")
+    nb = new_notebook(cells=[new_code_cell(f'ACCOUNT_SID = "{sid}"\nprint(ACCOUNT_SID)',
+                                           outputs=[new_output("stream", name="stdout", text=sid + "\n")])])
+    nb.metadata["service"] = {"account_sid": sid}
+    path = write(tmp_path / "sid.ipynb", nb)
+    assert secret_findings([path]) == []  # hidden at the default severity
+    from mlwarden.core.finding import Severity
+
+    results, _ = check_paths([str(path)], Config(severity=Severity.LOW))
+    found = [f for r in results for f in r.findings if f.rule_id.startswith(("MLW4", "MLW51"))]
+    assert sorted(f.rule_id for f in found) == ["MLW401", "MLW510", "MLW511"]
+    assert {f.severity for f in found} == {Severity.LOW}

@@ -75,7 +75,7 @@ def test_env_magic_in_a_notebook(tmp_path, source, count):
         ("ops@acme-analytics.dev", "token", "an e-mail address"),
         ("ops@acme-analytics.dev", "password", "an e-mail address"),
         ("acme42/roberta_ner_v3", "token", "a path or repository id"),
-        ("runs/0a1b2c3d4e5f60718293a4b5c6d7e8f9-Xk2pQz.zip", "weak", "a path or URL"),
+        ("runs/7f3c9e1a5b2d40618a9c3e7b5d1f2a4c-Xk2pQz.zip", "weak", "a path or URL"),
         ("this should not be printed", "password", "prose"),
         ("vault_token>", "password", "a key name, not a key"),
         ("%s_*Stage" , "password", "placeholder text"),

@@ -98,7 +98,9 @@ class HardcodedSecret(FileRule):
     `@db.invalid`, `@api.example`: the test database's) at low. Where detect-secrets' own format detector and a wider form
     above report the same value (a 24-character `sk_live_` key, a 35-character
     Telegram secret), the finding keeps detect-secrets' type, so baselines
-    still match.
+    still match. A Twilio account SID (`AC…`, an identifier public in the
+    account's API URLs) with no auth token within five lines is reported at
+    low severity.
 
     ## Why is this bad?
     A token committed to a repository is readable by everyone who can read
@@ -240,7 +242,10 @@ def _severity(hit, text: str, in_tests: bool) -> Severity:
     """High for known token formats, medium for keyword and URL passwords,
     low for a test suite's URL password to a local or reserved host (the
     test database's: its risk is low, a reviewer may still want to see it;
-    outside tests such a URL may be a developer's real one)."""
+    outside tests such a URL may be a developer's real one); low for an
+    identifier of a credential (a Twilio account SID alone)."""
+    if getattr(hit, "identifier", False):
+        return Severity.LOW
     if in_tests and (hit.type in _MEDIUM or hit.type == "Basic Auth Credentials"):
         at = text.find(hit.secret)
         if at >= 0 and _LOCAL_HOST_AFTER.match(text, at + len(hit.secret)):

@@ -157,6 +157,10 @@ class Hit:
     col: int  # 1-based
     secret: str
     type: str
+    #: an identifier of a credential rather than the credential (a Twilio
+    #: account SID with no auth token near it): reported at low severity (see
+    #: :func:`identifier_only`)
+    identifier: bool = False
 
     @property
     def provider(self) -> bool:
@@ -529,8 +533,27 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                         continue  # `header.payload` with no signature: base64 JSON, nothing that authenticates
                     if placeholder_signature(value.rstrip(".") + signature.group(0)):
                         continue  # `….sig`, `….signatureTAIL…`: a test token no server accepts
-                hits.append(Hit(number, col + 1 if col >= 0 else 1, value, secret.type))
+                hits.append(Hit(number, col + 1 if col >= 0 else 1, value, secret.type, identifier_only(secret.type, value, content, index)))
     return hits
+
+
+#: a Twilio auth token beside its account SID: 32 hex on a line that names a
+#: credential (`auth_token = "…"`, `{"key": "authToken", "value": "…"}`)
+_HEX32 = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{32}(?![0-9a-fA-F])")
+_CREDENTIAL_WORD = re.compile(r"token|secret|auth|key|passw|pwd", re.IGNORECASE)
+
+
+def identifier_only(secret_type: str, value: str, content: Sequence[str], index: int) -> bool:
+    """Does a detect-secrets hit name a credential rather than hold one? A
+    Twilio account SID (``AC`` + 32 hex) is an identifier, public in every
+    API URL of the account: the auth token is the credential. Unless such a
+    token (32 hex on a line naming a credential) stands within five lines,
+    the SID alone is reported at low severity. (An ``SK…`` API key SID is
+    still reported as before: published samples label it a key.)"""
+    if secret_type == "Twilio API Key" and value.startswith("AC"):
+        window = content[max(index - 5, 0):index + 6]
+        return not any(_CREDENTIAL_WORD.search(line) and _HEX32.search(line.replace(value, " ")) for line in window)
+    return False
 
 
 #: detect-secrets format detectors whose patterns have no word boundaries

@@ -562,6 +562,12 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         # `{"ssl", "password", "username"}`, `required: ["password", "registry_url"]`:
         # a collection of key names, each string an item, not a name and its value
         return None
+    if op == "," and match.group("q") is not None and "_" in match.group("qv") and _NAME_VALUE.fullmatch(match.group("qv")) \
+            and _STRING_ITEM_AFTER.match(line, match.end("qv") + 1):
+        # `["password", "github_key", "aws_key"]`: the credential word opens a
+        # list of key names (a secret store's entries); a snake_case name
+        # with another string item after it is an item, not the password
+        return None
     if op == "," and python and key[:1] not in "\"'`":
         return None  # `getattr(pw, "weight")`: in Python a name before a comma is an argument, never a key
     if op == "," and match.group("q") is not None and key[:1] in "\"'" and _NAME_VALUE.fullmatch(match.group("qv")):
@@ -631,6 +637,8 @@ def _qualified(line: str, start: int, key: str) -> str:
 _NAME_VALUE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 #: a string item and its comma right before a position (the collection goes on)
 _STRING_ITEM_BEFORE = re.compile(r"[\"'][ \t]*,[ \t]*$")
+#: another string item right after a value (`, "aws_key"`)
+_STRING_ITEM_AFTER = re.compile(r"[ \t]*,[ \t]*[\"']")
 #: password words that are also ordinary words or name parts (`pass`/`fail`, `conv_pw`)
 _SHORT_PASS_WORDS = frozenset({"pass", "pw", "pwd", "psw"})
 #: a comment up to the name (`#`, `//`, `;` first on the line)

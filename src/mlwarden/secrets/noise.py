@@ -181,6 +181,23 @@ def _repeated_unit(body: str) -> bool:
         match = _UNIT.match(run)
         if match and match.end() * 4 >= len(body) * 3:
             return True
+        # a longer unit written two and a half times, the last copy cut
+        # (`a1b2c3d4e5f6` + `a1b2c3d4e5f6` + `a1b2c3d4`: a value padded to length)
+        for k in range(8, 17):
+            if len(run) * 2 >= k * 5 and run == (run[:k] * (len(run) // k + 1))[:len(run)]:
+                return True
+    return False
+
+
+def _counting(body: str, run: int = 8) -> bool:
+    """``1a2b3c4d…``, ``a1b2c3d4…``: digits and letters counting up in turn
+    for ``run`` characters, a sequence written by hand."""
+    low = body.lower()
+    for i in range(len(low) - run + 1):
+        evens, odds = low[i:i + run:2], low[i + 1:i + run:2]
+        if evens.isdigit() != odds.isdigit() and (evens + odds).isalnum() and \
+                all(ord(b) - ord(a) == 1 for part in (evens, odds) for a, b in zip(part, part[1:])):
+            return True
     return False
 
 
@@ -267,7 +284,7 @@ def placeholder_reason(value: str) -> Optional[str]:
         core = slack.group(1)
     if (_REPEATED.search(core) and not _binary_runs(core)) or _repeated_unit(core):
         return "repeated characters"
-    if _sequential(core):
+    if _sequential(core) or _counting(core):
         return "sequential characters"
     if is_prose(core):
         return "capitalised prose"
@@ -304,7 +321,8 @@ _SIGNATURE_WORD = re.compile(r"^(?:sig(?:nature)?|fake|test|dummy|invalid|placeh
 
 def placeholder_signature(token: str) -> bool:
     """A three-part JWT whose signature no signing algorithm makes: shorter
-    than 22 characters (HS256 gives 43, ES256 86, RS256 342), a word
+    than 43 characters (HS256 gives 43, the shortest: 32 bytes in unpadded
+    base64url; ES256 86, RS256 342: a shorter one is cut off), a word
     (``.sig``, ``.signatureTAIL…``, ``.fake-signature``) or a sequential
     run. Such a token is a test fixture: no server accepts it."""
     parts = token.split(".")
@@ -313,7 +331,7 @@ def placeholder_signature(token: str) -> bool:
     signature = parts[2].rstrip("=")
     if not signature:
         return False  # unsigned: judged as such elsewhere
-    return len(signature) < 22 or bool(_SIGNATURE_WORD.match(signature)) or _sequential(signature)
+    return len(signature) < 43 or bool(_SIGNATURE_WORD.match(signature)) or _sequential(signature)
 
 
 def is_placeholder(value: str) -> bool:
@@ -396,15 +414,20 @@ def auth_scheme_value(value: str) -> str:
     return match.group(1) if match else value
 
 
+#: a word with a short number after it (`replica1`, `Node12`, `SHARD3`)
+_NUMBERED_WORD = re.compile(r"(?:[a-z]{3,}|[A-Z][a-z]{2,}|[A-Z]{3,})\d{1,4}")
+
+
 def _identifier_like(value: str) -> bool:
     """``cmp2-qat-1208358310``, ``prod5-cmk``, ``DOC_Vector_5_32``,
-    ``jetbrains.mps.v8_elimination``: segments that are words, numbers or
-    short codes, the shape of resource names and ids, not of keys."""
+    ``jetbrains.mps.v8_elimination``, ``replica1-key``: segments that are
+    words, numbers, numbered words or short codes, the shape of resource
+    names and ids, not of keys."""
     parts = re.split(r"[_\-.:]", value)
     if len(parts) < 2:
         return False
     for part in parts:
-        if not part or part.isalpha() or part.isdigit() or len(part) <= 5:
+        if not part or part.isalpha() or part.isdigit() or len(part) <= 5 or _NUMBERED_WORD.fullmatch(part):
             continue
         return False
     return True
@@ -451,7 +474,7 @@ def _hashed_path(text: str) -> bool:
 #: provider formats of one fixed length, with the length of their body:
 #: Entra ID client secrets (3 characters, a digit, ``Q~``, 31-34 more),
 #: GitHub classic tokens (``ghp_`` … + 36) and fine-grained tokens (+ 82)
-_FIXED_FORMATS = re.compile(r"^(?:[A-Za-z0-9_~.]{3}\dQ~(?P<entra>[A-Za-z0-9_~.\-]*)|gh[pousr]_(?P<gh>[A-Za-z0-9]*)"
+_FIXED_FORMATS = re.compile(r"^(?:[A-Za-z0-9_~.\-]{3}\dQ~(?P<entra>[A-Za-z0-9_~.\-]*)|gh[pousr]_(?P<gh>[A-Za-z0-9]*)"
                             r"|github_pat_(?P<pat>[A-Za-z0-9_]*))$")
 _FIXED_LENGTHS = {"entra": 31, "gh": 36, "pat": 82}
 
@@ -468,6 +491,25 @@ def _wrong_length_format(text: str) -> bool:
         return False
     name = next(k for k, v in match.groupdict().items() if v is not None)
     return len(match.group(name)) < _FIXED_LENGTHS[name]
+
+
+#: a credential's name written glued to a value (`clientsecretY_0w|[cG…`):
+#: the name's words, then the value's first character with no separator
+_GLUED_NAME = re.compile(r"(?i)[a-z]{0,20}?(?:secret|token|password|passwd|api_?key)(?=[^\s_\-.:=/\\])(\S{20,})$")
+
+
+def _glued_to_name(text: str) -> bool:
+    """``clientsecretY_0w|[cGpan41k6ng.ol414…``: a value that opens with a
+    credential's name and runs on, without a separator, into 20+ random
+    characters (high entropy, letters and digits, no name or placeholder in
+    them) is the name written together with the secret, not a name."""
+    match = _GLUED_NAME.match(text)
+    if not match:
+        return False
+    rest = match.group(1)
+    if _SELF_DESCRIBING.search(rest) or placeholder_reason(rest) or is_prose(re.sub(r"\d", "", rest)):
+        return False
+    return bool(re.search(r"\d", rest) and re.search(r"[A-Za-z]", rest)) and entropy(rest) >= 4.0
 
 
 def names_a_credential(value: str) -> bool:
@@ -530,7 +572,7 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     if _DATE.match(text):
         return "timestamp"
     named = _ascii_letters(text)  # `pässword` names the key as surely as `password`
-    if _SELF_DESCRIBING.search(named) and (strength != "password" or _NAME_CHARS.fullmatch(named)):
+    if _SELF_DESCRIBING.search(named) and (strength != "password" or _NAME_CHARS.fullmatch(named)) and not _glued_to_name(text):
         return "a key name, not a key"
     if re.match(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", text):
         return "an environment variable name"

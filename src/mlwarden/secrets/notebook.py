@@ -117,6 +117,7 @@ class MetadataHit:
     cell: Optional[int]
     secret: str
     type: str
+    identifier: bool = False  # see adapter.Hit.identifier
 
 
 def scan_metadata(nb: Dict[str, Any], cells: List[Any], session: Session) -> Iterator[MetadataHit]:
@@ -141,7 +142,7 @@ def scan_metadata(nb: Dict[str, Any], cells: List[Any], session: Session) -> Ite
 def _scan_json(value: Any, where: str, cell: Optional[int], session: Session) -> Iterator[MetadataHit]:
     text = _blank_blobs(json.dumps(value, indent=1, ensure_ascii=False, default=str))
     for hit in session.scan(text.splitlines(), "metadata.txt"):
-        yield MetadataHit(where, cell, hit.secret, hit.type)
+        yield MetadataHit(where, cell, hit.secret, hit.type, hit.identifier)
 
 
 def _password_widgets(widgets: Any) -> Iterator[MetadataHit]:

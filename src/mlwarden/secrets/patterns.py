@@ -149,8 +149,10 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(GR1348941[A-Za-z0-9_\-]{20})" + _E),
     ),
     "Azure AD Client Secret": (
-        # Entra ID application secrets: three characters, a digit, "Q~", 31-34 more
-        _re(r"(?:^|(?<=[\\'\"`\s>=:(,)]))([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?=$|[\\'\"`\s<),;])"),
+        # Entra ID application secrets: three characters, a digit, "Q~", 31-34
+        # more; the first three may hold `-` too (`-6s8Q~…`, a secret after
+        # `client_secret=` in a form body)
+        _re(r"(?:^|(?<=[\\'\"`\s>=:(,)]))([A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?=$|[\\'\"`\s<),;&])"),
     ),
     "Clojars API Token": (
         _re(_B + r"(CLOJARS_[A-Za-z0-9]{60})" + _E),
@@ -265,7 +267,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76, fine-grained `github_pat_` + 82 (also glued to a "
                            "preceding word), stateless installation tokens `ghs_` + app id + `_` + 200-1200",
     "GitLab Access Token": "`glpat-`, `gldt-`, `glft-`, `glsoat-`, `glrt-`, `glimt-`, `glptt-`, `gloas-`, `glcbt-`, `glagent-` + 20-64; runner registration tokens `GR1348941` + 20",
-    "Azure AD Client Secret": "Entra ID application secrets: 3 characters, a digit, `Q~`, 31-34 more",
+    "Azure AD Client Secret": "Entra ID application secrets: 3 characters (letters, digits, `_~.-`), a digit, `Q~`, 31-34 more",
     "Clojars API Token": "`CLOJARS_` + 60 alphanumerics",
     "Private AI API Key": "32 alphanumerics next to `private_ai` / `privateai`",
     "Slack App Token": "`xapp-` + a digit + the app id + a numeric id + 64 hex",
