@@ -345,3 +345,39 @@ def test_a_host_from_a_base_class_constructor_in_another_module(tmp_path, base_h
     server.write_text("import uvicorn\nfrom .base import BaseServer\n\nclass HTTPServer(BaseServer):\n" + body)
     lines = [line for _name, line in exposed(tmp_path, server)]
     assert lines == ([6 + subclass_body.count("\n")] if expected else [])
+
+
+@pytest.mark.parametrize(
+    "env, imports, host, expected",
+    [
+        ("import os\nHOST = os.getenv('HOST', '0.0.0.0')\n", "from .env import HOST", "HOST", [6]),
+        ("import os\nHOST = os.environ.get('APP_HOST', default='::')\n", "from .env import HOST as BIND", "BIND", [6]),
+        ("from os import getenv\nHOST = getenv('HOST', '0.0.0.0')\n", "from svc.env import HOST", "HOST", [6]),
+        ("import os\nHOST = os.getenv('HOST', '0.0.0.0')\n", "from svc import env", "env.HOST", [6]),
+        # loopback default, no default, assigned twice, a look-up that is not the environment's
+        ("import os\nHOST = os.getenv('HOST', '127.0.0.1')\n", "from .env import HOST", "HOST", []),
+        ("import os\nHOST = os.getenv('HOST')\n", "from .env import HOST", "HOST", []),
+        ("import os\nHOST = os.getenv('HOST', '0.0.0.0')\nHOST = 'localhost'\n", "from .env import HOST", "HOST", []),
+        ("HOST = settings.get('HOST', '0.0.0.0')\n", "from .env import HOST", "HOST", []),
+    ],
+)
+def test_an_environment_default_in_another_module(tmp_path, env, imports, host, expected):
+    pkg = package(tmp_path, {"env.py": env})
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports=imports, host=host))
+    assert [line for _name, line in exposed(tmp_path, server)] == expected
+    if expected:
+        results, _ = check_paths([str(server)], Config(root=tmp_path, select=["MLW707"]), cache=False)
+        [finding] = [f for r in results for f in r.findings]
+        assert "when the environment does not set `" in finding.message
+
+
+def test_an_environment_default_through_a_class_attribute(tmp_path):
+    """The host judged with ``ast`` (a class attribute set from the imported name) also reads it."""
+    pkg = package(tmp_path, {"env.py": "import os\nHOST = os.getenv('HOST', '0.0.0.0')\n"})
+    server = pkg / "server.py"
+    server.write_text(
+        "import uvicorn\nfrom .app import app\nfrom .env import HOST\n\nclass Api:\n    def __init__(self):\n        self.host = HOST\n"
+        "    def start(self):\n        uvicorn.run(app, host=self.host)\n"
+    )
+    assert exposed(tmp_path, server) == [("server.py", 9)]

@@ -37,7 +37,16 @@ SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     # granian's Granian(target, address="127.0.0.1", ...)
     "granian.Granian": (1, "address", False),
     "granian.server.Granian": (1, "address", False),
+    # the standard library's and werkzeug's WSGI servers: make_server(host, port, app)
+    "wsgiref.simple_server.make_server": (0, "host", False),
+    "werkzeug.serving.make_server": (0, "host", False),
 }
+#: servers built on a ``(host, port)`` address, where an empty host is every
+#: interface: the standard library's socket servers and ``socket.create_server``
+ADDRESS_SERVERS = (
+    "http.server.HTTPServer", "http.server.ThreadingHTTPServer", "socketserver.TCPServer", "socketserver.ThreadingTCPServer",
+    "socketserver.ForkingTCPServer", "xmlrpc.server.SimpleXMLRPCServer", "xmlrpc.server.DocXMLRPCServer", "socket.create_server",
+)
 #: tornado's servers: `.listen(port, address="")` binds every interface by default
 TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
 #: frameworks whose app objects have `.run(host=..., port=...)`: module -> default binds all
@@ -123,6 +132,23 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `python -m http.server --bind`, when the command names an
       all-interfaces address (`http.server` binds every interface even
       without one: only the explicit address is reported for it);
+    - the standard library's servers on a `(host, port)` address, where an
+      empty host is every interface: `http.server.HTTPServer(("", 8000),
+      Handler)` (and `ThreadingHTTPServer`, `socketserver.TCPServer` /
+      `ThreadingTCPServer` / `ForkingTCPServer`, `xmlrpc.server`'s
+      servers), `socket.create_server(("", port))`,
+      `wsgiref.simple_server.make_server("", port, app)` and werkzeug's
+      `make_server(host, port, app)`; and a plain socket's
+      `sock.bind((host, port))` when the code makes the socket
+      (`socket.socket(...)`, TCP) and listens on it, returns it or hands it
+      on (`uvicorn.Server(config).run(sockets=[sock])`). The address may be
+      a name bound to the tuple, or the parameter of a function of the file
+      that binds what it is given (`def create_server_socket(addr): …
+      sock.bind(addr); return sock`) when every call of it in the file
+      passes such an address (the message says so). Port 0 (a free-port
+      probe or an ephemeral callback listener) is not judged, nor is a
+      socket that is only bound (a port-in-use test), a UDP or Unix socket,
+      or a handler named for metrics or health checks;
     - `streamlit run app.py` with no `--server.address`, in a command
       handed to a call that runs it (or a name bound once to one) or in
       `streamlit.web.cli.main_run([script, ...])`: streamlit then listens on
@@ -150,7 +176,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     `settings.host`, a constant of an imported project module read as an
     attribute: `from pkg.core import constants` … `constants.DEFAULT_HOST`,
     `from . import settings`, `import pkg.settings as settings`, also as a
-    parameter's default, or through a package that re-exports it: `from .config
+    parameter's default, a module-level environment look-up there
+    (`HOST = os.getenv("HOST", "0.0.0.0")` in `env.py`, `from .env import
+    HOST`; the message says the default applies when the environment does
+    not set the variable), or through a package that re-exports it: `from .config
     import Settings` with `from .settings import Settings` in
     `config/__init__.py`): that module is read, never run, and the file's cached
     result is dropped when it changes. It may also be set elsewhere in the
@@ -271,6 +300,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         # an app made by another module's factory, started with an explicit host and port;
         # a gradio UI built by another module, launched with a server name
         "run.host.port", "launch.server_name",
+        # the standard library's servers on a (host, port) address (a listening socket's bind is `bind`)
+        "socketserver", "http.server", "xmlrpc.server", "socket.create_server", "wsgiref", "werkzeug.serving.make_server",
     })
 
     VALID = [
@@ -294,6 +325,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("import uvicorn\nclass Service:\n    def __init__(self, api, listen='127.0.0.1'):\n        self._listen = listen\n    def start(self):\n        uvicorn.run(self.api, host=self._listen)"),
         Valid("import uvicorn\ndef main(api, cfg):\n    uvicorn.run(api, host=cfg.get('host', '127.0.0.1'))"),
         Valid("from .factory import make_app\napp = make_app()\napp.run(host='127.0.0.1', port=5005)"),
+        Valid("import socket\ndef free_port():\n    with socket.socket() as s:\n        s.bind(('', 0))\n        return s.getsockname()[1]"),
+        Valid("import socketserver\nsocketserver.TCPServer(('127.0.0.1', 9000), Handler).serve_forever()"),
     ]
     INVALID = [
         Invalid("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, host='0.0.0.0', port=8000)"),
@@ -334,6 +367,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("import uvicorn\ndef main(api, **run_kwargs):\n    uvicorn.run(api, host=run_kwargs.get('host', '0.0.0.0'))"),
         Invalid("from flask import Flask\napp = Flask(__name__)\ndef main(**extra):\n    opts = {'host': '0.0.0.0', **extra}\n    app.run(**opts)  # error: MLW707"),
         Invalid("from .factory import make_app\ndef serve(interface='0.0.0.0', port=5005):\n    app = make_app()\n    app.run(host=interface, port=port)  # error: MLW707"),
+        Invalid("from http.server import HTTPServer, SimpleHTTPRequestHandler\nHTTPServer(('', 8000), SimpleHTTPRequestHandler).serve_forever()"),
+        Invalid("import socket\ndef listen(port, host='0.0.0.0'):\n    s = socket.socket()\n    s.bind((host, port))  # error: MLW707\n    s.listen()"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -366,8 +401,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 self._check_streamlit(node, arg.value, ())
         if isinstance(func, cst.Attribute) and func.attr.value == "set" and len(node.args) > 1 and self.ctx.value(node.args[0].value) == "bind":
             self._check_gunicorn_bind(node.args[1].value)  # self.cfg.set("bind", "0.0.0.0:8000") in a gunicorn app
-        grpc = self._grpc_port_all(node)
-        if grpc is not None:
+        grpc = self._grpc_port_all(node) or self._socket_address(node)
+        if isinstance(grpc, tuple):
+            shown, verdict = grpc
+        elif grpc is not None:
             shown, verdict = grpc, True
         else:
             found = self._server_host(node)
@@ -657,6 +694,68 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return None
         return f"{_show(self.ctx, func.value, 20)}.add_insecure_port({_show(self.ctx, address)})"
 
+    def _socket_address(self, node: Any) -> Optional[Tuple[str, bool]]:
+        """(text to show, verdict) for a server built on a ``(host, port)``
+        address (:data:`ADDRESS_SERVERS`) or a listening socket's
+        ``sock.bind((host, port))``, where an empty host is every
+        interface; None when ``node`` is neither, or its address cannot be
+        seen. Port 0 is a free-port probe or an ephemeral listener: not
+        judged; a handler named for metrics or health checks is an exporter."""
+        target = self.ctx.call_to(node, ADDRESS_SERVERS)
+        func = node.func
+        if target:
+            address = self.ctx.arg(node, 0, "address" if target == "socket.create_server" else "server_address")
+            head = target.rsplit(".", 1)[1]
+            handler = self.ctx.arg(node, 1, "RequestHandlerClass")
+            if handler is not None and _METRICS_APP.search(_show(self.ctx, handler, 60)):
+                return None
+        elif isinstance(func, cst.Attribute) and func.attr.value == "bind" and len(node.args) == 1 and self._listening_socket(func.value):
+            address = node.args[0].value
+            head = f"{_show(self.ctx, func.value, 20)}.bind"
+        else:
+            return None
+        if address is None:
+            return None
+        shown = f"{head}({_show(self.ctx, address)})"
+        host = self._tuple_host(address)
+        if host is None:
+            # def create_server_socket(addr): … sock.bind(addr), every call in the file passing ("", port)
+            if not (isinstance(address, cst.Name) and self._from_callers(address, address="tuple")):
+                return None
+            helper = next(n.name.value for n in reversed(self._rt_stack()) if isinstance(n, cst.FunctionDef))
+            self._branch += f" (every call of `{helper}` in this file passes such an address)"
+            return shown, True
+        return shown, self._all_interfaces(host)
+
+    def _tuple_host(self, address: Any) -> Optional[Any]:
+        """The host of a ``(host, port)`` address written in the call or bound
+        once, in this function, to a name; None otherwise, or for port 0."""
+        if isinstance(address, cst.Name):
+            values = self.reaching_values(address.value, address)
+            address = values[0] if len(values) == 1 else None
+        if not isinstance(address, cst.Tuple) or len(address.elements) != 2 or any(isinstance(e, cst.StarredElement) for e in address.elements):
+            return None
+        if self.resolve(address.elements[1].value) == 0:
+            return None
+        return address.elements[0].value
+
+    def _listening_socket(self, receiver: Any) -> bool:
+        """``receiver`` is a TCP socket the code makes (``socket.socket(...)``,
+        every binding that reaches here) and then listens on, returns or
+        hands to another call (``uvicorn.Server(...).serve(sockets=[sock])``);
+        a socket only bound (a free-port probe), a UDP or Unix socket is not."""
+        if not isinstance(receiver, cst.Name):
+            return False
+        values = self.reaching_values(receiver.value, receiver)
+        if not values or not all(isinstance(v, cst.Call) and self.ctx.call_to(v, ("socket.socket",)) for v in values):
+            return False
+        if any(_NOT_TCP.search(self.ctx.module.code_for_node(v)) for v in values):
+            return False
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        text = self.ctx.module.code_for_node(functions[-1]) if functions else self.unit.code.source
+        name = re.escape(receiver.value)
+        return re.search(rf"\b{name}\s*\.\s*listen\s*\(|\breturn\s+{name}\b|[(\[,]\s*(?:\w+\s*=\s*)?\[?\s*{name}\s*[\]),]", text) is not None
+
     def _template_all(self, template: Any, placeholders: Any, first: Any) -> bool:
         """A ``host:port`` template whose host is every interface: written in
         it, or its first placeholder filled with such a host."""
@@ -727,6 +826,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             imported = project_values(self.unit).constant(host.value)
             if isinstance(imported, str):
                 return not (empty_is_local and not imported.strip()) and imported.strip() in ALL_INTERFACES
+            if self._env_default_all(project_values(self.unit).env_constant(host.value), host.value, empty_is_local):
+                return True  # `from .env import HOST` with `HOST = os.getenv("HOST", "0.0.0.0")` there
         if isinstance(host, cst.Name):
             option = self._option_default(host.value)
             if option is not None:
@@ -744,6 +845,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if isinstance(constant, str):
                 # `from pkg.core import constants` … `constants.DEFAULT_HOST`: the module's literal
                 return not (empty_is_local and not constant.strip()) and constant.strip() in ALL_INTERFACES
+            if _bound_once(self.ctx.facts, host.value.value) and self._env_default_all(
+                project_values(self.unit).env_constant(host.attr.value, host.value.value), _show(self.ctx, host, 30), empty_is_local
+            ):
+                return True  # `from pkg.core import env` … `env.HOST`, an environment look-up there
         if isinstance(host, cst.Attribute) and self._self_attr_all(host):
             return True  # self._host, set to "0.0.0.0" (or a parameter defaulting to it) in the class
         if isinstance(host, cst.Attribute) and self._own_class(host) is not None:
@@ -770,6 +875,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 project_values(self.unit), ALL_INTERFACES
             )
         return False
+
+    def _env_default_all(self, found: Optional[Tuple[str, object]], shown: str, empty_is_local: bool = False) -> bool:
+        """``found`` is (variable, default) of an imported environment look-up
+        whose default binds every interface; the message then says the
+        default applies when the environment does not set the variable."""
+        if found is None or not isinstance(found[1], str):
+            return False
+        variable, default = found
+        if (empty_is_local and not default.strip()) or default.strip() not in ALL_INTERFACES:
+            return False
+        self._branch = f" when the environment does not set `{variable}` (the default of the imported `{shown}`)"
+        return True
 
     def _module_constant(self, module: str, name: str) -> object:
         """``module.name`` where ``module`` is bound only by its import of a
@@ -957,7 +1074,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 hosts.extend(_entries(self.ctx, arg.value, host.attr.value))
         return bool(hosts) and all(self._all_interfaces(h) for h in hosts)
 
-    def _from_callers(self, name: Any, address: bool) -> bool:
+    def _from_callers(self, name: Any, address: Any) -> bool:
         """``name`` is a parameter without a default of the module-level
         function being visited (or of a ``@staticmethod``/``@classmethod``
         of a module-level class), not rebound in it, and every call of the
@@ -1128,6 +1245,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
 #: gunicorn's config file names (``gunicorn -c gunicorn.conf.py``, its default)
 _METRICS_APP = lazyre.compile(r"(?i)metric|prometheus|exporter|health")
+#: a socket that is not a TCP listener: UDP, Unix, raw
+_NOT_TCP = lazyre.compile(r"SOCK_DGRAM|SOCK_RAW|AF_UNIX")
 _GUNICORN_CONFIG = re.compile(r"^gunicorn[._-]?conf(?:ig)?\.py$")
 #: callees that run (or hand on) a command: subprocess.run/Popen/check_call,
 #: os.system, asyncio.create_subprocess_exec, a project's run_command, …
@@ -1428,7 +1547,7 @@ class _AstHosts:
         self.facts = rule.ctx.facts
 
     # -- values --------------------------------------------------------------------
-    def all(self, expr: Any, method: Any, cls: Any, depth: int, address: bool = False) -> bool:
+    def all(self, expr: Any, method: Any, cls: Any, depth: int, address: Any = False) -> bool:
         """``expr`` (written in ``method`` of ``cls``, either may be None)
         is a host on every interface, or with ``address`` a ``host:port``
         whose host is."""
@@ -1436,6 +1555,8 @@ class _AstHosts:
 
         if expr is None or depth > 3:
             return False
+        if address == "tuple":
+            return self._tuple_all(expr, method, cls, depth)
         literal = _ast_literal(expr)
         if literal is not UNKNOWN:
             if address:
@@ -1490,6 +1611,19 @@ class _AstHosts:
             return any(self.all(e, method, cls, depth + 1) for e in expr.elts)
         return False
 
+    def _tuple_all(self, expr: Any, method: Any, cls: Any, depth: int) -> bool:
+        """A ``(host, port)`` address whose host is every interface (an empty
+        host is), written in the call or bound in the caller's function to
+        a name; port 0 is not judged."""
+        import ast
+
+        if isinstance(expr, ast.Name) and method is not None:
+            assigned = [n.value for n in _own_nodes(method) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)]
+            return bool(assigned) and all(self._tuple_all(v, method, cls, depth + 1) for v in assigned)
+        if not isinstance(expr, ast.Tuple) or len(expr.elts) != 2 or _ast_literal(expr.elts[1]) == 0:
+            return False
+        return self.all(expr.elts[0], method, cls, depth + 1)
+
     def _address_all(self, expr: Any, method: Any, cls: Any, depth: int) -> bool:
         """``"0.0.0.0:{}".format(port)``, ``"%s:%d" % (HOST, port)``,
         ``f"[::]:{port}"``, ``f"{host}:{port}"`` with such a host, or a local
@@ -1521,7 +1655,7 @@ class _AstHosts:
             return first is not None and self.all(first, method, cls, depth + 1)
         return host in ALL_INTERFACES
 
-    def param_from_callers(self, function: Any, name: str, address: bool, owner: Any = None, depth: int = 1) -> bool:
+    def param_from_callers(self, function: Any, name: str, address: Any, owner: Any = None, depth: int = 1) -> bool:
         """Every call of the module-level ``function`` (or, with ``owner``,
         of that class's static or class method ``function``: ``Owner.f(...)``,
         or ``cls.f(...)`` / ``self.f(...)`` in the class) in the file passes
@@ -1581,7 +1715,9 @@ class _AstHosts:
         if values and len(values) == 1:
             return self.all(values[0], None, None, depth + 1)
         imported = project_values(self.rule.unit).constant(name)
-        return isinstance(imported, str) and imported.strip() in ALL_INTERFACES
+        if isinstance(imported, str):
+            return imported.strip() in ALL_INTERFACES
+        return self.rule._env_default_all(project_values(self.rule.unit).env_constant(name), name)
 
     def _constructor_args(self, cls: Any, init: Any, name: str) -> List[Any]:
         """What each call of ``cls`` in the file passes for ``__init__``'s
