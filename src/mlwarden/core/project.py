@@ -526,6 +526,77 @@ def _follow_reexport(found: ProjectValues, module: Path, values: ModuleValues, n
     _follow_reexport(found, source, target, target_name, local, hops + 1)
 
 
+#: at most this many files of a package are looked through for the calls of a class
+MAX_PACKAGE_FILES = 2000
+
+
+def constructor_calls(unit: Any, class_name: str) -> List[Tuple[Path, ast.Call, Optional[ast.AST]]]:
+    """(file, call, enclosing function or None) for every call of
+    ``class_name`` in the other modules of the unit's top-level package that
+    import it from the unit's module (``from .server import Server`` …
+    ``Server(host="0.0.0.0")`` in ``cli.py``, ``import … as`` names too).
+    A file that does not contain the name is not parsed; the files with
+    calls are recorded as read (module docs). Memoised on the unit."""
+    extra = getattr(unit, "extra", None)
+    path = getattr(unit, "path", None)
+    if extra is None or path is None:
+        return []
+    memo = extra.setdefault("constructor_calls", {})
+    if class_name in memo:
+        return memo[class_name]
+    found: List[Tuple[Path, ast.Call, Optional[ast.AST]]] = []
+    memo[class_name] = found
+    path = Path(path)
+    top: Optional[Path] = None
+    directory = path.parent
+    while path.is_file() and (directory / "__init__.py").is_file():
+        top = directory
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    if top is None:
+        return found
+    me = os.path.abspath(path)
+    for index, source in enumerate(sorted(top.rglob("*.py"))):
+        if index >= MAX_PACKAGE_FILES:
+            break
+        if os.path.abspath(source) == me:
+            continue
+        try:
+            if source.stat().st_size > MAX_MODULE_BYTES:
+                continue
+            text = source.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if class_name not in text:
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        local = set()
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ImportFrom):
+                for alias in stmt.names:
+                    if alias.name == class_name:
+                        target = module_file(source, stmt.module or "", stmt.level or 0)
+                        if target is not None and os.path.abspath(target) == me:
+                            local.add(alias.asname or alias.name)
+        if not local:
+            continue
+        before = len(found)
+        stack: List[Tuple[ast.AST, Optional[ast.AST]]] = [(tree, None)]
+        while stack:
+            node, function = stack.pop()
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in local:
+                found.append((source, node, function))
+            inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+        if len(found) > before:
+            extra.setdefault("read_files", set()).add(str(source))
+    return found
+
+
 def attributes_defaulting_to(values: Any, wanted: FrozenSet[object], constructed: bool = False) -> FrozenSet[str]:
     """Attribute names whose every literal default is in ``wanted``; with
     ``constructed``, those an ``__init__`` sets instead (:attr:`ModuleValues.init_defaults`)."""

@@ -14,7 +14,7 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
-from mlwarden.core.project import attributes_defaulting_to, file_values, project_values
+from mlwarden.core.project import attributes_defaulting_to, constructor_calls, file_values, project_values
 from mlwarden.rules._helpers import notebook_json
 from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
@@ -199,7 +199,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       the class gives it is such a host: a literal, a module constant, or a
       parameter of the method that sets it whose default is one, or, for
       `__init__`, that every call of the class in the file passes as one
-      (`Server(app, "0.0.0.0")`); when the class does not set it, a base
+      (`Server(app, "0.0.0.0")`), or, when the file makes none, every call
+      in the package's other modules that import the class (`Server(app,
+      host="0.0.0.0")` in `cli.py`, a literal or the calling function's
+      parameter or option default; the message names the module); when the class does not set it, a base
       class in a module of the package it imports from may
       (`def __init__(self, app, host="0.0.0.0"): self.host = host`, a
       field or a property);
@@ -273,7 +276,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     servers the rule does not know (a project's own server class, a Rust
     or C++ server driven from Python) are not covered. A host that comes
     from the command line at run time, through a chain of calls in other
-    modules, is not followed.
+    modules, is not followed. The package's other modules are looked
+    through for calls of a class only when the file makes none; a module
+    added later with such a call does not invalidate a cached result
+    (`mlwarden check --no-cache`).
 
     ## References
     - [Uvicorn settings: --host](https://www.uvicorn.org/settings/)
@@ -1704,9 +1710,13 @@ class _AstHosts:
                         return self.param_from_callers(method, name, False, None, depth + 1)
                     if cls is not None and _static_method(cls, method.name) is method:
                         return self.param_from_callers(method, name, False, cls, depth + 1)
+                    if cls is not None and method.name == "__init__":
+                        return self._constructed_elsewhere(cls, method, name, None)
                     return False
                 if not passed:
-                    return default is not None and self.all(default, None, None, depth + 1)
+                    if default is not None and self.all(default, None, None, depth + 1):
+                        return True
+                    return cls is not None and method.name == "__init__" and self._constructed_elsewhere(cls, method, name, default)
                 return all(self.all(v if v is not None else default, None, None, depth + 1) for v in passed)
             assigned = [n.value for n in _own_nodes(method) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
             if assigned:
@@ -1718,6 +1728,40 @@ class _AstHosts:
         if isinstance(imported, str):
             return imported.strip() in ALL_INTERFACES
         return self.rule._env_default_all(project_values(self.rule.unit).env_constant(name), name)
+
+    def _constructed_elsewhere(self, cls: Any, init: Any, name: str, default: Any) -> bool:
+        """Every call of the module-level class ``cls`` in the other modules
+        of the package that import it (:func:`constructor_calls`) passes
+        ``__init__``'s parameter ``name`` a host on every interface: a
+        literal, or a parameter of the calling function with such a
+        default (a click or typer option's too); the default where a call
+        leaves it out. False without such a call, or with one we cannot
+        read; the message names the module."""
+        import ast
+
+        if self.facts.classes.get(cls.name) is not cls:
+            return False
+        calls = constructor_calls(self.rule.unit, cls.name)
+        if not calls:
+            return False
+        positional = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+        index = positional.index(name) if name in positional else None
+        for _source, call, caller in calls:
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                return False
+            value = next((k.value for k in call.keywords if k.arg == name), None)
+            if value is None and index is not None and index < len(call.args):
+                value = call.args[index]
+            value = value if value is not None else default
+            if isinstance(value, ast.Name) and caller is not None:
+                option = _ast_option_default(caller, value.id)
+                value = option if option is not None else _ast_param_default(caller, value.id)
+            literal = _ast_literal(value) if value is not None else UNKNOWN
+            if not (isinstance(literal, str) and literal.strip() in ALL_INTERFACES):
+                return False
+        where = sorted({source.name for source, _call, _caller in calls})
+        self.rule._branch += f" (`{cls.name}(...)` is made with such a host in `{'`, `'.join(where[:3])}`)"
+        return True
 
     def _constructor_args(self, cls: Any, init: Any, name: str) -> List[Any]:
         """What each call of ``cls`` in the file passes for ``__init__``'s
