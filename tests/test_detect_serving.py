@@ -885,3 +885,57 @@ def test_socket_bind_in_a_notebook():
 def test_authentication_in_the_file_lowers_a_socket_server():
     code = "from http.server import HTTPServer\nfrom myproj.auth import requires_auth\nHTTPServer(('', 8000), H).serve_forever()\n"
     assert [f.severity for f in findings(code)] == [Severity.LOW]
+
+
+#: round s11: the address a command line binds, given as a value (a list
+#: element, an f-string placeholder). (code, line, words in the message)
+COMMAND_VALUES = {
+    "fstring-gunicorn-env-constant": (
+        "import os\nHOST = os.getenv('HOST', '0.0.0.0')\ndef main(port):\n    os.system(f'gunicorn -w 4 --bind={HOST}:{port} app:app')\n",
+        4, "gunicorn --bind HOST",
+    ),
+    "list-element-param-default": (
+        "import subprocess as sp, sys\ndef serve(host='0.0.0.0', port=8000):\n    sp.Popen([sys.executable, '-m', 'uvicorn', 'app:app', '--host', host, '--port', str(port)])\n",
+        3, "uvicorn --host host",
+    ),
+    "fstring-element-hypercorn": (
+        "import subprocess\ndef serve(port, bind='::'):\n    subprocess.run(['hypercorn', 'app:app', '-b', f'{bind}:{port}'])\n",
+        3, "hypercorn -b bind",
+    ),
+    "fstring-command-bound-to-a-name": (
+        "import os\ndef serve(port, host='0.0.0.0'):\n    cmd = f'uvicorn app:app --host {host} --port {port}'\n    os.system(cmd)\n",
+        3, "uvicorn --host host",
+    ),
+}
+
+COMMAND_VALUES_QUIET = [
+    "import subprocess\ndef serve(host='127.0.0.1'):\n    subprocess.Popen(['uvicorn', 'app:app', '--host', host])\n",
+    "import subprocess\ndef serve(args):\n    subprocess.Popen(['uvicorn', 'app:app', '--host', args.host])\n",
+    "import os\nPORT = 80\nos.system(f'gunicorn --bind=127.0.0.1:{PORT} app:app')\n",
+    # a placeholder that is not the address, a message that names a server
+    "import os\ndef go(app, port):\n    os.system(f'uvicorn {app} --host 127.0.0.1 --port {port}')\n",
+    "import logging\ndef go(host='0.0.0.0'):\n    logging.info(f'start uvicorn with --host {host} yourself')\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_VALUES))
+def test_command_address_given_as_a_value(name):
+    code, line, words = COMMAND_VALUES[name]
+    got = findings(code)
+    assert [(f.line, f.severity) for f in got] == [(line, Severity.MEDIUM)], got
+    assert words in got[0].message
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize("code", COMMAND_VALUES_QUIET)
+def test_command_address_given_as_a_value_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")
+
+
+def test_command_address_value_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json("import subprocess\nBIND = '0.0.0.0'", "subprocess.Popen(['uvicorn', 'app:app', '--host', BIND])")
+    result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert [(f.rule_id, f.cell) for f in result.findings] == [("MLW707", 2)]

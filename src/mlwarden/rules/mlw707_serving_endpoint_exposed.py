@@ -123,6 +123,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       address="0.0.0.0")` on an `Application` or `HTTPServer` (or a class
       of the module that subclasses one): every interface unless `address`
       names one;
+    - the address a command binds may also be a value, judged like any
+      host: a list element (`["uvicorn", "app:app", "--host", host]` with
+      `host="0.0.0.0"` a parameter default) or an f-string's placeholder
+      (`os.system(f"gunicorn --bind={HOST}:{PORT} app:app")`, also in a
+      command string written as an f-string);
     - uvicorn and `flask run` started from a literal command the same way
       (`["uvicorn", "main:app", "--host", "0.0.0.0"]`, `python -m uvicorn`,
       `uv run flask --app app run -h 0.0.0.0`); both bind 127.0.0.1 by
@@ -460,14 +465,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         ``python -m gunicorn``, ``"gunicorn --bind=0.0.0.0:80 app:app"``,
         ``uvicorn main:app --host 0.0.0.0``, ``flask run --host 0.0.0.0``)
         handed to a call or bound to a name."""
-        words = _command_words(self.ctx, value)
-        if not words:
+        parts = _command_parts(self.ctx, value)
+        if parts is None or not parts[0]:
             return
-        found = _server_bind(words)
+        words, exprs = parts
+        found = _server_bind_at(words)
         if found is not None:
-            server, flag, address = found
+            server, flag, address, index = found
             if _address_text_all(address) or address.strip() in ALL_INTERFACES - {""}:
                 self._report_exposed(value, f"{server} {flag} {address}")
+            elif address.startswith("{…}") and exprs[index] is not None and self._all_interfaces(exprs[index]):
+                # ["uvicorn", app, "--host", host], f"gunicorn --bind={HOST}:{PORT} app:app": the value's host
+                self._report_exposed(value, f"{server} {flag} {_show(self.ctx, exprs[index])}")
 
     def _check_streamlit(self, call: Any, value: Any, prefix: Tuple[str, ...]) -> None:
         """``streamlit run app.py`` handed to a call that runs it (a literal,
@@ -1251,6 +1260,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
 #: gunicorn's config file names (``gunicorn -c gunicorn.conf.py``, its default)
 _METRICS_APP = lazyre.compile(r"(?i)metric|prometheus|exporter|health")
+#: a placeholder's mark in an f-string command's text (:func:`_command_parts`)
+_PLACEHOLDER = lazyre.compile("\x00(\\d+)\x00")
 #: a socket that is not a TCP listener: UDP, Unix, raw
 _NOT_TCP = lazyre.compile(r"SOCK_DGRAM|SOCK_RAW|AF_UNIX")
 _GUNICORN_CONFIG = re.compile(r"^gunicorn[._-]?conf(?:ig)?\.py$")
@@ -1320,34 +1331,62 @@ def _address_text_all(value: str) -> bool:
 
 
 def _command_words(ctx: Any, value: Any) -> Optional[List[str]]:
+    """The words of a literal command (:func:`_command_parts`)."""
+    parts = _command_parts(ctx, value)
+    return parts[0] if parts is not None else None
+
+
+def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]]:
     """The words of a literal command: a list or tuple of strings
     (``sys.executable`` is ``python``; an f-string keeps its text, ``{…}`` for
-    the rest) or a string split like a shell line; None otherwise."""
+    the rest) or a string (also an f-string) split like a shell line; and,
+    word by word, the expression a word starting with ``{…}`` stands for
+    (the element, or the f-string's first placeholder), else None. None
+    when ``value`` is none of these."""
     import shlex
 
     if isinstance(value, (cst.List, cst.Tuple)):
-        words = []
+        words: List[str] = []
+        exprs: List[Any] = []
         for element in value.elements:
             if not isinstance(element, cst.Element):
                 return None
             item = element.value
             text = ctx.value(item)
+            expr = None
             if isinstance(text, str):
                 words.append(text)
             elif isinstance(item, cst.FormattedString):
                 words.append("".join(p.value if isinstance(p, cst.FormattedStringText) else "{…}" for p in item.parts))
+                expr = next((p.expression for p in item.parts if isinstance(p, cst.FormattedStringExpression)), None)
             elif "sys.executable" in ctx.qualnames(item):
                 words.append("python")
             else:
                 words.append("{…}")
-        return words
+                expr = item
+            exprs.append(expr)
+        return words, exprs
     if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
         text = ctx.value(value)
         if isinstance(text, str) and any(server in text for server in _SERVER_CLIS):
             try:
-                return shlex.split(text)
+                split = shlex.split(text)
             except ValueError:
-                return text.split()
+                split = text.split()
+            return split, [None] * len(split)
+    if isinstance(value, cst.FormattedString):
+        # f"gunicorn --bind={HOST}:{PORT} app:app": each placeholder marked by its part's index
+        parts = list(value.parts)
+        text = "".join(p.value if isinstance(p, cst.FormattedStringText) else f"\x00{i}\x00" for i, p in enumerate(parts))
+        if not any(server in text for server in _SERVER_CLIS):
+            return None
+        words, exprs = [], []
+        for word in text.split():
+            head = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
+            mark = _PLACEHOLDER.match(head)
+            exprs.append(parts[int(mark.group(1))].expression if mark else None)
+            words.append(_PLACEHOLDER.sub("{…}", word))
+        return words, exprs
     return None
 
 
@@ -1369,6 +1408,12 @@ _SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
 
 
 def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
+    """``(server, option, address)`` (:func:`_server_bind_at`)."""
+    found = _server_bind_at(words)
+    return found[:3] if found is not None else None
+
+
+def _server_bind_at(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
     """``(server, option, address)`` a command line binds (``-b A``,
     ``--bind A``, ``--bind=A``, ``-bA``, ``--host A``; the first one), or
     None when the words do not start a known server (``gunicorn …``,
@@ -1377,10 +1422,11 @@ def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
     if not words:
         return None
     rest = words
+    skipped = 0
     if len(rest) > 2 and rest[0].rsplit("/", 1)[-1] == "uv" and rest[1] == "run":
-        rest = rest[2:]  # `uv run gunicorn …`
+        rest, skipped = rest[2:], 2  # `uv run gunicorn …`
     if _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
-        rest = rest[2:]
+        rest, skipped = rest[2:], skipped + 2
     server = rest[0].rsplit("/", 1)[-1] if rest else ""
     known = _SERVER_CLIS.get(server)
     if known is None:
@@ -1391,11 +1437,11 @@ def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
     for i, word in enumerate(rest[1:], start=1):
         for flag in flags:
             if word == flag and i + 1 < len(rest):
-                return server, flag, rest[i + 1]
+                return server, flag, rest[i + 1], skipped + i + 1
             if flag.startswith("--") and word.startswith(flag + "="):
-                return server, flag, word[len(flag) + 1:]
+                return server, flag, word[len(flag) + 1:], skipped + i
             if not flag.startswith("--") and word.startswith(flag) and len(word) > len(flag) and not word.startswith("--"):
-                return server, flag, word[len(flag):]
+                return server, flag, word[len(flag):], skipped + i
     return None
 
 
