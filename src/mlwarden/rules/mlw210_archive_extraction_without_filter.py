@@ -282,7 +282,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
             if _code(self.ctx, loop.iter) not in iterated:
                 continue
             texts = [self.ctx.module.code_for_node(loop.body)]
-            called = [c for c in _calls_in(loop.body) if isinstance(c.func, cst.Name)]
+            called = [c for c in _nodes_of(loop.body, cst.Call) if isinstance(c.func, cst.Name)]
             texts += [t for t in (self._function_text(c.func.value) for c in called) if t]
             text = "\n".join(texts)
             if _ESCAPE_TEST.search(text) and _REJECTS.search(text):
@@ -344,7 +344,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         """``tar.extraction_filter = <safe filter>`` (or on ``TarFile``) in
         this module."""
         target_code = _code(self.ctx, receiver)
-        for node in _assignments(self.ctx.module):
+        for node in _nodes_of(self.ctx.module, cst.Assign):
             for target in node.targets:
                 t = target.target
                 if isinstance(t, cst.Attribute) and t.attr.value == "extraction_filter":
@@ -443,27 +443,19 @@ def _before(function: Any, target: Any) -> Tuple[List[Any], List[Any]]:
     return loops, calls
 
 
-def _calls_in(node: Any) -> List[Any]:
-    found: List[Any] = []
-
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, call: Any) -> None:
-            found.append(call)
-
-    node.visit(_Calls())
-    return found
-
-
 def _code(ctx: Any, node: Any) -> str:
     return "".join(ctx.module.code_for_node(node).split())
 
 
-def _assignments(module: Any) -> List[Any]:
+def _nodes_of(node: Any, kind: Any) -> List[Any]:
+    """Every ``kind`` node (a libcst class) under ``node``, in source order."""
     found: List[Any] = []
 
     class _Finder(cst.CSTVisitor):
-        def visit_Assign(self, node: Any) -> None:
-            found.append(node)
+        def on_visit(self, child: Any) -> bool:
+            if isinstance(child, kind):
+                found.append(child)
+            return True
 
-    module.visit(_Finder())
+    node.visit(_Finder())
     return found

@@ -1727,12 +1727,8 @@ class _AstHosts:
         if not calls:
             return False
         for call, caller, caller_cls in calls:
-            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
-                return False
-            value = next((k.value for k in call.keywords if k.arg == name), None)
-            if value is None and index is not None and index < len(call.args):
-                value = call.args[index]
-            if not self.all(value, caller, caller_cls, depth, address=address):
+            value = _argument(call, name, index)
+            if value is _UNREADABLE or not self.all(value, caller, caller_cls, depth, address=address):
                 return False
         return True
 
@@ -1793,11 +1789,9 @@ class _AstHosts:
         positional = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
         index = positional.index(name) if name in positional else None
         for _source, call, caller in calls:
-            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            value = _argument(call, name, index)
+            if value is _UNREADABLE:
                 return False
-            value = next((k.value for k in call.keywords if k.arg == name), None)
-            if value is None and index is not None and index < len(call.args):
-                value = call.args[index]
             value = value if value is not None else default
             if isinstance(value, ast.Name) and caller is not None:
                 option = _ast_option_default(caller, value.id)
@@ -1824,11 +1818,9 @@ class _AstHosts:
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == cls.name):
                 continue
-            if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            value = _argument(node, name, index)
+            if value is _UNREADABLE:
                 return []
-            value = next((k.value for k in node.keywords if k.arg == name), None)
-            if value is None and index is not None and index < len(node.args):
-                value = node.args[index]
             passed.append(value)
         return passed
 
@@ -1922,6 +1914,25 @@ def _ast_dict_entries(value: Any, key: str) -> List[Any]:
             found.extend(_ast_dict_entries(arg, key))
         return found
     return []
+
+
+#: an argument hidden in ``*args`` / ``**kwargs``
+_UNREADABLE = object()
+
+
+def _argument(call: Any, name: str, index: Optional[int]) -> Any:
+    """What ``call`` (``ast``) passes for the parameter ``name`` (at
+    position ``index``, None for keyword-only): the expression, None when
+    the call leaves it to the default, :data:`_UNREADABLE` when the call
+    has ``*args`` or ``**kwargs``."""
+    import ast
+
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return _UNREADABLE
+    value = next((k.value for k in call.keywords if k.arg == name), None)
+    if value is None and index is not None and index < len(call.args):
+        value = call.args[index]
+    return value
 
 
 def _calls_of(tree: Any, name: str, owner: Any = None) -> List[Tuple[Any, Any, Any]]:
