@@ -939,3 +939,17 @@ def test_command_address_value_in_a_notebook():
     source = notebook_json("import subprocess\nBIND = '0.0.0.0'", "subprocess.Popen(['uvicorn', 'app:app', '--host', BIND])")
     result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
     assert [(f.rule_id, f.cell) for f in result.findings] == [("MLW707", 2)]
+
+
+#: a socket bound to an address of its own and returned holds a port for later
+#: (a port lock), a probe returns the port it found: neither listens here
+HELD_PORTS = [
+    "import socket\ndef _listen(port):\n    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n    sock.bind(('', port))\n    return sock\n",
+    "import socket\ndef probe(port):\n    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:\n        s.bind(('', port))\n        return s.getsockname()[1]\n",
+]
+
+
+@pytest.mark.parametrize("code", HELD_PORTS)
+def test_held_ports_and_probes_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")

@@ -724,7 +724,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             handler = self.ctx.arg(node, 1, "RequestHandlerClass")
             if handler is not None and _METRICS_APP.search(_show(self.ctx, handler, 60)):
                 return None
-        elif isinstance(func, cst.Attribute) and func.attr.value == "bind" and len(node.args) == 1 and self._listening_socket(func.value):
+        elif isinstance(func, cst.Attribute) and func.attr.value == "bind" and len(node.args) == 1 and self._listening_socket(
+            func.value, returned=self._is_param(node.args[0].value)
+        ):
             address = node.args[0].value
             head = f"{_show(self.ctx, func.value, 20)}.bind"
         else:
@@ -754,11 +756,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return None
         return address.elements[0].value
 
-    def _listening_socket(self, receiver: Any) -> bool:
+    def _is_param(self, expr: Any) -> bool:
+        """``expr`` is a name that is a parameter of the enclosing function."""
+        return isinstance(expr, cst.Name) and bool(self._param_stack()) and expr.value in self._param_stack()[-1]
+
+    def _listening_socket(self, receiver: Any, returned: bool = False) -> bool:
         """``receiver`` is a TCP socket the code makes (``socket.socket(...)``,
-        every binding that reaches here) and then listens on, returns or
-        hands to another call (``uvicorn.Server(...).serve(sockets=[sock])``);
-        a socket only bound (a free-port probe), a UDP or Unix socket is not."""
+        every binding that reaches here) and then listens on or hands to
+        another call (``uvicorn.Server(...).serve(sockets=[sock])``), or, with
+        ``returned`` (the address is the function's parameter: a factory of
+        server sockets), returns; a socket only bound (a free-port probe), or
+        bound to an address of its own and returned (a port held for later),
+        a UDP or Unix socket is not."""
         if not isinstance(receiver, cst.Name):
             return False
         values = self.reaching_values(receiver.value, receiver)
@@ -769,7 +778,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
         text = self.ctx.module.code_for_node(functions[-1]) if functions else self.unit.code.source
         name = re.escape(receiver.value)
-        return re.search(rf"\b{name}\s*\.\s*listen\s*\(|\breturn\s+{name}\b|[(\[,]\s*(?:\w+\s*=\s*)?\[?\s*{name}\s*[\]),]", text) is not None
+        if returned and re.search(rf"\breturn\s+{name}\s*$", text, re.MULTILINE):
+            return True
+        return re.search(rf"\b{name}\s*\.\s*listen\s*\(|[(\[,]\s*(?:\w+\s*=\s*)?\[?\s*{name}\s*[\]),]", text) is not None
 
     def _template_all(self, template: Any, placeholders: Any, first: Any) -> bool:
         """A ``host:port`` template whose host is every interface: written in
