@@ -1725,8 +1725,6 @@ class _AstHosts:
         its parameter ``name`` (which has no default) a value on every
         interface, read in the caller's own function; False without a
         call, or with one we cannot read."""
-        import ast
-
         args = function.args
         positional = [a.arg for a in (*args.posonlyargs, *args.args)]
         if owner is not None and _decorated(function, "classmethod"):
