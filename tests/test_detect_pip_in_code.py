@@ -575,3 +575,79 @@ def test_shell_lines_in_a_notebook():
     source = notebook_json("import os", "remote_setup = ['sudo apt-get install -y git', 'pip install gdown']\nrun_remote(' && '.join(remote_setup))")
     result = check_source(source, "setup.ipynb", config=Config(select=DEP_RULES))
     assert [(f.rule_id, f.cell, f.line) for f in result.findings] == [("MLW301", 2, 1)]
+
+
+#: round s11: the project's own pip wrappers known by what they do, whatever
+#: their name: a function whose body runs (or returns) pip's command with one
+#: of its parameters. (code, [(line, word)])
+BY_BEHAVIOUR = {
+    "returns-command-plus-list": (
+        "import subprocess, sys\ndef make_pip_cmd(args):\n    return [sys.executable, '-m', 'pip'] + args\n"
+        "def restore():\n    subprocess.check_output(make_pip_cmd(['install', '--force', 'torch', 'torchvision']))\n",
+        [(5, "'torch'"), (5, "'torchvision'")],
+    ),
+    "runs-star-args": (
+        "import subprocess as sp\nimport sys\ndef run_pip(*words):\n    sp.check_call([sys.executable, '-m', 'pip', *words])\n"
+        "run_pip('install', '-U', 'requests')\n",
+        [(5, "'requests'")],
+    ),
+    "method-binds-then-runs": (
+        "import subprocess\nclass Env:\n    def __init__(self, python):\n        self.python = python\n"
+        "    def pip(self, words, quiet=True):\n        cmd = [self.python, '-m', 'pip', *words]\n        return subprocess.run(cmd, check=True)\n"
+        "    def setup(self):\n        self.pip(['install', 'transformers'])\n",
+        [(9, "'transformers'")],
+    ),
+    "install-in-the-prefix-list-by-keyword": (
+        "from subprocess import run\ndef add(pkgs, index=None):\n    run(['pip3', 'install'] + list(pkgs))\nadd(pkgs=['xformers', 'einops==0.8.0'])\n",
+        [(4, "'xformers'")],
+    ),
+    "tuple-argument-aliased-import": (
+        "import subprocess as s\nimport sys\ndef uv(args):\n    s.run(['uv', 'pip'] + args)\nuv(('install', 'vllm'))\n",
+        [(5, "'vllm'")],
+    ),
+}
+
+BY_BEHAVIOUR_QUIET = [
+    # pinned, a variable package list, a non-install pip command
+    "import subprocess, sys\ndef make_pip_cmd(args):\n    return [sys.executable, '-m', 'pip'] + args\nsubprocess.run(make_pip_cmd(['install', 'torch==2.3.1']))\n",
+    "import subprocess, sys\ndef make_pip_cmd(args):\n    return [sys.executable, '-m', 'pip'] + args\ndef f(pkgs):\n    subprocess.run(make_pip_cmd(['install', *pkgs]))\n",
+    "import subprocess, sys\ndef make_pip_cmd(args):\n    return [sys.executable, '-m', 'pip'] + args\nsubprocess.run(make_pip_cmd(['uninstall', '-y', 'torch']))\n",
+    # a function that builds pip's command but neither runs nor returns it (a log line)
+    "import logging, subprocess, sys\ndef show(args):\n    cmd = [sys.executable, '-m', 'pip'] + args\n    logging.info('would run %s', cmd)\nshow(['install', 'torch'])\n",
+    # not pip: git, or a program that only takes a parameter
+    "import subprocess\ndef git(args):\n    subprocess.run(['git'] + args)\ngit(['install', 'torch'])\n",
+    # a wrapper's name defined twice in the file: not known which one runs
+    "import subprocess\ndef go(args):\n    subprocess.run(['pip'] + args)\ndef go(args):\n    subprocess.run(['echo'] + args)\ngo(['install', 'torch'])\n",
+    # the wrapper's own call of itself inside its body is not a use
+    "import subprocess\ndef go(args):\n    subprocess.run(['pip'] + args)\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(BY_BEHAVIOUR))
+def test_pip_wrappers_known_by_what_they_do(name):
+    code, where = BY_BEHAVIOUR[name]
+    assert_found_fast_and_full(code, sorted(_at(code, line, word) for line, word in where))
+
+
+@pytest.mark.parametrize("code", BY_BEHAVIOUR_QUIET)
+def test_pip_wrappers_known_by_what_they_do_quiet(code):
+    assert found(code) == []
+
+
+def test_gate_admits_behaviour_wrappers():
+    for code, _where in BY_BEHAVIOUR.values():
+        assert pip_in_code.may_install(code), code
+
+
+def test_pip_wrapper_in_a_notebook(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import subprocess, sys\ndef make_pip_cmd(args):\n    return [sys.executable, '-m', 'pip'] + args"),
+        nbformat.v4.new_code_cell("subprocess.check_call(make_pip_cmd(['install', 'diffusers']))"),
+    ]
+    path = tmp_path / "setup.ipynb"
+    nbformat.write(nb, str(path))
+    result = check_source(path.read_text(), str(path), config=Config(select=DEP_RULES))
+    assert [(f.cell, f.rule_id) for f in result.findings] == [(2, "MLW301")]

@@ -799,3 +799,157 @@ def test_lookup_default_and_run_kwargs_in_a_notebook():
     )
     result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
     assert [(f.rule_id, f.cell, f.line) for f in result.findings] == [("MLW707", 2, 3)]
+
+
+#: round s11: the standard library's servers on a `(host, port)` address and a
+#: listening socket's `bind`, where an empty host is every interface; a
+#: project helper that binds what it is given. (code, line, words in the message)
+SOCKETS = {
+    "http-server-empty-host": ("from http.server import HTTPServer, BaseHTTPRequestHandler\nHTTPServer(('', 8000), BaseHTTPRequestHandler).serve_forever()\n", 2, "HTTPServer(('', 8000))"),
+    "http-server-aliased-address-name": (
+        "from http import server as hs\ndef run(port):\n    where = ('0.0.0.0', port)\n    httpd = hs.ThreadingHTTPServer(where, Handler)\n    httpd.serve_forever()\n",
+        4, "ThreadingHTTPServer(where)",
+    ),
+    "socketserver-param-default": (
+        "import socketserver as ss\ndef serve(port, host='::'):\n    with ss.ThreadingTCPServer((host, port), Handler) as srv:\n        srv.serve_forever()\n",
+        3, "ThreadingTCPServer((host, port))",
+    ),
+    "create-server": ("import socket\ndef listener(port):\n    return socket.create_server(('', port))\n", 3, "create_server"),
+    "wsgiref-make-server": ("from wsgiref.simple_server import make_server\nmake_server('', 8080, app).serve_forever()\n", 2, "make_server"),
+    "socket-bind-listen": ("import socket as so\ndef start(port):\n    s = so.socket(so.AF_INET, so.SOCK_STREAM)\n    s.bind(('0.0.0.0', port))\n    s.listen(16)\n", 4, "s.bind"),
+    "socket-bind-handed-to-uvicorn": (
+        "import socket\nimport uvicorn\ndef start(app, host, port):\n    sock = socket.socket()\n    sock.bind((host or '', port))\n"
+        "    uvicorn.Server(uvicorn.Config(app)).run(sockets=[sock])\n",
+        5, "when `host` is not set",
+    ),
+    "bind-helper-every-caller": (
+        "import socket\ndef create_server_socket(addr):\n    sock = socket.socket(type=socket.SOCK_STREAM)\n    sock.bind(addr)\n    return sock\n"
+        "def main(args):\n    return create_server_socket(('', args.port))\n",
+        4, "every call of `create_server_socket`",
+    ),
+    "bind-helper-caller-binds-a-name": (
+        "import socket\ndef open_listener(address):\n    s = socket.socket()\n    s.bind(address)\n    s.listen()\n    return s\n"
+        "def main(port):\n    addr = ('::', port)\n    open_listener(addr)\n",
+        4, "every call of `open_listener`",
+    ),
+}
+
+SOCKETS_QUIET = [
+    # loopback, a host with no default, port 0 (a free-port probe / ephemeral listener)
+    "from http.server import HTTPServer\nHTTPServer(('127.0.0.1', 8000), H).serve_forever()\n",
+    "import socketserver\ndef serve(host, port):\n    socketserver.TCPServer((host, port), H).serve_forever()\n",
+    "import socket\ndef free_port():\n    with socket.socket() as s:\n        s.bind(('', 0))\n        return s.getsockname()[1]\n",
+    "from http.server import HTTPServer\nsrv = HTTPServer(('', 0), CallbackHandler)\n",
+    # a socket only bound (a port-in-use test), a UDP or Unix socket, a socket we did not make
+    "import socket\ndef in_use(port):\n    s = socket.socket()\n    try:\n        s.bind(('0.0.0.0', port))\n    except OSError:\n        return True\n    s.close()\n    return False\n",
+    "import socket\ndef beacon(port):\n    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n    s.bind(('', port))\n    return s\n",
+    "import socket\ndef ipc(path):\n    s = socket.socket(socket.AF_UNIX)\n    s.bind(path)\n    s.listen()\n",
+    "import zmq\ndef pub(ctx):\n    s = ctx.socket(zmq.PUB)\n    s.bind('tcp://*:5556')\n    return s\n",
+    # metrics and health handlers are exporters
+    "import socketserver\nsocketserver.ThreadingTCPServer(('', 9100), MetricsHandler).serve_forever()\n",
+    # a bind helper some of whose callers pass loopback, or a caller we cannot read
+    "import socket\ndef mk(addr):\n    s = socket.socket()\n    s.bind(addr)\n    return s\ndef a(p):\n    mk(('', p))\ndef b(p):\n    mk(('127.0.0.1', p))\n",
+    "import socket\ndef mk(addr):\n    s = socket.socket()\n    s.bind(addr)\n    return s\ndef a(where):\n    mk(where)\n",
+    # a class's own bind method is not a socket's
+    "class Pool:\n    def bind(self, address):\n        self.address = address\nPool().bind(('', 80))\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(SOCKETS))
+def test_standard_library_servers_and_socket_binds(name):
+    code, line, words = SOCKETS[name]
+    got = findings(code)
+    assert [(f.line, f.severity) for f in got] == [(line, Severity.MEDIUM)], got
+    assert words in got[0].message
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize("code", SOCKETS_QUIET)
+def test_standard_library_servers_and_socket_binds_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")
+
+
+def test_socket_bind_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json(
+        "import socket\nfrom http.server import HTTPServer as Srv",
+        "def mk(addr):\n    s = socket.socket()\n    s.bind(addr)\n    s.listen()",
+        "mk(('', 8080))\nSrv(('0.0.0.0', 8000), H)",
+    )
+    result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert [(f.rule_id, f.cell) for f in result.findings] == [("MLW707", 2), ("MLW707", 3)]
+
+
+def test_authentication_in_the_file_lowers_a_socket_server():
+    code = "from http.server import HTTPServer\nfrom myproj.auth import requires_auth\nHTTPServer(('', 8000), H).serve_forever()\n"
+    assert [f.severity for f in findings(code)] == [Severity.LOW]
+
+
+#: round s11: the address a command line binds, given as a value (a list
+#: element, an f-string placeholder). (code, line, words in the message)
+COMMAND_VALUES = {
+    "fstring-gunicorn-env-constant": (
+        "import os\nHOST = os.getenv('HOST', '0.0.0.0')\ndef main(port):\n    os.system(f'gunicorn -w 4 --bind={HOST}:{port} app:app')\n",
+        4, "gunicorn --bind HOST",
+    ),
+    "list-element-param-default": (
+        "import subprocess as sp, sys\ndef serve(host='0.0.0.0', port=8000):\n    sp.Popen([sys.executable, '-m', 'uvicorn', 'app:app', '--host', host, '--port', str(port)])\n",
+        3, "uvicorn --host host",
+    ),
+    "fstring-element-hypercorn": (
+        "import subprocess\ndef serve(port, bind='::'):\n    subprocess.run(['hypercorn', 'app:app', '-b', f'{bind}:{port}'])\n",
+        3, "hypercorn -b bind",
+    ),
+    "fstring-command-bound-to-a-name": (
+        "import os\ndef serve(port, host='0.0.0.0'):\n    cmd = f'uvicorn app:app --host {host} --port {port}'\n    os.system(cmd)\n",
+        3, "uvicorn --host host",
+    ),
+}
+
+COMMAND_VALUES_QUIET = [
+    "import subprocess\ndef serve(host='127.0.0.1'):\n    subprocess.Popen(['uvicorn', 'app:app', '--host', host])\n",
+    "import subprocess\ndef serve(args):\n    subprocess.Popen(['uvicorn', 'app:app', '--host', args.host])\n",
+    "import os\nPORT = 80\nos.system(f'gunicorn --bind=127.0.0.1:{PORT} app:app')\n",
+    # a placeholder that is not the address, a message that names a server
+    "import os\ndef go(app, port):\n    os.system(f'uvicorn {app} --host 127.0.0.1 --port {port}')\n",
+    "import logging\ndef go(host='0.0.0.0'):\n    logging.info(f'start uvicorn with --host {host} yourself')\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_VALUES))
+def test_command_address_given_as_a_value(name):
+    code, line, words = COMMAND_VALUES[name]
+    got = findings(code)
+    assert [(f.line, f.severity) for f in got] == [(line, Severity.MEDIUM)], got
+    assert words in got[0].message
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize("code", COMMAND_VALUES_QUIET)
+def test_command_address_given_as_a_value_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")
+
+
+def test_command_address_value_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json("import subprocess\nBIND = '0.0.0.0'", "subprocess.Popen(['uvicorn', 'app:app', '--host', BIND])")
+    result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert [(f.rule_id, f.cell) for f in result.findings] == [("MLW707", 2)]
+
+
+#: a socket bound to an address of its own and returned holds a port for later
+#: (a port lock), a probe returns the port it found: neither listens here
+HELD_PORTS = [
+    "import socket\ndef _listen(port):\n    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n    sock.bind(('', port))\n    return sock\n",
+    "import socket\ndef probe(port):\n    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:\n        s.bind(('', port))\n        return s.getsockname()[1]\n",
+]
+
+
+@pytest.mark.parametrize("code", HELD_PORTS)
+def test_held_ports_and_probes_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")

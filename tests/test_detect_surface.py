@@ -157,6 +157,72 @@ def test_tar_fix_adds_data_filter_after_a_trailing_comma():
     compile(fixed, "fixed.py", "exec")
 
 
+#: members the project checks itself before extracting (code, severities of the findings)
+_VET = (
+    "import tarfile as tf\nfrom pathlib import PurePosixPath\n"
+    "def _vet(member, dest):\n    name = PurePosixPath(member.name)\n"
+    "    if name.is_absolute() or '..' in name.parts:\n        raise ValueError(member.name)\n{links}"
+)
+_LINKS = "    if member.issym() or member.islnk():\n        raise ValueError('a link')\n"
+CHECKED_MEMBERS = {
+    # a loop over the members calls a function of the module that rejects escaping paths and links
+    "loop-calls-full-check": (_VET.format(links=_LINKS) + "def unpack(blob, d):\n    with tf.open(fileobj=blob) as arc:\n"
+                              "        chosen = arc.getmembers()\n        for m in chosen:\n            _vet(m, d)\n"
+                              "        arc.extractall(d, members=chosen)\n", []),
+    # ... that rejects escaping paths only: a symlink member still points outside, low
+    "loop-calls-path-check": (_VET.format(links="") + "def unpack(p, d):\n    with tf.open(p) as arc:\n"
+                              "        for m in arc.getmembers():\n            _vet(m, d)\n        arc.extractall(d)\n", [Severity.LOW]),
+    # the check written in the loop; only regular files allowed (no links)
+    "inline-check-regular-files": ("import tarfile, os\ndef unpack(p, d):\n    t = tarfile.open(p)\n    for info in t.getmembers():\n"
+                                   "        if os.path.isabs(info.name) or not info.isfile():\n            raise OSError(info.name)\n"
+                                   "    t.extractall(d)\n", []),
+    # a function of the module handed the archive goes over its members
+    "archive-handed-to-a-check": ("import tarfile\ndef inside(tar, root):\n    for m in tar.getmembers():\n"
+                                  "        if not (root / m.name).resolve().is_relative_to(root) or m.issym():\n            raise PermissionError(m.name)\n"
+                                  "def unpack(p, root):\n    tar = tarfile.open(p)\n    inside(tar, root)\n    tar.extractall(root)\n", []),
+    # single members extracted in the checked loop
+    "extract-in-the-checked-loop": (_VET.format(links=_LINKS) + "def unpack(p, d):\n    t = tf.open(p)\n    for m in t:\n"
+                                    "        _vet(m, d)\n        t.extract(m, d)\n", []),
+    # not a check: after the extraction, only logging, a check that does not reject, another archive's members
+    "check-after-extraction": (_VET.format(links=_LINKS) + "def unpack(p, d):\n    t = tf.open(p)\n    t.extractall(d)\n"
+                               "    for m in t.getmembers():\n        _vet(m, d)\n", [Severity.MEDIUM]),
+    "loop-only-logs": ("import tarfile\ndef unpack(p, d):\n    t = tarfile.open(p)\n    for m in t.getmembers():\n"
+                       "        print(m.name, m.name.startswith('..'))\n    t.extractall(d)\n", [Severity.MEDIUM]),
+    "check-that-warns": ("import tarfile, logging\ndef unpack(p, d):\n    t = tarfile.open(p)\n    for m in t.getmembers():\n"
+                         "        if m.name.startswith('/') or m.issym():\n            logging.warning('odd member %s', m.name)\n"
+                         "    t.extractall(d)\n", [Severity.MEDIUM]),
+    "other-archive-checked": (_VET.format(links=_LINKS) + "def unpack(p, q, d):\n    a = tf.open(p)\n    b = tf.open(q)\n"
+                              "    for m in a.getmembers():\n        _vet(m, d)\n    b.extractall(d)\n", [Severity.MEDIUM]),
+    # a module-level loop is not a function's check
+    "unknown-helper": ("import tarfile\nfrom .util import vet\ndef unpack(p, d):\n    t = tarfile.open(p)\n    for m in t.getmembers():\n"
+                       "        vet(m)\n    t.extractall(d)\n", [Severity.MEDIUM]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHECKED_MEMBERS))
+def test_members_the_project_checks(name):
+    code, expected = CHECKED_MEMBERS[name]
+    found = findings(code, "MLW210")
+    assert [f.severity for f in found] == expected
+    if expected == [Severity.LOW]:
+        assert "_vet(...)" in found[0].message and "links" in found[0].message
+    config = Config(select=["MLW210"], severity=Severity.LOW)
+    full = check_source(textwrap.dedent(code), "m.py", config=config, full=True).findings
+    assert [(f.line, f.col, f.severity) for f in full] == [(f.line, f.col, f.severity) for f in found]
+
+
+def test_members_checked_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    cell1 = _VET.format(links=_LINKS)
+    cell2 = "def unpack(p, d):\n    t = tf.open(p)\n    for m in t.getmembers():\n        _vet(m, d)\n    t.extractall(d)\n    t.extractall(d + '2')"
+    config = Config(select=["MLW210"], severity=Severity.LOW)
+    result = check_source(notebook_json(cell1, cell2), "n.ipynb", config=config)
+    assert result.findings == []
+    unchecked = check_source(notebook_json(cell1, cell2.replace("_vet(m, d)", "print(m)")), "n.ipynb", config=config)
+    assert [(f.cell, f.severity) for f in unchecked.findings] == [(2, Severity.MEDIUM), (2, Severity.MEDIUM)]
+
+
 # -- loader functions handed over as values ------------------------------------------------
 
 REFERENCES = [

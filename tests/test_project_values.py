@@ -345,3 +345,81 @@ def test_a_host_from_a_base_class_constructor_in_another_module(tmp_path, base_h
     server.write_text("import uvicorn\nfrom .base import BaseServer\n\nclass HTTPServer(BaseServer):\n" + body)
     lines = [line for _name, line in exposed(tmp_path, server)]
     assert lines == ([6 + subclass_body.count("\n")] if expected else [])
+
+
+@pytest.mark.parametrize(
+    "env, imports, host, expected",
+    [
+        ("import os\nHOST = os.getenv('HOST', '0.0.0.0')\n", "from .env import HOST", "HOST", [6]),
+        ("import os\nHOST = os.environ.get('APP_HOST', default='::')\n", "from .env import HOST as BIND", "BIND", [6]),
+        ("from os import getenv\nHOST = getenv('HOST', '0.0.0.0')\n", "from svc.env import HOST", "HOST", [6]),
+        ("import os\nHOST = os.getenv('HOST', '0.0.0.0')\n", "from svc import env", "env.HOST", [6]),
+        # loopback default, no default, assigned twice, a look-up that is not the environment's
+        ("import os\nHOST = os.getenv('HOST', '127.0.0.1')\n", "from .env import HOST", "HOST", []),
+        ("import os\nHOST = os.getenv('HOST')\n", "from .env import HOST", "HOST", []),
+        ("import os\nHOST = os.getenv('HOST', '0.0.0.0')\nHOST = 'localhost'\n", "from .env import HOST", "HOST", []),
+        ("HOST = settings.get('HOST', '0.0.0.0')\n", "from .env import HOST", "HOST", []),
+    ],
+)
+def test_an_environment_default_in_another_module(tmp_path, env, imports, host, expected):
+    pkg = package(tmp_path, {"env.py": env})
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports=imports, host=host))
+    assert [line for _name, line in exposed(tmp_path, server)] == expected
+    if expected:
+        results, _ = check_paths([str(server)], Config(root=tmp_path, select=["MLW707"]), cache=False)
+        [finding] = [f for r in results for f in r.findings]
+        assert "when the environment does not set `" in finding.message
+
+
+def test_an_environment_default_through_a_class_attribute(tmp_path):
+    """The host judged with ``ast`` (a class attribute set from the imported name) also reads it."""
+    pkg = package(tmp_path, {"env.py": "import os\nHOST = os.getenv('HOST', '0.0.0.0')\n"})
+    server = pkg / "server.py"
+    server.write_text(
+        "import uvicorn\nfrom .app import app\nfrom .env import HOST\n\nclass Api:\n    def __init__(self):\n        self.host = HOST\n"
+        "    def start(self):\n        uvicorn.run(app, host=self.host)\n"
+    )
+    assert exposed(tmp_path, server) == [("server.py", 9)]
+
+
+BOOT = (
+    "import uvicorn\n\nclass Bootstrap:\n    def __init__(self, app, host{default}, port=8080):\n        self.app = app\n        self.host = host\n\n"
+    "    def start(self):\n        uvicorn.run(self.app, host=self.host, port=8080)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "default, callers, expected",
+    [
+        ("", {"cli.py": "from .boot import Bootstrap\n\ndef main(app):\n    Bootstrap(app, '0.0.0.0').start()\n"}, [9]),
+        ("", {"cli.py": "from svc.boot import Bootstrap as B\n\ndef main(app, host: str = '::'):\n    B(app, host=host).start()\n"}, [9]),
+        # a loopback default the other module overrides with every interface
+        (" = 'localhost'", {"cli.py": "from .boot import Bootstrap\nBootstrap(None, host='0.0.0.0')\n"}, [9]),
+        # one caller passes loopback, one a value we cannot read, one leaves a loopback default
+        ("", {"a.py": "from .boot import Bootstrap\nBootstrap(None, '0.0.0.0')\n", "b.py": "from .boot import Bootstrap\nBootstrap(None, '127.0.0.1')\n"}, []),
+        ("", {"cli.py": "from .boot import Bootstrap\ndef main(args):\n    Bootstrap(None, args.host)\n"}, []),
+        (" = '127.0.0.1'", {"cli.py": "from .boot import Bootstrap\nBootstrap(None)\n"}, []),
+        # a class of the same name from somewhere else, or a module that only mentions it
+        ("", {"cli.py": "from .other import Bootstrap\nBootstrap(None, '0.0.0.0')\n", "other.py": "class Bootstrap:\n    pass\n"}, []),
+        ("", {"cli.py": "# Bootstrap('0.0.0.0') is what the docs show\n"}, []),
+    ],
+)
+def test_constructor_callers_in_other_modules(tmp_path, default, callers, expected):
+    pkg = package(tmp_path, {"boot.py": BOOT.format(default=default), **callers})
+    assert [line for _name, line in exposed(tmp_path, pkg / "boot.py")] == expected
+    if expected:
+        results, _ = check_paths([str(pkg / "boot.py")], Config(root=tmp_path, select=["MLW707"]), cache=False)
+        [finding] = [f for r in results for f in r.findings]
+        assert "`Bootstrap(...)` is made with such a host in `" in finding.message
+
+
+def test_constructor_callers_fast_equals_full(tmp_path):
+    from mlwarden.core.engine import check_file
+    from mlwarden.core.registry import rule_by_id
+
+    pkg = package(tmp_path, {"boot.py": BOOT.format(default=""), "cli.py": "from .boot import Bootstrap\nBootstrap(None, '0.0.0.0')\n"})
+    config = Config(root=tmp_path, select=["MLW707"], severity=Severity.LOW)
+    fast = check_file(pkg / "boot.py", "python", [rule_by_id("MLW707")], config)
+    full = check_file(pkg / "boot.py", "python", [rule_by_id("MLW707")], config, full=True)
+    assert [(f.line, f.col) for f in fast.findings] == [(f.line, f.col) for f in full.findings] == [(9, 9)]

@@ -15,7 +15,9 @@ in a package's ``__init__.py``), the module that defines it (up to
 :data:`MAX_REEXPORT_HOPS` re-exporting modules).
 
 The other module is read and parsed with ``ast``, never imported or run;
-only literal values count (``ast.literal_eval``). Every file read is
+only literal values count (``ast.literal_eval``), and the literal default
+of a module-level environment look-up (``HOST = os.getenv("HOST",
+"0.0.0.0")``), kept apart as such. Every file read is
 recorded in ``unit.extra["read_files"]``: the results cache keeps the
 file's findings only while those files are unchanged, and the editor
 server does not reuse such a judgment.
@@ -60,6 +62,11 @@ class ModuleValues:
     #: :attr:`attribute_defaults` (a client class's ``self.host =
     #: "localhost"`` says nothing about a settings object's ``host``)
     init_defaults: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
+    #: module-level names assigned once to an environment look-up with a
+    #: literal default (``HOST = os.getenv("HOST", "0.0.0.0")``): name ->
+    #: (the variable, the default); kept apart from :attr:`constants` (the
+    #: value is the default only when the environment does not set it)
+    env_defaults: Dict[str, Tuple[str, object]] = field(default_factory=dict)
 
 
 _MEMO: Dict[Tuple[str, int, int], ModuleValues] = {}
@@ -136,10 +143,15 @@ def _read(tree: ast.Module) -> ModuleValues:
     defaults: Dict[str, List[object]] = {}
     init_defaults: Dict[str, List[object]] = {}
     constants = {}
+    env_defaults: Dict[str, Tuple[str, object]] = {}
     for name, value in assigned_once(tree.body).items():
         found = _literal(value)
         if found is not UNKNOWN:
             constants[name] = found
+        else:
+            looked_up = env_default(value)
+            if looked_up is not None:
+                env_defaults[name] = looked_up
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
             for stmt in node.body:
@@ -166,8 +178,34 @@ def _read(tree: ast.Module) -> ModuleValues:
             if found is not UNKNOWN and dest:
                 defaults.setdefault(dest, []).append(found)
     return ModuleValues(
-        constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree), {k: tuple(v) for k, v in init_defaults.items()}
+        constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree), {k: tuple(v) for k, v in init_defaults.items()},
+        env_defaults,
     )
+
+
+#: the environment look-ups whose second argument (or ``default=``) is the default
+_ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
+
+
+def env_default(value: Optional[ast.AST]) -> Optional[Tuple[str, object]]:
+    """(variable, literal default) of ``os.getenv("HOST", "0.0.0.0")`` /
+    ``os.environ.get(...)`` (also as ``getenv`` / ``environ.get`` imported
+    from ``os``, or with ``default=``); None for anything else."""
+    if not isinstance(value, ast.Call) or not value.args:
+        return None
+    parts: List[str] = []
+    func: ast.AST = value.func
+    while isinstance(func, ast.Attribute):
+        parts.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name) or ".".join([func.id, *parts]) not in _ENV_LOOKUPS:
+        return None
+    variable = _literal(value.args[0])
+    default = value.args[1] if len(value.args) > 1 else next((k.value for k in value.keywords if k.arg == "default"), None)
+    found = _literal(default)
+    if not isinstance(variable, str) or found is UNKNOWN:
+        return None
+    return variable, found
 
 
 def _class_bases(tree: ast.Module) -> Dict[str, Tuple[str, ...]]:
@@ -341,6 +379,11 @@ class ProjectValues:
     #: (``from pkg.core import constants`` … ``constants.DEFAULT_HOST``,
     #: ``from . import settings``, ``import pkg.settings as settings``)
     modules: Dict[str, Dict[str, object]] = field(default_factory=dict)
+    #: local name -> (variable, default) of an imported environment look-up
+    #: (``from .env import HOST`` with ``HOST = os.getenv("HOST", "0.0.0.0")``
+    #: there), and the same for the names of an imported project module
+    env_constants: Dict[str, Tuple[str, object]] = field(default_factory=dict)
+    module_env: Dict[str, Dict[str, Tuple[str, object]]] = field(default_factory=dict)
     #: the files read
     files: Set[str] = field(default_factory=set)
 
@@ -351,6 +394,13 @@ class ProjectValues:
         """``module.name`` where ``module`` is the local name of an imported
         project module that assigns ``name`` once, to a literal."""
         return self.modules.get(module, {}).get(name, UNKNOWN)
+
+    def env_constant(self, name: str, module: Optional[str] = None) -> Optional[Tuple[str, object]]:
+        """(variable, default) when ``name`` (or ``module.name``) is an
+        imported module-level ``os.getenv(variable, default)``; None otherwise."""
+        if module is not None:
+            return self.module_env.get(module, {}).get(name)
+        return self.env_constants.get(name)
 
 
 def project_values(unit: Any) -> ProjectValues:
@@ -424,6 +474,8 @@ def _take_module(found: ProjectValues, importer: Path, module: str, level: int, 
     if read is None:
         return False
     found.modules[local] = read[1].constants
+    if read[1].env_defaults:
+        found.module_env[local] = read[1].env_defaults
     _add_defaults(found, read[1])
     return True
 
@@ -437,6 +489,9 @@ def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> 
         taken = True
     if name in values.class_bases:
         found.class_bases[local] = values.class_bases[name]
+        taken = True
+    if name in values.env_defaults:
+        found.env_constants[local] = values.env_defaults[name]
         taken = True
     return taken
 
@@ -469,6 +524,77 @@ def _follow_reexport(found: ProjectValues, module: Path, values: ModuleValues, n
         return  # a constant: nothing more to read
     _add_defaults(found, target)
     _follow_reexport(found, source, target, target_name, local, hops + 1)
+
+
+#: at most this many files of a package are looked through for the calls of a class
+MAX_PACKAGE_FILES = 2000
+
+
+def constructor_calls(unit: Any, class_name: str) -> List[Tuple[Path, ast.Call, Optional[ast.AST]]]:
+    """(file, call, enclosing function or None) for every call of
+    ``class_name`` in the other modules of the unit's top-level package that
+    import it from the unit's module (``from .server import Server`` …
+    ``Server(host="0.0.0.0")`` in ``cli.py``, ``import … as`` names too).
+    A file that does not contain the name is not parsed; the files with
+    calls are recorded as read (module docs). Memoised on the unit."""
+    extra = getattr(unit, "extra", None)
+    path = getattr(unit, "path", None)
+    if extra is None or path is None:
+        return []
+    memo = extra.setdefault("constructor_calls", {})
+    if class_name in memo:
+        return memo[class_name]
+    found: List[Tuple[Path, ast.Call, Optional[ast.AST]]] = []
+    memo[class_name] = found
+    path = Path(path)
+    top: Optional[Path] = None
+    directory = path.parent
+    while path.is_file() and (directory / "__init__.py").is_file():
+        top = directory
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    if top is None:
+        return found
+    me = os.path.abspath(path)
+    for index, source in enumerate(sorted(top.rglob("*.py"))):
+        if index >= MAX_PACKAGE_FILES:
+            break
+        if os.path.abspath(source) == me:
+            continue
+        try:
+            if source.stat().st_size > MAX_MODULE_BYTES:
+                continue
+            text = source.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if class_name not in text:
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        local = set()
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ImportFrom):
+                for alias in stmt.names:
+                    if alias.name == class_name:
+                        target = module_file(source, stmt.module or "", stmt.level or 0)
+                        if target is not None and os.path.abspath(target) == me:
+                            local.add(alias.asname or alias.name)
+        if not local:
+            continue
+        before = len(found)
+        stack: List[Tuple[ast.AST, Optional[ast.AST]]] = [(tree, None)]
+        while stack:
+            node, function = stack.pop()
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in local:
+                found.append((source, node, function))
+            inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+        if len(found) > before:
+            extra.setdefault("read_files", set()).add(str(source))
+    return found
 
 
 def attributes_defaulting_to(values: Any, wanted: FrozenSet[object], constructed: bool = False) -> FrozenSet[str]:

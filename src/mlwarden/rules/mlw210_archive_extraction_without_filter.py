@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 from packaging.version import Version
 
+from mlwarden.core import lazyre
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
@@ -29,6 +31,17 @@ SAFE_FILTER_FUNCS = frozenset({"tarfile.data_filter", "tarfile.tar_filter"})
 UNSAFE_FILTER_FUNCS = frozenset({"tarfile.fully_trusted_filter"})
 #: Python 3.14 made "data" the default filter
 PYTHON_SAFE_DEFAULT = Version("3.14")
+#: a member check that tests for a path leaving the destination: absolute,
+#: `..`, or outside it once resolved (`relative_to`, `commonpath`, `realpath`)
+_ESCAPE_TEST = lazyre.compile(
+    r"is_absolute\(|isabs\(|[\"']\.\.[\"'/]|relative_to\(|is_relative_to\(|commonpath\(|commonprefix\(|relpath\(|realpath\(|abspath\(|\.resolve\("
+)
+#: ... and for links (`issym()`/`islnk()`, or only regular files and directories allowed: `isfile()`/`isreg()`)
+_LINK_TEST = lazyre.compile(r"\.(?:issym|islnk|isfile|isreg)\(")
+#: ... that rejects the member (a check that only logs lets it through)
+_REJECTS = lazyre.compile(r"\braise\b")
+#: ... and, for a function handed the whole archive, goes over its members
+_OVER_MEMBERS = lazyre.compile(r"getmembers\(|getnames\(|\bfor\b")
 
 
 class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
@@ -59,6 +72,18 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
     a custom filter callable, `.extractall` on an object that is not a tar
     archive we can see (`zipfile.ZipFile`, a class of your own), and
     archives the same function just wrote (see MLW101).
+
+    Members the project checks itself, earlier in the same function: a loop
+    over them (`for m in members:`, `for m in tar.getmembers():`) whose body,
+    or a function of the module it calls (`_check_member(m, dest)`), raises
+    for a path that leaves the destination (absolute, `..`, or outside it
+    once resolved: `is_absolute()`, `relative_to`, `commonpath`, …), or a
+    function of the module handed the archive that goes over its members and
+    does the same (`ensure_inside(tar, dest)`). When the check also rejects
+    links (`issym()`/`islnk()`, or only `isfile()` members allowed), the
+    extraction is not reported; when it does not, it is reported low and
+    the message names the check: a symlink member can still point outside
+    the destination.
 
     ## Why is this bad?
     A tar member may be named `../../home/user/.bashrc`, be an absolute path,
@@ -166,6 +191,18 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
             return
         if isinstance(opened, cst.Call) and self.round_trip(node, "tarfile.open", self.ctx.arg(opened, 0, "name")):
             return
+        if verdict == "none":
+            checked = self._members_checked(node, func.value)
+            if checked is not None:
+                checker, links = checked
+                if not links:
+                    self.report(
+                        node,
+                        f"`TarFile.{method}` without `filter=\"data\"`: `{checker}` above rejects member paths that leave the destination but not links, "
+                        "and a symlink member can still point outside it (CVE-2007-4559); pass `filter=\"data\"`",
+                        severity=Severity.LOW,
+                    )
+                return  # the project's own check rejects paths and links that leave the destination
         self._report(node, f"TarFile.{method}", verdict)
 
     def _unpack(self, node: Any) -> None:
@@ -224,6 +261,62 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
             members = members.func.value
         return _code(self.ctx, members) == _code(self.ctx, receiver)
 
+    # -- members the project checks itself ---------------------------------------------
+    def _members_checked(self, node: Any, receiver: Any) -> Optional[Tuple[str, bool]]:
+        """(the check shown, whether it rejects links too) when, earlier in
+        the enclosing function, a loop over the extracted members (or the
+        archive's) rejects paths that leave the destination, in its body or
+        in a function of this module it calls, or a function of this module
+        handed the archive goes over its members and does; None otherwise."""
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        if not functions:
+            return None
+        loops, calls = _before(functions[-1], node)
+        archive = _code(self.ctx, receiver)
+        members = self.ctx.keyword(node, "members")[1]
+        iterated = {archive, f"{archive}.getmembers()", f"{archive}.getnames()"}
+        if members is not None:
+            iterated.add(_code(self.ctx, members))
+        found: Optional[Tuple[str, bool]] = None
+        for loop in loops:
+            if _code(self.ctx, loop.iter) not in iterated:
+                continue
+            texts = [self.ctx.module.code_for_node(loop.body)]
+            called = [c for c in _nodes_of(loop.body, cst.Call) if isinstance(c.func, cst.Name)]
+            texts += [t for t in (self._function_text(c.func.value) for c in called) if t]
+            text = "\n".join(texts)
+            if _ESCAPE_TEST.search(text) and _REJECTS.search(text):
+                shown = next((f"{c.func.value}(...)" for c in called if self._function_text(c.func.value)), f"for ... in {_code(self.ctx, loop.iter)}")
+                found = (shown, bool(_LINK_TEST.search(text)))
+                if found[1]:
+                    return found
+        for call in calls:
+            if not isinstance(call.func, cst.Name) or not any(_code(self.ctx, a.value) == archive for a in call.args):
+                continue
+            text = self._function_text(call.func.value)
+            if text and _OVER_MEMBERS.search(text) and _ESCAPE_TEST.search(text) and _REJECTS.search(text):
+                found = (f"{call.func.value}(...)", bool(_LINK_TEST.search(text)))
+                if found[1]:
+                    return found
+        return found
+
+    def _function_text(self, name: str) -> str:
+        """The source of the module-level function ``name`` (read from the
+        whole file's ``ast`` facts, so the fast path sees it too), with the
+        functions of the module it calls by name, one level down; "" when
+        the module defines no such function or rebinds the name."""
+        facts = self.ctx.facts
+        function = facts.functions.get(name)
+        if function is None or name in facts.ambiguous:
+            return ""
+        lines = self.unit.code.source.splitlines()
+        text = "\n".join(lines[function.lineno - 1:function.end_lineno])
+        for inner in sorted({n.func.id for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)} - {name}):
+            callee = facts.functions.get(inner)
+            if callee is not None:
+                text += "\n" + "\n".join(lines[callee.lineno - 1:callee.end_lineno])
+        return text
+
     def _filter_verdict(self, node: Any, receiver: Optional[Any]) -> str:
         """"safe", "trusted" (fully_trusted) or "none"."""
         present, value = self.ctx.keyword(node, "filter")
@@ -251,7 +344,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         """``tar.extraction_filter = <safe filter>`` (or on ``TarFile``) in
         this module."""
         target_code = _code(self.ctx, receiver)
-        for node in _assignments(self.ctx.module):
+        for node in _nodes_of(self.ctx.module, cst.Assign):
             for target in node.targets:
                 t = target.target
                 if isinstance(t, cst.Attribute) and t.attr.value == "extraction_filter":
@@ -326,16 +419,43 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         return annotation is not None and "tarfile.TarFile" in self.ctx.qualnames(annotation.annotation)
 
 
+def _before(function: Any, target: Any) -> Tuple[List[Any], List[Any]]:
+    """The ``for`` loops and calls of ``function`` (not inside nested
+    functions or classes) that start before ``target``, in source order."""
+    loops: List[Any] = []
+    calls: List[Any] = []
+    done = [False]
+
+    class _Walk(cst.CSTVisitor):
+        def on_visit(self, node: Any) -> bool:
+            if done[0] or node is target:
+                done[0] = True
+                return False
+            if node is not function and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                return False
+            if isinstance(node, cst.For):
+                loops.append(node)
+            elif isinstance(node, cst.Call):
+                calls.append(node)
+            return True
+
+    function.body.visit(_Walk())
+    return loops, calls
+
+
 def _code(ctx: Any, node: Any) -> str:
     return "".join(ctx.module.code_for_node(node).split())
 
 
-def _assignments(module: Any) -> List[Any]:
+def _nodes_of(node: Any, kind: Any) -> List[Any]:
+    """Every ``kind`` node (a libcst class) under ``node``, in source order."""
     found: List[Any] = []
 
     class _Finder(cst.CSTVisitor):
-        def visit_Assign(self, node: Any) -> None:
-            found.append(node)
+        def on_visit(self, child: Any) -> bool:
+            if isinstance(child, kind):
+                found.append(child)
+            return True
 
-    module.visit(_Finder())
+    node.visit(_Finder())
     return found

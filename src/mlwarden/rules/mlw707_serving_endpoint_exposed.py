@@ -14,7 +14,7 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
-from mlwarden.core.project import attributes_defaulting_to, file_values, project_values
+from mlwarden.core.project import attributes_defaulting_to, constructor_calls, file_values, project_values
 from mlwarden.rules._helpers import notebook_json
 from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
@@ -37,7 +37,16 @@ SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     # granian's Granian(target, address="127.0.0.1", ...)
     "granian.Granian": (1, "address", False),
     "granian.server.Granian": (1, "address", False),
+    # the standard library's and werkzeug's WSGI servers: make_server(host, port, app)
+    "wsgiref.simple_server.make_server": (0, "host", False),
+    "werkzeug.serving.make_server": (0, "host", False),
 }
+#: servers built on a ``(host, port)`` address, where an empty host is every
+#: interface: the standard library's socket servers and ``socket.create_server``
+ADDRESS_SERVERS = (
+    "http.server.HTTPServer", "http.server.ThreadingHTTPServer", "socketserver.TCPServer", "socketserver.ThreadingTCPServer",
+    "socketserver.ForkingTCPServer", "xmlrpc.server.SimpleXMLRPCServer", "xmlrpc.server.DocXMLRPCServer", "socket.create_server",
+)
 #: tornado's servers: `.listen(port, address="")` binds every interface by default
 TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
 #: frameworks whose app objects have `.run(host=..., port=...)`: module -> default binds all
@@ -114,6 +123,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       address="0.0.0.0")` on an `Application` or `HTTPServer` (or a class
       of the module that subclasses one): every interface unless `address`
       names one;
+    - the address a command binds may also be a value, judged like any
+      host: a list element (`["uvicorn", "app:app", "--host", host]` with
+      `host="0.0.0.0"` a parameter default) or an f-string's placeholder
+      (`os.system(f"gunicorn --bind={HOST}:{PORT} app:app")`, also in a
+      command string written as an f-string);
     - uvicorn and `flask run` started from a literal command the same way
       (`["uvicorn", "main:app", "--host", "0.0.0.0"]`, `python -m uvicorn`,
       `uv run flask --app app run -h 0.0.0.0`); both bind 127.0.0.1 by
@@ -123,6 +137,23 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `python -m http.server --bind`, when the command names an
       all-interfaces address (`http.server` binds every interface even
       without one: only the explicit address is reported for it);
+    - the standard library's servers on a `(host, port)` address, where an
+      empty host is every interface: `http.server.HTTPServer(("", 8000),
+      Handler)` (and `ThreadingHTTPServer`, `socketserver.TCPServer` /
+      `ThreadingTCPServer` / `ForkingTCPServer`, `xmlrpc.server`'s
+      servers), `socket.create_server(("", port))`,
+      `wsgiref.simple_server.make_server("", port, app)` and werkzeug's
+      `make_server(host, port, app)`; and a plain socket's
+      `sock.bind((host, port))` when the code makes the socket
+      (`socket.socket(...)`, TCP) and listens on it, returns it or hands it
+      on (`uvicorn.Server(config).run(sockets=[sock])`). The address may be
+      a name bound to the tuple, or the parameter of a function of the file
+      that binds what it is given (`def create_server_socket(addr): …
+      sock.bind(addr); return sock`) when every call of it in the file
+      passes such an address (the message says so). Port 0 (a free-port
+      probe or an ephemeral callback listener) is not judged, nor is a
+      socket that is only bound (a port-in-use test), a UDP or Unix socket,
+      or a handler named for metrics or health checks;
     - `streamlit run app.py` with no `--server.address`, in a command
       handed to a call that runs it (or a name bound once to one) or in
       `streamlit.web.cli.main_run([script, ...])`: streamlit then listens on
@@ -150,7 +181,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     `settings.host`, a constant of an imported project module read as an
     attribute: `from pkg.core import constants` … `constants.DEFAULT_HOST`,
     `from . import settings`, `import pkg.settings as settings`, also as a
-    parameter's default, or through a package that re-exports it: `from .config
+    parameter's default, a module-level environment look-up there
+    (`HOST = os.getenv("HOST", "0.0.0.0")` in `env.py`, `from .env import
+    HOST`; the message says the default applies when the environment does
+    not set the variable), or through a package that re-exports it: `from .config
     import Settings` with `from .settings import Settings` in
     `config/__init__.py`): that module is read, never run, and the file's cached
     result is dropped when it changes. It may also be set elsewhere in the
@@ -170,7 +204,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       the class gives it is such a host: a literal, a module constant, or a
       parameter of the method that sets it whose default is one, or, for
       `__init__`, that every call of the class in the file passes as one
-      (`Server(app, "0.0.0.0")`); when the class does not set it, a base
+      (`Server(app, "0.0.0.0")`), or, when the file makes none, every call
+      in the package's other modules that import the class (`Server(app,
+      host="0.0.0.0")` in `cli.py`, a literal or the calling function's
+      parameter or option default; the message names the module); when the class does not set it, a base
       class in a module of the package it imports from may
       (`def __init__(self, app, host="0.0.0.0"): self.host = host`, a
       field or a property);
@@ -244,7 +281,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     servers the rule does not know (a project's own server class, a Rust
     or C++ server driven from Python) are not covered. A host that comes
     from the command line at run time, through a chain of calls in other
-    modules, is not followed.
+    modules, is not followed. The package's other modules are looked
+    through for calls of a class only when the file makes none; a module
+    added later with such a call does not invalidate a cached result
+    (`mlwarden check --no-cache`).
 
     ## References
     - [Uvicorn settings: --host](https://www.uvicorn.org/settings/)
@@ -271,6 +311,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         # an app made by another module's factory, started with an explicit host and port;
         # a gradio UI built by another module, launched with a server name
         "run.host.port", "launch.server_name",
+        # the standard library's servers on a (host, port) address (a listening socket's bind is `bind`)
+        "socketserver", "http.server", "xmlrpc.server", "socket.create_server", "wsgiref", "werkzeug.serving.make_server",
     })
 
     VALID = [
@@ -294,6 +336,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("import uvicorn\nclass Service:\n    def __init__(self, api, listen='127.0.0.1'):\n        self._listen = listen\n    def start(self):\n        uvicorn.run(self.api, host=self._listen)"),
         Valid("import uvicorn\ndef main(api, cfg):\n    uvicorn.run(api, host=cfg.get('host', '127.0.0.1'))"),
         Valid("from .factory import make_app\napp = make_app()\napp.run(host='127.0.0.1', port=5005)"),
+        Valid("import socket\ndef free_port():\n    with socket.socket() as s:\n        s.bind(('', 0))\n        return s.getsockname()[1]"),
+        Valid("import socketserver\nsocketserver.TCPServer(('127.0.0.1', 9000), Handler).serve_forever()"),
     ]
     INVALID = [
         Invalid("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, host='0.0.0.0', port=8000)"),
@@ -334,6 +378,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("import uvicorn\ndef main(api, **run_kwargs):\n    uvicorn.run(api, host=run_kwargs.get('host', '0.0.0.0'))"),
         Invalid("from flask import Flask\napp = Flask(__name__)\ndef main(**extra):\n    opts = {'host': '0.0.0.0', **extra}\n    app.run(**opts)  # error: MLW707"),
         Invalid("from .factory import make_app\ndef serve(interface='0.0.0.0', port=5005):\n    app = make_app()\n    app.run(host=interface, port=port)  # error: MLW707"),
+        Invalid("from http.server import HTTPServer, SimpleHTTPRequestHandler\nHTTPServer(('', 8000), SimpleHTTPRequestHandler).serve_forever()"),
+        Invalid("import socket\ndef listen(port, host='0.0.0.0'):\n    s = socket.socket()\n    s.bind((host, port))  # error: MLW707\n    s.listen()"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -366,8 +412,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 self._check_streamlit(node, arg.value, ())
         if isinstance(func, cst.Attribute) and func.attr.value == "set" and len(node.args) > 1 and self.ctx.value(node.args[0].value) == "bind":
             self._check_gunicorn_bind(node.args[1].value)  # self.cfg.set("bind", "0.0.0.0:8000") in a gunicorn app
-        grpc = self._grpc_port_all(node)
-        if grpc is not None:
+        grpc = self._grpc_port_all(node) or self._socket_address(node)
+        if isinstance(grpc, tuple):
+            shown, verdict = grpc
+        elif grpc is not None:
             shown, verdict = grpc, True
         else:
             found = self._server_host(node)
@@ -417,14 +465,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         ``python -m gunicorn``, ``"gunicorn --bind=0.0.0.0:80 app:app"``,
         ``uvicorn main:app --host 0.0.0.0``, ``flask run --host 0.0.0.0``)
         handed to a call or bound to a name."""
-        words = _command_words(self.ctx, value)
-        if not words:
+        parts = _command_parts(self.ctx, value)
+        if parts is None or not parts[0]:
             return
-        found = _server_bind(words)
+        words, exprs = parts
+        found = _server_bind_at(words)
         if found is not None:
-            server, flag, address = found
+            server, flag, address, index = found
             if _address_text_all(address) or address.strip() in ALL_INTERFACES - {""}:
                 self._report_exposed(value, f"{server} {flag} {address}")
+            elif address.startswith("{…}") and exprs[index] is not None and self._all_interfaces(exprs[index]):
+                # ["uvicorn", app, "--host", host], f"gunicorn --bind={HOST}:{PORT} app:app": the value's host
+                self._report_exposed(value, f"{server} {flag} {_show(self.ctx, exprs[index])}")
 
     def _check_streamlit(self, call: Any, value: Any, prefix: Tuple[str, ...]) -> None:
         """``streamlit run app.py`` handed to a call that runs it (a literal,
@@ -657,6 +709,79 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return None
         return f"{_show(self.ctx, func.value, 20)}.add_insecure_port({_show(self.ctx, address)})"
 
+    def _socket_address(self, node: Any) -> Optional[Tuple[str, bool]]:
+        """(text to show, verdict) for a server built on a ``(host, port)``
+        address (:data:`ADDRESS_SERVERS`) or a listening socket's
+        ``sock.bind((host, port))``, where an empty host is every
+        interface; None when ``node`` is neither, or its address cannot be
+        seen. Port 0 is a free-port probe or an ephemeral listener: not
+        judged; a handler named for metrics or health checks is an exporter."""
+        target = self.ctx.call_to(node, ADDRESS_SERVERS)
+        func = node.func
+        if target:
+            address = self.ctx.arg(node, 0, "address" if target == "socket.create_server" else "server_address")
+            head = target.rsplit(".", 1)[1]
+            handler = self.ctx.arg(node, 1, "RequestHandlerClass")
+            if handler is not None and _METRICS_APP.search(_show(self.ctx, handler, 60)):
+                return None
+        elif isinstance(func, cst.Attribute) and func.attr.value == "bind" and len(node.args) == 1 and self._listening_socket(
+            func.value, returned=self._is_param(node.args[0].value)
+        ):
+            address = node.args[0].value
+            head = f"{_show(self.ctx, func.value, 20)}.bind"
+        else:
+            return None
+        if address is None:
+            return None
+        shown = f"{head}({_show(self.ctx, address)})"
+        host = self._tuple_host(address)
+        if host is None:
+            # def create_server_socket(addr): … sock.bind(addr), every call in the file passing ("", port)
+            if not (isinstance(address, cst.Name) and self._from_callers(address, address="tuple")):
+                return None
+            helper = next(n.name.value for n in reversed(self._rt_stack()) if isinstance(n, cst.FunctionDef))
+            self._branch += f" (every call of `{helper}` in this file passes such an address)"
+            return shown, True
+        return shown, self._all_interfaces(host)
+
+    def _tuple_host(self, address: Any) -> Optional[Any]:
+        """The host of a ``(host, port)`` address written in the call or bound
+        once, in this function, to a name; None otherwise, or for port 0."""
+        if isinstance(address, cst.Name):
+            values = self.reaching_values(address.value, address)
+            address = values[0] if len(values) == 1 else None
+        if not isinstance(address, cst.Tuple) or len(address.elements) != 2 or any(isinstance(e, cst.StarredElement) for e in address.elements):
+            return None
+        if self.resolve(address.elements[1].value) == 0:
+            return None
+        return address.elements[0].value
+
+    def _is_param(self, expr: Any) -> bool:
+        """``expr`` is a name that is a parameter of the enclosing function."""
+        return isinstance(expr, cst.Name) and bool(self._param_stack()) and expr.value in self._param_stack()[-1]
+
+    def _listening_socket(self, receiver: Any, returned: bool = False) -> bool:
+        """``receiver`` is a TCP socket the code makes (``socket.socket(...)``,
+        every binding that reaches here) and then listens on or hands to
+        another call (``uvicorn.Server(...).serve(sockets=[sock])``), or, with
+        ``returned`` (the address is the function's parameter: a factory of
+        server sockets), returns; a socket only bound (a free-port probe), or
+        bound to an address of its own and returned (a port held for later),
+        a UDP or Unix socket is not."""
+        if not isinstance(receiver, cst.Name):
+            return False
+        values = self.reaching_values(receiver.value, receiver)
+        if not values or not all(isinstance(v, cst.Call) and self.ctx.call_to(v, ("socket.socket",)) for v in values):
+            return False
+        if any(_NOT_TCP.search(self.ctx.module.code_for_node(v)) for v in values):
+            return False
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        text = self.ctx.module.code_for_node(functions[-1]) if functions else self.unit.code.source
+        name = re.escape(receiver.value)
+        if returned and re.search(rf"\breturn\s+{name}\s*$", text, re.MULTILINE):
+            return True
+        return re.search(rf"\b{name}\s*\.\s*listen\s*\(|[(\[,]\s*(?:\w+\s*=\s*)?\[?\s*{name}\s*[\]),]", text) is not None
+
     def _template_all(self, template: Any, placeholders: Any, first: Any) -> bool:
         """A ``host:port`` template whose host is every interface: written in
         it, or its first placeholder filled with such a host."""
@@ -727,6 +852,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             imported = project_values(self.unit).constant(host.value)
             if isinstance(imported, str):
                 return not (empty_is_local and not imported.strip()) and imported.strip() in ALL_INTERFACES
+            if self._env_default_all(project_values(self.unit).env_constant(host.value), host.value, empty_is_local):
+                return True  # `from .env import HOST` with `HOST = os.getenv("HOST", "0.0.0.0")` there
         if isinstance(host, cst.Name):
             option = self._option_default(host.value)
             if option is not None:
@@ -744,6 +871,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if isinstance(constant, str):
                 # `from pkg.core import constants` … `constants.DEFAULT_HOST`: the module's literal
                 return not (empty_is_local and not constant.strip()) and constant.strip() in ALL_INTERFACES
+            if _bound_once(self.ctx.facts, host.value.value) and self._env_default_all(
+                project_values(self.unit).env_constant(host.attr.value, host.value.value), _show(self.ctx, host, 30), empty_is_local
+            ):
+                return True  # `from pkg.core import env` … `env.HOST`, an environment look-up there
         if isinstance(host, cst.Attribute) and self._self_attr_all(host):
             return True  # self._host, set to "0.0.0.0" (or a parameter defaulting to it) in the class
         if isinstance(host, cst.Attribute) and self._own_class(host) is not None:
@@ -770,6 +901,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 project_values(self.unit), ALL_INTERFACES
             )
         return False
+
+    def _env_default_all(self, found: Optional[Tuple[str, object]], shown: str, empty_is_local: bool = False) -> bool:
+        """``found`` is (variable, default) of an imported environment look-up
+        whose default binds every interface; the message then says the
+        default applies when the environment does not set the variable."""
+        if found is None or not isinstance(found[1], str):
+            return False
+        variable, default = found
+        if (empty_is_local and not default.strip()) or default.strip() not in ALL_INTERFACES:
+            return False
+        self._branch = f" when the environment does not set `{variable}` (the default of the imported `{shown}`)"
+        return True
 
     def _module_constant(self, module: str, name: str) -> object:
         """``module.name`` where ``module`` is bound only by its import of a
@@ -957,7 +1100,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 hosts.extend(_entries(self.ctx, arg.value, host.attr.value))
         return bool(hosts) and all(self._all_interfaces(h) for h in hosts)
 
-    def _from_callers(self, name: Any, address: bool) -> bool:
+    def _from_callers(self, name: Any, address: Any) -> bool:
         """``name`` is a parameter without a default of the module-level
         function being visited (or of a ``@staticmethod``/``@classmethod``
         of a module-level class), not rebound in it, and every call of the
@@ -1128,6 +1271,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
 #: gunicorn's config file names (``gunicorn -c gunicorn.conf.py``, its default)
 _METRICS_APP = lazyre.compile(r"(?i)metric|prometheus|exporter|health")
+#: a placeholder's mark in an f-string command's text (:func:`_command_parts`)
+_PLACEHOLDER = lazyre.compile("\x00(\\d+)\x00")
+#: a socket that is not a TCP listener: UDP, Unix, raw
+_NOT_TCP = lazyre.compile(r"SOCK_DGRAM|SOCK_RAW|AF_UNIX")
 _GUNICORN_CONFIG = re.compile(r"^gunicorn[._-]?conf(?:ig)?\.py$")
 #: callees that run (or hand on) a command: subprocess.run/Popen/check_call,
 #: os.system, asyncio.create_subprocess_exec, a project's run_command, …
@@ -1195,34 +1342,62 @@ def _address_text_all(value: str) -> bool:
 
 
 def _command_words(ctx: Any, value: Any) -> Optional[List[str]]:
+    """The words of a literal command (:func:`_command_parts`)."""
+    parts = _command_parts(ctx, value)
+    return parts[0] if parts is not None else None
+
+
+def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]]:
     """The words of a literal command: a list or tuple of strings
     (``sys.executable`` is ``python``; an f-string keeps its text, ``{…}`` for
-    the rest) or a string split like a shell line; None otherwise."""
+    the rest) or a string (also an f-string) split like a shell line; and,
+    word by word, the expression a word starting with ``{…}`` stands for
+    (the element, or the f-string's first placeholder), else None. None
+    when ``value`` is none of these."""
     import shlex
 
     if isinstance(value, (cst.List, cst.Tuple)):
-        words = []
+        words: List[str] = []
+        exprs: List[Any] = []
         for element in value.elements:
             if not isinstance(element, cst.Element):
                 return None
             item = element.value
             text = ctx.value(item)
+            expr = None
             if isinstance(text, str):
                 words.append(text)
             elif isinstance(item, cst.FormattedString):
                 words.append("".join(p.value if isinstance(p, cst.FormattedStringText) else "{…}" for p in item.parts))
+                expr = next((p.expression for p in item.parts if isinstance(p, cst.FormattedStringExpression)), None)
             elif "sys.executable" in ctx.qualnames(item):
                 words.append("python")
             else:
                 words.append("{…}")
-        return words
+                expr = item
+            exprs.append(expr)
+        return words, exprs
     if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
         text = ctx.value(value)
         if isinstance(text, str) and any(server in text for server in _SERVER_CLIS):
             try:
-                return shlex.split(text)
+                split = shlex.split(text)
             except ValueError:
-                return text.split()
+                split = text.split()
+            return split, [None] * len(split)
+    if isinstance(value, cst.FormattedString):
+        # f"gunicorn --bind={HOST}:{PORT} app:app": each placeholder marked by its part's index
+        parts = list(value.parts)
+        text = "".join(p.value if isinstance(p, cst.FormattedStringText) else f"\x00{i}\x00" for i, p in enumerate(parts))
+        if not any(server in text for server in _SERVER_CLIS):
+            return None
+        words, exprs = [], []
+        for word in text.split():
+            head = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
+            mark = _PLACEHOLDER.match(head)
+            exprs.append(parts[int(mark.group(1))].expression if mark else None)
+            words.append(_PLACEHOLDER.sub("{…}", word))
+        return words, exprs
     return None
 
 
@@ -1244,6 +1419,12 @@ _SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
 
 
 def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
+    """``(server, option, address)`` (:func:`_server_bind_at`)."""
+    found = _server_bind_at(words)
+    return found[:3] if found is not None else None
+
+
+def _server_bind_at(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
     """``(server, option, address)`` a command line binds (``-b A``,
     ``--bind A``, ``--bind=A``, ``-bA``, ``--host A``; the first one), or
     None when the words do not start a known server (``gunicorn …``,
@@ -1252,10 +1433,11 @@ def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
     if not words:
         return None
     rest = words
+    skipped = 0
     if len(rest) > 2 and rest[0].rsplit("/", 1)[-1] == "uv" and rest[1] == "run":
-        rest = rest[2:]  # `uv run gunicorn …`
+        rest, skipped = rest[2:], 2  # `uv run gunicorn …`
     if _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
-        rest = rest[2:]
+        rest, skipped = rest[2:], skipped + 2
     server = rest[0].rsplit("/", 1)[-1] if rest else ""
     known = _SERVER_CLIS.get(server)
     if known is None:
@@ -1266,11 +1448,11 @@ def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
     for i, word in enumerate(rest[1:], start=1):
         for flag in flags:
             if word == flag and i + 1 < len(rest):
-                return server, flag, rest[i + 1]
+                return server, flag, rest[i + 1], skipped + i + 1
             if flag.startswith("--") and word.startswith(flag + "="):
-                return server, flag, word[len(flag) + 1:]
+                return server, flag, word[len(flag) + 1:], skipped + i
             if not flag.startswith("--") and word.startswith(flag) and len(word) > len(flag) and not word.startswith("--"):
-                return server, flag, word[len(flag):]
+                return server, flag, word[len(flag):], skipped + i
     return None
 
 
@@ -1428,7 +1610,7 @@ class _AstHosts:
         self.facts = rule.ctx.facts
 
     # -- values --------------------------------------------------------------------
-    def all(self, expr: Any, method: Any, cls: Any, depth: int, address: bool = False) -> bool:
+    def all(self, expr: Any, method: Any, cls: Any, depth: int, address: Any = False) -> bool:
         """``expr`` (written in ``method`` of ``cls``, either may be None)
         is a host on every interface, or with ``address`` a ``host:port``
         whose host is."""
@@ -1436,6 +1618,8 @@ class _AstHosts:
 
         if expr is None or depth > 3:
             return False
+        if address == "tuple":
+            return self._tuple_all(expr, method, cls, depth)
         literal = _ast_literal(expr)
         if literal is not UNKNOWN:
             if address:
@@ -1490,6 +1674,19 @@ class _AstHosts:
             return any(self.all(e, method, cls, depth + 1) for e in expr.elts)
         return False
 
+    def _tuple_all(self, expr: Any, method: Any, cls: Any, depth: int) -> bool:
+        """A ``(host, port)`` address whose host is every interface (an empty
+        host is), written in the call or bound in the caller's function to
+        a name; port 0 is not judged."""
+        import ast
+
+        if isinstance(expr, ast.Name) and method is not None:
+            assigned = [n.value for n in _own_nodes(method) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)]
+            return bool(assigned) and all(self._tuple_all(v, method, cls, depth + 1) for v in assigned)
+        if not isinstance(expr, ast.Tuple) or len(expr.elts) != 2 or _ast_literal(expr.elts[1]) == 0:
+            return False
+        return self.all(expr.elts[0], method, cls, depth + 1)
+
     def _address_all(self, expr: Any, method: Any, cls: Any, depth: int) -> bool:
         """``"0.0.0.0:{}".format(port)``, ``"%s:%d" % (HOST, port)``,
         ``f"[::]:{port}"``, ``f"{host}:{port}"`` with such a host, or a local
@@ -1521,15 +1718,13 @@ class _AstHosts:
             return first is not None and self.all(first, method, cls, depth + 1)
         return host in ALL_INTERFACES
 
-    def param_from_callers(self, function: Any, name: str, address: bool, owner: Any = None, depth: int = 1) -> bool:
+    def param_from_callers(self, function: Any, name: str, address: Any, owner: Any = None, depth: int = 1) -> bool:
         """Every call of the module-level ``function`` (or, with ``owner``,
         of that class's static or class method ``function``: ``Owner.f(...)``,
         or ``cls.f(...)`` / ``self.f(...)`` in the class) in the file passes
         its parameter ``name`` (which has no default) a value on every
         interface, read in the caller's own function; False without a
         call, or with one we cannot read."""
-        import ast
-
         args = function.args
         positional = [a.arg for a in (*args.posonlyargs, *args.args)]
         if owner is not None and _decorated(function, "classmethod"):
@@ -1541,12 +1736,8 @@ class _AstHosts:
         if not calls:
             return False
         for call, caller, caller_cls in calls:
-            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
-                return False
-            value = next((k.value for k in call.keywords if k.arg == name), None)
-            if value is None and index is not None and index < len(call.args):
-                value = call.args[index]
-            if not self.all(value, caller, caller_cls, depth, address=address):
+            value = _argument(call, name, index)
+            if value is _UNREADABLE or not self.all(value, caller, caller_cls, depth, address=address):
                 return False
         return True
 
@@ -1570,9 +1761,13 @@ class _AstHosts:
                         return self.param_from_callers(method, name, False, None, depth + 1)
                     if cls is not None and _static_method(cls, method.name) is method:
                         return self.param_from_callers(method, name, False, cls, depth + 1)
+                    if cls is not None and method.name == "__init__":
+                        return self._constructed_elsewhere(cls, method, name, None)
                     return False
                 if not passed:
-                    return default is not None and self.all(default, None, None, depth + 1)
+                    if default is not None and self.all(default, None, None, depth + 1):
+                        return True
+                    return cls is not None and method.name == "__init__" and self._constructed_elsewhere(cls, method, name, default)
                 return all(self.all(v if v is not None else default, None, None, depth + 1) for v in passed)
             assigned = [n.value for n in _own_nodes(method) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
             if assigned:
@@ -1581,7 +1776,41 @@ class _AstHosts:
         if values and len(values) == 1:
             return self.all(values[0], None, None, depth + 1)
         imported = project_values(self.rule.unit).constant(name)
-        return isinstance(imported, str) and imported.strip() in ALL_INTERFACES
+        if isinstance(imported, str):
+            return imported.strip() in ALL_INTERFACES
+        return self.rule._env_default_all(project_values(self.rule.unit).env_constant(name), name)
+
+    def _constructed_elsewhere(self, cls: Any, init: Any, name: str, default: Any) -> bool:
+        """Every call of the module-level class ``cls`` in the other modules
+        of the package that import it (:func:`constructor_calls`) passes
+        ``__init__``'s parameter ``name`` a host on every interface: a
+        literal, or a parameter of the calling function with such a
+        default (a click or typer option's too); the default where a call
+        leaves it out. False without such a call, or with one we cannot
+        read; the message names the module."""
+        import ast
+
+        if self.facts.classes.get(cls.name) is not cls:
+            return False
+        calls = constructor_calls(self.rule.unit, cls.name)
+        if not calls:
+            return False
+        positional = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+        index = positional.index(name) if name in positional else None
+        for _source, call, caller in calls:
+            value = _argument(call, name, index)
+            if value is _UNREADABLE:
+                return False
+            value = value if value is not None else default
+            if isinstance(value, ast.Name) and caller is not None:
+                option = _ast_option_default(caller, value.id)
+                value = option if option is not None else _ast_param_default(caller, value.id)
+            literal = _ast_literal(value) if value is not None else UNKNOWN
+            if not (isinstance(literal, str) and literal.strip() in ALL_INTERFACES):
+                return False
+        where = sorted({source.name for source, _call, _caller in calls})
+        self.rule._branch += f" (`{cls.name}(...)` is made with such a host in `{'`, `'.join(where[:3])}`)"
+        return True
 
     def _constructor_args(self, cls: Any, init: Any, name: str) -> List[Any]:
         """What each call of ``cls`` in the file passes for ``__init__``'s
@@ -1598,11 +1827,9 @@ class _AstHosts:
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == cls.name):
                 continue
-            if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            value = _argument(node, name, index)
+            if value is _UNREADABLE:
                 return []
-            value = next((k.value for k in node.keywords if k.arg == name), None)
-            if value is None and index is not None and index < len(node.args):
-                value = node.args[index]
             passed.append(value)
         return passed
 
@@ -1696,6 +1923,25 @@ def _ast_dict_entries(value: Any, key: str) -> List[Any]:
             found.extend(_ast_dict_entries(arg, key))
         return found
     return []
+
+
+#: an argument hidden in ``*args`` / ``**kwargs``
+_UNREADABLE = object()
+
+
+def _argument(call: Any, name: str, index: Optional[int]) -> Any:
+    """What ``call`` (``ast``) passes for the parameter ``name`` (at
+    position ``index``, None for keyword-only): the expression, None when
+    the call leaves it to the default, :data:`_UNREADABLE` when the call
+    has ``*args`` or ``**kwargs``."""
+    import ast
+
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return _UNREADABLE
+    value = next((k.value for k in call.keywords if k.arg == name), None)
+    if value is None and index is not None and index < len(call.args):
+        value = call.args[index]
+    return value
 
 
 def _calls_of(tree: Any, name: str, owner: Any = None) -> List[Tuple[Any, Any, Any]]:

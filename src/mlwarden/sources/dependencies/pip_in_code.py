@@ -20,6 +20,14 @@ What is read:
   (``pip_install_cmd = ["pkg", "--extra-index-url", URL]``): ``pip install``
   plus the list's words, or, when the helper is called with separate
   string arguments (``self.pip_install("-U", "setuptools")``), those words;
+* the project's own pip wrappers, known by what they do, whatever their
+  name: a function of the file (module level, or a method of a class)
+  whose body builds a command that runs pip from a literal prefix and one
+  of its parameters (``return [sys.executable, "-m", "pip"] + args``,
+  ``subprocess.check_call([PY, "-m", "pip", "install", *pkgs])``) and runs
+  or returns it; a call of it (``make_pip_cmd(["install", "torch"])``,
+  ``self.run_pip("install", "-U", "x")``) is read as the prefix followed by
+  the call's literal words;
 * calls: ``subprocess.run/call/check_call/check_output/Popen``,
   ``subprocess.getoutput/getstatusoutput``, ``os.system``, ``os.popen``,
   ``asyncio.create_subprocess_exec/shell``, ``pip.main`` (and
@@ -80,7 +88,7 @@ import ast
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from mlwarden.core import lazyre
 
@@ -301,6 +309,7 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
     lists = _LazyLists(tree)
     lines = source.splitlines()
     run_objects: Optional[Set[int]] = None
+    wrappers: Optional[Dict[str, "_Wrapper"]] = None
     for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             # shell lines held as data for a remote or container shell (see _shell_data)
@@ -333,6 +342,15 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
             if words:
                 yield words
             continue
+        if helper and _qualname(node.func, aliases) not in _KNOWN:
+            if wrappers is None:
+                wrappers = _pip_wrappers(tree, lines, lists)
+            wrapper = wrappers.get(helper)
+            if wrapper is not None and not (node.lineno >= wrapper.first and node.end_lineno <= wrapper.last):
+                words = wrapper.words(node, lines, lists)
+                if words:
+                    yield words
+                continue
         name = _qualname(node.func, aliases)
         words: Optional[List[Word]] = None
         runs = bool(node.args) and (name in SHELL_CALLS or name in EXEC_CALLS or _is_ipython_call(node, "system"))
@@ -500,6 +518,150 @@ def _run_objects(tree: ast.AST) -> Set[int]:
                 if ran.get(name, 0) >= assign.lineno:
                     found.add(id(assign))
     return found
+
+
+@dataclasses.dataclass(frozen=True)
+class _Wrapper:
+    """A project function that runs (or returns) pip's command with one of
+    its parameters: ``def make_pip_cmd(args): return [sys.executable, "-m",
+    "pip"] + args``."""
+
+    prefix: Tuple[str, ...]  # the words before the parameter ("{sys.executable}", "-m", "pip")
+    suffix: Tuple[str, ...]  # literal words after it
+    index: int  # the parameter's position in a call (``self`` not counted for a method)
+    star: bool  # ``*args``: every positional argument from ``index`` on
+    keyword: str  # the parameter's name, for a keyword argument
+    first: int  # the function's own lines: calls inside it are not calls of the wrapper
+    last: int
+
+    def words(self, call: ast.Call, lines: List[str], lists: Any) -> Optional[List[Word]]:
+        """The command a call of the wrapper runs: the prefix, then the
+        call's literal words for the parameter, then the suffix; None when
+        the argument cannot be read or holds no literal word."""
+        at = (call.lineno, call.col_offset)
+        if self.star:
+            given = call.args[self.index:]
+            if not given or any(isinstance(a, ast.Starred) for a in given) or not any(_is_string(a) for a in given):
+                return None
+            middle = [w for a in given for w in _element_words(a, lines, lists)]
+        else:
+            arg = call.args[self.index] if len(call.args) > self.index and not any(isinstance(a, ast.Starred) for a in call.args[: self.index + 1]) else None
+            if arg is None:
+                arg = next((k.value for k in call.keywords if k.arg == self.keyword), None)
+            if arg is None or not isinstance(arg, (ast.List, ast.Tuple, ast.Name, ast.BinOp)):
+                return None
+            middle = _argv_words(arg, lines, lists)
+            if not middle or all(w.text == _DYNAMIC for w in middle):
+                return None
+        head = [Word(t, *at) for t in self.prefix]
+        return _python_first(head + middle + [Word(t, *at) for t in self.suffix])
+
+
+#: a parameter's place in a wrapper's command
+_PARAM = "\0param"
+
+
+def _pip_wrappers(tree: ast.AST, lines: List[str], lists: Any) -> Dict[str, _Wrapper]:
+    """The file's pip wrappers by name (see :class:`_Wrapper`); a name
+    defined twice, or already read as a pip helper by name
+    (:data:`PIP_HELPER`), is left out."""
+    found: Dict[str, _Wrapper] = {}
+    twice: Set[str] = set()
+    owners: List[Tuple[ast.AST, bool]] = [(tree, False)]
+    owners += [(n, True) for n in getattr(tree, "body", []) if isinstance(n, ast.ClassDef)]
+    for owner, in_class in owners:
+        for function in getattr(owner, "body", []):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or PIP_HELPER.search(function.name):
+                continue
+            wrapper = _wrapper_of(function, in_class, lines, lists)
+            if function.name in found or function.name in twice:
+                twice.add(function.name)
+                found.pop(function.name, None)
+            elif wrapper is not None:
+                found[function.name] = wrapper
+    return found
+
+
+def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any) -> Optional[_Wrapper]:
+    args = function.args
+    params = [a.arg for a in [*args.posonlyargs, *args.args]]
+    static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
+    if in_class and not static:
+        params = params[1:]  # self / cls
+    vararg = args.vararg.arg if args.vararg is not None else None
+    nodes = [n for n in _own_walk(function)]
+    used: Set[int] = set()  # commands run or returned: a call's first argument, a return value
+    named: Dict[str, ast.AST] = {}
+    for n in nodes:
+        if isinstance(n, ast.Call) and n.args:
+            used.add(id(n.args[0]))
+        elif isinstance(n, ast.Return) and n.value is not None:
+            used.add(id(n.value))
+        elif isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            named[n.targets[0].id] = n.value
+    for n in nodes:  # a name bound to the command and run or returned: `cmd = [...] + args` … `run(cmd)`
+        if isinstance(n, ast.Name) and id(n) in used and n.id in named:
+            used.add(id(named[n.id]))
+    for n in nodes:
+        if id(n) not in used or not isinstance(n, (ast.List, ast.Tuple, ast.BinOp)):
+            continue
+        flat = _flatten(n, set(params), vararg, lines, lists)
+        if flat is None or sum(1 for w in flat if w == _PARAM or w.startswith(_PARAM)) != 1:
+            continue
+        at = next(i for i, w in enumerate(flat) if w.startswith(_PARAM))
+        prefix, suffix = tuple(flat[:at]), tuple(flat[at + 1:])
+        if _DYNAMIC in suffix or not _names_pip(prefix):
+            continue
+        name = flat[at][len(_PARAM):]
+        if name == "*":
+            return _Wrapper(prefix, suffix, len(params), True, "", function.lineno, function.end_lineno)
+        return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno)
+    return None
+
+
+def _names_pip(prefix: Tuple[str, ...]) -> bool:
+    """A command prefix that runs pip: ``pip``/``pip3`` (or a path to one), or ``-m pip``."""
+    from mlwarden.sources.shell import PIP_RE
+
+    return any(PIP_RE.match(w) for w in prefix) and (prefix[0] not in ("install",))
+
+
+def _flatten(node: ast.AST, params: Set[str], vararg: Optional[str], lines: List[str], lists: Any) -> Optional[List[str]]:
+    """The words of a command expression, with ``_PARAM + name`` where a
+    parameter's words go (``[...] + args``, ``[..., *pkgs]``,
+    ``list(args)``); None when a part cannot be read."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = _flatten(node.left, params, vararg, lines, lists)
+        right = _flatten(node.right, params, vararg, lines, lists)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple") and len(node.args) == 1:
+        node = node.args[0]
+    if isinstance(node, ast.Name):
+        if node.id in params:
+            return [_PARAM + node.id]
+        if node.id == vararg:
+            return [_PARAM + "*"]
+        return None
+    if isinstance(node, (ast.List, ast.Tuple)):
+        words: List[str] = []
+        for element in node.elts:
+            if isinstance(element, ast.Starred) and isinstance(element.value, ast.Name) and (element.value.id in params or element.value.id == vararg):
+                words.append(_PARAM + ("*" if element.value.id == vararg else element.value.id))
+            else:
+                words.extend(w.text for w in _element_words(element, lines, lists))
+        return words
+    return None
+
+
+def _own_walk(function: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of ``function``'s body, not inside nested functions or classes."""
+    stack = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                stack.append(child)
 
 
 def _python_first(words: List[Word]) -> List[Word]:
