@@ -558,9 +558,10 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         return None  # `f(token, x)`: an expression, not a literal
     if op == "," and line[:start].rstrip().endswith((":", "=")):
         return None  # `{"code": "pass", "name": …}`: the "name" is itself a value
-    if op == "," and match.group("q") is not None and _NAME_VALUE.fullmatch(match.group("qv")) and _STRING_ITEM_BEFORE.search(line, 0, start):
-        # `{"ssl", "password", "username"}`, `required: ["password", "registry_url"]`:
-        # a collection of key names, each string an item, not a name and its value
+    if op == "," and match.group("q") is not None and _NAME_ITEM.fullmatch(match.group("qv")) and _STRING_ITEM_BEFORE.search(line, 0, start):
+        # `{"ssl", "password", "username"}`, `required: ["password", "registry_url"]`,
+        # stanza's `['username', 'password', 'blockList']`: a collection of key
+        # names, each string an item, not a name and its value
         return None
     if op == "," and match.group("q") is not None and "_" in match.group("qv") and _NAME_VALUE.fullmatch(match.group("qv")) \
             and _STRING_ITEM_AFTER.match(line, match.end("qv") + 1):
@@ -577,9 +578,15 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
             # `["conv_pw", "conv_pwl"]`: a verdict word or a layer name among
             # other names (a password word that says itself, `password`, still pairs)
             return None
-    if op == "(" and not any(w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key" for w in split_words(match.group("key").rsplit(".", 1)[-1])):
+    callee = split_words(match.group("key").rsplit(".", 1)[-1]) if op == "(" else []
+    if op == "(" and not any(w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key" for w in callee):
         # `AutoModelForTokenClassification.from_pretrained("org/model")`: the
         # credential word names a class, not what the call takes
+        return None
+    if op == "(" and len(callee) == 2 and callee[0].lower() in _PASS_VERBS and callee[1].lower() == "pass" \
+            and match.group("q") is not None and _NAME_VALUE.fullmatch(match.group("qv")) and "pass" in match.group("qv").split("_"):
+        # Paddle's `config.delete_pass("embedding_eltwise_layernorm_fuse_pass")`,
+        # `pm.register_pass("fuse_attention_pass")`: a compiler pass and its name
         return None
     if match.group("q") is not None:
         value, col = match.group("qv"), match.start("qv")
@@ -635,6 +642,10 @@ def _qualified(line: str, start: int, key: str) -> str:
 
 #: a string item that is a key name (`"registry_url"`, `"socket_timeout"`)
 _NAME_VALUE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+#: an item of a collection of key names: snake_case or lowerCamelCase words
+_NAME_ITEM = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+")
+#: verbs of a pass manager's calls (`add_pass`, `delete_pass`, `register_pass`)
+_PASS_VERBS = frozenset({"add", "append", "insert", "delete", "remove", "register", "enable", "disable", "apply", "run", "skip", "exclude", "include"})
 #: a string item and its comma right before a position (the collection goes on)
 _STRING_ITEM_BEFORE = re.compile(r"[\"'][ \t]*,[ \t]*$")
 #: another string item right after a value (`, "aws_key"`)
