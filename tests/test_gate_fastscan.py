@@ -3,7 +3,9 @@ answers of the plain regexes they replace."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +116,66 @@ def test_pip_gate_agrees_with_the_case_insensitive_pattern(text):
 def test_pip_gate_pattern_has_no_upper_case_literal():
     # the ASCII path searches the lowered text with the pattern case-sensitively
     assert pip_in_code.CALL_WORDS.pattern == pip_in_code.CALL_WORDS.pattern.lower()
+
+
+# -- pip wrappers: the walk over `_fields` and the shape count agree with what they replace
+
+
+def _reference_own_walk(function):
+    stack = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                stack.append(child)
+
+
+WRAPPERS = '''
+import subprocess, sys
+PIP = [sys.executable, "-m", "pip"]
+def install(pkg, *more):
+    subprocess.check_call(PIP + ["install", pkg])
+    subprocess.check_call([sys.executable, "-m", "pip", "install", *more])
+    def inner(x):
+        return ["pip", "install"] + list(x)
+    return tuple(more) + (pkg,)
+class Tool:
+    def add(self, name, extra):
+        cmd = ["pip", "install", name] + extra + ["\\0param-like"]
+        return cmd
+'''
+
+
+def _functions():
+    import mlwarden.sources.dependencies.pip_in_code as module
+
+    sources = [WRAPPERS, Path(module.__file__).read_text(), Path(gate.__file__).read_text()]
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield node
+
+
+def test_own_walk_yields_what_iter_child_nodes_did_in_the_same_order():
+    checked = 0
+    for function in _functions():
+        assert [id(n) for n in pip_in_code._own_walk(function)] == [id(n) for n in _reference_own_walk(function)]
+        checked += 1
+    assert checked > 50
+
+
+def test_param_slots_count_the_parameter_places_flatten_gives():
+    compared = 0
+    for function in _functions():
+        args = function.args
+        params = {a.arg for a in [*args.posonlyargs, *args.args]}
+        vararg = args.vararg.arg if args.vararg is not None else None
+        for node in ast.walk(function):
+            if isinstance(node, (ast.List, ast.Tuple, ast.BinOp)):
+                flat = pip_in_code._flatten(node, params, vararg, [], {})
+                if flat is not None:
+                    places = sum(1 for w in flat if w.startswith(pip_in_code._PARAM))
+                    assert pip_in_code._param_slots(node, params, vararg) == places, ast.dump(node)
+                    compared += 1
+    assert compared > 20
