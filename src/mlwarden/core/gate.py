@@ -413,10 +413,16 @@ def first_line(node: ast.AST) -> int:
 def iter_nodes(tree: ast.AST) -> Iterator[ast.AST]:
     """Every node of ``tree`` (no order promised), by the stack over
     ``_fields`` that :func:`code_words` inlines for speed."""
+    return walk_nodes([tree])
+
+
+def walk_nodes(stack: List[ast.AST], skip: Tuple[type, ...] = ()) -> Iterator[ast.AST]:
+    """The nodes of ``stack`` and below, last first, children pushed in
+    ``ast.iter_child_nodes``' order (so the order is that of a stack walk
+    over it), not entering children of a ``skip`` type. ``stack`` is used up."""
     import ast
 
     node_type = ast.AST
-    stack: List[ast.AST] = [tree]
     pop, push = stack.pop, stack.append
     while stack:
         node = pop()
@@ -424,8 +430,9 @@ def iter_nodes(tree: ast.AST) -> Iterator[ast.AST]:
         for name in node._fields:
             value = getattr(node, name, None)
             if isinstance(value, node_type):
-                push(value)
+                if not skip or not isinstance(value, skip):
+                    push(value)
             elif type(value) is list:
                 for item in value:
-                    if isinstance(item, node_type):
+                    if isinstance(item, node_type) and (not skip or not isinstance(item, skip)):
                         push(item)

@@ -687,23 +687,11 @@ def _param_slots(node: ast.AST, params: Set[str], vararg: Optional[str]) -> int:
 
 
 def _own_walk(function: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of ``function``'s body, not inside nested functions or classes."""
-    node_type, nested = ast.AST, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-    stack = list(getattr(function, "body", []))
-    pop, push = stack.pop, stack.append
-    # ast.iter_child_nodes' order, over `_fields` as gate.iter_nodes does (~2x faster)
-    while stack:
-        node = pop()
-        yield node
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, node_type):
-                if not isinstance(value, nested):
-                    push(value)
-            elif type(value) is list:
-                for item in value:
-                    if isinstance(item, node_type) and not isinstance(item, nested):
-                        push(item)
+    """The nodes of ``function``'s body, not inside nested functions or classes
+    (in the order of a stack walk over ``ast.iter_child_nodes``)."""
+    from mlwarden.core.gate import walk_nodes
+
+    return walk_nodes(list(getattr(function, "body", [])), (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
 
 
 def _python_first(words: List[Word]) -> List[Word]:
