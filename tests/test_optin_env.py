@@ -28,6 +28,9 @@ def findings(code: str, rule: str, name: str = "lib.py", kind=None):
         ("import ssl\nfrom os import environ\ndef ctx():\n    if 'INSECURE_TLS' in environ:\n        return ssl._create_unverified_context()\n", "MLW208", "INSECURE_TLS"),
         ("import os, pickle as pk\ndef load(p):\n    if not os.getenv('ALLOW_PICKLE_LOADS'):\n        raise ValueError('set ALLOW_PICKLE_LOADS')\n    with open(p, 'rb') as f:\n        return pk.load(f)\n", "MLW101", "ALLOW_PICKLE_LOADS"),
         ("import os\nimport torch\ndef load(p):\n    return torch.load(p, weights_only=False) if os.getenv('TRUST_CHECKPOINTS') else torch.load(p, weights_only=True)\n", "MLW102", "TRUST_CHECKPOINTS"),
+        # import spellings, resolved like any call
+        ("import ssl\nfrom os import getenv as env_of\ndef ctx():\n    if env_of('SKIP_TLS_VERIFY') == 'yes':\n        return ssl._create_unverified_context()\n", "MLW208", "SKIP_TLS_VERIFY"),
+        ("import ssl, os as _os\ndef ctx():\n    if _os.environ.get('INSECURE_SSL'):\n        return ssl._create_unverified_context()\n", "MLW208", "INSECURE_SSL"),
     ],
 )
 def test_an_environment_opt_in_lowers_and_names_the_variable(code, rule, variable):
@@ -50,6 +53,8 @@ def test_an_environment_opt_in_lowers_and_names_the_variable(code, rule, variabl
         TLS + "        if os.getenv(KEY):\n            pass\n        else:\n            self.ctx.verify_mode = ssl.CERT_NONE\n",
         # not the environment: some other mapping's get
         TLS + "        if settings.get(KEY):\n            self.ctx.verify_mode = ssl.CERT_NONE\n",
+        # a project function that happens to be called getenv
+        TLS.replace("import os, ssl", "import ssl\ndef getenv(k):\n    return k") + "        if getenv(KEY):\n            self.ctx.verify_mode = ssl.CERT_NONE\n",
         # module level: no function, no opt-in analysis
         "import os, ssl\nctx = ssl.create_default_context()\nif os.getenv('TFHUB_DISABLE_CERT_VALIDATION'):\n    ctx.verify_mode = ssl.CERT_NONE\n",
     ],

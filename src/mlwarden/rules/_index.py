@@ -4,7 +4,7 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 3870641487,
- '_optin': 354978872,
+ '_optin': 1507430998,
  '_roundtrip': 2659381593,
  '_samefile': 4175811595,
  'mlw101_pickle_load': 1270550609,
@@ -29,7 +29,7 @@ FINGERPRINT = {'_helpers': 3870641487,
  'mlw120_env_disables_weights_only': 969201195,
  'mlw201_trust_remote_code': 3100815899,
  'mlw202_unpinned_hub_revision': 3482796317,
- 'mlw204_safetensors_disabled': 2718695275,
+ 'mlw204_safetensors_disabled': 259179432,
  'mlw205_torch_hub_unpinned': 1580730212,
  'mlw206_download_without_hash_check': 225647902,
  'mlw207_insecure_http_download': 3957812367,

@@ -77,7 +77,7 @@ def _opt_in_note(rule: Any, call: Any) -> Optional[str]:
     if query is None or query.scope.is_module:
         return None
     function = query.scope.scope
-    for name, needed in _requirements(query.scope, call, function):
+    for name, needed in _requirements(query.scope, call, function, rule.ctx):
         if isinstance(name, _Env):
             variable = rule.ctx.value(name.key)
             if needed and isinstance(variable, str) and _RISK_NAME_RE.search(variable):
@@ -128,7 +128,7 @@ def parameter_default(rule: Any, call: Any, value: Any) -> Tuple[Optional[str], 
 # what must hold for the call to run
 
 
-def _requirements(scope: Any, call: Any, function: Any) -> Iterator[Tuple[Any, bool]]:
+def _requirements(scope: Any, call: Any, function: Any, ctx: Any) -> Iterator[Tuple[Any, bool]]:
     """(name, truth) pairs: the call runs only when each ``name`` (a
     parameter's name, or an :class:`_Env`) has that truth."""
     child = call
@@ -137,14 +137,14 @@ def _requirements(scope: Any, call: Any, function: Any) -> Iterator[Tuple[Any, b
             return
         if isinstance(node, cst.If):
             if child is node.body:
-                yield from _conditions(node.test, True)
+                yield from _conditions(node.test, True, ctx)
             elif child is node.orelse:
-                yield from _conditions(node.test, False)
+                yield from _conditions(node.test, False, ctx)
         elif isinstance(node, cst.IfExp):
             if child is node.body:
-                yield from _conditions(node.test, True)
+                yield from _conditions(node.test, True, ctx)
             elif child is node.orelse:
-                yield from _conditions(node.test, False)
+                yield from _conditions(node.test, False, ctx)
         elif isinstance(node, (cst.IndentedBlock, cst.Module)) and child in node.body:
             # guards before the call in the same block: `if not flag: raise …`
             # (or return, continue, break: what follows runs only when the guard did not)
@@ -152,7 +152,7 @@ def _requirements(scope: Any, call: Any, function: Any) -> Iterator[Tuple[Any, b
                 if statement is child:
                     break
                 if isinstance(statement, cst.If) and statement.orelse is None and exits(statement.body):
-                    yield from _conditions(statement.test, False)
+                    yield from _conditions(statement.test, False, ctx)
         child = node
 
 
@@ -174,29 +174,24 @@ class _Env:
         self.key = key
 
 
-_GETENV = ("getenv", "get")
 #: string methods an opt-in test applies to the variable's value
 _NORMALISE = ("lower", "upper", "strip", "casefold")
 #: defaults that leave the variable unset in effect
 _UNSET = ("", "0", "false", "no", "off", "none")
 
 
-def _env_read(expr: Any, compared: Any = None) -> Any:
+def _env_read(expr: Any, ctx: Any, compared: Any = None) -> Any:
     """The key of ``os.getenv(KEY)`` / ``os.environ.get(KEY)`` /
-    ``os.environ[KEY]`` in ``expr`` (through ``.lower()`` and the like), when
-    its default is no opt-in (none, or an 'unset' literal other than the
-    ``compared`` one); else None."""
+    ``os.environ[KEY]`` in ``expr`` (by any import spelling, through
+    ``.lower()`` and the like), when its default is no opt-in (none, or an
+    'unset' literal other than the ``compared`` one); else None."""
     while isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in _NORMALISE and not expr.args:
         expr = expr.func.value
-    if isinstance(expr, cst.Subscript) and _is_environ(expr.value) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+    if isinstance(expr, cst.Subscript) and "os.environ" in ctx.qualnames(expr.value) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
         return expr.slice[0].slice.value
-    if not isinstance(expr, cst.Call) or not expr.args or any(a.keyword is not None or a.star for a in expr.args):
+    if not isinstance(expr, cst.Call) or not expr.args or len(expr.args) > 2 or any(a.keyword is not None or a.star for a in expr.args):
         return None
-    func = expr.func
-    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-    if name not in _GETENV or (name == "get" and not _is_environ(func.value)) or (name == "getenv" and isinstance(func, cst.Attribute) and not (isinstance(func.value, cst.Name) and func.value.value == "os")):
-        return None
-    if len(expr.args) > 2:
+    if not ctx.call_to(expr, ("os.getenv", "os.environ.get")):
         return None
     if len(expr.args) == 2:
         default = expr.args[1].value
@@ -206,36 +201,30 @@ def _env_read(expr: Any, compared: Any = None) -> Any:
     return expr.args[0].value
 
 
-def _is_environ(expr: Any) -> bool:
-    return (isinstance(expr, cst.Attribute) and expr.attr.value == "environ" and isinstance(expr.value, cst.Name) and expr.value.value == "os") or (
-        isinstance(expr, cst.Name) and expr.value == "environ"
-    )
-
-
-def _conditions(test: Any, truth: bool) -> Iterator[Tuple[Any, bool]]:
-    key = _env_read(test)
+def _conditions(test: Any, truth: bool, ctx: Any) -> Iterator[Tuple[Any, bool]]:
+    key = _env_read(test, ctx)
     if key is not None:
         yield _Env(key), truth
         return
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         target = test.comparisons[0]
         literal = target.comparator.evaluated_value if isinstance(target.comparator, cst.SimpleString) else None
-        key = _env_read(test.left, literal) if isinstance(literal, str) and literal.lower() not in _UNSET else None
+        key = _env_read(test.left, ctx, literal) if isinstance(literal, str) and literal.lower() not in _UNSET else None
         if key is not None and isinstance(target.operator, (cst.Equal, cst.NotEqual)):
             yield _Env(key), truth if isinstance(target.operator, cst.Equal) else not truth
             return
-        if isinstance(target.operator, cst.In) and _is_environ(target.comparator):
+        if isinstance(target.operator, cst.In) and "os.environ" in ctx.qualnames(target.comparator):
             yield _Env(test.left), truth
             return
     if isinstance(test, cst.Name):
         yield test.value, truth
     elif isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        yield from _conditions(test.expression, not truth)
+        yield from _conditions(test.expression, not truth, ctx)
     elif isinstance(test, cst.BooleanOperation):
         # `a and b` true: both true; `a or b` false: both false
         if (isinstance(test.operator, cst.And) and truth) or (isinstance(test.operator, cst.Or) and not truth):
-            yield from _conditions(test.left, truth)
-            yield from _conditions(test.right, truth)
+            yield from _conditions(test.left, truth, ctx)
+            yield from _conditions(test.right, truth, ctx)
     elif isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and len(test.comparisons) == 1:
         target = test.comparisons[0]
         right = target.comparator
