@@ -51,3 +51,37 @@ def test_a_write_in_a_notebook_cell_is_medium():
     text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
     findings = check_source(text, "train.ipynb", config=Config(select=["MLW204"], severity=Severity.LOW), kind="notebook").findings
     assert [(f.severity, f.cell) for f in findings] == [(Severity.MEDIUM, 2)]
+
+
+@pytest.mark.parametrize(
+    "code, owner",
+    [
+        ("from transformers import TFAutoModel\nm = TFAutoModel.from_pretrained(p, use_safetensors=False)\n", "TFAutoModel"),
+        ("import transformers as tr\nm = tr.TFBertForMaskedLM.from_pretrained(\n    p,\n    use_safetensors = False,\n)\n", "TFBertForMaskedLM"),
+        ("from transformers import FlaxT5Model as F\nm = F.from_pretrained(p, use_safetensors=0, from_pt=False)\n", "FlaxT5Model"),
+        ("m = TFWhisperModel.from_pretrained(p, use_safetensors=False)\n", "TFWhisperModel"),  # no import seen
+    ],
+)
+def test_tensorflow_and_flax_models_read_no_pickle(code, owner):
+    """TF / Flax classes read `tf_model.h5` / `flax_model.msgpack`: low, named."""
+    findings = found(code)
+    assert [f.severity for f in findings] == [Severity.LOW], [f.message for f in findings]
+    assert f"on `{owner}` picks its own" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # from_pt converts the PyTorch pickle: the load keeps its level
+        "from transformers import TFAutoModel\nm = TFAutoModel.from_pretrained(p, use_safetensors=False, from_pt=True)\n",
+        "from transformers import TFAutoModel\nm = TFAutoModel.from_pretrained(p, use_safetensors=False, from_pt=args.pt)\n",
+        "from transformers import TFAutoModel\nm = TFAutoModel.from_pretrained(p, use_safetensors=False, **kw)\n",
+        # not a TF / Flax class: `TFRecord`-like names need a capital after the prefix
+        "from transformers import AutoModel\nm = AutoModel.from_pretrained(p, use_safetensors=False)\n",
+        "m = TFloader.from_pretrained(p, use_safetensors=False)\n",
+    ],
+)
+def test_pickle_loads_stay_high(code):
+    findings = found(code)
+    assert [f.severity for f in findings] == [Severity.HIGH], [f.message for f in findings]
+    assert "pickle-based weights" in findings[0].message

@@ -38,7 +38,11 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
     `push_to_hub` (`save_pretrained`, a trainer's `save_model`, a
     checkpoint helper's `save_state_dict_shards`). Writing pickle weights
     runs nothing now, but every later load of them (yours, or your users'
-    after a `push_to_hub`) can run code.
+    after a `push_to_hub`) can run code. Low on a TensorFlow or Flax model
+    class of transformers (`TFAutoModel`, `TFBertModel`, `FlaxAutoModel` …)
+    without a truthy `from_pt=`: those read `tf_model.h5` or
+    `flax_model.msgpack`, which hold weights and no pickle; with
+    `from_pt=True` they convert the PyTorch pickle and keep their level.
 
     ## Example
     ```python
@@ -97,6 +101,8 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
         Invalid("model.save_pretrained(out, **{'use_safetensors': 0})"),
         Invalid("def save(model, out, use_safetensors=False):\n    model.save_pretrained(out, use_safetensors=use_safetensors)"),
         Invalid("import colossal as c\nc.io.save_state_dict_shards(sd, path, use_safetensors=0)"),
+        Invalid("from transformers import TFAutoModel\nm = TFAutoModel.from_pretrained(path, use_safetensors=False)"),
+        Invalid("import transformers as tr\nm = tr.FlaxBertModel.from_pretrained(path, use_safetensors=False, from_pt=True)"),
     ]
 
     @classmethod
@@ -130,7 +136,10 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
         names = [_callee(node), *(q.rsplit(".", 1)[-1].lower() for q in self.ctx.qualnames(node.func))]
         writes = any(_WRITER.search(name) for name in names)
         loads = any(_LOADER.search(name) for name in names)
-        if writes and not loads:
+        native = _native_weights(self, node)
+        if native:
+            what = f"on {native} picks its own `.h5` / `.msgpack` weights, which hold no pickle (low)"
+        elif writes and not loads:
             what = "writes pickle-based weights, and every later load of them can run code"
         elif loads:
             what = "loads pickle-based weights that can run code"
@@ -142,7 +151,7 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
             replace=fix,
             fix_safe=False,
             fix_description="set use_safetensors=True",
-            severity=Severity.MEDIUM if writes and not loads else None,
+            severity=Severity.LOW if native else Severity.MEDIUM if writes and not loads else None,
         )
 
 
@@ -154,6 +163,38 @@ class SafetensorsDisabled(ParamDefaults, CodeRule):
 _WRITER = lazyre.compile(r"(?:^|_)(?:save|write|export|dump|serialize)(?:_|s?$)|push_to_hub")
 #: a callee that loads them (``from_pretrained``, ``load_checkpoint``, ``pipeline``)
 _LOADER = lazyre.compile(r"(?:^|_)(?:load|loads|restore|read)(?:_|$)|^from_|pipeline")
+
+
+#: a TensorFlow or Flax model class of transformers (``TFAutoModel``,
+#: ``TFBertForMaskedLM``, ``FlaxT5Model``): its own weight files are HDF5 or
+#: msgpack, not pickle
+_NATIVE_CLASS = lazyre.compile(r"^(?:TF|Flax)[A-Z]\w*$")
+
+
+def _native_weights(rule: SafetensorsDisabled, node: libcst.Call) -> str:
+    """``"`TFAutoModel`"`` when ``node`` calls a method of a TensorFlow or
+    Flax model class (as written or as imported) and no ``from_pt=`` that
+    may be true converts a PyTorch checkpoint; else ``""``."""
+    func = node.func
+    if not isinstance(func, cst.Attribute):
+        return ""
+    owners = [q.rsplit(".", 2)[-2] for q in rule.ctx.qualnames(func) if q.count(".") >= 2]
+    receiver = func.value
+    if isinstance(receiver, cst.Attribute):
+        owners.append(receiver.attr.value)
+    elif isinstance(receiver, cst.Name):
+        owners.append(receiver.value)
+    native = next((name for name in owners if _NATIVE_CLASS.match(name)), "")
+    if not native:
+        return ""
+    present, value = rule.ctx.keyword(node, "from_pt")
+    if present is None:
+        return ""  # a `**kwargs` we cannot see into may set it
+    if present:
+        resolved = rule.resolve(value)
+        if resolved is UNKNOWN or bool(resolved):
+            return ""
+    return f"`{native}`"
 
 
 def _callee(node: libcst.Call) -> str:
