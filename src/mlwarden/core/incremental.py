@@ -211,7 +211,8 @@ class IncrementalCheck:
                     own.update(range(first, last + 1))
             used = names_of(closure)
             # where a name's meaning depends on the line, the unit's place matters too
-            key = ("unit", pruned.source, tuple(r.id for r in fire), shared, _names_fingerprint(facts, used), tuple(pruned.lines[:1]) if used & facts.ambiguous else None)
+            key = ("unit", pruned.source, tuple(r.id for r in fire), shared, _names_fingerprint(facts, used), tuple(pruned.lines[:1]) if used & facts.ambiguous else None,
+                   _callers(tree, own, source, offsets))
             findings.extend(self._judge(key, pruned, own, unit, view, source, facts, fire, config, offsets))
         return findings
 
@@ -494,6 +495,50 @@ def _fingerprint(facts, source: str, offsets: List[int]) -> Hashable:
         tuple(sorted(facts.bound_anywhere)) if facts.star_modules else (),
         classes,
         _scopes(facts) if facts.ambiguous else (),
+    )
+
+
+def _callers(tree, own: Set[int], source: str, offsets: List[int]) -> Hashable:
+    """The text of every top-level statement that calls a function or class
+    the unit defines, and of the statements calling those (three deep): the
+    opt-in analysis (``rules/_optin.py``) reads what the same file's callers
+    pass for a flag (``load(p, allow_pickle=True)`` keeps a guarded load
+    high), so such a call written in another unit changes this unit's
+    verdict. Names only (``f(...)``, ``obj.f(...)``): more than the analysis
+    follows, never less."""
+    defined: Set[str] = set()
+    others = []
+    for statement in tree.body:
+        if statement.lineno in own:
+            for node in ast.walk(statement):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    defined.add(node.name)
+        else:
+            others.append(statement)
+    if not defined:
+        return ()
+    called = {}
+    for statement in others:
+        names = set()
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call):
+                func = node.func
+                names.add(func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None)
+        called[id(statement)] = names
+    chosen: Dict[int, Any] = {}
+    wanted = set(defined)
+    for _depth in range(3):
+        new = [st for st in others if id(st) not in chosen and called[id(st)] & wanted]
+        if not new:
+            break
+        wanted = set()
+        for statement in new:
+            chosen[id(statement)] = statement
+            wanted.update(n.name for n in ast.walk(statement) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+    last = len(offsets)
+    return tuple(
+        source[offsets[st.lineno - 1] : offsets[st.end_lineno] if st.end_lineno < last else len(source)]
+        for st in sorted(chosen.values(), key=lambda st: st.lineno)
     )
 
 

@@ -4,7 +4,7 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 3870641487,
- '_optin': 1507430998,
+ '_optin': 903071260,
  '_roundtrip': 2659381593,
  '_samefile': 4175811595,
  'mlw101_pickle_load': 1270550609,
@@ -27,7 +27,7 @@ FINGERPRINT = {'_helpers': 3870641487,
  'mlw118_datasets_pandas_pickle': 2268294012,
  'mlw119_tensorflow_saved_model_load': 156252214,
  'mlw120_env_disables_weights_only': 969201195,
- 'mlw201_trust_remote_code': 3100815899,
+ 'mlw201_trust_remote_code': 1892221461,
  'mlw202_unpinned_hub_revision': 3482796317,
  'mlw204_safetensors_disabled': 259179432,
  'mlw205_torch_hub_unpinned': 1580730212,
