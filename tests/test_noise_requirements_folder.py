@@ -54,6 +54,10 @@ KEPT = {
     "no-install-requires": (
         "import os\nfrom setuptools import setup\nFILES = os.listdir('requirements')\nsetup(name='x', data_files=[('requirements', FILES)])\n"
     ),
+    "listed-only-to-ship-the-files": (
+        "import os\nfrom setuptools import setup\n"
+        "setup(install_requires=['torch>=2'], data_files=[('requirements', os.listdir('requirements'))])\n"
+    ),
     "folder-on-another-line-than-the-listing": (
         "import os\nfrom setuptools import setup\nfolder = 'requirements'\nnames = os.listdir(folder)\n"
         "setup(install_requires=[l for f in names for l in open(f)])\n"

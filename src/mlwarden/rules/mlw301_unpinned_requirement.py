@@ -251,8 +251,8 @@ def _setup_py_lists(text: str, parts) -> bool:
     aliases = _LISTING_ALIAS_RE.findall(text)  # `from os import listdir as ls`
     listing = re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in aliases)})\s*\(") if aliases else None
     for line in text.splitlines():
-        if len(line) > 400 or not quoted.search(line):
-            continue
+        if len(line) > 400 or not quoted.search(line) or "data_files" in line or "package_data" in line:
+            continue  # shipping the folder's files is not reading them as requirements
         if not _LISTING_RE.search(line) and not (listing is not None and listing.search(line)):
             continue
         patterns = _GLOB_ARG_RE.findall(line)
