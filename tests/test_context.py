@@ -78,6 +78,15 @@ def findings(tmp_path, files, **kw):
         ("end-to-end-use-cases/rag/requirements.txt", "example"),
         ("demo/app.py", None),  # a demo is often a served app
         ("fixtures/demo/train.py", None),
+        # a demo folder's notebooks are walkthroughs; its .py files and a demo.py module stay code
+        ("demos/Main_Demo.ipynb", "example"),
+        ("Demo/Colab_Setup.ipynb", "example"),
+        ("project/gradio-demos/walk.ipynb", "example"),
+        ("demos/serve.py", None),
+        ("src/pkg/demo.py", None),
+        ("src/pkg/demo.ipynb", None),
+        ("src/demonstration/walk.ipynb", None),
+        ("src/demodata/x.ipynb", None),
         # no context: names that only look alike
         ("src/attestation.py", None),
         ("contest.py", None),

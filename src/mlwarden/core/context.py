@@ -37,7 +37,9 @@ Contexts (first match wins):
     ``samples``/``tutorial(s)``/``notebooks``/``cookbook(s)``/
     ``quickstart``/``course``/``workshop``/``walkthrough`` (split at ``-``,
     ``_`` and ``.``: ``groq-example-templates``) or the phrase
-    ``getting-started``/``use-cases``/``how-to``;
+    ``getting-started``/``use-cases``/``how-to``; and a notebook in a
+    ``demo``/``demos`` folder (``demos/Main_Demo.ipynb``; a ``.py`` file
+    there is often a served app and stays code, as does ``demo.py``);
 ``tutorial``
     any other notebook that reads as a tutorial: at least two Markdown cells,
     one of them with a heading.
@@ -100,6 +102,8 @@ _EXAMPLE_WORDS = frozenset(
         "cookbook", "cookbooks", "quickstart", "quickstarts", "course", "workshop", "walkthrough", "walkthroughs",
     }
 )
+#: a demo folder's words: its notebooks are examples, its .py files code
+_DEMO_WORDS = frozenset({"demo", "demos"})
 _EXAMPLE_PHRASES = ("getting-started", "use-cases", "usecases", "how-to")
 _WORD_SPLIT_RE = re.compile(r"[-_. ]+")
 _TEST_FILE_RE = re.compile(r"(?:test_.*|.*_tests?|conftest|testing(?:_.*)?)\.(?:py|ipynb)$")
@@ -189,6 +193,10 @@ def path_context(relpath: str) -> Optional[str]:
     for d in dirs:
         if _EXAMPLE_WORDS.intersection(_WORD_SPLIT_RE.split(d)) or any(p in d.replace("_", "-") for p in _EXAMPLE_PHRASES):
             return "example"
+    # a notebook in a demo folder is a walkthrough someone runs by hand (a
+    # served demo app is a .py file there, and stays code)
+    if name.endswith(".ipynb") and any(_DEMO_WORDS.intersection(_WORD_SPLIT_RE.split(d)) for d in dirs):
+        return "example"
     return None
 
 

@@ -193,6 +193,7 @@ class IncrementalCheck:
             piece = all_pieces[index]
             name = ("class", piece.headers[0]) if piece.headers else ("function", index) if piece.function else ("spine",)
             units.setdefault(name, []).append(index)
+        calls = _CallIndex(tree)
         for name, members in units.items():
             # the rules that fire in the unit (a rule reports only where it
             # fires: the plan keeps nothing else for it); a class: all of them
@@ -211,7 +212,8 @@ class IncrementalCheck:
                     own.update(range(first, last + 1))
             used = names_of(closure)
             # where a name's meaning depends on the line, the unit's place matters too
-            key = ("unit", pruned.source, tuple(r.id for r in fire), shared, _names_fingerprint(facts, used), tuple(pruned.lines[:1]) if used & facts.ambiguous else None)
+            key = ("unit", pruned.source, tuple(r.id for r in fire), shared, _names_fingerprint(facts, used), tuple(pruned.lines[:1]) if used & facts.ambiguous else None,
+                   _callers(calls, own, source, offsets))
             findings.extend(self._judge(key, pruned, own, unit, view, source, facts, fire, config, offsets))
         return findings
 
@@ -495,6 +497,59 @@ def _fingerprint(facts, source: str, offsets: List[int]) -> Hashable:
         classes,
         _scopes(facts) if facts.ambiguous else (),
     )
+
+
+class _CallIndex:
+    """Per top-level statement of a module: the functions and classes it
+    defines and the names it calls (``f(...)``, ``obj.f(...)``)."""
+
+    def __init__(self, tree) -> None:
+        self.statements = list(tree.body)
+        self.defined: List[Set[str]] = []
+        self.called: List[Set[str]] = []
+        for statement in self.statements:
+            defined: Set[str] = set()
+            called: Set[str] = set()
+            for node in ast.walk(statement):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    defined.add(node.name)
+                elif isinstance(node, ast.Call):
+                    func = node.func
+                    if isinstance(func, ast.Attribute):
+                        called.add(func.attr)
+                    elif isinstance(func, ast.Name):
+                        called.add(func.id)
+            self.defined.append(defined)
+            self.called.append(called)
+
+
+def _callers(index: _CallIndex, own: Set[int], source: str, offsets: List[int]) -> Hashable:
+    """The text of every top-level statement that calls a function or class
+    the unit defines, and of the statements calling those (three deep): the
+    opt-in analysis (``rules/_optin.py``) reads what the same file's callers
+    pass for a flag (``load(p, allow_pickle=True)`` keeps a guarded load
+    high), so such a call written in another unit changes this unit's
+    verdict. Names only: more than the analysis follows, never less."""
+    wanted: Set[str] = set()
+    others: List[int] = []
+    for i, statement in enumerate(index.statements):
+        if statement.lineno in own:
+            wanted |= index.defined[i]
+        else:
+            others.append(i)
+    chosen: Set[int] = set()
+    for _depth in range(3):
+        if not wanted:
+            break
+        new = [i for i in others if i not in chosen and index.called[i] & wanted]
+        chosen.update(new)
+        wanted = set().union(*(index.defined[i] for i in new)) if new else set()
+    last = len(offsets)
+    texts = []
+    for i in sorted(chosen):
+        st = index.statements[i]
+        texts.append(source[offsets[st.lineno - 1] : offsets[st.end_lineno] if st.end_lineno < last else len(source)])
+    return tuple(texts)
 
 
 def _names_fingerprint(facts, used: Set[str]) -> Hashable:

@@ -96,7 +96,7 @@ def _opt_in_note(rule: Any, call: Any) -> Optional[str]:
         passed = caller_values(rule, function, query.cls, name)
         if any(isinstance(v, ast.Constant) and bool(v.value) is needed for v in passed):
             continue  # the project opts in itself
-        shown = "no default" if default is _ABSENT else f"defaults to {default}"
+        shown = "has no default" if default is _ABSENT else f"defaults to {default}"
         return f" (low: it runs only behind the opt-in `{name}={needed}`, a parameter that {shown})"
     return None
 

@@ -12,9 +12,13 @@ What counts, in the scope (function, or module top level) of the load:
 * **anonymous handles** — ``io.BytesIO()``, ``tempfile.TemporaryFile()``,
   ``SpooledTemporaryFile()`` and ``NamedTemporaryFile()`` whose every use
   before the load is a serializer writing into them, ``seek``/``flush``/
-  ``getvalue``…: nobody else can put bytes there;
+  ``getvalue``…: nobody else can put bytes there; a ``NamedTemporaryFile``
+  read back through its ``.name`` (``torch.save(s, tmp)`` …
+  ``torch.load(tmp.name)``) when the name is handed before the load only to
+  the load, readers, harmless calls or serializers;
 * **files this code just wrote** — a path that is *local* (a string literal,
   a module constant, ``tmp_path``/``tmpdir`` fixtures, ``tempfile.mkdtemp()``,
+  ``fd, path = tempfile.mkstemp()`` with ``fd`` only closed,
   ``TemporaryDirectory()``, and joins of those) that a serializer wrote
   (``torch.save(x, p)``, ``with open(p, "wb") as f: pickle.dump(x, f)``,
   ``df.to_pickle(p)`` …) earlier in the same scope. A temporary path may be
@@ -754,7 +758,10 @@ class _Query:
         source = self.handle_source(expr)
         if not isinstance(source, cst.Call) or not self.call_name(source, ANONYMOUS):
             return False
-        initial = self.ctx.arg(source, 0, "initial_bytes")
+        # io.BytesIO(initial_bytes) / StringIO(initial_value); a temporary
+        # file's first argument is its mode
+        buffer = self.call_name(source, ("io.BytesIO", "io.StringIO"))
+        initial = self.ctx.arg(source, 0, "initial_value" if buffer == "io.StringIO" else "initial_bytes") if buffer else None
         if initial is not None and not self.produced(initial, depth + 1):
             return False
         wrote = initial is not None
@@ -772,6 +779,14 @@ class _Query:
                         wrote = wrote or self.scope.before(call, self.load)
                         continue
                     return False
+                if method == "name" and not isinstance(call, cst.Call):
+                    # the file's name: read by the load itself, by a reader
+                    # or harmless call, written by a serializer, or used
+                    # after the load; handed to anything else first (a
+                    # download, a copy, a command line) it may hold other bytes
+                    if self._name_use_ok(parent, call):
+                        continue
+                    return False
                 if method in _HANDLE_METHODS:
                     continue
                 return False
@@ -786,6 +801,37 @@ class _Query:
                         continue
             return False
         return wrote
+
+    def _name_use_ok(self, attribute: Any, holder: Any) -> bool:
+        """``handle.name`` (``attribute``, whose parent is ``holder``) is an
+        argument of the load, of a call after it, of a reader or harmless
+        call, or the destination of a serializer (not an ``open`` for
+        writing: what is written through it is not followed)."""
+        if not isinstance(holder, cst.Arg) or holder.value is not attribute:
+            return False
+        call = self.scope.parent.get(id(holder))
+        if not isinstance(call, cst.Call):
+            return False
+        if call is self.load or not self.scope.before(call, self.load):
+            return True
+        path, mode = self.opened_path(call)
+        if path is attribute:
+            return mode is not None and not any(c in mode for c in "wax+")  # opened to read it back
+        role = self.call_role(call, holder)
+        return role in ("read", "harmless") or (role == "write" and self.call_name(call, WRITERS) is not None)
+
+    def named_handle_written(self, path: Any) -> bool:
+        """``path`` is ``h.name`` of a ``tempfile.NamedTemporaryFile()``
+        handle ``h`` that only serializers wrote into before the load
+        (``torch.save(state, h)`` … ``torch.load(h.name)``), its name
+        handed to nothing that could put other bytes there."""
+        path = self._unwrap_path(path)
+        if not (isinstance(path, cst.Attribute) and path.attr.value == "name" and isinstance(path.value, cst.Name)):
+            return False
+        source = self.handle_source(path.value)
+        if not isinstance(source, cst.Call) or not self.call_name(source, ("tempfile.NamedTemporaryFile",)):
+            return False
+        return self.handle_written(path.value)
 
     def call_role(self, call: Any, arg: Any) -> str:
         """What ``call`` does with its argument ``arg``: "write" (a
@@ -840,6 +886,8 @@ class _Query:
                 return None
             if len(found) == 1 and found[0].kind == "fixture":
                 return "temp"
+            if len(found) == 1 and found[0].kind == "unpack" and self._mkstemp_path(found[0], expr.value):
+                return "temp"
             usable = self.bindings(expr.value)
             if usable is None or len(usable) != 1:
                 return None
@@ -878,6 +926,30 @@ class _Query:
                 kinds = [self.local_path(func.value, depth + 1)] + [self.local_path(a.value, depth + 1) for a in expr.args if not a.keyword]
                 return _merge(kinds)
         return None
+
+    def _mkstemp_path(self, binding: Binding, name: str) -> bool:
+        """``fd, name = tempfile.mkstemp(...)``: the new file's path, when
+        the descriptor is only closed (``os.close(fd)``) or not named, so
+        nothing but writes through the path can fill the file."""
+        node = binding.node
+        if not isinstance(node, cst.Assign) or len(node.targets) != 1 or not isinstance(binding.value, cst.Call):
+            return False
+        if not self.call_name(binding.value, ("tempfile.mkstemp",)):
+            return False
+        target = node.targets[0].target
+        if not isinstance(target, (cst.Tuple, cst.List)) or len(target.elements) != 2:
+            return False
+        fd, path = (e.value for e in target.elements)
+        if not (isinstance(path, cst.Name) and path.value == name and isinstance(fd, cst.Name)):
+            return False
+        for use in self.scope.names.get(fd.value, ()):
+            if use is fd:
+                continue
+            holder = self.scope.parent.get(id(use))
+            call = self.scope.parent.get(id(holder)) if isinstance(holder, cst.Arg) else None
+            if not (isinstance(call, cst.Call) and self.call_name(call, ("os.close",))):
+                return False
+        return len(self.scope.bindings.get(fd.value, ())) == 1
 
     def _single_value(self, name: Any) -> Any:
         for node in self.scope.ancestors(self.load):
@@ -1008,6 +1080,8 @@ class _Query:
         return dest
 
     def file_written(self, path: Any) -> bool:
+        if self.named_handle_written(path):
+            return True
         kind = self.local_path(path)
         if kind is None:
             return self._sibling_written(path)

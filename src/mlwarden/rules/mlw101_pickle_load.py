@@ -32,8 +32,11 @@ class PickleLoad(RoundTripAware, CodeRule):
     the matching dump (`pickle.loads(pickle.dumps(x))`, a variable assigned
     only from `dumps`, an `io.BytesIO`/`tempfile.TemporaryFile` that only a
     pickler wrote into, an attribute the class only ever sets from `dumps`,
-    or a file the same function just wrote with `pickle.dump` at a
-    `tmp_path`/`tempfile`/literal path, or one of the files it wrote by a
+    a `tempfile.NamedTemporaryFile()` a pickler wrote into and read back
+    through its `.name` (handed to nothing else: no download, no command
+    line, no `open` for writing), or a file the same function just wrote
+    with `pickle.dump` at a `tmp_path`/`tempfile`/literal path (the path of
+    `fd, path = tempfile.mkstemp()` when `fd` is only closed), or one of the files it wrote by a
     name pattern into one directory: each worker dumps
     `join(d, f"part_{rank}.pkl")` and one loads `join(d, f"part_{i}.pkl")`).
     See `_roundtrip` in the source for the exact conditions; anything else

@@ -47,8 +47,9 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     is verified with `check_hash=True`.
 
     A round trip is not flagged: a checkpoint that the same function just
-    wrote with `torch.save` to a temporary or literal path, or to an
-    `io.BytesIO` buffer (see MLW101).
+    wrote with `torch.save` to a temporary or literal path, to an
+    `io.BytesIO` buffer, or into a `tempfile.NamedTemporaryFile()` then
+    loaded from its `.name` (see MLW101).
 
     `torch.jit.load` and `torch.utils.cpp_extension.load` are other functions
     and are not flagged.

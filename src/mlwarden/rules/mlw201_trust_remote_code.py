@@ -12,6 +12,8 @@ from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
 from mlwarden.core.context import lower
+from mlwarden.rules._optin import opt_in_note
+from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import (
     ParamDefaults,
     function_params,
@@ -31,7 +33,7 @@ KEY = "trust_remote_code"
 _SHA = "ac2ae5fab2ce3f9f40dc79b5ca9f637430d24971"
 
 
-class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
+class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
     """## What it does
     Flags `trust_remote_code=<truthy>` in any call: transformers
     `from_pretrained` of any Auto*/model/config/tokenizer class, `pipeline`,
@@ -71,7 +73,13 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
       directory, and for a `{"trust_remote_code": True}` dict whose receiver
       is not known;
     - **low**: `load_dataset(..., trust_remote_code=True)` when the project
-      requires `datasets >= 4` (dead code).
+      requires `datasets >= 4` (dead code); and a call or a
+      `{"trust_remote_code": True}` dict that runs only after the caller
+      opted in: under `if trust_remote_code:`, or after
+      `if not trust_remote_code: return {}` (or `raise`), where
+      `trust_remote_code` is a parameter defaulting to False that nothing
+      rebinds and that no call in the same file sets to True (the message
+      names the opt-in; as for MLW101's opt-ins).
 
     Then one step lower for a repository of the project's own organisation
     (see MLW202) and one step lower in tests, docs, examples and tutorial
@@ -131,6 +139,9 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
     message = "`trust_remote_code=True` runs Python code from the model repository; use a model supported natively or review and pin the code to a commit"
     OPTIONS = {"trusted-models": []}
     triggers = frozenset({KEY})
+    #: the pushes to the Hub (PublishedOwners); the opt-in (RoundTripAware's
+    #: scopes) is read inside the function, so no round-trip words
+    module_words = PublishedOwners.module_words
 
     VALID = [
         Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/name')"),
@@ -201,7 +212,8 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
                 if isinstance(bound, cst.Dict) or _is_dict_call(self.ctx, bound):
                     self._consumed.add(id(bound))
         if _is_dict_call(self.ctx, node):
-            self._dicts.append(node)
+            if any(arg.keyword is not None and arg.keyword.value == KEY for arg in node.args):
+                self._dicts.append((node, opt_in_note(self, node)))
             return
         present, value = self.ctx.keyword(node, KEY)
         via = None
@@ -217,13 +229,13 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
                     break
         if via is None:
             return
-        self._report_call(node, via)
+        self._report_call(node, via, opt_in_note(self, node))
 
     def _truthy(self, value: Any) -> bool:
         resolved = self.resolve(value)
         return resolved is not UNKNOWN and bool(resolved)
 
-    def _report_call(self, node, via: str) -> None:
+    def _report_call(self, node, via: str, note: Optional[str]) -> None:
         found = hub_load(self.ctx, node)
         target = display_target(found[0]) if found else _call_name(node)
         name: Optional[str] = None
@@ -240,6 +252,11 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
                 Severity.LOW,
                 None,
             ))
+            return
+        if note:
+            # the caller opted in (`if not trust_remote_code: return`): the
+            # library's documented escape hatch, whichever repository it names
+            self._calls.append((node, f"{pattern} runs Python code from the model repository; pin `revision=` to a reviewed commit where the model is known" + note, Severity.LOW, None))
             return
         if name is None:
             # the repository is chosen at run time: whoever picks the model
@@ -286,7 +303,9 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
 
     # -- dict literals not passed to a call ----------------------------------
     def visit_Dict(self, node: libcst.Dict) -> None:
-        self._dicts.append(node)
+        # the opt-in is read here, while the enclosing function is known
+        if any(isinstance(e, cst.DictElement) and self.ctx.value(e.key) == KEY for e in node.elements):
+            self._dicts.append((node, opt_in_note(self, node)))
 
     def leave_Module(self, original_node: libcst.Module) -> None:
         for node, message, severity, repo in self._calls:
@@ -295,7 +314,7 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
                 severity = lower(severity)
                 message += f" (the project's own organisation, from {where})"
             self.report(node, message, severity=severity)
-        for node in self._dicts:
+        for node, note in self._dicts:
             if id(node) in self._consumed:
                 continue
             if isinstance(node, cst.Call):
@@ -306,8 +325,9 @@ class TrustRemoteCode(PublishedOwners, ParamDefaults, CodeRule):
                 if key == KEY and self._truthy(value):
                     self.report(
                         element,
-                        "`{'trust_remote_code': True}` lets the call that receives these arguments run Python code from the model repository; make remote code opt-in (a flag defaulting to False), or review it and pin `revision=` to a commit SHA",
-                        severity=Severity.MEDIUM,
+                        "`{'trust_remote_code': True}` lets the call that receives these arguments run Python code from the model repository"
+                        + ("; pin `revision=` to a reviewed commit where the model is known" + note if note else "; make remote code opt-in (a flag defaulting to False), or review it and pin `revision=` to a commit SHA"),
+                        severity=Severity.LOW if note else Severity.MEDIUM,
                     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
+from mlwarden.core import lazyre as re
 from mlwarden.core.finding import Finding, Severity, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
 from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, GATE_WORDS
@@ -62,8 +63,9 @@ class UnpinnedRequirement(FileRule):
 
     ## Severity
     Medium. Low for the requirements file a library builds its install
-    requirements from (a `setup.py` that names it and passes
-    `install_requires`, or a `pyproject.toml` whose setuptools `dynamic`
+    requirements from (a `setup.py` that names it, or lists every file of
+    its folder right below it with `os.listdir`/`iterdir`/a glob the file
+    matches, and passes `install_requires`, or a `pyproject.toml` whose setuptools `dynamic`
     dependencies or `hatch-requirements-txt` hook list it (extras too), in its folder or
     up to two folders above, as in `requirements/base.txt`; the nearest
     folder with either file is the project): like a library's
@@ -179,6 +181,11 @@ class UnpinnedRequirement(FileRule):
         return finding
 
 
+#: a call that lists a folder's files, and a string literal with a wildcard (a glob's pattern)
+_LISTING_RE = re.compile(r"\b(?:listdir|scandir|iterdir|glob|iglob|rglob)\s*\(")
+_LISTING_ALIAS_RE = re.compile(r"\b(?:listdir|scandir|glob|iglob)\s+as\s+(\w{1,40})")
+_GLOB_ARG_RE = re.compile(r"[\"']([^\"'\n*?]{0,100}[*?][^\"'\n]{0,100})[\"']")
+
 #: how many directories above a requirements file its ``setup.py`` or
 #: ``pyproject.toml`` may sit (``requirements/base.txt``, ``ci/requirements/x.txt``)
 _LIBRARY_ROOT_DEPTH = 2
@@ -224,7 +231,36 @@ def _setup_py_reads(setup_py, parts) -> bool:
     import re
 
     text = setup_py.read_text(encoding="utf-8", errors="replace")[:200_000]
-    return "install_requires" in text and all(re.search(rf"[\"'/\\]{re.escape(part)}[\"'/\\]", text) for part in parts)
+    if "install_requires" not in text:
+        return False
+    return all(re.search(rf"[\"'/\\]{re.escape(part)}[\"'/\\]", text) for part in parts) or _setup_py_lists(text, parts)
+
+
+def _setup_py_lists(text: str, parts) -> bool:
+    """``setup.py`` reads every file of the requirements file's folder (a
+    folder right below it): ``os.listdir(here / "requirements")``,
+    ``Path("requirements").iterdir()``, or a glob the file's name matches
+    (``glob.glob("requirements/*.txt")``, ``Path("requirements").glob(
+    "*.txt")``), the folder quoted on the listing call's line."""
+    import fnmatch
+
+    if len(parts) != 2:
+        return False
+    folder, name = parts
+    quoted = re.compile(rf"[\"'/\\]{re.escape(folder)}[\"'/\\]")
+    aliases = _LISTING_ALIAS_RE.findall(text)  # `from os import listdir as ls`
+    listing = re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in aliases)})\s*\(") if aliases else None
+    for line in text.splitlines():
+        if len(line) > 400 or not quoted.search(line) or "data_files" in line or "package_data" in line:
+            continue  # shipping the folder's files is not reading them as requirements
+        if not _LISTING_RE.search(line) and not (listing is not None and listing.search(line)):
+            continue
+        patterns = _GLOB_ARG_RE.findall(line)
+        if not patterns and "glob(" not in line:
+            return True  # listdir / scandir / iterdir: every file of the folder
+        if any(fnmatch.fnmatchcase(name, pattern.replace("\\", "/").rsplit("/", 1)[-1]) for pattern in patterns):
+            return True
+    return False
 
 
 def _pyproject_lists(pyproject, req) -> bool:
