@@ -47,7 +47,8 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Dict, Hashable, List, Optional, Sequence, Set, Tuple
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, Hashable, List, Optional, Sequence, Set, Tuple
 
 from mlwarden.core.config import Config
 from mlwarden.core.finding import Edit, Finding
@@ -193,7 +194,7 @@ class IncrementalCheck:
             piece = all_pieces[index]
             name = ("class", piece.headers[0]) if piece.headers else ("function", index) if piece.function else ("spine",)
             units.setdefault(name, []).append(index)
-        calls = _CallIndex(tree)
+        calls = _CallIndex(tree, source, offsets)
         for name, members in units.items():
             # the rules that fire in the unit (a rule reports only where it
             # fires: the plan keeps nothing else for it); a class: all of them
@@ -213,7 +214,7 @@ class IncrementalCheck:
             used = names_of(closure)
             # where a name's meaning depends on the line, the unit's place matters too
             key = ("unit", pruned.source, tuple(r.id for r in fire), shared, _names_fingerprint(facts, used), tuple(pruned.lines[:1]) if used & facts.ambiguous else None,
-                   _callers(calls, own, source, offsets))
+                   _callers(calls, own))
             findings.extend(self._judge(key, pruned, own, unit, view, source, facts, fire, config, offsets))
         return findings
 
@@ -500,30 +501,43 @@ def _fingerprint(facts, source: str, offsets: List[int]) -> Hashable:
 
 
 class _CallIndex:
-    """Per top-level statement of a module: the functions and classes it
-    defines and the names it calls (``f(...)``, ``obj.f(...)``)."""
+    """Per top-level statement of a module: its text, the functions and
+    classes it defines and the names it calls (``f(...)``, ``obj.f(...)``),
+    read from the text: a name before ``(`` anywhere in the statement, even
+    in a string or comment, counts as called, so the sets hold at least what
+    an ``ast`` walk finds (the key may differ more often, never less often).
+    The sets are remembered per statement text, since between two edits of
+    a document all statements but one keep their text."""
 
-    def __init__(self, tree) -> None:
+    def __init__(self, tree, source: str, offsets: List[int]) -> None:
         self.statements = list(tree.body)
-        self.defined: List[Set[str]] = []
-        self.called: List[Set[str]] = []
+        self.texts: List[str] = []
+        self.defined: List[FrozenSet[str]] = []
+        self.called: List[FrozenSet[str]] = []
+        last = len(offsets)
         for statement in self.statements:
-            defined: Set[str] = set()
-            called: Set[str] = set()
-            for node in ast.walk(statement):
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    defined.add(node.name)
-                elif isinstance(node, ast.Call):
-                    func = node.func
-                    if isinstance(func, ast.Attribute):
-                        called.add(func.attr)
-                    elif isinstance(func, ast.Name):
-                        called.add(func.id)
+            # decorators (``@register(...)``) are calls of the statement too
+            first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
+            text = source[offsets[first - 1] : offsets[statement.end_lineno] if statement.end_lineno < last else len(source)]
+            defined, called = _names_in(text)
+            self.texts.append(text)
             self.defined.append(defined)
             self.called.append(called)
 
 
-def _callers(index: _CallIndex, own: Set[int], source: str, offsets: List[int]) -> Hashable:
+_DEFINED = re.compile(r"\b(?:def|class)\s+(\w+)")
+_CALLED = re.compile(r"(\w+)\s*\(")
+
+
+@lru_cache(maxsize=8192)
+def _names_in(text: str) -> Tuple[FrozenSet[str], FrozenSet[str]]:
+    """(names ``text`` defines, names it calls); a ``def f(`` is no call of ``f``."""
+    defines = {m.start(1): m.group(1) for m in _DEFINED.finditer(text)}
+    calls = frozenset(m.group(1) for m in _CALLED.finditer(text) if m.start(1) not in defines)
+    return frozenset(defines.values()), calls
+
+
+def _callers(index: _CallIndex, own: Set[int]) -> Hashable:
     """The text of every top-level statement that calls a function or class
     the unit defines, and of the statements calling those (three deep): the
     opt-in analysis (``rules/_optin.py``) reads what the same file's callers
@@ -544,12 +558,7 @@ def _callers(index: _CallIndex, own: Set[int], source: str, offsets: List[int]) 
         new = [i for i in others if i not in chosen and index.called[i] & wanted]
         chosen.update(new)
         wanted = set().union(*(index.defined[i] for i in new)) if new else set()
-    last = len(offsets)
-    texts = []
-    for i in sorted(chosen):
-        st = index.statements[i]
-        texts.append(source[offsets[st.lineno - 1] : offsets[st.end_lineno] if st.end_lineno < last else len(source)])
-    return tuple(texts)
+    return tuple(index.texts[i] for i in sorted(chosen))
 
 
 def _names_fingerprint(facts, used: Set[str]) -> Hashable:
