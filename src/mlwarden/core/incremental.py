@@ -505,7 +505,8 @@ class _CallIndex:
     classes it defines and the names it calls (``f(...)``, ``obj.f(...)``),
     read from the text: a name before ``(`` anywhere in the statement, even
     in a string or comment, counts as called, so the sets hold at least what
-    an ``ast`` walk finds (the key may differ more often, never less often).
+    an ``ast`` walk finds (the key may differ more often, never less often;
+    a comment between a callee and its parenthesis is the one shape missed).
     The sets are remembered per statement text, since between two edits of
     a document all statements but one keep their text."""
 
@@ -526,7 +527,9 @@ class _CallIndex:
 
 
 _DEFINED = re.compile(r"\b(?:def|class)\s+(\w+)")
-_CALLED = re.compile(r"(\w+)\s*\(")
+#: a name, then blanks, line continuations or closing brackets, then ``(``:
+#: ``f (x)``, ``(pickle.load)(f)``, ``outer()(x)``
+_CALLED = re.compile(r"\b(\w+)[\s\\)]*\(")
 
 
 @lru_cache(maxsize=8192)
