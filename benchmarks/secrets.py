@@ -47,7 +47,10 @@ fresh6``: agno 3.1.10, deepeval 4.3.1, embedchain 0.1.128, kfp 2.17.3, mem0ai
 the held-out ``fresh7s`` of round 7 only with ``--sets fresh7s``: dagster
 1.13.28, modal 1.6.4, pymilvus 3.0.2, sagemaker 3.27.0, together 3.1.1;
 the held-out ``fresh8s`` of round 8 only with ``--sets fresh8s``: cohere
-7.3.1, langsmith 0.15.1, mistralai 3.7.0, openlit 1.45.0, weave 0.54.0),
+7.3.1, langsmith 0.15.1, mistralai 3.7.0, openlit 1.45.0, weave 0.54.0; the
+held-out ``fresh10s`` of round 10 only with ``--sets fresh10s``:
+arize-phoenix-client 3.5.0, fireworks-ai 1.2.30, llm-guard 0.3.16, ollama
+0.6.3, pydantic-ai-slim 2.68.0),
 matches each finding to ``benchmarks/secrets_realcode_labels.tsv`` by project,
 path, line and rule (the ``col`` column tells apart several findings on one
 line) and prints the precision (true, acceptable and false findings), the
@@ -562,6 +565,11 @@ def cmd_eval(args) -> int:
 
         samples = heldout9_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout9", CORPUS)
         sources = ("titus", "ripsecrets", None)
+    elif args.set == "heldout10":
+        from secrets_heldout10 import heldout10_samples  # benchmarks/secrets_heldout10.py
+
+        samples = heldout10_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout10", CORPUS)
+        sources = ("sonar", None)
     else:
         if args.source in ("all", "own"):
             samples += own_samples()
@@ -790,9 +798,9 @@ def cmd_notebooks(args) -> int:
 
 #: the corpus sets of real projects the labels cover (directories below the corpus
 #: root; each project is a directory in them; ``eval`` has one more level)
-REALCODE_SETS = ("fresh3", "fresh4", "fresh5", "noise", "eval/real", "eval/real-2", "eval/third_party", "sdists", "fresh2", "fresh6", "fresh7s", "fresh8s", "fresh9s")
+REALCODE_SETS = ("fresh3", "fresh4", "fresh5", "noise", "eval/real", "eval/real-2", "eval/third_party", "sdists", "fresh2", "fresh6", "fresh7s", "fresh8s", "fresh9s", "fresh10s")
 #: held-out parts: scored only when named with --sets
-REALCODE_HELDOUT = ("fresh6", "fresh7s", "fresh8s", "fresh9s")
+REALCODE_HELDOUT = ("fresh6", "fresh7s", "fresh8s", "fresh9s", "fresh10s")
 REALCODE_LABELS = HERE / "secrets_realcode_labels.tsv"
 REALCODE_COLUMNS = ("project", "path", "line", "rule", "type", "label", "reason", "col")
 _TYPE = re.compile(r"^`([^`]+)`")
@@ -897,7 +905,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("eval", help="precision / recall / F1 on labelled samples")
-    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9"), default="dev",
+    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"), default="dev",
                     help="dev: own + published samples (used while building the detectors); heldout: held-out set 1, "
                          "the files in benchmarks/.corpus/secrets-heldout (benchmarks/secrets_heldout.py); heldout2: "
                          "set 2, benchmarks/.corpus/secrets-heldout2 (benchmarks/secrets_heldout2.py); heldout3 / heldout4: "
@@ -906,7 +914,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "benchmarks/.corpus/secrets-heldout6 (benchmarks/secrets_heldout6.py); heldout7: set 7, "
                          "benchmarks/.corpus/secrets-heldout7 (benchmarks/secrets_heldout7.py); heldout8: set 8, "
                          "benchmarks/.corpus/secrets-heldout8 (benchmarks/secrets_heldout8.py); heldout9: set 9, "
-                         "benchmarks/.corpus/secrets-heldout9 (benchmarks/secrets_heldout9.py)")
+                         "benchmarks/.corpus/secrets-heldout9 (benchmarks/secrets_heldout9.py); heldout10: set 10, "
+                         "benchmarks/.corpus/secrets-heldout10 (benchmarks/secrets_heldout10.py)")
     ev.add_argument("--heldout-dir", metavar="DIR", help="where the held-out files are (default benchmarks/.corpus/secrets-heldout, "
                                                          "secrets-heldout2, -3, -4, -5, -6, -7 or -8)")
     ev.add_argument("--source", choices=("all", "own", "published"), default="all", help="with --set dev")

@@ -87,6 +87,12 @@ def true_positives():
     azure = tok(rand(3), "8Q", "~", rand(34, ALNUM + "_~.-"))
     clojars = tok("CLOJARS", "_", rand(60, string.ascii_lowercase + string.digits))
     private_ai = rand(32, string.ascii_lowercase + string.digits)
+    fine_short = tok("github", "_pat_", rand(36))
+    workflow = tok("hooks.slack", ".com/workflows/T", rand(9), "/A", rand(10), "/", rand(18, string.digits), "/", rand(24))
+    workflow_secret = workflow.split("workflows/", 1)[1]
+    trigger = tok("hooks.slack", ".com/triggers/T", rand(9), "/", rand(13, string.digits), "/", rand(32, "0123456789abcdef"))
+    trigger_secret = trigger.split("triggers/", 1)[1]
+    master = rand(64, ALNUM + "+/")
     xapp = tok("xa", "pp-1-A", rand(10, string.ascii_uppercase + string.digits), "-", rand(13, string.digits), "-", rand(64, HEX))
     xoxe = tok("xo", "xe.xoxp-1-", rand(150))
     xoxe_bare = tok("xo", "xe-1-", rand(140))
@@ -178,6 +184,10 @@ def true_positives():
         ("Clojars API Token", f'deploy_token = "{clojars}"', clojars),
         ("Private AI API Key", f'PRIVATE_AI_API_KEY = "{private_ai}"', private_ai),
         ("Slack App Token", f"SLACK_APP_TOKEN={xapp}", xapp),
+        ("GitHub Access Token", f"token: {fine_short}", fine_short),
+        ("Slack Workflow Webhook URL", f'requests.post("https://{workflow}", json=payload)', workflow_secret),
+        ("Slack Workflow Webhook URL", f"SLACK_TRIGGER_URL=https://{trigger}", trigger_secret),
+        ("Maven Master Password", f"  <master>{{{master}}}</master>", master),
         ("Slack Refresh Token", f'client = WebClient(token="{xoxe}")', xoxe),
         ("Slack Refresh Token", f"refresh_token: {xoxe_bare}", xoxe_bare),
         ("Square Access Token", f"SQUARE_ACCESS_TOKEN={eaaa}", eaaa),

@@ -1090,3 +1090,207 @@ def test_a_list_of_secret_names_opened_by_a_credential_word_is_not_a_password(li
 @pytest.mark.parametrize("line", ['login("password", "hunter2x", "other")', 'conf = ["password", "db_pass_word"]'])
 def test_a_password_item_without_a_list_of_names_after_it_still_pairs(line):
     assert len(adapter.scan_lines([line], "x.py")) == 1
+
+
+# -- round 10: the shapes held-out set 9 and fresh9s left (own samples) --
+
+_R10 = random.Random(1010)
+
+
+def _mix10(n: int) -> str:
+    while True:
+        value = "".join(_R10.choice(string.ascii_letters + string.digits) for _ in range(n))
+        least = min(3, n // 4)
+        if sum(c.isdigit() for c in value) >= least and sum(c.isupper() for c in value) >= least and sum(c.islower() for c in value) >= least:
+            return value
+
+
+KEY30 = _mix10(30)
+
+
+KEY26 = _mix10(26)
+
+
+@pytest.mark.parametrize("line, filename, value", [
+    (f'cfg = {{"key": "{KEY30}"}}', "x.py", KEY30),
+    (f"settings['key'] = '{KEY30}'", "x.py", KEY30),
+    (f"key: {KEY30}", "conf.yaml", KEY30),
+    (f'"key": "{KEY26}"', "conf.json", KEY26),
+])
+def test_a_bare_key_with_a_generated_26_to_31_character_value_is_found(line, filename, value):
+    assert [h.secret for h in adapter.scan_lines([line], filename)] == [value]
+
+
+@pytest.mark.parametrize("value", [
+    "ProfileCacheEntryForUser20231",  # words and a number
+    "userprofilecachedentryabcdef12",  # lower case and digits only
+    "".join(_R10.choice("0123456789abcdef") for _ in range(30)),  # a hash
+    "user_profile_2023_v2_cached_x1",  # separators: an id
+    _mix10(24),  # shorter than 26
+])
+def test_a_bare_key_keeps_cache_style_ids_and_short_values_out(value):
+    assert adapter.scan_lines([f'cache = {{"key": "{value}"}}'], "x.py") == []
+    assert adapter.scan_lines([f"key: {value}"], "conf.yaml") == []
+
+
+@pytest.mark.parametrize("name", ["cache_key", "dict_key", "idempotency_key"])
+def test_a_record_key_with_a_generated_value_is_still_an_id(name):
+    # `idempotency_key = "<random>"`: a record's key is random by design, not a credential
+    assert adapter.scan_lines([f'{name} = "{KEY30}"'], "x.py") == []
+
+
+@pytest.mark.parametrize("value", ["prodSecret.Rotated_2025~" + _mix10(4), "mySecret|" + _mix10(12)])
+def test_a_secret_that_says_secret_is_not_taken_for_a_name(value):
+    assert len(adapter.scan_lines([f'ARM_CLIENT_SECRET="{value}"'], "x.env")) == 1
+
+
+@pytest.mark.parametrize("value", ["AZURE_CLIENT_SECRET", "client-secret-name", "mySecretName"])
+def test_a_secret_name_as_the_value_is_still_a_name(value):
+    assert adapter.scan_lines([f'ARM_CLIENT_SECRET="{value}"'], "x.env") == []
+
+
+TOKEN40 = _mix10(40)
+
+
+@pytest.mark.parametrize("lines", [
+    [f"acme secret key = {TOKEN40}"],  # pasted into a .py file
+    ['HELP = """', f"openai api key = {TOKEN40}", '"""'],  # a docstring
+    [f"x = 'the service api key: {TOKEN40}'"],  # a string
+])
+def test_a_name_with_blanks_in_python_text_is_read(lines):
+    assert [h.secret for h in adapter.scan_lines(lines, "x.py")] == [TOKEN40]
+
+
+@pytest.mark.parametrize("line", [
+    f"f = lambda key={TOKEN40[:20]}: key",  # a keyword before the name: Python
+    f"return key == {TOKEN40[:20]}",
+    f"x = value if key else {TOKEN40[:20]}",
+])
+def test_python_names_after_a_keyword_stay_names(line):
+    assert adapter.scan_lines([line], "x.py") == []
+
+
+GH_SHORT = "github_pat_" + _mix10(40)
+
+
+def test_a_github_pat_of_36_or_more_is_a_token_and_shorter_a_format_example():
+    assert [h.type for h in adapter.scan_lines([f"GH_TOKEN={GH_SHORT}"], ".env")] == ["GitHub Access Token"]
+    assert adapter.scan_lines([f"GH_TOKEN=github_pat_{_mix10(30)}"], ".env") == []
+
+
+MASTER = _mix10(44) + "="
+
+
+@pytest.mark.parametrize("line", [f"<master>{{{MASTER}}}</master>", f"  <master>{{{MASTER}\\}}</master>"])
+def test_maven_master_password_is_found(line):
+    assert [(h.type, h.secret) for h in adapter.scan_lines(["<settingsSecurity>", line, "</settingsSecurity>"], "x.yaml")] \
+        == [("Maven Master Password", MASTER)]
+
+
+@pytest.mark.parametrize("line", ["<master>{short}</master>", "<master>" + MASTER + "</master>", "<masterNode>{" + MASTER + "}</masterNode>"])
+def test_maven_master_look_alikes_are_not_found(line):
+    assert [h.type for h in adapter.scan_lines([line], "x.yaml") if h.type == "Maven Master Password"] == []
+
+
+WF = f"T{_mix10(9)}/A{_mix10(10)}/{_R10.randrange(10**17, 10**18)}/{_mix10(24)}"
+TRIG = f"T{_mix10(9)}/{_R10.randrange(10**12, 10**13)}/" + "".join(_R10.choice("0123456789abcdef") for _ in range(32))
+
+
+@pytest.mark.parametrize("line, secret", [
+    (f'requests.post("https://hooks.slack.com/workflows/{WF}", json=body)', WF),
+    (f"SLACK_TRIGGER=https://hooks.slack.com/triggers/{TRIG}", TRIG),
+])
+def test_slack_workflow_and_trigger_urls_are_found(line, secret):
+    assert [(h.type, h.secret) for h in adapter.scan_lines([line], "x.py")] == [("Slack Workflow Webhook URL", secret)]
+
+
+@pytest.mark.parametrize("line", [
+    "see https://hooks.slack.com/workflows/ for the docs",
+    f"https://hooks.slack.com/triggers/{TRIG.rsplit('/', 1)[0]}",  # no secret part
+    "https://hooks.slack.com/workflows/T00000000/A00000000/000000000000000000/xxxxxxxxxxxxxxxxxxxxxxxx",
+])
+def test_slack_workflow_look_alikes_are_not_found(line):
+    assert adapter.scan_lines([line], "x.py") == []
+
+
+@pytest.mark.parametrize("line", [
+    'm = {"redis_password": "redis_url", "db_password": "db_host"}',
+    "PASSWORD_SETTING = {'smtp_password': 'smtp_password_file'}",
+])
+def test_a_map_of_setting_names_is_not_a_password(line):
+    assert adapter.scan_lines([line], "x.py") == []
+
+
+@pytest.mark.parametrize("value", ["billing_user", "correct_horse_battery", "svc_" + _mix10(10)])
+def test_snake_case_passwords_that_name_no_setting_are_still_passwords(value):
+    assert len(adapter.scan_lines([f'db_password = "{value}"'], "x.py")) == 1
+
+
+@pytest.mark.parametrize("value", ["_password_here", "api-key-here", "TOKEN.here"])
+def test_a_value_that_says_here_is_a_placeholder(value):
+    assert adapter.scan_lines([f"ACME_PASSWORD={value}"], ".env") == []
+    assert adapter.scan_lines([f'acme_password = "{value}"'], "x.py") == []
+
+
+@pytest.mark.parametrize("line", [
+    '    """Validate that login and password exists in environment."""',
+    "# login or password missing: ask again",
+    "# the login and password are provided by the vault",
+])
+def test_prose_about_a_login_and_password_gives_none(line):
+    assert adapter.scan_lines([line], "x.py") == []
+
+
+def test_a_netrc_login_and_password_is_still_found():
+    pw = _mix10(14)
+    assert [h.secret for h in adapter.scan_lines([f"machine api.example.org login alice password {pw}"], ".netrc")] == [pw]
+
+
+def test_the_standard_webhooks_documented_secret_is_an_example():
+    documented = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    assert adapter.scan_lines([f'secret = WebhookSecret(key="{documented}")'], "x.py") == []
+    assert adapter.scan_lines([f'webhook_secret = "whsec_{_mix10(32)}"'], "x.py") != []
+
+
+def _mlw402(source: str):
+    from mlwarden.core.config import Config
+    from mlwarden.core.engine import check_source
+    from mlwarden.core.finding import Severity
+    from mlwarden.core.registry import rule_by_id
+
+    result = check_source(source, "sample.py", config=Config(severity=Severity.LOW), rules=[rule_by_id("MLW402")], full=True)
+    return [f for f in result.findings if f.rule_id == "MLW402"]
+
+
+@pytest.mark.parametrize("value", ["masterKey", "myApiToken", "defaultServiceKey2"])
+def test_mlw402_a_camel_case_key_name_is_no_credential(value):
+    assert _mlw402(f'import openai\nMASTER_KEY = "{value}"\nclient = openai.OpenAI(api_key=MASTER_KEY)\n') == []
+    assert _mlw402(f'import openai\nclient = openai.OpenAI(api_key="{value}")\n') == []
+
+
+@pytest.mark.parametrize("value", ["QkxZrtPLmwQa", "masterKeyQkxZ"])
+def test_mlw402_a_random_camel_case_value_is_still_a_credential(value):
+    assert len(_mlw402(f'import openai\nclient = openai.OpenAI(api_key="{value}")\n')) == 1
+
+
+@pytest.mark.parametrize("name", ["settings-security.xml", "settings.xml"])
+def test_maven_credential_files_are_read_by_name(tmp_path, name):
+    from mlwarden.commands.check import check_paths
+    from mlwarden.core.config import Config
+
+    (tmp_path / name).write_text(f"<settingsSecurity>\n  <master>{{{MASTER}}}</master>\n</settingsSecurity>\n")
+    (tmp_path / "other.xml").write_text(f"<x>\n  <master>{{{MASTER}}}</master>\n</x>\n")  # any other XML: not read
+    results, _ = check_paths([str(tmp_path)], Config())
+    found = [(r.path, f.rule_id) for r in results for f in r.findings]
+    assert found == [(str(tmp_path / name), "MLW401")]
+
+
+@pytest.mark.parametrize("value", ["_password_here", "db-password-here"])
+def test_mlw403_a_here_placeholder_in_an_env_example_is_not_reported(tmp_path, value):
+    from mlwarden.commands.check import check_paths
+    from mlwarden.core.config import Config
+    from mlwarden.core.finding import Severity
+
+    (tmp_path / ".env.example").write_text(f"KINETICA_PASSWD = {value}\nOTHER_PASSWORD={_mix10(16)}\n")
+    results, _ = check_paths([str(tmp_path / ".env.example")], Config(severity=Severity.LOW))
+    assert [f.line for r in results for f in r.findings] == [2]

@@ -29,8 +29,10 @@ from mlwarden.secrets.noise import auth_scheme_value, is_placeholder, names_a_cr
 #: a value made of words (each lower-case, Capitalised or upper-case, with at
 #: most 4 digits after it) and numbers: a name, not a key (`"offline-key"`,
 #: `"another.api.key"`, `"replicate_key"`, `"Bearer token123"`); a random part
-#: (`team-token-7d1e9a0c3b`, `QkxZrtPLmw`) keeps it a credential
-_WORDS_ONLY = re.compile(r"(?:(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)\d{0,4}|\d+)(?:[-_. ](?:(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)\d{0,4}|\d+))*")
+#: (`team-token-7d1e9a0c3b`, `QkxZrtPLmw`) keeps it a credential; a word may
+#: be camelCase (`masterKey`, Meilisearch's documented default key)
+_WORD = r"(?:(?:[a-z]+(?:[A-Z][a-z]{2,})*|[A-Z][a-z]*(?:[A-Z][a-z]{2,})*|[A-Z]+)\d{0,4}|\d+)"
+_WORDS_ONLY = re.compile(_WORD + r"(?:[-_. ]" + _WORD + r")*")
 
 ENV_TARGETS = ("os.environ",)
 ENV_CALLS = ("os.environ.setdefault", "os.putenv", "os.environ.update")
@@ -91,8 +93,9 @@ class HardcodedApiCredential(CodeRule):
     ## Known problems
     Placeholders (`"<your token>"`, `"hf_xxx"`, `"${TOKEN}"`, values shorter
     than 8 characters) are not reported, nor values made only of words and
-    numbers (`"offline-key"`, `"another.api.key"`, `"Bearer token123"`: a
-    random part such as `ci-token-4e8b2f0a7c` keeps a value reported), and neither are non-literal values
+    numbers (`"offline-key"`, `"another.api.key"`, `"Bearer token123"`, camelCase
+    `"masterKey"`: a random part such as `ci-token-4e8b2f0a7c` keeps a value
+    reported), and neither are non-literal values
     (`os.environ[...]`, `getpass()`, function parameters). The flake8 plugin
     runs only code rules, so it shows this rule but not MLW401.
     `# pragma: allowlist secret` and `# noqa: MLW402` silence a statement.

@@ -234,6 +234,20 @@ class SlackRefreshTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class SlackWorkflowWebhookDetector(RegexBasedDetector):
+    """Slack Workflow Builder webhooks and automation trigger URLs."""
+
+    secret_type = "Slack Workflow Webhook URL"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class MavenMasterPasswordDetector(RegexBasedDetector):
+    """Maven's ``settings-security.xml`` master password (``<master>{…}</master>``)."""
+
+    secret_type = "Maven Master Password"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class SquareAccessTokenDetector(RegexBasedDetector):
     """Square access tokens (``EAAA…``, legacy ``sq0atp-…``)."""
 
@@ -375,6 +389,8 @@ ALL_DETECTORS = (
     GenericApiKeyTokenDetector,
     SlackAppTokenDetector,
     SlackRefreshTokenDetector,
+    SlackWorkflowWebhookDetector,
+    MavenMasterPasswordDetector,
     SquareAccessTokenDetector,
     StripeLiveKeyDetector,
     StripeTestKeyDetector,

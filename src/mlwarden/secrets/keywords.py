@@ -33,6 +33,7 @@ wraps them as a detect-secrets plugin.
 
 from __future__ import annotations
 
+from keyword import iskeyword
 from mlwarden.core import lazyre as re  # patterns compile on first use
 from mlwarden.core.regexlit import with_needles
 from typing import Iterator, List, Optional, Sequence, Tuple
@@ -292,7 +293,9 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                 ok = before.endswith(("network", "usernamepassword", "password"))
             elif pattern is login:
                 if match.group("name"):
-                    ok, kind = not word_before, "name"
+                    # `.netrc`'s `login <user> password <pw>`; in prose the
+                    # "user" is a conjunction (`login and password exists`)
+                    ok, kind = not word_before and match.group(0).split()[1] not in _CONJUNCTIONS, "name"
                 else:
                     ok = before.endswith(".")
             elif pattern is login_var:  # a method: `server.login(`, not a `login()` helper
@@ -334,9 +337,11 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
         yield match, "bare"
 
 
+#: words that join two nouns in a sentence (never a user name after `login`)
+_CONJUNCTIONS = frozenset({"and", "or", "nor", "&", "/", "+", "with", "plus", "then", "but", "is", "are", "was", "or/and", "and/or"})
 #: what a sentence says a password "is" when it gives none
 _PROSE_STATES = frozenset(
-    {"required", "optional", "invalid", "incorrect", "wrong", "correct", "valid", "empty", "missing", "blank",
+    {"exists", "exist", "present", "available", "provided", "supplied", "given", "defined", "configured", "found", "required", "optional", "invalid", "incorrect", "wrong", "correct", "valid", "empty", "missing", "blank",
      "expired", "unset", "set", "hidden", "masked", "redacted", "changed", "unchanged", "reset", "encrypted",
      "hashed", "ignored", "disabled", "enabled", "weak", "strong", "stored", "saved", "sent", "needed", "unknown"}
 )
@@ -529,8 +534,13 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         # `["DB_PASSWORD=…"]`, `"--env", "API_TOKEN=…"`: the name opens a string
         # literal that the value closes; the value is text, not a Python name
         in_string = quote is None and key[:1] in "\"'" and line[match.end("uv"):match.end("uv") + 1] == key[:1] and key[-1:] != key[:1]
+        # `cohere secret key = Qf…` is no Python: a name after another word and
+        # a blank (not a keyword: `lambda key=default: …`) is text in a string
+        # or a docstring, where an unquoted value is the value
+        spaced = _WORD_BEFORE.search(line, 0, start)
+        in_text = spaced is not None and not iskeyword(spaced.group(1)) and line[start:start + 1] not in "\"'`"
         # a bare name, or one under a unary operator (`ph, pw = -height % g, …`: pad widths)
-        if quote == "`" or (quote is None and not in_string and _IDENTIFIER.fullmatch((match.group("uv") or "").lstrip("-+~"))):
+        if quote == "`" or (quote is None and not in_string and not in_text and _IDENTIFIER.fullmatch((match.group("uv") or "").lstrip("-+~"))):
             return None
     op = match.group("op")
     key = match.group("key")

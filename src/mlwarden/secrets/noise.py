@@ -52,7 +52,9 @@ _PLACEHOLDER_TEXT = re.compile(
     r"|\{\{[ \t]*[\w.\-\[\]'\"|: ]+?[ \t]*\}\}|\{\}"
     r"|^[\"']?\$[A-Za-z_]|%\([\w.\-]{1,40}\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%s(?![A-Za-z0-9])"
     # the hex words programmers fill a value with (`deadbeef`, `cafebabe`)
-    r"|deadbeef|cafebabe|feedface",
+    r"|deadbeef|cafebabe|feedface"
+    # a value that says where the secret goes (`_password_here`, `token-here`)
+    r"|[_\-.]here$",
     re.IGNORECASE,
 )
 #: marker words that make a value a test or placeholder value when they start
@@ -79,7 +81,8 @@ _DOCUMENTED_FRAGMENTS = re.compile(
     r"|SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"  # jwt.io example signature
     r"|Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw"  # Azurite key
     r"|4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2"  # Stripe docs
-    r"|f395accd246ae52d",  # Kubernetes docs' bootstrap token secret
+    r"|f395accd246ae52d"  # Kubernetes docs' bootstrap token secret
+    r"|MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",  # the Standard Webhooks spec's (and Svix docs') example signing secret
     re.IGNORECASE,
 )
 
@@ -345,6 +348,9 @@ _NAMEISH = re.compile(r"^[A-Za-z]+(?:[_\-.][A-Za-z0-9]+)*$")
 _SELF_DESCRIBING = re.compile(
     r"pass(?:word|wd|phrase)|secret|token|api[_\- ]?key|credential|private[_\- ]?key|access[_\- ]?key|auth", re.IGNORECASE
 )
+#: characters no key or variable name holds (``myLegacySecret.Value_2024~xYz``
+#: is an Entra secret that says ``Secret``, not a name)
+_NOT_IN_NAMES = re.compile(r"[~^|]")
 _RESOURCE = re.compile(r"^[A-Za-z]+[_\-.]?\d{1,8}(?:[._\-]\d+)*$")
 #: a password-named value made of letters and punctuation only, that names a
 #: credential (``#add-password``, ``cms/sites/passwords#update``, ``password)``)
@@ -476,7 +482,9 @@ def _hashed_path(text: str) -> bool:
 #: GitHub classic tokens (``ghp_`` … + 36) and fine-grained tokens (+ 82)
 _FIXED_FORMATS = re.compile(r"^(?:[A-Za-z0-9_~.\-]{3}\dQ~(?P<entra>[A-Za-z0-9_~.\-]*)|gh[pousr]_(?P<gh>[A-Za-z0-9]*)"
                             r"|github_pat_(?P<pat>[A-Za-z0-9_]*))$")
-_FIXED_LENGTHS = {"entra": 31, "gh": 36, "pat": 82}
+#: (``github_pat_``: the detector takes 36-82 after the prefix, published
+#: samples of 36 are tokens (ripsecrets), of 30 a format's negative (set 8))
+_FIXED_LENGTHS = {"entra": 31, "gh": 36, "pat": 36}
 
 
 def _wrong_length_format(text: str) -> bool:
@@ -529,6 +537,17 @@ def names_a_credential(value: str) -> bool:
 _REGEX_PIECES = re.compile(r"\(\?(?:[:=!]|<[=!]|P<)|\\[sdwbSDWB]|\[\^?[^\]\s]{1,60}\](?=[*+?{])|\[\^?[^\]\s]*?\w-\w[^\]\s]*\]|\{\d+,\d*\}")
 
 
+#: a snake_case name of two or more words
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+#: the words that end a setting's name and never an account's (`redis_url`,
+#: `db_host`, `api_key_file`; `specialbill_user` may be a password)
+_FIELD_WORDS = frozenset({"url", "uri", "urls", "host", "hostname", "port", "path", "dir", "file", "env", "config", "endpoint",
+                          "address", "addr"})
+#: letters and digits only, with at least two upper-case, two lower-case
+#: letters and two digits
+_MIXED_ALNUM = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})(?=(?:[^a-z]*[a-z]){2})(?=(?:[^0-9]*[0-9]){2})[A-Za-z0-9]+")
+
+
 def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     """Why a keyword-detector value is not a credential. ``strength`` is
     ``"password"`` for password-like names (any non-placeholder value is a
@@ -572,7 +591,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     if _DATE.match(text):
         return "timestamp"
     named = _ascii_letters(text)  # `pässword` names the key as surely as `password`
-    if _SELF_DESCRIBING.search(named) and (strength != "password" or _NAME_CHARS.fullmatch(named)) and not _glued_to_name(text):
+    if _SELF_DESCRIBING.search(named) and (strength != "password" or _NAME_CHARS.fullmatch(named)) and not _glued_to_name(text) \
+            and not _NOT_IN_NAMES.search(text):
         return "a key name, not a key"
     if re.match(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", text):
         return "an environment variable name"
@@ -581,6 +601,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     if is_prose(text):
         return "capitalised prose"
     if strength == "password":
+        if _SNAKE.fullmatch(text) and text.rsplit("_", 1)[1] in _FIELD_WORDS:
+            return "a field name"  # `"redis_password": "redis_url"`: a map of setting names
         if re.fullmatch(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[A-Z_]+", text) or " " in text and not re.search(r"[^\w ]", text) and text.islower() is False:
             return "identifier-like name"
         return None
@@ -603,7 +625,13 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     length = len(text)
     h = entropy(text)
     if strength == "weak":
-        return None if length >= 32 and h >= 4.0 and not _HEX.match(text) else "not random enough for a bare `key`"
+        if _HEX.match(text) or h < 4.0:
+            return "not random enough for a bare `key`"
+        # 32+ characters, or 26+ letters and digits mixed like a generated
+        # key (two each of upper case, lower case and digits; `cache_key`-style
+        # ids hold separators or words and are judged above; hashes are hex,
+        # or base64 with `/+=_-`)
+        return None if length >= 32 or length >= 26 and _MIXED_ALNUM.fullmatch(text) else "not random enough for a bare `key`"
     if length < 12:
         return "too short"
     if _HEX.match(text):

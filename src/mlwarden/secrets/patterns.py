@@ -136,8 +136,9 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # stateless GitHub App installation tokens (rolled out from 2026-04):
         # `ghs_` + the app id + `_` + a JWT-like body of some 500 characters
         _re(_B + r"(ghs_\d{1,12}_[A-Za-z0-9_\-]{200,1200})" + _E),
-        # fine-grained personal access tokens
-        _re(_B + r"(github_pat_[A-Za-z0-9_]{82})" + _E),
+        # fine-grained personal access tokens (82 after the prefix; bodies of
+        # 36+ are published as GitHub tokens too: ripsecrets' tests)
+        _re(_B + r"(github_pat_[A-Za-z0-9_]{36,82})" + _E),
         # the same glued to the word before it (`ourgithub_pat_…`, a token
         # pasted after text): only the strict shape, 22 alphanumerics, `_`,
         # 59 more, is distinctive enough to be taken inside a word
@@ -168,6 +169,19 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # token-rotation refresh tokens and app configuration tokens
         # (`xoxe-1-…`, `xoxe.xoxp-1-…`, `xoxe.xoxb-1-…`)
         _re(_B + r"(xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{100,300})" + _E),
+    ),
+    "Slack Workflow Webhook URL": (
+        # Workflow Builder webhooks (`hooks.slack.com/workflows/<team>/<app>/<id>/<token>`)
+        # and automation triggers (`hooks.slack.com/triggers/<team>/<id>/<32 hex>`):
+        # whoever holds the URL starts the workflow (detect-secrets' Slack
+        # detector knows the `services/` webhooks only)
+        _re(r"(?i:hooks\.slack\.com/workflows/)([TE][A-Za-z0-9]{5,14}/A[A-Za-z0-9]{5,14}/\d{6,20}/[A-Za-z0-9]{8,40})" + _E),
+        _re(r"(?i:hooks\.slack\.com/triggers/)([TE][A-Za-z0-9]{5,14}/\d{10,16}/[a-f0-9]{32})" + _E),
+    ),
+    "Maven Master Password": (
+        # settings-security.xml's `<master>{…}</master>`: the key that decrypts
+        # every `{…}` password of settings.xml
+        _re(r"<master>[ \t]*\{([A-Za-z0-9+/=]{20,200})\\?\}[ \t]*</master>"),
     ),
     "Square Access Token": (
         # production access tokens (`EAAA` + 60) and legacy `sq0atp-` + 22
@@ -264,7 +278,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "AWS Bedrock API Key": "long-term `ABSK` + base64 of `BedrockAPIKey-…`; short-term `bedrock-api-key-` + base64 of `bedrock.amazonaws.com…`",
     "AWS Secret Access Key": "40 base64 characters named `aws_secret_access_key`, `SecretAccessKey`, `aws_secret` …",
     "AWS Session Token": "STS tokens starting `IQoJb3JpZ2luX2Vj`, `FwoGZXIvYXdzE`, `FQoGZXIvYXdzE` or `FQoDYXdzE`, or 100+ base64 characters named `aws_session_token`",
-    "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76, fine-grained `github_pat_` + 82 (also glued to a "
+    "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76, fine-grained `github_pat_` + 36-82 (82 also glued to a "
                            "preceding word), stateless installation tokens `ghs_` + app id + `_` + 200-1200",
     "GitLab Access Token": "`glpat-`, `gldt-`, `glft-`, `glsoat-`, `glrt-`, `glimt-`, `glptt-`, `gloas-`, `glcbt-`, `glagent-` + 20-64; runner registration tokens `GR1348941` + 20",
     "Azure AD Client Secret": "Entra ID application secrets: 3 characters (letters, digits, `_~.-`), a digit, `Q~`, 31-34 more",
@@ -272,6 +286,8 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Private AI API Key": "32 alphanumerics next to `private_ai` / `privateai`",
     "Slack App Token": "`xapp-` + a digit + the app id + a numeric id + 64 hex",
     "Slack Refresh Token": "`xoxe-1-`, `xoxe.xoxp-1-`, `xoxe.xoxb-1-` + 100-300 alphanumerics (token rotation, app configuration)",
+    "Slack Workflow Webhook URL": "`hooks.slack.com/workflows/` + team id + app id + numeric id + 8-40 alphanumerics; `hooks.slack.com/triggers/` + team id + numeric id + 32 hex",
+    "Maven Master Password": "`<master>{…}</master>` in `settings-security.xml` (20-200 base64 characters in braces)",
     "Square Access Token": "`EAAA` + 60 of `[A-Za-z0-9_-]`; legacy `sq0atp-` + 22",
     "Stripe Secret Key": "`sk_live_` / `rk_live_` + 20-247 alphanumerics (every key length)",
     "Stripe Test Key": "`sk_test_` / `rk_test_` + 20-247 alphanumerics (test mode, medium severity)",
@@ -324,7 +340,7 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
         "hf_", "api_org_", "sk-", "gsk_", "r8_", "lsv2_", "pcsk_", "dapi", "AIza", "xai-", "nvapi-", "pplx-", "ABSK",
         "bedrock-api-key", "Q~", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
         "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
-        "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "EAAA", "npm_", "LS0tLS1CRUdJTi", "JQQJ", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
+        "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "<master>", "EAAA", "npm_", "LS0tLS1CRUdJTi", "JQQJ", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
     )
 ) + (
     (("A3T",), r"A3T[A-Z0-9]"),

@@ -21,12 +21,15 @@ from mlwarden.sources.base import Unit
 MAX_BYTES = 2_000_000
 
 SUFFIXES = frozenset({".yaml", ".yml", ".json", ".cfg", ".toml", ".ini", ".env"})
+#: credential files known by name: Kaggle's API key, Maven's server passwords
+#: and the master password that decrypts them
+_NAMED_CONFIGS = frozenset({"kaggle.json", "settings.xml", "settings-security.xml"})
 
 
 def is_text_config(path: Path) -> bool:
     """``.env``, ``.env.local``, ``prod.env``, ``*.yaml`` … (by name)."""
     name = path.name.lower()
-    if name == ".env" or name.startswith(".env.") or name == "kaggle.json":
+    if name == ".env" or name.startswith(".env.") or name in _NAMED_CONFIGS:
         return True
     return path.suffix.lower() in SUFFIXES
 
