@@ -1294,3 +1294,30 @@ def test_mlw403_a_here_placeholder_in_an_env_example_is_not_reported(tmp_path, v
     (tmp_path / ".env.example").write_text(f"KINETICA_PASSWD = {value}\nOTHER_PASSWORD={_mix10(16)}\n")
     results, _ = check_paths([str(tmp_path / ".env.example")], Config(severity=Severity.LOW))
     assert [f.line for r in results for f in r.findings] == [2]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a translation table: an English sentence naming a credential word, its translation as the value
+        '    "Commercial use of the model requires a separate authorization.": "模型文件和代码可能采用不同的许可协议；用于商业用途时需要获得模型的正式授权。",',
+        '    "License and authorization": "モデルファイルとコードには異なるライセンスが適用される場合があり、商用利用には正式な許可が必要です。",',
+        # no punctuation at all: still no letter or digit a token is made of
+        '    "auth_token_help": "模型文件和代码可能采用不同的许可协议用于商业用途时需要获得模型的正式授权",',
+        "    'secret_hint': 'モデルとコードのライセンスは異なる場合があります商用利用には許可が必要です',",
+    ],
+)
+def test_text_in_another_script_is_no_token(line):
+    assert adapter.scan_lines(["LABELS = {", line, "}"], "i18n.py") == []
+
+
+@pytest.mark.parametrize(
+    "line, value",
+    [
+        (f'    "api_key": "{V}",', V),  # an ASCII token in the same kind of table stays
+        ('db_password = "пароль2024"', "пароль2024"),  # a password may use any script
+    ],
+)
+def test_tokens_and_non_ascii_passwords_stay(line, value):
+    hits = adapter.scan_lines(["CONFIG = {", line, "}"], "settings.py")
+    assert [h.secret for h in hits] == [value]

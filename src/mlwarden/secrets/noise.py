@@ -548,6 +548,12 @@ _FIELD_WORDS = frozenset({"url", "uri", "urls", "host", "hostname", "port", "pat
 _MIXED_ALNUM = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})(?=(?:[^a-z]*[a-z]){2})(?=(?:[^0-9]*[0-9]){2})[A-Za-z0-9]+")
 
 
+#: sentence punctuation of CJK and full-width text (``。，、；：！？``) and
+#: the ellipsis: no token, key or password holds it, translations do
+_SENTENCE_MARK = re.compile("[\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u2026]")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+
+
 def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     """Why a keyword-detector value is not a credential. ``strength`` is
     ``"password"`` for password-like names (any non-placeholder value is a
@@ -562,6 +568,10 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
             reason = None  # `abuser123456`: a password with a run in it, not a run
     if reason:
         return reason
+    if _SENTENCE_MARK.search(text):
+        return "prose"  # `需要相应的模型授权。`: a translation, a sentence's full stop or comma
+    if strength != "password" and not _ASCII_ALNUM.search(text):
+        return "no letter or digit of a token"  # tokens, keys and secrets are ASCII
     if _CREDENTIAL_WORD_VALUE.fullmatch(text):
         return "a credential word and a number (a documentation example)"
     if _ARN.match(text):
