@@ -49,8 +49,13 @@ other projects' test files and source code, which are never committed):
   serving, MLOps and agent packages: aim, camel-ai, chromadb, determined,
   flytekit, gpt-researcher, guildai, lightrag-hku, mlem, nni, polyaxon,
   promptflow-devkit, swarms; ``benchmarks/heldout/real-9.SOURCES.txt``),
-  committed before any rule changed, scored once at the end (not in the
-  default ``--sets``);
+  committed before any rule changed, scored once at the end;
+* ``real-10/<package>/...`` — round s12's held-out real-code set (14
+  serving, MLOps, agent and notebook-server packages: ag2, dagster,
+  dagster-webserver, deepsparse, doccano, fiftyone, flwr, jupyterhub,
+  modal, paddlex, phidata, ray, runhouse, swanlab;
+  ``benchmarks/heldout/real-10.SOURCES.txt``), committed before any rule
+  changed, scored once at the end (not in the default ``--sets``);
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;

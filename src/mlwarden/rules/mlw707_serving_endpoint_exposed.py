@@ -137,6 +137,21 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `python -m http.server --bind`, when the command names an
       all-interfaces address (`http.server` binds every interface even
       without one: only the explicit address is reported for it);
+    - inference, notebook and dashboard servers started from a command line
+      with an all-interfaces address, listed from their own docs: `vllm
+      serve --host` (and `python -m vllm.entrypoints.openai.api_server`),
+      `python -m sglang.launch_server --host`, `text-generation-launcher
+      --hostname`, `llama-server --host` (and `python -m llama_cpp.server`),
+      `lmdeploy serve … --server-name`, `litellm --host`,
+      `xinference-local --host`, `jupyter lab`/`notebook`/`server --ip`
+      (also `--ServerApp.ip=`, `jupyter-lab`), `code-server --bind-addr`,
+      `tensorboard --host` or `--bind_all`, `ray start --dashboard-host`
+      and `aim up --host`. The command may be one of a shell line's (`cd
+      /srv && nohup jupyter lab --ip 0.0.0.0 &`, `VAR=1 ray start …`, `bash
+      -c "…"`), and may be held as data: bound to a name, a dict value or a
+      keyword handed to a process (`Process(target=run, kwargs={"cmd":
+      "code-server --bind-addr 0.0.0.0:8080"})`) or returned by a builder;
+      a message (`print`, logging, `help=`) is not a command;
     - the standard library's servers on a `(host, port)` address, where an
       empty host is every interface: `http.server.HTTPServer(("", 8000),
       Handler)` (and `ThreadingHTTPServer`, `socketserver.TCPServer` /
@@ -313,6 +328,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         "run.host.port", "launch.server_name",
         # the standard library's servers on a (host, port) address (a listening socket's bind is `bind`)
         "socketserver", "http.server", "xmlrpc.server", "socket.create_server", "wsgiref", "werkzeug.serving.make_server",
+        # inference, notebook and dashboard servers started from a command line, through their address option
+        "vllm.host", "sglang.host", "launcher.hostname", "llama.host", "llama_cpp.host", "lmdeploy.name", "litellm.host", "xinference.host",
+        "jupyter.ip", "jupyterlab.ip", "ServerApp.ip", "NotebookApp.ip", "tensorboard.host", "tensorboard.bind_all", "ray.dashboard", "aim.host",
     })
 
     VALID = [
@@ -410,6 +428,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             for arg in node.args[:1]:
                 self._check_command(arg.value)  # not print(...) or log.info(...): a message is not a command
                 self._check_streamlit(node, arg.value, ())
+        if not _SAYS.search(callee):
+            # a command handed over as a keyword (`Process(target=run, kwargs={...})`, `Popen(args=[...])`)
+            for arg in node.args:
+                if arg.keyword is not None and arg.keyword.value not in _MESSAGE_KEYWORDS:
+                    self._check_command(arg.value)
         if isinstance(func, cst.Attribute) and func.attr.value == "set" and len(node.args) > 1 and self.ctx.value(node.args[0].value) == "bind":
             self._check_gunicorn_bind(node.args[1].value)  # self.cfg.set("bind", "0.0.0.0:8000") in a gunicorn app
         grpc = self._grpc_port_all(node) or self._socket_address(node)
@@ -472,7 +495,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         found = _server_bind_at(words)
         if found is not None:
             server, flag, address, index = found
-            if _address_text_all(address) or address.strip() in ALL_INTERFACES - {""}:
+            if flag in _ALL_INTERFACE_FLAGS.get(server, ()):
+                self._report_exposed(value, f"{server} {flag}")  # tensorboard --bind_all
+            elif _address_text_all(address.strip("'\"")) or address.strip().strip("'\"") in ALL_INTERFACES - {""}:
                 self._report_exposed(value, f"{server} {flag} {address}")
             elif address.startswith("{…}") and exprs[index] is not None and self._all_interfaces(exprs[index]):
                 # ["uvicorn", app, "--host", host], f"gunicorn --bind={HOST}:{PORT} app:app": the value's host
@@ -536,8 +561,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     def visit_Dict(self, node: libcst.Dict) -> None:
         self._branch = ""
         for element in node.elements:
-            if isinstance(element, cst.DictElement) and self.ctx.value(element.key) == "bind":
+            if not isinstance(element, cst.DictElement):
+                continue
+            key = self.ctx.value(element.key)
+            if key == "bind":
                 self._check_gunicorn_bind(element.value)  # {"bind": "0.0.0.0:8000", "workers": 4}
+            elif not (isinstance(key, str) and key.lower() in _MESSAGE_KEYWORDS):
+                self._check_command(element.value)  # {"cmd": "code-server --bind-addr 0.0.0.0:8080"} handed to a process
+
+    def visit_Return(self, node: libcst.Return) -> None:
+        self._branch = ""
+        if node.value is not None:
+            self._check_command(node.value)  # a command builder: `return ["vllm", "serve", model, "--host", "0.0.0.0"]`
 
     def _check_gunicorn_bind(self, value: Any, config_file: bool = False) -> None:
         if not config_file and not self._imports_gunicorn():
@@ -1278,6 +1313,10 @@ _NOT_TCP = lazyre.compile(r"SOCK_DGRAM|SOCK_RAW|AF_UNIX")
 _GUNICORN_CONFIG = re.compile(r"^gunicorn[._-]?conf(?:ig)?\.py$")
 #: callees that run (or hand on) a command: subprocess.run/Popen/check_call,
 #: os.system, asyncio.create_subprocess_exec, a project's run_command, …
+#: callees whose arguments are messages, not commands (`print`, `logger.info`, `warnings.warn`, `click.echo`)
+_SAYS = re.compile(r"(?i)print|log|warn|echo|info|debug|error|exception|critical|format|write|secho|append_text|help")
+#: keywords (and dict keys) that hold text to show, not a command
+_MESSAGE_KEYWORDS = frozenset({"help", "description", "msg", "message", "doc", "epilog", "usage", "text", "title", "label", "example", "examples", "hint"})
 _RUNS_COMMANDS = re.compile(r"(?i)run|exec|spawn|popen|call|system|shell|command|cmd|start|launch|check_output|^sh$")
 _PYTHON = re.compile(r"^(?:.*/)?python(?:\d+(?:\.\d+)?)?$")
 
@@ -1379,7 +1418,7 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
         return words, exprs
     if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
         text = ctx.value(value)
-        if isinstance(text, str) and any(server in text for server in _SERVER_CLIS):
+        if isinstance(text, str) and _MENTIONS_SERVER.search(text):
             try:
                 split = shlex.split(text)
             except ValueError:
@@ -1389,7 +1428,7 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
         # f"gunicorn --bind={HOST}:{PORT} app:app": each placeholder marked by its part's index
         parts = list(value.parts)
         text = "".join(p.value if isinstance(p, cst.FormattedStringText) else f"\x00{i}\x00" for i, p in enumerate(parts))
-        if not any(server in text for server in _SERVER_CLIS):
+        if not _MENTIONS_SERVER.search(text):
             return None
         words, exprs = [], []
         for word in text.split():
@@ -1405,7 +1444,10 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
 #: address they bind, the subcommands one of which must follow, or () for
 #: none). Each binds 127.0.0.1 by default, except streamlit and http.server,
 #: which bind every interface unless told otherwise (an explicit all-interfaces
-#: address is reported here; streamlit without one in `_check_streamlit`)
+#: address is reported here; streamlit without one in `_check_streamlit`).
+#: The inference and notebook servers are listed from their own docs: only an
+#: explicit all-interfaces address is reported for them (a server whose
+#: default differs by version is not judged without one)
 _SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     "gunicorn": (("-b", "--bind"), ()),
     "hypercorn": (("-b", "--bind", "--insecure-bind"), ()),
@@ -1415,7 +1457,40 @@ _SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     "mlflow": (("-h", "--host"), ("server", "ui", "serve")),  # mlflow server / ui / models serve
     "bentoml": (("--host",), ("serve", "serve-http", "serve-grpc", "start-http-server", "start-grpc-server")),
     "http.server": (("-b", "--bind"), ()),  # python -m http.server --bind 0.0.0.0
+    # LLM inference servers: vllm serve / its OpenAI server module, SGLang, TGI, llama.cpp, LMDeploy, LiteLLM, Xinference
+    "vllm": (("--host",), ("serve",)),
+    "vllm.entrypoints.openai.api_server": (("--host",), ()),
+    "vllm.entrypoints.api_server": (("--host",), ()),
+    "sglang.launch_server": (("--host",), ()),
+    "sglang": (("--host",), ("serve",)),
+    "text-generation-launcher": (("--hostname",), ()),
+    "llama-server": (("--host",), ()),
+    "llama_cpp.server": (("--host",), ()),
+    "lmdeploy": (("--server-name",), ("serve",)),
+    "litellm": (("--host",), ()),
+    "xinference-local": (("-H", "--host"), ()),
+    # notebook and IDE servers: Jupyter (`--ip`, `--ServerApp.ip=`), code-server, TensorBoard
+    "jupyter": (("--ip", "--ServerApp.ip", "--NotebookApp.ip"), ("lab", "notebook", "server")),
+    "jupyter-lab": (("--ip", "--ServerApp.ip", "--NotebookApp.ip"), ()),
+    "jupyter-notebook": (("--ip", "--ServerApp.ip", "--NotebookApp.ip"), ()),
+    "jupyter-server": (("--ip", "--ServerApp.ip"), ()),
+    "jupyterlab": (("--ip", "--ServerApp.ip"), ()),
+    "code-server": (("--bind-addr",), ()),
+    "tensorboard": (("--host",), ()),
+    # cluster dashboards: ray start --dashboard-host, aim up / server
+    "ray": (("--dashboard-host",), ("start",)),
+    "aim": (("-h", "--host"), ("up", "server")),
 }
+#: flags with no value that bind every interface (`tensorboard --bind_all`)
+_ALL_INTERFACE_FLAGS: Dict[str, Tuple[str, ...]] = {"tensorboard": ("--bind_all",)}
+#: words a shell line starts a command after (`a && b`, `a; b`, `a | b`, `a & b`)
+_SHELL_SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
+#: a text that names one of those servers as a word (``array`` does not name ``ray``)
+_MENTIONS_SERVER = lazyre.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(name) for name in sorted(_SERVER_CLIS, key=len, reverse=True)) + r")(?![\w-])")
+#: words that run the command after them (`nohup vllm serve …`, `exec …`,
+#: `env X=1 …`, `sudo …`, `setsid …`); `VAR=value` assignments are skipped too
+_SHELL_PREFIXES = frozenset({"nohup", "exec", "env", "sudo", "setsid", "nice", "time", "stdbuf"})
+_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
@@ -1425,18 +1500,60 @@ def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
 
 
 def _server_bind_at(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
+    """``(server, option, address, index of the address's word)`` the first
+    server of a command line binds, or None. The command may be one of a
+    shell line's commands (after ``&&``, ``;``, ``|``, ``nohup``, ``exec``,
+    ``VAR=value``; a ``bash -c "…"`` string is read as a line of its own,
+    its index then that of the string)."""
+    if any(w != s and (w.endswith(s) or w.startswith(s)) for w in words for s in (";", "&&", "|")):
+        # `cd runs; tensorboard …`: a separator written against a word stands alone
+        spread: List[str] = []
+        at: List[int] = []
+        for i, word in enumerate(words):
+            for piece in re.split(r"(;|&&|\|\||\|)", word):
+                if piece:
+                    spread.append(piece)
+                    at.append(i)
+        found = _server_bind_at(spread) if len(spread) > len(words) else None
+        return found[:3] + (at[found[3]],) if found is not None else None
+    start = 0
+    while start < len(words):
+        end = start
+        while end < len(words) and words[end] not in _SHELL_SEPARATORS:
+            end += 1
+        head = start
+        while head < end and (words[head] in _SHELL_PREFIXES or _ENV_ASSIGNMENT.match(words[head])):
+            head += 1
+        found = _one_server_bind(words[head:end])
+        if found is not None:
+            return found[0], found[1], found[2], head + found[3]
+        if end - head >= 3 and words[head].rsplit("/", 1)[-1] in ("bash", "sh", "zsh") and words[head + 1] in ("-c", "-lc"):
+            import shlex
+
+            try:
+                inner = _server_bind_at(shlex.split(words[head + 2]))
+            except ValueError:
+                inner = None
+            if inner is not None:
+                return inner[0], inner[1], inner[2], head + 2
+        start = end + 1
+    return None
+
+
+def _one_server_bind(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
     """``(server, option, address)`` a command line binds (``-b A``,
     ``--bind A``, ``--bind=A``, ``-bA``, ``--host A``; the first one), or
     None when the words do not start a known server (``gunicorn …``,
     ``python -m uvicorn …``, ``uv run flask … run …``, ``mlflow models
-    serve …``) or bind nothing (the default)."""
+    serve …``, ``python -m sglang.launch_server …``) or bind nothing (the
+    default)."""
     if not words:
         return None
     rest = words
     skipped = 0
     if len(rest) > 2 and rest[0].rsplit("/", 1)[-1] == "uv" and rest[1] == "run":
         rest, skipped = rest[2:], 2  # `uv run gunicorn …`
-    if _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
+    if rest and _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
         rest, skipped = rest[2:], skipped + 2
     server = rest[0].rsplit("/", 1)[-1] if rest else ""
     known = _SERVER_CLIS.get(server)
@@ -1446,6 +1563,8 @@ def _server_bind_at(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
     if subcommands and not any(word in subcommands for word in rest[1:]):
         return None
     for i, word in enumerate(rest[1:], start=1):
+        if word in _ALL_INTERFACE_FLAGS.get(server, ()):
+            return server, word, "0.0.0.0", skipped + i
         for flag in flags:
             if word == flag and i + 1 < len(rest):
                 return server, flag, rest[i + 1], skipped + i + 1
