@@ -123,6 +123,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       address="0.0.0.0")` on an `Application` or `HTTPServer` (or a class
       of the module that subclasses one): every interface unless `address`
       names one;
+    - a host from the project's environment getter: a function (of the
+      file, or imported by name from a project module whose name says
+      `env`) that returns `os.getenv(key)` or the default it is given
+      (`def get_env_value(key, default): value = os.getenv(key); if value
+      is None: return default …`): `get_env_value("HOST", "0.0.0.0")` reads
+      like `os.getenv("HOST", "0.0.0.0")`, at the server call or as an
+      option's (argparse, field, module constant) default in another
+      module, the message naming the variable;
     - the address a command binds may also be a value, judged like any
       host: a list element (`["uvicorn", "app:app", "--host", host]` with
       `host="0.0.0.0"` a parameter default) or an f-string's placeholder
@@ -924,6 +932,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if self.ctx.call_to(host, ("os.environ.get", "os.getenv")):
                 default = self.ctx.arg(host, 1, "default")
                 return default is not None and self._all_interfaces(default, depth=depth + 1)
+            getter = self._env_getter_default(host)
+            if getter is not None:
+                # get_env_value("HOST", "0.0.0.0"), a function of the project that returns os.getenv(key) or default
+                if not self._all_interfaces(getter[1], empty_is_local, depth + 1):
+                    return False
+                self._branch = f" when the environment does not set `{getter[0]}` (the default given to `{host.func.value}`)"
+                return True
             looked_up = self._lookup_default(host)
             if looked_up is None or depth >= 4 or not all(self._all_interfaces(e, empty_is_local, depth + 1) for e in looked_up[0]):
                 return False
@@ -936,6 +951,24 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 project_values(self.unit), ALL_INTERFACES
             )
         return False
+
+    def _env_getter_default(self, call: Any) -> Optional[Tuple[str, Any]]:
+        """(variable, default expression) of a call of an environment
+        getter of this file or imported from a project module
+        (:func:`mlwarden.core.project.env_getters`), or None."""
+        if not isinstance(call.func, cst.Name) or not _bound_once(self.ctx.facts, call.func.value):
+            return None
+        name = call.func.value
+        spec = file_values(self.unit, _module_tree(self)).env_getters.get(name) or project_values(self.unit).env_getters.get(name)
+        if spec is None:
+            return None
+        key_at, key_name, default_at, default_name = spec
+        variable = self.ctx.arg(call, key_at, key_name)
+        default = self.ctx.arg(call, default_at, default_name)
+        text = self.ctx.value(variable) if variable is not None else None
+        if not isinstance(text, str) or default is None:
+            return None
+        return text, default
 
     def _env_default_all(self, found: Optional[Tuple[str, object]], shown: str, empty_is_local: bool = False) -> bool:
         """``found`` is (variable, default) of an imported environment look-up
