@@ -124,8 +124,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       of the module that subclasses one): every interface unless `address`
       names one;
     - a host from the project's environment getter: a function (of the
-      file, or imported by name from a project module whose name says
-      `env`) that returns `os.getenv(key)` or the default it is given
+      file, or imported from a project module under a name that says `env`)
+      that returns `os.getenv(key)` or the default it is given
       (`def get_env_value(key, default): value = os.getenv(key); if value
       is None: return default …`): `get_env_value("HOST", "0.0.0.0")` reads
       like `os.getenv("HOST", "0.0.0.0")`, at the server call or as an
