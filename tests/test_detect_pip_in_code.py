@@ -713,6 +713,8 @@ DOCKERFILES_QUIET = [
     "def check(f):\n    raise ValueError('add `RUN pip install foo` to your Dockerfile')\n",
     "def build():\n    '''Write a Dockerfile:\n\n    RUN pip install foo\n    '''\n",
     "DOCKERFILE = 'FROM x\\nRUN echo pip install foo\\n'\n",
+    # an assertion's expected Dockerfile text, wrapped in a call
+    "import textwrap\ndef test_build(self):\n    self.assert_file_contains('Dockerfile', textwrap.dedent('''\\\n        FROM python:3.11\n        RUN pip install --trusted-host example.org kfp\n        '''))\n",
 ]
 
 

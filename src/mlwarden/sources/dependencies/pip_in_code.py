@@ -77,7 +77,8 @@ What is read:
   instruction's ``--mount=…`` options skipped), bound to a name, returned,
   an element of a list of a Dockerfile's lines (``["FROM base", "RUN
   pip install x"]``) or handed to a call that is not a message
-  (``Template(text)``; not ``print``, logging or an exception); each
+  (``Template(text)``; not ``print``, logging, an exception or an
+  assertion's expected value, however wrapped); each
   command of the instruction that starts with a pip install, at its own
   line of the literal;
 * the installer program held in a variable: a list whose program is a name
@@ -411,7 +412,7 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
 
 
 #: callees whose arguments are messages, not data (``print``, logging, ``warnings.warn``, ``ValueError(...)``)
-_MESSAGE_CALL = lazyre.compile(r"(?i)print|log|warn|echo|info|debug|error|exception|critical|secho|help")
+_MESSAGE_CALL = lazyre.compile(r"(?i)print|log|warn|echo|info|debug|error|exception|critical|secho|help|assert|expect")
 #: a line of a Dockerfile that starts an instruction
 _DOCKER_RUN = lazyre.compile(r"^[ \t]*RUN[ \t]+")
 
@@ -423,12 +424,16 @@ def _dockerfile_commands(node: ast.AST, lines: List[str], lists: Any, seen: Set[
     install poetry``), bound to a name, returned, in a list of Dockerfile
     lines (``["FROM base", f"RUN python -m pip install {pkgs}"]``) or handed
     to a call (``Template(dockerfile_text)``) that is not a message (``print``,
-    logging, an exception). Each install is read from the command of the
+    logging, an exception) nor an assertion's expected value. Each install is read from the command of the
     instruction that starts with it (:func:`_starts_with_pip_install`)."""
     values: List[ast.AST] = []
     if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return)) and node.value is not None:
         values.append(node.value)
-    elif isinstance(node, ast.Call) and not _MESSAGE_CALL.search(_dotted_tail(node.func)):
+    elif isinstance(node, ast.Call):
+        if _MESSAGE_CALL.search(_dotted_tail(node.func)):
+            # a message or an expected value (`self.assertIn(textwrap.dedent('''RUN …'''), out)`): its strings, however wrapped, are not data
+            seen.update(id(n) for arg in (*node.args, *(k.value for k in node.keywords)) for n in ast.walk(arg))
+            return
         values.extend(node.args)
         values.extend(k.value for k in node.keywords)
     strings: List[ast.AST] = []
@@ -447,35 +452,35 @@ def _dockerfile_commands(node: ast.AST, lines: List[str], lists: Any, seen: Set[
         yield from _run_instructions(string, text, lines)
 
 
-def _text_line_place(node: ast.AST, lines: List[str], text_line: str, number: int, column: int) -> Tuple[int, int]:
-    """(source line, column) of ``text_line[column:]``, line ``number`` of
-    the text of the string ``node``: where the source spells that line
-    verbatim within the literal (searched from the guess: an escaped first
-    newline or escapes shift it), else the guess."""
-    guess = node.lineno + number
-    wanted = text_line[column:].rstrip()
-    last = getattr(node, "end_lineno", None) or guess
-    if wanted:
-        for candidate in (guess, guess + 1, *range(node.lineno, last + 1)):
-            if node.lineno <= candidate <= last and 0 < candidate <= len(lines):
-                found = lines[candidate - 1].find(wanted)
-                if found >= 0:
-                    return candidate, found
-    return guess, (node.col_offset if number == 0 else 0) + column
+class _Cursor:
+    """Places the words of a string literal's text in the source, in order:
+    each at the first place at or after the previous word's where the
+    literal's source lines spell it (escapes and ``\\``-newlines change the
+    text, not the words), else at the literal's start."""
+
+    def __init__(self, node: ast.AST, lines: List[str]) -> None:
+        self.node, self.lines = node, lines
+        self.line, self.col = node.lineno, node.col_offset
+        self.last = getattr(node, "end_lineno", None) or node.lineno
+
+    def place(self, text: str) -> Tuple[int, int]:
+        line, col = self.line, self.col
+        while line <= self.last and 0 < line <= len(self.lines):
+            found = self.lines[line - 1].find(text, col)
+            if found >= 0:
+                self.line, self.col = line, found + len(text)
+                return line, found
+            line, col = line + 1, 0
+        return self.node.lineno, self.node.col_offset
 
 
 def _run_instructions(node: ast.AST, text: str, lines: List[str]) -> Iterator[List[Word]]:
-    """Words of each pip install in ``text``'s ``RUN`` instructions, each at
-    the line of ``node`` its command starts on (a multi-line literal's own
-    lines)."""
+    """Words of each pip install in ``text``'s ``RUN`` instructions, each
+    where the literal ``node`` spells it (:class:`_Cursor`)."""
     from mlwarden.sources.dependencies.requirement import split_words
 
     physical = text.split("\n")
-    starts = []
-    offset = 0
-    for line in physical:
-        starts.append(offset)
-        offset += len(line) + 1
+    cursor = _Cursor(node, lines)
     i = 0
     while i < len(physical):
         found = _DOCKER_RUN.match(physical[i])
@@ -492,9 +497,8 @@ def _run_instructions(node: ast.AST, text: str, lines: List[str]) -> Iterator[Li
             body = physical[number][column:].rstrip()
             if body.endswith("\\"):
                 body = body[:-1]
-            line, base = _text_line_place(node, lines, physical[number], number, column)
             for token in split_words(body):
-                words.append(Word(token.text, line, base + token.start))
+                words.append(Word(token.text, *cursor.place(token.text)))
         while words and words[0].text.startswith("--"):
             words.pop(0)  # RUN --mount=… --network=…: options of the instruction
         command: List[Word] = []
