@@ -496,3 +496,47 @@ def test_the_cache_drops_a_result_when_the_getter_module_changes(tmp_path):
     assert exposed(tmp_path, server, cache=True) == [("server.py", 6)]  # from the cache
     (pkg / "utils.py").write_text("def get_env_value(key, default):\n    return '127.0.0.1'\n")
     assert exposed(tmp_path, server, cache=True) == []
+
+
+#: round s12: a bind helper of this module (a function that serves on the
+#: host or address it is given) that no code of the file calls, judged by
+#: its callers in the package's other modules
+HELPER = (
+    "import socket\nimport uvicorn\n\n\ndef create_server_socket(addr):\n    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"
+    "    sock.bind(addr)\n    return sock\n\n\ndef serve_http(app, host, port):\n    uvicorn.run(app, host=host, port=port)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "callers, expected",
+    [
+        # a (host, port) tuple whose host falls back to every interface; a click option's default, an aliased import
+        ({"serve.py": "from .launch import create_server_socket\ndef run(args):\n    return create_server_socket((args.host or '', args.port))\n"}, [7]),
+        ({"cli.py": "import click\nfrom svc.launch import serve_http as go\n@click.command()\n@click.option('--host', default='::')\ndef main(host):\n    go(None, host, 80)\n"}, [12]),
+        ({"cli.py": "from .launch import serve_http\ndef main(app, bind='0.0.0.0'):\n    serve_http(app, host=bind, port=80)\n"}, [12]),
+        # one caller passes loopback, one a value that cannot be read; a configured value before the fallback
+        ({"a.py": "from .launch import serve_http\nserve_http(None, '0.0.0.0', 1)\n", "b.py": "from .launch import serve_http\nserve_http(None, '127.0.0.1', 2)\n"}, []),
+        ({"cli.py": "from .launch import serve_http\ndef main(args):\n    serve_http(None, args.host, 80)\n"}, []),
+        ({"cli.py": "from .launch import serve_http\ndef main(app, host='127.0.0.1'):\n    serve_http(app, host or '0.0.0.0', 80)\n"}, []),
+        # a function of the same name from another module
+        ({"cli.py": "from .other import serve_http\nserve_http(None, '0.0.0.0', 1)\n", "other.py": "def serve_http(a, h, p):\n    pass\n"}, []),
+    ],
+)
+def test_bind_helpers_called_from_other_modules(tmp_path, callers, expected):
+    pkg = package(tmp_path, {"launch.py": HELPER, **callers})
+    assert [line for _name, line in exposed(tmp_path, pkg / "launch.py")] == expected
+    if expected:
+        results, _ = check_paths([str(pkg / "launch.py")], Config(root=tmp_path, select=["MLW707"]), cache=False)
+        [finding] = [f for r in results for f in r.findings]
+        assert "is called only with such" in finding.message and sorted(callers)[0] in finding.message
+
+
+def test_bind_helpers_called_from_other_modules_fast_equals_full(tmp_path):
+    from mlwarden.core.engine import check_source
+
+    pkg = package(tmp_path, {"launch.py": HELPER, "serve.py": "from .launch import create_server_socket\ncreate_server_socket(('', 8000))\n"})
+    config = Config(root=tmp_path, select=["MLW707"], severity=Severity.LOW)
+    source = (pkg / "launch.py").read_text()
+    fast = check_source(source, str(pkg / "launch.py"), config=config).findings
+    full = check_source(source, str(pkg / "launch.py"), config=config, full=True).findings
+    assert [(f.line, f.col, f.message) for f in fast] == [(f.line, f.col, f.message) for f in full] and [f.line for f in fast] == [7]

@@ -123,6 +123,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       address="0.0.0.0")` on an `Application` or `HTTPServer` (or a class
       of the module that subclasses one): every interface unless `address`
       names one;
+    - a function of the file that serves on the host or address it is
+      given (`def serve_http(app, host): uvicorn.run(app, host=host)`,
+      `def create_server_socket(addr): … sock.bind(addr)`) and that no
+      code of the file calls: judged by its calls in the package's other
+      modules that import it from here, when every one passes every
+      interface (a literal, a `configured or ""` fallback, the caller's
+      parameter or click/typer option default), the message naming them;
     - a host from the project's environment getter: a function (of the
       file, or imported from a project module under a name that says `env`)
       that returns `os.getenv(key)` or the default it is given
@@ -783,7 +790,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if not (isinstance(address, cst.Name) and self._from_callers(address, address="tuple")):
                 return None
             helper = next(n.name.value for n in reversed(self._rt_stack()) if isinstance(n, cst.FunctionDef))
-            self._branch += f" (every call of `{helper}` in this file passes such an address)"
+            if "is called with such" not in self._branch:  # not the callers of another module, named already
+                self._branch += f" (every call of `{helper}` in this file passes such an address)"
             return shown, True
         return shown, self._all_interfaces(host)
 
@@ -1886,7 +1894,7 @@ class _AstHosts:
         index = positional.index(name) if name in positional else None
         calls = _calls_of(_module_tree(self.rule), function.name, owner)
         if not calls:
-            return False
+            return owner is None and self._callers_in_other_modules(function, name, index, address)
         for call, caller, caller_cls in calls:
             value = _argument(call, name, index)
             if value is _UNREADABLE or not self.all(value, caller, caller_cls, depth, address=address):
@@ -1962,6 +1970,28 @@ class _AstHosts:
                 return False
         where = sorted({source.name for source, _call, _caller in calls})
         self.rule._branch += f" (`{cls.name}(...)` is made with such a host in `{'`, `'.join(where[:3])}`)"
+        return True
+
+    def _callers_in_other_modules(self, function: Any, name: str, index: Optional[int], address: Any) -> bool:
+        """The module-level ``function``, which no code of this file calls,
+        is called from other modules of the package that import it from
+        here (:func:`~mlwarden.core.project.constructor_calls`), and every
+        such call passes ``name`` a host (or an address, or a ``(host,
+        port)`` tuple) on every interface: a literal, a ``configured or
+        "0.0.0.0"`` fallback, or the caller's parameter or option default
+        (:func:`_other_module_all`). The message names the modules."""
+        if self.facts.functions.get(function.name) is not function:
+            return False
+        calls = constructor_calls(self.rule.unit, function.name)
+        if not calls:
+            return False
+        for _source, call, caller in calls:
+            value = _argument(call, name, index)
+            if value is _UNREADABLE or value is None or not _other_module_all(value, caller, address):
+                return False
+        where = sorted({source.name for source, _call, _caller in calls})
+        what = "a host" if not address else "an address"
+        self.rule._branch += f" (`{function.name}(...)` is called only with such {what}, in `{'`, `'.join(where[:3])}`)"
         return True
 
     def _constructor_args(self, cls: Any, init: Any, name: str) -> List[Any]:
@@ -2053,6 +2083,42 @@ def _class_attr_values(cls: Any, attr: str) -> List[Tuple[Any, Any]]:
                             plain = isinstance(node, (ast.Assign, ast.AnnAssign)) and item is target
                             values.append((node.value if plain else None, stmt))
     return values
+
+
+def _other_module_all(expr: Any, caller: Any, address: Any, depth: int = 0) -> bool:
+    """``expr``, written in another module's function ``caller`` (or at its
+    top level), is a host on every interface (with ``address``, a
+    ``host:port``; with ``address="tuple"``, a ``(host, port)``), read
+    with that function alone: a literal, ``configured or "0.0.0.0"`` (the
+    fallback when nothing is configured), or a parameter's or option's
+    literal default. Names of that module are not followed."""
+    import ast
+
+    if depth > 3 or expr is None:
+        return False
+    if address == "tuple":
+        if isinstance(expr, ast.Tuple) and len(expr.elts) >= 2:
+            return _other_module_all(expr.elts[0], caller, False, depth + 1)
+        return False
+    literal = _ast_literal(expr)
+    if literal is not UNKNOWN:
+        if not isinstance(literal, str):
+            return False
+        return _address_text_all(literal) if address else literal.strip() in ALL_INTERFACES
+    if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or) and expr.values:
+        for value in expr.values[:-1]:
+            set_to = _ast_literal(value)
+            if set_to is UNKNOWN and isinstance(value, ast.Name) and isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                default = _ast_option_default(caller, value.id) or _ast_param_default(caller, value.id)
+                set_to = _ast_literal(default) if default is not None else UNKNOWN
+            if set_to is not UNKNOWN and set_to:
+                return _other_module_all(value if isinstance(value, ast.Constant) else ast.Constant(set_to), None, address, depth + 1)
+        return _other_module_all(expr.values[-1], caller, address, depth + 1)
+    if isinstance(expr, ast.Name) and isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        option = _ast_option_default(caller, expr.id)
+        default = option if option is not None else _ast_param_default(caller, expr.id)
+        return default is not None and _other_module_all(default, None, address, depth + 1)
+    return False
 
 
 def _ast_literal(node: Any) -> object:
