@@ -84,13 +84,9 @@ _MEMO: Dict[Tuple[str, int, int], Tuple[ModuleValues, Tuple[Tuple[int, int], ...
 def module_values(path: Path) -> Optional[ModuleValues]:
     """The literal values ``path`` defines (None when it cannot be read or
     parsed); memoised on the file's size and modification time."""
-    try:
-        stat = path.stat()
-    except OSError:
+    key = _file_key(path)
+    if key is None:
         return None
-    if stat.st_size > MAX_MODULE_BYTES:
-        return None
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
     known = _MEMO.get(key)
     if known is not None and _stamps(known[0].read) == known[1]:
         return known[0]
@@ -318,14 +314,21 @@ def _imported_getters(tree: ast.Module, path: Path, into: Dict[str, Tuple[int, s
                 into[alias.asname or alias.name] = getters[alias.name]
 
 
-def _getters_of(path: Path) -> Optional[Dict[str, Tuple[int, str, int, str]]]:
+def _file_key(path: Path) -> Optional[Tuple[str, int, int]]:
+    """(path, mtime, size): the memo key of a module small enough to read, or None."""
     try:
         stat = path.stat()
     except OSError:
         return None
     if stat.st_size > MAX_MODULE_BYTES:
         return None
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _getters_of(path: Path) -> Optional[Dict[str, Tuple[int, str, int, str]]]:
+    key = _file_key(path)
+    if key is None:
+        return None
     known = _GETTERS_MEMO.get(key)
     if known is None:
         try:
