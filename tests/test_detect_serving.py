@@ -1000,6 +1000,11 @@ SERVER_COMMANDS = {
         "import subprocess\nsubprocess.run(['bash', '-c', 'ulimit -n 4096 && llama-server -m model.gguf --host 0.0.0.0'])\n",
         2, "llama-server --host 0.0.0.0",
     ),
+    "implicitly-concatenated-fstrings": (
+        "import subprocess\nclass Backend:\n    def start(self, flags=''):\n        cmd = (\n            f'python -m sglang.launch_server --model-path {self.model} '\n"
+        "            f'{flags}'\n            '--port 30000 '\n            f'--host 0.0.0.0'\n        )\n        return run_shell(cmd)\n",
+        5, "sglang.launch_server --host 0.0.0.0",
+    ),
     "lmdeploy-server-name-constant": (
         "import os\nSERVE = 'lmdeploy serve api_server ./model --server-name 0.0.0.0 --server-port 23333'\nos.system(SERVE)\n",
         2, "lmdeploy --server-name 0.0.0.0",

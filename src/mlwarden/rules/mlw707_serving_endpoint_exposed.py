@@ -142,7 +142,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       host: a list element (`["uvicorn", "app:app", "--host", host]` with
       `host="0.0.0.0"` a parameter default) or an f-string's placeholder
       (`os.system(f"gunicorn --bind={HOST}:{PORT} app:app")`, also in a
-      command string written as an f-string);
+      command string written as an f-string, or as f-strings implicitly
+      concatenated over several lines);
     - uvicorn and `flask run` started from a literal command the same way
       (`["uvicorn", "main:app", "--host", "0.0.0.0"]`, `python -m uvicorn`,
       `uv run flask --app app run -h 0.0.0.0`); both bind 127.0.0.1 by
@@ -1465,9 +1466,11 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
             except ValueError:
                 split = text.split()
             return split, [None] * len(split)
-    if isinstance(value, cst.FormattedString):
+    parts_of = _string_parts(ctx, value) if isinstance(value, cst.ConcatenatedString) else None
+    if isinstance(value, cst.FormattedString) or parts_of is not None:
         # f"gunicorn --bind={HOST}:{PORT} app:app": each placeholder marked by its part's index
-        parts = list(value.parts)
+        # (also an implicit concatenation of f-strings over several lines)
+        parts = list(value.parts) if parts_of is None else parts_of
         text = "".join(p.value if isinstance(p, cst.FormattedStringText) else f"\x00{i}\x00" for i, p in enumerate(parts))
         if not _MENTIONS_SERVER.search(text):
             return None
@@ -1479,6 +1482,26 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
             words.append(_PLACEHOLDER.sub("{…}", word))
         return words, exprs
     return None
+
+
+def _string_parts(ctx: Any, value: Any) -> Optional[List[Any]]:
+    """The parts of an implicit concatenation that holds an f-string
+    (``f"python -m x " f"--host {host}"``), as one f-string's parts (a
+    plain string's text as a ``FormattedStringText``); None when a piece is
+    neither."""
+    parts: List[Any] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, cst.ConcatenatedString):
+            stack.extend((item.right, item.left))
+        elif isinstance(item, cst.FormattedString):
+            parts.extend(item.parts)
+        elif isinstance(item, cst.SimpleString) and isinstance(ctx.value(item), str):
+            parts.append(cst.FormattedStringText(value=ctx.value(item)))
+        else:
+            return None
+    return parts if any(isinstance(p, cst.FormattedStringExpression) for p in parts) else None
 
 
 #: servers started from a command line: name -> (the options that set the
