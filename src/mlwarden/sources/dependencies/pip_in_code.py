@@ -159,7 +159,7 @@ CALL_WORDS = re.compile(
     # a string (or a command after `&&`) that starts with a pip install: shell lines held as data
     r"|(?:[\"'(;]|&&)\s*(?:sudo\s+)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
     # a Dockerfile's RUN instruction (or a continuation line of one) held as data
-    r"|\brun\s+(?:--\S+\s+)*(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
+    r"|\brun\s+(?:--[^\s]+\s+)*(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
     r"|\\\n\s*(?:&&\s*)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b",
     re.IGNORECASE,
 )
