@@ -651,3 +651,101 @@ def test_pip_wrapper_in_a_notebook(tmp_path):
     nbformat.write(nb, str(path))
     result = check_source(path.read_text(), str(path), config=Config(select=DEP_RULES))
     assert [(f.cell, f.rule_id) for f in result.findings] == [(2, "MLW301")]
+
+
+#: round s12: the installer program held in a variable whose name (or every
+#: value the file binds it to) says pip or uv, and Dockerfile RUN
+#: instructions held as data (a template, a list of a Dockerfile's lines,
+#: continuation lines). (code, [(line, word)])
+HELD_PROGRAMS = {
+    "pip-path-name": (
+        "import subprocess\ndef bootstrap(venv):\n    pip_path = venv.pip_location()\n    subprocess.run([pip_path, 'install', '--upgrade', 'setuptools'], check=True)\n",
+        [(4, "'setuptools'")],
+    ),
+    "uv-bin-attribute": (
+        "import subprocess as sp\nclass Env:\n    def sync(self, py):\n        sp.check_call([self.uv_bin, 'pip', 'install', '--python', py, 'httpx'])\n",
+        [(4, "'httpx'")],
+    ),
+    "exe-bound-to-which-uv": (
+        "import shutil, subprocess\ndef go(py):\n    exe = shutil.which('uv')\n    subprocess.run([exe, 'pip', 'install', '--python', py, 'orjson'])\n",
+        [(4, "'orjson'")],
+    ),
+    "tool-bound-to-a-joined-pip-path": (
+        "import os, subprocess\ndef go(venv):\n    tool = os.path.join(venv, 'Scripts', 'pip3.exe')\n    subprocess.check_output([tool, 'install', 'pywin32'])\n",
+        [(4, "'pywin32'")],
+    ),
+    "tool-bound-to-a-path-division": (
+        "import subprocess\ndef go(venv):\n    tool = venv / 'bin' / 'pip'\n    subprocess.check_output([str(tool), 'install', 'rich'])\n"
+        "def go2(venv):\n    prog = venv / 'bin' / 'pip'\n    subprocess.check_output([prog, 'install', 'typer'])\n",
+        [(7, "'typer'")],
+    ),
+}
+
+HELD_PROGRAMS_QUIET = [
+    # pinned, a variable package, a name that is pip's arguments, not its program; a program bound to something else too
+    "import subprocess\ndef go(pip_exe):\n    subprocess.run([pip_exe, 'install', 'requests==2.32.3'])\n",
+    "import subprocess\ndef go(pip_exe, pkgs):\n    subprocess.run([pip_exe, 'install', *pkgs])\n",
+    "import subprocess\ndef go(pip_args):\n    subprocess.run([pip_args, 'install', 'x'])\n",
+    "import shutil, subprocess\ndef go(fast):\n    exe = shutil.which('uv')\n    if not fast:\n        exe = shutil.which('conda')\n    subprocess.run([exe, 'pip', 'install', 'orjson'])\n",
+]
+
+DOCKERFILES = {
+    "template-with-continuation-lines": (
+        "from string import Template\nIMAGE_TEMPLATE = Template('''\\\nFROM $base\nRUN --mount=type=cache,target=/root/.cache/uv \\\\\n"
+        "    uv pip install --system poetry && \\\\\n    echo done\nCOPY . /src\n''')\n",
+        [(5, "poetry")],
+    ),
+    "list-of-dockerfile-lines": (
+        "def image(base, extra):\n    steps = ['FROM ' + base, 'RUN apt-get update && python -m pip install gunicorn']\n    steps += [f'RUN pip install {extra}']\n    return steps\n",
+        [(2, "gunicorn")],
+    ),
+    "fstring-dockerfile-returned": (
+        "def dockerfile(base):\n    return f'''FROM {base}\nWORKDIR /app\nRUN pip3 install --no-cache-dir litellm\n'''\n",
+        [(4, "litellm")],
+    ),
+}
+
+DOCKERFILES_QUIET = [
+    # pinned, a variable, a requirements file, a message, a docstring, a RUN that does not start with the install
+    "DOCKERFILE = '''FROM python:3.11\nRUN pip install fastapi==0.115.0\n'''\n",
+    "def build(pkgs):\n    return f'FROM base\\nRUN pip install {pkgs}\\n'\n",
+    "DOCKERFILE = 'FROM python:3.11\\nCOPY req.txt .\\nRUN pip install -r req.txt\\n'\n",
+    "def check(f):\n    raise ValueError('add `RUN pip install foo` to your Dockerfile')\n",
+    "def build():\n    '''Write a Dockerfile:\n\n    RUN pip install foo\n    '''\n",
+    "DOCKERFILE = 'FROM x\\nRUN echo pip install foo\\n'\n",
+    # an assertion's expected Dockerfile text, wrapped in a call
+    "import textwrap\ndef test_build(self):\n    self.assert_file_contains('Dockerfile', textwrap.dedent('''\\\n        FROM python:3.11\n        RUN pip install --trusted-host example.org kfp\n        '''))\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(HELD_PROGRAMS))
+def test_installer_program_held_in_a_variable(name):
+    code, where = HELD_PROGRAMS[name]
+    assert_found_fast_and_full(code, sorted(_at(code, line, word) for line, word in where))
+
+
+@pytest.mark.parametrize("code", HELD_PROGRAMS_QUIET)
+def test_installer_program_held_in_a_variable_quiet(code):
+    assert found(code) == []
+
+
+@pytest.mark.parametrize("name", sorted(DOCKERFILES))
+def test_dockerfile_run_instructions_held_as_data(name):
+    code, where = DOCKERFILES[name]
+    assert pip_in_code.may_install(code)
+    assert_found_fast_and_full(code, sorted(_at(code, line, word) for line, word in where))
+
+
+@pytest.mark.parametrize("code", DOCKERFILES_QUIET)
+def test_dockerfile_run_instructions_quiet(code):
+    assert found(code) == []
+
+
+def test_held_program_and_dockerfile_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json(
+        "import subprocess\nuv_path = '/opt/uv/bin/uv'", "subprocess.run([uv_path, 'pip', 'install', 'polars'])\nBASE = 'FROM x\\nRUN pip install duckdb\\n'"
+    )
+    result = check_source(source, "setup.ipynb", config=Config(select=DEP_RULES))
+    assert [(f.rule_id, f.cell, f.line) for f in result.findings] == [("MLW301", 2, 1), ("MLW301", 2, 2)]

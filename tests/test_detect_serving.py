@@ -953,3 +953,98 @@ HELD_PORTS = [
 def test_held_ports_and_probes_quiet(code):
     assert findings(code) == []
     assert _fast_equals_full(code, "serve.py")
+
+
+#: round s12: inference, notebook and dashboard servers started from a command
+#: line (their options from their own docs), one of a shell line's commands,
+#: and commands held in a dict value, a keyword or a builder's return.
+#: (code, line, words in the message)
+SERVER_COMMANDS = {
+    "sglang-module-in-a-shell-string": (
+        "import subprocess as sp\ndef up(model):\n    sp.Popen(f'python3 -m sglang.launch_server --model-path {model} --host 0.0.0.0', shell=True)\n",
+        3, "sglang.launch_server --host 0.0.0.0",
+    ),
+    "vllm-serve-returned-by-a-builder": (
+        "def vllm_command(model, port):\n    return ['vllm', 'serve', model, '--port', str(port), '--host', '0.0.0.0']\n",
+        2, "vllm --host 0.0.0.0",
+    ),
+    "vllm-openai-module-param-host": (
+        "import sys, subprocess\ndef up(model, bind='::'):\n    subprocess.run([sys.executable, '-m', 'vllm.entrypoints.openai.api_server', '--model', model, '--host', bind])\n",
+        3, "vllm.entrypoints.openai.api_server --host bind",
+    ),
+    "code-server-in-process-kwargs": (
+        "from multiprocessing import Process as P\ndef ide(port):\n    job = P(target=execute, kwargs={'command': f'code-server --bind-addr 0.0.0.0:{port} --auth none'})\n    job.start()\n",
+        3, "code-server --bind-addr 0.0.0.0",
+    ),
+    "jupyter-after-cd-and-nohup": (
+        "import os\nos.system('cd /srv && nohup jupyter notebook --no-browser --ip=0.0.0.0 --port 8888 &')\n",
+        2, "jupyter --ip 0.0.0.0",
+    ),
+    "jupyter-lab-serverapp-option-star": (
+        "import subprocess\nsubprocess.Popen(['jupyter-lab', \"--ServerApp.ip='*'\", '--port=9999'])\n",
+        2, "jupyter-lab --ServerApp.ip '*'",
+    ),
+    "tensorboard-bind-all-flag": (
+        "import subprocess\ndef board(logdir):\n    subprocess.Popen(['tensorboard', '--logdir', logdir, '--bind_all'])\n",
+        3, "tensorboard --bind_all",
+    ),
+    "ray-dashboard-host-env-prefix": (
+        "import subprocess\nsubprocess.check_call('RAY_USAGE_STATS_ENABLED=0 ray start --head --dashboard-host 0.0.0.0', shell=True)\n",
+        2, "ray --dashboard-host 0.0.0.0",
+    ),
+    "tgi-launcher-as-keyword": (
+        "def start(model):\n    launch_job(name='tgi', args=['text-generation-launcher', '--model-id', model, '--hostname', '0.0.0.0'])\n",
+        2, "text-generation-launcher --hostname 0.0.0.0",
+    ),
+    "llama-server-inside-bash-c": (
+        "import subprocess\nsubprocess.run(['bash', '-c', 'ulimit -n 4096 && llama-server -m model.gguf --host 0.0.0.0'])\n",
+        2, "llama-server --host 0.0.0.0",
+    ),
+    "implicitly-concatenated-fstrings": (
+        "import subprocess\nclass Backend:\n    def start(self, flags=''):\n        cmd = (\n            f'python -m sglang.launch_server --model-path {self.model} '\n"
+        "            f'{flags}'\n            '--port 30000 '\n            f'--host 0.0.0.0'\n        )\n        return run_shell(cmd)\n",
+        5, "sglang.launch_server --host 0.0.0.0",
+    ),
+    "lmdeploy-server-name-constant": (
+        "import os\nSERVE = 'lmdeploy serve api_server ./model --server-name 0.0.0.0 --server-port 23333'\nos.system(SERVE)\n",
+        2, "lmdeploy --server-name 0.0.0.0",
+    ),
+}
+
+SERVER_COMMANDS_QUIET = [
+    # loopback, a variable, an address the command does not bind, a message, a word that contains a server's name
+    "import subprocess\ndef up(model):\n    subprocess.run(['vllm', 'serve', model, '--host', '127.0.0.1'])\n",
+    "import subprocess\ndef up(args):\n    subprocess.run(['python', '-m', 'sglang.launch_server', '--host', args.host])\n",
+    "import subprocess\nsubprocess.run(['jupyter', 'lab', '--ip', 'localhost', '--port', '8888'])\n",
+    "import subprocess\nsubprocess.run(['vllm', 'bench', 'serve', '--base-url', 'http://0.0.0.0:8000'])\n",
+    "import logging\nlogging.info('start it with: vllm serve MODEL --host 0.0.0.0')\n",
+    "def explain(parser):\n    parser.add_argument('--cmd', help='e.g. tensorboard --logdir runs --bind_all')\n",
+    "import subprocess\nsubprocess.run(['numpy-array', '--host', '0.0.0.0'])\n",
+    "CONFIG = {'title': 'jupyter lab --ip 0.0.0.0', 'description': 'code-server --bind-addr 0.0.0.0:8080'}\n",
+    # the command after the separator is not a server; a client of the server
+    "import os\nos.system('tensorboard --logdir runs; curl --host 0.0.0.0')\n",
+    "import subprocess\nsubprocess.run(['ray', 'status', '--address', '0.0.0.0:6379'])\n",
+]
+
+
+@pytest.mark.parametrize("name", sorted(SERVER_COMMANDS))
+def test_server_command_lines(name):
+    code, line, words = SERVER_COMMANDS[name]
+    got = findings(code)
+    assert [(f.line, f.severity) for f in got] == [(line, Severity.MEDIUM)], got
+    assert words in got[0].message
+    assert _fast_equals_full(code, "serve.py")
+
+
+@pytest.mark.parametrize("code", SERVER_COMMANDS_QUIET)
+def test_server_command_lines_quiet(code):
+    assert findings(code) == []
+    assert _fast_equals_full(code, "serve.py")
+
+
+def test_server_command_line_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json("import subprocess\nHOST = '0.0.0.0'", "cmd = ['python', '-m', 'sglang.launch_server', '--host', HOST]\nsubprocess.Popen(cmd)")
+    result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert [(f.rule_id, f.cell, f.line) for f in result.findings] == [("MLW707", 2, 1)]

@@ -403,3 +403,53 @@ REEXPORTS = {
 def test_module_reexported_by_a_project_module(name):
     code, rule, expected = REEXPORTS[name]
     assert len(findings(code, rule)) == expected
+
+
+#: round s12: TarFile.extractall / extract handed over as a value, not called.
+#: (code, line of the finding or None)
+HANDED_OVER = {
+    "to-a-module-helper": (
+        "import tarfile\ndef unpack(src, dest):\n    with tarfile.open(src) as tf:\n        _each(dest, tf.getmembers(), tf.extractall)\n"
+        "def _each(dest, members, extract):\n    for m in members:\n        extract(dest, [m])\n",
+        4,
+    ),
+    "partial-without-filter-aliased": (
+        "import tarfile as T\nfrom functools import partial as bind\narc = T.open('x.tgz')\njob = bind(arc.extract, path='out')\n",
+        4,
+    ),
+    "to-an-imported-runner": (
+        "import tarfile\nfrom .pool import run_later\ndef go(p, d):\n    t = tarfile.open(p)\n    run_later(t.extractall, d)\n",
+        5,
+    ),
+    # quiet: a partial with a safe filter, a helper that passes one, Python 3.14's default, not a tar archive
+    "partial-with-filter": ("import tarfile, functools\narc = tarfile.open('x.tgz')\njob = functools.partial(arc.extractall, 'out', filter='data')\n", None),
+    "helper-passes-a-filter": (
+        "import tarfile\ndef go(p, d):\n    t = tarfile.open(p)\n    _safe(d, t.extractall)\ndef _safe(d, fn):\n    fn(d, filter='data')\n", None,
+    ),
+    "zip-archive": ("import zipfile\ndef go(p, d):\n    z = zipfile.ZipFile(p)\n    run_later(z.extractall, d)\n", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HANDED_OVER))
+def test_extraction_handed_over_as_a_value(name):
+    code, line = HANDED_OVER[name]
+    found = findings(code, "MLW210")
+    assert [(f.line, f.severity) for f in found] == ([(line, Severity.MEDIUM)] if line else []), found
+    if line:
+        assert "as a value" in found[0].message
+    config = Config(select=["MLW210"], severity=Severity.LOW)
+    full = check_source(textwrap.dedent(code), "m.py", config=config, full=True).findings
+    assert [(f.line, f.col) for f in full] == [(f.line, f.col) for f in found]
+
+
+def test_extraction_handed_over_quiet_on_python_3_14():
+    code = HANDED_OVER["to-a-module-helper"][0]
+    assert findings(code, "MLW210", **{"assume-versions": {"python": "3.14"}}) == []
+
+
+def test_extraction_handed_over_in_a_notebook():
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json("import tarfile\nt = tarfile.open('m.tar')", "pool.submit(t.extractall, 'models')")
+    result = check_source(source, "unpack.ipynb", config=Config(select=["MLW210"], severity=Severity.LOW))
+    assert [(f.cell, f.line) for f in result.findings] == [(2, 1)]

@@ -423,3 +423,120 @@ def test_constructor_callers_fast_equals_full(tmp_path):
     fast = check_file(pkg / "boot.py", "python", [rule_by_id("MLW707")], config)
     full = check_file(pkg / "boot.py", "python", [rule_by_id("MLW707")], config, full=True)
     assert [(f.line, f.col) for f in fast.findings] == [(f.line, f.col) for f in full.findings] == [(9, 9)]
+
+
+#: round s12: an option or field default that is a call of the project's
+#: environment getter, a function that returns ``os.getenv(key)`` or the
+#: default it is given (in this file or imported from a project module)
+GETTER = "import os\n\ndef get_env_value(env_key, default, value_type=str):\n    value = os.getenv(env_key)\n    if value is None:\n        return default\n    return value_type(value)\n"
+
+
+@pytest.mark.parametrize(
+    "files, imports, host, expected",
+    [
+        # argparse default in another module, the getter in a third
+        ({"utils.py": GETTER, "config.py": "import argparse\nfrom .utils import get_env_value\np = argparse.ArgumentParser()\np.add_argument('--host', default=get_env_value('HOST', '0.0.0.0'))\nargs = p.parse_args()\n"},
+         "from .config import args", "args.host", [6]),
+        # a settings field, the getter by keyword and aliased, os.environ.get's default parameter
+        ({"envtools.py": "from os import environ\ndef read_env(name, fallback=None):\n    return environ.get(name, fallback)\n",
+          "settings.py": "from .envtools import read_env as env\nclass Settings:\n    host: str = env(name='SVC_HOST', fallback='::')\n"},
+         "from .settings import Settings\nsettings = Settings()", "settings.host", [7]),
+        # a module constant
+        ({"utils.py": GETTER, "consts.py": "from .utils import get_env_value\nHOST = get_env_value('HOST', '0.0.0.0')\n"}, "from .consts import HOST", "HOST", [6]),
+        # loopback default; a helper that does not return its default; one that reads a fixed variable
+        ({"utils.py": GETTER, "config.py": "import argparse\nfrom .utils import get_env_value\np = argparse.ArgumentParser()\np.add_argument('--host', default=get_env_value('HOST', '127.0.0.1'))\nargs = p.parse_args()\n"},
+         "from .config import args", "args.host", []),
+        ({"utils.py": "import os\ndef get_env_value(key, default):\n    return os.getenv(key) or compute(default)\n", "consts.py": "from .utils import get_env_value\nHOST = get_env_value('HOST', '0.0.0.0')\n"},
+         "from .consts import HOST", "HOST", []),
+        ({"utils.py": "import os\ndef get_env_value(key, default):\n    if os.getenv('STRICT'):\n        return '127.0.0.1'\n    return key\n", "consts.py": "from .utils import get_env_value\nHOST = get_env_value('HOST', '0.0.0.0')\n"},
+         "from .consts import HOST", "HOST", []),
+    ],
+)
+def test_an_environment_getter_of_the_project(tmp_path, files, imports, host, expected):
+    pkg = package(tmp_path, files)
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports=imports, host=host))
+    assert [line for _name, line in exposed(tmp_path, server)] == expected
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("import os, uvicorn\ndef env(name, default=None):\n    return os.environ.get(name, default)\nuvicorn.run(app, host=env('BIND', '0.0.0.0'))\n", [4]),
+        ("import os, uvicorn\ndef env(name, default=None):\n    return os.environ.get(name, default)\nuvicorn.run(app, host=env('BIND', 'localhost'))\n", []),
+        # a local name that shadows the getter
+        ("import os, uvicorn\ndef env(name, default=None):\n    return os.environ.get(name, default)\ndef main(env):\n    uvicorn.run(app, host=env('BIND', '0.0.0.0'))\n", []),
+    ],
+)
+def test_an_environment_getter_in_the_file(code, expected):
+    from mlwarden.core.engine import check_source
+
+    config = Config(select=["MLW707"], severity=Severity.LOW)
+    fast = check_source(code, "serve.py", config=config).findings
+    full = check_source(code, "serve.py", config=config, full=True).findings
+    assert [f.line for f in fast] == [f.line for f in full] == expected
+    if expected:
+        assert "when the environment does not set `BIND`" in fast[0].message
+
+
+def test_an_environment_getter_in_a_notebook():
+    from mlwarden.core.engine import check_source
+    from mlwarden.rules._helpers import notebook_json
+
+    source = notebook_json("import os, uvicorn\ndef env(k, d):\n    return os.getenv(k, d)", "uvicorn.run(app, host=env('HOST', '0.0.0.0'))")
+    result = check_source(source, "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert [(f.cell, f.line) for f in result.findings] == [(2, 1)]
+
+
+def test_the_cache_drops_a_result_when_the_getter_module_changes(tmp_path):
+    pkg = package(tmp_path, {"utils.py": GETTER, "consts.py": "from .utils import get_env_value\nHOST = get_env_value('HOST', '0.0.0.0')\n"})
+    server = pkg / "server.py"
+    server.write_text(SERVER.format(imports="from .consts import HOST", host="HOST"))
+    assert exposed(tmp_path, server, cache=True) == [("server.py", 6)]
+    assert exposed(tmp_path, server, cache=True) == [("server.py", 6)]  # from the cache
+    (pkg / "utils.py").write_text("def get_env_value(key, default):\n    return '127.0.0.1'\n")
+    assert exposed(tmp_path, server, cache=True) == []
+
+
+#: round s12: a bind helper of this module (a function that serves on the
+#: host or address it is given) that no code of the file calls, judged by
+#: its callers in the package's other modules
+HELPER = (
+    "import socket\nimport uvicorn\n\n\ndef create_server_socket(addr):\n    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"
+    "    sock.bind(addr)\n    return sock\n\n\ndef serve_http(app, host, port):\n    uvicorn.run(app, host=host, port=port)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "callers, expected",
+    [
+        # a (host, port) tuple whose host falls back to every interface; a click option's default, an aliased import
+        ({"serve.py": "from .launch import create_server_socket\ndef run(args):\n    return create_server_socket((args.host or '', args.port))\n"}, [7]),
+        ({"cli.py": "import click\nfrom svc.launch import serve_http as go\n@click.command()\n@click.option('--host', default='::')\ndef main(host):\n    go(None, host, 80)\n"}, [12]),
+        ({"cli.py": "from .launch import serve_http\ndef main(app, bind='0.0.0.0'):\n    serve_http(app, host=bind, port=80)\n"}, [12]),
+        # one caller passes loopback, one a value that cannot be read; a configured value before the fallback
+        ({"a.py": "from .launch import serve_http\nserve_http(None, '0.0.0.0', 1)\n", "b.py": "from .launch import serve_http\nserve_http(None, '127.0.0.1', 2)\n"}, []),
+        ({"cli.py": "from .launch import serve_http\ndef main(args):\n    serve_http(None, args.host, 80)\n"}, []),
+        ({"cli.py": "from .launch import serve_http\ndef main(app, host='127.0.0.1'):\n    serve_http(app, host or '0.0.0.0', 80)\n"}, []),
+        # a function of the same name from another module
+        ({"cli.py": "from .other import serve_http\nserve_http(None, '0.0.0.0', 1)\n", "other.py": "def serve_http(a, h, p):\n    pass\n"}, []),
+    ],
+)
+def test_bind_helpers_called_from_other_modules(tmp_path, callers, expected):
+    pkg = package(tmp_path, {"launch.py": HELPER, **callers})
+    assert [line for _name, line in exposed(tmp_path, pkg / "launch.py")] == expected
+    if expected:
+        results, _ = check_paths([str(pkg / "launch.py")], Config(root=tmp_path, select=["MLW707"]), cache=False)
+        [finding] = [f for r in results for f in r.findings]
+        assert "is called only with such" in finding.message and sorted(callers)[0] in finding.message
+
+
+def test_bind_helpers_called_from_other_modules_fast_equals_full(tmp_path):
+    from mlwarden.core.engine import check_source
+
+    pkg = package(tmp_path, {"launch.py": HELPER, "serve.py": "from .launch import create_server_socket\ncreate_server_socket(('', 8000))\n"})
+    config = Config(root=tmp_path, select=["MLW707"], severity=Severity.LOW)
+    source = (pkg / "launch.py").read_text()
+    fast = check_source(source, str(pkg / "launch.py"), config=config).findings
+    full = check_source(source, str(pkg / "launch.py"), config=config, full=True).findings
+    assert [(f.line, f.col, f.message) for f in fast] == [(f.line, f.col, f.message) for f in full] and [f.line for f in fast] == [7]

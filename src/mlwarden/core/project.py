@@ -67,33 +67,52 @@ class ModuleValues:
     #: (the variable, the default); kept apart from :attr:`constants` (the
     #: value is the default only when the environment does not set it)
     env_defaults: Dict[str, Tuple[str, object]] = field(default_factory=dict)
+    #: the module's environment getters: functions that return the
+    #: environment's value of one parameter, or another parameter when it is
+    #: not set (``def get_env_value(key, default): value = os.getenv(key); if
+    #: value is None: return default …``): name -> (key position, key name,
+    #: default position, default name). A call ``get_env_value("HOST",
+    #: "0.0.0.0")`` then reads like ``os.getenv("HOST", "0.0.0.0")``
+    env_getters: Dict[str, Tuple[int, str, int, str]] = field(default_factory=dict)
+    #: other files read to judge this one's values (an imported getter's module)
+    read: Tuple[str, ...] = ()
 
 
-_MEMO: Dict[Tuple[str, int, int], ModuleValues] = {}
+_MEMO: Dict[Tuple[str, int, int], Tuple[ModuleValues, Tuple[Tuple[int, int], ...]]] = {}
 
 
 def module_values(path: Path) -> Optional[ModuleValues]:
     """The literal values ``path`` defines (None when it cannot be read or
     parsed); memoised on the file's size and modification time."""
-    try:
-        stat = path.stat()
-    except OSError:
+    key = _file_key(path)
+    if key is None:
         return None
-    if stat.st_size > MAX_MODULE_BYTES:
-        return None
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
     known = _MEMO.get(key)
-    if known is not None:
-        return known
+    if known is not None and _stamps(known[0].read) == known[1]:
+        return known[0]
     try:
         tree = ast.parse(path.read_bytes())
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    values = _read(tree)
+    values = _read(tree, path)
     if len(_MEMO) > 512:
         _MEMO.clear()
-    _MEMO[key] = values
+    _MEMO[key] = (values, _stamps(values.read))
     return values
+
+
+def _stamps(paths: Tuple[str, ...]) -> Tuple[Tuple[int, int], ...]:
+    """(mtime, size) of the other files a module's values were read with:
+    the memo is stale when one of them changed."""
+    out = []
+    for name in paths:
+        try:
+            stat = os.stat(name)
+        except OSError:
+            out.append((-1, -1))
+        else:
+            out.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(out)
 
 
 def _literal(node: Optional[ast.AST]) -> object:
@@ -120,9 +139,12 @@ def file_values(unit: Any, tree: Optional[ast.Module]) -> ModuleValues:
     known = extra.get("file_values") if extra is not None else None
     if known is not None:
         return known
-    values = _read(tree) if tree is not None else ModuleValues()
+    path = getattr(unit, "path", None)
+    values = _read(tree, Path(path) if path is not None else None) if tree is not None else ModuleValues()
     if extra is not None:
         extra["file_values"] = values
+        if values.read:
+            extra.setdefault("read_files", set()).update(values.read)
     return values
 
 
@@ -137,19 +159,23 @@ def _field_default(value: ast.AST) -> ast.AST:
     return value
 
 
-def _read(tree: ast.Module) -> ModuleValues:
+def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
     from mlwarden.core.bindings import assigned_once
 
     defaults: Dict[str, List[object]] = {}
     init_defaults: Dict[str, List[object]] = {}
     constants = {}
     env_defaults: Dict[str, Tuple[str, object]] = {}
+    own = env_getters(tree)
+    read: List[str] = []
+    if path is not None:
+        _imported_getters(tree, path, own, read)
     for name, value in assigned_once(tree.body).items():
         found = _literal(value)
         if found is not UNKNOWN:
             constants[name] = found
         else:
-            looked_up = env_default(value)
+            looked_up = env_default(value) or getter_default(value, own)
             if looked_up is not None:
                 env_defaults[name] = looked_up
     for node in ast.walk(tree):
@@ -161,7 +187,7 @@ def _read(tree: ast.Module) -> ModuleValues:
                 elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                     target, value = stmt.targets[0], stmt.value
                 if isinstance(target, ast.Name) and value is not None:
-                    found = _literal_or_constant(_field_default(value), constants)
+                    found = _default_value(_field_default(value), constants, own)
                     if found is not UNKNOWN:
                         defaults.setdefault(target.id, []).append(found)
                 elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_property(stmt):
@@ -173,14 +199,146 @@ def _read(tree: ast.Module) -> ModuleValues:
                         init_defaults.setdefault(attr, []).append(found)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
             default = next((kw.value for kw in node.keywords if kw.arg == "default"), None)
-            found = _literal_or_constant(default, constants)
+            found = _default_value(default, constants, own)
             dest = _argparse_dest(node)
             if found is not UNKNOWN and dest:
                 defaults.setdefault(dest, []).append(found)
     return ModuleValues(
         constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree), {k: tuple(v) for k, v in init_defaults.items()},
-        env_defaults,
+        env_defaults, own, tuple(read),
     )
+
+
+def _default_value(node: Optional[ast.AST], constants: Dict[str, object], getters: Dict[str, Tuple[int, str, int, str]]) -> object:
+    """A default as the module gives it: a literal, a constant, or the
+    literal default of an environment look-up (``os.getenv("HOST",
+    "0.0.0.0")``, or a call of an environment getter ``get_env_value("HOST",
+    "0.0.0.0")``), which is what runs when the environment does not set it."""
+    found = _literal_or_constant(node, constants)
+    if found is not UNKNOWN:
+        return found
+    looked_up = env_default(node) or getter_default(node, getters)
+    return looked_up[1] if looked_up is not None else UNKNOWN
+
+
+_ENV_CALLS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
+
+
+def env_getters(tree: ast.Module) -> Dict[str, Tuple[int, str, int, str]]:
+    """The module-level functions that are environment getters
+    (:attr:`ModuleValues.env_getters`): a parameter is the variable of an
+    ``os.getenv`` / ``os.environ.get`` look-up in the body, and another is
+    the look-up's default or is returned as is (``if value is None:
+    return default``)."""
+    found: Dict[str, Tuple[int, str, int, str]] = {}
+    for stmt in tree.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
+        keywords = [a.arg for a in stmt.args.kwonlyargs]
+        names = set(params) | set(keywords)
+        key = default = None
+        returned: Set[str] = set()
+        stack: List[ast.AST] = list(stmt.body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                continue
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in names:
+                parts: List[str] = []
+                func: ast.AST = node.func
+                while isinstance(func, ast.Attribute):
+                    parts.insert(0, func.attr)
+                    func = func.value
+                if isinstance(func, ast.Name) and ".".join([func.id, *parts]) in _ENV_CALLS:
+                    key = node.args[0].id
+                    second = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
+                    if isinstance(second, ast.Name) and second.id in names:
+                        default = second.id
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id in names:
+                returned.add(node.value.id)
+            stack.extend(ast.iter_child_nodes(node))
+        if key is None:
+            continue
+        if default is None:
+            others = returned - {key}
+            default = others.pop() if len(others) == 1 else None
+        if default is None or default == key:
+            continue
+        position = {name: i for i, name in enumerate(params)}
+        found[stmt.name] = (position.get(key, -1), key, position.get(default, -1), default)
+    return found
+
+
+def getter_default(node: Optional[ast.AST], getters: Dict[str, Tuple[int, str, int, str]]) -> Optional[Tuple[str, object]]:
+    """(variable, literal default) of a call of an environment getter
+    (``get_env_value("HOST", "0.0.0.0")``, also by keyword), or None."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or node.func.id not in getters:
+        return None
+    key_at, key_name, default_at, default_name = getters[node.func.id]
+
+    def argument(at: int, name: str) -> Optional[ast.AST]:
+        if 0 <= at < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[: at + 1]):
+            return node.args[at]
+        return next((k.value for k in node.keywords if k.arg == name), None)
+
+    variable, default = _literal(argument(key_at, key_name)), _literal(argument(default_at, default_name))
+    if not isinstance(variable, str) or default is UNKNOWN:
+        return None
+    return variable, default
+
+
+_GETTERS_MEMO: Dict[Tuple[str, int, int], Dict[str, Tuple[int, str, int, str]]] = {}
+
+
+def _imported_getters(tree: ast.Module, path: Path, into: Dict[str, Tuple[int, str, int, str]], read: List[str]) -> None:
+    """Add to ``into`` the environment getters the module imports by name
+    from the project's own modules (``from .utils import get_env_value``),
+    read from their module (its own functions only: no further hop); the
+    files read go to ``read``."""
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.ImportFrom) or not stmt.module and not stmt.level:
+            continue
+        wanted = [a for a in stmt.names if a.name != "*" and (a.asname or a.name) not in into]
+        if not wanted or not any("env" in a.name.lower() for a in wanted):
+            continue  # a getter is named for what it reads: other imports cost nothing
+        source = module_file(path, stmt.module or "", stmt.level or 0)
+        if source is None or os.path.abspath(source) == os.path.abspath(path):
+            continue
+        getters = _getters_of(source)
+        if getters is None:
+            continue
+        read.append(str(source))
+        for alias in wanted:
+            if alias.name in getters:
+                into[alias.asname or alias.name] = getters[alias.name]
+
+
+def _file_key(path: Path) -> Optional[Tuple[str, int, int]]:
+    """(path, mtime, size): the memo key of a module small enough to read, or None."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if stat.st_size > MAX_MODULE_BYTES:
+        return None
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _getters_of(path: Path) -> Optional[Dict[str, Tuple[int, str, int, str]]]:
+    key = _file_key(path)
+    if key is None:
+        return None
+    known = _GETTERS_MEMO.get(key)
+    if known is None:
+        try:
+            known = env_getters(ast.parse(path.read_bytes()))
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        if len(_GETTERS_MEMO) > 512:
+            _GETTERS_MEMO.clear()
+        _GETTERS_MEMO[key] = known
+    return known
 
 
 #: the environment look-ups whose second argument (or ``default=``) is the default
@@ -384,6 +542,8 @@ class ProjectValues:
     #: there), and the same for the names of an imported project module
     env_constants: Dict[str, Tuple[str, object]] = field(default_factory=dict)
     module_env: Dict[str, Dict[str, Tuple[str, object]]] = field(default_factory=dict)
+    #: local name -> the spec of an imported environment getter (:attr:`ModuleValues.env_getters`)
+    env_getters: Dict[str, Tuple[int, str, int, str]] = field(default_factory=dict)
     #: the files read
     files: Set[str] = field(default_factory=set)
 
@@ -463,6 +623,7 @@ def _read_from(found: ProjectValues, importer: Path, module: str, level: int) ->
     if values is None:
         return None
     found.files.add(str(source))
+    found.files.update(values.read)
     return source, values
 
 
@@ -492,6 +653,9 @@ def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> 
         taken = True
     if name in values.env_defaults:
         found.env_constants[local] = values.env_defaults[name]
+        taken = True
+    if name in values.env_getters:
+        found.env_getters[local] = values.env_getters[name]
         taken = True
     return taken
 

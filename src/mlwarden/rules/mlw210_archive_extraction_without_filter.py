@@ -40,6 +40,8 @@ _ESCAPE_TEST = lazyre.compile(
 _LINK_TEST = lazyre.compile(r"\.(?:issym|islnk|isfile|isreg)\(")
 #: ... that rejects the member (a check that only logs lets it through)
 _REJECTS = lazyre.compile(r"\braise\b")
+#: a function that calls an extraction it is handed with a filter of its own
+_PASSES_FILTER = lazyre.compile(r"\bfilter\s*=")
 #: ... and, for a function handed the whole archive, goes over its members
 _OVER_MEMBERS = lazyre.compile(r"getmembers\(|getnames\(|\bfor\b")
 
@@ -58,6 +60,11 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
       `filter="data"` or `filter="tar"` (or `tarfile.data_filter` /
       `tarfile.tar_filter`, or `extraction_filter` set to one of them);
       `filter="fully_trusted"` is reported too;
+    - the bound method handed over as a value, not called
+      (`_unpack(dest, tar.extractall)`, `functools.partial(tar.extract,
+      path=d)`): the call it is handed to runs it without a filter unless
+      it gives one (a `partial` with `filter="data"`, or a function of the
+      module that passes `filter=` where it calls it);
     - `shutil.unpack_archive(...)` without `filter="data"`/`"tar"`, unless
       the archive is a literal `.zip` path (zip extraction already strips
       `..` and absolute paths).
@@ -177,6 +184,7 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         if self.ctx.call_to(node, UNPACK):
             self._unpack(node)
             return
+        self._handed_over(node)
         func = node.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in EXTRACT_METHODS:
             return
@@ -204,6 +212,31 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
                     )
                 return  # the project's own check rejects paths and links that leave the destination
         self._report(node, f"TarFile.{method}", verdict)
+
+    def _handed_over(self, node: Any) -> None:
+        """``TarFile.extractall`` handed to a call as a value, not called
+        (``_gen_unpack(dest, members, tf.extractall)``,
+        ``functools.partial(tar.extract, path=d)``): the call it is handed
+        to runs it with arguments this line does not show. Reported unless
+        the call gives a safe ``filter=`` itself (a ``partial``), the
+        method's Python already filters, or the module's function it is
+        handed to passes a ``filter=`` where it calls it."""
+        for arg in node.args:
+            value = arg.value
+            if not (isinstance(value, cst.Attribute) and value.attr.value in EXTRACT_METHODS) or self._tar_source(value.value) is None:
+                continue
+            if self._filter_verdict(node, value.value) == "safe" or self._python_default_safe():
+                return
+            callee = node.func.value if isinstance(node.func, cst.Name) else ""
+            text = self._function_text(callee) if callee else ""
+            if text and _PASSES_FILTER.search(text):
+                return  # the project's function calls it with a filter of its own
+            self.report(
+                value,
+                f"`TarFile.{value.attr.value}` handed to `{_code(self.ctx, node.func)}` as a value runs without `filter=\"data\"` unless that call passes one, "
+                "and lets archive members write outside the destination (CVE-2007-4559) before Python 3.14; pass `filter=\"data\"` (`functools.partial(tar.extractall, filter=\"data\")`)",
+            )
+            return
 
     def _unpack(self, node: Any) -> None:
         verdict = self._filter_verdict(node, None)

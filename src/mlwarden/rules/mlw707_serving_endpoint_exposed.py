@@ -123,11 +123,27 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       address="0.0.0.0")` on an `Application` or `HTTPServer` (or a class
       of the module that subclasses one): every interface unless `address`
       names one;
+    - a function of the file that serves on the host or address it is
+      given (`def serve_http(app, host): uvicorn.run(app, host=host)`,
+      `def create_server_socket(addr): … sock.bind(addr)`) and that no
+      code of the file calls: judged by its calls in the package's other
+      modules that import it from here, when every one passes every
+      interface (a literal, a `configured or ""` fallback, the caller's
+      parameter or click/typer option default), the message naming them;
+    - a host from the project's environment getter: a function (of the
+      file, or imported from a project module under a name that says `env`)
+      that returns `os.getenv(key)` or the default it is given
+      (`def get_env_value(key, default): value = os.getenv(key); if value
+      is None: return default …`): `get_env_value("HOST", "0.0.0.0")` reads
+      like `os.getenv("HOST", "0.0.0.0")`, at the server call or as an
+      option's (argparse, field, module constant) default in another
+      module, the message naming the variable;
     - the address a command binds may also be a value, judged like any
       host: a list element (`["uvicorn", "app:app", "--host", host]` with
       `host="0.0.0.0"` a parameter default) or an f-string's placeholder
       (`os.system(f"gunicorn --bind={HOST}:{PORT} app:app")`, also in a
-      command string written as an f-string);
+      command string written as an f-string, or as f-strings implicitly
+      concatenated over several lines);
     - uvicorn and `flask run` started from a literal command the same way
       (`["uvicorn", "main:app", "--host", "0.0.0.0"]`, `python -m uvicorn`,
       `uv run flask --app app run -h 0.0.0.0`); both bind 127.0.0.1 by
@@ -137,6 +153,21 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `python -m http.server --bind`, when the command names an
       all-interfaces address (`http.server` binds every interface even
       without one: only the explicit address is reported for it);
+    - inference, notebook and dashboard servers started from a command line
+      with an all-interfaces address, listed from their own docs: `vllm
+      serve --host` (and `python -m vllm.entrypoints.openai.api_server`),
+      `python -m sglang.launch_server --host`, `text-generation-launcher
+      --hostname`, `llama-server --host` (and `python -m llama_cpp.server`),
+      `lmdeploy serve … --server-name`, `litellm --host`,
+      `xinference-local --host`, `jupyter lab`/`notebook`/`server --ip`
+      (also `--ServerApp.ip=`, `jupyter-lab`), `code-server --bind-addr`,
+      `tensorboard --host` or `--bind_all`, `ray start --dashboard-host`
+      and `aim up --host`. The command may be one of a shell line's (`cd
+      /srv && nohup jupyter lab --ip 0.0.0.0 &`, `VAR=1 ray start …`, `bash
+      -c "…"`), and may be held as data: bound to a name, a dict value or a
+      keyword handed to a process (`Process(target=run, kwargs={"cmd":
+      "code-server --bind-addr 0.0.0.0:8080"})`) or returned by a builder;
+      a message (`print`, logging, `help=`) is not a command;
     - the standard library's servers on a `(host, port)` address, where an
       empty host is every interface: `http.server.HTTPServer(("", 8000),
       Handler)` (and `ThreadingHTTPServer`, `socketserver.TCPServer` /
@@ -313,6 +344,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         "run.host.port", "launch.server_name",
         # the standard library's servers on a (host, port) address (a listening socket's bind is `bind`)
         "socketserver", "http.server", "xmlrpc.server", "socket.create_server", "wsgiref", "werkzeug.serving.make_server",
+        # inference, notebook and dashboard servers started from a command line, through their address option
+        "vllm.host", "sglang.host", "launcher.hostname", "llama.host", "llama_cpp.host", "lmdeploy.name", "litellm.host", "xinference.host",
+        "jupyter.ip", "jupyterlab.ip", "ServerApp.ip", "NotebookApp.ip", "tensorboard.host", "tensorboard.bind_all", "ray.dashboard", "aim.host",
     })
 
     VALID = [
@@ -410,6 +444,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             for arg in node.args[:1]:
                 self._check_command(arg.value)  # not print(...) or log.info(...): a message is not a command
                 self._check_streamlit(node, arg.value, ())
+        if not _SAYS.search(callee):
+            # a command handed over as a keyword (`Process(target=run, kwargs={...})`, `Popen(args=[...])`)
+            for arg in node.args:
+                if arg.keyword is not None and arg.keyword.value not in _MESSAGE_KEYWORDS:
+                    self._check_command(arg.value)
         if isinstance(func, cst.Attribute) and func.attr.value == "set" and len(node.args) > 1 and self.ctx.value(node.args[0].value) == "bind":
             self._check_gunicorn_bind(node.args[1].value)  # self.cfg.set("bind", "0.0.0.0:8000") in a gunicorn app
         grpc = self._grpc_port_all(node) or self._socket_address(node)
@@ -472,7 +511,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         found = _server_bind_at(words)
         if found is not None:
             server, flag, address, index = found
-            if _address_text_all(address) or address.strip() in ALL_INTERFACES - {""}:
+            if flag in _ALL_INTERFACE_FLAGS.get(server, ()):
+                self._report_exposed(value, f"{server} {flag}")  # tensorboard --bind_all
+            elif _address_text_all(address.strip("'\"")) or address.strip().strip("'\"") in ALL_INTERFACES - {""}:
                 self._report_exposed(value, f"{server} {flag} {address}")
             elif address.startswith("{…}") and exprs[index] is not None and self._all_interfaces(exprs[index]):
                 # ["uvicorn", app, "--host", host], f"gunicorn --bind={HOST}:{PORT} app:app": the value's host
@@ -536,8 +577,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     def visit_Dict(self, node: libcst.Dict) -> None:
         self._branch = ""
         for element in node.elements:
-            if isinstance(element, cst.DictElement) and self.ctx.value(element.key) == "bind":
+            if not isinstance(element, cst.DictElement):
+                continue
+            key = self.ctx.value(element.key)
+            if key == "bind":
                 self._check_gunicorn_bind(element.value)  # {"bind": "0.0.0.0:8000", "workers": 4}
+            elif not (isinstance(key, str) and key.lower() in _MESSAGE_KEYWORDS):
+                self._check_command(element.value)  # {"cmd": "code-server --bind-addr 0.0.0.0:8080"} handed to a process
+
+    def visit_Return(self, node: libcst.Return) -> None:
+        self._branch = ""
+        if node.value is not None:
+            self._check_command(node.value)  # a command builder: `return ["vllm", "serve", model, "--host", "0.0.0.0"]`
 
     def _check_gunicorn_bind(self, value: Any, config_file: bool = False) -> None:
         if not config_file and not self._imports_gunicorn():
@@ -740,7 +791,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if not (isinstance(address, cst.Name) and self._from_callers(address, address="tuple")):
                 return None
             helper = next(n.name.value for n in reversed(self._rt_stack()) if isinstance(n, cst.FunctionDef))
-            self._branch += f" (every call of `{helper}` in this file passes such an address)"
+            if "is called with such" not in self._branch:  # not the callers of another module, named already
+                self._branch += f" (every call of `{helper}` in this file passes such an address)"
             return shown, True
         return shown, self._all_interfaces(host)
 
@@ -889,6 +941,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if self.ctx.call_to(host, ("os.environ.get", "os.getenv")):
                 default = self.ctx.arg(host, 1, "default")
                 return default is not None and self._all_interfaces(default, depth=depth + 1)
+            getter = self._env_getter_default(host)
+            if getter is not None:
+                # get_env_value("HOST", "0.0.0.0"), a function of the project that returns os.getenv(key) or default
+                if not self._all_interfaces(getter[1], empty_is_local, depth + 1):
+                    return False
+                self._branch = f" when the environment does not set `{getter[0]}` (the default given to `{host.func.value}`)"
+                return True
             looked_up = self._lookup_default(host)
             if looked_up is None or depth >= 4 or not all(self._all_interfaces(e, empty_is_local, depth + 1) for e in looked_up[0]):
                 return False
@@ -901,6 +960,24 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 project_values(self.unit), ALL_INTERFACES
             )
         return False
+
+    def _env_getter_default(self, call: Any) -> Optional[Tuple[str, Any]]:
+        """(variable, default expression) of a call of an environment
+        getter of this file or imported from a project module
+        (:func:`mlwarden.core.project.env_getters`), or None."""
+        if not isinstance(call.func, cst.Name) or not _bound_once(self.ctx.facts, call.func.value):
+            return None
+        name = call.func.value
+        spec = file_values(self.unit, _module_tree(self)).env_getters.get(name) or project_values(self.unit).env_getters.get(name)
+        if spec is None:
+            return None
+        key_at, key_name, default_at, default_name = spec
+        variable = self.ctx.arg(call, key_at, key_name)
+        default = self.ctx.arg(call, default_at, default_name)
+        text = self.ctx.value(variable) if variable is not None else None
+        if not isinstance(text, str) or default is None:
+            return None
+        return text, default
 
     def _env_default_all(self, found: Optional[Tuple[str, object]], shown: str, empty_is_local: bool = False) -> bool:
         """``found`` is (variable, default) of an imported environment look-up
@@ -1278,6 +1355,10 @@ _NOT_TCP = lazyre.compile(r"SOCK_DGRAM|SOCK_RAW|AF_UNIX")
 _GUNICORN_CONFIG = re.compile(r"^gunicorn[._-]?conf(?:ig)?\.py$")
 #: callees that run (or hand on) a command: subprocess.run/Popen/check_call,
 #: os.system, asyncio.create_subprocess_exec, a project's run_command, …
+#: callees whose arguments are messages, not commands (`print`, `logger.info`, `warnings.warn`, `click.echo`)
+_SAYS = re.compile(r"(?i)print|log|warn|echo|info|debug|error|exception|critical|format|write|secho|append_text|help")
+#: keywords (and dict keys) that hold text to show, not a command
+_MESSAGE_KEYWORDS = frozenset({"help", "description", "msg", "message", "doc", "epilog", "usage", "text", "title", "label", "example", "examples", "hint"})
 _RUNS_COMMANDS = re.compile(r"(?i)run|exec|spawn|popen|call|system|shell|command|cmd|start|launch|check_output|^sh$")
 _PYTHON = re.compile(r"^(?:.*/)?python(?:\d+(?:\.\d+)?)?$")
 
@@ -1379,17 +1460,19 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
         return words, exprs
     if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
         text = ctx.value(value)
-        if isinstance(text, str) and any(server in text for server in _SERVER_CLIS):
+        if isinstance(text, str) and _MENTIONS_SERVER.search(text):
             try:
                 split = shlex.split(text)
             except ValueError:
                 split = text.split()
             return split, [None] * len(split)
-    if isinstance(value, cst.FormattedString):
+    parts_of = _string_parts(ctx, value) if isinstance(value, cst.ConcatenatedString) else None
+    if isinstance(value, cst.FormattedString) or parts_of is not None:
         # f"gunicorn --bind={HOST}:{PORT} app:app": each placeholder marked by its part's index
-        parts = list(value.parts)
+        # (also an implicit concatenation of f-strings over several lines)
+        parts = list(value.parts) if parts_of is None else parts_of
         text = "".join(p.value if isinstance(p, cst.FormattedStringText) else f"\x00{i}\x00" for i, p in enumerate(parts))
-        if not any(server in text for server in _SERVER_CLIS):
+        if not _MENTIONS_SERVER.search(text):
             return None
         words, exprs = [], []
         for word in text.split():
@@ -1401,11 +1484,34 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
     return None
 
 
+def _string_parts(ctx: Any, value: Any) -> Optional[List[Any]]:
+    """The parts of an implicit concatenation that holds an f-string
+    (``f"python -m x " f"--host {host}"``), as one f-string's parts (a
+    plain string's text as a ``FormattedStringText``); None when a piece is
+    neither."""
+    parts: List[Any] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, cst.ConcatenatedString):
+            stack.extend((item.right, item.left))
+        elif isinstance(item, cst.FormattedString):
+            parts.extend(item.parts)
+        elif isinstance(item, cst.SimpleString) and isinstance(ctx.value(item), str):
+            parts.append(cst.FormattedStringText(value=ctx.value(item)))
+        else:
+            return None
+    return parts if any(isinstance(p, cst.FormattedStringExpression) for p in parts) else None
+
+
 #: servers started from a command line: name -> (the options that set the
 #: address they bind, the subcommands one of which must follow, or () for
 #: none). Each binds 127.0.0.1 by default, except streamlit and http.server,
 #: which bind every interface unless told otherwise (an explicit all-interfaces
-#: address is reported here; streamlit without one in `_check_streamlit`)
+#: address is reported here; streamlit without one in `_check_streamlit`).
+#: The inference and notebook servers are listed from their own docs: only an
+#: explicit all-interfaces address is reported for them (a server whose
+#: default differs by version is not judged without one)
 _SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     "gunicorn": (("-b", "--bind"), ()),
     "hypercorn": (("-b", "--bind", "--insecure-bind"), ()),
@@ -1415,7 +1521,40 @@ _SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     "mlflow": (("-h", "--host"), ("server", "ui", "serve")),  # mlflow server / ui / models serve
     "bentoml": (("--host",), ("serve", "serve-http", "serve-grpc", "start-http-server", "start-grpc-server")),
     "http.server": (("-b", "--bind"), ()),  # python -m http.server --bind 0.0.0.0
+    # LLM inference servers: vllm serve / its OpenAI server module, SGLang, TGI, llama.cpp, LMDeploy, LiteLLM, Xinference
+    "vllm": (("--host",), ("serve",)),
+    "vllm.entrypoints.openai.api_server": (("--host",), ()),
+    "vllm.entrypoints.api_server": (("--host",), ()),
+    "sglang.launch_server": (("--host",), ()),
+    "sglang": (("--host",), ("serve",)),
+    "text-generation-launcher": (("--hostname",), ()),
+    "llama-server": (("--host",), ()),
+    "llama_cpp.server": (("--host",), ()),
+    "lmdeploy": (("--server-name",), ("serve",)),
+    "litellm": (("--host",), ()),
+    "xinference-local": (("-H", "--host"), ()),
+    # notebook and IDE servers: Jupyter (`--ip`, `--ServerApp.ip=`), code-server, TensorBoard
+    "jupyter": (("--ip", "--ServerApp.ip", "--NotebookApp.ip"), ("lab", "notebook", "server")),
+    "jupyter-lab": (("--ip", "--ServerApp.ip", "--NotebookApp.ip"), ()),
+    "jupyter-notebook": (("--ip", "--ServerApp.ip", "--NotebookApp.ip"), ()),
+    "jupyter-server": (("--ip", "--ServerApp.ip"), ()),
+    "jupyterlab": (("--ip", "--ServerApp.ip"), ()),
+    "code-server": (("--bind-addr",), ()),
+    "tensorboard": (("--host",), ()),
+    # cluster dashboards: ray start --dashboard-host, aim up / server
+    "ray": (("--dashboard-host",), ("start",)),
+    "aim": (("-h", "--host"), ("up", "server")),
 }
+#: flags with no value that bind every interface (`tensorboard --bind_all`)
+_ALL_INTERFACE_FLAGS: Dict[str, Tuple[str, ...]] = {"tensorboard": ("--bind_all",)}
+#: words a shell line starts a command after (`a && b`, `a; b`, `a | b`, `a & b`)
+_SHELL_SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
+#: a text that names one of those servers as a word (``array`` does not name ``ray``)
+_MENTIONS_SERVER = lazyre.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(name) for name in sorted(_SERVER_CLIS, key=len, reverse=True)) + r")(?![\w-])")
+#: words that run the command after them (`nohup vllm serve …`, `exec …`,
+#: `env X=1 …`, `sudo …`, `setsid …`); `VAR=value` assignments are skipped too
+_SHELL_PREFIXES = frozenset({"nohup", "exec", "env", "sudo", "setsid", "nice", "time", "stdbuf"})
+_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
@@ -1425,18 +1564,60 @@ def _server_bind(words: List[str]) -> Optional[Tuple[str, str, str]]:
 
 
 def _server_bind_at(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
+    """``(server, option, address, index of the address's word)`` the first
+    server of a command line binds, or None. The command may be one of a
+    shell line's commands (after ``&&``, ``;``, ``|``, ``nohup``, ``exec``,
+    ``VAR=value``; a ``bash -c "…"`` string is read as a line of its own,
+    its index then that of the string)."""
+    if any(w != s and (w.endswith(s) or w.startswith(s)) for w in words for s in (";", "&&", "|")):
+        # `cd runs; tensorboard …`: a separator written against a word stands alone
+        spread: List[str] = []
+        at: List[int] = []
+        for i, word in enumerate(words):
+            for piece in re.split(r"(;|&&|\|\||\|)", word):
+                if piece:
+                    spread.append(piece)
+                    at.append(i)
+        found = _server_bind_at(spread) if len(spread) > len(words) else None
+        return found[:3] + (at[found[3]],) if found is not None else None
+    start = 0
+    while start < len(words):
+        end = start
+        while end < len(words) and words[end] not in _SHELL_SEPARATORS:
+            end += 1
+        head = start
+        while head < end and (words[head] in _SHELL_PREFIXES or _ENV_ASSIGNMENT.match(words[head])):
+            head += 1
+        found = _one_server_bind(words[head:end])
+        if found is not None:
+            return found[0], found[1], found[2], head + found[3]
+        if end - head >= 3 and words[head].rsplit("/", 1)[-1] in ("bash", "sh", "zsh") and words[head + 1] in ("-c", "-lc"):
+            import shlex
+
+            try:
+                inner = _server_bind_at(shlex.split(words[head + 2]))
+            except ValueError:
+                inner = None
+            if inner is not None:
+                return inner[0], inner[1], inner[2], head + 2
+        start = end + 1
+    return None
+
+
+def _one_server_bind(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
     """``(server, option, address)`` a command line binds (``-b A``,
     ``--bind A``, ``--bind=A``, ``-bA``, ``--host A``; the first one), or
     None when the words do not start a known server (``gunicorn …``,
     ``python -m uvicorn …``, ``uv run flask … run …``, ``mlflow models
-    serve …``) or bind nothing (the default)."""
+    serve …``, ``python -m sglang.launch_server …``) or bind nothing (the
+    default)."""
     if not words:
         return None
     rest = words
     skipped = 0
     if len(rest) > 2 and rest[0].rsplit("/", 1)[-1] == "uv" and rest[1] == "run":
         rest, skipped = rest[2:], 2  # `uv run gunicorn …`
-    if _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
+    if rest and _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
         rest, skipped = rest[2:], skipped + 2
     server = rest[0].rsplit("/", 1)[-1] if rest else ""
     known = _SERVER_CLIS.get(server)
@@ -1446,6 +1627,8 @@ def _server_bind_at(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
     if subcommands and not any(word in subcommands for word in rest[1:]):
         return None
     for i, word in enumerate(rest[1:], start=1):
+        if word in _ALL_INTERFACE_FLAGS.get(server, ()):
+            return server, word, "0.0.0.0", skipped + i
         for flag in flags:
             if word == flag and i + 1 < len(rest):
                 return server, flag, rest[i + 1], skipped + i + 1
@@ -1734,7 +1917,7 @@ class _AstHosts:
         index = positional.index(name) if name in positional else None
         calls = _calls_of(_module_tree(self.rule), function.name, owner)
         if not calls:
-            return False
+            return owner is None and self._callers_in_other_modules(function, name, index, address)
         for call, caller, caller_cls in calls:
             value = _argument(call, name, index)
             if value is _UNREADABLE or not self.all(value, caller, caller_cls, depth, address=address):
@@ -1810,6 +1993,28 @@ class _AstHosts:
                 return False
         where = sorted({source.name for source, _call, _caller in calls})
         self.rule._branch += f" (`{cls.name}(...)` is made with such a host in `{'`, `'.join(where[:3])}`)"
+        return True
+
+    def _callers_in_other_modules(self, function: Any, name: str, index: Optional[int], address: Any) -> bool:
+        """The module-level ``function``, which no code of this file calls,
+        is called from other modules of the package that import it from
+        here (:func:`~mlwarden.core.project.constructor_calls`), and every
+        such call passes ``name`` a host (or an address, or a ``(host,
+        port)`` tuple) on every interface: a literal, a ``configured or
+        "0.0.0.0"`` fallback, or the caller's parameter or option default
+        (:func:`_other_module_all`). The message names the modules."""
+        if self.facts.functions.get(function.name) is not function:
+            return False
+        calls = constructor_calls(self.rule.unit, function.name)
+        if not calls:
+            return False
+        for _source, call, caller in calls:
+            value = _argument(call, name, index)
+            if value is _UNREADABLE or value is None or not _other_module_all(value, caller, address):
+                return False
+        where = sorted({source.name for source, _call, _caller in calls})
+        what = "a host" if not address else "an address"
+        self.rule._branch += f" (`{function.name}(...)` is called only with such {what}, in `{'`, `'.join(where[:3])}`)"
         return True
 
     def _constructor_args(self, cls: Any, init: Any, name: str) -> List[Any]:
@@ -1901,6 +2106,42 @@ def _class_attr_values(cls: Any, attr: str) -> List[Tuple[Any, Any]]:
                             plain = isinstance(node, (ast.Assign, ast.AnnAssign)) and item is target
                             values.append((node.value if plain else None, stmt))
     return values
+
+
+def _other_module_all(expr: Any, caller: Any, address: Any, depth: int = 0) -> bool:
+    """``expr``, written in another module's function ``caller`` (or at its
+    top level), is a host on every interface (with ``address``, a
+    ``host:port``; with ``address="tuple"``, a ``(host, port)``), read
+    with that function alone: a literal, ``configured or "0.0.0.0"`` (the
+    fallback when nothing is configured), or a parameter's or option's
+    literal default. Names of that module are not followed."""
+    import ast
+
+    if depth > 3 or expr is None:
+        return False
+    if address == "tuple":
+        if isinstance(expr, ast.Tuple) and len(expr.elts) >= 2:
+            return _other_module_all(expr.elts[0], caller, False, depth + 1)
+        return False
+    literal = _ast_literal(expr)
+    if literal is not UNKNOWN:
+        if not isinstance(literal, str):
+            return False
+        return _address_text_all(literal) if address else literal.strip() in ALL_INTERFACES
+    if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or) and expr.values:
+        for value in expr.values[:-1]:
+            set_to = _ast_literal(value)
+            if set_to is UNKNOWN and isinstance(value, ast.Name) and isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                default = _ast_option_default(caller, value.id) or _ast_param_default(caller, value.id)
+                set_to = _ast_literal(default) if default is not None else UNKNOWN
+            if set_to is not UNKNOWN and set_to:
+                return _other_module_all(value if isinstance(value, ast.Constant) else ast.Constant(set_to), None, address, depth + 1)
+        return _other_module_all(expr.values[-1], caller, address, depth + 1)
+    if isinstance(expr, ast.Name) and isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        option = _ast_option_default(caller, expr.id)
+        default = option if option is not None else _ast_param_default(caller, expr.id)
+        return default is not None and _other_module_all(default, None, address, depth + 1)
+    return False
 
 
 def _ast_literal(node: Any) -> object:

@@ -72,6 +72,21 @@ What is read:
   install`` is not read. Out of scope: lines whose installer is a name
   from another module (``f"{constants.PIP_CMD} install awscli"``), and
   lines built word by word;
+* Dockerfile ``RUN`` instructions held as data: a string (or f-string) with
+  a line starting ``RUN `` (continuation lines ending in ``\\`` joined, the
+  instruction's ``--mount=…`` options skipped), bound to a name, returned,
+  an element of a list of a Dockerfile's lines (``["FROM base", "RUN
+  pip install x"]``) or handed to a call that is not a message
+  (``Template(text)``; not ``print``, logging, an exception or an
+  assertion's expected value, however wrapped); each
+  command of the instruction that starts with a pip install, at its own
+  line of the literal;
+* the installer program held in a variable: a list whose program is a name
+  or attribute that says pip or uv (``pip_path``, ``venv_pip``,
+  ``self.uv_bin``, not ``pip_args``) or is bound only to a path that ends
+  in the program (``shutil.which("uv")``, ``os.path.join(venv, "bin",
+  "pip")``, ``venv / "bin" / "pip3"``): ``[pip_path, "install", "x"]``,
+  ``[uv_bin, "pip", "install", "x"]``;
 * non-literal words (a variable package name, ``*extras``) are never judged.
 
 Cost: nothing unless the text holds both ``pip`` and ``install`` and names a
@@ -142,7 +157,10 @@ CALL_WORDS = re.compile(
     r"|pip_?install|install_?pip|pip_?args"
     r"|\b_*(?:run|execute|shell|exec_command|run_command|run_cmd|run_shell|exec_run|spawn|sh|check_call|check_output|get_output)\s*\("
     # a string (or a command after `&&`) that starts with a pip install: shell lines held as data
-    r"|(?:[\"'(;]|&&)\s*(?:sudo\s+)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b",
+    r"|(?:[\"'(;]|&&)\s*(?:sudo\s+)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
+    # a Dockerfile's RUN instruction (or a continuation line of one) held as data
+    r"|\brun\s+(?:--[^\s]+\s+)*(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
+    r"|\\\n\s*(?:&&\s*)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b",
     re.IGNORECASE,
 )
 #: the same words without IGNORECASE, searched in the text lowered: ``re``
@@ -303,14 +321,20 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
     from mlwarden.core.gate import iter_nodes
 
     # one walk (the engine's, faster than ast.walk): imports, assignments and calls, in source order
-    nodes = [n for n in iter_nodes(tree) if isinstance(n, (ast.Call, ast.Assign, ast.Import, ast.ImportFrom))]
+    nodes = [n for n in iter_nodes(tree) if isinstance(n, (ast.Call, ast.Assign, ast.AugAssign, ast.Return, ast.Import, ast.ImportFrom))]
     nodes.sort(key=lambda n: (n.lineno, n.col_offset))
     aliases = _aliases(n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom)))
     lists = _LazyLists(tree)
     lines = source.splitlines()
     run_objects: Optional[Set[int]] = None
     wrappers: Optional[_PipWrappers] = None
+    dockerfiles: Set[int] = set()
     for node in nodes:
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return, ast.Call)):
+            # a Dockerfile's RUN instructions held as data (a template, a list of its lines)
+            yield from _dockerfile_commands(node, lines, lists, dockerfiles)
+            if not isinstance(node, (ast.Assign, ast.Call)):
+                continue
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             # shell lines held as data for a remote or container shell (see _shell_data)
             for value in _shell_data(node.targets[0], node.value, lines, lists):
@@ -385,6 +409,108 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
             yield from _runner_commands(node, lines, lists)
         if words:
             yield _python_first(words)
+
+
+#: callees whose arguments are messages, not data (``print``, logging, ``warnings.warn``, ``ValueError(...)``)
+_MESSAGE_CALL = lazyre.compile(r"(?i)print|log|warn|echo|info|debug|error|exception|critical|secho|help|assert|expect")
+#: a line of a Dockerfile that starts an instruction
+_DOCKER_RUN = lazyre.compile(r"^[ \t]*RUN[ \t]+")
+
+
+def _dockerfile_commands(node: ast.AST, lines: List[str], lists: Any, seen: Set[int]) -> Iterator[List[Word]]:
+    """The pip installs of Dockerfile ``RUN`` instructions held as data: a
+    string (or f-string) with a line starting ``RUN `` (continuation lines
+    joined: ``RUN --mount=type=cache,target=/root/.cache \\`` then ``uv pip
+    install poetry``), bound to a name, returned, in a list of Dockerfile
+    lines (``["FROM base", f"RUN python -m pip install {pkgs}"]``) or handed
+    to a call (``Template(dockerfile_text)``) that is not a message (``print``,
+    logging, an exception) nor an assertion's expected value. Each install is read from the command of the
+    instruction that starts with it (:func:`_starts_with_pip_install`)."""
+    values: List[ast.AST] = []
+    if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return)) and node.value is not None:
+        values.append(node.value)
+    elif isinstance(node, ast.Call):
+        if _MESSAGE_CALL.search(_dotted_tail(node.func)):
+            # a message or an expected value (`self.assertIn(textwrap.dedent('''RUN …'''), out)`): its strings, however wrapped, are not data
+            seen.update(id(n) for arg in (*node.args, *(k.value for k in node.keywords)) for n in ast.walk(arg))
+            return
+        values.extend(node.args)
+        values.extend(k.value for k in node.keywords)
+    strings: List[ast.AST] = []
+    for value in values:
+        if isinstance(value, (ast.List, ast.Tuple)):
+            strings.extend(value.elts)
+        else:
+            strings.append(value)
+    for string in strings:
+        if id(string) in seen or not isinstance(string, (ast.Constant, ast.JoinedStr, ast.BinOp)):
+            continue
+        text = _string_text(string, lines, lists)
+        if text is None or "RUN" not in text:
+            continue
+        seen.add(id(string))
+        yield from _run_instructions(string, text, lines)
+
+
+class _Cursor:
+    """Places the words of a string literal's text in the source, in order:
+    each at the first place at or after the previous word's where the
+    literal's source lines spell it (escapes and ``\\``-newlines change the
+    text, not the words), else at the literal's start."""
+
+    def __init__(self, node: ast.AST, lines: List[str]) -> None:
+        self.node, self.lines = node, lines
+        self.line, self.col = node.lineno, node.col_offset
+        self.last = getattr(node, "end_lineno", None) or node.lineno
+
+    def place(self, text: str) -> Tuple[int, int]:
+        line, col = self.line, self.col
+        while line <= self.last and 0 < line <= len(self.lines):
+            found = self.lines[line - 1].find(text, col)
+            if found >= 0:
+                self.line, self.col = line, found + len(text)
+                return line, found
+            line, col = line + 1, 0
+        return self.node.lineno, self.node.col_offset
+
+
+def _run_instructions(node: ast.AST, text: str, lines: List[str]) -> Iterator[List[Word]]:
+    """Words of each pip install in ``text``'s ``RUN`` instructions, each
+    where the literal ``node`` spells it (:class:`_Cursor`)."""
+    from mlwarden.sources.dependencies.requirement import split_words
+
+    physical = text.split("\n")
+    cursor = _Cursor(node, lines)
+    i = 0
+    while i < len(physical):
+        found = _DOCKER_RUN.match(physical[i])
+        if found is None:
+            i += 1
+            continue
+        # the instruction's lines: each ending with a backslash continues it
+        parts = [(i, found.end())]
+        while physical[parts[-1][0]].rstrip().endswith("\\") and parts[-1][0] + 1 < len(physical):
+            parts.append((parts[-1][0] + 1, 0))
+        i = parts[-1][0] + 1
+        words: List[Word] = []
+        for number, column in parts:
+            body = physical[number][column:].rstrip()
+            if body.endswith("\\"):
+                body = body[:-1]
+            for token in split_words(body):
+                words.append(Word(token.text, *cursor.place(token.text)))
+        while words and words[0].text.startswith("--"):
+            words.pop(0)  # RUN --mount=… --network=…: options of the instruction
+        command: List[Word] = []
+        for word in words + [Word(";", 0, 0)]:
+            if word.text in ("&&", "||", ";", "|") or word.text.endswith(";"):
+                if word.text.endswith(";") and len(word.text) > 1:
+                    command.append(Word(word.text[:-1], word.line, word.col))
+                if command and _starts_with_pip_install(" ".join(w.text for w in command)):
+                    yield _python_first(command)
+                command = []
+            else:
+                command.append(word)
 
 
 #: names of values that hold shell commands (``SETUP_COMMANDS``, ``install_script``, ``self.enter_env_cmds``)
@@ -740,6 +866,12 @@ class _LazyLists(dict):
         self._fill()
         return self._loops.get(id(name), [])
 
+    def bound_values(self, name: ast.AST) -> List[ast.AST]:
+        """Every value a name is bound to when none of its bindings is a
+        parameter or a loop, or []."""
+        self._fill()
+        return self._binds.get(id(name), [])
+
     def string_values(self, name: ast.AST) -> List[ast.AST]:
         """Every value of a name whose bindings in its scope are all string
         expressions (``cmd = f"..."`` in both branches of an ``if``), or []."""
@@ -1059,10 +1191,59 @@ def _element_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -
     picked = _installer_value(node, lines, lists)
     if isinstance(picked, ast.Constant) and isinstance(picked.value, str):
         return [Word(picked.value, picked.lineno, picked.col_offset)]
+    program = _program_word(node, lists)
+    if program is not None:  # [pip_path, "install", …], [uv_bin, "pip", "install", …]
+        return [Word(program, node.lineno, node.col_offset)]
     every = _loop_strings(node, lists)
     if every:  # for pkg in ["numpy", "scipy"]: run([..., "install", pkg]): each value, at its own place
         return [Word(v.value, v.lineno, v.col_offset) for v in every]
     return [Word(_DYNAMIC, node.lineno, node.col_offset)]
+
+
+#: a name (or attribute) that holds the pip or uv program: ``pip``,
+#: ``pip_path``, ``venv_pip``, ``pip3_exe``, ``self.uv_bin``, ``UV``; not
+#: ``pip_args`` or ``pip_version``
+_PIP_PROGRAM = lazyre.compile(r"(?i)^_*(?:\w+_)?pip\d*(?:_(?:path|exe|executable|bin|binary|cmd|program|prog|command|file|location))?$")
+_UV_PROGRAM = lazyre.compile(r"(?i)^_*(?:\w+_)?uv(?:_(?:path|exe|executable|bin|binary|cmd|program|prog|command|file|location))?$")
+
+
+def _program_word(node: ast.AST, lists: Any) -> Optional[str]:
+    """``"pip"`` / ``"uv"`` when ``node`` holds that program: its name says
+    so (:data:`_PIP_PROGRAM`), or every value the file binds the name to
+    does (``shutil.which("uv")``, ``os.path.join(venv, "bin", "pip")``,
+    ``venv / "bin" / "pip3"``, ``f"{venv}/bin/pip"``); None otherwise."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+    if name is None:
+        return None
+    if _PIP_PROGRAM.match(name):
+        return "pip"
+    if _UV_PROGRAM.match(name):
+        return "uv"
+    values = lists.bound_values(node) if isinstance(node, ast.Name) and hasattr(lists, "bound_values") else []
+    said = {_program_of(value) for value in values}
+    return said.pop() if len(said) == 1 and None not in said else None
+
+
+def _program_of(value: ast.AST) -> Optional[str]:
+    """The program a path expression names by its last part, or None."""
+    from mlwarden.sources.shell import PIP_RE
+
+    last: Optional[ast.AST] = value
+    if isinstance(value, ast.Call) and value.args:
+        last = value.args[-1]  # shutil.which("pip"), os.path.join(venv, "bin", "pip"), Path(...)
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
+        last = value.right  # venv / "bin" / "pip"
+    elif isinstance(value, ast.JoinedStr) and value.values:
+        last = value.values[-1]  # f"{venv}/bin/pip"
+    if isinstance(last, ast.Constant) and isinstance(last.value, str):
+        tail = last.value.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+        if tail.endswith(".exe"):
+            tail = tail[:-4]
+        if PIP_RE.match(tail):
+            return "pip"
+        if tail == "uv":
+            return "uv"
+    return None
 
 
 def _loop_strings(node: ast.AST, lists: Any) -> List[ast.Constant]:
