@@ -92,6 +92,14 @@ RANKED = {
         "from datasets import load_dataset\n\ndata = dict(train=dict(type=load_dataset, path='org/data', trust_remote_code=True))\n",
         Severity.HIGH, "`dict(type=datasets.load_dataset, trust_remote_code=True)`",
     ),
+    "registry-name-of-an-auto-class": (
+        "model = dict(\n    type='MiniGPT4',\n    lang_encoder=dict(\n        type='AutoModelForCausalLM',\n        name_or_path='org/m',\n        trust_remote_code=True))\n",
+        Severity.HIGH, "`dict(type='AutoModelForCausalLM', trust_remote_code=True)`",
+    ),
+    "registry-name-not-an-auto-class": (
+        "model = dict(head=dict(type='Automaton', name_or_path='org/m', trust_remote_code=True))\n",
+        Severity.MEDIUM, "`{'trust_remote_code': True}` lets the call",
+    ),
     "no-loader-type": (
         "cfg = dict(runner=dict(kwargs=dict(trust_remote_code=True)))\n",
         Severity.MEDIUM, "`{'trust_remote_code': True}` lets the call that receives these arguments",

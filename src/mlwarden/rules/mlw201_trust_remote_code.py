@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
+from mlwarden.core import lazyre
 from typing import Any, Optional, Set
 
 from mlwarden.core.finding import Severity
@@ -54,7 +55,10 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
     is not a loader). A config dict whose `type=` is a Hub loader, as in
     mmengine/xtuner configs (`llm=dict(type=AutoModelForCausalLM.from_pretrained,
     pretrained_model_name_or_path=NAME, trust_remote_code=True)`), is judged
-    as the call its builder makes, with the same severities.
+    as the call its builder makes, with the same severities; so is one
+    whose `type=` is the registry name of a transformers Auto class
+    (`type='AutoModelForCausalLM', name_or_path=NAME`, as mmpretrain
+    registers them).
 
     The same finding also checks the pin, so this rule covers "remote code
     without a pinned revision" too (there is no separate rule for it): the
@@ -373,6 +377,12 @@ def _dict_loader(ctx: Any, keys: "dict[str, Any]") -> "Optional[tuple[str, Any, 
     func = keys.get("type")
     if func is None:
         return None
+    registered = ctx.value(func)
+    if isinstance(registered, str):
+        # a registry name (mmpretrain registers transformers' Auto classes)
+        if _AUTO_NAME.fullmatch(registered):
+            return f"'{registered}'", _id_value(keys), True
+        return None
     for name in sorted(ctx.qualnames(func)):
         if name in HUB_FUNCTIONS:
             return name, keys.get(HUB_FUNCTIONS[name][1]), True
@@ -385,7 +395,11 @@ def _dict_loader(ctx: Any, keys: "dict[str, Any]") -> "Optional[tuple[str, Any, 
 
 
 def _id_value(keys: "dict[str, Any]") -> Any:
-    return next((keys[k] for k in _ID_KEYWORDS if k in keys), None)
+    return next((keys[k] for k in (*_ID_KEYWORDS, "name_or_path") if k in keys), None)
+
+
+#: transformers' Auto classes by the name a config registry knows them by
+_AUTO_NAME = lazyre.compile(r"(?:transformers\.)?Auto[A-Z]\w*")
 
 
 def _is_dict_call(ctx: Any, node: Any) -> bool:
