@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
-from mlwarden.core import lazyre
 from typing import Any, Optional, Set
 
 from mlwarden.core.finding import Severity
@@ -380,7 +379,7 @@ def _dict_loader(ctx: Any, keys: "dict[str, Any]") -> "Optional[tuple[str, Any, 
     registered = ctx.value(func)
     if isinstance(registered, str):
         # a registry name (mmpretrain registers transformers' Auto classes)
-        if _AUTO_NAME.fullmatch(registered):
+        if _auto_class_name(registered):
             return f"'{registered}'", _id_value(keys), True
         return None
     for name in sorted(ctx.qualnames(func)):
@@ -398,8 +397,13 @@ def _id_value(keys: "dict[str, Any]") -> Any:
     return next((keys[k] for k in (*_ID_KEYWORDS, "name_or_path") if k in keys), None)
 
 
-#: transformers' Auto classes by the name a config registry knows them by
-_AUTO_NAME = lazyre.compile(r"(?:transformers\.)?Auto[A-Z]\w*")
+
+def _auto_class_name(name: str) -> bool:
+    """``AutoModelForCausalLM``, ``transformers.AutoTokenizer``: a
+    transformers Auto class by the name a config registry knows it by."""
+    if name.startswith("transformers."):
+        name = name[len("transformers."):]
+    return name.startswith("Auto") and name[4:5].isupper() and name.isidentifier()
 
 
 def _is_dict_call(ctx: Any, node: Any) -> bool:
