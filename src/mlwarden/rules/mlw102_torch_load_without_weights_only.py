@@ -44,7 +44,11 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     argument, whose default is `False` in every torch version: an explicit
     `weights_only=False` (or a value that is not a literal `True`) is
     reported here; an omitted one is reported by MLW206 unless the download
-    is verified with `check_hash=True`.
+    is verified with `check_hash=True`. `check_hash=True` does not lower an
+    explicit `weights_only=False`: it compares the file with the hash prefix
+    in the URL's own file name (usually 8 hex digits), which whoever serves
+    the URL also chooses and which is short enough to match with a crafted
+    pickle.
 
     A round trip is not flagged: a checkpoint that the same function just
     wrote with `torch.save` to a temporary or literal path, to an

@@ -15,6 +15,10 @@ from mlwarden.core.context import lower
 from mlwarden.rules._optin import opt_in_note
 from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import (
+    HUB_FUNCTIONS,
+    HUB_LIBRARIES,
+    _ID_KEYWORDS,
+    _tail,
     ParamDefaults,
     function_params,
     may_resolve_truthy,
@@ -46,7 +50,14 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
     is a dict literal or constant (`model_kwargs={"trust_remote_code": True}`).
     A dict literal holding `"trust_remote_code": True` that is not passed to
     a call directly (`kwargs = {...}` then `f(**kwargs)`) is reported where
-    it is written.
+    it is written; so is one nested in, or handed to, another dict (a dict
+    is not a loader). A config dict whose `type=` is a Hub loader, as in
+    mmengine/xtuner configs (`llm=dict(type=AutoModelForCausalLM.from_pretrained,
+    pretrained_model_name_or_path=NAME, trust_remote_code=True)`), is judged
+    as the call its builder makes, with the same severities; so is one
+    whose `type=` is the registry name of a transformers Auto class
+    (`type='AutoModelForCausalLM', name_or_path=NAME`, as mmpretrain
+    registers them).
 
     The same finding also checks the pin, so this rule covers "remote code
     without a pinned revision" too (there is no separate rule for it): the
@@ -71,7 +82,9 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
       code opt-in (a flag defaulting to False); also medium when the load is
       pinned to a full commit SHA (review that commit), for a local
       directory, and for a `{"trust_remote_code": True}` dict whose receiver
-      is not known;
+      is not known (a config dict whose `type=` is a Hub loader is ranked
+      like the call: the repository named at the top of the config, high;
+      a run-time path, medium);
     - **low**: `load_dataset(..., trust_remote_code=True)` when the project
       requires `datasets >= 4` (dead code); and a call or a
       `{"trust_remote_code": True}` dict that runs only after the caller
@@ -162,11 +175,13 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
         Invalid("def build(load):\n    kwargs = {\n        'trust_remote_code': True,  # error: MLW201\n    }\n    return load(**kwargs)"),
         Invalid("def build(load):\n    kwargs = dict(trust_remote_code=True)  # error: MLW201\n    return load(**kwargs)"),
         Invalid("def load(name, trust_remote_code=True):\n    return AutoModel.from_pretrained(name, trust_remote_code=trust_remote_code)"),
+        Invalid("from transformers import AutoModel\nmodel = dict(type='Finetune', llm=dict(type=AutoModel.from_pretrained, trust_remote_code=True))"),
     ]
 
     def __init__(self, ctx: Any, config: Any, unit: Any) -> None:
         super().__init__(ctx, config, unit)
         self._consumed: Set[int] = set()
+        #: (dict node, element, message, severity, repo id or None)
         self._dicts: list = []
         #: (node, message, severity, repo id or None), reported in leave_Module
         self._calls: list = []
@@ -203,6 +218,12 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
     # -- calls -------------------------------------------------------------
     def visit_Call(self, node: libcst.Call) -> None:
         self.note_publisher(node)
+        if _is_dict_call(self.ctx, node):
+            # a dict handed to another dict is not handed to a loader: it is
+            # judged as a dict (mmengine/xtuner configs nest them)
+            if any(arg.keyword is not None and arg.keyword.value == KEY for arg in node.args):
+                self._note_dict(node, [(arg, arg.keyword.value if arg.keyword else None, arg.value) for arg in node.args])
+            return
         for arg in node.args:
             # dicts passed straight to a call are judged with the call
             if isinstance(arg.value, cst.Dict) or _is_dict_call(self.ctx, arg.value):
@@ -211,10 +232,6 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
                 bound = self.ctx.constants.values.get(arg.value.value)
                 if isinstance(bound, cst.Dict) or _is_dict_call(self.ctx, bound):
                     self._consumed.add(id(bound))
-        if _is_dict_call(self.ctx, node):
-            if any(arg.keyword is not None and arg.keyword.value == KEY for arg in node.args):
-                self._dicts.append((node, opt_in_note(self, node)))
-            return
         present, value = self.ctx.keyword(node, KEY)
         via = None
         if present and self._truthy(value):
@@ -229,54 +246,55 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
                     break
         if via is None:
             return
-        self._report_call(node, via, opt_in_note(self, node))
+        found = hub_load(self.ctx, node)
+        target = display_target(found[0]) if found else _call_name(node)
+        pattern = f"`{target}(..., trust_remote_code=True)`" if via == "direct" else f"`{target}(..., {via}={{'trust_remote_code': True}})`"
+        judged = self._judge(found, pattern, opt_in_note(self, node), lambda key: self.ctx.keyword(node, key))
+        if judged is not None:
+            self._calls.append((node, *judged))
 
     def _truthy(self, value: Any) -> bool:
         resolved = self.resolve(value)
         return resolved is not UNKNOWN and bool(resolved)
 
-    def _report_call(self, node, via: str, note: Optional[str]) -> None:
-        found = hub_load(self.ctx, node)
-        target = display_target(found[0]) if found else _call_name(node)
+    def _judge(self, found, pattern: str, note: Optional[str], keyword) -> "Optional[tuple[str, Severity, Optional[str]]]":
+        """(message, severity, repo id for the own-organisation step) of a
+        load that runs remote code, or None for a trusted repository.
+        ``found`` is ``hub_load``'s answer; ``keyword(name)`` gives
+        ``(present, value)`` of the load's other arguments."""
         name: Optional[str] = None
         exact = False
         if found:
             name, exact = hub_id_value(self.ctx, found[1])
             if exact and name is not None and is_trusted(name, self.option("trusted-models")):
-                return
-        pattern = f"`{target}(..., trust_remote_code=True)`" if via == "direct" else f"`{target}(..., {via}={{'trust_remote_code': True}})`"
+                return None
         if self._datasets_dead_code(found):
-            self._calls.append((
-                node,
+            return (
                 f"{pattern} is dead code with datasets >= 4, which no longer runs dataset scripts; remove `trust_remote_code`",
                 Severity.LOW,
                 None,
-            ))
-            return
+            )
         if note:
             # the caller opted in (`if not trust_remote_code: return`): the
             # library's documented escape hatch, whichever repository it names
-            self._calls.append((node, f"{pattern} runs Python code from the model repository; pin `revision=` to a reviewed commit where the model is known" + note, Severity.LOW, None))
-            return
+            return f"{pattern} runs Python code from the model repository; pin `revision=` to a reviewed commit where the model is known" + note, Severity.LOW, None
         if name is None:
             # the repository is chosen at run time: whoever picks the model
             # path runs its code, with no way to say no
-            self._calls.append((
-                node,
+            return (
                 f"{pattern} runs Python code from whatever repository the run-time model path names; make remote code opt-in (a flag defaulting to False) and pin `revision=` where the model is known",
                 Severity.MEDIUM,
                 None,
-            ))
-            return
-        pinned, pin = self._pin_state(node)
+            )
+        pinned, pin = self._pin_state(keyword)
         severity = Severity.MEDIUM if pinned or (exact and is_local_path(name, self.unit, self.config)) else Severity.HIGH
         repo = name if exact else (f"{owner_of(self.ctx, found[1])}/x" if found and owner_of(self.ctx, found[1]) else None)
-        self._calls.append((node, f"{pattern} runs Python code from the model repository {pin}", severity, repo))
+        return f"{pattern} runs Python code from the model repository {pin}", severity, repo
 
-    def _pin_state(self, node) -> "tuple[bool, str]":
+    def _pin_state(self, keyword) -> "tuple[bool, str]":
         """(pinned to a commit, how the message ends)."""
-        present, rev_expr = self.ctx.keyword(node, "revision")
-        code_present, code_expr = self.ctx.keyword(node, "code_revision")
+        present, rev_expr = keyword("revision")
+        code_present, code_expr = keyword("code_revision")
         revision = self.resolve(rev_expr) if present else None
         code_revision = self.resolve(code_expr) if code_present else None
         if isinstance(code_revision, str) and revision_problem(code_revision):
@@ -301,34 +319,91 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
         except Exception:  # a version problem must never hide the finding
             return False
 
-    # -- dict literals not passed to a call ----------------------------------
+    # -- dicts not passed to a call ----------------------------------------
     def visit_Dict(self, node: libcst.Dict) -> None:
-        # the opt-in is read here, while the enclosing function is known
         if any(isinstance(e, cst.DictElement) and self.ctx.value(e.key) == KEY for e in node.elements):
-            self._dicts.append((node, opt_in_note(self, node)))
+            self._note_dict(node, [(e, self.ctx.value(e.key), e.value) for e in node.elements if isinstance(e, cst.DictElement)])
+
+    def _note_dict(self, node, pairs) -> None:
+        """Judge a dict (literal or ``dict(...)`` call) that holds the key
+        now, while the enclosing function (its opt-in, its parameters'
+        defaults) is known; ``leave_Module`` reports it unless a call
+        consumed it. A dict whose ``type=`` is a Hub loader (an mmengine
+        config the builder calls) is judged as that call."""
+        note = opt_in_note(self, node)
+        keys = {key: value for _, key, value in pairs if isinstance(key, str)}
+        if isinstance(node, cst.Call):
+            def keyword(name):
+                return self.ctx.keyword(node, name)
+        else:
+            opaque = any(isinstance(e, cst.StarredDictElement) for e in node.elements)
+
+            def keyword(name):
+                return (True, keys[name]) if name in keys else ((None, None) if opaque else (False, None))
+        loader = _dict_loader(self.ctx, keys)
+        for element, key, value in pairs:
+            if key != KEY or not self._truthy(value):
+                continue
+            if loader is not None:
+                target = display_target(loader[0])
+                shown = f"`{{'type': {target}, 'trust_remote_code': True}}`" if isinstance(node, cst.Dict) else f"`dict(type={target}, trust_remote_code=True)`"
+                judged = self._judge(loader, shown + " (a config its builder calls)", note, keyword)
+                if judged is None:
+                    continue
+            else:
+                judged = (
+                    "`{'trust_remote_code': True}` lets the call that receives these arguments run Python code from the model repository"
+                    + ("; pin `revision=` to a reviewed commit where the model is known" + note if note else "; make remote code opt-in (a flag defaulting to False), or review it and pin `revision=` to a commit SHA"),
+                    Severity.LOW if note else Severity.MEDIUM,
+                    None,
+                )
+            self._dicts.append((node, element, *judged))
 
     def leave_Module(self, original_node: libcst.Module) -> None:
-        for node, message, severity, repo in self._calls:
+        pending = [*self._calls, *(entry[1:] for entry in self._dicts if id(entry[0]) not in self._consumed)]
+        for node, message, severity, repo in pending:
             where = self.own_organisation(repo)
             if where is not None:
                 severity = lower(severity)
                 message += f" (the project's own organisation, from {where})"
             self.report(node, message, severity=severity)
-        for node, note in self._dicts:
-            if id(node) in self._consumed:
-                continue
-            if isinstance(node, cst.Call):
-                pairs = [(arg, arg.keyword.value if arg.keyword else None, arg.value) for arg in node.args]
-            else:
-                pairs = [(e, self.ctx.value(e.key), e.value) for e in node.elements if isinstance(e, cst.DictElement)]
-            for element, key, value in pairs:
-                if key == KEY and self._truthy(value):
-                    self.report(
-                        element,
-                        "`{'trust_remote_code': True}` lets the call that receives these arguments run Python code from the model repository"
-                        + ("; pin `revision=` to a reviewed commit where the model is known" + note if note else "; make remote code opt-in (a flag defaulting to False), or review it and pin `revision=` to a commit SHA"),
-                        severity=Severity.LOW if note else Severity.MEDIUM,
-                    )
+
+
+def _dict_loader(ctx: Any, keys: "dict[str, Any]") -> "Optional[tuple[str, Any, bool]]":
+    """``hub_load``'s answer for a config dict whose ``type=`` is a Hub
+    loader (``dict(type=AutoModel.from_pretrained,
+    pretrained_model_name_or_path=NAME, ...)``); None otherwise."""
+    func = keys.get("type")
+    if func is None:
+        return None
+    registered = ctx.value(func)
+    if isinstance(registered, str):
+        # a registry name (mmpretrain registers transformers' Auto classes)
+        if _auto_class_name(registered):
+            return f"'{registered}'", _id_value(keys), True
+        return None
+    for name in sorted(ctx.qualnames(func)):
+        if name in HUB_FUNCTIONS:
+            return name, keys.get(HUB_FUNCTIONS[name][1]), True
+        if name.endswith(".from_pretrained") and name.split(".", 1)[0] in HUB_LIBRARIES:
+            return name, _id_value(keys), True
+    if isinstance(func, cst.Attribute) and func.attr.value == "from_pretrained":
+        shown = ".".join(p for p in (_tail(func.value), "from_pretrained") if p)
+        return shown, _id_value(keys), False
+    return None
+
+
+def _id_value(keys: "dict[str, Any]") -> Any:
+    return next((keys[k] for k in (*_ID_KEYWORDS, "name_or_path") if k in keys), None)
+
+
+
+def _auto_class_name(name: str) -> bool:
+    """``AutoModelForCausalLM``, ``transformers.AutoTokenizer``: a
+    transformers Auto class by the name a config registry knows it by."""
+    if name.startswith("transformers."):
+        name = name[len("transformers."):]
+    return name.startswith("Auto") and name[4:5].isupper() and name.isidentifier()
 
 
 def _is_dict_call(ctx: Any, node: Any) -> bool:
