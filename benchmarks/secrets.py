@@ -570,6 +570,11 @@ def cmd_eval(args) -> int:
 
         samples = heldout10_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout10", CORPUS)
         sources = ("sonar", None)
+    elif args.set == "heldout11":
+        from secrets_heldout11 import heldout11_samples  # benchmarks/secrets_heldout11.py
+
+        samples = heldout11_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout11", CORPUS)
+        sources = ("veles", None)
     else:
         if args.source in ("all", "own"):
             samples += own_samples()
@@ -905,7 +910,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("eval", help="precision / recall / F1 on labelled samples")
-    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"), default="dev",
+    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"), default="dev",
                     help="dev: own + published samples (used while building the detectors); heldout: held-out set 1, "
                          "the files in benchmarks/.corpus/secrets-heldout (benchmarks/secrets_heldout.py); heldout2: "
                          "set 2, benchmarks/.corpus/secrets-heldout2 (benchmarks/secrets_heldout2.py); heldout3 / heldout4: "
@@ -915,7 +920,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "benchmarks/.corpus/secrets-heldout7 (benchmarks/secrets_heldout7.py); heldout8: set 8, "
                          "benchmarks/.corpus/secrets-heldout8 (benchmarks/secrets_heldout8.py); heldout9: set 9, "
                          "benchmarks/.corpus/secrets-heldout9 (benchmarks/secrets_heldout9.py); heldout10: set 10, "
-                         "benchmarks/.corpus/secrets-heldout10 (benchmarks/secrets_heldout10.py)")
+                         "benchmarks/.corpus/secrets-heldout10 (benchmarks/secrets_heldout10.py); heldout11: set 11, "
+                         "benchmarks/.corpus/secrets-heldout11 (benchmarks/secrets_heldout11.py)")
     ev.add_argument("--heldout-dir", metavar="DIR", help="where the held-out files are (default benchmarks/.corpus/secrets-heldout, "
                                                          "secrets-heldout2, -3, -4, -5, -6, -7 or -8)")
     ev.add_argument("--source", choices=("all", "own", "published"), default="all", help="with --set dev")

@@ -1321,3 +1321,94 @@ def test_text_in_another_script_is_no_token(line):
 def test_tokens_and_non_ascii_passwords_stay(line, value):
     hits = adapter.scan_lines(["CONFIG = {", line, "}"], "settings.py")
     assert [h.secret for h in hits] == [value]
+
+
+# -- round 11: the shapes held-out set 10 and fresh10s left (own samples) --
+
+_R11 = random.Random(1111)
+
+
+def _b64(n: int) -> str:
+    return "".join(_R11.choice(string.ascii_letters + string.digits + "+/") for _ in range(n))
+
+
+#: an STS session token: its header and random base64 (split below over literals)
+STS = "FwoGZXIvYXdzE" + _b64(30) + "//////////" + _b64(200)
+
+
+@pytest.mark.parametrize("lines", [
+    # implicit concatenation inside parentheses
+    ["creds = dict(", f'    token=("{STS[:70]}"', f'           "{STS[70:140]}"', f'           "{STS[140:]}"),', ")"],
+    # `+` at the line end
+    [f'SESSION = "{STS[:60]}" + \\', f'    "{STS[60:130]}" +', f'    "{STS[130:]}"'],
+    # Java / JavaScript style
+    [f'String session = "{STS[:50]}" +', f'    "{STS[50:]}";'],
+])
+def test_an_sts_session_token_split_over_string_literals_is_found(lines):
+    hits = adapter.scan_lines(lines, "creds.py")
+    assert [h.type for h in hits] == ["AWS Session Token"]
+    assert STS.startswith(hits[0].secret)
+
+
+@pytest.mark.parametrize("line", [
+    'HEADER = "FwoGZXIvYXdzE"',  # the header alone: a format constant
+    f'prefix = "FwoGZXIvYXdzE{_b64(10)}"',  # too short to be a token's part
+    f'x = "FwoGZXIvYXdzE{_b64(40)}" in text',  # no continuation after the literal
+])
+def test_a_session_token_header_without_a_token_is_not_reported(line):
+    assert adapter.scan_lines([line], "x.py") == []
+
+
+def test_a_slack_workflow_url_without_the_numeric_id_is_found():
+    secret = _mix10(24)
+    url = f"https://hooks.slack.com/workflows/T0{_mix10(9).upper()}/A0{_mix10(9).upper()}/{secret}"
+    hits = adapter.scan_lines([f'WEBHOOK = "{url}"'], "x.py")
+    assert [h.type for h in hits] == ["Slack Workflow Webhook URL"]
+    assert hits[0].secret.endswith(secret)
+    # a short last part is a path, not the secret
+    assert adapter.scan_lines([f'U = "https://hooks.slack.com/workflows/T0ABCDEFG/A0ABCDEFG/{_mix10(10)}"'], "x.py") == []
+
+
+KEY_ID = "AKIA" + "".join(_R11.choice(string.ascii_uppercase + "234567") for _ in range(16))
+
+
+@pytest.mark.parametrize("url", [
+    f"https://bucket.s3.amazonaws.com/model.bin?AWSAccessKeyId={KEY_ID}&Expires=1700000000&Signature={_b64(28)}",
+    f"https://b.s3.eu-west-1.amazonaws.com/w.pt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={KEY_ID}%2F20240101%2Feu-west-1"
+    f"%2Fs3%2Faws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires=900&X-Amz-Signature={rand(64, '0123456789abcdef')}",
+])
+def test_a_presigned_url_key_id_is_an_identifier(url):
+    hits = adapter.scan_lines([f'URL = "{url}"'], "x.py")
+    assert [(h.type, h.identifier) for h in hits] == [("AWS Access Key", True)]
+
+
+def test_a_presigned_url_key_id_beside_its_secret_key_stays_a_credential():
+    lines = [f'AWS_SECRET_ACCESS_KEY = "{_b64(40)}"', f'URL = "https://b.s3.amazonaws.com/x?AWSAccessKeyId={KEY_ID}&Expires=1&Signature=s"']
+    hits = adapter.scan_lines(lines, "x.py")
+    assert ("AWS Access Key", False) in [(h.type, h.identifier) for h in hits]
+    # and a key id anywhere else is the credential it was
+    assert [(h.type, h.identifier) for h in adapter.scan_lines([f'aws_access_key_id = "{KEY_ID}"'], "x.py")] == [("AWS Access Key", False)]
+
+
+def test_a_string_type_annotation_is_not_the_value():
+    assert adapter.scan_lines(['_SESSION_KEY: "pytest.StashKey[pytest.Session]" = pytest.StashKey()'], "conftest.py") == []
+    assert adapter.scan_lines(['API_TOKEN: "Optional[str]" = None'], "x.py") == []
+    token = _mix10(28)
+    # the literal after `=` is the value; in a dict `"key": "value"` stays one
+    assert [h.secret for h in adapter.scan_lines([f'API_TOKEN: "Optional[str]" = "{token}"'], "x.py")] == [token]
+    assert [h.secret for h in adapter.scan_lines([f'CFG = {{"api_token": "{token}"}}'], "x.py")] == [token]
+
+
+def test_a_url_encoded_bearer_scheme_is_read_as_a_blank():
+    assert adapter.scan_lines(['headers = "authorization=Bearer%20environment"'], "test_x.py") == []
+    token = _mix10(30)
+    assert [h.secret for h in adapter.scan_lines([f'headers = "authorization=Bearer%20{token}"'], "x.py")] == [token]
+
+
+def test_a_hex_token_with_five_of_a_kind_is_a_hand_edited_sample():
+    body = rand(12, "0123456789abcdef") + "ccccc" + rand(15, "0123456789abcdef")
+    assert adapter.scan_lines([f'DATABRICKS_TOKEN = "dapi{body}"'], "x.py") == []
+    real = "".join(_R11.choice("0123456789abcdef") for _ in range(32))
+    while any(c * 5 in real for c in "0123456789abcdef"):
+        real = "".join(_R11.choice("0123456789abcdef") for _ in range(32))
+    assert [h.type for h in adapter.scan_lines([f'DATABRICKS_TOKEN = "dapi{real}"'], "x.py")] == ["Databricks Token"]

@@ -100,7 +100,9 @@ class HardcodedSecret(FileRule):
     Telegram secret), the finding keeps detect-secrets' type, so baselines
     still match. A Twilio account SID (`AC…`, an identifier public in the
     account's API URLs) with no auth token within five lines is reported at
-    low severity.
+    low severity, and so is an AWS key id that is a pre-signed URL's
+    `AWSAccessKeyId=` / `X-Amz-Credential=` parameter with no secret access
+    key within five lines (the URL names the key; its signature expires).
 
     ## Why is this bad?
     A token committed to a repository is readable by everyone who can read

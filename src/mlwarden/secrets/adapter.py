@@ -549,11 +549,30 @@ def identifier_only(secret_type: str, value: str, content: Sequence[str], index:
     API URL of the account: the auth token is the credential. Unless such a
     token (32 hex on a line naming a credential) stands within five lines,
     the SID alone is reported at low severity. (An ``SK…`` API key SID is
-    still reported as before: published samples label it a key.)"""
+    still reported as before: published samples label it a key.) So is an
+    AWS key id that is a pre-signed URL's ``AWSAccessKeyId`` /
+    ``X-Amz-Credential`` parameter, unless a secret access key (40 base64
+    characters on a line naming a secret) stands within five lines."""
     if secret_type == "Twilio API Key" and value.startswith("AC"):
         window = content[max(index - 5, 0):index + 6]
         return not any(_CREDENTIAL_WORD.search(line) and _HEX32.search(line.replace(value, " ")) for line in window)
+    if secret_type == "AWS Access Key":
+        line = content[index]
+        col = line.find(value)
+        if col > 0 and _PRESIGNED_KEY_ID.search(line, 0, col):
+            # a pre-signed URL's key id (`?AWSAccessKeyId=AKIA…&Signature=…`,
+            # `X-Amz-Credential=AKIA…%2F…`): the URL names the key, its
+            # signature lives until `Expires`; the secret key is the credential
+            window = content[max(index - 5, 0):index + 6]
+            return not any(_SECRET_WORD.search(text) and _SECRET_KEY40.search(text) for text in window)
     return False
+
+
+#: a key id as a pre-signed URL's query parameter (SigV2 and SigV4)
+_PRESIGNED_KEY_ID = re.compile(r"[?&](?:AWSAccessKeyId|X-Amz-Credential)=$", re.IGNORECASE)
+#: an AWS secret access key (40 base64 characters) on a line that names a secret
+_SECRET_KEY40 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])")
+_SECRET_WORD = re.compile(r"secret", re.IGNORECASE)
 
 
 #: detect-secrets format detectors whose patterns have no word boundaries

@@ -600,6 +600,14 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         return None
     if match.group("q") is not None:
         value, col = match.group("qv"), match.start("qv")
+        if python and op == ":" and key[:1] not in "\"'`" and _ASSIGNED_AFTER.match(line, match.end()) and not line[:start].strip():
+            # `_SESSION_KEY: "pytest.StashKey[pytest.Session]" = …`: a string
+            # annotation (a forward reference) of an annotated assignment; the
+            # value comes after `=`, when it is a literal
+            literal = _ASSIGNED_LITERAL.match(line, match.end())
+            if literal is None:
+                return None
+            value, col = literal.group("v"), literal.start("v")
         if op == "(":
             # `set_password("service", "user", "…")`, `update_user_password("user", "…")`:
             # the credential is the call's last string argument, the others say whose it is
@@ -628,6 +636,10 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     return _qualified(line, start, match.group("key")), col, value
 
 
+#: an assignment's `=` after a string (not `==`)
+_ASSIGNED_AFTER = re.compile(r"[ \t]*=(?!=)")
+#: a string literal assigned after an annotation (group ``v``)
+_ASSIGNED_LITERAL = re.compile(r"[ \t]*=[ \t]*[rRbBuUfF]{0,2}(?P<q>[\"'])(?P<v>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)")
 #: a call's next argument when it is a string literal (group ``v``)
 _NEXT_STRING_ARG = re.compile(r"[ \t]*,[ \t]*[rRbBuUfF]{0,2}(?P<q>[\"'])(?P<v>(?:\\.|(?!(?P=q)).){0,600}?)(?P=q)")
 #: the word right before a name and one blank (`API Key`, `SECRET KEY`, `Access Token`)

@@ -64,6 +64,9 @@ _MARKER_WORDS = ("fake", "test", "dummy", "sample", "example", "mock", "placehol
                  "sanitized", "obfuscated")
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _REPEATED = re.compile(r"(.)\1{5,}")
+_REPEATED5 = re.compile(r"([0-9a-fA-F])\1{4}")
+#: a provider token's body that is hex only (Databricks' `dapi` + 32)
+_HEX_BODY = re.compile(r"[0-9a-f]{24,64}|[0-9A-F]{24,64}")
 _SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm")
 
 #: provider prefixes stripped before the body is judged (``ghp_``, ``sk-proj-`` …)
@@ -160,15 +163,19 @@ def _decoded_placeholder(body: str) -> bool:
 
 _SLACK_PARTS = re.compile(r"xox[a-z]-(?:\d+-)+([A-Za-z0-9]{12,})")
 _BINARY_RUN = re.compile(r"([/+A])\1{5,}")
+#: the base64 headers STS session tokens start with
+_STS_HEADERS = ("IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "FQoGZXIvYXdzE", "FQoDYXdzE")
 
 
 def _binary_runs(body: str) -> bool:
     """A long base64 value whose only runs are ``/``, ``+`` or ``A`` (the
     encoding of 0xFF and 0x00 bytes) and whose rest is random: binary data,
     not a placeholder. AWS STS session tokens all hold ``//////////``."""
-    if len(body) < 64 or not re.fullmatch(r"[A-Za-z0-9+/]+=*", body):
+    if not re.fullmatch(r"[A-Za-z0-9+/]+=*", body) or any(m.group(1) not in "/+A" for m in _REPEATED.finditer(body)):
         return False
-    if any(m.group(1) not in "/+A" for m in _REPEATED.finditer(body)):
+    if body.startswith(_STS_HEADERS):
+        return True  # an STS token's first string literal (the token split over several)
+    if len(body) < 64:
         return False
     rest = _BINARY_RUN.sub("", body)
     return len(rest) >= 48 and entropy(rest) >= 4.5
@@ -286,6 +293,10 @@ def placeholder_reason(value: str) -> Optional[str]:
         # user ids (often edited out by hand); the last part is the secret
         core = slack.group(1)
     if (_REPEATED.search(core) and not _binary_runs(core)) or _repeated_unit(core):
+        return "repeated characters"
+    if _HEX_BODY.fullmatch(core) and _REPEATED5.search(core):
+        # `dapi…aaaaa…`: five of a kind in a random hex body (one in some
+        # 2,000 32-hex tokens) is a hand-edited sample
         return "repeated characters"
     if _sequential(core) or _counting(core):
         return "sequential characters"
@@ -411,7 +422,8 @@ _FUNCTION_WORDS = frozenset({"the", "a", "an", "this", "that", "to", "be", "is",
                              "should", "must", "can", "not", "and", "or", "with", "in", "on", "if", "when", "here"})
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
-_AUTH_SCHEME = re.compile(r"^(?:Bearer|Token|Basic|token|bearer|basic)\s+(\S+)$")
+#: (a URL-encoded blank too: `Bearer%20…`, `Bearer+…` in a query or form body)
+_AUTH_SCHEME = re.compile(r"^(?:Bearer|Token|Basic|token|bearer|basic)(?:\s+|%20|\+)(\S+)$")
 
 
 def auth_scheme_value(value: str) -> str:

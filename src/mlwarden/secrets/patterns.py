@@ -127,6 +127,11 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # STS session tokens start with base64 of their own header
         # (current, 2019-2021 and older formats)
         _re(_B64B + r"((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE|FQoDYXdzE)[A-Za-z0-9+/]{80,1900}={0,2})" + _B64E),
+        # the same header opening a string literal that the next line goes on
+        # with (`"IQoJ…" +`, `"FwoG…" \`, or a literal closing the line inside
+        # parentheses: Python's implicit concatenation): the token split over
+        # several literals, none of them 80+ long
+        _re(r"[\"'](" + r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE|FQoDYXdzE)[A-Za-z0-9+/]{24,1900})[\"'][ \t]*(?:\+[ \t]*\\?|\\)?[ \t]*$"),
         _re(r"(?i:aws_?session_?token|aws_?security_?token|session_?token)" + _CTX + r"([A-Za-z0-9/+]{100,1900}={0,2})" + _B64E),
     ),
     "GitHub Access Token": (
@@ -175,7 +180,9 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # and automation triggers (`hooks.slack.com/triggers/<team>/<id>/<32 hex>`):
         # whoever holds the URL starts the workflow (detect-secrets' Slack
         # detector knows the `services/` webhooks only)
-        _re(r"(?i:hooks\.slack\.com/workflows/)([TE][A-Za-z0-9]{5,14}/A[A-Za-z0-9]{5,14}/\d{6,20}/[A-Za-z0-9]{8,40})" + _E),
+        # (the numeric workflow id is left out of some published URLs: the
+        # secret part is then 16-40 alphanumerics)
+        _re(r"(?i:hooks\.slack\.com/workflows/)([TE][A-Za-z0-9]{5,14}/A[A-Za-z0-9]{5,14}/(?:\d{6,20}/[A-Za-z0-9]{8,40}|[A-Za-z0-9]{16,40}))" + _E),
         _re(r"(?i:hooks\.slack\.com/triggers/)([TE][A-Za-z0-9]{5,14}/\d{10,16}/[a-f0-9]{32})" + _E),
     ),
     "Maven Master Password": (
@@ -277,7 +284,8 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Kaggle API Key": "32 hex next to `KAGGLE_KEY` / `kaggle…key`, the `key` of `kaggle.json`",
     "AWS Bedrock API Key": "long-term `ABSK` + base64 of `BedrockAPIKey-…`; short-term `bedrock-api-key-` + base64 of `bedrock.amazonaws.com…`",
     "AWS Secret Access Key": "40 base64 characters named `aws_secret_access_key`, `SecretAccessKey`, `aws_secret` …",
-    "AWS Session Token": "STS tokens starting `IQoJb3JpZ2luX2Vj`, `FwoGZXIvYXdzE`, `FQoGZXIvYXdzE` or `FQoDYXdzE`, or 100+ base64 characters named `aws_session_token`",
+    "AWS Session Token": "STS tokens starting `IQoJb3JpZ2luX2Vj`, `FwoGZXIvYXdzE`, `FQoGZXIvYXdzE` or `FQoDYXdzE` (also split over concatenated string "
+                         "literals), or 100+ base64 characters named `aws_session_token`",
     "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76, fine-grained `github_pat_` + 36-82 (82 also glued to a "
                            "preceding word), stateless installation tokens `ghs_` + app id + `_` + 200-1200",
     "GitLab Access Token": "`glpat-`, `gldt-`, `glft-`, `glsoat-`, `glrt-`, `glimt-`, `glptt-`, `gloas-`, `glcbt-`, `glagent-` + 20-64; runner registration tokens `GR1348941` + 20",
@@ -286,7 +294,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Private AI API Key": "32 alphanumerics next to `private_ai` / `privateai`",
     "Slack App Token": "`xapp-` + a digit + the app id + a numeric id + 64 hex",
     "Slack Refresh Token": "`xoxe-1-`, `xoxe.xoxp-1-`, `xoxe.xoxb-1-` + 100-300 alphanumerics (token rotation, app configuration)",
-    "Slack Workflow Webhook URL": "`hooks.slack.com/workflows/` + team id + app id + numeric id + 8-40 alphanumerics; `hooks.slack.com/triggers/` + team id + numeric id + 32 hex",
+    "Slack Workflow Webhook URL": "`hooks.slack.com/workflows/` + team id + app id + numeric id + 8-40 alphanumerics (or 16-40 without the id); `hooks.slack.com/triggers/` + team id + numeric id + 32 hex",
     "Maven Master Password": "`<master>{…}</master>` in `settings-security.xml` (20-200 base64 characters in braces)",
     "Square Access Token": "`EAAA` + 60 of `[A-Za-z0-9_-]`; legacy `sq0atp-` + 22",
     "Stripe Secret Key": "`sk_live_` / `rk_live_` + 20-247 alphanumerics (every key length)",
