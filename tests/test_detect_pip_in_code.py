@@ -736,6 +736,21 @@ def test_dockerfile_run_instructions_held_as_data(name):
     assert_found_fast_and_full(code, sorted(_at(code, line, word) for line, word in where))
 
 
+@pytest.mark.parametrize("name", sorted(DOCKERFILES))
+def test_dockerfile_reader_needs_run_in_the_text(name):
+    """_all_commands reads Dockerfile data only in a file that spells `RUN`:
+    the same texts without the word give the reader nothing to find."""
+    import ast
+
+    code = DOCKERFILES[name][0].replace("RUN", "STEP")
+    tree = ast.parse(code)
+    lines = code.splitlines()
+    lists = pip_in_code._LazyLists(tree)
+    nodes = [n for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AugAssign, ast.Return, ast.Call))]
+    assert [w for n in nodes for w in pip_in_code._dockerfile_commands(n, lines, lists, set())] == []
+    assert found(code) == []
+
+
 @pytest.mark.parametrize("code", DOCKERFILES_QUIET)
 def test_dockerfile_run_instructions_quiet(code):
     assert found(code) == []

@@ -329,10 +329,14 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
     run_objects: Optional[Set[int]] = None
     wrappers: Optional[_PipWrappers] = None
     dockerfiles: Set[int] = set()
+    # an instruction's `RUN` is spelt in the file (a literal, or a constant
+    # that a string of the file names), or no string of it can hold one
+    dockerfile = "RUN" in source
     for node in nodes:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return, ast.Call)):
             # a Dockerfile's RUN instructions held as data (a template, a list of its lines)
-            yield from _dockerfile_commands(node, lines, lists, dockerfiles)
+            if dockerfile:
+                yield from _dockerfile_commands(node, lines, lists, dockerfiles)
             if not isinstance(node, (ast.Assign, ast.Call)):
                 continue
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
