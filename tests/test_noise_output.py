@@ -122,3 +122,25 @@ def test_baseline_records_low_findings_too(project, run_cli):
     assert code == 0 and out.startswith("Wrote 5 findings"), out
     code, out, _ = run_cli("check", "--isolated", "--severity", "low", "--baseline", ".mlwarden-baseline.json", ".")
     assert code == 0, out
+
+
+def test_top_directories_split_below_the_folders_all_findings_share(tmp_path, run_cli, monkeypatch):
+    """A run on one project names its sub-folders, not the project once."""
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    project = tmp_path / "proj-1.0" / "proj"
+    for folder, count in (("configs/llama", 30), ("tools", 12)):
+        (project / folder).mkdir(parents=True)
+        (project / folder / "a.py").write_text("import pickle\n" + "pickle.loads(b)\n" * count)
+    (project / "core.py").write_text("import pickle\n" + "pickle.loads(b)\n" * 3)
+    _code, out, _ = run_cli("check", "--isolated", str(tmp_path / "proj-1.0"))
+    line = next(x for x in out.splitlines() if x.startswith("Top directories: "))
+    root = (tmp_path / "proj-1.0" / "proj").as_posix()
+    assert line == f"Top directories: {root}/configs/ (30), {root}/tools/ (12), {root}/ (3)"
+
+
+def test_directories_of_relative_paths():
+    from mlwarden.commands.summary import _directories
+
+    assert _directories(["x-1/x/configs/a.py", "x-1/x/configs/b/c.py", "x-1/x/tools/t.py"]) == {"x-1/x/configs/": 2, "x-1/x/tools/": 1}
+    assert _directories(["src/a.py", "b.py"]) == {"src/": 1, "./": 1}
+    assert _directories(["./src/a.py", "./src/b.py"]) == {"src/": 2}

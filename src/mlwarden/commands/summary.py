@@ -17,7 +17,7 @@ import collections
 import os
 import sys
 from pathlib import PurePosixPath
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 from mlwarden.core.context import CONTEXTS
 from mlwarden.core.finding import Finding, Severity
@@ -44,10 +44,28 @@ def _names(rules: Sequence[type]) -> Dict[str, str]:
     return {r.id: r.name for r in rules}
 
 
-def _directory(path: str) -> str:
-    parts = PurePosixPath(path.replace("\\", "/")).parts
-    parts = tuple(p for p in parts if p not in (".",))
-    return f"{parts[0]}/" if len(parts) > 1 else "./"
+def _folders(path: str) -> Tuple[str, ...]:
+    """The folders of ``path`` (``./`` and the file name left out)."""
+    parts = tuple(p for p in PurePosixPath(path.replace("\\", "/")).parts if p != ".")
+    return parts[:-1]
+
+
+def _directories(paths: Sequence[str]) -> collections.Counter:
+    """Findings per directory, one level below the folders every finding
+    shares: a run on one project (``check xtuner-0.2.0``) splits into
+    ``xtuner-0.2.0/xtuner/configs/``, ``…/tools/`` … rather than one line
+    for the whole project. A file directly in the shared folder counts for
+    that folder (``./`` when nothing is shared)."""
+    folders = [_folders(p) for p in paths]
+    shared = 0
+    if folders:
+        shortest = min(len(f) for f in folders)
+        while shared < shortest and len({f[shared] for f in folders}) == 1:
+            shared += 1
+    counts: collections.Counter = collections.Counter()
+    for f in folders:
+        counts[str(PurePosixPath(*f[: shared + 1])).rstrip("/") + "/" if f[: shared + 1] else "./"] += 1
+    return counts
 
 
 def statistics_lines(findings: Sequence[Finding], rules: Sequence[type]) -> List[str]:
@@ -79,7 +97,7 @@ def first_run_lines(findings: Sequence[Finding], rules: Sequence[type]) -> List[
         return []
     names = _names(rules)
     by_rule = collections.Counter(f.rule_id for f in findings)
-    by_dir = collections.Counter(_directory(f.path) for f in findings)
+    by_dir = _directories([f.path for f in findings])
     by_context = collections.Counter(f.context or "code" for f in findings)
     lines = ["", f"Summary of {len(findings)} findings, by rule:"]
     for rule, count in by_rule.most_common(TOP):
