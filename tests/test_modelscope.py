@@ -41,6 +41,8 @@ REPORTED = [
      [(3, Severity.MEDIUM, ["a short commit SHA"])]),
     ("import modelscope.hub.snapshot_download as s\np = s.snapshot_download('org/name', allow_file_pattern=['*.json', '*.safetensors'])\n",
      [(2, Severity.LOW, ["ModelScope"])]),
+    ("from modelscope import snapshot_download\np = snapshot_download(repo_id='org/name', repo_type='model')\n",
+     [(2, Severity.MEDIUM, ["`org/name`"])]),
     ("from modelscope import dataset_snapshot_download\np = dataset_snapshot_download('org/data')\n",
      [(2, Severity.MEDIUM, ["`org/data`", "ModelScope"])]),
     # single files: the file's format sets the severity; the revision may be positional

@@ -336,7 +336,10 @@ def hub_load(ctx: Any, node: Any) -> Optional[Tuple[str, Any, bool]]:
     for name in sorted(names):
         if name in HUB_FUNCTIONS:
             pos, keyword = HUB_FUNCTIONS[name]
-            return name, ctx.arg(node, pos, keyword), True
+            id_expr = ctx.arg(node, pos, keyword)
+            if id_expr is None and name.endswith("snapshot_download") and name.startswith("modelscope."):
+                id_expr = ctx.arg(node, -1, "repo_id")  # ModelScope's snapshots also take `repo_id=`
+            return name, id_expr, True
         if name.endswith(".from_pretrained"):
             root = name.split(".", 1)[0]
             if root in HUB_LIBRARIES:
