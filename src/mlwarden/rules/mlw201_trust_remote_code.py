@@ -30,6 +30,7 @@ from mlwarden.rules.mlw202_unpinned_hub_revision import (
     is_local_path,
     is_trusted,
     owner_of,
+    revision_arg,
     revision_problem,
 )
 
@@ -249,8 +250,17 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
         found = hub_load(self.ctx, node)
         target = display_target(found[0]) if found else _call_name(node)
         pattern = f"`{target}(..., trust_remote_code=True)`" if via == "direct" else f"`{target}(..., {via}={{'trust_remote_code': True}})`"
-        judged = self._judge(found, pattern, opt_in_note(self, node), lambda key: self.ctx.keyword(node, key))
+        rev_keyword = revision_arg(self.ctx, node, found[0])[2] if found else "revision"
+
+        def keyword(key: str) -> Any:
+            if key == "revision" and found:
+                return revision_arg(self.ctx, node, found[0])[:2]  # ModelScope: `model_revision=`, by position, ...
+            return self.ctx.keyword(node, key)
+
+        judged = self._judge(found, pattern, opt_in_note(self, node), keyword)
         if judged is not None:
+            if rev_keyword != "revision":
+                judged = (judged[0].replace("`revision=`", f"`{rev_keyword}=`"), *judged[1:])
             self._calls.append((node, *judged))
 
     def _truthy(self, value: Any) -> bool:

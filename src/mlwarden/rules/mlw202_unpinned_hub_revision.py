@@ -35,6 +35,9 @@ HUB_LIBRARIES = frozenset(
         "transformers", "diffusers", "sentence_transformers", "peft", "optimum", "huggingface_hub", "setfit",
         "span_marker", "timm", "open_clip", "trl", "adapters", "gliner", "tokenizers", "unsloth", "auto_gptq",
         "awq", "controlnet_aux", "flair", "bitsandbytes", "accelerate", "lerobot", "transformers_neuronx",
+        # ModelScope's own `Model.from_pretrained` and its transformers wrappers
+        # (`modelscope.AutoModel`, ...) download from modelscope.cn
+        "modelscope",
     }
 )
 
@@ -69,6 +72,43 @@ HUB_FUNCTIONS: Dict[str, Tuple[int, str]] = {
     "evaluate.load": (0, "path"),
     "evaluate.loading.load": (0, "path"),
 }
+
+#: ModelScope's loaders (checked against modelscope 1.40.2): function ->
+#: (position of the id, its keyword, the revision's keyword, the revision's
+#: position or -1 when it is keyword-only or past ``**kwargs``).
+MODELSCOPE_FUNCTIONS: Dict[str, Tuple[int, str, str, int]] = {}
+for _names, _spec in (
+    (("snapshot_download", "hub.snapshot_download.snapshot_download"), (0, "model_id", "revision", 1)),
+    (("dataset_snapshot_download", "hub.snapshot_download.dataset_snapshot_download"), (0, "dataset_id", "revision", 1)),
+    (("model_file_download", "hub.file_download.model_file_download"), (0, "model_id", "revision", 2)),
+    (("dataset_file_download", "hub.file_download.dataset_file_download"), (0, "dataset_id", "revision", -1)),
+    (("pipeline", "pipelines.pipeline", "pipelines.builder.pipeline"), (1, "model", "model_revision", -1)),
+    (("MsDataset.load", "msdatasets.MsDataset.load", "msdatasets.ms_dataset.MsDataset.load"), (0, "dataset_name", "version", -1)),
+):
+    for _name in _names:
+        MODELSCOPE_FUNCTIONS["modelscope." + _name] = _spec
+        HUB_FUNCTIONS["modelscope." + _name] = _spec[:2]
+#: every keyword a loader takes its revision under (for ``ast`` gates)
+REVISION_KEYWORDS = frozenset({"revision", "model_revision", "version"})
+
+
+def hub_name(target: str) -> str:
+    """The hub a load reads from, for messages."""
+    return "ModelScope" if target.startswith("modelscope.") else "the Hugging Face Hub"
+
+
+def revision_arg(ctx: Any, node: Any, target: str) -> Tuple[Optional[bool], Any, str]:
+    """``(present, expression, keyword)`` of a load's revision: ModelScope's
+    pipelines take ``model_revision=``, ``MsDataset.load`` ``version=``, its
+    downloads also take the revision by position."""
+    spec = MODELSCOPE_FUNCTIONS.get(target)
+    keyword = spec[2] if spec else "revision"
+    present, value = ctx.keyword(node, keyword)
+    if not present and spec and spec[3] >= 0:
+        positional = ctx.arg(node, spec[3])
+        if positional is not None:
+            return True, positional, keyword
+    return present, value, keyword
 
 #: Functions that take ``hf_hub:``/``hf-hub:`` model names (no ``revision``).
 HUB_PREFIX_FUNCTIONS = frozenset(
@@ -296,7 +336,10 @@ def hub_load(ctx: Any, node: Any) -> Optional[Tuple[str, Any, bool]]:
     for name in sorted(names):
         if name in HUB_FUNCTIONS:
             pos, keyword = HUB_FUNCTIONS[name]
-            return name, ctx.arg(node, pos, keyword), True
+            id_expr = ctx.arg(node, pos, keyword)
+            if id_expr is None and name.endswith("snapshot_download") and name.startswith("modelscope."):
+                id_expr = ctx.arg(node, -1, "repo_id")  # ModelScope's snapshots also take `repo_id=`
+            return name, id_expr, True
         if name.endswith(".from_pretrained"):
             root = name.split(".", 1)[0]
             if root in HUB_LIBRARIES:
@@ -474,7 +517,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     `pipeline(model=...)`, `SentenceTransformer(...)`, `hf_hub_download`,
     `snapshot_download`, `hf_hub_url`, `load_dataset`, vLLM `LLM(...)`,
     `evaluate.load` of a community module, and timm / open_clip `hf_hub:` /
-    `hf-hub:` model names.
+    `hf-hub:` model names; and the same loads from ModelScope (see below).
 
     Only `revision="<40 lower-case hex digits>"` is a pin. A branch
     (`"main"`), a tag (`"v1.0"`), a pull-request ref (`"refs/pr/3"`) and a
@@ -518,6 +561,31 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     `push_to_hub` target in the same file; see `docs/context.md`), and
     low in tests, docs, examples and tutorial notebooks. `trusted-models`
     still exempts a repository completely.
+
+    ## ModelScope
+    ModelScope (`modelscope`, modelscope.cn) hosts git repositories like the
+    Hugging Face Hub: a revision is a branch (the default is `master`), a
+    tag (`v1.0.2`, `v2.0.4`: the convention of its model cards) or a commit
+    id. Only a full 40-hex commit id is a pin; a tag is reported like a
+    branch ("a branch or tag name that can be moved") because the
+    repository owner can delete and re-create it, although a release tag is
+    a weaker risk than following `master`. The loaders checked (names as
+    modelscope 1.40 exports them; aliases such as `import modelscope as ms`
+    resolve):
+
+    | Loader | Id | Revision keyword | Severity when unpinned |
+    | --- | --- | --- | --- |
+    | `snapshot_download`, `hub.snapshot_download.snapshot_download` | `model_id` (1st) | `revision` (or 2nd) | medium; low with `allow_patterns`/`allow_file_pattern` of data files only |
+    | `dataset_snapshot_download` | `dataset_id` (1st) | `revision` (or 2nd) | as above |
+    | `model_file_download`, `hub.file_download.model_file_download` | `model_id` (1st) | `revision` (or 3rd) | by `file_path` (2nd): high for pickle-capable files, low for data files, else medium |
+    | `dataset_file_download` | `dataset_id` (1st) | `revision` | as above |
+    | `pipeline`, `pipelines.pipeline` | `model` (2nd) | `model_revision` | medium |
+    | `MsDataset.load` | `dataset_name` (1st), with a literal `namespace` | `version` | low (data files) |
+    | `X.from_pretrained` of `modelscope` classes (`AutoModel`, `AutoTokenizer`, `AutoModelForCausalLM`, `Model`, …) | 1st | `revision` | as for transformers classes |
+
+    Any of them with `trust_remote_code=True` is high, and MLW201 reports the
+    remote code; the message names ModelScope and the keyword to pin
+    (`model_revision=` for a pipeline, `version=` for `MsDataset.load`).
 
     ## Example
     ```python
@@ -567,6 +635,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
 
     ## References
     - [Hugging Face: Download files from the Hub (revision)](https://huggingface.co/docs/huggingface_hub/en/guides/download)
+    - [ModelScope (the `modelscope` library)](https://github.com/modelscope/modelscope)
     - [CWE-494: Download of Code Without Integrity Check](https://cwe.mitre.org/data/definitions/494.html)
     - [CWE-829: Inclusion of Functionality from Untrusted Control Sphere](https://cwe.mitre.org/data/definitions/829.html)
     - [OWASP ML06:2023 AI Supply Chain Attacks](https://owasp.org/www-project-machine-learning-security-top-10/docs/ML06_2023-AI_Supply_Chain_Attacks)
@@ -603,6 +672,9 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         Valid("from transformers import AutoModel\nAutoModel.from_pretrained('org/name', **kwargs)"),
         Valid("import evaluate\nmetric = evaluate.load('./metrics/span_f1')"),
         Valid(f"import evaluate\nmetric = evaluate.load('someone/span-f1', revision='{SHA}')"),
+        Valid(f"from modelscope import snapshot_download\nsnapshot_download('qwen/Qwen2-7B', revision='{SHA}')"),
+        Valid("from modelscope import snapshot_download\nsnapshot_download('./models/qwen')"),
+        Valid(f"from modelscope.pipelines import pipeline\np = pipeline('asr', model='iic/paraformer', model_revision='{SHA}')"),
     ]
     INVALID = [
         Invalid("from transformers import AutoModel\nAutoModel.from_pretrained('bert-base-uncased')"),
@@ -620,6 +692,10 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         Invalid("from transformers import AutoModel\nAutoModel.from_pretrained(args.model_name_or_path)", options={"check-dynamic-ids": True}),
         Invalid("import evaluate as ev\nMETRIC = 'someone/span-f1'\nscorer = ev.load(METRIC)"),
         Invalid("from evaluate import load\nbleu = load('bleu')"),
+        Invalid("import modelscope as ms\npath = ms.snapshot_download('qwen/Qwen2-7B', revision='v1.0.2')"),
+        Invalid("from modelscope.hub.file_download import model_file_download\nf = model_file_download('org/name', 'pytorch_model.bin')"),
+        Invalid("from modelscope.pipelines import pipeline\np = pipeline('asr', model='iic/paraformer', model_revision='v2.0.4')"),
+        Invalid("from modelscope.msdatasets import MsDataset\nds = MsDataset.load('clue', subset_name='afqmc')"),
     ]
 
     @classmethod
@@ -665,10 +741,14 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
             return  # the task's default model, pinned by transformers itself
         if self._truthy_keyword(node, "local_files_only"):
             return
-        present, rev_expr = self.ctx.keyword(node, "revision")
+        present, rev_expr, rev_keyword = revision_arg(self.ctx, node, target)
         if present is None:
             return  # **kwargs we cannot see into may carry the revision
         name, exact = hub_id_value(self.ctx, id_expr)
+        if exact and name is not None and "/" not in name and target.endswith("MsDataset.load"):
+            namespace = string_value(self.ctx, self.ctx.arg(node, 1, "namespace"))
+            if isinstance(namespace, str) and namespace:
+                name = f"{namespace}/{name}"
         revision: object = self.resolve(rev_expr) if present else None
         if present and revision is UNKNOWN:
             return  # a revision chosen at run time: the project's pinning mechanism
@@ -679,7 +759,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
                 return
             shown = f"a run-time {self._repo_kind(node, target)} id"
         else:
-            if exact and target.startswith("datasets.") and (name in PACKAGED_BUILDERS or name.endswith(".py")):
+            if exact and target.startswith(("datasets.", "modelscope.msdatasets.", "modelscope.MsDataset")) and (name in PACKAGED_BUILDERS or name.endswith(".py")):
                 return
             if is_local_path(name, self.unit, self.config) or not looks_like_hub_id(name.replace("{", "").replace("}", "")):
                 return
@@ -697,12 +777,12 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         if not exact and name is not None:  # f"org/{name}": the organisation is literal
             org = owner_of(self.ctx, id_expr)
             repo = f"{org}/x" if org else None
-        self._pending.append((node, self._message(target, shown, revision, why), severity, repo))
+        self._pending.append((node, self._message(target, shown, revision, why, rev_keyword), severity, repo))
 
     def _repo_kind(self, node: libcst.Call, target: str) -> str:
         """What the repository holds: "dataset" for `datasets` loads and a
         literal `repo_type="dataset"`, "Space" for `repo_type="space"`."""
-        if target.startswith("datasets."):
+        if target.startswith("datasets.") or "dataset" in target.rsplit(".", 1)[-1].lower() or target.endswith("MsDataset.load"):
             return "dataset"
         present, expr = self.ctx.keyword(node, "repo_type")
         kind = self.resolve(expr) if present else None
@@ -720,7 +800,10 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
             where = self.own_organisation(repo)
             if where is not None:
                 severity = lower(severity)
-                message = message.replace(" from the Hugging Face Hub", f" from the Hugging Face Hub (the project's own organisation, from {where})", 1)
+                for hub in (" from the Hugging Face Hub", " from ModelScope"):
+                    if hub in message:
+                        message = message.replace(hub, f"{hub} (the project's own organisation, from {where})", 1)
+                        break
             self.report(node, message, severity=severity)
 
     def _risk(self, node, target: str) -> Tuple[Severity, str]:
@@ -743,8 +826,10 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         if target.startswith("datasets."):
             severity, why = datasets_risk(self.config, self.unit)
             return severity, (f"and {why}" if why and severity is Severity.HIGH else "")
-        if target.endswith(("hf_hub_download", "hf_hub_url")):
-            filename_expr = self.ctx.arg(node, 1, "filename")
+        if target.endswith(("MsDataset.load",)):
+            return Severity.LOW, ""  # data files; a dataset script runs only with `trust_remote_code` (above)
+        if target.endswith(("hf_hub_download", "hf_hub_url", "model_file_download", "dataset_file_download")):
+            filename_expr = self.ctx.arg(node, 1, "file_path" if target.startswith("modelscope.") else "filename")
             filename = string_value(self.ctx, filename_expr)
             if isinstance(filename, str):
                 lowered = filename.lower()
@@ -760,6 +845,8 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
             return Severity.MEDIUM, ""
         if target.endswith("snapshot_download"):
             patterns = self._string_list(self.ctx.keyword(node, "allow_patterns")[1])
+            if patterns is None and target.startswith("modelscope."):
+                patterns = self._string_list(self.ctx.keyword(node, "allow_file_pattern")[1])
             if patterns and all(
                 isinstance(p, str) and p.lower().endswith(DATA_SUFFIXES) for p in patterns
             ):
@@ -784,12 +871,17 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
                 return out  # type: ignore[return-value]
         return None
 
-    def _message(self, target: str, shown: str, revision: object, why: str = "") -> str:
+    def _message(self, target: str, shown: str, revision: object, why: str = "", keyword: str = "revision") -> str:
         func = display_target(target)
         why = f", {why}" if why else ""
+        hub = hub_name(target)
+        if hub == "ModelScope":
+            if isinstance(revision, str):
+                return f"`{func}` loads {shown} from ModelScope at revision `{revision}`, {revision_problem(revision)}{why}; pin `{keyword}=` to a full 40-hex commit id"
+            return f"`{func}` loads {shown} from ModelScope without a pinned revision (it follows the `master` branch){why}; pass `{keyword}=` a full 40-hex commit id"
         if isinstance(revision, str):
-            return f"`{func}` loads {shown} from the Hugging Face Hub at revision `{revision}`, {revision_problem(revision)}{why}; pin `revision=` to a full 40-hex commit SHA"
-        return f"`{func}` loads {shown} from the Hugging Face Hub without a pinned revision{why}; pass `revision=` a full 40-hex commit SHA"
+            return f"`{func}` loads {shown} from {hub} at revision `{revision}`, {revision_problem(revision)}{why}; pin `revision=` to a full 40-hex commit SHA"
+        return f"`{func}` loads {shown} from {hub} without a pinned revision{why}; pass `revision=` a full 40-hex commit SHA"
 
     def _check_prefixed(self, node, target: str, value: str) -> None:
         repo = value.split(":", 1)[1]
@@ -830,7 +922,7 @@ def _opaque_kwargs(call: Any, facts: Any) -> bool:
     which ``Context.value`` never reads."""
     import ast
 
-    if any(kw.arg == "revision" for kw in call.keywords):
+    if any(kw.arg in REVISION_KEYWORDS for kw in call.keywords):
         return False
     return any(
         kw.arg is None and ((type(kw.value) is ast.Name and kw.value.id not in facts.constants) or type(kw.value) in (ast.Attribute, ast.Subscript))
