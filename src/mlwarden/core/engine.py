@@ -34,9 +34,10 @@ module is imported when a file needs it.
 from __future__ import annotations
 
 from contextlib import contextmanager
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from mlwarden.core.config import Config
 from mlwarden.core.gate import (  # noqa: F401  (re-exported: the gate used to live here)
@@ -247,7 +248,7 @@ def judge(unit: Unit, view, source: str, pruned, facts, chosen: Sequence[type], 
     crashed is recorded in ``unit.extra["errors"]``. Raises ParseFailure."""
     from mlwarden.core.locate import class_headers
 
-    module = _parse_cst(pruned.source)
+    module, retabbed = _parse_cst_or_retab(pruned.source)
 
     from mlwarden.core.codecache import load_libcst
 
@@ -255,6 +256,8 @@ def judge(unit: Unit, view, source: str, pruned, facts, chosen: Sequence[type], 
     from mlwarden.core.names import Context, positions_of
 
     position = positions_of(module)
+    if retabbed:
+        position = _columns_back(position, retabbed)
     line_map = pruned.view_line if pruned.lines else (lambda line: line)
 
     def line_of(node):
@@ -285,9 +288,69 @@ def judge(unit: Unit, view, source: str, pruned, facts, chosen: Sequence[type], 
     if not reports:
         return []
     try:
-        return _reports_to_findings(unit, view, module, reports, position, line_map, ctx.assumed_nodes)
+        findings = _reports_to_findings(unit, view, module, reports, position, line_map, ctx.assumed_nodes)
     except RecursionError:
         raise TooDeep("cannot analyse: code nested too deeply") from None
+    if retabbed:
+        # the tree holds spaces where the file has tabs: an edit made from it
+        # could mix the two in one block, which Python refuses; no fix
+        findings = [dataclasses.replace(f, fix=None) for f in findings]
+    return findings
+
+
+def _parse_cst_or_retab(source: str) -> Tuple[Any, Optional[Dict[int, Tuple[int, int]]]]:
+    """libcst's tree of ``source`` and, when libcst needed it, the lines
+    whose leading tabs were expanded (line -> (old, new) indent length).
+
+    Python reads a tab in the indentation as the step to the next multiple
+    of eight columns, so ``    def f():`` followed by ``\t\t    return x``
+    is valid; libcst's tokenizer refuses that mix ("no matching outer block
+    for dedent"), which left a whole file unchecked (funasr's
+    ``fsmn_kws/model.py``). Only code that ``ast`` parsed gets here, so when
+    libcst refuses a source with tabs it is parsed again with those
+    indentation tabs expanded as Python expands them. Line numbers are
+    unchanged; :func:`_columns_back` maps columns back."""
+    try:
+        return _parse_cst(source), None
+    except ParseFailure as refused:
+        if "\t" not in source:
+            raise ParseFailure(f"not checked: libcst, which the rules read code with, cannot parse it although Python does ({refused}); please report this") from None
+        lines = source.splitlines(keepends=True)
+        changed: Dict[int, Tuple[int, int]] = {}
+        for number, line in enumerate(lines, 1):
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+            if "\t" in indent:
+                wider = indent.expandtabs(8)
+                lines[number - 1] = wider + line[len(indent) :]
+                changed[number] = (len(indent), len(wider))
+        try:
+            return _parse_cst("".join(lines)), changed
+        except ParseFailure:
+            raise ParseFailure(f"not checked: libcst, which the rules read code with, cannot parse it although Python does ({refused}); please report this") from None
+
+
+def _columns_back(position, changed: Dict[int, Tuple[int, int]]):
+    """``position`` with columns of re-indented lines mapped back to the file's."""
+    from mlwarden.core.codecache import load_libcst
+
+    metadata = load_libcst().metadata
+
+    def back(line: int, column: int) -> int:
+        if line not in changed:
+            return column
+        old, new = changed[line]
+        return column - (new - old) if column >= new else min(column, old)
+
+    def mapped(node: Any) -> Optional[Any]:
+        found = position(node)
+        if found is None:
+            return None
+        return metadata.CodeRange(
+            metadata.CodePosition(found.start.line, back(found.start.line, found.start.column)),
+            metadata.CodePosition(found.end.line, back(found.end.line, found.end.column)),
+        )
+
+    return mapped
 
 
 def _check_depth(depth: int, deep: bool) -> None:
