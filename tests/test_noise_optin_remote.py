@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_noise_optin import findings, one
+from test_noise_optin import one
 
 from mlwarden.core.config import Config
 from mlwarden.core.engine import check_source
