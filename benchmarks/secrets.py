@@ -521,6 +521,18 @@ def _drop_worktree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+#: held-out sets read by ``secrets_<set>.<set>_samples(directory, corpus)``, with their sources
+_ONE_READER_SETS = {
+    "heldout5": ("secretlint", "whispers"),
+    "heldout6": ("credsweeper",),
+    "heldout7": ("trivy",),
+    "heldout8": ("trufflehog",),
+    "heldout9": ("titus", "ripsecrets"),
+    "heldout10": ("sonar",),
+    "heldout11": ("veles",),
+}
+
+
 def cmd_eval(args) -> int:
     samples = []
     if args.set == "heldout":
@@ -540,41 +552,13 @@ def cmd_eval(args) -> int:
         reader = heldout3_samples if args.set == "heldout3" else heldout4_samples
         samples = reader(Path(args.heldout_dir) if args.heldout_dir else CORPUS / f"secrets-{args.set}", CORPUS)
         sources = ("detect-secrets", "semgrep", None) if args.set == "heldout3" else ("noseyparker", "kingfisher", None)
-    elif args.set == "heldout5":
-        from secrets_heldout5 import heldout5_samples  # benchmarks/secrets_heldout5.py
+    elif args.set in _ONE_READER_SETS:
+        import importlib
 
-        samples = heldout5_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout5", CORPUS)
-        sources = ("secretlint", "whispers", None)
-    elif args.set == "heldout6":
-        from secrets_heldout6 import heldout6_samples  # benchmarks/secrets_heldout6.py
-
-        samples = heldout6_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout6", CORPUS)
-        sources = ("credsweeper", None)
-    elif args.set == "heldout7":
-        from secrets_heldout7 import heldout7_samples  # benchmarks/secrets_heldout7.py
-
-        samples = heldout7_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout7", CORPUS)
-        sources = ("trivy", None)
-    elif args.set == "heldout8":
-        from secrets_heldout8 import heldout8_samples  # benchmarks/secrets_heldout8.py
-
-        samples = heldout8_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout8", CORPUS)
-        sources = ("trufflehog", None)
-    elif args.set == "heldout9":
-        from secrets_heldout9 import heldout9_samples  # benchmarks/secrets_heldout9.py
-
-        samples = heldout9_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout9", CORPUS)
-        sources = ("titus", "ripsecrets", None)
-    elif args.set == "heldout10":
-        from secrets_heldout10 import heldout10_samples  # benchmarks/secrets_heldout10.py
-
-        samples = heldout10_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout10", CORPUS)
-        sources = ("sonar", None)
-    elif args.set == "heldout11":
-        from secrets_heldout11 import heldout11_samples  # benchmarks/secrets_heldout11.py
-
-        samples = heldout11_samples(Path(args.heldout_dir) if args.heldout_dir else CORPUS / "secrets-heldout11", CORPUS)
-        sources = ("veles", None)
+        # benchmarks/secrets_heldoutN.py: heldoutN_samples(directory, corpus)
+        reader = getattr(importlib.import_module(f"secrets_{args.set}"), f"{args.set}_samples")
+        samples = reader(Path(args.heldout_dir) if args.heldout_dir else CORPUS / f"secrets-{args.set}", CORPUS)
+        sources = (*_ONE_READER_SETS[args.set], None)
     else:
         if args.source in ("all", "own"):
             samples += own_samples()
