@@ -80,3 +80,12 @@ def test_a_notebook_cell_with_tabs():
           "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     got = [(f.rule_id, f.cell, f.line, f.col) for f in findings(json.dumps(nb), "t.ipynb", kind="notebook")]
     assert got == [("MLW101", 1, 4, 14)]
+
+
+def test_a_form_feed_before_the_tabs_keeps_the_columns():
+    """A form feed inside a line is one line for Python and libcst (not for
+    ``str.splitlines``): the re-indented lines are still numbered right."""
+    code = MIXED.replace("        return 1\n", "        return 1  # \x0c page\n")
+    for full in (False, True):
+        got = sorted((f.rule_id, f.line, f.col) for f in findings(code, full=full))
+        assert got == [("MLW101", 10, 14), ("MLW101", 18, 12), ("MLW102", 14, 14)]

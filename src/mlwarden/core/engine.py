@@ -75,6 +75,10 @@ class ParseFailure(Exception):
     """The code view does not parse; ``str()`` is the reason."""
 
 
+class _CstRefused(ParseFailure):
+    """libcst's parser refused code (its syntax error), see :func:`_parse_cst_or_retab`."""
+
+
 class TooDeep(ParseFailure):
     """Python's recursion limit was hit (deeply nested code): retried once on
     a thread with a large stack, see :func:`run_code_rules`."""
@@ -312,21 +316,22 @@ def _parse_cst_or_retab(source: str) -> Tuple[Any, Optional[Dict[int, Tuple[int,
     unchanged; :func:`_columns_back` maps columns back."""
     try:
         return _parse_cst(source), None
-    except ParseFailure as refused:
-        if "\t" not in source:
-            raise ParseFailure(f"not checked: libcst, which the rules read code with, cannot parse it although Python does ({refused}); please report this") from None
-        lines = source.splitlines(keepends=True)
+    except _CstRefused as refused:
         changed: Dict[int, Tuple[int, int]] = {}
-        for number, line in enumerate(lines, 1):
-            indent = line[: len(line) - len(line.lstrip(" \t"))]
-            if "\t" in indent:
-                wider = indent.expandtabs(8)
-                lines[number - 1] = wider + line[len(indent) :]
-                changed[number] = (len(indent), len(wider))
-        try:
-            return _parse_cst("".join(lines)), changed
-        except ParseFailure:
-            raise ParseFailure(f"not checked: libcst, which the rules read code with, cannot parse it although Python does ({refused}); please report this") from None
+        if "\t" in source:
+            lines = source.split("\n")  # libcst's lines (str.splitlines also splits at \f, \x1c …)
+            for number, line in enumerate(lines, 1):
+                indent = line[: len(line) - len(line.lstrip(" \t"))]
+                if "\t" in indent:
+                    wider = indent.expandtabs(8)
+                    lines[number - 1] = wider + line[len(indent) :]
+                    changed[number] = (len(indent), len(wider))
+        if changed:
+            try:
+                return _parse_cst("\n".join(lines)), changed
+            except _CstRefused:
+                pass
+        raise ParseFailure(f"not checked: libcst, which the rules read code with, cannot parse it although Python does ({refused}); please report this") from None
 
 
 def _columns_back(position, changed: Dict[int, Tuple[int, int]]):
@@ -435,7 +440,7 @@ def _parse_cst(source: str):
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        raise ParseFailure(f"syntax error at line {exc.raw_line}:{exc.raw_column + 1}: {exc.message}") from None
+        raise _CstRefused(f"syntax error at line {exc.raw_line}:{exc.raw_column + 1}: {exc.message}") from None
     except RecursionError:
         raise TooDeep("cannot parse: code nested too deeply") from None
     except MemoryError:
