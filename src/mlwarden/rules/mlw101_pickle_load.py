@@ -94,6 +94,17 @@ class PickleLoad(RoundTripAware, CodeRule):
     bytes come from the unpickle that is running the method, which already
     trusts that stream. Test code is never lowered.
 
+    Not lowered, by decision (benchmarks/NOISE.md, sessions 10b and 11): a
+    class whose `restore`/`load` reads the format its own `save` writes at
+    the same attribute path or a caller-given path (`def save(self, path):
+    pickle.dump(self, ...)` / `def restore(self, path): pickle.load(...)`,
+    or both on `self.path` set from a constructor argument). The pair shows
+    the format, not where the file came from: a save/load API is how a
+    model, a searcher state or a solver checkpoint is handed to someone
+    else, and the reader is the one who runs its code. Only the shapes
+    above, where the code itself fixes the bytes or just wrote the file,
+    are lowered.
+
     ## Why is this bad?
     Unpickling runs code chosen by whoever wrote the bytes: a pickle's `REDUCE`
     opcode calls any importable function (`os.system`, `subprocess.Popen`, …)
