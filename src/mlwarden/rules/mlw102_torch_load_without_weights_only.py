@@ -64,14 +64,18 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     and are not flagged.
 
     ## Severity
-    High. Medium (one step) for `weights_only=<name>` where the name is a
+    High. Low for `weights_only=<name>` where the name is a
     parameter of the enclosing function that defaults to `True` and that
     nothing in the function rebinds, when no call of that function in the
     same file passes `False` or a value that is not a literal `True` (a
     caller's own parameter passed on unchanged, `weights_only=weights_only`,
     counts as its default and what that caller's callers in the file pass,
     up to three calls deep): the message says it is safe unless a caller
-    passes `False`. Low, with the
+    passes `False`. This is the opt-in below with the polarity reversed
+    (`def load(p, weights_only=True): torch.load(p, weights_only=weights_only)`
+    does what `if not weights_only: torch.load(p)` … `else: torch.load(p,
+    weights_only=True)` does), so it gets the same rank; until session 11 it
+    was medium. Low, with the
     reason in the message, for a load that runs only behind the caller's
     explicit opt-in (`if not trust_checkpoint: raise ...` before it, or
     `if trust_checkpoint:` around it, on a flag parameter that defaults to
@@ -336,8 +340,8 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
                     self.report_load(
                         node,
                         target,
-                        f"`{target}(..., weights_only={name})` is safe unless a caller passes False: `{name}` defaults to True and no call in this file passes another value; keep `weights_only=True` at every call",
-                        severity=lower(self.severity),
+                        f"`{target}(..., weights_only={name})` is safe unless a caller passes False: `{name}` defaults to True and no call in this file passes another value, so a full unpickle needs the caller's explicit opt-in (`{name}=False`); keep `weights_only=True` at every call",
+                        severity=Severity.LOW,
                     )
                     return
                 self.report_load(
