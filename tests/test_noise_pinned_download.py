@@ -145,3 +145,124 @@ def test_notebook_cell():
     }
     found = findings(json.dumps(nb), "MLW102", filename="pkg/explore.ipynb")
     assert [s for _, s, _ in found] == [Severity.MEDIUM], found
+
+
+# -- a Hub file downloaded at a full commit SHA, then deserialized ------------------------
+
+REV = "4e3c2b1a" * 5  # 40 hex
+
+HUB_CASES = {
+    "torch-nested-constant-rev": (
+        f"""
+        import torch
+        from huggingface_hub import hf_hub_download
+        PIN = "{REV}"
+        def weights():
+            return torch.load(hf_hub_download("acme/net", "pytorch_model.bin", revision=PIN), map_location="cpu")
+        """,
+        "MLW102", Severity.MEDIUM,
+    ),
+    "pickle-through-with-handle": (
+        f"""
+        import pickle as pk
+        import huggingface_hub as hub
+
+        def encoder():
+            local = hub.hf_hub_download(repo_id="acme/enc", filename="enc.pkl", revision="{REV}")
+            with open(local, "rb") as fh:
+                return pk.load(fh)
+        """,
+        "MLW101", Severity.MEDIUM,
+    ),
+    "joblib-name": (
+        f"""
+        import joblib
+        from huggingface_hub import hf_hub_download as fetch
+        def model():
+            path = fetch("acme/clf", "clf.joblib", revision="{REV}")
+            return joblib.load(path)
+        """,
+        "MLW103", Severity.MEDIUM,
+    ),
+    # -- stays high
+    "branch-revision": (
+        """
+        import torch
+        from huggingface_hub import hf_hub_download
+        def weights():
+            return torch.load(hf_hub_download("acme/net", "pytorch_model.bin", revision="main"))
+        """,
+        "MLW102", Severity.HIGH,
+    ),
+    "short-sha": (
+        f"""
+        import torch
+        from huggingface_hub import hf_hub_download
+        def weights():
+            return torch.load(hf_hub_download("acme/net", "pytorch_model.bin", revision="{REV[:12]}"))
+        """,
+        "MLW102", Severity.HIGH,
+    ),
+    "run-time-repo": (
+        f"""
+        import joblib
+        from huggingface_hub import hf_hub_download
+        def model(repo):
+            return joblib.load(hf_hub_download(repo, "clf.joblib", revision="{REV}"))
+        """,
+        "MLW103", Severity.HIGH,
+    ),
+    "rebound-name": (
+        f"""
+        import joblib
+        from huggingface_hub import hf_hub_download
+        def model(override=None):
+            path = hf_hub_download("acme/clf", "clf.joblib", revision="{REV}")
+            if override:
+                path = override
+            return joblib.load(path)
+        """,
+        "MLW103", Severity.HIGH,
+    ),
+    "module-level-name-not-followed": (
+        f"""
+        import joblib
+        from huggingface_hub import hf_hub_download
+        path = hf_hub_download("acme/clf", "clf.joblib", revision="{REV}")
+        clf = joblib.load(path)
+        """,
+        "MLW103", Severity.HIGH,
+    ),
+    "another-downloader": (
+        f"""
+        import torch
+        from huggingface_hub import snapshot_download
+        def weights():
+            root = snapshot_download("acme/net", revision="{REV}")
+            return torch.load(root + "/pytorch_model.bin")
+        """,
+        "MLW102", Severity.HIGH,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HUB_CASES))
+def test_hub_file_at_a_commit(name):
+    code, rule, severity = HUB_CASES[name]
+    found = findings(code, rule)
+    assert [s for _, s, _ in found] == [severity], found
+    if severity is Severity.MEDIUM:
+        assert "cannot be swapped" in found[0][2] and REV in found[0][2]
+
+
+def test_hub_file_at_a_commit_in_a_notebook():
+    nb = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": "import torch\nfrom huggingface_hub import hf_hub_download"},
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+             "source": f"sd = torch.load(hf_hub_download('acme/net', 'w.bin', revision='{REV}'), weights_only=False)"},
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    found = findings(json.dumps(nb), "MLW102", filename="pkg/explore.ipynb")
+    assert [s for _, s, _ in found] == [Severity.MEDIUM], found

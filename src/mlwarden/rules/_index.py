@@ -5,10 +5,10 @@ What the engine needs of each rule before importing it (see
 
 FINGERPRINT = {'_helpers': 3870641487,
  '_optin': 903071260,
- '_roundtrip': 3315849645,
+ '_roundtrip': 2381775725,
  '_samefile': 4175811595,
- 'mlw101_pickle_load': 3045729518,
- 'mlw102_torch_load_without_weights_only': 1614831514,
+ 'mlw101_pickle_load': 263163413,
+ 'mlw102_torch_load_without_weights_only': 1935032813,
  'mlw103_joblib_load': 2742300424,
  'mlw104_pandas_read_pickle': 2179515650,
  'mlw105_numpy_load_allow_pickle': 812181820,

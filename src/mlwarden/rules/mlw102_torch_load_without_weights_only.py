@@ -91,6 +91,10 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     torch.load(p)` ... `else: torch.save(x, p)`, see MLW101). Test code is
     not lowered: a test may load a file it did not write.
 
+    A file downloaded from the Hub at a full commit SHA is medium
+    (`torch.load(hf_hub_download("org/x", "model.bin", revision="<40 hex>"))`,
+    or a name of the same function bound once to that download; see
+    MLW101): it cannot be swapped, and what is left is the pinned pickle.
     A download that is pinned by a digest written in the code is ranked as
     a pinned revision is: `load_state_dict_from_url(URL, check_hash=True,
     weights_only=False)` (or `model_zoo.load_url`) is **medium** when the
