@@ -264,3 +264,38 @@ def test_directories_above_the_project_do_not_count(tmp_path):
     assert context_path(str(tmp_path / "loose.py"), config) == "loose.py"
     inside = Config(root=tmp_path)
     assert context_path(str(outside / "train.py"), inside) == "tests/checkout/train.py"
+
+
+@pytest.mark.parametrize(
+    "badge",
+    [
+        '<a href="https://colab.research.google.com/github/acme/lessons/blob/main/L1.ipynb" target="_parent">'
+        '<img src="https://colab.research.google.com/assets/colab-badge.svg" alt="Open In Colab"/></a>',
+        "[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/drive/1AbC)",
+        "Run it on [Colab](https://colab.research.google.com/github/acme/lessons/blob/main/L2.ipynb).",
+    ],
+)
+def test_a_colab_badge_makes_a_notebook_a_tutorial(tmp_path, badge):
+    lesson = _tutorial(
+        new_markdown_cell(badge),
+        new_code_cell("!pip install llama-index\n!pip install faiss-cpu"),
+        new_code_cell("import pickle\nstate = pickle.load(open('state.pkl', 'rb'))"),
+        new_code_cell("import os\n" + TOKEN.replace("HF_TOKEN = ", "os.environ['HF_TOKEN'] = ")),
+    )
+    found = findings(tmp_path, {"lessons/L1.ipynb": lesson})
+    by_rule = {}
+    for key, f in found.items():
+        by_rule.setdefault(key[2], []).append(f)
+    assert {(f.severity, f.context) for f in by_rule["MLW301"]} == {(Severity.LOW, "tutorial")}
+    assert by_rule["MLW101"][0].severity is Severity.HIGH  # deserialization is never lowered
+    secrets = [f for rule, fs in by_rule.items() if rule.startswith("MLW4") for f in fs]
+    assert secrets and all(f.severity is not Severity.LOW for f in secrets)  # nor secrets
+
+
+def test_a_colab_word_in_code_or_plain_text_is_not_a_badge(tmp_path):
+    plain = _tutorial(
+        new_markdown_cell("Runs anywhere, Colab included."),
+        new_code_cell("# see colab.research.google.com/github/x\n!pip install llama-index"),
+    )
+    found = findings(tmp_path, {"lessons/L9.ipynb": plain})
+    assert {(f.severity, f.context) for k, f in found.items() if k[2] == "MLW301"} == {(Severity.MEDIUM, None)}

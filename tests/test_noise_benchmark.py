@@ -96,3 +96,20 @@ def test_fresh8_labels_cover_every_row_with_a_verdict_and_a_reason():
         rows = list(csv.DictReader(fh, delimiter="\t"))
     assert rows and all(r["verdict"] in ("true", "acceptable", "false") and r["reason"].strip() for r in rows)
     assert [int(r["id"]) for r in rows] == list(range(1, len(rows) + 1))
+
+
+def test_compare_reports_moves_gains_losses_and_labels(noise, tmp_path, monkeypatch):
+    monkeypatch.setattr(noise, "HERE", tmp_path)
+    before = [_finding("MLW202", "medium", 1), _finding("MLW102", "medium", 2), _finding("MLW101", "high", 3)]
+    after = [_finding("MLW202", "low", 1), _finding("MLW102", "medium", 2), _finding("MLW105", "high", 4)]
+    _write(noise, "b", "medium", before)
+    _write(noise, "a", "medium", after)
+    (tmp_path / "noise_labels_x.tsv").write_text(
+        "id\tproject\tlocation\trule\tseverity\tverdict\treason\n1\tp-1.0\ta.py:1:1\tMLW202\tmedium\tacceptable\ta tokenizer\n"
+    )
+    text = noise.compare("b", "a")
+    assert "default b -> a: 3 -> 2; every severity: 3 -> 3" in text
+    assert "MLW202 default 1 -> 0" in text and "MLW102 default" not in text
+    assert "GONE ('p-1.0', 'MLW101', 'a.py', 3, 1, None, None)" in text
+    assert "NEW ('p-1.0', 'MLW105', 'a.py', 4, 1, None, None) high" in text
+    assert "medium -> low: p-1.0 a.py:1:1 MLW202 [acceptable] a tokenizer" in text

@@ -45,3 +45,42 @@ def test_looks_safe_but_stays(name):
     code, rule, severity = KEPT[name]
     found = findings(code, rule)
     assert [s for _, s, _ in found] == [severity], found
+
+
+KEPT_S11 = {
+    # the same attribute path on both sides, set from the constructor: the caller chooses the file
+    "class-save-restore-same-attribute": (
+        "import pickle\n\n\nclass Store:\n    def __init__(self, root):\n        self.state_file = root + '/state.pkl'\n\n"
+        "    def persist(self, obj):\n        with open(self.state_file, 'wb') as fh:\n            pickle.dump(obj, fh)\n\n"
+        "    def reload(self):\n        with open(self.state_file, 'rb') as fh:\n            return pickle.load(fh)\n",
+        "MLW101", Severity.HIGH,
+    ),
+    # token counts read from records: not provably plain
+    "gather-counts-read-from-records": (
+        "import numpy as np\nimport torch.distributed as dist\n\n\ndef count(records, world):\n"
+        "    lens = [r['n'] for r in records]\n    out = [None] * world\n    dist.all_gather_object(out, np.array(lens))\n    return out\n",
+        "MLW110", Severity.MEDIUM,
+    ),
+    # a dataset one rank built, broadcast to the others
+    "broadcast-built-dataset": (
+        "from torch import distributed as td\n\n\ndef share(build, rank):\n"
+        "    objs = [build()] if rank == 0 else [None]\n    td.broadcast_object_list(objs, src=0)\n    return objs[0]\n",
+        "MLW110", Severity.MEDIUM,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEPT_S11))
+def test_session_11_kept(name):
+    code, rule, severity = KEPT_S11[name]
+    found = findings(code, rule)
+    assert [s for _, s, _ in found] == [severity], found
+
+
+def test_plain_local_payload_is_still_low():
+    code = (
+        "import torch.distributed as dist\n\n\ndef sync(step, loss):\n"
+        "    msg = [f'step {step}', round(float(loss), 4)]\n    out = [None] * dist.get_world_size()\n"
+        "    dist.all_gather_object(out, msg)\n    return out\n"
+    )
+    assert [s for _, s, _ in findings(code, "MLW110")] == [Severity.LOW]

@@ -42,7 +42,9 @@ Contexts (first match wins):
     there is often a served app and stays code, as does ``demo.py``);
 ``tutorial``
     any other notebook that reads as a tutorial: at least two Markdown cells,
-    one of them with a heading.
+    one of them with a heading, or an "Open in Colab" badge or link in a
+    Markdown cell (a notebook published to be run in a throwaway Colab
+    machine).
 
 What each context does, by rule (the ladder is also on each rule's page):
 
@@ -201,12 +203,21 @@ def path_context(relpath: str) -> Optional[str]:
 
 
 def is_tutorial_notebook(unit: Any) -> bool:
-    """A notebook with at least two Markdown cells, one with a heading."""
+    """A notebook with at least two Markdown cells, one with a heading; or
+    one whose Markdown carries an "Open in Colab" badge or link (a notebook
+    published to be run in a throwaway Colab machine)."""
     cells = (getattr(unit, "extra", None) or {}).get("cells") or ()
     markdown = [c for c in cells if getattr(c, "cell_type", None) == "markdown"]
+    if any(_COLAB_RE.search(getattr(c, "source", "") or "") for c in markdown):
+        return True
     if len(markdown) < 2:
         return False
     return any(re.search(r"^\s{0,3}#{1,6}\s", getattr(c, "source", "") or "", re.MULTILINE) for c in markdown)
+
+
+#: an "Open in Colab" badge or link in a Markdown cell: ``colab.research.google.com/github/...``,
+#: ``.../drive/...``, or the badge image ``colab-badge.svg``
+_COLAB_RE = re.compile(r"colab\.research\.google\.com/(?:github|drive|gist)/|colab-badge\.svg")
 
 
 _PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")

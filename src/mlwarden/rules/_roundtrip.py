@@ -76,6 +76,16 @@ LITERAL_NOTE = " (low: the data is a literal in the code, not input handed in at
 WRITTEN_NOTE = " (low: this function wrote the file at that path just before the load)"
 #: ``__setstate__`` unpickling its own state argument
 SETSTATE_NOTE = " (low: `__setstate__` receives this state from the unpickle that is running it, which already trusts the stream)"
+#: the message tail of a load of a file downloaded from the Hub at a full commit SHA (medium)
+PINNED_NOTE = (
+    " (medium: the file is downloaded from `{repo}` at commit `{rev}`, pinned as MLW202 asks, so it cannot be swapped;"
+    " the pinned file still runs whatever its author put in it)"
+)
+#: Hub downloaders whose result is the local path of one file: name -> (repo position, keyword)
+PINNED_DOWNLOADERS = {
+    "huggingface_hub.hf_hub_download": (0, "repo_id"),
+    "huggingface_hub.file_download.hf_hub_download": (0, "repo_id"),
+}
 #: a module-level load of a file the same file wrote earlier (a script or notebook reloading its own checkpoint)
 WRITTEN_HERE_NOTE = " (low: this file wrote it at the same path earlier, at {}; a file that was there before would have been replaced)"
 #: a load-or-build cache: the load runs when the file exists, and the code writes it when it is missing
@@ -1628,7 +1638,61 @@ class RoundTripAware:
             if note:
                 message += note
                 kwargs["severity"] = Severity.LOW
+            elif kwargs.get("severity") is None and self.severity is Severity.HIGH:  # type: ignore[attr-defined]
+                pinned = self.pinned_download(node, target, data)
+                if pinned is not None:
+                    message += PINNED_NOTE.format(repo=pinned[0], rev=pinned[1])
+                    kwargs["severity"] = Severity.MEDIUM
         self.report(at if at is not None else node, message, **kwargs)  # type: ignore[attr-defined]
+
+    def pinned_download(self, call: Any, target: str, data: Any = None) -> Optional[Tuple[str, str]]:
+        """``(repo, revision)`` when the loaded file is one that
+        `hf_hub_download` fetched from a literal repository at a full 40-hex
+        commit SHA (a literal or module constant): the download nested in the
+        load (``torch.load(hf_hub_download(...))``, also through ``open``), or
+        a name of the enclosing function bound once, to that download
+        (module-level names are not followed: their binding may be another
+        statement or cell). None otherwise."""
+        try:
+            if data is None:
+                spec = DATA_ARG.get(target, (0, ""))
+                data = self.ctx.arg(call, spec[0], spec[1] or None)  # type: ignore[attr-defined]
+            query = self._rt_query(call)
+            if query is None or data is None:
+                return None
+            opened, _mode = query.opened_path(data)
+            path = opened if opened is not None else data
+            if isinstance(path, cst.Name) and opened is None:
+                # `with open(p, "rb") as fh: pickle.load(fh)`: the handle's path
+                found = query.bindings(path.value)
+                if found and len(found) == 1 and found[0].kind == "with":
+                    inner, _ = query.opened_path(found[0].value)
+                    if inner is not None:
+                        path = inner
+            if isinstance(path, cst.Name):
+                if query.scope.is_module:
+                    return None
+                found = query.bindings(path.value)
+                if not found or len(found) != 1 or found[0].kind != "assign" or not query.scope.before(found[0].node, call):
+                    return None
+                path = found[0].value
+            if not isinstance(path, cst.Call):
+                return None
+            name = query.call_name(path, PINNED_DOWNLOADERS)
+            if name is None:
+                return None
+            from mlwarden.rules.mlw202_unpinned_hub_revision import revision_problem
+
+            repo = self.ctx.value(self.ctx.arg(path, *PINNED_DOWNLOADERS[name]))  # type: ignore[attr-defined]
+            present, rev_expr = self.ctx.keyword(path, "revision")  # type: ignore[attr-defined]
+            revision = self.ctx.value(rev_expr) if present else None  # type: ignore[attr-defined]
+            if isinstance(repo, str) and "/" in repo and isinstance(revision, str) and revision_problem(revision) is None:
+                return repo, revision
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
+            return None
+        return None
 
     def load_note(self, call: Any, target: str, data: Any = None) -> Optional[str]:
         """The message tail of a load reported at low severity because it

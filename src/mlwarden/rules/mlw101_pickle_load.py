@@ -94,6 +94,27 @@ class PickleLoad(RoundTripAware, CodeRule):
     bytes come from the unpickle that is running the method, which already
     trusts that stream. Test code is never lowered.
 
+    Medium for a file downloaded from the Hub at a full 40-hex commit SHA
+    (`hf_hub_download("org/name", "x.pkl", revision="<sha>")`, repository
+    and revision literals or module constants), when the download is
+    nested in the load (also through `open`) or bound to a name of the
+    same function once: the file is pinned as MLW202 asks and cannot be
+    swapped, but the pinned pickle still runs whatever its author put in
+    it. The same holds for every loader of the family that reads a file
+    (MLW102, MLW103, MLW104, MLW106, …) and for MLW102's `check_hash`
+    downloads pinned by a full digest.
+
+    Not lowered, by decision (benchmarks/NOISE.md, sessions 10b and 11): a
+    class whose `restore`/`load` reads the format its own `save` writes at
+    the same attribute path or a caller-given path (`def save(self, path):
+    pickle.dump(self, ...)` / `def restore(self, path): pickle.load(...)`,
+    or both on `self.path` set from a constructor argument). The pair shows
+    the format, not where the file came from: a save/load API is how a
+    model, a searcher state or a solver checkpoint is handed to someone
+    else, and the reader is the one who runs its code. Only the shapes
+    above, where the code itself fixes the bytes or just wrote the file,
+    are lowered.
+
     ## Why is this bad?
     Unpickling runs code chosen by whoever wrote the bytes: a pickle's `REDUCE`
     opcode calls any importable function (`os.system`, `subprocess.Popen`, …)

@@ -6,6 +6,8 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
 import ast
+import re
+from typing import Optional, Tuple
 
 from packaging.version import Version
 
@@ -25,6 +27,11 @@ TARGETS = ("torch.load", "torch.serialization.load")
 URL_LOADERS = ("torch.hub.load_state_dict_from_url", "torch.utils.model_zoo.load_url")
 PARTIAL = ("functools.partial",)
 
+#: torch.hub's HASH_REGEX: the SHA-256 prefix in a checkpoint's file name
+_TORCH_HASH_RE = re.compile(r"-([a-f0-9]*)\.")
+#: hex digits of a digest that pins a file (160 bits: a full commit SHA, as MLW202 requires)
+PINNED_DIGEST_HEX = 40
+
 #: torch.load defaults to weights_only=True from this version on
 _TORCH_SAFE_DEFAULT = Version("2.6")
 
@@ -43,12 +50,10 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     `torch.load` the file they download with their own `weights_only`
     argument, whose default is `False` in every torch version: an explicit
     `weights_only=False` (or a value that is not a literal `True`) is
-    reported here; an omitted one is reported by MLW206 unless the download
-    is verified with `check_hash=True`. `check_hash=True` does not lower an
-    explicit `weights_only=False`: it compares the file with the hash prefix
-    in the URL's own file name (usually 8 hex digits), which whoever serves
-    the URL also chooses and which is short enough to match with a crafted
-    pickle.
+    reported here (also given positionally, the seventh argument); an
+    omitted one is reported by MLW206 unless the download is verified with
+    `check_hash=True`. How far `check_hash=True` lowers an explicit
+    `weights_only=False` is in the severity ladder below.
 
     A round trip is not flagged: a checkpoint that the same function just
     wrote with `torch.save` to a temporary or literal path, to an
@@ -59,14 +64,18 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     and are not flagged.
 
     ## Severity
-    High. Medium (one step) for `weights_only=<name>` where the name is a
+    High. Low for `weights_only=<name>` where the name is a
     parameter of the enclosing function that defaults to `True` and that
     nothing in the function rebinds, when no call of that function in the
     same file passes `False` or a value that is not a literal `True` (a
     caller's own parameter passed on unchanged, `weights_only=weights_only`,
     counts as its default and what that caller's callers in the file pass,
     up to three calls deep): the message says it is safe unless a caller
-    passes `False`. Low, with the
+    passes `False`. This is the opt-in below with the polarity reversed
+    (`def load(p, weights_only=True): torch.load(p, weights_only=weights_only)`
+    does what `if not weights_only: torch.load(p)` … `else: torch.load(p,
+    weights_only=True)` does), so it gets the same rank; until session 11 it
+    was medium. Low, with the
     reason in the message, for a load that runs only behind the caller's
     explicit opt-in (`if not trust_checkpoint: raise ...` before it, or
     `if trust_checkpoint:` around it, on a flag parameter that defaults to
@@ -81,6 +90,29 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     read side of a load-or-build cache (`if os.path.exists(p):
     torch.load(p)` ... `else: torch.save(x, p)`, see MLW101). Test code is
     not lowered: a test may load a file it did not write.
+
+    A file downloaded from the Hub at a full commit SHA is medium
+    (`torch.load(hf_hub_download("org/x", "model.bin", revision="<40 hex>"))`,
+    or a name of the same function bound once to that download; see
+    MLW101): it cannot be swapped, and what is left is the pinned pickle.
+    A download that is pinned by a digest written in the code is ranked as
+    a pinned revision is: `load_state_dict_from_url(URL, check_hash=True,
+    weights_only=False)` (or `model_zoo.load_url`) is **medium** when the
+    file name torch takes the hash from (the `file_name` argument, or else
+    the URL's last segment, `name-<hex>.pth`) is a literal or module
+    constant and its hex digest has at least 40 digits (160 bits, the
+    strength of the full commit SHA that MLW202 accepts as a revision pin):
+    the file cannot be swapped, so the risk left is the pinned pickle
+    itself, which still runs whatever its author put in it (a reviewer
+    should still ask for `weights_only=True`). It stays **high** when the
+    name is chosen at run time (`CATALOG[name]`, a parameter: whoever
+    supplies the URL supplies the hash) and when the digest is shorter,
+    as torchvision-style names are (8 hex digits, 32 bits: a crafted
+    pickle can be padded until its SHA-256 matches in seconds), as a short
+    SHA is not a revision pin. A checksum compared with `hashlib` in the
+    code before a load is not followed (it is usually checked in another
+    function, against a digest read from the URL at run time) and keeps
+    the load high.
 
     ## Why is this bad?
     With `weights_only=False`, `torch.load` is `pickle.load`: a checkpoint can
@@ -236,15 +268,60 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
 
     def _judge_url_loader(self, node, target: str) -> None:
         present, value = self.ctx.keyword(node, "weights_only")
+        if present is False:
+            value = self.ctx.arg(node, 6)  # load_state_dict_from_url(url, model_dir, map_location, progress, check_hash, file_name, weights_only)
+            present = value is not None
         if not present or is_truthy(self.ctx.value(value)):
             return  # omitted: the default (False) is MLW206's unverified download
         direct = keyword_arg(node, "weights_only")
+        message = f"`{target}(..., weights_only=False)` unpickles arbitrary code from the downloaded checkpoint; use `weights_only=True`"
+        severity = None
+        digest, pinned = self._hash_pin(node)
+        if pinned:
+            severity = lower(self.severity)
+            message = (
+                f"`{target}(..., weights_only=False)` unpickles the downloaded checkpoint; `check_hash=True` and the "
+                f"{len(digest)}-hex SHA-256 in its file name, written in the code, pin the file as a commit SHA pins a revision, "
+                "so it cannot be swapped, but the pinned pickle still runs whatever its author put in it; use `weights_only=True`"
+            )
+        elif digest is not None:
+            message = (
+                f"`{target}(..., weights_only=False)` unpickles arbitrary code from the downloaded checkpoint; `check_hash=True` "
+                f"compares it only with the {len(digest)}-hex prefix in its file name, which a crafted file can match; use `weights_only=True`"
+            )
         self.report(
             node,
-            f"`{target}(..., weights_only=False)` unpickles arbitrary code from the downloaded checkpoint; use `weights_only=True`",
+            message,
+            severity=severity,
             replace=((direct.value, cst.Name("True")),) if direct is not None and is_truthy(self.ctx.value(value)) is False else None,
             fix_description="set weights_only=True",
         )
+
+    def _hash_pin(self, node) -> Tuple[Optional[str], bool]:
+        """``(digest, pinned)`` of a ``check_hash=True`` download whose file
+        name is written in the code (a literal or module constant: the
+        ``file_name`` argument, or else the URL's last path segment,
+        ``name-<hex>.ext``): the hex digits torch compares the file's SHA-256
+        with, and whether they pin the file (at least 40 hex digits, the
+        strength of the full commit SHA that pins a Hub revision, MLW202).
+        ``(None, False)`` without ``check_hash=True``, or when the name (so
+        the digest) is chosen at run time: whoever supplies it supplies the
+        hash."""
+        if is_truthy(self.ctx.value(self.ctx.arg(node, 4, "check_hash"))) is not True:
+            return None, False
+        name_expr = self.ctx.arg(node, 5, "file_name")
+        if name_expr is not None and not (isinstance(name_expr, cst.Name) and name_expr.value == "None"):
+            name = self.ctx.value(name_expr)
+        else:
+            url = self.ctx.value(self.ctx.arg(node, 0, "url"))
+            name = url.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1] if isinstance(url, str) else None
+        if not isinstance(name, str):
+            return None, False
+        found = _TORCH_HASH_RE.search(name)
+        if found is None or not found.group(1):
+            return None, False
+        digest = found.group(1)
+        return digest, len(digest) >= PINNED_DIGEST_HEX
 
     def _judge(self, node, target: str) -> None:
         present, value = self.ctx.keyword(node, "weights_only")
@@ -267,8 +344,8 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
                     self.report_load(
                         node,
                         target,
-                        f"`{target}(..., weights_only={name})` is safe unless a caller passes False: `{name}` defaults to True and no call in this file passes another value; keep `weights_only=True` at every call",
-                        severity=lower(self.severity),
+                        f"`{target}(..., weights_only={name})` is safe unless a caller passes False: `{name}` defaults to True and no call in this file passes another value, so a full unpickle needs the caller's explicit opt-in (`{name}=False`); keep `weights_only=True` at every call",
+                        severity=Severity.LOW,
                     )
                     return
                 self.report_load(

@@ -71,6 +71,15 @@ class TorchDistributedObjectCollective(CodeRule):
     (`--severity low`); in test code it is low too (the ranks are the test's
     own processes).
 
+    Kept medium, by decision (benchmarks/NOISE.md, session 11): a payload
+    whose contents the function does not show to be plain (an evaluator's
+    outputs, a dataset one rank built, token counts read from tokenized
+    records, a parameter, an object a library wrapper is handed). Such an
+    object unpickles on the other ranks just as a crafted one would, and
+    whether the process group is closed to other peers is what the
+    reviewer has to check; a lower rank is given only where the plain
+    payload is provable in the function.
+
     ## Example
     ```python
     import torch.distributed as dist

@@ -398,6 +398,14 @@ def hub_prefix_load(ctx: Any, node: Any) -> Optional[Tuple[str, str]]:
 
 #: files whose loaders unpickle (or may run code)
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".dill", ".h5", ".hdf5", ".keras", ".npy", ".npz", ".py")
+#: numpy files: pickled objects inside them are unpickled only with `allow_pickle=True`
+NUMPY_SUFFIXES = (".npy", ".npz")
+#: numpy's loaders: (file position and keyword, allow_pickle position and keyword)
+NUMPY_LOADERS = {
+    "numpy.load": ((0, "file"), (2, "allow_pickle")),
+    "numpy.lib.npyio.load": ((0, "file"), (2, "allow_pickle")),
+    "numpy.lib._npyio_impl.load": ((0, "file"), (2, "allow_pickle")),
+}
 #: files that are data only: parsing them runs no code
 DATA_SUFFIXES = (
     ".safetensors", ".json", ".txt", ".md", ".yaml", ".yml", ".model", ".tiktoken", ".vocab", ".merges", ".csv", ".tsv",
@@ -535,7 +543,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     From what the load can do when the repository changes under you:
     - **high** when it can run code: `trust_remote_code=True` in the same
       call, `use_safetensors=False`, an `hf_hub_download` of a pickle-capable
-      file (`.bin`, `.pt`, `.pth`, `.ckpt`, `.pkl`, `.joblib`, `.h5`, `.npy`,
+      file (`.bin`, `.pt`, `.pth`, `.ckpt`, `.pkl`, `.joblib`, `.h5`,
       `.py`, …; also when only the name's end is literal, as in
       `f"{version}/{name}.py"`), `load_dataset` in a project whose pins allow
       `datasets < 3` (which runs dataset scripts without asking), or
@@ -543,6 +551,16 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
       that the call imports, with no opt-in);
     - **medium** for other model, pipeline and dataset loads (weights may
       be pickles; data and tokenizer templates can be swapped);
+    - a `.npy`/`.npz` file holds pickled objects that run code only when
+      its reader passes `allow_pickle=True` (numpy's default is `False`),
+      so it is ranked by its reader where that is visible: **low** when the
+      downloaded path goes only into `numpy.load` without `allow_pickle`
+      (nested, `np.load(hf_hub_download(...))`, or through a local name of
+      the same function bound once and used nowhere else, nested functions
+      included), **high** when such a reader passes an `allow_pickle` that
+      may be true (or `**kwargs`), and **medium** otherwise (returned,
+      passed on, rebound, or a module-level name whose reader is another
+      statement or cell: another reader may opt in to pickle);
     - **low** when it reads data files only: `use_safetensors=True`,
       tokenizer, config, processor, feature-extractor and scheduler classes
       (`AutoTokenizer`, `AutoConfig`, `CLIPTokenizer`, `DDIMScheduler`, …),
@@ -833,6 +851,8 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
             filename = string_value(self.ctx, filename_expr)
             if isinstance(filename, str):
                 lowered = filename.lower()
+                if lowered.endswith(NUMPY_SUFFIXES):
+                    return self._numpy_risk(node, filename)
                 if lowered.endswith(PICKLE_SUFFIXES):
                     return Severity.HIGH, f"and `{filename}` is a format that can run code when loaded"
                 if lowered.endswith(DATA_SUFFIXES):
@@ -857,6 +877,34 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
             if _DATA_ONLY_CLASS_RE.search(owner):
                 return Severity.LOW, ""
         return Severity.MEDIUM, ""
+
+    def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
+        self._functions().append(node)
+        super().visit_FunctionDef(node)
+
+    def leave_FunctionDef(self, original_node: libcst.FunctionDef) -> None:
+        stack = self._functions()
+        if stack:
+            stack.pop()
+        super().leave_FunctionDef(original_node)
+
+    def _functions(self) -> List[Any]:
+        stack = self.__dict__.get("_function_nodes")
+        if stack is None:
+            stack = self.__dict__["_function_nodes"] = []
+        return stack
+
+    def _numpy_risk(self, node, filename: str) -> Tuple[Severity, str]:
+        """A `.npy`/`.npz` file holds pickled objects only for a loader that
+        opts in with `allow_pickle=True`: high when a visible load does,
+        low when every visible use is `numpy.load` without it, medium when
+        the load is not visible here (see the rule's docs)."""
+        verdict = numpy_loads(self.ctx, node, self._functions()[-1] if self._functions() else None, self.resolve)
+        if verdict is True:
+            return Severity.LOW, f"and `{filename}` is read only by `numpy.load` without `allow_pickle` (arrays, no code)"
+        if verdict is False:
+            return Severity.HIGH, f"and `{filename}` is read by `numpy.load` with `allow_pickle`, which can run code"
+        return Severity.MEDIUM, f"and `{filename}` can hold pickled objects, which run code if it is loaded with `allow_pickle=True`"
 
     def _string_list(self, expr: Any) -> Optional[List[str]]:
         """A literal string or list/tuple of strings (constants followed)."""
@@ -903,6 +951,94 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
             return False
         resolved = self.resolve(value)
         return resolved is not UNKNOWN and bool(resolved)
+
+
+def numpy_loads(ctx: Any, download: Any, function: Any, resolve: Callable[[Any], object]) -> Optional[bool]:
+    """How the file a download returns is read, when that is visible:
+    True when it goes straight into `numpy.load` without `allow_pickle`
+    (`np.load(hf_hub_download(...))`), or is bound to a local name of the
+    enclosing function that is bound once and used nowhere but as the file
+    of such loads (nested functions included); False when such a load
+    passes an `allow_pickle` that may be true; None otherwise (returned,
+    passed on, stored, used at module level: another reader may unpickle)."""
+    parents: Dict[int, Any] = {}
+    root = function if function is not None else ctx.module
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        for child in current.children:
+            parents[id(child)] = current
+            stack.append(child)
+    if id(download) not in parents:
+        return None
+    verdict = _numpy_file_arg(ctx, download, parents, resolve)
+    if verdict is not None:
+        return verdict
+    if function is None:
+        return None  # module level: later statements (other pieces, cells) may read it too
+    parent = parents[id(download)]
+    if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+        name = parent.targets[0].target.value
+    elif isinstance(parent, cst.AnnAssign) and isinstance(parent.target, cst.Name):
+        name = parent.target.value
+    else:
+        return None
+    verdicts: List[bool] = []
+    bound = 0
+    for sub in _descendants(function):
+        if not isinstance(sub, cst.Name) or sub.value != name:
+            continue
+        up = parents.get(id(sub))
+        if isinstance(up, cst.Attribute) and up.attr is sub:
+            continue
+        if isinstance(up, cst.Arg) and up.keyword is sub:
+            continue
+        if isinstance(up, cst.AssignTarget) or (isinstance(up, cst.AnnAssign) and up.target is sub):
+            bound += 1
+            continue
+        if isinstance(up, (cst.Param, cst.Global, cst.Nonlocal, cst.NameItem, cst.AsName, cst.FunctionDef, cst.ClassDef, cst.ImportAlias)):
+            return None  # rebound, shadowed or declared elsewhere
+        verdict = _numpy_file_arg(ctx, sub, parents, resolve)
+        if verdict is None:
+            return None
+        verdicts.append(verdict)
+    if bound != 1 or not verdicts:
+        return None
+    return all(verdicts)
+
+
+def _descendants(root: Any) -> Iterator[Any]:
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
+
+
+def _numpy_file_arg(ctx: Any, expr: Any, parents: Dict[int, Any], resolve: Callable[[Any], object]) -> Optional[bool]:
+    """``expr`` is the file argument of a numpy loader call: True when its
+    ``allow_pickle`` is omitted or known false, False when it may be true;
+    None when ``expr`` is not such an argument."""
+    arg = parents.get(id(expr))
+    if not isinstance(arg, cst.Arg) or arg.star:
+        return None
+    call = parents.get(id(arg))
+    if not isinstance(call, cst.Call):
+        return None
+    target = ctx.call_to(call, NUMPY_LOADERS)
+    if not target:
+        return None
+    (file_pos, file_kw), (pickle_pos, pickle_kw) = NUMPY_LOADERS[target]
+    if ctx.arg(call, file_pos, file_kw) is not expr:
+        return None
+    present, _ = ctx.keyword(call, pickle_kw)
+    if present is None:
+        return False  # **kwargs may carry allow_pickle=True
+    value_expr = ctx.arg(call, pickle_pos, pickle_kw)
+    if value_expr is None:
+        return True
+    value = resolve(value_expr)
+    return value is not UNKNOWN and not value
 
 
 def _static_head(expr: Any) -> str:

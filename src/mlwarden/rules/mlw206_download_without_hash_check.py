@@ -62,6 +62,13 @@ class DownloadWithoutHashCheck(ParamDefaults, CodeRule):
     code), with a `weights_only` value that is not a literal, and for
     `download_url_to_file`, which only saves the file.
 
+    `check_hash=True` (or a `hash_prefix`) is taken as the integrity check
+    this rule asks for, however long the digest is; how much it is worth
+    when the file is also unpickled with `weights_only=False` is MLW102's
+    ladder: a digest of at least 40 hex digits in a file name written in the
+    code pins the file like a commit SHA (medium there), a shorter or
+    run-time one does not (high).
+
     ## Options
     A `check_hash`/`hash_prefix` held in a module-level constant or a
     literal parameter default is followed; another expression is given the
