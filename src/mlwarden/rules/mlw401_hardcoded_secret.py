@@ -248,6 +248,8 @@ def _severity(hit, text: str, in_tests: bool) -> Severity:
     identifier of a credential (a Twilio account SID alone)."""
     if getattr(hit, "identifier", False):
         return Severity.LOW
+    if getattr(hit, "unverified", False):
+        return Severity.MEDIUM  # a checksummed token whose checksum fails: no issued token
     if in_tests and (hit.type in _MEDIUM or hit.type == "Basic Auth Credentials"):
         at = text.find(hit.secret)
         if at >= 0 and _LOCAL_HOST_AFTER.match(text, at + len(hit.secret)):

@@ -93,7 +93,7 @@ class SecretInNotebookOutput(FileRule):
                     found.line,
                     found.col,
                     f"`{found.hit.type}` in a notebook output ({found.where}, `{preview}`); clear the output, stop printing the secret and revoke it",
-                    severity=Severity.LOW if found.hit.identifier else None,
+                    severity=Severity.LOW if found.hit.identifier else Severity.MEDIUM if found.hit.unverified else None,
                     cell=found.cell,
                     output=found.output,
                     file_line=_file_line(unit.text or "", starts[found.output] if found.output < len(starts) else None, found.hit.secret),

@@ -101,7 +101,7 @@ class SecretInNotebookMetadata(FileRule):
                     line,
                     col,
                     f"`{found.type}` in {found.where} (`{preview}`); remove the metadata (or the saved widget state) and revoke the secret",
-                    severity=Severity.LOW if found.identifier else None,
+                    severity=Severity.LOW if found.identifier else Severity.MEDIUM if found.unverified else None,
                     file_line=line,
                     snippet_hash=sha256_hex(found.secret),
                     secret_preview=preview,
