@@ -33,6 +33,10 @@ class SecretInNotebookOutput(FileRule):
 
     {providers}
 
+    As in MLW401, tokens pasted back to back or base64-encoded as a whole
+    value are found, and a GitHub or GitLab routable token whose checksum
+    fails (no token the provider issued) is reported at medium severity.
+
     ## Why is this bad?
     A token printed once (`print(os.environ["HF_TOKEN"])`, a traceback of a
     failed `login(...)`, a config dump) stays in the `.ipynb` file after the

@@ -22,6 +22,10 @@ class SecretInNotebookMetadata(FileRule):
 
     {providers}
 
+    As in MLW401, tokens pasted back to back or base64-encoded as a whole
+    value are found, and a GitHub or GitLab routable token whose checksum
+    fails (no token the provider issued) is reported at medium severity.
+
     ## Why is this bad?
     Jupyter saves widget state and extension metadata into the `.ipynb`
     without showing it. A token typed into a login widget, or stored by an
