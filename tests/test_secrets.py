@@ -115,6 +115,7 @@ def true_positives():
     twilio_mixed = rand(32, HEX + "ABCDEF")
     ado = tok(rand(52), "JQ", "QJ99", rand(18), "AZ", "DO", rand(4))
     acog = tok(rand(52), "JQ", "QJ99", rand(18), "AC", "OG", rand(4))
+    pypi_other = tok("pypi-", "AgEN", rand(8), "ZXguY29t", rand(110, ALNUM + "-_"))
     return [
         ("Hugging Face Token", f'login(token="{hf}")', hf),
         ("Kubernetes Bootstrap Token", f"!kubeadm join 10.0.0.1:6443 --token {boot} --discovery-token-unsafe-skip-ca-verification", boot),
@@ -201,6 +202,8 @@ def true_positives():
         ("Telegram Bot API Token", f"TELEGRAM_TOKEN={tg34}", tg34),
         ("npm Access Token", f'print("{npm}")', npm),
         ("npm Access Token", f"NPM_TOKEN={npm}", npm),
+        # a macaroon of another package index (a private warehouse): `pypi-AgE` + base64url
+        ("PyPI API Token", f"password = {pypi_other}", pypi_other),
         ("Base64-Encoded Private Key", f"PRIVATE_KEY_B64={pem_b64}", pem_b64),
         ("Base64-Encoded Private Key", f'  "sshKey": "{ssh_b64}",', ssh_b64),
         # a PKCS #8 block in a JSON string: the key material follows on the same line

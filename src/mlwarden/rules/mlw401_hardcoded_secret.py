@@ -36,6 +36,19 @@ class HardcodedSecret(FileRule):
 
     {providers}
 
+    A token pasted two or three times back to back (`hf_…hf_…`) is found at
+    its first copy: a format's length ends where its own prefix starts again;
+    a GitHub token glued to more letters (`ghp_…extra`) is cut at its 36
+    characters only when its checksum verifies, and a provider prefix inside
+    a longer word (`myghp_…`) is never taken. Tokens written base64-encoded as
+    a whole value (a Kubernetes secret's `data:`, a CI variable: a base64 or
+    base64url run of up to 1,400 characters that starts with an encoded token
+    prefix and decodes to printable text) are decoded and reported at the
+    base64 literal, redacted. Checksums: a GitHub token (`ghp_` … `ghr_`)
+    whose CRC32 does not verify, and a GitLab routable token whose CRC does
+    not, is no token the provider issued (a sample, or a copy edited by
+    hand): it is reported at medium severity instead of high.
+
     Generic keyword secrets (`Generic Secret`, and detect-secrets'
     `Secret Keyword`): a literal assigned to a credential-named key in code or
     config syntax (`api_key = "…"`, `client_secret: …`, `MY_SERVICE_TOKEN=…`,
@@ -248,6 +261,8 @@ def _severity(hit, text: str, in_tests: bool) -> Severity:
     identifier of a credential (a Twilio account SID alone)."""
     if getattr(hit, "identifier", False):
         return Severity.LOW
+    if getattr(hit, "unverified", False):
+        return Severity.MEDIUM  # a checksummed token whose checksum fails: no issued token
     if in_tests and (hit.type in _MEDIUM or hit.type == "Basic Auth Credentials"):
         at = text.find(hit.secret)
         if at >= 0 and _LOCAL_HOST_AFTER.match(text, at + len(hit.secret)):

@@ -33,6 +33,10 @@ class SecretInNotebookOutput(FileRule):
 
     {providers}
 
+    As in MLW401, tokens pasted back to back or base64-encoded as a whole
+    value are found, and a GitHub or GitLab routable token whose checksum
+    fails (no token the provider issued) is reported at medium severity.
+
     ## Why is this bad?
     A token printed once (`print(os.environ["HF_TOKEN"])`, a traceback of a
     failed `login(...)`, a config dump) stays in the `.ipynb` file after the
@@ -93,7 +97,7 @@ class SecretInNotebookOutput(FileRule):
                     found.line,
                     found.col,
                     f"`{found.hit.type}` in a notebook output ({found.where}, `{preview}`); clear the output, stop printing the secret and revoke it",
-                    severity=Severity.LOW if found.hit.identifier else None,
+                    severity=Severity.LOW if found.hit.identifier else Severity.MEDIUM if found.hit.unverified else None,
                     cell=found.cell,
                     output=found.output,
                     file_line=_file_line(unit.text or "", starts[found.output] if found.output < len(starts) else None, found.hit.secret),

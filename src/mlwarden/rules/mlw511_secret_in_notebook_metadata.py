@@ -22,6 +22,10 @@ class SecretInNotebookMetadata(FileRule):
 
     {providers}
 
+    As in MLW401, tokens pasted back to back or base64-encoded as a whole
+    value are found, and a GitHub or GitLab routable token whose checksum
+    fails (no token the provider issued) is reported at medium severity.
+
     ## Why is this bad?
     Jupyter saves widget state and extension metadata into the `.ipynb`
     without showing it. A token typed into a login widget, or stored by an
@@ -101,7 +105,7 @@ class SecretInNotebookMetadata(FileRule):
                     line,
                     col,
                     f"`{found.type}` in {found.where} (`{preview}`); remove the metadata (or the saved widget state) and revoke the secret",
-                    severity=Severity.LOW if found.identifier else None,
+                    severity=Severity.LOW if found.identifier else Severity.MEDIUM if found.unverified else None,
                     file_line=line,
                     snippet_hash=sha256_hex(found.secret),
                     secret_preview=preview,

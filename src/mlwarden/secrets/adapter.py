@@ -49,8 +49,12 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from mlwarden.secrets import keywords
 from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason, placeholder_signature
 from mlwarden.secrets.patterns import (
+    ENCODED_RUN,
+    GLUED_NEEDS_CHECKSUM,
     KAGGLE_JSON_KEY,
     PROVIDER_PATTERNS,
+    checksum_fails,
+    github_checksum_ok,
     prefilter_match,
     prefilter_regexes,
 )
@@ -98,7 +102,7 @@ _RANK.update({"Generic API Key": 90, "Secret Keyword": 95, keywords.SECRET_TYPE:
 #: mlwarden's wider forms of formats detect-secrets also knows: where both
 #: report a value, detect-secrets' type (unranked: 50) is kept, so baselines
 #: written before these forms existed still match
-_RANK.update({"Stripe Secret Key": 60, "Telegram Bot API Token": 60, "npm Access Token": 60})
+_RANK.update({"Stripe Secret Key": 60, "Telegram Bot API Token": 60, "npm Access Token": 60, "PyPI API Token": 60})
 
 # detect-secrets' inline allowlist comments (same line; the line before)
 _ALLOW_LINE = re.compile(r"(?:#|//|/\*|'|--|<!--)[ \t]*pragma: ?(?:allow|white)list[ -]secret", re.IGNORECASE)
@@ -161,6 +165,13 @@ class Hit:
     #: account SID with no auth token near it): reported at low severity (see
     #: :func:`identifier_only`)
     identifier: bool = False
+    #: a token of a checksummed format (GitHub, GitLab routable) whose checksum
+    #: does not verify: no token the provider issued (a sample, or one edited
+    #: by hand); reported at medium severity
+    unverified: bool = False
+    #: found base64-encoded: ``secret`` is the base64 run as written, ``type``
+    #: the provider of the token inside it (see :func:`_encoded_hits`)
+    encoded: bool = False
 
     @property
     def provider(self) -> bool:
@@ -259,6 +270,7 @@ class Session:
         if entropy:
             indexes = sorted(set(indexes) | {i for i, line in enumerate(lines) if _LONG_QUOTED.search(line)})
         hits = _own_hits(lines, indexes)
+        hits.extend(_encoded_hits(lines, indexes))
         if self.profile == "code":
             python = filename.endswith((".py", ".pyi", ".pyw"))  # notebook code is scanned as x.py
             hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE) for i, col, value in keywords.scan_lines(lines, lowered, starts, python))
@@ -279,7 +291,8 @@ class Session:
             if key in seen or _allowlisted(lines, hit.line - 1):
                 continue
             # generic hits were judged with their key (a short password is a password)
-            if hit.type not in _GENERIC_TYPES and placeholder_reason(hit.secret):
+            # (an encoded hit's token was judged decoded: its base64 is no placeholder text)
+            if hit.type not in _GENERIC_TYPES and not hit.encoded and placeholder_reason(hit.secret):
                 continue
             seen.add(key)
             out.append(hit)
@@ -324,9 +337,69 @@ def _own_hits(lines: Sequence[str], indexes: List[int]) -> List[Hit]:
                 for match in pattern.finditer(line):
                     group = 1 if pattern.groups else 0
                     value = match.group(group)
+                    if pattern in GLUED_NEEDS_CHECKSUM and not github_checksum_ok(value):
+                        continue  # `ghp_…` + more letters: the format's length ends it only if it verifies
                     if value and (secret_type != "Encrypted Private Key" or _has_key_body(lines, index, line)):
-                        hits.append(Hit(index + 1, match.start(group) + 1, value, secret_type))
+                        hits.append(Hit(index + 1, match.start(group) + 1, value, secret_type, unverified=checksum_fails(secret_type, value)))
     return hits
+
+
+#: formats looked for inside a decoded base64 run besides mlwarden's own
+_DECODED_EXTRA = (("AWS Access Key", re.compile(r"(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z2-7]{16})(?![A-Z0-9])")),)
+_PRINTABLE = frozenset(range(32, 127)) | {9, 10, 13}
+
+
+def _encoded_hits(lines: Sequence[str], indexes: List[int]) -> List[Hit]:
+    """Provider tokens inside base64 runs that start with an encoded token
+    prefix (:data:`~mlwarden.secrets.patterns.ENCODED_RUN`): the run is
+    decoded (standard or URL-safe alphabet, at most 1,400 characters) and,
+    when the decoded bytes are printable text, searched with the provider
+    formats. A hit is reported at the run, with the run as its secret (so the
+    preview and hash are of what is written); the decoded token passes the
+    placeholder filter first."""
+    import base64
+    import binascii
+
+    hits = []
+    for index in indexes:
+        line = lines[index]
+        if len(line) < 16:
+            continue
+        for run in ENCODED_RUN.finditer(line):
+            value = run.group(0)
+            body = value.rstrip("=").replace("-", "+").replace("_", "/")
+            try:
+                raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            if not raw or sum(b in _PRINTABLE for b in raw) < 0.95 * len(raw):
+                continue
+            decoded = raw.decode("ascii", "replace")
+            for secret_type, token in _decoded_tokens(decoded):
+                if placeholder_reason(token):
+                    continue
+                hits.append(Hit(index + 1, run.start() + 1, value, secret_type, unverified=checksum_fails(secret_type, token), encoded=True))
+                break
+    return hits
+
+
+def _decoded_tokens(text: str):
+    """(type, token) of every provider format in a decoded base64 text."""
+    from mlwarden.core.regexlit import literals_absent
+
+    for secret_type, patterns in PROVIDER_PATTERNS.items():
+        for pattern in patterns:
+            if literals_absent(pattern, text):
+                continue
+            for match in pattern.finditer(text):
+                value = match.group(1 if pattern.groups else 0)
+                if pattern in GLUED_NEEDS_CHECKSUM and not github_checksum_ok(value):
+                    continue
+                if value:
+                    yield secret_type, value
+    for secret_type, pattern in _DECODED_EXTRA:
+        for match in pattern.finditer(text):
+            yield secret_type, match.group(1)
 
 
 def _drop_contained(hits: List[Hit]) -> List[Hit]:

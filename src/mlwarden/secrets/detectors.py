@@ -278,6 +278,15 @@ class TelegramTokenLengthsDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class PyPIAnyIndexTokenDetector(RegexBasedDetector):
+    """PyPI-style macaroon tokens of any package index (``pypi-AgE…``;
+    detect-secrets' ``PypiTokenDetector`` knows pypi.org's and test.pypi.org's
+    headers only)."""
+
+    secret_type = "PyPI API Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class NpmBareTokenDetector(RegexBasedDetector):
     """npm granular and automation tokens (``npm_`` + 36) outside an ``.npmrc``
     (detect-secrets' ``NpmDetector`` reads ``_authToken=`` lines)."""
@@ -396,6 +405,7 @@ ALL_DETECTORS = (
     StripeTestKeyDetector,
     TelegramTokenLengthsDetector,
     NpmBareTokenDetector,
+    PyPIAnyIndexTokenDetector,
     KubernetesBootstrapTokenDetector,
     TwilioAuthTokenDetector,
     DiscordWebhookDetector,

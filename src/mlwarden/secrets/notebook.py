@@ -118,6 +118,7 @@ class MetadataHit:
     secret: str
     type: str
     identifier: bool = False  # see adapter.Hit.identifier
+    unverified: bool = False  # see adapter.Hit.unverified
 
 
 def scan_metadata(nb: Dict[str, Any], cells: List[Any], session: Session) -> Iterator[MetadataHit]:
@@ -142,7 +143,7 @@ def scan_metadata(nb: Dict[str, Any], cells: List[Any], session: Session) -> Ite
 def _scan_json(value: Any, where: str, cell: Optional[int], session: Session) -> Iterator[MetadataHit]:
     text = _blank_blobs(json.dumps(value, indent=1, ensure_ascii=False, default=str))
     for hit in session.scan(text.splitlines(), "metadata.txt"):
-        yield MetadataHit(where, cell, hit.secret, hit.type, hit.identifier)
+        yield MetadataHit(where, cell, hit.secret, hit.type, hit.identifier, hit.unverified)
 
 
 def _password_widgets(widgets: Any) -> Iterator[MetadataHit]:

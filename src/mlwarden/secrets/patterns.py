@@ -30,24 +30,38 @@ def _re(body: str, flags: int = 0) -> Pattern[str]:
     return re.compile(body, flags)
 
 
+def _E_OR(prefix: str) -> str:
+    """The end of a token: no token character after it, or its own prefix
+    starting again (a token pasted two or three times back to back,
+    ``hf_…hf_…``): the format's length ends the first copy there. A prefix
+    inside an ordinary longer word stays unmatched (the ``_B`` before it)."""
+    return r"(?:" + _E + r"|(?=" + prefix + r"))"
+
+
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # base64 tokens: not part of a longer base64 run
 _B64B = r"(?<![A-Za-z0-9+/])"
 _B64E = r"(?![A-Za-z0-9+/=])"
 
+#: a GitHub token glued to trailing letters or digits; reported only when its
+#: checksum verifies (see :func:`github_checksum_ok`)
+_GH_GLUED = _re(_B + r"(gh[pousr]_[A-Za-z0-9]{36})(?=[A-Za-z0-9])")
+#: patterns whose matches count only when the token's checksum verifies
+GLUED_NEEDS_CHECKSUM = frozenset({_GH_GLUED})
+
 #: secret_type -> regexes (a capturing group, when present, is the secret).
 #: ``secret_type`` strings are part of baselines: never change one once released.
 PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
     "Hugging Face Token": (
-        _re(_B + r"(hf_[A-Za-z0-9]{34,40})" + _E),
+        _re(_B + r"(hf_[A-Za-z0-9]{34,40})" + _E_OR("hf_")),
     ),
     "Hugging Face Organization Token": (
-        _re(_B + r"(api_org_[A-Za-z0-9]{34,40})" + _E),
+        _re(_B + r"(api_org_[A-Za-z0-9]{34,40})" + _E_OR("api_org_")),
     ),
     "OpenAI API Key": (
         # project, service-account and admin keys; every current key holds the
         # T3BlbkFJ marker (base64 of "OpenAI")
-        _re(_B + r"(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,160}T3BlbkFJ[A-Za-z0-9_\-]{20,160})" + _E),
+        _re(_B + r"(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,160}T3BlbkFJ[A-Za-z0-9_\-]{20,160}?)" + _E_OR(r"sk-(?:proj|svcacct|admin)-")),
         # legacy user keys
         _re(_B + r"(sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})" + _E),
     ),
@@ -58,7 +72,7 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(sk-[A-Za-z0-9]{32,64})" + _E),
     ),
     "Anthropic API Key": (
-        _re(_B + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,110}AA)" + _E),
+        _re(_B + r"(sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,110}AA)" + _E_OR(r"sk-ant-")),
     ),
     "Cohere API Key": (
         _re(r"(?i:cohere|co_api_key)" + _CTX + r"([A-Za-z0-9]{40})" + _E),
@@ -68,10 +82,10 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(wandb_v1_[A-Za-z0-9_]{77})" + _E),
     ),
     "Replicate API Token": (
-        _re(_B + r"(r8_[A-Za-z0-9]{37})" + _E),
+        _re(_B + r"(r8_[A-Za-z0-9]{37})" + _E_OR("r8_")),
     ),
     "Groq API Key": (
-        _re(_B + r"(gsk_[A-Za-z0-9]{52})" + _E),
+        _re(_B + r"(gsk_[A-Za-z0-9]{52})" + _E_OR("gsk_")),
     ),
     "LangSmith API Key": (
         _re(_B + r"(lsv2_(?:pt|sk)_[0-9a-fA-F]{32}_[0-9a-fA-F]{10})" + _E),
@@ -82,7 +96,7 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(r"(?i:pinecone)" + _CTX + r"(" + _UUID + r")" + _E),
     ),
     "Databricks Token": (
-        _re(_B + r"(dapi[0-9a-f]{32}(?:-\d)?)" + _E),
+        _re(_B + r"(dapi[0-9a-f]{32}(?:-\d)?)" + _E_OR("dapi")),
     ),
     "Google API Key": (
         # not followed by `=`: a 39-character run ending in base64 padding is
@@ -90,7 +104,7 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(AIza[0-9A-Za-z_\-]{35})" + r"(?![A-Za-z0-9_\-=])"),
     ),
     "Google OAuth Client Secret": (
-        _re(_B + r"(GOCSPX-[A-Za-z0-9_\-]{28})" + _E),
+        _re(_B + r"(GOCSPX-[A-Za-z0-9_\-]{28})" + _E_OR("GOCSPX-")),
     ),
     "Google OAuth Access Token": (
         # short-lived (an hour) but a full credential while it lives; printed by
@@ -101,13 +115,13 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(_B + r"(xai-[A-Za-z0-9_\-]{70,120})" + _E),
     ),
     "OpenRouter API Key": (
-        _re(_B + r"(sk-or-v1-[0-9a-f]{64})" + _E),
+        _re(_B + r"(sk-or-v1-[0-9a-f]{64})" + _E_OR("sk-or-v1-")),
     ),
     "NVIDIA API Key": (
         _re(_B + r"(nvapi-[A-Za-z0-9_\-]{60,70})" + _E),
     ),
     "Perplexity API Key": (
-        _re(_B + r"(pplx-[A-Za-z0-9]{48})" + _E),
+        _re(_B + r"(pplx-[A-Za-z0-9]{48})" + _E_OR("pplx-")),
     ),
     "Kaggle API Key": (
         _re(r"(?i:kaggle_key|kaggle[\w.\-]{0,20}key)" + _CTX + r"([0-9a-f]{32})" + _E),
@@ -136,8 +150,12 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
     ),
     "GitHub Access Token": (
         # classic, OAuth, user-to-server, server-to-server, refresh tokens
-        _re(_B + r"(gh[pousr]_[A-Za-z0-9]{36})" + _E),
-        _re(_B + r"(ghr_[A-Za-z0-9]{76})" + _E),
+        _re(_B + r"(gh[pousr]_[A-Za-z0-9]{36})" + _E_OR(r"gh[pousr]_")),
+        _re(_B + r"(ghr_[A-Za-z0-9]{76})" + _E_OR("ghr_")),
+        # the same glued to trailing letters (`ghp_…extra`): taken only when
+        # the 36 characters' checksum verifies (GLUED_NEEDS_CHECKSUM), so the
+        # format's length is where the token ends
+        _GH_GLUED,
         # stateless GitHub App installation tokens (rolled out from 2026-04):
         # `ghs_` + the app id + `_` + a JWT-like body of some 500 characters
         _re(_B + r"(ghs_\d{1,12}_[A-Za-z0-9_\-]{200,1200})" + _E),
@@ -150,7 +168,12 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(r"(?<=[A-Za-z0-9])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})" + _E),
     ),
     "GitLab Access Token": (
-        _re(_B + r"((?:glpat|gldt|glft|glsoat|glrt|glimt|glptt|gloas|glcbt|glagent)-[A-Za-z0-9_\-]{20,64})" + _E),
+        # routable tokens (GitLab 17.x+): `glpat-` + a base64url payload +
+        # `.` + a 2-character version (+ `.` + a 2-character payload length)
+        # + a 7-character base36 CRC32 (checked in GITLAB_ROUTABLE_CRC)
+        _re(_B + r"((?:glpat|gldt|glft|glsoat|glrt|glimt|glptt|gloas|glcbt|glagent)-[A-Za-z0-9_\-]{27,300}\.[0-9a-z]{2}(?:\.[0-9a-z]{2})?[0-9a-z]{7})" + _E),
+        _re(_B + r"((?:glpat|gldt|glft|glsoat|glrt|glimt|glptt|gloas|glcbt|glagent)-[A-Za-z0-9_\-]{20,64})"
+            + r"(?!\.[0-9a-z]{2}(?:\.[0-9a-z]{2})?[0-9a-z]{7}(?![A-Za-z0-9_\-]))" + _E),
         # runner registration tokens (deprecated, still accepted by older runners)
         _re(_B + r"(GR1348941[A-Za-z0-9_\-]{20})" + _E),
     ),
@@ -161,19 +184,19 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         _re(r"(?:^|(?<=[\\'\"`\s>=:(,)]))([A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?=$|[\\'\"`\s<),;&])"),
     ),
     "Clojars API Token": (
-        _re(_B + r"(CLOJARS_[A-Za-z0-9]{60})" + _E),
+        _re(_B + r"(CLOJARS_[A-Za-z0-9]{60})" + _E_OR("CLOJARS_")),
     ),
     "Private AI API Key": (
         _re(r"(?i:private[_\-]?ai)" + _CTX + r"([A-Za-z0-9]{32})" + _E),
     ),
     "Slack App Token": (
         # app-level tokens: `xapp-` + version + app id + a numeric id + 64 hex
-        _re(_B + r"(xapp-\d-[A-Z0-9]{8,14}-\d{8,16}-[0-9a-f]{64})" + _E),
+        _re(_B + r"(xapp-\d{1,5}-[A-Z0-9]{8,14}-\d{8,16}-[0-9a-f]{64})" + _E_OR("xapp-")),
     ),
     "Slack Refresh Token": (
         # token-rotation refresh tokens and app configuration tokens
         # (`xoxe-1-…`, `xoxe.xoxp-1-…`, `xoxe.xoxb-1-…`)
-        _re(_B + r"(xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{100,300})" + _E),
+        _re(_B + r"(xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{100,300}?)" + _E_OR(r"xoxe[.-]")),
     ),
     "Slack Workflow Webhook URL": (
         # Workflow Builder webhooks (`hooks.slack.com/workflows/<team>/<app>/<id>/<token>`)
@@ -212,9 +235,17 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # characters; detect-secrets' pattern takes 35 only)
         _re(_B + r"(\d{8,10}:AA[0-9A-Za-z_\-]{32,33})" + _E),
     ),
+    "PyPI API Token": (
+        # every PyPI token is a macaroon: `pypi-` + base64url of a v2 macaroon,
+        # which starts `AgE` (version 2, then the location field); detect-secrets
+        # knows the pypi.org and test.pypi.org locations only, a token of
+        # another index (a private warehouse) or an edited header starts `AgE`
+        # too; 70+ characters after the header, as detect-secrets wants
+        _re(_B + r"(pypi-AgE[A-Za-z0-9_\-]{70,})" + _E),
+    ),
     "npm Access Token": (
         # granular and automation tokens outside an .npmrc (`npm_` + 36)
-        _re(_B + r"(npm_[A-Za-z0-9]{36})" + _E),
+        _re(_B + r"(npm_[A-Za-z0-9]{36})" + _E_OR("npm_")),
     ),
     "Kubernetes Bootstrap Token": (
         # `kubeadm join … --token <id>.<secret>`, `--tls-bootstrap-token`,
@@ -286,13 +317,16 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "AWS Secret Access Key": "40 base64 characters named `aws_secret_access_key`, `SecretAccessKey`, `aws_secret` …",
     "AWS Session Token": "STS tokens starting `IQoJb3JpZ2luX2Vj`, `FwoGZXIvYXdzE`, `FQoGZXIvYXdzE` or `FQoDYXdzE` (also split over concatenated string "
                          "literals), or 100+ base64 characters named `aws_session_token`",
-    "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76, fine-grained `github_pat_` + 36-82 (82 also glued to a "
+    "GitHub Access Token": "`ghp_`, `gho_`, `ghu_`, `ghs_` + 36, `ghr_` + 76 (the last 6 characters are a CRC32 checksum: a token whose "
+                           "checksum fails is reported at medium severity, and a token glued to trailing letters is cut at 36 only when it "
+                           "verifies), fine-grained `github_pat_` + 36-82 (82 also glued to a "
                            "preceding word), stateless installation tokens `ghs_` + app id + `_` + 200-1200",
-    "GitLab Access Token": "`glpat-`, `gldt-`, `glft-`, `glsoat-`, `glrt-`, `glimt-`, `glptt-`, `gloas-`, `glcbt-`, `glagent-` + 20-64; runner registration tokens `GR1348941` + 20",
+    "GitLab Access Token": "`glpat-`, `gldt-`, `glft-`, `glsoat-`, `glrt-`, `glimt-`, `glptt-`, `gloas-`, `glcbt-`, `glagent-` + 20-64; routable tokens "
+                           "(payload `.` version [`.` length] + a base36 CRC32: one whose CRC fails is reported at medium severity); runner registration tokens `GR1348941` + 20",
     "Azure AD Client Secret": "Entra ID application secrets: 3 characters (letters, digits, `_~.-`), a digit, `Q~`, 31-34 more",
     "Clojars API Token": "`CLOJARS_` + 60 alphanumerics",
     "Private AI API Key": "32 alphanumerics next to `private_ai` / `privateai`",
-    "Slack App Token": "`xapp-` + a digit + the app id + a numeric id + 64 hex",
+    "Slack App Token": "`xapp-` + a version of 1-5 digits + the app id + a numeric id + 64 hex",
     "Slack Refresh Token": "`xoxe-1-`, `xoxe.xoxp-1-`, `xoxe.xoxb-1-` + 100-300 alphanumerics (token rotation, app configuration)",
     "Slack Workflow Webhook URL": "`hooks.slack.com/workflows/` + team id + app id + numeric id + 8-40 alphanumerics (or 16-40 without the id); `hooks.slack.com/triggers/` + team id + numeric id + 32 hex",
     "Maven Master Password": "`<master>{…}</master>` in `settings-security.xml` (20-200 base64 characters in braces)",
@@ -300,6 +334,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Stripe Secret Key": "`sk_live_` / `rk_live_` + 20-247 alphanumerics (every key length)",
     "Stripe Test Key": "`sk_test_` / `rk_test_` + 20-247 alphanumerics (test mode, medium severity)",
     "Telegram Bot API Token": "a bot id of 8-10 digits, `:`, and `AA` + 32-33 of `[A-Za-z0-9_-]`",
+    "PyPI API Token": "`pypi-AgE` + 70+ base64url characters: a macaroon of any package index (detect-secrets knows pypi.org's and test.pypi.org's headers)",
     "npm Access Token": "`npm_` + 36 alphanumerics anywhere (granular and automation tokens)",
     "Kubernetes Bootstrap Token": "6 + `.` + 16 lowercase alphanumerics after a `token` name or flag (`kubeadm join --token …`, `--tls-bootstrap-token …`); the 16-character secret half under `token-secret` (a bootstrap token Secret's `stringData`)",
     "Twilio Auth Token": "32 hex (any case) next to a `twilio` name (`TWILIO_AUTH_TOKEN`, `twilio_key` …): the account's auth token or an API key's secret",
@@ -318,6 +353,58 @@ DETECT_SECRETS_FORMATS = (
 )
 
 
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_GH_CHECKSUMMED = re.compile(r"gh[pousr]_[A-Za-z0-9]{36}|ghr_[A-Za-z0-9]{76}")
+_GL_ROUTABLE = re.compile(r"(gl[a-z]{2,6}-[A-Za-z0-9_\-]{27,300}\.[0-9a-z]{2}(?:\.[0-9a-z]{2})?)([0-9a-z]{7})")
+
+
+def github_checksum_ok(token: str) -> bool:
+    """Does a ``ghp_``/``gho_``/``ghu_``/``ghs_``/``ghr_`` token's checksum
+    verify? Its last 6 characters are the CRC32 (IEEE) of the characters
+    between ``_`` and them, in base62 (``0-9A-Za-z``), most significant digit
+    first, zero-padded. GitHub issues no token that fails it."""
+    import zlib
+
+    if not _GH_CHECKSUMMED.fullmatch(token):
+        return False
+    body = token[4:]
+    content, checksum = body[:-6], body[-6:]
+    n = zlib.crc32(content.encode("ascii"))
+    digits = []
+    for _ in range(6):
+        digits.append(_BASE62[n % 62])
+        n //= 62
+    return "".join(reversed(digits)) == checksum
+
+
+def gitlab_routable_crc_ok(token: str) -> bool:
+    """Does a GitLab routable token's CRC verify? Its last 7 characters are the
+    CRC32 (IEEE) of everything before them (prefix, payload, `.` and version
+    [and `.` and payload length]) in base36, zero-padded (GitLab's routable
+    token design)."""
+    import zlib
+
+    match = _GL_ROUTABLE.fullmatch(token)
+    if not match:
+        return False
+    n = zlib.crc32(match.group(1).encode("ascii"))
+    digits = []
+    while n:
+        digits.append("0123456789abcdefghijklmnopqrstuvwxyz"[n % 36])
+        n //= 36
+    return "".join(reversed(digits)).rjust(7, "0") == match.group(2).lower()
+
+
+def checksum_fails(secret_type: str, token: str) -> bool:
+    """A token of a checksummed format whose checksum does not verify (not a
+    token the provider issued: a sample, or one edited by hand)."""
+    if secret_type == "GitHub Access Token" and _GH_CHECKSUMMED.fullmatch(token):
+        return not github_checksum_ok(token)
+    if secret_type == "GitLab Access Token" and _GL_ROUTABLE.fullmatch(token):
+        return not gitlab_routable_crc_ok(token)
+    return False
+
+
 def providers_markdown() -> str:
     """The provider formats as a Markdown list (for the explain pages)."""
     lines = [f"- **{name}**: {PROVIDER_SHAPES[name]}" for name in PROVIDER_PATTERNS]
@@ -334,6 +421,21 @@ def with_providers(doc: str) -> str:
 #: A ``"key": "<32 hex>"`` line inside a file named kaggle.json (multi-line form).
 KAGGLE_JSON_KEY = re.compile(r"\"key\"\s*:\s*\"([0-9a-f]{32})\"")
 
+#: Provider tokens written base64-encoded (a Kubernetes secret's ``data:``
+#: value, a CI variable, a token pasted encoded): the base64 of a token prefix
+#: at the start of a base64 run, i.e. of a value that starts with the token.
+#: ``ENCODED_PREFIXES`` maps each encoded stem to the token prefix it decodes to.
+ENCODED_PREFIXES: Dict[str, str] = {
+    "Z2hwX": "ghp_", "Z2hvX": "gho_", "Z2h1X": "ghu_", "Z2hzX": "ghs_", "Z2hyX": "ghr_", "Z2l0aHViX3BhdF": "github_pat_",
+    "Z2xwYXQt": "glpat-", "aGZf": "hf_", "c2stcHJvai": "sk-proj-", "c2stc3ZjYWNjdC": "sk-svcacct-", "c2stYW50L": "sk-ant-",
+    "QUtJQ": "AKIA", "QVNJQ": "ASIA", "QUl6Y": "AIza", "eG94Yi": "xoxb-", "eG94cC": "xoxp-", "eGFwcC": "xapp-",
+    "cHlwaS1BZ": "pypi-Ag", "bnBtX": "npm_", "Z3NrX": "gsk_", "ZGFwa": "dapi",
+}
+#: a base64 (or base64url) run that starts with one of the encoded stems
+ENCODED_RUN = re.compile(
+    r"(?<![A-Za-z0-9+/_\-])(?:" + "|".join(sorted(ENCODED_PREFIXES, key=len, reverse=True)) + r")[A-Za-z0-9+/_\-]{12,1400}={0,2}(?![A-Za-z0-9+/=_\-])"
+)
+
 #: Cheap prefilter: every provider prefix or context word above, the
 #: distinctive parts of detect-secrets' own detectors, and credential words
 #: its keyword detector needs. A text with none of these cannot hold a secret
@@ -346,10 +448,23 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
     ((literal,), re.escape(literal))
     for literal in (
         "hf_", "api_org_", "sk-", "gsk_", "r8_", "lsv2_", "pcsk_", "dapi", "AIza", "xai-", "nvapi-", "pplx-", "ABSK",
-        "bedrock-api-key", "Q~", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
+        "bedrock-api-key", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
         "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
         "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "<master>", "EAAA", "npm_", "LS0tLS1CRUdJTi", "JQQJ", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
     )
+) + (
+    # Entra secrets (`Q~`) and base64-encoded tokens (ENCODED_PREFIXES). Each
+    # regex starts with the one character its group is keyed by, and the
+    # encoded stems' first characters are checked behind it (`G(?<=eG)…`): a
+    # group whose regex starts with one literal is searched at C speed, and
+    # a one-character needle compiles it at once instead of testing five
+    # long needles on every file (measured on transformers: 0.65 s -> 0.1 s)
+    (("Q",), r"Q(?:~|UtJQ|VNJQ|Ul6Y)"),
+    (("Z",), r"Z(?:2h[wv1zy]X|2l0aHViX3BhdF|2xwYXQt|3NrX|GFwa)"),
+    (("G",), r"G(?:(?<=eG)(?:94[Yc]|FwcC)|(?<=aG)Zf)"),
+    (("s",), r"s(?<=c2s)t(?:cHJvai|c3ZjYWNjdC|YW50L)"),
+    (("n",), r"n(?<=bn)BtX"),
+    (("H",), r"H(?<=cH)lwaS1BZ"),
 ) + (
     (("A3T",), r"A3T[A-Z0-9]"),
     (("://",), r"://[^\s/:@]+:[^\s/@]+@"),
