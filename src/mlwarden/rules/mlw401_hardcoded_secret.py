@@ -19,6 +19,11 @@ _GENERIC = {"Secret Keyword", "Generic Secret", "Base64 High Entropy String", "H
 _MEDIUM = _GENERIC | {"Encrypted Private Key", "Stripe Test Key"}
 
 # test tokens are assembled here so no token-shaped literal sits in the repo
+#: a doctest line (an interactive example in a docstring or document: `>>> `, `... `)
+_DOCTEST = re.compile(r"[ \t]*(?:>>>|\.\.\.)(?:[ \t]|$)")
+#: hit types that may be a URL's password
+_URL_TYPES = _GENERIC | {"Basic Auth Credentials"}
+
 _HF = "hf_" + "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaU"
 
 
@@ -108,7 +113,22 @@ class HardcodedSecret(FileRule):
     keys (`sk_test_…`: test data only, no money moves) are reported at medium
     severity; in test code (`tests/`, `test_*.py`, `conftest.py`) a URL's
     password to a local or reserved host (`@localhost`, `@127.0.0.1`,
-    `@db.invalid`, `@api.example`: the test database's) at low. Where detect-secrets' own format detector and a wider form
+    `@db.invalid`, `@api.example`: the test database's) at low. URL
+    passwords public by convention are reported at low severity with the
+    reason in the message, never dropped: anonymous FTP (`ftp://anonymous:…@`,
+    `ftp://ftp:…@`) and an FTP password equal to its user name (a dataset
+    mirror's documented public login, `ftp://m1474000:m1474000@…`); the same
+    on another scheme (`https://admin:admin@…`, a service's default login)
+    keeps its severity. A keyword password on a doctest line (`>>> `, `... `:
+    an interactive example's made-up value) is reported at low; a provider
+    token there stays high. User-interface text is no password: a label
+    ending with a colon (`"one_time_password": "Engangskode:"`) is not
+    reported, and in a translation catalog (a JSON or YAML file under
+    `locales/`, `locale/`, `i18n/`, `l10n/`, `lang/`, `translations/` …, named
+    by a language code such as `nb.json` or `de.yaml`, or whose one-line
+    values are mostly UI text) a value of words with no digit
+    (`"password": "Passord"`) is the field's caption and is not reported; a
+    value with a digit or symbol there still is. Where detect-secrets' own format detector and a wider form
     above report the same value (a 24-character `sk_live_` key, a 35-character
     Telegram secret), the finding keeps detect-secrets' type, so baselines
     still match. A Twilio account SID (`AC…`, an identifier public in the
@@ -233,11 +253,12 @@ class HardcodedSecret(FileRule):
                     from mlwarden.core.context import context_path, path_context
 
                     in_tests = path_context(context_path(unit.path, self.config)) == "test"
+                why = _low_reason(hit, where.text)
                 yield self.finding(
                     unit,
                     where.line,
                     where.col,
-                    f"`{hit.type}` hardcoded (`{preview}`); revoke it and load it from an environment variable or a secret store",
+                    f"`{hit.type}` hardcoded (`{preview}`{'; ' + why if why else ''}); revoke it and load it from an environment variable or a secret store",
                     severity=_severity(hit, where.text, bool(in_tests)),
                     cell=where.cell,
                     file_line=where.file_line,
@@ -253,6 +274,20 @@ _LOCAL_HOST_AFTER = re.compile(
 )
 
 
+def _low_reason(hit, text: str) -> str:
+    """Why a finding is reported at low severity with a reason in its message
+    (``""`` when it is not): a doctest line's keyword value (an interactive
+    example's made-up password), an anonymous-FTP password or an FTP password
+    equal to its user name (public by convention)."""
+    if hit.type in _GENERIC and _DOCTEST.match(text):
+        return "a doctest example's value"
+    if hit.type in _URL_TYPES and "ftp" in text.lower():
+        from mlwarden.secrets.noise import public_url_password
+
+        return public_url_password(text, hit.secret) or ""
+    return ""
+
+
 def _severity(hit, text: str, in_tests: bool) -> Severity:
     """High for known token formats, medium for keyword and URL passwords,
     low for a test suite's URL password to a local or reserved host (the
@@ -263,6 +298,8 @@ def _severity(hit, text: str, in_tests: bool) -> Severity:
         return Severity.LOW
     if getattr(hit, "unverified", False):
         return Severity.MEDIUM  # a checksummed token whose checksum fails: no issued token
+    if _low_reason(hit, text):
+        return Severity.LOW
     if in_tests and (hit.type in _MEDIUM or hit.type == "Basic Auth Credentials"):
         at = text.find(hit.secret)
         if at >= 0 and _LOCAL_HOST_AFTER.match(text, at + len(hit.secret)):

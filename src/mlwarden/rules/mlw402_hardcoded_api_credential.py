@@ -64,7 +64,10 @@ class HardcodedApiCredential(CodeRule):
     reports is left to it, so one secret gives one finding: a recognised token
     format (an `hf_…` token, an OpenAI key …, reported with its type), or a
     detect-secrets keyword hit such as `openai.api_key = "…"` or
-    `password = "…"` on the same statement.
+    `password = "…"` on the same statement. A value holding GitHub or GitLab
+    checksummed token shapes none of whose checksums verifies (`ghp_…` glued
+    to more letters with a wrong CRC32: no token the provider issued) is
+    reported at medium severity, as MLW401 reports such a token.
 
     ## Why is this bad?
     The literal is a credential: committing it leaks it to everyone who can
@@ -278,9 +281,12 @@ class HardcodedApiCredential(CodeRule):
         statement = self.ctx.module.code_for_node(self._statement) if self._statement is not None else ""
         if allowlisted_secret(statement) or _reported_by_mlw401(statement, value):
             return False
+        from mlwarden.secrets.patterns import unverified_value
+
         self.report(
             node,
             f"`{sink}` gets a literal credential (`{redact(value)}`); read it from an environment variable or a secret store and revoke this one",
+            severity=Severity.MEDIUM if unverified_value(value) else None,  # a GitHub/GitLab checksum that fails: no issued token
         )
         return True
 

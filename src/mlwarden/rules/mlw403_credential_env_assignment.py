@@ -18,7 +18,10 @@ class CredentialEnvAssignment(FileRule):
     Credential names are those ending in `TOKEN`, `API_KEY`, `KEY`,
     `SECRET`, `SECRET_KEY`, `PASSWORD`, `ACCESS_KEY` (`HF_TOKEN`,
     `WANDB_API_KEY`, `KAGGLE_KEY`, `AWS_SECRET_ACCESS_KEY` …). A value in a
-    recognised token format is reported by MLW401 with its type instead.
+    recognised token format is reported by MLW401 with its type instead. A
+    value holding GitHub or GitLab checksummed token shapes none of whose
+    checksums verifies (a sample, a hand-edited copy: no token the provider
+    issued) is reported at medium severity, as MLW401 reports such a token.
 
     ## Why is this bad?
     `%env NAME=value` writes the value into the notebook's source, and a
@@ -73,7 +76,7 @@ class CredentialEnvAssignment(FileRule):
         if unit.extra.get("skipped"):
             return
         from mlwarden.secrets.names import env_assignment, is_credential_env
-        from mlwarden.secrets.patterns import is_placeholder
+        from mlwarden.secrets.patterns import is_placeholder, unverified_value
 
         candidates = []  # (line, col, cell, file_line, name, value, text)
         if unit.kind in ("notebook", "ipython"):
@@ -108,6 +111,7 @@ class CredentialEnvAssignment(FileRule):
                 line,
                 col,
                 f"`{name}` is set to a literal credential (`{preview}`); set it outside the repository and revoke this one",
+                severity=Severity.MEDIUM if unverified_value(value) else None,  # a GitHub/GitLab checksum that fails: no issued token
                 cell=cell,
                 file_line=file_line,
                 snippet_hash=sha256_hex(value),

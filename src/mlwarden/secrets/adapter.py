@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from mlwarden.secrets import keywords
-from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason, placeholder_signature
+from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason, placeholder_signature, translation_catalog, ui_text
 from mlwarden.secrets.patterns import (
     ENCODED_RUN,
     GLUED_NEEDS_CHECKSUM,
@@ -93,6 +93,8 @@ _OWN_TYPES = frozenset(PROVIDER_PATTERNS) | {keywords.SECRET_TYPE}
 
 #: detect-secrets' generic detectors (no token format): their values go
 #: through the keyword judge of :mod:`mlwarden.secrets.keywords`
+#: values judged by the name they are assigned to (a URL's password is not)
+_NAMED_TYPES = frozenset({"Secret Keyword", keywords.SECRET_TYPE})
 _GENERIC_TYPES = frozenset({"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String", "Basic Auth Credentials", keywords.SECRET_TYPE})
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/]{40,}")
 
@@ -296,6 +298,10 @@ class Session:
                 continue
             seen.add(key)
             out.append(hit)
+        if any(h.type in _NAMED_TYPES and ui_text(h.secret) for h in out) and translation_catalog(filename, lines):
+            # a translation catalog's values are user-interface text: `"password": "Passord"` is
+            # the field's caption; a value with a digit or symbol is still judged a password
+            out = [h for h in out if not (h.type in _NAMED_TYPES and ui_text(h.secret))]
         return _drop_contained(out)
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 from mlwarden.core.lazy import LazyModule; hashlib = LazyModule("hashlib")  # noqa: E702 - OpenSSL loads on first use
 import math
 from mlwarden.core import lazyre as re  # patterns compile on first use
-from typing import Optional
+from typing import Optional, Sequence
 
 # -- placeholders -------------------------------------------------------------
 
@@ -566,6 +566,86 @@ _SENTENCE_MARK = re.compile("[\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u2026]"
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 
+#: a label: words of letters (any script, no digit) ending with a colon
+#: (``Engangskode:``, ``Mot de passe :``, ``Пароль:``)
+_UI_LABEL = re.compile(r"[^\W\d_]+(?:[ \-'\u2019][^\W\d_]+)*\s?:")
+#: user-interface text: words of letters (any script, no digit), with spaces,
+#: hyphens and apostrophes between them and sentence punctuation after
+_UI_TEXT = re.compile(r"[^\W\d_]+(?:[ \-'\u2019]+[^\W\d_]+)*[ .:!?\u2026]*")
+#: directories of translation catalogs
+_CATALOG_DIRS = frozenset({"locale", "locales", "i18n", "l10n", "lang", "langs", "languages", "translations", "translation"})
+#: ISO 639-1 language codes (a catalog named by its language: ``nb.json``, ``pt-BR.yaml``)
+_LANGUAGES = frozenset(
+    "af am ar as az be bg bn bo br bs ca cs cy da de el en eo es et eu fa fi fo fr fy ga gd gl gu he hi hr hu hy "
+    "is it ja jv ka kk km kn ko ku ky lb lo lt lv mg mk mn mr ms mt my nb ne nl nn no oc or pa pl ps pt ro ru "
+    "sa sd si sk sl so sq sr su sv sw ta te tg th tk tl tr tt ug uk ur uz vi xh yi yo zh zu".split()
+)
+_CATALOG_NAME = re.compile(r"([a-z]{2})(?:[-_][A-Za-z]{2,4})?\.(?:json|ya?ml)")
+#: a catalog line: a key and a one-line string value (JSON or YAML)
+_CATALOG_PAIR = re.compile(r"""\s*["']?[\w.\-]+["']?\s*:\s*["']?([^"'{}\[\]]*?)["']?\s*,?\s*$""")
+
+
+def ui_text(value: str) -> bool:
+    """Is ``value`` user-interface text (letters and words, no digit: a label,
+    a button's caption, a translated sentence)?"""
+    return _UI_TEXT.fullmatch(value.strip()) is not None
+
+
+def translation_catalog(path: str, lines: Sequence[str]) -> bool:
+    """Is the file a translation catalog (its values are user-interface text)?
+    By place (a ``locales/``, ``i18n/``, ``lang/``, ``translations/`` …
+    directory), by name (a JSON or YAML file named by a language code:
+    ``nb.json``, ``de.yaml``, ``pt-BR.json``), or by content (a JSON or YAML
+    file of 4+ one-line string values, three quarters of them UI text and 3+
+    of those several words or ending with punctuation)."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    if not name.endswith((".json", ".yaml", ".yml")):
+        return False
+    if any(part.lower() in _CATALOG_DIRS for part in parts[:-1]):
+        return True
+    match = _CATALOG_NAME.fullmatch(name)
+    if match and match.group(1) in _LANGUAGES:
+        return True
+    values = []
+    for line in lines[:5000]:
+        pair = _CATALOG_PAIR.match(line)
+        if pair and pair.group(1).strip():
+            values.append(pair.group(1).strip())
+    if len(values) < 4:
+        return False
+    texts = [v for v in values if ui_text(v)]
+    sentences = sum(1 for v in texts if " " in v or v[-1] in ".:!?\u2026")
+    return sentences >= 3 and len(texts) * 4 >= len(values) * 3
+
+
+#: an FTP URL's scheme and user right before its password (``ftp://anonymous:``)
+_FTP_USER = re.compile(r"(?i)\bftps?://([^\s:/@\"'`<>]{1,100}):$")
+#: the user names of anonymous FTP (RFC 1635)
+_ANONYMOUS_FTP = frozenset({"anonymous", "ftp"})
+
+
+def public_url_password(text: str, secret: str) -> Optional[str]:
+    """Why the password ``secret`` of a URL in ``text`` is public by
+    convention, or ``None``: anonymous FTP (user ``anonymous`` or ``ftp``,
+    whose password is by convention an e-mail address or anything), and an
+    FTP URL whose password is its user name (a dataset mirror's documented
+    public login, ``ftp://m1474000:m1474000@…``). A password equal to the user
+    name on any other scheme (``admin:admin@db``) is a service's default
+    credential and stays a finding."""
+    at = text.find(secret)
+    while at >= 0:
+        if text.startswith("@", at + len(secret)):
+            user = _FTP_USER.search(text, max(0, at - 110), at)
+            if user:
+                if user.group(1).lower() in _ANONYMOUS_FTP:
+                    return "anonymous FTP (a public login by convention)"
+                if user.group(1) == secret:
+                    return "an FTP password equal to its user name (a public mirror's documented login)"
+        at = text.find(secret, at + 1)
+    return None
+
+
 def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     """Why a keyword-detector value is not a credential. ``strength`` is
     ``"password"`` for password-like names (any non-placeholder value is a
@@ -623,6 +703,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     if is_prose(text):
         return "capitalised prose"
     if strength == "password":
+        if _UI_LABEL.fullmatch(text):
+            return "a UI label"  # `"one_time_password": "Engangskode:"`: the text before an input field
         if _SNAKE.fullmatch(text) and text.rsplit("_", 1)[1] in _FIELD_WORDS:
             return "a field name"  # `"redis_password": "redis_url"`: a map of setting names
         if re.fullmatch(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[A-Z_]+", text) or " " in text and not re.search(r"[^\w ]", text) and text.islower() is False:

@@ -405,6 +405,32 @@ def checksum_fails(secret_type: str, token: str) -> bool:
     return False
 
 
+#: a GitHub / GitLab checksummed token shape inside a longer value (at a word
+#: start; a glued tail such as `ghp_…extra` is left after the 36 characters)
+_GH_IN_VALUE = re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|ghr_[A-Za-z0-9]{76})")
+_GL_IN_VALUE = re.compile(r"(?<![A-Za-z0-9_])gl[a-z]{2,6}-[A-Za-z0-9_\-]{27,300}\.[0-9a-z]{2}(?:\.[0-9a-z]{2})?[0-9a-z]{7}(?![0-9a-z])")
+
+
+def unverified_value(value: str) -> bool:
+    """Does ``value`` (a literal MLW402 or MLW403 reports) hold a GitHub or
+    GitLab checksummed token shape, none of whose checksums verifies? Then no
+    provider issued it (a sample, a hand-edited copy): it is reported at
+    medium severity, as MLW401, MLW510 and MLW511 report such a token."""
+    if "gh" not in value and "gl" not in value:
+        return False
+    found = False
+    for match in _GH_IN_VALUE.finditer(value):
+        if github_checksum_ok(match.group(0)):
+            return False
+        found = True
+    for match in _GL_IN_VALUE.finditer(value):
+        if _GL_ROUTABLE.fullmatch(match.group(0)):
+            if gitlab_routable_crc_ok(match.group(0)):
+                return False
+            found = True
+    return found
+
+
 def providers_markdown() -> str:
     """The provider formats as a Markdown list (for the explain pages)."""
     lines = [f"- **{name}**: {PROVIDER_SHAPES[name]}" for name in PROVIDER_PATTERNS]
