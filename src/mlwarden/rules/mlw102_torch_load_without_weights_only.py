@@ -50,10 +50,14 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     `torch.load` the file they download with their own `weights_only`
     argument, whose default is `False` in every torch version: an explicit
     `weights_only=False` (or a value that is not a literal `True`) is
-    reported here (also given positionally, the seventh argument); an
-    omitted one is reported by MLW206 unless the download is verified with
-    `check_hash=True`. How far `check_hash=True` lowers an explicit
-    `weights_only=False` is in the severity ladder below.
+    reported here (also given positionally, the seventh argument). An
+    omitted one unpickles in full too: without a hash check (or with one
+    that is provably off) the call is MLW206's unverified download; with
+    `check_hash=True`, or a `check_hash` value that may be true, MLW206 is
+    satisfied and the load is reported here (since session 11b), so every
+    full-unpickle download is a finding of one of the two rules. How far
+    `check_hash=True` lowers an omitted or explicit `weights_only=False` is
+    in the severity ladder below.
 
     A round trip is not flagged: a checkpoint that the same function just
     wrote with `torch.save` to a temporary or literal path, to an
@@ -97,7 +101,8 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     MLW101): it cannot be swapped, and what is left is the pinned pickle.
     A download that is pinned by a digest written in the code is ranked as
     a pinned revision is: `load_state_dict_from_url(URL, check_hash=True,
-    weights_only=False)` (or `model_zoo.load_url`) is **medium** when the
+    weights_only=False)` (or `model_zoo.load_url`, or either with
+    `weights_only` omitted) is **medium** when the
     file name torch takes the hash from (the `file_name` argument, or else
     the URL's last segment, `name-<hex>.pth`) is a literal or module
     constant and its hex digest has at least 40 digits (160 bits, the
@@ -225,6 +230,10 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             unsafe_fix=True,
         ),
         Invalid("import torch.utils.model_zoo as mz\nsd = mz.load_url(url, weights_only=trust)"),
+        Invalid(
+            "from torch.hub import load_state_dict_from_url\nsd = load_state_dict_from_url(url, check_hash=True)",
+            fixed="from torch.hub import load_state_dict_from_url\nsd = load_state_dict_from_url(url, check_hash=True, weights_only=True)",
+        ),
     ]
 
     @classmethod
@@ -271,8 +280,13 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         if present is False:
             value = self.ctx.arg(node, 6)  # load_state_dict_from_url(url, model_dir, map_location, progress, check_hash, file_name, weights_only)
             present = value is not None
-        if not present or is_truthy(self.ctx.value(value)):
-            return  # omitted: the default (False) is MLW206's unverified download
+        if present is None:
+            return  # `**kwargs` that may carry `weights_only=True` (and `check_hash`)
+        if not present:
+            self._judge_omitted_url_loader(node, target)
+            return
+        if is_truthy(self.ctx.value(value)):
+            return
         direct = keyword_arg(node, "weights_only")
         message = f"`{target}(..., weights_only=False)` unpickles arbitrary code from the downloaded checkpoint; use `weights_only=True`"
         severity = None
@@ -296,6 +310,58 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             replace=((direct.value, cst.Name("True")),) if direct is not None and is_truthy(self.ctx.value(value)) is False else None,
             fix_description="set weights_only=True",
         )
+
+    def _judge_omitted_url_loader(self, node, target: str) -> None:
+        """``weights_only`` omitted: torch unpickles the download in full (the
+        downloaders' default is ``False`` in every torch version). Without a
+        hash check, or with one that is provably off, that is MLW206's
+        unverified download; with ``check_hash=True`` (or a value that may be
+        true) MLW206 is satisfied, so it is reported here, ranked by the same
+        pinning ladder as an explicit ``weights_only=False``."""
+        check = self.ctx.arg(node, 4, "check_hash")
+        if check is None or self._provably_false(node, check):
+            return  # MLW206 reports the unverified download that is unpickled
+        digest, pinned = self._hash_pin(node)
+        severity = None
+        if pinned:
+            severity = lower(self.severity)
+            message = (
+                f"`{target}` unpickles the downloaded checkpoint in full (its `weights_only` defaults to `False` in every "
+                f"torch version); `check_hash=True` and the {len(digest)}-hex SHA-256 in its file name, written in the code, "
+                "pin the file as a commit SHA pins a revision, but the pinned pickle still runs whatever its author put in it; "
+                "pass `weights_only=True`"
+            )
+        elif digest is not None:
+            message = (
+                f"`{target}` unpickles arbitrary code from the downloaded checkpoint (its `weights_only` defaults to `False` in "
+                f"every torch version); `check_hash=True` compares it only with the {len(digest)}-hex prefix in its file name, "
+                "which a crafted file can match; pass `weights_only=True`"
+            )
+        else:
+            message = (
+                f"`{target}` unpickles arbitrary code from the downloaded checkpoint (its `weights_only` defaults to `False` in "
+                "every torch version); the hash `check_hash` compares it with comes from a file name chosen at run time (or "
+                "the check may be off), so it does not pin the file; pass `weights_only=True`"
+            )
+        self.report(
+            node,
+            message,
+            severity=severity,
+            replace=((node, add_keyword(node, "weights_only", "True")),),
+            fix_description="add weights_only=True",
+        )
+
+    def _provably_false(self, node, expr) -> bool:
+        """``expr`` is a false literal, module constant, or the false literal
+        default of a parameter of the enclosing function (what MLW206 reads
+        as "no hash check")."""
+        value = self.ctx.value(expr)
+        if value is UNKNOWN:
+            name, default, _passed = parameter_default(self, node, expr)
+            if name is None or default is None:
+                return False
+            value = default
+        return value is not UNKNOWN and not value
 
     def _hash_pin(self, node) -> Tuple[Optional[str], bool]:
         """``(digest, pinned)`` of a ``check_hash=True`` download whose file
