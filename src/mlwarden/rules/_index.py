@@ -5,10 +5,10 @@ What the engine needs of each rule before importing it (see
 
 FINGERPRINT = {'_helpers': 3870641487,
  '_optin': 903071260,
- '_roundtrip': 2381775725,
+ '_roundtrip': 3535341621,
  '_samefile': 4175811595,
- 'mlw101_pickle_load': 263163413,
- 'mlw102_torch_load_without_weights_only': 1737851253,
+ 'mlw101_pickle_load': 3204717850,
+ 'mlw102_torch_load_without_weights_only': 615234408,
  'mlw103_joblib_load': 2742300424,
  'mlw104_pandas_read_pickle': 2179515650,
  'mlw105_numpy_load_allow_pickle': 812181820,

@@ -18,7 +18,7 @@ from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN, is_truthy
 from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg, notebook_json, passed_references
 from mlwarden.rules._optin import parameter_default
-from mlwarden.rules._roundtrip import RoundTripAware
+from mlwarden.rules._roundtrip import RoundTripAware, side_effect_of_double
 
 TARGETS = ("torch.load", "torch.serialization.load")
 #: downloaders that `torch.load` the file with their own `weights_only`
@@ -93,7 +93,11 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     a straight line, the message saying where (see MLW101); and for the
     read side of a load-or-build cache (`if os.path.exists(p):
     torch.load(p)` ... `else: torch.save(x, p)`, see MLW101). Test code is
-    not lowered: a test may load a file it did not write.
+    not lowered for being a test (a test may load a file it did not write),
+    but a test's load of bytes that provably come from a test double, or
+    the real `torch.load` called in a double's `side_effect` (and the
+    `real = torch.load` kept only for it), is low: MLW101's test-double
+    ladder.
 
     A file downloaded from the Hub at a full commit SHA is medium
     (`torch.load(hf_hub_download("org/x", "model.bin", revision="<40 hex>"))`,
@@ -233,6 +237,7 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         Invalid(
             "from torch.hub import load_state_dict_from_url\nsd = load_state_dict_from_url(url, check_hash=True)",
             fixed="from torch.hub import load_state_dict_from_url\nsd = load_state_dict_from_url(url, check_hash=True, weights_only=True)",
+            unsafe_fix=True,
         ),
     ]
 
@@ -264,16 +269,34 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     def visit_Assign(self, node: libcst.Assign) -> None:
         found = assigned_reference(self.ctx, node, TARGETS)
         if found:
-            self._reference(node.value, found)
+            self._reference(node.value, found, kept_for=node)
 
-    def _reference(self, value, target: str) -> None:
+    def _reference(self, value, target: str, kept_for=None) -> None:
         low = torch_minimum(self.config, self.unit)
         if low is not None and low >= _TORCH_SAFE_DEFAULT:
             return
-        self.report(
-            value,
-            f"`{target}` handed over as a function loads checkpoints without `weights_only=True`, which can run code from them before torch 2.6; wrap it as `partial({target}, weights_only=True)`",
-        )
+        message = f"`{target}` handed over as a function loads checkpoints without `weights_only=True`, which can run code from them before torch 2.6; wrap it as `partial({target}, weights_only=True)`"
+        if kept_for is not None and self._kept_for_double(kept_for):
+            self.report(value, message + KEPT_FOR_DOUBLE_NOTE, severity=Severity.LOW)
+            return
+        self.report(value, message)
+
+    def _kept_for_double(self, assign) -> bool:
+        """``real = torch.load`` in a test, and every use of ``real`` in the
+        test is a call inside a test double's ``side_effect`` lambda (the
+        real loader kept while ``torch.load`` is patched)."""
+        function = self._test_function()
+        if function is None or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+            return False
+        name = assign.targets[0].target.value
+        uses = 0
+        for call in _calls_in(function):
+            if isinstance(call.func, cst.Name) and call.func.value == name:
+                if not side_effect_of_double(self.ctx, function, call):
+                    return False
+                uses += 1
+        names = sum(1 for n in _names_in(function) if n.value == name)
+        return uses > 0 and names == uses + 1  # the target and the calls, nothing else
 
     def _judge_url_loader(self, node, target: str) -> None:
         present, value = self.ctx.keyword(node, "weights_only")
@@ -442,6 +465,30 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             replace=((node, add_keyword(node, "weights_only", "True")),),
             fix_description="add weights_only=True",
         )
+
+
+KEPT_FOR_DOUBLE_NOTE = (
+    " (low: a test keeps the real loader to call it from a test double's `side_effect` while the loader is "
+    "patched; it loads what the code under test hands the mocked loader, reported where that code makes the load)"
+)
+
+
+def _calls_in(root):
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Call):
+            yield node
+        stack.extend(node.children)
+
+
+def _names_in(root):
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            yield node
+        stack.extend(node.children)
 
 
 def _is_partial(ctx, call) -> bool:
