@@ -5,9 +5,9 @@ What the engine needs of each rule before importing it (see
 
 FINGERPRINT = {'_helpers': 3870641487,
  '_optin': 903071260,
- '_roundtrip': 3535341621,
+ '_roundtrip': 196462085,
  '_samefile': 4175811595,
- 'mlw101_pickle_load': 3204717850,
+ 'mlw101_pickle_load': 3639094643,
  'mlw102_torch_load_without_weights_only': 615234408,
  'mlw103_joblib_load': 2742300424,
  'mlw104_pandas_read_pickle': 2179515650,

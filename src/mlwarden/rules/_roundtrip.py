@@ -95,6 +95,10 @@ DOUBLE_NOTE = (
     " (low: the test reads bytes from a test double, `{}`, that it never configured: the code under test put them "
     "there in this process; its own loads are reported where they are written)"
 )
+FIXTURE_NOTE = (
+    " (low: the test loads the path that its pytest fixture `{}` returns right after writing it with `{}`, "
+    "at fixture line {}; a file that was there before would have been replaced)"
+)
 SIDE_EFFECT_NOTE = (
     " (low: the real loader runs inside a test double's `side_effect`, on whatever the code under test hands "
     "the mocked loader; that load is reported where the code under test makes it)"
@@ -1632,6 +1636,121 @@ def fixture_returns_double(ctx: Any, stack: List[Any], name: str, source: Option
     return True
 
 
+def _same_fixture(tree: Any, stack: List[Any], name: str) -> Optional[Any]:
+    """The one pytest fixture named ``name`` at module level or in the
+    enclosing test class (``ast``), or None."""
+    places: List[Any] = [tree.body]
+    classes = [n for n in stack if isinstance(n, cst.ClassDef)]
+    if classes:
+        wanted = classes[-1].name.value
+        places = [n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == wanted] + places
+    candidates = [
+        node for body in places for node in body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name and any(_ast_is_fixture(d) for d in node.decorator_list)
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _ast_writer(ctx: Any, call: Any) -> Optional[Tuple[str, Any]]:
+    """(qualified writer, destination expression) of an ``ast`` call of a
+    serializer in :data:`WRITERS`, or None."""
+    if not isinstance(call, ast.Call):
+        return None
+    dotted = _ast_dotted(call.func)
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    for qualified in sorted(ctx.imports.aliases.get(head, ())):
+        full = qualified + ("." + rest if rest else "")
+        if full in WRITERS:
+            pos, keyword = WRITERS[full]
+            for kw in call.keywords:
+                if kw.arg == keyword:
+                    return full, kw.value
+            if any(isinstance(a, ast.Starred) for a in call.args[: pos + 1]):
+                return None
+            return (full, call.args[pos]) if len(call.args) > pos else None
+    return None
+
+
+def _ast_opens_for_write(call: Any, name: str) -> bool:
+    """``open(name, "wb")`` (a literal write mode) in ``ast``."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "open"):
+        return False
+    if not call.args or not isinstance(call.args[0], ast.Name) or call.args[0].id != name:
+        return False
+    mode = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "mode"), None)
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "w" in mode.value
+
+
+def fixture_writes(ctx: Any, stack: List[Any], name: str, source: Optional[str]) -> Optional[Tuple[str, int]]:
+    """(writer, line) when the same-file pytest fixture ``name`` returns (or
+    yields) a path it has just written with a serializer, read with ``ast``
+    from the whole ``source``: the fixture's only ``return``/``yield`` is its
+    last top-level statement and gives a name ``P`` bound once, by a
+    top-level assignment; a top-level statement before it writes ``P``
+    (``torch.save(x, P)``, ``joblib.dump(x, P)``, ``pickle.dump(x,
+    open(P, "wb"))``, or ``with open(P, "wb") as f:`` around a writer into
+    ``f``), and no statement between the write and the return mentions
+    ``P``. None otherwise (an early ``return`` of a file kept in the
+    repository, a path handed to another call, a conftest fixture)."""
+    tree = _tree(source) if isinstance(source, str) else None
+    if tree is None:
+        return None
+    fixture = _same_fixture(tree, stack, name)
+    if fixture is None or not fixture.body:
+        return None
+    outs = [n for n in ast.walk(fixture) if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom))]
+    if any(n is not fixture and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) for n in ast.walk(fixture)):
+        return None
+    last = fixture.body[-1]
+    value = last.value if isinstance(last, ast.Return) else (last.value.value if isinstance(last, ast.Expr) and isinstance(last.value, ast.Yield) else None)
+    if len(outs) != 1 or not isinstance(value, ast.Name):
+        return None
+    path = value.id
+    binds = [
+        n for n in ast.walk(fixture)
+        if isinstance(n, ast.Name) and n.id == path and isinstance(n.ctx, (ast.Store, ast.Del))
+    ]
+    assigns = [st for st in fixture.body if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) and st.targets[0].id == path]
+    if len(binds) != 1 or len(assigns) != 1:
+        return None
+    body = fixture.body[:-1]
+    for index in range(len(body) - 1, -1, -1):
+        statement = body[index]
+        found = _statement_writes(ctx, statement, path)
+        if found is not None:
+            later = body[index + 1:]
+            if any(isinstance(n, ast.Name) and n.id == path for st in later for n in ast.walk(st)):
+                return None
+            if fixture.body.index(assigns[0]) > index:
+                return None
+            return found, statement.lineno
+    return None
+
+
+def _statement_writes(ctx: Any, statement: Any, path: str) -> Optional[str]:
+    """The writer when ``statement`` writes the file ``path`` names."""
+    if isinstance(statement, ast.Expr):
+        found = _ast_writer(ctx, statement.value)
+        if found is not None:
+            writer, dest = found
+            if (isinstance(dest, ast.Name) and dest.id == path) or _ast_opens_for_write(dest, path):
+                return writer
+        return None
+    if isinstance(statement, ast.With) and len(statement.items) == 1:
+        item = statement.items[0]
+        if not _ast_opens_for_write(item.context_expr, path) or not isinstance(item.optional_vars, ast.Name):
+            return None
+        handle = item.optional_vars.id
+        for inner in statement.body:
+            if isinstance(inner, ast.Expr):
+                found = _ast_writer(ctx, inner.value)
+                if found is not None and isinstance(found[1], ast.Name) and found[1].id == handle:
+                    return found[0]
+    return None
+
+
 def _ancestors_in(root: Any, target: Any) -> Optional[List[Any]]:
     """The nodes from ``root`` down to ``target``'s parent (innermost last),
     or None when ``target`` is not under ``root``."""
@@ -2009,6 +2128,9 @@ class RoundTripAware:
             double = self._double_note(call, query, data)
             if double:
                 return double
+            fixture = self._fixture_note(query, data)
+            if fixture:
+                return fixture
             if query is not None and self._setstate_state(query, data):
                 return SETSTATE_NOTE
             if query is not None and query.written_before(data):
@@ -2072,6 +2194,40 @@ class RoundTripAware:
         if not double:
             return None
         return DOUBLE_NOTE.format(root)
+
+    def _fixture_note(self, query: Optional["_Query"], data: Any) -> Optional[str]:
+        """The note of a test's load of the path a same-file pytest fixture
+        returns right after writing it with a serializer
+        (:func:`fixture_writes`): the test takes the fixture by parameter
+        name and uses it only in this load (``torch.load(path)``, or
+        ``open(path, "rb")`` in the load or in a ``with`` around it)."""
+        function = self._test_function()
+        if function is None or query is None or data is None:
+            return None
+        path = data
+        opened, _mode = query.opened_path(data)
+        if opened is not None:
+            path = opened
+        elif isinstance(data, cst.Name):
+            found = query.scope.bindings.get(data.value)
+            if found and len(found) == 1 and found[0].kind == "with":
+                inner, _ = query.opened_path(found[0].value)
+                if inner is not None:
+                    path = inner
+        if not isinstance(path, cst.Name):
+            return None
+        name = path.value
+        found = query.scope.bindings.get(name)
+        if not found or len(found) != 1 or found[0].kind != "param":
+            return None
+        if sum(1 for n in _walk_nodes(function.body) if isinstance(n, cst.Name) and n.value == name) != 1:
+            return None  # handed to anything else (a download into it, a copy): not followed
+        code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
+        written = fixture_writes(self.ctx, self._rt_stack(), name, getattr(code, "source", None))  # type: ignore[attr-defined]
+        if written is None:
+            return None
+        writer, line = written
+        return FIXTURE_NOTE.format(name, writer, line)
 
     def _setstate_state(self, query: "_Query", data: Any) -> bool:
         """``data`` is the state parameter of the class's ``__setstate__``

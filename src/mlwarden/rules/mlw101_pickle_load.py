@@ -95,6 +95,18 @@ class PickleLoad(RoundTripAware, CodeRule):
     trusts that stream. Test code is not lowered for being a test: a test
     may load a file it did not write.
 
+    Low too (since session 11b), naming the fixture and its write, for a
+    test that loads the path a pytest fixture of the same file (module level
+    or the test's class) returns right after writing it with a serializer:
+    the fixture's only `return`/`yield` is its last statement and gives a
+    name bound once; a statement before it writes that path
+    (`torch.save(x, p)`, `joblib.dump(x, p)`, `pickle.dump(x, open(p,
+    "wb"))`, `with open(p, "wb") as f:` around `pickle.dump(x, f)`) and
+    nothing after the write mentions it; the test takes the fixture by
+    parameter name and uses it only in the load. An early `return` of
+    another file (one kept in the repository), a conftest fixture, or a
+    path handed to any other call keeps the rank.
+
     Test doubles (since session 11b) rank a test's load by where its bytes
     provably come from, lowest risk first:
     1. what the code under test handed a mock, read from its call records
