@@ -55,7 +55,7 @@ CASES = {
         [Severity.HIGH], [],
     ),
     "positional-check-hash": (
-        f"""
+        """
         import torch.hub as th
         state = th.load_state_dict_from_url(link, None, "cpu", True, True)
         """,
