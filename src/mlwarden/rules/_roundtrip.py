@@ -60,8 +60,10 @@ call ``self.round_trip(call, target)`` before reporting.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from mlwarden.core.finding import Severity
@@ -89,6 +91,29 @@ PINNED_DOWNLOADERS = {
 #: a module-level load of a file the same file wrote earlier (a script or notebook reloading its own checkpoint)
 WRITTEN_HERE_NOTE = " (low: this file wrote it at the same path earlier, at {}; a file that was there before would have been replaced)"
 #: a load-or-build cache: the load runs when the file exists, and the code writes it when it is missing
+DOUBLE_NOTE = (
+    " (low: the test reads bytes from a test double, `{}`, that it never configured: the code under test put them "
+    "there in this process; its own loads are reported where they are written)"
+)
+FIXTURE_NOTE = (
+    " (low: the test loads the path that its pytest fixture `{}` returns right after writing it with `{}`, "
+    "at fixture line {}; a file that was there before would have been replaced)"
+)
+SIDE_EFFECT_NOTE = (
+    " (low: the real loader runs inside a test double's `side_effect`, on whatever the code under test hands "
+    "the mocked loader; that load is reported where the code under test makes it)"
+)
+#: unittest.mock (and the `mock` backport) factories of test doubles
+MOCK_FACTORIES = tuple(
+    f"{module}.{name}"
+    for module in ("unittest.mock", "mock")
+    for name in ("Mock", "MagicMock", "NonCallableMock", "NonCallableMagicMock", "AsyncMock", "create_autospec",
+                 "patch", "patch.object", "patch.multiple")
+)
+#: pytest-mock's fixture and the same factories on it (`mocker.MagicMock()`, `mocker.patch(...)`)
+_MOCKER = "mocker"
+_MOCKER_ATTRS = frozenset({"Mock", "MagicMock", "NonCallableMock", "NonCallableMagicMock", "AsyncMock", "create_autospec",
+                           "patch", "patch.object", "patch.multiple"})
 CACHE_NOTE = " (low: a cache file this code writes itself when it is missing, at {}; keep the cache folder private)"
 
 # ---------------------------------------------------------------------------
@@ -1368,6 +1393,399 @@ _CODE_OPCODES = frozenset(
 )
 
 
+def _chain_root(expr: Any) -> Optional[str]:
+    """The name at the root of an attribute/subscript/method-call chain
+    (``api.saved.read()`` -> ``api``), or None."""
+    for _ in range(64):
+        if isinstance(expr, cst.Attribute):
+            expr = expr.value
+        elif isinstance(expr, cst.Subscript):
+            expr = expr.value
+        elif isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+            expr = expr.func  # `api.saved.read()`: the method's receiver
+        else:
+            break
+    return expr.value if isinstance(expr, cst.Name) else None
+
+
+#: factory arguments that make a double forward to real objects or code
+_FORWARDING = frozenset({"wraps", "new", "new_callable", "side_effect"})
+
+
+def _factory_name(ctx: Any, call: Any, bindings: Optional[Dict[str, List["Binding"]]] = None) -> Optional[str]:
+    """The factory ``call`` makes a double with, without its module
+    (``MagicMock``, ``patch``, ``patch.object``), or None when it is not one
+    (:func:`is_double_factory`)."""
+    found = ctx.call_to(call, MOCK_FACTORIES)
+    if found:
+        return found.split(".mock.", 1)[1] if found.startswith("unittest.mock.") else found.split(".", 1)[1]
+    dotted = _dotted_name(call.func)
+    if dotted is None or not dotted.startswith(_MOCKER + "."):
+        return None
+    name = dotted[len(_MOCKER) + 1:]
+    if name not in _MOCKER_ATTRS:
+        return None
+    found_bindings = (bindings or {}).get(_MOCKER)
+    return name if found_bindings and all(b.kind == "param" for b in found_bindings) else None
+
+
+def plain_double(ctx: Any, call: Any, bindings: Optional[Dict[str, List["Binding"]]] = None) -> bool:
+    """``call`` makes a double (:func:`is_double_factory`) that forwards
+    nothing: no ``wraps=``/``new=``/``new_callable=``/``side_effect=``, no
+    ``new`` given by position (``patch("x", obj)``, ``patch.object(o, "a",
+    obj)``), no ``patch.multiple``, no ``*args``/``**kwargs``."""
+    name = _factory_name(ctx, call, bindings)
+    if name is None:
+        return False
+    positional = 0
+    for arg in call.args:
+        if arg.star:
+            return False
+        if arg.keyword is None:
+            positional += 1
+        elif arg.keyword.value in _FORWARDING:
+            return False
+    if name == "patch.multiple":
+        return False
+    if name == "patch.object":
+        return positional <= 2
+    if name == "patch":
+        return positional <= 1
+    return True
+
+
+def _configured(function: Any, name: str) -> bool:
+    """Something in ``function`` sets an attribute of ``name``
+    (``m.read.return_value = blob``, ``m.x += 1``), calls its
+    ``configure_mock``, or hands it to ``setattr``: the double may then
+    hold data the test chose, which is not followed."""
+    for node in _walk_nodes(function):
+        targets: List[Any] = []
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+            targets = [node.target]
+        elif isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "configure_mock" and _chain_root(func.value) == name:
+                return True
+            if isinstance(func, cst.Name) and func.value == "setattr" and node.args and _chain_root(node.args[0].value) == name:
+                return True
+        for target in targets:
+            if isinstance(target, (cst.Attribute, cst.Subscript)) and _chain_root(target) == name:
+                return True
+    return False
+
+
+def _dotted_name(expr: Any) -> Optional[str]:
+    parts: List[str] = []
+    while isinstance(expr, cst.Attribute):
+        parts.append(expr.attr.value)
+        expr = expr.value
+    if not isinstance(expr, cst.Name):
+        return None
+    parts.append(expr.value)
+    return ".".join(reversed(parts))
+
+
+def is_double_factory(ctx: Any, call: Any, bindings: Optional[Dict[str, List["Binding"]]] = None) -> bool:
+    """``call`` makes a test double: a unittest.mock factory (any alias), or
+    the same factory on pytest-mock's ``mocker`` fixture when ``mocker`` is a
+    parameter (``bindings`` of the calling scope)."""
+    return _factory_name(ctx, call, bindings) is not None
+
+
+@lru_cache(maxsize=4)
+def _tree(source: str) -> Optional[Any]:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _ast_dotted(expr: Any) -> Optional[str]:
+    parts: List[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    parts.append(expr.id)
+    return ".".join(reversed(parts))
+
+
+def _ast_plain_double(ctx: Any, call: Any, params: Set[str]) -> bool:
+    """:func:`plain_double` on an ``ast`` call of a fixture's body (read from
+    the whole source, so the fast path and the full parse agree)."""
+    if not isinstance(call, ast.Call):
+        return False
+    dotted = _ast_dotted(call.func)
+    if dotted is None:
+        return False
+    head, _, rest = dotted.partition(".")
+    if head == _MOCKER:
+        if head not in params or rest not in _MOCKER_ATTRS:
+            return False
+        name = rest
+    else:
+        qualified = {q + ("." + rest if rest else "") for q in ctx.imports.aliases.get(head, ())}
+        found = sorted(q for q in qualified if q in MOCK_FACTORIES)
+        if not found:
+            return False
+        name = found[0].split(".mock.", 1)[-1] if ".mock." in found[0] else found[0].split(".", 1)[-1]
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None or k.arg in _FORWARDING for k in call.keywords):
+        return False
+    if name in ("patch.object",):
+        return len(call.args) <= 2
+    if name == "patch.multiple":
+        return False
+    if name == "patch":
+        return len(call.args) <= 1
+    return True
+
+
+def _ast_configured(function: Any, name: str) -> bool:
+    """:func:`_configured` on an ``ast`` function."""
+    def root(expr: Any) -> Optional[str]:
+        while True:
+            if isinstance(expr, (ast.Attribute, ast.Subscript)):
+                expr = expr.value
+            elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+                expr = expr.func
+            else:
+                return expr.id if isinstance(expr, ast.Name) else None
+
+    for node in ast.walk(function):
+        targets: List[Any] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "configure_mock" and root(node.func.value) == name:
+                return True
+            if isinstance(node.func, ast.Name) and node.func.id == "setattr" and node.args and root(node.args[0]) == name:
+                return True
+        if any(isinstance(t, (ast.Attribute, ast.Subscript)) and root(t) == name for t in targets):
+            return True
+    return False
+
+
+def _ast_is_fixture(decorator: Any) -> bool:
+    if isinstance(decorator, ast.Call):
+        decorator = decorator.func
+    return _ast_dotted(decorator) in ("pytest.fixture", "fixture")
+
+
+def fixture_returns_double(ctx: Any, stack: List[Any], name: str, source: Optional[str]) -> bool:
+    """A pytest fixture named ``name`` in this file (at module level, or in
+    the enclosing test class), read with ``ast`` from the whole ``source``,
+    returns or yields a plain test double (:func:`plain_double`): a factory
+    call, or a name the fixture binds once, to one (``m = MagicMock()``,
+    ``with patch(...) as m``) and never configures; every
+    ``return``/``yield`` gives that. A fixture in another file (conftest)
+    cannot be read, so it is not followed."""
+    tree = _tree(source) if isinstance(source, str) else None
+    if tree is None:
+        return False
+    places: List[Any] = [tree.body]
+    classes = [n for n in stack if isinstance(n, cst.ClassDef)]
+    if classes:
+        wanted = classes[-1].name.value
+        places = [n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == wanted] + places
+    candidates = [
+        node for body in places for node in body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name and any(_ast_is_fixture(d) for d in node.decorator_list)
+    ]
+    if len(candidates) != 1:
+        return False
+    fixture = candidates[0]
+    args = fixture.args
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    outs: List[Any] = []
+    binds: Dict[str, List[Any]] = {}
+    for node in ast.walk(fixture):
+        if node is not fixture and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            return False  # a nested body: not followed
+        if isinstance(node, (ast.Return, ast.Yield)):
+            outs.append(node.value)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                for sub in ast.walk(target):
+                    if isinstance(sub, ast.Name):
+                        binds.setdefault(sub.id, []).append(node.value if target is sub else None)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.NamedExpr)):
+            target = node.target
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Name):
+                    binds.setdefault(sub.id, []).append(None)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            for sub in ast.walk(node.optional_vars):
+                if isinstance(sub, ast.Name):
+                    binds.setdefault(sub.id, []).append(node.context_expr if node.optional_vars is sub else None)
+    if not outs:
+        return False
+    for value in outs:
+        if _ast_plain_double(ctx, value, params):
+            continue
+        if isinstance(value, ast.Name) and value.id not in params:
+            found = binds.get(value.id, [])
+            if len(found) == 1 and _ast_plain_double(ctx, found[0], params) and not _ast_configured(fixture, value.id):
+                continue
+        return False
+    return True
+
+
+def _same_fixture(tree: Any, stack: List[Any], name: str) -> Optional[Any]:
+    """The one pytest fixture named ``name`` at module level or in the
+    enclosing test class (``ast``), or None."""
+    places: List[Any] = [tree.body]
+    classes = [n for n in stack if isinstance(n, cst.ClassDef)]
+    if classes:
+        wanted = classes[-1].name.value
+        places = [n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == wanted] + places
+    candidates = [
+        node for body in places for node in body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name and any(_ast_is_fixture(d) for d in node.decorator_list)
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _ast_writer(ctx: Any, call: Any) -> Optional[Tuple[str, Any]]:
+    """(qualified writer, destination expression) of an ``ast`` call of a
+    serializer in :data:`WRITERS`, or None."""
+    if not isinstance(call, ast.Call):
+        return None
+    dotted = _ast_dotted(call.func)
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    for qualified in sorted(ctx.imports.aliases.get(head, ())):
+        full = qualified + ("." + rest if rest else "")
+        if full in WRITERS:
+            pos, keyword = WRITERS[full]
+            for kw in call.keywords:
+                if kw.arg == keyword:
+                    return full, kw.value
+            if any(isinstance(a, ast.Starred) for a in call.args[: pos + 1]):
+                return None
+            return (full, call.args[pos]) if len(call.args) > pos else None
+    return None
+
+
+def _ast_opens_for_write(call: Any, name: str) -> bool:
+    """``open(name, "wb")`` (a literal write mode) in ``ast``."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "open"):
+        return False
+    if not call.args or not isinstance(call.args[0], ast.Name) or call.args[0].id != name:
+        return False
+    mode = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "mode"), None)
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "w" in mode.value
+
+
+def fixture_writes(ctx: Any, stack: List[Any], name: str, source: Optional[str]) -> Optional[Tuple[str, int]]:
+    """(writer, line) when the same-file pytest fixture ``name`` returns (or
+    yields) a path it has just written with a serializer, read with ``ast``
+    from the whole ``source``: the fixture's only ``return``/``yield`` is its
+    last top-level statement and gives a name ``P`` bound once, by a
+    top-level assignment; a top-level statement before it writes ``P``
+    (``torch.save(x, P)``, ``joblib.dump(x, P)``, ``pickle.dump(x,
+    open(P, "wb"))``, or ``with open(P, "wb") as f:`` around a writer into
+    ``f``), and no statement between the write and the return mentions
+    ``P``. None otherwise (an early ``return`` of a file kept in the
+    repository, a path handed to another call, a conftest fixture)."""
+    tree = _tree(source) if isinstance(source, str) else None
+    if tree is None:
+        return None
+    fixture = _same_fixture(tree, stack, name)
+    if fixture is None or not fixture.body:
+        return None
+    outs = [n for n in ast.walk(fixture) if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom))]
+    if any(n is not fixture and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) for n in ast.walk(fixture)):
+        return None
+    last = fixture.body[-1]
+    value = last.value if isinstance(last, ast.Return) else (last.value.value if isinstance(last, ast.Expr) and isinstance(last.value, ast.Yield) else None)
+    if len(outs) != 1 or not isinstance(value, ast.Name):
+        return None
+    path = value.id
+    binds = [
+        n for n in ast.walk(fixture)
+        if isinstance(n, ast.Name) and n.id == path and isinstance(n.ctx, (ast.Store, ast.Del))
+    ]
+    assigns = [st for st in fixture.body if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) and st.targets[0].id == path]
+    if len(binds) != 1 or len(assigns) != 1:
+        return None
+    body = fixture.body[:-1]
+    for index in range(len(body) - 1, -1, -1):
+        statement = body[index]
+        found = _statement_writes(ctx, statement, path)
+        if found is not None:
+            later = body[index + 1:]
+            if any(isinstance(n, ast.Name) and n.id == path for st in later for n in ast.walk(st)):
+                return None
+            if fixture.body.index(assigns[0]) > index:
+                return None
+            return found, statement.lineno
+    return None
+
+
+def _statement_writes(ctx: Any, statement: Any, path: str) -> Optional[str]:
+    """The writer when ``statement`` writes the file ``path`` names."""
+    if isinstance(statement, ast.Expr):
+        found = _ast_writer(ctx, statement.value)
+        if found is not None:
+            writer, dest = found
+            if (isinstance(dest, ast.Name) and dest.id == path) or _ast_opens_for_write(dest, path):
+                return writer
+        return None
+    if isinstance(statement, ast.With) and len(statement.items) == 1:
+        item = statement.items[0]
+        if not _ast_opens_for_write(item.context_expr, path) or not isinstance(item.optional_vars, ast.Name):
+            return None
+        handle = item.optional_vars.id
+        for inner in statement.body:
+            if isinstance(inner, ast.Expr):
+                found = _ast_writer(ctx, inner.value)
+                if found is not None and isinstance(found[1], ast.Name) and found[1].id == handle:
+                    return found[0]
+    return None
+
+
+def _ancestors_in(root: Any, target: Any) -> Optional[List[Any]]:
+    """The nodes from ``root`` down to ``target``'s parent (innermost last),
+    or None when ``target`` is not under ``root``."""
+    stack: List[Tuple[Any, int]] = [(root, 0)]
+    path: List[Any] = []
+    while stack:
+        node, depth = stack.pop()
+        del path[depth:]
+        if node is target:
+            return path
+        path.append(node)
+        for child in reversed(node.children):
+            stack.append((child, depth + 1))
+    return None
+
+
+def side_effect_of_double(ctx: Any, function: Any, call: Any) -> bool:
+    """``call`` runs inside a lambda that is the ``side_effect=`` of a test
+    double made in ``function`` (``Mock(side_effect=lambda *a: real_load(*a))``,
+    ``patch("pkg.load", side_effect=lambda p: torch.load(p))``)."""
+    path = _ancestors_in(function, call)
+    if not path:
+        return False
+    bindings = analysis_for(ctx).scope(function).bindings
+    for i in range(len(path) - 1, 1, -1):
+        node = path[i]
+        if not isinstance(node, cst.Lambda):
+            continue
+        arg, owner = path[i - 1], path[i - 2]
+        if (isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "side_effect"
+                and isinstance(owner, cst.Call) and is_double_factory(ctx, owner, bindings)):
+            return True
+    return False
+
+
 def inert_literal(target: str, value: Any) -> bool:
     """A literal payload that the loader ``target`` turns into plain data
     only, read without executing anything: a pickle (``pickle``/``dill``/
@@ -1707,6 +2125,12 @@ class RoundTripAware:
             data = self.ctx.arg(call, spec[0], spec[1] or None)  # type: ignore[attr-defined]
         query = self._rt_query(call)
         try:
+            double = self._double_note(call, query, data)
+            if double:
+                return double
+            fixture = self._fixture_note(query, data)
+            if fixture:
+                return fixture
             if query is not None and self._setstate_state(query, data):
                 return SETSTATE_NOTE
             if query is not None and query.written_before(data):
@@ -1722,6 +2146,88 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
             return None
         return None
+
+    # -- test doubles ------------------------------------------------------
+    def _test_function(self) -> Optional[Any]:
+        """The innermost enclosing function when it is a test (``def test*``,
+        also a method of a test class); None otherwise."""
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        if not functions or not functions[-1].name.value.startswith("test"):
+            return None
+        return functions[-1]
+
+    def _double_note(self, call: Any, query: Optional["_Query"], data: Any) -> Optional[str]:
+        """The note of a load in a test that provably reads bytes from a test
+        double, or runs on the double's behalf; None otherwise:
+
+        - the data is (an attribute, item or method result of) a double that
+          the test made (``m = MagicMock()``, ``create_autospec(...)``, the
+          ``as`` target of ``patch(...)``) or took from a same-file pytest
+          fixture that returns one, made without ``wraps=``/``new=``/
+          ``side_effect=`` (which forward to real objects or code) and never
+          configured by assignment (``m.read.return_value = ...``) or
+          ``configure_mock`` in the test or the fixture: whatever bytes it
+          holds, the code under test put there in this process (what it
+          recorded, ``m.call_args``, is a round trip already, MLW101);
+        - the load runs inside a lambda that is a double's ``side_effect``.
+        """
+        function = self._test_function()
+        if function is None:
+            return None
+        if query is None:
+            return SIDE_EFFECT_NOTE if side_effect_of_double(self.ctx, function, call) else None  # type: ignore[attr-defined]
+        if data is None:
+            return None
+        root = _chain_root(data)
+        if root is None or root == _MOCKER:
+            return None
+        found = query.scope.bindings.get(root)
+        if not found or len(found) != 1 or _configured(function, root):
+            return None
+        binding = found[0]
+        double = False
+        if binding.kind in ("assign", "with") and isinstance(binding.value, cst.Call):
+            double = plain_double(self.ctx, binding.value, query.scope.bindings)  # type: ignore[attr-defined]
+        elif binding.kind == "param":
+            code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
+            double = fixture_returns_double(self.ctx, self._rt_stack(), root, getattr(code, "source", None))  # type: ignore[attr-defined]
+        if not double:
+            return None
+        return DOUBLE_NOTE.format(root)
+
+    def _fixture_note(self, query: Optional["_Query"], data: Any) -> Optional[str]:
+        """The note of a test's load of the path a same-file pytest fixture
+        returns right after writing it with a serializer
+        (:func:`fixture_writes`): the test takes the fixture by parameter
+        name and uses it only in this load (``torch.load(path)``, or
+        ``open(path, "rb")`` in the load or in a ``with`` around it)."""
+        function = self._test_function()
+        if function is None or query is None or data is None:
+            return None
+        path = data
+        opened, _mode = query.opened_path(data)
+        if opened is not None:
+            path = opened
+        elif isinstance(data, cst.Name):
+            found = query.scope.bindings.get(data.value)
+            if found and len(found) == 1 and found[0].kind == "with":
+                inner, _ = query.opened_path(found[0].value)
+                if inner is not None:
+                    path = inner
+        if not isinstance(path, cst.Name):
+            return None
+        name = path.value
+        found = query.scope.bindings.get(name)
+        if not found or len(found) != 1 or found[0].kind != "param":
+            return None
+        if sum(1 for n in _walk_nodes(function.body) if isinstance(n, cst.Name) and n.value == name) != 1:
+            return None  # handed to anything else (a download into it, a copy): not followed
+        code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
+        written = fixture_writes(self.ctx, self._rt_stack(), name, getattr(code, "source", None))  # type: ignore[attr-defined]
+        if written is None:
+            return None
+        writer, line = written
+        return FIXTURE_NOTE.format(name, writer, line)
 
     def _setstate_state(self, query: "_Query", data: Any) -> bool:
         """``data`` is the state parameter of the class's ``__setstate__``

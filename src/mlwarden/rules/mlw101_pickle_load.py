@@ -92,7 +92,45 @@ class PickleLoad(RoundTripAware, CodeRule):
     unpickles the state argument it is handed, unchanged (`def
     __setstate__(self, blob): self.fn = cloudpickle.loads(blob)`): the
     bytes come from the unpickle that is running the method, which already
-    trusts that stream. Test code is never lowered.
+    trusts that stream. Test code is not lowered for being a test: a test
+    may load a file it did not write.
+
+    Low too (since session 11b), naming the fixture and its write, for a
+    test that loads the path a pytest fixture of the same file (module level
+    or the test's class) returns right after writing it with a serializer:
+    the fixture's only `return`/`yield` is its last statement and gives a
+    name bound once; a statement before it writes that path
+    (`torch.save(x, p)`, `joblib.dump(x, p)`, `pickle.dump(x, open(p,
+    "wb"))`, `with open(p, "wb") as f:` around `pickle.dump(x, f)`) and
+    nothing after the write mentions it; the test takes the fixture by
+    parameter name and uses it only in the load. An early `return` of
+    another file (one kept in the repository), a conftest fixture, or a
+    path handed to any other call keeps the rank.
+
+    Test doubles (since session 11b) rank a test's load by where its bytes
+    provably come from, lowest risk first:
+    1. what the code under test handed a mock, read from its call records
+       (`m.upload.call_args.args[0]`, `call_args_list`, `mock_calls`):
+       a round trip, not reported (above);
+    2. **low**: bytes read from a double the test made (`Mock()`,
+       `MagicMock()`, `create_autospec(...)`, the `as` target of
+       `patch(...)`/`patch.object(...)`, the same on pytest-mock's
+       `mocker`) or took from a pytest fixture *of the same file* that
+       returns or yields one (`pickle.loads(api.saved.read())`), when the
+       double forwards nothing (no `wraps=`, `new=`, `new_callable=`,
+       `side_effect=`, no `new` by position) and neither the test nor the
+       fixture configures it (no `api.x = ...`, `api.read.return_value =
+       ...`, `configure_mock`, `setattr`): whatever bytes it holds, the
+       code under test put there in this process;
+    3. **low**: the real loader called inside a lambda that is a double's
+       `side_effect` (`Mock(side_effect=lambda *a: real_load(*a))`), and,
+       for MLW102, the `real_load = torch.load` that keeps it when every
+       use is such a call: it loads what the code under test hands the
+       patched loader, and that load is reported in the code under test;
+    4. **unchanged** (high): a double the test configures or that forwards
+       to a real object, a fixture in another file (`conftest.py`, not
+       read), and a double that is an instance of a class of the test's own
+       (`FakeApi()`: what its methods store is not followed).
 
     Medium for a file downloaded from the Hub at a full 40-hex commit SHA
     (`hf_hub_download("org/name", "x.pkl", revision="<sha>")`, repository

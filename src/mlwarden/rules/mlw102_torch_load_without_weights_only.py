@@ -18,7 +18,7 @@ from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN, is_truthy
 from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg, notebook_json, passed_references
 from mlwarden.rules._optin import parameter_default
-from mlwarden.rules._roundtrip import RoundTripAware
+from mlwarden.rules._roundtrip import RoundTripAware, side_effect_of_double
 
 TARGETS = ("torch.load", "torch.serialization.load")
 #: downloaders that `torch.load` the file with their own `weights_only`
@@ -50,10 +50,14 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     `torch.load` the file they download with their own `weights_only`
     argument, whose default is `False` in every torch version: an explicit
     `weights_only=False` (or a value that is not a literal `True`) is
-    reported here (also given positionally, the seventh argument); an
-    omitted one is reported by MLW206 unless the download is verified with
-    `check_hash=True`. How far `check_hash=True` lowers an explicit
-    `weights_only=False` is in the severity ladder below.
+    reported here (also given positionally, the seventh argument). An
+    omitted one unpickles in full too: without a hash check (or with one
+    that is provably off) the call is MLW206's unverified download; with
+    `check_hash=True`, or a `check_hash` value that may be true, MLW206 is
+    satisfied and the load is reported here (since session 11b), so every
+    full-unpickle download is a finding of one of the two rules. How far
+    `check_hash=True` lowers an omitted or explicit `weights_only=False` is
+    in the severity ladder below.
 
     A round trip is not flagged: a checkpoint that the same function just
     wrote with `torch.save` to a temporary or literal path, to an
@@ -89,7 +93,11 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     a straight line, the message saying where (see MLW101); and for the
     read side of a load-or-build cache (`if os.path.exists(p):
     torch.load(p)` ... `else: torch.save(x, p)`, see MLW101). Test code is
-    not lowered: a test may load a file it did not write.
+    not lowered for being a test (a test may load a file it did not write),
+    but a test's load of bytes that provably come from a test double, or
+    the real `torch.load` called in a double's `side_effect` (and the
+    `real = torch.load` kept only for it), is low: MLW101's test-double
+    ladder.
 
     A file downloaded from the Hub at a full commit SHA is medium
     (`torch.load(hf_hub_download("org/x", "model.bin", revision="<40 hex>"))`,
@@ -97,7 +105,8 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     MLW101): it cannot be swapped, and what is left is the pinned pickle.
     A download that is pinned by a digest written in the code is ranked as
     a pinned revision is: `load_state_dict_from_url(URL, check_hash=True,
-    weights_only=False)` (or `model_zoo.load_url`) is **medium** when the
+    weights_only=False)` (or `model_zoo.load_url`, or either with
+    `weights_only` omitted) is **medium** when the
     file name torch takes the hash from (the `file_name` argument, or else
     the URL's last segment, `name-<hex>.pth`) is a literal or module
     constant and its hex digest has at least 40 digits (160 bits, the
@@ -225,6 +234,11 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             unsafe_fix=True,
         ),
         Invalid("import torch.utils.model_zoo as mz\nsd = mz.load_url(url, weights_only=trust)"),
+        Invalid(
+            "from torch.hub import load_state_dict_from_url\nsd = load_state_dict_from_url(url, check_hash=True)",
+            fixed="from torch.hub import load_state_dict_from_url\nsd = load_state_dict_from_url(url, check_hash=True, weights_only=True)",
+            unsafe_fix=True,
+        ),
     ]
 
     @classmethod
@@ -255,24 +269,47 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     def visit_Assign(self, node: libcst.Assign) -> None:
         found = assigned_reference(self.ctx, node, TARGETS)
         if found:
-            self._reference(node.value, found)
+            self._reference(node.value, found, kept_for=node)
 
-    def _reference(self, value, target: str) -> None:
+    def _reference(self, value, target: str, kept_for=None) -> None:
         low = torch_minimum(self.config, self.unit)
         if low is not None and low >= _TORCH_SAFE_DEFAULT:
             return
-        self.report(
-            value,
-            f"`{target}` handed over as a function loads checkpoints without `weights_only=True`, which can run code from them before torch 2.6; wrap it as `partial({target}, weights_only=True)`",
-        )
+        message = f"`{target}` handed over as a function loads checkpoints without `weights_only=True`, which can run code from them before torch 2.6; wrap it as `partial({target}, weights_only=True)`"
+        if kept_for is not None and self._kept_for_double(kept_for):
+            self.report(value, message + KEPT_FOR_DOUBLE_NOTE, severity=Severity.LOW)
+            return
+        self.report(value, message)
+
+    def _kept_for_double(self, assign) -> bool:
+        """``real = torch.load`` in a test, and every use of ``real`` in the
+        test is a call inside a test double's ``side_effect`` lambda (the
+        real loader kept while ``torch.load`` is patched)."""
+        function = self._test_function()
+        if function is None or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+            return False
+        name = assign.targets[0].target.value
+        uses = 0
+        for call in _calls_in(function):
+            if isinstance(call.func, cst.Name) and call.func.value == name:
+                if not side_effect_of_double(self.ctx, function, call):
+                    return False
+                uses += 1
+        names = sum(1 for n in _names_in(function) if n.value == name)
+        return uses > 0 and names == uses + 1  # the target and the calls, nothing else
 
     def _judge_url_loader(self, node, target: str) -> None:
         present, value = self.ctx.keyword(node, "weights_only")
         if present is False:
             value = self.ctx.arg(node, 6)  # load_state_dict_from_url(url, model_dir, map_location, progress, check_hash, file_name, weights_only)
             present = value is not None
-        if not present or is_truthy(self.ctx.value(value)):
-            return  # omitted: the default (False) is MLW206's unverified download
+        if present is None:
+            return  # `**kwargs` that may carry `weights_only=True` (and `check_hash`)
+        if not present:
+            self._judge_omitted_url_loader(node, target)
+            return
+        if is_truthy(self.ctx.value(value)):
+            return
         direct = keyword_arg(node, "weights_only")
         message = f"`{target}(..., weights_only=False)` unpickles arbitrary code from the downloaded checkpoint; use `weights_only=True`"
         severity = None
@@ -296,6 +333,58 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             replace=((direct.value, cst.Name("True")),) if direct is not None and is_truthy(self.ctx.value(value)) is False else None,
             fix_description="set weights_only=True",
         )
+
+    def _judge_omitted_url_loader(self, node, target: str) -> None:
+        """``weights_only`` omitted: torch unpickles the download in full (the
+        downloaders' default is ``False`` in every torch version). Without a
+        hash check, or with one that is provably off, that is MLW206's
+        unverified download; with ``check_hash=True`` (or a value that may be
+        true) MLW206 is satisfied, so it is reported here, ranked by the same
+        pinning ladder as an explicit ``weights_only=False``."""
+        check = self.ctx.arg(node, 4, "check_hash")
+        if check is None or self._provably_false(node, check):
+            return  # MLW206 reports the unverified download that is unpickled
+        digest, pinned = self._hash_pin(node)
+        severity = None
+        if pinned:
+            severity = lower(self.severity)
+            message = (
+                f"`{target}` unpickles the downloaded checkpoint in full (its `weights_only` defaults to `False` in every "
+                f"torch version); `check_hash=True` and the {len(digest)}-hex SHA-256 in its file name, written in the code, "
+                "pin the file as a commit SHA pins a revision, but the pinned pickle still runs whatever its author put in it; "
+                "pass `weights_only=True`"
+            )
+        elif digest is not None:
+            message = (
+                f"`{target}` unpickles arbitrary code from the downloaded checkpoint (its `weights_only` defaults to `False` in "
+                f"every torch version); `check_hash=True` compares it only with the {len(digest)}-hex prefix in its file name, "
+                "which a crafted file can match; pass `weights_only=True`"
+            )
+        else:
+            message = (
+                f"`{target}` unpickles arbitrary code from the downloaded checkpoint (its `weights_only` defaults to `False` in "
+                "every torch version); the hash `check_hash` compares it with comes from a file name chosen at run time (or "
+                "the check may be off), so it does not pin the file; pass `weights_only=True`"
+            )
+        self.report(
+            node,
+            message,
+            severity=severity,
+            replace=((node, add_keyword(node, "weights_only", "True")),),
+            fix_description="add weights_only=True",
+        )
+
+    def _provably_false(self, node, expr) -> bool:
+        """``expr`` is a false literal, module constant, or the false literal
+        default of a parameter of the enclosing function (what MLW206 reads
+        as "no hash check")."""
+        value = self.ctx.value(expr)
+        if value is UNKNOWN:
+            name, default, _passed = parameter_default(self, node, expr)
+            if name is None or default is None:
+                return False
+            value = default
+        return value is not UNKNOWN and not value
 
     def _hash_pin(self, node) -> Tuple[Optional[str], bool]:
         """``(digest, pinned)`` of a ``check_hash=True`` download whose file
@@ -376,6 +465,30 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             replace=((node, add_keyword(node, "weights_only", "True")),),
             fix_description="add weights_only=True",
         )
+
+
+KEPT_FOR_DOUBLE_NOTE = (
+    " (low: a test keeps the real loader to call it from a test double's `side_effect` while the loader is "
+    "patched; it loads what the code under test hands the mocked loader, reported where that code makes the load)"
+)
+
+
+def _calls_in(root):
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Call):
+            yield node
+        stack.extend(node.children)
+
+
+def _names_in(root):
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            yield node
+        stack.extend(node.children)
 
 
 def _is_partial(ctx, call) -> bool:

@@ -179,6 +179,14 @@ def existing_directory(name: str, unit: Any = None, config: Any = None) -> bool:
     return False
 
 
+def local_script_name(name: str) -> bool:
+    """A bare ``load_dataset`` name (no ``org/`` namespace) whose words say
+    it is a loading script (``"qa_loading_script"``, ``"scripts-wiki"``)."""
+    if "/" in name:
+        return False
+    return any(word in ("script", "scripts") for word in re.split(r"[^a-z0-9]+", name.lower()))
+
+
 def looks_like_hub_id(name: str) -> bool:
     return bool(_HUB_ID_RE.fullmatch(name)) and ".." not in name and "--" not in name
 
@@ -568,7 +576,16 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
       `snapshot_download(allow_patterns=...)` of such files only, and
       `load_dataset` when the project requires `datasets >= 4` (no scripts),
       and `evaluate.load("accuracy")` of a canonical module (Hugging Face's
-      `evaluate-metric` organisation, at the tag of the installed evaluate).
+      `evaluate-metric` organisation, at the tag of the installed evaluate);
+    - **low** for `load_dataset` of a bare name (no `org/` namespace) whose
+      words say it is a loading script (`"retrieval_loading_script"`,
+      `"scripts-squad"`: a `script`/`scripts` word): `datasets` reads such a
+      name from a folder of that name in the working directory and only
+      otherwise asks the Hub, where no account can create an un-namespaced
+      repository (bare names are Hugging Face's legacy canonical datasets),
+      so nobody can publish a dataset under it (since session 11b; other
+      bare names, `load_dataset("imdb")`, stay medium: a canonical dataset
+      still changes with its repository).
 
     A run-time model id (reported only with a literal `revision`, or with
     `check-dynamic-ids`) is at most medium.
@@ -701,6 +718,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         Invalid("from transformers import pipeline\npipe = pipeline('text-generation', model='gpt2')"),
         Invalid("from huggingface_hub import snapshot_download\nsnapshot_download(repo_id='org/name', revision='refs/pr/1')"),
         Invalid("from datasets import load_dataset\nds = load_dataset('imdb')"),
+        Invalid("from datasets import load_dataset\nds = load_dataset('passages_loading_script', data_files='p.json')"),
         Invalid("from sentence_transformers import SentenceTransformer\nm = SentenceTransformer('sentence-transformers/all-MiniLM-L6-v2')"),
         Invalid("from peft import PeftModel\nm = PeftModel.from_pretrained(base, 'org/lora-adapter')"),
         Invalid("import timm\nm = timm.create_model('hf_hub:timm/resnet50.a1_in1k', pretrained=True)"),
@@ -789,6 +807,12 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
                 return
             shown = f"`{name}`" if exact else f"`{self.ctx.module.code_for_node(id_expr)}`"
         severity, why = self._risk(node, target)
+        if name is not None and exact and target.startswith("datasets.") and local_script_name(name):
+            severity = Severity.LOW
+            why = (
+                "a bare name that reads as a local loading script: `datasets` reads it from a folder of that name in the "
+                "working directory, and no account can create an un-namespaced dataset on the Hub"
+            )
         if name is None and severity is Severity.HIGH:
             severity = Severity.MEDIUM  # a run-time model: what it can run is MLW201's opt-in finding
         repo: Optional[str] = name if exact else None

@@ -67,7 +67,8 @@ class DownloadWithoutHashCheck(ParamDefaults, CodeRule):
     when the file is also unpickled with `weights_only=False` is MLW102's
     ladder: a digest of at least 40 hex digits in a file name written in the
     code pins the file like a commit SHA (medium there), a shorter or
-    run-time one does not (high).
+    run-time one does not (high). The same holds when `weights_only` is
+    omitted next to `check_hash=True`: MLW102 reports that full unpickle.
 
     ## Options
     A `check_hash`/`hash_prefix` held in a module-level constant or a
