@@ -452,3 +452,65 @@ def test_a_rule_that_walks_the_whole_module_is_judged_together():
     for stem in sorted(walkers - _WHOLE_MODULE_HANDLED):
         rule_id = stem.split("_", 1)[0].upper()
         assert rule_id in TOGETHER, f"{stem} walks ctx.module but is judged unit by unit"
+
+
+#: judgments whose message names a line elsewhere in the file, or depends on
+#: a fixture elsewhere: (source, edited)
+CITING = {
+    "cache-note-moves": (
+        "import os\nimport pickle\n\n\ndef features(path, build):\n    if os.path.exists(path):\n"
+        "        with open(path, 'rb') as f:\n            return pickle.load(f)\n    value = build()\n"
+        "    with open(path, 'wb') as f:\n        pickle.dump(value, f)\n    return value\n\n\ndef other(x):\n    return x\n",
+        "# a comment\n\n",
+    ),
+    "fixture-note-moves": (
+        "import pickle\nimport pytest\n\n\n@pytest.fixture\ndef saved(tmp_path):\n    path = tmp_path / 'm.pkl'\n"
+        "    with open(path, 'wb') as f:\n        pickle.dump({'w': 1}, f)\n    return path\n\n\n"
+        "def test_load(saved):\n    with open(saved, 'rb') as f:\n        assert pickle.load(f)\n",
+        "# a comment\n\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("source, prefix", CITING.values(), ids=CITING.keys())
+def test_a_message_that_names_another_line_follows_it(source, prefix):
+    config = Config(root=ROOT, severity=Severity.LOW)
+    incremental = IncrementalCheck()
+    for text in (source, prefix + source, source):
+        assert comparable(incremental.check(text, "tests/test_cite.py", config=config)) == comparable(
+            check_source(text, "tests/test_cite.py", config=config)
+        )
+
+
+def test_a_fixture_that_stops_returning_a_double_changes_the_test_s_verdict():
+    source = (
+        "import pickle\nimport pytest\nfrom unittest.mock import MagicMock\n\n\n@pytest.fixture\ndef api():\n"
+        "    return MagicMock()\n\n\ndef test_upload(api):\n    push(api)\n    assert pickle.loads(api.saved)\n"
+    )
+    changed = source.replace("    return MagicMock()\n", "    return RealClient()\n")
+    config = Config(root=ROOT, severity=Severity.LOW)
+    incremental = IncrementalCheck()
+    for text in (source, changed, source):
+        assert comparable(incremental.check(text, "tests/test_cite.py", config=config)) == comparable(
+            check_source(text, "tests/test_cite.py", config=config)
+        )
+    low = check_source(source, "tests/test_cite.py", config=config).findings
+    high = check_source(changed, "tests/test_cite.py", config=config).findings
+    assert [f.severity for f in low if f.rule_id == "MLW101"] == [Severity.LOW]
+    assert [f.severity for f in high if f.rule_id == "MLW101"] == [Severity.HIGH]
+
+
+def test_a_fixture_that_stops_writing_the_file_changes_the_test_s_verdict():
+    source = CITING["fixture-note-moves"][0]
+    changed = source.replace("    with open(path, 'wb') as f:\n        pickle.dump({'w': 1}, f)\n", "    download(path)\n")
+    config = Config(root=ROOT, severity=Severity.LOW)
+    incremental = IncrementalCheck()
+    for text in (source, changed, source):
+        assert comparable(incremental.check(text, "tests/test_cite.py", config=config)) == comparable(
+            check_source(text, "tests/test_cite.py", config=config)
+        )
+    # the premise: the fixture's write makes the finding low, a download keeps it high
+    low = check_source(source, "tests/test_cite.py", config=config).findings
+    high = check_source(changed, "tests/test_cite.py", config=config).findings
+    assert [f.severity for f in low if f.rule_id == "MLW101"] == [Severity.LOW]
+    assert [f.severity for f in high if f.rule_id == "MLW101"] == [Severity.HIGH]

@@ -237,7 +237,10 @@ class IncrementalCheck:
         if own is not None:
             found = [f for f in found if f.line in own]
         self.stats["judged"] += 1
-        if not unit.extra.get("read_files"):  # a judgment that read another module may go stale with it
+        # a judgment that read another module may go stale with it, and one
+        # that read other statements of this file (a fixture, the write
+        # before a load) with them, naming their lines (`at line 10`)
+        if not unit.extra.get("read_files") and not unit.extra.get("reads_other_lines"):
             self._used[key] = self._judged[key] = _Judgment(list(pruned.lines), found, list(errors[before:]))
         return found
 

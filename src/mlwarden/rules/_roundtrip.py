@@ -2190,6 +2190,8 @@ class RoundTripAware:
             double = plain_double(self.ctx, binding.value, query.scope.bindings)  # type: ignore[attr-defined]
         elif binding.kind == "param":
             code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
+            # the verdict reads a fixture elsewhere in the file (core/incremental.py)
+            self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
             double = fixture_returns_double(self.ctx, self._rt_stack(), root, getattr(code, "source", None))  # type: ignore[attr-defined]
         if not double:
             return None
@@ -2223,6 +2225,10 @@ class RoundTripAware:
         if sum(1 for n in _walk_nodes(function.body) if isinstance(n, cst.Name) and n.value == name) != 1:
             return None  # handed to anything else (a download into it, a copy): not followed
         code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
+        # the verdict reads the fixture, elsewhere in the file, and the
+        # message names its line: not a judgment to keep for an edited text
+        # (core/incremental.py)
+        self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
         written = fixture_writes(self.ctx, self._rt_stack(), name, getattr(code, "source", None))  # type: ignore[attr-defined]
         if written is None:
             return None
@@ -2266,6 +2272,9 @@ class RoundTripAware:
         if written is None:
             return None
         where = code.locate(written, 0)
+        # the message names a line: not a judgment to keep for an edited
+        # text, where that line may have moved (core/incremental.py)
+        unit.extra["reads_other_lines"] = True
         place = f"cell {where.cell}, line {where.line}" if where.cell is not None else f"line {where.line}"
         return (CACHE_NOTE if cache else WRITTEN_HERE_NOTE).format(place)
 
