@@ -5,7 +5,7 @@ What the engine needs of each rule before importing it (see
 
 FINGERPRINT = {'_helpers': 3870641487,
  '_optin': 903071260,
- '_roundtrip': 196462085,
+ '_roundtrip': 2462109990,
  '_samefile': 4175811595,
  'mlw101_pickle_load': 3639094643,
  'mlw102_torch_load_without_weights_only': 615234408,
