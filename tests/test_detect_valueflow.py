@@ -386,6 +386,7 @@ SERVING_HELPERS = {
         ("def main(server, port):\n    from .util.grpcs import add_address\n    add_address(server, f'[::]:{port}')\n", [3]),
         ("from .util.sockets import make\ndef main(h, port):\n    return make(h, '', port)\n", [3]),
         ("from .reexport import run_server\ndef main(port):\n    run_server(None, '0.0.0.0', port)\n", [3]),
+        ("from .util.grpcs import add_address\ndef main(server, address='[::]:50051'):\n    add_address(server, address)\n", [3]),
         # methods of an object whose project class is known: made here, or by a project factory
         ("import click\nfrom .store import make_store\n@click.command()\n@click.option('--host', default='0.0.0.0')\ndef ui(host, port=1):\n    store = make_store('.')\n    store.serve_ui(host=host, port=port)\n", [7]),
         ("from .store import Store\ndef ui(port):\n    s = Store('.')\n    s.serve_ui('::', port)\n", [4]),

@@ -384,8 +384,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         # inference, notebook and dashboard servers started from a command line, through their address option
         "vllm.host", "sglang.host", "launcher.hostname", "llama.host", "llama_cpp.host", "lmdeploy.name", "litellm.host", "xinference.host",
         "jupyter.ip", "jupyterlab.ip", "ServerApp.ip", "NotebookApp.ip", "tensorboard.host", "tensorboard.bind_all", "ray.dashboard", "aim.host",
-        # a host or port handed to a project function of another module that serves on it
-        "host", "port",
+        # a host, port or address handed to a project function of another module that serves on it
+        "host", "port", "address", "addr",
     })
 
     VALID = [
@@ -2291,18 +2291,23 @@ MAX_CALLER_HOPS = 3
 MAX_HELPER_HOPS = 3
 
 
+#: words of a call's arguments that keep it in the fast path (the rule's triggers)
+_ADDRESS_WORDS = frozenset({"host", "port", "address", "addr", "bind"})
+
+
 def _names_host_or_port(call: Any) -> bool:
-    """A ``host`` or ``port`` word is code in the call's arguments (a name,
-    an attribute, a keyword, a name in an f-string): the rule's trigger
-    words, so the gate keeps the call's code in the fast path too."""
+    """A ``host``, ``port``, ``address``, ``addr`` or ``bind`` word is code
+    in the call's arguments (a name, an attribute, a keyword, a name in an
+    f-string): the rule's trigger words, so the gate keeps the call's code
+    in the fast path too."""
     stack = list(call.args)
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value in ("host", "port"):
+        if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value in _ADDRESS_WORDS:
             return True
-        if isinstance(node, cst.Name) and node.value in ("host", "port"):
+        if isinstance(node, cst.Name) and node.value in _ADDRESS_WORDS:
             return True
-        if isinstance(node, cst.Attribute) and node.attr.value in ("host", "port"):
+        if isinstance(node, cst.Attribute) and node.attr.value in _ADDRESS_WORDS:
             return True
         stack.extend(node.children)
     return False
