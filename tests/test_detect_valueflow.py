@@ -370,6 +370,14 @@ SERVING_HELPERS = {
         "def make_store(path):\n    return Store(path)\n"
     ),
     "reexport/__init__.py": "from ..util.serving import run_server\n",
+    "servers.py": (
+        "from .util import serving\nclass BaseServer:\n    def start_server(self, host, port):\n        serving.run_server(None, host, port)\n"
+        "class HttpServer(BaseServer):\n    pass\nclass OpenAIServer(BaseServer):\n    def other(self):\n        pass\n"
+        "class LocalServer(BaseServer):\n    def start_server(self, host, port):\n        return None\n"
+        "def fetch_server(kind):\n    if kind == 'openai':\n        return OpenAIServer()\n    return HttpServer()\n"
+        "def fetch_any(kind):\n    if kind == 'local':\n        return LocalServer()\n    return HttpServer()\n"
+        "def fetch_maybe(kind):\n    if kind:\n        return HttpServer()\n"
+    ),
 }
 
 
@@ -390,6 +398,11 @@ SERVING_HELPERS = {
         # methods of an object whose project class is known: made here, or by a project factory
         ("import click\nfrom .store import make_store\n@click.command()\n@click.option('--host', default='0.0.0.0')\ndef ui(host, port=1):\n    store = make_store('.')\n    store.serve_ui(host=host, port=port)\n", [7]),
         ("from .store import Store\ndef ui(port):\n    s = Store('.')\n    s.serve_ui('::', port)\n", [4]),
+        # a method inherited from a base class, on an object a factory makes of one of two subclasses
+        ("from .servers import fetch_server\ndef main(port):\n    server = fetch_server('x')\n    server.start_server('0.0.0.0', port)\n", [4]),
+        # quiet: one of the classes overrides the method and serves nothing; a factory that may return None
+        ("from .servers import fetch_any\ndef main(port):\n    server = fetch_any('x')\n    server.start_server('0.0.0.0', port)\n", []),
+        ("from .servers import fetch_maybe\ndef main(port):\n    server = fetch_maybe('x')\n    server.start_server('0.0.0.0', port)\n", []),
         # quiet: loopback, a helper that binds loopback itself, a value we cannot read, no host or port word in the call,
         # an object rebound, a same-named function of a module that does not serve
         ("from .util.serving import run_server\ndef main(port):\n    run_server(None, '127.0.0.1', port)\n", []),

@@ -16,6 +16,7 @@ from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
 from mlwarden.core.project import (
+    _ends_in_return,
     attributes_defaulting_to,
     constructor_calls,
     file_values,
@@ -291,7 +292,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     `add_grpc_address(server, f"[::]:{port}")` (imported in the function
     too), and a method of an object whose project class is known (`store =
     Store(...)`, or a project factory every `return` of which makes one:
-    `store.serve_ui(host=host)`). The call's arguments must name a `host`
+    `store.serve_ui(host=host)`; a method a class inherits from a base of
+    its module or of a project module counts, and when the factory makes
+    one of several classes, each must hand the parameter on). The call's arguments must name a `host`
     or a `port` (the words that keep it in the fast path); the message
     names the helper's module and server.
 
@@ -1035,15 +1038,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if target is None:
                 # `server.start(host=host)` on an object of a project class: `server = Server(...)`,
                 # or made by a project function every return of which makes one
-                cls = self._object_class(func.value)
-                target = (cls[0], f"{cls[1]}.{func.attr.value}") if cls is not None else None
+                made = self._object_class(func.value)
+                target = (made[0], "|".join(f"{c}.{func.attr.value}" for c in made[1])) if made is not None else None
             shown_name = f"{func.value.value}.{func.attr.value}"
         else:
             return None
         if target is None:
             return None
         path, original = target
-        found = helper_binds(path, original)
+        found = _common_binds(path, original.split("|"))
         if found is None:
             return None
         binds, read = found
@@ -1066,13 +1069,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return f"{shown_name}(..., {param}={_show(self.ctx, value)})"
         return None
 
-    def _object_class(self, name: Any) -> Optional[Tuple[Path, str]]:
-        """(module file, class name) of the project class of the object
-        ``name`` is bound to where it is used, when that one binding is a
-        call of a class imported from a project module (``server =
+    def _object_class(self, name: Any) -> Optional[Tuple[Path, List[str]]]:
+        """(module file, class names) of the project classes the object
+        ``name`` is bound to where it is used may be, when that one binding
+        is a call of a class imported from a project module (``server =
         Server(app)``), or of a function imported from one every return of
-        which constructs the same class of its module (``store =
-        make_store(path)``)."""
+        which constructs a class of its module (``server =
+        make_server(kind)`` returning ``HttpServer(...)`` or
+        ``GrpcServer(...)``)."""
         values = self.reaching_values(name.value, name)
         if len(values) != 1 or not isinstance(values[0], cst.Call) or not isinstance(values[0].func, cst.Name):
             return None
@@ -1080,8 +1084,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if target is None:
             return None
         path, original = target
-        made = _constructed_class(path, original)
-        return (path, made) if made is not None else None
+        made = _constructed_classes(path, original)
+        return (path, made) if made else None
 
     def _imported_function(self, name: str, module: bool = False) -> Optional[Tuple[Path, str]]:
         """(module file, name there) when ``name`` is bound only by one
@@ -2337,11 +2341,48 @@ def helper_binds(path: Any, name: str, hops: int = 0) -> Optional[Tuple[Dict[str
         read |= files
         if name in functions:
             return functions[name], frozenset(read)
+        if "." in name:
+            inherited = _inherited_binds(Path(path), name, hops)
+            if inherited is None:
+                return None
+            return inherited[0], frozenset(read | inherited[1])
         values = module_values(Path(path))
         if values is None or name not in values.reexports:
             return None
         module, name, level = values.reexports[name]
         path = module_file(Path(path), module, level)
+    return None
+
+
+def _inherited_binds(path: Path, name: str, hops: int) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
+    """:func:`helper_binds` of ``Class.method`` that the class of the
+    module ``path`` does not define: the first of its bases (a class of the
+    module, or one imported from a project module) that does, as Python's
+    method resolution finds it for single inheritance."""
+    import ast
+
+    from mlwarden.core.project import module_file
+
+    class_name, method = name.split(".", 1)
+    tree = module_tree(path)
+    if tree is None or hops >= MAX_HELPER_HOPS:
+        return None
+    classes = [stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef) and stmt.name == class_name]
+    if len(classes) != 1:
+        return None
+    if any(isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name == method for m in classes[0].body):
+        return None  # defined here, and hands nothing to a server
+    values = module_values(path)
+    for base in classes[0].bases:
+        if not isinstance(base, ast.Name):
+            continue
+        if any(isinstance(stmt, ast.ClassDef) and stmt.name == base.id for stmt in tree.body):
+            return helper_binds(path, f"{base.id}.{method}", hops + 1)
+        if values is not None and base.id in values.imports:
+            module, original, level = values.imports[base.id]
+            source = module_file(path, module, level)
+            return helper_binds(source, f"{original}.{method}", hops + 1) if source is not None else None
+        return None  # a base of another library: its methods are not the project's
     return None
 
 
@@ -2453,30 +2494,51 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
     return result
 
 
-def _constructed_class(path: Path, name: str) -> Optional[str]:
-    """``name`` itself when it is a module-level class of the project
-    module ``path``; the class when ``name`` is a module-level function of
-    it every ``return`` of which constructs the same module-level class
-    (``return Store(repo_path=p)``); None otherwise."""
+def _constructed_classes(path: Path, name: str) -> List[str]:
+    """``[name]`` when it is a module-level class of the project module
+    ``path``; the classes, in order, when ``name`` is a module-level
+    function of it every ``return`` of which constructs a module-level
+    class of it (``return Store(repo_path=p)``); [] otherwise."""
     import ast
 
     tree = module_tree(path)
     if tree is None:
-        return None
+        return []
     classes = {stmt.name for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
     if name in classes:
-        return name
+        return [name]
     functions = [stmt for stmt in tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name]
-    if len(functions) != 1:
-        return None
-    made = set()
+    if len(functions) != 1 or not _ends_in_return(functions[0].body):
+        return []
+    made: List[Any] = []
     for node in _own_nodes(functions[0]):
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return []
         if isinstance(node, ast.Return):
             value = node.value
             if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in classes):
-                return None
-            made.add(value.func.id)
-    return made.pop() if len(made) == 1 else None
+                return []
+            made.append((value.lineno, value.func.id))
+    return list(dict.fromkeys(n for _line, n in sorted(made)))
+
+
+def _common_binds(path: Path, names: List[str]) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
+    """The parameters every one of ``names`` (functions, or ``Class.method``
+    of the classes an object may be) hands to a server the same way
+    (:func:`helper_binds`); None when one of them hands none."""
+    common: Optional[Dict[str, Tuple[str, str, Optional[int]]]] = None
+    read: FrozenSet[str] = frozenset()
+    for name in names:
+        found = helper_binds(path, name)
+        if found is None:
+            return None
+        binds, files = found
+        read |= files
+        if common is None:
+            common = dict(binds)
+        else:
+            common = {p: v for p, v in common.items() if p in binds and binds[p][0] == v[0] and binds[p][2] == v[2]}
+    return (common, read) if common else None
 
 
 def _open_params(function: Any, method: bool = False) -> Set[str]:
