@@ -391,6 +391,13 @@ SERVING_HELPERS = {
             [7],
         ),
         ("import click\nfrom .util import serving\n@click.command()\n@click.option('--host', default='::')\ndef main(host, port=1):\n    serving.run_server(None, host, port)\n", [6]),
+        # a click option kept in a module constant and applied as a decorator; a factory of this file
+        (
+            "import click\nfrom .servers import HttpServer, OpenAIServer\nHOST_OPTION = click.option('--host', type=str, default='0.0.0.0')\n"
+            "def _fetch(kind):\n    if kind:\n        return OpenAIServer()\n    return HttpServer()\n"
+            "@click.command()\n@HOST_OPTION\ndef main(host, port=1):\n    server = _fetch('x')\n    server.start_server(host, port)\n",
+            [12],
+        ),
         ("def main(server, port):\n    from .util.grpcs import add_address\n    add_address(server, f'[::]:{port}')\n", [3]),
         ("from .util.sockets import make\ndef main(h, port):\n    return make(h, '', port)\n", [3]),
         ("from .reexport import run_server\ndef main(port):\n    run_server(None, '0.0.0.0', port)\n", [3]),
@@ -403,6 +410,12 @@ SERVING_HELPERS = {
         # quiet: one of the classes overrides the method and serves nothing; a factory that may return None
         ("from .servers import fetch_any\ndef main(port):\n    server = fetch_any('x')\n    server.start_server('0.0.0.0', port)\n", []),
         ("from .servers import fetch_maybe\ndef main(port):\n    server = fetch_maybe('x')\n    server.start_server('0.0.0.0', port)\n", []),
+        (
+            "import click\nfrom .servers import HttpServer, LocalServer\nHOST_OPTION = click.option('--host', type=str, default='0.0.0.0')\n"
+            "def _fetch(kind):\n    if kind:\n        return LocalServer()\n    return HttpServer()\n"
+            "@click.command()\n@HOST_OPTION\ndef main(host, port=1):\n    server = _fetch('x')\n    server.start_server(host, port)\n",
+            [],
+        ),
         # quiet: loopback, a helper that binds loopback itself, a value we cannot read, no host or port word in the call,
         # an object rebound, a same-named function of a module that does not serve
         ("from .util.serving import run_server\ndef main(port):\n    run_server(None, '127.0.0.1', port)\n", []),
@@ -451,3 +464,15 @@ def test_a_helper_summary_ends_on_recursion(tmp_path):
         },
     )
     assert found(tmp_path, pkg / "cli.py", ["MLW707"]) == []
+
+
+def test_a_click_option_kept_in_a_module_constant():
+    code = (
+        "import click\nimport uvicorn\nHOST = click.option('--host', default='0.0.0.0')\nLOCAL = click.option('--host', default='127.0.0.1')\n"
+        "@click.command()\n@HOST\ndef a(host):\n    uvicorn.run('m:app', host=host)\n"
+        "@click.command()\n@LOCAL\ndef b(host):\n    uvicorn.run('m:app', host=host)\n"
+    )
+    config = Config(select=["MLW707"], severity=Severity.LOW)
+    fast = check_source(code, "cli.py", config=config).findings
+    full = check_source(code, "cli.py", config=config, full=True).findings
+    assert [f.line for f in fast] == [8] == [f.line for f in full]

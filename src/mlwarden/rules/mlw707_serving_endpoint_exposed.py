@@ -264,7 +264,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       method's callers);
     - a typer option default (`host: str = typer.Option("0.0.0.0")`), a
       click option on the function (`@click.option("--host",
-      default="0.0.0.0")`), or a parameter default that is an attribute of
+      default="0.0.0.0")`, also kept in a module constant: `HOST_OPTION =
+      click.option(...)` … `@HOST_OPTION`), or a parameter default that is an attribute of
       a project object (`host: str = ENV.host`, where the module that
       defines `ENV` gives `host` such a default: a field, or a property
       that returns it, `os.getenv("HOST", "0.0.0.0")` or a getter's
@@ -293,7 +294,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     too), and a method of an object whose project class is known (`store =
     Store(...)`, or a project factory every `return` of which makes one:
     `store.serve_ui(host=host)`; a method a class inherits from a base of
-    its module or of a project module counts, and when the factory makes
+    its module or of a project module counts, and when the factory (of
+    that module, or of this file making classes of project modules) makes
     one of several classes, each must hand the parameter on). The call's arguments must name a `host`
     or a `port` (the words that keep it in the fast path); the message
     names the helper's module and server.
@@ -1028,6 +1030,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         func = node.func
         if not isinstance(func, (cst.Name, cst.Attribute)) or not _names_host_or_port(node):
             return None
+        pairs: Optional[List[Tuple[Path, str]]] = None
         if isinstance(func, cst.Name):
             target = self._imported_function(func.value)
             shown_name = func.value
@@ -1039,14 +1042,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 # `server.start(host=host)` on an object of a project class: `server = Server(...)`,
                 # or made by a project function every return of which makes one
                 made = self._object_class(func.value)
-                target = (made[0], "|".join(f"{c}.{func.attr.value}" for c in made[1])) if made is not None else None
+                target = (made[0][0][0], "|".join(f"{c}.{func.attr.value}" for _p, c in made[0])) if made is not None else None
+                pairs = [(where, f"{c}.{func.attr.value}") for where, c in made[0]] if made is not None else None
             shown_name = f"{func.value.value}.{func.attr.value}"
         else:
             return None
         if target is None:
             return None
         path, original = target
-        found = _common_binds(path, original.split("|"))
+        found = _common_binds(pairs if pairs is not None else [(path, original)])
         if found is None:
             return None
         binds, read = found
@@ -1069,23 +1073,43 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return f"{shown_name}(..., {param}={_show(self.ctx, value)})"
         return None
 
-    def _object_class(self, name: Any) -> Optional[Tuple[Path, List[str]]]:
-        """(module file, class names) of the project classes the object
+    def _object_class(self, name: Any) -> Optional[Tuple[List[Tuple[Path, str]]]]:
+        """((module file, class name), …) of the project classes the object
         ``name`` is bound to where it is used may be, when that one binding
         is a call of a class imported from a project module (``server =
-        Server(app)``), or of a function imported from one every return of
+        Server(app)``), of a function imported from one every return of
         which constructs a class of its module (``server =
         make_server(kind)`` returning ``HttpServer(...)`` or
-        ``GrpcServer(...)``)."""
+        ``GrpcServer(...)``), or of a function of this file every return of
+        which constructs a class imported from a project module."""
+        import ast
+
         values = self.reaching_values(name.value, name)
         if len(values) != 1 or not isinstance(values[0], cst.Call) or not isinstance(values[0].func, cst.Name):
             return None
-        target = self._imported_function(values[0].func.value)
-        if target is None:
+        callee = values[0].func.value
+        target = self._imported_function(callee)
+        if target is not None:
+            path, original = target
+            made = _constructed_classes(path, original)
+            return ([(path, c) for c in made],) if made else None
+        # a factory of this file every return of which constructs a class imported from a project module
+        function = self.ctx.facts.functions.get(callee)
+        if function is None or not _bound_once(self.ctx.facts, callee) or not _ends_in_return(function.body):
             return None
-        path, original = target
-        made = _constructed_classes(path, original)
-        return (path, made) if made else None
+        pairs: List[Tuple[Path, str]] = []
+        for node in _own_nodes(function):
+            if isinstance(node, (ast.Yield, ast.YieldFrom)):
+                return None
+            if isinstance(node, ast.Return):
+                value = node.value
+                if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+                    return None
+                imported = self._imported_function(value.func.id)
+                if imported is None or _constructed_classes(imported[0], imported[1]) != [imported[1]]:
+                    return None  # not a class of a project module
+                pairs.append(imported)
+        return (list(dict.fromkeys(pairs)),) if pairs else None
 
     def _imported_function(self, name: str, module: bool = False) -> Optional[Tuple[Path, str]]:
         """(module file, name there) when ``name`` is bound only by one
@@ -1445,6 +1469,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                     return default  # host: str = SETTINGS.host (an object of the project's, read in its module)
                 for decorator in function.decorators:
                     option = decorator.decorator
+                    if isinstance(option, cst.Name) and option.value not in self.ctx.imports.aliases:
+                        # HOST_OPTION = click.option("--host", default="0.0.0.0") … @HOST_OPTION: a module constant
+                        bound = self.ctx.constants.values.get(option.value)
+                        option = bound if isinstance(bound, cst.Call) else option
                     if isinstance(option, cst.Call) and self.ctx.call_to(option, ("click.option", "click.argument")) and name in _argparse_dest(self.ctx, option):
                         return self.ctx.keyword(option, "default")[1]
                 return None
@@ -2522,13 +2550,13 @@ def _constructed_classes(path: Path, name: str) -> List[str]:
     return list(dict.fromkeys(n for _line, n in sorted(made)))
 
 
-def _common_binds(path: Path, names: List[str]) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
-    """The parameters every one of ``names`` (functions, or ``Class.method``
-    of the classes an object may be) hands to a server the same way
-    (:func:`helper_binds`); None when one of them hands none."""
+def _common_binds(targets: List[Tuple[Path, str]]) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
+    """The parameters every one of ``targets`` ((module, function), or
+    ``Class.method`` of the classes an object may be) hands to a server the
+    same way (:func:`helper_binds`); None when one of them hands none."""
     common: Optional[Dict[str, Tuple[str, str, Optional[int]]]] = None
     read: FrozenSet[str] = frozenset()
-    for name in names:
+    for path, name in targets:
         found = helper_binds(path, name)
         if found is None:
             return None
