@@ -1120,24 +1120,30 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         import ast
 
         path = getattr(self.unit, "path", None)
-        if path is None or not _bound_once(self.ctx.facts, name):
+        if path is None:
             return None
-        tree = _module_tree(self)
-        if tree is None:
+        imports = self.__dict__.get("_from_imports")
+        if imports is None:
+            # local name -> the `from … import` statements that bind it, once per file
+            imports = {}
+            tree = _module_tree(self)
+            for stmt in ast.walk(tree) if tree is not None else ():
+                if isinstance(stmt, ast.ImportFrom) and (stmt.module or stmt.level):
+                    for alias in stmt.names:
+                        if alias.name != "*":
+                            imports.setdefault(alias.asname or alias.name, []).append((stmt, alias))
+            self.__dict__["_from_imports"] = imports
+        if name not in imports or not _bound_once(self.ctx.facts, name):
             return None
-        for stmt in ast.walk(tree):
-            if isinstance(stmt, ast.ImportFrom) and (stmt.module or stmt.level):
-                for alias in stmt.names:
-                    if (alias.asname or alias.name) == name and alias.name != "*":
-                        if not Path(path).is_file():
-                            return None
-                        if module:
-                            dotted = f"{stmt.module}.{alias.name}" if stmt.module else alias.name
-                            source = module_file(Path(path), dotted, stmt.level or 0)
-                            return (source, "") if source is not None and source.name != "__init__.py" else None
-                        source = module_file(Path(path), stmt.module or "", stmt.level or 0)
-                        return (source, alias.name) if source is not None else None
-        return None
+        if not Path(path).is_file():
+            return None
+        stmt, alias = imports[name][0]  # bound once: one import
+        if module:
+            dotted = f"{stmt.module}.{alias.name}" if stmt.module else alias.name
+            source = module_file(Path(path), dotted, stmt.level or 0)
+            return (source, "") if source is not None and source.name != "__init__.py" else None
+        source = module_file(Path(path), stmt.module or "", stmt.level or 0)
+        return (source, alias.name) if source is not None else None
 
     def _project_constant(self, expr: Any) -> object:
         """A name bound once in the file to a module constant built from
@@ -2332,16 +2338,33 @@ def _names_host_or_port(call: Any) -> bool:
     in the call's arguments (a name, an attribute, a keyword, a name in an
     f-string): the rule's trigger words, so the gate keeps the call's code
     in the fast path too."""
-    stack = list(call.args)
-    while stack:
+    stack: List[Any] = []
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in _ADDRESS_WORDS:
+            return True
+        stack.append(arg.value)
+    while stack:  # the shapes an argument takes (not every node's children: libcst builds them on demand)
         node = stack.pop()
-        if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value in _ADDRESS_WORDS:
-            return True
-        if isinstance(node, cst.Name) and node.value in _ADDRESS_WORDS:
-            return True
-        if isinstance(node, cst.Attribute) and node.attr.value in _ADDRESS_WORDS:
-            return True
-        stack.extend(node.children)
+        if isinstance(node, cst.Name):
+            if node.value in _ADDRESS_WORDS:
+                return True
+        elif isinstance(node, cst.Attribute):
+            if node.attr.value in _ADDRESS_WORDS:
+                return True
+            stack.append(node.value)
+        elif isinstance(node, cst.FormattedString):
+            stack.extend(part.expression for part in node.parts if isinstance(part, cst.FormattedStringExpression))
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            stack.extend(e.value for e in node.elements)
+        elif isinstance(node, cst.BinaryOperation):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, cst.BooleanOperation):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, cst.Call):
+            stack.append(node.func)
+            stack.extend(a.value for a in node.args)
+        elif isinstance(node, cst.Subscript):
+            stack.append(node.value)
     return False
 
 
