@@ -2327,6 +2327,9 @@ def _class_attr_values(cls: Any, attr: str) -> List[Tuple[Any, Any]]:
 MAX_CALLER_HOPS = 3
 #: how many project functions a parameter is followed through, from a caller to the server
 MAX_HELPER_HOPS = 3
+#: how many of those hops may go to another module (each reads and summarises a module:
+#: a large package's functions forward parameters to dozens of modules each)
+MAX_MODULE_HOPS = 1
 
 
 #: words of a call's arguments that keep it in the fast path (the rule's triggers)
@@ -2368,7 +2371,7 @@ def _names_host_or_port(call: Any) -> bool:
     return False
 
 
-_HELPERS: Dict[Tuple[str, int, int], Tuple[Dict[str, Dict[str, Tuple[str, str, Optional[int]]]], FrozenSet[str]]] = {}
+_HELPERS: Dict[Tuple[Any, ...], Tuple[Dict[str, Dict[str, Tuple[str, str, Optional[int]]]], FrozenSet[str]]] = {}
 _HELPERS_BUSY: set = set()
 
 
@@ -2405,7 +2408,7 @@ def helper_binds(path: Any, name: str, hops: int = 0) -> Optional[Tuple[Dict[str
     return None
 
 
-def _inherited_binds(path: Path, name: str, hops: int) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
+def _inherited_binds(path: Path, name: str, hops: int, seen: Optional[Set[str]] = None) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
     """:func:`helper_binds` of ``Class.method`` that the class of the
     module ``path`` does not define: the first of its bases (a class of the
     module, or one imported from a project module) that does, as Python's
@@ -2416,8 +2419,10 @@ def _inherited_binds(path: Path, name: str, hops: int) -> Optional[Tuple[Dict[st
 
     class_name, method = name.split(".", 1)
     tree = module_tree(path)
-    if tree is None or hops >= MAX_HELPER_HOPS:
+    seen = set() if seen is None else seen
+    if tree is None or hops >= MAX_HELPER_HOPS or class_name in seen:
         return None
+    seen.add(class_name)
     classes = [stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef) and stmt.name == class_name]
     if len(classes) != 1:
         return None
@@ -2428,7 +2433,13 @@ def _inherited_binds(path: Path, name: str, hops: int) -> Optional[Tuple[Dict[st
         if not isinstance(base, ast.Name):
             continue
         if any(isinstance(stmt, ast.ClassDef) and stmt.name == base.id for stmt in tree.body):
-            return helper_binds(path, f"{base.id}.{method}", hops + 1)
+            # a base of the same module: its summary is this module's (no module hop)
+            summary = _module_helpers(path, hops)
+            if summary is None:
+                return None
+            if f"{base.id}.{method}" in summary[0]:
+                return summary[0][f"{base.id}.{method}"], summary[1]
+            return _inherited_binds(path, f"{base.id}.{method}", hops, seen)
         if values is not None and base.id in values.imports:
             module, original, level = values.imports[base.id]
             source = module_file(path, module, level)
@@ -2445,6 +2456,7 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
     key = _file_key(path)
     if key is None or str(path) in _HELPERS_BUSY:
         return None
+    key = (*key, min(hops, MAX_MODULE_HOPS))  # a summary read deeper follows fewer modules
     known = _HELPERS.get(key)
     if known is not None:
         return known
@@ -2506,7 +2518,7 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
                         callee = func.id
                         if callee in functions and functions[callee] is not None and callee not in owners:
                             binds = found.get(callee)
-                        elif callee in imported and hops < MAX_HELPER_HOPS:
+                        elif callee in imported and hops < MAX_MODULE_HOPS and _forwards(node, params):
                             module, original, level = imported[callee]
                             source = module_file(path, module, level)
                             other = helper_binds(source, original, hops + 1) if source is not None else None
@@ -2520,7 +2532,7 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
                             sibling = f"{owners[fname]}.{func.attr}"
                             if sibling != fname and functions.get(sibling) is not None:
                                 binds = found.get(sibling)
-                        elif func.value.id in imported and hops < MAX_HELPER_HOPS:
+                        elif func.value.id in imported and hops < MAX_MODULE_HOPS and _forwards(node, params):
                             # module.function(...) of an imported project module
                             module, original, level = imported[func.value.id]
                             source = module_file(path, f"{module}.{original}" if module else original, level)
@@ -2590,6 +2602,18 @@ def _common_binds(targets: List[Tuple[Path, str]]) -> Optional[Tuple[Dict[str, T
         else:
             common = {p: v for p, v in common.items() if p in binds and binds[p][0] == v[0] and binds[p][2] == v[2]}
     return (common, read) if common else None
+
+
+def _forwards(call: Any, params: Set[str]) -> bool:
+    """``call`` (``ast``) passes one of ``params`` on (as an argument, in an
+    f-string or a tuple): only such calls are worth reading another module for."""
+    import ast
+
+    for value in [*call.args, *(k.value for k in call.keywords)]:
+        for node in ast.walk(value):
+            if isinstance(node, ast.Name) and node.id in params:
+                return True
+    return False
 
 
 def _open_params(function: Any, method: bool = False) -> Set[str]:
