@@ -69,6 +69,11 @@ _CANONICAL_PREFIXES: Tuple[Tuple[str, str], ...] = (
     ("pickle5.", "pickle."),
     ("sklearn.externals.joblib.", "joblib."),
     ("torch.distributed.distributed_c10d.", "torch.distributed."),
+    # vendored copies of cloudpickle: the same loads under the vendor's name
+    ("ray.cloudpickle.", "cloudpickle."),
+    ("joblib.externals.cloudpickle.", "cloudpickle."),
+    ("pyspark.cloudpickle.", "cloudpickle."),
+    ("srsly.cloudpickle.", "cloudpickle."),
 )
 
 

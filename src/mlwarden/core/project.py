@@ -15,7 +15,14 @@ in a package's ``__init__.py``), the module that defines it (up to
 :data:`MAX_REEXPORT_HOPS` re-exporting modules).
 
 The other module is read and parsed with ``ast``, never imported or run;
-only literal values count (``ast.literal_eval``), and the literal default
+only literal values count (``ast.literal_eval``), constants built from them
+(:func:`constant_value`: f-strings, ``+``, ``%`` and ``.format`` of
+literals and of the module's constants, also of constants it imports by
+name from another project module, through its package's ``__init__``
+re-exports: ``ADDRESS = f"{OCTET}:9093"`` with ``from .net import
+OCTET``), the values a module-level function returns when every
+``return`` gives such a constant (``def all_interfaces(): return "::" if
+v6 else "0.0.0.0"``), and the literal default
 of a module-level environment look-up (``HOST = os.getenv("HOST",
 "0.0.0.0")``), kept apart as such. Every file read is
 recorded in ``unit.extra["read_files"]``: the results cache keeps the
@@ -76,6 +83,12 @@ class ModuleValues:
     env_getters: Dict[str, Tuple[int, str, int, str]] = field(default_factory=dict)
     #: other files read to judge this one's values (an imported getter's module)
     read: Tuple[str, ...] = ()
+    #: module-level function name -> the constants its ``return`` statements
+    #: give, when every one gives a constant (both branches of ``a if c else
+    #: b`` count); a function with a bare ``return`` is not recorded
+    returns: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
+    #: local name -> (module, name there, level) of its module-level ``from … import``
+    imports: Dict[str, Tuple[str, str, int]] = field(default_factory=dict)
 
 
 _MEMO: Dict[Tuple[str, int, int], Tuple[ModuleValues, Tuple[Tuple[int, int], ...]]] = {}
@@ -164,20 +177,30 @@ def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
 
     defaults: Dict[str, List[object]] = {}
     init_defaults: Dict[str, List[object]] = {}
-    constants = {}
+    constants: Dict[str, object] = {}
     env_defaults: Dict[str, Tuple[str, object]] = {}
     own = env_getters(tree)
     read: List[str] = []
     if path is not None:
         _imported_getters(tree, path, own, read)
-    for name, value in assigned_once(tree.body).items():
-        found = _literal(value)
-        if found is not UNKNOWN:
-            constants[name] = found
-        else:
-            looked_up = env_default(value) or getter_default(value, own)
-            if looked_up is not None:
-                env_defaults[name] = looked_up
+    imported = _imported_names(tree) if path is not None else {}
+    guard = str(path) if path is not None else None
+    if guard is not None:
+        _READING.add(guard)
+    try:
+        known = _Known(constants, imported, path, read)
+        for name, value in assigned_once(tree.body).items():
+            found = constant_value(value, known)
+            if found is not UNKNOWN:
+                constants[name] = found
+            else:
+                looked_up = env_default(value) or getter_default(value, own)
+                if looked_up is not None:
+                    env_defaults[name] = looked_up
+        returns = _function_returns(tree, known)
+    finally:
+        if guard is not None:
+            _READING.discard(guard)
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
             for stmt in node.body:
@@ -187,8 +210,7 @@ def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
                 elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                     target, value = stmt.targets[0], stmt.value
                 if isinstance(target, ast.Name) and value is not None:
-                    found = _default_value(_field_default(value), constants, own)
-                    if found is not UNKNOWN:
+                    for found in _default_values(_field_default(value), constants, own, known.returned):
                         defaults.setdefault(target.id, []).append(found)
                 elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_property(stmt):
                     returned = _property_default(stmt)
@@ -199,14 +221,246 @@ def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
                         init_defaults.setdefault(attr, []).append(found)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
             default = next((kw.value for kw in node.keywords if kw.arg == "default"), None)
-            found = _default_value(default, constants, own)
             dest = _argparse_dest(node)
-            if found is not UNKNOWN and dest:
-                defaults.setdefault(dest, []).append(found)
+            if dest:
+                for found in _default_values(default, constants, own, known.returned):
+                    defaults.setdefault(dest, []).append(found)
     return ModuleValues(
         constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree), {k: tuple(v) for k, v in init_defaults.items()},
-        env_defaults, own, tuple(read),
+        env_defaults, own, tuple(dict.fromkeys(read)), returns, imported,
     )
+
+
+def _default_values(node: Optional[ast.AST], constants: Dict[str, object], getters: Dict[str, Tuple[int, str, int, str]], returned: Any) -> Tuple[object, ...]:
+    """The values a default can take (:func:`_default_value`), or every
+    constant a call of a function of the module (or one it imports from the
+    project) returns (``default=get_all_interfaces_ip()``); () when unknown."""
+    found = _default_value(node, constants, getters)
+    if found is not UNKNOWN:
+        return (found,)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return returned(node.func.id)
+    return ()
+
+
+#: the modules whose constants are being read (an import cycle stops here)
+_READING: Set[str] = set()
+
+
+class _Known:
+    """Name -> constant for :func:`constant_value` in one module: its own
+    constants so far, then a name it imports from a project module
+    (``from .net import OCTET``), read from there (through re-exports,
+    :data:`MAX_REEXPORT_HOPS`) only when an expression needs it; every file
+    read is added to ``read``."""
+
+    def __init__(self, constants: Dict[str, object], imported: Dict[str, Tuple[str, str, int]], path: Optional[Path], read: List[str]) -> None:
+        self.constants, self.imported, self.path, self.read = constants, imported, path, read
+        self.functions: Dict[str, Tuple[object, ...]] = {}
+
+    def __call__(self, name: str) -> object:
+        if name in self.constants:
+            return self.constants[name]
+        if name in self.imported and self.path is not None:
+            module, original, level = self.imported[name]
+            return _imported_constant(self.path, module, original, level, self.read, 0)
+        return UNKNOWN
+
+    def returned(self, name: str) -> Tuple[object, ...]:
+        """What a call of the module's function ``name``, or one it imports
+        from the project, returns (every value), () when unknown."""
+        if name in self.functions:
+            return self.functions[name]
+        if name in self.imported and self.path is not None:
+            module, original, level = self.imported[name]
+            source = module_file(self.path, module, level)
+            if source is not None and str(source) not in _READING:
+                values = module_values(source)
+                if values is not None and original in values.returns:
+                    self.read.append(str(source))
+                    self.read.extend(values.read)
+                    return values.returns[original]
+        return ()
+
+
+def _imported_names(tree: ast.Module) -> Dict[str, Tuple[str, str, int]]:
+    """local name -> (module, name there, level) of the module-level
+    ``from … import name`` statements (also under a top-level ``if`` or
+    ``try``)."""
+    found: Dict[str, Tuple[str, str, int]] = {}
+    statements: List[ast.stmt] = list(tree.body)
+    while statements:
+        stmt = statements.pop(0)
+        if isinstance(stmt, ast.If):
+            statements.extend(stmt.body + stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            statements.extend(stmt.body)
+        elif isinstance(stmt, ast.ImportFrom) and (stmt.module or stmt.level):
+            for alias in stmt.names:
+                if alias.name != "*":
+                    found.setdefault(alias.asname or alias.name, (stmt.module or "", alias.name, stmt.level or 0))
+    return found
+
+
+def _imported_constant(importer: Path, module: str, name: str, level: int, read: List[str], hops: int) -> object:
+    """The constant ``name`` of the project module ``module`` imported from
+    ``importer``, following re-exports; UNKNOWN when it is not one."""
+    source = module_file(importer, module, level)
+    if source is None or str(source) in _READING or os.path.abspath(source) == os.path.abspath(importer):
+        return UNKNOWN
+    values = module_values(source)
+    if values is None:
+        return UNKNOWN
+    if name in values.constants:
+        read.append(str(source))
+        read.extend(values.read)
+        return values.constants[name]
+    if name in values.reexports and hops < MAX_REEXPORT_HOPS:
+        target_module, target_name, target_level = values.reexports[name]
+        found = _imported_constant(source, target_module, target_name, target_level, read, hops + 1)
+        if found is not UNKNOWN:
+            read.append(str(source))
+        return found
+    return UNKNOWN
+
+
+#: the longest string a constant expression may build
+MAX_CONSTANT_CHARS = 10_000
+
+
+def constant_value(node: Optional[ast.AST], known: Any, depth: int = 0) -> object:
+    """The value of a constant expression: a literal, a name ``known``
+    gives (a callable: name -> value or UNKNOWN), and f-strings, ``+``,
+    ``%`` and ``str.format`` of those (strings and integers only; no
+    format spec, no attribute or index in a replacement field). Nothing
+    is run but string building; UNKNOWN for anything else."""
+    if node is None or depth > 12:
+        return UNKNOWN
+    literal = _literal(node)
+    if literal is not UNKNOWN:
+        return literal
+    if isinstance(node, ast.Name):
+        return known(node.id)
+    if isinstance(node, ast.JoinedStr):
+        out: List[str] = []
+        for part in node.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                out.append(part.value)
+            elif isinstance(part, ast.FormattedValue) and part.format_spec is None and part.conversion in (-1, 115):
+                inner = constant_value(part.value, known, depth + 1)
+                if not _plain(inner):
+                    return UNKNOWN
+                out.append(str(inner))
+            else:
+                return UNKNOWN
+        return _bounded("".join(out))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        left = constant_value(node.left, known, depth + 1)
+        if left is UNKNOWN:
+            return UNKNOWN
+        if isinstance(node.op, ast.Add):
+            right = constant_value(node.right, known, depth + 1)
+            if isinstance(left, str) and isinstance(right, str):
+                return _bounded(left + right)
+            if _plain(left) and _plain(right) and isinstance(left, int) and isinstance(right, int):
+                return left + right
+            return UNKNOWN
+        if not isinstance(left, str):
+            return UNKNOWN
+        items = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        values = [constant_value(item, known, depth + 1) for item in items]
+        if not all(_plain(v) for v in values):
+            return UNKNOWN
+        try:
+            return _bounded(left % (tuple(values) if isinstance(node.right, ast.Tuple) else values[0]))
+        except (TypeError, ValueError, KeyError, OverflowError):
+            return UNKNOWN
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        template = constant_value(node.func.value, known, depth + 1)
+        if not isinstance(template, str) or any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            return UNKNOWN
+        args = [constant_value(a, known, depth + 1) for a in node.args]
+        kwargs = {k.arg: constant_value(k.value, known, depth + 1) for k in node.keywords}
+        if not all(_plain(v) for v in (*args, *kwargs.values())) or not _simple_template(template):
+            return UNKNOWN
+        try:
+            return _bounded(template.format(*args, **kwargs))
+        except (IndexError, KeyError, ValueError):
+            return UNKNOWN
+    return UNKNOWN
+
+
+def _plain(value: object) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+def _bounded(text: str) -> object:
+    return text if len(text) <= MAX_CONSTANT_CHARS else UNKNOWN
+
+
+def _simple_template(template: str) -> bool:
+    """Every replacement field of a ``str.format`` template is ``{}``, a
+    position or a name, without conversion or format spec."""
+    import string
+
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError:
+        return False
+    for _text, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if spec or conversion or not (name == "" or name.isdigit() or name.isidentifier()):
+            return False
+    return True
+
+
+def _ends_in_return(body: List[ast.stmt]) -> bool:
+    """The statements cannot run off their end (an implicit ``return None``):
+    the last is a ``return`` or ``raise``, or an ``if`` / ``try`` every
+    branch of which ends so."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(last, ast.If):
+        return _ends_in_return(last.body) and _ends_in_return(last.orelse)
+    if isinstance(last, ast.Try):
+        return (_ends_in_return(last.orelse) or _ends_in_return(last.body)) and all(_ends_in_return(h.body) for h in last.handlers)
+    if isinstance(last, (ast.With, ast.AsyncWith)):
+        return _ends_in_return(last.body)
+    return False
+
+
+def _function_returns(tree: ast.Module, known: "_Known") -> Dict[str, Tuple[object, ...]]:
+    """:attr:`ModuleValues.returns` of the module's functions."""
+    found: Dict[str, Tuple[object, ...]] = {}
+    for stmt in tree.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        values: List[Any] = []
+        ok = True
+        stack: List[ast.AST] = list(stmt.body)
+        while stack and ok:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                continue
+            if isinstance(node, (ast.Yield, ast.YieldFrom)):
+                ok = False
+            elif isinstance(node, ast.Return):
+                branches = [node.value.body, node.value.orelse] if isinstance(node.value, ast.IfExp) else [node.value]
+                for branch in branches:
+                    value = constant_value(branch, known) if branch is not None else UNKNOWN
+                    if value is UNKNOWN:
+                        ok = False
+                    values.append((branch.lineno, branch.col_offset, value) if branch is not None else (0, 0, value))
+            stack.extend(ast.iter_child_nodes(node))
+        values = [v for _line, _col, v in sorted(values, key=lambda t: (t[0], t[1]))]  # in the order of the source
+        if ok and values and _ends_in_return(stmt.body):
+            found[stmt.name] = tuple(dict.fromkeys(values)) if all(isinstance(v, (str, int)) for v in values) else tuple(values)
+    known.functions.update(found)
+    return found
 
 
 def _default_value(node: Optional[ast.AST], constants: Dict[str, object], getters: Dict[str, Tuple[int, str, int, str]]) -> object:
@@ -544,6 +798,8 @@ class ProjectValues:
     module_env: Dict[str, Dict[str, Tuple[str, object]]] = field(default_factory=dict)
     #: local name -> the spec of an imported environment getter (:attr:`ModuleValues.env_getters`)
     env_getters: Dict[str, Tuple[int, str, int, str]] = field(default_factory=dict)
+    #: local name -> every constant an imported function returns (:attr:`ModuleValues.returns`)
+    returns: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
     #: the files read
     files: Set[str] = field(default_factory=set)
 
@@ -657,6 +913,9 @@ def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> 
     if name in values.env_getters:
         found.env_getters[local] = values.env_getters[name]
         taken = True
+    if name in values.returns:
+        found.returns[local] = values.returns[name]
+        taken = True
     return taken
 
 
@@ -701,16 +960,25 @@ def constructor_calls(unit: Any, class_name: str) -> List[Tuple[Path, ast.Call, 
     ``Server(host="0.0.0.0")`` in ``cli.py``, ``import … as`` names too).
     A file that does not contain the name is not parsed; the files with
     calls are recorded as read (module docs). Memoised on the unit."""
-    extra = getattr(unit, "extra", None)
     path = getattr(unit, "path", None)
-    if extra is None or path is None:
+    if path is None:
+        return []
+    return importing_calls(unit, Path(path), class_name)
+
+
+def importing_calls(unit: Any, path: Path, class_name: str) -> List[Tuple[Path, ast.Call, Optional[ast.AST]]]:
+    """:func:`constructor_calls` of the name ``class_name`` defined in the
+    project module ``path`` (the unit's own file, or another module whose
+    function's callers are followed, :func:`function_callers`)."""
+    extra = getattr(unit, "extra", None)
+    if extra is None:
         return []
     memo = extra.setdefault("constructor_calls", {})
-    if class_name in memo:
-        return memo[class_name]
+    key = class_name if str(path) == str(getattr(unit, "path", None)) else (str(path), class_name)
+    if key in memo:
+        return memo[key]
     found: List[Tuple[Path, ast.Call, Optional[ast.AST]]] = []
-    memo[class_name] = found
-    path = Path(path)
+    memo[key] = found
     top: Optional[Path] = None
     directory = path.parent
     while path.is_file() and (directory / "__init__.py").is_file():
@@ -734,28 +1002,34 @@ def constructor_calls(unit: Any, class_name: str) -> List[Tuple[Path, ast.Call, 
             continue
         if class_name not in text:
             continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = module_tree(source)  # shared: a caller found here is followed in the same tree
+        if tree is None:
             continue
-        local = set()
-        for stmt in tree.body:
-            if isinstance(stmt, ast.ImportFrom):
-                for alias in stmt.names:
+        # the names it is imported as, in the scope that imports it: the module, or a function
+        # (`def main(): from .server import serve` binds `serve` in `main` only)
+        local: Dict[Optional[ast.AST], Set[str]] = {}
+        scan: List[Tuple[ast.AST, Optional[ast.AST]]] = [(tree, None)]
+        while scan:
+            node, function = scan.pop()
+            if isinstance(node, ast.ImportFrom):
+                for alias in node.names:
                     if alias.name == class_name:
-                        target = module_file(source, stmt.module or "", stmt.level or 0)
+                        target = module_file(source, node.module or "", node.level or 0)
                         if target is not None and os.path.abspath(target) == me:
-                            local.add(alias.asname or alias.name)
+                            local.setdefault(function, set()).add(alias.asname or alias.name)
+            inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            scan.extend((child, inner) for child in ast.iter_child_nodes(node))
         if not local:
             continue
         before = len(found)
-        stack: List[Tuple[ast.AST, Optional[ast.AST]]] = [(tree, None)]
+        stack: List[Tuple[ast.AST, Optional[ast.AST], FrozenSet[str]]] = [(tree, None, frozenset(local.get(None, ())))]
         while stack:
-            node, function = stack.pop()
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in local:
+            node, function, visible = stack.pop()
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in visible:
                 found.append((source, node, function))
-            inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
-            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                function, visible = node, visible | local.get(node, frozenset())
+            stack.extend((child, function, visible) for child in ast.iter_child_nodes(node))
         if len(found) > before:
             extra.setdefault("read_files", set()).add(str(source))
     return found
@@ -773,3 +1047,76 @@ def _hashable_in(value: object, wanted: FrozenSet[object]) -> bool:
         return value in wanted
     except TypeError:
         return False
+
+
+_TREES: Dict[Tuple[str, int, int], Optional[ast.Module]] = {}
+
+
+def module_tree(path: Path) -> Optional[ast.Module]:
+    """The ``ast`` of a project module (None when it cannot be read or
+    parsed), memoised on the file's size and modification time."""
+    key = _file_key(path)
+    if key is None:
+        return None
+    if key not in _TREES:
+        try:
+            tree: Optional[ast.Module] = ast.parse(path.read_bytes())
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None
+        if len(_TREES) > 256:
+            _TREES.clear()
+        _TREES[key] = tree
+    return _TREES[key]
+
+
+def function_callers(unit: Any, path: Path, function: ast.AST) -> List[Tuple[Path, ast.Call, Optional[ast.AST]]]:
+    """(file, call, enclosing function) for every call of the module-level
+    ``function`` of the project module ``path``: in that module itself
+    (by its name; not inside the function) and in the package's modules
+    that import it (:func:`importing_calls`); every file with calls is
+    recorded as read."""
+    name = getattr(function, "name", None)
+    tree = module_tree(path)
+    if name is None or tree is None:
+        return []
+    found: List[Tuple[Path, ast.Call, Optional[ast.AST]]] = []
+    stack: List[Tuple[ast.AST, Optional[ast.AST]]] = [(tree, None)]
+    while stack:
+        node, owner = stack.pop()
+        if node is function:
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+            found.append((path, node, owner))
+        inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else owner
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    found.extend(importing_calls(unit, path, name))
+    extra = getattr(unit, "extra", None)
+    if extra is not None and str(path) != str(getattr(unit, "path", None)):
+        extra.setdefault("read_files", set()).add(str(path))
+    return found
+
+
+def module_name_value(path: Path, name: str) -> object:
+    """The constant the project module ``path`` binds ``name`` to (its
+    own, or one it imports from another project module); UNKNOWN otherwise."""
+    values = module_values(path)
+    if values is None:
+        return UNKNOWN
+    if name in values.constants:
+        return values.constants[name]
+    if name in values.imports:
+        module, original, level = values.imports[name]
+        return _imported_constant(path, module, original, level, [], 0)
+    return UNKNOWN
+
+
+def module_name_returns(path: Path, name: str) -> Tuple[object, ...]:
+    """Every constant a call of ``name`` in the project module ``path``
+    returns (its own function, or one it imports from the project); ()
+    when unknown."""
+    values = module_values(path)
+    if values is None:
+        return ()
+    known = _Known(values.constants, values.imports, path, [])
+    known.functions.update(values.returns)
+    return known.returned(name)

@@ -23,7 +23,9 @@ class PickleLoad(RoundTripAware, CodeRule):
     """## What it does
     Flags calls that unpickle data: `pickle.load`, `pickle.loads` and
     `pickle.Unpickler` (also through `_pickle`, `cPickle` and `pickle5`), and the
-    same functions of `dill` and `cloudpickle`; and those functions handed
+    same functions of `dill` and `cloudpickle` (also its vendored copies:
+    `ray.cloudpickle`, `joblib.externals.cloudpickle`,
+    `pyspark.cloudpickle`, `srsly.cloudpickle`); and those functions handed
     over as a value (`map(pickle.load, files)`, `loader = pickle.loads`,
     `partial(dill.load, ...)`), which unpickle whatever they are later
     called with.

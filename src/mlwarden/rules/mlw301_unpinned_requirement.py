@@ -5,7 +5,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 from mlwarden.core import lazyre as re
 from mlwarden.core.finding import Finding, Severity, sha256_hex
 from mlwarden.core.rule import FileRule, Invalid, Valid
-from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, GATE_WORDS
+from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, RULE_GATE_WORDS
 from mlwarden.sources.dependencies import ALL_KINDS, finding_for, for_unit, pinned_example, pins_required, short
 
 POLICIES = ("auto", "application", "library")
@@ -108,7 +108,7 @@ class UnpinnedRequirement(FileRule):
     owasp = ("ML06:2023",)
     message = "`package>=1.0` is not pinned to an exact version; pin one, e.g. `package==X.Y.Z`, and add hashes"
     applies_to = ALL_KINDS | CODE_KINDS  # CODE_KINDS: pip commands built in Python code
-    text_gate = GATE_WORDS  # in a Python file, only where `pip` and `install` are both written
+    text_gate = RULE_GATE_WORDS  # in a Python file, only where `install` is written (pip_in_code gates further)
     OPTIONS = {"pin-policy": "auto"}
     OPTION_CHOICES = {"pin-policy": POLICIES}
 

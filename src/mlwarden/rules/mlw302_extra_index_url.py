@@ -4,7 +4,7 @@ from typing import Iterator
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
-from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, GATE_WORDS
+from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, RULE_GATE_WORDS
 from mlwarden.sources.dependencies import ALL_KINDS, finding_for, for_unit, short
 
 INCIDENT = "dependency confusion, as in the torchtriton attack on PyTorch nightly, 25-30 December 2022"
@@ -66,7 +66,7 @@ class ExtraIndexUrl(FileRule):
     owasp = ("ML06:2023",)
     message = "`--extra-index-url` lets any index serve any package (dependency confusion, the torchtriton attack of December 2022); use one `--index-url`, per-package indexes, or hashes"
     applies_to = ALL_KINDS | CODE_KINDS  # CODE_KINDS: pip commands built in Python code
-    text_gate = GATE_WORDS  # in a Python file, only where `pip` and `install` are both written
+    text_gate = RULE_GATE_WORDS  # in a Python file, only where `install` is written (pip_in_code gates further)
 
     VALID = [
         Valid("--index-url https://download.pytorch.org/whl/cu121\ntorch==2.5.1\n", filename="requirements.txt"),

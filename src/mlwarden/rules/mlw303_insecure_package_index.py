@@ -4,7 +4,7 @@ from typing import Iterator
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
-from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, GATE_WORDS
+from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, RULE_GATE_WORDS
 from mlwarden.sources.dependencies import ALL_KINDS, finding_for, for_unit, short
 from mlwarden.sources.dependencies.requirements import is_http_url
 
@@ -63,7 +63,7 @@ class InsecurePackageIndex(FileRule):
     owasp = ("ML06:2023",)
     message = "`--trusted-host` or an `http://` index lets anyone on the network swap packages; use an `https://` index and `--cert` for a private CA"
     applies_to = ALL_KINDS | CODE_KINDS  # CODE_KINDS: pip commands built in Python code
-    text_gate = GATE_WORDS  # in a Python file, only where `pip` and `install` are both written
+    text_gate = RULE_GATE_WORDS  # in a Python file, only where `install` is written (pip_in_code gates further)
 
     VALID = [
         Valid("--index-url https://pypi.example.com/simple\n--find-links http://localhost:8000/wheels\ntorch==2.6.0\n", filename="requirements.txt"),

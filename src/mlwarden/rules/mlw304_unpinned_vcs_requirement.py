@@ -4,7 +4,7 @@ from typing import Iterator
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
-from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, GATE_WORDS
+from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, RULE_GATE_WORDS
 from mlwarden.sources.dependencies import ALL_KINDS, finding_for, for_unit, short
 from mlwarden.sources.dependencies.requirements import is_full_commit
 
@@ -48,7 +48,7 @@ class UnpinnedVcsRequirement(FileRule):
     owasp = ("ML06:2023",)
     message = "`git+https://…@main` installs whatever the branch or tag points to; pin a full 40-hex commit SHA after `@`"
     applies_to = ALL_KINDS | CODE_KINDS  # CODE_KINDS: pip commands built in Python code
-    text_gate = GATE_WORDS  # in a Python file, only where `pip` and `install` are both written
+    text_gate = RULE_GATE_WORDS  # in a Python file, only where `install` is written (pip_in_code gates further)
 
     VALID = [
         Valid("peft @ git+https://github.com/huggingface/peft@4a8d0f1c9f2e7b5d3a6c8e0f1b2d4c6e8a0b2d4f\n", filename="requirements.txt"),

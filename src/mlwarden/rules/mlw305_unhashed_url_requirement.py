@@ -4,7 +4,7 @@ from typing import Iterator
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
-from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, GATE_WORDS
+from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, RULE_GATE_WORDS
 from mlwarden.sources.dependencies import ALL_KINDS, finding_for, for_unit, short
 
 
@@ -46,7 +46,7 @@ class UnhashedUrlRequirement(FileRule):
     owasp = ("ML06:2023",)
     message = "`https://…/pkg.whl` is installed without an integrity check; append `#sha256=<digest>` or add `--hash=sha256:<digest>`"
     applies_to = ALL_KINDS | CODE_KINDS  # CODE_KINDS: pip commands built in Python code
-    text_gate = GATE_WORDS  # in a Python file, only where `pip` and `install` are both written
+    text_gate = RULE_GATE_WORDS  # in a Python file, only where `install` is written (pip_in_code gates further)
 
     VALID = [
         Valid("https://example.com/pkg-1.0-py3-none-any.whl#sha256=0c6e1b5f0f4b1a9d2c3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c\n",

@@ -26,7 +26,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from mlwarden.core.finding import Finding, Severity
 from mlwarden.core.rule import FileRule, Invalid, Valid
-from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, GATE_WORDS
+from mlwarden.sources.dependencies.pip_in_code import CODE_KINDS, RULE_GATE_WORDS
 from mlwarden.sources.dependencies import ALL_KINDS, finding_for, for_unit
 
 DATA_FILE = "malicious_packages.toml"
@@ -320,7 +320,7 @@ class MaliciousPackage(FileRule):
     owasp = ("ML06:2023",)
     message = "`torchtriton` is a known malicious package; remove it and install the legitimate package from its official index"
     applies_to = ALL_KINDS | CODE_KINDS  # CODE_KINDS: pip commands built in Python code
-    text_gate = GATE_WORDS  # in a Python file, only where `pip` and `install` are both written
+    text_gate = RULE_GATE_WORDS  # in a Python file, only where `install` is written (pip_in_code gates further)
 
     VALID = [
         Valid("pytorch-triton==3.0.0\ntriton==3.1.0\nultralytics==8.3.43\n", filename="requirements.txt"),

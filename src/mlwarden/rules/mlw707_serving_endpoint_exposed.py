@@ -6,6 +6,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
 import re
+from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from mlwarden.core import lazyre
@@ -14,7 +15,19 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN
-from mlwarden.core.project import attributes_defaulting_to, constructor_calls, file_values, project_values
+from mlwarden.core.project import (
+    _ends_in_return,
+    attributes_defaulting_to,
+    constructor_calls,
+    file_values,
+    function_callers,
+    module_file,
+    module_name_returns,
+    module_name_value,
+    module_tree,
+    module_values,
+    project_values,
+)
 from mlwarden.rules._helpers import notebook_json
 from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
@@ -251,13 +264,41 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       method's callers);
     - a typer option default (`host: str = typer.Option("0.0.0.0")`), a
       click option on the function (`@click.option("--host",
-      default="0.0.0.0")`), or a parameter default that is an attribute of
+      default="0.0.0.0")`, also kept in a module constant: `HOST_OPTION =
+      click.option(...)` … `@HOST_OPTION`), or a parameter default that is an attribute of
       a project object (`host: str = ENV.host`, where the module that
       defines `ENV` gives `host` such a default: a field, or a property
       that returns it, `os.getenv("HOST", "0.0.0.0")` or a getter's
       `default="0.0.0.0"`);
     - the dict an object was configured from: `app = create_app({"host":
-      "0.0.0.0"})` … `host=app.state.host`.
+      "0.0.0.0"})` … `host=app.state.host`;
+    - a constant of this file or of a project module built from constants
+      (`ADDRESS = f"{OCTET}:9093"`, `HOST + ":80"`, `"%s:%d" % (...)`,
+      `"{}:{}".format(...)`, also through a package's `__init__`
+      re-exports), and a call of a project function every `return` of
+      which is such a host (`host=get_all_interfaces_ip()` returning `"::"`
+      or `"0.0.0.0"`; also as an argparse or field default); a function
+      that may return something else, or run off its end, is not one;
+    - for a bind helper called from other modules, the callers' values
+      followed back through up to three project functions of their modules
+      (`serve(app, host)` -> `run_server(app, host=host)`, an argparse or
+      field default of the module, a module constant, an address built
+      from a host).
+
+    A call that hands such a host to a project function **of another
+    module** is reported at the call, when that function passes the
+    parameter on, through up to three project functions (of its module,
+    others it imports, `module.function(...)`, `self.method(...)`), to a
+    server's host or address: `run_server(app, host=args.host)`,
+    `add_grpc_address(server, f"[::]:{port}")` (imported in the function
+    too), and a method of an object whose project class is known (`store =
+    Store(...)`, or a project factory every `return` of which makes one:
+    `store.serve_ui(host=host)`; a method a class inherits from a base of
+    its module or of a project module counts, and when the factory (of
+    that module, or of this file making classes of project modules) makes
+    one of several classes, each must hand the parameter on). The call's arguments must name a `host`
+    or a `port` (the words that keep it in the fast path); the message
+    names the helper's module and server.
 
     The app is known from its constructor (`Flask(...)`, `ls.LitServer(...)`)
     in place, through a name bound only to such calls, through a function of
@@ -310,9 +351,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     Tornado servers built elsewhere
     (a factory, another module), and
     servers the rule does not know (a project's own server class, a Rust
-    or C++ server driven from Python) are not covered. A host that comes
-    from the command line at run time, through a chain of calls in other
-    modules, is not followed. The package's other modules are looked
+    or C++ server driven from Python) are not covered. A host handed
+    through more than three project functions, through a configuration
+    object built from several sources, or to a method of an object whose
+    class comes from a factory returning several classes, is not followed. The package's other modules are looked
     through for calls of a class only when the file makes none; a module
     added later with such a call does not invalidate a cached result
     (`mlwarden check --no-cache`).
@@ -347,6 +389,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         # inference, notebook and dashboard servers started from a command line, through their address option
         "vllm.host", "sglang.host", "launcher.hostname", "llama.host", "llama_cpp.host", "lmdeploy.name", "litellm.host", "xinference.host",
         "jupyter.ip", "jupyterlab.ip", "ServerApp.ip", "NotebookApp.ip", "tensorboard.host", "tensorboard.bind_all", "ray.dashboard", "aim.host",
+        # a host, port or address handed to a project function of another module that serves on it
+        "host", "port", "address", "addr",
     })
 
     VALID = [
@@ -459,6 +503,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         else:
             found = self._server_host(node)
             if found is None:
+                helper = self._helper_call(node)
+                if helper is not None:
+                    self._report_exposed(node, helper)
                 return
             shown, host, default_all = found
             if isinstance(host, _Judged):
@@ -876,6 +923,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         value = self.resolve(address)
         if value is UNKNOWN:
             value = self.local_value(address)
+        if value is UNKNOWN:
+            value = self._project_constant(address)  # ADDRESS = f"{OCTET}:9093" here or in a project module
         if value is UNKNOWN and isinstance(address, cst.Name) and not host_alone and self._from_callers(address, address=True):
             return True  # def start(bind_address): … start("0.0.0.0:{}".format(port)) in this file
         if host_alone and isinstance(value, str) and ":" not in value:
@@ -937,6 +986,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if isinstance(host, cst.Attribute) and self._built_with_key(host):
             return True  # app = create_app({"server_host": "0.0.0.0"}) … app.state.server_host
         if isinstance(host, cst.Call):
+            returned = self._returned_hosts(host)
+            if returned is not None:
+                # get_all_interfaces_ip(): a function of the file or the project every return of which is a constant
+                if not returned or not all(isinstance(v, str) and v.strip() in ALL_INTERFACES for v in returned):
+                    return False
+                self._branch = f" (every value `{host.func.value}()` returns)"
+                return True
             # os.environ.get("HOST", "0.0.0.0"), os.getenv("HOST", "0.0.0.0")
             if self.ctx.call_to(host, ("os.environ.get", "os.getenv")):
                 default = self.ctx.arg(host, 1, "default")
@@ -960,6 +1016,161 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 project_values(self.unit), ALL_INTERFACES
             )
         return False
+
+    # -- a project function of another module that hands a parameter to a server --------
+    def _helper_call(self, node: Any) -> Optional[str]:
+        """The text to show when ``node`` calls a function imported from
+        another project module that hands one of its parameters, through up
+        to :data:`MAX_HELPER_HOPS` project functions, to a server's host or
+        address (:func:`helper_binds`), and the call passes that parameter a
+        value on every interface (judged here, as at a server call: a
+        literal, an option or argparse default, a caller's value …); None
+        otherwise. Judged only when the call's arguments name a host or a
+        port (the words the rule's gate keeps such a call's code for)."""
+        func = node.func
+        if not isinstance(func, (cst.Name, cst.Attribute)) or not _names_host_or_port(node):
+            return None
+        pairs: Optional[List[Tuple[Path, str]]] = None
+        if isinstance(func, cst.Name):
+            target = self._imported_function(func.value)
+            shown_name = func.value
+        elif isinstance(func.value, cst.Name):
+            # `serving.run_server(...)` with `from . import serving` (a project module)
+            module = self._imported_function(func.value.value, module=True)
+            target = (module[0], func.attr.value) if module is not None else None
+            if target is None:
+                # `server.start(host=host)` on an object of a project class: `server = Server(...)`,
+                # or made by a project function every return of which makes one
+                made = self._object_class(func.value)
+                target = (made[0][0][0], "|".join(f"{c}.{func.attr.value}" for _p, c in made[0])) if made is not None else None
+                pairs = [(where, f"{c}.{func.attr.value}") for where, c in made[0]] if made is not None else None
+            shown_name = f"{func.value.value}.{func.attr.value}"
+        else:
+            return None
+        if target is None:
+            return None
+        path, original = target
+        found = _common_binds(pairs if pairs is not None else [(path, original)])
+        if found is None:
+            return None
+        binds, read = found
+        extra = getattr(self.unit, "extra", None)
+        if extra is not None:
+            extra.setdefault("read_files", set()).update(read)
+        for param, (kind, server, position) in sorted(binds.items()):
+            value = self.ctx.arg(node, position, param) if position is not None else self.ctx.keyword(node, param)[1]
+            if value is None:
+                continue
+            if kind == "host":
+                verdict = self._all_interfaces(value)
+            elif kind == "address":
+                verdict = self._address_all(value, 0)
+            else:
+                host = self._tuple_host(value)
+                verdict = host is not None and self._all_interfaces(host)
+            if verdict:
+                self._branch += f" (`{shown_name}` hands `{param}` to `{server}` in `{Path(path).name}`)"
+                return f"{shown_name}(..., {param}={_show(self.ctx, value)})"
+        return None
+
+    def _object_class(self, name: Any) -> Optional[Tuple[List[Tuple[Path, str]]]]:
+        """((module file, class name), …) of the project classes the object
+        ``name`` is bound to where it is used may be, when that one binding
+        is a call of a class imported from a project module (``server =
+        Server(app)``), of a function imported from one every return of
+        which constructs a class of its module (``server =
+        make_server(kind)`` returning ``HttpServer(...)`` or
+        ``GrpcServer(...)``), or of a function of this file every return of
+        which constructs a class imported from a project module."""
+        import ast
+
+        values = self.reaching_values(name.value, name)
+        if len(values) != 1 or not isinstance(values[0], cst.Call) or not isinstance(values[0].func, cst.Name):
+            return None
+        callee = values[0].func.value
+        target = self._imported_function(callee)
+        if target is not None:
+            path, original = target
+            made = _constructed_classes(path, original)
+            return ([(path, c) for c in made],) if made else None
+        # a factory of this file every return of which constructs a class imported from a project module
+        function = self.ctx.facts.functions.get(callee)
+        if function is None or not _bound_once(self.ctx.facts, callee) or not _ends_in_return(function.body):
+            return None
+        pairs: List[Tuple[Path, str]] = []
+        for node in _own_nodes(function):
+            if isinstance(node, (ast.Yield, ast.YieldFrom)):
+                return None
+            if isinstance(node, ast.Return):
+                value = node.value
+                if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+                    return None
+                imported = self._imported_function(value.func.id)
+                if imported is None or _constructed_classes(imported[0], imported[1]) != [imported[1]]:
+                    return None  # not a class of a project module
+                pairs.append(imported)
+        return (list(dict.fromkeys(pairs)),) if pairs else None
+
+    def _imported_function(self, name: str, module: bool = False) -> Optional[Tuple[Path, str]]:
+        """(module file, name there) when ``name`` is bound only by one
+        ``from … import`` of a project module (at module level or in a
+        function) of this file on disk; with ``module``, (the file of the
+        project module ``name`` is, ``""``): ``from . import serving``,
+        ``from pkg.util import serving``."""
+        import ast
+
+        path = getattr(self.unit, "path", None)
+        if path is None:
+            return None
+        imports = self.__dict__.get("_from_imports")
+        if imports is None:
+            # local name -> the `from … import` statements that bind it, once per file
+            imports = {}
+            tree = _module_tree(self)
+            for stmt in ast.walk(tree) if tree is not None else ():
+                if isinstance(stmt, ast.ImportFrom) and (stmt.module or stmt.level):
+                    for alias in stmt.names:
+                        if alias.name != "*":
+                            imports.setdefault(alias.asname or alias.name, []).append((stmt, alias))
+            self.__dict__["_from_imports"] = imports
+        if name not in imports or not _bound_once(self.ctx.facts, name):
+            return None
+        if not Path(path).is_file():
+            return None
+        stmt, alias = imports[name][0]  # bound once: one import
+        if module:
+            dotted = f"{stmt.module}.{alias.name}" if stmt.module else alias.name
+            source = module_file(Path(path), dotted, stmt.level or 0)
+            return (source, "") if source is not None and source.name != "__init__.py" else None
+        source = module_file(Path(path), stmt.module or "", stmt.level or 0)
+        return (source, alias.name) if source is not None else None
+
+    def _project_constant(self, expr: Any) -> object:
+        """A name bound once in the file to a module constant built from
+        constants (``ADDRESS = f"{OCTET}:{PORT}"``), or to one imported from
+        a project module, or ``module.NAME`` of an imported project module
+        (:func:`mlwarden.core.project.constant_value`); UNKNOWN otherwise."""
+        if isinstance(expr, cst.Name) and _bound_once(self.ctx.facts, expr.value):
+            own = file_values(self.unit, _module_tree(self)).constants
+            if expr.value in own and expr.value in self.ctx.facts.module_scope.bindings:
+                return own[expr.value]
+            return project_values(self.unit).constant(expr.value)
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            return self._module_constant(expr.value.value, expr.attr.value)
+        return UNKNOWN
+
+    def _returned_hosts(self, call: Any) -> Optional[Tuple[object, ...]]:
+        """Every constant a call of a module-level function of this file, or
+        of one imported from a project module, returns
+        (:attr:`mlwarden.core.project.ModuleValues.returns`); None when the
+        callee is not such a function."""
+        if not isinstance(call.func, cst.Name) or not _bound_once(self.ctx.facts, call.func.value):
+            return None
+        name = call.func.value
+        found = file_values(self.unit, _module_tree(self)).returns.get(name)
+        if found is None:
+            found = project_values(self.unit).returns.get(name)
+        return found
 
     def _env_getter_default(self, call: Any) -> Optional[Tuple[str, Any]]:
         """(variable, default expression) of a call of an environment
@@ -1264,6 +1475,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                     return default  # host: str = SETTINGS.host (an object of the project's, read in its module)
                 for decorator in function.decorators:
                     option = decorator.decorator
+                    if isinstance(option, cst.Name) and option.value not in self.ctx.imports.aliases:
+                        # HOST_OPTION = click.option("--host", default="0.0.0.0") … @HOST_OPTION: a module constant
+                        bound = self.ctx.constants.values.get(option.value)
+                        option = bound if isinstance(bound, cst.Call) else option
                     if isinstance(option, cst.Call) and self.ctx.call_to(option, ("click.option", "click.argument")) and name in _argparse_dest(self.ctx, option):
                         return self.ctx.keyword(option, "default")[1]
                 return None
@@ -2008,9 +2223,9 @@ class _AstHosts:
         calls = constructor_calls(self.rule.unit, function.name)
         if not calls:
             return False
-        for _source, call, caller in calls:
+        for source, call, caller in calls:
             value = _argument(call, name, index)
-            if value is _UNREADABLE or value is None or not _other_module_all(value, caller, address):
+            if value is _UNREADABLE or value is None or not _other_module_all(value, caller, address, source=source, unit=self.rule.unit):
                 return False
         where = sorted({source.name for source, _call, _caller in calls})
         what = "a host" if not address else "an address"
@@ -2108,16 +2323,386 @@ def _class_attr_values(cls: Any, attr: str) -> List[Tuple[Any, Any]]:
     return values
 
 
-def _other_module_all(expr: Any, caller: Any, address: Any, depth: int = 0) -> bool:
-    """``expr``, written in another module's function ``caller`` (or at its
-    top level), is a host on every interface (with ``address``, a
-    ``host:port``; with ``address="tuple"``, a ``(host, port)``), read
-    with that function alone: a literal, ``configured or "0.0.0.0"`` (the
-    fallback when nothing is configured), or a parameter's or option's
-    literal default. Names of that module are not followed."""
+#: how many project functions a host is followed back through, caller to caller
+MAX_CALLER_HOPS = 3
+#: how many project functions a parameter is followed through, from a caller to the server
+MAX_HELPER_HOPS = 3
+#: how many of those hops may go to another module (each reads and summarises a module:
+#: a large package's functions forward parameters to dozens of modules each)
+MAX_MODULE_HOPS = 1
+
+
+#: words of a call's arguments that keep it in the fast path (the rule's triggers)
+_ADDRESS_WORDS = frozenset({"host", "port", "address", "addr", "bind"})
+
+
+def _names_host_or_port(call: Any) -> bool:
+    """A ``host``, ``port``, ``address``, ``addr`` or ``bind`` word is code
+    in the call's arguments (a name, an attribute, a keyword, a name in an
+    f-string): the rule's trigger words, so the gate keeps the call's code
+    in the fast path too."""
+    stack: List[Any] = []
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in _ADDRESS_WORDS:
+            return True
+        stack.append(arg.value)
+    while stack:  # the shapes an argument takes (not every node's children: libcst builds them on demand)
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            if node.value in _ADDRESS_WORDS:
+                return True
+        elif isinstance(node, cst.Attribute):
+            if node.attr.value in _ADDRESS_WORDS:
+                return True
+            stack.append(node.value)
+        elif isinstance(node, cst.FormattedString):
+            stack.extend(part.expression for part in node.parts if isinstance(part, cst.FormattedStringExpression))
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            stack.extend(e.value for e in node.elements)
+        elif isinstance(node, cst.BinaryOperation):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, cst.BooleanOperation):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, cst.Call):
+            stack.append(node.func)
+            stack.extend(a.value for a in node.args)
+        elif isinstance(node, cst.Subscript):
+            stack.append(node.value)
+    return False
+
+
+_HELPERS: Dict[Tuple[Any, ...], Tuple[Dict[str, Dict[str, Tuple[str, str, Optional[int]]]], FrozenSet[str]]] = {}
+_HELPERS_BUSY: set = set()
+
+
+def helper_binds(path: Any, name: str, hops: int = 0) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
+    """({parameter: (kind, server, position)}, files read) for the
+    module-level function ``name`` of the project module ``path`` (or the
+    module that defines a name it re-exports) when it hands parameters to
+    a server: ``kind`` is ``"host"`` (a host), ``"address"`` (a
+    ``host:port``) or ``"tuple"`` (a ``(host, port)``); None otherwise.
+    Read with ``ast``, never run; memoised per module."""
+    from mlwarden.core.project import MAX_REEXPORT_HOPS, module_file
+
+    read: Set[str] = set()
+    for _ in range(MAX_REEXPORT_HOPS + 1):
+        if path is None:
+            return None
+        summary = _module_helpers(Path(path), hops)
+        if summary is None:
+            return None
+        functions, files = summary
+        read |= files
+        if name in functions:
+            return functions[name], frozenset(read)
+        if "." in name:
+            inherited = _inherited_binds(Path(path), name, hops)
+            if inherited is None:
+                return None
+            return inherited[0], frozenset(read | inherited[1])
+        values = module_values(Path(path))
+        if values is None or name not in values.reexports:
+            return None
+        module, name, level = values.reexports[name]
+        path = module_file(Path(path), module, level)
+    return None
+
+
+def _inherited_binds(path: Path, name: str, hops: int, seen: Optional[Set[str]] = None) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
+    """:func:`helper_binds` of ``Class.method`` that the class of the
+    module ``path`` does not define: the first of its bases (a class of the
+    module, or one imported from a project module) that does, as Python's
+    method resolution finds it for single inheritance."""
     import ast
 
-    if depth > 3 or expr is None:
+    from mlwarden.core.project import module_file
+
+    class_name, method = name.split(".", 1)
+    tree = module_tree(path)
+    seen = set() if seen is None else seen
+    if tree is None or hops >= MAX_HELPER_HOPS or class_name in seen:
+        return None
+    seen.add(class_name)
+    classes = [stmt for stmt in tree.body if isinstance(stmt, ast.ClassDef) and stmt.name == class_name]
+    if len(classes) != 1:
+        return None
+    if any(isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.name == method for m in classes[0].body):
+        return None  # defined here, and hands nothing to a server
+    values = module_values(path)
+    for base in classes[0].bases:
+        if not isinstance(base, ast.Name):
+            continue
+        if any(isinstance(stmt, ast.ClassDef) and stmt.name == base.id for stmt in tree.body):
+            # a base of the same module: its summary is this module's (no module hop)
+            summary = _module_helpers(path, hops)
+            if summary is None:
+                return None
+            if f"{base.id}.{method}" in summary[0]:
+                return summary[0][f"{base.id}.{method}"], summary[1]
+            return _inherited_binds(path, f"{base.id}.{method}", hops, seen)
+        if values is not None and base.id in values.imports:
+            module, original, level = values.imports[base.id]
+            source = module_file(path, module, level)
+            return helper_binds(source, f"{original}.{method}", hops + 1) if source is not None else None
+        return None  # a base of another library: its methods are not the project's
+    return None
+
+
+def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str, Tuple[str, str, Optional[int]]]], FrozenSet[str]]]:
+    import ast
+
+    from mlwarden.core.project import _file_key, module_file
+
+    key = _file_key(path)
+    if key is None or str(path) in _HELPERS_BUSY:
+        return None
+    key = (*key, min(hops, MAX_MODULE_HOPS))  # a summary read deeper follows fewer modules
+    known = _HELPERS.get(key)
+    if known is not None:
+        return known
+    tree = module_tree(path)
+    if tree is None:
+        return None
+    _HELPERS_BUSY.add(str(path))
+    try:
+        aliases: Dict[str, str] = {}
+        imported: Dict[str, Tuple[str, str, int]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+            elif isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    if node.level or not node.module:
+                        imported[alias.asname or alias.name] = (node.module or "", alias.name, node.level or 0)
+                    else:
+                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                        imported[alias.asname or alias.name] = (node.module, alias.name, 0)
+        frameworks = {q.split(".")[0] for q in aliases.values()}
+        functions: Dict[str, Any] = {}
+        owners: Dict[str, str] = {}  # "Class.method" -> "Class"
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions[stmt.name] = stmt if stmt.name not in functions else None
+            elif isinstance(stmt, ast.ClassDef):
+                for member in stmt.body:
+                    if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _decorated(member, "staticmethod") and not _decorated(member, "classmethod"):
+                        key = f"{stmt.name}.{member.name}"
+                        functions[key] = member if key not in functions else None
+                        owners[key] = stmt.name
+        found: Dict[str, Dict[str, Tuple[str, str, Optional[int]]]] = {}
+        read: Set[str] = {str(path)}
+        for fname, function in functions.items():
+            if function is None:
+                continue
+            params = _open_params(function, fname in owners)
+            for node in _own_nodes(function):
+                if isinstance(node, ast.Call):
+                    for param, kind, server in _direct_binds(node, params, aliases, frameworks):
+                        found.setdefault(fname, {}).setdefault(param, (kind, server, _position(function, param, fname in owners)))
+        for _ in range(MAX_HELPER_HOPS):
+            changed = False
+            for fname, function in functions.items():
+                if function is None:
+                    continue
+                method = fname in owners
+                params = _open_params(function, method)
+                me = _first_param(function) if method else None
+                for node in _own_nodes(function):
+                    if not isinstance(node, ast.Call):
+                        continue
+                    func = node.func
+                    binds: Optional[Dict[str, Tuple[str, str, Optional[int]]]] = None
+                    callee = ""
+                    if isinstance(func, ast.Name) and func.id != fname:
+                        callee = func.id
+                        if callee in functions and functions[callee] is not None and callee not in owners:
+                            binds = found.get(callee)
+                        elif callee in imported and hops < MAX_MODULE_HOPS and _forwards(node, params):
+                            module, original, level = imported[callee]
+                            source = module_file(path, module, level)
+                            other = helper_binds(source, original, hops + 1) if source is not None else None
+                            if other is not None:
+                                binds, files = other
+                                read |= files
+                    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                        callee = f"{func.value.id}.{func.attr}"
+                        if me is not None and func.value.id == me:
+                            # self.other(...): a method of the same class
+                            sibling = f"{owners[fname]}.{func.attr}"
+                            if sibling != fname and functions.get(sibling) is not None:
+                                binds = found.get(sibling)
+                        elif func.value.id in imported and hops < MAX_MODULE_HOPS and _forwards(node, params):
+                            # module.function(...) of an imported project module
+                            module, original, level = imported[func.value.id]
+                            source = module_file(path, f"{module}.{original}" if module else original, level)
+                            other = helper_binds(source, func.attr, hops + 1) if source is not None and source.name != "__init__.py" else None
+                            if other is not None:
+                                binds, files = other
+                                read |= files
+                    for param, (kind, server, position) in (binds or {}).items():
+                        value = _argument(node, param, position)
+                        handed = _handed_param(value, kind, params)
+                        if handed is not None and handed[0] not in found.get(fname, {}):
+                            found.setdefault(fname, {})[handed[0]] = (handed[1], f"{server}` through `{callee}", _position(function, handed[0], method))
+                            changed = True
+            if not changed:
+                break
+        result = (found, frozenset(read))
+    finally:
+        _HELPERS_BUSY.discard(str(path))
+    if len(_HELPERS) > 512:
+        _HELPERS.clear()
+    _HELPERS[key] = result
+    return result
+
+
+def _constructed_classes(path: Path, name: str) -> List[str]:
+    """``[name]`` when it is a module-level class of the project module
+    ``path``; the classes, in order, when ``name`` is a module-level
+    function of it every ``return`` of which constructs a module-level
+    class of it (``return Store(repo_path=p)``); [] otherwise."""
+    import ast
+
+    tree = module_tree(path)
+    if tree is None:
+        return []
+    classes = {stmt.name for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
+    if name in classes:
+        return [name]
+    functions = [stmt for stmt in tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name]
+    if len(functions) != 1 or not _ends_in_return(functions[0].body):
+        return []
+    made: List[Any] = []
+    for node in _own_nodes(functions[0]):
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return []
+        if isinstance(node, ast.Return):
+            value = node.value
+            if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in classes):
+                return []
+            made.append((value.lineno, value.func.id))
+    return list(dict.fromkeys(n for _line, n in sorted(made)))
+
+
+def _common_binds(targets: List[Tuple[Path, str]]) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
+    """The parameters every one of ``targets`` ((module, function), or
+    ``Class.method`` of the classes an object may be) hands to a server the
+    same way (:func:`helper_binds`); None when one of them hands none."""
+    common: Optional[Dict[str, Tuple[str, str, Optional[int]]]] = None
+    read: FrozenSet[str] = frozenset()
+    for path, name in targets:
+        found = helper_binds(path, name)
+        if found is None:
+            return None
+        binds, files = found
+        read |= files
+        if common is None:
+            common = dict(binds)
+        else:
+            common = {p: v for p, v in common.items() if p in binds and binds[p][0] == v[0] and binds[p][2] == v[2]}
+    return (common, read) if common else None
+
+
+def _forwards(call: Any, params: Set[str]) -> bool:
+    """``call`` (``ast``) passes one of ``params`` on (as an argument, in an
+    f-string or a tuple): only such calls are worth reading another module for."""
+    import ast
+
+    for value in [*call.args, *(k.value for k in call.keywords)]:
+        for node in ast.walk(value):
+            if isinstance(node, ast.Name) and node.id in params:
+                return True
+    return False
+
+
+def _open_params(function: Any, method: bool = False) -> Set[str]:
+    """The parameters of ``function`` (``ast``) it does not assign again
+    (a method's ``self`` left out)."""
+    params = _params_of(function)
+    if method and params:
+        params = params[1:]
+    return {p for p in params if not _rebound(function, p)}
+
+
+def _position(function: Any, param: str, method: bool = False) -> Optional[int]:
+    positional = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    if method:
+        positional = positional[1:]
+    return positional.index(param) if param in positional else None
+
+
+def _handed_param(value: Any, kind: str, params: Set[str]) -> Optional[Tuple[str, str]]:
+    """(parameter, kind) when ``value`` hands a parameter on where a server
+    takes a ``kind`` value: the parameter itself, ``f"{p}:{port}"`` (a host
+    in an address), or ``(p, port)`` (a host in a tuple)."""
+    import ast
+
+    if isinstance(value, ast.Name) and value.id in params:
+        return value.id, kind
+    if kind == "address":
+        host = _ast_address_host(value) if value is not None else None
+        if isinstance(host, ast.Name) and host.id in params:
+            return host.id, "host"
+    if kind == "tuple" and isinstance(value, ast.Tuple) and len(value.elts) == 2 and isinstance(value.elts[0], ast.Name) and value.elts[0].id in params:
+        return value.elts[0].id, "host"
+    return None
+
+
+def _direct_binds(call: Any, params: Set[str], aliases: Dict[str, str], frameworks: Set[str]) -> List[Tuple[str, str, str]]:
+    """(parameter, kind, server) for the parameters ``call`` (``ast``) hands
+    to a server's host or address: :data:`SERVERS`, gRPC's
+    ``add_insecure_port``, the ``(host, port)`` servers, gradio's
+    ``launch(server_name=…)`` without ``auth``, a Flask-like ``app.run(host=…, port=…)``."""
+    import ast
+
+    parts = dotted_parts(call.func)
+    qual = None
+    if parts:
+        head = aliases.get(parts[0])
+        qual = ".".join([head, *parts[1:]]) if head is not None else None
+    found: List[Tuple[str, str, str]] = []
+    if qual in SERVERS and qual != "ray.serve.start":
+        position, keyword, _default = SERVERS[qual]
+        handed = _handed_param(_argument(call, keyword, position), "host", params)
+        if handed is not None:
+            found.append((handed[0], "host", qual))
+    elif qual in ADDRESS_SERVERS:
+        handed = _handed_param(_argument(call, "address" if qual == "socket.create_server" else "server_address", 0), "tuple", params)
+        if handed is not None:
+            found.append((handed[0], handed[1], qual))
+    elif isinstance(call.func, ast.Attribute) and call.func.attr == "add_insecure_port":
+        handed = _handed_param(_argument(call, "address", 0), "address", params)
+        if handed is not None:
+            found.append((handed[0], handed[1], "add_insecure_port"))
+    elif isinstance(call.func, ast.Attribute) and call.func.attr == "launch" and "gradio" in frameworks and not any(k.arg == "auth" for k in call.keywords):
+        handed = _handed_param(next((k.value for k in call.keywords if k.arg == "server_name"), None), "host", params)
+        if handed is not None:
+            found.append((handed[0], "host", "launch(server_name=...)"))
+    elif isinstance(call.func, ast.Attribute) and call.func.attr == "run" and frameworks & {"flask", "quart", "sanic"} and any(k.arg == "port" for k in call.keywords):
+        handed = _handed_param(next((k.value for k in call.keywords if k.arg == "host"), None), "host", params)
+        if handed is not None:
+            found.append((handed[0], "host", "run(host=...)"))
+    return found
+
+
+def _other_module_all(expr: Any, caller: Any, address: Any, depth: int = 0, source: Any = None, unit: Any = None) -> bool:
+    """``expr``, written in another module's function ``caller`` (or at its
+    top level), is a host on every interface (with ``address``, a
+    ``host:port``; with ``address="tuple"``, a ``(host, port)``): a
+    literal, ``configured or "0.0.0.0"`` (the fallback when nothing is
+    configured), a parameter's or option's literal default, an address
+    built from such a host (``f"[::]:{port}"``, ``"{}:{}".format(host,
+    port)``), and, given the module's file ``source``: a constant of that
+    module (also one it imports, or builds from constants,
+    :func:`~mlwarden.core.project.module_name_value`), an argparse or
+    field default of it (``args.host``), the constants a function of it
+    returns, and a parameter without a default, judged by every call of
+    ``caller`` in the package (:func:`~mlwarden.core.project.function_callers`),
+    up to :data:`MAX_CALLER_HOPS` callers back."""
+    import ast
+
+    if depth > 3 + MAX_CALLER_HOPS or expr is None:
         return False
     if address == "tuple":
         if isinstance(expr, ast.Tuple) and len(expr.elts) >= 2:
@@ -2137,10 +2722,103 @@ def _other_module_all(expr: Any, caller: Any, address: Any, depth: int = 0) -> b
             if set_to is not UNKNOWN and set_to:
                 return _other_module_all(value if isinstance(value, ast.Constant) else ast.Constant(set_to), None, address, depth + 1)
         return _other_module_all(expr.values[-1], caller, address, depth + 1)
-    if isinstance(expr, ast.Name) and isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        option = _ast_option_default(caller, expr.id)
-        default = option if option is not None else _ast_param_default(caller, expr.id)
-        return default is not None and _other_module_all(default, None, address, depth + 1)
+    if address is True:
+        host = _ast_address_host(expr)
+        if host is not None:
+            return host is _ALL_TEXT or (host is not _LOCAL_TEXT and _other_module_all(host, caller, False, depth + 1, source, unit))
+    function = caller if isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+    if isinstance(expr, ast.Name) and function is not None and expr.id in _params_of(function):
+        option = _ast_option_default(function, expr.id)
+        default = option if option is not None else _ast_param_default(function, expr.id)
+        if default is not None:
+            return _other_module_all(default, None, address, depth + 1, source, unit)
+        if source is None or unit is None or depth >= MAX_CALLER_HOPS or _rebound(function, expr.id):
+            return False
+        tree = module_tree(source)
+        if tree is None or function not in tree.body:
+            return False  # a method, or a nested function: its callers are not followed
+        callers = function_callers(unit, source, function)
+        positional = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        index = positional.index(expr.id) if expr.id in positional else None
+        if not callers:
+            return False
+        for where, call, outer in callers:
+            value = _argument(call, expr.id, index)
+            if value is _UNREADABLE or value is None or not _other_module_all(value, outer, address, depth + 1, where, unit):
+                return False
+        return True
+    if source is None:
+        return False
+    if isinstance(expr, ast.Name):
+        if function is not None:
+            assigned = [n.value for n in _own_nodes(function) if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in n.targets)]
+            if assigned:
+                return all(_other_module_all(v, function, address, depth + 1, source, unit) for v in assigned)
+        constant = module_name_value(source, expr.id)
+        if isinstance(constant, str):
+            return _address_text_all(constant) if address else constant.strip() in ALL_INTERFACES
+        return False
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and not address:
+        values = module_values(source)
+        literals = values.attribute_defaults.get(expr.attr) if values is not None else None
+        return bool(literals) and all(isinstance(v, str) and v.strip() in ALL_INTERFACES for v in literals)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and not address:
+        returned = module_name_returns(source, expr.func.id)
+        return bool(returned) and all(isinstance(v, str) and v.strip() in ALL_INTERFACES for v in returned)
+    return False
+
+
+#: what :func:`_ast_address_host` says of an address whose host is written in it
+_ALL_TEXT, _LOCAL_TEXT = object(), object()
+
+
+def _ast_address_host(expr: Any) -> Any:
+    """The host part of a ``host:port`` address built in code: ``_ALL_TEXT``
+    / ``_LOCAL_TEXT`` when the template spells it (``f"[::]:{port}"``,
+    ``"0.0.0.0:%d" % port``), the expression of the host when it is the
+    template's first value (``f"{host}:{port}"``, ``"{}:{}".format(host,
+    port)``, ``"%s:%s" % (host, port)``); None when ``expr`` is not such
+    an address."""
+    import ast
+
+    template, first = None, None
+    if isinstance(expr, ast.JoinedStr) and expr.values:
+        head = expr.values[0]
+        if isinstance(head, ast.Constant) and isinstance(head.value, str):
+            if ":" not in head.value:
+                return None
+            return _ALL_TEXT if _address_text_all(head.value + "{}") else _LOCAL_TEXT
+        if isinstance(head, ast.FormattedValue) and len(expr.values) > 1:
+            tail = expr.values[1]
+            if isinstance(tail, ast.Constant) and isinstance(tail.value, str) and tail.value.startswith(":"):
+                return head.value
+        return None
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
+        template, first = _ast_literal(expr.func.value), (expr.args[0] if expr.args else None)
+    elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
+        template = _ast_literal(expr.left)
+        first = expr.right.elts[0] if isinstance(expr.right, ast.Tuple) and expr.right.elts else expr.right
+    if not isinstance(template, str) or ":" not in template:
+        return None
+    host = template.rsplit(":", 1)[0].strip()
+    if host in ("{}", "{0}", "%s"):
+        return first
+    return _ALL_TEXT if host in ALL_INTERFACES else _LOCAL_TEXT
+
+
+def _params_of(function: Any) -> List[str]:
+    args = function.args
+    return [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+
+
+def _rebound(function: Any, name: str) -> bool:
+    """``function`` (``ast``) assigns its parameter ``name`` again."""
+    import ast
+
+    for node in _own_nodes(function):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For)) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return True
     return False
 
 

@@ -21,7 +21,10 @@ What is read:
   plus the list's words, or, when the helper is called with separate
   string arguments (``self.pip_install("-U", "setuptools")``), those words;
 * the project's own pip wrappers, known by what they do, whatever their
-  name: a function of the file (module level, or a method of a class)
+  name: a function of the file (module level, or a method of a class), or
+  a module-level function of another project module imported by a name
+  that says install or pip (``from .utils.installation import
+  install_packages``; at module level or inside a function),
   whose body builds a command that runs pip from a literal prefix and one
   of its parameters (``return [sys.executable, "-m", "pip"] + args``,
   ``subprocess.check_call([PY, "-m", "pip", "install", *pkgs])``) and runs
@@ -90,8 +93,10 @@ What is read:
 * non-literal words (a variable package name, ``*extras``) are never judged.
 
 Cost: nothing unless the text holds both ``pip`` and ``install`` and names a
-call that can run a command (:func:`may_install`); then one ``ast.parse``
-of the code. A syntax error yields nothing here (the code rules
+call that can run a command (:func:`may_install`), or imports a name that
+says install or pip (:func:`may_call_wrapper`: then the other module is
+parsed once per run, and recorded as read for the results cache); then one
+``ast.parse`` of the code. A syntax error yields nothing here (the code rules
 report it). Positions: each list element's own line and column; inside a
 single-line string literal without escapes, the word's column; otherwise the
 string's start.
@@ -149,6 +154,11 @@ CODE_KINDS = frozenset({"python"})
 #: every install command spells both (``pip3``, ``python -m pip``, ``uv pip``,
 #: ``pip.main(["install", …])``): a file without them pays one substring test
 GATE_WORDS = ("pip", "install")
+#: the dependency rules' text gate in a Python file (:attr:`FileRule.text_gate`):
+#: ``install`` alone, since a call of another module's pip wrapper
+#: (``install_packages(["x"])``) need not spell ``pip``; :func:`may_install`
+#: and :func:`may_call_wrapper` then decide, cheaply, whether to parse
+RULE_GATE_WORDS = ("install",)
 #: and every call read here names one of these (``subprocess``/``os.system``/
 #: ``os.popen``/``getoutput``, pip's own ``main``, IPython, a pip helper):
 #: a file that only mentions ``pip install`` in a message is not parsed
@@ -188,6 +198,16 @@ class Word:
     col: int  # code-view column, 0-based
 
 
+#: an import of a name that says install or pip: a pip wrapper of another module may be called
+_IMPORTS_WRAPPER = lazyre.compile(r"(?i)\bimport\s+(?:\([^)]*?)?[\w\s,]*?\w*(?:install|pip)\w*")
+
+
+def may_call_wrapper(source: str) -> bool:
+    """The second cheap gate: the code imports a name that says install or
+    pip (a pip wrapper of another project module, :func:`_imported_wrappers`)."""
+    return "install" in source and "import" in source and _IMPORTS_WRAPPER.search(source) is not None
+
+
 def add_code_installs(unit: Any, deps: Any) -> Any:
     """``deps`` (created when None) with the pip installs found in the
     unit's Python code; None when there is no code or no install."""
@@ -195,7 +215,7 @@ def add_code_installs(unit: Any, deps: Any) -> Any:
     if code is None:
         return deps
     source = code.source
-    if not may_install(source):
+    if not may_install(source) and not may_call_wrapper(source):
         return deps
     tree = unit.extra.get("ast")  # the engine's, when the code rules parsed this code
     if tree is None:
@@ -203,7 +223,8 @@ def add_code_installs(unit: Any, deps: Any) -> Any:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
             return deps  # the code rules report what does not parse
-    commands = [words for words in _commands(tree, source) if _may_run_pip(words)]
+    imported = _imported_wrappers(unit, tree) if may_call_wrapper(source) else {}
+    commands = [words for words in _commands(tree, source, imported) if _may_run_pip(words)]
     if not commands:
         return deps
     if deps is None:
@@ -279,9 +300,9 @@ def _place(unit: Any, deps: Any, record: Any, words: List[Word]) -> Any:
 PIP_HELPER = re.compile(r"pip_?install|install_?pip|pip_?args", re.IGNORECASE)
 
 
-def _commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
+def _commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wrapper"]] = None) -> Iterator[List[Word]]:
     seen: set = set()
-    for words in _all_commands(tree, source):
+    for words in _all_commands(tree, source, imported or {}):
         key = tuple((w.line, w.col, w.text) for w in words if w.text not in ("pip", "install"))
         if key not in seen:  # a list named pip_install_cmd and the helper call it is passed to
             seen.add(key)
@@ -317,7 +338,7 @@ def _install_arguments(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST
     return [Word("pip", *at), Word("install", *at)] + words
 
 
-def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
+def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wrapper"]] = None) -> Iterator[List[Word]]:
     from mlwarden.core.gate import iter_nodes
 
     # one walk (the engine's, faster than ast.walk): imports, assignments and calls, in source order
@@ -367,6 +388,12 @@ def _all_commands(tree: ast.AST, source: str) -> Iterator[List[Word]]:
                 if words:
                     yield words
             words = _helper_strings(node, lines, lists)
+            if words:
+                yield words
+            continue
+        if imported and isinstance(node.func, ast.Name) and node.func.id in imported:
+            # a pip wrapper of another project module, called by the name it is imported as
+            words = imported[node.func.id].words(node, lines, lists)
             if words:
                 yield words
             continue
@@ -743,6 +770,11 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any) -> 
     for n in nodes:  # a name bound to the command and run or returned: `cmd = [...] + args` … `run(cmd)`
         if isinstance(n, ast.Name) and id(n) in used and n.id in named:
             used.add(id(named[n.id]))
+    for n in nodes:  # … or spread into one: `base = ["pip", "install", *pkgs]` … `run([uv_bin, *base])`
+        if id(n) in used and isinstance(n, (ast.List, ast.Tuple)):
+            for element in n.elts:
+                if isinstance(element, ast.Starred) and isinstance(element.value, ast.Name) and element.value.id in named:
+                    used.add(id(named[element.value.id]))
     for n in nodes:
         if id(n) not in used or not isinstance(n, (ast.List, ast.Tuple, ast.BinOp)):
             continue
@@ -760,6 +792,64 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any) -> 
             return _Wrapper(prefix, suffix, len(params), True, "", function.lineno, function.end_lineno)
         return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno)
     return None
+
+
+#: module file key -> its module-level pip wrappers by name (None: not read)
+_MODULE_WRAPPERS: Dict[Tuple[str, int, int], Dict[str, Optional[_Wrapper]]] = {}
+_WRAPPER_NAME = lazyre.compile(r"(?i)install|pip")
+
+
+def _imported_wrappers(unit: Any, tree: ast.AST) -> Dict[str, _Wrapper]:
+    """Local name -> the pip wrapper (:class:`_Wrapper`) a name imported
+    from another project module is there: a module-level function defined
+    once, whose name says install or pip, read with ``ast`` (never run); the
+    modules read are recorded in ``unit.extra["read_files"]``."""
+    from mlwarden.core.project import _file_key, module_file
+
+    path = getattr(unit, "path", None)
+    if path is None or not Path(path).is_file():
+        return {}
+    found: Dict[str, _Wrapper] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or not (node.module or node.level):
+            continue
+        wanted = [a for a in node.names if a.name != "*" and _WRAPPER_NAME.search(a.name)]
+        if not wanted:
+            continue
+        source = module_file(Path(path), node.module or "", node.level or 0)
+        if source is None or str(source) == str(path):
+            continue
+        key = _file_key(source)
+        if key is None:
+            continue
+        wrappers = _MODULE_WRAPPERS.get(key)
+        if wrappers is None:
+            wrappers = {}
+            try:
+                text = source.read_text(encoding="utf-8", errors="replace")
+                other = ast.parse(text)
+            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                other = None
+            if other is not None:
+                lines, lists = text.splitlines(), _LazyLists(other)
+                defs: Dict[str, List[ast.AST]] = {}
+                for stmt in other.body:
+                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _WRAPPER_NAME.search(stmt.name):
+                        defs.setdefault(stmt.name, []).append(stmt)
+                for name, functions in defs.items():
+                    wrapper = _wrapper_of(functions[0], False, lines, lists) if len(functions) == 1 else None
+                    if wrapper is not None:
+                        wrapper = dataclasses.replace(wrapper, first=0, last=0) if dataclasses.is_dataclass(wrapper) else wrapper
+                    wrappers[name] = wrapper
+            if len(_MODULE_WRAPPERS) > 512:
+                _MODULE_WRAPPERS.clear()
+            _MODULE_WRAPPERS[key] = wrappers
+        unit.extra.setdefault("read_files", set()).add(str(source))
+        for alias in wanted:
+            wrapper = wrappers.get(alias.name)
+            if wrapper is not None:
+                found[alias.asname or alias.name] = wrapper
+    return found
 
 
 def _names_pip(prefix: Tuple[str, ...]) -> bool:
