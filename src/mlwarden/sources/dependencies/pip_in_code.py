@@ -198,14 +198,22 @@ class Word:
     col: int  # code-view column, 0-based
 
 
-#: an import of a name that says install or pip: a pip wrapper of another module may be called
-_IMPORTS_WRAPPER = lazyre.compile(r"(?i)\bimport\s+(?:\([^)]*?)?[\w\s,]*?\w*(?:install|pip)\w*")
+#: what follows an ``import`` keyword up to the statement's end: a
+#: parenthesised list (comments skipped whole, so a ``)`` in one does not end
+#: it) or the rest of the line with its backslash continuations. Each
+#: alternative starts with a different character, so the scan is linear
+#: (the pattern it replaced backtracked quadratically over the long import
+#: blocks of big packages: 10 s of 34 on the transformers corpus)
+_IMPORT_SPAN = lazyre.compile(r"\bimport[ \t]+(\((?:[^)#]|#[^\n]*)*\)|(?:[^\\\n]|\\[\s\S])*)")
 
 
 def may_call_wrapper(source: str) -> bool:
     """The second cheap gate: the code imports a name that says install or
-    pip (a pip wrapper of another project module, :func:`_imported_wrappers`)."""
-    return "install" in source and "import" in source and _IMPORTS_WRAPPER.search(source) is not None
+    pip (a pip wrapper of another project module, :func:`_imported_wrappers`);
+    a superset of what that function reads."""
+    if "install" not in source or "import" not in source:
+        return False
+    return any(_WRAPPER_NAME.search(match.group(1)) for match in _IMPORT_SPAN.finditer(source))
 
 
 def add_code_installs(unit: Any, deps: Any) -> Any:
@@ -215,7 +223,8 @@ def add_code_installs(unit: Any, deps: Any) -> Any:
     if code is None:
         return deps
     source = code.source
-    if not may_install(source) and not may_call_wrapper(source):
+    wrapper = may_call_wrapper(source)
+    if not wrapper and not may_install(source):
         return deps
     tree = unit.extra.get("ast")  # the engine's, when the code rules parsed this code
     if tree is None:
@@ -223,7 +232,7 @@ def add_code_installs(unit: Any, deps: Any) -> Any:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
             return deps  # the code rules report what does not parse
-    imported = _imported_wrappers(unit, tree) if may_call_wrapper(source) else {}
+    imported = _imported_wrappers(unit, tree) if wrapper else {}
     commands = [words for words in _commands(tree, source, imported) if _may_run_pip(words)]
     if not commands:
         return deps
@@ -796,7 +805,8 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any) -> 
 
 #: module file key -> its module-level pip wrappers by name (None: not read)
 _MODULE_WRAPPERS: Dict[Tuple[str, int, int], Dict[str, Optional[_Wrapper]]] = {}
-_WRAPPER_NAME = lazyre.compile(r"(?i)install|pip")
+#: (``pipe``/``pipeline`` say neither: ``from transformers import pipeline``)
+_WRAPPER_NAME = lazyre.compile(r"(?i)install|pip(?!e)")
 
 
 def _imported_wrappers(unit: Any, tree: ast.AST) -> Dict[str, _Wrapper]:
