@@ -5,7 +5,7 @@ What the engine needs of each rule before importing it (see
 
 FINGERPRINT = {'_helpers': 3870641487,
  '_optin': 903071260,
- '_roundtrip': 2462109990,
+ '_roundtrip': 3538071002,
  '_samefile': 4175811595,
  'mlw101_pickle_load': 665396101,
  'mlw102_torch_load_without_weights_only': 615234408,

@@ -1588,18 +1588,9 @@ def fixture_returns_double(ctx: Any, stack: List[Any], name: str, source: Option
     tree = _tree(source) if isinstance(source, str) else None
     if tree is None:
         return False
-    places: List[Any] = [tree.body]
-    classes = [n for n in stack if isinstance(n, cst.ClassDef)]
-    if classes:
-        wanted = classes[-1].name.value
-        places = [n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == wanted] + places
-    candidates = [
-        node for body in places for node in body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name and any(_ast_is_fixture(d) for d in node.decorator_list)
-    ]
-    if len(candidates) != 1:
+    fixture = _same_fixture(tree, stack, name)
+    if fixture is None:
         return False
-    fixture = candidates[0]
     args = fixture.args
     params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
     outs: List[Any] = []
