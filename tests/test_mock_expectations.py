@@ -119,3 +119,13 @@ def test_expectations_in_a_notebook_cell(tmp_path):
     cells = {(f.rule_id, f.cell) for f in result.findings}
     assert ("MLW201", 3) in cells
     assert not any(cell == 2 for _, cell in cells), json.dumps(sorted(cells))
+
+
+def test_the_cheap_test_before_the_walk_lets_every_expectation_through():
+    from mlwarden.core.expectations import may_hold
+
+    for mocked, _real in PAIRS.values():
+        assert may_hold(HEADER + mocked)
+    assert may_hold("mock.call (x)") and may_hold("fake.assert_any_call(x)")
+    # words that merely contain `call` do not pay for the walk
+    assert not may_hold("def __call__(self, cb=callback):\n    return callable(cb)\n")

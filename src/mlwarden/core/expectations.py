@@ -31,6 +31,7 @@ An expectation is:
 
 from __future__ import annotations
 
+import re
 from typing import Any, Set
 
 #: ``unittest.mock`` assertion methods whose arguments describe a call
@@ -48,13 +49,16 @@ ASSERT_METHODS = frozenset(
 )
 #: what ``call`` must resolve to
 CALL_FACTORIES = frozenset({"unittest.mock.call", "mock.call"})
-#: words without which a piece of code holds no expectation (a cheap test)
-WORDS = ("assert_", "call")
+#: without one of these a piece of code holds no expectation: an assertion
+#: method, or ``call`` as a whole word (not ``callback``, ``__call__``,
+#: ``callable``, which most files with findings contain)
+_WORDS = re.compile(r"assert_|\bcall\b")
 
 
 def may_hold(source: str) -> bool:
-    """False when ``source`` cannot hold an expectation."""
-    return any(word in source for word in WORDS)
+    """False when ``source`` cannot hold an expectation (a cheap test, so
+    that most judged pieces pay no second walk of their tree)."""
+    return _WORDS.search(source) is not None
 
 
 def expectation_nodes(module: Any, ctx: Any) -> Set[int]:
