@@ -119,7 +119,14 @@ class HardcodedSecret(FileRule):
     `ftp://ftp:…@`) and an FTP password equal to its user name (a dataset
     mirror's documented public login, `ftp://m1474000:m1474000@…`); the same
     on another scheme (`https://admin:admin@…`, a service's default login)
-    keeps its severity. A keyword password on a doctest line (`>>> `, `... `:
+    keeps its severity. A known default or weak password (`root`,
+    `postgres`, `changeme`, `changeit`, `minioadmin`, `123456` …) under a
+    password name in a configuration file (YAML, JSON, TOML, INI, `.env`:
+    `MYSQL_ROOT_PASSWORD: root` in a compose file) is reported at low
+    severity with that reason: everyone knows the value, so it is a weak
+    credential to change rather than a secret that leaked; a default run does
+    not show it, `--severity low` does. In Python code such values are judged
+    like any other password. A keyword password on a doctest line (`>>> `, `... `:
     an interactive example's made-up value) is reported at low; a provider
     token there stays high. User-interface text is no password: a label
     ending with a colon (`"one_time_password": "Engangskode:"`) is not
@@ -245,7 +252,7 @@ class HardcodedSecret(FileRule):
 
         high_entropy = bool(self.option("secrets-high-entropy"))
         in_tests = None  # looked up at the first URL or keyword hit (most files have none)
-        with Session("code", high_entropy) as session:
+        with Session("code", high_entropy, default_passwords=True) as session:
             for where in source_hits(unit, session):
                 hit = where.hit
                 preview = redact(hit.secret)
@@ -279,6 +286,8 @@ def _low_reason(hit, text: str) -> str:
     (``""`` when it is not): a doctest line's keyword value (an interactive
     example's made-up password), an anonymous-FTP password or an FTP password
     equal to its user name (public by convention)."""
+    if getattr(hit, "weak", False):
+        return "a known default or weak password: weak rather than leaked"
     if hit.type in _GENERIC and _DOCTEST.match(text):
         return "a doctest example's value"
     if hit.type in _URL_TYPES and "ftp" in text.lower():

@@ -43,11 +43,13 @@ from mlwarden.core import lazyre as re  # patterns compile on first use
 import sys
 import threading
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from mlwarden.secrets import keywords
 from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason, placeholder_signature, translation_catalog, ui_text
+from mlwarden.sources.text import is_text_config
 from mlwarden.secrets.patterns import (
     ENCODED_RUN,
     GLUED_NEEDS_CHECKSUM,
@@ -174,6 +176,11 @@ class Hit:
     #: found base64-encoded: ``secret`` is the base64 run as written, ``type``
     #: the provider of the token inside it (see :func:`_encoded_hits`)
     encoded: bool = False
+    #: a known default or weak password (``root``, ``changeme``) under a
+    #: password name in a configuration file: a weak credential rather than a
+    #: leaked secret, reported at low severity (see
+    #: :func:`mlwarden.secrets.keywords.default_passwords`)
+    weak: bool = False
 
     @property
     def provider(self) -> bool:
@@ -236,11 +243,13 @@ class Session:
     and configured on the first scan that has a candidate line for one of its
     detectors."""
 
-    def __init__(self, profile: str = "code", high_entropy: bool = False) -> None:
+    def __init__(self, profile: str = "code", high_entropy: bool = False, default_passwords: bool = False) -> None:
         if profile not in ("code", "output"):
             raise ValueError(f"unknown secrets profile {profile!r}")
         self.profile = profile
         self.high_entropy = high_entropy
+        #: also report known default passwords in configuration files (weak, low severity)
+        self.default_passwords = default_passwords
         self._settings: Optional[_settings] = None
         self._plugins: Optional[list] = None
 
@@ -276,6 +285,9 @@ class Session:
         if self.profile == "code":
             python = filename.endswith((".py", ".pyi", ".pyw"))  # notebook code is scanned as x.py
             hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE) for i, col, value in keywords.scan_lines(lines, lowered, starts, python))
+            defaults = self.default_passwords and not python and is_text_config(Path(filename))
+            if defaults:
+                hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE, weak=True) for i, col, value in keywords.default_passwords(lines, lowered))
         ds_indexes = [i for i in indexes if _DS_CANDIDATE.search(lines[i])] if not entropy else indexes
         if ds_indexes:
             if self._plugins is None:
@@ -286,6 +298,7 @@ class Session:
             hits.extend(_kaggle_json(lines, {(h.line, h.secret) for h in hits}))
         if not hits:
             return []
+        defaults = self.profile == "code" and self.default_passwords and any(h.weak for h in hits)
         out: List[Hit] = []
         seen = set()
         for hit in sorted(hits, key=lambda h: (h.line, h.col, _RANK.get(h.type, 50))):
@@ -302,6 +315,9 @@ class Session:
             # a translation catalog's values are user-interface text: `"password": "Passord"` is
             # the field's caption; a value with a digit or symbol is still judged a password
             out = [h for h in out if not (h.type in _NAMED_TYPES and ui_text(h.secret))]
+        if defaults:
+            # a keyword hit of a default password (`password: postgres`) is that weak password too
+            out = [replace(h, weak=True) if h.type in _NAMED_TYPES and h.secret.lower() in keywords.DEFAULT_PASSWORDS else h for h in out]
         return _drop_contained(out)
 
 

@@ -855,3 +855,49 @@ def _line_of(starts: List[int], offset: int) -> int:
     import bisect
 
     return bisect.bisect_right(starts, offset) - 1
+
+
+# --------------------------------------------------------------------------- default passwords
+
+#: passwords a product ships as its default or documents for its first login
+#: (databases, brokers, admin consoles, Java key stores), and the commonest
+#: weak ones. In a configuration file under a password name such a value is a
+#: weak credential rather than a leaked secret: everyone knows it, so it is
+#: reported at low severity (:func:`default_passwords`); shorter than the
+#: keyword judge's minimum, most were never reported before.
+DEFAULT_PASSWORDS = frozenset({
+    "root", "toor", "admin", "administrator", "admin123", "adminadmin", "password", "passw0rd", "p@ssw0rd",
+    "p@ssword", "pass", "pass123", "password1", "password123", "changeme", "changeit", "secret", "default", "guest",
+    "letmein", "welcome", "qwerty", "123456", "12345678", "123456789", "1234", "12345", "111111", "000000",
+    "postgres", "mysql", "mariadb", "oracle", "manager", "tomcat", "jenkins", "minioadmin", "airflow", "neo4j",
+    "rabbitmq", "elastic", "superuser", "sysadmin", "test123", "demo",
+})
+#: a default password as a whole value in lower-cased text (the cheap gate)
+_DEFAULT_VALUE = re.compile(
+    r"(?<![\w$@.\-/])(?:" + "|".join(sorted((re.escape(p) for p in DEFAULT_PASSWORDS), key=len, reverse=True)) + r")(?![\w@.\-/])"
+)
+#: ``key: value`` / ``key = value`` / ``"key": "value",`` / ``KEY=value`` with
+#: the value last on its line (a trailing comma or ``#`` comment allowed)
+_DEFAULT_ASSIGN = re.compile(
+    r"""(?:^|(?<=[\s{,]))(?:-[ \t]+)?(?:export[ \t]+)?(?P<kq>["'`]?)(?P<key>[A-Za-z_][\w.\-]{0,60})(?P=kq)[ \t]*(?::|=)[ \t]*"""
+    r"""(?P<q>["'`]?)(?P<v>[^\s"'`,;#]{2,24})(?P=q)[ \t]*,?[ \t]*(?:#.*)?$"""
+)
+
+
+def default_passwords(lines: Sequence[str], lowered: Optional[str] = None) -> Iterator[Tuple[int, int, str]]:
+    """(0-based line, 0-based column, value) of each known default or weak
+    password (:data:`DEFAULT_PASSWORDS`) assigned to a password-named key in
+    configuration text (YAML, JSON, TOML, INI, ``.env``). Not for Python:
+    there a literal is judged by the keyword rules alone."""
+    low = lowered if lowered is not None else "\n".join(lines).lower()
+    if not _DEFAULT_VALUE.search(low):
+        return
+    for index, line in enumerate(lines):
+        if len(line) > 200 or not _DEFAULT_VALUE.search(line.lower()):
+            continue
+        match = _DEFAULT_ASSIGN.search(line)
+        if match is None or match.group("v").lower() not in DEFAULT_PASSWORDS:
+            continue
+        if key_strength(match.group("key")) != "password":
+            continue
+        yield index, match.start("v"), match.group("v")
