@@ -108,3 +108,32 @@ def test_gate_is_whole_values_only():
     assert list(default_passwords(lines)) == []
     assert list(default_passwords(["db:", "  password: Root"])) == [(1, 12, "Root")]
     assert "root" in DEFAULT_PASSWORDS and all(p == p.lower() for p in DEFAULT_PASSWORDS)
+
+
+def _naive(lines):
+    """Every line read with the assignment pattern (no stem search, no gate)."""
+    from mlwarden.secrets import keywords
+
+    out = []
+    for index, line in enumerate(lines):
+        match = keywords._DEFAULT_ASSIGN.search(line)
+        if (match and len(line) <= 200 and match.group("v").lower() in DEFAULT_PASSWORDS
+                and keywords.key_strength(match.group("key")) == "password"):
+            out.append((index, match.start("v"), match.group("v")))
+    return out
+
+
+def test_stem_search_equals_reading_every_line():
+    values = sorted(DEFAULT_PASSWORDS) + ["rooted", "x" + rand(8), rand(12)]
+    keys = ["password", "db_password", "DB_PASS", "PGPASSWORD", "user_pw", "senha", "root_pwd", "user", "pass_through",
+            "token", "passwordless", "api_key"]
+    lines = []
+    for _ in range(400):
+        key, value = RNG.choice(keys), RNG.choice(values)
+        lines.append(RNG.choice([f"  {key}: {value}", f'"{key}": "{value}",', f"{key.upper()}={value}",
+                                 f"- {key}={value}", f"{key} = '{value}'  # note", f"note: {key} is {value}"]))
+    lines.insert(17, "İstanbul: İİİ")  # lower() changes its length: the line mapping must still hold
+    lines.insert(18, "  password: root")
+    got = list(default_passwords(lines))
+    assert got == _naive(lines)
+    assert (18, 12, "root") in got and len(got) > 50

@@ -287,7 +287,7 @@ class Session:
             hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE) for i, col, value in keywords.scan_lines(lines, lowered, starts, python))
             defaults = self.default_passwords and not python and is_text_config(Path(filename))
             if defaults:
-                hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE, weak=True) for i, col, value in keywords.default_passwords(lines, lowered))
+                hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE, weak=True) for i, col, value in keywords.default_passwords(lines, lowered, starts))
         ds_indexes = [i for i in indexes if _DS_CANDIDATE.search(lines[i])] if not entropy else indexes
         if ds_indexes:
             if self._plugins is None:

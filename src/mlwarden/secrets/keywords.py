@@ -872,10 +872,8 @@ DEFAULT_PASSWORDS = frozenset({
     "postgres", "mysql", "mariadb", "oracle", "manager", "tomcat", "jenkins", "minioadmin", "airflow", "neo4j",
     "rabbitmq", "elastic", "superuser", "sysadmin", "test123", "demo",
 })
-#: a default password as a whole value in lower-cased text (the cheap gate)
-_DEFAULT_VALUE = re.compile(
-    r"(?<![\w$@.\-/])(?:" + "|".join(sorted((re.escape(p) for p in DEFAULT_PASSWORDS), key=len, reverse=True)) + r")(?![\w@.\-/])"
-)
+#: every password name (:data:`PASSWORD_WORDS`) holds one of these
+_PASSWORD_STEMS = ("pass", "pw", "psw", "senha", "contras")
 #: ``key: value`` / ``key = value`` / ``"key": "value",`` / ``KEY=value`` with
 #: the value last on its line (a trailing comma or ``#`` comment allowed)
 _DEFAULT_ASSIGN = re.compile(
@@ -884,16 +882,30 @@ _DEFAULT_ASSIGN = re.compile(
 )
 
 
-def default_passwords(lines: Sequence[str], lowered: Optional[str] = None) -> Iterator[Tuple[int, int, str]]:
+def default_passwords(lines: Sequence[str], lowered: Optional[str] = None, starts: Optional[List[int]] = None) -> Iterator[Tuple[int, int, str]]:
     """(0-based line, 0-based column, value) of each known default or weak
     password (:data:`DEFAULT_PASSWORDS`) assigned to a password-named key in
     configuration text (YAML, JSON, TOML, INI, ``.env``). Not for Python:
     there a literal is judged by the keyword rules alone."""
     low = lowered if lowered is not None else "\n".join(lines).lower()
-    if not _DEFAULT_VALUE.search(low):
-        return
-    for index, line in enumerate(lines):
-        if len(line) > 200 or not _DEFAULT_VALUE.search(line.lower()):
+    if not any(word in low for word in _PASSWORD_STEMS):
+        return  # (C-speed)
+    if len(low) != sum(map(len, lines)) + len(lines) - 1:  # a rare Unicode case change: line by line
+        low = "\n".join(line.lower() if len(line.lower()) == len(line) else "?" * len(line) for line in lines)
+    starts = starts if starts is not None else _line_starts(lines)
+    candidates = set()
+    for stem in _PASSWORD_STEMS:  # str.find: C-speed, one look per line that holds a stem
+        pos = low.find(stem)
+        while pos >= 0:
+            index = _line_of(starts, pos)
+            candidates.add(index)
+            end = low.find("\n", pos)
+            if end < 0:
+                break
+            pos = low.find(stem, end)
+    for index in sorted(candidates):
+        line = lines[index]
+        if len(line) > 200:
             continue
         match = _DEFAULT_ASSIGN.search(line)
         if match is None or match.group("v").lower() not in DEFAULT_PASSWORDS:
