@@ -10,6 +10,15 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
 
+# Bytecode. Where the environment sets PYTHONDONTWRITEBYTECODE (CI images
+# and this project's machines do), nothing is ever cached: every run and
+# every xdist worker rewrote the asserts of all test modules again (~5 s of
+# CPU each), and every `mlwarden`/`flake8` subprocess the tests start
+# compiled mlwarden's ~150 modules from source (~0.16 s each). The suite
+# writes its bytecode (gitignored `__pycache__`, excluded from the sdist by
+# MANIFEST.in); subprocesses keep the environment's setting and read it.
+sys.dont_write_bytecode = False
+
 
 def run_slow(config) -> bool:
     """Slow tests (real pre-commit runs, large inputs) run in
@@ -19,6 +28,15 @@ def run_slow(config) -> bool:
     if config.getoption("--skip-slow"):
         return False
     return bool(config.getoption("--run-slow") or os.environ.get("CI"))
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # once, in the controlling process
+        import compileall
+
+        import mlwarden
+
+        compileall.compile_dir(str(Path(mlwarden.__file__).parent), quiet=2)
 
 
 def pytest_addoption(parser):

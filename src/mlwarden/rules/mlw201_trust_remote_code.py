@@ -58,7 +58,12 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
     as the call its builder makes, with the same severities; so is one
     whose `type=` is the registry name of a transformers Auto class
     (`type='AutoModelForCausalLM', name_or_path=NAME`, as mmpretrain
-    registers them).
+    registers them). A call that is not a load but describes one, a model
+    registry record that names a Hub repository by keyword beside the
+    arguments it hands its loader (`ModelMeta(name="org/model",
+    revision=SHA, loader_kwargs={"trust_remote_code": True})`, as mteb
+    lists its models; `name=` counts only for an `org/name` value), is
+    judged as the load of that repository at that revision.
 
     The same finding also checks the pin, so this rule covers "remote code
     without a pinned revision" too (there is no separate rule for it): the
@@ -172,6 +177,7 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
         Invalid("from vllm import LLM\nllm = LLM(model='org/name', **{'trust_remote_code': True})"),
         Invalid("from transformers import AutoConfig\nKW = dict(trust_remote_code=True)\ncfg = AutoConfig.from_pretrained('org/name', **KW)"),
         Invalid("from sentence_transformers import SentenceTransformer\nm = SentenceTransformer('org/name', model_kwargs={'trust_remote_code': True})"),
+        Invalid("from registry import ModelMeta, st_loader\nmeta = ModelMeta(loader=st_loader, loader_kwargs={'trust_remote_code': True}, name='org/embed', revision='main')"),
         Invalid(f"from transformers import AutoModel\nAutoModel.from_pretrained('org/name', trust_remote_code=True, revision='{_SHA}')"),
         Invalid("def build(load):\n    kwargs = {\n        'trust_remote_code': True,  # error: MLW201\n    }\n    return load(**kwargs)"),
         Invalid("def build(load):\n    kwargs = dict(trust_remote_code=True)  # error: MLW201\n    return load(**kwargs)"),
@@ -248,6 +254,10 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
         if via is None:
             return
         found = hub_load(self.ctx, node)
+        if not found and via != "direct":
+            # a model registry record (`ModelMeta(name="org/m", revision=SHA,
+            # loader_kwargs={...})`): the load it describes, judged as one
+            found = _record_load(self.ctx, node)
         target = display_target(found[0]) if found else _call_name(node)
         pattern = f"`{target}(..., trust_remote_code=True)`" if via == "direct" else f"`{target}(..., {via}={{'trust_remote_code': True}})`"
         rev_keyword = revision_arg(self.ctx, node, found[0])[2] if found else "revision"
@@ -401,6 +411,35 @@ def _dict_loader(ctx: Any, keys: "dict[str, Any]") -> "Optional[tuple[str, Any, 
         shown = ".".join(p for p in (_tail(func.value), "from_pretrained") if p)
         return shown, _id_value(keys), False
     return None
+
+
+#: keywords a model registry record names its repository with; `name` only
+#: counts for an ``org/name`` value (elsewhere it is a display name)
+_RECORD_ID_KEYWORDS = (*_ID_KEYWORDS, "hf_model_id", "hub_id", "name")
+
+
+def _record_load(ctx: Any, node: Any) -> "Optional[tuple[str, Any, bool]]":
+    """``hub_load``'s answer for a call that is not a load but describes one:
+    beside the ``{"trust_remote_code": True}`` arguments it names a Hub
+    repository by keyword (``ModelMeta(name="org/model", revision=SHA,
+    loader=..., loader_kwargs={"trust_remote_code": True})``, as model
+    registries such as mteb write them). The record is judged as the load
+    of that repository at that revision; None when it names none."""
+    for key in _RECORD_ID_KEYWORDS:
+        present, value = ctx.keyword(node, key)
+        if not present:
+            continue
+        name, exact = hub_id_value(ctx, value)
+        if name is None or (key == "name" and not (exact and _looks_like_repo_id(name))):
+            continue
+        return _call_name(node), value, True
+    return None
+
+
+def _looks_like_repo_id(name: str) -> bool:
+    """``org/name``: two non-empty parts of the characters Hub ids use."""
+    parts = name.split("/")
+    return len(parts) == 2 and all(p and len(p) <= 96 and all(c.isalnum() or c in "-_." for c in p) for p in parts)
 
 
 def _id_value(keys: "dict[str, Any]") -> Any:

@@ -70,7 +70,14 @@ class UnpinnedRequirement(FileRule):
     up to two folders above, as in `requirements/base.txt`; the nearest
     folder with either file is the project): like a library's
     `pyproject.toml` dependencies, it keeps ranges so that its users can
-    resolve (`pin-policy = "application"` keeps it medium). Low in tests,
+    resolve (`pin-policy = "application"` keeps it medium). Low too for a
+    requirements file that only repeats what the library declares: every
+    package it lists (at least two) is among the dependencies and extras of
+    the nearest `pyproject.toml` of a library (a build backend and a project
+    name; PEP 621 or Poetry) or of its `setup.cfg` (`install_requires`,
+    extras), as many projects keep a `requirements.txt` copy of their
+    `dependencies`; one package the library does not declare makes it a
+    deployment's own list, which stays medium. Low in tests,
     docs, examples and tutorial notebooks; documentation-build requirement
     files are docs: under `docs/`, named for it (`requirements/docs.txt`,
     `requirements/readthedocs.txt`, `rtd-requirements.txt`,
@@ -139,6 +146,10 @@ class UnpinnedRequirement(FileRule):
             return
         # a requirements file that is a library's install requirements keeps ranges on purpose
         library_file = policy != "application" and unit.kind == "requirements" and install_requirements_of_library(unit.path)
+        mirrored = ""
+        if policy != "application" and unit.kind == "requirements" and not library_file:
+            names = {e.name for e in deps.entries if e.own and e.name and e.path == unit.path and not (e.url or e.local or e.editable)}
+            mirrored = mirrored_library_manifest(unit.path, names)
         # notebooks: one finding per install line, listing its packages
         install_lines: Dict[Tuple[str, Optional[int], int], List[Any]] = {}
         for entry in deps.entries:
@@ -160,6 +171,9 @@ class UnpinnedRequirement(FileRule):
                 message += ", and add hashes"
             if library_file and entry.path == unit.path:
                 yield finding_for(self, unit, entry, message + f" (low: {library_file} reads this file as the library's install requirements, where ranges are expected; pin deployments with a lock or constraints file)").with_(severity=Severity.LOW)
+                continue
+            if mirrored and entry.path == unit.path:
+                yield finding_for(self, unit, entry, message + f" (low: every package here is one the library's {mirrored} declares, so this file repeats its install requirements, where ranges are expected; pin deployments with a lock or constraints file)").with_(severity=Severity.LOW)
                 continue
             yield finding_for(self, unit, entry, message)
         for entries in install_lines.values():
@@ -222,6 +236,59 @@ def install_requirements_of_library(path: str) -> str:
             return ""  # the project's root, and it does not build from this file
         directory = directory.parent
     return ""
+
+
+def mirrored_library_manifest(path: str, names) -> str:
+    """``"pyproject.toml"`` or ``"setup.cfg"`` when the requirements file at
+    ``path`` only repeats the install requirements of the library it belongs
+    to: the nearest folder (its own or up to two above) with a ``setup.py``,
+    ``setup.cfg`` or ``pyproject.toml`` has a library manifest (a pyproject
+    with a build backend and a project name, or a setup.cfg with
+    ``install_requires``) whose dependencies and extras name every package of
+    ``names`` (at least two). A file with a package the library does not
+    declare is a deployment's own list and stays medium. Read as text (TOML
+    and INI); never run."""
+    import os
+    from pathlib import Path
+
+    if len(names) < 2:
+        return ""
+    directory = Path(os.path.abspath(path)).parent
+    for _ in range(_LIBRARY_ROOT_DEPTH + 1):
+        found = [directory / name for name in ("pyproject.toml", "setup.cfg", "setup.py")]
+        try:
+            present = [f for f in found if f.is_file()]
+        except (OSError, ValueError):
+            return ""
+        if present:
+            for manifest in present[:2]:
+                declared = _declared_install_requirements(manifest)
+                if declared is not None and names <= declared:
+                    return manifest.name
+            return ""
+        if directory.parent == directory:
+            return ""
+        directory = directory.parent
+    return ""
+
+
+def _declared_install_requirements(manifest) -> Optional[frozenset]:
+    """The normalised names a library manifest installs (dependencies and
+    extras), or None when it is not a library's or cannot be read."""
+    from mlwarden.sources.dependencies import manifests
+
+    if manifest.name == "setup.py":
+        return None
+    try:
+        text = manifest.read_text(encoding="utf-8", errors="replace")[:500_000]
+        deps = manifests.parse_pyproject(text, str(manifest)) if manifest.name == "pyproject.toml" else manifests.parse_setup_cfg(text, str(manifest))
+    except Exception:  # a TOML or INI error: that file's own finding, not ours
+        return None
+    if deps.project_type != "library":
+        return None
+    install = {"dependencies", "optional-dependencies", "setup.cfg", "poetry"}
+    names = frozenset(e.name for e in deps.entries if e.name and e.context in install)
+    return names or None
 
 
 def _setup_py_reads(setup_py, parts) -> bool:
