@@ -78,6 +78,14 @@ SAFE = {
                 with open(p, "rb") as fh:
                     return torch.load(fh, **kw)
         """,
+    "second-dict-without-it": """
+        import torch
+        def restore(f, mmap):
+            extra = {}
+            if mmap:
+                extra["mmap"] = True
+            return torch.load(f, **{"map_location": "cpu"}, **extra, weights_only=True)
+        """,
     "copy-method": """
         import torch
         def restore(p):
@@ -211,6 +219,39 @@ KEPT = {
         """,
         "cannot be verified",
     ),
+    "version-gated-with-a-second-dict": (
+        """
+        import torch
+        def restore(f, map_location, mmap):
+            extra = {}
+            gate = {"weights_only": True} if torch_at_least("1.13") else {}
+            if mmap:
+                extra = {"mmap": True}
+            return torch.load(f, map_location=map_location, **gate, **extra)
+        """,
+        "local dict `gate` on some paths only",
+    ),
+    "two-dicts-may-carry-it": (
+        """
+        import torch
+        def restore(f, opts):
+            a = {"weights_only": True}
+            b = dict(opts)
+            return torch.load(f, **a, **b)
+        """,
+        "cannot be verified",
+    ),
+    "parameter-default-true-but-a-caller-passes-false": (
+        """
+        import torch
+        def restore(path, weights_only=True):
+            kw = dict(map_location="cpu", weights_only=weights_only)
+            return torch.load(path, **kw)
+        def legacy(path):
+            return restore(path, weights_only=False)
+        """,
+        "holds `False`",
+    ),
     "non-literal-value": (
         """
         import torch
@@ -255,3 +296,30 @@ def test_notebook_cell_function():
 
     nb = notebook_json("import torch", "def restore(p):\n    kw = {}\n    kw['weights_only'] = True\n    return torch.load(p, **kw)")
     assert findings(nb, "MLW102", filename="demo.ipynb") == []
+
+
+def test_parameter_default_true_in_the_dict_is_the_parameter_ladder():
+    """``dict(weights_only=weights_only)`` with a parameter that defaults to
+    True and that no call in the file sets otherwise: low, as the same
+    parameter passed as a keyword (``torch.load(p, weights_only=weights_only)``)."""
+    carried = findings(
+        """
+        import torch
+        def restore(path, map_location="cpu", weights_only: bool = True, mmap: bool = False):
+            kw = dict(map_location=map_location, weights_only=weights_only)
+            if mmap:
+                kw["mmap"] = True
+            return torch.load(path, **kw)
+        """,
+        "MLW102",
+    )
+    direct = findings(
+        """
+        import torch
+        def restore(path, map_location="cpu", weights_only: bool = True, mmap: bool = False):
+            return torch.load(path, map_location=map_location, weights_only=weights_only)
+        """,
+        "MLW102",
+    )
+    assert [s for _, s, _ in carried] == [s for _, s, _ in direct] == [Severity.LOW]
+    assert "safe unless a caller passes False" in carried[0][2]

@@ -4,12 +4,12 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 3870641487,
- '_kwdict': 95345909,
+ '_kwdict': 558517386,
  '_optin': 903071260,
  '_roundtrip': 3586087931,
  '_samefile': 4175811595,
  'mlw101_pickle_load': 3696409705,
- 'mlw102_torch_load_without_weights_only': 9978118,
+ 'mlw102_torch_load_without_weights_only': 2750624589,
  'mlw103_joblib_load': 2742300424,
  'mlw104_pandas_read_pickle': 2179515650,
  'mlw105_numpy_load_allow_pickle': 812181820,

@@ -43,10 +43,11 @@ _READS = frozenset({"get", "keys", "values", "items", "copy", "__contains__", "_
 _READING_CALLS = frozenset({"len", "list", "sorted", "print", "repr", "str", "bool", "isinstance", "dict", "tuple", "set", "iter"})
 
 
-def keyword_paths(rule: Any, call: Any, key: str) -> Optional[List[Path]]:
-    """The paths of ``key`` at ``call`` (see the module docs), or None when
-    the call has no single local ``**name`` to follow (or ``key`` is given
-    outright, or another ``**`` argument hides it)."""
+def keyword_paths(rule: Any, call: Any, key: str) -> Optional[Tuple[List[Path], str]]:
+    """The paths of ``key`` at ``call`` (see the module docs) and the name
+    of the ``**`` dict that may carry it, or None when the call has no
+    local ``**name`` to follow (or ``key`` is given outright, or more than
+    one ``**`` dict may carry it)."""
     from mlwarden.rules._roundtrip import analysis_for
 
     functions = [n for n in rule._rt_stack() if isinstance(n, cst.FunctionDef)]
@@ -61,14 +62,23 @@ def keyword_paths(rule: Any, call: Any, key: str) -> Optional[List[Path]]:
                 return None
             continue
         opaque.append(arg.value)
-    if len(opaque) != 1 or not isinstance(opaque[0], cst.Name) or any(a.keyword is not None and a.keyword.value == key for a in call.args):
+    if not opaque or any(not isinstance(o, cst.Name) for o in opaque) or any(a.keyword is not None and a.keyword.value == key for a in call.args):
         return None
     try:
         index = analysis_for(rule.ctx).scope(functions[-1])
         if id(call) not in index.order:
             return None  # a lambda or a nested body: not indexed
         walker = _Walker(rule, index, functions[-1], key)
-        return _dedupe(walker.name_paths(opaque[0].value, opaque[0], 0))
+        # `f(**a, **b)`: a key in both is a TypeError, so at most one dict
+        # may carry it; dicts that never do drop out
+        carrying = []
+        for name in opaque:
+            paths = _dedupe(walker.name_paths(name.value, name, 0))
+            if any(kind != "unset" for kind, _ in paths):
+                carrying.append((paths, name.value))
+        if len(carrying) > 1:
+            return None
+        return carrying[0] if carrying else ([UNSET], opaque[0].value)
     except RecursionError:
         raise
     except Exception:  # noqa: BLE001 - an analysis problem must never hide a finding

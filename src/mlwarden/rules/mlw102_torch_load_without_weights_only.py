@@ -184,6 +184,10 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     A change on a straight line before the call applies to every path; one
     under a condition adds a path. Then, rank by rank:
     - every path sets a true value: not reported;
+    - every path sets a true value or a parameter of the function that
+      defaults to `True` and that no call in the file sets otherwise
+      (`kw = dict(weights_only=weights_only)`): low, as the same parameter
+      passed as a keyword (the ladder above);
     - a path sets `False` or a value that is not a literal `True`: high,
       as an explicit `weights_only=False`;
     - a path leaves it unset (`{"weights_only": True} if new_torch else
@@ -193,8 +197,10 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
       a call's result, `kw.update(other)`, `kw |= other`, the dict handed
       to another function, a change inside a nested function or after the
       call in a loop around it): high, "cannot be verified", as before.
-    Only the enclosing function is read; module-level dicts are followed
-    as constants (`**CONST`).
+    With several `**` dicts (`torch.load(f, **a, **b)`), one that never
+    holds the key drops out; two that may hold it are not followed. Only
+    the enclosing function is read; module-level dicts are followed as
+    constants (`**CONST`).
 
     ## References
     - [PyTorch docs: torch.load](https://pytorch.org/docs/stable/generated/torch.load.html)
@@ -422,9 +428,9 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     def _judge(self, node, target: str) -> None:
         present, value = self.ctx.keyword(node, "weights_only")
         if present is None:
-            paths = keyword_paths(self, node, "weights_only")
-            if paths is not None and all(kind != "unknown" for kind, _ in paths):
-                self._judge_paths(node, target, paths)
+            found = keyword_paths(self, node, "weights_only")
+            if found is not None and all(kind != "unknown" for kind, _ in found[0]):
+                self._judge_paths(node, target, *found)
                 return
             self.report_load(node, target, f"`{target}` gets its arguments from `**kwargs`, so `weights_only=True` cannot be verified; pass `weights_only=True` explicitly")
             return
@@ -478,25 +484,40 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         )
 
 
-    def _judge_paths(self, node, target: str, paths) -> None:
+    def _judge_paths(self, node, target: str, paths, holder: str) -> None:
         """``torch.load(f, **kw)`` where ``kw`` is a dict of this function
         whose ``weights_only`` is known on every path (``_kwdict``): safe when
         every path sets a true value; a path that sets another value is an
         explicit opt-out; a path that leaves it unset is an omitted
         ``weights_only`` (version-aware)."""
-        holder = next(a.value.value for a in node.args if a.star == "**" and isinstance(a.value, cst.Name) and not isinstance(self.ctx.value(a.value), dict))
         unsafe = False
+        opt_out = None  # a parameter that defaults to True and that no call in the file sets otherwise
         for kind, value in paths:
             if kind != "set":
                 continue
             resolved = self.ctx.value(value)
             if resolved is UNKNOWN:
                 resolved = self.local_value(value)
-            if not is_truthy(resolved):
-                unsafe = True
+            truth = is_truthy(resolved)
+            if truth:
+                continue
+            if truth is None:
+                name, default, passed = parameter_default(self, node, value)
+                if name is not None and default is True and all(isinstance(v, ast.Constant) and v.value is True for v in passed):
+                    opt_out = name
+                    continue
+            unsafe = True
         unset = any(kind == "unset" for kind, _ in paths)
-        if not unsafe and not unset:
+        if not unsafe and not unset and opt_out is None:
             return  # `weights_only=True` on every path that reaches the call
+        if not unsafe and not unset:
+            self.report_load(
+                node,
+                target,
+                f"`{target}(..., **{holder})` gets `weights_only={opt_out}` from the local dict `{holder}`, which is safe unless a caller passes False: `{opt_out}` defaults to True and no call in this file passes another value, so a full unpickle needs the caller's explicit opt-in (`{opt_out}=False`); keep `weights_only=True` at every call",
+                severity=Severity.LOW,
+            )
+            return
         if unsafe:
             self.report_load(
                 node,
