@@ -323,3 +323,32 @@ def test_parameter_default_true_in_the_dict_is_the_parameter_ladder():
     )
     assert [s for _, s, _ in carried] == [s for _, s, _ in direct] == [Severity.LOW]
     assert "safe unless a caller passes False" in carried[0][2]
+
+
+# -- the same following for the other keyword rules: a dict that turns the
+# -- unsafe option on is reported as the keyword would be (on BASE: nothing)
+
+@pytest.mark.parametrize(
+    "code, rule, count",
+    [
+        ("import numpy as np\ndef read(f):\n    kw = {'mmap_mode': 'r'}\n    kw['allow_pickle'] = True\n    return np.load(f, **kw)", "MLW105", 1),
+        ("import numpy as np\ndef read(f, legacy):\n    kw = {'allow_pickle': True} if legacy else {}\n    return np.load(f, **kw)", "MLW105", 1),
+        ("import numpy as np\ndef read(f):\n    kw = {'allow_pickle': False}\n    return np.load(f, **kw)", "MLW105", 0),
+        ("import numpy as np\ndef read(f, **kw):\n    return np.load(f, **kw)", "MLW105", 0),
+        ("import keras\ndef restore(p, trusted):\n    kw = dict(compile=False)\n    if trusted:\n        kw.update(safe_mode=False)\n    return keras.models.load_model(p, **kw)", "MLW108", 1),
+        ("import keras\ndef restore(p):\n    kw = dict(compile=False, safe_mode=True)\n    return keras.models.load_model(p, **kw)", "MLW108", 0),
+    ],
+)
+def test_other_keyword_rules_follow_the_dict(code, rule, count):
+    from mlwarden.core.config import Config
+    from mlwarden.core.engine import check_source
+
+    found = findings(code, rule)
+    pinned = Config(select=[rule], severity=Severity.LOW, assume_versions={"keras": "3.12"})
+    if rule == "MLW108":  # without a Keras pin every load_model is reported (version awareness): pin it
+        found = [f for f in check_source(code, "pkg/io.py", config=pinned).findings if f.rule_id == rule]
+        full = [f for f in check_source(code, "pkg/io.py", config=pinned, full=True).findings if f.rule_id == rule]
+        assert [(f.line, f.message) for f in found] == [(f.line, f.message) for f in full]
+    assert len(found) == count, found
+    if count:
+        assert "local dict `kw`" in (found[0][2] if isinstance(found[0], tuple) else found[0].message)
