@@ -3,6 +3,10 @@
 
 - a same-file helper (any name) whose every ``return`` is a serializer's
   in-memory result: ``pickle.loads(_payload())``;
+- a hand-written fake: an instance of a class of the test file (made in
+  the test or by a same-file fixture, constant arguments) whose attribute
+  holds only what its methods are handed, and that the test hands only to
+  calls (the code under test);
 - a spy: a ``def`` nested in a test, installed in place of the loader
   (``monkeypatch.setattr``, a double's ``side_effect=``/``new=``) and never
   called by the test, that runs the real loader on what the code under test
@@ -212,6 +216,150 @@ CASES = {
             monkeypatch.setattr(torch, "load", spy)
         """,
         "MLW102", ["high"], None,
+    ),
+    "fake-class-fixture-yields-instance": (
+        """
+        import io
+        import pickle
+        import pytest
+
+        class FakeStore:
+            def __init__(self, url="x"):
+                self.url = url
+                self.blob = None
+
+            def put(self, *, data, **kwargs):
+                if isinstance(data, str):
+                    self.blob = open(data, "rb")
+                else:
+                    self.blob = data
+                return self.url
+
+        class TestUpload:
+            @pytest.fixture
+            def store(self):
+                s = FakeStore()
+                yield s
+                s.blob.close()
+
+            def test_roundtrip(self, store, model):
+                Uploader(store, name="m").push(model)
+                restored = pickle.loads(store.blob.read())
+        """,
+        "MLW101", ["low"], "FakeStore",
+    ),
+    "fake-class-made-in-the-test": (
+        """
+        import torch
+
+        class Sink:
+            saved = None
+
+            def write(self, buf):
+                self.saved = buf
+
+        def test_export(model):
+            sink = Sink()
+            export(model, sink)
+            state = torch.load(sink.saved)
+        """,
+        "MLW102", ["low"], "Sink",
+    ),
+    "fake-class-test-calls-its-method": (
+        """
+        import pickle
+
+        class Sink:
+            def write(self, buf):
+                self.saved = buf
+
+        def test_export():
+            sink = Sink()
+            sink.write(fetch_remote())
+            pickle.loads(sink.saved)
+        """,
+        "MLW101", ["high"], None,
+    ),
+    "fake-class-init-stores-an-argument": (
+        """
+        import pickle
+        import pytest
+
+        class Holder:
+            def __init__(self, blob=b""):
+                self.saved = blob
+
+        @pytest.fixture
+        def holder():
+            return Holder(b"x")
+
+        def test_read(holder):
+            run(holder)
+            pickle.loads(holder.saved)
+        """,
+        "MLW101", ["high"], None,
+    ),
+    "fake-class-computes-the-attribute": (
+        """
+        import pickle
+
+        class Sink:
+            def write(self, url):
+                self.saved = download(url)
+
+        def test_export():
+            sink = Sink()
+            export(sink)
+            pickle.loads(sink.saved)
+        """,
+        "MLW101", ["high"], None,
+    ),
+    "fake-class-with-a-base": (
+        """
+        import pickle
+
+        class Sink(RemoteClient):
+            def write(self, buf):
+                self.saved = buf
+
+        def test_export():
+            sink = Sink()
+            export(sink)
+            pickle.loads(sink.saved)
+        """,
+        "MLW101", ["high"], None,
+    ),
+    "fake-class-attribute-set-by-the-test": (
+        """
+        import pickle
+
+        class Sink:
+            def write(self, buf):
+                self.saved = buf
+
+        def test_export():
+            sink = Sink()
+            sink.saved = fetch_remote()
+            pickle.loads(sink.saved)
+        """,
+        "MLW101", ["high"], None,
+    ),
+    "fake-made-with-outside-data": (
+        """
+        import pickle
+
+        class Sink:
+            def __init__(self, seed):
+                self.seed = seed
+            def write(self, buf):
+                self.saved = buf
+
+        def test_export():
+            sink = Sink(fetch_remote())
+            export(sink)
+            pickle.loads(sink.saved)
+        """,
+        "MLW101", ["high"], None,
     ),
 }
 

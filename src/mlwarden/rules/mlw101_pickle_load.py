@@ -147,10 +147,20 @@ class PickleLoad(RoundTripAware, CodeRule):
        under test hands the patched loader, and that load is reported in
        the code under test. A spy the test also calls, or installed
        outside a test, keeps the rank;
-    4. **unchanged** (high): a double the test configures or that forwards
+    4. **low** (since session 12): a hand-written fake, an instance of a
+       class of the test file made with constant arguments in the test or
+       by a same-file fixture (its only `return`/`yield`; what a fixture
+       does after its `yield` runs after the test), when the attribute read
+       (`pickle.loads(api.saved.read())`) is set only from what the class's
+       methods are handed (a constant in `__init__` or the class body; in
+       other methods a constant, a parameter, or `open(<parameter>, "rb")`),
+       the class has no base and no `__getattr__`/`__setattr__`/`setattr`,
+       and the test hands the instance only, whole, to calls (never calls
+       its methods or sets its attributes itself);
+    5. **unchanged** (high): a double the test configures or that forwards
        to a real object, a fixture in another file (`conftest.py`, not
-       read), and a double that is an instance of a class of the test's own
-       (`FakeApi()`: what its methods store is not followed).
+       read), and a fake class that computes or downloads what it stores,
+       stores a constructor argument, or has a base class.
 
     Medium for a file downloaded from the Hub at a full 40-hex commit SHA
     (`hf_hub_download("org/name", "x.pkl", revision="<sha>")`, repository
