@@ -103,6 +103,23 @@ SIDE_EFFECT_NOTE = (
     " (low: the real loader runs inside a test double's `side_effect`, on whatever the code under test hands "
     "the mocked loader; that load is reported where the code under test makes it)"
 )
+KEPT_FOR_DOUBLE_NOTE = (
+    " (low: a test keeps the real loader to call it from a test double's `side_effect` while the loader is "
+    "patched; it loads what the code under test hands the mocked loader, reported where that code makes the load)"
+)
+FAKE_NOTE = (
+    " (low: the test reads `{0}.{1}`, and `{2}`, a class of this file, sets `{1}` only from what its methods are "
+    "handed (line {3}); the test hands `{0}` only to the code under test, which put the bytes there in this process)"
+)
+HELPER_NOTE = (
+    " (low: the test loads what `{}()`, a function of this file, returns, and its every `return` is `{}`'s result "
+    "(line {}): bytes this process just serialized, not outside data)"
+)
+SPY_NOTE = (
+    " (low: `{}` is a spy the test installs in place of the loader (`monkeypatch.setattr` or a double's "
+    "`side_effect`/`new`) and never calls itself; it runs the real loader on whatever the code under test hands the "
+    "patched one, and that load is reported where the code under test makes it)"
+)
 #: unittest.mock (and the `mock` backport) factories of test doubles
 MOCK_FACTORIES = tuple(
     f"{module}.{name}"
@@ -1627,6 +1644,133 @@ def fixture_returns_double(ctx: Any, stack: List[Any], name: str, source: Option
     return True
 
 
+def _module_class(tree: Any, name: str) -> Optional[Any]:
+    """The one module-level class ``name`` of ``tree`` that nothing else at
+    module level rebinds, or None."""
+    found = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name]
+    if len(found) != 1:
+        return None
+    for statement in tree.body:
+        if statement is found[0] or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if statement is not found[0] and statement.name == name:
+                return None
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+                return None
+            if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
+                return None
+    return found[0]
+
+
+def fake_records(cls: Any, attr: str) -> Optional[int]:
+    """The line of the first recording assignment when ``cls`` (an ``ast``
+    class of the test file) is a hand-written fake whose attribute ``attr``
+    holds only what its methods are handed: no base class (or ``object``),
+    no decorator, no ``__getattr__``/``__setattr__``/``__getattribute__``,
+    no ``setattr`` call; every assignment of ``self.<attr>`` is a constant
+    in ``__init__`` (or the class body), and elsewhere a constant, a
+    parameter of that method, or ``open(<parameter>, <constant mode>)``; at
+    least one such recording. None otherwise."""
+    if cls.decorator_list or cls.keywords or any(not (isinstance(b, ast.Name) and b.id == "object") for b in cls.bases):
+        return None
+    recorded: List[int] = []
+    for item in cls.body:
+        if isinstance(item, (ast.Assign, ast.AnnAssign)):
+            targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+            if any(isinstance(t, ast.Name) and t.id == attr for t in targets) and not isinstance(item.value, ast.Constant):
+                return None
+            continue
+        if not isinstance(item, ast.FunctionDef):
+            if isinstance(item, (ast.AsyncFunctionDef, ast.ClassDef)):
+                return None
+            continue
+        if item.name in ("__getattr__", "__setattr__", "__getattribute__", "__set_name__"):
+            return None
+        args = item.args
+        params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+        if not params or any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in item.decorator_list):
+            me = None
+        else:
+            me = params[0]
+        others = set(params[1:]) if me else set(params)
+        for node in ast.walk(item):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+                return None
+            targets = []
+            value = None
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                targets, value = [node.target], (node.value if isinstance(node, ast.AnnAssign) else None)
+            for target in targets:
+                for sub in ast.walk(target):
+                    if not (isinstance(sub, ast.Attribute) and sub.attr == attr):
+                        continue
+                    if not (me and isinstance(sub.value, ast.Name) and sub.value.id == me) or sub is not target:
+                        return None  # another object's attribute, or a part of a target list
+                    if isinstance(value, ast.Constant):
+                        continue
+                    if item.name == "__init__" or isinstance(node, ast.AugAssign):
+                        return None
+                    if isinstance(value, ast.Name) and value.id in others:
+                        recorded.append(node.lineno)
+                        continue
+                    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "open"
+                            and value.args and isinstance(value.args[0], ast.Name) and value.args[0].id in others
+                            and all(isinstance(a, ast.Constant) for a in value.args[1:]) and not value.keywords):
+                        recorded.append(node.lineno)
+                        continue
+                    return None
+    return min(recorded) if recorded else None
+
+
+def _ast_fake_instance(tree: Any, value: Any) -> Optional[Any]:
+    """``C(...)`` with constant arguments, ``C`` a module-level class of
+    ``tree``: the class, or None."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+        return None
+    if any(not isinstance(a, ast.Constant) for a in value.args) or any(k.arg is None or not isinstance(k.value, ast.Constant) for k in value.keywords):
+        return None
+    return _module_class(tree, value.func.id)
+
+
+def fixture_returns_fake(stack: List[Any], name: str, source: Optional[str]) -> Optional[Any]:
+    """The ``ast`` class when the same-file pytest fixture ``name`` returns
+    or yields one instance of a module-level class of the file, made with
+    constant arguments (directly, or through a name it binds once and
+    hands nothing else); None otherwise."""
+    tree = _tree(source) if isinstance(source, str) else None
+    if tree is None:
+        return None
+    fixture = _same_fixture(tree, stack, name)
+    if fixture is None:
+        return None
+    outs = []
+    for node in ast.walk(fixture):
+        if node is not fixture and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            return None
+        if isinstance(node, (ast.Return, ast.Yield)):
+            outs.append(node.value)
+    if len(outs) != 1 or outs[0] is None:
+        return None
+    value = outs[0]
+    if isinstance(value, ast.Name):
+        # bound once, then only returned; what a `yield` fixture does after
+        # the yield (`api.saved.close()`) runs after the test
+        out_at = next((i for i, st in enumerate(fixture.body) if any(n is value for n in ast.walk(st))), None)
+        if out_at is None:
+            return None
+        before = fixture.body[: out_at + 1]
+        uses = [n for st in before for n in ast.walk(st) if isinstance(n, ast.Name) and n.id == value.id]
+        binds = [st for st in before if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) and st.targets[0].id == value.id]
+        later_binds = [n for st in fixture.body[out_at + 1:] for n in ast.walk(st) if isinstance(n, ast.Name) and n.id == value.id and isinstance(n.ctx, ast.Store)]
+        if len(binds) != 1 or len(uses) != 2 or later_binds:
+            return None
+        value = binds[0].value
+    return _ast_fake_instance(tree, value)
+
+
 def _same_fixture(tree: Any, stack: List[Any], name: str) -> Optional[Any]:
     """The one pytest fixture named ``name`` at module level or in the
     enclosing test class (``ast``), or None."""
@@ -1768,6 +1912,8 @@ def side_effect_of_double(ctx: Any, function: Any, call: Any) -> bool:
     bindings = analysis_for(ctx).scope(function).bindings
     for i in range(len(path) - 1, 1, -1):
         node = path[i]
+        if isinstance(node, cst.FunctionDef) and node is not function:
+            return installed_spy(ctx, function, node)  # the innermost nested def decides
         if not isinstance(node, cst.Lambda):
             continue
         arg, owner = path[i - 1], path[i - 2]
@@ -1775,6 +1921,134 @@ def side_effect_of_double(ctx: Any, function: Any, call: Any) -> bool:
                 and isinstance(owner, cst.Call) and is_double_factory(ctx, owner, bindings)):
             return True
     return False
+
+
+def _first_attribute(expr: Any) -> Optional[str]:
+    """``api.saved.read()`` -> ``saved``: the attribute right after the
+    chain's root name, or None."""
+    last = None
+    for _ in range(64):
+        if isinstance(expr, cst.Attribute):
+            last = expr.attr.value
+            expr = expr.value
+        elif isinstance(expr, cst.Subscript):
+            expr = expr.value
+        elif isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
+            expr = expr.func
+        else:
+            break
+    return last if isinstance(expr, cst.Name) else None
+
+
+def _to_ast(ctx: Any, node: Any) -> Optional[Any]:
+    try:
+        return ast.parse(ctx.module.code_for_node(node).strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def _unwrap_buffer(ctx: Any, expr: Any) -> Any:
+    """``io.BytesIO(x)`` / ``bytes(x)`` / ``bytearray(x)`` -> ``x``."""
+    if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].star and expr.args[0].keyword is None:
+        if ctx.call_to(expr, ("io.BytesIO",)) or (
+            isinstance(expr.func, cst.Name) and expr.func.value in ("bytes", "bytearray") and not ctx.qualnames(expr.func)
+        ):
+            return expr.args[0].value
+    return expr
+
+
+def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[str, int]]:
+    """(serializer, line) when ``name`` is a function of the module (one
+    top-level ``def``, undecorated, not a generator, nothing else at module
+    level binds the name) whose every ``return`` gives the in-memory result
+    of a serializer of :data:`DUMPS` (``return pickle.dumps(obj)``), with no
+    nested function or class; read with ``ast`` from the whole ``source``
+    so the fast path agrees. The line is the first such return's. None
+    otherwise."""
+    tree = _tree(source) if isinstance(source, str) else None
+    if tree is None:
+        return None
+    defs = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and statement.name == name:
+            defs.append(statement)
+            continue
+        for node in ast.walk(statement) if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ():
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+                return None
+            if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
+                return None
+    if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef) or defs[0].decorator_list:
+        return None
+    helper = defs[0]
+    returns = []
+    for node in ast.walk(helper):
+        if node is helper:
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Yield, ast.YieldFrom)):
+            return None
+        if isinstance(node, ast.Return):
+            returns.append(node)
+    if not returns:
+        return None
+    dumper = None
+    for ret in returns:
+        value = ret.value
+        if not isinstance(value, ast.Call):
+            return None
+        dotted = _ast_dotted(value.func)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        qualified = [q + ("." + rest if rest else "") for q in sorted(ctx.imports.aliases.get(head, ()))]
+        match = next((q for q in qualified if q in DUMPS), None)
+        if match is None:
+            return None
+        if match in _STREAM_OPTIONAL and (len(value.args) > 1 or any(k.arg == "stream" for k in value.keywords)):
+            return None
+        dumper = dumper or match
+    return dumper, min(r.lineno for r in returns)
+
+
+def installed_spy(ctx: Any, function: Any, spy: Any) -> bool:
+    """``spy`` is a ``def`` nested in the test ``function`` whose every use
+    there installs it as a test double's behaviour, at least once, and never
+    calls it: ``monkeypatch.setattr(torch, "load", spy)`` /
+    ``monkeypatch.setattr("torch.load", spy)`` (``monkeypatch`` a parameter,
+    pytest's fixture), or the ``side_effect=``/``new=`` of a double factory
+    (``mocker.patch("torch.load", side_effect=spy)``, ``patch.object(torch,
+    "load", new=spy)``, ``Mock(side_effect=spy)``). Whatever the spy is
+    given, the code under test hands it in this process, in place of the
+    patched function."""
+    if not isinstance(spy, cst.FunctionDef) or spy.decorators or spy is function:
+        return False
+    bindings = analysis_for(ctx).scope(function).bindings
+    name = spy.name.value
+    spy_bindings = bindings.get(name) or []
+    if len(spy_bindings) != 1 or spy_bindings[0].node is not spy:
+        return False
+    patch_fixture = bindings.get("monkeypatch") or []
+    monkeypatch = bool(patch_fixture) and all(b.kind == "param" for b in patch_fixture)
+    uses = [n for n in _walk_nodes(function.body) if isinstance(n, cst.Name) and n.value == name and n is not spy.name]
+    if not uses:
+        return False
+    for use in uses:
+        path = _ancestors_in(function, use)
+        if not path or len(path) < 2:
+            return False
+        arg, call = path[-1], path[-2]
+        if not isinstance(arg, cst.Arg) or not isinstance(call, cst.Call) or arg.value is not use or arg.star:
+            return False
+        if arg.keyword is not None and arg.keyword.value in ("side_effect", "new") and is_double_factory(ctx, call, bindings):
+            continue
+        func = call.func
+        if (monkeypatch and isinstance(func, cst.Attribute) and func.attr.value == "setattr"
+                and isinstance(func.value, cst.Name) and func.value.value == "monkeypatch"):
+            positional = [a for a in call.args if a.keyword is None and not a.star]
+            if (arg.keyword is not None and arg.keyword.value == "value") or (arg.keyword is None and positional and positional[-1] is arg and len(positional) in (2, 3)):
+                continue
+        return False
+    return True
 
 
 def inert_literal(target: str, value: Any) -> bool:
@@ -2111,6 +2385,9 @@ class RoundTripAware:
         note = opt_in_note(self, call)
         if note:
             return note
+        spy = self._spy_note(call)
+        if spy:
+            return spy
         if data is None:
             spec = DATA_ARG.get(target, (0, ""))
             data = self.ctx.arg(call, spec[0], spec[1] or None)  # type: ignore[attr-defined]
@@ -2122,6 +2399,9 @@ class RoundTripAware:
             fixture = self._fixture_note(query, data)
             if fixture:
                 return fixture
+            helper = self._helper_dump_note(query, data)
+            if helper:
+                return helper
             if query is not None and self._setstate_state(query, data):
                 return SETSTATE_NOTE
             if query is not None and query.written_before(data):
@@ -2146,6 +2426,42 @@ class RoundTripAware:
         if not functions or not functions[-1].name.value.startswith("test"):
             return None
         return functions[-1]
+
+    def kept_for_double(self, assign: Any) -> bool:
+        """``real = torch.load`` (any loader) in a test, and every use of
+        ``real`` in the test is a call inside a test double's ``side_effect``
+        lambda or an installed spy (:func:`side_effect_of_double`): the real
+        loader kept while the loader is patched."""
+        function = self._test_function()
+        if function is None or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+            return False
+        name = assign.targets[0].target.value
+        uses = 0
+        for call in _walk_nodes(function):
+            if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == name:
+                if not side_effect_of_double(self.ctx, function, call):  # type: ignore[attr-defined]
+                    return False
+                uses += 1
+        names = sum(1 for n in _walk_nodes(function) if isinstance(n, cst.Name) and n.value == name)
+        return uses > 0 and names == uses + 1  # the target and the calls, nothing else
+
+    def _spy_note(self, call: Any) -> Optional[str]:
+        """The note of a load inside a ``def`` nested in a test that the test
+        only installs as a double's behaviour (:func:`installed_spy`): a spy
+        that records the arguments and calls the real loader on whatever the
+        code under test hands the patched one."""
+        stack = self._rt_stack()
+        if len(stack) < 2 or not isinstance(stack[-1], cst.FunctionDef) or not isinstance(stack[-2], cst.FunctionDef):
+            return None
+        spy, test = stack[-1], stack[-2]
+        if not test.name.value.startswith("test"):
+            return None
+        try:
+            return SPY_NOTE.format(spy.name.value) if installed_spy(self.ctx, test, spy) else None  # type: ignore[attr-defined]
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - never lower on an analysis problem
+            return None
 
     def _double_note(self, call: Any, query: Optional["_Query"], data: Any) -> Optional[str]:
         """The note of a load in a test that provably reads bytes from a test
@@ -2185,8 +2501,49 @@ class RoundTripAware:
             self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
             double = fixture_returns_double(self.ctx, self._rt_stack(), root, getattr(code, "source", None))  # type: ignore[attr-defined]
         if not double:
-            return None
+            return self._fake_note(function, query, data, root, binding)
         return DOUBLE_NOTE.format(root)
+
+    def _fake_note(self, function: Any, query: "_Query", data: Any, root: str, binding: Any) -> Optional[str]:
+        """The note of a test's load of ``root.<attr>`` (or a method result
+        of it) where ``root`` is an instance of a hand-written fake class of
+        the test file (:func:`fake_records`), made with constant arguments in
+        the test or by a same-file fixture (:func:`fixture_returns_fake`),
+        and the test hands ``root`` only, whole, to calls (the code under
+        test): every byte in ``attr`` is what those calls gave the fake's
+        methods in this process."""
+        attr = _first_attribute(data)
+        if attr is None or attr.startswith("__"):
+            return None
+        uses = [n for n in _walk_nodes(function.body) if isinstance(n, cst.Name) and n.value == root]
+        inside = {id(n) for n in _walk_nodes(data)}
+        parents = analysis_for(self.ctx).scope(function).parent  # type: ignore[attr-defined]
+        for use in uses:
+            if id(use) in inside:
+                continue
+            parent = parents.get(id(use))
+            if binding.kind == "assign" and isinstance(parent, cst.AssignTarget):
+                continue
+            if not (isinstance(parent, cst.Arg) and parent.value is use and not parent.star):
+                return None  # a method call, an attribute read or write, a rebinding: not followed
+        code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
+        source = getattr(code, "source", None)
+        self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
+        tree = _tree(source) if isinstance(source, str) else None
+        if tree is None:
+            return None
+        if binding.kind == "param":
+            cls = fixture_returns_fake(self._rt_stack(), root, source)
+        elif binding.kind == "assign":
+            cls = _ast_fake_instance(tree, _to_ast(self.ctx, binding.value))  # type: ignore[attr-defined]
+        else:
+            return None
+        if cls is None:
+            return None
+        line = fake_records(cls, attr)
+        if line is None:
+            return None
+        return FAKE_NOTE.format(root, attr, cls.name, line)
 
     def _fixture_note(self, query: Optional["_Query"], data: Any) -> Optional[str]:
         """The note of a test's load of the path a same-file pytest fixture
@@ -2225,6 +2582,34 @@ class RoundTripAware:
             return None
         writer, line = written
         return FIXTURE_NOTE.format(name, writer, line)
+
+    def _helper_dump_note(self, query: Optional["_Query"], data: Any) -> Optional[str]:
+        """The note of a test's load of what a same-file helper returns when
+        every ``return`` of that helper is a serializer's in-memory result
+        (:func:`helper_dumps`): ``pickle.loads(_payload())``, or a name of
+        the test bound once to that call, also wrapped in ``io.BytesIO``."""
+        function = self._test_function()
+        if function is None or query is None or data is None:
+            return None
+        call = _unwrap_buffer(self.ctx, data)  # type: ignore[attr-defined]
+        if isinstance(call, cst.Name):
+            found = query.scope.bindings.get(call.value)
+            if not found or len(found) != 1 or found[0].kind != "assign" or not query.scope.before(found[0].node, query.load):
+                return None
+            call = _unwrap_buffer(self.ctx, found[0].value)  # type: ignore[attr-defined]
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name):
+            return None
+        name = call.func.value
+        if name in query.scope.bindings or name in self.ctx.imports.aliases:  # type: ignore[attr-defined]
+            return None  # a local or an import, not the file's own function
+        code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
+        # the verdict reads the helper elsewhere in the file, and the message names its line
+        self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
+        found = helper_dumps(self.ctx, name, getattr(code, "source", None))  # type: ignore[attr-defined]
+        if found is None:
+            return None
+        dumper, line = found
+        return HELPER_NOTE.format(name, dumper, line)
 
     def _setstate_state(self, query: "_Query", data: Any) -> bool:
         """``data`` is the state parameter of the class's ``__setstate__``

@@ -8,7 +8,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._helpers import assigned_reference, notebook_json, passed_references
-from mlwarden.rules._roundtrip import RoundTripAware
+from mlwarden.rules._roundtrip import KEPT_FOR_DOUBLE_NOTE, RoundTripAware
 
 _MODULES = ("pickle", "dill", "cloudpickle")
 TARGETS = tuple(f"{m}.{f}" for m in _MODULES for f in ("load", "loads", "Unpickler")) + (
@@ -109,6 +109,17 @@ class PickleLoad(RoundTripAware, CodeRule):
     another file (one kept in the repository), a conftest fixture, or a
     path handed to any other call keeps the rank.
 
+    Low too (since session 12), naming the helper, for a test (`def
+    test*`) that loads what a function of the same file returns when every
+    `return` of that function is a serializer's in-memory result
+    (`pickle.loads(_payload())` where `def _payload(): return
+    pickle.dumps(Boom())`, whatever the helper is called; also through a
+    name of the test bound once to that call, or `io.BytesIO(...)`): the
+    bytes are what this process just serialized. A helper with any other
+    `return`, a decorator, a nested function or a `yield`, a name that
+    something else at module level rebinds, and the same load outside a
+    test keep the rank.
+
     Test doubles (since session 11b) rank a test's load by where its bytes
     provably come from, lowest risk first:
     1. what the code under test handed a mock, read from its call records
@@ -125,14 +136,31 @@ class PickleLoad(RoundTripAware, CodeRule):
        ...`, `configure_mock`, `setattr`): whatever bytes it holds, the
        code under test put there in this process;
     3. **low**: the real loader called inside a lambda that is a double's
-       `side_effect` (`Mock(side_effect=lambda *a: real_load(*a))`), and,
-       for MLW102, the `real_load = torch.load` that keeps it when every
-       use is such a call: it loads what the code under test hands the
-       patched loader, and that load is reported in the code under test;
-    4. **unchanged** (high): a double the test configures or that forwards
+       `side_effect` (`Mock(side_effect=lambda *a: real_load(*a))`), or
+       inside a spy (since session 12): a `def` nested in the test that the
+       test only installs in place of the loader and never calls itself
+       (`monkeypatch.setattr(torch, "load", spy)`,
+       `monkeypatch.setattr("pickle.loads", spy)` with pytest's
+       `monkeypatch` parameter, or a double's `side_effect=spy`/`new=spy`);
+       and the `real_load = torch.load` (or `= pickle.loads`) that keeps
+       the loader when every use is such a call: it loads what the code
+       under test hands the patched loader, and that load is reported in
+       the code under test. A spy the test also calls, or installed
+       outside a test, keeps the rank;
+    4. **low** (since session 12): a hand-written fake, an instance of a
+       class of the test file made with constant arguments in the test or
+       by a same-file fixture (its only `return`/`yield`; what a fixture
+       does after its `yield` runs after the test), when the attribute read
+       (`pickle.loads(api.saved.read())`) is set only from what the class's
+       methods are handed (a constant in `__init__` or the class body; in
+       other methods a constant, a parameter, or `open(<parameter>, "rb")`),
+       the class has no base and no `__getattr__`/`__setattr__`/`setattr`,
+       and the test hands the instance only, whole, to calls (never calls
+       its methods or sets its attributes itself);
+    5. **unchanged** (high): a double the test configures or that forwards
        to a real object, a fixture in another file (`conftest.py`, not
-       read), and a double that is an instance of a class of the test's own
-       (`FakeApi()`: what its methods store is not followed).
+       read), and a fake class that computes or downloads what it stores,
+       stores a constructor argument, or has a base class.
 
     Medium for a file downloaded from the Hub at a full 40-hex commit SHA
     (`hf_hub_download("org/name", "x.pkl", revision="<sha>")`, repository
@@ -251,6 +279,9 @@ class PickleLoad(RoundTripAware, CodeRule):
     def visit_Assign(self, node: libcst.Assign) -> None:
         found = assigned_reference(self.ctx, node, FUNCTIONS)
         if found:
+            if self.kept_for_double(node):
+                self.report(node.value, _reference_message(found) + KEPT_FOR_DOUBLE_NOTE, severity=Severity.LOW)
+                return
             self.report(node.value, _reference_message(found))
 
 

@@ -16,9 +16,10 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN, is_truthy
+from mlwarden.rules._kwdict import keyword_paths
 from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg, notebook_json, passed_references
 from mlwarden.rules._optin import parameter_default
-from mlwarden.rules._roundtrip import RoundTripAware, side_effect_of_double
+from mlwarden.rules._roundtrip import KEPT_FOR_DOUBLE_NOTE, RoundTripAware
 
 TARGETS = ("torch.load", "torch.serialization.load")
 #: downloaders that `torch.load` the file with their own `weights_only`
@@ -161,7 +162,8 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     `[tool.mlwarden]`): the default is then `weights_only=True`. Otherwise
     the message names CVE-2025-32434 and the lowest torch the project allows.
     `weights_only=False`, a custom `pickle_module` (which turns the default
-    back to `False`) and `**kwargs` are reported whatever the version.
+    back to `False`) and `**kwargs` that may hold anything are reported
+    whatever the version.
     `mlwarden check --verbose` prints the versions it assumed.
 
     ## Options
@@ -171,6 +173,34 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     False` does not reach it), is followed; any other expression (a
     parameter, an attribute, a name that may be `False` on some path) is
     reported, because it may be `False` at run time.
+
+    `**kw` where `kw` is a dict of the same function (since session 12):
+    the rule follows what the function puts in it before the call — a dict
+    display (`{"weights_only": True}`, `{**opts, "weights_only": True}`),
+    `dict(...)` with keywords or a copy, `.copy()`, `a | b`, a conditional
+    expression (each branch a path), and changes on the way:
+    `kw["weights_only"] = True`, `kw.update(weights_only=True)` or
+    `kw.update({...})`, `kw.setdefault(...)`, `kw.pop(...)`, `del kw[...]`.
+    A change on a straight line before the call applies to every path; one
+    under a condition adds a path. Then, rank by rank:
+    - every path sets a true value: not reported;
+    - every path sets a true value or a parameter of the function that
+      defaults to `True` and that no call in the file sets otherwise
+      (`kw = dict(weights_only=weights_only)`): low, as the same parameter
+      passed as a keyword (the ladder above);
+    - a path sets `False` or a value that is not a literal `True`: high,
+      as an explicit `weights_only=False`;
+    - a path leaves it unset (`{"weights_only": True} if new_torch else
+      {}`): the omitted case on that path, high, not reported when the
+      project guarantees torch >= 2.6 (version awareness below);
+    - anything not followed on some path (a parameter such as `**kwargs`,
+      a call's result, `kw.update(other)`, `kw |= other`, the dict handed
+      to another function, a change inside a nested function or after the
+      call in a loop around it): high, "cannot be verified", as before.
+    With several `**` dicts (`torch.load(f, **a, **b)`), one that never
+    holds the key drops out; two that may hold it are not followed. Only
+    the enclosing function is read; module-level dicts are followed as
+    constants (`**CONST`).
 
     ## References
     - [PyTorch docs: torch.load](https://pytorch.org/docs/stable/generated/torch.load.html)
@@ -276,27 +306,10 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         if low is not None and low >= _TORCH_SAFE_DEFAULT:
             return
         message = f"`{target}` handed over as a function loads checkpoints without `weights_only=True`, which can run code from them before torch 2.6; wrap it as `partial({target}, weights_only=True)`"
-        if kept_for is not None and self._kept_for_double(kept_for):
+        if kept_for is not None and self.kept_for_double(kept_for):
             self.report(value, message + KEPT_FOR_DOUBLE_NOTE, severity=Severity.LOW)
             return
         self.report(value, message)
-
-    def _kept_for_double(self, assign) -> bool:
-        """``real = torch.load`` in a test, and every use of ``real`` in the
-        test is a call inside a test double's ``side_effect`` lambda (the
-        real loader kept while ``torch.load`` is patched)."""
-        function = self._test_function()
-        if function is None or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
-            return False
-        name = assign.targets[0].target.value
-        uses = 0
-        for call in _calls_in(function):
-            if isinstance(call.func, cst.Name) and call.func.value == name:
-                if not side_effect_of_double(self.ctx, function, call):
-                    return False
-                uses += 1
-        names = sum(1 for n in _names_in(function) if n.value == name)
-        return uses > 0 and names == uses + 1  # the target and the calls, nothing else
 
     def _judge_url_loader(self, node, target: str) -> None:
         present, value = self.ctx.keyword(node, "weights_only")
@@ -415,7 +428,11 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     def _judge(self, node, target: str) -> None:
         present, value = self.ctx.keyword(node, "weights_only")
         if present is None:
-            self.report(node, f"`{target}` gets its arguments from `**kwargs`, so `weights_only=True` cannot be verified; pass `weights_only=True` explicitly")
+            found = keyword_paths(self, node, "weights_only")
+            if found is not None and all(kind != "unknown" for kind, _ in found[0]):
+                self._judge_paths(node, target, *found)
+                return
+            self.report_load(node, target, f"`{target}` gets its arguments from `**kwargs`, so `weights_only=True` cannot be verified; pass `weights_only=True` explicitly")
             return
         if present:
             resolved = self.ctx.value(value)
@@ -467,28 +484,56 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         )
 
 
-KEPT_FOR_DOUBLE_NOTE = (
-    " (low: a test keeps the real loader to call it from a test double's `side_effect` while the loader is "
-    "patched; it loads what the code under test hands the mocked loader, reported where that code makes the load)"
-)
-
-
-def _calls_in(root):
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Call):
-            yield node
-        stack.extend(node.children)
-
-
-def _names_in(root):
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Name):
-            yield node
-        stack.extend(node.children)
+    def _judge_paths(self, node, target: str, paths, holder: str) -> None:
+        """``torch.load(f, **kw)`` where ``kw`` is a dict of this function
+        whose ``weights_only`` is known on every path (``_kwdict``): safe when
+        every path sets a true value; a path that sets another value is an
+        explicit opt-out; a path that leaves it unset is an omitted
+        ``weights_only`` (version-aware)."""
+        unsafe = False
+        opt_out = None  # a parameter that defaults to True and that no call in the file sets otherwise
+        for kind, value in paths:
+            if kind != "set":
+                continue
+            resolved = self.ctx.value(value)
+            if resolved is UNKNOWN:
+                resolved = self.local_value(value)
+            truth = is_truthy(resolved)
+            if truth:
+                continue
+            if truth is None:
+                name, default, passed = parameter_default(self, node, value)
+                if name is not None and default is True and all(isinstance(v, ast.Constant) and v.value is True for v in passed):
+                    opt_out = name
+                    continue
+            unsafe = True
+        unset = any(kind == "unset" for kind, _ in paths)
+        if not unsafe and not unset and opt_out is None:
+            return  # `weights_only=True` on every path that reaches the call
+        if not unsafe and not unset:
+            self.report_load(
+                node,
+                target,
+                f"`{target}(..., **{holder})` gets `weights_only={opt_out}` from the local dict `{holder}`, which is safe unless a caller passes False: `{opt_out}` defaults to True and no call in this file passes another value, so a full unpickle needs the caller's explicit opt-in (`{opt_out}=False`); keep `weights_only=True` at every call",
+                severity=Severity.LOW,
+            )
+            return
+        if unsafe:
+            self.report_load(
+                node,
+                target,
+                f"`{target}(..., **{holder})` gets `weights_only` from the local dict `{holder}`, which holds `False` or a value that is not a literal `True` on some path; set `weights_only=True` on every path",
+            )
+            return
+        low = torch_minimum(self.config, self.unit)
+        if low is not None and low >= _TORCH_SAFE_DEFAULT:
+            return  # the unset paths use torch's default, True from 2.6 on
+        allows = f"this project allows torch {low}" if low is not None else "no torch>=2.6 pin was found"
+        self.report_load(
+            node,
+            target,
+            f"`{target}(..., **{holder})` gets `weights_only=True` from the local dict `{holder}` on some paths only; on the others `weights_only` is omitted, whose default before torch 2.6 is `False` (CVE-2025-32434), and {allows}; set it on every path and require torch>=2.6",
+        )
 
 
 def _is_partial(ctx, call) -> bool:

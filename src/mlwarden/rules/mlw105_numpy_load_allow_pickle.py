@@ -9,7 +9,7 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._roundtrip import RoundTripAware
-from mlwarden.core.values import is_truthy
+from mlwarden.core.values import UNKNOWN, is_truthy
 from mlwarden.rules._helpers import keyword_arg, remove_keyword
 
 TARGETS = ("numpy.load", "numpy.lib.npyio.load", "numpy.lib._npyio_impl.load", "numpy.lib.format.read_array")
@@ -61,8 +61,11 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
     parameter, an attribute, a function call) is reported with a message
     saying it **cannot be verified**, because it may be true at run time.
     `allow_pickle` given positionally (third argument) and inside a `**{...}`
-    literal or a `**CONSTANT` dict is seen; an opaque `**kwargs` is not
-    reported (the default is safe).
+    literal or a `**CONSTANT` dict is seen; so is a dict of the same
+    function (since session 12: `kw = {...}`, `kw["allow_pickle"] = True`,
+    `kw.update(...)`, `dict(...)`, a conditional dict; see MLW102's
+    Options), reported when some path sets a true value; an opaque
+    `**kwargs` is not reported (the default is safe).
 
     ## Fix safety
     The fix removes `allow_pickle=True`. It is **unsafe**: files that really
@@ -136,6 +139,7 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
             return
         value = self.ctx.arg(node, _POSITIONS.get(target, _POSITION), "allow_pickle")
         if value is None:
+            self._local_dict(node, target)
             return  # omitted (or hidden in opaque **kwargs): the default is False
         truth = is_truthy(self.ctx.value(value))
         if isinstance(value, (cst.List, cst.Tuple, cst.Set, cst.Dict)) and not any(
@@ -161,3 +165,30 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
             replace=((node, fixed),) if fixed is not None else None,
             fix_description="remove allow_pickle=True",
         )
+
+    def _local_dict(self, node, target: str) -> None:
+        """``np.load(f, **kw)`` where ``kw``, a dict of the same function,
+        holds a true ``allow_pickle`` on some path (``_kwdict``): reported as
+        the keyword would be. Paths that are not followed stay unreported,
+        as an opaque ``**kwargs`` (the default is False)."""
+        from mlwarden.rules._kwdict import keyword_paths
+
+        found = keyword_paths(self, node, "allow_pickle")
+        if found is None:
+            return
+        paths, holder = found
+        for kind, value in paths:
+            if kind != "set":
+                continue
+            resolved = self.ctx.value(value)
+            if resolved is UNKNOWN:
+                resolved = self.local_value(value)
+            if is_truthy(resolved):
+                if self.round_trip(node, target):
+                    return
+                self.report_load(
+                    node,
+                    target,
+                    f"`{target}(..., **{holder})` gets `allow_pickle=True` from the local dict `{holder}`, which unpickles object arrays and can run code from the file; leave `allow_pickle` out",
+                )
+                return

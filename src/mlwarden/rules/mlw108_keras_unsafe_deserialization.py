@@ -104,8 +104,11 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
     ## Options
     Value policy: a `safe_mode` known to be true (literal or module-level
     constant) is fine; known false is reported with a fix; any other
-    expression is reported with a message saying it cannot be verified. An
-    opaque `**kwargs` is not reported (the default is safe).
+    expression is reported with a message saying it cannot be verified. A
+    dict of the same function handed over as `**kw` is followed (since
+    session 12, as MLW102's Options describe) and reported when some path
+    sets `safe_mode=False`; an opaque `**kwargs` is not reported (the
+    default is safe).
 
     ## Version awareness
     A non-literal path is not reported when every keras the project allows
@@ -172,6 +175,25 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
         Invalid(notebook_json("from tensorflow import keras", "model = keras.saving.load_model(downloaded)"), filename="example.ipynb"),
     ]
 
+    def _local_dict_unsafe(self, node: Any, target: str) -> bool:
+        """``load_model(p, **kw)`` where ``kw``, a dict of the same function,
+        holds ``safe_mode=False`` on some path (``_kwdict``): reported as the
+        keyword would be. Paths not followed stay as an opaque ``**kwargs``."""
+        from mlwarden.rules._kwdict import keyword_paths
+
+        found = keyword_paths(self, node, "safe_mode")
+        if found is None:
+            return False
+        paths, holder = found
+        for kind, value in paths:
+            if kind == "set" and is_truthy(self.ctx.value(value)) is False:
+                self.report(
+                    node,
+                    f"`{target}(..., **{holder})` gets `safe_mode=False` from the local dict `{holder}`, which runs Python code stored in the model file; keep `safe_mode=True` and avoid `Lambda` layers{keras_note(self.config, self.unit)}",
+                )
+                return True
+        return False
+
     def _safe_mode(self, node: Any, position: int) -> Optional[Any]:
         return self.ctx.arg(node, position, "safe_mode")
 
@@ -191,6 +213,8 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
             if not target:
                 return
         value = self._safe_mode(node, position)
+        if value is None and self._local_dict_unsafe(node, target):
+            return
         if value is not None:
             truth = is_truthy(self.ctx.value(value))
             if truth is False:
