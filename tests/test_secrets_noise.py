@@ -318,6 +318,7 @@ def test_a_regular_expression_under_a_credential_name_is_not_a_secret(text, file
 
     assert adapter.scan_lines(text.splitlines(), filename) == [], text
     monkeypatch.setattr(noise, "_REGEX_PIECES", re.compile(r"(?!)"))
+    monkeypatch.setattr(noise, "_REGEX_START", re.compile(r"(?!)"))
     assert adapter.scan_lines(text.splitlines(), filename) != [], text
 
 

@@ -126,7 +126,19 @@ class HardcodedSecret(FileRule):
     severity with that reason: everyone knows the value, so it is a weak
     credential to change rather than a secret that leaked; a default run does
     not show it, `--severity low` does. In Python code such values are judged
-    like any other password. A keyword password on a doctest line (`>>> `, `... `:
+    like any other password. Django's generated development key
+    (`SECRET_KEY = 'django-insecure-…'`, written by `startproject`) is
+    reported at low with that reason: it is a real random key, and a settings
+    file deployed as committed signs sessions and password-reset tokens with
+    it, but the prefix is Django's own warning that it is for development
+    (its deployment check flags it), like a default password it is to be
+    replaced rather than revoked. A value that starts with `$` is a `$NAME`
+    reference only when the name is no random token (`$DB_PASSWORD`, not
+    `$A3ae68…`); a template field inside a value (`Xy7…${SUFFIX}`) leaves it
+    reported when its literal part alone is a random token; code read as a
+    value is not reported (a string concatenation `` "`+cfg.Password+`" ``, the
+    other side of `===`, a `@@FILE:…@@` or `@NAME@` marker, a CSS selector, a
+    regular expression's opening `.*`). A keyword password on a doctest line (`>>> `, `... `:
     an interactive example's made-up value) is reported at low; a provider
     token there stays high. User-interface text is no password: a label
     ending with a colon (`"one_time_password": "Engangskode:"`) is not
@@ -288,6 +300,8 @@ def _low_reason(hit, text: str) -> str:
     equal to its user name (public by convention)."""
     if getattr(hit, "weak", False):
         return "a known default or weak password: weak rather than leaked"
+    if hit.type in _GENERIC and hit.secret.strip("\"'").startswith("django-insecure-"):
+        return "Django's generated development key (`django-insecure-`): must not be the deployed key"
     if hit.type in _GENERIC and _DOCTEST.match(text):
         return "a doctest example's value"
     if hit.type in _URL_TYPES and "ftp" in text.lower():

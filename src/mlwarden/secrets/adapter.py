@@ -695,6 +695,8 @@ def _generic_ok(line: str, col: int, value: str, secret_type: str) -> bool:
         return generic_reason(value, "password") is None
     if _WORDS_ONLY.fullmatch(value.strip()) and _COMMENT_BEFORE.match(line[:max(col, 0)]) and line[col - 1:col] not in "\"'`":
         return False  # `# password: keep empty`: a comment's words about the value, not one
+    if _COMPARISON_BEFORE.search(line, max(col - 6, 0), max(col, 0)):
+        return False  # `password===this.options.password`: a comparison with an expression, not a value
     key = _key_before(line, col)
     strength = keywords.key_strength(key) if key else None
     if secret_type == "Secret Keyword" and key and strength is None:
@@ -704,6 +706,10 @@ def _generic_ok(line: str, col: int, value: str, secret_type: str) -> bool:
     return generic_reason(value, strength or "token") is None
 
 
+#: an equality operator right before an unquoted value (``===``, ``!==``, ``==``, ``!=``):
+#: the value is the other side of a comparison, an expression (a quoted literal
+#: compared with a password is still judged)
+_COMPARISON_BEFORE = re.compile(r"(?:[=!]==?)[ \t]*$")
 #: a line that is a comment up to a position (`#`, `//`, `;`, `--` first)
 _COMMENT_BEFORE = re.compile(r"[ \t]*(?:#|//|;|--(?![\w-]))")
 #: lower-case words (``keep empty``, ``leave blank to prompt``)

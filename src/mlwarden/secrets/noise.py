@@ -42,21 +42,23 @@ _PLACEHOLDER_TEXT = re.compile(
     r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx|\*\*|\.\.\.|…"
     # templates: `<your-key>`, `&lt;key&gt;`, `{{ secrets.HF_TOKEN }}`,
     # `${{ secrets.X }}`, `{}`, `%(token)s` (a whole field: a Django key's
-    # random `%(` is no template), `$TOKEN` (and single-brace
-    # fields, :func:`_template_field`): each a whole template expression, so a
+    # random `%(` is no template), `$TOKEN` (:data:`_SHELL_REF`) and single-brace
+    # fields (:func:`_template_field`): each a whole template expression, so a
     # random value that merely holds a brace or an angle bracket is judged as
     # a value
     r"|<[^<>\s][^<>]{0,80}>|&lt;|&gt;"
     # a whole value that is a bracketed word: `[REDACTED]`, `[NOT_SET]`, `[YOUR KEY]`
     r"|^\[[A-Za-z][A-Za-z_ \-]{2,80}\]$"
     r"|\{\{[ \t]*[\w.\-\[\]'\"|: ]+?[ \t]*\}\}|\{\}"
-    r"|^[\"']?\$[A-Za-z_]|%\([\w.\-]{1,40}\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%s(?![A-Za-z0-9])"
+    r"|%\([\w.\-]{1,40}\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%s(?![A-Za-z0-9])"
     # the hex words programmers fill a value with (`deadbeef`, `cafebabe`)
     r"|deadbeef|cafebabe|feedface"
     # a value that says where the secret goes (`_password_here`, `token-here`)
     r"|[_\-.]here$",
     re.IGNORECASE,
 )
+#: the placeholder words of :data:`_PLACEHOLDER_TEXT`
+_PLACEHOLDER_WORD = re.compile(r"your|example|placeholder|dummy|changeme|change_me|redacted|insert|replace|sample|xxxx", re.IGNORECASE)
 #: marker words that make a value a test or placeholder value when they start
 #: a word of it (``FAKE_TOKEN``, ``fakeKey``, ``test-secret``, ``MyTestKey``);
 #: ``latest``/``contest`` do not count (the word does not start there)
@@ -269,12 +271,58 @@ def _template_field(value: str) -> bool:
     return False
 
 
+#: a value that opens with a shell-style reference: ``$DB_PASSWORD``, ``$dbPassword``
+_SHELL_REF = re.compile(r"^[\"']?\$([A-Za-z_]\w*)")
+#: the template pieces removed to see a value's literal part: ``${…}``, ``$(…)``,
+#: ``{field}`` and ``$NAME`` (a name-like ``$`` run; :func:`_variable_name`)
+_TEMPLATE_PIECE = re.compile(r"\$\{[^{}\n]*\}|\$\([^()\n]*\)|\{[^{}\n]*\}|\$[A-Za-z_]\w*")
+
+
+def _variable_name(name: str) -> bool:
+    """``$name`` is a variable reference (``$DB_PASSWORD``, ``$dbPassword``,
+    ``$pw2``) unless ``name`` is itself a random token by the keyword
+    detector's own test (``$A3ae68d9f8cc…``: a generated value that happens to
+    start with ``$``)."""
+    return generic_reason(name, "token") is not None
+
+
+def _literal_secret(body: str) -> bool:
+    """A templated value whose literal part is itself a secret: the longest run
+    left when the template pieces are removed (``Xy7…Q2${SUFFIX}`` leaves
+    ``Xy7…Q2``) is 16+ characters and a random token by the keyword detector's
+    own test. (A ``$`` run that is no variable name stays in the literal.)"""
+    def piece(match: "re.Match[str]") -> str:
+        text = match.group(0)
+        if text[1:2] not in ("{", "(") and text[0] == "$" and not _variable_name(text[1:]):
+            return text
+        return " "
+
+    literal = _TEMPLATE_PIECE.sub(piece, body).strip("\"'` ")
+    runs = literal.split()
+    longest = max(runs, key=len) if runs else ""
+    return len(longest) >= 16 and generic_reason(longest, "token") is None
+
+
+def _templated(body: str) -> bool:
+    """A whole template expression: a ``$NAME`` reference first, or a
+    single-brace field (:func:`_template_field`), with no secret literal part."""
+    ref = _SHELL_REF.match(body)
+    if ref and not _variable_name(ref.group(1)):
+        ref = None  # `$A3ae…`: a random value that starts with `$`
+    if not ref and not ("{" in body and _template_field(body)):
+        return False
+    return not _literal_secret(body)
+
+
 def placeholder_reason(value: str) -> Optional[str]:
     """Why ``value`` is a placeholder or a test value (any detector)."""
     body = value.strip()
     if len(body) < 8:
         return "shorter than 8 characters"
-    if _PLACEHOLDER_TEXT.search(body) or ("{" in body and _template_field(body)):
+    if _PLACEHOLDER_TEXT.search(body) and not (_random_printable(body) and not _PLACEHOLDER_WORD.search(body)):
+        # (a generated salt's `<v4;A4…>` or `**` is no template: :func:`_random_printable`)
+        return "placeholder text"
+    if ("$" in body or "{" in body) and _templated(body):
         return "placeholder text"
     if _marker_word(strip_prefix(body)):  # a provider's own prefix (`sk_test_`) is no marker
         return "test or example marker"
@@ -462,10 +510,11 @@ _ALGORITHM = re.compile(
 )
 #: values that are encrypted or hashed, not plain credentials
 #: (salted SCRAM verifiers, ``SCRAM-SHA-256$4096:<salt>$<stored>:<server>``: what a
-#: server stores, not what a client sends; LDAP ``{SSHA}…`` hashes are template-shaped
-#: and dropped as such)
+#: server stores, not what a client sends; LDAP and Dovecot ``{SSHA}…`` stored hashes)
 _PROTECTED = re.compile(r"^(?:ENC\(|U2FsdGVkX1|\$(?:2[aby]|argon2\w*|pbkdf2[\w-]*|scrypt|[156])\$|vault:v\d+:|\{cipher\}|AQICAH|gAAAAA"
-                        r"|SCRAM-SHA-(?:1|256|512)\$\d+:)")
+                        r"|SCRAM-SHA-(?:1|256|512)\$\d+:"
+                        # LDAP/Dovecot stored hashes: `{SSHA}…`, `{SHA512}…`, `{PBKDF2-SHA256}…`
+                        r"|\{(?:S?SHA(?:1|224|256|384|512)?|S?MD5|CRYPT|PBKDF2[\w-]*|ARGON2\w*|BLF-CRYPT|SHA512-CRYPT|SHA256-CRYPT)\})")
 
 
 #: a content hash as a path segment (md5 to sha512 in hex), with an optional
@@ -547,6 +596,51 @@ def names_a_credential(value: str) -> bool:
 #: two (`(?:idea|concept)s?:\s*(.+)` under a `key_concepts` name, a token
 #: grammar `[A-Za-z*][!#$%&'*+.^_|~0-9A-Za-z:/]*`) is a pattern, not a secret
 _REGEX_PIECES = re.compile(r"\(\?(?:[:=!]|<[=!]|P<)|\\[sdwbSDWB]|\[\^?[^\]\s]{1,60}\](?=[*+?{])|\[\^?[^\]\s]*?\w-\w[^\]\s]*\]|\{\d+,\d*\}")
+
+
+#: a regular expression's opening wildcard (``.*/foo``, ``.+@corp``, ``(?i)…``): no generator
+#: starts a value with it
+_REGEX_START = re.compile(r"\.[*+]|\(\?")
+#: a string concatenation read as a value: the closing quote, ``+``, an
+#: expression with a member access or call, ``+`` and the opening quote
+#: (Go's ``"`+cfg.Get().Password+`"``, JavaScript's ``'"+this.pw+"'``)
+_CONCAT = re.compile(r"[`\"'][ \t]*\+[ \t]*[A-Za-z_$][\w$]*(?:\([^()]*\))?(?:\.[A-Za-z_$][\w$]*(?:\([^()]*\))?)+[ \t]*\+[ \t]*[`\"']")
+#: a substitution marker (``@@FILE:/run/pw@@``, Maven/autoconf ``@DB_PASSWORD@``): a
+#: name or a path between ``@`` signs, filled in at build or deploy time
+_AT_MARKER = re.compile(r"(@{1,2})(?:[A-Z][A-Z0-9_]*|[A-Za-z_]+:[\w./\-]+)\1")
+#: the marker's name when the reader took its opening ``@`` for the operator (``pw=@DB_PW@``)
+_AT_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+@{1,2}")
+#: a CSS selector (``.key-selector button``, ``#token-field > .input``): a class or
+#: id of hyphenated lower-case words, with an element or another selector after it
+_CSS_SELECTOR = re.compile(r"[.#][a-z][a-z0-9]*(?:-[a-z0-9]+)+(?:(?:[ \t]*[>+~][ \t]*|[ \t]+)[.#]?[a-z][a-z0-9]*(?:-[a-z0-9]+)*)*")
+
+
+def _code_fragment(text: str) -> Optional[str]:
+    """Why ``text`` is a piece of code or markup read as a value (each shape is
+    one no generated credential takes), or None."""
+    if _CONCAT.fullmatch(text):
+        return "a string concatenation, not a value"
+    if _AT_MARKER.fullmatch(text) or _AT_NAME.fullmatch(text):
+        return "a substitution marker"
+    if _CSS_SELECTOR.fullmatch(text) and ("-" in text.split()[0][3:] and (" " in text or text.count("-") >= 2)):
+        return "a CSS selector"
+    return None
+
+
+def _random_printable(text: str) -> bool:
+    """A generated value of printable characters that holds blanks (WordPress's
+    64-character salts): 32+ characters, few blanks, letters of both cases and
+    digits, six or more kinds of punctuation making up a sixth of it, 4.5+
+    bits a character. Prose and code have more blanks or fewer kinds of
+    punctuation."""
+    if len(text) < 32 or text.count(" ") + text.count("\t") > len(text) // 12:
+        return False
+    marks = [c for c in text if not c.isalnum() and not c.isspace()]
+    if len(set(marks)) < 6 or len(marks) * 6 < len(text):
+        return False
+    if not (re.search(r"[a-z]", text) and re.search(r"[A-Z]", text) and re.search(r"\d", text)):
+        return False
+    return entropy(text) >= 4.5
 
 
 #: a snake_case name of two or more words
@@ -652,7 +746,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     password) and ``"token"`` for token, key and secret names (the value must
     look random: long, mixed, high-entropy), ``"weak"`` for a bare ``key``."""
     text = value.strip()
-    if strength == "password" and 6 <= len(text) < 8 and not _PLACEHOLDER_TEXT.search(text) and not _marker_word(text):
+    if strength == "password" and 6 <= len(text) < 8 and not _PLACEHOLDER_TEXT.search(text) and not _marker_word(text) \
+            and not (("$" in text or "{" in text) and _templated(text)):
         reason = None  # `hunter2`: short passwords are passwords
     else:
         reason = placeholder_reason(text)
@@ -682,9 +777,12 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return "an algorithm name"
     if _EMAIL.match(text):
         return "an e-mail address"
-    if sum(1 for _ in _REGEX_PIECES.finditer(text)) >= 2:
+    if sum(1 for _ in _REGEX_PIECES.finditer(text)) >= 2 or _REGEX_START.match(text):
         return "a regular expression"
-    if " " in text or "\t" in text:
+    code = _code_fragment(text)
+    if code:
+        return code
+    if (" " in text or "\t" in text) and not _random_printable(text):
         words = text.split()
         if strength != "password" or len(words) > 5 or _SELF_DESCRIBING.search(text):
             return "prose"
