@@ -1120,3 +1120,97 @@ def module_name_returns(path: Path, name: str) -> Tuple[object, ...]:
     known = _Known(values.constants, values.imports, path, [])
     known.functions.update(values.returns)
     return known.returned(name)
+
+
+#: what a project's own unpickling wrapper may hand its argument to
+UNPICKLERS = frozenset(
+    f"{m}.{f}" for m in ("pickle", "cloudpickle", "dill") for f in ("load", "loads")
+)
+#: (file key, function) -> the unpickler it calls, or "" (memo of :func:`_unpickler_of`)
+_WRAPPERS: Dict[Tuple[Tuple[str, int, int], str], str] = {}
+#: (importer's package directory, module, level) -> the module's file (memo of :func:`module_file`)
+_MODULE_FILES: Dict[Tuple[str, str, int], Optional[Path]] = {}
+
+
+def unpickling_wrapper(unit: Any, module: str, function: str, level: int = 0) -> Optional[str]:
+    """The unpickler (``"pickle.loads"``) that ``function`` of the project
+    module ``module`` (imported from ``unit``'s file with ``level`` dots) hands
+    its first parameter to, read from the function's body: a project module
+    that wraps pickle (``def loads(x, *, buffers=()): … return
+    pickle.loads(x, buffers=buffers)``, dask's ``distributed.protocol.pickle``)
+    or re-exports it (``from pickle import loads``, ``loads =
+    cloudpickle.loads``). None when the module is not the project's or the
+    function does something else with its argument. The module is parsed
+    with ``ast`` (never imported), once per run, and recorded as read for the
+    results cache."""
+    raw = getattr(unit, "path", None)
+    if not raw or function not in ("load", "loads"):
+        return None
+    path = Path(raw)
+    key = (str(path.parent), module, level)
+    if key not in _MODULE_FILES:
+        if len(_MODULE_FILES) > 4096:
+            _MODULE_FILES.clear()
+        _MODULE_FILES[key] = module_file(path, module, level)
+    target = _MODULE_FILES[key]
+    if target is None or target.resolve() == path.resolve():
+        return None
+    found = _unpickler_of(target, function)
+    extra = getattr(unit, "extra", None)
+    if isinstance(extra, dict):
+        extra.setdefault("read_files", set()).add(str(target))
+    return found
+
+
+def _unpickler_of(path: Path, function: str) -> Optional[str]:
+    file_key = _file_key(path)
+    if file_key is None:
+        return None
+    memo = (file_key, function)
+    if memo not in _WRAPPERS:
+        if len(_WRAPPERS) > 1024:
+            _WRAPPERS.clear()
+        tree = module_tree(path) if file_key[2] <= MAX_MODULE_BYTES else None
+        _WRAPPERS[memo] = (_read_unpickler(tree, function) or "") if tree is not None else ""
+    return _WRAPPERS[memo] or None
+
+
+def _read_unpickler(tree: ast.Module, function: str) -> Optional[str]:
+    from mlwarden.core.bindings import ModuleFacts, canonical, dotted_parts
+
+    facts = ModuleFacts.from_ast(tree)
+
+    def meaning(expr: ast.AST) -> Optional[str]:
+        parts = dotted_parts(expr)
+        if not parts:
+            return None
+        for qual in sorted(facts.imports.get(parts[0], ())):
+            name = canonical(".".join([qual, *parts[1:]]))
+            if name in UNPICKLERS:
+                return name
+        return None
+
+    definition: Optional[ast.AST] = None
+    for stmt in tree.body:  # the last module-level binding of the name wins
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == function:
+            definition = stmt
+        elif isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == function for t in stmt.targets):
+            definition = stmt
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name) == function for a in stmt.names):
+            definition = stmt
+    if isinstance(definition, ast.ImportFrom):
+        return meaning(ast.Name(id=function)) if not definition.level else None  # from pickle import loads
+    if isinstance(definition, ast.Assign):
+        return meaning(definition.value)  # loads = cloudpickle.loads
+    if not isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    params = [a.arg for a in (*definition.args.posonlyargs, *definition.args.args)]
+    if not params:
+        return None
+    first = params[0]
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == first:
+            found = meaning(node.func)
+            if found is not None:
+                return found
+    return None
