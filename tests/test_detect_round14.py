@@ -267,3 +267,228 @@ def test_a_wrapper_change_invalidates_the_cached_result(tmp_path):
     after = found_in_project(tmp_path, user, ["MLW101"], cache=True)
     assert len(after) == len(before) + 1
     assert ("MLW101", _lines_of(USER, "c = ")[0]) in after
+
+
+# -- serving: constructors followed caller-side, environment fallbacks, every branch -------------------
+
+SERVER_MODULE = '''\
+import uvicorn
+
+from app.config import get_env_host
+
+
+def run_server(app, host, port):
+    uvicorn.run(app, host=host, port=port)
+
+
+class ThreadServer:
+    def __init__(self, app, host, port=8000):
+        self.app = app
+        self.host = host
+        self.port = port
+
+    def start(self):
+        uvicorn.run(self.app, host=self.host, port=self.port)
+
+
+class Indirect:
+    def __init__(self, app, host=None, port=8000):
+        self._host = host or "127.0.0.1"
+        self._port = port
+        self.app = app
+
+    def serve(self):
+        run_server(self.app, self._host, self._port)
+
+
+class Described:
+    def __init__(self, app, host):
+        self.host = host
+
+    def url(self):
+        return f"http://{self.host}"
+
+
+class Base:
+    def __init__(self, app, host=None):
+        self.host = host or get_env_host()
+
+
+class Child(Base):
+    def __init__(self, app, host=None):
+        super().__init__(app, host=host)
+        self.server = ThreadServer(app, host=self.host)
+'''
+
+CONFIG_MODULE = '''\
+import os
+from os import getenv
+
+HOST = "0.0.0.0"
+ENV_HOST = "APP_HOST"
+
+
+def get_env_host() -> str:
+    return getenv(ENV_HOST) or HOST
+
+
+def get_local_host() -> str:
+    return os.environ.get("APP_HOST", "127.0.0.1")
+'''
+
+CLI_MODULE = '''\
+import argparse
+
+import uvicorn
+
+from app.config import get_env_host, get_local_host
+from app.server import Child, Described, Indirect, ThreadServer
+
+
+def main(app):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="0.0.0.0")
+    args = parser.parse_args()
+    ThreadServer(app, host=args.host).start()
+    Indirect(app, host="::").serve()
+    Described(app, host="0.0.0.0").url()
+    ThreadServer(app, host="127.0.0.1").start()
+    Child(app, host="0.0.0.0")
+
+
+def launch(app, host=None):
+    host = host or get_env_host()
+    ThreadServer(app, host=host).start()
+
+
+def env_default(app):
+    uvicorn.run(app, host=get_env_host(), port=8000)
+
+
+def env_local(app):
+    uvicorn.run(app, host=get_local_host(), port=8000)
+'''
+
+
+def _serving_project(root: Path) -> Path:
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "config.py").write_text(CONFIG_MODULE)
+    (root / "app" / "server.py").write_text(SERVER_MODULE)
+    cli = root / "app" / "cli.py"
+    cli.write_text(CLI_MODULE)
+    return cli
+
+
+def test_constructors_and_environment_fallbacks_across_modules(tmp_path):
+    cli = _serving_project(tmp_path)
+    expected = sorted(("MLW707", line) for line in _lines_of(
+        CLI_MODULE, "ThreadServer(app, host=args.host)", 'Indirect(app, host="::")', 'Child(app, host="0.0.0.0")',
+        "ThreadServer(app, host=host)", "host=get_env_host(), port",
+    ))
+    assert found_in_project(tmp_path, cli, ["MLW707"]) == expected
+    assert fast_equals_full(tmp_path, cli, ["MLW707"]) == expected
+
+
+def test_constructor_finding_names_the_class_and_the_method(tmp_path):
+    from mlwarden.commands.check import check_paths
+
+    cli = _serving_project(tmp_path)
+    results, _ = check_paths([str(cli)], Config(root=tmp_path, select=["MLW707"], severity=Severity.LOW), cache=False)
+    messages = {f.line: f.message for r in results for f in r.findings}
+    first = messages[_lines_of(CLI_MODULE, "ThreadServer(app, host=args.host)")[0]]
+    assert "ThreadServer.start" in first and "server.py" in first and first.startswith("`ThreadServer(")
+    env = messages[_lines_of(CLI_MODULE, "host=get_env_host(), port")[0]]
+    assert "APP_HOST" in env
+
+
+def test_a_changed_server_module_invalidates_the_cached_constructor_result(tmp_path):
+    cli = _serving_project(tmp_path)
+    before = found_in_project(tmp_path, cli, ["MLW707"], cache=True)
+    server = tmp_path / "app" / "server.py"
+    server.write_text(SERVER_MODULE.replace("uvicorn.run(self.app, host=self.host, port=self.port)", "print(self.host)"))
+    after = found_in_project(tmp_path, cli, ["MLW707"], cache=True)
+    assert ("MLW707", _lines_of(CLI_MODULE, "ThreadServer(app, host=args.host)")[0]) in before
+    assert ("MLW707", _lines_of(CLI_MODULE, "ThreadServer(app, host=args.host)")[0]) not in after
+
+
+SAME_FILE = '''\
+import socket
+
+import uvicorn
+
+
+class Session:
+    def __init__(self, app, host="127.0.0.1"):
+        self.host = host
+        self.app = app
+
+    def run(self):
+        uvicorn.run(self.app, host=self.host)
+
+
+def launch(app, host=None):
+    host = host or "0.0.0.0"
+    Session(app, host=host).run()
+
+
+def launch_local(app, host=None):
+    Session(app, host=host).run()
+
+
+def dual(port, v6):
+    if v6:
+        sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        address = ("::", port)
+    else:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        address = ("0.0.0.0", port)
+    sock.bind(address)
+    sock.listen(5)
+    return sock
+
+
+def mixed(port, v6):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if v6:
+        address = ("::", port)
+    else:
+        address = ("127.0.0.1", port)
+    sock.bind(address)
+    sock.listen(5)
+
+
+def branches(app, public):
+    if public:
+        host = "0.0.0.0"
+    else:
+        host = "::"
+    uvicorn.run(app, host=host, port=1)
+
+
+def branches_mixed(app, public):
+    if public:
+        host = "0.0.0.0"
+    else:
+        host = "127.0.0.1"
+    uvicorn.run(app, host=host, port=1)
+
+
+def fallback(app, host=None):
+    host = host or "0.0.0.0"
+    uvicorn.run(app, host=host)
+'''
+
+
+def test_same_file_constructor_branches_and_fallbacks(tmp_path):
+    (tmp_path / "serve.py").write_text(SAME_FILE)
+    target = tmp_path / "serve.py"
+    lines = SAME_FILE.splitlines()
+    expected = sorted([
+        ("MLW707", _lines_of(SAME_FILE, "Session(app, host=host).run()")[0]),
+        ("MLW707", next(i for i, t in enumerate(lines, 1) if "sock.bind(address)" in t)),
+        ("MLW707", next(i for i, t in enumerate(lines, 1) if "uvicorn.run(app, host=host, port=1)" in t)),
+        ("MLW707", next(i for i, t in enumerate(lines, 1) if t.strip() == "uvicorn.run(app, host=host)")),
+    ])
+    assert found_in_project(tmp_path, target, ["MLW707"]) == expected
+    assert fast_equals_full(tmp_path, target, ["MLW707"]) == expected
