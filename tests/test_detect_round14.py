@@ -492,3 +492,40 @@ def test_same_file_constructor_branches_and_fallbacks(tmp_path):
     ])
     assert found_in_project(tmp_path, target, ["MLW707"]) == expected
     assert fast_equals_full(tmp_path, target, ["MLW707"]) == expected
+
+
+# -- a shell given its command line with -c ------------------------------------------------------------
+
+SHELL_C = {
+    "literal": ('import subprocess\nsubprocess.run(["bash", "-c", "cd /srv && pip install flask"])\n', [(2, "flask")]),
+    "login-shell-flag": ('import subprocess\nsubprocess.Popen(["/bin/sh", "-lc", "pip install -U einops"])\n', [(2, "einops")]),
+    "joined-steps": (
+        "from subprocess import Popen\n"
+        "def install(activate):\n"
+        "    deps = ['gunicorn[gevent]']\n"
+        "    steps = [f\"pip install {' '.join(deps)}\"]\n"
+        "    Popen(['bash', '-c', ' && '.join(activate + steps)]).wait()\n",
+        [(4, 'f"pip')],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHELL_C))
+def test_shell_given_a_command_line_with_c(name):
+    code, where = SHELL_C[name]
+    expected = sorted(_at(code, line, marker) for line, marker in where)
+    assert _findings(code) == expected
+    assert _findings(code, full=True) == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'import subprocess\nsubprocess.run(["bash", "-c", "echo pip install flask"])\n',
+        'import subprocess\nsubprocess.run(["bash", "script.sh", "pip install flask"])\n',
+        "import subprocess\ndef f(steps):\n    subprocess.run(['bash', '-c', ' && '.join(steps)])\n",
+        'import subprocess\nsubprocess.run(["bash", "-c", "pip install flask==3.0.3"])\n',
+    ],
+)
+def test_shell_given_a_command_line_quiet(code):
+    assert _findings(code) == []

@@ -48,6 +48,9 @@ What is read:
   "install", "x")`` (a capitalised class given pip's words as separate
   values) when the same function later runs it (``job.check_call()``,
   ``job.run()``, ``subprocess.run(job)``); an object never run is not read;
+* a shell given its command line with ``-c`` (``["bash", "-c", "pip install
+  x"]``, ``["sh", "-lc", line]``), the line a string or ``" &&
+  ".join(steps)`` of a list of command strings (each literal step read);
 * pip's internal command API: ``create_command("install").main(argv)``
   (``pip._internal.commands.create_command``) is ``pip install`` + argv;
 * command strings built from a template, as far as the literal parts go:
@@ -445,7 +448,9 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
         if name in SHELL_CALLS and node.args:
             words = _shell_words(node.args[0], lines, lists)
         elif name in EXEC_CALLS and node.args:
-            words = _argv_words(node.args[0], lines, lists)
+            words = _shell_c_words(node.args[0], lines, lists)  # ["bash", "-c", "pip install x && …"]
+            if words is None:
+                words = _argv_words(node.args[0], lines, lists)
         elif name == "asyncio.create_subprocess_exec":
             words = [w for arg in node.args for w in _element_words(arg, lines, lists)]
         elif name in PIP_MAINS and node.args:
@@ -1592,6 +1597,53 @@ def _argv_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST], dept
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and isinstance(node.func.value, ast.Name) and node.func.value.id == "shlex":
         return _string_words(node.args[0], lines, lists) if node.args else None
     return _shell_words(node, lines, lists, depth + 1)
+
+
+_SHELL_PROGRAM = lazyre.compile(r"^(?:/usr)?(?:/bin/)?(?:ba|z|da|k)?sh$")
+_SHELL_C = lazyre.compile(r"^-[a-z]*c$")
+
+
+def _shell_c_words(node: ast.AST, lines: List[str], lists: Any) -> Optional[List[Word]]:
+    """The words of the command line a shell is given with ``-c``
+    (``["bash", "-c", "pip install x"]``, ``["sh", "-lc", cmd]``), the line
+    a string (:func:`_shell_words`) or ``" && ".join(steps)`` of a list of
+    command strings (a literal, a name bound once to one, ``a + b`` of
+    those; each literal step read, the others unknown); None when ``node``
+    is not such a list."""
+    if isinstance(node, ast.Name) and id(node) in lists:
+        node = lists[id(node)]
+    if not isinstance(node, (ast.List, ast.Tuple)) or len(node.elts) < 3:
+        return None
+    program, flag, line = node.elts[0], node.elts[1], node.elts[2]
+    if not (isinstance(program, ast.Constant) and isinstance(program.value, str) and _SHELL_PROGRAM.match(program.value)):
+        return None
+    if not (isinstance(flag, ast.Constant) and isinstance(flag.value, str) and _SHELL_C.match(flag.value)):
+        return None
+    if isinstance(line, ast.Call) and isinstance(line.func, ast.Attribute) and line.func.attr == "join" and len(line.args) == 1:
+        sep = line.func.value
+        if isinstance(sep, ast.Constant) and isinstance(sep.value, str) and sep.value.strip() in ("&&", ";", "||", "") and sep.value:
+            words: List[Word] = []
+            for step in _list_items(line.args[0], lists, 0):
+                found = _string_words(step, lines, lists) if step is not None else None
+                if words:
+                    words.append(Word(sep.value.strip() or ";", line.lineno, line.col_offset))
+                words.extend(found if found else [Word(_DYNAMIC, line.lineno, line.col_offset)])
+            return words or None
+    return _shell_words(line, lines, lists)
+
+
+def _list_items(node: ast.AST, lists: Any, depth: int) -> List[Optional[ast.AST]]:
+    """The elements of a list expression: a literal, a name bound once to
+    one, ``a + b``; an unknown part is one None."""
+    if depth > 5:
+        return [None]
+    if isinstance(node, ast.Name) and id(node) in lists:
+        return _list_items(lists[id(node)], lists, depth + 1)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [e if _is_string(e) else None for e in node.elts]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _list_items(node.left, lists, depth + 1) + _list_items(node.right, lists, depth + 1)
+    return [None]
 
 
 def _shell_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST], depth: int = 0) -> Optional[List[Word]]:
