@@ -2477,6 +2477,11 @@ def _names_host_or_port(call: Any) -> bool:
 
 _HELPERS: Dict[Tuple[Any, ...], Tuple[Dict[str, Dict[str, Tuple[str, str, Optional[int]]]], FrozenSet[str]]] = {}
 _HELPERS_BUSY: set = set()
+#: a summarised module's parts (functions, owners, summary, imports, aliases, frameworks), by the key of :data:`_HELPERS`
+_HELPER_PARTS: Dict[Tuple[Any, ...], Tuple[Any, ...]] = {}
+#: (file key, class, hops) -> the class's constructor binds and the files read (memo of :func:`_class_binds`)
+_CLASS_BINDS: Dict[Tuple[Any, ...], Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]] = {}
+_CLASS_BUSY: set = set()
 
 
 def helper_binds(path: Any, name: str, hops: int = 0) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
@@ -2499,6 +2504,10 @@ def helper_binds(path: Any, name: str, hops: int = 0) -> Optional[Tuple[Dict[str
         read |= files
         if name in functions:
             return functions[name], frozenset(read)
+        if "." not in name:
+            made = _class_binds(Path(path), name, hops)
+            if made is not None:
+                return made[0], frozenset(read | made[1])
         if "." in name:
             inherited = _inherited_binds(Path(path), name, hops)
             if inherited is None:
@@ -2591,9 +2600,9 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
             elif isinstance(stmt, ast.ClassDef):
                 for member in stmt.body:
                     if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _decorated(member, "staticmethod") and not _decorated(member, "classmethod"):
-                        key = f"{stmt.name}.{member.name}"
-                        functions[key] = member if key not in functions else None
-                        owners[key] = stmt.name
+                        method_key = f"{stmt.name}.{member.name}"  # not `key`: the memo's key below
+                        functions[method_key] = member if method_key not in functions else None
+                        owners[method_key] = stmt.name
         found: Dict[str, Dict[str, Tuple[str, str, Optional[int]]]] = {}
         read: Set[str] = {str(path)}
         for fname, function in functions.items():
@@ -2652,17 +2661,15 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
                             changed = True
             if not changed:
                 break
-        for stmt in tree.body:
-            if isinstance(stmt, ast.ClassDef):
-                # Server(host=host): a class whose __init__ keeps a parameter that a method hands to a server
-                made = _constructor_binds(path, stmt.name, functions, owners, found, imported, aliases, frameworks, hops, read)
-                if made and stmt.name not in found:
-                    found[stmt.name] = made
+        # what a class's constructor summary needs, computed on demand (:func:`_class_binds`)
+        _HELPER_PARTS[key] = (functions, owners, found, imported, aliases, frameworks)
         result = (found, frozenset(read))
     finally:
         _HELPERS_BUSY.discard(str(path))
     if len(_HELPERS) > 512:
         _HELPERS.clear()
+        _HELPER_PARTS.clear()
+        _HELPER_PARTS[key] = (functions, owners, found, imported, aliases, frameworks)
     _HELPERS[key] = result
     return result
 
@@ -2693,6 +2700,42 @@ def _kept_params(init: Any) -> Dict[str, str]:
         if isinstance(value, ast.Name) and value.id in params:
             kept.setdefault(target.attr, value.id)
     return kept
+
+
+def _class_binds(path: Path, cls: str, hops: int) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
+    """:func:`_constructor_binds` of the module-level class ``cls`` of the
+    project module ``path`` (summarised by :func:`_module_helpers` first),
+    computed when a call site asks for it and memoised; None when its
+    constructor hands nothing to a server."""
+    from mlwarden.core.project import _file_key
+
+    file_key = _file_key(path)
+    if file_key is None:
+        return None
+    key = (*file_key, min(hops, MAX_MODULE_HOPS))
+    memo = (*key, cls)
+    if memo in _CLASS_BINDS:
+        return _CLASS_BINDS[memo] or None
+    if memo in _CLASS_BUSY:
+        return None
+    summary = _module_helpers(path, hops)
+    parts = _HELPER_PARTS.get(key)
+    if summary is None or parts is None:
+        return None
+    functions, owners, found, imported, aliases, frameworks = parts
+    if f"{cls}.__init__" not in functions:
+        _CLASS_BINDS[memo] = ({}, frozenset())
+        return None
+    read: Set[str] = set(summary[1])
+    _CLASS_BUSY.add(memo)
+    try:
+        made = _constructor_binds(path, cls, functions, owners, found, imported, aliases, frameworks, hops, read)
+    finally:
+        _CLASS_BUSY.discard(memo)
+    if len(_CLASS_BINDS) > 1024:
+        _CLASS_BINDS.clear()
+    _CLASS_BINDS[memo] = (made, frozenset(read)) if made else ({}, frozenset())
+    return _CLASS_BINDS[memo] if made else None
 
 
 def _kept_by_base(path: Path, cls: str, init: Any, functions: Dict[str, Any]) -> Dict[str, str]:
@@ -2779,9 +2822,15 @@ def _constructor_binds(path: Path, cls: str, functions: Dict[str, Any], owners: 
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == me:
                 callee = f"{cls}.{func.attr}"
                 binds = found.get(callee) if callee != key else None  # self.serve(self.host)
-            elif isinstance(func, ast.Name) and ((func.id in functions and func.id not in owners) or func.id in found):
+            elif isinstance(func, ast.Name) and func.id in functions and func.id not in owners:
                 callee = func.id
-                binds = found.get(callee)  # a function of the module, or a class of it summarised above
+                binds = found.get(callee)  # a function of the module
+            elif isinstance(func, ast.Name) and f"{func.id}.__init__" in functions and _forwards(node, names):
+                callee = func.id
+                other = _class_binds(path, func.id, hops)  # a class of the module: ThreadServer(host=self.host)
+                if other is not None:
+                    binds, files = other
+                    read |= files
             elif isinstance(func, ast.Name) and func.id in imported and hops < MAX_MODULE_HOPS and _forwards(node, names):
                 callee = func.id
                 module, original, level = imported[func.id]
