@@ -2715,7 +2715,8 @@ def _class_binds(path: Path, cls: str, hops: int) -> Optional[Tuple[Dict[str, Tu
     key = (*file_key, min(hops, MAX_MODULE_HOPS))
     memo = (*key, cls)
     if memo in _CLASS_BINDS:
-        return _CLASS_BINDS[memo] or None
+        known = _CLASS_BINDS[memo]
+        return known if known[0] else None
     if memo in _CLASS_BUSY:
         return None
     summary = _module_helpers(path, hops)
