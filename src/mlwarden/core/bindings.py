@@ -206,6 +206,10 @@ class ModuleFacts:
         self.star_modules: List[str] = []
         #: every module an import statement names (``import a.b``, ``from a.b import c``: ``a.b``)
         self.imported_modules: Set[str] = set()
+        #: local name -> (module, name, level) of each relative ``from`` import
+        #: (``from .protocol import pickle``: ("protocol", "pickle", 1)); such a
+        #: name has no qualified name, but a rule may read the project module
+        self.relative_imports: Dict[str, Set[Tuple[str, str, int]]] = {}
         self.module_scope = Scope("module", 1, 1 << 30)
         #: every name bound anywhere, by any means
         self.bound_anywhere: Set[str] = set()
@@ -440,6 +444,8 @@ class _Collector:
                     continue
                 local = alias.asname or alias.name
                 if stmt.level or not module:  # relative: binds a name we cannot resolve
+                    if stmt.level:
+                        self.facts.relative_imports.setdefault(local, set()).add((module or "", alias.name, stmt.level))
                     reexported = REEXPORTED_MODULES.get(alias.name) if stmt.level and module and alias.asname is None else None
                     if reexported is not None:
                         # `from .compat import torch`: the project hands on the module (a lazy or optional import)

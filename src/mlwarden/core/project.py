@@ -89,6 +89,12 @@ class ModuleValues:
     returns: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
     #: local name -> (module, name there, level) of its module-level ``from … import``
     imports: Dict[str, Tuple[str, str, int]] = field(default_factory=dict)
+    #: module-level function name -> (variable, default) when every ``return``
+    #: gives the environment's value of one variable, or a constant when it
+    #: is not set (``return getenv(ENV_HOST) or HOST``, ``return
+    #: os.environ.get("HOST", "0.0.0.0")``): the default is what a run
+    #: without that variable gets; kept apart from :attr:`returns`
+    env_returns: Dict[str, Tuple[str, object]] = field(default_factory=dict)
 
 
 _MEMO: Dict[Tuple[str, int, int], Tuple[ModuleValues, Tuple[Tuple[int, int], ...]]] = {}
@@ -198,6 +204,7 @@ def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
                 if looked_up is not None:
                     env_defaults[name] = looked_up
         returns = _function_returns(tree, known)
+        env_returns = _function_env_returns(tree, known, returns)
     finally:
         if guard is not None:
             _READING.discard(guard)
@@ -227,7 +234,7 @@ def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
                     defaults.setdefault(dest, []).append(found)
     return ModuleValues(
         constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree), {k: tuple(v) for k, v in init_defaults.items()},
-        env_defaults, own, tuple(dict.fromkeys(read)), returns, imported,
+        env_defaults, own, tuple(dict.fromkeys(read)), returns, imported, env_returns,
     )
 
 
@@ -461,6 +468,63 @@ def _function_returns(tree: ast.Module, known: "_Known") -> Dict[str, Tuple[obje
             found[stmt.name] = tuple(dict.fromkeys(values)) if all(isinstance(v, (str, int)) for v in values) else tuple(values)
     known.functions.update(found)
     return found
+
+
+def _function_env_returns(tree: ast.Module, known: "_Known", returns: Dict[str, Tuple[object, ...]]) -> Dict[str, Tuple[str, object]]:
+    """:attr:`ModuleValues.env_returns` of the module's functions: every
+    ``return`` an environment look-up of the same variable with the same
+    constant fallback, and the body cannot run off its end."""
+    found: Dict[str, Tuple[str, object]] = {}
+    for stmt in tree.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.name in returns:
+            continue
+        seen: Set[Tuple[str, object]] = set()
+        ok = True
+        stack: List[ast.AST] = list(stmt.body)
+        while stack and ok:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                continue
+            if isinstance(node, (ast.Yield, ast.YieldFrom)):
+                ok = False
+            elif isinstance(node, ast.Return):
+                pair = _env_fallback(node.value, known) if node.value is not None else None
+                if pair is None or not isinstance(pair[1], (str, int)):
+                    ok = False
+                else:
+                    seen.add(pair)
+            stack.extend(ast.iter_child_nodes(node))
+        if ok and len(seen) == 1 and _ends_in_return(stmt.body):
+            found[stmt.name] = seen.pop()
+    return found
+
+
+def _env_fallback(node: ast.AST, known: Any) -> Optional[Tuple[str, object]]:
+    """(variable, constant) of ``getenv(V) or CONST``, ``os.environ.get(V)
+    or CONST``, ``os.getenv(V, CONST)`` / ``os.environ.get(V, CONST)``, the
+    variable a literal or a constant of the module; None otherwise."""
+    fallback: Optional[ast.AST] = None
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
+        node, fallback = node.values
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    parts: List[str] = []
+    func: ast.AST = node.func
+    while isinstance(func, ast.Attribute):
+        parts.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name) or ".".join([func.id, *parts]) not in _ENV_LOOKUPS:
+        return None
+    variable = constant_value(node.args[0], known)
+    default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
+    if fallback is not None and default is None:
+        default = fallback  # getenv(V) or CONST: an empty value falls back too
+    elif fallback is not None:
+        return None
+    value = constant_value(default, known) if default is not None else UNKNOWN
+    if not isinstance(variable, str) or value is UNKNOWN:
+        return None
+    return variable, value
 
 
 def _default_value(node: Optional[ast.AST], constants: Dict[str, object], getters: Dict[str, Tuple[int, str, int, str]]) -> object:
@@ -800,6 +864,9 @@ class ProjectValues:
     env_getters: Dict[str, Tuple[int, str, int, str]] = field(default_factory=dict)
     #: local name -> every constant an imported function returns (:attr:`ModuleValues.returns`)
     returns: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
+    #: local name -> (variable, default) of an imported function that returns an
+    #: environment look-up with a constant fallback (:attr:`ModuleValues.env_returns`)
+    env_returns: Dict[str, Tuple[str, object]] = field(default_factory=dict)
     #: the files read
     files: Set[str] = field(default_factory=set)
 
@@ -915,6 +982,9 @@ def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> 
         taken = True
     if name in values.returns:
         found.returns[local] = values.returns[name]
+        taken = True
+    if name in values.env_returns:
+        found.env_returns[local] = values.env_returns[name]
         taken = True
     return taken
 
@@ -1120,3 +1190,97 @@ def module_name_returns(path: Path, name: str) -> Tuple[object, ...]:
     known = _Known(values.constants, values.imports, path, [])
     known.functions.update(values.returns)
     return known.returned(name)
+
+
+#: what a project's own unpickling wrapper may hand its argument to
+UNPICKLERS = frozenset(
+    f"{m}.{f}" for m in ("pickle", "cloudpickle", "dill") for f in ("load", "loads")
+)
+#: (file key, function) -> the unpickler it calls, or "" (memo of :func:`_unpickler_of`)
+_WRAPPERS: Dict[Tuple[Tuple[str, int, int], str], str] = {}
+#: (importer's package directory, module, level) -> the module's file (memo of :func:`module_file`)
+_MODULE_FILES: Dict[Tuple[str, str, int], Optional[Path]] = {}
+
+
+def unpickling_wrapper(unit: Any, module: str, function: str, level: int = 0) -> Optional[str]:
+    """The unpickler (``"pickle.loads"``) that ``function`` of the project
+    module ``module`` (imported from ``unit``'s file with ``level`` dots) hands
+    its first parameter to, read from the function's body: a project module
+    that wraps pickle (``def loads(x, *, buffers=()): … return
+    pickle.loads(x, buffers=buffers)``, dask's ``distributed.protocol.pickle``)
+    or re-exports it (``from pickle import loads``, ``loads =
+    cloudpickle.loads``). None when the module is not the project's or the
+    function does something else with its argument. The module is parsed
+    with ``ast`` (never imported), once per run, and recorded as read for the
+    results cache."""
+    raw = getattr(unit, "path", None)
+    if not raw or function not in ("load", "loads"):
+        return None
+    path = Path(raw)
+    key = (str(path.parent), module, level)
+    if key not in _MODULE_FILES:
+        if len(_MODULE_FILES) > 4096:
+            _MODULE_FILES.clear()
+        _MODULE_FILES[key] = module_file(path, module, level)
+    target = _MODULE_FILES[key]
+    if target is None or target.resolve() == path.resolve():
+        return None
+    found = _unpickler_of(target, function)
+    extra = getattr(unit, "extra", None)
+    if isinstance(extra, dict):
+        extra.setdefault("read_files", set()).add(str(target))
+    return found
+
+
+def _unpickler_of(path: Path, function: str) -> Optional[str]:
+    file_key = _file_key(path)
+    if file_key is None:
+        return None
+    memo = (file_key, function)
+    if memo not in _WRAPPERS:
+        if len(_WRAPPERS) > 1024:
+            _WRAPPERS.clear()
+        tree = module_tree(path) if file_key[2] <= MAX_MODULE_BYTES else None
+        _WRAPPERS[memo] = (_read_unpickler(tree, function) or "") if tree is not None else ""
+    return _WRAPPERS[memo] or None
+
+
+def _read_unpickler(tree: ast.Module, function: str) -> Optional[str]:
+    from mlwarden.core.bindings import ModuleFacts, canonical, dotted_parts
+
+    facts = ModuleFacts.from_ast(tree)
+
+    def meaning(expr: ast.AST) -> Optional[str]:
+        parts = dotted_parts(expr)
+        if not parts:
+            return None
+        for qual in sorted(facts.imports.get(parts[0], ())):
+            name = canonical(".".join([qual, *parts[1:]]))
+            if name in UNPICKLERS:
+                return name
+        return None
+
+    definition: Optional[ast.AST] = None
+    for stmt in tree.body:  # the last module-level binding of the name wins
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == function:
+            definition = stmt
+        elif isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == function for t in stmt.targets):
+            definition = stmt
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name) == function for a in stmt.names):
+            definition = stmt
+    if isinstance(definition, ast.ImportFrom):
+        return meaning(ast.Name(id=function)) if not definition.level else None  # from pickle import loads
+    if isinstance(definition, ast.Assign):
+        return meaning(definition.value)  # loads = cloudpickle.loads
+    if not isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    params = [a.arg for a in (*definition.args.posonlyargs, *definition.args.args)]
+    if not params:
+        return None
+    first = params[0]
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == first:
+            found = meaning(node.func)
+            if found is not None:
+                return found
+    return None

@@ -30,6 +30,17 @@ class PickleLoad(RoundTripAware, CodeRule):
     `partial(dill.load, ...)`), which unpickle whatever they are later
     called with.
 
+    Also a call of `load`/`loads` of the project's **own module that wraps
+    or re-exports an unpickler** (`from distributed.protocol import pickle`
+    … `pickle.loads(frame)`), decided by reading that module's code, never
+    by its name: the function hands its first parameter to `pickle.loads`,
+    `cloudpickle.loads`, `dill.load` or the like (`def loads(x): return
+    pickle.loads(x)`), or the module binds the name to one (`from pickle
+    import loads`, `loads = cloudpickle.loads`). A project module named
+    `pickle` whose `loads` does something else is not flagged. Only modules
+    of the file's own package are read (relative imports, or absolute ones
+    of its top-level package), once per run.
+
     A **round trip** is not flagged: data that the same scope produced with
     the matching dump (`pickle.loads(pickle.dumps(x))`, a variable assigned
     only from `dumps`, an `io.BytesIO`/`tempfile.TemporaryFile` that only a
@@ -265,13 +276,14 @@ class PickleLoad(RoundTripAware, CodeRule):
 
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
+        message = self.template.format(target) if target else None
+        if not target:
+            wrapped = _project_wrapper(self, node)
+            if wrapped is not None:
+                target, message = wrapped[1], _wrapper_message(*wrapped)
         if target:
             if not self.round_trip(node, target):
-                self.report_load(
-                    node,
-                    target,
-                    self.template.format(target),
-                )
+                self.report_load(node, target, message)
             return
         for value, found in passed_references(self.ctx, node, FUNCTIONS):
             self.report(value, _reference_message(found))
@@ -283,6 +295,53 @@ class PickleLoad(RoundTripAware, CodeRule):
                 self.report(node.value, _reference_message(found) + KEPT_FOR_DOUBLE_NOTE, severity=Severity.LOW)
                 return
             self.report(node.value, _reference_message(found))
+
+
+def _project_wrapper(rule: "PickleLoad", node: "libcst.Call"):
+    """(name, unpickler) when ``node`` calls ``load``/``loads`` of a project
+    module that wraps or re-exports an unpickler (read from the module's
+    body: :func:`mlwarden.core.project.unpickling_wrapper`), e.g.
+    ``from distributed.protocol import pickle`` … ``pickle.loads(frame)``;
+    None otherwise."""
+    import libcst
+
+    func = node.func
+    if isinstance(func, libcst.Attribute):
+        if func.attr.value not in ("load", "loads"):
+            return None
+    elif not isinstance(func, libcst.Name):
+        return None
+    from mlwarden.core.names import dotted
+    from mlwarden.core.project import unpickling_wrapper
+
+    for qual in sorted(rule.ctx.qualnames(func)):
+        module, _, name = qual.rpartition(".")
+        if module and name in ("load", "loads"):
+            found = unpickling_wrapper(rule.unit, module, name)
+            if found is not None:
+                return qual, found
+    parts = dotted(func)
+    if not parts:
+        return None
+    relative = rule.ctx.facts.relative_imports.get(parts[0])
+    if not relative or rule.ctx.facts.ambiguous.intersection((parts[0],)):
+        return None
+    for module, imported, level in sorted(relative):
+        # `from .protocol import pickle` … pickle.loads(x); `from .pickle import loads` … loads(x)
+        path = [p for p in (module, imported, *parts[1:]) if p]
+        module_name, _, name = ".".join(path).rpartition(".")
+        if name in ("load", "loads"):
+            found = unpickling_wrapper(rule.unit, module_name, name, level)
+            if found is not None:
+                return ".".join(parts), found
+    return None
+
+
+def _wrapper_message(name: str, unpickler: str) -> str:
+    return (
+        f"`{name}` is the project's own wrapper of `{unpickler}`: it runs code embedded in the data; "
+        "load only trusted data or use a safe format such as safetensors or JSON"
+    )
 
 
 def _reference_message(target: str) -> str:

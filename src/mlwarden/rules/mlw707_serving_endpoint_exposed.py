@@ -151,6 +151,23 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       like `os.getenv("HOST", "0.0.0.0")`, at the server call or as an
       option's (argparse, field, module constant) default in another
       module, the message naming the variable;
+    - a host from a function (of the file, or imported from a project
+      module) every `return` of which gives one environment variable or a
+      constant when it is not set (`def get_env_host(): return
+      getenv(ENV_HOST) or HOST`, `return os.environ.get("HOST",
+      "0.0.0.0")`): the default is what ships, the message names the
+      variable; a parameter given its fallback in place (`host = host or
+      get_env_host()`) is judged by that fallback, not the parameter's
+      default; a name bound in every branch of an `if` (`address = ("::",
+      port)` / `("0.0.0.0", port)`) when every branch binds every
+      interface;
+    - a project class constructed with such a host (`ThreadServer(app,
+      host=args.host)`, imported from a project module or defined in the
+      file): its `__init__` keeps the parameter (`self.host = host`, or a
+      base class of the same module keeps it through `super().__init__(
+      host=host)`) and a method hands `self.host` to a server, to another
+      method or function that does, or to a project function or class of
+      another module that does (one module hop, as for functions);
     - the address a command binds may also be a value, judged like any
       host: a list element (`["uvicorn", "app:app", "--host", host]` with
       `host="0.0.0.0"` a parameter default) or an f-string's placeholder
@@ -833,6 +850,16 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return None
         shown = f"{head}({_show(self.ctx, address)})"
         host = self._tuple_host(address)
+        if host is None and isinstance(address, cst.Name):
+            hosts = self._branch_tuple_hosts(address)
+            if hosts:
+                # address = ("::", port) in one branch, ("0.0.0.0", port) in the other
+                branch = self._branch
+                if all(self._all_interfaces(h) for h in hosts):
+                    self._branch = branch + " (every branch binds every interface)"
+                    return shown, True
+                self._branch = branch
+                return shown, False
         if host is None:
             # def create_server_socket(addr): … sock.bind(addr), every call in the file passing ("", port)
             if not (isinstance(address, cst.Name) and self._from_callers(address, address="tuple")):
@@ -854,6 +881,21 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if self.resolve(address.elements[1].value) == 0:
             return None
         return address.elements[0].value
+
+    def _branch_tuple_hosts(self, address: Any) -> List[Any]:
+        """The hosts of a name that two or more ``(host, port)`` tuples reach
+        (the branches of an ``if``), none with port 0; [] otherwise."""
+        values = self.reaching_values(address.value, address)
+        if len(values) < 2:
+            return []
+        hosts = []
+        for value in values:
+            if not isinstance(value, cst.Tuple) or len(value.elements) != 2 or any(isinstance(e, cst.StarredElement) for e in value.elements):
+                return []
+            if self.resolve(value.elements[1].value) == 0:
+                return []
+            hosts.append(value.elements[0].value)
+        return hosts
 
     def _is_param(self, expr: Any) -> bool:
         """``expr`` is a name that is a parameter of the enclosing function."""
@@ -939,6 +981,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if isinstance(host, (cst.List, cst.Tuple)) and host.elements and not empty_is_local:
             # a list of hosts (`["::", "0.0.0.0"]`): every interface when one of them is
             return any(isinstance(e, cst.Element) and self._all_interfaces(e.value, depth=depth + 1) for e in host.elements)
+        if isinstance(host, cst.Name) and depth < 3:
+            # `host = host or "0.0.0.0"` … `run(host=host)`: the fallback the parameter gets, not its default
+            values = self.reaching_values(host.value, host)
+            if len(values) == 1 and _falls_back_to_itself(values[0], host.value):
+                return self._all_interfaces(values[0], empty_is_local, depth + 1)
         value = self.resolve(host)
         if value is UNKNOWN:
             value = self.local_value(host)  # `host = "0.0.0.0"` … `run(host=host)` in this function
@@ -967,6 +1014,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 values = self.reaching_values(host.value, host)
                 if len(values) == 1 and isinstance(values[0], (cst.Call, cst.IfExp, cst.BooleanOperation)):
                     return self._all_interfaces(values[0], empty_is_local, depth + 1)
+                if self._every_branch_all(values, empty_is_local, depth):
+                    return True  # `host = "::"` in one branch, `host = "0.0.0.0"` in the other
         if isinstance(host, cst.Attribute) and isinstance(host.value, cst.Name):
             constant = self._module_constant(host.value.value, host.attr.value)
             if isinstance(constant, str):
@@ -992,6 +1041,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 if not returned or not all(isinstance(v, str) and v.strip() in ALL_INTERFACES for v in returned):
                     return False
                 self._branch = f" (every value `{host.func.value}()` returns)"
+                return True
+            fallback = self._returned_env_default(host)
+            if fallback is not None:
+                # get_env_host(), a function that returns `getenv(ENV_HOST) or HOST`: its default is what ships
+                variable, default = fallback
+                if not isinstance(default, str) or (empty_is_local and not default.strip()) or default.strip() not in ALL_INTERFACES:
+                    return False
+                self._branch = f" when the environment does not set `{variable}` (the default `{host.func.value}()` returns)"
                 return True
             # os.environ.get("HOST", "0.0.0.0"), os.getenv("HOST", "0.0.0.0")
             if self.ctx.call_to(host, ("os.environ.get", "os.getenv")):
@@ -1033,6 +1090,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         pairs: Optional[List[Tuple[Path, str]]] = None
         if isinstance(func, cst.Name):
             target = self._imported_function(func.value)
+            if target is None:
+                target = self._file_class(func.value)  # Server(host="0.0.0.0") of a class of this file
             shown_name = func.value
         elif isinstance(func.value, cst.Name):
             # `serving.run_server(...)` with `from . import serving` (a project module)
@@ -1111,6 +1170,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 pairs.append(imported)
         return (list(dict.fromkeys(pairs)),) if pairs else None
 
+    def _file_class(self, name: str) -> Optional[Tuple[Path, str]]:
+        """(this file, ``name``) when ``name`` is bound only by a module-level
+        ``class`` statement of this file on disk (a ``.py`` file): its
+        constructor's summary is read like another module's."""
+        path = getattr(self.unit, "path", None)
+        if path is None or not str(path).endswith(".py") or name not in self.ctx.facts.classes or not _bound_once(self.ctx.facts, name):
+            return None
+        return (Path(path), name) if Path(path).is_file() else None
+
     def _imported_function(self, name: str, module: bool = False) -> Optional[Tuple[Path, str]]:
         """(module file, name there) when ``name`` is bound only by one
         ``from … import`` of a project module (at module level or in a
@@ -1158,6 +1226,34 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
             return self._module_constant(expr.value.value, expr.attr.value)
         return UNKNOWN
+
+    def _every_branch_all(self, values: List[Any], empty_is_local: bool, depth: int) -> bool:
+        """Two or more bindings reach the use (the branches of an ``if``) and
+        every one binds every interface: a literal, or a value judged so
+        (a look-up with such a default); None (an unindexed binding) or a
+        name is not judged."""
+        if len(values) < 2 or any(v is None or isinstance(v, cst.Name) for v in values):
+            return False
+        branch = self._branch
+        if not all(self._all_interfaces(v, empty_is_local, depth + 1) for v in values):
+            self._branch = branch
+            return False
+        self._branch = branch + " (every branch binds every interface)"
+        return True
+
+    def _returned_env_default(self, call: Any) -> Optional[Tuple[str, object]]:
+        """(variable, default) when ``call`` calls a module-level function of
+        this file, or one imported from a project module, every ``return``
+        of which gives one environment variable or a constant fallback
+        (:attr:`mlwarden.core.project.ModuleValues.env_returns`); None
+        otherwise."""
+        if not isinstance(call.func, cst.Name) or call.args or not _bound_once(self.ctx.facts, call.func.value):
+            return None
+        name = call.func.value
+        found = file_values(self.unit, _module_tree(self)).env_returns.get(name)
+        if found is None:
+            found = project_values(self.unit).env_returns.get(name)
+        return found
 
     def _returned_hosts(self, call: Any) -> Optional[Tuple[object, ...]]:
         """Every constant a call of a module-level function of this file, or
@@ -2336,6 +2432,14 @@ MAX_MODULE_HOPS = 1
 _ADDRESS_WORDS = frozenset({"host", "port", "address", "addr", "bind"})
 
 
+def _falls_back_to_itself(value: Any, name: str) -> bool:
+    """``value`` is ``name or fallback`` (``host = host or get_env_host()``)."""
+    return (
+        isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or)
+        and isinstance(value.left, cst.Name) and value.left.value == name
+    )
+
+
 def _names_host_or_port(call: Any) -> bool:
     """A ``host``, ``port``, ``address``, ``addr`` or ``bind`` word is code
     in the call's arguments (a name, an attribute, a keyword, a name in an
@@ -2373,6 +2477,11 @@ def _names_host_or_port(call: Any) -> bool:
 
 _HELPERS: Dict[Tuple[Any, ...], Tuple[Dict[str, Dict[str, Tuple[str, str, Optional[int]]]], FrozenSet[str]]] = {}
 _HELPERS_BUSY: set = set()
+#: a summarised module's parts (functions, owners, summary, imports, aliases, frameworks), by the key of :data:`_HELPERS`
+_HELPER_PARTS: Dict[Tuple[Any, ...], Tuple[Any, ...]] = {}
+#: (file key, class, hops) -> the class's constructor binds and the files read (memo of :func:`_class_binds`)
+_CLASS_BINDS: Dict[Tuple[Any, ...], Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]] = {}
+_CLASS_BUSY: set = set()
 
 
 def helper_binds(path: Any, name: str, hops: int = 0) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
@@ -2395,6 +2504,10 @@ def helper_binds(path: Any, name: str, hops: int = 0) -> Optional[Tuple[Dict[str
         read |= files
         if name in functions:
             return functions[name], frozenset(read)
+        if "." not in name:
+            made = _class_binds(Path(path), name, hops)
+            if made is not None:
+                return made[0], frozenset(read | made[1])
         if "." in name:
             inherited = _inherited_binds(Path(path), name, hops)
             if inherited is None:
@@ -2487,9 +2600,9 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
             elif isinstance(stmt, ast.ClassDef):
                 for member in stmt.body:
                     if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _decorated(member, "staticmethod") and not _decorated(member, "classmethod"):
-                        key = f"{stmt.name}.{member.name}"
-                        functions[key] = member if key not in functions else None
-                        owners[key] = stmt.name
+                        method_key = f"{stmt.name}.{member.name}"  # not `key`: the memo's key below
+                        functions[method_key] = member if method_key not in functions else None
+                        owners[method_key] = stmt.name
         found: Dict[str, Dict[str, Tuple[str, str, Optional[int]]]] = {}
         read: Set[str] = {str(path)}
         for fname, function in functions.items():
@@ -2548,13 +2661,196 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
                             changed = True
             if not changed:
                 break
+        # what a class's constructor summary needs, computed on demand (:func:`_class_binds`)
+        _HELPER_PARTS[key] = (functions, owners, found, imported, aliases, frameworks)
         result = (found, frozenset(read))
     finally:
         _HELPERS_BUSY.discard(str(path))
     if len(_HELPERS) > 512:
         _HELPERS.clear()
+        _HELPER_PARTS.clear()
+        _HELPER_PARTS[key] = (functions, owners, found, imported, aliases, frameworks)
     _HELPERS[key] = result
     return result
+
+
+#: the name a kept attribute (``self.host``) takes in a method's rewritten copy
+_KEPT = "\0self."
+
+
+def _kept_params(init: Any) -> Dict[str, str]:
+    """attribute -> ``__init__`` parameter for ``self.attr = param`` (or
+    ``param or fallback``) in the body of ``init`` (``ast``)."""
+    import ast
+
+    me = _first_param(init)
+    params = _open_params(init, method=True)
+    kept: Dict[str, str] = {}
+    for node in _own_nodes(init):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == me):
+            continue
+        if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+            value = value.values[0]
+        if isinstance(value, ast.Name) and value.id in params:
+            kept.setdefault(target.attr, value.id)
+    return kept
+
+
+def _class_binds(path: Path, cls: str, hops: int) -> Optional[Tuple[Dict[str, Tuple[str, str, Optional[int]]], FrozenSet[str]]]:
+    """:func:`_constructor_binds` of the module-level class ``cls`` of the
+    project module ``path`` (summarised by :func:`_module_helpers` first),
+    computed when a call site asks for it and memoised; None when its
+    constructor hands nothing to a server."""
+    from mlwarden.core.project import _file_key
+
+    file_key = _file_key(path)
+    if file_key is None:
+        return None
+    key = (*file_key, min(hops, MAX_MODULE_HOPS))
+    memo = (*key, cls)
+    if memo in _CLASS_BINDS:
+        known = _CLASS_BINDS[memo]
+        return known if known[0] else None
+    if memo in _CLASS_BUSY:
+        return None
+    summary = _module_helpers(path, hops)
+    parts = _HELPER_PARTS.get(key)
+    if summary is None or parts is None:
+        return None
+    functions, owners, found, imported, aliases, frameworks = parts
+    if f"{cls}.__init__" not in functions:
+        _CLASS_BINDS[memo] = ({}, frozenset())
+        return None
+    read: Set[str] = set(summary[1])
+    _CLASS_BUSY.add(memo)
+    try:
+        made = _constructor_binds(path, cls, functions, owners, found, imported, aliases, frameworks, hops, read)
+    finally:
+        _CLASS_BUSY.discard(memo)
+    if len(_CLASS_BINDS) > 1024:
+        _CLASS_BINDS.clear()
+    _CLASS_BINDS[memo] = (made, frozenset(read)) if made else ({}, frozenset())
+    return _CLASS_BINDS[memo] if made else None
+
+
+def _kept_by_base(path: Path, cls: str, init: Any, functions: Dict[str, Any]) -> Dict[str, str]:
+    """attribute -> ``init`` parameter that ``super().__init__(host=host)``
+    hands to the ``__init__`` of the class's first base of the same module,
+    which keeps it (``self.host = host or default``); one level."""
+    import ast
+
+    tree = module_tree(path)
+    classdef = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == cls), None) if tree is not None else None
+    if classdef is None:
+        return {}
+    base_init = next((functions.get(f"{b.id}.__init__") for b in classdef.bases if isinstance(b, ast.Name)), None)
+    if base_init is None:
+        return {}
+    base_kept = _kept_params(base_init)
+    params = _open_params(init, method=True)
+    kept: Dict[str, str] = {}
+    for node in _own_nodes(init):
+        func = node.func if isinstance(node, ast.Call) else None
+        if not (isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
+                and isinstance(func.value.func, ast.Name) and func.value.func.id == "super"):
+            continue
+        for attr, base_param in base_kept.items():
+            value = _argument(node, base_param, _position(base_init, base_param, True))
+            if isinstance(value, ast.Name) and value.id in params:
+                kept.setdefault(attr, value.id)
+    return kept
+
+
+def _constructor_binds(path: Path, cls: str, functions: Dict[str, Any], owners: Dict[str, str], found: Dict[str, Dict[str, Tuple[str, str, Optional[int]]]],
+                       imported: Dict[str, Tuple[str, str, int]], aliases: Dict[str, str], frameworks: Set[str], hops: int,
+                       read: Set[str]) -> Dict[str, Tuple[str, str, Optional[int]]]:
+    """{``__init__`` parameter: (kind, server, position)} of the module-level
+    class ``cls``: its ``__init__`` keeps the parameter (``self.host =
+    host``) and one of its methods hands ``self.host`` to a server, to a
+    method of the class or a function of the module that does, or to a
+    function or class of another project module that does (one module
+    hop, as for functions); ``__init__``'s own binds count too. Read from
+    a rewritten copy of each method that names ``self.host`` (never
+    run)."""
+    import ast
+    import copy
+
+    from mlwarden.core.project import module_file
+
+    init = functions.get(f"{cls}.__init__")
+    if init is None:
+        return {}
+    made: Dict[str, Tuple[str, str, Optional[int]]] = {}
+    for param, (kind, server, _position_in_init) in found.get(f"{cls}.__init__", {}).items():
+        made[param] = (kind, server, _position(init, param, True))
+    kept = _kept_params(init)
+    kept.update({a: p for a, p in _kept_by_base(path, cls, init, functions).items() if a not in kept})
+    if not kept:
+        return made
+
+    class _Rename(ast.NodeTransformer):
+        def __init__(self, me: str) -> None:
+            self.me = me
+
+        def visit_Attribute(self, node: ast.Attribute) -> Any:
+            if isinstance(node.value, ast.Name) and node.value.id == self.me and node.attr in kept and isinstance(node.ctx, ast.Load):
+                return ast.copy_location(ast.Name(id=_KEPT + node.attr, ctx=ast.Load()), node)
+            return self.generic_visit(node)
+
+    names = {_KEPT + attr for attr in kept}
+    for key, method in functions.items():
+        if method is None or owners.get(key) != cls:
+            continue
+        me = _first_param(method)
+        if me is None or not any(
+            isinstance(n, ast.Attribute) and n.attr in kept and isinstance(n.value, ast.Name) and n.value.id == me for n in _own_nodes(method)
+        ):
+            continue
+        renamed = _Rename(me).visit(copy.deepcopy(method))
+        for node in _own_nodes(renamed):
+            if not isinstance(node, ast.Call):
+                continue
+            handed: List[Tuple[str, str, str]] = list(_direct_binds(node, names, aliases, frameworks))
+            func = node.func
+            binds: Optional[Dict[str, Tuple[str, str, Optional[int]]]] = None
+            callee = ""
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == me:
+                callee = f"{cls}.{func.attr}"
+                binds = found.get(callee) if callee != key else None  # self.serve(self.host)
+            elif isinstance(func, ast.Name) and func.id in functions and func.id not in owners:
+                callee = func.id
+                binds = found.get(callee)  # a function of the module
+            elif isinstance(func, ast.Name) and f"{func.id}.__init__" in functions and _forwards(node, names):
+                callee = func.id
+                other = _class_binds(path, func.id, hops)  # a class of the module: ThreadServer(host=self.host)
+                if other is not None:
+                    binds, files = other
+                    read |= files
+            elif isinstance(func, ast.Name) and func.id in imported and hops < MAX_MODULE_HOPS and _forwards(node, names):
+                callee = func.id
+                module, original, level = imported[func.id]
+                source = module_file(path, module, level)
+                other = helper_binds(source, original, hops + 1) if source is not None else None
+                if other is not None:
+                    binds, files = other
+                    read |= files
+            for param, (kind, server, position) in (binds or {}).items():
+                value = _argument(node, param, position)
+                given = _handed_param(value, kind, names)
+                if given is not None:
+                    handed.append((given[0], given[1], f"{server}` through `{callee}"))
+            for name, kind, server in handed:
+                attr = name[len(_KEPT):]
+                param = kept.get(attr)
+                if param is not None and param not in made:
+                    made[param] = (kind, f"{server}` through `{key}", _position(init, param, True))
+    return made
 
 
 def _constructed_classes(path: Path, name: str) -> List[str]:

@@ -9,6 +9,7 @@ the cell line where each requirement or option is written.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
@@ -143,6 +144,7 @@ def _parse_install(deps, unit, tool, args, shell, base_dir, seen, offset_base: O
     def error(_line: int, reason: str) -> None:
         deps.errors.append(f"{label}: {reason}")
 
+    first_entry = len(deps.entries)
     i = 0
     while i < len(args):
         tok = args[i]
@@ -198,3 +200,27 @@ def _parse_install(deps, unit, tool, args, shell, base_dir, seen, offset_base: O
             _add_requirement(deps, text, deps.path, pos["line"], pos["col"], "notebook", (), False, False, True, error,
                              cell=cell, file_line=file_line)
         i += 1
+    if tool == "pip" and len(deps.entries) > first_entry and _local_only(args):
+        # `pip install --no-index --find-links ./dist pkg`: no index is asked, the
+        # packages come from a local directory (a wheel the script just built)
+        deps.entries[first_entry:] = [dataclasses.replace(e, local=True) for e in deps.entries[first_entry:]]
+
+
+def _local_only(args: Sequence[Token]) -> bool:
+    """True when an install command asks no index (``--no-index``) and every
+    ``--find-links`` location is local: a path, or a value built in code
+    (``os.path.join(tmp, "dist")``) whose literal parts name no URL scheme."""
+    if not any(tok.text == "--no-index" for tok in args):
+        return False
+    for i, tok in enumerate(args):
+        text = tok.text
+        value: Optional[str] = None
+        if text in ("-f", "--find-links"):
+            value = args[i + 1].text if i + 1 < len(args) else ""
+        elif text.startswith("--find-links="):
+            value = text.split("=", 1)[1]
+        elif text.startswith("-f") and len(text) > 2:
+            value = text[2:]
+        if value is not None and "://" in value and not value.lower().startswith("file:"):
+            return False
+    return True

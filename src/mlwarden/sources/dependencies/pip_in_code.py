@@ -48,6 +48,17 @@ What is read:
   "install", "x")`` (a capitalised class given pip's words as separate
   values) when the same function later runs it (``job.check_call()``,
   ``job.run()``, ``subprocess.run(job)``); an object never run is not read;
+* a shell given its command line with ``-c`` (``["bash", "-c", "pip install
+  x"]``, ``["sh", "-lc", line]``), the line a string or ``" &&
+  ".join(steps)`` of a list of command strings (each literal step read);
+* pip's internal command API: ``create_command("install").main(argv)``
+  (``pip._internal.commands.create_command``) is ``pip install`` + argv;
+* command strings built from a template, as far as the literal parts go:
+  ``"{} -m pip install {}".format(sys.executable, pkg)``, ``"pip install
+  %s" % pkg``, ``f"pip install {' '.join(deps)}"``; a field takes the text of
+  a string literal, of a name bound once to a string built the same way, or
+  of ``" ".join([...])`` (its literal elements); anything else (a variable
+  package, a format spec, ``{0[key]}``) stays unknown and is never judged;
 * arguments: a list or tuple literal (one word per element; ``sys.executable``
   and any non-literal program followed by ``-m pip`` count as Python), a
   ``+`` of lists, a name bound once to such a list in the same function or at
@@ -417,6 +428,13 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
                 continue
         name = _qualname(node.func, aliases)
         words: Optional[List[Word]] = None
+        command = _pip_command_object(node, aliases)
+        if command is not None and node.args:
+            # pip's internal API: create_command("install").main(["x", "--extra-index-url", URL])
+            argv = _argv_words(node.args[0], lines, lists)
+            if argv is not None:
+                yield [Word("pip", node.lineno, node.col_offset), Word(command, node.lineno, node.col_offset)] + argv
+            continue
         runs = bool(node.args) and (name in SHELL_CALLS or name in EXEC_CALLS or _is_ipython_call(node, "system"))
         held = lists.string_values(node.args[0]) if runs and isinstance(node.args[0], ast.Name) else []
         if runs and not held and isinstance(node.args[0], (ast.Name, ast.Attribute)):
@@ -430,7 +448,9 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
         if name in SHELL_CALLS and node.args:
             words = _shell_words(node.args[0], lines, lists)
         elif name in EXEC_CALLS and node.args:
-            words = _argv_words(node.args[0], lines, lists)
+            words = _shell_c_words(node.args[0], lines, lists)  # ["bash", "-c", "pip install x && …"]
+            if words is None:
+                words = _argv_words(node.args[0], lines, lists)
         elif name == "asyncio.create_subprocess_exec":
             words = [w for arg in node.args for w in _element_words(arg, lines, lists)]
         elif name in PIP_MAINS and node.args:
@@ -1044,6 +1064,26 @@ def _qualname(func: ast.AST, aliases: Dict[str, str]) -> Optional[str]:
     return ".".join([head, *parts[1:]])
 
 
+#: pip's command factory: ``create_command("install")`` is the object ``pip install`` runs
+PIP_CREATE_COMMAND = frozenset({"pip._internal.commands.create_command"})
+
+
+def _pip_command_object(node: ast.Call, aliases: Dict[str, str]) -> Optional[str]:
+    """``"install"`` for ``create_command("install").main(argv)`` (pip's own
+    entry point, the factory imported from ``pip._internal.commands``), else
+    None."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "main" and isinstance(func.value, ast.Call)):
+        return None
+    factory = func.value
+    if _qualname(factory.func, aliases) not in PIP_CREATE_COMMAND or not factory.args:
+        return None
+    first = factory.args[0]
+    if isinstance(first, ast.Constant) and first.value in ("install", "download", "wheel"):
+        return str(first.value)
+    return None
+
+
 def _is_ipython_call(node: ast.Call, method: str) -> bool:
     func = node.func
     return (
@@ -1060,6 +1100,10 @@ def _is_string(node: ast.AST) -> bool:
         return isinstance(node.value, str)
     if isinstance(node, ast.JoinedStr):
         return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)  # "pip install {}".format(x)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)  # "pip install %s" % x
     return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and (_is_string(node.left) or _is_string(node.right))
 
 
@@ -1241,14 +1285,28 @@ def _string_words(node: ast.AST, lines: List[str], lists: Any = None) -> Optiona
     return words
 
 
-def _string_text(node: ast.AST, lines: Optional[List[str]] = None, lists: Any = None) -> Optional[str]:
+def _string_text(node: ast.AST, lines: Optional[List[str]] = None, lists: Any = None, depth: int = 0) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
+    if depth > 4:
+        return None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        template = node.func.value
+        if isinstance(template, ast.Constant) and isinstance(template.value, str):
+            return _format_text(template.value, node, lines, lists, depth)  # "{} -m pip install {}".format(...)
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            return _percent_text(node.left.value, node.right, lines, lists, depth)  # "pip install %s" % pkg
+        return None
     if isinstance(node, ast.JoinedStr):
         parts = []
         for value in node.values:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 parts.append(value.value)
+                continue
+            if isinstance(value, ast.FormattedValue) and not value.format_spec and value.conversion == -1 and _joins_words(value.value):
+                parts.append(_value_text(value.value, lines, lists, depth))  # f"pip install {' '.join(deps)}"
                 continue
             picked = _installer_value(value.value, lines or [], lists) if isinstance(value, ast.FormattedValue) and lists is not None else None
             every = _loop_strings(value.value, lists) if isinstance(value, ast.FormattedValue) and lists is not None and picked is None else []
@@ -1265,6 +1323,100 @@ def _string_text(node: ast.AST, lines: Optional[List[str]] = None, lists: Any = 
             return None
         return (left if left is not None else _DYNAMIC) + (right if right is not None else _DYNAMIC)
     return None
+
+
+def _joins_words(node: ast.AST) -> bool:
+    """``" ".join(...)``: words joined by blanks."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join"
+            and len(node.args) == 1 and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)
+            and node.func.value.value != "" and not node.func.value.value.strip())
+
+
+def _value_text(node: ast.AST, lines: Optional[List[str]], lists: Any, depth: int) -> str:
+    """The text a value puts into a command string built from a template, as
+    far as its literal parts go: a string literal, a name bound (once) to a
+    string built from literals, ``" ".join([...])`` of a list whose literal
+    elements are read (a variable element stays unknown); anything else is
+    unknown (``{…}``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if _joins_words(node):
+        words = _argv_words(node.args[0], lines or [], lists, depth + 1) if lists is not None else None  # type: ignore[attr-defined]
+        if words is not None:
+            return " ".join(w.text for w in words)
+        return _DYNAMIC
+    if isinstance(node, ast.Name) and lists is not None and hasattr(lists, "string_values"):
+        values = lists.string_values(node)
+        if len(values) == 1:
+            text = _string_text(values[0], lines, lists, depth + 1)
+            if text is not None:
+                return text
+    return _DYNAMIC
+
+
+def _format_text(template: str, call: ast.Call, lines: Optional[List[str]], lists: Any, depth: int) -> Optional[str]:
+    """``template.format(*args, **kwargs)`` with each field replaced by the
+    text of its argument (:func:`_value_text`); a field with an attribute,
+    an index or a format spec, or an argument given by ``*``/``**``, is
+    unknown."""
+    import string
+
+    if any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
+    parts: List[str] = []
+    auto = 0
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    for literal, field, spec, conversion in parsed:
+        parts.append(literal)
+        if field is None:
+            continue
+        value: Optional[ast.AST] = None
+        if field == "":
+            value = call.args[auto] if auto < len(call.args) else None
+            auto += 1
+        elif field.isdigit():
+            index = int(field)
+            value = call.args[index] if index < len(call.args) else None
+        elif field.isidentifier():
+            value = keywords.get(field)
+        if value is None or spec or conversion:
+            parts.append(_DYNAMIC)
+        else:
+            parts.append(_value_text(value, lines, lists, depth))
+    return "".join(parts)
+
+
+#: one printf-style conversion (``%s``, ``%(name)s``, ``%-10d``, ``%%``)
+_PERCENT = lazyre.compile(r"%(\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?([diouxXeEfFgGcrsa%])")
+
+
+def _percent_text(template: str, args: ast.AST, lines: Optional[List[str]], lists: Any, depth: int) -> str:
+    """``template % args`` with each ``%s`` replaced by the text of its
+    argument (a tuple's elements in order, or the one value); a mapping
+    key or a ``*`` width makes the field unknown."""
+    values = list(args.elts) if isinstance(args, ast.Tuple) else [args]
+    position = 0
+    out: List[str] = []
+    last = 0
+    for match in _PERCENT.finditer(template):
+        out.append(template[last:match.start()])
+        last = match.end()
+        if match.group(2) == "%" and match.group(0) == "%%":
+            out.append("%")
+            continue
+        if match.group(1) or "*" in match.group(0) or position >= len(values):
+            out.append(_DYNAMIC)
+            position += 1
+            continue
+        value = values[position]
+        position += 1
+        out.append(_value_text(value, lines, lists, depth) if match.group(2) in "sra" else _DYNAMIC)
+    out.append(template[last:])
+    return "".join(out)
 
 
 def _literal_offset(node: ast.AST, text: str, lines: List[str]) -> Optional[int]:
@@ -1445,6 +1597,53 @@ def _argv_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST], dept
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and isinstance(node.func.value, ast.Name) and node.func.value.id == "shlex":
         return _string_words(node.args[0], lines, lists) if node.args else None
     return _shell_words(node, lines, lists, depth + 1)
+
+
+_SHELL_PROGRAM = lazyre.compile(r"^(?:/usr)?(?:/bin/)?(?:ba|z|da|k)?sh$")
+_SHELL_C = lazyre.compile(r"^-[a-z]*c$")
+
+
+def _shell_c_words(node: ast.AST, lines: List[str], lists: Any) -> Optional[List[Word]]:
+    """The words of the command line a shell is given with ``-c``
+    (``["bash", "-c", "pip install x"]``, ``["sh", "-lc", cmd]``), the line
+    a string (:func:`_shell_words`) or ``" && ".join(steps)`` of a list of
+    command strings (a literal, a name bound once to one, ``a + b`` of
+    those; each literal step read, the others unknown); None when ``node``
+    is not such a list."""
+    if isinstance(node, ast.Name) and id(node) in lists:
+        node = lists[id(node)]
+    if not isinstance(node, (ast.List, ast.Tuple)) or len(node.elts) < 3:
+        return None
+    program, flag, line = node.elts[0], node.elts[1], node.elts[2]
+    if not (isinstance(program, ast.Constant) and isinstance(program.value, str) and _SHELL_PROGRAM.match(program.value)):
+        return None
+    if not (isinstance(flag, ast.Constant) and isinstance(flag.value, str) and _SHELL_C.match(flag.value)):
+        return None
+    if isinstance(line, ast.Call) and isinstance(line.func, ast.Attribute) and line.func.attr == "join" and len(line.args) == 1:
+        sep = line.func.value
+        if isinstance(sep, ast.Constant) and isinstance(sep.value, str) and sep.value.strip() in ("&&", ";", "||", "") and sep.value:
+            words: List[Word] = []
+            for step in _list_items(line.args[0], lists, 0):
+                found = _string_words(step, lines, lists) if step is not None else None
+                if words:
+                    words.append(Word(sep.value.strip() or ";", line.lineno, line.col_offset))
+                words.extend(found if found else [Word(_DYNAMIC, line.lineno, line.col_offset)])
+            return words or None
+    return _shell_words(line, lines, lists)
+
+
+def _list_items(node: ast.AST, lists: Any, depth: int) -> List[Optional[ast.AST]]:
+    """The elements of a list expression: a literal, a name bound once to
+    one, ``a + b``; an unknown part is one None."""
+    if depth > 5:
+        return [None]
+    if isinstance(node, ast.Name) and id(node) in lists:
+        return _list_items(lists[id(node)], lists, depth + 1)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [e if _is_string(e) else None for e in node.elts]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _list_items(node.left, lists, depth + 1) + _list_items(node.right, lists, depth + 1)
+    return [None]
 
 
 def _shell_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST], depth: int = 0) -> Optional[List[Word]]:
