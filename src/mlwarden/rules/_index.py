@@ -4,7 +4,7 @@ What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
 FINGERPRINT = {'_helpers': 3870641487,
- '_kwdict': 4173630045,
+ '_kwdict': 500360963,
  '_optin': 903071260,
  '_roundtrip': 2994878418,
  '_samefile': 4175811595,
