@@ -71,6 +71,14 @@ LOW = {
         model = restore("m.keras", safe_mode=True)
         """,
     ),
+    "skops-trusted-none": (
+        "MLW115",
+        """
+        import skops.io as sio
+        def load_model(path, trusted=None):
+            return sio.load(path, trusted=trusted)
+        """,
+    ),
 }
 
 HIGH = {
@@ -138,8 +146,20 @@ def test_safe_default_parameter_is_low_with_the_reason(name):
     rule, code = LOW[name]
     found = findings(code, rule)
     assert [s for _, s, _ in found] == [Severity.LOW], found
-    assert "is safe unless a caller passes" in found[0][2]
+    assert "unless a caller passes" in found[0][2]
     assert "no call in this file passes another value" in found[0][2]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # a caller passes types: the caller's list is what is trusted, the load stays medium
+        "import skops.io as sio\ndef load_model(path, trusted=None):\n    return sio.load(path, trusted=trusted)\nm = load_model('m.skops', trusted=sio.get_untrusted_types(file='m.skops'))",
+        "import skops.io as sio\ndef load_model(path, trusted):\n    return sio.load(path, trusted=trusted)",
+    ],
+)
+def test_skops_parameter_chosen_by_a_caller_stays_medium(code):
+    assert [s for _, s, _ in findings(code, "MLW115")] == [Severity.MEDIUM]
 
 
 @pytest.mark.parametrize("name", sorted(HIGH))
