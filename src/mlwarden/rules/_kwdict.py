@@ -17,7 +17,11 @@ and the call:
   condition adds a path with it to the paths without it.
 
 Each path ends as ``("set", expr)``, ``("unset", None)`` (the dict
-provably lacks the key) or ``("unknown", None)``: a parameter, a call
+provably lacks the key), ``("default", expr)`` (a dict parameter such as
+``**kwargs`` whose missing key the function fills in before the call:
+``kwargs.setdefault("k", v)`` or ``if "k" not in kwargs: kwargs["k"] = v``;
+the key is ``expr`` unless the caller passed its own, and a change that sets
+it outright makes it ``("set", expr)``) or ``("unknown", None)``: a parameter left as it came, a call
 result, the dict handed to another function (which may change it), a
 change in a nested function or in a loop around the call after it, or
 anything else not followed. The caller decides: every path set to a safe
@@ -29,6 +33,7 @@ where ``**CONST`` dicts are ``ctx.value``'s already.
 
 from __future__ import annotations
 
+import ast
 from typing import Any, List, Optional, Tuple
 
 from mlwarden.core.lazy import cst
@@ -36,6 +41,8 @@ from mlwarden.core.lazy import cst
 Path = Tuple[str, Any]
 UNKNOWN_PATH: Path = ("unknown", None)
 UNSET: Path = ("unset", None)
+#: a dict parameter (``**kwargs``) as the caller passed it: the key may be there or not
+CALLER: Path = ("caller", None)
 _DEPTH = 5
 #: dict methods that read without changing the dict
 _READS = frozenset({"get", "keys", "values", "items", "copy", "__contains__", "__getitem__"})
@@ -78,11 +85,82 @@ def keyword_paths(rule: Any, call: Any, key: str) -> Optional[Tuple[List[Path], 
                 carrying.append((paths, name.value))
         if len(carrying) > 1:
             return None
-        return carrying[0] if carrying else ([UNSET], opaque[0].value)
+        if not carrying:
+            return [UNSET], opaque[0].value
+        paths, holder = carrying[0]
+        # a caller's dict left as it came is not followed; one whose missing
+        # key the function fills in is ("default", value): the value unless
+        # the caller passed its own
+        return [UNKNOWN_PATH if kind == "caller" else (kind, value) for kind, value in paths], holder
     except RecursionError:
         raise
     except Exception:  # noqa: BLE001 - an analysis problem must never hide a finding
         return None
+
+
+def parameter_opt_in(rule: Any, call: Any, value: Any, safe: bool) -> Optional[str]:
+    """The name of the parameter ``value`` is, when it is a parameter of the
+    function enclosing ``call`` that nothing rebinds, whose literal default
+    is the safe setting (``safe``: True for ``weights_only``/``safe_mode``,
+    False for ``allow_pickle``-style switches, where ``None`` counts as off)
+    and that every call of that function in the same file leaves at, or
+    passes as, a literal safe value (forwarded parameters followed, see
+    ``_optin.caller_values``): the unsafe setting then needs a caller's
+    explicit opt-in. None otherwise."""
+    from mlwarden.rules._optin import parameter_default
+
+    name, default, passed = parameter_default(rule, call, value)
+    if name is None:
+        return None
+
+    def is_safe(v: Any) -> bool:
+        if safe:
+            return v is True
+        return v is False or v is None
+
+    if not is_safe(default):
+        return None
+    if default is None and not _has_default(rule, call, name):
+        return None  # no default at all: every caller chooses
+    if not all(isinstance(v, ast.Constant) and is_safe(v.value) for v in passed):
+        return None
+    return name
+
+
+def _has_default(rule: Any, call: Any, name: str) -> bool:
+    query = rule._rt_query(call)
+    params = query.scope.scope.params
+    return any(p.name.value == name and p.default is not None for p in (*params.posonly_params, *params.params, *params.kwonly_params))
+
+
+def caller_keyword_values(rule: Any, call: Any, key: str) -> Optional[List[Any]]:
+    """What the calls, in the same file, of the function enclosing ``call``
+    pass as the keyword ``key`` (``ast`` expressions; forwarded parameters
+    followed, see ``_optin.caller_values``); None when the enclosing
+    function cannot be read."""
+    from mlwarden.rules._optin import caller_values
+
+    try:
+        query = rule._rt_query(call)
+        if query is None or query.scope.is_module:
+            return None
+        return caller_values(rule, query.scope.scope, query.cls, key)
+    except RecursionError:
+        raise
+    except Exception:  # noqa: BLE001 - no answer, no lowering
+        return None
+
+
+def _fill(path: Path, filled: Path) -> Path:
+    """``path`` after a change made only when the key is absent
+    (``setdefault``, ``if "k" not in kw: kw["k"] = v``) whose own result is
+    ``filled``: an unset key takes it; a caller's dict becomes "the caller's
+    own value if it passed one, else ``filled``'s value"."""
+    if path[0] == "unset":
+        return filled
+    if path[0] == "caller":
+        return ("default", filled[1]) if filled[0] == "set" else UNKNOWN_PATH
+    return path
 
 
 def _dedupe(paths: List[Path]) -> List[Path]:
@@ -101,7 +179,10 @@ def _override(prior: List[Path], later: List[Path]) -> List[Path]:
     one keeps ``prior``'s; unknown stays unknown."""
     out: List[Path] = []
     for path in later:
-        if path[0] == "set" or path[0] == "unknown":
+        if path[0] == "caller":
+            # `{"k": v, **kwargs}`: v unless the caller passes its own
+            out.extend(p if p[0] in ("unknown", "default") else CALLER if p[0] == "unset" else ("default", p[1]) for p in prior)
+        elif path[0] in ("set", "unknown", "default"):
             out.append(path)
         else:
             out.extend(prior)
@@ -183,9 +264,14 @@ class _Walker:
             return [UNKNOWN_PATH]
         out: List[Path] = []
         for binding in reaching:
-            if binding.kind != "assign" or not isinstance(binding.node, (cst.Assign, cst.AnnAssign)):
+            if binding.kind == "param" and binding.node is self.function.params.star_kwarg:
+                # `def f(p, **kwargs)`: the keywords the caller passes, maybe not this one (a
+                # dict parameter is not: what is in the dict is not written at the call)
+                paths = [CALLER]
+            elif binding.kind != "assign" or not isinstance(binding.node, (cst.Assign, cst.AnnAssign)):
                 return [UNKNOWN_PATH]
-            paths = self.expr_paths(binding.value, depth + 1)
+            else:
+                paths = self.expr_paths(binding.value, depth + 1)
             paths = self._changes(name, binding, use, use_order, paths)
             out.extend(paths)
         return out or [UNKNOWN_PATH]
@@ -227,11 +313,33 @@ class _Walker:
                 return [UNKNOWN_PATH]  # a change after the call, in a loop around it: reaches the next round
             changed = [effect(p) for p in paths]
             statement = self._statement(occurrence)
-            if statement is not None and self.index.straight_before(statement, use):
+            guard = self._absent_guard(statement, name) if statement is not None else None
+            if guard is not None and self.index.straight_before(guard, use):
+                # `if "k" not in kw: kw["k"] = v` before the call: setdefault
+                paths = [_fill(p, c) for p, c in zip(paths, changed)]
+            elif statement is not None and self.index.straight_before(statement, use):
                 paths = changed
             else:
                 paths = paths + changed
         return paths
+
+    def _absent_guard(self, statement: Any, name: str) -> Any:
+        """The ``if "key" not in name:`` statement whose body (not its
+        ``else``) holds ``statement`` directly, or None."""
+        block = self.index.parent.get(id(statement))
+        guard = self.index.parent.get(id(block)) if block is not None else None
+        if not isinstance(guard, cst.If) or guard.body is not block:
+            return None
+        test = guard.test
+        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+            return None
+        compared = test.comparisons[0]
+        if not isinstance(compared.operator, cst.NotIn) or self.ctx.value(test.left) != self.key:
+            return None
+        holder = compared.comparator
+        if isinstance(holder, cst.Call) and isinstance(holder.func, cst.Attribute) and holder.func.attr.value == "keys" and not holder.args:
+            holder = holder.func.value
+        return guard if isinstance(holder, cst.Name) and holder.value == name else None
 
     def _statement(self, node: Any) -> Any:
         current = node
@@ -331,7 +439,7 @@ class _Walker:
             if item != key:
                 return None
             value = call.args[1].value
-            return lambda p: ("set", value) if p[0] == "unset" else p
+            return lambda p: _fill(p, ("set", value))
         if method == "pop":
             if not call.args or call.args[0].keyword is not None or call.args[0].star:
                 return unknown

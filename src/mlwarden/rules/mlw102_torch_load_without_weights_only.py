@@ -16,7 +16,7 @@ from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN, is_truthy
-from mlwarden.rules._kwdict import keyword_paths
+from mlwarden.rules._kwdict import caller_keyword_values, keyword_paths
 from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg, notebook_json, passed_references
 from mlwarden.rules._optin import parameter_default
 from mlwarden.rules._roundtrip import KEPT_FOR_DOUBLE_NOTE, RoundTripAware
@@ -193,7 +193,19 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     - a path leaves it unset (`{"weights_only": True} if new_torch else
       {}`): the omitted case on that path, high, not reported when the
       project guarantees torch >= 2.6 (version awareness below);
-    - anything not followed on some path (a parameter such as `**kwargs`,
+    - a `**kwargs` (or dict) parameter whose missing key the function
+      fills in with a true value before the call
+      (`kwargs.setdefault("weights_only", True)`, or `if "weights_only"
+      not in kwargs: kwargs["weights_only"] = True`; since session 12b):
+      low, with the reason. The load is safe unless a caller passes its own
+      `weights_only=False`, and that opt-out is the caller's decision,
+      written at the call; the library's default is the safe one. High
+      when a call of the function in the same file passes `weights_only`
+      with a value that is not a literal `True` (the opt-out is right
+      there). A key set outright (`kwargs["weights_only"] = True` on a
+      straight line) is every path set: not reported;
+    - anything not followed on some path (a parameter such as `**kwargs`
+      left as it came,
       a call's result, `kw.update(other)`, `kw |= other`, the dict handed
       to another function, a change inside a nested function or after the
       call in a loop around it): high, "cannot be verified", as before.
@@ -492,22 +504,45 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
         ``weights_only`` (version-aware)."""
         unsafe = False
         opt_out = None  # a parameter that defaults to True and that no call in the file sets otherwise
+        filled = False  # `kwargs.setdefault("weights_only", True)`: True unless the caller passes its own
         for kind, value in paths:
-            if kind != "set":
+            if kind not in ("set", "default"):
                 continue
             resolved = self.ctx.value(value)
             if resolved is UNKNOWN:
                 resolved = self.local_value(value)
             truth = is_truthy(resolved)
+            if truth and kind == "default":
+                filled = True
+                continue
             if truth:
                 continue
-            if truth is None:
+            if truth is None and kind == "set":
                 name, default, passed = parameter_default(self, node, value)
                 if name is not None and default is True and all(isinstance(v, ast.Constant) and v.value is True for v in passed):
                     opt_out = name
                     continue
             unsafe = True
         unset = any(kind == "unset" for kind, _ in paths)
+        if filled and not unsafe and not unset:
+            passed = caller_keyword_values(self, node, "weights_only")
+            chosen = [v for v in (passed or ()) if not (isinstance(v, ast.Constant) and v.value is True)]
+            if passed is None or chosen:
+                # a call in this file passes its own `weights_only` that is not True: the opt-out is visible here
+                self.report_load(
+                    node,
+                    target,
+                    f"`{target}(..., **{holder})` fills in `weights_only=True` only when the caller passes none, and a call of this function in this file passes `weights_only` with a value that is not a literal `True`, which unpickles arbitrary code; pass `weights_only=True` at every call",
+                )
+                return
+            # the library's default is safe; a full unpickle needs a caller's explicit `weights_only=False`
+            self.report_load(
+                node,
+                target,
+                f"`{target}(..., **{holder})` is safe unless a caller passes `weights_only=False`: the function fills in `weights_only=True` when the caller's `{holder}` has none, and no call in this file passes another value, so a full unpickle is the caller's explicit opt-out (that call is where to look); keep `weights_only=True` as the default",
+                severity=Severity.LOW,
+            )
+            return
         if not unsafe and not unset and opt_out is None:
             return  # `weights_only=True` on every path that reaches the call
         if not unsafe and not unset:

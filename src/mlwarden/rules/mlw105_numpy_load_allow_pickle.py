@@ -11,6 +11,7 @@ from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.core.values import UNKNOWN, is_truthy
 from mlwarden.rules._helpers import keyword_arg, remove_keyword
+from mlwarden.rules._kwdict import parameter_opt_in
 
 TARGETS = ("numpy.load", "numpy.lib.npyio.load", "numpy.lib._npyio_impl.load", "numpy.lib.format.read_array")
 #: numpy.load(file, mmap_mode=None, allow_pickle=False, ...)
@@ -32,6 +33,20 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
     lowerings of MLW101: a load behind the caller's opt-in, a reload of a
     file the same function or script wrote, and the read side of a
     load-or-build cache.
+
+    ## Severity
+    High. Low (since session 12b), with the reason in the message, for
+    `allow_pickle=<name>` where the name is a parameter of the enclosing
+    function whose default is `False` (or `None`), that nothing in the
+    function rebinds, and that no call of the function in the same file
+    sets to anything but a false literal (a caller's own parameter passed
+    on unchanged counts as its default and what that caller's callers
+    pass, up to three calls deep): `def read(f, enable_unsafe_loading=False):
+    np.load(f, allow_pickle=enable_unsafe_loading)` unpickles only when a
+    caller explicitly opts in, as MLW102's `weights_only=<parameter that
+    defaults to True>`. A parameter with no default, a true default, or a
+    call in the file that passes `True` (or a value that may be true) keeps
+    it high.
 
     ## Why is this bad?
     With `allow_pickle=True`, `numpy.load` unpickles object arrays stored in
@@ -64,8 +79,10 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
     literal or a `**CONSTANT` dict is seen; so is a dict of the same
     function (since session 12: `kw = {...}`, `kw["allow_pickle"] = True`,
     `kw.update(...)`, `dict(...)`, a conditional dict; see MLW102's
-    Options), reported when some path sets a true value; an opaque
-    `**kwargs` is not reported (the default is safe).
+    Options), reported when some path sets a true value, and so is a
+    `**kwargs` parameter whose missing key the function fills in with a true
+    value (`kwargs.setdefault("allow_pickle", True)`); an opaque `**kwargs`
+    is not reported (the default is safe).
 
     ## Fix safety
     The fix removes `allow_pickle=True`. It is **unsafe**: files that really
@@ -119,6 +136,7 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
         Invalid("from numpy.lib import format as npf\nwith open(p, 'rb') as fh:\n    arr = npf.read_array(fh, True)"),
         Invalid("import numpy as np\nnp.load(f, None, True)"),
         Invalid("import numpy as np\nnp.load(f, **{'allow_pickle': True})"),
+        Invalid("import numpy as np\ndef read(f, enable_unsafe_loading=False):\n    return np.load(f, allow_pickle=enable_unsafe_loading)"),
         Invalid("import numpy as np\ndef test(param_path):\n    with open(param_path, 'wb') as f:\n        pickle.dump(payload, f)\n    y = np.load(param_path, allow_pickle=True)"),
     ]
 
@@ -151,6 +169,17 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
         where = keyword_arg(node, "allow_pickle")
         report_at = where if where is not None else node
         if truth is None:
+            opted = parameter_opt_in(self, node, value, safe=False)
+            if opted is not None:
+                # `def load(p, allow_pickle=False): np.load(p, allow_pickle=allow_pickle)`: MLW102's ladder
+                self.report_load(
+                    node,
+                    target,
+                    f"`{target}(..., allow_pickle={opted})` is safe unless a caller passes True: `{opted}` defaults to False and no call in this file passes another value, so unpickling object arrays needs the caller's explicit opt-in (`{opted}=True`); keep it off for files you did not write",
+                    at=report_at,
+                    severity=Severity.LOW,
+                )
+                return
             self.report(
                 report_at,
                 f"`{target}` with an `allow_pickle` value that cannot be verified may unpickle object arrays and run code from the file; pass `allow_pickle=False`",
@@ -178,8 +207,8 @@ class NumpyLoadAllowPickle(RoundTripAware, CodeRule):
             return
         paths, holder = found
         for kind, value in paths:
-            if kind != "set":
-                continue
+            if kind not in ("set", "default"):
+                continue  # unknown or unset: the default is False
             resolved = self.ctx.value(value)
             if resolved is UNKNOWN:
                 resolved = self.local_value(value)

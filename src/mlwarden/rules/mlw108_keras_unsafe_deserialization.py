@@ -14,6 +14,7 @@ from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.core.values import UNKNOWN, is_truthy
 from mlwarden.rules._helpers import keyword_arg, last_words, notebook_json, remove_keyword
+from mlwarden.rules._kwdict import parameter_opt_in
 from mlwarden.rules._roundtrip import RoundTripAware, analysis_for
 
 # `tensorflow.keras`, `tf_keras` and `keras.src` are canonicalised to `keras`.
@@ -104,10 +105,16 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
     ## Options
     Value policy: a `safe_mode` known to be true (literal or module-level
     constant) is fine; known false is reported with a fix; any other
-    expression is reported with a message saying it cannot be verified. A
+    expression is reported with a message saying it cannot be verified,
+    except (since session 12b, at low severity with the reason) a parameter
+    of the enclosing function that defaults to `True`, that nothing
+    rebinds and that no call in the same file sets otherwise (MLW102's
+    parameter-default ladder): turning `safe_mode` off needs the caller's
+    explicit `safe_mode=False`. A
     dict of the same function handed over as `**kw` is followed (since
     session 12, as MLW102's Options describe) and reported when some path
-    sets `safe_mode=False`; an opaque `**kwargs` is not reported (the
+    sets `safe_mode=False` (or when a `**kwargs` parameter gets it filled
+    in: `kwargs.setdefault("safe_mode", False)`); an opaque `**kwargs` is not reported (the
     default is safe).
 
     ## Version awareness
@@ -186,7 +193,7 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
             return False
         paths, holder = found
         for kind, value in paths:
-            if kind == "set" and is_truthy(self.ctx.value(value)) is False:
+            if kind in ("set", "default") and is_truthy(self.ctx.value(value)) is False:
                 self.report(
                     node,
                     f"`{target}(..., **{holder})` gets `safe_mode=False` from the local dict `{holder}`, which runs Python code stored in the model file; keep `safe_mode=True` and avoid `Lambda` layers{keras_note(self.config, self.unit)}",
@@ -227,6 +234,15 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
                 )
                 return
             if truth is None:
+                opted = parameter_opt_in(self, node, value, safe=True)
+                if opted is not None:
+                    # `def load(p, safe_mode=True): load_model(p, safe_mode=safe_mode)`: MLW102's ladder
+                    self.report(
+                        node,
+                        f"`{target}(..., safe_mode={opted})` is safe unless a caller passes False: `{opted}` defaults to True and no call in this file passes another value, so running code stored in the model file needs the caller's explicit opt-out (`{opted}=False`); keep `safe_mode=True` at every call{keras_note(self.config, self.unit)}",
+                        severity=Severity.LOW,
+                    )
+                    return
                 self.report(
                     node,
                     f"`{target}` with a `safe_mode` value that cannot be verified may run Python code stored in the model file; pass `safe_mode=True`{keras_note(self.config, self.unit)}",

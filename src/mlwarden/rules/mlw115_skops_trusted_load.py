@@ -8,6 +8,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
+from mlwarden.rules._kwdict import parameter_opt_in
 from mlwarden.rules._roundtrip import RoundTripAware
 from mlwarden.core.values import UNKNOWN, is_truthy
 from mlwarden.rules._helpers import follow_constant, root_words
@@ -27,7 +28,11 @@ class SkopsTrustedLoad(RoundTripAware, CodeRule):
       is an error, so it also marks code written for the old API) — high;
     - `trusted=get_untrusted_types(...)` passed straight through, which
       trusts whatever types the file asks for — high;
-    - a non-literal value that cannot be verified — medium;
+    - a non-literal value that cannot be verified — medium; low (since
+      session 12b, MLW102's parameter-default ladder) when it is a
+      parameter of the enclosing function that defaults to `None` or
+      `False`, that nothing rebinds and that no call in the same file sets
+      to anything else: trusting types is then the caller's explicit choice;
     - a non-empty list or tuple of type names — low: a reviewed allow-list is
       the intended use, the finding asks you to check that every listed type
       is safe to construct (no `builtins.eval`, `os.system`, `functools.partial`
@@ -119,6 +124,15 @@ class SkopsTrustedLoad(RoundTripAware, CodeRule):
             return
         resolved = self.ctx.value(value)
         if resolved is UNKNOWN:
+            opted = parameter_opt_in(self, node, value, safe=False)
+            if opted is not None:
+                # `def load(p, trusted=None): sio.load(p, trusted=trusted)`: MLW102's ladder
+                self.report(
+                    node,
+                    f"`{target}(..., trusted={opted})` trusts nothing unless a caller passes types: `{opted}` defaults to `None`/`False` and no call in this file passes another value, so trusting types needs the caller's explicit choice; make sure callers pass a reviewed list",
+                    severity=Severity.LOW,
+                )
+                return
             self.report(
                 node,
                 f"`{target}` with a `trusted` value that cannot be verified may trust every type in the file; pass a reviewed list of type names",
