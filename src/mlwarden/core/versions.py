@@ -25,7 +25,12 @@ Resolution (see docs/versions.md):
 * lock files (uv.lock, poetry.lock, pdm.lock, Pipfile.lock) constrain with
   their exact version;
 * across files, the lowest minimum wins (conservative: any of those files may
-  be what gets installed); no constraining file at all means unconstrained.
+  be what gets installed); no constraining file at all means unconstrained;
+* the project's own package runs at the project's own version: the code of
+  keras, checked in keras's repository, is that keras (``[project] name`` and
+  a static ``version``, the sdist's ``PKG-INFO``, a setuptools ``attr:``
+  version read as text from its module, Poetry's ``version``, or
+  ``setup.cfg``'s ``[metadata]``).
 """
 
 from __future__ import annotations
@@ -231,7 +236,70 @@ def _read(directory: Path, root: Optional[Path]) -> ProjectVersions:
             continue
         for name, bound in found.items():
             pv.bounds.setdefault(name, []).append(bound)
+    own = own_version(directory)
+    if own is not None:
+        name, version, where = own
+        pv.bounds.setdefault(name, []).append(Bound(version, f"=={version}", f"{where}: the project's own package"))
     return pv
+
+
+_VERSION_ASSIGN_RE = r"^__version__\s*(?::\s*str\s*)?=\s*[\"']([^\"'\n]{1,40})[\"']"
+
+
+def own_version(directory: Path) -> Optional[Tuple[str, Version, str]]:
+    """(canonical name, version, where) of the package the project in
+    ``directory`` itself builds, or None. Read as text and TOML/INI, never
+    run: a setuptools ``attr:`` version is found as a ``__version__ = "..."``
+    line of the module it names."""
+    import configparser
+    import re
+
+    name = version = where = None
+    try:
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            from mlwarden.sources.dependencies.manifests import load_toml
+
+            data = load_toml(pyproject.read_text(encoding="utf-8", errors="replace")[:500_000])
+            project = data.get("project") if isinstance(data.get("project"), dict) else {}
+            tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+            poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+            name = project.get("name") or poetry.get("name")
+            version, where = project.get("version") or poetry.get("version"), "pyproject.toml"
+            attr = (((tool.get("setuptools") or {}).get("dynamic") or {}).get("version") or {}).get("attr") if isinstance(tool.get("setuptools"), dict) else None
+            if not version and isinstance(attr, str) and attr.count(".") >= 1:
+                module, _, variable = attr.rpartition(".")
+                if variable == "__version__":
+                    parts = module.split(".")
+                    for base in (directory, directory / "src"):
+                        for candidate in (base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts, "__init__.py")):
+                            if candidate.is_file():
+                                found = re.search(_VERSION_ASSIGN_RE, candidate.read_text(encoding="utf-8", errors="replace")[:200_000], re.M)
+                                if found:
+                                    version, where = found.group(1), f"{candidate.relative_to(directory).as_posix()} (setuptools attr)"
+                                break
+        setup_cfg = directory / "setup.cfg"
+        if not name and setup_cfg.is_file():
+            parser = configparser.RawConfigParser(strict=False)
+            parser.read_string(setup_cfg.read_text(encoding="utf-8", errors="replace")[:500_000])
+            if parser.has_section("metadata"):
+                name = parser.get("metadata", "name", fallback=None)
+                version, where = parser.get("metadata", "version", fallback=None), "setup.cfg"
+        pkg_info = directory / "PKG-INFO"
+        if name and not (isinstance(version, str) and version) and pkg_info.is_file():
+            head = pkg_info.read_text(encoding="utf-8", errors="replace")[:20_000]
+            found_name = re.search(r"^Name:\s*(\S+)", head, re.M)
+            found_version = re.search(r"^Version:\s*(\S+)", head, re.M)
+            if found_name and found_version and canonicalize_name(found_name.group(1)) == canonicalize_name(str(name)):
+                version, where = found_version.group(1), "PKG-INFO"
+    except Exception:  # an unreadable manifest: its own problem is reported where it is checked
+        return None
+    if not (isinstance(name, str) and name and isinstance(version, str) and version):
+        return None
+    try:
+        return canonicalize_name(name), Version(version), where
+    except InvalidVersion:
+        return None
 
 
 def project_versions(config, path) -> ProjectVersions:
