@@ -92,3 +92,104 @@ def test_attribute_in_a_notebook_cell():
     opted_out = dict(nb, cells=nb["cells"] + [dict(nb["cells"][1], source="Restorer('x', strict_unpickle=False)\n")])
     result = check_source(json.dumps(opted_out), "restore.ipynb", config=config)
     assert [f.severity for f in result.findings] == [Severity.HIGH]
+
+
+# -- libraries handed on by a project's compatibility module, imported absolutely -----------
+
+def _rules(code, rules, filename="job.py"):
+    config = Config(select=rules, severity=Severity.LOW)
+    source = textwrap.dedent(code)
+    fast = check_source(source, filename, config=config).findings
+    full = check_source(source, filename, config=config, full=True).findings
+    assert [(f.rule_id, f.line, f.message) for f in fast] == [(f.rule_id, f.line, f.message) for f in full]
+    return sorted((f.rule_id, f.line) for f in fast)
+
+
+COMPAT = '''
+import io
+from acme.runtime.torch_utils import torch
+from acme.vendor.dill_compat import dill as serializer
+from acme.np_compat import np
+
+
+def warm_start(blob, path):
+    weights = torch.load(path)
+    stateful = serializer.loads(blob)
+    table = np.load(io.BytesIO(blob), allow_pickle=True)
+    return weights, stateful, table
+'''
+
+
+def test_libraries_from_a_compat_module_of_the_project():
+    assert _rules(COMPAT, ["MLW101", "MLW102", "MLW105"]) == [("MLW101", 10), ("MLW102", 9), ("MLW105", 11)]
+
+
+@pytest.mark.parametrize(
+    "imports",
+    [
+        "from jax import numpy as np\nfrom keras.src.backend import torch\nfrom acme.io import dill as serializer\n",  # submodules, not compat modules
+        "from acme.runtime.torch_utils import load_model as torch\nfrom acme.dill_compat import Dill as serializer\nfrom acme.np_compat import numpy_like as np\n",
+    ],
+)
+def test_other_imports_of_those_names_are_not_the_library(imports):
+    code = COMPAT.replace(
+        "from acme.runtime.torch_utils import torch\nfrom acme.vendor.dill_compat import dill as serializer\nfrom acme.np_compat import np\n",
+        imports,
+    )
+    assert _rules(code, ["MLW101", "MLW102", "MLW105"]) == []
+
+
+def test_compat_module_in_a_notebook():
+    cells = ["from acme.runtime.torch_utils import torch\n", "sd = torch.load('last.pt')\n"]
+    nb = {
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c} for c in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    result = check_source(json.dumps(nb), "warm.ipynb", config=Config(select=["MLW102"], severity=Severity.LOW))
+    assert [f.rule_id for f in result.findings] == ["MLW102"]
+
+
+# -- a lazy-import helper of the file --------------------------------------------------------
+
+LAZY = '''
+import io
+
+
+def _array_backend():
+    try:
+        import numpy as backend
+    except ImportError as exc:
+        raise SystemExit("pip install numpy") from exc
+    return backend
+
+
+def read_table(blob):
+    xp = _array_backend()
+    return xp.load(io.BytesIO(blob), allow_pickle=True)
+'''
+
+
+def test_a_lazy_import_helper_binds_the_module():
+    assert _rules(LAZY, ["MLW105"], "table.py") == [("MLW105", 15)]
+
+
+def test_a_lazy_import_helper_defined_below_its_caller():
+    head, helper_and_rest = LAZY.split("def _array_backend", 1)
+    helper, rest = helper_and_rest.split("def read_table", 1)
+    code = head + "def read_table" + rest + "\n\ndef _array_backend" + helper
+    line = next(n for n, text in enumerate(textwrap.dedent(code).splitlines(), 1) if "xp.load" in text)
+    assert code.index("xp.load") < code.index("def _array_backend") and _rules(code, ["MLW105"], "table.py") == [("MLW105", line)]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("    return backend\n", "    return backend if ok() else None\n"),  # not a plain name
+        ("    return backend\n", "    backend = wrap(backend)\n    return backend\n"),  # rebound
+        ("def _array_backend():\n", "def _array_backend(backend=None):\n"),  # a parameter of that name
+        ("    return backend\n", "    yield backend\n"),  # a generator
+        ("    xp = _array_backend()\n", "    _array_backend = make_backend\n    xp = _array_backend()\n"),  # the caller rebinds the helper's name
+    ],
+)
+def test_helpers_that_may_return_something_else_do_not(change):
+    assert _rules(LAZY.replace(*change), ["MLW105"], "table.py") == []
