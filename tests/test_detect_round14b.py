@@ -193,3 +193,55 @@ def test_a_lazy_import_helper_defined_below_its_caller():
 )
 def test_helpers_that_may_return_something_else_do_not(change):
     assert _rules(LAZY.replace(*change), ["MLW105"], "table.py") == []
+
+
+# -- pip wrappers whose parameter is one word of the command ---------------------------------
+
+from tests.test_detect_valueflow import write_package  # noqa: E402
+
+ONE_WORD_INSTALLER = '''
+import subprocess
+import sys
+
+
+def install_extra(requirement):
+    """Installs a missing optional dependency."""
+    try:
+        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", requirement])
+    except subprocess.CalledProcessError:
+        print("could not install", requirement)
+
+
+def describe(requirement):
+    return ["pip", "show", requirement]
+'''
+
+
+@pytest.mark.parametrize(
+    "caller, expected",
+    [
+        # another module's wrapper, imported inside nested try blocks
+        ("try:\n    import lxml\nexcept ImportError:\n    try:\n        from app.deps import install_extra\n        install_extra('lxml')\n    except Exception:\n        raise\n", [("MLW301", 6)]),
+        ("from .deps import install_extra as need\nneed(requirement='faiss-cpu')\n", [("MLW301", 2)]),
+        # quiet: pinned, a variable, a list where one word is expected
+        ("from .deps import install_extra\ninstall_extra('faiss-cpu==1.8.0')\n", []),
+        ("from .deps import install_extra\ndef f(name):\n    install_extra(name)\n", []),
+        ("from .deps import install_extra\ninstall_extra(['a', 'b'])\n", []),
+    ],
+)
+def test_one_word_pip_wrappers_of_another_module(tmp_path, caller, expected):
+    pkg = write_package(tmp_path, {"deps.py": ONE_WORD_INSTALLER, "loader.py": caller})
+    assert found_in_project(tmp_path, pkg / "loader.py", ["MLW301", "MLW302"]) == expected
+    assert fast_equals_full(tmp_path, pkg / "loader.py", ["MLW301", "MLW302"]) == expected
+
+
+def test_one_word_pip_wrapper_in_the_same_file_and_a_notebook():
+    code = ONE_WORD_INSTALLER + "\ninstall_extra('sentencepiece')\ndescribe('sentencepiece')\n"
+    assert _rules(code, ["MLW301", "MLW302"], "setup_env.py") == [("MLW301", code.count("\n") - 1)]
+    nb = {
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c}
+                  for c in (ONE_WORD_INSTALLER, "install_extra('sentencepiece')\n")],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    result = check_source(json.dumps(nb), "setup.ipynb", config=Config(select=["MLW301"], severity=Severity.LOW))
+    assert [f.rule_id for f in result.findings] == ["MLW301"]
