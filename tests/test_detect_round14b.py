@@ -245,3 +245,67 @@ def test_one_word_pip_wrapper_in_the_same_file_and_a_notebook():
     }
     result = check_source(json.dumps(nb), "setup.ipynb", config=Config(select=["MLW301"], severity=Severity.LOW))
     assert [f.rule_id for f in result.findings] == ["MLW301"]
+
+
+# -- tornado: address None is every interface -------------------------------------------------
+
+TORNADO = '''
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+from tornado.netutil import bind_sockets as sockets_for
+
+
+def build(handlers):
+    application = tornado.web.Application(handlers, debug=False)
+    return application
+
+
+def start_api(handlers, port=8082, address=None):
+    server = tornado.httpserver.HTTPServer(build(handlers))
+    server.add_sockets(tornado.netutil.bind_sockets(port, address=address))
+
+
+def start_ui(handlers, port, host=None):
+    ui = build(handlers)
+    ui.listen(port, address=host if host != "localhost" else None)
+
+
+def start_metrics(port):
+    server = tornado.httpserver.HTTPServer(build([]))
+    server.add_sockets(sockets_for(port, None))
+'''
+
+
+def test_tornado_binds_with_no_address():
+    lines = {n for n, text in enumerate(TORNADO.splitlines(), 1) if "bind_sockets(" in text or "sockets_for(" in text or ".listen(" in text}
+    assert _rules(TORNADO, ["MLW707"], "api.py") == sorted(("MLW707", n) for n in lines)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("address=None):", 'address="127.0.0.1"):'),
+        ("host=None):", 'host="127.0.0.1"):'),
+        ("sockets_for(port, None)", 'sockets_for(port, "127.0.0.1")'),
+    ],
+)
+def test_tornado_binds_with_a_local_address(change):
+    before = _rules(TORNADO, ["MLW707"], "api.py")
+    after = _rules(TORNADO.replace(*change), ["MLW707"], "api.py")
+    assert len(after) == len(before) - 1
+
+
+def test_none_is_not_every_interface_for_other_servers():
+    code = "import uvicorn\ndef serve(app, host=None):\n    uvicorn.run(app, host=host)\n"
+    assert _rules(code, ["MLW707"], "serve.py") == []
+
+
+def test_tornado_bind_sockets_in_a_notebook():
+    cells = ["import tornado.netutil\n", "socks = tornado.netutil.bind_sockets(8888)\n"]
+    nb = {
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c} for c in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    result = check_source(json.dumps(nb), "serve.ipynb", config=Config(select=["MLW707"], severity=Severity.LOW))
+    assert [f.rule_id for f in result.findings] == ["MLW707"]
