@@ -4,7 +4,6 @@ torch / pickle re-exported by a project module imported absolutely."""
 
 import json
 import textwrap
-from pathlib import Path
 
 import pytest
 
