@@ -155,6 +155,25 @@ REEXPORTED_MODULES: Dict[str, str] = {
 IMPORT, ALIAS, OTHER = "import", "alias", "other"
 
 
+def _compat_reexport(module: str, name: str) -> Optional[str]:
+    """The library an absolute ``from <module> import <name>`` hands on
+    when ``module`` is a project's compatibility module for it: ``name`` is
+    one of :data:`REEXPORTED_MODULES` and a part of ``module`` is named for
+    that library (``mlagents.torch_utils``, ``towhee.utils.thirdparty.
+    dill_util``, ``pkg.compat.np_compat``: a ``_``-separated word equal to
+    the name or the library). A package that merely has a submodule of that
+    name (``from jax import numpy``, ``from keras.src.backend import
+    torch``) is not one; neither is the library itself."""
+    library = REEXPORTED_MODULES.get(name)
+    if library is None or not module:
+        return None
+    parts = module.split(".")
+    if canonical(parts[0]) == library or parts[0] == name:
+        return None
+    words = {w for part in parts for w in part.lower().split("_")}
+    return library if name in words or library in words else None
+
+
 @dataclass(frozen=True)
 class Binding:
     kind: str  # IMPORT, ALIAS or OTHER
@@ -375,6 +394,47 @@ def _imported_by_call(value: ast.expr) -> Optional[str]:
     return module
 
 
+def returned_module(function: ast.FunctionDef) -> Optional[str]:
+    """The module a lazy-import helper returns (``def _import_torch(): try:
+    import torch … except ImportError: raise …; return torch``): every
+    ``return`` returns one name that the function binds only by importing
+    one module (``import torch``, ``import torch as th``), nothing else in
+    it (a nested body, ``global``, a loop or ``with`` target, ``del``)
+    binds that name, and it is no generator. None otherwise."""
+    returned: Set[str] = set()
+    modules: Set[str] = set()
+    stores: List[str] = []
+    for node in ast.walk(function):
+        if node is function:
+            continue
+        if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
+            return None
+        if isinstance(node, ast.Return):
+            if not isinstance(node.value, ast.Name):
+                return None
+            returned.add(node.value.id)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            stores.append(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stores.append(node.name)
+        elif isinstance(node, ast.ImportFrom):
+            stores.extend(a.asname or a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                stores.append("\0import:" + local)
+                modules.add(canonical(alias.name if alias.asname else alias.name.split(".")[0]) + "\0" + local)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            stores.append(node.name)
+    if len(returned) != 1:
+        return None
+    (name,) = returned
+    if name in stores or name in {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}:
+        return None
+    found = {m.split("\0")[0] for m in modules if m.split("\0")[1] == name}
+    return found.pop() if len(found) == 1 else None
+
+
 def dotted_parts(expr: ast.AST) -> Optional[List[str]]:
     """``a.b.c`` -> ["a", "b", "c"]; None for anything else."""
     parts: List[str] = []
@@ -395,10 +455,16 @@ class _Collector:
         self.facts = facts
         #: set by _alias_of: the module assumed for the alias it just resolved
         self.last_assumed: Optional[str] = None
+        #: module-level ``def`` statements by name (the last one wins), known
+        #: before the walk so a helper defined below its callers is read too
+        self.module_defs: Dict[str, ast.AST] = {}
+        #: id(def) -> the module it returns, or "" (memo of :func:`returned_module`)
+        self._returns: Dict[int, str] = {}
 
     # -- scopes ------------------------------------------------------------------
     def module(self, tree: ast.Module) -> None:
         scope = self.facts.module_scope
+        self.module_defs = {s.name: s for s in tree.body if isinstance(s, ast.FunctionDef)}
         self._body(tree.body, scope, top=True)
         self._constants(tree.body)
 
@@ -454,8 +520,14 @@ class _Collector:
                         self._bind(scope, local, OTHER, stmt.lineno, group)
                     continue
                 qual = canonical(f"{module}.{alias.name}")
-                self.facts.imports.setdefault(local, set()).add(qual)
-                self._bind(scope, local, IMPORT, stmt.lineno, group, {qual})
+                quals = {qual}
+                reexported = _compat_reexport(module, alias.name)
+                if reexported is not None:
+                    # `from mlagents.torch_utils import torch`: a compat module named for the library hands it on
+                    quals.add(reexported)
+                    self.facts.imported_modules.add(reexported)
+                self.facts.imports.setdefault(local, set()).update(quals)
+                self._bind(scope, local, IMPORT, stmt.lineno, group, quals)
             return
         if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
             for decorator in stmt.decorator_list:
@@ -581,6 +653,13 @@ class _Collector:
         import (or an assumed module) as the tree is walked, or of a module
         imported by a call (:data:`IMPORT_CALLS`); None otherwise."""
         imported = _imported_by_call(value)
+        if imported is None and isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            helper = self.module_defs.get(value.func.id)
+            if helper is not None and not any(value.func.id in probe.bindings for probe in self._scopes_up(scope) if probe is not self.facts.module_scope):
+                key = id(helper)
+                if key not in self._returns:
+                    self._returns[key] = returned_module(helper) or ""
+                imported = self._returns[key] or None  # `torch = _import_torch()`: a lazy-import helper of this file
         if imported is not None:
             self.last_assumed = None
             self.facts.imported_modules.add(imported)
@@ -601,6 +680,13 @@ class _Collector:
             quals = {assumed}
             self.last_assumed = assumed
         return {canonical(".".join([q, *parts[1:]])) for q in quals} or None
+
+    @staticmethod
+    def _scopes_up(scope: Scope) -> Iterable[Scope]:
+        probe: Optional[Scope] = scope
+        while probe is not None:
+            yield probe
+            probe = probe.parent
 
     def _bound_so_far(self, name: str) -> bool:
         stack = [self.facts.module_scope]

@@ -15,7 +15,7 @@ from mlwarden.core.context import lower
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.core.values import UNKNOWN, is_truthy
+from mlwarden.core.values import UNKNOWN, init_attribute_default, is_truthy
 from mlwarden.rules._kwdict import caller_keyword_values, keyword_paths
 from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg, notebook_json, passed_references
 from mlwarden.rules._optin import parameter_default
@@ -76,7 +76,12 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     caller's own parameter passed on unchanged, `weights_only=weights_only`,
     counts as its default and what that caller's callers in the file pass,
     up to three calls deep): the message says it is safe unless a caller
-    passes `False`. This is the opt-in below with the polarity reversed
+    passes `False`. The same for `weights_only=self.<attr>` in a method when
+    the class's `__init__` keeps the attribute, in its own body, from such a
+    parameter (`self.wo = wo`, `def __init__(self, wo=True)`), nothing in
+    the file assigns that attribute otherwise (`obj.wo = …`, `setattr`), and
+    no construction of the class in the file (`Cls(...)`, a subclass's
+    `super().__init__(...)`) passes another value. This is the opt-in below with the polarity reversed
     (`def load(p, weights_only=True): torch.load(p, weights_only=weights_only)`
     does what `if not weights_only: torch.load(p)` … `else: torch.load(p,
     weights_only=True)` does), so it gets the same rank; until session 11 it
@@ -463,6 +468,16 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
                         node,
                         target,
                         f"`{target}(..., weights_only={name})` is safe unless a caller passes False: `{name}` defaults to True and no call in this file passes another value, so a full unpickle needs the caller's explicit opt-in (`{name}=False`); keep `weights_only=True` at every call",
+                        severity=Severity.LOW,
+                    )
+                    return
+                name, default, passed = init_attribute_default(self, node, value)
+                if name is not None and default is True and all(isinstance(v, ast.Constant) and v.value is True for v in passed):
+                    # `self.wo = wo` in `__init__(self, wo=True)` … `torch.load(p, weights_only=self.wo)`: the same ladder
+                    self.report_load(
+                        node,
+                        target,
+                        f"`{target}(..., weights_only=self.{value.attr.value})` is safe unless a caller passes False: `__init__` keeps it from its parameter `{name}`, which defaults to True, and nothing in this file passes or assigns another value, so a full unpickle needs the caller's explicit opt-in (`{name}=False`); keep `weights_only=True` at every call",
                         severity=Severity.LOW,
                     )
                     return

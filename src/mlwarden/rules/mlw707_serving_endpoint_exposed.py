@@ -53,6 +53,8 @@ SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     # the standard library's and werkzeug's WSGI servers: make_server(host, port, app)
     "wsgiref.simple_server.make_server": (0, "host", False),
     "werkzeug.serving.make_server": (0, "host", False),
+    # tornado's listening sockets: `bind_sockets(port, address=None)`, None and "" are every interface
+    "tornado.netutil.bind_sockets": (1, "address", True),
 }
 #: servers built on a ``(host, port)`` address, where an empty host is every
 #: interface: the standard library's socket servers and ``socket.create_server``
@@ -134,8 +136,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       with such a host) in a file that imports hypercorn;
     - tornado `app.listen(port)` / `HTTPServer(app).listen(port,
       address="0.0.0.0")` on an `Application` or `HTTPServer` (or a class
-      of the module that subclasses one): every interface unless `address`
-      names one;
+      of the module that subclasses one, or a function of the file that
+      returns one: `app = make_app()`), and `tornado.netutil.bind_sockets(port,
+      address=...)`: every interface unless `address` names one (tornado
+      binds every interface for `None` as for `""`, a parameter's `None`
+      default included);
     - a function of the file that serves on the host or address it is
       given (`def serve_http(app, host): uvicorn.run(app, host=host)`,
       `def create_server_socket(addr): … sock.bind(addr)`) and that no
@@ -483,6 +488,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         self._auth: Optional[bool] = None
         self._optional_auth: Any = None
         self._flask_run = False
+        self._none_is_all = False
         self._auth_condition = ""
         self._branch = ""
 
@@ -496,6 +502,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     # -- where servers start ---------------------------------------------------
     def visit_Call(self, node: libcst.Call) -> None:
         self._flask_run = False
+        self._none_is_all = False
         self._branch = ""
         func = node.func
         callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
@@ -678,7 +685,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if target == "ray.serve.start":
                 return self._ray_host(node)
             host = self.ctx.arg(node, position, keyword) if position is not None else self.ctx.keyword(node, keyword)[1]
-            short = target.replace("aiohttp.web.", "web.").replace("werkzeug.serving.", "")
+            self._none_is_all = target in _NONE_IS_ALL
+            short = target.replace("aiohttp.web.", "web.").replace("werkzeug.serving.", "").replace("tornado.netutil.", "")
             if self.ctx.keyword(node, keyword)[0] is None:
                 # hidden in **kwargs: a dict built in this function or returned by a method of the class
                 judged = self._kwargs_host(node, keyword)
@@ -706,6 +714,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if self.ctx.keyword(node, "address")[0] is None:
                 return None
             host = self.ctx.arg(node, 1, "address")
+            self._none_is_all = True  # tornado binds every interface for address None as for ""
             receiver = _show(self.ctx, func.value, 20)
             return (f"{receiver}.listen(..., address={_show(self.ctx, host)})" if host is not None else f"{receiver}.listen(...)"), host, True
         if method == "run":
@@ -776,6 +785,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             if not isinstance(value, cst.Call):
                 return False
             names = set(self.ctx.qualnames(value.func))
+            if not names and isinstance(value.func, cst.Name) and value.func.value in self.ctx.facts.functions:
+                # the file's own factory: `def make_app(): return tornado.web.Application(handlers)`
+                names = _returned_constructors(self.ctx.facts, self.ctx.facts.functions[value.func.value])
             if not names and isinstance(value.func, cst.Name):
                 cls = self.ctx.facts.classes.get(value.func.value)
                 for base in getattr(cls, "bases", ()):
@@ -989,6 +1001,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         value = self.resolve(host)
         if value is UNKNOWN:
             value = self.local_value(host)  # `host = "0.0.0.0"` … `run(host=host)` in this function
+        if value is None and self._none_is_all:
+            return True  # tornado: `address=None` (a parameter's default too) is every interface
         if isinstance(value, str):
             if empty_is_local and not value.strip():
                 return False
@@ -1691,6 +1705,47 @@ def _holds(outer: Any, inner: Any) -> bool:
 
     outer.visit(_Find())
     return found[0]
+
+
+#: servers whose host None (not only "") is every interface
+_NONE_IS_ALL = frozenset({"tornado.netutil.bind_sockets"})
+
+
+def _returned_constructors(facts: Any, function: Any) -> Set[str]:
+    """The qualified names of the constructor every ``return`` of
+    ``function`` calls (``return tornado.web.Application(...)``, or a name
+    bound once in it to such a call), when every return gives the same;
+    empty otherwise (a ``yield``, a bare ``return``, anything else)."""
+    import ast
+
+    assigned: Dict[str, List[Any]] = {}
+    results: List[Any] = []
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node.value)
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return set()
+        elif isinstance(node, ast.Return):
+            if node.value is None:
+                return set()
+            results.append(node.value)
+        stack.extend(ast.iter_child_nodes(node))
+    found: Optional[Set[str]] = None
+    for value in results:
+        if isinstance(value, ast.Name) and len(assigned.get(value.id, ())) == 1:
+            value = assigned[value.id][0]
+        parts = dotted_parts(value.func) if isinstance(value, ast.Call) else None
+        if not parts:
+            return set()
+        names = {".".join([q, *parts[1:]]) for q in facts.resolve(parts[0]).qualnames}
+        if not names or (found is not None and names != found):
+            return set()
+        found = names
+    return found or set()
 
 
 def _returned_framework(facts: Any, function: Any) -> Optional[str]:

@@ -719,6 +719,8 @@ class _Wrapper:
     keyword: str  # the parameter's name, for a keyword argument
     first: int  # the function's own lines: calls inside it are not calls of the wrapper
     last: int
+    #: the parameter is one word of the command (``[..., "install", package]``): a call passes one string
+    single: bool = False
 
     def words(self, call: ast.Call, lines: List[str], lists: Any) -> Optional[List[Word]]:
         """The command a call of the wrapper runs: the prefix, then the
@@ -734,6 +736,15 @@ class _Wrapper:
             arg = call.args[self.index] if len(call.args) > self.index and not any(isinstance(a, ast.Starred) for a in call.args[: self.index + 1]) else None
             if arg is None:
                 arg = next((k.value for k in call.keywords if k.arg == self.keyword), None)
+            if self.single:
+                # `prompt_install("opencv-python")`: the string is the one word the parameter stands for
+                if arg is None or isinstance(arg, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Starred)):
+                    return None
+                middle = _element_words(arg, lines, lists)
+                if not middle or all(w.text == _DYNAMIC for w in middle):
+                    return None
+                head = [Word(t, *at) for t in self.prefix]
+                return _python_first(head + middle + [Word(t, *at) for t in self.suffix])
             if arg is None or not isinstance(arg, (ast.List, ast.Tuple, ast.Name, ast.BinOp)):
                 return None
             middle = _argv_words(arg, lines, lists)
@@ -745,6 +756,8 @@ class _Wrapper:
 
 #: a parameter's place in a wrapper's command
 _PARAM = "\0param"
+#: after :data:`_PARAM`: the parameter is one element of the command list, one word
+_ONE_WORD = "\0word:"
 
 
 class _PipWrappers:
@@ -817,6 +830,9 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any) -> 
         if _DYNAMIC in suffix or not _names_pip(prefix):
             continue
         name = flat[at][len(_PARAM):]
+        if name.startswith(_ONE_WORD):
+            name = name[len(_ONE_WORD):]
+            return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno, True)
         if name == "*":
             return _Wrapper(prefix, suffix, len(params), True, "", function.lineno, function.end_lineno)
         return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno)
@@ -910,6 +926,8 @@ def _flatten(node: ast.AST, params: Set[str], vararg: Optional[str], lines: List
         for element in node.elts:
             if isinstance(element, ast.Starred) and isinstance(element.value, ast.Name) and (element.value.id in params or element.value.id == vararg):
                 words.append(_PARAM + ("*" if element.value.id == vararg else element.value.id))
+            elif isinstance(element, ast.Name) and element.id in params:
+                words.append(_PARAM + _ONE_WORD + element.id)
             else:
                 words.extend(w.text for w in _element_words(element, lines, lists))
         return words
@@ -931,6 +949,7 @@ def _param_slots(node: ast.AST, params: Set[str], vararg: Optional[str]) -> int:
             1
             for e in node.elts
             if (isinstance(e, ast.Starred) and isinstance(e.value, ast.Name) and (e.value.id in params or e.value.id == vararg))
+            or (isinstance(e, ast.Name) and e.id in params)
             or (isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value.startswith(_PARAM))
         )
     return 0
