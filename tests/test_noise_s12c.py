@@ -223,3 +223,40 @@ KEPT = [
 @pytest.mark.parametrize("code", KEPT)
 def test_other_rebindings_are_still_reported(code):
     assert findings(code, "MLW101")
+
+
+# -- 1b. a path name rebound from one temp file to the next -----------------------------------
+
+REBOUND_PATH = """
+import os
+import pickle
+import tensorflow as tf
+
+class T(tf.test.TestCase):
+    def test_two(self):
+        p = os.path.join(self.get_temp_dir(), "a.pkl")
+        with open(p, "wb") as f:
+            pickle.dump(1, f)
+        with open(p, "rb") as f:
+            first = pickle.load(f)
+        p = os.path.join(self.get_temp_dir(), "b.pkl")
+        with open(p, "wb") as f:
+            pickle.dump(2, f)
+        with open(p, "rb") as f:
+            second = pickle.load(f)
+        p = {LAST}
+        with open(p, "rb") as f:
+            return first, second, pickle.load(f)
+"""
+
+
+def test_path_rebound_to_another_temp_file_is_still_temporary():
+    # the two reloads of what the test wrote are round trips; the third path reaches from outside
+    got = findings(REBOUND_PATH.replace("{LAST}", 'os.environ["MODEL"]'), "MLW101", "tests/test_two.py")
+    assert [(line, sev) for line, sev, _ in got] == [(20, Severity.HIGH)]
+
+
+def test_a_temp_binding_that_may_not_reach_the_load_is_not_trusted():
+    code = REBOUND_PATH.replace("        p = {LAST}\n", "        if os.environ.get('X'):\n            p = os.environ['X']\n")
+    got = findings(code, "MLW101", "tests/test_two.py")
+    assert [sev for _, sev, _ in got] == [Severity.HIGH]

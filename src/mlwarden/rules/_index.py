@@ -6,7 +6,7 @@ What the engine needs of each rule before importing it (see
 FINGERPRINT = {'_helpers': 3870641487,
  '_kwdict': 500360963,
  '_optin': 903071260,
- '_roundtrip': 3486458262,
+ '_roundtrip': 2093430665,
  '_samefile': 4175811595,
  'mlw101_pickle_load': 3354710009,
  'mlw102_torch_load_without_weights_only': 3945848011,

@@ -964,6 +964,11 @@ class _Query:
                 return "temp"
             usable = self.bindings(expr.value)
             if usable is None or len(usable) != 1:
+                # `p = join(self.get_temp_dir(), "a.keras")` … `p = join(…, "b.h5")`: the one
+                # binding that reaches this use on a straight line, when it is temporary
+                reach = _reaching(self.scope, found, expr) if len(found) > 1 and not self.scope.is_module else found
+                if len(reach) == 1 and len(found) > 1 and reach[0].kind == "assign":
+                    return "temp" if self.local_path(reach[0].value, depth + 1) == "temp" else None
                 return None
             binding = usable[0]
             if binding.kind == "with" and isinstance(binding.value, cst.Call):
