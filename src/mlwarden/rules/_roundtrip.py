@@ -296,6 +296,11 @@ TEMP_CALLS = frozenset({"tempfile.mkdtemp", "tempfile.gettempdir", "tempfile.mkt
 TEMP_DIRS = frozenset({"tempfile.TemporaryDirectory"})
 #: pytest's temporary-path fixtures (function parameters)
 TMP_FIXTURES = frozenset({"tmp_path", "tmpdir", "tmp_path_factory", "tmpdir_factory", "tmp_dir"})
+#: a test case's per-test temporary folder or file (``tf.test.TestCase``/keras
+#: ``testing.TestCase.get_temp_dir()``, absl's ``create_tempdir()``/``create_tempfile()``)
+TEST_TEMP_METHODS = frozenset({"get_temp_dir", "create_tempdir", "create_tempfile"})
+#: packages whose ``*TestCase`` classes provide :data:`TEST_TEMP_METHODS`
+_TEST_CASE_PACKAGES = frozenset({"tensorflow", "tf_keras", "keras", "absl", "unittest"})
 #: path helpers whose result is local when their arguments are
 _PATH_FUNCS = frozenset(
     {
@@ -747,15 +752,32 @@ class _Query:
         if isinstance(expr, cst.Name):
             found = self.bindings(expr.value)
             if found is None or not any(self.scope.before(b.node, self.load) for b in found):
-                return False
+                return self.rebound_to_dump(expr, depth)
             return all(b.kind == "assign" and self.produced(b.value, depth + 1) for b in found) or self.handle_written(
                 expr, depth + 1
-            )
+            ) or self.rebound_to_dump(expr, depth)
         if isinstance(expr, cst.Attribute):
             values = self.self_attr_values(expr)
             if values:
                 return all(v is not None and self.produced(v, depth + 1) for v in values)
         return False
+
+    def rebound_to_dump(self, name: Any, depth: int) -> bool:
+        """``x = pickle.dumps(x)`` … ``pickle.loads(x)``: every binding of
+        the name that reaches this use (the last one on a straight line
+        before it, and any between) assigns a serializer's output, whatever
+        the name held before (a parameter, the object being dumped)."""
+        if self.scope.is_module or name.value in self.scope.declared_global:
+            return False
+        found = self.scope.bindings.get(name.value)
+        if not found or id(name) not in self.scope.order:
+            return False
+        reaching = _reaching(self.scope, found, name)
+        if len(reaching) == len(found) and any(b.kind != "assign" for b in found):
+            return False  # no straight-line binding overrides the others
+        return bool(reaching) and all(
+            b.kind == "assign" and self.scope.before(b.node, self.load) and self.produced(b.value, depth + 1) for b in reaching
+        )
 
     def captured(self, expr: Any, depth: int = 0) -> bool:
         """``expr`` is (a part of) what the code under test handed to a mock:
@@ -942,6 +964,11 @@ class _Query:
                 return "temp"
             usable = self.bindings(expr.value)
             if usable is None or len(usable) != 1:
+                # `p = join(self.get_temp_dir(), "a.keras")` … `p = join(…, "b.h5")`: the one
+                # binding that reaches this use on a straight line, when it is temporary
+                reach = _reaching(self.scope, found, expr) if len(found) > 1 and not self.scope.is_module else found
+                if len(reach) == 1 and len(found) > 1 and reach[0].kind == "assign":
+                    return "temp" if self.local_path(reach[0].value, depth + 1) == "temp" else None
                 return None
             binding = usable[0]
             if binding.kind == "with" and isinstance(binding.value, cst.Call):
@@ -955,6 +982,8 @@ class _Query:
                 source = self._single_value(expr.value)
                 if isinstance(source, cst.Call) and self.call_name(source, ("tempfile.NamedTemporaryFile", "tempfile.TemporaryDirectory")):
                     return "temp"
+            if expr.attr.value == "full_path" and self.local_path(expr.value, depth + 1) == "temp":
+                return "temp"  # absl: self.create_tempdir().full_path
             values = self.self_attr_values(expr)
             if values:
                 kinds = [self.local_path(v, depth + 1) if v is not None else None for v in values]
@@ -968,7 +997,7 @@ class _Query:
                 return "temp"
             return None
         if isinstance(expr, cst.Call):
-            if self.call_name(expr, TEMP_CALLS):
+            if self.call_name(expr, TEMP_CALLS) or self.test_temp_call(expr):
                 return "temp"
             if self.call_name(expr, _PATH_FUNCS) or (isinstance(expr.func, cst.Name) and expr.func.value in ("str", "Path") and expr.func.value not in self.scope.bindings):
                 kinds = [self.local_path(a.value, depth + 1) for a in expr.args if not a.keyword]
@@ -977,6 +1006,58 @@ class _Query:
             if isinstance(func, cst.Attribute) and func.attr.value in _PATH_METHODS:
                 kinds = [self.local_path(func.value, depth + 1)] + [self.local_path(a.value, depth + 1) for a in expr.args if not a.keyword]
                 return _merge(kinds)
+        return None
+
+    def test_temp_call(self, call: Any) -> bool:
+        """``self.get_temp_dir()`` (``self.create_tempdir()``,
+        ``self.create_tempfile()``) in a method of a test case whose base is
+        a tensorflow/keras/absl/unittest ``*TestCase`` (directly or through
+        a class of this file), in test code (a test file, or a ``test*``/
+        ``setUp*`` method): the framework's fresh per-test temporary folder,
+        like pytest's ``tmp_path``. The same method of any other class is
+        not assumed temporary."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in TEST_TEMP_METHODS and isinstance(func.value, cst.Name)):
+            return False
+        if func.value.value != "self" or self.cls is None or self.ctx.qualnames(func):
+            return False
+        if any(b.kind != "param" for b in self.scope.bindings.get("self", ())) or not self.scope.bindings.get("self"):
+            return False
+        name = getattr(self.scope.scope, "name", None)
+        method = name.value if isinstance(name, cst.Name) else ""
+        if not (method.startswith(("test", "setUp")) or self.in_test_file()):
+            return False
+        bases = [self.ctx.module.code_for_node(b.value) for b in self.cls.bases if b.keyword is None]
+        return self._test_case_bases(bases, 0)
+
+    def _test_case_bases(self, bases: List[str], depth: int) -> bool:
+        """One of ``bases`` (dotted source text) is a framework test case,
+        resolved through the file's imports, or a class of the file (read
+        from the whole source, so the fast path agrees) that is one."""
+        if depth > 4:
+            return False
+        for text in bases:
+            try:
+                expr = cst.parse_expression(text)
+            except Exception:  # noqa: BLE001 - not a plain name: not followed
+                continue
+            for qualname in self.ctx.qualnames(expr, anywhere=True):
+                parts = qualname.split(".")
+                if parts[0] in _TEST_CASE_PACKAGES and parts[-1].endswith("TestCase"):
+                    return True
+            if isinstance(expr, cst.Name) and expr.value not in self.ctx.imports.aliases:
+                local = self.file_class_bases(expr.value)
+                if local is not None and self._test_case_bases(local, depth + 1):
+                    return True
+        return False
+
+    def in_test_file(self) -> bool:
+        """The file is test code by its path (set by the rule; False when unknown)."""
+        return False
+
+    def file_class_bases(self, name: str) -> Optional[List[str]]:
+        """The bases (source text) of the one top-level class ``name`` of
+        the whole file (set by the rule; None when unknown)."""
         return None
 
     def _mkstemp_path(self, binding: Binding, name: str) -> bool:
@@ -2241,7 +2322,33 @@ class RoundTripAware:
         scope = analysis.scope(function if function is not None else self.ctx.module)
         if id(call) not in scope.order:
             return None  # inside a lambda or a nested body we did not index
-        return _Query(analysis, scope, cls, call)
+        query = _Query(analysis, scope, cls, call)
+        query.in_test_file = self._rt_test_file  # type: ignore[method-assign]
+        query.file_class_bases = self._rt_file_class_bases  # type: ignore[method-assign]
+        return query
+
+    def _rt_file_class_bases(self, name: str) -> Optional[List[str]]:
+        code = getattr(getattr(self, "unit", None), "code", None)
+        source = getattr(code, "source", None)
+        self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
+        tree = _tree(source) if isinstance(source, str) else None
+        if tree is None:
+            return None
+        found = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name]
+        if len(found) != 1:
+            return None
+        return [ast.unparse(b) for b in found[0].bases]
+
+    def _rt_test_file(self) -> bool:
+        """The unit's path says it is test code (computed once per unit)."""
+        found = getattr(self, "_rt_test_file_known", None)
+        if found is None:
+            from mlwarden.core.context import unit_context
+
+            unit = getattr(self, "unit", None)
+            found = unit is not None and unit_context(unit, getattr(self, "config", None)) == "test"
+            self._rt_test_file_known = found
+        return bool(found)
 
     def fresh_temp_path(self, call: Any, path: Any) -> bool:
         """``path`` (an argument of ``call``) is a temporary location that
