@@ -416,6 +416,17 @@ def iter_nodes(tree: ast.AST) -> Iterator[ast.AST]:
     return walk_nodes([tree])
 
 
+def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of ``function``'s own body: not the functions, lambdas and
+    classes defined in it, nor anything inside them (their code is not this
+    function's), including those written first in the body. In the order of
+    a stack walk over ``ast.iter_child_nodes``."""
+    import ast
+
+    skip = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+    return walk_nodes([stmt for stmt in getattr(function, "body", []) if not isinstance(stmt, skip)], skip)
+
+
 def walk_nodes(stack: List[ast.AST], skip: Tuple[type, ...] = ()) -> Iterator[ast.AST]:
     """The nodes of ``stack`` and below, last first, children pushed in
     ``ast.iter_child_nodes``' order (so the order is that of a stack walk

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 from mlwarden.core.values import UNKNOWN
+from mlwarden.core.gate import own_nodes
 
 #: a module bigger than this is not read for its constants
 MAX_MODULE_BYTES = 2_000_000
@@ -448,11 +449,9 @@ def _function_returns(tree: ast.Module, known: "_Known") -> Dict[str, Tuple[obje
             continue
         values: List[Any] = []
         ok = True
-        stack: List[ast.AST] = list(stmt.body)
-        while stack and ok:
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                continue
+        for node in own_nodes(stmt):
+            if not ok:
+                break
             if isinstance(node, (ast.Yield, ast.YieldFrom)):
                 ok = False
             elif isinstance(node, ast.Return):
@@ -462,7 +461,6 @@ def _function_returns(tree: ast.Module, known: "_Known") -> Dict[str, Tuple[obje
                     if value is UNKNOWN:
                         ok = False
                     values.append((branch.lineno, branch.col_offset, value) if branch is not None else (0, 0, value))
-            stack.extend(ast.iter_child_nodes(node))
         values = [v for _line, _col, v in sorted(values, key=lambda t: (t[0], t[1]))]  # in the order of the source
         if ok and values and _ends_in_return(stmt.body):
             found[stmt.name] = tuple(dict.fromkeys(values)) if all(isinstance(v, (str, int)) for v in values) else tuple(values)
@@ -480,11 +478,9 @@ def _function_env_returns(tree: ast.Module, known: "_Known", returns: Dict[str, 
             continue
         seen: Set[Tuple[str, object]] = set()
         ok = True
-        stack: List[ast.AST] = list(stmt.body)
-        while stack and ok:
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                continue
+        for node in own_nodes(stmt):
+            if not ok:
+                break
             if isinstance(node, (ast.Yield, ast.YieldFrom)):
                 ok = False
             elif isinstance(node, ast.Return):
@@ -493,7 +489,6 @@ def _function_env_returns(tree: ast.Module, known: "_Known", returns: Dict[str, 
                     ok = False
                 else:
                     seen.add(pair)
-            stack.extend(ast.iter_child_nodes(node))
         if ok and len(seen) == 1 and _ends_in_return(stmt.body):
             found[stmt.name] = seen.pop()
     return found
@@ -557,11 +552,7 @@ def env_getters(tree: ast.Module) -> Dict[str, Tuple[int, str, int, str]]:
         names = set(params) | set(keywords)
         key = default = None
         returned: Set[str] = set()
-        stack: List[ast.AST] = list(stmt.body)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                continue
+        for node in own_nodes(stmt):
             if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in names:
                 parts: List[str] = []
                 func: ast.AST = node.func
@@ -575,7 +566,6 @@ def env_getters(tree: ast.Module) -> Dict[str, Tuple[int, str, int, str]]:
                         default = second.id
             if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id in names:
                 returned.add(node.value.id)
-            stack.extend(ast.iter_child_nodes(node))
         if key is None:
             continue
         if default is None:
@@ -741,11 +731,7 @@ def _init_defaults(init: ast.FunctionDef, constants: Dict[str, object]) -> List[
     param_defaults = {p.arg: d for p, d in zip(positional, args.defaults)}
     param_defaults.update({p.arg: d for p, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
     found: List[Tuple[str, object]] = []
-    stack: List[ast.AST] = list(init.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
+    for node in own_nodes(init):
         target = value = None
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
@@ -758,7 +744,6 @@ def _init_defaults(init: ast.FunctionDef, constants: Dict[str, object]) -> List[
                 literal = _literal(value) if isinstance(value, ast.Constant) else UNKNOWN
             if literal is not UNKNOWN:
                 found.append((target.attr, literal))
-        stack.extend(ast.iter_child_nodes(node))
     return found
 
 
@@ -776,11 +761,7 @@ def _property_default(function: ast.AST) -> object:
     getter's ``default=`` keyword (``self._env("host", default="0.0.0.0")``);
     UNKNOWN when any return is something else, or they differ."""
     found: List[object] = []
-    stack = list(function.body)  # type: ignore[attr-defined]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
+    for node in own_nodes(function):
         if isinstance(node, ast.Return):
             value = node.value
             literal = _literal(value)
@@ -794,7 +775,6 @@ def _property_default(function: ast.AST) -> object:
             if literal is UNKNOWN:
                 return UNKNOWN
             found.append(literal)
-        stack.extend(ast.iter_child_nodes(node))
     if not found or any(v != found[0] or type(v) is not type(found[0]) for v in found):
         return UNKNOWN
     return found[0]

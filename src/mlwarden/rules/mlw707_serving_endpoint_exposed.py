@@ -1720,11 +1720,7 @@ def _returned_constructors(facts: Any, function: Any) -> Set[str]:
 
     assigned: Dict[str, List[Any]] = {}
     results: List[Any] = []
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
+    for node in _own_nodes(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             assigned.setdefault(node.targets[0].id, []).append(node.value)
         elif isinstance(node, (ast.Yield, ast.YieldFrom)):
@@ -1733,7 +1729,6 @@ def _returned_constructors(facts: Any, function: Any) -> Set[str]:
             if node.value is None:
                 return set()
             results.append(node.value)
-        stack.extend(ast.iter_child_nodes(node))
     found: Optional[Set[str]] = None
     for value in results:
         if isinstance(value, ast.Name) and len(assigned.get(value.id, ())) == 1:
@@ -1757,16 +1752,11 @@ def _returned_framework(facts: Any, function: Any) -> Optional[str]:
 
     assigned: Dict[str, List[Any]] = {}
     results: List[Any] = []
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
+    for node in _own_nodes(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             assigned.setdefault(node.targets[0].id, []).append(node.value)
         elif isinstance(node, (ast.Return, ast.Yield)) and node.value is not None:
             results.append(node.value)
-        stack.extend(ast.iter_child_nodes(node))
     frameworks = set()
     for value in results:
         if isinstance(value, ast.Name) and len(assigned.get(value.id, ())) == 1:
@@ -3303,17 +3293,9 @@ def _first_param(function: Any) -> Optional[str]:
 def _own_nodes(function: Any) -> List[Any]:
     """The nodes of ``function``'s body, without nested functions, lambdas
     and classes (their code is not this function's)."""
-    import ast
+    from mlwarden.core.gate import own_nodes
 
-    found: List[Any] = []
-    stack = list(function.body)
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                stack.append(child)
-    return found
+    return list(own_nodes(function))
 
 
 def _module_tree(rule: Any) -> Any:

@@ -958,9 +958,9 @@ def _param_slots(node: ast.AST, params: Set[str], vararg: Optional[str]) -> int:
 def _own_walk(function: ast.AST) -> Iterator[ast.AST]:
     """The nodes of ``function``'s body, not inside nested functions or classes
     (in the order of a stack walk over ``ast.iter_child_nodes``)."""
-    from mlwarden.core.gate import walk_nodes
+    from mlwarden.core.gate import own_nodes
 
-    return walk_nodes(list(getattr(function, "body", [])), (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+    return own_nodes(function)
 
 
 def _python_first(words: List[Word]) -> List[Word]:
