@@ -501,17 +501,10 @@ def _env_fallback(node: ast.AST, known: Any) -> Optional[Tuple[str, object]]:
     fallback: Optional[ast.AST] = None
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
         node, fallback = node.values
-    if not isinstance(node, ast.Call) or not node.args:
+    lookup = _env_lookup(node)
+    if lookup is None:
         return None
-    parts: List[str] = []
-    func: ast.AST = node.func
-    while isinstance(func, ast.Attribute):
-        parts.insert(0, func.attr)
-        func = func.value
-    if not isinstance(func, ast.Name) or ".".join([func.id, *parts]) not in _ENV_LOOKUPS:
-        return None
-    variable = constant_value(node.args[0], known)
-    default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
+    variable, default = constant_value(lookup[0], known), lookup[1]
     if fallback is not None and default is None:
         default = fallback  # getenv(V) or CONST: an empty value falls back too
     elif fallback is not None:
@@ -653,22 +646,30 @@ def _getters_of(path: Path) -> Optional[Dict[str, Tuple[int, str, int, str]]]:
 _ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
 
 
-def env_default(value: Optional[ast.AST]) -> Optional[Tuple[str, object]]:
-    """(variable, literal default) of ``os.getenv("HOST", "0.0.0.0")`` /
-    ``os.environ.get(...)`` (also as ``getenv`` / ``environ.get`` imported
-    from ``os``, or with ``default=``); None for anything else."""
-    if not isinstance(value, ast.Call) or not value.args:
+def _env_lookup(node: Optional[ast.AST]) -> Optional[Tuple[ast.AST, Optional[ast.AST]]]:
+    """(variable, default or None) of an environment look-up call
+    (``os.getenv(V, D)``, ``os.environ.get(V, default=D)``, ``getenv`` /
+    ``environ.get`` imported from ``os``); None for anything else."""
+    if not isinstance(node, ast.Call) or not node.args:
         return None
     parts: List[str] = []
-    func: ast.AST = value.func
+    func: ast.AST = node.func
     while isinstance(func, ast.Attribute):
         parts.insert(0, func.attr)
         func = func.value
     if not isinstance(func, ast.Name) or ".".join([func.id, *parts]) not in _ENV_LOOKUPS:
         return None
-    variable = _literal(value.args[0])
-    default = value.args[1] if len(value.args) > 1 else next((k.value for k in value.keywords if k.arg == "default"), None)
-    found = _literal(default)
+    return node.args[0], node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
+
+
+def env_default(value: Optional[ast.AST]) -> Optional[Tuple[str, object]]:
+    """(variable, literal default) of ``os.getenv("HOST", "0.0.0.0")`` /
+    ``os.environ.get(...)`` (also as ``getenv`` / ``environ.get`` imported
+    from ``os``, or with ``default=``); None for anything else."""
+    lookup = _env_lookup(value)
+    if lookup is None:
+        return None
+    variable, found = _literal(lookup[0]), _literal(lookup[1])
     if not isinstance(variable, str) or found is UNKNOWN:
         return None
     return variable, found
