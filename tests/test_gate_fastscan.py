@@ -122,7 +122,10 @@ def test_pip_gate_pattern_has_no_upper_case_literal():
 
 
 def _reference_own_walk(function):
-    stack = list(getattr(function, "body", []))
+    # a function or class defined in the body is not the function's own code,
+    # also when it is one of the body's statements
+    nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+    stack = [stmt for stmt in getattr(function, "body", []) if not isinstance(stmt, nested)]
     while stack:
         node = stack.pop()
         yield node
