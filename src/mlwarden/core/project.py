@@ -447,25 +447,36 @@ def _function_returns(tree: ast.Module, known: "_Known") -> Dict[str, Tuple[obje
     for stmt in tree.body:
         if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
+        returns = _plain_returns(stmt)
         values: List[Any] = []
-        ok = True
-        for node in own_nodes(stmt):
-            if not ok:
-                break
-            if isinstance(node, (ast.Yield, ast.YieldFrom)):
-                ok = False
-            elif isinstance(node, ast.Return):
-                branches = [node.value.body, node.value.orelse] if isinstance(node.value, ast.IfExp) else [node.value]
-                for branch in branches:
-                    value = constant_value(branch, known) if branch is not None else UNKNOWN
-                    if value is UNKNOWN:
-                        ok = False
-                    values.append((branch.lineno, branch.col_offset, value) if branch is not None else (0, 0, value))
+        for node in returns or ():
+            branches = [node.value.body, node.value.orelse] if isinstance(node.value, ast.IfExp) else [node.value]
+            for branch in branches:
+                value = constant_value(branch, known) if branch is not None else UNKNOWN
+                if value is UNKNOWN:
+                    break
+                values.append((branch.lineno, branch.col_offset, value))
+            else:
+                continue
+            values = []  # a return that is not a constant
+            break
         values = [v for _line, _col, v in sorted(values, key=lambda t: (t[0], t[1]))]  # in the order of the source
-        if ok and values and _ends_in_return(stmt.body):
+        if values:
             found[stmt.name] = tuple(dict.fromkeys(values)) if all(isinstance(v, (str, int)) for v in values) else tuple(values)
     known.functions.update(found)
     return found
+
+
+def _plain_returns(function: ast.AST) -> Optional[List[ast.Return]]:
+    """The ``return`` statements of a function that is not a generator and
+    cannot run off its end (``_ends_in_return``); None otherwise."""
+    returns: List[ast.Return] = []
+    for node in own_nodes(function):
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return None
+        if isinstance(node, ast.Return):
+            returns.append(node)
+    return returns if _ends_in_return(function.body) else None  # type: ignore[attr-defined]
 
 
 def _function_env_returns(tree: ast.Module, known: "_Known", returns: Dict[str, Tuple[object, ...]]) -> Dict[str, Tuple[str, object]]:
@@ -477,19 +488,13 @@ def _function_env_returns(tree: ast.Module, known: "_Known", returns: Dict[str, 
         if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.name in returns:
             continue
         seen: Set[Tuple[str, object]] = set()
-        ok = True
-        for node in own_nodes(stmt):
-            if not ok:
+        for node in _plain_returns(stmt) or ():
+            pair = _env_fallback(node.value, known) if node.value is not None else None
+            if pair is None or not isinstance(pair[1], (str, int)):
+                seen = set()
                 break
-            if isinstance(node, (ast.Yield, ast.YieldFrom)):
-                ok = False
-            elif isinstance(node, ast.Return):
-                pair = _env_fallback(node.value, known) if node.value is not None else None
-                if pair is None or not isinstance(pair[1], (str, int)):
-                    ok = False
-                else:
-                    seen.add(pair)
-        if ok and len(seen) == 1 and _ends_in_return(stmt.body):
+            seen.add(pair)
+        if len(seen) == 1:
             found[stmt.name] = seen.pop()
     return found
 
