@@ -115,10 +115,38 @@ def load_libcst() -> Any:
     if module is not None:
         return module
     with armed():
-        import libcst
+        module = _partial_libcst()
+        if module is None:
+            import libcst as module
     if _session is not None:
         _session.flush()  # armed by the whole command: a language server runs for hours
-    return libcst
+    return module
+
+
+#: what a run that reaches the rules uses of libcst: the node classes, the
+#: parser entry point, the visitors and the position provider. The rest of
+#: the package (scope and type-inference providers, codemod helpers, …) is
+#: imported on first use of one of its names (core/lazypackage.py).
+LIBCST_PARTS = (
+    "libcst._nodes.expression",
+    "libcst._nodes.statement",
+    "libcst._nodes.module",
+    "libcst._nodes.op",
+    "libcst._nodes.whitespace",
+    "libcst._parser.entrypoints",
+    "libcst._visitors",
+    "libcst.metadata.position_provider",
+)
+#: ``MLWARDEN_FULL_LIBCST=1``: import libcst plainly (for comparisons)
+ENV_FULL_LIBCST = "MLWARDEN_FULL_LIBCST"
+
+
+def _partial_libcst() -> Any:
+    if os.environ.get(ENV_FULL_LIBCST):
+        return None
+    from mlwarden.core import lazypackage
+
+    return lazypackage.load("libcst", ("libcst.metadata",), LIBCST_PARTS)
 
 
 def cache_dir() -> Optional[str]:
