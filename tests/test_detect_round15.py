@@ -190,3 +190,42 @@ def test_a_template_longer_than_the_gate_reads_is_found_on_the_fast_path():
     # the template's words are past the gate's string limit: the `format` trigger and its site gate keep the piece
     assert _run(LONG_TEMPLATE, ["MLW707"]) == [("MLW707", 5, Severity.MEDIUM)]
     assert _run(LONG_TEMPLATE.replace("uvicorn", "my_tool"), ["MLW707"]) == []
+
+
+# -- MLW102: a lazy-import helper's result is torch, not a shadow of it ----------------
+
+LAZY = '''
+def _torch_module():
+    try:
+        import torch as _t
+    except ImportError as exc:
+        raise RuntimeError("install torch") from exc
+    return _t
+
+
+def restore(path):
+    torch = _torch_module()
+    state = torch.load(path, map_location="cpu")
+    return state
+'''
+
+
+def test_mlw102_reads_torch_from_a_lazy_import_helper():
+    assert _run(LAZY, ["MLW102"]) == [("MLW102", 12, Severity.HIGH)]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("    torch = _torch_module()\n", "    torch = CheckpointReader()\n"),  # a local object named torch
+        ("def restore(path):\n    torch = _torch_module()\n", "def restore(path, torch):\n"),  # a parameter
+        ("    return _t\n", "    return _t.serialization\n"),  # the helper does not return the module
+    ],
+)
+def test_mlw102_local_names_that_are_not_torch_stay_shadows(change):
+    assert _run(LAZY.replace(*change), ["MLW102"]) == []
+
+
+def test_mlw102_lazy_import_helper_in_a_notebook():
+    nb = _notebook(LAZY.split("\n\ndef restore")[0].strip(), "def restore(path):\n    torch = _torch_module()\n    return torch.load(path)")
+    assert _run(nb, ["MLW102"], filename="restore.ipynb") == [("MLW102", 3, Severity.HIGH)]
