@@ -11,7 +11,7 @@ from mlwarden.core.config import Config
 from mlwarden.core.engine import check_source
 from mlwarden.core.finding import Severity
 
-from tests.test_detect_valueflow import fast_equals_full
+from tests.test_detect_valueflow import fast_equals_full, write_package
 
 
 def _run(code, rules, filename="job.py"):
@@ -197,10 +197,10 @@ def test_a_template_longer_than_the_gate_reads_is_found_on_the_fast_path():
 LAZY = '''
 def _torch_module():
     try:
-        import torch as _t
+        import torch
     except ImportError as exc:
         raise RuntimeError("install torch") from exc
-    return _t
+    return torch
 
 
 def restore(path):
@@ -219,7 +219,7 @@ def test_mlw102_reads_torch_from_a_lazy_import_helper():
     [
         ("    torch = _torch_module()\n", "    torch = CheckpointReader()\n"),  # a local object named torch
         ("def restore(path):\n    torch = _torch_module()\n", "def restore(path, torch):\n"),  # a parameter
-        ("    return _t\n", "    return _t.serialization\n"),  # the helper does not return the module
+        ("    return torch\n", "    return torch.serialization\n"),  # the helper does not return the module
     ],
 )
 def test_mlw102_local_names_that_are_not_torch_stay_shadows(change):
@@ -229,3 +229,44 @@ def test_mlw102_local_names_that_are_not_torch_stay_shadows(change):
 def test_mlw102_lazy_import_helper_in_a_notebook():
     nb = _notebook(LAZY.split("\n\ndef restore")[0].strip(), "def restore(path):\n    torch = _torch_module()\n    return torch.load(path)")
     assert _run(nb, ["MLW102"], filename="restore.ipynb") == [("MLW102", 3, Severity.HIGH)]
+
+
+# -- pip wrappers that add an index for another parameter -----------------------------
+
+INDEXED_INSTALLER = '''
+import subprocess
+import sys
+from typing import Optional
+
+
+def install_package(package: str, extra_index_url: Optional[str] = None, quiet=True) -> None:
+    command = [sys.executable, "-m", "pip", "install", package]
+    if quiet:
+        command += ["--quiet"]
+    if extra_index_url:
+        command.extend(["--extra-index-url", extra_index_url])
+    subprocess.check_call(command)
+'''
+
+
+@pytest.mark.parametrize(
+    "caller, expected",
+    [
+        ("from .installer import install_package\ninstall_package('nv-tools==0.3.27', extra_index_url='https://pypi.example-vendor.com')\n", [("MLW302", 2)]),
+        ("from .installer import install_package as need\nneed('nv-tools==0.3.27', 'https://pypi.example-vendor.com')\n", [("MLW302", 2)]),
+        # no index given, None, or a value this cannot read: the branch is not known to run
+        ("from .installer import install_package\ninstall_package('nv-tools==0.3.27')\n", []),
+        ("from .installer import install_package\ninstall_package('nv-tools==0.3.27', extra_index_url=None)\n", []),
+        ("from .installer import install_package\ndef f(url):\n    install_package('nv-tools==0.3.27', extra_index_url=url)\n", []),
+    ],
+)
+def test_pip_wrapper_adding_an_index_in_a_branch(tmp_path, caller, expected):
+    pkg = write_package(tmp_path, {"installer.py": INDEXED_INSTALLER, "loader.py": caller})
+    assert fast_equals_full(tmp_path, pkg / "loader.py", ["MLW301", "MLW302"]) == expected
+
+
+def test_pip_wrapper_adding_an_index_in_the_same_file_and_a_notebook():
+    code = INDEXED_INSTALLER + "\ninstall_package('nv-tools==1.0', extra_index_url='https://pypi.example-vendor.com')\n"
+    assert _run(code, ["MLW301", "MLW302"], "setup_env.py") == [("MLW302", code.count("\n"), Severity.HIGH)]
+    nb = _notebook(INDEXED_INSTALLER, "install_package('nv-tools==1.0', extra_index_url='https://pypi.example-vendor.com')\n")
+    assert _run(nb, ["MLW302"], filename="setup.ipynb") == [("MLW302", 1, Severity.HIGH)]
