@@ -175,22 +175,6 @@ def test_zmq_in_a_notebook():
     assert _run(nb, ["MLW707"], filename="rep.ipynb") == [("MLW707", 1, Severity.MEDIUM)]
 
 
-LONG_TEMPLATE = '''
-class Agent:
-    def start_api(self, interpreter, module, base_dir):
-        self.proc = Runner.exec_console_with_script(
-            "{} -m uvicorn {} --host 0.0.0.0 --reload --reload-delay 3 --reload-dir {} "
-            "--log-level critical --timeout-keep-alive 5".format(interpreter, module, base_dir),
-            should_capture_stdout=False,
-        )
-'''
-
-
-def test_a_template_longer_than_the_gate_reads_is_found_on_the_fast_path():
-    # the template's words are past the gate's string limit: the `format` trigger and its site gate keep the piece
-    assert _run(LONG_TEMPLATE, ["MLW707"]) == [("MLW707", 5, Severity.MEDIUM)]
-    assert _run(LONG_TEMPLATE.replace("uvicorn", "my_tool"), ["MLW707"]) == []
-
 
 # -- MLW102: a lazy-import helper's result is torch, not a shadow of it ----------------
 

@@ -434,32 +434,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         "host", "port", "address", "addr",
         # ZeroMQ endpoints (`socket.bind("tcp://*:5555")` is `bind`; `tcp://*` handed elsewhere needs zmq)
         "zmq", "tcp",
-        # a server command built from a template too long for the gate to read its words
-        # (`"{} -m uvicorn {} --host 0.0.0.0 …".format(...)`): see `site_gate`
-        "format",
     })
-
-    @classmethod
-    def site_gate(cls, node, facts, words) -> bool:
-        """A piece that fires only on ``format`` is kept when it formats a
-        literal template that names a server (``"{} -m uvicorn {} --host
-        0.0.0.0 …".format(...)``, whose text is longer than the gate
-        reads); any other trigger keeps it as before."""
-        if words - {"format"}:
-            return True
-        import ast
-
-        for sub in ast.walk(node):
-            if (
-                isinstance(sub, ast.Call)
-                and isinstance(sub.func, ast.Attribute)
-                and sub.func.attr == "format"
-                and isinstance(sub.func.value, ast.Constant)
-                and isinstance(sub.func.value.value, str)
-                and _MENTIONS_SERVER.search(sub.func.value.value)
-            ):
-                return True
-        return False
 
     VALID = [
         Valid("import uvicorn\nuvicorn.run(app, host='127.0.0.1', port=8000)"),
