@@ -254,3 +254,52 @@ def test_pip_wrapper_adding_an_index_in_the_same_file_and_a_notebook():
     assert _run(code, ["MLW301", "MLW302"], "setup_env.py") == [("MLW302", code.count("\n"), Severity.HIGH)]
     nb = _notebook(INDEXED_INSTALLER, "install_package('nv-tools==1.0', extra_index_url='https://pypi.example-vendor.com')\n")
     assert _run(nb, ["MLW302"], filename="setup.ipynb") == [("MLW302", 1, Severity.HIGH)]
+
+
+# -- a host:port address built by a project function from a look-up default ------------
+
+NET_UTILS = '''
+HOST_KEY = "host"
+
+
+def listen_address(conf: dict) -> str:
+    host = conf.get(HOST_KEY, "0.0.0.0")
+    port = conf.get("port", 0)
+    if not host:
+        host = "0.0.0.0"
+    return f"{host}:{port}"
+'''
+
+DRIVER = '''
+import grpc
+from .netconf import listen_address
+
+
+class Transport:
+    def start(self, conf):
+        self.server = grpc.server(pool)
+        where = listen_address(conf)
+        self.server.add_insecure_port(where)
+'''
+
+
+@pytest.mark.parametrize(
+    "helper, expected",
+    [
+        (NET_UTILS, [("MLW707", 10)]),
+        (NET_UTILS.replace('return f"{host}:{port}"', 'return "%s:%s" % (host, port)'), [("MLW707", 10)]),
+        # a loopback default, or a host that is also bound to something else
+        (NET_UTILS.replace('"0.0.0.0")\n', '"127.0.0.1")\n'), []),
+        (NET_UTILS.replace('        host = "0.0.0.0"\n', '        host = resolve_host()\n'), []),
+    ],
+)
+def test_address_built_by_a_project_function(tmp_path, helper, expected):
+    pkg = write_package(tmp_path, {"netconf.py": helper, "driver.py": DRIVER})
+    assert fast_equals_full(tmp_path, pkg / "driver.py", ["MLW707"]) == expected
+
+
+def test_address_builder_in_the_same_file_and_a_notebook():
+    code = "import grpc\n" + NET_UTILS + "\ndef serve(conf):\n    server = grpc.server(pool)\n    server.add_insecure_port(listen_address(conf))\n"
+    assert _run(code, ["MLW707"], "serve.py") == [("MLW707", code.count("\n"), Severity.MEDIUM)]
+    nb = _notebook("import grpc\n" + NET_UTILS, "server = grpc.server(pool)\nserver.add_insecure_port(listen_address({}))")
+    assert _run(nb, ["MLW707"], filename="serve.ipynb") == [("MLW707", 2, Severity.MEDIUM)]

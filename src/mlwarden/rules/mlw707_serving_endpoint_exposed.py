@@ -224,6 +224,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       probe or an ephemeral callback listener) is not judged, nor is a
       socket that is only bound (a port-in-use test), a UDP or Unix socket,
       or a handler named for metrics or health checks;
+    - an address built by a function of the file or of a project module
+      (`add_insecure_port(get_address(params))`, where `get_address` ends
+      `return f"{host}:{port}"`, or `"%s:%s" % (host, port)`) whose host
+      name, no parameter, is bound in it only to every-interface literals
+      or look-up defaults (`host = params.get(HOST, "0.0.0.0")`, `if not
+      host: host = "0.0.0.0"`): the message says the default applies;
     - a gunicorn options dict in a file that does not import gunicorn (it
       hands the dict to a project's gunicorn application class) when a
       gunicorn setting sits beside `bind` (`{"bind": "0.0.0.0:%s" % port,
@@ -1090,6 +1096,16 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             values = self.reaching_values(address.value, address)
             if len(values) == 1 and values[0] is not None and not isinstance(values[0], cst.Name):
                 return self._address_all(values[0], depth + 1, host_alone)
+        if isinstance(address, cst.Call) and isinstance(address.func, cst.Name) and _bound_once(self.ctx.facts, address.func.value):
+            # get_address(params): a function of this file or the project that builds `f"{host}:{port}"`
+            # from a host whose every binding is a literal or a look-up's literal default
+            name = address.func.value
+            hosts = file_values(self.unit, _module_tree(self)).address_returns.get(name)
+            if hosts is None:
+                hosts = project_values(self.unit).address_returns.get(name)
+            if hosts and all(isinstance(h, str) and h.strip() in ALL_INTERFACES - {""} for h in hosts):
+                self._branch = f" (the default host of the address `{name}()` builds)"
+                return True
         value = self.resolve(address)
         if value is UNKNOWN:
             value = self.local_value(address)
