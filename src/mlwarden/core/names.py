@@ -203,6 +203,28 @@ class Context:
             line = self._line_of(head)
         return self.facts.resolve(head.value, line)
 
+    def bound_to_module_locally(self, expr: cst.BaseExpression) -> bool:
+        """``expr``'s head name is bound in the function scope where it is
+        used, and every such binding makes it a module (an import, or an
+        alias the engine resolves: ``torch = _import_torch()`` with a
+        lazy-import helper of the file, ``yaml = importlib.import_module("yaml")``):
+        the local name is the library, not a shadow of it."""
+        from mlwarden.core.bindings import OTHER
+
+        head = _head(expr)
+        if head is None or self._line_of is None:
+            return False
+        line = self._line_of(head)
+        if line is None:
+            return False
+        scope = self.facts.scope_at(line)
+        while scope is not None and scope.kind not in ("function", "module"):
+            scope = scope.parent
+        if scope is None or scope.kind != "function":
+            return False
+        bindings = scope.bindings.get(head.value)
+        return bool(bindings) and head.value not in scope.globals and all(b.kind != OTHER and b.qualnames for b in bindings)
+
     def qualnames(self, expr: cst.BaseExpression, anywhere: bool = False) -> FrozenSet[str]:
         """Every qualified name ``expr`` may refer to (empty if not a module's).
         ``anywhere``: what it may refer to anywhere in the file, a superset

@@ -96,6 +96,14 @@ class ModuleValues:
     #: os.environ.get("HOST", "0.0.0.0")``): the default is what a run
     #: without that variable gets; kept apart from :attr:`returns`
     env_returns: Dict[str, Tuple[str, object]] = field(default_factory=dict)
+    #: module-level function name -> the hosts of the ``host:port`` address
+    #: it builds and returns (``def get_address(params): host =
+    #: params.get(HOST, "0.0.0.0") … if not host: host = "0.0.0.0" … return
+    #: f"{host}:{port}"``), when every binding of the host name in it is a
+    #: literal or the literal default of a look-up (``.get(key, DEFAULT)``,
+    #: ``os.getenv(V, DEFAULT)``): what a call gets when nothing overrides
+    #: the default (:func:`_address_returns`)
+    address_returns: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
 
 
 _MEMO: Dict[Tuple[str, int, int], Tuple[ModuleValues, Tuple[Tuple[int, int], ...]]] = {}
@@ -206,6 +214,7 @@ def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
                     env_defaults[name] = looked_up
         returns = _function_returns(tree, known)
         env_returns = _function_env_returns(tree, known, returns)
+        address_returns = _address_returns(tree, known)
     finally:
         if guard is not None:
             _READING.discard(guard)
@@ -235,7 +244,7 @@ def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
                     defaults.setdefault(dest, []).append(found)
     return ModuleValues(
         constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree), {k: tuple(v) for k, v in init_defaults.items()},
-        env_defaults, own, tuple(dict.fromkeys(read)), returns, imported, env_returns,
+        env_defaults, own, tuple(dict.fromkeys(read)), returns, imported, env_returns, address_returns,
     )
 
 
@@ -497,6 +506,94 @@ def _function_env_returns(tree: ast.Module, known: "_Known", returns: Dict[str, 
         if len(seen) == 1:
             found[stmt.name] = seen.pop()
     return found
+
+
+def _address_host(node: ast.AST) -> Optional[str]:
+    """The name that stands for the host of a ``host:port`` address built in
+    a ``return``: ``f"{host}:{port}"``, ``"%s:%s" % (host, port)``,
+    ``"{}:{}".format(host, port)``; None otherwise."""
+    if isinstance(node, ast.JoinedStr) and len(node.values) >= 2:
+        first, second = node.values[0], node.values[1]
+        if (
+            isinstance(first, ast.FormattedValue) and isinstance(first.value, ast.Name) and first.format_spec is None
+            and isinstance(second, ast.Constant) and isinstance(second.value, str) and second.value.startswith(":")
+        ):
+            return first.value.id
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+        right = node.right
+        if node.left.value.startswith("%s:") and isinstance(right, ast.Tuple) and right.elts and isinstance(right.elts[0], ast.Name):
+            return right.elts[0].id
+        return None
+    if (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)
+        and node.func.value.value.startswith(("{}:", "{0}:")) and node.args and isinstance(node.args[0], ast.Name)
+    ):
+        return node.args[0].id
+    return None
+
+
+def _address_returns(tree: ast.Module, known: "_Known") -> Dict[str, Tuple[object, ...]]:
+    """:attr:`ModuleValues.address_returns` of the module's functions: every
+    ``return`` builds a ``host:port`` address from the same local name
+    (:func:`_address_host`), that name is no parameter, nothing but plain
+    assignments binds it (no loop, ``with``, ``global``, augmented or
+    unpacking target, nested function), and each assignment gives a
+    literal (or a constant of the module) or the literal default of a
+    look-up: ``params.get(KEY, "0.0.0.0")``, ``os.getenv("HOST",
+    "0.0.0.0")``. The hosts recorded are those literals, in source order."""
+    found: Dict[str, Tuple[object, ...]] = {}
+    for stmt in tree.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or not stmt.body:
+            continue
+        last = stmt.body[-1]
+        if not (isinstance(last, ast.Return) and last.value is not None and _address_host(last.value)):
+            continue  # cheap first: the function ends by returning an address
+        returns = _plain_returns(stmt)
+        if not returns:
+            continue
+        hosts = {_address_host(r.value) if r.value is not None else None for r in returns}
+        if len(hosts) != 1 or None in hosts:
+            continue
+        host = hosts.pop()
+        args = stmt.args
+        if host in {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]} or host in (getattr(args.vararg, "arg", None), getattr(args.kwarg, "arg", None)):
+            continue
+        values: List[object] = []
+        for node in own_nodes(stmt):
+            if isinstance(node, (ast.Global, ast.Nonlocal)) and host in node.names:
+                values = []
+                break
+            if isinstance(node, ast.Name) and node.id == host and isinstance(node.ctx, (ast.Store, ast.Del)):
+                parent_ok = False
+                for assign in own_nodes(stmt):
+                    if isinstance(assign, ast.Assign) and len(assign.targets) == 1 and assign.targets[0] is node:
+                        parent_ok = True
+                        value = assign.value
+                        literal = constant_value(value, known)
+                        if literal is UNKNOWN:
+                            literal = _lookup_default_literal(value, known)
+                        if literal is UNKNOWN:
+                            parent_ok = False
+                        else:
+                            values.append(literal)
+                        break
+                if not parent_ok:
+                    values = []
+                    break
+        else:
+            if values:
+                found[stmt.name] = tuple(dict.fromkeys(values))
+    return found
+
+
+def _lookup_default_literal(value: ast.AST, known: Any) -> object:
+    """The literal default of ``x.get(key, DEFAULT)`` or ``os.getenv(V,
+    DEFAULT)`` / ``os.environ.get(V, DEFAULT)``; UNKNOWN otherwise."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("get", "getenv") and len(value.args) == 2 and not value.keywords:
+        return constant_value(value.args[1], known)
+    return UNKNOWN
 
 
 def _env_fallback(node: ast.AST, known: Any) -> Optional[Tuple[str, object]]:
@@ -853,6 +950,9 @@ class ProjectValues:
     #: local name -> (variable, default) of an imported function that returns an
     #: environment look-up with a constant fallback (:attr:`ModuleValues.env_returns`)
     env_returns: Dict[str, Tuple[str, object]] = field(default_factory=dict)
+    #: local name -> the default hosts of the address an imported function
+    #: returns (:attr:`ModuleValues.address_returns`)
+    address_returns: Dict[str, Tuple[object, ...]] = field(default_factory=dict)
     #: the files read
     files: Set[str] = field(default_factory=set)
 
@@ -971,6 +1071,9 @@ def _take(found: ProjectValues, values: ModuleValues, name: str, local: str) -> 
         taken = True
     if name in values.env_returns:
         found.env_returns[local] = values.env_returns[name]
+        taken = True
+    if name in values.address_returns:
+        found.address_returns[local] = values.address_returns[name]
         taken = True
     return taken
 

@@ -309,7 +309,8 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
                 else:
                     self._reference(value, found)
             return
-        if self.round_trip(node, target):
+        # `torch = _import_torch()` in the function binds the module: not a shadow of it
+        if self.round_trip(node, target, check_shadow=not self.ctx.bound_to_module_locally(node.func)):
             return
         self._judge(node, target)
 

@@ -178,7 +178,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       `host="0.0.0.0"` a parameter default) or an f-string's placeholder
       (`os.system(f"gunicorn --bind={HOST}:{PORT} app:app")`, also in a
       command string written as an f-string, or as f-strings implicitly
-      concatenated over several lines);
+      concatenated over several lines), or a field of a command built from
+      a literal template (`"{} -m uvicorn {} --host 0.0.0.0".format(python,
+      app)`, `"gunicorn -b %s:%d app:app" % (host, port)`, named fields,
+      and `" ".join([...])` of a command list; a placeholder followed by
+      `-m` is the interpreter);
     - uvicorn and `flask run` started from a literal command the same way
       (`["uvicorn", "main:app", "--host", "0.0.0.0"]`, `python -m uvicorn`,
       `uv run flask --app app run -h 0.0.0.0`); both bind 127.0.0.1 by
@@ -220,6 +224,27 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       probe or an ephemeral callback listener) is not judged, nor is a
       socket that is only bound (a port-in-use test), a UDP or Unix socket,
       or a handler named for metrics or health checks;
+    - an address built by a function of the file or of a project module
+      (`add_insecure_port(get_address(params))`, where `get_address` ends
+      `return f"{host}:{port}"`, or `"%s:%s" % (host, port)`) whose host
+      name, no parameter, is bound in it only to every-interface literals
+      or look-up defaults (`host = params.get(HOST, "0.0.0.0")`, `if not
+      host: host = "0.0.0.0"`): the message says the default applies;
+    - a gunicorn options dict in a file that does not import gunicorn (it
+      hands the dict to a project's gunicorn application class) when a
+      gunicorn setting sits beside `bind` (`{"bind": "0.0.0.0:%s" % port,
+      "workers": n}`; `workers`, `timeout`, `worker_class`, …) and the bind
+      is a full `host:port` address on every interface;
+    - ZeroMQ listeners on every interface: a socket's
+      `bind("tcp://*:5555")` or `bind_to_random_port("tcp://0.0.0.0")` (a
+      literal, a `%`/`.format`/f-string endpoint whose host is such a value,
+      or a name bound once to one), and, in a file that imports zmq,
+      `tcp://*:…` handed to any other call (`device.listen("tcp://*:%s" %
+      port)`: only a bind gives `*` a meaning). ZeroMQ authenticates nobody
+      unless the socket enables CURVE (or a ZAP handler): medium, and low
+      when the file shows CURVE or `zmq.auth` (the same ladder as an HTTP
+      server with authentication in the file). `ipc://` and loopback
+      endpoints, and connects, are not judged;
     - `streamlit run app.py` with no `--server.address`, in a command
       handed to a call that runs it (or a name bound once to one) or in
       `streamlit.web.cli.main_run([script, ...])`: streamlit then listens on
@@ -413,6 +438,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         "jupyter.ip", "jupyterlab.ip", "ServerApp.ip", "NotebookApp.ip", "tensorboard.host", "tensorboard.bind_all", "ray.dashboard", "aim.host",
         # a host, port or address handed to a project function of another module that serves on it
         "host", "port", "address", "addr",
+        # ZeroMQ endpoints (`socket.bind("tcp://*:5555")` is `bind`; `tcp://*` handed elsewhere needs zmq)
+        "zmq", "tcp",
     })
 
     VALID = [
@@ -438,6 +465,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("from .factory import make_app\napp = make_app()\napp.run(host='127.0.0.1', port=5005)"),
         Valid("import socket\ndef free_port():\n    with socket.socket() as s:\n        s.bind(('', 0))\n        return s.getsockname()[1]"),
         Valid("import socketserver\nsocketserver.TCPServer(('127.0.0.1', 9000), Handler).serve_forever()"),
+        Valid("import os\ndef serve(py, app):\n    os.system('{} -m uvicorn {} --host 127.0.0.1'.format(py, app))"),
+        Valid("import zmq\nsock = zmq.Context().socket(zmq.REP)\nsock.bind('tcp://127.0.0.1:5555')\nsock.connect('tcp://0.0.0.0:5556')"),
+        Valid("from .gunicorn_app import Standalone\ndef serve(app, port):\n    Standalone(app, {'bind': '127.0.0.1:%s' % port, 'workers': 2}).run()"),
     ]
     INVALID = [
         Invalid("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app, host='0.0.0.0', port=8000)"),
@@ -480,6 +510,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("from .factory import make_app\ndef serve(interface='0.0.0.0', port=5005):\n    app = make_app()\n    app.run(host=interface, port=port)  # error: MLW707"),
         Invalid("from http.server import HTTPServer, SimpleHTTPRequestHandler\nHTTPServer(('', 8000), SimpleHTTPRequestHandler).serve_forever()"),
         Invalid("import socket\ndef listen(port, host='0.0.0.0'):\n    s = socket.socket()\n    s.bind((host, port))  # error: MLW707\n    s.listen()"),
+        Invalid("import subprocess\ndef serve(py, app, port):\n    subprocess.Popen('{} -m uvicorn {} --host 0.0.0.0 --port {}'.format(py, app, port))  # error: MLW707"),
+        Invalid("import os as o\nBIND = '0.0.0.0'\ndef serve(port):\n    o.system('gunicorn -b %s:%d app:app' % (BIND, port))  # error: MLW707"),
+        Invalid("from .apps import Standalone\ndef serve(app, port):\n    options = {'bind': '0.0.0.0:%s' % port, 'workers': 4}  # error: MLW707\n    Standalone(app, options).run()"),
+        Invalid("import zmq\nsock = zmq.Context().socket(zmq.ROUTER)\nsock.bind('tcp://*:5555')"),
+        Invalid(notebook_json("import zmq\ns = zmq.Context().socket(zmq.PUB)\nport = 5556", "s.bind(f\"tcp://0.0.0.0:{port}\")"), filename="pub.ipynb"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -519,6 +554,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                     self._check_command(arg.value)
         if isinstance(func, cst.Attribute) and func.attr.value == "set" and len(node.args) > 1 and self.ctx.value(node.args[0].value) == "bind":
             self._check_gunicorn_bind(node.args[1].value)  # self.cfg.set("bind", "0.0.0.0:8000") in a gunicorn app
+        if self._zmq_listener(node, callee):
+            return
         grpc = self._grpc_port_all(node) or self._socket_address(node)
         if isinstance(grpc, tuple):
             shown, verdict = grpc
@@ -652,7 +689,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 continue
             key = self.ctx.value(element.key)
             if key == "bind":
-                self._check_gunicorn_bind(element.value)  # {"bind": "0.0.0.0:8000", "workers": 4}
+                if self._imports_gunicorn():
+                    self._check_gunicorn_bind(element.value)  # {"bind": "0.0.0.0:8000", "workers": 4}
+                elif _GUNICORN_SETTINGS & {self.ctx.value(e.key) for e in node.elements if isinstance(e, cst.DictElement)}:
+                    # {"bind": "0.0.0.0:%s" % port, "workers": n} handed to a project's gunicorn application
+                    # (the file imports only that class): a gunicorn setting beside it names the options
+                    self._check_bind_list(element.value, "gunicorn bind {address}", host_alone=False)
             elif not (isinstance(key, str) and key.lower() in _MESSAGE_KEYWORDS):
                 self._check_command(element.value)  # {"cmd": "code-server --bind-addr 0.0.0.0:8080"} handed to a process
 
@@ -666,16 +708,96 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return
         self._check_bind_list(value, "gunicorn bind {address}")
 
-    def _check_bind_list(self, value: Any, shown: str) -> None:
+    def _check_bind_list(self, value: Any, shown: str, host_alone: bool = True) -> None:
         """A bind option: one address or a list of them (gunicorn's ``bind``,
-        hypercorn's ``Config.bind``; a host alone takes port 8000), reported
-        at the first that binds every interface."""
+        hypercorn's ``Config.bind``; a host alone takes port 8000 unless
+        ``host_alone`` is False), reported at the first that binds every
+        interface."""
         values = list(value.elements) if isinstance(value, (cst.List, cst.Tuple)) else [value]
         for item in values:
             address = item.value if isinstance(item, cst.Element) else item
-            if self._address_all(address, 0, host_alone=True):
+            if self._address_all(address, 0, host_alone=host_alone):
                 self._report_exposed(address, shown.format(address=_show(self.ctx, address), value=_show(self.ctx, value)))
                 return
+
+    # -- ZeroMQ ---------------------------------------------------------------------
+    def _zmq_listener(self, node: Any, callee: str) -> bool:
+        """A ZeroMQ listener on every interface, reported: a socket's
+        ``bind("tcp://*:5555")`` / ``bind_to_random_port("tcp://0.0.0.0")``
+        (also a ``%``, ``.format`` or f-string endpoint, or a name bound once
+        to one), or, in a file that imports zmq, ``tcp://*:…`` handed to any
+        other call (``device.listen("tcp://*:%s" % port)``: ``*`` only
+        means anything to a bind). ZeroMQ has no authentication unless the
+        socket enables CURVE / ZAP: medium, low when the file shows either
+        (``curve_server``, ``zmq.auth``)."""
+        if not node.args or node.args[0].keyword is not None or node.args[0].star:
+            return False
+        bind = callee in ("bind", "bind_to_random_port")
+        if not bind and (_SAYS.search(callee) or callee in ("connect", "connect_to") or not self._imports_zmq()):
+            return False
+        endpoint = self._zmq_endpoint(node.args[0].value, star_only=not bind)
+        if endpoint is None:
+            return False
+        curve = self._zmq_curve()
+        self.report(
+            node,
+            f"`{endpoint}` makes a ZeroMQ socket listen on every network interface"
+            + (
+                "; CURVE / ZAP authentication appears in this file, so check that this socket uses it"
+                if curve
+                else " with no CURVE / ZAP authentication in this file: anyone who can reach the port can send it messages; bind to 127.0.0.1 (or ipc://), or enable CURVE"
+            ),
+            severity=Severity.LOW if curve else Severity.MEDIUM,
+        )
+        return True
+
+    def _zmq_endpoint(self, value: Any, star_only: bool, depth: int = 0) -> Optional[str]:
+        """The shown endpoint when ``value`` is a ``tcp://`` endpoint whose
+        host is every interface (``*`` alone when ``star_only``)."""
+        if isinstance(value, cst.Name) and depth < 2:
+            values = self.reaching_values(value.value, value)
+            if len(values) == 1 and values[0] is not None and not isinstance(values[0], cst.Name):
+                return self._zmq_endpoint(values[0], star_only, depth + 1)
+            return None
+        text: object = UNKNOWN
+        host_expr = None
+        if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Modulo):
+            text = self.ctx.value(value.left)
+            right = value.right
+            host_expr = right.elements[0].value if isinstance(right, cst.Tuple) and right.elements else right
+            marker = "%s"
+        elif isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "format":
+            text = self.ctx.value(value.func.value)
+            host_expr = value.args[0].value if value.args and value.args[0].keyword is None and not value.args[0].star else None
+            marker = "{}"
+        elif isinstance(value, cst.FormattedString):
+            parts = list(value.parts)
+            text = "".join(p.value if isinstance(p, cst.FormattedStringText) else "{}" for p in parts)
+            first = next((p for p in parts if isinstance(p, cst.FormattedStringExpression)), None)
+            host_expr = first.expression if first is not None else None
+            marker = "{}"
+        else:
+            text = self.resolve(value)
+            if text is UNKNOWN:
+                text = self.local_value(value)
+            marker = ""
+        if not isinstance(text, str) or not text.startswith("tcp://"):
+            return None
+        host = text[len("tcp://"):]
+        host = host.rsplit(":", 1)[0] if ":" in host.lstrip("[").split("]")[-1] or host.startswith("[") else host
+        if host == "*" or (not star_only and host in ALL_INTERFACES - {""}):
+            return _show(self.ctx, value, 40)
+        if marker and host == marker and host_expr is not None and not star_only and self._all_interfaces(host_expr):
+            return _show(self.ctx, value, 40)  # f"tcp://{host}:{port}" with host = "0.0.0.0"
+        return None
+
+    def _imports_zmq(self) -> bool:
+        names = [n for names in self.ctx.imports.aliases.values() for n in names] + list(self.ctx.imports.star_modules)
+        return any(part in ("zmq", "pyzmq") for name in names for part in name.split("."))
+
+    def _zmq_curve(self) -> bool:
+        code = self.unit.code.source
+        return "curve_server" in code or "zmq.auth" in code or "CURVE_SERVER" in code
 
     def _server_host(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
         """(display, host expression or None when omitted, default binds all)."""
@@ -974,6 +1096,16 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             values = self.reaching_values(address.value, address)
             if len(values) == 1 and values[0] is not None and not isinstance(values[0], cst.Name):
                 return self._address_all(values[0], depth + 1, host_alone)
+        if isinstance(address, cst.Call) and isinstance(address.func, cst.Name) and _bound_once(self.ctx.facts, address.func.value):
+            # get_address(params): a function of this file or the project that builds `f"{host}:{port}"`
+            # from a host whose every binding is a literal or a look-up's literal default
+            name = address.func.value
+            hosts = file_values(self.unit, _module_tree(self)).address_returns.get(name)
+            if hosts is None:
+                hosts = project_values(self.unit).address_returns.get(name)
+            if hosts and all(isinstance(h, str) and h.strip() in ALL_INTERFACES - {""} for h in hosts):
+                self._branch = f" (the default host of the address `{name}()` builds)"
+                return True
         value = self.resolve(address)
         if value is UNKNOWN:
             value = self.local_value(address)
@@ -1709,6 +1841,9 @@ def _holds(outer: Any, inner: Any) -> bool:
 
 #: servers whose host None (not only "") is every interface
 _NONE_IS_ALL = frozenset({"tornado.netutil.bind_sockets"})
+#: gunicorn settings (its docs' "Settings") that mark a dict with a ``bind``
+#: key as gunicorn's options in a file that does not import gunicorn
+_GUNICORN_SETTINGS = frozenset({"workers", "worker_class", "threads", "timeout", "graceful_timeout", "keepalive", "worker_connections", "max_requests", "max_requests_jitter", "preload_app", "accesslog", "errorlog", "loglevel", "backlog", "certfile", "keyfile", "proc_name", "reload", "daemon", "pidfile", "worker_tmp_dir"})
 
 
 def _returned_constructors(facts: Any, function: Any) -> Set[str]:
@@ -1828,15 +1963,135 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
         # (also an implicit concatenation of f-strings over several lines)
         parts = list(value.parts) if parts_of is None else parts_of
         text = "".join(p.value if isinstance(p, cst.FormattedStringText) else f"\x00{i}\x00" for i, p in enumerate(parts))
-        if not _MENTIONS_SERVER.search(text):
+        return _marked_words(text, [p.expression if isinstance(p, cst.FormattedStringExpression) else None for p in parts])
+    template = _template_text(ctx, value)
+    if template is not None:
+        # "{} -m uvicorn {} --host 0.0.0.0".format(python, app), "gunicorn -b %s:%d app" % (host, port)
+        return _marked_words(*template)
+    joined = _joined_list(ctx, value)
+    if joined is not None:
+        return _command_parts(ctx, joined)  # " ".join(["uvicorn", app, "--host", host])
+    return None
+
+
+def _marked_words(text: str, exprs_at: List[Any]) -> Optional[Tuple[List[str], List[Any]]]:
+    """The words of a command text whose placeholders are marked
+    ``\x00i\x00`` (``i`` indexing ``exprs_at``, the expression each stands
+    for or None), with, word by word, the expression of a word that starts
+    with a placeholder (after ``--flag=``); None when the text names no
+    server."""
+    if not _MENTIONS_SERVER.search(text):
+        return None
+    words, exprs = [], []
+    for word in text.split():
+        head = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
+        mark = _PLACEHOLDER.match(head)
+        exprs.append(exprs_at[int(mark.group(1))] if mark else None)
+        words.append(_PLACEHOLDER.sub("{…}", word))
+    return words, exprs
+
+
+#: one ``%`` conversion: ``%s``, ``%(name)s``, ``%-5d``, ``%%``
+_PERCENT_FIELD = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?([diouxXeEfFgGcrsa%])")
+
+
+def _template_text(ctx: Any, value: Any) -> Optional[Tuple[str, List[Any]]]:
+    """A command built from a literal template: ``"…".format(*args,
+    **kwargs)`` or ``"…" % args`` (a tuple, one value, or a dict for
+    ``%(name)s``), as the template's text with each field marked
+    ``\x00i\x00`` and the list of the expressions the marks stand for (None
+    for a field this cannot place: ``{0[key]}``, an argument given by
+    ``*``/``**``). Only the literal text is read: what fills a field stays
+    that expression, judged where a host is expected."""
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "format":
+        template = ctx.value(value.func.value)
+        if not isinstance(template, str) or not _MENTIONS_SERVER.search(template):
             return None
-        words, exprs = [], []
-        for word in text.split():
-            head = word.split("=", 1)[1] if word.startswith("-") and "=" in word else word
-            mark = _PLACEHOLDER.match(head)
-            exprs.append(parts[int(mark.group(1))].expression if mark else None)
-            words.append(_PLACEHOLDER.sub("{…}", word))
-        return words, exprs
+        import string
+
+        positional: List[Any] = []
+        named: Dict[str, Any] = {}
+        spread = False
+        for arg in value.args:
+            if arg.star:
+                spread = True
+            elif arg.keyword is not None:
+                named[arg.keyword.value] = arg.value
+            elif not spread:
+                positional.append(arg.value)
+        pieces: List[str] = []
+        exprs: List[Any] = []
+        auto = 0
+        try:
+            fields = list(string.Formatter().parse(template))
+        except ValueError:
+            return None
+        for literal, field, _spec, _conversion in fields:
+            pieces.append(literal.replace("\x00", ""))
+            if field is None:
+                continue
+            key = re.split(r"[.\[]", field, 1)[0]
+            plain = key == field
+            if key == "":
+                expr = positional[auto] if auto < len(positional) else None
+                auto += 1
+            elif key.isdigit():
+                expr = positional[int(key)] if int(key) < len(positional) else None
+            else:
+                expr = named.get(key)
+            pieces.append(f"\x00{len(exprs)}\x00")
+            exprs.append(expr if plain else None)
+        return "".join(pieces), exprs
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Modulo):
+        template = ctx.value(value.left)
+        if not isinstance(template, str) or not _MENTIONS_SERVER.search(template):
+            return None
+        right = value.right
+        if isinstance(right, cst.Tuple):
+            values: List[Any] = [e.value if isinstance(e, cst.Element) and not isinstance(e, cst.StarredElement) else None for e in right.elements]
+        else:
+            values = [right]
+        mapping: Dict[str, Any] = {}
+        if isinstance(right, cst.Dict):
+            for element in right.elements:
+                if isinstance(element, cst.DictElement) and isinstance(ctx.value(element.key), str):
+                    mapping[str(ctx.value(element.key))] = element.value
+        pieces = []
+        exprs = []
+        at = 0
+        index = 0
+        for match in _PERCENT_FIELD.finditer(template):
+            pieces.append(template[at:match.start()].replace("\x00", ""))
+            at = match.end()
+            if match.group(2) == "%":
+                pieces.append("%")
+                continue
+            if match.group(1) is not None:
+                expr = mapping.get(match.group(1))
+            else:
+                expr = values[index] if index < len(values) and not isinstance(right, cst.Dict) else None
+                index += 1
+            pieces.append(f"\x00{len(exprs)}\x00")
+            exprs.append(expr)
+        pieces.append(template[at:].replace("\x00", ""))
+        return "".join(pieces), exprs
+    return None
+
+
+def _joined_list(ctx: Any, value: Any) -> Any:
+    """``" ".join([...])`` (or a tuple): the list joined into a command line,
+    else None."""
+    if (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Attribute)
+        and value.func.attr.value == "join"
+        and len(value.args) == 1
+        and not value.args[0].star
+        and isinstance(value.args[0].value, (cst.List, cst.Tuple))
+        and isinstance(ctx.value(value.func.value), str)
+        and not str(ctx.value(value.func.value)).strip()
+    ):
+        return value.args[0].value
     return None
 
 
@@ -1973,7 +2228,8 @@ def _one_server_bind(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
     skipped = 0
     if len(rest) > 2 and rest[0].rsplit("/", 1)[-1] == "uv" and rest[1] == "run":
         rest, skipped = rest[2:], 2  # `uv run gunicorn …`
-    if rest and _PYTHON.match(rest[0]) and len(rest) > 2 and rest[1] == "-m":
+    if rest and (_PYTHON.match(rest[0]) or rest[0] == "{…}") and len(rest) > 2 and rest[1] == "-m":
+        # `python -m uvicorn`, and a placeholder for the interpreter: "{} -m uvicorn …".format(python)
         rest, skipped = rest[2:], skipped + 2
     server = rest[0].rsplit("/", 1)[-1] if rest else ""
     known = _SERVER_CLIS.get(server)

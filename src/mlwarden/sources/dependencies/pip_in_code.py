@@ -721,6 +721,25 @@ class _Wrapper:
     last: int
     #: the parameter is one word of the command (``[..., "install", package]``): a call passes one string
     single: bool = False
+    #: words the function adds to the command for another parameter when a
+    #: call gives it (``if extra_index_url: command.extend(["--extra-index-url",
+    #: extra_index_url])``): (the parameter's name, its position, the words
+    #: with :data:`_PARAM` where its value goes)
+    options: Tuple[Tuple[str, int, Tuple[str, ...]], ...] = ()
+
+    def _option_words(self, call: ast.Call, lines: List[str], lists: Any) -> List[Word]:
+        """The words of :attr:`options` a call turns on: a literal string
+        given to the option's parameter (by keyword or position)."""
+        found: List[Word] = []
+        for name, index, words in self.options:
+            arg = next((k.value for k in call.keywords if k.arg == name), None)
+            if arg is None and 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+                arg = call.args[index]
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value):
+                continue  # not given, None, or a value that cannot be read: the branch is not known to run
+            for word in words:
+                found.append(Word(arg.value, arg.lineno, arg.col_offset) if word == _PARAM else Word(word, call.lineno, call.col_offset))
+        return found
 
     def words(self, call: ast.Call, lines: List[str], lists: Any) -> Optional[List[Word]]:
         """The command a call of the wrapper runs: the prefix, then the
@@ -744,14 +763,14 @@ class _Wrapper:
                 if not middle or all(w.text == _DYNAMIC for w in middle):
                     return None
                 head = [Word(t, *at) for t in self.prefix]
-                return _python_first(head + middle + [Word(t, *at) for t in self.suffix])
+                return _python_first(head + middle + [Word(t, *at) for t in self.suffix] + self._option_words(call, lines, lists))
             if arg is None or not isinstance(arg, (ast.List, ast.Tuple, ast.Name, ast.BinOp)):
                 return None
             middle = _argv_words(arg, lines, lists)
             if not middle or all(w.text == _DYNAMIC for w in middle):
                 return None
         head = [Word(t, *at) for t in self.prefix]
-        return _python_first(head + middle + [Word(t, *at) for t in self.suffix])
+        return _python_first(head + middle + [Word(t, *at) for t in self.suffix] + self._option_words(call, lines, lists))
 
 
 #: a parameter's place in a wrapper's command
@@ -830,13 +849,53 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any) -> 
         if _DYNAMIC in suffix or not _names_pip(prefix):
             continue
         name = flat[at][len(_PARAM):]
+        bound_to = next((k for k, v in named.items() if v is n), None)
+        options = _option_extensions(nodes, bound_to, params, name.replace(_ONE_WORD, ""), lines, lists) if bound_to is not None else ()
         if name.startswith(_ONE_WORD):
             name = name[len(_ONE_WORD):]
-            return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno, True)
+            return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno, True, options)
         if name == "*":
-            return _Wrapper(prefix, suffix, len(params), True, "", function.lineno, function.end_lineno)
-        return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno)
+            return _Wrapper(prefix, suffix, len(params), True, "", function.lineno, function.end_lineno, False, options)
+        return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno, False, options)
     return None
+
+
+def _option_extensions(nodes: List[ast.AST], command: str, params: List[str], main: str, lines: List[str], lists: Any) -> Tuple[Tuple[str, int, Tuple[str, ...]], ...]:
+    """What a wrapper adds to its command list ``command`` for another
+    parameter: ``command.extend(["--extra-index-url", url])``,
+    ``command += ["-i", url]``, ``command.append(f"--index-url={url}")`` is
+    not read (one word: the option and its value are not split); each
+    extension names exactly one parameter other than ``main`` as a whole
+    element, its other elements literal words. Whether a branch (``if
+    url:``) guards it does not matter: a call that gives the parameter a
+    literal string turns it on (see :meth:`_Wrapper._option_words`)."""
+    found: List[Tuple[str, int, Tuple[str, ...]]] = []
+    for node in nodes:
+        added: Optional[ast.AST] = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "extend" and len(node.args) == 1 and not node.keywords:
+            target = node.func.value
+            added = node.args[0]
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+            target = node.target
+            added = node.value
+        else:
+            continue
+        if not (isinstance(target, ast.Name) and target.id == command and isinstance(added, (ast.List, ast.Tuple))):
+            continue
+        words: List[str] = []
+        param = None
+        for element in added.elts:
+            if isinstance(element, ast.Name) and element.id in params and element.id != main and param in (None, element.id):
+                param = element.id
+                words.append(_PARAM)
+            elif isinstance(element, ast.Constant) and isinstance(element.value, str):
+                words.append(element.value)
+            else:
+                words = []
+                break
+        if param is not None and words and _PARAM in words:
+            found.append((param, params.index(param), tuple(words)))
+    return tuple(found)
 
 
 #: module file key -> its module-level pip wrappers by name (None: not read)
