@@ -291,6 +291,15 @@ def _is_dump_helper(func: Any) -> bool:
     return bool(name) and _DUMP_HELPER.search(name) is not None and _NOT_A_DUMP.search(name) is None
 
 
+#: model loaders that only read the path they are handed (a load between a
+#: write and the load under judgement adds no bytes to the file)
+_MODEL_READERS = (
+    "keras.models.load_model",
+    "keras.saving.load_model",
+    "keras.saving.saving_api.load_model",
+    "tensorflow.saved_model.load",
+)
+
 #: calls returning a fresh temporary directory or file name
 TEMP_CALLS = frozenset({"tempfile.mkdtemp", "tempfile.gettempdir", "tempfile.mktemp", "tempfile.gettempdirb"})
 TEMP_DIRS = frozenset({"tempfile.TemporaryDirectory"})
@@ -929,7 +938,7 @@ class _Query:
                 return "write"
             if method == "load" and call.args and call.args[-1] is arg:
                 return "read"  # ruamel YAML().load(f), a custom loader
-        if self.call_name(call, DATA_ARG) is not None or self.call_name(call, ("keras.models.load_model", "keras.saving.load_model")):
+        if self.call_name(call, DATA_ARG) is not None or self.call_name(call, _MODEL_READERS):
             return "read"
         if self.call_name(call, _HARMLESS) is not None:
             return "harmless"
@@ -1051,9 +1060,65 @@ class _Query:
                     return True
         return False
 
+    def test_code(self) -> bool:
+        """The load's scope is test code: a ``test*``/``setUp*`` function or
+        method, or any function of a test file (by path)."""
+        name = getattr(self.scope.scope, "name", None)
+        method = name.value if isinstance(name, cst.Name) else ""
+        return method.startswith(("test", "setUp")) or self.in_test_file()
+
+    def built_here(self, expr: Any, call: Any) -> bool:
+        """``expr`` is a name that every binding before ``call`` assigns
+        an object this scope builds itself (or is such a call in place): a
+        call of a class (one of this function or file, or an imported name
+        whose last part is capitalised:
+        ``models.Sequential(...)``), of a function this file defines at
+        module level (``get_model(kind)``), or of a method of the enclosing
+        class (``self.build_model()``). Such an object is not bytes that
+        were read or fetched, so a saver writes its state, not foreign
+        data. Anything else (a parameter, a loop target, a download, a
+        load) does not count."""
+        if isinstance(expr, cst.Call) and not self.scope.is_module:
+            return self._builder(expr.func)  # built in place: `write_out(tmp, SaveOptions(...))`
+        if not isinstance(expr, cst.Name) or self.scope.is_module:
+            return False
+        found = self.scope.bindings.get(expr.value)
+        at = self.scope.order.get(id(call))
+        if not found or at is None:
+            return False
+        before = [b for b in found if b.order < at]
+        if not before:
+            return False
+        return all(b.kind == "assign" and isinstance(b.value, cst.Call) and self._builder(b.value.func) for b in before)
+
+    def _builder(self, func: Any) -> bool:
+        """``func`` names a class, a module-level function of this file, or
+        a method of the enclosing class (see :meth:`built_here`)."""
+        facts = self.ctx.facts
+        if isinstance(func, cst.Name):
+            name = func.value
+            local = self.scope.bindings.get(name)
+            if local:
+                # a class defined in this function (`class TupleModel(Model): ...`)
+                return all(b.kind == "other" and isinstance(b.node, cst.ClassDef) for b in local)
+            if name in facts.functions or name in facts.classes:
+                return name not in facts.module_assignments and name not in facts.imports
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+            if self.cls is None or any(b.kind != "param" for b in self.scope.bindings.get("self", ())):
+                return False
+            # the class as the whole file has it (the fast path may hand us one method)
+            return func.attr.value in self.file_class_methods(self.cls.name.value)
+        names = self.ctx.qualnames(func)
+        return bool(names) and all(n.rsplit(".", 1)[-1][:1].isupper() for n in names)
+
     def in_test_file(self) -> bool:
         """The file is test code by its path (set by the rule; False when unknown)."""
         return False
+
+    def file_class_methods(self, name: str) -> FrozenSet[str]:
+        """The methods of the one top-level class ``name`` of the whole file
+        (set by the rule; empty when unknown)."""
+        return frozenset()
 
     def file_class_bases(self, name: str) -> Optional[List[str]]:
         """The bases (source text) of the one top-level class ``name`` of
@@ -1178,9 +1243,13 @@ class _Query:
             # (`trainer.save_checkpoint(tmp_path / "c.pt")`, `model.save_pretrained(d)`):
             # nobody else writes there. `save_cache(data, path)` may be
             # handed downloaded bytes: not followed.
-            positional = [a.value for a in call.args if not a.keyword]
-            if any(a.star for a in call.args):
+            # `*args` may carry the path or the data at any position: not
+            # followed. A `**options` dict adds keywords only, and cannot
+            # replace a path passed by position (that is a TypeError), so it
+            # is judged as the keywords are (`model.export(tmp, **kw)`)
+            if any(a.star == "*" for a in call.args):
                 return None
+            positional = [a.value for a in call.args if not a.keyword and not a.star]
             if len(positional) == 1 and self.local_path(positional[0]) == "temp":
                 return positional[0]
             # `save_hyperparameters(train_fn, tmp_path)`: the other arguments
@@ -1189,6 +1258,17 @@ class _Query:
             temps = [v for v in positional if self.local_path(v) == "temp"]
             others = [a.value for a in call.args if not any(a.value is t for t in temps)]
             if len(temps) == 1 and others and all(self._inert_argument(v) for v in others):
+                return temps[0]
+            # in a test, `export_saved_model(model, tmp, **kw)`: every other
+            # positional argument is an object the test itself built just
+            # before (a class instantiated, a builder of this file called),
+            # not bytes it read or fetched: the saver writes that object
+            if (
+                len(temps) == 1
+                and len(positional) > 1
+                and self.test_code()
+                and all(self.built_here(v, call) for v in positional if v is not temps[0])
+            ):
                 return temps[0]
             return None
         if dest is None:
@@ -2325,6 +2405,7 @@ class RoundTripAware:
         query = _Query(analysis, scope, cls, call)
         query.in_test_file = self._rt_test_file  # type: ignore[method-assign]
         query.file_class_bases = self._rt_file_class_bases  # type: ignore[method-assign]
+        query.file_class_methods = self._rt_file_class_methods  # type: ignore[method-assign]
         return query
 
     def _rt_file_class_bases(self, name: str) -> Optional[List[str]]:
@@ -2338,6 +2419,18 @@ class RoundTripAware:
         if len(found) != 1:
             return None
         return [ast.unparse(b) for b in found[0].bases]
+
+    def _rt_file_class_methods(self, name: str) -> FrozenSet[str]:
+        code = getattr(getattr(self, "unit", None), "code", None)
+        source = getattr(code, "source", None)
+        self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
+        tree = _tree(source) if isinstance(source, str) else None
+        if tree is None:
+            return frozenset()
+        found = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name]
+        if len(found) != 1:
+            return frozenset()
+        return frozenset(n.name for n in found[0].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
 
     def _rt_test_file(self) -> bool:
         """The unit's path says it is test code (computed once per unit)."""

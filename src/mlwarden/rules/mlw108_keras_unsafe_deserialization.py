@@ -39,6 +39,11 @@ ENABLE_UNSAFE = (
     "keras.utils.enable_unsafe_deserialization",
 )
 _H5_SUFFIXES = (".h5", ".hdf5")
+#: a load with safe_mode off (or unverifiable) of a model this code saved just before (a round trip)
+OWN_FILE_NOTE = (
+    " (low: this code saved the model at that path just before the load (a round trip), so the code the file runs is"
+    " its own; the same call on a file from elsewhere is high)"
+)
 #: the first Keras whose safe_mode holds for .keras and .h5 files
 KERAS_SAFE = "3.11.3"
 
@@ -115,7 +120,11 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
     session 12, as MLW102's Options describe) and reported when some path
     sets `safe_mode=False` (or when a `**kwargs` parameter gets it filled
     in: `kwargs.setdefault("safe_mode", False)`); an opaque `**kwargs` is not reported (the
-    default is safe).
+    default is safe). Since session 13, `safe_mode=False` (or an unverifiable
+    value) on a round trip, a model this code saved at that temporary or
+    literal path just before the load (`model.save(p)` then
+    `load_model(p, safe_mode=False)` in a test), is low with the reason: the
+    `Lambda` code in that file is this code's own.
 
     ## Version awareness
     A non-literal path is not reported when every keras the project allows
@@ -224,13 +233,16 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
             return
         if value is not None:
             truth = is_truthy(self.ctx.value(value))
+            own = truth is not True and target in LOAD_MODEL and self._own_file(node, target)
             if truth is False:
                 fixed = remove_keyword(node, "safe_mode") if keyword_arg(node, "safe_mode") is not None else None
                 self.report(
                     node,
-                    f"`{target}(..., safe_mode=False)` runs Python code stored in the model file; keep `safe_mode=True` and avoid `Lambda` layers{keras_note(self.config, self.unit)}",
+                    f"`{target}(..., safe_mode=False)` runs Python code stored in the model file; keep `safe_mode=True` and avoid `Lambda` layers{keras_note(self.config, self.unit)}"
+                    + (OWN_FILE_NOTE if own else ""),
                     replace=((node, fixed),) if fixed is not None else None,
                     fix_description="remove safe_mode=False",
+                    severity=Severity.LOW if own else None,
                 )
                 return
             if truth is None:
@@ -245,7 +257,9 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
                     return
                 self.report(
                     node,
-                    f"`{target}` with a `safe_mode` value that cannot be verified may run Python code stored in the model file; pass `safe_mode=True`{keras_note(self.config, self.unit)}",
+                    f"`{target}` with a `safe_mode` value that cannot be verified may run Python code stored in the model file; pass `safe_mode=True`{keras_note(self.config, self.unit)}"
+                    + (OWN_FILE_NOTE if own else ""),
+                    severity=Severity.LOW if own else None,
                 )
                 return
         if target in LOAD_MODEL:
@@ -271,6 +285,12 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
                 f"`{target}` of a path that is not a literal can load a legacy `.h5` file, which ignores `safe_mode` (CVE-2025-9905), or a `.keras` file crafted for the `safe_mode` bypasses (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906), and {allows}; require keras>=3.11.3 and load only models you trust",
                 severity=Severity.MEDIUM,
             )
+
+    def _own_file(self, node: Any, target: str) -> bool:
+        """The loaded path is a round trip (see MLW101): a model this code
+        saved at that temporary or literal path just before the load."""
+        expr = self.ctx.arg(node, 0, "filepath")
+        return expr is not None and self.round_trip(node, target, expr, check_shadow=False)
 
     def _literal_path(self, expr: Any) -> object:
         """The path's literal value: a literal, a module constant, or a

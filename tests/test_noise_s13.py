@@ -1,0 +1,252 @@
+"""Session 13: savers called with ``**options`` and with objects the test
+built, and Keras ``safe_mode`` switched off on a round trip.
+
+1. A project saver (``save_*``/``export_*``/``write_*``…) that writes a
+   fresh temporary path: a ``**options`` argument adds keywords only, and it
+   cannot replace a path passed by position (that is a ``TypeError``), so
+   it is judged as keywords are (``model.export(tmp, **kw)`` is a round
+   trip). ``*args`` may carry the path or the data at any position: still
+   not followed.
+2. In test code, ``export_saved_model(model, tmp, **kw)``: the other
+   positional arguments are objects the test built just before (a class
+   instantiated, also one defined in the test; a builder function of the
+   file; a method of the test class): the saver writes that object's state,
+   not bytes that were read or fetched. A parameter, a download or a load
+   does not count, nor does the same code outside tests.
+3. A model loader that only reads the path (``tf.saved_model.load``,
+   ``keras...load_model``) between an earlier write and the load under
+   judgement adds no bytes to the file.
+4. MLW108: ``load_model(p, safe_mode=False)`` (or an unverifiable value) of
+   a model this code saved at ``p`` just before is low, with the reason.
+
+On BASE (4702682) every "not a finding" / "low" case below was reported
+(MLW119 medium, MLW102 and MLW108 high). Every case goes through
+``findings``: fast path == equivalence mode.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from test_noise_optin import findings
+
+from mlwarden.core.finding import Severity
+
+# -- 1-3. savers -----------------------------------------------------------------------------
+
+ROUND_TRIPS = {
+    # a method saver with **options into a test case's temp folder (MLW119)
+    "method-export-kwargs": (
+        "MLW119",
+        """
+        import os
+        import tensorflow as tf
+        from keras.src import testing
+
+        class ExportTest(testing.TestCase):
+            def setUp(self):
+                self.opts = {"verbose": False}
+
+            def test_export(self):
+                target = os.path.join(self.get_temp_dir(), "exported")
+                net = make_net()
+                net.export(target, **self.opts)
+                served = tf.saved_model.load(target)
+                self.assertIsNotNone(served)
+        """,
+        "src/pkg/export_test.py",
+    ),
+    # pytest tmp_path, a saver function of the project with a built object and **options (MLW119)
+    "function-saver-built-object": (
+        "MLW119",
+        """
+        import tensorflow as tf
+        from mylib.exporting import export_graph
+
+        def _tiny_model(width):
+            return Dense(width)
+
+        def test_graph_export(tmp_path, flags):
+            out_dir = str(tmp_path / "graph")
+            mdl = _tiny_model(4)
+            export_graph(mdl, out_dir, **flags)
+            loaded = tf.saved_model.load(out_dir)
+            assert loaded is not None
+        """,
+        "tests/test_exporting.py",
+    ),
+    # an imported class instantiated in the test, a positional option object built in place (MLW119)
+    "imported-class-and-options": (
+        "MLW119",
+        """
+        import tempfile
+        import tensorflow as tf
+        from mylib import archive
+
+        def test_archive():
+            folder = tempfile.mkdtemp()
+            arch = archive.GraphArchive(size=3)
+            archive.write_archive(arch, folder, tf.saved_model.SaveOptions(experimental_io_device="/cpu:0"))
+            return tf.saved_model.load(folder)
+        """,
+        "tests/test_archive.py",
+    ),
+    # a class defined in the test itself, saved by a method of the test case (MLW102)
+    "local-class-torch": (
+        "MLW102",
+        """
+        import os
+        import unittest
+        import torch
+
+        class CheckpointTest(unittest.TestCase):
+            def test_checkpoint(self):
+                class Small(torch.nn.Module):
+                    pass
+
+                model = Small()
+                ckpt = os.path.join(self.create_tempdir().full_path, "c.pt")
+                save_checkpoint(model, ckpt, **self.extra)
+                state = torch.load(ckpt)
+                self.assertIn("w", state)
+        """,
+        "tests/test_ckpt.py",
+    ),
+    # a builder method of the test class; the file read back once before the second write (MLW119)
+    "builder-method-and-reader-between": (
+        "MLW119",
+        """
+        import tensorflow as tf
+
+        class RoundTripTest(tf.test.TestCase):
+            def build(self):
+                return Net()
+
+            def test_twice(self):
+                path = self.get_temp_dir()
+                first = self.build()
+                export_model(first, path, **self.kw)
+                tf.saved_model.load(path)
+                second = self.build()
+                export_model(second, path, **self.kw)
+                return tf.saved_model.load(path)
+        """,
+        "tests/test_twice.py",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROUND_TRIPS))
+def test_saver_round_trips_are_not_findings(name):
+    rule, code, filename = ROUND_TRIPS[name]
+    assert findings(code, rule, filename) == []
+
+
+NOT_ROUND_TRIPS = {
+    # *args may carry the path or the data anywhere
+    "star-args": (
+        "MLW119",
+        ROUND_TRIPS["method-export-kwargs"][1].replace("net.export(target, **self.opts)", "net.export(target, *self.opts)"),
+        "src/pkg/export_test.py",
+    ),
+    # the object is a parameter (a fixture: we cannot see what it holds)
+    "object-parameter": (
+        "MLW119",
+        ROUND_TRIPS["function-saver-built-object"][1].replace("            mdl = _tiny_model(4)\n", "").replace("(tmp_path, flags)", "(tmp_path, flags, mdl)"),
+        "tests/test_exporting.py",
+    ),
+    # the object is bytes the test downloaded: a saver may write them verbatim
+    "object-downloaded": (
+        "MLW102",
+        """
+        import torch
+        import requests
+
+        def test_cache(tmp_path):
+            blob = requests.get(URL).content
+            save_blob(blob, tmp_path / "c.pt", **OPTS)
+            return torch.load(tmp_path / "c.pt")
+        """,
+        "tests/test_cache.py",
+    ),
+    # the object was loaded from elsewhere
+    "object-loaded": (
+        "MLW119",
+        ROUND_TRIPS["function-saver-built-object"][1].replace("mdl = _tiny_model(4)", "mdl = load_graph(SOURCE)"),
+        "tests/test_exporting.py",
+    ),
+    # the same code outside test code
+    "not-test-code": (
+        "MLW119",
+        """
+        import tempfile
+        import tensorflow as tf
+
+        def _tiny_model(width):
+            return Dense(width)
+
+        def convert(flags):
+            out_dir = tempfile.mkdtemp()
+            mdl = _tiny_model(4)
+            export_graph(mdl, out_dir, **flags)
+            return tf.saved_model.load(out_dir)
+        """,
+        "pkg/convert.py",
+    ),
+    # something else is handed the folder between the write and the load
+    "copy-between": (
+        "MLW119",
+        ROUND_TRIPS["function-saver-built-object"][1].replace(
+            "            loaded = tf.saved_model.load(out_dir)\n",
+            "            sync_from_bucket(BUCKET, out_dir)\n            loaded = tf.saved_model.load(out_dir)\n",
+        ),
+        "tests/test_exporting.py",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_ROUND_TRIPS))
+def test_other_saver_calls_are_still_reported(name):
+    rule, code, filename = NOT_ROUND_TRIPS[name]
+    found = findings(code, rule, filename)
+    assert found, "the load must still be reported"
+    assert all(severity is not Severity.LOW for _, severity, _ in found)
+
+
+def test_the_round_trip_needs_the_temp_path():
+    # the same saver into a folder we cannot see is reported
+    rule, code, filename = ROUND_TRIPS["function-saver-built-object"]
+    code = code.replace('out_dir = str(tmp_path / "graph")', "out_dir = settings.export_dir")
+    assert [s for _, s, _ in findings(code, rule, filename)] == [Severity.MEDIUM]
+
+
+# -- 4. MLW108 safe_mode off on a round trip --------------------------------------------------
+
+KERAS_LAMBDA = """
+import os
+from keras.src import saving, testing
+
+class LambdaTest(testing.TestCase):
+    def test_lambda(self{PARAM}):
+        net = build_lambda_net()
+        where = os.path.join({TEMP}, "lam.keras")
+        net.save(where)
+        return saving.load_model(where, safe_mode={SAFE})
+"""
+
+
+@pytest.mark.parametrize("safe, param", [("False", ""), ("safe_mode", ", safe_mode")])
+def test_safe_mode_off_on_a_round_trip_is_low(safe, param):
+    code = KERAS_LAMBDA.replace("{PARAM}", param).replace("{SAFE}", safe)
+    own = findings(code.replace("{TEMP}", "self.get_temp_dir()"), "MLW108", "tests/test_lambda.py")
+    assert [s for _, s, _ in own] == [Severity.LOW]
+    assert "saved the model at that path just before" in own[0][2]
+    # a folder we cannot see: high, as before
+    other = findings(code.replace("{TEMP}", "self.shared_dir()"), "MLW108", "tests/test_lambda.py")
+    assert [s for _, s, _ in other] == [Severity.HIGH]
+
+
+def test_safe_mode_off_without_a_save_stays_high():
+    code = KERAS_LAMBDA.replace("{PARAM}", "").replace("{SAFE}", "False").replace("        net.save(where)\n", "")
+    got = findings(code.replace("{TEMP}", "self.get_temp_dir()"), "MLW108", "tests/test_lambda.py")
+    assert [s for _, s, _ in got] == [Severity.HIGH]
