@@ -250,3 +250,114 @@ def test_safe_mode_off_without_a_save_stays_high():
     code = KERAS_LAMBDA.replace("{PARAM}", "").replace("{SAFE}", "False").replace("        net.save(where)\n", "")
     got = findings(code.replace("{TEMP}", "self.get_temp_dir()"), "MLW108", "tests/test_lambda.py")
     assert [s for _, s, _ in got] == [Severity.HIGH]
+
+
+# -- 5. a checkpoint callback of the test wrote the file during training ------------------------
+
+KERAS_CKPT = """
+import os
+from keras.src import callbacks, saving, testing
+
+class CheckpointTest(testing.TestCase):
+    def test_best_only(self):
+        model = build_net()
+        filepath = os.path.join({TEMP}, "ckpt.keras")
+        cbks = [callbacks.ModelCheckpoint(filepath, monitor="loss", save_best_only=True)]
+        model.fit(self.x, self.y, callbacks=cbks, epochs=1)
+        restored = saving.load_model(filepath)
+        self.assertIsNotNone(restored)
+"""
+
+LIGHTNING_CKPT = """
+import torch
+from lightning.pytorch import Trainer
+from lightning.pytorch.callbacks import ModelCheckpoint
+
+def test_last_checkpoint(tmp_path):
+    saver = ModelCheckpoint(dirpath=tmp_path, save_last=True)
+    trainer = Trainer(max_epochs=1, callbacks=[saver])
+    trainer.fit(TinyModule())
+    state = torch.load(tmp_path / "last.ckpt")
+    assert "state_dict" in state
+"""
+
+EPOCH_PATTERN = """
+import os
+import tempfile
+import tensorflow as tf
+from keras import callbacks as cb_lib
+
+def test_epoch_files():
+    folder = tempfile.mkdtemp()
+    model = build_net()
+    model.fit(
+        X, Y, epochs=2,
+        callbacks=[cb_lib.ModelCheckpoint(os.path.join(folder, "{epoch:1d}"))],
+    )
+    return tf.saved_model.load(os.path.join(folder, "2"))
+"""
+
+CHECKPOINTS = {
+    "keras-list": ("MLW108", KERAS_CKPT.replace("{TEMP}", "self.get_temp_dir()"), "tests/test_ckpt.py"),
+    "lightning-trainer": ("MLW102", LIGHTNING_CKPT, "tests/test_trainer.py"),
+    "epoch-pattern-in-place": ("MLW119", EPOCH_PATTERN, "tests/test_epochs.py"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHECKPOINTS))
+def test_checkpoint_written_by_the_tests_training_is_low(name):
+    rule, code, filename = CHECKPOINTS[name]
+    got = findings(code, rule, filename)
+    assert [s for _, s, _ in got] == [Severity.LOW], got
+    assert "checkpoint callback made with this fresh temporary path" in got[0][2]
+
+
+def _ranks(rule, code, filename):
+    return [s for _, s, _ in findings(code, rule, filename)]
+
+
+CHECKPOINT_KEPT = {
+    # the folder is not a fresh temporary one
+    "not-temp": ("MLW108", KERAS_CKPT.replace("{TEMP}", "self.shared_dir()"), "tests/test_ckpt.py"),
+    # training runs after the load
+    "fit-after-load": (
+        "MLW102",
+        LIGHTNING_CKPT.replace("    trainer.fit(TinyModule())\n", "").replace(
+            '    assert "state_dict" in state\n', '    trainer.fit(TinyModule())\n    assert "state_dict" in state\n'
+        ),
+        "tests/test_trainer.py",
+    ),
+    # the callback never reaches a training call
+    "never-trained": (
+        "MLW102",
+        LIGHTNING_CKPT.replace("callbacks=[saver]", "callbacks=[]"),
+        "tests/test_trainer.py",
+    ),
+    # something else is handed the folder after training
+    "download-after-fit": (
+        "MLW102",
+        LIGHTNING_CKPT.replace(
+            "    trainer.fit(TinyModule())\n", "    trainer.fit(TinyModule())\n    fetch_checkpoint(URL, tmp_path)\n"
+        ),
+        "tests/test_trainer.py",
+    ),
+    # a callback that is not a checkpoint writer
+    "not-a-checkpoint": (
+        "MLW102",
+        LIGHTNING_CKPT.replace("ModelCheckpoint", "CSVLogger"),
+        "tests/test_trainer.py",
+    ),
+    # the same code outside test code
+    "not-test-code": (
+        "MLW102",
+        LIGHTNING_CKPT.replace("def test_last_checkpoint(tmp_path):", "def train(tmp_path):"),
+        "pkg/train.py",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHECKPOINT_KEPT))
+def test_other_checkpoint_shapes_keep_their_rank(name):
+    rule, code, filename = CHECKPOINT_KEPT[name]
+    got = findings(code, rule, filename)
+    assert got and all(s is not Severity.LOW for _, s, _ in got), got

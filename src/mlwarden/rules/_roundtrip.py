@@ -120,6 +120,15 @@ SPY_NOTE = (
     "`side_effect`/`new`) and never calls itself; it runs the real loader on whatever the code under test hands the "
     "patched one, and that load is reported where the code under test makes it)"
 )
+CHECKPOINT_NOTE = (
+    " (low: the test loads what its own training run wrote: `{}`, a checkpoint callback made with this fresh temporary "
+    "path, is handed to `{}` before the load, so the file holds the state of the model the test trains; the "
+    "same load of a path from elsewhere keeps its rank)"
+)
+#: a checkpoint callback, by its class name (`ModelCheckpoint`, `OrbaxCheckpoint`, `CheckpointCallback`)
+_CHECKPOINT_CLASS = re.compile(r"^[A-Z]\w*Checkpoint\w*$|^Checkpoint[A-Z]?\w*$")
+#: the calls that run training (and so the callbacks they are handed)
+_TRAIN_METHODS = frozenset({"fit", "train", "fit_generator"})
 #: unittest.mock (and the `mock` backport) factories of test doubles
 MOCK_FACTORIES = tuple(
     f"{module}.{name}"
@@ -1357,6 +1366,112 @@ class _Query:
                 if first < binding.order < last:
                     return False
         return self._untouched(writes, key)
+
+    def checkpoint_writer(self, data: Any) -> Optional[Tuple[str, str, Any]]:
+        """In test code, the load reads a file a checkpoint callback of this
+        test wrote during training: a fresh temporary path (or its folder)
+        went, before the load, to the constructor of a class named like a
+        checkpoint callback (``ModelCheckpoint(filepath=p)``,
+        ``OrbaxCheckpoint(directory=d)``), and that callback (by name, in a
+        list, or in place) to a ``fit``/``train`` call (or to a ``Trainer``
+        whose ``fit`` ran) before the load, and nothing else was handed the
+        path in between. ``(callback, training call, the training call)``,
+        or None."""
+        if self.scope.is_module or data is None or not self.test_code():
+            return None
+        source = data if isinstance(data, cst.Call) else self.handle_source(data)
+        path, mode = self.opened_path(source) if source is not None else (None, None)
+        if path is None:
+            path = data
+        elif mode is None or "r" not in mode:
+            return None
+        path = self._unwrap_path(path)
+        if self.local_path(path) != "temp":
+            return None
+        keys = {self.path_key(path)}
+        base = self._path_base(path)
+        if base is not None and self.local_path(base) == "temp":
+            keys.add(self.path_key(base))
+        for call in self.scope.calls:
+            if not self.scope.before(call, self.load):
+                continue
+            cls_name = self._callee_last(call)
+            if cls_name is None or not _CHECKPOINT_CLASS.match(cls_name):
+                continue
+            handed = [a for a in call.args if not a.star and self._same_place(a.value, keys)]
+            if not handed:
+                continue
+            trained = self._trained_with(call)
+            if trained is None:
+                continue
+            key = self.path_key(handed[0].value)
+            if not self._untouched([call], key) or not all(self._untouched([call], k) for k in keys):
+                continue
+            return cls_name, trained[0], trained[1]
+        return None
+
+    def _callee_last(self, call: Any) -> Optional[str]:
+        func = call.func
+        if isinstance(func, cst.Name):
+            return func.value
+        if isinstance(func, cst.Attribute):
+            return func.attr.value
+        return None
+
+    def _same_place(self, expr: Any, keys: Set[Any]) -> bool:
+        """``expr`` is the load's path or folder, or a file pattern in that
+        folder (``join(d, "{epoch}.keras")`` for ``join(d, "2.keras")``)."""
+        expr = self._unwrap_path(expr)
+        if self.path_key(expr) in keys:
+            return True
+        base = self._path_base(expr)
+        return base is not None and self.local_path(base) == "temp" and self.path_key(base) in keys
+
+    def _trained_with(self, callback: Any) -> Optional[Tuple[str, Any]]:
+        """The ``fit``/``train`` call, before the load, that is handed the
+        callback ``callback`` (a call): in place, or through the one name its
+        statement binds (``cb = ...``, ``cbks = [...]``), also through a
+        ``Trainer(callbacks=[cb])`` bound to a name whose ``fit`` runs."""
+        holders = self._holder_names(callback)
+        start = self.scope.order.get(id(callback), -1)
+        for _round in range(2):
+            for call in self.scope.calls:
+                order = self.scope.order.get(id(call), -1)
+                if call is callback or not self.scope.before(call, self.load):
+                    continue
+                in_place = any(n is callback for a in call.args for n in _walk_nodes(a.value))
+                if order <= start and not in_place:
+                    continue
+                inside = in_place or any(
+                    isinstance(n, cst.Name) and n.value in holders for a in call.args for n in _walk_nodes(a.value)
+                )
+                func = call.func
+                if isinstance(func, cst.Attribute) and func.attr.value in _TRAIN_METHODS:
+                    receiver = func.value
+                    if inside or (isinstance(receiver, cst.Name) and receiver.value in holders):
+                        return f"{_code(self.ctx, func)}(...)", call
+                elif inside and _round == 0:
+                    # `trainer = Trainer(callbacks=[cb])`: its fit runs the callback
+                    more = self._holder_names(call)
+                    if more:
+                        holders = holders | more
+        return None
+
+    def _holder_names(self, node: Any) -> Set[str]:
+        """The name the statement around ``node`` binds, when it binds one
+        name, nothing rebinds it, and ``node`` is (inside) its value."""
+        for up in self.scope.ancestors(node):
+            if isinstance(up, cst.Call) and up is not node:
+                return set()  # handed to a call in place
+            if isinstance(up, cst.Assign):
+                if len(up.targets) == 1 and isinstance(up.targets[0].target, cst.Name):
+                    name = up.targets[0].target.value
+                    if len(self.scope.bindings.get(name, ())) == 1:
+                        return {name}
+                return set()
+            if isinstance(up, (cst.SimpleStatementLine, cst.IndentedBlock)):
+                return set()
+        return set()
 
     def _in_callee(self, root: Any, node: Any) -> bool:
         """``node`` is (part of) the function of a call inside ``root``
@@ -2606,6 +2721,9 @@ class RoundTripAware:
                 return SETSTATE_NOTE
             if query is not None and query.written_before(data):
                 return WRITTEN_NOTE
+            note = self.checkpoint_note(call, data, query)
+            if note:
+                return note
             if query is not None and query.scope.is_module and data is not None:
                 note = self._written_here_note(call, data)
                 if note:
@@ -2617,6 +2735,24 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
             return None
         return None
+
+    def checkpoint_note(self, call: Any, data: Any, query: Optional["_Query"] = None) -> Optional[str]:
+        """The note of a test's load of a file its own checkpoint callback
+        wrote during training (:meth:`_Query.checkpoint_writer`), or None."""
+        if query is None:
+            query = self._rt_query(call)
+        if query is None or data is None:
+            return None
+        try:
+            found = query.checkpoint_writer(data)
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
+            return None
+        if found is None:
+            return None
+        callback, trainer, _train_call = found
+        return CHECKPOINT_NOTE.format(callback, trainer)
 
     # -- test doubles ------------------------------------------------------
     def _test_function(self) -> Optional[Any]:

@@ -120,7 +120,10 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
     session 12, as MLW102's Options describe) and reported when some path
     sets `safe_mode=False` (or when a `**kwargs` parameter gets it filled
     in: `kwargs.setdefault("safe_mode", False)`); an opaque `**kwargs` is not reported (the
-    default is safe). Since session 13, `safe_mode=False` (or an unverifiable
+    default is safe). A non-literal path that a checkpoint callback of the
+    same test wrote during training (`ModelCheckpoint(filepath=p)` handed to
+    `model.fit(..., callbacks=[...])` before `load_model(p)`, `p` a fresh
+    temporary path) is low with the reason (see MLW101). Since session 13, `safe_mode=False` (or an unverifiable
     value) on a round trip, a model this code saved at that temporary or
     literal path just before the load (`model.save(p)` then
     `load_model(p, safe_mode=False)` in a test), is low with the reason: the
@@ -279,11 +282,13 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
                 return
             if self.round_trip(node, target, expr):
                 return
+            note = self.checkpoint_note(node, expr)
             allows = f"this project allows keras {low}" if low is not None else "no keras>=3.11.3 pin was found"
             self.report(
                 node,
-                f"`{target}` of a path that is not a literal can load a legacy `.h5` file, which ignores `safe_mode` (CVE-2025-9905), or a `.keras` file crafted for the `safe_mode` bypasses (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906), and {allows}; require keras>=3.11.3 and load only models you trust",
-                severity=Severity.MEDIUM,
+                f"`{target}` of a path that is not a literal can load a legacy `.h5` file, which ignores `safe_mode` (CVE-2025-9905), or a `.keras` file crafted for the `safe_mode` bypasses (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906), and {allows}; require keras>=3.11.3 and load only models you trust"
+                + (note or ""),
+                severity=Severity.LOW if note else Severity.MEDIUM,
             )
 
     def _own_file(self, node: Any, target: str) -> bool:
