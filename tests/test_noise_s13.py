@@ -361,3 +361,41 @@ def test_other_checkpoint_shapes_keep_their_rank(name):
     rule, code, filename = CHECKPOINT_KEPT[name]
     got = findings(code, rule, filename)
     assert got and all(s is not Severity.LOW for _, s, _ in got), got
+
+
+# -- 6. MLW113: a shelf whose values this code never reads ---------------------------------------
+
+NEVER_READ = [
+    # only its keys
+    "import shelve\ndef names(path):\n    with shelve.open(path, 'r') as shelf:\n        return set(shelf.keys())\n",
+    # iteration, membership, len, the raw bytes
+    "import shelve as sv\ndef raw(path):\n    db = sv.open(path)\n    pairs = [(k, db.dict[k.encode()]) for k in db]\n    assert 'a' in db and len(db) == 2\n    db.close()\n    return pairs\n",
+    # writes only
+    "from shelve import open as shelf_open\ndef store(path, items):\n    with shelf_open(path, flag='c') as out:\n        out.update(items)\n        out['manifest'] = sorted(items)\n        del out['tmp']\n",
+]
+
+
+@pytest.mark.parametrize("code", NEVER_READ)
+def test_shelf_whose_values_are_never_read_is_low(code):
+    got = findings(code, "MLW113")
+    assert [s for _, s, _ in got] == [Severity.LOW], got
+    assert "never reads a value from the shelf" in got[0][2]
+
+
+READ_SHELVES = [
+    "import shelve\ndef f(path):\n    with shelve.open(path) as s:\n        return s['k']\n",
+    "import shelve\ndef f(path):\n    with shelve.open(path) as s:\n        return list(s.items())\n",
+    "import shelve\ndef f(path):\n    with shelve.open(path) as s:\n        return s.get('k')\n",
+    "import shelve\ndef f(path):\n    with shelve.open(path) as s:\n        s.clear()\n",
+    "import shelve\ndef f(path):\n    s = shelve.open(path)\n    return s\n",
+    "import shelve\ndef f(path):\n    s = shelve.open(path)\n    consume(s)\n",
+    "import shelve\ndef f(path):\n    s = shelve.open(path)\n    return lambda: s['k']\n",
+    "import shelve\ndef f(path):\n    s = shelve.open(path)\n    s = other\n    return s.keys()\n",
+    "import shelve\ndef f(path):\n    with shelve.open(path) as s:\n        return dict(s)\n",
+    "import shelve\nwith shelve.open(path) as s:\n    keys = s.keys()\n",
+]
+
+
+@pytest.mark.parametrize("code", READ_SHELVES)
+def test_shelf_read_or_handed_on_keeps_its_rank(code):
+    assert [s for _, s, _ in findings(code, "MLW113")] == [Severity.HIGH]
