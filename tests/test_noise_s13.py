@@ -399,3 +399,45 @@ READ_SHELVES = [
 @pytest.mark.parametrize("code", READ_SHELVES)
 def test_shelf_read_or_handed_on_keeps_its_rank(code):
     assert [s for _, s, _ in findings(code, "MLW113")] == [Severity.HIGH]
+
+
+# -- 7. a payload helper with a class (or function) defined inside it ---------------------------
+
+NESTED_HELPER = """
+import pickle
+import numpy
+
+def _crafted():
+    class Gadget:
+        def __reduce__(self):
+            return (numpy.ndarray, (0,))
+
+    def unused():
+        return download_blob()
+
+    return pickle.dumps(Gadget(), protocol=5)
+
+def test_plain_loader_builds_it():
+    payload = _crafted()
+    assert pickle.loads(payload) is not None
+"""
+
+
+def test_helper_with_a_nested_payload_class_is_low():
+    got = findings(NESTED_HELPER, "MLW101", "tests/test_gadgets.py")
+    assert [s for _, s, _ in got] == [Severity.LOW], got
+    assert "_crafted()" in got[0][2]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # the helper's own return hands out something else
+        ("    return pickle.dumps(Gadget(), protocol=5)\n", "    return unused()\n"),
+        # a generator
+        ("    return pickle.dumps(Gadget(), protocol=5)\n", "    yield pickle.dumps(Gadget())\n"),
+    ],
+)
+def test_helper_returning_other_data_keeps_its_rank(change):
+    got = findings(NESTED_HELPER.replace(*change), "MLW101", "tests/test_gadgets.py")
+    assert [s for _, s, _ in got] == [Severity.HIGH], got

@@ -2237,8 +2237,9 @@ def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[s
     """(serializer, line) when ``name`` is a function of the module (one
     top-level ``def``, undecorated, not a generator, nothing else at module
     level binds the name) whose every ``return`` gives the in-memory result
-    of a serializer of :data:`DUMPS` (``return pickle.dumps(obj)``), with no
-    nested function or class; read with ``ast`` from the whole ``source``
+    of a serializer of :data:`DUMPS` (``return pickle.dumps(obj)``; a class
+    or function defined inside it, such as a payload class, returns nothing
+    for it); read with ``ast`` from the whole ``source``
     so the fast path agrees. The line is the first such return's. None
     otherwise."""
     tree = _tree(source) if isinstance(source, str) else None
@@ -2258,13 +2259,24 @@ def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[s
         return None
     helper = defs[0]
     returns = []
-    for node in ast.walk(helper):
-        if node is helper:
-            continue
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Yield, ast.YieldFrom)):
+    # the helper's own body: a class or function defined inside it (a
+    # payload class with its `__reduce__`) returns nothing for the helper
+    pending: List[Any] = list(helper.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return None
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            pending.extend(node.decorator_list)
+            if not isinstance(node, ast.ClassDef):
+                pending.extend(node.args.defaults)
+                pending.extend(d for d in node.args.kw_defaults if d is not None)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
         if isinstance(node, ast.Return):
             returns.append(node)
+        pending.extend(ast.iter_child_nodes(node))
     if not returns:
         return None
     dumper = None
