@@ -441,3 +441,72 @@ def test_helper_with_a_nested_payload_class_is_low():
 def test_helper_returning_other_data_keeps_its_rank(change):
     got = findings(NESTED_HELPER.replace(*change), "MLW101", "tests/test_gadgets.py")
     assert [s for _, s, _ in got] == [Severity.HIGH], got
+
+
+# -- 8. a test whose data is fixed in the code: parametrized literals, a buffer over a literal ---
+
+LITERAL_TESTS = {
+    "parametrize-constants-buffer": """
+        import io
+        import pickle
+        import pytest
+
+        _PERSID = b"P0\\n."
+        _BINPERSID = b"\\x80\\x02Q."
+
+        @pytest.mark.parametrize("payload", [_PERSID, _BINPERSID], ids=["text", "binary"])
+        def test_stock_unpickler_refuses(payload):
+            with pytest.raises(pickle.UnpicklingError):
+                pickle.Unpickler(io.BytesIO(payload)).load()
+    """,
+    "parametrize-two-names-and-param": """
+        import dill
+        from pytest import mark, param
+
+        @mark.parametrize(("expected", "blob"), [(1, b"cos\\nsystem\\n."), param(2, "abc".encode(), id="text")])
+        def test_gadget(expected, blob):
+            dill.loads(blob)
+    """,
+    "buffer-over-a-literal": """
+        import io
+        import pickle
+
+        def test_inline_gadget():
+            pickle.load(io.BytesIO(b"cos\\nsystem\\n(S'true'\\ntR."))
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LITERAL_TESTS))
+def test_data_fixed_in_the_test_is_low(name):
+    got = findings(LITERAL_TESTS[name], "MLW101", "tests/test_security.py")
+    assert [s for _, s, _ in got] == [Severity.LOW], got
+    assert "the data is a literal in the code" in got[0][2]
+
+
+NOT_LITERAL_TESTS = {
+    # one value is computed at run time
+    "computed-value": LITERAL_TESTS["parametrize-constants-buffer"].replace("[_PERSID, _BINPERSID]", "[_PERSID, fetch_payload()]"),
+    # the parameter is rebound in the test
+    "rebound": LITERAL_TESTS["parametrize-constants-buffer"].replace(
+        "            with pytest.raises", "            payload = receive(payload)\n            with pytest.raises"
+    ),
+    # indirect: the values go to a fixture first
+    "indirect": LITERAL_TESTS["parametrize-constants-buffer"].replace('ids=["text", "binary"]', "indirect=True"),
+    # not a test function
+    "not-a-test": LITERAL_TESTS["parametrize-constants-buffer"].replace("def test_stock_unpickler_refuses", "def check_stock"),
+    # a buffer over bytes read from a file
+    "buffer-over-a-file": """
+        import io
+        import pickle
+
+        def test_file_gadget():
+            pickle.load(io.BytesIO(open(PATH, "rb").read()))
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_LITERAL_TESTS))
+def test_data_not_fixed_in_the_test_keeps_its_rank(name):
+    got = findings(NOT_LITERAL_TESTS[name], "MLW101", "tests/test_security.py")
+    assert [s for _, s, _ in got] == [Severity.HIGH], got

@@ -152,6 +152,9 @@ DATA_LOADERS = frozenset(
     + ["marshal.loads", "jsonpickle.decode", "jsonpickle.loads", "jsonpickle.unpickler.decode", "skops.io.loads", "msgpack.unpackb", "msgpack_numpy.unpackb"]
 )
 
+#: loaders of a file object: a literal in an ``io.BytesIO`` is literal data too
+BUFFER_LOADERS = frozenset([f"{m}.load" for m in _PICKLERS] + [f"{m}.Unpickler" for m in _PICKLERS] + ["marshal.load"])
+
 #: calls that return serialized bytes/text (in memory)
 DUMPS: FrozenSet[str] = frozenset(
     [f"{m}.dumps" for m in _PICKLERS]
@@ -1591,6 +1594,9 @@ class _Query:
         bytes are fixed by the project, not handed in at run time. Paths do
         not count (a literal path may name a downloaded file)."""
         if isinstance(data, cst.Name):
+            params = self.parametrized_literals(data.value)
+            if params is not None:
+                return bool(params)
             bound = self.ctx.constants.values.get(data.value)
             local = not self.scope.is_module and data.value in self.scope.bindings
             if bound is None or local or data.value in self.ctx.imports.aliases:
@@ -1600,6 +1606,67 @@ class _Query:
         if not isinstance(data, (cst.SimpleString, cst.ConcatenatedString)):
             return False
         return bool(self.ctx.value(data))
+
+    def parametrized_literals(self, name: str) -> Optional[List[Any]]:
+        """The values of ``name``, a parameter of a test function that
+        nothing rebinds, when a ``pytest.mark.parametrize`` decorator of that
+        function gives it only bytes or string literals (in place, or module
+        constants holding one; ``pytest.param(v, ...)`` too), not
+        ``indirect``: the test's data is then fixed in the code, like a
+        literal. None otherwise."""
+        function = self.scope.scope
+        if self.scope.is_module or not isinstance(function, cst.FunctionDef):
+            return None
+        if not function.name.value.startswith("test"):
+            return None
+        found = self.scope.bindings.get(name, ())
+        if not found or any(b.kind != "param" for b in found):
+            return None
+        for decorator in function.decorators:
+            call = decorator.decorator
+            if not isinstance(call, cst.Call) or "pytest.mark.parametrize" not in self.ctx.qualnames(call.func):
+                continue
+            if any(a.keyword is not None and a.keyword.value == "indirect" for a in call.args):
+                return None
+            names_expr = self.ctx.arg(call, 0, "argnames")
+            if isinstance(names_expr, (cst.Tuple, cst.List)):
+                names = [self.ctx.value(e.value) if isinstance(e, cst.Element) else None for e in names_expr.elements]
+                if not all(isinstance(n, str) for n in names):
+                    return None
+            else:
+                names = self.ctx.value(names_expr)
+            if isinstance(names, str):
+                names = [n.strip() for n in names.split(",") if n.strip()]
+            if not isinstance(names, (list, tuple)) or name not in names:
+                continue
+            position = list(names).index(name)
+            rows = self.ctx.arg(call, 1, "argvalues")
+            if not isinstance(rows, (cst.List, cst.Tuple)) or not rows.elements:
+                return None
+            values = []
+            for element in rows.elements:
+                if not isinstance(element, cst.Element):
+                    return None
+                row = element.value
+                if isinstance(row, cst.Call) and "pytest.param" in self.ctx.qualnames(row.func):
+                    parts = [a.value for a in row.args if a.keyword is None and not a.star]
+                elif len(names) == 1:
+                    parts = [row]
+                elif isinstance(row, (cst.Tuple, cst.List)) and all(isinstance(e, cst.Element) for e in row.elements):
+                    parts = [e.value for e in row.elements]
+                else:
+                    return None
+                if len(parts) != len(names):
+                    return None
+                value = parts[position]
+                if isinstance(value, cst.Name) and value.value not in self.ctx.imports.aliases:
+                    value = self.ctx.constants.values.get(value.value)
+                value = _encoded_literal(value) if value is not None else None
+                if not isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+                    return None
+                values.append(self.ctx.value(value))
+            return values if all(isinstance(v, (str, bytes)) and v for v in values) else None
+        return None
 
     def allowlisted(self, data: Any) -> Optional[Tuple[Any, ...]]:
         """The values ``data`` (a name) can hold at the load when the load
@@ -2585,11 +2652,17 @@ class RoundTripAware:
         """``question(query, data)`` about the data argument of ``call`` (a
         loader of :data:`DATA_LOADERS`), ``default`` for another loader or
         when the analysis fails (never hide a finding)."""
-        if target not in DATA_LOADERS:
-            return default
         if data is None:
             spec = DATA_ARG.get(target, (0, ""))
             data = self.ctx.arg(call, spec[0], spec[1] or None)
+        if target not in DATA_LOADERS:
+            # `pickle.load(io.BytesIO(b"..."))`, `Unpickler(io.BytesIO(x))`: the buffer's bytes are the data
+            if target not in BUFFER_LOADERS or data is None:
+                return default
+            inner = _unwrap_buffer(self.ctx, data)
+            if inner is data or not self.ctx.call_to(data, ("io.BytesIO",)):
+                return default
+            data = inner
         query = self._rt_query(call)
         try:
             return question(query, data) if query is not None else default
@@ -2619,6 +2692,9 @@ class RoundTripAware:
             spec = DATA_ARG.get(target, (0, ""))
             data = self.ctx.arg(call, spec[0], spec[1] or None)
         if isinstance(data, cst.Name):
+            query = self._rt_query(call)
+            if query is None or (not query.scope.is_module and data.value in query.scope.bindings):
+                return None  # a parameter or local (a parametrized test's values): no single value
             data = self.ctx.constants.values.get(data.value)
         data = _encoded_literal(data)
         try:

@@ -63,7 +63,11 @@ class PickleLoad(RoundTripAware, CodeRule):
     Severity: high, and low when the data is a literal written in the code
     (`pickle.loads(b"...")`, `"...".encode("latin-1")`, a module constant
     holding one, or a name only loaded inside `if blob in (b"...", …):` or
-    after `if blob not in (…): raise`, which pins it to those literals): its
+    after `if blob not in (…): raise`, which pins it to those literals; since
+    session 13 also such a literal in an `io.BytesIO` handed to `load` or
+    `Unpickler`, and a `test*` function's parameter whose every
+    `pytest.mark.parametrize` value is one, not `indirect`, not rebound:
+    a security test feeding the loader its own crafted payloads): its
     bytes are
     fixed by the project. A literal *path* keeps the high severity: the file
     it names may have been downloaded. The same holds for the other
