@@ -240,7 +240,7 @@ def test_safe_mode_off_on_a_round_trip_is_low(safe, param):
     code = KERAS_LAMBDA.replace("{PARAM}", param).replace("{SAFE}", safe)
     own = findings(code.replace("{TEMP}", "self.get_temp_dir()"), "MLW108", "tests/test_lambda.py")
     assert [s for _, s, _ in own] == [Severity.LOW]
-    assert "saved the model at that path just before" in own[0][2]
+    assert "saved the model (or serialized the config) just before" in own[0][2]
     # a folder we cannot see: high, as before
     other = findings(code.replace("{TEMP}", "self.shared_dir()"), "MLW108", "tests/test_lambda.py")
     assert [s for _, s, _ in other] == [Severity.HIGH]
@@ -509,4 +509,39 @@ NOT_LITERAL_TESTS = {
 @pytest.mark.parametrize("name", sorted(NOT_LITERAL_TESTS))
 def test_data_not_fixed_in_the_test_keeps_its_rank(name):
     got = findings(NOT_LITERAL_TESTS[name], "MLW101", "tests/test_security.py")
+    assert [s for _, s, _ in got] == [Severity.HIGH], got
+
+
+# -- 9. MLW108: deserialize_keras_object of a config this function just serialized -------------
+
+KERAS_CONFIG = """
+import json
+from keras.src.saving import serialization_lib
+
+class SerializationTest:
+    def roundtrip(self, obj, safe_mode=True):
+        serialized = serialization_lib.serialize_keras_object(obj)
+        text = json.dumps(serialized)
+        data = json.loads(text)
+        return serialization_lib.deserialize_keras_object(data, safe_mode=safe_mode)
+
+    def test_lambda(self):
+        self.roundtrip(make_lambda_layer(), safe_mode=False)
+"""
+
+
+def test_deserialize_of_own_serialized_config_is_low():
+    got = findings(KERAS_CONFIG, "MLW108", "tests/test_serialization.py")
+    assert [s for _, s, _ in got] == [Severity.LOW], got
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("text = json.dumps(serialized)", "text = fetch_config(URL)"),
+        ("data = json.loads(text)", "data = json.loads(text)\n        data = patch(data)"),
+    ],
+)
+def test_deserialize_of_other_config_keeps_its_rank(change):
+    got = findings(KERAS_CONFIG.replace(*change), "MLW108", "tests/test_serialization.py")
     assert [s for _, s, _ in got] == [Severity.HIGH], got
