@@ -545,3 +545,22 @@ def test_deserialize_of_own_serialized_config_is_low():
 def test_deserialize_of_other_config_keeps_its_rank(change):
     got = findings(KERAS_CONFIG.replace(*change), "MLW108", "tests/test_serialization.py")
     assert [s for _, s, _ in got] == [Severity.HIGH], got
+
+
+@pytest.mark.parametrize(
+    "built",
+    ["io.BytesIO(requests.get(URL).content)", "pathlib.Path(downloaded)", "zipfile.ZipFile(downloaded)"],
+)
+def test_io_objects_are_not_objects_built_here(built):
+    code = f"""
+import io, pathlib, zipfile
+import requests
+import torch
+
+def test_cache(tmp_path):
+    obj = {built}
+    save_blob(obj, tmp_path / "c.pt", **OPTS)
+    return torch.load(tmp_path / "c.pt")
+"""
+    got = findings(code, "MLW102", "tests/test_cache.py")
+    assert got and all(s is not Severity.LOW for _, s, _ in got), got

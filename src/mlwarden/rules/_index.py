@@ -6,7 +6,7 @@ What the engine needs of each rule before importing it (see
 FINGERPRINT = {'_helpers': 3870641487,
  '_kwdict': 500360963,
  '_optin': 903071260,
- '_roundtrip': 2354142974,
+ '_roundtrip': 3405101597,
  '_samefile': 4175811595,
  'mlw101_pickle_load': 1918159290,
  'mlw102_torch_load_without_weights_only': 1750227019,

@@ -312,6 +312,14 @@ _MODEL_READERS = (
     "tensorflow.saved_model.load",
 )
 
+#: modules whose classes wrap bytes, files, paths or connections
+#: (`io.BytesIO(downloaded)`, `Path(p)`, `ZipFile(f)`): an instance may be
+#: foreign data a saver copies verbatim, so it is not an object "built here"
+_IO_MODULES = frozenset(
+    {"io", "pathlib", "tarfile", "zipfile", "gzip", "bz2", "lzma", "tempfile", "shelve", "mmap", "urllib", "http",
+     "requests", "httpx", "socket", "fsspec", "h5py", "codecs"}
+)
+
 #: calls returning a fresh temporary directory or file name
 TEMP_CALLS = frozenset({"tempfile.mkdtemp", "tempfile.gettempdir", "tempfile.mktemp", "tempfile.gettempdirb"})
 TEMP_DIRS = frozenset({"tempfile.TemporaryDirectory"})
@@ -1121,7 +1129,9 @@ class _Query:
             # the class as the whole file has it (the fast path may hand us one method)
             return func.attr.value in self.file_class_methods(self.cls.name.value)
         names = self.ctx.qualnames(func)
-        return bool(names) and all(n.rsplit(".", 1)[-1][:1].isupper() for n in names)
+        return bool(names) and all(
+            n.rsplit(".", 1)[-1][:1].isupper() and n.split(".", 1)[0] not in _IO_MODULES for n in names
+        )
 
     def in_test_file(self) -> bool:
         """The file is test code by its path (set by the rule; False when unknown)."""
