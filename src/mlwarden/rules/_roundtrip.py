@@ -120,6 +120,15 @@ SPY_NOTE = (
     "`side_effect`/`new`) and never calls itself; it runs the real loader on whatever the code under test hands the "
     "patched one, and that load is reported where the code under test makes it)"
 )
+CHECKPOINT_NOTE = (
+    " (low: the test loads what its own training run wrote: `{}`, a checkpoint callback made with this fresh temporary "
+    "path, is handed to `{}` before the load, so the file holds the state of the model the test trains; the "
+    "same load of a path from elsewhere keeps its rank)"
+)
+#: a checkpoint callback, by its class name (`ModelCheckpoint`, `OrbaxCheckpoint`, `CheckpointCallback`)
+_CHECKPOINT_CLASS = re.compile(r"^[A-Z]\w*Checkpoint\w*$|^Checkpoint[A-Z]?\w*$")
+#: the calls that run training (and so the callbacks they are handed)
+_TRAIN_METHODS = frozenset({"fit", "train", "fit_generator"})
 #: unittest.mock (and the `mock` backport) factories of test doubles
 MOCK_FACTORIES = tuple(
     f"{module}.{name}"
@@ -142,6 +151,9 @@ DATA_LOADERS = frozenset(
     [f"{m}.loads" for m in _PICKLERS]
     + ["marshal.loads", "jsonpickle.decode", "jsonpickle.loads", "jsonpickle.unpickler.decode", "skops.io.loads", "msgpack.unpackb", "msgpack_numpy.unpackb"]
 )
+
+#: loaders of a file object: a literal in an ``io.BytesIO`` is literal data too
+BUFFER_LOADERS = frozenset([f"{m}.load" for m in _PICKLERS] + [f"{m}.Unpickler" for m in _PICKLERS] + ["marshal.load"])
 
 #: calls that return serialized bytes/text (in memory)
 DUMPS: FrozenSet[str] = frozenset(
@@ -290,6 +302,23 @@ def _is_dump_helper(func: Any) -> bool:
     name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
     return bool(name) and _DUMP_HELPER.search(name) is not None and _NOT_A_DUMP.search(name) is None
 
+
+#: model loaders that only read the path they are handed (a load between a
+#: write and the load under judgement adds no bytes to the file)
+_MODEL_READERS = (
+    "keras.models.load_model",
+    "keras.saving.load_model",
+    "keras.saving.saving_api.load_model",
+    "tensorflow.saved_model.load",
+)
+
+#: modules whose classes wrap bytes, files, paths or connections
+#: (`io.BytesIO(downloaded)`, `Path(p)`, `ZipFile(f)`): an instance may be
+#: foreign data a saver copies verbatim, so it is not an object "built here"
+_IO_MODULES = frozenset(
+    {"io", "pathlib", "tarfile", "zipfile", "gzip", "bz2", "lzma", "tempfile", "shelve", "mmap", "urllib", "http",
+     "requests", "httpx", "socket", "fsspec", "h5py", "codecs"}
+)
 
 #: calls returning a fresh temporary directory or file name
 TEMP_CALLS = frozenset({"tempfile.mkdtemp", "tempfile.gettempdir", "tempfile.mktemp", "tempfile.gettempdirb"})
@@ -929,7 +958,7 @@ class _Query:
                 return "write"
             if method == "load" and call.args and call.args[-1] is arg:
                 return "read"  # ruamel YAML().load(f), a custom loader
-        if self.call_name(call, DATA_ARG) is not None or self.call_name(call, ("keras.models.load_model", "keras.saving.load_model")):
+        if self.call_name(call, DATA_ARG) is not None or self.call_name(call, _MODEL_READERS):
             return "read"
         if self.call_name(call, _HARMLESS) is not None:
             return "harmless"
@@ -1051,9 +1080,67 @@ class _Query:
                     return True
         return False
 
+    def test_code(self) -> bool:
+        """The load's scope is test code: a ``test*``/``setUp*`` function or
+        method, or any function of a test file (by path)."""
+        name = getattr(self.scope.scope, "name", None)
+        method = name.value if isinstance(name, cst.Name) else ""
+        return method.startswith(("test", "setUp")) or self.in_test_file()
+
+    def built_here(self, expr: Any, call: Any) -> bool:
+        """``expr`` is a name that every binding before ``call`` assigns
+        an object this scope builds itself (or is such a call in place): a
+        call of a class (one of this function or file, or an imported name
+        whose last part is capitalised:
+        ``models.Sequential(...)``), of a function this file defines at
+        module level (``get_model(kind)``), or of a method of the enclosing
+        class (``self.build_model()``). Such an object is not bytes that
+        were read or fetched, so a saver writes its state, not foreign
+        data. Anything else (a parameter, a loop target, a download, a
+        load) does not count."""
+        if isinstance(expr, cst.Call) and not self.scope.is_module:
+            return self._builder(expr.func)  # built in place: `write_out(tmp, SaveOptions(...))`
+        if not isinstance(expr, cst.Name) or self.scope.is_module:
+            return False
+        found = self.scope.bindings.get(expr.value)
+        at = self.scope.order.get(id(call))
+        if not found or at is None:
+            return False
+        before = [b for b in found if b.order < at]
+        if not before:
+            return False
+        return all(b.kind == "assign" and isinstance(b.value, cst.Call) and self._builder(b.value.func) for b in before)
+
+    def _builder(self, func: Any) -> bool:
+        """``func`` names a class, a module-level function of this file, or
+        a method of the enclosing class (see :meth:`built_here`)."""
+        facts = self.ctx.facts
+        if isinstance(func, cst.Name):
+            name = func.value
+            local = self.scope.bindings.get(name)
+            if local:
+                # a class defined in this function (`class TupleModel(Model): ...`)
+                return all(b.kind == "other" and isinstance(b.node, cst.ClassDef) for b in local)
+            if name in facts.functions or name in facts.classes:
+                return name not in facts.module_assignments and name not in facts.imports
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+            if self.cls is None or any(b.kind != "param" for b in self.scope.bindings.get("self", ())):
+                return False
+            # the class as the whole file has it (the fast path may hand us one method)
+            return func.attr.value in self.file_class_methods(self.cls.name.value)
+        names = self.ctx.qualnames(func)
+        return bool(names) and all(
+            n.rsplit(".", 1)[-1][:1].isupper() and n.split(".", 1)[0] not in _IO_MODULES for n in names
+        )
+
     def in_test_file(self) -> bool:
         """The file is test code by its path (set by the rule; False when unknown)."""
         return False
+
+    def file_class_methods(self, name: str) -> FrozenSet[str]:
+        """The methods of the one top-level class ``name`` of the whole file
+        (set by the rule; empty when unknown)."""
+        return frozenset()
 
     def file_class_bases(self, name: str) -> Optional[List[str]]:
         """The bases (source text) of the one top-level class ``name`` of
@@ -1178,9 +1265,13 @@ class _Query:
             # (`trainer.save_checkpoint(tmp_path / "c.pt")`, `model.save_pretrained(d)`):
             # nobody else writes there. `save_cache(data, path)` may be
             # handed downloaded bytes: not followed.
-            positional = [a.value for a in call.args if not a.keyword]
-            if any(a.star for a in call.args):
+            # `*args` may carry the path or the data at any position: not
+            # followed. A `**options` dict adds keywords only, and cannot
+            # replace a path passed by position (that is a TypeError), so it
+            # is judged as the keywords are (`model.export(tmp, **kw)`)
+            if any(a.star == "*" for a in call.args):
                 return None
+            positional = [a.value for a in call.args if not a.keyword and not a.star]
             if len(positional) == 1 and self.local_path(positional[0]) == "temp":
                 return positional[0]
             # `save_hyperparameters(train_fn, tmp_path)`: the other arguments
@@ -1189,6 +1280,17 @@ class _Query:
             temps = [v for v in positional if self.local_path(v) == "temp"]
             others = [a.value for a in call.args if not any(a.value is t for t in temps)]
             if len(temps) == 1 and others and all(self._inert_argument(v) for v in others):
+                return temps[0]
+            # in a test, `export_saved_model(model, tmp, **kw)`: every other
+            # positional argument is an object the test itself built just
+            # before (a class instantiated, a builder of this file called),
+            # not bytes it read or fetched: the saver writes that object
+            if (
+                len(temps) == 1
+                and len(positional) > 1
+                and self.test_code()
+                and all(self.built_here(v, call) for v in positional if v is not temps[0])
+            ):
                 return temps[0]
             return None
         if dest is None:
@@ -1277,6 +1379,112 @@ class _Query:
                 if first < binding.order < last:
                     return False
         return self._untouched(writes, key)
+
+    def checkpoint_writer(self, data: Any) -> Optional[Tuple[str, str, Any]]:
+        """In test code, the load reads a file a checkpoint callback of this
+        test wrote during training: a fresh temporary path (or its folder)
+        went, before the load, to the constructor of a class named like a
+        checkpoint callback (``ModelCheckpoint(filepath=p)``,
+        ``OrbaxCheckpoint(directory=d)``), and that callback (by name, in a
+        list, or in place) to a ``fit``/``train`` call (or to a ``Trainer``
+        whose ``fit`` ran) before the load, and nothing else was handed the
+        path in between. ``(callback, training call, the training call)``,
+        or None."""
+        if self.scope.is_module or data is None or not self.test_code():
+            return None
+        source = data if isinstance(data, cst.Call) else self.handle_source(data)
+        path, mode = self.opened_path(source) if source is not None else (None, None)
+        if path is None:
+            path = data
+        elif mode is None or "r" not in mode:
+            return None
+        path = self._unwrap_path(path)
+        if self.local_path(path) != "temp":
+            return None
+        keys = {self.path_key(path)}
+        base = self._path_base(path)
+        if base is not None and self.local_path(base) == "temp":
+            keys.add(self.path_key(base))
+        for call in self.scope.calls:
+            if not self.scope.before(call, self.load):
+                continue
+            cls_name = self._callee_last(call)
+            if cls_name is None or not _CHECKPOINT_CLASS.match(cls_name):
+                continue
+            handed = [a for a in call.args if not a.star and self._same_place(a.value, keys)]
+            if not handed:
+                continue
+            trained = self._trained_with(call)
+            if trained is None:
+                continue
+            key = self.path_key(handed[0].value)
+            if not self._untouched([call], key) or not all(self._untouched([call], k) for k in keys):
+                continue
+            return cls_name, trained[0], trained[1]
+        return None
+
+    def _callee_last(self, call: Any) -> Optional[str]:
+        func = call.func
+        if isinstance(func, cst.Name):
+            return func.value
+        if isinstance(func, cst.Attribute):
+            return func.attr.value
+        return None
+
+    def _same_place(self, expr: Any, keys: Set[Any]) -> bool:
+        """``expr`` is the load's path or folder, or a file pattern in that
+        folder (``join(d, "{epoch}.keras")`` for ``join(d, "2.keras")``)."""
+        expr = self._unwrap_path(expr)
+        if self.path_key(expr) in keys:
+            return True
+        base = self._path_base(expr)
+        return base is not None and self.local_path(base) == "temp" and self.path_key(base) in keys
+
+    def _trained_with(self, callback: Any) -> Optional[Tuple[str, Any]]:
+        """The ``fit``/``train`` call, before the load, that is handed the
+        callback ``callback`` (a call): in place, or through the one name its
+        statement binds (``cb = ...``, ``cbks = [...]``), also through a
+        ``Trainer(callbacks=[cb])`` bound to a name whose ``fit`` runs."""
+        holders = self._holder_names(callback)
+        start = self.scope.order.get(id(callback), -1)
+        for _round in range(2):
+            for call in self.scope.calls:
+                order = self.scope.order.get(id(call), -1)
+                if call is callback or not self.scope.before(call, self.load):
+                    continue
+                in_place = any(n is callback for a in call.args for n in _walk_nodes(a.value))
+                if order <= start and not in_place:
+                    continue
+                inside = in_place or any(
+                    isinstance(n, cst.Name) and n.value in holders for a in call.args for n in _walk_nodes(a.value)
+                )
+                func = call.func
+                if isinstance(func, cst.Attribute) and func.attr.value in _TRAIN_METHODS:
+                    receiver = func.value
+                    if inside or (isinstance(receiver, cst.Name) and receiver.value in holders):
+                        return f"{_code(self.ctx, func)}(...)", call
+                elif inside and _round == 0:
+                    # `trainer = Trainer(callbacks=[cb])`: its fit runs the callback
+                    more = self._holder_names(call)
+                    if more:
+                        holders = holders | more
+        return None
+
+    def _holder_names(self, node: Any) -> Set[str]:
+        """The name the statement around ``node`` binds, when it binds one
+        name, nothing rebinds it, and ``node`` is (inside) its value."""
+        for up in self.scope.ancestors(node):
+            if isinstance(up, cst.Call) and up is not node:
+                return set()  # handed to a call in place
+            if isinstance(up, cst.Assign):
+                if len(up.targets) == 1 and isinstance(up.targets[0].target, cst.Name):
+                    name = up.targets[0].target.value
+                    if len(self.scope.bindings.get(name, ())) == 1:
+                        return {name}
+                return set()
+            if isinstance(up, (cst.SimpleStatementLine, cst.IndentedBlock)):
+                return set()
+        return set()
 
     def _in_callee(self, root: Any, node: Any) -> bool:
         """``node`` is (part of) the function of a call inside ``root``
@@ -1396,6 +1604,9 @@ class _Query:
         bytes are fixed by the project, not handed in at run time. Paths do
         not count (a literal path may name a downloaded file)."""
         if isinstance(data, cst.Name):
+            params = self.parametrized_literals(data.value)
+            if params is not None:
+                return bool(params)
             bound = self.ctx.constants.values.get(data.value)
             local = not self.scope.is_module and data.value in self.scope.bindings
             if bound is None or local or data.value in self.ctx.imports.aliases:
@@ -1405,6 +1616,67 @@ class _Query:
         if not isinstance(data, (cst.SimpleString, cst.ConcatenatedString)):
             return False
         return bool(self.ctx.value(data))
+
+    def parametrized_literals(self, name: str) -> Optional[List[Any]]:
+        """The values of ``name``, a parameter of a test function that
+        nothing rebinds, when a ``pytest.mark.parametrize`` decorator of that
+        function gives it only bytes or string literals (in place, or module
+        constants holding one; ``pytest.param(v, ...)`` too), not
+        ``indirect``: the test's data is then fixed in the code, like a
+        literal. None otherwise."""
+        function = self.scope.scope
+        if self.scope.is_module or not isinstance(function, cst.FunctionDef):
+            return None
+        if not function.name.value.startswith("test"):
+            return None
+        found = self.scope.bindings.get(name, ())
+        if not found or any(b.kind != "param" for b in found):
+            return None
+        for decorator in function.decorators:
+            call = decorator.decorator
+            if not isinstance(call, cst.Call) or "pytest.mark.parametrize" not in self.ctx.qualnames(call.func):
+                continue
+            if any(a.keyword is not None and a.keyword.value == "indirect" for a in call.args):
+                return None
+            names_expr = self.ctx.arg(call, 0, "argnames")
+            if isinstance(names_expr, (cst.Tuple, cst.List)):
+                names = [self.ctx.value(e.value) if isinstance(e, cst.Element) else None for e in names_expr.elements]
+                if not all(isinstance(n, str) for n in names):
+                    return None
+            else:
+                names = self.ctx.value(names_expr)
+            if isinstance(names, str):
+                names = [n.strip() for n in names.split(",") if n.strip()]
+            if not isinstance(names, (list, tuple)) or name not in names:
+                continue
+            position = list(names).index(name)
+            rows = self.ctx.arg(call, 1, "argvalues")
+            if not isinstance(rows, (cst.List, cst.Tuple)) or not rows.elements:
+                return None
+            values = []
+            for element in rows.elements:
+                if not isinstance(element, cst.Element):
+                    return None
+                row = element.value
+                if isinstance(row, cst.Call) and "pytest.param" in self.ctx.qualnames(row.func):
+                    parts = [a.value for a in row.args if a.keyword is None and not a.star]
+                elif len(names) == 1:
+                    parts = [row]
+                elif isinstance(row, (cst.Tuple, cst.List)) and all(isinstance(e, cst.Element) for e in row.elements):
+                    parts = [e.value for e in row.elements]
+                else:
+                    return None
+                if len(parts) != len(names):
+                    return None
+                value = parts[position]
+                if isinstance(value, cst.Name) and value.value not in self.ctx.imports.aliases:
+                    value = self.ctx.constants.values.get(value.value)
+                value = _encoded_literal(value) if value is not None else None
+                if not isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+                    return None
+                values.append(self.ctx.value(value))
+            return values if all(isinstance(v, (str, bytes)) and v for v in values) else None
+        return None
 
     def allowlisted(self, data: Any) -> Optional[Tuple[Any, ...]]:
         """The values ``data`` (a name) can hold at the load when the load
@@ -2042,8 +2314,9 @@ def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[s
     """(serializer, line) when ``name`` is a function of the module (one
     top-level ``def``, undecorated, not a generator, nothing else at module
     level binds the name) whose every ``return`` gives the in-memory result
-    of a serializer of :data:`DUMPS` (``return pickle.dumps(obj)``), with no
-    nested function or class; read with ``ast`` from the whole ``source``
+    of a serializer of :data:`DUMPS` (``return pickle.dumps(obj)``; a class
+    or function defined inside it, such as a payload class, returns nothing
+    for it); read with ``ast`` from the whole ``source``
     so the fast path agrees. The line is the first such return's. None
     otherwise."""
     tree = _tree(source) if isinstance(source, str) else None
@@ -2063,13 +2336,24 @@ def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[s
         return None
     helper = defs[0]
     returns = []
-    for node in ast.walk(helper):
-        if node is helper:
-            continue
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Yield, ast.YieldFrom)):
+    # the helper's own body: a class or function defined inside it (a
+    # payload class with its `__reduce__`) returns nothing for the helper
+    pending: List[Any] = list(helper.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return None
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            pending.extend(node.decorator_list)
+            if not isinstance(node, ast.ClassDef):
+                pending.extend(node.args.defaults)
+                pending.extend(d for d in node.args.kw_defaults if d is not None)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
         if isinstance(node, ast.Return):
             returns.append(node)
+        pending.extend(ast.iter_child_nodes(node))
     if not returns:
         return None
     dumper = None
@@ -2325,6 +2609,7 @@ class RoundTripAware:
         query = _Query(analysis, scope, cls, call)
         query.in_test_file = self._rt_test_file  # type: ignore[method-assign]
         query.file_class_bases = self._rt_file_class_bases  # type: ignore[method-assign]
+        query.file_class_methods = self._rt_file_class_methods  # type: ignore[method-assign]
         return query
 
     def _rt_file_class_bases(self, name: str) -> Optional[List[str]]:
@@ -2338,6 +2623,18 @@ class RoundTripAware:
         if len(found) != 1:
             return None
         return [ast.unparse(b) for b in found[0].bases]
+
+    def _rt_file_class_methods(self, name: str) -> FrozenSet[str]:
+        code = getattr(getattr(self, "unit", None), "code", None)
+        source = getattr(code, "source", None)
+        self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
+        tree = _tree(source) if isinstance(source, str) else None
+        if tree is None:
+            return frozenset()
+        found = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name]
+        if len(found) != 1:
+            return frozenset()
+        return frozenset(n.name for n in found[0].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
 
     def _rt_test_file(self) -> bool:
         """The unit's path says it is test code (computed once per unit)."""
@@ -2365,11 +2662,17 @@ class RoundTripAware:
         """``question(query, data)`` about the data argument of ``call`` (a
         loader of :data:`DATA_LOADERS`), ``default`` for another loader or
         when the analysis fails (never hide a finding)."""
-        if target not in DATA_LOADERS:
-            return default
         if data is None:
             spec = DATA_ARG.get(target, (0, ""))
             data = self.ctx.arg(call, spec[0], spec[1] or None)
+        if target not in DATA_LOADERS:
+            # `pickle.load(io.BytesIO(b"..."))`, `Unpickler(io.BytesIO(x))`: the buffer's bytes are the data
+            if target not in BUFFER_LOADERS or data is None:
+                return default
+            inner = _unwrap_buffer(self.ctx, data)
+            if inner is data or not self.ctx.call_to(data, ("io.BytesIO",)):
+                return default
+            data = inner
         query = self._rt_query(call)
         try:
             return question(query, data) if query is not None else default
@@ -2399,6 +2702,9 @@ class RoundTripAware:
             spec = DATA_ARG.get(target, (0, ""))
             data = self.ctx.arg(call, spec[0], spec[1] or None)
         if isinstance(data, cst.Name):
+            query = self._rt_query(call)
+            if query is None or (not query.scope.is_module and data.value in query.scope.bindings):
+                return None  # a parameter or local (a parametrized test's values): no single value
             data = self.ctx.constants.values.get(data.value)
         data = _encoded_literal(data)
         try:
@@ -2513,6 +2819,9 @@ class RoundTripAware:
                 return SETSTATE_NOTE
             if query is not None and query.written_before(data):
                 return WRITTEN_NOTE
+            note = self.checkpoint_note(call, data, query)
+            if note:
+                return note
             if query is not None and query.scope.is_module and data is not None:
                 note = self._written_here_note(call, data)
                 if note:
@@ -2524,6 +2833,24 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
             return None
         return None
+
+    def checkpoint_note(self, call: Any, data: Any, query: Optional["_Query"] = None) -> Optional[str]:
+        """The note of a test's load of a file its own checkpoint callback
+        wrote during training (:meth:`_Query.checkpoint_writer`), or None."""
+        if query is None:
+            query = self._rt_query(call)
+        if query is None or data is None:
+            return None
+        try:
+            found = query.checkpoint_writer(data)
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
+            return None
+        if found is None:
+            return None
+        callback, trainer, _train_call = found
+        return CHECKPOINT_NOTE.format(callback, trainer)
 
     # -- test doubles ------------------------------------------------------
     def _test_function(self) -> Optional[Any]:

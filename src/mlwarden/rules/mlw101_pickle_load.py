@@ -52,13 +52,22 @@ class PickleLoad(RoundTripAware, CodeRule):
     `fd, path = tempfile.mkstemp()` when `fd` is only closed), or one of the files it wrote by a
     name pattern into one directory: each worker dumps
     `join(d, f"part_{rank}.pkl")` and one loads `join(d, f"part_{i}.pkl")`).
-    See `_roundtrip` in the source for the exact conditions; anything else
-    keeps the finding.
+    A project saver into a fresh temporary path counts as the dump too
+    (`trainer.save_checkpoint(tmp_path / "c.pt")`; since session 13 also
+    with a `**options` argument, and in tests with other positional
+    arguments that are objects the test built just before:
+    `export_model(model, tmp, **kw)` where `model = build_model()` or a
+    class instantiated). See `_roundtrip` in the source for the exact
+    conditions; anything else keeps the finding.
 
     Severity: high, and low when the data is a literal written in the code
     (`pickle.loads(b"...")`, `"...".encode("latin-1")`, a module constant
     holding one, or a name only loaded inside `if blob in (b"...", …):` or
-    after `if blob not in (…): raise`, which pins it to those literals): its
+    after `if blob not in (…): raise`, which pins it to those literals; since
+    session 13 also such a literal in an `io.BytesIO` handed to `load` or
+    `Unpickler`, and a `test*` function's parameter whose every
+    `pytest.mark.parametrize` value is one, not `indirect`, not rebound:
+    a security test feeding the loader its own crafted payloads): its
     bytes are
     fixed by the project. A literal *path* keeps the high severity: the file
     it names may have been downloaded. The same holds for the other
@@ -168,7 +177,18 @@ class PickleLoad(RoundTripAware, CodeRule):
        the class has no base and no `__getattr__`/`__setattr__`/`setattr`,
        and the test hands the instance only, whole, to calls (never calls
        its methods or sets its attributes itself);
-    5. **unchanged** (high): a double the test configures or that forwards
+    5. **low** (since session 13): a file the test's own training run
+       wrote: a fresh temporary path (or its folder, or a file pattern in
+       it) handed to the constructor of a class named like a checkpoint
+       callback (`ModelCheckpoint(filepath=p)`, `OrbaxCheckpoint(d)`), the
+       callback handed (by name, in a list, in place, or through a
+       `Trainer(callbacks=[...])` whose `fit` runs) to a `fit`/`train` call
+       before the load, and nothing else handed the path in between. The
+       callback's writes are not visible here (the class's name is the
+       evidence), hence low and not a round trip; outside tests, with a
+       path from elsewhere, or when training runs after the load, the rank
+       is kept;
+    6. **unchanged** (high): a double the test configures or that forwards
        to a real object, a fixture in another file (`conftest.py`, not
        read), and a fake class that computes or downloads what it stores,
        stores a constructor argument, or has a base class.

@@ -31,6 +31,12 @@ DESERIALIZE = (
     "keras.saving.serialization_lib.deserialize_keras_object",
     "keras.utils.deserialize_keras_object",
 )
+#: the matching serializers (a config made in place is an in-memory round trip)
+SERIALIZE = (
+    "keras.saving.serialize_keras_object",
+    "keras.saving.serialization_lib.serialize_keras_object",
+    "keras.utils.serialize_keras_object",
+)
 #: deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs)
 _DESERIALIZE_SAFE_MODE_POSITION = 2
 ENABLE_UNSAFE = (
@@ -39,6 +45,11 @@ ENABLE_UNSAFE = (
     "keras.utils.enable_unsafe_deserialization",
 )
 _H5_SUFFIXES = (".h5", ".hdf5")
+#: a load with safe_mode off (or unverifiable) of a model this code saved just before (a round trip)
+OWN_FILE_NOTE = (
+    " (low: this code saved the model (or serialized the config) just before the load (a round trip), so the code it"
+    " runs is this code's own; the same call on a file or config from elsewhere is high)"
+)
 #: the first Keras whose safe_mode holds for .keras and .h5 files
 KERAS_SAFE = "3.11.3"
 
@@ -115,7 +126,17 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
     session 12, as MLW102's Options describe) and reported when some path
     sets `safe_mode=False` (or when a `**kwargs` parameter gets it filled
     in: `kwargs.setdefault("safe_mode", False)`); an opaque `**kwargs` is not reported (the
-    default is safe).
+    default is safe). A non-literal path that a checkpoint callback of the
+    same test wrote during training (`ModelCheckpoint(filepath=p)` handed to
+    `model.fit(..., callbacks=[...])` before `load_model(p)`, `p` a fresh
+    temporary path) is low with the reason (see MLW101). Since session 13, `safe_mode=False` (or an unverifiable
+    value) on a round trip, a model this code saved at that temporary or
+    literal path just before the load (`model.save(p)` then
+    `load_model(p, safe_mode=False)` in a test), is low with the reason: the
+    `Lambda` code in that file is this code's own. The same for
+    `deserialize_keras_object(config, safe_mode=False)` of a config this
+    function just made with `serialize_keras_object(obj)` (or
+    `obj.get_config()`, also through `json.loads(json.dumps(...))`).
 
     ## Version awareness
     A non-literal path is not reported when every keras the project allows
@@ -224,13 +245,18 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
             return
         if value is not None:
             truth = is_truthy(self.ctx.value(value))
+            own = truth is not True and (
+                (target in LOAD_MODEL and self._own_file(node, target)) or (target in DESERIALIZE and self._own_config(node))
+            )
             if truth is False:
                 fixed = remove_keyword(node, "safe_mode") if keyword_arg(node, "safe_mode") is not None else None
                 self.report(
                     node,
-                    f"`{target}(..., safe_mode=False)` runs Python code stored in the model file; keep `safe_mode=True` and avoid `Lambda` layers{keras_note(self.config, self.unit)}",
+                    f"`{target}(..., safe_mode=False)` runs Python code stored in the model file; keep `safe_mode=True` and avoid `Lambda` layers{keras_note(self.config, self.unit)}"
+                    + (OWN_FILE_NOTE if own else ""),
                     replace=((node, fixed),) if fixed is not None else None,
                     fix_description="remove safe_mode=False",
+                    severity=Severity.LOW if own else None,
                 )
                 return
             if truth is None:
@@ -245,7 +271,9 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
                     return
                 self.report(
                     node,
-                    f"`{target}` with a `safe_mode` value that cannot be verified may run Python code stored in the model file; pass `safe_mode=True`{keras_note(self.config, self.unit)}",
+                    f"`{target}` with a `safe_mode` value that cannot be verified may run Python code stored in the model file; pass `safe_mode=True`{keras_note(self.config, self.unit)}"
+                    + (OWN_FILE_NOTE if own else ""),
+                    severity=Severity.LOW if own else None,
                 )
                 return
         if target in LOAD_MODEL:
@@ -265,12 +293,46 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
                 return
             if self.round_trip(node, target, expr):
                 return
+            note = self.checkpoint_note(node, expr)
             allows = f"this project allows keras {low}" if low is not None else "no keras>=3.11.3 pin was found"
             self.report(
                 node,
-                f"`{target}` of a path that is not a literal can load a legacy `.h5` file, which ignores `safe_mode` (CVE-2025-9905), or a `.keras` file crafted for the `safe_mode` bypasses (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906), and {allows}; require keras>=3.11.3 and load only models you trust",
-                severity=Severity.MEDIUM,
+                f"`{target}` of a path that is not a literal can load a legacy `.h5` file, which ignores `safe_mode` (CVE-2025-9905), or a `.keras` file crafted for the `safe_mode` bypasses (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906), and {allows}; require keras>=3.11.3 and load only models you trust"
+                + (note or ""),
+                severity=Severity.LOW if note else Severity.MEDIUM,
             )
+
+    def _own_file(self, node: Any, target: str) -> bool:
+        """The loaded path is a round trip (see MLW101): a model this code
+        saved at that temporary or literal path just before the load."""
+        expr = self.ctx.arg(node, 0, "filepath")
+        return expr is not None and self.round_trip(node, target, expr, check_shadow=False)
+
+    def _own_config(self, node: Any) -> bool:
+        """``deserialize_keras_object(config)`` where ``config`` is what this
+        function just made with ``serialize_keras_object(obj)`` (or
+        ``obj.get_config()``), also through ``json.loads(json.dumps(...))``,
+        each name bound once on the way: an in-memory round trip of an object
+        that is already in the process."""
+        expr = self.ctx.arg(node, 0, "config")
+        for _ in range(6):
+            if isinstance(expr, cst.Name):
+                values = self.reaching_values(expr.value, expr)
+                if len(values) != 1 or values[0] is None:
+                    return False
+                expr = values[0]
+                continue
+            if not isinstance(expr, cst.Call):
+                return False
+            if self.ctx.call_to(expr, SERIALIZE):
+                return True
+            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "get_config" and not expr.args:
+                return True
+            if self.ctx.call_to(expr, ("json.loads", "json.dumps")) and len(expr.args) >= 1 and not expr.args[0].star:
+                expr = expr.args[0].value
+                continue
+            return False
+        return False
 
     def _literal_path(self, expr: Any) -> object:
         """The path's literal value: a literal, a module constant, or a

@@ -5,14 +5,29 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
+from typing import Any, Optional
+
 from mlwarden.core.finding import Severity
+from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.rules._roundtrip import RoundTripAware
+from mlwarden.rules._roundtrip import RoundTripAware, _walk_nodes
 from mlwarden.rules._helpers import notebook_json, root_words
 
 TARGETS = ("shelve.open", "shelve.Shelf", "shelve.DbfilenameShelf", "shelve.BsdDbShelf")
 #: the calls whose ``flag`` (second argument) names the dbm open mode
 NEW_STORE = ("shelve.open", "shelve.DbfilenameShelf")
+
+
+#: shelf methods that never unpickle a value: keys, writes, bookkeeping and
+#: the raw ``dict`` of pickled bytes (``get``, ``items``, ``values``, ``pop``,
+#: ``popitem``, ``setdefault`` and ``clear``, which pops items, read values)
+_NO_READ_METHODS = frozenset({"keys", "close", "sync", "update", "dict", "__len__", "__contains__", "__iter__"})
+#: builtins that take a shelf and see only its keys
+_KEY_BUILTINS = frozenset({"len", "list", "set", "sorted", "tuple", "frozenset"})
+NEVER_READ_NOTE = (
+    " (low: this code never reads a value from the shelf `{}`: it uses only its keys, writes or the raw pickled bytes"
+    " of `.dict`, and a shelf unpickles only when a value is read; the raw bytes are reported where they are loaded)"
+)
 
 
 def _creates_new(flag: object) -> bool:
@@ -59,6 +74,15 @@ class ShelveOpen(RoundTripAware, CodeRule):
     empty database, so nothing already in the file is read, and any value
     read back later from that shelf is one this code stored.
 
+    A shelf whose values this code never reads (since session 13) is low,
+    with the reason: the name it is bound to (`with shelve.open(p) as s`,
+    `s = shelve.open(p)`) is used only for its keys (`s.keys()`, `len(s)`,
+    `k in s`, `for k in s`), for writes (`s[k] = v`, `del s[k]`,
+    `s.update(...)`) or for the raw pickled bytes of `s.dict`, never handed,
+    returned or read (`s[k]`, `get`, `items`, `values`, `pop`,
+    `setdefault`): a shelf unpickles only when a value is read, and a load
+    of the raw bytes is reported where it is made.
+
     ## Known problems
     Opening a shelf only for writing with another flag (`"c"`, the default,
     or `"w"`) is flagged too, since the file may already hold someone
@@ -102,4 +126,77 @@ class ShelveOpen(RoundTripAware, CodeRule):
         if target in NEW_STORE and _creates_new(self.ctx.value(self.ctx.arg(node, 1, "flag"))):
             return  # "n": always a new, empty database; nothing already there is read
         if target and not self.round_trip(node, target) and not self.fresh_temp_path(node, self.ctx.arg(node, 0, "filename")):
+            holder = self._never_read(node)
+            if holder is not None:
+                self.report(node, self.template.format(target) + NEVER_READ_NOTE.format(holder), severity=Severity.LOW)
+                return
             self.report_load(node, target, self.template.format(target))
+
+    def _never_read(self, node: Any) -> Optional[str]:
+        """The name the shelf ``node`` opens is bound to (``with ... as s``
+        or ``s = ...``, its only binding, in a function), when every use of
+        that name reads no value: ``s.keys()``, ``len(s)``, ``k in s``,
+        ``for k in s``, ``s[k] = v``, ``del s[k]``, ``s.update(...)``,
+        ``s.close()``, ``s.dict[...]``. A use in a nested function or a
+        lambda, a value read, or the shelf handed, returned or stored
+        anywhere else: None."""
+        try:
+            query = self._rt_query(node)
+            if query is None or query.scope.is_module:
+                return None
+            index = query.scope
+            parent = index.parent.get(id(node))
+            name = None
+            if isinstance(parent, cst.WithItem) and parent.item is node and parent.asname is not None:
+                if isinstance(parent.asname.name, cst.Name):
+                    name = parent.asname.name.value
+            elif isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1:
+                if isinstance(parent.targets[0].target, cst.Name):
+                    name = parent.targets[0].target.value
+            if name is None or len(index.bindings.get(name, ())) != 1 or name in index.declared_global:
+                return None
+            function = index.scope
+            uses = [n for n in _walk_nodes(function.body) if isinstance(n, cst.Name) and n.value == name]
+            for use in uses:
+                if id(use) not in index.parent:
+                    return None  # inside a nested function, class or lambda: not followed
+                if not self._reads_nothing(index, use):
+                    return None
+            return name
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
+            return None
+
+    def _reads_nothing(self, index: Any, use: Any) -> bool:
+        parent = index.parent.get(id(use))
+        if isinstance(parent, cst.AsName) or (isinstance(parent, cst.AssignTarget) and parent.target is use):
+            return True  # the binding itself
+        if isinstance(parent, cst.Attribute) and parent.value is use:
+            method = parent.attr.value
+            if method not in _NO_READ_METHODS:
+                return False
+            if method == "dict":
+                return True  # raw pickled bytes; a load of them is reported where it is made
+            holder = index.parent.get(id(parent))
+            return isinstance(holder, cst.Call) and holder.func is parent
+        if isinstance(parent, cst.Subscript) and parent.value is use:
+            holder = index.parent.get(id(parent))
+            if isinstance(holder, cst.AssignTarget) and holder.target is parent:
+                return True  # s[k] = v
+            return isinstance(holder, cst.Del)
+        if isinstance(parent, cst.ComparisonTarget) and parent.comparator is use:
+            return isinstance(parent.operator, (cst.In, cst.NotIn))
+        if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is use:
+            return True  # iterating a shelf yields its keys
+        if isinstance(parent, cst.Arg) and parent.value is use and not parent.keyword and not parent.star:
+            call = index.parent.get(id(parent))
+            func = getattr(call, "func", None)
+            return (
+                isinstance(func, cst.Name)
+                and func.value in _KEY_BUILTINS
+                and len(call.args) == 1
+                and func.value not in index.bindings
+                and func.value not in self.ctx.imports.aliases
+            )
+        return False
