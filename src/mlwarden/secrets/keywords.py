@@ -227,6 +227,13 @@ TRIGGER_EXTRA = (
                r"(?P<pw>[^<\s](?:[^<\n]{0,298}[^<\s])?)[ \t]*</"),
     # Hadoop-style properties: `<name>fs.s3a.secret.key</name>` then `<value>…</value>`
     re.compile(r"<name>[ \t]*(?P<name>[^<>\n]{1,100}?)[ \t]*</name>\s{0,200}?<value>[ \t]*(?P<pw>[^<>\n]{1,300}?)[ \t]*</value>"),
+    # an element named for the credential with attributes before its text:
+    # `<password type="text">…</password>`, `<dbPassword id="new" >…</dbPassword>`
+    # (the lookahead keeps every other element with attributes, HTML's
+    # `<div class="…">`, from being read at all)
+    re.compile(r"<[ \t]*(?P<name>(?=[\w.:\-]{0,100}?(?:pass|pwd|secret|token|key|cred|auth))[a-z_][\w.:\-]{0,100})"
+               r"(?:[ \t]+[\w:.\-]+[ \t]*=[ \t]*(?:\"[^\"<>\n]{0,200}\"|'[^'<>\n]{0,200}'))+[ \t]*>"
+               r"[ \t]*(?P<pw>[^<\s](?:[^<\n]{0,298}[^<\s])?)[ \t]*</"),
 )
 
 #: the user of a connection string, right before the `;` of its password
@@ -273,7 +280,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     ``python``: the text is Python code, where no line is a Dockerfile's."""
     from mlwarden.core.regexlit import cannot_match
 
-    auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop = TRIGGER_EXTRA
+    auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop, element_attrs = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if (python and pattern is env) or cannot_match(pattern, low):
             continue  # (a pattern whose leading word is not in the text is not even compiled)
@@ -312,7 +319,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                 ok = True
             elif pattern is value_first or pattern is named:  # an attribute: `<x value=`, not `max_value=`
                 ok, kind = bool(before) and before[-1] in " \t", "name"
-            elif pattern is element or pattern is hadoop:
+            elif pattern is element or pattern is hadoop or pattern is element_attrs:
                 ok, kind = True, "name"
             elif pattern is userpass:  # a flag: ` -u`, not `--no-u` or `x-u`
                 command = low[low.rfind("\n", 0, start) + 1:start]

@@ -75,7 +75,8 @@ _SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzx
 _PREFIX = re.compile(
     r"^(?:github_pat_|gh[pousr]_|glpat-|hf_|api_org_|sk-ant-(?:api|admin)\d\d-|sk-or-v1-|sk-(?:proj|svcacct|admin)-|sk-|"
     r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|GOCSPX-|ya29\.|GR1348941|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
-    r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|xoxe(?:\.xox[bp])?-\d-|xapp-\d-|SG\.|npm_|pypi-|(?:sk|rk)_(?:live|test)_|sq0atp-|EAAA)"
+    r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|xoxe(?:\.xox[bp])?-\d-|xapp-\d-|SG\.|npm_|pypi-|(?:sk|rk)_(?:live|test)_|sq0atp-|EAAA|"
+    r"amzn\.mws\.|key-(?=[0-9a-f]{32}$)|access_token\$(?:production|sandbox)\$)"
 )
 
 #: documentation key fragments, matched case-insensitively inside a value
@@ -581,6 +582,27 @@ def _glued_to_name(text: str) -> bool:
     return bool(re.search(r"\d", rest) and re.search(r"[A-Za-z]", rest)) and entropy(rest) >= 4.0
 
 
+#: a label (a credential's name, a scheme or environment word) and a separator
+#: opening a value: ``access_token$production$…``, ``apikey|…``, ``token#…``
+#: (``token:…`` is read as a name and its value already)
+_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{1,40}[$|#]")
+_LABEL_SEPARATORS = re.compile(r"[$|#]")
+
+
+def _labelled_token(text: str) -> bool:
+    """``access_token$production$d2w…$4f1…``: a value that opens with a label
+    and a separator (``$``, ``|``, ``#``) and holds, between
+    separators, a part of 16+ characters that is a random token by the token
+    test: a token that names itself (Braintree's format, a ``label|token``
+    pair), not a key name. Names, paths and words between the separators
+    (``secret:project/name``, ``api_key:your-key-here``) are no such part."""
+    match = _LABEL.match(text)
+    if match is None or len(text) > 400:
+        return False
+    return any(len(part) >= 16 and generic_reason(part, "token") is None
+               for part in _LABEL_SEPARATORS.split(text[match.end():]))
+
+
 def names_a_credential(value: str) -> bool:
     """``value`` says what should be there instead of being it: the name of
     a credential (``LANGCHAIN_API_KEY``, ``hf-access-token``) or a sentence
@@ -792,7 +814,7 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return "timestamp"
     named = _ascii_letters(text)  # `pässword` names the key as surely as `password`
     if _SELF_DESCRIBING.search(named) and (strength != "password" or _NAME_CHARS.fullmatch(named)) and not _glued_to_name(text) \
-            and not _NOT_IN_NAMES.search(text):
+            and not _NOT_IN_NAMES.search(text) and not _labelled_token(text):
         return "a key name, not a key"
     if re.match(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", text):
         return "an environment variable name"

@@ -1,0 +1,155 @@
+"""Round 16 of the secrets detectors (issue 15), on own samples: the gaps
+set 15 (Horusec and gosec, now spent) showed, fixed in general.
+
+- provider formats with a fixed documented shape: Amazon MWS auth tokens
+  (``amzn.mws.`` + a UUID), Mailgun private keys (``key-`` + 32 hex, and the
+  newer 32-8-8 hex shape next to a ``mailgun`` name), Braintree access tokens
+  (``access_token$production$`` + 16 + ``$`` + 32 hex), each named as its
+  provider;
+- a value that opens with a label and a separator (``access_token$…``,
+  ``token:…``) and then holds a random run is a token that names itself, not
+  a key name used as a value;
+- an XML element named for a credential with attributes before its text
+  (``<password type="text">…</password>``).
+
+The reported rows fail on 4702682 (nothing reported there, or a generic
+type); the quiet and kept rows pass on both trees.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import uuid
+
+import pytest
+
+from mlwarden.core.config import Config
+from mlwarden.core.engine import check_source
+from mlwarden.core.finding import Severity
+
+RNG = random.Random(1616)
+ALL = Config(select=["MLW4", "MLW51"], severity=Severity.LOW)
+DEFAULT_RUN = Config(select=["MLW4", "MLW51"])
+ALNUM = string.ascii_letters + string.digits
+HEX = "0123456789abcdef"
+
+
+def rand(n: int, alphabet: str = ALNUM) -> str:
+    while True:
+        value = "".join(RNG.choice(alphabet) for _ in range(n))
+        if alphabet != ALNUM or (sum(c.isdigit() for c in value) >= 3 and any(c.isupper() for c in value)
+                                 and any(c.islower() for c in value)):
+            return value
+
+
+def found(text: str, filename: str, config: Config = DEFAULT_RUN):
+    return [(f.rule_id, f.severity, f.message) for f in check_source(text, filename, config=config).findings]
+
+
+MWS = f"amzn.mws.{uuid.UUID(int=RNG.getrandbits(128))}"
+MAILGUN = "key-" + rand(32, HEX)
+MAILGUN_NEW = f"{rand(32, HEX)}-{rand(8, HEX)}-{rand(8, HEX)}"
+BRAINTREE = f"access_token$production${rand(16, string.ascii_lowercase + string.digits)}${rand(32, HEX)}"
+BRAINTREE_SANDBOX = f"access_token$sandbox${rand(16, string.ascii_lowercase + string.digits)}${rand(32, HEX)}"
+
+#: (file, text, provider named in the message)
+PROVIDERS = [
+    ("marketplace.py", f'MWS_AUTH_TOKEN = "{MWS}"\n', "Amazon MWS Auth Token"),
+    ("orders.py", f'client = Orders(seller_id="A1B2", auth_token="{MWS}")\n', "Amazon MWS Auth Token"),
+    ("config.yaml", f"mws:\n  token: '{MWS}'\n", "Amazon MWS Auth Token"),
+    ("notify.py", f'requests.post(url, auth=("api", "{MAILGUN}"))\n', "Mailgun API Key"),
+    (".env", f"MAILGUN_API_KEY={MAILGUN}\n", "Mailgun API Key"),
+    ("mail.yaml", f"MAILGUN_API_KEY: {MAILGUN_NEW}\n", "Mailgun API Key"),
+    ("pay.py", f'gateway = braintree.BraintreeGateway(access_token="{BRAINTREE}")\n', "Braintree Access Token"),
+    ("pay.env", f"PAYPAL_ACCESS_TOKEN='{BRAINTREE_SANDBOX}'\n", "Braintree Access Token"),
+]
+
+
+@pytest.mark.parametrize("filename,text,provider", PROVIDERS)
+def test_documented_provider_formats_are_named(filename, text, provider):
+    got = [g for g in found(text, filename) if g[0] == "MLW401"]
+    assert len(got) == 1, (text, got)
+    assert got[0][1] in (Severity.MEDIUM, Severity.HIGH)
+    assert f"`{provider}`" in got[0][2]
+    for secret in (MWS, MAILGUN, MAILGUN_NEW, BRAINTREE, BRAINTREE_SANDBOX):
+        assert secret not in got[0][2]  # never printed in full
+
+
+REPORTED = [
+    # a label and a separator, then a random run: a token naming itself
+    ("app.env", f"SERVICE_TOKEN=bearer_token#{rand(24)}\n"),
+    # XML elements with attributes before the credential
+    ("settings.xml", f'<password type="text">{rand(22)}</password>\n'),
+    ("server.xml", f'<dbPassword id="primary" >{rand(18)}</dbPassword>\n'),
+    ("app.xml", f"<apiToken scope='read' region=\"eu\">{rand(40)}</apiToken>\n"),
+]
+
+
+@pytest.mark.parametrize("filename,text", REPORTED)
+def test_reported_at_medium_or_more(filename, text):
+    got = [g for g in found(text, filename) if g[0] == "MLW401"]
+    assert len(got) == 1, (text, got)
+    assert got[0][1] in (Severity.MEDIUM, Severity.HIGH)
+
+
+QUIET = [
+    # shapes a provider format must not take
+    ("cache.py", f'CACHE_KEY = "key-{rand(31, HEX)}"\n'),  # one hex short
+    ("cache.py", f'lookup = "key-{rand(32, HEX).upper()}"\n'),  # upper-case hex: no Mailgun key
+    ("ids.py", f'ORDER = "amzn.mws.{rand(32, HEX)}"\n'),  # no UUID
+    ("pay.py", 'TOKEN = "access_token$production$your_merchant_id$your_private_key"\n'),
+    ("docs.yaml", "braintree: access_token$sandbox$<merchant-id>$<hex>\n"),
+    ("pay.py", "gateway_token = 'access_token$production$' + merchant + '$' + private\n"),
+    # labels before names, paths and placeholders are no tokens
+    ("config.yaml", "api_token: 'token:project/name/versions/latest'\n"),
+    ("config.yaml", "api_key: 'api_key:your-key-here'\n"),
+    ("config.yaml", "secret: 'secret:DB_PASSWORD'\n"),
+    # XML with attributes that is not a credential, or holds a reference
+    ("page.html", f'<div class="token-list" id="t1">{rand(24)} tokens</div>\n'),
+    ("settings.xml", '<password type="text">${DB_PASSWORD}</password>\n'),
+    ("settings.xml", '<password type="text"></password>\n'),
+    ("page.xml", f'<span class="passwordHint">{rand(20)}</span>\n'),
+]
+
+
+KEPT = [
+    # `name:token` inside a value, and a `|` after a credential word, were reported before: one finding
+    ("config.yaml", f"api_token: 'token:{rand(32)}'\n"),
+    ("settings.json", f'{{"client_secret": "secret|{rand(28)}"}}\n'),
+    # a password with a `$` or `|` in it is still one password
+    ("config.yaml", f"password: 'Tr0ub4dor|{rand(12)}'\n"),
+    ("config.yaml", f"password: 'x${rand(18)}'\n"),
+]
+
+
+@pytest.mark.parametrize("filename,text", KEPT)
+def test_kept(filename, text):
+    got = [g for g in found(text, filename) if g[0] == "MLW401"]
+    assert len(got) == 1, (text, got)
+
+
+@pytest.mark.parametrize("filename,text", QUIET)
+def test_quiet_even_at_low(filename, text):
+    assert [g for g in found(text, filename, ALL) if g[0] == "MLW401"] == [], text
+
+
+def test_key_names_as_values_stay_quiet():
+    from mlwarden.secrets.noise import generic_reason
+
+    assert generic_reason("access_token", "password") == "a key name, not a key"
+    assert generic_reason("MY_API_KEY") is not None
+    assert generic_reason("token:abcdefghijklmnopqrstuvwxyz") is not None  # a sequential run after the label
+    assert generic_reason(BRAINTREE) is None
+
+
+def test_fast_and_full_modes_agree_on_the_new_shapes(tmp_path):
+    from test_equivalence import assert_same_results, both_modes_paths
+
+    (tmp_path / "marketplace.py").write_text(f'MWS_AUTH_TOKEN = "{MWS}"\nlookup = "key-{rand(32, HEX).upper()}"\n')
+    (tmp_path / "mail.yaml").write_text(f"MAILGUN_API_KEY: {MAILGUN_NEW}\nother: {MAILGUN}\n")
+    (tmp_path / "pay.env").write_text(f"PAYPAL_ACCESS_TOKEN='{BRAINTREE}'\n")
+    (tmp_path / "settings.xml").write_text(f'<password type="text">{rand(22)}</password>\n<a class="k">x</a>\n')
+    fast, full = both_modes_paths([tmp_path], Config(select=["MLW4", "MLW51"], root=tmp_path, severity=Severity.LOW))
+    assert sum(len(r.findings) for r in fast) == 5
+    assert_same_results(fast, full)
