@@ -10,7 +10,10 @@ set 15 (Horusec and gosec, now spent) showed, fixed in general.
   ``token:…``) and then holds a random run is a token that names itself, not
   a key name used as a value;
 - an XML element named for a credential with attributes before its text
-  (``<password type="text">…</password>``).
+  (``<password type="text">…</password>``);
+- a known default or weak password written in leetspeak (``Ch@ng3m3``,
+  ``P4ssw0rd``, ``r00t``) is that default password: low in configuration
+  files, as round 14 reports ``changeme`` (set 15's write-up named the gap).
 
 The reported rows fail on 4702682 (nothing reported there, or a generic
 type); the quiet and kept rows pass on both trees.
@@ -132,6 +135,36 @@ def test_kept(filename, text):
 @pytest.mark.parametrize("filename,text", QUIET)
 def test_quiet_even_at_low(filename, text):
     assert [g for g in found(text, filename, ALL) if g[0] == "MLW401"] == [], text
+
+
+@pytest.mark.parametrize("filename,text", [
+    ("config.yaml", "password: Ch@ng3m3\n"),
+    (".env", "DB_PASSWORD=P4ssw0rd\n"),
+    ("compose.yaml", "environment:\n  MYSQL_ROOT_PASSWORD: r00t\n"),
+    ("settings.json", '{\n  "user": "svc",\n  "admin_password": "4dm1n"\n}\n'),
+])
+def test_leetspeak_defaults_are_low_with_reason(filename, text):
+    got = [g for g in found(text, filename, ALL) if g[0] == "MLW401"]
+    assert len(got) == 1 and got[0][1] == Severity.LOW, got
+    assert "default or weak" in got[0][2]
+    assert [g for g in found(text, filename) if g[0] == "MLW401"] == []  # not in a default run
+
+
+@pytest.mark.parametrize("filename,text", [
+    ("app.py", "password = 'P4ssw0rd'\n"),  # Python code is judged as before
+    ("config.yaml", f"password: Tr0ub4dor&{rand(3, string.digits)}\n"),  # a longer made-up password
+    ("config.yaml", f"password: {rand(16)}\n"),
+])
+def test_not_defaults_keep_medium(filename, text):
+    got = [g for g in found(text, filename) if g[0] == "MLW401"]
+    assert len(got) == 1 and got[0][1] == Severity.MEDIUM, got
+
+
+def test_default_password_fold():
+    from mlwarden.secrets.keywords import is_default_password
+
+    assert is_default_password("P@ssw0rd") and is_default_password("Ch@ng3m3") and is_default_password("postgres")
+    assert not is_default_password("Tr0ub4dor&3") and not is_default_password(rand(12))
 
 
 def test_key_names_as_values_stay_quiet():

@@ -879,6 +879,18 @@ DEFAULT_PASSWORDS = frozenset({
     "postgres", "mysql", "mariadb", "oracle", "manager", "tomcat", "jenkins", "minioadmin", "airflow", "neo4j",
     "rabbitmq", "elastic", "superuser", "sysadmin", "test123", "demo",
 })
+#: leetspeak's letter substitutes (``P@ssw0rd``, ``Ch@ng3m3``, ``r00t``)
+_LEET = str.maketrans({"@": "a", "4": "a", "3": "e", "1": "i", "0": "o", "$": "s", "5": "s", "7": "t"})
+
+
+def is_default_password(value: str) -> bool:
+    """Is ``value`` a known default or weak password (:data:`DEFAULT_PASSWORDS`),
+    also written in leetspeak (``Ch@ng3m3`` is ``changeme``, ``P4ssw0rd`` is
+    ``password``)? A generated value never folds to one of these words."""
+    low = value.lower()
+    return low in DEFAULT_PASSWORDS or low.translate(_LEET) in DEFAULT_PASSWORDS
+
+
 #: every password name (:data:`PASSWORD_WORDS`) holds one of these
 _PASSWORD_STEMS = ("pass", "pw", "psw", "senha", "contras")
 #: ``key: value`` / ``key = value`` / ``"key": "value",`` / ``KEY=value`` with
@@ -891,7 +903,7 @@ _DEFAULT_ASSIGN = re.compile(
 
 def default_passwords(lines: Sequence[str], lowered: Optional[str] = None, starts: Optional[List[int]] = None) -> Iterator[Tuple[int, int, str]]:
     """(0-based line, 0-based column, value) of each known default or weak
-    password (:data:`DEFAULT_PASSWORDS`) assigned to a password-named key in
+    password (:func:`is_default_password`) assigned to a password-named key in
     configuration text (YAML, JSON, TOML, INI, ``.env``). Not for Python:
     there a literal is judged by the keyword rules alone."""
     low = lowered if lowered is not None else "\n".join(lines).lower()
@@ -915,7 +927,7 @@ def default_passwords(lines: Sequence[str], lowered: Optional[str] = None, start
         if len(line) > 200:
             continue
         match = _DEFAULT_ASSIGN.search(line)
-        if match is None or match.group("v").lower() not in DEFAULT_PASSWORDS:
+        if match is None or not is_default_password(match.group("v")):
             continue
         if key_strength(match.group("key")) != "password":
             continue
