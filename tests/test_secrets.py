@@ -71,6 +71,8 @@ def true_positives():
     mailgun = tok("key", "-", rand(32, HEX))
     mailgun_new = "-".join(rand(n, HEX) for n in (32, 8, 8))
     braintree = tok("access_token", "$production$", rand(16, HEX + "ghijkmnpqrstuvwxyz"), "$", rand(32, HEX))
+    langfuse = tok("sk", "-lf-", "-".join(rand(n, HEX) for n in (8, 4, 4, 4, 12)))
+    supabase = tok("sbp", "_", rand(40, HEX + "ghijkmnpqrstuvwxyz"))
     runner = tok("GR134", "8941", rand(20, ALNUM + "_-"))
     session_old = tok("FQoGZXIv", "YXdzE", rand(250, ALNUM + "+/"))
     session_older = tok("FQoD", "YXdzE", rand(250, ALNUM + "+/"))
@@ -214,6 +216,8 @@ def true_positives():
         ("Mailgun API Key", f"MAILGUN_API_KEY={mailgun}", mailgun),
         ("Mailgun API Key", f'mailgun_key = "{mailgun_new}"', mailgun_new),
         ("Braintree Access Token", f'gateway = BraintreeGateway(access_token="{braintree}")', braintree),
+        ("Langfuse Secret Key", f'Langfuse(public_key=pk, secret_key="{langfuse}")', langfuse),
+        ("Supabase Access Token", f"SUPABASE_ACCESS_TOKEN={supabase}", supabase),
         # a PKCS #8 block in a JSON string: the key material follows on the same line
         ("Encrypted Private Key", '"key": "-----' + "BEGIN ENCRYPTED PRIVATE KEY-----\\n" + rand(64, ALNUM + "+/") + '\\n"',
          "BEGIN ENCRYPTED PRIVATE KEY"),
@@ -295,6 +299,9 @@ FALSE_POSITIVES = [
     "cache_key = 'key-" + "0123456789abcdef" * 2 + "'",  # a counting run after the prefix
     "monkey-" + "9f86d081884c7d659a2feaa0c55ad015",  # the prefix inside a longer word
     "access_token$production$" + "x" * 16 + "$" + "x" * 32,
+    "sk-lf-" + "00000000-0000-0000-0000-000000000000",  # the SDK docs' zero key
+    "pk-lf-" + "1c3e5a7b-2d4f-4a6b-8c0d-9e1f2a3b4c5d",  # the public half
+    "sbp_" + "abcdefghijklmnopqrstuvwxyz" + "abcdefghijklmn",  # a sequential run
 ]
 
 

@@ -4,8 +4,10 @@ set 15 (Horusec and gosec, now spent) showed, fixed in general.
 - provider formats with a fixed documented shape: Amazon MWS auth tokens
   (``amzn.mws.`` + a UUID), Mailgun private keys (``key-`` + 32 hex, and the
   newer 32-8-8 hex shape next to a ``mailgun`` name), Braintree access tokens
-  (``access_token$production$`` + 16 + ``$`` + 32 hex), each named as its
-  provider;
+  (``access_token$production$`` + 16 + ``$`` + 32 hex), and two ML-stack
+  services with a fixed shape, Langfuse secret keys (``sk-lf-`` + a UUID; the
+  ``pk-lf-`` public key is publishable) and Supabase access tokens (``sbp_``
+  + 40), each named as its provider;
 - a value that opens with a label and a separator (``access_token$…``,
   ``token:…``) and then holds a random run is a token that names itself, not
   a key name used as a value;
@@ -54,6 +56,8 @@ MWS = f"amzn.mws.{uuid.UUID(int=RNG.getrandbits(128))}"
 MAILGUN = "key-" + rand(32, HEX)
 MAILGUN_NEW = f"{rand(32, HEX)}-{rand(8, HEX)}-{rand(8, HEX)}"
 BRAINTREE = f"access_token$production${rand(16, string.ascii_lowercase + string.digits)}${rand(32, HEX)}"
+LANGFUSE = f"sk-lf-{uuid.UUID(int=RNG.getrandbits(128))}"
+SUPABASE = "sbp_" + rand(40, string.ascii_lowercase + string.digits)
 BRAINTREE_SANDBOX = f"access_token$sandbox${rand(16, string.ascii_lowercase + string.digits)}${rand(32, HEX)}"
 
 #: (file, text, provider named in the message)
@@ -66,6 +70,9 @@ PROVIDERS = [
     ("mail.yaml", f"MAILGUN_API_KEY: {MAILGUN_NEW}\n", "Mailgun API Key"),
     ("pay.py", f'gateway = braintree.BraintreeGateway(access_token="{BRAINTREE}")\n', "Braintree Access Token"),
     ("pay.env", f"PAYPAL_ACCESS_TOKEN='{BRAINTREE_SANDBOX}'\n", "Braintree Access Token"),
+    ("tracing.py", f'langfuse = Langfuse(public_key=PK, secret_key="{LANGFUSE}", host=HOST)\n', "Langfuse Secret Key"),
+    (".env", f"LANGFUSE_SECRET_KEY={LANGFUSE}\n", "Langfuse Secret Key"),
+    ("rag.ipynb.py", f'headers = {{"Authorization": "Bearer {SUPABASE}"}}\n', "Supabase Access Token"),
 ]
 
 
@@ -75,7 +82,7 @@ def test_documented_provider_formats_are_named(filename, text, provider):
     assert len(got) == 1, (text, got)
     assert got[0][1] in (Severity.MEDIUM, Severity.HIGH)
     assert f"`{provider}`" in got[0][2]
-    for secret in (MWS, MAILGUN, MAILGUN_NEW, BRAINTREE, BRAINTREE_SANDBOX):
+    for secret in (MWS, MAILGUN, MAILGUN_NEW, BRAINTREE, BRAINTREE_SANDBOX, LANGFUSE, SUPABASE):
         assert secret not in got[0][2]  # never printed in full
 
 
@@ -104,6 +111,8 @@ QUIET = [
     ("pay.py", 'TOKEN = "access_token$production$your_merchant_id$your_private_key"\n'),
     ("docs.yaml", "braintree: access_token$sandbox$<merchant-id>$<hex>\n"),
     ("pay.py", "gateway_token = 'access_token$production$' + merchant + '$' + private\n"),
+    # Langfuse's public key goes into client code by design
+    ("tracing.py", f'LANGFUSE_PUBLIC_KEY = "pk-lf-{uuid.UUID(int=RNG.getrandbits(128))}"\n'),
     # labels before names, paths and placeholders are no tokens
     ("config.yaml", "api_token: 'token:project/name/versions/latest'\n"),
     ("config.yaml", "api_key: 'api_key:your-key-here'\n"),
@@ -174,6 +183,7 @@ def test_key_names_as_values_stay_quiet():
     assert generic_reason("MY_API_KEY") is not None
     assert generic_reason("token:abcdefghijklmnopqrstuvwxyz") is not None  # a sequential run after the label
     assert generic_reason(BRAINTREE) is None
+    assert generic_reason(f"pk-lf-{uuid.UUID(int=RNG.getrandbits(128))}") == "a publishable (client-side) key"
 
 
 def test_fast_and_full_modes_agree_on_the_new_shapes(tmp_path):

@@ -234,6 +234,20 @@ class BraintreeTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class LangfuseSecretKeyDetector(RegexBasedDetector):
+    """Langfuse secret keys (``sk-lf-`` + a UUID)."""
+
+    secret_type = "Langfuse Secret Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class SupabaseTokenDetector(RegexBasedDetector):
+    """Supabase personal access tokens (``sbp_`` + 40)."""
+
+    secret_type = "Supabase Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class PrivateAITokenDetector(RegexBasedDetector):
     """Private AI API keys (32 alphanumerics near ``private_ai`` / ``privateai``)."""
 
@@ -436,4 +450,6 @@ ALL_DETECTORS = (
     AmazonMWSTokenDetector,
     MailgunKeyDetector,
     BraintreeTokenDetector,
+    LangfuseSecretKeyDetector,
+    SupabaseTokenDetector,
 )

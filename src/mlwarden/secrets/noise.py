@@ -76,7 +76,7 @@ _PREFIX = re.compile(
     r"^(?:github_pat_|gh[pousr]_|glpat-|hf_|api_org_|sk-ant-(?:api|admin)\d\d-|sk-or-v1-|sk-(?:proj|svcacct|admin)-|sk-|"
     r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|GOCSPX-|ya29\.|GR1348941|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
     r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|xoxe(?:\.xox[bp])?-\d-|xapp-\d-|SG\.|npm_|pypi-|(?:sk|rk)_(?:live|test)_|sq0atp-|EAAA|"
-    r"amzn\.mws\.|key-(?=[0-9a-f]{32}$)|access_token\$(?:production|sandbox)\$)"
+    r"amzn\.mws\.|key-(?=[0-9a-f]{32}$)|access_token\$(?:production|sandbox)\$|sk-lf-|sbp_)"
 )
 
 #: documentation key fragments, matched case-insensitively inside a value
@@ -434,7 +434,7 @@ _CREDENTIAL_WORD_VALUE = re.compile(r"(?:another|other|some|your|new|old|the)?(?
 _UNSIGNED_JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.?")
 #: keys vendors issue to be embedded in web pages and apps: Stripe publishable
 #: keys, PostHog project keys, Mapbox public tokens
-_PUBLISHABLE = re.compile(r"^(?:pk_(?:live|test)_|phc_|pk\.eyJ)")
+_PUBLISHABLE = re.compile(r"^(?:pk_(?:live|test)_|phc_|pk\.eyJ|pk-lf-)")
 
 
 def _random_segment(text: str) -> bool:

@@ -299,6 +299,16 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # `$sandbox$`) + a 16-character merchant id + `$` + 32 hex
         _re(r"(?<![A-Za-z0-9_$])(access_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32})(?![A-Za-z0-9_$])"),
     ),
+    "Langfuse Secret Key": (
+        # LLM-tracing secret keys: `sk-lf-` + a UUID (the public half,
+        # `pk-lf-` + a UUID, goes into client code by design and is not matched)
+        _re(_B + r"(sk-lf-" + _UUID + r")" + _E),
+    ),
+    "Supabase Access Token": (
+        # personal access tokens of the management API: `sbp_` + 40
+        # lower-case alphanumerics
+        _re(_B + r"(sbp_[a-z0-9]{40})" + _E_OR("sbp_")),
+    ),
     "Encrypted Private Key": (
         # PKCS #8 encrypted keys (`openssl pkcs8 -topk8`): detect-secrets knows
         # every other header; reported only with key material after it
@@ -361,6 +371,8 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Amazon MWS Auth Token": "`amzn.mws.` + a lower-case UUID (Amazon Marketplace Web Service)",
     "Mailgun API Key": "`key-` + 32 lower-case hex; 32 hex + `-` + 8 hex + `-` + 8 hex next to a `mailgun` name",
     "Braintree Access Token": "`access_token$production$` or `access_token$sandbox$` + 16 lower-case alphanumerics + `$` + 32 hex (PayPal Braintree)",
+    "Langfuse Secret Key": "`sk-lf-` + a lower-case UUID (the `pk-lf-` public key is not a secret)",
+    "Supabase Access Token": "`sbp_` + 40 lower-case alphanumerics (management-API personal access tokens)",
     "Encrypted Private Key": "a `-----BEGIN ENCRYPTED PRIVATE KEY-----` block (PKCS #8) with key material",
 }
 
@@ -497,7 +509,7 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
         "bedrock-api-key", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
         "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
         "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "<master>", "EAAA", "npm_", "LS0tLS1CRUdJTi", "JQQJ", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
-        "amzn.mws.", "access_token$",
+        "amzn.mws.", "access_token$", "sbp_",
     )
 ) + (
     # Entra secrets (`Q~`) and base64-encoded tokens (ENCODED_PREFIXES). Each
