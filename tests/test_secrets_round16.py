@@ -2,7 +2,7 @@
 set 15 (Horusec and gosec, now spent) showed, fixed in general.
 
 - provider formats with a fixed documented shape: Amazon MWS auth tokens
-  (``amzn.mws.`` + a UUID), Mailgun private keys (``key-`` + 32 hex, and the
+  (``amzn.mws.`` + a UUID), Mailgun private keys (``key-`` + 32 base36, and the
   newer 32-8-8 hex shape next to a ``mailgun`` name), Braintree access tokens
   (``access_token$production$`` + 16 + ``$`` + 32 hex), and two ML-stack
   services with a fixed shape, Langfuse secret keys (``sk-lf-`` + a UUID; the
@@ -54,6 +54,7 @@ def found(text: str, filename: str, config: Config = DEFAULT_RUN):
 
 MWS = f"amzn.mws.{uuid.UUID(int=RNG.getrandbits(128))}"
 MAILGUN = "key-" + rand(32, HEX)
+MAILGUN_B36 = "key-" + rand(30, string.ascii_lowercase) + rand(2, string.digits)
 MAILGUN_NEW = f"{rand(32, HEX)}-{rand(8, HEX)}-{rand(8, HEX)}"
 BRAINTREE = f"access_token$production${rand(16, string.ascii_lowercase + string.digits)}${rand(32, HEX)}"
 LANGFUSE = f"sk-lf-{uuid.UUID(int=RNG.getrandbits(128))}"
@@ -67,6 +68,7 @@ PROVIDERS = [
     ("config.yaml", f"mws:\n  token: '{MWS}'\n", "Amazon MWS Auth Token"),
     ("notify.py", f'requests.post(url, auth=("api", "{MAILGUN}"))\n', "Mailgun API Key"),
     (".env", f"MAILGUN_API_KEY={MAILGUN}\n", "Mailgun API Key"),
+    ("compose.yaml", f"environment:\n  MAILGUN_KEY: '{MAILGUN_B36}'\n", "Mailgun API Key"),
     ("mail.yaml", f"MAILGUN_API_KEY: {MAILGUN_NEW}\n", "Mailgun API Key"),
     ("pay.py", f'gateway = braintree.BraintreeGateway(access_token="{BRAINTREE}")\n', "Braintree Access Token"),
     ("pay.env", f"PAYPAL_ACCESS_TOKEN='{BRAINTREE_SANDBOX}'\n", "Braintree Access Token"),
@@ -82,7 +84,7 @@ def test_documented_provider_formats_are_named(filename, text, provider):
     assert len(got) == 1, (text, got)
     assert got[0][1] in (Severity.MEDIUM, Severity.HIGH)
     assert f"`{provider}`" in got[0][2]
-    for secret in (MWS, MAILGUN, MAILGUN_NEW, BRAINTREE, BRAINTREE_SANDBOX, LANGFUSE, SUPABASE):
+    for secret in (MWS, MAILGUN, MAILGUN_B36, MAILGUN_NEW, BRAINTREE, BRAINTREE_SANDBOX, LANGFUSE, SUPABASE):
         assert secret not in got[0][2]  # never printed in full
 
 
@@ -107,6 +109,7 @@ QUIET = [
     # shapes a provider format must not take
     ("cache.py", f'CACHE_KEY = "key-{rand(31, HEX)}"\n'),  # one hex short
     ("cache.py", f'lookup = "key-{rand(32, HEX).upper()}"\n'),  # upper-case hex: no Mailgun key
+    ("cache.py", f'slot = "key-{rand(32, string.ascii_lowercase)}"\n'),  # letters only: no generated key
     ("ids.py", f'ORDER = "amzn.mws.{rand(32, HEX)}"\n'),  # no UUID
     ("pay.py", 'TOKEN = "access_token$production$your_merchant_id$your_private_key"\n'),
     ("docs.yaml", "braintree: access_token$sandbox$<merchant-id>$<hex>\n"),

@@ -76,7 +76,7 @@ _PREFIX = re.compile(
     r"^(?:github_pat_|gh[pousr]_|glpat-|hf_|api_org_|sk-ant-(?:api|admin)\d\d-|sk-or-v1-|sk-(?:proj|svcacct|admin)-|sk-|"
     r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|GOCSPX-|ya29\.|GR1348941|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
     r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|xoxe(?:\.xox[bp])?-\d-|xapp-\d-|SG\.|npm_|pypi-|(?:sk|rk)_(?:live|test)_|sq0atp-|EAAA|"
-    r"amzn\.mws\.|key-(?=[0-9a-f]{32}$)|access_token\$(?:production|sandbox)\$|sk-lf-|sbp_)"
+    r"amzn\.mws\.|key-(?=[0-9a-z]{32}$)|access_token\$(?:production|sandbox)\$|sk-lf-|sbp_)"
 )
 
 #: documentation key fragments, matched case-insensitively inside a value
