@@ -298,6 +298,7 @@ FALSE_POSITIVES = [
     "amzn.mws." + "your-auth-token-here",
     "cache_key = 'key-" + "0123456789abcdef" * 2 + "'",  # a counting run after the prefix
     "monkey-" + "9f86d081884c7d659a2feaa0c55ad015",  # the prefix inside a longer word
+    "lookup = 'key-" + "9f86d081884c7d659a2feaa0c55ad015'",  # no Mailgun name on the line
     "access_token$production$" + "x" * 16 + "$" + "x" * 32,
     "sk-lf-" + "00000000-0000-0000-0000-000000000000",  # the SDK docs' zero key
     "pk-lf-" + "1c3e5a7b-2d4f-4a6b-8c0d-9e1f2a3b4c5d",  # the public half

@@ -589,6 +589,11 @@ _LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{1,40}[$|#]")
 _LABEL_SEPARATORS = re.compile(r"[$|#]")
 
 
+#: Mailgun's legacy key shape (`key-` + 32 base36 with a digit): under a token
+#: name a key, not a hyphenated identifier, even without a Mailgun name nearby
+_KEY_RUN = re.compile(r"key-(?=[a-z]{0,31}[0-9])[0-9a-z]{32}")
+
+
 def _labelled_token(text: str) -> bool:
     """``access_token$production$d2w…$4f1…``: a value that opens with a label
     and a separator (``$``, ``|``, ``#``) and holds, between
@@ -830,7 +835,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         if re.fullmatch(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[A-Z_]+", text) or " " in text and not re.search(r"[^\w ]", text) and text.islower() is False:
             return "identifier-like name"
         return None
-    if _NAMEISH.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)) and not _random_segment(text):
+    if _NAMEISH.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)) and not _random_segment(text) \
+            and not _KEY_RUN.fullmatch(text):
         return "identifier-like name"
     if _RESOURCE.match(text) or _identifier_like(text):
         return "resource identifier"
