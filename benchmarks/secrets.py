@@ -534,6 +534,7 @@ _ONE_READER_SETS = {
     "heldout13": ("kics",),
     "heldout14": ("leaktk",),
     "heldout15": ("horusec", "gosec"),
+    "heldout16": ("octarine",),
 }
 
 
@@ -898,7 +899,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("eval", help="precision / recall / F1 on labelled samples")
-    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15"), default="dev",
+    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16"), default="dev",
                     help="dev: own + published samples (used while building the detectors); heldout: held-out set 1, "
                          "the files in benchmarks/.corpus/secrets-heldout (benchmarks/secrets_heldout.py); heldout2: "
                          "set 2, benchmarks/.corpus/secrets-heldout2 (benchmarks/secrets_heldout2.py); heldout3 / heldout4: "
@@ -913,7 +914,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "benchmarks/.corpus/secrets-heldout12 (benchmarks/secrets_heldout12.py); heldout13: set 13, "
                          "benchmarks/.corpus/secrets-heldout13 (benchmarks/secrets_heldout13.py); heldout14: set 14, "
                          "benchmarks/.corpus/secrets-heldout14 (benchmarks/secrets_heldout14.py); heldout15: set 15, "
-                         "benchmarks/.corpus/secrets-heldout15 (benchmarks/secrets_heldout15.py)")
+                         "benchmarks/.corpus/secrets-heldout15 (benchmarks/secrets_heldout15.py); heldout16: set 16, "
+                         "benchmarks/.corpus/secrets-heldout16 (benchmarks/secrets_heldout16.py)")
     ev.add_argument("--heldout-dir", metavar="DIR", help="where the held-out files are (default benchmarks/.corpus/secrets-heldout, "
                                                          "secrets-heldout2, -3, -4, -5, -6, -7 or -8)")
     ev.add_argument("--source", choices=("all", "own", "published"), default="all", help="with --set dev")

@@ -67,6 +67,12 @@ def true_positives():
     aiza = tok("AI", "za", rand(35, ALNUM + "_-"))
     gocspx = tok("GOC", "SPX-", rand(28, ALNUM + "_-"))
     ya29 = tok("ya", "29.", rand(150, ALNUM + "_-"))
+    mws = tok("amzn", ".mws.", "-".join(rand(n, HEX) for n in (8, 4, 4, 4, 12)))
+    mailgun = tok("key", "-", rand(32, HEX))
+    mailgun_new = "-".join(rand(n, HEX) for n in (32, 8, 8))
+    braintree = tok("access_token", "$production$", rand(16, HEX + "ghijkmnpqrstuvwxyz"), "$", rand(32, HEX))
+    langfuse = tok("sk", "-lf-", "-".join(rand(n, HEX) for n in (8, 4, 4, 4, 12)))
+    supabase = tok("sbp", "_", rand(40, HEX + "ghijkmnpqrstuvwxyz"))
     runner = tok("GR134", "8941", rand(20, ALNUM + "_-"))
     session_old = tok("FQoGZXIv", "YXdzE", rand(250, ALNUM + "+/"))
     session_older = tok("FQoD", "YXdzE", rand(250, ALNUM + "+/"))
@@ -206,6 +212,12 @@ def true_positives():
         ("PyPI API Token", f"password = {pypi_other}", pypi_other),
         ("Base64-Encoded Private Key", f"PRIVATE_KEY_B64={pem_b64}", pem_b64),
         ("Base64-Encoded Private Key", f'  "sshKey": "{ssh_b64}",', ssh_b64),
+        ("Amazon MWS Auth Token", f'MWS_AUTH_TOKEN = "{mws}"', mws),
+        ("Mailgun API Key", f"MAILGUN_API_KEY={mailgun}", mailgun),
+        ("Mailgun API Key", f'mailgun_key = "{mailgun_new}"', mailgun_new),
+        ("Braintree Access Token", f'gateway = BraintreeGateway(access_token="{braintree}")', braintree),
+        ("Langfuse Secret Key", f'Langfuse(public_key=pk, secret_key="{langfuse}")', langfuse),
+        ("Supabase Access Token", f"SUPABASE_ACCESS_TOKEN={supabase}", supabase),
         # a PKCS #8 block in a JSON string: the key material follows on the same line
         ("Encrypted Private Key", '"key": "-----' + "BEGIN ENCRYPTED PRIVATE KEY-----\\n" + rand(64, ALNUM + "+/") + '\\n"',
          "BEGIN ENCRYPTED PRIVATE KEY"),
@@ -282,6 +294,15 @@ FALSE_POSITIVES = [
     "model.tokenizer.pad_token = tokens.wordpiece_vocabulary",
     "Tq8mW2zLr5Kv9Ny3Bp6Dc1Gf4Hj7Xs0EaUTq8mW2zLr5Kv9Ny3Bp6D" + "jqqj" + "Tq8mW2zLr5Kv9Ny3Bp6D" + "azdo" + "Tq8m",  # no signature
     "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t" + "Ci4uLgo=",  # base64 of a header and `...`: no key material
+    "amzn.mws." + "0" * 8 + "-0000-0000-0000-" + "0" * 12,  # a zero UUID
+    "amzn.mws." + "your-auth-token-here",
+    "cache_key = 'key-" + "0123456789abcdef" * 2 + "'",  # a counting run after the prefix
+    "monkey-" + "9f86d081884c7d659a2feaa0c55ad015",  # the prefix inside a longer word
+    "lookup = 'key-" + "9f86d081884c7d659a2feaa0c55ad015'",  # no Mailgun name on the line
+    "access_token$production$" + "x" * 16 + "$" + "x" * 32,
+    "sk-lf-" + "00000000-0000-0000-0000-000000000000",  # the SDK docs' zero key
+    "pk-lf-" + "1c3e5a7b-2d4f-4a6b-8c0d-9e1f2a3b4c5d",  # the public half
+    "sbp_" + "abcdefghijklmnopqrstuvwxyz" + "abcdefghijklmn",  # a sequential run
 ]
 
 

@@ -104,9 +104,11 @@ def test_notebook_cells_are_not_config():
 
 
 def test_gate_is_whole_values_only():
-    lines = ["db:", "  password: roots", "  password: xroot", "  password: root.x", "  password: r00t"]
+    lines = ["db:", "  password: roots", "  password: xroot", "  password: root.x", "  password: r00tx"]
     assert list(default_passwords(lines)) == []
     assert list(default_passwords(["db:", "  password: Root"])) == [(1, 12, "Root")]
+    # round 16: a default written in leetspeak is that default (`r00t`, `Ch@ng3m3`)
+    assert list(default_passwords(["db:", "  password: r00t"])) == [(1, 12, "r00t")]
     assert "root" in DEFAULT_PASSWORDS and all(p == p.lower() for p in DEFAULT_PASSWORDS)
 
 
@@ -117,7 +119,7 @@ def _naive(lines):
     out = []
     for index, line in enumerate(lines):
         match = keywords._DEFAULT_ASSIGN.search(line)
-        if (match and len(line) <= 200 and match.group("v").lower() in DEFAULT_PASSWORDS
+        if (match and len(line) <= 200 and keywords.is_default_password(match.group("v"))
                 and keywords.key_strength(match.group("key")) == "password"):
             out.append((index, match.start("v"), match.group("v")))
     return out

@@ -122,7 +122,8 @@ class HardcodedSecret(FileRule):
     keeps its severity. A known default or weak password (`root`,
     `postgres`, `changeme`, `changeit`, `minioadmin`, `123456` …) under a
     password name in a configuration file (YAML, JSON, TOML, INI, `.env`:
-    `MYSQL_ROOT_PASSWORD: root` in a compose file) is reported at low
+    `MYSQL_ROOT_PASSWORD: root` in a compose file; also spelt in leetspeak,
+    `Ch@ng3m3`, `P4ssw0rd`, `r00t`) is reported at low
     severity with that reason: everyone knows the value, so it is a weak
     credential to change rather than a secret that leaked; a default run does
     not show it, `--severity low` does. In Python code such values are judged
@@ -138,7 +139,17 @@ class HardcodedSecret(FileRule):
     reported when its literal part alone is a random token; code read as a
     value is not reported (a string concatenation `` "`+cfg.Password+`" ``, the
     other side of `===`, a `@@FILE:…@@` or `@NAME@` marker, a CSS selector, a
-    regular expression's opening `.*`). A keyword password on a doctest line (`>>> `, `... `:
+    regular expression's opening `.*`). A value that opens with a label and
+    `$`, `|` or `#` before a random run (`access_token$production$…`,
+    `apikey|…`) is a token that names itself, not a key name; an XML element
+    named for a credential may carry attributes before its text
+    (`<password type="text">…</password>`). Made-up readable passwords under
+    a password name (`SuperSecretPassword!`, `dev-pass`, `foobar`) are
+    reported: published suites disagree on them (some label every literal a
+    secret, some label readable made-up values placeholders), and a readable
+    password is what people choose, so mlwarden reports any value that does
+    not say it is none (a placeholder or marker word, a template or
+    reference, a key name, prose, a known default at low). A keyword password on a doctest line (`>>> `, `... `:
     an interactive example's made-up value) is reported at low; a provider
     token there stays high. User-interface text is no password: a label
     ending with a colon (`"one_time_password": "Engangskode:"`) is not

@@ -317,7 +317,7 @@ class Session:
             out = [h for h in out if not (h.type in _NAMED_TYPES and ui_text(h.secret))]
         if defaults:
             # a keyword hit of a default password (`password: postgres`) is that weak password too
-            out = [replace(h, weak=True) if h.type in _NAMED_TYPES and h.secret.lower() in keywords.DEFAULT_PASSWORDS else h for h in out]
+            out = [replace(h, weak=True) if h.type in _NAMED_TYPES and keywords.is_default_password(h.secret) else h for h in out]
         return _drop_contained(out)
 
 

@@ -213,6 +213,41 @@ class ClojarsTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class AmazonMWSTokenDetector(RegexBasedDetector):
+    """Amazon MWS auth tokens (``amzn.mws.`` + a UUID)."""
+
+    secret_type = "Amazon MWS Auth Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class MailgunKeyDetector(RegexBasedDetector):
+    """Mailgun private API keys (``key-`` + 32 hex; the newer shape next to ``mailgun``)."""
+
+    secret_type = "Mailgun API Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class BraintreeTokenDetector(RegexBasedDetector):
+    """Braintree access tokens (``access_token$production$…$…``)."""
+
+    secret_type = "Braintree Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class LangfuseSecretKeyDetector(RegexBasedDetector):
+    """Langfuse secret keys (``sk-lf-`` + a UUID)."""
+
+    secret_type = "Langfuse Secret Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class SupabaseTokenDetector(RegexBasedDetector):
+    """Supabase personal access tokens (``sbp_`` + 40)."""
+
+    secret_type = "Supabase Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class PrivateAITokenDetector(RegexBasedDetector):
     """Private AI API keys (32 alphanumerics near ``private_ai`` / ``privateai``)."""
 
@@ -412,4 +447,9 @@ ALL_DETECTORS = (
     AzureAnnotatedKeyDetector,
     Base64PrivateKeyDetector,
     EncryptedPrivateKeyDetector,
+    AmazonMWSTokenDetector,
+    MailgunKeyDetector,
+    BraintreeTokenDetector,
+    LangfuseSecretKeyDetector,
+    SupabaseTokenDetector,
 )

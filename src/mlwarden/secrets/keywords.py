@@ -227,6 +227,13 @@ TRIGGER_EXTRA = (
                r"(?P<pw>[^<\s](?:[^<\n]{0,298}[^<\s])?)[ \t]*</"),
     # Hadoop-style properties: `<name>fs.s3a.secret.key</name>` then `<value>…</value>`
     re.compile(r"<name>[ \t]*(?P<name>[^<>\n]{1,100}?)[ \t]*</name>\s{0,200}?<value>[ \t]*(?P<pw>[^<>\n]{1,300}?)[ \t]*</value>"),
+    # an element named for the credential with attributes before its text:
+    # `<password type="text">…</password>`, `<dbPassword id="new" >…</dbPassword>`
+    # (the lookahead keeps every other element with attributes, HTML's
+    # `<div class="…">`, from being read at all)
+    re.compile(r"<[ \t]*(?P<name>(?=[\w.:\-]{0,100}?(?:pass|pwd|secret|token|key|cred|auth))[a-z_][\w.:\-]{0,100})"
+               r"(?:[ \t]+[\w:.\-]+[ \t]*=[ \t]*(?:\"[^\"<>\n]{0,200}\"|'[^'<>\n]{0,200}'))+[ \t]*>"
+               r"[ \t]*(?P<pw>[^<\s](?:[^<\n]{0,298}[^<\s])?)[ \t]*</"),
 )
 
 #: the user of a connection string, right before the `;` of its password
@@ -273,7 +280,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     ``python``: the text is Python code, where no line is a Dockerfile's."""
     from mlwarden.core.regexlit import cannot_match
 
-    auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop = TRIGGER_EXTRA
+    auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop, element_attrs = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if (python and pattern is env) or cannot_match(pattern, low):
             continue  # (a pattern whose leading word is not in the text is not even compiled)
@@ -312,7 +319,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                 ok = True
             elif pattern is value_first or pattern is named:  # an attribute: `<x value=`, not `max_value=`
                 ok, kind = bool(before) and before[-1] in " \t", "name"
-            elif pattern is element or pattern is hadoop:
+            elif pattern is element or pattern is hadoop or pattern is element_attrs:
                 ok, kind = True, "name"
             elif pattern is userpass:  # a flag: ` -u`, not `--no-u` or `x-u`
                 command = low[low.rfind("\n", 0, start) + 1:start]
@@ -872,6 +879,18 @@ DEFAULT_PASSWORDS = frozenset({
     "postgres", "mysql", "mariadb", "oracle", "manager", "tomcat", "jenkins", "minioadmin", "airflow", "neo4j",
     "rabbitmq", "elastic", "superuser", "sysadmin", "test123", "demo",
 })
+#: leetspeak's letter substitutes (``P@ssw0rd``, ``Ch@ng3m3``, ``r00t``)
+_LEET = str.maketrans({"@": "a", "4": "a", "3": "e", "1": "i", "0": "o", "$": "s", "5": "s", "7": "t"})
+
+
+def is_default_password(value: str) -> bool:
+    """Is ``value`` a known default or weak password (:data:`DEFAULT_PASSWORDS`),
+    also written in leetspeak (``Ch@ng3m3`` is ``changeme``, ``P4ssw0rd`` is
+    ``password``)? A generated value never folds to one of these words."""
+    low = value.lower()
+    return low in DEFAULT_PASSWORDS or low.translate(_LEET) in DEFAULT_PASSWORDS
+
+
 #: every password name (:data:`PASSWORD_WORDS`) holds one of these
 _PASSWORD_STEMS = ("pass", "pw", "psw", "senha", "contras")
 #: ``key: value`` / ``key = value`` / ``"key": "value",`` / ``KEY=value`` with
@@ -884,7 +903,7 @@ _DEFAULT_ASSIGN = re.compile(
 
 def default_passwords(lines: Sequence[str], lowered: Optional[str] = None, starts: Optional[List[int]] = None) -> Iterator[Tuple[int, int, str]]:
     """(0-based line, 0-based column, value) of each known default or weak
-    password (:data:`DEFAULT_PASSWORDS`) assigned to a password-named key in
+    password (:func:`is_default_password`) assigned to a password-named key in
     configuration text (YAML, JSON, TOML, INI, ``.env``). Not for Python:
     there a literal is judged by the keyword rules alone."""
     low = lowered if lowered is not None else "\n".join(lines).lower()
@@ -908,7 +927,7 @@ def default_passwords(lines: Sequence[str], lowered: Optional[str] = None, start
         if len(line) > 200:
             continue
         match = _DEFAULT_ASSIGN.search(line)
-        if match is None or match.group("v").lower() not in DEFAULT_PASSWORDS:
+        if match is None or not is_default_password(match.group("v")):
             continue
         if key_strength(match.group("key")) != "password":
             continue

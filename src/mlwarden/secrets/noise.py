@@ -75,7 +75,8 @@ _SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzx
 _PREFIX = re.compile(
     r"^(?:github_pat_|gh[pousr]_|glpat-|hf_|api_org_|sk-ant-(?:api|admin)\d\d-|sk-or-v1-|sk-(?:proj|svcacct|admin)-|sk-|"
     r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|GOCSPX-|ya29\.|GR1348941|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
-    r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|xoxe(?:\.xox[bp])?-\d-|xapp-\d-|SG\.|npm_|pypi-|(?:sk|rk)_(?:live|test)_|sq0atp-|EAAA)"
+    r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|xoxe(?:\.xox[bp])?-\d-|xapp-\d-|SG\.|npm_|pypi-|(?:sk|rk)_(?:live|test)_|sq0atp-|EAAA|"
+    r"amzn\.mws\.|key-(?=[0-9a-z]{32}$)|access_token\$(?:production|sandbox)\$|sk-lf-|sbp_)"
 )
 
 #: documentation key fragments, matched case-insensitively inside a value
@@ -433,7 +434,7 @@ _CREDENTIAL_WORD_VALUE = re.compile(r"(?:another|other|some|your|new|old|the)?(?
 _UNSIGNED_JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.?")
 #: keys vendors issue to be embedded in web pages and apps: Stripe publishable
 #: keys, PostHog project keys, Mapbox public tokens
-_PUBLISHABLE = re.compile(r"^(?:pk_(?:live|test)_|phc_|pk\.eyJ)")
+_PUBLISHABLE = re.compile(r"^(?:pk_(?:live|test)_|phc_|pk\.eyJ|pk-lf-)")
 
 
 def _random_segment(text: str) -> bool:
@@ -579,6 +580,32 @@ def _glued_to_name(text: str) -> bool:
     if _SELF_DESCRIBING.search(rest) or placeholder_reason(rest) or is_prose(re.sub(r"\d", "", rest)):
         return False
     return bool(re.search(r"\d", rest) and re.search(r"[A-Za-z]", rest)) and entropy(rest) >= 4.0
+
+
+#: a label (a credential's name, a scheme or environment word) and a separator
+#: opening a value: ``access_token$production$…``, ``apikey|…``, ``token#…``
+#: (``token:…`` is read as a name and its value already)
+_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{1,40}[$|#]")
+_LABEL_SEPARATORS = re.compile(r"[$|#]")
+
+
+#: Mailgun's legacy key shape (`key-` + 32 base36 with a digit): under a token
+#: name a key, not a hyphenated identifier, even without a Mailgun name nearby
+_KEY_RUN = re.compile(r"key-(?=[a-z]{0,31}[0-9])[0-9a-z]{32}")
+
+
+def _labelled_token(text: str) -> bool:
+    """``access_token$production$d2w…$4f1…``: a value that opens with a label
+    and a separator (``$``, ``|``, ``#``) and holds, between
+    separators, a part of 16+ characters that is a random token by the token
+    test: a token that names itself (Braintree's format, a ``label|token``
+    pair), not a key name. Names, paths and words between the separators
+    (``secret:project/name``, ``api_key:your-key-here``) are no such part."""
+    match = _LABEL.match(text)
+    if match is None or len(text) > 400:
+        return False
+    return any(len(part) >= 16 and generic_reason(part, "token") is None
+               for part in _LABEL_SEPARATORS.split(text[match.end():]))
 
 
 def names_a_credential(value: str) -> bool:
@@ -792,7 +819,7 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return "timestamp"
     named = _ascii_letters(text)  # `pässword` names the key as surely as `password`
     if _SELF_DESCRIBING.search(named) and (strength != "password" or _NAME_CHARS.fullmatch(named)) and not _glued_to_name(text) \
-            and not _NOT_IN_NAMES.search(text):
+            and not _NOT_IN_NAMES.search(text) and not _labelled_token(text):
         return "a key name, not a key"
     if re.match(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", text):
         return "an environment variable name"
@@ -808,7 +835,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         if re.fullmatch(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+|[A-Z_]+", text) or " " in text and not re.search(r"[^\w ]", text) and text.islower() is False:
             return "identifier-like name"
         return None
-    if _NAMEISH.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)) and not _random_segment(text):
+    if _NAMEISH.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)) and not _random_segment(text) \
+            and not _KEY_RUN.fullmatch(text):
         return "identifier-like name"
     if _RESOURCE.match(text) or _identifier_like(text):
         return "resource identifier"
