@@ -178,3 +178,29 @@ def test_the_plan_knows_every_load_the_round_trips_follow():
 
     assert {name.rsplit(".", 1)[-1] for name in DATA_ARG} - {"open"} <= _LOAD_NAMES  # shelve.open reads a path
     assert {keyword for _position, keyword in DATA_ARG.values()} <= _DATA_KEYWORDS
+
+
+# A command line longer than the gate's prose limit, written as adjacent
+# literals and formatted: its only trigger word (`uvicorn`) is inside the
+# template. Both gates (the code text and the ast walk) count a formatted
+# string's words whatever its length, so the fast path reaches MLW707.
+LONG_TEMPLATES = [
+    "from .consoles import Console\n\n\ndef start_api(python, app, number):\n"
+    "    return Console.exec_with_script(\n"
+    "        \"{} -m uvicorn {} --host 0.0.0.0 --port {} \"\n"
+    "        \"--reload --reload-delay 3 --log-level critical --proxy-headers\".format(python, app, number),\n"
+    "        capture=False,\n    )\n",
+    "from .consoles import Console\n\n\ndef start_api(python, app, number):\n"
+    "    return Console.exec_with_script(\n"
+    "        (\"%s -m uvicorn %s --host 0.0.0.0 --port %s \"\n"
+    "         \"--reload --reload-delay 3 --log-level critical --proxy-headers\") % (python, app, number)\n    )\n",
+]
+
+
+@pytest.mark.parametrize("source", LONG_TEMPLATES)
+def test_a_long_formatted_command_line_reaches_the_rule(source):
+    assert len(source.split('"')[1] + source.split('"')[3]) > 100  # longer than the prose limit
+    fast = check_source(source, "agent.py", config=Config(severity=Severity.LOW))
+    full = check_source(source, "agent.py", config=Config(severity=Severity.LOW), full=True)
+    assert comparable(fast.findings) == comparable(full.findings)
+    assert [(f.rule_id, f.line) for f in fast.findings] == [("MLW707", 6)]  # at the command line argument

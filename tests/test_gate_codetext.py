@@ -227,6 +227,12 @@ def test_generated_programs_lose_their_prose():
     ("x = '" + "a " * 60 + "from_pretrained'\n", {"x"}, {"from_pretrained"}),  # longer than 100: prose
     ("x = ('" + "a " * 30 + "'\n     'from_pretrained " + "b " * 30 + "')\n", {"x"}, {"from_pretrained"}),  # one long constant
     ("x = f'" + "a " * 60 + "from_pretrained'\n", {"from_pretrained"}, set()),  # f-strings are kept whole
+    # a long string that is formatted is a template (a command line): code, whatever its length
+    ("x = ('" + "a " * 30 + "'\n     'from_pretrained {} " + "b " * 30 + "').format(y)\n", {"from_pretrained"}, set()),
+    ("x = '" + "a " * 60 + "from_pretrained %s' % y\n", {"from_pretrained"}, set()),
+    ("x = ('" + "a " * 60 + "from_pretrained %s') % y\n", {"from_pretrained"}, set()),
+    ("x = '" + "a " * 60 + "from_pretrained'.format\n", {"from_pretrained"}, set()),
+    ("x = '" + "a " * 60 + "from_pretrained'.strip()\n", {"x", "strip"}, {"from_pretrained"}),  # other methods: prose
     ("f'{x}'  # not a docstring\n", {"x"}, set()),
     ("x = '\\nfrom_pretrained'\n", {"from_pretrained"}, set()),  # the value's words, past the escape
     ("'''doc''' .strip()\n", {"doc", "strip"}, set()),  # not a bare string statement

@@ -11,7 +11,8 @@ tree:
 - a ``bytes`` literal;
 - a run of adjacent plain string literals whose value is longer than
   ``gate._MAX_TRIGGER_STRING`` characters for certain (escapes are counted
-  as producing nothing, ``\\r\\n`` as one character).
+  as producing nothing, ``\\r\\n`` as one character), unless the code
+  right after it formats it (``.format``, ``%``): a template is code.
 
 Everything else stays: code, f-strings whole (their replacement fields are
 code, their literal parts short strings), and every other string literal.
@@ -408,12 +409,13 @@ def _decide(source: str, tokens: List[Tuple[int, int, int, int]], code: _Code, w
         before = first - 1
         at_start = first == 0 or (tokens[before][0] == _CODE and _ends_statement(source[tokens[before][1] : tokens[before][2]], before == 0))
         bare = depth == 0 and at_start and all(tokens[i][0] != _FSTR for i in group) and _statement_ends_after(source, tokens, last)
+        template = not bare and _formatted_after(source, tokens, last)
         run: List[int] = []
         for i in group + [-1]:
             if i >= 0 and tokens[i][0] == _STR:
                 run.append(i)
                 continue
-            prose = bool(run) and (bare or sum(tokens[j][3] for j in run) > PROSE_LENGTH)
+            prose = bool(run) and (bare or (not template and sum(tokens[j][3] for j in run) > PROSE_LENGTH))
             for j in run:
                 keep[j] = not prose
             run = []
@@ -504,6 +506,23 @@ def _ends_statement(text: str, was_at_start: bool) -> bool:
             before = before[:-1]
         return not before.endswith("\\")
     return False
+
+
+#: code after a string that formats it: ``.format(``, ``%`` (not ``%=``), after closing brackets
+_FORMATTED = re.compile(r"[\s\\)]*(?:\.\s*format\b|%(?!=))")
+
+
+def _formatted_after(source: str, tokens: List[Tuple[int, int, int, int]], last: int) -> bool:
+    """Whether the code right after token ``last`` formats it (``"..."
+    "...".format(...)``, ``("..." "...") % args``): such a string is a
+    template, code whatever its length (the gate counts it too). Closing
+    brackets before the operator may belong to an enclosing call; keeping
+    that string is one-sided (more text, never less)."""
+    following = last + 1
+    if following >= len(tokens) or tokens[following][0] != _CODE:
+        return False
+    _kind, start, end, _b = tokens[following]
+    return _FORMATTED.match(source, start, end) is not None
 
 
 def _statement_ends_after(source: str, tokens: List[Tuple[int, int, int, int]], last: int) -> bool:

@@ -257,7 +257,8 @@ def _index(groups: Groups) -> _TriggerIndex:
 
 def code_words(tree: ast.AST, limit: FrozenSet[str], names: Optional[FrozenSet[str]] = None, names_seen: Optional[Set[str]] = None) -> Set[str]:
     """Identifiers used as code (names, attributes, keywords, imports, short
-    string constants that are not docstrings), intersected with ``limit``.
+    string constants that are not docstrings, and string templates of any
+    length formatted with ``.format`` or ``%``), intersected with ``limit``.
 
     With ``names``, every ``ast.Name`` in ``names`` that is used is also added
     to ``names_seen`` (the gate follows such names to their bindings)."""
@@ -281,6 +282,11 @@ def code_words(tree: ast.AST, limit: FrozenSet[str], names: Optional[FrozenSet[s
         if kind is ast.Attribute:
             if node.attr in limit:
                 seen.add(node.attr)
+            if node.attr == "format":
+                _template_words(node.value, seen, plain, odd)
+        elif kind is ast.BinOp:
+            if type(node.op) is ast.Mod:
+                _template_words(node.left, seen, plain, odd)
         elif kind is ast.Constant:
             value = node.value
             if type(value) is str and len(value) <= _MAX_TRIGGER_STRING:
@@ -309,6 +315,18 @@ def code_words(tree: ast.AST, limit: FrozenSet[str], names: Optional[FrozenSet[s
                     if isinstance(item, node_type):
                         push(item)
     return seen
+
+
+def _template_words(node: ast.AST, seen: Set[str], plain: FrozenSet[str], odd: FrozenSet[str]) -> None:
+    """A string formatted with ``.format`` or ``%`` is a template: code
+    (a command line, an address), not prose, whatever its length. Its words
+    count (a short one is counted again when the walk reaches it)."""
+    import ast
+
+    if type(node) is ast.Constant and type(node.value) is str and len(node.value) > _MAX_TRIGGER_STRING:
+        seen.update(plain.intersection(_WORD_RE.findall(node.value)))
+        if odd:
+            seen.update(words_in_text(node.value, odd))
 
 
 @lru_cache(maxsize=32)
