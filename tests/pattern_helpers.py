@@ -38,3 +38,33 @@ def all_patterns():
         for name, value in list(vars(module).items()):
             walk(value, f"{info.name}.{name}")
     return sorted(found.values(), key=lambda item: item[0])
+
+
+#: the functions of ``re`` that take a pattern as their first argument
+_RE_FUNCTIONS = frozenset({"match", "fullmatch", "search", "findall", "finditer", "sub", "subn", "split", "compile"})
+_FLAG_NAMES = ("IGNORECASE", "I", "MULTILINE", "M", "DOTALL", "S", "VERBOSE", "X", "ASCII", "A")
+
+
+def inline_patterns():
+    """Patterns written inline in mlwarden's code (``re.fullmatch(r"...",
+    text)`` in a function), compiled with the flags named at the call: the
+    module-level walk above never sees them."""
+    import ast
+    from pathlib import Path
+
+    found = []
+    for path in sorted(Path(mlwarden.__file__).parent.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _RE_FUNCTIONS
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("re", "lazyre")
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                continue
+            flags = 0
+            for argument in list(node.args[1:]) + [k.value for k in node.keywords if k.arg == "flags"]:
+                for part in ast.walk(argument):
+                    if isinstance(part, ast.Attribute) and part.attr in _FLAG_NAMES:
+                        flags |= getattr(re, part.attr)
+            where = f"{path.relative_to(Path(mlwarden.__file__).parent.parent)}:{node.lineno}"
+            found.append((where, re.compile(node.args[0].value, flags)))
+    return found

@@ -447,13 +447,18 @@ def _random_segment(text: str) -> bool:
         for part in re.split(r"[_\-.]", text)
     )
 _CAMEL_WORD = re.compile(r"[A-Z]?[a-z]+")
+#: words in camel case, whole: every capital followed by a small letter. Written
+#: so that each character has one way to match: ``(?:[A-Z]?[a-z]+)+`` (the same
+#: strings) splits a run of n small letters in 2**n ways, and a value such as a
+#: Mailgun key (30 letters, then digits) took minutes to fail
+_CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]|[a-z])+")
 
 
 def is_prose(text: str) -> bool:
     """``ThisIsTheDefaultValue``, ``requiredCharacteristicTypesFor``:
     capitalised words (each with a vowel, vowels common overall), not the
     random case of a token."""
-    if len(text) < 12 or not re.fullmatch(r"(?:[A-Z]?[a-z]+)+", text):
+    if len(text) < 12 or not _CAMEL_WORDS.fullmatch(text):
         return False
     words = _CAMEL_WORD.findall(text)
     if len(words) < 3 or sum(not re.search(r"[aeiouy]", w, re.IGNORECASE) for w in words) > max(1, len(words) // 4):
