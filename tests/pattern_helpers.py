@@ -3,6 +3,7 @@ that check properties of all of them)."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
@@ -45,6 +46,7 @@ _RE_FUNCTIONS = frozenset({"match", "fullmatch", "search", "findall", "finditer"
 _FLAG_NAMES = ("IGNORECASE", "I", "MULTILINE", "M", "DOTALL", "S", "VERBOSE", "X", "ASCII", "A")
 
 
+@functools.lru_cache(maxsize=None)
 def inline_patterns():
     """Patterns written inline in mlwarden's code (``re.fullmatch(r"...",
     text)`` in a function), compiled with the flags named at the call: the

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 SCRIPT = ROOT / "benchmarks" / "run.py"
@@ -14,6 +16,7 @@ def test_help():
     assert "--repeat" in proc.stdout and "bandit" in proc.stdout
 
 
+@pytest.mark.slow  # runs the real tools (bandit, ruff, flake8) through benchmarks/run.py
 def test_tiny_corpus_produces_a_table_between_markers(tmp_path):
     corpus = tmp_path / "corpus" / "pkg"
     corpus.mkdir(parents=True)

@@ -215,7 +215,7 @@ PYTHON_FILES = sorted(FIXTURES.glob("rules/*.py")) + sorted((FIXTURES / "demo").
 @pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_edit_sequences(path):
     text = path.read_text(encoding="utf-8")
-    run_sequence(text, str(path), every_rule(), edits=5, seed=len(path.name))
+    run_sequence(text, str(path), every_rule(), edits=3, seed=len(path.name))
 
 
 def _examples_by_family():
@@ -244,7 +244,7 @@ def _example_chunks(size: int = 12):
 
 @pytest.mark.parametrize("family, text", _example_chunks(30))
 def test_examples_edit_sequences(family, text):
-    run_sequence(text, f"{family.lower()}_examples.py", every_rule(), edits=4, seed=len(text))
+    run_sequence(text, f"{family.lower()}_examples.py", every_rule(), edits=2, seed=len(text))  # 20 x 3 in the slow test below
 
 
 @pytest.mark.slow

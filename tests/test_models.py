@@ -528,6 +528,7 @@ def test_case_exact(case, tmp_path):
     assert got == FIXTURE_CASES[case], "\n".join(f.message for f in findings)
 
 
+@pytest.mark.slow  # the whole generated corpus; test_case_exact checks each case in the default run
 def test_benign_corpus_has_no_critical_and_malicious_has_no_miss(tmp_path):
     cases = {c: b for c, b in CASES.items() if c not in NEEDS_PY7ZR or _has_py7zr()}
     for case, build in cases.items():
@@ -783,6 +784,7 @@ def test_models_hook_fails_on_staged_gadget_and_passes_benign(tmp_path):
     assert good.returncode == 0, good.stdout
 
 
+@pytest.mark.slow  # a mutation sweep over every case
 def test_mutated_files_never_crash_or_pass_silently_when_truncated():
     """Random byte edits of every case: the reader never hits an internal
     error, and every truncation of a pickle-based file is reported."""

@@ -413,6 +413,7 @@ f.save(out + "/lambda.h5")
 """
 
 
+@pytest.mark.slow  # builds and saves real keras models (about 10 s)
 def test_real_keras_models(tmp_path):
     """Files written by Keras itself (in a subprocess: Keras picks its
     backend at import): built-in layers give nothing at medium, a Lambda is

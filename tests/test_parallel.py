@@ -52,6 +52,7 @@ def test_parallel_results_equal_serial_results(corpus):
         assert all(r.unit is None for r in results)
 
 
+@pytest.mark.slow  # a process pool again; results_equal_serial_results checks the findings in the default run
 def test_parallel_output_is_byte_identical(corpus, run_cli, monkeypatch):
     monkeypatch.chdir(corpus)
     outputs = []
