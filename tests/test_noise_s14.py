@@ -111,6 +111,16 @@ SKOPS_KEPT = {
         """,
         Severity.MEDIUM,
     ),
+    # a callback the test hands a real function: not a double, even in a test
+    "side-effect-of-a-real-call": (
+        """
+        from skops.io import load
+
+        def test_walk(tree):
+            tree.visit(on_file=lambda path, types: load(path, trusted=types))
+        """,
+        Severity.MEDIUM,
+    ),
     # the test itself loads a fixture's file trusting what the file asks for
     "direct-load-in-test": (
         """
@@ -122,6 +132,20 @@ SKOPS_KEPT = {
         Severity.HIGH,
     ),
 }
+
+
+def test_skops_file_the_function_just_wrote_is_low():
+    # the MLW101 family's "written just before" note: a path from the caller, written on the line before
+    code = """
+    import skops.io as sio
+
+    def save_and_check(est, path):
+        sio.dump(est, path)
+        return sio.load(path, trusted=True)
+    """
+    found = findings(code, "MLW115", filename="pkg/persist.py")
+    assert [s for _, s, _ in found] == [Severity.LOW], found
+    assert "trusted=True" in found[0][2]
 
 
 @pytest.mark.parametrize("name", sorted(SKOPS_KEPT))
@@ -282,6 +306,35 @@ TRANSFORM_KEPT = {
 
         def test_refresh():
             pickle.loads(refresh(pickle.dumps(1)))
+        """,
+        Severity.HIGH,
+    ),
+    # the helper reads the environment
+    "helper-reads-the-environment": (
+        "MLW101",
+        """
+        import os
+        import pickle
+
+        def tagged(data):
+            return data + os.environ["EXTRA_STATE"].encode()
+
+        def test_tagged():
+            pickle.loads(tagged(pickle.dumps(1)))
+        """,
+        Severity.HIGH,
+    ),
+    # the helper reaches a function by name (getattr is not a pure builtin)
+    "helper-uses-getattr": (
+        "MLW101",
+        """
+        import pickle
+
+        def via(data, name):
+            return getattr(data, name)()
+
+        def test_via():
+            pickle.loads(via(pickle.dumps(1), "upper"))
         """,
         Severity.HIGH,
     ),

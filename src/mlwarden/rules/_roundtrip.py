@@ -51,7 +51,10 @@ in between (:meth:`_Query.written_before`); a module-level load of a file the
 same file wrote earlier at the same path (:mod:`._samefile`: a script or a
 notebook reloading its own checkpoint); a ``__setstate__`` unpickling the
 state argument it was handed (the running unpickle already trusts that
-stream); and a load that runs only behind
+stream); a load of what a same-file function computes, from its arguments
+alone, out of serializer output this code produced in memory
+(:func:`helper_transforms`: ``pickle.loads(_downgrade(pickle.dumps(x), 1))``);
+and a load that runs only behind
 the caller's explicit opt-in (:mod:`mlwarden.rules._optin`).
 
 Use :class:`RoundTripAware` as a mixin of the rule (before ``CodeRule``) and
