@@ -51,7 +51,10 @@ in between (:meth:`_Query.written_before`); a module-level load of a file the
 same file wrote earlier at the same path (:mod:`._samefile`: a script or a
 notebook reloading its own checkpoint); a ``__setstate__`` unpickling the
 state argument it was handed (the running unpickle already trusts that
-stream); and a load that runs only behind
+stream); a load of what a same-file function computes, from its arguments
+alone, out of serializer output this code produced in memory
+(:func:`helper_transforms`: ``pickle.loads(_downgrade(pickle.dumps(x), 1))``);
+and a load that runs only behind
 the caller's explicit opt-in (:mod:`mlwarden.rules._optin`).
 
 Use :class:`RoundTripAware` as a mixin of the rule (before ``CodeRule``) and
@@ -114,6 +117,11 @@ FAKE_NOTE = (
 HELPER_NOTE = (
     " (low: the test loads what `{}()`, a function of this file, returns, and its every `return` is `{}`'s result "
     "(line {}): bytes this process just serialized, not outside data)"
+)
+TRANSFORM_NOTE = (
+    " (low: the data is what `{}()`, a function of this file (line {}), makes from `{}`, which this code "
+    "serialized in memory; the function computes its result from its arguments alone (no file, network, "
+    "environment or other function), so the bytes are this process's own, changed only by code in this file)"
 )
 SPY_NOTE = (
     " (low: `{}` is a spy the test installs in place of the loader (`monkeypatch.setattr` or a double's "
@@ -2300,6 +2308,25 @@ def _to_ast(ctx: Any, node: Any) -> Optional[Any]:
         return None
 
 
+def _literal_expr(expr: Any) -> bool:
+    """``expr`` is written out in the code: a number, string or bytes
+    literal (not an f-string), ``None``/``True``/``False``, or a list, tuple,
+    set or dict of those."""
+    if isinstance(expr, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString)):
+        return True
+    if isinstance(expr, cst.ConcatenatedString):
+        return _literal_expr(expr.left) and _literal_expr(expr.right)
+    if isinstance(expr, cst.Name):
+        return expr.value in ("None", "True", "False")
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        return isinstance(expr.expression, (cst.Integer, cst.Float))
+    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
+        return all(isinstance(e, cst.Element) and _literal_expr(e.value) for e in expr.elements)
+    if isinstance(expr, cst.Dict):
+        return all(isinstance(e, cst.DictElement) and _literal_expr(e.key) and _literal_expr(e.value) for e in expr.elements)
+    return False
+
+
 def _unwrap_buffer(ctx: Any, expr: Any) -> Any:
     """``io.BytesIO(x)`` / ``bytes(x)`` / ``bytearray(x)`` -> ``x``."""
     if isinstance(expr, cst.Call) and len(expr.args) == 1 and not expr.args[0].star and expr.args[0].keyword is None:
@@ -2373,6 +2400,161 @@ def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[s
             return None
         dumper = dumper or match
     return dumper, min(r.lineno for r in returns)
+
+
+#: module functions a same-file transformation may call (:func:`helper_transforms`): each
+#: computes its result from its arguments in memory, reading no file, socket or environment
+_PURE_CALLS = frozenset(
+    {
+        "json.loads", "json.dumps", "io.BytesIO", "io.StringIO", "zipfile.ZipFile",
+        "copy.copy", "copy.deepcopy", "pickletools.optimize",
+        "zlib.compress", "zlib.decompress", "zlib.crc32", "gzip.compress", "gzip.decompress",
+        "bz2.compress", "bz2.decompress", "lzma.compress", "lzma.decompress",
+        "struct.pack", "struct.unpack", "struct.calcsize", "struct.unpack_from",
+        "binascii.hexlify", "binascii.unhexlify",
+        "base64.b64encode", "base64.b64decode", "base64.urlsafe_b64encode", "base64.urlsafe_b64decode",
+        "base64.b16encode", "base64.b16decode", "base64.b32encode", "base64.b32decode",
+    }
+    | {name for name in DUMPS if name not in _STREAM_OPTIONAL}
+)
+#: builtins a transformation may call or name: none opens, imports, evaluates or reads input
+_PURE_BUILTINS = frozenset(
+    {
+        "len", "range", "enumerate", "zip", "list", "dict", "tuple", "set", "frozenset", "sorted", "reversed",
+        "isinstance", "id", "min", "max", "sum", "any", "all", "abs", "round", "divmod", "bytes", "bytearray",
+        "memoryview", "str", "int", "float", "bool", "repr", "hex", "ord", "chr", "slice", "iter", "next", "hash",
+        "KeyError", "ValueError", "TypeError", "IndexError", "RuntimeError", "AssertionError",
+    }
+)
+
+
+def _ast_literal(node: Optional[Any]) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def helper_transforms(ctx: Any, name: str, source: Optional[str]) -> Optional[int]:
+    """The ``def`` line when ``name`` is a function of the module (one
+    top-level ``def``, undecorated, nothing else at module level binds the
+    name) that computes what it returns from its arguments in memory: no
+    ``yield``/``await``, no nested ``def``/``class``/``lambda``, no
+    ``global``/``nonlocal``; literal parameter defaults; every name it reads
+    is a parameter, a name it binds itself, a builtin of
+    :data:`_PURE_BUILTINS` or the import at the head of a call of
+    :data:`_PURE_CALLS` (``zipfile.ZipFile`` only over an in-memory buffer:
+    ``io.BytesIO(...)`` in place or a name the helper binds only to one);
+    every other call is a method of such a value (``data.replace(...)``,
+    ``zf.read("schema.json")``, ``buf.getvalue()``). Read with ``ast`` from
+    the whole ``source`` so the fast path agrees. None otherwise: a helper
+    that opens a file, fetches, reads the environment, a module global or
+    calls any other function may add bytes from outside."""
+    tree = _tree(source) if isinstance(source, str) else None
+    if tree is None:
+        return None
+    defs = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if statement.name == name:
+                defs.append(statement)
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+                return None
+            if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
+                return None
+    if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef) or defs[0].decorator_list:
+        return None
+    helper = defs[0]
+    args = helper.args
+    if not all(_ast_literal(d) for d in list(args.defaults) + [d for d in args.kw_defaults if d is not None]):
+        return None
+    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    nodes = [n for statement in helper.body for n in ast.walk(statement)]
+    local: Set[str] = set()
+    for node in nodes:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Yield, ast.YieldFrom,
+                             ast.Await, ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom)):
+            return None
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            local.add(node.id)
+        elif isinstance(node, ast.arg):
+            local.add(node.arg)  # a comprehension cannot bind one; kept for safety
+    if not any(isinstance(n, ast.Return) and n.value is not None for n in nodes):
+        return None
+    aliases = ctx.imports.aliases
+    pure_heads: Set[int] = set()  # ids of the Name nodes that head an allowed module call
+
+    def qualified(func: Any) -> List[str]:
+        dotted = _ast_dotted(func)
+        if dotted is None:
+            return []
+        head, _, rest = dotted.partition(".")
+        if head in params or head in local:
+            return []
+        return [q + ("." + rest if rest else "") for q in sorted(aliases.get(head, ()))]
+
+    def buffer(expr: Any) -> bool:
+        """``expr`` is an in-memory buffer: ``io.BytesIO(...)`` here, or a
+        name the helper binds only to that."""
+        if isinstance(expr, ast.Call):
+            names = qualified(expr.func)
+            return bool(names) and all(n in ("io.BytesIO", "io.StringIO") for n in names)
+        if isinstance(expr, ast.Name) and expr.id in local and expr.id not in params:
+            values = []
+            for node in nodes:
+                if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets):
+                    if len(node.targets) != 1:
+                        return False
+                    values.append(node.value)
+                elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.comprehension, ast.withitem, ast.NamedExpr)):
+                    target = getattr(node, "target", None) or getattr(node, "optional_vars", None)
+                    if target is not None and any(isinstance(n, ast.Name) and n.id == expr.id for n in ast.walk(target)):
+                        return False
+            return bool(values) and all(buffer(v) for v in values)
+        return False
+
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id not in aliases:
+            if func.id not in _PURE_BUILTINS or func.id in local or func.id in params:
+                return None
+            continue
+        names = qualified(func)
+        if names:
+            if not all(n in _PURE_CALLS for n in names):
+                return None
+            if any(n == "zipfile.ZipFile" for n in names):
+                source_arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "file"), None)
+                if source_arg is None or not buffer(source_arg):
+                    return None
+            head = func
+            while isinstance(head, ast.Attribute):
+                head = head.value
+            pure_heads.add(id(head))
+            continue
+        if isinstance(func, ast.Attribute):
+            root = func.value
+            while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            if isinstance(root, ast.Name) and (root.id in params or root.id in local):
+                continue  # a method of a value the helper holds: `data.replace(...)`, `zf.read(...)`
+            if isinstance(root, ast.Constant):
+                continue  # `b"".join(parts)`
+        return None
+    for node in nodes:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if node.id in params or node.id in local or id(node) in pure_heads:
+                continue
+            if node.id in _PURE_BUILTINS and node.id not in aliases:
+                continue
+            return None
+    return helper.lineno
 
 
 def installed_spy(ctx: Any, function: Any, spy: Any) -> bool:
@@ -2815,6 +2997,9 @@ class RoundTripAware:
             helper = self._helper_dump_note(query, data)
             if helper:
                 return helper
+            transform = self._transform_note(query, data)
+            if transform:
+                return transform
             if query is not None and self._setstate_state(query, data):
                 return SETSTATE_NOTE
             if query is not None and query.written_before(data):
@@ -3044,6 +3229,49 @@ class RoundTripAware:
             return None
         dumper, line = found
         return HELPER_NOTE.format(name, dumper, line)
+
+    def _transform_note(self, query: Optional["_Query"], data: Any) -> Optional[str]:
+        """The note of a load of what a same-file transformation
+        (:func:`helper_transforms`) makes from serializer output this code
+        produced in memory: ``s = pickle.dumps(obj)``; ``s2 =
+        _downgrade(s, 2)``; ``pickle.loads(s2)`` (the call in place, or a
+        name bound once to it before the load, also in ``io.BytesIO``).
+        Every argument of the call is such output (at least one) or a
+        literal; no starred argument."""
+        if query is None or data is None:
+            return None
+        call = _unwrap_buffer(self.ctx, data)  # type: ignore[attr-defined]
+        if isinstance(call, cst.Name):
+            found = query.scope.bindings.get(call.value)
+            if not found or len(found) != 1 or found[0].kind != "assign" or not query.scope.before(found[0].node, query.load):
+                return None
+            call = _unwrap_buffer(self.ctx, found[0].value)  # type: ignore[attr-defined]
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name) or not call.args:
+            return None
+        name = call.func.value
+        if (name in query.scope.bindings and not query.scope.is_module) or name in self.ctx.imports.aliases:  # type: ignore[attr-defined]
+            return None  # a local or an import, not the file's own function (the module's own `def`: checked below)
+        produced = None
+        for arg in call.args:
+            if arg.star:
+                return None
+            if query.produced(arg.value):
+                if produced is None:
+                    produced = self.ctx.module.code_for_node(arg.value)  # type: ignore[attr-defined]
+                continue
+            if not _literal_expr(arg.value):
+                return None
+        if produced is None:
+            return None
+        code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
+        # the verdict reads the helper elsewhere in the file, and the message names its line
+        self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
+        line = helper_transforms(self.ctx, name, getattr(code, "source", None))  # type: ignore[attr-defined]
+        if line is None:
+            return None
+        if len(produced) > 40:
+            produced = produced[:37] + "..."
+        return TRANSFORM_NOTE.format(name, line, produced)
 
     def _setstate_state(self, query: "_Query", data: Any) -> bool:
         """``data`` is the state parameter of the class's ``__setstate__``

@@ -140,6 +140,27 @@ class PickleLoad(RoundTripAware, CodeRule):
     something else at module level rebinds, and the same load outside a
     test keep the rank.
 
+    Low too (since session 14), naming the function, for a load of what a
+    function of the same file makes from serializer output this code
+    produced in memory (`s = pickle.dumps(obj)`; `s2 = _downgrade(s, 2)`;
+    `pickle.loads(s2)`; the call in place or in `io.BytesIO` too), in any
+    code: every argument of the call is such output (at least one) or a
+    literal, and the function computes its result from its arguments
+    alone, read with `ast` from the whole file: literal defaults; no
+    `yield`, nested `def`/`class`/`lambda`, `global`/`nonlocal` or import;
+    every name it reads is a parameter, a name it binds, a harmless builtin
+    (`len`, `bytes`, `sorted`…; not `open`, `getattr`, `eval`) or the module
+    of an in-memory call (`json`, `io.BytesIO`, `zlib`, `base64`, `struct`,
+    `copy`, the serializers' `dumps`; `zipfile.ZipFile` only over an
+    in-memory buffer); every other call is a method of such a value
+    (`data.replace(...)`, `zf.read("schema.json")`). Risk argument: the
+    bytes never leave the process and nothing outside it can add to them;
+    what the function changes is written in this file. Low, not dropped:
+    the function's code is read, not run. A function that opens a file,
+    fetches, reads the environment or a module global, calls any other
+    function, is imported, decorated or rebound, or an argument that is a
+    parameter or anything else keeps the rank.
+
     Test doubles (since session 11b) rank a test's load by where its bytes
     provably come from, lowest risk first:
     1. what the code under test handed a mock, read from its call records

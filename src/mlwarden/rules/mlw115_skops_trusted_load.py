@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
@@ -43,6 +43,18 @@ class SkopsTrustedLoad(RoundTripAware, CodeRule):
     A round trip is not flagged: data the same scope produced itself (an
     in-memory dump, a buffer only a serializer wrote into, or a file the
     same function just wrote to a temporary or literal path; see MLW101).
+
+    Every report that trusts more than a listed allow-list (`True`,
+    `get_untrusted_types(...)`, a value that cannot be verified) is **low**,
+    with the reason, where MLW101 ranks a `pickle.load` of the same data low
+    (since session 14): the real loader called from a test double's
+    `side_effect` or a spy the test installs (it loads what the code under
+    test hands the mocked loader, with the `trusted` value that code
+    chose: reported where that code calls it), bytes this code serialized in
+    memory and changed only by a same-file function that reads nothing
+    from outside, a file the same function has just written, a load behind
+    the caller's explicit opt-in. Trusting every type is no worse than
+    `pickle.load`, which those cases rank low.
 
     ## Why is this bad?
     skops exists to load scikit-learn models without pickle's code execution:
@@ -109,8 +121,9 @@ class SkopsTrustedLoad(RoundTripAware, CodeRule):
             return
         expr = follow_constant(self.ctx, value)
         if isinstance(expr, cst.Call) and self.ctx.call_to(expr, UNTRUSTED_TYPES):
-            self.report(
+            self._report(
                 node,
+                target,
                 f"`{target}` with `trusted=get_untrusted_types(...)` trusts whatever types the file asks for and can run code from it; review the types once and list them explicitly",
             )
             return
@@ -133,17 +146,35 @@ class SkopsTrustedLoad(RoundTripAware, CodeRule):
                     severity=Severity.LOW,
                 )
                 return
-            self.report(
+            self._report(
                 node,
+                target,
                 f"`{target}` with a `trusted` value that cannot be verified may trust every type in the file; pass a reviewed list of type names",
                 severity=Severity.MEDIUM,
             )
             return
         if resolved is True:
-            self.report(node, f"`{target}(..., trusted=True)` trusts every type in the file and can run code from it; pass a reviewed list of type names")
+            self._report(node, target, f"`{target}(..., trusted=True)` trusts every type in the file and can run code from it; pass a reviewed list of type names")
         elif is_truthy(resolved):
-            self.report(
+            self._report(
                 node,
+                target,
                 f"`{target}` with a non-list `trusted` value may trust every type in the file; pass a reviewed list of type names",
                 severity=Severity.MEDIUM,
             )
+
+    def _report(self, node: libcst.Call, target: str, message: str, severity: Optional[Severity] = None) -> None:
+        """Report a load that trusts more than a reviewed list: low, with the
+        MLW101 family's note, when that family lowers the same load (a real
+        loader inside a test double's `side_effect` or an installed spy, data
+        this process serialized and changed only by a same-file function, a
+        file the same function just wrote, a load behind the caller's opt-in;
+        `load_note`): trusting every type is then no worse than `pickle.load`
+        of the same data, which those notes rank low."""
+        note = self.load_note(node, target)
+        if note:
+            self.report(node, message + note, severity=Severity.LOW)
+        elif severity is not None:
+            self.report(node, message, severity=severity)
+        else:
+            self.report(node, message)
