@@ -941,7 +941,7 @@ def default_passwords(lines: Sequence[str], lowered: Optional[str] = None, start
 #: an HTTP authorization scheme and its credential, searched in lower-cased
 #: text (the value is read back from the original): RFC 7617's `Basic` and
 #: RFC 6750's `Bearer` exist only to carry a credential
-_BARE_AUTH = re.compile(r"(?<![\w-])(basic|bearer)[ \t]+([a-z0-9+/_.~-]{8,1000}={0,2})(?![\w+/=.~-])")
+_BARE_AUTH = re.compile(r"(basic|bearer)[ \t]+([a-z0-9+/_.~-]{8,1000}={0,2})(?![\w+/=.~-])")
 _PRINTABLE_TEXT = re.compile(r"[\x20-\x7e]+")
 
 
@@ -962,8 +962,10 @@ def bare_auth(lines: Sequence[str], lowered: Optional[str] = None, starts: Optio
     low = lowered if lowered is not None else text.lower()
     if ("basic" not in low and "bearer" not in low) or len(low) != len(text):
         return
-    offsets = starts if starts is not None else _line_starts(lines)
-    for match in _BARE_AUTH.finditer(low):
+    offsets = None
+    for match in _bare_auth_matches(low):
+        if offsets is None:
+            offsets = starts if starts is not None else _line_starts(lines)
         index = _line_of(offsets, match.start())
         col = match.start(2) - offsets[index]
         line = lines[index]
@@ -975,6 +977,20 @@ def bare_auth(lines: Sequence[str], lowered: Optional[str] = None, starts: Optio
         weak = _bare_auth_verdict(match.group(1), value)
         if weak is not None:
             yield index, col, value, weak
+
+
+def _bare_auth_matches(low: str):
+    """:data:`_BARE_AUTH` matched only where ``basic``/``bearer`` starts a
+    word (``str.find`` jumps between them: ``BasicTokenizer`` and
+    ``basic_block`` fill ML code, a regex scan of every position costs more)."""
+    for word in ("basic", "bearer"):
+        at = low.find(word)
+        while at >= 0:
+            if at == 0 or not (low[at - 1].isalnum() or low[at - 1] in "_-"):
+                match = _BARE_AUTH.match(low, at)
+                if match is not None:
+                    yield match
+            at = low.find(word, at + len(word))
 
 
 def _bare_auth_verdict(scheme: str, value: str) -> Optional[bool]:
