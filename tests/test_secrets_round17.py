@@ -87,7 +87,7 @@ BARE_REPORTED = [
 
 #: (file, text): the scheme word with no credential after it, quiet even at low
 BARE_QUIET = [
-    ("client.py", f'headers = {{"Authorization": f"Bearer {{token}}"}}\n'),
+    ("client.py", 'headers = {"Authorization": f"Bearer {token}"}\n'),
     ("client.py", 'auth = "Bearer " + token\n'),
     ("client.py", 'auth = "Basic " + base64.b64encode(pair).decode()\n'),
     ("client.py", 'WWW = \'Basic realm="models", charset="UTF-8"\'\n'),
