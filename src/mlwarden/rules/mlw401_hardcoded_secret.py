@@ -32,7 +32,7 @@ class HardcodedSecret(FileRule):
     Finds credentials written into source code, notebook cells (code,
     markdown and magics such as `%env`), and configuration or environment
     files (`.env`, `*.yaml`, `*.json`, `*.toml`, `*.cfg`, `*.ini`,
-    `kaggle.json`, dependency files). The message names the type of
+    `*.conf`, `*.config`, `*.properties`, `kaggle.json`, dependency files). The message names the type of
     credential (the provider when the format identifies it, `Generic Secret`
     or `Generic API Key` when it does not) and shows a masked preview; the
     secret itself never appears in any output.
@@ -77,7 +77,13 @@ class HardcodedSecret(FileRule):
     literal (`"{\\"password\\": \\"…\\"}"`), a `KEY=value` string literal in
     Python code (`environment=["DB_PASSWORD=…"]`), a password in a URL wherever the URL stands
     (`create_engine("postgresql://user:…@db")`, sub-delimiters such as
-    `!$*+` and a raw `@` included), and
+    `!$*+` and a raw `@` included; a host must follow the `@`:
+    `https://user:…@` alone is no URL credential), an authorization value
+    with its scheme word and no header name (`"Basic <base64>"` whose
+    decoded `user:password` has a password of 6+ characters that is no
+    placeholder, low when it is a known default or the user name again;
+    `"Bearer <token>"` with a random-looking token of 16+ characters; in
+    Python inside a string literal, not a comment or docstring), and
     prose that quotes one (`the default password is '…'`) or, in a text or a
     comment, gives it unquoted (`the password is …`, `password for admin: …`:
     the value holds a letter and a digit or symbol), a call's last string

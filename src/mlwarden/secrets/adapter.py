@@ -285,6 +285,9 @@ class Session:
         if self.profile == "code":
             python = filename.endswith((".py", ".pyi", ".pyw"))  # notebook code is scanned as x.py
             hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE) for i, col, value in keywords.scan_lines(lines, lowered, starts, python))
+            if "basic" in lowered or "bearer" in lowered:  # (C-speed test first)
+                hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE, weak=weak)
+                            for i, col, value, weak in keywords.bare_auth(lines, lowered, starts, python))
             defaults = self.default_passwords and not python and is_text_config(Path(filename))
             if defaults:
                 hits.extend(Hit(i + 1, col + 1, value, keywords.SECRET_TYPE, weak=True) for i, col, value in keywords.default_passwords(lines, lowered, starts))
@@ -612,6 +615,8 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
                 col = line.find(value)
                 if secret.type in _BOUNDED and not _bounded(line, col, value, secret.type):
                     continue  # `TODAYINASIAASACKOFRICE`: inside a longer word
+                if secret.type == "Slack Token" and value.startswith(("xox", "XOX")) and not slack_shaped(line, col, value):
+                    continue  # `xoxb-1234-abc`, `xoxp-…*`, `Axoxb-…`: detect-secrets' loose `xox?-` run, no Slack token
                 if secret.type == "Artifactory Credentials" and generic_reason(value.strip("\"'=: \t"), "token") == "identifier-like name":
                     continue  # `APFSVolumeGroupID`: a CamelCase name after `AP`, not a token
                 if secret.type in _GENERIC_TYPES:
@@ -683,11 +688,37 @@ def _bounded(line: str, col: int, value: str, secret_type: str = "") -> bool:
     return not (before.isalnum() or after.isalnum())
 
 
+#: Slack's token shapes after ``xox?-`` (bot ``xoxb-<id>-<24>`` and
+#: ``xoxb-<team>-<bot>-<24>``, user ``xoxp-<team>-<user>-<id>-<32 hex>``,
+#: legacy ``xoxs-``/``xoxo-`` with a hex tail): an optional one-digit
+#: version, one to three numeric ids of 8-14 digits, a last part of 18+
+#: alphanumerics; or a legacy workspace app token or its refresh token
+#: (``xoxa-2-``/``xoxr-`` + 8-48 alphanumerics)
+_SLACK_SHAPE = re.compile(r"xox[abposr]-(?:\d-)?(?:\d{8,14}-){1,3}[A-Za-z0-9]{18,}|xox[ar]-(?:\d-)?[A-Za-z0-9]{8,48}", re.IGNORECASE)
+
+
+def slack_shaped(line: str, col: int, value: str) -> bool:
+    """Is detect-secrets' Slack hit ``value`` (at ``col`` of ``line``) in the
+    shape Slack issues? Its detector takes any ``xox?-`` run of digits and
+    letters: a syntax test's ``xoxb-1234-hJK89Qrst``, a token glued to a
+    wrong prefix (``Axoxb-…``, ``xoxe.xoxs-1-…``: the ``xoxe.`` configuration
+    tokens are mlwarden's own format), or a run that a ``*`` continues (a
+    wildcard or a masked value, ``xoxp-…*``) are none."""
+    if not _SLACK_SHAPE.fullmatch(value):
+        return False
+    before = line[col - 1] if col > 0 else " "
+    after = line[col + len(value)] if 0 <= col and col + len(value) < len(line) else " "
+    return not (before.isalnum() or before in "._-") and after not in "*-"
+
+
 def _generic_ok(line: str, col: int, value: str, secret_type: str) -> bool:
     """detect-secrets' keyword, entropy and basic-auth hits judged like ours:
     by the name the value is assigned to (a password name takes any
     non-placeholder value; token and key names need a random-looking one)."""
     if secret_type == "Basic Auth Credentials":
+        at = line.find(value + "@", max(col, 0))  # (`col` is the first copy: the user in `u:u@`)
+        if at >= 0 and not _HOST_AFTER.match(line, at + len(value)):
+            return False  # `https://user:pw@` and nothing after: no host, no credential of a URL
         if _PROFILE_HOST.match(line, col + len(value)):
             return False  # MLflow's `databricks://scope:prefix@databricks`: a secret scope and key prefix
         if _PREFIX_AND_DIGITS.fullmatch(value):
@@ -716,6 +747,8 @@ _COMMENT_BEFORE = re.compile(r"[ \t]*(?:#|//|;|--(?![\w-]))")
 _WORDS_ONLY = re.compile(r"[a-z]+(?:[ \t]+[a-z]+)+")
 #: a provider token's prefix and a few digits (``dapi123``, ``ghp_42``, ``hf_1``)
 _PREFIX_AND_DIGITS = re.compile(r"(?:dapi|gh[pousr]_|github_pat_|glpat-|hf_|sk-|xox[abposr]-|npm_|pypi-)\d{0,6}")
+#: a URL's `@` and the first character of a host (a name, an address, `[` of an IPv6 one)
+_HOST_AFTER = re.compile(r"@[\w\[]")
 #: a URL "host" that is a Databricks profile (MLflow's ``scope:prefix@databricks`` URIs)
 _PROFILE_HOST = re.compile(r"@databricks(?=[/\s\"'`)]|$)")
 _KEY_BEFORE = re.compile(r"([A-Za-z_$@][\w.$@\-]*)[\"'`\]]*[ \t]*(?::{1,3}=|[?+.!]?={1,3}|=>|:|,|\()[ \t]*[@rRbBuUfF]{0,2}[\"'`]?[ \t]*$")

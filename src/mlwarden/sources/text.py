@@ -1,6 +1,6 @@
 """The ``text`` source kind: configuration and environment files that can
 hold credentials (``.env``, ``*.yaml``, ``*.json``, ``*.cfg``, ``*.toml``,
-``*.ini``, ``kaggle.json``).
+``*.ini``, ``*.conf``, ``*.config``, ``*.properties``, ``kaggle.json``).
 
 Only the secrets rules read these units. A directory walk yields ``text``
 files only when one of those rules is selected (see
@@ -20,7 +20,10 @@ from mlwarden.sources.base import Unit
 #: Larger files are data, not configuration.
 MAX_BYTES = 2_000_000
 
-SUFFIXES = frozenset({".yaml", ".yml", ".json", ".cfg", ".toml", ".ini", ".env"})
+SUFFIXES = frozenset({".yaml", ".yml", ".json", ".cfg", ".toml", ".ini", ".env",
+                      # server and service configuration (`redis.conf`, `nginx.conf`), .NET's
+                      # `web.config`/`app.config`, Java's `application.properties`
+                      ".conf", ".config", ".properties"})
 #: credential files known by name: Kaggle's API key, Maven's server passwords
 #: and the master password that decrypts them
 _NAMED_CONFIGS = frozenset({"kaggle.json", "settings.xml", "settings-security.xml"})
