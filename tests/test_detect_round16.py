@@ -1,0 +1,160 @@
+"""Round s16 (issue 16): real-13's causes (see benchmarks/DETECT.md, "Round s16"):
+a package loading its own compiled ops, the negation of an opt-in flag for
+``weights_only``, serving addresses kept in ``self``, pip programs returned by
+functions and command lists run by a class's or a nested function's runner."""
+
+import json
+import textwrap
+
+import pytest
+
+from mlwarden.core.config import Config
+from mlwarden.core.engine import check_source
+from mlwarden.core.finding import Severity
+
+from tests.test_detect_valueflow import write_package
+
+
+def _run(code, rules, filename="job.py", root=None):
+    """(rule, line, severity) of every finding, the fast path checked against
+    the full one."""
+    config = Config(select=rules, severity=Severity.LOW, **({"root": root} if root is not None else {}))
+    source = textwrap.dedent(code) if not filename.endswith(".ipynb") else code
+    fast = check_source(source, filename, config=config).findings
+    full = check_source(source, filename, config=config, full=True).findings
+    assert [(f.rule_id, f.line, f.col, f.message, f.severity) for f in fast] == [(f.rule_id, f.line, f.col, f.message, f.severity) for f in full]
+    return sorted((f.rule_id, f.line, f.severity) for f in fast)
+
+
+def _notebook(*cells):
+    return json.dumps(
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {},
+            "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None, "outputs": [], "source": c} for i, c in enumerate(cells)],
+        }
+    )
+
+
+# -- MLW111: a package loading its own compiled ops ---------------------------------
+
+OWN_OPS = '''
+import glob
+import os
+from pathlib import Path
+
+import tensorflow as tf
+import torch
+
+_HERE = Path(__file__).resolve().parent
+_KERNELS = _HERE / "kernels"
+
+
+def _kernel_file(stem):
+    ext = ".dll" if os.name == "nt" else ".so"
+    return _KERNELS / f"{stem}{ext}"
+
+
+def load_kernel(stem):
+    torch.ops.load_library(_kernel_file(stem))
+
+
+def load_all():
+    candidates = sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops", "*.so")))
+    for so in [c for c in candidates if os.path.isfile(c)]:
+        tf.load_op_library(so)
+
+
+class Lazy:
+    def __init__(self, name):
+        self.name = name
+
+    def _where(self):
+        return str(_HERE.parent / "lib" / self.name)
+
+    def get(self):
+        return torch.classes.load_library(self._where())
+'''
+
+
+def test_own_compiled_ops_are_low():
+    assert _run(OWN_OPS, ["MLW111"]) == [
+        ("MLW111", 19, Severity.LOW),
+        ("MLW111", 25, Severity.LOW),
+        ("MLW111", 36, Severity.LOW),
+    ]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # a parameter, an environment variable, a download, the working directory
+        "import torch\ndef load(lib_path):\n    torch.ops.load_library(lib_path)\n",
+        "import os, torch\ntorch.ops.load_library(os.path.join(os.environ['OPS_HOME'], 'x.so'))\n",
+        "import os, torch\nplug = os.getenv('PLUGIN_DIR', '/opt/p')\ntorch.classes.load_library(plug + '/x.so')\n",
+        "import torch\nfrom huggingface_hub import hf_hub_download\ntorch.ops.load_library(hf_hub_download('org/ops', 'ops.so'))\n",
+        "import os, torch\ntorch.ops.load_library(os.path.join(os.getcwd(), 'ops.so'))\n",
+        # a root that is the package's directory on one branch only
+        "import os, torch\ndef load(custom=None):\n    base = custom or os.path.dirname(__file__)\n    torch.ops.load_library(os.path.join(base, 'x.so'))\n",
+        # a project function returning its parameter
+        "import torch\ndef where(p):\n    return p\ndef load(user):\n    torch.ops.load_library(where(user))\n",
+    ],
+)
+def test_libraries_from_elsewhere_stay_medium(code):
+    found = _run(code, ["MLW111"])
+    assert found and all(sev == Severity.MEDIUM for _, _, sev in found)
+
+
+LIBINFO = '''
+import os
+
+
+def find_lib_path(name="libcore.so", search_path=None):
+    here = os.path.dirname(os.path.abspath(os.path.expanduser(__file__)))
+    dirs = []
+    if os.environ.get("CORE_LIBRARY_PATH"):
+        dirs.append(os.environ["CORE_LIBRARY_PATH"])
+    dirs.extend(p.strip() for p in os.environ.get("LD_LIBRARY_PATH", "").split(":"))
+    dirs.append(os.path.join(here, ".."))
+    if search_path is not None:
+        dirs = dirs + list(search_path)
+    found = [os.path.join(d, name) for d in dirs if os.path.isfile(os.path.join(d, name))]
+    if not found:
+        return None
+    return found
+'''
+
+SPARSE = '''
+import os
+
+import torch
+
+from .._native import libinfo
+
+
+def load_sparse():
+    folder = os.path.dirname(libinfo.find_lib_path()[0])
+    torch.classes.load_library(os.path.join(folder, "sparse", "libsparse.so"))
+'''
+
+
+@pytest.mark.parametrize(
+    "finder, sparse, expected",
+    [
+        (LIBINFO, SPARSE, Severity.LOW),
+        # the finder also reads a variable that is not a library search path
+        (LIBINFO.replace('"CORE_LIBRARY_PATH"', '"CORE_HOME"'), SPARSE, Severity.MEDIUM),
+        # the loader's caller hands the finder a search path of its own
+        (LIBINFO, SPARSE.replace("find_lib_path()", "find_lib_path(search_path=[os.environ['EXTRA']])"), Severity.MEDIUM),
+    ],
+)
+def test_library_found_by_a_project_finder(tmp_path, finder, sparse, expected):
+    pkg = write_package(tmp_path, {"_native/libinfo.py": finder, "sparse/__init__.py": sparse})
+    target = pkg / "sparse" / "__init__.py"
+    assert _run(target.read_text(), ["MLW111"], filename=str(target), root=tmp_path) == [("MLW111", 11, expected)]
+
+
+def test_own_ops_in_a_notebook():
+    nb = _notebook("import os, torch\nHERE = os.path.dirname(os.path.abspath(__file__))", "torch.ops.load_library(os.path.join(HERE, 'ops.so'))")
+    assert _run(nb, ["MLW111"], filename="ops.ipynb") == [("MLW111", 1, Severity.LOW)]
