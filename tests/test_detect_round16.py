@@ -158,3 +158,65 @@ def test_library_found_by_a_project_finder(tmp_path, finder, sparse, expected):
 def test_own_ops_in_a_notebook():
     nb = _notebook("import os, torch\nHERE = os.path.dirname(os.path.abspath(__file__))", "torch.ops.load_library(os.path.join(HERE, 'ops.so'))")
     assert _run(nb, ["MLW111"], filename="ops.ipynb") == [("MLW111", 1, Severity.LOW)]
+
+
+# -- MLW102: weights_only=not <opt-in flag that defaults to False> ---------------------
+
+CONVERTER = '''
+import argparse
+
+import torch
+
+
+class CheckpointReader:
+    def __init__(self, path, allow_pickle_checkpoints=False):
+        self._path = path
+        self._legacy = allow_pickle_checkpoints
+
+    def read(self):
+        return torch.load(self._path, map_location="cpu", weights_only=not self._legacy)
+
+
+def read_plain(path, trust=False):
+    return torch.load(path, weights_only=not trust)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path")
+    parser.add_argument("--allow-pickle-checkpoints", action="store_true")
+    opts = parser.parse_args()
+    CheckpointReader(opts.path, allow_pickle_checkpoints=opts.allow_pickle_checkpoints).read()
+    read_plain(opts.path)
+'''
+
+
+def test_negated_opt_in_flags_are_low():
+    assert _run(CONVERTER, ["MLW102"]) == [("MLW102", 13, Severity.LOW), ("MLW102", 17, Severity.LOW)]
+
+
+@pytest.mark.parametrize(
+    "change, line",
+    [
+        # the flag defaults to True: weights_only is False unless the caller says otherwise
+        (("allow_pickle_checkpoints=False", "allow_pickle_checkpoints=True"), 13),
+        (("trust=False", "trust=True"), 17),
+        # a caller passes True, or a switch that is on by default
+        (("read_plain(opts.path)", "read_plain(opts.path, trust=True)"), 17),
+        (('action="store_true")', 'action="store_true", default=True)'), 13),
+        # the attribute is set elsewhere
+        (("    CheckpointReader(opts.path", "    r = CheckpointReader(opts.path"), None),
+    ],
+)
+def test_negated_flags_that_stay_high(change, line):
+    code = CONVERTER.replace(*change)
+    if line is None:
+        code = code.replace(".read()\n", ".read()\n    r._legacy = True\n").replace("    r = CheckpointReader", "    r = CheckpointReader")
+        line = 13
+    found = dict(((l, s) for _, l, s in _run(code, ["MLW102"])))
+    assert found[line] == Severity.HIGH
+
+
+def test_negated_flag_in_a_notebook():
+    nb = _notebook("import torch", "def load(p, unsafe=False):\n    return torch.load(p, weights_only=not unsafe)")
+    assert _run(nb, ["MLW102"], filename="n.ipynb") == [("MLW102", 2, Severity.LOW)]

@@ -548,3 +548,42 @@ def _environment_key(e: ast.expr) -> Optional[str]:
 def _environment_kind(name: str) -> frozenset:
     # the dynamic loader's own search path, read by a library finder
     return frozenset({_NEUTRAL}) if name == "PATH" or name.endswith("LIBRARY_PATH") else frozenset({_OTHER})
+
+
+def switches_off(rule: object) -> frozenset:
+    """The ``dest`` of every ``add_argument("--x", action="store_true")`` in
+    the unit (no ``default`` other than False, one declaration per dest): a
+    command-line switch that is off unless the user passes it."""
+    source = getattr(getattr(getattr(rule, "unit", None), "code", None), "source", None)
+    if not isinstance(source, str) or "store_true" not in source:
+        return frozenset()
+    try:
+        return _switches_off(source)
+    except (SyntaxError, ValueError):
+        return frozenset()
+
+
+@lru_cache(maxsize=8)
+def _switches_off(source: str) -> frozenset:
+    seen: Dict[str, int] = {}
+    off = set()
+    for node in ast.walk(_parsed(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument"):
+            continue
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        dest_node = keywords.get("dest")
+        if isinstance(dest_node, ast.Constant) and isinstance(dest_node.value, str):
+            dest = dest_node.value
+        else:
+            names = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            longs = [n for n in names if n.startswith("--")]
+            if not (longs or names):
+                continue
+            dest = (longs or names)[0].lstrip("-").replace("-", "_")
+        seen[dest] = seen.get(dest, 0) + 1
+        action = keywords.get("action")
+        default = keywords.get("default")
+        if (isinstance(action, ast.Constant) and action.value == "store_true"
+                and (default is None or (isinstance(default, ast.Constant) and default.value is False))):
+            off.add(dest)
+    return frozenset(d for d in off if seen[d] == 1)
