@@ -220,3 +220,63 @@ def test_negated_flags_that_stay_high(change, line):
 def test_negated_flag_in_a_notebook():
     nb = _notebook("import torch", "def load(p, unsafe=False):\n    return torch.load(p, weights_only=not unsafe)")
     assert _run(nb, ["MLW102"], filename="n.ipynb") == [("MLW102", 2, Severity.LOW)]
+
+
+# -- MLW707: host:port addresses kept in self, helpers imported inside a function ---
+
+RPC_COMMON = '''
+import grpc
+
+
+def start_rpc_server(endpoint, secure=False, key=None):
+    server = grpc.server(None)
+    if secure:
+        server.add_secure_port(endpoint, grpc.ssl_server_credentials([key]))
+    else:
+        server.add_insecure_port(endpoint)
+    return server
+'''
+
+RPC_NODE = '''
+import grpc
+
+from .rpc_common import start_rpc_server
+
+
+class Coordinator:
+    def __init__(self, rpc_port=7070, listen="[::]"):
+        self.endpoint = f"[::]:{rpc_port}"
+        self.public = "{}:{}".format(listen, rpc_port)
+        self.secure = False
+
+    def serve(self):
+        server = start_rpc_server(self.endpoint, self.secure)
+        server.start()
+
+    def serve_here(self):
+        self.rpc = grpc.server(None)
+        self.rpc.add_insecure_port(self.public)
+'''
+
+
+@pytest.mark.parametrize(
+    "node, expected",
+    [
+        (RPC_NODE, [("MLW707", 14, Severity.MEDIUM), ("MLW707", 19, Severity.MEDIUM)]),
+        # loopback, or an address the class also takes from elsewhere
+        (RPC_NODE.replace('f"[::]:{rpc_port}"', 'f"127.0.0.1:{rpc_port}"').replace('listen="[::]"', 'listen="localhost"'), []),
+        (RPC_NODE.replace("        self.secure = False\n", "        self.secure = False\n\n    def move(self, where):\n        self.endpoint = where\n        self.public = where\n"), []),
+    ],
+)
+def test_addresses_kept_in_self(tmp_path, node, expected):
+    pkg = write_package(tmp_path, {"rpc_common.py": RPC_COMMON, "node.py": node})
+    target = pkg / "node.py"
+    assert _run(target.read_text(), ["MLW707"], filename=str(target), root=tmp_path) == expected
+
+
+def test_address_kept_in_self_in_a_notebook():
+    nb = _notebook(
+        "import grpc",
+        "class Svc:\n    def __init__(self, port=50051):\n        self.addr_text = f'0.0.0.0:{port}'\n    def up(self):\n        s = grpc.server(None)\n        s.add_insecure_port(self.addr_text)\n        s.start()",
+    )
+    assert _run(nb, ["MLW707"], filename="svc.ipynb") == [("MLW707", 6, Severity.MEDIUM)]

@@ -1096,6 +1096,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             values = self.reaching_values(address.value, address)
             if len(values) == 1 and values[0] is not None and not isinstance(values[0], cst.Name):
                 return self._address_all(values[0], depth + 1, host_alone)
+        if isinstance(address, cst.Attribute) and isinstance(address.value, cst.Name) and depth < 3:
+            # `self.uri = f"[::]:{port}"` in `__init__` … `add_insecure_port(self.uri)`: every value the
+            # class gives the attribute is a `host:port` on every interface
+            cls = self._own_class(address)
+            values = _class_attr_values(cls, address.attr.value) if cls is not None else []
+            judge = _AstHosts(self)
+            if values and all(v is not None and judge.all(v, m, cls, 0, address=True) for v, m in values):
+                self._branch += f" (`{address.attr.value}` is set to such an address in the class)"
+                return True
         if isinstance(address, cst.Call) and isinstance(address.func, cst.Name) and _bound_once(self.ctx.facts, address.func.value):
             # get_address(params): a function of this file or the project that builds `f"{host}:{port}"`
             # from a host whose every binding is a literal or a look-up's literal default
@@ -1231,7 +1240,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         otherwise. Judged only when the call's arguments name a host or a
         port (the words the rule's gate keeps such a call's code for)."""
         func = node.func
-        if not isinstance(func, (cst.Name, cst.Attribute)) or not _names_host_or_port(node):
+        if not isinstance(func, (cst.Name, cst.Attribute)) or not (_names_host_or_port(node) or self._class_address_arg(node)):
             return None
         pairs: Optional[List[Tuple[Path, str]]] = None
         if isinstance(func, cst.Name):
@@ -1277,6 +1286,24 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 self._branch += f" (`{shown_name}` hands `{param}` to `{server}` in `{Path(path).name}`)"
                 return f"{shown_name}(..., {param}={_show(self.ctx, value)})"
         return None
+
+    def _class_address_arg(self, node: Any) -> bool:
+        """An argument of ``node`` is ``self.<attr>`` that the enclosing class
+        sets to a ``host:port`` text (``self.uri = f"[::]:{port}"``): an
+        address handed on under a name that is not a trigger word."""
+        import ast
+
+        for arg in node.args:
+            value = arg.value
+            if arg.star or not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name)):
+                continue
+            cls = self._own_class(value)
+            for assigned, _method in _class_attr_values(cls, value.attr.value) if cls is not None else ():
+                if isinstance(assigned, ast.JoinedStr) and any(isinstance(p, ast.Constant) and ":" in str(p.value) for p in assigned.values):
+                    return True
+                if isinstance(assigned, ast.Constant) and isinstance(assigned.value, str) and ":" in assigned.value:
+                    return True
+        return False
 
     def _object_class(self, name: Any) -> Optional[Tuple[List[Tuple[Path, str]]]]:
         """((module file, class name), …) of the project classes the object
