@@ -280,3 +280,44 @@ def test_address_kept_in_self_in_a_notebook():
         "class Svc:\n    def __init__(self, port=50051):\n        self.addr_text = f'0.0.0.0:{port}'\n    def up(self):\n        s = grpc.server(None)\n        s.add_insecure_port(self.addr_text)\n        s.start()",
     )
     assert _run(nb, ["MLW707"], filename="svc.ipynb") == [("MLW707", 6, Severity.MEDIUM)]
+
+
+SERVE_API = '''
+import uvicorn
+
+
+def serve_api(target, port, host):
+    uvicorn.run(build(target), host=host, port=port)
+'''
+
+CLI = '''
+import typer
+
+cli = typer.Typer()
+
+
+@cli.command()
+def serve_api(
+    target: str,
+    port: int = typer.Option(8000, "--port"),
+    host: str = typer.Option("0.0.0.0", "--host"),
+) -> None:
+    from app.web.server import serve_api
+
+    serve_api(target, port, host)
+'''
+
+
+@pytest.mark.parametrize(
+    "cli, expected",
+    [
+        (CLI, [("MLW707", 15, Severity.MEDIUM)]),
+        (CLI.replace('"0.0.0.0", "--host"', '"127.0.0.1", "--host"'), []),
+        # the name is bound to something else in the function too
+        (CLI.replace("    serve_api(target", "    serve_api = typer.echo\n    serve_api(target"), []),
+    ],
+)
+def test_helper_imported_inside_the_function(tmp_path, cli, expected):
+    pkg = write_package(tmp_path, {"web/server.py": SERVE_API, "cli.py": cli})
+    target = pkg / "cli.py"
+    assert _run(target.read_text(), ["MLW707"], filename=str(target), root=tmp_path) == expected

@@ -230,6 +230,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       name, no parameter, is bound in it only to every-interface literals
       or look-up defaults (`host = params.get(HOST, "0.0.0.0")`, `if not
       host: host = "0.0.0.0"`): the message says the default applies;
+    - an address kept in an attribute of the class (`self.uri =
+      f"[::]:{port}"` in `__init__`, then `add_insecure_port(self.uri)` or
+      a project helper that serves on its parameter called with
+      `self.uri`), when every value the class gives the attribute is a
+      `host:port` on every interface (an f-string, `.format` or `%`
+      template whose host is such a literal or a parameter defaulting to
+      one); a project helper imported inside the function that calls it
+      (`from pkg.api import serve_api` in a command of the same name) is
+      followed like one imported at module level;
     - a gunicorn options dict in a file that does not import gunicorn (it
       hands the dict to a project's gunicorn application class) when a
       gunicorn setting sits beside `bind` (`{"bind": "0.0.0.0:%s" % port,
@@ -1287,6 +1296,32 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return f"{shown_name}(..., {param}={_show(self.ctx, value)})"
         return None
 
+    def _function_import(self, name: str, found: List[Tuple[Any, Any]]) -> Optional[Tuple[Any, Any]]:
+        """The one ``from … import`` of ``found`` that sits directly in the
+        body of the function being visited (one function of that name in
+        the file, one such import of ``name`` in it, nothing else in it
+        binding ``name``); None otherwise."""
+        import ast
+
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        tree = _module_tree(self)
+        if not functions or tree is None:
+            return None
+        wanted = functions[-1].name.value
+        defs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == wanted]
+        if len(defs) != 1:
+            return None
+        own = {id(n) for n in _own_nodes(defs[0])}
+        local = [(stmt, alias) for stmt, alias in found if id(stmt) in own]
+        if len(local) != 1:
+            return None
+        for node in _own_nodes(defs[0]):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+                return None
+            if isinstance(node, ast.Import) and any((a.asname or a.name.split(".")[0]) == name for a in node.names):
+                return None
+        return local[0]
+
     def _class_address_arg(self, node: Any) -> bool:
         """An argument of ``node`` is ``self.<attr>`` that the enclosing class
         sets to a ``host:port`` text (``self.uri = f"[::]:{port}"``): an
@@ -1374,11 +1409,19 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                         if alias.name != "*":
                             imports.setdefault(alias.asname or alias.name, []).append((stmt, alias))
             self.__dict__["_from_imports"] = imports
-        if name not in imports or not _bound_once(self.ctx.facts, name):
+        if name not in imports:
             return None
+        if _bound_once(self.ctx.facts, name):
+            stmt, alias = imports[name][0]  # bound once: one import
+        else:
+            # `from pkg.api import launch` inside the function being visited: that import is the
+            # binding here, whatever else the module binds to the name (the command's own `def`)
+            local = self._function_import(name, imports[name])
+            if local is None:
+                return None
+            stmt, alias = local
         if not Path(path).is_file():
             return None
-        stmt, alias = imports[name][0]  # bound once: one import
         if module:
             dotted = f"{stmt.module}.{alias.name}" if stmt.module else alias.name
             source = module_file(Path(path), dotted, stmt.level or 0)
