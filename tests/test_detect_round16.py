@@ -321,3 +321,100 @@ def test_helper_imported_inside_the_function(tmp_path, cli, expected):
     pkg = write_package(tmp_path, {"web/server.py": SERVE_API, "cli.py": cli})
     target = pkg / "cli.py"
     assert _run(target.read_text(), ["MLW707"], filename=str(target), root=tmp_path) == expected
+
+
+# -- pip in code: programs returned by functions, commands run by the file's own runners --
+
+PIP_PROGRAMS = '''
+import shutil
+import subprocess
+import sys
+
+INSTALLERS = ("uv pip", "pip3", f"{sys.executable} -m pip")
+
+
+def find_installer():
+    for candidate in INSTALLERS:
+        if shutil.which(candidate.split()[0]):
+            return candidate
+    raise RuntimeError("no installer")
+
+
+def shell(line, quiet=False):
+    return subprocess.run(line, shell=True, capture_output=quiet)
+
+
+def setup_tools():
+    shell(f"{find_installer()} install tokenizers")
+    installer = find_installer()
+    shell(f"{installer} install --extra-index-url https://mirror.example.org/simple sentencepiece==0.2.0")
+'''
+
+
+class_runner = '''
+import subprocess
+
+
+class Workspace:
+    @staticmethod
+    def _execute(argv, check):
+        return subprocess.run(argv, check=check)
+
+    def _spawn(self, argv):
+        return subprocess.Popen(argv)
+
+    def prepare(self):
+        Workspace._execute(["python", "-m", "pip", "install", "pytest"], check=True)
+        self._spawn(["pip", "install", "-r", "requirements.txt"])
+        self._spawn(["pip", "install", "ruff==0.6.9"])
+
+
+def convert(python_exe):
+    def _go(cmd):
+        return subprocess.run(cmd, capture_output=True)
+
+    upgrade = [python_exe, "-m", "pip", "install", "--upgrade", "gguf"]
+    result = _go(upgrade)
+    return result
+'''
+
+
+def _deps(code, filename="setup_env.py"):
+    return sorted({(rule, line) for rule, line, _ in _run(code, ["MLW301", "MLW302"], filename=filename)})
+
+
+def test_pip_programs_returned_by_functions():
+    assert _deps(PIP_PROGRAMS) == [("MLW301", 21), ("MLW302", 23)]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # the function returns something that is not pip
+        ('INSTALLERS = ("uv pip", "pip3", f"{sys.executable} -m pip")', 'INSTALLERS = ("conda", "mamba")'),
+        # it takes an argument: what it returns depends on it
+        ("def find_installer():", "def find_installer(name):"),
+    ],
+)
+def test_functions_that_do_not_return_pip(change):
+    code = PIP_PROGRAMS.replace(*change).replace("find_installer()", "find_installer('x')" if "name" in change[1] else "find_installer()")
+    assert ("MLW301", 21) not in _deps(code)
+
+
+def test_commands_run_by_the_files_own_runners():
+    assert _deps(class_runner) == [("MLW301", 14), ("MLW301", 23)]
+
+
+def test_runner_that_rebuilds_its_parameter_is_not_one():
+    code = class_runner.replace("    def _spawn(self, argv):\n        return", "    def _spawn(self, argv):\n        argv = ['echo']\n        return")
+    assert _deps(code) == [("MLW301", 15), ("MLW301", 24)]
+    code = class_runner.replace("        return subprocess.run(cmd, capture_output=True)", "        return print(cmd)")
+    assert ("MLW301", 23) not in _deps(code)
+
+
+def test_pip_program_function_in_a_notebook():
+    nb = _notebook(
+        "import subprocess\ndef pick_pip():\n    return 'pip3'\ndef sh(c):\n    subprocess.run(c, shell=True)",
+        "sh(f'{pick_pip()} install xformers')",
+    )
+    assert _deps(nb, filename="setup.ipynb") == [("MLW301", 1)]
