@@ -418,3 +418,29 @@ def test_pip_program_function_in_a_notebook():
         "sh(f'{pick_pip()} install xformers')",
     )
     assert _deps(nb, filename="setup.ipynb") == [("MLW301", 1)]
+
+
+# -- the shared template field placement (MLW707's command reader and the pip reader) --
+
+from mlwarden.core.values import Field, format_fields, percent_fields  # noqa: E402
+
+
+def _shape(pieces):
+    return [(p.value, p.plain, p.spec, p.conversion, p.keyed) if isinstance(p, Field) else p for p in pieces if p != ""]
+
+
+def test_format_fields_place_arguments():
+    assert _shape(format_fields("{} -m pip install {pkg!r} --index {1:>4} {0.x} {cfg[h]}", ["py", "idx"], {"pkg": "x", "cfg": "c"})) == [
+        ("py", True, "", "", False), " -m pip install ", ("x", True, "", "r", False), " --index ", ("idx", True, ">4", "", False),
+        " ", ("py", False, "", "", False), " ", ("c", False, "", "", False),
+    ]
+    assert format_fields("{", [], {}) is None
+    assert _shape(format_fields("{}{}", ["a"], {})) == [("a", True, "", "", False), (None, True, "", "", False)]
+
+
+def test_percent_fields_place_arguments():
+    assert _shape(percent_fields("gunicorn -b %s:%d 100%% %(app)s", ["0.0.0.0", 80], {"app": "m:app"})) == [
+        "gunicorn -b ", ("0.0.0.0", True, "", "s", False), ":", (80, True, "", "d", False), " 100", "%", " ", ("m:app", True, "", "s", True),
+    ]
+    assert percent_fields("%*d", [5], None)[1].starred
+    assert _shape(percent_fields("%s %s", ["a"])) == [("a", True, "", "s", False), " ", (None, True, "", "s", False)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -587,3 +588,85 @@ def _switches_off(source: str) -> frozenset:
                 and (default is None or (isinstance(default, ast.Constant) and default.value is False))):
             off.add(dest)
     return frozenset(d for d in off if seen[d] == 1)
+
+
+# ---------------------------------------------------------------------------
+# where the arguments of a string template land (shared by the readers of
+# command lines: MLW707's libcst one and the pip reader's ast one)
+
+
+class Field:
+    """A replacement field of a template: the argument placed there (None
+    when none can be), whether the field names the argument itself (not an
+    attribute or an index of it), its format spec, its conversion (``r`` /
+    ``s`` / ``a`` for ``str.format``, the conversion letter for ``%``), and
+    for ``%`` whether it takes its value by a mapping key or has a ``*``
+    width or precision."""
+
+    __slots__ = ("value", "plain", "spec", "conversion", "keyed", "starred")
+
+    def __init__(self, value: object, plain: bool = True, spec: str = "", conversion: str = "", keyed: bool = False, starred: bool = False) -> None:
+        self.value = value
+        self.plain = plain
+        self.spec = spec
+        self.conversion = conversion
+        self.keyed = keyed
+        self.starred = starred
+
+
+def format_fields(template: str, positional: List[object], named: Dict[str, object]) -> Optional[List[object]]:
+    """``template.format(*positional, **named)`` as a list of literal texts
+    and :class:`Field` values, in order; None when the template does not
+    parse. Auto-numbered (``{}``), numbered (``{1}``) and named (``{host}``)
+    fields take their argument; a field with an attribute or an index
+    (``{0.x}``, ``{cfg[host]}``) is not plain."""
+    import string
+
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    out: List[object] = []
+    auto = 0
+    for literal, field, spec, conversion in parsed:
+        out.append(literal)
+        if field is None:
+            continue
+        key = re.split(r"[.\[]", field, 1)[0]
+        if key == "":
+            value = positional[auto] if auto < len(positional) else None
+            auto += 1
+        elif key.isdigit():
+            value = positional[int(key)] if int(key) < len(positional) else None
+        else:
+            value = named.get(key)
+        out.append(Field(value, key == field, spec or "", conversion or ""))
+    return out
+
+
+#: one printf-style conversion (``%s``, ``%(name)s``, ``%-10d``, ``%%``)
+PERCENT_FIELD = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
+
+
+def percent_fields(template: str, values: List[object], mapping: Optional[Dict[str, object]] = None) -> List[object]:
+    """``template % values`` (or ``% mapping`` for ``%(name)s`` fields) as a
+    list of literal texts and :class:`Field` values, in order; ``%%`` is a
+    literal ``%``. Positional fields take the values in turn."""
+    out: List[object] = []
+    at = 0
+    index = 0
+    for match in PERCENT_FIELD.finditer(template):
+        out.append(template[at:match.start()])
+        at = match.end()
+        if match.group(2) == "%":
+            out.append("%")
+            continue
+        key = match.group(1)
+        if key is not None:
+            value = mapping.get(key) if mapping is not None else None
+        else:
+            value = values[index] if index < len(values) else None
+            index += 1
+        out.append(Field(value, True, "", match.group(2), key is not None, "*" in match.group(0)))
+    out.append(template[at:])
+    return out

@@ -14,7 +14,7 @@ from mlwarden.core.bindings import dotted_parts
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.core.values import UNKNOWN
+from mlwarden.core.values import UNKNOWN, Field, format_fields, percent_fields
 from mlwarden.core.project import (
     _ends_in_return,
     attributes_defaulting_to,
@@ -2061,10 +2061,6 @@ def _marked_words(text: str, exprs_at: List[Any]) -> Optional[Tuple[List[str], L
     return words, exprs
 
 
-#: one ``%`` conversion: ``%s``, ``%(name)s``, ``%-5d``, ``%%``
-_PERCENT_FIELD = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?([diouxXeEfFgGcrsa%])")
-
-
 def _template_text(ctx: Any, value: Any) -> Optional[Tuple[str, List[Any]]]:
     """A command built from a literal template: ``"…".format(*args,
     **kwargs)`` or ``"…" % args`` (a tuple, one value, or a dict for
@@ -2072,13 +2068,12 @@ def _template_text(ctx: Any, value: Any) -> Optional[Tuple[str, List[Any]]]:
     ``\x00i\x00`` and the list of the expressions the marks stand for (None
     for a field this cannot place: ``{0[key]}``, an argument given by
     ``*``/``**``). Only the literal text is read: what fills a field stays
-    that expression, judged where a host is expected."""
+    that expression, judged where a host is expected. Fields are placed by
+    :func:`mlwarden.core.values.format_fields` / ``percent_fields``."""
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "format":
         template = ctx.value(value.func.value)
         if not isinstance(template, str) or not _MENTIONS_SERVER.search(template):
             return None
-        import string
-
         positional: List[Any] = []
         named: Dict[str, Any] = {}
         spread = False
@@ -2089,63 +2084,42 @@ def _template_text(ctx: Any, value: Any) -> Optional[Tuple[str, List[Any]]]:
                 named[arg.keyword.value] = arg.value
             elif not spread:
                 positional.append(arg.value)
-        pieces: List[str] = []
-        exprs: List[Any] = []
-        auto = 0
-        try:
-            fields = list(string.Formatter().parse(template))
-        except ValueError:
+        fields = format_fields(template, positional, named)
+        if fields is None:
             return None
-        for literal, field, _spec, _conversion in fields:
-            pieces.append(literal.replace("\x00", ""))
-            if field is None:
-                continue
-            key = re.split(r"[.\[]", field, 1)[0]
-            plain = key == field
-            if key == "":
-                expr = positional[auto] if auto < len(positional) else None
-                auto += 1
-            elif key.isdigit():
-                expr = positional[int(key)] if int(key) < len(positional) else None
-            else:
-                expr = named.get(key)
-            pieces.append(f"\x00{len(exprs)}\x00")
-            exprs.append(expr if plain else None)
-        return "".join(pieces), exprs
+        return _marked(fields, lambda field: field.value if field.plain else None)
     if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Modulo):
         template = ctx.value(value.left)
         if not isinstance(template, str) or not _MENTIONS_SERVER.search(template):
             return None
         right = value.right
-        if isinstance(right, cst.Tuple):
-            values: List[Any] = [e.value if isinstance(e, cst.Element) and not isinstance(e, cst.StarredElement) else None for e in right.elements]
-        else:
-            values = [right]
-        mapping: Dict[str, Any] = {}
+        mapping: Optional[Dict[str, Any]] = None
         if isinstance(right, cst.Dict):
+            values: List[Any] = []
+            mapping = {}
             for element in right.elements:
                 if isinstance(element, cst.DictElement) and isinstance(ctx.value(element.key), str):
                     mapping[str(ctx.value(element.key))] = element.value
-        pieces = []
-        exprs = []
-        at = 0
-        index = 0
-        for match in _PERCENT_FIELD.finditer(template):
-            pieces.append(template[at:match.start()].replace("\x00", ""))
-            at = match.end()
-            if match.group(2) == "%":
-                pieces.append("%")
-                continue
-            if match.group(1) is not None:
-                expr = mapping.get(match.group(1))
-            else:
-                expr = values[index] if index < len(values) and not isinstance(right, cst.Dict) else None
-                index += 1
-            pieces.append(f"\x00{len(exprs)}\x00")
-            exprs.append(expr)
-        pieces.append(template[at:].replace("\x00", ""))
-        return "".join(pieces), exprs
+        elif isinstance(right, cst.Tuple):
+            values = [e.value if isinstance(e, cst.Element) and not isinstance(e, cst.StarredElement) else None for e in right.elements]
+        else:
+            values = [right]
+        return _marked(percent_fields(template, values, mapping), lambda field: field.value)
     return None
+
+
+def _marked(fields: List[Any], expression: Any) -> Tuple[str, List[Any]]:
+    """The text of placed template pieces with each field marked
+    ``\x00i\x00``, and what each mark stands for (``expression(field)``)."""
+    pieces: List[str] = []
+    exprs: List[Any] = []
+    for piece in fields:
+        if isinstance(piece, Field):
+            pieces.append(f"\x00{len(exprs)}\x00")
+            exprs.append(expression(piece))
+        else:
+            pieces.append(piece.replace("\x00", ""))
+    return "".join(pieces), exprs
 
 
 def _joined_list(ctx: Any, value: Any) -> Any:

@@ -1526,64 +1526,41 @@ def _format_text(template: str, call: ast.Call, lines: Optional[List[str]], list
     """``template.format(*args, **kwargs)`` with each field replaced by the
     text of its argument (:func:`_value_text`); a field with an attribute,
     an index or a format spec, or an argument given by ``*``/``**``, is
-    unknown."""
-    import string
+    unknown. Fields are placed by :func:`mlwarden.core.values.format_fields`."""
+    from mlwarden.core.values import Field, format_fields
 
     if any(isinstance(a, ast.Starred) for a in call.args):
         return None
-    keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
-    parts: List[str] = []
-    auto = 0
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError:
+    fields = format_fields(template, list(call.args), {k.arg: k.value for k in call.keywords if k.arg is not None})
+    if fields is None:
         return None
-    for literal, field, spec, conversion in parsed:
-        parts.append(literal)
-        if field is None:
-            continue
-        value: Optional[ast.AST] = None
-        if field == "":
-            value = call.args[auto] if auto < len(call.args) else None
-            auto += 1
-        elif field.isdigit():
-            index = int(field)
-            value = call.args[index] if index < len(call.args) else None
-        elif field.isidentifier():
-            value = keywords.get(field)
-        if value is None or spec or conversion:
+    parts: List[str] = []
+    for piece in fields:
+        if not isinstance(piece, Field):
+            parts.append(piece)  # type: ignore[arg-type]
+        elif piece.value is None or not piece.plain or piece.spec or piece.conversion:
             parts.append(_DYNAMIC)
         else:
-            parts.append(_value_text(value, lines, lists, depth))
+            parts.append(_value_text(piece.value, lines, lists, depth))  # type: ignore[arg-type]
     return "".join(parts)
-
-
-#: one printf-style conversion (``%s``, ``%(name)s``, ``%-10d``, ``%%``)
-_PERCENT = lazyre.compile(r"%(\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?([diouxXeEfFgGcrsa%])")
 
 
 def _percent_text(template: str, args: ast.AST, lines: Optional[List[str]], lists: Any, depth: int) -> str:
     """``template % args`` with each ``%s`` replaced by the text of its
     argument (a tuple's elements in order, or the one value); a mapping
-    key or a ``*`` width makes the field unknown."""
+    key or a ``*`` width makes the field unknown. Fields are placed by
+    :func:`mlwarden.core.values.percent_fields`."""
+    from mlwarden.core.values import Field, percent_fields
+
     values = list(args.elts) if isinstance(args, ast.Tuple) else [args]
-    position = 0
     out: List[str] = []
-    last = 0
-    for match in _PERCENT.finditer(template):
-        out.append(template[last:match.start()])
-        last = match.end()
-        if match.group(2) == "%" and match.group(0) == "%%":
-            out.append("%")
-            continue
-        if match.group(1) or "*" in match.group(0) or position >= len(values):
+    for piece in percent_fields(template, values):  # type: ignore[arg-type]
+        if not isinstance(piece, Field):
+            out.append(piece)  # type: ignore[arg-type]
+        elif piece.value is None or piece.keyed or piece.starred or piece.conversion not in ("s", "r", "a"):
             out.append(_DYNAMIC)
-            position += 1
-            continue
-        value = values[position]
-        position += 1
-        out.append(_value_text(value, lines, lists, depth) if match.group(2) in "sra" else _DYNAMIC)
-    out.append(template[last:])
+        else:
+            out.append(_value_text(piece.value, lines, lists, depth))  # type: ignore[arg-type]
     return "".join(out)
 
 
