@@ -10,7 +10,6 @@ from typing import Any
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.core.values import own_directory_path
 from mlwarden.rules._helpers import notebook_json
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
 from mlwarden.rules.mlw701_gradio_public_share import imports_module
@@ -166,7 +165,11 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
     def _report(self, node: Any, target: str, source: Any, what: str) -> None:
         value = self.resolve(source) if source is not None else None
         literal = isinstance(value, str) and value != ""  # `path = ""` is a placeholder
-        own = not literal and source is not None and target in OWN_LIBRARY_LOADERS and own_directory_path(self, node, target.rsplit(".", 1)[-1])
+        own = False
+        if not literal and source is not None and target in OWN_LIBRARY_LOADERS:
+            from mlwarden.core.project import own_directory_path  # reads the project's modules: only here
+
+            own = own_directory_path(self, node, target.rsplit(".", 1)[-1])
         note = " (here a literal path the project ships)" if literal else ""
         if own:
             note = " (here a library in the package's own install directory, located from its `__file__`: the package's own build)"
