@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
@@ -157,3 +158,124 @@ def _init_attribute(source: str, class_name: str, attr: str) -> Optional[Tuple[s
 
 def _is_self_attr(target: ast.expr, attr: str) -> bool:
     return isinstance(target, ast.Attribute) and target.attr == attr and isinstance(target.value, ast.Name) and target.value.id == "self"
+
+
+def switches_off(rule: object) -> frozenset:
+    """The ``dest`` of every ``add_argument("--x", action="store_true")`` in
+    the unit (no ``default`` other than False, one declaration per dest): a
+    command-line switch that is off unless the user passes it."""
+    source = getattr(getattr(getattr(rule, "unit", None), "code", None), "source", None)
+    if not isinstance(source, str) or "store_true" not in source:
+        return frozenset()
+    try:
+        return _switches_off(source)
+    except (SyntaxError, ValueError):
+        return frozenset()
+
+
+@lru_cache(maxsize=8)
+def _switches_off(source: str) -> frozenset:
+    seen: Dict[str, int] = {}
+    off = set()
+    for node in ast.walk(_parsed(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument"):
+            continue
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        dest_node = keywords.get("dest")
+        if isinstance(dest_node, ast.Constant) and isinstance(dest_node.value, str):
+            dest = dest_node.value
+        else:
+            names = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            longs = [n for n in names if n.startswith("--")]
+            if not (longs or names):
+                continue
+            dest = (longs or names)[0].lstrip("-").replace("-", "_")
+        seen[dest] = seen.get(dest, 0) + 1
+        action = keywords.get("action")
+        default = keywords.get("default")
+        if (isinstance(action, ast.Constant) and action.value == "store_true"
+                and (default is None or (isinstance(default, ast.Constant) and default.value is False))):
+            off.add(dest)
+    return frozenset(d for d in off if seen[d] == 1)
+
+
+# ---------------------------------------------------------------------------
+# where the arguments of a string template land (shared by the readers of
+# command lines: MLW707's libcst one and the pip reader's ast one)
+
+
+class Field:
+    """A replacement field of a template: the argument placed there (None
+    when none can be), whether the field names the argument itself (not an
+    attribute or an index of it), its format spec, its conversion (``r`` /
+    ``s`` / ``a`` for ``str.format``, the conversion letter for ``%``), and
+    for ``%`` whether it takes its value by a mapping key or has a ``*``
+    width or precision."""
+
+    __slots__ = ("value", "plain", "spec", "conversion", "keyed", "starred")
+
+    def __init__(self, value: object, plain: bool = True, spec: str = "", conversion: str = "", keyed: bool = False, starred: bool = False) -> None:
+        self.value = value
+        self.plain = plain
+        self.spec = spec
+        self.conversion = conversion
+        self.keyed = keyed
+        self.starred = starred
+
+
+def format_fields(template: str, positional: List[object], named: Dict[str, object]) -> Optional[List[object]]:
+    """``template.format(*positional, **named)`` as a list of literal texts
+    and :class:`Field` values, in order; None when the template does not
+    parse. Auto-numbered (``{}``), numbered (``{1}``) and named (``{host}``)
+    fields take their argument; a field with an attribute or an index
+    (``{0.x}``, ``{cfg[host]}``) is not plain."""
+    import string
+
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    out: List[object] = []
+    auto = 0
+    for literal, field, spec, conversion in parsed:
+        out.append(literal)
+        if field is None:
+            continue
+        key = re.split(r"[.\[]", field, 1)[0]
+        if key == "":
+            value = positional[auto] if auto < len(positional) else None
+            auto += 1
+        elif key.isdigit():
+            value = positional[int(key)] if int(key) < len(positional) else None
+        else:
+            value = named.get(key)
+        out.append(Field(value, key == field, spec or "", conversion or ""))
+    return out
+
+
+#: one printf-style conversion (``%s``, ``%(name)s``, ``%-10d``, ``%%``)
+PERCENT_FIELD = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
+
+
+def percent_fields(template: str, values: List[object], mapping: Optional[Dict[str, object]] = None) -> List[object]:
+    """``template % values`` (or ``% mapping`` for ``%(name)s`` fields) as a
+    list of literal texts and :class:`Field` values, in order; ``%%`` is a
+    literal ``%``. Positional fields take the values in turn."""
+    out: List[object] = []
+    at = 0
+    index = 0
+    for match in PERCENT_FIELD.finditer(template):
+        out.append(template[at:match.start()])
+        at = match.end()
+        if match.group(2) == "%":
+            out.append("%")
+            continue
+        key = match.group(1)
+        if key is not None:
+            value = mapping.get(key) if mapping is not None else None
+        else:
+            value = values[index] if index < len(values) else None
+            index += 1
+        out.append(Field(value, True, "", match.group(2), key is not None, "*" in match.group(0)))
+    out.append(template[at:])
+    return out

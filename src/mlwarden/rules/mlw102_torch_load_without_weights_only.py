@@ -7,7 +7,7 @@ if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
 
 import ast
 import re
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 from packaging.version import Version
 
@@ -15,7 +15,7 @@ from mlwarden.core.context import lower
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.core.values import UNKNOWN, init_attribute_default, is_truthy
+from mlwarden.core.values import UNKNOWN, init_attribute_default, is_truthy, switches_off
 from mlwarden.rules._kwdict import caller_keyword_values, keyword_paths
 from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg, notebook_json, passed_references
 from mlwarden.rules._optin import parameter_default
@@ -81,7 +81,12 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     parameter (`self.wo = wo`, `def __init__(self, wo=True)`), nothing in
     the file assigns that attribute otherwise (`obj.wo = …`, `setattr`), and
     no construction of the class in the file (`Cls(...)`, a subclass's
-    `super().__init__(...)`) passes another value. This is the opt-in below with the polarity reversed
+    `super().__init__(...)`) passes another value. The same, with the
+    polarity reversed, for the negation of an opt-in flag:
+    `weights_only=not unsafe` / `not self._unsafe` where the parameter (or
+    the `__init__` parameter the attribute keeps) defaults to `False` and the
+    file passes only `False` or `args.<dest>` of an `argparse` `store_true`
+    switch (off unless the user passes it). This is the opt-in below with the polarity reversed
     (`def load(p, weights_only=True): torch.load(p, weights_only=weights_only)`
     does what `if not weights_only: torch.load(p)` … `else: torch.load(p,
     weights_only=True)` does), so it gets the same rank; until session 11 it
@@ -482,6 +487,21 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
                         severity=Severity.LOW,
                     )
                     return
+                if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Not):
+                    # `weights_only=not unsafe` / `not self._unsafe`: the negation of an opt-in flag that defaults to False
+                    flag = value.expression
+                    off = switches_off(self)
+                    for finder in (parameter_default, init_attribute_default):
+                        name, default, passed = finder(self, node, flag)
+                        if name is not None and default is False and all(_off(v, off) for v in passed):
+                            shown = cst.Module([]).code_for_node(flag)
+                            self.report_load(
+                                node,
+                                target,
+                                f"`{target}(..., weights_only=not {shown})` is safe unless a caller opts in: `{name}` defaults to False and this file passes only False or a command-line switch that is off by default, so a full unpickle needs the caller's explicit opt-in (`{name}=True`); keep `weights_only=True` at every call",
+                                severity=Severity.LOW,
+                            )
+                            return
                 self.report_load(
                     node,
                     target,
@@ -606,3 +626,11 @@ def torch_minimum(config, unit):
         return project_versions(config, unit.path).minimum("torch")
     except Exception:
         return None
+
+
+def _off(value: Any, switches: Any) -> bool:
+    """A value passed for an opt-in flag that leaves it off unless the user
+    asks: a literal False, or ``args.<dest>`` of a ``store_true`` switch."""
+    if isinstance(value, ast.Constant):
+        return value.value is False
+    return isinstance(value, ast.Attribute) and value.attr in switches

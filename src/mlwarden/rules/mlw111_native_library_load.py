@@ -31,6 +31,8 @@ COMPILERS = ("numpy.f2py.compile",)
 #: methods on an instance we cannot resolve (``SessionOptions()`` is usually
 #: a variable): attribute -> the module the file must import
 METHODS = {"register_custom_ops_library": "onnxruntime"}
+#: loaders whose library, found in the package's own directory, is its own build
+OWN_LIBRARY_LOADERS = frozenset(TARGETS) | {f"SessionOptions.{m}" for m in METHODS}
 
 
 class NativeLibraryLoad(ParamDefaults, CodeRule):
@@ -52,6 +54,20 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
     module constant, or a parameter's literal default) names a file the
     project ships, so it is reported at low severity; a path computed at
     run time (a parameter, user input, a download) at medium severity.
+
+    A package loading its own compiled ops is low too, with the reason in
+    the message: the path is rooted in the package's own install directory,
+    built from `__file__` (or `pkg.__file__`, `__path__`,
+    `importlib.resources.files(...)`) through path joins, `dirname`,
+    `Path(...).parent`, `glob`, lists and the results of the project's own
+    functions (of the file, a method of the class, or a function imported
+    from the project's own modules: `os.path.dirname(libinfo.find_lib_path()[0])`).
+    A file name joined below that root may come from anywhere
+    (`_LIB_DIR / f"{name}.so"`). A parameter of the loading function, an
+    environment variable, a download or an unknown call in the root keeps
+    it medium; only the dynamic loader's own search path (`LD_LIBRARY_PATH`,
+    `*_LIBRARY_PATH`, `PATH`), read by a library finder, does not count
+    against it.
 
     ## Why is this bad?
     Loading a shared library (`.so`, `.dll`, `.dylib`) runs its initialisers
@@ -123,6 +139,7 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
         Invalid(notebook_json("from numpy import f2py as F", "F.compile(input(), modulename='sub')"), filename="example.ipynb"),
         Invalid("import tensorflow as tf\ntf.experimental.register_filesystem_plugin(plugin_path)"),
         Invalid(notebook_json("import torch", "torch.ops.load_library(downloaded_so)"), filename="example.ipynb"),
+        Invalid("import os, torch\nHERE = os.path.dirname(os.path.abspath(__file__))\ntorch.ops.load_library(os.path.join(HERE, 'libops.so'))"),
     ]
 
     def visit_Call(self, node: libcst.Call) -> None:
@@ -148,8 +165,12 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
     def _report(self, node: Any, target: str, source: Any, what: str) -> None:
         value = self.resolve(source) if source is not None else None
         literal = isinstance(value, str) and value != ""  # `path = ""` is a placeholder
-        self.report(
-            node,
-            f"`{target}` {what}" + (" (here a literal path the project ships)" if literal else ""),
-            severity=Severity.LOW if literal else Severity.MEDIUM,
-        )
+        own = False
+        if not literal and source is not None and target in OWN_LIBRARY_LOADERS:
+            from mlwarden.core.project import own_directory_path  # reads the project's modules: only here
+
+            own = own_directory_path(self, node, target.rsplit(".", 1)[-1])
+        note = " (here a literal path the project ships)" if literal else ""
+        if own:
+            note = " (here a library in the package's own install directory, located from its `__file__`: the package's own build)"
+        self.report(node, f"`{target}` {what}{note}", severity=Severity.LOW if literal or own else Severity.MEDIUM)

@@ -14,7 +14,7 @@ from mlwarden.core.bindings import dotted_parts
 from mlwarden.core.finding import Severity
 from mlwarden.core.lazy import cst
 from mlwarden.core.rule import CodeRule, Invalid, Valid
-from mlwarden.core.values import UNKNOWN
+from mlwarden.core.values import UNKNOWN, Field, format_fields, percent_fields
 from mlwarden.core.project import (
     _ends_in_return,
     attributes_defaulting_to,
@@ -230,6 +230,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       name, no parameter, is bound in it only to every-interface literals
       or look-up defaults (`host = params.get(HOST, "0.0.0.0")`, `if not
       host: host = "0.0.0.0"`): the message says the default applies;
+    - an address kept in an attribute of the class (`self.uri =
+      f"[::]:{port}"` in `__init__`, then `add_insecure_port(self.uri)` or
+      a project helper that serves on its parameter called with
+      `self.uri`), when every value the class gives the attribute is a
+      `host:port` on every interface (an f-string, `.format` or `%`
+      template whose host is such a literal or a parameter defaulting to
+      one); a project helper imported inside the function that calls it
+      (`from pkg.api import serve_api` in a command of the same name) is
+      followed like one imported at module level;
     - a gunicorn options dict in a file that does not import gunicorn (it
       hands the dict to a project's gunicorn application class) when a
       gunicorn setting sits beside `bind` (`{"bind": "0.0.0.0:%s" % port,
@@ -1096,6 +1105,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             values = self.reaching_values(address.value, address)
             if len(values) == 1 and values[0] is not None and not isinstance(values[0], cst.Name):
                 return self._address_all(values[0], depth + 1, host_alone)
+        if isinstance(address, cst.Attribute) and isinstance(address.value, cst.Name) and depth < 3:
+            # `self.uri = f"[::]:{port}"` in `__init__` … `add_insecure_port(self.uri)`: every value the
+            # class gives the attribute is a `host:port` on every interface
+            cls = self._own_class(address)
+            values = _class_attr_values(cls, address.attr.value) if cls is not None else []
+            judge = _AstHosts(self)
+            if values and all(v is not None and judge.all(v, m, cls, 0, address=True) for v, m in values):
+                self._branch += f" (`{address.attr.value}` is set to such an address in the class)"
+                return True
         if isinstance(address, cst.Call) and isinstance(address.func, cst.Name) and _bound_once(self.ctx.facts, address.func.value):
             # get_address(params): a function of this file or the project that builds `f"{host}:{port}"`
             # from a host whose every binding is a literal or a look-up's literal default
@@ -1231,7 +1249,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         otherwise. Judged only when the call's arguments name a host or a
         port (the words the rule's gate keeps such a call's code for)."""
         func = node.func
-        if not isinstance(func, (cst.Name, cst.Attribute)) or not _names_host_or_port(node):
+        if not isinstance(func, (cst.Name, cst.Attribute)) or not (_names_host_or_port(node) or self._class_address_arg(node)):
             return None
         pairs: Optional[List[Tuple[Path, str]]] = None
         if isinstance(func, cst.Name):
@@ -1277,6 +1295,50 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 self._branch += f" (`{shown_name}` hands `{param}` to `{server}` in `{Path(path).name}`)"
                 return f"{shown_name}(..., {param}={_show(self.ctx, value)})"
         return None
+
+    def _function_import(self, name: str, found: List[Tuple[Any, Any]]) -> Optional[Tuple[Any, Any]]:
+        """The one ``from … import`` of ``found`` that sits directly in the
+        body of the function being visited (one function of that name in
+        the file, one such import of ``name`` in it, nothing else in it
+        binding ``name``); None otherwise."""
+        import ast
+
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        tree = _module_tree(self)
+        if not functions or tree is None:
+            return None
+        wanted = functions[-1].name.value
+        defs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == wanted]
+        if len(defs) != 1:
+            return None
+        own = {id(n) for n in _own_nodes(defs[0])}
+        local = [(stmt, alias) for stmt, alias in found if id(stmt) in own]
+        if len(local) != 1:
+            return None
+        for node in _own_nodes(defs[0]):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+                return None
+            if isinstance(node, ast.Import) and any((a.asname or a.name.split(".")[0]) == name for a in node.names):
+                return None
+        return local[0]
+
+    def _class_address_arg(self, node: Any) -> bool:
+        """An argument of ``node`` is ``self.<attr>`` that the enclosing class
+        sets to a ``host:port`` text (``self.uri = f"[::]:{port}"``): an
+        address handed on under a name that is not a trigger word."""
+        import ast
+
+        for arg in node.args:
+            value = arg.value
+            if arg.star or not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name)):
+                continue
+            cls = self._own_class(value)
+            for assigned, _method in _class_attr_values(cls, value.attr.value) if cls is not None else ():
+                if isinstance(assigned, ast.JoinedStr) and any(isinstance(p, ast.Constant) and ":" in str(p.value) for p in assigned.values):
+                    return True
+                if isinstance(assigned, ast.Constant) and isinstance(assigned.value, str) and ":" in assigned.value:
+                    return True
+        return False
 
     def _object_class(self, name: Any) -> Optional[Tuple[List[Tuple[Path, str]]]]:
         """((module file, class name), …) of the project classes the object
@@ -1347,11 +1409,19 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                         if alias.name != "*":
                             imports.setdefault(alias.asname or alias.name, []).append((stmt, alias))
             self.__dict__["_from_imports"] = imports
-        if name not in imports or not _bound_once(self.ctx.facts, name):
+        if name not in imports:
             return None
+        if _bound_once(self.ctx.facts, name):
+            stmt, alias = imports[name][0]  # bound once: one import
+        else:
+            # `from pkg.api import launch` inside the function being visited: that import is the
+            # binding here, whatever else the module binds to the name (the command's own `def`)
+            local = self._function_import(name, imports[name])
+            if local is None:
+                return None
+            stmt, alias = local
         if not Path(path).is_file():
             return None
-        stmt, alias = imports[name][0]  # bound once: one import
         if module:
             dotted = f"{stmt.module}.{alias.name}" if stmt.module else alias.name
             source = module_file(Path(path), dotted, stmt.level or 0)
@@ -1991,10 +2061,6 @@ def _marked_words(text: str, exprs_at: List[Any]) -> Optional[Tuple[List[str], L
     return words, exprs
 
 
-#: one ``%`` conversion: ``%s``, ``%(name)s``, ``%-5d``, ``%%``
-_PERCENT_FIELD = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?([diouxXeEfFgGcrsa%])")
-
-
 def _template_text(ctx: Any, value: Any) -> Optional[Tuple[str, List[Any]]]:
     """A command built from a literal template: ``"…".format(*args,
     **kwargs)`` or ``"…" % args`` (a tuple, one value, or a dict for
@@ -2002,13 +2068,12 @@ def _template_text(ctx: Any, value: Any) -> Optional[Tuple[str, List[Any]]]:
     ``\x00i\x00`` and the list of the expressions the marks stand for (None
     for a field this cannot place: ``{0[key]}``, an argument given by
     ``*``/``**``). Only the literal text is read: what fills a field stays
-    that expression, judged where a host is expected."""
+    that expression, judged where a host is expected. Fields are placed by
+    :func:`mlwarden.core.values.format_fields` / ``percent_fields``."""
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "format":
         template = ctx.value(value.func.value)
         if not isinstance(template, str) or not _MENTIONS_SERVER.search(template):
             return None
-        import string
-
         positional: List[Any] = []
         named: Dict[str, Any] = {}
         spread = False
@@ -2019,63 +2084,42 @@ def _template_text(ctx: Any, value: Any) -> Optional[Tuple[str, List[Any]]]:
                 named[arg.keyword.value] = arg.value
             elif not spread:
                 positional.append(arg.value)
-        pieces: List[str] = []
-        exprs: List[Any] = []
-        auto = 0
-        try:
-            fields = list(string.Formatter().parse(template))
-        except ValueError:
+        fields = format_fields(template, positional, named)
+        if fields is None:
             return None
-        for literal, field, _spec, _conversion in fields:
-            pieces.append(literal.replace("\x00", ""))
-            if field is None:
-                continue
-            key = re.split(r"[.\[]", field, 1)[0]
-            plain = key == field
-            if key == "":
-                expr = positional[auto] if auto < len(positional) else None
-                auto += 1
-            elif key.isdigit():
-                expr = positional[int(key)] if int(key) < len(positional) else None
-            else:
-                expr = named.get(key)
-            pieces.append(f"\x00{len(exprs)}\x00")
-            exprs.append(expr if plain else None)
-        return "".join(pieces), exprs
+        return _marked(fields, lambda field: field.value if field.plain else None)
     if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Modulo):
         template = ctx.value(value.left)
         if not isinstance(template, str) or not _MENTIONS_SERVER.search(template):
             return None
         right = value.right
-        if isinstance(right, cst.Tuple):
-            values: List[Any] = [e.value if isinstance(e, cst.Element) and not isinstance(e, cst.StarredElement) else None for e in right.elements]
-        else:
-            values = [right]
-        mapping: Dict[str, Any] = {}
+        mapping: Optional[Dict[str, Any]] = None
         if isinstance(right, cst.Dict):
+            values: List[Any] = []
+            mapping = {}
             for element in right.elements:
                 if isinstance(element, cst.DictElement) and isinstance(ctx.value(element.key), str):
                     mapping[str(ctx.value(element.key))] = element.value
-        pieces = []
-        exprs = []
-        at = 0
-        index = 0
-        for match in _PERCENT_FIELD.finditer(template):
-            pieces.append(template[at:match.start()].replace("\x00", ""))
-            at = match.end()
-            if match.group(2) == "%":
-                pieces.append("%")
-                continue
-            if match.group(1) is not None:
-                expr = mapping.get(match.group(1))
-            else:
-                expr = values[index] if index < len(values) and not isinstance(right, cst.Dict) else None
-                index += 1
-            pieces.append(f"\x00{len(exprs)}\x00")
-            exprs.append(expr)
-        pieces.append(template[at:].replace("\x00", ""))
-        return "".join(pieces), exprs
+        elif isinstance(right, cst.Tuple):
+            values = [e.value if isinstance(e, cst.Element) and not isinstance(e, cst.StarredElement) else None for e in right.elements]
+        else:
+            values = [right]
+        return _marked(percent_fields(template, values, mapping), lambda field: field.value)
     return None
+
+
+def _marked(fields: List[Any], expression: Any) -> Tuple[str, List[Any]]:
+    """The text of placed template pieces with each field marked
+    ``\x00i\x00``, and what each mark stands for (``expression(field)``)."""
+    pieces: List[str] = []
+    exprs: List[Any] = []
+    for piece in fields:
+        if isinstance(piece, Field):
+            pieces.append(f"\x00{len(exprs)}\x00")
+            exprs.append(expression(piece))
+        else:
+            pieces.append(piece.replace("\x00", ""))
+    return "".join(pieces), exprs
 
 
 def _joined_list(ctx: Any, value: Any) -> Any:

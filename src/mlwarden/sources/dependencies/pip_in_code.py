@@ -369,6 +369,7 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
     lines = source.splitlines()
     run_objects: Optional[Set[int]] = None
     wrappers: Optional[_PipWrappers] = None
+    runners: Optional[Dict[str, Optional[int]]] = None
     dockerfiles: Set[int] = set()
     # an instruction's `RUN` is spelt in the file (a literal, or a constant
     # that a string of the file names), or no string of it can hold one
@@ -466,9 +467,75 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
                 if rest is not None:
                     words = [Word(str(magic.value), magic.lineno, magic.col_offset)] + rest
         elif name is None or name not in _KNOWN:
+            if helper and node.args:
+                if runners is None:
+                    runners = _project_runners(tree, aliases)
+                at = runners.get(helper)
+                if at is not None:
+                    # `RunCode._install_via_subprocess(cmd, …)`, a nested `_run(cmd)`: a function of the file that
+                    # hands its parameter to subprocess / os.system; the argument is read like that call's
+                    words = _handed_command(node, at, lines, lists)
+                    if words:
+                        yield _python_first(words)
+                    continue
             yield from _runner_commands(node, lines, lists)
         if words:
             yield _python_first(words)
+
+
+def _project_runners(tree: ast.AST, aliases: Dict[str, str]) -> Dict[str, Optional[int]]:
+    """name -> position of the parameter a function of the file (module
+    level, nested, or a method: ``self``/``cls`` not counted unless it is a
+    ``@staticmethod``) hands, unchanged, as the command of a
+    :data:`SHELL_CALLS` / :data:`EXEC_CALLS` call in its own body
+    (``def _run(cmd): return subprocess.run(cmd, …)``); None for a name
+    defined more than once with different positions."""
+    methods: Set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            methods.update(id(n) for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    found: Dict[str, Optional[int]] = {}
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        params = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+        static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
+        if id(function) in methods and not static:
+            params = params[1:]
+        at: Optional[int] = None
+        for n in _own_walk(function):
+            if not (isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and n.args[0].id in params):
+                continue
+            if _qualname(n.func, aliases) in SHELL_CALLS | EXEC_CALLS:
+                at = params.index(n.args[0].id)
+                break
+        if at is None:
+            continue
+        if any(isinstance(n, ast.Name) and n.id == params[at] and isinstance(n.ctx, ast.Store) for n in _own_walk(function)):
+            continue  # the parameter is rebuilt before it runs
+        found[function.name] = at if found.get(function.name, at) == at else None
+    return found
+
+
+def _handed_command(node: ast.Call, at: int, lines: List[str], lists: Any) -> Optional[List[Word]]:
+    """The words of the command a call hands a project runner (see
+    :func:`_project_runners`): a list (or a name bound to one), a string or
+    a name bound only to strings."""
+    if at >= len(node.args) or any(isinstance(a, ast.Starred) for a in node.args[: at + 1]):
+        return None
+    arg = node.args[at]
+    if isinstance(arg, (ast.List, ast.Tuple)):
+        return _argv_words(arg, lines, lists)
+    if _is_string(arg):
+        return _shell_words(arg, lines, lists)
+    if isinstance(arg, ast.Name):
+        if id(arg) in lists:
+            return _argv_words(arg, lines, lists)
+        for value in lists.string_values(arg):
+            words = _shell_words(value, lines, lists)
+            if words:
+                return words
+    return None
 
 
 #: callees whose arguments are messages, not data (``print``, logging, ``warnings.warn``, ``ValueError(...)``)
@@ -1044,6 +1111,7 @@ class _LazyLists(dict):
         self._binds: Dict[int, List[ast.AST]] = {}
         self._fields: Optional[Dict[str, List[ast.AST]]] = None
         self._module: Optional[ast.AST] = tree
+        self._functions: Optional[Dict[str, ast.AST]] = None
 
     def _fill(self) -> None:
         if self._tree is not None:
@@ -1079,6 +1147,25 @@ class _LazyLists(dict):
         expressions (``cmd = f"..."`` in both branches of an ``if``), or []."""
         self._fill()
         return self._strings.get(id(name), [])
+
+    def function_returns(self, name: str) -> List[ast.AST]:
+        """The values every ``return`` of the module-level function ``name``
+        (the only definition of that name) gives, [] when there is none."""
+        if self._functions is None:
+            counts: Dict[str, int] = {}
+            found: Dict[str, ast.AST] = {}
+            for stmt in getattr(self._module, "body", []):
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    counts[stmt.name] = counts.get(stmt.name, 0) + 1
+                    found[stmt.name] = stmt
+            self._functions = {n: f for n, f in found.items() if counts[n] == 1}
+        function = self._functions.get(name)
+        if function is None:
+            return []
+        returns = [n for n in _own_walk(function) if isinstance(n, ast.Return)]
+        if not returns or any(r.value is None for r in returns):
+            return []
+        return [r.value for r in returns]  # type: ignore[misc]
 
     def field_strings(self, node: ast.AST) -> List[ast.AST]:
         """The command strings an object's field holds when ``node`` is
@@ -1386,6 +1473,9 @@ def _string_text(node: ast.AST, lines: Optional[List[str]] = None, lists: Any = 
             if isinstance(value, ast.FormattedValue) and not value.format_spec and value.conversion == -1 and _joins_words(value.value):
                 parts.append(_value_text(value.value, lines, lists, depth))  # f"pip install {' '.join(deps)}"
                 continue
+            if isinstance(value, ast.FormattedValue) and not value.format_spec and value.conversion == -1 and lists is not None and _names_pip_program(value.value, lists):
+                parts.append("pip")  # f"{check_pip()} install x", `pip = find_pip()` … f"{pip} install x"
+                continue
             picked = _installer_value(value.value, lines or [], lists) if isinstance(value, ast.FormattedValue) and lists is not None else None
             every = _loop_strings(value.value, lists) if isinstance(value, ast.FormattedValue) and lists is not None and picked is None else []
             if isinstance(picked, ast.Constant) and isinstance(picked.value, str) and not value.format_spec and value.conversion == -1:
@@ -1436,64 +1526,41 @@ def _format_text(template: str, call: ast.Call, lines: Optional[List[str]], list
     """``template.format(*args, **kwargs)`` with each field replaced by the
     text of its argument (:func:`_value_text`); a field with an attribute,
     an index or a format spec, or an argument given by ``*``/``**``, is
-    unknown."""
-    import string
+    unknown. Fields are placed by :func:`mlwarden.core.values.format_fields`."""
+    from mlwarden.core.values import Field, format_fields
 
     if any(isinstance(a, ast.Starred) for a in call.args):
         return None
-    keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
-    parts: List[str] = []
-    auto = 0
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError:
+    fields = format_fields(template, list(call.args), {k.arg: k.value for k in call.keywords if k.arg is not None})
+    if fields is None:
         return None
-    for literal, field, spec, conversion in parsed:
-        parts.append(literal)
-        if field is None:
-            continue
-        value: Optional[ast.AST] = None
-        if field == "":
-            value = call.args[auto] if auto < len(call.args) else None
-            auto += 1
-        elif field.isdigit():
-            index = int(field)
-            value = call.args[index] if index < len(call.args) else None
-        elif field.isidentifier():
-            value = keywords.get(field)
-        if value is None or spec or conversion:
+    parts: List[str] = []
+    for piece in fields:
+        if not isinstance(piece, Field):
+            parts.append(piece)  # type: ignore[arg-type]
+        elif piece.value is None or not piece.plain or piece.spec or piece.conversion:
             parts.append(_DYNAMIC)
         else:
-            parts.append(_value_text(value, lines, lists, depth))
+            parts.append(_value_text(piece.value, lines, lists, depth))  # type: ignore[arg-type]
     return "".join(parts)
-
-
-#: one printf-style conversion (``%s``, ``%(name)s``, ``%-10d``, ``%%``)
-_PERCENT = lazyre.compile(r"%(\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?([diouxXeEfFgGcrsa%])")
 
 
 def _percent_text(template: str, args: ast.AST, lines: Optional[List[str]], lists: Any, depth: int) -> str:
     """``template % args`` with each ``%s`` replaced by the text of its
     argument (a tuple's elements in order, or the one value); a mapping
-    key or a ``*`` width makes the field unknown."""
+    key or a ``*`` width makes the field unknown. Fields are placed by
+    :func:`mlwarden.core.values.percent_fields`."""
+    from mlwarden.core.values import Field, percent_fields
+
     values = list(args.elts) if isinstance(args, ast.Tuple) else [args]
-    position = 0
     out: List[str] = []
-    last = 0
-    for match in _PERCENT.finditer(template):
-        out.append(template[last:match.start()])
-        last = match.end()
-        if match.group(2) == "%" and match.group(0) == "%%":
-            out.append("%")
-            continue
-        if match.group(1) or "*" in match.group(0) or position >= len(values):
+    for piece in percent_fields(template, values):  # type: ignore[arg-type]
+        if not isinstance(piece, Field):
+            out.append(piece)  # type: ignore[arg-type]
+        elif piece.value is None or piece.keyed or piece.starred or piece.conversion not in ("s", "r", "a"):
             out.append(_DYNAMIC)
-            position += 1
-            continue
-        value = values[position]
-        position += 1
-        out.append(_value_text(value, lines, lists, depth) if match.group(2) in "sra" else _DYNAMIC)
-    out.append(template[last:])
+        else:
+            out.append(_value_text(piece.value, lines, lists, depth))  # type: ignore[arg-type]
     return "".join(out)
 
 
@@ -1578,6 +1645,34 @@ def _program_of(value: ast.AST) -> Optional[str]:
         if tail == "uv":
             return "uv"
     return None
+
+
+def _names_pip_program(node: ast.AST, lists: Any, depth: int = 0) -> bool:
+    """``node`` is a pip program: a name that says so (``pip``,
+    ``pip_path``, :func:`_program_word`) or is bound only to such values, a
+    spelling of pip (``"uv pip"``, ``f"{sys.executable} -m pip"``: its last
+    word is pip), or a call of a module-level function of the file every
+    ``return`` of which gives one (``def check_pip(): … return pip``)."""
+    from mlwarden.sources.shell import PIP_RE
+
+    if depth > 3:
+        return False
+    if isinstance(node, (ast.Name, ast.Attribute)) and _program_word(node, lists) == "pip":
+        return True
+    if isinstance(node, ast.Name) and hasattr(lists, "bound_values"):
+        values = lists.bound_values(node)
+        if values:
+            return all(_names_pip_program(v, lists, depth + 1) for v in values)
+        # a loop over installers (`for candidate in ("uv pip", "pip3")`): the first that names pip is used
+        return any(_names_pip_program(v, lists, depth + 1) for v in lists.loop_values(node))
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        text = _string_text(node, None, None, 4)
+        words = text.replace('"', " ").replace("'", " ").split() if text else []
+        return bool(words) and PIP_RE.match(words[-1]) is not None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args and not node.keywords and hasattr(lists, "function_returns"):
+        returns = lists.function_returns(node.func.id)
+        return bool(returns) and all(_names_pip_program(r, lists, depth + 1) for r in returns)
+    return False
 
 
 def _loop_strings(node: ast.AST, lists: Any) -> List[ast.Constant]:
