@@ -45,7 +45,7 @@ import threading
 import types
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from mlwarden.secrets import keywords
 from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason, placeholder_signature, translation_catalog, ui_text
@@ -80,7 +80,7 @@ _KEYWORD = {"KeywordDetector"}
 # meant for the keyword detector (``password = get_secret()``), so it is
 # applied to keyword hits only (``api = HfApi(token="hf_…")`` is a leak).
 _FILTERS = [
-    {"path": "detect_secrets.filters.allowlist.is_line_allowlisted"},
+    {"path": "mlwarden.secrets.adapter.is_line_allowlisted"},
     {"path": "detect_secrets.filters.heuristic.is_sequential_string"},
     {"path": "detect_secrets.filters.heuristic.is_potential_uuid"},
     {"path": "detect_secrets.filters.heuristic.is_likely_id_string"},
@@ -90,6 +90,25 @@ _FILTERS = [
     {"path": "detect_secrets.filters.heuristic.is_not_alphanumeric_string"},
     {"path": "detect_secrets.filters.heuristic.is_swagger_file"},
 ]
+
+def is_line_allowlisted(filename: str, line: str, context: Any) -> bool:
+    """detect-secrets' inline allowlist filter, asked only when the line or
+    the one before it holds the word ``allowlist`` (every pragma it knows
+    does). Its patterns put a blank run before the comment mark, which costs
+    n**2 along a long line of blanks; the word test is one C scan."""
+    previous = getattr(context, "previous_line", None) or ""
+    if "allowlist" not in line.lower() and "allowlist" not in previous.lower():
+        return False
+    from detect_secrets.filters.allowlist import is_line_allowlisted as allowlisted
+
+    return allowlisted(filename, line, context)
+
+
+#: detect-secrets' keyword detector skips longer lines: its patterns put
+#: quantified blanks and quotes around the keyword and search the line from
+#: every position (0.7 s for an 8,000-character YAML value, minutes for a
+#: notebook output line); :mod:`mlwarden.secrets.keywords` reads every line
+_KEYWORD_LINE_LIMIT = 2000
 
 _OWN_TYPES = frozenset(PROVIDER_PATTERNS) | {keywords.SECRET_TYPE}
 
@@ -599,6 +618,8 @@ def _scan(lines: Sequence[str], indexes: List[int], filename: str, plugins) -> L
         if _is_filtered_out(required_filter_parameters=["line"], filename=filename, line=line, context=context):
             continue
         for plugin, patterns in quick:
+            if patterns is None and len(line) > _KEYWORD_LINE_LIMIT and type(plugin).__name__ == "KeywordDetector":
+                continue  # its patterns cost n**2 along a line; mlwarden's own keyword scan (linear) reads it
             if patterns is not None and not any((text is None or may_search(pattern, text)) and pattern.search(line) for pattern in patterns):
                 continue
             for secret in _scan_line(plugin=plugin, filename=filename, line=line, line_number=number, context=context):
@@ -751,7 +772,9 @@ _PREFIX_AND_DIGITS = re.compile(r"(?:dapi|gh[pousr]_|github_pat_|glpat-|hf_|sk-|
 _HOST_AFTER = re.compile(r"@[\w\[]")
 #: a URL "host" that is a Databricks profile (MLflow's ``scope:prefix@databricks`` URIs)
 _PROFILE_HOST = re.compile(r"@databricks(?=[/\s\"'`)]|$)")
-_KEY_BEFORE = re.compile(r"([A-Za-z_$@][\w.$@\-]*)[\"'`\]]*[ \t]*(?::{1,3}=|[?+.!]?={1,3}|=>|:|,|\()[ \t]*[@rRbBuUfF]{0,2}[\"'`]?[ \t]*$")
+#: (searched along the line: a name is at most 200 characters and each run of
+#: blanks has one quantifier, so a long line costs linear time)
+_KEY_BEFORE = re.compile(r"([A-Za-z_$@][\w.$@\-]{0,200})[\"'`\]]*[ \t]*(?::{1,3}=|[?+.!]?={1,3}|=>|:|,|\()[ \t]*(?:(?:[@rRbBuUfF]{1,2}[\"'`]?|[\"'`])[ \t]*)?$")
 
 
 def _key_before(line: str, col: int) -> str:

@@ -71,7 +71,9 @@ _TRIGGER_WORDS = (
 FOREIGN_PASSWORD_WORDS = ("senha", "비밀번호", "비번", "패스워드", "암호", "密码", "密碼", "口令", "パスワード", "пароль", "şifre")
 _TRIGGER_REST = (
     r"[\w.$@\-]{0,40}?[\"'`]?\]?(?:\[\])?[ \t]*"
-    r"(?::[ \t]*[a-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)[ \t]*|[ \t]+(?:string|str|const|final|bytes)[ \t]*(?=:?=))?"
+    # (`(?<=[ \t])`, not `[ \t]+`, after the blanks: two quantifiers over the
+    # same blanks split a long run in n**2 ways when no operator follows)
+    r"(?::[ \t]*[a-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)[ \t]*|(?<=[ \t])(?:string|str|const|final|bytes)[ \t]*(?=:?=))?"
     + _OP
     + r"[ \t]*(?:@|[rbuf]{1,2}(?=[\"']))?"
     # a quoted value may hold any punctuation (`P@ss{w0rd}`); an unquoted one
@@ -358,7 +360,7 @@ _KEY_CHARS = re.compile(r"[\w.$@\-]")
 _ASSIGN = re.compile(
     r"(?P<key>[\"'`]?-{0,2}(?:[A-Za-z_$@]|[^\W\d])[\w.$@\-]*[\"'`]?)"
     r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)|[ \t]+(?:string|str|String|const|final|bytes)(?=[ \t]*:?=))?"
-    r"[ \t]*\]?(?:\[\])?[ \t]*(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
+    r"[ \t]*(?:(?:\]|\[\]|\]\[\])[ \t]*)?(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
     r"(?:(?P<q>[\"'`])(?P<qv>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)|(?P<uv>(?:(?:Bearer|Token|Basic|bearer|token|basic)[ \t]+)?[^\s\"'`,;:\\<>(){}\[\]]{1,600}))"
 )
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")

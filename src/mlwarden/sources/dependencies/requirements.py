@@ -37,7 +37,9 @@ from mlwarden.sources.dependencies.requirement import (  # noqa: F401  (re-expor
     url_facts,
 )
 
-COMMENT_RE = re.compile(r"(^|\s+)#.*$")
+#: (a run of blanks is tried from its start only: from every blank of a long
+#: run the search would cost n**2)
+COMMENT_RE = re.compile(r"(^|(?<!\s)\s+)#.*$")
 
 
 # -- requirements files ------------------------------------------------------------
