@@ -32,7 +32,9 @@ class HardcodedSecret(FileRule):
     Finds credentials written into source code, notebook cells (code,
     markdown and magics such as `%env`), and configuration or environment
     files (`.env`, `*.yaml`, `*.json`, `*.toml`, `*.cfg`, `*.ini`,
-    `*.conf`, `*.config`, `*.properties`, `kaggle.json`, dependency files). The message names the type of
+    `*.conf`, `*.config`, `*.properties`, `kaggle.json`, credential stores such as `.netrc`,
+    `.npmrc`, `.pypirc`, `.git-credentials` and `.aws/credentials`, private key files
+    such as `id_rsa` and `*.pem`, dependency files). The message names the type of
     credential (the provider when the format identifies it, `Generic Secret`
     or `Generic API Key` when it does not) and shows a masked preview; the
     secret itself never appears in any output.

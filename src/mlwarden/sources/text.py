@@ -1,6 +1,9 @@
 """The ``text`` source kind: configuration and environment files that can
 hold credentials (``.env``, ``*.yaml``, ``*.json``, ``*.cfg``, ``*.toml``,
-``*.ini``, ``*.conf``, ``*.config``, ``*.properties``, ``kaggle.json``).
+``*.ini``, ``*.conf``, ``*.config``, ``*.properties``, ``kaggle.json``),
+credential stores known by name (``.netrc``, ``.pgpass``, ``.npmrc``,
+``.pypirc``, ``.git-credentials``, ``.aws/credentials`` …) and private key
+files (``id_rsa``, ``*.pem``, ``*.key``, ``*.ppk``).
 
 Only the secrets rules read these units. A directory walk yields ``text``
 files only when one of those rules is selected (see
@@ -25,16 +28,32 @@ SUFFIXES = frozenset({".yaml", ".yml", ".json", ".cfg", ".toml", ".ini", ".env",
                       # `web.config`/`app.config`, Java's `application.properties`
                       ".conf", ".config", ".properties"})
 #: credential files known by name: Kaggle's API key, Maven's server passwords
-#: and the master password that decrypts them
-_NAMED_CONFIGS = frozenset({"kaggle.json", "settings.xml", "settings-security.xml"})
+#: and the master password that decrypts them; the credential stores of
+#: netrc, PostgreSQL, npm, Yarn, PyPI uploads, git's credential helper,
+#: Docker's legacy config, s3cmd and boto; SSH private keys. These are the
+#: files people commit by accident (a dotfile copied into a project, a CI
+#: workspace checked in), and most have no suffix a walk would know.
+_NAMED_CONFIGS = frozenset({
+    "kaggle.json", "settings.xml", "settings-security.xml",
+    ".netrc", "_netrc", ".pgpass", ".npmrc", ".yarnrc", ".pypirc", ".git-credentials", ".dockercfg", ".s3cfg", ".boto",
+    "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+})
+#: key files: PEM (``.pem``, ``.key``) and PuTTY (``.ppk``) private keys
+_KEY_SUFFIXES = frozenset({".pem", ".key", ".ppk"})
+#: ``~/.aws/credentials`` (an INI file with no suffix), by its directory
+_IN_DIRECTORY = {"credentials": ".aws"}
 
 
 def is_text_config(path: Path) -> bool:
-    """``.env``, ``.env.local``, ``prod.env``, ``*.yaml`` … (by name)."""
+    """``.env``, ``.env.local``, ``prod.env``, ``*.yaml``, ``.netrc``,
+    ``.aws/credentials``, ``id_rsa`` … (by name)."""
     name = path.name.lower()
     if name == ".env" or name.startswith(".env.") or name in _NAMED_CONFIGS:
         return True
-    return path.suffix.lower() in SUFFIXES
+    if _IN_DIRECTORY.get(name) == path.parent.name.lower():
+        return True
+    suffix = path.suffix.lower()
+    return suffix in SUFFIXES or suffix in _KEY_SUFFIXES
 
 
 def is_dotenv(name: str) -> bool:

@@ -1,0 +1,101 @@
+"""Credential stores and key files are read by name.
+
+The files people commit by accident (a dotfile copied into a project, a CI
+workspace checked in) mostly have no suffix a walk knows: ``.netrc``,
+``.npmrc``, ``.pypirc``, ``.git-credentials``, ``.aws/credentials``, SSH
+private keys. A directory walk reads them as configuration text, so the
+secrets rules see them; their public halves and look-alike names are not
+read. All values here are made up for this test.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+from pathlib import Path
+
+import pytest
+
+from mlwarden.sources import classify
+
+
+def _private_key() -> str:
+    rng = random.Random(17)
+    body = base64.b64encode(bytes(rng.randrange(256) for _ in range(300))).decode()
+    lines = [body[i:i + 70] for i in range(0, len(body), 70)]
+    return "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END OPENSSH PRIVATE KEY-----\n"
+
+
+#: path -> (content, the 1-based line of the credential, its type in the message)
+FILES = {
+    ".netrc": ("machine api.example-tracker.ai\n  login trainer\n  password 7c1e9f24b8d03a6e5f9b2c47d8e01a3f6b5c9d72\n", 3, "Generic Secret"),
+    ".aws/credentials": ("[default]\naws_access_key_id = AKIAQ3Z7N5W2J4R6T8YB\n", 2, "AWS Access Key"),
+    ".npmrc": ("//registry.npmjs.org/:_authToken=npm_k7P2vX9qL4mZ8rT3wB6nJ1cF5hD0gS2yA7eU\n", 1, "NPM tokens"),
+    ".git-credentials": ("https://mlbot:ghp_R8kD3vN7qP2xL9mZ4tW6bJ1cH5fS0gY7aE3u@github.com\n", 1, "GitHub Access Token"),
+    "deploy/.pypirc": ("[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmcCJGI4ZTk3YzFkLTQ2NWEtNGQ5Yi05MGRkLWY3YjNlNjA1YzQ0ZAACKlszLCJl\n", 3, "PyPI API Token"),
+    "keys/id_ed25519": (_private_key(), 1, "Private Key"),
+    "certs/service.pem": (_private_key(), 1, "Private Key"),
+}
+#: names that look alike and are not credential stores
+NOT_READ = ["keys/id_ed25519.pub", "credentials", "docs/credentials", "netrc.md.bak", "notes/.netrc-help.txt.orig"]
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_a_credential_store_is_text(name):
+    assert classify(Path(name)) == "text"
+
+
+@pytest.mark.parametrize("name", NOT_READ)
+def test_look_alikes_are_not_read(name):
+    assert classify(Path(name)) is None
+
+
+def test_a_walk_reports_the_credential_in_each_store(tmp_path, run_cli):
+    for name, (content, _line, _kind) in FILES.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    for name in NOT_READ:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("password = Zx8#vQ3mL7pR2wT9\n", encoding="utf-8")
+    code, out, err = run_cli("check", "--no-cache", "--isolated", "--severity", "low", tmp_path)
+    assert code == 1, err
+    found = {}
+    for line in out.splitlines():
+        if " MLW401 " in line:
+            where = line.split(" MLW401 ")[0]
+            path, number = where.rsplit(":", 3)[0], int(where.rsplit(":", 3)[1])
+            found[Path(path).relative_to(tmp_path).as_posix()] = (number, line)
+    assert sorted(found) == sorted(FILES), out
+    for name, (_content, number, kind) in FILES.items():
+        assert found[name][0] == number, found[name]
+        assert f"`{kind}`" in found[name][1], found[name]
+    for name, (content, _n, _k) in FILES.items():
+        secret = content.split()[-1] if "KEY" not in content else content.splitlines()[1]
+        assert secret not in out  # redacted
+
+
+#: every name the text kind reads, and some it does not
+HOOK_CASES = sorted(FILES) + NOT_READ + [
+    ".env", "config/.env.local", "prod.env", "kaggle.json", "conf/app.yaml", "a.yml", "x.json", "setup.cfg.bak",
+    "redis.conf", "web.config", "application.properties", "settings.xml", ".m2/settings-security.xml", "_netrc",
+    ".pgpass", ".yarnrc", ".dockercfg", ".s3cfg", ".boto", "id_rsa", "id_dsa", "id_ecdsa", "k.ppk", "tls.key",
+    "train.py", "README.md", "model.pt",
+]
+
+
+@pytest.mark.parametrize("name", HOOK_CASES)
+def test_the_secrets_hook_is_handed_every_file_the_text_kind_reads(name):
+    """pre-commit passes the `mlwarden-secrets` hook only the files its
+    `files` pattern matches: it must match every text-kind file (a
+    credential store the pattern misses is never checked at commit time)."""
+    import re
+
+    from conftest import ROOT
+
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    block = hooks.split("- id: mlwarden-secrets", 1)[1].split("\n- id:", 1)[0]
+    pattern = re.search(r"^  files: (.+)$", block, re.M).group(1)
+    is_text = classify(Path(name)) == "text"
+    assert bool(re.search(pattern, name)) == is_text, (name, is_text)
