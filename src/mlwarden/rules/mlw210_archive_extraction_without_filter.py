@@ -40,6 +40,15 @@ _ESCAPE_TEST = lazyre.compile(
 _LINK_TEST = lazyre.compile(r"\.(?:issym|islnk|isfile|isreg)\(")
 #: ... that rejects the member (a check that only logs lets it through)
 _REJECTS = lazyre.compile(r"\braise\b")
+#: calls that read a function without running it (a feature test such as
+#: ``"filter" in inspect.signature(tar.extractall).parameters``)
+_INTROSPECTION = frozenset({
+    "inspect.signature", "inspect.getfullargspec", "inspect.getargspec", "inspect.getsource", "inspect.getdoc",
+    "inspect.isfunction", "inspect.ismethod", "inspect.isroutine", "inspect.unwrap",
+})
+#: the same among the builtins (a name the module does not bind)
+_INTROSPECTION_BUILTINS = frozenset({"callable", "hasattr", "id", "repr", "str", "type", "isinstance", "print", "help", "dir", "vars"})
+
 #: a function that calls an extraction it is handed with a filter of its own
 _PASSES_FILTER = lazyre.compile(r"\bfilter\s*=")
 #: ... and, for a function handed the whole archive, goes over its members
@@ -146,6 +155,10 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
     triggers = frozenset({"tarfile", "unpack_archive"})
 
     VALID = [
+        # introspection reads the method (a feature test for `filter=`), never runs it
+        Valid("import inspect, tarfile\nwith tarfile.open(p) as tar:\n    if 'filter' in inspect.signature(tar.extractall).parameters:\n        tar.extractall(d, filter='data')"),
+        Valid("from inspect import getfullargspec as spec\nimport tarfile\ntar = tarfile.open(p)\nnames = spec(tar.extractall).args\ntar.extractall(d, filter='data')"),
+        Valid("import tarfile\ntar = tarfile.open(p)\nif callable(tar.extract):\n    tar.extract('m', d, filter='data')"),
         Valid("import tarfile\nwith tarfile.open(p) as tar:\n    tar.extractall(d, filter='data')"),
         Valid("import tarfile\ntarfile.open(p).extractall(d, filter=tarfile.tar_filter)"),
         Valid("import tarfile\ntar = tarfile.open(p)\ntar.extractall(d, members=safe_members(tar))"),
@@ -221,6 +234,9 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         the call gives a safe ``filter=`` itself (a ``partial``), the
         method's Python already filters, or the module's function it is
         handed to passes a ``filter=`` where it calls it."""
+        called = self.ctx.qualnames(node.func)
+        if called & _INTROSPECTION or (not called and isinstance(node.func, cst.Name) and node.func.value in _INTROSPECTION_BUILTINS):
+            return  # `inspect.signature(tar.extractall)`, `callable(tar.extract)`: reads the method, never runs it
         for arg in node.args:
             value = arg.value
             if not (isinstance(value, cst.Attribute) and value.attr.value in EXTRACT_METHODS) or self._tar_source(value.value) is None:
