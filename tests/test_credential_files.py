@@ -26,6 +26,16 @@ def _private_key() -> str:
     return "-----BEGIN OPENSSH PRIVATE KEY-----\n" + "\n".join(lines) + "\n-----END OPENSSH PRIVATE KEY-----\n"
 
 
+def _putty_key() -> str:
+    rng = random.Random(23)
+    body = base64.b64encode(bytes(rng.randrange(256) for _ in range(400))).decode()
+    public, private = body[:192], body[192:]
+    chunk = lambda text: [text[i:i + 64] for i in range(0, len(text), 64)]  # noqa: E731
+    lines = ["PuTTY-User-Key-File-2: ssh-rsa", "Encryption: none", "Comment: deploy-key", f"Public-Lines: {len(chunk(public))}",
+             *chunk(public), f"Private-Lines: {len(chunk(private))}", *chunk(private), "Private-MAC: " + "3f" * 20]
+    return "\n".join(lines) + "\n"
+
+
 #: path -> (content, the 1-based line of the credential, its type in the message)
 FILES = {
     ".netrc": ("machine api.example-tracker.ai\n  login trainer\n  password 7c1e9f24b8d03a6e5f9b2c47d8e01a3f6b5c9d72\n", 3, "Generic Secret"),
@@ -35,6 +45,7 @@ FILES = {
     "deploy/.pypirc": ("[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmcCJGI4ZTk3YzFkLTQ2NWEtNGQ5Yi05MGRkLWY3YjNlNjA1YzQ0ZAACKlszLCJl\n", 3, "PyPI API Token"),
     "keys/id_ed25519": (_private_key(), 1, "Private Key"),
     "certs/service.pem": (_private_key(), 1, "Private Key"),
+    "keys/deploy.ppk": (_putty_key(), 1, "PuTTY Private Key"),
 }
 #: names that look alike and are not credential stores
 NOT_READ = ["keys/id_ed25519.pub", "credentials", "docs/credentials", "netrc.md.bak", "notes/.netrc-help.txt.orig"]
@@ -72,7 +83,7 @@ def test_a_walk_reports_the_credential_in_each_store(tmp_path, run_cli):
         assert found[name][0] == number, found[name]
         assert f"`{kind}`" in found[name][1], found[name]
     for name, (content, _n, _k) in FILES.items():
-        secret = content.split()[-1] if "KEY" not in content else content.splitlines()[1]
+        secret = content.split()[-1] if "KEY" not in content and "PuTTY" not in content else content.splitlines()[1]
         assert secret not in out  # redacted
 
 
@@ -99,3 +110,11 @@ def test_the_secrets_hook_is_handed_every_file_the_text_kind_reads(name):
     pattern = re.search(r"^  files: (.+)$", block, re.M).group(1)
     is_text = classify(Path(name)) == "text"
     assert bool(re.search(pattern, name)) == is_text, (name, is_text)
+
+
+def test_a_putty_header_without_key_material_is_not_a_key(tmp_path, run_cli):
+    """Docs and parsers name the format; only a file with a `Private-Lines:`
+    block of key material is a key."""
+    (tmp_path / "notes.ppk").write_text("PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: example header\n", encoding="utf-8")
+    code, out, err = run_cli("check", "--no-cache", "--isolated", "--severity", "low", tmp_path)
+    assert code == 0 and "MLW401" not in out, out + err

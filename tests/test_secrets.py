@@ -221,6 +221,9 @@ def true_positives():
         # a PKCS #8 block in a JSON string: the key material follows on the same line
         ("Encrypted Private Key", '"key": "-----' + "BEGIN ENCRYPTED PRIVATE KEY-----\\n" + rand(64, ALNUM + "+/") + '\\n"',
          "BEGIN ENCRYPTED PRIVATE KEY"),
+        # a PuTTY key file in a JSON string: its Private-Lines block follows on the same line
+        ("PuTTY Private Key", '"ppk": "PuTTY-User-Key-File-2: ssh-rsa\\nEncryption: none\\nPrivate-Lines: 1\\n' + rand(64, ALNUM + "+/") + '\\n"',
+         "PuTTY-User-Key-File-2"),
     ]
 
 

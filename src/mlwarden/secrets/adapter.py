@@ -155,6 +155,23 @@ _SIGNATURE = re.compile(r"\.[A-Za-z0-9_\-+/=]{8,}")
 _ARMOR_HEADER = re.compile(r"[ \t\"'`]*[A-Za-z][\w-]*: ")
 
 
+_PUTTY_PRIVATE = re.compile(r"Private-Lines: *([1-9][0-9]*)$")
+
+
+def _has_putty_body(content: Sequence[str], index: int) -> bool:
+    """A PuTTY key file's ``Private-Lines: N`` header (within the 60 lines
+    after its first line) followed by key material: a header alone (docs,
+    parsers) is not a key."""
+    # the file's lines, or a key held in one string with `\n` escapes (JSON, YAML)
+    lines = content[index].split("\\n")[1:] + list(content[index + 1:index + 60])
+    for offset, following in enumerate(lines):
+        match = _PUTTY_PRIVATE.match(following.strip().strip("\"'"))
+        if match:
+            body = lines[offset + 1:offset + 1 + int(match.group(1))]
+            return any(_KEY_BODY.search(part) for part in body)
+    return False
+
+
 def _has_key_body(content: Sequence[str], index: int, line: str) -> bool:
     """A ``-----BEGIN … PRIVATE KEY-----`` header with key material after it
     (same line, e.g. a JSON string with ``\\n``, or the next line that is
@@ -383,7 +400,9 @@ def _own_hits(lines: Sequence[str], indexes: List[int]) -> List[Hit]:
                     value = match.group(group)
                     if pattern in GLUED_NEEDS_CHECKSUM and not github_checksum_ok(value):
                         continue  # `ghp_…` + more letters: the format's length ends it only if it verifies
-                    if value and (secret_type != "Encrypted Private Key" or _has_key_body(lines, index, line)):
+                    if value and (secret_type != "Encrypted Private Key" or _has_key_body(lines, index, line)) and (
+                        secret_type != "PuTTY Private Key" or _has_putty_body(lines, index)
+                    ):
                         hits.append(Hit(index + 1, match.start(group) + 1, value, secret_type, unverified=checksum_fails(secret_type, value)))
     return hits
 

@@ -374,6 +374,14 @@ class EncryptedPrivateKeyDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class PuTTYPrivateKeyDetector(RegexBasedDetector):
+    """PuTTY ``.ppk`` key files (the adapter reports them only with a
+    ``Private-Lines:`` block of key material)."""
+
+    secret_type = "PuTTY Private Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class GenericSecretDetector(BasePlugin):
     """A literal assigned to a credential-named key (``api_key = "…"``,
     ``client_secret: …``, ``*_TOKEN=…``, ``"Authorization": "Bearer …"``),
@@ -403,6 +411,7 @@ class GenericSecretDetector(BasePlugin):
 
 #: Every format detector above, in a stable order (most specific formats first).
 ALL_DETECTORS = (
+    PuTTYPrivateKeyDetector,
     AnthropicTokenDetector,
     OpenRouterTokenDetector,
     OpenAITokenDetector,

@@ -317,6 +317,11 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # every other header; reported only with key material after it
         _re(r"(BEGIN ENCRYPTED PRIVATE KEY)"),
     ),
+    "PuTTY Private Key": (
+        # PuTTY's `.ppk` key files (versions 2 and 3): the first line names the
+        # format; reported only with a `Private-Lines:` block of key material
+        _re(r"(?:^|(?<=\\n)|(?<=[\"'])|(?<=^[ \t]))(PuTTY-User-Key-File-[23]): "),
+    ),
 }
 
 #: The shape each provider format has, in words: the explain pages of the
@@ -377,6 +382,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Langfuse Secret Key": "`sk-lf-` + a lower-case UUID (the `pk-lf-` public key is not a secret)",
     "Supabase Access Token": "`sbp_` + 40 lower-case alphanumerics (management-API personal access tokens)",
     "Encrypted Private Key": "a `-----BEGIN ENCRYPTED PRIVATE KEY-----` block (PKCS #8) with key material",
+    "PuTTY Private Key": "a PuTTY `.ppk` key file (`PuTTY-User-Key-File-2:` / `-3:`) with a `Private-Lines:` block of key material",
 }
 
 #: detect-secrets' own format detectors that mlwarden runs (their types)
@@ -512,7 +518,7 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
         "bedrock-api-key", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
         "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
         "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "<master>", "EAAA", "npm_", "LS0tLS1CRUdJTi", "JQQJ", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
-        "amzn.mws.", "access_token$", "sbp_",
+        "amzn.mws.", "access_token$", "sbp_", "PuTTY-User-Key-File-",
     )
 ) + (
     # Entra secrets (`Q~`) and base64-encoded tokens (ENCODED_PREFIXES). Each
