@@ -46,6 +46,8 @@ FILES = {
     "keys/id_ed25519": (_private_key(), 1, "Private Key"),
     "certs/service.pem": (_private_key(), 1, "Private Key"),
     "keys/deploy.ppk": (_putty_key(), 1, "PuTTY Private Key"),
+    # host:port:database:user:password; a placeholder line stays quiet
+    "ops/.pgpass": ("# training database\nlocalhost:5432:*:postgres:<password>\ndb.internal:5432:features:trainer:Wq7#Lp2vZ9rX4mT8\n", 3, "Generic Secret"),
 }
 #: names that look alike and are not credential stores
 NOT_READ = ["keys/id_ed25519.pub", "credentials", "docs/credentials", "netrc.md.bak", "notes/.netrc-help.txt.orig"]

@@ -158,6 +158,32 @@ _ARMOR_HEADER = re.compile(r"[ \t\"'`]*[A-Za-z][\w-]*: ")
 _PUTTY_PRIVATE = re.compile(r"Private-Lines: *([1-9][0-9]*)$")
 
 
+def _pgpass(lines: Sequence[str]) -> List[Hit]:
+    """The passwords of PostgreSQL's password file: each line is
+    ``host:port:database:user:password`` (``\\:`` and ``\\\\`` escape), the
+    fifth field judged as a password (placeholders and templates stay quiet)."""
+    hits = []
+    for index, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields, start, pos = [], 0, 0
+        while pos < len(line):
+            if line[pos] == "\\":
+                pos += 2
+                continue
+            if line[pos] == ":":
+                fields.append((start, line[start:pos]))
+                start = pos + 1
+            pos += 1
+        fields.append((start, line[start:]))
+        if len(fields) != 5:
+            continue
+        col, password = fields[4]
+        if password and generic_reason(password, "password") is None:
+            hits.append(Hit(index + 1, col + 1, password, keywords.SECRET_TYPE))
+    return hits
+
+
 def _has_putty_body(content: Sequence[str], index: int) -> bool:
     """A PuTTY key file's ``Private-Lines: N`` header (within the 60 lines
     after its first line) followed by key material: a header alone (docs,
@@ -335,6 +361,8 @@ class Session:
             hits.extend(_scan(lines, ds_indexes, filename, self._plugins))
         if os.path.basename(filename).lower() == "kaggle.json":
             hits.extend(_kaggle_json(lines, {(h.line, h.secret) for h in hits}))
+        if self.profile == "code" and os.path.basename(filename) == ".pgpass":
+            hits.extend(_pgpass(lines))
         if not hits:
             return []
         defaults = self.profile == "code" and self.default_passwords and any(h.weak for h in hits)
