@@ -55,6 +55,13 @@ SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     "werkzeug.serving.make_server": (0, "host", False),
     # tornado's listening sockets: `bind_sockets(port, address=None)`, None and "" are every interface
     "tornado.netutil.bind_sockets": (1, "address", True),
+    # websockets servers (model streaming, agent UIs): `serve(handler, host=None, port=None)`,
+    # no host is every interface (asyncio's create_server)
+    "websockets.serve": (1, "host", True),
+    "websockets.server.serve": (1, "host", True),
+    "websockets.asyncio.server.serve": (1, "host", True),
+    "websockets.legacy.server.serve": (1, "host", True),
+    "websockets.sync.server.serve": (1, "host", True),
 }
 #: servers built on a ``(host, port)`` address, where an empty host is every
 #: interface: the standard library's socket servers and ``socket.create_server``
@@ -115,6 +122,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     - `uvicorn.run(app, host="0.0.0.0")` and `uvicorn.Config(...)`,
       aiohttp `web.run_app(app)` / `web.TCPSite(runner)` (all interfaces by
       default), `waitress.serve(app)`, werkzeug `run_simple("0.0.0.0", …)`,
+      websockets `serve(handler, "0.0.0.0", port)` (all interfaces without a host),
       Ray Serve `serve.start(http_options={"host": "0.0.0.0"})`, granian
       `Granian(target, address="0.0.0.0")` (127.0.0.1 by default), gRPC
       `server.add_insecure_port("[::]:50051")` (or `f"0.0.0.0:{port}"`,
@@ -449,6 +457,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         "host", "port", "address", "addr",
         # ZeroMQ endpoints (`socket.bind("tcp://*:5555")` is `bind`; `tcp://*` handed elsewhere needs zmq)
         "zmq", "tcp",
+        # websockets servers
+        "websockets",
     })
 
     VALID = [
@@ -463,6 +473,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Valid("import gradio as gr\ndemo.launch()"),
         Valid("trainer.run(host='0.0.0.0')"),
         Valid("from aiohttp import web\nweb.run_app(app, host='127.0.0.1')"),
+        Valid("import websockets\nasync def main():\n    async with websockets.serve(stream, 'localhost', 8765):\n        await stop"),
         Valid("import uvicorn\nuvicorn.run(app, host=args.host)"),
         Valid("import gradio as gr\ndef main(args):\n    auth = read_creds(args.auth_file)\n    demo.launch(server_name='0.0.0.0', auth=auth)"),
         Valid("import importlib\nuvicorn = importlib.import_module(name)\nuvicorn.run(app, host='0.0.0.0')"),
@@ -484,6 +495,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         Invalid("from quart import Quart\napp = Quart(__name__)\napp.run(host='::')"),
         Invalid("import gradio as gr\ndemo = gr.Interface(fn, 'text', 'text')\ndemo.launch(server_name='0.0.0.0', server_port=7860)"),
         Invalid("from aiohttp import web\nweb.run_app(app, port=8080)"),
+        Invalid("import websockets\nasync def main():\n    async with websockets.serve(stream, '0.0.0.0', 8765):  # error: MLW707\n        await stop"),
+        Invalid("from websockets.asyncio.server import serve as ws_serve\nasync def main(port):\n    server = await ws_serve(stream, port=port)  # error: MLW707\n    await server.serve_forever()"),
+        Invalid("from websockets.sync.server import serve\nwith serve(handler, host='', port=8765) as server:  # error: MLW707\n    server.serve_forever()"),
+        Invalid("import websockets\nasync def main(args, options):\n    async with websockets.serve(lambda ws: stream(ws, args), '0.0.0.0', args.port, **options):  # error: MLW707\n        await stop"),
+        Invalid("import uvicorn\ndef main(api, options):\n    uvicorn.run(api, '0.0.0.0', **options)"),
         Invalid(
             "import argparse\nimport uvicorn\nparser = argparse.ArgumentParser()\nparser.add_argument('--host', default='0.0.0.0')\n"
             "args = parser.parse_args()\nuvicorn.run('server:app', host=args.host)"
@@ -818,8 +834,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             host = self.ctx.arg(node, position, keyword) if position is not None else self.ctx.keyword(node, keyword)[1]
             self._none_is_all = target in _NONE_IS_ALL
             short = target.replace("aiohttp.web.", "web.").replace("werkzeug.serving.", "").replace("tornado.netutil.", "")
-            if self.ctx.keyword(node, keyword)[0] is None:
+            if host is None and self.ctx.keyword(node, keyword)[0] is None:
                 # hidden in **kwargs: a dict built in this function or returned by a method of the class
+                # (a host given by position cannot be: `serve(h, "0.0.0.0", port, **options)`)
                 judged = self._kwargs_host(node, keyword)
                 return (f"{short}(..., **{_show(self.ctx, judged.via, 20)})", judged, False) if judged is not None else None
             return f"{short}(..., {keyword}={_show(self.ctx, host)})" if host is not None else f"{short}(...)", host, default_all
