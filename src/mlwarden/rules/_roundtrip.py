@@ -2337,6 +2337,29 @@ def _unwrap_buffer(ctx: Any, expr: Any) -> Any:
     return expr
 
 
+def _sole_module_function(source: Optional[str], name: str) -> Optional[ast.FunctionDef]:
+    """The one top-level plain ``def name`` of ``source`` (undecorated, not
+    async), when nothing else at module level binds ``name`` (an assignment,
+    a ``del``, an import, another ``def`` or ``class``); None otherwise."""
+    tree = _tree(source) if isinstance(source, str) else None
+    if tree is None:
+        return None
+    defs = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if statement.name == name:
+                defs.append(statement)
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+                return None
+            if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
+                return None
+    if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef) or defs[0].decorator_list:
+        return None
+    return defs[0]
+
+
 def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[str, int]]:
     """(serializer, line) when ``name`` is a function of the module (one
     top-level ``def``, undecorated, not a generator, nothing else at module
@@ -2346,22 +2369,9 @@ def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[s
     for it); read with ``ast`` from the whole ``source``
     so the fast path agrees. The line is the first such return's. None
     otherwise."""
-    tree = _tree(source) if isinstance(source, str) else None
-    if tree is None:
+    helper = _sole_module_function(source, name)
+    if helper is None:
         return None
-    defs = []
-    for statement in tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and statement.name == name:
-            defs.append(statement)
-            continue
-        for node in ast.walk(statement) if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ():
-            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
-                return None
-            if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
-                return None
-    if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef) or defs[0].decorator_list:
-        return None
-    helper = defs[0]
     returns = []
     # the helper's own body: a class or function defined inside it (a
     # payload class with its `__reduce__`) returns nothing for the helper
@@ -2451,23 +2461,9 @@ def helper_transforms(ctx: Any, name: str, source: Optional[str]) -> Optional[in
     the whole ``source`` so the fast path agrees. None otherwise: a helper
     that opens a file, fetches, reads the environment, a module global or
     calls any other function may add bytes from outside."""
-    tree = _tree(source) if isinstance(source, str) else None
-    if tree is None:
+    helper = _sole_module_function(source, name)
+    if helper is None:
         return None
-    defs = []
-    for statement in tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if statement.name == name:
-                defs.append(statement)
-            continue
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
-                return None
-            if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
-                return None
-    if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef) or defs[0].decorator_list:
-        return None
-    helper = defs[0]
     args = helper.args
     if not all(_ast_literal(d) for d in list(args.defaults) + [d for d in args.kw_defaults if d is not None]):
         return None
