@@ -234,13 +234,13 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         the call gives a safe ``filter=`` itself (a ``partial``), the
         method's Python already filters, or the module's function it is
         handed to passes a ``filter=`` where it calls it."""
-        called = self.ctx.qualnames(node.func)
-        if called & _INTROSPECTION or (not called and isinstance(node.func, cst.Name) and node.func.value in _INTROSPECTION_BUILTINS):
-            return  # `inspect.signature(tar.extractall)`, `callable(tar.extract)`: reads the method, never runs it
         for arg in node.args:
             value = arg.value
             if not (isinstance(value, cst.Attribute) and value.attr.value in EXTRACT_METHODS) or self._tar_source(value.value) is None:
                 continue
+            called = self.ctx.qualnames(node.func)
+            if called & _INTROSPECTION or (not called and isinstance(node.func, cst.Name) and node.func.value in _INTROSPECTION_BUILTINS):
+                return  # `inspect.signature(tar.extractall)`, `callable(tar.extract)`: reads the method, never runs it
             if self._filter_verdict(node, value.value) == "safe" or self._python_default_safe():
                 return
             callee = node.func.value if isinstance(node.func, cst.Name) else ""
