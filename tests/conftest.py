@@ -19,6 +19,11 @@ SHARED = ROOT.parent / "shared"
 # MANIFEST.in); subprocesses keep the environment's setting and read it.
 sys.dont_write_bytecode = False
 
+# The resident process (mlwarden.resident) stays off for every command the
+# tests start, so none outlives the suite and each run is the in-process one
+# the test means; tests/test_resident.py turns it on in its own directories.
+os.environ["MLWARDEN_RESIDENT"] = "0"
+
 
 def run_slow(config) -> bool:
     """Slow tests (real pre-commit runs, large inputs) run in

@@ -55,6 +55,45 @@ def test_console_script_runs_nothing_from_the_repository(repo, tmp_path):
     assert ran(_marks(tmp_path)) == []
 
 
+def _resident_answers(sockets: Path) -> list:
+    from mlwarden.resident import status
+
+    return [a for a in (status(str(p)) for p in sorted(sockets.glob("*.sock"))) if a] if sockets.is_dir() else []
+
+
+def test_resident_process_runs_nothing_from_the_repository(repo, tmp_path):
+    """The first command starts the resident parent from the repository's
+    root; the second is served by it: neither runs the planted modules.
+    The console script and ``python -I -m`` (the git filter's door) are
+    different installations to it: each gets its own parent."""
+    import os
+    import signal
+    import tempfile
+    import time
+
+    plant(repo, _marks(tmp_path), SHADOWED + BEFORE_MAIN)
+    runtime = Path(tempfile.mkdtemp(prefix="mlwr-"))  # a socket path fits in ~100 bytes
+    env = clean_env(MLWARDEN_RESIDENT="1", XDG_RUNTIME_DIR=str(runtime), MLWARDEN_RESIDENT_IDLE="60")
+    env.pop("CI", None)
+    sockets = runtime / "mlwarden"
+    try:
+        for parents, door in enumerate(([console("mlwarden")], [sys.executable, "-I", "-m", "mlwarden"]), start=1):
+            first = subprocess.run([*door, "check", "."], cwd=repo, capture_output=True, text=True, env=env, timeout=600)
+            assert first.returncode == 1 and "train.py:4:13: MLW101" in first.stdout, first.stderr
+            deadline = time.monotonic() + 60
+            while len(_resident_answers(sockets)) < parents and time.monotonic() < deadline:
+                time.sleep(0.1)
+            served = sum(a["served"] for a in _resident_answers(sockets))
+            second = subprocess.run([*door, "check", "."], cwd=repo, capture_output=True, text=True, env=env, timeout=600)
+            assert (second.returncode, second.stdout) == (first.returncode, first.stdout)
+            assert sum(a["served"] for a in _resident_answers(sockets)) == served + 1
+        assert ran(_marks(tmp_path)) == []
+    finally:
+        for answer in _resident_answers(sockets):
+            os.kill(answer["pid"], signal.SIGTERM)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
 def test_python_dash_m_drops_the_working_directory(repo, tmp_path):
     plant(repo, _marks(tmp_path), SHADOWED)
     proc = _run([sys.executable, "-m", "mlwarden", "check", "."], repo)

@@ -34,6 +34,6 @@ def _drop_working_directory() -> None:
 
 if __name__ == "__main__":
     _drop_working_directory()
-    from mlwarden.cli import main
+    from mlwarden.resident import main
 
     sys.exit(main())

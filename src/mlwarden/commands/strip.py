@@ -287,7 +287,7 @@ def mlwarden_command() -> List[str]:
         found = ""
     if found == package_parent:
         return [sys.executable, "-I", "-m", "mlwarden"]
-    bootstrap = f"import sys; sys.path.append({package_parent!r}); from mlwarden.cli import main; sys.exit(main())"
+    bootstrap = f"import sys; sys.path.append({package_parent!r}); from mlwarden.resident import main; sys.exit(main())"
     return [sys.executable, "-I", "-c", bootstrap]
 
 

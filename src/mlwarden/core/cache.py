@@ -28,6 +28,7 @@ re-checks files in-process and never applies a fix from the cache.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -93,8 +94,11 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+@functools.lru_cache(maxsize=None)
 def _package_fingerprint() -> str:
-    """Version plus (name, size, mtime) of every module of the package."""
+    """Version plus (name, size, mtime) of every module of the package, as
+    they were when this process first asked: the code that is running (a
+    language server or resident process lives on while files change)."""
     digest = hashlib.sha256(__version__.encode())
     root = Path(__file__).resolve().parent.parent  # the mlwarden package
     for directory, dirs, files in os.walk(root):
