@@ -157,6 +157,8 @@ class Command:
     setup: Optional[List[str]] = None  # run once before the first timing (cache priming)
     #: the command whose median this one is compared with (same files), if not bandit -r
     versus: Optional[str] = None
+    #: environment variables on top of ENV
+    env: Dict[str, str] = field(default_factory=dict)
     times: List[float] = field(default_factory=list)
     cpu: List[float] = field(default_factory=list)
     peak_mb: List[float] = field(default_factory=list)
@@ -193,13 +195,17 @@ def _tree_rss_mb(root: int) -> float:
 #: containers set PYTHONDONTWRITEBYTECODE, which makes every start-up
 #: recompile every module)
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+#: every command measures a fresh process unless it says otherwise: the
+#: resident process (mlwarden/resident.py) is off, and on only in the
+#: `*-resident` commands, with their own socket directory
+ENV["MLWARDEN_RESIDENT"] = "0"
 #: the switch of mlwarden's dataclass code cache (README, "Speed")
 CODE_CACHE_OFF = "MLWARDEN_NO_CODE_CACHE"
 
 
 def measure(command: Command, cwd: Path) -> None:
     start = time.perf_counter()
-    proc = subprocess.Popen(command.argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    proc = subprocess.Popen(command.argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**ENV, **command.env})
     peak_tree = [0.0]
     stop = threading.Event()
 
@@ -228,6 +234,43 @@ def measure(command: Command, cwd: Path) -> None:
     scale = 1e-6 if sys.platform == "darwin" else 1e-3
     command.peak_mb.append(usage.ru_maxrss * scale)
     command.tree_mb.append(max(peak_tree[0], usage.ru_maxrss * scale))
+
+
+RESIDENT_DIR = "run"
+
+
+def wait_for_resident(runtime: Path, timeout: float = 60.0) -> List[int]:
+    """The pids of the resident parents the warm-up started, once they answer."""
+    from mlwarden.resident import status
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answers = [status(str(sock)) for sock in sorted((runtime / "mlwarden").glob("*.sock"))]
+        pids = [a["pid"] for a in answers if a and isinstance(a.get("pid"), int)]
+        if pids:
+            return pids
+        time.sleep(0.1)
+    raise SystemExit("run.py: the resident process did not start")
+
+
+def stop_resident(pids: List[int]) -> float:
+    """Stop the resident parents; their peak memory (MB, Linux) before."""
+    import signal
+
+    peak = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]) / 1e3)
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+    return peak
 
 
 def tool(name: str) -> Optional[str]:
@@ -293,6 +336,20 @@ def build_commands(corpus: Path, list_file: Path, only: Optional[Sequence[str]])
         # the same two without the dataclass code cache (core/codecache.py): a first run, or MLWARDEN_NO_CODE_CACHE=1
         Command("one-hub-plain", "utils/hub.py, dataclass code cache off", ["env", f"{CODE_CACHE_OFF}=1", *mlw, "--no-cache", hub], 1, versus="bandit-1-hub"),
         Command("one-torch-plain", "4-line torch.load file, dataclass code cache off", ["env", f"{CODE_CACHE_OFF}=1", *mlw, "--no-cache", str(torch_file)], 1, versus="bandit-1-torch"),
+    ]
+    # the same hook commands served by a warm resident process (the default
+    # outside CI from the second command on; README, "Speed")
+    resident = {"MLWARDEN_RESIDENT": "1", "XDG_RUNTIME_DIR": str(list_file.parent / RESIDENT_DIR)}
+    (list_file.parent / RESIDENT_DIR).mkdir(mode=0o700, exist_ok=True)
+    out += [
+        Command(f"{name}-resident", f"{label}, resident process", mlw + ["--no-cache", *paths], len(paths), versus=versus, env=resident)
+        for name, label, paths, versus in (
+            ("commit-5", "hook command on 5 files", commit, "bandit-5"),
+            ("commit-5-hub", "hook command on issue 12's 5 files", commit_hub, "bandit-5-hub"),
+            ("one-file", "1 file, no rule applies", [one], "bandit-1"),
+            ("one-hub", "utils/hub.py", [hub], "bandit-1-hub"),
+            ("one-torch", "4-line torch.load file", [str(torch_file)], "bandit-1-torch"),
+        )
     ]
     if bandit:
         out += [
@@ -464,14 +521,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     loads = [_load()]
     for c in commands:  # warm-up: file and bytecode caches, the results cache
         if c.setup or c.files <= 5 or c.name == "read":
-            subprocess.run(c.setup or c.argv, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+            subprocess.run(c.setup or c.argv, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**ENV, **c.env})
+    resident = wait_for_resident(work / RESIDENT_DIR) if any(c.env.get("MLWARDEN_RESIDENT") == "1" for c in commands) else []
     for rep in range(args.repeat):
         shift = rep % len(commands)
         for c in commands[shift:] + commands[:shift]:  # alternate, rotating the start
             measure(c, work)
             print(f"[{rep + 1}/{args.repeat}] {c.name:14} {c.times[-1]:8.3f} s  {c.peak_mb[-1]:6.0f} MB  exit {c.codes[-1]}", file=sys.stderr)
     loads.append(_load())
+    resident_mb = stop_resident(resident)
     block = render(commands, corpus, args.repeat, loads, started)
+    if resident_mb:
+        block = block.rstrip("\n") + f"\n\nThe `*-resident` commands' parent process (mlwarden/resident.py): peak resident memory {resident_mb:.0f} MB, outside the commands' own figures.\n"
     write_report(Path(args.output), block)
     sys.stdout.write(block)
     shutil.rmtree(work, ignore_errors=True)

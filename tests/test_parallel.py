@@ -71,6 +71,28 @@ def test_effective_jobs():
     assert parallel.effective_jobs(1, 100) == 1
 
 
+def test_a_warm_process_uses_a_pool_from_two_files(monkeypatch):
+    """The resident parent's children (mlwarden/resident.py) fork warm
+    workers: two files are enough; one file, or --jobs 1, stays serial."""
+    monkeypatch.setattr(parallel, "_warm", False)
+    assert parallel.effective_jobs(None, 2) == 1
+    parallel.warm_process()
+    cores = parallel.available_cores()
+    assert parallel.effective_jobs(None, 2) == min(cores, 2)
+    assert parallel.effective_jobs(None, 1) == 1
+    assert parallel.effective_jobs(1, 5) == 1
+
+
+def test_a_warm_pool_on_a_few_files_reports_as_a_serial_run(run_cli, monkeypatch):
+    """Five files, one per task, in a pool: the same bytes as one process."""
+    files = [str(p) for p in sorted((FIXTURES / "demo").rglob("*.py"))][:5]
+    assert len(files) >= 2
+    serial = run_cli("check", "--isolated", "--no-cache", "--jobs", "1", "--format", "json", "--severity", "low", *files)
+    monkeypatch.setattr(parallel, "_warm", True)
+    pooled = run_cli("check", "--isolated", "--no-cache", "--format", "json", "--severity", "low", *files)
+    assert pooled == serial and serial[0] == 1
+
+
 def _die(chunk):
     os._exit(3)  # a worker killed mid-run
 

@@ -29,8 +29,21 @@ Item = Tuple[Path, str, str]
 
 #: Use a pool only for more files than this (start-up costs ~50 ms).
 PARALLEL_THRESHOLD = 32
+#: ... or than this in a warm process (a resident parent's child, see
+#: mlwarden/resident.py): its workers are forks that have imported
+#: everything already, and start in a few ms
+WARM_THRESHOLD = 1
 #: Files per task: small, so one slow file does not hold up a big chunk.
 CHUNK_SIZE = 8
+
+_warm = False
+
+
+def warm_process() -> None:
+    """Say that this process has imported the engine, the rules and libcst
+    (the resident parent's children): a pool pays off from two files on."""
+    global _warm
+    _warm = True
 
 
 def available_cores() -> int:
@@ -44,7 +57,7 @@ def effective_jobs(jobs: Optional[int], files: int) -> int:
     """``jobs`` None or 0: all cores when there are more than
     :data:`PARALLEL_THRESHOLD` files, else 1. Never more processes than files."""
     if not jobs or jobs < 1:
-        jobs = available_cores() if files > PARALLEL_THRESHOLD else 1
+        jobs = available_cores() if files > (WARM_THRESHOLD if _warm else PARALLEL_THRESHOLD) else 1
     return max(1, min(jobs, files))
 
 
@@ -120,7 +133,8 @@ def _run_pool(items: Sequence[Item], rules: Sequence[type], config: Any, jobs: i
     from concurrent.futures.process import BrokenProcessPool
 
     order = sorted(range(len(items)), key=lambda i: -_size(items[i][0]))
-    chunks = [[(i, items[i]) for i in order[start : start + CHUNK_SIZE]] for start in range(0, len(order), CHUNK_SIZE)]
+    size = max(1, min(CHUNK_SIZE, len(order) // (jobs * 4)))  # a few files: one per task
+    chunks = [[(i, items[i]) for i in order[start : start + size]] for start in range(0, len(order), size)]
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker, initargs=(rules, config)) as pool:
             for done in pool.map(_check_chunk, chunks):
