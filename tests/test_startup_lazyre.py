@@ -41,3 +41,16 @@ def test_an_invalid_pattern_fails_on_first_use():
     lazy = lazyre.compile("(unclosed")
     with pytest.raises(re.error):
         lazy.search("x")
+
+
+def test_compile_all_compiles_every_lazy_pattern_made_so_far():
+    """The resident parent compiles them once, before it forks a child per
+    command; a pattern that does not compile is left to fail where used."""
+    from mlwarden.core import lazyre
+
+    good = lazyre.compile(r"warm[0-9]+")
+    bad = lazyre.compile(r"(unclosed")
+    assert "_compiled" not in vars(good)
+    assert lazyre.compile_all() >= 1
+    assert "_compiled" in vars(good) and good.fullmatch("warm42")
+    assert "_compiled" not in vars(bad)

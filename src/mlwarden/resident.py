@@ -466,11 +466,40 @@ def _warm() -> None:
             from mlwarden.cli import main as cli_main
 
             cli_main(["check", "--exit-zero", "--severity", "low", root])
-            import nbformat  # noqa: F401 - the notebook reader imports only what it meets
+            _import_all()
     except BaseException:  # noqa: BLE001 - a part that fails to warm is imported by the child, as in-process
         pass
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+#: parts a command never needs, or that need optional extras
+_NOT_WARMED = ("mlwarden.server", "mlwarden.integrations", "mlwarden.testing", "mlwarden.resident")
+
+
+def _import_all() -> None:
+    """Every module of the package (what the sample project did not reach:
+    other rules' helpers, other file kinds), then every lazily compiled
+    regular expression they define, and detect-secrets' plugins."""
+    import importlib
+    import pkgutil
+
+    import mlwarden
+    from mlwarden.core import lazyre
+
+    for info in pkgutil.walk_packages(mlwarden.__path__, "mlwarden."):
+        if info.name.startswith(_NOT_WARMED):
+            continue
+        try:
+            importlib.import_module(info.name)
+        except Exception:  # noqa: BLE001 - an optional part: the child imports it as in-process would
+            pass
+    for name in ("nbformat", "detect_secrets.core.plugins.util"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001
+            pass
+    lazyre.compile_all()
 
 
 def _warm_project(root: str) -> None:

@@ -33,6 +33,7 @@ class LazyPattern:
 
     def __init__(self, pattern: Union[str, bytes], flags: int = 0) -> None:
         self.__dict__["_source"] = (pattern, flags)
+        _created.append(self)
 
     def compiled(self) -> "Pattern[Any]":
         """The compiled pattern (compiled now if it was not yet)."""
@@ -56,6 +57,24 @@ class LazyPattern:
     def __repr__(self) -> str:
         pattern, flags = self.__dict__["_source"]
         return f"lazyre.compile({pattern!r}{', ' + str(flags) if flags else ''})"
+
+
+#: every lazy pattern made so far, for :func:`compile_all`
+_created: "list[LazyPattern]" = []
+
+
+def compile_all() -> int:
+    """Compile every lazy pattern made so far (a process that forks workers
+    or serves many commands pays once: mlwarden/resident.py); returns how
+    many. A pattern that does not compile is left to fail where it is used."""
+    done = 0
+    for pattern in _created:
+        try:
+            pattern.compiled()
+            done += 1
+        except _re.error:
+            pass
+    return done
 
 
 def compile(pattern: Any, flags: int = 0) -> Any:  # noqa: A001 - mirrors re.compile
