@@ -33,14 +33,32 @@ def _short_runtime_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="mlwr-"))
 
 
+def _environment(bin_dir: Path):
+    runtime = _short_runtime_dir()
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), MLWARDEN_RESIDENT="1", MLWARDEN_RESIDENT_IDLE="120")
+    env.pop("CI", None)
+    launcher = bin_dir / "mlwarden-launcher.py"
+    launcher.parent.mkdir(exist_ok=True)
+    launcher.write_text("import sys\nfrom mlwarden.resident import main\nsys.exit(main())\n")
+    return runtime, env, launcher
+
+
 @pytest.fixture
 def resident_env(tmp_path):
-    runtime = _short_runtime_dir()
-    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), MLWARDEN_RESIDENT="1", MLWARDEN_RESIDENT_IDLE="60")
-    env.pop("CI", None)
-    launcher = tmp_path / "bin" / "mlwarden-launcher.py"
-    launcher.parent.mkdir()
-    launcher.write_text("import sys\nfrom mlwarden.resident import main\nsys.exit(main())\n")
+    """A socket directory of its own, no parent yet."""
+    runtime, env, launcher = _environment(tmp_path / "bin")
+    yield env, launcher
+    _stop_all(runtime / "mlwarden")
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def served_env(tmp_path_factory):
+    """One running parent shared by the tests that compare outputs (each
+    command is a fresh fork of it anyway)."""
+    base = tmp_path_factory.mktemp("resident")
+    runtime, env, launcher = _environment(base / "bin")
+    _start(launcher, env, base)
     yield env, launcher
     _stop_all(runtime / "mlwarden")
     shutil.rmtree(runtime, ignore_errors=True)
@@ -109,11 +127,10 @@ def _start(launcher, env, tmp_path):
     ("explain", "MLW102"),
     ("strip", "--check", "."),
 ])
-def test_served_commands_print_the_same_bytes(resident_env, tmp_path, args):
-    env, launcher = resident_env
+def test_served_commands_print_the_same_bytes(served_env, tmp_path, args):
+    env, launcher = served_env
     project = tmp_path / "demo"
     shutil.copytree(DEMO, project)
-    _start(launcher, env, tmp_path)
     before = _served(env)
     served = _run(launcher, env, *args, cwd=project)
     assert _served(env) == before + 1, "the command was not served by the resident parent"
@@ -123,10 +140,10 @@ def test_served_commands_print_the_same_bytes(resident_env, tmp_path, args):
         assert served[0] == 1 and b"MLW" in served[1]
 
 
-def test_standard_input_and_output_are_the_commands(resident_env, tmp_path):
+def test_standard_input_and_output_are_the_commands(served_env, tmp_path):
     """A git clean filter: the notebook comes on stdin, the stripped one goes
     to stdout, through the parent."""
-    env, launcher = resident_env
+    env, launcher = served_env
     notebook = {
         "cells": [{"cell_type": "code", "execution_count": 3, "id": "c1", "metadata": {}, "outputs": [{"name": "stdout", "output_type": "stream", "text": ["hello\n"]}], "source": ["print('hello')"]}],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
@@ -134,7 +151,6 @@ def test_standard_input_and_output_are_the_commands(resident_env, tmp_path):
         "nbformat_minor": 5,
     }
     data = json.dumps(notebook).encode()
-    _start(launcher, env, tmp_path)
     before = _served(env)
     served = _run(launcher, env, "strip", "--stdin", cwd=tmp_path, stdin=data)
     assert _served(env) == before + 1
@@ -143,17 +159,16 @@ def test_standard_input_and_output_are_the_commands(resident_env, tmp_path):
     assert stripped["cells"][0]["outputs"] == [] and stripped["cells"][0]["execution_count"] is None
 
 
-def test_each_command_gets_its_own_directory_environment_and_configuration(resident_env, tmp_path):
+def test_each_command_gets_its_own_directory_environment_and_configuration(served_env, tmp_path):
     """Two projects served by one parent: each run reads its own working
     directory, environment and configuration, nothing of the run before."""
-    env, launcher = resident_env
+    env, launcher = served_env
     loose = tmp_path / "loose"
     strict = tmp_path / "strict"
     for project in (loose, strict):
         project.mkdir()
         (project / "train.py").write_text("import torch\n\ndef restore(path):\n    return torch.load(path)\n")
     (strict / "pyproject.toml").write_text("[project]\nname = 'strict'\ndependencies = ['torch>=2.6']\n\n[tool.mlwarden]\nignore = ['MLW102']\n")
-    _start(launcher, env, tmp_path)
     before = _served(env)
     results = [_run(launcher, env, "check", ".", cwd=project) for project in (loose, strict, loose)]
     assert _served(env) == before + 3
@@ -165,13 +180,12 @@ def test_each_command_gets_its_own_directory_environment_and_configuration(resid
     assert _run(launcher, coloured, "check", ".", cwd=loose) == _run(launcher, coloured, "check", ".", cwd=loose, resident=False)
 
 
-def test_a_secret_is_redacted_the_same_way(resident_env, tmp_path):
-    env, launcher = resident_env
+def test_a_secret_is_redacted_the_same_way(served_env, tmp_path):
+    env, launcher = served_env
     project = tmp_path / "p"
     project.mkdir()
     token = "hf_" + "".join("aZ3kQ9pL2mX7vB4nR8tY1wE6uI5oP0sDfG"[i % 34] for i in range(34))
     (project / "settings.py").write_text(f"HF_TOKEN = {token!r}\n")
-    _start(launcher, env, tmp_path)
     served = _run(launcher, env, "check", ".", "--format", "json", cwd=project)
     assert served == _run(launcher, env, "check", ".", "--format", "json", cwd=project, resident=False)
     assert b"MLW4" in served[1] and token.encode() not in served[1] + served[2]
