@@ -108,6 +108,7 @@ REPORTED = [
     (".zshenv", f"export SMTP_PASSWORD='{PW2}'\n", "SMTP"),
     ("fz/sitemanager.xml", _filezilla(b64(PW2)), "<Pass"),
     ("recentservers.xml", _filezilla(b64(PW)), "<Pass"),
+    ("recentservers.xml", _filezilla(b64(PW2 + "\n")), "<Pass"),  # `echo … | base64` keeps the newline
     ("www/wp-config.php", f"<?php\ndefine( 'DB_NAME', 'blog' );\ndefine( 'DB_PASSWORD', '{PW2}' );\n", "DB_PASSWORD"),
     ("configuration.php", f"<?php\nclass JConfig {{\n\tpublic $user = 'joomla';\n\tpublic $password = '{PW}';\n}}\n", "$password"),
     ("wiki/LocalSettings.php", f'<?php\n$wgDBuser = "wiki";\n$wgDBpassword = "{PW2}";\n', "wgDBpassword"),
@@ -141,6 +142,9 @@ QUIET = [
     ("www/wp-config.php", "<?php\ndefine( 'DB_PASSWORD', 'password_here' );\ndefine( 'AUTH_KEY', 'put your unique phrase here' );\n"),
     ("db/dump.sql", "CREATE USER 'app'@'%' IDENTIFIED BY PASSWORD '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19';\n"
                     "CREATE USER 'tpl'@'%' IDENTIFIED BY '${DB_PASSWORD}';\n-- the user is identified by 'name' only\n"),
+    ("db/schema.sql", "CREATE TABLE users (\n  id INT PRIMARY KEY,\n  password VARCHAR(255) NOT NULL,\n  api_key TEXT\n);\n"
+                      "INSERT INTO users (id, password_hash) VALUES (1, '$2y$10$" + rand(53, ALNUM + "./") + "');\n"
+                      "SELECT * FROM users WHERE password = crypt($1, password);\n"),
     ("fz/sitemanager.xml", _filezilla(b64("<password>"))),
     (".idea/WebServers.xml", _webservers("")),
     ("settings.json", '{"docs": "https://ann.lee@example.org/about", "contact": "mailto:ann.lee@example.org",\n'

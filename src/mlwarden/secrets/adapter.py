@@ -289,7 +289,8 @@ def _base64_elements(lines: Sequence[str], hits: List[Hit]) -> List[Hit]:
             out.append(hit)
             continue
         try:
-            decoded = b64.b64decode(hit.secret, validate=True).decode("utf-8")
+            # (`echo pw | base64` ends the password with a newline: not part of it)
+            decoded = b64.b64decode(hit.secret, validate=True).decode("utf-8").rstrip("\r\n")
         except (binascii.Error, UnicodeDecodeError, ValueError):
             out.append(hit)
             continue
