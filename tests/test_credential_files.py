@@ -95,6 +95,12 @@ HOOK_CASES = sorted(FILES) + NOT_READ + [
     "redis.conf", "web.config", "application.properties", "settings.xml", ".m2/settings-security.xml", "_netrc",
     ".pgpass", ".yarnrc", ".dockercfg", ".s3cfg", ".boto", "id_rsa", "id_dsa", "id_ecdsa", "k.ppk", "tls.key",
     "train.py", "README.md", "model.pt",
+    # round 18: shell start-up files, FileZilla, PHP settings, JetBrains, .htpasswd, SQL dumps
+    ".bashrc", "home/.bash_profile", ".bash_login", ".profile", ".zshrc", ".zshenv", ".zprofile", "app/.envrc",
+    "fz/sitemanager.xml", "recentservers.xml", "filezilla.xml", "www/wp-config.php", "configuration.php",
+    "wiki/LocalSettings.php", "config.inc.php", "sites/default/settings.php", "config.php", ".idea/WebServers.xml",
+    "public_html/.htpasswd", "db/dump.sql", "migrations/0001_init.SQL",
+    "wp-config-sample.php", "index.php", ".bashrc.bak", "bashrc", "notes.sql.txt", "profile", "zshrc.md",
 ]
 
 

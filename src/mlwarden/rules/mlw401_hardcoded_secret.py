@@ -33,7 +33,12 @@ class HardcodedSecret(FileRule):
     markdown and magics such as `%env`), and configuration or environment
     files (`.env`, `*.yaml`, `*.json`, `*.toml`, `*.cfg`, `*.ini`,
     `*.conf`, `*.config`, `*.properties`, `kaggle.json`, credential stores such as `.netrc`,
-    `.npmrc`, `.pypirc`, `.git-credentials` and `.aws/credentials`, private key files
+    `.npmrc`, `.pypirc`, `.git-credentials` and `.aws/credentials`, shell start-up
+    files (`.bashrc`, `.bash_profile`, `.zshrc`, `.profile`, `.envrc` …), FileZilla's
+    `sitemanager.xml`/`recentservers.xml`, JetBrains' `WebServers.xml`, PHP
+    applications' settings by name (`wp-config.php`, `configuration.php`,
+    `LocalSettings.php`, `config.inc.php`, `settings.php`, `config.php`),
+    `.htpasswd`, SQL dumps (`*.sql`), private key files
     such as `id_rsa` and `*.pem`, dependency files). The message names the type of
     credential (the provider when the format identifies it, `Generic Secret`
     or `Generic API Key` when it does not) and shows a masked preview; the
@@ -174,6 +179,27 @@ class HardcodedSecret(FileRule):
     low severity, and so is an AWS key id that is a pre-signed URL's
     `AWSAccessKeyId=` / `X-Amz-Credential=` parameter with no secret access
     key within five lines (the URL names the key; its signature expires).
+
+    Encoded and stored forms: SQL's `CREATE USER … IDENTIFIED BY '…'` (also
+    `IDENTIFIED WITH plugin BY '…'`; `IDENTIFIED BY PASSWORD '*…'` is a hash)
+    is a password; a URL whose user is an e-mail address
+    (`https://ann@example.com:…@git.host`) gives the password between the
+    user's host and the last `@` before the URL's host (an e-mail address in
+    a URL with no password is not reported); Laravel's `APP_KEY=base64:…` is
+    judged after its encoding label. JetBrains' deployment passwords
+    (`password="dfc6…"`: each character XOR 0xDFAA in four hex digits) and
+    FileZilla's `<Pass encoding="base64">` are decoded and the password judged
+    (a placeholder is dropped, a known default is low), reported as written.
+    A `.htpasswd` hash (`$apr1$`, bcrypt, `{SHA}`, crypt) is reported at low
+    as `Password Hash`: it is not the password and opens nothing by itself,
+    but a fast hash of a weak password is cracked offline; a plain-text entry
+    is a password (medium). Firefox's `logins.json` `encryptedPassword` is
+    reported at low as `Encrypted Password` (ciphertext readable with the
+    profile's `key4.db`, which a copied profile usually holds), its
+    `encryptedUsername` not at all (a user name is no credential), and time
+    stamps under names that say when something happened to a credential
+    (`timePasswordChanged`, `password_updated_at`, `token_created`) are not
+    values of it.
 
     ## Why is this bad?
     A token committed to a repository is readable by everyone who can read
@@ -317,6 +343,8 @@ def _low_reason(hit, text: str) -> str:
     (``""`` when it is not): a doctest line's keyword value (an interactive
     example's made-up password), an anonymous-FTP password or an FTP password
     equal to its user name (public by convention)."""
+    if getattr(hit, "low_reason", ""):
+        return hit.low_reason  # a password hash, a ciphertext whose key is elsewhere
     if getattr(hit, "weak", False):
         return "a known default or weak password: weak rather than leaked"
     if hit.type in _GENERIC and hit.secret.strip("\"'").startswith("django-insecure-"):

@@ -123,4 +123,6 @@ def _reported_by_mlw401(text: str, value: str, filename: str) -> bool:
     from mlwarden.secrets.adapter import Session
 
     with Session("code") as session:
-        return any(hit.secret == value for hit in session.scan([text], filename))
+        # (Laravel's `APP_KEY=base64:…`: MLW401 reports the key after its encoding label)
+        return any(hit.secret == value or (value[:7].lower() == "base64:" and hit.secret == value[7:])
+                   for hit in session.scan([text], filename))

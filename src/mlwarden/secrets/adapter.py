@@ -184,6 +184,125 @@ def _pgpass(lines: Sequence[str]) -> List[Hit]:
     return hits
 
 
+#: the password field of an Apache password file (``htpasswd``'s formats):
+#: MD5-APR (``$apr1$``), bcrypt (``$2y$``), SHA-1 (``{SHA}``), SHA-2 and MD5
+#: crypt (``$5$``, ``$6$``, ``$1$``) and DES crypt (13 characters)
+_HTPASSWD_HASH = re.compile(r"\$apr1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22}|\$2[abxy]?\$\d\d\$[./0-9A-Za-z]{53}|\{SHA\}[A-Za-z0-9+/]{27}="
+                            r"|\$[156]\$(?:rounds=\d+\$)?[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{22,86}|[./0-9A-Za-z]{13}")
+
+
+def _htpasswd(lines: Sequence[str]) -> List[Hit]:
+    """The entries of an Apache password file, ``user:password``. A hash is
+    not the password: it opens nothing by itself, but it can be cracked
+    offline (MD5-APR and SHA-1 at billions of guesses a second), so a weak
+    password behind it falls; reported at low severity with that reason. A
+    field in no hash format is a plain-text password (Apache accepts those
+    on Windows and NetWare), judged as a password."""
+    hits = []
+    for index, line in enumerate(lines):
+        user, sep, password = line.strip().partition(":")
+        if not sep or not user or not password or line.lstrip().startswith("#"):
+            continue
+        col = line.index(password, line.index(":") + 1)
+        if _HTPASSWD_HASH.fullmatch(password):
+            hits.append(Hit(index + 1, col + 1, password, "Password Hash",
+                            low_reason="a password hash, not the password: it can be cracked offline"))
+        elif generic_reason(password, "password") is None:
+            hits.append(Hit(index + 1, col + 1, password, keywords.SECRET_TYPE))
+    return hits
+
+
+#: JetBrains IDEs' `WebServers.xml`: a deployment server's password, each
+#: character XOR 0xDFAA written as four hex digits (``password="dfc6dfcb…"``)
+_JETBRAINS_PASSWORD = re.compile(r"(?<![\w-])password=\"((?:df[0-9a-f]{2}){2,200})\"", re.IGNORECASE)
+
+
+def _jetbrains_password(encoded: str) -> Optional[str]:
+    """The password a JetBrains XOR-encoded value holds, or None when it does
+    not decode to printable text."""
+    chars = [int(encoded[i:i + 4], 16) ^ 0xDFAA for i in range(0, len(encoded), 4)]
+    if not all(32 <= c < 127 for c in chars):
+        return None
+    return "".join(map(chr, chars))
+
+
+def _jetbrains_passwords(lines: Sequence[str], hits: List[Hit]) -> List[Hit]:
+    """JetBrains' encoded deployment passwords: reported when the decoded
+    password is one (the password judge, as for a ``password=`` attribute),
+    as written; any other detector's hit on the encoded run (its hex reads as
+    some provider's key) is dropped."""
+    found = []
+    for index, line in enumerate(lines):
+        if "password=" not in line.lower():
+            continue
+        for match in _JETBRAINS_PASSWORD.finditer(line):
+            encoded = match.group(1)
+            decoded = _jetbrains_password(encoded)
+            if decoded is None:
+                continue
+            hits = [h for h in hits if not (h.line == index + 1 and h.secret in encoded)]
+            weak = keywords.is_default_password(decoded)  # `changeme`: weak (low), before the judge drops it
+            if weak or generic_reason(decoded, "password") is None:
+                found.append(Hit(index + 1, match.start(1) + 1, encoded, keywords.SECRET_TYPE, encoded=True, weak=weak))
+    return hits + found
+
+
+#: Firefox's `logins.json` fields: DER (ASN.1) ciphertext, base64 (``MD…``, ``ME…``)
+_FIREFOX_FIELD = re.compile(r"\"encrypted(Username|Password)\"[ \t]*:[ \t]*\"(M[A-Za-z0-9+/]{20,}={0,2})\"")
+
+
+def _firefox_logins(lines: Sequence[str], hits: List[Hit]) -> List[Hit]:
+    """Firefox's saved logins: each user name and password is encrypted with a
+    key kept in the profile's ``key4.db``. The password's ciphertext is
+    reported at low severity (a copied profile usually holds ``key4.db`` too,
+    and without a primary password anyone with both decrypts it); the user
+    name's ciphertext is not reported (a user name is no credential)."""
+    out = [h for h in hits]
+    for index, line in enumerate(lines):
+        match = _FIREFOX_FIELD.search(line)
+        if match is None:
+            continue
+        value = match.group(2)
+        out = [h for h in out if not (h.line == index + 1 and (h.secret in value or value in h.secret))]
+        if match.group(1) == "Password":
+            out.append(Hit(index + 1, match.start(2) + 1, value, "Encrypted Password",
+                           low_reason="Firefox's ciphertext: readable with the profile's key4.db"))
+    return out
+
+
+#: FileZilla's `<Pass encoding="base64">…</Pass>` (and any element so marked)
+_BASE64_ELEMENT = re.compile(r"encoding=[\"']base64[\"'][ \t]*>[ \t]*([A-Za-z0-9+/]{4,}={0,2})[ \t]*<", re.IGNORECASE)
+
+
+def _base64_elements(lines: Sequence[str], hits: List[Hit]) -> List[Hit]:
+    """A password element whose text is base64 (FileZilla's ``<Pass
+    encoding="base64">``): the encoding hides nothing, so the decoded
+    password is judged: a placeholder is dropped, a known default password
+    is weak (low)."""
+    import base64 as b64
+    import binascii
+
+    out = []
+    for hit in hits:
+        match = _BASE64_ELEMENT.search(lines[hit.line - 1]) if hit.type in _GENERIC_TYPES else None
+        if match is None or match.group(1) != hit.secret:
+            out.append(hit)
+            continue
+        try:
+            # (`echo pw | base64` ends the password with a newline: not part of it)
+            decoded = b64.b64decode(hit.secret, validate=True).decode("utf-8").rstrip("\r\n")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            out.append(hit)
+            continue
+        if not decoded.isprintable():
+            continue
+        if keywords.is_default_password(decoded):  # `admin`: weak (low), before the judge drops it
+            out.append(replace(hit, weak=True))
+        elif generic_reason(decoded, "password") is None:
+            out.append(hit)
+    return out
+
+
 def _has_putty_body(content: Sequence[str], index: int) -> bool:
     """A PuTTY key file's ``Private-Lines: N`` header (within the 60 lines
     after its first line) followed by key material: a header alone (docs,
@@ -243,6 +362,10 @@ class Hit:
     #: leaked secret, reported at low severity (see
     #: :func:`mlwarden.secrets.keywords.default_passwords`)
     weak: bool = False
+    #: why a value that is not the credential itself but leads to it is
+    #: reported at low severity (a password hash, a ciphertext whose key is
+    #: elsewhere); ``""`` for every other hit
+    low_reason: str = ""
 
     @property
     def provider(self) -> bool:
@@ -361,8 +484,17 @@ class Session:
             hits.extend(_scan(lines, ds_indexes, filename, self._plugins))
         if os.path.basename(filename).lower() == "kaggle.json":
             hits.extend(_kaggle_json(lines, {(h.line, h.secret) for h in hits}))
-        if self.profile == "code" and os.path.basename(filename) == ".pgpass":
+        base = os.path.basename(filename).lower()
+        if self.profile == "code" and base == ".pgpass":
             hits.extend(_pgpass(lines))
+        if self.profile == "code" and base == ".htpasswd":
+            hits.extend(_htpasswd(lines))
+        if 'password="df' in lowered:  # (C-speed test first)
+            hits = _jetbrains_passwords(lines, hits)
+        if "encrypted" in text and base == "logins.json":
+            hits = _firefox_logins(lines, hits)
+        if 'encoding="base64"' in lowered:
+            hits = _base64_elements(lines, hits)
         if not hits:
             return []
         defaults = self.profile == "code" and self.default_passwords and any(h.weak for h in hits)

@@ -218,6 +218,15 @@ TRIGGER_EXTRA = (
     # the last `@` before the host ends it (detect-secrets' pattern stops at the first)
     re.compile(r"://[^\s:/?#@\[\]\"'`<>{}]{1,100}:(?P<pw>[^\s:/?@\[\]\"'`<>{}]{1,100}@[^\s:/?@\[\]\"'`<>{}]{1,100})"
                r"@(?=[a-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost)"),
+    # a URL whose user is an e-mail address (`https://ann@example.com:pw@git.host/…`,
+    # git's credential store): detect-secrets' pattern and the ones above stop
+    # at the user's `@`; the password ends at the last `@` before the host
+    re.compile(r"://[^\s:/?#@\[\]\"'`<>{}]{1,64}@[a-z0-9][\w\-]*(?:\.[\w\-]+)+:(?P<pw>[^\s/?\[\]\"'`<>{}]{1,200})"
+               r"@(?=[a-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost)"),
+    # SQL: `CREATE USER 'u'@'h' IDENTIFIED BY '…'`, `ALTER USER … IDENTIFIED WITH
+    # mysql_native_password BY '…'` (a dump or a migration; `IDENTIFIED BY
+    # PASSWORD '*…'` gives a hash and is not this form)
+    re.compile(r"identified(?:[ \t]+with[ \t]+[\w']{1,64})?[ \t]+by[ \t]+(?P<q>['\"])(?P<pw>[^'\"\n]{1,200})(?P=q)"),
     # XML attributes with the value first: `<add value="…" key="DbPassword"/>`
     re.compile(r"value[ \t]*=[ \t]*(?P<q>[\"'])(?P<pw>[^\"'\n]{1,300})(?P=q)[^<>\n]{0,200}?(?<![\w-])(?:key|name)[ \t]*=[ \t]*"
                r"(?P<qn>[\"'])(?P<name>[^\"'\n]{1,100})(?P=qn)"),
@@ -283,7 +292,8 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     ``python``: the text is Python code, where no line is a Dockerfile's."""
     from mlwarden.core.regexlit import cannot_match
 
-    auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign, value_first, element, named, hadoop, element_attrs = TRIGGER_EXTRA
+    (auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign,
+     email_user, sql_user, value_first, element, named, hadoop, element_attrs) = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if (python and pattern is env) or cannot_match(pattern, low):
             continue  # (a pattern whose leading word is not in the text is not even compiled)
@@ -318,8 +328,10 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                     ok = ok and _OPTION_CALL.search(before) is not None
             elif pattern is env:  # `ENV` starts its line
                 ok, kind = not low[low.rfind("\n", 0, start) + 1:start].strip(), "name"
-            elif pattern is url or pattern is userinfo or pattern is at_sign:  # its scheme stands before
+            elif pattern is url or pattern is userinfo or pattern is at_sign or pattern is email_user:  # its scheme stands before
                 ok = True
+            elif pattern is sql_user:  # the SQL keyword, not `unidentified`
+                ok = not word_before
             elif pattern is value_first or pattern is named:  # an attribute: `<x value=`, not `max_value=`
                 ok, kind = bool(before) and before[-1] in " \t", "name"
             elif pattern is element or pattern is hadoop or pattern is element_attrs:
@@ -361,7 +373,7 @@ _ASSIGN = re.compile(
     r"(?P<key>[\"'`]?-{0,2}(?:[A-Za-z_$@]|[^\W\d])[\w.$@\-]*[\"'`]?)"
     r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)|[ \t]+(?:string|str|String|const|final|bytes)(?=[ \t]*:?=))?"
     r"[ \t]*(?:(?:\]|\[\]|\]\[\])[ \t]*)?(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
-    r"(?:(?P<q>[\"'`])(?P<qv>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)|(?P<uv>(?:(?:Bearer|Token|Basic|bearer|token|basic)[ \t]+)?[^\s\"'`,;:\\<>(){}\[\]]{1,600}))"
+    r"(?:(?P<q>[\"'`])(?P<qv>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)|(?P<uv>(?:(?:Bearer|Token|Basic|bearer|token|basic)[ \t]+|base64:)?[^\s\"'`,;:\\<>(){}\[\]]{1,600}))"
 )
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
@@ -401,6 +413,9 @@ AFTER_EXCLUDED = frozenset(
         # (user names), Databricks' `secret_scope`, `token-classification` (a task)
         "user", "users", "username", "usernames", "owner", "owners", "role", "roles", "scope", "scopes",
         "classification", "classifier",
+        # when something happened to it: Firefox's `timePasswordChanged`,
+        # `password_updated_at`, `token_created` (a time stamp, not the credential)
+        "changed", "created", "updated", "modified", "timestamp", "time", "date", "at",
     }
 )
 #: anywhere in the name, a word that makes it another kind of key or token:
@@ -730,6 +745,8 @@ def judge(key: str, value: str) -> Optional[Tuple[str, int]]:
         credential = auth_scheme_value(value)
     elif credential != auth_scheme_value(credential):
         credential = auth_scheme_value(credential)
+    if credential[:7].lower() == "base64:" and len(credential) > 7:
+        credential = credential[7:]  # Laravel's `APP_KEY=base64:…`: the label names the key's encoding
     if generic_reason(credential, strength) is not None:
         return None
     return credential, value.find(credential)

@@ -2,8 +2,11 @@
 hold credentials (``.env``, ``*.yaml``, ``*.json``, ``*.cfg``, ``*.toml``,
 ``*.ini``, ``*.conf``, ``*.config``, ``*.properties``, ``kaggle.json``),
 credential stores known by name (``.netrc``, ``.pgpass``, ``.npmrc``,
-``.pypirc``, ``.git-credentials``, ``.aws/credentials`` …) and private key
-files (``id_rsa``, ``*.pem``, ``*.key``, ``*.ppk``).
+``.pypirc``, ``.git-credentials``, ``.aws/credentials`` …), shell start-up
+files (``.bashrc``, ``.zshrc``, ``.envrc`` …), FileZilla's and JetBrains'
+server lists, PHP applications' settings by name (``wp-config.php`` …),
+``.htpasswd``, SQL dumps (``*.sql``) and private key files (``id_rsa``,
+``*.pem``, ``*.key``, ``*.ppk``).
 
 Only the secrets rules read these units. A directory walk yields ``text``
 files only when one of those rules is selected (see
@@ -37,9 +40,22 @@ _NAMED_CONFIGS = frozenset({
     "kaggle.json", "settings.xml", "settings-security.xml",
     ".netrc", "_netrc", ".pgpass", ".npmrc", ".yarnrc", ".pypirc", ".git-credentials", ".dockercfg", ".s3cfg", ".boto",
     "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+    # shell start-up files and direnv's: `export AWS_SECRET_ACCESS_KEY=...` lines
+    ".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zshenv", ".zprofile", ".envrc",
+    # FileZilla's saved and recent servers (a base64 `<Pass>` per server)
+    "sitemanager.xml", "recentservers.xml", "filezilla.xml",
+    # PHP applications' database settings and keys by their fixed names: WordPress,
+    # Joomla, MediaWiki, phpMyAdmin, Drupal, and the common hand-written `config.php`
+    "wp-config.php", "configuration.php", "localsettings.php", "config.inc.php", "settings.php", "config.php",
+    # JetBrains IDEs' deployment servers (an XOR-encoded `password`)
+    "webservers.xml",
+    # Apache's password files (hashes: read to report them at low)
+    ".htpasswd",
 })
 #: key files: PEM (``.pem``, ``.key``) and PuTTY (``.ppk``) private keys
 _KEY_SUFFIXES = frozenset({".pem", ".key", ".ppk"})
+#: database dumps and scripts (``CREATE USER … IDENTIFIED BY '…'``, ``PASSWORD '…'``)
+_DUMP_SUFFIXES = frozenset({".sql"})
 #: ``~/.aws/credentials`` (an INI file with no suffix), by its directory
 _IN_DIRECTORY = {"credentials": ".aws"}
 
@@ -53,7 +69,7 @@ def is_text_config(path: Path) -> bool:
     if _IN_DIRECTORY.get(name) == path.parent.name.lower():
         return True
     suffix = path.suffix.lower()
-    return suffix in SUFFIXES or suffix in _KEY_SUFFIXES
+    return suffix in SUFFIXES or suffix in _KEY_SUFFIXES or suffix in _DUMP_SUFFIXES
 
 
 def is_dotenv(name: str) -> bool:
