@@ -105,6 +105,7 @@ def test_the_file_is_private_to_the_user(tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+@pytest.mark.sweep(every=2)
 @pytest.mark.parametrize("target", ["file", "directory"])
 def test_a_file_others_can_write_is_not_read(tmp_path, target):
     run_probe(tmp_path)
@@ -120,6 +121,7 @@ def test_a_file_others_can_write_is_not_read(tmp_path, target):
         assert not stats["wrote"]  # never written into a directory others can write
 
 
+@pytest.mark.sweep(every=3)
 @pytest.mark.parametrize("content", [b"", b"\x00garbage", b"\xe3" + b"x" * 100])
 def test_a_corrupt_file_is_ignored_and_rewritten(tmp_path, content):
     path = cache_file(tmp_path)

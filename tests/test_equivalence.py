@@ -82,6 +82,7 @@ def _cases():
                 yield pytest.param(rule, code, filename, None, id=f"{rule.id}-docs-{section.replace(' ', '-').lower()}-{number}")
 
 
+@pytest.mark.sweep(every=3)
 @pytest.mark.parametrize("rule, code, filename, options", list(_cases()))
 def test_examples(rule, code, filename, options):
     """Each rule alone (as the example tests run it) and every rule together."""

@@ -212,6 +212,7 @@ def every_rule() -> Config:
 PYTHON_FILES = sorted(FIXTURES.glob("rules/*.py")) + sorted((FIXTURES / "demo").rglob("*.py"))
 
 
+@pytest.mark.sweep(every=3)
 @pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_edit_sequences(path):
     text = path.read_text(encoding="utf-8")
@@ -242,6 +243,7 @@ def _example_chunks(size: int = 12):
     return out
 
 
+@pytest.mark.sweep(every=3)
 @pytest.mark.parametrize("family, text", _example_chunks(30))
 def test_examples_edit_sequences(family, text):
     run_sequence(text, f"{family.lower()}_examples.py", every_rule(), edits=2, seed=len(text))  # 20 x 3 in the slow test below

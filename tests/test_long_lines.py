@@ -56,6 +56,7 @@ def _alarm(*_):
     raise _TooLong
 
 
+@pytest.mark.sweep(every=4)
 @pytest.mark.parametrize("filename", sorted(KINDS))
 def test_a_long_line_is_checked_in_linear_time(filename):
     old = signal.signal(signal.SIGALRM, _alarm)

@@ -124,6 +124,7 @@ def generated():
         yield f"{imports}\n{constant}\n\ndef main():\n    {call.format(v='TOKEN').replace(chr(10), chr(10) + '    ')}\n"
 
 
+@pytest.mark.sweep(every=3)
 @pytest.mark.parametrize("source", list(generated()))
 def test_the_gate_passes_every_source_the_rule_reports_in(source):
     found, result = mlw402(source)

@@ -262,7 +262,7 @@ def start() -> bool:
     unless one answers already. Never raises."""
     try:
         path = socket_path(create=True)
-        if path is None or _answers(path):
+        if path is None or _answers(path) or not _claim(path + ".starting"):
             return False
         # it starts in "/" (never the repository's directory); `-c` puts ""
         # first on sys.path, and the first statement replaces sys.path
@@ -290,6 +290,32 @@ def start() -> bool:
         return False
 
 
+#: a parent that has not bound its socket this long after it was started has failed
+STARTING_FOR = 60.0
+
+
+def _claim(marker: str) -> bool:
+    """Whether this command may start the parent: one command at a time (the
+    marker file is created exclusively; the parent removes it when it listens,
+    and one older than :data:`STARTING_FOR` is taken over)."""
+    import time
+
+    for _ in range(2):
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            return True
+        except FileExistsError:
+            try:
+                if time.time() - os.stat(marker).st_mtime < STARTING_FOR:
+                    return False
+                os.unlink(marker)
+            except OSError:
+                return False
+        except OSError:
+            return False
+    return False
+
+
 def _answers(path: str) -> bool:
     import socket
 
@@ -315,6 +341,10 @@ def serve(path: str) -> None:
     os.chdir("/")
     if os.path.dirname(path) != socket_dir():
         return
+    # warm before listening: a command that comes meanwhile finds no socket
+    # and runs in-process (sooner than waiting for the warm-up); the marker
+    # keeps it from starting another parent
+    _warm()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
@@ -324,11 +354,16 @@ def serve(path: str) -> None:
         os.replace(temporary, path)  # the last one started wins; the others idle out
     except OSError:
         listener.close()
+        try:
+            os.unlink(path + ".starting")
+        except OSError:
+            pass
         return
     mine = os.stat(path).st_ino
-    # bound before warming up: a command that comes meanwhile waits in the
-    # backlog instead of starting another parent
-    _warm()
+    try:
+        os.unlink(path + ".starting")
+    except OSError:
+        pass
     idle = _idle_seconds()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     last = time.monotonic()
@@ -619,7 +654,7 @@ def _manage(argv) -> int:
             print(f"no resident process ({'no safe socket directory' if base is None else base})")
         return 0
     if command == "stop":
-        for name in names:
+        for name in names + [n for n in os.listdir(base) if n.endswith(".starting")] if base else names:
             try:
                 os.unlink(os.path.join(base, name))
             except OSError:
