@@ -65,7 +65,19 @@ HELPERS = {
             return bytes([0x80, version])
     """,
     "mypkg/codec.py": """
+        import pickle
         import zlib
+        from urllib.request import urlopen
+
+
+        def encode_state(obj):
+            return pickle.dumps(obj, protocol=4)
+
+
+        def encode_or_fetch(obj, url=None):
+            if url:
+                return urlopen(url).read()
+            return pickle.dumps(obj)
 
 
         def bump_protocol(data, version=4):
@@ -164,6 +176,20 @@ LOWERED = {
         """,
         "packed",
     ),
+    # a test loads what a project function returns, every `return` a serializer's in-memory result
+    "project-dump-helper": (
+        "tests/test_state.py",
+        "MLW101",
+        """
+        import pickle
+        from mypkg.codec import encode_state
+
+        def test_state_roundtrip():
+            state = encode_state({"w": [1, 2]})
+            assert pickle.loads(state) == {"w": [1, 2]}
+        """,
+        "encode_state",
+    ),
 }
 
 
@@ -174,7 +200,7 @@ def test_lowered(tmp_path, case):
     assert len(found) == 1, found
     _line, severity, message = found[0]
     assert severity == Severity.LOW, message
-    assert f"`{helper}()`, a function of the project's module" in message
+    assert f"`{helper}()`, a function of the project's module" in message, message
 
 
 KEPT = {
@@ -282,6 +308,30 @@ KEPT = {
 
             data = rewrite_schema(data=dumps(model()), keys=["a"], extra=old_state(name), version=1)
             loads(data, trusted=True)
+        """,
+    ),
+    # a project function that may return fetched bytes instead of a dump
+    "project-helper-may-fetch": (
+        "tests/test_fetch.py",
+        "MLW101",
+        """
+        import pickle
+        from mypkg.codec import encode_or_fetch
+
+        def test_fetch():
+            pickle.loads(encode_or_fetch({"w": 1}))
+        """,
+    ),
+    # the same dump helper outside a test function: not followed there
+    "project-dump-helper-outside-test": (
+        "mypkg/clone.py",
+        "MLW101",
+        """
+        import pickle
+        from mypkg.codec import encode_state
+
+        def clone(obj):
+            return pickle.loads(encode_state(obj))
         """,
     ),
     # in a test, a parametrize handed to a fixture (`indirect`)

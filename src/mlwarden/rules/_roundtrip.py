@@ -57,7 +57,9 @@ alone, out of serializer output this code produced in memory
 or that a function of another module of the project computes so
 (:func:`project_function`, read with ``ast``; in a test its other arguments
 may be values the test builds from its parametrized values:
-:meth:`RoundTripAware._test_built`);
+:meth:`RoundTripAware._test_built`); and a test's load of what a function of
+the test file or of another project module returns when its every
+``return`` is a serializer's in-memory result (:func:`helper_dumps`);
 and a load that runs only behind
 the caller's explicit opt-in (:mod:`mlwarden.rules._optin`).
 
@@ -121,6 +123,10 @@ FAKE_NOTE = (
 HELPER_NOTE = (
     " (low: the test loads what `{}()`, a function of this file, returns, and its every `return` is `{}`'s result "
     "(line {}): bytes this process just serialized, not outside data)"
+)
+PROJECT_HELPER_NOTE = (
+    " (low: the test loads what `{}()`, a function of the project's module `{}`, returns, and its every `return` "
+    "is `{}`'s result (line {}): bytes this process just serialized, not outside data)"
 )
 TRANSFORM_NOTE = (
     " (low: the data is what `{}()`, a function of this file (line {}), makes from `{}`, which this code "
@@ -2373,7 +2379,8 @@ def _sole_module_function(source: Optional[str], name: str, tree: Optional[Any] 
     return defs[0]
 
 
-def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[str, int]]:
+def helper_dumps(ctx: Any, name: str, source: Optional[str], tree: Optional[Any] = None,
+                 aliases: Optional[Dict[str, Set[str]]] = None) -> Optional[Tuple[str, int]]:
     """(serializer, line) when ``name`` is a function of the module (one
     top-level ``def``, undecorated, not a generator, nothing else at module
     level binds the name) whose every ``return`` gives the in-memory result
@@ -2381,8 +2388,9 @@ def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[s
     or function defined inside it, such as a payload class, returns nothing
     for it); read with ``ast`` from the whole ``source``
     so the fast path agrees. The line is the first such return's. None
-    otherwise."""
-    helper = _sole_module_function(source, name)
+    otherwise. ``tree`` and ``aliases``: the function of another project
+    module, read with that module's own imports."""
+    helper = _sole_module_function(source, name, tree)
     if helper is None:
         return None
     returns = []
@@ -2415,7 +2423,8 @@ def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[s
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
-        qualified = [q + ("." + rest if rest else "") for q in sorted(ctx.imports.aliases.get(head, ()))]
+        imports = ctx.imports.aliases if aliases is None else aliases
+        qualified = [q + ("." + rest if rest else "") for q in sorted(imports.get(head, ()))]
         match = next((q for q in qualified if q in DUMPS), None)
         if match is None:
             return None
@@ -2579,6 +2588,18 @@ def _package_file(here: Any, module: str) -> Optional[Any]:
     ``skops.io.tests._utils``, or ``tests/test_x.py`` importing ``mypkg``
     from the root or ``src/``), looked for up to the project root (a folder
     with ``pyproject.toml``, ``setup.py``, ``setup.cfg`` or ``.git``)."""
+    key = (str(here.parent), module)
+    if key not in _PACKAGE_FILES:
+        if len(_PACKAGE_FILES) > 4096:
+            _PACKAGE_FILES.clear()
+        _PACKAGE_FILES[key] = _find_package_file(here, module)
+    return _PACKAGE_FILES[key]
+
+
+_PACKAGE_FILES: Dict[Tuple[str, str], Optional[Any]] = {}
+
+
+def _find_package_file(here: Any, module: str) -> Optional[Any]:
     parts = [p for p in module.split(".") if p]
     if not parts:
         return None
@@ -3403,11 +3424,27 @@ class RoundTripAware:
             if not found or len(found) != 1 or found[0].kind != "assign" or not query.scope.before(found[0].node, query.load):
                 return None
             call = _unwrap_buffer(self.ctx, found[0].value)  # type: ignore[attr-defined]
-        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name):
+        if not isinstance(call, cst.Call):
             return None
-        name = call.func.value
-        if name in query.scope.bindings or name in self.ctx.imports.aliases:  # type: ignore[attr-defined]
-            return None  # a local or an import, not the file's own function
+        func = call.func
+        if isinstance(func, cst.Name) and func.value in query.scope.bindings:
+            return None  # a local, not a module's function
+        if not isinstance(func, cst.Name) or func.value in self.ctx.imports.aliases or func.value in self.ctx.facts.relative_imports:  # type: ignore[attr-defined]
+            # a function of another module of the project (since session 15)
+            project = project_function(self.ctx, getattr(self.unit, "path", None), func)  # type: ignore[attr-defined]
+            if project is None:
+                return None
+            path, tree, name, module = project
+            self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
+            self.unit.extra.setdefault("read_files", set()).add(str(path))  # type: ignore[attr-defined]
+            from mlwarden.core.bindings import ModuleFacts
+
+            found = helper_dumps(self.ctx, name, None, tree=tree, aliases=ModuleFacts.from_ast(tree).imports)
+            if found is None:
+                return None
+            dumper, line = found
+            return PROJECT_HELPER_NOTE.format(name, module, dumper, line)
+        name = func.value
         code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
         # the verdict reads the helper elsewhere in the file, and the message names its line
         self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]

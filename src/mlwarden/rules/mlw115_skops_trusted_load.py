@@ -71,7 +71,10 @@ class SkopsTrustedLoad(RoundTripAware, CodeRule):
     nothing from outside, mixed with values the test writes in its own code;
     no file, download or fixture can add to them. A fixture argument, a
     helper that opens, fetches or calls another function, a re-export and a
-    third-party module's function keep the rank.
+    third-party module's function keep the rank. Likewise a test's load of
+    what a function of another project module returns when its every
+    `return` is a serializer's in-memory result (`return sio.dumps(obj)`),
+    as for a function of the test file since session 12.
 
     ## Why is this bad?
     skops exists to load scikit-learn models without pickle's code execution:
