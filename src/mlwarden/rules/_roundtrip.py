@@ -53,7 +53,13 @@ notebook reloading its own checkpoint); a ``__setstate__`` unpickling the
 state argument it was handed (the running unpickle already trusts that
 stream); a load of what a same-file function computes, from its arguments
 alone, out of serializer output this code produced in memory
-(:func:`helper_transforms`: ``pickle.loads(_downgrade(pickle.dumps(x), 1))``);
+(:func:`helper_transforms`: ``pickle.loads(_downgrade(pickle.dumps(x), 1))``),
+or that a function of another module of the project computes so
+(:func:`project_function`, read with ``ast``; in a test its other arguments
+may be values the test builds from its parametrized values:
+:meth:`RoundTripAware._test_built`); and a test's load of what a function of
+the test file or of another project module returns when its every
+``return`` is a serializer's in-memory result (:func:`helper_dumps`);
 and a load that runs only behind
 the caller's explicit opt-in (:mod:`mlwarden.rules._optin`).
 
@@ -118,11 +124,22 @@ HELPER_NOTE = (
     " (low: the test loads what `{}()`, a function of this file, returns, and its every `return` is `{}`'s result "
     "(line {}): bytes this process just serialized, not outside data)"
 )
+PROJECT_HELPER_NOTE = (
+    " (low: the test loads what `{}()`, a function of the project's module `{}`, returns, and its every `return` "
+    "is `{}`'s result (line {}): bytes this process just serialized, not outside data)"
+)
 TRANSFORM_NOTE = (
     " (low: the data is what `{}()`, a function of this file (line {}), makes from `{}`, which this code "
     "serialized in memory; the function computes its result from its arguments alone (no file, network, "
     "environment or other function), so the bytes are this process's own, changed only by code in this file)"
 )
+PROJECT_TRANSFORM_NOTE = (
+    " (low: the data is what `{}()`, a function of the project's module `{}` (line {}), makes from `{}`, which "
+    "this code serialized in memory; that function, read from its module, computes its result from its arguments "
+    "alone (no file, network, environment or other function){}, so the bytes are this process's own, changed "
+    "only by the project's code)"
+)
+TEST_BUILT_NOTE = "; its other arguments are values this test builds from its own parametrized values and code"
 SPY_NOTE = (
     " (low: `{}` is a spy the test installs in place of the loader (`monkeypatch.setattr` or a double's "
     "`side_effect`/`new`) and never calls itself; it runs the real loader on whatever the code under test hands the "
@@ -2337,11 +2354,13 @@ def _unwrap_buffer(ctx: Any, expr: Any) -> Any:
     return expr
 
 
-def _sole_module_function(source: Optional[str], name: str) -> Optional[ast.FunctionDef]:
-    """The one top-level plain ``def name`` of ``source`` (undecorated, not
-    async), when nothing else at module level binds ``name`` (an assignment,
-    a ``del``, an import, another ``def`` or ``class``); None otherwise."""
-    tree = _tree(source) if isinstance(source, str) else None
+def _sole_module_function(source: Optional[str], name: str, tree: Optional[Any] = None) -> Optional[ast.FunctionDef]:
+    """The one top-level plain ``def name`` of ``source`` (or of the parsed
+    ``tree``; undecorated, not async), when nothing else at module level
+    binds ``name`` (an assignment, a ``del``, an import, another ``def`` or
+    ``class``); None otherwise."""
+    if tree is None:
+        tree = _tree(source) if isinstance(source, str) else None
     if tree is None:
         return None
     defs = []
@@ -2360,7 +2379,8 @@ def _sole_module_function(source: Optional[str], name: str) -> Optional[ast.Func
     return defs[0]
 
 
-def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[str, int]]:
+def helper_dumps(ctx: Any, name: str, source: Optional[str], tree: Optional[Any] = None,
+                 aliases: Optional[Dict[str, Set[str]]] = None) -> Optional[Tuple[str, int]]:
     """(serializer, line) when ``name`` is a function of the module (one
     top-level ``def``, undecorated, not a generator, nothing else at module
     level binds the name) whose every ``return`` gives the in-memory result
@@ -2368,8 +2388,9 @@ def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[s
     or function defined inside it, such as a payload class, returns nothing
     for it); read with ``ast`` from the whole ``source``
     so the fast path agrees. The line is the first such return's. None
-    otherwise."""
-    helper = _sole_module_function(source, name)
+    otherwise. ``tree`` and ``aliases``: the function of another project
+    module, read with that module's own imports."""
+    helper = _sole_module_function(source, name, tree)
     if helper is None:
         return None
     returns = []
@@ -2402,7 +2423,8 @@ def helper_dumps(ctx: Any, name: str, source: Optional[str]) -> Optional[Tuple[s
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
-        qualified = [q + ("." + rest if rest else "") for q in sorted(ctx.imports.aliases.get(head, ()))]
+        imports = ctx.imports.aliases if aliases is None else aliases
+        qualified = [q + ("." + rest if rest else "") for q in sorted(imports.get(head, ()))]
         match = next((q for q in qualified if q in DUMPS), None)
         if match is None:
             return None
@@ -2446,7 +2468,8 @@ def _ast_literal(node: Optional[Any]) -> bool:
     return True
 
 
-def helper_transforms(ctx: Any, name: str, source: Optional[str]) -> Optional[int]:
+def helper_transforms(ctx: Any, name: str, source: Optional[str], tree: Optional[Any] = None,
+                      aliases: Optional[Dict[str, Set[str]]] = None) -> Optional[int]:
     """The ``def`` line when ``name`` is a function of the module (one
     top-level ``def``, undecorated, nothing else at module level binds the
     name) that computes what it returns from its arguments in memory: no
@@ -2460,8 +2483,12 @@ def helper_transforms(ctx: Any, name: str, source: Optional[str]) -> Optional[in
     ``zf.read("schema.json")``, ``buf.getvalue()``). Read with ``ast`` from
     the whole ``source`` so the fast path agrees. None otherwise: a helper
     that opens a file, fetches, reads the environment, a module global or
-    calls any other function may add bytes from outside."""
-    helper = _sole_module_function(source, name)
+    calls any other function may add bytes from outside.
+
+    ``tree`` and ``aliases`` read the function from another module of the
+    project (its parsed ``ast`` and its own imports) instead of ``source``
+    with this file's imports (:meth:`RoundTripAware._transform_note`)."""
+    helper = _sole_module_function(source, name, tree)
     if helper is None:
         return None
     args = helper.args
@@ -2481,7 +2508,8 @@ def helper_transforms(ctx: Any, name: str, source: Optional[str]) -> Optional[in
             local.add(node.arg)  # a comprehension cannot bind one; kept for safety
     if not any(isinstance(n, ast.Return) and n.value is not None for n in nodes):
         return None
-    aliases = ctx.imports.aliases
+    if aliases is None:
+        aliases = ctx.imports.aliases
     pure_heads: Set[int] = set()  # ids of the Name nodes that head an allowed module call
 
     def qualified(func: Any) -> List[str]:
@@ -2551,6 +2579,190 @@ def helper_transforms(ctx: Any, name: str, source: Optional[str]) -> Optional[in
                 continue
             return None
     return helper.lineno
+
+
+def _package_file(here: Any, module: str) -> Optional[Any]:
+    """The file of the absolute import ``module`` when its first component
+    is a package of this file's project: a directory with ``__init__.py``
+    next to one of the file's folders (``skops/io/tests/test_x.py`` importing
+    ``skops.io.tests._utils``, or ``tests/test_x.py`` importing ``mypkg``
+    from the root or ``src/``), looked for up to the project root (a folder
+    with ``pyproject.toml``, ``setup.py``, ``setup.cfg`` or ``.git``)."""
+    key = (str(here.parent), module)
+    if key not in _PACKAGE_FILES:
+        if len(_PACKAGE_FILES) > 4096:
+            _PACKAGE_FILES.clear()
+        _PACKAGE_FILES[key] = _find_package_file(here, module)
+    return _PACKAGE_FILES[key]
+
+
+_PACKAGE_FILES: Dict[Tuple[str, str], Optional[Any]] = {}
+
+
+def _find_package_file(here: Any, module: str) -> Optional[Any]:
+    parts = [p for p in module.split(".") if p]
+    if not parts:
+        return None
+    directory = here.parent
+    for _ in range(8):
+        for base in (directory, directory / "src"):
+            if (base / parts[0] / "__init__.py").is_file():
+                target = base.joinpath(*parts)
+                for candidate in (target.parent / (target.name + ".py"), target / "__init__.py"):
+                    if candidate.is_file():
+                        return candidate
+                return None
+        if any((directory / marker).exists() for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
+            return None
+        if directory.parent == directory:
+            return None
+        directory = directory.parent
+    return None
+
+
+def project_function(ctx: Any, unit_path: Optional[str], func: Any) -> Optional[Tuple[Any, Any, str, str]]:
+    """(file, ast, function name, module) when the callee ``func`` is a
+    function this file imports from another module of its own project
+    (``from skops.io.tests._utils import downgrade_state``; ``from ._utils
+    import f``; ``from . import _utils`` … ``_utils.f``; ``import pkg.mod``
+    … ``pkg.mod.f``), resolved to one file and parsed with ``ast`` (never
+    imported); None otherwise."""
+    from pathlib import Path
+
+    from mlwarden.core.names import dotted
+    from mlwarden.core.project import MAX_MODULE_BYTES, module_file, module_tree
+
+    if not unit_path:
+        return None
+    here = Path(unit_path)
+    parts = dotted(func)
+    if not parts or parts[0] in ctx.facts.ambiguous:
+        return None
+    target = None
+    module = ""
+    name = parts[-1]
+    relative = ctx.facts.relative_imports.get(parts[0])
+    if relative:
+        if len(relative) != 1:
+            return None
+        base, imported, level = next(iter(relative))
+        path = [p for p in (base, imported, *parts[1:]) if p]
+        module = ".".join(path[:-1])
+        if not module:
+            return None
+        target = module_file(here, module, level)
+        module = "." * level + module
+    else:
+        quals = ctx.qualnames(func)
+        if len(quals) != 1:
+            return None
+        module, _, name = next(iter(quals)).rpartition(".")
+        if not module:
+            return None
+        target = module_file(here, module, 0) or _package_file(here, module)
+    if target is None:
+        return None
+    try:
+        if target.resolve() == here.resolve() or target.stat().st_size > MAX_MODULE_BYTES:
+            return None
+    except OSError:
+        return None
+    tree = module_tree(target)
+    if tree is None:
+        return None
+    return target, tree, name, module
+
+
+def _quiet_nested(ctx: Any, function: Any, unit_path: Optional[str]) -> bool:
+    """``function``, a ``def`` nested in a test, reads nothing from outside
+    the process: no import, ``global``, ``await``, ``yield``, lambda or nested
+    ``def``/``class``; every call is a builtin of :data:`_PURE_BUILTINS`, a
+    method of a value it holds (a parameter or a name it binds), or a
+    function the file imports from its own project (:func:`project_function`
+    resolves it: the project's code, not outside data); every name it reads
+    is a parameter, a name it binds, a ``nonlocal`` it declares, such a
+    builtin or such a project function."""
+    if function.decorators or isinstance(function.asynchronous, cst.Asynchronous):
+        return False
+    own: Set[str] = set()
+    nonlocals: Set[str] = set()
+    params = function.params
+    for param in list(params.params) + list(params.posonly_params) + list(params.kwonly_params):
+        if param.default is not None and not _literal_expr(param.default):
+            return False
+        own.add(param.name.value)
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            own.add(star.name.value)
+    nodes = list(_walk_nodes(function.body))
+    for node in nodes:
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Await, cst.Yield, cst.Import, cst.ImportFrom, cst.Global)):
+            return False
+        if isinstance(node, cst.Nonlocal):
+            nonlocals.update(n.name.value for n in node.names)
+        elif isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.AsName)):
+            target = getattr(node, "target", None) or getattr(node, "name", None)
+            for inner in _walk_nodes(target) if target is not None else ():
+                if isinstance(inner, cst.Name):
+                    own.add(inner.value)
+    skip: Set[int] = set()
+    for node in nodes:
+        if isinstance(node, cst.Attribute):
+            skip.add(id(node.attr))
+        elif isinstance(node, cst.Arg) and node.keyword is not None:
+            skip.add(id(node.keyword))
+    project: Set[str] = set()
+    for node in nodes:
+        if not isinstance(node, cst.Call):
+            continue
+        callee = node.func
+        if isinstance(callee, cst.Name):
+            if callee.value in own or callee.value in nonlocals:
+                return False
+            if callee.value in _PURE_BUILTINS and callee.value not in ctx.imports.aliases and callee.value not in ctx.facts.bound_anywhere:
+                continue
+            if callee.value in ctx.imports.aliases or callee.value in ctx.facts.relative_imports:
+                if project_function(ctx, unit_path, callee) is not None:
+                    project.add(callee.value)
+                    continue
+            return False
+        root = callee
+        while isinstance(root, (cst.Attribute, cst.Subscript, cst.Call)):
+            root = root.func if isinstance(root, cst.Call) else root.value
+        if isinstance(root, cst.Name) and root.value in own:
+            continue  # a method of a value it holds
+        return False
+    for node in nodes:
+        if isinstance(node, cst.Name) and id(node) not in skip:
+            if node.value in own or node.value in nonlocals or node.value in project:
+                continue
+            if node.value in ("None", "True", "False"):
+                continue
+            if node.value in _PURE_BUILTINS and node.value not in ctx.imports.aliases and node.value not in ctx.facts.bound_anywhere:
+                continue
+            return False
+    return True
+
+
+def _parametrized(test: Any, name: str) -> bool:
+    """``name`` is a parameter of ``test`` that a ``pytest.mark.parametrize``
+    decorator of the test fills (its values are written there), without
+    ``indirect`` (which hands them to a fixture)."""
+    for decorator in test.decorators:
+        call = decorator.decorator
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute) or call.func.attr.value != "parametrize":
+            continue
+        if any(a.keyword is not None and a.keyword.value == "indirect" for a in call.args):
+            continue
+        if not call.args or not isinstance(call.args[0].value, cst.SimpleString):
+            continue
+        try:
+            names = ast.literal_eval(call.args[0].value.value)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(names, str) and name in [n.strip() for n in names.split(",")]:
+            return True
+    return False
 
 
 def installed_spy(ctx: Any, function: Any, spy: Any) -> bool:
@@ -3212,11 +3424,27 @@ class RoundTripAware:
             if not found or len(found) != 1 or found[0].kind != "assign" or not query.scope.before(found[0].node, query.load):
                 return None
             call = _unwrap_buffer(self.ctx, found[0].value)  # type: ignore[attr-defined]
-        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name):
+        if not isinstance(call, cst.Call):
             return None
-        name = call.func.value
-        if name in query.scope.bindings or name in self.ctx.imports.aliases:  # type: ignore[attr-defined]
-            return None  # a local or an import, not the file's own function
+        func = call.func
+        if isinstance(func, cst.Name) and func.value in query.scope.bindings:
+            return None  # a local, not a module's function
+        if not isinstance(func, cst.Name) or func.value in self.ctx.imports.aliases or func.value in self.ctx.facts.relative_imports:  # type: ignore[attr-defined]
+            # a function of another module of the project (since session 15)
+            project = project_function(self.ctx, getattr(self.unit, "path", None), func)  # type: ignore[attr-defined]
+            if project is None:
+                return None
+            path, tree, name, module = project
+            self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
+            self.unit.extra.setdefault("read_files", set()).add(str(path))  # type: ignore[attr-defined]
+            from mlwarden.core.bindings import ModuleFacts
+
+            found = helper_dumps(self.ctx, name, None, tree=tree, aliases=ModuleFacts.from_ast(tree).imports)
+            if found is None:
+                return None
+            dumper, line = found
+            return PROJECT_HELPER_NOTE.format(name, module, dumper, line)
+        name = func.value
         code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
         # the verdict reads the helper elsewhere in the file, and the message names its line
         self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
@@ -3227,13 +3455,16 @@ class RoundTripAware:
         return HELPER_NOTE.format(name, dumper, line)
 
     def _transform_note(self, query: Optional["_Query"], data: Any) -> Optional[str]:
-        """The note of a load of what a same-file transformation
-        (:func:`helper_transforms`) makes from serializer output this code
-        produced in memory: ``s = pickle.dumps(obj)``; ``s2 =
-        _downgrade(s, 2)``; ``pickle.loads(s2)`` (the call in place, or a
-        name bound once to it before the load, also in ``io.BytesIO``).
-        Every argument of the call is such output (at least one) or a
-        literal; no starred argument."""
+        """The note of a load of what a transformation (:func:`helper_transforms`)
+        makes from serializer output this code produced in memory: ``s =
+        pickle.dumps(obj)``; ``s2 = _downgrade(s, 2)``; ``pickle.loads(s2)``
+        (the call in place, or a name bound once to it before the load, also
+        in ``io.BytesIO``). The function is one of this file, or one the file
+        imports from another module of the project (:func:`project_function`:
+        read from that module with its own imports). Every argument of the
+        call is such output (at least one) or a literal; no starred argument.
+        In a ``test*`` function, an argument of a project module's function
+        may also be a value the test builds (:meth:`_test_built`)."""
         if query is None or data is None:
             return None
         call = _unwrap_buffer(self.ctx, data)  # type: ignore[attr-defined]
@@ -3242,12 +3473,21 @@ class RoundTripAware:
             if not found or len(found) != 1 or found[0].kind != "assign" or not query.scope.before(found[0].node, query.load):
                 return None
             call = _unwrap_buffer(self.ctx, found[0].value)  # type: ignore[attr-defined]
-        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name) or not call.args:
+        if not isinstance(call, cst.Call) or not call.args:
             return None
-        name = call.func.value
-        if (name in query.scope.bindings and not query.scope.is_module) or name in self.ctx.imports.aliases:  # type: ignore[attr-defined]
-            return None  # a local or an import, not the file's own function (the module's own `def`: checked below)
+        func = call.func
+        project = None
+        if isinstance(func, cst.Name) and func.value in query.scope.bindings and not query.scope.is_module:
+            return None  # a local (the module's own `def`: checked below)
+        if any(arg.star for arg in call.args) or not any(query.produced(arg.value) for arg in call.args):
+            return None  # cheap first: no serializer output of this code among the arguments
+        if not isinstance(func, cst.Name) or func.value in self.ctx.imports.aliases or func.value in self.ctx.facts.relative_imports:  # type: ignore[attr-defined]
+            project = project_function(self.ctx, getattr(self.unit, "path", None), func)  # type: ignore[attr-defined]
+            if project is None:
+                return None
+        test = self._test_function() if project is not None else None
         produced = None
+        built = False
         for arg in call.args:
             if arg.star:
                 return None
@@ -3255,19 +3495,89 @@ class RoundTripAware:
                 if produced is None:
                     produced = self.ctx.module.code_for_node(arg.value)  # type: ignore[attr-defined]
                 continue
-            if not _literal_expr(arg.value):
-                return None
-        if produced is None:
+            if _literal_expr(arg.value):
+                continue
+            if test is not None and self._test_built(test, query, arg.value):
+                built = True
+                continue
             return None
-        code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
-        # the verdict reads the helper elsewhere in the file, and the message names its line
-        self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
-        line = helper_transforms(self.ctx, name, getattr(code, "source", None))  # type: ignore[attr-defined]
-        if line is None:
+        if produced is None:
             return None
         if len(produced) > 40:
             produced = produced[:37] + "..."
-        return TRANSFORM_NOTE.format(name, line, produced)
+        code = getattr(self.unit, "code", None)  # type: ignore[attr-defined]
+        # the verdict reads the helper elsewhere in the file (or in another
+        # module, recorded for the results cache), and the message names its line
+        self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
+        if project is None:
+            line = helper_transforms(self.ctx, func.value, getattr(code, "source", None))  # type: ignore[attr-defined]
+            if line is None:
+                return None
+            return TRANSFORM_NOTE.format(func.value, line, produced)
+        path, tree, name, module = project
+        self.unit.extra.setdefault("read_files", set()).add(str(path))  # type: ignore[attr-defined]
+        from mlwarden.core.bindings import ModuleFacts
+
+        line = helper_transforms(self.ctx, name, None, tree=tree, aliases=ModuleFacts.from_ast(tree).imports)
+        if line is None:
+            return None
+        return PROJECT_TRANSFORM_NOTE.format(name, module, line, produced, TEST_BUILT_NOTE if built else "")
+
+    def _test_built(self, test: Any, query: "_Query", expr: Any, depth: int = 0) -> bool:
+        """``expr``, an argument of a project function in the test ``test``,
+        is a value the test builds in this process from code written here:
+        literals, containers, attribute and item reads, and calls, where
+        every name is a parameter of the test that its own
+        ``pytest.mark.parametrize`` fills (values written in the decorator,
+        not ``indirect``), a name the test binds once before the load to
+        such a value, or a ``def`` nested in the test (called, not passed)
+        whose body reads nothing from outside (:func:`_quiet_nested`); a
+        call's callee is such a ``def`` or a builtin of :data:`_PURE_BUILTINS`.
+        A fixture parameter, an import, a module global, a lambda or any
+        other call is not followed."""
+        if depth > 4:
+            return False
+        parents = query.scope.parent
+        for node in _walk_nodes(expr):
+            if isinstance(node, (cst.Lambda, cst.Await, cst.Yield, cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)):
+                return False
+            if isinstance(node, cst.Call):
+                callee = node.func
+                if not isinstance(callee, cst.Name):
+                    return False
+                found = query.scope.bindings.get(callee.value)
+                if found:
+                    if len(found) != 1 or not isinstance(found[0].node, cst.FunctionDef) or not _quiet_nested(self.ctx, found[0].node, getattr(self.unit, "path", None)):  # type: ignore[attr-defined]
+                        return False
+                elif callee.value not in _PURE_BUILTINS or callee.value in self.ctx.imports.aliases or callee.value in self.ctx.facts.bound_anywhere:  # type: ignore[attr-defined]
+                    return False
+                continue
+            if not isinstance(node, cst.Name):
+                continue
+            parent = parents.get(id(node))
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                continue  # `obj.attr`: the attribute's name
+            if isinstance(parent, cst.Arg) and parent.keyword is node:
+                continue
+            if isinstance(parent, cst.Call) and parent.func is node:
+                continue  # checked above
+            found = query.scope.bindings.get(node.value)
+            if not found:
+                if node.value in ("None", "True", "False"):
+                    continue
+                return False
+            if len(found) != 1:
+                return False
+            binding = found[0]
+            if binding.kind == "param":
+                if not _parametrized(test, node.value):
+                    return False
+            elif binding.kind == "assign":
+                if not query.scope.before(binding.node, query.load) or not self._test_built(test, query, binding.value, depth + 1):
+                    return False
+            else:
+                return False
+        return True
 
     def _setstate_state(self, query: "_Query", data: Any) -> bool:
         """``data`` is the state parameter of the class's ``__setstate__``

@@ -56,6 +56,26 @@ class SkopsTrustedLoad(RoundTripAware, CodeRule):
     the caller's explicit opt-in. Trusting every type is no worse than
     `pickle.load`, which those cases rank low.
 
+    Since session 15 the function that changes the serialized bytes may
+    also be one of **another module of the project** (imported from the
+    file's own top-level package, also from a `tests/` folder without
+    `__init__.py`, or relatively), read with `ast` from that module (never
+    imported) and held to the same test: it computes its result from its
+    arguments alone. In a `test*` function its other arguments may also be
+    values the test builds from its own `pytest.mark.parametrize` values
+    (not `indirect`) and a nested `def` that imports, opens and fetches
+    nothing (it may call the project's own functions):
+    `older = downgrade_state(data=dumps(est), old_state=old_get_state(func))`;
+    `loads(older, trusted=get_untrusted_types(data=older))`. Risk argument:
+    the bytes are the test's own dump, changed by project code that reads
+    nothing from outside, mixed with values the test writes in its own code;
+    no file, download or fixture can add to them. A fixture argument, a
+    helper that opens, fetches or calls another function, a re-export and a
+    third-party module's function keep the rank. Likewise a test's load of
+    what a function of another project module returns when its every
+    `return` is a serializer's in-memory result (`return sio.dumps(obj)`),
+    as for a function of the test file since session 12.
+
     ## Why is this bad?
     skops exists to load scikit-learn models without pickle's code execution:
     it refuses any type that is not in its safe defaults or in `trusted`.
