@@ -161,6 +161,20 @@ LOWERED = {
         """,
         "bump_protocol",
     ),
+    # the same, the function renamed at import: looked up by its own name
+    "relative-import-renamed": (
+        "mypkg/cache.py",
+        "MLW101",
+        """
+        import pickle as pk
+        from .codec import bump_protocol as bump
+
+        def copy_state(state):
+            raw = pk.dumps(state)
+            return pk.loads(bump(raw, 4))
+        """,
+        "bump_protocol",
+    ),
     # `module.function`, the module imported from the package, the data in io.BytesIO
     "module-attribute-bytesio": (
         "tests/test_cache.py",

@@ -2647,6 +2647,7 @@ def project_function(ctx: Any, unit_path: Optional[str], func: Any) -> Optional[
             return None
         base, imported, level = next(iter(relative))
         path = [p for p in (base, imported, *parts[1:]) if p]
+        name = path[-1]  # the imported name, not an `as` alias
         module = ".".join(path[:-1])
         if not module:
             return None
