@@ -285,3 +285,39 @@ def test_the_client_imports_only_built_in_modules_before_it_is_served():
     added = set(eval(done.stdout))  # noqa: S307 - our own printed list
     heavy = {m for m in added if m.split(".")[0] in {"libcst", "detect_secrets", "nbformat", "argparse", "json", "pathlib", "typing", "requests", "packaging"} or m.startswith("mlwarden.") and m not in ("mlwarden.resident", "mlwarden._version")}
     assert not heavy, heavy
+
+
+def test_a_served_fix_writes_the_same_files(served_env, tmp_path):
+    """`--fix` in the child writes into the command's directory with the
+    command's umask: the same bytes and modes as the in-process fix."""
+    env, launcher = served_env
+    source = "import torch\n\n\ndef restore(path):\n    return torch.load(path, weights_only=False)\n"
+    trees = []
+    for name, resident in (("served", True), ("in_process", False)):
+        project = tmp_path / name
+        project.mkdir()
+        (project / "pyproject.toml").write_text("[project]\nname = 'p'\ndependencies = ['torch>=2.6']\n")
+        (project / "train.py").write_text(source)
+        before = _served(env)
+        result = _run(launcher, env, "check", "--fix", "--unsafe-fixes", ".", cwd=project, resident=resident)
+        assert _served(env) == before + (1 if resident else 0)
+        trees.append((result, (project / "train.py").read_bytes(), oct((project / "train.py").stat().st_mode)))
+    assert trees[0] == trees[1]
+    assert trees[0][1] != source.encode(), "the fix changed nothing: the comparison proves nothing"
+
+
+def test_ctrl_c_reaches_the_served_command(served_env, tmp_path):
+    """The child is in the parent's session, away from the terminal: the
+    command passes SIGINT on, and exits as an interrupted command does."""
+    env, launcher = served_env
+    before = _served(env)
+    proc = subprocess.Popen([sys.executable, str(launcher), "strip", "--stdin"], cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while _served(env) == before and time.monotonic() < deadline:  # the child is reading stdin
+        time.sleep(0.05)
+    assert _served(env) == before + 1
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert b"interrupted" in err
