@@ -490,6 +490,11 @@ def _project_runners(tree: ast.AST, aliases: Dict[str, str]) -> Dict[str, Option
     :data:`SHELL_CALLS` / :data:`EXEC_CALLS` call in its own body
     (``def _run(cmd): return subprocess.run(cmd, …)``); None for a name
     defined more than once with different positions."""
+    from mlwarden.core.gate import iter_nodes
+
+    runs = SHELL_CALLS | EXEC_CALLS
+    if not any(isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and _qualname(n.func, aliases) in runs for n in iter_nodes(tree)):
+        return {}  # no call anywhere runs a name: no function of the file can be a runner (one walk, not one per function)
     methods: Set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
