@@ -65,11 +65,21 @@ def check_paths(
         store = ResultCache.for_run(config, rules)
     digests = {}
     if store is not None:
+        from mlwarden.sources import READ_AT_MOST, STREAMING_KINDS
+
         misses = []
         for entry in todo:
             index, path, kind, display = entry
+            if kind in STREAMING_KINDS:
+                # model files can be gigabytes: hashing one for the cache read it
+                # all into memory (a 400 MB checkpoint: 411 MB, 2 s), while the
+                # scanner streams it and reads little of an archive; never cached
+                misses.append(entry)
+                continue
             try:
-                digest = content_hash(read_regular(path))  # never blocks on a FIFO
+                # never blocks on a FIFO; of a kind skipped past a size, no more than the
+                # loader reads (a bigger file is skipped whatever its tail holds)
+                digest = content_hash(read_regular(path, READ_AT_MOST.get(kind, -1)))
             except LoadError:
                 misses.append(entry)  # check_file reports it
                 continue

@@ -122,6 +122,9 @@ def loader_for(kind: str) -> Callable[..., Unit]:
 #: kinds whose loader gets the path instead of the bytes (model files can be
 #: gigabytes: the loader streams them)
 STREAMING_KINDS = frozenset({"model"})
+#: kinds whose loader skips files over a size: no more than one byte past it
+#: is read (a walk meets gigabyte JSON datasets and SQL dumps)
+READ_AT_MOST = {"text": 2_000_001}
 
 
 def load(path: Path, kind: str, display: Optional[str] = None, raw: Optional[bytes] = None) -> Unit:
@@ -133,7 +136,7 @@ def load(path: Path, kind: str, display: Optional[str] = None, raw: Optional[byt
             check_regular(path)
             return loader_for(kind)(Path(path), shown)
         if raw is None:
-            raw = read_regular(path)
+            raw = read_regular(path, READ_AT_MOST.get(kind, -1))
         return loader_for(kind)(raw, shown)
     except RecursionError:  # deeply nested TOML, YAML or JSON
         raise LoadError("cannot parse: nested too deeply") from None
