@@ -38,6 +38,7 @@ def corpus(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow  # a whole-corpus sweep / real subprocess runs (~10-20 s): CI and --run-slow
 def test_parallel_results_equal_serial_results(corpus):
     config = everything(corpus)
     paths = [str(corpus / "fixtures"), str(corpus / "missing.py")]

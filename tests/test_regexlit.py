@@ -176,6 +176,7 @@ def test_provider_scan_is_the_same_with_and_without_the_literal_test(monkeypatch
     assert gated == ungated
 
 
+@pytest.mark.slow  # a whole-corpus sweep / real subprocess runs (~10-20 s): CI and --run-slow
 def test_cannot_match_never_says_no_where_a_pattern_matches():
     """`cannot_match`'s test (the needles of the secrets scan's word groups, or a
     pattern's quick literal) is False on every sample line, raw or
@@ -197,6 +198,7 @@ def test_cannot_match_never_says_no_where_a_pattern_matches():
     assert checked > 1000 and gated > 40
 
 
+@pytest.mark.slow  # a whole-corpus sweep / real subprocess runs (~10-20 s): CI and --run-slow
 def test_secrets_findings_are_the_same_with_and_without_the_gates(monkeypatch):
     """The scan of every sample line, of all of them as one file, and of the
     repository's own sources and fixtures, with and without the literal

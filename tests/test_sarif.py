@@ -169,6 +169,7 @@ def test_sarif_to_output_file(validator, sarif, run_cli, tmp_path):
     assert_valid(validator, json.loads((tmp_path / "out.sarif").read_text()))
 
 
+@pytest.mark.slow  # a whole-corpus sweep / real subprocess runs (~10-20 s): CI and --run-slow
 def test_missing_schema_fails_in_ci(tmp_path):
     """In CI a missing schema is a failure, not a skip (the README promises
     validation against the official schema)."""
