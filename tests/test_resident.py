@@ -321,3 +321,18 @@ def test_ctrl_c_reaches_the_served_command(served_env, tmp_path):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out, err)
     assert b"interrupted" in err
+
+
+def test_a_terminated_parent_removes_its_socket(resident_env, tmp_path):
+    """`kill` (SIGTERM) leaves no socket that answers nothing."""
+    from mlwarden.resident import status
+
+    env, launcher = resident_env
+    _start(launcher, env, tmp_path)
+    sockets = list((Path(env["XDG_RUNTIME_DIR"]) / "mlwarden").glob("*.sock"))
+    assert len(sockets) == 1
+    os.kill(status(str(sockets[0]))["pid"], signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while sockets[0].exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not sockets[0].exists()

@@ -336,7 +336,6 @@ def serve(path: str) -> None:
     """The resident parent: warm up, then fork a child per request."""
     import signal
     import socket
-    import time
 
     os.chdir("/")
     if os.path.dirname(path) != socket_dir():
@@ -366,6 +365,31 @@ def serve(path: str) -> None:
         pass
     idle = _idle_seconds()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    signal.signal(signal.SIGTERM, _terminated)  # `kill`: remove the socket on the way out
+    try:
+        _accept_loop(listener, path, mine, idle)
+    except _Terminated:
+        pass
+    listener.close()
+    if _still_mine(path, mine):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+class _Terminated(BaseException):
+    pass
+
+
+def _terminated(signum, frame):
+    raise _Terminated()
+
+
+def _accept_loop(listener, path: str, mine: int, idle: float) -> None:
+    import socket
+    import time
+
     last = time.monotonic()
     listener.settimeout(min(CHECK_EVERY, idle))
     served = 0
@@ -404,12 +428,6 @@ def serve(path: str) -> None:
         for fd in fds:
             os.close(fd)
         conn.close()
-    listener.close()
-    if _still_mine(path, mine):
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
 
 
 def _read_request(conn):
@@ -576,6 +594,7 @@ def _child(conn, request, fds) -> None:
     code = 2
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if len(fds) != 3 or not isinstance(request.get("argv"), list):
             os._exit(2)
