@@ -381,6 +381,9 @@ def _locate(unit: Unit, view, source: str, rules: Sequence[type], deep: bool, fu
         tree = parse_ast(source)
         if view is unit.code:
             unit.extra["ast"] = tree  # the file rules reading code (pip installs) parse it no more
+        from mlwarden.core.asttree import remember
+
+        remember(source, tree)  # the rule helpers that read the whole module parse it no more
     if full:
         chosen, all_pieces, headers = list(rules), None, None
         # code that does not compile is an error where the fast path runs a rule, there only

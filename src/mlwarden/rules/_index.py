@@ -5,9 +5,9 @@ What the engine needs of each rule before importing it (see
 
 FINGERPRINT = {'_helpers': 3870641487,
  '_kwdict': 500360963,
- '_optin': 903071260,
+ '_optin': 137267713,
  '_roundtrip': 3416157083,
- '_samefile': 4175811595,
+ '_samefile': 2233975365,
  'mlw101_pickle_load': 1017457624,
  'mlw102_torch_load_without_weights_only': 1862550293,
  'mlw103_joblib_load': 2742300424,

@@ -376,8 +376,6 @@ class _Index:
 
 @lru_cache(maxsize=8)
 def _index(source: str) -> _Index:
-    try:
-        tree: Optional[ast.Module] = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        tree = None
-    return _Index(tree)
+    from mlwarden.core.asttree import module_ast
+
+    return _Index(module_ast(source))

@@ -223,9 +223,14 @@ def _inner_block(stmt: ast.stmt, line: int) -> Optional[Sequence[ast.stmt]]:
 
 @lru_cache(maxsize=8)
 def _index(source: str) -> Optional[_Index]:
+    from mlwarden.core.asttree import module_ast
+
+    tree = module_ast(source)  # the engine's tree (core/asttree.py): read, never changed
+    if tree is None:
+        return None
     try:
-        return _Index(ast.parse(source))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return _Index(tree)
+    except RecursionError:
         return None
 
 
