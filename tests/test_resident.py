@@ -318,7 +318,9 @@ def test_ctrl_c_reaches_the_served_command(served_env, tmp_path):
     assert _served(env) == before + 1
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    proc.wait(timeout=60)  # standard input stays open: only the signal can end it
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.stdin.close()
     assert proc.returncode == 130, (out, err)
     assert b"interrupted" in err
 
