@@ -125,3 +125,170 @@ def test_module_wrapper_in_a_notebook(tmp_path):
     text = _notebook("import app.utils.runtime_deps as deps", "deps.install_package('xformers')")
     nb.write_text(text)
     assert _lines(text, ["MLW301"], filename=str(nb), root=tmp_path) == [("MLW301", 1)]  # the second cell's first line
+
+
+# -- MLW707: servers handed to a thread or a process; viser, gevent, eventlet, cheroot, bottle --
+
+STARTED = '''
+import threading
+import multiprocessing as mp
+from threading import Thread
+
+import uvicorn
+from werkzeug.serving import run_simple
+
+OPTIONS = {"host": "0.0.0.0", "port": 9000}
+
+
+def start_rest(app, port):
+    threading.Thread(target=uvicorn.run, args=(app,), kwargs={"host": "0.0.0.0", "port": port}, daemon=True).start()
+
+
+def start_rest_positional(app, port):
+    Thread(target=uvicorn.run, args=(app, "::", port)).start()
+
+
+def start_worker(app):
+    proc = mp.Process(target=uvicorn.run, args=(app,), kwargs=OPTIONS)
+    proc.start()
+
+
+def start_local(app, port):
+    threading.Thread(target=uvicorn.run, args=(app,), kwargs={"host": "127.0.0.1", "port": port}).start()
+
+
+def start_default(app):
+    threading.Thread(target=uvicorn.run, args=(app,)).start()
+
+
+def start_simple(app):
+    threading.Thread(target=run_simple, args=("localhost", 8000, app)).start()
+
+
+def start_unknown(app, opts):
+    threading.Thread(target=uvicorn.run, args=(app,), kwargs=opts).start()
+
+
+def start_other(job):
+    threading.Thread(target=job.run, kwargs={"host": "0.0.0.0"}).start()
+'''
+
+
+def test_servers_handed_to_threads_and_processes():
+    assert _lines(STARTED, ["MLW707"]) == [("MLW707", 13), ("MLW707", 17), ("MLW707", 21)]
+
+
+def test_server_thread_in_a_notebook():
+    nb = _notebook("import threading, uvicorn", "t = threading.Thread(target=uvicorn.run, args=(app,), kwargs={'host': '0.0.0.0'})\nt.start()")
+    assert _lines(nb, ["MLW707"], filename="serve.ipynb") == [("MLW707", 1)]
+
+
+OTHER_SERVERS = '''
+import viser
+from viser import ViserServer
+from gevent.pywsgi import WSGIServer
+from gevent import pywsgi
+import eventlet
+from eventlet import wsgi
+from cheroot import wsgi as cheroot_wsgi
+import bottle
+
+
+def viewer(port):
+    server = viser.ViserServer(host="0.0.0.0", port=port)
+    local = ViserServer(host="127.0.0.1", port=port + 1)
+    default = viser.ViserServer(port=port + 2)
+    return server, local, default
+
+
+def serve_gevent(app):
+    WSGIServer(("", 5000), app).serve_forever()
+    pywsgi.WSGIServer(listener=("127.0.0.1", 5001), application=app).serve_forever()
+
+
+def serve_eventlet(app):
+    wsgi.server(eventlet.listen(("0.0.0.0", 8090)), app)
+    wsgi.server(eventlet.listen(("localhost", 8091)), app)
+
+
+def serve_cheroot(app):
+    cheroot_wsgi.Server(("0.0.0.0", 8080), app).start()
+
+
+def serve_bottle(app):
+    bottle.run(app, host="0.0.0.0", port=8080)
+    bottle.run(app, port=8081)
+'''
+
+
+def test_more_servers():
+    assert _lines(OTHER_SERVERS, ["MLW707"]) == [("MLW707", 13), ("MLW707", 15), ("MLW707", 20), ("MLW707", 25), ("MLW707", 30), ("MLW707", 34)]
+
+
+SAME_FILE_HELPER = '''
+import argparse
+
+from waitress import serve
+
+
+def start(app, host="127.0.0.1", port=5000):
+    serve(app, host=host, port=port)
+
+
+def get_parser():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ip", type=str, default="0.0.0.0")
+    parser.add_argument("--port", type=int, default=5000)
+    return parser
+
+
+def main(app):
+    args = get_parser().parse_args()
+    start(app, host=args.ip, port=args.port)
+    start(app, host="localhost", port=args.port)
+'''
+
+
+def test_caller_of_a_helper_of_the_same_file(tmp_path):
+    target = tmp_path / "server.py"
+    target.write_text(textwrap.dedent(SAME_FILE_HELPER))
+    # the helper's own default is loopback: only the caller that passes the option is exposed
+    assert _lines(target.read_text(), ["MLW707"], filename=str(target), root=tmp_path) == [("MLW707", 20)]
+
+
+VIZ_SERVER = '''
+import viser.infra
+
+
+class VizServer:
+    def __init__(self, host: str = "localhost", port: int = 8080):
+        self._ws = viser.infra.WebsockServer(host, port, http_server_root=None)
+        self._ws.start()
+'''
+
+VIZ_CONFIG = '''
+from dataclasses import dataclass
+
+
+@dataclass
+class ViewerConfig:
+    websocket_host: str = "0.0.0.0"
+    websocket_port: int = 7007
+'''
+
+VIZ_STATE = '''
+from app.viz import VizServer
+from app.config import ViewerConfig
+
+
+class ViewerState:
+    def __init__(self, config: ViewerConfig, port: int):
+        self.server = VizServer(host=config.websocket_host, port=port)
+        self.local = VizServer(host="127.0.0.1", port=port + 1)
+'''
+
+
+def test_project_class_around_vizer_infra(tmp_path):
+    pkg = write_package(tmp_path, {"viz/server.py": VIZ_SERVER, "viz/__init__.py": "from .server import VizServer as VizServer\n", "config.py": VIZ_CONFIG, "state.py": VIZ_STATE})
+    target = pkg / "state.py"
+    assert _lines(target.read_text(), ["MLW707"], filename=str(target), root=tmp_path) == [("MLW707", 8)]
