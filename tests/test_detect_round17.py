@@ -292,3 +292,53 @@ def test_project_class_around_vizer_infra(tmp_path):
     pkg = write_package(tmp_path, {"viz/server.py": VIZ_SERVER, "viz/__init__.py": "from .server import VizServer as VizServer\n", "config.py": VIZ_CONFIG, "state.py": VIZ_STATE})
     target = pkg / "state.py"
     assert _lines(target.read_text(), ["MLW707"], filename=str(target), root=tmp_path) == [("MLW707", 8)]
+
+
+# -- MLW101: a pickle-interface module chosen at run time from a default ------------
+
+RUNTIME_BACKEND = '''
+import importlib
+
+
+class PickleStore:
+    def __init__(self, path, backend: str = "pickle", load_args=None):
+        self._path = path
+        self._backend = backend
+        self._load_args = load_args or {}
+
+    def load(self, fs_file):
+        imported_backend = importlib.import_module(self._backend)
+        return imported_backend.load(fs_file, **self._load_args)
+
+    def loads(self, blob):
+        return importlib.import_module(self._backend).loads(blob)
+
+
+class JsonStore:
+    def __init__(self, codec="json"):
+        self._codec = codec
+
+    def load(self, fs_file):
+        return importlib.import_module(self._codec).load(fs_file)
+
+
+def read(blob, serializer="dill"):
+    return __import__(serializer).loads(blob)
+
+
+def read_fixed(blob):
+    return importlib.import_module("cloudpickle").loads(blob)
+
+
+def read_json(blob, codec="json"):
+    return importlib.import_module(codec).loads(blob)
+'''
+
+
+def test_pickle_module_chosen_at_run_time():
+    assert _lines(RUNTIME_BACKEND, ["MLW101"]) == [("MLW101", 13), ("MLW101", 16), ("MLW101", 28), ("MLW101", 32)]
+
+
+def test_pickle_module_chosen_at_run_time_in_a_notebook():
+    nb = _notebook("import importlib", "def read(b, codec='pickle'):\n    return importlib.import_module(codec).loads(b)")
+    assert _lines(nb, ["MLW101"], filename="store.ipynb") == [("MLW101", 2)]

@@ -41,6 +41,15 @@ class PickleLoad(RoundTripAware, CodeRule):
     of the file's own package are read (relative imports, or absolute ones
     of its top-level package), once per run.
 
+    Also `load`/`loads`/`Unpickler` of a module **imported at run time by
+    name** when that name is a pickle module: `importlib.import_module(name)`
+    or `__import__(name)` (in the call, or bound once in the function),
+    where the name is a literal (`"pickle"`, `"dill"`, `"cloudpickle"`, …),
+    the literal default of a parameter of the function (`def read(blob,
+    codec="pickle")`), or `self.attr` that `__init__` keeps from a parameter
+    whose default is one (`importlib.import_module(self._backend).load(f)`
+    with `backend="pickle"`): what runs by default is the unpickler.
+
     A **round trip** is not flagged: data that the same scope produced with
     the matching dump (`pickle.loads(pickle.dumps(x))`, a variable assigned
     only from `dumps`, an `io.BytesIO`/`tempfile.TemporaryFile` that only a
@@ -280,7 +289,9 @@ class PickleLoad(RoundTripAware, CodeRule):
     owasp = ("ML06:2023",)
     template = "`{}` runs code embedded in the data; load only trusted files or use a safe format such as safetensors or JSON"
     message = template.format("pickle.load")
-    triggers = frozenset(TARGETS)  # qualified: see engine.trigger_groups
+    # qualified: see engine.trigger_groups; `import_module.load` etc.: a
+    # pickle-interface module chosen at run time (`import_module(backend).load(f)`)
+    triggers = frozenset(TARGETS) | frozenset(f"{importer}.{f}" for importer in ("import_module", "__import__") for f in ("load", "loads", "Unpickler"))
 
     VALID = [
         Valid("import pickle\ncopy = lambda x: pickle.loads(pickle.dumps(x))"),
@@ -322,6 +333,10 @@ class PickleLoad(RoundTripAware, CodeRule):
             wrapped = _project_wrapper(self, node)
             if wrapped is not None:
                 target, message = wrapped[1], _wrapper_message(*wrapped)
+        if not target:
+            chosen = _runtime_module(self, node)
+            if chosen is not None:
+                target, message = chosen
         if target:
             if not self.round_trip(node, target):
                 self.report_load(node, target, message)
@@ -375,6 +390,75 @@ def _project_wrapper(rule: "PickleLoad", node: "libcst.Call"):
             found = unpickling_wrapper(rule.unit, module_name, name, level)
             if found is not None:
                 return ".".join(parts), found
+    return None
+
+
+#: the modules an ``import_module(name)`` chosen at run time may be, whose
+#: ``load``/``loads``/``Unpickler`` unpickle
+_RUNTIME_MODULES = frozenset({"pickle", "_pickle", "cPickle", "pickle5", "dill", "cloudpickle"})
+_IMPORTERS = ("importlib.import_module", "builtins.__import__")
+
+
+def _runtime_module(rule: "PickleLoad", node: "libcst.Call"):
+    """(target, message) when ``node`` is ``<module>.load(...)`` (or
+    ``loads`` / ``Unpickler``) of a module imported at run time by name,
+    ``importlib.import_module(name)`` or ``__import__(name)`` (in the call,
+    or bound once in the function to a name), where the name is a pickle
+    module: a literal, the literal default of a parameter of the function,
+    or ``self.attr`` that ``__init__`` keeps from a parameter whose default
+    is one (kedro's ``importlib.import_module(self._backend).load(f)`` with
+    ``backend="pickle"``); None otherwise."""
+    import libcst
+
+    func = node.func
+    if not (isinstance(func, libcst.Attribute) and func.attr.value in ("load", "loads", "Unpickler")):
+        return None
+    receiver = func.value
+    if isinstance(receiver, libcst.Name):
+        values = rule.reaching_values(receiver.value, node)
+        if len(values) != 1:
+            return None
+        receiver = values[0]
+    if not isinstance(receiver, libcst.Call) or not receiver.args:
+        return None
+    importer = rule.ctx.call_to(receiver, _IMPORTERS)
+    if importer is None and not (isinstance(receiver.func, libcst.Name) and receiver.func.value == "__import__" and not rule.ctx.qualnames(receiver.func)):
+        return None
+    name_expr = receiver.args[0].value
+    name = rule.ctx.value(name_expr)
+    how = ""
+    if not isinstance(name, str) and isinstance(name_expr, libcst.Name):
+        name, how = _param_default_text(rule, name_expr.value), f" (the default of `{name_expr.value}`)"
+    elif not isinstance(name, str) and isinstance(name_expr, libcst.Attribute):
+        from mlwarden.core.values import init_attribute_default
+
+        param, literal, _passed = init_attribute_default(rule, node, name_expr)
+        if param is not None:
+            name, how = literal, f" (the default of `__init__`'s `{param}`)"
+    if not isinstance(name, str) or name not in _RUNTIME_MODULES:
+        return None
+    shown = f"{'importlib.import_module' if importer == _IMPORTERS[0] else '__import__'}(...).{func.attr.value}"
+    message = (
+        f"`{shown}` is `{name}.{func.attr.value}`{how}: it runs code embedded in the data; "
+        "load only trusted data or use a safe format such as safetensors or JSON"
+    )
+    return f"{name}.{func.attr.value}", message
+
+
+def _param_default_text(rule: "PickleLoad", name: str) -> object:
+    """The literal default of parameter ``name`` of the innermost enclosing
+    function, when the function does not rebind it; None otherwise."""
+    import libcst
+
+    functions = [n for n in rule._rt_stack() if isinstance(n, libcst.FunctionDef)]
+    if not functions:
+        return None
+    params = functions[-1].params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name:
+            if param.default is None or any(v is not None for v in rule.reaching_values(name, None)):
+                return None  # no default, or rebound in the function (None: the parameter's own binding)
+            return rule.ctx.value(param.default)
     return None
 
 
