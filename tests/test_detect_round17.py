@@ -342,3 +342,54 @@ def test_pickle_module_chosen_at_run_time():
 def test_pickle_module_chosen_at_run_time_in_a_notebook():
     nb = _notebook("import importlib", "def read(b, codec='pickle'):\n    return importlib.import_module(codec).loads(b)")
     assert _lines(nb, ["MLW101"], filename="store.ipynb") == [("MLW101", 2)]
+
+
+# -- MLW102: `torch.load(f, **self._load_args)` with a safe class-level default ------
+
+CLASS_DEFAULT_ARGS = '''
+from copy import deepcopy
+
+import torch
+
+
+class TorchDataset:
+    DEFAULT_LOAD_ARGS: dict = {"weights_only": True}
+
+    def __init__(self, path, load_args=None):
+        self._path = path
+        self._load_args = deepcopy(self.DEFAULT_LOAD_ARGS)
+        if load_args is not None:
+            self._load_args.update(load_args)
+
+    def load(self, fs_file):
+        return torch.load(fs_file, **self._load_args)
+
+
+class MergedDataset:
+    DEFAULTS = {"weights_only": True, "map_location": "cpu"}
+
+    def __init__(self, load_args=None):
+        self._kw = {**self.DEFAULTS, **(load_args or {})}
+
+    def load(self, f):
+        return torch.load(f, **self._kw)
+'''
+
+
+def test_safe_class_default_merged_with_user_arguments_is_low():
+    assert _run(CLASS_DEFAULT_ARGS, ["MLW102"]) == [("MLW102", 17, Severity.LOW), ("MLW102", 27, Severity.LOW)]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ('DEFAULT_LOAD_ARGS: dict = {"weights_only": True}', 'DEFAULT_LOAD_ARGS: dict = {"weights_only": False}'),
+        ('DEFAULT_LOAD_ARGS: dict = {"weights_only": True}', 'DEFAULT_LOAD_ARGS: dict = {"map_location": "cpu"}'),
+        ("            self._load_args.update(load_args)", '            self._load_args.update(load_args)\n        self._load_args["weights_only"] = False'),
+        ("    def load(self, fs_file):", '    def reset(self):\n        self._load_args = {}\n\n    def load(self, fs_file):'),
+    ],
+)
+def test_class_defaults_that_stay_high(change):
+    code = CLASS_DEFAULT_ARGS.replace(*change)
+    line = code.splitlines().index("        return torch.load(fs_file, **self._load_args)") + 1
+    assert line in {line for rule, line, sev in _run(code, ["MLW102"]) if sev is Severity.HIGH}
