@@ -393,3 +393,63 @@ def test_class_defaults_that_stay_high(change):
     code = CLASS_DEFAULT_ARGS.replace(*change)
     line = code.splitlines().index("        return torch.load(fs_file, **self._load_args)") + 1
     assert line in {line for rule, line, sev in _run(code, ["MLW102"]) if sev is Severity.HIGH}
+
+
+# -- MLW101: Celery / kombu settings that accept pickled messages --------------------
+
+CELERY_SETTINGS = '''
+from celery import Celery
+from kombu import Consumer, Queue
+from kombu.serialization import enable_insecure_serializers
+
+ACCEPTED = ["json", "pickle"]
+
+app = Celery("jobs", broker="redis://localhost:6379/0", accept_content=ACCEPTED)
+app.conf.update(task_serializer="pickle", result_serializer="json")
+app.conf.accept_content = ("application/x-python-serialize",)
+app.conf.update({"result_accept_content": ["pickle"], "event_serializer": "json"})
+enable_insecure_serializers()
+enable_insecure_serializers(choices=["msgpack"])
+
+
+@app.task(serializer="pickle")
+def train(model_id):
+    return model_id
+
+
+def consume(conn, queue: Queue, handle):
+    with Consumer(conn, [queue], accept=["pickle"], callbacks=[handle]):
+        conn.drain_events(timeout=1)
+    with Consumer(conn, [queue], accept=["json"], callbacks=[handle]):
+        conn.drain_events(timeout=1)
+'''
+
+DJANGO_SETTINGS = '''
+CELERY_BROKER_URL = "redis://localhost:6379/0"
+CELERY_ACCEPT_CONTENT = ["pickle", "json"]
+CELERY_TASK_SERIALIZER = "pickle"
+CELERY_RESULT_SERIALIZER = "json"
+'''
+
+
+def test_celery_and_kombu_pickle_settings():
+    assert _run(CELERY_SETTINGS, ["MLW101"]) == [
+        ("MLW101", 8, Severity.MEDIUM),
+        ("MLW101", 9, Severity.LOW),
+        ("MLW101", 10, Severity.MEDIUM),
+        ("MLW101", 11, Severity.MEDIUM),
+        ("MLW101", 12, Severity.MEDIUM),
+        ("MLW101", 16, Severity.LOW),
+        ("MLW101", 22, Severity.MEDIUM),
+    ]
+    assert _run(DJANGO_SETTINGS, ["MLW101"], filename="settings.py") == [("MLW101", 3, Severity.MEDIUM), ("MLW101", 4, Severity.LOW)]
+
+
+def test_serializer_keywords_of_other_libraries_are_not_celery():
+    code = "import rq_like\nq = rq_like.Queue(serializer='pickle')\nc = rq_like.Consumer(accept=['pickle'])\n"
+    assert _run(code, ["MLW101"]) == []
+
+
+def test_celery_settings_in_a_notebook():
+    nb = _notebook("from celery import Celery", "app = Celery('jobs')\napp.conf.accept_content = ['pickle']")
+    assert _lines(nb, ["MLW101"], filename="jobs.ipynb") == [("MLW101", 2)]
