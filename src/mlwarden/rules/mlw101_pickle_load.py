@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
+import re
+
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._helpers import assigned_reference, notebook_json, passed_references
@@ -527,6 +529,8 @@ def _runtime_module(rule: "PickleLoad", node: "libcst.Call"):
         return None
     receiver = func.value
     if isinstance(receiver, libcst.Name):
+        if receiver.value not in _imported_names(rule):
+            return None  # not bound from an import by name anywhere in the file: no flow to follow
         values = rule.reaching_values(receiver.value, node)
         if len(values) != 1:
             return None
@@ -555,6 +559,34 @@ def _runtime_module(rule: "PickleLoad", node: "libcst.Call"):
         "load only trusted data or use a safe format such as safetensors or JSON"
     )
     return f"{name}.{func.attr.value}", message
+
+
+#: the text before ``import_module(`` / ``__import__(`` on its line, when it
+#: binds a name: ``backend = importlib.import_module(`` (anchored at the line's
+#: end, so each line is matched once)
+_BINDS_IMPORT = re.compile(r"(\w+)[ \t]*(?::[^=]*)?=[ \t]*(?:\w+\.)?$")
+
+
+def _imported_names(rule: "PickleLoad") -> frozenset:
+    """The names the file binds to a run-time import by name, read once per
+    file: each ``import_module(`` / ``__import__(`` found with ``str.find``,
+    the start of its own line matched backwards."""
+    names = rule.__dict__.get("_runtime_imports")
+    if names is None:
+        source = getattr(getattr(getattr(rule, "unit", None), "code", None), "source", "") or ""
+        found = set()
+        for word in ("import_module", "__import__"):
+            at = source.find(word)
+            while at != -1:
+                line_start = source.rfind("\n", 0, at) + 1
+                head = source[line_start:at]
+                if len(head) < 200:
+                    match = _BINDS_IMPORT.search(head.rstrip())
+                    if match is not None:
+                        found.add(match.group(1))
+                at = source.find(word, at + len(word))
+        names = rule.__dict__["_runtime_imports"] = frozenset(found)
+    return names
 
 
 def _param_default_text(rule: "PickleLoad", name: str) -> object:
