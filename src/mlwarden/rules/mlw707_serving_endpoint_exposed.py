@@ -95,6 +95,11 @@ _ADDRESS_KEYWORDS = {
     "socket.create_server": "address", "gevent.pywsgi.WSGIServer": "listener", "gevent.server.StreamServer": "listener",
     "gevent.wsgi.WSGIServer": "listener", "eventlet.listen": "addr", "cheroot.wsgi.Server": "bind_addr", "cheroot.wsgi.WSGIServer": "bind_addr",
 }
+#: the modules a function of the file must import from to serve (:meth:`ServingEndpointExposed._file_function`)
+_SERVER_ROOTS = (
+    "uvicorn", "aiohttp", "werkzeug", "waitress", "ray", "granian", "wsgiref", "tornado", "websockets", "viser", "bottle",
+    "http", "socketserver", "xmlrpc", "socket", "gevent", "eventlet", "cheroot", "grpc", "gradio", "flask", "quart", "sanic", "litserve",
+)
 #: tornado's servers: `.listen(port, address="")` binds every interface by default
 TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
 #: frameworks whose app objects have `.run(host=..., port=...)`: module -> default binds all
@@ -1507,6 +1512,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             return None
         if any(isinstance(n, cst.FunctionDef) and n.name.value == name for n in self._rt_stack()):
             return None
+        if not any(imports_module(self.ctx, root) for root in _SERVER_ROOTS):
+            return None  # the file imports no server: its functions cannot serve (and its summary is not worth reading)
         return (Path(path), name) if Path(path).is_file() else None
 
     def _imported_function(self, name: str, module: bool = False) -> Optional[Tuple[Path, str]]:
