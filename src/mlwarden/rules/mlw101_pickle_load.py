@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
+
+import re
 
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._helpers import assigned_reference, notebook_json, passed_references
 from mlwarden.rules._roundtrip import KEPT_FOR_DOUBLE_NOTE, RoundTripAware
+from mlwarden.rules.mlw701_gradio_public_share import imports_module
 
 _MODULES = ("pickle", "dill", "cloudpickle")
 TARGETS = tuple(f"{m}.{f}" for m in _MODULES for f in ("load", "loads", "Unpickler")) + (
@@ -17,6 +20,22 @@ TARGETS = tuple(f"{m}.{f}" for m in _MODULES for f in ("load", "loads", "Unpickl
 )
 #: functions (not classes) that are flagged when handed over as a value
 FUNCTIONS = tuple(t for t in TARGETS if not t.endswith("Unpickler"))
+
+
+#: Celery settings (new lower-case names and the old upper-case ones) that
+#: list the content types a worker or a result reader accepts
+ACCEPT_SETTINGS = ("accept_content", "result_accept_content", "CELERY_ACCEPT_CONTENT", "CELERY_RESULT_ACCEPT_CONTENT")
+#: Celery settings that choose the serializer of tasks, results and events
+SERIALIZER_SETTINGS = (
+    "task_serializer", "result_serializer", "event_serializer",
+    "CELERY_TASK_SERIALIZER", "CELERY_RESULT_SERIALIZER", "CELERY_EVENT_SERIALIZER",
+)
+#: the names of pickle in kombu's serializer registry
+PICKLE_CONTENT = frozenset({"pickle", "application/x-python-serialize"})
+#: kombu calls whose ``accept=`` lists what a consumer deserializes
+_KOMBU_ACCEPTORS = frozenset({"Consumer", "SimpleQueue", "SimpleBuffer", "get", "drain_events"})
+#: calls whose ``serializer=`` picks what is sent (Celery tasks and kombu producers)
+_KOMBU_SENDERS = frozenset({"publish", "Producer", "SimpleQueue", "SimpleBuffer", "apply_async", "send_task", "task", "shared_task", "signature", "s", "si"})
 
 
 class PickleLoad(RoundTripAware, CodeRule):
@@ -40,6 +59,34 @@ class PickleLoad(RoundTripAware, CodeRule):
     `pickle` whose `loads` does something else is not flagged. Only modules
     of the file's own package are read (relative imports, or absolute ones
     of its top-level package), once per run.
+
+    Also `load`/`loads`/`Unpickler` of a module **imported at run time by
+    name** when that name is a pickle module: `importlib.import_module(name)`
+    or `__import__(name)` (in the call, or bound once in the function),
+    where the name is a literal (`"pickle"`, `"dill"`, `"cloudpickle"`, …),
+    the literal default of a parameter of the function (`def read(blob,
+    codec="pickle")`), or `self.attr` that `__init__` keeps from a parameter
+    whose default is one (`importlib.import_module(self._backend).load(f)`
+    with `backend="pickle"`): what runs by default is the unpickler.
+
+    Also **Celery and kombu settings that make consumers unpickle
+    messages** (since session 15): a setting that accepts pickle
+    (`accept_content`, `result_accept_content`, `CELERY_ACCEPT_CONTENT`:
+    a list or a module constant of one holding `"pickle"` or
+    `"application/x-python-serialize"`, as a keyword of any call such as
+    `Celery(...)` / `app.conf.update(...)`, a settings dict's key, or an
+    assignment `app.conf.accept_content = [...]` / a settings module's
+    `CELERY_ACCEPT_CONTENT = [...]`), kombu's `Consumer(..., accept=[...])`
+    in a file that imports kombu or celery, and
+    `enable_insecure_serializers()` (without `choices` that leave pickle
+    out) are **medium**: workers unpickle whatever the broker holds, so
+    whoever can publish to it runs code there (broker access is needed,
+    hence not high). A serializer setting that is pickle
+    (`task_serializer`, `result_serializer`, `event_serializer`, their
+    `CELERY_*` names, `serializer="pickle"` of a task, `publish` or
+    `Producer`) is **low**: it sends pickle, and the consumers that accept
+    it are where the risk is. rq is not covered: its default serializer is
+    pickle, so every rq worker would be reported.
 
     A **round trip** is not flagged: data that the same scope produced with
     the matching dump (`pickle.loads(pickle.dumps(x))`, a variable assigned
@@ -280,7 +327,14 @@ class PickleLoad(RoundTripAware, CodeRule):
     owasp = ("ML06:2023",)
     template = "`{}` runs code embedded in the data; load only trusted files or use a safe format such as safetensors or JSON"
     message = template.format("pickle.load")
-    triggers = frozenset(TARGETS)  # qualified: see engine.trigger_groups
+    # qualified: see engine.trigger_groups; `import_module.load` etc.: a
+    # pickle-interface module chosen at run time (`import_module(backend).load(f)`)
+    triggers = (
+        frozenset(TARGETS)
+        | frozenset(f"{importer}.{f}" for importer in ("import_module", "__import__") for f in ("load", "loads", "Unpickler"))
+        # Celery / kombu settings that make workers (or result readers) accept pickled messages
+        | frozenset(ACCEPT_SETTINGS) | frozenset(SERIALIZER_SETTINGS) | frozenset({"enable_insecure_serializers", "kombu"})
+    )
 
     VALID = [
         Valid("import pickle\ncopy = lambda x: pickle.loads(pickle.dumps(x))"),
@@ -296,6 +350,7 @@ class PickleLoad(RoundTripAware, CodeRule):
             "        pickle.dump(obj, f)\n    with open(path, 'rb') as f:\n        assert pickle.load(f) == obj"
         ),
         Valid("import pickle\nisinstance(fn, type(pickle.load))"),
+        Valid("from celery import Celery\napp = Celery('jobs')\napp.conf.accept_content = ['json']"),
     ]
     INVALID = [
         Invalid("import pickle\npickle.load(f)"),
@@ -313,15 +368,22 @@ class PickleLoad(RoundTripAware, CodeRule):
         ),
         # a notebook: the import in one cell, the load in another
         Invalid(notebook_json("import pickle", "obj = pickle.load(open('m.pkl', 'rb'))"), filename="example.ipynb"),
+        Invalid("from celery import Celery\napp = Celery('jobs')\napp.conf.accept_content = ['json', 'pickle']  # error: MLW101"),
+        Invalid("import importlib\ndef read(blob, codec='pickle'):\n    return importlib.import_module(codec).loads(blob)  # error: MLW101"),
     ]
 
     def visit_Call(self, node: libcst.Call) -> None:
+        self._messaging_settings(node)
         target = self.ctx.call_to(node, TARGETS)
         message = self.template.format(target) if target else None
         if not target:
             wrapped = _project_wrapper(self, node)
             if wrapped is not None:
                 target, message = wrapped[1], _wrapper_message(*wrapped)
+        if not target:
+            chosen = _runtime_module(self, node)
+            if chosen is not None:
+                target, message = chosen
         if target:
             if not self.round_trip(node, target):
                 self.report_load(node, target, message)
@@ -329,7 +391,74 @@ class PickleLoad(RoundTripAware, CodeRule):
         for value, found in passed_references(self.ctx, node, FUNCTIONS):
             self.report(value, _reference_message(found))
 
+    # -- Celery / kombu: workers that accept pickled messages ---------------------
+    def _messaging_settings(self, node: libcst.Call) -> None:
+        """``Celery(..., accept_content=["pickle"])``, ``app.conf.update(task_serializer="pickle")``,
+        kombu ``Consumer(..., accept=["pickle"])`` / ``publish(..., serializer="pickle")`` and
+        ``enable_insecure_serializers()``."""
+        import libcst
+
+        func = node.func
+        callee = func.attr.value if isinstance(func, libcst.Attribute) else func.value if isinstance(func, libcst.Name) else ""
+        if callee == "enable_insecure_serializers":
+            choices = self.ctx.arg(node, 0, "choices")
+            if choices is None or self._says_pickle(choices):
+                self.report(node, _INSECURE_MESSAGE, severity=Severity.MEDIUM)
+            return
+        messaging = None
+        for arg in node.args:
+            if arg.keyword is None:
+                continue
+            key = arg.keyword.value
+            if key in ACCEPT_SETTINGS or key in SERIALIZER_SETTINGS:
+                self._setting(arg.value, key)
+            elif key in ("accept", "serializer"):
+                if messaging is None:
+                    messaging = imports_module(self.ctx, "kombu") or imports_module(self.ctx, "celery")
+                if not messaging:
+                    continue
+                if key == "accept" and callee in _KOMBU_ACCEPTORS:
+                    self._setting(arg.value, "accept")
+                elif key == "serializer" and callee in _KOMBU_SENDERS:
+                    self._setting(arg.value, "serializer")
+
+    def _setting(self, value: Any, key: str) -> None:
+        if not self._says_pickle(value):
+            return
+        if key in ACCEPT_SETTINGS or key == "accept":
+            self.report(value, _accept_message(key), severity=Severity.MEDIUM)
+        else:
+            self.report(value, _serializer_message(key), severity=Severity.LOW)
+
+    def _says_pickle(self, value: Any, depth: int = 0) -> bool:
+        """A literal (or a module constant of one) that is, or lists, pickle."""
+        import libcst
+
+        if depth > 4 or value is None:
+            return False
+        if isinstance(value, (libcst.List, libcst.Tuple, libcst.Set)):
+            return any(isinstance(e, libcst.Element) and self._says_pickle(e.value, depth + 1) for e in value.elements)
+        if isinstance(value, libcst.Name):
+            bound = self.ctx.constants.values.get(value.value)
+            if bound is not None and value.value not in self.ctx.imports.aliases and isinstance(bound, (libcst.List, libcst.Tuple, libcst.Set)):
+                return self._says_pickle(bound, depth + 1)
+        text = self.ctx.value(value)
+        return isinstance(text, str) and text.strip().lower() in PICKLE_CONTENT
+
+    def visit_DictElement(self, node: libcst.DictElement) -> None:
+        key = self.ctx.value(node.key)
+        if isinstance(key, str) and (key in ACCEPT_SETTINGS or key in SERIALIZER_SETTINGS):
+            self._setting(node.value, key)  # app.conf.update({"accept_content": ["pickle"]}), a settings dict
+
     def visit_Assign(self, node: libcst.Assign) -> None:
+        import libcst
+
+        for target in node.targets:
+            t = target.target
+            name = t.attr.value if isinstance(t, libcst.Attribute) else t.value if isinstance(t, libcst.Name) else None
+            if name in ACCEPT_SETTINGS or name in SERIALIZER_SETTINGS:
+                # app.conf.accept_content = ["pickle"]; CELERY_ACCEPT_CONTENT = [...] in a settings module
+                self._setting(node.value, name)
         found = assigned_reference(self.ctx, node, FUNCTIONS)
         if found:
             if self.kept_for_double(node):
@@ -376,6 +505,125 @@ def _project_wrapper(rule: "PickleLoad", node: "libcst.Call"):
             if found is not None:
                 return ".".join(parts), found
     return None
+
+
+#: the modules an ``import_module(name)`` chosen at run time may be, whose
+#: ``load``/``loads``/``Unpickler`` unpickle
+_RUNTIME_MODULES = frozenset({"pickle", "_pickle", "cPickle", "pickle5", "dill", "cloudpickle"})
+_IMPORTERS = ("importlib.import_module", "builtins.__import__")
+
+
+def _runtime_module(rule: "PickleLoad", node: "libcst.Call"):
+    """(target, message) when ``node`` is ``<module>.load(...)`` (or
+    ``loads`` / ``Unpickler``) of a module imported at run time by name,
+    ``importlib.import_module(name)`` or ``__import__(name)`` (in the call,
+    or bound once in the function to a name), where the name is a pickle
+    module: a literal, the literal default of a parameter of the function,
+    or ``self.attr`` that ``__init__`` keeps from a parameter whose default
+    is one (kedro's ``importlib.import_module(self._backend).load(f)`` with
+    ``backend="pickle"``); None otherwise."""
+    import libcst
+
+    func = node.func
+    if not (isinstance(func, libcst.Attribute) and func.attr.value in ("load", "loads", "Unpickler")):
+        return None
+    receiver = func.value
+    if isinstance(receiver, libcst.Name):
+        if receiver.value not in _imported_names(rule):
+            return None  # not bound from an import by name anywhere in the file: no flow to follow
+        values = rule.reaching_values(receiver.value, node)
+        if len(values) != 1:
+            return None
+        receiver = values[0]
+    if not isinstance(receiver, libcst.Call) or not receiver.args:
+        return None
+    importer = rule.ctx.call_to(receiver, _IMPORTERS)
+    if importer is None and not (isinstance(receiver.func, libcst.Name) and receiver.func.value == "__import__" and not rule.ctx.qualnames(receiver.func)):
+        return None
+    name_expr = receiver.args[0].value
+    name = rule.ctx.value(name_expr)
+    how = ""
+    if not isinstance(name, str) and isinstance(name_expr, libcst.Name):
+        name, how = _param_default_text(rule, name_expr.value), f" (the default of `{name_expr.value}`)"
+    elif not isinstance(name, str) and isinstance(name_expr, libcst.Attribute):
+        from mlwarden.core.values import init_attribute_default
+
+        param, literal, _passed = init_attribute_default(rule, node, name_expr)
+        if param is not None:
+            name, how = literal, f" (the default of `__init__`'s `{param}`)"
+    if not isinstance(name, str) or name not in _RUNTIME_MODULES:
+        return None
+    shown = f"{'importlib.import_module' if importer == _IMPORTERS[0] else '__import__'}(...).{func.attr.value}"
+    message = (
+        f"`{shown}` is `{name}.{func.attr.value}`{how}: it runs code embedded in the data; "
+        "load only trusted data or use a safe format such as safetensors or JSON"
+    )
+    return f"{name}.{func.attr.value}", message
+
+
+#: the text before ``import_module(`` / ``__import__(`` on its line, when it
+#: binds a name: ``backend = importlib.import_module(`` (anchored at the line's
+#: end, so each line is matched once)
+_BINDS_IMPORT = re.compile(r"(\w+)[ \t]*(?::[^=]*)?=[ \t]*(?:\w+\.)?$")
+
+
+def _imported_names(rule: "PickleLoad") -> frozenset:
+    """The names the file binds to a run-time import by name, read once per
+    file: each ``import_module(`` / ``__import__(`` found with ``str.find``,
+    the start of its own line matched backwards."""
+    names = rule.__dict__.get("_runtime_imports")
+    if names is None:
+        source = getattr(getattr(getattr(rule, "unit", None), "code", None), "source", "") or ""
+        found = set()
+        for word in ("import_module", "__import__"):
+            at = source.find(word)
+            while at != -1:
+                line_start = source.rfind("\n", 0, at) + 1
+                head = source[line_start:at]
+                if len(head) < 200:
+                    match = _BINDS_IMPORT.search(head.rstrip())
+                    if match is not None:
+                        found.add(match.group(1))
+                at = source.find(word, at + len(word))
+        names = rule.__dict__["_runtime_imports"] = frozenset(found)
+    return names
+
+
+def _param_default_text(rule: "PickleLoad", name: str) -> object:
+    """The literal default of parameter ``name`` of the innermost enclosing
+    function, when the function does not rebind it; None otherwise."""
+    import libcst
+
+    functions = [n for n in rule._rt_stack() if isinstance(n, libcst.FunctionDef)]
+    if not functions:
+        return None
+    params = functions[-1].params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name:
+            if param.default is None or any(v is not None for v in rule.reaching_values(name, None)):
+                return None  # no default, or rebound in the function (None: the parameter's own binding)
+            return rule.ctx.value(param.default)
+    return None
+
+
+_INSECURE_MESSAGE = (
+    "`enable_insecure_serializers()` lets every consumer accept pickled messages: anyone who can publish to the broker "
+    "runs code on the workers; keep the default json and pass objects by reference (ids, paths) instead"
+)
+
+
+def _accept_message(key: str) -> str:
+    return (
+        f"`{key}` accepts pickle: workers (or result readers) unpickle whatever the broker holds, so anyone who can "
+        "publish to it runs code there; accept json only and pass objects by reference (ids, paths) instead"
+    )
+
+
+def _serializer_message(key: str) -> str:
+    return (
+        f"`{key}` is pickle: the messages are pickled, so their consumers must accept pickle, which unpickles whatever the "
+        "broker holds; use json and pass objects by reference (ids, paths) instead"
+    )
 
 
 def _wrapper_message(name: str, unpickler: str) -> str:

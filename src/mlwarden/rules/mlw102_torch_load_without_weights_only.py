@@ -214,6 +214,18 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
       with a value that is not a literal `True` (the opt-out is right
       there). A key set outright (`kwargs["weights_only"] = True` on a
       straight line) is every path set: not reported;
+    - `**self.attr` where the class keeps in `attr` a copy of a
+      class-level dict literal that sets `"weights_only": True`
+      (`self._load_args = deepcopy(self.DEFAULT_LOAD_ARGS)`, `dict(...)`,
+      `.copy()`, `{**DEFAULTS, **(load_args or {})}`), then at most
+      `.update(...)`s it with one `__init__` parameter, and nothing else in
+      the file assigns or changes that attribute (since session 15): low,
+      with the reason. The library's default is safe; a full unpickle is a
+      user's explicit `weights_only=False` in the arguments they pass,
+      often from a config file this rule cannot see, which is why it stays
+      visible at low rather than dropped (the same ladder as
+      `kwargs.setdefault("weights_only", True)` above). A default without
+      the key, or with `False`, stays high;
     - anything not followed on some path (a parameter such as `**kwargs`
       left as it came,
       a call's result, `kw.update(other)`, `kw |= other`, the dict handed
@@ -455,6 +467,19 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             if found is not None and all(kind != "unknown" for kind, _ in found[0]):
                 self._judge_paths(node, target, *found)
                 return
+            merged = _class_default_args(self, node)
+            if merged is not None:
+                attr, default, param = merged
+                # the class's default dict says weights_only=True; the caller's own arguments are merged over it
+                self.report_load(
+                    node,
+                    target,
+                    f"`{target}(..., **self.{attr})` is safe unless a caller passes `weights_only=False`: `self.{attr}` starts from the class default `{default}` "
+                    f"(`weights_only=True`) and only `__init__`'s `{param}` is merged over it, so a full unpickle is that caller's explicit opt-out "
+                    "(where the object is built: often a config file); keep `weights_only=True` in the default",
+                    severity=Severity.LOW,
+                )
+                return
             self.report_load(node, target, f"`{target}` gets its arguments from `**kwargs`, so `weights_only=True` cannot be verified; pass `weights_only=True` explicitly")
             return
         if present:
@@ -605,6 +630,120 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
             target,
             f"`{target}(..., **{holder})` gets `weights_only=True` from the local dict `{holder}` on some paths only; on the others `weights_only` is omitted, whose default before torch 2.6 is `False` (CVE-2025-32434), and {allows}; set it on every path and require torch>=2.6",
         )
+
+
+#: copies of a dict: ``deepcopy(D)``, ``copy.deepcopy(D)``, ``copy(D)``, ``dict(D)``
+_COPIES = frozenset({"deepcopy", "copy", "dict"})
+
+
+def _class_default_args(rule: Any, call: Any) -> Optional[Tuple[str, str, str]]:
+    """(attribute, default dict's name, the parameter merged over it) when
+    ``call``'s only ``**`` argument is ``self.attr`` and the enclosing class
+    keeps in ``attr`` a copy of a class-level dict literal that sets
+    ``"weights_only": True`` (``self._load_args = deepcopy(self.DEFAULT_LOAD_ARGS)``,
+    ``dict(...)``, ``D.copy()``, ``{**D}``) and then at most updates it with
+    one ``__init__`` parameter (``if load_args is not None:
+    self._load_args.update(load_args)``, ``{**D, **(load_args or {})}``);
+    nothing else in the file may assign or change an attribute of that
+    name. Read with ``ast`` from the unit's whole source (the same answer
+    on the engine's fast path and on the full parse); None otherwise."""
+    stars = [a for a in call.args if a.star == "**"]
+    if len(stars) != 1:
+        return None
+    value = stars[0].value
+    if not (isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value == "self"):
+        return None
+    attr = value.attr.value
+    query = rule._rt_query(call)
+    cls = getattr(query, "cls", None) if query is not None else None
+    source = getattr(getattr(getattr(rule, "unit", None), "code", None), "source", None)
+    if cls is None or not isinstance(source, str):
+        return None
+    try:
+        return _class_default_in(source, cls.name.value, attr)
+    except RecursionError:
+        raise
+    except Exception:  # noqa: BLE001 - no answer: judged as before
+        return None
+
+
+def _class_default_in(source: str, class_name: str, attr: str) -> Optional[Tuple[str, str, str]]:
+    from mlwarden.core.values import _parsed
+
+    tree = _parsed(source)
+    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == class_name]
+    if len(classes) != 1:
+        return None
+    cls = classes[0]
+    defaults = {}
+    for stmt in cls.body:
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else stmt.target if isinstance(stmt, ast.AnnAssign) else None
+        if isinstance(target, ast.Name) and isinstance(getattr(stmt, "value", None), ast.Dict):
+            defaults[target.id] = stmt.value
+    init = next((n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "__init__"), None)
+    if init is None or not defaults:
+        return None
+    params = {a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)}
+
+    def default_of(node: ast.AST) -> Optional[str]:
+        # self.D / ClassName.D / D, a class-level dict literal
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", class_name) and node.attr in defaults:
+            return node.attr
+        return None
+
+    def copied(node: ast.AST) -> Tuple[Optional[str], Optional[str]]:
+        """(default dict, merged parameter or None) of the value kept in the attribute."""
+        if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "copy" else None
+            if name in _COPIES:
+                return default_of(node.args[0]), None
+        if isinstance(node, ast.Call) and not node.args and not node.keywords and isinstance(node.func, ast.Attribute) and node.func.attr == "copy":
+            return default_of(node.func.value), None
+        if isinstance(node, ast.Dict) and node.keys and all(k is None for k in node.keys) and 1 <= len(node.values) <= 2:
+            first = default_of(node.values[0])
+            if len(node.values) == 1:
+                return first, None
+            second = node.values[1]
+            if isinstance(second, ast.BoolOp) and isinstance(second.op, ast.Or) and len(second.values) == 2 and isinstance(second.values[1], ast.Dict) and not second.values[1].keys:
+                second = second.values[0]
+            if isinstance(second, ast.Name) and second.id in params:
+                return first, second.id
+        return None, None
+
+    kept = None
+    merged: Optional[str] = None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for part in ast.walk(target):
+                    if isinstance(part, ast.Attribute) and part.attr == attr:
+                        if kept is not None or not isinstance(node, ast.Assign) or part is not target:
+                            return None  # assigned twice, augmented, or an item of it set
+                        kept = node
+                    elif isinstance(part, ast.Subscript) and isinstance(part.value, ast.Attribute) and part.value.attr == attr:
+                        return None  # self.attr["weights_only"] = ...
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == attr:
+            method = node.func.attr
+            if method == "update" and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name) and node.args[0].id in params and merged in (None, node.args[0].id):
+                merged = node.args[0].id
+                continue
+            if method in ("get", "copy", "items", "keys", "values"):
+                continue
+            return None  # setdefault / pop / __setitem__ / update with something else
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            return None
+    if kept is None or kept not in ast.walk(init):
+        return None
+    name, param = copied(kept.value)
+    if name is None or (param is not None and merged not in (None, param)):
+        return None
+    entries = defaults[name]
+    flag = next((v for k, v in zip(entries.keys, entries.values) if isinstance(k, ast.Constant) and k.value == "weights_only"), None)
+    if not (isinstance(flag, ast.Constant) and flag.value is True) or any(k is None for k in entries.keys):
+        return None
+    return attr, name, param or merged or "arguments"
 
 
 def _is_partial(ctx, call) -> bool:

@@ -62,12 +62,43 @@ SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     "websockets.asyncio.server.serve": (1, "host", True),
     "websockets.legacy.server.serve": (1, "host", True),
     "websockets.sync.server.serve": (1, "host", True),
+    # viser's 3D visualisation server (robotics, NeRF viewers): `ViserServer(host="0.0.0.0",
+    # port=8080)`, every interface by default in current releases
+    "viser.ViserServer": (0, "host", True),
+    # the websocket server under it (`viser.infra.Server(host, port, ...)`), which projects wrap in their own server class
+    "viser.infra.Server": (0, "host", False),
+    "viser.infra.WebsockServer": (0, "host", False),
+    # bottle's `run(app=None, server="wsgiref", host="127.0.0.1", port=8080)`
+    "bottle.run": (2, "host", False),
+}
+#: server functions that may be handed to a thread or a process instead of
+#: being called (``Thread(target=uvicorn.run, args=(app,), kwargs={"host": ...})``):
+#: the starter -> the positions of its ``target``, ``args`` and ``kwargs``
+STARTERS: Dict[str, Tuple[int, int, int]] = {
+    "threading.Thread": (1, 3, 4),
+    "multiprocessing.Process": (1, 3, 4),
+    "multiprocessing.context.Process": (1, 3, 4),
+    "torch.multiprocessing.Process": (1, 3, 4),
 }
 #: servers built on a ``(host, port)`` address, where an empty host is every
 #: interface: the standard library's socket servers and ``socket.create_server``
 ADDRESS_SERVERS = (
     "http.server.HTTPServer", "http.server.ThreadingHTTPServer", "socketserver.TCPServer", "socketserver.ThreadingTCPServer",
     "socketserver.ForkingTCPServer", "xmlrpc.server.SimpleXMLRPCServer", "xmlrpc.server.DocXMLRPCServer", "socket.create_server",
+    # gevent's servers take a `listener` (host, port), eventlet's `listen(addr)` makes the listening
+    # socket a WSGI server is handed, cheroot's WSGI server a `bind_addr`
+    "gevent.pywsgi.WSGIServer", "gevent.server.StreamServer", "gevent.wsgi.WSGIServer", "eventlet.listen",
+    "cheroot.wsgi.Server", "cheroot.wsgi.WSGIServer",
+)
+#: the keyword of an address server's address, where it is not ``server_address``
+_ADDRESS_KEYWORDS = {
+    "socket.create_server": "address", "gevent.pywsgi.WSGIServer": "listener", "gevent.server.StreamServer": "listener",
+    "gevent.wsgi.WSGIServer": "listener", "eventlet.listen": "addr", "cheroot.wsgi.Server": "bind_addr", "cheroot.wsgi.WSGIServer": "bind_addr",
+}
+#: the modules a function of the file must import from to serve (:meth:`ServingEndpointExposed._file_function`)
+_SERVER_ROOTS = (
+    "uvicorn", "aiohttp", "werkzeug", "waitress", "ray", "granian", "wsgiref", "tornado", "websockets", "viser", "bottle",
+    "http", "socketserver", "xmlrpc", "socket", "gevent", "eventlet", "cheroot", "grpc", "gradio", "flask", "quart", "sanic", "litserve",
 )
 #: tornado's servers: `.listen(port, address="")` binds every interface by default
 TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
@@ -126,7 +157,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       Ray Serve `serve.start(http_options={"host": "0.0.0.0"})`, granian
       `Granian(target, address="0.0.0.0")` (127.0.0.1 by default), gRPC
       `server.add_insecure_port("[::]:50051")` (or `f"0.0.0.0:{port}"`,
-      `f"{host}:{port}"` with such a host);
+      `f"{host}:{port}"` with such a host); viser's visualisation server
+      `viser.ViserServer(host="0.0.0.0")` (every interface by default in
+      current releases) and the `viser.infra` websocket servers under it,
+      bottle `run(app, host="0.0.0.0")`, gevent `WSGIServer(("", 5000),
+      app)` / `StreamServer`, eventlet `listen(("0.0.0.0", 8090))`, cheroot
+      `wsgi.Server(("0.0.0.0", 8080), app)`;
+    - any of these servers handed to a thread or a process instead of
+      being called: `threading.Thread(target=uvicorn.run, args=(app,),
+      kwargs={"host": "0.0.0.0"})`, `multiprocessing.Process(...)`: the host
+      is the `kwargs` entry or the `args` element at the server's host
+      position (a `kwargs` or `args` that is a name built elsewhere is not
+      judged);
     - gradio `launch(server_name="0.0.0.0")` without `auth=`, or with an
       `auth` variable that is `None` unless an option sets it (medium: the
       default run is open); also on a UI another module builds
@@ -349,6 +391,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       field default of the module, a module constant, an address built
       from a host).
 
+    A call that hands such a host to a module-level function **of the
+    same file** that serves on that parameter is reported at the call too
+    (`start(app, host=args.ip)` with `--ip` defaulting to `"0.0.0.0"`),
+    whatever the function's own default (which is judged at its bind).
     A call that hands such a host to a project function **of another
     module** is reported at the call, when that function passes the
     parameter on, through up to three project functions (of its module,
@@ -459,6 +505,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         "zmq", "tcp",
         # websockets servers
         "websockets",
+        # viser's visualisation server, gevent / eventlet / cheroot WSGI servers, bottle
+        "viser", "gevent", "eventlet", "cheroot", "bottle.run",
     })
 
     VALID = [
@@ -826,6 +874,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     def _server_host(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
         """(display, host expression or None when omitted, default binds all)."""
+        started = self._started_server(node)
+        if started is not None:
+            return started
         target = self.ctx.call_to(node, tuple(SERVERS))
         if target:
             position, keyword, default_all = SERVERS[target]
@@ -888,6 +939,50 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 host = self.ctx.keyword(node, "host")[1]
                 return f"{receiver}.run(host={_show(self.ctx, host)})", host, False
         return None
+
+    def _started_server(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
+        """A server function handed to a thread or a process
+        (:data:`STARTERS`): ``Thread(target=uvicorn.run, args=(app,),
+        kwargs={"host": "0.0.0.0"})``. The host is the ``kwargs`` entry
+        (a dict literal, ``dict(...)``, or a module constant of one) or the
+        ``args`` element at the server's host position; neither given is the
+        server's default. None when ``node`` starts no listed server, or
+        when its arguments cannot be seen (a name for ``args``/``kwargs``)."""
+        func = node.func
+        callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if callee not in ("Thread", "Process"):
+            return None
+        starter = self.ctx.call_to(node, tuple(STARTERS))
+        if starter is None:
+            return None
+        target_at, args_at, kwargs_at = STARTERS[starter]
+        target = self.ctx.arg(node, target_at, "target")
+        if target is None:
+            return None
+        names = self.ctx.qualnames(target)
+        server = next((name for name in SERVERS if name in names), None)
+        if server is None or server == "ray.serve.start":
+            return None
+        position, keyword, default_all = SERVERS[server]
+        short = server.replace("aiohttp.web.", "web.").replace("werkzeug.serving.", "").replace("tornado.netutil.", "")
+        shown = f"{callee}(target={short}, ...)"
+        kwargs = self.ctx.arg(node, kwargs_at, "kwargs")
+        host = None
+        if kwargs is not None:
+            mapping = self.ctx.value(kwargs)
+            if not isinstance(mapping, dict):
+                return None  # kwargs built elsewhere: cannot be seen
+            host = mapping.get(keyword)
+        args = self.ctx.arg(node, args_at, "args")
+        if host is None and args is not None and position is not None:
+            if not isinstance(args, (cst.Tuple, cst.List)) or any(isinstance(e, cst.StarredElement) for e in args.elements):
+                return None
+            if position < len(args.elements):
+                host = args.elements[position].value
+        self._none_is_all = server in _NONE_IS_ALL
+        if host is not None:
+            return f"{callee}(target={short}, ... {keyword}={_show(self.ctx, host)})", host, default_all
+        return shown, None, default_all
 
     def _app_framework(self, receiver: Any) -> Optional[str]:
         """The framework whose app class built ``receiver`` (``Flask(...)``,
@@ -994,9 +1089,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         target = self.ctx.call_to(node, ADDRESS_SERVERS)
         func = node.func
         if target:
-            address = self.ctx.arg(node, 0, "address" if target == "socket.create_server" else "server_address")
+            address = self.ctx.arg(node, 0, _ADDRESS_KEYWORDS.get(target, "server_address"))
             head = target.rsplit(".", 1)[1]
-            handler = self.ctx.arg(node, 1, "RequestHandlerClass")
+            handler = self.ctx.arg(node, 1, "RequestHandlerClass") if target not in _ADDRESS_KEYWORDS else None
             if handler is not None and _METRICS_APP.search(_show(self.ctx, handler, 60)):
                 return None
         elif isinstance(func, cst.Attribute) and func.attr.value == "bind" and len(node.args) == 1 and self._listening_socket(
@@ -1273,6 +1368,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             target = self._imported_function(func.value)
             if target is None:
                 target = self._file_class(func.value)  # Server(host="0.0.0.0") of a class of this file
+            if target is None:
+                # start(app, host=args.ip) of a function of this file that serves on its parameter: judged
+                # at the call as well (the function's own bind is judged by its default)
+                target = self._file_function(func.value)
             shown_name = func.value
         elif isinstance(func.value, cst.Name):
             # `serving.run_server(...)` with `from . import serving` (a project module)
@@ -1402,6 +1501,19 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         path = getattr(self.unit, "path", None)
         if path is None or not str(path).endswith(".py") or name not in self.ctx.facts.classes or not _bound_once(self.ctx.facts, name):
             return None
+        return (Path(path), name) if Path(path).is_file() else None
+
+    def _file_function(self, name: str) -> Optional[Tuple[Path, str]]:
+        """(this file, ``name``) when ``name`` is bound only by a module-level
+        ``def`` of this file on disk (a ``.py`` file), and the call is not
+        inside that function (a recursive call is no caller)."""
+        path = getattr(self.unit, "path", None)
+        if path is None or not str(path).endswith(".py") or name not in self.ctx.facts.functions or not _bound_once(self.ctx.facts, name):
+            return None
+        if any(isinstance(n, cst.FunctionDef) and n.name.value == name for n in self._rt_stack()):
+            return None
+        if not any(imports_module(self.ctx, root) for root in _SERVER_ROOTS):
+            return None  # the file imports no server: its functions cannot serve (and its summary is not worth reading)
         return (Path(path), name) if Path(path).is_file() else None
 
     def _imported_function(self, name: str, module: bool = False) -> Optional[Tuple[Path, str]]:
@@ -3326,7 +3438,7 @@ def _direct_binds(call: Any, params: Set[str], aliases: Dict[str, str], framewor
         if handed is not None:
             found.append((handed[0], "host", qual))
     elif qual in ADDRESS_SERVERS:
-        handed = _handed_param(_argument(call, "address" if qual == "socket.create_server" else "server_address", 0), "tuple", params)
+        handed = _handed_param(_argument(call, _ADDRESS_KEYWORDS.get(qual, "server_address"), 0), "tuple", params)
         if handed is not None:
             found.append((handed[0], handed[1], qual))
     elif isinstance(call.func, ast.Attribute) and call.func.attr == "add_insecure_port":

@@ -218,12 +218,20 @@ class Word:
 _IMPORT_SPAN = lazyre.compile(r"\bimport[ \t]+(\((?:[^)#]|#[^\n]*)*\)|(?:[^\\\n]|\\[\s\S])*)")
 
 
+#: a method-style call whose name says install (``deps.install(x)``,
+#: ``auto.pip_install(x)``): maybe a wrapper of an imported project module
+_ATTRIBUTE_INSTALL = lazyre.compile(r"\.[A-Za-z_]*install\w*[ \t]*\(")
+
+
 def may_call_wrapper(source: str) -> bool:
     """The second cheap gate: the code imports a name that says install or
-    pip (a pip wrapper of another project module, :func:`_imported_wrappers`);
-    a superset of what that function reads."""
+    pip, or calls a name's attribute that says install (a pip wrapper of
+    another project module, :func:`_imported_wrappers`); a superset of what
+    that function reads."""
     if "install" not in source or "import" not in source:
         return False
+    if _ATTRIBUTE_INSTALL.search(source) is not None:
+        return True
     return any(_WRAPPER_NAME.search(match.group(1)) for match in _IMPORT_SPAN.finditer(source))
 
 
@@ -418,9 +426,15 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
             if words:
                 yield words
             continue
+        if imported and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and f"{node.func.value.id}.{node.func.attr}" in imported:
+            # ... or as an attribute of the module imported by name (`dynamic_pip_install.install(name)`)
+            words = imported[f"{node.func.value.id}.{node.func.attr}"].words(node, lines, lists)
+            if words:
+                yield words
+            continue
         if helper and _qualname(node.func, aliases) not in _KNOWN:
             if wrappers is None:
-                wrappers = _PipWrappers(tree, lines, lists)
+                wrappers = _PipWrappers(tree, lines, lists, aliases)
             wrapper = wrappers.get(helper)
             if wrapper is not None and not (node.lineno >= wrapper.first and node.end_lineno <= wrapper.last):
                 words = wrapper.words(node, lines, lists)
@@ -832,6 +846,12 @@ class _Wrapper:
                 if arg is None or isinstance(arg, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Starred)):
                     return None
                 middle = _element_words(arg, lines, lists)
+                if len(middle) == 1 and middle[0].text == _DYNAMIC and isinstance(arg, ast.Name):
+                    # `package = "sox"` … `install(package)`: the string the name was last given before
+                    # the call (every binding of the name in its scope is a string), at the argument
+                    bound = _last_string_before(arg, lists)
+                    if bound is not None:
+                        middle = [Word(bound, arg.lineno, arg.col_offset)]
                 if not middle or all(w.text == _DYNAMIC for w in middle):
                     return None
                 head = [Word(t, *at) for t in self.prefix]
@@ -843,6 +863,21 @@ class _Wrapper:
                 return None
         head = [Word(t, *at) for t in self.prefix]
         return _python_first(head + middle + [Word(t, *at) for t in self.suffix] + self._option_words(call, lines, lists))
+
+
+def _last_string_before(name: ast.Name, lists: Any) -> Optional[str]:
+    """The literal string a name was last bound to before ``name`` is read,
+    when every binding of it in its scope is a string literal (see
+    :meth:`_LazyLists.string_values`), else None."""
+    if not hasattr(lists, "string_values"):
+        return None
+    values = lists.string_values(name)
+    if not values or not all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values):
+        return None
+    before = [v for v in values if (v.lineno, v.col_offset) < (name.lineno, name.col_offset)]
+    if not before:
+        return None
+    return max(before, key=lambda v: (v.lineno, v.col_offset)).value
 
 
 #: a parameter's place in a wrapper's command
@@ -859,8 +894,8 @@ class _PipWrappers:
     (:data:`PIP_HELPER`), is left out; the definitions of a name are read in
     the order of the file (module level, then each class), as before."""
 
-    def __init__(self, tree: ast.AST, lines: List[str], lists: Any) -> None:
-        self._lines, self._lists = lines, lists
+    def __init__(self, tree: ast.AST, lines: List[str], lists: Any, aliases: Optional[Dict[str, str]] = None) -> None:
+        self._lines, self._lists, self._aliases = lines, lists, aliases or {}
         self._defs: Dict[str, List[Tuple[ast.AST, bool]]] = {}
         owners: List[Tuple[ast.AST, bool]] = [(tree, False)]
         owners += [(n, True) for n in getattr(tree, "body", []) if isinstance(n, ast.ClassDef)]
@@ -878,12 +913,19 @@ class _PipWrappers:
                 if found is not None or twice:
                     twice, found = True, None  # defined again after a wrapper: which one runs is unknown
                 else:
-                    found = _wrapper_of(function, in_class, self._lines, self._lists)
+                    found = _wrapper_of(function, in_class, self._lines, self._lists, self._aliases)
             self._known[name] = found
         return self._known[name]
 
 
-def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any) -> Optional[_Wrapper]:
+def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any, aliases: Optional[Dict[str, str]] = None) -> Optional[_Wrapper]:
+    """The pip wrapper ``function`` is (see :class:`_Wrapper`), or None.
+    Its command is a list or ``+`` expression that holds one of its
+    parameters and is run (a call's first argument) or returned; its
+    program says pip, or the list is handed to pip's own entry point
+    (``main(["install", name])`` after ``from pip._internal import main``
+    in the function or the module, ``pip.main([...])``: ``aliases`` are the
+    module's imports), which reads as ``pip`` + the list."""
     args = function.args
     params = [a.arg for a in [*args.posonlyargs, *args.args]]
     static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
@@ -908,6 +950,7 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any) -> 
             for element in n.elts:
                 if isinstance(element, ast.Starred) and isinstance(element.value, ast.Name) and element.value.id in named:
                     used.add(id(named[element.value.id]))
+    entry: Optional[Set[int]] = None  # the lists handed to pip's own entry point
     for n in nodes:
         if id(n) not in used or not isinstance(n, (ast.List, ast.Tuple, ast.BinOp)):
             continue
@@ -916,6 +959,10 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any) -> 
         flat = _flatten(n, set(params), vararg, lines, lists)
         if flat is None or sum(1 for w in flat if w == _PARAM or w.startswith(_PARAM)) != 1:
             continue
+        if entry is None:
+            entry = _pip_entry_arguments(nodes, named, aliases or {})
+        if id(n) in entry:
+            flat = ["pip"] + flat
         at = next(i for i, w in enumerate(flat) if w.startswith(_PARAM))
         prefix, suffix = tuple(flat[:at]), tuple(flat[at + 1:])
         if _DYNAMIC in suffix or not _names_pip(prefix):
@@ -930,6 +977,23 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any) -> 
             return _Wrapper(prefix, suffix, len(params), True, "", function.lineno, function.end_lineno, False, options)
         return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno, False, options)
     return None
+
+
+def _pip_entry_arguments(nodes: List[ast.AST], named: Dict[str, ast.AST], aliases: Dict[str, str]) -> Set[int]:
+    """ids of the command lists a function hands to pip's own entry point
+    (:data:`PIP_MAINS`): ``main(argv)`` where ``main`` is imported from pip
+    in the function (in any branch) or the module, ``pip.main(argv)``; a
+    name bound to the list in the function counts as the list."""
+    local = dict(aliases)
+    local.update(_aliases(n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom))))
+    found: Set[int] = set()
+    for n in nodes:
+        if isinstance(n, ast.Call) and n.args and _qualname(n.func, local) in PIP_MAINS:
+            arg = n.args[0]
+            found.add(id(arg))
+            if isinstance(arg, ast.Name) and arg.id in named:
+                found.add(id(named[arg.id]))
+    return found
 
 
 def _option_extensions(nodes: List[ast.AST], command: str, params: List[str], main: str, lines: List[str], lists: Any) -> Tuple[Tuple[str, int, Tuple[str, ...]], ...]:
@@ -979,54 +1043,105 @@ _WRAPPER_NAME = lazyre.compile(r"(?i)install|pip(?!e)")
 def _imported_wrappers(unit: Any, tree: ast.AST) -> Dict[str, _Wrapper]:
     """Local name -> the pip wrapper (:class:`_Wrapper`) a name imported
     from another project module is there: a module-level function defined
-    once, whose name says install or pip, read with ``ast`` (never run); the
-    modules read are recorded in ``unit.extra["read_files"]``."""
-    from mlwarden.core.project import _file_key, module_file
+    once, whose name says install or pip, read with ``ast`` (never run); a
+    project module imported by name (``from pkg.utils import
+    dynamic_pip_install``, ``import pkg.deps as deps``) whose wrapper the
+    file calls as an attribute (``deps.install(x)``) is keyed
+    ``"deps.install"``. The modules read are recorded in
+    ``unit.extra["read_files"]``."""
+    from mlwarden.core.project import module_file
 
     path = getattr(unit, "path", None)
     if path is None or not Path(path).is_file():
         return {}
-    found: Dict[str, _Wrapper] = {}
+    imports: List[ast.AST] = []
+    called: Dict[str, Set[str]] = {}  # module alias -> the install-like attributes the file calls on it
     for node in ast.walk(tree):
-        if not isinstance(node, ast.ImportFrom) or not (node.module or node.level):
-            continue
-        wanted = [a for a in node.names if a.name != "*" and _WRAPPER_NAME.search(a.name)]
-        if not wanted:
-            continue
-        source = module_file(Path(path), node.module or "", node.level or 0)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            if _WRAPPER_NAME.search(node.func.attr):
+                called.setdefault(node.func.value.id, set()).add(node.func.attr)
+    found: Dict[str, _Wrapper] = {}
+
+    def read(module: str, level: int) -> Optional[Dict[str, Optional[_Wrapper]]]:
+        source = module_file(Path(path), module, level)
         if source is None or str(source) == str(path):
-            continue
-        key = _file_key(source)
-        if key is None:
-            continue
-        wrappers = _MODULE_WRAPPERS.get(key)
-        if wrappers is None:
-            wrappers = {}
-            try:
-                text = source.read_text(encoding="utf-8", errors="replace")
-                other = ast.parse(text)
-            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-                other = None
-            if other is not None:
-                lines, lists = text.splitlines(), _LazyLists(other)
-                defs: Dict[str, List[ast.AST]] = {}
-                for stmt in other.body:
-                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _WRAPPER_NAME.search(stmt.name):
-                        defs.setdefault(stmt.name, []).append(stmt)
-                for name, functions in defs.items():
-                    wrapper = _wrapper_of(functions[0], False, lines, lists) if len(functions) == 1 else None
+            return None
+        wrappers = _module_wrappers(source)
+        if wrappers is not None:
+            unit.extra.setdefault("read_files", set()).add(str(source))
+        return wrappers
+
+    for node in imports:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or (alias.name if "." not in alias.name else None)
+                if local is None or local not in called:
+                    continue
+                wrappers = read(alias.name, 0)
+                for attr in called[local]:
+                    wrapper = (wrappers or {}).get(attr)
                     if wrapper is not None:
-                        wrapper = dataclasses.replace(wrapper, first=0, last=0) if dataclasses.is_dataclass(wrapper) else wrapper
-                    wrappers[name] = wrapper
-            if len(_MODULE_WRAPPERS) > 512:
-                _MODULE_WRAPPERS.clear()
-            _MODULE_WRAPPERS[key] = wrappers
-        unit.extra.setdefault("read_files", set()).add(str(source))
-        for alias in wanted:
-            wrapper = wrappers.get(alias.name)
-            if wrapper is not None:
-                found[alias.asname or alias.name] = wrapper
+                        found[f"{local}.{attr}"] = wrapper
+            continue
+        if not (node.module or node.level):  # type: ignore[attr-defined]
+            continue
+        names = [a for a in node.names if a.name != "*"]  # type: ignore[attr-defined]
+        wanted = [a for a in names if _WRAPPER_NAME.search(a.name)]
+        if wanted:
+            wrappers = read(node.module or "", node.level or 0)  # type: ignore[attr-defined]
+            for alias in wanted:
+                wrapper = (wrappers or {}).get(alias.name)
+                if wrapper is not None:
+                    found[alias.asname or alias.name] = wrapper
+        for alias in names:
+            local = alias.asname or alias.name
+            if local not in called:
+                continue
+            # `from pkg.utils import dynamic_pip_install`: a submodule imported by name
+            module = f"{node.module}.{alias.name}" if node.module else alias.name  # type: ignore[attr-defined]
+            wrappers = read(module, node.level or 0)  # type: ignore[attr-defined]
+            for attr in called[local]:
+                wrapper = (wrappers or {}).get(attr)
+                if wrapper is not None:
+                    found[f"{local}.{attr}"] = wrapper
     return found
+
+
+def _module_wrappers(source: Path) -> Optional[Dict[str, Optional[_Wrapper]]]:
+    """A project module's module-level pip wrappers by name (functions
+    defined once whose name says install or pip), read once per run; None
+    when the file cannot be keyed."""
+    from mlwarden.core.project import _file_key
+
+    key = _file_key(source)
+    if key is None:
+        return None
+    wrappers = _MODULE_WRAPPERS.get(key)
+    if wrappers is None:
+        wrappers = {}
+        try:
+            text = source.read_text(encoding="utf-8", errors="replace")
+            other = ast.parse(text)
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            other = None
+        if other is not None:
+            lines, lists = text.splitlines(), _LazyLists(other)
+            defs: Dict[str, List[ast.AST]] = {}
+            for stmt in other.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _WRAPPER_NAME.search(stmt.name):
+                    defs.setdefault(stmt.name, []).append(stmt)
+            aliases = _aliases(n for n in ast.walk(other) if isinstance(n, (ast.Import, ast.ImportFrom))) if defs else {}
+            for name, functions in defs.items():
+                wrapper = _wrapper_of(functions[0], False, lines, lists, aliases) if len(functions) == 1 else None
+                if wrapper is not None:
+                    wrapper = dataclasses.replace(wrapper, first=0, last=0) if dataclasses.is_dataclass(wrapper) else wrapper
+                wrappers[name] = wrapper
+        if len(_MODULE_WRAPPERS) > 512:
+            _MODULE_WRAPPERS.clear()
+        _MODULE_WRAPPERS[key] = wrappers
+    return wrappers
 
 
 def _names_pip(prefix: Tuple[str, ...]) -> bool:
