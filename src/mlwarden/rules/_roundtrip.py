@@ -150,6 +150,13 @@ CHECKPOINT_NOTE = (
     "path, is handed to `{}` before the load, so the file holds the state of the model the test trains; the "
     "same load of a path from elsewhere keeps its rank)"
 )
+OWN_CHECKPOINT_NOTE = (
+    " (low: the load reads the checkpoint this code's own training writes: `{}`, a checkpoint callback made with this"
+    " same path (`{}`), is handed to `{}` before the load on every path to it, so the file holds the state of the model"
+    " this function trains; if that training wrote nothing (a `save_best_only` run that never improved), the file is an"
+    " earlier run's of the same code at the same path, which only someone who can already write there could have"
+    " replaced; the same load of a path from elsewhere keeps its rank)"
+)
 #: a checkpoint callback, by its class name (`ModelCheckpoint`, `OrbaxCheckpoint`, `CheckpointCallback`)
 _CHECKPOINT_CLASS = re.compile(r"^[A-Z]\w*Checkpoint\w*$|^Checkpoint[A-Z]?\w*$")
 #: the calls that run training (and so the callbacks they are handed)
@@ -1448,6 +1455,212 @@ class _Query:
             return cls_name, trained[0], trained[1]
         return None
 
+    def own_checkpoint(self, data: Any) -> Optional[Tuple[str, str, str]]:
+        """Outside tests too: the load reads the path a checkpoint callback
+        of this same function (or of a method of its class that it calls)
+        was made with, handed to this function's ``fit``/``train`` before
+        the load on every path to it (aeon's ``_fit``: ``self.callbacks_ =
+        [ModelCheckpoint(filepath=self.file_path + self.file_name_ +
+        ".keras")]``, or ``self._get_model_checkpoint_callback(...)`` on the
+        other branch, then ``fit(..., callbacks=self.callbacks_)`` and
+        ``load_model(self.file_path + self.file_name_ + ".keras")``). The path
+        is written the same way at both places, from literals, names and
+        attributes (no call but path joins, so it cannot change between the
+        two), and nothing rebinds its parts between the callback and the
+        load. ``(callback, path code, training call)``, or None."""
+        if self.scope.is_module or data is None:
+            return None
+        path = self._unwrap_path(data)
+        if isinstance(path, cst.Name):
+            # `p = self.dir + name + ".keras"` … `load_model(p)`: the path as written at its one binding
+            found = self.scope.bindings.get(path.value, ())
+            if len(found) == 1 and found[0].kind == "assign" and self.scope.before(found[0].node, self.load):
+                path = self._unwrap_path(found[0].value)
+        parts = self._stable_parts(path, 0)
+        if parts is None:
+            return None
+        key = self.path_key(path)
+        for call in self.scope.calls:
+            func = call.func
+            if not (isinstance(func, cst.Attribute) and func.attr.value in _TRAIN_METHODS) or not self.scope.before(call, self.load):
+                continue
+            given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "callbacks"), None)
+            if given is None:
+                continue
+            found = self._checkpoints_in(given, key, path, call, 0)
+            if found is None:
+                continue
+            cls_name, start = found
+            if start is None or not self._parts_untouched(parts, start):
+                continue
+            return cls_name, _code(self.ctx, path), f"{_code(self.ctx, func)}(...)"
+        return None
+
+    def _stable_parts(self, expr: Any, depth: int) -> Optional[Set[str]]:
+        """The names and attribute chains a path is built from, when it is
+        built from literals, names, attributes, ``+``, ``/``, f-strings and
+        path joins only (no other call: its value could change); None
+        otherwise."""
+        if depth > 10:
+            return None
+        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+            return set()
+        if isinstance(expr, cst.Name):
+            found = self.scope.bindings.get(expr.value, ())
+            if any(b.kind not in ("assign", "param") for b in found):
+                return None
+            return {expr.value}
+        if isinstance(expr, cst.Attribute):
+            root = expr
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            if not isinstance(root, cst.Name):
+                return None
+            return {_code(self.ctx, expr), root.value}
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Add, cst.Divide)):
+            left, right = self._stable_parts(expr.left, depth + 1), self._stable_parts(expr.right, depth + 1)
+            return None if left is None or right is None else left | right
+        if isinstance(expr, cst.FormattedString):
+            out: Set[str] = set()
+            for part in expr.parts:
+                if isinstance(part, cst.FormattedStringExpression):
+                    inner = self._stable_parts(part.expression, depth + 1)
+                    if inner is None:
+                        return None
+                    out |= inner
+            return out
+        if isinstance(expr, cst.Call) and not any(a.star or a.keyword for a in expr.args) and (
+            self.call_name(expr, ("os.path.join", "os.fspath", "pathlib.Path", "str"))
+            or (isinstance(expr.func, cst.Name) and expr.func.value in ("str", "Path") and expr.func.value not in self.scope.bindings)
+        ):
+            out = set()
+            for arg in expr.args:
+                inner = self._stable_parts(arg.value, depth + 1)
+                if inner is None:
+                    return None
+                out |= inner
+            return out
+        return None
+
+    def _checkpoints_in(self, expr: Any, key: Any, path: Any, train: Any, depth: int) -> Optional[Tuple[str, Any]]:
+        """``expr`` (a ``callbacks=`` value) holds a checkpoint callback made
+        with the path on every path to ``train``: ``(callback class, the
+        earliest node that makes it)``, or None."""
+        if depth > 6:
+            return None
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            for element in expr.elements:
+                if isinstance(element, (cst.StarredElement,)):
+                    continue
+                found = self._checkpoints_in(element.value, key, path, train, depth + 1)
+                if found is not None:
+                    return found
+            return None
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+            return self._checkpoints_in(expr.left, key, path, train, depth + 1) or self._checkpoints_in(
+                expr.right, key, path, train, depth + 1
+            )
+        if isinstance(expr, cst.Call):
+            cls_name = self._callee_last(expr)
+            if cls_name is not None and _CHECKPOINT_CLASS.match(cls_name):
+                if any(not a.star and self.path_key(self._unwrap_path(a.value)) == key for a in expr.args):
+                    return cls_name, expr
+                return None
+            func = expr.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self" and self.cls is not None:
+                cls_name = self.method_checkpoint(self.cls.name.value, func.attr.value, expr, path)
+                return (cls_name, expr) if cls_name else None
+            return None
+        if isinstance(expr, (cst.Name, cst.Attribute)):
+            assigns = self._assignments(expr, train)
+            if not assigns or not self._every_path(assigns, train):
+                return None
+            first: Optional[Tuple[str, Any]] = None
+            for assign in assigns:
+                found = self._checkpoints_in(assign.value, key, path, train, depth + 1)
+                if found is None:
+                    return None
+                if first is None or self.scope.order[id(assign)] < self.scope.order[id(first[1])]:
+                    first = (found[0], assign)
+            return first
+        return None
+
+    def _assignments(self, target: Any, before: Any) -> List[Any]:
+        """The plain assignments (``x = ...``, ``self.x = ...``) of
+        ``target`` in this function before ``before``; [] when something
+        else binds it (an augmented assignment, a loop, a parameter)."""
+        code = _code(self.ctx, target)
+        out = []
+        for node in _walk_nodes(self.scope.scope.body):
+            if id(node) not in self.scope.order:
+                continue
+            if isinstance(node, cst.Assign):
+                if any(_code(self.ctx, t.target) == code for t in node.targets):
+                    if len(node.targets) != 1 or not self.scope.before(node, before):
+                        return []
+                    out.append(node)
+            elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)) and _code(self.ctx, node.target) == code:
+                return []
+            elif isinstance(node, cst.Param) and isinstance(target, cst.Name) and node.name.value == target.value:
+                return []
+        return out
+
+    def _every_path(self, assigns: List[Any], train: Any) -> bool:
+        """One of ``assigns`` runs on every path to ``train``: one on a
+        straight line before it, or one in each branch of an ``if``/``else``
+        (no ``elif``) that is on a straight line before it."""
+        if any(self.scope.straight_before(a, train) for a in assigns):
+            return True
+        for assign in assigns:
+            branch = None
+            for up in self.scope.ancestors(assign):
+                if isinstance(up, cst.If):
+                    branch = up
+                    break
+            if branch is None or not isinstance(branch.orelse, cst.Else) or not self.scope.straight_before(branch, train):
+                continue
+            in_body = any(self._top_level(a, branch.body) for a in assigns)
+            in_else = any(self._top_level(a, branch.orelse.body) for a in assigns)
+            if in_body and in_else:
+                return True
+        return False
+
+    def _top_level(self, node: Any, block: Any) -> bool:
+        """``node`` is a statement of ``block`` (not nested deeper)."""
+        for up in self.scope.ancestors(node):
+            if up is block:
+                return True
+            if type(up).__name__ not in ("SimpleStatementLine", "IndentedBlock"):
+                return False
+        return False
+
+    def _parts_untouched(self, parts: Set[str], start: Any) -> bool:
+        """No part of the path (a name, an attribute chain) is assigned
+        between ``start`` and the load."""
+        first, last = self.scope.order[id(start)], self.scope.order[id(self.load)]
+        for node in _walk_nodes(self.scope.scope.body):
+            order = self.scope.order.get(id(node))
+            if order is None or not first < order < last:
+                continue
+            targets: List[Any] = []
+            if isinstance(node, cst.Assign):
+                targets = [t.target for t in node.targets]
+            elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
+                targets = [node.target]
+            for target in targets:
+                for inner in _walk_nodes(target):
+                    if isinstance(inner, (cst.Name, cst.Attribute)) and _code(self.ctx, inner) in parts:
+                        if isinstance(inner, cst.Name) and isinstance(self.scope.parent.get(id(inner)), cst.Attribute) and inner is not target:
+                            continue  # `self` in `self.other = ...`
+                        return False
+        return True
+
+    def method_checkpoint(self, class_name: str, method: str, call: Any, path: Any) -> Optional[str]:
+        """A method of the class (set by the rule) whose every ``return``
+        holds a checkpoint callback made with ``path`` once its parameters
+        are the call's arguments: the callback's class name, or None."""
+        return None
+
     def _callee_last(self, call: Any) -> Optional[str]:
         func = call.func
         if isinstance(func, cst.Name):
@@ -1888,6 +2101,108 @@ def is_double_factory(ctx: Any, call: Any, bindings: Optional[Dict[str, List["Bi
     the same factory on pytest-mock's ``mocker`` fixture when ``mocker`` is a
     parameter (``bindings`` of the calling scope)."""
     return _factory_name(ctx, call, bindings) is not None
+
+
+def _class_method(tree: Any, class_name: str, method: str) -> Tuple[Optional[Any], bool]:
+    """(the ``def`` of ``class_name.method``, whether the one top-level class
+    ``class_name`` of ``tree`` was found); (None, True) when the class does
+    not define it (it may inherit it), (None, False) when the class or the
+    method cannot be read as one plain ``def``."""
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name]
+    if len(classes) != 1:
+        return None, False
+    defs = [n for n in classes[0].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method]
+    assigned = any(
+        isinstance(n, (ast.Assign, ast.AnnAssign)) and any(isinstance(t, ast.Name) and t.id == method for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))
+        for n in classes[0].body
+    )
+    if assigned or len(defs) > 1:
+        return None, False
+    if not defs:
+        return None, True
+    if defs[0].decorator_list or isinstance(defs[0], ast.AsyncFunctionDef):
+        return None, False
+    return defs[0], True
+
+
+def _method_checkpoint(function: Any, path_code: str, args: Optional[List[Tuple[Optional[str], str]]]) -> Optional[str]:
+    """The checkpoint callback class that every ``return`` of the method
+    ``function`` holds, made with ``path_code`` once the method's parameters
+    are the call's ``args`` ((keyword or None, code) pairs); None otherwise."""
+    if args is None or function is None:
+        return None
+    params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)][1:] + [a.arg for a in function.args.kwonlyargs]
+    try:
+        given: Dict[str, ast.expr] = {}
+        positional = [code for keyword, code in args if keyword is None]
+        for name, code in zip(params, positional):
+            given[name] = ast.parse(code.strip(), mode="eval").body
+        for keyword, code in args:
+            if keyword is not None:
+                given[keyword] = ast.parse(code.strip(), mode="eval").body
+        wanted = ast.unparse(_unwrap_ast(ast.parse(path_code.strip(), mode="eval").body))
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    if set(given) - set(params):
+        return None
+    assigned: Dict[str, List[ast.expr]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.NamedExpr)) and isinstance(node.target, ast.Name):
+            assigned.setdefault(node.target.id, []).append(None)  # type: ignore[arg-type]
+    if any(name in assigned for name in params):
+        return None  # a parameter rebound: its value is no longer the argument
+
+    class _Substitute(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> Any:
+            return given.get(node.id, node)
+
+    def checkpoint(expr: Any, depth: int = 0) -> Optional[str]:
+        if depth > 6 or expr is None:
+            return None
+        if isinstance(expr, (ast.List, ast.Tuple)):
+            return next((c for c in (checkpoint(e, depth + 1) for e in expr.elts) if c), None)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            return checkpoint(expr.left, depth + 1) or checkpoint(expr.right, depth + 1)
+        if isinstance(expr, ast.Name):
+            values = assigned.get(expr.id, [])
+            return checkpoint(values[0], depth + 1) if len(values) == 1 else None
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            if last is None or not _CHECKPOINT_CLASS.match(last):
+                return None
+            for value in [*expr.args, *(k.value for k in expr.keywords)]:
+                if isinstance(value, ast.Starred):
+                    continue
+                try:
+                    built = ast.unparse(_unwrap_ast(_Substitute().visit(ast.parse(ast.unparse(value), mode="eval").body)))
+                except (SyntaxError, ValueError, RecursionError):
+                    continue
+                if built == wanted:
+                    return last
+        return None
+
+    returns = [n for n in ast.walk(function) if isinstance(n, ast.Return)]
+    if not returns or any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) for n in ast.walk(function) if n is not function):
+        return None
+    found = [checkpoint(r.value) for r in returns]
+    return found[0] if found and all(found) else None
+
+
+def _unwrap_ast(expr: Any) -> Any:
+    """``str(p)``/``Path(p)``/``os.fspath(p)`` -> ``p``."""
+    for _ in range(4):
+        if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords and ast.unparse(expr.func) in (
+            "str", "Path", "os.fspath", "pathlib.Path"
+        ):
+            expr = expr.args[0]
+        else:
+            break
+    return expr
 
 
 @lru_cache(maxsize=4)
@@ -3001,7 +3316,48 @@ class RoundTripAware:
         query.in_test_file = self._rt_test_file  # type: ignore[method-assign]
         query.file_class_bases = self._rt_file_class_bases  # type: ignore[method-assign]
         query.file_class_methods = self._rt_file_class_methods  # type: ignore[method-assign]
+        query.method_checkpoint = self._rt_method_checkpoint  # type: ignore[method-assign]
         return query
+
+    def _rt_method_checkpoint(self, class_name: str, method: str, call: Any, path: Any) -> Optional[str]:
+        """See :meth:`_Query.method_checkpoint`: the method is read from the
+        whole file with ``ast`` (the fast path may hand us one method)."""
+        code = getattr(getattr(self, "unit", None), "code", None)
+        source = getattr(code, "source", None)
+        self.unit.extra["reads_other_lines"] = True  # type: ignore[attr-defined]
+        tree = _tree(source) if isinstance(source, str) else None
+        if tree is None or any(a.star for a in call.args):
+            return None
+        function, found = _class_method(tree, class_name, method)
+        if function is None and found:
+            function = self._rt_inherited(tree, class_name, method)
+        args = [(a.keyword.value if a.keyword is not None else None, self.ctx.module.code_for_node(a.value)) for a in call.args]
+        return _method_checkpoint(function, self.ctx.module.code_for_node(path), args)
+
+    def _rt_inherited(self, tree: Any, class_name: str, method: str) -> Optional[Any]:
+        """The ``def`` of ``method`` that ``class_name`` inherits from its
+        first base: a top-level class of this file, or a class this file
+        imports from another module of its project (parsed with ``ast``,
+        never imported), when that base defines it itself; None when the
+        base cannot be read or does not define it (its own bases might)."""
+        stack = self._rt_stack()
+        cls = next((n for n in reversed(stack) if isinstance(n, cst.ClassDef) and n.name.value == class_name), None)
+        if cls is None:
+            return None
+        bases = [b.value for b in cls.bases if b.keyword is None]
+        if not bases:
+            return None
+        base = bases[0]
+        if isinstance(base, cst.Name) and base.value not in self.ctx.imports.aliases:
+            function, _found = _class_method(tree, base.value, method)
+            return function
+        project = project_function(self.ctx, getattr(self.unit, "path", None), base)  # type: ignore[attr-defined]
+        if project is None:
+            return None
+        target, module_tree, name, _module = project
+        self.unit.extra.setdefault("read_files", set()).add(str(target))  # type: ignore[attr-defined]
+        function, _found = _class_method(module_tree, name, method)
+        return function
 
     def _rt_file_class_bases(self, name: str) -> Optional[List[str]]:
         code = getattr(getattr(self, "unit", None), "code", None)
@@ -3242,7 +3598,15 @@ class RoundTripAware:
         except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
             return None
         if found is None:
-            return None
+            try:
+                own = query.own_checkpoint(data)
+            except RecursionError:
+                raise
+            except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
+                return None
+            if own is None:
+                return None
+            return OWN_CHECKPOINT_NOTE.format(*own)
         callback, trainer, _train_call = found
         return CHECKPOINT_NOTE.format(callback, trainer)
 

@@ -208,6 +208,21 @@ class PickleLoad(RoundTripAware, CodeRule):
     function, is imported, decorated or rebound, or an argument that is a
     parameter or anything else keeps the rank.
 
+    Since session 15 the function (and, for a test, the function whose
+    serializer result the test loads) may also be one of another module of
+    the same project: imported by an absolute import of the file's own
+    top-level package (found next to one of the file's folders or under
+    `src/`, up to the project root; a `tests/` folder without `__init__.py`
+    counts), by a relative import (also renamed, `from .codec import f as
+    g`), or called as `module.function` of such an import. That module is
+    parsed with `ast`, never imported, and its function must pass the same
+    test, read with that module's own imports. In a `test*` function the
+    other arguments may also be values the test builds itself (its own
+    `pytest.mark.parametrize` values, not `indirect`, and calls of a `def`
+    nested in the test that reads nothing from outside the process). A
+    function that is only re-exported there, a third-party module's
+    function, and a fixture argument keep the rank.
+
     Test doubles (since session 11b) rank a test's load by where its bytes
     provably come from, lowest risk first:
     1. what the code under test handed a mock, read from its call records

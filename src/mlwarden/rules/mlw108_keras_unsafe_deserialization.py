@@ -129,7 +129,25 @@ class KerasUnsafeDeserialization(RoundTripAware, CodeRule):
     default is safe). A non-literal path that a checkpoint callback of the
     same test wrote during training (`ModelCheckpoint(filepath=p)` handed to
     `model.fit(..., callbacks=[...])` before `load_model(p)`, `p` a fresh
-    temporary path) is low with the reason (see MLW101). Since session 13, `safe_mode=False` (or an unverifiable
+    temporary path) is low with the reason (see MLW101). Since session 15b
+    the same holds outside tests, for any path written the same way at the
+    callback and at the load (literals, names and attributes joined with
+    `+`, `/`, f-strings or `os.path.join`; no other call, so it cannot
+    change in between; a local name bound once to such a path counts as
+    it): the callback is made in the same function, or returned by a
+    method of its class or of its first base class (in the same file or
+    another module of the project, read with `ast`) that the function calls
+    with the path's parts, it reaches the function's `fit(...,
+    callbacks=...)` before the load on every path (one `if`/`else` with the
+    callback in both branches counts), and nothing rebinds a part of the
+    path between the callback and the load. Risk argument: the file holds
+    the model this function trains; if training wrote nothing (a
+    `save_best_only` run that never improved), it is an earlier run's of the
+    same code at the same path, which only someone who can already write
+    there could have replaced. A callback made with another path, a branch
+    without it, a base class outside the project, a rebound part, a path
+    with a call in it (`time.time_ns()`) and a callback that never reaches
+    `fit` keep the rank. Since session 13, `safe_mode=False` (or an unverifiable
     value) on a round trip, a model this code saved at that temporary or
     literal path just before the load (`model.save(p)` then
     `load_model(p, safe_mode=False)` in a test), is low with the reason: the

@@ -65,7 +65,14 @@ class UnpinnedRequirement(FileRule):
     Medium. Low for the requirements file a library builds its install
     requirements from (a `setup.py` that names it, or lists every file of
     its folder right below it with `os.listdir`/`iterdir`/a glob the file
-    matches, and passes `install_requires`, or a `pyproject.toml` whose setuptools `dynamic`
+    matches, or builds its path from names it writes itself: an f-string,
+    `%`, `.format`, `+`, `/` or a path join over a loop (or comprehension)
+    on a literal list of names, a module constant, or the literal arguments
+    its own `def` is called with, as in `for extra in ["main", "dev"]:
+    Path(f"requirements/{extra}.txt")`; and passes `install_requires`. A
+    path built from a name the code does not write (`sys.argv`, the
+    environment, a value read from a file) names no file, so a file it may
+    reach keeps its rank. Or a `pyproject.toml` whose setuptools `dynamic`
     dependencies or `hatch-requirements-txt` hook list it (extras too), in its folder or
     up to two folders above, as in `requirements/base.txt`; the nearest
     folder with either file is the project): like a library's
@@ -300,7 +307,281 @@ def _setup_py_reads(setup_py, parts) -> bool:
     text = setup_py.read_text(encoding="utf-8", errors="replace")[:200_000]
     if "install_requires" not in text:
         return False
-    return all(re.search(rf"[\"'/\\]{re.escape(part)}[\"'/\\]", text) for part in parts) or _setup_py_lists(text, parts)
+    return (
+        all(re.search(rf"[\"'/\\]{re.escape(part)}[\"'/\\]", text) for part in parts)
+        or _setup_py_lists(text, parts)
+        or "/".join(parts) in _setup_py_built_paths(text)
+    )
+
+
+#: a part of a built path the code does not write (``here``, ``os.path.dirname(__file__)``)
+_ANY = "\x00"
+#: at most this many values per expression (a loop over loops stays small)
+_MAX_BUILT = 64
+
+
+def _setup_py_built_paths(text: str) -> frozenset:
+    """The relative paths ``setup.py`` builds from names it writes itself
+    (``for extra in ["dev", "main"]: Path(f"requirements/{extra}.txt")``,
+    ``"requirements/%s.txt" % name``, ``"requirements/{}.txt".format(name)``,
+    ``os.path.join(here, "requirements", name + ".txt")``): f-strings, ``%``,
+    ``.format``, ``+``, ``/`` and path joins, where each name is a loop (or
+    comprehension) variable over a literal list, tuple or set of strings (or a
+    module-level name bound once to one), a module-level string constant, or a
+    parameter of a ``def`` of the file with the literal strings its calls there
+    pass (and its literal default). A leading folder the code computes
+    (``here``, ``os.path.dirname(__file__)``) is the project's folder. Any other
+    name (the environment, ``sys.argv``, a listing, a value read from a file)
+    names no file: a path that needs it is not counted, so the file it may
+    reach keeps its rank. Parsed with ``ast``; never run."""
+    return _built_paths_cached(text)
+
+
+def _built_paths_cached(text: str, _cache: Dict[int, frozenset] = {}) -> frozenset:  # noqa: B006 - a per-process memo
+    import ast
+
+    key = hash(text)
+    found = _cache.get(key)
+    if found is not None:
+        return found
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        tree = None
+    out: set = set()
+    if tree is not None:
+        try:
+            out = _BuiltPaths(tree).paths()
+        except RecursionError:
+            out = set()
+    if len(_cache) > 32:
+        _cache.clear()
+    result = _cache[key] = frozenset(out)
+    return result
+
+
+class _BuiltPaths:
+    def __init__(self, tree: Any) -> None:
+        import ast
+
+        self.ast = ast
+        self.tree = tree
+        self.parents: Dict[int, Any] = {}
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[id(child)] = node
+        # module-level names bound exactly once, to a literal string or a literal list of strings
+        counts: Dict[str, int] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                counts[node.id] = counts.get(node.id, 0) + 1
+        self.constants: Dict[str, List[str]] = {}
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                if counts.get(name) == 1:
+                    values = self._literal_strings(stmt.value, allow_single=True)
+                    if values is not None:
+                        self.constants[name] = values
+        self.functions: Dict[str, Any] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[node.name] = None if node.name in self.functions else node
+
+    def _literal_strings(self, node: Any, allow_single: bool = False) -> Optional[List[str]]:
+        ast = self.ast
+        if allow_single and isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and node.elts and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+        ):
+            return [e.value for e in node.elts]
+        return None
+
+    def _iterated(self, node: Any) -> Optional[List[str]]:
+        """The literal strings a loop iterates over (a literal, or a constant list)."""
+        found = self._literal_strings(node)
+        if found is not None:
+            return found
+        if isinstance(node, self.ast.Name) and node.id in self.constants and len(self.constants[node.id]) >= 1:
+            return self.constants[node.id]
+        return None
+
+    def _name_values(self, node: Any) -> List[str]:
+        """The values a name can hold where ``node`` uses it, ``[_ANY]`` when not written here."""
+        ast = self.ast
+        name = node.id
+        current = self.parents.get(id(node))
+        while current is not None:
+            if isinstance(current, (ast.For, ast.AsyncFor)) and isinstance(current.target, ast.Name) and current.target.id == name:
+                if self._inside(node, current.body):
+                    return self._iterated(current.iter) or [_ANY]
+            if isinstance(current, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                for comp in current.generators:
+                    if isinstance(comp.target, ast.Name) and comp.target.id == name:
+                        return self._iterated(comp.iter) or [_ANY]
+            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return self._parameter_values(current, name)
+            current = self.parents.get(id(current))
+        if name in self.constants and len(self.constants[name]) == 1:
+            return self.constants[name]
+        return [_ANY]
+
+    def _inside(self, node: Any, body: List[Any]) -> bool:
+        ids = {id(n) for stmt in body for n in self.ast.walk(stmt)}
+        return id(node) in ids
+
+    def _parameter_values(self, function: Any, name: str) -> List[str]:
+        """A parameter: the literal strings the file's calls of the function
+        pass for it (and its literal default); a local or unknown: ``[_ANY]``."""
+        ast = self.ast
+        args = function.args
+        positional = [*args.posonlyargs, *args.args]
+        names = [a.arg for a in positional]
+        if name not in names and name not in [a.arg for a in args.kwonlyargs]:
+            if name in self.constants and len(self.constants[name]) == 1:
+                return self.constants[name]
+            return [_ANY]
+        if self.functions.get(function.name) is not function:
+            return [_ANY]
+        values: List[str] = []
+        index = names.index(name) if name in names else -1
+        defaults = dict(zip(names[len(names) - len(args.defaults):], args.defaults))
+        defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+        default = defaults.get(name)
+        if isinstance(default, ast.Constant) and isinstance(default.value, str):
+            values.append(default.value)
+        for call in ast.walk(self.tree):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == function.name):
+                continue
+            given = None
+            if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+                given = call.args[index]
+            for keyword in call.keywords:
+                if keyword.arg == name:
+                    given = keyword.value
+            if isinstance(given, ast.Constant) and isinstance(given.value, str):
+                values.append(given.value)
+            elif isinstance(given, ast.Name):
+                values += [v for v in self._name_values(given) if v != _ANY]
+        return sorted(set(values)) or [_ANY]
+
+    def values(self, node: Any, depth: int = 0) -> List[str]:
+        """Every string ``node`` can be, with ``_ANY`` for a part not written here."""
+        ast = self.ast
+        if depth > 12:
+            return [_ANY]
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.Name):
+            return self._name_values(node)
+        if isinstance(node, ast.JoinedStr):
+            out = [""]
+            for part in node.values:
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    pieces = [part.value]
+                elif isinstance(part, ast.FormattedValue) and part.format_spec is None:
+                    pieces = self.values(part.value, depth + 1)
+                else:
+                    pieces = [_ANY]
+                out = self._product(out, pieces, "")
+            return out
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+            sep = "" if isinstance(node.op, ast.Add) else "/"
+            return self._product(self.values(node.left, depth + 1), self.values(node.right, depth + 1), sep)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            right = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+            return self._format(node.left.value, "%s", [self.values(r, depth + 1) for r in right])
+        if isinstance(node, ast.Call):
+            func = node.func
+            if node.keywords and not (isinstance(func, ast.Attribute) and func.attr == "format"):
+                return [_ANY]
+            if isinstance(func, ast.Attribute) and func.attr == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str):
+                if node.keywords:
+                    template = func.value.value
+                    out = [template]
+                    for keyword in node.keywords:
+                        if keyword.arg is None:
+                            return [_ANY]
+                        out = [o.replace("{" + keyword.arg + "}", v) for o in out for v in self.values(keyword.value, depth + 1)][:_MAX_BUILT]
+                    if node.args:
+                        return self._format_many(out, [self.values(a, depth + 1) for a in node.args])
+                    return out
+                return self._format(func.value.value, "{}", [self.values(a, depth + 1) for a in node.args])
+            called = ast.unparse(func)
+            last = called.rsplit(".", 1)[-1]
+            if called in ("os.path.join", "path.join", "join", "joinpath", "posixpath.join") or (isinstance(func, ast.Attribute) and func.attr == "joinpath"):
+                parts = [self.values(a, depth + 1) for a in node.args]
+                if isinstance(func, ast.Attribute) and func.attr == "joinpath":
+                    parts = [self.values(func.value, depth + 1)] + parts
+                if not parts or any(isinstance(a, ast.Starred) for a in node.args):
+                    return [_ANY]
+                out = parts[0]
+                for more in parts[1:]:
+                    out = self._product(out, more, "/")
+                return out
+            if last in ("Path", "PurePath", "PosixPath", "str", "fspath", "abspath", "normpath") and len(node.args) == 1:
+                return self.values(node.args[0], depth + 1)
+            if last in ("Path", "PurePath", "PosixPath") and len(node.args) > 1:
+                out = self.values(node.args[0], depth + 1)
+                for more in node.args[1:]:
+                    out = self._product(out, self.values(more, depth + 1), "/")
+                return out
+        return [_ANY]
+
+    def _part_of_bigger(self, node: Any) -> bool:
+        ast = self.ast
+        parent = self.parents.get(id(node))
+        if isinstance(parent, (ast.BinOp, ast.FormattedValue, ast.JoinedStr)):
+            return True
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            last = ast.unparse(parent.func).rsplit(".", 1)[-1]
+            return last in ("join", "joinpath", "Path", "PurePath", "PosixPath", "format")
+        return False
+
+    def _product(self, left: List[str], right: List[str], sep: str) -> List[str]:
+        return [a + sep + b for a in left for b in right][:_MAX_BUILT]
+
+    def _format(self, template: str, slot: str, args: List[List[str]]) -> List[str]:
+        if slot == "{}":
+            import re as _re
+
+            template = _re.sub(r"\{\d*\}", "{}", template)
+        if template.count(slot) != len(args):
+            return [_ANY]
+        return self._format_many([template], args, slot)
+
+    def _format_many(self, templates: List[str], args: List[List[str]], slot: str = "{}") -> List[str]:
+        out = templates
+        for values in args:
+            out = [o.replace(slot, v, 1) for o in out for v in values][:_MAX_BUILT]
+        return out
+
+    def paths(self) -> set:
+        ast = self.ast
+        found: set = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.JoinedStr, ast.BinOp, ast.Call)):
+                if self._part_of_bigger(node):
+                    continue  # `name + ".txt"` inside `join(here, "requirements", name + ".txt")`
+                for value in self.values(node):
+                    path = _normal_built(value)
+                    if path:
+                        found.add(path)
+        return found
+
+
+def _normal_built(value: str) -> str:
+    """A built path relative to the setup.py folder, or "" when a part the
+    code does not write is anywhere but in front (the project's folder)."""
+    value = value.replace("\\", "/")
+    if value.startswith(_ANY + "/"):
+        value = value[2:]
+    if _ANY in value or not value.strip():
+        return ""
+    while value.startswith("./"):
+        value = value[2:]
+    return "/".join(p for p in value.split("/") if p not in ("", "."))
 
 
 def _setup_py_lists(text: str, parts) -> bool:
