@@ -52,7 +52,10 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
     A dict literal holding `"trust_remote_code": True` that is not passed to
     a call directly (`kwargs = {...}` then `f(**kwargs)`) is reported where
     it is written; so is one nested in, or handed to, another dict (a dict
-    is not a loader). A config dict whose `type=` is a Hub loader, as in
+    is not a loader). A value of several words (`{"trust_remote_code":
+    "Trust remote code from the hub"}`) is a help or description table, not
+    an argument, and is not reported where it is written; a call that
+    receives it (`**HELP`) is still judged. A config dict whose `type=` is a Hub loader, as in
     mmengine/xtuner configs (`llm=dict(type=AutoModelForCausalLM.from_pretrained,
     pretrained_model_name_or_path=NAME, trust_remote_code=True)`), is judged
     as the call its builder makes, with the same severities; so is one
@@ -364,6 +367,10 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
         for element, key, value in pairs:
             if key != KEY or not self._truthy(value):
                 continue
+            if loader is None and _is_text(self.resolve(value)):
+                # `{"trust_remote_code": "Trust remote code from the hub"}`: a help or
+                # description table; a call it reaches (`**HELP`) is judged at the call
+                continue
             if loader is not None:
                 target = display_target(loader[0])
                 shown = f"`{{'type': {target}, 'trust_remote_code': True}}`" if isinstance(node, cst.Dict) else f"`dict(type={target}, trust_remote_code=True)`"
@@ -387,6 +394,12 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
                 severity = lower(severity)
                 message += f" (the project's own organisation, from {where})"
             self.report(node, message, severity=severity)
+
+
+def _is_text(value: Any) -> bool:
+    """A string with words in it (a sentence, a help text), not an
+    argument's value."""
+    return isinstance(value, str) and len(value.split()) > 1
 
 
 def _dict_loader(ctx: Any, keys: "dict[str, Any]") -> "Optional[tuple[str, Any, bool]]":
