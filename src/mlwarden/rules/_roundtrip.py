@@ -116,6 +116,10 @@ KEPT_FOR_DOUBLE_NOTE = (
     " (low: a test keeps the real loader to call it from a test double's `side_effect` while the loader is "
     "patched; it loads what the code under test hands the mocked loader, reported where that code makes the load)"
 )
+KEPT_TO_RESTORE_NOTE = (
+    " (low: the loader is only saved to be put back where it came from, as code that patches it does; "
+    "it is not called or handed on here, and the loads that run while it is patched are reported where they are made)"
+)
 FAKE_NOTE = (
     " (low: the test reads `{0}.{1}`, and `{2}`, a class of this file, sets `{1}` only from what its methods are "
     "handed (line {3}); the test hands `{0}` only to the code under test, which put the bytes there in this process)"
@@ -3636,6 +3640,28 @@ class RoundTripAware:
                 uses += 1
         names = sum(1 for n in _walk_nodes(function) if isinstance(n, cst.Name) and n.value == name)
         return uses > 0 and names == uses + 1  # the target and the calls, nothing else
+
+    def kept_to_restore(self, assign: Any) -> bool:
+        """``saved = pickle.load`` (any loader reference) in a function whose
+        every other use of ``saved`` puts it back where it came from
+        (``pickle.load = saved``, typically in a ``finally``): the loader is
+        saved while it is patched, never called or handed on."""
+        stack = self._rt_stack()
+        function = next((f for f in reversed(stack) if isinstance(f, cst.FunctionDef)), None)
+        if function is None or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+            return False
+        name = assign.targets[0].target.value
+        origin = _dotted_name(assign.value)
+        if origin is None:
+            return False
+        restores = 0
+        for node in _walk_nodes(function):
+            if isinstance(node, cst.Assign) and node is not assign and isinstance(node.value, cst.Name) and node.value.value == name:
+                if not all(_dotted_name(t.target) == origin for t in node.targets):
+                    return False
+                restores += 1
+        names = sum(1 for n in _walk_nodes(function) if isinstance(n, cst.Name) and n.value == name)
+        return restores > 0 and names == restores + 1  # the saving target and the restores, nothing else
 
     def _spy_note(self, call: Any) -> Optional[str]:
         """The note of a load inside a ``def`` nested in a test that the test

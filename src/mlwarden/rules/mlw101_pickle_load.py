@@ -10,7 +10,7 @@ import re
 from mlwarden.core.finding import Severity
 from mlwarden.core.rule import CodeRule, Invalid, Valid
 from mlwarden.rules._helpers import assigned_reference, notebook_json, passed_references
-from mlwarden.rules._roundtrip import KEPT_FOR_DOUBLE_NOTE, RoundTripAware
+from mlwarden.rules._roundtrip import KEPT_FOR_DOUBLE_NOTE, KEPT_TO_RESTORE_NOTE, RoundTripAware
 from mlwarden.rules.mlw701_gradio_public_share import imports_module
 
 _MODULES = ("pickle", "dill", "cloudpickle")
@@ -249,7 +249,10 @@ class PickleLoad(RoundTripAware, CodeRule):
        the loader when every use is such a call: it loads what the code
        under test hands the patched loader, and that load is reported in
        the code under test. A spy the test also calls, or installed
-       outside a test, keeps the rank;
+       outside a test, keeps the rank. In any function (since session 15),
+       `saved = pickle.load` whose only other uses put it back
+       (`pickle.load = saved`, typically in a `finally`) is low too: the
+       loader is saved while it is patched, never called or handed on;
     4. **low** (since session 12): a hand-written fake, an instance of a
        class of the test file made with constant arguments in the test or
        by a same-file fixture (its only `return`/`yield`; what a fixture
@@ -478,6 +481,9 @@ class PickleLoad(RoundTripAware, CodeRule):
         if found:
             if self.kept_for_double(node):
                 self.report(node.value, _reference_message(found) + KEPT_FOR_DOUBLE_NOTE, severity=Severity.LOW)
+                return
+            if self.kept_to_restore(node):
+                self.report(node.value, _reference_message(found) + KEPT_TO_RESTORE_NOTE, severity=Severity.LOW)
                 return
             self.report(node.value, _reference_message(found))
 
