@@ -165,6 +165,8 @@ def test_kept(filename, text, needle):
     ("ThisIsNotTheProductionOne", True), ("do-not-use", True), ("not_a_real_value_v2", True),
     ("anvil-kettle-orchid-gravel", False), ("bert-base-uncased", False), ("max_new_tokens", False),
     ("Xq7p_is_the_Lm2z", False), ("gT4-please-use-rW8", False), ("is_it", False),
+    ("DO_NOT_USE_IN_PROD", True), ("if_you_read_this_use_S3_and_the_vault", True), ("k8s_is_it", False),
+    ("MY_SECRET_KEY_NAME", False),
 ])
 def test_placeholder_sentence(value, sentence):
     from mlwarden.secrets.noise import placeholder_sentence

@@ -470,8 +470,8 @@ def is_prose(text: str) -> bool:
 #: where a value written as one token splits into words: `_`/`-` runs, and
 #: camel-case boundaries (`ThisIsNot|A|Real`, `useYour|Own`)
 _WORD_BREAK = re.compile(r"[_\-]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-#: a word by its spelling: letters, lower case, capitalised or one capital
-_SPELLED_WORD = re.compile(r"[a-z]{1,15}|[A-Z][a-z]{0,14}|[AI]")
+#: a word by its spelling: letters, lower case, capitalised or upper case
+_SPELLED_WORD = re.compile(r"[a-z]{1,15}|[A-Z][a-z]{0,14}|[A-Z]{1,15}")
 #: four consonants in a row: rare inside an English word, common in random text
 _CONSONANT_RUN = re.compile(r"[bcdfghjklmnpqrstvwxz]{4}", re.IGNORECASE)
 #: the closed classes of English (pronouns, articles, auxiliaries, prepositions,
@@ -511,7 +511,7 @@ def placeholder_sentence(text: str) -> bool:
     if len(parts) < 3:
         return False
     odd = [p for p in parts if not _wordlike(p)]
-    if len(odd) > 1 or odd and not (len(odd[0]) <= 4 and odd[0].isalnum() and odd[0] is parts[-1]):
+    if len(odd) > 1 or odd and not (len(odd[0]) <= 4 and odd[0].isalnum()) or len(parts) - len(odd) < 3:
         return False
     return sum(p.lower() in _CLOSED_CLASS for p in parts) >= 2
 
