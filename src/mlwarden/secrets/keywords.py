@@ -876,7 +876,9 @@ def _scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opt
 #: ``"api_keys": [`` (one quoted item per line follows); searched in lower-cased
 #: configuration text, starting with the plural word's literal
 LIST_OPENER = re.compile(
-    r"(?:keys|tokens|secrets|passwords|passwds|credentials)(?=[\w.\-]*[\"']?[ \t]*:[ \t]*\[?[ \t]*$)[\w.\-]*[\"']?[ \t]*:[ \t]*(\[?)[ \t]*$",
+    # (`[ \t]*(?:(\[)[ \t]*)?$`: one way to read a run of blanks, so a long
+    # run not followed by the line's end fails in linear time)
+    r"(?:keys|tokens|secrets|passwords|passwds|credentials)[\w.\-]*[\"']?[ \t]*:[ \t]*(?:(\[)[ \t]*)?$",
     re.M,
 )
 _PLURAL = re.compile(r"(?i)(key|token|secret|password|passwd|credential)s(?=$|[^a-z])")
