@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -48,9 +49,18 @@ FILES = {
     "keys/deploy.ppk": (_putty_key(), 1, "PuTTY Private Key"),
     # host:port:database:user:password; a placeholder line stays quiet
     "ops/.pgpass": ("# training database\nlocalhost:5432:*:postgres:<password>\ndb.internal:5432:features:trainer:Wq7#Lp2vZ9rX4mT8\n", 3, "Generic Secret"),
+    # round 19: `credentials` and `.credentials` anywhere, `.rsa` keys, Atom's `.ftpconfig`, tugboat's settings
+    "cloud/.credentials": ("[default]\naws_access_key_id = AKIAW4T9K2M7Q3Z8N5XD\n", 2, "AWS Access Key"),
+    ".config/gcloud/credentials": ('{\n  "type": "authorized_user",\n  "refresh_token": "1//0dKq7Lp2vZ9rX4mT8wB3nJ6cF1hD5gS0yA-L9IrU3eW7qYb2"\n}\n', 3,
+                                   "Generic Secret"),
+    "keys/shared_key.rsa": (_private_key(), 1, "Private Key"),
+    "site/.ftpconfig": ('{\n  "protocol": "sftp",\n  "host": "files.example.org",\n  "user": "deploy",\n  "pass": "Hq4#Tz8mW2vL6pX9"\n}\n', 5,
+                        "Generic Secret"),
+    "cloud/.tugboat": ("authentication:\n  access_token: 9c2e7f41b8d36a05e4f9b1c72d8e03a6f5b4c9d7e1a2f3b6c8d0e9f7a5b4c3d2\n", 2, "Generic Secret"),
 }
 #: names that look alike and are not credential stores
-NOT_READ = ["keys/id_ed25519.pub", "credentials", "docs/credentials", "netrc.md.bak", "notes/.netrc-help.txt.orig"]
+NOT_READ = ["keys/id_ed25519.pub", "docs/credentials.md", "credentials.txt.orig", "netrc.md.bak", "notes/.netrc-help.txt.orig",
+            "keys/shared_key.rsa.pub", "ftpconfig.md", "tugboat", "credentials_helper.sh"]
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
@@ -84,8 +94,11 @@ def test_a_walk_reports_the_credential_in_each_store(tmp_path, run_cli):
     for name, (_content, number, kind) in FILES.items():
         assert found[name][0] == number, found[name]
         assert f"`{kind}`" in found[name][1], found[name]
-    for name, (content, _n, _k) in FILES.items():
-        secret = content.split()[-1] if "KEY" not in content and "PuTTY" not in content else content.splitlines()[1]
+    for name, (content, number, _k) in FILES.items():
+        if "PRIVATE KEY" in content or "PuTTY" in content:
+            secret = content.splitlines()[1]
+        else:
+            secret = max(re.findall(r"[^\s\"':=,]{12,}", content.splitlines()[number - 1]), key=len)
         assert secret not in out  # redacted
 
 
@@ -101,6 +114,9 @@ HOOK_CASES = sorted(FILES) + NOT_READ + [
     "wiki/LocalSettings.php", "config.inc.php", "sites/default/settings.php", "config.php", ".idea/WebServers.xml",
     "public_html/.htpasswd", "db/dump.sql", "migrations/0001_init.SQL",
     "wp-config-sample.php", "index.php", ".bashrc.bak", "bashrc", "notes.sql.txt", "profile", "zshrc.md",
+    # round 19
+    "credentials", "docs/credentials", ".aws/credentials", "META-INF/CERT.RSA", "server.rsa", ".ftpconfig", "home/.tugboat",
+    "credentialsX", "my.credentials.bak",
 ]
 
 
@@ -109,8 +125,6 @@ def test_the_secrets_hook_is_handed_every_file_the_text_kind_reads(name):
     """pre-commit passes the `mlwarden-secrets` hook only the files its
     `files` pattern matches: it must match every text-kind file (a
     credential store the pattern misses is never checked at commit time)."""
-    import re
-
     from conftest import ROOT
 
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")

@@ -33,13 +33,16 @@ class HardcodedSecret(FileRule):
     markdown and magics such as `%env`), and configuration or environment
     files (`.env`, `*.yaml`, `*.json`, `*.toml`, `*.cfg`, `*.ini`,
     `*.conf`, `*.config`, `*.properties`, `kaggle.json`, credential stores such as `.netrc`,
-    `.npmrc`, `.pypirc`, `.git-credentials` and `.aws/credentials`, shell start-up
+    `.npmrc`, `.pypirc`, `.git-credentials`, `.ftpconfig`, `.tugboat` and files named
+    `credentials` (`.aws/credentials`, `.config/gcloud/credentials`), shell start-up
     files (`.bashrc`, `.bash_profile`, `.zshrc`, `.profile`, `.envrc` …), FileZilla's
     `sitemanager.xml`/`recentservers.xml`, JetBrains' `WebServers.xml`, PHP
     applications' settings by name (`wp-config.php`, `configuration.php`,
     `LocalSettings.php`, `config.inc.php`, `settings.php`, `config.php`),
     `.htpasswd`, SQL dumps (`*.sql`), private key files
-    such as `id_rsa` and `*.pem`, dependency files). The message names the type of
+    such as `id_rsa`, `*.pem` and `*.rsa`, dependency files). The items of a list
+    under a plural credential name (YAML `unseal_keys:` then `- …` lines, a JSON
+    array's items on their own lines) are judged as that name's values. The message names the type of
     credential (the provider when the format identifies it, `Generic Secret`
     or `Generic API Key` when it does not) and shows a masked preview; the
     secret itself never appears in any output.
@@ -238,7 +241,10 @@ class HardcodedSecret(FileRule):
     containing `your`, `example`, `<…>`, `${…}`, `...`, `****`, `xxxx`, a
     `FAKE`/`TEST`/`DUMMY`/`SAMPLE` marker, six repeated characters, a
     six-character sequence (`abcdef`, `123456`), a small alphabet
-    (`ACGTACGT…`), capitalised prose (`hf_HubDownloadConfig…`), vendors'
+    (`ACGTACGT…`), capitalised prose (`hf_HubDownloadConfig…`), a sentence
+    written as one token (`if_you_see_this_…`, `change-me-before-deploying`,
+    `ThisIsNotARealPassword`: three or more words, two of them English
+    function words), vendors'
     documented example keys, and base64 image data or base64 runs of 2,000+
     characters (images pasted into code cells) unless the run is a
     base64-encoded PEM key. Slack tokens whose id parts hold letters

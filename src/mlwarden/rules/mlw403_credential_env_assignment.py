@@ -22,6 +22,10 @@ class CredentialEnvAssignment(FileRule):
     value holding GitHub or GitLab checksummed token shapes none of whose
     checksums verifies (a sample, a hand-edited copy: no token the provider
     issued) is reported at medium severity, as MLW401 reports such a token.
+    A known default or weak password under a password name
+    (`DB_PASSWORD=postgres`, `%env ADMIN_PASSWORD=changeme`) is reported at
+    low severity with that reason, the policy of MLW401 (in a `.env` file
+    MLW401 reports it, once).
 
     ## Why is this bad?
     `%env NAME=value` writes the value into the notebook's source, and a
@@ -100,18 +104,25 @@ class CredentialEnvAssignment(FileRule):
                 parsed = env_assignment(text)
                 if parsed and "=" in text:
                     candidates.append((number, parsed[2] + 1, None, number, parsed[0], parsed[1], text))
+        from mlwarden.secrets.keywords import is_default_password, key_strength
+
         for line, col, cell, file_line, name, value, text in candidates:
             if not is_credential_env(name) or is_placeholder(value) or allowlisted_secret(text):
                 continue
             if _reported_by_mlw401(text, value, unit.path if unit.kind == "text" else "cell.py"):
                 continue
             preview = redact(value)
+            # one policy with MLW401: a known default or weak password under a
+            # password name (`DB_PASSWORD=postgres`) is weak rather than leaked
+            weak = key_strength(name) == "password" and is_default_password(value)
+            severity = Severity.LOW if weak else Severity.MEDIUM if unverified_value(value) else None
+            why = "; a known default or weak password: weak rather than leaked" if weak else ""
             yield self.finding(
                 unit,
                 line,
                 col,
-                f"`{name}` is set to a literal credential (`{preview}`); set it outside the repository and revoke this one",
-                severity=Severity.MEDIUM if unverified_value(value) else None,  # a GitHub/GitLab checksum that fails: no issued token
+                f"`{name}` is set to a literal credential (`{preview}`{why}); set it outside the repository and revoke this one",
+                severity=severity,  # a GitHub/GitLab checksum that fails: no issued token (medium)
                 cell=cell,
                 file_line=file_line,
                 snippet_hash=sha256_hex(value),
@@ -122,7 +133,8 @@ class CredentialEnvAssignment(FileRule):
 def _reported_by_mlw401(text: str, value: str, filename: str) -> bool:
     from mlwarden.secrets.adapter import Session
 
-    with Session("code") as session:
+    with Session("code", default_passwords=True) as session:
+        # (with the known-default passwords MLW401 reports at low in configuration text)
         # (Laravel's `APP_KEY=base64:…`: MLW401 reports the key after its encoding label)
         return any(hit.secret == value or (value[:7].lower() == "base64:" and hit.secret == value[7:])
                    for hit in session.scan([text], filename))

@@ -390,6 +390,8 @@ KEY_QUALIFIERS = frozenset(
         "api", "access", "private", "priv", "secret", "client", "auth", "service", "account", "master", "signing",
         "encryption", "app", "consumer", "subscription", "license", "session", "shared", "admin", "root", "x", "db",
         "database", "bot", "webhook", "hmac", "jwt", "openai", "anthropic", "hf", "groq", "cohere", "wandb", "mistral",
+        # Vault's unseal and recovery keys (shares of the master key)
+        "unseal", "recovery",
     }
 )
 #: after the credential word, a word that says the value is about the
@@ -832,6 +834,17 @@ def _scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opt
         if generic_reason(password, strength) is None and (index, password) not in seen:
             seen.add((index, password))
             yield index, col, password
+    if not python:
+        for match in LIST_OPENER.finditer(low):
+            if starts is None:
+                starts = _line_starts(lines)
+            index = _line_of(starts, match.start())
+            for key, line_index, col, value in _list_items(lines, index, match.start() - starts[index], bool(match.group(1))):
+                verdict = judge(key, value)
+                if verdict is None or (line_index, verdict[0]) in seen:
+                    continue
+                seen.add((line_index, verdict[0]))
+                yield line_index, col + verdict[1], verdict[0]
     for pattern in (TRIGGER, TRIGGER_BLOCK):
         for match in leftmost(_TRIGGER_BY_CHAR, low) if pattern is TRIGGER else pattern.finditer(low):
             if starts is None:
@@ -856,6 +869,45 @@ def _scan_lines(lines: Sequence[str], lowered: Optional[str] = None, starts: Opt
                 continue
             seen.add((line_index, credential))
             yield line_index, col + offset, credential
+
+
+#: a key that names credentials in the plural and opens a list on the lines
+#: after it: YAML's ``unseal_keys:`` (items ``- …`` follow) and JSON's
+#: ``"api_keys": [`` (one quoted item per line follows); searched in lower-cased
+#: configuration text, starting with the plural word's literal
+LIST_OPENER = re.compile(
+    # (`[ \t]*(?:(\[)[ \t]*)?$`: one way to read a run of blanks, so a long
+    # run not followed by the line's end fails in linear time)
+    r"(?:keys|tokens|secrets|passwords|passwds|credentials)[\w.\-]*[\"']?[ \t]*:[ \t]*(?:(\[)[ \t]*)?$",
+    re.M,
+)
+_PLURAL = re.compile(r"(?i)(key|token|secret|password|passwd|credential)s(?=$|[^a-z])")
+_YAML_ITEM = re.compile(r"^([ \t]*)-[ \t]+([\"']?)([^\s\"'#,\[\]{}]{8,500})\2[ \t]*(?:#.*)?$")
+_JSON_ITEM = re.compile(r"^[ \t]*\"([^\"\\\s]{8,500})\"[ \t]*,?[ \t]*$")
+#: at most this many items are read after one opener
+_MAX_ITEMS = 64
+
+
+def _list_items(lines: Sequence[str], index: int, pos: int, json_list: bool) -> Iterator[Tuple[str, int, int, str]]:
+    """(singular key, 0-based line, column, value) of each item of the list
+    that the key at ``pos`` of line ``index`` opens (``unseal_keys:`` then
+    ``- …`` lines; ``"api_keys": [`` then ``"…",`` lines): each item is a
+    value of the key, judged as if the key were singular (``unseal_key``)."""
+    line = lines[index]
+    start = _key_start(line, pos)
+    key = line[start:].split(":")[0].strip("\"'` \t")
+    key = _PLURAL.sub(r"\1", key)
+    indent = len(line) - len(line.lstrip())
+    for number in range(index + 1, min(len(lines), index + 1 + _MAX_ITEMS)):
+        item = lines[number]
+        stripped = item.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = (_JSON_ITEM if json_list else _YAML_ITEM).match(item)
+        if match is None or not json_list and len(match.group(1)) < indent:
+            return
+        value = match.group(1) if json_list else match.group(3)
+        yield key, number, match.start(1 if json_list else 3), value
 
 
 def _block_value(lines: Sequence[str], index: int, pos: int):

@@ -351,6 +351,8 @@ def placeholder_reason(value: str) -> Optional[str]:
         return "sequential characters"
     if is_prose(core):
         return "capitalised prose"
+    if placeholder_sentence(body):
+        return "a sentence, not a value"
     longest = max(re.findall(r"[A-Za-z0-9]+", core) or [""], key=len)
     if len(longest) >= 8 and len(set(longest.lower())) <= 4:
         return "small alphabet"
@@ -465,6 +467,55 @@ def is_prose(text: str) -> bool:
         return False
     vowels = sum(c in "aeiouyAEIOUY" for c in text)
     return vowels / len(text) >= 0.28
+#: where a value written as one token splits into words: `_`/`-` runs, and
+#: camel-case boundaries (`ThisIsNot|A|Real`, `useYour|Own`)
+_WORD_BREAK = re.compile(r"[_\-]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+#: a word by its spelling: letters, lower case, capitalised or upper case
+_SPELLED_WORD = re.compile(r"[a-z]{1,15}|[A-Z][a-z]{0,14}|[A-Z]{1,15}")
+#: four consonants in a row: rare inside an English word, common in random text
+_CONSONANT_RUN = re.compile(r"[bcdfghjklmnpqrstvwxz]{4}", re.IGNORECASE)
+#: the closed classes of English (pronouns, articles, auxiliaries, prepositions,
+#: conjunctions, negation): what makes words a sentence rather than a name or a
+#: passphrase of random words (`correct-horse-battery-staple`)
+_CLOSED_CLASS = frozenset({
+    "i", "me", "my", "you", "your", "we", "us", "our", "it", "its", "he", "she", "they", "them", "this", "that", "these",
+    "those", "a", "an", "the", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had",
+    "will", "would", "can", "could", "should", "must", "may", "shall", "to", "of", "in", "on", "at", "for", "with", "by",
+    "from", "into", "before", "after", "until", "and", "or", "but", "if", "then", "so", "not", "no", "here", "there",
+    "please", "when",
+})
+
+
+def _wordlike(part: str) -> bool:
+    """A part spelled as an English word: letters in one case pattern, a
+    vowel, no run of four consonants (``please``, ``Real``, ``A``; not
+    ``Xq7``, ``zrtk``)."""
+    if not _SPELLED_WORD.fullmatch(part):
+        return False
+    return (len(part) == 1 or bool(re.search(r"[aeiouy]", part, re.IGNORECASE))) and not _CONSONANT_RUN.search(part)
+
+
+def placeholder_sentence(text: str) -> bool:
+    """A sentence written as one token, under a credential name an
+    instruction or a disclaimer rather than a value: three or more words
+    joined by ``_``/``-`` or in camel case, each spelled as a word (one short
+    part such as ``k8s``, ``v2`` may stand among them), two of them from
+    English's closed classes (``if_you_see_this_please_use_k8s``,
+    ``change-me-before-deploying``, ``ThisIsNotARealPassword``,
+    ``do-not-use``). A passphrase of random words
+    (``correct-horse-battery-staple``), a slug or a model name has no such
+    words; a random value that holds a word has parts that are no words."""
+    if len(text) < 8 or len(text) > 120 or not re.fullmatch(r"[A-Za-z0-9_\-]+", text):
+        return False
+    parts = [p for p in _WORD_BREAK.split(text) if p]
+    if len(parts) < 3:
+        return False
+    odd = [p for p in parts if not _wordlike(p)]
+    if len(odd) > 1 or odd and not (len(odd[0]) <= 4 and odd[0].isalnum()) or len(parts) - len(odd) < 3:
+        return False
+    return sum(p.lower() in _CLOSED_CLASS for p in parts) >= 2
+
+
 _PATHISH = re.compile(r"^(?:\.{0,2}/|~/|[A-Za-z]:\\)|://|\.(?:json|ya?ml|txt|pem|key|crt|cer|p12|pfx|env|cfg|ini|toml|py|sh|csv|html?|md"
                       r"|zip|tar|gz|tgz|pkl|pt|pth|bin|ckpt|npz|npy|parquet|log|db|sqlite)$", re.IGNORECASE)
 #: an e-mail address (a sender, a login name), not a credential
@@ -772,6 +823,26 @@ def public_url_password(text: str, secret: str) -> Optional[str]:
     return None
 
 
+#: the symbols password and secret generators add to letters and digits, and
+#: that no identifier, path, digest or base64 text holds
+_GENERATOR_SYMBOLS = re.compile(r"[!@#%^&*?~]")
+
+
+def _generated_with_symbols(text: str) -> bool:
+    """A bare ``key``'s value that a generator wrote, not a person: 24+
+    characters with no space, two or more each of upper case, lower case and
+    digits-or-symbols, a generator's symbol (``!@#%^&*?~``) among them, and
+    4.0+ bits of entropy per character (``TRwzkRJnHOTckssAeyJbysWgP!Qc2T``).
+    A record key (``sort_key``, ``i18n_key``) is words, a path or a digest:
+    none has such a symbol, and words spell low entropy."""
+    if len(text) < 24 or not _GENERATOR_SYMBOLS.search(text) or re.search(r"\s", text):
+        return False
+    upper = sum(c.isupper() for c in text)
+    lower = sum(c.islower() for c in text)
+    other = len(text) - upper - lower
+    return upper >= 2 and lower >= 2 and other >= 2 and entropy(text) >= 4.0
+
+
 def generic_reason(value: str, strength: str = "token") -> Optional[str]:
     """Why a keyword-detector value is not a credential. ``strength`` is
     ``"password"`` for password-like names (any non-placeholder value is a
@@ -866,7 +937,9 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         # key (two each of upper case, lower case and digits; `cache_key`-style
         # ids hold separators or words and are judged above; hashes are hex,
         # or base64 with `/+=_-`)
-        return None if length >= 32 or length >= 26 and _MIXED_ALNUM.fullmatch(text) else "not random enough for a bare `key`"
+        if length >= 32 or length >= 26 and _MIXED_ALNUM.fullmatch(text) or _generated_with_symbols(text):
+            return None
+        return "not random enough for a bare `key`"
     if length < 12:
         return "too short"
     if _HEX.match(text):

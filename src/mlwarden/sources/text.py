@@ -2,11 +2,11 @@
 hold credentials (``.env``, ``*.yaml``, ``*.json``, ``*.cfg``, ``*.toml``,
 ``*.ini``, ``*.conf``, ``*.config``, ``*.properties``, ``kaggle.json``),
 credential stores known by name (``.netrc``, ``.pgpass``, ``.npmrc``,
-``.pypirc``, ``.git-credentials``, ``.aws/credentials`` …), shell start-up
+``.pypirc``, ``.git-credentials``, ``credentials`` …), shell start-up
 files (``.bashrc``, ``.zshrc``, ``.envrc`` …), FileZilla's and JetBrains'
 server lists, PHP applications' settings by name (``wp-config.php`` …),
 ``.htpasswd``, SQL dumps (``*.sql``) and private key files (``id_rsa``,
-``*.pem``, ``*.key``, ``*.ppk``).
+``*.pem``, ``*.key``, ``*.rsa``, ``*.ppk``).
 
 Only the secrets rules read these units. A directory walk yields ``text``
 files only when one of those rules is selected (see
@@ -51,13 +51,20 @@ _NAMED_CONFIGS = frozenset({
     "webservers.xml",
     # Apache's password files (hashes: read to report them at low)
     ".htpasswd",
+    # editors' and CLIs' saved servers and tokens: Atom's remote-ftp (`"pass"`),
+    # tugboat's DigitalOcean settings (`access_token`)
+    ".ftpconfig", ".tugboat",
+    # a file whose whole name says it: AWS's `~/.aws/credentials`, gcloud's legacy
+    # `~/.config/gcloud/credentials`, Azure CLI's, and copies of them in a project
+    # (`cloud/.credentials`); no tool names documentation or code so (those carry
+    # a suffix), and a file without a credential in it gives nothing
+    "credentials", ".credentials",
 })
-#: key files: PEM (``.pem``, ``.key``) and PuTTY (``.ppk``) private keys
-_KEY_SUFFIXES = frozenset({".pem", ".key", ".ppk"})
+#: key files: PEM (``.pem``, ``.key``, ``.rsa``: OpenSSL's and ssh-keygen's
+#: output saved under the algorithm's name) and PuTTY (``.ppk``) private keys
+_KEY_SUFFIXES = frozenset({".pem", ".key", ".rsa", ".ppk"})
 #: database dumps and scripts (``CREATE USER … IDENTIFIED BY '…'``, ``PASSWORD '…'``)
 _DUMP_SUFFIXES = frozenset({".sql"})
-#: ``~/.aws/credentials`` (an INI file with no suffix), by its directory
-_IN_DIRECTORY = {"credentials": ".aws"}
 
 
 def is_text_config(path: Path) -> bool:
@@ -65,8 +72,6 @@ def is_text_config(path: Path) -> bool:
     ``.aws/credentials``, ``id_rsa`` … (by name)."""
     name = path.name.lower()
     if name == ".env" or name.startswith(".env.") or name in _NAMED_CONFIGS:
-        return True
-    if _IN_DIRECTORY.get(name) == path.parent.name.lower():
         return True
     suffix = path.suffix.lower()
     return suffix in SUFFIXES or suffix in _KEY_SUFFIXES or suffix in _DUMP_SUFFIXES
