@@ -10,7 +10,6 @@ files so the test writes almost nothing to disk.
 """
 
 import os
-import resource
 import subprocess
 import sys
 
