@@ -2,11 +2,11 @@
 options handed to a project's application class, ZeroMQ listeners, and the
 rest of real-12's causes (see benchmarks/DETECT.md, "Round s15")."""
 
-import json
 import textwrap
 
 import pytest
 
+from round_helpers import code_notebook
 from mlwarden.core.config import Config
 from mlwarden.core.engine import check_source
 from mlwarden.core.finding import Severity
@@ -25,15 +25,7 @@ def _run(code, rules, filename="job.py"):
     return sorted((f.rule_id, f.line, f.severity) for f in fast)
 
 
-def _notebook(*cells):
-    return json.dumps(
-        {
-            "nbformat": 4,
-            "nbformat_minor": 5,
-            "metadata": {},
-            "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None, "outputs": [], "source": c} for i, c in enumerate(cells)],
-        }
-    )
+_notebook = code_notebook
 
 
 # -- server command lines built with .format / % / join ------------------------------

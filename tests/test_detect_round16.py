@@ -3,11 +3,11 @@ a package loading its own compiled ops, the negation of an opt-in flag for
 ``weights_only``, serving addresses kept in ``self``, pip programs returned by
 functions and command lists run by a class's or a nested function's runner."""
 
-import json
 import textwrap
 
 import pytest
 
+from round_helpers import code_notebook
 from mlwarden.core.config import Config
 from mlwarden.core.engine import check_source
 from mlwarden.core.finding import Severity
@@ -26,15 +26,7 @@ def _run(code, rules, filename="job.py", root=None):
     return sorted((f.rule_id, f.line, f.severity) for f in fast)
 
 
-def _notebook(*cells):
-    return json.dumps(
-        {
-            "nbformat": 4,
-            "nbformat_minor": 5,
-            "metadata": {},
-            "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None, "outputs": [], "source": c} for i, c in enumerate(cells)],
-        }
-    )
+_notebook = code_notebook
 
 
 # -- MLW111: a package loading its own compiled ops ---------------------------------

@@ -5,11 +5,11 @@ server functions handed to a thread or process, viser's server, a helper's
 caller whose host is an argparse option, a pickle-interface module chosen at run
 time from a default, and ``torch.load(**self._load_args)`` with a safe default."""
 
-import json
 import textwrap
 
 import pytest
 
+from round_helpers import code_notebook
 from mlwarden.core.config import Config
 from mlwarden.core.engine import check_source
 from mlwarden.core.finding import Severity
@@ -32,15 +32,7 @@ def _lines(code, rules, **kw):
     return sorted({(rule, line) for rule, line, _ in _run(code, rules, **kw)})
 
 
-def _notebook(*cells):
-    return json.dumps(
-        {
-            "nbformat": 4,
-            "nbformat_minor": 5,
-            "metadata": {},
-            "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None, "outputs": [], "source": c} for i, c in enumerate(cells)],
-        }
-    )
+_notebook = code_notebook
 
 
 # -- pip in code: a project module's wrapper called as module.install(name) ---------

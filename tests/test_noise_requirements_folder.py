@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlwarden.commands.check import check_paths
-from mlwarden.core.config import Config
+from round_helpers import requirements_findings
 from mlwarden.core.finding import Severity
 
 LISTS = {
@@ -65,14 +64,7 @@ KEPT = {
 }
 
 
-def _check(tmp_path, setup_py, where=("requirements", "install.txt"), **options):
-    (tmp_path / "setup.py").write_text(setup_py)
-    req = tmp_path.joinpath(*where)
-    req.parent.mkdir(parents=True, exist_ok=True)
-    req.write_text("torch>=2.0\nnumpy\n")
-    config = Config(select=["MLW301"], severity=Severity.LOW, root=tmp_path, options=options)
-    results, _ = check_paths([str(req)], config)
-    return [f for r in results for f in r.findings]
+_check = requirements_findings
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))

@@ -1,0 +1,31 @@
+"""Helpers shared by the rounds' test files (detection and noise rounds)."""
+
+import json
+
+from mlwarden.commands.check import check_paths
+from mlwarden.core.config import Config
+from mlwarden.core.finding import Severity
+
+
+def code_notebook(*cells: str) -> str:
+    """An nbformat 4.5 notebook whose code cells hold ``cells`` (no outputs)."""
+    return json.dumps(
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {},
+            "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None, "outputs": [], "source": c} for i, c in enumerate(cells)],
+        }
+    )
+
+
+def requirements_findings(tmp_path, setup_py, where=("requirements", "install.txt"), **options):
+    """MLW301's findings (every severity) on a requirements file at ``where``
+    next to a ``setup.py`` holding ``setup_py``."""
+    (tmp_path / "setup.py").write_text(setup_py)
+    req = tmp_path.joinpath(*where)
+    req.parent.mkdir(parents=True, exist_ok=True)
+    req.write_text("torch>=2.0\nnumpy\n")
+    config = Config(select=["MLW301"], severity=Severity.LOW, root=tmp_path, options=options)
+    results, _ = check_paths([str(req)], config)
+    return [f for r in results for f in r.findings]
