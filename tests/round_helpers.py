@@ -1,9 +1,11 @@
 """Helpers shared by the rounds' test files (detection and noise rounds)."""
 
 import json
+import textwrap
 
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config
+from mlwarden.core.engine import check_source
 from mlwarden.core.finding import Severity
 
 
@@ -29,3 +31,14 @@ def requirements_findings(tmp_path, setup_py, where=("requirements", "install.tx
     config = Config(select=["MLW301"], severity=Severity.LOW, root=tmp_path, options=options)
     results, _ = check_paths([str(req)], config)
     return [f for r in results for f in r.findings]
+
+
+def fast_full_findings(code, rules, filename="job.py", root=None):
+    """(rule, line, severity) of every finding at every severity, the fast
+    path checked against the full one (equivalence mode)."""
+    config = Config(select=rules, severity=Severity.LOW, **({"root": root} if root is not None else {}))
+    source = textwrap.dedent(code) if not filename.endswith(".ipynb") else code
+    fast = check_source(source, filename, config=config).findings
+    full = check_source(source, filename, config=config, full=True).findings
+    assert [(f.rule_id, f.line, f.col, f.message, f.severity) for f in fast] == [(f.rule_id, f.line, f.col, f.message, f.severity) for f in full]
+    return sorted((f.rule_id, f.line, f.severity) for f in fast)

@@ -9,23 +9,13 @@ import textwrap
 
 import pytest
 
-from round_helpers import code_notebook
-from mlwarden.core.config import Config
-from mlwarden.core.engine import check_source
+from round_helpers import code_notebook, fast_full_findings
 from mlwarden.core.finding import Severity
 
 from tests.test_detect_valueflow import write_package
 
 
-def _run(code, rules, filename="job.py", root=None):
-    """(rule, line, severity) of every finding, the fast path checked against
-    the full one."""
-    config = Config(select=rules, severity=Severity.LOW, **({"root": root} if root is not None else {}))
-    source = textwrap.dedent(code) if not filename.endswith(".ipynb") else code
-    fast = check_source(source, filename, config=config).findings
-    full = check_source(source, filename, config=config, full=True).findings
-    assert [(f.rule_id, f.line, f.col, f.message, f.severity) for f in fast] == [(f.rule_id, f.line, f.col, f.message, f.severity) for f in full]
-    return sorted((f.rule_id, f.line, f.severity) for f in fast)
+_run = fast_full_findings
 
 
 def _lines(code, rules, **kw):
