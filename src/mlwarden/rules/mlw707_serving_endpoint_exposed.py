@@ -488,6 +488,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     # options dict and in a gunicorn.conf.py, which names no server)
     # `hypercorn`, and the command-line servers through their address option
     # (a file that imports mlflow or streamlit is not a guard for this rule)
+    module_words = frozenset()  # RoundTripAware for its scopes only: no round trip, so no widening to the whole module
     triggers = frozenset({
         "uvicorn", "flask", "quart", "sanic", "litserve", "aiohttp", "gradio", "run_simple", "waitress", "ray.serve", "grpc",
         "add_insecure_port", "gunicorn", "bind", "hypercorn", "tornado", "streamlit.address", "mlflow.server", "mlflow.serve", "mlflow.ui", "bentoml.host", "http.server", "granian", "streamlit.run", "streamlit.main_run",
