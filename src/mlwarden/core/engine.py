@@ -251,9 +251,6 @@ def judge(unit: Unit, view, source: str, pruned, facts, chosen: Sequence[type], 
 
     module, retabbed = _parse_cst_or_retab(pruned.source)
 
-    from mlwarden.core.codecache import load_libcst
-
-    cst = load_libcst()
     from mlwarden.core.names import Context, positions_of
 
     position = positions_of(module)
@@ -274,7 +271,9 @@ def judge(unit: Unit, view, source: str, pruned, facts, chosen: Sequence[type], 
     try:
         ctx = Context(module, facts, line_of, class_headers(facts, lines) if pruned.lines else None)
         instances = [rule.load()(ctx, config, unit) for rule in chosen]
-        cst.visit_batched(module, instances)
+        from mlwarden.core.walkcst import visit_batched
+
+        visit_batched(module, instances)  # libcst's order, without rebuilding the tree
     except RecursionError:
         raise TooDeep("cannot analyse: code nested too deeply") from None
     except Exception as exc:  # a bug in a rule must not end the run
