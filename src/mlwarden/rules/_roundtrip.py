@@ -621,6 +621,43 @@ class ScopeIndex:
         return False
 
 
+#: reads of a ``__setstate__`` state's part by method: ``state.get("k")``, ``state.pop("k")``
+_STATE_READS = frozenset({"get", "pop"})
+
+
+def _state_root(expr: Any) -> Optional[Any]:
+    """The name whose part ``expr`` is (``state``, ``state[k]``,
+    ``state["a"]["b"]``, ``state.get("k")``, ``state.pop("k", None)``), or None."""
+    while True:
+        if isinstance(expr, cst.Name):
+            return expr
+        if isinstance(expr, cst.Subscript):
+            expr = expr.value
+        elif (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and expr.func.attr.value in _STATE_READS
+            and _state_read_args(expr)
+        ):
+            expr = expr.func.value
+        else:
+            return None
+
+
+def _state_read_args(call: Any) -> bool:
+    """``state.get(key)`` / ``state.get(key, default)`` with a literal default
+    (a default computed by a call could be data from anywhere)."""
+    args = call.args
+    if not 1 <= len(args) <= 2 or any(a.keyword or a.star for a in args):
+        return False
+    if len(args) == 2:
+        default = args[1].value
+        literal = (cst.SimpleString, cst.Integer, cst.Float)
+        if not (isinstance(default, literal) or (isinstance(default, cst.Name) and default.value in ("None", "True", "False"))):
+            return False
+    return True
+
+
 def _code(ctx: Any, node: Any) -> str:
     return "".join(ctx.module.code_for_node(node).split())
 
@@ -3983,9 +4020,69 @@ class RoundTripAware:
         if function.name.value != "__setstate__" or len(params.params) != 2 or params.posonly_params or function.decorators:
             return False
         name = params.params[1].name.value
-        if not isinstance(data, cst.Name) or data.value != name:
+        if _state_root(data) is None or _state_root(data).value != name:
             return False
-        return all(b.kind == "param" for b in query.scope.bindings.get(name, ()))
+        if not all(b.kind == "param" for b in query.scope.bindings.get(name, ())):
+            return False
+        # a part of the state (`state[k]`, `state.get("k")`) is the stream's
+        # too, as long as nothing in the method puts other data into the
+        # state: every other use of the name reads a part of it, copies it,
+        # hands it to a parent's `__setstate__`, or stores back what the same
+        # loader returned (`state[k] = cloudpickle.loads(state[k])`)
+        load_func = _code(self.ctx, query.load.func)
+        scope = query.scope
+        loops = {id(n) for n in scope.ancestors(query.load) if isinstance(n, (cst.For, cst.While))}
+        for use in scope.names.get(name, ()):
+            if scope.before(query.load, use) and not any(id(n) in loops for n in scope.ancestors(use)):
+                continue  # after the load, outside any loop around it: cannot feed it
+            if not self._state_use_ok(scope, use, load_func):
+                return False
+        return True
+
+    def _state_use_ok(self, scope: "ScopeIndex", use: Any, load_func: str) -> bool:
+        top = use
+        while True:
+            parent = scope.parent.get(id(top))
+            if isinstance(parent, cst.Subscript) and parent.value is top:
+                top = parent
+            elif isinstance(parent, cst.Attribute) and parent.value is top and parent.attr.value in _STATE_READS:
+                call = scope.parent.get(id(parent))
+                if not (isinstance(call, cst.Call) and call.func is parent and _state_read_args(call)):
+                    return False
+                top = call
+            else:
+                break
+        parent = scope.parent.get(id(top))
+        if parent is None:
+            return False
+        if isinstance(parent, cst.AssignTarget) and parent.target is top:
+            if top is use:
+                return False  # `state = ...`: a binding, never a parameter then (checked above)
+            assign = scope.parent.get(id(parent))
+            value = getattr(assign, "value", None)
+            return isinstance(value, cst.Call) and _code(self.ctx, value.func) == load_func
+        if isinstance(parent, (cst.AugAssign, cst.Del)):
+            return False
+        if top is not use:
+            return True  # a read of a part: `x = state["k"]`, `f(state.get("k"))`
+        # the whole state: a copy (`dict(state)`), a parent's `__setstate__`, or a loop over it
+        if isinstance(parent, cst.Arg) and parent.value is top:
+            call = scope.parent.get(id(parent))
+            if isinstance(call, cst.Call):
+                func = call.func
+                if isinstance(func, cst.Name) and func.value in ("dict", "list", "len", "sorted", "isinstance"):
+                    return True
+                if isinstance(func, cst.Attribute) and func.attr.value == "__setstate__":
+                    return True
+            return False
+        if isinstance(parent, cst.Attribute) and parent.value is top and parent.attr.value in ("items", "keys", "values", "copy"):
+            call = scope.parent.get(id(parent))
+            return isinstance(call, cst.Call) and call.func is parent and not call.args
+        if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is top:
+            return True
+        if isinstance(parent, cst.Comparison) or isinstance(parent, cst.ComparisonTarget):
+            return True  # `"k" in state`
+        return False
 
     def _written_here_note(self, call: Any, data: Any, cache: bool = False) -> Optional[str]:
         """The note of a module-level load of a file this file wrote earlier
