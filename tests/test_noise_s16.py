@@ -16,8 +16,21 @@
    ``binder`` folder anywhere else (a package's module of that name, no
    project root above it) is not one.
 
-On BASE (main c8a9efe) every "low" case below was high (1) or medium (2).
-Case 1 goes through ``fast_full_findings``: fast path == equivalence mode.
+3. In test code, a load of a file in the fresh temporary folder (pytest's
+   ``tmp_path``, ``tempfile.mkdtemp()``, a path joined onto one) that the
+   project's training entry point (``fit``/``train``/``finetune``…) was
+   handed by an output-folder keyword before the load (``clf.fit(X, y,
+   output_dir=tmp_path)`` … ``torch.load(tmp_path / "checkpoint_1.pth")``,
+   or an element of ``sorted(folder.glob("checkpoint_*.pth"))``): low, with
+   the training call in the message (tabpfn's fine-tuning tests). Kept: the
+   same outside tests, a folder handed to any other call before the load (a
+   download, a copy), a folder that is not temporary, a call not named like
+   training, the folder handed positionally, a file of another folder.
+   An element of a glob of a temporary folder that the project's own saver
+   filled is a round trip as a file joined onto it already was.
+
+On BASE (main c8a9efe) every "low" case below was high (1, 3) or medium (2).
+Cases 1 and 3 go through ``fast_full_findings``: fast path == equivalence mode.
 """
 
 from __future__ import annotations
@@ -201,3 +214,159 @@ def test_a_second_index_in_a_binder_file_keeps_its_severity(tmp_path):
     results, _ = check_paths([str(req)], config)
     found = [f for r in results for f in r.findings]
     assert found and all(f.severity in (Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL) for f in found), [(f.severity, f.message) for f in found]
+
+
+TRAINED = {
+    "fit-output-dir-tmp-path": (
+        """
+        import torch
+
+        def test_checkpoint_has_weights(tmp_path):
+            clf = Classifier(epochs=2)
+            clf.fit(X, y, output_dir=tmp_path)
+            state = torch.load(tmp_path / "checkpoint_2.pth", weights_only=False)
+            assert "state_dict" in state
+        """,
+        "tests/test_training.py",
+        LOW,
+    ),
+    "glob-of-a-joined-folder": (
+        """
+        from torch import load as torch_load
+
+        def test_best_checkpoint(tmp_path):
+            out = tmp_path / "run"
+            with patched_eval():
+                reg.finetune(
+                    data,
+                    checkpoint_dir=out,
+                )
+            found = sorted(out.glob("*_best.pth"))
+            assert len(found) == 1
+            best = torch_load(found[-1])
+            assert best["epoch"] == 4
+        """,
+        "tests/test_regressor.py",
+        LOW,
+    ),
+    "mkdtemp-and-named-file": (
+        """
+        import os, tempfile, pickle
+
+        class TestTrainer:
+            def test_resume(self):
+                folder = tempfile.mkdtemp()
+                trainer = Trainer(max_steps=3)
+                trainer.train(dataset, save_dir=folder)
+                last = os.path.join(folder, "last.pkl")
+                with open(last, "rb") as fh:
+                    state = pickle.load(fh)
+                assert state["step"] == 3
+        """,
+        "tests/trainer_checks.py",
+        LOW,
+    ),
+    # kept
+    "outside-tests": (
+        """
+        import torch
+
+        def refit(clf, X, y, tmp_path):
+            clf.fit(X, y, output_dir=tmp_path)
+            return torch.load(tmp_path / "checkpoint_2.pth")
+        """,
+        "pkg/refit.py",
+        HIGH,
+    ),
+    "download-into-the-folder-first": (
+        """
+        import torch
+
+        def test_resume_from_release(tmp_path):
+            fetch_release("https://example.org/ckpt.pth", tmp_path)
+            clf.fit(X, y, output_dir=tmp_path)
+            state = torch.load(tmp_path / "ckpt.pth")
+        """,
+        "tests/test_resume.py",
+        HIGH,
+    ),
+    "copy-after-training": (
+        """
+        import shutil, torch
+
+        def test_swap(tmp_path, release_file):
+            clf.fit(X, y, output_dir=tmp_path)
+            shutil.copy(release_file, tmp_path)
+            state = torch.load(tmp_path / "checkpoint_2.pth")
+        """,
+        "tests/test_swap.py",
+        HIGH,
+    ),
+    "not-a-temporary-folder": (
+        """
+        import torch
+
+        def test_existing_run(run_folder):
+            clf.fit(X, y, output_dir=run_folder)
+            state = torch.load(run_folder / "checkpoint_2.pth")
+        """,
+        "tests/test_existing.py",
+        HIGH,
+    ),
+    "not-a-training-call": (
+        """
+        import torch
+
+        def test_mirror(tmp_path):
+            hub.snapshot(repo, output_dir=tmp_path)
+            state = torch.load(tmp_path / "checkpoint_2.pth")
+        """,
+        "tests/test_mirror.py",
+        HIGH,
+    ),
+    "folder-given-positionally": (
+        """
+        import torch
+
+        def test_positional(tmp_path):
+            clf.fit(X, tmp_path)
+            state = torch.load(tmp_path / "checkpoint_2.pth")
+        """,
+        "tests/test_positional.py",
+        HIGH,
+    ),
+    "another-folder": (
+        """
+        import torch
+
+        def test_other(tmp_path, cache_dir):
+            clf.fit(X, y, output_dir=tmp_path)
+            state = torch.load(cache_dir / "checkpoint_2.pth")
+        """,
+        "tests/test_other.py",
+        HIGH,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TRAINED))
+def test_a_tests_reload_of_its_training_output_folder(case):
+    code, filename, expected = TRAINED[case]
+    found = fast_full_findings(code, ["MLW101", "MLW102"], filename=filename)
+    assert [severity for _rule, _line, severity in found] == [expected], found
+
+
+def test_a_glob_of_a_folder_the_projects_saver_filled_is_a_round_trip():
+    code = """
+    import torch
+
+    def test_shards(tmp_path):
+        model = build_model()
+        model.save_pretrained(tmp_path)
+        shards = sorted(tmp_path.glob("*.bin"))
+        assert torch.load(shards[0])
+    """
+    assert fast_full_findings(code, ["MLW102"], filename="tests/test_shards.py") == []
+    # a folder handed to a download first is not
+    downloaded = code.replace("model.save_pretrained(tmp_path)", "download_shards(repo, tmp_path)")
+    assert [s for _r, _l, s in fast_full_findings(downloaded, ["MLW102"], filename="tests/test_shards.py")] == [HIGH]

@@ -51,7 +51,11 @@ in between (:meth:`_Query.written_before`); a module-level load of a file the
 same file wrote earlier at the same path (:mod:`._samefile`: a script or a
 notebook reloading its own checkpoint); a ``__setstate__`` unpickling the
 state argument it was handed (the running unpickle already trusts that
-stream); a load of what a same-file function computes, from its arguments
+stream), or a part of it (``state[k]``, ``state.get("k")``) when nothing in
+the method writes other data into the state first; in a test, a load of a
+file in the fresh temporary folder the project's training call was handed as
+its output folder (:meth:`_Query.trainer_output`: ``clf.fit(X, y,
+output_dir=tmp_path)``); a load of what a same-file function computes, from its arguments
 alone, out of serializer output this code produced in memory
 (:func:`helper_transforms`: ``pickle.loads(_downgrade(pickle.dumps(x), 1))``),
 or that a function of another module of the project computes so
@@ -153,6 +157,12 @@ CHECKPOINT_NOTE = (
     " (low: the test loads what its own training run wrote: `{}`, a checkpoint callback made with this fresh temporary "
     "path, is handed to `{}` before the load, so the file holds the state of the model the test trains; the "
     "same load of a path from elsewhere keeps its rank)"
+)
+#: a test's load of a file in the fresh temporary folder its training call was handed as output folder (session 16)
+TRAINER_OUTPUT_NOTE = (
+    " (low: the test loads a file from the fresh temporary folder that `{}` was handed as its output folder before the"
+    " load, and no other call was handed that folder, so the file is what the project's training wrote during the test;"
+    " the same load of a path from elsewhere keeps its rank)"
 )
 OWN_CHECKPOINT_NOTE = (
     " (low: the load reads the checkpoint this code's own training writes: `{}`, a checkpoint callback made with this"
@@ -327,6 +337,20 @@ _NOT_DUMP_HELPERS = frozenset({"pickle.dump", "dill.dump", "cloudpickle.dump", "
 #: ``export_model``, ``dump_cache``; names that fetch, copy or unpack are not
 _SAVE_HELPER = re.compile(r"(?:^|_)(?:save|dump|export|serialize|serialise|persist)(?:_|$)|^_?write_", re.IGNORECASE)
 _NOT_A_SAVE = re.compile(r"load|read|download|fetch|copy|url|hub|remote|http|open|move|link|extract|unpack|untar|unzip|sync|pull|clone|restore|get", re.IGNORECASE)
+
+
+#: a project's training entry point, by name (``model.fit``, ``trainer.train``, ``finetune``)
+_TRAINER = re.compile(r"_?(?:fit|train|finetune|fine_tune|fit_model|train_model|run_training)", re.IGNORECASE)
+#: keywords that name a training call's output folder
+_OUTPUT_KEYWORDS = frozenset(
+    {"output_dir", "output_folder", "out_dir", "save_dir", "checkpoint_dir", "ckpt_dir", "default_root_dir",
+     "model_dir", "log_dir", "logdir", "work_dir", "results_dir"}
+)
+
+
+def _is_trainer(func: Any) -> bool:
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return bool(name) and _TRAINER.fullmatch(name) is not None
 
 
 def _is_save_helper(func: Any) -> bool:
@@ -1097,6 +1121,9 @@ class _Query:
             # tempfile.mkstemp()[1]
             if isinstance(expr.value, cst.Call) and self.call_name(expr.value, ("tempfile.mkstemp",)):
                 return "temp"
+            listed = self._glob_folder(expr)
+            if listed is not None and self.local_path(listed, depth + 1) == "temp":
+                return "temp"  # `sorted(tmp_path.glob("checkpoint_*.pth"))[-1]`: a file in that folder
             return None
         if isinstance(expr, cst.Call):
             if self.call_name(expr, TEMP_CALLS) or self.test_temp_call(expr):
@@ -1790,6 +1817,64 @@ class _Query:
                     return False
         return True
 
+    def trainer_output(self, data: Any) -> Optional[str]:
+        """In test code, the load reads a file in the folder that the
+        project's training entry point was handed, by an output-folder
+        keyword, before the load (``clf.fit(X, y, output_dir=tmp_path)`` …
+        ``torch.load(tmp_path / "checkpoint_1.pth")``, or a file of
+        ``sorted(folder.glob("checkpoint_*.pth"))``), the folder a fresh
+        pytest/tempfile temporary one, handed to no other call before the
+        load (a download or copy into it) but harmless ones. Returns the
+        training call as shown, or None. Not a round trip: what the training
+        wrote is not followed (a trainer could fetch a starting checkpoint
+        into its output folder), so the rules report it at low."""
+        if data is None or self.scope.is_module or not self.test_code():
+            return None
+        source = data if isinstance(data, cst.Call) else self.handle_source(data)
+        path, mode = self.opened_path(source) if source is not None else (None, None)
+        if path is None:
+            path = data
+        elif mode is None or "r" not in mode:
+            return None
+        path = self._unwrap_path(path)
+        if isinstance(path, cst.Name):
+            found = self.scope.bindings.get(path.value)
+            if not found or len(found) != 1 or found[0].kind != "assign" or not self.scope.before(found[0].node, self.load):
+                return None
+            path = self._unwrap_path(found[0].value)
+        folder = self._path_base(path)
+        if folder is None or self.local_path(folder) != "temp":
+            return None
+        key = self.path_key(folder)
+        trainers = []
+        for call in self.scope.calls:
+            if not self.scope.before(call, self.load) or not _is_trainer(call.func) or any(a.star for a in call.args):
+                continue
+            outputs = [a for a in call.args if a.keyword is not None and a.keyword.value in _OUTPUT_KEYWORDS]
+            if len(outputs) == 1 and self._key_or_none(outputs[0].value) == key:
+                trainers.append((call, outputs[0]))
+        if not trainers:
+            return None
+        calls = [c for c, _ in trainers]
+        if not self._untouched_before(calls, key) or not self._untouched(calls, key):
+            return None
+        call, arg = trainers[-1]
+        module = self.ctx.module
+        return f"{module.code_for_node(call.func)}(..., {arg.keyword.value}={module.code_for_node(arg.value)})"
+
+    def _untouched_before(self, writes: List[Any], key: Any) -> bool:
+        """No call before the first of ``writes`` is handed the folder
+        ``key`` except harmless ones (``os.makedirs``): a download or copy
+        into it first could leave a file the training never wrote."""
+        first = min(self.scope.order[id(w)] for w in writes)
+        for call in self.scope.calls:
+            if self.scope.order[id(call)] >= first:
+                continue
+            for arg in call.args:
+                if self.path_key(arg.value) == key and self.call_role(call, arg) == "other":
+                    return False
+        return True
+
     def _sibling_written(self, path: Any) -> bool:
         """``path`` is one of the files this function writes by a name
         pattern into one directory: every worker writes
@@ -1848,6 +1933,8 @@ class _Query:
         ``os.path.join(d, "x")``, ``d.joinpath("x")``, ``f"{d}/x"``, inside
         ``str()``/``Path()``; None otherwise."""
         expr = self._unwrap_path(expr)
+        if isinstance(expr, cst.Subscript):
+            return self._glob_folder(expr)
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
             return expr.left
         if isinstance(expr, cst.Call) and len(expr.args) >= 2 and self.call_name(expr, ("os.path.join",)):
@@ -1856,6 +1943,36 @@ class _Query:
             return expr.func.value
         if isinstance(expr, cst.FormattedString) and expr.parts and isinstance(expr.parts[0], cst.FormattedStringExpression):
             return expr.parts[0].expression
+        return None
+
+    def _glob_folder(self, expr: Any) -> Any:
+        """The folder ``d`` of ``files[i]`` where ``files`` is bound once, in
+        this function, to ``d.glob(pattern)`` / ``d.rglob(pattern)``, inside
+        ``sorted(...)`` or ``list(...)`` (one argument, no ``key=``): an
+        element is a file in that folder. None otherwise."""
+        if not isinstance(expr, cst.Subscript) or not isinstance(expr.value, cst.Name) or self.scope.is_module:
+            return None
+        found = self.scope.bindings.get(expr.value.value)
+        if not found or len(found) != 1 or found[0].kind != "assign":
+            return None
+        value = found[0].value
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Name)
+            and value.func.value in ("sorted", "list")
+            and value.func.value not in self.scope.bindings
+            and len(value.args) == 1
+            and not value.args[0].keyword
+            and not value.args[0].star
+        ):
+            value = value.args[0].value
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value in ("glob", "rglob")
+            and not self.ctx.qualnames(value.func)
+        ):
+            return value.func.value
         return None
 
     def fresh_temp(self, path: Any) -> bool:
@@ -3646,7 +3763,13 @@ class RoundTripAware:
             except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
                 return None
             if own is None:
-                return None
+                try:
+                    trained = query.trainer_output(data)
+                except RecursionError:
+                    raise
+                except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
+                    return None
+                return TRAINER_OUTPUT_NOTE.format(trained) if trained else None
             return OWN_CHECKPOINT_NOTE.format(*own)
         callback, trainer, _train_call = found
         return CHECKPOINT_NOTE.format(callback, trainer)
