@@ -302,6 +302,19 @@ TRAINED = {
         "tests/test_swap.py",
         HIGH,
     ),
+    "download-to-a-file-of-the-folder": (
+        """
+        import torch
+
+        def test_swap_file(tmp_path):
+            clf.fit(X, y, output_dir=tmp_path)
+            target = tmp_path / "checkpoint_2.pth"
+            urlretrieve("https://example.org/ckpt.pth", target)
+            state = torch.load(target)
+        """,
+        "tests/test_swap_file.py",
+        HIGH,
+    ),
     "not-a-temporary-folder": (
         """
         import torch

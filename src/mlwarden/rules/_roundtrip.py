@@ -1855,25 +1855,35 @@ class _Query:
                 trainers.append((call, outputs[0]))
         if not trainers:
             return None
-        calls = [c for c, _ in trainers]
-        if not self._untouched_before(calls, key) or not self._untouched(calls, key):
-            return None
+        # no other call before the load is handed the folder or a path in it
+        # (`download(url, tmp_path / "checkpoint_2.pth")`, `shutil.copy(src, out)`)
+        ours = {id(c) for c, _ in trainers}
+        for other in self.scope.calls:
+            if id(other) in ours or other is self.load or not self.scope.before(other, self.load):
+                continue
+            for arg in other.args:
+                if self._in_folder(arg.value, key, 0) and self.call_role(other, arg) == "other":
+                    if self.opened_path(other)[0] is not None and self._mode(self.ctx.arg(other, 1, "mode")) in ("r", "rb", "rt"):
+                        continue  # an open() for reading
+                    return None
         call, arg = trainers[-1]
         module = self.ctx.module
         return f"{module.code_for_node(call.func)}(..., {arg.keyword.value}={module.code_for_node(arg.value)})"
 
-    def _untouched_before(self, writes: List[Any], key: Any) -> bool:
-        """No call before the first of ``writes`` is handed the folder
-        ``key`` except harmless ones (``os.makedirs``): a download or copy
-        into it first could leave a file the training never wrote."""
-        first = min(self.scope.order[id(w)] for w in writes)
-        for call in self.scope.calls:
-            if self.scope.order[id(call)] >= first:
-                continue
-            for arg in call.args:
-                if self.path_key(arg.value) == key and self.call_role(call, arg) == "other":
-                    return False
-        return True
+    def _in_folder(self, expr: Any, key: Any, depth: int) -> bool:
+        """``expr`` is the folder ``key`` or a path built on it (``d / "x"``,
+        ``join(d, "x")``, a name bound once to one)."""
+        if expr is None or depth > 6:
+            return False
+        expr = self._unwrap_path(expr)
+        if self._key_or_none(expr) == key:
+            return True
+        if isinstance(expr, cst.Name):
+            found = self.scope.bindings.get(expr.value)
+            if found and len(found) == 1 and found[0].kind == "assign":
+                return self._in_folder(found[0].value, key, depth + 1)
+            return False
+        return self._in_folder(self._path_base(expr), key, depth + 1)
 
     def _sibling_written(self, path: Any) -> bool:
         """``path`` is one of the files this function writes by a name
