@@ -273,7 +273,7 @@ SETSTATE_NOTE_START = " (low: `__setstate__` receives this state from the unpick
         ("from dill import loads as undill\nclass W:\n    def __setstate__(\n        self,\n        state,\n    ):\n        self.__dict__.update(undill(state))\n", Severity.LOW),
         # the state is rebound, or something else is loaded, or it is not a method
         ("import pickle\nclass W:\n    def __setstate__(self, state):\n        state = fetch(state)\n        self.x = pickle.loads(state)\n", Severity.HIGH),
-        ("import pickle\nclass W:\n    def __setstate__(self, state):\n        self.x = pickle.loads(state['payload'])\n", Severity.HIGH),
+        ("import pickle\nclass W:\n    def __setstate__(self, state):\n        self.x = pickle.loads(state['payload'])\n", Severity.LOW),  # a part: session 16
         ("import pickle\nclass W:\n    def __setstate__(self, state):\n        self.x = pickle.loads(self.cache)\n", Severity.HIGH),
         ("import pickle\ndef __setstate__(self, state):\n    return pickle.loads(state)\n", Severity.HIGH),
         ("import pickle\nclass W:\n    def restore(self, state):\n        self.x = pickle.loads(state)\n", Severity.HIGH),

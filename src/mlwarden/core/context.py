@@ -252,9 +252,32 @@ def unit_context(unit: Any, config: Any) -> Optional[str]:
         found = "tutorial"
     if found is None and path.endswith(".txt") and readthedocs_requirement(path):
         found = "docs"
+    if found is None and binder_config(path):
+        found = "docs"
     if found is None and getattr(unit, "kind", None) == "requirements" and is_dev_requirements_path(context_path(path, config)):
         found = "dev" if not installs_project(unit) else None
     return found
+
+
+#: the dependency files repo2docker (mybinder.org) reads from a project's ``binder/`` or ``.binder/`` folder
+_BINDER_FILES = frozenset({"requirements.txt", "environment.yml", "pipfile", "pipfile.lock", "runtime.txt"})
+_BINDER_DIRS = frozenset({"binder", ".binder"})
+
+
+def binder_config(path: str) -> bool:
+    """``path`` is a dependency file of a Binder environment: a file repo2docker
+    reads (``requirements.txt``, ``environment.yml``, ``Pipfile``…) in a
+    ``binder/`` or ``.binder/`` folder that sits at a project's root (next to
+    ``pyproject.toml``, ``setup.py``, ``setup.cfg`` or ``.git``). repo2docker
+    builds it into a throwaway image on mybinder.org where readers run the
+    project's documented notebooks: documentation tooling, like a
+    Read the Docs build, not an environment the project deploys. A folder of
+    that name anywhere else (a package's ``binder`` module) is not one."""
+    pure = PurePosixPath(path.replace("\\", "/"))
+    if pure.name.lower() not in _BINDER_FILES or pure.parent.name.lower() not in _BINDER_DIRS:
+        return False
+    root = Path(path).parent.parent
+    return any(os.path.exists(os.path.join(root, marker)) for marker in _PROJECT_MARKERS)
 
 
 def is_dev_requirements_path(relpath: str) -> bool:

@@ -51,7 +51,11 @@ in between (:meth:`_Query.written_before`); a module-level load of a file the
 same file wrote earlier at the same path (:mod:`._samefile`: a script or a
 notebook reloading its own checkpoint); a ``__setstate__`` unpickling the
 state argument it was handed (the running unpickle already trusts that
-stream); a load of what a same-file function computes, from its arguments
+stream), or a part of it (``state[k]``, ``state.get("k")``) when nothing in
+the method writes other data into the state first; in a test, a load of a
+file in the fresh temporary folder the project's training call was handed as
+its output folder (:meth:`_Query.trainer_output`: ``clf.fit(X, y,
+output_dir=tmp_path)``); a load of what a same-file function computes, from its arguments
 alone, out of serializer output this code produced in memory
 (:func:`helper_transforms`: ``pickle.loads(_downgrade(pickle.dumps(x), 1))``),
 or that a function of another module of the project computes so
@@ -153,6 +157,12 @@ CHECKPOINT_NOTE = (
     " (low: the test loads what its own training run wrote: `{}`, a checkpoint callback made with this fresh temporary "
     "path, is handed to `{}` before the load, so the file holds the state of the model the test trains; the "
     "same load of a path from elsewhere keeps its rank)"
+)
+#: a test's load of a file in the fresh temporary folder its training call was handed as output folder (session 16)
+TRAINER_OUTPUT_NOTE = (
+    " (low: the test loads a file from the fresh temporary folder that `{}` was handed as its output folder before the"
+    " load, and no other call was handed that folder, so the file is what the project's training wrote during the test;"
+    " the same load of a path from elsewhere keeps its rank)"
 )
 OWN_CHECKPOINT_NOTE = (
     " (low: the load reads the checkpoint this code's own training writes: `{}`, a checkpoint callback made with this"
@@ -327,6 +337,20 @@ _NOT_DUMP_HELPERS = frozenset({"pickle.dump", "dill.dump", "cloudpickle.dump", "
 #: ``export_model``, ``dump_cache``; names that fetch, copy or unpack are not
 _SAVE_HELPER = re.compile(r"(?:^|_)(?:save|dump|export|serialize|serialise|persist)(?:_|$)|^_?write_", re.IGNORECASE)
 _NOT_A_SAVE = re.compile(r"load|read|download|fetch|copy|url|hub|remote|http|open|move|link|extract|unpack|untar|unzip|sync|pull|clone|restore|get", re.IGNORECASE)
+
+
+#: a project's training entry point, by name (``model.fit``, ``trainer.train``, ``finetune``)
+_TRAINER = re.compile(r"_?(?:fit|train|finetune|fine_tune|fit_model|train_model|run_training)", re.IGNORECASE)
+#: keywords that name a training call's output folder
+_OUTPUT_KEYWORDS = frozenset(
+    {"output_dir", "output_folder", "out_dir", "save_dir", "checkpoint_dir", "ckpt_dir", "default_root_dir",
+     "model_dir", "log_dir", "logdir", "work_dir", "results_dir"}
+)
+
+
+def _is_trainer(func: Any) -> bool:
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return bool(name) and _TRAINER.fullmatch(name) is not None
 
 
 def _is_save_helper(func: Any) -> bool:
@@ -619,6 +643,43 @@ class ScopeIndex:
             if type(node).__name__ not in _STRAIGHT:
                 return False
         return False
+
+
+#: reads of a ``__setstate__`` state's part by method: ``state.get("k")``, ``state.pop("k")``
+_STATE_READS = frozenset({"get", "pop"})
+
+
+def _state_root(expr: Any) -> Optional[Any]:
+    """The name whose part ``expr`` is (``state``, ``state[k]``,
+    ``state["a"]["b"]``, ``state.get("k")``, ``state.pop("k", None)``), or None."""
+    while True:
+        if isinstance(expr, cst.Name):
+            return expr
+        if isinstance(expr, cst.Subscript):
+            expr = expr.value
+        elif (
+            isinstance(expr, cst.Call)
+            and isinstance(expr.func, cst.Attribute)
+            and expr.func.attr.value in _STATE_READS
+            and _state_read_args(expr)
+        ):
+            expr = expr.func.value
+        else:
+            return None
+
+
+def _state_read_args(call: Any) -> bool:
+    """``state.get(key)`` / ``state.get(key, default)`` with a literal default
+    (a default computed by a call could be data from anywhere)."""
+    args = call.args
+    if not 1 <= len(args) <= 2 or any(a.keyword or a.star for a in args):
+        return False
+    if len(args) == 2:
+        default = args[1].value
+        literal = (cst.SimpleString, cst.Integer, cst.Float)
+        if not (isinstance(default, literal) or (isinstance(default, cst.Name) and default.value in ("None", "True", "False"))):
+            return False
+    return True
 
 
 def _code(ctx: Any, node: Any) -> str:
@@ -1060,6 +1121,9 @@ class _Query:
             # tempfile.mkstemp()[1]
             if isinstance(expr.value, cst.Call) and self.call_name(expr.value, ("tempfile.mkstemp",)):
                 return "temp"
+            listed = self._glob_folder(expr)
+            if listed is not None and self.local_path(listed, depth + 1) == "temp":
+                return "temp"  # `sorted(tmp_path.glob("checkpoint_*.pth"))[-1]`: a file in that folder
             return None
         if isinstance(expr, cst.Call):
             if self.call_name(expr, TEMP_CALLS) or self.test_temp_call(expr):
@@ -1753,6 +1817,74 @@ class _Query:
                     return False
         return True
 
+    def trainer_output(self, data: Any) -> Optional[str]:
+        """In test code, the load reads a file in the folder that the
+        project's training entry point was handed, by an output-folder
+        keyword, before the load (``clf.fit(X, y, output_dir=tmp_path)`` …
+        ``torch.load(tmp_path / "checkpoint_1.pth")``, or a file of
+        ``sorted(folder.glob("checkpoint_*.pth"))``), the folder a fresh
+        pytest/tempfile temporary one, handed to no other call before the
+        load (a download or copy into it) but harmless ones. Returns the
+        training call as shown, or None. Not a round trip: what the training
+        wrote is not followed (a trainer could fetch a starting checkpoint
+        into its output folder), so the rules report it at low."""
+        if data is None or self.scope.is_module or not self.test_code():
+            return None
+        source = data if isinstance(data, cst.Call) else self.handle_source(data)
+        path, mode = self.opened_path(source) if source is not None else (None, None)
+        if path is None:
+            path = data
+        elif mode is None or "r" not in mode:
+            return None
+        path = self._unwrap_path(path)
+        if isinstance(path, cst.Name):
+            found = self.scope.bindings.get(path.value)
+            if not found or len(found) != 1 or found[0].kind != "assign" or not self.scope.before(found[0].node, self.load):
+                return None
+            path = self._unwrap_path(found[0].value)
+        folder = self._path_base(path)
+        if folder is None or self.local_path(folder) != "temp":
+            return None
+        key = self.path_key(folder)
+        trainers = []
+        for call in self.scope.calls:
+            if not self.scope.before(call, self.load) or not _is_trainer(call.func) or any(a.star for a in call.args):
+                continue
+            outputs = [a for a in call.args if a.keyword is not None and a.keyword.value in _OUTPUT_KEYWORDS]
+            if len(outputs) == 1 and self._key_or_none(outputs[0].value) == key:
+                trainers.append((call, outputs[0]))
+        if not trainers:
+            return None
+        # no other call before the load is handed the folder or a path in it
+        # (`download(url, tmp_path / "checkpoint_2.pth")`, `shutil.copy(src, out)`)
+        ours = {id(c) for c, _ in trainers}
+        for other in self.scope.calls:
+            if id(other) in ours or other is self.load or not self.scope.before(other, self.load):
+                continue
+            for arg in other.args:
+                if self._in_folder(arg.value, key, 0) and self.call_role(other, arg) == "other":
+                    if self.opened_path(other)[0] is not None and self._mode(self.ctx.arg(other, 1, "mode")) in ("r", "rb", "rt"):
+                        continue  # an open() for reading
+                    return None
+        call, arg = trainers[-1]
+        module = self.ctx.module
+        return f"{module.code_for_node(call.func)}(..., {arg.keyword.value}={module.code_for_node(arg.value)})"
+
+    def _in_folder(self, expr: Any, key: Any, depth: int) -> bool:
+        """``expr`` is the folder ``key`` or a path built on it (``d / "x"``,
+        ``join(d, "x")``, a name bound once to one)."""
+        if expr is None or depth > 6:
+            return False
+        expr = self._unwrap_path(expr)
+        if self._key_or_none(expr) == key:
+            return True
+        if isinstance(expr, cst.Name):
+            found = self.scope.bindings.get(expr.value)
+            if found and len(found) == 1 and found[0].kind == "assign":
+                return self._in_folder(found[0].value, key, depth + 1)
+            return False
+        return self._in_folder(self._path_base(expr), key, depth + 1)
+
     def _sibling_written(self, path: Any) -> bool:
         """``path`` is one of the files this function writes by a name
         pattern into one directory: every worker writes
@@ -1811,6 +1943,8 @@ class _Query:
         ``os.path.join(d, "x")``, ``d.joinpath("x")``, ``f"{d}/x"``, inside
         ``str()``/``Path()``; None otherwise."""
         expr = self._unwrap_path(expr)
+        if isinstance(expr, cst.Subscript):
+            return self._glob_folder(expr)
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
             return expr.left
         if isinstance(expr, cst.Call) and len(expr.args) >= 2 and self.call_name(expr, ("os.path.join",)):
@@ -1819,6 +1953,36 @@ class _Query:
             return expr.func.value
         if isinstance(expr, cst.FormattedString) and expr.parts and isinstance(expr.parts[0], cst.FormattedStringExpression):
             return expr.parts[0].expression
+        return None
+
+    def _glob_folder(self, expr: Any) -> Any:
+        """The folder ``d`` of ``files[i]`` where ``files`` is bound once, in
+        this function, to ``d.glob(pattern)`` / ``d.rglob(pattern)``, inside
+        ``sorted(...)`` or ``list(...)`` (one argument, no ``key=``): an
+        element is a file in that folder. None otherwise."""
+        if not isinstance(expr, cst.Subscript) or not isinstance(expr.value, cst.Name) or self.scope.is_module:
+            return None
+        found = self.scope.bindings.get(expr.value.value)
+        if not found or len(found) != 1 or found[0].kind != "assign":
+            return None
+        value = found[0].value
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Name)
+            and value.func.value in ("sorted", "list")
+            and value.func.value not in self.scope.bindings
+            and len(value.args) == 1
+            and not value.args[0].keyword
+            and not value.args[0].star
+        ):
+            value = value.args[0].value
+        if (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value in ("glob", "rglob")
+            and not self.ctx.qualnames(value.func)
+        ):
+            return value.func.value
         return None
 
     def fresh_temp(self, path: Any) -> bool:
@@ -3609,7 +3773,13 @@ class RoundTripAware:
             except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
                 return None
             if own is None:
-                return None
+                try:
+                    trained = query.trainer_output(data)
+                except RecursionError:
+                    raise
+                except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
+                    return None
+                return TRAINER_OUTPUT_NOTE.format(trained) if trained else None
             return OWN_CHECKPOINT_NOTE.format(*own)
         callback, trainer, _train_call = found
         return CHECKPOINT_NOTE.format(callback, trainer)
@@ -3983,9 +4153,69 @@ class RoundTripAware:
         if function.name.value != "__setstate__" or len(params.params) != 2 or params.posonly_params or function.decorators:
             return False
         name = params.params[1].name.value
-        if not isinstance(data, cst.Name) or data.value != name:
+        if _state_root(data) is None or _state_root(data).value != name:
             return False
-        return all(b.kind == "param" for b in query.scope.bindings.get(name, ()))
+        if not all(b.kind == "param" for b in query.scope.bindings.get(name, ())):
+            return False
+        # a part of the state (`state[k]`, `state.get("k")`) is the stream's
+        # too, as long as nothing in the method puts other data into the
+        # state: every other use of the name reads a part of it, copies it,
+        # hands it to a parent's `__setstate__`, or stores back what the same
+        # loader returned (`state[k] = cloudpickle.loads(state[k])`)
+        load_func = _code(self.ctx, query.load.func)
+        scope = query.scope
+        loops = {id(n) for n in scope.ancestors(query.load) if isinstance(n, (cst.For, cst.While))}
+        for use in scope.names.get(name, ()):
+            if scope.before(query.load, use) and not any(id(n) in loops for n in scope.ancestors(use)):
+                continue  # after the load, outside any loop around it: cannot feed it
+            if not self._state_use_ok(scope, use, load_func):
+                return False
+        return True
+
+    def _state_use_ok(self, scope: "ScopeIndex", use: Any, load_func: str) -> bool:
+        top = use
+        while True:
+            parent = scope.parent.get(id(top))
+            if isinstance(parent, cst.Subscript) and parent.value is top:
+                top = parent
+            elif isinstance(parent, cst.Attribute) and parent.value is top and parent.attr.value in _STATE_READS:
+                call = scope.parent.get(id(parent))
+                if not (isinstance(call, cst.Call) and call.func is parent and _state_read_args(call)):
+                    return False
+                top = call
+            else:
+                break
+        parent = scope.parent.get(id(top))
+        if parent is None:
+            return False
+        if isinstance(parent, cst.AssignTarget) and parent.target is top:
+            if top is use:
+                return False  # `state = ...`: a binding, never a parameter then (checked above)
+            assign = scope.parent.get(id(parent))
+            value = getattr(assign, "value", None)
+            return isinstance(value, cst.Call) and _code(self.ctx, value.func) == load_func
+        if isinstance(parent, (cst.AugAssign, cst.Del)):
+            return False
+        if top is not use:
+            return True  # a read of a part: `x = state["k"]`, `f(state.get("k"))`
+        # the whole state: a copy (`dict(state)`), a parent's `__setstate__`, or a loop over it
+        if isinstance(parent, cst.Arg) and parent.value is top:
+            call = scope.parent.get(id(parent))
+            if isinstance(call, cst.Call):
+                func = call.func
+                if isinstance(func, cst.Name) and func.value in ("dict", "list", "len", "sorted", "isinstance"):
+                    return True
+                if isinstance(func, cst.Attribute) and func.attr.value == "__setstate__":
+                    return True
+            return False
+        if isinstance(parent, cst.Attribute) and parent.value is top and parent.attr.value in ("items", "keys", "values", "copy"):
+            call = scope.parent.get(id(parent))
+            return isinstance(call, cst.Call) and call.func is parent and not call.args
+        if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is top:
+            return True
+        if isinstance(parent, cst.Comparison) or isinstance(parent, cst.ComparisonTarget):
+            return True  # `"k" in state`
+        return False
 
     def _written_here_note(self, call: Any, data: Any, cache: bool = False) -> Optional[str]:
         """The note of a module-level load of a file this file wrote earlier
