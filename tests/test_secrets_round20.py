@@ -74,7 +74,7 @@ GLC = "glc_" + b64json({"o": str(RNG.randint(100000, 999999)), "n": "stack-metri
 GRAFANA_KEY = b64json({"k": rand(32), "n": "ci-deploy", "id": RNG.randint(1, 400)})
 TEAMS = f"https://contoso.webhook.office.com/webhookb2/{uid()}@{uid()}/IncomingWebhook/{rand(32, HEX)}/{uid()}"
 TEAMS_V2 = TEAMS + "/V2" + rand(40, ALNUM + "_-")
-OUTLOOK = f"https://outlook.office.com/webhook/{uid()}@{uid()}/IncomingWebhook/{rand(32, HEX)}/{uid()}"
+OUTLOOK = f"https://outlook.office.com/webhook/{uid()}@{uid()}/JenkinsCI/{rand(32, HEX)}/{uid()}"
 WORKFLOW = (f"https://prod-27.northeurope.logic.azure.com:443/workflows/{rand(32, HEX)}/triggers/manual/paths/invoke"
             f"?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={rand(43, ALNUM + '_-')}")
 NEWRELIC = "NRRA-" + rand(42, HEX)

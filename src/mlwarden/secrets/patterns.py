@@ -288,10 +288,11 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # Office 365 connector (Teams / Outlook) incoming webhooks:
         # `<tenant>.webhook.office.com/webhookb2/` or the retired
         # `outlook.office.com/webhook/` + group UUID `@` tenant UUID +
-        # `/IncomingWebhook/` + 32 hex + `/` + a UUID (optionally `/V2…`):
+        # `/` + the connector's name (`IncomingWebhook`, `TravisCI`, `JIRA` …) +
+        # `/` + 32 hex + `/` + a UUID (optionally `/V2…`):
         # whoever holds the URL posts to the channel
         _re(r"(?i:webhook\.office\.com/webhookb2/|outlook\.office(?:365)?\.com/webhook/)(" + _UUID + "@" + _UUID
-            + r"/IncomingWebhook/[0-9a-f]{32}/" + _UUID + r"(?:/V2[A-Za-z0-9_\-]{20,80})?)" + _E),
+            + r"/[A-Za-z][A-Za-z0-9]{1,39}/[0-9a-f]{32}/" + _UUID + r"(?:/V2[A-Za-z0-9_\-]{20,80})?)" + _E),
         # the Workflows (Power Automate / Logic Apps) URLs that replace them:
         # `…/workflows/<32 hex>/triggers/…/invoke?…&sig=<43>`: the SAS
         # signature is the credential
@@ -406,7 +407,7 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Grafana Service Account Token": "`glsa_` + 32 alphanumerics + `_` + 8 hex (service-account tokens of Grafana and Grafana Cloud stacks)",
     "Grafana Cloud Token": "`glc_` + base64 of a JSON object (`glc_eyJ…`, 43-403 characters): Grafana Cloud access-policy tokens",
     "Grafana API Key": "`eyJrIjoi` + 50-300 base64 characters: legacy Grafana and Grafana Cloud API keys (base64 of `{\"k\":…,\"n\":…,\"id\":…}`, no `.`)",
-    "Microsoft Teams Webhook URL": "`<tenant>.webhook.office.com/webhookb2/` or `outlook.office.com/webhook/` + UUID `@` UUID + `/IncomingWebhook/` + 32 hex + `/` + UUID "
+    "Microsoft Teams Webhook URL": "`<tenant>.webhook.office.com/webhookb2/` or `outlook.office.com/webhook/` + UUID `@` UUID + `/` + the connector (`IncomingWebhook` …) + `/` + 32 hex + `/` + UUID "
                                    "(Office 365 connectors: Teams, Outlook); a Workflows (Power Automate / Logic Apps) trigger URL `…/workflows/<32 hex>/triggers/…?…&sig=` + 43",
     "Azure Annotated Security Key": "84 characters with the `JQQJ` signature at position 52 and a service code at 76 (`AZDO` Azure DevOps PATs, `ACOG` Azure AI / OpenAI, `AZSE` Search …)",
     "Base64-Encoded Private Key": "a PEM private key (RSA, EC, DSA, OpenSSH, PKCS #8) base64-encoded whole, with key material",
@@ -552,7 +553,7 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
         "bedrock-api-key", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
         "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
         "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "<master>", "EAAA", "npm_", "LS0tLS1CRUdJTi", "JQQJ", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
-        "amzn.mws.", "access_token$", "sbp_", "PuTTY-User-Key-File-", "glsa_", "glc_", "IncomingWebhook", "/triggers/",
+        "amzn.mws.", "access_token$", "sbp_", "PuTTY-User-Key-File-", "glsa_", "glc_", "/triggers/",
     )
 ) + (
     # Entra secrets (`Q~`) and base64-encoded tokens (ENCODED_PREFIXES). Each
@@ -599,6 +600,8 @@ _FOLDED_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = (
     (("mailgun",), "mailgun"),
     (("cloudant",), "cloudant"),
     (("discord",), "discord"),
+    (("webhook.office",), r"webhook\.office"),
+    (("outlook.office",), r"outlook\.office"),
     (("ibm",), "ibm"),
     (("softlayer",), "softlayer"),
     (("pwd",), "pwd"),
