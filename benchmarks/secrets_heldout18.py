@@ -184,10 +184,13 @@ def _lines(spec) -> List[int]:
     return [spec]
 
 
-def file_samples(path: str, text: str, rows: Sequence[Row], source: str = "") -> List[dict]:
+def file_samples(path: str, text: str, rows: Sequence[Row], source: str = "",
+                 disputed_rules: Optional[Dict[str, str]] = None) -> List[dict]:
     """The samples of one file: its labelled rows, then every other non-blank
     line as a ``plain`` look-alike. Raises when a row's key name is not on its
-    first line (a shifted line number) or a line is labelled twice."""
+    first line (a shifted line number) or a line is labelled twice.
+    ``disputed_rules`` (rule -> why) defaults to set 18's :data:`DISPUTED`."""
+    rules = DISPUTED if disputed_rules is None else disputed_rules
     lines = text.splitlines()
     taken: Dict[int, str] = {}
     samples = []
@@ -204,12 +207,12 @@ def file_samples(path: str, text: str, rows: Sequence[Row], source: str = "") ->
             if n in taken:
                 raise ValueError(f"secrets_heldout18: {path}:{n} labelled twice")
             taken[n] = label
-        if disputed and disputed not in DISPUTED:
+        if disputed and disputed not in rules:
             raise ValueError(f"secrets_heldout18: unknown disputed rule {disputed!r}")
         secret = label == S
         alt: Optional[bool] = (not secret) if disputed else None
         samples.append({"class": cls, "rule": f"{path}:{numbers[0]}", "file": path, "lines": numbers, "text": text,
-                        "secret": secret, "source": source, "alt": alt, "why": DISPUTED.get(disputed, ""),
+                        "secret": secret, "source": source, "alt": alt, "why": rules.get(disputed, ""),
                         "python": True})
     for n, line in enumerate(lines, 1):
         if n not in taken and line.strip():

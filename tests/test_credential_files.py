@@ -117,6 +117,10 @@ HOOK_CASES = sorted(FILES) + NOT_READ + [
     # round 19
     "credentials", "docs/credentials", ".aws/credentials", "META-INF/CERT.RSA", "server.rsa", ".ftpconfig", "home/.tugboat",
     "credentialsX", "my.credentials.bak",
+    # round 20: Terraform, MySQL option files, .authinfo, .wgetrc, hub's settings, JavaScript settings modules
+    "infra/main.tf", "envs/prod.tfvars", ".my.cnf", "etc/mysql/my.cnf", ".authinfo", "home/.wgetrc", ".config/hub",
+    "config/default.js", "server/config/keys.js", "keys.js", "config.js", "secrets.js", "credentials.js", "settings.js",
+    "app.js", "webpack.config.js", "src/index.js", "hub", "tools/hub", "config/app.ts", "main.tf.orig",
 ]
 
 

@@ -73,6 +73,12 @@ def true_positives():
     braintree = tok("access_token", "$production$", rand(16, HEX + "ghijkmnpqrstuvwxyz"), "$", rand(32, HEX))
     langfuse = tok("sk", "-lf-", "-".join(rand(n, HEX) for n in (8, 4, 4, 4, 12)))
     supabase = tok("sbp", "_", rand(40, HEX + "ghijkmnpqrstuvwxyz"))
+    glsa = tok("glsa", "_", rand(32), "_", rand(8, HEX))
+    glc = tok("glc", "_eyJ", rand(120, ALNUM + "+/"), "==")
+    grafana_key = tok("eyJrI", "joi", rand(90, ALNUM + "+/"), "=")
+    uuids = ["-".join(rand(n, HEX) for n in (8, 4, 4, 4, 12)) for _ in range(3)]
+    teams = f"{uuids[0]}@{uuids[1]}/IncomingWebhook/{rand(32, HEX)}/{uuids[2]}"
+    teams_sig = rand(43, ALNUM + "_-")
     runner = tok("GR134", "8941", rand(20, ALNUM + "_-"))
     session_old = tok("FQoGZXIv", "YXdzE", rand(250, ALNUM + "+/"))
     session_older = tok("FQoD", "YXdzE", rand(250, ALNUM + "+/"))
@@ -218,6 +224,12 @@ def true_positives():
         ("Braintree Access Token", f'gateway = BraintreeGateway(access_token="{braintree}")', braintree),
         ("Langfuse Secret Key", f'Langfuse(public_key=pk, secret_key="{langfuse}")', langfuse),
         ("Supabase Access Token", f"SUPABASE_ACCESS_TOKEN={supabase}", supabase),
+        ("Grafana Service Account Token", f"GRAFANA_SA_TOKEN={glsa}", glsa),
+        ("Grafana Cloud Token", f'Authorization: "Bearer {glc}"', glc),
+        ("Grafana API Key", f'grafana_api(key="{grafana_key}")', grafana_key),
+        ("Microsoft Teams Webhook URL", f'hook = "https://contoso.webhook.office.com/webhookb2/{teams}"', teams),
+        ("Microsoft Teams Webhook URL", f'url = "https://prod-3.westus.logic.azure.com:443/workflows/{rand(32, HEX)}/triggers/manual/paths/invoke'
+                                        f'?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={teams_sig}"', teams_sig),
         # a PKCS #8 block in a JSON string: the key material follows on the same line
         ("Encrypted Private Key", '"key": "-----' + "BEGIN ENCRYPTED PRIVATE KEY-----\\n" + rand(64, ALNUM + "+/") + '\\n"',
          "BEGIN ENCRYPTED PRIVATE KEY"),
@@ -306,6 +318,9 @@ FALSE_POSITIVES = [
     "sk-lf-" + "00000000-0000-0000-0000-000000000000",  # the SDK docs' zero key
     "pk-lf-" + "1c3e5a7b-2d4f-4a6b-8c0d-9e1f2a3b4c5d",  # the public half
     "sbp_" + "abcdefghijklmnopqrstuvwxyz" + "abcdefghijklmn",  # a sequential run
+    "glsa_" + "x" * 32 + "_" + "0" * 8,  # a placeholder
+    "eyJrIjoi" + "fQ==",  # too short
+    "https://outlook.office.com/webhook/<group>@<tenant>/IncomingWebhook/<id>/<connector>",
 ]
 
 

@@ -119,8 +119,11 @@ _NAMED_TYPES = frozenset({"Secret Keyword", keywords.SECRET_TYPE})
 _GENERIC_TYPES = frozenset({"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String", "Basic Auth Credentials", keywords.SECRET_TYPE})
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/]{40,}")
 
-#: when two detectors report the same value on a line, the most specific wins
-_RANK = {name: i for i, name in enumerate(t for t in PROVIDER_PATTERNS if t != "Generic API Key")}
+#: when two detectors report the same value on a line, the most specific wins:
+#: mlwarden's provider formats in their order, all before detect-secrets' own
+#: types (unranked: 50) however many formats there are (a rank by position alone
+#: put the last formats after them once there were 50)
+_RANK = {name: i / 1000 for i, name in enumerate(t for t in PROVIDER_PATTERNS if t != "Generic API Key")}
 _RANK.update({"Generic API Key": 90, "Secret Keyword": 95, keywords.SECRET_TYPE: 96})
 #: mlwarden's wider forms of formats detect-secrets also knows: where both
 #: report a value, detect-secrets' type (unranked: 50) is kept, so baselines

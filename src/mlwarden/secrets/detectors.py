@@ -351,6 +351,34 @@ class DiscordWebhookDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class GrafanaServiceAccountTokenDetector(RegexBasedDetector):
+    """Grafana service-account tokens (``glsa_`` + 32 + ``_`` + 8 hex)."""
+
+    secret_type = "Grafana Service Account Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class GrafanaCloudTokenDetector(RegexBasedDetector):
+    """Grafana Cloud access-policy tokens (``glc_`` + base64 of JSON)."""
+
+    secret_type = "Grafana Cloud Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class GrafanaApiKeyDetector(RegexBasedDetector):
+    """Legacy Grafana and Grafana Cloud API keys (``eyJrIjoi…``)."""
+
+    secret_type = "Grafana API Key"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class TeamsWebhookDetector(RegexBasedDetector):
+    """Microsoft Teams / Office 365 incoming-webhook URLs and Workflows trigger URLs."""
+
+    secret_type = "Microsoft Teams Webhook URL"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class AzureAnnotatedKeyDetector(RegexBasedDetector):
     """Microsoft's common annotated security keys (``…JQQJ…AZDO…``: Azure DevOps
     PATs, Azure AI / OpenAI, Search, Event Grid keys)."""
@@ -453,6 +481,10 @@ ALL_DETECTORS = (
     KubernetesBootstrapTokenDetector,
     TwilioAuthTokenDetector,
     DiscordWebhookDetector,
+    GrafanaServiceAccountTokenDetector,
+    GrafanaCloudTokenDetector,
+    GrafanaApiKeyDetector,
+    TeamsWebhookDetector,
     AzureAnnotatedKeyDetector,
     Base64PrivateKeyDetector,
     EncryptedPrivateKeyDetector,

@@ -448,6 +448,33 @@ def _random_segment(text: str) -> bool:
         len(part) >= 10 and re.search(r"[a-z]", part) and re.search(r"[A-Z]", part) and re.search(r"\d", part)
         for part in re.split(r"[_\-.]", text)
     )
+#: a short provider prefix and a separator before a long run (``NRRA-`` + 42
+#: hex, ``NRAK-`` + 27 upper-case alphanumerics, ``key_`` + 32 hex)
+_PREFIXED_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]{1,9}[-_]([A-Za-z0-9]{20,200})")
+#: a digest named by its algorithm (``sha256-…``, ``md5_…``, ``blake2b-…``)
+_DIGEST_PREFIX = re.compile(r"(?i)(?:sha\d*|md\d|blake\w*|xxh\w*|crc\d*|murmur\w*|sri|hash|digest|etag|rev|commit|git|build|sig)[-_]")
+
+
+def _prefixed_key(text: str) -> bool:
+    """``NRRA-4f1c…`` (New Relic's REST keys), ``NRAK-7Q2M…``: a short prefix,
+    one separator and a run of 20+ characters that a generator wrote: hex
+    with letters and digits, or letters and digits mixed (3+ digits, 3+
+    letters) of 3.5+ bits per character. Providers put such a prefix before
+    a key; a name's parts are words (``bert-base-uncased``), and a digest
+    under a name (``sha256-…``) is judged elsewhere."""
+    match = _PREFIXED_RUN.fullmatch(text)
+    if match is None or _DIGEST_PREFIX.match(text):
+        return False
+    run = match.group(1)
+    digits = sum(c.isdigit() for c in run)
+    letters = len(run) - digits
+    if digits < 3 or letters < 3:
+        return False
+    if re.fullmatch(r"[0-9a-f]+|[0-9A-F]+", run):
+        return len(run) >= 24 and entropy(run) >= 3.0
+    return entropy(run) >= 3.5
+
+
 _CAMEL_WORD = re.compile(r"[A-Z]?[a-z]+")
 #: words in camel case, whole: every capital followed by a small letter. Written
 #: so that each character has one way to match: ``(?:[A-Z]?[a-z]+)+`` (the same
@@ -912,7 +939,7 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
             return "identifier-like name"
         return None
     if _NAMEISH.match(text) and (re.search(r"[_\-.]", text) or re.search(r"[a-z][A-Z]", text)) and not _random_segment(text) \
-            and not _KEY_RUN.fullmatch(text):
+            and not _KEY_RUN.fullmatch(text) and not _prefixed_key(text):
         return "identifier-like name"
     if _RESOURCE.match(text) or _identifier_like(text):
         return "resource identifier"

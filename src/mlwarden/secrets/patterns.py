@@ -268,6 +268,36 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # anyone holding the URL posts to the channel as the webhook
         _re(r"(?i:discord(?:app)?\.com/api(?:/v\d+)?/webhooks/)(\d{17,20}/[A-Za-z0-9_\-]{60,68})" + _E),
     ),
+    "Grafana Service Account Token": (
+        # Grafana's service-account tokens: `glsa_` + 32 alphanumerics + `_` +
+        # an 8-hex checksum (Grafana 9+; also Grafana Cloud stacks)
+        _re(_B + r"(glsa_[A-Za-z0-9]{32}_[0-9a-f]{8})" + _E),
+    ),
+    "Grafana Cloud Token": (
+        # Grafana Cloud access-policy tokens: `glc_` + base64 of a JSON object
+        # (`{"o":…,"n":…,"k":…,"m":{"r":…}}`, so the base64 opens `eyJ`)
+        _re(_B + r"(glc_eyJ[A-Za-z0-9+/]{40,400}={0,2})" + _B64E),
+    ),
+    "Grafana API Key": (
+        # Grafana's legacy API keys and Grafana Cloud API keys: base64 of
+        # `{"k":"<key>","n":"<name>","id":<n>}` (so they open `eyJrIjoi`,
+        # base64 of `{"k":"`); no `.`: not a JWT
+        _re(_B64B + r"(eyJrIjoi[A-Za-z0-9+/]{50,300}={0,2})" + r"(?![A-Za-z0-9+/=.])"),
+    ),
+    "Microsoft Teams Webhook URL": (
+        # Office 365 connector (Teams / Outlook) incoming webhooks:
+        # `<tenant>.webhook.office.com/webhookb2/` or the retired
+        # `outlook.office.com/webhook/` + group UUID `@` tenant UUID +
+        # `/` + the connector's name (`IncomingWebhook`, `TravisCI`, `JIRA` …) +
+        # `/` + 32 hex + `/` + a UUID (optionally `/V2…`):
+        # whoever holds the URL posts to the channel
+        _re(r"(?i:webhook\.office\.com/webhookb2/|outlook\.office(?:365)?\.com/webhook/)(" + _UUID + "@" + _UUID
+            + r"/[A-Za-z][A-Za-z0-9]{1,39}/[0-9a-f]{32}/" + _UUID + r"(?:/V2[A-Za-z0-9_\-]{20,80})?)" + _E),
+        # the Workflows (Power Automate / Logic Apps) URLs that replace them:
+        # `…/workflows/<32 hex>/triggers/…/invoke?…&sig=<43>`: the SAS
+        # signature is the credential
+        _re(r"/workflows/[0-9a-f]{32}/triggers/[\w/%.\-]{1,120}\?[\w%=&.\-]{0,300}?(?<=[?&])sig=([A-Za-z0-9_\-]{43})" + _E),
+    ),
     "Azure Annotated Security Key": (
         # Microsoft's common annotated security keys (84 characters: the
         # `JQQJ` signature at 52, a four-letter service code at 76: `AZDO`
@@ -374,6 +404,11 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Kubernetes Bootstrap Token": "6 + `.` + 16 lowercase alphanumerics after a `token` name or flag (`kubeadm join --token …`, `--tls-bootstrap-token …`); the 16-character secret half under `token-secret` (a bootstrap token Secret's `stringData`)",
     "Twilio Auth Token": "32 hex (any case) next to a `twilio` name (`TWILIO_AUTH_TOKEN`, `twilio_key` …): the account's auth token or an API key's secret",
     "Discord Webhook URL": "`discord.com/api/webhooks/` + a 17-20 digit id + `/` + 60-68 of `[A-Za-z0-9_-]`",
+    "Grafana Service Account Token": "`glsa_` + 32 alphanumerics + `_` + 8 hex (service-account tokens of Grafana and Grafana Cloud stacks)",
+    "Grafana Cloud Token": "`glc_` + base64 of a JSON object (`glc_eyJ…`, 43-403 characters): Grafana Cloud access-policy tokens",
+    "Grafana API Key": "`eyJrIjoi` + 50-300 base64 characters: legacy Grafana and Grafana Cloud API keys (base64 of `{\"k\":…,\"n\":…,\"id\":…}`, no `.`)",
+    "Microsoft Teams Webhook URL": "`<tenant>.webhook.office.com/webhookb2/` or `outlook.office.com/webhook/` + UUID `@` UUID + `/` + the connector (`IncomingWebhook` …) + `/` + 32 hex + `/` + UUID "
+                                   "(Office 365 connectors: Teams, Outlook); a Workflows (Power Automate / Logic Apps) trigger URL `…/workflows/<32 hex>/triggers/…?…&sig=` + 43",
     "Azure Annotated Security Key": "84 characters with the `JQQJ` signature at position 52 and a service code at 76 (`AZDO` Azure DevOps PATs, `ACOG` Azure AI / OpenAI, `AZSE` Search …)",
     "Base64-Encoded Private Key": "a PEM private key (RSA, EC, DSA, OpenSSH, PKCS #8) base64-encoded whole, with key material",
     "Amazon MWS Auth Token": "`amzn.mws.` + a lower-case UUID (Amazon Marketplace Web Service)",
@@ -518,7 +553,7 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
         "bedrock-api-key", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
         "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
         "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "<master>", "EAAA", "npm_", "LS0tLS1CRUdJTi", "JQQJ", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
-        "amzn.mws.", "access_token$", "sbp_", "PuTTY-User-Key-File-",
+        "amzn.mws.", "access_token$", "sbp_", "PuTTY-User-Key-File-", "glsa_", "glc_", "/triggers/",
     )
 ) + (
     # Entra secrets (`Q~`) and base64-encoded tokens (ENCODED_PREFIXES). Each
@@ -565,6 +600,8 @@ _FOLDED_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = (
     (("mailgun",), "mailgun"),
     (("cloudant",), "cloudant"),
     (("discord",), "discord"),
+    (("webhook.office",), r"webhook\.office"),
+    (("outlook.office",), r"outlook\.office"),
     (("ibm",), "ibm"),
     (("softlayer",), "softlayer"),
     (("pwd",), "pwd"),

@@ -1,6 +1,8 @@
 """The ``text`` source kind: configuration and environment files that can
 hold credentials (``.env``, ``*.yaml``, ``*.json``, ``*.cfg``, ``*.toml``,
-``*.ini``, ``*.conf``, ``*.config``, ``*.properties``, ``kaggle.json``),
+``*.ini``, ``*.conf``, ``*.config``, ``*.properties``, Terraform's ``*.tf`` and
+``*.tfvars``, MySQL's ``*.cnf``, ``kaggle.json``, JavaScript settings modules by
+name: ``config.js``, ``keys.js`` …, ``config/*.js``),
 credential stores known by name (``.netrc``, ``.pgpass``, ``.npmrc``,
 ``.pypirc``, ``.git-credentials``, ``credentials`` …), shell start-up
 files (``.bashrc``, ``.zshrc``, ``.envrc`` …), FileZilla's and JetBrains'
@@ -29,7 +31,11 @@ MAX_BYTES = 2_000_000
 SUFFIXES = frozenset({".yaml", ".yml", ".json", ".cfg", ".toml", ".ini", ".env",
                       # server and service configuration (`redis.conf`, `nginx.conf`), .NET's
                       # `web.config`/`app.config`, Java's `application.properties`
-                      ".conf", ".config", ".properties"})
+                      ".conf", ".config", ".properties",
+                      # Terraform's configuration and variable files (`password = "…"` in a
+                      # resource, `access_key`/`secret_key` in a provider block, `*.tfvars`)
+                      # and MySQL's option files (`my.cnf`, `.my.cnf`: `password=…`)
+                      ".tf", ".tfvars", ".cnf"})
 #: credential files known by name: Kaggle's API key, Maven's server passwords
 #: and the master password that decrypts them; the credential stores of
 #: netrc, PostgreSQL, npm, Yarn, PyPI uploads, git's credential helper,
@@ -59,7 +65,18 @@ _NAMED_CONFIGS = frozenset({
     # (`cloud/.credentials`); no tool names documentation or code so (those carry
     # a suffix), and a file without a credential in it gives nothing
     "credentials", ".credentials",
+    # netrc's twin for Emacs and Gnus, wget's start-up file (`http_password = …`)
+    ".authinfo", ".wgetrc",
+    # JavaScript settings modules by the names Node projects give them (`keys.js` with a
+    # database URI and a session secret, `config.js`, `secrets.js` …); other JavaScript is code
+    "config.js", "settings.js", "secrets.js", "credentials.js", "keys.js",
 })
+#: JavaScript modules in a ``config/`` directory (node-config's ``config/default.js``,
+#: ``config/production.js``; ``config/db.js``): settings, not code
+_CONFIG_DIR_SUFFIXES = frozenset({".js"})
+#: files read by their directory and name: the GitHub CLI `hub`'s ``~/.config/hub``
+#: (an ``oauth_token`` per host)
+_NAMED_IN_DIR = frozenset({(".config", "hub")})
 #: key files: PEM (``.pem``, ``.key``, ``.rsa``: OpenSSL's and ssh-keygen's
 #: output saved under the algorithm's name) and PuTTY (``.ppk``) private keys
 _KEY_SUFFIXES = frozenset({".pem", ".key", ".rsa", ".ppk"})
@@ -74,6 +91,9 @@ def is_text_config(path: Path) -> bool:
     if name == ".env" or name.startswith(".env.") or name in _NAMED_CONFIGS:
         return True
     suffix = path.suffix.lower()
+    parent = path.parent.name.lower()
+    if parent == "config" and suffix in _CONFIG_DIR_SUFFIXES or (parent, name) in _NAMED_IN_DIR:
+        return True
     return suffix in SUFFIXES or suffix in _KEY_SUFFIXES or suffix in _DUMP_SUFFIXES
 
 
