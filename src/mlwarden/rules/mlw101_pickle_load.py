@@ -103,8 +103,36 @@ class PickleLoad(RoundTripAware, CodeRule):
     (`task_serializer`, `result_serializer`, `event_serializer`, their
     `CELERY_*` names, `serializer="pickle"` of a task, `publish` or
     `Producer`) is **low**: it sends pickle, and the consumers that accept
-    it are where the risk is. rq is not covered: its default serializer is
-    pickle, so every rq worker would be reported.
+    it are where the risk is.
+
+    Also **rq** (since session 16): rq's default serializer is pickle, so a
+    `Queue(...)`, `Worker(...)`, `SimpleWorker(...)`, `SpawnWorker(...)` or
+    `Job.fetch(...)` of `rq` with no `serializer=` (or with rq's
+    `DefaultSerializer` / `PickleSerializer`, `pickle`, `"pickle"`) is
+    **low**: whoever can write to the Redis instance runs code on the
+    workers. `serializer=JSONSerializer` (or `"json"`, or a project
+    serializer) is not flagged, nor a call given `**options`.
+
+    Also **pickle re-exported by another library** (since session 16), a
+    short table checked in each library's source: `from
+    kombu.serialization import pickle`, `from celery.utils.serialization
+    import pickle`, `from six.moves import cPickle`, `from
+    joblib.externals.cloudpickle import loads`.
+
+    Also the project's **own subclasses of `pickle.Unpickler`** (since
+    session 16), called in the file that defines them (`R(f).load()`): a
+    `find_class` that returns only for a literal allow-list and raises
+    otherwise (`if (module, name) in SAFE: return …` with `SAFE` a literal
+    set, dict, tuple or list of names or `(module, name)` pairs, a module
+    constant or class attribute holding one, an `==` with a string, a
+    `startswith` of literal prefixes, also written as an early `if … not in
+    SAFE: raise`) is **low**, with the reason: a crafted file cannot import
+    arbitrary code, though a callable in the list can still be abused. A
+    subclass whose `find_class` falls back to the default lookup on
+    another path, whose list is built at run time (`self.allowed`, a
+    function's answer), or that does not override `find_class` stays
+    **high**; one whose `find_class` raises for every global is not
+    flagged.
 
     A **round trip** is not flagged: data that the same scope produced with
     the matching dump (`pickle.loads(pickle.dumps(x))`, a variable assigned
@@ -378,6 +406,7 @@ class PickleLoad(RoundTripAware, CodeRule):
     )
 
     VALID = [
+        Valid("from rq import Queue\nfrom rq.serializers import JSONSerializer\nq = Queue(connection=redis, serializer=JSONSerializer)"),
         Valid("import pickle\ncopy = lambda x: pickle.loads(pickle.dumps(x))"),
         Valid("import pickle\ndata = pickle.dumps(obj)"),
         Valid("import json\njson.load(f)"),
@@ -411,6 +440,12 @@ class PickleLoad(RoundTripAware, CodeRule):
         Invalid(notebook_json("import pickle", "obj = pickle.load(open('m.pkl', 'rb'))"), filename="example.ipynb"),
         Invalid("from celery import Celery\napp = Celery('jobs')\napp.conf.accept_content = ['json', 'pickle']  # error: MLW101"),
         Invalid("import importlib\ndef read(blob, codec='pickle'):\n    return importlib.import_module(codec).loads(blob)  # error: MLW101"),
+        Invalid("from rq import Queue\nq = Queue(connection=redis)  # error: MLW101"),
+        Invalid("from six.moves import cPickle\nobj = cPickle.load(f)  # error: MLW101"),
+        Invalid(
+            "import pickle\nclass Loose(pickle.Unpickler):\n    def find_class(self, module, name):\n"
+            "        return super().find_class(module, name)\nobj = Loose(f).load()  # error: MLW101"
+        ),
     ]
 
     def visit_Call(self, node: libcst.Call) -> None:
@@ -973,13 +1008,13 @@ def _restricted_find_class(function: Any, cls: Any, constants: "dict[str, Any]")
     for i, stmt in enumerate(body):
         last = i == len(body) - 1
         if isinstance(stmt, ast.If):
+            if not guarded and raises(stmt.body) and not returns(stmt.body) and not returns(stmt.orelse) and allow(stmt.test, False):
+                guarded = True  # `if module not in SAFE: raise …`; what follows is allow-listed
+                continue
             if not returns(stmt.body) and not returns(stmt.orelse):
                 continue  # `if module == "__builtin__": module = "builtins"`: no path returns here
             if allow(stmt.test, True) and not returns(stmt.orelse):
                 continue  # `if (module, name) in SAFE: return …`
-            if not guarded and allow(stmt.test, False) and raises(stmt.body) and not returns(stmt.body):
-                guarded = True  # `if module not in SAFE: raise …`; what follows is allow-listed
-                continue
             if returns([stmt]):
                 return None
             continue

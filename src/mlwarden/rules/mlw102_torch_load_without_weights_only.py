@@ -175,6 +175,16 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     `weights_only=False`, a custom `pickle_module` (which turns the default
     back to `False`) and `**kwargs` that may hold anything are reported
     whatever the version.
+
+    A `pickle_module` that is a class of the file used as a module whose
+    `Unpickler` is the project's **restricted unpickler** (`Unpickler =
+    RestrictedUnpickler`, or a nested `class Unpickler(RestrictedUnpickler)`:
+    a `pickle.Unpickler` subclass whose `find_class` returns only for a
+    literal allow-list and raises otherwise, as MLW101 describes) is
+    reported **low** with the reason (since session 16): the checkpoint is
+    fully unpickled, but only allow-listed globals can be imported. An
+    allow-list built at run time, or a `find_class` that falls back to the
+    default lookup, keeps the finding as it was.
     `mlwarden check --verbose` prints the versions it assumed.
 
     ## Options

@@ -99,6 +99,7 @@ _ADDRESS_KEYWORDS = {
 _SERVER_ROOTS = (
     "uvicorn", "aiohttp", "werkzeug", "waitress", "ray", "granian", "wsgiref", "tornado", "websockets", "viser", "bottle",
     "http", "socketserver", "xmlrpc", "socket", "gevent", "eventlet", "cheroot", "grpc", "gradio", "flask", "quart", "sanic", "litserve",
+    "django.core.management",  # call_command("runserver", …)
 )
 #: tornado's servers: `.listen(port, address="")` binds every interface by default
 TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
@@ -191,6 +192,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       address=...)`: every interface unless `address` names one (tornado
       binds every interface for `None` as for `""`, a parameter's `None`
       default included);
+    - Django's development server (since session 16): `manage.py
+      runserver 0.0.0.0:8000` (or `0:8000`, `[::]:8000`; `python manage.py`
+      or `django-admin`) in a command list or string, and
+      `django.core.management.call_command("runserver", [options…],
+      addrport)` with a literal address, `f"{host}:{port}"` whose host is on
+      every interface, or `addrport=`; a port alone is 127.0.0.1, no
+      finding;
     - a function of the file that serves on the host or address it is
       given (`def serve_http(app, host): uvicorn.run(app, host=host)`,
       `def create_server_socket(addr): … sock.bind(addr)`) and that no
@@ -223,6 +231,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       host=host)`) and a method hands `self.host` to a server, to another
       method or function that does, or to a project function or class of
       another module that does (one module hop, as for functions);
+    - a call of a project function that serves on a parameter is judged
+      when its arguments name a host, port or address, also through a
+      keyword that ends in one (`start_api(api_host="0.0.0.0")`,
+      `bind_addr=`, `server_address=`; since session 16; a file that
+      writes such a keyword is read whole, since the word is no gate word);
     - the address a command binds may also be a value, judged like any
       host: a list element (`["uvicorn", "app:app", "--host", host]` with
       `host="0.0.0.0"` a parameter default) or an f-string's placeholder
@@ -325,7 +338,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     attribute whose name is an argparse option with that default
     (`parser.add_argument("--host", default="0.0.0.0")` … `args.host`) or a
     class field with that default (a dataclass or settings class:
-    `host: str = "0.0.0.0"` … `cfg.host`). The constant, option or field may
+    `host: str = "0.0.0.0"` … `cfg.host`), or a `tornado.options`
+    option (`define("address", default="")` … `options.address`; an empty
+    address is every interface in tornado). The constant, option or field may
     also sit in a module of the same package that the file imports from
     (`from .constants import HOST`, `from .settings import Settings` …
     `settings.host`, a constant of an imported project module read as an

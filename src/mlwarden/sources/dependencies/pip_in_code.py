@@ -31,6 +31,19 @@ What is read:
   or returns it; a call of it (``make_pip_cmd(["install", "torch"])``,
   ``self.run_pip("install", "-U", "x")``) is read as the prefix followed by
   the call's literal words;
+* a wrapper whose literal list gets the parameter later, once:
+  ``cmd = [sys.executable, "-m", "pip", "install"]`` …
+  ``cmd.append(package)`` / ``cmd.insert(3, package)`` / ``cmd += [package]``
+  (one word), ``cmd.extend(packages)`` / ``cmd += packages`` (the list's
+  words) … ``run(cmd)``; of several such additions, the one of the
+  parameter without a default (``extend(extra_args)`` of an optional one is
+  an option);
+* pipmaster (a pip wrapper library, checked in pipmaster 1.2.2):
+  ``pm.install("x")``, ``install_or_update``, ``install_if_missing("x",
+  version_specifier=">=1")``, ``install_version("x", "1.2")``,
+  ``install_multiple([...])`` (and ``_if_not_installed`` /
+  ``install_or_update_multiple``), ``ensure_packages(str | list | dict)``,
+  with a literal ``index_url=`` and ``extra_args=[...]``;
 * calls: ``subprocess.run/call/check_call/check_output/Popen``,
   ``subprocess.getoutput/getstatusoutput``, ``os.system``, ``os.popen``,
   ``asyncio.create_subprocess_exec/shell``, ``pip.main`` (and
@@ -101,7 +114,20 @@ What is read:
   in the program (``shutil.which("uv")``, ``os.path.join(venv, "bin",
   "pip")``, ``venv / "bin" / "pip3"``): ``[pip_path, "install", "x"]``,
   ``[uv_bin, "pip", "install", "x"]``;
-* non-literal words (a variable package name, ``*extras``) are never judged.
+* the program as the text of such a path: ``str(pip)``, ``os.fspath(pip)``;
+* non-literal words (a variable package name, ``*extras``) are never
+  judged, but for a package word that joins one placeholder to a name part
+  with ``_``, ``-`` or ``.`` (``f"pip install autodistill_{name}"``,
+  ``f"pip install {kind}-plugin"``): a distribution name whatever the
+  value, installed unpinned, reported as written (``autodistill_{name}``);
+  ``torch{suffix}``, ``pkg=={v}`` and ``{name}.whl`` are not read.
+
+A function's command is read as a wrapper only when the words before its
+parameter can say pip: the function's text spells ``pip``, the list goes
+to pip's own entry point, or a name in it may be bound elsewhere in the file
+to a pip program (a string literal that is or ends a path in ``pip``): the
+names' bindings cost a pass over the whole file (1.3 of 2.0 s, profiled, in
+transformers' ``modeling_utils.py``, for a tuple ``(config, dtype)``).
 
 Cost: nothing unless the text holds both ``pip`` and ``install`` and names a
 call that can run a command (:func:`may_install`), or imports a name that
