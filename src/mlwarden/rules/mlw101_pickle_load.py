@@ -508,6 +508,11 @@ class PickleLoad(RoundTripAware, CodeRule):
         without ``serializer=`` (or with pickle's): low. rq's default
         serializer is pickle, so whoever can write to the Redis instance runs
         code on the workers and on readers of job results."""
+        uses_rq = self.__dict__.get("_uses_rq")
+        if uses_rq is None:
+            uses_rq = self.__dict__["_uses_rq"] = imports_module(self.ctx, "rq")
+        if not uses_rq:
+            return
         target = self.ctx.call_to(node, RQ_TARGETS)
         if not target:
             return
@@ -810,6 +815,13 @@ def unpickler_classes(rule: Any) -> "dict[str, str | None]":
     known = extra.get("unpickler_classes") if extra is not None else None
     if known is not None:
         return known
+    code = getattr(rule.unit, "code", None)
+    if code is None or "Unpickler" not in code.source:
+        # a subclass names its base: `pickle.Unpickler`, `Unpickler` imported (or aliased) from pickle
+        found: dict = {}
+        if extra is not None:
+            extra["unpickler_classes"] = found
+        return found
     tree = _module_ast(rule)
     found = _unpickler_classes(tree) if tree is not None else {}
     if extra is not None:

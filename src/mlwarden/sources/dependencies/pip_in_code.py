@@ -2021,7 +2021,10 @@ def _element_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -
     picked = _installer_value(node, lines, lists)
     if isinstance(picked, ast.Constant) and isinstance(picked.value, str):
         return [Word(picked.value, picked.lineno, picked.col_offset)]
-    program = _program_word(_path_text_of(node), lists)
+    inner = _path_text_of(node)
+    if inner is not node and not (_PIP_PROGRAM.match(_dotted_tail(inner)) or _UV_PROGRAM.match(_dotted_tail(inner))) and not _file_names_pip_program(lines, lists):
+        inner = node  # `str(path)`: a path whose bindings cannot say pip (reading them costs a pass over the file)
+    program = _program_word(inner, lists)
     if program is not None:  # [pip_path, "install", …], [uv_bin, "pip", "install", …], [str(pip), …]
         return [Word(program, node.lineno, node.col_offset)]
     every = _loop_strings(node, lists)
