@@ -218,6 +218,7 @@ def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
     finally:
         if guard is not None:
             _READING.discard(guard)
+    defines = _tornado_defines(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
             for stmt in node.body:
@@ -236,6 +237,13 @@ def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
                 elif isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
                     for attr, found in _init_defaults(stmt, constants):
                         init_defaults.setdefault(attr, []).append(found)
+        elif isinstance(node, ast.Call) and (defines[0] or defines[1]) and _is_tornado_define(node.func, defines) and node.args:
+            # tornado.options: define("address", default="") … options.address (an empty address is every interface)
+            name = node.args[0]
+            default = next((kw.value for kw in node.keywords if kw.arg == "default"), node.args[1] if len(node.args) > 1 else None)
+            if isinstance(name, ast.Constant) and isinstance(name.value, str) and default is not None:
+                for found in _default_values(default, constants, own, known.returned):
+                    defaults.setdefault(name.value.replace("-", "_"), []).append(found)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
             default = next((kw.value for kw in node.keywords if kw.arg == "default"), None)
             dest = _argparse_dest(node)
@@ -246,6 +254,45 @@ def _read(tree: ast.Module, path: Optional[Path] = None) -> ModuleValues:
         constants, {k: tuple(v) for k, v in defaults.items()}, _reexports(tree), _class_bases(tree), {k: tuple(v) for k, v in init_defaults.items()},
         env_defaults, own, tuple(dict.fromkeys(read)), returns, imported, env_returns, address_returns,
     )
+
+
+def _tornado_defines(tree: ast.Module) -> Tuple[FrozenSet[str], FrozenSet[str]]:
+    """How the module spells ``tornado.options.define``: (names bound to it,
+    ``from tornado.options import define [as d]``; the dotted prefixes
+    before ``.define``: ``tornado.options`` for ``import tornado.options``,
+    ``options`` for ``from tornado import options``, an ``as`` alias). Read
+    only from the module's top-level imports."""
+    names: Set[str] = set()
+    prefixes: Set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.level == 0:
+            for alias in stmt.names:
+                if stmt.module == "tornado.options" and alias.name == "define":
+                    names.add(alias.asname or alias.name)
+                elif stmt.module == "tornado" and alias.name == "options":
+                    prefixes.add(alias.asname or alias.name)
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.name == "tornado.options":
+                    prefixes.add(alias.asname or "tornado.options")
+                elif alias.name == "tornado" and alias.asname is None:
+                    prefixes.add("tornado.options")
+    return frozenset(names), frozenset(prefixes)
+
+
+def _is_tornado_define(func: ast.AST, defines: Tuple[FrozenSet[str], FrozenSet[str]]) -> bool:
+    names, prefixes = defines
+    if isinstance(func, ast.Name):
+        return func.id in names
+    if isinstance(func, ast.Attribute) and func.attr == "define":
+        parts: List[str] = []
+        node: ast.AST = func.value
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, ast.Name):
+            return ".".join([node.id, *reversed(parts)]) in prefixes
+    return False
 
 
 def _default_values(node: Optional[ast.AST], constants: Dict[str, object], getters: Dict[str, Tuple[int, str, int, str]], returned: Any) -> Tuple[object, ...]:

@@ -14,10 +14,28 @@ from mlwarden.rules._roundtrip import KEPT_FOR_DOUBLE_NOTE, KEPT_TO_RESTORE_NOTE
 from mlwarden.rules.mlw701_gradio_public_share import imports_module
 
 _MODULES = ("pickle", "dill", "cloudpickle")
-TARGETS = tuple(f"{m}.{f}" for m in _MODULES for f in ("load", "loads", "Unpickler")) + (
+#: pickle (or cloudpickle) as another library re-exports it, checked in each
+#: library's source: ``from kombu.serialization import pickle`` (kombu 5.7
+#: ``serialization.py``: ``import pickle``, in ``__all__``), ``from
+#: celery.utils.serialization import pickle`` (celery 5.7), ``from six.moves
+#: import cPickle`` (six: ``MovedModule("cPickle", "cPickle", "pickle")``),
+#: ``from joblib.externals import cloudpickle`` (joblib <= 1.4, vendored:
+#: ``load, loads = pickle.load, pickle.loads``)
+LIBRARY_REEXPORTS = ("kombu.serialization.pickle", "celery.utils.serialization.pickle", "six.moves.cPickle", "joblib.externals.cloudpickle")
+TARGETS = tuple(f"{m}.{f}" for m in (*_MODULES, *LIBRARY_REEXPORTS) for f in ("load", "loads", "Unpickler")) + (
     "dill.load_session",
     "dill.load_module",
 )
+#: rq's queues, workers and job fetches: each unpickles job data from Redis
+#: with rq's default serializer (``rq.serializers.DefaultSerializer``:
+#: ``pickle.loads``) unless given ``serializer=`` (checked in rq 3.0.0)
+RQ_TARGETS = (
+    "rq.Queue", "rq.queue.Queue", "rq.Worker", "rq.SimpleWorker", "rq.SpawnWorker",
+    "rq.worker.Worker", "rq.worker.SimpleWorker", "rq.worker.SpawnWorker",
+    "rq.job.Job.fetch", "rq.job.Job.fetch_many",
+)
+#: ``serializer=`` values that are rq's pickle serializer
+RQ_PICKLE_SERIALIZERS = ("rq.serializers.DefaultSerializer", "rq.serializers.PickleSerializer", "pickle")
 #: functions (not classes) that are flagged when handed over as a value
 FUNCTIONS = tuple(t for t in TARGETS if not t.endswith("Unpickler"))
 
@@ -85,8 +103,36 @@ class PickleLoad(RoundTripAware, CodeRule):
     (`task_serializer`, `result_serializer`, `event_serializer`, their
     `CELERY_*` names, `serializer="pickle"` of a task, `publish` or
     `Producer`) is **low**: it sends pickle, and the consumers that accept
-    it are where the risk is. rq is not covered: its default serializer is
-    pickle, so every rq worker would be reported.
+    it are where the risk is.
+
+    Also **rq** (since session 16): rq's default serializer is pickle, so a
+    `Queue(...)`, `Worker(...)`, `SimpleWorker(...)`, `SpawnWorker(...)` or
+    `Job.fetch(...)` of `rq` with no `serializer=` (or with rq's
+    `DefaultSerializer` / `PickleSerializer`, `pickle`, `"pickle"`) is
+    **low**: whoever can write to the Redis instance runs code on the
+    workers. `serializer=JSONSerializer` (or `"json"`, or a project
+    serializer) is not flagged, nor a call given `**options`.
+
+    Also **pickle re-exported by another library** (since session 16), a
+    short table checked in each library's source: `from
+    kombu.serialization import pickle`, `from celery.utils.serialization
+    import pickle`, `from six.moves import cPickle`, `from
+    joblib.externals.cloudpickle import loads`.
+
+    Also the project's **own subclasses of `pickle.Unpickler`** (since
+    session 16), called in the file that defines them (`R(f).load()`): a
+    `find_class` that returns only for a literal allow-list and raises
+    otherwise (`if (module, name) in SAFE: return …` with `SAFE` a literal
+    set, dict, tuple or list of names or `(module, name)` pairs, a module
+    constant or class attribute holding one, an `==` with a string, a
+    `startswith` of literal prefixes, also written as an early `if … not in
+    SAFE: raise`) is **low**, with the reason: a crafted file cannot import
+    arbitrary code, though a callable in the list can still be abused. A
+    subclass whose `find_class` falls back to the default lookup on
+    another path, whose list is built at run time (`self.allowed`, a
+    function's answer), or that does not override `find_class` stays
+    **high**; one whose `find_class` raises for every global is not
+    flagged.
 
     A **round trip** is not flagged: data that the same scope produced with
     the matching dump (`pickle.loads(pickle.dumps(x))`, a variable assigned
@@ -347,14 +393,20 @@ class PickleLoad(RoundTripAware, CodeRule):
     message = template.format("pickle.load")
     # qualified: see engine.trigger_groups; `import_module.load` etc.: a
     # pickle-interface module chosen at run time (`import_module(backend).load(f)`)
+    # a call of the file's own `pickle.Unpickler` subclass (`R(f).load()`) names no trigger: the
+    # rule sees the whole module of a file that writes `Unpickler`
+    module_words = RoundTripAware.module_words | frozenset({"Unpickler"})
     triggers = (
         frozenset(TARGETS)
         | frozenset(f"{importer}.{f}" for importer in ("import_module", "__import__") for f in ("load", "loads", "Unpickler"))
         # Celery / kombu settings that make workers (or result readers) accept pickled messages
         | frozenset(ACCEPT_SETTINGS) | frozenset(SERIALIZER_SETTINGS) | frozenset({"enable_insecure_serializers", "kombu"})
+        # rq queues, workers and job fetches with the default (pickle) serializer
+        | frozenset(RQ_TARGETS)
     )
 
     VALID = [
+        Valid("from rq import Queue\nfrom rq.serializers import JSONSerializer\nq = Queue(connection=redis, serializer=JSONSerializer)"),
         Valid("import pickle\ncopy = lambda x: pickle.loads(pickle.dumps(x))"),
         Valid("import pickle\ndata = pickle.dumps(obj)"),
         Valid("import json\njson.load(f)"),
@@ -388,10 +440,17 @@ class PickleLoad(RoundTripAware, CodeRule):
         Invalid(notebook_json("import pickle", "obj = pickle.load(open('m.pkl', 'rb'))"), filename="example.ipynb"),
         Invalid("from celery import Celery\napp = Celery('jobs')\napp.conf.accept_content = ['json', 'pickle']  # error: MLW101"),
         Invalid("import importlib\ndef read(blob, codec='pickle'):\n    return importlib.import_module(codec).loads(blob)  # error: MLW101"),
+        Invalid("from rq import Queue\nq = Queue(connection=redis)  # error: MLW101"),
+        Invalid("from six.moves import cPickle\nobj = cPickle.load(f)  # error: MLW101"),
+        Invalid(
+            "import pickle\nclass Loose(pickle.Unpickler):\n    def find_class(self, module, name):\n"
+            "        return super().find_class(module, name)\nobj = Loose(f).load()  # error: MLW101"
+        ),
     ]
 
     def visit_Call(self, node: libcst.Call) -> None:
         self._messaging_settings(node)
+        self._rq_serializer(node)
         target = self.ctx.call_to(node, TARGETS)
         message = self.template.format(target) if target else None
         if not target:
@@ -406,10 +465,75 @@ class PickleLoad(RoundTripAware, CodeRule):
             if not self.round_trip(node, target):
                 self.report_load(node, target, message)
             return
+        func = node.func
+        if type(func).__name__ == "Name" and self._project_unpickler(node, func.value):  # type: ignore[attr-defined]
+            return
         for value, found in passed_references(self.ctx, node, FUNCTIONS):
             self.report(value, _reference_message(found))
 
+    def _project_unpickler(self, node: libcst.Call, name: str) -> bool:
+        """``R(f).load()`` where ``R`` is a subclass of ``pickle.Unpickler``
+        defined in this file: low, with the reason, when its ``find_class``
+        returns only for a literal allow-list and raises otherwise; high
+        when it does not restrict what it loads. True when ``R`` is one."""
+        classes = unpickler_classes(self)
+        if name not in classes or self.ctx.facts.ambiguous.intersection((name,)) or name in self.ctx.imports.aliases:
+            return False
+        target = f"{name}(...)"
+        if self.round_trip(node, "pickle.Unpickler"):
+            return True
+        reason = classes[name]
+        if reason == "":
+            return True  # its find_class raises for every global
+        if reason is not None:
+            self.report(
+                node,
+                f"`{target}` unpickles with a restricted unpickler: {reason} and raises for any other global, so a crafted file "
+                "cannot import arbitrary code; keep the allow-list to data classes (a callable in it can still be abused), or use a safe format",
+                severity=Severity.LOW,
+            )
+        else:
+            self.report_load(
+                node,
+                "pickle.Unpickler",
+                f"`{target}` subclasses `pickle.Unpickler` without a `find_class` that limits what it loads to a literal allow-list "
+                "(it falls back to the default lookup, or its list is built at run time), so it runs code embedded in the data; "
+                "load only trusted files or use a safe format such as safetensors or JSON",
+            )
+        return True
+
     # -- Celery / kombu: workers that accept pickled messages ---------------------
+    def _rq_serializer(self, node: libcst.Call) -> None:
+        """rq's ``Queue`` / ``Worker`` / ``SimpleWorker`` / ``Job.fetch``
+        without ``serializer=`` (or with pickle's): low. rq's default
+        serializer is pickle, so whoever can write to the Redis instance runs
+        code on the workers and on readers of job results."""
+        uses_rq = self.__dict__.get("_uses_rq")
+        if uses_rq is None:
+            uses_rq = self.__dict__["_uses_rq"] = imports_module(self.ctx, "rq")
+        if not uses_rq:
+            return
+        target = self.ctx.call_to(node, RQ_TARGETS)
+        if not target:
+            return
+        given, value = self.ctx.keyword(node, "serializer")
+        if given:
+            text = self.ctx.value(value)
+            if isinstance(text, str):
+                if text.strip().lower() != "pickle":
+                    return
+            elif value is None or not (self.ctx.qualnames(value) & set(RQ_PICKLE_SERIALIZERS)):
+                return  # JSONSerializer, a project serializer, a value read elsewhere: not judged
+        elif any(arg.star == "**" for arg in node.args):
+            return  # `Queue(**options)`: the serializer may be among them
+        shown = target.rsplit(".", 2)[-2] + "." + target.rsplit(".", 1)[-1] if target.endswith(("fetch", "fetch_many")) else target.rsplit(".", 1)[-1]
+        self.report(
+            node,
+            f"`{shown}(...)` uses rq's default serializer, pickle: job data read back from Redis is unpickled, so whoever can write to "
+            "the Redis instance runs code on the workers; pass `serializer=JSONSerializer` (from `rq.serializers`) where the jobs allow it",
+            severity=Severity.LOW,
+        )
+
     def _messaging_settings(self, node: libcst.Call) -> None:
         """``Celery(..., accept_content=["pickle"])``, ``app.conf.update(task_serializer="pickle")``,
         kombu ``Consumer(..., accept=["pickle"])`` / ``publish(..., serializer="pickle")`` and
@@ -656,3 +780,312 @@ def _wrapper_message(name: str, unpickler: str) -> str:
 
 def _reference_message(target: str) -> str:
     return f"`{target}` handed over as a function unpickles whatever it is called with, running code embedded in the data; load only trusted files or use a safe format"
+
+
+# -- project-defined unpicklers: `class R(pickle.Unpickler)` with its own `find_class` --------
+
+#: the unpickler classes a project subclasses
+UNPICKLER_BASES = frozenset(f"{m}.Unpickler" for m in (*_MODULES, *LIBRARY_REEXPORTS, "_pickle", "cPickle", "pickle5"))
+
+
+def _module_ast(rule: Any) -> Any:
+    """The whole file's ``ast`` (the engine's; parsed once here otherwise)."""
+    import ast
+
+    extra = getattr(rule.unit, "extra", None)
+    tree = extra.get("ast") if extra is not None else None
+    if tree is None:
+        tree = rule.__dict__.get("_unpickler_tree")
+        if tree is None:
+            try:
+                tree = ast.parse(rule.unit.code.source)
+            except (AttributeError, SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+            rule.__dict__["_unpickler_tree"] = tree
+    return tree
+
+
+def unpickler_classes(rule: Any) -> "dict[str, str | None]":
+    """The file's subclasses of ``pickle.Unpickler`` (at any depth, each name
+    defined once): class name -> why it is restricted (its ``find_class``
+    returns only for a literal allow-list and raises otherwise, its own or
+    inherited from a class of the file), or None when it is not. Memoised on
+    the unit."""
+    extra = getattr(rule.unit, "extra", None)
+    known = extra.get("unpickler_classes") if extra is not None else None
+    if known is not None:
+        return known
+    code = getattr(rule.unit, "code", None)
+    if code is None or "Unpickler" not in code.source:
+        # a subclass names its base: `pickle.Unpickler`, `Unpickler` imported (or aliased) from pickle
+        found: dict = {}
+        if extra is not None:
+            extra["unpickler_classes"] = found
+        return found
+    tree = _module_ast(rule)
+    found = _unpickler_classes(tree) if tree is not None else {}
+    if extra is not None:
+        extra["unpickler_classes"] = found
+    return found
+
+
+def _unpickler_classes(tree: Any) -> "dict[str, str | None]":
+    import ast
+
+    aliases: dict = {}
+    classes: dict = {}
+    twice: set = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.ClassDef):
+            if node.name in classes:
+                twice.add(node.name)
+            classes[node.name] = node
+    constants = _literal_constants(tree)
+    verdicts: dict = {}
+
+    def dotted(expr: Any) -> "str | None":
+        parts = []
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        head = aliases.get(expr.id, expr.id)
+        return ".".join([head, *reversed(parts)])
+
+    def verdict(name: str, depth: int = 0) -> "tuple[bool, str | None]":
+        """(is an unpickler subclass, the restriction's reason or None)."""
+        if name in verdicts:
+            return verdicts[name]
+        verdicts[name] = (False, None)  # a cycle of bases is no unpickler
+        cls = classes.get(name)
+        if cls is None or name in twice or depth > 5:
+            return verdicts[name]
+        inherited: "tuple[bool, str | None] | None" = None
+        for base in cls.bases:
+            qual = dotted(base)
+            if qual in UNPICKLER_BASES:
+                inherited = (True, None)
+            elif isinstance(base, ast.Name) and base.id in classes:
+                parent = verdict(base.id, depth + 1)
+                if parent[0]:
+                    inherited = parent
+            if inherited is not None:
+                break
+        if inherited is None:
+            return verdicts[name]
+        own = next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "find_class"), None)
+        if own is None:
+            verdicts[name] = inherited
+        else:
+            verdicts[name] = (True, _restricted_find_class(own, cls, constants))
+        return verdicts[name]
+
+    return {name: verdict(name)[1] for name in classes if verdict(name)[0]}
+
+
+def _literal_constants(tree: Any) -> "dict[str, Any]":
+    """Module-level names assigned once to a literal collection of strings
+    (or of tuples of strings), also through ``frozenset(...)`` / ``set(...)``
+    / ``tuple(...)``: name -> the literal node."""
+    import ast
+
+    counts: dict = {}
+    values: dict = {}
+    for stmt in getattr(tree, "body", []):
+        targets: list = []
+        value = None
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets, value = [stmt.target], stmt.value
+        for target in targets:
+            if isinstance(target, ast.Name):
+                counts[target.id] = counts.get(target.id, 0) + 1
+                values[target.id] = value
+    return {name: values[name] for name, n in counts.items() if n == 1 and _literal_collection(values[name])}
+
+
+def _literal_collection(value: Any) -> bool:
+    """A set, list, tuple or dict literal (or ``frozenset``/``set``/``tuple``
+    of one) whose items (a dict's keys) are strings or tuples of strings."""
+    import ast
+
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("frozenset", "set", "tuple", "list") and len(value.args) == 1 and not value.keywords:
+        value = value.args[0]
+    if isinstance(value, ast.Dict):
+        items = value.keys
+    elif isinstance(value, (ast.Set, ast.List, ast.Tuple)):
+        items = value.elts
+    else:
+        return False
+
+    def literal(item: Any) -> bool:
+        if isinstance(item, ast.Constant) and isinstance(item.value, str):
+            return True
+        return isinstance(item, ast.Tuple) and bool(item.elts) and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in item.elts)
+
+    return bool(items) and all(item is not None and literal(item) for item in items)
+
+
+def _restricted_find_class(function: Any, cls: Any, constants: "dict[str, Any]") -> "str | None":
+    """Why ``find_class`` is restricted: every ``return`` in it is reached
+    only when the module / name is in a literal allow-list (a collection
+    written in the code, a module constant or class attribute holding one,
+    an ``==`` with a string, a ``startswith`` of literal prefixes), and it
+    raises otherwise; None when it is not so restricted (a ``return`` of
+    ``super().find_class`` on another path, a list built at run time)."""
+    import ast
+
+    args = function.args.args[1:3]
+    derived = {a.arg for a in args}
+    if len(derived) != 2:
+        return None
+    class_literals = {}
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and _literal_collection(stmt.value):
+            class_literals[stmt.targets[0].id] = stmt.value
+    for node in ast.walk(function):  # names computed from the parameters (`qualname = f"{module}.{name}"`)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if any(isinstance(n, ast.Name) and n.id in derived for n in ast.walk(node.value)):
+                derived.add(node.targets[0].id)
+    shown: list = []
+
+    def mentions(expr: Any) -> bool:
+        return any(isinstance(n, ast.Name) and n.id in derived for n in ast.walk(expr))
+
+    def literal_side(expr: Any) -> "str | None":
+        if _literal_collection(expr):
+            return "a literal allow-list"
+        if isinstance(expr, ast.Name) and expr.id in constants:
+            return f"`{expr.id}`"
+        if isinstance(expr, ast.Attribute) and expr.attr in class_literals and isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls", cls.name):
+            return f"`{cls.name}.{expr.attr}`"
+        return None
+
+    def allow(test: Any, positive: bool) -> bool:
+        before = len(shown)
+        if _allow(test, positive):
+            return True
+        del shown[before:]
+        return False
+
+    def _allow(test: Any, positive: bool) -> bool:
+        """``test`` (or, with not ``positive``, its negation) holds only for allow-listed globals."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return _allow(test.operand, not positive)
+        if isinstance(test, ast.BoolOp):
+            # positive `a and b`: one allow-test suffices; `a or b`: each; negated, the other way round
+            need_all = isinstance(test.op, ast.Or) == positive
+            results = [_allow(v, positive) for v in test.values]
+            return all(results) if need_all else any(results)
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            op, right = test.ops[0], test.comparators[0]
+            if isinstance(op, (ast.In, ast.NotIn)) and (isinstance(op, ast.In) == positive) and mentions(test.left):
+                side = literal_side(right)
+                if side is not None:
+                    shown.append(side)
+                    return True
+            if isinstance(op, (ast.Eq, ast.NotEq)) and (isinstance(op, ast.Eq) == positive):
+                for mine, other in ((test.left, right), (right, test.left)):
+                    if mentions(mine) and isinstance(other, ast.Constant) and isinstance(other.value, str):
+                        shown.append(f"`{other.value!r}`")
+                        return True
+            return False
+        if positive and isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith" and mentions(test.func.value) and len(test.args) == 1:
+            prefix = test.args[0]
+            if (isinstance(prefix, ast.Constant) and isinstance(prefix.value, str) and prefix.value) or (
+                isinstance(prefix, ast.Tuple) and prefix.elts and all(isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value for e in prefix.elts)
+            ):
+                shown.append("literal module prefixes")
+                return True
+        return False
+
+    def returns(nodes: Any) -> bool:
+        return any(isinstance(n, ast.Return) for stmt in nodes for n in ast.walk(stmt))
+
+    def raises(nodes: Any) -> bool:
+        return bool(nodes) and isinstance(nodes[-1], ast.Raise)
+
+    body = [s for s in function.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if body and isinstance(body[-1], ast.Raise) and not returns(body):
+        return ""  # it raises for every global: nothing but primitives can be loaded
+    guarded = False
+    for i, stmt in enumerate(body):
+        last = i == len(body) - 1
+        if isinstance(stmt, ast.If):
+            if not guarded and raises(stmt.body) and not returns(stmt.body) and not returns(stmt.orelse) and allow(stmt.test, False):
+                guarded = True  # `if module not in SAFE: raise …`; what follows is allow-listed
+                continue
+            if not returns(stmt.body) and not returns(stmt.orelse):
+                continue  # `if module == "__builtin__": module = "builtins"`: no path returns here
+            if allow(stmt.test, True) and not returns(stmt.orelse):
+                continue  # `if (module, name) in SAFE: return …`
+            if returns([stmt]):
+                return None
+            continue
+        if isinstance(stmt, ast.Raise):
+            if last:
+                return "its `find_class` returns only for " + ", ".join(dict.fromkeys(shown)) if shown else None
+            return None
+        if returns([stmt]):
+            if guarded and last and isinstance(stmt, ast.Return):
+                return "its `find_class` returns only for " + ", ".join(dict.fromkeys(shown)) if shown else None
+            return None
+    return None
+
+
+def restricted_pickle_module(rule: Any, value: Any) -> "str | None":
+    """Why ``pickle_module=value`` (``torch.load``) unpickles only
+    allow-listed globals, or None: ``value`` names a class of this file
+    used as a module whose ``Unpickler`` is a restricted unpickler of the
+    file (:func:`unpickler_classes`): ``Unpickler = RestrictedUnpickler``, or
+    a nested ``class Unpickler(RestrictedUnpickler)`` that keeps its
+    ``find_class`` (or has a restricted one); a ``load``/``loads`` it
+    defines must use a restricted unpickler too."""
+    import ast
+
+    if type(value).__name__ != "Name":
+        return None
+    name = value.value
+    tree = _module_ast(rule)
+    if tree is None:
+        return None
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == name]
+    if len(found) != 1:
+        return None
+    module = found[0]
+    classes = unpickler_classes(rule)
+    restricted = {n for n, why in classes.items() if why is not None}
+    reason: "str | None" = None
+    for stmt in module.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "Unpickler" for t in stmt.targets):
+            if isinstance(stmt.value, ast.Name) and stmt.value.id in restricted:
+                reason = f"its `Unpickler` is `{stmt.value.id}`: {classes[stmt.value.id] or 'its `find_class` raises for every global'}"
+            else:
+                return None
+        elif isinstance(stmt, ast.ClassDef) and stmt.name == "Unpickler":
+            own = next((s for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "find_class"), None)
+            bases = [b.id for b in stmt.bases if isinstance(b, ast.Name)]
+            if own is not None:
+                why = _restricted_find_class(own, stmt, _literal_constants(tree))
+                if why is None or not any(b in classes for b in bases):
+                    return None
+                reason = f"its `Unpickler`: {why or 'its `find_class` raises for every global'}"
+            elif len(bases) == 1 and bases[0] in restricted:
+                reason = f"its `Unpickler` subclasses `{bases[0]}`: {classes[bases[0]] or 'its `find_class` raises for every global'}"
+            else:
+                return None
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in ("load", "loads"):
+            calls = {n.func.id for n in ast.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+            if not calls & (restricted | {"Unpickler"}) and not any(
+                isinstance(n, ast.Attribute) and n.attr == "Unpickler" for n in ast.walk(stmt)
+            ):
+                return None  # a `load` that unpickles some other way
+    return reason

@@ -20,6 +20,7 @@ from mlwarden.rules._kwdict import caller_keyword_values, keyword_paths
 from mlwarden.rules._helpers import add_keyword, assigned_reference, keyword_arg, notebook_json, passed_references
 from mlwarden.rules._optin import parameter_default
 from mlwarden.rules._roundtrip import KEPT_FOR_DOUBLE_NOTE, RoundTripAware
+from mlwarden.rules.mlw101_pickle_load import restricted_pickle_module
 
 TARGETS = ("torch.load", "torch.serialization.load")
 #: downloaders that `torch.load` the file with their own `weights_only`
@@ -174,6 +175,16 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
     `weights_only=False`, a custom `pickle_module` (which turns the default
     back to `False`) and `**kwargs` that may hold anything are reported
     whatever the version.
+
+    A `pickle_module` that is a class of the file used as a module whose
+    `Unpickler` is the project's **restricted unpickler** (`Unpickler =
+    RestrictedUnpickler`, or a nested `class Unpickler(RestrictedUnpickler)`:
+    a `pickle.Unpickler` subclass whose `find_class` returns only for a
+    literal allow-list and raises otherwise, as MLW101 describes) is
+    reported **low** with the reason (since session 16): the checkpoint is
+    fully unpickled, but only allow-listed globals can be imported. An
+    allow-list built at run time, or a `find_class` that falls back to the
+    default lookup, keeps the finding as it was.
     `mlwarden check --verbose` prints the versions it assumed.
 
     ## Options
@@ -462,6 +473,19 @@ class TorchLoadWithoutWeightsOnly(RoundTripAware, CodeRule):
 
     def _judge(self, node, target: str) -> None:
         present, value = self.ctx.keyword(node, "weights_only")
+        module_given, module = self.ctx.keyword(node, "pickle_module")
+        if module_given and not (present and is_truthy(self.ctx.value(value))):
+            reason = restricted_pickle_module(self, module)
+            if reason is not None:
+                # darts / mergekit style: a module-like class whose Unpickler allow-lists what it loads
+                shown = cst.Module([]).code_for_node(module)
+                self.report(
+                    node,
+                    f"`{target}(..., pickle_module={shown})` unpickles the whole checkpoint, but through a restricted unpickler: {reason} "
+                    "and raises for any other global; keep the allow-list to data classes, or use `weights_only=True` or safetensors",
+                    severity=Severity.LOW,
+                )
+                return
         if present is None:
             found = keyword_paths(self, node, "weights_only")
             if found is not None and all(kind != "unknown" for kind, _ in found[0]):

@@ -29,7 +29,7 @@ from mlwarden.core.project import (
     project_values,
 )
 from mlwarden.rules._helpers import notebook_json
-from mlwarden.rules._roundtrip import RoundTripAware
+from mlwarden.rules._roundtrip import ROUND_TRIP_WORDS, RoundTripAware
 from mlwarden.rules.mlw202_unpinned_hub_revision import ParamDefaults
 from mlwarden.rules.mlw701_gradio_public_share import imports_module
 
@@ -99,6 +99,7 @@ _ADDRESS_KEYWORDS = {
 _SERVER_ROOTS = (
     "uvicorn", "aiohttp", "werkzeug", "waitress", "ray", "granian", "wsgiref", "tornado", "websockets", "viser", "bottle",
     "http", "socketserver", "xmlrpc", "socket", "gevent", "eventlet", "cheroot", "grpc", "gradio", "flask", "quart", "sanic", "litserve",
+    "django.core.management",  # call_command("runserver", …)
 )
 #: tornado's servers: `.listen(port, address="")` binds every interface by default
 TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
@@ -191,6 +192,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       address=...)`: every interface unless `address` names one (tornado
       binds every interface for `None` as for `""`, a parameter's `None`
       default included);
+    - Django's development server (since session 16): `manage.py
+      runserver 0.0.0.0:8000` (or `0:8000`, `[::]:8000`; `python manage.py`
+      or `django-admin`) in a command list or string, and
+      `django.core.management.call_command("runserver", [options…],
+      addrport)` with a literal address, `f"{host}:{port}"` whose host is on
+      every interface, or `addrport=`; a port alone is 127.0.0.1, no
+      finding;
     - a function of the file that serves on the host or address it is
       given (`def serve_http(app, host): uvicorn.run(app, host=host)`,
       `def create_server_socket(addr): … sock.bind(addr)`) and that no
@@ -223,6 +231,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       host=host)`) and a method hands `self.host` to a server, to another
       method or function that does, or to a project function or class of
       another module that does (one module hop, as for functions);
+    - a call of a project function that serves on a parameter is judged
+      when its arguments name a host, port or address, also through a
+      keyword that ends in one (`start_api(api_host="0.0.0.0")`,
+      `bind_addr=`, `server_address=`; since session 16; a file that
+      writes such a keyword is read whole, since the word is no gate word);
     - the address a command binds may also be a value, judged like any
       host: a list element (`["uvicorn", "app:app", "--host", host]` with
       `host="0.0.0.0"` a parameter default) or an f-string's placeholder
@@ -325,7 +338,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     attribute whose name is an argparse option with that default
     (`parser.add_argument("--host", default="0.0.0.0")` … `args.host`) or a
     class field with that default (a dataclass or settings class:
-    `host: str = "0.0.0.0"` … `cfg.host`). The constant, option or field may
+    `host: str = "0.0.0.0"` … `cfg.host`), or a `tornado.options`
+    option (`define("address", default="")` … `options.address`; an empty
+    address is every interface in tornado). The constant, option or field may
     also sit in a module of the same package that the file imports from
     (`from .constants import HOST`, `from .settings import Settings` …
     `settings.host`, a constant of an imported project module read as an
@@ -508,7 +523,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         "websockets",
         # viser's visualisation server, gevent / eventlet / cheroot WSGI servers, bottle
         "viser", "gevent", "eventlet", "cheroot", "bottle.run",
+        # Django's development server (`manage.py runserver 0.0.0.0:8000`, `call_command("runserver", …)`)
+        "runserver",
     })
+
+    # a same-file helper's call with a keyword that ends in host / addr / address (`start(api_host="0.0.0.0")`)
+    # holds no trigger word: the whole module is seen when one is written
+    module_words = ROUND_TRIP_WORDS | frozenset({"_host=", "_addr=", "_address="})
 
     VALID = [
         Valid("import uvicorn\nuvicorn.run(app, host='127.0.0.1', port=8000)"),
@@ -626,6 +647,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             for arg in node.args:
                 if arg.keyword is not None and arg.keyword.value not in _MESSAGE_KEYWORDS:
                     self._check_command(arg.value)
+        if callee == "call_command" and node.args and self.ctx.value(node.args[0].value) == "runserver" and self.ctx.call_to(node, ("django.core.management.call_command",)):
+            self._check_runserver_call(node)
         if isinstance(func, cst.Attribute) and func.attr.value == "set" and len(node.args) > 1 and self.ctx.value(node.args[0].value) == "bind":
             self._check_gunicorn_bind(node.args[1].value)  # self.cfg.set("bind", "0.0.0.0:8000") in a gunicorn app
         if self._zmq_listener(node, callee):
@@ -700,6 +723,29 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             elif address.startswith("{…}") and exprs[index] is not None and self._all_interfaces(exprs[index]):
                 # ["uvicorn", app, "--host", host], f"gunicorn --bind={HOST}:{PORT} app:app": the value's host
                 self._report_exposed(value, f"{server} {flag} {_show(self.ctx, exprs[index])}")
+
+    def _check_runserver_call(self, call: Any) -> None:
+        """Django's ``call_command("runserver", [options…], addrport)`` (or
+        ``addrport=…``): the address a literal, or ``f"{host}:{port}"`` whose
+        host is on every interface (a parameter's default, an option …)."""
+        given = self.ctx.keyword(call, "addrport")[1]
+        if given is None:
+            positional = [a.value for a in call.args[1:] if a.keyword is None and a.star == ""]
+            words = [self.ctx.value(v) for v in positional]
+            given = next((v for v, w in zip(positional, words) if not (isinstance(w, str) and w.startswith("-"))), None)
+        if given is None:
+            return
+        text = self.ctx.value(given)
+        if isinstance(text, str):
+            found = _runserver_address([text])
+            if found is not None and _address_text_all(found[0]):
+                self._report_exposed(call, f"call_command(\"runserver\", {_show(self.ctx, given)})")
+            return
+        if isinstance(given, cst.FormattedString) and len(given.parts) >= 2:
+            head, colon = given.parts[0], given.parts[1]
+            if (isinstance(head, cst.FormattedStringExpression) and isinstance(colon, cst.FormattedStringText)
+                    and colon.value.startswith(":") and self._all_interfaces(head.expression)):
+                self._report_exposed(call, f"call_command(\"runserver\", {_show(self.ctx, given)})")
 
     def _check_streamlit(self, call: Any, value: Any, prefix: Tuple[str, ...]) -> None:
         """``streamlit run app.py`` handed to a call that runs it (a literal,
@@ -2335,7 +2381,7 @@ _ALL_INTERFACE_FLAGS: Dict[str, Tuple[str, ...]] = {"tensorboard": ("--bind_all"
 #: words a shell line starts a command after (`a && b`, `a; b`, `a | b`, `a & b`)
 _SHELL_SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
 #: a text that names one of those servers as a word (``array`` does not name ``ray``)
-_MENTIONS_SERVER = lazyre.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(name) for name in sorted(_SERVER_CLIS, key=len, reverse=True)) + r")(?![\w-])")
+_MENTIONS_SERVER = lazyre.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(name) for name in sorted([*_SERVER_CLIS, "runserver"], key=len, reverse=True)) + r")(?![\w-])")
 #: words that run the command after them (`nohup vllm serve …`, `exec …`,
 #: `env X=1 …`, `sudo …`, `setsid …`); `VAR=value` assignments are skipped too
 _SHELL_PREFIXES = frozenset({"nohup", "exec", "env", "sudo", "setsid", "nice", "time", "stdbuf"})
@@ -2405,7 +2451,15 @@ def _one_server_bind(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
     if rest and (_PYTHON.match(rest[0]) or rest[0] == "{…}") and len(rest) > 2 and rest[1] == "-m":
         # `python -m uvicorn`, and a placeholder for the interpreter: "{} -m uvicorn …".format(python)
         rest, skipped = rest[2:], skipped + 2
+    if rest and _PYTHON.match(rest[0]) and len(rest) > 1 and rest[1].rsplit("/", 1)[-1] == "manage.py":
+        rest, skipped = rest[1:], skipped + 1  # `python manage.py runserver …`
     server = rest[0].rsplit("/", 1)[-1] if rest else ""
+    if server in ("manage.py", "django-admin") and "runserver" in rest:
+        found = _runserver_address(rest[rest.index("runserver") + 1:])
+        if found is None:
+            return None
+        address, at = found
+        return server, "runserver", address, skipped + rest.index("runserver") + 1 + at
     known = _SERVER_CLIS.get(server)
     if known is None:
         return None
@@ -2422,6 +2476,31 @@ def _one_server_bind(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
                 return server, flag, word[len(flag) + 1:], skipped + i
             if not flag.startswith("--") and word.startswith(flag) and len(word) > len(flag) and not word.startswith("--"):
                 return server, flag, word[len(flag):], skipped + i
+    return None
+
+
+#: options of Django's ``runserver`` that take a value (the rest are flags)
+_RUNSERVER_VALUE_OPTIONS = frozenset({"--settings", "--pythonpath", "-v", "--verbosity"})
+
+
+def _runserver_address(words: List[str]) -> Optional[Tuple[str, int]]:
+    """The address Django's ``runserver`` binds and its word's index, from
+    the words after ``runserver``: its positional ``addrport``
+    (``0.0.0.0:8000``, ``[::]:8000``, ``0:8000``: ``0`` is Django's
+    shorthand for ``0.0.0.0``); None when only a port, or nothing, is
+    given (the default is 127.0.0.1)."""
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in _SHELL_SEPARATORS:
+            return None
+        if word.startswith("-"):
+            i += 2 if word in _RUNSERVER_VALUE_OPTIONS else 1
+            continue
+        if ":" not in word:
+            return None  # `runserver 8000`: a port on 127.0.0.1
+        host = word.rsplit(":", 1)[0]
+        return ("0.0.0.0" + word[len(host):] if host == "0" else word), i
     return None
 
 
@@ -2905,6 +2984,10 @@ MAX_MODULE_HOPS = 1
 
 #: words of a call's arguments that keep it in the fast path (the rule's triggers)
 _ADDRESS_WORDS = frozenset({"host", "port", "address", "addr", "bind"})
+#: a keyword that ends so names a host too (``api_host=``, ``bind_addr=``,
+#: ``server_address=``); the rule sees the whole module of a file that
+#: writes one (``module_words``), since it is no gate word
+_ADDRESS_SUFFIXES = ("_host", "_addr", "_address")
 
 
 def _falls_back_to_itself(value: Any, name: str) -> bool:
@@ -2922,7 +3005,7 @@ def _names_host_or_port(call: Any) -> bool:
     in the fast path too."""
     stack: List[Any] = []
     for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value in _ADDRESS_WORDS:
+        if arg.keyword is not None and (arg.keyword.value in _ADDRESS_WORDS or arg.keyword.value.endswith(_ADDRESS_SUFFIXES)):
             return True
         stack.append(arg.value)
     while stack:  # the shapes an argument takes (not every node's children: libcst builds them on demand)
@@ -3084,9 +3167,12 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
             if function is None:
                 continue
             params = _open_params(function, fname in owners)
+            local: Optional[Dict[str, Any]] = None
             for node in _own_nodes(function):
                 if isinstance(node, ast.Call):
-                    for param, kind, server in _direct_binds(node, params, aliases, frameworks):
+                    if local is None and isinstance(node.func, (ast.Name, ast.Attribute)) and (dotted_parts(node.func) or [])[-1:] == ["call_command"]:
+                        local = _assigned_once(function)
+                    for param, kind, server in _direct_binds(node, params, aliases, frameworks, local):
                         found.setdefault(fname, {}).setdefault(param, (kind, server, _position(function, param, fname in owners)))
         for _ in range(MAX_HELPER_HOPS):
             changed = False
@@ -3420,11 +3506,13 @@ def _handed_param(value: Any, kind: str, params: Set[str]) -> Optional[Tuple[str
     return None
 
 
-def _direct_binds(call: Any, params: Set[str], aliases: Dict[str, str], frameworks: Set[str]) -> List[Tuple[str, str, str]]:
+def _direct_binds(call: Any, params: Set[str], aliases: Dict[str, str], frameworks: Set[str], local: Optional[Dict[str, Any]] = None) -> List[Tuple[str, str, str]]:
     """(parameter, kind, server) for the parameters ``call`` (``ast``) hands
     to a server's host or address: :data:`SERVERS`, gRPC's
     ``add_insecure_port``, the ``(host, port)`` servers, gradio's
-    ``launch(server_name=…)`` without ``auth``, a Flask-like ``app.run(host=…, port=…)``."""
+    ``launch(server_name=…)`` without ``auth``, a Flask-like ``app.run(host=…, port=…)``,
+    Django's ``call_command("runserver", …, f"{host}:{port}")`` (its address
+    also through a name bound once in the function: ``local``)."""
     import ast
 
     parts = dotted_parts(call.func)
@@ -3454,7 +3542,35 @@ def _direct_binds(call: Any, params: Set[str], aliases: Dict[str, str], framewor
         handed = _handed_param(next((k.value for k in call.keywords if k.arg == "host"), None), "host", params)
         if handed is not None:
             found.append((handed[0], "host", "run(host=...)"))
+    elif qual == "django.core.management.call_command" and call.args and _ast_literal(call.args[0]) == "runserver":
+        given = next((k.value for k in call.keywords if k.arg == "addrport"), None)
+        if given is None:
+            given = next((a for a in call.args[1:] if not isinstance(a, ast.Starred) and not str(_ast_literal(a)).startswith("-")), None)
+        if isinstance(given, ast.Name) and given.id not in params and local is not None and given.id in local:
+            given = local[given.id]  # http_socket = "{}:{}".format(host, port) … call_command("runserver", http_socket)
+        handed = _handed_param(given, "address", params)
+        if handed is not None:
+            found.append((handed[0], handed[1], "runserver"))
     return found
+
+
+def _assigned_once(function: Any) -> Dict[str, Any]:
+    """Names a function's own body assigns exactly once, to their values."""
+    import ast
+
+    counts: Dict[str, int] = {}
+    values: Dict[str, Any] = {}
+    for node in _own_nodes(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    counts[target.id] = counts.get(target.id, 0) + 1
+                    values[target.id] = node.value
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.With)):
+            for n in ast.walk(getattr(node, "target", None) or node):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                    counts[n.id] = counts.get(n.id, 0) + 2
+    return {name: values[name] for name, n in counts.items() if n == 1}
 
 
 def _other_module_all(expr: Any, caller: Any, address: Any, depth: int = 0, source: Any = None, unit: Any = None) -> bool:

@@ -31,6 +31,19 @@ What is read:
   or returns it; a call of it (``make_pip_cmd(["install", "torch"])``,
   ``self.run_pip("install", "-U", "x")``) is read as the prefix followed by
   the call's literal words;
+* a wrapper whose literal list gets the parameter later, once:
+  ``cmd = [sys.executable, "-m", "pip", "install"]`` …
+  ``cmd.append(package)`` / ``cmd.insert(3, package)`` / ``cmd += [package]``
+  (one word), ``cmd.extend(packages)`` / ``cmd += packages`` (the list's
+  words) … ``run(cmd)``; of several such additions, the one of the
+  parameter without a default (``extend(extra_args)`` of an optional one is
+  an option);
+* pipmaster (a pip wrapper library, checked in pipmaster 1.2.2):
+  ``pm.install("x")``, ``install_or_update``, ``install_if_missing("x",
+  version_specifier=">=1")``, ``install_version("x", "1.2")``,
+  ``install_multiple([...])`` (and ``_if_not_installed`` /
+  ``install_or_update_multiple``), ``ensure_packages(str | list | dict)``,
+  with a literal ``index_url=`` and ``extra_args=[...]``;
 * calls: ``subprocess.run/call/check_call/check_output/Popen``,
   ``subprocess.getoutput/getstatusoutput``, ``os.system``, ``os.popen``,
   ``asyncio.create_subprocess_exec/shell``, ``pip.main`` (and
@@ -101,7 +114,20 @@ What is read:
   in the program (``shutil.which("uv")``, ``os.path.join(venv, "bin",
   "pip")``, ``venv / "bin" / "pip3"``): ``[pip_path, "install", "x"]``,
   ``[uv_bin, "pip", "install", "x"]``;
-* non-literal words (a variable package name, ``*extras``) are never judged.
+* the program as the text of such a path: ``str(pip)``, ``os.fspath(pip)``;
+* non-literal words (a variable package name, ``*extras``) are never
+  judged, but for a package word that joins one placeholder to a name part
+  with ``_``, ``-`` or ``.`` (``f"pip install autodistill_{name}"``,
+  ``f"pip install {kind}-plugin"``): a distribution name whatever the
+  value, installed unpinned, reported as written (``autodistill_{name}``);
+  ``torch{suffix}``, ``pkg=={v}`` and ``{name}.whl`` are not read.
+
+A function's command is read as a wrapper only when the words before its
+parameter can say pip: the function's text spells ``pip``, the list goes
+to pip's own entry point, or a name in it may be bound elsewhere in the file
+to a pip program (a string literal that is or ends a path in ``pip``): the
+names' bindings cost a pass over the whole file (1.3 of 2.0 s, profiled, in
+transformers' ``modeling_utils.py``, for a tuple ``(config, dtype)``).
 
 Cost: nothing unless the text holds both ``pip`` and ``install`` and names a
 call that can run a command (:func:`may_install`), or imports a name that
@@ -301,9 +327,66 @@ def _parse(unit: Any, deps: Any, commands: Sequence[List[Word]]) -> None:
             if tool != "pip":
                 continue
             _parse_install(deps, unit, tool, args, _Where(), base_dir, seen, offset_base=0)
+            for token in _placeholder_packages(args):
+                _add_placeholder(unit, deps, words[token.start], token.start)
         del deps.errors[n_errors:]  # a word pip may reject is not an input error of this file
         deps.entries[n_entries:] = [_place(unit, deps, e, words) for e in deps.entries[n_entries:]]
         deps.indexes[n_indexes:] = [_place(unit, deps, s, words) for s in deps.indexes[n_indexes:]]
+
+
+#: a package word with one placeholder joined to a name part by ``_``, ``-``
+#: or ``.`` (``autodistill_{name}``, ``{kind}-plugin``): a distribution name
+#: whatever the value, and no version specifier can follow a literal name
+#: part written after the placeholder, nor sit in the literal parts (a word
+#: such as ``torch{suffix}`` or ``pkg=={v}`` is not read: its value may pin it)
+_PLACEHOLDER_WORD = re.compile(
+    r"(?:[A-Za-z0-9][A-Za-z0-9._-]*[._-]" + re.escape(_DYNAMIC) + r"(?:[._-][A-Za-z0-9._-]*[A-Za-z0-9])?"
+    r"|" + re.escape(_DYNAMIC) + r"[._-][A-Za-z0-9._-]*[A-Za-z0-9])"
+)
+#: the same word written in the source, the placeholder as its expression
+_WRITTEN_WORD = re.compile(r"[A-Za-z0-9._-]*\{[^{}\s\\\"']{1,80}\}[A-Za-z0-9._-]*")
+
+
+#: a placeholder word that ends so is a file (``{name}.whl``), not a name
+_ARCHIVE_SUFFIXES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".egg", ".tar")
+
+
+def _placeholder_packages(args: Sequence[Any]) -> Iterator[Any]:
+    """The package words of one ``pip install``'s arguments that are a name
+    with a placeholder (:data:`_PLACEHOLDER_WORD`); an option's value is
+    not a package."""
+    from mlwarden.sources.dependencies.requirement import VALUE_OPTIONS
+
+    i = 0
+    while i < len(args):
+        text = args[i].text
+        if text.startswith("-"):
+            i += 2 if ("=" not in text and text in VALUE_OPTIONS) else 1
+            continue
+        if args[i].start >= 0 and _PLACEHOLDER_WORD.fullmatch(text) and not text.lower().endswith(_ARCHIVE_SUFFIXES):
+            yield args[i]
+        i += 1
+
+
+def _add_placeholder(unit: Any, deps: Any, word: Word, index: int) -> None:
+    """An unpinned entry for a placeholder package word (``pip install
+    autodistill_{name}``), reported as written in the source when the word's
+    place there is known (``autodistill_{name}``), else with ``{…}``."""
+    from mlwarden.sources.dependencies.requirements import _add_requirement
+
+    written = word.text
+    line = unit.code.source.splitlines()[word.line - 1] if 0 < word.line <= unit.code.source.count("\n") + 1 else ""
+    for found in _WRITTEN_WORD.finditer(line, word.col) if line else ():
+        if re.sub(r"\{[^{}]*\}", _DYNAMIC, found.group(0)) == word.text:
+            written = found.group(0)  # the word itself, or the first one so written in its string
+            break
+    errors: List[str] = []
+    entry = _add_requirement(deps, word.text.replace(_DYNAMIC, "x"), deps.path, index, index, "notebook", (), False, False, True,
+                             lambda _line, reason: errors.append(reason))
+    if entry is None:
+        return
+    shown = written.split("[", 1)[0]
+    deps.entries[-1] = dataclasses.replace(entry, text=written, name=shown.lower(), written_name=shown)
 
 
 def _place(unit: Any, deps: Any, record: Any, words: List[Word]) -> Any:
@@ -420,6 +503,14 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
             if words:
                 yield words
             continue
+        if helper in _PIPMASTER:
+            qualified = _qualname(node.func, aliases)
+            if qualified is not None and qualified == f"pipmaster.{helper}":
+                # pipmaster, a pip wrapper library: `import pipmaster as pm; pm.install("x")`
+                words = _pipmaster_words(node, helper, lines, lists)
+                if words:
+                    yield words
+                continue
         if imported and isinstance(node.func, ast.Name) and node.func.id in imported:
             # a pip wrapper of another project module, called by the name it is imported as
             words = imported[node.func.id].words(node, lines, lists)
@@ -483,7 +574,7 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
         elif name is None or name not in _KNOWN:
             if helper and node.args:
                 if runners is None:
-                    runners = _project_runners(tree, aliases)
+                    runners = _project_runners(tree, aliases, nodes)
                 at = runners.get(helper)
                 if at is not None:
                     # `RunCode._install_via_subprocess(cmd, …)`, a nested `_run(cmd)`: a function of the file that
@@ -497,17 +588,101 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
             yield _python_first(words)
 
 
-def _project_runners(tree: ast.AST, aliases: Dict[str, str]) -> Dict[str, Optional[int]]:
+#: pipmaster's module-level install functions (checked in pipmaster 1.2.2's
+#: convenience.py): name -> (how its first argument names packages, the
+#: position of ``index_url`` when given by position). Each runs ``pip
+#: install [--upgrade] [--index-url URL] [extra_args…] PACKAGE…``; a package
+#: given without a version is installed at whatever version the index has.
+_PIPMASTER: Dict[str, Tuple[str, int]] = {
+    "install": ("one", 1),
+    "install_or_update": ("one", 1),
+    "install_if_missing": ("spec", 2),
+    "install_version": ("version", 2),
+    "install_multiple": ("many", 1),
+    "install_or_update_multiple": ("many", 1),
+    "install_multiple_if_not_installed": ("many", 1),
+    "ensure_packages": ("requirements", 1),
+}
+
+
+def _pipmaster_words(node: ast.Call, function: str, lines: List[str], lists: Any) -> Optional[List[Word]]:
+    """The ``pip install`` command a pipmaster call runs, as words: the
+    packages at their literals (``install_if_missing("x", version_specifier=
+    ">=1")`` reads ``x>=1``; ``install_version("x", "1.2")`` ``x==1.2``;
+    ``ensure_packages({"x": None, "y": "==2"})`` each key with its
+    specifier), then ``--index-url`` and ``extra_args`` when literal. A
+    package or specifier that is not a literal stays unknown (not judged)."""
+    shape, index_at = _PIPMASTER[function]
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+        return None
+
+    def arg(position: int, *names: str) -> Optional[ast.AST]:
+        found = next((k.value for k in node.keywords if k.arg in names), None)
+        if found is None and position < len(node.args):
+            found = node.args[position]
+        return found
+
+    def literal(value: Optional[ast.AST]) -> Optional[str]:
+        return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+
+    def joined(name_node: ast.AST, spec_node: Optional[ast.AST], sep: str = "") -> Word:
+        name, at = literal(name_node), (getattr(name_node, "lineno", node.lineno), getattr(name_node, "col_offset", node.col_offset))
+        if name is None:
+            return Word(_DYNAMIC, *at)
+        if spec_node is None or (isinstance(spec_node, ast.Constant) and spec_node.value is None):
+            return Word(name.strip(), *at)
+        spec = literal(spec_node)
+        return Word(f"{name.strip()}{sep}{spec.strip()}", *at) if spec is not None else Word(_DYNAMIC, *at)
+
+    first = arg(0, "package", "packages", "requirements")
+    if first is None:
+        return None
+    packages: List[Word] = []
+    if shape == "one":
+        packages.append(joined(first, None))
+    elif shape == "spec":
+        packages.append(joined(first, arg(1, "version_specifier")))
+    elif shape == "version":
+        version = arg(1, "version")
+        if literal(version) is None:
+            return None  # an exact version from a value: pinned, whatever it is
+        packages.append(joined(first, version, "=="))
+    elif isinstance(first, (ast.List, ast.Tuple)) or (shape == "requirements" and literal(first) is not None):
+        for element in first.elts if isinstance(first, (ast.List, ast.Tuple)) else [first]:
+            packages.append(joined(element, None))
+    elif shape == "requirements" and isinstance(first, ast.Dict):
+        for key, value in zip(first.keys, first.values):
+            if key is None or isinstance(value, ast.Dict):
+                continue  # `**other`, or a VCS / condition table
+            packages.append(joined(key, value))
+    else:
+        return None
+    if not packages or all(w.text == _DYNAMIC for w in packages):
+        return None
+    at = (node.lineno, node.col_offset)
+    words = [Word("pip", *at), Word("install", *at)]
+    index_node = arg(index_at, "index_url")
+    index = literal(index_node)
+    if index and index_node is not None:
+        words += [Word("--index-url", index_node.lineno, index_node.col_offset), Word(index, index_node.lineno, index_node.col_offset)]
+    extra = next((k.value for k in node.keywords if k.arg == "extra_args"), None)
+    if isinstance(extra, (ast.List, ast.Tuple)):
+        words += [w for e in extra.elts for w in _element_words(e, lines, lists)]
+    return words + packages
+
+
+def _project_runners(tree: ast.AST, aliases: Dict[str, str], nodes: Optional[List[ast.AST]] = None) -> Dict[str, Optional[int]]:
     """name -> position of the parameter a function of the file (module
     level, nested, or a method: ``self``/``cls`` not counted unless it is a
     ``@staticmethod``) hands, unchanged, as the command of a
     :data:`SHELL_CALLS` / :data:`EXEC_CALLS` call in its own body
     (``def _run(cmd): return subprocess.run(cmd, …)``); None for a name
-    defined more than once with different positions."""
+    defined more than once with different positions. ``nodes``: the file's
+    nodes when the caller already walked it (every call among them)."""
     from mlwarden.core.gate import iter_nodes
 
     runs = SHELL_CALLS | EXEC_CALLS
-    if not any(isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and _qualname(n.func, aliases) in runs for n in iter_nodes(tree)):
+    if not any(isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and _qualname(n.func, aliases) in runs for n in (nodes if nodes is not None else iter_nodes(tree))):
         return {}  # no call anywhere runs a name: no function of the file can be a runner (one walk, not one per function)
     methods: Set[int] = set()
     for node in ast.walk(tree):
@@ -951,16 +1126,42 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any, ali
                 if isinstance(element, ast.Starred) and isinstance(element.value, ast.Name) and element.value.id in named:
                     used.add(id(named[element.value.id]))
     entry: Optional[Set[int]] = None  # the lists handed to pip's own entry point
+    says_pip: Optional[bool] = None  # the function's own text spells pip (a literal, a name such as pip_path)
     for n in nodes:
         if id(n) not in used or not isinstance(n, (ast.List, ast.Tuple, ast.BinOp)):
             continue
-        if _param_slots(n, set(params), vararg) != 1:
+        growth: Optional[Tuple[str, Optional[int], bool]] = None
+        slots = _param_slots(n, set(params), vararg)
+        if slots == 0 and isinstance(n, (ast.List, ast.Tuple)):
+            # `cmd = [sys.executable, "-m", "pip", "install"]` … `cmd.append(package)` (or `.extend(pkgs)`,
+            # `+= [package]`, `.insert(3, package)`) … `run(cmd)`: the parameter joins the list later
+            grown_name = next((k for k, v in named.items() if v is n), None)
+            growth = _param_growth(nodes, grown_name, params, vararg, _required(function, in_class and not static)) if grown_name is not None else None
+            if growth is None:
+                continue
+        elif slots != 1:
             continue  # no wrapper whatever its words are: they are not read (the file's list bindings cost ~1 s on transformers)
-        flat = _flatten(n, set(params), vararg, lines, lists)
-        if flat is None or sum(1 for w in flat if w == _PARAM or w.startswith(_PARAM)) != 1:
-            continue
         if entry is None:
             entry = _pip_entry_arguments(nodes, named, aliases or {})
+        if id(n) not in entry:
+            # the words before the parameter must say pip (_names_pip): from a literal or a name of the
+            # function's own text, or from a value bound elsewhere in the file that is a pip program
+            # (`PIP = "pip"`, `os.path.join(venv, "bin", "pip")`); a command that can say neither is not
+            # flattened, since reading its names costs a pass over the whole file (_list_bindings)
+            if _leads_with_param(n, set(params), vararg):
+                continue
+            if says_pip is None:
+                says_pip = "pip" in "\n".join(lines[function.lineno - 1 : function.end_lineno]).lower()
+            if not says_pip and not (_reads_names(n, set(params), vararg) and _file_names_pip_program(lines, lists)):
+                continue
+        flat = _flatten(n, set(params), vararg, lines, lists)
+        if flat is not None and growth is not None:
+            key, place, single = growth
+            marker = _PARAM + ("*" if key == "*" else (_ONE_WORD + key if single else key))
+            at = len(flat) if place is None else max(0, len(flat) + place) if place < 0 else min(place, len(flat))
+            flat = flat[:at] + [marker] + flat[at:]
+        if flat is None or sum(1 for w in flat if w == _PARAM or w.startswith(_PARAM)) != 1:
+            continue
         if id(n) in entry:
             flat = ["pip"] + flat
         at = next(i for i, w in enumerate(flat) if w.startswith(_PARAM))
@@ -977,6 +1178,114 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any, ali
             return _Wrapper(prefix, suffix, len(params), True, "", function.lineno, function.end_lineno, False, options)
         return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno, False, options)
     return None
+
+
+def _required(function: Any, method: bool) -> Set[str]:
+    """The function's positional parameters that have no default (``self``
+    / ``cls`` left out for a method)."""
+    args = function.args
+    positional = [a.arg for a in [*args.posonlyargs, *args.args]]
+    required = positional[: len(positional) - len(args.defaults)]
+    return set(required[1:] if method else required)
+
+
+def _param_growth(nodes: List[ast.AST], name: str, params: List[str], vararg: Optional[str], required: Optional[Set[str]] = None) -> Optional[Tuple[str, Optional[int], bool]]:
+    """How a function adds one of its parameters to the list bound to
+    ``name``: ``name.append(p)`` / ``name.insert(i, p)`` / ``name += [p]`` /
+    ``name.extend([p])`` (one word), ``name.extend(p)`` / ``name += p`` /
+    ``name.extend([*p])`` (its words; ``*args`` as ``"*"``). Returns (the
+    parameter, the literal insert position or None for the end, one word),
+    or None when no parameter, or more than one addition, is found; of
+    several, the one addition of a ``required`` parameter (``extend(extra_args)``
+    of an optional one is an option's, not the packages)."""
+    found: List[Tuple[str, Optional[int], bool]] = []
+    for node in nodes:
+        place: Optional[int] = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.value.id == name and not node.keywords:
+            method = node.func.attr
+            if method == "append" and len(node.args) == 1:
+                value, single = node.args[0], True
+            elif method == "extend" and len(node.args) == 1:
+                value, single = node.args[0], False
+            elif method == "insert" and len(node.args) == 2 and isinstance(node.args[0], ast.Constant) and type(node.args[0].value) is int:
+                value, single, place = node.args[1], True, node.args[0].value
+            else:
+                continue
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) and node.target.id == name:
+            value, single = node.value, False
+        else:
+            continue
+        if not single and isinstance(value, (ast.List, ast.Tuple)) and len(value.elts) == 1:
+            element = value.elts[0]
+            value, single = (element.value, False) if isinstance(element, ast.Starred) else (element, True)
+        if not isinstance(value, ast.Name):
+            continue
+        if value.id == vararg and not single:
+            found.append(("*", place, False))
+        elif value.id in params:
+            found.append((value.id, place, single))
+    if len(found) > 1 and required is not None:
+        found = [f for f in found if f[0] in required]
+    return found[0] if len(found) == 1 else None
+
+
+def _leads_with_param(node: ast.AST, params: Set[str], vararg: Optional[str]) -> bool:
+    """The command expression starts with the parameter's words (``(config,
+    dtype)``, ``args + ["-q"]``): nothing before it can say pip."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node = node.left
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple") and len(node.args) == 1:
+        node = node.args[0]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        if not node.elts:
+            return False
+        node = node.elts[0]
+        if isinstance(node, ast.Starred):
+            node = node.value
+    return isinstance(node, ast.Name) and (node.id in params or node.id == vararg)
+
+
+def _reads_names(node: ast.AST, params: Set[str], vararg: Optional[str]) -> bool:
+    """Some part of the command is a name, attribute, subscript or starred
+    value other than the parameter: its words come from the file's bindings."""
+    parts: List[ast.AST] = [node]
+    while parts:
+        part = parts.pop()
+        if isinstance(part, ast.BinOp):
+            parts += [part.left, part.right]
+        elif isinstance(part, ast.Call) and isinstance(part.func, ast.Name) and part.func.id in ("list", "tuple") and len(part.args) == 1:
+            parts.append(part.args[0])
+        elif isinstance(part, (ast.List, ast.Tuple)):
+            parts += part.elts
+        elif isinstance(part, ast.Starred):
+            parts.append(part.value)
+        elif isinstance(part, ast.Name):
+            if part.id not in params and part.id != vararg:
+                return True
+        elif isinstance(part, (ast.Attribute, ast.Subscript)) and not (
+            isinstance(part, ast.Attribute) and part.attr == "executable" and isinstance(part.value, ast.Name) and part.value.id == "sys"
+        ):
+            return True
+    return False
+
+
+#: a string literal that is, or ends a path in, the pip program (``"pip"``,
+#: ``"pip3"``, ``f"{venv}/bin/pip"``, ``"Scripts\\pip.exe"``): what a name
+#: bound elsewhere in the file needs to say pip (a bounded class, no backtracking)
+_PIP_PROGRAM_LITERAL = lazyre.compile(r"""["'/\\]pip(?:\d+(?:\.\d+)?)?(?:\.exe)?["']""")
+
+
+def _file_names_pip_program(lines: List[str], lists: Any) -> bool:
+    """Whether any string literal of the file can make a name a pip
+    program (:data:`_PIP_PROGRAM_LITERAL`), searched once per file."""
+    known = getattr(lists, "names_pip_program", None)
+    if known is None:
+        known = any(_PIP_PROGRAM_LITERAL.search(line) for line in lines if "pip" in line)
+        try:
+            lists.names_pip_program = known
+        except AttributeError:
+            pass
+    return known
 
 
 def _pip_entry_arguments(nodes: List[ast.AST], named: Dict[str, ast.AST], aliases: Dict[str, str]) -> Set[int]:
@@ -1712,8 +2021,11 @@ def _element_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -
     picked = _installer_value(node, lines, lists)
     if isinstance(picked, ast.Constant) and isinstance(picked.value, str):
         return [Word(picked.value, picked.lineno, picked.col_offset)]
-    program = _program_word(node, lists)
-    if program is not None:  # [pip_path, "install", …], [uv_bin, "pip", "install", …]
+    inner = _path_text_of(node)
+    if inner is not node and not (_PIP_PROGRAM.match(_dotted_tail(inner)) or _UV_PROGRAM.match(_dotted_tail(inner))) and not _file_names_pip_program(lines, lists):
+        inner = node  # `str(path)`: a path whose bindings cannot say pip (reading them costs a pass over the file)
+    program = _program_word(inner, lists)
+    if program is not None:  # [pip_path, "install", …], [uv_bin, "pip", "install", …], [str(pip), …]
         return [Word(program, node.lineno, node.col_offset)]
     every = _loop_strings(node, lists)
     if every:  # for pkg in ["numpy", "scipy"]: run([..., "install", pkg]): each value, at its own place
@@ -1726,6 +2038,18 @@ def _element_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -
 #: ``pip_args`` or ``pip_version``
 _PIP_PROGRAM = lazyre.compile(r"(?i)^_*(?:\w+_)?pip\d*(?:_(?:path|exe|executable|bin|binary|cmd|program|prog|command|file|location))?$")
 _UV_PROGRAM = lazyre.compile(r"(?i)^_*(?:\w+_)?uv(?:_(?:path|exe|executable|bin|binary|cmd|program|prog|command|file|location))?$")
+
+
+def _path_text_of(node: ast.AST) -> ast.AST:
+    """The path inside ``str(path)`` / ``os.fspath(path)`` (the text of a
+    ``pathlib`` path is its program), else ``node``."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], (ast.Name, ast.Attribute)):
+        func = node.func
+        if (isinstance(func, ast.Name) and func.id == "str") or (
+            isinstance(func, ast.Attribute) and func.attr == "fspath" and isinstance(func.value, ast.Name) and func.value.id == "os"
+        ):
+            return node.args[0]
+    return node
 
 
 def _program_word(node: ast.AST, lists: Any) -> Optional[str]:
