@@ -42,3 +42,20 @@ def test_the_engine_shares_its_tree_with_the_rule_helpers():
         ast.parse = original
     assert result.findings or result.errors == []
     assert len(parses) == 1, f"{len(parses)} parses of the same text"
+
+
+def test_unit_ast_prefers_the_engines_tree_then_the_shared_parse():
+    from types import SimpleNamespace
+
+    from mlwarden.core.asttree import module_ast, unit_ast
+
+    engine_tree = ast.parse("x = 1\n")
+    source = "import pickle\npickle.loads(b)\n"
+    with_tree = SimpleNamespace(extra={"ast": engine_tree}, code=SimpleNamespace(source=source))
+    assert unit_ast(with_tree) is engine_tree
+    without = SimpleNamespace(extra={}, code=SimpleNamespace(source=source))
+    tree = unit_ast(without)
+    assert isinstance(tree, ast.Module) and ast.dump(tree) == ast.dump(ast.parse(source))
+    assert unit_ast(without) is tree is module_ast(source)  # one parse, shared
+    assert unit_ast(SimpleNamespace(extra={}, code=SimpleNamespace(source="def (:\n"))) is None
+    assert unit_ast(SimpleNamespace()) is None

@@ -46,3 +46,15 @@ def remember(source: str, tree: Optional[ast.Module]) -> None:
     """Keep ``tree`` (``ast.parse(source)``, parsed by the caller) for
     :func:`module_ast`."""
     _recent[:] = [(source, tree), *[(text, kept) for text, kept in _recent if text is not source and text != source][: KEEP - 1]]
+
+
+def unit_ast(unit: object) -> Optional[ast.Module]:
+    """The whole file's tree for a rule reading its module: the engine's
+    (``unit.extra["ast"]``), else the shared parse of ``unit.code.source``
+    (None when it does not parse)."""
+    extra = getattr(unit, "extra", None)
+    tree = extra.get("ast") if isinstance(extra, dict) else None
+    if tree is not None:
+        return tree
+    source = getattr(getattr(unit, "code", None), "source", None)
+    return module_ast(source) if isinstance(source, str) else None

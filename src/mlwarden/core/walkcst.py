@@ -235,52 +235,43 @@ def walk(root: Any, methods: Dict[str, List[Callable[[Any], None]]], batched: An
     visit(root)
 
 
+def _recorder(base: type, events: List[Tuple[str, int, Optional[str]]]) -> Any:
+    """A ``base`` visitor that appends every event it is handed to ``events``."""
+
+    class Recorder(base):  # type: ignore[misc, valid-type]
+        def on_visit(self, node: Any) -> bool:
+            events.append(("visit", id(node), None))
+            return True
+
+        def on_leave(self, original_node: Any) -> None:
+            events.append(("leave", id(original_node), None))
+
+        def on_visit_attribute(self, node: Any, attribute: str) -> None:
+            events.append(("visit_attribute", id(node), attribute))
+
+        def on_leave_attribute(self, original_node: Any, attribute: str) -> None:
+            events.append(("leave_attribute", id(original_node), attribute))
+
+    return Recorder
+
+
 def libcst_events(root: Any) -> List[Tuple[str, int, Optional[str]]]:
     """libcst's own event sequence over ``root`` (for tests)."""
     from libcst import CSTVisitor
 
     events: List[Tuple[str, int, Optional[str]]] = []
-
-    class Recorder(CSTVisitor):
-        def on_visit(self, node: Any) -> bool:
-            events.append(("visit", id(node), None))
-            return True
-
-        def on_leave(self, original_node: Any) -> None:
-            events.append(("leave", id(original_node), None))
-
-        def on_visit_attribute(self, node: Any, attribute: str) -> None:
-            events.append(("visit_attribute", id(node), attribute))
-
-        def on_leave_attribute(self, original_node: Any, attribute: str) -> None:
-            events.append(("leave_attribute", id(original_node), attribute))
-
-    root.visit(Recorder())
+    root.visit(_recorder(CSTVisitor, events)())
     return events
 
 
 def walk_events(root: Any) -> List[Tuple[str, int, Optional[str]]]:
-    """This walk's event sequence over ``root``, trivia included (for tests)."""
+    """This walk's event sequence over ``root``, trivia included (for tests);
+    the nodes handed to libcst record through its hooks."""
     from libcst._batched_visitor import _BatchedCSTVisitor
 
     events: List[Tuple[str, int, Optional[str]]] = []
-
-    class Fallback(_BatchedCSTVisitor):  # the nodes handed to libcst record through its hooks
-        def on_visit(self, node: Any) -> bool:
-            events.append(("visit", id(node), None))
-            return True
-
-        def on_leave(self, original_node: Any) -> None:
-            events.append(("leave", id(original_node), None))
-
-        def on_visit_attribute(self, node: Any, attribute: str) -> None:
-            events.append(("visit_attribute", id(node), attribute))
-
-        def on_leave_attribute(self, original_node: Any, attribute: str) -> None:
-            events.append(("leave_attribute", id(original_node), attribute))
-
     _prepare()
-    walk(root, {}, Fallback({}), record=lambda event, node, field: events.append((event, id(node), field)))
+    walk(root, {}, _recorder(_BatchedCSTVisitor, events)({}), record=lambda event, node, field: events.append((event, id(node), field)))
     return events
 
 

@@ -789,20 +789,10 @@ UNPICKLER_BASES = frozenset(f"{m}.Unpickler" for m in (*_MODULES, *LIBRARY_REEXP
 
 
 def _module_ast(rule: Any) -> Any:
-    """The whole file's ``ast`` (the engine's; parsed once here otherwise)."""
-    import ast
+    """The whole file's ``ast`` (the engine's, or the shared parse)."""
+    from mlwarden.core.asttree import unit_ast
 
-    extra = getattr(rule.unit, "extra", None)
-    tree = extra.get("ast") if extra is not None else None
-    if tree is None:
-        tree = rule.__dict__.get("_unpickler_tree")
-        if tree is None:
-            try:
-                tree = ast.parse(rule.unit.code.source)
-            except (AttributeError, SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
-            rule.__dict__["_unpickler_tree"] = tree
-    return tree
+    return unit_ast(rule.unit)
 
 
 def unpickler_classes(rule: Any) -> "dict[str, str | None]":

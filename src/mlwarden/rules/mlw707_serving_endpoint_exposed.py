@@ -3845,18 +3845,7 @@ def _own_nodes(function: Any) -> List[Any]:
 
 
 def _module_tree(rule: Any) -> Any:
-    """The whole file's ``ast`` (the engine's; parsed once here otherwise)."""
-    import ast
+    """The whole file's ``ast`` (the engine's, or the shared parse)."""
+    from mlwarden.core.asttree import unit_ast
 
-    extra = getattr(rule.unit, "extra", None)
-    tree = extra.get("ast") if extra is not None else None
-    if tree is None:
-        cached = rule.__dict__.get("_module_tree")
-        if cached is not None:
-            return cached
-        try:
-            tree = ast.parse(rule.unit.code.source)
-        except (AttributeError, SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-        rule.__dict__["_module_tree"] = tree
-    return tree
+    return unit_ast(rule.unit)
