@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: libcst is imported when a file needs it
     import libcst
 
+import re
 from typing import Any
 
 from mlwarden.core.finding import Severity
@@ -33,6 +34,9 @@ COMPILERS = ("numpy.f2py.compile",)
 METHODS = {"register_custom_ops_library": "onnxruntime"}
 #: loaders whose library, found in the package's own directory, is its own build
 OWN_LIBRARY_LOADERS = frozenset(TARGETS) | {f"SessionOptions.{m}" for m in METHODS}
+#: the name of an installed package's function that returns the path of the
+#: library it ships (``onnxruntime_extensions.get_library_path()``)
+_LIBRARY_FINDER = re.compile(r"(?:get|find)_?(?:lib|library|ops_library|op_library|custom_ops_library)_?(?:path|file|filename|location)?", re.IGNORECASE)
 
 
 class NativeLibraryLoad(ParamDefaults, CodeRule):
@@ -62,6 +66,11 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
     `Path(...).parent`, `glob`, lists and the results of the project's own
     functions (of the file, a method of the class, or a function imported
     from the project's own modules: `os.path.dirname(libinfo.find_lib_path()[0])`).
+    A library that an installed package's own finder returns
+    (`register_custom_ops_library(onnxruntime_extensions.get_library_path())`,
+    a call of an imported module's `get_library_path`/`find_lib_path`-style
+    function with literal arguments at most) is low as well: it is a file of
+    that installed package, trusted as much as importing it.
     A file name joined below that root may come from anywhere
     (`_LIB_DIR / f"{name}.so"`). A parameter of the loading function, an
     environment variable, a download or an unknown call in the root keeps
@@ -140,6 +149,7 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
         Invalid("import tensorflow as tf\ntf.experimental.register_filesystem_plugin(plugin_path)"),
         Invalid(notebook_json("import torch", "torch.ops.load_library(downloaded_so)"), filename="example.ipynb"),
         Invalid("import os, torch\nHERE = os.path.dirname(os.path.abspath(__file__))\ntorch.ops.load_library(os.path.join(HERE, 'libops.so'))"),
+        Invalid("import onnxruntime as ort\nimport onnxruntime_extensions as ext\nso = ort.SessionOptions()\nso.register_custom_ops_library(ext.get_library_path())"),
     ]
 
     def visit_Call(self, node: libcst.Call) -> None:
@@ -170,7 +180,21 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
             from mlwarden.core.project import own_directory_path  # reads the project's modules: only here
 
             own = own_directory_path(self, node, target.rsplit(".", 1)[-1])
+        finder = None if literal or own or source is None else self._installed_finder(source)
         note = " (here a literal path the project ships)" if literal else ""
+        if finder:
+            note = f" (here the library that `{finder}()` of an imported package returns: as trusted as importing that package)"
         if own:
             note = " (here a library in the package's own install directory, located from its `__file__`: the package's own build)"
-        self.report(node, f"`{target}` {what}{note}", severity=Severity.LOW if literal or own else Severity.MEDIUM)
+        self.report(node, f"`{target}` {what}{note}", severity=Severity.LOW if literal or own or finder else Severity.MEDIUM)
+
+    def _installed_finder(self, source: Any) -> Any:
+        """``pkg.get_library_path`` when ``source`` calls an imported
+        module's library finder with literal arguments at most, else None."""
+        if not isinstance(source, cst.Call) or not isinstance(source.func, (cst.Attribute, cst.Name)):
+            return None
+        if any(not isinstance(arg.value, (cst.SimpleString, cst.Integer)) for arg in source.args):
+            return None
+        # the function's own name, whatever the file calls it (`get_library_path as lib`)
+        found = sorted(q for q in self.ctx.qualnames(source.func) if "." in q and _LIBRARY_FINDER.fullmatch(q.rsplit(".", 1)[-1]))
+        return found[0] if found else None
