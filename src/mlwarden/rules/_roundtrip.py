@@ -1441,6 +1441,18 @@ class _Query:
         # nothing else may touch that path between the first write and the load
         return self._untouched(writes, key)
 
+    def _read_path(self, data: Any) -> Any:
+        """The path a load's ``data`` reads: the file an ``open(path)`` for
+        reading (a handle, or the call itself) names, else ``data`` itself,
+        unwrapped; None for a handle opened for anything but reading."""
+        source = data if isinstance(data, cst.Call) else self.handle_source(data)
+        path, mode = self.opened_path(source) if source is not None else (None, None)
+        if path is None:
+            path = data
+        elif mode is None or "r" not in mode:
+            return None
+        return self._unwrap_path(path)
+
     def written_before(self, data: Any) -> bool:
         """The load reads a file this *function* wrote just before at the
         same path expression, whatever that path is built from (a parameter,
@@ -1452,13 +1464,9 @@ class _Query:
         write then replaces): the rules report it at low severity."""
         if self.scope.is_module or data is None:
             return False
-        source = data if isinstance(data, cst.Call) else self.handle_source(data)
-        path, mode = self.opened_path(source) if source is not None else (None, None)
+        path = self._read_path(data)
         if path is None:
-            path = data
-        elif mode is None or "r" not in mode:
             return False
-        path = self._unwrap_path(path)
         names = set()
         for node in _walk_nodes(path):
             if isinstance(node, (cst.Attribute, cst.Subscript)) and not self._in_callee(path, node):
@@ -1830,13 +1838,9 @@ class _Query:
         into its output folder), so the rules report it at low."""
         if data is None or self.scope.is_module or not self.test_code():
             return None
-        source = data if isinstance(data, cst.Call) else self.handle_source(data)
-        path, mode = self.opened_path(source) if source is not None else (None, None)
+        path = self._read_path(data)
         if path is None:
-            path = data
-        elif mode is None or "r" not in mode:
             return None
-        path = self._unwrap_path(path)
         if isinstance(path, cst.Name):
             found = self.scope.bindings.get(path.value)
             if not found or len(found) != 1 or found[0].kind != "assign" or not self.scope.before(found[0].node, self.load):
