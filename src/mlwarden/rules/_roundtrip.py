@@ -3765,28 +3765,18 @@ class RoundTripAware:
             return None
         try:
             found = query.checkpoint_writer(data)
+            if found is not None:
+                callback, trainer, _train_call = found
+                return CHECKPOINT_NOTE.format(callback, trainer)
+            own = query.own_checkpoint(data)
+            if own is not None:
+                return OWN_CHECKPOINT_NOTE.format(*own)
+            trained = query.trainer_output(data)
         except RecursionError:
             raise
         except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
             return None
-        if found is None:
-            try:
-                own = query.own_checkpoint(data)
-            except RecursionError:
-                raise
-            except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
-                return None
-            if own is None:
-                try:
-                    trained = query.trainer_output(data)
-                except RecursionError:
-                    raise
-                except Exception:  # noqa: BLE001 - an analysis problem must never lower a finding
-                    return None
-                return TRAINER_OUTPUT_NOTE.format(trained) if trained else None
-            return OWN_CHECKPOINT_NOTE.format(*own)
-        callback, trainer, _train_call = found
-        return CHECKPOINT_NOTE.format(callback, trainer)
+        return TRAINER_OUTPUT_NOTE.format(trained) if trained else None
 
     # -- test doubles ------------------------------------------------------
     def _test_function(self) -> Optional[Any]:
