@@ -17,7 +17,7 @@ from mlwarden.core import walkcst
 ROOT = Path(__file__).resolve().parent.parent
 
 #: every statement and expression kind the grammar of the running Python has,
-#: including the ones the walk hands to libcst (`from x import *`, f-strings)
+#: including the conditional ones (`from x import *`, f-strings with and without a format spec)
 EVERY_KIND = textwrap.dedent(
     '''\
     #!/usr/bin/env python
@@ -142,7 +142,7 @@ def test_the_table_is_this_libcsts_order():
 
 
 def test_the_sample_reaches_every_kind_the_walk_treats_apart():
-    """The sample holds the node kinds handed to libcst (no fixed order) and
+    """The sample holds the node kinds with a conditional child order and
     the newer statements, so the event test covers them."""
     module = libcst.parse_module(EVERY_KIND)
     kinds = {event for event in walkcst.libcst_events(module)}

@@ -16,8 +16,10 @@ change the tree and never look at whitespace nodes, so this walk:
   calls them (an attribute hook also for a field that is ``None``);
 * does not descend into whitespace and operator tokens when no visitor has a
   method for one of those classes (they hold nothing else);
-* hands a node whose method visits its children conditionally
-  (``ImportFrom``'s ``*``, f-string expressions) to libcst's own ``visit``.
+* reads the two conditionals libcst's methods use: ``ImportFrom``'s names
+  (a ``*`` or a sequence, the same hooks either way) and an f-string
+  expression's format spec (no hook at all when it is None); a class whose
+  method branches in any other way is handed to libcst's own ``visit``.
 
 ``tests/test_walkcst.py`` compares the whole event sequence (every visit,
 leave and attribute hook) with libcst's on real code. If libcst's node
@@ -61,26 +63,83 @@ def _field_order(cls: type) -> Optional[Tuple[str, ...]]:
         tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
     except (OSError, TypeError, SyntaxError, IndentationError):
         return None
-    if any(isinstance(n, (ast.If, ast.IfExp, ast.For, ast.While, ast.Try, ast.comprehension)) for n in ast.walk(tree)):
+    if any(isinstance(n, (ast.If, ast.For, ast.While, ast.Try, ast.comprehension)) for n in ast.walk(tree)):
         return None
     found: List[Tuple[int, int, str]] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.startswith("visit"):
-            if node.func.id not in _HELPERS or len(node.args) < 2 or not isinstance(node.args[1], ast.Constant) or not isinstance(node.args[1].value, str):
+        if isinstance(node, ast.IfExp):
+            # the two conditional shapes libcst's classes use (``ImportFrom``'s
+            # names, an f-string expression's format spec); any other is not fixed
+            branch = _conditional_field(node)
+            if branch is None:
                 return None
-            found.append((node.lineno, node.col_offset, node.args[1].value))
+            found.append((node.lineno, node.col_offset, branch))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.startswith("visit"):
+            if _in_ifexp(node, tree):
+                continue
+            field = _helper_field(node)
+            if field is None:
+                return None
+            found.append((node.lineno, node.col_offset, field))
         elif isinstance(node, ast.Attribute) and node.attr == "visit":
             return None  # a child visited directly
     found.sort()
     names = tuple(name for _, _, name in found)
-    if len(set(names)) != len(names):
+    if len({name.lstrip("?") for name in names}) != len(names):
         return None
     return names
 
 
+def _helper_field(node: Any) -> Optional[str]:
+    """The field a ``visit_*(parent, "field", value, visitor)`` call visits."""
+    import ast
+
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _HELPERS):
+        return None
+    if len(node.args) < 2 or not isinstance(node.args[1], ast.Constant) or not isinstance(node.args[1].value, str):
+        return None
+    return node.args[1].value
+
+
+def _conditional_field(node: Any) -> Optional[str]:
+    """``visit_a(p, "f", …) if c else visit_b(p, "f", …)``: the field, visited
+    either way; ``visit_a(p, "f", …) if f is not None else None``: the field
+    marked ``?`` (no attribute hook at all when the value is None). None for
+    any other conditional."""
+    import ast
+
+    body, orelse = _helper_field(node.body), _helper_field(node.orelse)
+    if body is not None and body == orelse:
+        return body
+    test = node.test
+    if (
+        body is not None
+        and isinstance(node.orelse, ast.Constant)
+        and node.orelse.value is None
+        and isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.IsNot)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+        and isinstance(test.left, ast.Name)
+        and test.left.id == body
+    ):
+        return "?" + body
+    return None
+
+
+def _in_ifexp(call: Any, tree: Any) -> bool:
+    import ast
+
+    return any(isinstance(n, ast.IfExp) and (n.body is call or n.orelse is call) for n in ast.walk(tree))
+
+
 def _node_classes() -> Dict[str, type]:
-    """``"module.Class" -> class`` for libcst's concrete node classes."""
+    """``"module.Class" -> class`` for libcst's concrete node classes,
+    including those that inherit their children method (``Comma``, ``Dot``
+    and every operator take ``_BaseOneTokenOp``'s)."""
     import importlib
+    import inspect
 
     from libcst._nodes.base import CSTNode
 
@@ -88,7 +147,11 @@ def _node_classes() -> Dict[str, type]:
     for module_name in _NODE_MODULES:
         module = importlib.import_module(module_name)
         for name, value in vars(module).items():
-            if isinstance(value, type) and value.__module__ == module_name and "_visit_and_replace_children" in value.__dict__ and CSTNode in value.__mro__:  # (no ABC issubclass: slow)
+            if not (isinstance(value, type) and value.__module__ == module_name and CSTNode in value.__mro__):  # (no ABC issubclass: slow)
+                continue
+            own = "_visit_and_replace_children" in value.__dict__
+            inherited = any("_visit_and_replace_children" in klass.__dict__ for klass in value.__mro__[1 : value.__mro__.index(CSTNode)])
+            if own or (inherited and not inspect.isabstract(value)):
                 out[f"{module_name}.{name}"] = value
     return out
 
@@ -209,6 +272,10 @@ def walk(root: Any, methods: Dict[str, List[Callable[[Any], None]]], batched: An
         else:
             attrs = name in hooked_types or record is not None
             for field in fields:
+                if field[0] == "?":  # visited only when set: no hook at all for None
+                    field = field[1:]
+                    if getattr(node, field) is None:
+                        continue
                 hooks = hooked.get((name, field)) if attrs else None
                 if record is not None:
                     record("visit_attribute", node, field)
