@@ -219,9 +219,22 @@ _CALL_WORDS_LOWER = lazyre.compile(CALL_WORDS.pattern)
 _CASE_ODD = ("\u0130", "\u0131", "\u017f")
 
 
+#: the gate words as a command can spell them: every program word that
+#: ``PIP_RE`` accepts and every helper name ends ``pip`` before a digit, a
+#: quote, ``_`` or the end, never before ``e``; and ``install`` is never
+#: ``installation``. ML code says "pipeline" and "installation" in almost
+#: every module (transformers' ``utils/hub.py`` holds no other ``pip`` or
+#: ``install``), and a file that passed on those two words paid the
+#: whole-file command pass for nothing
+_GATE_PIP = lazyre.compile(r"pip(?!e)")
+_GATE_INSTALL = lazyre.compile(r"install(?!ation)")
+
+
 def may_install(source: str) -> bool:
     """The cheap gate: False means no install command can be found here."""
     if not all(word in source for word in GATE_WORDS):
+        return False
+    if _GATE_PIP.search(source) is None or _GATE_INSTALL.search(source) is None:
         return False
     if source.isascii() or not any(char in source for char in _CASE_ODD):
         return _CALL_WORDS_LOWER.search(source.lower()) is not None
