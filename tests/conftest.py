@@ -50,6 +50,7 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
+    _apply_local_budget(items)
     if run_slow(config):
         return
     why = "--skip-slow given" if config.getoption("--skip-slow") else "slow: runs in CI or with --run-slow"
@@ -61,16 +62,40 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="sweep: a default local run keeps a sample; CI and --run-slow run every case"))
 
 
+def _test_id(item) -> str:
+    return item.nodeid.split("[", 1)[0]
+
+
+def _apply_local_budget(items) -> None:
+    """Mark the tests ``local_budget.py`` names (``slow``, or a sweep); a
+    name that matches no test of a collected file is an error."""
+    from local_budget import SLOW, SWEEP
+
+    collected = {_test_id(item) for item in items} | {item.nodeid for item in items}
+    files = {test_id.split("::", 1)[0] for test_id in collected}
+    stale = sorted(key for key in (*SLOW, *SWEEP) if key.split("::", 1)[0] in files and key not in collected)
+    if stale:
+        raise pytest.UsageError(f"tests/local_budget.py names tests that do not exist (renamed?): {', '.join(stale)}")
+    for item in items:
+        if _test_id(item) in SLOW or item.nodeid in SLOW:
+            item.add_marker(pytest.mark.slow)
+
+
 def in_local_sample(item) -> bool:
-    """Whether a case of a ``@pytest.mark.sweep(every=N)`` test is one a
-    default local run keeps: one in N, chosen by a hash of its test id (the
-    same cases on every machine and run, independent of the order)."""
+    """Whether a case of a ``@pytest.mark.sweep(every=N)`` test (or one
+    ``local_budget.SWEEP`` names) is one a default local run keeps: one in
+    N, chosen by a hash of its test id (the same cases on every machine and
+    run, independent of the order)."""
     import zlib
 
+    from local_budget import SWEEP
+
     marker = item.get_closest_marker("sweep")
-    if marker is None:
+    every = SWEEP.get(_test_id(item), 1)
+    if marker is not None:
+        every = max(every, int(marker.kwargs.get("every", marker.args[0] if marker.args else 3)))
+    if every <= 1:
         return True
-    every = int(marker.kwargs.get("every", marker.args[0] if marker.args else 3))
     return zlib.crc32(item.nodeid.encode("utf-8")) % every == 0
 
 

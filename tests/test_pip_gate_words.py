@@ -62,8 +62,8 @@ def test_commands_keep_the_gate_open(source):
 
 
 def _test_sources():
-    """Python sources written in the detection and dependency tests."""
-    for path in sorted(TESTS.glob("test_*.py")):
+    """Python sources written in the detection, pip and dependency tests."""
+    for path in sorted(p for pattern in ("test_detect_*.py", "test_*pip*.py", "test_dependenc*.py", "test_*install*.py") for p in TESTS.glob(pattern)):
         text = path.read_text(encoding="utf-8")
         if "install" not in text:
             continue
