@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mlwarden.core import lazyre
+from mlwarden.core import lazyre, regexlit
 from mlwarden.core.regexlit import Text, may_search, quick_literal, required_literal
 from mlwarden.secrets import adapter
 from pattern_helpers import all_patterns
@@ -241,3 +241,27 @@ def test_word_groups_outside_ascii_and_connection_strings_compile_only_when_thei
     assert regexlit.literals_absent(foreign[0], plain.lower()) and regexlit.literals_absent(connection[0], plain.lower())
     found = {value for _, _, value in keywords.scan_lines(['пароль = "Vq7!rT2m#Lp9"', 'conn = "Server=db;User ID=etl;Password=Kq8#vB2!zW"'])}
     assert {"Vq7!rT2m#Lp9", "Kq8#vB2!zW"} <= found, found
+
+
+@pytest.mark.parametrize(
+    "needles, text",
+    [
+        (("hooks.slack", "hf_"), "a hooksXslack b"),  # `.` is a literal, not any character
+        (("hooks.slack", "hf_"), "x = 'hooks.slack.com'"),
+        (("access_token$", "api_org_"), "access_token"),
+        (("access_token$", "api_org_"), "an access_token$ here"),
+        (("a|b", "c\\d"), "ab"),
+        (("a|b", "c\\d"), "x c\\d y"),
+        (("sk-", "s"), "no such letter? yes: s"),
+        (("ab", "b"), "b"),
+        (("ab", "b"), "zzz"),
+        (("gh", "github_pat_"), ""),
+    ],
+)
+def test_several_literals_are_searched_as_any_of_them(needles, text):
+    """The one-scan test of several literals agrees with one ``in`` each
+    (the definition), regex metacharacters in literals included."""
+    pattern = regexlit.with_needles(lazyre.compile("(?:" + "|".join(re.escape(n) for n in needles) + ")x"), needles)
+    assert regexlit.literals_absent(pattern, text) == (not any(n in text for n in needles))
+    regexlit.with_needles(pattern, ("zzz-never",))  # new needles replace the old finder
+    assert regexlit.literals_absent(pattern, text) == ("zzz-never" not in text)

@@ -251,6 +251,7 @@ def with_needles(pattern: Any, needles: Sequence[str]) -> Any:
     contains (an alternation of words: ``(?:pass|pwd|token)…``), compared as
     they are, for :func:`cannot_match`. Returns the pattern."""
     pattern.__dict__["_needles"] = (tuple(needles), False)
+    pattern.__dict__.pop("_needle_finder", None)
     return pattern
 
 
@@ -284,7 +285,16 @@ def literals_absent(pattern: Any, text: str) -> bool:
     if not literals:
         return False
     haystack = _lowered(text) if folded else text
-    return not any(literal in haystack for literal in literals)
+    if len(literals) == 1:
+        return literals[0] not in haystack
+    # several literals: one scan for any of them (an alternation of plain
+    # literals) instead of one ``in`` scan each; the secrets prefilter's 44
+    # patterns hold 95 literals, mostly absent: 2.8 -> 1.7 s of CPU over the
+    # transformers corpus
+    finder = attributes.get("_needle_finder")
+    if finder is None:
+        finder = attributes["_needle_finder"] = re.compile("|".join(re.escape(literal) for literal in literals))
+    return finder.search(haystack) is None
 
 
 _last_lowered: Tuple[Optional[str], str] = (None, "")
