@@ -1,0 +1,154 @@
+"""Session 17 (noise, development set fresh34; held-out fresh33's causes).
+
+1. A flag-gated round trip (fresh33, skl2onnx's test helper): a dump under
+   ``try`` whose handler clears a flag that gates the later load of the same
+   file::
+
+       ok = True
+       with open(dest, "wb") as f:
+           try:
+               pickle.dump(model, f)
+           except AttributeError:
+               ok = False
+       if ok and os.path.exists(dest):
+           with open(dest, "rb") as f:
+               pickle.load(f)
+
+   The load runs only when the flag is still true, and it is true only if
+   the ``try`` body ran to its end (every handler that completes clears it,
+   nothing else binds it), so the dump ran before the load: the same round
+   trip as a dump on a straight line. Kept: a handler that does not clear
+   the flag, clears it only conditionally, a flag bound anywhere else or
+   from a call, ``if not ok`` / ``or`` gates, the load in the gate's
+   ``else``, a ``try`` that is itself conditional, a flag set true after
+   the ``try``, a nested function that can rebind it (``nonlocal``).
+
+On BASE (main 4bd047e) every "low" case below was high. Every case goes
+through ``fast_full_findings``: fast path == equivalence mode.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mlwarden.core.finding import Severity
+from round_helpers import fast_full_findings
+
+HIGH, LOW = Severity.HIGH, Severity.LOW
+
+_GATED = """
+import os
+import pickle
+
+def dump_then_check(model, folder, name):
+    target = os.path.join(folder, name + ".pkl")
+    pickled = True
+    with open(target, "wb") as out:
+        try:
+            pickle.dump(model, out)
+        except (AttributeError, TypeError) as exc:
+            print("could not pickle", exc)
+            pickled = False
+    if pickled and os.path.exists(target):
+        with open(target, "rb") as back:
+            return pickle.load(back)
+"""
+
+FLAG_GATED = {
+    "with-around-try": (_GATED, LOW),
+    "try-around-with": (
+        """
+        import pickle
+
+        def save_and_reload(obj, where):
+            saved_ok = True
+            try:
+                with open(where, "wb") as handle:
+                    pickle.dump(obj, handle)
+            except OSError:
+                saved_ok = False
+            except pickle.PicklingError:
+                raise
+            if saved_ok:
+                with open(where, "rb") as handle:
+                    obj = pickle.load(handle)
+            return obj
+        """,
+        LOW,
+    ),
+    "one-line-handler-and-nested-and": (
+        """
+        import pickle
+
+        def roundtrip(obj, where, check):
+            ok = True
+            try:
+                with open(where, "wb") as handle: pickle.dump(obj, handle)
+            except Exception: ok = False
+            if (ok and check) and where:
+                with open(where, "rb") as handle:
+                    return pickle.load(handle)
+        """,
+        LOW,
+    ),
+    "handler-does-not-clear": (_GATED.replace("            pickled = False\n", ""), HIGH),
+    "handler-clears-conditionally": (
+        _GATED.replace("            pickled = False\n", "            if exc:\n                pickled = False\n"),
+        HIGH,
+    ),
+    "flag-from-a-call": (_GATED.replace("    pickled = True\n", "    pickled = wants_check()\n"), HIGH),
+    "flag-rebound-after-the-try": (
+        _GATED.replace("    if pickled and", "    pickled = True\n    if pickled and"),
+        HIGH,
+    ),
+    "not-gate": (_GATED.replace("if pickled and os.path.exists(target)", "if not pickled"), HIGH),
+    "or-gate": (_GATED.replace("if pickled and os.path.exists(target)", "if pickled or os.path.exists(target)"), HIGH),
+    "load-in-the-else": (
+        _GATED.replace(
+            "        with open(target, \"rb\") as back:\n            return pickle.load(back)\n",
+            "        return None\n    else:\n        with open(target, \"rb\") as back:\n            return pickle.load(back)\n",
+        ),
+        HIGH,
+    ),
+    "try-under-a-condition": (
+        _GATED.replace("    with open(target, \"wb\") as out:\n", "    if model is not None:\n     with open(target, \"wb\") as out:\n"),
+        HIGH,
+    ),
+    "flag-set-true-after-the-try-only": (
+        _GATED.replace("    pickled = True\n", "").replace("    if pickled and", "    pickled = True\n    if pickled and"),
+        HIGH,
+    ),
+    "nested-function-rebinds-flag": (
+        _GATED.replace(
+            "    pickled = True\n",
+            "    pickled = True\n\n    def reset():\n        nonlocal pickled\n        pickled = True\n\n",
+        ),
+        HIGH,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FLAG_GATED))
+def test_flag_gated_round_trip(case):
+    code, expected = FLAG_GATED[case]
+    found = fast_full_findings(code, ["MLW101"], filename="pkg/helpers.py")
+    assert [severity for _rule, _line, severity in found] == [expected], found
+
+
+def test_flag_gated_torch_round_trip():
+    code = """
+    import torch
+
+    def checkpoint_roundtrip(model, path):
+        written = True
+        try:
+            torch.save(model.state_dict(), path)
+        except RuntimeError:
+            written = False
+        if written:
+            model.load_state_dict(torch.load(path))
+    """
+    assert [s for _r, _l, s in fast_full_findings(code, ["MLW102"], filename="pkg/ckpt.py")] == [LOW]
+    # a download into the path under the same gate is not a round trip
+    fetched = code.replace("torch.save(model.state_dict(), path)", "download_checkpoint(url, path)")
+    assert [s for _r, _l, s in fast_full_findings(fetched, ["MLW102"], filename="pkg/ckpt.py")] == [HIGH]
