@@ -152,3 +152,53 @@ def test_flag_gated_torch_round_trip():
     # a download into the path under the same gate is not a round trip
     fetched = code.replace("torch.save(model.state_dict(), path)", "download_checkpoint(url, path)")
     assert [s for _r, _l, s in fast_full_findings(fetched, ["MLW102"], filename="pkg/ckpt.py")] == [HIGH]
+
+
+# 2. A path name reused for several files, each dumped in turn (skl2onnx's
+#    helper: ``dest = x.data.pkl`` … dump … ``dest = x.model.pkl`` … dump …
+#    load ``dest``): the write after the last rebinding of the name wrote the
+#    file the load reads. Before, any rebinding between the *first* matching
+#    write and the load made it no round trip.
+_REUSED = """
+import os
+import pickle
+
+def dump_all(data, model, folder):
+    dest = os.path.join(folder, "data.pkl")
+    with open(dest, "wb") as out:
+        pickle.dump(data, out)
+    dest = os.path.join(folder, "model.pkl")
+    with open(dest, "wb") as out:
+        pickle.dump(model, out)
+    with open(dest, "rb") as back:
+        return pickle.load(back)
+"""
+
+REUSED_PATH = {
+    "rewritten-after-rebinding": (_REUSED, LOW),
+    "under-a-flag-gate": (
+        _REUSED.replace(
+            "    with open(dest, \"wb\") as out:\n        pickle.dump(model, out)\n    with open(dest, \"rb\")",
+            "    ok = True\n    try:\n        with open(dest, \"wb\") as out:\n            pickle.dump(model, out)\n"
+            "    except TypeError:\n        ok = False\n    if ok:\n      with open(dest, \"rb\")",
+        ),
+        LOW,
+    ),
+    # kept: the name rebound after the only write (the load reads another file)
+    "rebound-after-the-last-write": (
+        _REUSED.replace("    with open(dest, \"wb\") as out:\n        pickle.dump(model, out)\n", ""),
+        HIGH,
+    ),
+    # kept: after the rebinding the path went to a download, not a dump
+    "downloaded-after-rebinding": (
+        _REUSED.replace("    with open(dest, \"wb\") as out:\n        pickle.dump(model, out)\n", "    fetch(url, dest)\n"),
+        HIGH,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REUSED_PATH))
+def test_a_path_name_reused_for_several_dumps(case):
+    code, expected = REUSED_PATH[case]
+    found = fast_full_findings(code, ["MLW101"], filename="pkg/dumps.py")
+    assert [severity for _rule, _line, severity in found] == [expected], found

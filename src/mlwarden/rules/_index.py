@@ -6,7 +6,7 @@ What the engine needs of each rule before importing it (see
 FINGERPRINT = {'_helpers': 3870641487,
  '_kwdict': 500360963,
  '_optin': 137267713,
- '_roundtrip': 4008416214,
+ '_roundtrip': 3895584652,
  '_samefile': 2233975365,
  'mlw101_pickle_load': 733798717,
  'mlw102_torch_load_without_weights_only': 688923392,

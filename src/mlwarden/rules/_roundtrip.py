@@ -1581,14 +1581,16 @@ class _Query:
             c for c in self.scope.calls
             if self.scope.straight_before(c, self.load) and self._key_or_none(self.writes_to(c)) == key
         ]
+        last = self.scope.order[id(self.load)]
+        # a write before a rebinding of a name of the path wrote another file
+        # (``dest = a.pkl`` … dump … ``dest = b.pkl`` … dump … load): only the
+        # writes after the last rebinding count
+        rebound = [
+            binding.order for name in names for binding in self.scope.bindings.get(name, ()) if binding.order < last
+        ]
+        writes = [w for w in writes if not any(self.scope.order[id(w)] < order for order in rebound)]
         if not writes:
             return False
-        first = min(self.scope.order[id(w)] for w in writes)
-        last = self.scope.order[id(self.load)]
-        for name in names:
-            for binding in self.scope.bindings.get(name, ()):
-                if first < binding.order < last:
-                    return False
         return self._untouched(writes, key)
 
     def checkpoint_writer(self, data: Any) -> Optional[Tuple[str, str, Any]]:
