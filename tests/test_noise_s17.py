@@ -23,6 +23,13 @@
    ``else``, a ``try`` that is itself conditional, a flag set true after
    the ``try``, a nested function that can rebind it (``nonlocal``).
 
+3. A finding in a branch only Python 2 runs (fresh34, ART's CIFAR loader:
+   ``if sys.version_info < (3,): cPickle.load(f)`` next to the live
+   ``else: cPickle.load(f, encoding="bytes")``): low, with the reason in the
+   message (``core/context.py``); the live branch keeps its severity. Kept:
+   a test of a Python 3 minor version (``< (3, 8)``), a ``PY2`` not imported
+   from six, a secret.
+
 On BASE (main 4bd047e) every "low" case below was high. Every case goes
 through ``fast_full_findings``: fast path == equivalence mode.
 """
@@ -31,6 +38,7 @@ from __future__ import annotations
 
 import pytest
 
+from mlwarden.core.config import Config
 from mlwarden.core.finding import Severity
 from round_helpers import fast_full_findings
 
@@ -202,3 +210,52 @@ def test_a_path_name_reused_for_several_dumps(case):
     code, expected = REUSED_PATH[case]
     found = fast_full_findings(code, ["MLW101"], filename="pkg/dumps.py")
     assert [severity for _rule, _line, severity in found] == [expected], found
+
+
+# 3. Python 2-only branches
+_PY2 = """
+import pickle
+import sys
+
+def load_batch(path):
+    with open(path, "rb") as handle:
+        if sys.version_info < (3,):
+            content = pickle.load(handle)
+        else:
+            content = pickle.load(handle, encoding="bytes")
+    return content
+"""
+
+PYTHON2 = {
+    "version-tuple": (_PY2, [LOW, HIGH]),
+    "version-tuple-3-0": (_PY2.replace("< (3,)", "< (3, 0)"), [LOW, HIGH]),
+    "major-index": (_PY2.replace("sys.version_info < (3,)", "sys.version_info[0] == 2"), [LOW, HIGH]),
+    "major-attribute": (_PY2.replace("sys.version_info < (3,)", "sys.version_info.major < 3"), [LOW, HIGH]),
+    "six-attribute": (_PY2.replace("import sys", "import six").replace("sys.version_info < (3,)", "six.PY2"), [LOW, HIGH]),
+    "six-name": (_PY2.replace("import sys", "from six import PY2").replace("sys.version_info < (3,)", "PY2"), [LOW, HIGH]),
+    "python3-test-else": (_PY2.replace("sys.version_info < (3,)", "sys.version_info >= (3,)"), [HIGH, LOW]),
+    "not-py3": (_PY2.replace("import sys", "import six").replace("sys.version_info < (3,)", "not six.PY3"), [LOW, HIGH]),
+    # kept: a minor-version test runs on Python 3; a PY2 of the project's own
+    "minor-version": (_PY2.replace("< (3,)", "< (3, 8)"), [HIGH, HIGH]),
+    "own-py2-flag": (_PY2.replace("import sys", "from compat import PY2").replace("sys.version_info < (3,)", "PY2"), [HIGH, HIGH]),
+    "major-below-four": (_PY2.replace("sys.version_info < (3,)", "sys.version_info[0] < 4"), [HIGH, HIGH]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PYTHON2))
+def test_a_python2_only_branch_is_low(case):
+    code, expected = PYTHON2[case]
+    found = fast_full_findings(code, ["MLW101"], filename="pkg/data.py")
+    assert [severity for _rule, _line, severity in found] == expected, found
+
+
+def test_a_python2_branch_says_why_and_context_off_keeps_it():
+    import textwrap
+
+    from mlwarden.core.engine import check_source
+
+    source = textwrap.dedent(_PY2)
+    lowered = check_source(source, "pkg/data.py", config=Config(select=["MLW101"], severity=Severity.LOW)).findings
+    assert "Python 2-only branch" in lowered[0].message and "Python 2" not in lowered[1].message
+    kept = check_source(source, "pkg/data.py", config=Config(select=["MLW101"], severity=Severity.LOW, context=False)).findings
+    assert [f.severity for f in kept] == [HIGH, HIGH]
