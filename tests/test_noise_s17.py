@@ -30,7 +30,16 @@
    a test of a Python 3 minor version (``< (3, 8)``), a ``PY2`` not imported
    from six, a secret.
 
-On BASE (main 4bd047e) every "low" case below was high. Every case goes
+4. A plain-``http://`` request whose host is the address a server the same
+   function starts binds (fresh34, dalex's arena: ``ThreadedWSGIServer(host=
+   host, port=port, app=app)`` then ``requests.get('http://' + host + ':' +
+   str(port) + '/shutdown?token=' + token)``): MLW207 low, naming the host
+   (``rules/mlw207``). A bound address is one of the machine's own, so the
+   request crosses no network. Kept medium: no server in the function, the
+   host name bound twice, a server started after the request, a server on
+   another name, a lambda's own parameter of that name.
+
+On BASE (main 4bd047e) every "low" case below was high (MLW207: medium). Every case goes
 through ``fast_full_findings``: fast path == equivalence mode.
 """
 
@@ -259,3 +268,55 @@ def test_a_python2_branch_says_why_and_context_off_keeps_it():
     assert "Python 2-only branch" in lowered[0].message and "Python 2" not in lowered[1].message
     kept = check_source(source, "pkg/data.py", config=Config(select=["MLW101"], severity=Severity.LOW, context=False)).findings
     assert [f.severity for f in kept] == [HIGH, HIGH]
+
+
+# 4. A request to the server the same function starts
+_SERVED = """
+import requests
+from werkzeug.serving import make_server
+
+def start(app, host, port, token):
+    server = make_server(host, port, app)
+    app.stop = lambda: requests.get("http://" + host + ":" + str(port) + "/shutdown?token=" + token)
+    server.serve_forever()
+"""
+
+MEDIUM = Severity.MEDIUM
+OWN_SERVER = {
+    "make-server-concatenation": (_SERVED, LOW),
+    "http-server-tuple-f-string": (
+        """
+        import threading
+        import urllib.request
+        from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+        def serve_and_fetch(bind, port):
+            httpd = HTTPServer((bind, port), SimpleHTTPRequestHandler)
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            return urllib.request.urlopen(f"http://{bind}:{port}/index.json").read()
+        """,
+        LOW,
+    ),
+    "wsgi-server-keyword": (
+        _SERVED.replace("make_server(host, port, app)", "ThreadedWSGIServer(host=host, port=port, app=app)")
+        .replace("import make_server", "import ThreadedWSGIServer"),
+        LOW,
+    ),
+    "no-server": (_SERVED.replace("    server = make_server(host, port, app)\n", "    server = app\n"), MEDIUM),
+    "host-rebound": (_SERVED.replace("    app.stop", "    host = lookup(host)\n    app.stop"), MEDIUM),
+    "server-after-the-request": (
+        _SERVED.replace("    server = make_server(host, port, app)\n", "").replace(
+            "    server.serve_forever()", "    server = make_server(host, port, app)\n    server.serve_forever()"
+        ),
+        MEDIUM,
+    ),
+    "server-on-another-name": (_SERVED.replace("make_server(host, port, app)", "make_server(bind, port, app)"), MEDIUM),
+    "lambda-parameter": (_SERVED.replace("lambda: requests", "lambda host: requests"), MEDIUM),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OWN_SERVER))
+def test_a_request_to_the_server_the_function_starts(case):
+    code, expected = OWN_SERVER[case]
+    found = fast_full_findings(code, ["MLW207"], filename="pkg/server.py")
+    assert [severity for _rule, _line, severity in found] == [expected], found
