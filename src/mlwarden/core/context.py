@@ -70,6 +70,11 @@ What each context does, by rule (the ladder is also on each rule's page):
   still runs on a CI machine with its secrets, so it stays visible
   (high -> medium).
 
+Apart from contexts, a finding of a ``.py`` file in a branch only Python 2
+runs (``if sys.version_info < (3,)``, ``six.PY2``, the ``else`` of
+``six.PY3``; :func:`ranges_of_python2_code`) is low with :data:`PY2_REASON`
+in its message, secrets and critical findings excepted.
+
 ``[tool.mlwarden] context = false`` or ``mlwarden check --no-context``
 turns this off (findings keep the rule's severity; ``Finding.context`` is
 still set, so ``--statistics`` still shows where findings come from).
@@ -499,6 +504,82 @@ def _in_ranges(line: int, ranges: Sequence[Tuple[int, int]]) -> bool:
     return any(first <= line <= last for first, last in ranges)
 
 
+# -- Python 2-only branches ------------------------------------------------------------------
+
+#: what a finding in a Python 2-only branch appends to its message when lowered
+PY2_REASON = " (lowered: in a Python 2-only branch, which no Python 3 interpreter runs)"
+_PY2_HINT_RE = re.compile(r"version_info|\bPY[23]\b")
+#: rules never lowered there: a secret in dead code is still committed
+_PY2_KEPT_PREFIXES = ("MLW4", "MLW51")
+
+
+def ranges_of_python2_code(source: str) -> List[Tuple[int, int]]:
+    """(first, last) line ranges of branches only Python 2 runs: the body of
+    ``if sys.version_info < (3,)`` / ``sys.version_info[0] == 2`` /
+    ``sys.version_info.major < 3`` / ``six.PY2`` (or ``PY2`` imported from
+    six), and the ``else`` of the Python 3 test (``>= (3,)``, ``[0] >= 3``,
+    ``== 3``, ``six.PY3``); ``not`` swaps them. Empty unless the source
+    names ``version_info`` or ``PY2``/``PY3``."""
+    if not _PY2_HINT_RE.search(source):
+        return []
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    six_names = {"PY2": True, "PY3": False}
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "six":
+            imported.update(a.asname or a.name for a in node.names if a.name in six_names and (a.asname or a.name) == a.name)
+    ranges: List[Tuple[int, int]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If):
+            continue
+        py2 = _python2_test(node.test, imported)
+        if py2 is None:
+            continue
+        dead = node.body if py2 else node.orelse
+        if dead:
+            ranges.append((dead[0].lineno, max(getattr(n, "end_lineno", n.lineno) or n.lineno for n in dead)))
+    return ranges
+
+
+def _python2_test(test: Any, six_imported: Any) -> Optional[bool]:
+    """True when ``test`` holds exactly on Python 2, False exactly on Python
+    3, None when it is not such a test."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _python2_test(test.operand, six_imported)
+        return None if inner is None else not inner
+    if isinstance(test, ast.Attribute) and isinstance(test.value, ast.Name) and test.value.id == "six" and test.attr in ("PY2", "PY3"):
+        return test.attr == "PY2"
+    if isinstance(test, ast.Name) and test.id in six_imported:
+        return test.id == "PY2"
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1):
+        return None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if _dotted(left) == "sys.version_info" and isinstance(right, ast.Tuple) and right.elts:
+        first = right.elts[0]
+        major = first.value if isinstance(first, ast.Constant) and type(first.value) is int else None
+        rest_zero = all(isinstance(e, ast.Constant) and e.value == 0 for e in right.elts[1:])
+        if major == 3 and rest_zero and isinstance(op, (ast.Lt, ast.GtE)):
+            return isinstance(op, ast.Lt)
+        return None
+    is_major = _dotted(left) == "sys.version_info.major" or (
+        isinstance(left, ast.Subscript)
+        and _dotted(left.value) == "sys.version_info"
+        and isinstance(left.slice, ast.Constant)
+        and left.slice.value == 0
+    )
+    if not is_major or not (isinstance(right, ast.Constant) and type(right.value) is int):
+        return None
+    value = right.value
+    if (isinstance(op, ast.Lt) and value == 3) or (isinstance(op, ast.Eq) and value == 2) or (isinstance(op, ast.LtE) and value == 2):
+        return True
+    if (isinstance(op, ast.GtE) and value == 3) or (isinstance(op, ast.Eq) and value == 3) or (isinstance(op, ast.Gt) and value == 2):
+        return False
+    return None
+
+
 # -- the seam ------------------------------------------------------------------------------
 
 
@@ -509,8 +590,21 @@ def adjust(findings: Sequence[Finding], unit: Any, config: Any) -> List[Finding]
     found = unit_context(unit, config)
     enabled = getattr(config, "context", True)
     ranges: Optional[List[Tuple[int, int]]] = None
+    py2: Optional[List[Tuple[int, int]]] = None
     out: List[Finding] = []
     for finding in findings:
+        if (
+            enabled
+            and finding.cell is None
+            and getattr(unit, "kind", None) == "python"
+            and finding.severity not in (Severity.LOW, Severity.CRITICAL)
+            and not finding.rule_id.startswith(_PY2_KEPT_PREFIXES)
+        ):
+            if py2 is None:
+                code = getattr(unit, "code", None)
+                py2 = ranges_of_python2_code(code.source) if code is not None else []
+            if py2 and _in_ranges(finding.line, py2):
+                finding = finding.with_(severity=Severity.LOW, message=finding.message + PY2_REASON)
         context = found
         if context is None and finding.cell is None and getattr(unit, "kind", None) == "python":
             if ranges is None:

@@ -637,12 +637,115 @@ class ScopeIndex:
         if not self.before(write, load):
             return False
         load_up = {id(n) for n in self.ancestors(load)}
+        child = write
+        for node in self.ancestors(write):
+            if id(node) in load_up:
+                return True
+            if type(node).__name__ not in _STRAIGHT:
+                if not (type(node) is cst.Try and child is node.body and self._flag_gated(node, load)):
+                    return False
+            child = node
+        return False
+
+    def _flag_gated(self, try_: Any, load: Any) -> bool:
+        """``load`` runs only after ``try_``'s body ran to its end: a flag set
+        ``True`` before the ``try`` (``ok = True``), set ``False`` by every
+        handler that does not leave (``except E: ok = False``), never bound
+        otherwise, gates ``load`` (``if ok:`` / ``if ok and exists(p):``, the
+        load in that ``if``'s body), and the ``try`` runs on a straight line
+        before that ``if`` whenever it runs. A handler that completes set
+        the flag to ``False``, so a ``True`` flag at the gate means the body
+        completed (skl2onnx's test helper: dump under ``try``, a failed dump
+        clears ``load_pickle``, ``if load_pickle: pickle.load``)."""
+        if not try_.handlers or not self.before(try_, load):
+            return False
+        gates: List[str] = []
+        child = load
+        for node in self.ancestors(load):
+            if node is try_:
+                return False
+            if type(node) is cst.If and child is node.body and self.before(try_, node):
+                gates.extend(_and_names(node.test))
+            child = node
+        return any(
+            flag not in self.declared_global and self._flag_bindings_ok(flag, try_) for flag in dict.fromkeys(gates)
+        )
+
+    def _flag_bindings_ok(self, flag: str, try_: Any) -> bool:
+        bindings = self.bindings.get(flag, [])
+        trues = 0
+        for b in bindings:
+            if b.kind != "assign" or not isinstance(b.node, cst.Assign) or len(b.node.targets) != 1:
+                return False
+            value = b.value
+            if not isinstance(value, cst.Name) or value.value not in ("True", "False"):
+                return False
+            if value.value == "True":
+                if not self._straight_plain(b.node, try_):
+                    return False
+                trues += 1
+            else:
+                if not any(self._top_of(h, b.node) for h in try_.handlers):
+                    return False
+        if not trues:
+            return False
+        for handler in try_.handlers:
+            if not (any(self._top_of(handler, b.node) for b in bindings) or _leaves(handler.body)):
+                return False
+        # a nested function rebinding the flag (``nonlocal ok``) could change it anywhere
+        return not _nonlocal_names(self.scope, flag)
+
+    def _top_of(self, handler: Any, assign: Any) -> bool:
+        """``assign`` is a statement of ``handler``'s body itself (not nested)."""
+        line = self.parent.get(id(assign))
+        return line is not None and (line is handler.body or self.parent.get(id(line)) is handler.body)
+
+    def _straight_plain(self, write: Any, load: Any) -> bool:
+        if not self.before(write, load):
+            return False
+        load_up = {id(n) for n in self.ancestors(load)}
         for node in self.ancestors(write):
             if id(node) in load_up:
                 return True
             if type(node).__name__ not in _STRAIGHT:
                 return False
         return False
+
+
+def _and_names(test: Any) -> List[str]:
+    """The plain names a condition requires true: ``ok``, ``ok and x``,
+    ``(ok and x) and y``."""
+    if isinstance(test, cst.Name):
+        return [test.value]
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _and_names(test.left) + _and_names(test.right)
+    return []
+
+
+def _leaves(body: Any) -> bool:
+    """A block whose last statement is ``raise`` or ``return``."""
+    statements = getattr(body, "body", ())
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.SimpleStatementLine) and last.body:
+        last = last.body[-1]
+    return isinstance(last, (cst.Raise, cst.Return))
+
+
+def _nonlocal_names(scope: Any, name: str) -> bool:
+    """Whether a function nested in ``scope`` declares ``name`` nonlocal or global."""
+    found = []
+
+    class _Visitor(cst.CSTVisitor):
+        def visit_Nonlocal(self, node: Any) -> None:
+            found.extend(item.name.value for item in node.names if item.name.value == name)
+
+        def visit_Global(self, node: Any) -> None:
+            found.extend(item.name.value for item in node.names if item.name.value == name)
+
+    scope.visit(_Visitor())
+    return bool(found)
 
 
 #: reads of a ``__setstate__`` state's part by method: ``state.get("k")``, ``state.pop("k")``
@@ -1478,14 +1581,16 @@ class _Query:
             c for c in self.scope.calls
             if self.scope.straight_before(c, self.load) and self._key_or_none(self.writes_to(c)) == key
         ]
+        last = self.scope.order[id(self.load)]
+        # a write before a rebinding of a name of the path wrote another file
+        # (``dest = a.pkl`` … dump … ``dest = b.pkl`` … dump … load): only the
+        # writes after the last rebinding count
+        rebound = [
+            binding.order for name in names for binding in self.scope.bindings.get(name, ()) if binding.order < last
+        ]
+        writes = [w for w in writes if not any(self.scope.order[id(w)] < order for order in rebound)]
         if not writes:
             return False
-        first = min(self.scope.order[id(w)] for w in writes)
-        last = self.scope.order[id(self.load)]
-        for name in names:
-            for binding in self.scope.bindings.get(name, ()):
-                if first < binding.order < last:
-                    return False
         return self._untouched(writes, key)
 
     def checkpoint_writer(self, data: Any) -> Optional[Tuple[str, str, Any]]:

@@ -76,7 +76,13 @@ class InsecureHttpDownload(CodeRule):
     Medium. Low for a request to a health or readiness endpoint (a path
     ending in `/ping`, `/health`, `/healthz`, `/ready`, `/livez` …, as code
     polls a server it has just started on a host it chose): what comes back
-    is a status, not a file.
+    is a status, not a file. Low for a request whose host is the address a
+    server that the same function starts binds to (`make_server(host, port,
+    app)`, `ThreadedWSGIServer(host=host, …)`, `HTTPServer((host, port), …)`,
+    `app.run(host=host)`, `uvicorn.run(app, host=host)` … then
+    `requests.get("http://" + host + ":" + str(port) + "/shutdown")`): an
+    address a process binds is one of its own machine's, so the request
+    never crosses a network (the name must be bound once in the function).
 
     `wget`/`curl` in notebook shell lines are covered by the notebook rules.
 
@@ -176,6 +182,47 @@ class InsecureHttpDownload(CodeRule):
 
         return bool(sites(node, facts, TARGETS))
 
+    def visit_FunctionDef(self, node: libcst.FunctionDef) -> None:
+        self.__dict__.setdefault("_functions", []).append(node)
+
+    def leave_FunctionDef(self, original_node: libcst.FunctionDef) -> None:
+        stack = self.__dict__.get("_functions")
+        if stack:
+            stack.pop()
+
+    def _own_server(self, url: Any, request: Any) -> Optional[str]:
+        """The name right after ``http://`` in ``url`` (``"http://" + host +
+        …``, ``f"http://{host}:…"``) when the innermost enclosing function
+        binds it exactly once (a parameter or one assignment), no lambda of
+        it takes a parameter of that name, and it hands the name as the host
+        to a server it starts before the request; None otherwise."""
+        stack = self.__dict__.get("_functions")
+        if not stack:
+            return None
+        host = _host_name(url)
+        if host is None:
+            return None
+        function = stack[-1]
+        params = function.params
+        bindings = sum(p.name.value == host for p in (*params.posonly_params, *params.params, *params.kwonly_params))
+        bindings += sum(
+            isinstance(p, cst.Param) and p.name.value == host for p in (params.star_arg, params.star_kwarg)
+        )
+        served = seen_request = False
+        for node in _walk(function.body):
+            if node is request:
+                seen_request = True
+            if isinstance(node, (cst.Global, cst.Nonlocal)) and any(n.name.value == host for n in node.names):
+                return None
+            if isinstance(node, cst.Lambda):
+                lp = node.params
+                if any(p.name.value == host for p in (*lp.posonly_params, *lp.params, *lp.kwonly_params)):
+                    return None
+            bindings += sum(1 for target in _bound_targets(node) for n in _walk(target) if isinstance(n, cst.Name) and n.value == host)
+            if not seen_request and isinstance(node, cst.Call) and _serves_on(node, host):
+                served = True
+        return host if served and bindings == 1 else None
+
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if not target:
@@ -186,12 +233,20 @@ class InsecureHttpDownload(CodeRule):
             return
         new = _https(url)
         probe = _PROBE_PATH_RE.search(trailing_text(self.ctx, url) or "")
+        server = None if probe else self._own_server(url, node)
+        if server is not None:
+            message = (
+                f"`{target}` requests plain `http://` from `{server}`, the address the server this function starts "
+                "binds: a bound address is this machine's own, so nothing crosses a network; use `https://` if the host can be remote"
+            )
+        elif probe:
+            message = f"`{target}` polls a health endpoint (`{probe.group(0)}`) over plain `http://`: its status can be faked but no file is loaded; use `https://` where the server is not local"
+        else:
+            message = f"`{target}` downloads over plain `http://`, so the file can be swapped in transit; {self.advice}"
         self.report(
             node,
-            f"`{target}` polls a health endpoint (`{probe.group(0)}`) over plain `http://`: its status can be faked but no file is loaded; use `https://` where the server is not local"
-            if probe
-            else f"`{target}` downloads over plain `http://`, so the file can be swapped in transit; {self.advice}",
-            severity=Severity.LOW if probe else None,
+            message,
+            severity=Severity.LOW if probe or server is not None else None,
             replace=((url, new),) if new is not None else None,
             fix_safe=False,
             fix_description="use https://",
@@ -212,3 +267,85 @@ def _https(expr: Any) -> Any:
             parts = [first.with_changes(value=first.value[:4] + "s" + first.value[4:]), *expr.parts[1:]]
             return expr.with_changes(parts=parts)
     return None
+
+
+#: calls that start a server, by their last name: the host is ``host=``/``hostname=``, the
+#: first argument, or the first element of a ``(host, port)`` tuple handed first
+_SERVER_CALLS = frozenset(
+    {
+        "make_server", "run_simple", "WSGIServer", "ThreadedWSGIServer", "BaseWSGIServer", "ForkingWSGIServer",
+        "HTTPServer", "ThreadingHTTPServer", "TCPServer", "ThreadingTCPServer", "run", "serve", "Config",
+    }
+)
+
+
+def _walk(root: Any) -> Any:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.children))
+
+
+def _bound_targets(node: Any) -> Any:
+    """The target expressions ``node`` binds names in."""
+    if isinstance(node, cst.Assign):
+        return [t.target for t in node.targets]
+    if isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr, cst.For, cst.CompFor)):
+        return [node.target]
+    if isinstance(node, cst.WithItem) and node.asname is not None:
+        return [node.asname.name]
+    if isinstance(node, cst.ExceptHandler) and node.name is not None:
+        return [node.name.name]
+    if isinstance(node, cst.ImportAlias):
+        return [node.asname.name if node.asname is not None else node.name]
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        return [node.name]
+    return []
+
+
+def _host_name(url: Any) -> Optional[str]:
+    """The plain name that follows a literal ``http://`` at the start of a
+    concatenation or an f-string."""
+    if isinstance(url, cst.FormattedString):
+        parts = url.parts
+        if (
+            len(parts) >= 2
+            and isinstance(parts[0], cst.FormattedStringText)
+            and parts[0].value.lower() == "http://"
+            and isinstance(parts[1], cst.FormattedStringExpression)
+            and isinstance(parts[1].expression, cst.Name)
+        ):
+            return parts[1].expression.value
+        return None
+    operands = []
+    while isinstance(url, cst.BinaryOperation) and isinstance(url.operator, cst.Add):
+        operands.append(url.right)
+        url = url.left
+    operands.append(url)
+    operands.reverse()
+    if len(operands) >= 2 and isinstance(operands[0], cst.SimpleString) and isinstance(operands[1], cst.Name):
+        try:
+            text = operands[0].evaluated_value
+        except Exception:  # noqa: BLE001 - an odd literal: not ours to judge
+            return None
+        if isinstance(text, str) and text.lower() == "http://":
+            return operands[1].value
+    return None
+
+
+def _serves_on(call: Any, host: str) -> bool:
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+    if name not in _SERVER_CALLS:
+        return False
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in ("host", "hostname", "server_name"):
+            return isinstance(arg.value, cst.Name) and arg.value.value == host
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if not positional or name in ("run", "serve", "Config"):
+        return False  # ``app.run(app)``, ``uvicorn.run(app, ...)``: the first argument is the app
+    first = positional[0].value
+    if isinstance(first, cst.Tuple) and first.elements:
+        first = first.elements[0].value
+    return isinstance(first, cst.Name) and first.value == host
