@@ -324,12 +324,15 @@ class HardcodedSecret(FileRule):
 
                     in_tests = path_context(context_path(unit.path, self.config)) == "test"
                 why = _low_reason(hit, where.text)
+                severity = _severity(hit, where.text, bool(in_tests))
+                if hit.type == "Google API Key" and _firebase_client_config(unit.path):
+                    why, severity = _FIREBASE_CLIENT_KEY, Severity.LOW
                 yield self.finding(
                     unit,
                     where.line,
                     where.col,
                     f"`{hit.type}` hardcoded (`{preview}`{'; ' + why if why else ''}); revoke it and load it from an environment variable or a secret store",
-                    severity=_severity(hit, where.text, bool(in_tests)),
+                    severity=severity,
                     cell=where.cell,
                     file_line=where.file_line,
                     snippet_hash=sha256_hex(hit.secret),
@@ -342,6 +345,17 @@ class HardcodedSecret(FileRule):
 _LOCAL_HOST_AFTER = re.compile(
     r"@(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|[\w\-]+(?:\.[\w\-]+)*\.(?:invalid|example|test|localhost))(?=[:/?#\"'`\s]|$)"
 )
+
+
+#: why a Google API key in an Android app's Firebase configuration is low
+_FIREBASE_CLIENT_KEY = ("a Firebase client API key in `google-services.json`: shipped in every build of the app by "
+                        "design (restrict it to the app and its APIs in the Cloud console)")
+
+
+def _firebase_client_config(path: str) -> bool:
+    """An Android app's Firebase configuration (``google-services.json``),
+    whose ``current_key`` is the app's client key, public by design."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1].lower() == "google-services.json"
 
 
 def _low_reason(hit, text: str) -> str:

@@ -105,10 +105,13 @@ class CredentialEnvAssignment(FileRule):
                 if parsed and "=" in text:
                     candidates.append((number, parsed[2] + 1, None, number, parsed[0], parsed[1], text))
         from mlwarden.secrets.keywords import is_default_password, key_strength
+        from mlwarden.secrets.noise import placeholder_value
 
         for line, col, cell, file_line, name, value, text in candidates:
             if not is_credential_env(name) or is_placeholder(value) or allowlisted_secret(text):
                 continue
+            if placeholder_value(value, key_strength(name) or "token", name):
+                continue  # `DB_PASSWORD=notarealpassword`: the keyword judge's placeholder (one judgement with MLW401)
             if _reported_by_mlw401(text, value, unit.path if unit.kind == "text" else "cell.py"):
                 continue
             preview = redact(value)
