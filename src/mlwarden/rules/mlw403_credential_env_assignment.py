@@ -50,7 +50,12 @@ class CredentialEnvAssignment(FileRule):
     ## Known problems
     Empty values (`%env OPENAI_API_KEY= # key here` too: a blank and `#`
     start a comment), `${VAR}` references and placeholders (`<your key>`,
-    `xxxxxx`, values shorter than 8 characters) are not reported.
+    `xxxxxx`, values shorter than 8 characters) are not reported, and neither
+    is what MLW401's keyword judge drops as a placeholder or a name (one
+    judgement for both rules): a value that names the credential
+    (`DB_PASSWORD=notarealpassword`, `API_TOKEN=thisisnotarealtoken`) and
+    lower-case words under a secret's name that say they are a placeholder
+    or a development value (`SECRET_KEY=pleasechangethis…`).
 
     ## References
     - [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
