@@ -143,6 +143,9 @@ def test_a_firebase_client_key_is_low_with_its_reason():
     assert [g for g in found(text, "app/google-services.json") if g[0] == "MLW401"] == []  # not at the default severity
     (got,) = [g for g in found(text, "app/google-services.json", ALL) if g[0] == "MLW401"]
     assert got[1] == Severity.LOW and "Firebase client API key" in got[2] and key not in got[2]
+    # the format's `current_key` entry says it whatever the file is named
+    (renamed,) = [g for g in found(text, "android/services.json", ALL) if g[0] == "MLW401"]
+    assert renamed[1] == Severity.LOW
     # the same key anywhere else is a leaked Google API key
     (other,) = [g for g in found(f'GOOGLE_API_KEY = "{key}"\n', "maps.py") if g[0] == "MLW401"]
     assert other[1] == Severity.HIGH

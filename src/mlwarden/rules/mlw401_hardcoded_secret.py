@@ -189,7 +189,8 @@ class HardcodedSecret(FileRule):
     above report the same value (a 24-character `sk_live_` key, a 35-character
     Telegram secret), the finding keeps detect-secrets' type, so baselines
     still match. A Google API key in an Android app's Firebase
-    configuration (`google-services.json`'s `current_key`) is reported at
+    configuration (`google-services.json`, or its `"current_key":` entry in a
+    file of another name) is reported at
     low with that reason: it ships in every build of the app by design and
     is restricted by app and API, not kept secret. A Twilio account SID (`AC…`, an identifier public in the
     account's API URLs) with no auth token within five lines is reported at
@@ -339,7 +340,7 @@ class HardcodedSecret(FileRule):
                     in_tests = path_context(context_path(unit.path, self.config)) == "test"
                 why = _low_reason(hit, where.text)
                 severity = _severity(hit, where.text, bool(in_tests))
-                if hit.type == "Google API Key" and _firebase_client_config(unit.path):
+                if hit.type == "Google API Key" and (_firebase_client_config(unit.path) or _CURRENT_KEY.search(where.text)):
                     why, severity = _FIREBASE_CLIENT_KEY, Severity.LOW
                 yield self.finding(
                     unit,
@@ -362,8 +363,13 @@ _LOCAL_HOST_AFTER = re.compile(
 
 
 #: why a Google API key in an Android app's Firebase configuration is low
-_FIREBASE_CLIENT_KEY = ("a Firebase client API key in `google-services.json`: shipped in every build of the app by "
+_FIREBASE_CLIENT_KEY = ("a Firebase client API key (`google-services.json`'s `current_key`): shipped in every build of the app by "
                         "design (restrict it to the app and its APIs in the Cloud console)")
+
+
+#: the client key's entry in the format of `google-services.json` (`"api_key": [{"current_key": "AIza…"}]`),
+#: whatever the file is named
+_CURRENT_KEY = re.compile(r"[\"']current_key[\"'][ \t]*:")
 
 
 def _firebase_client_config(path: str) -> bool:
