@@ -932,7 +932,9 @@ def placeholder_value(value: str, strength: str = "password", name: str = "") ->
     reason = generic_reason(value, strength)
     if reason == "letters only" and "secret" in name.lower() and value.strip().islower():
         return not passphrase_value(value)
-    return reason in PLACEHOLDER_REASONS
+    # words only (`notarealpassword`); a label and a generated part (`team-token-3490ba32`)
+    # is MLW403's to report, whatever its format
+    return reason in PLACEHOLDER_REASONS and not any(c.isdigit() for c in value)
 
 
 def generic_reason(value: str, strength: str = "token") -> Optional[str]:
