@@ -567,6 +567,8 @@ _ONE_READER_SETS = {
     "heldout19": ("watchman",),
     "heldout20": ("terragoat",),
     "heldout21": ("vulninfra",),
+    "heldout22": ("fake-leaks",),
+    "heldout23": ("fake-leaks",),
 }
 
 
@@ -935,7 +937,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("eval", help="precision / recall / F1 on labelled samples")
-    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21"), default="dev",
+    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23"), default="dev",
                     help="dev: own + published samples (used while building the detectors); heldout: held-out set 1, "
                          "the files in benchmarks/.corpus/secrets-heldout (benchmarks/secrets_heldout.py); heldout2: "
                          "set 2, benchmarks/.corpus/secrets-heldout2 (benchmarks/secrets_heldout2.py); heldout3 / heldout4: "
@@ -958,7 +960,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "benchmarks/.corpus/secrets-heldout19 (benchmarks/secrets_heldout19.py); heldout20: round 20's "
                          "development set, benchmarks/.corpus/secrets-heldout20 (benchmarks/secrets_heldout20.py; "
                          "--kinds asis,config.yaml); heldout21: set 21, benchmarks/.corpus/secrets-heldout21 "
-                         "(benchmarks/secrets_heldout21.py; the same kinds)")
+                         "(benchmarks/secrets_heldout21.py; the same kinds); heldout22: round 21's development set, "
+                         "benchmarks/.corpus/secrets-heldout22 (benchmarks/secrets_heldout22.py; the same kinds); "
+                         "heldout23: set 23, benchmarks/.corpus/secrets-heldout23 (benchmarks/secrets_heldout23.py)")
     ev.add_argument("--heldout-dir", metavar="DIR", help="where the held-out files are (default benchmarks/.corpus/secrets-heldout, "
                                                          "secrets-heldout2, -3, -4, -5, -6, -7 or -8)")
     ev.add_argument("--source", choices=("all", "own", "published"), default="all", help="with --set dev")

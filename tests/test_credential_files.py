@@ -121,6 +121,9 @@ HOOK_CASES = sorted(FILES) + NOT_READ + [
     "infra/main.tf", "envs/prod.tfvars", ".my.cnf", "etc/mysql/my.cnf", ".authinfo", "home/.wgetrc", ".config/hub",
     "config/default.js", "server/config/keys.js", "keys.js", "config.js", "secrets.js", "credentials.js", "settings.js",
     "app.js", "webpack.config.js", "src/index.js", "hub", "tools/hub", "config/app.ts", "main.tf.orig",
+    # round 21: Jenkins pipelines by name
+    "Jenkinsfile", "ci/Jenkinsfile", "jenkinsfile", "Jenkinsfile.release", "deploy/Jenkinsfile-prod", "Jenkinsfile2",
+    "jenkins/build.groovy",
 ]
 
 

@@ -39,7 +39,8 @@ class HardcodedSecret(FileRule):
     `sitemanager.xml`/`recentservers.xml`, JetBrains' `WebServers.xml`, PHP
     applications' settings by name (`wp-config.php`, `configuration.php`,
     `LocalSettings.php`, `config.inc.php`, `settings.php`, `config.php`),
-    `.htpasswd`, SQL dumps (`*.sql`), private key files
+    `.htpasswd`, SQL dumps (`*.sql`), Jenkins pipelines (`Jenkinsfile`,
+    `Jenkinsfile.*`; the other CI systems' files are YAML), private key files
     such as `id_rsa`, `*.pem` and `*.rsa`, dependency files). The items of a list
     under a plural credential name (YAML `unseal_keys:` then `- …` lines, a JSON
     array's items on their own lines) are judged as that name's values. The message names the type of
@@ -87,8 +88,9 @@ class HardcodedSecret(FileRule):
     literal (`"{\\"password\\": \\"…\\"}"`), a `KEY=value` string literal in
     Python code (`environment=["DB_PASSWORD=…"]`), a password in a URL wherever the URL stands
     (`create_engine("postgresql://user:…@db")`, sub-delimiters such as
-    `!$*+` and a raw `@` included; a host must follow the `@`:
-    `https://user:…@` alone is no URL credential), an authorization value
+    `!$*+` and raw `@`s included, the last `@` before the host ends it; a
+    UUID is a password there (`https://svc:<uuid>@api.host`); a host must
+    follow the `@`: `https://user:…@` alone is no URL credential), an authorization value
     with its scheme word and no header name (`"Basic <base64>"` whose
     decoded `user:password` has a password of 6+ characters that is no
     placeholder, low when it is a known default or the user name again;
@@ -99,7 +101,12 @@ class HardcodedSecret(FileRule):
     the value holds a letter and a digit or symbol), a call's last string
     argument (`keyring.set_password("svc", "user", "…")`), names written with
     their qualifier before a blank (`"API Key": …`, `SECRET KEY: …`), a name
-    that ends with `api` (`billing_api = "…"`), a document's `-Token: …` item,
+    that ends with `api` (`billing_api = "…"`), a document's `-Token: …` item, a literal fallback after a setting read
+    as an expression (`process.env.SECRET || '…'`, `cfg.key ?? "…"`,
+    `os.environ.get("X") or "…"`, `os.getenv("X", "…")`), SonarQube's legacy
+    `sonar.login` parameter (an analysis token), `secret` + `id` as the secret
+    (`GITHUB_SECRET_ID`, Vault's `secret_id`; a UUID there is Azure's secret
+    id, an identifier),
     and passwords named in other languages (`senha`, `비밀번호`, `비번`,
     `암호`, `패스워드`, `密码`, `口令`, `パスワード`, `пароль`, `şifre`). In a notebook, `!`
     and `%` lines are read as shell. The credential word must be a whole word of
@@ -109,9 +116,13 @@ class HardcodedSecret(FileRule):
     `ado_pat`). Names that describe the value (`secret_name`, `token_url`,
     `key_id`, `public_key`, `pad_token`) are skipped, and the value must look
     random for token and key names (any non-placeholder value for password
-    names). Placeholders and templates (`<your-key>`, `{{ secrets.X }}`,
+    names; lower-case words run together, 20 letters or more, under a
+    secret's name are a typed passphrase, `SECRET_KEY=ilovered…`, unless a
+    placeholder or development word is in them: `pleasechangethis…`,
+    `localdev…`). Placeholders and templates (`<your-key>`, `{{ secrets.X }}`,
     `${TOKEN}`, f-string fields), repeated or sequential runs (a short unit
-    written three times: `abcd1234abcd1234…`; base64 runs of 0x00/0xFF bytes
+    written three times: `abcd1234abcd1234…`; digits and letters that each
+    count up whatever the separators, `5f6a7b8c-9d0e-1f2a-…`, `Q7R8S9T0-U1V2-…`; base64 runs of 0x00/0xFF bytes
     inside a long random value, as in AWS STS tokens, are data), base64 of
     placeholder text (`dXNlcjpwYXNzd29yZA==`), whole `%(name)s` format
     fields (a random `%(` inside a value, as Django keys hold, is data),
@@ -177,7 +188,11 @@ class HardcodedSecret(FileRule):
     value with a digit or symbol there still is. Where detect-secrets' own format detector and a wider form
     above report the same value (a 24-character `sk_live_` key, a 35-character
     Telegram secret), the finding keeps detect-secrets' type, so baselines
-    still match. A Twilio account SID (`AC…`, an identifier public in the
+    still match. A Google API key in an Android app's Firebase
+    configuration (`google-services.json`, or its `"current_key":` entry in a
+    file of another name) is reported at
+    low with that reason: it ships in every build of the app by design and
+    is restricted by app and API, not kept secret. A Twilio account SID (`AC…`, an identifier public in the
     account's API URLs) with no auth token within five lines is reported at
     low severity, and so is an AWS key id that is a pre-signed URL's
     `AWSAccessKeyId=` / `X-Amz-Credential=` parameter with no secret access
@@ -324,12 +339,15 @@ class HardcodedSecret(FileRule):
 
                     in_tests = path_context(context_path(unit.path, self.config)) == "test"
                 why = _low_reason(hit, where.text)
+                severity = _severity(hit, where.text, bool(in_tests))
+                if hit.type == "Google API Key" and (_firebase_client_config(unit.path) or _CURRENT_KEY.search(where.text)):
+                    why, severity = _FIREBASE_CLIENT_KEY, Severity.LOW
                 yield self.finding(
                     unit,
                     where.line,
                     where.col,
                     f"`{hit.type}` hardcoded (`{preview}`{'; ' + why if why else ''}); revoke it and load it from an environment variable or a secret store",
-                    severity=_severity(hit, where.text, bool(in_tests)),
+                    severity=severity,
                     cell=where.cell,
                     file_line=where.file_line,
                     snippet_hash=sha256_hex(hit.secret),
@@ -342,6 +360,22 @@ class HardcodedSecret(FileRule):
 _LOCAL_HOST_AFTER = re.compile(
     r"@(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|[\w\-]+(?:\.[\w\-]+)*\.(?:invalid|example|test|localhost))(?=[:/?#\"'`\s]|$)"
 )
+
+
+#: why a Google API key in an Android app's Firebase configuration is low
+_FIREBASE_CLIENT_KEY = ("a Firebase client API key (`google-services.json`'s `current_key`): shipped in every build of the app by "
+                        "design (restrict it to the app and its APIs in the Cloud console)")
+
+
+#: the client key's entry in the format of `google-services.json` (`"api_key": [{"current_key": "AIza…"}]`),
+#: whatever the file is named
+_CURRENT_KEY = re.compile(r"[\"']current_key[\"'][ \t]*:")
+
+
+def _firebase_client_config(path: str) -> bool:
+    """An Android app's Firebase configuration (``google-services.json``),
+    whose ``current_key`` is the app's client key, public by design."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1].lower() == "google-services.json"
 
 
 def _low_reason(hit, text: str) -> str:

@@ -50,7 +50,12 @@ class CredentialEnvAssignment(FileRule):
     ## Known problems
     Empty values (`%env OPENAI_API_KEY= # key here` too: a blank and `#`
     start a comment), `${VAR}` references and placeholders (`<your key>`,
-    `xxxxxx`, values shorter than 8 characters) are not reported.
+    `xxxxxx`, values shorter than 8 characters) are not reported, and neither
+    is what MLW401's keyword judge drops as a placeholder or a name (one
+    judgement for both rules): a value that names the credential
+    (`DB_PASSWORD=notarealpassword`, `API_TOKEN=thisisnotarealtoken`) and
+    lower-case words under a secret's name that say they are a placeholder
+    or a development value (`SECRET_KEY=pleasechangethis…`).
 
     ## References
     - [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
@@ -105,10 +110,13 @@ class CredentialEnvAssignment(FileRule):
                 if parsed and "=" in text:
                     candidates.append((number, parsed[2] + 1, None, number, parsed[0], parsed[1], text))
         from mlwarden.secrets.keywords import is_default_password, key_strength
+        from mlwarden.secrets.noise import placeholder_value
 
         for line, col, cell, file_line, name, value, text in candidates:
             if not is_credential_env(name) or is_placeholder(value) or allowlisted_secret(text):
                 continue
+            if placeholder_value(value, key_strength(name) or "token", name):
+                continue  # `DB_PASSWORD=notarealpassword`: the keyword judge's placeholder (one judgement with MLW401)
             if _reported_by_mlw401(text, value, unit.path if unit.kind == "text" else "cell.py"):
                 continue
             preview = redact(value)

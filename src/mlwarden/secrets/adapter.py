@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from mlwarden.secrets import keywords
-from mlwarden.secrets.noise import blank_blobs, generic_reason, placeholder_reason, placeholder_signature, translation_catalog, ui_text
+from mlwarden.secrets.noise import blank_blobs, generic_reason, passphrase_value, placeholder_reason, placeholder_signature, translation_catalog, ui_text
 from mlwarden.sources.text import is_text_config
 from mlwarden.secrets.patterns import (
     ENCODED_RUN,
@@ -82,7 +82,7 @@ _KEYWORD = {"KeywordDetector"}
 _FILTERS = [
     {"path": "mlwarden.secrets.adapter.is_line_allowlisted"},
     {"path": "detect_secrets.filters.heuristic.is_sequential_string"},
-    {"path": "detect_secrets.filters.heuristic.is_potential_uuid"},
+    {"path": "mlwarden.secrets.adapter.is_potential_uuid"},
     {"path": "detect_secrets.filters.heuristic.is_likely_id_string"},
     {"path": "detect_secrets.filters.heuristic.is_templated_secret"},
     {"path": "detect_secrets.filters.heuristic.is_prefixed_with_dollar_sign"},
@@ -90,6 +90,18 @@ _FILTERS = [
     {"path": "detect_secrets.filters.heuristic.is_not_alphanumeric_string"},
     {"path": "detect_secrets.filters.heuristic.is_swagger_file"},
 ]
+
+def is_potential_uuid(secret: str, plugin: Any) -> bool:
+    """detect-secrets' UUID filter, except for a URL's password: a UUID
+    between ``user:`` and ``@host`` is the service's key
+    (``https://svc:<uuid>@api.host/…``), judged as a password (a placeholder
+    UUID, counting or zeros, is still dropped there)."""
+    if getattr(plugin, "secret_type", "") == "Basic Auth Credentials":
+        return False
+    from detect_secrets.filters.heuristic import is_potential_uuid as uuid_like
+
+    return uuid_like(secret)
+
 
 def is_line_allowlisted(filename: str, line: str, context: Any) -> bool:
     """detect-secrets' inline allowlist filter, asked only when the line or
@@ -926,7 +938,9 @@ def _generic_ok(line: str, col: int, value: str, secret_type: str) -> bool:
             return False  # MLflow's `databricks://scope:prefix@databricks`: a secret scope and key prefix
         if _PREFIX_AND_DIGITS.fullmatch(value):
             return False  # `token:dapi123@…`: a token's prefix and a few digits, a placeholder
-        return generic_reason(value, "password") is None
+        # a UUID in a URL's password slot, a host after it, is the service's key
+        # (`https://svc_user:<uuid>@api.host/…`), not an identifier
+        return generic_reason(value, "password") in (None, "uuid")
     if _WORDS_ONLY.fullmatch(value.strip()) and _COMMENT_BEFORE.match(line[:max(col, 0)]) and line[col - 1:col] not in "\"'`":
         return False  # `# password: keep empty`: a comment's words about the value, not one
     if _COMPARISON_BEFORE.search(line, max(col - 6, 0), max(col, 0)):
@@ -937,7 +951,13 @@ def _generic_ok(line: str, col: int, value: str, secret_type: str) -> bool:
         # the keyword is inside another word (`monkey`, `tokenizer`) or the
         # name says the value is not the credential (`secret_name`)
         return False
-    return generic_reason(value, strength or "token") is None
+    reason = generic_reason(value, strength or "token")
+    words = keywords.split_words(key.strip("\"'`")) if key else []
+    if reason == "letters only" and "secret" in words:
+        return passphrase_value(value)  # `SECRET_KEY=iloveredlobsters…`: a typed passphrase
+    if reason is None and words[-2:] == ["secret", "id"] and keywords._UUID_VALUE.fullmatch(value.strip("\"'")):
+        return False  # Azure's "Secret ID" of a client secret: an id
+    return reason is None
 
 
 #: an equality operator right before an unquoted value (``===``, ``!==``, ``==``, ``!=``):

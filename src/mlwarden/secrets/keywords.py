@@ -38,7 +38,7 @@ from mlwarden.core import lazyre as re  # patterns compile on first use
 from mlwarden.core.regexlit import with_needles
 from typing import Iterator, List, Optional, Sequence, Tuple
 
-from mlwarden.secrets.noise import auth_scheme_value, generic_reason
+from mlwarden.secrets.noise import auth_scheme_value, generic_reason, passphrase_value
 
 SECRET_TYPE = "Generic Secret"
 
@@ -60,6 +60,8 @@ _TRIGGER_WORDS = (
     # `GITHUB_PAT`, `ado_pat`, `GitHubPAT`: a personal access token (the judge
     # wants a platform word in the name; `path`, `pattern`, `patch` never fire)
     r"pat(?![a-z0-9])",
+    # SonarQube's legacy `sonar.login` parameter, an analysis token (`-Dsonar.login=…`)
+    r"sonar\.login",
     # a name that ends with `api` (`billing_api = "…"`, `serviceApi: …`): the
     # service's key (`api_url`, `api_version` go on past it and never fire)
     r"api(?![a-z0-9_])(?=[\"'`]?\]?[ \t]*(?::{1,3}=|[?+.]?=(?!=)|=>|:(?!:)))",
@@ -214,9 +216,10 @@ TRIGGER_EXTRA = (
     # allows in userinfo (`!$&()*+,;=`) or a raw `#` (detect-secrets' basic-auth
     # pattern takes neither): `postgresql://etl:Qm7!x$2@db:5432/app`
     re.compile(r"://[^\s:/?#@\[\]\"'`<>{}]{1,100}:(?P<pw>[^\s:/?@\[\]\"'`<>{}]{0,199}[!$&()*+,;=#][^\s:/?@\[\]\"'`<>{}]{0,199})@(?=[\w\[])"),
-    # a URL password holding a raw `@` (`mongodb+srv://app:p@ss!w0rd@cluster…`):
-    # the last `@` before the host ends it (detect-secrets' pattern stops at the first)
-    re.compile(r"://[^\s:/?#@\[\]\"'`<>{}]{1,100}:(?P<pw>[^\s:/?@\[\]\"'`<>{}]{1,100}@[^\s:/?@\[\]\"'`<>{}]{1,100})"
+    # a URL password holding a raw `@`, or several (`mongodb+srv://app:p@ss!w0rd@cluster…`,
+    # `snowflake://u:SQL@lchemy_P@ss@acct…`): the last `@` before the host ends it
+    # (detect-secrets' pattern stops at the first)
+    re.compile(r"://[^\s:/?#@\[\]\"'`<>{}]{1,100}:(?P<pw>[^\s:/?@\[\]\"'`<>{}]{1,100}(?:@[^\s:/?@\[\]\"'`<>{}]{1,100}){1,4})"
                r"@(?=[a-z0-9][\w\-]*(?:\.[\w\-]+)+|localhost)"),
     # a URL whose user is an e-mail address (`https://ann@example.com:pw@git.host/…`,
     # git's credential store): detect-secrets' pattern and the ones above stop
@@ -496,6 +499,13 @@ def key_strength(name: str) -> Optional[str]:
              for i, w in enumerate(words)]
     if words and words[-1] == "api" and not any(w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key" for w in words):
         words[-1] = "token"  # `billing_api`, `serviceApi`: the service's key (the value must look random)
+    if words[-2:] == ["secret", "id"]:
+        # `GITHUB_SECRET_ID`, Vault AppRole's `secret_id`: the secret itself,
+        # named for what it unlocks (`client_id`, `key_id` stay identifiers;
+        # a UUID under it is judged as an identifier, Azure's "secret ID")
+        words = words[:-1]
+    if len(words) >= 2 and words[-1] == "login" and words[-2].endswith("sonar"):
+        return "token"  # SonarQube's legacy `sonar.login` parameter: an analysis token
     credential = [i for i, w in enumerate(words) if w in PASSWORD_WORDS or w in TOKEN_WORDS or w == "key"]
     if not credential or any(w in MODIFIER_EXCLUDED for w in words):
         return None
@@ -568,6 +578,8 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         in_text = spaced is not None and not iskeyword(spaced.group(1)) and line[start:start + 1] not in "\"'`"
         # a bare name, or one under a unary operator (`ph, pw = -height % g, …`: pad widths)
         if quote == "`" or (quote is None and not in_string and not in_text and _IDENTIFIER.fullmatch((match.group("uv") or "").lstrip("-+~"))):
+            if quote is None and match.group("uv"):
+                return _fallback(line, start, match)
             return None
     op = match.group("op")
     key = match.group("key")
@@ -656,11 +668,36 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
             return None
         # `password = getpass()`, `token = config.token`, `secret = SECRET`:
         # an expression, not a literal
-        if after in ("(", "[", ".") or re.fullmatch(r"[A-Za-z_][A-Za-z_.]*", value):
-            return None
+        if after in ("(", "[", ".") or re.fullmatch(r"[A-Za-z_][A-Za-z_.]*", value) and not (
+                not python and "secret" in split_words(match.group("key").strip("\"'`")) and passphrase_value(value)):
+            # (in configuration text, `SECRET_KEY=iloveredlobsters…` is a typed
+            # passphrase, not a name: 20+ lower-case letters under a secret's name)
+            return _fallback(line, start, match)
     if query:
         value = re.split(r"[&#]", value, 1)[0]  # the query's next parameter is not part of the value
     return _qualified(line, start, match.group("key")), col, value
+
+
+#: a literal after an expression that reads a setting, as its fallback:
+#: `process.env.X || '…'`, `config.secret ?? "…"`, `os.environ.get("X") or "…"`
+#: (the expression: names, dots, calls with string or name arguments, subscripts)
+_FALLBACK = re.compile(
+    r"[\w.$]{1,100}(?:\([ \t]*(?:[\"'][\w.\-]{0,100}[\"']|[\w.]{0,100})[ \t]*\)|\[[ \t]*[\"'][\w.\-]{1,100}[\"'][ \t]*\])?"
+    r"[ \t]*(?:\|\||\?\?|\bor\b)[ \t]*(?P<q>[\"'`])(?P<v>[^\"'`\n]{1,300})(?P=q)[ \t]*(?=[,;)}\]]|$|[ \t]*(?:#|//))"
+)
+
+
+def _fallback(line: str, start: int, match: "re.Match[str]") -> Optional[Tuple[str, int, str]]:
+    """The literal fallback of a setting read as an expression (``secret =
+    process.env.SECRET || '…'``): the literal is the value whenever the
+    setting is unset, a credential in the repository like any other."""
+    literal = _FALLBACK.match(line, match.start("uv"))
+    if literal is None:
+        return None
+    return _qualified(line, start, match.group("key")), literal.start("v"), literal.group("v")
+
+
+_UUID_VALUE = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
 #: an assignment's `=` after a string (not `==`)
@@ -749,7 +786,10 @@ def judge(key: str, value: str) -> Optional[Tuple[str, int]]:
         credential = auth_scheme_value(credential)
     if credential[:7].lower() == "base64:" and len(credential) > 7:
         credential = credential[7:]  # Laravel's `APP_KEY=base64:…`: the label names the key's encoding
-    if generic_reason(credential, strength) is not None:
+    reason = generic_reason(credential, strength)
+    if reason is None and words[-2:] == ["secret", "id"] and _UUID_VALUE.fullmatch(credential):
+        return None  # Azure's "Secret ID" of a client secret (a UUID): the secret's id, not the secret
+    if reason is not None and not (reason == "letters only" and "secret" in words and passphrase_value(credential)):
         return None
     return credential, value.find(credential)
 

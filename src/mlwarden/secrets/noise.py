@@ -211,7 +211,33 @@ def _counting(body: str, run: int = 8) -> bool:
         if evens.isdigit() != odds.isdigit() and (evens + odds).isalnum() and \
                 all(ord(b) - ord(a) == 1 for part in (evens, odds) for a, b in zip(part, part[1:])):
             return True
-    return False
+    return _counting_streams(low)
+
+
+def _steps_up(chars: str, modulus: int) -> int:
+    """How many neighbours of ``chars`` step up by one (``9`` -> ``0``,
+    ``z`` -> ``a`` and, in a hex alphabet, ``f`` -> ``a`` wrap around)."""
+    return sum((ord(b) - ord(a)) % modulus == 1 for a, b in zip(chars, chars[1:]))
+
+
+def _counting_streams(low: str) -> bool:
+    """A value whose digits and whose letters each count up, whatever the
+    separators and the rhythm between them: ``5f6a7b8c-9d0e-1f2a-…`` (a UUID
+    of counting hex), ``1bC2dE3f-G4hI-5jK6-…``, ``Q7R8S9T0-U1V2-…``,
+    ``xK9mN4oP5qR6sT7u…``: a value typed by hand to look generated. A
+    random value of 12 or more letters and digits has about one chance in
+    26 (letters) or 10 (digits) per step to count up: nine steps in ten
+    never happen by chance."""
+    alnum = "".join(c for c in low if c.isalnum() and c.isascii())
+    if len(alnum) < 16:
+        return False
+    digits = "".join(c for c in alnum if c.isdigit())
+    letters = "".join(c for c in alnum if c.isalpha())
+    if len(digits) < 4 or len(letters) < 4:
+        return False  # one kind alone is :func:`_sequential`'s case
+    hexonly = set(letters) <= set("abcdef")
+    up = _steps_up(digits, 10) + _steps_up(letters, 6 if hexonly else 26)
+    return up * 10 >= (len(alnum) - 2) * 9
 
 
 _UNIT = re.compile(r"(.{2,16}?)\1{2,}")
@@ -868,6 +894,47 @@ def _generated_with_symbols(text: str) -> bool:
     lower = sum(c.islower() for c in text)
     other = len(text) - upper - lower
     return upper >= 2 and lower >= 2 and other >= 2 and entropy(text) >= 4.0
+
+
+#: words that make lower-case words run together a placeholder or a
+#: development value, not a passphrase (`pleasechangethis`, `localdevonly`)
+_PASSPHRASE_PLACEHOLDER = re.compile(
+    r"change|replace|your|example|sample|dummy|fake|test|dev|local|insecure|default|random|something|placeholder|here"
+    r"|secret|passw|token|key|todo|fixme|demo|temp|unsafe|notreal|none|null|empty|blank|xxx|foo|bar|qwerty|letmein"
+)
+
+
+def passphrase_value(value: str) -> bool:
+    """Lower-case words run together, 20 letters or more (``iloveredlobsters…``):
+    under a name that says secret (``SECRET_KEY``, ``jwt_secret``) a
+    hand-typed passphrase, reported although it is letters only; a
+    placeholder or a development value (a word such as ``change``,
+    ``your``, ``dev``, ``secret`` in it) stays quiet."""
+    text = value.strip()
+    return (len(text) >= 20 and text.isascii() and text.isalpha() and text.islower()
+            and placeholder_reason(text) is None and not _PASSPHRASE_PLACEHOLDER.search(text))
+
+
+#: the keyword judge's reasons that say a value is a placeholder or names
+#: itself (shared with MLW403's reading of dotenv lines: one judgement)
+PLACEHOLDER_REASONS = frozenset({
+    "a key name, not a key", "a sentence, not a value", "a credential word and a number (a documentation example)",
+    "an environment variable name",
+})
+
+
+def placeholder_value(value: str, strength: str = "password", name: str = "") -> bool:
+    """A value the keyword judge drops as a placeholder or a name (``DB_PASSWORD
+    =notarealpassword``), or lower-case words under a secret's ``name`` that
+    are no passphrase (``SECRET_KEY=pleasechangethis…``), whatever rule reads it."""
+    if placeholder_reason(value) is not None:
+        return True
+    reason = generic_reason(value, strength)
+    if reason == "letters only" and "secret" in name.lower() and value.strip().islower():
+        return not passphrase_value(value)
+    # words only (`notarealpassword`); a label and a generated part (`team-token-3490ba32`)
+    # is MLW403's to report, whatever its format
+    return reason in PLACEHOLDER_REASONS and not any(c.isdigit() for c in value)
 
 
 def generic_reason(value: str, strength: str = "token") -> Optional[str]:

@@ -7,7 +7,8 @@ credential stores known by name (``.netrc``, ``.pgpass``, ``.npmrc``,
 ``.pypirc``, ``.git-credentials``, ``credentials`` …), shell start-up
 files (``.bashrc``, ``.zshrc``, ``.envrc`` …), FileZilla's and JetBrains'
 server lists, PHP applications' settings by name (``wp-config.php`` …),
-``.htpasswd``, SQL dumps (``*.sql``) and private key files (``id_rsa``,
+``.htpasswd``, SQL dumps (``*.sql``), Jenkins pipelines (``Jenkinsfile``,
+``Jenkinsfile.*``) and private key files (``id_rsa``,
 ``*.pem``, ``*.key``, ``*.rsa``, ``*.ppk``).
 
 Only the secrets rules read these units. A directory walk yields ``text``
@@ -70,7 +71,13 @@ _NAMED_CONFIGS = frozenset({
     # JavaScript settings modules by the names Node projects give them (`keys.js` with a
     # database URI and a session secret, `config.js`, `secrets.js` …); other JavaScript is code
     "config.js", "settings.js", "secrets.js", "credentials.js", "keys.js",
+    # Jenkins pipelines (`Jenkinsfile`: `sh "… -Dsonar.login=…"`, `withEnv(["TOKEN=…"])`); the
+    # other CI systems' files are YAML (`.gitlab-ci.yml`, `azure-pipelines.yml`,
+    # `bitbucket-pipelines.yml`, `.travis.yml`, `.circleci/config.yml`, GitHub workflows)
+    "jenkinsfile",
 })
+#: a Jenkins pipeline variant by name (``Jenkinsfile.release``, ``Jenkinsfile-prod``)
+_JENKINSFILE_PREFIXES = ("jenkinsfile.", "jenkinsfile-", "jenkinsfile_")
 #: JavaScript modules in a ``config/`` directory (node-config's ``config/default.js``,
 #: ``config/production.js``; ``config/db.js``): settings, not code
 _CONFIG_DIR_SUFFIXES = frozenset({".js"})
@@ -88,7 +95,7 @@ def is_text_config(path: Path) -> bool:
     """``.env``, ``.env.local``, ``prod.env``, ``*.yaml``, ``.netrc``,
     ``.aws/credentials``, ``id_rsa`` … (by name)."""
     name = path.name.lower()
-    if name == ".env" or name.startswith(".env.") or name in _NAMED_CONFIGS:
+    if name == ".env" or name.startswith(".env.") or name in _NAMED_CONFIGS or name.startswith(_JENKINSFILE_PREFIXES):
         return True
     suffix = path.suffix.lower()
     parent = path.parent.name.lower()
