@@ -339,7 +339,12 @@ def _may_hold_literal_credential(tree) -> bool:
     from mlwarden.core.gate import iter_nodes  # faster than ast.walk; any order will do
 
     keywords = CREDENTIAL_KEYWORDS | HEADER_KEYWORDS | {"key"}
+    # the only node kinds tested below (the parser makes no subclasses of
+    # them): every other node, most of a module, costs one set lookup
+    relevant = {ast.alias, ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments, ast.keyword, ast.Call}
     for node in iter_nodes(tree):
+        if type(node) not in relevant:
+            continue
         # a sink bound to another name (the rule resolves it): the file goes on
         if isinstance(node, ast.alias) and node.asname and node.name.rsplit(".", 1)[-1] in _ALIASED_SINKS:
             return True
