@@ -187,3 +187,192 @@ def test_alias_wrapper_gate_changes_no_result(name, monkeypatch):
     monkeypatch.setattr(pip_in_code, "_file_names_pip_program", lambda *a: True)
     ungated = [line for _rule, line, _sev in fast_full_findings(code, ["MLW301"])]
     assert gated == ungated == lines
+
+
+# -- MLW707: a raw socket helper, a run(**config) of an untyped app, a uvicorn.Config subclass, tornado's self.app ----
+
+SOCKET_HELPER = '''
+import argparse
+import socket
+
+
+def serve_frames(bind_host, bind_port, handler):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as srv:
+        srv.bind((bind_host, bind_port))
+        srv.listen()
+        while True:
+            conn, _ = srv.accept()
+            handler(conn)
+
+
+def probe(host):
+    s = socket.socket()
+    s.bind((host, 0))
+    s.listen()
+    return s.getsockname()[1]
+
+
+def udp(host, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((host, port))
+    s.listen()
+
+
+def never_listens(host, port):
+    s = socket.socket()
+    s.bind((host, port))
+    s.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument("--port", type=int, default=9998)
+    args = parser.parse_args()
+    serve_frames(args.host, args.port, print)
+    probe(args.host)
+    udp(args.host, args.port)
+    never_listens(args.host, args.port)
+    serve_frames("127.0.0.1", args.port, print)
+'''
+
+
+def test_raw_socket_helper_of_the_same_file(tmp_path):
+    pkg = write_package(tmp_path, {"tts_server.py": SOCKET_HELPER})
+    line = _at(SOCKET_HELPER, "serve_frames(args.host")
+    assert found(tmp_path, pkg / "tts_server.py", ["MLW707"]) == [("MLW707", line)]
+    fast_equals_full(tmp_path, pkg / "tts_server.py", ["MLW707"])
+
+
+RUN_CONFIG = {
+    "gui/__init__.py": '''
+        from .factory import build_app
+
+
+        def run_ui(host: str = "0.0.0.0", port: int = 8080, debug: bool = False) -> None:
+            options = {"host": host, "port": port, "debug": debug}
+            app = build_app()
+            app.run(**options)
+
+
+        def run_local(port: int = 8080) -> None:
+            options = {"host": "127.0.0.1", "port": port}
+            build_app().run(**options)
+
+
+        def run_task(queue) -> None:
+            settings = {"retries": 3, "port": 1}
+            worker = build_app()
+            worker.run(**settings)
+    ''',
+    "gui/factory.py": '''
+        def build_app():
+            from flask import Flask
+
+            return Flask("ui")
+    ''',
+}
+
+
+def test_untyped_app_run_with_a_config_dict(tmp_path):
+    pkg = write_package(tmp_path, RUN_CONFIG)
+    line = _at(RUN_CONFIG["gui/__init__.py"], "app.run(**options)")
+    assert found(tmp_path, pkg / "gui" / "__init__.py", ["MLW707"]) == [("MLW707", line)]
+    fast_equals_full(tmp_path, pkg / "gui" / "__init__.py", ["MLW707"])
+
+
+CONFIG_SUBCLASS = {
+    "server.py": '''
+        import uvicorn
+        from uvicorn import Server
+
+
+        class QuietConfig(uvicorn.Config):
+            def configure_logging(self):
+                pass
+
+
+        class PlainServer(Server):
+            pass
+    ''',
+    "launch.py": '''
+        from .server import PlainServer, QuietConfig
+
+
+        def start(app, host=None, port=8000):
+            host = host or "0.0.0.0"
+            config = QuietConfig(app, host=host, port=port)
+            PlainServer(config).run()
+
+
+        def start_local(app, port=8000):
+            config = QuietConfig(app, host="127.0.0.1", port=port)
+            PlainServer(config).run()
+    ''',
+}
+
+
+def test_project_subclass_of_uvicorn_config(tmp_path):
+    pkg = write_package(tmp_path, CONFIG_SUBCLASS)
+    line = _at(CONFIG_SUBCLASS["launch.py"], 'QuietConfig(app, host=host')
+    assert found(tmp_path, pkg / "launch.py", ["MLW707"]) == [("MLW707", line)]
+    fast_equals_full(tmp_path, pkg / "launch.py", ["MLW707"])
+
+
+SAME_FILE_SUBCLASS = '''
+import uvicorn
+
+
+class TunedConfig(uvicorn.Config):
+    pass
+
+
+def go(app):
+    return TunedConfig(app, host="0.0.0.0", port=80)
+'''
+
+
+def test_subclass_of_uvicorn_config_in_the_same_file():
+    assert _lines(SAME_FILE_SUBCLASS, ["MLW707"]) == [("MLW707", _at(SAME_FILE_SUBCLASS, "TunedConfig(app"))]
+
+
+TORNADO_SELF_APP = '''
+import tornado.web
+
+
+class SocketManager:
+    def __init__(self, port):
+        self.port = port
+        self.app = None
+        self.admin = None
+
+    def start(self):
+        self.app = self._create()
+        self.app.listen(self.port)
+
+    def start_admin(self):
+        self.admin = self._other()
+        self.admin.listen(self.port + 1)
+
+    def start_local(self):
+        self.app = self._create()
+        self.app.listen(self.port, address="127.0.0.1")
+
+    def _create(self):
+        return tornado.web.Application([])
+
+    def _other(self):
+        return object()
+'''
+
+
+def test_tornado_app_kept_in_self():
+    assert _lines(TORNADO_SELF_APP, ["MLW707"]) == [("MLW707", _at(TORNADO_SELF_APP, "self.app.listen(self.port)"))]
+
+
+def test_tornado_app_kept_in_self_in_a_notebook():
+    nb = code_notebook(
+        "import tornado.web",
+        "class Chat:\n    def run(self, port):\n        self.web = self.make()\n        self.web.listen(port)\n    def make(self):\n        return tornado.web.Application([])",
+    )
+    assert _lines(nb, ["MLW707"], filename="chat.ipynb") == [("MLW707", 4)]
