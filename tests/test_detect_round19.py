@@ -376,3 +376,40 @@ def test_tornado_app_kept_in_self_in_a_notebook():
         "class Chat:\n    def run(self, port):\n        self.web = self.make()\n        self.web.listen(port)\n    def make(self):\n        return tornado.web.Application([])",
     )
     assert _lines(nb, ["MLW707"], filename="chat.ipynb") == [("MLW707", 4)]
+
+
+MODULE_CLASS = {
+    "serving/api.py": '''
+        import uvicorn
+
+
+        class WorkerAPI:
+            def __init__(self, config):
+                self.app = config
+
+            def start_uvicorn(self, api_host="localhost", api_port=8000):
+                uvicorn.run(self.app, host=api_host, port=int(api_port))
+    ''',
+    "main.py": '''
+        def start(config, port, local):
+            if local:
+                from .serving import api
+
+                server = api.WorkerAPI(config)
+                server.start_uvicorn(api_port=port)
+                return
+            if port:
+                from .serving import api
+
+                server = api.WorkerAPI(config)
+                server.start_uvicorn(api_host="0.0.0.0", api_port=port)
+    ''',
+}
+
+
+def test_object_of_a_class_of_an_imported_module(tmp_path):
+    # `api.WorkerAPI(config)` of `from .serving import api`, imported the same way in two branches
+    pkg = write_package(tmp_path, MODULE_CLASS)
+    line = _at(MODULE_CLASS["main.py"], 'api_host="0.0.0.0"')
+    assert found(tmp_path, pkg / "main.py", ["MLW707"]) == [("MLW707", line)]
+    fast_equals_full(tmp_path, pkg / "main.py", ["MLW707"])

@@ -1609,6 +1609,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         import ast
 
         values = self.reaching_values(name.value, name)
+        if len(values) == 1 and isinstance(values[0], cst.Call) and isinstance(values[0].func, cst.Attribute) and isinstance(values[0].func.value, cst.Name):
+            # `server = serving.WorkerAPI(config)` with `from .modules import serving` (a project module)
+            module = self._imported_function(values[0].func.value.value, module=True)
+            if module is None:
+                return None
+            made = _constructed_classes(module[0], values[0].func.attr.value)
+            return ([(module[0], c) for c in made],) if made else None
         if len(values) != 1 or not isinstance(values[0], cst.Call) or not isinstance(values[0].func, cst.Name):
             return None
         callee = values[0].func.value
@@ -1681,8 +1688,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             self.__dict__["_from_imports"] = imports
         if name not in imports:
             return None
-        if _bound_once(self.ctx.facts, name):
-            stmt, alias = imports[name][0]  # bound once: one import
+        if _bound_once(self.ctx.facts, name) or _bound_only_by(self.ctx.facts, name, imports[name]):
+            stmt, alias = imports[name][0]  # bound once: one import (or the same import in each branch)
         else:
             # `from pkg.api import launch` inside the function being visited: that import is the
             # binding here, whatever else the module binds to the name (the command's own `def`)
@@ -2643,6 +2650,21 @@ def _bound_once(facts: Any, name: str) -> bool:
             return False
         stack.extend(scope.children)
     return count == 1
+
+
+def _bound_only_by(facts: Any, name: str, imports: List[Tuple[Any, Any]]) -> bool:
+    """Every binding of ``name`` in the file is one of ``imports``, and they
+    all import the same thing (``from .modules import api`` in two branches
+    of a function): the name means that one module or object wherever it is used."""
+    if len(imports) < 2 or len({(s.module, s.level, a.name) for s, a in imports}) != 1:
+        return False
+    count = 0
+    stack = [facts.module_scope]
+    while stack:
+        scope = stack.pop()
+        count += len(scope.bindings.get(name, ()))
+        stack.extend(scope.children)
+    return count == len(imports)
 
 
 class _Judged:
