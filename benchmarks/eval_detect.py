@@ -95,9 +95,9 @@ other projects' test files and source code, which are never committed):
   mindsdb, mineru, modelscope-agent, nicegui, parlai, reflex,
   segment-geospatial, supervisely; ``benchmarks/heldout/real-16.SOURCES.txt``),
   committed before any rule changed, scored once at the end (spent);
-* ``real-17/<package>/...`` — round s19's held-out real-code set (18
+* ``real-17/<package>/...`` — round s19's held-out real-code set (17
   speech / vision servers, installers, app frameworks and agents:
-  agentscope, audio-separator, boxmot, briefcase, geoai-py, lama-cleaner,
+  audio-separator, boxmot, briefcase, geoai-py, lama-cleaner,
   lida, lidar, marker-pdf, mesop, mitosheet, mlx-omni-server, openrlhf,
   silero-api-server, thonny, vox-box, wyoming, xtts-api-server;
   ``benchmarks/heldout/real-17.SOURCES.txt``), committed before any rule
