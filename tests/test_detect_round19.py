@@ -413,3 +413,8 @@ def test_object_of_a_class_of_an_imported_module(tmp_path):
     line = _at(MODULE_CLASS["main.py"], 'api_host="0.0.0.0"')
     assert found(tmp_path, pkg / "main.py", ["MLW707"]) == [("MLW707", line)]
     fast_equals_full(tmp_path, pkg / "main.py", ["MLW707"])
+
+
+def test_split_line_only_printed_is_no_wrapper():
+    code = "import logging\ndef hint(pkg):\n    logging.info(f'pip install {pkg}'.split())\n    print(f'pip install {pkg}'.split())\nhint('rich')\n"
+    assert _lines(code, ["MLW301"]) == []

@@ -1304,6 +1304,8 @@ def _text_commands(nodes: List[ast.AST], used: Set[int], named: Dict[str, ast.AS
     local = dict(aliases)
     local.update(_aliases(n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom))))
     found: Set[int] = set()
+    # `print(line.split())`, `log.info(...)`: a message, not a run
+    said = {id(n.args[0]) for n in nodes if isinstance(n, ast.Call) and n.args and _MESSAGE_CALL.search(_dotted_tail(n.func))}
 
     def add(value: ast.AST) -> None:
         found.add(id(value))
@@ -1314,7 +1316,7 @@ def _text_commands(nodes: List[ast.AST], used: Set[int], named: Dict[str, ast.AS
         if not isinstance(n, ast.Call):
             continue
         func = n.func
-        if id(n) in used:
+        if id(n) in used and id(n) not in said:
             if isinstance(func, ast.Attribute) and func.attr == "split" and not n.keywords and not n.args:
                 add(func.value)
                 continue
