@@ -94,8 +94,14 @@ other projects' test files and source code, which are never committed):
   clip-retrieval, easyocr, embedchain, f5-tts, g4f, gluoncv, khoj, leafmap,
   mindsdb, mineru, modelscope-agent, nicegui, parlai, reflex,
   segment-geospatial, supervisely; ``benchmarks/heldout/real-16.SOURCES.txt``),
-  committed before any rule changed, scored once at the end (not in the
-  default ``--sets``);
+  committed before any rule changed, scored once at the end (spent);
+* ``real-17/<package>/...`` — round s19's held-out real-code set (17
+  speech / vision servers, installers, app frameworks and agents:
+  audio-separator, boxmot, briefcase, geoai-py, lama-cleaner,
+  lida, lidar, marker-pdf, mesop, mitosheet, mlx-omni-server, openrlhf,
+  silero-api-server, thonny, vox-box, wyoming, xtts-api-server;
+  ``benchmarks/heldout/real-17.SOURCES.txt``), committed before any rule
+  changed, scored once at the end (not in the default ``--sets``);
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;
@@ -308,10 +314,10 @@ FOURTH_SOURCES = {"precli", "scs"}
 FIFTH_SOURCES = {"ansede", "aigis", "aisecscan", "aegis"}
 #: round s7's held-out third-party slice (``benchmarks/heldout/third_party-6.SOURCES.txt``)
 SIXTH_SOURCES = {"codeaudit"}
-SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5", "real-6", "real-7", "real-8", "real-9", "real-10", "real-11", "real-12", "real-13", "real-14", "real-15", "real-16")
+SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5", "real-6", "real-7", "real-8", "real-9", "real-10", "real-11", "real-12", "real-13", "real-14", "real-15", "real-16", "real-17")
 #: held-out sets not scored yet: left out of the default ``--sets`` so that no
 #: development run scores them by accident (name them to score them, once)
-UNSPENT = ("real-16",)
+UNSPENT = ("real-17",)
 
 
 def set_of(rel: str) -> str:

@@ -41,6 +41,7 @@ HOST_KEYS = frozenset({"host", "hostname", "host_ip", "ip", "address", "addr", "
 SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     "uvicorn.run": (1, "host", False),
     "uvicorn.Config": (1, "host", False),
+    "uvicorn.config.Config": (1, "host", False),
     "aiohttp.web.run_app": (None, "host", True),
     "aiohttp.web.TCPSite": (1, "host", True),
     "werkzeug.serving.run_simple": (0, "hostname", False),
@@ -101,6 +102,9 @@ _SERVER_ROOTS = (
     "http", "socketserver", "xmlrpc", "socket", "gevent", "eventlet", "cheroot", "grpc", "gradio", "flask", "quart", "sanic", "litserve",
     "django.core.management",  # call_command("runserver", …)
 )
+#: servers a project class may subclass and be called like (its constructor takes the base's host):
+#: `class CustomServerConfig(uvicorn.Config)` … `CustomServerConfig(app, host=host)`
+PROJECT_SERVER_BASES = frozenset({"uvicorn.Config", "uvicorn.config.Config"})
 #: tornado's servers: `.listen(port, address="")` binds every interface by default
 TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
 #: frameworks whose app objects have `.run(host=..., port=...)`: module -> default binds all
@@ -924,7 +928,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         started = self._started_server(node)
         if started is not None:
             return started
-        target = self.ctx.call_to(node, tuple(SERVERS))
+        target = self.ctx.call_to(node, tuple(SERVERS)) or self._project_server_class(node)
         if target:
             position, keyword, default_all = SERVERS[target]
             if target == "ray.serve.start":
@@ -985,6 +989,64 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 self._flask_run = True
                 host = self.ctx.keyword(node, "host")[1]
                 return f"{receiver}.run(host={_show(self.ctx, host)})", host, False
+            if app is None and self.ctx.keyword(node, "host")[0] is None and not self._metrics_app(func.value) and any(a.star == "**" for a in node.args):
+                # the same app run with a dict that holds both: `config = {"host": host, "port": port}`
+                # … `app.run(**config)`
+                judged = self._kwargs_host(node, "host")
+                if judged is not None and self._kwargs_host(node, "port") is not None:
+                    self._flask_run = True
+                    return f"{receiver}.run(**{_show(self.ctx, judged.via, 20)})", judged, False
+        return None
+
+    def _project_server_class(self, node: Any) -> Optional[str]:
+        """The server (a key of :data:`PROJECT_SERVER_BASES`) a project class
+        called by ``node`` subclasses: a class of this file, or one imported
+        from a project module, whose base is ``uvicorn.Config``
+        (``class CustomServerConfig(uvicorn.Config)``), directly; None
+        otherwise. Its constructor takes the base's host."""
+        import ast
+
+        from mlwarden.core.project import module_tree
+
+        func = node.func
+        if not isinstance(func, cst.Name) or self.ctx.qualnames(func):
+            return None
+        cls = self.ctx.facts.classes.get(func.value)
+        if cls is not None:
+            for base in cls.bases:
+                parts = dotted_parts(base)
+                names = {".".join([q, *parts[1:]]) for q in self.ctx.facts.resolve(parts[0]).qualnames} if parts else set()
+                hit = names & PROJECT_SERVER_BASES
+                if hit:
+                    return hit.pop()
+            return None
+        target = self._imported_function(func.value)
+        if target is None:
+            return None
+        path, name = target
+        tree = module_tree(Path(path))
+        if tree is None:
+            return None
+        classes = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == name]
+        if len(classes) != 1:
+            return None
+        aliases: Dict[str, str] = {}
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+            elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+                for alias in stmt.names:
+                    aliases[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+        for base in classes[0].bases:
+            parts = dotted_parts(base)
+            if parts and parts[0] in aliases:
+                qual = ".".join([aliases[parts[0]], *parts[1:]])
+                if qual in PROJECT_SERVER_BASES:
+                    extra = getattr(self.unit, "extra", None)
+                    if extra is not None:
+                        extra.setdefault("read_files", set()).add(str(path))
+                    return qual
         return None
 
     def _started_server(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
@@ -1068,6 +1130,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         """``receiver`` is a tornado ``Application`` or ``HTTPServer`` (a
         constructor in place, or a name bound only to such calls; a class of
         this module that subclasses one counts)."""
+        if isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name):
+            return self._tornado_attribute(receiver)
         values = self.bound_values(receiver.value) if isinstance(receiver, cst.Name) else [receiver]
         if not values:
             return False
@@ -1084,6 +1148,36 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                     parts = dotted_parts(base)
                     if parts:
                         names |= {".".join([q, *parts[1:]]) for q in self.ctx.facts.resolve(parts[0]).qualnames}
+            if not names & TORNADO_SERVERS:
+                return False
+        return True
+
+    def _tornado_attribute(self, receiver: Any) -> bool:
+        """``self.<attr>`` that every assignment in the enclosing module-level
+        class binds to a tornado server: a constructor (``self.app =
+        tornado.web.Application(...)``) or a call of a method of the class
+        every return of which makes one (``self.app = self._make_app()``)."""
+        import ast
+
+        cls = self._own_class(receiver)
+        if cls is None:
+            return False
+        # `self.app = None` (a placeholder until the server starts) is no server of another kind
+        values = [(v, m) for v, m in _class_attr_values(cls, receiver.attr.value) if not (isinstance(v, ast.Constant) and v.value is None)]
+        if not values:
+            return False
+        methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        for value, method in values:
+            if not isinstance(value, ast.Call):
+                return False
+            me = _first_param(method) if method is not None else None
+            func = value.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and me is not None and func.value.id == me:
+                made = methods.get(func.attr)
+                names = _returned_constructors(self.ctx.facts, made) if made is not None else set()
+            else:
+                parts = dotted_parts(func)
+                names = {".".join([q, *parts[1:]]) for q in self.ctx.facts.resolve(parts[0]).qualnames} if parts else set()
             if not names & TORNADO_SERVERS:
                 return False
         return True
@@ -1515,6 +1609,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         import ast
 
         values = self.reaching_values(name.value, name)
+        if len(values) == 1 and isinstance(values[0], cst.Call) and isinstance(values[0].func, cst.Attribute) and isinstance(values[0].func.value, cst.Name):
+            # `server = serving.WorkerAPI(config)` with `from .modules import serving` (a project module)
+            module = self._imported_function(values[0].func.value.value, module=True)
+            if module is None:
+                return None
+            made = _constructed_classes(module[0], values[0].func.attr.value)
+            return ([(module[0], c) for c in made],) if made else None
         if len(values) != 1 or not isinstance(values[0], cst.Call) or not isinstance(values[0].func, cst.Name):
             return None
         callee = values[0].func.value
@@ -1587,8 +1688,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             self.__dict__["_from_imports"] = imports
         if name not in imports:
             return None
-        if _bound_once(self.ctx.facts, name):
-            stmt, alias = imports[name][0]  # bound once: one import
+        if _bound_once(self.ctx.facts, name) or _bound_only_by(self.ctx.facts, name, imports[name]):
+            stmt, alias = imports[name][0]  # bound once: one import (or the same import in each branch)
         else:
             # `from pkg.api import launch` inside the function being visited: that import is the
             # binding here, whatever else the module binds to the name (the command's own `def`)
@@ -2551,6 +2652,21 @@ def _bound_once(facts: Any, name: str) -> bool:
     return count == 1
 
 
+def _bound_only_by(facts: Any, name: str, imports: List[Tuple[Any, Any]]) -> bool:
+    """Every binding of ``name`` in the file is one of ``imports``, and they
+    all import the same thing (``from .modules import api`` in two branches
+    of a function): the name means that one module or object wherever it is used."""
+    if len(imports) < 2 or len({(s.module, s.level, a.name) for s, a in imports}) != 1:
+        return False
+    count = 0
+    stack = [facts.module_scope]
+    while stack:
+        scope = stack.pop()
+        count += len(scope.bindings.get(name, ()))
+        stack.extend(scope.children)
+    return count == len(imports)
+
+
 class _Judged:
     """A host judged where it was found (a ``**kwargs`` dict, another method
     of the class), with the expression that carried it."""
@@ -3174,6 +3290,8 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
                         local = _assigned_once(function)
                     for param, kind, server in _direct_binds(node, params, aliases, frameworks, local):
                         found.setdefault(fname, {}).setdefault(param, (kind, server, _position(function, param, fname in owners)))
+            for param, kind, server in _socket_binds(function, params, aliases):
+                found.setdefault(fname, {}).setdefault(param, (kind, server, _position(function, param, fname in owners)))
         for _ in range(MAX_HELPER_HOPS):
             changed = False
             for fname, function in functions.items():
@@ -3551,6 +3669,54 @@ def _direct_binds(call: Any, params: Set[str], aliases: Dict[str, str], framewor
         handed = _handed_param(given, "address", params)
         if handed is not None:
             found.append((handed[0], handed[1], "runserver"))
+    return found
+
+
+def _socket_binds(function: Any, params: Set[str], aliases: Dict[str, str]) -> List[Tuple[str, str, str]]:
+    """(parameter, "host", "socket.bind") for a TCP socket the function
+    makes (``s = socket.socket(...)``, ``with socket.socket(...) as s``),
+    binds to ``(param, port)`` and listens on (``s.listen()``); a socket
+    only bound (a free-port probe), a UDP or Unix socket, port 0, is none."""
+    import ast
+
+    nodes = _own_nodes(function)
+    if not any(isinstance(n, ast.Attribute) and n.attr == "listen" for n in nodes):
+        return []
+
+    def made_socket(value: Any) -> bool:
+        if not isinstance(value, ast.Call):
+            return False
+        parts = dotted_parts(value.func) or []
+        head = aliases.get(parts[0]) if parts else None
+        if head is None or ".".join([head, *parts[1:]]) != "socket.socket":
+            return False
+        return not any(isinstance(a, ast.Attribute) and a.attr in ("SOCK_DGRAM", "SOCK_RAW", "AF_UNIX") for v in [*value.args, *(k.value for k in value.keywords)] for a in ast.walk(v))
+
+    sockets: Dict[str, List[bool]] = {}
+    listened: Set[str] = set()
+    for n in nodes:
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            sockets.setdefault(n.targets[0].id, []).append(made_socket(n.value))
+        elif isinstance(n, (ast.With, ast.AsyncWith)):
+            for item in n.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    sockets.setdefault(item.optional_vars.id, []).append(made_socket(item.context_expr))
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "listen" and isinstance(n.func.value, ast.Name):
+            listened.add(n.func.value.id)
+    found: List[Tuple[str, str, str]] = []
+    for n in nodes:
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "bind" and len(n.args) == 1 and isinstance(n.func.value, ast.Name)):
+            continue
+        name = n.func.value.id
+        made = sockets.get(name)
+        if not made or not all(made) or name not in listened:
+            continue
+        address = n.args[0]
+        if isinstance(address, ast.Tuple) and len(address.elts) == 2 and _ast_literal(address.elts[1]) == 0:
+            continue
+        handed = _handed_param(address, "tuple", params)
+        if handed is not None:
+            found.append((handed[0], handed[1], f"{name}.bind"))
     return found
 
 

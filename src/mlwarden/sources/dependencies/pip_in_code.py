@@ -1140,11 +1140,35 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any, ali
                     used.add(id(named[element.value.id]))
     entry: Optional[Set[int]] = None  # the lists handed to pip's own entry point
     says_pip: Optional[bool] = None  # the function's own text spells pip (a literal, a name such as pip_path)
+    # local names that stand for a parameter's value (`url = package if extern_url is None else
+    # extern_url`, `for p in packages:` over `packages = [package]`): read as that parameter
+    alias = _param_aliases(nodes, params, _required(function, in_class and not static)) if params else {}
+    names = set(params) | set(alias)
+    texts = _text_commands(nodes, used, named, aliases or {}) if params else set()
     for n in nodes:
+        growth: Optional[Tuple[str, Optional[int], bool]] = None
+        if id(n) in texts:
+            # `command = f"pip install {package}"` … `Popen(command.split())`, `os.system(...)`,
+            # `run(..., shell=True)`: the words of the line, the parameter one of them
+            flat = _template_words(n, names)
+            if flat is None:
+                continue
+            if says_pip is None:
+                says_pip = "pip" in "\n".join(lines[function.lineno - 1 : function.end_lineno]).lower()
+            if not says_pip:
+                continue
+            flat = _resolved(flat, alias)
+            if sum(1 for w in flat if w.startswith(_PARAM)) != 1:
+                continue
+            at = next(i for i, w in enumerate(flat) if w.startswith(_PARAM))
+            prefix, suffix = tuple(flat[:at]), tuple(flat[at + 1:])
+            if _DYNAMIC in suffix or not _names_pip(prefix):
+                continue
+            name = flat[at][len(_PARAM) + len(_ONE_WORD):]
+            return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno, True)
         if id(n) not in used or not isinstance(n, (ast.List, ast.Tuple, ast.BinOp)):
             continue
-        growth: Optional[Tuple[str, Optional[int], bool]] = None
-        slots = _param_slots(n, set(params), vararg)
+        slots = _param_slots(n, names, vararg)
         if slots == 0 and isinstance(n, (ast.List, ast.Tuple)):
             # `cmd = [sys.executable, "-m", "pip", "install"]` … `cmd.append(package)` (or `.extend(pkgs)`,
             # `+= [package]`, `.insert(3, package)`) … `run(cmd)`: the parameter joins the list later
@@ -1161,13 +1185,15 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any, ali
             # function's own text, or from a value bound elsewhere in the file that is a pip program
             # (`PIP = "pip"`, `os.path.join(venv, "bin", "pip")`); a command that can say neither is not
             # flattened, since reading its names costs a pass over the whole file (_list_bindings)
-            if _leads_with_param(n, set(params), vararg):
+            if _leads_with_param(n, names, vararg):
                 continue
             if says_pip is None:
                 says_pip = "pip" in "\n".join(lines[function.lineno - 1 : function.end_lineno]).lower()
-            if not says_pip and not (_reads_names(n, set(params), vararg) and _file_names_pip_program(lines, lists)):
+            if not says_pip and not (_reads_names(n, names, vararg) and _file_names_pip_program(lines, lists)):
                 continue
-        flat = _flatten(n, set(params), vararg, lines, lists)
+        flat = _flatten(n, names, vararg, lines, lists)
+        if flat is not None and alias:
+            flat = _resolved(flat, alias)
         if flat is not None and growth is not None:
             key, place, single = growth
             marker = _PARAM + ("*" if key == "*" else (_ONE_WORD + key if single else key))
@@ -1191,6 +1217,201 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any, ali
             return _Wrapper(prefix, suffix, len(params), True, "", function.lineno, function.end_lineno, False, options)
         return _Wrapper(prefix, suffix, params.index(name), False, name, function.lineno, function.end_lineno, False, options)
     return None
+
+
+def _resolved(flat: List[str], alias: Dict[str, str]) -> List[str]:
+    """``flat`` with each parameter place named by the parameter a local
+    alias stands for (:func:`_param_aliases`)."""
+    out: List[str] = []
+    for word in flat:
+        if word.startswith(_PARAM):
+            one = word.startswith(_PARAM + _ONE_WORD)
+            name = word[len(_PARAM) + (len(_ONE_WORD) if one else 0):]
+            if name in alias:
+                word = _PARAM + (_ONE_WORD if one else "") + alias[name]
+        out.append(word)
+    return out
+
+
+def _param_aliases(nodes: List[ast.AST], params: List[str], required: Set[str]) -> Dict[str, str]:
+    """Local names of a function that only ever hold one parameter's value:
+    bound (every binding of the name in the function) to the parameter, to
+    a conditional whose branches are parameters or literals (``url = package
+    if extern_url is None else extern_url``: the parameter without a default,
+    else the first named), or as the loop variable over the parameter in a
+    one-element list (``for p in [package]``, ``for p in packages`` where
+    every binding of ``packages`` is ``[package]``, ``package`` or a conditional of the two). Name ->
+    the parameter."""
+    known = set(params)
+    binds: Dict[str, List[Tuple[bool, ast.AST]]] = {}  # name -> (a loop's variable, the value or iterable)
+    stores: Dict[str, int] = {}
+    for n in nodes:
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            stores[n.id] = stores.get(n.id, 0) + 1
+        elif isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            binds.setdefault(n.targets[0].id, []).append((False, n.value))
+        elif isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.target, ast.Name):
+            binds.setdefault(n.target.id, []).append((True, n.iter))
+    if not binds:
+        return {}
+
+    def one_param(values: List[Optional[str]]) -> Optional[str]:
+        return values[0] if values and values[0] is not None and all(v == values[0] for v in values) else None
+
+    def listed(value: ast.AST) -> Optional[str]:  # `[package]` / `(package,)`
+        if isinstance(value, (ast.List, ast.Tuple)) and len(value.elts) == 1:
+            element = value.elts[0]
+            if isinstance(element, ast.Name) and element.id in known:
+                return element.id
+        return None
+
+    def branch_param(value: ast.AST) -> Optional[str]:
+        if isinstance(value, ast.Name):
+            return value.id if value.id in known else None
+        if isinstance(value, ast.IfExp):
+            branches = (value.body, value.orelse)
+            if not all((isinstance(b, ast.Name) and b.id in known) or (isinstance(b, ast.Constant) and (b.value is None or isinstance(b.value, str))) for b in branches):
+                return None
+            named = [b.id for b in branches if isinstance(b, ast.Name)]
+            return next((x for x in named if x in required), named[0] if named else None)
+        return None
+
+    def list_param(value: ast.AST) -> Optional[str]:  # `[package]`, `package`, or a conditional of the two
+        if isinstance(value, ast.IfExp):
+            return one_param([list_param(value.body), list_param(value.orelse)])
+        return listed(value) or (value.id if isinstance(value, ast.Name) and value.id in known else None)
+
+    lists_of: Dict[str, str] = {}  # `packages` -> `package`: every binding `[package]` or `package`
+    for name, bound in binds.items():
+        if name in known or stores.get(name, 0) != len(bound) or any(loop for loop, _ in bound):
+            continue
+        param = one_param([list_param(v) for _, v in bound])
+        if param is not None:
+            lists_of[name] = param
+    found: Dict[str, str] = {}
+    for name, bound in binds.items():
+        if name in known or stores.get(name, 0) != len(bound):
+            continue
+        values: List[Optional[str]] = []
+        for loop, value in bound:
+            if loop:
+                values.append(listed(value) or (lists_of.get(value.id) if isinstance(value, ast.Name) else None))
+            else:
+                values.append(branch_param(value))
+        param = one_param(values)
+        if param is not None:
+            found[name] = param
+    return found
+
+
+#: a string split into a command's words: ``line.split()``, ``shlex.split(line)``
+_SPLITS = frozenset({"shlex.split"})
+
+
+def _text_commands(nodes: List[ast.AST], used: Set[int], named: Dict[str, ast.AST], aliases: Dict[str, str]) -> Set[int]:
+    """ids of the strings a function runs as a command line: split into
+    words and run or returned (``Popen(line.split())``, ``run(shlex.split(line))``,
+    ``return line.split()``), or given to a shell (``os.system(line)``,
+    ``subprocess.run(line, shell=True)``); a name bound to the string in the
+    function counts as the string. A string only printed or logged is not one."""
+    local = dict(aliases)
+    local.update(_aliases(n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom))))
+    found: Set[int] = set()
+    # `print(line.split())`, `log.info(...)`: a message, not a run
+    said = {id(n.args[0]) for n in nodes if isinstance(n, ast.Call) and n.args and _MESSAGE_CALL.search(_dotted_tail(n.func))}
+
+    def add(value: ast.AST) -> None:
+        found.add(id(value))
+        if isinstance(value, ast.Name) and value.id in named:
+            found.add(id(named[value.id]))
+
+    for n in nodes:
+        if not isinstance(n, ast.Call):
+            continue
+        func = n.func
+        if id(n) in used and id(n) not in said:
+            if isinstance(func, ast.Attribute) and func.attr == "split" and not n.keywords and not n.args:
+                add(func.value)
+                continue
+            if n.args and _qualname(func, local) in _SPLITS:
+                add(n.args[0])
+                continue
+        if not n.args:
+            continue
+        qualname = _qualname(func, local)
+        shell = any(k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value is True for k in n.keywords)
+        if qualname in SHELL_CALLS or (shell and (qualname in EXEC_CALLS or _dotted_tail(func) in RUNNERS)):
+            add(n.args[0])
+    return found
+
+
+#: a parameter's place in a line read by :func:`_template_words`
+_SLOT = "\x00"
+#: a value that cannot be read there
+_UNREAD = "\x01"
+_SLOT_WORD = lazyre.compile("\x00(\\w+)\x00")
+
+
+def _template_words(node: ast.AST, names: Set[str]) -> Optional[List[str]]:
+    """The words of a command line built from a parameter: an f-string
+    (``f"pip install {package}"``), ``"pip install {}".format(package)`` or
+    ``"pip install %s" % package``, with ``_PARAM + _ONE_WORD + name`` for
+    the word that is a parameter (of ``names``) and :data:`_DYNAMIC` for one
+    that holds another value; None when the parameter is part of a word
+    (``{name}=={version}``), the line chains commands, or it is no template."""
+    import string as _string
+
+    def value(v: ast.AST) -> str:
+        return _SLOT + v.id + _SLOT if isinstance(v, ast.Name) and v.id in names else _UNREAD
+
+    parts: List[str] = []
+    if isinstance(node, ast.JoinedStr):
+        for v in node.values:
+            if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                parts.append(v.value)
+            elif isinstance(v, ast.FormattedValue):
+                parts.append(value(v.value) if v.conversion == -1 and v.format_spec is None else _UNREAD)
+    elif (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)
+    ):
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        auto = 0
+        try:
+            fields = list(_string.Formatter().parse(node.func.value.value))
+        except ValueError:
+            return None
+        for text, field, spec, conversion in fields:
+            parts.append(text)
+            if field is None:
+                continue
+            if field == "":
+                field, auto = str(auto), auto + 1
+            given = node.args[int(field)] if field.isdigit() and int(field) < len(node.args) else keywords.get(field)
+            parts.append(value(given) if given is not None and not spec and not conversion else _UNREAD)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+        given = list(node.right.elts) if isinstance(node.right, ast.Tuple) else [node.right]
+        pieces = node.left.value.split("%s")
+        if "%" in "".join(pieces).replace("%%", "") or len(pieces) - 1 != len(given):
+            return None
+        for index, piece in enumerate(pieces):
+            parts.append(piece.replace("%%", "%"))
+            if index < len(given):
+                parts.append(value(given[index]))
+    else:
+        return None
+    words: List[str] = []
+    for word in "".join(parts).split():
+        if word in ("&&", "||", ";", "|") or word.endswith(";"):
+            return None
+        if _SLOT in word:
+            match = _SLOT_WORD.fullmatch(word)
+            if match is None:
+                return None
+            words.append(_PARAM + _ONE_WORD + match.group(1))
+        else:
+            words.append(_DYNAMIC if _UNREAD in word else word)
+    return words
 
 
 def _required(function: Any, method: bool) -> Set[str]:
