@@ -2,6 +2,8 @@
 
 import ast
 
+import pytest
+
 from mlwarden.core import asttree
 from mlwarden.core.config import Config
 from mlwarden.core.engine import check_source
@@ -59,3 +61,21 @@ def test_unit_ast_prefers_the_engines_tree_then_the_shared_parse():
     assert unit_ast(without) is tree is module_ast(source)  # one parse, shared
     assert unit_ast(SimpleNamespace(extra={}, code=SimpleNamespace(source="def (:\n"))) is None
     assert unit_ast(SimpleNamespace()) is None
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("import os", [("os", "os")]),
+        ("import os.path", [("os", "os")]),
+        ("import os.path as p, sys", [("p", "os.path"), ("sys", "sys")]),
+        ("from a.b import c, d as e", [("c", "a.b.c"), ("e", "a.b.d")]),
+        ("from . import c", []),
+        ("from .m import c", []),
+        ("x = 1", []),
+    ],
+)
+def test_import_aliases(code, expected):
+    from mlwarden.core.asttree import import_aliases
+
+    assert import_aliases(ast.parse(code).body[0]) == expected

@@ -58,3 +58,20 @@ def unit_ast(unit: object) -> Optional[ast.Module]:
         return tree
     source = getattr(getattr(unit, "code", None), "source", None)
     return module_ast(source) if isinstance(source, str) else None
+
+
+def import_aliases(node: ast.AST) -> List[Tuple[str, str]]:
+    """``(local name, dotted name it stands for)`` for each name an
+    ``import`` or an absolute ``from … import`` binds: ``import a.b`` binds
+    ``a`` to ``a``, ``import a.b as c`` binds ``c`` to ``a.b``, ``from m
+    import n as k`` binds ``k`` to ``m.n``. Empty for a relative import and
+    for any other node."""
+    if isinstance(node, ast.Import):
+        out = []
+        for alias in node.names:
+            head = alias.name.split(".")[0]
+            out.append((alias.asname, alias.name) if alias.asname else (head, head))
+        return out
+    if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        return [(alias.asname or alias.name, f"{node.module}.{alias.name}") for alias in node.names]
+    return []

@@ -825,14 +825,9 @@ def env_default(value: Optional[ast.AST]) -> Optional[Tuple[str, object]]:
 
 
 def _class_bases(tree: ast.Module) -> Dict[str, Tuple[str, ...]]:
-    imported: Dict[str, str] = {}
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                imported[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
-        elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
-            for alias in stmt.names:
-                imported[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+    from mlwarden.core.asttree import import_aliases
+
+    imported: Dict[str, str] = dict(pair for stmt in tree.body for pair in import_aliases(stmt))
     found: Dict[str, Tuple[str, ...]] = {}
     for stmt in tree.body:
         if not isinstance(stmt, ast.ClassDef):

@@ -35,6 +35,8 @@ import ast
 from functools import lru_cache
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
+from mlwarden.core.asttree import import_aliases
+
 #: function-style writers followed here (their (position, keyword) come from
 #: the round-trip table, which the caller passes in: less those that write
 #: archives, YAML or directories)
@@ -134,12 +136,8 @@ class _Index:
         stack: List[Tuple[ast.AST, bool]] = [(tree, False)]
         while stack:
             node, in_function = stack.pop()
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    self.imports[(alias.asname or alias.name).split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                for alias in node.names:
-                    self.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.imports.update(import_aliases(node))
             if isinstance(node, ast.Call):
                 self.calls.append((node, in_function))
             elif isinstance(node, ast.Global):

@@ -822,16 +822,14 @@ def unpickler_classes(rule: Any) -> "dict[str, str | None]":
 def _unpickler_classes(tree: Any) -> "dict[str, str | None]":
     import ast
 
+    from mlwarden.core.asttree import import_aliases
+
     aliases: dict = {}
     classes: dict = {}
     twice: set = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            aliases.update(import_aliases(node))
         elif isinstance(node, ast.ClassDef):
             if node.name in classes:
                 twice.add(node.name)

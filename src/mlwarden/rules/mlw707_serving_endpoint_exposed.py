@@ -1030,14 +1030,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         classes = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == name]
         if len(classes) != 1:
             return None
-        aliases: Dict[str, str] = {}
-        for stmt in tree.body:
-            if isinstance(stmt, ast.Import):
-                for alias in stmt.names:
-                    aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
-            elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
-                for alias in stmt.names:
-                    aliases[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+        from mlwarden.core.asttree import import_aliases
+
+        aliases: Dict[str, str] = dict(pair for stmt in tree.body for pair in import_aliases(stmt))
         for base in classes[0].bases:
             parts = dotted_parts(base)
             if parts and parts[0] in aliases:

@@ -1861,17 +1861,10 @@ class _LazyLists(dict):
 def _aliases(imports: Iterable[ast.AST]) -> Dict[str, str]:
     """Local name -> qualified name, from every import in the module."""
     out: Dict[str, str] = {}
+    from mlwarden.core.asttree import import_aliases
+
     for node in imports:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    out[alias.asname] = alias.name
-                else:
-                    head = alias.name.split(".")[0]
-                    out[head] = head
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                out[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        out.update(import_aliases(node))
     return out
 
 
