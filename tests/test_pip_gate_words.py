@@ -82,3 +82,85 @@ def test_sources_the_gate_closes_hold_no_command():
     closed = [s for s in sources if _old_gate(s) and not may_install(s)]
     for source in closed:
         assert _commands_without_gate(source) == [], source
+
+
+DOCKERFILES = {
+    "run-slow-only": "import os, subprocess\nRUN_SLOW = os.environ.get('RUN_SLOW')\nsubprocess.run(['pip', 'install', 'x'])\n",
+    "template": "def build(pkgs):\n    return f'FROM base\\nRUN pip install {pkgs}\\n'\n",
+    "escaped-tab": "DOCKERFILE = 'FROM python:3.11\\nRUN\\tpip install torch\\n'\n",
+    "constant-word": "RUN = 'RUN'\nLINES = [f'{RUN} pip install numpy']\n",
+    "placeholder-after": "SEP = ' '\nLINES = ['FROM x', f'RUN{SEP}pip install numpy']\n",
+    "continuation": "TEXT = '''FROM x\nRUN --mount=type=cache,target=/root/.cache \\\\\n    pip install torch\n'''\n",
+    "rerun": "import subprocess\nRERUN_FAILED = True\nRUNNING = 'RUNNING pip install x'\nsubprocess.run(['pip', 'install', 'y'])\n",
+}
+
+
+def _dockerfile_sources():
+    return [*_test_sources(), *DOCKERFILES.values()]
+
+
+def test_the_run_word_gate_finds_what_the_substring_gate_found(monkeypatch):
+    """``RUN`` as a word (not ``RUN_SLOW``) opens the Dockerfile reading: on
+    every sample, the commands are the ones the plain substring test gave."""
+    import re
+
+    from mlwarden.sources.dependencies import pip_in_code
+
+    sources = [s for s in _dockerfile_sources() if "RUN" in s]
+    gated = [_commands_without_gate(s) for s in sources]
+    monkeypatch.setattr(pip_in_code, "_RUN_WORD", re.compile("RUN"))
+    assert [_commands_without_gate(s) for s in sources] == gated
+    assert sum(1 for words in gated if words) >= 5  # Dockerfile samples were read
+    assert pip_in_code._RUN_WORD.search(DOCKERFILES["run-slow-only"])  # (the patched one)
+
+
+@pytest.mark.parametrize("name", ["run-slow-only", "rerun"])
+def test_longer_names_do_not_open_the_dockerfile_reading(name):
+    from mlwarden.sources.dependencies.pip_in_code import _RUN_WORD
+
+    assert _RUN_WORD.search(DOCKERFILES[name]) is None
+
+
+@pytest.mark.parametrize("name", ["template", "escaped-tab", "constant-word", "placeholder-after", "continuation"])
+def test_dockerfile_spellings_open_it(name):
+    """Every spelling that can put ``RUN`` at a line's start opens it (the
+    reader then decides: it follows literals and f-string templates)."""
+    from mlwarden.sources.dependencies.pip_in_code import _RUN_WORD
+
+    assert _RUN_WORD.search(DOCKERFILES[name]) is not None
+
+
+@pytest.mark.parametrize("name", ["template", "escaped-tab", "continuation"])
+def test_dockerfile_installs_are_read(name):
+    assert _commands_without_gate(DOCKERFILES[name])
+
+
+WRAPPERS = {
+    "says-pip": "import subprocess, sys\ndef add(pkg):\n    subprocess.check_call([sys.executable, '-m', 'pip', 'install', pkg])\nadd('requests')\n",
+    "program-bound-in-the-file": "import subprocess\nPROGRAM = 'pip3'\ndef add(pkg):\n    subprocess.check_call([PROGRAM, 'install', pkg])\nadd('requests')\n",
+    "entry-point-imported-by-the-module": "from pip._internal import main as go\ndef add(pkg):\n    go(['install', pkg])\nadd('requests')\n",
+    "no-pip-anywhere": "import subprocess\ndef run(tool, arg):\n    subprocess.check_call([tool, 'install', arg])\nrun('npm', 'left-pad')\n",
+}
+
+
+@pytest.mark.parametrize("name", ["says-pip", "program-bound-in-the-file", "entry-point-imported-by-the-module"])
+def test_each_way_of_saying_pip_keeps_the_wrapper_read(name):
+    from mlwarden.sources.dependencies.pip_in_code import _PipWrappers
+
+    source = WRAPPERS[name]
+    tree = ast.parse(source)
+    wrappers = _PipWrappers(tree, source.splitlines(), None, {"go": "pip._internal.main"} if "go(" in source else {})
+    assert wrappers._may_say_pip(tree.body[-2])
+    assert _commands_without_gate(source)
+
+
+def test_the_wrapper_pre_test_changes_no_command(monkeypatch):
+    """Reading every called function as a possible wrapper (no pre-test)
+    gives the same commands on every sample."""
+    from mlwarden.sources.dependencies import pip_in_code
+
+    sources = [*_test_sources(), *WRAPPERS.values(), *DOCKERFILES.values()]
+    gated = [_commands_without_gate(s) for s in sources]
+    monkeypatch.setattr(pip_in_code._PipWrappers, "_may_say_pip", lambda self, function: True)
+    assert [_commands_without_gate(s) for s in sources] == gated
+    assert sum(1 for words in gated if words) > 100

@@ -477,7 +477,7 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
     dockerfiles: Set[int] = set()
     # an instruction's `RUN` is spelt in the file (a literal, or a constant
     # that a string of the file names), or no string of it can hold one
-    dockerfile = "RUN" in source
+    dockerfile = "RUN" in source and _RUN_WORD.search(source) is not None
     for node in nodes:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return, ast.Call)):
             # a Dockerfile's RUN instructions held as data (a template, a list of its lines)
@@ -698,13 +698,14 @@ def _project_runners(tree: ast.AST, aliases: Dict[str, str], nodes: Optional[Lis
     if not any(isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and _qualname(n.func, aliases) in runs for n in (nodes if nodes is not None else iter_nodes(tree))):
         return {}  # no call anywhere runs a name: no function of the file can be a runner (one walk, not one per function)
     methods: Set[int] = set()
-    for node in ast.walk(tree):
+    functions: List[ast.AST] = []
+    for node in iter_nodes(tree):  # any order: the result does not depend on it
         if isinstance(node, ast.ClassDef):
             methods.update(id(n) for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.append(node)
     found: Dict[str, Optional[int]] = {}
-    for function in ast.walk(tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
+    for function in functions:
         params = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
         static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
         if id(function) in methods and not static:
@@ -749,6 +750,12 @@ def _handed_command(node: ast.Call, at: int, lines: List[str], lists: Any) -> Op
 _MESSAGE_CALL = lazyre.compile(r"(?i)print|log|warn|echo|info|debug|error|exception|critical|secho|help|assert|expect")
 #: a line of a Dockerfile that starts an instruction
 _DOCKER_RUN = lazyre.compile(r"^[ \t]*RUN[ \t]+")
+#: how the source spells a ``RUN`` that can start such a line: not part of
+#: a longer name (``RUN_SLOW``, ``RUNNING``, ``RERUN``); before it a quote,
+#: blank, ``{…}`` or an escape such as ``\n``, after it a blank, a quote, an
+#: escape or ``{`` (transformers' ``testing_utils.py`` says ``RUN_SLOW`` and
+#: paid a whole-file pass of list bindings for no Dockerfile)
+_RUN_WORD = lazyre.compile(r"(?<![A-Z0-9_])RUN(?![A-Za-z0-9_])")
 
 
 def _dockerfile_commands(node: ast.AST, lines: List[str], lists: Any, seen: Set[int]) -> Iterator[List[Word]]:
@@ -1092,6 +1099,7 @@ class _PipWrappers:
                 if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and not PIP_HELPER.search(function.name):
                     self._defs.setdefault(function.name, []).append((function, in_class))
         self._known: Dict[str, Optional[_Wrapper]] = {}
+        self._file_says_pip: Optional[bool] = None
 
     def get(self, name: str) -> Optional[_Wrapper]:
         if name not in self._known:
@@ -1100,10 +1108,25 @@ class _PipWrappers:
             for function, in_class in self._defs.get(name, ()):
                 if found is not None or twice:
                     twice, found = True, None  # defined again after a wrapper: which one runs is unknown
-                else:
+                elif self._may_say_pip(function):
                     found = _wrapper_of(function, in_class, self._lines, self._lists, self._aliases)
             self._known[name] = found
         return self._known[name]
+
+    def _may_say_pip(self, function: ast.AST) -> bool:
+        """False when :func:`_wrapper_of` cannot find pip in ``function``'s
+        command, so it is not read: the words before the parameter say pip
+        only through the function's own text, a string of the file that is
+        a pip program (:func:`_file_names_pip_program`), or pip's entry
+        point imported by the module (transformers' ``testing_utils.py``
+        calls ~900 functions of its own, none of them an installer)."""
+        if self._file_says_pip is None:
+            self._file_says_pip = _file_names_pip_program(self._lines, self._lists) or any(
+                value == "pip" or value.startswith("pip.") for value in self._aliases.values()
+            )
+        if self._file_says_pip:
+            return True
+        return "pip" in "\n".join(self._lines[function.lineno - 1 : function.end_lineno]).lower()
 
 
 def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any, aliases: Optional[Dict[str, str]] = None) -> Optional[_Wrapper]:
