@@ -6,7 +6,7 @@ What the engine needs of each rule before importing it (see
 FINGERPRINT = {'_helpers': 3870641487,
  '_kwdict': 500360963,
  '_optin': 137267713,
- '_roundtrip': 3895584652,
+ '_roundtrip': 632532232,
  '_samefile': 1877721315,
  'mlw101_pickle_load': 2549032468,
  'mlw102_torch_load_without_weights_only': 688923392,

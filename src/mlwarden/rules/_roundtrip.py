@@ -1605,14 +1605,8 @@ class _Query:
         or None."""
         if self.scope.is_module or data is None or not self.test_code():
             return None
-        source = data if isinstance(data, cst.Call) else self.handle_source(data)
-        path, mode = self.opened_path(source) if source is not None else (None, None)
-        if path is None:
-            path = data
-        elif mode is None or "r" not in mode:
-            return None
-        path = self._unwrap_path(path)
-        if self.local_path(path) != "temp":
+        path = self._read_path(data)
+        if path is None or self.local_path(path) != "temp":
             return None
         keys = {self.path_key(path)}
         base = self._path_base(path)
