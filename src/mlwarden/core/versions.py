@@ -43,16 +43,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from mlwarden.sources.dependencies.paths import LOCK_FILES, dependency_files as _dependency_files  # noqa: E402,F401
+from mlwarden.sources.dependencies.paths import LOCK_FILES, canonicalize_name, dependency_files as _dependency_files  # noqa: E402,F401
 
-
-def canonicalize_name(name: str) -> str:
-    """PEP 503 normalisation, as ``packaging.utils.canonicalize_name``
-    (which imports ``packaging.tags``: logging, platform, sysconfig, ~6 ms
-    of every run that reaches a version-aware rule)."""
-    import re
-
-    return re.sub(r"[-_.]+", "-", name).lower()
 MARKER_FILES = ("pyproject.toml", "setup.cfg", "Pipfile") + LOCK_FILES
 
 

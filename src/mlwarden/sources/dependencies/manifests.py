@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from packaging.requirements import InvalidRequirement
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from mlwarden.sources.base import LoadError
 from mlwarden.sources.dependencies.entries import DependencySet, Entry
-from mlwarden.sources.dependencies.requirement import exact_specifier, index_setting, is_template, parse_requirement, url_facts
+from mlwarden.sources.dependencies.paths import canonicalize_name
+from mlwarden.sources.dependencies.requirement import InvalidRequirement, exact_specifier, index_setting, is_template, parse_requirement, url_facts
 from mlwarden.sources.dependencies.requirements import _read_into
 from mlwarden.sources.dependencies.tomlpos import Positions
 

@@ -4,8 +4,19 @@ classifying a path never imports a parser."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import List, Tuple
+
+_NAME_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def canonicalize_name(name: str) -> str:
+    """PEP 503 normalisation, as ``packaging.utils.canonicalize_name``
+    (which imports ``packaging.tags``: logging, platform, subprocess,
+    sysconfig, ~20 ms of a one-file hook run that reads the project's pins)."""
+    return _NAME_SEPARATORS.sub("-", name).lower()
+
 
 #: lock files that pin exact versions (core/versions.py reads them)
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")

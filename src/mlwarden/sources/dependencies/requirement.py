@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence
 from urllib.parse import urlsplit
 
 from mlwarden.sources.dependencies.entries import Entry, IndexSetting
+from mlwarden.sources.dependencies.paths import canonicalize_name
 
 VCS_SCHEMES = ("git", "hg", "svn", "bzr")
 URL_RE = re.compile(r"^(?:(?:git|hg|svn|bzr)\+)?(?:https?|ftp|file|ssh|git)://|^file:", re.IGNORECASE)
@@ -206,6 +207,55 @@ def exact_specifier(specifier: str) -> bool:
     return any(s.operator == "===" or (s.operator == "==" and not s.version.endswith("*")) for s in specs)
 
 
+class InvalidRequirement(ValueError):
+    """A requirement string pip would not accept; the message is
+    ``packaging``'s reason (:func:`parse_requirement`)."""
+
+
+_IDENTIFIER = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+_CLAUSE = r"(?:===|==|!=|~=|<=|>=|<|>)[ \t]*[A-Za-z0-9.*+!_-]+"
+#: the common shape: a name, extras, a comma-separated specifier list, no
+#: marker, URL or parentheses (``torch``, ``torch>=2.6``, ``accelerate[torch]
+#: >=1.0, <2``). Read without ``packaging.requirements``, whose import pulls
+#: ``packaging.markers`` and ``packaging.tags`` (platform, logging,
+#: subprocess, sysconfig: ~10% of a one-file hook run that reads the
+#: project's pins); anything else goes to packaging, which also words the
+#: errors. tests/test_requirement_fast_path.py compares both readings.
+_PLAIN_RE = re.compile(
+    rf"(?P<name>{_IDENTIFIER})[ \t]*"
+    rf"(?:\[(?P<extras>[ \t]*{_IDENTIFIER}(?:[ \t]*,[ \t]*{_IDENTIFIER})*[ \t]*)?\])?[ \t]*"
+    rf"(?P<spec>{_CLAUSE}(?:[ \t]*,[ \t]*{_CLAUSE})*)?"
+)
+
+
+def _plain_requirement(text: str, common: Dict[str, object]) -> Optional[Entry]:
+    """The entry of a requirement in the common shape (:data:`_PLAIN_RE`),
+    exactly as packaging reads it, or None (packaging decides)."""
+    match = _PLAIN_RE.fullmatch(text)
+    if match is None:
+        return None
+    spec = ""
+    if match.group("spec"):
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        try:
+            spec = str(SpecifierSet(match.group("spec")))
+        except InvalidSpecifier:
+            return None  # packaging words the error
+    extras = match.group("extras")
+    name = match.group("name")
+    return Entry(
+        name=canonicalize_name(name),
+        written_name=name,
+        text=text,
+        specifier=spec,
+        exact=exact_specifier(spec) if spec else False,
+        marker=None,
+        extras=tuple(sorted({e.strip() for e in extras.split(",")})) if extras else (),
+        **common,  # type: ignore[arg-type]
+    )
+
+
 def parse_requirement(
     text: str,
     *,
@@ -221,10 +271,7 @@ def parse_requirement(
     file_line: Optional[int] = None,
 ) -> Entry:
     """One pip requirement (PEP 508 string, URL or local path). Raises
-    InvalidRequirement with packaging's reason."""
-    from packaging.requirements import Requirement  # imported when a requirement is read
-    from packaging.utils import canonicalize_name
-
+    :class:`InvalidRequirement` with packaging's reason."""
     text = text.strip()
     common = dict(
         path=path, line=line, col=col, context=context, hashes=tuple(hashes), editable=editable,
@@ -253,7 +300,15 @@ def parse_requirement(
             specifier=None,
             **dict(common, hashes=tuple(hashes) + (("#fragment",) if facts["hashed"] else ())),
         )
-    req = Requirement(text)
+    plain = _plain_requirement(text, common)
+    if plain is not None:
+        return plain
+    from packaging.requirements import InvalidRequirement as _Invalid, Requirement  # imported when needed
+
+    try:
+        req = Requirement(text)
+    except _Invalid as exc:
+        raise InvalidRequirement(str(exc)) from None
     marker = str(req.marker) if req.marker is not None else None
     if req.url:
         facts = url_facts(req.url)

@@ -25,6 +25,7 @@ from mlwarden.sources.dependencies.requirement import (  # noqa: F401  (re-expor
     URL_RE,
     VALUE_OPTIONS,
     VCS_SCHEMES,
+    InvalidRequirement,
     Token,
     _is_localhost,
     exact_specifier,
@@ -219,8 +220,6 @@ def _read_into(
 
 def _add_requirement(deps, text, display, line, col, context, hashes, editable, constraint, own, error,
                      cell=None, file_line=None) -> Optional[Entry]:
-    from packaging.requirements import InvalidRequirement  # imported when a requirement is read
-
     try:
         entry = parse_requirement(
             text, path=display, line=line, col=col, context=context, hashes=hashes, editable=editable,
