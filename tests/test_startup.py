@@ -5,6 +5,7 @@ will not run). Run in a fresh interpreter, as the hook does; the test lists
 the modules imported, it does not time anything."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -161,6 +162,64 @@ def test_a_version_aware_rule_does_not_import_packaging_tags(tmp_path):
     assert proc.returncode == 1 and "MLW102" in proc.stdout, proc.stderr
     state = json.loads(proc.stdout.rsplit("STATE=", 1)[1].split("\n", 1)[0])
     assert "logging" not in state["stdlib"] and "platform" not in state["stdlib"]
+
+
+PINS_PROBE = """
+import json, sys
+from mlwarden.cli import main
+code = main(sys.argv[1:])
+print("PARSER=" + json.dumps("packaging.requirements" in sys.modules))
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize(
+    "requirements, reported, parser",
+    [
+        ("torch>=2.6\nnumpy\n", False, False),  # plain pins: read without packaging.requirements
+        ("torch>=2.4\nnumpy\n", True, False),
+        ("torch>=2.6 ; python_version >= '3.9'\ntorch>=2.4 ; python_version < '3.9'\n", True, True),  # markers: packaging reads them
+    ],
+)
+def test_project_pins_are_read_without_the_full_requirement_parser_when_plain(tmp_path, requirements, reported, parser):
+    """A one-file hook run in a real project reads its torch pin (MLW102's
+    verdict depends on it); plain requirement lines must not import
+    ``packaging.requirements`` (markers, tags, platform, logging: ~10% of
+    the run), and the verdict is the pin's either way."""
+    (tmp_path / "requirements.txt").write_text(requirements)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "1.0"\ndependencies = ["accelerate[torch] >=1.0, <2", "tqdm"]\n')
+    (tmp_path / "model.py").write_text("import torch\nmodel = torch.load('m.pt')\n")
+    proc = subprocess.run([sys.executable, "-c", PINS_PROBE, "check", "--no-cache", "--severity", "medium", "model.py"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert ("MLW102" in proc.stdout) is reported, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout.rsplit("PARSER=", 1)[1].split("\n", 1)[0]) is parser
+
+
+GC_PROBE = """
+import gc, json, sys
+sys.argv = ["mlwarden"] + sys.argv[1:]
+from mlwarden.resident import main
+code = main()
+print("GC=" + json.dumps([gc.isenabled(), gc.get_freeze_count() > 0]))
+sys.exit(code)
+"""
+
+
+def test_a_check_command_pauses_the_collector_only_until_its_first_file(tmp_path):
+    """core/startgc.py: the collector is off while ``mlwarden check`` starts,
+    frozen and back on once a file is done; the findings are those of the
+    plain in-process run (cli.main, no pause)."""
+    (tmp_path / "a.py").write_text("import pickle\nobj = pickle.load(open('x.pkl', 'rb'))\n")
+    (tmp_path / "b.py").write_text("import yaml\ncfg = yaml.load(open('c.yml'), Loader=yaml.Loader)\n")
+    env = dict(os.environ, MLWARDEN_RESIDENT="0")
+    args = ["check", "--no-cache", "--isolated", "--format", "json", "a.py", "b.py"]
+    paused = subprocess.run([sys.executable, "-c", GC_PROBE, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    plain = subprocess.run([sys.executable, "-c", "import sys; from mlwarden.cli import main; sys.exit(main(sys.argv[1:]))", *args],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    assert json.loads(paused.stdout.rsplit("GC=", 1)[1].split("\n", 1)[0]) == [True, True], paused.stderr
+    body = paused.stdout.rsplit("GC=", 1)[0]
+    assert paused.returncode == plain.returncode == 1
+    assert json.loads(body) == json.loads(plain.stdout) and "MLW101" in body and "MLW106" in body
 
 
 @pytest.mark.parametrize("name", ["Torch", "torch_vision", "A.B-C__d", "x..y", "NumPy", "a-_.b", "", "Ünï_Code"])

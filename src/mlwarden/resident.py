@@ -74,6 +74,10 @@ def main() -> int:
             return 130
         if served is not None:
             return served
+    if argv and argv[0] == "check":
+        from mlwarden.core import startgc
+
+        startgc.pause()  # until the first file is done (core/startgc.py)
     from mlwarden.cli import main as cli_main
 
     code = cli_main(argv)

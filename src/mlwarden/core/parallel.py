@@ -118,13 +118,18 @@ def _size(path: Path) -> int:
 
 def check_many(items: Sequence[Item], rules: Sequence[type], config: Any, jobs: Optional[int] = 1) -> List[UnitResult]:
     """Check ``items``; portable results in input order (see the module docs)."""
+    from mlwarden.core import startgc
+
     jobs = effective_jobs(jobs, len(items))
     results: List[Optional[UnitResult]] = [None] * len(items)
     if jobs > 1:
+        startgc.resume()  # before the workers are forked
         _run_pool(items, rules, config, jobs, results)
     for index, item in enumerate(items):  # serial run, or what a broken pool left
         if results[index] is None:
             results[index] = portable(check_one(item, rules, config))
+            startgc.resume()  # start-up is over after the first file
+    startgc.resume()
     return results  # type: ignore[return-value]
 
 
