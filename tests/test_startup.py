@@ -123,7 +123,7 @@ from mlwarden.core import redact
 def compiled(module):
     return sorted(n for n, v in vars(module).items() if isinstance(v, LazyPattern) and "_compiled" in v.__dict__)
 print("STATE=" + json.dumps({
-    "stdlib": sorted(m for m in ("hashlib", "shutil", "bz2", "lzma", "logging", "platform") if m in sys.modules),
+    "stdlib": sorted(m for m in ("hashlib", "_sha2", "_sha256", "shutil", "bz2", "lzma", "logging", "platform") if m in sys.modules),
     "providers": sum("_compiled" in p.__dict__ for ps in patterns.PROVIDER_PATTERNS.values() for p in ps),
     "redact": compiled(redact),
 }))
@@ -150,7 +150,18 @@ def test_the_lazy_probe_sees_compiled_patterns(tmp_path):
     proc = subprocess.run([sys.executable, "-c", LAZY_PROBE, "check", "--no-cache", "leak.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     state = json.loads(proc.stdout.rsplit("STATE=", 1)[1].split("\n", 1)[0])
-    assert state["providers"] > 0 and "hashlib" in state["stdlib"] and state["redact"]
+    assert state["providers"] > 0 and {"_sha2", "_sha256", "hashlib"} & set(state["stdlib"]) and state["redact"]
+
+
+@pytest.mark.parametrize("text", ["", "pickle.load(f)", "héllo \ud800 wörld", "x" * 100_000])
+def test_finding_hashes_are_hashlibs_sha256(text):
+    """core/finding.sha256_hex uses CPython's own SHA-256 module (no OpenSSL
+    start-up): the digests are hashlib's, so baselines keep matching."""
+    import hashlib
+
+    from mlwarden.core.finding import sha256_hex
+
+    assert sha256_hex(text) == hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def test_a_version_aware_rule_does_not_import_packaging_tags(tmp_path):
