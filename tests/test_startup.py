@@ -20,6 +20,7 @@ code = main(sys.argv[1:])
 heavy = sorted({m.split(".")[0] for m in sys.modules} & set(json.loads(%r)))
 print("HEAVY=" + json.dumps(heavy))
 print("MODULES=" + json.dumps(sorted(m for m in sys.modules if m.startswith("mlwarden."))))
+print("LIBCST=" + json.dumps(sorted(m for m in sys.modules if m.startswith("libcst."))))
 sys.exit(code)
 """ % json.dumps(HEAVY)
 
@@ -204,6 +205,18 @@ def test_project_pins_are_read_without_the_full_requirement_parser_when_plain(tm
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert ("MLW102" in proc.stdout) is reported, proc.stdout + proc.stderr
     assert json.loads(proc.stdout.rsplit("PARSER=", 1)[1].split("\n", 1)[0]) is parser
+
+
+def test_a_run_that_parses_code_does_not_import_libcsts_parser_entry_points(tmp_path):
+    """The engine calls libcst's native parser directly
+    (core/codecache.parse_module): the pure-Python tokenizer and
+    configuration detection behind ``libcst.parse_module`` stay unimported."""
+    (tmp_path / "model.py").write_text("import torch\nmodel = torch.load('m.pt')\n")
+    code, heavy, proc = probe(tmp_path, "check", "--no-cache", "model.py")
+    assert code == 1 and "MLW102" in proc.stdout and "libcst" in heavy, proc.stderr
+    loaded = json.loads(proc.stdout.rsplit("LIBCST=", 1)[1].split("\n", 1)[0])
+    assert "libcst._nodes.expression" in loaded
+    assert not [m for m in loaded if m.startswith("libcst._parser")], loaded
 
 
 GC_PROBE = """

@@ -123,8 +123,54 @@ def load_libcst() -> Any:
     return module
 
 
+def parse_module(source: str) -> Any:
+    """``libcst.parse_module(source)`` for a ``str``: libcst's native parser
+    called as its entry point calls it (``native.parse_module(source,
+    encoding="utf-8")``, the encoding a ``str`` gets). Going straight there
+    skips importing ``libcst._parser``'s entry points, configuration
+    detection and pure-Python tokenizer, which a ``str`` never uses: 23 M of
+    the ~630 M instructions of a one-file hook run. ``LIBCST_PARSER_TYPE=pure``
+    (older libcst) or a libcst without ``native`` takes the entry point.
+    tests/test_walkcst.py compares both trees on every package module."""
+    cst = load_libcst()
+    native = _native()
+    if native is None:
+        return cst.parse_module(source)
+    return native.parse_module(source, encoding="utf-8")
+
+
+def parse_expression(source: str) -> Any:
+    """``libcst.parse_expression(source)`` through the native parser, as
+    :func:`parse_module` (a fix's new argument: ``weights_only=True``)."""
+    cst = load_libcst()
+    native = _native()
+    if native is None:
+        return cst.parse_expression(source)
+    return native.parse_expression(source)
+
+
+_NATIVE: list = []
+
+
+def _native() -> Any:
+    """libcst's native parser module, or None where its entry points would
+    not call it."""
+    if not _NATIVE:
+        module = None
+        if os.environ.get("LIBCST_PARSER_TYPE", "").strip().lower() != "pure":
+            try:
+                from libcst import native as module
+
+                module.parse_module, module.parse_expression  # noqa: B018 - both must exist
+            except (ImportError, AttributeError):
+                module = None
+        _NATIVE.append(module)
+    return _NATIVE[0]
+
+
 #: what a run that reaches the rules uses of libcst: the node classes, the
-#: parser entry point, the visitors and the position provider. The rest of
+#: visitors and the position provider (the parser is called directly:
+#: :func:`parse_module`). The rest of
 #: the package (scope and type-inference providers, codemod helpers, …) is
 #: imported on first use of one of its names (core/lazypackage.py).
 LIBCST_PARTS = (
@@ -133,7 +179,6 @@ LIBCST_PARTS = (
     "libcst._nodes.module",
     "libcst._nodes.op",
     "libcst._nodes.whitespace",
-    "libcst._parser.entrypoints",
     "libcst._visitors",
     "libcst.metadata.position_provider",
 )

@@ -443,12 +443,12 @@ def _locate_in_chunks(source: str, rules: Sequence[type], deep: bool, kind: str 
 
 def _parse_cst(source: str):
     """libcst's tree of ``source``; every failure is a ParseFailure."""
-    from mlwarden.core.codecache import load_libcst
+    from mlwarden.core.codecache import load_libcst, parse_module
 
     cst = load_libcst()
 
     try:
-        return cst.parse_module(source)
+        return parse_module(source)
     except cst.ParserSyntaxError as exc:
         raise _CstRefused(f"syntax error at line {exc.raw_line}:{exc.raw_column + 1}: {exc.message}") from None
     except RecursionError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator, Optional, Tuple
 
 from mlwarden.core.lazy import cst
+from mlwarden.core.codecache import parse_expression
 
 
 def last_words(names: Iterable[str]) -> frozenset:
@@ -38,7 +39,7 @@ def add_keyword(call: Any, name: str, value: str) -> Any:
     line."""
     new_arg = cst.Arg(
         keyword=cst.Name(name),
-        value=cst.parse_expression(value),
+        value=parse_expression(value),
         equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")),
     )
     args = list(call.args)

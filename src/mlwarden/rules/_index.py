@@ -3,7 +3,7 @@
 What the engine needs of each rule before importing it (see
 :func:`mlwarden.core.registry.rule_refs`)."""
 
-FINGERPRINT = {'_helpers': 3870641487,
+FINGERPRINT = {'_helpers': 276312320,
  '_kwdict': 500360963,
  '_optin': 137267713,
  '_roundtrip': 632532232,
