@@ -243,7 +243,6 @@ def own_version(directory: Path) -> Optional[Tuple[str, Version, str]]:
     ``directory`` itself builds, or None. Read as text and TOML/INI, never
     run: a setuptools ``attr:`` version is found as a ``__version__ = "..."``
     line of the module it names."""
-    import configparser
     import re
 
     name = version = where = None
@@ -272,6 +271,8 @@ def own_version(directory: Path) -> Optional[Tuple[str, Version, str]]:
                                 break
         setup_cfg = directory / "setup.cfg"
         if not name and setup_cfg.is_file():
+            import configparser
+
             parser = configparser.RawConfigParser(strict=False)
             parser.read_string(setup_cfg.read_text(encoding="utf-8", errors="replace")[:500_000])
             if parser.has_section("metadata"):

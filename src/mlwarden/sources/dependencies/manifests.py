@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import json
 import re
 import sys
@@ -266,6 +265,8 @@ SETUP_KEYS = {("options", "install_requires"), ("options", "setup_requires"), ("
 
 
 def parse_setup_cfg(text: str, display: str) -> DependencySet:
+    import configparser  # here: most projects have no setup.cfg
+
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(text)
