@@ -569,6 +569,8 @@ _ONE_READER_SETS = {
     "heldout21": ("vulninfra",),
     "heldout22": ("fake-leaks",),
     "heldout23": ("fake-leaks",),
+    "heldout24": ("scanner-benchmarks",),
+    "heldout25": ("secret-detection-benchmark",),
 }
 
 
@@ -937,7 +939,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("eval", help="precision / recall / F1 on labelled samples")
-    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23"), default="dev",
+    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25"), default="dev",
                     help="dev: own + published samples (used while building the detectors); heldout: held-out set 1, "
                          "the files in benchmarks/.corpus/secrets-heldout (benchmarks/secrets_heldout.py); heldout2: "
                          "set 2, benchmarks/.corpus/secrets-heldout2 (benchmarks/secrets_heldout2.py); heldout3 / heldout4: "
@@ -962,7 +964,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "--kinds asis,config.yaml); heldout21: set 21, benchmarks/.corpus/secrets-heldout21 "
                          "(benchmarks/secrets_heldout21.py; the same kinds); heldout22: round 21's development set, "
                          "benchmarks/.corpus/secrets-heldout22 (benchmarks/secrets_heldout22.py; the same kinds); "
-                         "heldout23: set 23, benchmarks/.corpus/secrets-heldout23 (benchmarks/secrets_heldout23.py)")
+                         "heldout23: set 23, benchmarks/.corpus/secrets-heldout23 (benchmarks/secrets_heldout23.py); "
+                         "heldout24: round 22's development set, benchmarks/.corpus/secrets-heldout24 "
+                         "(benchmarks/secrets_heldout24.py); heldout25: set 25, benchmarks/.corpus/secrets-heldout25 "
+                         "(benchmarks/secrets_heldout25.py; the same kinds)")
     ev.add_argument("--heldout-dir", metavar="DIR", help="where the held-out files are (default benchmarks/.corpus/secrets-heldout, "
                                                          "secrets-heldout2, -3, -4, -5, -6, -7 or -8)")
     ev.add_argument("--source", choices=("all", "own", "published"), default="all", help="with --set dev")
