@@ -74,6 +74,7 @@ def true_positives():
     langfuse = tok("sk", "-lf-", "-".join(rand(n, HEX) for n in (8, 4, 4, 4, 12)))
     supabase = tok("sbp", "_", rand(40, HEX + "ghijkmnpqrstuvwxyz"))
     sourcegraph = tok("sgp", "_local_", rand(40, HEX))
+    dropbox = tok(rand(11, ALNUM), "AAAAA" "AAAAA", rand(43, ALNUM + "_-"))
     glsa = tok("glsa", "_", rand(32), "_", rand(8, HEX))
     glc = tok("glc", "_eyJ", rand(120, ALNUM + "+/"), "==")
     grafana_key = tok("eyJrI", "joi", rand(90, ALNUM + "+/"), "=")
@@ -226,6 +227,7 @@ def true_positives():
         ("Langfuse Secret Key", f'Langfuse(public_key=pk, secret_key="{langfuse}")', langfuse),
         ("Supabase Access Token", f"SUPABASE_ACCESS_TOKEN={supabase}", supabase),
         ("Sourcegraph Access Token", f'SRC_ACCESS_TOKEN = "{sourcegraph}"', sourcegraph),
+        ("Dropbox Access Token", f'dbx = dropbox.Dropbox("{dropbox}")', dropbox),
         ("Grafana Service Account Token", f"GRAFANA_SA_TOKEN={glsa}", glsa),
         ("Grafana Cloud Token", f'Authorization: "Bearer {glc}"', glc),
         ("Grafana API Key", f'grafana_api(key="{grafana_key}")', grafana_key),

@@ -9,7 +9,9 @@ general.
 - the TOTP seed of authenticator documentation (``JBSWY3DPEHPK3PXP``) joins
   the shared documented-examples list;
 - Sourcegraph access tokens: ``sgp_`` + 40 hex, with a 16-hex instance id or
-  ``local_`` between;
+  ``local_`` between; Dropbox access and refresh tokens by their shape (11 +
+  ten ``A`` + 43: the ``A`` run is the format's, not a placeholder's;
+  ``sl.`` + 130+ for short-lived ones);
 - a URL login whose user and password both name their role
   (``proxyuser:proxypass``, ``dbuser:dbpassword``, ``user:password``) is a
   template's placeholder, in code and in configuration;
@@ -23,7 +25,7 @@ general.
   ``Containerfile``) are read by name.
 
 Checked with 8eb54eb's src (``PYTHONPATH=<8eb54eb>/src``): of the reported
-rows, the Sourcegraph ``local_`` and instance-id shapes, the continued
+rows, the Sourcegraph ``local_`` and instance-id shapes, the Dropbox refresh token, the continued
 ``--proxy-user`` line, both glued password flags, the random-case Dockerfile
 value, the Terraform default and the Containerfile row fail there; the
 others (a ``token sgp_…`` header, non-role URL logins, ``curl -U`` on its
@@ -99,12 +101,16 @@ SGP = rand(40, HEX)
 PROXY_PW = rand(14) + "!x"
 TF_DEFAULT = rand(28)
 APIKEY = random_case(14) + "_" + random_case(12)
+DBX = rand(11) + "A" * 10 + rand(43, ALNUM + "_-")
 
 REPORTED = [
     # Sourcegraph tokens, every shape
     ("cody.py", f'SOURCEGRAPH_ACCESS_TOKEN = os.environ.get("SOURCEGRAPH_ACCESS_TOKEN", "sgp_local_{SGP}")\n'),
     ("settings.json", f'{{"cody.accessToken": "sgp_{rand(16, HEX)}_{SGP}"}}\n'),
     ("client.py", f'headers = {{"Authorization": "token sgp_{SGP}"}}\n'),
+    # Dropbox tokens by shape, whatever the name
+    ("dbx.json", f'{{"refresh_token": "{DBX}"}}\n'),
+    ("sync.py", f'client = dropbox.Dropbox(oauth2_access_token="sl.u.{rand(150, ALNUM + "_-")}")\n'),
     # a URL login that is not two role words
     ("proxy.yaml", f'proxy-url: "http://proxyuser:{PROXY_PW}@proxy.corp.internal:3128"\n'),
     ("proxy.py", f'PROXIES = {{"https": "http://svc-ingest:{PROXY_PW}@proxy.corp.internal:3128"}}\n'),
@@ -132,7 +138,7 @@ def test_reported_at_medium_or_more(filename, text):
     assert got, (text, got)
     assert all(g[1] in (Severity.MEDIUM, Severity.HIGH) for g in got)
     shown = " ".join(g[2] for g in got)
-    assert SGP not in shown and PROXY_PW not in shown and TF_DEFAULT not in shown and APIKEY not in shown
+    assert SGP not in shown and DBX not in shown and PROXY_PW not in shown and TF_DEFAULT not in shown and APIKEY not in shown
 
 
 def test_sourcegraph_tokens_are_named():
@@ -158,6 +164,10 @@ QUIET = [
     ("app.py", "api_key = ApiKeyHeaderExtractorForRequests\n"),
     # a Terraform variable whose default is a reference or not a credential's
     ("vars.tf", 'variable "api_token" {\n  default = "${var.upstream_token}"\n}\nvariable "region" {\n  default = "eu-west-1"\n}\n'),
+    # ten `A` elsewhere: in a longer base64 run, a word, a shorter value
+    ("blob.json", f'{{"data": "{rand(40, ALNUM + "+/")}/{rand(11)}{"A" * 10}{rand(43)}+{rand(40, ALNUM + "+/")}"}}\n'),
+    ("dbx.yaml", "note: DropboxIsAAAAAAAAAAmazing\n"),
+    ("dbx.env", f"DROPBOX_TOKEN={rand(11)}{'A' * 10}{rand(20)}\n"),
     # a flag that merely ends in `pass`, and curl's options without a login
     ("ci.yml", "run: rsync --bypass-cache artifacts/ remote:/srv\n"),
     ("ci.yaml", "run: curl --proxy https://proxy.corp.internal:8080 https://example.org\n"),

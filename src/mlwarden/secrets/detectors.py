@@ -255,6 +255,13 @@ class SourcegraphTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class DropboxTokenDetector(RegexBasedDetector):
+    """Dropbox long-lived access and refresh tokens (11 + ten ``A`` + 43) and short-lived ones (``sl.`` + 130+)."""
+
+    secret_type = "Dropbox Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class PrivateAITokenDetector(RegexBasedDetector):
     """Private AI API keys (32 alphanumerics near ``private_ai`` / ``privateai``)."""
 
@@ -501,4 +508,5 @@ ALL_DETECTORS = (
     LangfuseSecretKeyDetector,
     SupabaseTokenDetector,
     SourcegraphTokenDetector,
+    DropboxTokenDetector,
 )

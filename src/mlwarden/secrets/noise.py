@@ -342,6 +342,10 @@ def _templated(body: str) -> bool:
     return not _literal_secret(body)
 
 
+#: a Dropbox long-lived token: 11 characters, ten `A`, 43 characters
+_DROPBOX_LONG = re.compile(r"([A-Za-z0-9]{11})A{10}([A-Za-z0-9_\-]{43})")
+
+
 def placeholder_reason(value: str) -> Optional[str]:
     """Why ``value`` is a placeholder or a test value (any detector)."""
     body = value.strip()
@@ -363,6 +367,9 @@ def placeholder_reason(value: str) -> Optional[str]:
     if _decoded_placeholder(body):
         return "base64 of placeholder text"
     core = strip_prefix(body)
+    dropbox = _DROPBOX_LONG.fullmatch(core)
+    if dropbox:
+        core = dropbox.group(1) + dropbox.group(2)  # the ten `A` are the format's (zero bytes), not a placeholder's
     slack = _SLACK_PARTS.fullmatch(body)
     if slack:
         # `xoxa-2-511111111-3111111111-e039d0…`: the numeric parts are team and
