@@ -924,6 +924,10 @@ def cmd_realcode(args) -> int:
     print(f"labelled findings no longer reported: {gone} (true: {len(lost)})")
     for key, n in lost:
         print("  LOST TRUE", *key, labels[key][n]["reason"], sep="\t")
+    if args.show_lost:
+        for key, n in sorted(in_sets - seen):
+            if labels[key][n]["label"] != "true":
+                print("  LOST", labels[key][n]["label"], *key, labels[key][n]["reason"], sep="\t")
     print(f"unlabelled findings: {len(unlabelled)}")
     if args.write_unlabelled:
         with open(args.write_unlabelled, "w", encoding="utf-8") as out:
@@ -993,6 +997,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     nb.add_argument("dirs", nargs="+")
     rc = sub.add_parser("realcode", help="precision of the secrets rules on real projects, from labelled findings")
     rc.add_argument("--corpus-root", default=str(CORPUS), help="the directory holding the corpus sets (default benchmarks/.corpus)")
+    rc.add_argument("--show-lost", action="store_true", help="also list the acceptable and false findings no longer reported")
     rc.add_argument("--sets", help=f"comma-separated sets below the root (default every set but the held-out {' and '.join(REALCODE_HELDOUT)}: {', '.join(REALCODE_SETS)})")
     rc.add_argument("--labels", default=str(REALCODE_LABELS))
     rc.add_argument("--rev", metavar="REV", help="run the tree at this git revision instead of this tree")
