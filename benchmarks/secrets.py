@@ -569,6 +569,8 @@ _ONE_READER_SETS = {
     "heldout21": ("vulninfra",),
     "heldout22": ("fake-leaks",),
     "heldout23": ("fake-leaks",),
+    "heldout24": ("scanner-benchmarks",),
+    "heldout25": ("secret-detection-benchmark",),
 }
 
 
@@ -922,6 +924,10 @@ def cmd_realcode(args) -> int:
     print(f"labelled findings no longer reported: {gone} (true: {len(lost)})")
     for key, n in lost:
         print("  LOST TRUE", *key, labels[key][n]["reason"], sep="\t")
+    if args.show_lost:
+        for key, n in sorted(in_sets - seen):
+            if labels[key][n]["label"] != "true":
+                print("  LOST", labels[key][n]["label"], *key, labels[key][n]["reason"], sep="\t")
     print(f"unlabelled findings: {len(unlabelled)}")
     if args.write_unlabelled:
         with open(args.write_unlabelled, "w", encoding="utf-8") as out:
@@ -937,7 +943,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("eval", help="precision / recall / F1 on labelled samples")
-    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23"), default="dev",
+    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25"), default="dev",
                     help="dev: own + published samples (used while building the detectors); heldout: held-out set 1, "
                          "the files in benchmarks/.corpus/secrets-heldout (benchmarks/secrets_heldout.py); heldout2: "
                          "set 2, benchmarks/.corpus/secrets-heldout2 (benchmarks/secrets_heldout2.py); heldout3 / heldout4: "
@@ -962,7 +968,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "--kinds asis,config.yaml); heldout21: set 21, benchmarks/.corpus/secrets-heldout21 "
                          "(benchmarks/secrets_heldout21.py; the same kinds); heldout22: round 21's development set, "
                          "benchmarks/.corpus/secrets-heldout22 (benchmarks/secrets_heldout22.py; the same kinds); "
-                         "heldout23: set 23, benchmarks/.corpus/secrets-heldout23 (benchmarks/secrets_heldout23.py)")
+                         "heldout23: set 23, benchmarks/.corpus/secrets-heldout23 (benchmarks/secrets_heldout23.py); "
+                         "heldout24: round 22's development set, benchmarks/.corpus/secrets-heldout24 "
+                         "(benchmarks/secrets_heldout24.py); heldout25: set 25, benchmarks/.corpus/secrets-heldout25 "
+                         "(benchmarks/secrets_heldout25.py; the same kinds)")
     ev.add_argument("--heldout-dir", metavar="DIR", help="where the held-out files are (default benchmarks/.corpus/secrets-heldout, "
                                                          "secrets-heldout2, -3, -4, -5, -6, -7 or -8)")
     ev.add_argument("--source", choices=("all", "own", "published"), default="all", help="with --set dev")
@@ -988,6 +997,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     nb.add_argument("dirs", nargs="+")
     rc = sub.add_parser("realcode", help="precision of the secrets rules on real projects, from labelled findings")
     rc.add_argument("--corpus-root", default=str(CORPUS), help="the directory holding the corpus sets (default benchmarks/.corpus)")
+    rc.add_argument("--show-lost", action="store_true", help="also list the acceptable and false findings no longer reported")
     rc.add_argument("--sets", help=f"comma-separated sets below the root (default every set but the held-out {' and '.join(REALCODE_HELDOUT)}: {', '.join(REALCODE_SETS)})")
     rc.add_argument("--labels", default=str(REALCODE_LABELS))
     rc.add_argument("--rev", metavar="REV", help="run the tree at this git revision instead of this tree")

@@ -124,6 +124,9 @@ HOOK_CASES = sorted(FILES) + NOT_READ + [
     # round 21: Jenkins pipelines by name
     "Jenkinsfile", "ci/Jenkinsfile", "jenkinsfile", "Jenkinsfile.release", "deploy/Jenkinsfile-prod", "Jenkinsfile2",
     "jenkins/build.groovy",
+    # round 22: container build files by name
+    "Dockerfile", "docker/Dockerfile", "Dockerfile.gpu", "Dockerfile-prod", "dockerfile_dev", "train.dockerfile",
+    "Containerfile", "Containerfile.cuda", "docker-compose.override", "Dockerfiles/README.md", "dockerfile.py.txt2",
 ]
 
 

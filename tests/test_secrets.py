@@ -73,6 +73,8 @@ def true_positives():
     braintree = tok("access_token", "$production$", rand(16, HEX + "ghijkmnpqrstuvwxyz"), "$", rand(32, HEX))
     langfuse = tok("sk", "-lf-", "-".join(rand(n, HEX) for n in (8, 4, 4, 4, 12)))
     supabase = tok("sbp", "_", rand(40, HEX + "ghijkmnpqrstuvwxyz"))
+    sourcegraph = tok("sgp", "_local_", rand(40, HEX))
+    dropbox = tok(rand(11, ALNUM), "AAAAA" "AAAAA", rand(43, ALNUM + "_-"))
     glsa = tok("glsa", "_", rand(32), "_", rand(8, HEX))
     glc = tok("glc", "_eyJ", rand(120, ALNUM + "+/"), "==")
     grafana_key = tok("eyJrI", "joi", rand(90, ALNUM + "+/"), "=")
@@ -224,6 +226,8 @@ def true_positives():
         ("Braintree Access Token", f'gateway = BraintreeGateway(access_token="{braintree}")', braintree),
         ("Langfuse Secret Key", f'Langfuse(public_key=pk, secret_key="{langfuse}")', langfuse),
         ("Supabase Access Token", f"SUPABASE_ACCESS_TOKEN={supabase}", supabase),
+        ("Sourcegraph Access Token", f'SRC_ACCESS_TOKEN = "{sourcegraph}"', sourcegraph),
+        ("Dropbox Access Token", f'dbx = dropbox.Dropbox("{dropbox}")', dropbox),
         ("Grafana Service Account Token", f"GRAFANA_SA_TOKEN={glsa}", glsa),
         ("Grafana Cloud Token", f'Authorization: "Bearer {glc}"', glc),
         ("Grafana API Key", f'grafana_api(key="{grafana_key}")', grafana_key),
@@ -319,6 +323,7 @@ FALSE_POSITIVES = [
     "pk-lf-" + "1c3e5a7b-2d4f-4a6b-8c0d-9e1f2a3b4c5d",  # the public half
     "sbp_" + "abcdefghijklmnopqrstuvwxyz" + "abcdefghijklmn",  # a sequential run
     "glsa_" + "x" * 32 + "_" + "0" * 8,  # a placeholder
+    "sgp_" + "0123456789abcdef" * 2 + "01234567",  # a sequential run
     "eyJrIjoi" + "fQ==",  # too short
     "https://outlook.office.com/webhook/<group>@<tenant>/IncomingWebhook/<id>/<connector>",
 ]

@@ -40,7 +40,8 @@ class HardcodedSecret(FileRule):
     applications' settings by name (`wp-config.php`, `configuration.php`,
     `LocalSettings.php`, `config.inc.php`, `settings.php`, `config.php`),
     `.htpasswd`, SQL dumps (`*.sql`), Jenkins pipelines (`Jenkinsfile`,
-    `Jenkinsfile.*`; the other CI systems' files are YAML), private key files
+    `Jenkinsfile.*`; the other CI systems' files are YAML), container build
+    files (`Dockerfile`, `Dockerfile.*`, `*.dockerfile`, `Containerfile`), private key files
     such as `id_rsa`, `*.pem` and `*.rsa`, dependency files). The items of a list
     under a plural credential name (YAML `unseal_keys:` then `- …` lines, a JSON
     array's items on their own lines) are judged as that name's values. The message names the type of

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from mlwarden.secrets import keywords
-from mlwarden.secrets.noise import blank_blobs, generic_reason, passphrase_value, placeholder_reason, placeholder_signature, translation_catalog, ui_text
+from mlwarden.secrets.noise import blank_blobs, generic_reason, passphrase_value, placeholder_reason, placeholder_signature, translation_catalog, ui_text, url_role_login
 from mlwarden.sources.text import is_text_config
 from mlwarden.secrets.patterns import (
     ENCODED_RUN,
@@ -938,6 +938,8 @@ def _generic_ok(line: str, col: int, value: str, secret_type: str) -> bool:
             return False  # MLflow's `databricks://scope:prefix@databricks`: a secret scope and key prefix
         if _PREFIX_AND_DIGITS.fullmatch(value):
             return False  # `token:dapi123@…`: a token's prefix and a few digits, a placeholder
+        if at >= 0 and url_role_login(line, at, value):
+            return False  # `http://proxyuser:proxypass@proxy…`: both name their role, a template's placeholder
         # a UUID in a URL's password slot, a host after it, is the service's key
         # (`https://svc_user:<uuid>@api.host/…`), not an identifier
         return generic_reason(value, "password") in (None, "uuid")

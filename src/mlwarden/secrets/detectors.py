@@ -248,6 +248,20 @@ class SupabaseTokenDetector(RegexBasedDetector):
     denylist = PROVIDER_PATTERNS[secret_type]
 
 
+class SourcegraphTokenDetector(RegexBasedDetector):
+    """Sourcegraph access tokens (``sgp_`` + 40 hex, with an instance id or ``local_`` between)."""
+
+    secret_type = "Sourcegraph Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
+class DropboxTokenDetector(RegexBasedDetector):
+    """Dropbox long-lived access and refresh tokens (11 + ten ``A`` + 43) and short-lived ones (``sl.`` + 130+)."""
+
+    secret_type = "Dropbox Access Token"
+    denylist = PROVIDER_PATTERNS[secret_type]
+
+
 class PrivateAITokenDetector(RegexBasedDetector):
     """Private AI API keys (32 alphanumerics near ``private_ai`` / ``privateai``)."""
 
@@ -493,4 +507,6 @@ ALL_DETECTORS = (
     BraintreeTokenDetector,
     LangfuseSecretKeyDetector,
     SupabaseTokenDetector,
+    SourcegraphTokenDetector,
+    DropboxTokenDetector,
 )

@@ -38,7 +38,7 @@ from mlwarden.core import lazyre as re  # patterns compile on first use
 from mlwarden.core.regexlit import with_needles
 from typing import Iterator, List, Optional, Sequence, Tuple
 
-from mlwarden.secrets.noise import auth_scheme_value, generic_reason, passphrase_value
+from mlwarden.secrets.noise import auth_scheme_value, generic_reason, passphrase_value, random_case_run, url_role_login
 
 SECRET_TYPE = "Generic Secret"
 
@@ -161,9 +161,11 @@ _BLOCK_KEY = re.compile(r"(?:pass|pwd|secret|token|key|auth|cred)[\w.\-]*(?:[\"'
 
 #: two string literals, the user and (group ``pw``) the password
 _PAIR_REST = r"[ \t]*(?P<q1>[\"'])[^\"'\n]+(?P=q1)[ \t]*,[ \t]*(?P<q2>[\"'])(?P<pw>[^\"'\n]{1,200})(?P=q2)[ \t]*[).,\]]"
-#: a flag's or a directive's value after a blank (group ``pw``)
+#: a flag's or a directive's value after a blank (group ``pw``); a flag names
+#: a credential with its words (``--api-key``, ``--proxy-password``) or with a
+#: word glued before ``password`` (curl's ``--tlspassword``, ``--keypassword``)
 _FLAG_VALUE = r"[ \t]+(?P<q>[\"']?)(?P<pw>[^\s\"'`$<{(\[\-][^\s\"'`]{5,199})(?P=q)(?=[\s;&|)]|$)"
-_CREDENTIAL_FLAG = (r"(?:[a-z0-9]+[-_])*(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]?key|"
+_CREDENTIAL_FLAG = (r"(?:[a-z0-9]+[-_])*(?:[a-z]{1,12}(?=password|passwd))?(?:password|passwd|pass|pwd|token|secret|api[-_]?key|access[-_]?key|"
                     r"secret[-_]?key|private[-_]?key|auth)(?:[-_][a-z0-9]+)*")
 
 TRIGGER_EXTRA = (
@@ -190,8 +192,9 @@ TRIGGER_EXTRA = (
                + r"|(?P<q0>[\"'])[^\n]*?[ \t,(]default[ \t]*=[ \t]*(?P<qd>[\"'])(?P<pwd>[^\"'\n]{1,300})(?P=qd))"),
     # a Dockerfile's `ENV NAME value`
     re.compile(r"env [ \t]*(?P<name>[a-z_][a-z0-9_]*)" + _FLAG_VALUE),
-    # `curl -u user:…`, `curl --user user:…`
-    re.compile(r"curl(?:[ \t][^\n]{0,200}?)?[ \t](?:-u|--user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
+    # `curl -u user:…`, `curl --user user:…`, and the proxy's (`-U`, `--proxy-user`),
+    # on the command's line or a `\`-continued one
+    re.compile(r"curl(?:[ \t](?:[^\n\\]|\\[^\n]|\\\n){0,300}?)?[ \t](?:-u|-U|--user|--proxy-user)[ \t]+(?P<q>[\"']?)[^\s:\"']+:(?P<pw>[^\s\"'$<{]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     # `sshpass -p …`, `redis-cli … -a …`: the command's password flag
     re.compile(r"sshpass(?:[ \t]+-[^p\s]\S*)*[ \t]+-p[ \t]*(?P<q>[\"']?)(?P<pw>[^\s\"'`$%<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
     re.compile(r"redis-cli(?:[ \t][^\n]{0,200}?)?[ \t]-a[ \t]*(?P<q>[\"']?)(?P<pw>[^\s\"'`$%<{\-][^\s\"'`]{3,200})(?P=q)(?=[\s;&|)]|$)"),
@@ -249,6 +252,11 @@ TRIGGER_EXTRA = (
     re.compile(r"<[ \t]*(?P<name>(?=[\w.:\-]{0,100}?(?:pass|pwd|secret|token|key|cred|auth))[a-z_][\w.:\-]{0,100})"
                r"(?:[ \t]+[\w:.\-]+[ \t]*=[ \t]*(?:\"[^\"<>\n]{0,200}\"|'[^'<>\n]{0,200}'))+[ \t]*>"
                r"[ \t]*(?P<pw>[^<\s](?:[^<\n]{0,298}[^<\s])?)[ \t]*</"),
+    # a Terraform input variable named for the credential and its default, a
+    # few lines below in its block: `variable "db_password" {` … `default = "…"`
+    # (the lines between hold no brace: `description`, `type`, `sensitive`)
+    re.compile(r"variable[ \t]+\"(?P<name>[a-z_][\w\-]{0,100})\"[ \t]*\{(?:[^{}\n]*\n){0,8}?[ \t]*default[ \t]*=[ \t]*"
+               r"\"(?P<pw>[^\"\n$]{1,300})\""),
 )
 
 #: the user of a connection string, right before the `;` of its password
@@ -296,7 +304,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     from mlwarden.core.regexlit import cannot_match
 
     (auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign,
-     email_user, sql_user, value_first, element, named, hadoop, element_attrs) = TRIGGER_EXTRA
+     email_user, sql_user, value_first, element, named, hadoop, element_attrs, tf_variable) = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if (python and pattern is env) or cannot_match(pattern, low):
             continue  # (a pattern whose leading word is not in the text is not even compiled)
@@ -332,13 +340,16 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
             elif pattern is env:  # `ENV` starts its line
                 ok, kind = not low[low.rfind("\n", 0, start) + 1:start].strip(), "name"
             elif pattern is url or pattern is userinfo or pattern is at_sign or pattern is email_user:  # its scheme stands before
-                ok = True
+                # (`http://proxyuser:proxypass@…`: a user and a password naming their role, a placeholder)
+                ok = not url_role_login(low, match.start("pw"), match.group("pw"))
             elif pattern is sql_user:  # the SQL keyword, not `unidentified`
                 ok = not word_before
             elif pattern is value_first or pattern is named:  # an attribute: `<x value=`, not `max_value=`
                 ok, kind = bool(before) and before[-1] in " \t", "name"
             elif pattern is element or pattern is hadoop or pattern is element_attrs:
                 ok, kind = True, "name"
+            elif pattern is tf_variable:  # the block opens its line
+                ok, kind = not low[low.rfind("\n", 0, start) + 1:start].strip(), "name"
             elif pattern is userpass:  # a flag: ` -u`, not `--no-u` or `x-u`
                 command = low[low.rfind("\n", 0, start) + 1:start]
                 # mysql's `-p` takes its value attached: `-p db` prompts and names a database
@@ -669,9 +680,11 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         # `password = getpass()`, `token = config.token`, `secret = SECRET`:
         # an expression, not a literal
         if after in ("(", "[", ".") or re.fullmatch(r"[A-Za-z_][A-Za-z_.]*", value) and not (
-                not python and "secret" in split_words(match.group("key").strip("\"'`")) and passphrase_value(value)):
+                not python and ("secret" in split_words(match.group("key").strip("\"'`")) and passphrase_value(value)
+                                or random_case_run(value))):
             # (in configuration text, `SECRET_KEY=iloveredlobsters…` is a typed
-            # passphrase, not a name: 20+ lower-case letters under a secret's name)
+            # passphrase, not a name: 20+ lower-case letters under a secret's name;
+            # `APIKEY=YXNkZmZmZmZm_…`, letters of random case, is a generated value)
             return _fallback(line, start, match)
     if query:
         value = re.split(r"[&#]", value, 1)[0]  # the query's next parameter is not part of the value

@@ -76,7 +76,7 @@ _PREFIX = re.compile(
     r"^(?:github_pat_|gh[pousr]_|glpat-|hf_|api_org_|sk-ant-(?:api|admin)\d\d-|sk-or-v1-|sk-(?:proj|svcacct|admin)-|sk-|"
     r"r8_|gsk_|lsv2_(?:pt|sk)_|pcsk_\w{4,8}_|dapi|AIza|GOCSPX-|ya29\.|GR1348941|xai-|nvapi-|pplx-|wandb_v1_|CLOJARS_|ABSK|bedrock-api-key-|"
     r"AKIA|ASIA|ABIA|ACCA|xox[abposr]-|xoxe(?:\.xox[bp])?-\d-|xapp-\d-|SG\.|npm_|pypi-|(?:sk|rk)_(?:live|test)_|sq0atp-|EAAA|"
-    r"amzn\.mws\.|key-(?=[0-9a-z]{32}$)|access_token\$(?:production|sandbox)\$|sk-lf-|sbp_)"
+    r"amzn\.mws\.|key-(?=[0-9a-z]{32}$)|access_token\$(?:production|sandbox)\$|sk-lf-|sbp_|sgp_(?:local_|[0-9a-f]{16}_)?)"
 )
 
 #: documentation key fragments, matched case-insensitively inside a value
@@ -88,7 +88,8 @@ _DOCUMENTED_FRAGMENTS = re.compile(
     r"|Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw"  # Azurite key
     r"|4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2"  # Stripe docs
     r"|f395accd246ae52d"  # Kubernetes docs' bootstrap token secret
-    r"|MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",  # the Standard Webhooks spec's (and Svix docs') example signing secret
+    r"|MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # the Standard Webhooks spec's (and Svix docs') example signing secret
+    r"|JBSWY3DPEHPK3PXP",  # the TOTP seed of authenticator docs and RFC 6238 tutorials (base32 of "Hello!" + 0xDEADBEEF)
     re.IGNORECASE,
 )
 
@@ -341,6 +342,10 @@ def _templated(body: str) -> bool:
     return not _literal_secret(body)
 
 
+#: a Dropbox long-lived token: 11 characters, ten `A`, 43 characters
+_DROPBOX_LONG = re.compile(r"([A-Za-z0-9]{11})A{10}([A-Za-z0-9_\-]{43})")
+
+
 def placeholder_reason(value: str) -> Optional[str]:
     """Why ``value`` is a placeholder or a test value (any detector)."""
     body = value.strip()
@@ -362,6 +367,9 @@ def placeholder_reason(value: str) -> Optional[str]:
     if _decoded_placeholder(body):
         return "base64 of placeholder text"
     core = strip_prefix(body)
+    dropbox = _DROPBOX_LONG.fullmatch(core)
+    if dropbox:
+        core = dropbox.group(1) + dropbox.group(2)  # the ten `A` are the format's (zero bytes), not a placeholder's
     slack = _SLACK_PARTS.fullmatch(body)
     if slack:
         # `xoxa-2-511111111-3111111111-e039d0…`: the numeric parts are team and
@@ -422,7 +430,19 @@ def placeholder_signature(token: str) -> bool:
     signature = parts[2].rstrip("=")
     if not signature:
         return False  # unsigned: judged as such elsewhere
-    return len(signature) < 43 or bool(_SIGNATURE_WORD.match(signature)) or _sequential(signature)
+    return len(signature) < 43 or bool(_SIGNATURE_WORD.match(signature)) or _sequential(signature) \
+        or _counting_window(signature)
+
+
+def _counting_window(text: str, width: int = 24, step: int = 4, limit: int = 1024) -> bool:
+    """A stretch of ``width`` letters and digits in ``text`` that counts up
+    (:func:`_counting_streams`): ``…sU8vW9xY0zA1bC2dE3fG…`` (a JWT signature
+    typed by hand, random at first, then counting: the header and claims of
+    such a token are real base64, so the whole value never counts). A
+    random stretch of 24 counts up at 9 steps in 10 far less than once in
+    a billion signatures; only the first ``limit`` characters are read."""
+    alnum = "".join(c for c in text[:limit].lower() if c.isalnum() and c.isascii())
+    return any(_counting_streams(alnum[i:i + width]) for i in range(0, max(1, len(alnum) - width + 1), step))
 
 
 def is_placeholder(value: str) -> bool:
@@ -468,12 +488,30 @@ _PUBLISHABLE = re.compile(r"^(?:pk_(?:live|test)_|phc_|pk\.eyJ|pk-lf-)")
 def _random_segment(text: str) -> bool:
     """A dash-, dot- or underscore-separated part of ``text`` of 10+
     characters that mixes upper case, lower case and digits
-    (``fnhqAakzWrX-mtFQ4PRdMoy0``): the case of a random token, not of a name
+    (``fnhqAakzWrX-mtFQ4PRdMoy0``), or letters of :func:`_random_case`: the
+    case of a random token, not of a name
     (``bert-base-uncased``, ``max_new_tokens``, ``myServiceName``)."""
     return any(
         len(part) >= 10 and re.search(r"[a-z]", part) and re.search(r"[A-Z]", part) and re.search(r"\d", part)
+        or _random_case(part)
         for part in re.split(r"[_\-.]", text)
     )
+
+
+def random_case_run(value: str) -> bool:
+    """A part of ``value`` (between ``_``, ``-``, ``.``) of :func:`_random_case`."""
+    return any(_random_case(p) for p in re.split(r"[_.\-]", value))
+
+
+def _random_case(part: str) -> bool:
+    """12+ letters whose case changes at two neighbours in three or more
+    (``YXNkZmZmZmZm``, ``qTzRwPxLmKvN``): a generated run without a digit (one
+    random 12-character token in eight has none), not words in camel case
+    (``getUserNameFromDb`` changes at 8 of 16) nor an acronym (``HTTPServer``)."""
+    if len(part) < 12 or not part.isalpha() or not part.isascii():
+        return False
+    changes = sum(a.isupper() != b.isupper() for a, b in zip(part, part[1:]))
+    return changes * 3 >= (len(part) - 1) * 2
 #: a short provider prefix and a separator before a long run (``NRRA-`` + 42
 #: hex, ``NRAK-`` + 27 upper-case alphanumerics, ``key_`` + 32 hex)
 _PREFIXED_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]{1,9}[-_]([A-Za-z0-9]{20,200})")
@@ -603,7 +641,8 @@ def _identifier_like(value: str) -> bool:
     if len(parts) < 2:
         return False
     for part in parts:
-        if not part or part.isalpha() or part.isdigit() or len(part) <= 5 or _NUMBERED_WORD.fullmatch(part):
+        if not part or (part.isalpha() and not _random_case(part)) or part.isdigit() or len(part) <= 5 \
+                or _NUMBERED_WORD.fullmatch(part):
             continue
         return False
     return True
@@ -876,6 +915,38 @@ def public_url_password(text: str, secret: str) -> Optional[str]:
     return None
 
 
+#: a URL's user that names its role (``proxyuser``, ``dbuser``, ``username``),
+#: and a password that names its role the same way (``proxypass``,
+#: ``dbpassword``, ``password``): the stem before the word, if any, is group 1
+_ROLE_USER = re.compile(r"([a-z]{0,16}?)[-_.]?(?:user(?:name)?|usr|login)", re.IGNORECASE)
+_ROLE_PASSWORD = re.compile(r"([a-z]{0,16}?)[-_.]?(?:pass(?:word|wd)?|pwd|pw|secret)", re.IGNORECASE)
+#: a URL's scheme and user right before its password (``http://proxyuser:``)
+_URL_USER = re.compile(r"://([^\s:/?#@\[\]\"'`<>{}]{1,64}):$")
+
+
+def role_word_login(user: str, password: str) -> bool:
+    """A URL's login whose user and password both name their role and no
+    more: ``proxyuser:proxypass``, ``dbuser:dbpassword``, ``user:password``,
+    ``myuser:mypass`` (a stem on one side only, or the same on both): a
+    configuration template's placeholder, in code and in configuration
+    alike. A password with anything else in it (``proxypass7!``,
+    ``adminpass2024``) or a user that is a person or a service
+    (``admin:adminpass``, ``etl:secret``) stays a finding."""
+    u = _ROLE_USER.fullmatch(user)
+    p = _ROLE_PASSWORD.fullmatch(password)
+    if u is None or p is None:
+        return False
+    stems = {u.group(1).lower(), p.group(1).lower()} - {""}
+    return len(stems) <= 1
+
+
+def url_role_login(line: str, at: int, password: str) -> bool:
+    """Is the password ``password`` at ``at`` of ``line`` a URL's, after a
+    user that with it makes a :func:`role_word_login`?"""
+    user = _URL_USER.search(line, max(0, at - 70), at)
+    return user is not None and role_word_login(user.group(1), password)
+
+
 #: the symbols password and secret generators add to letters and digits, and
 #: that no identifier, path, digest or base64 text holds
 _GENERATOR_SYMBOLS = re.compile(r"[!@#%^&*?~]")
@@ -1016,8 +1087,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         return "a path or repository id"
     if _hashed_path(text):
         return "a path with a content hash"
-    if re.fullmatch(r"[A-Za-z_.\-]+", text):
-        return "letters only"
+    if re.fullmatch(r"[A-Za-z_.\-]+", text) and not random_case_run(text):
+        return "letters only"  # (a part of random case, ``YXNkZmZmZmZm``, is a generated run's)
     if re.fullmatch(r"[\d.\-_:]+", text):
         return "a number or version"
     if _UUID.match(text):

@@ -342,6 +342,20 @@ PROVIDER_PATTERNS: Dict[str, Tuple[Pattern[str], ...]] = {
         # lower-case alphanumerics
         _re(_B + r"(sbp_[a-z0-9]{40})" + _E_OR("sbp_")),
     ),
+    "Sourcegraph Access Token": (
+        # Sourcegraph access tokens: `sgp_` + 40 hex (legacy), `sgp_` + a 16-hex
+        # instance id + `_` + 40 hex, and `sgp_local_` + 40 hex (a token of a
+        # self-hosted instance, as Cody's settings hold it)
+        _re(_B + r"(sgp_(?:local_|[0-9a-f]{16}_)?[0-9a-f]{40})" + _E),
+    ),
+    "Dropbox Access Token": (
+        # long-lived access tokens and refresh tokens: 11 characters, ten `A`
+        # (zero bytes in base64) and 43 more, 64 in all; not part of a longer
+        # base64 run (`/` and `+` bound it too)
+        _re(r"(?<![A-Za-z0-9+/_\-])([A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_\-]{43})(?![A-Za-z0-9+/=_\-])"),
+        # short-lived access tokens: `sl.` (or `sl.u.`) + 130+ base64url characters
+        _re(r"(?<![A-Za-z0-9_.\-])(sl\.(?:u\.)?[A-Za-z0-9_\-]{130,1400})(?![A-Za-z0-9_\-])"),
+    ),
     "Encrypted Private Key": (
         # PKCS #8 encrypted keys (`openssl pkcs8 -topk8`): detect-secrets knows
         # every other header; reported only with key material after it
@@ -416,6 +430,8 @@ PROVIDER_SHAPES: Dict[str, str] = {
     "Braintree Access Token": "`access_token$production$` or `access_token$sandbox$` + 16 lower-case alphanumerics + `$` + 32 hex (PayPal Braintree)",
     "Langfuse Secret Key": "`sk-lf-` + a lower-case UUID (the `pk-lf-` public key is not a secret)",
     "Supabase Access Token": "`sbp_` + 40 lower-case alphanumerics (management-API personal access tokens)",
+    "Sourcegraph Access Token": "`sgp_` + 40 hex, `sgp_` + 16 hex (the instance) + `_` + 40 hex, or `sgp_local_` + 40 hex (a self-hosted instance's token, as Cody's settings hold it)",
+    "Dropbox Access Token": "11 alphanumerics + ten `A` + 43 of `[A-Za-z0-9_-]` (long-lived access and refresh tokens, 64 characters), or `sl.` / `sl.u.` + 130+ base64url characters (short-lived access tokens)",
     "Encrypted Private Key": "a `-----BEGIN ENCRYPTED PRIVATE KEY-----` block (PKCS #8) with key material",
     "PuTTY Private Key": "a PuTTY `.ppk` key file (`PuTTY-User-Key-File-2:` / `-3:`) with a `Private-Lines:` block of key material",
 }
@@ -553,7 +569,7 @@ _EXACT_PARTS: Tuple[Tuple[Tuple[str, ...], str], ...] = tuple(
         "bedrock-api-key", "CLOJARS_", "IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "ABIA", "ACCA", "AKIA", "ASIA",
         "AccountKey", "github_pat_", "eyJ", "_authToken", "PRIVATE KEY", "pypi-", "SG.", "xox", "hooks.slack", "sq0",
         "sk_live", "rk_live", "sk_test", "rk_test", "xapp-", "<master>", "EAAA", "npm_", "LS0tLS1CRUdJTi", "JQQJ", "GOCSPX-", "ya29.", "GR1348941", "FQoGZXIvYXdzE", "FQoDYXdzE",
-        "amzn.mws.", "access_token$", "sbp_", "PuTTY-User-Key-File-", "glsa_", "glc_", "/triggers/",
+        "amzn.mws.", "access_token$", "sbp_", "sgp_", "AAAAAAAAAA", "sl.", "PuTTY-User-Key-File-", "glsa_", "glc_", "/triggers/",
     )
 ) + (
     # Entra secrets (`Q~`) and base64-encoded tokens (ENCODED_PREFIXES). Each

@@ -75,9 +75,13 @@ _NAMED_CONFIGS = frozenset({
     # other CI systems' files are YAML (`.gitlab-ci.yml`, `azure-pipelines.yml`,
     # `bitbucket-pipelines.yml`, `.travis.yml`, `.circleci/config.yml`, GitHub workflows)
     "jenkinsfile",
+    # container build files (`ENV HF_TOKEN=…`, `ARG API_KEY=…`, `RUN pip config set … --password …`):
+    # `Dockerfile`, `Dockerfile.gpu`, `train.dockerfile`, Podman's `Containerfile`
+    "dockerfile", "containerfile",
 })
-#: a Jenkins pipeline variant by name (``Jenkinsfile.release``, ``Jenkinsfile-prod``)
-_JENKINSFILE_PREFIXES = ("jenkinsfile.", "jenkinsfile-", "jenkinsfile_")
+#: variants by name of a Jenkins pipeline (``Jenkinsfile.release``, ``Jenkinsfile-prod``)
+#: and of a container build file (``Dockerfile.gpu``, ``Dockerfile-prod``)
+_NAMED_PREFIXES = ("jenkinsfile.", "jenkinsfile-", "jenkinsfile_", "dockerfile.", "dockerfile-", "dockerfile_", "containerfile.")
 #: JavaScript modules in a ``config/`` directory (node-config's ``config/default.js``,
 #: ``config/production.js``; ``config/db.js``): settings, not code
 _CONFIG_DIR_SUFFIXES = frozenset({".js"})
@@ -95,13 +99,13 @@ def is_text_config(path: Path) -> bool:
     """``.env``, ``.env.local``, ``prod.env``, ``*.yaml``, ``.netrc``,
     ``.aws/credentials``, ``id_rsa`` … (by name)."""
     name = path.name.lower()
-    if name == ".env" or name.startswith(".env.") or name in _NAMED_CONFIGS or name.startswith(_JENKINSFILE_PREFIXES):
+    if name == ".env" or name.startswith(".env.") or name in _NAMED_CONFIGS or name.startswith(_NAMED_PREFIXES):
         return True
     suffix = path.suffix.lower()
     parent = path.parent.name.lower()
     if parent == "config" and suffix in _CONFIG_DIR_SUFFIXES or (parent, name) in _NAMED_IN_DIR:
         return True
-    return suffix in SUFFIXES or suffix in _KEY_SUFFIXES or suffix in _DUMP_SUFFIXES
+    return suffix in SUFFIXES or suffix in _KEY_SUFFIXES or suffix in _DUMP_SUFFIXES or suffix == ".dockerfile"
 
 
 def is_dotenv(name: str) -> bool:
