@@ -35,6 +35,11 @@ OPEN = {
     "helper-name": "def pip_install(*a):\n    pass\npip_install('x')\n",
     "pip-path": "import subprocess\nsubprocess.run([str(pip_path), 'install', 'x'])\n",
     "installs-a-pipeline": "import os\nos.system('pip install sentence-pipelines')\n",
+    # a CI workflow's step held as text, with no call word in the file
+    "workflow-step": 'CI = """\nsteps:\n  - run: pip install x\n"""\n',
+    "workflow-block": 'CI = """\nsteps:\n  - run: |\n      python -m pip install x\n"""\n',
+    # the interpreter's own options before -m
+    "interpreter-options": "import subprocess, sys\nsubprocess.check_call([sys.executable, '-I', '-X', 'utf8', '-m', 'pip', 'install', 'x'])\n",
 }
 
 

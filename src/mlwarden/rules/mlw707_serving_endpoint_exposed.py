@@ -368,7 +368,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       default, or passed on by its callers in turn);
     - a fallback: `configured or "0.0.0.0"` (or `or ["::", "0.0.0.0"]`)
       when the configured host cannot be read: a host left unset serves on
-      every interface, and the message says so;
+      every interface, and the message says so; also written as two
+      statements in one function, a literal default then an override
+      guarded by itself (`host = "0.0.0.0"` … `if config.host: host =
+      config.host`, or `if config.host is not None:`), which is the same
+      fallback; an override under any other condition (`if debug: host =
+      config.host`) is not judged, since the literal then reaches the server
+      only on some runs the file cannot tell;
     - `self._host` (any attribute of the method's `self`) when every value
       the class gives it is such a host: a literal, a module constant, or a
       parameter of the method that sets it whose default is one, or, for
@@ -1428,6 +1434,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                     return self._all_interfaces(values[0], empty_is_local, depth + 1)
                 if self._every_branch_all(values, empty_is_local, depth):
                     return True  # `host = "::"` in one branch, `host = "0.0.0.0"` in the other
+                guarded = self._guarded_override(host.value, values)
+                if guarded is not None:
+                    # `host = "0.0.0.0"` … `if config.host: host = config.host`: the two-statement
+                    # form of `config.host or "0.0.0.0"`, judged as that fallback
+                    override, default = guarded
+                    return self._fallback_all(cst.BooleanOperation(left=override, operator=cst.Or(), right=default), empty_is_local, depth)
         if isinstance(host, cst.Attribute) and isinstance(host.value, cst.Name):
             constant = self._module_constant(host.value.value, host.attr.value)
             if isinstance(constant, str):
@@ -1837,6 +1849,49 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         test = _show(self.ctx, host.test, 30)
         self._branch = f" when `{test}` is {'true' if taken else 'false'} (the `{'if' if taken else 'else'}` branch, which a default run takes)"
         return True
+
+    def _guarded_override(self, name: str, values: List[Any]) -> Optional[Tuple[Any, Any]]:
+        """(override, default) when the two bindings of ``name`` that reach
+        the use are a literal default and, after it, an override guarded by
+        itself in an ``if`` without ``else`` of the same function:
+        ``host = "0.0.0.0"`` then ``if cfg.host: host = cfg.host`` (or ``if
+        cfg.host is not None:``). The override runs only when its value is
+        set, so the pair is ``cfg.host or "0.0.0.0"`` (a ``None`` test admits
+        an empty string, which binds every interface too). None otherwise."""
+        if len(values) != 2 or any(v is None for v in values):
+            return None
+        default, override = values
+        if not isinstance(default, cst.SimpleString) or isinstance(override, (cst.SimpleString, cst.Name)):
+            return None  # a name is judged through its own bindings, a second literal by _every_branch_all
+        functions = [n for n in self._rt_stack() if isinstance(n, cst.FunctionDef)]
+        if not functions:
+            return None
+        stack: List[Any] = list(functions[-1].body.body) if isinstance(functions[-1].body, cst.IndentedBlock) else []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            if isinstance(node, cst.If):
+                body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
+                if node.orelse is None and len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1:
+                    assign = body[0].body[0]
+                    if (
+                        isinstance(assign, cst.Assign)
+                        and assign.value is override
+                        and len(assign.targets) == 1
+                        and isinstance(assign.targets[0].target, cst.Name)
+                        and assign.targets[0].target.value == name
+                        and _tests_is_set(node.test, override)
+                    ):
+                        return override, default
+                stack.extend(body)
+                if node.orelse is not None:
+                    stack.append(node.orelse)
+            elif isinstance(node, cst.Else):
+                stack.extend(node.body.body if isinstance(node.body, cst.IndentedBlock) else [])
+            elif isinstance(node, (cst.For, cst.While, cst.With, cst.Try)):
+                stack.extend(node.body.body if isinstance(node.body, cst.IndentedBlock) else [])
+        return None
 
     def _fallback_all(self, host: Any, empty_is_local: bool, depth: int) -> bool:
         """``configured or "0.0.0.0"``: every interface when the configured
@@ -3099,6 +3154,21 @@ _ADDRESS_WORDS = frozenset({"host", "port", "address", "addr", "bind"})
 #: ``server_address=``); the rule sees the whole module of a file that
 #: writes one (``module_words``), since it is no gate word
 _ADDRESS_SUFFIXES = ("_host", "_addr", "_address")
+
+
+def _tests_is_set(test: Any, value: Any) -> bool:
+    """``test`` asks whether ``value`` is set: ``if value:`` or ``if value
+    is not None:`` (the same expression, compared by structure)."""
+    if test.deep_equals(value):
+        return True
+    return (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.IsNot)
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+        and test.left.deep_equals(value)
+    )
 
 
 def _falls_back_to_itself(value: Any, name: str) -> bool:

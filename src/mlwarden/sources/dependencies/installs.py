@@ -71,15 +71,16 @@ def _install_args(words: List[Token]) -> Optional[Tuple[str, List[Token]]]:
         return None
     head = rest[0].text
     if PYTHON_RE.match(head):
-        # python -m pip install …
-        j = 1
-        while j < len(rest) and rest[j].text.startswith("-") and rest[j].text != "-m":
-            j += 1
-        if j + 1 < len(rest) and rest[j].text == "-m" and (PIP_RE.match(rest[j + 1].text) or rest[j + 1].text == "uv"):
-            rest = rest[j + 1 :]  # python -m pip …, python -m uv pip …
-            head = rest[0].text
-        else:
+        # python -m pip install …, python -I -X utf8 -m pip …, python -Esm pip …, python -mpip …
+        found = python_module_at([w.text for w in rest])
+        if found is None:
             return None
+        j, glued = found
+        module = glued if glued is not None else rest[j].text
+        if not (PIP_RE.match(module) or module == "uv"):
+            return None
+        rest = ([Token(module, rest[j].start)] if glued is not None else [rest[j]]) + rest[j + 1 :]
+        head = rest[0].text
     if head == "uv":
         # uv pip install …, uv --no-config -q pip install … (flag options before `pip`)
         k = 1
@@ -94,12 +95,62 @@ def _install_args(words: List[Token]) -> Optional[Tuple[str, List[Token]]]:
         tool = "conda"
     else:
         return None
-    for j in range(1, len(rest)):
+    j = 1
+    while j < len(rest):
         word = rest[j].text
         if word == "install":
-            return tool, rest[j + 1 :]
+            # pip's general options before the subcommand apply to it
+            # (``pip --python EXE --trusted-host H install x``)
+            return tool, (rest[1:j] if tool == "pip" else []) + rest[j + 1 :]
         if not word.startswith("-"):
             return None  # another subcommand (pip show, conda create …)
+        if tool == "pip" and word in _PIP_GENERAL_VALUE_OPTIONS:
+            j += 1  # its value
+        j += 1
+    return None
+
+
+#: pip's general options that take a value and may come before the
+#: subcommand (``pip --python EXE install``, ``pip --trusted-host H install``)
+_PIP_GENERAL_VALUE_OPTIONS = frozenset(
+    {"--python", "--log", "--log-file", "--proxy", "--retries", "--timeout", "--exists-action", "--trusted-host", "--cert", "--client-cert",
+     "--cache-dir", "--use-feature", "--use-deprecated", "--keyring-provider", "--resume-retries"}
+)
+
+
+#: CPython's one-letter options that take no value (``python -I -u -E -s``)
+_PYTHON_FLAGS = frozenset("bBdEhiIOPqRsSuvVx")
+#: CPython's one-letter options whose value is the rest of the word or the
+#: next word (``-X utf8``, ``-Xutf8``, ``-W ignore``)
+_PYTHON_VALUE_OPTIONS = frozenset("WX")
+
+
+def python_module_at(texts: Sequence[str]) -> Optional[Tuple[int, Optional[str]]]:
+    """Where the module run with ``-m`` is named in an interpreter's command
+    line ``texts`` (``texts[0]`` is the interpreter): ``(index, None)`` when
+    it is the word at ``index`` (``python -I -X utf8 -m pip``, ``python
+    -Esm pip``), ``(index, name)`` when it is glued to the option word at
+    ``index`` (``python -mpip``). None when the interpreter runs something
+    else first: a script, ``-c``, stdin (``-``), or an option we do not know
+    (a long option such as ``--check-hash-based-pycs`` may take a value)."""
+    j = 1
+    while j < len(texts):
+        text = texts[j]
+        if len(text) < 2 or text[0] != "-" or text[1] == "-":
+            return None
+        letters = text[1:]
+        for k, letter in enumerate(letters):
+            if letter == "m":
+                if k + 1 < len(letters):
+                    return j, letters[k + 1 :]
+                return (j + 1, None) if j + 1 < len(texts) else None
+            if letter in _PYTHON_VALUE_OPTIONS:
+                if k + 1 == len(letters):
+                    j += 1  # the value is the next word
+                break
+            if letter not in _PYTHON_FLAGS:
+                return None  # -c, or an option we do not know
+        j += 1
     return None
 
 

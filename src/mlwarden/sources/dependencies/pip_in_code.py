@@ -73,7 +73,11 @@ What is read:
   of ``" ".join([...])`` (its literal elements); anything else (a variable
   package, a format spec, ``{0[key]}``) stays unknown and is never judged;
 * arguments: a list or tuple literal (one word per element; ``sys.executable``
-  and any non-literal program followed by ``-m pip`` count as Python), a
+  and any non-literal program followed by ``-m pip`` count as Python, also
+  with the interpreter's own options before ``-m``: ``-I``, ``-u -X
+  utf8``, ``-E -s``, ``-Esm pip``, ``-mpip``; pip's general options before
+  the subcommand, ``pip --python EXE --trusted-host H install``, are read as
+  the install's), a
   ``+`` of lists, a name bound once to such a list in the same function or at
   module level, ``" ".join([...])``, and command strings (literals, implicit
   concatenations, f-strings; a name bound only to strings, each binding
@@ -81,6 +85,20 @@ What is read:
   runners), split like a shell line; a string rebound to its own words
   (``cmd = "pip install x"; cmd = cmd.split()`` or ``shlex.split(cmd)``) is
   still that string;
+* a list bound once in a function and grown there before its use by
+  ``.append(x)``, ``.extend([...])`` or ``+= [...]`` (``+= [...] + rest``:
+  the literal part), in any branch: a word added in any branch is a word the
+  command can hold (``install_args = []`` … ``if index:
+  install_args.extend(["--extra-index-url", URL])`` … ``run([..., "install",
+  *install_args, *reqs])``); the same for a wrapper that adds literal
+  options before its parameter (``pip_cmd += ["--trusted-host", H] +
+  args``);
+* a list returned by a module-level function of the file without
+  arguments whose one ``return`` is a list literal or a name bound to one,
+  also through ``list(...)``/``tuple(...)`` (``INDEX_ARGS =
+  ("--extra-index-url", URL)`` … ``def index_args(): return INDEX_ARGS``
+  … ``[..., "install", *index_args()]``), reported at the literal; such a
+  list handed to a class or function of another module is not followed;
 * loop variables: ``for installer in installers: run([*installer,
   "install", "x"])`` and ``f"{combo[0]} install x"`` take the first value of
   the loop (a literal, or a list grown by ``.append``) that names pip; a
@@ -108,6 +126,13 @@ What is read:
   assertion's expected value, however wrapped); each
   command of the instruction that starts with a pip install, at its own
   line of the literal;
+* CI workflow steps held as data in the same places: a text with a
+  ``steps:`` key line whose ``run:`` keys (at a line's start, after an
+  optional ``- ``) hold an inline command (``- run: pip install x``) or a
+  block scalar (``run: |``: each line more indented than the key is a shell
+  line, a trailing ``\\`` continues it; ``run: >`` folds its lines into
+  one); prose that says "run: pip install x" has no ``steps:`` line and is
+  not read. Shell heredocs and GitLab ``script:`` lists are not read;
 * the installer program held in a variable: a list whose program is a name
   or attribute that says pip or uv (``pip_path``, ``venv_pip``,
   ``self.uv_bin``, not ``pip_args``) or is bound only to a path that ends
@@ -207,7 +232,9 @@ CALL_WORDS = re.compile(
     r"|(?:[\"'(;]|&&)\s*(?:sudo\s+)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
     # a Dockerfile's RUN instruction (or a continuation line of one) held as data
     r"|\brun\s+(?:--[^\s]+\s+)*(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
-    r"|\\\n\s*(?:&&\s*)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b",
+    r"|\\\n\s*(?:&&\s*)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
+    # a CI workflow step that runs pip (`run: pip install x`, `run: |` then `python -m pip install …`)
+    r"|\brun:[ \t]*(?:[|>][-+]?[ \t]*\n[ \t]*)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b",
     re.IGNORECASE,
 )
 #: the same words without IGNORECASE, searched in the text lowered: ``re``
@@ -309,7 +336,7 @@ def _may_run_pip(words: List[Word]) -> bool:
     requirement parser."""
     from mlwarden.sources.shell import PIP_RE
 
-    return any(w.text == "install" for w in words) and any(PIP_RE.match(w.text) for w in words)
+    return any(w.text == "install" for w in words) and any(PIP_RE.match(w.text) or (w.text[:1] == "-" and w.text.endswith("mpip")) for w in words)
 
 
 # ---------------------------------------------------------------------------
@@ -478,6 +505,8 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
     # an instruction's `RUN` is spelt in the file (a literal, or a constant
     # that a string of the file names), or no string of it can hold one
     dockerfile = "RUN" in source and _RUN_WORD.search(source) is not None
+    # a CI workflow's steps held as text (`steps:` … `run: pip install x`)
+    dockerfile = dockerfile or ("steps:" in source and "run:" in source)
     for node in nodes:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return, ast.Call)):
             # a Dockerfile's RUN instructions held as data (a template, a list of its lines)
@@ -787,10 +816,14 @@ def _dockerfile_commands(node: ast.AST, lines: List[str], lists: Any, seen: Set[
         if id(string) in seen or not isinstance(string, (ast.Constant, ast.JoinedStr, ast.BinOp)):
             continue
         text = _string_text(string, lines, lists)
-        if text is None or "RUN" not in text:
+        if text is None:
             continue
-        seen.add(id(string))
-        yield from _run_instructions(string, text, lines)
+        if "RUN" in text:
+            seen.add(id(string))
+            yield from _run_instructions(string, text, lines)
+        elif "run:" in text and _WORKFLOW_STEPS.search(text) is not None:
+            seen.add(id(string))
+            yield from _workflow_runs(string, text, lines)
 
 
 class _Cursor:
@@ -842,16 +875,73 @@ def _run_instructions(node: ast.AST, text: str, lines: List[str]) -> Iterator[Li
                 words.append(Word(token.text, *cursor.place(token.text)))
         while words and words[0].text.startswith("--"):
             words.pop(0)  # RUN --mount=… --network=…: options of the instruction
-        command: List[Word] = []
-        for word in words + [Word(";", 0, 0)]:
-            if word.text in ("&&", "||", ";", "|") or word.text.endswith(";"):
-                if word.text.endswith(";") and len(word.text) > 1:
-                    command.append(Word(word.text[:-1], word.line, word.col))
-                if command and _starts_with_pip_install(" ".join(w.text for w in command)):
-                    yield _python_first(command)
-                command = []
+        yield from _pip_commands_of_line(words)
+
+
+def _pip_commands_of_line(words: List[Word]) -> Iterator[List[Word]]:
+    """The pip installs among the commands of one shell line's words
+    (split on ``&&``, ``||``, ``;``, ``|``)."""
+    command: List[Word] = []
+    for word in words + [Word(";", 0, 0)]:
+        if word.text in ("&&", "||", ";", "|") or word.text.endswith(";"):
+            if word.text.endswith(";") and len(word.text) > 1:
+                command.append(Word(word.text[:-1], word.line, word.col))
+            if command and _starts_with_pip_install(" ".join(w.text for w in command)):
+                yield _python_first(command)
+            command = []
+        else:
+            command.append(word)
+
+
+#: a CI workflow's step list (GitHub Actions' ``steps:``), a key alone on its line
+_WORKFLOW_STEPS = lazyre.compile(r"(?m)^[ \t]*steps:[ \t]*$")
+#: a step's ``run:`` key (``- run: pip install x``, ``run: |``) and its value
+_WORKFLOW_RUN = lazyre.compile(r"^([ \t]*(?:-[ \t]+)?)run:(?:[ \t]+(.*))?$")
+
+
+def _workflow_runs(node: ast.AST, text: str, lines: List[str]) -> Iterator[List[Word]]:
+    """Words of each pip install in the ``run:`` steps of a CI workflow held
+    as text (a template, a generated file): an inline command (``- run: pip
+    install x``), or a block scalar (``run: |``: each line more indented than
+    the key is a shell line, a ``\\`` at its end continues it; ``run: >``
+    folds its lines into one). Only a text with a ``steps:`` key line is
+    read, and only ``run:`` keys at the start of a line: prose that says
+    "run: pip install x" is not a workflow."""
+    from mlwarden.sources.dependencies.requirement import split_words
+
+    physical = text.split("\n")
+    cursor = _Cursor(node, lines)
+    i = 0
+    while i < len(physical):
+        found = _WORKFLOW_RUN.match(physical[i])
+        i += 1
+        if found is None:
+            continue
+        value = (found.group(2) or "").strip()
+        key = len(found.group(1).expandtabs())
+        shell: List[str] = []
+        if value[:1] in ("|", ">") and (len(value) == 1 or value[1:].strip("+-0123456789") == ""):
+            block: List[str] = []
+            while i < len(physical) and (not physical[i].strip() or len(physical[i].expandtabs()) - len(physical[i].expandtabs().lstrip()) > key):
+                block.append(physical[i].strip())
+                i += 1
+            if value[0] == ">":
+                shell = [" ".join(b for b in block if b)]
             else:
-                command.append(word)
+                joined = ""
+                for part in block:
+                    if part.endswith("\\"):
+                        joined += part[:-1] + " "
+                        continue
+                    shell.append(joined + part)
+                    joined = ""
+                if joined:
+                    shell.append(joined)
+        elif value and value[0] not in ("'", '"', "{", "["):
+            shell = [value]
+        for line in shell:
+            words = [Word(t.text, *cursor.place(t.text)) for t in split_words(line, comments=True)]
+            yield from _pip_commands_of_line(words)
 
 
 #: names of values that hold shell commands (``SETUP_COMMANDS``, ``install_script``, ``self.enter_env_cmds``)
@@ -874,8 +964,14 @@ def _starts_with_pip_install(segment: str) -> bool:
     words = segment.split()
     while words and (words[0] in _WRAPPERS or _ASSIGNMENT_RE.match(words[0])):
         words = words[1:]
-    if len(words) >= 3 and PYTHON_RE.match(words[0]) and words[1] == "-m":
-        words = words[2:]
+    if len(words) >= 3 and PYTHON_RE.match(words[0]) and words[1].startswith("-"):
+        from mlwarden.sources.dependencies.installs import python_module_at
+
+        found = python_module_at(words)
+        if found is None:
+            return False
+        j, glued = found
+        words = ([glued] if glued is not None else []) + words[j + (glued is not None) :]
     elif len(words) >= 2 and words[0].rsplit("/", 1)[-1] == "uv" and words[1] == "pip":
         words = words[1:]
     return len(words) >= 3 and PIP_RE.match(words[0]) is not None and words[1] == "install"
@@ -1169,7 +1265,7 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any, ali
     names = set(params) | set(alias)
     texts = _text_commands(nodes, used, named, aliases or {}) if params else set()
     for n in nodes:
-        growth: Optional[Tuple[str, Optional[int], bool]] = None
+        growth: Optional[Tuple[str, Optional[int], bool, Tuple[str, ...]]] = None
         if id(n) in texts:
             # `command = f"pip install {package}"` … `Popen(command.split())`, `os.system(...)`,
             # `run(..., shell=True)`: the words of the line, the parameter one of them
@@ -1218,10 +1314,10 @@ def _wrapper_of(function: Any, in_class: bool, lines: List[str], lists: Any, ali
         if flat is not None and alias:
             flat = _resolved(flat, alias)
         if flat is not None and growth is not None:
-            key, place, single = growth
+            key, place, single, lead = growth
             marker = _PARAM + ("*" if key == "*" else (_ONE_WORD + key if single else key))
             at = len(flat) if place is None else max(0, len(flat) + place) if place < 0 else min(place, len(flat))
-            flat = flat[:at] + [marker] + flat[at:]
+            flat = flat[:at] + list(lead) + [marker] + flat[at:]
         if flat is None or sum(1 for w in flat if w == _PARAM or w.startswith(_PARAM)) != 1:
             continue
         if id(n) in entry:
@@ -1446,18 +1542,20 @@ def _required(function: Any, method: bool) -> Set[str]:
     return set(required[1:] if method else required)
 
 
-def _param_growth(nodes: List[ast.AST], name: str, params: List[str], vararg: Optional[str], required: Optional[Set[str]] = None) -> Optional[Tuple[str, Optional[int], bool]]:
+def _param_growth(nodes: List[ast.AST], name: str, params: List[str], vararg: Optional[str], required: Optional[Set[str]] = None) -> Optional[Tuple[str, Optional[int], bool, Tuple[str, ...]]]:
     """How a function adds one of its parameters to the list bound to
     ``name``: ``name.append(p)`` / ``name.insert(i, p)`` / ``name += [p]`` /
     ``name.extend([p])`` (one word), ``name.extend(p)`` / ``name += p`` /
     ``name.extend([*p])`` (its words; ``*args`` as ``"*"``). Returns (the
-    parameter, the literal insert position or None for the end, one word),
+    parameter, the literal insert position or None for the end, one word,
+    the literal words added just before it: ``name += ["--quiet"] + args``),
     or None when no parameter, or more than one addition, is found; of
     several, the one addition of a ``required`` parameter (``extend(extra_args)``
     of an optional one is an option's, not the packages)."""
-    found: List[Tuple[str, Optional[int], bool]] = []
+    found: List[Tuple[str, Optional[int], bool, Tuple[str, ...]]] = []
     for node in nodes:
         place: Optional[int] = None
+        lead: Tuple[str, ...] = ()
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.value.id == name and not node.keywords:
             method = node.func.attr
             if method == "append" and len(node.args) == 1:
@@ -1470,6 +1568,14 @@ def _param_growth(nodes: List[ast.AST], name: str, params: List[str], vararg: Op
                 continue
         elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) and node.target.id == name:
             value, single = node.value, False
+            if (
+                isinstance(value, ast.BinOp)
+                and isinstance(value.op, ast.Add)
+                and isinstance(value.left, (ast.List, ast.Tuple))
+                and value.left.elts
+                and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.left.elts)
+            ):
+                lead, value = tuple(e.value for e in value.left.elts), value.right  # name += ["--opt", "v"] + args
         else:
             continue
         if not single and isinstance(value, (ast.List, ast.Tuple)) and len(value.elts) == 1:
@@ -1478,9 +1584,9 @@ def _param_growth(nodes: List[ast.AST], name: str, params: List[str], vararg: Op
         if not isinstance(value, ast.Name):
             continue
         if value.id == vararg and not single:
-            found.append(("*", place, False))
+            found.append(("*", place, False, lead))
         elif value.id in params:
-            found.append((value.id, place, single))
+            found.append((value.id, place, single, lead))
     if len(found) > 1 and required is not None:
         found = [f for f in found if f[0] in required]
     return found[0] if len(found) == 1 else None
@@ -1777,9 +1883,13 @@ def _own_walk(function: ast.AST) -> Iterator[ast.AST]:
 
 def _python_first(words: List[Word]) -> List[Word]:
     """``{python_exe} -m pip …``: a program we cannot read followed by
-    ``-m`` is a Python interpreter."""
-    if len(words) > 2 and words[0].text == _DYNAMIC and words[1].text == "-m":
-        words[0] = dataclasses.replace(words[0], text="python")
+    ``-m`` is a Python interpreter, also with the interpreter's own options
+    before ``-m`` (``{exe} -I -m pip``, ``{exe} -u -X utf8 -m pip``)."""
+    if len(words) > 2 and words[0].text == _DYNAMIC and words[1].text.startswith("-"):
+        from mlwarden.sources.dependencies.installs import python_module_at
+
+        if python_module_at([w.text for w in words[:12]]) is not None:
+            words[0] = dataclasses.replace(words[0], text="python")
     return words
 
 
@@ -1977,6 +2087,9 @@ def _list_bindings(
         assigned: Dict[str, List[Any]] = {}
         iterables: Dict[str, List[ast.AST]] = {}
         grown: Dict[str, List[ast.AST]] = {}
+        # name -> (where, the elements added (None: unknown)) of every
+        # `.append(x)` / `.extend([...])` / `+= [...]` in the scope
+        growth: Dict[str, List[Tuple[Tuple[int, int], List[Optional[ast.AST]]]]] = {}
         uses: List[ast.Name] = []
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             params = scope.args
@@ -2014,7 +2127,14 @@ def _list_bindings(
                     grown.setdefault(node.func.value.id, []).extend(arg.elts)
                 else:
                     grown.setdefault(node.func.value.id, []).append(None)  # type: ignore[arg-type]
+                added = [arg] if node.func.attr == "append" else _added_elements(arg)
+                growth.setdefault(node.func.value.id, []).append(((node.lineno, node.col_offset), added))
             if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                added = _added_elements(node.value) if isinstance(node.op, ast.Add) else [None]
+                if any(e is not None for e in added):  # cmd += ["--extra-index-url", URL] (+ args): a growth
+                    growth.setdefault(node.target.id, []).append(((node.lineno, node.col_offset), added))
+                    stack.append(node.value)
+                    continue
                 assigned.setdefault(node.target.id, []).append(None)
             stack.extend(ast.iter_child_nodes(node))
 
@@ -2041,6 +2161,13 @@ def _list_bindings(
                 binds[id(use)] = values
             if values and len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple, ast.BinOp)) and use.id not in iterables:
                 out[id(use)] = values[0]
+                here = growth.get(use.id) if use.id in assigned else None
+                if here and isinstance(values[0], (ast.List, ast.Tuple)):
+                    # words added before this use, in any branch, are words the command can hold
+                    at = (use.lineno, use.col_offset)
+                    extra = [e for where, added in sorted(here, key=lambda g: g[0]) if where < at for e in added]
+                    if extra:
+                        out[id(use)] = ast.copy_location(ast.List(elts=list(values[0].elts) + [e if e is not None else _unknown_element(use) for e in extra], ctx=ast.Load()), values[0])
             if loops is not None and use.id in iterables and len(iterables[use.id]) == 1 and values and len(values) == 1:
                 found = elements(iterables[use.id][0])
                 if found:
@@ -2048,6 +2175,22 @@ def _list_bindings(
             if strings is not None and values and all(v is not None and _is_string(v) for v in values):
                 strings[id(use)] = values
     return out
+
+
+def _added_elements(value: ast.AST) -> List[Optional[ast.AST]]:
+    """The elements ``.extend(value)`` / ``+= value`` adds to a list: a
+    literal's elements, ``[...] + other`` read part by part; None for a part
+    that cannot be listed."""
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return [e if not isinstance(e, ast.Starred) else None for e in value.elts]
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return _added_elements(value.left) + _added_elements(value.right)
+    return [None]
+
+
+def _unknown_element(at: ast.AST) -> ast.AST:
+    """An element whose value we cannot know (read as ``{…}``)."""
+    return ast.copy_location(ast.Name(id="__mlwarden_unknown__", ctx=ast.Load()), at)
 
 
 def _splits_itself(value: ast.AST, name: str) -> bool:
@@ -2459,11 +2602,40 @@ def _argv_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST], dept
         return None
     if isinstance(node, ast.Name) and id(node) in lists:
         return _argv_words(lists[id(node)], lines, lists, depth + 1)
+    listed = _returned_list(node, lists)
+    if listed is not None:
+        return _argv_words(listed, lines, lists, depth + 1)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and not node.args:
         return _string_words(node.func.value, lines, lists)  # "pip install x".split()
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split" and isinstance(node.func.value, ast.Name) and node.func.value.id == "shlex":
         return _string_words(node.args[0], lines, lists) if node.args else None
     return _shell_words(node, lines, lists, depth + 1)
+
+
+def _returned_list(node: ast.AST, lists: Any) -> Optional[ast.AST]:
+    """The list a value is, read through ``list(x)`` / ``tuple(x)`` and a
+    call of a module-level function of the file without arguments whose one
+    ``return`` gives a list literal or a name bound to one
+    (``INDEX_ARGS = ("--extra-index-url", URL)`` … ``def index_args():
+    return INDEX_ARGS`` … ``[..., "install", *index_args()]``); None
+    otherwise."""
+    for _ in range(3):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords):
+            return None
+        if node.func.id in ("list", "tuple") and len(node.args) == 1:
+            node = node.args[0]
+        elif not node.args and hasattr(lists, "function_returns"):
+            returns = lists.function_returns(node.func.id)
+            if len(returns) != 1:
+                return None
+            node = returns[0]
+        else:
+            return None
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return node
+        if isinstance(node, ast.Name):
+            return node if id(node) in lists else None
+    return None
 
 
 _SHELL_PROGRAM = lazyre.compile(r"^(?:/usr)?(?:/bin/)?(?:ba|z|da|k)?sh$")
