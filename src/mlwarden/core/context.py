@@ -75,6 +75,14 @@ runs (``if sys.version_info < (3,)``, ``six.PY2``, the ``else`` of
 ``six.PY3``; :func:`ranges_of_python2_code`) is low with :data:`PY2_REASON`
 in its message, secrets and critical findings excepted.
 
+Apart from contexts too, a repeat (:func:`lower_repeats`): an unpinned-revision
+finding (MLW202) at the very call where MLW201 reports remote code at the same
+or a higher severity and already tells the reader to pin that same revision
+keyword is low with :data:`REPEAT_REASON` in its message: the reviewer acts on
+the MLW201 finding, whose advice includes the pin. Not when MLW201 is
+switched off for the file (``per-file-ignores``), says something else (the
+pinned or ``code_revision`` variants) or is lower.
+
 ``[tool.mlwarden] context = false`` or ``mlwarden check --no-context``
 turns this off (findings keep the rule's severity; ``Finding.context`` is
 still set, so ``--statistics`` still shows where findings come from).
@@ -583,6 +591,46 @@ def _python2_test(test: Any, six_imported: Any) -> Optional[bool]:
 # -- the seam ------------------------------------------------------------------------------
 
 
+#: what a repeated MLW202 finding appends to its message (see :func:`lower_repeats`)
+REPEAT_REASON = " (lowered: repeats the MLW201 finding at this call, which already says to pin `{keyword}=`; `--severity low` shows both)"
+#: MLW201's advice to pin a revision keyword (`revision`, `model_revision`, `code_revision`)
+_PIN_ADVICE_RE = re.compile(r"pin `(\w*revision)=`")
+#: a revision keyword an MLW202 message names
+_REVISION_KEYWORD_RE = re.compile(r"`(\w*revision)=`")
+_RANK = {severity: rank for rank, severity in enumerate(_ORDER)}
+
+
+def lower_repeats(findings: List[Finding], ignored: Sequence[str] = ()) -> List[Finding]:
+    """MLW202 findings that repeat MLW201's advice at the same call, lowered
+    to low (never dropped). The MLW201 finding must be at the same place
+    (path, cell, line, column: the call), at the same or a higher severity,
+    and tell the reader to pin every revision keyword the MLW202 message
+    names; MLW201 switched off for the file (``ignored``) lowers nothing."""
+    remote: Dict[Tuple[Any, ...], List[Finding]] = {}
+    for finding in findings:
+        if finding.rule_id == "MLW201":
+            remote.setdefault((finding.path, finding.cell, finding.output, finding.line, finding.col), []).append(finding)
+    if not remote:
+        return findings
+    if ignored:
+        from mlwarden.core.registry import matches
+
+        if matches("MLW201", ignored):
+            return findings
+    out: List[Finding] = []
+    for finding in findings:
+        if finding.rule_id == "MLW202" and finding.severity in (Severity.MEDIUM, Severity.HIGH):
+            wanted = set(_REVISION_KEYWORD_RE.findall(finding.message))
+            for other in remote.get((finding.path, finding.cell, finding.output, finding.line, finding.col), ()):
+                pins = set(_PIN_ADVICE_RE.findall(other.message))
+                if wanted and wanted <= pins and _RANK[other.severity] >= _RANK[finding.severity]:
+                    keyword = sorted(wanted)[0]
+                    finding = finding.with_(severity=Severity.LOW, message=finding.message + REPEAT_REASON.format(keyword=keyword))
+                    break
+        out.append(finding)
+    return out
+
+
 def adjust(findings: Sequence[Finding], unit: Any, config: Any) -> List[Finding]:
     """The unit's findings with their final severities and contexts."""
     if not findings:
@@ -620,7 +668,8 @@ def adjust(findings: Sequence[Finding], unit: Any, config: Any) -> List[Finding]
             out.append(finding.with_(severity=severity, context=context, message=finding.message + DEV_REASON))
             continue
         out.append(finding.with_(severity=severity, context=context))
-    return out
+    ignored_for = getattr(config, "ignored_for", None)
+    return lower_repeats(out, ignored_for(getattr(unit, "path", "")) if ignored_for is not None and getattr(unit, "path", None) else ())
 
 
 def statistics(findings: Sequence[Finding]) -> Dict[str, Dict[str, int]]:
