@@ -172,3 +172,45 @@ def test_named_temporary_file_single_block_unchanged():
             return torch.load(tmp.name, weights_only=False)
     """
     assert fast_full_findings(code, ["MLW102"]) == [("MLW102", 11, HIGH)]
+
+
+# -- 3. conda environment files named for tests, docs or development -------------
+
+_ENV_CASES = [
+    # (file name, `name:` field, extra dependency line, expected MLW301 severity)
+    ("environment.yml", "test", "", LOW),
+    ("environment.yml", "mypkg-tests", "", LOW),
+    ("environment.yml", "docs", "", LOW),
+    ("environment-dev.yml", "mypkg", "", LOW),
+    ("environment_test.yaml", "x", "", LOW),
+    ("environment.yml", "mypkg-dev", "", LOW),
+    # kept: a dev environment that installs the project itself
+    ("environment.yml", "mypkg-dev", "  - pip:\n    - -e .\n", MEDIUM),
+    ("environment-dev.yml", "x", "  - mypkg\n", MEDIUM),
+    # kept: names that say nothing (a word must stand alone)
+    ("environment.yml", "mypkg", "", MEDIUM),
+    ("environment.yml", "latest", "", MEDIUM),
+    ("environment.yml", "devices", "", MEDIUM),
+    ("environment-gpu.yml", "mypkg", "", MEDIUM),
+]
+
+
+@pytest.mark.parametrize("filename, env_name, extra, expected", _ENV_CASES, ids=[f"{c[0]}:{c[1]}:{bool(c[2])}" for c in _ENV_CASES])
+def test_conda_environment_purpose(tmp_path, filename, env_name, extra, expected):
+    from round_helpers import check_paths
+
+    (tmp_path / "setup.py").write_text('from setuptools import setup\nsetup(name="mypkg")\n')
+    env = tmp_path / filename
+    env.write_text(f"name: {env_name}\nchannels:\n  - conda-forge\ndependencies:\n  - numpy>=1.20\n{extra}")
+    config = Config(select=["MLW301"], severity=LOW, root=tmp_path)
+    results, _ = check_paths([str(env)], config)
+    numpy = [f for r in results for f in r.findings if "numpy" in f.message]
+    assert [f.severity for f in numpy] == [expected]
+    if expected is LOW and "dev" in (filename + env_name):
+        assert "development conda environment" in numpy[0].message
+
+
+def test_repeat_not_lowered_without_context():
+    code = 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", trust_remote_code=True)\n'
+    found = [f for f in _findings(code, select=["MLW201", "MLW202"], context=False) if f.rule_id == "MLW202"]
+    assert [f.severity for f in found] == [HIGH]

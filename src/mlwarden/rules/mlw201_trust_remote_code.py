@@ -114,7 +114,7 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
     revision"), so MLW202 is lowered to **low** there with a reason naming
     this finding (`--severity low` shows both); act on this one. MLW202 keeps
     its own severity when this rule is switched off for the file
-    (`per-file-ignores`), is lower, or asks for something else
+    (`per-file-ignores`) or under `--no-context`, is lower, or asks for something else
     (`code_revision=`, or a pinned load whose code you review).
 
     ## Example

@@ -605,7 +605,8 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     call, ...)" in its message, and `--severity low` still shows it. Fix the
     MLW201 finding (pin the commit, or drop remote code) and this one goes
     with it. Not lowered when MLW201 is off for the file
-    (`per-file-ignores`), is lower, or asks only for `code_revision=`.
+    (`per-file-ignores`) or under `--no-context`, is lower, or asks only for
+    `code_revision=`.
 
     ## ModelScope
     ModelScope (`modelscope`, modelscope.cn) hosts git repositories like the
