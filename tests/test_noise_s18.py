@@ -20,6 +20,21 @@
    hole BASE had: the rebinding was skipped as "the binding itself"), a block
    that loads without writing.
 
+3. A conda environment file named for tests, docs or development
+   (``environment-dev.yml``), or whose own ``name:`` says so (``name: test``;
+   fresh35's pysr): ``test``/``docs``/``dev`` context like a requirements file
+   named so (``core/context.py``, ``environment_purpose``). Kept: a
+   development environment that installs the project, names that say
+   nothing (``myproject``, ``latest``, ``devices``, ``environment-gpu.yml``).
+
+4. MLW111 (fresh33's skl2onnx test): ``so.register_custom_ops_library(
+   self.path)`` where the file sets ``path`` only in the class's
+   ``setUpClass`` to ``get_library_path()`` imported from the installed
+   package: low like the finder's call written in place. Kept: any other
+   binding of the attribute name in the file, a class-body value, a
+   ``setattr``, a finder name the file also defines, a path from the
+   environment.
+
 On BASE (main 8eb54eb) every "low"/"none" case below was high or medium.
 Every case goes through ``fast_full_findings``: fast path == equivalence mode.
 """
@@ -214,3 +229,47 @@ def test_repeat_not_lowered_without_context():
     code = 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", trust_remote_code=True)\n'
     found = [f for f in _findings(code, select=["MLW201", "MLW202"], context=False) if f.rule_id == "MLW202"]
     assert [f.severity for f in found] == [HIGH]
+
+
+# -- 4. MLW111: a class attribute set only to an installed package's library finder ----
+
+_FINDER_CLASS = """
+import unittest
+from onnxruntime import SessionOptions
+
+
+class TestOps(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        try:
+            from ortext import get_library_path
+        except ImportError:
+            return
+        cls.path = get_library_path()
+
+    def test_custom(self):
+        so = SessionOptions()
+        so.register_custom_ops_library(self.path)
+"""
+
+_FINDER_CASES = [
+    ("set in setUpClass from the package's finder", "", LOW),
+    ("also set from a parameter", "\n    def use(self, p):\n        self.path = p\n", MEDIUM),
+    ("another class sets the same attribute", "\n\nclass Other:\n    def __init__(self, p):\n        self.path = p\n", MEDIUM),
+    ("a class-body value", "\n    path = '/tmp/x.so'\n", MEDIUM),
+    ("setattr anywhere", "\n\ndef poke(o, v):\n    setattr(o, 'path', v)\n", MEDIUM),
+    ("finder name bound twice", "\n\ndef get_library_path():\n    return '/tmp/x.so'\n", MEDIUM),
+]
+
+
+@pytest.mark.parametrize("name, extra, expected", _FINDER_CASES, ids=[c[0] for c in _FINDER_CASES])
+def test_mlw111_class_attribute_from_installed_finder(name, extra, expected):
+    found = fast_full_findings(_FINDER_CLASS + extra, ["MLW111"], filename="tests/test_ops.py")
+    line = _FINDER_CLASS.splitlines().index("        so.register_custom_ops_library(self.path)") + 1
+    assert [s for r, ln, s in found if ln == line] == [expected]
+
+
+def test_mlw111_attribute_from_a_local_path_kept():
+    code = _FINDER_CLASS.replace("cls.path = get_library_path()", "cls.path = os.environ['OPS_LIB']").replace("import unittest", "import os\nimport unittest")
+    found = fast_full_findings(code, ["MLW111"], filename="tests/test_ops.py")
+    assert [s for r, ln, s in found if r == "MLW111"] == [MEDIUM]
