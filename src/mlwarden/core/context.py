@@ -31,7 +31,12 @@ Contexts (first match wins):
     no local or editable install of the project's folder (``-e .``, ``.``,
     ``-e ..[dev]``), no ``-r`` include of a file that is not itself a test,
     docs or development list (``-r requirements.txt`` chains into the
-    production list), and no requirement on the project's own name;
+    production list), and no requirement on the project's own name; and a
+    conda environment file named for development (``environment-dev.yml``)
+    or whose own ``name:`` says so (``name: myproject-dev``) that does not
+    install the project itself (:func:`environment_purpose`; a conda
+    environment named for tests or docs, ``environment-test.yml`` or
+    ``name: test``, is ``test`` or ``docs`` like a requirements file named so);
 ``example``
     a directory whose name has the word ``examples``/``example``/
     ``samples``/``tutorial(s)``/``notebooks``/``cookbook(s)``/
@@ -74,6 +79,15 @@ Apart from contexts, a finding of a ``.py`` file in a branch only Python 2
 runs (``if sys.version_info < (3,)``, ``six.PY2``, the ``else`` of
 ``six.PY3``; :func:`ranges_of_python2_code`) is low with :data:`PY2_REASON`
 in its message, secrets and critical findings excepted.
+
+Apart from contexts too, a repeat (:func:`lower_repeats`): an unpinned-revision
+finding (MLW202) at the very call where MLW201 reports remote code at the same
+or a higher severity and already tells the reader to pin that same revision
+keyword is low with :data:`REPEAT_REASON` in its message: the reviewer acts on
+the MLW201 finding, whose advice includes the pin. Not when MLW201 is
+switched off for the file (``per-file-ignores``), says something else (the
+pinned or ``code_revision`` variants) or is lower; not with ``--no-context``
+either (every rule's own severity).
 
 ``[tool.mlwarden] context = false`` or ``mlwarden check --no-context``
 turns this off (findings keep the rule's severity; ``Finding.context`` is
@@ -261,7 +275,53 @@ def unit_context(unit: Any, config: Any) -> Optional[str]:
         found = "docs"
     if found is None and getattr(unit, "kind", None) == "requirements" and is_dev_requirements_path(context_path(path, config)):
         found = "dev" if not installs_project(unit) else None
+    if found is None and getattr(unit, "kind", None) == "conda-env":
+        found = environment_purpose(unit)
+        if found == "dev" and installs_project(unit):
+            found = None
     return found
+
+
+#: a conda environment file's words: ``environment-dev.yml`` -> "dev"
+_CONDA_ENV_NAME_RE = re.compile(r"environment(?P<words>[-_.][a-z0-9_.-]*)?\.ya?ml")
+#: the environment's own ``name:`` (what ``conda activate`` takes)
+_CONDA_ENV_FIELD_RE = re.compile(r"^name[ \t]*:[ \t]*[\"']?(?P<name>[A-Za-z0-9_.-]{1,80})", re.MULTILINE)
+_PURPOSE_WORDS = (
+    ("test", frozenset({"test", "tests", "testing"})),
+    ("docs", frozenset({"doc", "docs", "documentation", "sphinx", "rtd", "readthedocs"})),
+    ("dev", frozenset({"dev", "devel", "develop", "development"})),
+)
+#: what the ``dev`` context appends to a conda environment file's finding it lowered
+DEV_ENV_REASON = (
+    " (lowered: a development conda environment, by its file name or its `name:`, that does not install the"
+    " project itself; pin what deployments install)"
+)
+
+
+def environment_purpose(unit: Any) -> Optional[str]:
+    """"test", "docs" or "dev" for a conda environment file whose name says
+    so (``environment-test.yml``, ``environment_docs.yaml``,
+    ``environment-dev.yml``) or whose own ``name:`` does (``name: test``,
+    ``name: myproject-dev``; conda activates the environment by that name),
+    as a requirements file's name does (``requirements-test.txt``); None
+    otherwise. A word must stand alone between ``-``, ``_`` and ``.``
+    (``name: latest`` or ``name: devices`` say nothing)."""
+    path = str(getattr(unit, "path", "") or "")
+    match = _CONDA_ENV_NAME_RE.fullmatch(PurePosixPath(path.replace("\\", "/")).name.lower())
+    words = set(_WORD_SPLIT_RE.split(match.group("words") or "")) if match else set()
+    found = _purpose(words)
+    if found is None:
+        field_match = _CONDA_ENV_FIELD_RE.search(getattr(unit, "text", None) or "")
+        if field_match:
+            found = _purpose(set(_WORD_SPLIT_RE.split(field_match.group("name").lower())))
+    return found
+
+
+def _purpose(words: Any) -> Optional[str]:
+    for context, vocabulary in _PURPOSE_WORDS:
+        if words & vocabulary:
+            return context
+    return None
 
 
 #: the dependency files repo2docker (mybinder.org) reads from a project's ``binder/`` or ``.binder/`` folder
@@ -583,6 +643,46 @@ def _python2_test(test: Any, six_imported: Any) -> Optional[bool]:
 # -- the seam ------------------------------------------------------------------------------
 
 
+#: what a repeated MLW202 finding appends to its message (see :func:`lower_repeats`)
+REPEAT_REASON = " (lowered: repeats the MLW201 finding at this call, which already says to pin `{keyword}=`; `--severity low` shows both)"
+#: MLW201's advice to pin a revision keyword (`revision`, `model_revision`, `code_revision`)
+_PIN_ADVICE_RE = re.compile(r"pin `(\w*revision)=`")
+#: a revision keyword an MLW202 message names
+_REVISION_KEYWORD_RE = re.compile(r"`(\w*revision)=`")
+_RANK = {severity: rank for rank, severity in enumerate(_ORDER)}
+
+
+def lower_repeats(findings: List[Finding], ignored: Sequence[str] = ()) -> List[Finding]:
+    """MLW202 findings that repeat MLW201's advice at the same call, lowered
+    to low (never dropped). The MLW201 finding must be at the same place
+    (path, cell, line, column: the call), at the same or a higher severity,
+    and tell the reader to pin every revision keyword the MLW202 message
+    names; MLW201 switched off for the file (``ignored``) lowers nothing."""
+    remote: Dict[Tuple[Any, ...], List[Finding]] = {}
+    for finding in findings:
+        if finding.rule_id == "MLW201":
+            remote.setdefault((finding.path, finding.cell, finding.output, finding.line, finding.col), []).append(finding)
+    if not remote:
+        return findings
+    if ignored:
+        from mlwarden.core.registry import matches
+
+        if matches("MLW201", ignored):
+            return findings
+    out: List[Finding] = []
+    for finding in findings:
+        if finding.rule_id == "MLW202" and finding.severity in (Severity.MEDIUM, Severity.HIGH):
+            wanted = set(_REVISION_KEYWORD_RE.findall(finding.message))
+            for other in remote.get((finding.path, finding.cell, finding.output, finding.line, finding.col), ()):
+                pins = set(_PIN_ADVICE_RE.findall(other.message))
+                if wanted and wanted <= pins and _RANK[other.severity] >= _RANK[finding.severity]:
+                    keyword = sorted(wanted)[0]
+                    finding = finding.with_(severity=Severity.LOW, message=finding.message + REPEAT_REASON.format(keyword=keyword))
+                    break
+        out.append(finding)
+    return out
+
+
 def adjust(findings: Sequence[Finding], unit: Any, config: Any) -> List[Finding]:
     """The unit's findings with their final severities and contexts."""
     if not findings:
@@ -617,10 +717,14 @@ def adjust(findings: Sequence[Finding], unit: Any, config: Any) -> List[Finding]
             continue
         severity = lowered_in_context(finding.rule_id, finding.severity, context) if enabled else finding.severity
         if context == "dev" and severity is not finding.severity:
-            out.append(finding.with_(severity=severity, context=context, message=finding.message + DEV_REASON))
+            reason = DEV_ENV_REASON if getattr(unit, "kind", None) == "conda-env" else DEV_REASON
+            out.append(finding.with_(severity=severity, context=context, message=finding.message + reason))
             continue
         out.append(finding.with_(severity=severity, context=context))
-    return out
+    if not enabled:
+        return out  # every rule's own severity
+    ignored_for = getattr(config, "ignored_for", None)
+    return lower_repeats(out, ignored_for(getattr(unit, "path", "")) if ignored_for is not None and getattr(unit, "path", None) else ())
 
 
 def statistics(findings: Sequence[Finding]) -> Dict[str, Dict[str, int]]:

@@ -1043,11 +1043,8 @@ class _Query:
         the load, or its single binding)."""
         if not isinstance(expr, cst.Name):
             return None
-        for node in self.scope.ancestors(self.load):
-            if isinstance(node, cst.With):
-                for item in node.items:
-                    if item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == expr.value:
-                        return item.item
+        if self._bound_inside_with(expr.value):
+            return self.with_region(expr.value)[1]
         found = self.bindings(expr.value)
         if found and len(found) == 1 and found[0].kind in ("assign", "with"):
             return found[0].value
@@ -1068,7 +1065,10 @@ class _Query:
         if initial is not None and not self.produced(initial, depth + 1):
             return False
         wrote = initial is not None
-        for use in self.scope.names.get(expr.value, ()):
+        uses = self._handle_uses(expr)
+        if uses is None:
+            return False
+        for use in uses:
             parent = self.scope.parent.get(id(use))
             if isinstance(parent, (cst.AsName, cst.AssignTarget)):
                 continue  # the binding itself
@@ -1104,6 +1104,59 @@ class _Query:
                         continue
             return False
         return wrote
+
+    def with_region(self, name: str) -> Tuple[Optional[Any], Optional[Any]]:
+        """(the innermost ``with`` around the load whose item binds ``name``
+        with ``as``, that item's value); (None, None) when no ``with`` around
+        the load binds it, or when ``name`` is bound again inside that
+        ``with`` (a rebinding there is not followed: the load may read
+        something else)."""
+        for node in self.scope.ancestors(self.load):
+            if not isinstance(node, cst.With):
+                continue
+            for item in node.items:
+                if item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == name:
+                    own = {id(i) for i in node.items}
+                    for binding in self.scope.bindings.get(name, ()):
+                        if id(binding.node) not in own and any(n is node for n in self.scope.ancestors(binding.node)):
+                            return None, None
+                    return node, item.item
+        return None, None
+
+    def _handle_uses(self, expr: Any) -> Optional[List[Any]]:
+        """The uses of the handle name ``expr`` that can see the handle the
+        load reads: all of them for a name bound once; for a name bound
+        more than once (``with NamedTemporaryFile() as tmp:`` blocks one
+        after another) only those inside the ``with`` around the load that
+        binds it (a use before it names an earlier handle, a use after it
+        comes after the load). None when the name is bound again inside
+        that ``with``."""
+        uses = self.scope.names.get(expr.value, [])
+        region = self.rebound_region(expr)
+        if region is False:
+            return None
+        if region is None:
+            return uses
+        return [use for use in uses if any(n is region for n in self.scope.ancestors(use))]
+
+    def rebound_region(self, expr: Any) -> Any:
+        """For a name bound more than once in the scope and by a ``with``
+        around the load: that ``with`` (only what happens inside it concerns
+        the handle the load reads); False when the name is also bound again
+        inside it; None otherwise (a name bound once, or no such ``with``)."""
+        found = self.scope.bindings.get(expr.value, [])
+        region, _ = self.with_region(expr.value)
+        if region is None:
+            return False if self._bound_inside_with(expr.value) else None
+        return region if len(found) > 1 else None
+
+    def _bound_inside_with(self, name: str) -> bool:
+        for node in self.scope.ancestors(self.load):
+            if isinstance(node, cst.With) and any(
+                item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == name for item in node.items
+            ):
+                return True
+        return False
 
     def _name_use_ok(self, attribute: Any, holder: Any) -> bool:
         """``handle.name`` (``attribute``, whose parent is ``holder``) is an
@@ -1375,11 +1428,8 @@ class _Query:
         return len(self.scope.bindings.get(fd.value, ())) == 1
 
     def _single_value(self, name: Any) -> Any:
-        for node in self.scope.ancestors(self.load):
-            if isinstance(node, cst.With):
-                for item in node.items:
-                    if item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == name.value:
-                        return item.item
+        if self._bound_inside_with(name.value):
+            return self.with_region(name.value)[1]
         found = self.bindings(name.value)
         if found and len(found) == 1:
             return found[0].value
@@ -1537,6 +1587,13 @@ class _Query:
                     c for c in self.scope.calls
                     if self.scope.before(c, self.load) and _is_save_helper(c.func) and self._key_or_none(self.writes_to(c)) == key
                 ]
+        path_value = self._unwrap_path(path)
+        if isinstance(path_value, cst.Attribute) and isinstance(path_value.value, cst.Name) and path_value.attr.value == "name":
+            # `with NamedTemporaryFile() as tmp:` blocks one after another:
+            # only the writes inside the block around the load wrote its file
+            region = self.rebound_region(path_value.value)
+            if region is not None and region is not False:
+                writes = [w for w in writes if any(n is region for n in self.scope.ancestors(w))]
         if not writes:
             return False
         if kind == "literal" and not any(self.scope.straight_before(w, self.load) for w in writes):

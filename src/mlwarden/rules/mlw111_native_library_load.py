@@ -70,7 +70,13 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
     (`register_custom_ops_library(onnxruntime_extensions.get_library_path())`,
     a call of an imported module's `get_library_path`/`find_lib_path`-style
     function with literal arguments at most) is low as well: it is a file of
-    that installed package, trusted as much as importing it.
+    that installed package, trusted as much as importing it. So is
+    `self.path` / `cls.path` when the file sets that attribute only in
+    methods of the same class, through their first parameter, and only to
+    such a finder's result (`cls.path = get_library_path()` in a test's
+    `setUpClass`, with `get_library_path` imported from the package); any
+    other binding of the attribute name in the file (another class, a
+    class-body value, `setattr`) keeps it medium.
     A file name joined below that root may come from anywhere
     (`_LIB_DIR / f"{name}.so"`). A parameter of the loading function, an
     environment variable, a download or an unknown call in the root keeps
@@ -152,6 +158,14 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
         Invalid("import onnxruntime as ort\nimport onnxruntime_extensions as ext\nso = ort.SessionOptions()\nso.register_custom_ops_library(ext.get_library_path())"),
     ]
 
+    def visit_ClassDef(self, node: libcst.ClassDef) -> None:
+        self.__dict__.setdefault("_classes", []).append(node)
+
+    def leave_ClassDef(self, original_node: libcst.ClassDef) -> None:
+        classes = self.__dict__.get("_classes")
+        if classes:
+            classes.pop()
+
     def visit_Call(self, node: libcst.Call) -> None:
         target = self.ctx.call_to(node, TARGETS)
         if target:
@@ -190,7 +204,12 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
 
     def _installed_finder(self, source: Any) -> Any:
         """``pkg.get_library_path`` when ``source`` calls an imported
-        module's library finder with literal arguments at most, else None."""
+        module's library finder with literal arguments at most, or is
+        ``self.<attr>``/``cls.<attr>`` of the enclosing class that every
+        assignment in the file sets to such a call (see
+        :meth:`_attribute_finder`), else None."""
+        if isinstance(source, cst.Attribute):
+            return self._attribute_finder(source)
         if not isinstance(source, cst.Call) or not isinstance(source.func, (cst.Attribute, cst.Name)):
             return None
         if any(not isinstance(arg.value, (cst.SimpleString, cst.Integer)) for arg in source.args):
@@ -198,3 +217,112 @@ class NativeLibraryLoad(ParamDefaults, CodeRule):
         # the function's own name, whatever the file calls it (`get_library_path as lib`)
         found = sorted(q for q in self.ctx.qualnames(source.func) if "." in q and _LIBRARY_FINDER.fullmatch(q.rsplit(".", 1)[-1]))
         return found[0] if found else None
+
+    def _attribute_finder(self, source: Any) -> Any:
+        """``self.path`` / ``cls.path`` read in a method of the enclosing
+        class, when the whole file (its ``ast``: the engine may hand the
+        rule a slice) assigns an attribute of that name only in methods of
+        that class (the one class of that name), through their first
+        parameter (``cls.path = get_library_path()`` in ``setUpClass``),
+        and every such value calls an imported package's library finder
+        with literal arguments at most; no other binding of that attribute
+        name anywhere in the file (``obj.path = x``, a class-body ``path =
+        x``, an augmented, unpacked or loop target, any ``setattr``)."""
+        classes = self.__dict__.get("_classes")
+        if not classes or not isinstance(source.value, cst.Name) or source.value.value not in ("self", "cls"):
+            return None
+        from mlwarden.core.asttree import unit_ast
+
+        tree = unit_ast(self.unit)
+        code = getattr(self.unit, "code", None)
+        if tree is None or code is None or "setattr" in code.source:
+            return None
+        return _attribute_finder(tree, classes[-1].name.value, source.attr.value)
+
+
+def _attribute_finder(tree: Any, class_name: str, name: str) -> Any:
+    """See :meth:`NativeLibraryLoad._attribute_finder` (on the file's ``ast``)."""
+    import ast
+
+    found_classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == class_name]
+    if len(found_classes) != 1:
+        return None
+    cls = found_classes[0]
+    owners = {}  # id(target) -> the method's first parameter
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = stmt.args.posonlyargs + stmt.args.args
+            if params:
+                for node in ast.walk(stmt):
+                    owners[id(node)] = params[0].arg
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(isinstance(t, ast.Name) and t.id == name for target in targets for t in ast.walk(target)):
+                return None  # a class-body binding: not followed
+    values = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            pairs = [(t, node.value) for t in node.targets]
+        elif isinstance(node, ast.AnnAssign):
+            pairs = [(node.target, node.value)]
+        elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension)):
+            pairs = [(node.target, None)]
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            pairs = [(node.optional_vars, None)]
+        elif isinstance(node, ast.NamedExpr):
+            pairs = [(node.target, None)]
+        else:
+            continue
+        for target, value in pairs:
+            for leaf in ast.walk(target):
+                if not (isinstance(leaf, ast.Attribute) and leaf.attr == name):
+                    continue
+                if leaf is not target or value is None or not isinstance(leaf.value, ast.Name) or owners.get(id(leaf)) != leaf.value.id:
+                    return None
+                values.append(value)
+    if not values:
+        return None
+    finders = {_ast_finder(tree, value) for value in values}
+    return finders.pop() if len(finders) == 1 and None not in finders else None
+
+
+def _ast_finder(tree: Any, value: Any) -> Any:
+    """``pkg.get_library_path`` when ``value`` (an ``ast`` node) calls an
+    imported package's library finder with literal arguments at most:
+    ``f()`` where the file binds ``f`` only by ``from pkg import f`` (any
+    depth, absolute), or ``m.f()`` where it binds ``m`` only by ``import``."""
+    import ast
+
+    if not isinstance(value, ast.Call) or value.keywords or any(not isinstance(a, ast.Constant) for a in value.args):
+        return None
+    func = value.func
+    if isinstance(func, ast.Name):
+        bound, local = func.id, None
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        bound, local = func.value.id, func.attr
+    else:
+        return None
+    origins = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if (alias.asname or alias.name.split(".")[0]) != bound:
+                    continue
+                if isinstance(node, ast.ImportFrom):
+                    if local is not None or node.level or not node.module:
+                        return None
+                    origins.add(f"{node.module}.{alias.name}")
+                else:
+                    if local is None:
+                        return None
+                    origins.add(f"{alias.name if alias.asname else bound}.{local}")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == bound:
+            return None
+        elif isinstance(node, ast.Name) and node.id == bound and isinstance(node.ctx, (ast.Store, ast.Del)):
+            return None
+        elif isinstance(node, ast.arg) and node.arg == bound:
+            return None
+    if len(origins) != 1:
+        return None
+    origin = origins.pop()
+    return origin if _LIBRARY_FINDER.fullmatch(origin.rsplit(".", 1)[-1]) else None

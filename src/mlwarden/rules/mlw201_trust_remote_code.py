@@ -108,6 +108,15 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
     notebooks (remote code in a test still runs on a CI machine with its
     secrets, so a high finding stays visible as medium).
 
+    When this finding tells you to pin `revision=` (unpinned, a branch or
+    tag, a revision that cannot be verified, or a run-time model path), the
+    MLW202 finding at the same call says the same thing ("pin the
+    revision"), so MLW202 is lowered to **low** there with a reason naming
+    this finding (`--severity low` shows both); act on this one. MLW202 keeps
+    its own severity when this rule is switched off for the file
+    (`per-file-ignores`) or under `--no-context`, is lower, or asks for something else
+    (`code_revision=`, or a pinned load whose code you review).
+
     ## Example
     ```python
     from transformers import AutoModelForCausalLM

@@ -597,6 +597,17 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
     low in tests, docs, examples and tutorial notebooks. `trusted-models`
     still exempts a repository completely.
 
+    **Low as a repeat**: when MLW201 reports remote code at the same call at
+    the same or a higher severity and its message already says to pin the
+    revision keyword this finding names (`from_pretrained("org/m",
+    trust_remote_code=True)` with no `revision`), this finding repeats that
+    advice: it is low, with "(lowered: repeats the MLW201 finding at this
+    call, ...)" in its message, and `--severity low` still shows it. Fix the
+    MLW201 finding (pin the commit, or drop remote code) and this one goes
+    with it. Not lowered when MLW201 is off for the file
+    (`per-file-ignores`) or under `--no-context`, is lower, or asks only for
+    `code_revision=`.
+
     ## ModelScope
     ModelScope (`modelscope`, modelscope.cn) hosts git repositories like the
     Hugging Face Hub: a revision is a branch (the default is `master`), a
