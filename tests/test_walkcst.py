@@ -227,6 +227,24 @@ def test_trivia_are_skipped_only_when_no_visitor_asks_for_them():
     assert with_commas.count(("comma",)) == 1
 
 
+def _parses_alike(source, direct, entry_point, settings=()):
+    """``direct`` (core/codecache) and libcst's ``entry_point`` give the same
+    tree, code and module settings, or the same syntax error."""
+    try:
+        expected = entry_point(source)
+    except libcst.ParserSyntaxError as exc:
+        with pytest.raises(libcst.ParserSyntaxError) as raised:
+            direct(source)
+        assert str(raised.value) == str(exc)
+        return
+    got = direct(source)
+    assert got.deep_equals(expected)
+    assert [getattr(got, s) for s in settings] == [getattr(expected, s) for s in settings]
+
+
+_MODULE_SETTINGS = ("code", "encoding", "default_indent", "default_newline", "has_trailing_newline")
+
+
 @pytest.mark.sweep(every=8)
 @pytest.mark.parametrize("name", _NAMES)
 def test_the_direct_parser_is_libcsts_entry_point(name):
@@ -236,43 +254,18 @@ def test_the_direct_parser_is_libcsts_entry_point(name):
     from mlwarden.core.codecache import parse_module
 
     source = EVERY_KIND if name == "every-kind" else (ROOT / name).read_text(encoding="utf-8")
-    try:
-        expected = libcst.parse_module(source)
-    except libcst.ParserSyntaxError as exc:
-        with pytest.raises(libcst.ParserSyntaxError) as raised:
-            parse_module(source)
-        assert str(raised.value) == str(exc)
-        return
-    got = parse_module(source)
-    assert got.deep_equals(expected) and got.code == source
-    settings = ("encoding", "default_indent", "default_newline", "has_trailing_newline")
-    assert [getattr(got, s) for s in settings] == [getattr(expected, s) for s in settings]
+    _parses_alike(source, parse_module, libcst.parse_module, _MODULE_SETTINGS)
 
 
 @pytest.mark.parametrize("source", ["x = (\n", "def f(:\n    pass\n", "a = 1\r\nb = 2\r\n", "\tif x:\n\t\ty = 1", ""])
 def test_the_direct_parser_on_odd_sources(source):
     from mlwarden.core.codecache import parse_module
 
-    try:
-        expected = libcst.parse_module(source)
-    except libcst.ParserSyntaxError as exc:
-        with pytest.raises(libcst.ParserSyntaxError) as raised:
-            parse_module(source)
-        assert str(raised.value) == str(exc)
-        return
-    got = parse_module(source)
-    assert got.deep_equals(expected) and got.code == source and got.default_newline == expected.default_newline
+    _parses_alike(source, parse_module, libcst.parse_module, _MODULE_SETTINGS)
 
 
 @pytest.mark.parametrize("source", ["True", "x.y(z, *a, **k)", "[i for i in range(3)]", "f'{a!r:>{w}}'", "lambda: (yield)", "1 +"])
 def test_the_direct_expression_parser_is_libcsts(source):
     from mlwarden.core.codecache import parse_expression
 
-    try:
-        expected = libcst.parse_expression(source)
-    except libcst.ParserSyntaxError as exc:
-        with pytest.raises(libcst.ParserSyntaxError) as raised:
-            parse_expression(source)
-        assert str(raised.value) == str(exc)
-        return
-    assert parse_expression(source).deep_equals(expected)
+    _parses_alike(source, parse_expression, libcst.parse_expression)

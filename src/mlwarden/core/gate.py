@@ -416,27 +416,16 @@ def nesting_depth(tree: ast.AST) -> int:
         inner = depth + (max(len(node.values) - 1, 1) if type(node) is bool_op else 1)
         for name in node._fields:
             value = getattr(node, name, None)
-            if type(value) is list:
-                for item in value:
-                    kind = type(item)
-                    if kind is name_type:
-                        if inner + 1 > deepest:
-                            deepest = inner + 1
-                    elif kind is constant_type:
-                        if inner > deepest:
-                            deepest = inner
-                    elif isinstance(item, node_type):
-                        push((item, inner))
-            else:
-                kind = type(value)
+            for item in value if type(value) is list else (value,):
+                kind = type(item)
                 if kind is name_type:
                     if inner + 1 > deepest:
                         deepest = inner + 1
                 elif kind is constant_type:
                     if inner > deepest:
                         deepest = inner
-                elif isinstance(value, node_type):
-                    push((value, inner))
+                elif isinstance(item, node_type):
+                    push((item, inner))
     return deepest
 
 
