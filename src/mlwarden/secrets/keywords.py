@@ -383,9 +383,19 @@ _PROSE_STATES = frozenset(
 )
 
 _KEY_CHARS = re.compile(r"[\w.$@\-]")
+#: a type annotation between a name and ``=`` (``password: str = "…"``,
+#: ``val token: String = "…"``, ``api_key: Optional[SecretStr] = "…"``): a
+#: capitalised or dotted type, or a lower-case type name of Python,
+#: TypeScript, Kotlin or Go. Any other word there is not a type: in ``please
+#: pass: flavor="igraph"`` (prose in a message) the name given a value is
+#: ``flavor``, and ``pass`` is a verb.
+_ANNOTATION = (
+    r"(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*|(?:str|string|bytes|bytearray|any|unknown|object|int|float|bool|number|char|dict|list"
+    r"|tuple|set|optional|union)(?![\w]))[\w.\[\]]*"
+)
 _ASSIGN = re.compile(
     r"(?P<key>[\"'`]?-{0,2}(?:[A-Za-z_$@]|[^\W\d])[\w.$@\-]*[\"'`]?)"
-    r"(?:[ \t]*:[ \t]*[A-Za-z_][\w.\[\]]*(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)|[ \t]+(?:string|str|String|const|final|bytes)(?=[ \t]*:?=))?"
+    r"(?:[ \t]*:[ \t]*" + _ANNOTATION + r"(?=[ \t]*=[ \t]*[\"'`]|[ \t]+=)|[ \t]+(?:string|str|String|const|final|bytes)(?=[ \t]*:?=))?"
     r"[ \t]*(?:(?:\]|\[\]|\]\[\])[ \t]*)?(?P<op>" + _OP[3:-1] + r")[ \t]*(?:@|[rRbBuUfF]{1,2}(?=[\"']))?"
     r"(?:(?P<q>[\"'`])(?P<qv>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)|(?P<uv>(?:(?:Bearer|Token|Basic|bearer|token|basic)[ \t]+|base64:)?[^\s\"'`,;:\\<>(){}\[\]]{1,600}))"
 )
@@ -573,8 +583,11 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
     xml = _xml_value(line, start, match)
     if xml is not None:
         return xml or None
-    # a URL's query parameter (`?api_key=…`, `&password=…`) is text inside a string
-    query = line[:start].endswith(("?", "&")) and "://" in line[:start] and match.group("op") == "="
+    # a URL's query parameter (`?api_key=…`, `&password=…`) is text inside a
+    # string: after `://`, or after a path whose host is a placeholder
+    # (`f"{base_url}/download?accessKey=&fileType=…"`)
+    query = line[:start].endswith(("?", "&")) and match.group("op") == "=" and (
+        "://" in line[:start] or _QUERY_AFTER_PATH.search(line, max(0, start - 300), start) is not None)
     if python and not query and "#" not in line[:start] and not line.lstrip().startswith(("!", "%")):
         # Python code (a comment is prose, a notebook's `!cmd` / `%env` line is shell)
         quote = match.group("q")
@@ -673,6 +686,11 @@ def assignment_at(line: str, pos: int, python: bool = False) -> Optional[Tuple[s
         after = line[match.end("uv"):match.end("uv") + 1]
         if _COMMENT_LINE.match(line, 0, start) and value.isalpha() and value.islower() and _PROSE_AFTER.match(line, match.end("uv")):
             return None  # `# password: keep empty`: a comment's words about the value
+        if python and _KEYWORD_ARGUMENT.fullmatch(value) and after in ("\"", "'"):
+            # `please pass: flavor="igraph"` in a message: the "value" names a
+            # keyword argument whose own value follows (a password is not a
+            # lower-case word ending in `=` before a quote)
+            return None
         if python and op == ":" and _PROSE_AFTER.match(line, match.end("uv")):
             # a docstring's `passphrase: Admin-provided passphrase`: a parameter
             # and its description (in code a literal value is quoted)
@@ -720,6 +738,9 @@ _ASSIGNED_LITERAL = re.compile(r"[ \t]*=[ \t]*[rRbBuUfF]{0,2}(?P<q>[\"'])(?P<v>(
 #: a call's next argument when it is a string literal (group ``v``)
 _NEXT_STRING_ARG = re.compile(r"[ \t]*,[ \t]*[rRbBuUfF]{0,2}(?P<q>[\"'])(?P<v>(?:\\.|(?!(?P=q)).){0,600}?)(?P=q)")
 #: the word right before a name and one blank (`API Key`, `SECRET KEY`, `Access Token`)
+_KEYWORD_ARGUMENT = re.compile(r"[a-z][a-z_]*=")
+#: `…}/download?` / `/v1/items&`: a URL path (no blank or quote in it) right before the parameter
+_QUERY_AFTER_PATH = re.compile(r"[\w}]/[^\s\"'`]*[?&]$")
 _WORD_BEFORE = re.compile(r"(?<![\w.\-])([A-Za-z]+)[ \t]$")
 #: words that qualify a bare credential word written after them and a blank
 _SPACED_QUALIFIERS = KEY_QUALIFIERS | TOKEN_WORDS | PASSWORD_WORDS | MODIFIER_EXCLUDED | ID_KEY_OWNERS | {"api"}
