@@ -138,6 +138,12 @@ def _distribution_of(name: str) -> str:
     return canonicalize_name(found[0]) if found else name
 
 
+#: standard modules of another Python version than the one running the test
+#: (tomllib from 3.11; CPython's SHA-256 module is `_sha2` from 3.12,
+#: `_sha256` before: core/finding.py tries both)
+OTHER_PYTHONS_STDLIB = frozenset({"tomllib", "_sha2", "_sha256"})
+
+
 def test_every_import_is_a_core_dependency():
     """mlwarden imports nothing at run time (eagerly or lazily) that a core
     install lacks: no flake8, no pre-commit, no requests."""
@@ -150,7 +156,7 @@ def test_every_import_is_a_core_dependency():
             if relative.startswith(prefix):
                 allowed = allowed | {dist_name(r) for r in extras[extra]} | OPTIONAL_FALLBACKS.get(prefix, set())
         for name, line in _imported_top_levels(path):
-            if name == "mlwarden" or name == "tomllib" or _is_stdlib(name):
+            if name == "mlwarden" or name in OTHER_PYTHONS_STDLIB or _is_stdlib(name):
                 continue
             dist = _distribution_of(name)
             if dist not in allowed:
