@@ -114,7 +114,7 @@ def build_snapshot(records: Iterable[Any], source: str, today: Optional[datetime
     records: one entry per package name with its ``MAL-*`` ids (each one is
     https://osv.dev/vulnerability/<id>), the first record's summary, and the
     affected versions and ranges unless every version is malicious."""
-    from packaging.utils import canonicalize_name
+    from mlwarden.sources.dependencies.paths import canonicalize_name
 
     from mlwarden.rules.mlw306_malicious_package import FORMAT, _NAME_RE
 

@@ -422,7 +422,7 @@ def _project_name(directory: Path, canonical: bool = True) -> str:
     """The canonical name of the project whose root is ``directory`` or up to
     two folders above it, read as text ("" when none is written); with
     ``canonical=False``, the name as written there."""
-    from packaging.utils import canonicalize_name
+    from mlwarden.sources.dependencies.paths import canonicalize_name
 
     for folder in (directory, *list(directory.parents)[:2]):
         found_root = False

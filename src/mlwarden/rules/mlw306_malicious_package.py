@@ -75,7 +75,7 @@ def _check_ranges(ranges: Any, where: str) -> List[Dict[str, str]]:
 
 def parse_dataset(data: Any, label: str, path: Optional[Path] = None) -> Dataset:
     """Validate a parsed data file (TOML or JSON, format 1). Raises DataError."""
-    from packaging.utils import canonicalize_name
+    from mlwarden.sources.dependencies.paths import canonicalize_name
 
     if not isinstance(data, dict):
         raise DataError("not a table")

@@ -337,7 +337,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                     ok = False  # `"--registry-password requires --registry-username"`: a message about the flag
                 if match.group("pwd") is not None:  # an option's default
                     ok = ok and _OPTION_CALL.search(before) is not None
-            elif pattern is env:  # `ENV` starts its line
+            elif pattern is env or pattern is tf_variable:  # `ENV`, the `variable` block: it starts its line
                 ok, kind = not low[low.rfind("\n", 0, start) + 1:start].strip(), "name"
             elif pattern is url or pattern is userinfo or pattern is at_sign or pattern is email_user:  # its scheme stands before
                 # (`http://proxyuser:proxypass@…`: a user and a password naming their role, a placeholder)
@@ -348,8 +348,6 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                 ok, kind = bool(before) and before[-1] in " \t", "name"
             elif pattern is element or pattern is hadoop or pattern is element_attrs:
                 ok, kind = True, "name"
-            elif pattern is tf_variable:  # the block opens its line
-                ok, kind = not low[low.rfind("\n", 0, start) + 1:start].strip(), "name"
             elif pattern is userpass:  # a flag: ` -u`, not `--no-u` or `x-u`
                 command = low[low.rfind("\n", 0, start) + 1:start]
                 # mysql's `-p` takes its value attached: `-p db` prompts and names a database
@@ -385,8 +383,8 @@ _PROSE_STATES = frozenset(
 _KEY_CHARS = re.compile(r"[\w.$@\-]")
 #: a type annotation between a name and ``=`` (``password: str = "…"``,
 #: ``val token: String = "…"``, ``api_key: Optional[SecretStr] = "…"``): a
-#: capitalised or dotted type, or a lower-case type name of Python,
-#: TypeScript, Kotlin or Go. Any other word there is not a type: in ``please
+#: capitalised or dotted type, or a lower-case type name of Python or
+#: TypeScript. Any other word there is not a type: in ``please
 #: pass: flavor="igraph"`` (prose in a message) the name given a value is
 #: ``flavor``, and ``pass`` is a verb.
 _ANNOTATION = (
@@ -737,10 +735,11 @@ _ASSIGNED_AFTER = re.compile(r"[ \t]*=(?!=)")
 _ASSIGNED_LITERAL = re.compile(r"[ \t]*=[ \t]*[rRbBuUfF]{0,2}(?P<q>[\"'])(?P<v>(?:\\.|(?!(?P=q)).){1,600}?)(?P=q)")
 #: a call's next argument when it is a string literal (group ``v``)
 _NEXT_STRING_ARG = re.compile(r"[ \t]*,[ \t]*[rRbBuUfF]{0,2}(?P<q>[\"'])(?P<v>(?:\\.|(?!(?P=q)).){0,600}?)(?P=q)")
-#: the word right before a name and one blank (`API Key`, `SECRET KEY`, `Access Token`)
+#: `flavor=` before a quote: a keyword argument's name, written in a message
 _KEYWORD_ARGUMENT = re.compile(r"[a-z][a-z_]*=")
 #: `…}/download?` / `/v1/items&`: a URL path (no blank or quote in it) right before the parameter
 _QUERY_AFTER_PATH = re.compile(r"[\w}]/[^\s\"'`]*[?&]$")
+#: the word right before a name and one blank (`API Key`, `SECRET KEY`, `Access Token`)
 _WORD_BEFORE = re.compile(r"(?<![\w.\-])([A-Za-z]+)[ \t]$")
 #: words that qualify a bare credential word written after them and a blank
 _SPACED_QUALIFIERS = KEY_QUALIFIERS | TOKEN_WORDS | PASSWORD_WORDS | MODIFIER_EXCLUDED | ID_KEY_OWNERS | {"api"}

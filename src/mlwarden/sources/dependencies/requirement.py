@@ -204,6 +204,11 @@ def exact_specifier(specifier: str) -> bool:
         specs = SpecifierSet(specifier)
     except Exception:
         return False
+    return _pins_exactly(specs)
+
+
+def _pins_exactly(specs) -> bool:
+    """:func:`exact_specifier` of a parsed ``SpecifierSet``."""
     return any(s.operator == "===" or (s.operator == "==" and not s.version.endswith("*")) for s in specs)
 
 
@@ -234,14 +239,15 @@ def _plain_requirement(text: str, common: Dict[str, object]) -> Optional[Entry]:
     match = _PLAIN_RE.fullmatch(text)
     if match is None:
         return None
-    spec = ""
+    spec, exact = "", False
     if match.group("spec"):
         from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
         try:
-            spec = str(SpecifierSet(match.group("spec")))
+            specs = SpecifierSet(match.group("spec"))
         except InvalidSpecifier:
             return None  # packaging words the error
+        spec, exact = str(specs), _pins_exactly(specs)
     extras = match.group("extras")
     name = match.group("name")
     return Entry(
@@ -249,7 +255,7 @@ def _plain_requirement(text: str, common: Dict[str, object]) -> Optional[Entry]:
         written_name=name,
         text=text,
         specifier=spec,
-        exact=exact_specifier(spec) if spec else False,
+        exact=exact,
         marker=None,
         extras=tuple(sorted({e.strip() for e in extras.split(",")})) if extras else (),
         **common,  # type: ignore[arg-type]
