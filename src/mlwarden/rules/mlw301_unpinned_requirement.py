@@ -58,8 +58,11 @@ class UnpinnedRequirement(FileRule):
     `pin-policy` (default `"auto"`): `"application"` checks pyproject and
     setup.cfg dependencies too, `"library"` never does. `"auto"` treats a
     pyproject with a `[build-system]` and a project name (or a setup.cfg) as a
-    library, and everything else (no build backend, `[tool.uv] package =
-    false`, Poetry `package-mode = false`) as an application.
+    library, and so a PEP 621 project with a name and no build backend that
+    setuptools builds (the PEP 517 fallback): one with a `[tool.setuptools]`
+    table (its packaging configuration) or a `setup.py` next to it;
+    everything else (no build backend and neither of those, `[tool.uv]
+    package = false`, Poetry `package-mode = false`) is an application.
 
     ## Severity
     Medium. Low for the requirements file a library builds its install
