@@ -9,7 +9,9 @@
    ``[tool.setuptools]`` table (setuptools' packaging configuration, read by
    no other tool) or when a ``setup.py`` sits next to it. Kept (medium): a
    project with neither (an application's metadata, as uv's non-packaged
-   projects), an empty ``[tool.setuptools]`` table, ``[tool.uv] package =
+   projects), an empty ``[tool.setuptools]`` table or one that packages
+   nothing (``py-modules = []``, ``packages = []``: the flat-layout
+   workaround of an application), ``[tool.uv] package =
    false``, a ``setup.py`` in another folder, ``pin-policy = "application"``,
    and requirement files (always pinned).
 
@@ -61,6 +63,7 @@ def test_setup_py_next_to_it_is_a_library(tmp_path):
 @pytest.mark.parametrize("name, files", [
     ("neither signal", {"pyproject.toml": _PROJECT}),
     ("empty setuptools table", {"pyproject.toml": _PROJECT + "[tool.setuptools]\n"}),
+    ("nothing to package (an application's flat-layout workaround)", {"pyproject.toml": _PROJECT + "[tool.setuptools]\npy-modules = []\npackages = []\n"}),
     ("setuptools_scm is another tool", {"pyproject.toml": _PROJECT + '[tool.setuptools_scm]\nversion_file = "v.py"\n'}),
     ("uv says it is no package", {"pyproject.toml": _PROJECT + '[tool.setuptools]\npackages = ["rl_lib"]\n[tool.uv]\npackage = false\n'}),
     ("setup.py in another folder", {"pyproject.toml": _PROJECT, "tools/setup.py": "from setuptools import setup\nsetup()\n"}),

@@ -60,8 +60,8 @@ class UnpinnedRequirement(FileRule):
     pyproject with a `[build-system]` and a project name (or a setup.cfg) as a
     library, and so a PEP 621 project with a name and no build backend that
     setuptools builds (the PEP 517 fallback): one with a `[tool.setuptools]`
-    table (its packaging configuration) or a `setup.py` next to it;
-    everything else (no build backend and neither of those, `[tool.uv]
+    table (its packaging configuration; `packages = []` or `py-modules = []`
+    alone package nothing) or a `setup.py` next to it; everything else (no build backend and neither of those, `[tool.uv]
     package = false`, Poetry `package-mode = false`) is an application.
 
     ## Severity
