@@ -13,7 +13,8 @@
    nothing (``py-modules = []``, ``packages = []``: the flat-layout
    workaround of an application), ``[tool.uv] package =
    false``, a ``setup.py`` in another folder, ``pin-policy = "application"``,
-   and requirement files (always pinned).
+   and requirement files (always pinned). A ``requirements.txt`` that only
+   repeats such a library's dependencies is low, as beside any library.
 
 On BASE (main af49cd2) every "no finding" case below was an MLW301 finding at
 medium.
@@ -85,3 +86,14 @@ def test_requirements_file_of_such_a_library_still_pinned(tmp_path):
     files = {"pyproject.toml": _PROJECT + '[tool.setuptools]\npackages = ["rl_lib"]\n', "requirements-deploy.txt": "torch>=2.1\nfastapi\n"}
     found = _mlw301(tmp_path, files)
     assert [(p, s) for p, _, s in found if p.endswith(".txt")] == [("requirements-deploy.txt", MEDIUM)] * 2
+
+
+def test_requirements_mirroring_such_a_library_is_low(tmp_path):
+    """A ``requirements.txt`` that only repeats the dependencies of a library
+    setuptools builds without ``[build-system]`` is low like one beside a
+    library with a build backend; one more package keeps it medium."""
+    pyproject = _PROJECT + '[tool.setuptools]\npackages = ["rl_lib"]\n'
+    found = _mlw301(tmp_path, {"pyproject.toml": pyproject, "requirements.txt": "gymnasium\ntorch>=2.1\n"})
+    assert [(p, s) for p, _, s in found] == [("requirements.txt", Severity.LOW)] * 2
+    found = _mlw301(tmp_path, {"pyproject.toml": pyproject, "requirements.txt": "gymnasium\ntorch>=2.1\nfastapi\n"})
+    assert [(p, s) for p, _, s in found] == [("requirements.txt", MEDIUM)] * 3

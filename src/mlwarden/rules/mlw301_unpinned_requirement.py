@@ -84,7 +84,8 @@ class UnpinnedRequirement(FileRule):
     requirements file that only repeats what the library declares: every
     package it lists (at least two) is among the dependencies and extras of
     the nearest `pyproject.toml` of a library (a build backend and a project
-    name; PEP 621 or Poetry) or of its `setup.cfg` (`install_requires`,
+    name, PEP 621 or Poetry; or one setuptools builds without a backend, see
+    Options) or of its `setup.cfg` (`install_requires`,
     extras), as many projects keep a `requirements.txt` copy of their
     `dependencies`; one package the library does not declare makes it a
     deployment's own list, which stays medium. Low in tests,
