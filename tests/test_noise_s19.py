@@ -16,8 +16,16 @@
    and requirement files (always pinned). A ``requirements.txt`` that only
    repeats such a library's dependencies is low, as beside any library.
 
+2. Code health (no change in results): ``core/context.py``'s
+   ``lower_repeats`` decided whether MLW202 repeats MLW201 by reading the
+   text of both messages. Both rules now set the revision keyword their
+   advice asks to pin on the finding (``Finding.pin``: ``revision``,
+   ``model_revision``, ``code_revision``, or None), and ``lower_repeats``
+   compares those; session 18's repeat tests (``tests/test_noise_s18.py``)
+   pass unchanged.
+
 On BASE (main af49cd2) every "no finding" case below was an MLW301 finding at
-medium.
+medium, and ``Finding`` had no ``pin``.
 """
 
 from __future__ import annotations
@@ -28,7 +36,9 @@ import pytest
 
 from mlwarden.commands.check import check_paths
 from mlwarden.core.config import Config
-from mlwarden.core.finding import Severity
+from mlwarden.core.context import lower_repeats
+from mlwarden.core.engine import check_source
+from mlwarden.core.finding import Finding, Severity
 
 MEDIUM = Severity.MEDIUM
 
@@ -97,3 +107,58 @@ def test_requirements_mirroring_such_a_library_is_low(tmp_path):
     assert [(p, s) for p, _, s in found] == [("requirements.txt", Severity.LOW)] * 2
     found = _mlw301(tmp_path, {"pyproject.toml": pyproject, "requirements.txt": "gymnasium\ntorch>=2.1\nfastapi\n"})
     assert [(p, s) for p, _, s in found] == [("requirements.txt", MEDIUM)] * 3
+
+
+# -- 2. the revision keyword to pin, carried on the finding ---------------------
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize("code, pins", [
+    ('from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", trust_remote_code=True)\n',
+     {"MLW201": "revision", "MLW202": "revision"}),
+    ('from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", trust_remote_code=True, code_revision="main")\n',
+     {"MLW201": "code_revision", "MLW202": "revision"}),
+    (f'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", revision="{SHA}", trust_remote_code=True)\n',
+     {"MLW201": None}),
+    ('from modelscope.pipelines import pipeline\np = pipeline("text-generation", model="qwen/Qwen2-7B", trust_remote_code=True)\n',
+     {"MLW201": "model_revision", "MLW202": "model_revision"}),
+    ('import timm\nm = timm.create_model("hf_hub:org/m", pretrained=True)\n', {"MLW202": None}),
+])
+def test_hub_findings_carry_the_keyword_they_ask_to_pin(code, pins):
+    config = Config(select=["MLW201", "MLW202"], severity=Severity.LOW)
+    fast = check_source(code, "job.py", config=config).findings
+    full = check_source(code, "job.py", config=config, full=True).findings
+    assert [(f.rule_id, f.line, f.severity, f.pin) for f in fast] == [(f.rule_id, f.line, f.severity, f.pin) for f in full]
+    assert {f.rule_id: f.pin for f in fast} == pins
+
+
+def _finding(rule, message, severity, pin):
+    return Finding(rule_id=rule, path="job.py", line=2, col=5, message=message, severity=severity, pin=pin)
+
+
+def test_lower_repeats_reads_the_pin_not_the_message():
+    """The message texts say nothing here: only ``pin`` decides."""
+    remote = _finding("MLW201", "remote code", Severity.HIGH, "revision")
+    hub = _finding("MLW202", "unpinned", Severity.HIGH, "revision")
+    out = lower_repeats([remote, hub])
+    assert [(f.rule_id, f.severity) for f in out] == [("MLW201", Severity.HIGH), ("MLW202", Severity.LOW)]
+    assert "repeats the MLW201 finding at this call, which already says to pin `revision=`" in out[1].message
+    # kept: the advice names another keyword, or none; a message that merely mentions a pin
+    for pin, text in (("code_revision", "pin `revision=`"), (None, "pin `revision=`")):
+        other = _finding("MLW201", f"remote code; {text}", Severity.HIGH, pin)
+        assert lower_repeats([other, hub])[1].severity is Severity.HIGH
+    assert lower_repeats([remote, _finding("MLW202", "pass `revision=`", Severity.HIGH, None)])[1].severity is Severity.HIGH
+
+
+def test_pin_is_not_part_of_equality_or_output():
+    a = _finding("MLW202", "m", Severity.HIGH, "revision")
+    assert a == a.with_(pin=None)
+    code = 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", trust_remote_code=True)\n'
+    result = check_source(code, "job.py", config=Config(select=["MLW201", "MLW202"], severity=Severity.LOW))
+    assert {f.pin for f in result.findings} == {"revision"}
+    from mlwarden.core.registry import all_rules
+    from mlwarden.output.json_format import finding_dict
+
+    rules = {r.id: r for r in all_rules()}
+    assert all("pin" not in finding_dict(f, rules) for f in result.findings)
