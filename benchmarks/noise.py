@@ -316,11 +316,33 @@ FRESH37: Tuple[Tuple[str, str, str], ...] = (
     ("nanotron", "0.4", "LLM pretraining library: checkpoints saved and resumed, hub weights conversion, tests"),
     ("pyts", "0.14.1", "time-series classification: dataset downloads and loaders, estimators, large test suite"),
 )
+#: session 19: development set (read and labelled before any rule change); on BASE
+#: (main af49cd2) 63 default findings, 77 at every severity, 132,638 lines
+FRESH38: Tuple[Tuple[str, str, str], ...] = (
+    ("skrl", "2.1.1", "reinforcement-learning library: agent checkpoints saved and loaded, hub downloads, torch and jax, tests"),
+    ("pytorch-tabular", "1.2.0", "tabular deep learning: model save/load, pickled datamodules, hub weights, tests"),
+    ("squidpy", "1.8.2", "spatial omics: dataset downloads, image containers, large test suite"),
+    ("nlpaug", "0.0.15", "text/audio augmentation: hub language models, word-embedding downloads, tests"),
+    ("jraph", "0.0.6.dev0", "graph networks in JAX: example datasets read from disk, tests"),
+    ("miditok", "3.1.0", "MIDI tokenizers: hub push/pull of tokenizers, notebooks, tests"),
+)
+#: session 19: held-out set, left unread until the final code; on BASE (main af49cd2)
+#: 41 default findings, 71 at every severity, 340,186 lines
+FRESH39: Tuple[Tuple[str, str, str], ...] = (
+    ("snorkel", "0.10.0", "weak supervision: label models saved and loaded, pickled state, tests"),
+    ("liger-kernel", "0.8.5", "Triton kernels for LLM training: hub models in convergence tests, large test suite"),
+    ("alpaca-eval", "0.6.6", "LLM evaluation: hub datasets, annotator configs, model outputs, tests"),
+    ("keras-cv", "0.9.0", "computer-vision layers and models: preset weight downloads, tests"),
+    ("iopath", "0.1.10", "path handlers: HTTP downloads and caches, tests"),
+    ("torchbearer", "0.5.5", "training loop library: checkpointers, state save/load, tests"),
+    ("blackjax", "1.7.1", "MCMC samplers in JAX: large test suite"),
+)
 SETS = {"corpus": PROJECTS, "fresh": FRESH, "fresh2": FRESH2, "fresh8": FRESH8, "fresh10": FRESH10, "fresh12": FRESH12, "fresh17": FRESH17,
         "fresh20": FRESH20, "fresh23": FRESH23, "fresh24": FRESH24, "fresh27": FRESH27,
         "fresh28": FRESH28, "fresh29": FRESH29, "fresh30": FRESH30, "fresh31": FRESH31,
         "fresh32": FRESH32, "fresh33": FRESH33, "fresh34": FRESH34, "fresh35": FRESH35,
-        "fresh36": FRESH36, "fresh37": FRESH37}
+        "fresh36": FRESH36, "fresh37": FRESH37,
+        "fresh38": FRESH38, "fresh39": FRESH39}
 #: sets unpacked somewhere other than UNPACKED
 SET_DIRS = {"fresh8": CORPUS / "fresh8", "fresh10": CORPUS / "fresh10", "fresh12": CORPUS / "fresh12", "fresh17": CORPUS / "fresh17",
             "fresh20": CORPUS / "fresh20", "fresh23": CORPUS / "fresh23", "fresh24": CORPUS / "fresh24", "fresh27": CORPUS / "fresh27",
@@ -328,7 +350,8 @@ SET_DIRS = {"fresh8": CORPUS / "fresh8", "fresh10": CORPUS / "fresh10", "fresh12
             "fresh30": CORPUS / "fresh30", "fresh31": CORPUS / "fresh31",
             "fresh32": CORPUS / "fresh32", "fresh33": CORPUS / "fresh33",
             "fresh34": CORPUS / "fresh34", "fresh35": CORPUS / "fresh35",
-            "fresh36": CORPUS / "fresh36", "fresh37": CORPUS / "fresh37"}
+            "fresh36": CORPUS / "fresh36", "fresh37": CORPUS / "fresh37",
+            "fresh38": CORPUS / "fresh38", "fresh39": CORPUS / "fresh39"}
 SEVERITIES = ("low", "medium", "high", "critical")
 DEFAULT_SHOWN = ("medium", "high", "critical")
 

@@ -645,10 +645,6 @@ def _python2_test(test: Any, six_imported: Any) -> Optional[bool]:
 
 #: what a repeated MLW202 finding appends to its message (see :func:`lower_repeats`)
 REPEAT_REASON = " (lowered: repeats the MLW201 finding at this call, which already says to pin `{keyword}=`; `--severity low` shows both)"
-#: MLW201's advice to pin a revision keyword (`revision`, `model_revision`, `code_revision`)
-_PIN_ADVICE_RE = re.compile(r"pin `(\w*revision)=`")
-#: a revision keyword an MLW202 message names
-_REVISION_KEYWORD_RE = re.compile(r"`(\w*revision)=`")
 _RANK = {severity: rank for rank, severity in enumerate(_ORDER)}
 
 
@@ -656,8 +652,10 @@ def lower_repeats(findings: List[Finding], ignored: Sequence[str] = ()) -> List[
     """MLW202 findings that repeat MLW201's advice at the same call, lowered
     to low (never dropped). The MLW201 finding must be at the same place
     (path, cell, line, column: the call), at the same or a higher severity,
-    and tell the reader to pin every revision keyword the MLW202 message
-    names; MLW201 switched off for the file (``ignored``) lowers nothing."""
+    and tell the reader to pin the revision keyword the MLW202 message names
+    (both rules set it on the finding, ``Finding.pin``: ``revision``,
+    ``model_revision``, ``code_revision``, or None when the message asks for
+    no pin); MLW201 switched off for the file (``ignored``) lowers nothing."""
     remote: Dict[Tuple[Any, ...], List[Finding]] = {}
     for finding in findings:
         if finding.rule_id == "MLW201":
@@ -672,11 +670,9 @@ def lower_repeats(findings: List[Finding], ignored: Sequence[str] = ()) -> List[
     out: List[Finding] = []
     for finding in findings:
         if finding.rule_id == "MLW202" and finding.severity in (Severity.MEDIUM, Severity.HIGH):
-            wanted = set(_REVISION_KEYWORD_RE.findall(finding.message))
-            for other in remote.get((finding.path, finding.cell, finding.output, finding.line, finding.col), ()):
-                pins = set(_PIN_ADVICE_RE.findall(other.message))
-                if wanted and wanted <= pins and _RANK[other.severity] >= _RANK[finding.severity]:
-                    keyword = sorted(wanted)[0]
+            keyword = finding.pin
+            for other in remote.get((finding.path, finding.cell, finding.output, finding.line, finding.col), ()) if keyword else ():
+                if other.pin == keyword and _RANK[other.severity] >= _RANK[finding.severity]:
                     finding = finding.with_(severity=Severity.LOW, message=finding.message + REPEAT_REASON.format(keyword=keyword))
                     break
         out.append(finding)

@@ -507,6 +507,7 @@ def _reports_to_findings(unit: Unit, view, module, reports, position, line_map, 
                 severity=report.severity,
                 fix=fix,
                 snippet_hash=_snippet_hash(module.code_for_node(report.node)),
+                pin=report.pin,
             )
         )
     return findings

@@ -96,6 +96,11 @@ class Finding:
     #: severity: "test", "docs", "example", "tutorial"; None for other code
     #: (set by :func:`mlwarden.core.context.adjust`)
     context: Optional[str] = None
+    #: the revision keyword (``revision``, ``model_revision``,
+    #: ``code_revision``) a Hub finding tells the reader to pin, set by the rule
+    #: that builds the advice (MLW201, MLW202); None when it asks for no pin.
+    #: Read by :func:`mlwarden.core.context.lower_repeats`; not shown in output
+    pin: Optional[str] = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # one redaction point for every output format, the cache, baselines,

@@ -72,6 +72,8 @@ class Report:
     replacements: Tuple[Tuple[Any, Any], ...] = ()
     fix_safe: bool = False
     fix_description: str = ""
+    #: see :attr:`mlwarden.core.finding.Finding.pin`
+    pin: Optional[str] = None
 
 
 class _RuleMeta:
@@ -243,8 +245,10 @@ class CodeRule(_RuleMeta):
         replace: Optional[Tuple[Tuple[Any, Any], ...]] = None,
         fix_safe: bool = False,
         fix_description: str = "",
+        pin: Optional[str] = None,
     ) -> None:
-        """Report ``node``. ``replace`` is ((old_node, new_node), …): the fix."""
+        """Report ``node``. ``replace`` is ((old_node, new_node), …): the fix.
+        ``pin``: the revision keyword the message asks to pin (Finding.pin)."""
         self.reports.append(
             Report(
                 node=node,
@@ -253,6 +257,7 @@ class CodeRule(_RuleMeta):
                 replacements=tuple(replace or ()),
                 fix_safe=fix_safe,
                 fix_description=fix_description,
+                pin=pin,
             )
         )
 

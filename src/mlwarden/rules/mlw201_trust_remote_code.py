@@ -282,16 +282,18 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
         judged = self._judge(found, pattern, opt_in_note(self, node), keyword)
         if judged is not None:
             if rev_keyword != "revision":
-                judged = (judged[0].replace("`revision=`", f"`{rev_keyword}=`"), *judged[1:])
+                pin = rev_keyword if judged[3] == "revision" else judged[3]
+                judged = (judged[0].replace("`revision=`", f"`{rev_keyword}=`"), judged[1], judged[2], pin)
             self._calls.append((node, *judged))
 
     def _truthy(self, value: Any) -> bool:
         resolved = self.resolve(value)
         return resolved is not UNKNOWN and bool(resolved)
 
-    def _judge(self, found, pattern: str, note: Optional[str], keyword) -> "Optional[tuple[str, Severity, Optional[str]]]":
-        """(message, severity, repo id for the own-organisation step) of a
-        load that runs remote code, or None for a trusted repository.
+    def _judge(self, found, pattern: str, note: Optional[str], keyword) -> "Optional[tuple[str, Severity, Optional[str], Optional[str]]]":
+        """(message, severity, repo id for the own-organisation step, the
+        revision keyword the message asks to pin or None: ``Finding.pin``) of
+        a load that runs remote code, or None for a trusted repository.
         ``found`` is ``hub_load``'s answer; ``keyword(name)`` gives
         ``(present, value)`` of the load's other arguments."""
         name: Optional[str] = None
@@ -305,11 +307,12 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
                 f"{pattern} is dead code with datasets >= 4, which no longer runs dataset scripts; remove `trust_remote_code`",
                 Severity.LOW,
                 None,
+                None,
             )
         if note:
             # the caller opted in (`if not trust_remote_code: return`): the
             # library's documented escape hatch, whichever repository it names
-            return f"{pattern} runs Python code from the model repository; pin `revision=` to a reviewed commit where the model is known" + note, Severity.LOW, None
+            return f"{pattern} runs Python code from the model repository; pin `revision=` to a reviewed commit where the model is known" + note, Severity.LOW, None, "revision"
         if name is None:
             # the repository is chosen at run time: whoever picks the model
             # path runs its code, with no way to say no
@@ -317,27 +320,28 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
                 f"{pattern} runs Python code from whatever repository the run-time model path names; make remote code opt-in (a flag defaulting to False) and pin `revision=` where the model is known",
                 Severity.MEDIUM,
                 None,
+                "revision",
             )
-        pinned, pin = self._pin_state(keyword)
+        pinned, pin, keyword_to_pin = self._pin_state(keyword)
         severity = Severity.MEDIUM if pinned or (exact and is_local_path(name, self.unit, self.config)) else Severity.HIGH
         repo = name if exact else (f"{owner_of(self.ctx, found[1])}/x" if found and owner_of(self.ctx, found[1]) else None)
-        return f"{pattern} runs Python code from the model repository {pin}", severity, repo
+        return f"{pattern} runs Python code from the model repository {pin}", severity, repo, keyword_to_pin
 
-    def _pin_state(self, keyword) -> "tuple[bool, str]":
-        """(pinned to a commit, how the message ends)."""
+    def _pin_state(self, keyword) -> "tuple[bool, str, Optional[str]]":
+        """(pinned to a commit, how the message ends, the keyword it asks to pin)."""
         present, rev_expr = keyword("revision")
         code_present, code_expr = keyword("code_revision")
         revision = self.resolve(rev_expr) if present else None
         code_revision = self.resolve(code_expr) if code_present else None
         if isinstance(code_revision, str) and revision_problem(code_revision):
-            return False, f"and `code_revision` `{code_revision}` is {revision_problem(code_revision)}; review the code and pin `code_revision=` to a full 40-hex commit SHA"
+            return False, f"and `code_revision` `{code_revision}` is {revision_problem(code_revision)}; review the code and pin `code_revision=` to a full 40-hex commit SHA", "code_revision"
         if isinstance(revision, str) and revision_problem(revision) is None:
-            return True, "(pinned to a commit); review the code at that commit, then silence this line with `# noqa: MLW201`"
+            return True, "(pinned to a commit); review the code at that commit, then silence this line with `# noqa: MLW201`", None
         if present is None or revision is UNKNOWN:
-            return False, "and its `revision` cannot be verified as a commit pin; review the code and pin `revision=` to a full 40-hex commit SHA"
+            return False, "and its `revision` cannot be verified as a commit pin; review the code and pin `revision=` to a full 40-hex commit SHA", "revision"
         if isinstance(revision, str):
-            return False, f"at revision `{revision}`, {revision_problem(revision)}; review the code and pin `revision=` to a full 40-hex commit SHA"
-        return False, "without a pinned revision, so the repository owner can change it at any time; avoid remote code or review it and pin `revision=` to a commit SHA"
+            return False, f"at revision `{revision}`, {revision_problem(revision)}; review the code and pin `revision=` to a full 40-hex commit SHA", "revision"
+        return False, "without a pinned revision, so the repository owner can change it at any time; avoid remote code or review it and pin `revision=` to a commit SHA", "revision"
 
     def _datasets_dead_code(self, found) -> bool:
         if not found or not found[0].startswith("datasets."):
@@ -392,17 +396,18 @@ class TrustRemoteCode(PublishedOwners, RoundTripAware, ParamDefaults, CodeRule):
                     + ("; pin `revision=` to a reviewed commit where the model is known" + note if note else "; make remote code opt-in (a flag defaulting to False), or review it and pin `revision=` to a commit SHA"),
                     Severity.LOW if note else Severity.MEDIUM,
                     None,
+                    "revision",
                 )
             self._dicts.append((node, element, *judged))
 
     def leave_Module(self, original_node: libcst.Module) -> None:
         pending = [*self._calls, *(entry[1:] for entry in self._dicts if id(entry[0]) not in self._consumed)]
-        for node, message, severity, repo in pending:
+        for node, message, severity, repo, pin in pending:
             where = self.own_organisation(repo)
             if where is not None:
                 severity = lower(severity)
                 message += f" (the project's own organisation, from {where})"
-            self.report(node, message, severity=severity)
+            self.report(node, message, severity=severity, pin=pin)
 
 
 def _is_text(value: Any) -> bool:

@@ -830,7 +830,9 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         if not exact and name is not None:  # f"org/{name}": the organisation is literal
             org = owner_of(self.ctx, id_expr)
             repo = f"{org}/x" if org else None
-        self._pending.append((node, self._message(target, shown, revision, why, rev_keyword), severity, repo))
+        # the keyword the message names (ModelScope's `model_revision=`; `revision=` on the Hugging Face Hub)
+        pin = rev_keyword if hub_name(target) == "ModelScope" else "revision"
+        self._pending.append((node, self._message(target, shown, revision, why, rev_keyword), severity, repo, pin))
 
     def _repo_kind(self, node: libcst.Call, target: str) -> str:
         """What the repository holds: "dataset" for `datasets` loads and a
@@ -849,7 +851,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         return pending
 
     def leave_Module(self, original_node: libcst.Module) -> None:
-        for node, message, severity, repo in self._pending:
+        for node, message, severity, repo, pin in self._pending:
             where = self.own_organisation(repo)
             if where is not None:
                 severity = lower(severity)
@@ -857,7 +859,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
                     if hub in message:
                         message = message.replace(hub, f"{hub} (the project's own organisation, from {where})", 1)
                         break
-            self.report(node, message, severity=severity)
+            self.report(node, message, severity=severity, pin=pin)
 
     def _risk(self, node, target: str) -> Tuple[Severity, str]:
         """How bad an unpinned load is: high when it can run code, low when
@@ -978,7 +980,7 @@ class UnpinnedHubRevision(PublishedOwners, ParamDefaults, CodeRule):
         else:
             advice = "download a pinned snapshot with `snapshot_download(..., revision=<40-hex commit SHA>)` and load it from disk"
         state = f"at revision `{rev}`, {revision_problem(rev)}" if rev else "without a pinned revision"
-        self._pending.append((node, f"`{target}` loads `{repo_id}` from the Hugging Face Hub {state}; {advice}", Severity.MEDIUM, repo_id))
+        self._pending.append((node, f"`{target}` loads `{repo_id}` from the Hugging Face Hub {state}; {advice}", Severity.MEDIUM, repo_id, None))
 
     def _truthy_keyword(self, node, keyword: str) -> bool:
         present, value = self.ctx.keyword(node, keyword)

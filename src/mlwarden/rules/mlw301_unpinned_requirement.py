@@ -58,8 +58,11 @@ class UnpinnedRequirement(FileRule):
     `pin-policy` (default `"auto"`): `"application"` checks pyproject and
     setup.cfg dependencies too, `"library"` never does. `"auto"` treats a
     pyproject with a `[build-system]` and a project name (or a setup.cfg) as a
-    library, and everything else (no build backend, `[tool.uv] package =
-    false`, Poetry `package-mode = false`) as an application.
+    library, and so a PEP 621 project with a name and no build backend that
+    setuptools builds (the PEP 517 fallback): one with a `[tool.setuptools]`
+    table (its packaging configuration; `packages = []` or `py-modules = []`
+    alone package nothing) or a `setup.py` next to it; everything else (no build backend and neither of those, `[tool.uv]
+    package = false`, Poetry `package-mode = false`) is an application.
 
     ## Severity
     Medium. Low for the requirements file a library builds its install
@@ -81,7 +84,8 @@ class UnpinnedRequirement(FileRule):
     requirements file that only repeats what the library declares: every
     package it lists (at least two) is among the dependencies and extras of
     the nearest `pyproject.toml` of a library (a build backend and a project
-    name; PEP 621 or Poetry) or of its `setup.cfg` (`install_requires`,
+    name, PEP 621 or Poetry; or one setuptools builds without a backend, see
+    Options) or of its `setup.cfg` (`install_requires`,
     extras), as many projects keep a `requirements.txt` copy of their
     `dependencies`; one package the library does not declare makes it a
     deployment's own list, which stays medium. Low in tests,

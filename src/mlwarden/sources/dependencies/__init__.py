@@ -166,7 +166,26 @@ def pins_required(unit: Unit, deps: DependencySet, policy: str) -> bool:
         return True
     if policy == "auto":
         policy = deps.project_type or "application"
+        if policy == "application" and unit.kind == "pyproject" and _built_by_setup_py(unit, deps):
+            policy = "library"
     return policy == "application"
+
+
+def _built_by_setup_py(unit: Unit, deps: DependencySet) -> bool:
+    """A ``pyproject.toml`` with a PEP 621 project name and no build backend,
+    next to a ``setup.py``: pip and ``build`` build it with setuptools (the PEP
+    517 fallback runs that ``setup.py``), so it is a package. Only checks that
+    the file exists; never reads or runs it."""
+    import os
+
+    from mlwarden.sources.dependencies.manifests import NAME_WITHOUT_BACKEND
+
+    if deps.project_reason != NAME_WITHOUT_BACKEND or not unit.path:
+        return False
+    try:
+        return os.path.isfile(os.path.join(os.path.dirname(os.path.abspath(unit.path)), "setup.py"))
+    except (OSError, ValueError):
+        return False
 
 
 def short(text: str, limit: int = 80) -> str:

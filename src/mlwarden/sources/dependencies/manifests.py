@@ -221,7 +221,30 @@ def project_type(data: Dict[str, Any]) -> Tuple[str, str]:
     has_name = (isinstance(project, dict) and bool(project.get("name"))) or (isinstance(poetry, dict) and bool(poetry.get("name")))
     if has_backend and has_name:
         return "library", "a [build-system] and a project name: a package others install"
+    setuptools = data.get("tool", {}).get("setuptools") if isinstance(data.get("tool"), dict) else None
+    if not has_backend and isinstance(project, dict) and project.get("name") and _packages_something(setuptools):
+        # PEP 517: without a build backend, pip and `build` build the project with
+        # setuptools; a [tool.setuptools] table (packages, package-dir, py-modules)
+        # is that build's own configuration, written only for a package
+        return "library", "a project name and a [tool.setuptools] table without [build-system]: setuptools builds it (the PEP 517 fallback)"
+    if not has_backend and isinstance(project, dict) and project.get("name"):
+        return "application", NAME_WITHOUT_BACKEND
     return "application", "no [build-system] with a project name: not a package"
+
+
+def _packages_something(setuptools: Any) -> bool:
+    """A ``[tool.setuptools]`` table that configures a package: any setting
+    with a value, but not ``packages = []``/``py-modules = []`` alone (the
+    flat-layout workaround of an application that ships no code of its own)."""
+    if not isinstance(setuptools, dict):
+        return False
+    return any(not (key in ("packages", "py-modules") and value == []) and value not in ({}, [], None, "") for key, value in setuptools.items())
+
+
+#: the reason :func:`project_type` gives a PEP 621 project with a name and no build
+#: backend; :func:`mlwarden.sources.dependencies.pins_required` treats it as a library
+#: when a ``setup.py`` sits next to it (pip then builds it with setuptools)
+NAME_WITHOUT_BACKEND = "a project name without [build-system]: not a package unless a setup.py builds it"
 
 
 def parse_pyproject(text: str, display: str) -> DependencySet:
