@@ -571,6 +571,8 @@ _ONE_READER_SETS = {
     "heldout23": ("fake-leaks",),
     "heldout24": ("scanner-benchmarks",),
     "heldout25": ("secret-detection-benchmark",),
+    "heldout26": ("pre-commit-hooks",),
+    "heldout27": ("kongyew", "larmitage", "benigutman", "st3fan"),
 }
 
 
@@ -943,7 +945,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("eval", help="precision / recall / F1 on labelled samples")
-    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25"), default="dev",
+    ev.add_argument("--set", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24", "heldout25", "heldout26", "heldout27"), default="dev",
                     help="dev: own + published samples (used while building the detectors); heldout: held-out set 1, "
                          "the files in benchmarks/.corpus/secrets-heldout (benchmarks/secrets_heldout.py); heldout2: "
                          "set 2, benchmarks/.corpus/secrets-heldout2 (benchmarks/secrets_heldout2.py); heldout3 / heldout4: "
@@ -971,7 +973,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "heldout23: set 23, benchmarks/.corpus/secrets-heldout23 (benchmarks/secrets_heldout23.py); "
                          "heldout24: round 22's development set, benchmarks/.corpus/secrets-heldout24 "
                          "(benchmarks/secrets_heldout24.py); heldout25: set 25, benchmarks/.corpus/secrets-heldout25 "
-                         "(benchmarks/secrets_heldout25.py; the same kinds)")
+                         "(benchmarks/secrets_heldout25.py; the same kinds); heldout26: round 23's development set, "
+                         "benchmarks/.corpus/secrets-heldout26 (benchmarks/secrets_heldout26.py); heldout27: set 27, "
+                         "benchmarks/.corpus/secrets-heldout27 (benchmarks/secrets_heldout27.py; the same kinds)")
     ev.add_argument("--heldout-dir", metavar="DIR", help="where the held-out files are (default benchmarks/.corpus/secrets-heldout, "
                                                          "secrets-heldout2, -3, -4, -5, -6, -7 or -8)")
     ev.add_argument("--source", choices=("all", "own", "published"), default="all", help="with --set dev")

@@ -57,10 +57,22 @@ FILES = {
     "site/.ftpconfig": ('{\n  "protocol": "sftp",\n  "host": "files.example.org",\n  "user": "deploy",\n  "pass": "Hq4#Tz8mW2vL6pX9"\n}\n', 5,
                         "Generic Secret"),
     "cloud/.tugboat": ("authentication:\n  access_token: 9c2e7f41b8d36a05e4f9b1c72d8e03a6f5b4c9d7e1a2f3b6c8d0e9f7a5b4c3d2\n", 2, "Generic Secret"),
+    # round 23: any private key in `.ssh/` (not only `id_*`), Terraform state, plain-text and
+    # suffix-less files named for a credential
+    ".ssh/deploy_prod": (_private_key(), 1, "Private Key"),
+    "infra/terraform.tfstate": ('{\n  "version": 4,\n  "resources": [{"instances": [{"attributes": {\n'
+                                '    "password": "Vn4#qZ8tL2wR7xK9"\n  }}]}]\n}\n', 4, "Secret Keyword"),
+    "ops/azure_credentials.txt": ("# service principal\nclient_secret = 4Tq8Q~hW2nV7xZ3kL9pR5bM1cD6fJ0gS8yA2eU\n", 2,
+                                  "Azure AD Client Secret"),
+    "backup/sample_aws_credentials": ("[default]\naws_access_key_id = AKIAW4T9K2M7Q3Z8N5XD\n", 2, "AWS Access Key"),
 }
 #: names that look alike and are not credential stores
 NOT_READ = ["keys/id_ed25519.pub", "docs/credentials.md", "credentials.txt.orig", "netrc.md.bak", "notes/.netrc-help.txt.orig",
-            "keys/shared_key.rsa.pub", "ftpconfig.md", "tugboat", "credentials_helper.sh"]
+            "keys/shared_key.rsa.pub", "ftpconfig.md", "tugboat", "credentials_helper.sh",
+            # round 23: SSH's public halves and host lists, names that only contain a credential word,
+            # tokenizer vocabularies, documents about credentials
+            ".ssh/deploy_prod.pub", ".ssh/known_hosts", ".ssh/authorized_keys", "secretary.txt", "tokens.txt",
+            "credentials.md.txt", "docs/passwords.md", "state.tfstate.md"]
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
@@ -127,6 +139,9 @@ HOOK_CASES = sorted(FILES) + NOT_READ + [
     # round 22: container build files by name
     "Dockerfile", "docker/Dockerfile", "Dockerfile.gpu", "Dockerfile-prod", "dockerfile_dev", "train.dockerfile",
     "Containerfile", "Containerfile.cuda", "docker-compose.override", "Dockerfiles/README.md", "dockerfile.py.txt2",
+    # round 23: `.ssh/`, Terraform state, files named for a credential
+    ".ssh/config", "home/.ssh/backup_key", "prod.tfstate", "terraform.tfstate.backup", "with_secrets.txt", "API_KEY.txt",
+    "access-token", "privatekey.txt", "my.credentials", "db_password.txt", "vocab.txt", "passwords.py", "api_key.json.bak",
 ]
 
 

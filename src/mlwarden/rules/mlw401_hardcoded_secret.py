@@ -41,8 +41,11 @@ class HardcodedSecret(FileRule):
     `LocalSettings.php`, `config.inc.php`, `settings.php`, `config.php`),
     `.htpasswd`, SQL dumps (`*.sql`), Jenkins pipelines (`Jenkinsfile`,
     `Jenkinsfile.*`; the other CI systems' files are YAML), container build
-    files (`Dockerfile`, `Dockerfile.*`, `*.dockerfile`, `Containerfile`), private key files
-    such as `id_rsa`, `*.pem` and `*.rsa`, dependency files). The items of a list
+    files (`Dockerfile`, `Dockerfile.*`, `*.dockerfile`, `Containerfile`), Terraform state
+    (`*.tfstate`), plain-text and suffix-less files named for a credential
+    (`azure_credentials.txt`, `privatekey.txt`, `api_token`), private key files
+    such as `id_rsa`, `*.pem`, `*.rsa` and any file in `.ssh/` but public halves
+    and host lists, dependency files). The items of a list
     under a plural credential name (YAML `unseal_keys:` then `- …` lines, a JSON
     array's items on their own lines) are judged as that name's values. The message names the type of
     credential (the provider when the format identifies it, `Generic Secret`
@@ -85,7 +88,10 @@ class HardcodedSecret(FileRule):
     entry on one line or with `password` on the line after `login`,
     `redis://:…@host`), an ODBC / ADO.NET / JDBC connection string
     (`User ID=…;Password=…`, `Uid=…;Pwd=…`, `;user=…;password=…`, also
-    across concatenated literals), code or JSON escaped inside a string
+    across concatenated literals), Oracle's `user/password@` connect
+    descriptor in a thin or OCI JDBC URL (`jdbc:oracle:thin:app/…@//db:1521/svc`,
+    `…@db:1521:SID`, `…@(DESCRIPTION=…)`) and on SQL*Plus's command line
+    (`sqlplus app/…@//db/svc`), code or JSON escaped inside a string
     literal (`"{\\"password\\": \\"…\\"}"`), a `KEY=value` string literal in
     Python code (`environment=["DB_PASSWORD=…"]`), a password in a URL wherever the URL stands
     (`create_engine("postgresql://user:…@db")`, sub-delimiters such as
@@ -123,7 +129,8 @@ class HardcodedSecret(FileRule):
     `localdev…`). Placeholders and templates (`<your-key>`, `{{ secrets.X }}`,
     `${TOKEN}`, f-string fields), repeated or sequential runs (a short unit
     written three times: `abcd1234abcd1234…`; digits and letters that each
-    count up whatever the separators, `5f6a7b8c-9d0e-1f2a-…`, `Q7R8S9T0-U1V2-…`; base64 runs of 0x00/0xFF bytes
+    count up whatever the separators, `5f6a7b8c-9d0e-1f2a-…`, `Q7R8S9T0-U1V2-…`;
+    a password of runs end to end, `ABCDEF…xyz0123456`, while `abuser123456` is a password; base64 runs of 0x00/0xFF bytes
     inside a long random value, as in AWS STS tokens, are data), base64 of
     placeholder text (`dXNlcjpwYXNzd29yZA==`), whole `%(name)s` format
     fields (a random `%(` inside a value, as Django keys hold, is data),
@@ -135,7 +142,8 @@ class HardcodedSecret(FileRule):
     ARNs used as values, and keys vendors issue to be public (Stripe `pk_…`,
     PostHog `phc_…`) are not reported; a quoted value may hold any
     punctuation, the other kinds of quote included (`jwt_secret: "7`D'}/…"`). Private keys need key material after the header (armor
-    headers such as `Version:` or `Proc-Type:` may come first), also when
+    headers such as `Version:` or `Proc-Type:` may come first; material with a
+    run of ten characters in order, `MIIEpAIBAAKCAQEA1234567890abcdef…`, is typed by hand), also when
     the whole PEM block is base64-encoded (a Kubernetes secret, a CI
     variable: `LS0tLS1CRUdJTi…`); encrypted (PKCS #8) keys and Stripe test
     keys (`sk_test_…`: test data only, no money moves) are reported at medium

@@ -340,12 +340,29 @@ def _has_key_body(content: Sequence[str], index: int, line: str) -> bool:
     parsers) is not a key."""
     rest = line.split("PRIVATE KEY", 1)[-1]
     if _KEY_BODY.search(rest):
-        return True
-    for following in content[index + 1:index + 8]:
+        return not _stand_in_body(rest.split("-----END", 1)[0])
+    for offset, following in enumerate(content[index + 1:index + 8]):
         if not following.strip() or _ARMOR_HEADER.match(following):
             continue
-        return bool(_KEY_BODY.search(following))
+        if not _KEY_BODY.search(following):
+            return False
+        body = []
+        for part in content[index + 1 + offset:index + 61]:
+            if "-----END" in part:
+                break
+            body.append(part)
+        return not _stand_in_body("".join(body))
     return False
+
+
+def _stand_in_body(body: str) -> bool:
+    """Key material typed by hand: a run of ten or more characters of an
+    alphabet, the digits or a keyboard row in order
+    (``MIIEpAIBAAKCAQEA1234567890abcdefghijklmnopqrstuvwxyz``). Base64 of
+    random key bytes holds such a run about once in 10^16 characters."""
+    from mlwarden.secrets.noise import _longest_sequential
+
+    return _longest_sequential(body) >= 10
 
 
 #: what the high-entropy detectors can report: a quoted run of 20+ base64/hex characters

@@ -257,6 +257,11 @@ TRIGGER_EXTRA = (
     # (the lines between hold no brace: `description`, `type`, `sensitive`)
     re.compile(r"variable[ \t]+\"(?P<name>[a-z_][\w\-]{0,100})\"[ \t]*\{(?:[^{}\n]*\n){0,8}?[ \t]*default[ \t]*=[ \t]*"
                r"\"(?P<pw>[^\"\n$]{1,300})\""),
+    # Oracle's `user/password@` connect descriptor: a thin or OCI JDBC URL
+    # (`jdbc:oracle:thin:app/…@//db:1521/svc`, `…@db:1521:SID`, `…@(DESCRIPTION=…)`)
+    # and SQL*Plus's command line (`sqlplus app/…@//db:1521/svc`); no `://`, so no URL form reads it
+    re.compile(r"(?:jdbc:oracle:(?:thin|oci8?|kprb):|sqlplus(?:[ \t]+-[a-z]+)*[ \t]+)(?P<user>[^\s/@:\"'`<>{}()\[\]$]{1,100})/"
+               r"(?P<pw>[^\s/@\"'`<>{}\[\]$][^\s@\"'`<>{}\[\]]{0,199})@(?=//|\(|[a-z0-9\[])"),
 )
 
 #: the user of a connection string, right before the `;` of its password
@@ -304,7 +309,7 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
     from mlwarden.core.regexlit import cannot_match
 
     (auth, credential, login, login_var, flag, env, curl, sshpass, redis, mysql, userpass, conn, url, userinfo, at_sign,
-     email_user, sql_user, value_first, element, named, hadoop, element_attrs, tf_variable) = TRIGGER_EXTRA
+     email_user, sql_user, value_first, element, named, hadoop, element_attrs, tf_variable, oracle) = TRIGGER_EXTRA
     for pattern in TRIGGER_EXTRA:
         if (python and pattern is env) or cannot_match(pattern, low):
             continue  # (a pattern whose leading word is not in the text is not even compiled)
@@ -354,6 +359,8 @@ def _extra_matches(low: str, python: bool = False) -> Iterator[Tuple["re.Match[s
                 ok = not word_before and not before.endswith("-") and "mysql" not in command and "mariadb" not in command
             elif pattern is conn:
                 ok = _CONN_USER.search(low, max(0, start - 130), start) is not None
+            elif pattern is oracle:  # `sqlplus` is a command, not `mysqlplus`; a JDBC URL stands anywhere
+                ok = low.startswith("jdbc", start) or not word_before
             else:  # curl, sshpass, redis-cli, mysql
                 ok = not word_before
             if ok:

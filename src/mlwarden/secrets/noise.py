@@ -267,6 +267,29 @@ def _longest_sequential(body: str) -> int:
     return best
 
 
+def _sequential_cover(body: str, run: int = 6) -> int:
+    """How many characters of ``body`` lie in sequential runs of ``run`` or
+    more (:func:`_longest_sequential`'s alphabets): ``ABCDEF…XYZabcdef…xyz0123456``
+    is three runs end to end, ``abuser123456`` one run of six."""
+    low = body.lower()
+    covered = i = 0
+    while i < len(low):
+        best = 1
+        for seq in _SEQUENCES:
+            for text in (seq, seq[::-1]):
+                k = text.find(low[i])
+                if k < 0:
+                    continue
+                n = 1
+                while i + n < len(low) and k + n < len(text) and low[i + n] == text[k + n]:
+                    n += 1
+                best = max(best, n)
+        if best >= run:
+            covered += best
+        i += best
+    return covered
+
+
 def _marker_word(value: str) -> bool:
     for word in _WORDS.findall(value):
         low = word.lower()
@@ -1019,8 +1042,8 @@ def generic_reason(value: str, strength: str = "token") -> Optional[str]:
         reason = None  # `hunter2`: short passwords are passwords
     else:
         reason = placeholder_reason(text)
-        if reason == "sequential characters" and strength == "password" and _longest_sequential(strip_prefix(text)) * 3 < len(text) * 2:
-            reason = None  # `abuser123456`: a password with a run in it, not a run
+        if reason == "sequential characters" and strength == "password" and _sequential_cover(strip_prefix(text)) * 3 < len(text) * 2:
+            reason = None  # `abuser123456`: a password with a run in it, not a run (several runs end to end are one)
     if reason:
         return reason
     if _SENTENCE_MARK.search(text):

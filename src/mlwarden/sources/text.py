@@ -8,8 +8,11 @@ credential stores known by name (``.netrc``, ``.pgpass``, ``.npmrc``,
 files (``.bashrc``, ``.zshrc``, ``.envrc`` …), FileZilla's and JetBrains'
 server lists, PHP applications' settings by name (``wp-config.php`` …),
 ``.htpasswd``, SQL dumps (``*.sql``), Jenkins pipelines (``Jenkinsfile``,
-``Jenkinsfile.*``) and private key files (``id_rsa``,
-``*.pem``, ``*.key``, ``*.rsa``, ``*.ppk``).
+``Jenkinsfile.*``), Terraform state (``*.tfstate``), plain-text and
+suffix-less files named for a credential (``azure_credentials.txt``,
+``privatekey.txt``, ``api_token``) and private key files (``id_rsa``,
+``*.pem``, ``*.key``, ``*.rsa``, ``*.ppk``, any file in ``.ssh/`` but
+public halves and host lists).
 
 Only the secrets rules read these units. A directory walk yields ``text``
 files only when one of those rules is selected (see
@@ -22,6 +25,7 @@ a big JSON file must not fail a commit.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mlwarden.sources.base import Unit
@@ -95,6 +99,17 @@ _KEY_SUFFIXES = frozenset({".pem", ".key", ".rsa", ".ppk"})
 _DUMP_SUFFIXES = frozenset({".sql"})
 
 
+#: a plain-text or suffix-less file whose name says it holds a credential
+#: (``azure_credentials.txt``, ``with_secrets.txt``, ``privatekey.txt``,
+#: ``access-key.txt``, ``sample_aws_credentials``, ``api_token``, ``accesskeys``):
+#: the name word stands alone between separators (``credentialsX``,
+#: ``secretary.txt``, ``tokens.txt`` vocabularies are not read)
+_CREDENTIAL_NAME = re.compile(
+    r"(?:.*[-_.])?(?:secrets?|credentials?|creds|passwords?|passwd|(?:api|access|private|secret)[-_]?(?:keys?|tokens?))(?:[-_][^.]*)?(?:\.txt)?")
+#: SSH's files that hold no secret: public halves, host and authorised key lists
+_SSH_PUBLIC = re.compile(r".*\.pub|known_hosts.*|authorized_keys.*")
+
+
 def is_text_config(path: Path) -> bool:
     """``.env``, ``.env.local``, ``prod.env``, ``*.yaml``, ``.netrc``,
     ``.aws/credentials``, ``id_rsa`` … (by name)."""
@@ -103,6 +118,12 @@ def is_text_config(path: Path) -> bool:
         return True
     suffix = path.suffix.lower()
     parent = path.parent.name.lower()
+    if _CREDENTIAL_NAME.fullmatch(name):
+        return True
+    # a private key saved under any name in an SSH directory (`.ssh/deploy_prod`); Terraform
+    # state (`terraform.tfstate`, `*.tfstate.backup`: resource attributes, passwords included, in plain JSON)
+    if parent == ".ssh" and not _SSH_PUBLIC.fullmatch(name) or name.endswith((".tfstate", ".tfstate.backup")):
+        return True
     if parent == "config" and suffix in _CONFIG_DIR_SUFFIXES or (parent, name) in _NAMED_IN_DIR:
         return True
     return suffix in SUFFIXES or suffix in _KEY_SUFFIXES or suffix in _DUMP_SUFFIXES or suffix == ".dockerfile"
