@@ -565,7 +565,7 @@ def _argv_anywhere(tree: ast.AST, lines: List[str]) -> Iterator[List[Word]]:
             continue  # a call whose value is kept builds an object (`a = Argv(python, "-m", "pip", …)`): read where it runs
         elements = node.args if isinstance(node, ast.Call) else node.elts  # type: ignore[attr-defined]
         first = elements[0]
-        if program is None and not _may_start_argv(first):
+        if (program is None and not _may_start_argv(first)) or not _says_install(elements):
             continue  # the common case, decided without reading the elements
         shell = _shell_line_of(elements, lines, lists)
         if shell is not None:
@@ -577,6 +577,19 @@ def _argv_anywhere(tree: ast.AST, lines: List[str]) -> Iterator[List[Word]]:
         words = _argv_start(words)
         if words is not None and _may_run_pip(words):
             yield words
+
+
+def _says_install(elements: Sequence[ast.AST]) -> bool:
+    """One element spells ``install`` (a word, or part of a shell line): a
+    pip install's argv always does, so nothing else is read further."""
+    for element in elements:
+        if isinstance(element, ast.Constant):
+            if isinstance(element.value, str) and "install" in element.value:
+                return True
+        elif isinstance(element, ast.JoinedStr):
+            if any(isinstance(v, ast.Constant) and isinstance(v.value, str) and "install" in v.value for v in element.values):
+                return True
+    return False
 
 
 def _may_start_argv(first: ast.AST) -> bool:
