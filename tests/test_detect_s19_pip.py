@@ -210,3 +210,59 @@ def test_choices_in_a_notebook():
         "subprocess.run([sys.executable, '-m', 'pip', 'install', PKG])\n",
     )
     assert _lines(nb, ["MLW301"], filename="setup.ipynb") == [("MLW301", 1)]
+
+
+# -- a package list returned by a function of another project module ----
+
+DEPENDENCIES = '''
+def get_pip_dependencies():
+    core = ["colorama", "tabulate == 0.9.0"]
+    extra = []
+    extra.append("chardet >= 3")
+    return core + extra
+
+
+def get_pinned_dependencies():
+    return ["requests==2.32.3"]
+
+
+def install_deps(packages):
+    return packages
+'''
+
+UPGRADER = '''
+import subprocess
+import sys
+
+from app.dependencies import get_pip_dependencies, get_pinned_dependencies
+
+
+def upgrade():
+    subprocess.run([sys.executable, "-m", "pip", "install", "--upgrade", *get_pip_dependencies()])
+    subprocess.run([sys.executable, "-m", "pip", "install", *get_pinned_dependencies()])
+'''
+
+
+def test_package_list_returned_by_another_module(tmp_path):
+    from tests.test_detect_valueflow import write_package
+
+    pkg = write_package(tmp_path, {"dependencies.py": DEPENDENCIES, "upgrade.py": UPGRADER})
+    target = pkg / "upgrade.py"
+    found = fast_full_findings(target.read_text(), ["MLW301"], filename=str(target), root=tmp_path)
+    # colorama and chardet >= 3 (grown by append) are unpinned; tabulate and requests are pinned
+    line = _at(UPGRADER, "get_pip_dependencies()])")
+    assert [(rule, at) for rule, at, _ in found] == [("MLW301", line), ("MLW301", line)]
+
+
+def test_package_list_of_another_module_in_a_notebook(tmp_path):
+    from tests.test_detect_valueflow import write_package
+
+    pkg = write_package(tmp_path, {"dependencies.py": DEPENDENCIES})
+    nb = pkg / "setup.ipynb"
+    text = code_notebook(
+        "import subprocess, sys\nfrom app.dependencies import get_pip_dependencies\n",
+        "subprocess.run([sys.executable, '-m', 'pip', 'install', *get_pip_dependencies()])\n",
+    )
+    nb.write_text(text)
+    found = fast_full_findings(text, ["MLW301"], filename=str(nb), root=tmp_path)
+    assert [(rule, at) for rule, at, _ in found] == [("MLW301", 1), ("MLW301", 1)]

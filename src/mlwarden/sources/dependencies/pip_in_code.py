@@ -114,6 +114,12 @@ What is read:
   ("--extra-index-url", URL)`` … ``def index_args(): return INDEX_ARGS``
   … ``[..., "install", *index_args()]``), reported at the literal; such a
   list handed to a class or function of another module is not followed;
+* a list returned by a module-level function of another project module,
+  imported by a name that says pip or install and spread into a command
+  (``from .dependencies import get_pip_dependencies`` … ``[..., "install",
+  *get_pip_dependencies()]``): the function takes no parameter and its one
+  ``return`` gives a list literal, names bound to lists (grown by
+  ``.append``) or ``a + b`` of those; its words are judged at the spread;
 * loop variables: ``for installer in installers: run([*installer,
   "install", "x"])`` and ``f"{combo[0]} install x"`` take the first value of
   the loop (a literal, or a list grown by ``.append``) that names pip; a
@@ -696,6 +702,7 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
     nodes.sort(key=lambda n: (n.lineno, n.col_offset))
     aliases = _aliases(n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom)))
     lists = _LazyLists(tree)
+    lists.imported_returns = {name: w.texts for name, w in (imported or {}).items() if isinstance(w, _ReturnedWords)}
     lines = source.splitlines()
     run_objects: Optional[Set[int]] = None
     wrappers: Optional[_PipWrappers] = None
@@ -1980,6 +1987,41 @@ def _imported_wrappers(unit: Any, tree: ast.AST) -> Dict[str, _Wrapper]:
     return found
 
 
+@dataclasses.dataclass(frozen=True)
+class _ReturnedWords:
+    """The words of the list a module-level function of another project
+    module returns (``def get_pip_dependencies(): core = ["colorama", …]
+    … return core + extra``), for ``[..., "install", *get_pip_dependencies()]``
+    in the file that imports it. Calling it installs nothing by itself."""
+
+    texts: Tuple[str, ...]
+    first: int = 0
+    last: int = 0
+
+    def words(self, call: ast.Call, lines: List[str], lists: Any) -> Optional[List[Word]]:
+        return None
+
+
+def _returned_texts(function: ast.AST, lists: Any, lines: List[str]) -> Optional[Tuple[str, ...]]:
+    """The words of the one list a function without parameters returns (a
+    literal, names bound to lists and grown by ``.append``, ``a + b`` of
+    those), a part we cannot read as ``{…}``; None when it returns
+    something else or more than once."""
+    args = function.args  # type: ignore[attr-defined]
+    if args.args or args.posonlyargs or args.vararg or args.kwonlyargs or args.kwarg:
+        return None
+    returns = [n for n in _own_walk(function) if isinstance(n, ast.Return)]
+    if len(returns) != 1 or returns[0].value is None:
+        return None
+    value = returns[0].value
+    if not isinstance(value, (ast.List, ast.Tuple, ast.BinOp, ast.Name)):
+        return None
+    words = _argv_words(value, lines, lists)
+    if not words or all(w.text == _DYNAMIC for w in words):
+        return None
+    return tuple(w.text for w in words)
+
+
 def _module_wrappers(source: Path) -> Optional[Dict[str, Optional[_Wrapper]]]:
     """A project module's module-level pip wrappers by name (functions
     defined once whose name says install or pip), read once per run; None
@@ -2008,6 +2050,10 @@ def _module_wrappers(source: Path) -> Optional[Dict[str, Optional[_Wrapper]]]:
                 wrapper = _wrapper_of(functions[0], False, lines, lists, aliases) if len(functions) == 1 else None
                 if wrapper is not None:
                     wrapper = dataclasses.replace(wrapper, first=0, last=0) if dataclasses.is_dataclass(wrapper) else wrapper
+                elif len(functions) == 1:
+                    texts = _returned_texts(functions[0], lists, lines)
+                    if texts is not None:
+                        wrapper = _ReturnedWords(texts)  # type: ignore[assignment]
                 wrappers[name] = wrapper
         if len(_MODULE_WRAPPERS) > 512:
             _MODULE_WRAPPERS.clear()
@@ -2108,6 +2154,8 @@ class _LazyLists(dict):
         self._fields: Optional[Dict[str, List[ast.AST]]] = None
         self._module: Optional[ast.AST] = tree
         self._functions: Optional[Dict[str, ast.AST]] = None
+        #: name -> the words of the list a function of another project module returns (:class:`_ReturnedWords`)
+        self.imported_returns: Dict[str, Tuple[str, ...]] = {}
 
     def _fill(self) -> None:
         if self._tree is not None:
@@ -2620,6 +2668,12 @@ def _element_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -
         if inner is None:
             picked = _installer_value(node.value, lines, lists)
             inner = _argv_words(picked, lines, lists) if picked is not None else None
+        if inner is None:
+            call = node.value
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.args and not call.keywords:
+                texts = getattr(lists, "imported_returns", {}).get(call.func.id)
+                if texts:  # *get_pip_dependencies() of another project module: its words, here
+                    inner = [Word(t, node.lineno, node.col_offset) for t in texts]
         return inner if inner is not None else [Word(_DYNAMIC, node.lineno, node.col_offset)]
     picked = _installer_value(node, lines, lists)
     if isinstance(picked, ast.Constant) and isinstance(picked.value, str):
