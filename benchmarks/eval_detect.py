@@ -108,8 +108,14 @@ other projects' test files and source code, which are never committed):
   jupyter-repo2docker, langchain-chatchat, nougat-ocr, octoprint, olmocr,
   pipenv, platformio, python-for-android, rasa-sdk, swebench,
   wyoming-faster-whisper; ``benchmarks/heldout/real-18.SOURCES.txt``),
-  committed before any rule changed, scored once at the end (not in the
-  default ``--sets``);
+  committed before any rule changed, scored once at the end (spent);
+* ``real-19/<package>/...`` — round s21's held-out real-code set (14
+  installer, benchmark, build-tool, ML-library and cloud-SDK packages: asv,
+  autogluon.common, autogluon.multimodal, controlnet-aux, fal,
+  google-cloud-aiplatform, kaggle, meltano, pex, pip-audit, pipupgrade,
+  pyannote-audio, pybuilder, torchruntime; pip and deserialization only;
+  ``benchmarks/heldout/real-19.SOURCES.txt``), committed before any rule
+  changed, scored once at the end (not in the default ``--sets``);
 * ``real-2/<sdist>/...`` — the second, fresh real-code set (bentoml,
   kserve, langchain-experimental, mlserver, mmengine, openmim), labelled
   blind and scored separately as ``real-2``;
@@ -322,10 +328,10 @@ FOURTH_SOURCES = {"precli", "scs"}
 FIFTH_SOURCES = {"ansede", "aigis", "aisecscan", "aegis"}
 #: round s7's held-out third-party slice (``benchmarks/heldout/third_party-6.SOURCES.txt``)
 SIXTH_SOURCES = {"codeaudit"}
-SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5", "real-6", "real-7", "real-8", "real-9", "real-10", "real-11", "real-12", "real-13", "real-14", "real-15", "real-16", "real-17", "real-18", "real-19L")
+SETS = ("third_party", "third_party-2", "third_party-3", "third_party-4", "third_party-5", "third_party-6", "real", "real-2", "real-3", "real-4", "real-5", "real-6", "real-7", "real-8", "real-9", "real-10", "real-11", "real-12", "real-13", "real-14", "real-15", "real-16", "real-17", "real-18", "real-19", "real-19s", "real-19L")
 #: held-out sets not scored yet: left out of the default ``--sets`` so that no
 #: development run scores them by accident (name them to score them, once)
-UNSPENT = ("real-19L",)
+UNSPENT = ("real-19", "real-19s", "real-19L")
 
 
 def set_of(rel: str) -> str:

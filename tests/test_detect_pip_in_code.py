@@ -198,7 +198,8 @@ QUIET = [
     'import os\nos.system("pip install torch==2.3.0 --index-url https://download.pytorch.org/whl/cu121")\n',
     'print("pip install torch")\n',
     'msg = "run pip install torch to get started"\n',
-    'import subprocess\ncmd = ["pip", "install"]\ncmd = ["pip", "install", "x"] if a else other\nsubprocess.run(cmd)\n',
+    # (round s21: `cmd = ["pip", "install", "x"] if a else other` is read now: a pip argv literal is a command
+    # whichever branch runs; see tests/test_detect_s19_pip.py)
     'import subprocess\nsubprocess.run(["pip", "install", "pkg @ https://example.com/p-1.0.tar.gz#sha256=' + "a" * 64 + '"])\n',
     "import subprocess\nsubprocess.run(['pip', 'install', 'weird name!!'])\n",
     # a runner's string that only mentions pip, or another installer
@@ -425,8 +426,8 @@ WRAPPED_QUIET = [
     "from .proc import _check_call\n_check_call(cmd=['git', 'clone', 'https://x/y.git'])\n",
     "from .log import _run_notice\n_run_notice('run pip install x first')\n",
     "def prepare():\n    pip_install('pip', 'install', 'x')\n",
-    # a wrapper whose name is not a runner's
-    "from .proc import _spawn_later\n_spawn_later(cmd=['pip', 'install', 'x'])\n",
+    # (round s21: a wrapper whose name is not a runner's, `_spawn_later(cmd=['pip', 'install', 'x'])`, is read
+    # now: the list is a pip argv by its own words; see tests/test_detect_s19_pip.py)
 ]
 
 

@@ -390,7 +390,9 @@ def test_runner_that_rebuilds_its_parameter_is_not_one():
     code = class_runner.replace("    def _spawn(self, argv):\n        return", "    def _spawn(self, argv):\n        argv = ['echo']\n        return")
     assert _deps(code) == [("MLW301", 15), ("MLW301", 24)]
     code = class_runner.replace("        return subprocess.run(cmd, capture_output=True)", "        return print(cmd)")
-    assert ("MLW301", 23) not in _deps(code)
+    # round s21: a pip argv literal is read by its own words (`[python_exe, "-m", "pip", "install", "--upgrade",
+    # "gguf"]`), whatever the helper it is handed to does with it; `_execute`'s list is still read once
+    assert _deps(code) == [("MLW301", 14), ("MLW301", 23)]
 
 
 def test_pip_program_function_in_a_notebook():

@@ -40,6 +40,10 @@ _ESCAPE_TEST = lazyre.compile(
 _LINK_TEST = lazyre.compile(r"\.(?:issym|islnk|isfile|isreg)\(")
 #: ... that rejects the member (a check that only logs lets it through)
 _REJECTS = lazyre.compile(r"\braise\b")
+#: wrappers of an iterable that keep its items (``enumerate(safe, 1)``)
+_SAME_ITEMS = frozenset({"enumerate", "sorted", "list", "tuple", "reversed", "iter"})
+#: feature-test fallbacks that give tarfile's safe filter where it exists
+_SAFE_FILTER_NAMES = frozenset({"data_filter", "tar_filter"})
 #: calls that read a function without running it (a feature test such as
 #: ``"filter" in inspect.signature(tar.extractall).parameters``)
 _INTROSPECTION = frozenset({
@@ -67,7 +71,9 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
       statement; when a name is rebound, the binding that reaches the call
       decides) or on a parameter annotated `tarfile.TarFile`, without
       `filter="data"` or `filter="tar"` (or `tarfile.data_filter` /
-      `tarfile.tar_filter`, or `extraction_filter` set to one of them);
+      `tarfile.tar_filter`, or `extraction_filter` set to one of them, also
+      through the feature-test shim `getattr(tarfile, "tar_filter",
+      fallback)`);
       `filter="fully_trusted"` is reported too;
     - the bound method handed over as a value, not called
       (`_unpack(dest, tar.extractall)`, `functools.partial(tar.extract,
@@ -90,7 +96,8 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
     archives the same function just wrote (see MLW101).
 
     Members the project checks itself, earlier in the same function: a loop
-    over them (`for m in members:`, `for m in tar.getmembers():`) whose body,
+    over them (`for m in tar.getmembers():`, or over a name bound to them,
+    `members = tar.getmembers()` … `for m in members:`) whose body,
     or a function of the module it calls (`_check_member(m, dest)`), raises
     for a path that leaves the destination (absolute, `..`, or outside it
     once resolved: `is_absolute()`, `relative_to`, `commonpath`, …), or a
@@ -99,7 +106,11 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
     links (`issym()`/`islnk()`, or only `isfile()` members allowed), the
     extraction is not reported; when it does not, it is reported low and
     the message names the check: a symlink member can still point outside
-    the destination.
+    the destination. Members extracted one by one from a list
+    (`for m in safe: tar.extract(m, d)`) that a loop over the archive's
+    members built (`safe.append(m)`) count as checked when that loop skips
+    (`continue`) or rejects (`raise`) a member in an `if` that tests for a
+    path leaving the destination.
 
     ## Why is this bad?
     A tar member may be named `../../home/user/.bashrc`, be an absolute path,
@@ -326,15 +337,22 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
         iterated = {archive, f"{archive}.getmembers()", f"{archive}.getnames()"}
         if members is not None:
             iterated.add(_code(self.ctx, members))
+        # `for member in enumerate(safe, 1): tar.extract(member, d)`: the members extracted are those a loop
+        # over the archive's appended to `safe`; a check there may skip a member (`continue`) as well as raise
+        built = self._extracted_from(node, loops)
         found: Optional[Tuple[str, bool]] = None
         for loop in loops:
-            if _code(self.ctx, loop.iter) not in iterated:
+            if not self._over_members(loop.iter, iterated):
                 continue
             texts = [self.ctx.module.code_for_node(loop.body)]
             called = [c for c in _nodes_of(loop.body, cst.Call) if isinstance(c.func, cst.Name)]
             texts += [t for t in (self._function_text(c.func.value) for c in called) if t]
             text = "\n".join(texts)
-            if _ESCAPE_TEST.search(text) and _REJECTS.search(text):
+            if built is not None and f"{built}.append(" in "".join(texts[0].split()):
+                escapes = self._skips_escaping(loop.body)  # the list holds only the members its checks let through
+            else:
+                escapes = bool(_ESCAPE_TEST.search(text) and _REJECTS.search(text))
+            if escapes:
                 shown = next((f"{c.func.value}(...)" for c in called if self._function_text(c.func.value)), f"for ... in {_code(self.ctx, loop.iter)}")
                 found = (shown, bool(_LINK_TEST.search(text)))
                 if found[1]:
@@ -348,6 +366,41 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
                 if found[1]:
                     return found
         return found
+
+    def _skips_escaping(self, body: Any) -> bool:
+        """An ``if`` of ``body`` tests for a path leaving the destination
+        and skips (``continue``) or rejects (``raise``) the member."""
+        for branch in _nodes_of(body, cst.If):
+            if _ESCAPE_TEST.search(self.ctx.module.code_for_node(branch.test)) and (_nodes_of(branch.body, cst.Continue) or _nodes_of(branch.body, cst.Raise)):
+                return True
+        return False
+
+    def _over_members(self, iterable: Any, iterated: set) -> bool:
+        """``iterable`` is the archive's members: one of ``iterated``, or a
+        name whose bindings reaching it are (``members = tf.getmembers()``
+        … ``for m in members:``)."""
+        if _code(self.ctx, iterable) in iterated:
+            return True
+        if isinstance(iterable, cst.Name):
+            values = self.reaching_values(iterable.value, iterable)
+            return bool(values) and all(v is not None and not isinstance(v, cst.Name) and _code(self.ctx, v) in iterated for v in values)
+        return False
+
+    def _extracted_from(self, node: Any, loops: List[Any]) -> Optional[str]:
+        """For ``extract(member, ...)`` inside ``for member in X`` (or
+        ``enumerate(X)``, ``sorted(X)``, …; ``X`` a name): ``X``; else None."""
+        if not node.args or not isinstance(node.args[0].value, cst.Name):
+            return None
+        member = node.args[0].value.value
+        for loop in reversed(loops):
+            targets = [loop.target] if isinstance(loop.target, cst.Name) else [e.value for e in getattr(loop.target, "elements", [])]
+            if not any(isinstance(t, cst.Name) and t.value == member for t in targets):
+                continue
+            source = loop.iter
+            while isinstance(source, cst.Call) and isinstance(source.func, cst.Name) and source.func.value in _SAME_ITEMS and source.args:
+                source = source.args[0].value
+            return source.value if isinstance(source, cst.Name) else None
+        return None
 
     def _function_text(self, name: str) -> str:
         """The source of the module-level function ``name`` (read from the
@@ -400,6 +453,11 @@ class ArchiveExtractionWithoutFilter(RoundTripAware, ParamDefaults, CodeRule):
                     owner = _code(self.ctx, t.value)
                     if owner == target_code or "tarfile.TarFile" in self.ctx.qualnames(t.value):
                         value = node.value
+                        if isinstance(value, cst.Call) and value.args and _code(self.ctx, value.func) == "getattr" and len(value.args) >= 2:
+                            # getattr(tarfile, "tar_filter", fallback): the safe filter on every Python that has one
+                            name = value.args[1].value
+                            if isinstance(name, cst.SimpleString) and name.evaluated_value in _SAFE_FILTER_NAMES and "tarfile" in self.ctx.qualnames(value.args[0].value):
+                                return True
                         if isinstance(value, cst.Call) and value.args:  # staticmethod(tarfile.data_filter)
                             value = value.args[0].value
                         if self.ctx.qualnames(value) & SAFE_FILTER_FUNCS:

@@ -57,6 +57,21 @@ What is read:
   leading underscores (``_check_call(cmd=argv)``), their command taken from
   the first positional argument or a ``cmd``/``command``/``args``/``argv``
   keyword, and a list bound once to a name is read;
+* a pip command recognised by its own words, whatever runs it
+  (:func:`_argv_anywhere`): a list or tuple literal anywhere in the code,
+  or the arguments of a call made for itself (an expression statement),
+  that *starts* like a pip command: a pip program, ``-m pip`` with or
+  without the interpreter before it, an interpreter or ``uv`` followed by
+  pip, a shell (``"bash"``, ``sh.bash``) given ``-c`` and a line one of
+  whose commands starts with a pip install; and a call of a pip program
+  itself (``sh.pip("install", "x")``). ``interpreter.execute(args=["-m",
+  "pip", "install", "x"])``, ``shprint(host_python, "-m", "pip", "install",
+  "x")``, ``shprint(sh.bash, "-c", "pip install x")`` need no known
+  runner. Not read: a message's arguments (``print``, logging,
+  ``echo``, an exception), a list that mentions pip later (``["Run", "pip",
+  "install", "x"]``), a call whose value is kept (``a = Argv(...)``: read
+  where it runs), a pip helper's arguments (read above). What a runner
+  above already read is not reported twice;
 * the project's own command objects: ``job = Argv(python, "-m", "pip",
   "install", "x")`` (a capitalised class given pip's words as separate
   values) when the same function later runs it (``job.check_call()``,
@@ -99,6 +114,12 @@ What is read:
   ("--extra-index-url", URL)`` … ``def index_args(): return INDEX_ARGS``
   … ``[..., "install", *index_args()]``), reported at the literal; such a
   list handed to a class or function of another module is not followed;
+* a list returned by a module-level function of another project module,
+  imported by a name that says pip or install and spread into a command
+  (``from .dependencies import get_pip_dependencies`` … ``[..., "install",
+  *get_pip_dependencies()]``): the function takes no parameter and its one
+  ``return`` gives a list literal, names bound to lists (grown by
+  ``.append``) or ``a + b`` of those; its words are judged at the spread;
 * loop variables: ``for installer in installers: run([*installer,
   "install", "x"])`` and ``f"{combo[0]} install x"`` take the first value of
   the loop (a literal, or a list grown by ``.append``) that names pip; a
@@ -140,6 +161,15 @@ What is read:
   "pip")``, ``venv / "bin" / "pip3"``): ``[pip_path, "install", "x"]``,
   ``[uv_bin, "pip", "install", "x"]``;
 * the program as the text of such a path: ``str(pip)``, ``os.fspath(pip)``;
+  and such a path written in the command itself
+  (``[os.path.join(venv, "bin", "pip"), "install", "x"]``, ``[root / "bin" /
+  "pip3", …]``, ``[shutil.which("pip"), …]``);
+* a word held by a name, or written as a conditional: every string literal
+  it may be, judged at the place the word is used: ``spec = URL if dev
+  else "tool"``, ``pip_url = pip_url or "tool"`` (a parameter adds no
+  value), a module constant ``PACKAGE = "x"``, ``"x" if flag else other``
+  inline; of several values, options (``--user`` / ``--system``) are not
+  read;
 * non-literal words (a variable package name, ``*extras``) are never
   judged, but for a package word that joins one placeholder to a name part
   with ``_``, ``-`` or ``.`` (``f"pip install autodistill_{name}"``,
@@ -234,7 +264,9 @@ CALL_WORDS = re.compile(
     r"|\brun\s+(?:--[^\s]+\s+)*(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
     r"|\\\n\s*(?:&&\s*)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
     # a CI workflow step that runs pip (`run: pip install x`, `run: |` then `python -m pip install …`)
-    r"|\brun:[ \t]*(?:[|>][-+]?[ \t]*\n[ \t]*)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b",
+    r"|\brun:[ \t]*(?:[|>][-+]?[ \t]*\n[ \t]*)?(?:[\w.~${}-]*/)*(?:(?:uv|python3?\s+-m)\s+)?pip3?\s+install\b"
+    # pip's words as separate strings, whatever runs them (`shprint(py, "-m", "pip", "install", x)`)
+    r"|[\"']-m[\"']\s*,\s*[\"']pip[\"']|[\"']pip3?[\"']\s*,\s*[\"']install[\"']",
     re.IGNORECASE,
 )
 #: the same words without IGNORECASE, searched in the text lowered: ``re``
@@ -360,6 +392,7 @@ def _parse(unit: Any, deps: Any, commands: Sequence[List[Word]]) -> None:
 
     base_dir = Path(unit.path).parent
     seen: set = set()
+    placed: Set[Tuple[Any, ...]] = set()
     for words in commands:
         tokens = [Token(w.text, i) for i, w in enumerate(words)]
         n_entries, n_indexes, n_errors = len(deps.entries), len(deps.indexes), len(deps.errors)
@@ -370,8 +403,28 @@ def _parse(unit: Any, deps: Any, commands: Sequence[List[Word]]) -> None:
             for token in _placeholder_packages(args):
                 _add_placeholder(unit, deps, words[token.start], token.start)
         del deps.errors[n_errors:]  # a word pip may reject is not an input error of this file
-        deps.entries[n_entries:] = [_place(unit, deps, e, words) for e in deps.entries[n_entries:]]
-        deps.indexes[n_indexes:] = [_place(unit, deps, s, words) for s in deps.indexes[n_indexes:]]
+        again = isinstance(words, _ReadAgain)
+        deps.entries[n_entries:] = _new_records(placed, [_place(unit, deps, e, words) for e in deps.entries[n_entries:]], again)
+        deps.indexes[n_indexes:] = _new_records(placed, [_place(unit, deps, s, words) for s in deps.indexes[n_indexes:]], again)
+
+
+class _ReadAgain(list):
+    """The words of a command found by :func:`_argv_anywhere`, which the
+    runners' reading may have given already."""
+
+
+def _new_records(placed: Set[Tuple[Any, ...]], records: List[Any], again: bool) -> List[Any]:
+    """``records``, without, for a command read again (``again``), those an
+    earlier command of the file gave at the same place; two commands the
+    runners read that share a constant each keep theirs."""
+    kept = []
+    for record in records:
+        key = (type(record).__name__, getattr(record, "line", None), getattr(record, "col", None), getattr(record, "cell", None), getattr(record, "text", None), getattr(record, "url", None))
+        if again and key in placed:
+            continue
+        placed.add(key)
+        kept.append(record)
+    return kept
 
 
 #: a package word with one placeholder joined to a name part by ``_``, ``-``
@@ -458,6 +511,158 @@ def _commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wrapper
         if key not in seen:  # a list named pip_install_cmd and the helper call it is passed to
             seen.add(key)
             yield words
+    for words in _argv_anywhere(tree, source.splitlines()):
+        # a pip argv is one however it is run: what the runners above read is given again and
+        # dropped record by record (_new_records); an identical word list is skipped here
+        key = tuple((w.line, w.col, w.text) for w in words if w.text not in ("pip", "install"))
+        if key not in seen:
+            seen.add(key)
+            yield _ReadAgain(words)
+
+
+#: a callee whose arguments are a message, by its whole name (``print``,
+#: ``console.print``, ``logger.warning``, ``click.secho``, ``ValueError``,
+#: ``assert_called_with``); not a runner whose name holds one (``shprint``)
+_MESSAGE_NAME = lazyre.compile(
+    r"(?i)^_*(?:p?print|log|\w*_log|log_\w*|warn\w*|echo|secho|info|debug|error|exception|critical|fatal|help|assert\w*|expect\w*|format\w*)$"
+    r"|^_*\w*(?:Error|Exception|Warning)$"
+)
+#: a name (or attribute) that holds a shell: ``"bash"``, ``sh.bash``, ``SHELL``-free spellings only
+_SHELL_NAME = lazyre.compile(r"^(?:ba|z|da|k)?sh$")
+
+
+def _argv_anywhere(tree: ast.AST, lines: List[str]) -> Iterator[List[Word]]:
+    """Pip commands recognised by their own words, whatever runs them: a
+    list or tuple literal, or the positional arguments of a call, that
+    *starts* like a pip command (a pip program, ``-m pip`` with or without
+    the interpreter before it, an interpreter or ``uv`` followed by pip, a
+    shell given ``-c`` and a line), and a call of a pip program itself
+    (``sh.pip("install", "x")``, ``pip("install", *pkgs)``). The project's
+    own runners then need no name: ``interpreter.execute(args=["-m",
+    "pip", "install", "-U", "pip"])``, ``shprint(sh.bash, "-c", "pip
+    install x")``, ``shprint(host_python, "-m", "pip", "install", "x")``.
+    A message's arguments (``print``, logging, exceptions, ``echo``) are
+    not read; a word list that only mentions pip later (``["Run", "pip",
+    "install", "x"]``) does not start like a command."""
+    from mlwarden.core.gate import iter_nodes
+
+    lists = _LazyLists(tree)
+    quiet: Set[int] = set()
+    candidates: List[Tuple[ast.AST, Optional[str]]] = []
+    statements: Set[int] = set()
+    for node in iter_nodes(tree):
+        if isinstance(node, ast.Expr):
+            value = node.value.value if isinstance(node.value, ast.Await) else node.value
+            statements.add(id(value))
+        if isinstance(node, ast.Call):
+            tail = _dotted_tail(node.func)
+            if tail and _MESSAGE_NAME.match(tail):
+                quiet.update(id(n) for n in ast.walk(node) if isinstance(n, (ast.List, ast.Tuple, ast.Call)) and n is not node)
+                continue
+            if node.args and not PIP_HELPER.search(tail):  # a pip helper's arguments are read by _all_commands
+                program = "pip" if isinstance(node.func, (ast.Name, ast.Attribute)) and _PIP_PROGRAM.match(tail) else None
+                candidates.append((node, program))
+        elif isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) >= 2:
+            candidates.append((node, None))
+    for node, program in sorted(candidates, key=lambda c: (c[0].lineno, c[0].col_offset)):
+        if id(node) in quiet:
+            continue
+        if isinstance(node, ast.Call) and (id(node) not in statements or _dotted_tail(node.func)[:1].isupper()):
+            continue  # a call whose value is kept builds an object (`a = Argv(python, "-m", "pip", …)`): read where it runs
+        elements = node.args if isinstance(node, ast.Call) else node.elts  # type: ignore[attr-defined]
+        first = elements[0]
+        if (program is None and not _may_start_argv(first)) or not _says_install(elements):
+            continue  # the common case, decided without reading the elements
+        shell = _shell_line_of(elements, lines, lists)
+        if shell is not None:
+            yield shell
+            continue
+        words = [w for e in elements for w in _element_words(e, lines, lists)]
+        if program is not None:
+            words = [Word(program, node.lineno, node.col_offset)] + words
+        words = _argv_start(words)
+        if words is not None and _may_run_pip(words):
+            yield words
+
+
+def _says_install(elements: Sequence[ast.AST]) -> bool:
+    """One element spells ``install`` (a word, or part of a shell line): a
+    pip install's argv always does, so nothing else is read further."""
+    for element in elements:
+        if isinstance(element, ast.Constant):
+            if isinstance(element.value, str) and "install" in element.value:
+                return True
+        elif isinstance(element, ast.JoinedStr):
+            if any(isinstance(v, ast.Constant) and isinstance(v.value, str) and "install" in v.value for v in element.values):
+                return True
+    return False
+
+
+def _may_start_argv(first: ast.AST) -> bool:
+    """The first element can start a pip argv: a string, a name, an
+    attribute, ``sys.executable``-like values, a path expression, a
+    starred list."""
+    if isinstance(first, ast.Constant):
+        return isinstance(first.value, str) and len(first.value) < 200
+    return isinstance(first, (ast.Name, ast.Attribute, ast.Starred, ast.Call, ast.BinOp, ast.JoinedStr, ast.Subscript))
+
+
+def _argv_start(words: List[Word]) -> Optional[List[Word]]:
+    """``words`` when they start like a pip command (the program, then
+    ``install`` after pip's general options), read as the command; None
+    otherwise."""
+    from mlwarden.sources.dependencies.installs import python_module_at
+    from mlwarden.sources.shell import PIP_RE, PYTHON_RE
+
+    if len(words) < 2:
+        return None
+    texts = [w.text for w in words]
+    if texts[0] in ("-m", "-mpip") or (texts[0].startswith("-") and python_module_at(["python"] + texts[:12]) is not None):
+        words = [Word("python", words[0].line, words[0].col)] + words  # an interpreter's arguments: [..."-m", "pip", ...]
+        texts = ["python"] + texts
+    elif texts[0] == _DYNAMIC:
+        words = _python_first(list(words))
+        texts = [w.text for w in words]
+    at: Optional[int] = None
+    if PIP_RE.match(texts[0]):
+        at = 0
+    elif texts[0] == "uv" and len(texts) > 1 and texts[1] == "pip":
+        at = 1
+    elif PYTHON_RE.match(texts[0]):
+        found = python_module_at(texts[:12])
+        if found is not None and (found[1] == "pip" or (found[1] is None and PIP_RE.match(texts[found[0]]))):
+            at = found[0]
+    if at is None:
+        return None
+    rest = texts[at + 1 :]
+    for text in rest[:8]:  # pip's general options may come before the subcommand
+        if text == "install":
+            return words
+        if not text.startswith("-") and text != _DYNAMIC:
+            return None
+    return None
+
+
+def _shell_line_of(elements: Sequence[ast.AST], lines: List[str], lists: Any) -> Optional[List[Word]]:
+    """The words of the line a shell is given with ``-c`` at the start of
+    ``elements`` (``"bash", "-c", line`` or ``sh.bash, "-lc", line``), when
+    a command of it starts with a pip install; None otherwise."""
+    if len(elements) < 3:
+        return None
+    program, flag, line = elements[0], elements[1], elements[2]
+    if isinstance(program, ast.Constant) and isinstance(program.value, str):
+        if not _SHELL_PROGRAM.match(program.value):
+            return None
+    elif not (isinstance(program, (ast.Name, ast.Attribute)) and _SHELL_NAME.match(_dotted_tail(program))):
+        return None
+    if not (isinstance(flag, ast.Constant) and isinstance(flag.value, str) and _SHELL_C.match(flag.value)):
+        return None
+    words = _shell_words(line, lines, lists)
+    if not words:
+        return None
+    if not any(True for _ in _pip_commands_of_line(words)):
+        return None
+    return words
 
 
 def _helper_strings(node: ast.Call, lines: List[str], lists: Any) -> Optional[List[Word]]:
@@ -497,6 +702,7 @@ def _all_commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wra
     nodes.sort(key=lambda n: (n.lineno, n.col_offset))
     aliases = _aliases(n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom)))
     lists = _LazyLists(tree)
+    lists.imported_returns = {name: w.texts for name, w in (imported or {}).items() if isinstance(w, _ReturnedWords)}
     lines = source.splitlines()
     run_objects: Optional[Set[int]] = None
     wrappers: Optional[_PipWrappers] = None
@@ -1781,6 +1987,41 @@ def _imported_wrappers(unit: Any, tree: ast.AST) -> Dict[str, _Wrapper]:
     return found
 
 
+@dataclasses.dataclass(frozen=True)
+class _ReturnedWords:
+    """The words of the list a module-level function of another project
+    module returns (``def get_pip_dependencies(): core = ["colorama", …]
+    … return core + extra``), for ``[..., "install", *get_pip_dependencies()]``
+    in the file that imports it. Calling it installs nothing by itself."""
+
+    texts: Tuple[str, ...]
+    first: int = 0
+    last: int = 0
+
+    def words(self, call: ast.Call, lines: List[str], lists: Any) -> Optional[List[Word]]:
+        return None
+
+
+def _returned_texts(function: ast.AST, lists: Any, lines: List[str]) -> Optional[Tuple[str, ...]]:
+    """The words of the one list a function without parameters returns (a
+    literal, names bound to lists and grown by ``.append``, ``a + b`` of
+    those), a part we cannot read as ``{…}``; None when it returns
+    something else or more than once."""
+    args = function.args  # type: ignore[attr-defined]
+    if args.args or args.posonlyargs or args.vararg or args.kwonlyargs or args.kwarg:
+        return None
+    returns = [n for n in _own_walk(function) if isinstance(n, ast.Return)]
+    if len(returns) != 1 or returns[0].value is None:
+        return None
+    value = returns[0].value
+    if not isinstance(value, (ast.List, ast.Tuple, ast.BinOp, ast.Name)):
+        return None
+    words = _argv_words(value, lines, lists)
+    if not words or all(w.text == _DYNAMIC for w in words):
+        return None
+    return tuple(w.text for w in words)
+
+
 def _module_wrappers(source: Path) -> Optional[Dict[str, Optional[_Wrapper]]]:
     """A project module's module-level pip wrappers by name (functions
     defined once whose name says install or pip), read once per run; None
@@ -1809,6 +2050,10 @@ def _module_wrappers(source: Path) -> Optional[Dict[str, Optional[_Wrapper]]]:
                 wrapper = _wrapper_of(functions[0], False, lines, lists, aliases) if len(functions) == 1 else None
                 if wrapper is not None:
                     wrapper = dataclasses.replace(wrapper, first=0, last=0) if dataclasses.is_dataclass(wrapper) else wrapper
+                elif len(functions) == 1:
+                    texts = _returned_texts(functions[0], lists, lines)
+                    if texts is not None:
+                        wrapper = _ReturnedWords(texts)  # type: ignore[assignment]
                 wrappers[name] = wrapper
         if len(_MODULE_WRAPPERS) > 512:
             _MODULE_WRAPPERS.clear()
@@ -1905,14 +2150,17 @@ class _LazyLists(dict):
         self._loops: Dict[int, List[ast.AST]] = {}
         self._strings: Dict[int, List[ast.AST]] = {}
         self._binds: Dict[int, List[ast.AST]] = {}
+        self._every: Dict[int, List[Any]] = {}
         self._fields: Optional[Dict[str, List[ast.AST]]] = None
         self._module: Optional[ast.AST] = tree
         self._functions: Optional[Dict[str, ast.AST]] = None
+        #: name -> the words of the list a function of another project module returns (:class:`_ReturnedWords`)
+        self.imported_returns: Dict[str, Tuple[str, ...]] = {}
 
     def _fill(self) -> None:
         if self._tree is not None:
             tree, self._tree = self._tree, None
-            self.update(_list_bindings(tree, self._loops, self._strings, self._binds))
+            self.update(_list_bindings(tree, self._loops, self._strings, self._binds, self._every))
 
     def __contains__(self, key: object) -> bool:
         self._fill()
@@ -1937,6 +2185,13 @@ class _LazyLists(dict):
         parameter or a loop, or []."""
         self._fill()
         return self._binds.get(id(name), [])
+
+    def every_value(self, name: ast.AST) -> List[Any]:
+        """Every value a name may hold at a use: the values of its
+        bindings in its scope (or the module's), None for a parameter or a
+        binding that cannot be read; [] when the name is not bound."""
+        self._fill()
+        return self._every.get(id(name), [])
 
     def string_values(self, name: ast.AST) -> List[ast.AST]:
         """Every value of a name whose bindings in its scope are all string
@@ -2066,6 +2321,7 @@ def _list_bindings(
     loops: Optional[Dict[int, List[ast.AST]]] = None,
     strings: Optional[Dict[int, List[ast.AST]]] = None,
     binds: Optional[Dict[int, List[ast.AST]]] = None,
+    every: Optional[Dict[int, List[Any]]] = None,
 ) -> Dict[int, ast.AST]:
     """``id(Name node)`` -> the list it names, for names assigned exactly
     once in their function (or module) to a list/tuple literal or a ``+`` of
@@ -2159,6 +2415,8 @@ def _list_bindings(
                 values = module_assigned.get(use.id)  # a module-level command used in a function
             if binds is not None and values and all(v is not None for v in values):
                 binds[id(use)] = values
+            if every is not None and values and use.id not in iterables:
+                every[id(use)] = values
             if values and len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple, ast.BinOp)) and use.id not in iterables:
                 out[id(use)] = values[0]
                 here = growth.get(use.id) if use.id in assigned else None
@@ -2410,6 +2668,12 @@ def _element_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -
         if inner is None:
             picked = _installer_value(node.value, lines, lists)
             inner = _argv_words(picked, lines, lists) if picked is not None else None
+        if inner is None:
+            call = node.value
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.args and not call.keywords:
+                texts = getattr(lists, "imported_returns", {}).get(call.func.id)
+                if texts:  # *get_pip_dependencies() of another project module: its words, here
+                    inner = [Word(t, node.lineno, node.col_offset) for t in texts]
         return inner if inner is not None else [Word(_DYNAMIC, node.lineno, node.col_offset)]
     picked = _installer_value(node, lines, lists)
     if isinstance(picked, ast.Constant) and isinstance(picked.value, str):
@@ -2418,12 +2682,64 @@ def _element_words(node: ast.AST, lines: List[str], lists: Dict[int, ast.AST]) -
     if inner is not node and not (_PIP_PROGRAM.match(_dotted_tail(inner)) or _UV_PROGRAM.match(_dotted_tail(inner))) and not _file_names_pip_program(lines, lists):
         inner = node  # `str(path)`: a path whose bindings cannot say pip (reading them costs a pass over the file)
     program = _program_word(inner, lists)
+    if program is None and isinstance(inner, (ast.Call, ast.BinOp, ast.JoinedStr)) and _is_path_expression(inner):
+        program = _program_of(inner)  # [os.path.join(venv, "bin", "pip"), "install", …], [venv / "bin" / "pip", …]
     if program is not None:  # [pip_path, "install", …], [uv_bin, "pip", "install", …], [str(pip), …]
         return [Word(program, node.lineno, node.col_offset)]
     every = _loop_strings(node, lists)
     if every:  # for pkg in ["numpy", "scipy"]: run([..., "install", pkg]): each value, at its own place
         return [Word(v.value, v.lineno, v.col_offset) for v in every]
+    choices = _literal_choices(node, lists)
+    if choices:  # pkg = URL if dev else "platformio"; name = name or "meltano"; PKG = "x" … [..., "install", pkg]
+        return [Word(c.value, node.lineno, node.col_offset) for c in choices]
     return [Word(_DYNAMIC, node.lineno, node.col_offset)]
+
+
+#: calls that build a path from its parts, the last part naming the file
+_PATH_CALLS = frozenset({"join", "which", "Path", "PurePath", "PosixPath", "WindowsPath", "joinpath", "Command", "abspath", "realpath", "normpath", "expanduser"})
+
+
+def _is_path_expression(node: ast.AST) -> bool:
+    """``os.path.join(...)``, ``shutil.which(...)``, ``Path(...)``,
+    ``sh.Command(...)``, ``a / "b"``, an f-string: an expression whose last
+    literal part can name a program."""
+    if isinstance(node, ast.Call):
+        return _dotted_tail(node.func) in _PATH_CALLS
+    return isinstance(node, (ast.BinOp, ast.JoinedStr))
+
+
+def _literal_choices(node: ast.AST, lists: Any, depth: int = 0) -> List[ast.Constant]:
+    """The string literals an argument may be: itself, the branches of
+    ``a if c else b`` and the operands of ``a or b`` that are literals, and
+    for a name every such literal of every binding the name has in its
+    scope (or the module's), a parameter or an unreadable binding adding
+    none (``pkg_spec = DEVELOP_URL if dev else "platformio"``, ``pip_url =
+    pip_url or "meltano"``, a module constant ``PACKAGE = "x"``). Of several
+    values, options (``-U`` / ``--user``) are left unread: which one a run
+    takes decides what follows it."""
+    if depth > 3:
+        return []
+    if isinstance(node, ast.Constant):
+        return [node] if isinstance(node.value, str) else []
+    if isinstance(node, ast.IfExp):
+        found = _literal_choices(node.body, lists, depth + 1) + _literal_choices(node.orelse, lists, depth + 1)
+    elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+        found = [c for value in node.values for c in _literal_choices(value, lists, depth + 1)]
+    elif isinstance(node, ast.Name) and hasattr(lists, "every_value"):
+        found = []
+        for value in lists.every_value(node):
+            if value is None or (isinstance(value, ast.Name) and value.id == node.id):
+                continue
+            if isinstance(value, ast.BoolOp) or isinstance(value, ast.IfExp) or isinstance(value, ast.Constant):
+                found.extend(_literal_choices(value, lists, depth + 1))
+            elif isinstance(value, ast.Name):
+                found.extend(_literal_choices(value, lists, depth + 1) if value.id != node.id else [])
+    else:
+        return []
+    unique = {(c.value, c.lineno, c.col_offset): c for c in found}
+    if len(unique) > 1 and any(c.value.startswith("-") for c in unique.values()):
+        return []
+    return list(unique.values())
 
 
 #: a name (or attribute) that holds the pip or uv program: ``pip``,
