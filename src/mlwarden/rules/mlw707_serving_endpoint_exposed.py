@@ -71,6 +71,22 @@ SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     "viser.infra.WebsockServer": (0, "host", False),
     # bottle's `run(app=None, server="wsgiref", host="127.0.0.1", port=8080)`
     "bottle.run": (2, "host", False),
+    # asyncio's stream server: `start_server(client_connected_cb, host=None, port=None)`,
+    # no host (None) is every interface (`loop.create_server`: :meth:`_loop_server`)
+    "asyncio.start_server": (1, "host", True),
+    "asyncio.streams.start_server": (1, "host", True),
+    # twisted: `reactor.listenTCP(port, factory, backlog=50, interface="")`, `listenSSL(port,
+    # factory, contextFactory, backlog=50, interface="")`, the server endpoints
+    # `TCP4ServerEndpoint(reactor, port, backlog=50, interface="")`: "" is every interface
+    "twisted.internet.reactor.listenTCP": (3, "interface", True),
+    "twisted.internet.reactor.listenSSL": (4, "interface", True),
+    "twisted.internet.endpoints.TCP4ServerEndpoint": (3, "interface", True),
+    "twisted.internet.endpoints.TCP6ServerEndpoint": (3, "interface", True),
+    # the MCP SDK's server (`FastMCP(name, host="127.0.0.1", port=8000)`, its HTTP transports
+    # bind the host; 127.0.0.1 by default) and the fastmcp package's
+    "mcp.server.fastmcp.FastMCP": (None, "host", False),
+    "mcp.server.fastmcp.server.FastMCP": (None, "host", False),
+    "fastmcp.FastMCP": (None, "host", False),
 }
 #: server functions that may be handed to a thread or a process instead of
 #: being called (``Thread(target=uvicorn.run, args=(app,), kwargs={"host": ...})``):
@@ -90,17 +106,23 @@ ADDRESS_SERVERS = (
     # socket a WSGI server is handed, cheroot's WSGI server a `bind_addr`
     "gevent.pywsgi.WSGIServer", "gevent.server.StreamServer", "gevent.wsgi.WSGIServer", "eventlet.listen",
     "cheroot.wsgi.Server", "cheroot.wsgi.WSGIServer",
+    # multiprocessing's `Listener(address)` (unpickles what it receives once a client is accepted)
+    "multiprocessing.connection.Listener",
 )
+#: the address servers a project class may subclass (``class Server(ThreadingHTTPServer)``)
+_ADDRESS_CLASSES = frozenset(ADDRESS_SERVERS) - {"socket.create_server", "eventlet.listen"}
 #: the keyword of an address server's address, where it is not ``server_address``
 _ADDRESS_KEYWORDS = {
     "socket.create_server": "address", "gevent.pywsgi.WSGIServer": "listener", "gevent.server.StreamServer": "listener",
     "gevent.wsgi.WSGIServer": "listener", "eventlet.listen": "addr", "cheroot.wsgi.Server": "bind_addr", "cheroot.wsgi.WSGIServer": "bind_addr",
+    "multiprocessing.connection.Listener": "address",
 }
 #: the modules a function of the file must import from to serve (:meth:`ServingEndpointExposed._file_function`)
 _SERVER_ROOTS = (
     "uvicorn", "aiohttp", "werkzeug", "waitress", "ray", "granian", "wsgiref", "tornado", "websockets", "viser", "bottle",
     "http", "socketserver", "xmlrpc", "socket", "gevent", "eventlet", "cheroot", "grpc", "gradio", "flask", "quart", "sanic", "litserve",
     "django.core.management",  # call_command("runserver", …)
+    "asyncio", "twisted", "mcp", "fastmcp", "multiprocessing.connection",
 )
 #: servers a project class may subclass and be called like (its constructor takes the base's host):
 #: `class CustomServerConfig(uvicorn.Config)` … `CustomServerConfig(app, host=host)`
@@ -108,7 +130,10 @@ PROJECT_SERVER_BASES = frozenset({"uvicorn.Config", "uvicorn.config.Config"})
 #: tornado's servers: `.listen(port, address="")` binds every interface by default
 TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
 #: frameworks whose app objects have `.run(host=..., port=...)`: module -> default binds all
-RUN_FRAMEWORKS = {"flask": False, "quart": False, "sanic": False, "litserve": True}
+RUN_FRAMEWORKS = {"flask": False, "quart": False, "sanic": False, "litserve": True, "dash": False}
+#: the methods that start such an app: `run`, Dash's older `run_server`, Sanic's `prepare`
+#: (its API since 22.x: `app.prepare(host=...)` then `Sanic.serve()`)
+RUN_METHODS = {"run": None, "run_server": "dash", "prepare": "sanic"}
 #: names that show authentication in the file
 AUTH_NAMES = frozenset(
     {
@@ -291,6 +316,26 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       probe or an ephemeral callback listener) is not judged, nor is a
       socket that is only bound (a port-in-use test), a UDP or Unix socket,
       or a handler named for metrics or health checks;
+    - more listeners (since session 19): asyncio's `start_server(cb, host,
+      port)` and an event loop's `create_server(factory, host, port)`
+      (`loop = asyncio.get_running_loop()`; no host is every interface),
+      twisted's `reactor.listenTCP` / `listenSSL` and `TCP4ServerEndpoint` /
+      `TCP6ServerEndpoint` (an empty `interface`, the default, is every
+      interface), multiprocessing's `Listener(("", port))` (low with an
+      `authkey`: a client must answer its challenge first), Sanic's
+      `app.prepare(host=…)`, Dash's `run` / `run_server`, the MCP SDK's and
+      fastmcp's `FastMCP(host=…)` (127.0.0.1 by default) and cherrypy's
+      `server.socket_host` (a config dict key or the attribute; 127.0.0.1 by
+      default);
+    - a project class that subclasses one of the standard library's address
+      servers or a tornado server (`class QuietServer(ThreadingHTTPServer)`):
+      a class of the module (also through another class of the module), one
+      defined in the enclosing function, one imported from a project module,
+      or a name bound in branches to such classes (`ServerClass = V6Server`
+      / `ServerClass = V4Server`), called with an address on every interface;
+    - a Dockerfile held in a string (a template, an f-string): each `CMD` /
+      `ENTRYPOINT` / `RUN` line, exec form (`CMD ["uvicorn", "app:app",
+      "--host", "0.0.0.0"]`) or shell form, is read as a command line;
     - an address built by a function of the file or of a project module
       (`add_insecure_port(get_address(params))`, where `get_address` ends
       `return f"{host}:{port}"`, or `"%s:%s" % (host, port)`) whose host
@@ -330,7 +375,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     The host may be a literal (`"0.0.0.0"`, `"::"`, `""` except for Flask,
     whose `run()` serves an empty host on 127.0.0.1), a module constant, a
     local name whose bindings that reach the call all assign such a literal
-    (a later rebinding does not count), a parameter default, `os.environ.get("HOST", "0.0.0.0")` (also
+    (a later rebinding does not count), an attribute the same function (or
+    the module) assigns earlier, unconditionally (`args.host = args.host or
+    "0.0.0.0"`: judged as that fallback), a parameter default, `os.environ.get("HOST", "0.0.0.0")` (also
     through the one local binding that reaches the call: `host = os.getenv("HOST", "0.0.0.0")`), the
     default of a keyed look-up of a host (`run_kwargs.get("host", "0.0.0.0")`,
     `getattr(args, "host", "::")`; the message says the default applies when the key is not set; when
@@ -535,6 +582,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         "viser", "gevent", "eventlet", "cheroot", "bottle.run",
         # Django's development server (`manage.py runserver 0.0.0.0:8000`, `call_command("runserver", …)`)
         "runserver",
+        # asyncio's and twisted's listeners, multiprocessing's Listener, the MCP SDK's server, cherrypy's host
+        "start_server", "create_server", "listenTCP", "listenSSL", "TCP4ServerEndpoint", "TCP6ServerEndpoint", "connection.Listener", "FastMCP", "dash",
+        "socket_host",
     })
 
     # a same-file helper's call with a keyword that ends in host / addr / address (`start(api_host="0.0.0.0")`)
@@ -631,6 +681,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         self._none_is_all = False
         self._auth_condition = ""
         self._branch = ""
+        self._call_auth = False  # the call itself authenticates its clients (`Listener(..., authkey=key)`)
 
     def _may_be_none(self, expr: Any) -> bool:
         """``expr`` is a name one of whose bindings is ``None`` (``auth =
@@ -641,6 +692,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     # -- where servers start ---------------------------------------------------
     def visit_Call(self, node: libcst.Call) -> None:
+        self._call_auth = False
         self._flask_run = False
         self._none_is_all = False
         self._branch = ""
@@ -697,7 +749,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         self._report_exposed(node, shown)
 
     def _report_exposed(self, node: Any, shown: str) -> None:
-        auth = self._auth_visible()
+        auth = self._auth_visible() or self._call_auth
         if auth and self._auth_only_conditional(node):
             self.report(
                 node,
@@ -800,6 +852,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     def visit_Assign(self, node: libcst.Assign) -> None:
         self._branch = ""
+        self._call_auth = False
         self._check_command(node.value)
         for target in node.targets:
             target = target.target
@@ -807,6 +860,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 index = target.slice[0].slice
                 if isinstance(index, cst.Index) and self.ctx.value(index.value) == "bind":
                     self._check_gunicorn_bind(node.value)  # options["bind"] = "0.0.0.0:8000"
+            elif isinstance(target, cst.Attribute) and target.attr.value == "socket_host" and imports_module(self.ctx, "cherrypy"):
+                # cherrypy.server.socket_host = "0.0.0.0"
+                if self._all_interfaces(node.value):
+                    self._report_exposed(node.value, f"cherrypy server.socket_host = {_show(self.ctx, node.value)}")
             elif isinstance(target, cst.Attribute) and target.attr.value == "bind" and imports_module(self.ctx, "hypercorn"):
                 self._check_bind_list(node.value, "hypercorn config.bind = {value}")  # config = hypercorn.config.Config(); config.bind = ["0.0.0.0:8000"]
             elif isinstance(target, cst.Name) and target.value == "bind" and not self._rt_stack() and _GUNICORN_CONFIG.match(str(self.unit.path).replace("\\", "/").rsplit("/", 1)[-1]):
@@ -814,11 +871,16 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     def visit_Dict(self, node: libcst.Dict) -> None:
         self._branch = ""
+        self._call_auth = False
         for element in node.elements:
             if not isinstance(element, cst.DictElement):
                 continue
             key = self.ctx.value(element.key)
-            if key == "bind":
+            if key == "server.socket_host" and imports_module(self.ctx, "cherrypy"):
+                # cherrypy.config.update({"server.socket_host": "0.0.0.0"}): 127.0.0.1 by default
+                if self._all_interfaces(element.value):
+                    self._report_exposed(element.value, f"cherrypy server.socket_host={_show(self.ctx, element.value)}")
+            elif key == "bind":
                 if self._imports_gunicorn():
                     self._check_gunicorn_bind(element.value)  # {"bind": "0.0.0.0:8000", "workers": 4}
                 elif _GUNICORN_SETTINGS & {self.ctx.value(e.key) for e in node.elements if isinstance(e, cst.DictElement)}:
@@ -830,6 +892,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     def visit_Return(self, node: libcst.Return) -> None:
         self._branch = ""
+        self._call_auth = False
         if node.value is not None:
             self._check_command(node.value)  # a command builder: `return ["vllm", "serve", model, "--host", "0.0.0.0"]`
 
@@ -965,6 +1028,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             elif auth_present and self.resolve(auth) is not None:
                 return None
             return f"launch(server_name={_show(self.ctx, host)})", host, False
+        if method == "create_server" and self._asyncio_loop(func.value):
+            # asyncio's `loop.create_server(protocol_factory, host=None, port=None)`: None is every interface
+            host = self.ctx.arg(node, 1, "host")
+            if host is None and any(a.star for a in node.args):
+                return None  # the host may be in the spread arguments
+            self._none_is_all = True
+            receiver = _show(self.ctx, func.value, 20)
+            return (f"{receiver}.create_server(..., host={_show(self.ctx, host)})" if host is not None else f"{receiver}.create_server(...)"), host, True
         if method == "listen" and self._tornado_server(func.value):
             # tornado: Application.listen / HTTPServer.listen(port, address=""): every interface by default
             if self.ctx.keyword(node, "address")[0] is None:
@@ -973,12 +1044,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             self._none_is_all = True  # tornado binds every interface for address None as for ""
             receiver = _show(self.ctx, func.value, 20)
             return (f"{receiver}.listen(..., address={_show(self.ctx, host)})" if host is not None else f"{receiver}.listen(...)"), host, True
-        if method == "run":
+        if method in RUN_METHODS:
             if self.ctx.qualnames(func):
                 return None  # subprocess.run, asyncio.run, …: a module function, not an app
             app = self._app_framework(func.value)
             receiver = _show(self.ctx, func.value, 20)
             for module, default_all in RUN_FRAMEWORKS.items():
+                if RUN_METHODS[method] not in (None, module):
+                    continue  # `prepare` is Sanic's, `run_server` Dash's
                 if app == module or (app is None and not default_all and imports_module(self.ctx, module)):
                     self._flask_run = module == "flask"
                     if self.ctx.keyword(node, "host")[0] is None:
@@ -988,7 +1061,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                     host = self.ctx.arg(node, 0, "host") if module != "litserve" else self.ctx.keyword(node, "host")[1]
                     if host is None and (not default_all or app != module):
                         return None
-                    return (f"{receiver}.run(host={_show(self.ctx, host)})" if host is not None else f"{receiver}.run()"), host, default_all
+                    return (f"{receiver}.{method}(host={_show(self.ctx, host)})" if host is not None else f"{receiver}.{method}()"), host, default_all
+            if method != "run":
+                return None
             if app is None and self.ctx.keyword(node, "host")[0] and self.ctx.keyword(node, "port")[0] and not self._metrics_app(func.value):
                 # an app this file cannot type (made by another module's factory) started with an
                 # explicit host and port: a web app's run(); an empty host is taken as local (Flask)
@@ -1010,45 +1085,83 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         from a project module, whose base is ``uvicorn.Config``
         (``class CustomServerConfig(uvicorn.Config)``), directly; None
         otherwise. Its constructor takes the base's host."""
+        func = node.func
+        if not isinstance(func, cst.Name) or self.ctx.qualnames(func):
+            return None
+        return self._project_subclass(func.value, PROJECT_SERVER_BASES)
+
+    def _server_subclass(self, func: Any, bases: FrozenSet[str]) -> Optional[str]:
+        """The server of ``bases`` that the class ``func`` names subclasses:
+        a class of the module (through other classes of the module too), a
+        class defined in an enclosing function (``class Server(
+        socketserver.ThreadingTCPServer): …`` then ``Server((host, port),
+        Handler)``), a class imported from a project module, or a name bound
+        in branches to such classes (``ServerClass = ThreadingServer`` /
+        ``ServerClass = PlainServer``), every one subclassing a server of
+        ``bases``; None otherwise. The constructor takes the base's address."""
+        if not isinstance(func, cst.Name) or self.ctx.qualnames(func):
+            return None
+        if func.value in self.ctx.facts.classes or self._nested_class(func.value) is not None or self._imported_function(func.value) is not None:
+            return self._project_subclass(func.value, bases)
+        values = self.bound_values(func.value)
+        if not values or not all(isinstance(v, cst.Name) for v in values):
+            return None
+        found = []
+        for value in values:
+            direct = set(self.ctx.qualnames(value)) & bases  # `HTTPServerV4 = HTTPServer` in one branch
+            found.append(direct.pop() if direct else self._project_subclass(value.value, bases) if not self.ctx.qualnames(value) else None)
+        return found[0] if found and all(found) else None
+
+    def _nested_class(self, name: str) -> Any:
+        """The ``ClassDef`` called ``name`` among the statements of the
+        functions that enclose the visited node (innermost first), or None."""
+        for scope in reversed(self._rt_stack()):
+            if isinstance(scope, cst.FunctionDef) and isinstance(scope.body, cst.IndentedBlock):
+                for stmt in scope.body.body:
+                    if isinstance(stmt, cst.ClassDef) and stmt.name.value == name:
+                        return stmt
+        return None
+
+    def _project_subclass(self, name: str, bases: FrozenSet[str], depth: int = 0) -> Optional[str]:
+        """The server of ``bases`` the class ``name`` (of this module, nested
+        in an enclosing function, or imported from a project module)
+        subclasses, directly or through other classes of its module (three
+        levels at most); None otherwise."""
         import ast
 
         from mlwarden.core.project import module_tree
 
-        func = node.func
-        if not isinstance(func, cst.Name) or self.ctx.qualnames(func):
+        if depth > 3:
             return None
-        cls = self.ctx.facts.classes.get(func.value)
+        nested = self._nested_class(name)
+        if nested is not None:
+            for base in nested.bases:
+                hit = set(self.ctx.qualnames(base.value)) & bases
+                if hit:
+                    return hit.pop()
+                if isinstance(base.value, cst.Name) and not self.ctx.qualnames(base.value):
+                    found = self._project_subclass(base.value.value, bases, depth + 1)
+                    if found:
+                        return found
+            return None
+        cls = self.ctx.facts.classes.get(name)
         if cls is not None:
             for base in cls.bases:
                 parts = dotted_parts(base)
                 names = {".".join([q, *parts[1:]]) for q in self.ctx.facts.resolve(parts[0]).qualnames} if parts else set()
-                hit = names & PROJECT_SERVER_BASES
+                hit = names & bases
                 if hit:
                     return hit.pop()
+                if isinstance(base, ast.Name) and not names and base.id != name:
+                    found = self._project_subclass(base.id, bases, depth + 1)
+                    if found:
+                        return found
             return None
-        target = self._imported_function(func.value)
+        target = self._imported_function(name)
         if target is None:
             return None
         path, name = target
-        tree = module_tree(Path(path))
-        if tree is None:
-            return None
-        classes = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == name]
-        if len(classes) != 1:
-            return None
-        from mlwarden.core.asttree import import_aliases
-
-        aliases: Dict[str, str] = dict(pair for stmt in tree.body for pair in import_aliases(stmt))
-        for base in classes[0].bases:
-            parts = dotted_parts(base)
-            if parts and parts[0] in aliases:
-                qual = ".".join([aliases[parts[0]], *parts[1:]])
-                if qual in PROJECT_SERVER_BASES:
-                    extra = getattr(self.unit, "extra", None)
-                    if extra is not None:
-                        extra.setdefault("read_files", set()).add(str(path))
-                    return qual
-        return None
+        return _module_subclass(self.unit, Path(path), name, bases)
 
     def _started_server(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
         """A server function handed to a thread or a process
@@ -1127,6 +1240,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         names.extend(_show(self.ctx, v.func, 60) for v in values if isinstance(v, cst.Call))
         return any(_METRICS_APP.search(name) for name in names)
 
+    def _asyncio_loop(self, receiver: Any) -> bool:
+        """``receiver`` is an asyncio event loop: ``asyncio.get_event_loop()``
+        (``get_running_loop``, ``new_event_loop``) in place, or a name bound
+        only to such calls."""
+        values = self.bound_values(receiver.value) if isinstance(receiver, cst.Name) else [receiver]
+        makers = ("asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop", "asyncio.events.get_event_loop")
+        return bool(values) and all(isinstance(v, cst.Call) and self.ctx.call_to(v, makers) for v in values)
+
     def _tornado_server(self, receiver: Any) -> bool:
         """``receiver`` is a tornado ``Application`` or ``HTTPServer`` (a
         constructor in place, or a name bound only to such calls; a class of
@@ -1144,11 +1265,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 # the file's own factory: `def make_app(): return tornado.web.Application(handlers)`
                 names = _returned_constructors(self.ctx.facts, self.ctx.facts.functions[value.func.value])
             if not names and isinstance(value.func, cst.Name):
-                cls = self.ctx.facts.classes.get(value.func.value)
-                for base in getattr(cls, "bases", ()):
-                    parts = dotted_parts(base)
-                    if parts:
-                        names |= {".".join([q, *parts[1:]]) for q in self.ctx.facts.resolve(parts[0]).qualnames}
+                # a class of the module, nested in the function or imported from a project
+                # module that subclasses one (`server = CustomHTTPServer(app)`)
+                found = self._server_subclass(value.func, TORNADO_SERVERS)
+                names = {found} if found else set()
             if not names & TORNADO_SERVERS:
                 return False
         return True
@@ -1228,10 +1348,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         interface; None when ``node`` is neither, or its address cannot be
         seen. Port 0 is a free-port probe or an ephemeral listener: not
         judged; a handler named for metrics or health checks is an exporter."""
-        target = self.ctx.call_to(node, ADDRESS_SERVERS)
         func = node.func
+        target = self.ctx.call_to(node, ADDRESS_SERVERS) or self._server_subclass(func, _ADDRESS_CLASSES)
         if target:
             address = self.ctx.arg(node, 0, _ADDRESS_KEYWORDS.get(target, "server_address"))
+            if target == "multiprocessing.connection.Listener":
+                # `Listener(address, authkey=...)`: clients must pass the HMAC challenge first
+                authkey = self.ctx.arg(node, 2, "authkey")
+                self._call_auth = authkey is not None and self.resolve(authkey) is not None
             head = target.rsplit(".", 1)[1]
             handler = self.ctx.arg(node, 1, "RequestHandlerClass") if target not in _ADDRESS_KEYWORDS else None
             if handler is not None and _METRICS_APP.search(_show(self.ctx, handler, 60)):
@@ -1440,6 +1564,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                     # form of `config.host or "0.0.0.0"`, judged as that fallback
                     override, default = guarded
                     return self._fallback_all(cst.BooleanOperation(left=override, operator=cst.Or(), right=default), empty_is_local, depth)
+        if isinstance(host, cst.Attribute) and isinstance(host.value, cst.Name) and host.value.value != "self" and depth < 3:
+            # `args.host = args.host or "0.0.0.0"` … `serve(args.host)`: the value the attribute is
+            # given, unconditionally, earlier in the same function (or at module level)
+            assigned = self._assigned_attribute(host)
+            if assigned is not None:
+                return self._all_interfaces(assigned, empty_is_local, depth + 1)
         if isinstance(host, cst.Attribute) and isinstance(host.value, cst.Name):
             constant = self._module_constant(host.value.value, host.attr.value)
             if isinstance(constant, str):
@@ -1833,6 +1963,34 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return hosts, ""  # the dict sets the key: its values run, not the default
         return [default], f" when `{_show(self.ctx, receiver, 20)}` has no `{key}` (the look-up's default)"
 
+    def _assigned_attribute(self, attribute: Any) -> Any:
+        """The value the last statement of the enclosing function's body (or
+        of the module, outside functions) before the one holding
+        ``attribute`` assigns to that attribute (``args.host = args.host or
+        "0.0.0.0"``); None when none does, or when one of the statements in
+        between assigns it under a condition (an ``if``, a loop)."""
+        code = self.ctx.module.code_for_node(attribute)
+        scope = next((n for n in reversed(self._rt_stack()) if isinstance(n, cst.FunctionDef)), None)
+        if scope is not None and not isinstance(scope.body, cst.IndentedBlock):
+            return None
+        body = scope.body.body if scope is not None else self.ctx.module.body
+        found = None
+        for stmt in body:
+            if _holds(stmt, attribute):
+                return found
+            text = self.ctx.module.code_for_node(stmt)
+            if code not in text:
+                continue
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute)
+                            and self.ctx.module.code_for_node(small.targets[0].target) == code):
+                        found = small.value
+            elif re.search(re.escape(code) + r"\s*=[^=]", text):
+                found = None  # assigned under a condition: the value that reaches cannot be told
+                return None
+        return None
+
     def _conditional_all(self, host: Any, empty_is_local: bool, depth: int) -> bool:
         """``a if cond else b``: both branches bind every interface, or the
         branch a default run takes does (:meth:`_default_branch`); the
@@ -2187,6 +2345,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             names = {n for names in self.ctx.imports.aliases.values() for n in names}
             visible = any(n == m or n.startswith(m + ".") for n in names for m in AUTH_MODULES)
             visible = visible or any(n.rsplit(".", 1)[-1] in AUTH_NAMES for n in names)
+            # the module's own facts cover every statement, also those the fast path leaves out
+            # (an auth import beside a server whose trigger word is not its module's name)
+            facts = self.ctx.facts
+            visible = visible or any(n == m or n.startswith(m + ".") for n in getattr(facts, "imported_modules", ()) for m in AUTH_MODULES)
+            visible = visible or any(_is_auth_word(n) for n in getattr(facts, "bound_anywhere", ()))
             if not visible:
                 words: Set[str] = set()
 
@@ -2241,6 +2404,39 @@ _NONE_IS_ALL = frozenset({"tornado.netutil.bind_sockets"})
 #: gunicorn settings (its docs' "Settings") that mark a dict with a ``bind``
 #: key as gunicorn's options in a file that does not import gunicorn
 _GUNICORN_SETTINGS = frozenset({"workers", "worker_class", "threads", "timeout", "graceful_timeout", "keepalive", "worker_connections", "max_requests", "max_requests_jitter", "preload_app", "accesslog", "errorlog", "loglevel", "backlog", "certfile", "keyfile", "proc_name", "reload", "daemon", "pidfile", "worker_tmp_dir"})
+
+
+def _module_subclass(unit: Any, path: Path, name: str, bases: FrozenSet[str], depth: int = 0) -> Optional[str]:
+    """The server of ``bases`` the module-level class ``name`` of the
+    project module ``path`` subclasses, directly or through other classes of
+    that module (three levels at most); None otherwise. The module is read,
+    never run, and recorded as read for the cache."""
+    import ast
+
+    from mlwarden.core.asttree import import_aliases
+    from mlwarden.core.project import module_tree
+
+    tree = module_tree(path)
+    if tree is None or depth > 3:
+        return None
+    classes = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == name]
+    if len(classes) != 1:
+        return None
+    aliases: Dict[str, str] = dict(pair for stmt in tree.body for pair in import_aliases(stmt))
+    for base in classes[0].bases:
+        parts = dotted_parts(base)
+        if parts and parts[0] in aliases:
+            qual = ".".join([aliases[parts[0]], *parts[1:]])
+            if qual in bases:
+                extra = getattr(unit, "extra", None)
+                if extra is not None:
+                    extra.setdefault("read_files", set()).add(str(path))
+                return qual
+        elif isinstance(base, ast.Name) and base.id != name:
+            found = _module_subclass(unit, path, base.id, bases, depth + 1)
+            if found:
+                return found
+    return None
 
 
 def _returned_constructors(facts: Any, function: Any) -> Set[str]:
@@ -2349,6 +2545,7 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
     if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
         text = ctx.value(value)
         if isinstance(text, str) and _MENTIONS_SERVER.search(text):
+            text = _dockerfile_commands(text) or text
             try:
                 split = shlex.split(text)
             except ValueError:
@@ -2360,6 +2557,7 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
         # (also an implicit concatenation of f-strings over several lines)
         parts = list(value.parts) if parts_of is None else parts_of
         text = "".join(p.value if isinstance(p, cst.FormattedStringText) else f"\x00{i}\x00" for i, p in enumerate(parts))
+        text = _dockerfile_commands(text) or text if _MENTIONS_SERVER.search(text) else text
         return _marked_words(text, [p.expression if isinstance(p, cst.FormattedStringExpression) else None for p in parts])
     template = _template_text(ctx, value)
     if template is not None:
@@ -2369,6 +2567,30 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
     if joined is not None:
         return _command_parts(ctx, joined)  # " ".join(["uvicorn", app, "--host", host])
     return None
+
+
+#: a Dockerfile instruction that runs a command: `CMD ["uvicorn", "app:app"]` (exec form) or `CMD uvicorn …`
+_DOCKER_INSTRUCTION = lazyre.compile(r"(?m)^[ \t]*(?:CMD|ENTRYPOINT|RUN)[ \t]+(.*?)[ \t]*\\?$")
+_JSON_ITEM = lazyre.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _dockerfile_commands(text: str) -> Optional[str]:
+    """The commands of a Dockerfile text (a template held in a string) as
+    one shell line, ``;`` between them: each ``CMD`` / ``ENTRYPOINT`` /
+    ``RUN`` instruction, an exec-form JSON array read as its words
+    (``CMD ["jupyter", "notebook", "--ip", "0.0.0.0"]``); the other
+    instructions are left out. None when the text has no such instruction."""
+    if "CMD" not in text and "ENTRYPOINT" not in text:
+        return None
+    commands = []
+    for match in _DOCKER_INSTRUCTION.finditer(text):
+        body = match.group(1)
+        if body.startswith("["):
+            items = _JSON_ITEM.findall(body)
+            body = " ".join(items)
+        if body:
+            commands.append(body)
+    return " ; ".join(commands) if commands else None
 
 
 def _marked_words(text: str, exprs_at: List[Any]) -> Optional[Tuple[List[str], List[Any]]]:
@@ -3357,6 +3579,7 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
                         found.setdefault(fname, {}).setdefault(param, (kind, server, _position(function, param, fname in owners)))
             for param, kind, server in _socket_binds(function, params, aliases):
                 found.setdefault(fname, {}).setdefault(param, (kind, server, _position(function, param, fname in owners)))
+        once: Dict[str, Dict[str, Any]] = {}  # per function: the names it assigns once
         for _ in range(MAX_HELPER_HOPS):
             changed = False
             for fname, function in functions.items():
@@ -3397,6 +3620,24 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
                             if other is not None:
                                 binds, files = other
                                 read |= files
+                        else:
+                            # obj.method(...) on an object the function makes once from a class of
+                            # this module or of an imported project module (`srv = Server()` …
+                            # `await srv.start(db, host, port)`): that method's summary
+                            if fname not in once:
+                                once[fname] = _assigned_once(function)
+                            made = once[fname].get(func.value.id)
+                            if isinstance(made, ast.Call) and isinstance(made.func, ast.Name):
+                                method_key = f"{made.func.id}.{func.attr}"
+                                if functions.get(method_key) is not None and owners.get(method_key) == made.func.id:
+                                    binds = found.get(method_key)
+                                elif made.func.id in imported and hops < MAX_MODULE_HOPS and _forwards(node, params):
+                                    module, original, level = imported[made.func.id]
+                                    source = module_file(path, module, level)
+                                    other = helper_binds(source, f"{original}.{func.attr}", hops + 1) if source is not None else None
+                                    if other is not None:
+                                        binds, files = other
+                                        read |= files
                     for param, (kind, server, position) in (binds or {}).items():
                         value = _argument(node, param, position)
                         handed = _handed_param(value, kind, params)

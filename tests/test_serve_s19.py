@@ -1,0 +1,238 @@
+"""Session 19 (issue 16, item 9): the catalogue of ways Python code starts a
+listening server, and where its host comes from. asyncio's stream and loop
+servers, twisted's listeners, multiprocessing's Listener, Sanic's
+``prepare``, Dash, the MCP SDK's server, cherrypy's ``server.socket_host``;
+project subclasses of the standard library's and tornado's servers (in the
+module, nested in a function, imported, chosen by a branch); Dockerfile
+commands held in strings; an attribute given its fallback in place
+(``args.host = args.host or "0.0.0.0"``); a helper that starts a project
+object's server method. Each shape has a case that must stay quiet
+(loopback, a Unix socket, a client, another library's method). Every sample
+is written for these tests."""
+
+import pytest
+
+from round_helpers import code_notebook, fast_full_findings
+from mlwarden.core.finding import Severity
+
+from tests.test_detect_valueflow import write_package
+
+LOW, MEDIUM = Severity.LOW, Severity.MEDIUM
+
+
+def _found(code, **kw):
+    return [(line, severity) for rule, line, severity in fast_full_findings(code, ["MLW707"], **kw)]
+
+
+EXPOSED = {
+    # asyncio: start_server(cb, host=None, port=None), None is every interface
+    "asyncio-start-server-literal": ("import asyncio\nasync def main(cb):\n    srv = await asyncio.start_server(cb, '0.0.0.0', 7001)\n", 3),
+    "asyncio-start-server-no-host": ("import asyncio\nasync def main(cb):\n    srv = await asyncio.start_server(cb, port=7001)\n", 3),
+    "asyncio-start-server-param-default": (
+        "import asyncio\nasync def listen(cb, where='::', port=7001):\n    return await asyncio.start_server(cb, where, port)\n", 3),
+    "asyncio-start-server-alias": ("from asyncio import start_server as listen\nasync def main(cb):\n    await listen(cb, host='', port=7001)\n", 3),
+    "asyncio-loop-create-server": (
+        "import asyncio\nasync def main(proto):\n    loop = asyncio.get_running_loop()\n    await loop.create_server(proto, '0.0.0.0', 7002)\n", 4),
+    "asyncio-loop-create-server-no-host": (
+        "import asyncio\nasync def main(proto):\n    await asyncio.get_event_loop().create_server(proto, port=7002)\n", 3),
+    # twisted: interface="" (every interface) unless given
+    "twisted-listen-tcp-default": ("from twisted.internet import reactor\nreactor.listenTCP(7003, factory)\nreactor.run()\n", 2),
+    "twisted-listen-tcp-interface": ("from twisted.internet import reactor\nreactor.listenTCP(7003, factory, interface='::')\n", 2),
+    "twisted-endpoint": ("from twisted.internet import endpoints, reactor\nep = endpoints.TCP4ServerEndpoint(reactor, 7003)\n", 2),
+    # multiprocessing.connection.Listener(("", port)): unpickles what accepted clients send
+    "mp-listener": ("from multiprocessing.connection import Listener\nwith Listener(('', 7004)) as queue:\n    conn = queue.accept()\n", 2),
+    # Sanic's prepare(host=...) (its API since 22.x), Dash's run_server, the MCP SDK's FastMCP(host=...)
+    "sanic-prepare-env": (
+        "import os\nfrom sanic import Sanic\nsite = Sanic('bot')\nwhere = os.environ.get('BOT_HOST', '0.0.0.0')\n"
+        "site.prepare(host=where, port=5005)\nSanic.serve()\n", 5),
+    "dash-run-server": ("from dash import Dash\nboard = Dash(__name__)\nboard.run_server(host='0.0.0.0', port=8050)\n", 3),
+    "dash-run-constant": ("import dash\nHOST = '::'\nboard = dash.Dash('b')\nboard.run(HOST, 8050)\n", 4),
+    "fastmcp-host": ("from mcp.server.fastmcp import FastMCP\ntools = FastMCP('tools', host='0.0.0.0', port=8001)\ntools.run(transport='sse')\n", 2),
+    "fastmcp-env-host": (
+        "import os\nfrom fastmcp import FastMCP\nbind = os.getenv('MCP_HOST', '0.0.0.0')\napp = FastMCP(name='t', host=bind)\n", 4),
+    # cherrypy: 127.0.0.1 unless server.socket_host says otherwise
+    "cherrypy-config-dict": ("import cherrypy\ncherrypy.config.update({'server.socket_host': '0.0.0.0', 'server.socket_port': 8080})\n", 2),
+    "cherrypy-nested-config": ("import cherrypy\nconf = {'global': {'server.socket_host': '::'}}\ncherrypy.quickstart(Root(), config=conf)\n", 2),
+    "cherrypy-attribute": ("import cherrypy\ncherrypy.server.socket_host = '0.0.0.0'\ncherrypy.engine.start()\n", 2),
+    # project subclasses of the standard library's servers
+    "module-subclass": (
+        "from http.server import ThreadingHTTPServer\nclass QuietServer(ThreadingHTTPServer):\n    daemon_threads = True\n"
+        "QuietServer(('0.0.0.0', 8000), Handler).serve_forever()\n", 4),
+    "subclass-of-subclass": (
+        "import socketserver\nclass Base(socketserver.ThreadingTCPServer):\n    allow_reuse_address = True\nclass Api(Base):\n    pass\n"
+        "def serve(port, host=''):\n    Api((host, port), Handler).serve_forever()\n", 7),
+    "nested-subclass": (
+        "import socketserver\ndef make(port):\n    class Server(socketserver.ThreadingTCPServer):\n        allow_reuse_address = True\n"
+        "    return Server(('0.0.0.0', port), Handler)\n", 5),
+    "subclass-chosen-by-branch": (
+        "import socket\nfrom http.server import HTTPServer\ndef start(host='::', port=8080):\n    class V4(HTTPServer):\n        pass\n"
+        "    class V6(HTTPServer):\n        address_family = socket.AF_INET6\n    if ':' in host:\n        Cls = V6\n    else:\n        Cls = V4\n"
+        "    return Cls((host, port), Handler)\n", 12),
+    # one branch the standard library's class itself (`Plain = HTTPServer`), the other a local subclass
+    "stdlib-or-subclass-by-branch": (
+        "import socket\nfrom http.server import HTTPServer\ndef start(host='::', port=8080):\n    Plain = HTTPServer\n"
+        "    class V6(HTTPServer):\n        address_family = socket.AF_INET6\n    if ':' in host:\n        Cls = V6\n    else:\n        Cls = Plain\n"
+        "    return Cls((host, port), Handler)\n", 11),
+    # Dockerfile commands held in strings (exec form and shell form)
+    "dockerfile-exec-form": ('IMAGE = \'FROM python:3.12\\nCMD ["uvicorn", "api:app", "--host", "0.0.0.0"]\\n\'\n', 1),
+    "dockerfile-exec-form-fstring": (
+        "def dockerfile(port):\n    cmd = (f'CMD [\"gunicorn\", \"-b\", \"0.0.0.0:{port}\", '\n           f'\"wsgi:app\"]')\n    return cmd\n", 2),
+    "dockerfile-shell-form": ("STEPS = 'WORKDIR /srv\\nCMD jupyter lab --ip 0.0.0.0 --no-browser\\n'\n", 1),
+    # an attribute given its fallback in place
+    "attribute-fallback": (
+        "import argparse, uvicorn\np = argparse.ArgumentParser()\np.add_argument('--host')\nopts = p.parse_args()\n"
+        "opts.host = opts.host or '0.0.0.0'\nuvicorn.run(api, host=opts.host)\n", 6),
+    "attribute-literal-in-function": (
+        "import uvicorn\ndef main(cfg):\n    cfg.bind_host = '0.0.0.0'\n    uvicorn.run(api, host=cfg.bind_host)\n", 4),
+}
+
+QUIET = {
+    "asyncio-start-server-loopback": "import asyncio\nasync def main(cb):\n    await asyncio.start_server(cb, '127.0.0.1', 7001)\n",
+    "asyncio-unix-server": "import asyncio\nasync def main(cb):\n    await asyncio.start_unix_server(cb, path='/run/app.sock')\n",
+    "asyncio-client": "import asyncio\nasync def main():\n    reader, writer = await asyncio.open_connection('0.0.0.0', 7001)\n",
+    "asyncio-loop-create-server-loopback": (
+        "import asyncio\nasync def main(proto):\n    loop = asyncio.get_running_loop()\n    await loop.create_server(proto, 'localhost', 7002)\n"),
+    "create-server-of-another-library": "from pool import Pool\npool = Pool()\npool.create_server(proto, '0.0.0.0', 7002)\n",
+    "twisted-loopback": "from twisted.internet import reactor\nreactor.listenTCP(7003, factory, interface='127.0.0.1')\n",
+    "twisted-client": "from twisted.internet import reactor\nreactor.connectTCP('0.0.0.0', 7003, factory)\n",
+    "mp-listener-loopback": "from multiprocessing.connection import Listener\nqueue = Listener(('localhost', 7004))\n",
+    "mp-listener-unix": "from multiprocessing.connection import Listener\nqueue = Listener('/tmp/queue.sock', family='AF_UNIX')\n",
+    "sanic-prepare-loopback": "from sanic import Sanic\nsite = Sanic('bot')\nsite.prepare(host='127.0.0.1', port=5005)\n",
+    "prepare-without-sanic": "from pipeline import Model\nm = Model()\nm.prepare(host='0.0.0.0', port=1)\n",
+    "dash-default": "from dash import Dash\nboard = Dash(__name__)\nboard.run_server(port=8050)\n",
+    "fastmcp-default": "from mcp.server.fastmcp import FastMCP\ntools = FastMCP('tools')\ntools.run(transport='sse')\n",
+    "cherrypy-loopback": "import cherrypy\ncherrypy.config.update({'server.socket_host': '127.0.0.1'})\n",
+    "socket-host-without-cherrypy": "settings = {'server.socket_host': '0.0.0.0'}\n",
+    "module-subclass-loopback": (
+        "from http.server import ThreadingHTTPServer\nclass QuietServer(ThreadingHTTPServer):\n    pass\n"
+        "QuietServer(('127.0.0.1', 8000), Handler).serve_forever()\n"),
+    "subclass-of-another-base": "from mylib import Thing\nclass Server(Thing):\n    pass\nServer(('0.0.0.0', 8000), Handler)\n",
+    "dockerfile-loopback": 'IMAGE = \'FROM python:3.12\\nCMD ["uvicorn", "api:app", "--host", "127.0.0.1"]\\n\'\n',
+    "dockerfile-not-a-server": 'IMAGE = \'FROM python:3.12\\nCMD ["python", "train.py", "--host", "0.0.0.0"]\\n\'\n',
+    "attribute-fallback-loopback": (
+        "import argparse, uvicorn\np = argparse.ArgumentParser()\np.add_argument('--host')\nopts = p.parse_args()\n"
+        "opts.host = opts.host or '127.0.0.1'\nuvicorn.run(api, host=opts.host)\n"),
+    "attribute-assigned-after-the-call": (
+        "import uvicorn\ndef main(cfg):\n    uvicorn.run(api, host=cfg.bind_host)\n    cfg.bind_host = '0.0.0.0'\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPOSED))
+def test_servers_on_every_interface(name):
+    code, line = EXPOSED[name]
+    assert _found(code) == [(line, MEDIUM)]
+
+
+@pytest.mark.parametrize("name", sorted(QUIET))
+def test_not_exposed(name):
+    assert _found(QUIET[name]) == []
+
+
+def test_listener_with_an_authkey_is_lowered():
+    # multiprocessing's HMAC challenge authenticates clients: low, as with authentication in the file
+    code = "from multiprocessing.connection import Listener\nqueue = Listener(('', 7004), authkey=SECRET)\n"
+    assert _found(code) == [(2, LOW)]
+    kept = "from multiprocessing.connection import Listener\nqueue = Listener(('', 7004), authkey=None)\n"
+    assert _found(kept) == [(2, MEDIUM)]
+
+
+def test_visible_authentication_lowers_an_asyncio_server():
+    code = "import asyncio\nfrom .auth import verify_token\nasync def main(cb):\n    await asyncio.start_server(cb, '0.0.0.0', 7001)\n"
+    assert _found(code) == [(4, LOW)]
+
+
+def test_notebook_asyncio_server():
+    nb = code_notebook("import asyncio", "server = await asyncio.start_server(handle, '0.0.0.0', 9000)")
+    assert [severity for _line, severity in _found(nb, filename="serve.ipynb")] == [MEDIUM]
+
+
+SUBCLASS_MODULE = '''
+import tornado.httpserver
+
+
+class QuietHTTPServer(tornado.httpserver.HTTPServer):
+    def __init__(self, app, **kwargs):
+        super().__init__(app, xheaders=True, **kwargs)
+'''
+
+SUBCLASS_USER = '''
+from .servers import QuietHTTPServer
+
+
+def start(app, port, address="0.0.0.0"):
+    server = QuietHTTPServer(app)
+    server.listen(port, address=address)
+'''
+
+ADDRESS_SUBCLASS_MODULE = '''
+from http.server import ThreadingHTTPServer
+
+
+class AdminServer(ThreadingHTTPServer):
+    daemon_threads = True
+'''
+
+ADDRESS_SUBCLASS_USER = '''
+from .admin import AdminServer
+
+
+def serve(port):
+    AdminServer(("", port), Handler).serve_forever()
+
+
+def serve_local(port):
+    AdminServer(("127.0.0.1", port), Handler).serve_forever()
+'''
+
+
+def test_server_subclasses_of_another_module(tmp_path):
+    pkg = write_package(tmp_path, {"servers.py": SUBCLASS_MODULE, "web.py": SUBCLASS_USER, "admin.py": ADDRESS_SUBCLASS_MODULE, "api.py": ADDRESS_SUBCLASS_USER})
+    web = pkg / "web.py"
+    assert _found(web.read_text(), filename=str(web), root=tmp_path) == [(7, MEDIUM)]
+    api = pkg / "api.py"
+    assert _found(api.read_text(), filename=str(api), root=tmp_path) == [(6, MEDIUM)]
+
+
+OBJECT_SERVER = '''
+import asyncio
+
+
+class Engine:
+    def __init__(self):
+        self._server = None
+
+    async def start(self, store, host, port):
+        self._server = await asyncio.start_server(self.accept, host, port)
+        await self._server.serve_forever()
+'''
+
+OBJECT_CALLER = '''
+import argparse
+import asyncio
+
+from .engine import Engine
+
+
+async def launch(store, host, port):
+    engine = Engine()
+    await engine.start(store, host, port)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host")
+    parser.add_argument("--local", default="127.0.0.1")
+    args = parser.parse_args()
+    args.host = args.host or "0.0.0.0"
+    asyncio.run(launch("db", args.host, 7005))
+    asyncio.run(launch("db", args.local, 7006))
+'''
+
+
+def test_helper_that_starts_a_project_objects_server(tmp_path):
+    # launch() hands `host` to Engine().start(), which hands it to asyncio.start_server in another
+    # module: judged at launch's callers; the loopback option's call stays quiet
+    pkg = write_package(tmp_path, {"engine.py": OBJECT_SERVER, "cli.py": OBJECT_CALLER})
+    cli = pkg / "cli.py"
+    lines = [line for line, _severity in _found(cli.read_text(), filename=str(cli), root=tmp_path)]
+    assert 19 in lines and 20 not in lines
