@@ -236,3 +236,58 @@ def test_helper_that_starts_a_project_objects_server(tmp_path):
     cli = pkg / "cli.py"
     lines = [line for line, _severity in _found(cli.read_text(), filename=str(cli), root=tmp_path)]
     assert 19 in lines and 20 not in lines
+
+
+MORE_EXPOSED = {
+    # a conditional on a parameter's None default: the branch a default call takes
+    "param-none-default-fallback": (
+        "from aiohttp import web\ndef start(app, host=None):\n    where = host if host is not None else '0.0.0.0'\n    web.run_app(app, host=where, port=3000)\n", 4),
+    "class-keeps-none-fallback": (
+        "from aiohttp import web\nclass Hook:\n    def __init__(self, port, host=None):\n        self.port = port\n"
+        "        self.host = host if host is not None else '0.0.0.0'\n    def start(self):\n        web.run_app(self.app, host=self.host, port=self.port)\n", 7),
+    # gunicorn run in process from an argument vector
+    "gunicorn-argv": (
+        "import sys\nimport gunicorn.app.wsgiapp\ndef run(host, port):\n    sys.argv = [sys.argv[0], '-b', f'{host}:{port}', 'svc:app']\n"
+        "    gunicorn.app.wsgiapp.WSGIApplication('%(prog)s').run()\nrun('0.0.0.0', 8000)\n", 4),
+    # streamlit started in process with a flag dict
+    "streamlit-bootstrap-address": (
+        "from streamlit.web import bootstrap\nflags = {'server_address': '0.0.0.0', 'server_port': 8501}\nbootstrap.run('ui.py', False, [], flags)\n", 3),
+    "waitress-listen-every-interface": ("from waitress import serve\nserve(app, listen='*:8080')\n", 2),
+}
+
+MORE_QUIET = {
+    "param-default-set-loopback": (
+        "from aiohttp import web\ndef start(app, host='127.0.0.1'):\n    where = host if host is not None else '0.0.0.0'\n    web.run_app(app, host=where, port=3000)\n"),
+    "param-rebound-before-test": (
+        "from aiohttp import web\ndef start(app, host=None):\n    host = lookup()\n    where = host if host is not None else '0.0.0.0'\n    web.run_app(app, host=where, port=3000)\n"),
+    "gunicorn-argv-loopback": (
+        "import sys\nimport gunicorn.app.wsgiapp\ndef run(port):\n    sys.argv = [sys.argv[0], '-b', f'127.0.0.1:{port}', 'svc:app']\n"
+        "    gunicorn.app.wsgiapp.WSGIApplication('%(prog)s').run()\n"),
+    "argv-without-gunicorn": "import sys\nsys.argv = [sys.argv[0], '-b', '0.0.0.0:80']\n",
+    "streamlit-bootstrap-loopback": (
+        "from streamlit.web import bootstrap\nbootstrap.run('ui.py', False, [], {'server_address': '127.0.0.1'})\n"),
+    # a Unix socket or a socket made elsewhere: no TCP host, whatever the server's default
+    "waitress-listen-loopback": "from waitress import serve\nserve(app, listen='127.0.0.1:8080 [::1]:8080')\n",
+    "waitress-unix-socket": "from waitress import serve\nserve(app, unix_socket='/run/app.sock')\n",
+    "aiohttp-unix-path": "from aiohttp import web\nweb.run_app(app, path='/run/app.sock')\n",
+    "aiohttp-given-socket": "from aiohttp import web\nweb.run_app(app, sock=listening)\n",
+    "asyncio-given-socket": "import asyncio\nasync def main(cb, s):\n    await asyncio.start_server(cb, sock=s)\n",
+    "loop-given-socket": "import asyncio\nasync def main(p, s):\n    loop = asyncio.get_running_loop()\n    await loop.create_server(p, sock=s)\n",
+    "websockets-given-socket": "import websockets\nasync def main(h, s):\n    await websockets.serve(h, sock=s)\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_EXPOSED))
+def test_more_servers_on_every_interface(name):
+    code, line = MORE_EXPOSED[name]
+    assert _found(code) == [(line, MEDIUM)]
+
+
+@pytest.mark.parametrize("name", sorted(MORE_QUIET))
+def test_more_not_exposed(name):
+    assert _found(MORE_QUIET[name]) == []
+
+
+def test_streamlit_bootstrap_without_an_address_is_low():
+    code = "from streamlit.web import bootstrap\nbootstrap.run('ui.py', False, [], {'server_port': 8501})\n"
+    assert _found(code) == [(2, LOW)]

@@ -124,6 +124,9 @@ _SERVER_ROOTS = (
     "django.core.management",  # call_command("runserver", …)
     "asyncio", "twisted", "mcp", "fastmcp", "multiprocessing.connection",
 )
+#: keywords that bind a server elsewhere than a TCP host (a Unix socket path, a socket made
+#: elsewhere, a file descriptor): a server whose omitted host means every interface then has none
+_OTHER_BINDINGS = ("sock", "sockets", "path", "unix_socket", "fd", "uds")
 #: servers a project class may subclass and be called like (its constructor takes the base's host):
 #: `class CustomServerConfig(uvicorn.Config)` … `CustomServerConfig(app, host=host)`
 PROJECT_SERVER_BASES = frozenset({"uvicorn.Config", "uvicorn.config.Config"})
@@ -336,6 +339,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     - a Dockerfile held in a string (a template, an f-string): each `CMD` /
       `ENTRYPOINT` / `RUN` line, exec form (`CMD ["uvicorn", "app:app",
       "--host", "0.0.0.0"]`) or shell form, is read as a command line;
+    - gunicorn run in process from an argument vector (`sys.argv = [sys.argv[0],
+      "-b", f"{host}:{port}", "svc:app"]` in a file that imports gunicorn),
+      and streamlit's `bootstrap.run(script, is_hello, args, flag_options)`
+      with a `server_address` flag on every interface (medium) or without
+      one (low, as `streamlit run` without `--server.address`);
+    - a server whose omitted host means every interface is not judged when
+      it is given a Unix socket or a socket of its own instead (`path=`,
+      `sock=`, `unix_socket=`, `uds=`, `fd=`); waitress's `listen="…"`
+      entries are read (`*:8080` is every interface);
     - an address built by a function of the file or of a project module
       (`add_insecure_port(get_address(params))`, where `get_address` ends
       `return f"{host}:{port}"`, or `"%s:%s" % (host, port)`) whose host
@@ -383,7 +395,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     `getattr(args, "host", "::")`; the message says the default applies when the key is not set; when
     the dict is built in the function with that key, its value there is judged instead), a
     conditional `a if flag else b` both of whose branches are such hosts, or whose branch a default run
-    takes is (the message names the branch: a plain flag, a name or attribute whose value cannot be
+    takes is (`host if host is not None else "0.0.0.0"` with the parameter's default None: the `else`) (the message names the branch: a plain flag, a name or attribute whose value cannot be
     read, is taken to be off; a literal, a parameter or option default is read; a condition that is a
     call or a comparison is not judged), or an
     attribute whose name is an argparse option with that default
@@ -583,7 +595,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         # Django's development server (`manage.py runserver 0.0.0.0:8000`, `call_command("runserver", …)`)
         "runserver",
         # asyncio's and twisted's listeners, multiprocessing's Listener, the MCP SDK's server, cherrypy's host
-        "start_server", "create_server", "listenTCP", "listenSSL", "TCP4ServerEndpoint", "TCP6ServerEndpoint", "connection.Listener", "FastMCP", "dash",
+        "start_server", "create_server", "listenTCP", "listenSSL", "TCP4ServerEndpoint", "TCP6ServerEndpoint", "connection.Listener", "FastMCP", "dash", "bootstrap.run",
         "socket_host",
     })
 
@@ -698,6 +710,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         self._branch = ""
         func = node.func
         callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if callee == "run" and self.ctx.call_to(node, ("streamlit.web.bootstrap.run",)):
+            self._check_streamlit_bootstrap(node)
         if callee == "main_run" and node.args and self.ctx.call_to(node, ("streamlit.web.cli.main_run",)):
             self._check_streamlit(node, node.args[0].value, ("streamlit", "run"))  # main_run([script, *options])
         elif _RUNS_COMMANDS.search(callee):
@@ -766,15 +780,18 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         )
 
     # -- gunicorn: a literal command, an options dict, a config file ---------------
-    def _check_command(self, value: Any) -> None:
+    def _check_command(self, value: Any, program: str = "") -> None:
         """``["gunicorn", "-b", "0.0.0.0:8000", "app:app"]`` (or
         ``python -m gunicorn``, ``"gunicorn --bind=0.0.0.0:80 app:app"``,
         ``uvicorn main:app --host 0.0.0.0``, ``flask run --host 0.0.0.0``)
-        handed to a call or bound to a name."""
+        handed to a call or bound to a name; with ``program``, an argument
+        vector whose first word (the script) stands for that program."""
         parts = _command_parts(self.ctx, value)
         if parts is None or not parts[0]:
             return
         words, exprs = parts
+        if program:
+            words, exprs = [program, *words[1:]], [None, *exprs[1:]]
         found = _server_bind_at(words)
         if found is not None:
             server, flag, address, index = found
@@ -850,12 +867,39 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             severity=Severity.LOW,
         )
 
+    def _check_streamlit_bootstrap(self, call: Any) -> None:
+        """streamlit's ``bootstrap.run(script, is_hello, args, flag_options)``:
+        the ``server_address`` (or ``server.address``) of its flag dict (a
+        literal, or a name bound once in the function to one) on every
+        interface is medium; a flag dict without one serves on every
+        interface unless a config file sets an address (low, as
+        ``streamlit run`` without ``--server.address``)."""
+        flags = self.ctx.arg(call, 3, "flag_options")
+        if isinstance(flags, cst.Name):
+            values = self.reaching_values(flags.value, flags)
+            flags = values[0] if len(values) == 1 else None
+        if not isinstance(flags, cst.Dict) or any(not isinstance(e, cst.DictElement) for e in flags.elements):
+            return
+        address = next((e.value for e in flags.elements if self.ctx.value(e.key) in ("server_address", "server.address")), None)
+        if address is None:
+            self.report(
+                call,
+                "`streamlit.web.bootstrap.run(...)` without a `server_address` flag serves on every network interface (streamlit's default) unless a `.streamlit/config.toml` or `STREAMLIT_SERVER_ADDRESS` sets an address; set it to 127.0.0.1 and expose the app through an authenticating proxy",
+                severity=Severity.LOW,
+            )
+        elif self._all_interfaces(address):
+            self._report_exposed(call, f"streamlit bootstrap.run(..., server_address={_show(self.ctx, address)})")
+
     def visit_Assign(self, node: libcst.Assign) -> None:
         self._branch = ""
         self._call_auth = False
         self._check_command(node.value)
         for target in node.targets:
             target = target.target
+            if isinstance(target, cst.Attribute) and target.attr.value == "argv" and "sys.argv" in self.ctx.qualnames(target) and self._imports_gunicorn():
+                # gunicorn's own entry point run in process: `sys.argv = [sys.argv[0], "-b",
+                # f"{host}:{port}", ...]` then `WSGIApplication(...).run()` reads these options
+                self._check_command(node.value, program="gunicorn")
             if isinstance(target, cst.Subscript) and len(target.slice) == 1:
                 index = target.slice[0].slice
                 if isinstance(index, cst.Index) and self.ctx.value(index.value) == "bind":
@@ -1005,6 +1049,19 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             host = self.ctx.arg(node, position, keyword) if position is not None else self.ctx.keyword(node, keyword)[1]
             self._none_is_all = target in _NONE_IS_ALL
             short = target.replace("aiohttp.web.", "web.").replace("werkzeug.serving.", "").replace("tornado.netutil.", "")
+            if host is None and default_all and any(self.ctx.keyword(node, k)[0] for k in _OTHER_BINDINGS):
+                # a Unix socket or a socket made elsewhere (`run_app(app, path=...)`, `start_server(cb,
+                # sock=s)`, waitress `unix_socket=`): no TCP host of its own
+                return None
+            if target == "waitress.serve" and host is None and self.ctx.keyword(node, "listen")[0]:
+                # waitress `listen="127.0.0.1:8080 [::1]:8080"`: every interface when one entry is
+                listen = self.ctx.keyword(node, "listen")[1]
+                text = self.resolve(listen)
+                if not isinstance(text, str):
+                    return None
+                hosts = [entry.rsplit(":", 1)[0] if ":" in entry else entry for entry in text.split()]
+                verdict = any(h.strip("[]") in ("", "*", "::") or h in ALL_INTERFACES for h in hosts)
+                return f"{short}(..., listen={_show(self.ctx, listen)})", _Judged(verdict, listen), False
             if host is None and self.ctx.keyword(node, keyword)[0] is None:
                 # hidden in **kwargs: a dict built in this function or returned by a method of the class
                 # (a host given by position cannot be: `serve(h, "0.0.0.0", port, **options)`)
@@ -1031,8 +1088,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if method == "create_server" and self._asyncio_loop(func.value):
             # asyncio's `loop.create_server(protocol_factory, host=None, port=None)`: None is every interface
             host = self.ctx.arg(node, 1, "host")
-            if host is None and any(a.star for a in node.args):
-                return None  # the host may be in the spread arguments
+            if host is None and (any(a.star for a in node.args) or any(self.ctx.keyword(node, k)[0] for k in _OTHER_BINDINGS)):
+                return None  # the host may be in the spread arguments, or the server has a socket of its own
             self._none_is_all = True
             receiver = _show(self.ctx, func.value, 20)
             return (f"{receiver}.create_server(..., host={_show(self.ctx, host)})" if host is not None else f"{receiver}.create_server(...)"), host, True
@@ -2103,6 +2160,17 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             inner = self._default_branch(test.expression)
             return None if inner is None else not inner
+        if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name)
+                and isinstance(test.comparisons[0].operator, (cst.Is, cst.IsNot))
+                and isinstance(test.comparisons[0].comparator, cst.Name) and test.comparisons[0].comparator.value == "None"):
+            # `host if host is not None else "0.0.0.0"`: a parameter's readable default decides
+            default = self._param_default(test.left.value)
+            if default is None or any(v is not None for v in self.reaching_values(test.left.value, test.left)):
+                return None  # no default, or rebound before the test
+            value = self.resolve(default)
+            if value is UNKNOWN:
+                return None
+            return (value is None) == isinstance(test.comparisons[0].operator, cst.Is)
         if not isinstance(test, (cst.Name, cst.Attribute)):
             return None
         value = self.resolve(test)
@@ -3108,6 +3176,22 @@ class _AstHosts:
             return True
         if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts:
             return any(self.all(e, method, cls, depth + 1) for e in expr.elts)
+        if isinstance(expr, ast.IfExp):
+            # `host if host is not None else "0.0.0.0"`: both branches, or the one the parameter's
+            # default takes
+            body, orelse = self.all(expr.body, method, cls, depth + 1), self.all(expr.orelse, method, cls, depth + 1)
+            if body and orelse:
+                return True
+            test = expr.test
+            if ((body or orelse) and method is not None and isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)
+                    and isinstance(test.ops[0], (ast.Is, ast.IsNot)) and _ast_literal(test.comparators[0]) is None and not _rebound(method, test.left.id)):
+                default = _ast_param_default(method, test.left.id)
+                literal = _ast_literal(default) if default is not None else UNKNOWN
+                if literal is not UNKNOWN:
+                    taken = (literal is None) == isinstance(test.ops[0], ast.Is)
+                    if taken == body:
+                        self.rule._branch = f" when `{test.left.id}` is {'None' if literal is None else 'set'} (its default)"
+                        return True
         return False
 
     def _tuple_all(self, expr: Any, method: Any, cls: Any, depth: int) -> bool:
