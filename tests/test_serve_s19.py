@@ -291,3 +291,36 @@ def test_more_not_exposed(name):
 def test_streamlit_bootstrap_without_an_address_is_low():
     code = "from streamlit.web import bootstrap\nbootstrap.run('ui.py', False, [], {'server_port': 8501})\n"
     assert _found(code) == [(2, LOW)]
+
+
+COMMANDS = {
+    "fastapi-run-without-host": ("import subprocess\nsubprocess.Popen(['fastapi', 'run', 'main.py', '--port', '80'])\n", 2),
+    "fastapi-run-host": ("import subprocess\nsubprocess.Popen(['fastapi', 'run', 'main.py', '--host', '0.0.0.0'])\n", 2),
+    "daphne-bind": ("import os\nos.system('daphne -b 0.0.0.0 -p 8001 proj.asgi:application')\n", 2),
+    "waitress-serve-listen": ("import subprocess\nsubprocess.run(['waitress-serve', '--listen=*:8080', 'app:app'])\n", 2),
+    "waitress-serve-default": ("import subprocess\nsubprocess.run(['waitress-serve', 'app:app'])\n", 2),
+    "chainlit-host": ("import subprocess\nsubprocess.run(['chainlit', 'run', 'app.py', '--host', '0.0.0.0'])\n", 2),
+    "panel-address": ("import subprocess\nsubprocess.run(['panel', 'serve', 'app.py', '--address', '0.0.0.0'])\n", 2),
+    "mkdocs-dev-addr": ("import subprocess\nsubprocess.run(['mkdocs', 'serve', '-a', '0.0.0.0:8000'])\n", 2),
+    "tornado-bind-default": ("import tornado.httpserver\nserver = tornado.httpserver.HTTPServer(app)\nserver.bind(8888)\nserver.start(0)\n", 3),
+}
+
+QUIET_COMMANDS = {
+    "fastapi-run-loopback": "import subprocess\nsubprocess.Popen(['fastapi', 'run', 'main.py', '--host', '127.0.0.1'])\n",
+    "fastapi-dev": "import subprocess\nsubprocess.Popen(['fastapi', 'dev', 'main.py'])\n",
+    "fastapi-run-as-a-hint": "HINT = 'fastapi run main.py'\n",
+    "waitress-serve-loopback": "import subprocess\nsubprocess.run(['waitress-serve', '--host', '127.0.0.1', 'app:app'])\n",
+    "mkdocs-loopback": "import subprocess\nsubprocess.run(['mkdocs', 'serve', '-a', '127.0.0.1:8000'])\n",
+    "tornado-bind-loopback": "import tornado.httpserver\nserver = tornado.httpserver.HTTPServer(app)\nserver.bind(8888, address='127.0.0.1')\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_server_commands_and_binds(name):
+    code, line = COMMANDS[name]
+    assert _found(code) == [(line, MEDIUM)]
+
+
+@pytest.mark.parametrize("name", sorted(QUIET_COMMANDS))
+def test_server_commands_not_exposed(name):
+    assert _found(QUIET_COMMANDS[name]) == []

@@ -344,6 +344,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       and streamlit's `bootstrap.run(script, is_hello, args, flag_options)`
       with a `server_address` flag on every interface (medium) or without
       one (low, as `streamlit run` without `--server.address`);
+    - more server commands (an argument list or a command line): `daphne -b`,
+      `granian --host`, `waitress-serve --host` / `--listen` (and without
+      either, in an argument list: every interface), `fastapi run --host`
+      (and without it, in an argument list), `chainlit run --host`, `panel`
+      / `bokeh serve --address`, `voila --Voila.ip`, `mkdocs serve -a`; and
+      tornado's `server.bind(port)` before `start()` (every interface unless
+      `address` names one);
     - a server whose omitted host means every interface is not judged when
       it is given a Unix socket or a socket of its own instead (`path=`,
       `sock=`, `unix_socket=`, `uds=`, `fd=`); waitress's `listen="…"`
@@ -596,6 +603,8 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         "runserver",
         # asyncio's and twisted's listeners, multiprocessing's Listener, the MCP SDK's server, cherrypy's host
         "start_server", "create_server", "listenTCP", "listenSSL", "TCP4ServerEndpoint", "TCP6ServerEndpoint", "connection.Listener", "FastMCP", "dash", "bootstrap.run",
+        # more server commands (`fastapi run`, `daphne -b`, `chainlit run --host`, `panel serve --address`, …)
+        "fastapi.run", "daphne", "chainlit", "panel.serve", "bokeh.serve", "voila", "mkdocs.serve",
         "socket_host",
     })
 
@@ -795,7 +804,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         found = _server_bind_at(words)
         if found is not None:
             server, flag, address, index = found
-            if flag in _ALL_INTERFACE_FLAGS.get(server, ()):
+            if flag == _DEFAULT_ALL_CLIS.get(server):
+                if isinstance(value, (cst.List, cst.Tuple)):  # an argument list, not a line of text that may be a hint
+                    self._report_exposed(value, f"{server} {flag}")  # `fastapi run` without --host
+            elif flag in _ALL_INTERFACE_FLAGS.get(server, ()):
                 self._report_exposed(value, f"{server} {flag}")  # tensorboard --bind_all
             elif _address_text_all(address.strip("'\"")) or address.strip().strip("'\"") in ALL_INTERFACES - {""}:
                 self._report_exposed(value, f"{server} {flag} {address}")
@@ -1093,14 +1105,15 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             self._none_is_all = True
             receiver = _show(self.ctx, func.value, 20)
             return (f"{receiver}.create_server(..., host={_show(self.ctx, host)})" if host is not None else f"{receiver}.create_server(...)"), host, True
-        if method == "listen" and self._tornado_server(func.value):
-            # tornado: Application.listen / HTTPServer.listen(port, address=""): every interface by default
+        if method in ("listen", "bind") and self._tornado_server(func.value):
+            # tornado: Application.listen / HTTPServer.listen(port, address=""), and TCPServer's
+            # bind(port, address=None) before start(): every interface by default
             if self.ctx.keyword(node, "address")[0] is None:
                 return None
             host = self.ctx.arg(node, 1, "address")
             self._none_is_all = True  # tornado binds every interface for address None as for ""
             receiver = _show(self.ctx, func.value, 20)
-            return (f"{receiver}.listen(..., address={_show(self.ctx, host)})" if host is not None else f"{receiver}.listen(...)"), host, True
+            return (f"{receiver}.{method}(..., address={_show(self.ctx, host)})" if host is not None else f"{receiver}.{method}(...)"), host, True
         if method in RUN_METHODS:
             if self.ctx.qualnames(func):
                 return None  # subprocess.run, asyncio.run, …: a module function, not an app
@@ -1406,7 +1419,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         seen. Port 0 is a free-port probe or an ephemeral listener: not
         judged; a handler named for metrics or health checks is an exporter."""
         func = node.func
-        target = self.ctx.call_to(node, ADDRESS_SERVERS) or self._server_subclass(func, _ADDRESS_CLASSES)
+        target = self.ctx.call_to(node, ADDRESS_SERVERS)
+        if not target and isinstance(func, cst.Name) and _address_first(node):
+            target = self._server_subclass(func, _ADDRESS_CLASSES)  # class QuietServer(ThreadingHTTPServer)
         if target:
             address = self.ctx.arg(node, 0, _ADDRESS_KEYWORDS.get(target, "server_address"))
             if target == "multiprocessing.connection.Listener":
@@ -2474,6 +2489,16 @@ _NONE_IS_ALL = frozenset({"tornado.netutil.bind_sockets"})
 _GUNICORN_SETTINGS = frozenset({"workers", "worker_class", "threads", "timeout", "graceful_timeout", "keepalive", "worker_connections", "max_requests", "max_requests_jitter", "preload_app", "accesslog", "errorlog", "loglevel", "backlog", "certfile", "keyfile", "proc_name", "reload", "daemon", "pidfile", "worker_tmp_dir"})
 
 
+def _address_first(call: Any) -> bool:
+    """``call`` is handed a ``(host, port)`` tuple first, or a
+    ``server_address=``: the cheap test before its callee is looked up as a
+    project subclass of an address server."""
+    if call.args and call.args[0].keyword is None and not call.args[0].star:
+        first = call.args[0].value
+        return isinstance(first, cst.Tuple) and len(first.elements) == 2
+    return any(a.keyword is not None and a.keyword.value == "server_address" for a in call.args)
+
+
 def _module_subclass(unit: Any, path: Path, name: str, bases: FrozenSet[str], depth: int = 0) -> Optional[str]:
     """The server of ``bases`` the module-level class ``name`` of the
     project module ``path`` subclasses, directly or through other classes of
@@ -2816,7 +2841,21 @@ _SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     # cluster dashboards: ray start --dashboard-host, aim up / server
     "ray": (("--dashboard-host",), ("start",)),
     "aim": (("-h", "--host"), ("up", "server")),
+    # more ASGI / WSGI servers and app runners, from their docs: daphne and granian (127.0.0.1 by
+    # default), waitress-serve and `fastapi run` (every interface by default: :data:`_DEFAULT_ALL_CLIS`),
+    # chainlit, panel / bokeh `serve --address`, voila, mkdocs' dev server
+    "daphne": (("-b", "--bind"), ()),
+    "granian": (("--host",), ()),
+    "waitress-serve": (("--host", "--listen"), ()),
+    "fastapi": (("--host",), ("run", "dev")),
+    "chainlit": (("-h", "--host"), ("run",)),
+    "panel": (("--address",), ("serve",)),
+    "bokeh": (("--address",), ("serve",)),
+    "voila": (("--Voila.ip",), ()),
+    "mkdocs": (("-a", "--dev-addr"), ("serve",)),
 }
+#: servers whose command binds every interface when it names no address: the words shown
+_DEFAULT_ALL_CLIS: Dict[str, str] = {"fastapi": "run without --host", "waitress-serve": "without --host or --listen"}
 #: flags with no value that bind every interface (`tensorboard --bind_all`)
 _ALL_INTERFACE_FLAGS: Dict[str, Tuple[str, ...]] = {"tensorboard": ("--bind_all",)}
 #: words a shell line starts a command after (`a && b`, `a; b`, `a | b`, `a & b`)
@@ -2917,6 +2956,10 @@ def _one_server_bind(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
                 return server, flag, word[len(flag) + 1:], skipped + i
             if not flag.startswith("--") and word.startswith(flag) and len(word) > len(flag) and not word.startswith("--"):
                 return server, flag, word[len(flag):], skipped + i
+    if server in _DEFAULT_ALL_CLIS and (server != "fastapi" or "run" in rest[1:]) and not any("{…}" in w or w.startswith("--uds") for w in rest[1:]):
+        # `fastapi run main.py`, `waitress-serve app:app`: every interface unless an address is named
+        # (a placeholder may carry one: not judged)
+        return server, _DEFAULT_ALL_CLIS[server], "0.0.0.0", skipped
     return None
 
 
