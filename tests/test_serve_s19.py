@@ -324,3 +324,33 @@ def test_server_commands_and_binds(name):
 @pytest.mark.parametrize("name", sorted(QUIET_COMMANDS))
 def test_server_commands_not_exposed(name):
     assert _found(QUIET_COMMANDS[name]) == []
+
+
+DICT_HOSTS = {
+    "module-dict": ("import uvicorn\nCONFIG = {'host': '0.0.0.0', 'port': 8000}\nuvicorn.run(app, host=CONFIG['host'], port=CONFIG['port'])\n", 3),
+    "nested-dict": ("import uvicorn\nCFG = {'server': {'host': '::', 'port': 8000}}\nuvicorn.run(app, host=CFG['server']['host'])\n", 3),
+    "local-dict": ("from flask import Flask\nsite = Flask('s')\ndef main():\n    opts = {'host': '0.0.0.0'}\n    site.run(host=opts['host'], port=80)\n", 5),
+    "class-attribute-dict": ("import uvicorn\nclass Settings:\n    API = {'host': '0.0.0.0', 'port': 7861}\nuvicorn.run(app, host=Settings.API['host'])\n", 4),
+    "environ-membership-fallback": (
+        "import os, uvicorn\nhost = os.environ['HOST'] if 'HOST' in os.environ else '0.0.0.0'\nuvicorn.run(app, host=host)\n", 3),
+}
+
+QUIET_DICT_HOSTS = {
+    "module-dict-loopback": "import uvicorn\nCONFIG = {'host': '127.0.0.1'}\nuvicorn.run(app, host=CONFIG['host'])\n",
+    "dict-changed-in-place": "import uvicorn\nCONFIG = {'host': '0.0.0.0'}\nCONFIG['host'] = '127.0.0.1'\nuvicorn.run(app, host=CONFIG['host'])\n",
+    "dict-updated": "import uvicorn\nCONFIG = {'host': '0.0.0.0'}\nCONFIG.update(load())\nuvicorn.run(app, host=CONFIG['host'])\n",
+    "dict-with-spread": "import uvicorn\nCONFIG = {'host': '0.0.0.0', **load()}\nuvicorn.run(app, host=CONFIG['host'])\n",
+    "environ-membership-loopback": (
+        "import os, uvicorn\nhost = os.environ['HOST'] if 'HOST' in os.environ else '127.0.0.1'\nuvicorn.run(app, host=host)\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DICT_HOSTS))
+def test_hosts_from_dict_literals(name):
+    code, line = DICT_HOSTS[name]
+    assert _found(code) == [(line, MEDIUM)]
+
+
+@pytest.mark.parametrize("name", sorted(QUIET_DICT_HOSTS))
+def test_dict_hosts_not_exposed(name):
+    assert _found(QUIET_DICT_HOSTS[name]) == []

@@ -396,7 +396,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     local name whose bindings that reach the call all assign such a literal
     (a later rebinding does not count), an attribute the same function (or
     the module) assigns earlier, unconditionally (`args.host = args.host or
-    "0.0.0.0"`: judged as that fallback), a parameter default, `os.environ.get("HOST", "0.0.0.0")` (also
+    "0.0.0.0"`: judged as that fallback), a key of a dict literal the file
+    shows (`CONFIG["host"]`, `CFG["server"]["host"]`, a class attribute's
+    `Settings.API["host"]`; not a dict changed in place or built with `**`),
+    `os.environ["HOST"] if "HOST" in os.environ else "0.0.0.0"` (a default
+    run sets no variable), a parameter default, `os.environ.get("HOST", "0.0.0.0")` (also
     through the one local binding that reaches the call: `host = os.getenv("HOST", "0.0.0.0")`), the
     default of a keyed look-up of a host (`run_kwargs.get("host", "0.0.0.0")`,
     `getattr(args, "host", "::")`; the message says the default applies when the key is not set; when
@@ -1588,6 +1592,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     def _all_interfaces(self, host: Any, empty_is_local: bool = False, depth: int = 0) -> bool:
         if isinstance(host, cst.IfExp):
             return depth < 4 and self._conditional_all(host, empty_is_local, depth)
+        if isinstance(host, cst.Subscript) and depth < 4:
+            # CONFIG["host"], CFG["server"]["host"], Settings.API_SERVER["host"]: the key's value in a
+            # dict literal the file shows (a module constant, a name bound once in the function, a
+            # class attribute of the module)
+            entry = self._dict_entry(host, 0)
+            if entry is not None:
+                return self._all_interfaces(entry, empty_is_local, depth + 1)
         if isinstance(host, cst.BooleanOperation) and isinstance(host.operator, cst.Or):
             return depth < 4 and self._fallback_all(host, empty_is_local, depth)
         if isinstance(host, (cst.List, cst.Tuple)) and host.elements and not empty_is_local:
@@ -2035,6 +2046,46 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return hosts, ""  # the dict sets the key: its values run, not the default
         return [default], f" when `{_show(self.ctx, receiver, 20)}` has no `{key}` (the look-up's default)"
 
+    def _dict_entry(self, subscript: Any, depth: int) -> Any:
+        """The expression a dict literal holds under the literal key of
+        ``subscript`` (``CONFIG["host"]``), following nested subscripts,
+        a name whose one reaching binding is the dict, and a class
+        attribute of this module (``Settings.API_SERVER``, read with
+        ``ast`` and returned as a literal wrapped for :meth:`_all_interfaces`);
+        None when it cannot be seen."""
+        if depth > 3 or len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+            return None
+        key = self.ctx.value(subscript.slice[0].slice.value)
+        if not isinstance(key, str):
+            return None
+        base = subscript.value
+        mapping: Any = None
+        if isinstance(base, cst.Subscript):
+            mapping = self._dict_entry(base, depth + 1)
+        elif isinstance(base, cst.Name):
+            values = self.reaching_values(base.value, base)
+            mapping = values[0] if len(values) == 1 else None
+            code = self.ctx.module.code_for_node(self.ctx.module)
+            if re.search(re.escape(base.value) + r"\s*(?:\[[^\]]*\]\s*=[^=]|\.(?:update|setdefault|pop|__setitem__)\()", code):
+                return None  # the dict is changed in place somewhere: the literal may not be what reaches
+        elif isinstance(base, cst.Attribute) and isinstance(base.value, cst.Name) and not self.ctx.qualnames(base.value):
+            import ast
+
+            cls = self.ctx.facts.classes.get(base.value.value)
+            for stmt in getattr(cls, "body", ()):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+                if any(isinstance(t, ast.Name) and t.id == base.attr.value for t in targets) and isinstance(getattr(stmt, "value", None), ast.Dict):
+                    found = [_ast_literal(v) for k, v in zip(stmt.value.keys, stmt.value.values) if k is not None and _ast_literal(k) == key]
+                    if len(found) == 1 and isinstance(found[0], str):
+                        return cst.SimpleString(repr(found[0]))
+            return None
+        if not isinstance(mapping, cst.Dict):
+            return None
+        entries = [e.value for e in mapping.elements if isinstance(e, cst.DictElement) and self.ctx.value(e.key) == key]
+        if any(isinstance(e, cst.StarredDictElement) for e in mapping.elements):
+            return None  # `{**base, ...}`: the key may come from the spread dict
+        return entries[-1] if entries else None
+
     def _assigned_attribute(self, attribute: Any) -> Any:
         """The value the last statement of the enclosing function's body (or
         of the module, outside functions) before the one holding
@@ -2175,6 +2226,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             inner = self._default_branch(test.expression)
             return None if inner is None else not inner
+        if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, (cst.In, cst.NotIn))
+                and "os.environ" in self.ctx.qualnames(test.comparisons[0].comparator) and isinstance(self.ctx.value(test.left), str)):
+            # `os.environ["HOST"] if "HOST" in os.environ else "0.0.0.0"`: a default run sets no variable
+            return isinstance(test.comparisons[0].operator, cst.NotIn)
         if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name)
                 and isinstance(test.comparisons[0].operator, (cst.Is, cst.IsNot))
                 and isinstance(test.comparisons[0].comparator, cst.Name) and test.comparisons[0].comparator.value == "None"):
