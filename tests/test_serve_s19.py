@@ -354,3 +354,11 @@ def test_hosts_from_dict_literals(name):
 @pytest.mark.parametrize("name", sorted(QUIET_DICT_HOSTS))
 def test_dict_hosts_not_exposed(name):
     assert _found(QUIET_DICT_HOSTS[name]) == []
+
+
+def test_ephemeral_port_listeners_are_not_judged():
+    # port 0: a local bridge or a callback listener on a port the system picks, as for the address servers
+    assert _found("from twisted.internet import reactor\nport = reactor.listenTCP(0, bridge)\n") == []
+    assert _found("import asyncio\nasync def main(cb):\n    await asyncio.start_server(cb, '0.0.0.0', 0)\n") == []
+    assert _found("import asyncio\nasync def main(cb):\n    await asyncio.start_server(cb, port=0)\n") == []
+    assert _found("from twisted.internet import reactor\nport = reactor.listenTCP(8080, bridge)\n") == [(2, MEDIUM)]

@@ -124,6 +124,13 @@ _SERVER_ROOTS = (
     "django.core.management",  # call_command("runserver", …)
     "asyncio", "twisted", "mcp", "fastmcp", "multiprocessing.connection",
 )
+#: where servers of :data:`SERVERS` take their port by position (elsewhere: the `port` keyword)
+_PORT_POSITIONS = {
+    "twisted.internet.reactor.listenTCP": 0, "twisted.internet.reactor.listenSSL": 0,
+    "twisted.internet.endpoints.TCP4ServerEndpoint": 1, "twisted.internet.endpoints.TCP6ServerEndpoint": 1,
+    "asyncio.start_server": 2, "asyncio.streams.start_server": 2, "uvicorn.run": 2, "uvicorn.Config": 2, "uvicorn.config.Config": 2,
+    "werkzeug.serving.run_simple": 1, "werkzeug.run_simple": 1, "wsgiref.simple_server.make_server": 1, "werkzeug.serving.make_server": 1,
+}
 #: keywords that bind a server elsewhere than a TCP host (a Unix socket path, a socket made
 #: elsewhere, a file descriptor): a server whose omitted host means every interface then has none
 _OTHER_BINDINGS = ("sock", "sockets", "path", "unix_socket", "fd", "uds")
@@ -1065,6 +1072,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             host = self.ctx.arg(node, position, keyword) if position is not None else self.ctx.keyword(node, keyword)[1]
             self._none_is_all = target in _NONE_IS_ALL
             short = target.replace("aiohttp.web.", "web.").replace("werkzeug.serving.", "").replace("tornado.netutil.", "")
+            port = self.ctx.arg(node, _PORT_POSITIONS[target], "port") if target in _PORT_POSITIONS else self.ctx.keyword(node, "port")[1]
+            if port is not None and self.resolve(port) == 0:
+                return None  # port 0: an ephemeral listener (a local bridge, a callback), as for the address servers
             if host is None and default_all and any(self.ctx.keyword(node, k)[0] for k in _OTHER_BINDINGS):
                 # a Unix socket or a socket made elsewhere (`run_app(app, path=...)`, `start_server(cb,
                 # sock=s)`, waitress `unix_socket=`): no TCP host of its own
