@@ -362,3 +362,13 @@ def test_ephemeral_port_listeners_are_not_judged():
     assert _found("import asyncio\nasync def main(cb):\n    await asyncio.start_server(cb, '0.0.0.0', 0)\n") == []
     assert _found("import asyncio\nasync def main(cb):\n    await asyncio.start_server(cb, port=0)\n") == []
     assert _found("from twisted.internet import reactor\nport = reactor.listenTCP(8080, bridge)\n") == [(2, MEDIUM)]
+
+
+def test_a_dockerfile_in_a_long_string_is_prose_both_ways():
+    # the gate takes a string longer than 100 characters for prose: the fast path does not keep its
+    # statement, so neither mode reads it (fast == full); a short one or an f-string's parts are read
+    lines = ["FROM python:3.12", "RUN pip install --no-cache-dir -r requirements.txt && rm -rf /root/.cache",
+             'CMD ["uvicorn", "api:app", "--host", "0.0.0.0"]']
+    code = "import uvicorn\nuvicorn.run(app)\nIMAGE = " + repr("\n".join(lines)) + "\n"
+    assert len(repr("\n".join(lines))) > 100
+    assert _found(code) == []

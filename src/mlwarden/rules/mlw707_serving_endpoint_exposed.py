@@ -343,9 +343,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       defined in the enclosing function, one imported from a project module,
       or a name bound in branches to such classes (`ServerClass = V6Server`
       / `ServerClass = V4Server`), called with an address on every interface;
-    - a Dockerfile held in a string (a template, an f-string): each `CMD` /
-      `ENTRYPOINT` / `RUN` line, exec form (`CMD ["uvicorn", "app:app",
-      "--host", "0.0.0.0"]`) or shell form, is read as a command line;
+    - a Dockerfile held in a string (a line of up to 100 characters, or an
+      f-string built of such parts: a longer string is prose to the gate):
+      each `CMD` / `ENTRYPOINT` / `RUN` line, exec form (`CMD ["uvicorn",
+      "app:app", "--host", "0.0.0.0"]`) or shell form, is read as a command
+      line;
     - gunicorn run in process from an argument vector (`sys.argv = [sys.argv[0],
       "-b", f"{host}:{port}", "svc:app"]` in a file that imports gunicorn),
       and streamlit's `bootstrap.run(script, is_hello, args, flag_options)`
@@ -2703,7 +2705,8 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
     if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
         text = ctx.value(value)
         if isinstance(text, str) and _MENTIONS_SERVER.search(text):
-            text = _dockerfile_commands(text) or text
+            if len(text) <= _PROSE_LENGTH:
+                text = _dockerfile_commands(text) or text
             try:
                 split = shlex.split(text)
             except ValueError:
@@ -2715,7 +2718,8 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
         # (also an implicit concatenation of f-strings over several lines)
         parts = list(value.parts) if parts_of is None else parts_of
         text = "".join(p.value if isinstance(p, cst.FormattedStringText) else f"\x00{i}\x00" for i, p in enumerate(parts))
-        text = _dockerfile_commands(text) or text if _MENTIONS_SERVER.search(text) else text
+        if _MENTIONS_SERVER.search(text) and all(len(p.value) <= _PROSE_LENGTH for p in parts if isinstance(p, cst.FormattedStringText)):
+            text = _dockerfile_commands(text) or text
         return _marked_words(text, [p.expression if isinstance(p, cst.FormattedStringExpression) else None for p in parts])
     template = _template_text(ctx, value)
     if template is not None:
@@ -2727,6 +2731,9 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
     return None
 
 
+#: a string longer than this is prose to the gate (``core.gate._MAX_TRIGGER_STRING``): its words do not
+#: keep its statement in the fast path, so a Dockerfile is read only from shorter strings (or f-string parts)
+_PROSE_LENGTH = 100
 #: a Dockerfile instruction that runs a command: `CMD ["uvicorn", "app:app"]` (exec form) or `CMD uvicorn …`
 _DOCKER_INSTRUCTION = lazyre.compile(r"(?m)^[ \t]*(?:CMD|ENTRYPOINT|RUN)[ \t]+(.*?)[ \t]*\\?$")
 _JSON_ITEM = lazyre.compile(r'"((?:[^"\\]|\\.)*)"')
