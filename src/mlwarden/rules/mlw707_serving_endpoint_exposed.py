@@ -71,6 +71,22 @@ SERVERS: Dict[str, Tuple[Optional[int], str, bool]] = {
     "viser.infra.WebsockServer": (0, "host", False),
     # bottle's `run(app=None, server="wsgiref", host="127.0.0.1", port=8080)`
     "bottle.run": (2, "host", False),
+    # asyncio's stream server: `start_server(client_connected_cb, host=None, port=None)`,
+    # no host (None) is every interface (`loop.create_server`: :meth:`_loop_server`)
+    "asyncio.start_server": (1, "host", True),
+    "asyncio.streams.start_server": (1, "host", True),
+    # twisted: `reactor.listenTCP(port, factory, backlog=50, interface="")`, `listenSSL(port,
+    # factory, contextFactory, backlog=50, interface="")`, the server endpoints
+    # `TCP4ServerEndpoint(reactor, port, backlog=50, interface="")`: "" is every interface
+    "twisted.internet.reactor.listenTCP": (3, "interface", True),
+    "twisted.internet.reactor.listenSSL": (4, "interface", True),
+    "twisted.internet.endpoints.TCP4ServerEndpoint": (3, "interface", True),
+    "twisted.internet.endpoints.TCP6ServerEndpoint": (3, "interface", True),
+    # the MCP SDK's server (`FastMCP(name, host="127.0.0.1", port=8000)`, its HTTP transports
+    # bind the host; 127.0.0.1 by default) and the fastmcp package's
+    "mcp.server.fastmcp.FastMCP": (None, "host", False),
+    "mcp.server.fastmcp.server.FastMCP": (None, "host", False),
+    "fastmcp.FastMCP": (None, "host", False),
 }
 #: server functions that may be handed to a thread or a process instead of
 #: being called (``Thread(target=uvicorn.run, args=(app,), kwargs={"host": ...})``):
@@ -90,25 +106,44 @@ ADDRESS_SERVERS = (
     # socket a WSGI server is handed, cheroot's WSGI server a `bind_addr`
     "gevent.pywsgi.WSGIServer", "gevent.server.StreamServer", "gevent.wsgi.WSGIServer", "eventlet.listen",
     "cheroot.wsgi.Server", "cheroot.wsgi.WSGIServer",
+    # multiprocessing's `Listener(address)` (unpickles what it receives once a client is accepted)
+    "multiprocessing.connection.Listener",
 )
+#: the address servers a project class may subclass (``class Server(ThreadingHTTPServer)``)
+_ADDRESS_CLASSES = frozenset(ADDRESS_SERVERS) - {"socket.create_server", "eventlet.listen"}
 #: the keyword of an address server's address, where it is not ``server_address``
 _ADDRESS_KEYWORDS = {
     "socket.create_server": "address", "gevent.pywsgi.WSGIServer": "listener", "gevent.server.StreamServer": "listener",
     "gevent.wsgi.WSGIServer": "listener", "eventlet.listen": "addr", "cheroot.wsgi.Server": "bind_addr", "cheroot.wsgi.WSGIServer": "bind_addr",
+    "multiprocessing.connection.Listener": "address",
 }
 #: the modules a function of the file must import from to serve (:meth:`ServingEndpointExposed._file_function`)
 _SERVER_ROOTS = (
     "uvicorn", "aiohttp", "werkzeug", "waitress", "ray", "granian", "wsgiref", "tornado", "websockets", "viser", "bottle",
     "http", "socketserver", "xmlrpc", "socket", "gevent", "eventlet", "cheroot", "grpc", "gradio", "flask", "quart", "sanic", "litserve",
     "django.core.management",  # call_command("runserver", …)
+    "asyncio", "twisted", "mcp", "fastmcp", "multiprocessing.connection",
 )
+#: where servers of :data:`SERVERS` take their port by position (elsewhere: the `port` keyword)
+_PORT_POSITIONS = {
+    "twisted.internet.reactor.listenTCP": 0, "twisted.internet.reactor.listenSSL": 0,
+    "twisted.internet.endpoints.TCP4ServerEndpoint": 1, "twisted.internet.endpoints.TCP6ServerEndpoint": 1,
+    "asyncio.start_server": 2, "asyncio.streams.start_server": 2, "uvicorn.run": 2, "uvicorn.Config": 2, "uvicorn.config.Config": 2,
+    "werkzeug.serving.run_simple": 1, "werkzeug.run_simple": 1, "wsgiref.simple_server.make_server": 1, "werkzeug.serving.make_server": 1,
+}
+#: keywords that bind a server elsewhere than a TCP host (a Unix socket path, a socket made
+#: elsewhere, a file descriptor): a server whose omitted host means every interface then has none
+_OTHER_BINDINGS = ("sock", "sockets", "path", "unix_socket", "fd", "uds")
 #: servers a project class may subclass and be called like (its constructor takes the base's host):
 #: `class CustomServerConfig(uvicorn.Config)` … `CustomServerConfig(app, host=host)`
 PROJECT_SERVER_BASES = frozenset({"uvicorn.Config", "uvicorn.config.Config"})
 #: tornado's servers: `.listen(port, address="")` binds every interface by default
 TORNADO_SERVERS = frozenset({"tornado.web.Application", "tornado.httpserver.HTTPServer", "tornado.tcpserver.TCPServer"})
 #: frameworks whose app objects have `.run(host=..., port=...)`: module -> default binds all
-RUN_FRAMEWORKS = {"flask": False, "quart": False, "sanic": False, "litserve": True}
+RUN_FRAMEWORKS = {"flask": False, "quart": False, "sanic": False, "litserve": True, "dash": False}
+#: the methods that start such an app: `run`, Dash's older `run_server`, Sanic's `prepare`
+#: (its API since 22.x: `app.prepare(host=...)` then `Sanic.serve()`)
+RUN_METHODS = {"run": None, "run_server": "dash", "prepare": "sanic"}
 #: names that show authentication in the file
 AUTH_NAMES = frozenset(
     {
@@ -291,6 +326,44 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
       probe or an ephemeral callback listener) is not judged, nor is a
       socket that is only bound (a port-in-use test), a UDP or Unix socket,
       or a handler named for metrics or health checks;
+    - more listeners (since session 19): asyncio's `start_server(cb, host,
+      port)` and an event loop's `create_server(factory, host, port)`
+      (`loop = asyncio.get_running_loop()`; no host is every interface),
+      twisted's `reactor.listenTCP` / `listenSSL` and `TCP4ServerEndpoint` /
+      `TCP6ServerEndpoint` (an empty `interface`, the default, is every
+      interface), multiprocessing's `Listener(("", port))` (low with an
+      `authkey`: a client must answer its challenge first), Sanic's
+      `app.prepare(host=…)`, Dash's `run` / `run_server`, the MCP SDK's and
+      fastmcp's `FastMCP(host=…)` (127.0.0.1 by default) and cherrypy's
+      `server.socket_host` (a config dict key or the attribute; 127.0.0.1 by
+      default);
+    - a project class that subclasses one of the standard library's address
+      servers or a tornado server (`class QuietServer(ThreadingHTTPServer)`):
+      a class of the module (also through another class of the module), one
+      defined in the enclosing function, one imported from a project module,
+      or a name bound in branches to such classes (`ServerClass = V6Server`
+      / `ServerClass = V4Server`), called with an address on every interface;
+    - a Dockerfile held in a string (a line of up to 100 characters, or an
+      f-string built of such parts: a longer string is prose to the gate):
+      each `CMD` / `ENTRYPOINT` / `RUN` line, exec form (`CMD ["uvicorn",
+      "app:app", "--host", "0.0.0.0"]`) or shell form, is read as a command
+      line;
+    - gunicorn run in process from an argument vector (`sys.argv = [sys.argv[0],
+      "-b", f"{host}:{port}", "svc:app"]` in a file that imports gunicorn),
+      and streamlit's `bootstrap.run(script, is_hello, args, flag_options)`
+      with a `server_address` flag on every interface (medium) or without
+      one (low, as `streamlit run` without `--server.address`);
+    - more server commands (an argument list or a command line): `daphne -b`,
+      `granian --host`, `waitress-serve --host` / `--listen` (and without
+      either, in an argument list: every interface), `fastapi run --host`
+      (and without it, in an argument list), `chainlit run --host`, `panel`
+      / `bokeh serve --address`, `voila --Voila.ip`, `mkdocs serve -a`; and
+      tornado's `server.bind(port)` before `start()` (every interface unless
+      `address` names one);
+    - a server whose omitted host means every interface is not judged when
+      it is given a Unix socket or a socket of its own instead (`path=`,
+      `sock=`, `unix_socket=`, `uds=`, `fd=`); waitress's `listen="…"`
+      entries are read (`*:8080` is every interface);
     - an address built by a function of the file or of a project module
       (`add_insecure_port(get_address(params))`, where `get_address` ends
       `return f"{host}:{port}"`, or `"%s:%s" % (host, port)`) whose host
@@ -330,13 +403,19 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     The host may be a literal (`"0.0.0.0"`, `"::"`, `""` except for Flask,
     whose `run()` serves an empty host on 127.0.0.1), a module constant, a
     local name whose bindings that reach the call all assign such a literal
-    (a later rebinding does not count), a parameter default, `os.environ.get("HOST", "0.0.0.0")` (also
+    (a later rebinding does not count), an attribute the same function (or
+    the module) assigns earlier, unconditionally (`args.host = args.host or
+    "0.0.0.0"`: judged as that fallback), a key of a dict literal the file
+    shows (`CONFIG["host"]`, `CFG["server"]["host"]`, a class attribute's
+    `Settings.API["host"]`; not a dict changed in place or built with `**`),
+    `os.environ["HOST"] if "HOST" in os.environ else "0.0.0.0"` (a default
+    run sets no variable), a parameter default, `os.environ.get("HOST", "0.0.0.0")` (also
     through the one local binding that reaches the call: `host = os.getenv("HOST", "0.0.0.0")`), the
     default of a keyed look-up of a host (`run_kwargs.get("host", "0.0.0.0")`,
     `getattr(args, "host", "::")`; the message says the default applies when the key is not set; when
     the dict is built in the function with that key, its value there is judged instead), a
     conditional `a if flag else b` both of whose branches are such hosts, or whose branch a default run
-    takes is (the message names the branch: a plain flag, a name or attribute whose value cannot be
+    takes is (`host if host is not None else "0.0.0.0"` with the parameter's default None: the `else`) (the message names the branch: a plain flag, a name or attribute whose value cannot be
     read, is taken to be off; a literal, a parameter or option default is read; a condition that is a
     call or a comparison is not judged), or an
     attribute whose name is an argparse option with that default
@@ -535,6 +614,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         "viser", "gevent", "eventlet", "cheroot", "bottle.run",
         # Django's development server (`manage.py runserver 0.0.0.0:8000`, `call_command("runserver", …)`)
         "runserver",
+        # asyncio's and twisted's listeners, multiprocessing's Listener, the MCP SDK's server, cherrypy's host
+        "start_server", "create_server", "listenTCP", "listenSSL", "TCP4ServerEndpoint", "TCP6ServerEndpoint", "connection.Listener", "FastMCP", "dash", "bootstrap.run",
+        # more server commands (`fastapi run`, `daphne -b`, `chainlit run --host`, `panel serve --address`, …)
+        "fastapi.run", "daphne", "chainlit", "panel.serve", "bokeh.serve", "voila", "mkdocs.serve",
+        "socket_host",
     })
 
     # a same-file helper's call with a keyword that ends in host / addr / address (`start(api_host="0.0.0.0")`)
@@ -631,6 +715,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         self._none_is_all = False
         self._auth_condition = ""
         self._branch = ""
+        self._call_auth = False  # the call itself authenticates its clients (`Listener(..., authkey=key)`)
 
     def _may_be_none(self, expr: Any) -> bool:
         """``expr`` is a name one of whose bindings is ``None`` (``auth =
@@ -641,11 +726,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     # -- where servers start ---------------------------------------------------
     def visit_Call(self, node: libcst.Call) -> None:
+        self._call_auth = False
         self._flask_run = False
         self._none_is_all = False
         self._branch = ""
         func = node.func
         callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if callee == "run" and self.ctx.call_to(node, ("streamlit.web.bootstrap.run",)):
+            self._check_streamlit_bootstrap(node)
         if callee == "main_run" and node.args and self.ctx.call_to(node, ("streamlit.web.cli.main_run",)):
             self._check_streamlit(node, node.args[0].value, ("streamlit", "run"))  # main_run([script, *options])
         elif _RUNS_COMMANDS.search(callee):
@@ -697,7 +785,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         self._report_exposed(node, shown)
 
     def _report_exposed(self, node: Any, shown: str) -> None:
-        auth = self._auth_visible()
+        auth = self._auth_visible() or self._call_auth
         if auth and self._auth_only_conditional(node):
             self.report(
                 node,
@@ -714,19 +802,25 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         )
 
     # -- gunicorn: a literal command, an options dict, a config file ---------------
-    def _check_command(self, value: Any) -> None:
+    def _check_command(self, value: Any, program: str = "") -> None:
         """``["gunicorn", "-b", "0.0.0.0:8000", "app:app"]`` (or
         ``python -m gunicorn``, ``"gunicorn --bind=0.0.0.0:80 app:app"``,
         ``uvicorn main:app --host 0.0.0.0``, ``flask run --host 0.0.0.0``)
-        handed to a call or bound to a name."""
+        handed to a call or bound to a name; with ``program``, an argument
+        vector whose first word (the script) stands for that program."""
         parts = _command_parts(self.ctx, value)
         if parts is None or not parts[0]:
             return
         words, exprs = parts
+        if program:
+            words, exprs = [program, *words[1:]], [None, *exprs[1:]]
         found = _server_bind_at(words)
         if found is not None:
             server, flag, address, index = found
-            if flag in _ALL_INTERFACE_FLAGS.get(server, ()):
+            if flag == _DEFAULT_ALL_CLIS.get(server):
+                if isinstance(value, (cst.List, cst.Tuple)):  # an argument list, not a line of text that may be a hint
+                    self._report_exposed(value, f"{server} {flag}")  # `fastapi run` without --host
+            elif flag in _ALL_INTERFACE_FLAGS.get(server, ()):
                 self._report_exposed(value, f"{server} {flag}")  # tensorboard --bind_all
             elif _address_text_all(address.strip("'\"")) or address.strip().strip("'\"") in ALL_INTERFACES - {""}:
                 self._report_exposed(value, f"{server} {flag} {address}")
@@ -798,15 +892,47 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             severity=Severity.LOW,
         )
 
+    def _check_streamlit_bootstrap(self, call: Any) -> None:
+        """streamlit's ``bootstrap.run(script, is_hello, args, flag_options)``:
+        the ``server_address`` (or ``server.address``) of its flag dict (a
+        literal, or a name bound once in the function to one) on every
+        interface is medium; a flag dict without one serves on every
+        interface unless a config file sets an address (low, as
+        ``streamlit run`` without ``--server.address``)."""
+        flags = self.ctx.arg(call, 3, "flag_options")
+        if isinstance(flags, cst.Name):
+            values = self.reaching_values(flags.value, flags)
+            flags = values[0] if len(values) == 1 else None
+        if not isinstance(flags, cst.Dict) or any(not isinstance(e, cst.DictElement) for e in flags.elements):
+            return
+        address = next((e.value for e in flags.elements if self.ctx.value(e.key) in ("server_address", "server.address")), None)
+        if address is None:
+            self.report(
+                call,
+                "`streamlit.web.bootstrap.run(...)` without a `server_address` flag serves on every network interface (streamlit's default) unless a `.streamlit/config.toml` or `STREAMLIT_SERVER_ADDRESS` sets an address; set it to 127.0.0.1 and expose the app through an authenticating proxy",
+                severity=Severity.LOW,
+            )
+        elif self._all_interfaces(address):
+            self._report_exposed(call, f"streamlit bootstrap.run(..., server_address={_show(self.ctx, address)})")
+
     def visit_Assign(self, node: libcst.Assign) -> None:
         self._branch = ""
+        self._call_auth = False
         self._check_command(node.value)
         for target in node.targets:
             target = target.target
+            if isinstance(target, cst.Attribute) and target.attr.value == "argv" and "sys.argv" in self.ctx.qualnames(target) and self._imports_gunicorn():
+                # gunicorn's own entry point run in process: `sys.argv = [sys.argv[0], "-b",
+                # f"{host}:{port}", ...]` then `WSGIApplication(...).run()` reads these options
+                self._check_command(node.value, program="gunicorn")
             if isinstance(target, cst.Subscript) and len(target.slice) == 1:
                 index = target.slice[0].slice
                 if isinstance(index, cst.Index) and self.ctx.value(index.value) == "bind":
                     self._check_gunicorn_bind(node.value)  # options["bind"] = "0.0.0.0:8000"
+            elif isinstance(target, cst.Attribute) and target.attr.value == "socket_host" and imports_module(self.ctx, "cherrypy"):
+                # cherrypy.server.socket_host = "0.0.0.0"
+                if self._all_interfaces(node.value):
+                    self._report_exposed(node.value, f"cherrypy server.socket_host = {_show(self.ctx, node.value)}")
             elif isinstance(target, cst.Attribute) and target.attr.value == "bind" and imports_module(self.ctx, "hypercorn"):
                 self._check_bind_list(node.value, "hypercorn config.bind = {value}")  # config = hypercorn.config.Config(); config.bind = ["0.0.0.0:8000"]
             elif isinstance(target, cst.Name) and target.value == "bind" and not self._rt_stack() and _GUNICORN_CONFIG.match(str(self.unit.path).replace("\\", "/").rsplit("/", 1)[-1]):
@@ -814,11 +940,16 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     def visit_Dict(self, node: libcst.Dict) -> None:
         self._branch = ""
+        self._call_auth = False
         for element in node.elements:
             if not isinstance(element, cst.DictElement):
                 continue
             key = self.ctx.value(element.key)
-            if key == "bind":
+            if key == "server.socket_host" and imports_module(self.ctx, "cherrypy"):
+                # cherrypy.config.update({"server.socket_host": "0.0.0.0"}): 127.0.0.1 by default
+                if self._all_interfaces(element.value):
+                    self._report_exposed(element.value, f"cherrypy server.socket_host={_show(self.ctx, element.value)}")
+            elif key == "bind":
                 if self._imports_gunicorn():
                     self._check_gunicorn_bind(element.value)  # {"bind": "0.0.0.0:8000", "workers": 4}
                 elif _GUNICORN_SETTINGS & {self.ctx.value(e.key) for e in node.elements if isinstance(e, cst.DictElement)}:
@@ -830,6 +961,7 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
 
     def visit_Return(self, node: libcst.Return) -> None:
         self._branch = ""
+        self._call_auth = False
         if node.value is not None:
             self._check_command(node.value)  # a command builder: `return ["vllm", "serve", model, "--host", "0.0.0.0"]`
 
@@ -942,6 +1074,22 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             host = self.ctx.arg(node, position, keyword) if position is not None else self.ctx.keyword(node, keyword)[1]
             self._none_is_all = target in _NONE_IS_ALL
             short = target.replace("aiohttp.web.", "web.").replace("werkzeug.serving.", "").replace("tornado.netutil.", "")
+            port = self.ctx.arg(node, _PORT_POSITIONS[target], "port") if target in _PORT_POSITIONS else self.ctx.keyword(node, "port")[1]
+            if port is not None and self.resolve(port) == 0:
+                return None  # port 0: an ephemeral listener (a local bridge, a callback), as for the address servers
+            if host is None and default_all and any(self.ctx.keyword(node, k)[0] for k in _OTHER_BINDINGS):
+                # a Unix socket or a socket made elsewhere (`run_app(app, path=...)`, `start_server(cb,
+                # sock=s)`, waitress `unix_socket=`): no TCP host of its own
+                return None
+            if target == "waitress.serve" and host is None and self.ctx.keyword(node, "listen")[0]:
+                # waitress `listen="127.0.0.1:8080 [::1]:8080"`: every interface when one entry is
+                listen = self.ctx.keyword(node, "listen")[1]
+                text = self.resolve(listen)
+                if not isinstance(text, str):
+                    return None
+                hosts = [entry.rsplit(":", 1)[0] if ":" in entry else entry for entry in text.split()]
+                verdict = any(h.strip("[]") in ("", "*", "::") or h in ALL_INTERFACES for h in hosts)
+                return f"{short}(..., listen={_show(self.ctx, listen)})", _Judged(verdict, listen), False
             if host is None and self.ctx.keyword(node, keyword)[0] is None:
                 # hidden in **kwargs: a dict built in this function or returned by a method of the class
                 # (a host given by position cannot be: `serve(h, "0.0.0.0", port, **options)`)
@@ -965,20 +1113,31 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             elif auth_present and self.resolve(auth) is not None:
                 return None
             return f"launch(server_name={_show(self.ctx, host)})", host, False
-        if method == "listen" and self._tornado_server(func.value):
-            # tornado: Application.listen / HTTPServer.listen(port, address=""): every interface by default
+        if method == "create_server" and self._asyncio_loop(func.value):
+            # asyncio's `loop.create_server(protocol_factory, host=None, port=None)`: None is every interface
+            host = self.ctx.arg(node, 1, "host")
+            if host is None and (any(a.star for a in node.args) or any(self.ctx.keyword(node, k)[0] for k in _OTHER_BINDINGS)):
+                return None  # the host may be in the spread arguments, or the server has a socket of its own
+            self._none_is_all = True
+            receiver = _show(self.ctx, func.value, 20)
+            return (f"{receiver}.create_server(..., host={_show(self.ctx, host)})" if host is not None else f"{receiver}.create_server(...)"), host, True
+        if method in ("listen", "bind") and self._tornado_server(func.value):
+            # tornado: Application.listen / HTTPServer.listen(port, address=""), and TCPServer's
+            # bind(port, address=None) before start(): every interface by default
             if self.ctx.keyword(node, "address")[0] is None:
                 return None
             host = self.ctx.arg(node, 1, "address")
             self._none_is_all = True  # tornado binds every interface for address None as for ""
             receiver = _show(self.ctx, func.value, 20)
-            return (f"{receiver}.listen(..., address={_show(self.ctx, host)})" if host is not None else f"{receiver}.listen(...)"), host, True
-        if method == "run":
+            return (f"{receiver}.{method}(..., address={_show(self.ctx, host)})" if host is not None else f"{receiver}.{method}(...)"), host, True
+        if method in RUN_METHODS:
             if self.ctx.qualnames(func):
                 return None  # subprocess.run, asyncio.run, …: a module function, not an app
             app = self._app_framework(func.value)
             receiver = _show(self.ctx, func.value, 20)
             for module, default_all in RUN_FRAMEWORKS.items():
+                if RUN_METHODS[method] not in (None, module):
+                    continue  # `prepare` is Sanic's, `run_server` Dash's
                 if app == module or (app is None and not default_all and imports_module(self.ctx, module)):
                     self._flask_run = module == "flask"
                     if self.ctx.keyword(node, "host")[0] is None:
@@ -988,7 +1147,9 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                     host = self.ctx.arg(node, 0, "host") if module != "litserve" else self.ctx.keyword(node, "host")[1]
                     if host is None and (not default_all or app != module):
                         return None
-                    return (f"{receiver}.run(host={_show(self.ctx, host)})" if host is not None else f"{receiver}.run()"), host, default_all
+                    return (f"{receiver}.{method}(host={_show(self.ctx, host)})" if host is not None else f"{receiver}.{method}()"), host, default_all
+            if method != "run":
+                return None
             if app is None and self.ctx.keyword(node, "host")[0] and self.ctx.keyword(node, "port")[0] and not self._metrics_app(func.value):
                 # an app this file cannot type (made by another module's factory) started with an
                 # explicit host and port: a web app's run(); an empty host is taken as local (Flask)
@@ -1010,45 +1171,83 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         from a project module, whose base is ``uvicorn.Config``
         (``class CustomServerConfig(uvicorn.Config)``), directly; None
         otherwise. Its constructor takes the base's host."""
+        func = node.func
+        if not isinstance(func, cst.Name) or self.ctx.qualnames(func):
+            return None
+        return self._project_subclass(func.value, PROJECT_SERVER_BASES)
+
+    def _server_subclass(self, func: Any, bases: FrozenSet[str]) -> Optional[str]:
+        """The server of ``bases`` that the class ``func`` names subclasses:
+        a class of the module (through other classes of the module too), a
+        class defined in an enclosing function (``class Server(
+        socketserver.ThreadingTCPServer): …`` then ``Server((host, port),
+        Handler)``), a class imported from a project module, or a name bound
+        in branches to such classes (``ServerClass = ThreadingServer`` /
+        ``ServerClass = PlainServer``), every one subclassing a server of
+        ``bases``; None otherwise. The constructor takes the base's address."""
+        if not isinstance(func, cst.Name) or self.ctx.qualnames(func):
+            return None
+        if func.value in self.ctx.facts.classes or self._nested_class(func.value) is not None or self._imported_function(func.value) is not None:
+            return self._project_subclass(func.value, bases)
+        values = self.bound_values(func.value)
+        if not values or not all(isinstance(v, cst.Name) for v in values):
+            return None
+        found = []
+        for value in values:
+            direct = set(self.ctx.qualnames(value)) & bases  # `HTTPServerV4 = HTTPServer` in one branch
+            found.append(direct.pop() if direct else self._project_subclass(value.value, bases) if not self.ctx.qualnames(value) else None)
+        return found[0] if found and all(found) else None
+
+    def _nested_class(self, name: str) -> Any:
+        """The ``ClassDef`` called ``name`` among the statements of the
+        functions that enclose the visited node (innermost first), or None."""
+        for scope in reversed(self._rt_stack()):
+            if isinstance(scope, cst.FunctionDef) and isinstance(scope.body, cst.IndentedBlock):
+                for stmt in scope.body.body:
+                    if isinstance(stmt, cst.ClassDef) and stmt.name.value == name:
+                        return stmt
+        return None
+
+    def _project_subclass(self, name: str, bases: FrozenSet[str], depth: int = 0) -> Optional[str]:
+        """The server of ``bases`` the class ``name`` (of this module, nested
+        in an enclosing function, or imported from a project module)
+        subclasses, directly or through other classes of its module (three
+        levels at most); None otherwise."""
         import ast
 
         from mlwarden.core.project import module_tree
 
-        func = node.func
-        if not isinstance(func, cst.Name) or self.ctx.qualnames(func):
+        if depth > 3:
             return None
-        cls = self.ctx.facts.classes.get(func.value)
+        nested = self._nested_class(name)
+        if nested is not None:
+            for base in nested.bases:
+                hit = set(self.ctx.qualnames(base.value)) & bases
+                if hit:
+                    return hit.pop()
+                if isinstance(base.value, cst.Name) and not self.ctx.qualnames(base.value):
+                    found = self._project_subclass(base.value.value, bases, depth + 1)
+                    if found:
+                        return found
+            return None
+        cls = self.ctx.facts.classes.get(name)
         if cls is not None:
             for base in cls.bases:
                 parts = dotted_parts(base)
                 names = {".".join([q, *parts[1:]]) for q in self.ctx.facts.resolve(parts[0]).qualnames} if parts else set()
-                hit = names & PROJECT_SERVER_BASES
+                hit = names & bases
                 if hit:
                     return hit.pop()
+                if isinstance(base, ast.Name) and not names and base.id != name:
+                    found = self._project_subclass(base.id, bases, depth + 1)
+                    if found:
+                        return found
             return None
-        target = self._imported_function(func.value)
+        target = self._imported_function(name)
         if target is None:
             return None
         path, name = target
-        tree = module_tree(Path(path))
-        if tree is None:
-            return None
-        classes = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == name]
-        if len(classes) != 1:
-            return None
-        from mlwarden.core.asttree import import_aliases
-
-        aliases: Dict[str, str] = dict(pair for stmt in tree.body for pair in import_aliases(stmt))
-        for base in classes[0].bases:
-            parts = dotted_parts(base)
-            if parts and parts[0] in aliases:
-                qual = ".".join([aliases[parts[0]], *parts[1:]])
-                if qual in PROJECT_SERVER_BASES:
-                    extra = getattr(self.unit, "extra", None)
-                    if extra is not None:
-                        extra.setdefault("read_files", set()).add(str(path))
-                    return qual
-        return None
+        return _module_subclass(self.unit, Path(path), name, bases)
 
     def _started_server(self, node: Any) -> Optional[Tuple[str, Any, bool]]:
         """A server function handed to a thread or a process
@@ -1127,6 +1326,14 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         names.extend(_show(self.ctx, v.func, 60) for v in values if isinstance(v, cst.Call))
         return any(_METRICS_APP.search(name) for name in names)
 
+    def _asyncio_loop(self, receiver: Any) -> bool:
+        """``receiver`` is an asyncio event loop: ``asyncio.get_event_loop()``
+        (``get_running_loop``, ``new_event_loop``) in place, or a name bound
+        only to such calls."""
+        values = self.bound_values(receiver.value) if isinstance(receiver, cst.Name) else [receiver]
+        makers = ("asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop", "asyncio.events.get_event_loop")
+        return bool(values) and all(isinstance(v, cst.Call) and self.ctx.call_to(v, makers) for v in values)
+
     def _tornado_server(self, receiver: Any) -> bool:
         """``receiver`` is a tornado ``Application`` or ``HTTPServer`` (a
         constructor in place, or a name bound only to such calls; a class of
@@ -1144,11 +1351,10 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 # the file's own factory: `def make_app(): return tornado.web.Application(handlers)`
                 names = _returned_constructors(self.ctx.facts, self.ctx.facts.functions[value.func.value])
             if not names and isinstance(value.func, cst.Name):
-                cls = self.ctx.facts.classes.get(value.func.value)
-                for base in getattr(cls, "bases", ()):
-                    parts = dotted_parts(base)
-                    if parts:
-                        names |= {".".join([q, *parts[1:]]) for q in self.ctx.facts.resolve(parts[0]).qualnames}
+                # a class of the module, nested in the function or imported from a project
+                # module that subclasses one (`server = CustomHTTPServer(app)`)
+                found = self._server_subclass(value.func, TORNADO_SERVERS)
+                names = {found} if found else set()
             if not names & TORNADO_SERVERS:
                 return False
         return True
@@ -1228,10 +1434,16 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         interface; None when ``node`` is neither, or its address cannot be
         seen. Port 0 is a free-port probe or an ephemeral listener: not
         judged; a handler named for metrics or health checks is an exporter."""
-        target = self.ctx.call_to(node, ADDRESS_SERVERS)
         func = node.func
+        target = self.ctx.call_to(node, ADDRESS_SERVERS)
+        if not target and isinstance(func, cst.Name) and _address_first(node):
+            target = self._server_subclass(func, _ADDRESS_CLASSES)  # class QuietServer(ThreadingHTTPServer)
         if target:
             address = self.ctx.arg(node, 0, _ADDRESS_KEYWORDS.get(target, "server_address"))
+            if target == "multiprocessing.connection.Listener":
+                # `Listener(address, authkey=...)`: clients must pass the HMAC challenge first
+                authkey = self.ctx.arg(node, 2, "authkey")
+                self._call_auth = authkey is not None and self.resolve(authkey) is not None
             head = target.rsplit(".", 1)[1]
             handler = self.ctx.arg(node, 1, "RequestHandlerClass") if target not in _ADDRESS_KEYWORDS else None
             if handler is not None and _METRICS_APP.search(_show(self.ctx, handler, 60)):
@@ -1392,6 +1604,13 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
     def _all_interfaces(self, host: Any, empty_is_local: bool = False, depth: int = 0) -> bool:
         if isinstance(host, cst.IfExp):
             return depth < 4 and self._conditional_all(host, empty_is_local, depth)
+        if isinstance(host, cst.Subscript) and depth < 4:
+            # CONFIG["host"], CFG["server"]["host"], Settings.API_SERVER["host"]: the key's value in a
+            # dict literal the file shows (a module constant, a name bound once in the function, a
+            # class attribute of the module)
+            entry = self._dict_entry(host, 0)
+            if entry is not None:
+                return self._all_interfaces(entry, empty_is_local, depth + 1)
         if isinstance(host, cst.BooleanOperation) and isinstance(host.operator, cst.Or):
             return depth < 4 and self._fallback_all(host, empty_is_local, depth)
         if isinstance(host, (cst.List, cst.Tuple)) and host.elements and not empty_is_local:
@@ -1440,6 +1659,12 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                     # form of `config.host or "0.0.0.0"`, judged as that fallback
                     override, default = guarded
                     return self._fallback_all(cst.BooleanOperation(left=override, operator=cst.Or(), right=default), empty_is_local, depth)
+        if isinstance(host, cst.Attribute) and isinstance(host.value, cst.Name) and host.value.value != "self" and depth < 3:
+            # `args.host = args.host or "0.0.0.0"` … `serve(args.host)`: the value the attribute is
+            # given, unconditionally, earlier in the same function (or at module level)
+            assigned = self._assigned_attribute(host)
+            if assigned is not None:
+                return self._all_interfaces(assigned, empty_is_local, depth + 1)
         if isinstance(host, cst.Attribute) and isinstance(host.value, cst.Name):
             constant = self._module_constant(host.value.value, host.attr.value)
             if isinstance(constant, str):
@@ -1833,6 +2058,74 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
                 return hosts, ""  # the dict sets the key: its values run, not the default
         return [default], f" when `{_show(self.ctx, receiver, 20)}` has no `{key}` (the look-up's default)"
 
+    def _dict_entry(self, subscript: Any, depth: int) -> Any:
+        """The expression a dict literal holds under the literal key of
+        ``subscript`` (``CONFIG["host"]``), following nested subscripts,
+        a name whose one reaching binding is the dict, and a class
+        attribute of this module (``Settings.API_SERVER``, read with
+        ``ast`` and returned as a literal wrapped for :meth:`_all_interfaces`);
+        None when it cannot be seen."""
+        if depth > 3 or len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+            return None
+        key = self.ctx.value(subscript.slice[0].slice.value)
+        if not isinstance(key, str):
+            return None
+        base = subscript.value
+        mapping: Any = None
+        if isinstance(base, cst.Subscript):
+            mapping = self._dict_entry(base, depth + 1)
+        elif isinstance(base, cst.Name):
+            values = self.reaching_values(base.value, base)
+            mapping = values[0] if len(values) == 1 else None
+            code = self.ctx.module.code_for_node(self.ctx.module)
+            if re.search(re.escape(base.value) + r"\s*(?:\[[^\]]*\]\s*=[^=]|\.(?:update|setdefault|pop|__setitem__)\()", code):
+                return None  # the dict is changed in place somewhere: the literal may not be what reaches
+        elif isinstance(base, cst.Attribute) and isinstance(base.value, cst.Name) and not self.ctx.qualnames(base.value):
+            import ast
+
+            cls = self.ctx.facts.classes.get(base.value.value)
+            for stmt in getattr(cls, "body", ()):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+                if any(isinstance(t, ast.Name) and t.id == base.attr.value for t in targets) and isinstance(getattr(stmt, "value", None), ast.Dict):
+                    found = [_ast_literal(v) for k, v in zip(stmt.value.keys, stmt.value.values) if k is not None and _ast_literal(k) == key]
+                    if len(found) == 1 and isinstance(found[0], str):
+                        return cst.SimpleString(repr(found[0]))
+            return None
+        if not isinstance(mapping, cst.Dict):
+            return None
+        entries = [e.value for e in mapping.elements if isinstance(e, cst.DictElement) and self.ctx.value(e.key) == key]
+        if any(isinstance(e, cst.StarredDictElement) for e in mapping.elements):
+            return None  # `{**base, ...}`: the key may come from the spread dict
+        return entries[-1] if entries else None
+
+    def _assigned_attribute(self, attribute: Any) -> Any:
+        """The value the last statement of the enclosing function's body (or
+        of the module, outside functions) before the one holding
+        ``attribute`` assigns to that attribute (``args.host = args.host or
+        "0.0.0.0"``); None when none does, or when one of the statements in
+        between assigns it under a condition (an ``if``, a loop)."""
+        code = self.ctx.module.code_for_node(attribute)
+        scope = next((n for n in reversed(self._rt_stack()) if isinstance(n, cst.FunctionDef)), None)
+        if scope is not None and not isinstance(scope.body, cst.IndentedBlock):
+            return None
+        body = scope.body.body if scope is not None else self.ctx.module.body
+        found = None
+        for stmt in body:
+            if _holds(stmt, attribute):
+                return found
+            text = self.ctx.module.code_for_node(stmt)
+            if code not in text:
+                continue
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute)
+                            and self.ctx.module.code_for_node(small.targets[0].target) == code):
+                        found = small.value
+            elif re.search(re.escape(code) + r"\s*=[^=]", text):
+                found = None  # assigned under a condition: the value that reaches cannot be told
+                return None
+        return None
+
     def _conditional_all(self, host: Any, empty_is_local: bool, depth: int) -> bool:
         """``a if cond else b``: both branches bind every interface, or the
         branch a default run takes does (:meth:`_default_branch`); the
@@ -1945,6 +2238,21 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             inner = self._default_branch(test.expression)
             return None if inner is None else not inner
+        if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, (cst.In, cst.NotIn))
+                and "os.environ" in self.ctx.qualnames(test.comparisons[0].comparator) and isinstance(self.ctx.value(test.left), str)):
+            # `os.environ["HOST"] if "HOST" in os.environ else "0.0.0.0"`: a default run sets no variable
+            return isinstance(test.comparisons[0].operator, cst.NotIn)
+        if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name)
+                and isinstance(test.comparisons[0].operator, (cst.Is, cst.IsNot))
+                and isinstance(test.comparisons[0].comparator, cst.Name) and test.comparisons[0].comparator.value == "None"):
+            # `host if host is not None else "0.0.0.0"`: a parameter's readable default decides
+            default = self._param_default(test.left.value)
+            if default is None or any(v is not None for v in self.reaching_values(test.left.value, test.left)):
+                return None  # no default, or rebound before the test
+            value = self.resolve(default)
+            if value is UNKNOWN:
+                return None
+            return (value is None) == isinstance(test.comparisons[0].operator, cst.Is)
         if not isinstance(test, (cst.Name, cst.Attribute)):
             return None
         value = self.resolve(test)
@@ -2187,6 +2495,11 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
             names = {n for names in self.ctx.imports.aliases.values() for n in names}
             visible = any(n == m or n.startswith(m + ".") for n in names for m in AUTH_MODULES)
             visible = visible or any(n.rsplit(".", 1)[-1] in AUTH_NAMES for n in names)
+            # the module's own facts cover every statement, also those the fast path leaves out
+            # (an auth import beside a server whose trigger word is not its module's name)
+            facts = self.ctx.facts
+            visible = visible or any(n == m or n.startswith(m + ".") for n in getattr(facts, "imported_modules", ()) for m in AUTH_MODULES)
+            visible = visible or any(_is_auth_word(n) for n in getattr(facts, "bound_anywhere", ()))
             if not visible:
                 words: Set[str] = set()
 
@@ -2241,6 +2554,49 @@ _NONE_IS_ALL = frozenset({"tornado.netutil.bind_sockets"})
 #: gunicorn settings (its docs' "Settings") that mark a dict with a ``bind``
 #: key as gunicorn's options in a file that does not import gunicorn
 _GUNICORN_SETTINGS = frozenset({"workers", "worker_class", "threads", "timeout", "graceful_timeout", "keepalive", "worker_connections", "max_requests", "max_requests_jitter", "preload_app", "accesslog", "errorlog", "loglevel", "backlog", "certfile", "keyfile", "proc_name", "reload", "daemon", "pidfile", "worker_tmp_dir"})
+
+
+def _address_first(call: Any) -> bool:
+    """``call`` is handed a ``(host, port)`` tuple first, or a
+    ``server_address=``: the cheap test before its callee is looked up as a
+    project subclass of an address server."""
+    if call.args and call.args[0].keyword is None and not call.args[0].star:
+        first = call.args[0].value
+        return isinstance(first, cst.Tuple) and len(first.elements) == 2
+    return any(a.keyword is not None and a.keyword.value == "server_address" for a in call.args)
+
+
+def _module_subclass(unit: Any, path: Path, name: str, bases: FrozenSet[str], depth: int = 0) -> Optional[str]:
+    """The server of ``bases`` the module-level class ``name`` of the
+    project module ``path`` subclasses, directly or through other classes of
+    that module (three levels at most); None otherwise. The module is read,
+    never run, and recorded as read for the cache."""
+    import ast
+
+    from mlwarden.core.asttree import import_aliases
+    from mlwarden.core.project import module_tree
+
+    tree = module_tree(path)
+    if tree is None or depth > 3:
+        return None
+    classes = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == name]
+    if len(classes) != 1:
+        return None
+    aliases: Dict[str, str] = dict(pair for stmt in tree.body for pair in import_aliases(stmt))
+    for base in classes[0].bases:
+        parts = dotted_parts(base)
+        if parts and parts[0] in aliases:
+            qual = ".".join([aliases[parts[0]], *parts[1:]])
+            if qual in bases:
+                extra = getattr(unit, "extra", None)
+                if extra is not None:
+                    extra.setdefault("read_files", set()).add(str(path))
+                return qual
+        elif isinstance(base, ast.Name) and base.id != name:
+            found = _module_subclass(unit, path, base.id, bases, depth + 1)
+            if found:
+                return found
+    return None
 
 
 def _returned_constructors(facts: Any, function: Any) -> Set[str]:
@@ -2349,6 +2705,8 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
     if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
         text = ctx.value(value)
         if isinstance(text, str) and _MENTIONS_SERVER.search(text):
+            if len(text) <= _PROSE_LENGTH:
+                text = _dockerfile_commands(text) or text
             try:
                 split = shlex.split(text)
             except ValueError:
@@ -2360,6 +2718,8 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
         # (also an implicit concatenation of f-strings over several lines)
         parts = list(value.parts) if parts_of is None else parts_of
         text = "".join(p.value if isinstance(p, cst.FormattedStringText) else f"\x00{i}\x00" for i, p in enumerate(parts))
+        if _MENTIONS_SERVER.search(text) and all(len(p.value) <= _PROSE_LENGTH for p in parts if isinstance(p, cst.FormattedStringText)):
+            text = _dockerfile_commands(text) or text
         return _marked_words(text, [p.expression if isinstance(p, cst.FormattedStringExpression) else None for p in parts])
     template = _template_text(ctx, value)
     if template is not None:
@@ -2369,6 +2729,33 @@ def _command_parts(ctx: Any, value: Any) -> Optional[Tuple[List[str], List[Any]]
     if joined is not None:
         return _command_parts(ctx, joined)  # " ".join(["uvicorn", app, "--host", host])
     return None
+
+
+#: a string longer than this is prose to the gate (``core.gate._MAX_TRIGGER_STRING``): its words do not
+#: keep its statement in the fast path, so a Dockerfile is read only from shorter strings (or f-string parts)
+_PROSE_LENGTH = 100
+#: a Dockerfile instruction that runs a command: `CMD ["uvicorn", "app:app"]` (exec form) or `CMD uvicorn …`
+_DOCKER_INSTRUCTION = lazyre.compile(r"(?m)^[ \t]*(?:CMD|ENTRYPOINT|RUN)[ \t]+(.*?)[ \t]*\\?$")
+_JSON_ITEM = lazyre.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _dockerfile_commands(text: str) -> Optional[str]:
+    """The commands of a Dockerfile text (a template held in a string) as
+    one shell line, ``;`` between them: each ``CMD`` / ``ENTRYPOINT`` /
+    ``RUN`` instruction, an exec-form JSON array read as its words
+    (``CMD ["jupyter", "notebook", "--ip", "0.0.0.0"]``); the other
+    instructions are left out. None when the text has no such instruction."""
+    if "CMD" not in text and "ENTRYPOINT" not in text:
+        return None
+    commands = []
+    for match in _DOCKER_INSTRUCTION.finditer(text):
+        body = match.group(1)
+        if body.startswith("["):
+            items = _JSON_ITEM.findall(body)
+            body = " ".join(items)
+        if body:
+            commands.append(body)
+    return " ; ".join(commands) if commands else None
 
 
 def _marked_words(text: str, exprs_at: List[Any]) -> Optional[Tuple[List[str], List[Any]]]:
@@ -2526,7 +2913,21 @@ _SERVER_CLIS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
     # cluster dashboards: ray start --dashboard-host, aim up / server
     "ray": (("--dashboard-host",), ("start",)),
     "aim": (("-h", "--host"), ("up", "server")),
+    # more ASGI / WSGI servers and app runners, from their docs: daphne and granian (127.0.0.1 by
+    # default), waitress-serve and `fastapi run` (every interface by default: :data:`_DEFAULT_ALL_CLIS`),
+    # chainlit, panel / bokeh `serve --address`, voila, mkdocs' dev server
+    "daphne": (("-b", "--bind"), ()),
+    "granian": (("--host",), ()),
+    "waitress-serve": (("--host", "--listen"), ()),
+    "fastapi": (("--host",), ("run", "dev")),
+    "chainlit": (("-h", "--host"), ("run",)),
+    "panel": (("--address",), ("serve",)),
+    "bokeh": (("--address",), ("serve",)),
+    "voila": (("--Voila.ip",), ()),
+    "mkdocs": (("-a", "--dev-addr"), ("serve",)),
 }
+#: servers whose command binds every interface when it names no address: the words shown
+_DEFAULT_ALL_CLIS: Dict[str, str] = {"fastapi": "run without --host", "waitress-serve": "without --host or --listen"}
 #: flags with no value that bind every interface (`tensorboard --bind_all`)
 _ALL_INTERFACE_FLAGS: Dict[str, Tuple[str, ...]] = {"tensorboard": ("--bind_all",)}
 #: words a shell line starts a command after (`a && b`, `a; b`, `a | b`, `a & b`)
@@ -2627,6 +3028,10 @@ def _one_server_bind(words: List[str]) -> Optional[Tuple[str, str, str, int]]:
                 return server, flag, word[len(flag) + 1:], skipped + i
             if not flag.startswith("--") and word.startswith(flag) and len(word) > len(flag) and not word.startswith("--"):
                 return server, flag, word[len(flag):], skipped + i
+    if server in _DEFAULT_ALL_CLIS and (server != "fastapi" or "run" in rest[1:]) and not any("{…}" in w or w.startswith("--uds") for w in rest[1:]):
+        # `fastapi run main.py`, `waitress-serve app:app`: every interface unless an address is named
+        # (a placeholder may carry one: not judged)
+        return server, _DEFAULT_ALL_CLIS[server], "0.0.0.0", skipped
     return None
 
 
@@ -2886,6 +3291,22 @@ class _AstHosts:
             return True
         if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts:
             return any(self.all(e, method, cls, depth + 1) for e in expr.elts)
+        if isinstance(expr, ast.IfExp):
+            # `host if host is not None else "0.0.0.0"`: both branches, or the one the parameter's
+            # default takes
+            body, orelse = self.all(expr.body, method, cls, depth + 1), self.all(expr.orelse, method, cls, depth + 1)
+            if body and orelse:
+                return True
+            test = expr.test
+            if ((body or orelse) and method is not None and isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name)
+                    and isinstance(test.ops[0], (ast.Is, ast.IsNot)) and _ast_literal(test.comparators[0]) is None and not _rebound(method, test.left.id)):
+                default = _ast_param_default(method, test.left.id)
+                literal = _ast_literal(default) if default is not None else UNKNOWN
+                if literal is not UNKNOWN:
+                    taken = (literal is None) == isinstance(test.ops[0], ast.Is)
+                    if taken == body:
+                        self.rule._branch = f" when `{test.left.id}` is {'None' if literal is None else 'set'} (its default)"
+                        return True
         return False
 
     def _tuple_all(self, expr: Any, method: Any, cls: Any, depth: int) -> bool:
@@ -3357,6 +3778,7 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
                         found.setdefault(fname, {}).setdefault(param, (kind, server, _position(function, param, fname in owners)))
             for param, kind, server in _socket_binds(function, params, aliases):
                 found.setdefault(fname, {}).setdefault(param, (kind, server, _position(function, param, fname in owners)))
+        once: Dict[str, Dict[str, Any]] = {}  # per function: the names it assigns once
         for _ in range(MAX_HELPER_HOPS):
             changed = False
             for fname, function in functions.items():
@@ -3397,6 +3819,24 @@ def _module_helpers(path: Path, hops: int) -> Optional[Tuple[Dict[str, Dict[str,
                             if other is not None:
                                 binds, files = other
                                 read |= files
+                        else:
+                            # obj.method(...) on an object the function makes once from a class of
+                            # this module or of an imported project module (`srv = Server()` …
+                            # `await srv.start(db, host, port)`): that method's summary
+                            if fname not in once:
+                                once[fname] = _assigned_once(function)
+                            made = once[fname].get(func.value.id)
+                            if isinstance(made, ast.Call) and isinstance(made.func, ast.Name):
+                                method_key = f"{made.func.id}.{func.attr}"
+                                if functions.get(method_key) is not None and owners.get(method_key) == made.func.id:
+                                    binds = found.get(method_key)
+                                elif made.func.id in imported and hops < MAX_MODULE_HOPS and _forwards(node, params):
+                                    module, original, level = imported[made.func.id]
+                                    source = module_file(path, module, level)
+                                    other = helper_binds(source, f"{original}.{func.attr}", hops + 1) if source is not None else None
+                                    if other is not None:
+                                        binds, files = other
+                                        read |= files
                     for param, (kind, server, position) in (binds or {}).items():
                         value = _argument(node, param, position)
                         handed = _handed_param(value, kind, params)
