@@ -72,7 +72,7 @@ FINGERPRINT = {'_helpers': 276312320,
  'mlw704_jupyter_server_without_token': 3915921802,
  'mlw705_ray_start_dashboard_exposed': 3524833355,
  'mlw706_jupyter_started_without_token': 606902894,
- 'mlw707_serving_endpoint_exposed': 3866162461,
+ 'mlw707_serving_endpoint_exposed': 2540125175,
  'mlw901_requirement_without_hash': 419928949}
 
 RULES = (('MLW101',

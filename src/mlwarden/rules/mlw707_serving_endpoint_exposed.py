@@ -1215,8 +1215,6 @@ class ServingEndpointExposed(RoundTripAware, ParamDefaults, CodeRule):
         levels at most); None otherwise."""
         import ast
 
-        from mlwarden.core.project import module_tree
-
         if depth > 3:
             return None
         nested = self._nested_class(name)
