@@ -511,7 +511,7 @@ def _commands(tree: ast.AST, source: str, imported: Optional[Dict[str, "_Wrapper
         if key not in seen:  # a list named pip_install_cmd and the helper call it is passed to
             seen.add(key)
             yield words
-    for words in _argv_anywhere(tree, source.splitlines()):
+    for words in _argv_anywhere(tree, source.splitlines(), source=source):
         # a pip argv is one however it is run: what the runners above read is given again and
         # dropped record by record (_new_records); an identical word list is skipped here
         key = tuple((w.line, w.col, w.text) for w in words if w.text not in ("pip", "install"))
@@ -531,7 +531,7 @@ _MESSAGE_NAME = lazyre.compile(
 _SHELL_NAME = lazyre.compile(r"^(?:ba|z|da|k)?sh$")
 
 
-def _argv_anywhere(tree: ast.AST, lines: List[str]) -> Iterator[List[Word]]:
+def _argv_anywhere(tree: ast.AST, lines: List[str], prune: bool = True, source: Optional[str] = None) -> Iterator[List[Word]]:
     """Pip commands recognised by their own words, whatever runs them: a
     list or tuple literal, or the positional arguments of a call, that
     *starts* like a pip command (a pip program, ``-m pip`` with or without
@@ -546,11 +546,24 @@ def _argv_anywhere(tree: ast.AST, lines: List[str]) -> Iterator[List[Word]]:
     "install", "x"]``) does not start like a command."""
     from mlwarden.core.gate import iter_nodes
 
+    if prune and source is not None:
+        # every word list read below yields only when one of its elements spells `install`
+        # (_says_install), and that string lies on the node's own lines: subtrees whose lines
+        # hold no `install` are not entered (a big module that names pip only in messages
+        # costs a look at a few statements, not a walk of every node). Lines are numbered as
+        # `ast` numbers them: `str.splitlines` also breaks at form feeds and the like
+        text = source.replace("\r\n", "\n").replace("\r", "\n")
+        marked = [number for number, line in enumerate(text.split("\n"), 1) if "install" in line]
+        if not marked:
+            return
+        nodes: Iterable[ast.AST] = _nodes_on_lines(tree, marked)
+    else:
+        nodes = iter_nodes(tree)
     lists = _LazyLists(tree)
     quiet: Set[int] = set()
     candidates: List[Tuple[ast.AST, Optional[str]]] = []
     statements: Set[int] = set()
-    for node in iter_nodes(tree):
+    for node in nodes:
         if isinstance(node, ast.Expr):
             value = node.value.value if isinstance(node.value, ast.Await) else node.value
             statements.add(id(value))
@@ -583,6 +596,25 @@ def _argv_anywhere(tree: ast.AST, lines: List[str]) -> Iterator[List[Word]]:
         words = _argv_start(words)
         if words is not None and _may_run_pip(words):
             yield words
+
+
+def _nodes_on_lines(tree: ast.AST, marked: List[int]) -> Iterator[ast.AST]:
+    """The nodes of ``tree`` whose lines include one of ``marked`` (sorted
+    line numbers), and every node without a position (the module, argument
+    lists, comprehensions) above them; a positioned node whose lines hold
+    none of ``marked`` is neither yielded nor entered."""
+    from bisect import bisect_left
+
+    stack: List[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        first = getattr(node, "lineno", None)
+        if first is not None:
+            at = bisect_left(marked, first)
+            if at == len(marked) or marked[at] > (getattr(node, "end_lineno", None) or first):
+                continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
 
 
 def _says_install(elements: Sequence[ast.AST]) -> bool:
