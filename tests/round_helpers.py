@@ -42,3 +42,16 @@ def fast_full_findings(code, rules, filename="job.py", root=None):
     full = check_source(source, filename, config=config, full=True).findings
     assert [(f.rule_id, f.line, f.col, f.message, f.severity) for f in fast] == [(f.rule_id, f.line, f.col, f.message, f.severity) for f in full]
     return sorted((f.rule_id, f.line, f.severity) for f in fast)
+
+
+def rule_lines(code, rules, **kw):
+    """Sorted (rule, line) pairs of :func:`fast_full_findings`."""
+    return sorted({(rule, line) for rule, line, _ in fast_full_findings(code, rules, **kw)})
+
+
+def line_of(code, snippet):
+    """The line of ``code`` (as the checks number it, after ``dedent``) that
+    holds ``snippet``; the snippet must occur on exactly one line."""
+    lines = [i for i, line in enumerate(textwrap.dedent(code).splitlines(), start=1) if snippet in line]
+    assert len(lines) == 1, (snippet, lines)
+    return lines[0]

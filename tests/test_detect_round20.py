@@ -9,20 +9,9 @@ import textwrap
 
 import pytest
 
-from round_helpers import code_notebook, fast_full_findings
+from round_helpers import code_notebook, fast_full_findings, line_of as _at, rule_lines as _lines
 
 PIP_RULES = ["MLW301", "MLW302", "MLW303", "MLW305"]
-
-
-def _lines(code, rules, **kw):
-    return sorted({(rule, line) for rule, line, _ in fast_full_findings(code, rules, **kw)})
-
-
-def _at(code, snippet):
-    """The line of ``code`` (as the checks number it) that holds ``snippet``, once."""
-    lines = [i for i, line in enumerate(textwrap.dedent(code).splitlines(), start=1) if snippet in line]
-    assert len(lines) == 1, (snippet, lines)
-    return lines[0]
 
 
 # -- pip: the interpreter's own options before -m, pip's general options before install ----

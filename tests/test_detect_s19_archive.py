@@ -13,19 +13,12 @@ safe itself (see benchmarks/DETECT.md, "Round s21"):
 Every sample is written for these tests; each has a kept counter-case.
 """
 
-import textwrap
 
-from round_helpers import code_notebook, fast_full_findings
+from round_helpers import code_notebook, fast_full_findings, line_of as _at
 
 
 def _lines(code, **kw):
     return sorted({line for rule, line, _ in fast_full_findings(code, ["MLW210"], **kw)})
-
-
-def _at(code, snippet):
-    lines = [i for i, line in enumerate(textwrap.dedent(code).splitlines(), start=1) if snippet in line]
-    assert len(lines) == 1, (snippet, lines)
-    return lines[0]
 
 
 SHIM = '''
